@@ -1,0 +1,35 @@
+# brandpulse: two commands on a fresh machine.
+#   make demo   creates .venv, installs the locked dependencies, runs the nightly DAG over the sample data
+#   make test   creates .venv, installs the locked dependencies, lints and runs the whole suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := .ci/constraints.txt
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint venv lock clean
+
+$(STAMP): pyproject.toml $(LOCK)
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (Python 3.11) on PATH, or set PYTHON=..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[train,test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/brandpulse demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) lint
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest
+
+# Re-pin every dependency from the current .venv (after changing pyproject.toml).
+lock:
+	$(BIN)/pip freeze --exclude-editable | grep -v '^brandpulse' > $(LOCK)
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,91 @@
+"""brandpulse_nightly: one night of brand mentions, from sources to scored rows and daily metrics.
+
+Runs at 02:00 UTC. The timetable gives each run a one-day data interval [D-1 02:00, D 02:00); the run
+processes the UTC calendar day D-1 (00:00-24:00), so sources have two hours for late posts to arrive.
+Backfill with ``airflow backfill create --dag-id brandpulse_nightly --from-date ... --to-date ...``.
+
+This file only wires steps: each task calls one function of ``pipeline.steps`` (see that module).
+Config and warehouse come from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when a task runs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
+
+
+def _night():
+    """(config, warehouse path, day, run id) for the running task."""
+    from pipeline.config import load_config
+    from pipeline.warehouse import db_path
+
+    ctx = get_current_context()
+    return load_config(), db_path(), ctx["data_interval_start"].astimezone(UTC).date(), ctx["run_id"]
+
+
+@dag(
+    dag_id="brandpulse_nightly",
+    schedule=CronDataIntervalTimetable("0 2 * * *", timezone="UTC"),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
+    catchup=False,
+    max_active_runs=4,
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=1)},
+    tags=["brandpulse"],
+    doc_md=__doc__,
+)
+def brandpulse_nightly():
+    @task
+    def prepare() -> list[dict]:
+        from pipeline import steps
+
+        config, db, day, run_id = _night()
+        return steps.prepare(config, db, day, run_id, trigger="airflow")
+
+    @task(
+        retries=3,
+        retry_delay=timedelta(seconds=30),
+        retry_exponential_backoff=2.0,
+        max_retry_delay=timedelta(minutes=10),
+        map_index_template="{{ job.brand }}/{{ job.source }}",
+    )
+    def extract(job: dict) -> dict:
+        from pipeline import steps
+
+        config, _, day, run_id = _night()
+        return steps.extract(config, job["brand"], job["source"], day, run_id)
+
+    @task(trigger_rule="all_done")  # a failed source fails its own task; the night goes on and records it
+    def load() -> dict:
+        from pipeline import steps
+
+        config, db, day, run_id = _night()
+        return steps.load(config, db, day, run_id).__dict__
+
+    @task
+    def score() -> int:
+        from pipeline import steps
+
+        config, db, _, run_id = _night()
+        return steps.score(config, db, run_id)
+
+    @task
+    def daily_metrics() -> list[str]:
+        from pipeline import steps
+
+        config, db, day, run_id = _night()
+        return [d.isoformat() for d in steps.daily_metrics(config, db, day, run_id)]
+
+    @task(trigger_rule="all_done")
+    def finish() -> str:
+        from pipeline import steps
+
+        config, db, _, run_id = _night()
+        return steps.finish(config, db, run_id)
+
+    staged = extract.expand(job=prepare())
+    loaded = load()
+    staged >> loaded >> score() >> daily_metrics() >> finish()
+
+
+brandpulse_nightly()

@@ -1,0 +1,249 @@
+"""The ``brandpulse`` command line. Every nightly step is reachable here as well as from the Airflow DAG."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.config import ConfigError, load_config
+from pipeline.warehouse import WarehouseError, connect, db_path, migrate, schema_version
+
+app = typer.Typer(
+    name="brandpulse",
+    help="Nightly social-media sentiment monitoring for brand and CX teams.\n\n"
+    "Config: --config, else $BRANDPULSE_CONFIG, else ./brandpulse.yaml. "
+    "Warehouse: --db, else $BRANDPULSE_DB, else ./data/brandpulse.duckdb.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="brandpulse.yaml to use", show_default=False)]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file", show_default=False)]
+DayOpt = Annotated[str, typer.Option("--date", "-d", help="the UTC day to process, YYYY-MM-DD")]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"brandpulse: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _day(value: str, option: str = "--date") -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option}: {value!r} is not a date in YYYY-MM-DD form")
+
+
+def _config(path: Path | None):
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def init(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Create the warehouse (or bring it to the latest schema) and show its version."""
+    cfg = _config(config)
+    path = db_path(db)
+    with connect(path, timeout=cfg.lock_timeout_s) as con:
+        applied = migrate(con)
+        version = schema_version(con)
+    typer.echo(
+        f"warehouse {path}: schema version {version}" + (f" (applied {applied})" if applied else " (up to date)")
+    )
+
+
+@app.command("check-config")
+def check_config(config: ConfigOpt = None) -> None:
+    """Validate brandpulse.yaml and list what it monitors."""
+    cfg = _config(config)
+    typer.echo(f"{cfg.source_file}: OK")
+    for b in cfg.brands:
+        sources = ", ".join(f"{s.name} ({s.type})" for s in b.sources)
+        typer.echo(
+            f"  {b.name} [{b.key}]: {sources}" + (f"; competitors {', '.join(b.competitors)}" if b.competitors else "")
+        )
+    for c in cfg.alerts:
+        typer.echo(f"  alert channel {c.name} ({c.type})")
+
+
+@app.command()
+def run(
+    day: DayOpt,
+    to: Annotated[
+        str | None, typer.Option("--to", help="last day of a range (inclusive), for in-process backfills")
+    ] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Run the whole night (extract, load, score, daily metrics) in-process for one day or a range of days."""
+    from pipeline import steps
+
+    cfg = _config(config)
+    first = _day(day)
+    last = _day(to, "--to") if to else first
+    if last < first:
+        _fail("--to is before --date")
+    scorer = _scorer(cfg)
+    current = first
+    while current <= last:
+        summary = steps.run_day(cfg, db_path(db), current, scorer=scorer)
+        typer.echo(json.dumps(summary))
+        current += timedelta(days=1)
+
+
+def _scorer(cfg):
+    from pipeline.sentiment.scorer import Scorer
+
+    try:
+        return Scorer.from_config(cfg)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def extract(
+    brand: Annotated[str, typer.Option(help="brand id")],
+    source: Annotated[str, typer.Option(help="source name")],
+    day: DayOpt,
+    run_id: Annotated[str, typer.Option(help="the run the staged files belong to")],
+    config: ConfigOpt = None,
+) -> None:
+    """Step 1: read one brand's source for a day into staged files."""
+    from pipeline import steps
+
+    typer.echo(json.dumps(steps.extract(_config(config), brand, source, _day(day), run_id)))
+
+
+@app.command()
+def load(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Step 2: upsert a run's staged files into the warehouse, in one transaction."""
+    from pipeline import steps
+
+    typer.echo(json.dumps(steps.load(_config(config), db_path(db), _day(day), run_id).__dict__))
+
+
+@app.command("score-mentions")
+def score_mentions(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Step 3: score every mention that has no score from the current model version."""
+    from pipeline import steps
+
+    cfg = _config(config)
+    typer.echo(json.dumps({"scored": steps.score(cfg, db_path(db), run_id, scorer=_scorer(cfg))}))
+
+
+@app.command()
+def metrics(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Step 4: recompute the daily brand metrics for a day."""
+    from pipeline import steps
+
+    days = steps.daily_metrics(_config(config), db_path(db), _day(day), run_id)
+    typer.echo(json.dumps({"days": [d.isoformat() for d in days]}))
+
+
+@app.command()
+def score(
+    path: Annotated[str, typer.Argument(help="input file; '-' or nothing reads stdin")] = "-",
+    config: ConfigOpt = None,
+    model: Annotated[Path | None, typer.Option(help="model folder (default: the configured or shipped model)")] = None,
+    batch_size: Annotated[int, typer.Option(min=1)] = 64,
+    threads: Annotated[int, typer.Option(min=0, help="torch threads; 0 = torch's default")] = 0,
+    chunk: Annotated[int, typer.Option(min=1, help="lines read and scored at a time (bounds memory)")] = 4096,
+) -> None:
+    """Score texts: one JSON object per input line on stdout, in input order.
+
+    A line that parses as a JSON object with a "text" key is that object; any other line is the text itself.
+    Each output object has label, negative, neutral, positive and score (positive - negative), plus every
+    other key of the input object unchanged. Progress goes to stderr.
+    """
+    from pipeline.sentiment.score_stream import score_stream
+    from pipeline.sentiment.scorer import Scorer
+
+    if model is None:
+        try:
+            model = load_config(config).model_dir
+        except ConfigError:
+            if config is not None:
+                raise
+            from pipeline.config import REPO_ROOT
+
+            model = REPO_ROOT / "models" / "brandpulse-sentiment"
+    scorer = Scorer(model, batch_size=batch_size, threads=threads)
+    if path == "-":
+        stream = sys.stdin
+    else:
+        try:
+            stream = open(path, encoding="utf-8", errors="replace")
+        except OSError as exc:
+            _fail(f"{path}: {exc.strerror}")
+    t0 = time.perf_counter()
+    n = score_stream(scorer, stream, sys.stdout, chunk=chunk, progress=sys.stderr)
+    typer.echo(f"scored {n} lines in {time.perf_counter() - t0:.1f}s", err=True)
+
+
+@app.command()
+def summary(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Mentions and sentiment per brand, and where the warehouse is."""
+    from pipeline.report_summary import print_summary
+
+    print_summary(_config(config), db_path(db))
+
+
+@app.command("sql")
+def sql_query(
+    query: Annotated[str, typer.Argument(help="a SQL query, e.g. \"SELECT * FROM v_brand_daily LIMIT 5\"")],
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option(help="rows to show at most")] = 50,
+) -> None:
+    """Run a query against the warehouse, read-only, and print the result as a table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    path = db_path(db)
+    if not path.exists():
+        _fail(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
+    with connect(path, read_only=True) as con:
+        try:
+            cur = con.execute(query)
+        except Exception as exc:  # DuckDB's own message says what is wrong with the query
+            _fail(str(exc).splitlines()[0])
+        names = [d[0] for d in cur.description or []]
+        rows = cur.fetchmany(limit)
+    table = Table(*names)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
+
+
+@app.command()
+def demo(
+    days: Annotated[int, typer.Option(help="how many nights of the sample period to run through Airflow")] = 0,
+) -> None:
+    """Run the nightly DAG through Airflow over the bundled sample data (what `make demo` does)."""
+    from pipeline.demo.run import run_demo
+
+    run_demo(days=days or None)
+
+
+def main() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="[brandpulse %(asctime)s] %(message)s", datefmt="%H:%M:%S",
+                        stream=sys.stderr)
+    try:
+        app()
+    except (ConfigError, WarehouseError) as exc:
+        typer.echo(f"brandpulse: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

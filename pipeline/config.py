@@ -1,0 +1,255 @@
+"""``brandpulse.yaml``: what to monitor, where to read it from, and where alerts go.
+
+The file is validated with pydantic. Every error names the file, the field path and the problem, e.g.::
+
+    brandpulse.yaml: brands[0].sources[1].columns.text: Field required
+
+Relative paths in the file are relative to the file's own folder. Secrets never live in the file: fields that
+need one name an environment variable (``*_env``) or an Airflow connection id instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_CONFIG = "brandpulse.yaml"
+DEFAULT_DB = Path("data/brandpulse.duckdb")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class ConfigError(ValueError):
+    """A problem with the configuration, worded for the person who edits the file."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+
+
+class FileDropColumns(_Strict):
+    """Which column of the export holds each field. Only ``native_id``, ``text`` and ``created_at`` are required."""
+
+    native_id: NonEmpty
+    text: NonEmpty
+    created_at: NonEmpty
+    title: str | None = None
+    author: str | None = None
+    url: str | None = None
+    rating: str | None = None
+    language: str | None = None
+    platform: str | None = None
+    channel: str | None = None
+    engagement: list[NonEmpty] = Field(default_factory=list, description="columns summed into one engagement count")
+
+
+class FileDropSource(_Strict):
+    """CSV or JSONL exports of mentions or reviews dropped into a folder."""
+
+    type: Literal["file_drop"]
+    name: Slug
+    path: NonEmpty = Field(description="a file or a glob, relative to the config file")
+    format: Literal["auto", "csv", "jsonl"] = "auto"
+    kind: Literal["mention", "review"] = "mention"
+    platform: str | None = Field(None, description="platform to record when no platform column is mapped")
+    columns: FileDropColumns
+
+
+# Later sources join this as a discriminated union on ``type``.
+Source = FileDropSource
+
+
+class Brand(_Strict):
+    name: NonEmpty
+    slug: Slug | None = Field(None, description="short id used in file names; derived from the name by default")
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    exclude: list[NonEmpty] = Field(
+        default_factory=list, description="terms that mark a mention as not about the brand"
+    )
+    competitors: list[NonEmpty] = Field(default_factory=list)
+    case_sensitive: bool = False
+    sources: list[Source] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_sources(self) -> Brand:
+        seen = set()
+        for i, src in enumerate(self.sources):
+            if src.name in seen:
+                raise ValueError(f"sources[{i}].name {src.name!r} is used twice in this brand")
+            seen.add(src.name)
+        return self
+
+    @property
+    def key(self) -> str:
+        """The brand's short id: ``slug`` if given, else the name lower-cased with non-alphanumerics as '-'."""
+        return self.slug or (re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")[:63] or "brand")
+
+
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class SlackChannel(_Strict):
+    type: Literal["slack"]
+    name: Slug
+    webhook_url_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
+    airflow_conn_id: str | None = None
+
+
+class WebhookChannel(_Strict):
+    type: Literal["webhook"]
+    name: Slug
+    url_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
+    airflow_conn_id: str | None = None
+
+
+class EmailChannel(_Strict):
+    type: Literal["email"]
+    name: Slug
+    to: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(min_length=1)
+    sender: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+    smtp_host: NonEmpty
+    smtp_port: int = Field(587, ge=1, le=65535)
+    starttls: bool = True
+    username_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
+    password_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
+
+
+AlertChannel = Annotated[SlackChannel | WebhookChannel | EmailChannel, Field(discriminator="type")]
+
+
+class Scoring(_Strict):
+    model_dir: NonEmpty = "models/brandpulse-sentiment"
+    batch_size: int = Field(64, ge=1, le=4096)
+    threads: int = Field(0, ge=0, le=256, description="torch intra-op threads; 0 = torch's default")
+    max_length: int = Field(128, ge=16, le=512)
+
+
+class Pseudonymisation(_Strict):
+    key_env: Annotated[str, Field(pattern=_ENV_NAME)] = "BRANDPULSE_AUTHOR_KEY"
+
+
+class Config(_Strict):
+    brands: list[Brand] = Field(min_length=1)
+    alerts: list[AlertChannel] = Field(default_factory=list)
+    staging_dir: NonEmpty = "data/staging"
+    scoring: Scoring = Scoring()
+    pseudonymisation: Pseudonymisation = Pseudonymisation()
+    lock_timeout_s: float = Field(600, gt=0, description="how long a writer waits for the warehouse lock")
+
+    # Where the file was read from; relative paths resolve against its folder.
+    source_file: Path = Field(default=Path(DEFAULT_CONFIG), exclude=True)
+
+    @field_validator("brands")
+    @classmethod
+    def _unique_brands(cls, brands: list[Brand]) -> list[Brand]:
+        seen: dict[str, int] = {}
+        for i, brand in enumerate(brands):
+            if brand.key in seen:
+                raise ValueError(
+                    f"brands[{i}] {brand.name!r} has the same id {brand.key!r} as brands[{seen[brand.key]}]"
+                )
+            seen[brand.key] = i
+        return brands
+
+    @model_validator(mode="after")
+    def _unique_channels(self) -> Config:
+        names = [c.name for c in self.alerts]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"alert channel names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def resolve(self, path: str | Path) -> Path:
+        """A path from the file, made absolute against the config file's folder."""
+        p = Path(path)
+        return p if p.is_absolute() else (self.source_file.parent / p).resolve()
+
+    def brand(self, key: str) -> Brand:
+        for b in self.brands:
+            if b.key == key:
+                return b
+        raise ConfigError(
+            f"{self.source_file}: no brand with id {key!r} (known: {', '.join(b.key for b in self.brands)})"
+        )
+
+    @property
+    def model_dir(self) -> Path:
+        p = Path(self.scoring.model_dir)
+        if p.is_absolute():
+            return p
+        local = self.resolve(p)
+        return local if local.exists() else REPO_ROOT / p
+
+
+_TAGS = {"slack", "webhook", "email"}  # discriminator tags pydantic puts in error locations
+_SECRET_KEYS = re.compile(r"(password|secret|token|webhook_url|^url|api_key)$", re.IGNORECASE)
+
+
+def _loc(parts: tuple) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
+def _find_secrets(node, path: tuple = ()) -> list[str]:
+    """Field paths that look like a secret written into the file instead of an ``*_env`` reference."""
+    found = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(k, str) and _SECRET_KEYS.search(k) and not k.endswith("_env") and path[:1] == ("alerts",):
+                found.append(_loc((*path, k)))
+            found += _find_secrets(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found += _find_secrets(v, (*path, i))
+    return found
+
+
+def config_path(explicit: str | Path | None = None) -> Path:
+    """``--config``, else ``BRANDPULSE_CONFIG``, else ``./brandpulse.yaml``."""
+    return Path(explicit or os.environ.get("BRANDPULSE_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate the config file; raise :class:`ConfigError` naming file, field and problem."""
+    path = config_path(path)
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found (set --config or BRANDPULSE_CONFIG)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        raw = yaml.safe_load(raw_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}:{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: (top level): expected a mapping with a 'brands' list, got {type(raw).__name__}")
+    secrets = _find_secrets(raw)
+    if secrets:
+        raise ConfigError(
+            f"{path}: {secrets[0]}: secrets must not be written in the config file; "
+            "name an environment variable with the matching '*_env' field instead"
+        )
+    try:
+        return Config.model_validate({**raw, "source_file": path.resolve()})
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field (check the spelling; see the README's configuration reference)"
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p in _TAGS or p.startswith("function-"))))
+            lines.append(f"{path}: {_loc(loc)}: {msg}")
+        raise ConfigError("\n".join(lines)) from None

@@ -1,0 +1,3 @@
+"""Sentiment model: text normalisation, training and the batch scorer."""
+
+LABELS = ("negative", "neutral", "positive")

@@ -1,0 +1,52 @@
+"""Streaming for ``brandpulse score``: read lines in chunks, score each chunk, write in input order.
+
+Memory is bounded by the chunk size, not the input size, so 100,000 lines (or more) stream through.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from itertools import islice
+from typing import TextIO
+
+from pipeline.sentiment.scorer import Scorer
+
+
+def parse_line(line: str) -> tuple[dict, str]:
+    """(the object to echo, the text to score). JSON objects with a "text" key pass through; else plain text."""
+    line = line.rstrip("\r\n")
+    if line.lstrip().startswith("{"):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            obj = None
+        if isinstance(obj, dict) and "text" in obj:
+            text = obj["text"]
+            return obj, text if isinstance(text, str) else ("" if text is None else json.dumps(text))
+    return {"text": line}, line
+
+
+def score_stream(
+    scorer: Scorer, lines: Iterable[str], out: TextIO, chunk: int = 4096, progress: TextIO | None = None
+) -> int:
+    it = iter(lines)
+    total, t0, last = 0, time.perf_counter(), 0.0
+    while True:
+        batch = [parse_line(line) for line in islice(it, chunk)]
+        if not batch:
+            break
+        for (obj, _), result in zip(batch, scorer.score([text for _, text in batch]), strict=True):
+            out.write(json.dumps({**obj, **result.as_dict()}, ensure_ascii=False))
+            out.write("\n")
+        out.flush()
+        total += len(batch)
+        now = time.perf_counter()
+        if progress is not None and now - last > 2:
+            last = now
+            progress.write(f"\rscored {total} lines ({total / (now - t0):.0f}/s)")
+            progress.flush()
+    if progress is not None and total:
+        progress.write("\n")
+    return total

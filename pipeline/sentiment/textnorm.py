@@ -1,0 +1,39 @@
+"""Text normalisation shared by training and scoring.
+
+The model only sees normalised text, so training and scoring must call the same function.
+The rules follow the TweetEval conventions, plus emoji spelled out for an uncased WordPiece vocabulary
+that has no emoji tokens:
+
+- ``@handle`` becomes ``@user`` (as in the TweetEval data, and it keeps user names out of the model);
+- URLs become ``http``;
+- HTML entities are unescaped (``&amp;`` -> ``&``);
+- emoji become their names (":face_with_tears_of_joy:" -> " face with tears of joy ");
+- a character repeated four or more times is cut to three ("soooooo" -> "sooo");
+- whitespace is collapsed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import emoji
+
+_USER = re.compile(r"(?<![\w@])@\w{1,30}")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_REPEAT = re.compile(r"(.)\1{3,}")
+_SPACE = re.compile(r"\s+")
+
+
+def _emoji_name(match: str, data: dict) -> str:
+    return " " + match.strip(":").replace("_", " ") + " "
+
+
+def normalise(text: str) -> str:
+    """Return the model's view of ``text``."""
+    text = html.unescape(text)
+    text = _URL.sub("http", text)
+    text = _USER.sub("@user", text)
+    text = emoji.replace_emoji(text, replace=lambda chars, data: _emoji_name(data["en"], data))
+    text = _REPEAT.sub(r"\1\1\1", text)
+    return _SPACE.sub(" ", text).strip()

@@ -1,0 +1,139 @@
+"""The DuckDB warehouse: where the file is, how to open it safely, and its schema migrations.
+
+DuckDB lets one process at a time open a file for writing. Airflow runs tasks in parallel processes (the
+LocalExecutor, Celery workers on one host), so every connection goes through :func:`connect`, which first
+takes an exclusive file lock next to the database (``<db>.lock``) and waits for it, up to a timeout, instead
+of failing on DuckDB's own lock. Hold connections briefly: do slow work (scoring) outside them.
+
+SQL lives in ``warehouse/``: ``migrations/NNNN_name.sql`` are applied once each, in order, and recorded in
+``schema_version`` with a checksum; ``views/*.sql`` are re-created after every migration; ``queries/*.sql``
+are the statements the steps run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+import duckdb
+from filelock import FileLock, Timeout
+
+from pipeline.config import DEFAULT_DB, REPO_ROOT
+
+SQL_DIR = REPO_ROOT / "warehouse"
+_MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+class WarehouseError(RuntimeError):
+    pass
+
+
+def db_path(explicit: str | Path | None = None) -> Path:
+    """``--db``, else ``BRANDPULSE_DB``, else ``./data/brandpulse.duckdb``."""
+    return Path(explicit or os.environ.get("BRANDPULSE_DB") or DEFAULT_DB)
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of ``warehouse/queries/<name>.sql``."""
+    return (SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Run ``warehouse/queries/<name>.sql``, statement by statement (DuckDB binds parameters for one statement
+    at a time), giving each statement the ``$named`` parameters it uses. Returns the connection of the last."""
+    params = params or {}
+    result = con
+    for statement in (s.strip() for s in re.split(r";\s*\n", sql(name))):
+        body = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
+        if body:
+            result = con.execute(body, {k: params[k] for k in dict.fromkeys(_PARAM.findall(body))})
+    return result
+
+
+@contextmanager
+def connect(path: str | Path, *, timeout: float = 600, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse under the cross-process lock. The connection is closed (and the lock freed) on exit."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(f"{path}.lock", is_singleton=False)
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise WarehouseError(
+            f"{path}: another brandpulse process has held the warehouse lock for over {timeout:.0f}s "
+            f"(lock file {path}.lock); raise lock_timeout_s or wait for it"
+        ) from None
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            yield con
+        finally:
+            con.close()
+    finally:
+        lock.release()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT, or ROLLBACK on any exception."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    found = []
+    for f in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        m = _MIGRATION.match(f.name)
+        if not m:
+            raise WarehouseError(f"{f}: migration files are named NNNN_name.sql")
+        found.append((int(m.group(1)), m.group(2), f))
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations, each in its own transaction, then re-create the views. Returns what was applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    )
+    done = {v: c for v, c in con.execute("SELECT version, checksum FROM schema_version").fetchall()}
+    applied = []
+    for version, name, path in migrations():
+        text = path.read_text(encoding="utf-8")
+        checksum = hashlib.sha256(text.encode()).hexdigest()
+        if version in done:
+            if done[version] != checksum:
+                raise WarehouseError(
+                    f"{path}: migration {version:04d} was changed after it was applied to this warehouse; "
+                    "add a new migration instead of editing an applied one"
+                )
+            continue
+        with transaction(con):
+            con.execute(text)
+            con.execute(
+                "INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)", [version, name, checksum]
+            )
+        applied.append(version)
+    for view in sorted((SQL_DIR / "views").glob("*.sql")):
+        con.execute(view.read_text(encoding="utf-8"))
+    return applied
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]

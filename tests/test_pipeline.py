@@ -1,0 +1,166 @@
+"""One night end to end in-process: idempotent re-runs, concurrent runs, a crash before COMMIT, failing sources."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+
+import duckdb
+import pytest
+
+from pipeline import steps
+from pipeline.config import load_config
+from pipeline.warehouse import WarehouseError, connect, migrate, schema_version
+from tests.conftest import MODEL_DIR, NIGHT_ROWS, REPO, csv_rows, write_config
+
+DAY = date(2026, 10, 1)
+SNAPSHOT = {
+    "mentions": "SELECT mention_id, brand, source, native_id, kind, text, created_at, day, engagement, author_hash "
+                "FROM mentions ORDER BY ALL",
+    "sentiment": "SELECT mention_id, model_version, label, round(score, 4) FROM sentiment ORDER BY ALL",
+    "quarantine": "SELECT quarantine_id, brand, source, reason, raw_record FROM quarantine ORDER BY ALL",
+    "metrics": "SELECT day, brand, source, volume, scored, n_negative, n_neutral, n_positive FROM daily_brand_metrics "
+               "ORDER BY ALL",
+}
+
+
+def snapshot(db) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {name: con.execute(q).fetchall() for name, q in SNAPSHOT.items()}
+
+
+def brandpulse(*args, env=None, **kw):
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, **(env or {})}, **kw)
+
+
+def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
+    config_path, db = night
+    cfg = load_config(config_path)
+    first = steps.run_day(cfg, db, DAY, scorer=scorer)
+    assert first["status"] == "success"
+    assert (first["new_mentions"], first["quarantined"], first["scored"]) == (4, 3, 4)
+    before = snapshot(db)
+    assert len(before["mentions"]) == 4 and len(before["sentiment"]) == 4 and len(before["quarantine"]) == 3
+    # per source and in total, for the one brand
+    assert [(r[2], r[3], r[4]) for r in before["metrics"]] == [("_all", 4, 4), ("listening", 4, 4)]
+    labels = {r[0]: r[2] for r in before["sentiment"]}
+    assert sorted(labels.values()).count("negative") >= 1
+
+    second = steps.run_day(cfg, db, DAY, scorer=scorer)
+    assert (second["new_mentions"], second["already_present"], second["scored"]) == (0, 4, 0)
+    assert snapshot(db) == before  # nothing duplicated, nothing lost, nothing rescored
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        runs = con.execute("SELECT status FROM pipeline_runs").fetchall()
+        steps_seen = con.execute("SELECT DISTINCT step FROM run_steps ORDER BY 1").fetchall()
+        q = con.execute("SELECT reason, location FROM quarantine WHERE reason LIKE 'likes%'").fetchone()
+    assert runs == [("success",), ("success",)]
+    assert [s[0] for s in steps_seen] == ["daily_metrics", "extract", "load", "score"]
+    assert q[0] == "likes 'lots' is not a whole number" and q[1].endswith("acme.csv:10")
+
+
+def test_new_model_version_scores_again_but_same_version_never(night, scorer, tmp_path):
+    from pipeline.sentiment.scorer import Scorer
+
+    cfg = load_config(night[0])
+    steps.run_day(cfg, night[1], DAY, scorer=scorer)
+    assert steps.score(cfg, night[1], "again", scorer=scorer) == 0
+    other = tmp_path / "model-v2"
+    shutil.copytree(MODEL_DIR, other)
+    (other / "brandpulse.json").write_text('{"name": "brandpulse-sentiment", "version": "9.9.9"}')
+    v2 = Scorer(other)
+    assert v2.version.startswith("9.9.9+") and v2.version != scorer.version
+    assert steps.score(cfg, night[1], "v2", scorer=v2) == 4
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute("SELECT count(DISTINCT model_version), count(*) FROM sentiment").fetchone() == (2, 8)
+        # each score names the model and carries the content hashes
+        names = {r[0] for r in con.execute("SELECT DISTINCT model_name FROM sentiment").fetchall()}
+        row = con.execute("SELECT model_sha256, text_sha256 FROM sentiment LIMIT 1").fetchone()
+    assert names == {scorer.name, "brandpulse-sentiment"}
+    assert len(row[0]) == 64 and len(row[1]) == 64
+
+
+def test_two_runs_at_the_same_moment_both_succeed_once(night):
+    config_path, db = night
+    args = ["run", "--date", DAY.isoformat(), "--config", str(config_path), "--db", str(db)]
+    procs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=REPO, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    snap = snapshot(db)
+    assert len(snap["mentions"]) == 4 and len(snap["sentiment"]) == 4 and len(snap["quarantine"]) == 3
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT status) FROM pipeline_runs").fetchone() == (2, 1)
+
+
+def test_crash_between_staging_and_commit_then_rerun(night, tmp_path):
+    config_path, db = night
+    args = ["run", "--date", DAY.isoformat(), "--config", str(config_path)]
+    crashed = brandpulse(*args, "--db", str(db), env={"BRANDPULSE_CRASH_AT": "load:before_commit"})
+    assert crashed.returncode == -9, crashed.stderr  # SIGKILL: no handler, no finally
+    staged = list((tmp_path / "staging" / DAY.isoformat()).glob("*/*/*.records.jsonl"))
+    assert staged and staged[0].read_text().count("\n") == 4  # staging happened
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (0,)  # the commit did not
+        assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("running",)]
+
+    assert brandpulse(*args, "--db", str(db)).returncode == 0
+    clean_db = tmp_path / "uninterrupted.duckdb"
+    assert brandpulse(*args, "--db", str(clean_db)).returncode == 0
+    assert snapshot(db) == snapshot(clean_db)
+
+
+def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
+    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    cfg = load_config(write_config(tmp_path, [
+        {"name": "Acme", "files": {"listening": "acme.csv", "broken": "missing-export-*.csv"}},
+        {"name": "Other", "files": {"listening": "acme.csv"}},
+    ]))
+    db = tmp_path / "w.duckdb"
+    result = steps.run_day(cfg, db, DAY, scorer=scorer)
+    assert result["status"] == "partial" and list(result["failed_sources"]) == ["acme/broken"]
+    assert result["new_mentions"] == 8  # both other sources landed
+    with duckdb.connect(str(db), read_only=True) as con:
+        missing = con.execute("SELECT brand, source, status, detail FROM run_steps WHERE status <> 'success'").fetchall()
+    assert missing == [("acme", "broken", "missing", "no staged output: the extract task failed or did not run")]
+
+
+def test_migrations_are_versioned_and_guarded(tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        assert migrate(con) == [1]
+        assert migrate(con) == []
+        assert schema_version(con) == 1
+        con.execute("UPDATE schema_version SET checksum = 'edited' WHERE version = 1")
+        with pytest.raises(WarehouseError, match="migration 0001 was changed after it was applied"):
+            migrate(con)
+
+
+def test_lock_timeout_is_a_clear_error(tmp_path):
+    from filelock import FileLock
+
+    db = tmp_path / "w.duckdb"
+    holder = FileLock(f"{db}.lock", is_singleton=False)
+    holder.acquire()
+    try:
+        with pytest.raises(WarehouseError, match="held the warehouse lock"), connect(db, timeout=0.2):
+            pass
+    finally:
+        holder.release()
+
+
+def test_db_path_precedence(monkeypatch, tmp_path):
+    from pathlib import Path
+
+    from pipeline.warehouse import db_path
+
+    monkeypatch.delenv("BRANDPULSE_DB", raising=False)
+    assert db_path() == Path("data/brandpulse.duckdb")
+    monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "env.duckdb"))
+    assert db_path() == tmp_path / "env.duckdb"
+    assert db_path(tmp_path / "flag.duckdb") == tmp_path / "flag.duckdb"

@@ -1,0 +1,3 @@
+-- Register a run; a retried task of the same run keeps the original start.
+INSERT INTO pipeline_runs VALUES ($run_id, $day, $trigger, now(), NULL, 'running')
+ON CONFLICT (run_id) DO NOTHING;
