@@ -7,12 +7,14 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
-from pipeline.config import ConfigError, load_config
+from pipeline.config import REPO_ROOT, ConfigError, config_path, load_config
 from pipeline.warehouse import WarehouseError, connect, db_path, migrate, schema_version
+
+DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "brandpulse-sentiment"
 
 app = typer.Typer(
     name="brandpulse",
@@ -29,7 +31,7 @@ DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file"
 DayOpt = Annotated[str, typer.Option("--date", "-d", help="the UTC day to process, YYYY-MM-DD")]
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"brandpulse: {message}", err=True)
     raise typer.Exit(code)
 
@@ -168,15 +170,12 @@ def score(
     from pipeline.sentiment.scorer import Scorer
 
     if model is None:
-        try:
-            model = load_config(config).model_dir
-        except ConfigError:
-            if config is not None:
-                raise
-            from pipeline.config import REPO_ROOT
-
-            model = REPO_ROOT / "models" / "brandpulse-sentiment"
-    scorer = Scorer(model, batch_size=batch_size, threads=threads)
+        cfg_file = config_path(config)
+        model = load_config(cfg_file).model_dir if cfg_file.exists() else DEFAULT_MODEL_DIR
+    try:
+        scorer = Scorer(model, batch_size=batch_size, threads=threads)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
     if path == "-":
         stream = sys.stdin
     else:
@@ -199,7 +198,7 @@ def summary(config: ConfigOpt = None, db: DbOpt = None) -> None:
 
 @app.command("sql")
 def sql_query(
-    query: Annotated[str, typer.Argument(help="a SQL query, e.g. \"SELECT * FROM v_brand_daily LIMIT 5\"")],
+    query: Annotated[str, typer.Argument(help='a SQL query, e.g. "SELECT * FROM v_brand_daily LIMIT 5"')],
     db: DbOpt = None,
     limit: Annotated[int, typer.Option(help="rows to show at most")] = 50,
 ) -> None:
@@ -236,8 +235,9 @@ def demo(
 def main() -> None:
     import logging
 
-    logging.basicConfig(level=logging.INFO, format="[brandpulse %(asctime)s] %(message)s", datefmt="%H:%M:%S",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO, format="[brandpulse %(asctime)s] %(message)s", datefmt="%H:%M:%S", stream=sys.stderr
+    )
     try:
         app()
     except (ConfigError, WarehouseError) as exc:

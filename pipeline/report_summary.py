@@ -35,7 +35,7 @@ def night_line(config: Config, db: Path, day: date) -> str:
 
 
 def print_summary(config: Config, db: Path) -> None:
-    console = Console()
+    console = Console(width=max(Console().width, 130))
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         rows = con.execute("""
             SELECT brand,

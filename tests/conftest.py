@@ -15,16 +15,18 @@ MODEL_DIR = Path(os.environ.get("BRANDPULSE_TEST_MODEL_DIR") or REPO / "models" 
 SHARED = REPO.parent / "shared"
 
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="brandpulse-airflow-"))
-os.environ.update({
-    "AIRFLOW_HOME": str(_AIRFLOW_HOME),
-    "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_AIRFLOW_HOME / 'airflow.db'}",
-    "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "BRANDPULSE_AUTHOR_KEY": "test-key",
-})
+os.environ.update(
+    {
+        "AIRFLOW_HOME": str(_AIRFLOW_HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_AIRFLOW_HOME / 'airflow.db'}",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "BRANDPULSE_AUTHOR_KEY": "test-key",
+    }
+)
 os.environ.pop("BRANDPULSE_CONFIG", None)
 os.environ.pop("BRANDPULSE_DB", None)
 
@@ -46,8 +48,16 @@ def scorer():
 MENTIONS_HEADER = "post_id,platform,channel,author,posted_at,body,link,likes,replies\n"
 
 
-COLUMNS = {"native_id": "post_id", "text": "body", "created_at": "posted_at", "author": "author", "url": "link",
-           "platform": "platform", "channel": "channel", "engagement": ["likes", "replies"]}
+COLUMNS = {
+    "native_id": "post_id",
+    "text": "body",
+    "created_at": "posted_at",
+    "author": "author",
+    "url": "link",
+    "platform": "platform",
+    "channel": "channel",
+    "engagement": ["likes", "replies"],
+}
 
 
 def write_config(folder: Path, brands: list[dict] | None = None, **extra) -> Path:
@@ -57,9 +67,13 @@ def write_config(folder: Path, brands: list[dict] | None = None, **extra) -> Pat
     brands = brands or [{"name": "Acme", "files": {"listening": "acme.csv"}}]
     doc = {
         "brands": [
-            {"name": b["name"], "sources": [
-                {"type": "file_drop", "name": source, "path": path, "columns": COLUMNS}
-                for source, path in b["files"].items()]}
+            {
+                "name": b["name"],
+                "sources": [
+                    {"type": "file_drop", "name": source, "path": path, "columns": COLUMNS}
+                    for source, path in b["files"].items()
+                ],
+            }
             for b in brands
         ],
         "staging_dir": "staging",

@@ -12,12 +12,20 @@ from pipeline.config import ConfigError, load_config
 from tests.conftest import REPO, write_config
 
 GOOD = {
-    "brands": [{
-        "name": "Acme",
-        "aliases": ["Acme", "@acme"],
-        "sources": [{"type": "file_drop", "name": "listening", "path": "x.csv",
-                     "columns": {"native_id": "id", "text": "body", "created_at": "at"}}],
-    }],
+    "brands": [
+        {
+            "name": "Acme",
+            "aliases": ["Acme", "@acme"],
+            "sources": [
+                {
+                    "type": "file_drop",
+                    "name": "listening",
+                    "path": "x.csv",
+                    "columns": {"native_id": "id", "text": "body", "created_at": "at"},
+                }
+            ],
+        }
+    ],
 }
 
 
@@ -81,8 +89,14 @@ def test_secret_written_in_file_is_refused(tmp_path):
 
 
 def test_bad_alert_channel_field(tmp_path):
-    msg = _bad(tmp_path, lambda d: d.update(alerts=[{"type": "email", "name": "cx", "to": ["not-an-address"],
-                                                     "sender": "a@b.c", "smtp_host": "localhost"}]))
+    msg = _bad(
+        tmp_path,
+        lambda d: d.update(
+            alerts=[
+                {"type": "email", "name": "cx", "to": ["not-an-address"], "sender": "a@b.c", "smtp_host": "localhost"}
+            ]
+        ),
+    )
     assert "alerts[0].to[0]:" in msg
 
 
@@ -104,8 +118,12 @@ def test_config_path_from_environment(tmp_path, monkeypatch):
 
 def test_cli_reports_config_error_without_traceback(tmp_path):
     path = _write(tmp_path, {"brands": [{"name": "Acme"}]})
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "check-config", "--config", path],
-                          capture_output=True, text=True, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "check-config", "--config", path],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert proc.returncode == 2
     assert f"{path}: brands[0].sources: Field required" in proc.stderr
     assert "Traceback" not in proc.stderr

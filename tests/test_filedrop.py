@@ -60,8 +60,10 @@ def test_missing_key_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_non_utf8_bytes_are_quarantined_and_kept(tmp_path):
-    data = csv_rows([("ok", "2026-10-01T10:00:00Z", "fine text")]).encode() + \
-        b'bin,reddit,,bob,2026-10-01T11:00:00Z,caf\xe9 is \xff\xfe bad,https://x,1,0\n'
+    data = (
+        csv_rows([("ok", "2026-10-01T10:00:00Z", "fine text")]).encode()
+        + b"bin,reddit,,bob,2026-10-01T11:00:00Z,caf\xe9 is \xff\xfe bad,https://x,1,0\n"
+    )
     records, rejects = fetch(tmp_path, data)
     assert [r.native_id for r in records] == ["ok"]
     assert rejects[0].reason == "row is not valid UTF-8"
@@ -111,5 +113,5 @@ def test_mapped_column_missing_from_header_fails_the_source(tmp_path):
 
 def test_missing_file_fails_the_source(tmp_path):
     cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "nothing-*.csv"}}]))
-    with pytest.raises(FileNotFoundError, match="no file matches path 'nothing-\\*.csv'"):
+    with pytest.raises(FileNotFoundError, match=r"no file matches path 'nothing-\*\.csv'"):
         list(build_source(cfg, cfg.brands[0], "drop").fetch(DAY))

@@ -19,11 +19,11 @@ from tests.conftest import MODEL_DIR, NIGHT_ROWS, REPO, csv_rows, write_config
 DAY = date(2026, 10, 1)
 SNAPSHOT = {
     "mentions": "SELECT mention_id, brand, source, native_id, kind, text, created_at, day, engagement, author_hash "
-                "FROM mentions ORDER BY ALL",
+    "FROM mentions ORDER BY ALL",
     "sentiment": "SELECT mention_id, model_version, label, round(score, 4) FROM sentiment ORDER BY ALL",
     "quarantine": "SELECT quarantine_id, brand, source, reason, raw_record FROM quarantine ORDER BY ALL",
     "metrics": "SELECT day, brand, source, volume, scored, n_negative, n_neutral, n_positive FROM daily_brand_metrics "
-               "ORDER BY ALL",
+    "ORDER BY ALL",
 }
 
 
@@ -33,8 +33,14 @@ def snapshot(db) -> dict:
 
 
 def brandpulse(*args, env=None, **kw):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, cwd=REPO,
-                          env={**os.environ, **(env or {})}, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        **kw,
+    )
 
 
 def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
@@ -87,8 +93,16 @@ def test_new_model_version_scores_again_but_same_version_never(night, scorer, tm
 def test_two_runs_at_the_same_moment_both_succeed_once(night):
     config_path, db = night
     args = ["run", "--date", DAY.isoformat(), "--config", str(config_path), "--db", str(db)]
-    procs = [subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=REPO, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", *args],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     snap = snapshot(db)
@@ -117,16 +131,23 @@ def test_crash_between_staging_and_commit_then_rerun(night, tmp_path):
 
 def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
     (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
-    cfg = load_config(write_config(tmp_path, [
-        {"name": "Acme", "files": {"listening": "acme.csv", "broken": "missing-export-*.csv"}},
-        {"name": "Other", "files": {"listening": "acme.csv"}},
-    ]))
+    cfg = load_config(
+        write_config(
+            tmp_path,
+            [
+                {"name": "Acme", "files": {"listening": "acme.csv", "broken": "missing-export-*.csv"}},
+                {"name": "Other", "files": {"listening": "acme.csv"}},
+            ],
+        )
+    )
     db = tmp_path / "w.duckdb"
     result = steps.run_day(cfg, db, DAY, scorer=scorer)
     assert result["status"] == "partial" and list(result["failed_sources"]) == ["acme/broken"]
     assert result["new_mentions"] == 8  # both other sources landed
     with duckdb.connect(str(db), read_only=True) as con:
-        missing = con.execute("SELECT brand, source, status, detail FROM run_steps WHERE status <> 'success'").fetchall()
+        missing = con.execute(
+            "SELECT brand, source, status, detail FROM run_steps WHERE status <> 'success'"
+        ).fetchall()
     assert missing == [("acme", "broken", "missing", "no staged output: the extract task failed or did not run")]
 
 

@@ -1,0 +1,121 @@
+"""The batch scorer and the `brandpulse score` command, on the shipped model, offline."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.sentiment.scorer import Scorer
+from tests.conftest import MODEL_DIR, REPO, SHARED
+
+TEXTS = [
+    "I absolutely love the new update, everything is so smooth!! 😍",
+    "worst delivery ever. parcel lost, support ignores me 😡",
+    "The store opens at 9am on Sundays.",
+]
+
+
+def test_model_loads_offline_and_is_versioned(scorer):
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert len(scorer.sha256) == 64 and scorer.version.endswith("+" + scorer.sha256[:12])
+    assert scorer.name
+
+
+def test_labels_probabilities_and_score(scorer):
+    results = scorer.score(TEXTS)
+    assert [r.label for r in results] == ["positive", "negative", "neutral"]
+    for r in results:
+        assert abs(r.negative + r.neutral + r.positive - 1) < 1e-4
+        assert r.score == pytest.approx(r.positive - r.negative, abs=1e-5)
+        assert r.note is None
+
+
+def test_special_texts_are_handled_explicitly(scorer):
+    empty, blank, url, emoji_only, mention_only = scorer.score(["", "  \n\t ", "https://t.co/abc", "😡😡🤬", "@bob"])
+    assert (empty.label, empty.note, empty.neutral) == ("neutral", "empty", 1.0)
+    assert (blank.label, blank.note) == ("neutral", "empty")
+    assert (url.label, url.note, url.score) == ("neutral", "no_text", 0.0)
+    assert (mention_only.label, mention_only.note) == ("neutral", "no_text")
+    assert emoji_only.note == "emoji_only" and emoji_only.label == "negative"  # emoji are read, by name
+
+
+def test_long_text_uses_head_and_tail(scorer):
+    long_review = (
+        "I ordered on Monday. "
+        + "Then I waited and checked the tracking page. " * 3000
+        + "Terrible, never again, I want a refund!"
+    )
+    (r,) = scorer.score([long_review])
+    assert r.note == "head_tail" and r.label == "negative"  # the verdict at the end is read
+
+
+def test_batching_and_sorting_do_not_change_results(scorer):
+    texts = TEXTS * 3 + ["short", "a much longer text about the coffee being cold and the staff being rude " * 3]
+    one_by_one = Scorer(MODEL_DIR, batch_size=1).score(texts)
+    batched = scorer.score(texts)
+    assert [r.label for r in one_by_one] == [r.label for r in batched]
+    assert all(abs(a.score - b.score) < 1e-4 for a, b in zip(one_by_one, batched, strict=True))
+
+
+def _score_cli(args, stdin):
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "score", "--model", str(MODEL_DIR), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "BRANDPULSE_CONFIG": ""},
+        timeout=300,
+    )
+
+
+def test_score_cli_contract(tmp_path):
+    lines = [
+        json.dumps({"id": 7, "text": TEXTS[0], "label": "kept?", "meta": {"a": [1, 2]}}),
+        TEXTS[1],
+        "{not json at all",
+        json.dumps({"no_text_key": 1}),
+        "",
+        json.dumps({"text": TEXTS[2], "lang": "en"}),
+    ]
+    proc = _score_cli(["--chunk", "2", "--batch-size", "2"], "\n".join(lines) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["id"] == 7 and out[0]["meta"] == {"a": [1, 2]} and out[0]["label"] == "positive"
+    assert out[1]["text"] == TEXTS[1] and out[1]["label"] == "negative"
+    assert out[2]["text"] == "{not json at all"
+    assert out[3]["text"] == json.dumps({"no_text_key": 1})  # a JSON object without "text" is a plain line
+    assert out[4]["text"] == "" and out[4]["label"] == "neutral"
+    assert out[5]["lang"] == "en" and out[5]["label"] == "neutral"
+    for o in out:
+        assert set(o) >= {"label", "negative", "neutral", "positive", "score"}
+    assert "scored 6 lines" in proc.stderr and proc.stderr.count("{") == 0  # progress only, no data on stderr
+
+    path = tmp_path / "in.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from_file = _score_cli([str(path)], "")
+    assert from_file.returncode == 0 and from_file.stdout == proc.stdout
+    dash = _score_cli(["-"], "\n".join(lines) + "\n")
+    assert dash.stdout == proc.stdout
+
+
+def test_score_cli_missing_file_or_model(tmp_path):
+    proc = _score_cli(["/nonexistent/input.jsonl"], "")
+    assert proc.returncode == 2 and "No such file" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _score_cli(["--model", str(tmp_path)], "hello\n")
+    assert proc.returncode == 2 and "no model here" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(not (SHARED / "data/sentiment/val.tsv").exists(), reason="../shared/data/sentiment not present")
+def test_shipped_model_quality_on_val(scorer):
+    """Guards the shipped weights: val macro-recall stays at least at the plain-recipe floor (77)."""
+    from pipeline.sentiment.train import LABEL_ID, metrics, read_tsv
+
+    texts, gold = read_tsv(SHARED / "data/sentiment/val.tsv")
+    pred = [LABEL_ID[r.label] for r in scorer.score(texts)]
+    assert metrics(gold, pred)["macro_recall"] >= 77.0
