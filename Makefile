@@ -29,7 +29,7 @@ test: $(STAMP) lint
 
 # Re-pin every dependency from the current .venv (after changing pyproject.toml).
 lock:
-	$(BIN)/pip freeze --exclude-editable | grep -v '^brandpulse' > $(LOCK)
+	$(BIN)/pip freeze --exclude-editable | grep -v '^brandpulse' | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' > $(LOCK)
 
 clean:
 	rm -rf $(VENV) data

@@ -115,3 +115,14 @@ def test_missing_file_fails_the_source(tmp_path):
     cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "nothing-*.csv"}}]))
     with pytest.raises(FileNotFoundError, match=r"no file matches path 'nothing-\*\.csv'"):
         list(build_source(cfg, cfg.brands[0], "drop").fetch(DAY))
+
+
+def test_excel_bom_and_crlf(tmp_path):
+    data = "\ufeff" + csv_rows(NIGHT_ROWS[:2]).replace("\n", "\r\n").replace("\r\r\n", "\r\n")
+    records, rejects = fetch(tmp_path, data.encode("utf-8"))
+    assert [r.native_id for r in records] == ["n1", "n2"] and rejects == []
+    assert not any("\r" in r.text for r in records)
+
+
+def test_empty_file_yields_nothing(tmp_path):
+    assert fetch(tmp_path, b"") == ([], [])

@@ -152,7 +152,7 @@ class FileDrop:
         return Reject.of(self.brand.key, self.spec.name, reason, raw, location)
 
     def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, dict | RowError]]:
-        with path.open(encoding="utf-8", errors="surrogateescape", newline="") as fh:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:  # -sig: Excel BOM
             reader = csv.reader(fh)
             try:
                 header = next(reader)

@@ -1,0 +1,155 @@
+"""Scoring speed: our batch scorer against the naive way, on the 2,000 val texts, in one run.
+
+    .venv/bin/python benchmarks/scoring.py                      # all of val, default settings
+    .venv/bin/python benchmarks/scoring.py --threads 2 --json benchmarks/results/scoring.json
+
+(a) ``ours``: :class:`pipeline.sentiment.scorer.Scorer` (length-sorted batches, dynamic padding,
+    inference_mode), with the configured precision;
+(b) ``naive``: ``transformers.pipeline("text-classification")`` over the same model, one text per call,
+    on the same normalised texts.
+
+Each variant runs in its own child process, so its peak RSS (ru_maxrss) is its own. Printed: texts/s, peak
+RSS, the speed ratio and the label agreement with the naive fp32 labels, and val macro-recall of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+DEFAULT_VAL = REPO.parent / "shared" / "data" / "sentiment" / "val.tsv"
+DEFAULT_MODEL = REPO / "models" / "brandpulse-sentiment"
+
+
+def _child(variant: str, model: str, val: str, threads: int, batch_size: int, limit: int, queue) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+
+    from pipeline.sentiment.train import LABEL_ID, read_tsv
+
+    if threads:
+        torch.set_num_threads(threads)
+    texts, gold = read_tsv(Path(val))
+    if limit:
+        texts, gold = texts[:limit], gold[:limit]
+    t_load = time.perf_counter()
+    if variant == "naive":
+        from transformers import pipeline
+
+        clf = pipeline("text-classification", model=model, device=-1)
+        load_s = time.perf_counter() - t_load
+        clf(texts[0])  # warm-up, as for ours
+        t0 = time.perf_counter()
+        labels = [clf(t, truncation=True, max_length=128)[0]["label"] for t in texts]
+    else:
+        from pipeline.sentiment.scorer import Scorer
+
+        scorer = Scorer(model, batch_size=batch_size, threads=threads, precision=variant.removeprefix("ours-"))
+        load_s = time.perf_counter() - t_load
+        scorer.score(texts[:1])
+        t0 = time.perf_counter()
+        labels = [r.label for r in scorer.score(texts)]
+    seconds = time.perf_counter() - t0
+    from pipeline.sentiment.train import metrics
+
+    queue.put(
+        {
+            "variant": variant,
+            "texts": len(texts),
+            "seconds": round(seconds, 2),
+            "texts_per_s": round(len(texts) / seconds, 1),
+            "load_s": round(load_s, 2),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "labels": labels,
+            "val": metrics(gold, [LABEL_ID[x] for x in labels]),
+        }
+    )
+
+
+def run_variant(variant: str, args) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(
+        target=_child, args=(variant, str(args.model), str(args.val), args.threads, args.batch_size, args.limit, queue)
+    )
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--val", type=Path, default=DEFAULT_VAL)
+    ap.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    ap.add_argument("--threads", type=int, default=0, help="torch threads for every variant (0: torch's default)")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N texts (quick looks)")
+    ap.add_argument(
+        "--variants", nargs="+", default=["naive", "ours-fp32", "ours-int8"], help="naive, ours-fp32, ours-int8"
+    )
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args()
+
+    results = {}
+    for variant in args.variants:
+        print(f"[scoring] {variant} ...", file=sys.stderr, flush=True)
+        results[variant] = run_variant(variant, args)
+    base = results.get("naive")
+    ref = results.get("ours-fp32")
+    print(
+        f"{len(next(iter(results.values()))['labels'])} val texts, {args.threads or 'default'} threads, "
+        f"batch {args.batch_size}, {platform.processor() or platform.machine()}, {os.cpu_count()} cpus"
+    )
+    print(
+        f"{'variant':<12}{'texts/s':>10}{'x naive':>9}{'peak RSS':>10}{'agree naive':>13}{'agree fp32':>12}"
+        f"{'macro-rec':>11}"
+    )
+    for name, r in results.items():
+        ratio = r["texts_per_s"] / base["texts_per_s"] if base else float("nan")
+        agree = (
+            sum(a == b for a, b in zip(r["labels"], base["labels"], strict=True)) / len(r["labels"])
+            if base
+            else float("nan")
+        )
+        agree32 = (
+            sum(a == b for a, b in zip(r["labels"], ref["labels"], strict=True)) / len(r["labels"])
+            if ref
+            else float("nan")
+        )
+        r.update(
+            speed_vs_naive=round(ratio, 2), agreement_vs_naive=round(agree, 4), agreement_vs_fp32=round(agree32, 4)
+        )
+        print(
+            f"{name:<12}{r['texts_per_s']:>10.1f}{ratio:>8.2f}x{r['peak_rss_mib']:>7} MiB{agree:>12.2%}"
+            f"{agree32:>12.2%}{r['val']['macro_recall']:>11.2f}"
+        )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        slim = {k: {kk: vv for kk, vv in v.items() if kk != "labels"} for k, v in results.items()}
+        args.json.write_text(
+            json.dumps(
+                {
+                    "command": " ".join(sys.argv),
+                    "threads": args.threads,
+                    "batch_size": args.batch_size,
+                    "results": slim,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
