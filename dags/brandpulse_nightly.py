@@ -21,7 +21,13 @@ def _night():
     from pipeline.warehouse import db_path
 
     ctx = get_current_context()
-    return load_config(), db_path(), ctx["data_interval_start"].astimezone(UTC).date(), ctx["run_id"]
+    start = ctx.get("data_interval_start")
+    if start is None:
+        raise ValueError(
+            "this run has no data interval: trigger brandpulse_nightly with a logical date "
+            "(the night it processes is the UTC day the data interval starts on)"
+        )
+    return load_config(), db_path(), start.astimezone(UTC).date(), ctx["run_id"]
 
 
 @dag(

@@ -95,11 +95,15 @@ def run(
     if last < first:
         _fail("--to is before --date")
     scorer = _scorer(cfg)
-    current = first
+    current, not_ok = first, []
     while current <= last:
         summary = steps.run_day(cfg, db_path(db), current, scorer=scorer)
         typer.echo(json.dumps(summary))
+        if summary["status"] != "success":
+            not_ok.append(f"{current} ({summary['status']})")
         current += timedelta(days=1)
+    if not_ok:
+        _fail(f"not every night succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
 
 def _scorer(cfg):
@@ -109,6 +113,30 @@ def _scorer(cfg):
         return Scorer.from_config(cfg)
     except FileNotFoundError as exc:
         _fail(str(exc))
+
+
+@app.command()
+def prepare(
+    day: DayOpt,
+    run_id: Annotated[str, typer.Option(help="an id for the run; the other steps take the same")],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Step 0: migrate the warehouse, register the run, and list the extract jobs."""
+    from pipeline import steps
+
+    typer.echo(json.dumps(steps.prepare(_config(config), db_path(db), _day(day), run_id)))
+
+
+@app.command()
+def finish(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Step 5: close the run as success, partial or failed (exit status 1 unless success)."""
+    from pipeline import steps
+
+    try:
+        typer.echo(steps.finish(_config(config), db_path(db), run_id))
+    except steps.RunFailed as exc:
+        _fail(str(exc), code=1)
 
 
 @app.command()
@@ -156,8 +184,8 @@ def score(
     path: Annotated[str, typer.Argument(help="input file; '-' or nothing reads stdin")] = "-",
     config: ConfigOpt = None,
     model: Annotated[Path | None, typer.Option(help="model folder (default: the configured or shipped model)")] = None,
-    batch_size: Annotated[int, typer.Option(min=1)] = 64,
-    threads: Annotated[int, typer.Option(min=0, help="torch threads; 0 = torch's default")] = 0,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="default: the config's, else 64")] = None,
+    threads: Annotated[int | None, typer.Option(min=0, help="torch threads; 0 = torch's default")] = None,
     chunk: Annotated[int, typer.Option(min=1, help="lines read and scored at a time (bounds memory)")] = 4096,
 ) -> None:
     """Score texts: one JSON object per input line on stdout, in input order.
@@ -169,18 +197,24 @@ def score(
     from pipeline.sentiment.score_stream import score_stream
     from pipeline.sentiment.scorer import Scorer
 
+    cfg_file = config_path(config)
+    scoring = load_config(cfg_file).scoring if cfg_file.exists() else None
     if model is None:
-        cfg_file = config_path(config)
-        model = load_config(cfg_file).model_dir if cfg_file.exists() else DEFAULT_MODEL_DIR
+        model = load_config(cfg_file).model_dir if scoring else DEFAULT_MODEL_DIR
     try:
-        scorer = Scorer(model, batch_size=batch_size, threads=threads)
+        scorer = Scorer(
+            model,
+            batch_size=batch_size or (scoring.batch_size if scoring else 64),
+            threads=threads if threads is not None else (scoring.threads if scoring else 0),
+            max_length=scoring.max_length if scoring else 128,
+        )
     except FileNotFoundError as exc:
         _fail(str(exc))
     if path == "-":
-        stream = sys.stdin
+        stream = sys.stdin.buffer
     else:
         try:
-            stream = open(path, encoding="utf-8", errors="replace")
+            stream = open(path, "rb")
         except OSError as exc:
             _fail(f"{path}: {exc.strerror}")
     t0 = time.perf_counter()

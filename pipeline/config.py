@@ -60,6 +60,7 @@ class FileDropSource(_Strict):
     format: Literal["auto", "csv", "jsonl"] = "auto"
     kind: Literal["mention", "review"] = "mention"
     platform: str | None = Field(None, description="platform to record when no platform column is mapped")
+    lookback_days: int = Field(1, ge=0, le=31, description="also re-read this many earlier days, for late rows")
     columns: FileDropColumns
 
 

@@ -12,15 +12,21 @@ from pipeline.config import Config
 from pipeline.warehouse import connect
 
 EXAMPLE_QUERIES = [
-    ("Daily share of negative mentions, with its 7-day average",
-     "SELECT day, brand, volume, round(share_negative, 3) AS neg, round(share_negative_7d, 3) AS neg_7d\n"
-     "FROM v_brand_daily WHERE brand = 'parcelo' ORDER BY day DESC LIMIT 14;"),
-    ("The most-engaged negative mentions of a week, text beside score",
-     "SELECT day, platform, channel, round(score, 2) AS score, engagement, left(text, 80) AS text, url\n"
-     "FROM v_mentions_scored WHERE label = 'negative' AND day BETWEEN DATE '2026-10-12' AND DATE '2026-10-18'\n"
-     "ORDER BY engagement DESC LIMIT 5;"),
-    ("What was quarantined, and why",
-     "SELECT brand, source, reason, rows FROM v_quarantine_summary ORDER BY rows DESC;"),
+    (
+        "Daily share of negative mentions, with its 7-day average",
+        "SELECT day, brand, volume, round(share_negative, 3) AS neg, round(share_negative_7d, 3) AS neg_7d\n"
+        "FROM v_brand_daily WHERE brand = 'parcelo' ORDER BY day DESC LIMIT 14;",
+    ),
+    (
+        "The most-engaged negative mentions of a week, text beside score",
+        "SELECT day, platform, channel, round(score, 2) AS score, engagement, left(text, 80) AS text, url\n"
+        "FROM v_mentions_scored WHERE label = 'negative' AND day BETWEEN DATE '2026-10-12' AND DATE '2026-10-18'\n"
+        "ORDER BY engagement DESC LIMIT 5;",
+    ),
+    (
+        "What was quarantined, and why",
+        "SELECT brand, source, reason, rows FROM v_quarantine_summary ORDER BY rows DESC;",
+    ),
 ]
 
 
@@ -29,7 +35,9 @@ def night_line(config: Config, db: Path, day: date) -> str:
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         rows = con.execute(
             "SELECT brand, volume, share_negative FROM daily_brand_metrics WHERE day = ? AND source = '_all' "
-            "ORDER BY brand", [day]).fetchall()
+            "ORDER BY brand",
+            [day],
+        ).fetchall()
     parts = [f"{b} {v:>3} ({(s or 0):.0%} neg)" for b, v, s in rows]
     return f"{day}: " + ("  ".join(parts) if parts else "no mentions")
 
@@ -52,18 +60,38 @@ def print_summary(config: Config, db: Path) -> None:
             ORDER BY brand""").fetchall()
         runs = con.execute("SELECT count(*), count(*) FILTER (WHERE status = 'success') FROM pipeline_runs").fetchone()
     table = Table(title="Mentions and sentiment per brand")
-    for col in ("brand", "mentions", "reviews", "period", "negative", "neutral", "positive", "mean score",
-                "quarantined"):
+    for col in (
+        "brand",
+        "mentions",
+        "reviews",
+        "period",
+        "negative",
+        "neutral",
+        "positive",
+        "mean score",
+        "quarantined",
+    ):
         table.add_column(col, justify="left" if col in ("brand", "period") else "right")
     for brand, mentions, reviews, lo, hi, neg, neu, pos, mean in rows:
-        table.add_row(brand, f"{mentions:,}", f"{reviews:,}", f"{lo} .. {hi}", f"{neg:.1%}", f"{neu:.1%}",
-                      f"{pos:.1%}", f"{mean:+.3f}", str(quarantined.get(brand, 0)))
+        table.add_row(
+            brand,
+            f"{mentions:,}",
+            f"{reviews:,}",
+            f"{lo} .. {hi}",
+            f"{neg:.1%}",
+            f"{neu:.1%}",
+            f"{pos:.1%}",
+            f"{mean:+.3f}",
+            str(quarantined.get(brand, 0)),
+        )
     console.print(table)
     for brand, day, volume, share in worst:
         console.print(f"Most negative day for {brand}: {day} ({volume} mentions, {share:.0%} negative)")
     console.print(f"Runs recorded: {runs[0]} ({runs[1]} success)")
-    console.print(f"\nWarehouse: [bold]{db.resolve()}[/bold]  (query it read-only while the pipeline is not"
-                  f" writing: .venv/bin/brandpulse sql \"SELECT ...\" --db {db})")
+    console.print(
+        f"\nWarehouse: [bold]{db.resolve()}[/bold]  (query it read-only while the pipeline is not"
+        f' writing: .venv/bin/brandpulse sql "SELECT ..." --db {db})'
+    )
     console.print("Three queries to try:")
     for title, query in EXAMPLE_QUERIES:
         console.print(f"\n-- {title}\n{query}", highlight=False)

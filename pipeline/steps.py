@@ -24,11 +24,11 @@ import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipeline import faults
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError
 from pipeline.sources import RECORD_COLUMNS, REJECT_COLUMNS, Record, Window, build_source
 from pipeline.warehouse import connect, execute, migrate, schema_version, transaction
 
@@ -70,7 +70,7 @@ def _write_atomic(path: Path, lines) -> int:
     return n
 
 
-def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str) -> list[dict]:
+def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cli") -> list[dict]:
     """Apply pending migrations, register the run, and return the extract jobs."""
     with connect(db, timeout=config.lock_timeout_s) as con:
         applied = migrate(con)
@@ -88,7 +88,10 @@ def extract(config: Config, brand: str, source: str, day: date, run_id: str) -> 
     folder.mkdir(parents=True, exist_ok=True)
     src = build_source(config, config.brand(brand), source)
     records, rejects = [], []
-    for item in src.fetch(Window.for_day(day)):
+    spec = next(x for x in config.brand(brand).sources if x.name == source)
+    night = Window.for_day(day)
+    window = Window(night.start - timedelta(days=spec.lookback_days), night.end)  # late posts of earlier days
+    for item in src.fetch(window):
         (records if isinstance(item, Record) else rejects).append(item.to_json())
     manifest = {
         "brand": brand,
@@ -123,87 +126,100 @@ def load(config: Config, db: Path, day: date, run_id: str) -> LoadResult:
     """Upsert everything the run staged, in one transaction. Sources with no manifest are recorded as missing."""
     folder = stage_dir(config, day, run_id)
     result = LoadResult()
-    staged, steps = [], []
+    staged, extract_steps = [], []
     for job in plan(config):
-        m = _manifest(config, day, run_id, job["brand"], job["source"])
-        base = folder / _safe(job["brand"]) / _safe(job["source"])
+        brand, source = job["brand"], job["source"]
+        m = _manifest(config, day, run_id, brand, source)
         if m is None:
-            result.missing.append(f"{job['brand']}/{job['source']}")
-            steps.append(
-                (
-                    "extract",
-                    job["brand"],
-                    job["source"],
-                    "missing",
-                    None,
-                    None,
-                    None,
-                    "no staged output: the extract task failed or did not run",
-                    None,
+            result.missing.append(f"{brand}/{source}")
+            extract_steps.append(
+                dict(
+                    step="extract",
+                    brand=brand,
+                    source=source,
+                    status="missing",
+                    detail="no staged output: the extract task failed or did not run",
                 )
             )
             continue
-        staged.append(base)
-        steps.append(
-            (
-                "extract",
-                job["brand"],
-                job["source"],
-                m["status"],
-                m["records"] + m["rejects"],
-                m["records"],
-                m["rejects"],
-                None,
-                m["started_at"],
+        staged.append(folder / _safe(brand) / _safe(source))
+        extract_steps.append(
+            dict(
+                step="extract",
+                brand=brand,
+                source=source,
+                status=m["status"],
+                rows_in=m["records"] + m["rejects"],
+                rows_out=m["records"],
+                rows_quarantined=m["rejects"],
+                started_at=m["started_at"],
             )
         )
+    records = [f"{b}.records.jsonl" for b in staged]
+    rejects = [f"{b}.rejects.jsonl" for b in staged]
+    staged_rows = sum(s.get("rows_out") or 0 for s in extract_steps)
+    rejected_rows = sum(s.get("rows_quarantined") or 0 for s in extract_steps)
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        _require_run(con, run_id)
+        new = distinct = 0
         if staged:
-            execute(
-                con,
-                "load_mentions",
-                {"files": [f"{b}.records.jsonl" for b in staged], "run_id": run_id, "columns": RECORD_COLUMNS},
-            )
-            execute(
-                con,
-                "load_quarantine",
-                {
-                    "files": [f"{b}.rejects.jsonl" for b in staged],
-                    "run_id": run_id,
-                    "day": day,
-                    "columns": REJECT_COLUMNS,
-                },
-            )
-        result.new_mentions = con.execute("SELECT count(*) FROM mentions WHERE run_id = ?", [run_id]).fetchone()[0]
-        staged_rows = sum(s[5] or 0 for s in steps)
-        result.seen_mentions = staged_rows - result.new_mentions
-        result.quarantined = sum(s[6] or 0 for s in steps)
-        for step, brand, source, status, rows_in, rows_out, rows_q, detail, st in steps:
-            _record_step(con, run_id, step, brand, source, status, rows_in, rows_out, rows_q, detail, st)
-        _record_step(
+            execute(con, "load_mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})
+            execute(con, "load_quarantine", {"files": rejects, "run_id": run_id, "day": day, "columns": REJECT_COLUMNS})
+            new, distinct, result.quarantined = execute(
+                con, "load_counts", {"run_id": run_id, "files": records}
+            ).fetchone()
+        result.new_mentions, result.seen_mentions = new, distinct - new
+        for step in extract_steps:
+            record_step(con, run_id, **step)
+        detail = f"{result.seen_mentions} already in the warehouse"
+        if staged_rows > distinct:
+            detail += f"; {staged_rows - distinct} repeated ids in the staged files"
+        if rejected_rows > result.quarantined:
+            detail += f"; {rejected_rows - result.quarantined} rejects already in quarantine"
+        record_step(
             con,
             run_id,
             "load",
-            "",
-            "",
-            "success",
-            staged_rows + result.quarantined,
-            result.new_mentions,
-            result.quarantined,
-            f"{result.seen_mentions} already in the warehouse",
-            started,
+            status="success",
+            rows_in=staged_rows + rejected_rows,
+            rows_out=result.new_mentions,
+            rows_quarantined=result.quarantined,
+            detail=detail,
+            started_at=started,
         )
         faults.checkpoint("load:before_commit")
     log(
         f"load {day}: {result.new_mentions} new, {result.seen_mentions} already present, "
-        f"{result.quarantined} quarantined"
+        f"{result.quarantined} newly quarantined"
         + (f"; missing sources: {', '.join(result.missing)}" if result.missing else "")
     )
     return result
 
 
-def _record_step(con, run_id, step, brand, source, status, rows_in, rows_out, rows_q, detail, started) -> None:
+class RunNotRegistered(RuntimeError):
+    pass
+
+
+def _require_run(con, run_id: str) -> None:
+    if execute(con, "run_status", {"run_id": run_id}).fetchone() is None:
+        raise RunNotRegistered(f"run {run_id} is not registered: its prepare step did not run or failed")
+
+
+def record_step(
+    con,
+    run_id: str,
+    step: str,
+    brand: str = "",
+    source: str = "",
+    status: str = "success",
+    rows_in=None,
+    rows_out=None,
+    rows_quarantined=None,
+    detail=None,
+    started_at=None,
+) -> None:
+    """Record (or, on a retry of the same run, re-record) one step's counts in run_steps."""
     execute(
         con,
         "run_step",
@@ -215,28 +231,28 @@ def _record_step(con, run_id, step, brand, source, status, rows_in, rows_out, ro
             "status": status,
             "rows_in": rows_in,
             "rows_out": rows_out,
-            "rows_quarantined": rows_q,
+            "rows_quarantined": rows_quarantined,
             "detail": detail,
-            "started_at": started,
+            "started_at": started_at,
         },
     )
 
 
 def score(config: Config, db: Path, run_id: str, scorer=None, progress=None) -> int:
-    """Score every mention that has no score from the current model version. Returns how many were scored."""
+    """Score every mention that has no score from the current model version. Returns how many this run scored."""
     if scorer is None:
         from pipeline.sentiment.scorer import Scorer
 
         scorer = Scorer.from_config(config)
-    started, total = datetime.now(UTC), 0
-    t0 = time.perf_counter()
+    started = datetime.now(UTC)
+    t0, attempted = time.perf_counter(), 0
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
             rows = execute(con, "unscored", {"model_version": scorer.version, "limit": SCORE_CHUNK}).fetchall()
         if not rows:
             break
         ids, texts = [r[0] for r in rows], [r[1] for r in rows]
-        results = scorer.score(texts)
+        results = scorer.score(texts)  # outside the lock: the slow part
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             execute(
                 con,
@@ -256,55 +272,45 @@ def score(config: Config, db: Path, run_id: str, scorer=None, progress=None) -> 
                     "run_id": run_id,
                 },
             )
-        total += len(rows)
+        attempted += len(rows)
         if progress:
-            progress(total)
+            progress(attempted)
         if len(rows) < SCORE_CHUNK:
             break
-    rate = total / max(time.perf_counter() - t0, 1e-9)
+    rate = attempted / max(time.perf_counter() - t0, 1e-9)
     with connect(db, timeout=config.lock_timeout_s) as con:
-        _record_step(
+        # what this run wrote (a concurrent run may have scored some of the same rows first)
+        scored = execute(con, "run_counts", {"run_id": run_id}).fetchone()[0]
+        record_step(
             con,
             run_id,
             "score",
-            "",
-            "",
-            "success",
-            total,
-            total,
-            0,
-            f"model {scorer.name} {scorer.version}; {rate:.0f} texts/s",
-            started,
+            rows_in=attempted,
+            rows_out=scored,
+            rows_quarantined=0,
+            detail=f"model {scorer.name} {scorer.version}; {rate:.0f} texts/s",
+            started_at=started,
         )
-    log(f"score: {total} texts with {scorer.name} {scorer.version}" + (f" ({rate:.0f} texts/s)" if total else ""))
-    return total
+    log(f"score: {scored} texts with {scorer.name} {scorer.version}" + (f" ({rate:.0f} texts/s)" if scored else ""))
+    return scored
 
 
 def daily_metrics(config: Config, db: Path, day: date, run_id: str) -> list[date]:
     """Recompute daily metrics for ``day`` and for every day whose scores this run changed."""
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-        days = {day} | {
-            r[0]
-            for r in con.execute(
-                "SELECT DISTINCT m.day FROM sentiment s JOIN mentions m USING (mention_id) WHERE s.run_id = ?", [run_id]
-            ).fetchall()
-        }
-        days = sorted(days)
+        days = sorted({day} | {r[0] for r in execute(con, "scored_days", {"run_id": run_id}).fetchall()})
         execute(con, "daily_metrics", {"days": days, "run_id": run_id})
-        rows = con.execute("SELECT count(*) FROM daily_brand_metrics WHERE run_id = ?", [run_id]).fetchone()[0]
-        _record_step(
+        rows = execute(con, "run_counts", {"run_id": run_id}).fetchone()[1]
+        record_step(
             con,
             run_id,
             "daily_metrics",
-            "",
-            "",
-            "success",
-            len(days),
-            rows,
-            0,
-            f"days {days[0]}..{days[-1]}" if len(days) > 1 else f"day {days[0]}",
-            started,
+            rows_in=len(days),
+            rows_out=rows,
+            rows_quarantined=0,
+            detail=f"days {days[0]}..{days[-1]}" if len(days) > 1 else f"day {days[0]}",
+            started_at=started,
         )
     log(f"daily metrics: {rows} rows for {len(days)} day(s)")
     return days
@@ -315,31 +321,47 @@ class RunFailed(RuntimeError):
 
 
 def finish(config: Config, db: Path, run_id: str) -> str:
-    """Close the run's row: success, partial (a source failed or is missing) or failed (a later step did)."""
+    """Close the run: success, partial (a source failed or is missing) or failed (a later step did).
+
+    Raises :class:`RunFailed` unless the run succeeded, so the Airflow run (whose only leaf this is) and the
+    CLI's exit status show it; the data that did land stays landed.
+    """
     with connect(db, timeout=config.lock_timeout_s) as con:
+        _require_run(con, run_id)
         execute(con, "run_finish", {"run_id": run_id})
-        status = con.execute("SELECT status FROM pipeline_runs WHERE run_id = ?", [run_id]).fetchone()[0]
+        status, missing = execute(con, "run_status", {"run_id": run_id}).fetchone()
     log(f"run {run_id}: {status}")
     if status == "failed":
         raise RunFailed(f"run {run_id} failed: load, score or daily_metrics did not complete (see run_steps)")
+    if status == "partial":
+        raise RunFailed(f"run {run_id} is partial: no data from {', '.join(missing or [])} (see run_steps)")
     return status
 
 
 def run_day(config: Config, db: Path, day: date, run_id: str | None = None, trigger: str = "cli", scorer=None) -> dict:
-    """The whole night for one day, in-process: what ``brandpulse run --date`` does."""
+    """The whole night for one day, in-process: what ``brandpulse run --date`` does.
+
+    A failing source does not stop the others; the run is then ``partial`` (``status`` in the result).
+    Configuration errors stop the night at once.
+    """
     run_id = run_id or new_run_id(day, trigger)
     jobs = prepare(config, db, day, run_id, trigger)
     failed = {}
     for job in jobs:
         try:
             extract(config, job["brand"], job["source"], day, run_id)
+        except ConfigError:
+            raise
         except Exception as exc:  # one failing source must not stop the others; load records it as missing
             failed[f"{job['brand']}/{job['source']}"] = str(exc)
             logger.error("extract %s/%s FAILED: %s", job["brand"], job["source"], exc)
     loaded = load(config, db, day, run_id)
     scored = score(config, db, run_id, scorer=scorer)
     daily_metrics(config, db, day, run_id)
-    status = finish(config, db, run_id)
+    try:
+        status = finish(config, db, run_id)
+    except RunFailed as exc:
+        status = "partial" if "partial" in str(exc) else "failed"
     return {
         "run_id": run_id,
         "day": day.isoformat(),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -73,7 +74,7 @@ def connect(path: str | Path, *, timeout: float = 600, read_only: bool = False) 
             f"(lock file {path}.lock); raise lock_timeout_s or wait for it"
         ) from None
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = _open(path, read_only, deadline=time.monotonic() + timeout)
         try:
             con.execute("SET TimeZone = 'UTC'")
             yield con
@@ -81,6 +82,17 @@ def connect(path: str | Path, *, timeout: float = 600, read_only: bool = False) 
             con.close()
     finally:
         lock.release()
+
+
+def _open(path: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, waiting while a process outside brandpulse (an analyst's notebook) holds DuckDB's own lock."""
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise WarehouseError(f"{path}: cannot open the warehouse: {exc}") from None
+            time.sleep(1)
 
 
 @contextmanager

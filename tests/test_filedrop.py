@@ -9,18 +9,15 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.sources import Record, Reject, Window, build_source
-from tests.conftest import NIGHT_ROWS, csv_rows, write_config
+from tests.conftest import MENTIONS_HEADER, NIGHT_ROWS, csv_rows, write_config
 
 DAY = Window.for_day(date(2026, 10, 1))
 
 
-def fetch(tmp_path, content: bytes | str, name="acme.csv", brand="Acme", extra_columns=None, window=DAY):
+def fetch(tmp_path, content: bytes | str, name="acme.csv", brand="Acme", window=DAY):
     path = tmp_path / name
     path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     cfg = load_config(write_config(tmp_path, [{"name": brand, "files": {"drop": name}}]))
-    if extra_columns:
-        raw = cfg.model_dump()
-        raw["brands"][0]["sources"][0]["columns"].update(extra_columns)
     src = build_source(cfg, cfg.brands[0], "drop")
     items = list(src.fetch(window))
     return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, Reject)]
@@ -117,12 +114,45 @@ def test_missing_file_fails_the_source(tmp_path):
         list(build_source(cfg, cfg.brands[0], "drop").fetch(DAY))
 
 
-def test_excel_bom_and_crlf(tmp_path):
-    data = "\ufeff" + csv_rows(NIGHT_ROWS[:2]).replace("\n", "\r\n").replace("\r\r\n", "\r\n")
+def test_excel_bom_crlf_multiline_and_blank_lines(tmp_path):
+    rows = [("n1", "2026-10-01T10:00:00Z", "first line\r\nsecond line"), ("bad", "2026-10-01T11:00:00Z", " ")]
+    data = "\ufeff" + csv_rows(rows) + "\r\n\r\n"  # Excel: BOM, CRLF, trailing blank lines
     records, rejects = fetch(tmp_path, data.encode("utf-8"))
-    assert [r.native_id for r in records] == ["n1", "n2"] and rejects == []
-    assert not any("\r" in r.text for r in records)
+    assert [r.native_id for r in records] == ["n1"] and records[0].text == "first line\r\nsecond line"
+    assert [r.reason for r in rejects] == ["body (text) is empty"]
+    assert rejects[0].location.endswith("acme.csv:4")  # the physical line, after a two-line record
 
 
-def test_empty_file_yields_nothing(tmp_path):
-    assert fetch(tmp_path, b"") == ([], [])
+def test_quarantine_holds_no_author_names(tmp_path):
+    data = csv_rows([("q1", "2026-10-01T10:00:00Z", "  ")]) + "q2,reddit,,bob,2026-10-01T10:00:00Z,hi,x,1,0,EXTRA\n"
+    _, rejects = fetch(tmp_path, data)
+    assert len(rejects) == 2
+    for r in rejects:
+        assert "user_q1" not in r.raw_record and '"bob"' not in r.raw_record and "hmac:" in r.raw_record
+    assert json.loads(rejects[1].raw_record)["_extra_cells"] == ["EXTRA"]  # nothing of the row is dropped
+
+
+def test_values_no_rule_foresaw_are_quarantined_not_fatal(tmp_path):
+    lines = [
+        "\ufeff" + json.dumps({"post_id": "bom", "posted_at": "2026-10-01T09:00:00Z", "body": "first line has a BOM"}),
+        json.dumps({"post_id": "ms", "posted_at": 1790000000000, "body": "epoch in milliseconds"}),
+        '{"post_id": "big", "posted_at": "2026-10-01T10:00:00Z", "body": "x", "likes": ' + "9" * 5000 + "}",
+        json.dumps({"post_id": "inf", "posted_at": "2026-10-01T10:00:00Z", "body": "x", "likes": 1e400}),
+    ]
+    records, rejects = fetch(tmp_path, "\n".join(lines), name="acme.jsonl")
+    assert [r.native_id for r in records] == ["bom"]
+    reasons = [r.reason for r in rejects]
+    assert reasons[0] == "created_at 1790000000000 is not a Unix time in seconds"
+    assert reasons[1].startswith("invalid JSON: Exceeds the limit")
+    assert reasons[2] == "likes 'inf' is not a whole number"
+
+
+def test_duplicate_header_fails_the_source(tmp_path):
+    with pytest.raises(ValueError, match="CSV header repeats column"):
+        fetch(tmp_path, MENTIONS_HEADER.replace("likes", "body") + "1,r,,a,2026-10-01T00:00:00Z,x,y,z,0\n")
+
+
+def test_empty_export_fails_the_source_but_header_only_is_fine(tmp_path):
+    with pytest.raises(ValueError, match="the export is empty"):
+        fetch(tmp_path, b"")
+    assert fetch(tmp_path, csv_rows([])) == ([], [])

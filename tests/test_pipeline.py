@@ -13,7 +13,7 @@ import pytest
 
 from pipeline import steps
 from pipeline.config import load_config
-from pipeline.warehouse import WarehouseError, connect, migrate, schema_version
+from pipeline.warehouse import WarehouseError, connect, execute, migrate, schema_version
 from tests.conftest import MODEL_DIR, NIGHT_ROWS, REPO, csv_rows, write_config
 
 DAY = date(2026, 10, 1)
@@ -48,16 +48,22 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
     cfg = load_config(config_path)
     first = steps.run_day(cfg, db, DAY, scorer=scorer)
     assert first["status"] == "success"
-    assert (first["new_mentions"], first["quarantined"], first["scored"]) == (4, 3, 4)
+    # four rows of the day, plus one of the day before (the one-day look-back re-reads it for late posts)
+    assert (first["new_mentions"], first["quarantined"], first["scored"]) == (5, 3, 5)
     before = snapshot(db)
-    assert len(before["mentions"]) == 4 and len(before["sentiment"]) == 4 and len(before["quarantine"]) == 3
-    # per source and in total, for the one brand
-    assert [(r[2], r[3], r[4]) for r in before["metrics"]] == [("_all", 4, 4), ("listening", 4, 4)]
+    assert len(before["mentions"]) == 5 and len(before["sentiment"]) == 5 and len(before["quarantine"]) == 3
+    # per source and in total, for the one brand, for the day and for the day whose scores changed
+    assert [(str(r[0]), r[2], r[3], r[4]) for r in before["metrics"]] == [
+        ("2026-09-30", "_all", 1, 1),
+        ("2026-09-30", "listening", 1, 1),
+        ("2026-10-01", "_all", 4, 4),
+        ("2026-10-01", "listening", 4, 4),
+    ]
     labels = {r[0]: r[2] for r in before["sentiment"]}
     assert sorted(labels.values()).count("negative") >= 1
 
     second = steps.run_day(cfg, db, DAY, scorer=scorer)
-    assert (second["new_mentions"], second["already_present"], second["scored"]) == (0, 4, 0)
+    assert (second["new_mentions"], second["already_present"], second["scored"]) == (0, 5, 0)
     assert snapshot(db) == before  # nothing duplicated, nothing lost, nothing rescored
 
     with duckdb.connect(str(db), read_only=True) as con:
@@ -80,9 +86,11 @@ def test_new_model_version_scores_again_but_same_version_never(night, scorer, tm
     (other / "brandpulse.json").write_text('{"name": "brandpulse-sentiment", "version": "9.9.9"}')
     v2 = Scorer(other)
     assert v2.version.startswith("9.9.9+") and v2.version != scorer.version
-    assert steps.score(cfg, night[1], "v2", scorer=v2) == 4
+    with connect(night[1]) as con:  # scores are recorded against a registered run
+        execute(con, "run_start", {"run_id": "v2", "day": DAY, "trigger": "cli"})
+    assert steps.score(cfg, night[1], "v2", scorer=v2) == 5
     with duckdb.connect(str(night[1]), read_only=True) as con:
-        assert con.execute("SELECT count(DISTINCT model_version), count(*) FROM sentiment").fetchone() == (2, 8)
+        assert con.execute("SELECT count(DISTINCT model_version), count(*) FROM sentiment").fetchone() == (2, 10)
         # each score names the model and carries the content hashes
         names = {r[0] for r in con.execute("SELECT DISTINCT model_name FROM sentiment").fetchall()}
         row = con.execute("SELECT model_sha256, text_sha256 FROM sentiment LIMIT 1").fetchone()
@@ -106,7 +114,7 @@ def test_two_runs_at_the_same_moment_both_succeed_once(night):
     results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     snap = snapshot(db)
-    assert len(snap["mentions"]) == 4 and len(snap["sentiment"]) == 4 and len(snap["quarantine"]) == 3
+    assert len(snap["mentions"]) == 5 and len(snap["sentiment"]) == 5 and len(snap["quarantine"]) == 3
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*), count(DISTINCT status) FROM pipeline_runs").fetchone() == (2, 1)
 
@@ -117,7 +125,7 @@ def test_crash_between_staging_and_commit_then_rerun(night, tmp_path):
     crashed = brandpulse(*args, "--db", str(db), env={"BRANDPULSE_CRASH_AT": "load:before_commit"})
     assert crashed.returncode == -9, crashed.stderr  # SIGKILL: no handler, no finally
     staged = list((tmp_path / "staging" / DAY.isoformat()).glob("*/*/*.records.jsonl"))
-    assert staged and staged[0].read_text().count("\n") == 4  # staging happened
+    assert staged and staged[0].read_text().count("\n") == 5  # staging happened
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM mentions").fetchone() == (0,)  # the commit did not
         assert con.execute("SELECT count(*) FROM quarantine").fetchone() == (0,)
@@ -143,12 +151,36 @@ def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
     db = tmp_path / "w.duckdb"
     result = steps.run_day(cfg, db, DAY, scorer=scorer)
     assert result["status"] == "partial" and list(result["failed_sources"]) == ["acme/broken"]
-    assert result["new_mentions"] == 8  # both other sources landed
+    assert result["new_mentions"] == 10  # both other sources landed
     with duckdb.connect(str(db), read_only=True) as con:
         missing = con.execute(
             "SELECT brand, source, status, detail FROM run_steps WHERE status <> 'success'"
         ).fetchall()
     assert missing == [("acme", "broken", "missing", "no staged output: the extract task failed or did not run")]
+
+
+def test_a_post_that_arrives_late_is_loaded_the_next_night(night, scorer):
+    config_path, db = night
+    cfg = load_config(config_path)
+    steps.run_day(cfg, db, DAY, scorer=scorer)
+    export = config_path.parent / "acme.csv"
+    late = ("late", "2026-10-01T23:50:00Z", "acme parcel lost, posted late at night")
+    export.write_text(csv_rows([*NIGHT_ROWS, late]), encoding="utf-8")  # the export now has it
+    nxt = steps.run_day(cfg, db, date(2026, 10, 2), scorer=scorer)
+    assert nxt["new_mentions"] == 2  # the late post of 10-01 and n5 of 10-02
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT day FROM mentions WHERE native_id = 'late'").fetchone() == (DAY,)
+        assert con.execute(
+            "SELECT volume FROM daily_brand_metrics WHERE day = ? AND source = '_all'", [DAY]
+        ).fetchone() == (5,)  # the day's metrics were recomputed
+
+
+def test_finish_requires_a_registered_run(night):
+    cfg = load_config(night[0])
+    with connect(night[1]) as con:
+        migrate(con)
+    with pytest.raises(steps.RunNotRegistered, match="prepare step did not run"):
+        steps.finish(cfg, night[1], "never-prepared")
 
 
 def test_migrations_are_versioned_and_guarded(tmp_path, monkeypatch):

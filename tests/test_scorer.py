@@ -119,3 +119,19 @@ def test_shipped_model_quality_on_val(scorer):
     texts, gold = read_tsv(SHARED / "data/sentiment/val.tsv")
     pred = [LABEL_ID[r.label] for r in scorer.score(texts)]
     assert metrics(gold, pred)["macro_recall"] >= 77.0
+
+
+def test_score_cli_bytes_bom_and_carriage_returns():
+    data = b'\xef\xbb\xbf{"id": 1, "text": "love it"}\nbad \xff byte\r inside a line\n'
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "score", "--model", str(MODEL_DIR)],
+        input=data,
+        capture_output=True,
+        cwd=REPO,
+        env={**os.environ, "BRANDPULSE_CONFIG": ""},
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(x) for x in proc.stdout.decode().splitlines()]
+    assert len(out) == 2 and out[0]["id"] == 1  # the BOM did not hide the JSON object
+    assert out[1]["text"] == "bad \ufffd byte\r inside a line"  # one line, the bad byte replaced

@@ -78,7 +78,9 @@ def run_demo(days: int | None = None) -> None:
     print_summary(config, db)
     print("\nOne night by hand, through the Airflow CLI:")
     exports = " ".join(f"{k}={v}" for k, v in airflow_env().items() if k.startswith(("AIRFLOW", "BRANDPULSE")))
-    print(f"  env {exports} BRANDPULSE_AUTHOR_KEY=... \\\n"
-          f"    .venv/bin/airflow dags test brandpulse_nightly {LAST_DAY + timedelta(days=1)}T02:00:00+00:00")
+    print(
+        f"  env {exports} BRANDPULSE_AUTHOR_KEY=... \\\n"
+        f"    .venv/bin/airflow dags test brandpulse_nightly {LAST_DAY + timedelta(days=1)}T02:00:00+00:00"
+    )
     if failed:
         raise SystemExit(1)

@@ -1,22 +1,26 @@
 """Streaming for ``brandpulse score``: read lines in chunks, score each chunk, write in input order.
 
 Memory is bounded by the chunk size, not the input size, so 100,000 lines (or more) stream through.
+Input is read as bytes and split on "\\n" only (a stray "\\r" inside a line never splits it), decoded as UTF-8
+with invalid bytes replaced by U+FFFD, and a byte-order mark at the start is dropped.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TextIO
 
 from pipeline.sentiment.scorer import Scorer
 
 
-def parse_line(line: str) -> tuple[dict, str]:
+def parse_line(line: bytes | str) -> tuple[dict, str]:
     """(the object to echo, the text to score). JSON objects with a "text" key pass through; else plain text."""
-    line = line.rstrip("\r\n")
+    if isinstance(line, bytes):
+        line = line.decode("utf-8", "replace")
+    line = line.removesuffix("\n").removesuffix("\r")
     if line.lstrip().startswith("{"):
         try:
             obj = json.loads(line)
@@ -28,10 +32,18 @@ def parse_line(line: str) -> tuple[dict, str]:
     return {"text": line}, line
 
 
-def score_stream(
-    scorer: Scorer, lines: Iterable[str], out: TextIO, chunk: int = 4096, progress: TextIO | None = None
-) -> int:
+def _without_bom(lines: Iterable[bytes]) -> Iterator[bytes]:
     it = iter(lines)
+    first = next(it, None)
+    if first is not None:
+        yield first.removeprefix(b"\xef\xbb\xbf")
+        yield from it
+
+
+def score_stream(
+    scorer: Scorer, lines: Iterable[bytes], out: TextIO, chunk: int = 4096, progress: TextIO | None = None
+) -> int:
+    it = _without_bom(lines)
     total, t0, last = 0, time.perf_counter(), 0.0
     while True:
         batch = [parse_line(line) for line in islice(it, chunk)]

@@ -81,9 +81,13 @@ def _quantize_ffn(torch, model):
 
     from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
 
-    names = {n for n, m in model.named_modules()
-             if isinstance(m, torch.nn.Linear) and (n.endswith("intermediate.dense") or n.endswith("output.dense"))
-             and ".attention." not in n}
+    names = {
+        n
+        for n, m in model.named_modules()
+        if isinstance(m, torch.nn.Linear)
+        and (n.endswith("intermediate.dense") or n.endswith("output.dense"))
+        and ".attention." not in n
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         return quantize_dynamic(model, {n: default_dynamic_qconfig for n in names}, dtype=torch.qint8)
@@ -95,8 +99,14 @@ def _cached(model_dir: str, batch_size: int, threads: int, max_length: int) -> S
 
 
 class Scorer:
-    def __init__(self, model_dir: str | Path, batch_size: int = 64, threads: int = 0, max_length: int = 128,
-                 precision: str = "fp32"):
+    def __init__(
+        self,
+        model_dir: str | Path,
+        batch_size: int = 64,
+        threads: int = 0,
+        max_length: int = 128,
+        precision: str = "fp32",
+    ):
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -147,7 +157,14 @@ class Scorer:
 
     @property
     def version(self) -> str:
-        return f"{self._declared_version}+{self.sha256[:12]}"
+        """Declared version + weights hash (+ settings that change scores, when not the defaults)."""
+        extra = "".join(
+            [
+                f".len{self.max_length}" if self.max_length != 128 else "",
+                f".{self.precision}" if self.precision != "fp32" else "",
+            ]
+        )
+        return f"{self._declared_version}+{self.sha256[:12]}{extra}"
 
     # -- preparation ---------------------------------------------------------------------------------------
     def _prepare(self, text: str) -> tuple[str | None, str | None]:

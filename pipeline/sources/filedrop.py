@@ -1,10 +1,11 @@
 """File drop: CSV or JSONL exports of mentions and reviews, mapped by configurable column names.
 
 Every row becomes a :class:`~pipeline.sources.Record` or, when it cannot be read, a
-:class:`~pipeline.sources.Reject` with the reason and the raw row (bytes that are not UTF-8 are kept as
-``\\xNN`` escapes). Rows created outside the window are skipped silently: they belong to another night. A row whose time
-cannot be read belongs to no night, so every night that reads the file quarantines it again; the quarantine
-table keeps it once.
+:class:`~pipeline.sources.Reject` with the reason and the raw row as JSON (bytes that are not UTF-8 are kept
+as ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names; a
+line that is not JSON at all is kept as it came). Rows created outside the window are skipped silently: they
+belong to another night. A row whose time cannot be read belongs to no night, so every night that reads the
+file quarantines it again; the quarantine table keeps it once.
 
 Rules (each broken rule quarantines the row with that reason):
 
@@ -13,9 +14,12 @@ Rules (each broken rule quarantines the row with that reason):
 - the text may not be empty or whitespace only (a review with an empty body but a title keeps the title);
 - ``rating`` must be a number from 1 to 5 for reviews (0 to 10 for anything else);
 - ``engagement`` columns must be non-negative integers (an empty cell counts 0);
-- a field may hold up to 16 MiB; a 1 MB review loads whole (the scorer's long-text policy applies).
+- a text may be up to 4 MiB (a 1 MB review loads whole; the scorer's long-text policy applies); a JSONL line
+  or CSV field up to 8 MiB; raw records kept in quarantine are cut at 1 MiB characters, with a note;
+- blank lines are skipped; a CSV row with extra cells keeps them (``_extra_cells``) in its raw record.
 
-A file that cannot be opened at all (missing, unreadable) fails the task, so the run table shows it.
+A file that is missing, empty (0 bytes), has a repeated or missing mapped header column, fails the source,
+so the run table shows it as missing.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import csv
 import glob
 import json
 import math
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +38,9 @@ import py3langid
 from pipeline.config import Brand, Config, FileDropSource
 from pipeline.sources import Pseudonymiser, Record, Reject, Window, mention_id
 
-MAX_FIELD = 16 * 1024 * 1024
+MAX_FIELD = 8 * 1024 * 1024  # bytes per JSONL line / characters per CSV field
+MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
+MAX_RAW = 1024 * 1024  # raw records kept in quarantine are cut here, with a note of what was cut
 csv.field_size_limit(MAX_FIELD)
 
 
@@ -46,8 +53,9 @@ def _has_bad_bytes(value: str) -> bool:
 
 
 def _escape(raw: str) -> str:
-    """Raw text with undecodable bytes (held as surrogates) written as \\xNN escapes."""
-    return raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """Raw text made safe to store: undecodable bytes (held as surrogates) become \\xNN, lone surrogates \\uNNNN."""
+    raw = re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", raw)
+    return raw.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def parse_time(value) -> datetime:
@@ -56,9 +64,10 @@ def parse_time(value) -> datetime:
     if isinstance(value, bool):
         raise RowError(f"created_at {value!r} is not a timestamp")
     if isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise RowError(f"created_at {value!r} is not a timestamp")
-        return datetime.fromtimestamp(value, UTC)
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (ValueError, OverflowError, OSError):
+            raise RowError(f"created_at {value!r} is not a Unix time in seconds") from None
     text = str(value).strip()
     try:
         moment = datetime.fromisoformat(text)
@@ -87,7 +96,7 @@ def _number(value, field: str, low: float, high: float) -> float | None:
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise RowError(f"{field} {str(value)[:40]!r} is not a number") from None
     if not (math.isfinite(number) and low <= number <= high):
         raise RowError(f"{field} {value!r} is outside {low:g}-{high:g}")
@@ -135,6 +144,8 @@ class FileDrop:
             fmt = self.spec.format
             if fmt == "auto":
                 fmt = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
+            if path.stat().st_size == 0:
+                raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
             rows = self._csv_rows(path) if fmt == "csv" else self._jsonl_rows(path)
             for location, raw, row in rows:
                 if isinstance(row, RowError):
@@ -143,13 +154,28 @@ class FileDrop:
                 try:
                     record = self._record(row, window)
                 except RowError as exc:
-                    yield self._reject(str(exc), raw, location)
+                    yield self._reject(str(exc), self._redacted(row), location)
+                    continue
+                except Exception as exc:  # a value no rule foresaw: quarantine the row, never fail the source
+                    yield self._reject(
+                        f"unreadable row ({type(exc).__name__}: {exc})"[:300], self._redacted(row), location
+                    )
                     continue
                 if record is not None:
                     yield record
 
     def _reject(self, reason: str, raw: str, location: str) -> Reject:
-        return Reject.of(self.brand.key, self.spec.name, reason, raw, location)
+        if len(raw) > MAX_RAW:
+            raw = raw[:MAX_RAW] + f"…[truncated: {len(raw) - MAX_RAW} more characters]"
+        # An empty raw record (an unreadable CSV row) is told apart by where it was.
+        return Reject.of(self.brand.key, self.spec.name, reason, raw or f"<unreadable at {location}>", location)
+
+    def _redacted(self, row: dict) -> str:
+        """The raw row as JSON, with the author replaced by its keyed hash: the quarantine never holds names."""
+        author = self.spec.columns.author
+        if author and isinstance(row.get(author), str):
+            row = {**row, author: f"hmac:{self.pseudonymise(row[author])}"}
+        return _escape(json.dumps(row, ensure_ascii=False))
 
     def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, dict | RowError]]:
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:  # -sig: Excel BOM
@@ -159,14 +185,16 @@ class FileDrop:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield f"{path}:1", "", RowError(f"unreadable CSV header: {exc}")
-                return
+                raise ValueError(f"{path}: unreadable CSV header: {exc}") from None
             missing = [c for c in self._required_columns() if c not in header]
             if missing:
                 raise ValueError(
                     f"{path}: CSV header lacks the mapped column(s) {', '.join(missing)}; "
                     f"it has {', '.join(header)} (see columns: in {self.config.source_file})"
                 )
+            dupes = sorted({h for h in header if header.count(h) > 1})
+            if dupes:
+                raise ValueError(f"{path}: CSV header repeats column(s) {', '.join(dupes)}")
             while True:
                 line = reader.line_num + 1
                 try:
@@ -176,25 +204,35 @@ class FileDrop:
                 except csv.Error as exc:
                     yield f"{path}:{line}", "", RowError(f"unreadable CSV row: {exc}")
                     continue
-                raw = _escape(json.dumps(dict(zip(header, cells, strict=False)), ensure_ascii=False))
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue  # blank line (Excel often ends exports with some)
                 location = f"{path}:{line}"
+                row = dict(zip(header, cells, strict=False))
+                if len(cells) > len(header):
+                    row["_extra_cells"] = cells[len(header) :]
                 if any(_has_bad_bytes(c) for c in cells):
-                    yield location, raw, RowError("row is not valid UTF-8")
+                    yield location, self._redacted(row), RowError("row is not valid UTF-8")
                 elif len(cells) != len(header):
-                    yield location, raw, RowError(f"row has {len(cells)} fields, the header has {len(header)}")
+                    yield (
+                        location,
+                        self._redacted(row),
+                        RowError(f"row has {len(cells)} fields, the header has {len(header)}"),
+                    )
                 else:
-                    yield location, raw, dict(zip(header, cells, strict=True))
+                    yield location, "", row
 
     def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, dict | RowError]]:
         with path.open("rb") as fh:
             for number, blob in enumerate(fh, 1):
                 location = f"{path}:{number}"
+                if number == 1 and blob.startswith(b"\xef\xbb\xbf"):
+                    blob = blob[3:]  # UTF-8 byte-order mark
                 if not blob.strip():
                     continue
                 if len(blob) > MAX_FIELD:
                     yield (
                         location,
-                        blob[:2000].decode("utf-8", "backslashreplace"),
+                        blob.decode("utf-8", "backslashreplace"),
                         RowError(f"line is {len(blob)} bytes, over the {MAX_FIELD}-byte limit"),
                     )
                     continue
@@ -213,10 +251,13 @@ class FileDrop:
                 except json.JSONDecodeError as exc:
                     yield location, raw, RowError(f"invalid JSON: {exc.msg} (column {exc.colno})")
                     continue
+                except ValueError as exc:  # e.g. an integer with thousands of digits
+                    yield location, raw[:2000], RowError(f"invalid JSON: {exc}"[:200])
+                    continue
                 if not isinstance(row, dict):
                     yield location, raw, RowError(f"expected a JSON object, got {type(row).__name__}")
                     continue
-                yield location, raw, row
+                yield location, "", row
 
     def _required_columns(self) -> list[str]:
         cols = self.spec.columns
@@ -237,6 +278,8 @@ class FileDrop:
         text = _text(get(cols.text)) or title
         if text is None:
             raise RowError(f"{cols.text} (text) is empty")
+        if len(text) > MAX_TEXT_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+            raise RowError(f"{cols.text} (text) is over {MAX_TEXT_BYTES // 1024 // 1024} MiB")
         low, high = (1, 5) if kind == "review" else (0, 10)
         rating = _number(get(cols.rating), cols.rating or "rating", low, high)
         engagement = sum(_count(get(c), c) for c in cols.engagement) if cols.engagement else None

@@ -2,6 +2,6 @@
 INSERT INTO quarantine BY NAME
 SELECT quarantine_id, brand, source, CAST($day AS DATE) AS day, reason, raw_record, location,
        now() AS first_seen, $run_id AS run_id
-FROM read_json($files, format = 'newline_delimited', columns = $columns)
+FROM read_json($files, format = 'newline_delimited', columns = $columns, maximum_object_size = 67108864)
 QUALIFY row_number() OVER (PARTITION BY quarantine_id) = 1
 ON CONFLICT (quarantine_id) DO NOTHING;
