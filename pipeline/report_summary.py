@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import Config
-from pipeline.warehouse import connect
+from pipeline.warehouse import connect, execute
 
 EXAMPLE_QUERIES = [
     (
@@ -33,11 +33,7 @@ EXAMPLE_QUERIES = [
 def night_line(config: Config, db: Path, day: date) -> str:
     """One line for a processed night: volume and share negative per brand."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-        rows = con.execute(
-            "SELECT brand, volume, share_negative FROM daily_brand_metrics WHERE day = ? AND source = '_all' "
-            "ORDER BY brand",
-            [day],
-        ).fetchall()
+        rows = execute(con, "night_line", {"day": day}).fetchall()
     parts = [f"{b} {v:>3} ({(s or 0):.0%} neg)" for b, v, s in rows]
     return f"{day}: " + ("  ".join(parts) if parts else "no mentions")
 
@@ -45,20 +41,10 @@ def night_line(config: Config, db: Path, day: date) -> str:
 def print_summary(config: Config, db: Path) -> None:
     console = Console(width=max(Console().width, 130))
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-        rows = con.execute("""
-            SELECT brand,
-                   count(*) FILTER (WHERE kind = 'mention') AS mentions,
-                   count(*) FILTER (WHERE kind = 'review') AS reviews,
-                   min(day), max(day),
-                   avg((label = 'negative')::INT), avg((label = 'neutral')::INT), avg((label = 'positive')::INT),
-                   avg(score)
-            FROM v_mentions_scored GROUP BY brand ORDER BY brand""").fetchall()
-        quarantined = dict(con.execute("SELECT brand, count(*) FROM quarantine GROUP BY brand").fetchall())
-        worst = con.execute("""
-            SELECT brand, day, volume, share_negative FROM v_brand_daily WHERE volume >= 20
-            QUALIFY row_number() OVER (PARTITION BY brand ORDER BY share_negative DESC) <= 1
-            ORDER BY brand""").fetchall()
-        runs = con.execute("SELECT count(*), count(*) FILTER (WHERE status = 'success') FROM pipeline_runs").fetchone()
+        rows = execute(con, "summary_brands").fetchall()
+        quarantined = dict(execute(con, "summary_quarantine").fetchall())
+        worst = execute(con, "summary_worst_day").fetchall()
+        runs = execute(con, "summary_runs").fetchone()
     table = Table(title="Mentions and sentiment per brand")
     for col in (
         "brand",

@@ -5,7 +5,9 @@ Fast on a CPU because it:
 - normalises each text once (the same :func:`~pipeline.sentiment.textnorm.normalise` as training);
 - tokenises a whole batch at once, sorts texts by token length and pads each batch only to its own longest
   text (dynamic padding), so short tweets never pay for a long review;
-- runs under ``torch.inference_mode()`` with a configurable number of threads and batch size.
+- runs under ``torch.inference_mode()`` with a configurable number of threads and batch size;
+- optionally (``precision: int8``) runs ``model.int8.onnx``, the same model with int8 weights, in ONNX Runtime
+  (see ``pipeline/sentiment/onnx_export.py`` and the model card for its speed and label agreement).
 
 Policies, applied explicitly:
 
@@ -74,28 +76,9 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _quantize_ffn(torch, model):
-    """int8 dynamic quantisation of the feed-forward Linear layers only; attention, embeddings, LayerNorm and
-    the classifier stay fp32 (quantising everything changed ~7% of labels)."""
-    import warnings
-
-    from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
-
-    names = {
-        n
-        for n, m in model.named_modules()
-        if isinstance(m, torch.nn.Linear)
-        and (n.endswith("intermediate.dense") or n.endswith("output.dense"))
-        and ".attention." not in n
-    }
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return quantize_dynamic(model, {n: default_dynamic_qconfig for n in names}, dtype=torch.qint8)
-
-
 @cache
-def _cached(model_dir: str, batch_size: int, threads: int, max_length: int) -> Scorer:
-    return Scorer(model_dir, batch_size=batch_size, threads=threads, max_length=max_length)
+def _cached(model_dir: str, batch_size: int, threads: int, max_length: int, precision: str) -> Scorer:
+    return Scorer(model_dir, batch_size=batch_size, threads=threads, max_length=max_length, precision=precision)
 
 
 class Scorer:
@@ -128,11 +111,10 @@ class Scorer:
         self.model = AutoModelForSequenceClassification.from_pretrained(
             self.model_dir, local_files_only=True, dtype=torch.float32
         ).eval()
-        if precision == "int8":
-            self.model = _quantize_ffn(torch, self.model)
-        elif precision != "fp32":
+        if precision not in ("fp32", "int8"):
             raise ValueError(f"precision must be fp32 or int8, not {precision!r}")
         self.precision = precision
+        self._session = self._onnx_session(threads) if precision == "int8" else None
         order = [self.model.config.id2label[i] for i in range(3)]
         if tuple(order) != LABELS:
             raise ValueError(f"{self.model_dir}: model labels {order} are not {list(LABELS)}")
@@ -148,12 +130,30 @@ class Scorer:
     def from_config(cls, config) -> Scorer:
         """The configured scorer, loaded once per process (Airflow's dag.test and long-lived workers reuse it)."""
         s = config.scoring
-        return _cached(str(config.model_dir), s.batch_size, s.threads, s.max_length)
+        return _cached(str(config.model_dir), s.batch_size, s.threads, s.max_length, s.precision)
+
+    def _onnx_session(self, threads: int):
+        """ONNX Runtime session over model.int8.onnx (built by pipeline.sentiment.onnx_export)."""
+        import os
+
+        import onnxruntime as ort
+
+        path = self.model_dir / "model.int8.onnx"
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{path}: no int8 model; build it with python -m pipeline.sentiment.onnx_export {self.model_dir}"
+            )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     @cached_property
     def sha256(self) -> str:
-        """Content hash of the weights: two different weight files never share a version."""
-        return file_sha256(self.model_dir / "model.safetensors")
+        """Content hash of the weights in use: two different weight files never share a version."""
+        name = "model.int8.onnx" if self.precision == "int8" else "model.safetensors"
+        return file_sha256(self.model_dir / name)
 
     @property
     def version(self) -> str:
@@ -213,7 +213,13 @@ class Scorer:
                     n = len(id_lists[i])
                     ids[row, :n] = torch.tensor(id_lists[i])
                     mask[row, :n] = 1
-                probs = self.model(input_ids=ids, attention_mask=mask).logits.float().softmax(-1).tolist()
+                if self._session is not None:
+                    logits = torch.from_numpy(
+                        self._session.run(["logits"], {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0]
+                    )
+                else:
+                    logits = self.model(input_ids=ids, attention_mask=mask).logits
+                probs = logits.float().softmax(-1).tolist()
                 for i, p in zip(idx, probs, strict=True):
                     out[i] = p
         return out
