@@ -217,3 +217,37 @@ def test_db_path_precedence(monkeypatch, tmp_path):
     monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "env.duckdb"))
     assert db_path() == tmp_path / "env.duckdb"
     assert db_path(tmp_path / "flag.duckdb") == tmp_path / "flag.duckdb"
+
+
+def test_waits_for_an_outside_process_holding_duckdbs_lock(tmp_path):
+    db = tmp_path / "w.duckdb"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys, time; c = duckdb.connect({str(db)!r}); print('held', flush=True); "
+            "time.sleep(3); c.close()",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"  # an analyst's notebook, say, has the file open
+    with connect(db, timeout=30) as con:  # waits instead of failing
+        assert migrate(con) == [1]
+    holder.wait(timeout=30)
+    busy = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('held', flush=True); time.sleep(10)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert busy.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseError, match="cannot open the warehouse"), connect(db, timeout=1):
+            pass
+    finally:
+        busy.kill()
+        busy.wait()
