@@ -100,6 +100,10 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
 
+    if "ours-int8" in args.variants and not (args.model / "model.int8.onnx").exists():
+        from pipeline.sentiment.onnx_export import export_int8
+
+        print(f"[scoring] building {export_int8(args.model)}", file=sys.stderr, flush=True)
     results = {}
     for variant in args.variants:
         print(f"[scoring] {variant} ...", file=sys.stderr, flush=True)
