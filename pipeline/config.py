@@ -132,7 +132,8 @@ class Scoring(_Strict):
     threads: int = Field(0, ge=0, le=256, description="torch intra-op threads; 0 = torch's default")
     max_length: int = Field(128, ge=16, le=512)
     precision: Literal["fp32", "int8"] = Field(
-        "fp32", description="int8: model.int8.onnx in ONNX Runtime, 2.4x faster but only 97.65% of labels agree")
+        "fp32", description="int8: model.int8.onnx in ONNX Runtime, 2.4x faster but only 97.65% of labels agree"
+    )
 
 
 class Pseudonymisation(_Strict):
