@@ -198,9 +198,10 @@ def score(
     from pipeline.sentiment.scorer import Scorer
 
     cfg_file = config_path(config)
-    scoring = load_config(cfg_file).scoring if cfg_file.exists() else None
+    cfg = load_config(cfg_file) if cfg_file.exists() else None
+    scoring = cfg.scoring if cfg else None
     if model is None:
-        model = load_config(cfg_file).model_dir if scoring else DEFAULT_MODEL_DIR
+        model = cfg.model_dir if cfg else DEFAULT_MODEL_DIR
     try:
         scorer = Scorer(
             model,
@@ -269,9 +270,13 @@ def demo(
 def main() -> None:
     import logging
 
-    logging.basicConfig(
-        level=logging.INFO, format="[brandpulse %(asctime)s] %(message)s", datefmt="%H:%M:%S", stream=sys.stderr
-    )
+    # Our own logger only: Airflow and transformers keep their own logging (and are not prefixed as ours).
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("[brandpulse %(asctime)s] %(message)s", datefmt="%H:%M:%S"))
+    ours = logging.getLogger("brandpulse")
+    ours.addHandler(handler)
+    ours.setLevel(logging.INFO)
+    ours.propagate = False
     try:
         app()
     except (ConfigError, WarehouseError) as exc:

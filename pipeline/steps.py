@@ -88,9 +88,8 @@ def extract(config: Config, brand: str, source: str, day: date, run_id: str) -> 
     folder.mkdir(parents=True, exist_ok=True)
     src = build_source(config, config.brand(brand), source)
     records, rejects = [], []
-    spec = next(x for x in config.brand(brand).sources if x.name == source)
     night = Window.for_day(day)
-    window = Window(night.start - timedelta(days=spec.lookback_days), night.end)  # late posts of earlier days
+    window = Window(night.start - timedelta(days=src.spec.lookback_days), night.end)  # late posts of earlier days
     for item in src.fetch(window):
         (records if isinstance(item, Record) else rejects).append(item.to_json())
     manifest = {

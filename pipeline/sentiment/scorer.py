@@ -91,7 +91,7 @@ class Scorer:
         precision: str = "fp32",
     ):
         import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
@@ -108,14 +108,20 @@ class Scorer:
         self.batch_size = batch_size
         self.max_length = max_length
         self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
-        self.model = AutoModelForSequenceClassification.from_pretrained(
-            self.model_dir, local_files_only=True, dtype=torch.float32
-        ).eval()
         if precision not in ("fp32", "int8"):
             raise ValueError(f"precision must be fp32 or int8, not {precision!r}")
         self.precision = precision
+        # int8 runs in ONNX Runtime: the torch weights are not loaded at all then
         self._session = self._onnx_session(threads) if precision == "int8" else None
-        order = [self.model.config.id2label[i] for i in range(3)]
+        self.model = (
+            None
+            if self._session
+            else AutoModelForSequenceClassification.from_pretrained(
+                self.model_dir, local_files_only=True, dtype=torch.float32
+            ).eval()
+        )
+        labels = AutoConfig.from_pretrained(self.model_dir, local_files_only=True).id2label
+        order = [labels[i] for i in range(3)]
         if tuple(order) != LABELS:
             raise ValueError(f"{self.model_dir}: model labels {order} are not {list(LABELS)}")
         info = (
