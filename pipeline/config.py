@@ -64,8 +64,62 @@ class FileDropSource(_Strict):
     columns: FileDropColumns
 
 
-# Later sources join this as a discriminated union on ``type``.
-Source = FileDropSource
+class _NetworkSource(_Strict):
+    """What every network source shares: look-back, timeouts and retries."""
+
+    name: Slug
+    lookback_days: int = Field(1, ge=0, le=31, description="also re-read this many earlier days, for late items")
+    timeout_s: float = Field(30, gt=0, le=600, description="per HTTP request")
+    retries: int = Field(5, ge=0, le=20, description="retries of a 429, 5xx or timeout, with exponential backoff")
+    max_items: int = Field(1000, ge=1, le=100_000, description="items read per listing before the window is cut")
+
+
+class RedditSource(_NetworkSource):
+    """Reddit through PRAW: alias searches sorted new, comments of matched posts, new comments in brand subreddits."""
+
+    type: Literal["reddit"]
+    subreddits: list[NonEmpty] = Field(default_factory=list, description="search only these; empty = all of Reddit")
+    brand_subreddits: list[NonEmpty] = Field(
+        default_factory=list, description="subreddits whose new comments are read and filtered by alias"
+    )
+    comments: bool = Field(True, description="also take the comments of matched posts")
+    comment_depth: int = Field(3, ge=0, le=10, description="reply levels read below a matched post")
+    comment_limit: int = Field(200, ge=0, le=5000, description="comments read per matched post")
+    praw_site: str | None = Field(None, description="praw.ini site with the credentials")
+    airflow_conn_id: str | None = Field(None, description="Airflow connection: login=client id, password=secret")
+
+
+class AppStoreSource(_NetworkSource):
+    """Apple App Store customer reviews from the public RSS JSON feed (at most 10 pages of 50 per country)."""
+
+    type: Literal["app_store"]
+    app_id: Annotated[str, Field(pattern=r"^[0-9]{5,12}$")]
+    countries: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=lambda: ["us"], min_length=1)
+    max_pages: int = Field(10, ge=1, le=10)
+    base_url: NonEmpty = Field("https://itunes.apple.com", description="overridden by $BRANDPULSE_APPSTORE_URL")
+
+
+class GooglePlaySource(_NetworkSource):
+    """Google Play reviews through google-play-scraper, newest first, de-duplicated by review id."""
+
+    type: Literal["google_play"]
+    app_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$")]
+    lang: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
+    countries: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=lambda: ["us"], min_length=1)
+    base_url: NonEmpty = Field("https://play.google.com", description="overridden by $BRANDPULSE_GOOGLE_PLAY_URL")
+
+
+class HackerNewsSource(_NetworkSource):
+    """Hacker News stories and comments that match the aliases, from the Algolia search API."""
+
+    type: Literal["hackernews"]
+    tags: list[Literal["story", "comment"]] = Field(default_factory=lambda: ["story", "comment"], min_length=1)
+    base_url: NonEmpty = Field("https://hn.algolia.com", description="overridden by $BRANDPULSE_HN_URL")
+
+
+Source = Annotated[
+    FileDropSource | RedditSource | AppStoreSource | GooglePlaySource | HackerNewsSource, Field(discriminator="type")
+]
 
 
 class Brand(_Strict):
@@ -193,7 +247,8 @@ class Config(_Strict):
         return local if local.exists() else REPO_ROOT / p
 
 
-_TAGS = {"slack", "webhook", "email"}  # discriminator tags pydantic puts in error locations
+# discriminator tags pydantic puts in error locations
+_TAGS = {"slack", "webhook", "email", "file_drop", "reddit", "app_store", "google_play", "hackernews"}
 _SECRET_KEYS = re.compile(r"(password|secret|token|webhook_url|^url|api_key)$", re.IGNORECASE)
 
 
@@ -255,5 +310,7 @@ def load_config(path: str | Path | None = None) -> Config:
             if err["type"] == "extra_forbidden":
                 msg = "unknown field (check the spelling; see the README's configuration reference)"
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p in _TAGS or p.startswith("function-"))))
+            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                loc = (*loc, "type")
             lines.append(f"{path}: {_loc(loc)}: {msg}")
         raise ConfigError("\n".join(lines)) from None

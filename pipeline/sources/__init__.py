@@ -6,7 +6,12 @@ The contract every source keeps:
   window.end)``) and :class:`Reject` (input that could not be understood, with the reason and the raw record).
 - ``native_id`` is the id the source itself gives an item, so re-reading a window yields the same keys and the
   warehouse upsert makes re-runs idempotent.
-- Authors are pseudonymised with :func:`pseudonymise` before a record leaves the source.
+- Authors are pseudonymised with :class:`Pseudonymiser` before a record leaves the source.
+- A source may read its ``previous_state`` (loaded from the warehouse's ``source_state`` table) and leave a new
+  ``state`` (a cursor or watermark) and ``warnings`` (e.g. a listing that hit Reddit's 1,000-item cap). The
+  load step stores the state in the same transaction as the rows, so state never runs ahead of the data.
+- A source that cannot do its job raises (:class:`SourceError` for a clear reason): its own task fails and the
+  night goes on for the other sources.
 
 :func:`build_source` picks the implementation for a configured source.
 """
@@ -20,7 +25,11 @@ import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from pipeline.config import Brand, Config, ConfigError, FileDropSource
+from pipeline.config import Brand, Config, ConfigError
+
+
+class SourceError(RuntimeError):
+    """A source could not read its window; the message says why, without secrets."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ class Record:
     rating: float | None = None
     language: str | None = None
     engagement: int | None = None
+    text_key: str | None = None  # repost key of the normalised text (see relevance.repost_key); set by extract
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -98,6 +108,7 @@ RECORD_COLUMNS = {
     "rating": "DOUBLE",
     "language": "VARCHAR",
     "engagement": "BIGINT",
+    "text_key": "VARCHAR",
 }
 REJECT_COLUMNS = {
     "quarantine_id": "VARCHAR",
@@ -133,12 +144,63 @@ class Pseudonymiser:
         return hmac.new(self._key, author.strip().encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
+class Source:
+    """Base class of the network sources: the brand's alias matcher, state, warnings and record building."""
+
+    source_type = "source"
+    platform = "web"
+
+    def __init__(self, config: Config, brand: Brand, spec, pseudonymise: Pseudonymiser):
+        from pipeline.sources.relevance import AliasMatcher
+
+        self.config, self.brand, self.spec, self.pseudonymise = config, brand, spec, pseudonymise
+        self.matcher = AliasMatcher(brand)
+        self.previous_state: dict = {}
+        self.state: dict = {}
+        self.warnings: list[str] = []
+
+    def fetch(self, window: Window):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def record(self, native_id: str, kind: str, text: str, created_at: datetime, **fields) -> Record:
+        """A :class:`Record` of this source, with its stable ``mention_id`` and a detected language if none given."""
+        from pipeline.sources.filedrop import detect_language
+
+        if fields.get("language") is None:
+            fields["language"] = detect_language(text)
+        fields.setdefault("platform", self.platform)
+        return Record(
+            mention_id=mention_id(self.brand.key, self.spec.name, native_id),
+            brand=self.brand.key,
+            source=self.spec.name,
+            source_type=self.source_type,
+            native_id=native_id,
+            kind=kind,
+            text=text,
+            created_at=created_at.astimezone(UTC).isoformat(),
+            **fields,
+        )
+
+    def reject(self, reason: str, raw, location: str | None = None) -> Reject:
+        raw = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
+        return Reject.of(self.brand.key, self.spec.name, reason, raw[:1_000_000], location)
+
+
+_IMPLEMENTATIONS = {
+    "file_drop": ("pipeline.sources.filedrop", "FileDrop"),
+    "reddit": ("pipeline.sources.reddit", "RedditSource"),
+    "app_store": ("pipeline.sources.appstore", "AppStoreSource"),
+    "google_play": ("pipeline.sources.googleplay", "GooglePlaySource"),
+    "hackernews": ("pipeline.sources.hackernews", "HackerNewsSource"),
+}
+
+
 def build_source(config: Config, brand: Brand, source_name: str):
     """The source object for ``brand``'s configured source ``source_name``."""
+    import importlib
+
     for spec in brand.sources:
         if spec.name == source_name:
-            if isinstance(spec, FileDropSource):
-                from pipeline.sources.filedrop import FileDrop
-
-                return FileDrop(config, brand, spec, Pseudonymiser(config))
+            module, cls = _IMPLEMENTATIONS[spec.type]
+            return getattr(importlib.import_module(module), cls)(config, brand, spec, Pseudonymiser(config))
     raise ConfigError(f"{config.source_file}: brand {brand.key!r} has no source named {source_name!r}")
