@@ -58,8 +58,8 @@ def brandpulse_nightly():
     def extract(job: dict) -> dict:
         from pipeline import steps
 
-        config, _, day, run_id = _night()
-        return steps.extract(config, job["brand"], job["source"], day, run_id)
+        config, db, day, run_id = _night()
+        return steps.extract(config, job["brand"], job["source"], day, run_id, db=db)
 
     @task(trigger_rule="all_done")  # a failed source fails its own task; the night goes on and records it
     def load() -> dict:

@@ -146,11 +146,12 @@ def extract(
     day: DayOpt,
     run_id: Annotated[str, typer.Option(help="the run the staged files belong to")],
     config: ConfigOpt = None,
+    db: DbOpt = None,
 ) -> None:
-    """Step 1: read one brand's source for a day into staged files."""
+    """Step 1: read one brand's source for a day into staged files (the source's state is read from the warehouse)."""
     from pipeline import steps
 
-    typer.echo(json.dumps(steps.extract(_config(config), brand, source, _day(day), run_id)))
+    typer.echo(json.dumps(steps.extract(_config(config), brand, source, _day(day), run_id, db=db_path(db))))
 
 
 @app.command()

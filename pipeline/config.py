@@ -61,6 +61,10 @@ class FileDropSource(_Strict):
     kind: Literal["mention", "review"] = "mention"
     platform: str | None = Field(None, description="platform to record when no platform column is mapped")
     lookback_days: int = Field(1, ge=0, le=31, description="also re-read this many earlier days, for late rows")
+    platforms: list[NonEmpty] = Field(
+        default_factory=list,
+        description="keep only rows of these platforms (e.g. when Reddit is read directly); empty = all",
+    )
     columns: FileDropColumns
 
 

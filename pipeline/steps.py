@@ -23,13 +23,14 @@ import os
 import re
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipeline import faults
 from pipeline.config import Config, ConfigError
 from pipeline.sources import RECORD_COLUMNS, REJECT_COLUMNS, Record, Window, build_source
+from pipeline.sources.relevance import repost_key
 from pipeline.warehouse import connect, execute, migrate, schema_version, transaction
 
 SCORE_CHUNK = 2048
@@ -81,31 +82,51 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
     return plan(config)
 
 
-def extract(config: Config, brand: str, source: str, day: date, run_id: str) -> dict:
-    """Read one source for the day and stage its records and rejects. Raises if the source fails."""
+def extract(config: Config, brand: str, source: str, day: date, run_id: str, db: Path | None = None) -> dict:
+    """Read one source for the day and stage its records, rejects, state and warnings. Raises if the source fails.
+
+    ``db`` is read (briefly) for the source's stored state; without it the source starts with no state.
+    """
     started = datetime.now(UTC)
     folder = stage_dir(config, day, run_id) / _safe(brand)
     folder.mkdir(parents=True, exist_ok=True)
     src = build_source(config, config.brand(brand), source)
-    records, rejects = [], []
+    if db is not None and hasattr(src, "previous_state"):
+        with connect(db, timeout=config.lock_timeout_s) as con:
+            migrate(con)
+            row = execute(con, "source_state", {"brand": brand, "source": source}).fetchone()
+        src.previous_state = json.loads(row[0]) if row else {}
+    records, rejects, newest = [], [], None
     night = Window.for_day(day)
     window = Window(night.start - timedelta(days=src.spec.lookback_days), night.end)  # late posts of earlier days
     for item in src.fetch(window):
-        (records if isinstance(item, Record) else rejects).append(item.to_json())
+        if isinstance(item, Record):
+            item = replace(item, text_key=repost_key(item.text))
+            records.append(item.to_json())
+            newest = max(newest or item.created_at, item.created_at, key=datetime.fromisoformat)
+        else:
+            rejects.append(item.to_json())
+    warnings = list(getattr(src, "warnings", []))
     manifest = {
         "brand": brand,
         "source": source,
         "day": day.isoformat(),
         "run_id": run_id,
-        "status": "success",
+        "status": "truncated" if warnings else "success",
         "records": _write_atomic(folder / f"{_safe(source)}.records.jsonl", records),
         "rejects": _write_atomic(folder / f"{_safe(source)}.rejects.jsonl", rejects),
+        "state": getattr(src, "state", None) or None,
+        "watermark": newest,
+        "warnings": warnings,
         "started_at": started.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
     }
-    _write_atomic(folder / f"{_safe(source)}.manifest.json", [json.dumps(manifest)])
-    log(f"extract {brand}/{source} {day}: {manifest['records']} records, {manifest['rejects']} quarantined")
-    return manifest
+    _write_atomic(folder / f"{_safe(source)}.manifest.json", [json.dumps(manifest, default=str)])
+    log(
+        f"extract {brand}/{source} {day}: {manifest['records']} records, {manifest['rejects']} quarantined"
+        + "".join(f"; WARNING: {w}" for w in warnings)
+    )
+    return {k: v for k, v in manifest.items() if k != "state"}
 
 
 def _manifest(config: Config, day: date, run_id: str, brand: str, source: str) -> dict | None:
@@ -118,6 +139,7 @@ class LoadResult:
     new_mentions: int = 0
     seen_mentions: int = 0
     quarantined: int = 0
+    reposts: int = 0
     missing: list[str] = field(default_factory=list)
 
 
@@ -125,7 +147,7 @@ def load(config: Config, db: Path, day: date, run_id: str) -> LoadResult:
     """Upsert everything the run staged, in one transaction. Sources with no manifest are recorded as missing."""
     folder = stage_dir(config, day, run_id)
     result = LoadResult()
-    staged, extract_steps = [], []
+    staged, extract_steps, states = [], [], []
     for job in plan(config):
         brand, source = job["brand"], job["source"]
         m = _manifest(config, day, run_id, brand, source)
@@ -151,9 +173,21 @@ def load(config: Config, db: Path, day: date, run_id: str) -> LoadResult:
                 rows_in=m["records"] + m["rejects"],
                 rows_out=m["records"],
                 rows_quarantined=m["rejects"],
+                detail="; ".join(m.get("warnings") or []) or None,
                 started_at=m["started_at"],
             )
         )
+        if m.get("state") is not None or m.get("watermark"):
+            states.append(
+                {
+                    "brand": brand,
+                    "source": source,
+                    "state": json.dumps(m.get("state") or {}),
+                    "watermark": m.get("watermark"),
+                    "day": day,
+                    "run_id": run_id,
+                }
+            )
     records = [f"{b}.records.jsonl" for b in staged]
     rejects = [f"{b}.rejects.jsonl" for b in staged]
     staged_rows = sum(s.get("rows_out") or 0 for s in extract_steps)
@@ -165,13 +199,16 @@ def load(config: Config, db: Path, day: date, run_id: str) -> LoadResult:
         if staged:
             execute(con, "load_mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})
             execute(con, "load_quarantine", {"files": rejects, "run_id": run_id, "day": day, "columns": REJECT_COLUMNS})
-            new, distinct, result.quarantined = execute(
-                con, "load_counts", {"run_id": run_id, "files": records}
+            new, distinct, result.quarantined, result.reposts = execute(
+                con, "load_counts", {"run_id": run_id}
             ).fetchone()
-        result.new_mentions, result.seen_mentions = new, distinct - new
+        for state in states:
+            execute(con, "save_source_state", state)
+        result.new_mentions = new
+        result.seen_mentions = max(distinct - new - result.reposts, 0)
         for step in extract_steps:
             record_step(con, run_id, **step)
-        detail = f"{result.seen_mentions} already in the warehouse"
+        detail = f"{result.seen_mentions} already in the warehouse; {result.reposts} new reposts stored once"
         if staged_rows > distinct:
             detail += f"; {staged_rows - distinct} repeated ids in the staged files"
         if rejected_rows > result.quarantined:
@@ -348,7 +385,7 @@ def run_day(config: Config, db: Path, day: date, run_id: str | None = None, trig
     failed = {}
     for job in jobs:
         try:
-            extract(config, job["brand"], job["source"], day, run_id)
+            extract(config, job["brand"], job["source"], day, run_id, db=db)
         except ConfigError:
             raise
         except Exception as exc:  # one failing source must not stop the others; load records it as missing

@@ -156,3 +156,23 @@ def test_empty_export_fails_the_source_but_header_only_is_fine(tmp_path):
     with pytest.raises(ValueError, match="the export is empty"):
         fetch(tmp_path, b"")
     assert fetch(tmp_path, csv_rows([])) == ([], [])
+
+
+def test_platforms_filter_leaves_other_platforms_to_their_own_sources(tmp_path):
+    import yaml
+
+    text = MENTIONS_HEADER + (
+        "a,reddit,r/x,u,2026-10-01T08:00:00Z,acme on reddit,,1,0\n"
+        "b,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,1,0\n"
+        "c,twitter,,u,not-a-time,acme broken,,1,0\n"
+    )
+    (tmp_path / "acme.csv").write_text(text, encoding="utf-8")
+    path = write_config(tmp_path)
+    doc = yaml.safe_load(path.read_text())
+    doc["brands"][0]["sources"][0]["platforms"] = ["twitter"]
+    path.write_text(yaml.safe_dump(doc))
+    cfg = load_config(path)
+    items = list(build_source(cfg, cfg.brands[0], "listening").fetch(DAY))
+    assert [i.native_id for i in items if isinstance(i, Record)] == ["b"]  # reddit is read by the reddit source
+    reasons = [i.reason for i in items if isinstance(i, Reject)]
+    assert reasons == ["created_at 'not-a-time' is not an ISO-8601 timestamp"]

@@ -270,6 +270,10 @@ class FileDrop:
         created = parse_time(get(cols.created_at))
         if created not in window:
             return None
+        if self.spec.platforms and ((_text(get(cols.platform)) or "").strip() or self.spec.platform) not in (
+            self.spec.platforms
+        ):
+            return None  # another source reads this platform directly
         native_id = _text(get(cols.native_id))
         if native_id is None:
             raise RowError(f"{cols.native_id} (native id) is empty")

@@ -1,6 +1,6 @@
--- What a load did, for run_steps: new mentions, distinct staged ids, newly quarantined rows. $run_id; $files.
+-- What a load did, for run_steps: new mentions, distinct staged ids, newly quarantined rows, new reposts.
+-- $run_id.
 SELECT (SELECT count(*) FROM mentions WHERE run_id = $run_id) AS new_mentions,
-       (SELECT count(DISTINCT mention_id)
-        FROM read_json($files, format = 'newline_delimited', columns = {'mention_id': 'VARCHAR'},
-                       maximum_object_size = 67108864)) AS distinct_staged,
-       (SELECT count(*) FROM quarantine WHERE run_id = $run_id) AS new_quarantined;
+       (SELECT count(*) FROM staged) AS distinct_staged,
+       (SELECT count(*) FROM quarantine WHERE run_id = $run_id) AS new_quarantined,
+       (SELECT count(*) FROM reposts WHERE run_id = $run_id) AS new_reposts;

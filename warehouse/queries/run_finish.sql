@@ -1,11 +1,12 @@
 -- Close a run: 'failed' unless load, score and daily_metrics all succeeded; 'partial' when they did but a
--- source failed or is missing; else 'success'.
+-- source failed or is missing; else 'success'. A 'truncated' source window (a listing cap was hit) is kept as
+-- the step's status, for the run table and summary to show, but does not make the run partial.
 UPDATE pipeline_runs SET finished_at = now(),
     status = CASE
         WHEN (SELECT count(DISTINCT step) FROM run_steps
               WHERE run_id = $run_id AND step IN ('load', 'score', 'daily_metrics') AND status = 'success') < 3
             THEN 'failed'
-        WHEN EXISTS (SELECT 1 FROM run_steps WHERE run_id = $run_id AND status <> 'success')
+        WHEN EXISTS (SELECT 1 FROM run_steps WHERE run_id = $run_id AND status NOT IN ('success', 'truncated'))
             THEN 'partial'
         ELSE 'success' END
 WHERE run_id = $run_id;

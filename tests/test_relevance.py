@@ -1,0 +1,95 @@
+"""Alias matching, exclusions and the repost key; reposts and cross-posts stored once, with a count."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from pipeline import steps
+from pipeline.config import Brand, load_config
+from pipeline.sources.relevance import AliasMatcher, repost_key
+from tests.conftest import csv_rows, write_config
+
+
+def brand(**kw) -> Brand:
+    return Brand.model_validate({"name": "Apple", "sources": [{"type": "hackernews", "name": "hn"}], **kw})
+
+
+def test_aliases_match_whole_words_and_phrases_only():
+    m = AliasMatcher(brand(name="Parcelo", aliases=["Parcelo", "@parcelo", "#parcelo", "parcelo app"]))
+    assert m.matches("Parcelo lost my parcel")
+    assert m.matches("so done with @Parcelo.")
+    assert m.matches("#parcelo #fail")
+    assert m.matches("the parcelo\napp crashed")  # inner whitespace of an alias matches any whitespace
+    assert not m.matches("parcelos everywhere")  # no partial words
+    assert not m.matches("myparcelo account")
+    assert not m.matches("email me at x@parcelo")  # part of an address, not a mention
+    assert not m.matches(None, "")
+    assert m.query_terms() == ["Parcelo", "parcelo app"]  # prefixes dropped, case-insensitive duplicates too
+
+
+def test_exclusion_terms_and_case_rules():
+    m = AliasMatcher(brand(aliases=["Apple"], exclude=["apple pie", "apple juice"]))
+    assert not m.matches("grandma's apple pie is the best")
+    assert m.matches("apple pie at the Apple store")  # the alias also occurs outside the excluded phrase
+    assert m.matches("my APPLE watch")  # case-insensitive by default
+    strict = AliasMatcher(brand(aliases=["Apple"], exclude=["apple pie"], case_sensitive=True))
+    assert strict.matches("my Apple watch") and not strict.matches("an apple a day")
+    assert strict.matches("Apple pie recipe")  # case-sensitive exclusion 'apple pie' does not hide 'Apple pie'
+
+
+def test_repost_key_ignores_case_whitespace_urls_and_edge_punctuation():
+    text = "Parcelo lost my parcel for the third time this month, absolutely done with them"
+    assert repost_key(text) == repost_key(f"  {text.upper()}!!! https://t.co/abc ")
+    assert repost_key(text) == repost_key(text.replace(" ", "\n  "))
+    assert repost_key(text) != repost_key(text + " and their support")
+    assert repost_key("love it!") is None  # short texts are said independently by many people
+
+
+LONG = "Parcelo lost my parcel for the third time this month, absolutely done with them"
+
+
+def test_reposts_and_cross_posts_are_stored_once_with_a_count(tmp_path, scorer):
+    (tmp_path / "a.csv").write_text(
+        csv_rows(
+            [
+                ("p1", "2026-10-01T08:00:00Z", LONG, 5),
+                ("p2", "2026-10-01T09:00:00Z", LONG.upper() + "!!", 1),  # a repost, same source
+                ("p3", "2026-10-01T10:00:00Z", "love it", 1),
+                ("p4", "2026-10-01T11:00:00Z", "love it", 1),  # short: two people, not a repost
+            ]
+        )
+    )
+    (tmp_path / "b.csv").write_text(
+        csv_rows(
+            [
+                ("x1", "2026-10-01T12:00:00Z", LONG + " https://t.co/x", 3),
+                ("x2", "2026-10-02T12:00:00Z", LONG, 3),  # a repost on a later night
+            ]
+        )
+    )
+    config = write_config(tmp_path, [{"name": "Parcelo", "files": {"listening": "a.csv", "forum": "b.csv"}}])
+    db = tmp_path / "w.duckdb"
+    cfg = load_config(config)
+    first = steps.run_day(cfg, db, date(2026, 10, 1), scorer=scorer)
+    assert first["status"] == "success" and first["new_mentions"] == 3
+
+    def state():
+        with duckdb.connect(str(db), read_only=True) as con:
+            return (
+                con.execute("SELECT native_id, repost_count FROM v_mentions_scored ORDER BY native_id").fetchall(),
+                con.execute("SELECT source, native_id FROM reposts ORDER BY ALL").fetchall(),
+                con.execute("SELECT volume FROM daily_brand_metrics WHERE source = '_all'").fetchall(),
+            )
+
+    mentions, reposts, volume = state()
+    assert mentions == [("p1", 2), ("p3", 0), ("p4", 0)]  # the earliest copy holds the text
+    assert reposts == [("forum", "x1"), ("listening", "p2")]  # a cross-post from another source, and a repost
+    assert volume == [(3,)]  # counted once
+    again = steps.run_day(cfg, db, date(2026, 10, 1), scorer=scorer)  # a re-run changes nothing
+    assert again["new_mentions"] == 0 and state() == (mentions, reposts, volume)
+    later = steps.run_day(cfg, db, date(2026, 10, 2), scorer=scorer)
+    assert later["new_mentions"] == 0
+    mentions, reposts, _ = state()
+    assert mentions[0] == ("p1", 3) and ("forum", "x2") in reposts
