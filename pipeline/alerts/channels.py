@@ -1,0 +1,372 @@
+"""Deliver an :class:`~pipeline.alerts.message.AlertMessage` to a configured channel: Slack, a webhook or email.
+
+    result = deliver(channel, msg)          # never raises for network or configuration problems
+    if not result.ok:
+        log.warning("alert not delivered to %s: %s", result.channel, result.error)
+
+- **Slack** (incoming webhook) and **webhook**: one JSON POST through :func:`pipeline.sources.http.session`
+  (timeout, retries of 429/5xx/connection errors with backoff). Success is any 2xx (Slack answers ``ok``).
+- **Email**: SMTP with STARTTLS when ``starttls`` (never silently downgraded), login when the password
+  environment variable is set (user: ``username_env``'s value, else the sender address); a
+  ``multipart/related`` message holding ``multipart/alternative`` text + HTML and, with a chart, the PNG as an
+  inline part whose Content-ID the HTML references as ``cid:``.
+
+Secrets: a webhook URL is read from the environment variable the channel names (``webhook_url_env`` /
+``url_env``), else from the Airflow connection ``airflow_conn_id`` (the connection's ``extra`` ``webhook_url``
+or ``url``; else a full URL in its password; else ``schema://host:port`` plus the password as the path, with
+``https://hooks.slack.com/services`` as the Slack default host). A webhook URL is a secret: it never appears in
+an error, a log line or a :class:`Delivery` (see :func:`redact`).
+"""
+
+from __future__ import annotations
+
+import email.policy
+import json
+import logging
+import os
+import re
+import smtplib
+import ssl
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from email.message import EmailMessage, MIMEPart
+from email.utils import format_datetime, formataddr
+from urllib.parse import urlsplit
+
+import requests
+
+from pipeline.alerts.message import (
+    AlertMessage,
+    chart_cid,
+    one_line,
+    render_html,
+    render_slack,
+    render_subject,
+    render_text,
+    render_webhook,
+)
+from pipeline.config import EmailChannel, SlackChannel, WebhookChannel
+from pipeline.sources.http import BACKOFF_FACTOR, RETRY_STATUSES, session
+
+logger = logging.getLogger("brandpulse")
+
+SLACK_DEFAULT_BASE = "https://hooks.slack.com/services"
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_RETRIES = 3
+REDACTED = "[redacted]"
+# CRLF line ends (smtplib sends bytes as they are); fold headers only past RFC 5322's 998 (CPython folds some
+# 78+ subjects before their first word, which clients then show with a leading space)
+WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
+_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+")
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*")
+
+
+class DeliveryError(RuntimeError):
+    """A channel cannot be used as configured (e.g. its secret is not set); the message never holds a secret."""
+
+
+@dataclass
+class Delivery:
+    """The outcome of one delivery attempt.
+
+    ``status``: the HTTP status code (int) for Slack and webhooks, the SMTP reply (``"250 ..."``) for email, or
+    None when no answer came (connection refused, configuration error). ``error``: why it failed (or a warning,
+    such as refused recipients, when ``ok``), with secrets and URLs redacted.
+    """
+
+    channel: str
+    ok: bool
+    status: int | str | None = None
+    error: str | None = None
+    attempted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["attempted_at"] = self.attempted_at.isoformat()
+        return d
+
+
+def redact(text: object, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` with every secret value and every URL replaced by ``[redacted]``."""
+    out = str(text)
+    for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
+        out = out.replace(secret, REDACTED)
+    return _URL.sub(REDACTED, out)
+
+
+def _url_secrets(url: str | None) -> list[str]:
+    """The URL and the parts of it that may carry a token (path, query, user info), for :func:`redact`."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    found = [url, url.split("?", 1)[0]]
+    if parts.path not in ("", "/"):
+        found.append(parts.path)
+        found += [seg for seg in parts.path.split("/") if len(seg) >= 6]  # a token quoted alone
+    if parts.query:
+        found.append(parts.query)
+    if parts.username:
+        found.append(parts.username)
+    if parts.password:
+        found.append(parts.password)
+    return found
+
+
+def _cause(exc: BaseException) -> str:
+    """The innermost reason of a requests/urllib3 error, as 'Type: message' without object reprs."""
+    reason: BaseException = exc
+    for _ in range(10):
+        nxt = getattr(reason, "reason", None)
+        if not isinstance(nxt, BaseException):
+            nxt = reason.args[0] if reason.args and isinstance(reason.args[0], BaseException) else None
+        if nxt is None or nxt is reason:
+            break
+        reason = nxt
+    text = _OBJECT_REPR.sub("", str(reason)).strip()
+    return f"{type(reason).__name__}: {text}" if text else type(reason).__name__
+
+
+# ---------------------------------------------------------------------------------------------------- secrets
+
+
+def _env_value(env: Mapping[str, str], name: str | None) -> str | None:
+    value = env.get(name) if name else None
+    return value.strip() if value and value.strip() else None
+
+
+def _url_from_connection(channel: SlackChannel | WebhookChannel) -> str:
+    """The webhook URL held by the channel's Airflow connection (Airflow is imported only here)."""
+    what = f"{channel.type} channel {channel.name!r}"
+    conn_id = channel.airflow_conn_id
+    try:
+        from airflow.sdk import Connection
+    except ImportError:
+        raise DeliveryError(f"{what}: Airflow is not installed, so connection {conn_id!r} cannot be read") from None
+    try:
+        conn = Connection.get(conn_id)
+    except Exception as exc:  # AirflowNotFoundException, or a secrets backend failing
+        problem = "is not defined" if type(exc).__name__ == "AirflowNotFoundException" else "could not be read"
+        raise DeliveryError(f"{what}: Airflow connection {conn_id!r} {problem} ({type(exc).__name__})") from None
+    if conn is None:
+        raise DeliveryError(f"{what}: Airflow connection {conn_id!r} is not defined")
+    try:
+        extra = conn.extra_dejson or {}
+    except Exception:
+        extra = {}
+    for key in ("webhook_url", "url"):
+        if isinstance(extra.get(key), str) and extra[key].strip():
+            return extra[key].strip()
+    password = (conn.password or "").strip()
+    if password.startswith(("http://", "https://")):
+        return password
+    host = (conn.host or "").strip()
+    if host and "://" in host:
+        base = host.rstrip("/")
+    elif host:
+        scheme = conn.schema if conn.schema in ("http", "https") else "https"
+        base = f"{scheme}://{host}" + (f":{conn.port}" if conn.port else "")
+    elif channel.type == "slack" and password:
+        base = SLACK_DEFAULT_BASE
+    else:
+        raise DeliveryError(f"{what}: Airflow connection {conn_id!r} has no URL (set host and password, or extra url)")
+    return base + ("/" + password.lstrip("/") if password else "")
+
+
+def webhook_url(channel: SlackChannel | WebhookChannel, env: Mapping[str, str] = os.environ) -> str:
+    """The channel's secret URL: its ``*_env`` variable, else its Airflow connection, else :class:`DeliveryError`."""
+    what = f"{channel.type} channel {channel.name!r}"
+    env_name = channel.webhook_url_env if isinstance(channel, SlackChannel) else channel.url_env
+    env_field = "webhook_url_env" if isinstance(channel, SlackChannel) else "url_env"
+    url = _env_value(env, env_name)
+    source = f"environment variable {env_name}"
+    if url is None and channel.airflow_conn_id:
+        try:
+            url = _url_from_connection(channel)
+        except DeliveryError as exc:
+            if env_name:
+                raise DeliveryError(f"environment variable {env_name} is not set, and {exc}") from None
+            raise
+        source = f"Airflow connection {channel.airflow_conn_id!r}"
+    if url is None:
+        if env_name:
+            raise DeliveryError(f"{what}: environment variable {env_name} is not set (it holds the webhook URL)")
+        raise DeliveryError(f"{what}: no webhook URL configured; set {env_field} or airflow_conn_id")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DeliveryError(f"{what}: the URL in {source} is not an http(s) URL")
+    return url
+
+
+# ------------------------------------------------------------------------------------------------------- HTTP
+
+
+def _post_json(
+    channel: SlackChannel | WebhookChannel,
+    payload: dict,
+    env: Mapping[str, str],
+    timeout: float,
+    retries: int,
+    backoff_factor: float,
+) -> Delivery:
+    what = f"{channel.type} channel {channel.name!r}"
+    url = webhook_url(channel, env)
+    secrets = _url_secrets(url)
+    body = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    try:
+        with session(timeout=timeout, retries=retries, backoff_factor=backoff_factor) as s:
+            # a redirect is a misconfigured URL: following it would turn the POST into a GET that may "succeed"
+            resp = s.post(url, data=body, headers=headers, allow_redirects=False)
+            text = resp.text
+    except requests.RequestException as exc:
+        error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
+        return Delivery(channel.name, False, None, redact(error, secrets))
+    if 200 <= resp.status_code < 300:
+        return Delivery(channel.name, True, resp.status_code)
+    detail = one_line(text)[:200]
+    retried = f" after {retries} retries" if retries and resp.status_code in RETRY_STATUSES else ""
+    error = f"{what}: HTTP {resp.status_code}{retried}" + (f": {detail}" if detail else "")
+    return Delivery(channel.name, False, resp.status_code, redact(error, secrets))
+
+
+# ------------------------------------------------------------------------------------------------------ email
+
+
+def build_email(channel: EmailChannel, msg: AlertMessage, attempt: int = 1) -> EmailMessage:
+    """The email: related(alternative(text, HTML), inline PNG) with a chart, else alternative(text, HTML)."""
+    mail = EmailMessage()
+    mail["Subject"] = render_subject(msg)
+    mail["From"] = formataddr(("brandpulse", channel.sender))
+    mail["To"] = ", ".join(channel.to)
+    mail["Date"] = format_datetime(datetime.now(UTC))
+    domain = channel.sender.rsplit("@", 1)[1]
+    alert = "".join(c if c.isalnum() or c in ".-_" else "-" for c in msg.alert_id)[:64] or "alert"
+    mail["Message-ID"] = f"<brandpulse.{alert}.{attempt}@{domain}>"
+    mail["X-Brandpulse-Alert"] = one_line(msg.alert_id)[:200]
+    text, html = render_text(msg), render_html(msg)
+    if not msg.chart_png:
+        mail.set_content(text, cte="quoted-printable")
+        mail.add_alternative(html, subtype="html", cte="quoted-printable")
+        return mail
+    alternative = MIMEPart()
+    alternative.set_content(text, cte="quoted-printable")
+    alternative.add_alternative(html, subtype="html", cte="quoted-printable")
+    chart = MIMEPart()
+    chart.set_content(
+        msg.chart_png,
+        maintype="image",
+        subtype="png",
+        cid=f"<{chart_cid(msg)}>",
+        disposition="inline",
+        filename=f"{msg.brand}-{msg.day.isoformat()}.png",
+    )
+    mail["MIME-Version"] = "1.0"
+    mail.make_related()
+    mail.set_param("type", "multipart/alternative")  # RFC 2387: the type of the root part
+    mail.attach(alternative)
+    mail.attach(chart)
+    return mail
+
+
+def _smtp_reply(code: int, text: bytes | str) -> str:
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {one_line(text)}".strip()
+
+
+def _send_email(channel: EmailChannel, msg: AlertMessage, env: Mapping[str, str], timeout: float, attempt: int):
+    what = f"email channel {channel.name!r}"
+    password = _env_value(env, channel.password_env)
+    username = _env_value(env, channel.username_env) or channel.sender
+    secrets = [password] if password else []
+    hint = ""
+    if channel.password_env and not password:
+        hint = f" ({channel.password_env} is not set, so no login was attempted)"
+    data = build_email(channel, msg, attempt).as_bytes(policy=WIRE_POLICY)
+    status: str | None = None
+    try:
+        with smtplib.SMTP(channel.smtp_host, channel.smtp_port, timeout=timeout) as smtp:
+            smtp.ehlo()
+            if channel.starttls:
+                if not smtp.has_extn("starttls"):
+                    return Delivery(
+                        channel.name, False, None, f"{what}: the server does not offer STARTTLS (starttls is on)"
+                    )
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if password:
+                smtp.login(username, password)
+            code, reply = smtp.mail(channel.sender)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, reply, channel.sender)
+            refused = {}
+            for rcpt in channel.to:
+                code, reply = smtp.rcpt(rcpt)
+                if code not in (250, 251):
+                    refused[rcpt] = _smtp_reply(code, reply)
+            if len(refused) == len(channel.to):
+                smtp.rset()
+                first = next(iter(refused.values()))
+                return Delivery(
+                    channel.name, False, first, redact(f"{what}: all recipients refused: {refused}{hint}", secrets)
+                )
+            code, reply = smtp.data(data)
+            status = _smtp_reply(code, reply)
+            if code != 250:
+                return Delivery(channel.name, False, status, redact(f"{what}: message refused: {status}", secrets))
+    except smtplib.SMTPResponseException as exc:
+        status = _smtp_reply(exc.smtp_code, exc.smtp_error)
+        error = f"{what}: {type(exc).__name__}: {status}{hint}"
+        return Delivery(channel.name, False, status, redact(error, [*secrets, username if password else None]))
+    except (smtplib.SMTPException, OSError) as exc:
+        if status is not None:  # the message was accepted; only the QUIT afterwards failed
+            return Delivery(channel.name, True, status)
+        error = f"{what}: could not send via {channel.smtp_host}:{channel.smtp_port}: {type(exc).__name__}: {exc}"
+        return Delivery(channel.name, False, None, redact(error + hint, secrets))
+    warning = f"{what}: recipients refused: {refused}" if refused else None
+    return Delivery(channel.name, True, status, warning)
+
+
+# ----------------------------------------------------------------------------------------------------- public
+
+
+def deliver(
+    channel: SlackChannel | WebhookChannel | EmailChannel,
+    msg: AlertMessage,
+    env: Mapping[str, str] = os.environ,
+    *,
+    attempt: int = 1,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    retries: int = DEFAULT_RETRIES,
+    backoff_factor: float = BACKOFF_FACTOR,
+) -> Delivery:
+    """Send ``msg`` to ``channel``. Never raises for network or configuration problems: ``ok=False`` says why.
+
+    ``env`` is where ``*_env`` secrets are looked up. ``attempt`` numbers the email's Message-ID (a retry of
+    the same alert gets a new one). ``timeout``, ``retries`` and ``backoff_factor`` apply to each HTTP request
+    (and ``timeout`` to the SMTP connection).
+    """
+    attempted_at = datetime.now(UTC)
+    name = getattr(channel, "name", "?")
+    try:
+        if channel.type == "slack":
+            result = _post_json(channel, render_slack(msg), env, timeout, retries, backoff_factor)
+        elif channel.type == "webhook":
+            result = _post_json(channel, render_webhook(msg), env, timeout, retries, backoff_factor)
+        elif channel.type == "email":
+            result = _send_email(channel, msg, env, timeout, attempt)
+        else:
+            raise DeliveryError(f"channel {name!r}: unknown channel type {getattr(channel, 'type', None)!r}")
+    except DeliveryError as exc:
+        result = Delivery(name, False, None, str(exc))
+    except Exception as exc:  # a rendering bug must not stop the other channels; the log has the traceback
+        trace = redact("".join(traceback.format_exception(exc)))
+        logger.error("alert %s: delivery to channel %s failed unexpectedly:\n%s", msg.alert_id, name, trace)
+        result = Delivery(name, False, None, redact(f"channel {name!r}: {type(exc).__name__}: {exc}"))
+    result.attempted_at = attempted_at
+    if result.ok:
+        logger.info("alert %s delivered to channel %s (%s)", msg.alert_id, name, result.status)
+    else:
+        logger.warning("alert %s not delivered to channel %s: %s", msg.alert_id, name, result.error)
+    return result

@@ -1,0 +1,494 @@
+"""What an alert says, and that content rendered for each channel.
+
+:class:`AlertMessage` holds everything an alert tells the reader; the renderers turn it into
+
+- :func:`render_text`: plain text (the email's text part, logs, the CLI),
+- :func:`render_html`: an HTML email body (Jinja2, autoescaped; the chart is referenced as ``cid:``),
+- :func:`render_slack`: a Slack incoming-webhook payload in Block Kit, within Slack's limits,
+- :func:`render_webhook`: plain JSON for any other receiver (``schema: "brandpulse.alert/1"``),
+- :func:`render_subject`: the one-line email subject.
+
+Texts written by the public (mention texts, terms, channel names) are escaped for each format: HTML-escaped in
+the email, ``&<>`` escaped in Slack mrkdwn (so a mention cannot ping ``<!channel>`` or forge a link), and only
+``http(s)`` URLs ever become links.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import numbers
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from pipeline import __version__
+
+SCHEMA = "brandpulse.alert/1"
+KINDS = ("spike", "shift")
+STATUSES = ("new", "worse")
+
+# Slack Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks)
+SLACK_MAX_BLOCKS = 50
+SLACK_HEADER_CHARS = 150
+SLACK_SECTION_CHARS = 3000
+SLACK_FIELD_CHARS = 2000
+SLACK_MAX_FIELDS = 10
+SLACK_MAX_CONTEXT_ELEMENTS = 10
+SLACK_MENTIONS = 5
+SLACK_MENTION_CHARS = 200
+
+TEXT_MENTION_CHARS = 280
+HTML_MENTION_CHARS = 500
+MAX_TERMS = 15
+MAX_SOURCES = 10
+
+_LABELS = {
+    "observed": "Observed",
+    "expected": "Expected",
+    "volume": "Volume",
+    "share": "Negative share",
+    "baseline_share": "Baseline share",
+    "z": "z",
+}
+
+
+@dataclass
+class AlertMessage:
+    """Everything an alert says. ``status`` is ``"new"`` or ``"worse"`` (an update of an ongoing incident)."""
+
+    alert_id: str
+    brand: str
+    brand_name: str
+    kind: str  # "spike" | "shift"
+    status: str  # "new" | "worse"
+    severity: str
+    day: date
+    headline: str
+    reason: str
+    numbers: dict[str, Any] = field(default_factory=dict)
+    terms: list[tuple[str, float]] = field(default_factory=list)
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    top_mentions: list[dict[str, Any]] = field(default_factory=list)
+    report_url: str | None = None
+    chart_png: bytes | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"AlertMessage.kind must be one of {KINDS}, not {self.kind!r}")
+        if self.status not in STATUSES:
+            raise ValueError(f"AlertMessage.status must be one of {STATUSES}, not {self.status!r}")
+        if isinstance(self.day, datetime):
+            self.day = self.day.date()
+        elif isinstance(self.day, str):
+            self.day = date.fromisoformat(self.day)
+        self.terms = [(str(t), z) for t, z in self.terms]
+        self.sources = [(str(s), n) for s, n in self.sources]
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AlertMessage:
+        """The message back from :func:`render_webhook`'s JSON (e.g. after passing it between Airflow tasks)."""
+        chart = d.get("chart_png_base64")
+        return cls(
+            alert_id=d["alert_id"],
+            brand=d["brand"],
+            brand_name=d["brand_name"],
+            kind=d["kind"],
+            status=d["status"],
+            severity=d["severity"],
+            day=d["day"],
+            headline=d["headline"],
+            reason=d["reason"],
+            numbers=dict(d.get("numbers") or {}),
+            terms=[(t["term"], t["z"]) for t in d.get("terms") or []],
+            sources=[(s["source"], s["negative"]) for s in d.get("sources") or []],
+            top_mentions=[dict(m) for m in d.get("top_mentions") or []],
+            report_url=d.get("report_url"),
+            chart_png=base64.b64decode(chart) if chart else None,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+
+
+def one_line(value: Any) -> str:
+    """The value as text on one line, runs of whitespace collapsed."""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def truncate(value: Any, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut at a word boundary where one is near, with '…'."""
+    s = one_line(value)
+    if len(s) <= limit:
+        return s
+    cut = s[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    if space >= limit - 20 and space > 0:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def safe_url(url: Any) -> str | None:
+    """The URL when it is an absolute http(s) URL without whitespace, else None (never link ``javascript:``)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _is_p(key: str) -> bool:
+    return key in ("p", "pvalue") or key.startswith("p_") or key.endswith("_p") or "p_value" in key
+
+
+def format_number(key: str, value: Any) -> str:
+    """A value from ``numbers`` for people: shares as percentages, p-values in scientific notation when tiny."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    k = key.lower()
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        if math.isnan(v) or math.isinf(v):
+            return "n/a"
+        if _is_p(k):
+            return f"{v:.1e}" if v < 1e-4 else f"{v:.4f}"
+        if ("share" in k or "rate" in k) and 0 <= v <= 1:
+            return f"{v:.1%}"
+        if k == "z" or k.startswith("z_") or k.endswith("_z"):
+            return f"{v:+.2f}"
+        if v.is_integer() and abs(v) < 1e15:
+            return f"{int(v):,}"
+        return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
+    return one_line(value)
+
+
+def _label(key: str) -> str:
+    if key in _LABELS:
+        return _LABELS[key]
+    words = key.replace("_", " ").strip()
+    return (words[:1].upper() + words[1:]) if words else key
+
+
+def number_rows(msg: AlertMessage) -> list[tuple[str, str]]:
+    """``numbers`` as (label, formatted value) rows; nested dicts (e.g. test results) are flattened."""
+    rows: list[tuple[str, str]] = []
+
+    def walk(d: dict, prefix: str) -> None:
+        for key, value in d.items():
+            key = str(key)
+            label = f"{prefix} · {_label(key)}" if prefix else _label(key)
+            if isinstance(value, dict):
+                walk(value, label)
+            else:
+                rows.append((label, format_number(key, value)))
+
+    walk(msg.numbers, "")
+    return rows
+
+
+def _z(z: Any) -> str:
+    try:
+        return f"{float(z):.1f}"
+    except (TypeError, ValueError):
+        return one_line(z)
+
+
+def _count(n: Any) -> str:
+    return f"{n:,}" if isinstance(n, numbers.Integral) else one_line(n)
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%d %H:%M") + " UTC"
+    if isinstance(value, date):
+        return value.isoformat()
+    return one_line(value)
+
+
+def _mention_meta(m: dict[str, Any]) -> str:
+    """'reddit · r/parcelo · 40 engagements · 2026-10-14 08:15 UTC' for one mention."""
+    parts = [one_line(m.get("source")), one_line(m.get("channel"))]
+    engagement = m.get("engagement")
+    if engagement is not None:
+        parts.append(f"{_count(engagement)} engagements")
+    parts.append(_when(m.get("created_at")))
+    return " · ".join(p for p in parts if p)
+
+
+def kind_label(msg: AlertMessage) -> str:
+    return f"negative {msg.kind}"
+
+
+def status_label(msg: AlertMessage) -> str:
+    return "New alert" if msg.status == "new" else "Update: getting worse"
+
+
+def render_subject(msg: AlertMessage) -> str:
+    """E.g. ``[brandpulse] Parcelo: negative spike on 2026-10-14 (major)``; one line, for email and logs."""
+    worse = " getting worse" if msg.status == "worse" else ""
+    return truncate(
+        f"[brandpulse] {msg.brand_name}: {kind_label(msg)}{worse} on {msg.day.isoformat()} ({msg.severity})", 250
+    )
+
+
+def chart_cid(msg: AlertMessage) -> str:
+    """The Content-ID (without angle brackets) of the chart in the email, stable per alert."""
+    safe = "".join(c if c.isalnum() or c in ".-_" else "-" for c in msg.alert_id)[:64] or "alert"
+    return f"chart-{safe}@brandpulse"
+
+
+# ------------------------------------------------------------------------------------------------------- text
+
+
+def render_text(msg: AlertMessage) -> str:
+    """The alert as plain text."""
+    lines = [
+        render_subject(msg),
+        f"{status_label(msg)} · severity {msg.severity}",
+        "",
+        one_line(msg.headline),
+        "",
+        f"Why: {one_line(msg.reason)}",
+    ]
+    rows = number_rows(msg)
+    if rows:
+        width = max(len(label) for label, _ in rows)
+        lines += ["", "Numbers"] + [f"  {label + ':':<{width + 1}} {value}" for label, value in rows]
+    if msg.terms:
+        lines += ["", "Top terms: " + ", ".join(f"{one_line(t)} (z {_z(z)})" for t, z in msg.terms[:MAX_TERMS])]
+    if msg.sources:
+        lines += ["", "Where: " + ", ".join(f"{one_line(s)} {_count(n)}" for s, n in msg.sources[:MAX_SOURCES])]
+    if msg.top_mentions:
+        lines += ["", "Top mentions"]
+        for i, m in enumerate(msg.top_mentions, 1):
+            lines.append(f"  {i}. {truncate(m.get('text'), TEXT_MENTION_CHARS)}")
+            meta = _mention_meta(m)
+            if meta:
+                lines.append(f"     {meta}")
+            url = safe_url(m.get("url"))
+            if url:
+                lines.append(f"     {url}")
+    report = safe_url(msg.report_url)
+    if report:
+        lines += ["", f"Report: {report}"]
+    lines += ["", f"-- brandpulse {__version__} · alert {msg.alert_id}"]
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------------- HTML
+
+_HTML = """\
+<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ subject }}</title></head>
+<body style="margin:0;padding:0;background:#f6f8fa">
+<div style="font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;max-width:680px;\
+margin:0 auto;padding:20px;background:#ffffff">
+<p style="margin:0 0 8px;font-size:13px;color:#656d76">{{ status }} · {{ m.brand_name }} · {{ kind }} · \
+{{ m.day.isoformat() }} · severity <strong>{{ m.severity }}</strong></p>
+<h1 style="margin:0 0 12px;font-size:20px;line-height:1.3">{{ headline }}</h1>
+<p style="margin:0 0 16px;font-size:15px;line-height:1.5">{{ reason }}</p>
+{% if chart_src %}<p style="margin:0 0 16px"><img src="{{ chart_src }}" alt="Negative mentions of \
+{{ m.brand_name }} per day" style="max-width:100%;height:auto;border:1px solid #d0d7de"></p>
+{% endif %}
+{% if rows %}<table style="border-collapse:collapse;margin:0 0 16px;font-size:14px">
+{% for label, value in rows %}<tr><td style="padding:2px 16px 2px 0;color:#656d76">{{ label }}</td>\
+<td style="padding:2px 0;font-weight:600">{{ value }}</td></tr>
+{% endfor %}</table>
+{% endif %}
+{% if terms %}<h2 style="margin:16px 0 6px;font-size:15px">Top terms</h2>
+<p style="margin:0 0 12px;font-size:14px">{% for term, z in terms %}<code>{{ term }}</code> (z {{ z }})\
+{% if not loop.last %}, {% endif %}{% endfor %}</p>
+{% endif %}
+{% if sources %}<h2 style="margin:16px 0 6px;font-size:15px">Where</h2>
+<ul style="margin:0 0 12px;padding-left:20px;font-size:14px">
+{% for source, n in sources %}<li>{{ source }}: {{ n }} negative</li>
+{% endfor %}</ul>
+{% endif %}
+{% if mentions %}<h2 style="margin:16px 0 6px;font-size:15px">Top mentions</h2>
+<ol style="margin:0 0 12px;padding-left:20px;font-size:14px">
+{% for x in mentions %}<li style="margin:0 0 10px">{% if x.url %}<a href="{{ x.url }}">{{ x.text }}</a>\
+{% else %}{{ x.text }}{% endif %}{% if x.meta %}<br><span style="font-size:12px;color:#656d76">{{ x.meta }}</span>\
+{% endif %}</li>
+{% endfor %}</ol>
+{% endif %}
+{% if report_url %}<p style="margin:16px 0"><a href="{{ report_url }}">Open the full report</a></p>
+{% endif %}
+<p style="margin:24px 0 0;font-size:12px;color:#656d76">brandpulse {{ version }} · alert {{ m.alert_id }}</p>
+</div>
+</body>
+</html>
+"""
+
+_env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+_html_template = _env.from_string(_HTML)
+
+
+def render_html(msg: AlertMessage, chart_src: str | None = None) -> str:
+    """The alert as an HTML email body. Everything is autoescaped; only http(s) URLs become links.
+
+    With a chart, the image's ``src`` is ``chart_src`` if given (a ``data:`` URI or a URL), else
+    ``cid:<chart_cid(msg)>``, which the email channel attaches as an inline part.
+    """
+    if msg.chart_png and not chart_src:
+        chart_src = f"cid:{chart_cid(msg)}"
+    mentions = [
+        {"text": truncate(m.get("text"), HTML_MENTION_CHARS), "url": safe_url(m.get("url")), "meta": _mention_meta(m)}
+        for m in msg.top_mentions
+    ]
+    return _html_template.render(
+        m=msg,
+        subject=render_subject(msg),
+        status=status_label(msg),
+        kind=kind_label(msg),
+        headline=one_line(msg.headline),
+        reason=one_line(msg.reason),
+        chart_src=chart_src if msg.chart_png else None,
+        rows=number_rows(msg),
+        terms=[(one_line(t), _z(z)) for t, z in msg.terms[:MAX_TERMS]],
+        sources=[(one_line(s), _count(n)) for s, n in msg.sources[:MAX_SOURCES]],
+        mentions=mentions,
+        report_url=safe_url(msg.report_url),
+        version=__version__,
+    )
+
+
+# ------------------------------------------------------------------------------------------------------ Slack
+
+
+def slack_escape(text: Any) -> str:
+    """Escape Slack mrkdwn's control characters ``& < >`` (so text cannot form links or ``<!channel>`` pings)."""
+    return one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _fit(escaped: str, limit: int) -> str:
+    """Cut already-escaped mrkdwn to ``limit`` characters without splitting an ``&amp;``-style entity."""
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: limit - 1]
+    amp = cut.rfind("&", max(0, len(cut) - 5))
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def _slack_link(url: str | None, label: str) -> str:
+    """``<url|label>`` for an http(s) URL (label escaped), else the escaped label alone."""
+    text = slack_escape(label).replace("|", "¦")
+    url = safe_url(url)
+    if not url or len(url) > 1000:
+        return text
+    url = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+    return f"<{url}|{text}>"
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _fit(text, SLACK_SECTION_CHARS)}}
+
+
+def render_slack(msg: AlertMessage) -> dict:
+    """A Slack incoming-webhook payload: Block Kit blocks plus a ``text`` fallback for notifications.
+
+    Blocks: header (headline), section (status, brand, severity, reason), field sections with the numbers, top
+    terms, sources, one section per top mention (at most 5, texts truncated, as links) and a context line. Texts
+    are mrkdwn-escaped and cut to Slack's limits (150 chars for the header, 3000 per section text, 2000 per
+    field, 10 fields per section, 50 blocks).
+    """
+    worse = msg.status == "worse"
+    header = ("Worse: " if worse else "") + one_line(msg.headline)
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": truncate(header, SLACK_HEADER_CHARS), "emoji": True}},
+        _section(
+            f"*{status_label(msg)}* · {slack_escape(msg.brand_name)} · {kind_label(msg)} · "
+            f"{msg.day.isoformat()} · severity *{slack_escape(msg.severity)}*\n{slack_escape(msg.reason)}"
+        ),
+    ]
+    rows = number_rows(msg)
+    for i in range(0, len(rows), SLACK_MAX_FIELDS):
+        fields = [
+            {"type": "mrkdwn", "text": _fit(f"*{slack_escape(label)}*\n{slack_escape(value)}", SLACK_FIELD_CHARS)}
+            for label, value in rows[i : i + SLACK_MAX_FIELDS]
+        ]
+        blocks.append({"type": "section", "fields": fields})
+    if msg.terms:
+        terms = " · ".join(f"`{slack_escape(t).replace('`', 'ˋ')}` z {_z(z)}" for t, z in msg.terms[:MAX_TERMS])
+        blocks.append(_section(f"*Top terms*  {terms}"))
+    if msg.sources:
+        sources = "\n".join(f"• {slack_escape(s)}: {_count(n)} negative" for s, n in msg.sources[:MAX_SOURCES])
+        blocks.append(_section(f"*Where*\n{sources}"))
+    mentions = msg.top_mentions[:SLACK_MENTIONS]
+    if mentions:
+        blocks.append({"type": "divider"})
+        blocks.append(_section(f"*Top mentions* ({len(mentions)} of {len(msg.top_mentions)})"))
+        for i, m in enumerate(mentions, 1):
+            link = _slack_link(m.get("url"), truncate(m.get("text"), SLACK_MENTION_CHARS))
+            meta = _mention_meta(m)
+            blocks.append(_section(f"{i}. {link}" + (f"\n{slack_escape(meta)}" if meta else "")))
+    context = [{"type": "mrkdwn", "text": f"brandpulse · alert `{slack_escape(msg.alert_id)}`"}]
+    report = safe_url(msg.report_url)
+    if report:
+        context.append({"type": "mrkdwn", "text": _slack_link(report, "Open the full report")})
+    blocks.append({"type": "context", "elements": context[:SLACK_MAX_CONTEXT_ELEMENTS]})
+    if len(blocks) > SLACK_MAX_BLOCKS:
+        blocks = [*blocks[: SLACK_MAX_BLOCKS - 1], blocks[-1]]
+    fallback = _fit(slack_escape(f"{header}: {one_line(msg.reason)}"), SLACK_SECTION_CHARS)
+    return {"text": fallback, "blocks": blocks}
+
+
+# ---------------------------------------------------------------------------------------------------- webhook
+
+
+def _json_value(value: Any) -> Any:
+    """JSON-safe: NaN and infinities become null, numpy-style numbers plain numbers, dates ISO strings."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return str(value)
+
+
+def render_webhook(msg: AlertMessage) -> dict:
+    """Plain JSON with every field (``schema: "brandpulse.alert/1"``); the chart as base64 PNG if present."""
+    return {
+        "schema": SCHEMA,
+        "alert_id": msg.alert_id,
+        "brand": msg.brand,
+        "brand_name": msg.brand_name,
+        "kind": msg.kind,
+        "status": msg.status,
+        "severity": msg.severity,
+        "day": msg.day.isoformat(),
+        "headline": msg.headline,
+        "reason": msg.reason,
+        "numbers": _json_value(msg.numbers),
+        "terms": [{"term": t, "z": _json_value(z)} for t, z in msg.terms],
+        "sources": [{"source": s, "negative": _json_value(n)} for s, n in msg.sources],
+        "top_mentions": [_json_value(m) for m in msg.top_mentions],
+        "report_url": msg.report_url,
+        "chart_png_base64": base64.b64encode(msg.chart_png).decode("ascii") if msg.chart_png else None,
+        "chart_content_type": "image/png" if msg.chart_png else None,
+        "generator": f"brandpulse/{__version__}",
+    }

@@ -1,0 +1,485 @@
+"""Alert rendering and delivery against real local receivers: an HTTP server (ReplayServer) and an SMTP server
+(aiosmtpd), both on 127.0.0.1. Secrets (webhook URLs, SMTP passwords) must never show in a Delivery."""
+
+from __future__ import annotations
+
+import base64
+import email
+import email.policy
+import json
+import re
+import socket
+import struct
+import zlib
+from datetime import UTC, date, datetime
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from pipeline.alerts.channels import Delivery, build_email, deliver, redact
+from pipeline.alerts.message import (
+    SCHEMA,
+    AlertMessage,
+    chart_cid,
+    render_html,
+    render_slack,
+    render_text,
+    render_webhook,
+)
+from pipeline.config import EmailChannel, SlackChannel, WebhookChannel
+from pipeline.demo.replay.server import ReplayServer, Response
+
+FAST = {"timeout": 5.0, "retries": 2, "backoff_factor": 0.0}
+SECRET = "T0000/B0000/sekritTOKEN123"
+
+
+def tiny_png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG = tiny_png()
+
+
+def mention(i: int, **over) -> dict:
+    m = {
+        "text": f"Parcelo lost parcel number {i} and support will not refund it",
+        "url": f"https://www.reddit.com/r/parcelo/comments/m{i}",
+        "source": "reddit",
+        "channel": "r/parcelo",
+        "engagement": 100 - i,
+        "created_at": datetime(2026, 10, 14, 8, i, tzinfo=UTC),
+    }
+    return {**m, **over}
+
+
+def make_msg(**over) -> AlertMessage:
+    fields = {
+        "alert_id": "parcelo-spike-2026-10-14",
+        "brand": "parcelo",
+        "brand_name": "Parcelo",
+        "kind": "spike",
+        "status": "new",
+        "severity": "major",
+        "day": date(2026, 10, 14),
+        "headline": "Negative mentions of Parcelo at 3.4x the usual level",
+        "reason": "182 negative mentions against 54.3 expected (Poisson p = 1.2e-09); negative share 38.0% vs 17.5%",
+        "numbers": {
+            "observed": 182,
+            "expected": 54.3,
+            "volume": 479,
+            "share": 0.38,
+            "baseline_share": 0.175,
+            "tests": {"poisson_p": 1.2e-9, "z": 6.4},
+        },
+        "terms": [("refund", 5.12), ("lost parcel", 4.3), ("tracking", 3.9)],
+        "sources": [("r/parcelo", 64), ("app_store", 41), ("hackernews", 3)],
+        "top_mentions": [mention(i) for i in range(1, 7)],
+        "report_url": "https://reports.example.com/parcelo/2026-10-14",
+        "chart_png": PNG,
+    }
+    return AlertMessage(**{**fields, **over})
+
+
+# ---------------------------------------------------------------------------------------------- receivers
+
+
+@pytest.fixture
+def receiver():
+    """(server, received JSON bodies): POST /hook/... records the JSON and answers 'ok' like Slack."""
+    received: list[dict] = []
+
+    def hook(req, _match):
+        assert req.headers["content-type"].startswith("application/json")
+        received.append(json.loads(req.body.decode("utf-8")))
+        return Response(200, "ok")
+
+    with ReplayServer() as server:
+        server.route("POST", r"^/hook/", hook)
+        yield server, received
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    def __init__(self):
+        self.envelopes: list[tuple[str, list[str], bytes]] = []
+        self.logins: list[tuple[bytes, bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):
+        if isinstance(auth_data, LoginPassword):
+            self.logins.append((auth_data.login, auth_data.password))
+            return AuthResult(success=auth_data.password == b"right-pass", handled=False)
+        return AuthResult(success=False, handled=False)
+
+
+@pytest.fixture(scope="module")
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=free_port(), authenticator=inbox.authenticate, auth_require_tls=False
+    )
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def inbox(smtp_server):
+    controller, box = smtp_server
+    box.envelopes.clear()
+    box.logins.clear()
+    return controller, box
+
+
+def email_channel(port: int, **over) -> EmailChannel:
+    fields = {
+        "type": "email",
+        "name": "cx-email",
+        "to": ["cx@example.com", "lead@example.com"],
+        "sender": "brandpulse@example.com",
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "starttls": False,
+    }
+    return EmailChannel(**{**fields, **over})
+
+
+# ------------------------------------------------------------------------------------------- Block Kit check
+
+BLOCK_TYPES = {"header", "section", "context", "divider"}
+
+
+def check_block_kit(payload: dict) -> list[str]:
+    """Every mrkdwn/plain text of the payload, after asserting Block Kit structure and Slack's limits."""
+    assert isinstance(payload["text"], str) and 0 < len(payload["text"]) <= 3000
+    blocks = payload["blocks"]
+    assert 0 < len(blocks) <= 50
+    texts = []
+    for b in blocks:
+        assert b["type"] in BLOCK_TYPES, b
+        if b["type"] == "header":
+            assert b["text"]["type"] == "plain_text" and 0 < len(b["text"]["text"]) <= 150
+            texts.append(b["text"]["text"])
+        elif b["type"] == "section":
+            assert "text" in b or "fields" in b
+            if "text" in b:
+                assert b["text"]["type"] == "mrkdwn" and 0 < len(b["text"]["text"]) <= 3000
+                texts.append(b["text"]["text"])
+            if "fields" in b:
+                assert 0 < len(b["fields"]) <= 10
+                for f in b["fields"]:
+                    assert f["type"] == "mrkdwn" and 0 < len(f["text"]) <= 2000
+                    texts.append(f["text"])
+        elif b["type"] == "context":
+            assert 0 < len(b["elements"]) <= 10
+            for e in b["elements"]:
+                assert e["type"] == "mrkdwn" and 0 < len(e["text"]) <= 3000
+                texts.append(e["text"])
+    return texts
+
+
+# --------------------------------------------------------------------------------------------------- Slack
+
+
+def test_slack_delivery_posts_block_kit_with_the_alert(receiver):
+    server, received = receiver
+    channel = SlackChannel(type="slack", name="cx-team", webhook_url_env="BP_SLACK")
+    result = deliver(channel, make_msg(), env={"BP_SLACK": f"{server.url}/hook/{SECRET}"}, **FAST)
+
+    assert result.ok and result.status == 200 and result.error is None, result
+    assert result.channel == "cx-team" and result.attempted_at.tzinfo is not None
+    assert [r.path for r in server.requests] == [f"/hook/{SECRET}"]
+    (payload,) = received
+    texts = check_block_kit(payload)
+    blob = "\n".join(texts)
+    assert payload["blocks"][0]["type"] == "header"
+    assert payload["blocks"][0]["text"]["text"] == "Negative mentions of Parcelo at 3.4x the usual level"
+    assert "182 negative mentions against 54.3 expected" in blob and "p = 1.2e-09" in blob
+    assert "*Observed*\n182" in texts and "*Negative share*\n38.0%" in texts and "*Expected*\n54.3" in texts
+    assert "*Tests · Poisson p*\n1.2e-09" in texts
+    assert "`refund` z 5.1" in blob and "`lost parcel` z 4.3" in blob
+    assert "r/parcelo: 64 negative" in blob
+    for i in range(1, 6):
+        assert f"<https://www.reddit.com/r/parcelo/comments/m{i}|Parcelo lost parcel number {i}" in blob
+    assert "comments/m6" not in blob  # only the top 5 mentions
+    assert "<https://reports.example.com/parcelo/2026-10-14|Open the full report>" in blob
+    assert payload["text"].startswith("Negative mentions of Parcelo")
+
+
+def test_slack_payload_stays_within_limits_for_huge_alerts():
+    msg = make_msg(
+        headline="H" * 400,
+        reason="why " * 3000,
+        numbers={f"metric_{i}": i * 1.5 for i in range(37)},
+        terms=[(f"term{i}" * 20, 3.0) for i in range(100)],
+        sources=[("&" * 900, 5)] * 40,
+        top_mentions=[mention(i, text="x&" * 5000, channel="<" * 3000) for i in range(60)],
+    )
+    payload = render_slack(msg)
+    texts = check_block_kit(payload)
+    fields = [b for b in payload["blocks"] if "fields" in b]
+    assert sum(len(b["fields"]) for b in fields) == 37 and len(fields) == 4
+    assert len(payload["blocks"][0]["text"]["text"]) == 150
+    # cutting never leaves a broken entity such as '&am' at the cut
+    for t in texts:
+        assert not re.search(r"&(?!amp;|lt;|gt;)", t), t[-40:]
+
+
+def test_slack_mrkdwn_is_escaped():
+    evil = mention(1, text="<!channel> free refunds & <https://evil.example|click here>", url="javascript:alert(1)")
+    payload = render_slack(make_msg(brand_name="A&B <Co>", top_mentions=[evil], report_url=None))
+    blob = "\n".join(check_block_kit(payload))
+    assert "<!channel>" not in blob and "&lt;!channel&gt; free refunds &amp; &lt;https://evil.example" in blob
+    assert "A&amp;B &lt;Co&gt;" in blob
+    assert "javascript:" not in blob and "evil.example|" not in blob
+    # the only links left are the ones we made: none here, the mention's URL is not http(s)
+    assert re.findall(r"<(?!@)[^<>]*>", blob) == []
+
+
+# ------------------------------------------------------------------------------------------------- webhook
+
+
+def test_webhook_delivery_posts_every_field(receiver):
+    server, received = receiver
+    channel = WebhookChannel(type="webhook", name="ops", url_env="BP_HOOK")
+    msg = make_msg(status="worse")
+    result = deliver(channel, msg, env={"BP_HOOK": f"{server.url}/hook/ops?token=abc123"}, **FAST)
+
+    assert result.ok and result.status == 200, result
+    assert server.requests[0].query == {"token": "abc123"}
+    (body,) = received
+    assert body["schema"] == SCHEMA == "brandpulse.alert/1"
+    expected = {
+        "alert_id": "parcelo-spike-2026-10-14",
+        "brand": "parcelo",
+        "brand_name": "Parcelo",
+        "kind": "spike",
+        "status": "worse",
+        "severity": "major",
+        "day": "2026-10-14",
+        "headline": msg.headline,
+        "reason": msg.reason,
+        "numbers": msg.numbers,
+        "terms": [{"term": "refund", "z": 5.12}, {"term": "lost parcel", "z": 4.3}, {"term": "tracking", "z": 3.9}],
+        "sources": [
+            {"source": "r/parcelo", "negative": 64},
+            {"source": "app_store", "negative": 41},
+            {"source": "hackernews", "negative": 3},
+        ],
+        "report_url": "https://reports.example.com/parcelo/2026-10-14",
+        "chart_content_type": "image/png",
+    }
+    assert {k: body[k] for k in expected} == expected
+    assert len(body["top_mentions"]) == 6
+    assert body["top_mentions"][0] == {**mention(1), "created_at": "2026-10-14T08:01:00+00:00"}
+    assert base64.b64decode(body["chart_png_base64"]) == PNG
+    back = AlertMessage.from_dict(body)
+    assert (back.day, back.terms, back.sources, back.chart_png) == (msg.day, msg.terms, msg.sources, PNG)
+
+
+def test_webhook_json_is_valid_without_chart_and_with_nan():
+    body = render_webhook(make_msg(chart_png=None, numbers={"expected": float("nan"), "z": float("inf")}))
+    assert body["chart_png_base64"] is None and body["numbers"] == {"expected": None, "z": None}
+    json.dumps(body, allow_nan=False)
+
+
+def test_http_500_repeatedly_fails_without_leaking_the_url(receiver):
+    server, received = receiver
+    server.add_fault(r"^/hook/", status=500, body=f"internal error on /hook/{SECRET}", times=10)
+    url = f"{server.url}/hook/{SECRET}"
+    result = deliver(
+        SlackChannel(type="slack", name="cx-team", webhook_url_env="BP_SLACK"), make_msg(), {"BP_SLACK": url}, **FAST
+    )
+
+    assert not result.ok and result.status == 500, result
+    assert len(server.requests) == 3 and received == []  # 1 try + 2 retries
+    assert "HTTP 500 after 2 retries" in result.error and "cx-team" in result.error
+    shown = repr(result) + json.dumps(result.as_dict())
+    assert SECRET not in shown and "sekrit" not in shown and server.url not in shown and "http://" not in shown
+
+
+def test_http_retry_then_success(receiver):
+    server, received = receiver
+    server.add_fault(r"^/hook/", status=503, times=1)
+    result = deliver(
+        WebhookChannel(type="webhook", name="ops", url_env="U"), make_msg(), {"U": f"{server.url}/hook/x"}, **FAST
+    )
+    assert result.ok and result.status == 200 and len(server.requests) == 2 and len(received) == 1
+
+
+def test_slack_client_error_is_reported_without_retry(receiver):
+    server, _ = receiver
+    server.add_fault(r"^/hook/", status=404, body="no_service", times=5)
+    result = deliver(
+        SlackChannel(type="slack", name="cx-team", webhook_url_env="S"),
+        make_msg(),
+        {"S": f"{server.url}/hook/{SECRET}"},
+        **FAST,
+    )
+    assert not result.ok and result.status == 404 and len(server.requests) == 1
+    assert result.error == "slack channel 'cx-team': HTTP 404: no_service"
+
+
+def test_http_connection_refused_fails_without_leaking_the_url():
+    url = f"http://127.0.0.1:{free_port()}/hook/{SECRET}"
+    result = deliver(WebhookChannel(type="webhook", name="ops", url_env="U"), make_msg(), {"U": url}, **FAST)
+    assert not result.ok and result.status is None
+    assert "ConnectionRefusedError" in result.error or "Connection refused" in result.error, result.error
+    assert SECRET not in result.error and "sekrit" not in result.error and "http://" not in result.error
+
+
+def test_missing_env_var_is_named():
+    slack = deliver(SlackChannel(type="slack", name="cx-team", webhook_url_env="BP_NOPE"), make_msg(), {})
+    assert not slack.ok and slack.status is None
+    assert slack.error == "slack channel 'cx-team': environment variable BP_NOPE is not set (it holds the webhook URL)"
+    bare = deliver(WebhookChannel(type="webhook", name="ops"), make_msg(), {})
+    assert not bare.ok and "url_env" in bare.error and "airflow_conn_id" in bare.error
+    not_url = deliver(WebhookChannel(type="webhook", name="ops", url_env="U"), make_msg(), {"U": "ftp://sekrit"})
+    assert not not_url.ok and "U is not an http(s) URL" in not_url.error and "sekrit" not in not_url.error
+
+
+def test_url_from_airflow_connection(receiver, monkeypatch):
+    server, received = receiver
+    port = int(server.url.rsplit(":", 1)[1])
+    conn = {"conn_type": "http", "host": "127.0.0.1", "port": port, "schema": "http", "password": "hook/conn-tok"}
+    monkeypatch.setenv("AIRFLOW_CONN_BP_OPS_HOOK", json.dumps(conn))
+    channel = WebhookChannel(type="webhook", name="ops", url_env="BP_UNSET", airflow_conn_id="bp_ops_hook")
+    result = deliver(channel, make_msg(), env={}, **FAST)
+    assert result.ok, result
+    assert server.requests[0].path == "/hook/conn-tok" and received[0]["alert_id"] == "parcelo-spike-2026-10-14"
+
+    missing = deliver(WebhookChannel(type="webhook", name="ops", airflow_conn_id="bp_no_such_conn"), make_msg(), {})
+    assert not missing.ok and "'bp_no_such_conn' is not defined" in missing.error
+
+
+def test_redact_removes_secrets_and_urls():
+    text = redact("failed for https://hooks.example/a/b?x=1 with token abcdef and path /a/b", ["abcdef", "/a/b"])
+    assert text == "failed for [redacted] with token [redacted] and path [redacted]"
+
+
+# --------------------------------------------------------------------------------------------------- email
+
+
+def parse(raw: bytes) -> email.message.EmailMessage:
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def test_email_delivery_text_html_and_inline_chart(inbox):
+    controller, box = inbox
+    msg = make_msg(top_mentions=[mention(1), mention(2, text="<script>alert('x')</script> & more")])
+    result = deliver(email_channel(controller.port), msg, env={}, attempt=2, **FAST)
+
+    assert result.ok and str(result.status).startswith("250"), result
+    ((mail_from, rcpts, raw),) = box.envelopes
+    assert mail_from == "brandpulse@example.com" and rcpts == ["cx@example.com", "lead@example.com"]
+    m = parse(raw)
+    assert m["From"] == "brandpulse <brandpulse@example.com>"
+    assert m["To"] == "cx@example.com, lead@example.com"
+    assert m["Subject"] == "[brandpulse] Parcelo: negative spike on 2026-10-14 (major)"
+    assert m["Date"] and m["Message-ID"] == "<brandpulse.parcelo-spike-2026-10-14.2@example.com>"
+    assert m.get_content_type() == "multipart/related"
+    alt, image = m.get_payload()
+    assert alt.get_content_type() == "multipart/alternative"
+    text, html = (p.get_content() for p in alt.get_payload())
+    assert [p.get_content_type() for p in alt.get_payload()] == ["text/plain", "text/html"]
+    assert msg.reason in text and "https://www.reddit.com/r/parcelo/comments/m1" in text
+    assert msg.reason in html
+    assert '<a href="https://www.reddit.com/r/parcelo/comments/m1">Parcelo lost parcel number 1' in html
+    assert "<script>" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more" in html
+    assert image.get_content_type() == "image/png" and image.get_content_disposition() == "inline"
+    assert image["Content-ID"] == f"<{chart_cid(msg)}>" and image.get_content() == PNG
+    assert f'src="cid:{chart_cid(msg)}"' in html
+
+
+def test_email_without_chart_has_no_image(inbox):
+    controller, box = inbox
+    result = deliver(
+        email_channel(controller.port, to=["cx@example.com"]), make_msg(chart_png=None, status="worse"), {}
+    )
+    assert result.ok, result
+    m = parse(box.envelopes[0][2])
+    assert m.get_content_type() == "multipart/alternative"
+    assert m["Subject"] == "[brandpulse] Parcelo: negative spike getting worse on 2026-10-14 (major)"
+    assert [p.get_content_type() for p in m.walk()] == ["multipart/alternative", "text/plain", "text/html"]
+    assert "cid:" not in m.get_payload()[1].get_content()
+
+
+def test_email_logs_in_with_env_credentials(inbox):
+    controller, box = inbox
+    channel = email_channel(controller.port, username_env="BP_SMTP_USER", password_env="BP_SMTP_PASS")
+    ok = deliver(channel, make_msg(), {"BP_SMTP_USER": "mailer", "BP_SMTP_PASS": "right-pass"})
+    assert ok.ok and box.logins == [(b"mailer", b"right-pass")] and len(box.envelopes) == 1
+
+    bad = deliver(channel, make_msg(), {"BP_SMTP_USER": "mailer", "BP_SMTP_PASS": "wrong-pass"})
+    assert not bad.ok and str(bad.status).startswith("535") and len(box.envelopes) == 1
+    assert "wrong-pass" not in repr(bad)
+
+
+def test_email_starttls_is_never_silently_skipped(inbox):
+    controller, box = inbox
+    result = deliver(email_channel(controller.port, starttls=True), make_msg(), {})
+    assert not result.ok and "STARTTLS" in result.error and box.envelopes == []
+
+
+def test_email_connection_refused():
+    result = deliver(email_channel(free_port()), make_msg(), {"BP_SMTP_PASS": "p4ss"}, timeout=2)
+    assert not result.ok and result.status is None and isinstance(result, Delivery)
+    assert "could not send via 127.0.0.1" in result.error and "ConnectionRefusedError" in result.error
+
+
+# ------------------------------------------------------------------------------------------------- renders
+
+
+def test_html_escapes_mentions_and_links_only_http():
+    evil = mention(1, text='<script>alert(1)</script> "quoted"', url="javascript:alert(1)")
+    html = render_html(make_msg(brand_name="<b>Parcelo</b>", top_mentions=[evil], report_url="javascript:x()"))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &#34;quoted&#34;" in html
+    assert "<b>Parcelo</b>" not in html and "&lt;b&gt;Parcelo&lt;/b&gt;" in html
+    assert "javascript:" not in html and "Open the full report" not in html
+
+
+def test_text_render_has_reason_numbers_terms_and_mentions():
+    text = render_text(make_msg())
+    assert text.startswith("[brandpulse] Parcelo: negative spike on 2026-10-14 (major)\n")
+    assert "Why: 182 negative mentions against 54.3 expected" in text
+    assert re.search(r"Baseline share: +17\.5%", text) and re.search(r"Tests · z: +\+6\.40", text)
+    assert "Top terms: refund (z 5.1), lost parcel (z 4.3), tracking (z 3.9)" in text
+    assert "  6. Parcelo lost parcel number 6" in text and "reddit · r/parcelo · 94 engagements" in text
+
+
+def test_build_email_message_id_is_stable_per_attempt():
+    channel = email_channel(25)
+    first, again, retry = (build_email(channel, make_msg(), a)["Message-ID"] for a in (1, 1, 2))
+    assert first == again != retry
+
+
+def test_message_rejects_unknown_kind():
+    with pytest.raises(ValueError, match="kind"):
+        make_msg(kind="dip")
+
+
+def test_http_redirect_is_not_followed(receiver):
+    server, _ = receiver
+    server.add_fault(r"^/hook/", status=301, headers={"Location": "/elsewhere"}, times=5)
+    result = deliver(WebhookChannel(type="webhook", name="ops", url_env="U"), make_msg(), {"U": f"{server.url}/hook/x"})
+    assert not result.ok and result.status == 301 and [r.path for r in server.requests] == ["/hook/x"]
