@@ -1,0 +1,246 @@
+"""Apple App Store customer reviews from the public RSS JSON feed.
+
+One GET per page and country::
+
+    {base}/{country}/rss/customerreviews/page={n}/id={app_id}/sortby=mostrecent/json
+
+``base`` is ``$BRANDPULSE_APPSTORE_URL`` when set (the demo's replay server, the tests' fake), else the
+source's ``base_url`` (``https://itunes.apple.com``). Apple serves at most 10 pages of 50 reviews per country,
+newest first, so a country is read until a page holds reviews older than the window, the feed runs out
+(no ``entry``, or the page named by the feed's ``rel=last`` link), or ``max_pages`` is reached. When the
+tenth page still reaches into the window, the feed's 500-review cap cut the window: that is a warning.
+
+The payload (``feed.entry`` is a list, a single object on a one-review page, and missing on an empty page;
+older feeds put an app-info entry first, which has no ``im:rating`` and is skipped)::
+
+    {"feed": {"entry": [{"author": {"name": {"label": "…"}, "uri": {"label": "…"}},
+                         "updated": {"label": "2026-10-01T03:04:05-07:00"},
+                         "im:rating": {"label": "4"}, "im:version": {"label": "2.3.1"},
+                         "id": {"label": "11922334455"}, "title": {"label": "…"},
+                         "content": {"label": "…", "attributes": {"type": "text"}},
+                         "im:voteSum": {"label": "3"}, "im:voteCount": {"label": "5"}, …}, …],
+              "link": [{"attributes": {"rel": "last", "href": "…/page=10/…"}}, …]}}
+
+Each review becomes a record, timed by ``updated`` (Apple gives no separate creation time; an edited review
+carries its edit time): ``native_id`` the review id, ``text`` the review body (the title when the body
+is empty), ``title``, ``rating`` (1-5), ``engagement`` the helpfulness vote count, ``channel``
+``"{app_id}/{country}"``. An entry that cannot be read (no id, no time, a rating outside 1-5, no text) is
+quarantined with the reviewer's name and profile link replaced by their keyed hash. ``state``:
+``pages_read`` per country and ``newest_created_at``; ``warnings`` say when a cap cut the window.
+
+HTTP goes through :func:`pipeline.sources.http.session` (timeouts; retries of 429/5xx/timeouts honouring
+``Retry-After``; the backoff factor is read from ``pipeline.sources.http.BACKOFF_FACTOR`` at fetch time); a
+page that still fails raises :class:`~pipeline.sources.SourceError` naming the endpoint.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import requests
+
+from pipeline.sources import Record, Reject, Source, SourceError, Window
+from pipeline.sources import http as _http
+
+ENV_URL = "BRANDPULSE_APPSTORE_URL"
+PAGE_SIZE = 50  # Apple's page size
+FEED_MAX_PAGES = 10  # Apple serves no page after the tenth
+
+
+class EntryError(ValueError):
+    """An entry that breaks a rule; the message is the quarantine reason."""
+
+
+def _label(entry: dict, key: str):
+    value = entry.get(key)
+    if isinstance(value, dict):
+        value = value.get("label")
+    return value
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise EntryError(f"expected text, got {type(value).__name__}")
+    value = value.replace("\x00", "")
+    return value if value.strip() else None
+
+
+def _last_page(feed: dict) -> int | None:
+    """The page number of the feed's ``rel=last`` link, if it has one."""
+    links = feed.get("link")
+    links = [links] if isinstance(links, dict) else links if isinstance(links, list) else []
+    for link in links:
+        attrs = link.get("attributes") if isinstance(link, dict) else None
+        if isinstance(attrs, dict) and attrs.get("rel") == "last":
+            m = re.search(r"/page=(\d+)/", str(attrs.get("href", "")))
+            if m:
+                return int(m.group(1))
+    return None
+
+
+def request_json(session: requests.Session, url: str, what: str, retries: int, params: dict | None = None):
+    """:func:`pipeline.sources.http.get_json`, with connection failures and timeouts also as ``SourceError``."""
+    try:
+        return _http.get_json(session, url, params=params, what=what)
+    except requests.RequestException as exc:
+        inner = exc.args[0] if exc.args else None
+        cause = type(getattr(inner, "reason", None) or inner or exc).__name__
+        raise SourceError(
+            f"{what}: {_http._bare(url)} failed after {retries} retries ({type(exc).__name__}: {cause})"
+        ) from None
+
+
+class AppStoreSource(Source):
+    source_type = "app_store"
+    platform = "app_store"
+    kind = "review"
+
+    @property
+    def base_url(self) -> str:
+        return (os.environ.get(ENV_URL) or self.spec.base_url).rstrip("/")
+
+    def page_url(self, country: str, page: int) -> str:
+        return f"{self.base_url}/{country}/rss/customerreviews/page={page}/id={self.spec.app_id}/sortby=mostrecent/json"
+
+    def fetch(self, window: Window) -> Iterator[Record | Reject]:
+        spec = self.spec
+        max_pages = min(spec.max_pages, FEED_MAX_PAGES)
+        seen: set[str] = set()
+        pages_read: dict[str, int] = {}
+        newest: datetime | None = None
+        # read at call time, so tests (and operators) can tune the backoff without a new session factory
+        with _http.session(spec.timeout_s, spec.retries, backoff_factor=_http.BACKOFF_FACTOR) as session:
+            for country in spec.countries:
+                read = 0
+                for page in range(1, max_pages + 1):
+                    url = self.page_url(country, page)
+                    payload = request_json(
+                        session, url, f"App Store reviews of {spec.app_id} ({country}) page {page}", spec.retries
+                    )
+                    pages_read[country] = page
+                    feed = payload.get("feed") if isinstance(payload, dict) else None
+                    if not isinstance(feed, dict):
+                        raise SourceError(
+                            f"App Store reviews of {spec.app_id} ({country}) page {page}: {_http._bare(url)} "
+                            f"returned JSON without a 'feed' object"
+                        )
+                    entries = feed.get("entry")
+                    if isinstance(entries, dict):  # a page with a single review
+                        entries = [entries]
+                    if not entries:
+                        break
+                    if not isinstance(entries, list):
+                        raise SourceError(
+                            f"App Store reviews of {spec.app_id} ({country}) page {page}: 'feed.entry' is a "
+                            f"{type(entries).__name__}, not a list"
+                        )
+                    oldest: datetime | None = None
+                    cut = False
+                    for entry in entries:
+                        if isinstance(entry, dict) and "im:rating" not in entry and "im:name" in entry:
+                            continue  # the app-info entry older feeds put first
+                        if read >= spec.max_items:
+                            cut = True
+                            break
+                        read += 1
+                        try:
+                            native_id, created, item = self._review(entry, country)
+                        except EntryError as exc:
+                            yield self.reject(str(exc), self._redacted(entry), f"{country} page {page}")
+                            continue
+                        oldest = created if oldest is None or created < oldest else oldest
+                        if native_id in seen or created not in window:
+                            continue
+                        seen.add(native_id)
+                        newest = created if newest is None or created > newest else newest
+                        yield item
+                    if oldest is not None and oldest < window.start:
+                        break  # newest first: the rest is older than the window
+                    if cut or (read >= spec.max_items and len(entries) >= PAGE_SIZE):
+                        self.warnings.append(
+                            f"App Store {spec.app_id} ({country}): stopped after max_items={spec.max_items} "
+                            f"reviews; older reviews of the window were not read"
+                        )
+                        break
+                    if page == max_pages and len(entries) >= PAGE_SIZE:  # a full last page: more were left
+                        cap = (
+                            f"the feed's {FEED_MAX_PAGES * PAGE_SIZE}-review cap"
+                            if max_pages == FEED_MAX_PAGES
+                            else f"max_pages={max_pages}"
+                        )
+                        self.warnings.append(
+                            f"App Store {spec.app_id} ({country}): {cap} was reached inside the window; "
+                            f"older reviews of the window were not read"
+                        )
+                        break
+                    last = _last_page(feed)
+                    if last is not None and page >= last:
+                        break
+        self.state = {
+            "pages_read": pages_read,
+            "newest_created_at": newest.isoformat() if newest else self.previous_state.get("newest_created_at"),
+        }
+
+    def _review(self, entry, country: str) -> tuple[str, datetime, Record]:
+        if not isinstance(entry, dict):
+            raise EntryError(f"entry is a {type(entry).__name__}, not an object")
+        native_id = _as_text(_label(entry, "id"))
+        if native_id is None:
+            raise EntryError("review has no id")
+        native_id = native_id.strip()
+        updated = _as_text(_label(entry, "updated"))
+        if updated is None:
+            raise EntryError("review has no 'updated' time")
+        try:
+            created = datetime.fromisoformat(updated.strip())
+        except ValueError:
+            raise EntryError(f"updated {updated[:60]!r} is not an ISO-8601 time") from None
+        created = created.replace(tzinfo=UTC) if created.tzinfo is None else created.astimezone(UTC)
+        raw_rating = _label(entry, "im:rating")
+        try:
+            rating = float(raw_rating)
+        except (TypeError, ValueError):
+            raise EntryError(f"rating {str(raw_rating)[:20]!r} is not a number") from None
+        if not (math.isfinite(rating) and 1 <= rating <= 5):
+            raise EntryError(f"rating {raw_rating!r} is outside 1-5")
+        title = _as_text(_label(entry, "title"))
+        text = _as_text(_label(entry, "content")) or title
+        if text is None:
+            raise EntryError("review has neither text nor title")
+        votes = _label(entry, "im:voteCount")
+        try:
+            engagement = int(votes) if votes not in (None, "") else None
+        except (TypeError, ValueError):
+            raise EntryError(f"im:voteCount {str(votes)[:20]!r} is not a whole number") from None
+        author = entry.get("author")
+        name = _label(author, "name") if isinstance(author, dict) else None
+        record = self.record(
+            native_id,
+            self.kind,
+            text,
+            created,
+            channel=f"{self.spec.app_id}/{country}",
+            author_hash=self.pseudonymise(name if isinstance(name, str) else None),
+            title=title if title != text else None,
+            rating=rating,
+            engagement=engagement,
+        )
+        return native_id, created, record
+
+    def _redacted(self, entry):
+        """The entry with the reviewer's name and profile link replaced by the keyed hash of the name."""
+        if not isinstance(entry, dict) or not isinstance(entry.get("author"), dict):
+            return entry
+        author = dict(entry["author"])
+        name = _label(author, "name")
+        hashed = f"hmac:{self.pseudonymise(name if isinstance(name, str) else None)}"
+        for key in ("name", "uri"):
+            if key in author:
+                author[key] = {"label": hashed}
+        return {**entry, "author": author}

@@ -1,0 +1,249 @@
+"""Hacker News stories and comments that mention the brand, from the Algolia HN search API.
+
+One search per alias term (:meth:`AliasMatcher.query_terms`; a term of several words is sent as a quoted
+phrase, which the HN index's advanced syntax honours)::
+
+    GET {base}/api/v1/search_by_date?query=…&tags=(story,comment)
+        &numericFilters=created_at_i>=START,created_at_i<END&hitsPerPage=100&page=N
+
+``base`` is ``$BRANDPULSE_HN_URL`` when set, else the source's ``base_url`` (``https://hn.algolia.com``).
+Pages are read while ``page < nbPages``. Algolia serves at most 1,000 hits of a query (``nbPages`` stops
+there), so when ``nbHits`` is more than the pages can hold, the time range is split in halves and each half
+searched on its own, down to one second; a range that still holds more than can be read is a warning.
+``max_items`` caps the hits read per term (a warning).
+
+Algolia matches words loosely (prefixes, typos, the story title of a comment), so every hit is checked with
+the brand's :class:`~pipeline.sources.relevance.AliasMatcher` (whole words, exclusion terms) on its title and
+text; HTML in ``story_text``/``comment_text`` is turned into plain text first (entities unescaped,
+paragraphs kept as blank lines, tags dropped). A comment is matched on its own text only, not on the title
+of the story it sits under. Hits are de-duplicated by ``objectID`` across terms. Deleted or dead items (no
+title and no text) are skipped and counted.
+
+A record: ``native_id`` the objectID, ``kind`` ``mention``, ``text`` the story text or comment (a link
+story's title when it has no text), ``title`` the story title, ``url`` the story's link (else the HN item
+page), ``engagement`` points + comments (None when Algolia gives neither), ``channel`` ``hackernews``.
+A hit without objectID or time is quarantined, with the author replaced by its keyed hash.
+
+``state``: ``pages_read``, ``hits_read``, ``skipped_deleted``, ``not_about_brand``, ``duplicates``,
+``newest_created_at``. HTTP goes through :func:`pipeline.sources.http.session` (timeouts; retries of
+429/5xx/timeouts honouring ``Retry-After``); a search that still fails raises
+:class:`~pipeline.sources.SourceError` naming the endpoint without its query string.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+
+from pipeline.sources import Record, Reject, Source, SourceError, Window
+from pipeline.sources import http as _http
+from pipeline.sources.appstore import request_json
+
+ENV_URL = "BRANDPULSE_HN_URL"
+HITS_PER_PAGE = 100
+ITEM_URL = "https://news.ycombinator.com/item?id={}"
+
+
+class HitError(ValueError):
+    """A hit that breaks a rule; the message is the quarantine reason."""
+
+
+class _Text(HTMLParser):
+    """Plain text of HN's comment HTML: <p> starts a paragraph, <br> a line, every other tag is dropped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "p":
+            self.parts.append("\n\n")
+        elif tag == "br":
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(markup: str | None) -> str | None:
+    """HN's HTML as plain text; None when nothing is left."""
+    if not markup:
+        return None
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts).replace("\x00", "")  # convert_charrefs already unescaped each entity once
+    text = re.sub(r"[ \t\r\f\v]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    return text or None
+
+
+def _count(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+class HackerNewsSource(Source):
+    source_type = "hackernews"
+    platform = "hackernews"
+    kind = "mention"
+
+    @property
+    def base_url(self) -> str:
+        return (os.environ.get(ENV_URL) or self.spec.base_url).rstrip("/")
+
+    def fetch(self, window: Window) -> Iterator[Record | Reject]:
+        spec = self.spec
+        self._seen: set[str] = set()
+        self._stats = {"pages_read": 0, "hits_read": 0, "skipped_deleted": 0, "not_about_brand": 0, "duplicates": 0}
+        self._newest: datetime | None = None
+        start = int(window.start.timestamp())
+        end = -int(-window.end.timestamp() // 1)  # ceil: [start, end) in whole seconds
+        with _http.session(spec.timeout_s, spec.retries, backoff_factor=_http.BACKOFF_FACTOR) as session:
+            for term in self.matcher.query_terms():
+                self._read, self._cut = 0, False
+                yield from self._search(session, term, start, end, window)
+        if self._stats["skipped_deleted"]:
+            self.warnings.append(f"Hacker News: skipped {self._stats['skipped_deleted']} deleted or dead items")
+        newest = self._newest.isoformat() if self._newest else self.previous_state.get("newest_created_at")
+        self.state = {**self._stats, "newest_created_at": newest}
+
+    def _search(self, session, term: str, start: int, end: int, window: Window) -> Iterator[Record | Reject]:
+        spec = self.spec
+        url = f"{self.base_url}/api/v1/search_by_date"
+        query = f'"{term}"' if len(term.split()) > 1 else term
+        if self._read >= spec.max_items:  # an earlier slice of this term used up max_items
+            self._warn_cut(term)
+            return
+        page = 0
+        while True:
+            params = {
+                "query": query,
+                "tags": f"({','.join(spec.tags)})",
+                "numericFilters": f"created_at_i>={start},created_at_i<{end}",
+                "hitsPerPage": HITS_PER_PAGE,
+                "page": page,
+            }
+            what = f"Hacker News search for {term!r} page {page}"
+            data = request_json(session, url, what, spec.retries, params=params)
+            if not isinstance(data, dict) or not isinstance(data.get("hits"), list):
+                raise SourceError(f"{what}: {url} returned JSON without a 'hits' list")
+            self._stats["pages_read"] += 1
+            hits = data["hits"]
+            nb_hits, nb_pages = data.get("nbHits"), data.get("nbPages")
+            per_page = data.get("hitsPerPage") or HITS_PER_PAGE
+            nb_hits = nb_hits if isinstance(nb_hits, int) else len(hits)
+            nb_pages = nb_pages if isinstance(nb_pages, int) else page + 1
+            readable = nb_pages * per_page
+            if page == 0 and nb_hits > readable and end - start > 1:
+                middle = (start + end) // 2  # more than Algolia will page through: search each half on its own
+                yield from self._search(session, term, middle, end, window)
+                yield from self._search(session, term, start, middle, window)
+                return
+            cut = False
+            for hit in hits:
+                if self._read >= spec.max_items:
+                    cut = True
+                    break
+                self._read += 1
+                item = self._hit(hit, window)
+                if item is not None:
+                    yield item
+            page += 1
+            if cut or (self._read >= spec.max_items and page < nb_pages):
+                self._warn_cut(term)
+                break
+            if page >= nb_pages or not hits:
+                break
+        if nb_hits > readable:
+            first, last = (f"{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M:%S}" for t in (start, end))
+            self.warnings.append(
+                f"Hacker News search for {term!r}: {nb_hits} hits from {first} to {last} UTC but Algolia serves "
+                f"at most {readable}; {nb_hits - readable} were not read (truncated)"
+            )
+
+    def _warn_cut(self, term: str) -> None:
+        if not self._cut:
+            self._cut = True
+            self.warnings.append(
+                f"Hacker News search for {term!r}: stopped after max_items={self.spec.max_items} hits; "
+                "older mentions of the window were not read"
+            )
+
+    def _hit(self, hit, window: Window) -> Record | Reject | None:
+        self._stats["hits_read"] += 1
+        try:
+            if not isinstance(hit, dict):
+                raise HitError(f"hit is a {type(hit).__name__}, not an object")
+            object_id = hit.get("objectID")
+            if not isinstance(object_id, str | int) or isinstance(object_id, bool) or not str(object_id).strip():
+                raise HitError("hit has no objectID")
+            object_id = str(object_id).strip()
+            created = self._created(hit)
+        except HitError as exc:
+            return self.reject(str(exc), self._redacted(hit), "hackernews")
+        if object_id in self._seen:
+            self._stats["duplicates"] += 1
+            return None
+        self._seen.add(object_id)
+        if created not in window:
+            return None
+        tags = hit.get("_tags") if isinstance(hit.get("_tags"), list) else []
+        is_comment = "comment" in tags or (hit.get("comment_text") is not None and not hit.get("title"))
+        title = None if is_comment else plain_text(hit.get("title") if isinstance(hit.get("title"), str) else None)
+        body = hit.get("comment_text") if is_comment else hit.get("story_text")
+        body = plain_text(body if isinstance(body, str) else None)
+        if body is None and title is None:
+            self._stats["skipped_deleted"] += 1
+            return None
+        if not self.matcher.matches(title, body):
+            self._stats["not_about_brand"] += 1
+            return None
+        points, comments = _count(hit.get("points")), _count(hit.get("num_comments"))
+        engagement = None if points is None and comments is None else (points or 0) + (comments or 0)
+        story_url = hit.get("url") if not is_comment and isinstance(hit.get("url"), str) else None
+        author = hit.get("author") if isinstance(hit.get("author"), str) else None
+        self._newest = created if self._newest is None or created > self._newest else self._newest
+        return self.record(
+            object_id,
+            self.kind,
+            body or title,
+            created,
+            channel="hackernews",
+            author_hash=self.pseudonymise(author),
+            title=title,
+            url=story_url or ITEM_URL.format(object_id),
+            engagement=engagement,
+        )
+
+    @staticmethod
+    def _created(hit: dict) -> datetime:
+        seconds = hit.get("created_at_i")
+        if isinstance(seconds, int | float) and not isinstance(seconds, bool):
+            try:
+                return datetime.fromtimestamp(seconds, UTC)
+            except (ValueError, OverflowError, OSError):
+                raise HitError(f"created_at_i {seconds!r} is not a Unix time") from None
+        text = hit.get("created_at")
+        if not isinstance(text, str):
+            raise HitError("hit has no created_at_i or created_at")
+        try:
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise HitError(f"created_at {text[:60]!r} is not an ISO-8601 time") from None
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+    def _redacted(self, hit):
+        """The hit with its author (and the author tag and highlight) replaced by the author's keyed hash."""
+        if not isinstance(hit, dict):
+            return hit
+        author = hit.get("author") if isinstance(hit.get("author"), str) else None
+        hashed = f"hmac:{self.pseudonymise(author)}"
+        out = {**hit, "author": hashed}
+        if isinstance(hit.get("_tags"), list):
+            out["_tags"] = [f"author_{hashed}" if str(t).startswith("author_") else t for t in hit["_tags"]]
+        if isinstance(hit.get("_highlightResult"), dict) and "author" in hit["_highlightResult"]:
+            out["_highlightResult"] = {**hit["_highlightResult"], "author": {"value": hashed}}
+        return out

@@ -1,0 +1,318 @@
+"""The Google Play source: the real google-play-scraper against a fake of Google's review RPC on 127.0.0.1."""
+
+from __future__ import annotations
+
+import ssl
+import threading
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import google_play_scraper
+import pytest
+import requests
+from google_play_scraper.constants.request import Formats
+
+from pipeline.config import Config
+from pipeline.demo.replay.googleplay import PLAY_GATEWAY_ERROR, GooglePlayAPI
+from pipeline.demo.replay.server import ReplayServer
+from pipeline.sources import Record, Reject, SourceError, Window, build_source
+from pipeline.sources import googleplay as gp
+
+DAY = Window.for_day(date(2026, 10, 1))
+APP = "com.parcelo.app"
+RPC = r"^/_/PlayStoreUi/data/batchexecute$"
+
+
+@pytest.fixture(autouse=True)
+def fast_backoff(monkeypatch):
+    monkeypatch.setattr("pipeline.sources.http.BACKOFF_FACTOR", 0.001)
+    monkeypatch.delenv("BRANDPULSE_GOOGLE_PLAY_URL", raising=False)
+
+
+@pytest.fixture(scope="module")
+def shared_server():
+    with ReplayServer() as s:  # one server per module: stopping one takes half a second
+        yield s
+
+
+@pytest.fixture
+def server(shared_server):
+    shared_server.routes.clear()
+    shared_server.faults.clear()
+    shared_server.requests.clear()
+    return shared_server
+
+
+def review(n: int, at: datetime, **extra) -> dict:
+    return {
+        "id": f"gp:AOqpTO{n:06d}",
+        "app_id": APP,
+        "author": f"Play User {n}",
+        "created": at,
+        "rating": 1 + n % 5,
+        "text": f"Parcelo delivery {n} arrived on time, tracking was accurate",
+        "votes": n % 11,
+        "version": "4.2.0",
+        **extra,
+    }
+
+
+def spread(count: int, start: datetime, step: timedelta, **extra) -> list[dict]:
+    return [review(i, start - i * step, **extra) for i in range(count)]
+
+
+def source(url: str, **spec):
+    config = Config.model_validate(
+        {
+            "brands": [
+                {
+                    "name": "Parcelo",
+                    "sources": [
+                        {
+                            "type": "google_play",
+                            "name": "play",
+                            "app_id": APP,
+                            "base_url": url,
+                            "timeout_s": 2,
+                            "retries": 2,
+                            **spec,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+    return build_source(config, config.brands[0], "play")
+
+
+def fetch(src, window=DAY):
+    items = list(src.fetch(window))
+    return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, Reject)]
+
+
+def first_page(server, count=100) -> str:
+    """What the fake answers google-play-scraper's first request, fetched the way the library asks."""
+    body = Formats.Reviews.build_body(APP, 2, count, "null", "null", None)
+    url = f"{server.url}/_/PlayStoreUi/data/batchexecute?hl=en&gl=us"
+    return requests.post(url, data=body, headers={"content-type": "application/x-www-form-urlencoded"}).text
+
+
+def test_pages_are_followed_and_repeats_deduped(server):
+    newest = datetime(2026, 10, 1, 23, 0, 0, 250_000, tzinfo=UTC)
+    reviews = spread(250, newest, timedelta(minutes=5))
+    reviews[3] = {**reviews[3], "reply": "Sorry to hear that! Contact support@parcelo.example"}
+    GooglePlayAPI(reviews).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert rejects == []
+    assert len(records) == 250 and len({r.native_id for r in records}) == 250
+    assert len(server.requests) == 3 and src.state["repeated_reviews"] == 4  # pages 1-100, 99-198, 197-250
+    assert server.requests[0].query == {"hl": "en", "gl": "us"}
+    by_id = {r.native_id: r for r in records}
+    r3 = by_id["gp:AOqpTO000003"]
+    assert r3.text == "Parcelo delivery 3 arrived on time, tracking was accurate"  # the reply is not the review
+    assert r3.rating == 4.0 and r3.engagement == 3 and r3.channel == f"{APP}/us" and r3.kind == "review"
+    assert r3.source_type == "google_play" and r3.platform == "google_play" and r3.language == "en"
+    assert r3.created_at == (newest - timedelta(minutes=15)).isoformat()  # exact, from the epoch
+    assert r3.author_hash and "Play User" not in r3.author_hash and len(r3.author_hash) == 32
+    assert src.state["newest_created_at"] == newest.isoformat() and src.warnings == []
+
+
+def test_the_fake_repeats_reviews_across_pages(server):
+    GooglePlayAPI(spread(150, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
+    gp._install()
+    with requests.Session() as session, gp._Transport(server.url, session, 0, "test").active():
+        page1, token = google_play_scraper.reviews(APP, count=100)  # the library itself, routed to the fake
+        page2, _ = google_play_scraper.reviews(APP, continuation_token=token)
+    ids1, ids2 = [r["reviewId"] for r in page1], [r["reviewId"] for r in page2]
+    assert len(ids1) == 100 and ids2[:2] == ids1[-2:] and len(ids2) == 52
+
+
+def test_stops_at_the_first_page_older_than_the_window(server):
+    GooglePlayAPI(spread(1000, datetime(2026, 10, 1, 20, tzinfo=UTC), timedelta(minutes=20))).mount(server)
+    records, _ = fetch(source(server.url))
+    assert len(records) == 61 and len(server.requests) == 1
+
+
+def test_window_edges(server):
+    edges = {
+        "at-start": DAY.start,
+        "just-before-start": DAY.start - timedelta(milliseconds=1),
+        "just-before-end": DAY.end - timedelta(milliseconds=1),
+        "at-end": DAY.end,
+    }
+    GooglePlayAPI([{**review(i, at), "id": k} for i, (k, at) in enumerate(edges.items())]).mount(server)
+    records, _ = fetch(source(server.url))
+    assert sorted(r.native_id for r in records) == ["at-start", "just-before-end"]
+
+
+def test_countries_share_reviews_once(server):
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    GooglePlayAPI([review(1, at), review(2, at, country="gb"), review(3, at, country="us")]).mount(server)
+    records, _ = fetch(source(server.url, countries=["us", "gb"]))
+    assert {r.native_id: r.channel for r in records} == {
+        "gp:AOqpTO000001": f"{APP}/us",  # served to both countries, kept once
+        "gp:AOqpTO000002": f"{APP}/gb",
+        "gp:AOqpTO000003": f"{APP}/us",
+    }
+    assert [r.query["gl"] for r in server.requests] == ["us", "gb"]
+
+
+def test_empty_app_rating_only_and_malformed_reviews(server):
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    GooglePlayAPI(
+        [
+            review(1, at),
+            review(2, at, text=None),  # a bare star rating
+            review(3, at, rating=0),
+            review(4, at, rating=6),
+            review(5, at, rating="five"),
+            review(6, at, created=None),
+            {**review(7, at), "raw": [None, ["Secret Name", None], 5, None, "no id", [1790856000, 0]]},
+        ]
+    ).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert [r.native_id for r in records] == ["gp:AOqpTO000001"]
+    assert src.state["skipped_no_text"] == 1
+    assert sorted(r.reason for r in rejects) == [
+        "review has no reviewId",
+        "review has no time",
+        "score 'five' is not a number",
+        "score 0 is outside 1-5",
+        "score 6 is outside 1-5",
+    ]
+    raws = " ".join(r.raw_record for r in rejects)
+    assert "Play User" not in raws and "Secret Name" not in raws and "hmac:" in raws
+    records, rejects = fetch(source(server.url, app_id="com.nobody.reviews"))
+    assert records == rejects == []
+
+
+def test_unicode_emoji_and_very_long_texts(server):
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    texts = {
+        "emoji": "Parcelo 😡😡 lost my parcel AGAIN 📦🔥 \U0001f9d1\u200d\U0001f4bb",
+        "arabic": "تطبيق بارسيلو ممتاز والتوصيل سريع جدا",
+        "quotes": 'He said "Parcelo" \\ then left\nnew line',
+        "long": "Parcelo 📦 " + "très lent, vraiment. " * 20_000,
+    }
+    GooglePlayAPI([{**review(i, at), "id": k, "text": t} for i, (k, t) in enumerate(texts.items())]).mount(server)
+    records, _ = fetch(source(server.url))
+    assert {r.native_id: r.text for r in records} == texts
+    assert {r.native_id: r.language for r in records}["arabic"] == "ar"
+
+
+def test_max_items_is_a_warning(server):
+    GooglePlayAPI(spread(300, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
+    src = source(server.url, max_items=150)
+    records, _ = fetch(src)
+    assert len(records) == 150 and "max_items=150" in src.warnings[0]
+
+
+def test_a_page_of_only_repeats_stops_the_listing(server):
+    GooglePlayAPI(spread(300, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
+    server.add_fault(RPC, status=200, body=first_page(server), times=2)  # Google loops back to the start
+    server.requests.clear()
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 100 and len(server.requests) == 2
+    assert "repeated only reviews already read" in src.warnings[0]
+
+
+def test_an_empty_page_with_a_token_ends_the_listing(server):
+    GooglePlayAPI(spread(300, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
+    empty = ")]}'\n\n" + '[["wrb.fr","oCPfdb","[[],[null,\\"CpXXXX\\"],null]",null,null,null,"generic"]]'
+    server.add_fault(RPC, status=200, body=empty)
+    records, _ = fetch(source(server.url))
+    assert records == [] and len(server.requests) == 1  # the library alone would ask again forever
+
+
+def test_env_overrides_the_base_url(server, monkeypatch):
+    GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
+    monkeypatch.setenv("BRANDPULSE_GOOGLE_PLAY_URL", server.url)
+    records, _ = fetch(source("http://127.0.0.1:9", retries=0))
+    assert len(records) == 1
+
+
+def test_429_with_retry_after_is_honoured(server):
+    GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
+    server.add_fault(RPC, status=429, headers={"Retry-After": "1"})
+    started = time.monotonic()
+    records, _ = fetch(source(server.url))
+    assert time.monotonic() - started >= 0.9 and len(records) == 1 and len(server.requests) == 2
+    assert server.requests[1].form["f.req"] == server.requests[0].form["f.req"]  # the POST itself was repeated
+
+
+def test_server_errors_then_success_and_exhausted(server):
+    GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
+    server.add_fault(RPC, status=502, times=2)
+    records, _ = fetch(source(server.url, retries=2))
+    assert len(records) == 1 and len(server.requests) == 3
+    server.add_fault(RPC, status=500, times=3)
+    with pytest.raises(SourceError) as err:
+        fetch(source(server.url, retries=2))
+    message = str(err.value)
+    assert "HTTP 500 from http://127.0.0.1:" in message and "/_/PlayStoreUi/data/batchexecute after 2" in message
+    assert "hl=" not in message and "f.req" not in message
+
+
+def test_play_gateway_rate_limit_is_retried_then_fails(server):
+    GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
+    server.add_fault(RPC, status=200, body=PLAY_GATEWAY_ERROR, times=2)
+    records, _ = fetch(source(server.url, retries=2))
+    assert len(records) == 1 and len(server.requests) == 3
+    server.add_fault(RPC, status=200, body=PLAY_GATEWAY_ERROR, times=3)
+    with pytest.raises(SourceError, match="PlayGatewayError"):
+        fetch(source(server.url, retries=2))
+
+
+def test_timeouts_are_retried_then_fail(server):
+    GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
+    server.add_fault(RPC, status=200, delay=1.0)
+    records, _ = fetch(source(server.url, timeout_s=0.25, retries=1))
+    assert len(records) == 1 and len(server.requests) == 2
+    server.add_fault(RPC, status=200, delay=1.0, times=2)
+    with pytest.raises(SourceError, match=r"/_/PlayStoreUi/data/batchexecute failed after 1 retries"):
+        fetch(source(server.url, timeout_s=0.25, retries=1))
+
+
+def test_malformed_responses_are_source_errors(server):
+    GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
+    server.add_fault(RPC, malformed=True)
+    with pytest.raises(SourceError, match="response google-play-scraper cannot read"):
+        fetch(source(server.url))
+    server.add_fault(RPC, status=200, body=')]}\'\n\n[["wrb.fr","oCPfdb","[[[\\"gp:1\\",')  # cut short
+    with pytest.raises(SourceError, match="cannot read"):
+        fetch(source(server.url))
+
+
+def test_sources_in_threads_keep_their_own_hosts(server):
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    GooglePlayAPI(spread(120, at, timedelta(seconds=30))).mount(server)
+    results: dict[str, list] = {}
+    with ReplayServer() as other:
+        GooglePlayAPI([review(9000 + i, at) for i in range(130)]).mount(other)
+        other.add_fault(RPC, status=200, delay=0.3, times=2)  # interleave the two threads' requests
+
+        def run(name, url):
+            results[name] = fetch(source(url, timeout_s=2))[0]
+
+        threads = [threading.Thread(target=run, args=(n, u)) for n, u in (("a", server.url), ("b", other.url))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert len(results["a"]) == 120 and all(int(r.native_id[-6:]) < 9000 for r in results["a"])
+    assert len(results["b"]) == 130 and all(int(r.native_id[-6:]) >= 9000 for r in results["b"])
+
+
+def test_library_calls_outside_a_source_use_the_library_transport(monkeypatch):
+    gp._install()
+    calls = []
+    monkeypatch.setattr(gp, "_original_post", lambda url, data, headers: calls.append(url) or "")
+    google_play_scraper.features.reviews.post("https://play.google.com/x", b"", {})
+    assert calls == ["https://play.google.com/x"]
+
+
+def test_importing_the_library_does_not_turn_off_certificate_checks():
+    assert ssl._create_default_https_context is not ssl._create_unverified_context

@@ -1,0 +1,287 @@
+"""The Hacker News source against a fake of the Algolia HN search API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from pipeline.config import Config
+from pipeline.demo.replay.hackernews import HackerNewsAPI
+from pipeline.demo.replay.server import ReplayServer
+from pipeline.sources import Record, Reject, SourceError, Window, build_source
+from pipeline.sources.hackernews import plain_text
+
+DAY = Window.for_day(date(2026, 10, 1))
+NOON = datetime(2026, 10, 1, 12, tzinfo=UTC)
+SEARCH = r"^/api/v1/search_by_date$"
+
+
+@pytest.fixture(autouse=True)
+def fast_backoff(monkeypatch):
+    monkeypatch.setattr("pipeline.sources.http.BACKOFF_FACTOR", 0.001)
+    monkeypatch.delenv("BRANDPULSE_HN_URL", raising=False)
+
+
+@pytest.fixture(scope="module")
+def shared_server():
+    with ReplayServer() as s:  # one server per module: stopping one takes half a second
+        yield s
+
+
+@pytest.fixture
+def server(shared_server):
+    shared_server.routes.clear()
+    shared_server.faults.clear()
+    shared_server.requests.clear()
+    return shared_server
+
+
+def story(n: int, at: datetime = NOON, **extra) -> dict:
+    return {
+        "id": 41000000 + n,
+        "kind": "story",
+        "author": f"hacker{n}",
+        "created": at,
+        "title": f"Parcelo ships feature {n}",
+        "url": f"https://parcelo.example/blog/{n}",
+        "points": 10 + n,
+        "num_comments": n % 4,
+        **extra,
+    }
+
+
+def comment(n: int, at: datetime = NOON, **extra) -> dict:
+    return {
+        "id": 42000000 + n,
+        "kind": "comment",
+        "author": f"commenter{n}",
+        "created": at,
+        "text": f"I switched to Parcelo last year (#{n}) and it&#x27;s been fine.",
+        "story_id": 41000000,
+        "parent_id": 41000000,
+        **extra,
+    }
+
+
+def source(url: str, brand: dict | None = None, **spec):
+    config = Config.model_validate(
+        {
+            "brands": [
+                {
+                    "name": "Parcelo",
+                    **(brand or {}),
+                    "sources": [
+                        {"type": "hackernews", "name": "hn", "base_url": url, "timeout_s": 2, "retries": 2, **spec}
+                    ],
+                }
+            ]
+        }
+    )
+    return build_source(config, config.brands[0], "hn")
+
+
+def fetch(src, window=DAY):
+    items = list(src.fetch(window))
+    return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, Reject)]
+
+
+def test_pages_request_shape_and_fields(server):
+    items = [story(0, points=7, num_comments=None)] + [comment(i, NOON - timedelta(minutes=i)) for i in range(1, 250)]
+    HackerNewsAPI(items).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert rejects == [] and len(records) == 250
+    assert [r.query["page"] for r in server.requests] == ["0", "1", "2"]
+    q = server.requests[0].query
+    assert q["query"] == "Parcelo" and q["tags"] == "(story,comment)" and q["hitsPerPage"] == "100"
+    assert q["numericFilters"] == f"created_at_i>={int(DAY.start.timestamp())},created_at_i<{int(DAY.end.timestamp())}"
+    by_id = {r.native_id: r for r in records}
+    s = by_id["41000000"]
+    assert s.kind == "mention" and s.source_type == "hackernews" and s.platform == "hackernews"
+    assert s.title == s.text == "Parcelo ships feature 0" and s.url == "https://parcelo.example/blog/0"
+    assert s.engagement == 7 and s.channel == "hackernews" and s.created_at == NOON.isoformat()
+    c = by_id["42000001"]
+    assert c.text == "I switched to Parcelo last year (#1) and it's been fine." and c.title is None
+    assert c.url == "https://news.ycombinator.com/item?id=42000001" and c.engagement is None
+    assert c.author_hash and "commenter" not in c.author_hash and c.language == "en"
+    assert src.state["pages_read"] == 3 and src.state["newest_created_at"] == NOON.isoformat()
+    assert src.warnings == []
+
+
+def test_window_edges(server):
+    edges = {
+        "1": DAY.start,
+        "2": DAY.start - timedelta(seconds=1),
+        "3": DAY.end - timedelta(seconds=1),
+        "4": DAY.end,
+    }
+    HackerNewsAPI([comment(int(k), at) for k, at in edges.items()]).mount(server)
+    records, _ = fetch(source(server.url))
+    assert sorted(r.native_id for r in records) == ["42000001", "42000003"]
+
+
+def test_alias_word_boundaries_exclusions_and_dedupe(server):
+    brand = {"aliases": ["Parcelo", "Parcelo Express", "@parcelo"], "exclude": ["Parcelo Island"]}
+    texts = {
+        1: "Parcelo lost my parcel",  # in
+        2: "myparcelo is a scam site",  # out: not a whole word (Algolia still finds it)
+        3: "parcelos everywhere",  # out
+        4: "Holiday on Parcelo Island was great",  # out: excluded phrase
+        5: "Parcelo Island trip, and then Parcelo lost my bag",  # in: the alias also occurs outside it
+        6: "Parcelo Express was two days late",  # in, found by both searches, kept once
+        7: "meh, not impressed",  # out: only the story title above it says Parcelo
+    }
+    items = [story(0, title="Parcelo raises $10M", url=None)]
+    items += [comment(n, NOON + timedelta(minutes=n), text=t) for n, t in texts.items()]
+    HackerNewsAPI(items).mount(server)
+    src = source(server.url, brand=brand)
+    records, _ = fetch(src)
+    assert sorted(r.native_id for r in records) == ["41000000", "42000001", "42000005", "42000006"]
+    assert [r.query["query"] for r in server.requests] == ["Parcelo", '"Parcelo Express"']
+    assert src.state["duplicates"] >= 1 and src.state["not_about_brand"] == 4
+    assert next(r for r in records if r.native_id == "41000000").url == "https://news.ycombinator.com/item?id=41000000"
+
+
+def test_deleted_items_are_skipped_and_counted(server):
+    items = [story(0), comment(1), comment(2, deleted=True), comment(3, deleted=True)]
+    HackerNewsAPI(items).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert sorted(r.native_id for r in records) == ["41000000", "42000001"] and rejects == []
+    assert src.state["skipped_deleted"] == 2
+    assert any("skipped 2 deleted" in w for w in src.warnings)
+
+
+def test_html_is_plain_text():
+    html = (
+        "Parcelo&#x27;s API is <i>great</i> &amp; &quot;fast&quot; &amp;lt;3<p>See "
+        '<a href="https:&#x2F;&#x2F;parcelo.example&#x2F;docs" rel="nofollow">'
+        "https:&#x2F;&#x2F;parcelo.example&#x2F;docs</a>"
+        "<p><pre><code>  curl -X POST &lt;url&gt;\n</code></pre>"
+    )
+    assert plain_text(html) == (
+        'Parcelo\'s API is great & "fast" &lt;3\n\nSee https://parcelo.example/docs\n\n  curl -X POST <url>'
+    )
+    assert plain_text("<p> </p>") is None and plain_text(None) is None
+
+
+def test_story_text_and_engagement(server):
+    ask = story(1, title="Ask HN: Is Parcelo down?", url=None, text="Since 9am &gt; no tracking.", points=None)
+    HackerNewsAPI([ask, story(2, title="Show HN: tracking without Parcelo", points=5, num_comments=0)]).mount(server)
+    records, _ = fetch(source(server.url))
+    by_id = {r.native_id: r for r in records}
+    assert by_id["41000001"].text == "Since 9am > no tracking." and by_id["41000001"].title.startswith("Ask HN")
+    assert by_id["41000001"].engagement == 1  # points missing, one comment
+    assert by_id["41000002"].engagement == 5
+
+
+def test_more_than_algolia_serves_is_split_by_time(server):
+    items = [comment(i, DAY.start + timedelta(seconds=i * 200)) for i in range(300)]
+    HackerNewsAPI(items, pagination_limit=200).mount(server)
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 300 and src.warnings == []
+    assert len({r.query["numericFilters"] for r in server.requests}) > 1
+
+
+def test_truncation_that_cannot_be_split_is_a_warning(server):
+    HackerNewsAPI([comment(i, NOON) for i in range(300)], pagination_limit=200).mount(server)  # one second
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 200
+    assert len(src.warnings) == 1 and "300 hits" in src.warnings[0] and "truncated" in src.warnings[0]
+
+
+def test_max_items_is_a_warning(server):
+    HackerNewsAPI([comment(i, NOON - timedelta(minutes=i)) for i in range(250)]).mount(server)
+    src = source(server.url, max_items=150)
+    records, _ = fetch(src)
+    assert len(records) == 150 and len(server.requests) == 2
+    assert len(src.warnings) == 1 and "max_items=150" in src.warnings[0]
+
+
+def test_empty_results(server):
+    HackerNewsAPI([story(0, title="Unrelated", url=None)]).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert records == rejects == [] and len(server.requests) == 1 and src.warnings == []
+
+
+def test_unicode_emoji_and_very_long_texts(server):
+    texts = {
+        1: "Parcelo 😡😡 lost my parcel AGAIN 📦🔥",
+        2: "Parcelo は最高です！配達も早い",
+        3: "Parcelo " + "w" * 10 + " é" * 200_000,
+    }
+    HackerNewsAPI([comment(n, NOON, text=t) for n, t in texts.items()]).mount(server)
+    records, _ = fetch(source(server.url))
+    assert {int(r.native_id) - 42000000: r.text for r in records} == texts
+
+
+def test_malformed_hits_are_quarantined_without_authors(server):
+    items = [
+        comment(1),
+        {"created": NOON, "raw": {"author": "Secret Author", "comment_text": "Parcelo", "created_at_i": 1790856000}},
+        {"created": NOON, "raw": {"objectID": "9", "author": "Secret Author", "comment_text": "Parcelo"}},
+        {"created": NOON, "raw": {"objectID": "10", "created_at": "noon-ish", "comment_text": "Parcelo"}},
+        {"created": NOON, "raw": ["not", "a", "hit"]},
+    ]
+    HackerNewsAPI(items).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert [r.native_id for r in records] == ["42000001"]
+    assert sorted(r.reason for r in rejects) == [
+        "created_at 'noon-ish' is not an ISO-8601 time",
+        "hit has no created_at_i or created_at",
+        "hit has no objectID",
+        "hit is a list, not an object",
+    ]
+    assert "Secret Author" not in " ".join(r.raw_record for r in rejects)
+
+
+def test_env_overrides_the_base_url(server, monkeypatch):
+    HackerNewsAPI([story(0)]).mount(server)
+    monkeypatch.setenv("BRANDPULSE_HN_URL", server.url)
+    records, _ = fetch(source("http://127.0.0.1:9", retries=0))
+    assert len(records) == 1
+
+
+def test_429_with_retry_after_is_honoured(server):
+    HackerNewsAPI([story(0)]).mount(server)
+    server.add_fault(SEARCH, status=429, headers={"Retry-After": "1"})
+    started = time.monotonic()
+    records, _ = fetch(source(server.url))
+    assert time.monotonic() - started >= 0.9 and len(records) == 1 and len(server.requests) == 2
+
+
+def test_server_errors_then_success_and_exhausted(server):
+    HackerNewsAPI([story(0)]).mount(server)
+    server.add_fault(SEARCH, status=503, times=2)
+    records, _ = fetch(source(server.url, retries=2))
+    assert len(records) == 1 and len(server.requests) == 3
+    server.add_fault(SEARCH, status=500, times=3)
+    with pytest.raises(SourceError) as err:
+        fetch(source(server.url, retries=2))
+    assert "HTTP 500 from http://127.0.0.1:" in str(err.value) and "/api/v1/search_by_date after" in str(err.value)
+    assert "numericFilters" not in str(err.value) and "?" not in str(err.value)
+
+
+def test_timeouts_are_retried_then_fail(server):
+    HackerNewsAPI([story(0)]).mount(server)
+    server.add_fault(SEARCH, status=200, delay=1.0)
+    records, _ = fetch(source(server.url, timeout_s=0.25, retries=1))
+    assert len(records) == 1 and len(server.requests) == 2
+    server.add_fault(SEARCH, status=200, delay=1.0, times=2)
+    with pytest.raises(SourceError, match=r"/api/v1/search_by_date failed after 1 retries"):
+        fetch(source(server.url, timeout_s=0.25, retries=1))
+
+
+def test_malformed_json_is_a_source_error(server):
+    HackerNewsAPI([story(0)]).mount(server)
+    server.add_fault(SEARCH, malformed=True)
+    with pytest.raises(SourceError, match="malformed JSON"):
+        fetch(source(server.url))
+    server.add_fault(SEARCH, status=200, body={"message": "ok", "hits": None})
+    with pytest.raises(SourceError, match="without a 'hits' list"):
+        fetch(source(server.url))
