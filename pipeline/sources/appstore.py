@@ -41,8 +41,6 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import requests
-
 from pipeline.sources import Record, Reject, Source, SourceError, Window
 from pipeline.sources import http as _http
 
@@ -84,18 +82,6 @@ def _last_page(feed: dict) -> int | None:
     return None
 
 
-def request_json(session: requests.Session, url: str, what: str, retries: int, params: dict | None = None):
-    """:func:`pipeline.sources.http.get_json`, with connection failures and timeouts also as ``SourceError``."""
-    try:
-        return _http.get_json(session, url, params=params, what=what)
-    except requests.RequestException as exc:
-        inner = exc.args[0] if exc.args else None
-        cause = type(getattr(inner, "reason", None) or inner or exc).__name__
-        raise SourceError(
-            f"{what}: {_http._bare(url)} failed after {retries} retries ({type(exc).__name__}: {cause})"
-        ) from None
-
-
 class AppStoreSource(Source):
     source_type = "app_store"
     platform = "app_store"
@@ -115,19 +101,19 @@ class AppStoreSource(Source):
         pages_read: dict[str, int] = {}
         newest: datetime | None = None
         # read at call time, so tests (and operators) can tune the backoff without a new session factory
-        with _http.session(spec.timeout_s, spec.retries, backoff_factor=_http.BACKOFF_FACTOR) as session:
+        with _http.session(spec.timeout_s, spec.retries) as session:
             for country in spec.countries:
                 read = 0
                 for page in range(1, max_pages + 1):
                     url = self.page_url(country, page)
-                    payload = request_json(
-                        session, url, f"App Store reviews of {spec.app_id} ({country}) page {page}", spec.retries
+                    payload = _http.get_json(
+                        session, url, what=f"App Store reviews of {spec.app_id} ({country}) page {page}"
                     )
                     pages_read[country] = page
                     feed = payload.get("feed") if isinstance(payload, dict) else None
                     if not isinstance(feed, dict):
                         raise SourceError(
-                            f"App Store reviews of {spec.app_id} ({country}) page {page}: {_http._bare(url)} "
+                            f"App Store reviews of {spec.app_id} ({country}) page {page}: {_http.bare(url)} "
                             f"returned JSON without a 'feed' object"
                         )
                     entries = feed.get("entry")

@@ -151,7 +151,7 @@ class _Transport:
     def post(self, url: str, data, headers: dict) -> str:
         if url.startswith(PLAY_STORE_BASE_URL):
             url = self.base_url + url[len(PLAY_STORE_BASE_URL) :]
-        endpoint = _http._bare(url)
+        endpoint = _http.bare(url)
         gateway_errors = 0
         while True:
             self.requests += 1
@@ -212,7 +212,7 @@ class GooglePlaySource(Source):
         pages_read: dict[str, int] = {}
         repeated = skipped = 0
         newest: datetime | None = None
-        with _http.session(spec.timeout_s, spec.retries, backoff_factor=_http.BACKOFF_FACTOR) as session:
+        with _http.session(spec.timeout_s, spec.retries) as session:
             for country in spec.countries:
                 what = f"Google Play reviews of {spec.app_id} ({spec.lang}-{country})"
                 transport = _Transport(self.base_url, session, spec.retries, what)

@@ -40,7 +40,6 @@ from html.parser import HTMLParser
 
 from pipeline.sources import Record, Reject, Source, SourceError, Window
 from pipeline.sources import http as _http
-from pipeline.sources.appstore import request_json
 
 ENV_URL = "BRANDPULSE_HN_URL"
 HITS_PER_PAGE = 100
@@ -101,7 +100,7 @@ class HackerNewsSource(Source):
         self._newest: datetime | None = None
         start = int(window.start.timestamp())
         end = -int(-window.end.timestamp() // 1)  # ceil: [start, end) in whole seconds
-        with _http.session(spec.timeout_s, spec.retries, backoff_factor=_http.BACKOFF_FACTOR) as session:
+        with _http.session(spec.timeout_s, spec.retries) as session:
             for term in self.matcher.query_terms():
                 self._read, self._cut = 0, False
                 yield from self._search(session, term, start, end, window)
@@ -127,7 +126,7 @@ class HackerNewsSource(Source):
                 "page": page,
             }
             what = f"Hacker News search for {term!r} page {page}"
-            data = request_json(session, url, what, spec.retries, params=params)
+            data = _http.get_json(session, url, params=params, what=what)
             if not isinstance(data, dict) or not isinstance(data.get("hits"), list):
                 raise SourceError(f"{what}: {url} returned JSON without a 'hits' list")
             self._stats["pages_read"] += 1

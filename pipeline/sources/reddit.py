@@ -1,0 +1,532 @@
+"""Reddit through PRAW: posts and comments about the brand created in ``[window.start, window.end)``.
+
+What is read, in this order, with every item de-duplicated by fullname (``t3_…`` post, ``t1_…`` comment,
+which is also the record's ``native_id``):
+
+1. **Searches.** The aliases (:meth:`AliasMatcher.query_terms`) quoted and OR'ed into one query (split in
+   several when it would pass Reddit's 512 characters), ``sort="new"`` with the smallest ``time_filter`` that
+   covers the window, in each of ``subreddits`` (``restrict_sr``) or all of Reddit when the list is empty.
+   Listings are newest first, so paging stops at the first item older than ``window.start``. Reddit's search
+   is looser than our rules, so each post is checked again with :meth:`AliasMatcher.matches` (word
+   boundaries, exclusion terms) on its title and selftext.
+2. **Threads.** With ``comments: true``, the comments of every matched post: ``comment_depth`` reply levels,
+   at most ``comment_limit`` comments, at most :data:`REPLACE_MORE_LIMIT` "load more comments" requests
+   ("continue this thread" links below the depth are not followed). Those created in the window are kept
+   without an alias check: a comment in a thread about the brand is about the brand.
+3. **Brand subreddits.** The newest comments of each of ``brand_subreddits``, down to ``window.start``, kept
+   when they mention an alias.
+
+Records: kind ``mention``, channel ``r/<subreddit>``, text ``title + "\\n\\n" + selftext`` (the title alone when
+the selftext is empty) or the comment body, url ``https://www.reddit.com`` + permalink, engagement score +
+num_comments (posts) or score (comments), at least 0, author pseudonymised (None for deleted accounts). A post
+whose selftext is ``[deleted]``/``[removed]`` keeps its title as text; a comment whose body is gone is skipped
+and counted (``state`` and a line in ``warnings``). An item without ``created_utc`` (or a readable one), or
+without its title/body, is quarantined with its payload (author replaced by its keyed hash). One without an
+``id`` cannot be: PRAW refuses the whole page, and the source fails naming the listing.
+
+Truncation: Reddit ends every listing after about 1,000 items, and ``max_items`` caps what is read per
+listing. When a listing stops at the cap, or ends after at least :data:`LISTING_CAP_HINT` items, while its
+oldest item is still newer than ``window.start``, part of the window was never seen: a line in ``warnings``
+names the listing, the items read and the oldest time reached (extract then marks the run ``truncated``). A
+search that ends earlier has really ended: its ``time_filter`` covers the window.
+
+Credentials (app-only, read-only OAuth; never logged, never in an error message), the first that is set:
+``airflow_conn_id`` (an Airflow connection: login = client id, password = client secret, extra
+``{"user_agent": ...}``, read through ``airflow.sdk.Connection``), ``praw_site`` (a praw.ini site), else what
+PRAW itself reads: the environment variables ``praw_client_id``, ``praw_client_secret`` and ``praw_user_agent``
+(or ``praw_site``) and praw.ini's default site. A missing one raises :class:`SourceError` naming it.
+``BRANDPULSE_REDDIT_OAUTH_URL`` and ``BRANDPULSE_REDDIT_URL`` point PRAW at another server (the tests' fake).
+
+HTTP: PRAW runs on :func:`pipeline.sources.http.session`: urllib3 retries 429, 5xx, connection errors and
+timeouts ``retries`` times with exponential backoff and ``Retry-After``; each request times out after
+``timeout_s`` (prawcore's own fixed 16 s is overridden). prawcore's own retry rounds are turned off so
+``retries`` means what it says; prawcore still paces requests by Reddit's ``x-ratelimit-*`` headers. A failure
+that outlives the retries raises :class:`SourceError` naming the step and the endpoint, never a token.
+
+``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads``,
+``skipped_deleted`` and ``skipped_removed``.
+"""
+
+from __future__ import annotations
+
+import configparser
+import logging
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import praw
+import prawcore
+import requests
+import urllib3
+from praw.config import Config as PrawConfig
+from praw.exceptions import PRAWException, RedditAPIException
+from praw.models import MoreComments
+from praw.models.base import PRAWBase
+from prawcore.sessions import RetryStrategy
+
+from pipeline.sources import Record, Reject, Source, SourceError, Window
+from pipeline.sources.http import session as http_session
+
+OAUTH_URL_ENV = "BRANDPULSE_REDDIT_OAUTH_URL"
+REDDIT_URL_ENV = "BRANDPULSE_REDDIT_URL"
+REPLACE_MORE_LIMIT = 4  # "load more comments" requests per matched post
+LISTING_CAP_HINT = 900  # Reddit ends listings at about 1,000 items (fewer once removed ones are dropped)
+MAX_QUERY_CHARS = 512  # Reddit's limit on a search query
+TIME_FILTER_MARGIN = timedelta(minutes=10)  # clock skew, and the time paging takes
+TIME_FILTERS = (  # Reddit's periods, the month taken short to be safe
+    ("hour", timedelta(hours=1)),
+    ("day", timedelta(days=1)),
+    ("week", timedelta(days=7)),
+    ("month", timedelta(days=28)),
+    ("year", timedelta(days=365)),
+)
+SITE = "https://www.reddit.com"
+DELETED, REMOVED = "[deleted]", "[removed]"
+
+logger = logging.getLogger("brandpulse")
+
+
+def time_filter(start: datetime, now: datetime) -> str:
+    """The smallest of Reddit's search periods that reaches back from ``now`` to ``start``."""
+    age = now - start + TIME_FILTER_MARGIN
+    return next((name for name, period in TIME_FILTERS if age <= period), "all")
+
+
+def search_queries(terms: Iterable[str], max_chars: int = MAX_QUERY_CHARS) -> list[str]:
+    """The terms quoted and OR'ed: ``"Parcelo" OR "Parcelo app"``, split so no query passes ``max_chars``."""
+    quoted = [f'"{" ".join(t.replace(chr(34), " ").split())}"' for t in terms if t.replace('"', "").strip()]
+    queries: list[str] = []
+    current: list[str] = []
+    for term in quoted:
+        if current and len(" OR ".join([*current, term])) > max_chars:
+            queries.append(" OR ".join(current))
+            current = []
+        current.append(term)
+    if current:
+        queries.append(" OR ".join(current))
+    return queries
+
+
+class _Requestor(prawcore.Requestor):
+    """prawcore passes its fixed default timeout (16 s) with every request; use the configured one."""
+
+    def request(self, *args, timeout=None, **kwargs):
+        return super().request(*args, timeout=self.timeout, **kwargs)
+
+
+class _NoRetry(RetryStrategy):
+    """prawcore's retry rounds, turned off: the session's urllib3 Retry has already retried (``spec.retries``
+    times, with backoff and Retry-After). prawcore's two more rounds would multiply that and sleep 2-4 s each."""
+
+    def _sleep_seconds(self) -> float | None:
+        return None
+
+    def consume_available_retry(self) -> _NoRetry:
+        return self
+
+    def should_retry_on_failure(self) -> bool:
+        return False
+
+
+def _airflow_connection(conn_id: str, where: str):
+    try:
+        from airflow.sdk import Connection
+    except ImportError:
+        raise SourceError(f"{where}: airflow_conn_id is set but Airflow's task SDK cannot be imported") from None
+    try:
+        return Connection.get(conn_id)
+    except Exception as exc:
+        if type(exc).__name__ == "AirflowNotFoundException":
+            raise SourceError(f"{where}: Airflow connection {conn_id!r} is not defined") from None
+        raise SourceError(f"{where}: Airflow connection {conn_id!r} could not be read ({type(exc).__name__})") from None
+
+
+def _path(url: str | None) -> str:
+    """The path of a URL: no host, no query string."""
+    return urlsplit(url or "").path or "?"
+
+
+def _is_timeout(exc: BaseException | None) -> bool:
+    if isinstance(exc, requests.Timeout | urllib3.exceptions.TimeoutError):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc is not None and exc.args else None
+    return isinstance(reason, urllib3.exceptions.TimeoutError)
+
+
+def _payload(thing) -> dict:
+    """A PRAW object's fields as Reddit sent them, read without triggering PRAW's lazy fetch."""
+    out = {}
+    for key, value in vars(thing).items():
+        if key.startswith("_") or key in ("comment_limit", "comment_sort"):
+            continue
+        if isinstance(value, PRAWBase):
+            value = str(value)  # Redditor -> name, Subreddit -> display name
+        out[key] = value
+    return out
+
+
+def _count(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def _created(data: dict) -> float | None:
+    value = data.get("created_utc")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        datetime.fromtimestamp(value, UTC)
+    except (ValueError, OverflowError, OSError):  # nan, inf, out of range
+        return None
+    return float(value)
+
+
+class RedditSource(Source):
+    source_type = "reddit"
+    platform = "reddit"
+
+    # --- set-up ----------------------------------------------------------------------------------------------
+
+    @property
+    def where(self) -> str:
+        return f"reddit source {self.brand.key}/{self.spec.name}"
+
+    def _settings(self) -> tuple[str | None, dict]:
+        """(praw.ini site, keyword settings) for ``praw.Reddit``; SourceError naming any missing credential."""
+        spec = self.spec
+        if spec.airflow_conn_id:
+            conn = _airflow_connection(spec.airflow_conn_id, self.where)
+            try:
+                extra = conn.extra_dejson or {}
+            except Exception:  # extra that is not JSON
+                extra = {}
+            settings = {"client_id": conn.login, "client_secret": conn.password, "user_agent": extra.get("user_agent")}
+            labels = {
+                "client_id": "login (the client id)",
+                "client_secret": "password (the client secret)",
+                "user_agent": 'extra {"user_agent": "..."}',
+            }
+            missing = [label for key, label in labels.items() if not settings[key]]
+            if missing:
+                raise SourceError(
+                    f"{self.where}: Airflow connection {spec.airflow_conn_id!r} lacks {', '.join(missing)}"
+                )
+            return None, settings
+        site = spec.praw_site or os.environ.get("praw_site") or "DEFAULT"
+        try:
+            found = PrawConfig(site)
+        except configparser.NoSectionError:
+            raise SourceError(f"{self.where}: praw.ini has no site [{site}] (praw_site)") from None
+        except configparser.Error as exc:
+            raise SourceError(f"{self.where}: praw.ini cannot be read ({type(exc).__name__})") from None
+        missing = [key for key in ("client_id", "client_secret", "user_agent") if not getattr(found, key, None)]
+        if missing:
+            raise SourceError(
+                f"{self.where}: Reddit credentials missing: {', '.join(missing)}. Set them in praw.ini site "
+                f"[{site}] or as environment variables {', '.join('praw_' + k for k in missing)}, or name an "
+                "Airflow connection with airflow_conn_id (login = client id, password = secret, "
+                'extra {"user_agent": ...})'
+            )
+        return spec.praw_site, {}
+
+    def _connect(self) -> praw.Reddit:
+        site, settings = self._settings()
+        urls = {
+            key: os.environ[env].rstrip("/")
+            for key, env in (("oauth_url", OAUTH_URL_ENV), ("reddit_url", REDDIT_URL_ENV))
+            if os.environ.get(env)
+        }
+        session = http_session(self.spec.timeout_s, self.spec.retries)
+        try:
+            reddit = praw.Reddit(
+                site_name=site,
+                requestor_class=_Requestor,
+                requestor_kwargs={"session": session, "timeout": self.spec.timeout_s},
+                check_for_updates=False,
+                check_for_async=False,
+                **urls,
+                **settings,
+            )
+        except (PRAWException, prawcore.PrawcoreException, configparser.Error) as exc:
+            raise SourceError(f"{self.where}: PRAW could not be set up: {exc}") from None
+        reddit.read_only = True  # app-only: never a user's account, even if praw_username is in the environment
+        for core in {reddit._core, reddit._read_only_core}:
+            if core is not None and hasattr(core, "_retry_strategy_class"):
+                core._retry_strategy_class = _NoRetry
+        self._step = "access token request"
+        try:
+            reddit.auth.scopes()  # the token now, so a credential problem is reported as one
+        except requests.exceptions.JSONDecodeError:
+            raise SourceError(f"{self.where}: malformed JSON from /api/v1/access_token") from None
+        return reddit
+
+    # --- errors ----------------------------------------------------------------------------------------------
+
+    def _error(self, exc: Exception) -> SourceError:
+        """A SourceError for a PRAW/prawcore/requests failure: the step, the endpoint, the status; no secrets."""
+        n = self.spec.retries
+        step, retries = f"{self.where}: {self._step}", f"after {n} {'retry' if n == 1 else 'retries'}"
+        if isinstance(exc, prawcore.BadJSON):
+            resp = exc.response
+            return SourceError(
+                f"{step}: malformed JSON from {_path(resp.url)} (HTTP {resp.status_code}, {len(resp.content)} bytes)"
+            )
+        if isinstance(exc, prawcore.OAuthException):
+            return SourceError(f"{step}: Reddit refused the access token request ({exc.error})")
+        if isinstance(exc, prawcore.Redirect):
+            return SourceError(
+                f"{step}: Reddit redirected {_path(exc.response.url)} to {_path(exc.path)} (does the subreddit exist?)"
+            )
+        if isinstance(exc, prawcore.ResponseException):
+            status, path = exc.response.status_code, _path(exc.response.url)
+            if status in (400, 401, 403) and path.endswith("/access_token"):
+                return SourceError(
+                    f"{step}: Reddit refused the client credentials (HTTP {status} from {path}); check the client "
+                    "id and secret"
+                )
+            if status == 429:
+                return SourceError(f"{step}: rate limited, HTTP 429 from {path} {retries}")
+            if status >= 500:
+                return SourceError(f"{step}: HTTP {status} from {path} {retries}")
+            return SourceError(f"{step}: HTTP {status} from {path}")
+        if isinstance(exc, prawcore.RequestException):
+            args = exc.request_args
+            path = _path(args[1] if len(args) > 1 and isinstance(args[1], str) else None)
+            original = exc.original_exception
+            if _is_timeout(original):
+                return SourceError(f"{step}: {path} timed out (no answer in {self.spec.timeout_s:g} s) {retries}")
+            return SourceError(f"{step}: {path} could not be reached ({type(original).__name__}) {retries}")
+        if isinstance(exc, RedditAPIException):
+            kinds = ", ".join(sorted({item.error_type for item in exc.items}))
+            return SourceError(f"{step}: Reddit answered with error {kinds}")
+        return SourceError(f"{step}: {type(exc).__name__}")
+
+    # --- fetch -----------------------------------------------------------------------------------------------
+
+    def fetch(self, window: Window) -> Iterator[Record | Reject]:
+        self.warnings = []
+        self._step = "set-up"
+        self._seen: set[str] = set()
+        self._skipped = {DELETED: 0, REMOVED: 0}
+        self._listings: dict[str, dict] = {}
+        self._threads = {"posts": 0, "comments_read": 0, "unavailable": 0}
+        self._newest: float | None = None
+        try:
+            reddit = self._connect()
+            yield from self._searches(reddit, window)
+            yield from self._brand_subreddits(reddit, window)
+        except (prawcore.PrawcoreException, PRAWException, requests.RequestException) as exc:
+            raise self._error(exc) from None
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # PRAW could not parse an answer
+            raise SourceError(
+                f"{self.where}: {self._step}: PRAW could not read Reddit's answer ({type(exc).__name__}: "
+                f"{str(exc)[:200]})"
+            ) from exc
+        deleted, removed = self._skipped[DELETED], self._skipped[REMOVED]
+        if deleted or removed:  # normal on Reddit: counted in the state, not a warning (warnings mean truncation)
+            logger.info("reddit %s: skipped %d deleted and %d removed comment(s)", self.brand.key, deleted, removed)
+        self.state = {
+            "newest_created_utc": self._newest or self.previous_state.get("newest_created_utc"),
+            "listings": self._listings,
+            "threads": self._threads,
+            "skipped_deleted": deleted,
+            "skipped_removed": removed,
+        }
+        logger.debug("%s: listings %s", self.where, self._listings)
+
+    def _listing(self, name: str, things: Iterator, window: Window) -> Iterator:
+        """The items of a newest-first listing created in the window (and those without a time, to quarantine).
+
+        Stops at the first item older than ``window.start``; notes a listing cut before it got there.
+        """
+        stats = {"read": 0, "in_window": 0, "oldest_created_utc": None, "truncated": False}
+        self._listings[name] = stats
+        start, end = window.start.timestamp(), window.end.timestamp()
+        reached_start = capped = False
+        things = iter(things)
+        while True:
+            self._step = name
+            try:
+                thing = next(things)
+            except StopIteration:
+                break
+            if stats["read"] >= self.spec.max_items:  # the listing had more: the cap cut it
+                capped = True
+                break
+            stats["read"] += 1
+            created = _created(_payload(thing))
+            if created is None:
+                yield thing
+                continue
+            stats["oldest_created_utc"] = min(created, stats["oldest_created_utc"] or created)
+            if created < start:
+                reached_start = True
+                break
+            if created < end:
+                stats["in_window"] += 1
+                yield thing
+        if not reached_start and (capped or stats["read"] >= LISTING_CAP_HINT):
+            stats["truncated"] = True
+            oldest = stats["oldest_created_utc"]
+            reached = datetime.fromtimestamp(oldest, UTC).isoformat() if oldest is not None else "no dated item"
+            why = f"max_items {self.spec.max_items}" if capped else "Reddit's ~1,000-item listing cap"
+            self.warnings.append(
+                f"{name}: stopped after {stats['read']} items ({why}); the oldest item read is from {reached}, "
+                f"after the window start {window.start.isoformat()}: the window is truncated"
+            )
+
+    def _searches(self, reddit: praw.Reddit, window: Window) -> Iterator[Record | Reject]:
+        queries = search_queries(self.matcher.query_terms())
+        period = time_filter(window.start, datetime.now(UTC))
+        subreddits = [s.strip().removeprefix("/").removeprefix("r/") for s in self.spec.subreddits] or [None]
+        for sub in subreddits:
+            target = reddit.subreddit(sub or "all")
+            for n, query in enumerate(queries, 1):
+                name = f"search {'r/' + sub if sub else 'all of Reddit'}"
+                name += f" (query {n} of {len(queries)})" if len(queries) > 1 else ""
+                listing = target.search(query, sort="new", time_filter=period, limit=self.spec.max_items + 1)
+                matched = []
+                for post in self._listing(name, listing, window):
+                    data = _payload(post)
+                    problem = self._problem(data, "t3")
+                    if problem:
+                        yield self._reject(problem, data)
+                        continue
+                    fullname = f"t3_{data['id']}"
+                    if fullname in self._seen:
+                        continue
+                    selftext = data.get("selftext") or ""
+                    if selftext.strip() in (DELETED, REMOVED):
+                        selftext = ""
+                    if not self.matcher.matches(data["title"], selftext):
+                        continue
+                    self._seen.add(fullname)
+                    matched.append(data["id"])
+                    yield self._post_record(data, selftext)
+                if self.spec.comments:
+                    for post_id in matched:
+                        yield from self._thread(reddit, post_id, window)
+
+    def _thread(self, reddit: praw.Reddit, post_id: str, window: Window) -> Iterator[Record | Reject]:
+        """The comments of a matched post created in the window, breadth first, down to ``comment_depth``."""
+        depth, limit = self.spec.comment_depth, self.spec.comment_limit
+        if depth <= 0 or limit <= 0:
+            return
+        self._step = f"comments of t3_{post_id}"
+        submission = reddit.submission(id=post_id)
+        submission.comment_sort = "new"
+        submission.comment_limit = limit
+        submission.add_fetch_param("depth", str(depth))
+        try:
+            forest = submission.comments
+        except (prawcore.NotFound, prawcore.Forbidden):  # removed or made private since the search saw it
+            self._threads["unavailable"] += 1
+            return
+        forest.replace_more(limit=REPLACE_MORE_LIMIT, threshold=1)  # threshold 1: not "continue this thread"
+        self._threads["posts"] += 1
+        queue, read = deque((comment, 1) for comment in forest), 0
+        while queue and read < limit:
+            comment, level = queue.popleft()
+            if isinstance(comment, MoreComments):
+                continue
+            read += 1
+            yield from self._comment(comment, window, alias_filter=False)
+            if level < depth:
+                queue.extend((reply, level + 1) for reply in comment.replies)
+        self._threads["comments_read"] += read
+
+    def _brand_subreddits(self, reddit: praw.Reddit, window: Window) -> Iterator[Record | Reject]:
+        for sub in self.spec.brand_subreddits:
+            sub = sub.strip().removeprefix("/").removeprefix("r/")
+            name = f"new comments in r/{sub}"
+            listing = reddit.subreddit(sub).comments(limit=self.spec.max_items + 1)
+            for comment in self._listing(name, listing, window):
+                yield from self._comment(comment, window, alias_filter=True)
+
+    # --- items -----------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _problem(data: dict, kind: str) -> str | None:
+        """Why an item cannot become a record (missing fields), or None."""
+        text_field = "title" if kind == "t3" else "body"
+        missing = [f for f in ("id", "created_utc", text_field) if data.get(f) in (None, "")]
+        if missing:
+            return f"reddit {kind} lacks {', '.join(missing)}"
+        if _created(data) is None:
+            return f"reddit {kind} created_utc {str(data['created_utc'])[:40]!r} is not a Unix time"
+        if not isinstance(data[text_field], str):
+            return f"reddit {kind} {text_field} is not text"
+        return None
+
+    def _reject(self, reason: str, data: dict) -> Reject:
+        """A quarantined item: its payload, with the author replaced by the keyed hash (no names in quarantine)."""
+        author = data.get("author")
+        if isinstance(author, str) and author not in (DELETED, REMOVED):
+            data = {**data, "author": f"hmac:{self.pseudonymise(author)}"}
+        return self.reject(reason, data, location=f"reddit {data.get('name') or data.get('id') or '?'}")
+
+    def _author(self, data: dict) -> str | None:
+        author = data.get("author")
+        if not isinstance(author, str) or author in (DELETED, REMOVED):
+            return None
+        return self.pseudonymise(author)
+
+    def _note_newest(self, created: float) -> None:
+        self._newest = max(self._newest or created, created)
+
+    @staticmethod
+    def _url(data: dict, fallback: str) -> str:
+        permalink = data.get("permalink") or fallback
+        return permalink if permalink.startswith("http") else SITE + permalink
+
+    def _post_record(self, data: dict, selftext: str) -> Record:
+        title = data["title"]
+        created = _created(data)
+        self._note_newest(created)
+        return self.record(
+            f"t3_{data['id']}",
+            "mention",
+            f"{title}\n\n{selftext}" if selftext.strip() else title,
+            datetime.fromtimestamp(created, UTC),
+            channel=f"r/{data.get('subreddit') or '?'}",
+            author_hash=self._author(data),
+            title=title,
+            url=self._url(data, f"/comments/{data['id']}/"),
+            engagement=max(0, _count(data.get("score")) + _count(data.get("num_comments"))),
+        )
+
+    def _comment(self, comment, window: Window, alias_filter: bool) -> Iterator[Record | Reject]:
+        data = _payload(comment)
+        problem = self._problem(data, "t1")
+        if problem:
+            yield self._reject(problem, data)
+            return
+        fullname = f"t1_{data['id']}"
+        created = _created(data)
+        if fullname in self._seen or not (window.start.timestamp() <= created < window.end.timestamp()):
+            return
+        body = data["body"]
+        if body.strip() in (DELETED, REMOVED):
+            self._seen.add(fullname)
+            self._skipped[body.strip()] += 1
+            return
+        if alias_filter and not self.matcher.matches(body):
+            return
+        self._seen.add(fullname)
+        self._note_newest(created)
+        link = str(data.get("link_id") or "")
+        yield self.record(
+            fullname,
+            "mention",
+            body,
+            datetime.fromtimestamp(created, UTC),
+            channel=f"r/{data.get('subreddit') or '?'}",
+            author_hash=self._author(data),
+            url=self._url(data, f"/comments/{link.removeprefix('t3_')}/_/{data['id']}/"),
+            engagement=max(0, _count(data.get("score"))),
+        )

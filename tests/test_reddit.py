@@ -1,0 +1,629 @@
+"""The Reddit source: real PRAW against the fake Reddit API (pipeline.demo.replay.reddit) on 127.0.0.1.
+
+The window is yesterday (UTC), so the searches' time filter is computed from the real clock like in production.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+from praw.config import Config as PrawConfig
+
+from pipeline.config import Config
+from pipeline.demo.replay.reddit import RedditAPI
+from pipeline.demo.replay.server import ReplayServer
+from pipeline.sources import Pseudonymiser, Record, Reject, SourceError, Window, build_source
+from pipeline.sources import reddit as reddit_source
+from tests.conftest import SHARED
+
+CLIENT_ID = "brandpulse-test-client"
+CLIENT_SECRET = "s3cr3t-Client-Secret-0123456789"
+USER_AGENT = "brandpulse-tests/1.0 (by u/brandpulse)"
+WINDOW = Window.for_day(datetime.now(UTC).date() - timedelta(days=1))
+T0 = WINDOW.start.timestamp()
+
+
+def post(pid, at, title="Parcelo delivered my parcel early", selftext="", sub="parcelo", author="alice", **kw):
+    """A t3 created ``at`` seconds after the window start."""
+    return {
+        "kind": "t3",
+        "id": pid,
+        "subreddit": sub,
+        "author": author,
+        "created_utc": T0 + at,
+        "title": title,
+        "selftext": selftext,
+        "score": kw.pop("score", 3),
+        **kw,
+    }
+
+
+def comment(cid, at, body, link="p1", parent=None, sub="parcelo", author="bob", **kw):
+    """A t1 created ``at`` seconds after the window start, under post ``link`` (or comment ``parent``)."""
+    return {
+        "kind": "t1",
+        "id": cid,
+        "subreddit": sub,
+        "author": author,
+        "created_utc": T0 + at,
+        "body": body,
+        "link_id": f"t3_{link}",
+        "parent_id": f"t1_{parent}" if parent else f"t3_{link}",
+        "score": kw.pop("score", 1),
+        **kw,
+    }
+
+
+@pytest.fixture(scope="module")
+def replay():
+    """One server for the module (stopping one takes half a second); each test mounts its own dataset."""
+    with ReplayServer() as server:
+        yield server
+
+
+@pytest.fixture
+def reddit(replay, monkeypatch, tmp_path):
+    """serve(items, **RedditAPI kwargs) -> (server, api); the environment points PRAW at the server."""
+
+    def serve(items, **kw):
+        kw.setdefault("client_id", CLIENT_ID)
+        kw.setdefault("client_secret", CLIENT_SECRET)
+        replay.routes.clear()
+        replay.faults.clear()
+        replay.requests.clear()
+        api = RedditAPI(items, **kw).mount(replay)
+        monkeypatch.setenv("BRANDPULSE_REDDIT_OAUTH_URL", replay.url)
+        monkeypatch.setenv("BRANDPULSE_REDDIT_URL", replay.url)
+        return replay, api
+
+    for name, value in (
+        ("praw_client_id", CLIENT_ID),
+        ("praw_client_secret", CLIENT_SECRET),
+        ("praw_user_agent", USER_AGENT),
+    ):
+        monkeypatch.setenv(name, value)
+    for name in ("praw_site", "praw_username", "praw_password", "praw_refresh_token"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no developer's praw.ini
+    monkeypatch.setattr(PrawConfig, "CONFIG", None)  # PRAW caches praw.ini per process
+    monkeypatch.setattr("pipeline.sources.http.BACKOFF_FACTOR", 0.01)
+    return serve
+
+
+def make_source(aliases=("Parcelo", "@parcelo"), exclude=("parcelo pasta",), **spec):
+    source = {
+        "type": "reddit",
+        "name": "reddit",
+        "subreddits": ["parcelo"],
+        "comments": False,
+        "retries": 2,
+        "timeout_s": 5,
+        **spec,
+    }
+    config = Config.model_validate(
+        {"brands": [{"name": "Parcelo", "aliases": list(aliases), "exclude": list(exclude), "sources": [source]}]}
+    )
+    return build_source(config, config.brands[0], "reddit")
+
+
+def run(src, window=WINDOW):
+    items = list(src.fetch(window))
+    return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, Reject)]
+
+
+def ids(records):
+    return sorted(r.native_id for r in records)
+
+
+def paths(server, pattern):
+    return [r for r in server.requests if pattern in r.path]
+
+
+def test_post_records_carry_the_reddit_fields(reddit):
+    server, api = reddit(
+        [
+            post("p1", 60, selftext="Tracking was *great*", score=7, num_comments=4),
+            post("p2", 120, title="Parcelo & <friends>: a title-only post", author="[deleted]", score=-5),
+        ]
+    )
+    src = make_source()
+    records, rejects = run(src)
+    assert rejects == [] and ids(records) == ["t3_p1", "t3_p2"]
+    p1, p2 = sorted(records, key=lambda r: r.native_id)
+    assert p1.text == "Parcelo delivered my parcel early\n\nTracking was *great*"
+    assert p1.title == "Parcelo delivered my parcel early"
+    assert (p1.kind, p1.platform, p1.source_type, p1.channel) == ("mention", "reddit", "reddit", "r/parcelo")
+    assert p1.url == "https://www.reddit.com/r/parcelo/comments/p1/parcelo_delivered_my_parcel_early/"
+    assert p1.engagement == 11 and p1.language == "en"
+    assert p1.created_at == datetime.fromtimestamp(T0 + 60, UTC).isoformat()
+    assert p1.author_hash == Pseudonymiser(src.config)("alice") and "alice" not in p1.to_json()
+    # raw_json=1: the text as written, not HTML-escaped; a deleted account has no author; engagement >= 0
+    assert p2.text == p2.title == "Parcelo & <friends>: a title-only post"
+    assert p2.author_hash is None and p2.engagement == 0
+    search = paths(server, "/search")[0]
+    assert search.path == "/r/parcelo/search/"
+    assert search.query["q"] == '"Parcelo"' and search.query["sort"] == "new"
+    assert search.query["restrict_sr"] == "True" and search.query["t"] == "week"
+    assert search.headers["authorization"] == f"bearer {api.token}"
+
+
+def test_aliases_are_quoted_and_ored_and_all_of_reddit_is_searched_without_subreddits(reddit):
+    server, _ = reddit([post("p1", 60, title="the #parcel-o app is ok", sub="shipping")])
+    records, _ = run(make_source(aliases=["Parcelo", "@parcelo", "#Parcel-O app"], subreddits=[]))
+    search = paths(server, "/search")[0]
+    assert search.path == "/r/all/search/" and search.query["restrict_sr"] == "False"
+    assert search.query["q"] == '"Parcelo" OR "Parcel-O app"'
+    assert ids(records) == ["t3_p1"] and records[0].channel == "r/shipping"
+
+
+def test_pages_until_items_are_older_than_the_window(reddit):
+    in_window = [post(f"n{i:03d}", 60 + i * 60) for i in range(250)]
+    older = [post(f"o{i:03d}", -60 - i * 60) for i in range(300)]
+    server, _ = reddit(in_window + older)
+    src = make_source()
+    records, _ = run(src)
+    assert len(records) == 250 and ids(records) == sorted(f"t3_n{i:03d}" for i in range(250))
+    pages = paths(server, "/search")
+    assert len(pages) == 3  # 100 + 100 + (50 in the window, then older: stop), not the 6 pages of the listing
+    assert "after" not in pages[0].query and pages[1].query["after"] == "t3_n150" and pages[2].query["after"]
+    assert src.warnings == []
+    stats = src.state["listings"]["search r/parcelo"]
+    assert stats["read"] == 251 and stats["in_window"] == 250 and stats["truncated"] is False
+    assert src.state["newest_created_utc"] == T0 + 60 + 249 * 60
+
+
+def test_window_edges_are_half_open(reddit):
+    end = WINDOW.end.timestamp() - T0
+    _server, _ = reddit(
+        [
+            post("at_start", 0),
+            post("before", -1),
+            post("last", end - 1),
+            post("at_end", end),
+            comment("c_at_start", 0, "Parcelo at the start", link="gone"),
+            comment("c_at_end", end, "Parcelo at the end", link="gone"),
+            comment("c_before", -0.5, "Parcelo a bit early", link="gone"),
+        ]
+    )
+    records, _ = run(make_source(brand_subreddits=["parcelo"]))
+    assert ids(records) == ["t1_c_at_start", "t3_at_start", "t3_last"]
+
+
+def test_a_429_with_retry_after_is_waited_out(reddit):
+    server, _ = reddit([post("p1", 60)])
+    server.add_fault(r"/search", status=429, headers={"Retry-After": "1"})
+    started = time.monotonic()
+    records, _ = run(make_source())
+    assert ids(records) == ["t3_p1"]
+    assert len(paths(server, "/search")) == 2
+    assert time.monotonic() - started >= 0.95  # Retry-After, not the tests' 10 ms backoff
+
+
+def test_repeated_5xx_then_success(reddit):
+    server, _ = reddit([post("p1", 60)])
+    server.add_fault(r"/search", status=500, times=2)
+    server.add_fault(r"/api/v1/access_token", status=502)
+    records, _ = run(make_source(retries=2))
+    assert ids(records) == ["t3_p1"]
+    assert len(paths(server, "/search")) == 3 and len(paths(server, "/access_token")) == 2
+
+
+@pytest.mark.parametrize(
+    "status, headers, message",
+    [
+        (503, {}, "HTTP 503 from /r/parcelo/search/ after 2 retries"),
+        (429, {"Retry-After": "0"}, "rate limited, HTTP 429 from /r/parcelo/search/ after 2 retries"),
+    ],
+)
+def test_retries_exhausted_is_a_source_error(reddit, status, headers, message):
+    server, _ = reddit([post("p1", 60)])
+    server.add_fault(r"/search", status=status, headers=headers, times=50)
+    with pytest.raises(SourceError, match="search r/parcelo") as err:
+        run(make_source(retries=2))
+    assert message in str(err.value)
+    assert len(paths(server, "/search")) == 3  # 1 + 2 retries: prawcore does not multiply them
+
+
+def test_a_timeout_is_retried_then_fails(reddit):
+    server, _ = reddit([post("p1", 60)])
+    server.add_fault(r"/search", status=200, delay=1.0)  # one slow answer, then the route
+    records, _ = run(make_source(timeout_s=0.25, retries=1))
+    assert ids(records) == ["t3_p1"] and len(paths(server, "/search")) == 2
+
+    server.add_fault(r"/search", status=200, delay=1.0, times=2)
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"/r/parcelo/search/ timed out \(no answer in 0.25 s\) after 1 retry"):
+        run(make_source(timeout_s=0.25, retries=1))
+    assert time.monotonic() - started < 2.0  # the configured timeout, not prawcore's 16 s
+
+
+@pytest.mark.parametrize(
+    "pattern, where", [(r"/search", "/r/parcelo/search/"), (r"/access_token", "/api/v1/access_token")]
+)
+def test_malformed_json_names_the_endpoint(reddit, pattern, where):
+    server, _ = reddit([post("p1", 60)])
+    server.add_fault(pattern, malformed=True)
+    with pytest.raises(SourceError, match=f"malformed JSON from {where}"):
+        run(make_source())
+
+
+def test_empty_results(reddit):
+    server, _ = reddit([])
+    src = make_source(subreddits=["parcelo", "shipping"], brand_subreddits=["parcelo"], comments=True)
+    assert run(src) == ([], [])
+    assert src.warnings == []
+    assert set(src.state["listings"]) == {"search r/parcelo", "search r/shipping", "new comments in r/parcelo"}
+    assert all(s["read"] == 0 for s in src.state["listings"].values())
+    assert src.state["newest_created_utc"] is None and len(paths(server, "/search")) == 2
+
+
+def test_deleted_and_removed_posts_and_comments(reddit):
+    _server, _ = reddit(
+        [
+            post("p1", 60, title="Parcelo lost my parcel", selftext="[deleted]", author="[deleted]"),
+            post("p2", 120, title="Parcelo support thread", selftext="[removed]"),
+            post("p3", 180, title="unrelated title", selftext="[removed]"),  # the alias was in the removed body
+            comment("c1", 200, "[deleted]", link="p2", author="[deleted]"),
+            comment("c2", 210, "[removed]", link="p2", author="[deleted]"),
+            comment("c3", 220, "they answered within an hour", link="p2", author="[deleted]"),
+            comment("c4", 230, "[removed]", link="elsewhere", sub="parcelo"),
+        ]
+    )
+    src = make_source(comments=True, brand_subreddits=["parcelo"])
+    records, _ = run(src)
+    assert ids(records) == ["t1_c3", "t3_p1", "t3_p2"]
+    by_id = {r.native_id: r for r in records}
+    assert by_id["t3_p1"].text == "Parcelo lost my parcel" and by_id["t3_p1"].author_hash is None
+    assert by_id["t3_p2"].text == "Parcelo support thread" and by_id["t3_p2"].author_hash is not None
+    assert by_id["t1_c3"].author_hash is None
+    assert src.state["skipped_deleted"] == 1 and src.state["skipped_removed"] == 2
+    assert src.warnings == []  # deleted and removed items are normal: counted in the state, not warned about
+
+
+def test_unicode_emoji_and_a_very_long_post(reddit):
+    long_body = ("Lorem ipsum dolor sit amet. " * 4000)[:99_990] + " Parcelo!"
+    title = "Parcelo 📦 très rapide — 快递 👍🏽"
+    _server, _ = reddit(
+        [
+            post("p1", 60, title=title, selftext="Ça marche 🎉\n\nÅ ø ß ✓"),
+            post("p2", 120, title="a long one", selftext=long_body),
+            comment("c1", 130, "Parcelo 😡😡 nie wieder, Paket zerstört", link="old"),
+        ]
+    )
+    records, _ = run(make_source(brand_subreddits=["parcelo"]))
+    by_id = {r.native_id: r for r in records}
+    assert by_id["t3_p1"].text == f"{title}\n\nÇa marche 🎉\n\nÅ ø ß ✓"
+    assert by_id["t3_p2"].text == f"a long one\n\n{long_body}" and len(by_id["t3_p2"].text) > 100_000
+    assert by_id["t1_c1"].text == "Parcelo 😡😡 nie wieder, Paket zerstört" and by_id["t1_c1"].language == "de"
+    assert json.loads(by_id["t3_p1"].to_json())["text"].startswith("Parcelo 📦")
+
+
+def test_alias_word_boundaries_and_exclusions(reddit):
+    _server, _ = reddit(
+        [
+            post("a", 10, title="myparcelo is a different shop"),
+            post("b", 20, title="parcelos everywhere"),
+            post("c", 30, title="I cooked parcelo pasta tonight"),  # only the excluded phrase
+            post("d", 40, title="parcelo pasta, then a Parcelo delivery"),  # the alias outside the phrase too
+            post("e", 50, title="asked @parcelo on twitter"),
+            post("f", 60, title="PARCELO!!!"),
+            post("g", 70, title="no alias in the title", selftext="but the body says parcelo"),
+        ]
+    )
+    records, _ = run(make_source())
+    assert ids(records) == ["t3_d", "t3_e", "t3_f", "t3_g"]
+
+
+def test_max_items_cuts_a_listing_and_warns(reddit):
+    _server, _ = reddit([post(f"p{i:02d}", 60 + i * 60) for i in range(30)])
+    src = make_source(max_items=20)
+    records, _ = run(src)
+    assert ids(records) == sorted(f"t3_p{i:02d}" for i in range(10, 30))  # the 20 newest
+    oldest = datetime.fromtimestamp(T0 + 60 + 10 * 60, UTC).isoformat()
+    assert src.warnings == [
+        f"search r/parcelo: stopped after 20 items (max_items 20); the oldest item read is from {oldest}, "
+        f"after the window start {WINDOW.start.isoformat()}: the window is truncated"
+    ]
+    assert src.state["listings"]["search r/parcelo"]["truncated"] is True
+
+
+def test_reddits_listing_cap_warns_but_a_short_listing_does_not(reddit, monkeypatch):
+    monkeypatch.setattr(reddit_source, "LISTING_CAP_HINT", 25)
+    reddit([post(f"p{i:02d}", 60 + i * 60) for i in range(40)], listing_cap=30)
+    src = make_source()
+    records, _ = run(src)
+    assert len(records) == 30 and len(src.warnings) == 1
+    assert "search r/parcelo: stopped after 30 items (Reddit's ~1,000-item listing cap)" in src.warnings[0]
+
+    _server, _ = reddit([post(f"p{i:02d}", 60 + i * 60) for i in range(20)], listing_cap=30)
+    src = make_source()
+    records, _ = run(src)
+    assert len(records) == 20 and src.warnings == []  # the search's time filter covers the window: a real end
+
+
+def test_the_real_1000_item_cap(reddit):
+    server, _ = reddit([post(f"p{i:04d}", 10 + i * 60) for i in range(1100)])
+    src = make_source(max_items=5000)
+    started = time.monotonic()
+    records, _ = run(src)
+    assert len(records) == 1000 and len(paths(server, "/search")) == 10
+    assert len(src.warnings) == 1 and "stopped after 1000 items (Reddit's ~1,000-item listing cap)" in src.warnings[0]
+    assert time.monotonic() - started < 5
+
+
+def test_comments_of_matched_posts_with_depth_and_limit(reddit):
+    end = WINDOW.end.timestamp() - T0
+    server, _ = reddit(
+        [
+            post("p1", 60),
+            post("p9", 70, title="nothing about the brand"),
+            comment("c1", 100, "agreed, fast delivery", link="p1"),  # no alias: kept, the thread is about it
+            comment("c2", 110, "same here", link="p1", parent="c1"),
+            comment("c3", 120, "level three", link="p1", parent="c2"),  # below comment_depth 2
+            comment("late", end + 5, "tomorrow's comment", link="p1"),
+            comment("x1", 100, "Parcelo in an unmatched thread", link="p9"),
+        ]
+    )
+    src = make_source(comments=True, comment_depth=2)
+    records, _ = run(src)
+    assert ids(records) == ["t1_c1", "t1_c2", "t3_p1"]
+    thread = paths(server, "/comments/p1")
+    assert len(thread) == 1 and thread[0].query["depth"] == "2" and thread[0].query["sort"] == "new"
+    assert paths(server, "/comments/p9") == []
+    c1 = next(r for r in records if r.native_id == "t1_c1")
+    assert c1.url == "https://www.reddit.com/r/parcelo/comments/p1/parcelo_delivered_my_parcel_early/c1/"
+    assert c1.channel == "r/parcelo" and c1.title is None
+
+
+def test_comment_limit_and_load_more_comments(reddit):
+    items = [post("p1", 60)]
+    for n in (1, 2, 3):  # newest first: t3 is newest, then t2, t1
+        items.append(comment(f"t{n}", 100 + n * 10, f"top {n}", link="p1"))
+        items.append(comment(f"r{n}", 200 + n * 10, f"reply {n}", link="p1", parent=f"t{n}"))
+    server, _ = reddit(items)
+    records, _ = run(make_source(comments=True, comment_limit=4, comment_depth=2))
+    # The first answer holds 4 comments (t3, r3, t2, r2) and a "more" for t1; loading it makes t1 a top-level
+    # comment, so breadth first the 4 comments are the three top-level ones and the first reply.
+    assert ids([r for r in records if r.native_id.startswith("t1_")]) == ["t1_r3", "t1_t1", "t1_t2", "t1_t3"]
+    assert len(paths(server, "/api/morechildren")) == 1
+
+
+def test_brand_subreddit_comments_are_filtered_by_alias(reddit):
+    server, _ = reddit(
+        [
+            comment("c1", 100, "Parcelo rocks", link="nopost"),  # its post is not in the dataset
+            comment("c2", 110, "nothing to see", link="nopost"),
+            comment("c3", 120, "parcelo pasta recipe", link="nopost"),
+            comment("c4", 130, "the @parcelo app crashed", link="nopost", sub="Parcelo"),
+            comment("c5", 140, "Parcelo elsewhere", link="nopost", sub="shipping"),
+            *[comment(f"old{i}", -100 - i, "Parcelo yesterday", link="nopost") for i in range(150)],
+        ]
+    )
+    src = make_source(subreddits=["shipping"], brand_subreddits=["r/parcelo"])
+    records, _ = run(src)
+    assert ids(records) == ["t1_c1", "t1_c4"]
+    pages = paths(server, "/r/parcelo/comments")
+    assert len(pages) == 1  # the first page already reaches items older than the window
+    assert src.state["listings"]["new comments in r/parcelo"]["in_window"] == 4
+
+
+def test_dedupe_between_search_and_comment_paths(reddit):
+    server, _ = reddit(
+        [
+            post("p1", 60),
+            comment("c1", 100, "Parcelo answered me", link="p1"),
+            comment("c2", 110, "no alias here", link="p1"),
+        ]
+    )
+    src = make_source(subreddits=["parcelo", "all"], comments=True, brand_subreddits=["parcelo"])
+    records, _ = run(src)
+    assert sorted(r.native_id for r in records) == ["t1_c1", "t1_c2", "t3_p1"]  # each once
+    assert len({r.mention_id for r in records}) == 3
+    listings = src.state["listings"]
+    assert listings["search r/parcelo"]["in_window"] == listings["search r/all"]["in_window"] == 1
+    assert listings["new comments in r/parcelo"]["in_window"] == 2
+    assert len(paths(server, "/comments/p1")) == 1  # the thread is read once
+
+
+def test_items_without_created_utc_or_text_are_quarantined(reddit):
+    reddit(
+        [
+            post("p1", 60, drop_keys=["created_utc"], author="carol"),
+            post("p2", 70, extra={"created_utc": "yesterday"}),
+            post("p3", 80, drop_keys=["title"]),
+            post("p4", 90),
+            comment("c1", 100, "Parcelo without a time", link="x", drop_keys=["created_utc"]),
+        ]
+    )
+    records, rejects = run(make_source(brand_subreddits=["parcelo"]))
+    assert ids(records) == ["t3_p4"]
+    assert sorted((r.location, r.reason) for r in rejects) == [
+        ("reddit t1_c1", "reddit t1 lacks created_utc"),
+        ("reddit t3_p1", "reddit t3 lacks created_utc"),
+        ("reddit t3_p2", "reddit t3 created_utc 'yesterday' is not a Unix time"),
+        ("reddit t3_p3", "reddit t3 lacks title"),
+    ]
+    raw = json.loads(next(r for r in rejects if r.location == "reddit t3_p1").raw_record)
+    assert raw["id"] == "p1" and raw["title"] == "Parcelo delivered my parcel early"
+    assert raw["author"].startswith("hmac:") and "carol" not in json.dumps(raw)
+
+
+def test_an_item_without_id_fails_the_listing_with_a_clear_error(reddit):
+    reddit([post("p1", 60), post("p2", 70, drop_keys=["id", "name"])])
+    with pytest.raises(SourceError, match=r"search r/parcelo: PRAW could not read Reddit's answer \(ValueError"):
+        run(make_source())
+
+
+def test_no_secret_reaches_logs_records_or_errors(reddit, caplog):
+    caplog.set_level(logging.DEBUG)
+    server, api = reddit([post("p1", 60), comment("c1", 100, "Parcelo!", link="p1")])
+    server.add_fault(r"/search", status=500)
+    src = make_source(comments=True, brand_subreddits=["parcelo"])
+    records, _ = run(src)
+    server.add_fault(r"/r/parcelo/comments", status=503, times=10)
+    with pytest.raises(SourceError) as err:
+        run(make_source(comments=True, brand_subreddits=["parcelo"]))
+    assert len(records) == 2 and api.tokens_issued == 2
+    assert "/r/parcelo/search/" in caplog.text  # the HTTP client's debug lines were captured
+    everything = "\n".join(
+        [caplog.text, str(err.value), *(r.to_json() for r in records), *src.warnings, json.dumps(src.state)]
+    )
+    for secret in (CLIENT_SECRET, api.token):
+        assert secret not in everything
+
+
+def test_missing_credentials_are_named_without_values(reddit, monkeypatch):
+    reddit([post("p1", 60)])
+    monkeypatch.delenv("praw_client_secret")
+    monkeypatch.delenv("praw_user_agent")
+    with pytest.raises(SourceError, match="Reddit credentials missing: client_secret, user_agent") as err:
+        run(make_source())
+    assert "praw_client_secret" in str(err.value) and CLIENT_ID not in str(err.value)
+
+
+def test_wrong_client_secret_is_reported_as_such(reddit, monkeypatch):
+    reddit([post("p1", 60)])
+    monkeypatch.setenv("praw_client_secret", "not-the-secret-value")
+    with pytest.raises(SourceError, match=r"refused the client credentials \(HTTP 401") as err:
+        run(make_source())
+    assert "not-the-secret-value" not in str(err.value)
+
+
+def test_credentials_from_a_praw_ini_site(reddit, monkeypatch, tmp_path):
+    reddit([post("p1", 60)])
+    for name in ("praw_client_id", "praw_client_secret", "praw_user_agent"):
+        monkeypatch.delenv(name)
+    (tmp_path / "praw.ini").write_text(
+        f"[brandpulse]\nclient_id={CLIENT_ID}\nclient_secret={CLIENT_SECRET}\nuser_agent={USER_AGENT}\n"
+    )
+    records, _ = run(make_source(praw_site="brandpulse"))
+    assert ids(records) == ["t3_p1"]
+    with pytest.raises(SourceError, match=r"praw.ini has no site \[nosuchsite\]"):
+        run(make_source(praw_site="nosuchsite"))
+
+
+def test_credentials_from_an_airflow_connection(reddit, monkeypatch):
+    _server, api = reddit([post("p1", 60)])
+    for name in ("praw_client_id", "praw_client_secret", "praw_user_agent"):
+        monkeypatch.delenv(name)
+    conn = {"conn_type": "generic", "login": CLIENT_ID, "password": CLIENT_SECRET, "extra": {"user_agent": USER_AGENT}}
+    monkeypatch.setenv("AIRFLOW_CONN_REDDIT_TEST", json.dumps(conn))
+    records, _ = run(make_source(airflow_conn_id="reddit_test"))
+    assert ids(records) == ["t3_p1"] and api.tokens_issued == 1
+    monkeypatch.setenv("AIRFLOW_CONN_REDDIT_TEST", json.dumps({**conn, "extra": {}}))
+    with pytest.raises(SourceError, match=r"Airflow connection 'reddit_test' lacks extra \{\"user_agent\""):
+        run(make_source(airflow_conn_id="reddit_test"))
+    with pytest.raises(SourceError, match="Airflow connection 'no_such_conn' is not defined"):
+        run(make_source(airflow_conn_id="no_such_conn"))
+
+
+def test_prawcore_paces_requests_by_the_ratelimit_headers(reddit):
+    _server, api = reddit([post(f"p{i:03d}", 60 + i * 60) for i in range(250)], ratelimit_budget=2)
+    started = time.monotonic()
+    records, _ = run(make_source())
+    assert len(records) == 250
+    assert api.over_budget == 0  # no request went past the budget: prawcore waited for the window to reset
+    assert time.monotonic() - started >= 0.9
+
+
+def test_time_filter_and_query_splitting():
+    now = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    assert reddit_source.time_filter(now - timedelta(minutes=30), now) == "hour"
+    assert reddit_source.time_filter(now - timedelta(hours=23), now) == "day"
+    assert reddit_source.time_filter(now - timedelta(hours=36), now) == "week"
+    assert reddit_source.time_filter(now - timedelta(days=20), now) == "month"
+    assert reddit_source.time_filter(now - timedelta(days=200), now) == "year"
+    assert reddit_source.time_filter(now - timedelta(days=400), now) == "all"
+    queries = reddit_source.search_queries([f"alias number {i}" for i in range(40)], max_chars=100)
+    assert all(len(q) <= 100 for q in queries) and len(queries) > 1
+    assert " OR ".join(queries).count('"alias number') == 40
+    assert reddit_source.search_queries(['say "hi"', "x"]) == ['"say hi" OR "x"']
+
+
+def _keys(things, kind):
+    return set().union(*(t["data"].keys() for t in things if t["kind"] == kind))
+
+
+def _tree(listing):
+    for child in listing["data"]["children"]:
+        yield child
+        replies = child["data"].get("replies")
+        if isinstance(replies, dict):
+            yield from _tree(replies)
+
+
+def test_the_fakes_payloads_cover_the_real_reddit_keys(reddit):
+    folder = SHARED / "fixtures" / "reddit"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent: the real reddit.com cassettes are not checked out beside the repo")
+    real = {n: json.loads(p.read_text())["interactions"] for n, p in ((p.stem, p) for p in folder.glob("*.json"))}
+    search = real["TestSubreddit.test_search"][1]["body"]
+    new = real["TestSubredditListings.test_new"][1]["body"]
+    thread = real["TestSubmission.test_comments"][1]["body"]
+    token = real["TestSubmission.test_comments"][0]["body"]
+
+    server, _api = reddit(
+        [
+            post("p1", 60, selftext="Parcelo body"),
+            comment("c1", 70, "hi", link="p1"),
+            comment("c2", 80, "hi", link="p1", parent="c1"),
+        ]
+    )
+    http = requests.Session()
+    got_token = http.post(
+        f"{server.url}/api/v1/access_token", data={"grant_type": "client_credentials"}, auth=(CLIENT_ID, CLIENT_SECRET)
+    ).json()
+    http.headers["Authorization"] = f"bearer {got_token['access_token']}"
+    fake_search = http.get(f"{server.url}/r/parcelo/search", params={"q": "parcelo", "raw_json": 1}).json()
+    fake_new = http.get(f"{server.url}/r/parcelo/new.json", params={"raw_json": 1}).json()
+    fake_thread = http.get(f"{server.url}/comments/p1/", params={"raw_json": 1}).json()
+
+    assert set(token) <= set(got_token)
+    assert set(search["data"]) <= set(fake_search["data"]) and set(new["data"]) <= set(fake_new["data"])
+    real_t3 = _keys(search["data"]["children"] + new["data"]["children"] + thread[0]["data"]["children"], "t3")
+    fake_t3 = _keys(fake_search["data"]["children"] + fake_new["data"]["children"], "t3")
+    assert real_t3 <= fake_t3, real_t3 - fake_t3
+    real_t1, fake_t1 = _keys(list(_tree(thread[1])), "t1"), _keys(list(_tree(fake_thread[1])), "t1")
+    assert real_t1 <= fake_t1, real_t1 - fake_t1
+    assert [t["kind"] for t in _tree(fake_thread[1])] == ["t1", "t1"]
+
+
+def test_the_fake_answers_like_reddit(reddit):
+    server, _ = reddit(
+        [
+            *(post(f"p{i}", 60 + i, title=f"Parcelo & co {i}") for i in range(5)),
+            comment("c1", 100, "a <b>", link="p1"),
+            comment("c2", 110, "reply", link="p1", parent="c1"),
+        ]
+    )
+    http = requests.Session()
+    assert http.get(f"{server.url}/r/parcelo/new").status_code == 401  # no token
+    refused = http.post(f"{server.url}/api/v1/access_token", data={"grant_type": "client_credentials"}, auth=("x", "y"))
+    assert refused.status_code == 401
+    token = http.post(
+        f"{server.url}/api/v1/access_token", data={"grant_type": "client_credentials"}, auth=(CLIENT_ID, CLIENT_SECRET)
+    ).json()
+    assert token["token_type"] == "bearer" and token["scope"] == "*"
+    http.headers["Authorization"] = f"bearer {token['access_token']}"
+
+    first = http.get(f"{server.url}/r/parcelo/new", params={"limit": 2, "raw_json": 1})
+    assert {"x-ratelimit-remaining", "x-ratelimit-used", "x-ratelimit-reset"} <= set(first.headers)
+    page = first.json()["data"]
+    assert [c["data"]["id"] for c in page["children"]] == ["p4", "p3"] and page["after"] == "t3_p3"
+    page2 = http.get(f"{server.url}/r/parcelo/new", params={"limit": 2, "after": "t3_p3"}).json()["data"]
+    assert [c["data"]["id"] for c in page2["children"]] == ["p2", "p1"] and page2["before"] == "t3_p2"
+    back = http.get(f"{server.url}/r/parcelo/new", params={"limit": 2, "before": "t3_p2"}).json()["data"]
+    assert [c["data"]["id"] for c in back["children"]] == ["p4", "p3"]
+    assert page2["children"][0]["data"]["title"] == "Parcelo &amp; co 2"  # escaped without raw_json=1
+
+    focus = http.get(f"{server.url}/comments/p1/_/c2", params={"raw_json": 1}).json()
+    assert [c["data"]["id"] for c in focus[1]["data"]["children"]] == ["c2"]
+    info = http.get(f"{server.url}/api/info", params={"id": "t1_c1,t3_p0", "raw_json": 1}).json()
+    c1, p0 = (c["data"] for c in info["data"]["children"])
+    assert c1["body"] == "a <b>" and c1["link_title"] == "Parcelo & co 1" and p0["id"] == "p0"
+    assert http.get(f"{server.url}/comments/nope").status_code == 404
