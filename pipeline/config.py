@@ -135,6 +135,12 @@ class Brand(_Strict):
     )
     competitors: list[NonEmpty] = Field(default_factory=list)
     case_sensitive: bool = False
+    sensitivity: Literal["low", "normal", "high"] = Field(
+        "normal", description="spike detector preset: low = fewer, larger alerts; high = more, earlier alerts"
+    )
+    min_volume: int | None = Field(
+        None, ge=1, description="scored mentions a day needs before it can alarm (default: the preset's)"
+    )
     sources: list[Source] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -184,6 +190,21 @@ class EmailChannel(_Strict):
 AlertChannel = Annotated[SlackChannel | WebhookChannel | EmailChannel, Field(discriminator="type")]
 
 
+class Alerting(_Strict):
+    """When an incident alerts again, and which nights may alert at all."""
+
+    cooldown_days: int = Field(
+        3, ge=0, le=60, description="a spike within this many days of the last one belongs to the same incident"
+    )
+    worsen_ratio: float = Field(
+        1.5, gt=1, description="an ongoing incident alerts again at this multiple of its last alerted negatives"
+    )
+    max_age_days: int = Field(
+        3, ge=0, description="nights older than this (backfills) record their alerts but do not send them"
+    )
+    report_url: str | None = Field(None, description="base URL where the HTML reports are published, for links")
+
+
 class Scoring(_Strict):
     model_dir: NonEmpty = "models/brandpulse-sentiment"
     batch_size: int = Field(64, ge=1, le=4096)
@@ -201,6 +222,7 @@ class Pseudonymisation(_Strict):
 class Config(_Strict):
     brands: list[Brand] = Field(min_length=1)
     alerts: list[AlertChannel] = Field(default_factory=list)
+    alerting: Alerting = Alerting()
     staging_dir: NonEmpty = "data/staging"
     scoring: Scoring = Scoring()
     pseudonymisation: Pseudonymisation = Pseudonymisation()

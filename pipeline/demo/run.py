@@ -2,8 +2,11 @@
 
 Each night of the sample period is one DAG run, executed by ``dag.test()`` (the API behind
 ``airflow dags test``) in this one process, so the model loads once, with Airflow's metadata in a local
-SQLite file under ``./data/airflow``. The warehouse is ``./data/brandpulse.duckdb``. Re-running the demo
-re-runs the nights; the warehouse stays exactly the same (natural keys, upserts).
+SQLite file under ``./data/airflow``. The sample's Reddit threads, forum posts and store reviews are served by
+a local replay server (:mod:`pipeline.demo.replay.sample`) on 127.0.0.1, and PRAW, google-play-scraper and
+requests fetch them over HTTP, exactly as they would from the real services. The warehouse is
+``./data/brandpulse.duckdb``. Re-running the demo re-runs the nights; the warehouse stays exactly the same
+(natural keys, upserts).
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ def run_demo(days: int | None = None) -> None:
     if not os.environ.get("BRANDPULSE_AUTHOR_KEY"):
         os.environ["BRANDPULSE_AUTHOR_KEY"] = "demo-only-key-set-your-own-in-production"
         print("BRANDPULSE_AUTHOR_KEY is not set: using a demo-only key for author hashes.")
+    from pipeline.demo.replay import sample
+
+    replay = sample.start()
+    os.environ.update(sample.environment(replay))
+    print(f"Replay server for Reddit, Hacker News, App Store and Google Play: {replay.url}")
     (DATA / "airflow").mkdir(parents=True, exist_ok=True)
     print(f"Airflow metadata DB: {os.environ['AIRFLOW__DATABASE__SQL_ALCHEMY_CONN']}")
     subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], check=True, stdout=subprocess.DEVNULL)
@@ -76,7 +84,9 @@ def run_demo(days: int | None = None) -> None:
         day += timedelta(days=1)
     print(f"{nights} nights in {time.perf_counter() - started:.0f}s" + (f"; FAILED: {failed}" if failed else ""))
     print_summary(config, db)
-    print("\nOne night by hand, through the Airflow CLI:")
+    replay.stop()
+    print("\nOne night by hand, through the Airflow CLI (start `.venv/bin/brandpulse replay` first, and export")
+    print("the variables it prints):")
     exports = " ".join(f"{k}={v}" for k, v in airflow_env().items() if k.startswith(("AIRFLOW", "BRANDPULSE")))
     print(
         f"  env {exports} BRANDPULSE_AUTHOR_KEY=... \\\n"
