@@ -1,0 +1,397 @@
+"""Benchmark of the spike and change-point detectors (pipeline/detect.py) on labelled simulated brands.
+
+One command, from the repository root (under a minute on 2 CPU cores; one process):
+
+    .venv/bin/python benchmarks/detector.py --seed 1 --out benchmarks/results/detector.json
+
+Simulated brand (one per series; 56 warm-up days, then 365 evaluated days):
+
+- volume: negative-binomial around a mean drawn log-uniformly in 20..300 mentions/day, with dispersion
+  size k in 5..30 (day-to-day coefficient of variation 0.2-0.5), a weekly profile (weekends x0.6..x1.4,
+  weekdays +-5 %), a slow log-linear trend of up to +-40 % over the series and a slow wave (period 60-180
+  days, amplitude up to 15 %);
+- negatives: binomial given the volume, with a daily share that wobbles beyond binomial noise
+  (Beta-distributed around the brand's share, concentration 200..2000) and drifts slowly (up to +-0.3
+  on the logit scale over the series). Base share negative 10 %..40 %.
+
+Three kinds of series, ``--series N`` of the first two and N/2 of the third:
+
+1. *null*: no incident. Every flagged day is a false alarm (reported per brand-year, 365 evaluated days).
+2. *spikes*: six incidents per series, one in each 60-day slot of the evaluated year, of size 2, 3, 4 or 6
+   sigma lasting 1, 2 or 3 days. On each spike day ``round(size * sigma_t)`` extra negative mentions are
+   added to both the negatives and the volume.
+3. *shifts*: from a day between 150 and 300 the share negative moves by +5, +10, +15 or -10 share points
+   for the rest of the series.
+
+**sigma_t** is the standard deviation of that day's negative count under the simulated baseline process
+(without the spike): volume noise (negative binomial), share wobble (Beta) and binomial sampling together,
+at that day's expected volume (its weekday, trend and wave), computed exactly from the simulation
+parameters. It is the noise a count-only detector would have to beat; "a 3-sigma spike" is
+``3 * sigma_t`` extra negatives on each of its days.
+
+Scores:
+
+- recall: an incident is detected when at least one of its days is flagged; overall, by size and by length;
+- precision: of the days flagged on spike series, the share that are planted spike days;
+- false alarms per brand-year: flagged days on null series per 365 evaluated days;
+- shifts: online detection delay, i.e. days from the shift's first day to the first spike alarm, to the first
+  night on which ``change_points`` over the data so far reports a shift in the right direction within 14
+  days of the true start, and to the earlier of the two; detection rates within 60 days; the offline
+  change point's distance to the true day; spike alarms later than 28 days into the shift (the detector
+  should have re-learnt the level by then); change points reported on null and spike series per
+  brand-year (false change points).
+
+Measured with the defaults (``Sensitivity()``), seeds 1, 2, 3 (200 brand-years of each kind per seed):
+false alarms 0.715 / 0.735 / 0.780 per brand-year; recall of spikes >= 3 sigma 0.877 / 0.891 / 0.866
+(3 sigma 0.75-0.77, 4 sigma 0.87-0.91, 6 sigma 0.98-0.99; 3-sigma single-day spikes 0.45-0.51); day
+precision 0.92-0.93; a +10-point shift detected in a median 3-4 days (spike alarm or change point), its
+change point in 7-9 days; false change points 0 / 0.005 / 0 per brand-year. The goal of 0.9 recall on
+>= 3 sigma at <= 1 false alarm per brand-year is not quite met: a single-day 3-sigma spike carries about
+3 sigma of evidence, and even a share test that knows the true parameters catches about half of them at
+this false-alarm rate (see the ``pipeline/detect.py`` docstring). ``--sensitivity high`` reaches 0.957
+at 5.1 false alarms per brand-year, ``low`` 0.684 at 0.025 (seed 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # ``python benchmarks/detector.py`` puts benchmarks/ on sys.path, not the root
+
+from pipeline.detect import Sensitivity, change_points, detect_spikes  # noqa: E402
+
+WARMUP = 56
+EVAL_DAYS = 365
+N_DAYS = WARMUP + EVAL_DAYS
+SPIKE_SIZES = (2.0, 3.0, 4.0, 6.0)
+SPIKE_LENGTHS = (1, 2, 3)
+SHIFT_SIZES = (0.05, 0.10, 0.15, -0.10)
+SLOT = 60
+CP_WINDOW = 14  # a change point within 14 days of the true shift start counts
+SHIFT_HORIZON = 60  # days after the shift start that we look for a detection
+LATE = 28  # spike alarms this many days after a shift started mean the detector has not re-learnt the level
+START = date(2025, 1, 6)
+
+
+@dataclass
+class Brand:
+    mean_volume: float
+    share: float
+    weekly: list[float]
+    k_volume: float
+    concentration: float
+    trend: float
+    wave_amp: float
+    wave_period: float
+    wave_phase: float
+    share_drift: float
+    start: date
+
+
+def draw_brand(rng: np.random.Generator) -> Brand:
+    weekend = rng.uniform(0.6, 1.4)
+    weekly = [1.0 + rng.normal(0, 0.05) for _ in range(5)] + [weekend, weekend * rng.uniform(0.9, 1.1)]
+    return Brand(
+        mean_volume=math.exp(rng.uniform(math.log(20), math.log(300))),
+        share=rng.uniform(0.10, 0.40),
+        weekly=weekly,
+        k_volume=rng.uniform(5, 30),
+        concentration=math.exp(rng.uniform(math.log(200), math.log(2000))),
+        trend=rng.uniform(-0.4, 0.4),
+        wave_amp=rng.uniform(0, 0.15),
+        wave_period=rng.uniform(60, 180),
+        wave_phase=rng.uniform(0, 2 * math.pi),
+        share_drift=rng.uniform(-0.3, 0.3),
+        start=START + timedelta(days=int(rng.integers(0, 7))),
+    )
+
+
+def expected_path(b: Brand, share_shift: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[date]]:
+    """Expected volume and share per day (before noise)."""
+    t = np.arange(N_DAYS)
+    days = [b.start + timedelta(days=int(i)) for i in t]
+    dow = np.array([d.weekday() for d in days])
+    weekly = np.asarray(b.weekly) / np.mean(b.weekly)
+    mu_v = (
+        b.mean_volume
+        * weekly[dow]
+        * np.exp(b.trend * t / N_DAYS)
+        * (1 + b.wave_amp * np.sin(2 * math.pi * t / b.wave_period + b.wave_phase))
+    )
+    logit = math.log(b.share / (1 - b.share)) + b.share_drift * t / N_DAYS
+    pi = 1 / (1 + np.exp(-logit)) + share_shift
+    return mu_v, np.clip(pi, 0.01, 0.95), days
+
+
+def sigma_negatives(b: Brand, mu_v: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """Exact sd of the daily negative count: V ~ NB(mu_v, k), p ~ Beta(pi, c), N | V, p ~ Bin(V, p)."""
+    s2 = pi * (1 - pi) / (b.concentration + 1)  # Var(p)
+    var_v = mu_v + mu_v**2 / b.k_volume
+    var_n = mu_v * (pi * (1 - pi) - s2) + (var_v + mu_v**2) * (s2 + pi**2) - mu_v**2 * pi**2
+    return np.sqrt(var_n)
+
+
+def simulate(b: Brand, rng: np.random.Generator, share_shift: np.ndarray | None = None) -> dict:
+    shift = np.zeros(N_DAYS) if share_shift is None else share_shift
+    mu_v, pi, days = expected_path(b, shift)
+    vol = rng.negative_binomial(b.k_volume, b.k_volume / (b.k_volume + mu_v))
+    p = rng.beta(pi * b.concentration, (1 - pi) * b.concentration)
+    neg = rng.binomial(vol, p)
+    return {"day": days, "volume": vol.astype(np.int64), "n_negative": neg.astype(np.int64), "mu_v": mu_v, "pi": pi}
+
+
+def plant_spikes(b: Brand, sim: dict, rng: np.random.Generator) -> list[dict]:
+    sigma = sigma_negatives(b, sim["mu_v"], sim["pi"])
+    spikes = []
+    for slot in range(EVAL_DAYS // SLOT):
+        size = float(rng.choice(SPIKE_SIZES))
+        length = int(rng.choice(SPIKE_LENGTHS))
+        start = WARMUP + slot * SLOT + int(rng.integers(7, SLOT - 14))
+        for i in range(start, start + length):
+            extra = round(size * sigma[i])
+            sim["volume"][i] += extra
+            sim["n_negative"][i] += extra
+        spikes.append({"start": start, "length": length, "size": size})
+    return spikes
+
+
+def frame(sim: dict) -> pd.DataFrame:
+    return pd.DataFrame({"day": sim["day"], "volume": sim["volume"], "n_negative": sim["n_negative"]})
+
+
+def flagged_indices(df: pd.DataFrame, sens: Sensitivity) -> set[int]:
+    index = {d: i for i, d in enumerate(df["day"])}
+    return {index[s.day] for s in detect_spikes(df, sens)}
+
+
+def online_cp_delay(df: pd.DataFrame, sens: Sensitivity, start: int, up: bool) -> int | None:
+    """First night (days after start) on which change_points over the data so far finds this shift."""
+    for h in range(start + sens.cp_min_size - 1, min(start + SHIFT_HORIZON, N_DAYS)):
+        for cp in change_points(df.iloc[: h + 1], sens):
+            cp_i = (cp.day - df["day"].iloc[0]).days
+            if abs(cp_i - start) <= CP_WINDOW and (cp.direction == "up") == up:
+                return h - start
+    return None
+
+
+def summarise_delays(delays: list[int | None]) -> dict:
+    found = [d for d in delays if d is not None]
+    return {
+        "detected": len(found),
+        "n": len(delays),
+        "rate": round(len(found) / len(delays), 3) if delays else None,
+        "median_delay_days": float(np.median(found)) if found else None,
+        "mean_delay_days": round(float(np.mean(found)), 1) if found else None,
+    }
+
+
+def run(seed: int, n_series: int, sens: Sensitivity, cp: bool = True) -> dict:
+    rng = np.random.default_rng(seed)
+    eval_days = set(range(WARMUP, N_DAYS))
+
+    # 1. null series
+    null_flags = 0
+    null_cps = 0
+    for _ in range(n_series):
+        b = draw_brand(rng)
+        df = frame(simulate(b, rng))
+        null_flags += len(flagged_indices(df, sens) & eval_days)
+        if cp:
+            null_cps += sum(1 for c in change_points(df, sens) if (c.day - df["day"].iloc[0]).days >= WARMUP)
+    brand_years = n_series * EVAL_DAYS / 365
+
+    # 2. spike series
+    by_size = {s: [0, 0] for s in SPIKE_SIZES}
+    by_size_len = {(s, n): [0, 0] for s in SPIKE_SIZES for n in SPIKE_LENGTHS}
+    tp_days = fp_days = 0
+    spike_cps = 0
+    for _ in range(n_series):
+        b = draw_brand(rng)
+        sim = simulate(b, rng)
+        spikes = plant_spikes(b, sim, rng)
+        df = frame(sim)
+        flags = flagged_indices(df, sens) & eval_days
+        planted = {i for s in spikes for i in range(s["start"], s["start"] + s["length"])}
+        tp_days += len(flags & planted)
+        fp_days += len(flags - planted)
+        for s in spikes:
+            hit = any(i in flags for i in range(s["start"], s["start"] + s["length"]))
+            by_size[s["size"]][0] += hit
+            by_size[s["size"]][1] += 1
+            by_size_len[(s["size"], s["length"])][0] += hit
+            by_size_len[(s["size"], s["length"])][1] += 1
+        if cp:
+            spike_cps += sum(1 for c in change_points(df, sens) if (c.day - df["day"].iloc[0]).days >= WARMUP)
+
+    # 3. shift series
+    shifts = {s: {"alarm": [], "cp": [], "either": [], "cp_error": [], "late": []} for s in SHIFT_SIZES}
+    for i in range(n_series // 2):
+        size = SHIFT_SIZES[i % len(SHIFT_SIZES)]
+        b = draw_brand(rng)
+        start = int(rng.integers(150, 301))
+        shift = np.where(np.arange(N_DAYS) >= start, size, 0.0)
+        df = frame(simulate(b, rng, shift))
+        all_flags = flagged_indices(df, sens)
+        flags = sorted(j for j in all_flags if start <= j < start + SHIFT_HORIZON)
+        shifts[size]["late"].append(sum(1 for j in all_flags if j >= start + LATE))
+        alarm = (flags[0] - start) if (flags and size > 0) else None
+        cp_delay = online_cp_delay(df, sens, start, size > 0) if cp else None
+        either = min((d for d in (alarm, cp_delay) if d is not None), default=None)
+        shifts[size]["alarm"].append(alarm)
+        shifts[size]["cp"].append(cp_delay)
+        shifts[size]["either"].append(either)
+        if cp:
+            full = [c for c in change_points(df, sens) if (c.direction == "up") == (size > 0)]
+            errs = [abs((c.day - df["day"].iloc[0]).days - start) for c in full]
+            shifts[size]["cp_error"].append(min(errs) if errs and min(errs) <= CP_WINDOW else None)
+
+    def ratio(a: int, n: int) -> float | None:
+        return round(a / n, 3) if n else None
+
+    ge3 = [by_size[s] for s in SPIKE_SIZES if s >= 3]
+    return {
+        "seed": seed,
+        "series_per_kind": n_series,
+        "false_alarms_per_brand_year": round(null_flags / brand_years, 3),
+        "false_alarm_days": null_flags,
+        "brand_years": brand_years,
+        "false_change_points_per_brand_year": round(null_cps / brand_years, 3) if cp else None,
+        "change_points_on_spike_series_per_brand_year": round(spike_cps / brand_years, 3) if cp else None,
+        "spikes": {
+            "recall": ratio(sum(v[0] for v in by_size.values()), sum(v[1] for v in by_size.values())),
+            "recall_ge_3sigma": ratio(sum(v[0] for v in ge3), sum(v[1] for v in ge3)),
+            "recall_by_size": {f"{s:g}sigma": ratio(*by_size[s]) for s in SPIKE_SIZES},
+            "n_by_size": {f"{s:g}sigma": by_size[s][1] for s in SPIKE_SIZES},
+            "recall_by_size_and_days": {
+                f"{s:g}sigma_{n}d": ratio(*by_size_len[(s, n)]) for s in SPIKE_SIZES for n in SPIKE_LENGTHS
+            },
+            "precision_days": ratio(tp_days, tp_days + fp_days),
+            "flagged_days": tp_days + fp_days,
+        },
+        "shifts": {
+            f"{s:+.2f}": {
+                "first_spike_alarm": summarise_delays(v["alarm"]) if s > 0 else None,
+                "change_point_online": summarise_delays(v["cp"]) if cp else None,
+                "either": summarise_delays(v["either"]),
+                "alarms_after_28_days_per_series": round(float(np.mean(v["late"])), 2),
+                "offline_change_point_day_error_median": (
+                    float(np.median([e for e in v["cp_error"] if e is not None]))
+                    if any(e is not None for e in v["cp_error"])
+                    else None
+                ),
+            }
+            for s, v in shifts.items()
+        },
+    }
+
+
+def print_table(r: dict) -> None:
+    sp = r["spikes"]
+    print(
+        f"\nseed {r['seed']}: {r['series_per_kind']} null + {r['series_per_kind']} spike series, "
+        f"{r['series_per_kind'] // 2} shift series, {EVAL_DAYS} evaluated days each"
+    )
+    print("sigma = sd of the day's negative count under the simulated baseline (volume + share noise)")
+    print(f"{'spike size':<12}{'n':>6}{'recall':>8}   by length 1d / 2d / 3d")
+    for s in SPIKE_SIZES:
+        key = f"{s:g}sigma"
+        lens = " / ".join(f"{sp['recall_by_size_and_days'][f'{key}_{n}d']:.2f}" for n in SPIKE_LENGTHS)
+        print(f"{key:<12}{sp['n_by_size'][key]:>6}{sp['recall_by_size'][key]:>8.3f}   {lens}")
+    print(f"{'>= 3sigma':<12}{'':>6}{sp['recall_ge_3sigma']:>8.3f}")
+    print(f"{'all':<12}{'':>6}{sp['recall']:>8.3f}")
+    met = sp["recall_ge_3sigma"] >= 0.9 and r["false_alarms_per_brand_year"] <= 1
+    print(
+        f"goal (recall >= 0.9 on spikes >= 3 sigma, <= 1 false alarm per brand-year): "
+        f"{sp['recall_ge_3sigma']:.3f} at {r['false_alarms_per_brand_year']:.2f}: {'met' if met else 'NOT met'}"
+    )
+    print(f"precision (flagged days on planted spike days): {sp['precision_days']:.3f} of {sp['flagged_days']}")
+    print(
+        f"false alarms per brand-year (null series): {r['false_alarms_per_brand_year']:.3f} "
+        f"({r['false_alarm_days']} days over {r['brand_years']:.0f} brand-years)"
+    )
+    if r["false_change_points_per_brand_year"] is not None:
+        print(
+            f"change points per brand-year: null {r['false_change_points_per_brand_year']:.3f}, "
+            f"spike series {r['change_points_on_spike_series_per_brand_year']:.3f}"
+        )
+    print(
+        f"{'shift':<8}{'alarm rate':>11}{'delay':>7}{'cp rate':>9}{'delay':>7}{'either':>8}{'delay':>7}"
+        f"{'cp day err':>12}{'late alarms':>13}"
+    )
+    for key, v in r["shifts"].items():
+        a, c, e = v["first_spike_alarm"], v["change_point_online"], v["either"]
+
+        def fmt(x: dict | None, field: str, spec: str) -> str:
+            return "-" if x is None or x[field] is None else format(x[field], spec)
+
+        err = v["offline_change_point_day_error_median"]
+        print(
+            f"{key:<8}{fmt(a, 'rate', '.2f'):>11}{fmt(a, 'median_delay_days', '.0f'):>7}"
+            f"{fmt(c, 'rate', '.2f'):>9}{fmt(c, 'median_delay_days', '.0f'):>7}"
+            f"{fmt(e, 'rate', '.2f'):>8}{fmt(e, 'median_delay_days', '.0f'):>7}{'-' if err is None else err:>12}"
+            f"{v['alarms_after_28_days_per_series']:>13}"
+        )
+    print("(delays: median days from the shift's first day, online; rates: detected within 60 days)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="sigma: the sd of a day's negative count under the simulated baseline process (volume noise, share "
+        "wobble and binomial sampling), at that day's expected volume; a k-sigma spike adds k * sigma negative "
+        "mentions (to the negatives and to the volume) on each of its days. See the module docstring.",
+    )
+    ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--series", type=int, default=200, help="null and spike series each; N/2 shift series")
+    ap.add_argument("--sensitivity", default="normal", choices=sorted(Sensitivity.PRESETS), help="preset")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="override a Sensitivity field of the preset, e.g. --set alpha=0.002 (repeatable)",
+    )
+    ap.add_argument("--no-change-points", action="store_true", help="skip change_points (faster)")
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks/results/detector.json", help="JSON output")
+    args = ap.parse_args(argv)
+    sens = Sensitivity.preset(args.sensitivity)
+    for item in args.set:
+        key, _, value = item.partition("=")
+        current = getattr(sens, key)
+        sens = replace(sens, **{key: type(current)(value) if not isinstance(current, bool) else value == "true"})
+    t0 = time.perf_counter()
+    result = run(args.seed, args.series, sens, cp=not args.no_change_points)
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    result["sensitivity"] = {k: v for k, v in asdict(sens).items()}
+    result["sigma_definition"] = (
+        "sd of the day's negative count under the simulated baseline process without the spike "
+        "(negative-binomial volume, Beta share wobble, binomial sampling), at that day's expected volume"
+    )
+    result["command"] = (
+        f"benchmarks/detector.py --seed {args.seed} --series {args.series} --sensitivity {args.sensitivity}"
+        + "".join(f" --set {item}" for item in args.set)
+        + (" --no-change-points" if args.no_change_points else "")
+    )
+    result["python"] = platform.python_version()
+    print_table(result)
+    print(f"\n{result['seconds']} s")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""Spike alerts, change points and trends of pipeline/detect.py on small constructed series."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.detect import Sensitivity, change_points, detect_spikes, trends
+
+START = date(2026, 1, 5)  # a Monday
+
+
+def day(i: int) -> date:
+    return START + timedelta(days=i)
+
+
+def series(n: int = 90, volume: float = 100, share: float = 0.2, seed: int = 0, weekend: float = 1.0) -> pd.DataFrame:
+    """Poisson volume (times ``weekend`` on Saturdays and Sundays), binomial negatives."""
+    rng = np.random.default_rng(seed)
+    mean = np.array([volume * (weekend if day(i).weekday() >= 5 else 1.0) for i in range(n)])
+    vol = rng.poisson(mean)
+    return pd.DataFrame({"day": [day(i) for i in range(n)], "volume": vol, "n_negative": rng.binomial(vol, share)})
+
+
+def with_day(df: pd.DataFrame, i: int, volume: int, negatives: int) -> pd.DataFrame:
+    out = df.copy()
+    out.loc[i, ["volume", "n_negative"]] = [volume, negatives]
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ spikes
+
+
+def test_clear_spike_is_flagged_with_its_numbers():
+    df = with_day(series(), 70, 180, 100)
+    spikes = detect_spikes(df)
+    assert [s.day for s in spikes] == [day(70)]
+    s = spikes[0]
+    assert (s.observed, s.volume) == (100, 180)
+    assert s.share == pytest.approx(100 / 180)
+    assert 17 < s.expected < 23  # 100 mentions a day at 20 % negative
+    assert 0.18 < s.baseline_share < 0.22
+    assert s.p_count < 1e-6 and s.p_share < 1e-6
+    assert s.z == pytest.approx((100 - s.expected) / math.sqrt(s.expected * 1.1), rel=0.15)  # near-Poisson sd
+    assert s.severity == "critical" and s.window == 1
+    weekday = day(70).strftime("%A")
+    assert s.reason.startswith(f"100 negative mentions vs {s.expected:.0f} expected for a {weekday}")
+    assert "p<1e-6" in s.reason and "56% of 180 mentions negative" in s.reason
+
+
+def test_severity_follows_the_size_of_the_excess():
+    df = with_day(series(), 70, 180, 100)
+    z = detect_spikes(df)[0].z
+    assert detect_spikes(df, Sensitivity(major_z=z / 3, critical_z=z - 1))[0].severity == "critical"
+    assert detect_spikes(df, Sensitivity(major_z=z / 3, critical_z=z + 1))[0].severity == "major"
+    assert detect_spikes(df, Sensitivity(major_z=z + 1, critical_z=z + 2))[0].severity == "minor"
+
+
+def test_two_negatives_out_of_three_never_alarm():
+    df = with_day(series(volume=4, share=0.1), 70, 3, 2)
+    for name in ("low", "normal", "high"):
+        assert detect_spikes(df, Sensitivity.preset(name)) == []
+    # it is the minimums that hold it back: without them the tests would flag the day
+    no_minimums = Sensitivity(min_volume=1, min_negative=1, alpha=0.2, alpha_count=0.2)
+    assert day(70) in [s.day for s in detect_spikes(df, no_minimums)]
+
+
+def test_weekend_seasonal_series_raises_nothing_and_expects_per_weekday():
+    for seed in (0, 1, 2):  # weekends at 40 % of the weekday volume, the share unchanged
+        assert detect_spikes(series(n=180, volume=120, share=0.25, weekend=0.4, seed=seed)) == []
+    df = series(n=180, volume=120, share=0.25, weekend=0.4, seed=0)
+    # the expectation follows the weekday: a Saturday expects ~12 negatives, a Wednesday ~30
+    sat, wed = 166, 170
+    assert day(sat).weekday() == 5 and day(wed).weekday() == 2
+    spiked = with_day(with_day(df, sat, 150, 100), wed, 250, 150)
+    found = {s.day: s for s in detect_spikes(spiked)}
+    assert set(found) == {day(sat), day(wed)}
+    assert found[day(sat)].expected == pytest.approx(120 * 0.4 * 0.25, rel=0.2)
+    assert found[day(wed)].expected == pytest.approx(120 * 0.25, rel=0.2)
+
+
+def test_past_spike_is_kept_out_of_later_baselines():
+    df = with_day(with_day(series(seed=1), 50, 400, 300), 56, 160, 60)
+    spikes = {s.day: s for s in detect_spikes(df)}
+    assert set(spikes) == {day(50), day(56)}
+    second = spikes[day(56)]
+    # had day 50 stayed in the baseline, the expectation would be ~30 and the share ~0.3
+    assert second.expected < 24 and second.baseline_share < 0.23
+    # evaluating only the last night gives the same answer: the history is still walked in order
+    assert detect_spikes(df, days=[day(56)]) == [second]
+
+
+def test_days_the_caller_excludes_leave_the_baseline():
+    df = series(seed=2)
+    bad = range(50, 62)  # a period the caller knows is not normal (e.g. a scoring fault)
+    for i in bad:
+        df.loc[i, "n_negative"] = int(df.loc[i, "volume"] * 0.4)
+    df = with_day(df, 70, 100, 40)
+    assert detect_spikes(df, days=[day(70)]) == []
+    flagged = detect_spikes(df, days=[day(70)], exclude=[day(i) for i in bad])
+    assert [s.day for s in flagged] == [day(70)]
+    assert flagged[0].baseline_share < 0.25
+
+
+@pytest.mark.parametrize(("negatives", "expected"), [(36, {"high"}), (40, {"high", "normal"})])
+def test_sensitivity_presets_change_the_outcome(negatives, expected):
+    df = with_day(series(), 70, 110, negatives)
+    flagged = {name for name in Sensitivity.PRESETS if detect_spikes(df, Sensitivity.preset(name), days=[day(70)])}
+    assert flagged == expected
+
+
+def test_presets_and_validation():
+    assert Sensitivity.preset("normal") == Sensitivity()
+    assert Sensitivity.preset("low").alpha < Sensitivity().alpha < Sensitivity.preset("high").alpha
+    with pytest.raises(ValueError, match="unknown sensitivity"):
+        Sensitivity.preset("paranoid")
+    with pytest.raises(ValueError, match="alpha"):
+        Sensitivity(alpha=0)
+    with pytest.raises(ValueError, match="min_history"):
+        replace(Sensitivity(), min_history=40)
+
+
+def test_slow_building_incident_is_caught_on_its_window():
+    # three days of +60 % negatives: no single day is decisive, the three days together are
+    df = series(seed=4)
+    for i in (60, 61, 62):
+        df = with_day(df, i, 112, 34)
+    spikes = detect_spikes(df)
+    assert [s.day for s in spikes if 60 <= (s.day - START).days <= 62]
+    assert any(s.window > 1 for s in spikes)
+    assert detect_spikes(df, Sensitivity(max_window=1)) == []
+
+
+def test_input_validation():
+    df = series(n=20)
+    with pytest.raises(ValueError, match="lacks"):
+        detect_spikes(df.drop(columns="n_negative"))
+    with pytest.raises(ValueError, match="exceeds"):
+        detect_spikes(with_day(df, 3, 2, 5))
+    with pytest.raises(ValueError, match="duplicate"):
+        detect_spikes(pd.concat([df, df.iloc[:1]]))
+    assert detect_spikes(df.iloc[:0]) == []
+
+
+# ------------------------------------------------------------------------------------------ change points
+
+
+def step_series(before: float, after: float, n: int = 120, at: int = 60, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    vol = rng.poisson(100, n)
+    share = np.where(np.arange(n) >= at, after, before)
+    return pd.DataFrame({"day": [day(i) for i in range(n)], "volume": vol, "n_negative": rng.binomial(vol, share)})
+
+
+def test_change_point_found_on_a_step():
+    (cp,) = change_points(step_series(0.15, 0.30))
+    assert abs((cp.day - day(60)).days) <= 2
+    assert cp.before == pytest.approx(0.15, abs=0.02) and cp.after == pytest.approx(0.30, abs=0.02)
+    assert cp.direction == "up" and cp.deterioration and cp.p_value < 1e-6
+    assert cp.delta == pytest.approx(cp.after - cp.before)
+    assert "rose from 15% to 30%" in cp.reason
+
+
+def test_change_point_down_is_not_a_deterioration():
+    (cp,) = change_points(step_series(0.30, 0.18))
+    assert cp.direction == "down" and not cp.deterioration
+
+
+def test_no_change_point_on_a_flat_series_or_an_immaterial_step():
+    assert change_points(step_series(0.2, 0.2)) == []
+    assert change_points(series(n=200, seed=6)) == []
+    # at 10 mentions a day week-long segments differ by 5+ points by chance: even when a low penalty lets
+    # ruptures propose them, they are not significant and not reported
+    assert change_points(series(n=200, volume=10, seed=8), replace(Sensitivity(), penalty_scale=0.3)) == []
+    # 3 points is statistically clear at 100 mentions a day over 60 days, but not material (< 5 points)
+    assert change_points(step_series(0.20, 0.23, n=400, at=200)) == []
+    assert change_points(step_series(0.20, 0.23, n=400, at=200), replace(Sensitivity(), min_shift=0.02))
+
+
+def test_change_point_on_the_negative_count():
+    df = step_series(0.2, 0.2)
+    df.loc[60:, "volume"] *= 2
+    df.loc[60:, "n_negative"] *= 2
+    assert change_points(df) == []  # the share did not move
+    (cp,) = change_points(df, metric="negatives")
+    assert cp.metric == "negatives" and cp.direction == "up" and cp.relative == pytest.approx(1.0, abs=0.2)
+
+
+# ------------------------------------------------------------------------------------------------ trends
+
+
+def test_trends_on_a_hand_made_series():
+    rows = [
+        {"day": day(i), "volume": 10 if i < 7 else 20, "n_negative": 2 if i < 7 else 5, "mean_score": 0.1 * i}
+        for i in range(14)
+        if i != 2  # a missing day: zero volume
+    ]
+    t = trends(pd.DataFrame(rows)).set_index("day")
+    assert len(t) == 14
+    assert t.loc[day(2), "volume"] == 0 and math.isnan(t.loc[day(2), "share_negative"])
+    assert math.isnan(t.loc[day(2), "mean_score"]) and t.loc[day(3), "mean_score"] == pytest.approx(0.3)
+    assert t.loc[day(0), "share_negative"] == pytest.approx(0.2)
+    assert math.isnan(t.loc[day(5), "volume_7d"])  # the window is not full yet
+    assert t.loc[day(6), "volume_7d"] == pytest.approx(60 / 7)
+    assert t.loc[day(6), "n_negative_7d"] == pytest.approx(12 / 7)
+    assert t.loc[day(6), "share_negative_7d"] == pytest.approx(12 / 60)
+    assert t.loc[day(13), "volume_7d"] == pytest.approx(20)
+    assert t.loc[day(13), "share_negative_7d"] == pytest.approx(0.25)
+    assert t["volume_28d"].isna().all()
+    assert math.isnan(t.loc[day(12), "volume_wow"])  # needs two full weeks
+    assert t.loc[day(13), "volume_wow"] == pytest.approx(140 - 60)
+    assert t.loc[day(13), "volume_wow_rel"] == pytest.approx(80 / 60)
+    assert t.loc[day(13), "n_negative_wow"] == pytest.approx(35 - 12)
+    assert t.loc[day(13), "n_negative_wow_rel"] == pytest.approx(23 / 12)
+    assert t.loc[day(13), "share_negative_wow"] == pytest.approx(0.05)
+    assert t.loc[day(13), "share_negative_wow_rel"] == pytest.approx(0.25)
