@@ -1,0 +1,10 @@
+"""Survey (NPS, CSAT, CES) and customer (churn, CLV) data next to the social signal.
+
+- :mod:`pipeline.surveys.config`: the ``surveys:`` section of ``brandpulse.yaml`` (sources, presets, CLV);
+- :mod:`pipeline.surveys.importer`: reads Qualtrics, SurveyMonkey, Typeform or custom CSV/XLSX exports and
+  customer lists, validating each field (a bad score is quarantined; the rest of the response still lands);
+- :mod:`pipeline.surveys.metrics`: NPS, CSAT top-2-box and CES mean with their 95 % intervals;
+- :mod:`pipeline.surveys.customers`: monthly churn and customer lifetime value;
+- :mod:`pipeline.surveys.xcorr`: does the social signal lead the survey scores? (prewhitened cross-correlation);
+- :mod:`pipeline.surveys.steps`: the step functions the DAG and the CLI call.
+"""

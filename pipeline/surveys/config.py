@@ -1,0 +1,273 @@
+"""The ``surveys:`` section of ``brandpulse.yaml``: survey exports, customer lists and CLV parameters.
+
+Example (paths are relative to the config file, like every path in it)::
+
+    surveys:
+      min_responses: 30                  # estimates from fewer answers are flagged low_n
+      sources:
+        - name: parcelo-nps              # unique; recorded as `source` (responses are keyed by source + id)
+          brand: parcelo                 # brand id, or map a brand column: columns: {brand: Brand}
+          path: sample/parcelo/surveys.csv   # a file or glob; .csv or .xlsx
+          preset: qualtrics              # qualtrics | surveymonkey | typeform | custom
+          columns: {nps: Q1, comment: Q4}   # override or complete the preset's column names
+          ces: {scale: 7, lower_is_better: false}
+          timezone: Europe/London        # for timestamps without an offset
+      customers:
+        - name: parcelo-crm
+          brand: parcelo
+          path: sample/parcelo/customers.csv
+          revenue_period: month          # the revenue column is per month (or: year)
+      clv:
+        margin: 0.3                      # gross margin on revenue, 0..1
+        discount_rate: 0.10              # per discount_rate_period
+        discount_rate_period: year       # year (converted to a monthly rate) or month
+        retention_source: observed       # observed churn (pooled over churn_window_months) or fixed
+        churn_window_months: 3
+
+Presets name the columns that the survey tools' standard CSV exports use (see :data:`PRESETS`). A preset gives
+*candidates* for each field, tried in order against the header: an exact header name, or ``re:<pattern>`` (a
+case-insensitive regular expression searched in the header, for tools whose headers are the question text).
+Anything set under ``columns`` is an exact header name and wins over the preset; with ``preset: custom``
+``columns`` must name at least ``response_id``, ``timestamp`` and one of ``nps``, ``csat``, ``ces``. The import
+step's detail lists which column each field was read from, so a preset that guessed wrong shows at once.
+
+This module does not import :mod:`pipeline.config` (which imports it); its models follow the same rules:
+unknown fields are errors, and values are frozen.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+
+SURVEY_FIELDS = (
+    "response_id",
+    "brand",
+    "timestamp",
+    "timezone",
+    "nps",
+    "csat",
+    "ces",
+    "touchpoint",
+    "segment",
+    "comment",
+)
+SCORE_FIELDS = ("nps", "csat", "ces")
+
+# Column candidates per preset and field, tried in order; "re:" = case-insensitive regex searched in the header.
+# fmt: off
+PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
+    # Qualtrics "Export data > CSV": row 1 = column names (ResponseId, RecordedDate, Q1...), row 2 = question
+    # text, row 3 = {"ImportId": ..., "timeZone": ...} (both skipped; the timeZone is used for naive times).
+    # Questions keep their Q-numbers unless renamed in the survey; the usual renamings are tried first.
+    # Touchpoint and segment are embedded data fields.
+    "qualtrics": {
+        "response_id": ("ResponseId", "ResponseID", "Response ID"),
+        "timestamp": ("RecordedDate", "EndDate", "Recorded Date", "End Date"),
+        "nps": ("NPS", "NPS_Score", "Q_NPS", "Q1"),
+        "csat": ("CSAT", "CSAT_Score", "Q2"),
+        "ces": ("CES", "CES_Score", "Q3"),
+        "comment": ("Comment", "NPS_Comment", "Q4"),
+        "touchpoint": ("Touchpoint", "touchpoint"),
+        "segment": ("Segment", "segment"),
+    },
+    # SurveyMonkey "Export > All responses data > CSV": headers are the question texts, then a second header
+    # row ("Response", "Open-Ended Response") that is skipped. Dates are "MM/DD/YYYY hh:mm:ss AM" in the
+    # account's time zone (set `timezone`). Custom variables export as "Custom Data 1", "Custom Data 2".
+    "surveymonkey": {
+        "response_id": ("Respondent ID", "RespondentID"),
+        "timestamp": ("End Date", "Date Modified", "Start Date"),
+        "nps": (r"re:how likely (is it|are you) .*recommend",),
+        "csat": (r"re:how satisfied", r"re:overall satisfaction"),
+        "ces": (r"re:\beas(y|ier|e)\b", r"re:\beffort\b"),
+        "comment": (r"re:^(why|what is the (main|primary) reason|is there anything|please tell us|any other|"
+                    r"comments?\b|what could we)",),
+        "touchpoint": ("touchpoint", "Touchpoint", "Custom Data 1"),
+        "segment": ("segment", "Segment", "Custom Data 2"),
+    },
+    # Typeform "Results > Download > CSV": "#" is the response token; headers are the question titles; hidden
+    # fields keep their names; "Submit Date (UTC)" (older exports: "Submitted At") is UTC.
+    "typeform": {
+        "response_id": ("#", "Response ID", "Token"),
+        "timestamp": ("Submit Date (UTC)", "Submitted At", "Submit Date"),
+        "nps": (r"re:\brecommend\b",),
+        "csat": (r"re:\bsatisf",),
+        "ces": (r"re:\beas(y|ier|e)\b", r"re:\beffort\b"),
+        "comment": (r"re:^(why|what('|’)?s the (main )?reason|what is the (main )?reason|tell us|anything else|"
+                    r"comments?\b|what could we)",),
+        "touchpoint": ("touchpoint", "Touchpoint"),
+        "segment": ("segment", "Segment"),
+    },
+    "custom": {},
+}
+# fmt: on
+
+# strptime formats each preset's timestamps may come in (ISO-8601 is always tried first).
+PRESET_TIME_FORMATS: dict[str, tuple[str, ...]] = {
+    "qualtrics": ("%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p"),
+    "surveymonkey": ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p"),
+    "typeform": ("%Y-%m-%d %H:%M:%S",),
+    "custom": (),
+}
+
+
+def _check_zone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone name (e.g. UTC, Europe/London)") from None
+    return value
+
+
+class SurveyColumns(_Strict):
+    """Exact header of the column that holds each field. Unset fields come from the preset."""
+
+    response_id: NonEmpty | None = None
+    brand: NonEmpty | None = Field(None, description="brand id (or brand name) per row, instead of source `brand`")
+    timestamp: NonEmpty | None = Field(None, description="when the response was submitted")
+    timezone: NonEmpty | None = Field(None, description="per-row IANA zone or UTC offset for naive timestamps")
+    nps: NonEmpty | None = Field(None, description="0-10 likelihood to recommend")
+    csat: NonEmpty | None = Field(None, description="1-5 satisfaction")
+    ces: NonEmpty | None = Field(None, description="customer effort, on the `ces.scale`")
+    touchpoint: NonEmpty | None = None
+    segment: NonEmpty | None = None
+    comment: NonEmpty | None = Field(None, description="free-text answer; scored with the sentiment model")
+
+
+class CesScale(_Strict):
+    """How the CES question is asked. CES 2.0 ("X made it easy to ...", 1-7 agree) is the default."""
+
+    scale: Literal[5, 7] = 7
+    lower_is_better: bool = Field(False, description="true for the 'how much effort' wording (1 = very low effort)")
+
+
+class SurveySource(_Strict):
+    """A survey tool's export (CSV or XLSX) dropped in a folder; every night the whole export is read again."""
+
+    name: Slug
+    brand: Slug | None = Field(None, description="brand id of every response; or map columns.brand")
+    path: NonEmpty = Field(description="a file or a glob, relative to the config file")
+    format: Literal["auto", "csv", "xlsx"] = "auto"
+    sheet: NonEmpty | None = Field(None, description="XLSX sheet to read; the first one by default")
+    preset: Literal["qualtrics", "surveymonkey", "typeform", "custom"] = "custom"
+    columns: SurveyColumns = SurveyColumns()
+    ces: CesScale = CesScale()
+    timezone: NonEmpty | None = Field(
+        None,
+        description="IANA zone of timestamps without an offset, unless the export states its own (Qualtrics' "
+        "ImportId row, a '(UTC)' header such as Typeform's); default UTC",
+    )
+    timestamp_format: NonEmpty | None = Field(None, description="strptime format, when not ISO-8601 or the preset's")
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        return _check_zone(value)
+
+    @model_validator(mode="after")
+    def _check(self) -> SurveySource:
+        if (self.brand is None) == (self.columns.brand is None):
+            raise ValueError("give either brand (one brand for the whole export) or columns.brand, not both")
+        if self.preset == "custom":
+            missing = [f for f in ("response_id", "timestamp") if getattr(self.columns, f) is None]
+            if missing:
+                raise ValueError(f"preset custom needs columns.{' and columns.'.join(missing)}")
+            if all(getattr(self.columns, f) is None for f in SCORE_FIELDS):
+                raise ValueError("preset custom needs at least one of columns.nps, columns.csat, columns.ces")
+        return self
+
+    def candidates(self, field: str) -> tuple[str, ...]:
+        """Header candidates for ``field``: the explicit column, else the preset's."""
+        explicit = getattr(self.columns, field)
+        return (explicit,) if explicit else PRESETS[self.preset].get(field, ())
+
+    def explicit(self, field: str) -> bool:
+        return getattr(self.columns, field) is not None
+
+
+class CustomerColumns(_Strict):
+    """Exact header per field. ``segment`` and ``revenue`` may be absent from the file unless set here."""
+
+    customer_id: NonEmpty = "customer_id"
+    brand: NonEmpty | None = None
+    segment: NonEmpty = "segment"
+    start_date: NonEmpty = Field("start_date", description="first day as a customer")
+    end_date: NonEmpty = Field("end_date", description="first day no longer a customer (empty: still active)")
+    revenue: NonEmpty = Field("monthly_revenue", description="recurring revenue per customer per revenue_period")
+
+
+class CustomerSource(_Strict):
+    """A customer list (CRM or billing export, CSV or XLSX): one row per customer, the latest export wins."""
+
+    name: Slug
+    brand: Slug | None = Field(None, description="brand id of every customer; or map columns.brand")
+    path: NonEmpty = Field(description="a file or a glob, relative to the config file")
+    format: Literal["auto", "csv", "xlsx"] = "auto"
+    sheet: NonEmpty | None = None
+    columns: CustomerColumns = CustomerColumns()
+    revenue_period: Literal["month", "year"] = Field("month", description="what the revenue column is per")
+    date_format: NonEmpty | None = Field(None, description="strptime format, when dates are not ISO-8601")
+
+    @model_validator(mode="after")
+    def _check(self) -> CustomerSource:
+        if (self.brand is None) == (self.columns.brand is None):
+            raise ValueError("give either brand (one brand for the whole list) or columns.brand, not both")
+        return self
+
+    def explicit(self, field: str) -> bool:
+        return field in self.columns.model_fields_set
+
+
+class ClvConfig(_Strict):
+    """Customer lifetime value parameters (see :mod:`pipeline.surveys.customers` for the formulas)."""
+
+    margin: float = Field(0.3, gt=0, le=1, description="gross margin as a share of revenue")
+    discount_rate: float = Field(0.10, ge=0, lt=1, description="cost of capital per discount_rate_period")
+    discount_rate_period: Literal["year", "month"] = Field(
+        "year", description="year: converted to the monthly rate (1 + i)^(1/12) - 1"
+    )
+    retention_source: Literal["observed", "fixed"] = Field(
+        "observed", description="observed: churn pooled over the trailing churn_window_months; fixed: fixed_churn"
+    )
+    churn_window_months: int = Field(3, ge=1, le=24)
+    fixed_monthly_churn: float | None = Field(None, gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> ClvConfig:
+        if self.retention_source == "fixed" and self.fixed_monthly_churn is None:
+            raise ValueError("retention_source fixed needs fixed_monthly_churn (e.g. 0.03 for 3 % a month)")
+        return self
+
+    @property
+    def monthly_discount_rate(self) -> float:
+        if self.discount_rate_period == "month":
+            return self.discount_rate
+        return (1 + self.discount_rate) ** (1 / 12) - 1
+
+
+class SurveysConfig(_Strict):
+    sources: list[SurveySource] = Field(default_factory=list)
+    customers: list[CustomerSource] = Field(default_factory=list)
+    clv: ClvConfig = ClvConfig()
+    min_responses: int = Field(30, ge=1, le=100_000, description="estimates from fewer answers are flagged low_n")
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> SurveysConfig:
+        for label, items in (("sources", self.sources), ("customers", self.customers)):
+            names = [s.name for s in items]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"{label}: names must be unique; repeated: {', '.join(dupes)}")
+        return self

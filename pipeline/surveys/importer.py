@@ -1,0 +1,629 @@
+"""Read survey exports (Qualtrics, SurveyMonkey, Typeform or any CSV/XLSX) and customer lists, field by field.
+
+Survey rows, rules:
+
+- the response id and the timestamp are required: a row without an id, or whose time cannot be read (or whose
+  per-row time zone is unknown), is quarantined whole;
+- the brand comes from the source's ``brand``, or from a brand column whose value must be a configured brand id
+  or name (case-insensitive); an empty or unknown brand quarantines the row;
+- scores are validated one by one: NPS a whole number 0-10, CSAT 1-5, CES 1 to the configured scale
+  (``"10 - Extremely likely"`` style answers and the usual CSAT/CES answer labels are read too). A score that
+  is out of range or not a number is **left empty and quarantined with the reason**, while the row's other
+  valid fields still land (one quarantine record per row, naming every bad field);
+- an empty score means "not answered" and is not an error;
+- timestamps keep their offset; naive ones take the row's time-zone column, else the zone the export itself
+  states (Qualtrics' ImportId row, a "(UTC)" header such as Typeform's), else the source's ``timezone``, else
+  UTC.
+
+Raw records kept in quarantine hold only the mapped columns, so e-mail addresses, names and IP addresses that
+survey exports carry never reach the warehouse. A file that lacks a required or an explicitly mapped column,
+or repeats one, fails its source (``ValueError``), like a broken file drop.
+
+Customer rows: customer id and start date are required, an unreadable end date or one before the start
+quarantines the row; an unreadable or negative revenue is left empty (quarantined with the reason) and the
+customer still lands. Yearly revenue (``revenue_period: year``) is stored per month (/ 12).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.sources import Reject
+from pipeline.surveys.config import PRESET_TIME_FORMATS, CustomerSource, SurveySource
+from pipeline.surveys.customers import Customer
+from pipeline.surveys.metrics import ces_normalise
+
+MAX_FIELD = 8 * 1024 * 1024
+MAX_RAW = 1024 * 1024
+csv.field_size_limit(MAX_FIELD)
+
+
+class RowError(ValueError):
+    """A row that cannot land at all; the message is the quarantine reason."""
+
+
+class FieldError(ValueError):
+    """One field that cannot be read; the field is left empty and the message joins the row's reasons."""
+
+
+@dataclass(frozen=True)
+class SurveyResponse:
+    source: str
+    response_id: str
+    brand: str
+    responded_at: str  # ISO-8601 in UTC
+    touchpoint: str | None = None
+    segment: str | None = None
+    nps: int | None = None
+    csat: int | None = None
+    ces: int | None = None
+    ces_scale: int | None = None
+    ces_lower_is_better: bool | None = None
+    ces_norm: float | None = None  # on 1-7, 7 = least effort (metrics.ces_normalise)
+    comment: str | None = None
+    location: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+# DuckDB read_json column types for staged responses and customers; the order matches the dataclasses.
+RESPONSE_COLUMNS = {
+    "source": "VARCHAR",
+    "response_id": "VARCHAR",
+    "brand": "VARCHAR",
+    "responded_at": "TIMESTAMPTZ",
+    "touchpoint": "VARCHAR",
+    "segment": "VARCHAR",
+    "nps": "SMALLINT",
+    "csat": "SMALLINT",
+    "ces": "SMALLINT",
+    "ces_scale": "SMALLINT",
+    "ces_lower_is_better": "BOOLEAN",
+    "ces_norm": "DOUBLE",
+    "comment": "VARCHAR",
+    "location": "VARCHAR",
+}
+CUSTOMER_COLUMNS = {
+    "source": "VARCHAR",
+    "customer_id": "VARCHAR",
+    "brand": "VARCHAR",
+    "segment": "VARCHAR",
+    "start_date": "DATE",
+    "end_date": "DATE",
+    "monthly_revenue": "DOUBLE",
+    "location": "VARCHAR",
+}
+
+# Answer labels of the standard scales, for exports that write the choice text instead of its number.
+CSAT_LABELS = {
+    "very dissatisfied": 1,
+    "dissatisfied": 2,
+    "somewhat dissatisfied": 2,
+    "neither satisfied nor dissatisfied": 3,
+    "neutral": 3,
+    "somewhat satisfied": 4,
+    "satisfied": 4,
+    "very satisfied": 5,
+}
+CES_LABELS = {
+    (7, False): {
+        "strongly disagree": 1,
+        "disagree": 2,
+        "somewhat disagree": 3,
+        "neither agree nor disagree": 4,
+        "somewhat agree": 5,
+        "agree": 6,
+        "strongly agree": 7,
+    },
+    (5, True): {"very low effort": 1, "low effort": 2, "moderate effort": 3, "high effort": 4, "very high effort": 5},
+    (5, False): {"very difficult": 1, "difficult": 2, "neither easy nor difficult": 3, "easy": 4, "very easy": 5},
+}
+_LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:[-–—:=]\s*\D.*)?$")  # "10 - Extremely likely"
+_OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})?$")
+
+
+# -- reading tables ------------------------------------------------------------------------------------------
+def _fmt(path: Path, fmt: str) -> str:
+    if fmt != "auto":
+        return fmt
+    return "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv"
+
+
+def read_table(path: Path, fmt: str = "auto", sheet: str | None = None) -> tuple[list[str], Iterator]:
+    """(header, rows): rows yield (location, list of cells) or (location, RowError) for unreadable rows."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
+    return _xlsx(path, sheet) if _fmt(path, fmt) == "xlsx" else _csv(path)
+
+
+def _csv(path: Path) -> tuple[list[str], Iterator]:
+    fh = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.reader(fh)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        fh.close()
+        raise ValueError(f"{path}: no header row") from None
+    except csv.Error as exc:
+        fh.close()
+        raise ValueError(f"{path}: unreadable CSV header: {exc}") from None
+
+    def rows():
+        with fh:
+            while True:
+                line = reader.line_num + 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:
+                    yield f"{path}:{line}", RowError(f"unreadable CSV row: {exc}")
+                    continue
+                if not cells or all(not c.strip() for c in cells):
+                    continue
+                location = f"{path}:{line}"
+                if any("\udc80" <= ch <= "\udcff" for c in cells for ch in c):
+                    yield location, RowError("row is not valid UTF-8")
+                elif len(cells) != len(header):
+                    yield location, RowError(f"row has {len(cells)} fields, the header has {len(header)}")
+                else:
+                    yield location, cells
+
+    return header, rows()
+
+
+def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise ValueError(f"{path}: reading .xlsx needs openpyxl (pip install openpyxl)") from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise ValueError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    if sheet is not None and sheet not in book.sheetnames:
+        book.close()
+        raise ValueError(f"{path}: no sheet {sheet!r} (it has {', '.join(book.sheetnames)})")
+    ws = book[sheet] if sheet else book.worksheets[0]
+    it = ws.iter_rows(values_only=True)
+    try:
+        header = ["" if h is None else str(h).strip() for h in next(it)]
+    except StopIteration:
+        book.close()
+        raise ValueError(f"{path}: sheet {ws.title!r} is empty") from None
+    while header and header[-1] == "":
+        header.pop()
+
+    def rows():
+        try:
+            for number, values in enumerate(it, 2):
+                cells = list(values[: len(header)]) + [None] * (len(header) - len(values))
+                if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                    continue
+                yield f"{path}[{ws.title}]:{number}", ["" if c is None else c for c in cells]
+        finally:
+            book.close()
+
+    return header, rows()
+
+
+def _match(candidates: tuple[str, ...], header: list[str], taken: set[str]) -> str | None:
+    for cand in candidates:
+        if cand.startswith("re:"):
+            pattern = re.compile(cand[3:], re.IGNORECASE)
+            for h in header:
+                if h not in taken and pattern.search(h):
+                    return h
+        elif cand in header and cand not in taken:
+            return cand
+    return None
+
+
+def _resolve(path: Path, header: list[str], fields: dict[str, tuple[str, ...]], required, explicit) -> dict:
+    """Field -> header name. Required or explicitly mapped fields must be there, and only once."""
+    mapping, taken = {}, set()
+    for name, candidates in fields.items():
+        col = _match(candidates, header, taken)
+        if col is None:
+            if name in required or name in explicit:
+                raise ValueError(
+                    f"{path}: the header lacks the column for {name} ({' or '.join(candidates) or 'not mapped'}); "
+                    f"it has {', '.join(repr(h) for h in header[:40])}"
+                )
+            continue
+        if header.count(col) > 1:
+            raise ValueError(f"{path}: the header repeats column {col!r} (mapped to {name})")
+        mapping[name] = col
+        taken.add(col)
+    return mapping
+
+
+def survey_columns(source: SurveySource, header: list[str], path: Path | str = "") -> dict[str, str]:
+    """Which header each survey field is read from, for this source and header (raises if one is missing)."""
+    order = ("response_id", "timestamp", "brand", "timezone", "nps", "csat", "ces", "comment", "touchpoint", "segment")
+    fields = {f: source.candidates(f) for f in order}
+    explicit = {f for f in order if source.explicit(f)}
+    mapping = _resolve(Path(path), header, fields, {"response_id", "timestamp"}, explicit)
+    if not {"nps", "csat", "ces"} & mapping.keys():
+        raise ValueError(f"{path}: no NPS, CSAT or CES column found (preset {source.preset}); map one in columns")
+    return mapping
+
+
+# -- values --------------------------------------------------------------------------------------------------
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\x00", "").strip()
+    return text or None
+
+
+def zone(name: str) -> timezone | ZoneInfo:
+    """An IANA zone name or a UTC offset (+02:00, -0530, UTC+1)."""
+    m = _OFFSET.match(name.strip())
+    if m:
+        sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+        if hours > 14 or minutes > 59:
+            raise ValueError(name)
+        delta = timedelta(hours=hours, minutes=minutes)
+        return timezone(-delta if sign == "-" else delta)
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(name) from None
+
+
+def parse_timestamp(
+    value, tz, formats: tuple[str, ...] = (), what: str = "timestamp", first: str | None = None
+) -> datetime:
+    """An aware datetime in UTC: ``first`` (a strptime format), then ISO-8601, then ``formats``.
+
+    Naive values are read in ``tz``; raises RowError when unreadable."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, datetime.min.time())
+    else:
+        text = _text(value)
+        if text is None:
+            raise RowError(f"{what} is empty")
+        moment = _strptime(text, first) if first else None
+        if moment is None:
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                for fmt in formats:
+                    moment = _strptime(text, fmt)
+                    if moment is not None:
+                        break
+        if moment is None:
+            raise RowError(f"{what} {text[:60]!r} is not a date and time this source can read")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(UTC)
+
+
+def _strptime(text: str, fmt: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, fmt)
+    except ValueError:
+        return None
+
+
+def parse_score(value, what: str, low: int, high: int, labels: dict[str, int] | None = None) -> int | None:
+    """A whole-number answer in [low, high]; None when empty; FieldError with the reason otherwise."""
+    if isinstance(value, bool):
+        raise FieldError(f"{what} {value!r} is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+        shown = value
+    else:
+        text = _text(value)
+        if text is None:
+            return None
+        shown = text[:40]
+        if labels and text.lower() in labels:
+            return labels[text.lower()]
+        m = _LABELLED.match(text)
+        if not m:
+            raise FieldError(f"{what} {shown!r} is not a number")
+        number = float(m.group(1))
+    if not math.isfinite(number):
+        raise FieldError(f"{what} {shown!r} is not a number")
+    if not number.is_integer():
+        raise FieldError(f"{what} {shown!r} is not a whole number")
+    if not low <= number <= high:
+        raise FieldError(f"{what} {shown!r} is outside {low}-{high}")
+    return int(number)
+
+
+def _raw(row: dict) -> str:
+    raw = json.dumps(row, ensure_ascii=False, default=str)
+    raw = re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", raw)
+    raw = raw.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw if len(raw) <= MAX_RAW else raw[:MAX_RAW] + f"…[truncated: {len(raw) - MAX_RAW} more characters]"
+
+
+def _brands(config) -> dict[str, str] | None:
+    """Lower-cased brand id and name -> brand id, from the main config (None: accept any id)."""
+    brands = getattr(config, "brands", None)
+    if not brands:
+        return None
+    out = {}
+    for b in brands:
+        out[b.name.strip().lower()] = b.key
+        out[b.key.lower()] = b.key
+    return out
+
+
+def _check_brand(config, key: str, where: str) -> None:
+    known = _brands(config)
+    if known is not None and key not in known.values():
+        from pipeline.config import ConfigError
+
+        raise ConfigError(
+            f"{getattr(config, 'source_file', 'config')}: {where}: no brand with id {key!r} "
+            f"(known: {', '.join(sorted(set(known.values())))})"
+        )
+
+
+def _row_brand(value, known: dict[str, str] | None, column: str) -> str:
+    text = _text(value)
+    if text is None:
+        raise RowError(f"brand (column {column}) is empty")
+    if known is None:
+        return text
+    key = known.get(text.lower())
+    if key is None:
+        raise RowError(f"brand {text[:60]!r} (column {column}) is not a configured brand")
+    return key
+
+
+_QUESTION_ROW_IDS = {"response id", "respondent id", "responseid"}
+
+
+def _header_echo(cells: list, mapping: dict, header: list[str]) -> bool:
+    """A second or third header row: Qualtrics' question-text and ImportId rows, SurveyMonkey's sub-header."""
+    values = dict(zip(header, cells, strict=False))
+    rid = _text(values.get(mapping["response_id"])) or ""
+    if rid.startswith('{"ImportId"') or rid.lower() in _QUESTION_ROW_IDS:
+        return True
+    return not rid and any(_text(c) in ("Response", "Open-Ended Response") for c in cells)
+
+
+def _declared_zone(cells: list, mapping: dict, header: list[str]):
+    """The timeZone of Qualtrics' ImportId row for the timestamp column, if there is one."""
+    values = dict(zip(header, cells, strict=False))
+    try:
+        meta = json.loads(_text(values.get(mapping["timestamp"])) or "")
+        return zone(meta["timeZone"]) if isinstance(meta, dict) and meta.get("timeZone") else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+# -- surveys -------------------------------------------------------------------------------------------------
+def read_survey_file(
+    config, survey_source: SurveySource, path, info: dict | None = None
+) -> tuple[list[SurveyResponse], list[Reject]]:
+    """Every response of one export that can land, and a :class:`Reject` per row that was (partly) quarantined.
+
+    ``config`` is the main config (its brands check brand ids and names; may be None); ``path`` a file;
+    ``info``, when given, receives ``columns``: which header each field was read from.
+    """
+    src, path = survey_source, Path(path)
+    if src.brand is not None:
+        _check_brand(config, src.brand, f"surveys source {src.name!r} brand")
+    header, rows = read_table(path, src.format, src.sheet)
+    mapping = survey_columns(src, header, path)
+    if info is not None:
+        info["columns"] = dict(mapping)
+    known = _brands(config)
+    declared = None
+    if "(utc)" in mapping["timestamp"].lower():
+        declared = UTC
+    tz_default = zone(src.timezone) if src.timezone else None
+    ces_labels = CES_LABELS.get((src.ces.scale, src.ces.lower_is_better))
+    responses, rejects = [], []
+    for index, (location, cells) in enumerate(rows):
+        if isinstance(cells, RowError):
+            rejects.append(Reject.of(src.brand or "", src.name, str(cells), f"<unreadable at {location}>", location))
+            continue
+        if index < 3 and _header_echo(cells, mapping, header):
+            declared = _declared_zone(cells, mapping, header) or declared
+            continue
+        values = dict(zip(header, cells, strict=False))
+        row = {col: values.get(col) for col in mapping.values()}  # only mapped columns: no PII in quarantine
+        brand = src.brand or _text(row.get(mapping.get("brand"))) or ""
+        try:
+            response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
+        except RowError as exc:
+            rejects.append(Reject.of(brand, src.name, str(exc), _raw(row), location))
+            continue
+        responses.append(SurveyResponse(**{**response, "location": location}))
+        if problems:
+            reason = "; ".join(problems) + " (left empty; the rest of the response loaded)"
+            rejects.append(Reject.of(response["brand"], src.name, reason, _raw(row), location))
+    return responses, rejects
+
+
+def _response(src: SurveySource, mapping, row, known, tz, ces_labels) -> tuple[dict, list[str]]:
+    get = lambda name: row.get(mapping[name]) if name in mapping else None  # noqa: E731
+    response_id = _text(get("response_id"))
+    if response_id is None:
+        raise RowError(f"response id (column {mapping['response_id']}) is empty")
+    brand = src.brand or _row_brand(get("brand"), known, mapping["brand"])
+    if "timezone" in mapping and _text(get("timezone")):
+        try:
+            tz = zone(_text(get("timezone")))
+        except ValueError:
+            raise RowError(
+                f"time zone {_text(get('timezone'))[:60]!r} (column {mapping['timezone']}) is not an IANA zone "
+                "or UTC offset"
+            ) from None
+    responded = parse_timestamp(
+        get("timestamp"),
+        tz,
+        PRESET_TIME_FORMATS[src.preset],
+        f"timestamp (column {mapping['timestamp']})",
+        first=src.timestamp_format,
+    )
+    out = {
+        "source": src.name,
+        "response_id": response_id[:512],
+        "brand": brand,
+        "responded_at": responded.isoformat(),
+        "touchpoint": (_text(get("touchpoint")) or None),
+        "segment": (_text(get("segment")) or None),
+        "comment": _text(get("comment")),
+    }
+    problems = []
+    for name, low, high, labels in (
+        ("nps", 0, 10, None),
+        ("csat", 1, 5, CSAT_LABELS),
+        ("ces", 1, src.ces.scale, ces_labels),
+    ):
+        if name not in mapping:
+            continue
+        try:
+            out[name] = parse_score(get(name), f"{name.upper()} (column {mapping[name]})", low, high, labels)
+        except FieldError as exc:
+            problems.append(str(exc))
+    if out.get("ces") is not None:
+        out["ces_scale"], out["ces_lower_is_better"] = src.ces.scale, src.ces.lower_is_better
+        out["ces_norm"] = round(ces_normalise(out["ces"], src.ces.scale, src.ces.lower_is_better), 6)
+    return out, problems
+
+
+# -- customers -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CustomerRow:
+    source: str
+    customer_id: str
+    brand: str
+    segment: str | None
+    start_date: str
+    end_date: str | None
+    monthly_revenue: float | None
+    location: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    def customer(self) -> Customer:
+        return Customer(
+            self.customer_id,
+            self.brand,
+            self.segment,
+            date.fromisoformat(self.start_date),
+            date.fromisoformat(self.end_date) if self.end_date else None,
+            self.monthly_revenue,
+        )
+
+
+def parse_date(value, what: str, fmt: str | None = None) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if text is None:
+        return None
+    if fmt:
+        moment = _strptime(text, fmt)
+        if moment is not None:
+            return moment.date()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        raise RowError(f"{what} {text[:40]!r} is not a date" + (f" in the form {fmt}" if fmt else "")) from None
+
+
+def read_customer_file(
+    config, customer_source: CustomerSource, path, info: dict | None = None
+) -> tuple[list[CustomerRow], list[Reject]]:
+    """Every customer of one list that can land, and a :class:`Reject` per row that was (partly) quarantined.
+
+    ``info``, when given, receives ``columns``: which header each field was read from."""
+    src, path = customer_source, Path(path)
+    if src.brand is not None:
+        _check_brand(config, src.brand, f"surveys customers {src.name!r} brand")
+    header, rows = read_table(path, src.format, src.sheet)
+    cols = src.columns
+    fields = {f: (getattr(cols, f),) for f in ("customer_id", "brand", "segment", "start_date", "end_date", "revenue")}
+    if cols.brand is None:
+        del fields["brand"]
+    explicit = {f for f in fields if src.explicit(f)}
+    required = {"customer_id", "start_date", "end_date", "brand"} & fields.keys()
+    mapping = _resolve(path, header, fields, required, explicit)
+    if info is not None:
+        info["columns"] = dict(mapping)
+    known = _brands(config)
+    per_month = 12.0 if src.revenue_period == "year" else 1.0
+    customers, rejects = [], []
+    for location, cells in rows:
+        if isinstance(cells, RowError):
+            rejects.append(Reject.of(src.brand or "", src.name, str(cells), f"<unreadable at {location}>", location))
+            continue
+        values = dict(zip(header, cells, strict=False))
+        row = {col: values.get(col) for col in mapping.values()}
+        get = lambda name, row=row: row.get(mapping[name]) if name in mapping else None  # noqa: E731
+        brand = src.brand or _text(get("brand")) or ""
+        try:
+            customer_id = _text(get("customer_id"))
+            if customer_id is None:
+                raise RowError(f"customer id (column {mapping['customer_id']}) is empty")
+            brand = src.brand or _row_brand(get("brand"), known, mapping["brand"])
+            start = parse_date(get("start_date"), f"start date (column {mapping['start_date']})", src.date_format)
+            if start is None:
+                raise RowError(f"start date (column {mapping['start_date']}) is empty")
+            end = parse_date(get("end_date"), f"end date (column {mapping['end_date']})", src.date_format)
+            if end is not None and end < start:
+                raise RowError(f"end date {end} is before start date {start}")
+        except RowError as exc:
+            rejects.append(Reject.of(brand, src.name, str(exc), _raw(row), location))
+            continue
+        revenue, problem = None, None
+        raw_revenue = get("revenue")
+        if _text(raw_revenue) is not None:
+            text = str(raw_revenue).strip().strip("$€£").strip()
+            try:
+                revenue = float(text)
+                if not math.isfinite(revenue) or revenue < 0:
+                    raise ValueError
+            except ValueError:
+                revenue = None
+                problem = f"revenue {str(raw_revenue)[:40]!r} (column {mapping['revenue']}) is not an amount ≥ 0"
+        customers.append(
+            CustomerRow(
+                src.name,
+                customer_id[:512],
+                brand,
+                _text(get("segment")),
+                start.isoformat(),
+                end.isoformat() if end else None,
+                None if revenue is None else round(revenue / per_month, 6),
+                location,
+            )
+        )
+        if problem:
+            rejects.append(
+                Reject.of(brand, src.name, problem + " (left empty; the customer loaded)", _raw(row), location)
+            )
+    return customers, rejects

@@ -1,0 +1,247 @@
+"""CX metrics against numbers worked out by hand: NPS, CSAT, CES, churn, CLV, and the lead/lag analysis."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+
+from pipeline.surveys import metrics as M
+from pipeline.surveys.customers import (
+    Customer,
+    clv_discounted,
+    clv_simple,
+    customer_metrics,
+    monthly_churn,
+    monthly_rate,
+)
+from pipeline.surveys.xcorr import cross_correlation
+
+approx = lambda x: pytest.approx(x, abs=1e-4)  # noqa: E731
+
+
+# -- NPS -----------------------------------------------------------------------------------------------------
+def test_nps_hand_worked():
+    # [10, 10, 9, 8, 7, 6, 0]: n = 7, promoters P = 3 (10, 10, 9), passives 2 (8, 7), detractors D = 2 (6, 0).
+    # NPS = 100 (3 - 2) / 7 = 14.2857.
+    # se (trinomial): p = 3/7 = .428571, d = 2/7 = .285714; (p + d - (p - d)^2) / n = (.714286 - .020408) / 7
+    #   = .099125, sqrt = .314842 -> 31.4842 points.
+    # adjusted Wald: n' = 10, p' = 3.75/10 = .375, d' = 2.75/10 = .275, p' - d' = .1;
+    #   se' = sqrt((.65 - .01) / 10) = sqrt(.064) = .252982; 1.96 se' = .495845;
+    #   interval .1 -/+ .495845 = [-.395845, .595845] -> [-39.5845, 59.5845].
+    e = M.nps([10, 10, 9, 8, 7, 6, 0])
+    assert e.n == 7 and e.flagged_low_n
+    assert e.value == approx(14.2857)
+    assert e.se == approx(31.4842)
+    assert (e.low, e.high) == (approx(-39.5845), approx(59.5845))
+    assert M.nps_counts([10, 10, 9, 8, 7, 6, 0]) == (3, 2, 2)
+
+
+def test_nps_all_promoters_keeps_a_real_interval():
+    # ten 10s: NPS = 100, plain se = 0. Adjusted: n' = 13, p' = 10.75/13 = .826923, d' = .75/13 = .057692,
+    # p' - d' = .769231; se' = sqrt((.884615 - .591716) / 13) = sqrt(.022531) = .150102; 1.96 se' = .294200;
+    # interval [.475030, 1.063431] -> [47.5030, 100 (clipped from 106.34)].
+    e = M.nps([10] * 10)
+    assert e.value == 100 and e.se == 0
+    assert e.low == approx(47.5030)
+    assert e.high == 100
+
+
+def test_nps_one_answer_and_none():
+    # n = 1 (a 10): n' = 4, p' = 1.75/4 = .4375, d' = .75/4 = .1875, p' - d' = .25;
+    # se' = sqrt((.625 - .0625) / 4) = sqrt(.140625) = .375; 1.96 * .375 = .735 -> [-48.5, 98.5].
+    e = M.nps([10])
+    assert (e.value, e.n, e.flagged_low_n) == (100, 1, True)
+    assert (e.low, e.high) == (approx(-48.5), approx(98.5))
+    empty = M.nps([])
+    assert (empty.value, empty.low, empty.high, empty.se, empty.n, empty.flagged_low_n) == (
+        None,
+        None,
+        None,
+        None,
+        0,
+        True,
+    )
+    assert M.nps([None, float("nan")]).n == 0  # unanswered is skipped, not an error
+
+
+def test_nps_flag_threshold_and_counts_agree():
+    scores = [10] * 12 + [8] * 10 + [3] * 8  # 30 answers: NPS = 100 (12 - 8) / 30 = 13.33
+    e = M.nps(scores)
+    assert e.n == 30 and not e.flagged_low_n
+    assert M.nps(scores, min_n=31).flagged_low_n
+    assert e == M.nps_from_counts(12, 10, 8)
+    assert e.value == approx(13.3333)
+
+
+@pytest.mark.parametrize("bad", [11, -1, 9.5, True, "9"])
+def test_nps_rejects_values_outside_the_scale(bad):
+    with pytest.raises((ValueError, TypeError)):
+        M.nps([10, bad])
+
+
+# -- CSAT ----------------------------------------------------------------------------------------------------
+def test_csat_top2_wilson_hand_worked():
+    # [5, 5, 4, 3, 1]: top-2 k = 3 of n = 5, p = .6, z^2 = 3.8416.
+    # denominator 1 + z^2/n = 1.76832; centre (.6 + 3.8416/10) / 1.76832 = .98416 / 1.76832 = .556550;
+    # half 1.96 sqrt(.6 * .4 / 5 + 3.8416 / 100) / 1.76832 = 1.96 * sqrt(.086416) / 1.76832 = .325831;
+    # -> [.230720, .882381] = [23.072 %, 88.238 %]; se = sqrt(.24 / 5) = .219089 -> 21.9089.
+    e = M.csat_top2([5, 5, 4, 3, 1])
+    assert e.value == approx(60.0)
+    assert (e.low, e.high) == (pytest.approx(23.072, abs=1e-3), pytest.approx(88.238, abs=1e-3))
+    assert e.se == approx(21.9089)
+
+
+def test_csat_all_top_and_empty():
+    # all ten 5s: Wilson lower = 1 / (1 + z^2/n) = 1 / 1.38416 = .722460; upper = 1.
+    e = M.csat_top2([5] * 10)
+    assert e.value == 100 and e.high == 100
+    assert e.low == pytest.approx(72.2460, abs=1e-3)
+    assert M.csat_top2([]).value is None
+    with pytest.raises(ValueError):
+        M.csat_top2([0])
+
+
+# -- CES -----------------------------------------------------------------------------------------------------
+def test_ces_mean_t_interval_hand_worked():
+    # [7, 6, 6, 5, 1]: mean 5; squared deviations 4 + 1 + 1 + 0 + 16 = 22; s^2 = 22/4 = 5.5, s = 2.345208;
+    # se = s / sqrt 5 = 1.048809; t(.975, 4) = 2.776445; half = 2.911960 -> [2.088040, 7.911960].
+    e = M.ces_mean([7, 6, 6, 5, 1])
+    assert e.value == 5
+    assert e.se == approx(1.048809)
+    assert (e.low, e.high) == (approx(2.088040), approx(7.911960))
+
+
+def test_ces_single_answer_has_no_interval():
+    e = M.ces_mean([4])
+    assert (e.value, e.low, e.high, e.se, e.n) == (4, None, None, None, 1)
+    assert M.ces_mean([]).value is None
+
+
+@pytest.mark.parametrize(
+    ("value", "scale", "lower", "expected"),
+    [(1, 5, True, 7), (5, 5, True, 1), (3, 5, False, 4), (4, 7, False, 4), (7, 7, True, 1), (2, 5, False, 2.5)],
+)
+def test_ces_normalise(value, scale, lower, expected):
+    assert M.ces_normalise(value, scale, lower) == expected
+
+
+# -- churn and CLV -------------------------------------------------------------------------------------------
+def _customers() -> list[Customer]:
+    return [
+        Customer("A", "b", "x", date(2025, 12, 1), None, 10.0),  # in every base from Dec
+        Customer("B", "b", "x", date(2025, 11, 15), date(2026, 1, 20), 20.0),  # churns in January
+        Customer("C", "b", "y", date(2026, 1, 1), date(2026, 2, 1), 30.0),  # in January's base; gone on Feb 1
+        Customer("D", "b", "y", date(2026, 1, 10), date(2026, 1, 25), 40.0),  # joins and leaves in Jan: no base
+        Customer("E", "b", "y", date(2025, 10, 1), date(2026, 1, 1), 50.0),  # gone on Jan 1: December's churn
+        Customer("F", "b", "x", date(2026, 1, 15), None, None),  # joins in January: February's base
+    ]
+
+
+def test_monthly_churn_definition_by_hand():
+    rows = monthly_churn(_customers(), [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)])
+    # Dec 1 base: A (starts Dec 1), B, E = 3; churned: E (end Jan 1 <= Jan 1) = 1.
+    # Jan 1 base: A, B, C (starts Jan 1) = 3; churned B (Jan 20), C (Feb 1 <= Feb 1) = 2. D never in a base.
+    # Feb 1 base: A, F = 2; churned 0.
+    assert [(r.active_start, r.churned) for r in rows] == [(3, 1), (3, 2), (2, 0)]
+    assert rows[1].churn_rate == approx(2 / 3)
+    assert rows[1].arpu == approx(20.0)  # (10 + 20 + 30) / 3
+    assert rows[2].arpu == approx(10.0)  # F has no revenue: not in the mean
+
+
+def test_clv_formulas_by_hand():
+    # m = 0.3 margin x 50 revenue = 15 a month; churn 5 %: simple 15 / .05 = 300;
+    # discounted at 1 % a month: 15 x .95 / (1.01 - .95) = 14.25 / .06 = 237.5.
+    assert clv_simple(0.3, 50, 0.05) == approx(300)
+    assert clv_discounted(0.3, 50, 0.05, 0.01) == approx(237.5)
+    # with i = 0 the discounted formula is the simple one minus this month's margin: 300 - 15 = 285
+    assert clv_discounted(0.3, 50, 0.05, 0.0) == approx(285)
+    assert clv_simple(0.3, 50, 0) is None and clv_simple(0.3, None, 0.05) is None
+    # 10 % a year = (1.1)^(1/12) - 1 = 0.797414 % a month
+    assert monthly_rate(0.10, "year") == pytest.approx(0.00797414, abs=1e-8)
+    assert monthly_rate(0.01, "month") == 0.01
+
+
+def test_customer_metrics_rows_pooled_window_and_segments():
+    rows = customer_metrics(
+        _customers(), margin=0.5, discount_rate_monthly=0.01, churn_window_months=2, as_of=date(2026, 2, 14)
+    )
+    by = {(r["month"], r["segment"]): r for r in rows}
+    jan = by[(date(2026, 1, 1), "_all")]
+    assert (jan["active_start"], jan["churned"]) == (3, 2)
+    # pooled over Dec + Jan: (1 + 2) / (3 + 3) = .5; m = .5 x 20 = 10: simple 10 / .5 = 20;
+    # discounted 10 x .5 / (1.01 - .5) = 5 / .51 = 9.8039
+    assert jan["churn_rate_clv"] == approx(0.5)
+    assert jan["clv_simple"] == approx(20)
+    assert jan["clv_discounted"] == approx(9.8039)
+    assert jan["complete"] and jan["low_n"]
+    assert not by[(date(2026, 2, 1), "_all")]["complete"]  # data reach Feb 14 only
+    # segment x in January: A and B in the base, B churned
+    assert (by[(date(2026, 1, 1), "x")]["active_start"], by[(date(2026, 1, 1), "x")]["churned"]) == (2, 1)
+    # the first month is the first with a base: October 2025 (E)
+    assert min(r["month"] for r in rows) == date(2025, 10, 1)
+    fixed = customer_metrics(_customers(), margin=0.5, discount_rate_monthly=0.0, fixed_monthly_churn=0.1)
+    assert {r["churn_rate_clv"] for r in fixed} == {0.1}
+
+
+# -- lead / lag ----------------------------------------------------------------------------------------------
+def _ar1(rng, n, phi=0.6):
+    e = rng.normal(size=n + 50)
+    x = np.zeros(n + 50)
+    for t in range(1, n + 50):
+        x[t] = phi * x[t - 1] + e[t]
+    return x[50:]
+
+
+def test_xcorr_refuses_fewer_than_30_paired_periods():
+    x = list(_ar1(np.random.default_rng(1), 40))
+    y = [None if i % 4 == 0 else float(i % 7) for i in range(40)]  # 10 gaps -> 30 paired: enough
+    assert cross_correlation(x, y).n_paired == 30
+    y[1] = None  # 29 paired
+    r = cross_correlation(x, y, period="week")
+    assert r.n_paired == 29 and r.best_lag is None and r.ccf == []
+    assert r.conclusion == "not enough data: 29 paired weeks, need ≥ 30"
+
+
+def test_xcorr_finds_a_planted_two_period_lead():
+    rng = np.random.default_rng(7)
+    n = 72
+    social = _ar1(rng, n + 2)
+    # NPS follows the social score two weeks later, plus its own autocorrelated noise
+    nps = 0.6 * social[:-2] + 0.8 * _ar1(rng, n, 0.5)
+    r = cross_correlation(social[2:], nps, leading_name="social mean score", following_name="NPS")
+    assert r.best_lag == 2 and r.best_r > r.band_used > r.band > 0
+    assert r.band == pytest.approx(1.96 / math.sqrt(n - r.ar_order))
+    assert r.conclusion.startswith("social mean score leads NPS by 2 weeks (r=")
+    assert "same direction" in r.conclusion
+    # reversed roles: NPS is then led, so the lead shows at lag -2
+    back = cross_correlation(nps, social[2:], leading_name="NPS", following_name="social mean score")
+    assert back.best_lag == -2 and back.conclusion.startswith("social mean score leads NPS by 2 weeks")
+    # an inverse relation (share negative up -> NPS down) keeps the lag and reports the sign
+    neg = cross_correlation(-social[2:], nps, leading_name="social share negative")
+    assert neg.best_lag == 2 and neg.best_r < 0 and "opposite directions" in neg.conclusion
+
+
+def test_xcorr_finds_no_lead_in_independent_noise():
+    found = []
+    for seed in range(10):
+        rng = np.random.default_rng(100 + seed)
+        r = cross_correlation(_ar1(rng, 64), _ar1(rng, 64))
+        found.append(r.best_lag)
+        assert len(r.lags) == 17 and len(r.ccf) == 17
+    assert found.count(None) >= 9  # Bonferroni over 17 lags: ~2-5 % false leads
+    r = cross_correlation(_ar1(np.random.default_rng(100), 64), _ar1(np.random.default_rng(999), 64))
+    assert r.best_lag is None and r.conclusion.startswith("no significant lead")
+
+
+def test_xcorr_prewhitening_removes_spurious_leads_between_trending_series():
+    # two independent, strongly autocorrelated series (phi = .95): their raw cross-correlations are large at
+    # many lags (about 3 in 4 such pairs show a "lead" without prewhitening); after the AR filter, none should
+    results = []
+    for seed in range(10):
+        rng = np.random.default_rng(500 + seed)
+        results.append(cross_correlation(_ar1(rng, 64, 0.95), _ar1(rng, 64, 0.95)))
+    assert all(r.ar_order >= 1 for r in results)
+    assert [r.best_lag for r in results].count(None) >= 9

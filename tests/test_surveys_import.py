@@ -1,0 +1,609 @@
+"""Survey and customer imports: presets, custom mappings, per-field quarantine, re-imports, steps and views."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import textwrap
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from pipeline.surveys import config as survey_config
+from pipeline.surveys import metrics as M
+from pipeline.surveys import steps as S
+from pipeline.surveys.config import SurveysConfig, SurveySource
+from pipeline.surveys.importer import read_customer_file, read_survey_file
+from tests.conftest import REPO, write_config
+
+RUN = "cli__2026-10-31__0000aaaa"
+DEMO = REPO / "pipeline" / "demo"
+
+# The block proposed for pipeline/demo/brandpulse.yaml (surveys: ...).
+DEMO_SURVEYS = {
+    "min_responses": 30,
+    "sources": [
+        {"name": "parcelo-nps", "brand": "parcelo", "path": "sample/parcelo/surveys.csv", "preset": "qualtrics"},
+        {
+            "name": "brewbird-nps",
+            "brand": "brewbird",
+            "path": "sample/brewbird/surveys.csv",
+            "preset": "surveymonkey",
+            "timezone": "Europe/London",
+        },
+        {
+            "name": "novabank-nps",
+            "brand": "novabank",
+            "path": "sample/novabank/surveys.csv",
+            "preset": "typeform",
+            "ces": {"scale": 5, "lower_is_better": True},
+        },
+    ],
+    "customers": [
+        {"name": f"{b}-crm", "brand": b, "path": f"sample/{b}/customers.csv"}
+        for b in ("parcelo", "brewbird", "novabank")
+    ],
+    "clv": {"margin": 0.3, "discount_rate": 0.10, "discount_rate_period": "year"},
+}
+
+
+def load(path: Path):
+    """The main config with a surveys section (a subclass until the main Config has the field)."""
+    from pipeline.config import Config, load_config
+
+    if "surveys" in Config.model_fields:
+        return load_config(path)
+
+    class WithSurveys(Config):
+        surveys: SurveysConfig | None = None
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return WithSurveys.model_validate({**raw, "source_file": path.resolve()})
+
+
+def make_config(folder: Path, surveys: dict, brands=("Acme",)):
+    return load(write_config(folder, [{"name": b, "files": {"listening": "x.csv"}} for b in brands], surveys=surveys))
+
+
+def write_csv(path: Path, rows: list[list]) -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def rows_of(db: Path, sql: str, params=None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+QUALTRICS_COLS = [
+    "StartDate",
+    "EndDate",
+    "IPAddress",
+    "RecordedDate",
+    "ResponseId",
+    "Q1",
+    "Q2",
+    "Q3",
+    "Q4",
+    "Touchpoint",
+]
+QUALTRICS_TEXT = ["Start Date", "End Date", "IP Address", "Recorded Date", "Response ID", "How likely ...?",
+                  "How satisfied ...?", "Made it easy ...", "Why?", "Touchpoint"]  # fmt: skip
+QUALTRICS_META = [
+    json.dumps({"ImportId": i, **({"timeZone": "America/New_York"} if "ate" in i else {})}, separators=(",", ":"))
+    for i in [
+        "startDate",
+        "endDate",
+        "ipAddress",
+        "recordedDate",
+        "_recordId",
+        "QID1",
+        "QID2",
+        "QID3",
+        "QID4_TEXT",
+        "Touchpoint",
+    ]
+]
+
+
+def qualtrics_rows(first_nps="10", first_comment="Fast delivery, lovely driver"):
+    t = "2026-10-01 09:00:00"
+    return [
+        QUALTRICS_COLS,
+        QUALTRICS_TEXT,
+        QUALTRICS_META,
+        [t, t, "192.0.2.1", t, "R_aaa", first_nps, "5", "7", first_comment, "delivery"],
+        [t, t, "192.0.2.2", t, "R_bbb", "11", "4", "", "", "support"],  # NPS out of range: csat still lands
+        [t, t, "192.0.2.3", t, "R_ccc", "ten", "", "9", "", "app"],  # NPS unparsable and CES over 7
+        [t, t, "192.0.2.4", t, "", "9", "5", "6", "", "app"],  # no response id: quarantined whole
+        [t, t, "192.0.2.5", "yesterday", "R_eee", "9", "5", "6", "", "app"],  # unreadable time: whole
+        [
+            t,
+            t,
+            "192.0.2.6",
+            "2026-10-02 23:30:00",
+            "R_fff",
+            "0 - Not at all likely",
+            "1",
+            "2",
+            "My parcel never arrived and support ignored me for a week. Terrible.",
+            "",
+        ],
+    ]
+
+
+# -- presets -------------------------------------------------------------------------------------------------
+def test_qualtrics_preset_reads_three_header_rows_and_the_export_time_zone(tmp_path):
+    path = write_csv(tmp_path / "q.csv", qualtrics_rows())
+    src = SurveySource(name="acme-nps", brand="acme", path="q.csv", preset="qualtrics")
+    responses, rejects = read_survey_file(None, src, path)
+    by_id = {r.response_id: r for r in responses}
+    assert sorted(by_id) == ["R_aaa", "R_bbb", "R_ccc", "R_fff"]
+    a = by_id["R_aaa"]
+    # 09:00 in New York (the ImportId row's timeZone) on 1 Oct 2026 (EDT, UTC-4) = 13:00 UTC
+    assert datetime.fromisoformat(a.responded_at) == datetime(2026, 10, 1, 13, 0, tzinfo=UTC)
+    assert (a.nps, a.csat, a.ces, a.ces_norm, a.touchpoint, a.comment) == (
+        10,
+        5,
+        7,
+        7.0,
+        "delivery",
+        "Fast delivery, lovely driver",
+    )
+    assert (by_id["R_bbb"].nps, by_id["R_bbb"].csat) == (None, 4)
+    assert (by_id["R_ccc"].nps, by_id["R_ccc"].ces) == (None, None)
+    assert by_id["R_fff"].nps == 0 and by_id["R_fff"].touchpoint is None
+    reasons = sorted(r.reason for r in rejects)
+    assert reasons == [
+        "NPS (column Q1) '11' is outside 0-10 (left empty; the rest of the response loaded)",
+        "NPS (column Q1) 'ten' is not a number; CES (column Q3) '9' is outside 1-7 "
+        "(left empty; the rest of the response loaded)",
+        "response id (column ResponseId) is empty",
+        "timestamp (column RecordedDate) 'yesterday' is not a date and time this source can read",
+    ]
+    assert all("192.0.2" not in r.raw_record for r in rejects)  # unmapped columns (IP addresses) are not kept
+    assert all(r.location.startswith(f"{path}:") for r in rejects)
+
+
+def test_surveymonkey_preset_labels_second_header_row_and_local_times(tmp_path):
+    q_nps = "How likely is it that you would recommend Brewbird to a friend or colleague?"
+    rows = [
+        ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name",
+         "Last Name", "Custom Data 1", q_nps, "Overall, how satisfied were you with your visit?",
+         "Brewbird made it easy for me to get what I wanted.", "Why did you give that score?"],
+        [""] * 9 + ["Response", "Response", "Response", "Open-Ended Response"],
+        ["1001", "9", "10/24/2026 09:29:00 AM", "10/24/2026 09:30:00 AM", "198.51.100.1", "jane@example.com",
+         "Jane", "Doe", "in_store", "9", "Very satisfied", "Agree", "Lovely coffee"],
+        ["1002", "9", "10/26/2026 09:29:00 AM", "10/26/2026 09:30:00 AM", "198.51.100.2", "joe@example.com",
+         "Joe", "Bloggs", "order_ahead", "6", "Meh", "Strongly disagree", ""],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "sm.csv", rows)
+    src = SurveySource(name="bb", brand="acme", path="sm.csv", preset="surveymonkey", timezone="Europe/London")
+    responses, rejects = read_survey_file(None, src, path)
+    first, second = responses
+    # London is on BST (UTC+1) on 24 Oct 2026 and on GMT after 25 Oct
+    assert datetime.fromisoformat(first.responded_at) == datetime(2026, 10, 24, 8, 30, tzinfo=UTC)
+    assert datetime.fromisoformat(second.responded_at) == datetime(2026, 10, 26, 9, 30, tzinfo=UTC)
+    assert (first.response_id, first.nps, first.csat, first.ces, first.touchpoint, first.comment) == (
+        "1001",
+        9,
+        5,
+        6,
+        "in_store",
+        "Lovely coffee",
+    )
+    assert (second.nps, second.csat, second.ces) == (6, None, 1)
+    [reject] = rejects
+    assert reject.reason.startswith("CSAT (column Overall, how satisfied were you with your visit?) 'Meh'")
+    assert "example.com" not in reject.raw_record and "Bloggs" not in reject.raw_record
+
+
+def test_typeform_preset_utc_header_wins_and_effort_is_flipped(tmp_path):
+    rows = [
+        ["#", "How likely are you to recommend Novabank to a friend or colleague?",
+         "How satisfied are you with Novabank today?",
+         "How much effort did you personally have to put in to get what you needed?",
+         "What's the main reason for your score?", "touchpoint", "segment", "Start Date (UTC)",
+         "Submit Date (UTC)", "Network ID"],
+        ["a1b2", "10", "5", "1", "Instant transfers", "transfers", "premium", "2026-07-01 11:59:00",
+         "2026-07-01 12:00:00", "ff00"],
+        ["c3d4", "7.5", "3", "6", "", "app", "personal", "2026-07-01 12:59:00", "2026-07-01 13:00:00", "ff01"],
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "tf.csv", rows)
+    # the configured zone is for naive times the export does not place itself: "(UTC)" in the header wins
+    src = SurveySource(
+        name="nb",
+        brand="acme",
+        path="tf.csv",
+        preset="typeform",
+        timezone="Europe/London",
+        ces={"scale": 5, "lower_is_better": True},
+    )
+    responses, rejects = read_survey_file(None, src, path)
+    a, c = responses
+    assert datetime.fromisoformat(a.responded_at) == datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    assert (a.nps, a.csat, a.ces, a.ces_scale, a.ces_lower_is_better, a.ces_norm) == (10, 5, 1, 5, True, 7.0)
+    assert (a.segment, a.comment) == ("premium", "Instant transfers")
+    assert (c.nps, c.csat, c.ces) == (None, 3, None)
+    [reject] = rejects
+    assert "'7.5' is not a whole number" in reject.reason and "'6' is outside 1-5" in reject.reason
+
+
+def test_custom_mapping_brand_column_and_row_time_zones(tmp_path):
+    cfg = make_config(tmp_path, {"sources": []}, brands=("Acme", "Globex"))
+    rows = [
+        ["id", "company", "submitted", "tz", "likelihood", "satisfaction", "note"],
+        ["1", "Acme", "2026-10-01 10:00:00", "+02:00", "8", "4", "ok"],
+        ["2", "globex", "2026-10-01 10:00:00", "Asia/Tokyo", "3", "", ""],
+        ["3", "Initech", "2026-10-01 10:00:00", "", "9", "5", ""],
+        ["4", "acme", "2026-10-01T10:00:00-05:00", "Mars/Olympus", "9", "5", ""],
+        ["5", "ACME", "2026-10-01T10:00:00-05:00", "", "9", "5", ""],
+    ]
+    path = write_csv(tmp_path / "custom.csv", rows)
+    src = SurveySource.model_validate(
+        {
+            "name": "panel",
+            "path": "custom.csv",
+            "columns": {
+                "response_id": "id",
+                "brand": "company",
+                "timestamp": "submitted",
+                "timezone": "tz",
+                "nps": "likelihood",
+                "csat": "satisfaction",
+                "comment": "note",
+            },
+        }
+    )
+    responses, rejects = read_survey_file(cfg, src, path)
+    got = {r.response_id: (r.brand, r.responded_at) for r in responses}
+    assert got == {
+        "1": ("acme", "2026-10-01T08:00:00+00:00"),
+        "2": ("globex", "2026-10-01T01:00:00+00:00"),
+        "5": ("acme", "2026-10-01T15:00:00+00:00"),  # an explicit offset wins over everything
+    }
+    assert sorted(r.reason for r in rejects) == [
+        "brand 'Initech' (column company) is not a configured brand",
+        "time zone 'Mars/Olympus' (column tz) is not an IANA zone or UTC offset",
+    ]
+
+
+def test_xlsx_export_with_typed_cells(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Responses"
+    ws.append(["ResponseId", "RecordedDate", "NPS", "CSAT", "CES", "Comment"])
+    ws.append(["R_1", datetime(2026, 10, 1, 9, 0), 10, 4.0, 6, "Great"])
+    ws.append(["R_2", datetime(2026, 10, 1, 10, 0), 12, 2, None, None])
+    ws.append([None, None, None, None, None, None])  # blank rows are skipped
+    ws.append(["R_3", "not a date", 5, 2, 2, None])
+    book.save(tmp_path / "export.xlsx")
+    src = SurveySource(name="x", brand="acme", path="export.xlsx", preset="qualtrics", timezone="Europe/Paris")
+    responses, rejects = read_survey_file(None, src, tmp_path / "export.xlsx")
+    assert [(r.response_id, r.responded_at, r.nps, r.csat, r.ces) for r in responses] == [
+        ("R_1", "2026-10-01T07:00:00+00:00", 10, 4, 6),  # Paris is UTC+2 in October
+        ("R_2", "2026-10-01T08:00:00+00:00", None, 2, None),
+    ]
+    assert [r.reason.split(" (left")[0] for r in rejects] == [
+        "NPS (column NPS) 12 is outside 0-10",
+        "timestamp (column RecordedDate) 'not a date' is not a date and time this source can read",
+    ]
+    assert rejects[0].location.endswith("[Responses]:3")
+
+
+def test_a_missing_mapped_column_fails_the_file(tmp_path):
+    path = write_csv(tmp_path / "q.csv", [["ResponseId", "RecordedDate", "Score"], ["R_1", "2026-10-01", "9"]])
+    with pytest.raises(ValueError, match="no NPS, CSAT or CES column"):
+        read_survey_file(None, SurveySource(name="q", brand="acme", path="q.csv", preset="qualtrics"), path)
+    src = SurveySource.model_validate(
+        {"name": "q", "brand": "acme", "path": "q.csv", "preset": "qualtrics", "columns": {"csat": "CSAT_2"}}
+    )
+    with pytest.raises(ValueError, match="lacks the column for csat"):
+        read_survey_file(None, src, path)
+
+
+def test_demo_exports_parse_with_the_proposed_demo_config():
+    cfg = SurveysConfig.model_validate(DEMO_SURVEYS)
+    expected_rejects = {"parcelo-nps": 5, "brewbird-nps": 4, "novabank-nps": 3}
+    for src in cfg.sources:
+        responses, rejects = read_survey_file(None, src, DEMO / src.path)
+        assert len(rejects) == expected_rejects[src.name], [r.reason for r in rejects]
+        assert len(responses) > 1000
+        assert {r.touchpoint for r in responses} and all(r.touchpoint for r in responses)
+        assert sum(r.comment is not None for r in responses) > 400
+    for src in cfg.customers:
+        customers, rejects = read_customer_file(None, src, DEMO / src.path)
+        assert len(customers) > 1900 and len(rejects) == 3
+    size = sum((DEMO / "sample" / b / f).stat().st_size for b in ("parcelo", "brewbird", "novabank")
+               for f in ("surveys.csv", "customers.csv"))  # fmt: skip
+    assert size < 1_500_000
+
+
+def test_demo_parcelo_nps_dips_during_the_incident():
+    src = SurveysConfig.model_validate(DEMO_SURVEYS).sources[0]
+    responses, _ = read_survey_file(None, src, DEMO / src.path)
+
+    def window(first, last):
+        return M.nps(r.nps for r in responses if first <= r.responded_at[:10] <= last)
+
+    before, during = window("2026-09-29", "2026-10-12"), window("2026-10-13", "2026-10-16")
+    assert during.high < before.low  # the dip is beyond the noise
+    assert during.value < -20 < 15 < before.value
+    late = window("2026-10-27", "2026-10-31")
+    assert late.value > during.high
+
+
+# -- config ----------------------------------------------------------------------------------------------
+def test_the_documented_example_validates():
+    block = re.search(r"Example.*?::\n\n(.*?)\n\n", survey_config.__doc__, re.S).group(1)
+    cfg = SurveysConfig.model_validate(yaml.safe_load(textwrap.dedent(block))["surveys"])
+    assert cfg.sources[0].columns.nps == "Q1" and cfg.clv.monthly_discount_rate == pytest.approx(0.00797414)
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"sources": [{"name": "a", "path": "p", "preset": "qualtrics"}]}, "either brand"),
+        ({"sources": [{"name": "a", "brand": "x", "path": "p"}]}, "preset custom needs columns.response_id"),
+        (
+            {"sources": [{"name": "a", "brand": "x", "path": "p", "columns": {"response_id": "i", "timestamp": "t"}}]},
+            "at least one of columns.nps",
+        ),
+        ({"sources": [{"name": "a", "brand": "x", "path": "p", "preset": "typeform", "timezone": "Mars"}]}, "IANA"),
+        ({"sources": [{"name": "a", "brand": "x", "path": "p", "preset": "typeform", "ces": {"scale": 6}}]}, "5 or 7"),
+        ({"sources": [{"name": "a", "brand": "x", "path": "p", "preset": "typeform", "colums": {}}]}, "Extra inputs"),
+        ({"clv": {"retention_source": "fixed"}}, "fixed_monthly_churn"),
+        ({"clv": {"margin": 1.5}}, "less than or equal to 1"),
+        ({"customers": [{"name": "c", "brand": "x", "path": "a"}, {"name": "c", "brand": "y", "path": "b"}]}, "unique"),
+    ],
+)
+def test_config_errors_name_the_problem(doc, message):
+    with pytest.raises(ValidationError, match=message):
+        SurveysConfig.model_validate(doc)
+
+
+# -- steps, in a real warehouse ------------------------------------------------------------------------------
+def test_import_quarantine_comments_rerun_and_metrics(tmp_path, scorer):
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    cfg = make_config(
+        tmp_path, {"sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]}
+    )
+    db = tmp_path / "w.duckdb"
+    first = S.import_surveys(cfg, db, RUN, scorer=scorer)
+    assert {k: first[k] for k in ("responses", "new", "changed", "quarantined", "scored")} == {
+        "responses": 4,
+        "new": 4,
+        "changed": 0,
+        "quarantined": 4,
+        "scored": 2,
+    }
+    assert rows_of(db, "SELECT response_id, nps, csat, ces, day FROM survey_responses ORDER BY 1") == [
+        ("R_aaa", 10, 5, 7, date(2026, 10, 1)),
+        ("R_bbb", None, 4, None, date(2026, 10, 1)),  # the bad NPS is empty, the CSAT landed
+        ("R_ccc", None, None, None, date(2026, 10, 1)),
+        ("R_fff", 0, 1, 2, date(2026, 10, 3)),  # 23:30 New York = 03:30 UTC the next day
+    ]
+    quarantined = rows_of(db, "SELECT brand, source, day, reason, run_id FROM quarantine ORDER BY reason")
+    assert len(quarantined) == 4
+    assert {(q[0], q[1], q[2], q[4]) for q in quarantined} == {("acme", "acme-nps", date(2026, 10, 31), RUN)}
+    assert quarantined[0][3].startswith("NPS (column Q1) '11' is outside 0-10")
+    # what detractors say, next to the score
+    [(group, text, label)] = rows_of(
+        db, "SELECT nps_group, comment, sentiment FROM v_survey_comments WHERE nps_group = 'detractor'"
+    )
+    assert (group, label) == ("detractor", "negative") and text.startswith("My parcel never arrived")
+    steps = rows_of(db, "SELECT step, source, status, rows_in, rows_out, rows_quarantined FROM run_steps ORDER BY 1, 2")
+    assert steps == [
+        ("import_surveys", "", "success", 6, 4, 4),
+        ("import_surveys", "acme-nps", "success", 6, 4, 4),
+        ("score_survey_comments", "", "success", 2, 2, 0),
+    ]
+
+    # the same export again: nothing new, nothing re-quarantined, nothing re-scored
+    again = S.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", scorer=scorer)
+    assert (again["new"], again["changed"], again["quarantined"], again["scored"]) == (0, 0, 0, 0)
+    assert rows_of(db, "SELECT count(*) FROM survey_responses")[0][0] == 4
+    assert rows_of(db, "SELECT count(*) FROM quarantine")[0][0] == 4
+
+    # an edited response: its values change in place and its new comment is scored again
+    write_csv(tmp_path / "q.csv", qualtrics_rows(first_nps="3", first_comment="Late and rude, never again."))
+    edited = S.import_surveys(cfg, db, "cli__2026-11-02__0000cccc", scorer=scorer)
+    assert (edited["new"], edited["changed"], edited["scored"]) == (0, 1, 1)
+    assert rows_of(db, "SELECT nps, first_seen < last_seen FROM survey_responses WHERE response_id = 'R_aaa'") == [
+        (3, True)
+    ]
+    assert rows_of(db, "SELECT sentiment FROM v_survey_comments WHERE response_id = 'R_aaa'") == [("negative",)]
+
+    # metrics: every period x brand x touchpoint x segment with '_all' rollups
+    written = S.survey_metrics(cfg, db, RUN)
+    assert written == rows_of(db, "SELECT count(*) FROM survey_metrics")[0][0]
+    got = rows_of(
+        db,
+        "SELECT value, low, high, n, low_n, n_promoters, n_detractors FROM survey_metrics WHERE period = 'week' "
+        "AND brand = 'acme' AND touchpoint = '_all' AND segment = '_all' AND metric = 'nps'",
+    )
+    expected = M.nps([3, 0])  # R_aaa (now 3) and R_fff (0); the bad NPS answers are not counted
+    assert got == [
+        (pytest.approx(expected.value), pytest.approx(expected.low), pytest.approx(expected.high), 2, True, 0, 2)
+    ]
+    touchpoints = {
+        r[0] for r in rows_of(db, "SELECT touchpoint FROM survey_metrics WHERE period = 'day' AND metric = 'csat'")
+    }
+    assert touchpoints == {"_all", "delivery", "support", "(none)"}
+    periods = rows_of(db, "SELECT DISTINCT period, period_start FROM survey_metrics WHERE metric = 'nps' ORDER BY ALL")
+    assert periods == [
+        ("day", date(2026, 10, 1)),
+        ("day", date(2026, 10, 3)),
+        ("month", date(2026, 10, 1)),
+        ("week", date(2026, 9, 28)),
+    ]
+    ces = rows_of(db, "SELECT value, low, n FROM survey_metrics WHERE period = 'month' AND metric = 'ces' "
+                      "AND touchpoint = '_all' AND segment = '_all'")  # fmt: skip
+    assert ces == [(pytest.approx(4.5), pytest.approx(M.ces_mean([7, 2]).low), 2)]
+
+
+def test_missing_and_broken_sources_are_recorded_and_do_not_stop_the_others(tmp_path, scorer):
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    write_csv(tmp_path / "broken.csv", [["ResponseId", "RecordedDate", "Other"], ["R_1", "2026-10-01", "x"]])
+    cfg = make_config(
+        tmp_path,
+        {
+            "sources": [
+                {"name": "good", "brand": "acme", "path": "q.csv", "preset": "qualtrics"},
+                {"name": "gone", "brand": "acme", "path": "drops/*.csv", "preset": "typeform"},
+                {"name": "broken", "brand": "acme", "path": "broken.csv", "preset": "qualtrics"},
+            ]
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    result = S.import_surveys(cfg, db, RUN, scorer=scorer, score_comments=False)
+    assert result["new"] == 4 and result["scored"] == 0
+    assert sorted(result["failed_sources"]) == ["broken", "gone"]
+    steps = dict(rows_of(db, "SELECT source, status FROM run_steps WHERE step = 'import_surveys'"))
+    assert steps == {"": "success", "good": "success", "gone": "missing", "broken": "failed"}
+    detail = rows_of(db, "SELECT detail FROM run_steps WHERE source = 'broken'")[0][0]
+    assert "no NPS, CSAT or CES column" in detail
+
+
+def test_explicit_paths_go_to_the_source_whose_glob_matches(tmp_path, scorer):
+    (tmp_path / "drops").mkdir()
+    write_csv(tmp_path / "drops" / "acme-2026-10.csv", qualtrics_rows())
+    cfg = make_config(
+        tmp_path,
+        {
+            "sources": [
+                {"name": "a", "brand": "acme", "path": "drops/acme-*.csv", "preset": "qualtrics"},
+                {"name": "b", "brand": "acme", "path": "other/*.csv", "preset": "typeform"},
+            ]
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    result = S.import_surveys(cfg, db, RUN, paths=[tmp_path / "drops" / "acme-2026-10.csv"], scorer=scorer)
+    assert result["new"] == 4 and result["sources"] == 1
+    assert rows_of(db, "SELECT DISTINCT source FROM survey_responses") == [("a",)]
+    from pipeline.config import ConfigError
+
+    with pytest.raises(ConfigError, match="cannot tell which"):
+        S.import_surveys(cfg, db, RUN, paths=[tmp_path / "elsewhere.csv"], scorer=scorer)
+
+
+def test_no_surveys_section_is_a_no_op(tmp_path):
+    cfg = make_config(tmp_path, {})
+    db = tmp_path / "w.duckdb"
+    assert S.import_surveys(cfg, db, RUN)["sources"] == 0
+    assert S.import_customers(cfg, db, RUN)["sources"] == 0
+    assert not db.exists()
+
+
+CUSTOMER_ROWS = [
+    ["customer_id", "segment", "start_date", "end_date", "monthly_revenue"],
+    ["A", "x", "2025-12-01", "", "10"],
+    ["B", "x", "2025-11-15", "2026-01-20", "20"],
+    ["C", "y", "2026-01-01", "2026-02-01", "30"],
+    ["D", "y", "2026-01-10", "2026-01-25", "40"],
+    ["E", "y", "2025-10-01", "2026-01-01", "50"],
+    ["F", "x", "2026-01-15", "", "n/a"],  # lands; revenue empty and quarantined
+    ["G", "x", "2026-02-30", "", "10"],  # impossible date: quarantined whole
+    ["", "x", "2026-01-01", "", "10"],  # no id: quarantined whole
+]
+
+
+def test_customers_import_churn_clv_and_replacement(tmp_path):
+    write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS)
+    cfg = make_config(
+        tmp_path,
+        {
+            "customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}],
+            "clv": {"margin": 0.5, "discount_rate": 0.01, "discount_rate_period": "month", "churn_window_months": 1},
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    result = S.import_customers(cfg, db, RUN)
+    assert (result["customers"], result["new"], result["quarantined"]) == (6, 6, 3)
+    assert rows_of(db, "SELECT monthly_revenue FROM customers WHERE customer_id = 'F'") == [(None,)]
+    S.survey_metrics(cfg, db, RUN)
+    jan = rows_of(
+        db,
+        "SELECT active_start, churned, churn_rate, arpu, clv_simple, clv_discounted FROM customer_metrics "
+        "WHERE brand = 'acme' AND segment = '_all' AND month = DATE '2026-01-01'",
+    )
+    # base A, B, C; churned B, C: 2/3. ARPU 20, m = .5 x 20 = 10: simple 10 / (2/3) = 15;
+    # discounted 10 x (1/3) / (1.01 - 1/3) = 3.3333 / .676667 = 4.9261
+    assert jan == [(3, 2, pytest.approx(2 / 3), 20.0, pytest.approx(15.0), pytest.approx(4.9261, abs=1e-4))]
+    # the next export no longer lists A: A leaves the warehouse; E's end date changed
+    kept = [r for r in CUSTOMER_ROWS if r[0] != "A"][:4]  # header, B, C, D
+    write_csv(tmp_path / "customers.csv", [*kept, ["E", "y", "2025-10-01", "2025-12-15", "50"]])
+    again = S.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
+    assert (again["new"], again["changed"], again["removed"]) == (0, 1, 2)  # A and F gone; E changed
+    assert rows_of(db, "SELECT customer_id FROM customers ORDER BY 1") == [("B",), ("C",), ("D",), ("E",)]
+
+
+def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS[:6])
+    cfg = make_config(
+        tmp_path,
+        {
+            "sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}],
+            "customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}],
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    S.import_surveys(cfg, db, RUN, scorer=scorer, score_comments=False)
+    S.import_customers(cfg, db, RUN)
+    S.survey_metrics(cfg, db, RUN)
+    with duckdb.connect(str(db)) as con:  # two social days in the week of Monday 28 Sep 2026
+        con.execute(
+            "INSERT INTO daily_brand_metrics VALUES "
+            "(DATE '2026-09-29', 'acme', '_all', 10, 10, 5, 3, 2, 0.5, -0.2, now(), 'r'),"
+            "(DATE '2026-10-01', 'acme', '_all', 30, 30, 3, 17, 10, 0.1, 0.2, now(), 'r'),"
+            "(DATE '2026-10-01', 'acme', 'listening', 30, 30, 3, 17, 10, 0.1, 0.2, now(), 'r')"
+        )
+    week = rows_of(
+        db,
+        "SELECT iso_week, social_days, social_volume, share_negative, mean_score, nps, nps_n, csat_n "
+        "FROM v_cx_social_weekly WHERE brand = 'acme'",
+    )
+    # share negative (5 + 3) / 40 = .2; mean score weighted by scored (10 x -.2 + 30 x .2) / 40 = .1;
+    # NPS of the week's answers 10 and 0: (1 - 1) / 2 = 0
+    assert week == [("2026-W40", 2, 40, pytest.approx(0.2), pytest.approx(0.1), 0.0, 2, 3)]
+    month = rows_of(
+        db,
+        "SELECT month, social_volume, nps, customers_start, churned FROM v_cx_social_monthly "
+        "WHERE brand = 'acme' AND month >= DATE '2025-12-01' ORDER BY month",
+    )
+    assert month[:2] == [(date(2025, 12, 1), None, None, 3, 1), (date(2026, 1, 1), None, None, 3, 2)]
+    assert month[-1] == (date(2026, 10, 1), 30, 0.0, None, None)  # 29 Sep is September; customers end in Feb
+    lead = S.cx_social_lead(cfg, db, "acme")
+    assert lead.best_lag is None and lead.conclusion == "not enough data: 1 paired weeks, need ≥ 30"
+
+
+def test_an_unknown_brand_id_is_a_config_error_naming_the_field(tmp_path):
+    from pipeline.config import ConfigError
+
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    with pytest.raises(
+        ConfigError, match=r"brandpulse.yaml: .*surveys.sources\[0\].brand 'acne' is not a configured brand"
+    ):
+        make_config(tmp_path, {"sources": [{"name": "n", "brand": "acne", "path": "q.csv", "preset": "qualtrics"}]})
+
+
+def test_the_step_detail_names_the_columns_each_field_was_read_from(tmp_path):
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    cfg = make_config(tmp_path, {"sources": [{"name": "n", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]})
+    db = tmp_path / "w.duckdb"
+    S.import_surveys(cfg, db, RUN, score_comments=False)
+    [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE source = 'n'")
+    assert detail == (
+        "1 file(s): q.csv; columns: response_id='ResponseId', timestamp='RecordedDate', nps='Q1', csat='Q2', "
+        "ces='Q3', comment='Q4', touchpoint='Touchpoint'"
+    )

@@ -1,0 +1,6 @@
+-- Stage the customers read from customer lists. $files: staged *.customers.jsonl; $columns.
+-- A customer repeated across files keeps its last occurrence (seq = order read).
+CREATE OR REPLACE TEMP TABLE customer_staged AS
+SELECT * EXCLUDE (seq)
+FROM read_json($files, format = 'newline_delimited', columns = $columns, maximum_object_size = 67108864)
+QUALIFY row_number() OVER (PARTITION BY brand, customer_id ORDER BY seq DESC) = 1;

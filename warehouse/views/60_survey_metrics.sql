@@ -1,0 +1,26 @@
+-- Survey responses with their NPS group and latest comment sentiment; survey and customer metrics with units.
+CREATE OR REPLACE VIEW v_survey_responses AS
+SELECT r.brand, r.source, r.response_id, r.responded_at, r.day, r.touchpoint, r.segment,
+       r.nps,
+       CASE WHEN r.nps >= 9 THEN 'promoter' WHEN r.nps >= 7 THEN 'passive' WHEN r.nps >= 0 THEN 'detractor' END
+           AS nps_group,
+       r.csat, r.ces, r.ces_scale, r.ces_lower_is_better, r.ces_norm, r.comment,
+       s.label AS comment_label, s.score AS comment_score, s.p_negative AS comment_p_negative,
+       s.model_version AS comment_model_version
+FROM survey_responses r
+LEFT JOIN (
+    SELECT * FROM survey_comment_sentiment
+    QUALIFY row_number() OVER (PARTITION BY source, response_id ORDER BY scored_at DESC, model_version DESC) = 1
+) s USING (source, response_id);
+
+CREATE OR REPLACE VIEW v_survey_metrics AS
+SELECT period, period_start, brand, touchpoint, segment, metric,
+       CASE metric WHEN 'nps' THEN 'points (-100..100)' WHEN 'csat' THEN '% answering 4-5 of 5'
+                   ELSE 'mean on 1-7, 7 = least effort' END AS unit,
+       value, low, high, se, n, low_n, n_promoters, n_passives, n_detractors, n_top2, computed_at
+FROM survey_metrics;
+
+CREATE OR REPLACE VIEW v_customer_metrics AS
+SELECT month, brand, segment, active_start, churned, churn_rate, churn_low, churn_high, churn_rate_clv, arpu,
+       clv_simple, clv_discounted, margin, discount_rate_monthly, complete, low_n, computed_at
+FROM customer_metrics;
