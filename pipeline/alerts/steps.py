@@ -1,0 +1,379 @@
+"""The nightly detect and alert steps: from daily metrics to recorded, explained and delivered alerts.
+
+``detect(config, db, day, run_id)``
+    For each brand, reads its daily series (``daily_brand_metrics``, all sources) and runs the spike detector
+    (:mod:`pipeline.detect`) on the night's day, with the brand's sensitivity; every verdict is recorded in
+    ``detections``. Sustained shifts found by the change-point detector are kept in ``change_points``.
+    A spike opens an incident, or belongs to the brand's ongoing one when the last flagged day is at most
+    ``alerting.cooldown_days`` before it. A new incident raises a ``new`` alert; an ongoing one raises a
+    ``worse`` alert only when its severity rises or its negatives reach ``alerting.worsen_ratio`` times the
+    last alert's. A new deterioration shift raises a ``shift`` alert (at most one per brand per 28 days).
+    Each alert carries its explanation: the numbers and tests behind the decision, the terms most
+    over-represented in the day's negatives against the baseline's (weighted log-odds, informative prior),
+    the sources and channels that contributed, and the five most-engaged negative mentions with links.
+
+``send(config, db, run_id)``
+    Delivers every recorded alert that has no successful delivery on a configured channel yet, and records
+    each attempt in ``alert_deliveries``. A failed delivery is retried by the next run, so none is lost.
+    Nights older than ``alerting.max_age_days`` (backfills) record their alerts with ``send = false``.
+
+Alert ids derive from (brand, kind, day): re-running a night never raises or sends an alert twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.config import Brand, Config
+from pipeline.warehouse import connect, execute, transaction
+
+logger = logging.getLogger("brandpulse")
+
+HISTORY_DAYS = 180  # the detector's look-back: 112 days for the share dispersion, plus margin
+SHIFT_ALERT_GAP = 28  # days between two shift alerts of one brand
+SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
+
+
+def alert_id(brand: str, kind: str, day: date) -> str:
+    return hashlib.sha256(f"{brand}\x1f{kind}\x1f{day.isoformat()}".encode()).hexdigest()[:16]
+
+
+def sensitivity(brand: Brand):
+    from dataclasses import replace
+
+    from pipeline.detect import Sensitivity
+
+    sens = Sensitivity.preset(brand.sensitivity)
+    return replace(sens, min_volume=brand.min_volume) if brand.min_volume else sens
+
+
+def _series(con, brand: str, day: date) -> pd.DataFrame:
+    rows = execute(
+        con, "detect_series", {"brand": brand, "start": day - timedelta(days=HISTORY_DAYS), "day": day}
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["day", "volume", "n_negative", "mean_score"])
+
+
+def _explain(con, brand: Brand, day: date, flagged: list[date]) -> dict:
+    """Terms, sources and top mentions behind a spike on ``day``."""
+    from pipeline.explain import weighted_log_odds
+
+    skip = [d for d in flagged if d < day]
+    focus = [
+        r[0]
+        for r in execute(con, "explain_texts", {"brand": brand.key, "start": day, "end": day, "skip": []}).fetchall()
+    ]
+    background = [
+        r[0]
+        for r in execute(
+            con,
+            "explain_texts",
+            {"brand": brand.key, "start": day - timedelta(days=28), "end": day - timedelta(days=1), "skip": skip},
+        ).fetchall()
+    ]
+    drop = [brand.name, *brand.aliases]
+    terms = weighted_log_odds(focus, background, top=10, drop=drop)
+    sources = execute(con, "explain_sources", {"brand": brand.key, "day": day}).fetchall()
+    top = execute(con, "explain_top_mentions", {"brand": brand.key, "day": day}).fetchall()
+    return {
+        "terms": [[t.term, round(t.z, 2)] for t in terms],
+        "sources": [[origin, n] for origin, n in sources],
+        "top_mentions": [
+            {
+                "text": text,
+                "url": url,
+                "source": source,
+                "channel": channel,
+                "engagement": engagement,
+                "created_at": created.isoformat() if created else None,
+            }
+            for text, url, source, channel, engagement, created in top
+        ],
+        "focus_negatives": len(focus),
+        "baseline_negatives": len(background),
+    }
+
+
+def _spike_numbers(spike) -> dict:
+    return {
+        "observed": spike.observed,
+        "expected": round(spike.expected, 1),
+        "volume": spike.volume,
+        "share": round(spike.share, 4),
+        "baseline_share": round(spike.baseline_share, 4),
+        "tests": {
+            "count test (day-of-week baseline)": {"p": spike.p_count, "z": round(spike.z, 2)},
+            "share test (vs 28-day baseline)": {"p": spike.p_share},
+        },
+        "days_summed": spike.window,
+    }
+
+
+def detect(config: Config, db: Path, day: date, run_id: str, today: date | None = None) -> list[str]:
+    """Run the detectors for ``day`` on every brand; record verdicts and alerts. Returns the new alert ids."""
+    from pipeline.detect import change_points, detect_spikes
+    from pipeline.steps import record_step
+
+    started = datetime.now(UTC)
+    today = today or datetime.now(UTC).date()
+    send = (today - day).days <= config.alerting.max_age_days
+    raised, flagged_total = [], 0
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        for brand in config.brands:
+            sens = sensitivity(brand)
+            series = _series(con, brand.key, day)
+            if series.empty or series["day"].iloc[-1] != day:
+                execute(con, "save_detection", {"brand": brand.key, "day": day, "flagged": False, **_blank()})
+                continue
+            history = detect_spikes(series, sens)  # the whole history, in order: past spikes leave baselines
+            flagged = [s.day for s in history]
+            spike = next((s for s in history if s.day == day), None)
+            params = {"brand": brand.key, "day": day, "run_id": run_id}
+            if spike is None:
+                execute(con, "save_detection", {**params, "flagged": False, **_blank()})
+            else:
+                flagged_total += 1
+                execute(
+                    con,
+                    "save_detection",
+                    {
+                        **params,
+                        "flagged": True,
+                        "observed": spike.observed,
+                        "expected": spike.expected,
+                        "volume": spike.volume,
+                        "share": spike.share,
+                        "baseline_share": spike.baseline_share,
+                        "p_count": spike.p_count,
+                        "p_share": spike.p_share,
+                        "z": spike.z,
+                        "severity": spike.severity,
+                        "reason": spike.reason,
+                    },
+                )
+                new = _spike_alert(con, config, brand, day, spike, flagged, send, run_id)
+                if new:
+                    raised.append(new)
+            for cp in change_points(series, sens):
+                if (day - cp.day).days > 90:
+                    continue
+                execute(
+                    con,
+                    "save_change_point",
+                    {
+                        "day": cp.day,
+                        "brand": brand.key,
+                        "before_level": cp.before,
+                        "after_level": cp.after,
+                        "direction": "worse" if cp.deterioration else "better",
+                        "detail": cp.reason,
+                        "run_id": run_id,
+                    },
+                )
+                if cp.deterioration and cp.day >= day - timedelta(days=14):
+                    new = _shift_alert(con, brand, day, cp, send, run_id)
+                    if new:
+                        raised.append(new)
+        record_step(
+            con,
+            run_id,
+            "detect",
+            rows_in=len(config.brands),
+            rows_out=len(raised),
+            rows_quarantined=0,
+            detail=f"{flagged_total} spike(s) flagged, {len(raised)} alert(s) raised"
+            + ("" if send else f" (night older than {config.alerting.max_age_days} days: recorded, not sent)"),
+            started_at=started,
+        )
+    logger.info(f"detect {day}: {flagged_total} spike(s), {len(raised)} new alert(s)")
+    return raised
+
+
+def _blank() -> dict:
+    keys = ("observed", "expected", "volume", "share", "baseline_share", "p_count", "p_share", "z")
+    return {**dict.fromkeys(keys, 0), "severity": "", "reason": "", "run_id": ""}
+
+
+def _spike_alert(con, config: Config, brand: Brand, day: date, spike, flagged, send: bool, run_id: str) -> str | None:
+    # The incident: flagged days back from this one, each at most cooldown_days after the one before.
+    start = day
+    for earlier in sorted((d for d in flagged if d < day), reverse=True):
+        if (start - earlier).days > config.alerting.cooldown_days:
+            break
+        start = earlier
+    last = execute(con, "incident_state", {"brand": brand.key, "kind": "spike", "start": start, "day": day}).fetchone()
+    if last is not None:  # an ongoing incident that already alerted
+        _, incident, _, last_severity, last_observed = last
+        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last_severity, 0) or (
+            spike.observed >= config.alerting.worsen_ratio * (last_observed or 0)
+        )
+        if not worse:
+            logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
+            return None
+        status = "worse"
+    else:
+        status, incident = "new", None
+    aid = alert_id(brand.key, "spike", day)
+    numbers = _spike_numbers(spike)
+    explanation = {**numbers, **_explain(con, brand, day, flagged)}
+    word = "getting worse" if status == "worse" else "negative spike"
+    headline = (
+        f"{brand.name}: {word} on {day:%a %d %b %Y}: {spike.observed} negative mentions "
+        f"({spike.share:.0%} of {spike.volume}), {spike.expected:.0f} expected"
+    )
+    inserted = execute(
+        con,
+        "insert_alert",
+        {
+            "alert_id": aid,
+            "incident_id": incident or aid,
+            "brand": brand.key,
+            "kind": "spike",
+            "status": status,
+            "day": day,
+            "severity": spike.severity,
+            "headline": headline,
+            "reason": spike.reason,
+            "observed": spike.observed,
+            "expected": spike.expected,
+            "explanation": json.dumps(explanation, default=str),
+            "send": send,
+            "run_id": run_id,
+        },
+    ).fetchone()
+    return aid if inserted else None  # None: a re-run of a night that already raised it
+
+
+def _shift_alert(con, brand: Brand, day: date, cp, send: bool, run_id: str) -> str | None:
+    start = day - timedelta(days=SHIFT_ALERT_GAP - 1)
+    last = execute(
+        con, "incident_state", {"brand": brand.key, "kind": "shift", "start": start, "day": day + timedelta(days=1)}
+    ).fetchone()
+    if last is not None:  # one shift alert per brand per SHIFT_ALERT_GAP days
+        return None
+    aid = alert_id(brand.key, "shift", day)
+    headline = f"{brand.name}: sustained rise in negative share since {cp.day:%d %b}: {cp.before:.0%} → {cp.after:.0%}"
+    explanation = {
+        "change_point": cp.day.isoformat(),
+        "before_level": round(cp.before, 4),
+        "after_level": round(cp.after, 4),
+        "tests": {"Welch t-test between segments": {"p": cp.p_value}},
+        "days_before": cp.days_before,
+        "days_after": cp.days_after,
+        **_explain(con, brand, day, []),
+    }
+    inserted = execute(
+        con,
+        "insert_alert",
+        {
+            "alert_id": aid,
+            "incident_id": aid,
+            "brand": brand.key,
+            "kind": "shift",
+            "status": "new",
+            "day": day,
+            "severity": "major" if cp.after - cp.before >= 0.1 else "minor",
+            "headline": headline,
+            "reason": cp.reason,
+            "observed": None,
+            "expected": None,
+            "explanation": json.dumps(explanation, default=str),
+            "send": send,
+            "run_id": run_id,
+        },
+    ).fetchone()
+    return aid if inserted else None  # None: a re-run of a night that already raised it
+
+
+def message(config: Config, con, alert_id_: str, chart: bool = True):
+    """The :class:`~pipeline.alerts.message.AlertMessage` of a recorded alert (with its chart, if wanted)."""
+    from pipeline.alerts.message import AlertMessage
+
+    aid, _, brand_key, kind, status, day, severity, headline, reason, explanation = execute(
+        con, "alert_row", {"alert_id": alert_id_}
+    ).fetchone()
+    ex = json.loads(explanation)
+    brand = config.brand(brand_key)
+    numbers = {k: v for k, v in ex.items() if k not in ("terms", "sources", "top_mentions")}
+    png = None
+    if chart:
+        from pipeline.charts import alert_chart
+
+        png = alert_chart(con, brand, day)
+    report = config.alerting.report_url
+    return AlertMessage(
+        alert_id=aid,
+        brand=brand_key,
+        brand_name=brand.name,
+        kind=kind,
+        status=status,
+        severity=severity,
+        day=day,
+        headline=headline,
+        reason=reason,
+        numbers=numbers,
+        terms=[tuple(t) for t in ex.get("terms", [])],
+        sources=[tuple(s) for s in ex.get("sources", [])],
+        top_mentions=ex.get("top_mentions", []),
+        report_url=f"{report.rstrip('/')}/{brand_key}.html" if report else None,
+        chart_png=png,
+    )
+
+
+def send(config: Config, db: Path, run_id: str, env=None) -> dict:
+    """Deliver every alert not yet delivered on each configured channel; record every attempt."""
+    import os
+
+    from pipeline.alerts.channels import deliver
+    from pipeline.steps import record_step
+
+    started = datetime.now(UTC)
+    channels = {c.name: c for c in config.alerts}
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        pending = execute(con, "pending_deliveries", {"channels": list(channels) or [""]}).fetchall()
+        messages = {aid: message(config, con, aid) for aid in {p[0] for p in pending if p[1] in channels}}
+    results = []
+    for aid, channel, attempts in pending:  # outside the lock: the network is slow
+        if channel not in channels:
+            continue
+        delivery = deliver(channels[channel], messages[aid], env=env if env is not None else os.environ)
+        results.append((aid, channel, attempts + 1, delivery))
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        for aid, channel, attempt, d in results:
+            execute(
+                con,
+                "record_delivery",
+                {
+                    "alert_id": aid,
+                    "channel": channel,
+                    "attempt": attempt,
+                    "ok": d.ok,
+                    "status": None if d.status is None else str(d.status),
+                    "error": d.error,
+                    "run_id": run_id,
+                },
+            )
+        ok = sum(1 for *_, d in results if d.ok)
+        failed = len(results) - ok
+        record_step(
+            con,
+            run_id,
+            "alert",
+            status="success",
+            rows_in=len(results),
+            rows_out=ok,
+            rows_quarantined=0,
+            detail=f"{ok} delivered, {failed} failed (retried next run)" if results else "nothing to deliver",
+            started_at=started,
+        )
+    for aid, channel, attempt, d in results:
+        if not d.ok:
+            logger.warning(f"alert {aid} to {channel} failed (attempt {attempt}): {d.error}")
+    logger.info(f"alerts: {len(results) - failed if results else 0} delivered, {failed if results else 0} failed")
+    return {"delivered": ok if results else 0, "failed": failed if results else 0}

@@ -1,0 +1,64 @@
+"""PNG charts for alerts (and the report): matplotlib with the Agg backend, no display, no network.
+
+:func:`alert_chart` draws a brand's last 60 days up to the alert's day: negative mentions per day as bars
+over total scored volume, the share negative on a second axis with its 28-day baseline, every flagged day
+marked, and the alert's day highlighted, so a reader sees at a glance how unusual the day is.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from pipeline.config import Brand
+from pipeline.warehouse import execute
+
+NEGATIVE, VOLUME, SHARE, MARK = "#c0392b", "#d5d8dc", "#1f4e79", "#e67e22"
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def alert_chart(con, brand: Brand, day: date, days: int = 60) -> bytes:
+    """The brand's last ``days`` days to ``day`` as a PNG, with flagged days marked and ``day`` highlighted."""
+    start = day - timedelta(days=days - 1)
+    rows = execute(con, "chart_series", {"brand": brand.key, "start": start, "day": day}).fetchall()
+    df = pd.DataFrame(rows, columns=["day", "volume", "n_negative", "share", "share_28d", "flagged"])
+    full = pd.DataFrame({"day": [start + timedelta(days=i) for i in range(days)]})
+    df = full.merge(df, on="day", how="left").fillna({"volume": 0, "n_negative": 0, "flagged": False})
+    x = pd.to_datetime(df["day"])
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    ax.bar(x, df["volume"], color=VOLUME, width=0.85, label="scored mentions")
+    ax.bar(x, df["n_negative"], color=NEGATIVE, width=0.85, label="negative")
+    ax.set_ylabel("mentions per day")
+    ax2 = ax.twinx()
+    ax2.plot(x, df["share"] * 100, color=SHARE, linewidth=1.4, label="% negative")
+    ax2.plot(x, df["share_28d"] * 100, color=SHARE, linewidth=1, linestyle="--", alpha=0.6, label="28-day baseline")
+    ax2.set_ylabel("% negative")
+    ax2.set_ylim(0, 100 if df["share"].max() > 0.6 else 60)
+    flagged = df[df["flagged"].astype(bool)]
+    ax.scatter(
+        pd.to_datetime(flagged["day"]), flagged["n_negative"] + df["volume"].max() * 0.04, marker="v", s=40,
+        color=MARK, zorder=5, label="flagged spike",
+    )  # fmt: skip
+    ax.axvspan(pd.Timestamp(day) - pd.Timedelta(hours=12), pd.Timestamp(day) + pd.Timedelta(hours=12),
+               color=MARK, alpha=0.18, zorder=0)  # fmt: skip
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+    ax.set_title(f"{brand.name}: last {days} days to {day:%d %b %Y}", loc="left", fontsize=11)
+    handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.1), fontsize=7, frameon=False, ncol=5)
+    for a in (ax, ax2):
+        a.spines["top"].set_visible(False)
+    return _png(fig)

@@ -1,0 +1,253 @@
+"""Detect and alert steps against a real DuckDB file, a local HTTP receiver (Slack, webhook) and a local SMTP
+server: an explained alert for a planted incident, cooldown and updates, low-volume days, failed deliveries
+retried on the next run, re-runs, and backfilled nights that record but do not send."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import random
+import socket
+from datetime import UTC, date, datetime, time, timedelta
+
+import duckdb
+import pytest
+import yaml
+from aiosmtpd.controller import Controller
+
+from pipeline.alerts import steps as alerting
+from pipeline.config import load_config
+from pipeline.demo.replay.server import ReplayServer, Response
+from pipeline.warehouse import connect, execute, migrate, transaction
+
+START = date(2026, 8, 1)
+INCIDENT = date(2026, 9, 20)  # day 50
+CALM = [
+    "Parcelo app is a bit slow today",
+    "Parcelo driver was rude at the door",
+    "meh, Parcelo delivery slot moved again",
+    "Parcelo support took ages to answer",
+    "Parcelo price went up, not happy",
+]
+SPIKE = [
+    "Parcelo lost my parcel and refuses a refund",
+    "lost parcel again with Parcelo, where is my refund",
+    "Parcelo lost parcel, tracking stuck for days, refund please",
+]
+
+
+def seed(db, days: int, overrides: dict[date, tuple[int, int]] | None = None, seed_: int = 7) -> None:
+    """Mentions and scores for ``days`` days from START: ~40 a weekday, ~28 a weekend day, ~12% negative.
+    ``overrides``: {day: (volume, negatives)}."""
+    rng = random.Random(seed_)
+    rows = []
+    for i in range(days):
+        day = START + timedelta(days=i)
+        base = 28 if day.weekday() >= 5 else 40
+        volume = base + rng.randint(-4, 4)
+        negatives = max(1, round(volume * 0.12) + rng.randint(-2, 2))
+        volume, negatives = (overrides or {}).get(day, (volume, negatives))
+        for j in range(volume):
+            negative = j < negatives
+            pool = SPIKE if negative and overrides and day in overrides and j % 4 else CALM
+            text = f"{pool[j % len(pool)]} #{j}" if negative else f"Parcelo delivery arrived fine #{j}"
+            source, channel = ("reddit", "r/parcelo") if j % 3 else ("app-store", "1480331921/gb")
+            at = datetime.combine(day, time(8), tzinfo=UTC) + timedelta(minutes=j)
+            rows.append((f"{day}-{j}", text, source, channel, at, j * 7 % 50, "negative" if negative else "neutral"))
+    with connect(db) as con:
+        migrate(con)
+    with connect(db) as con, transaction(con):
+        con.execute(
+            """
+            INSERT INTO mentions BY NAME
+            SELECT md5(id) AS mention_id, 'parcelo' AS brand, source, source AS source_type, id AS native_id,
+                   'mention' AS kind, 'reddit' AS platform, channel, text,
+                   'https://example.com/' || id AS url, ts AS created_at, CAST(ts AS DATE) AS day,
+                   engagement, now() AS first_seen, now() AS last_seen, 'seed' AS run_id
+            FROM (SELECT unnest($ids) AS id, unnest($texts) AS text, unnest($sources) AS source,
+                         unnest($channels) AS channel, unnest($ats) AS ts, unnest($eng) AS engagement)
+            ON CONFLICT DO NOTHING
+            """,
+            {
+                "ids": [r[0] for r in rows],
+                "texts": [r[1] for r in rows],
+                "sources": [r[2] for r in rows],
+                "channels": [r[3] for r in rows],
+                "ats": [r[4] for r in rows],
+                "eng": [r[5] for r in rows],
+            },
+        )
+        con.execute(
+            """
+            INSERT INTO sentiment BY NAME
+            SELECT md5(id) AS mention_id, 'test' AS model_name, 'v1' AS model_version, '' AS model_sha256,
+                   '' AS text_sha256, label, CASE WHEN label = 'negative' THEN 0.9 ELSE 0.05 END AS p_negative,
+                   0.05 AS p_neutral, 0.05 AS p_positive, 0.0 AS score, now() AS scored_at, 'seed' AS run_id
+            FROM (SELECT unnest($ids) AS id, unnest($labels) AS label)
+            ON CONFLICT DO NOTHING
+            """,
+            {"ids": [r[0] for r in rows], "labels": [r[6] for r in rows]},
+        )
+        all_days = [START + timedelta(days=i) for i in range(days)]
+        execute(con, "daily_metrics", {"days": all_days, "run_id": "seed"})
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def receivers(monkeypatch):
+    """A Slack-like and a webhook receiver (one HTTP server) and an SMTP server, on 127.0.0.1."""
+    slack, hooks, inbox = [], [], Inbox()
+
+    def record(into):
+        def handler(req, _m):
+            into.append(json.loads(req.body))
+            return Response(200, "ok")
+
+        return handler
+
+    with socket.socket() as probe:  # aiosmtpd's Controller needs a concrete port; let the OS pick a free one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    with ReplayServer() as http:
+        http.route("POST", r"^/slack/", record(slack))
+        http.route("POST", r"^/hook$", record(hooks))
+        monkeypatch.setenv("TEST_SLACK_URL", f"{http.url}/slack/T000/B000/secret")
+        monkeypatch.setenv("TEST_HOOK_URL", f"{http.url}/hook")
+        yield {"http": http, "slack": slack, "hooks": hooks, "inbox": inbox, "smtp_port": port}
+    smtp.stop()
+
+
+def config(tmp_path, receivers=None, **alerting_):
+    doc = {
+        "brands": [
+            {
+                "name": "Parcelo",
+                "aliases": ["Parcelo"],
+                "sources": [{"type": "file_drop", "name": "listening", "path": "x.csv",
+                             "columns": {"native_id": "id", "text": "t", "created_at": "c"}}],
+            }
+        ],
+        "alerting": {"max_age_days": 100_000, **alerting_},
+    }  # fmt: skip
+    if receivers:
+        doc["alerts"] = [
+            {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"},
+            {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"},
+            {"type": "email", "name": "cx-email", "to": ["cx@example.com"], "sender": "bp@example.com",
+             "smtp_host": "127.0.0.1", "smtp_port": receivers["smtp_port"], "starttls": False},
+        ]  # fmt: skip
+    path = tmp_path / "brandpulse.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return load_config(path)
+
+
+def q(db, sql):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_planted_incident_raises_one_explained_alert_delivered_everywhere(tmp_path, receivers):
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, receivers)
+    for day in (INCIDENT - timedelta(days=1), INCIDENT):
+        raised = alerting.detect(cfg, db, day, "run-" + day.isoformat())
+        assert bool(raised) == (day == INCIDENT)
+    [(kind, status, severity, observed, expected, explanation)] = q(
+        db, "SELECT kind, status, severity, observed, expected, explanation FROM alerts"
+    )
+    ex = json.loads(explanation)
+    assert (kind, status, observed) == ("spike", "new", 50) and expected < 15 and severity in ("major", "critical")
+    terms = [t for t, _ in ex["terms"]]
+    assert "refund" in terms[:5] and any("lost" in t for t in terms[:5]), terms  # what is new in the complaints
+    assert "parcelo" not in terms  # the brand's own name explains nothing
+    assert dict(ex["sources"]) == {"reddit · r/parcelo": 33, "app-store · 1480331921/gb": 17}
+    assert len(ex["top_mentions"]) == 5 and ex["top_mentions"][0]["url"].startswith("https://example.com/")
+    assert ex["observed"] == 50 and "p" in ex["tests"]["share test (vs 28-day baseline)"]
+
+    sent = alerting.send(cfg, db, "run-send")
+    assert sent == {"delivered": 3, "failed": 0}
+    slack = json.dumps(receivers["slack"][0])
+    assert "Parcelo" in slack and "50 negative mentions" in slack and "refund" in slack
+    assert "https://example.com/" in slack  # the top mentions, as links
+    hook = receivers["hooks"][0]
+    assert hook["alert_id"] and hook["numbers"]["observed"] == 50 and hook["chart_png_base64"]
+    [mail] = receivers["inbox"].messages
+    assert "Parcelo" in mail["Subject"] and mail["To"] == "cx@example.com"
+    html = mail.get_body(("html",)).get_content()
+    assert "refund" in html and "cid:" in html
+    images = [p for p in mail.walk() if p.get_content_type() == "image/png"]
+    assert images and images[0].get_content()[:8] == b"\x89PNG\r\n\x1a\n"  # the 60-day chart
+    assert q(db, "SELECT channel, ok, attempt FROM alert_deliveries ORDER BY 1") == [
+        ("cx-email", True, 1),
+        ("cx-slack", True, 1),
+        ("ops-hook", True, 1),
+    ]
+    # a re-run of the night raises and sends nothing new
+    assert alerting.detect(cfg, db, INCIDENT, "rerun") == []
+    assert alerting.send(cfg, db, "rerun") == {"delivered": 0, "failed": 0}
+    assert q(db, "SELECT count(*) FROM alerts") == [(1,)] and len(receivers["slack"]) == 1
+
+
+def test_ongoing_incident_alerts_again_only_when_it_worsens(tmp_path):
+    db = tmp_path / "w.duckdb"
+    days = {INCIDENT: (70, 35), INCIDENT + timedelta(days=1): (72, 36), INCIDENT + timedelta(days=2): (140, 100)}
+    seed(db, 53, days)
+    cfg = config(tmp_path, cooldown_days=3, worsen_ratio=1.5)
+    got = [alerting.detect(cfg, db, d, f"r{d}") for d in sorted(days)]
+    assert [len(g) for g in got] == [1, 0, 1]  # new; same size: silent; nearly 3x: an update
+    rows = q(db, "SELECT status, incident_id, alert_id FROM alerts ORDER BY day")
+    assert [r[0] for r in rows] == ["new", "worse"] and rows[1][1] == rows[0][2]  # one incident
+    assert q(db, "SELECT count(*) FROM detections") == [(3,)]  # every flagged day is recorded
+
+    db2 = tmp_path / "w2.duckdb"  # with no cooldown, the second day is its own incident
+    seed(db2, 53, days)
+    cfg0 = config(tmp_path, cooldown_days=0)
+    assert [len(alerting.detect(cfg0, db2, d, f"r{d}")) for d in sorted(days)] == [1, 1, 1]
+
+
+def test_low_volume_day_does_not_alarm(tmp_path):
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (3, 2)})  # 2 of 3 negative: 67%, but three mentions say nothing
+    assert alerting.detect(config(tmp_path), db, INCIDENT, "r") == []
+    assert q(db, "SELECT count(*) FROM detections") == [(0,)]
+
+
+def test_failed_delivery_is_recorded_and_retried_next_run(tmp_path, receivers):
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, receivers)
+    alerting.detect(cfg, db, INCIDENT, "r1")
+    receivers["http"].add_fault(r"^/slack/", status=500, times=100)  # Slack is down tonight
+    assert alerting.send(cfg, db, "r1") == {"delivered": 2, "failed": 1}
+    [(ok, error)] = q(db, "SELECT ok, error FROM alert_deliveries WHERE channel = 'cx-slack'")
+    assert not ok and "500" in error and "secret" not in error  # the webhook URL is a secret
+    receivers["http"].faults.clear()
+    assert alerting.send(cfg, db, "r2") == {"delivered": 1, "failed": 0}  # the next run retries Slack only
+    assert q(db, "SELECT channel, attempt, ok FROM alert_deliveries ORDER BY 1, 2") == [
+        ("cx-email", 1, True),
+        ("cx-slack", 1, False),
+        ("cx-slack", 2, True),
+        ("ops-hook", 1, True),
+    ]
+    assert len(receivers["slack"]) == 1 and len(receivers["inbox"].messages) == 1
+
+
+def test_backfilled_nights_record_alerts_without_sending(tmp_path, receivers):
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, receivers, max_age_days=3)
+    assert alerting.detect(cfg, db, INCIDENT, "r", today=INCIDENT + timedelta(days=30))
+    assert alerting.send(cfg, db, "r") == {"delivered": 0, "failed": 0}
+    assert q(db, "SELECT send FROM alerts") == [(False,)] and receivers["slack"] == []

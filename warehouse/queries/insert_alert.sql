@@ -1,0 +1,8 @@
+-- Record an alert. Its id is derived from (brand, kind, day), so a re-run of the night keeps the first record.
+INSERT INTO alerts BY NAME
+SELECT $alert_id AS alert_id, $incident_id AS incident_id, $brand AS brand, $kind AS kind, $status AS status,
+       $day AS day, $severity AS severity, $headline AS headline, $reason AS reason, $observed AS observed,
+       $expected AS expected, CAST($explanation AS JSON) AS explanation, $send AS send, now() AS created_at,
+       $run_id AS run_id
+ON CONFLICT (alert_id) DO NOTHING
+RETURNING alert_id;

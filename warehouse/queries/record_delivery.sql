@@ -1,0 +1,4 @@
+-- One delivery attempt. $alert_id, $channel, $attempt, $ok, $status, $error, $run_id.
+INSERT INTO alert_deliveries BY NAME
+SELECT $alert_id AS alert_id, $channel AS channel, $attempt AS attempt, now() AS attempted_at, $ok AS ok,
+       $status AS status, $error AS error, $run_id AS run_id;
