@@ -1,0 +1,598 @@
+"""The nightly HTML report: one self-contained static page per brand, and an index of all brands.
+
+``build_report(config, db, day, out_dir)`` reads the warehouse once (a short read-only connection), then draws
+the charts and renders the pages outside the lock. Every page works offline from a file share or a static web
+server: charts are matplotlib PNGs inlined as ``data:image/png;base64`` images (with alt text), the CSS and a
+tiny script are inline, and nothing is fetched from a network; the only ``http(s)`` URLs are the ``<a href>``
+links to the mentions themselves (only ``http``/``https`` URLs ever become links). All text written by the
+public is HTML-escaped (Jinja2 autoescape). Pages are written atomically (temp file, then rename).
+
+A brand page shows the 90 days up to ``day``:
+
+- KPIs: the day's volume, its share negative against the 28 days before, its mean score, the latest weekly
+  NPS with its 95 % interval;
+- sentiment: the daily share negative / neutral / positive and the mean score, with alerts and change points;
+- volume by source (stacked);
+- survey CX: weekly NPS, CSAT and CES with their 95 % intervals over the weekly social share negative (or a
+  note that the brand has no survey data);
+- this week's negative drivers: the terms most over-represented in the last 7 days' negative mentions against
+  the 28 days before (weighted log-odds, :func:`pipeline.explain.weighted_log_odds`), and the aspects of the
+  :data:`ASPECTS` lexicon counted in negative mentions, this week against last week; each with examples;
+- competitors (when configured): a competitor that is itself a configured brand (same name or slug, any
+  case) is compared by volume, share of voice and share negative; any other by co-mentions, i.e. the brand's
+  own mentions whose text names it, with their sentiment;
+- the alerts of the window with headline, reason and delivery status.
+
+The index lists every brand: the day's volume and share negative, the 7-day share negative against the
+28-day one (windows ending on ``day``, as in ``v_brand_daily``), the mean score, open alerts (raised in the
+7 days up to ``day``), and a link to the brand's page.
+
+Each page carries a small inline script for browser checks: on load it writes how many ``<img class="chart">``
+rendered (``data-charts-rendered``, ``data-charts-total`` on ``<body>``) and any script or image errors
+(``data-errors``).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import re
+import string
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+
+import duckdb
+import jinja2
+import pandas as pd
+
+from pipeline.alerts.message import safe_url
+from pipeline.config import Brand, Config
+from pipeline.warehouse import connect, execute
+
+logger = logging.getLogger("brandpulse")
+
+WINDOW_DAYS = 90  # what a brand page covers, up to the report's day
+WEEK = 7  # "this week": the 7 days up to the report's day
+BASELINE_DAYS = 28  # the background of this week's drivers, and the KPI baseline: the 28 days before
+MAX_PAGE_BYTES = 1_500_000
+DPIS = (100, 72, 50)  # chart resolutions tried, in order, until a page fits MAX_PAGE_BYTES
+EXAMPLES = 3
+TOP_TERMS = 10
+TEMPLATES = Path(__file__).with_name("templates")
+
+# Aspects of a complaint, as keyword lexicons. A text is matched as its words (:func:`pipeline.explain.tokenize`:
+# lower-cased, URLs, digits, stop words and the brand's own names removed): a negative mention counts for an
+# aspect when one of its words is a listed word, or starts with a stem written with a trailing ``*``
+# ("deliver*": delivered, delivery, ...), or when its words contain a listed phrase ("money back"). A mention can
+# count for several aspects. The lexicon is brand-agnostic English; extend it here.
+ASPECTS: dict[str, list[str]] = {
+    "delivery": ["deliver*", "courier*", "driver*", "parcel*", "package*", "shipping", "shipment*", "tracking",
+                 "tracked", "dispatch*", "arriv*", "late", "delay*", "postage", "collection", "missed"],
+    "support": ["support", "customer service", "helpline", "agent*", "live chat", "chatbot*", "call centre",
+                "call center", "complain*", "complaint*", "respon*", "reply", "replied", "replies", "ticket*"],
+    "app": ["app", "apps", "crash*", "login", "logged", "update*", "bug", "bugs", "buggy", "glitch*", "website*",
+            "checkout", "freez*", "froze", "error*", "notification*"],
+    "price/billing": ["price*", "pricing", "expensive", "overpriced", "charg*", "overcharg*", "bill", "bills",
+                      "billing", "billed", "fee", "fees", "subscription*", "payment*", "invoice*", "cost", "costs"],
+    "refund": ["refund*", "money back", "reimburs*", "chargeback*", "compensat*"],
+    "quality": ["quality", "broken", "damag*", "faulty", "defect*", "stale", "cold", "taste*", "smashed",
+                "crushed", "wrong item", "missing item"],
+    "account/security": ["account*", "locked", "blocked", "frozen", "fraud*", "scam*", "password*", "verif*",
+                         "hack*"],
+}  # fmt: skip
+
+
+def _aspect_pattern(words: list[str]) -> re.Pattern:
+    """A regex over a text's words joined by single spaces (see :data:`ASPECTS`)."""
+    parts = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words]
+    return re.compile(r"(?<!\S)(?:" + "|".join(parts) + r")(?!\S)")
+
+
+_ASPECT_RE = {name: _aspect_pattern(words) for name, words in ASPECTS.items()}
+
+
+# -- reading the warehouse -----------------------------------------------------------------------------------
+@dataclass
+class BrandData:
+    """What a brand's page needs, read from the warehouse in one go."""
+
+    brand: Brand
+    daily: pd.DataFrame  # this brand and its configured competitors, start - 6 .. day
+    sources: pd.DataFrame
+    alerts: list[dict]
+    change_points: list[dict]
+    cx: pd.DataFrame
+    negatives: pd.DataFrame
+    rivals: list[Brand] = field(default_factory=list)  # competitors that are configured brands
+    comentions: dict[str, pd.DataFrame] = field(default_factory=dict)  # other competitors: daily co-mentions
+
+
+def _rows(con, name: str, params: dict, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(execute(con, name, params).fetchall(), columns=columns)
+
+
+def _records(con, name: str, params: dict) -> list[dict]:
+    cur = execute(con, name, params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def rival_brand(config: Config, brand: Brand, competitor: str) -> Brand | None:
+    """The configured brand a competitor names (its name or slug, case-insensitive), else None."""
+    wanted = competitor.strip().casefold()
+    for other in config.brands:
+        if other.key != brand.key and wanted in (other.name.casefold(), other.key.casefold()):
+            return other
+    return None
+
+
+def comention_pattern(name: str) -> str:
+    """An RE2 pattern (DuckDB ``regexp_matches``) for a competitor's name as a whole word, any case."""
+    escaped = "".join("\\" + c if c in string.punctuation else c for c in name.strip())
+    escaped = re.sub(r"\s+", r"\\s+", escaped)
+    return rf"(?i)(?:^|\W){escaped}(?:\W|$)"
+
+
+_DAILY = ["day", "brand", "volume", "scored", "n_negative", "n_neutral", "n_positive", "share_negative", "mean_score"]
+_CX = [
+    "week_start", "iso_week", "social_volume", "share_negative", "mean_score", "nps", "nps_low", "nps_high", "nps_n",
+    "csat", "csat_low", "csat_high", "csat_n", "ces", "ces_low", "ces_high", "ces_n", "survey_low_n",
+]  # fmt: skip
+
+
+def _read_brand(con, config: Config, brand: Brand, day: date) -> BrandData:
+    start = day - timedelta(days=WINDOW_DAYS - 1)
+    rivals, others = [], []
+    for name in dict.fromkeys(brand.competitors):
+        rival = rival_brand(config, brand, name)
+        if rival is not None:
+            if rival not in rivals:
+                rivals.append(rival)
+        else:
+            others.append(name)
+    keys = [brand.key, *(r.key for r in rivals)]
+    p = {"brand": brand.key, "start": start, "day": day}
+    try:
+        cx = _rows(con, "report_cx_weekly", {**p, "start": start - timedelta(days=start.weekday())}, _CX)
+    except duckdb.CatalogException:  # a warehouse from before the survey migration
+        cx = pd.DataFrame(columns=_CX)
+    return BrandData(
+        brand=brand,
+        daily=_rows(
+            con, "report_brand_daily", {"brands": keys, "start": start - timedelta(days=6), "day": day}, _DAILY
+        ),
+        sources=_rows(con, "report_source_daily", p, ["day", "source", "volume", "n_negative"]),
+        alerts=_records(con, "report_alerts", p),
+        change_points=_records(con, "report_change_points", p),
+        cx=cx,
+        negatives=_rows(
+            con,
+            "report_negative_mentions",
+            {"brand": brand.key, "start": day - timedelta(days=WEEK + BASELINE_DAYS - 1), "end": day},
+            ["mention_id", "day", "text", "source", "channel", "url", "engagement"],
+        ),
+        rivals=rivals,
+        comentions={
+            name: _rows(
+                con,
+                "report_comentions",
+                {**p, "pattern": comention_pattern(name)},
+                ["day", "volume", "scored", "n_negative", "n_positive", "mean_score"],
+            )
+            for name in others
+        },
+    )
+
+
+# -- numbers -------------------------------------------------------------------------------------------------
+def _full_days(daily: pd.DataFrame, key: str, start: date, day: date) -> pd.DataFrame:
+    """One row per day of [start, day] for a brand; days without mentions have zero counts."""
+    one = daily[daily["brand"] == key].drop(columns="brand")
+    full = pd.DataFrame({"day": [start + timedelta(days=i) for i in range((day - start).days + 1)]})
+    out = full.merge(one, on="day", how="left")
+    counts = ["volume", "scored", "n_negative", "n_neutral", "n_positive"]
+    out[counts] = out[counts].fillna(0).astype(int)
+    return out
+
+
+def _share(daily: pd.DataFrame, first: date, last: date) -> float | None:
+    d = daily[(daily["day"] >= first) & (daily["day"] <= last)]
+    scored = int(d["scored"].sum())
+    return int(d["n_negative"].sum()) / scored if scored else None
+
+
+def _volume(daily: pd.DataFrame, first: date, last: date) -> int:
+    return int(daily[(daily["day"] >= first) & (daily["day"] <= last)]["volume"].sum())
+
+
+def _num(x):
+    """None for NULL/NaN, else the plain Python number."""
+    if x is None or (isinstance(x, float) and x != x) or pd.isna(x):
+        return None
+    return x.item() if hasattr(x, "item") else x
+
+
+def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date) -> dict:
+    last = series[series["day"] == day].iloc[0]
+    nps = cx[cx["nps"].notna() & (cx["week_start"] <= day)].tail(1)
+    latest_nps = None
+    if not nps.empty:
+        r = nps.iloc[0]
+        latest_nps = {k: _num(r[k]) for k in ("nps", "nps_low", "nps_high", "nps_n")} | {"iso_week": r["iso_week"]}
+    return {
+        "volume": int(last["volume"]),
+        "scored": int(last["scored"]),
+        "share_negative": _num(last["share_negative"]),
+        "baseline_share": _share(series, day - timedelta(days=BASELINE_DAYS), day - timedelta(days=1)),
+        "mean_score": _num(last["mean_score"]),
+        "share_7d": _share(series, day - timedelta(days=WEEK - 1), day),
+        "share_28d": _share(series, day - timedelta(days=BASELINE_DAYS - 1), day),
+        "nps": latest_nps,
+    }
+
+
+def _mention(row) -> dict:
+    return {
+        "text": row["text"],
+        "day": row["day"],
+        "source": row["source"],
+        "channel": row["channel"] if isinstance(row["channel"], str) and row["channel"] else None,
+        "url": safe_url(row["url"]),
+        "engagement": int(row["engagement"] or 0),
+    }
+
+
+def _examples(rows: pd.DataFrame, match) -> list[dict]:
+    out, seen = [], set()
+    for _, row in rows.iterrows():  # most engaged first
+        if row["text"] in seen or not match(row["text"]):
+            continue
+        seen.add(row["text"])
+        out.append(_mention(row))
+        if len(out) == EXAMPLES:
+            break
+    return out
+
+
+def _drivers(brand: Brand, negatives: pd.DataFrame, day: date) -> dict:
+    """This week's terms (weighted log-odds vs the 28 days before) and aspects (vs last week), with examples."""
+    from pipeline.explain import tokenize, weighted_log_odds
+
+    week_start = day - timedelta(days=WEEK - 1)
+    week = negatives[negatives["day"] >= week_start]
+    background = negatives[negatives["day"] < week_start]
+    last_week = negatives[(negatives["day"] < week_start) & (negatives["day"] >= week_start - timedelta(days=WEEK))]
+    drop = [brand.name, *brand.aliases]
+    terms = weighted_log_odds(list(week["text"]), list(background["text"]), top=TOP_TERMS, min_count=3, drop=drop)
+    tokens = {t: tokenize(t, drop) for t in negatives["text"]}
+    words = {t: " ".join(toks) for t, toks in tokens.items()}
+
+    def has_term(term: str):
+        def match(text: str) -> bool:
+            toks = tokens[text]
+            return term in toks if " " not in term else term in {f"{a} {b}" for a, b in pairwise(toks)}
+
+        return match
+
+    aspects = []
+    for name, pattern in _ASPECT_RE.items():
+
+        def match(text: str, p=pattern) -> bool:
+            return bool(p.search(words[text]))
+
+        now = int(week["text"].map(match).sum()) if len(week) else 0
+        before = int(last_week["text"].map(match).sum()) if len(last_week) else 0
+        if now == 0 and before == 0:
+            continue
+        aspects.append(
+            {
+                "aspect": name,
+                "keywords": ASPECTS[name],
+                "count": now,
+                "last_week": before,
+                "change": now - before,
+                "change_pct": (now - before) / before if before else None,
+                "share": now / len(week) if len(week) else None,
+                "examples": _examples(week, match),
+            }
+        )
+    aspects.sort(key=lambda a: (-a["count"], -a["change"], a["aspect"]))
+    return {
+        "week_start": week_start,
+        "negatives": len(week),
+        "background_negatives": len(background),
+        "last_week_negatives": len(last_week),
+        "terms": [
+            {
+                "term": t.term,
+                "z": t.z,
+                "count": t.focus_count,
+                "background": t.background_count,
+                "examples": _examples(week, has_term(t.term)),
+            }
+            for t in terms
+        ],
+        "aspects": aspects,
+    }
+
+
+def _competition(data: BrandData, start: date, day: date) -> dict | None:
+    brand = data.brand
+    if not brand.competitors:
+        return None
+    out: dict = {"rivals": [], "comentions": []}
+    week, month = day - timedelta(days=WEEK - 1), day - timedelta(days=BASELINE_DAYS - 1)
+    ours = _full_days(data.daily, brand.key, start, day)
+    if data.rivals:
+        series = {b.key: _full_days(data.daily, b.key, start, day) for b in [brand, *data.rivals]}
+        vol7 = {k: _volume(s, week, day) for k, s in series.items()}
+        vol28 = {k: _volume(s, month, day) for k, s in series.items()}
+        for b in [brand, *data.rivals]:
+            out["rivals"].append(
+                {
+                    "name": b.name,
+                    "key": b.key,
+                    "ours": b.key == brand.key,
+                    "volume_7d": vol7[b.key],
+                    "volume_28d": vol28[b.key],
+                    "sov_7d": vol7[b.key] / sum(vol7.values()) if sum(vol7.values()) else None,
+                    "sov_28d": vol28[b.key] / sum(vol28.values()) if sum(vol28.values()) else None,
+                    "share_7d": _share(series[b.key], week, day),
+                    "share_28d": _share(series[b.key], month, day),
+                }
+            )
+    our28, ourshare28 = _volume(ours, month, day), _share(ours, month, day)
+    for name, rows in data.comentions.items():
+        d = rows.assign(brand=brand.key).reindex(columns=_DAILY, fill_value=0)
+        d = _full_days(d, brand.key, start, day)
+        n28 = _volume(d, month, day)
+        out["comentions"].append(
+            {
+                "name": name,
+                "volume_7d": _volume(d, week, day),
+                "volume_28d": n28,
+                "volume_90d": _volume(d, start, day),
+                "of_ours_28d": n28 / our28 if our28 else None,
+                "share_28d": _share(d, month, day),
+                "our_share_28d": ourshare28,
+                "mean_score_28d": _weighted_mean(rows[rows["day"] >= month]),
+            }
+        )
+    return out
+
+
+def _weighted_mean(rows: pd.DataFrame) -> float | None:
+    """The mean score of daily rows (scored, mean_score), weighted by the scored mentions of each day."""
+    scored = rows["scored"].sum()
+    return _num((rows["mean_score"] * rows["scored"]).sum() / scored) if scored else None
+
+
+def _alert_rows(alerts: list[dict]) -> list[dict]:
+    """Alerts with their delivery in words: per channel, or why none was attempted."""
+    out = []
+    for a in alerts:
+        delivery = a["delivery"] if a["send"] else "not sent (backfilled night)"
+        delivered = bool(a["send"] and a["delivery"] and "failed" not in a["delivery"])
+        out.append({**a, "delivery": delivery or "pending", "delivered": delivered})
+    return out
+
+
+# -- rendering -----------------------------------------------------------------------------------------------
+def _fmt_pct(x, digits: int = 0) -> str:
+    return "–" if x is None or x != x else f"{x * 100:.{digits}f}%"
+
+
+def _fmt_signed(x, digits: int = 0) -> str:
+    return "–" if x is None or x != x else f"{x:+.{digits}f}".replace("-", "−")
+
+
+def _fmt_num(x, digits: int = 0) -> str:
+    return "–" if x is None or x != x else f"{x:,.{digits}f}".replace("-", "−")
+
+
+def _fmt_pp(x, digits: int = 1) -> str:
+    """A difference of two shares, in percentage points."""
+    return "–" if x is None or x != x else f"{x * 100:+.{digits}f} pp".replace("-", "−")
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(pct=_fmt_pct, signed=_fmt_signed, num=_fmt_num, pp=_fmt_pp)
+    return env
+
+
+def _img(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) -> dict:
+    from pipeline.report import charts
+
+    brand = data.brand
+    span = f"{start:%d %b} – {day:%d %b %Y}"
+    series = ctx["series"]
+    out = {}
+    last = ctx["kpis"]
+    out["sentiment"] = {
+        "src": _img(
+            charts.sentiment_chart(
+                series, data.alerts, data.change_points, start, day, f"{brand.name}: sentiment, {span}", dpi
+            )
+        ),
+        "alt": (
+            f"Daily share of negative, neutral and positive mentions of {brand.name} and the mean score, {span}; "
+            f"{len(data.alerts)} alert(s) and {len(data.change_points)} change point(s) marked. On {day:%d %b}: "
+            f"{_fmt_pct(last['share_negative'])} negative, mean score {_fmt_num(last['mean_score'], 2)}."
+        ),
+    }
+    sources = sorted(set(data.sources["source"]))
+    out["volume"] = {
+        "src": _img(charts.volume_chart(data.sources, start, day, f"{brand.name}: mentions per day by source", dpi)),
+        "alt": f"Mentions of {brand.name} per day, stacked by source ({', '.join(sources) or 'none'}), {span}.",
+    }
+    if ctx["has_survey"]:
+        metrics = [m for m in ("nps", "csat", "ces") if data.cx[m].notna().any()]
+        out["cx"] = {
+            "src": _img(
+                charts.cx_chart(data.cx, start, day, f"{brand.name}: surveys (weekly) and social sentiment", dpi)
+            ),
+            "alt": (
+                f"Weekly {', '.join(m.upper() for m in metrics)} of {brand.name} with 95% intervals, "
+                f"{ctx['survey_weeks']} week(s), over the weekly share of negative social mentions."
+            ),
+        }
+    comp = ctx["competition"]
+    if comp and comp["rivals"]:
+        names = {r["key"]: r["name"] for r in comp["rivals"]}
+        out["rivals"] = {
+            "src": _img(charts.comparison_chart(data.daily, names, start, day, f"{brand.name} vs competitors", dpi)),
+            "alt": f"7-day average mentions per day and 7-day share negative of {', '.join(names.values())}, {span}.",
+        }
+    if comp and comp["comentions"]:
+        weekly = []
+        for name, rows in data.comentions.items():
+            if rows.empty:
+                continue
+            w = rows.assign(week_start=pd.to_datetime(rows["day"]).dt.to_period("W-SUN").dt.start_time)
+            w = w.groupby("week_start", as_index=False)[["volume", "scored", "n_negative"]].sum()
+            weekly.append(w.assign(competitor=name))
+        frame = (
+            pd.concat(weekly)
+            if weekly
+            else pd.DataFrame(columns=["week_start", "volume", "scored", "n_negative", "competitor"])
+        )
+        names = list(data.comentions)
+        out["comentions"] = {
+            "src": _img(
+                charts.comention_chart(frame, names, start, day, f"{brand.name}: mentions naming competitors", dpi)
+            ),
+            "alt": f"Mentions of {brand.name} per week that name {', '.join(names)}, with their share negative.",
+        }
+    return out
+
+
+def _brand_context(data: BrandData, day: date) -> dict:
+    start = day - timedelta(days=WINDOW_DAYS - 1)
+    series = _full_days(data.daily, data.brand.key, start, day)
+    cx = data.cx
+    has_survey = bool(len(cx) and cx[["nps", "csat", "ces"]].notna().any().any())
+    cx_rows = [] if not has_survey else [
+        {k: _num(v) if k not in ("week_start", "iso_week") else v for k, v in r.items()}
+        for r in cx[cx[["nps", "csat", "ces"]].notna().any(axis=1)].to_dict("records")
+    ]  # fmt: skip
+    return {
+        "brand": data.brand,
+        "day": day,
+        "start": start,
+        "series": series,
+        "kpis": _kpis(series, cx, day),
+        "volume_90d": int(series["volume"].sum()),
+        "has_survey": has_survey,
+        "cx_rows": cx_rows[-8:][::-1],  # the table: the latest 8 weeks, newest first
+        "survey_weeks": len(cx_rows),
+        "drivers": _drivers(data.brand, data.negatives, day),
+        "competition": _competition(data, start, day),
+        "alerts": _alert_rows(data.alerts),
+        "change_points": data.change_points,
+        "aspects_doc": ASPECTS,
+    }
+
+
+def _write(path: Path, text: str) -> int:
+    data = text.encode("utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return len(data)
+
+
+def build_report(config: Config, db: Path, day: date, out_dir: Path, brands: list[str] | None = None) -> dict:
+    """Write ``<out_dir>/<brand>.html`` for every brand (or only ``brands``) and ``<out_dir>/index.html``.
+
+    Returns ``{"index": Path, "pages": {brand: Path}, "bytes": {brand or "index": int}, "charts": int,
+    "mentions": int}`` (``mentions``: the brands' volume in their 90-day windows)."""
+    from pipeline.report import charts
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+        datas = [_read_brand(con, config, b, day) for b in config.brands]
+    env = _env()
+    generated = datetime.now(UTC).replace(microsecond=0)
+    nav = [{"name": b.name, "key": b.key} for b in config.brands]
+    result: dict = {"index": out_dir / "index.html", "pages": {}, "bytes": {}, "charts": 0, "mentions": 0}
+    summaries = []
+    for data in datas:
+        if brands and data.brand.key not in brands:
+            continue
+        ctx = _brand_context(data, day)
+        for dpi in DPIS:
+            figures = _brand_charts(data, ctx, ctx["start"], day, dpi)
+            html = env.get_template("brand.html").render(
+                **ctx, charts=figures, nav=nav, generated=generated, title=f"{data.brand.name} · {day:%d %b %Y}"
+            )
+            if len(html.encode("utf-8")) <= MAX_PAGE_BYTES:
+                break
+            logger.info(f"report {data.brand.key}: page over {MAX_PAGE_BYTES} bytes at {dpi} dpi; drawing smaller")
+        else:
+            logger.warning(f"report {data.brand.key}: page is {len(html.encode()):,} bytes even at {DPIS[-1]} dpi")
+        path = out_dir / f"{data.brand.key}.html"
+        result["bytes"][data.brand.key] = _write(path, html)
+        result["pages"][data.brand.key] = path
+        result["charts"] += len(figures)
+        result["mentions"] += ctx["volume_90d"]
+        logger.info(f"report {data.brand.key}: {path} ({result['bytes'][data.brand.key]:,} bytes)")
+        spark = ctx["series"][ctx["series"]["day"] > day - timedelta(days=BASELINE_DAYS)]
+        summaries.append(
+            {
+                "brand": data.brand,
+                "href": path.name,
+                "kpis": ctx["kpis"],
+                "open_alerts": [
+                    {**a, "brand_name": data.brand.name} for a in ctx["alerts"] if a["day"] > day - timedelta(days=WEEK)
+                ],
+                "spark": {
+                    "src": _img(charts.sparkline(spark)),
+                    "alt": f"{data.brand.name}: daily share negative, last {BASELINE_DAYS} days",
+                },
+            }
+        )
+    result["charts"] += len(summaries)
+    html = env.get_template("index.html").render(
+        brands=summaries, day=day, nav=nav, generated=generated, title=f"brandpulse · {day:%d %b %Y}"
+    )
+    result["bytes"]["index"] = _write(result["index"], html)
+    logger.info(f"report {day}: {len(datas)} brand page(s) and {result['index']}")
+    return result
+
+
+def report_step(config: Config, db: Path, day: date, run_id: str, out_dir: Path | None = None) -> Path:
+    """The nightly report step: build into ``out_dir`` (default: the config's ``report_dir``, else
+    ``data/reports`` next to the config file), record it in ``run_steps``, return the index's path."""
+    from pipeline.steps import record_step
+    from pipeline.warehouse import transaction
+
+    started = datetime.now(UTC)
+    out = Path(out_dir) if out_dir is not None else config.resolve(getattr(config, "report_dir", "data/reports"))
+    result = build_report(config, db, day, out)
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        record_step(
+            con,
+            run_id,
+            "report",
+            rows_in=len(config.brands),
+            rows_out=len(result["pages"]) + 1,
+            rows_quarantined=0,
+            detail=str(result["index"]),
+            started_at=started,
+        )
+    return result["index"]

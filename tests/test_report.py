@@ -1,0 +1,400 @@
+"""The nightly HTML report against a real DuckDB file: a seeded warehouse with a planted incident (a real alert
+from the detector), a change point, weekly survey metrics, and two brands of which one lists the other as its
+competitor. Checks what the pages say, that they are self-contained and escaped, and, when Chromium is
+installed, that they render in a real headless browser without errors."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+import struct
+import subprocess
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.alerts import steps as alerting
+from pipeline.config import load_config
+from pipeline.report import build_report, report_step
+from pipeline.report.build import MAX_PAGE_BYTES, comention_pattern, rival_brand
+from pipeline.warehouse import connect, execute, transaction
+from tests.test_alerting import INCIDENT, START, seed
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+DAYS = 51  # START .. INCIDENT
+XSS = '<script>alert("pwned")</script> Parcelo lost my parcel, where is my refund'
+CO_MENTIONS = [
+    "ShipNest was slow again, switching to Kestrel Money's courier partner",
+    "ShipNest vs kestrel money: ShipNest wins on price",
+    "honestly ShipNest and Kestrel  Money are both late",
+]
+
+
+def _config(tmp_path: Path):
+    source = {"type": "file_drop", "name": "listening", "path": "x.csv",
+              "columns": {"native_id": "id", "text": "t", "created_at": "c"}}  # fmt: skip
+    doc = {
+        "brands": [
+            {"name": "Parcelo", "aliases": ["Parcelo"], "competitors": ["shipnest", "Kestrel Money"],
+             "sources": [source]},
+            {"name": "ShipNest", "aliases": ["ShipNest"], "competitors": ["Kestrel Money"], "sources": [source]},
+        ],
+        "alerting": {"max_age_days": 100_000},
+    }  # fmt: skip
+    path = tmp_path / "brandpulse.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return load_config(path)
+
+
+def _plant(db: Path) -> None:
+    """A second brand (a copy of part of Parcelo's mentions), hostile user text, co-mentions of a competitor that
+    is not a configured brand, and the week's survey metrics of Parcelo."""
+    with connect(db) as con, transaction(con):
+        con.execute(
+            """
+            INSERT INTO mentions BY NAME
+            SELECT md5('s' || mention_id) AS mention_id, 'shipnest' AS brand, source, source_type,
+                   's' || native_id AS native_id, kind, platform, channel, replace(text, 'Parcelo', 'ShipNest') AS text,
+                   url, created_at, day, engagement, first_seen, last_seen, run_id
+            FROM mentions WHERE brand = 'parcelo' AND hash(mention_id) % 3 = 0
+            """
+        )
+        con.execute(
+            """
+            INSERT INTO sentiment BY NAME
+            SELECT md5('s' || mention_id) AS mention_id, * EXCLUDE (mention_id)
+            FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE brand = 'parcelo'
+                                                AND hash(mention_id) % 3 = 0)
+            """
+        )
+        extra = [  # (id, brand, day, text, url, engagement, label)
+            ("xss", "parcelo", INCIDENT, XSS, "javascript:alert(1)", 10_000, "negative"),
+            ("xss2", "parcelo", INCIDENT - timedelta(days=1), "Parcelo driver <b>rude</b> & late", None, 9_000,
+             "negative"),
+        ] + [
+            (f"co{i}", "shipnest", INCIDENT - timedelta(days=i), CO_MENTIONS[i % 3], f"https://example.org/co{i}", i,
+             "negative" if i % 2 else "positive")
+            for i in range(12)
+        ]  # fmt: skip
+        for mid, brand, day, text, url, engagement, label in extra:
+            con.execute(
+                """
+                INSERT INTO mentions BY NAME
+                SELECT md5($id) AS mention_id, $brand AS brand, 'reddit' AS source, 'reddit' AS source_type,
+                       $id AS native_id, 'mention' AS kind, 'reddit' AS platform, 'r/test' AS channel, $text AS text,
+                       $url AS url, CAST($day AS TIMESTAMPTZ) + INTERVAL 9 HOUR AS created_at, $day AS day,
+                       $engagement AS engagement, now() AS first_seen, now() AS last_seen, 'plant' AS run_id
+                """,
+                {"id": mid, "brand": brand, "text": text, "url": url, "day": day, "engagement": engagement},
+            )
+            con.execute(
+                """
+                INSERT INTO sentiment BY NAME
+                SELECT md5($id) AS mention_id, 'test' AS model_name, 'v1' AS model_version, '' AS model_sha256,
+                       '' AS text_sha256, $label AS label, 0.8 AS p_negative, 0.1 AS p_neutral, 0.1 AS p_positive,
+                       CASE WHEN $label = 'negative' THEN -0.7 ELSE 0.7 END AS score, now() AS scored_at,
+                       'plant' AS run_id
+                """,
+                {"id": mid, "label": label},
+            )
+        execute(con, "daily_metrics", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "plant"})
+        monday = START - timedelta(days=START.weekday())
+        for w in range(8):
+            week = monday + timedelta(weeks=w)
+            for metric, value, half in (("nps", 20.0 - 3 * w, 12.0), ("csat", 80.0 - w, 6.0), ("ces", 5.2, 0.3)):
+                con.execute(
+                    """
+                    INSERT INTO survey_metrics BY NAME
+                    SELECT 'week' AS period, $week AS period_start, 'parcelo' AS brand, '_all' AS touchpoint,
+                           '_all' AS segment, $metric AS metric, $value AS value, $value - $half AS low,
+                           $value + $half AS high, $half / 1.96 AS se, 60 AS n, false AS low_n,
+                           now() AS computed_at, 'plant' AS run_id
+                    """,
+                    {"week": week, "metric": metric, "value": value, "half": half},
+                )
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report")
+    db = tmp / "w.duckdb"
+    seed(db, DAYS, {INCIDENT: (75, 50)})
+    _plant(db)
+    cfg = _config(tmp)
+    raised = alerting.detect(cfg, db, INCIDENT, "run-detect")
+    assert raised, "the planted incident raises an alert"
+    with connect(db) as con, transaction(con):
+        [(headline, aid)] = con.execute("SELECT headline, alert_id FROM alerts WHERE brand = 'parcelo'").fetchall()
+        con.execute(
+            "INSERT INTO alert_deliveries VALUES (?, 'cx-slack', 1, now(), true, '200', NULL, 'run-send')", [aid]
+        )
+        con.execute(
+            "INSERT INTO change_points VALUES (?, 'parcelo', 0.11, 0.19, 'worse', 'planted shift', now(), 'plant')",
+            [INCIDENT - timedelta(days=12)],
+        )
+    out = tmp / "site"
+    result = build_report(cfg, db, INCIDENT, out)
+    pages = {k: p.read_text(encoding="utf-8") for k, p in result["pages"].items()}
+    return {"cfg": cfg, "db": db, "out": out, "result": result, "pages": pages, "headline": headline, "tmp": tmp,
+            "index": result["index"].read_text(encoding="utf-8")}  # fmt: skip
+
+
+class _Refs(HTMLParser):
+    """Every URL-bearing attribute, <style> text and inline style of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.tags: list[str] = []
+        self.styles: list[str] = []
+        self.imgs: list[dict] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        a = dict(attrs)
+        if tag == "img":
+            self.imgs.append(a)
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href"):
+                self.refs.append((tag, name, value or ""))
+            if name == "style":
+                self.styles.append(value or "")
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+def _parse(html: str) -> _Refs:
+    p = _Refs()
+    p.feed(html)
+    return p
+
+
+def test_index_links_every_brand_with_its_kpis(report):
+    index = report["index"]
+    refs = _parse(index)
+    links = {v for t, a, v in refs.refs if t == "a" and a == "href"}
+    assert {"parcelo.html", "shipnest.html"} <= links
+    for key, page in report["result"]["pages"].items():
+        assert page == report["out"] / f"{key}.html" and page.exists()
+    assert "Parcelo" in index and "ShipNest" in index
+    assert report["headline"] in index  # the incident's alert is open (raised within the last 7 days)
+    assert "% negative, 7 days" in index and "28 days" in index
+    assert len([i for i in refs.imgs if i.get("class") == "chart"]) == 2  # one sparkline per brand
+
+
+def test_brand_page_has_every_section(report):
+    html = report["pages"]["parcelo"]
+    for section in ("kpis", "sentiment", "volume", "cx", "drivers", "competitors", "alerts"):
+        assert re.search(rf'id="{section}"', html), section
+    # KPI header: the day's volume (75 seeded + the planted one), NPS of the latest week with its interval
+    assert ">76<" in html
+    assert "95% CI" in html and "n = 60" in html
+    # sentiment chart marks the alert and the change point, which is also listed
+    assert "1 alert(s) and 1 change point(s) marked" in html
+    assert "planted shift" in html
+    # alerts table: headline, reason, delivery
+    assert report["headline"] in html and "cx-slack: delivered" in html
+    # drivers: the spike's words against the weeks before, aspects with week-over-week change and examples
+    drivers = html[html.index('id="drivers"') : html.index('id="competitors"')]
+    assert "refund" in drivers and "lost" in drivers
+    assert ">refund<" in drivers and ">delivery<" in drivers
+    assert "https://example.com/" in drivers  # examples link to their mentions
+    # the competitor that is a configured brand is compared brand to brand, the other by co-mentions
+    comp = html[html.index('id="competitors"') : html.index('id="alerts"')]
+    assert "Share of voice" in comp and 'href="shipnest.html"' in comp
+    assert "Co-mentions" in comp and "Kestrel Money" in comp
+
+
+def test_survey_section_says_when_a_brand_has_no_survey_data(report):
+    with_data, without = report["pages"]["parcelo"], report["pages"]["shipnest"]
+    cx = without[without.index('id="cx"') : without.index('id="drivers"')]
+    assert "No survey data for ShipNest" in cx and "<img" not in cx
+    cx = with_data[with_data.index('id="cx"') : with_data.index('id="drivers"')]
+    assert "No survey data" not in cx and 'class="chart"' in cx and "2026-W38" in cx
+
+
+def test_comentions_of_a_competitor_that_is_not_a_brand(report):
+    html = report["pages"]["shipnest"]
+    comp = html[html.index('id="competitors"') : html.index('id="alerts"')]
+    assert "not configured as a brand" in comp and "Share of voice" not in comp
+    row = re.search(r"<td>Kestrel Money</td>(.*?)</tr>", comp, re.S).group(1)
+    counts = re.findall(r'<td class="n">([^<]*)</td>', row)
+    assert counts[:3] == ["7", "12", "12"], counts  # 7 of them in the last 7 days, 12 in 28 and 90 days
+    assert counts[4] == "50.0%"  # half of them negative
+    cfg = report["cfg"]
+    parcelo, shipnest = cfg.brands
+    assert rival_brand(cfg, parcelo, "SHIPNEST") is shipnest and rival_brand(cfg, shipnest, "Kestrel Money") is None
+
+
+def test_comention_pattern_matches_whole_names_in_duckdb():
+    import duckdb
+
+    pattern = comention_pattern("Kestrel Money")
+    con = duckdb.connect()
+    texts = ["kestrel money is great", "vs Kestrel  Money.", "kestrelmoney", "my kestrel moneybox", "(Kestrel money)"]
+    got = [con.execute("SELECT regexp_matches(?, ?)", [t, pattern]).fetchone()[0] for t in texts]
+    assert got == [True, True, False, False, True]
+    weird = comention_pattern("A+B (UK)")
+    assert con.execute("SELECT regexp_matches('we use a+b (uk) now', ?)", [weird]).fetchone()[0]
+
+
+def test_user_text_is_escaped_and_only_http_urls_are_links(report):
+    html = report["pages"]["parcelo"]
+    assert "alert(&#34;pwned&#34;)" in html or "alert(&quot;pwned&quot;)" in html  # shown, as text
+    assert "<script>alert(" not in html and "&lt;script&gt;" in html
+    assert "<b>rude</b>" not in html and "&lt;b&gt;rude&lt;/b&gt;" in html
+    assert "javascript:" not in html  # its URL is not a link
+    assert len(re.findall(r"<script\b", html)) == 1  # only the page's own check script
+
+
+def test_pages_are_self_contained_and_small(report):
+    pages = {**report["pages"], "index": report["index"]}
+    for name, html in pages.items():
+        refs = _parse(html)
+        for tag, attr, value in refs.refs:
+            if tag == "a" and attr == "href":
+                assert value.startswith(("http://", "https://")) or re.fullmatch(r"[a-z0-9_-]+\.html", value), value
+            elif tag == "img" and attr == "src":
+                assert value.startswith("data:image/png;base64,"), (name, value[:40])
+            else:
+                raise AssertionError(f"{name}: unexpected resource reference <{tag} {attr}={value[:60]!r}>")
+        assert not {"link", "iframe", "object", "embed", "video", "audio", "source"} & set(refs.tags), name
+        assert "script" not in {t for t, a, _ in refs.refs}  # no <script src>
+        for css in refs.styles:
+            assert "url(" not in css and "@import" not in css, name
+        assert not re.search(r"""src\s*=\s*["']?https?:""", html)
+        for img in refs.imgs:
+            assert img.get("alt"), (name, "an image without alt text")
+            png = base64.b64decode(img["src"].removeprefix("data:image/png;base64,"), validate=True)
+            width, height = struct.unpack(">II", png[16:24])  # IHDR
+            assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[-8:-4] == b"IEND" and width > 100 and height > 30, name
+        size = len(html.encode("utf-8"))
+        assert size < MAX_PAGE_BYTES and report["result"]["bytes"][name] == size, (name, size)
+    assert len(_parse(report["pages"]["parcelo"]).imgs) >= 5  # sentiment, volume, surveys, competitors x2
+
+
+def test_report_step_records_the_step(report, tmp_path):
+    with connect(report["db"]) as con:
+        con.execute("INSERT INTO pipeline_runs VALUES ('run-r', ?, 'cli', now(), NULL, 'running')", [INCIDENT])
+    index = report_step(report["cfg"], report["db"], INCIDENT, "run-r", out_dir=tmp_path / "r")
+    assert index == tmp_path / "r" / "index.html" and index.exists() and (tmp_path / "r" / "parcelo.html").exists()
+    with connect(report["db"], read_only=True) as con:
+        row = con.execute(
+            "SELECT status, rows_in, rows_out, rows_quarantined, detail FROM run_steps WHERE step = 'report'"
+        ).fetchone()
+    assert row == ("success", 2, 3, 0, str(index))
+
+
+# -- a real browser ------------------------------------------------------------------------------------------
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("chromium not installed: apt-get install chromium (Debian) to run the browser test")
+
+
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+         "--disable-extensions", "--disable-background-networking", "--hide-scrollbars", "--mute-audio"]  # fmt: skip
+
+
+def _browse(chrome: str, page: Path, profile: Path) -> tuple[dict, list[str]]:
+    """The <body> data attributes after load, and the console messages Chromium logged."""
+    run = subprocess.run(
+        [chrome, *FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
+         "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=45,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    body = re.search(r"<body([^>]*)>", run.stdout)
+    assert body, run.stdout[:500]
+    attrs = dict(re.findall(r'\s(data-[a-z-]+)="([^"]*)"', body.group(1)))
+    console = [line for line in run.stderr.splitlines() if "CONSOLE" in line]
+    return attrs, console
+
+
+def test_browser_harness_catches_broken_pages(tmp_path):
+    """The checks below can fail: a page with a broken chart and a script error is caught."""
+    chrome = _chromium()
+    from pipeline.report.build import TEMPLATES
+
+    script = re.search(r"<script>.*?</script>", (TEMPLATES / "base.html").read_text(), re.S).group(0)
+    page = tmp_path / "broken.html"
+    page.write_text(
+        f"<!DOCTYPE html><html><body>{script}"
+        '<img class="chart" alt="ok" src="data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==">'
+        '<img class="chart" alt="broken" src="data:image/png;base64,AAAA">'
+        "<script>undefinedFunction();</script></body></html>"
+    )
+    attrs, console = _browse(chrome, page, tmp_path / "profile")
+    assert attrs["data-charts-total"] == "2" and attrs["data-charts-rendered"] == "1"
+    assert "undefinedFunction" in attrs["data-errors"] and "image failed to load: broken" in attrs["data-errors"]
+    assert any("undefinedFunction" in line for line in console)
+
+
+def test_pages_render_in_headless_chromium(report, tmp_path):
+    chrome = _chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, page in [*report["result"]["pages"].items(), ("index", report["result"]["index"])]:
+        attrs, console = _browse(chrome, page, tmp_path / f"profile-{name}")
+        assert int(attrs["data-charts-total"]) > 0, (name, attrs)
+        assert attrs["data-charts-rendered"] == attrs["data-charts-total"], (name, attrs)
+        assert attrs.get("data-errors", "missing") == "", (name, attrs)
+        assert console == [], (name, console)
+    for key, page in report["result"]["pages"].items():
+        shot = ARTIFACTS / f"report-{key}.png"
+        shot.unlink(missing_ok=True)
+        run = subprocess.run(
+            [chrome, *FLAGS, f"--user-data-dir={tmp_path / 'shots'}", f"--screenshot={shot}", "--window-size=1280,4000",
+             "--virtual-time-budget=5000", page.as_uri()],
+            capture_output=True, text=True, timeout=45,
+        )  # fmt: skip
+        assert run.returncode == 0 and shot.exists(), run.stderr[-2000:]
+        data = shot.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000, (key, len(data))
+        import matplotlib.image
+
+        pixels = matplotlib.image.imread(shot)
+        assert pixels.shape[:2] == (4000, 1280) and pixels[..., :3].std() > 0.05  # not a blank page
+
+
+def test_aspect_lexicon_matches_words_not_parts_of_words():
+    from pipeline.explain import tokenize
+    from pipeline.report.build import _ASPECT_RE, ASPECTS
+
+    for aspect, words in ASPECTS.items():
+        for w in words:  # every entry survives tokenizing, so it can match at all
+            assert " ".join(tokenize(w.rstrip("*"))) == w.rstrip("*"), (aspect, w)
+
+    def aspects(text: str, drop=("Parcelo",)) -> set[str]:
+        joined = " ".join(tokenize(text, drop))
+        return {name for name, p in _ASPECT_RE.items() if p.search(joined)}
+
+    assert aspects("Parcelo app keeps crashing at checkout") == {"app"}
+    assert aspects("apparently Parcelo is fine") == set()  # "app" is a word, not a stem
+    assert aspects("the courier never delivered, I want my money back") == {"delivery", "refund"}
+    assert aspects("Parcelo charged me twice, support never replied") == {"price/billing", "support"}
+
+
+def test_a_page_over_the_weight_limit_is_drawn_smaller(report, tmp_path, monkeypatch, caplog):
+    from pipeline.report import build
+
+    full = report["result"]["bytes"]
+    limit = (full["parcelo"] + full["shipnest"]) // 2  # Parcelo's page is over it at full resolution
+    monkeypatch.setattr(build, "MAX_PAGE_BYTES", limit)
+    with caplog.at_level("INFO", logger="brandpulse"):
+        got = build_report(report["cfg"], report["db"], INCIDENT, tmp_path)["bytes"]
+    assert full["parcelo"] > limit > got["parcelo"] and "drawing smaller" in caplog.text
+    assert got["shipnest"] == pytest.approx(full["shipnest"], rel=0.01)  # under the limit: unchanged
