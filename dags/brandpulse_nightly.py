@@ -1,4 +1,4 @@
-"""brandpulse_nightly: one night of brand mentions, from sources to scored rows and daily metrics.
+"""brandpulse_nightly: one night of brand mentions, from sources to scored rows, daily metrics and alerts.
 
 Runs at 02:00 UTC. The timetable gives each run a one-day data interval [D-1 02:00, D 02:00); the run
 processes the UTC calendar day D-1 (00:00-24:00), so sources have two hours for late posts to arrive.
@@ -82,6 +82,48 @@ def brandpulse_nightly():
         config, db, day, run_id = _night()
         return [d.isoformat() for d in steps.daily_metrics(config, db, day, run_id)]
 
+    @task
+    def import_surveys() -> dict:
+        from pipeline.surveys import steps as surveys
+
+        config, db, day, run_id = _night()
+        return surveys.import_surveys(config, db, run_id, day=day)
+
+    @task
+    def import_customers() -> dict:
+        from pipeline.surveys import steps as surveys
+
+        config, db, day, run_id = _night()
+        return surveys.import_customers(config, db, run_id, day=day)
+
+    @task(trigger_rule="all_done")  # a failed survey source is recorded; the metrics of the rest go on
+    def survey_metrics() -> int:
+        from pipeline.surveys import steps as surveys
+
+        config, db, _, run_id = _night()
+        return surveys.survey_metrics(config, db, run_id)
+
+    @task
+    def detect() -> list[str]:
+        from pipeline.alerts import steps as alerts
+
+        config, db, day, run_id = _night()
+        return alerts.detect(config, db, day, run_id)
+
+    @task
+    def alert() -> dict:
+        from pipeline.alerts import steps as alerts
+
+        config, db, _, run_id = _night()
+        return alerts.send(config, db, run_id)
+
+    @task(trigger_rule="all_done")  # the report shows whatever landed, also on a partial night
+    def report() -> str:
+        from pipeline.report import report_step
+
+        config, db, day, run_id = _night()
+        return str(report_step(config, db, day, run_id))
+
     @task(trigger_rule="all_done")
     def finish() -> str:
         from pipeline import steps
@@ -89,9 +131,12 @@ def brandpulse_nightly():
         config, db, _, run_id = _night()
         return steps.finish(config, db, run_id)
 
-    staged = extract.expand(job=prepare())
-    loaded = load()
-    staged >> loaded >> score() >> daily_metrics() >> finish()
+    jobs = prepare()
+    pages = report()
+    extract.expand(job=jobs) >> load() >> score() >> daily_metrics() >> detect() >> alert() >> pages
+    # survey exports and customer lists are read beside the extracts
+    jobs >> [import_surveys(), import_customers()] >> survey_metrics() >> pages
+    pages >> finish()
 
 
 brandpulse_nightly()

@@ -180,6 +180,160 @@ def metrics(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigO
     typer.echo(json.dumps({"days": [d.isoformat() for d in days]}))
 
 
+@app.command("import-surveys")
+def import_surveys(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="survey export files (CSV/XLSX); none: the configured drop folders")
+    ] = None,
+    run_id: Annotated[str | None, typer.Option(help="record under this run (default: a new CLI run)")] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Import survey exports (NPS, CSAT, CES, comments): bad values are quarantined, re-imports deduplicated.
+
+    Each file goes to the configured survey source whose path matches it. Comments are scored with the
+    sentiment model. Survey metrics are recomputed afterwards.
+    """
+    from datetime import date as _date
+
+    from pipeline import steps
+    from pipeline.surveys import steps as surveys
+
+    cfg = _config(config)
+    today = _date.today()
+    run = run_id or steps.new_run_id(today, "cli")
+    steps.prepare(cfg, db_path(db), today, run)
+    result = surveys.import_surveys(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
+    result["metric_rows"] = surveys.survey_metrics(cfg, db_path(db), run)
+    typer.echo(json.dumps(result, default=str))
+    if result.get("failed_sources"):
+        raise typer.Exit(1)
+
+
+@app.command("import-customers")
+def import_customers(
+    paths: Annotated[list[Path] | None, typer.Argument(help="customer export files; none: the configured ones")] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Import customer records (for churn and CLV) and recompute the customer metrics."""
+    from datetime import date as _date
+
+    from pipeline import steps
+    from pipeline.surveys import steps as surveys
+
+    cfg = _config(config)
+    today = _date.today()
+    run = steps.new_run_id(today, "cli")
+    steps.prepare(cfg, db_path(db), today, run)
+    result = surveys.import_customers(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
+    result["metric_rows"] = surveys.survey_metrics(cfg, db_path(db), run)
+    typer.echo(json.dumps(result, default=str))
+    if result.get("failed_sources"):
+        raise typer.Exit(1)
+
+
+@app.command("survey-metrics")
+def survey_metrics(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Step: recompute NPS, CSAT and CES (day, week, month × brand × touchpoint × segment) and churn/CLV."""
+    from pipeline.surveys import steps as surveys
+
+    typer.echo(json.dumps({"rows": surveys.survey_metrics(_config(config), db_path(db), run_id)}))
+
+
+@app.command("cx-lead")
+def cx_lead(
+    brand: Annotated[str, typer.Option(help="brand id")],
+    social: Annotated[str, typer.Option(help="mean_score or share_negative")] = "mean_score",
+    cx: Annotated[str, typer.Option(help="nps, csat or ces")] = "nps",
+    period: Annotated[str, typer.Option(help="week or day")] = "week",
+    max_lag: Annotated[int, typer.Option(min=1, max=52, help="largest lead or lag tried, in periods")] = 8,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Does social sentiment lead the survey score, and by how much? (prewhitened lagged cross-correlation)
+
+    Refuses to claim a lead with fewer than 30 paired periods. Prints the correlation at each lag against
+    its significance band, then the conclusion.
+    """
+    from pipeline.surveys import steps as surveys
+
+    cfg = _config(config)
+    result = surveys.cx_social_lead(cfg, db_path(db), brand, social=social, cx=cx, period=period, max_lag=max_lag)
+    if result.lags:
+        band = result.band_used or result.band or 0
+        typer.echo(f"{'lag':>4}  {'r':>6}  (band ±{band:.2f}; positive lag = social leads)")
+        for lag, r in zip(result.lags, result.ccf, strict=True):
+            bar = "#" * int(abs(r) * 30)
+            typer.echo(f"{lag:>4}  {r:>+6.2f}  {'*' if abs(r) > band else ' '} {bar}")
+    typer.echo(result.conclusion)
+
+
+@app.command()
+def detect(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Step 5: flag negative spikes and sustained shifts for a day; record explained alerts."""
+    from pipeline.alerts import steps as alerts
+
+    typer.echo(json.dumps({"alerts": alerts.detect(_config(config), db_path(db), _day(day), run_id)}))
+
+
+@app.command("send-alerts")
+def send_alerts(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Step 6: deliver every alert not yet delivered on each configured channel (failed ones are retried)."""
+    from pipeline.alerts import steps as alerts
+
+    typer.echo(json.dumps(alerts.send(_config(config), db_path(db), run_id)))
+
+
+@app.command()
+def report(
+    day: Annotated[
+        str | None, typer.Option("--date", help="the report's last day (default: the newest day with data)")
+    ] = None,
+    brand: Annotated[list[str] | None, typer.Option(help="only this brand id (repeatable)")] = None,
+    out: Annotated[Path | None, typer.Option(help="output folder (default: the config's report_dir)")] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Write the HTML report: one self-contained page per brand plus index.html (works offline, no CDN)."""
+    from pipeline.report import build_report
+
+    cfg = _config(config)
+    if day is None:
+        with connect(db_path(db), timeout=cfg.lock_timeout_s, read_only=True) as con:
+            newest = con.execute("SELECT max(day) FROM daily_brand_metrics").fetchone()[0]
+        if newest is None:
+            _fail("the warehouse has no daily metrics yet: run a night first")
+    target = _day(day) if day else newest
+    for key in brand or []:
+        cfg.brand(key)  # an unknown id is a clear error
+    folder = out or cfg.resolve(cfg.report_dir)
+    result = build_report(cfg, db_path(db), target, folder, brands=brand or None)
+    for key, path in result["pages"].items():
+        typer.echo(f"{key}: {path} ({result['bytes'][key] / 1024:.0f} KiB)")
+    typer.echo(f"index: {result['index']}")
+
+
+@app.command()
+def alerts(
+    brand: Annotated[str | None, typer.Option(help="only this brand id")] = None,
+    days: Annotated[int, typer.Option(min=1, help="alerts of the last N days before the newest")] = 90,
+    show: Annotated[
+        str | None, typer.Option(help="print one alert in full, as its message says it (id or id prefix)")
+    ] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """List recent alerts with why they fired, what drove them and whether they were delivered."""
+    from pipeline.alerts.list import list_alerts, show_alert
+
+    cfg = _config(config)
+    if show:
+        typer.echo(show_alert(cfg, db_path(db), show))
+    else:
+        typer.echo(list_alerts(cfg, db_path(db), brand=brand, days=days))
+
+
 @app.command()
 def score(
     path: Annotated[str, typer.Argument(help="input file; '-' or nothing reads stdin")] = "-",

@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pipeline.surveys.config import SurveysConfig  # (no cycle: that module does not import this one)
+
 DEFAULT_CONFIG = "brandpulse.yaml"
 DEFAULT_DB = Path("data/brandpulse.duckdb")
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -223,6 +225,8 @@ class Config(_Strict):
     brands: list[Brand] = Field(min_length=1)
     alerts: list[AlertChannel] = Field(default_factory=list)
     alerting: Alerting = Alerting()
+    surveys: SurveysConfig | None = Field(None, description="survey exports and customer records (see README)")
+    report_dir: NonEmpty = Field("data/reports", description="where the nightly HTML reports are written")
     staging_dir: NonEmpty = "data/staging"
     scoring: Scoring = Scoring()
     pseudonymisation: Pseudonymisation = Pseudonymisation()
@@ -249,6 +253,20 @@ class Config(_Strict):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"alert channel names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    @model_validator(mode="after")
+    def _survey_brands_exist(self) -> Config:
+        if self.surveys is None:
+            return self
+        known = {b.key for b in self.brands}
+        for section in ("sources", "customers"):
+            for i, src in enumerate(getattr(self.surveys, section)):
+                if src.brand is not None and src.brand not in known:
+                    raise ValueError(
+                        f"surveys.{section}[{i}].brand {src.brand!r} is not a configured brand id "
+                        f"(known: {', '.join(sorted(known))})"
+                    )
         return self
 
     def resolve(self, path: str | Path) -> Path:

@@ -45,6 +45,7 @@ def print_summary(config: Config, db: Path) -> None:
         quarantined = dict(execute(con, "summary_quarantine").fetchall())
         worst = execute(con, "summary_worst_day").fetchall()
         runs = execute(con, "summary_runs").fetchone()
+        nps = execute(con, "summary_nps").fetchall()
     table = Table(title="Mentions and sentiment per brand")
     for col in (
         "brand",
@@ -73,6 +74,13 @@ def print_summary(config: Config, db: Path) -> None:
     console.print(table)
     for brand, day, volume, share in worst:
         console.print(f"Most negative day for {brand}: {day} ({volume} mentions, {share:.0%} negative)")
+    for brand, week, value, low, high, n, low_n, churn in nps:
+        console.print(
+            f"Latest NPS for {brand} (week of {week}): {value:+.1f} (95% CI {low:+.1f} to {high:+.1f}, n={n}"
+            + (", few responses" if low_n else "")
+            + ")"
+            + (f"; monthly churn {churn:.1%}" if churn is not None else "")
+        )
     console.print(f"Runs recorded: {runs[0]} ({runs[1]} success)")
     console.print(
         f"\nWarehouse: [bold]{db.resolve()}[/bold]  (query it read-only while the pipeline is not"

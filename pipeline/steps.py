@@ -2,8 +2,9 @@
 
 One night (a UTC calendar ``day``) flows like this::
 
-    prepare ──> extract (one per brand × source) ──> load ──> score ──> daily_metrics ──> finish
-                 writes staged files only           the only writer of mentions and quarantine
+    prepare ──> extract (one per brand × source) ──> load ──> score ──> daily_metrics ──> detect ──> alert
+                 writes staged files only           the only writer of        ──> finish
+                                                    mentions and quarantine
 
 - :func:`extract` reads one source for the day's window and stages what it read as JSONL files under
   ``<staging_dir>/<day>/<run_id>/<brand>/``, written atomically (temp file, then rename), plus a manifest.
@@ -13,6 +14,9 @@ One night (a UTC calendar ``day``) flows like this::
 - :func:`score` scores what has no score from the current model version yet, outside the warehouse lock,
   then writes the scores in short transactions.
 - :func:`daily_metrics` recomputes the day's metrics (and of any day whose scores changed in this run).
+- ``detect`` and ``alert`` (:mod:`pipeline.alerts.steps`) flag spikes and shifts, record explained alerts and
+  deliver them; the survey steps (:mod:`pipeline.surveys.steps`) import surveys and customer records and
+  recompute the CX metrics; ``report`` (:mod:`pipeline.report`) writes the HTML pages.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipeline import faults
+from pipeline.alerts import steps as alert_steps
 from pipeline.config import Config, ConfigError
 from pipeline.sources import RECORD_COLUMNS, REJECT_COLUMNS, Record, Window, build_source
 from pipeline.sources.relevance import repost_key
@@ -368,20 +373,32 @@ def finish(config: Config, db: Path, run_id: str) -> str:
         status, missing = execute(con, "run_status", {"run_id": run_id}).fetchone()
     log(f"run {run_id}: {status}")
     if status == "failed":
-        raise RunFailed(f"run {run_id} failed: load, score or daily_metrics did not complete (see run_steps)")
+        raise RunFailed(f"run {run_id} failed: a step after extract did not complete (see run_steps)")
     if status == "partial":
         raise RunFailed(f"run {run_id} is partial: no data from {', '.join(missing or [])} (see run_steps)")
     return status
 
 
-def run_day(config: Config, db: Path, day: date, run_id: str | None = None, trigger: str = "cli", scorer=None) -> dict:
+def run_day(
+    config: Config,
+    db: Path,
+    day: date,
+    run_id: str | None = None,
+    trigger: str = "cli",
+    scorer=None,
+    today: date | None = None,
+) -> dict:
     """The whole night for one day, in-process: what ``brandpulse run --date`` does.
 
     A failing source does not stop the others; the run is then ``partial`` (``status`` in the result).
     Configuration errors stop the night at once.
     """
+    from pipeline.surveys import steps as surveys
+
     run_id = run_id or new_run_id(day, trigger)
     jobs = prepare(config, db, day, run_id, trigger)
+    surveyed = surveys.import_surveys(config, db, run_id, day=day, scorer=scorer)
+    surveys.import_customers(config, db, run_id, day=day)
     failed = {}
     for job in jobs:
         try:
@@ -394,6 +411,12 @@ def run_day(config: Config, db: Path, day: date, run_id: str | None = None, trig
     loaded = load(config, db, day, run_id)
     scored = score(config, db, run_id, scorer=scorer)
     daily_metrics(config, db, day, run_id)
+    surveys.survey_metrics(config, db, run_id)
+    raised = alert_steps.detect(config, db, day, run_id, today=today)
+    sent = alert_steps.send(config, db, run_id)
+    from pipeline.report import report_step
+
+    report = report_step(config, db, day, run_id)
     try:
         status = finish(config, db, run_id)
     except RunFailed as exc:
@@ -406,5 +429,9 @@ def run_day(config: Config, db: Path, day: date, run_id: str | None = None, trig
         "already_present": loaded.seen_mentions,
         "quarantined": loaded.quarantined,
         "scored": scored,
+        "survey_responses": surveyed.get("new", 0),
+        "alerts": raised,
+        "deliveries": sent,
+        "report": str(report),
         "failed_sources": failed,
     }

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 import yaml
 
+from pipeline.demo.replay import sample
 from tests.conftest import NIGHT_ROWS, REPO, csv_rows, write_config
 
 
@@ -34,12 +35,22 @@ def test_dag_wiring(dag):
     assert type(dag.timetable).__name__ == "CronDataIntervalTimetable"
     assert dag.timetable.expression == "0 2 * * *"
     tasks = dag.task_dict
-    assert set(tasks) == {"prepare", "extract", "load", "score", "daily_metrics", "finish"}
+    assert set(tasks) == {
+        "prepare", "extract", "load", "score", "daily_metrics", "detect", "alert",
+        "import_surveys", "import_customers", "survey_metrics", "report", "finish",
+    }  # fmt: skip
     assert tasks["extract"].retries == 3
     assert tasks["load"].trigger_rule == "all_done"
     assert tasks["load"].upstream_task_ids == {"extract"}
     assert tasks["score"].upstream_task_ids == {"load"}
     assert tasks["daily_metrics"].upstream_task_ids == {"score"}
+    assert tasks["detect"].upstream_task_ids == {"daily_metrics"}
+    assert tasks["alert"].upstream_task_ids == {"detect"}
+    assert tasks["report"].upstream_task_ids == {"alert", "survey_metrics"}
+    assert tasks["finish"].upstream_task_ids == {"report"}
+    assert tasks["finish"].trigger_rule == "all_done"
+    assert tasks["survey_metrics"].upstream_task_ids == {"import_surveys", "import_customers"}
+    assert tasks["import_surveys"].upstream_task_ids == {"prepare"}
 
 
 def _run(dag, monkeypatch, config, db, day):
@@ -83,7 +94,13 @@ def _demo_config(tmp_path):
     doc = yaml.safe_load((demo / "brandpulse.yaml").read_text())
     for brand in doc["brands"]:
         for source in brand["sources"]:
+            if "path" in source:
+                source["path"] = str(demo / source["path"])
+    for section in ("sources", "customers"):
+        for source in doc["surveys"][section]:
             source["path"] = str(demo / source["path"])
+    doc["alerts"] = []
+    doc["report_dir"] = str(tmp_path / "reports")
     doc["staging_dir"] = str(tmp_path / "staging")
     doc["scoring"]["model_dir"] = str(REPO / doc["scoring"]["model_dir"])
     path = tmp_path / "brandpulse.yaml"
@@ -129,7 +146,13 @@ def test_dag_test_on_bundled_sample_day(dag, airflow_db, tmp_path, monkeypatch):
     day = datetime(2026, 10, 14).date()  # inside the planted Parcelo incident
     expected = _expected_sample_rows(day)
     assert sum(expected.values()) > 50
-    run = _run(dag, monkeypatch, _demo_config(tmp_path), tmp_path / "w.duckdb", day)
+    server = sample.start()  # the sample's Reddit, Hacker News and store data, over HTTP on 127.0.0.1
+    for key, value in sample.environment(server).items():
+        monkeypatch.setenv(key, value)
+    try:
+        run = _run(dag, monkeypatch, _demo_config(tmp_path), tmp_path / "w.duckdb", day)
+    finally:
+        server.stop()
     assert str(run.state) in ("success", "DagRunState.SUCCESS")
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         # the warehouse also holds the day before (re-read by the one-day look-back): look at the day itself

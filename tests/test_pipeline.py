@@ -71,7 +71,9 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
         steps_seen = con.execute("SELECT DISTINCT step FROM run_steps ORDER BY 1").fetchall()
         q = con.execute("SELECT reason, location FROM quarantine WHERE reason LIKE 'likes%'").fetchone()
     assert runs == [("success",), ("success",)]
-    assert [s[0] for s in steps_seen] == ["daily_metrics", "extract", "load", "score"]
+    assert [s[0] for s in steps_seen] == [
+        "alert", "daily_metrics", "detect", "extract", "load", "report", "score", "survey_metrics",
+    ]  # fmt: skip
     assert q[0] == "likes 'lots' is not a whole number" and q[1].endswith("acme.csv:10")
 
 

@@ -42,6 +42,26 @@ def airflow_env() -> dict[str, str]:
     }
 
 
+def print_alerts(config, db, received: list[dict]) -> None:
+    """What the detector raised over the sample period, and the Parcelo incident's alert as its message reads."""
+    from pipeline.alerts.list import list_alerts, show_alert
+    from pipeline.warehouse import connect
+
+    slack = sum(1 for r in received if "/slack/" in r["path"])
+    print(f"\nAlerts: {slack} Slack messages and {len(received) - slack} webhook calls reached the stand-in receivers")
+    print(list_alerts(config, db, days=3650))
+    with connect(db, read_only=True) as con:
+        row = con.execute(
+            "SELECT alert_id FROM alerts WHERE brand = 'parcelo' AND kind = 'spike' AND status = 'new' "
+            "AND day BETWEEN DATE '2026-10-12' AND DATE '2026-10-17' ORDER BY day LIMIT 1"
+        ).fetchone()
+    if row:
+        print("\nThe Parcelo incident's alert, as delivered (brandpulse alerts --show ID):\n")
+        print(show_alert(config, db, row[0]))
+    else:
+        print("\nThe detector did not flag the planted Parcelo incident (2026-10-13..16).")
+
+
 def run_demo(days: int | None = None) -> None:
     first = FIRST_DAY if days is None else LAST_DAY - timedelta(days=days - 1)
     for key, value in airflow_env().items():
@@ -52,6 +72,7 @@ def run_demo(days: int | None = None) -> None:
     from pipeline.demo.replay import sample
 
     replay = sample.start()
+    received = sample.capture_alerts(replay)
     os.environ.update(sample.environment(replay))
     print(f"Replay server for Reddit, Hacker News, App Store and Google Play: {replay.url}")
     (DATA / "airflow").mkdir(parents=True, exist_ok=True)
@@ -84,7 +105,11 @@ def run_demo(days: int | None = None) -> None:
         day += timedelta(days=1)
     print(f"{nights} nights in {time.perf_counter() - started:.0f}s" + (f"; FAILED: {failed}" if failed else ""))
     print_summary(config, db)
+    print_alerts(config, db, received)
     replay.stop()
+    index = config.resolve(config.report_dir) / "index.html"
+    print(f"\nReport for {LAST_DAY} (one page per brand, works offline): {index}")
+    print(f"  open it: xdg-open {index}    (or `.venv/bin/brandpulse report --date 2026-10-16` for the incident)")
     print("\nOne night by hand, through the Airflow CLI (start `.venv/bin/brandpulse replay` first, and export")
     print("the variables it prints):")
     exports = " ".join(f"{k}={v}" for k, v in airflow_env().items() if k.startswith(("AIRFLOW", "BRANDPULSE")))

@@ -162,6 +162,22 @@ def start(server: ReplayServer | None = None) -> ReplayServer:
     return server.start()
 
 
+def capture_alerts(server: ReplayServer) -> list[dict]:
+    """Stand-ins for a Slack incoming webhook and an incident tool's webhook: they keep what they receive."""
+    import json
+
+    from pipeline.demo.replay.server import Response
+
+    received: list[dict] = []
+
+    def keep(req, _match):
+        received.append({"path": req.path, "body": json.loads(req.body or b"{}")})
+        return Response(200, "ok")
+
+    server.route("POST", r"^/hooks/", keep)
+    return received
+
+
 def environment(server: ReplayServer) -> dict[str, str]:
     """The variables that point the sources at the replay server (and the demo's throwaway Reddit app)."""
     return {
@@ -170,6 +186,8 @@ def environment(server: ReplayServer) -> dict[str, str]:
         "BRANDPULSE_APPSTORE_URL": server.url,
         "BRANDPULSE_GOOGLE_PLAY_URL": server.url,
         "BRANDPULSE_HN_URL": server.url,
+        "BRANDPULSE_SLACK_WEBHOOK": f"{server.url}/hooks/slack/T0DEMO/B0DEMO/demo",
+        "BRANDPULSE_ALERT_WEBHOOK": f"{server.url}/hooks/incidents",
         "praw_client_id": "demo-client",
         "praw_client_secret": "demo-secret-not-a-real-one",
         "praw_user_agent": "brandpulse-demo/0.1 (replay)",
