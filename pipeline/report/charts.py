@@ -57,6 +57,16 @@ def _legend(ax, handles, ncol: int = 6) -> None:
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=7, frameon=False, ncol=ncol)
 
 
+def _stack(ax, x, layers, colors, labels, alphas=None) -> None:
+    """Stacked daily values drawn as steps centred on each day (``fill_between``, much faster than bars)."""
+    bottom = np.zeros(len(x))
+    for i, (layer, color, label) in enumerate(zip(layers, colors, labels, strict=True)):
+        top = bottom + np.asarray(layer, dtype=float)
+        ax.fill_between(x, bottom, top, step="mid", color=color, alpha=(alphas or [1] * len(layers))[i],
+                        linewidth=0, label=label)  # fmt: skip
+        bottom = top
+
+
 def _no_data(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="#7f8c8d", fontsize=10)
 
@@ -80,9 +90,9 @@ def sentiment_chart(
     x = pd.to_datetime(daily["day"])
     scored = daily["scored"].where(daily["scored"] > 0)
     neg, neu, pos = (daily[c] / scored for c in ("n_negative", "n_neutral", "n_positive"))
-    ax.bar(x, neg.fillna(0), width=0.9, color=NEGATIVE, label="negative")
-    ax.bar(x, neu.fillna(0), width=0.9, bottom=neg.fillna(0), color=NEUTRAL, label="neutral")
-    ax.bar(x, pos.fillna(0), width=0.9, bottom=(neg + neu).fillna(0), color=POSITIVE, alpha=0.75, label="positive")
+    # stacked steps (one per day): as readable as bars, and a fraction of the drawing time
+    _stack(ax, x, [neg.fillna(0), neu.fillna(0), pos.fillna(0)], [NEGATIVE, NEUTRAL, POSITIVE],
+           ["negative", "neutral", "positive"], alphas=[1, 1, 0.75])  # fmt: skip
     ax.set_ylim(0, 1.08)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_ylabel("share of scored mentions", fontsize=8)
@@ -128,11 +138,9 @@ def volume_chart(by_source: pd.DataFrame, start: date, day: date, title: str, dp
             index="day", columns="source", values="volume", aggfunc="sum", fill_value=0
         )
         wide = wide.reindex(days, fill_value=0)
-        order = wide.sum().sort_values(ascending=False).index  # biggest source at the bottom
-        bottom = np.zeros(len(wide))
-        for i, source in enumerate(order):
-            ax.bar(wide.index, wide[source], bottom=bottom, width=0.9, color=PALETTE[i % len(PALETTE)], label=source)
-            bottom += wide[source].to_numpy()
+        order = list(wide.sum().sort_values(ascending=False).index)  # biggest source at the bottom
+        _stack(ax, wide.index, [wide[s] for s in order], [PALETTE[i % len(PALETTE)] for i in range(len(order))],
+               [str(s) for s in order])  # fmt: skip
         _legend(ax, ax.get_legend_handles_labels()[0], ncol=7)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("mentions per day", fontsize=8)
