@@ -251,3 +251,18 @@ def test_backfilled_nights_record_alerts_without_sending(tmp_path, receivers):
     assert alerting.detect(cfg, db, INCIDENT, "r", today=INCIDENT + timedelta(days=30))
     assert alerting.send(cfg, db, "r") == {"delivered": 0, "failed": 0}
     assert q(db, "SELECT send FROM alerts") == [(False,)] and receivers["slack"] == []
+
+
+def test_slack_shows_the_chart_published_beside_the_reports(tmp_path, receivers):
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, receivers, report_url="https://reports.example.com/bp/")
+    [aid] = alerting.detect(cfg, db, INCIDENT, "r")
+    assert alerting.send(cfg, db, "r")["delivered"] == 3
+    images = [b for b in receivers["slack"][0]["blocks"] if b["type"] == "image"]
+    assert [b["image_url"] for b in images] == [f"https://reports.example.com/bp/alerts/{aid}.png"]
+    published = tmp_path / "data" / "reports" / "alerts" / f"{aid}.png"  # report_dir, relative to the config
+    assert published.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert receivers["hooks"][0]["chart_url"] == images[0]["image_url"]
+    links = json.dumps(receivers["slack"][0])
+    assert "https://reports.example.com/bp/parcelo.html" in links  # and the brand's report page

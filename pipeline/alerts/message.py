@@ -75,6 +75,7 @@ class AlertMessage:
     top_mentions: list[dict[str, Any]] = field(default_factory=list)
     report_url: str | None = None
     chart_png: bytes | None = None
+    chart_url: str | None = None  # where the same PNG is published (Slack shows images only from a URL)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -108,6 +109,7 @@ class AlertMessage:
             top_mentions=[dict(m) for m in d.get("top_mentions") or []],
             report_url=d.get("report_url"),
             chart_png=base64.b64decode(chart) if chart else None,
+            chart_url=d.get("chart_url"),
         )
 
 
@@ -417,6 +419,10 @@ def render_slack(msg: AlertMessage) -> dict:
             f"{msg.day.isoformat()} · severity *{slack_escape(msg.severity)}*\n{slack_escape(msg.reason)}"
         ),
     ]
+    chart = safe_url(msg.chart_url)
+    if chart:
+        alt = f"{msg.brand_name}: the last 60 days of mentions and negative share, {msg.day.isoformat()} marked"
+        blocks.append({"type": "image", "image_url": chart, "alt_text": truncate(alt, 2000)})
     rows = number_rows(msg)
     for i in range(0, len(rows), SLACK_MAX_FIELDS):
         fields = [
@@ -490,5 +496,6 @@ def render_webhook(msg: AlertMessage) -> dict:
         "report_url": msg.report_url,
         "chart_png_base64": base64.b64encode(msg.chart_png).decode("ascii") if msg.chart_png else None,
         "chart_content_type": "image/png" if msg.chart_png else None,
+        "chart_url": msg.chart_url,
         "generator": f"brandpulse/{__version__}",
     }

@@ -307,6 +307,12 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
 
         png = alert_chart(con, brand, day)
     report = config.alerting.report_url
+    chart_url = None
+    if png and report:  # publish the chart beside the reports, so Slack (which needs a URL) can show it
+        folder = config.resolve(config.report_dir) / "alerts"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{aid}.png").write_bytes(png)
+        chart_url = f"{report.rstrip('/')}/alerts/{aid}.png"
     return AlertMessage(
         alert_id=aid,
         brand=brand_key,
@@ -323,6 +329,7 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
         top_mentions=ex.get("top_mentions", []),
         report_url=f"{report.rstrip('/')}/{brand_key}.html" if report else None,
         chart_png=png,
+        chart_url=chart_url,
     )
 
 

@@ -149,6 +149,7 @@ class Source:
 
     source_type = "source"
     platform = "web"
+    url_env: str | None = None  # environment variable that overrides the spec's base_url (tests, proxies)
 
     def __init__(self, config: Config, brand: Brand, spec, pseudonymise: Pseudonymiser):
         from pipeline.sources.relevance import AliasMatcher
@@ -158,6 +159,11 @@ class Source:
         self.previous_state: dict = {}
         self.state: dict = {}
         self.warnings: list[str] = []
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL: ``$<url_env>`` when set, else the spec's ``base_url``."""
+        return ((self.url_env and os.environ.get(self.url_env)) or self.spec.base_url).rstrip("/")
 
     def fetch(self, window: Window):  # pragma: no cover - interface
         raise NotImplementedError

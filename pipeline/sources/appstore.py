@@ -36,7 +36,6 @@ page that still fails raises :class:`~pipeline.sources.SourceError` naming the e
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -86,10 +85,7 @@ class AppStoreSource(Source):
     source_type = "app_store"
     platform = "app_store"
     kind = "review"
-
-    @property
-    def base_url(self) -> str:
-        return (os.environ.get(ENV_URL) or self.spec.base_url).rstrip("/")
+    url_env = ENV_URL
 
     def page_url(self, country: str, page: int) -> str:
         return f"{self.base_url}/{country}/rss/customerreviews/page={page}/id={self.spec.app_id}/sortby=mostrecent/json"

@@ -50,7 +50,6 @@ import contextlib
 import contextvars
 import json
 import math
-import os
 import ssl
 import threading
 import time
@@ -200,10 +199,7 @@ class GooglePlaySource(Source):
     source_type = "google_play"
     platform = "google_play"
     kind = "review"
-
-    @property
-    def base_url(self) -> str:
-        return (os.environ.get(ENV_URL) or self.spec.base_url).rstrip("/")
+    url_env = ENV_URL
 
     def fetch(self, window: Window) -> Iterator[Record | Reject]:
         _install()

@@ -32,7 +32,6 @@ A hit without objectID or time is quarantined, with the author replaced by its k
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -88,10 +87,7 @@ class HackerNewsSource(Source):
     source_type = "hackernews"
     platform = "hackernews"
     kind = "mention"
-
-    @property
-    def base_url(self) -> str:
-        return (os.environ.get(ENV_URL) or self.spec.base_url).rstrip("/")
+    url_env = ENV_URL
 
     def fetch(self, window: Window) -> Iterator[Record | Reject]:
         spec = self.spec
