@@ -266,3 +266,25 @@ def test_slack_shows_the_chart_published_beside_the_reports(tmp_path, receivers)
     assert receivers["hooks"][0]["chart_url"] == images[0]["image_url"]
     links = json.dumps(receivers["slack"][0])
     assert "https://reports.example.com/bp/parcelo.html" in links  # and the brand's report page
+
+
+def test_trend_views_give_rolling_baselines_and_week_over_week_deltas(tmp_path):
+    db = tmp_path / "w.duckdb"
+    seed(db, 40)
+    day = START + timedelta(days=30)
+    daily = dict(q(db, "SELECT day, (scored, n_negative) FROM daily_brand_metrics WHERE source = '_all'"))
+    week = [daily[day - timedelta(days=i)] for i in range(7)]
+    before = [daily[day - timedelta(days=i)] for i in range(7, 14)]
+    share = lambda rows: sum(n for _, n in rows) / sum(v for v, _ in rows)  # noqa: E731
+    [(s7, wow, vol_rel, s28)] = q(
+        db,
+        "SELECT share_negative_7d, share_negative_wow, volume_wow_rel, share_negative_28d "
+        f"FROM v_brand_daily WHERE day = DATE '{day}'",
+    )
+    assert s7 == pytest.approx(share(week)) and wow == pytest.approx(share(week) - share(before))
+    assert vol_rel == pytest.approx(sum(v for v, _ in week) / sum(v for v, _ in before) - 1)
+    assert s28 == pytest.approx(share([daily[day - timedelta(days=i)] for i in range(28)]))
+    [(src_wow,)] = q(
+        db, f"SELECT count(*) FROM v_source_daily WHERE day = DATE '{day}' AND share_negative_wow IS NOT NULL"
+    )
+    assert src_wow == 2  # per source too (reddit, app-store)

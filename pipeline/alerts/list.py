@@ -39,7 +39,8 @@ def show_alert(config: Config, db: Path, alert_id: str) -> str:
     from pipeline.alerts.steps import message
 
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-        ids = [r[0] for r in con.execute("SELECT alert_id FROM alerts WHERE starts_with(alert_id, ?)", [alert_id])]
+        rows = con.execute("SELECT alert_id FROM alerts WHERE starts_with(alert_id, ?)", [alert_id]).fetchall()
+        ids = [r[0] for r in rows]
         if len(ids) != 1:
             return f"{len(ids)} alerts match {alert_id!r}" + (": give more of the id" if ids else "")
         return render_text(message(config, con, ids[0], chart=False))

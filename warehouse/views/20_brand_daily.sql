@@ -1,10 +1,25 @@
--- One row per brand and day (all sources), with 7- and 28-day rolling figures for trend reading.
+-- One row per brand and day (all sources), with 7- and 28-day rolling figures and week-over-week deltas
+-- (the 7 days to this day against the 7 days before them) for trend reading.
 CREATE OR REPLACE VIEW v_brand_daily AS
-SELECT day, brand, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score,
-       sum(n_negative) OVER w7 / nullif(sum(scored) OVER w7, 0)  AS share_negative_7d,
-       sum(n_negative) OVER w28 / nullif(sum(scored) OVER w28, 0) AS share_negative_28d,
-       avg(volume) OVER w7                                        AS volume_7d_avg
-FROM daily_brand_metrics
-WHERE source = '_all'
-WINDOW w7  AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW),
-       w28 AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 27 DAYS PRECEDING AND CURRENT ROW);
+WITH rolled AS (
+    SELECT day, brand, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score,
+           sum(n_negative) OVER w7 / nullif(sum(scored) OVER w7, 0)    AS share_negative_7d,
+           sum(n_negative) OVER w28 / nullif(sum(scored) OVER w28, 0)  AS share_negative_28d,
+           avg(volume) OVER w7                                          AS volume_7d_avg,
+           sum(volume) OVER w7                                          AS volume_7d,
+           sum(volume) OVER prev7                                       AS volume_prev_7d,
+           sum(n_negative) OVER w7                                      AS negatives_7d,
+           sum(n_negative) OVER prev7                                   AS negatives_prev_7d,
+           sum(n_negative) OVER prev7 / nullif(sum(scored) OVER prev7, 0) AS share_negative_prev_7d
+    FROM daily_brand_metrics
+    WHERE source = '_all'
+    WINDOW w7    AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW),
+           prev7 AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 13 DAYS PRECEDING
+                                                            AND INTERVAL 7 DAYS PRECEDING),
+           w28   AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 27 DAYS PRECEDING AND CURRENT ROW)
+)
+SELECT *,
+       share_negative_7d - share_negative_prev_7d             AS share_negative_wow,      -- in share points
+       volume_7d / nullif(volume_prev_7d, 0) - 1              AS volume_wow_rel,          -- +0.25 = 25% more
+       negatives_7d / nullif(negatives_prev_7d, 0) - 1        AS negatives_wow_rel
+FROM rolled;
