@@ -97,6 +97,8 @@ def run_demo(days: int | None = None) -> None:
     day, failed = first, []
     while day <= LAST_DAY:
         t0 = time.perf_counter()
+        # the services as they were when the night's run starts (02:00 the next day)
+        sample.mount(replay, until=datetime.combine(day + timedelta(days=1), dtime(2), tzinfo=UTC))
         run = dag.test(logical_date=datetime.combine(day + timedelta(days=1), dtime(2), tzinfo=UTC))
         state = str(getattr(run.state, "value", run.state))
         if state != "success":

@@ -14,7 +14,8 @@ import csv
 import json
 import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.demo.replay.server import ReplayServer
@@ -141,41 +142,78 @@ def review_items(store: str, brands=BRANDS) -> list[dict]:
     return items
 
 
-def start(server: ReplayServer | None = None) -> ReplayServer:
-    """Mount every API over the sample data on one server and start it; returns the running server."""
+def _created(item: dict) -> datetime | None:
+    """When an item was created; None when it cannot be told (such items are always served: the source
+    quarantines them)."""
+    try:
+        if "created_utc" in item:
+            return datetime.fromtimestamp(item["created_utc"], UTC)
+        created = item["created"]
+        return created if isinstance(created, datetime) else _time(str(created))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _datasets() -> dict[str, list[dict]]:
+    return {
+        "reddit": reddit_items(),
+        "hackernews": hackernews_items(),
+        "app_store": review_items("app_store"),
+        "google_play": review_items("google_play"),
+    }
+
+
+def mount(server: ReplayServer, until: datetime | None = None) -> ReplayServer:
+    """(Re)mount every API over the sample items created before ``until`` (all of them when None): the
+    services as they looked at that moment, so a replayed night reads what existed at 02:00 that night."""
     from pipeline.demo.replay.appstore import AppStoreAPI
     from pipeline.demo.replay.googleplay import GooglePlayAPI
     from pipeline.demo.replay.hackernews import HackerNewsAPI
     from pipeline.demo.replay.reddit import RedditAPI
 
-    server = server or ReplayServer()
-    RedditAPI(reddit_items()).mount(server)
-    HackerNewsAPI(hackernews_items()).mount(server)
+    data = {
+        name: [i for i in items if until is None or (_created(i) or until) <= until]
+        for name, items in _datasets().items()
+    }
+    server.routes.clear()
+    RedditAPI(data["reddit"]).mount(server)
+    HackerNewsAPI(data["hackernews"]).mount(server)
     by_app = defaultdict(list)
-    for item in review_items("app_store"):
+    for item in data["app_store"]:
         by_app[(item["app_id"], item["country"])].append(item)
     AppStoreAPI(dict(by_app)).mount(server)
     by_pkg = defaultdict(list)
-    for item in review_items("google_play"):
+    for item in data["google_play"]:
         by_pkg[item["app_id"]].append(item)
     GooglePlayAPI(dict(by_pkg)).mount(server)
-    return server.start()
+    if hasattr(server, "received_alerts"):
+        _capture_route(server)
+    return server
 
 
-def capture_alerts(server: ReplayServer) -> list[dict]:
-    """Stand-ins for a Slack incoming webhook and an incident tool's webhook: they keep what they receive."""
+def start(server: ReplayServer | None = None, until: datetime | None = None) -> ReplayServer:
+    """Mount every API over the sample data on one server and start it; returns the running server."""
+    return mount(server or ReplayServer(), until).start()
+
+
+def _capture_route(server: ReplayServer) -> None:
     import json
 
     from pipeline.demo.replay.server import Response
 
-    received: list[dict] = []
-
     def keep(req, _match):
-        received.append({"path": req.path, "body": json.loads(req.body or b"{}")})
+        server.received_alerts.append({"path": req.path, "body": json.loads(req.body or b"{}")})
         return Response(200, "ok")
 
     server.route("POST", r"^/hooks/", keep)
-    return received
+
+
+def capture_alerts(server: ReplayServer) -> list[dict]:
+    """Stand-ins for a Slack incoming webhook and an incident tool's webhook: they keep what they receive."""
+    server.received_alerts = []
+    _capture_route(server)
+    return server.received_alerts
 
 
 def environment(server: ReplayServer) -> dict[str, str]:
