@@ -1,10 +1,14 @@
-"""brandpulse_nightly: one night of brand mentions, from sources to scored rows, daily metrics and alerts.
+"""brandpulse_nightly: one night of brand mentions, from sources to scored rows, metrics, alerts and the report.
+
+    prepare ─┬─> extract (per brand × source) ─> load ─> score ─> daily_metrics ─> detect ─> alert ─┬─> report ─> finish
+             └─> import_surveys, import_customers ─> survey_metrics ──────────────────────────────┘
 
 Runs at 02:00 UTC. The timetable gives each run a one-day data interval [D-1 02:00, D 02:00); the run
 processes the UTC calendar day D-1 (00:00-24:00), so sources have two hours for late posts to arrive.
 Backfill with ``airflow backfill create --dag-id brandpulse_nightly --from-date ... --to-date ...``.
 
-This file only wires steps: each task calls one function of ``pipeline.steps`` (see that module).
+This file only wires steps: each task calls one function of ``pipeline.steps``, ``pipeline.surveys.steps``,
+``pipeline.alerts.steps`` or ``pipeline.report``.
 Config and warehouse come from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when a task runs.
 """
 
