@@ -267,13 +267,13 @@ class FileDrop:
         """The row as a record; None when it was created outside the window (another night reads it)."""
         cols, kind = self.spec.columns, self.spec.kind
         get = lambda name: row.get(name) if name else None  # noqa: E731
-        created = parse_time(get(cols.created_at))
-        if created not in window:
-            return None
         if self.spec.platforms and ((_text(get(cols.platform)) or "").strip() or self.spec.platform) not in (
             self.spec.platforms
         ):
-            return None  # another source reads this platform directly
+            return None  # another source reads this platform directly (and quarantines its bad rows)
+        created = parse_time(get(cols.created_at))
+        if created not in window:
+            return None
         native_id = _text(get(cols.native_id))
         if native_id is None:
             raise RowError(f"{cols.native_id} (native id) is empty")
