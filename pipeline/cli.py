@@ -86,7 +86,7 @@ def run(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Run the whole night (extract, load, score, daily metrics) in-process for one day or a range of days."""
+    """Run the whole night in-process (every step of the nightly DAG) for one day or a range of days."""
     from pipeline import steps
 
     cfg = _config(config)
@@ -130,7 +130,7 @@ def prepare(
 
 @app.command()
 def finish(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Step 5: close the run as success, partial or failed (exit status 1 unless success)."""
+    """Step 8: close the run as success, partial or failed (exit status 1 unless success)."""
     from pipeline import steps
 
     try:
@@ -235,7 +235,7 @@ def import_customers(
 
 @app.command("survey-metrics")
 def survey_metrics(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Step: recompute NPS, CSAT and CES (day, week, month × brand × touchpoint × segment) and churn/CLV."""
+    """Step (beside extract): recompute NPS, CSAT, CES (day, week, month × brand × touchpoint × segment), churn, CLV."""
     from pipeline.surveys import steps as surveys
 
     typer.echo(json.dumps({"rows": surveys.survey_metrics(_config(config), db_path(db), run_id)}))
@@ -295,7 +295,7 @@ def report(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Write the HTML report: one self-contained page per brand plus index.html (works offline, no CDN)."""
+    """Step 7: write the HTML report: one self-contained page per brand plus index.html (works offline)."""
     from pipeline.report import build_report
 
     cfg = _config(config)
