@@ -96,9 +96,8 @@ def extract(config: Config, brand: str, source: str, day: date, run_id: str, db:
     folder = stage_dir(config, day, run_id) / _safe(brand)
     folder.mkdir(parents=True, exist_ok=True)
     src = build_source(config, config.brand(brand), source)
-    if db is not None and hasattr(src, "previous_state"):
-        with connect(db, timeout=config.lock_timeout_s) as con:
-            migrate(con)
+    if db is not None:  # prepare migrated the warehouse; this only reads the source's state
+        with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
             row = execute(con, "source_state", {"brand": brand, "source": source}).fetchone()
         src.previous_state = json.loads(row[0]) if row else {}
     records, rejects, newest = [], [], None

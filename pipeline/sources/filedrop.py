@@ -36,7 +36,7 @@ from pathlib import Path
 import py3langid
 
 from pipeline.config import Brand, Config, FileDropSource
-from pipeline.sources import Pseudonymiser, Record, Reject, Window, mention_id
+from pipeline.sources import Pseudonymiser, Record, Reject, Source, Window
 
 MAX_FIELD = 8 * 1024 * 1024  # bytes per JSONL line / characters per CSV field
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
@@ -123,11 +123,12 @@ def detect_language(text: str) -> str | None:
     return py3langid.classify(sample)[0]
 
 
-class FileDrop:
+class FileDrop(Source):
     source_type = "file_drop"
+    platform = "file_drop"
 
     def __init__(self, config: Config, brand: Brand, spec: FileDropSource, pseudonymise: Pseudonymiser):
-        self.config, self.brand, self.spec, self.pseudonymise = config, brand, spec, pseudonymise
+        super().__init__(config, brand, spec, pseudonymise)
 
     def files(self) -> list[Path]:
         pattern = str(self.config.resolve(self.spec.path))
@@ -290,15 +291,11 @@ class FileDrop:
         language = (_text(get(cols.language)) or "").strip().lower()[:8] or detect_language(text)
         platform = (_text(get(cols.platform)) or "").strip() or self.spec.platform or self.source_type
         url = (_text(get(cols.url)) or "").strip() or None
-        return Record(
-            mention_id=mention_id(self.brand.key, self.spec.name, native_id),
-            brand=self.brand.key,
-            source=self.spec.name,
-            source_type=self.source_type,
-            native_id=native_id,
-            kind=kind,
-            text=text,
-            created_at=created.isoformat(),
+        return self.record(
+            native_id,
+            kind,
+            text,
+            created,
             platform=platform,
             channel=(_text(get(cols.channel)) or "").strip() or None,
             author_hash=self.pseudonymise(_text(get(cols.author))),

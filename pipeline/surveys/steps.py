@@ -230,7 +230,7 @@ def import_surveys(
                 execute(con, "survey_upsert", {"run_id": run_id})
                 execute(
                     con,
-                    "survey_quarantine",
+                    "load_quarantine",
                     {
                         "files": [str(rejects)],
                         "day": _run_day(run_id, day),
@@ -366,7 +366,7 @@ def import_customers(
                 execute(con, "customer_upsert", {"run_id": run_id, "sources": whole})
                 execute(
                     con,
-                    "survey_quarantine",
+                    "load_quarantine",
                     {
                         "files": [str(rejects)],
                         "day": _run_day(run_id, day),

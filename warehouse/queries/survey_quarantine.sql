@@ -1,8 +1,0 @@
--- Keep each rejected survey or customer row once (same shape as load_quarantine).
--- $files: staged *.rejects.jsonl; $day (the run's day, may be NULL); $run_id; $columns.
-INSERT INTO quarantine BY NAME
-SELECT quarantine_id, brand, source, CAST($day AS DATE) AS day, reason, raw_record, location,
-       now() AS first_seen, $run_id AS run_id
-FROM read_json($files, format = 'newline_delimited', columns = $columns, maximum_object_size = 67108864)
-QUALIFY row_number() OVER (PARTITION BY quarantine_id) = 1
-ON CONFLICT (quarantine_id) DO NOTHING;
