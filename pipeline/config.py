@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.surveys.config import SurveysConfig  # (no cycle: that module does not import this one)
+from pipeline.surveys.config import SurveysSpec  # (no cycle: that module does not import this one)
 
 DEFAULT_CONFIG = "brandpulse.yaml"
 DEFAULT_DB = Path("data/brandpulse.duckdb")
@@ -37,7 +37,7 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
-class FileDropColumns(_Strict):
+class FileDropColumnsSpec(_Strict):
     """Which column of the export holds each field. Only ``native_id``, ``text`` and ``created_at`` are required."""
 
     native_id: NonEmpty
@@ -53,7 +53,7 @@ class FileDropColumns(_Strict):
     engagement: list[NonEmpty] = Field(default_factory=list, description="columns summed into one engagement count")
 
 
-class FileDropSource(_Strict):
+class FileDropSpec(_Strict):
     """CSV or JSONL exports of mentions or reviews dropped into a folder."""
 
     type: Literal["file_drop"]
@@ -67,10 +67,10 @@ class FileDropSource(_Strict):
         default_factory=list,
         description="keep only rows of these platforms (e.g. when Reddit is read directly); empty = all",
     )
-    columns: FileDropColumns
+    columns: FileDropColumnsSpec
 
 
-class _NetworkSource(_Strict):
+class _NetworkSpec(_Strict):
     """What every network source shares: look-back, timeouts and retries."""
 
     name: Slug
@@ -80,7 +80,7 @@ class _NetworkSource(_Strict):
     max_items: int = Field(1000, ge=1, le=100_000, description="items read per listing before the window is cut")
 
 
-class RedditSource(_NetworkSource):
+class RedditSpec(_NetworkSpec):
     """Reddit through PRAW: alias searches sorted new, comments of matched posts, new comments in brand subreddits."""
 
     type: Literal["reddit"]
@@ -95,7 +95,7 @@ class RedditSource(_NetworkSource):
     airflow_conn_id: str | None = Field(None, description="Airflow connection: login=client id, password=secret")
 
 
-class AppStoreSource(_NetworkSource):
+class AppStoreSpec(_NetworkSpec):
     """Apple App Store customer reviews from the public RSS JSON feed (at most 10 pages of 50 per country)."""
 
     type: Literal["app_store"]
@@ -105,7 +105,7 @@ class AppStoreSource(_NetworkSource):
     base_url: NonEmpty = Field("https://itunes.apple.com", description="overridden by $BRANDPULSE_APPSTORE_URL")
 
 
-class GooglePlaySource(_NetworkSource):
+class GooglePlaySpec(_NetworkSpec):
     """Google Play reviews through google-play-scraper, newest first, de-duplicated by review id."""
 
     type: Literal["google_play"]
@@ -115,7 +115,7 @@ class GooglePlaySource(_NetworkSource):
     base_url: NonEmpty = Field("https://play.google.com", description="overridden by $BRANDPULSE_GOOGLE_PLAY_URL")
 
 
-class HackerNewsSource(_NetworkSource):
+class HackerNewsSpec(_NetworkSpec):
     """Hacker News stories and comments that match the aliases, from the Algolia search API."""
 
     type: Literal["hackernews"]
@@ -124,11 +124,11 @@ class HackerNewsSource(_NetworkSource):
 
 
 Source = Annotated[
-    FileDropSource | RedditSource | AppStoreSource | GooglePlaySource | HackerNewsSource, Field(discriminator="type")
+    FileDropSpec | RedditSpec | AppStoreSpec | GooglePlaySpec | HackerNewsSpec, Field(discriminator="type")
 ]
 
 
-class Brand(_Strict):
+class BrandSpec(_Strict):
     name: NonEmpty
     slug: Slug | None = Field(None, description="short id used in file names; derived from the name by default")
     aliases: list[NonEmpty] = Field(default_factory=list)
@@ -146,7 +146,7 @@ class Brand(_Strict):
     sources: list[Source] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_sources(self) -> Brand:
+    def _unique_sources(self) -> BrandSpec:
         seen = set()
         for i, src in enumerate(self.sources):
             if src.name in seen:
@@ -163,21 +163,21 @@ class Brand(_Strict):
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
-class SlackChannel(_Strict):
+class SlackSpec(_Strict):
     type: Literal["slack"]
     name: Slug
     webhook_url_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
     airflow_conn_id: str | None = None
 
 
-class WebhookChannel(_Strict):
+class WebhookSpec(_Strict):
     type: Literal["webhook"]
     name: Slug
     url_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
     airflow_conn_id: str | None = None
 
 
-class EmailChannel(_Strict):
+class EmailSpec(_Strict):
     type: Literal["email"]
     name: Slug
     to: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(min_length=1)
@@ -189,10 +189,10 @@ class EmailChannel(_Strict):
     password_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
 
 
-AlertChannel = Annotated[SlackChannel | WebhookChannel | EmailChannel, Field(discriminator="type")]
+AlertChannel = Annotated[SlackSpec | WebhookSpec | EmailSpec, Field(discriminator="type")]
 
 
-class Alerting(_Strict):
+class AlertingSpec(_Strict):
     """When an incident alerts again, and which nights may alert at all."""
 
     cooldown_days: int = Field(
@@ -207,7 +207,7 @@ class Alerting(_Strict):
     report_url: str | None = Field(None, description="base URL where the HTML reports are published, for links")
 
 
-class Scoring(_Strict):
+class ScoringSpec(_Strict):
     model_dir: NonEmpty = "models/brandpulse-sentiment"
     batch_size: int = Field(64, ge=1, le=4096)
     threads: int = Field(0, ge=0, le=256, description="torch intra-op threads; 0 = torch's default")
@@ -215,21 +215,24 @@ class Scoring(_Strict):
     precision: Literal["fp32", "int8"] = Field(
         "fp32", description="int8: model.int8.onnx in ONNX Runtime, 2.4x faster but only 97.65% of labels agree"
     )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto", description="cuda: fp16 on the GPU with large batches; auto: cuda where torch sees a GPU, else cpu"
+    )
 
 
-class Pseudonymisation(_Strict):
+class PseudonymisationSpec(_Strict):
     key_env: Annotated[str, Field(pattern=_ENV_NAME)] = "BRANDPULSE_AUTHOR_KEY"
 
 
 class Config(_Strict):
-    brands: list[Brand] = Field(min_length=1)
+    brands: list[BrandSpec] = Field(min_length=1)
     alerts: list[AlertChannel] = Field(default_factory=list)
-    alerting: Alerting = Alerting()
-    surveys: SurveysConfig | None = Field(None, description="survey exports and customer records (see README)")
+    alerting: AlertingSpec = AlertingSpec()
+    surveys: SurveysSpec | None = Field(None, description="survey exports and customer records (see README)")
     report_dir: NonEmpty = Field("data/reports", description="where the nightly HTML reports are written")
     staging_dir: NonEmpty = "data/staging"
-    scoring: Scoring = Scoring()
-    pseudonymisation: Pseudonymisation = Pseudonymisation()
+    scoring: ScoringSpec = ScoringSpec()
+    pseudonymisation: PseudonymisationSpec = PseudonymisationSpec()
     lock_timeout_s: float = Field(600, gt=0, description="how long a writer waits for the warehouse lock")
 
     # Where the file was read from; relative paths resolve against its folder.
@@ -237,7 +240,7 @@ class Config(_Strict):
 
     @field_validator("brands")
     @classmethod
-    def _unique_brands(cls, brands: list[Brand]) -> list[Brand]:
+    def _unique_brands(cls, brands: list[BrandSpec]) -> list[BrandSpec]:
         seen: dict[str, int] = {}
         for i, brand in enumerate(brands):
             if brand.key in seen:
@@ -274,7 +277,7 @@ class Config(_Strict):
         p = Path(path)
         return p if p.is_absolute() else (self.source_file.parent / p).resolve()
 
-    def brand(self, key: str) -> Brand:
+    def brand(self, key: str) -> BrandSpec:
         for b in self.brands:
             if b.key == key:
                 return b

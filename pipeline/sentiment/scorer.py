@@ -7,7 +7,13 @@ Fast on a CPU because it:
   text (dynamic padding), so short tweets never pay for a long review;
 - runs under ``torch.inference_mode()`` with a configurable number of threads and batch size;
 - optionally (``precision: int8``) runs ``model.int8.onnx``, the same model with int8 weights, in ONNX Runtime
-  (see ``pipeline/sentiment/onnx_export.py`` and the model card for its speed and label agreement).
+  (see ``pipeline/sentiment/onnx_export.py`` and the model card for its speed and label agreement);
+- on a GPU (``device: cuda``, or ``auto`` where torch sees one) runs the weights in fp16 with large batches,
+  building the next batch while the GPU works on the current one.
+
+The model directory's ``brandpulse.json`` carries what belongs to the weights: name and version, per-class
+``logit_offsets`` chosen on val when the model was trained (added to the logits before the softmax, so labels
+and probabilities agree), and the text settings (``text.emoji_names``).
 
 Policies, applied explicitly:
 
@@ -77,8 +83,23 @@ def file_sha256(path: Path) -> str:
 
 
 @cache
-def _cached(model_dir: str, batch_size: int, threads: int, max_length: int, precision: str) -> Scorer:
-    return Scorer(model_dir, batch_size=batch_size, threads=threads, max_length=max_length, precision=precision)
+def _cached(model_dir: str, batch_size: int, threads: int, max_length: int, precision: str, device: str) -> Scorer:
+    return Scorer(
+        model_dir, batch_size=batch_size, threads=threads, max_length=max_length, precision=precision, device=device
+    )
+
+
+def resolve_device(device: str) -> str:
+    """``auto`` is ``cuda`` where torch sees a GPU, else ``cpu``; ``cuda`` without a GPU is an error."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("scoring.device is cuda, but torch sees no GPU (torch.cuda.is_available() is False)")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
+    return device
 
 
 class Scorer:
@@ -89,6 +110,7 @@ class Scorer:
         threads: int = 0,
         max_length: int = 128,
         precision: str = "fp32",
+        device: str = "cpu",
     ):
         import torch
         from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
@@ -111,6 +133,7 @@ class Scorer:
         if precision not in ("fp32", "int8"):
             raise ValueError(f"precision must be fp32 or int8, not {precision!r}")
         self.precision = precision
+        self.device = resolve_device(device) if precision == "fp32" else "cpu"
         # int8 runs in ONNX Runtime: the torch weights are not loaded at all then
         self._session = self._onnx_session(threads) if precision == "int8" else None
         self.model = (
@@ -120,6 +143,8 @@ class Scorer:
                 self.model_dir, local_files_only=True, dtype=torch.float32
             ).eval()
         )
+        if self.model is not None and self.device == "cuda":
+            self.model = self.model.half().to("cuda")
         labels = AutoConfig.from_pretrained(self.model_dir, local_files_only=True).id2label
         order = [labels[i] for i in range(3)]
         if tuple(order) != LABELS:
@@ -131,12 +156,16 @@ class Scorer:
         )
         self.name = info.get("name", self.model_dir.name)
         self._declared_version = info.get("version", "0")
+        self.languages = tuple(info.get("languages", ()))
+        self.emoji_names = bool(info.get("text", {}).get("emoji_names", True))
+        offsets = info.get("logit_offsets") or [0.0, 0.0, 0.0]
+        self.offsets = torch.tensor(offsets, dtype=torch.float32) if any(offsets) else None
 
     @classmethod
     def from_config(cls, config) -> Scorer:
         """The configured scorer, loaded once per process (Airflow's dag.test and long-lived workers reuse it)."""
         s = config.scoring
-        return _cached(str(config.model_dir), s.batch_size, s.threads, s.max_length, s.precision)
+        return _cached(str(config.model_dir), s.batch_size, s.threads, s.max_length, s.precision, s.device)
 
     def _onnx_session(self, threads: int):
         """ONNX Runtime session over model.int8.onnx (built by pipeline.sentiment.onnx_export)."""
@@ -179,10 +208,10 @@ class Scorer:
             return None, "empty"
         if len(text) > 2 * CHAR_WINDOW:
             text = text[:CHAR_WINDOW] + " … " + text[-CHAR_WINDOW:]
-        norm = normalise(text)
+        norm = normalise(text, emoji_names=self.emoji_names)
         if not norm:
             return None, "empty"
-        if not _WORDLESS.sub("", normalise(emoji.replace_emoji(text, ""))):
+        if not _WORDLESS.sub("", normalise(emoji.replace_emoji(text, ""), emoji_names=False)):
             if emoji.emoji_count(text):
                 return norm, "emoji_only"
             return None, "no_text"
@@ -209,24 +238,45 @@ class Scorer:
         order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
         out: list[list[float]] = [[]] * len(id_lists)
         pad = self.tokenizer.pad_token_id
+        cuda = self.device == "cuda"
+        batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+
+        def tensors(idx: list[int]):
+            width = max(len(id_lists[i]) for i in idx)
+            ids = torch.full((len(idx), width), pad, dtype=torch.long)
+            mask = torch.zeros((len(idx), width), dtype=torch.long)
+            for row, i in enumerate(idx):
+                n = len(id_lists[i])
+                ids[row, :n] = torch.tensor(id_lists[i])
+                mask[row, :n] = 1
+            if cuda:  # pinned memory and a non-blocking copy: the next batch is built while this one runs
+                ids, mask = (
+                    ids.pin_memory().to("cuda", non_blocking=True),
+                    mask.pin_memory().to("cuda", non_blocking=True),
+                )
+            return ids, mask
+
         with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start : start + self.batch_size]
-                width = max(len(id_lists[i]) for i in idx)
-                ids = torch.full((len(idx), width), pad, dtype=torch.long)
-                mask = torch.zeros((len(idx), width), dtype=torch.long)
-                for row, i in enumerate(idx):
-                    n = len(id_lists[i])
-                    ids[row, :n] = torch.tensor(id_lists[i])
-                    mask[row, :n] = 1
+            pending = []
+            for idx in batches:
+                ids, mask = tensors(idx)
                 if self._session is not None:
                     logits = torch.from_numpy(
                         self._session.run(["logits"], {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0]
                     )
                 else:
                     logits = self.model(input_ids=ids, attention_mask=mask).logits
-                probs = logits.float().softmax(-1).tolist()
-                for i, p in zip(idx, probs, strict=True):
+                logits = logits.float()
+                if self.offsets is not None:
+                    logits = logits + self.offsets.to(logits.device)
+                pending.append((idx, logits.softmax(-1)))
+                if not cuda or len(pending) > 4:  # on the GPU, read results back a few batches later
+                    for done_idx, probs in pending:
+                        for i, p in zip(done_idx, probs.tolist(), strict=True):
+                            out[i] = p
+                    pending = []
+            for done_idx, probs in pending:
+                for i, p in zip(done_idx, probs.tolist(), strict=True):
                     out[i] = p
         return out
 
