@@ -1,14 +1,15 @@
 """brandpulse_nightly: one night of brand mentions, from sources to scored rows, metrics, alerts and the report.
 
-    prepare ─┬─> extract (per brand × source) ─> load ─> score ─> daily_metrics ─> detect ─> alert ─┬─> report ─> finish
-             └─> import_surveys, import_customers ─> survey_metrics ──────────────────────────────┘
+    prepare ─┬─> extract (brand × source) ─> load ─> score ─> daily_metrics ─> detect ─> send_alerts ─┬─> report
+             └─> import_surveys, import_customers ─> survey_metrics ─────────────────────────────┘   └─> finish
 
 Runs at 02:00 UTC. The timetable gives each run a one-day data interval [D-1 02:00, D 02:00); the run
 processes the UTC calendar day D-1 (00:00-24:00), so sources have two hours for late posts to arrive.
 Backfill with ``airflow backfill create --dag-id brandpulse_nightly --from-date ... --to-date ...``.
 
-This file only wires steps: each task calls one function of ``pipeline.steps``, ``pipeline.surveys.steps``,
-``pipeline.alerts.steps`` or ``pipeline.report``.
+This file only wires steps: each task calls the step function of the same name (see ``pipeline/night.py``
+for the whole night in one place). Each task imports only its own step's module, so an extract task never
+loads pandas, torch or matplotlib.
 Config and warehouse come from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when a task runs.
 """
 
@@ -47,10 +48,10 @@ def _night():
 def brandpulse_nightly():
     @task
     def prepare() -> list[dict]:
-        from pipeline import steps
+        from pipeline import night
 
         config, db, day, run_id = _night()
-        return steps.prepare(config, db, day, run_id, trigger="airflow")
+        return night.prepare(config, db, day, run_id, trigger="airflow")
 
     @task(
         retries=3,
@@ -60,84 +61,84 @@ def brandpulse_nightly():
         map_index_template="{{ job.brand }}/{{ job.source }}",
     )
     def extract(job: dict) -> dict:
-        from pipeline import steps
+        from pipeline import staging
 
         config, db, day, run_id = _night()
-        return steps.extract(config, job["brand"], job["source"], day, run_id, db=db)
+        return staging.extract(config, job["brand"], job["source"], day, run_id, db=db)
 
     @task(trigger_rule="all_done")  # a failed source fails its own task; the night goes on and records it
     def load() -> dict:
-        from pipeline import steps
+        from pipeline import load as loading
 
         config, db, day, run_id = _night()
-        return steps.load(config, db, day, run_id).__dict__
+        return loading.load(config, db, day, run_id).__dict__
 
     @task
     def score() -> int:
-        from pipeline import steps
+        from pipeline import scoring
 
         config, db, _, run_id = _night()
-        return steps.score(config, db, run_id)
+        return scoring.score(config, db, run_id)
 
     @task
     def daily_metrics() -> list[str]:
-        from pipeline import steps
+        from pipeline import metrics
 
         config, db, day, run_id = _night()
-        return [d.isoformat() for d in steps.daily_metrics(config, db, day, run_id)]
+        return [d.isoformat() for d in metrics.daily_metrics(config, db, day, run_id)]
 
     @task
     def import_surveys() -> dict:
-        from pipeline.surveys import steps as surveys
+        from pipeline.surveys import ingest
 
         config, db, day, run_id = _night()
-        return surveys.import_surveys(config, db, run_id, day=day)
+        return ingest.import_surveys(config, db, run_id, day=day)
 
     @task
     def import_customers() -> dict:
-        from pipeline.surveys import steps as surveys
+        from pipeline.surveys import ingest
 
         config, db, day, run_id = _night()
-        return surveys.import_customers(config, db, run_id, day=day)
+        return ingest.import_customers(config, db, run_id, day=day)
 
     @task(trigger_rule="all_done")  # a failed survey source is recorded; the metrics of the rest go on
     def survey_metrics() -> int:
-        from pipeline.surveys import steps as surveys
+        from pipeline.surveys import rollup
 
         config, db, _, run_id = _night()
-        return surveys.survey_metrics(config, db, run_id)
+        return rollup.survey_metrics(config, db, run_id)
 
     @task
     def detect() -> list[str]:
-        from pipeline.alerts import steps as alerts
+        from pipeline.alerts import incidents
 
         config, db, day, run_id = _night()
-        return alerts.detect(config, db, day, run_id)
+        return incidents.detect(config, db, day, run_id)
 
     @task
-    def alert() -> dict:
-        from pipeline.alerts import steps as alerts
+    def send_alerts() -> dict:
+        from pipeline.alerts import delivery
 
         config, db, _, run_id = _night()
-        return alerts.send(config, db, run_id)
+        return delivery.send_alerts(config, db, run_id)
 
     @task(trigger_rule="all_done")  # the report shows whatever landed, also on a partial night
     def report() -> str:
-        from pipeline.report import report_step
+        from pipeline.report import build
 
         config, db, day, run_id = _night()
-        return str(report_step(config, db, day, run_id))
+        return str(build.report(config, db, day, run_id))
 
     @task(trigger_rule="all_done")
     def finish() -> str:
-        from pipeline import steps
+        from pipeline import night
 
         config, db, _, run_id = _night()
-        return steps.finish(config, db, run_id)
+        return night.finish(config, db, run_id)
 
     jobs = prepare()
     pages = report()
-    extract.expand(job=jobs) >> load() >> score() >> daily_metrics() >> detect() >> alert() >> pages
+    extract.expand(job=jobs) >> load() >> score() >> daily_metrics() >> detect() >> send_alerts() >> pages
     # survey exports and customer lists are read beside the extracts
     jobs >> [import_surveys(), import_customers()] >> survey_metrics() >> pages
     pages >> finish()

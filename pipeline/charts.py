@@ -1,4 +1,7 @@
-"""PNG charts for alerts (and the report): matplotlib with the Agg backend, no display, no network.
+"""The chart helper: PNG charts with matplotlib's Agg backend (no display, no network), and the alert chart.
+
+Every PNG of brandpulse (alerts here, the report in :mod:`pipeline.report.charts`) is written by :func:`png`,
+with the shared colours below.
 
 :func:`alert_chart` draws a brand's last 60 days up to the alert's day: negative mentions per day as bars
 over total scored volume, the share negative on a second axis with its 28-day baseline, every flagged day
@@ -17,20 +20,21 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from pipeline.config import Brand
+from pipeline.config import BrandSpec
 from pipeline.warehouse import execute
 
 NEGATIVE, VOLUME, SHARE, MARK = "#c0392b", "#d5d8dc", "#1f4e79", "#e67e22"
 
 
-def _png(fig) -> bytes:
+def png(fig, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes (no timestamp metadata, so the same chart gives the same bytes); closes it."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
 
 
-def alert_chart(con, brand: Brand, day: date, days: int = 60) -> bytes:
+def alert_chart(con, brand: BrandSpec, day: date, days: int = 60) -> bytes:
     """The brand's last ``days`` days to ``day`` as a PNG, with flagged days marked and ``day`` highlighted."""
     start = day - timedelta(days=days - 1)
     rows = execute(con, "chart_series", {"brand": brand.key, "start": start, "day": day}).fetchall()
@@ -61,4 +65,4 @@ def alert_chart(con, brand: Brand, day: date, days: int = 60) -> bytes:
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.1), fontsize=7, frameon=False, ncol=5)
     for a in (ax, ax2):
         a.spines["top"].set_visible(False)
-    return _png(fig)
+    return png(fig)

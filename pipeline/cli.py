@@ -87,7 +87,7 @@ def run(
     db: DbOpt = None,
 ) -> None:
     """Run the whole night in-process (every step of the nightly DAG) for one day or a range of days."""
-    from pipeline import steps
+    from pipeline.night import run_day
 
     cfg = _config(config)
     first = _day(day)
@@ -97,7 +97,7 @@ def run(
     scorer = _scorer(cfg)
     current, not_ok = first, []
     while current <= last:
-        summary = steps.run_day(cfg, db_path(db), current, scorer=scorer)
+        summary = run_day(cfg, db_path(db), current, scorer=scorer)
         typer.echo(json.dumps(summary))
         if summary["status"] != "success":
             not_ok.append(f"{current} ({summary['status']})")
@@ -123,19 +123,20 @@ def prepare(
     db: DbOpt = None,
 ) -> None:
     """Step 0: migrate the warehouse, register the run, and list the extract jobs."""
-    from pipeline import steps
+    from pipeline import night
 
-    typer.echo(json.dumps(steps.prepare(_config(config), db_path(db), _day(day), run_id)))
+    typer.echo(json.dumps(night.prepare(_config(config), db_path(db), _day(day), run_id)))
 
 
 @app.command()
 def finish(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 8: close the run as success, partial or failed (exit status 1 unless success)."""
-    from pipeline import steps
+    from pipeline import night
+    from pipeline.ledger import RunFailed
 
     try:
-        typer.echo(steps.finish(_config(config), db_path(db), run_id))
-    except steps.RunFailed as exc:
+        typer.echo(night.finish(_config(config), db_path(db), run_id))
+    except RunFailed as exc:
         _fail(str(exc), code=1)
 
 
@@ -149,34 +150,36 @@ def extract(
     db: DbOpt = None,
 ) -> None:
     """Step 1: read one brand's source for a day into staged files (the source's state is read from the warehouse)."""
-    from pipeline import steps
+    from pipeline import staging
 
-    typer.echo(json.dumps(steps.extract(_config(config), brand, source, _day(day), run_id, db=db_path(db))))
+    typer.echo(json.dumps(staging.extract(_config(config), brand, source, _day(day), run_id, db=db_path(db))))
 
 
 @app.command()
 def load(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 2: upsert a run's staged files into the warehouse, in one transaction."""
-    from pipeline import steps
+    from pipeline import load as loading
 
-    typer.echo(json.dumps(steps.load(_config(config), db_path(db), _day(day), run_id).__dict__))
+    typer.echo(json.dumps(loading.load(_config(config), db_path(db), _day(day), run_id).__dict__))
 
 
 @app.command("score-mentions")
 def score_mentions(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 3: score every mention that has no score from the current model version."""
-    from pipeline import steps
+    from pipeline import scoring
 
     cfg = _config(config)
-    typer.echo(json.dumps({"scored": steps.score(cfg, db_path(db), run_id, scorer=_scorer(cfg))}))
+    typer.echo(json.dumps({"scored": scoring.score(cfg, db_path(db), run_id, scorer=_scorer(cfg))}))
 
 
-@app.command()
-def metrics(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+@app.command("daily-metrics")
+def daily_metrics(
+    day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None
+) -> None:
     """Step 4: recompute the daily brand metrics for a day."""
-    from pipeline import steps
+    from pipeline.metrics import daily_metrics as step
 
-    days = steps.daily_metrics(_config(config), db_path(db), _day(day), run_id)
+    days = step(_config(config), db_path(db), _day(day), run_id)
     typer.echo(json.dumps({"days": [d.isoformat() for d in days]}))
 
 
@@ -196,15 +199,16 @@ def import_surveys(
     """
     from datetime import date as _date
 
-    from pipeline import steps
-    from pipeline.surveys import steps as surveys
+    from pipeline import night
+    from pipeline.ledger import new_run_id
+    from pipeline.surveys import ingest, rollup
 
     cfg = _config(config)
     today = _date.today()
-    run = run_id or steps.new_run_id(today, "cli")
-    steps.prepare(cfg, db_path(db), today, run)
-    result = surveys.import_surveys(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
-    result["metric_rows"] = surveys.survey_metrics(cfg, db_path(db), run)
+    run = run_id or new_run_id(today, "cli")
+    night.prepare(cfg, db_path(db), today, run)
+    result = ingest.import_surveys(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
+    result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
     typer.echo(json.dumps(result, default=str))
     if result.get("failed_sources"):
         raise typer.Exit(1)
@@ -219,15 +223,16 @@ def import_customers(
     """Import customer records (for churn and CLV) and recompute the customer metrics."""
     from datetime import date as _date
 
-    from pipeline import steps
-    from pipeline.surveys import steps as surveys
+    from pipeline import night
+    from pipeline.ledger import new_run_id
+    from pipeline.surveys import ingest, rollup
 
     cfg = _config(config)
     today = _date.today()
-    run = steps.new_run_id(today, "cli")
-    steps.prepare(cfg, db_path(db), today, run)
-    result = surveys.import_customers(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
-    result["metric_rows"] = surveys.survey_metrics(cfg, db_path(db), run)
+    run = new_run_id(today, "cli")
+    night.prepare(cfg, db_path(db), today, run)
+    result = ingest.import_customers(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
+    result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
     typer.echo(json.dumps(result, default=str))
     if result.get("failed_sources"):
         raise typer.Exit(1)
@@ -236,9 +241,9 @@ def import_customers(
 @app.command("survey-metrics")
 def survey_metrics(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step (beside extract): recompute NPS, CSAT, CES (day, week, month × brand × touchpoint × segment), churn, CLV."""
-    from pipeline.surveys import steps as surveys
+    from pipeline.surveys import rollup
 
-    typer.echo(json.dumps({"rows": surveys.survey_metrics(_config(config), db_path(db), run_id)}))
+    typer.echo(json.dumps({"rows": rollup.survey_metrics(_config(config), db_path(db), run_id)}))
 
 
 @app.command("cx-lead")
@@ -256,10 +261,10 @@ def cx_lead(
     Refuses to claim a lead with fewer than 30 paired periods. Prints the correlation at each lag against
     its significance band, then the conclusion.
     """
-    from pipeline.surveys import steps as surveys
+    from pipeline.surveys import rollup
 
     cfg = _config(config)
-    result = surveys.cx_social_lead(cfg, db_path(db), brand, social=social, cx=cx, period=period, max_lag=max_lag)
+    result = rollup.cx_social_lead(cfg, db_path(db), brand, social=social, cx=cx, period=period, max_lag=max_lag)
     if result.lags:
         band = result.band_used or result.band or 0
         typer.echo(f"{'lag':>4}  {'r':>6}  (band ±{band:.2f}; positive lag = social leads)")
@@ -272,17 +277,17 @@ def cx_lead(
 @app.command()
 def detect(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 5: flag negative spikes and sustained shifts for a day; record explained alerts."""
-    from pipeline.alerts import steps as alerts
+    from pipeline.alerts import incidents
 
-    typer.echo(json.dumps({"alerts": alerts.detect(_config(config), db_path(db), _day(day), run_id)}))
+    typer.echo(json.dumps({"alerts": incidents.detect(_config(config), db_path(db), _day(day), run_id)}))
 
 
 @app.command("send-alerts")
 def send_alerts(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 6: deliver every alert not yet delivered on each configured channel (failed ones are retried)."""
-    from pipeline.alerts import steps as alerts
+    from pipeline.alerts import delivery
 
-    typer.echo(json.dumps(alerts.send(_config(config), db_path(db), run_id)))
+    typer.echo(json.dumps(delivery.send_alerts(_config(config), db_path(db), run_id)))
 
 
 @app.command()
@@ -325,7 +330,7 @@ def alerts(
     db: DbOpt = None,
 ) -> None:
     """List recent alerts with why they fired, what drove them and whether they were delivered."""
-    from pipeline.alerts.list import list_alerts, show_alert
+    from pipeline.alerts.inbox import list_alerts, show_alert
 
     cfg = _config(config)
     if show:
@@ -381,7 +386,7 @@ def score(
 @app.command()
 def summary(config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Mentions and sentiment per brand, and where the warehouse is."""
-    from pipeline.report_summary import print_summary
+    from pipeline.report.summary import print_summary
 
     print_summary(_config(config), db_path(db))
 

@@ -41,11 +41,24 @@ def db_path(explicit: str | Path | None = None) -> Path:
 
 @cache
 def sql(name: str) -> str:
-    """The text of ``warehouse/queries/<name>.sql``."""
+    """The text of ``warehouse/queries/<name>.sql`` (``name`` may hold a domain folder: ``runs/finish``)."""
     return (SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Every row of the last result, as dicts keyed by column name."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def row(cursor: duckdb.DuckDBPyConnection) -> dict | None:
+    """The first row of the last result as a dict keyed by column name, or None."""
+    names = [d[0] for d in cursor.description]
+    first = cursor.fetchone()
+    return None if first is None else dict(zip(names, first, strict=True))
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:

@@ -27,7 +27,7 @@ from pipeline.alerts.message import (
     render_text,
     render_webhook,
 )
-from pipeline.config import EmailChannel, SlackChannel, WebhookChannel
+from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
 from pipeline.demo.replay.server import ReplayServer, Response
 
 FAST = {"timeout": 5.0, "retries": 2, "backoff_factor": 0.0}
@@ -151,7 +151,7 @@ def inbox(smtp_server):
     return controller, box
 
 
-def email_channel(port: int, **over) -> EmailChannel:
+def email_channel(port: int, **over) -> EmailSpec:
     fields = {
         "type": "email",
         "name": "cx-email",
@@ -161,7 +161,7 @@ def email_channel(port: int, **over) -> EmailChannel:
         "smtp_port": port,
         "starttls": False,
     }
-    return EmailChannel(**{**fields, **over})
+    return EmailSpec(**{**fields, **over})
 
 
 # ------------------------------------------------------------------------------------------- Block Kit check
@@ -203,7 +203,7 @@ def check_block_kit(payload: dict) -> list[str]:
 
 def test_slack_delivery_posts_block_kit_with_the_alert(receiver):
     server, received = receiver
-    channel = SlackChannel(type="slack", name="cx-team", webhook_url_env="BP_SLACK")
+    channel = SlackSpec(type="slack", name="cx-team", webhook_url_env="BP_SLACK")
     result = deliver(channel, make_msg(), env={"BP_SLACK": f"{server.url}/hook/{SECRET}"}, **FAST)
 
     assert result.ok and result.status == 200 and result.error is None, result
@@ -261,7 +261,7 @@ def test_slack_mrkdwn_is_escaped():
 
 def test_webhook_delivery_posts_every_field(receiver):
     server, received = receiver
-    channel = WebhookChannel(type="webhook", name="ops", url_env="BP_HOOK")
+    channel = WebhookSpec(type="webhook", name="ops", url_env="BP_HOOK")
     msg = make_msg(status="worse")
     result = deliver(channel, msg, env={"BP_HOOK": f"{server.url}/hook/ops?token=abc123"}, **FAST)
 
@@ -308,7 +308,7 @@ def test_http_500_repeatedly_fails_without_leaking_the_url(receiver):
     server.add_fault(r"^/hook/", status=500, body=f"internal error on /hook/{SECRET}", times=10)
     url = f"{server.url}/hook/{SECRET}"
     result = deliver(
-        SlackChannel(type="slack", name="cx-team", webhook_url_env="BP_SLACK"), make_msg(), {"BP_SLACK": url}, **FAST
+        SlackSpec(type="slack", name="cx-team", webhook_url_env="BP_SLACK"), make_msg(), {"BP_SLACK": url}, **FAST
     )
 
     assert not result.ok and result.status == 500, result
@@ -322,7 +322,7 @@ def test_http_retry_then_success(receiver):
     server, received = receiver
     server.add_fault(r"^/hook/", status=503, times=1)
     result = deliver(
-        WebhookChannel(type="webhook", name="ops", url_env="U"), make_msg(), {"U": f"{server.url}/hook/x"}, **FAST
+        WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": f"{server.url}/hook/x"}, **FAST
     )
     assert result.ok and result.status == 200 and len(server.requests) == 2 and len(received) == 1
 
@@ -331,7 +331,7 @@ def test_slack_client_error_is_reported_without_retry(receiver):
     server, _ = receiver
     server.add_fault(r"^/hook/", status=404, body="no_service", times=5)
     result = deliver(
-        SlackChannel(type="slack", name="cx-team", webhook_url_env="S"),
+        SlackSpec(type="slack", name="cx-team", webhook_url_env="S"),
         make_msg(),
         {"S": f"{server.url}/hook/{SECRET}"},
         **FAST,
@@ -342,19 +342,19 @@ def test_slack_client_error_is_reported_without_retry(receiver):
 
 def test_http_connection_refused_fails_without_leaking_the_url():
     url = f"http://127.0.0.1:{free_port()}/hook/{SECRET}"
-    result = deliver(WebhookChannel(type="webhook", name="ops", url_env="U"), make_msg(), {"U": url}, **FAST)
+    result = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": url}, **FAST)
     assert not result.ok and result.status is None
     assert "ConnectionRefusedError" in result.error or "Connection refused" in result.error, result.error
     assert SECRET not in result.error and "sekrit" not in result.error and "http://" not in result.error
 
 
 def test_missing_env_var_is_named():
-    slack = deliver(SlackChannel(type="slack", name="cx-team", webhook_url_env="BP_NOPE"), make_msg(), {})
+    slack = deliver(SlackSpec(type="slack", name="cx-team", webhook_url_env="BP_NOPE"), make_msg(), {})
     assert not slack.ok and slack.status is None
     assert slack.error == "slack channel 'cx-team': environment variable BP_NOPE is not set (it holds the webhook URL)"
-    bare = deliver(WebhookChannel(type="webhook", name="ops"), make_msg(), {})
+    bare = deliver(WebhookSpec(type="webhook", name="ops"), make_msg(), {})
     assert not bare.ok and "url_env" in bare.error and "airflow_conn_id" in bare.error
-    not_url = deliver(WebhookChannel(type="webhook", name="ops", url_env="U"), make_msg(), {"U": "ftp://sekrit"})
+    not_url = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": "ftp://sekrit"})
     assert not not_url.ok and "U is not an http(s) URL" in not_url.error and "sekrit" not in not_url.error
 
 
@@ -363,12 +363,12 @@ def test_url_from_airflow_connection(receiver, monkeypatch):
     port = int(server.url.rsplit(":", 1)[1])
     conn = {"conn_type": "http", "host": "127.0.0.1", "port": port, "schema": "http", "password": "hook/conn-tok"}
     monkeypatch.setenv("AIRFLOW_CONN_BP_OPS_HOOK", json.dumps(conn))
-    channel = WebhookChannel(type="webhook", name="ops", url_env="BP_UNSET", airflow_conn_id="bp_ops_hook")
+    channel = WebhookSpec(type="webhook", name="ops", url_env="BP_UNSET", airflow_conn_id="bp_ops_hook")
     result = deliver(channel, make_msg(), env={}, **FAST)
     assert result.ok, result
     assert server.requests[0].path == "/hook/conn-tok" and received[0]["alert_id"] == "parcelo-spike-2026-10-14"
 
-    missing = deliver(WebhookChannel(type="webhook", name="ops", airflow_conn_id="bp_no_such_conn"), make_msg(), {})
+    missing = deliver(WebhookSpec(type="webhook", name="ops", airflow_conn_id="bp_no_such_conn"), make_msg(), {})
     assert not missing.ok and "'bp_no_such_conn' is not defined" in missing.error
 
 
@@ -481,5 +481,5 @@ def test_message_rejects_unknown_kind():
 def test_http_redirect_is_not_followed(receiver):
     server, _ = receiver
     server.add_fault(r"^/hook/", status=301, headers={"Location": "/elsewhere"}, times=5)
-    result = deliver(WebhookChannel(type="webhook", name="ops", url_env="U"), make_msg(), {"U": f"{server.url}/hook/x"})
+    result = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": f"{server.url}/hook/x"})
     assert not result.ok and result.status == 301 and [r.path for r in server.requests] == ["/hook/x"]

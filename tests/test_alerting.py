@@ -16,7 +16,7 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-from pipeline.alerts import steps as alerting
+from pipeline.alerts import delivery, incidents
 from pipeline.config import load_config
 from pipeline.demo.replay.server import ReplayServer, Response
 from pipeline.warehouse import connect, execute, migrate, transaction
@@ -90,7 +90,7 @@ def seed(db, days: int, overrides: dict[date, tuple[int, int]] | None = None, se
             {"ids": [r[0] for r in rows], "labels": [r[6] for r in rows]},
         )
         all_days = [START + timedelta(days=i) for i in range(days)]
-        execute(con, "daily_metrics", {"days": all_days, "run_id": "seed"})
+        execute(con, "metrics/daily", {"days": all_days, "run_id": "seed"})
 
 
 class Inbox:
@@ -162,7 +162,7 @@ def test_planted_incident_raises_one_explained_alert_delivered_everywhere(tmp_pa
     seed(db, 51, {INCIDENT: (75, 50)})
     cfg = config(tmp_path, receivers)
     for day in (INCIDENT - timedelta(days=1), INCIDENT):
-        raised = alerting.detect(cfg, db, day, "run-" + day.isoformat())
+        raised = incidents.detect(cfg, db, day, "run-" + day.isoformat())
         assert bool(raised) == (day == INCIDENT)
     [(kind, status, severity, observed, expected, explanation)] = q(
         db, "SELECT kind, status, severity, observed, expected, explanation FROM alerts"
@@ -176,7 +176,7 @@ def test_planted_incident_raises_one_explained_alert_delivered_everywhere(tmp_pa
     assert len(ex["top_mentions"]) == 5 and ex["top_mentions"][0]["url"].startswith("https://example.com/")
     assert ex["observed"] == 50 and "p" in ex["tests"]["share test (vs 28-day baseline)"]
 
-    sent = alerting.send(cfg, db, "run-send")
+    sent = delivery.send_alerts(cfg, db, "run-send")
     assert sent == {"delivered": 3, "failed": 0}
     slack = json.dumps(receivers["slack"][0])
     assert "Parcelo" in slack and "50 negative mentions" in slack and "refund" in slack
@@ -195,8 +195,8 @@ def test_planted_incident_raises_one_explained_alert_delivered_everywhere(tmp_pa
         ("ops-hook", True, 1),
     ]
     # a re-run of the night raises and sends nothing new
-    assert alerting.detect(cfg, db, INCIDENT, "rerun") == []
-    assert alerting.send(cfg, db, "rerun") == {"delivered": 0, "failed": 0}
+    assert incidents.detect(cfg, db, INCIDENT, "rerun") == []
+    assert delivery.send_alerts(cfg, db, "rerun") == {"delivered": 0, "failed": 0}
     assert q(db, "SELECT count(*) FROM alerts") == [(1,)] and len(receivers["slack"]) == 1
 
 
@@ -205,7 +205,7 @@ def test_ongoing_incident_alerts_again_only_when_it_worsens(tmp_path):
     days = {INCIDENT: (70, 35), INCIDENT + timedelta(days=1): (72, 36), INCIDENT + timedelta(days=2): (140, 100)}
     seed(db, 53, days)
     cfg = config(tmp_path, cooldown_days=3, worsen_ratio=1.5)
-    got = [alerting.detect(cfg, db, d, f"r{d}") for d in sorted(days)]
+    got = [incidents.detect(cfg, db, d, f"r{d}") for d in sorted(days)]
     assert [len(g) for g in got] == [1, 0, 1]  # new; same size: silent; nearly 3x: an update
     rows = q(db, "SELECT status, incident_id, alert_id FROM alerts ORDER BY day")
     assert [r[0] for r in rows] == ["new", "worse"] and rows[1][1] == rows[0][2]  # one incident
@@ -214,13 +214,13 @@ def test_ongoing_incident_alerts_again_only_when_it_worsens(tmp_path):
     db2 = tmp_path / "w2.duckdb"  # with no cooldown, the second day is its own incident
     seed(db2, 53, days)
     cfg0 = config(tmp_path, cooldown_days=0)
-    assert [len(alerting.detect(cfg0, db2, d, f"r{d}")) for d in sorted(days)] == [1, 1, 1]
+    assert [len(incidents.detect(cfg0, db2, d, f"r{d}")) for d in sorted(days)] == [1, 1, 1]
 
 
 def test_low_volume_day_does_not_alarm(tmp_path):
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (3, 2)})  # 2 of 3 negative: 67%, but three mentions say nothing
-    assert alerting.detect(config(tmp_path), db, INCIDENT, "r") == []
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "r") == []
     assert q(db, "SELECT count(*) FROM detections") == [(0,)]
 
 
@@ -228,13 +228,13 @@ def test_failed_delivery_is_recorded_and_retried_next_run(tmp_path, receivers):
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})
     cfg = config(tmp_path, receivers)
-    alerting.detect(cfg, db, INCIDENT, "r1")
+    incidents.detect(cfg, db, INCIDENT, "r1")
     receivers["http"].add_fault(r"^/slack/", status=500, times=100)  # Slack is down tonight
-    assert alerting.send(cfg, db, "r1") == {"delivered": 2, "failed": 1}
+    assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 2, "failed": 1}
     [(ok, error)] = q(db, "SELECT ok, error FROM alert_deliveries WHERE channel = 'cx-slack'")
     assert not ok and "500" in error and "secret" not in error  # the webhook URL is a secret
     receivers["http"].faults.clear()
-    assert alerting.send(cfg, db, "r2") == {"delivered": 1, "failed": 0}  # the next run retries Slack only
+    assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 1, "failed": 0}  # the next run retries Slack only
     assert q(db, "SELECT channel, attempt, ok FROM alert_deliveries ORDER BY 1, 2") == [
         ("cx-email", 1, True),
         ("cx-slack", 1, False),
@@ -248,8 +248,8 @@ def test_backfilled_nights_record_alerts_without_sending(tmp_path, receivers):
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})
     cfg = config(tmp_path, receivers, max_age_days=3)
-    assert alerting.detect(cfg, db, INCIDENT, "r", today=INCIDENT + timedelta(days=30))
-    assert alerting.send(cfg, db, "r") == {"delivered": 0, "failed": 0}
+    assert incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT + timedelta(days=30))
+    assert delivery.send_alerts(cfg, db, "r") == {"delivered": 0, "failed": 0}
     assert q(db, "SELECT send FROM alerts") == [(False,)] and receivers["slack"] == []
 
 
@@ -257,8 +257,8 @@ def test_slack_shows_the_chart_published_beside_the_reports(tmp_path, receivers)
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})
     cfg = config(tmp_path, receivers, report_url="https://reports.example.com/bp/")
-    [aid] = alerting.detect(cfg, db, INCIDENT, "r")
-    assert alerting.send(cfg, db, "r")["delivered"] == 3
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r")
+    assert delivery.send_alerts(cfg, db, "r")["delivered"] == 3
     images = [b for b in receivers["slack"][0]["blocks"] if b["type"] == "image"]
     assert [b["image_url"] for b in images] == [f"https://reports.example.com/bp/alerts/{aid}.png"]
     published = tmp_path / "data" / "reports" / "alerts" / f"{aid}.png"  # report_dir, relative to the config

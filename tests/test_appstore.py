@@ -12,7 +12,9 @@ import requests
 from pipeline.config import Config
 from pipeline.demo.replay.appstore import AppStoreAPI
 from pipeline.demo.replay.server import ReplayServer
-from pipeline.sources import Record, Reject, SourceError, Window, build_source
+from pipeline.records import Record, Reject, Window
+from pipeline.sources import build_source
+from pipeline.sources.base import SourceError
 
 DAY = Window.for_day(date(2026, 10, 1))
 APP = "123456789"
@@ -20,7 +22,7 @@ APP = "123456789"
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch):
-    monkeypatch.setattr("pipeline.sources.http.BACKOFF_FACTOR", 0.001)
+    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.001)
     monkeypatch.delenv("BRANDPULSE_APPSTORE_URL", raising=False)
 
 

@@ -36,7 +36,7 @@ def test_dag_wiring(dag):
     assert dag.timetable.expression == "0 2 * * *"
     tasks = dag.task_dict
     assert set(tasks) == {
-        "prepare", "extract", "load", "score", "daily_metrics", "detect", "alert",
+        "prepare", "extract", "load", "score", "daily_metrics", "detect", "send_alerts",
         "import_surveys", "import_customers", "survey_metrics", "report", "finish",
     }  # fmt: skip
     assert tasks["extract"].retries == 3
@@ -45,8 +45,8 @@ def test_dag_wiring(dag):
     assert tasks["score"].upstream_task_ids == {"load"}
     assert tasks["daily_metrics"].upstream_task_ids == {"score"}
     assert tasks["detect"].upstream_task_ids == {"daily_metrics"}
-    assert tasks["alert"].upstream_task_ids == {"detect"}
-    assert tasks["report"].upstream_task_ids == {"alert", "survey_metrics"}
+    assert tasks["send_alerts"].upstream_task_ids == {"detect"}
+    assert tasks["report"].upstream_task_ids == {"send_alerts", "survey_metrics"}
     assert tasks["finish"].upstream_task_ids == {"report"}
     assert tasks["finish"].trigger_rule == "all_done"
     assert tasks["survey_metrics"].upstream_task_ids == {"import_surveys", "import_customers"}

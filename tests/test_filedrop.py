@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from pipeline.config import load_config
-from pipeline.sources import Record, Reject, Window, build_source
+from pipeline.records import Record, Reject, Window
+from pipeline.sources import build_source
 from tests.conftest import MENTIONS_HEADER, NIGHT_ROWS, csv_rows, write_config
 
 DAY = Window.for_day(date(2026, 10, 1))

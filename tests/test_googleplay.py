@@ -15,8 +15,10 @@ from google_play_scraper.constants.request import Formats
 from pipeline.config import Config
 from pipeline.demo.replay.googleplay import PLAY_GATEWAY_ERROR, GooglePlayAPI
 from pipeline.demo.replay.server import ReplayServer
-from pipeline.sources import Record, Reject, SourceError, Window, build_source
+from pipeline.records import Record, Reject, Window
+from pipeline.sources import build_source
 from pipeline.sources import googleplay as gp
+from pipeline.sources.base import SourceError
 
 DAY = Window.for_day(date(2026, 10, 1))
 APP = "com.parcelo.app"
@@ -25,7 +27,7 @@ RPC = r"^/_/PlayStoreUi/data/batchexecute$"
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch):
-    monkeypatch.setattr("pipeline.sources.http.BACKOFF_FACTOR", 0.001)
+    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.001)
     monkeypatch.delenv("BRANDPULSE_GOOGLE_PLAY_URL", raising=False)
 
 

@@ -10,7 +10,9 @@ import pytest
 from pipeline.config import Config
 from pipeline.demo.replay.hackernews import HackerNewsAPI
 from pipeline.demo.replay.server import ReplayServer
-from pipeline.sources import Record, Reject, SourceError, Window, build_source
+from pipeline.records import Record, Reject, Window
+from pipeline.sources import build_source
+from pipeline.sources.base import SourceError
 from pipeline.sources.hackernews import plain_text
 
 DAY = Window.for_day(date(2026, 10, 1))
@@ -20,7 +22,7 @@ SEARCH = r"^/api/v1/search_by_date$"
 
 @pytest.fixture(autouse=True)
 def fast_backoff(monkeypatch):
-    monkeypatch.setattr("pipeline.sources.http.BACKOFF_FACTOR", 0.001)
+    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.001)
     monkeypatch.delenv("BRANDPULSE_HN_URL", raising=False)
 
 

@@ -9,9 +9,9 @@ import duckdb
 import pytest
 import yaml
 
-from pipeline import steps
 from pipeline.config import load_config
 from pipeline.demo.replay import sample
+from pipeline.night import run_day
 from tests.conftest import MODEL_DIR
 
 DAY = date(2026, 10, 14)
@@ -22,7 +22,7 @@ def replay(monkeypatch):
     server = sample.start()
     for key, value in sample.environment(server).items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setattr("pipeline.sources.http.BACKOFF_FACTOR", 0.01)
+    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.01)
     yield server
     server.stop()
 
@@ -63,7 +63,7 @@ def rows(db, sql):
 def test_failing_source_fails_alone_and_the_run_table_says_so(tmp_path, replay, scorer):
     cfg, db = config(tmp_path), tmp_path / "w.duckdb"
     replay.add_fault(r"/rss/customerreviews/", status=503, times=1000)  # the App Store is down all night
-    result = steps.run_day(cfg, db, DAY, scorer=scorer)
+    result = run_day(cfg, db, DAY, scorer=scorer)
     assert result["status"] == "partial"
     assert "HTTP 503" in result["failed_sources"]["parcelo/app-store"]
     extract = dict(rows(db, "SELECT source, status FROM run_steps WHERE step = 'extract'"))
@@ -75,17 +75,17 @@ def test_failing_source_fails_alone_and_the_run_table_says_so(tmp_path, replay, 
     assert state == {"reddit": True, "hn": True, "google-play": True}
 
     replay.faults.clear()  # the App Store is back: the re-run fills the gap, and only the gap
-    again = steps.run_day(cfg, db, DAY, scorer=scorer)
+    again = run_day(cfg, db, DAY, scorer=scorer)
     (app_store,) = rows(db, "SELECT count(*) FROM mentions WHERE source = 'app-store'")[0]
     assert again["status"] == "success" and again["new_mentions"] == app_store > 0
     before = rows(db, "SELECT mention_id, engagement FROM mentions ORDER BY 1")
-    third = steps.run_day(cfg, db, DAY, scorer=scorer)
+    third = run_day(cfg, db, DAY, scorer=scorer)
     assert third["new_mentions"] == 0 and rows(db, "SELECT mention_id, engagement FROM mentions ORDER BY 1") == before
 
 
 def test_a_truncated_window_is_recorded_but_the_run_succeeds(tmp_path, replay, scorer):
     cfg, db = config(tmp_path, max_items=5), tmp_path / "w.duckdb"
-    result = steps.run_day(cfg, db, DAY, scorer=scorer)
+    result = run_day(cfg, db, DAY, scorer=scorer)
     assert result["status"] == "success"
     ((status, detail),) = rows(db, "SELECT status, detail FROM run_steps WHERE step = 'extract' AND source = 'reddit'")
     assert status == "truncated" and "the window is truncated" in detail

@@ -11,9 +11,11 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipeline import steps
+from pipeline import ledger, scoring
 from pipeline.config import load_config
-from pipeline.warehouse import WarehouseError, connect, execute, migrate, schema_version
+from pipeline.night import finish as finish_night
+from pipeline.night import run_day
+from pipeline.warehouse import WarehouseError, connect, migrate, schema_version
 from tests.conftest import MODEL_DIR, NIGHT_ROWS, REPO, csv_rows, write_config
 
 DAY = date(2026, 10, 1)
@@ -46,7 +48,7 @@ def brandpulse(*args, env=None, **kw):
 def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
     config_path, db = night
     cfg = load_config(config_path)
-    first = steps.run_day(cfg, db, DAY, scorer=scorer)
+    first = run_day(cfg, db, DAY, scorer=scorer)
     assert first["status"] == "success"
     # four rows of the day, plus one of the day before (the one-day look-back re-reads it for late posts)
     assert (first["new_mentions"], first["quarantined"], first["scored"]) == (5, 3, 5)
@@ -62,7 +64,7 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
     labels = {r[0]: r[2] for r in before["sentiment"]}
     assert sorted(labels.values()).count("negative") >= 1
 
-    second = steps.run_day(cfg, db, DAY, scorer=scorer)
+    second = run_day(cfg, db, DAY, scorer=scorer)
     assert (second["new_mentions"], second["already_present"], second["scored"]) == (0, 5, 0)
     assert snapshot(db) == before  # nothing duplicated, nothing lost, nothing rescored
 
@@ -72,7 +74,7 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
         q = con.execute("SELECT reason, location FROM quarantine WHERE reason LIKE 'likes%'").fetchone()
     assert runs == [("success",), ("success",)]
     assert [s[0] for s in steps_seen] == [
-        "alert", "daily_metrics", "detect", "extract", "load", "report", "score", "survey_metrics",
+        "daily_metrics", "detect", "extract", "load", "report", "score", "send_alerts", "survey_metrics",
     ]  # fmt: skip
     assert q[0] == "likes 'lots' is not a whole number" and q[1].endswith("acme.csv:10")
 
@@ -81,16 +83,16 @@ def test_new_model_version_scores_again_but_same_version_never(night, scorer, tm
     from pipeline.sentiment.scorer import Scorer
 
     cfg = load_config(night[0])
-    steps.run_day(cfg, night[1], DAY, scorer=scorer)
-    assert steps.score(cfg, night[1], "again", scorer=scorer) == 0
+    run_day(cfg, night[1], DAY, scorer=scorer)
+    assert scoring.score(cfg, night[1], "again", scorer=scorer) == 0
     other = tmp_path / "model-v2"
     shutil.copytree(MODEL_DIR, other)
     (other / "brandpulse.json").write_text('{"name": "brandpulse-sentiment", "version": "9.9.9"}')
     v2 = Scorer(other)
     assert v2.version.startswith("9.9.9+") and v2.version != scorer.version
     with connect(night[1]) as con:  # scores are recorded against a registered run
-        execute(con, "run_start", {"run_id": "v2", "day": DAY, "trigger": "cli"})
-    assert steps.score(cfg, night[1], "v2", scorer=v2) == 5
+        ledger.start_run(con, "v2", DAY, "cli")
+    assert scoring.score(cfg, night[1], "v2", scorer=v2) == 5
     with duckdb.connect(str(night[1]), read_only=True) as con:
         assert con.execute("SELECT count(DISTINCT model_version), count(*) FROM sentiment").fetchone() == (2, 10)
         # each score names the model and carries the content hashes
@@ -151,7 +153,7 @@ def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
         )
     )
     db = tmp_path / "w.duckdb"
-    result = steps.run_day(cfg, db, DAY, scorer=scorer)
+    result = run_day(cfg, db, DAY, scorer=scorer)
     assert result["status"] == "partial" and list(result["failed_sources"]) == ["acme/broken"]
     assert result["new_mentions"] == 10  # both other sources landed
     with duckdb.connect(str(db), read_only=True) as con:
@@ -164,11 +166,11 @@ def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
 def test_a_post_that_arrives_late_is_loaded_the_next_night(night, scorer):
     config_path, db = night
     cfg = load_config(config_path)
-    steps.run_day(cfg, db, DAY, scorer=scorer)
+    run_day(cfg, db, DAY, scorer=scorer)
     export = config_path.parent / "acme.csv"
     late = ("late", "2026-10-01T23:50:00Z", "acme parcel lost, posted late at night")
     export.write_text(csv_rows([*NIGHT_ROWS, late]), encoding="utf-8")  # the export now has it
-    nxt = steps.run_day(cfg, db, date(2026, 10, 2), scorer=scorer)
+    nxt = run_day(cfg, db, date(2026, 10, 2), scorer=scorer)
     assert nxt["new_mentions"] == 2  # the late post of 10-01 and n5 of 10-02
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT day FROM mentions WHERE native_id = 'late'").fetchone() == (DAY,)
@@ -181,8 +183,8 @@ def test_finish_requires_a_registered_run(night):
     cfg = load_config(night[0])
     with connect(night[1]) as con:
         migrate(con)
-    with pytest.raises(steps.RunNotRegistered, match="prepare step did not run"):
-        steps.finish(cfg, night[1], "never-prepared")
+    with pytest.raises(ledger.RunNotRegistered, match="prepare step did not run"):
+        finish_night(cfg, night[1], "never-prepared")
 
 
 def test_migrations_are_versioned_and_guarded(tmp_path, monkeypatch):

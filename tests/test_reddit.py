@@ -17,8 +17,10 @@ from praw.config import Config as PrawConfig
 from pipeline.config import Config
 from pipeline.demo.replay.reddit import RedditAPI
 from pipeline.demo.replay.server import ReplayServer
-from pipeline.sources import Pseudonymiser, Record, Reject, SourceError, Window, build_source
+from pipeline.records import Pseudonymiser, Record, Reject, Window
+from pipeline.sources import build_source
 from pipeline.sources import reddit as reddit_source
+from pipeline.sources.base import SourceError
 from tests.conftest import SHARED
 
 CLIENT_ID = "brandpulse-test-client"
@@ -91,7 +93,7 @@ def reddit(replay, monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no developer's praw.ini
     monkeypatch.setattr(PrawConfig, "CONFIG", None)  # PRAW caches praw.ini per process
-    monkeypatch.setattr("pipeline.sources.http.BACKOFF_FACTOR", 0.01)
+    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.01)
     return serve
 
 

@@ -6,14 +6,14 @@ from datetime import date
 
 import duckdb
 
-from pipeline import steps
-from pipeline.config import Brand, load_config
+from pipeline.config import BrandSpec, load_config
+from pipeline.night import run_day
 from pipeline.sources.relevance import AliasMatcher, repost_key
 from tests.conftest import csv_rows, write_config
 
 
-def brand(**kw) -> Brand:
-    return Brand.model_validate({"name": "Apple", "sources": [{"type": "hackernews", "name": "hn"}], **kw})
+def brand(**kw) -> BrandSpec:
+    return BrandSpec.model_validate({"name": "Apple", "sources": [{"type": "hackernews", "name": "hn"}], **kw})
 
 
 def test_aliases_match_whole_words_and_phrases_only():
@@ -72,7 +72,7 @@ def test_reposts_and_cross_posts_are_stored_once_with_a_count(tmp_path, scorer):
     config = write_config(tmp_path, [{"name": "Parcelo", "files": {"listening": "a.csv", "forum": "b.csv"}}])
     db = tmp_path / "w.duckdb"
     cfg = load_config(config)
-    first = steps.run_day(cfg, db, date(2026, 10, 1), scorer=scorer)
+    first = run_day(cfg, db, date(2026, 10, 1), scorer=scorer)
     assert first["status"] == "success" and first["new_mentions"] == 3
 
     def state():
@@ -87,9 +87,9 @@ def test_reposts_and_cross_posts_are_stored_once_with_a_count(tmp_path, scorer):
     assert mentions == [("p1", 2), ("p3", 0), ("p4", 0)]  # the earliest copy holds the text
     assert reposts == [("forum", "x1"), ("listening", "p2")]  # a cross-post from another source, and a repost
     assert volume == [(3,)]  # counted once
-    again = steps.run_day(cfg, db, date(2026, 10, 1), scorer=scorer)  # a re-run changes nothing
+    again = run_day(cfg, db, date(2026, 10, 1), scorer=scorer)  # a re-run changes nothing
     assert again["new_mentions"] == 0 and state() == (mentions, reposts, volume)
-    later = steps.run_day(cfg, db, date(2026, 10, 2), scorer=scorer)
+    later = run_day(cfg, db, date(2026, 10, 2), scorer=scorer)
     assert later["new_mentions"] == 0
     mentions, reposts, _ = state()
     assert mentions[0] == ("p1", 3) and ("forum", "x2") in reposts

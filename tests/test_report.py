@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.alerts import steps as alerting
+from pipeline.alerts import incidents
 from pipeline.config import load_config
-from pipeline.report import build_report, report_step
-from pipeline.report.build import MAX_PAGE_BYTES, comention_pattern, rival_brand
+from pipeline.report import build as report_build
+from pipeline.report.build import MAX_PAGE_BYTES, build_report, comention_pattern, rival_brand
 from pipeline.warehouse import connect, execute, transaction
 from tests.test_alerting import INCIDENT, START, seed
 
@@ -102,7 +102,7 @@ def _plant(db: Path) -> None:
                 """,
                 {"id": mid, "label": label},
             )
-        execute(con, "daily_metrics", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "plant"})
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "plant"})
         monday = START - timedelta(days=START.weekday())
         for w in range(8):
             week = monday + timedelta(weeks=w)
@@ -126,7 +126,7 @@ def report(tmp_path_factory):
     seed(db, DAYS, {INCIDENT: (75, 50)})
     _plant(db)
     cfg = _config(tmp)
-    raised = alerting.detect(cfg, db, INCIDENT, "run-detect")
+    raised = incidents.detect(cfg, db, INCIDENT, "run-detect")
     assert raised, "the planted incident raises an alert"
     with connect(db) as con, transaction(con):
         [(headline, aid)] = con.execute("SELECT headline, alert_id FROM alerts WHERE brand = 'parcelo'").fetchall()
@@ -288,7 +288,7 @@ def test_pages_are_self_contained_and_small(report):
 def test_report_step_records_the_step(report, tmp_path):
     with connect(report["db"]) as con:
         con.execute("INSERT INTO pipeline_runs VALUES ('run-r', ?, 'cli', now(), NULL, 'running')", [INCIDENT])
-    index = report_step(report["cfg"], report["db"], INCIDENT, "run-r", out_dir=tmp_path / "r")
+    index = report_build.report(report["cfg"], report["db"], INCIDENT, "run-r", out_dir=tmp_path / "r")
     assert index == tmp_path / "r" / "index.html" and index.exists() and (tmp_path / "r" / "parcelo.html").exists()
     with connect(report["db"], read_only=True) as con:
         row = con.execute(

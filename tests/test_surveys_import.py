@@ -16,10 +16,11 @@ import yaml
 from pydantic import ValidationError
 
 from pipeline.surveys import config as survey_config
+from pipeline.surveys import ingest, rollup
 from pipeline.surveys import metrics as M
-from pipeline.surveys import steps as S
-from pipeline.surveys.config import SurveysConfig, SurveySource
+from pipeline.surveys.config import SurveySpec, SurveysSpec
 from pipeline.surveys.importer import read_customer_file, read_survey_file
+from pipeline.warehouse import connect, migrate
 from tests.conftest import REPO, write_config
 
 RUN = "cli__2026-10-31__0000aaaa"
@@ -53,6 +54,14 @@ DEMO_SURVEYS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _initialised_warehouse(request, tmp_path):
+    """The warehouse these tests use, initialised as `brandpulse init` or a night's prepare step leaves it."""
+    if request.node.name != "test_no_surveys_section_is_a_no_op":  # that one checks that nothing is created
+        with connect(tmp_path / "w.duckdb") as con:
+            migrate(con)
+
+
 def load(path: Path):
     """The main config with a surveys section (a subclass until the main Config has the field)."""
     from pipeline.config import Config, load_config
@@ -61,7 +70,7 @@ def load(path: Path):
         return load_config(path)
 
     class WithSurveys(Config):
-        surveys: SurveysConfig | None = None
+        surveys: SurveysSpec | None = None
 
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return WithSurveys.model_validate({**raw, "source_file": path.resolve()})
@@ -143,7 +152,7 @@ def qualtrics_rows(first_nps="10", first_comment="Fast delivery, lovely driver")
 # -- presets -------------------------------------------------------------------------------------------------
 def test_qualtrics_preset_reads_three_header_rows_and_the_export_time_zone(tmp_path):
     path = write_csv(tmp_path / "q.csv", qualtrics_rows())
-    src = SurveySource(name="acme-nps", brand="acme", path="q.csv", preset="qualtrics")
+    src = SurveySpec(name="acme-nps", brand="acme", path="q.csv", preset="qualtrics")
     responses, rejects = read_survey_file(None, src, path)
     by_id = {r.response_id: r for r in responses}
     assert sorted(by_id) == ["R_aaa", "R_bbb", "R_ccc", "R_fff"]
@@ -186,7 +195,7 @@ def test_surveymonkey_preset_labels_second_header_row_and_local_times(tmp_path):
          "Joe", "Bloggs", "order_ahead", "6", "Meh", "Strongly disagree", ""],
     ]  # fmt: skip
     path = write_csv(tmp_path / "sm.csv", rows)
-    src = SurveySource(name="bb", brand="acme", path="sm.csv", preset="surveymonkey", timezone="Europe/London")
+    src = SurveySpec(name="bb", brand="acme", path="sm.csv", preset="surveymonkey", timezone="Europe/London")
     responses, rejects = read_survey_file(None, src, path)
     first, second = responses
     # London is on BST (UTC+1) on 24 Oct 2026 and on GMT after 25 Oct
@@ -219,7 +228,7 @@ def test_typeform_preset_utc_header_wins_and_effort_is_flipped(tmp_path):
     ]  # fmt: skip
     path = write_csv(tmp_path / "tf.csv", rows)
     # the configured zone is for naive times the export does not place itself: "(UTC)" in the header wins
-    src = SurveySource(
+    src = SurveySpec(
         name="nb",
         brand="acme",
         path="tf.csv",
@@ -248,7 +257,7 @@ def test_custom_mapping_brand_column_and_row_time_zones(tmp_path):
         ["5", "ACME", "2026-10-01T10:00:00-05:00", "", "9", "5", ""],
     ]
     path = write_csv(tmp_path / "custom.csv", rows)
-    src = SurveySource.model_validate(
+    src = SurveySpec.model_validate(
         {
             "name": "panel",
             "path": "custom.csv",
@@ -287,7 +296,7 @@ def test_xlsx_export_with_typed_cells(tmp_path):
     ws.append([None, None, None, None, None, None])  # blank rows are skipped
     ws.append(["R_3", "not a date", 5, 2, 2, None])
     book.save(tmp_path / "export.xlsx")
-    src = SurveySource(name="x", brand="acme", path="export.xlsx", preset="qualtrics", timezone="Europe/Paris")
+    src = SurveySpec(name="x", brand="acme", path="export.xlsx", preset="qualtrics", timezone="Europe/Paris")
     responses, rejects = read_survey_file(None, src, tmp_path / "export.xlsx")
     assert [(r.response_id, r.responded_at, r.nps, r.csat, r.ces) for r in responses] == [
         ("R_1", "2026-10-01T07:00:00+00:00", 10, 4, 6),  # Paris is UTC+2 in October
@@ -303,8 +312,8 @@ def test_xlsx_export_with_typed_cells(tmp_path):
 def test_a_missing_mapped_column_fails_the_file(tmp_path):
     path = write_csv(tmp_path / "q.csv", [["ResponseId", "RecordedDate", "Score"], ["R_1", "2026-10-01", "9"]])
     with pytest.raises(ValueError, match="no NPS, CSAT or CES column"):
-        read_survey_file(None, SurveySource(name="q", brand="acme", path="q.csv", preset="qualtrics"), path)
-    src = SurveySource.model_validate(
+        read_survey_file(None, SurveySpec(name="q", brand="acme", path="q.csv", preset="qualtrics"), path)
+    src = SurveySpec.model_validate(
         {"name": "q", "brand": "acme", "path": "q.csv", "preset": "qualtrics", "columns": {"csat": "CSAT_2"}}
     )
     with pytest.raises(ValueError, match="lacks the column for csat"):
@@ -312,7 +321,7 @@ def test_a_missing_mapped_column_fails_the_file(tmp_path):
 
 
 def test_demo_exports_parse_with_the_proposed_demo_config():
-    cfg = SurveysConfig.model_validate(DEMO_SURVEYS)
+    cfg = SurveysSpec.model_validate(DEMO_SURVEYS)
     expected_rejects = {"parcelo-nps": 5, "brewbird-nps": 4, "novabank-nps": 3}
     for src in cfg.sources:
         responses, rejects = read_survey_file(None, src, DEMO / src.path)
@@ -329,7 +338,7 @@ def test_demo_exports_parse_with_the_proposed_demo_config():
 
 
 def test_demo_parcelo_nps_dips_during_the_incident():
-    src = SurveysConfig.model_validate(DEMO_SURVEYS).sources[0]
+    src = SurveysSpec.model_validate(DEMO_SURVEYS).sources[0]
     responses, _ = read_survey_file(None, src, DEMO / src.path)
 
     def window(first, last):
@@ -345,7 +354,7 @@ def test_demo_parcelo_nps_dips_during_the_incident():
 # -- config ----------------------------------------------------------------------------------------------
 def test_the_documented_example_validates():
     block = re.search(r"Example.*?::\n\n(.*?)\n\n", survey_config.__doc__, re.S).group(1)
-    cfg = SurveysConfig.model_validate(yaml.safe_load(textwrap.dedent(block))["surveys"])
+    cfg = SurveysSpec.model_validate(yaml.safe_load(textwrap.dedent(block))["surveys"])
     assert cfg.sources[0].columns.nps == "Q1" and cfg.clv.monthly_discount_rate == pytest.approx(0.00797414)
 
 
@@ -368,7 +377,7 @@ def test_the_documented_example_validates():
 )
 def test_config_errors_name_the_problem(doc, message):
     with pytest.raises(ValidationError, match=message):
-        SurveysConfig.model_validate(doc)
+        SurveysSpec.model_validate(doc)
 
 
 # -- steps, in a real warehouse ------------------------------------------------------------------------------
@@ -378,7 +387,7 @@ def test_import_quarantine_comments_rerun_and_metrics(tmp_path, scorer):
         tmp_path, {"sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]}
     )
     db = tmp_path / "w.duckdb"
-    first = S.import_surveys(cfg, db, RUN, scorer=scorer)
+    first = ingest.import_surveys(cfg, db, RUN, scorer=scorer)
     assert {k: first[k] for k in ("responses", "new", "changed", "quarantined", "scored")} == {
         "responses": 4,
         "new": 4,
@@ -409,14 +418,14 @@ def test_import_quarantine_comments_rerun_and_metrics(tmp_path, scorer):
     ]
 
     # the same export again: nothing new, nothing re-quarantined, nothing re-scored
-    again = S.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", scorer=scorer)
+    again = ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", scorer=scorer)
     assert (again["new"], again["changed"], again["quarantined"], again["scored"]) == (0, 0, 0, 0)
     assert rows_of(db, "SELECT count(*) FROM survey_responses")[0][0] == 4
     assert rows_of(db, "SELECT count(*) FROM quarantine")[0][0] == 4
 
     # an edited response: its values change in place and its new comment is scored again
     write_csv(tmp_path / "q.csv", qualtrics_rows(first_nps="3", first_comment="Late and rude, never again."))
-    edited = S.import_surveys(cfg, db, "cli__2026-11-02__0000cccc", scorer=scorer)
+    edited = ingest.import_surveys(cfg, db, "cli__2026-11-02__0000cccc", scorer=scorer)
     assert (edited["new"], edited["changed"], edited["scored"]) == (0, 1, 1)
     assert rows_of(db, "SELECT nps, first_seen < last_seen FROM survey_responses WHERE response_id = 'R_aaa'") == [
         (3, True)
@@ -424,7 +433,7 @@ def test_import_quarantine_comments_rerun_and_metrics(tmp_path, scorer):
     assert rows_of(db, "SELECT sentiment FROM v_survey_comments WHERE response_id = 'R_aaa'") == [("negative",)]
 
     # metrics: every period x brand x touchpoint x segment with '_all' rollups
-    written = S.survey_metrics(cfg, db, RUN)
+    written = rollup.survey_metrics(cfg, db, RUN)
     assert written == rows_of(db, "SELECT count(*) FROM survey_metrics")[0][0]
     got = rows_of(
         db,
@@ -465,7 +474,7 @@ def test_missing_and_broken_sources_are_recorded_and_do_not_stop_the_others(tmp_
         },
     )
     db = tmp_path / "w.duckdb"
-    result = S.import_surveys(cfg, db, RUN, scorer=scorer, score_comments=False)
+    result = ingest.import_surveys(cfg, db, RUN, scorer=scorer, score_comments=False)
     assert result["new"] == 4 and result["scored"] == 0
     assert sorted(result["failed_sources"]) == ["broken", "gone"]
     steps = dict(rows_of(db, "SELECT source, status FROM run_steps WHERE step = 'import_surveys'"))
@@ -487,20 +496,20 @@ def test_explicit_paths_go_to_the_source_whose_glob_matches(tmp_path, scorer):
         },
     )
     db = tmp_path / "w.duckdb"
-    result = S.import_surveys(cfg, db, RUN, paths=[tmp_path / "drops" / "acme-2026-10.csv"], scorer=scorer)
+    result = ingest.import_surveys(cfg, db, RUN, paths=[tmp_path / "drops" / "acme-2026-10.csv"], scorer=scorer)
     assert result["new"] == 4 and result["sources"] == 1
     assert rows_of(db, "SELECT DISTINCT source FROM survey_responses") == [("a",)]
     from pipeline.config import ConfigError
 
     with pytest.raises(ConfigError, match="cannot tell which"):
-        S.import_surveys(cfg, db, RUN, paths=[tmp_path / "elsewhere.csv"], scorer=scorer)
+        ingest.import_surveys(cfg, db, RUN, paths=[tmp_path / "elsewhere.csv"], scorer=scorer)
 
 
 def test_no_surveys_section_is_a_no_op(tmp_path):
     cfg = make_config(tmp_path, {})
     db = tmp_path / "w.duckdb"
-    assert S.import_surveys(cfg, db, RUN)["sources"] == 0
-    assert S.import_customers(cfg, db, RUN)["sources"] == 0
+    assert ingest.import_surveys(cfg, db, RUN)["sources"] == 0
+    assert ingest.import_customers(cfg, db, RUN)["sources"] == 0
     assert not db.exists()
 
 
@@ -527,10 +536,10 @@ def test_customers_import_churn_clv_and_replacement(tmp_path):
         },
     )
     db = tmp_path / "w.duckdb"
-    result = S.import_customers(cfg, db, RUN)
+    result = ingest.import_customers(cfg, db, RUN)
     assert (result["customers"], result["new"], result["quarantined"]) == (6, 6, 3)
     assert rows_of(db, "SELECT monthly_revenue FROM customers WHERE customer_id = 'F'") == [(None,)]
-    S.survey_metrics(cfg, db, RUN)
+    rollup.survey_metrics(cfg, db, RUN)
     jan = rows_of(
         db,
         "SELECT active_start, churned, churn_rate, arpu, clv_simple, clv_discounted FROM customer_metrics "
@@ -542,7 +551,7 @@ def test_customers_import_churn_clv_and_replacement(tmp_path):
     # the next export no longer lists A: A leaves the warehouse; E's end date changed
     kept = [r for r in CUSTOMER_ROWS if r[0] != "A"][:4]  # header, B, C, D
     write_csv(tmp_path / "customers.csv", [*kept, ["E", "y", "2025-10-01", "2025-12-15", "50"]])
-    again = S.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
+    again = ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
     assert (again["new"], again["changed"], again["removed"]) == (0, 1, 2)  # A and F gone; E changed
     assert rows_of(db, "SELECT customer_id FROM customers ORDER BY 1") == [("B",), ("C",), ("D",), ("E",)]
 
@@ -558,9 +567,9 @@ def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):
         },
     )
     db = tmp_path / "w.duckdb"
-    S.import_surveys(cfg, db, RUN, scorer=scorer, score_comments=False)
-    S.import_customers(cfg, db, RUN)
-    S.survey_metrics(cfg, db, RUN)
+    ingest.import_surveys(cfg, db, RUN, scorer=scorer, score_comments=False)
+    ingest.import_customers(cfg, db, RUN)
+    rollup.survey_metrics(cfg, db, RUN)
     with duckdb.connect(str(db)) as con:  # two social days in the week of Monday 28 Sep 2026
         con.execute(
             "INSERT INTO daily_brand_metrics VALUES "
@@ -583,7 +592,7 @@ def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):
     )
     assert month[:2] == [(date(2025, 12, 1), None, None, 3, 1), (date(2026, 1, 1), None, None, 3, 2)]
     assert month[-1] == (date(2026, 10, 1), 30, 0.0, None, None)  # 29 Sep is September; customers end in Feb
-    lead = S.cx_social_lead(cfg, db, "acme")
+    lead = rollup.cx_social_lead(cfg, db, "acme")
     assert lead.best_lag is None and lead.conclusion == "not enough data: 1 paired weeks, need ≥ 30"
 
 
@@ -601,7 +610,7 @@ def test_the_step_detail_names_the_columns_each_field_was_read_from(tmp_path):
     write_csv(tmp_path / "q.csv", qualtrics_rows())
     cfg = make_config(tmp_path, {"sources": [{"name": "n", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]})
     db = tmp_path / "w.duckdb"
-    S.import_surveys(cfg, db, RUN, score_comments=False)
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
     [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE source = 'n'")
     assert detail == (
         "1 file(s): q.csv; columns: response_id='ResponseId', timestamp='RecordedDate', nps='Q1', csat='Q2', "

@@ -4,7 +4,7 @@
     if not result.ok:
         log.warning("alert not delivered to %s: %s", result.channel, result.error)
 
-- **Slack** (incoming webhook) and **webhook**: one JSON POST through :func:`pipeline.sources.http.session`
+- **Slack** (incoming webhook) and **webhook**: one JSON POST through :func:`pipeline.http.session`
   (timeout, retries of 429/5xx/connection errors with backoff). Success is any 2xx (Slack answers ``ok``).
 - **Email**: SMTP with STARTTLS when ``starttls`` (never silently downgraded), login when the password
   environment variable is set (user: ``username_env``'s value, else the sender address); a
@@ -47,8 +47,8 @@ from pipeline.alerts.message import (
     render_text,
     render_webhook,
 )
-from pipeline.config import EmailChannel, SlackChannel, WebhookChannel
-from pipeline.sources.http import BACKOFF_FACTOR, RETRY_STATUSES, session
+from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
+from pipeline.http import BACKOFF_FACTOR, RETRY_STATUSES, session
 
 logger = logging.getLogger("brandpulse")
 
@@ -136,7 +136,7 @@ def _env_value(env: Mapping[str, str], name: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def _url_from_connection(channel: SlackChannel | WebhookChannel) -> str:
+def _url_from_connection(channel: SlackSpec | WebhookSpec) -> str:
     """The webhook URL held by the channel's Airflow connection (Airflow is imported only here)."""
     what = f"{channel.type} channel {channel.name!r}"
     conn_id = channel.airflow_conn_id
@@ -174,11 +174,11 @@ def _url_from_connection(channel: SlackChannel | WebhookChannel) -> str:
     return base + ("/" + password.lstrip("/") if password else "")
 
 
-def webhook_url(channel: SlackChannel | WebhookChannel, env: Mapping[str, str] = os.environ) -> str:
+def webhook_url(channel: SlackSpec | WebhookSpec, env: Mapping[str, str] = os.environ) -> str:
     """The channel's secret URL: its ``*_env`` variable, else its Airflow connection, else :class:`DeliveryError`."""
     what = f"{channel.type} channel {channel.name!r}"
-    env_name = channel.webhook_url_env if isinstance(channel, SlackChannel) else channel.url_env
-    env_field = "webhook_url_env" if isinstance(channel, SlackChannel) else "url_env"
+    env_name = channel.webhook_url_env if isinstance(channel, SlackSpec) else channel.url_env
+    env_field = "webhook_url_env" if isinstance(channel, SlackSpec) else "url_env"
     url = _env_value(env, env_name)
     source = f"environment variable {env_name}"
     if url is None and channel.airflow_conn_id:
@@ -203,7 +203,7 @@ def webhook_url(channel: SlackChannel | WebhookChannel, env: Mapping[str, str] =
 
 
 def _post_json(
-    channel: SlackChannel | WebhookChannel,
+    channel: SlackSpec | WebhookSpec,
     payload: dict,
     env: Mapping[str, str],
     timeout: float,
@@ -234,7 +234,7 @@ def _post_json(
 # ------------------------------------------------------------------------------------------------------ email
 
 
-def build_email(channel: EmailChannel, msg: AlertMessage, attempt: int = 1) -> EmailMessage:
+def build_email(channel: EmailSpec, msg: AlertMessage, attempt: int = 1) -> EmailMessage:
     """The email: related(alternative(text, HTML), inline PNG) with a chart, else alternative(text, HTML)."""
     mail = EmailMessage()
     mail["Subject"] = render_subject(msg)
@@ -275,7 +275,7 @@ def _smtp_reply(code: int, text: bytes | str) -> str:
     return f"{code} {one_line(text)}".strip()
 
 
-def _send_email(channel: EmailChannel, msg: AlertMessage, env: Mapping[str, str], timeout: float, attempt: int):
+def _send_email(channel: EmailSpec, msg: AlertMessage, env: Mapping[str, str], timeout: float, attempt: int):
     what = f"email channel {channel.name!r}"
     password = _env_value(env, channel.password_env)
     username = _env_value(env, channel.username_env) or channel.sender
@@ -332,7 +332,7 @@ def _send_email(channel: EmailChannel, msg: AlertMessage, env: Mapping[str, str]
 
 
 def deliver(
-    channel: SlackChannel | WebhookChannel | EmailChannel,
+    channel: SlackSpec | WebhookSpec | EmailSpec,
     msg: AlertMessage,
     env: Mapping[str, str] = os.environ,
     *,

@@ -44,7 +44,7 @@ def airflow_env() -> dict[str, str]:
 
 def print_alerts(config, db, received: list[dict]) -> None:
     """What the detector raised over the sample period, and the Parcelo incident's alert as its message reads."""
-    from pipeline.alerts.list import list_alerts, show_alert
+    from pipeline.alerts.inbox import list_alerts, show_alert
     from pipeline.warehouse import connect
 
     slack = sum(1 for r in received if "/slack/" in r["path"])
@@ -82,7 +82,7 @@ def run_demo(days: int | None = None) -> None:
     from airflow.dag_processing.dagbag import DagBag
 
     from pipeline.config import load_config
-    from pipeline.report_summary import night_line, print_summary
+    from pipeline.report.summary import night_line, print_summary
     from pipeline.warehouse import db_path
 
     bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import os
 import re
 import string
 from dataclasses import dataclass, field
@@ -49,8 +48,10 @@ import jinja2
 import pandas as pd
 
 from pipeline.alerts.message import safe_url
-from pipeline.config import Brand, Config
-from pipeline.warehouse import connect, execute
+from pipeline.config import BrandSpec, Config
+from pipeline.files import write_atomic
+from pipeline.ledger import record_step
+from pipeline.warehouse import connect, execute, transaction
 
 logger = logging.getLogger("brandpulse")
 
@@ -99,14 +100,14 @@ _ASPECT_RE = {name: _aspect_pattern(words) for name, words in ASPECTS.items()}
 class BrandData:
     """What a brand's page needs, read from the warehouse in one go."""
 
-    brand: Brand
+    brand: BrandSpec
     daily: pd.DataFrame  # this brand and its configured competitors, start - 6 .. day
     sources: pd.DataFrame
     alerts: list[dict]
     change_points: list[dict]
     cx: pd.DataFrame
     negatives: pd.DataFrame
-    rivals: list[Brand] = field(default_factory=list)  # competitors that are configured brands
+    rivals: list[BrandSpec] = field(default_factory=list)  # competitors that are configured brands
     comentions: dict[str, pd.DataFrame] = field(default_factory=dict)  # other competitors: daily co-mentions
 
 
@@ -120,7 +121,7 @@ def _records(con, name: str, params: dict) -> list[dict]:
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
-def rival_brand(config: Config, brand: Brand, competitor: str) -> Brand | None:
+def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec | None:
     """The configured brand a competitor names (its name or slug, case-insensitive), else None."""
     wanted = competitor.strip().casefold()
     for other in config.brands:
@@ -143,7 +144,7 @@ _CX = [
 ]  # fmt: skip
 
 
-def _read_brand(con, config: Config, brand: Brand, day: date) -> BrandData:
+def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
     start = day - timedelta(days=WINDOW_DAYS - 1)
     rivals, others = [], []
     for name in dict.fromkeys(brand.competitors):
@@ -257,7 +258,7 @@ def _examples(rows: pd.DataFrame, match) -> list[dict]:
     return out
 
 
-def _drivers(brand: Brand, negatives: pd.DataFrame, day: date) -> dict:
+def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date) -> dict:
     """This week's terms (weighted log-odds vs the 28 days before) and aspects (vs last week), with examples."""
     from pipeline.explain import tokenize, weighted_log_odds
 
@@ -507,14 +508,6 @@ def _brand_context(data: BrandData, day: date) -> dict:
     }
 
 
-def _write(path: Path, text: str) -> int:
-    data = text.encode("utf-8")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return len(data)
-
-
 def build_report(config: Config, db: Path, day: date, out_dir: Path, brands: list[str] | None = None) -> dict:
     """Write ``<out_dir>/<brand>.html`` for every brand (or only ``brands``) and ``<out_dir>/index.html``.
 
@@ -546,7 +539,7 @@ def build_report(config: Config, db: Path, day: date, out_dir: Path, brands: lis
         else:
             logger.warning(f"report {data.brand.key}: page is {len(html.encode()):,} bytes even at {DPIS[-1]} dpi")
         path = out_dir / f"{data.brand.key}.html"
-        result["bytes"][data.brand.key] = _write(path, html)
+        result["bytes"][data.brand.key] = write_atomic(path, html)
         result["pages"][data.brand.key] = path
         result["charts"] += len(figures)
         result["mentions"] += ctx["volume_90d"]
@@ -570,17 +563,14 @@ def build_report(config: Config, db: Path, day: date, out_dir: Path, brands: lis
     html = env.get_template("index.html").render(
         brands=summaries, day=day, nav=nav, generated=generated, title=f"brandpulse · {day:%d %b %Y}"
     )
-    result["bytes"]["index"] = _write(result["index"], html)
+    result["bytes"]["index"] = write_atomic(result["index"], html)
     logger.info(f"report {day}: {len(datas)} brand page(s) and {result['index']}")
     return result
 
 
-def report_step(config: Config, db: Path, day: date, run_id: str, out_dir: Path | None = None) -> Path:
+def report(config: Config, db: Path, day: date, run_id: str, out_dir: Path | None = None) -> Path:
     """The nightly report step: build into ``out_dir`` (default: the config's ``report_dir``, else
     ``data/reports`` next to the config file), record it in ``run_steps``, return the index's path."""
-    from pipeline.steps import record_step
-    from pipeline.warehouse import transaction
-
     started = datetime.now(UTC)
     out = Path(out_dir) if out_dir is not None else config.resolve(getattr(config, "report_dir", "data/reports"))
     result = build_report(config, db, day, out)

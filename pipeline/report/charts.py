@@ -16,7 +16,6 @@ axes, dates as "01 Sep" on Mondays, legends below the plot.
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 import matplotlib
@@ -27,19 +26,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from pipeline.charts import MARK, NEGATIVE, SHARE
+from pipeline.charts import MARK, NEGATIVE, SHARE, png
 
 NEUTRAL, POSITIVE, SCORE = "#b3b6b7", "#27ae60", "#17202a"
 SEVERITY = {"minor": "#f5b041", "major": MARK, "critical": "#922b21"}
 PALETTE = ["#1f4e79", "#e67e22", "#27ae60", "#8e44ad", "#c0392b", "#16a085", "#7f8c8d", "#d4ac0d", "#2c3e50"]
 DPI = 100
-
-
-def png(fig, dpi: int = DPI) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return buf.getvalue()
 
 
 def _dates(ax, days: int) -> None:

@@ -28,8 +28,8 @@ is empty), ``title``, ``rating`` (1-5), ``engagement`` the helpfulness vote coun
 quarantined with the reviewer's name and profile link replaced by their keyed hash. ``state``:
 ``pages_read`` per country and ``newest_created_at``; ``warnings`` say when a cap cut the window.
 
-HTTP goes through :func:`pipeline.sources.http.session` (timeouts; retries of 429/5xx/timeouts honouring
-``Retry-After``; the backoff factor is read from ``pipeline.sources.http.BACKOFF_FACTOR`` at fetch time); a
+HTTP goes through :func:`pipeline.http.session` (timeouts; retries of 429/5xx/timeouts honouring
+``Retry-After``; the backoff factor is read from ``pipeline.http.BACKOFF_FACTOR`` at fetch time); a
 page that still fails raises :class:`~pipeline.sources.SourceError` naming the endpoint.
 """
 
@@ -38,18 +38,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
-from pipeline.sources import Record, Reject, Source, SourceError, Window
-from pipeline.sources import http as _http
+from pipeline import http as _http
+from pipeline.records import Record, Reject, Rejected, Window, parse_utc
+from pipeline.sources.base import Source, SourceError
 
 ENV_URL = "BRANDPULSE_APPSTORE_URL"
 PAGE_SIZE = 50  # Apple's page size
 FEED_MAX_PAGES = 10  # Apple serves no page after the tenth
 
-
-class EntryError(ValueError):
-    """An entry that breaks a rule; the message is the quarantine reason."""
 
 
 def _label(entry: dict, key: str):
@@ -63,7 +61,7 @@ def _as_text(value) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise EntryError(f"expected text, got {type(value).__name__}")
+        raise Rejected(f"expected text, got {type(value).__name__}")
     value = value.replace("\x00", "")
     return value if value.strip() else None
 
@@ -133,7 +131,7 @@ class AppStoreSource(Source):
                         read += 1
                         try:
                             native_id, created, item = self._review(entry, country)
-                        except EntryError as exc:
+                        except Rejected as exc:
                             yield self.reject(str(exc), self._redacted(entry), f"{country} page {page}")
                             continue
                         oldest = created if oldest is None or created < oldest else oldest
@@ -171,35 +169,31 @@ class AppStoreSource(Source):
 
     def _review(self, entry, country: str) -> tuple[str, datetime, Record]:
         if not isinstance(entry, dict):
-            raise EntryError(f"entry is a {type(entry).__name__}, not an object")
+            raise Rejected(f"entry is a {type(entry).__name__}, not an object")
         native_id = _as_text(_label(entry, "id"))
         if native_id is None:
-            raise EntryError("review has no id")
+            raise Rejected("review has no id")
         native_id = native_id.strip()
         updated = _as_text(_label(entry, "updated"))
         if updated is None:
-            raise EntryError("review has no 'updated' time")
-        try:
-            created = datetime.fromisoformat(updated.strip())
-        except ValueError:
-            raise EntryError(f"updated {updated[:60]!r} is not an ISO-8601 time") from None
-        created = created.replace(tzinfo=UTC) if created.tzinfo is None else created.astimezone(UTC)
+            raise Rejected("review has no 'updated' time")
+        created = parse_utc(updated, "updated", unix=False, noun="time")
         raw_rating = _label(entry, "im:rating")
         try:
             rating = float(raw_rating)
         except (TypeError, ValueError):
-            raise EntryError(f"rating {str(raw_rating)[:20]!r} is not a number") from None
+            raise Rejected(f"rating {str(raw_rating)[:20]!r} is not a number") from None
         if not (math.isfinite(rating) and 1 <= rating <= 5):
-            raise EntryError(f"rating {raw_rating!r} is outside 1-5")
+            raise Rejected(f"rating {raw_rating!r} is outside 1-5")
         title = _as_text(_label(entry, "title"))
         text = _as_text(_label(entry, "content")) or title
         if text is None:
-            raise EntryError("review has neither text nor title")
+            raise Rejected("review has neither text nor title")
         votes = _label(entry, "im:voteCount")
         try:
             engagement = int(votes) if votes not in (None, "") else None
         except (TypeError, ValueError):
-            raise EntryError(f"im:voteCount {str(votes)[:20]!r} is not a whole number") from None
+            raise Rejected(f"im:voteCount {str(votes)[:20]!r} is not a whole number") from None
         author = entry.get("author")
         name = _label(author, "name") if isinstance(author, dict) else None
         record = self.record(

@@ -27,107 +27,27 @@ from __future__ import annotations
 import csv
 import glob
 import json
-import math
-import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
-import py3langid
-
-from pipeline.config import Brand, Config, FileDropSource
-from pipeline.sources import Pseudonymiser, Record, Reject, Source, Window
+from pipeline.config import BrandSpec, Config, FileDropSpec
+from pipeline.records import Pseudonymiser, Record, Reject, Rejected, Window, count, escape_raw, number, parse_utc, text
+from pipeline.sources.base import Source
 
 MAX_FIELD = 8 * 1024 * 1024  # bytes per JSONL line / characters per CSV field
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
-MAX_RAW = 1024 * 1024  # raw records kept in quarantine are cut here, with a note of what was cut
 csv.field_size_limit(MAX_FIELD)
-
-
-class RowError(ValueError):
-    """A row that breaks a rule; the message is the quarantine reason."""
 
 
 def _has_bad_bytes(value: str) -> bool:
     return any("\udc80" <= ch <= "\udcff" for ch in value)
 
 
-def _escape(raw: str) -> str:
-    """Raw text made safe to store: undecodable bytes (held as surrogates) become \\xNN, lone surrogates \\uNNNN."""
-    raw = re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", raw)
-    return raw.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def parse_time(value) -> datetime:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise RowError("created_at is empty")
-    if isinstance(value, bool):
-        raise RowError(f"created_at {value!r} is not a timestamp")
-    if isinstance(value, int | float):
-        try:
-            return datetime.fromtimestamp(value, UTC)
-        except (ValueError, OverflowError, OSError):
-            raise RowError(f"created_at {value!r} is not a Unix time in seconds") from None
-    text = str(value).strip()
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            return datetime.fromtimestamp(float(text), UTC)
-        except (ValueError, OverflowError, OSError):
-            raise RowError(f"created_at {text[:60]!r} is not an ISO-8601 timestamp") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dict | list):
-        raise RowError(f"expected text, got a JSON {type(value).__name__}")
-    text = str(value)
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
-        raise RowError("text holds an invalid unicode escape (a lone surrogate)")
-    text = text.replace("\x00", "")
-    return text if text.strip() else None
-
-
-def _number(value, field: str, low: float, high: float) -> float | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise RowError(f"{field} {str(value)[:40]!r} is not a number") from None
-    if not (math.isfinite(number) and low <= number <= high):
-        raise RowError(f"{field} {value!r} is outside {low:g}-{high:g}")
-    return number
-
-
-def _count(value, field: str) -> int:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return 0
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise RowError(f"{field} {str(value)[:40]!r} is not a whole number") from None
-    if number < 0:
-        raise RowError(f"{field} {number} is negative")
-    return number
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code from py3langid (its model ships in the wheel), on the first 1,000 characters."""
-    sample = text[:1000]
-    if sum(ch.isalpha() for ch in sample) < 3:
-        return None
-    return py3langid.classify(sample)[0]
-
-
 class FileDrop(Source):
     source_type = "file_drop"
     platform = "file_drop"
 
-    def __init__(self, config: Config, brand: Brand, spec: FileDropSource, pseudonymise: Pseudonymiser):
+    def __init__(self, config: Config, brand: BrandSpec, spec: FileDropSpec, pseudonymise: Pseudonymiser):
         super().__init__(config, brand, spec, pseudonymise)
 
     def files(self) -> list[Path]:
@@ -149,12 +69,12 @@ class FileDrop(Source):
                 raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
             rows = self._csv_rows(path) if fmt == "csv" else self._jsonl_rows(path)
             for location, raw, row in rows:
-                if isinstance(row, RowError):
+                if isinstance(row, Rejected):
                     yield self._reject(str(row), raw, location)
                     continue
                 try:
                     record = self._record(row, window)
-                except RowError as exc:
+                except Rejected as exc:
                     yield self._reject(str(exc), self._redacted(row), location)
                     continue
                 except Exception as exc:  # a value no rule foresaw: quarantine the row, never fail the source
@@ -166,19 +86,17 @@ class FileDrop(Source):
                     yield record
 
     def _reject(self, reason: str, raw: str, location: str) -> Reject:
-        if len(raw) > MAX_RAW:
-            raw = raw[:MAX_RAW] + f"…[truncated: {len(raw) - MAX_RAW} more characters]"
         # An empty raw record (an unreadable CSV row) is told apart by where it was.
-        return Reject.of(self.brand.key, self.spec.name, reason, raw or f"<unreadable at {location}>", location)
+        return self.reject(reason, raw or f"<unreadable at {location}>", location)
 
     def _redacted(self, row: dict) -> str:
         """The raw row as JSON, with the author replaced by its keyed hash: the quarantine never holds names."""
         author = self.spec.columns.author
         if author and isinstance(row.get(author), str):
             row = {**row, author: f"hmac:{self.pseudonymise(row[author])}"}
-        return _escape(json.dumps(row, ensure_ascii=False))
+        return escape_raw(json.dumps(row, ensure_ascii=False))
 
-    def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, dict | RowError]]:
+    def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, dict | Rejected]]:
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:  # -sig: Excel BOM
             reader = csv.reader(fh)
             try:
@@ -203,7 +121,7 @@ class FileDrop(Source):
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    yield f"{path}:{line}", "", RowError(f"unreadable CSV row: {exc}")
+                    yield f"{path}:{line}", "", Rejected(f"unreadable CSV row: {exc}")
                     continue
                 if not cells or (len(cells) == 1 and not cells[0].strip()):
                     continue  # blank line (Excel often ends exports with some)
@@ -212,17 +130,17 @@ class FileDrop(Source):
                 if len(cells) > len(header):
                     row["_extra_cells"] = cells[len(header) :]
                 if any(_has_bad_bytes(c) for c in cells):
-                    yield location, self._redacted(row), RowError("row is not valid UTF-8")
+                    yield location, self._redacted(row), Rejected("row is not valid UTF-8")
                 elif len(cells) != len(header):
                     yield (
                         location,
                         self._redacted(row),
-                        RowError(f"row has {len(cells)} fields, the header has {len(header)}"),
+                        Rejected(f"row has {len(cells)} fields, the header has {len(header)}"),
                     )
                 else:
                     yield location, "", row
 
-    def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, dict | RowError]]:
+    def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, dict | Rejected]]:
         with path.open("rb") as fh:
             for number, blob in enumerate(fh, 1):
                 location = f"{path}:{number}"
@@ -234,7 +152,7 @@ class FileDrop(Source):
                     yield (
                         location,
                         blob.decode("utf-8", "backslashreplace"),
-                        RowError(f"line is {len(blob)} bytes, over the {MAX_FIELD}-byte limit"),
+                        Rejected(f"line is {len(blob)} bytes, over the {MAX_FIELD}-byte limit"),
                     )
                     continue
                 try:
@@ -243,20 +161,20 @@ class FileDrop(Source):
                     yield (
                         location,
                         blob.decode("utf-8", "backslashreplace").rstrip("\r\n"),
-                        RowError("line is not valid UTF-8"),
+                        Rejected("line is not valid UTF-8"),
                     )
                     continue
                 raw = text.rstrip("\r\n")
                 try:
                     row = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    yield location, raw, RowError(f"invalid JSON: {exc.msg} (column {exc.colno})")
+                    yield location, raw, Rejected(f"invalid JSON: {exc.msg} (column {exc.colno})")
                     continue
                 except ValueError as exc:  # e.g. an integer with thousands of digits
-                    yield location, raw[:2000], RowError(f"invalid JSON: {exc}"[:200])
+                    yield location, raw[:2000], Rejected(f"invalid JSON: {exc}"[:200])
                     continue
                 if not isinstance(row, dict):
-                    yield location, raw, RowError(f"expected a JSON object, got {type(row).__name__}")
+                    yield location, raw, Rejected(f"expected a JSON object, got {type(row).__name__}")
                     continue
                 yield location, "", row
 
@@ -268,38 +186,38 @@ class FileDrop(Source):
         """The row as a record; None when it was created outside the window (another night reads it)."""
         cols, kind = self.spec.columns, self.spec.kind
         get = lambda name: row.get(name) if name else None  # noqa: E731
-        if self.spec.platforms and ((_text(get(cols.platform)) or "").strip() or self.spec.platform) not in (
+        if self.spec.platforms and ((text(get(cols.platform)) or "").strip() or self.spec.platform) not in (
             self.spec.platforms
         ):
             return None  # another source reads this platform directly (and quarantines its bad rows)
-        created = parse_time(get(cols.created_at))
+        created = parse_utc(get(cols.created_at))
         if created not in window:
             return None
-        native_id = _text(get(cols.native_id))
+        native_id = text(get(cols.native_id))
         if native_id is None:
-            raise RowError(f"{cols.native_id} (native id) is empty")
+            raise Rejected(f"{cols.native_id} (native id) is empty")
         native_id = native_id.strip()
-        title = _text(get(cols.title))
-        text = _text(get(cols.text)) or title
-        if text is None:
-            raise RowError(f"{cols.text} (text) is empty")
-        if len(text) > MAX_TEXT_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
-            raise RowError(f"{cols.text} (text) is over {MAX_TEXT_BYTES // 1024 // 1024} MiB")
+        title = text(get(cols.title))
+        body = text(get(cols.text)) or title
+        if body is None:
+            raise Rejected(f"{cols.text} (text) is empty")
+        if len(body) > MAX_TEXT_BYTES // 4 and len(body.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
+            raise Rejected(f"{cols.text} (text) is over {MAX_TEXT_BYTES // 1024 // 1024} MiB")
         low, high = (1, 5) if kind == "review" else (0, 10)
-        rating = _number(get(cols.rating), cols.rating or "rating", low, high)
-        engagement = sum(_count(get(c), c) for c in cols.engagement) if cols.engagement else None
-        language = (_text(get(cols.language)) or "").strip().lower()[:8] or detect_language(text)
-        platform = (_text(get(cols.platform)) or "").strip() or self.spec.platform or self.source_type
-        url = (_text(get(cols.url)) or "").strip() or None
+        rating = number(get(cols.rating), cols.rating or "rating", low, high)
+        engagement = sum(count(get(c), c) for c in cols.engagement) if cols.engagement else None
+        language = (text(get(cols.language)) or "").strip().lower()[:8] or None
+        platform = (text(get(cols.platform)) or "").strip() or self.spec.platform or self.source_type
+        url = (text(get(cols.url)) or "").strip() or None
         return self.record(
             native_id,
             kind,
-            text,
+            body,
             created,
             platform=platform,
-            channel=(_text(get(cols.channel)) or "").strip() or None,
-            author_hash=self.pseudonymise(_text(get(cols.author))),
-            title=title if title != text else None,
+            channel=(text(get(cols.channel)) or "").strip() or None,
+            author_hash=self.pseudonymise(text(get(cols.author))),
+            title=title if title != body else None,
             url=url,
             rating=rating,
             language=language,

@@ -27,10 +27,10 @@ How the library is driven (it has no hooks of its own):
   request. Nothing global changes per fetch, so this is thread-safe: a context variable is per thread (and
   per asyncio task), the context is set only around the ``reviews()`` call (never across a ``yield``), and
   each source has its own transport and session.
-- **Timeouts and retries.** The transport posts through :func:`pipeline.sources.http.session`: every request
+- **Timeouts and retries.** The transport posts through :func:`pipeline.http.session`: every request
   times out after ``timeout_s``; 429/5xx responses, connection errors and timeouts are retried ``retries``
   times with exponential backoff honouring ``Retry-After`` (urllib3's ``Retry``; the f.req POST is safe to
-  repeat; the backoff factor is read from ``pipeline.sources.http.BACKOFF_FACTOR`` at fetch time, so tests
+  repeat; the backoff factor is read from ``pipeline.http.BACKOFF_FACTOR`` at fetch time, so tests
   can shrink it). Google's other rate-limit answer, an HTTP 200 whose body holds ``PlayGatewayError``, is retried
   here with the same backoff. Because the library swallows errors, the transport records the first failure
   (final HTTP status, network failure, a body the library cannot parse) and the source raises it as
@@ -58,8 +58,9 @@ from datetime import UTC, datetime
 
 import requests
 
-from pipeline.sources import Record, Reject, Source, SourceError, Window
-from pipeline.sources import http as _http
+from pipeline import http as _http
+from pipeline.records import Record, Reject, Rejected, Window
+from pipeline.sources.base import Source, SourceError
 
 _verifying_context = ssl._create_default_https_context
 import google_play_scraper  # noqa: E402
@@ -80,9 +81,6 @@ _active: contextvars.ContextVar[_Transport | None] = contextvars.ContextVar("bra
 _install_lock = threading.Lock()
 _original_post = None
 
-
-class ReviewError(ValueError):
-    """A review that breaks a rule; the message is the quarantine reason."""
 
 
 class _EndOfListing(Exception):
@@ -241,7 +239,7 @@ class GooglePlaySource(Source):
                         raw = transport.raw.get(rid) if isinstance(rid, str) else None
                         try:
                             created, record = self._review(review, raw, country)
-                        except ReviewError as exc:
+                        except Rejected as exc:
                             yield self.reject(str(exc), self._redacted(review, raw), f"{country} page {pages}")
                             continue
                         finally:
@@ -281,21 +279,21 @@ class GooglePlaySource(Source):
     def _review(self, review: dict, raw: list | None, country: str) -> tuple[datetime, Record | None]:
         rid = review.get("reviewId")
         if not isinstance(rid, str) or not rid.strip():
-            raise ReviewError("review has no reviewId")
+            raise Rejected("review has no reviewId")
         created = _epoch(raw)
         if created is None:
             at = review.get("at")
             if not isinstance(at, datetime):
-                raise ReviewError("review has no time")
+                raise Rejected("review has no time")
             created = at.astimezone(UTC)  # naive local time from the library
         score = review.get("score")
         if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
-            raise ReviewError(f"score {str(score)[:20]!r} is not a number")
+            raise Rejected(f"score {str(score)[:20]!r} is not a number")
         if not 1 <= score <= 5:
-            raise ReviewError(f"score {score!r} is outside 1-5")
+            raise Rejected(f"score {score!r} is outside 1-5")
         text = review.get("content")
         if text is not None and not isinstance(text, str):
-            raise ReviewError(f"content is a {type(text).__name__}, not text")
+            raise Rejected(f"content is a {type(text).__name__}, not text")
         text = (text or "").replace("\x00", "")
         if not text.strip():
             return created, None

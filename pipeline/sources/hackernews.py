@@ -25,7 +25,7 @@ page), ``engagement`` points + comments (None when Algolia gives neither), ``cha
 A hit without objectID or time is quarantined, with the author replaced by its keyed hash.
 
 ``state``: ``pages_read``, ``hits_read``, ``skipped_deleted``, ``not_about_brand``, ``duplicates``,
-``newest_created_at``. HTTP goes through :func:`pipeline.sources.http.session` (timeouts; retries of
+``newest_created_at``. HTTP goes through :func:`pipeline.http.session` (timeouts; retries of
 429/5xx/timeouts honouring ``Retry-After``); a search that still fails raises
 :class:`~pipeline.sources.SourceError` naming the endpoint without its query string.
 """
@@ -37,16 +37,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
-from pipeline.sources import Record, Reject, Source, SourceError, Window
-from pipeline.sources import http as _http
+from pipeline import http as _http
+from pipeline.records import Record, Reject, Rejected, Window, parse_utc
+from pipeline.sources.base import Source, SourceError
 
 ENV_URL = "BRANDPULSE_HN_URL"
 HITS_PER_PAGE = 100
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
 
-
-class HitError(ValueError):
-    """A hit that breaks a rule; the message is the quarantine reason."""
 
 
 class _Text(HTMLParser):
@@ -171,13 +169,13 @@ class HackerNewsSource(Source):
         self._stats["hits_read"] += 1
         try:
             if not isinstance(hit, dict):
-                raise HitError(f"hit is a {type(hit).__name__}, not an object")
+                raise Rejected(f"hit is a {type(hit).__name__}, not an object")
             object_id = hit.get("objectID")
             if not isinstance(object_id, str | int) or isinstance(object_id, bool) or not str(object_id).strip():
-                raise HitError("hit has no objectID")
+                raise Rejected("hit has no objectID")
             object_id = str(object_id).strip()
             created = self._created(hit)
-        except HitError as exc:
+        except Rejected as exc:
             return self.reject(str(exc), self._redacted(hit), "hackernews")
         if object_id in self._seen:
             self._stats["duplicates"] += 1
@@ -217,18 +215,10 @@ class HackerNewsSource(Source):
     def _created(hit: dict) -> datetime:
         seconds = hit.get("created_at_i")
         if isinstance(seconds, int | float) and not isinstance(seconds, bool):
-            try:
-                return datetime.fromtimestamp(seconds, UTC)
-            except (ValueError, OverflowError, OSError):
-                raise HitError(f"created_at_i {seconds!r} is not a Unix time") from None
-        text = hit.get("created_at")
-        if not isinstance(text, str):
-            raise HitError("hit has no created_at_i or created_at")
-        try:
-            moment = datetime.fromisoformat(text.strip())
-        except ValueError:
-            raise HitError(f"created_at {text[:60]!r} is not an ISO-8601 time") from None
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+            return parse_utc(seconds, "created_at_i")
+        if not isinstance(hit.get("created_at"), str):
+            raise Rejected("hit has no created_at_i or created_at")
+        return parse_utc(hit["created_at"], "created_at", unix=False, noun="time")
 
     def _redacted(self, hit):
         """The hit with its author (and the author tag and highlight) replaced by the author's keyed hash."""

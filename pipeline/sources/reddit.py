@@ -37,7 +37,7 @@ PRAW itself reads: the environment variables ``praw_client_id``, ``praw_client_s
 (or ``praw_site``) and praw.ini's default site. A missing one raises :class:`SourceError` naming it.
 ``BRANDPULSE_REDDIT_OAUTH_URL`` and ``BRANDPULSE_REDDIT_URL`` point PRAW at another server (the tests' fake).
 
-HTTP: PRAW runs on :func:`pipeline.sources.http.session`: urllib3 retries 429, 5xx, connection errors and
+HTTP: PRAW runs on :func:`pipeline.http.session`: urllib3 retries 429, 5xx, connection errors and
 timeouts ``retries`` times with exponential backoff and ``Retry-After``; each request times out after
 ``timeout_s`` (prawcore's own fixed 16 s is overridden). prawcore's own retry rounds are turned off so
 ``retries`` means what it says; prawcore still paces requests by Reddit's ``x-ratelimit-*`` headers. A failure
@@ -67,8 +67,9 @@ from praw.models import MoreComments
 from praw.models.base import PRAWBase
 from prawcore.sessions import RetryStrategy
 
-from pipeline.sources import Record, Reject, Source, SourceError, Window
-from pipeline.sources.http import session as http_session
+from pipeline.http import session as http_session
+from pipeline.records import Record, Reject, Window
+from pipeline.sources.base import Source, SourceError
 
 OAUTH_URL_ENV = "BRANDPULSE_REDDIT_OAUTH_URL"
 REDDIT_URL_ENV = "BRANDPULSE_REDDIT_URL"

@@ -16,7 +16,7 @@ import hashlib
 import re
 import unicodedata
 
-from pipeline.config import Brand
+from pipeline.config import BrandSpec
 
 
 def _pattern(term: str) -> str:
@@ -25,7 +25,7 @@ def _pattern(term: str) -> str:
 
 
 class AliasMatcher:
-    def __init__(self, brand: Brand):
+    def __init__(self, brand: BrandSpec):
         terms = brand.aliases or [brand.name]
         flags = 0 if brand.case_sensitive else re.IGNORECASE
         self.aliases = list(terms)

@@ -6,5 +6,9 @@
 - :mod:`pipeline.surveys.metrics`: NPS, CSAT top-2-box and CES mean with their 95 % intervals;
 - :mod:`pipeline.surveys.customers`: monthly churn and customer lifetime value;
 - :mod:`pipeline.surveys.xcorr`: does the social signal lead the survey scores? (prewhitened cross-correlation);
-- :mod:`pipeline.surveys.steps`: the step functions the DAG and the CLI call.
+- :mod:`pipeline.surveys.ingest`: the import steps (surveys, customers, comment scores);
+- :mod:`pipeline.surveys.rollup`: the ``survey_metrics`` step and the CX-social lead analysis.
+
+The survey branch sits beside the mention steps: it may import the ledger, the warehouse, records and
+:mod:`pipeline.scoring`; :mod:`pipeline.night` and the CLI import it.
 """

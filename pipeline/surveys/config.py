@@ -131,7 +131,7 @@ def _check_zone(value: str | None) -> str | None:
     return value
 
 
-class SurveyColumns(_Strict):
+class SurveyColumnsSpec(_Strict):
     """Exact header of the column that holds each field. Unset fields come from the preset."""
 
     response_id: NonEmpty | None = None
@@ -146,14 +146,14 @@ class SurveyColumns(_Strict):
     comment: NonEmpty | None = Field(None, description="free-text answer; scored with the sentiment model")
 
 
-class CesScale(_Strict):
+class CesScaleSpec(_Strict):
     """How the CES question is asked. CES 2.0 ("X made it easy to ...", 1-7 agree) is the default."""
 
     scale: Literal[5, 7] = 7
     lower_is_better: bool = Field(False, description="true for the 'how much effort' wording (1 = very low effort)")
 
 
-class SurveySource(_Strict):
+class SurveySpec(_Strict):
     """A survey tool's export (CSV or XLSX) dropped in a folder; every night the whole export is read again."""
 
     name: Slug
@@ -162,8 +162,8 @@ class SurveySource(_Strict):
     format: Literal["auto", "csv", "xlsx"] = "auto"
     sheet: NonEmpty | None = Field(None, description="XLSX sheet to read; the first one by default")
     preset: Literal["qualtrics", "surveymonkey", "typeform", "custom"] = "custom"
-    columns: SurveyColumns = SurveyColumns()
-    ces: CesScale = CesScale()
+    columns: SurveyColumnsSpec = SurveyColumnsSpec()
+    ces: CesScaleSpec = CesScaleSpec()
     timezone: NonEmpty | None = Field(
         None,
         description="IANA zone of timestamps without an offset, unless the export states its own (Qualtrics' "
@@ -177,7 +177,7 @@ class SurveySource(_Strict):
         return _check_zone(value)
 
     @model_validator(mode="after")
-    def _check(self) -> SurveySource:
+    def _check(self) -> SurveySpec:
         if (self.brand is None) == (self.columns.brand is None):
             raise ValueError("give either brand (one brand for the whole export) or columns.brand, not both")
         if self.preset == "custom":
@@ -197,7 +197,7 @@ class SurveySource(_Strict):
         return getattr(self.columns, field) is not None
 
 
-class CustomerColumns(_Strict):
+class CustomerColumnsSpec(_Strict):
     """Exact header per field. ``segment`` and ``revenue`` may be absent from the file unless set here."""
 
     customer_id: NonEmpty = "customer_id"
@@ -208,7 +208,7 @@ class CustomerColumns(_Strict):
     revenue: NonEmpty = Field("monthly_revenue", description="recurring revenue per customer per revenue_period")
 
 
-class CustomerSource(_Strict):
+class CustomerSpec(_Strict):
     """A customer list (CRM or billing export, CSV or XLSX): one row per customer, the latest export wins."""
 
     name: Slug
@@ -216,12 +216,12 @@ class CustomerSource(_Strict):
     path: NonEmpty = Field(description="a file or a glob, relative to the config file")
     format: Literal["auto", "csv", "xlsx"] = "auto"
     sheet: NonEmpty | None = None
-    columns: CustomerColumns = CustomerColumns()
+    columns: CustomerColumnsSpec = CustomerColumnsSpec()
     revenue_period: Literal["month", "year"] = Field("month", description="what the revenue column is per")
     date_format: NonEmpty | None = Field(None, description="strptime format, when dates are not ISO-8601")
 
     @model_validator(mode="after")
-    def _check(self) -> CustomerSource:
+    def _check(self) -> CustomerSpec:
         if (self.brand is None) == (self.columns.brand is None):
             raise ValueError("give either brand (one brand for the whole list) or columns.brand, not both")
         return self
@@ -230,7 +230,7 @@ class CustomerSource(_Strict):
         return field in self.columns.model_fields_set
 
 
-class ClvConfig(_Strict):
+class ClvSpec(_Strict):
     """Customer lifetime value parameters (see :mod:`pipeline.surveys.customers` for the formulas)."""
 
     margin: float = Field(0.3, gt=0, le=1, description="gross margin as a share of revenue")
@@ -245,7 +245,7 @@ class ClvConfig(_Strict):
     fixed_monthly_churn: float | None = Field(None, gt=0, lt=1)
 
     @model_validator(mode="after")
-    def _check(self) -> ClvConfig:
+    def _check(self) -> ClvSpec:
         if self.retention_source == "fixed" and self.fixed_monthly_churn is None:
             raise ValueError("retention_source fixed needs fixed_monthly_churn (e.g. 0.03 for 3 % a month)")
         return self
@@ -257,14 +257,14 @@ class ClvConfig(_Strict):
         return (1 + self.discount_rate) ** (1 / 12) - 1
 
 
-class SurveysConfig(_Strict):
-    sources: list[SurveySource] = Field(default_factory=list)
-    customers: list[CustomerSource] = Field(default_factory=list)
-    clv: ClvConfig = ClvConfig()
+class SurveysSpec(_Strict):
+    sources: list[SurveySpec] = Field(default_factory=list)
+    customers: list[CustomerSpec] = Field(default_factory=list)
+    clv: ClvSpec = ClvSpec()
     min_responses: int = Field(30, ge=1, le=100_000, description="estimates from fewer answers are flagged low_n")
 
     @model_validator(mode="after")
-    def _unique_names(self) -> SurveysConfig:
+    def _unique_names(self) -> SurveysSpec:
         for label, items in (("sources", self.sources), ("customers", self.customers)):
             names = [s.name for s in items]
             dupes = sorted({n for n in names if names.count(n) > 1})

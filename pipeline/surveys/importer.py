@@ -36,8 +36,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.sources import Reject
-from pipeline.surveys.config import PRESET_TIME_FORMATS, CustomerSource, SurveySource
+from pipeline.records import Reject
+from pipeline.surveys.config import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
 from pipeline.surveys.customers import Customer
 from pipeline.surveys.metrics import ces_normalise
 
@@ -250,7 +250,7 @@ def _resolve(path: Path, header: list[str], fields: dict[str, tuple[str, ...]], 
     return mapping
 
 
-def survey_columns(source: SurveySource, header: list[str], path: Path | str = "") -> dict[str, str]:
+def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "") -> dict[str, str]:
     """Which header each survey field is read from, for this source and header (raises if one is missing)."""
     order = ("response_id", "timestamp", "brand", "timezone", "nps", "csat", "ces", "comment", "touchpoint", "segment")
     fields = {f: source.candidates(f) for f in order}
@@ -416,7 +416,7 @@ def _declared_zone(cells: list, mapping: dict, header: list[str]):
 
 # -- surveys -------------------------------------------------------------------------------------------------
 def read_survey_file(
-    config, survey_source: SurveySource, path, info: dict | None = None
+    config, survey_source: SurveySpec, path, info: dict | None = None
 ) -> tuple[list[SurveyResponse], list[Reject]]:
     """Every response of one export that can land, and a :class:`Reject` per row that was (partly) quarantined.
 
@@ -459,7 +459,7 @@ def read_survey_file(
     return responses, rejects
 
 
-def _response(src: SurveySource, mapping, row, known, tz, ces_labels) -> tuple[dict, list[str]]:
+def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dict, list[str]]:
     get = lambda name: row.get(mapping[name]) if name in mapping else None  # noqa: E731
     response_id = _text(get("response_id"))
     if response_id is None:
@@ -556,7 +556,7 @@ def parse_date(value, what: str, fmt: str | None = None) -> date | None:
 
 
 def read_customer_file(
-    config, customer_source: CustomerSource, path, info: dict | None = None
+    config, customer_source: CustomerSpec, path, info: dict | None = None
 ) -> tuple[list[CustomerRow], list[Reject]]:
     """Every customer of one list that can land, and a :class:`Reject` per row that was (partly) quarantined.
 

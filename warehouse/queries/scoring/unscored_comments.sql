@@ -1,5 +1,5 @@
 -- Comments with no score from $model_version for their current text, at most $limit.
-SELECT r.source, r.response_id, r.comment
+SELECT r.source, r.response_id, r.comment AS text
 FROM survey_responses r
 WHERE r.comment IS NOT NULL
   AND NOT EXISTS (

@@ -25,6 +25,10 @@ RETRY_AFTER_MAX = 300.0  # a longer Retry-After fails the request rather than st
 logger = logging.getLogger("brandpulse")
 
 
+class SourceError(RuntimeError):
+    """A source could not read its window; the message says why, without secrets."""
+
+
 class _Retry(Retry):
     """urllib3's Retry, with Retry-After capped at :data:`RETRY_AFTER_MAX` seconds."""
 
@@ -71,7 +75,6 @@ def session(timeout: float = 30, retries: int = 5, backoff_factor: float | None 
 def get_json(s: requests.Session, url: str, params: dict | None = None, what: str = "response"):
     """GET and decode JSON. A non-2xx status after retries, a connection failure or timeout after retries, or a
     body that is not JSON raises ``SourceError`` saying which, with the URL's query string left out."""
-    from pipeline.sources import SourceError
 
     try:
         resp = s.get(url, params=params)

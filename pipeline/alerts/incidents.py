@@ -1,23 +1,18 @@
-"""The nightly detect and alert steps: from daily metrics to recorded, explained and delivered alerts.
+"""The nightly ``detect`` step: from daily metrics to recorded, explained alerts.
 
-``detect(config, db, day, run_id)``
-    For each brand, reads its daily series (``daily_brand_metrics``, all sources) and runs the spike detector
-    (:mod:`pipeline.detect`) on the night's day, with the brand's sensitivity; every verdict is recorded in
-    ``detections``. Sustained shifts found by the change-point detector are kept in ``change_points``.
-    A spike opens an incident, or belongs to the brand's ongoing one when the last flagged day is at most
-    ``alerting.cooldown_days`` before it. A new incident raises a ``new`` alert; an ongoing one raises a
-    ``worse`` alert only when its severity rises or its negatives reach ``alerting.worsen_ratio`` times the
-    last alert's. A new deterioration shift raises a ``shift`` alert (at most one per brand per 28 days).
-    Each alert carries its explanation: the numbers and tests behind the decision, the terms most
-    over-represented in the day's negatives against the baseline's (weighted log-odds, informative prior),
-    the sources and channels that contributed, and the five most-engaged negative mentions with links.
+For each brand, :func:`detect` reads its daily series (``daily_brand_metrics``, all sources) and runs the
+spike detector (:mod:`pipeline.detect`) on the night's day, with the brand's sensitivity; every verdict is
+recorded in ``detections``. Sustained shifts found by the change-point detector are kept in ``change_points``.
+A spike opens an incident, or belongs to the brand's ongoing one when the last flagged day is at most
+``alerting.cooldown_days`` before it. A new incident raises a ``new`` alert; an ongoing one raises a ``worse``
+alert only when its severity rises or its negatives reach ``alerting.worsen_ratio`` times the last alert's. A
+new deterioration shift raises a ``shift`` alert (at most one per brand per 28 days). Each alert carries its
+explanation: the numbers and tests behind the decision, the terms most over-represented in the day's
+negatives against the baseline's (weighted log-odds, informative prior), the sources and channels that
+contributed, and the five most-engaged negative mentions with links.
 
-``send(config, db, run_id)``
-    Delivers every recorded alert that has no successful delivery on a configured channel yet, and records
-    each attempt in ``alert_deliveries``. A failed delivery is retried by the next run, so none is lost.
-    Nights older than ``alerting.max_age_days`` (backfills) record their alerts with ``send = false``.
-
-Alert ids derive from (brand, kind, day): re-running a night never raises or sends an alert twice.
+Alert ids derive from (brand, kind, day): re-running a night never raises an alert twice. Delivery is
+:mod:`pipeline.alerts.delivery`.
 """
 
 from __future__ import annotations
@@ -25,12 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.config import Brand, Config
+from pipeline.config import BrandSpec, Config
+from pipeline.detect import Sensitivity, change_points, detect_spikes
+from pipeline.explain import weighted_log_odds
+from pipeline.ledger import record_step
 from pipeline.warehouse import connect, execute, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -44,11 +43,7 @@ def alert_id(brand: str, kind: str, day: date) -> str:
     return hashlib.sha256(f"{brand}\x1f{kind}\x1f{day.isoformat()}".encode()).hexdigest()[:16]
 
 
-def sensitivity(brand: Brand):
-    from dataclasses import replace
-
-    from pipeline.detect import Sensitivity
-
+def sensitivity(brand: BrandSpec):
     sens = Sensitivity.preset(brand.sensitivity)
     return replace(sens, min_volume=brand.min_volume) if brand.min_volume else sens
 
@@ -60,9 +55,8 @@ def _series(con, brand: str, day: date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["day", "volume", "n_negative", "mean_score"])
 
 
-def _explain(con, brand: Brand, day: date, flagged: list[date]) -> dict:
+def _explain(con, brand: BrandSpec, day: date, flagged: list[date]) -> dict:
     """Terms, sources and top mentions behind a spike on ``day``."""
-    from pipeline.explain import weighted_log_odds
 
     skip = [d for d in flagged if d < day]
     focus = [
@@ -117,8 +111,6 @@ def _spike_numbers(spike) -> dict:
 
 def detect(config: Config, db: Path, day: date, run_id: str, today: date | None = None) -> list[str]:
     """Run the detectors for ``day`` on every brand; record verdicts and alerts. Returns the new alert ids."""
-    from pipeline.detect import change_points, detect_spikes
-    from pipeline.steps import record_step
 
     started = datetime.now(UTC)
     today = today or datetime.now(UTC).date()
@@ -200,7 +192,9 @@ def _blank() -> dict:
     return {**dict.fromkeys(keys, 0), "severity": "", "reason": "", "run_id": ""}
 
 
-def _spike_alert(con, config: Config, brand: Brand, day: date, spike, flagged, send: bool, run_id: str) -> str | None:
+def _spike_alert(
+    con, config: Config, brand: BrandSpec, day: date, spike, flagged, send: bool, run_id: str
+) -> str | None:
     # The incident: flagged days back from this one, each at most cooldown_days after the one before.
     start = day
     for earlier in sorted((d for d in flagged if d < day), reverse=True):
@@ -250,7 +244,7 @@ def _spike_alert(con, config: Config, brand: Brand, day: date, spike, flagged, s
     return aid if inserted else None  # None: a re-run of a night that already raised it
 
 
-def _shift_alert(con, brand: Brand, day: date, cp, send: bool, run_id: str) -> str | None:
+def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) -> str | None:
     start = day - timedelta(days=SHIFT_ALERT_GAP - 1)
     last = execute(
         con, "incident_state", {"brand": brand.key, "kind": "shift", "start": start, "day": day + timedelta(days=1)}
@@ -289,98 +283,3 @@ def _shift_alert(con, brand: Brand, day: date, cp, send: bool, run_id: str) -> s
         },
     ).fetchone()
     return aid if inserted else None  # None: a re-run of a night that already raised it
-
-
-def message(config: Config, con, alert_id_: str, chart: bool = True):
-    """The :class:`~pipeline.alerts.message.AlertMessage` of a recorded alert (with its chart, if wanted)."""
-    from pipeline.alerts.message import AlertMessage
-
-    aid, _, brand_key, kind, status, day, severity, headline, reason, explanation = execute(
-        con, "alert_row", {"alert_id": alert_id_}
-    ).fetchone()
-    ex = json.loads(explanation)
-    brand = config.brand(brand_key)
-    numbers = {k: v for k, v in ex.items() if k not in ("terms", "sources", "top_mentions")}
-    png = None
-    if chart:
-        from pipeline.charts import alert_chart
-
-        png = alert_chart(con, brand, day)
-    report = config.alerting.report_url
-    chart_url = None
-    if png and report:  # publish the chart beside the reports, so Slack (which needs a URL) can show it
-        folder = config.resolve(config.report_dir) / "alerts"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{aid}.png").write_bytes(png)
-        chart_url = f"{report.rstrip('/')}/alerts/{aid}.png"
-    return AlertMessage(
-        alert_id=aid,
-        brand=brand_key,
-        brand_name=brand.name,
-        kind=kind,
-        status=status,
-        severity=severity,
-        day=day,
-        headline=headline,
-        reason=reason,
-        numbers=numbers,
-        terms=[tuple(t) for t in ex.get("terms", [])],
-        sources=[tuple(s) for s in ex.get("sources", [])],
-        top_mentions=ex.get("top_mentions", []),
-        report_url=f"{report.rstrip('/')}/{brand_key}.html" if report else None,
-        chart_png=png,
-        chart_url=chart_url,
-    )
-
-
-def send(config: Config, db: Path, run_id: str, env=None) -> dict:
-    """Deliver every alert not yet delivered on each configured channel; record every attempt."""
-    import os
-
-    from pipeline.alerts.channels import deliver
-    from pipeline.steps import record_step
-
-    started = datetime.now(UTC)
-    channels = {c.name: c for c in config.alerts}
-    with connect(db, timeout=config.lock_timeout_s) as con:
-        pending = execute(con, "pending_deliveries", {"channels": list(channels) or [""]}).fetchall()
-        messages = {aid: message(config, con, aid) for aid in {p[0] for p in pending if p[1] in channels}}
-    results = []
-    for aid, channel, attempts in pending:  # outside the lock: the network is slow
-        if channel not in channels:
-            continue
-        delivery = deliver(channels[channel], messages[aid], env=env if env is not None else os.environ)
-        results.append((aid, channel, attempts + 1, delivery))
-    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-        for aid, channel, attempt, d in results:
-            execute(
-                con,
-                "record_delivery",
-                {
-                    "alert_id": aid,
-                    "channel": channel,
-                    "attempt": attempt,
-                    "ok": d.ok,
-                    "status": None if d.status is None else str(d.status),
-                    "error": d.error,
-                    "run_id": run_id,
-                },
-            )
-        ok = sum(1 for *_, d in results if d.ok)
-        failed = len(results) - ok
-        record_step(
-            con,
-            run_id,
-            "alert",
-            status="success",
-            rows_in=len(results),
-            rows_out=ok,
-            rows_quarantined=0,
-            detail=f"{ok} delivered, {failed} failed (retried next run)" if results else "nothing to deliver",
-            started_at=started,
-        )
-    for aid, channel, attempt, d in results:
-        if not d.ok:
-            logger.warning(f"alert {aid} to {channel} failed (attempt {attempt}): {d.error}")
-    logger.info(f"alerts: {len(results) - failed if results else 0} delivered, {failed if results else 0} failed")
-    return {"delivered": ok if results else 0, "failed": failed if results else 0}

@@ -1,0 +1,106 @@
+"""The run ledger: every night is a row in ``pipeline_runs`` and every step a row in ``run_steps``.
+
+Imports only :mod:`pipeline.warehouse`, so every step module can record itself without importing another.
+
+- :func:`new_run_id` names a run (``<trigger>__<day>__<8 hex>``); Airflow passes its own run id instead.
+- :func:`start_run` registers a run (a retried task of the same run keeps the original start);
+  :func:`require_run` refuses to write for a run that was never registered.
+- :func:`record_step` records (or, on a retry of the same run, re-records) one step's counts.
+- :func:`close_run` sets the run's status from its steps (``success``, ``partial`` when a source failed or is
+  missing, ``failed`` when a later step did) and raises :class:`RunFailed`, which carries that status, unless
+  it succeeded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pipeline.warehouse import execute, row
+
+# The steps that must succeed for a run not to be 'failed' (passed to runs/finish.sql).
+REQUIRED_STEPS = ("load", "score", "daily_metrics", "detect", "send_alerts", "report")
+
+
+class RunNotRegistered(RuntimeError):
+    pass
+
+
+class RunFailed(RuntimeError):
+    """The run ended ``partial`` or ``failed``; :attr:`status` says which."""
+
+    def __init__(self, run_id: str, status: str, message: str):
+        super().__init__(message)
+        self.run_id, self.status = run_id, status
+
+
+def new_run_id(day: date, trigger: str = "cli") -> str:
+    return f"{trigger}__{day.isoformat()}__{uuid.uuid4().hex[:8]}"
+
+
+def start_run(con, run_id: str, day: date, trigger: str) -> None:
+    execute(con, "runs/start", {"run_id": run_id, "day": day, "trigger": trigger})
+
+
+def require_run(con, run_id: str) -> None:
+    if con.execute("SELECT 1 FROM pipeline_runs WHERE run_id = ?", [run_id]).fetchone() is None:
+        raise RunNotRegistered(f"run {run_id} is not registered: its prepare step did not run or failed")
+
+
+def record_step(
+    con,
+    run_id: str,
+    step: str,
+    brand: str = "",
+    source: str = "",
+    status: str = "success",
+    rows_in=None,
+    rows_out=None,
+    rows_quarantined=None,
+    detail=None,
+    started_at=None,
+) -> None:
+    """Record (or, on a retry of the same run, re-record) one step's counts in run_steps."""
+    execute(
+        con,
+        "runs/step",
+        {
+            "run_id": run_id,
+            "step": step,
+            "brand": brand,
+            "source": source,
+            "status": status,
+            "rows_in": rows_in,
+            "rows_out": rows_out,
+            "rows_quarantined": rows_quarantined,
+            "detail": detail,
+            "started_at": started_at,
+        },
+    )
+
+
+def close_run(con, run_id: str) -> str:
+    """Set and return the run's final status; raise :class:`RunFailed` (with the status) unless ``success``."""
+    require_run(con, run_id)
+    execute(con, "runs/finish", {"run_id": run_id, "required": list(REQUIRED_STEPS)})
+    closed = row(
+        con.execute(
+            """
+        SELECT r.status,
+               list(s.brand || '/' || s.source ORDER BY s.brand, s.source)
+                   FILTER (WHERE s.step = 'extract' AND s.status NOT IN ('success', 'truncated')) AS missing
+        FROM pipeline_runs r LEFT JOIN run_steps s USING (run_id)
+        WHERE r.run_id = ?
+        GROUP BY r.status
+        """,
+            [run_id],
+        )
+    )
+    status, missing = closed["status"], closed["missing"]
+    if status == "failed":
+        raise RunFailed(run_id, status, f"run {run_id} failed: a step after extract did not complete (see run_steps)")
+    if status == "partial":
+        raise RunFailed(
+            run_id, status, f"run {run_id} is partial: no data from {', '.join(missing or [])} (see run_steps)"
+        )
+    return status

@@ -1,0 +1,124 @@
+"""Load: the only writer of ``mentions``, ``reposts``, ``quarantine`` and ``source_state``.
+
+:func:`load` upserts every file the run staged (:mod:`pipeline.staging`) in **one** transaction, with the
+per-source and load counts in ``run_steps``. A crash before its COMMIT leaves the warehouse as it was;
+re-running the night stages and loads the same rows again, and the natural keys make it exactly-once.
+Sources with no manifest (their extract failed or did not run) are recorded as ``missing``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from pipeline import faults
+from pipeline.config import Config
+from pipeline.ledger import record_step, require_run
+from pipeline.records import RECORD_COLUMNS, REJECT_COLUMNS
+from pipeline.staging import plan, read_manifest, staged_prefix
+from pipeline.warehouse import connect, execute, row, transaction
+
+logger = logging.getLogger("brandpulse")
+
+
+@dataclass
+class LoadResult:
+    new_mentions: int = 0
+    seen_mentions: int = 0
+    quarantined: int = 0
+    reposts: int = 0
+    missing: list[str] = field(default_factory=list)
+
+
+def load(config: Config, db: Path, day: date, run_id: str) -> LoadResult:
+    """Upsert everything the run staged, in one transaction. Sources with no manifest are recorded as missing."""
+    result = LoadResult()
+    staged, extract_steps, states = [], [], []
+    for job in plan(config):
+        brand, source = job["brand"], job["source"]
+        m = read_manifest(config, day, run_id, brand, source)
+        if m is None:
+            result.missing.append(f"{brand}/{source}")
+            extract_steps.append(
+                dict(
+                    step="extract",
+                    brand=brand,
+                    source=source,
+                    status="missing",
+                    detail="no staged output: the extract task failed or did not run",
+                )
+            )
+            continue
+        staged.append(staged_prefix(config, day, run_id, brand, source))
+        extract_steps.append(
+            dict(
+                step="extract",
+                brand=brand,
+                source=source,
+                status=m["status"],
+                rows_in=m["records"] + m["rejects"],
+                rows_out=m["records"],
+                rows_quarantined=m["rejects"],
+                detail="; ".join(m.get("warnings") or []) or None,
+                started_at=m["started_at"],
+            )
+        )
+        if m.get("state") is not None or m.get("watermark"):
+            states.append(
+                {
+                    "brand": brand,
+                    "source": source,
+                    "state": json.dumps(m.get("state") or {}),
+                    "watermark": m.get("watermark"),
+                    "day": day,
+                    "run_id": run_id,
+                }
+            )
+    records = [f"{b}.records.jsonl" for b in staged]
+    rejects = [f"{b}.rejects.jsonl" for b in staged]
+    staged_rows = sum(s.get("rows_out") or 0 for s in extract_steps)
+    rejected_rows = sum(s.get("rows_quarantined") or 0 for s in extract_steps)
+    started = datetime.now(UTC)
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        require_run(con, run_id)
+        new = distinct = 0
+        if staged:
+            execute(con, "ingest/mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})
+            execute(
+                con, "ingest/quarantine", {"files": rejects, "run_id": run_id, "day": day, "columns": REJECT_COLUMNS}
+            )
+            counts = row(execute(con, "ingest/counts", {"run_id": run_id}))
+            new, distinct = counts["new_mentions"], counts["distinct_staged"]
+            result.quarantined, result.reposts = counts["new_quarantined"], counts["new_reposts"]
+        for state in states:
+            execute(con, "ingest/source_state", state)
+        result.new_mentions = new
+        result.seen_mentions = max(distinct - new - result.reposts, 0)
+        for step in extract_steps:
+            record_step(con, run_id, **step)
+        detail = f"{result.seen_mentions} already in the warehouse; {result.reposts} new reposts stored once"
+        if staged_rows > distinct:
+            detail += f"; {staged_rows - distinct} repeated ids in the staged files"
+        if rejected_rows > result.quarantined:
+            detail += f"; {rejected_rows - result.quarantined} rejects already in quarantine"
+        record_step(
+            con,
+            run_id,
+            "load",
+            status="success",
+            rows_in=staged_rows + rejected_rows,
+            rows_out=result.new_mentions,
+            rows_quarantined=result.quarantined,
+            detail=detail,
+            started_at=started,
+        )
+        faults.checkpoint("load:before_commit")
+    logger.info(
+        f"load {day}: {result.new_mentions} new, {result.seen_mentions} already present, "
+        f"{result.quarantined} newly quarantined"
+        + (f"; missing sources: {', '.join(result.missing)}" if result.missing else "")
+    )
+    return result

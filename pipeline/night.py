@@ -1,0 +1,140 @@
+"""Whole-night orchestration: the bookends of a night and the night run in-process.
+
+The only module that imports every step module. One night (a UTC calendar ``day``) flows like this::
+
+    prepare ─┬─> extract (brand × source) ─> load ─> score ─> daily_metrics ─> detect ─> send_alerts ─┬─> report
+             └─> import_surveys, import_customers ─> survey_metrics ─────────────────────────────┘   └─> finish
+
+- :func:`prepare` applies pending migrations, registers the run in the ledger and returns the extract jobs;
+- :func:`finish` closes the run (``success``, ``partial`` or ``failed``) and raises
+  :class:`~pipeline.ledger.RunFailed` unless it succeeded, so the Airflow run and the CLI's exit status show it;
+- :func:`run_day` is the whole night in this process, step after step: what ``brandpulse run --date`` does
+  (and a backfill without a scheduler: :func:`run_days`). The DAG in ``dags/`` wires the same functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from pipeline.alerts.delivery import send_alerts
+from pipeline.alerts.incidents import detect
+from pipeline.config import Config, ConfigError
+from pipeline.ledger import RunFailed, close_run, new_run_id, start_run
+from pipeline.load import load
+from pipeline.metrics import daily_metrics
+from pipeline.report.build import report
+from pipeline.scoring import score
+from pipeline.staging import extract, plan
+from pipeline.surveys.ingest import import_customers, import_surveys
+from pipeline.surveys.rollup import survey_metrics
+from pipeline.warehouse import connect, migrate, schema_version
+
+logger = logging.getLogger("brandpulse")
+
+
+def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cli") -> list[dict]:
+    """Apply pending migrations, register the run, and return the extract jobs."""
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        applied = migrate(con)
+        start_run(con, run_id, day, trigger)
+        version = schema_version(con)
+    if applied:
+        logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
+    return plan(config)
+
+
+def finish(config: Config, db: Path, run_id: str) -> str:
+    """Close the run: success, partial (a source failed or is missing) or failed (a later step did).
+
+    Raises :class:`~pipeline.ledger.RunFailed` (with its ``status``) unless the run succeeded; the data that did
+    land stays landed.
+    """
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        try:
+            status = close_run(con, run_id)
+        except RunFailed as exc:
+            logger.info(f"run {run_id}: {exc.status}")
+            raise
+    logger.info(f"run {run_id}: {status}")
+    return status
+
+
+def run_day(
+    config: Config,
+    db: Path,
+    day: date,
+    run_id: str | None = None,
+    trigger: str = "cli",
+    scorer=None,
+    today: date | None = None,
+) -> dict:
+    """The whole night for one day, in-process: what ``brandpulse run --date`` does.
+
+    A failing source does not stop the others; the run is then ``partial`` (``status`` in the result).
+    Configuration errors stop the night at once.
+    """
+    run_id = run_id or new_run_id(day, trigger)
+    jobs = prepare(config, db, day, run_id, trigger)
+    surveyed = import_surveys(config, db, run_id, day=day, scorer=scorer)
+    import_customers(config, db, run_id, day=day)
+    failed = {}
+    for job in jobs:
+        try:
+            extract(config, job["brand"], job["source"], day, run_id, db=db)
+        except ConfigError:
+            raise
+        except Exception as exc:  # one failing source must not stop the others; load records it as missing
+            failed[f"{job['brand']}/{job['source']}"] = str(exc)
+            logger.error("extract %s/%s FAILED: %s", job["brand"], job["source"], exc)
+    loaded = load(config, db, day, run_id)
+    scored = score(config, db, run_id, scorer=scorer)
+    daily_metrics(config, db, day, run_id)
+    survey_metrics(config, db, run_id)
+    raised = detect(config, db, day, run_id, today=today)
+    sent = send_alerts(config, db, run_id)
+    index = report(config, db, day, run_id)
+    try:
+        status = finish(config, db, run_id)
+    except RunFailed as exc:
+        status = exc.status
+    return {
+        "run_id": run_id,
+        "day": day.isoformat(),
+        "status": status,
+        "new_mentions": loaded.new_mentions,
+        "already_present": loaded.seen_mentions,
+        "quarantined": loaded.quarantined,
+        "scored": scored,
+        "survey_responses": surveyed.get("new", 0),
+        "alerts": raised,
+        "deliveries": sent,
+        "report": str(index),
+        "failed_sources": failed,
+    }
+
+
+def run_days(
+    config: Config,
+    db: Path,
+    first: date,
+    last: date,
+    trigger: str = "cli",
+    scorer=None,
+    today: date | None = None,
+    on_night: Callable[[dict], None] | None = None,
+) -> list[dict]:
+    """Every night from ``first`` to ``last`` (inclusive), in order: a backfill without a scheduler.
+
+    ``on_night(result)`` is called after each night (progress). Returns the results."""
+    results = []
+    day = first
+    while day <= last:
+        result = run_day(config, db, day, trigger=trigger, scorer=scorer, today=today)
+        results.append(result)
+        if on_night:
+            on_night(result)
+        day += timedelta(days=1)
+    return results

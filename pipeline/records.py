@@ -1,0 +1,329 @@
+"""Records and rejects: what every source and the survey importer produce, and the rules they share.
+
+Every input item ends as exactly one of:
+
+- a :class:`Record` (a mention or review, built by :meth:`pipeline.sources.base.Source.record`),
+- a :class:`Reject` (input that cannot be understood: the reason, the raw item, where it was), or
+- a counted skip (outside the night's window, another source's platform, deleted upstream).
+
+A rule that an item breaks is raised as :class:`Rejected` with the reason; the reader catches it and turns
+the item into a :class:`Reject`. There is one such exception type, one UTC time parser (:func:`parse_utc`),
+one number reader (:func:`number`, :func:`count`) and one raw-record size cap (:data:`MAX_RAW`), so a rule
+means the same in every source.
+
+Ranges, stated once:
+
+- times must fall in ``[1970-01-01, 2100-01-01)`` UTC (:data:`EARLIEST`, :data:`LATEST`): anything else is a
+  typo or a sentinel (``9999-12-31``) that would overflow date arithmetic downstream;
+- counts (engagement, votes) are whole numbers in ``[0, 10**12]`` (:data:`MAX_COUNT`), and a record's total
+  engagement too, far inside DuckDB's BIGINT;
+- raw records kept in quarantine are cut at 1 MiB characters (:data:`MAX_RAW`), with a note of what was cut.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+import os
+import re
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from pipeline.config import Config, ConfigError
+
+MAX_RAW = 1024 * 1024
+MAX_COUNT = 10**12
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+class Rejected(ValueError):
+    """An item (or, for surveys, one field of it) that breaks a rule; the message is the quarantine reason."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """A half-open UTC interval ``[start, end)``."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def for_day(cls, day: date) -> Window:
+        start = datetime.combine(day, time(0), tzinfo=UTC)
+        return cls(start, start + timedelta(days=1))
+
+    def __contains__(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class Record:
+    mention_id: str
+    brand: str
+    source: str
+    source_type: str
+    native_id: str
+    kind: str
+    text: str
+    created_at: str  # ISO-8601 with offset
+    platform: str | None = None
+    channel: str | None = None
+    author_hash: str | None = None
+    title: str | None = None
+    url: str | None = None
+    rating: float | None = None
+    language: str | None = None
+    engagement: int | None = None
+    text_key: str | None = None  # repost key of the normalised text (see relevance.repost_key); set by extract
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Reject:
+    quarantine_id: str
+    brand: str
+    source: str
+    reason: str
+    raw_record: str
+    location: str | None = None
+
+    @classmethod
+    def of(cls, brand: str, source: str, reason: str, raw: str, location: str | None = None) -> Reject:
+        """A reject keyed by its content, so re-reading the same input gives the same keys."""
+        raw = cut_raw(raw)
+        key = "\x1f".join((brand, source, raw))
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        return cls(digest[:32], brand, source, reason, raw, location)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+
+# Column types for DuckDB's read_json over staged files; the order matches the dataclasses.
+RECORD_COLUMNS = {
+    "mention_id": "VARCHAR",
+    "brand": "VARCHAR",
+    "source": "VARCHAR",
+    "source_type": "VARCHAR",
+    "native_id": "VARCHAR",
+    "kind": "VARCHAR",
+    "text": "VARCHAR",
+    "created_at": "TIMESTAMPTZ",
+    "platform": "VARCHAR",
+    "channel": "VARCHAR",
+    "author_hash": "VARCHAR",
+    "title": "VARCHAR",
+    "url": "VARCHAR",
+    "rating": "DOUBLE",
+    "language": "VARCHAR",
+    "engagement": "BIGINT",
+    "text_key": "VARCHAR",
+}
+REJECT_COLUMNS = {
+    "quarantine_id": "VARCHAR",
+    "brand": "VARCHAR",
+    "source": "VARCHAR",
+    "reason": "VARCHAR",
+    "raw_record": "VARCHAR",
+    "location": "VARCHAR",
+}
+
+
+def mention_id(brand: str, source: str, native_id: str) -> str:
+    return hashlib.sha256("\x1f".join((brand, source, native_id)).encode()).hexdigest()[:32]
+
+
+class Pseudonymiser:
+    """Keyed HMAC-SHA256 of author names. The key comes from the environment, never from the config file."""
+
+    def __init__(self, config: Config):
+        env = config.pseudonymisation.key_env
+        key = os.environ.get(env, "")
+        if not key:
+            raise ConfigError(
+                f"{config.source_file}: pseudonymisation.key_env: environment variable {env} is not set; "
+                "authors are stored as a keyed hash, so set it to a long random secret (keep it stable: "
+                "changing it changes every author hash)"
+            )
+        self._key = key.encode()
+
+    def __call__(self, author: str | None) -> str | None:
+        if author is None or not author.strip():
+            return None
+        return hmac.new(self._key, author.strip().encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
+
+
+# --- the shared rules ---------------------------------------------------------------------------------------
+
+
+def escape_raw(raw: str) -> str:
+    """Raw text made safe to store: undecodable bytes (held as surrogates) become \\xNN, lone surrogates \\uNNNN."""
+    raw = re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", raw)
+    return raw.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def cut_raw(raw: str) -> str:
+    """A raw record as quarantine keeps it: at most :data:`MAX_RAW` characters, with a note of what was cut."""
+    return raw if len(raw) <= MAX_RAW else raw[:MAX_RAW] + f"…[truncated: {len(raw) - MAX_RAW} more characters]"
+
+
+def raw_json(item) -> str:
+    """Any raw item as the text quarantine stores."""
+    raw = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, default=str)
+    return cut_raw(escape_raw(raw))
+
+
+def text(value) -> str | None:
+    """A text cell: None when empty or whitespace only; NUL characters dropped; JSON objects refused."""
+    if value is None:
+        return None
+    if isinstance(value, dict | list):
+        raise Rejected(f"expected text, got a JSON {type(value).__name__}")
+    out = str(value)
+    if any("\ud800" <= ch <= "\udfff" for ch in out):
+        raise Rejected("text holds an invalid unicode escape (a lone surrogate)")
+    out = out.replace("\x00", "")
+    return out if out.strip() else None
+
+
+def in_range(moment: datetime, what: str) -> datetime:
+    if not EARLIEST <= moment < LATEST:
+        raise Rejected(f"{what} {moment.isoformat()[:32]} is outside {EARLIEST.year}-{LATEST.year - 1}")
+    return moment
+
+
+def parse_utc(
+    value,
+    what: str = "created_at",
+    *,
+    tz: tzinfo = UTC,
+    formats: tuple[str, ...] = (),
+    first: str | None = None,
+    unix: bool = True,
+    noun: str = "timestamp",
+) -> datetime:
+    """An aware UTC datetime from a datetime, a date, Unix seconds (``unix``), or text: ``first`` (a strptime
+    format), then ISO-8601, then each of ``formats``. Naive values are read in ``tz``. Raises :class:`Rejected`
+    when the value is empty, unreadable or outside ``[EARLIEST, LATEST)``."""
+    if isinstance(value, bool):
+        raise Rejected(f"{what} {value!r} is not a timestamp")
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, datetime.min.time())
+    elif isinstance(value, int | float) and unix:
+        return in_range(_from_unix(value, what), what)
+    else:
+        raw = text(value) if not isinstance(value, int | float) else str(value)
+        if raw is None:
+            raise Rejected(f"{what} is empty")
+        raw = raw.strip()
+        moment = _strptime(raw, first) if first else None
+        if moment is None:
+            try:
+                moment = datetime.fromisoformat(raw)
+            except ValueError:
+                for fmt in formats:
+                    moment = _strptime(raw, fmt)
+                    if moment is not None:
+                        break
+        if moment is None and unix:
+            try:
+                return in_range(_from_unix(float(raw), what), what)
+            except (Rejected, ValueError):
+                pass
+        if moment is None:
+            expected = f"an ISO-8601 {noun}" if not formats and not first else "a date and time this source can read"
+            raise Rejected(f"{what} {raw[:60]!r} is not {expected}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    try:
+        return in_range(moment.astimezone(UTC), what)
+    except OverflowError:
+        raise Rejected(f"{what} {moment!s:.32} is outside {EARLIEST.year}-{LATEST.year - 1}") from None
+
+
+def parse_day(value, what: str, fmt: str | None = None) -> date:
+    """A calendar date (``fmt`` a strptime format, else ISO-8601), inside the same range as :func:`parse_utc`."""
+    raw = text(value)
+    if raw is None:
+        raise Rejected(f"{what} is empty")
+    raw = raw.strip()
+    try:
+        day = datetime.strptime(raw, fmt).date() if fmt else _iso_day(raw)
+    except ValueError:
+        raise Rejected(f"{what} {raw[:40]!r} is not a date" + (f" in the form {fmt}" if fmt else "")) from None
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise Rejected(f"{what} {day} is outside {EARLIEST.year}-{LATEST.year - 1}")
+    return day
+
+
+def _iso_day(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return datetime.fromisoformat(raw).date()
+
+
+def _from_unix(seconds: float, what: str) -> datetime:
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (ValueError, OverflowError, OSError):
+        raise Rejected(f"{what} {seconds!r} is not a Unix time in seconds") from None
+
+
+def _strptime(raw: str, fmt: str) -> datetime | None:
+    try:
+        return datetime.strptime(raw, fmt)
+    except ValueError:
+        return None
+
+
+def number(value, what: str, low: float, high: float) -> float | None:
+    """A finite number in ``[low, high]``; None when empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise Rejected(f"{what} {value!r} is not a number")
+    try:
+        out = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise Rejected(f"{what} {str(value)[:40]!r} is not a number") from None
+    if not (math.isfinite(out) and low <= out <= high):
+        raise Rejected(f"{what} {str(value)[:40]!r} is outside {low:g}-{high:g}")
+    return out
+
+
+def count(value, what: str) -> int:
+    """A whole number in ``[0, MAX_COUNT]``; an empty cell counts 0."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 0
+    if isinstance(value, bool):
+        raise Rejected(f"{what} {value!r} is not a whole number")
+    if isinstance(value, int):
+        out = value
+    else:
+        try:
+            out = int(str(value).strip())
+        except ValueError:
+            raise Rejected(f"{what} {str(value)[:40]!r} is not a whole number") from None
+    if out < 0:
+        raise Rejected(f"{what} {out} is negative")
+    if out > MAX_COUNT:
+        raise Rejected(f"{what} {str(out)[:40]} is over {MAX_COUNT:.0e}")
+    return out
+
+
+def detect_language(body: str) -> str | None:
+    """ISO 639-1 code from py3langid (its model ships in the wheel), on the first 1,000 characters."""
+    import py3langid  # its model loads on import (0.3 s): only sources that read text pay for it
+
+    sample = body[:1000]
+    if sum(ch.isalpha() for ch in sample) < 3:
+        return None
+    return py3langid.classify(sample)[0]

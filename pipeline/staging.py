@@ -1,0 +1,97 @@
+"""Staging: one extract task reads one source for the night and stages what it read as files.
+
+Files live under ``<staging_dir>/<day>/<run_id>/<brand>/``: ``<source>.records.jsonl``,
+``<source>.rejects.jsonl`` and ``<source>.manifest.json`` (counts, state, watermark, warnings), each written
+atomically (:func:`pipeline.files.write_atomic`). The manifest is written last: a source with no manifest did
+not finish, and load records it as missing. Nothing here writes the warehouse; an extract task only reads it
+briefly, for the source's stored state.
+
+Importing this module does not import pandas, torch or matplotlib (tested): extract tasks run by the dozen.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.files import write_atomic
+from pipeline.records import Record, Window
+from pipeline.sources import build_source
+from pipeline.sources.relevance import repost_key
+from pipeline.warehouse import connect, row
+
+logger = logging.getLogger("brandpulse")
+
+
+def safe_name(part: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", part)[:120]
+
+
+def plan(config: Config) -> list[dict]:
+    """One extract job per configured brand and source."""
+    return [{"brand": b.key, "source": s.name} for b in config.brands for s in b.sources]
+
+
+def stage_dir(config: Config, day: date, run_id: str) -> Path:
+    return config.resolve(config.staging_dir) / day.isoformat() / safe_name(run_id)
+
+
+def staged_prefix(config: Config, day: date, run_id: str, brand: str, source: str) -> Path:
+    """``<stage_dir>/<brand>/<source>``: add ``.records.jsonl``, ``.rejects.jsonl`` or ``.manifest.json``."""
+    return stage_dir(config, day, run_id) / safe_name(brand) / safe_name(source)
+
+
+def read_manifest(config: Config, day: date, run_id: str, brand: str, source: str) -> dict | None:
+    path = Path(f"{staged_prefix(config, day, run_id, brand, source)}.manifest.json")
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def extract(config: Config, brand: str, source: str, day: date, run_id: str, db: Path | None = None) -> dict:
+    """Read one source for the day and stage its records, rejects, state and warnings. Raises if the source fails.
+
+    ``db`` is read (briefly) for the source's stored state; without it the source starts with no state.
+    """
+    started = datetime.now(UTC)
+    prefix = staged_prefix(config, day, run_id, brand, source)
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    src = build_source(config, config.brand(brand), source)
+    if db is not None:  # prepare migrated the warehouse; this only reads the source's state
+        with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+            stored = row(con.execute("SELECT state FROM source_state WHERE brand = ? AND source = ?", [brand, source]))
+        src.previous_state = json.loads(stored["state"]) if stored else {}
+    records, rejects, newest = [], [], None
+    night = Window.for_day(day)
+    window = Window(night.start - timedelta(days=src.spec.lookback_days), night.end)  # late posts of earlier days
+    for item in src.fetch(window):
+        if isinstance(item, Record):
+            item = replace(item, text_key=repost_key(item.text))
+            records.append(item.to_json())
+            newest = max(newest or item.created_at, item.created_at, key=datetime.fromisoformat)
+        else:
+            rejects.append(item.to_json())
+    warnings = list(getattr(src, "warnings", []))
+    manifest = {
+        "brand": brand,
+        "source": source,
+        "day": day.isoformat(),
+        "run_id": run_id,
+        "status": "truncated" if warnings else "success",
+        "records": write_atomic(Path(f"{prefix}.records.jsonl"), records),
+        "rejects": write_atomic(Path(f"{prefix}.rejects.jsonl"), rejects),
+        "state": getattr(src, "state", None) or None,
+        "watermark": newest,
+        "warnings": warnings,
+        "started_at": started.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+    }
+    write_atomic(Path(f"{prefix}.manifest.json"), [json.dumps(manifest, default=str)])
+    logger.info(
+        f"extract {brand}/{source} {day}: {manifest['records']} records, {manifest['rejects']} quarantined"
+        + "".join(f"; WARNING: {w}" for w in warnings)
+    )
+    return {k: v for k, v in manifest.items() if k != "state"}

@@ -1,0 +1,309 @@
+"""The survey and customer import steps (the DAG and the CLI call exactly these).
+
+- :func:`import_surveys` reads every configured survey export (or the given files), upserts the responses by
+  (source, response id) in one transaction, quarantines rejected rows and fields, then scores new or changed
+  comments (:func:`score_survey_comments`, the one scoring loop of :mod:`pipeline.scoring`) into
+  ``survey_comment_sentiment``;
+- :func:`import_customers` does the same for customer lists (each source's latest export is its whole list).
+
+A source whose files are missing or unreadable is recorded in ``run_steps`` as ``missing`` or ``failed`` (so
+the night shows as partial) and does not stop the others. With no ``surveys:`` section the steps do nothing.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import logging
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from fnmatch import fnmatch
+from pathlib import Path
+
+from pipeline.config import ConfigError
+from pipeline.files import write_atomic
+from pipeline.ledger import record_step
+from pipeline.records import REJECT_COLUMNS
+from pipeline.scoring import COMMENTS, score_pending
+from pipeline.surveys.importer import (
+    CUSTOMER_COLUMNS,
+    RESPONSE_COLUMNS,
+    read_customer_file,
+    read_survey_file,
+)
+from pipeline.warehouse import connect, execute, row, transaction
+
+logger = logging.getLogger("brandpulse")
+log = logger.info
+
+_RUN_DAY = re.compile(r"__(\d{4}-\d{2}-\d{2})__")
+
+
+def _run_day(run_id: str, day: date | None) -> date | None:
+    if day is not None:
+        return day
+    m = _RUN_DAY.search(run_id)
+    return date.fromisoformat(m.group(1)) if m else None
+
+
+def _files_for(config, specs, paths, what: str) -> dict[str, list[Path]]:
+    """Source name -> the files to read: the configured globs, or the explicit ``paths``.
+
+    ``paths`` may map source names to files, or list files; a listed file goes to the source whose path glob
+    matches it (or to the only source)."""
+    by_name = {s.name: s for s in specs}
+    if paths is None:
+        out = {}
+        for s in specs:
+            pattern = str(config.resolve(s.path))
+            out[s.name] = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+        return out
+    if isinstance(paths, Mapping):
+        unknown = sorted(set(paths) - set(by_name))
+        if unknown:
+            raise ConfigError(f"{config.source_file}: surveys.{what}: no source named {', '.join(unknown)}")
+        return {name: [Path(p) for p in files] for name, files in paths.items()}
+    out: dict[str, list[Path]] = {}
+    for p in paths:
+        p = Path(p).resolve()
+        owners = [s.name for s in specs if fnmatch(str(p), str(config.resolve(s.path)))]
+        if not owners and len(specs) == 1:
+            owners = [specs[0].name]
+        if len(owners) != 1:
+            raise ConfigError(
+                f"{p}: cannot tell which surveys.{what} source reads this file "
+                f"({'several match' if owners else 'no path glob matches it'}); pass {{source name: [files]}}"
+            )
+        out.setdefault(owners[0], []).append(p)
+    return out
+
+
+def _short(header: str) -> str:
+    return header if len(header) <= 40 else header[:39] + "…"
+
+
+def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path, stem: str):
+    """Read every source's files into JSONL under ``folder``; per source: status, counts, detail."""
+    by_name = {s.name: s for s in specs}
+    records, rejects, seq = folder / f"{stem}.jsonl", folder / f"{stem}.rejects.jsonl", 0
+    results = {}
+    rec: list[str] = []
+    rej: list[str] = []
+    for name, paths in files.items():
+        spec = by_name[name]
+        if not paths:
+            results[name] = dict(
+                status="missing",
+                rows_in=0,
+                rows_out=0,
+                rows_quarantined=0,
+                detail=f"no file matches path {spec.path!r} ({config.resolve(spec.path)})",
+            )
+            logger.warning("%s %s: no file matches %s", stem, name, spec.path)
+            continue
+        n_ok = n_bad = 0
+        try:
+            info: dict = {}
+            batch = [reader(config, spec, p, info) for p in paths]  # a failing file fails its source whole
+        except ConfigError:
+            raise  # a configuration mistake stops the step, as it stops the night
+        except (OSError, ValueError) as exc:
+            results[name] = dict(status="failed", rows_in=0, rows_out=0, rows_quarantined=0, detail=str(exc)[:500])
+            logger.error("%s %s FAILED: %s", stem, name, exc)
+            continue
+        partial = 0
+        for good, bad in batch:
+            landed = {item.location for item in good}
+            partial += sum(r.location in landed for r in bad)  # a bad field; the row itself landed
+            for item in good:
+                rec.append(json.dumps({**asdict(item), "seq": seq}, ensure_ascii=False))
+                seq += 1
+            for r in bad:
+                rej.append(r.to_json())
+            n_ok += len(good)
+            n_bad += len(bad)
+        results[name] = dict(
+            status="success",
+            rows_in=n_ok + n_bad - partial,
+            rows_out=n_ok,
+            rows_quarantined=n_bad,
+            detail=f"{len(paths)} file(s): {', '.join(p.name for p in paths)[:200]}; columns: "
+            + ", ".join(f"{k}={_short(v)!r}" for k, v in info.get("columns", {}).items()),
+        )
+    write_atomic(records, rec)
+    write_atomic(rejects, rej)
+    return records, rejects, results
+
+
+def import_surveys(
+    config,
+    db: Path,
+    run_id: str,
+    paths: Sequence | Mapping | None = None,
+    *,
+    day: date | None = None,
+    scorer=None,
+    score_comments: bool = True,
+) -> dict:
+    """Import the survey exports, quarantine what cannot land, and score the comments. Returns the counts.
+
+    ``paths``: None reads the configured globs; a list of files or {source name: [files]} reads those.
+    ``day``: the run's day for quarantine rows (default: from the run id).
+    """
+    surveys = getattr(config, "surveys", None)
+    if surveys is None or not surveys.sources:
+        log("import_surveys: no surveys.sources configured; nothing to do")
+        return {"sources": 0, "responses": 0, "new": 0, "changed": 0, "quarantined": 0, "scored": 0}
+    started = datetime.now(UTC)
+    files = _files_for(config, surveys.sources, paths, "sources")
+    with tempfile.TemporaryDirectory(prefix="brandpulse-surveys-") as tmp:
+        records, rejects, per_source = _read_all(
+            config, surveys.sources, files, read_survey_file, Path(tmp), "responses"
+        )
+        loaded = [n for n, r in per_source.items() if r["status"] == "success"]
+        with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+            execute(
+                con,
+                "surveys/response_stage",
+                {"files": [str(records)], "columns": {**RESPONSE_COLUMNS, "seq": "BIGINT"}},
+            )
+            counts = row(execute(con, "surveys/response_counts"))
+            staged, new, changed = counts["staged"], counts["new"], counts["changed"]
+            execute(con, "surveys/response_upsert", {"run_id": run_id})
+            execute(
+                con,
+                "ingest/quarantine",
+                {
+                    "files": [str(rejects)],
+                    "day": _run_day(run_id, day),
+                    "run_id": run_id,
+                    "columns": REJECT_COLUMNS,
+                },
+            )
+            quarantined = row(
+                con.execute(
+                    "SELECT count(*) AS n FROM quarantine WHERE run_id = ? AND list_contains(?, source)",
+                    [run_id, [s.name for s in surveys.sources]],
+                )
+            )["n"]
+            for name, r in per_source.items():
+                record_step(con, run_id, "import_surveys", source=name, started_at=started, **r)
+            read = sum(per_source[n]["rows_out"] for n in loaded)
+            record_step(
+                con,
+                run_id,
+                "import_surveys",
+                status="success",
+                rows_in=sum(per_source[n]["rows_in"] for n in loaded),
+                rows_out=new,
+                rows_quarantined=quarantined,
+                detail=f"{staged} distinct responses: {new} new, {changed} changed, "
+                f"{staged - new - changed} unchanged; {read - staged} repeated ids in the exports",
+                started_at=started,
+            )
+    scored = score_survey_comments(config, db, run_id, scorer=scorer) if score_comments else 0
+    failed = {n: r["detail"] for n, r in per_source.items() if r["status"] != "success"}
+    log(
+        f"import_surveys: {staged} responses ({new} new, {changed} changed), {quarantined} newly quarantined, "
+        f"{scored} comments scored" + (f"; not read: {', '.join(failed)}" if failed else "")
+    )
+    return {
+        "sources": len(per_source),
+        "responses": staged,
+        "new": new,
+        "changed": changed,
+        "quarantined": quarantined,
+        "scored": scored,
+        "failed_sources": failed,
+    }
+
+
+def score_survey_comments(config, db: Path, run_id: str, scorer=None) -> int:
+    """Score every survey comment that has no score from the current model version for its current text."""
+    started = datetime.now(UTC)
+    done = score_pending(config, db, run_id, COMMENTS, scorer=scorer)
+    if getattr(config, "surveys", None) is None:
+        return done.attempted
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        scored = row(con.execute("SELECT count(*) AS n FROM survey_comment_sentiment WHERE run_id = ?", [run_id]))["n"]
+        record_step(
+            con,
+            run_id,
+            "score_survey_comments",
+            rows_in=done.attempted,
+            rows_out=scored,
+            rows_quarantined=0,
+            detail=f"model {done.model}; {done.rate:.0f} texts/s" if done.model else "nothing to score",
+            started_at=started,
+        )
+    return scored
+
+
+def import_customers(
+    config, db: Path, run_id: str, paths: Sequence | Mapping | None = None, *, day: date | None = None
+) -> dict:
+    """Import the customer lists; each source read whole replaces its customers. Returns the counts."""
+    surveys = getattr(config, "surveys", None)
+    if surveys is None or not surveys.customers:
+        log("import_customers: no surveys.customers configured; nothing to do")
+        return {"sources": 0, "customers": 0, "new": 0, "changed": 0, "removed": 0, "quarantined": 0}
+    started = datetime.now(UTC)
+    files = _files_for(config, surveys.customers, paths, "customers")
+    with tempfile.TemporaryDirectory(prefix="brandpulse-customers-") as tmp:
+        records, rejects, per_source = _read_all(
+            config, surveys.customers, files, read_customer_file, Path(tmp), "customers"
+        )
+        # Only a source read from its configured files is a whole list; explicit files may be a partial drop.
+        whole = [n for n, r in per_source.items() if r["status"] == "success" and paths is None]
+        with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+            execute(
+                con,
+                "surveys/customer_stage",
+                {"files": [str(records)], "columns": {**CUSTOMER_COLUMNS, "seq": "BIGINT"}},
+            )
+            counts = row(execute(con, "surveys/customer_counts", {"sources": whole}))
+            staged, new, changed = counts["staged"], counts["new"], counts["changed"]
+            removed = counts["removed"]
+            execute(con, "surveys/customer_upsert", {"run_id": run_id, "sources": whole})
+            execute(
+                con,
+                "ingest/quarantine",
+                {
+                    "files": [str(rejects)],
+                    "day": _run_day(run_id, day),
+                    "run_id": run_id,
+                    "columns": REJECT_COLUMNS,
+                },
+            )
+            quarantined = row(
+                con.execute(
+                    "SELECT count(*) AS n FROM quarantine WHERE run_id = ? AND list_contains(?, source)",
+                    [run_id, [s.name for s in surveys.customers]],
+                )
+            )["n"]
+            for name, r in per_source.items():
+                record_step(con, run_id, "import_customers", source=name, started_at=started, **r)
+            record_step(
+                con,
+                run_id,
+                "import_customers",
+                rows_in=sum(r["rows_in"] for r in per_source.values()),
+                rows_out=new,
+                rows_quarantined=quarantined,
+                detail=f"{staged} distinct customers: {new} new, {changed} changed, {removed} removed",
+                started_at=started,
+            )
+    failed = {n: r["detail"] for n, r in per_source.items() if r["status"] != "success"}
+    log(f"import_customers: {staged} customers ({new} new, {changed} changed, {removed} removed)")
+    return {
+        "sources": len(per_source),
+        "customers": staged,
+        "new": new,
+        "changed": changed,
+        "removed": removed,
+        "quarantined": quarantined,
+        "failed_sources": failed,
+    }

@@ -1,0 +1,165 @@
+"""The survey rollup step and the CX-social lead analysis.
+
+- :func:`survey_metrics` recomputes ``survey_metrics`` (NPS, CSAT, CES per day, week and month x brand x
+  touchpoint x segment, with '_all' rollups) and ``customer_metrics`` (churn and CLV per month x brand x
+  segment), whole, in one transaction;
+- :func:`cx_social_lead` answers "does the social signal lead NPS?" for one brand (read only).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.files import write_atomic
+from pipeline.ledger import record_step
+from pipeline.surveys import metrics as M
+from pipeline.surveys.customers import Customer, customer_metrics
+from pipeline.surveys.xcorr import XcorrResult, cross_correlation
+from pipeline.warehouse import connect, execute, rows, transaction
+
+logger = logging.getLogger("brandpulse")
+log = logger.info
+
+SURVEY_METRIC_COLUMNS = {
+    "period": "VARCHAR",
+    "period_start": "DATE",
+    "brand": "VARCHAR",
+    "touchpoint": "VARCHAR",
+    "segment": "VARCHAR",
+    "metric": "VARCHAR",
+    "value": "DOUBLE",
+    "low": "DOUBLE",
+    "high": "DOUBLE",
+    "se": "DOUBLE",
+    "n": "BIGINT",
+    "low_n": "BOOLEAN",
+    "n_promoters": "BIGINT",
+    "n_passives": "BIGINT",
+    "n_detractors": "BIGINT",
+    "n_top2": "BIGINT",
+}
+CUSTOMER_METRIC_COLUMNS = {
+    "month": "DATE",
+    "brand": "VARCHAR",
+    "segment": "VARCHAR",
+    "active_start": "BIGINT",
+    "churned": "BIGINT",
+    "churn_rate": "DOUBLE",
+    "churn_low": "DOUBLE",
+    "churn_high": "DOUBLE",
+    "churn_rate_clv": "DOUBLE",
+    "arpu": "DOUBLE",
+    "clv_simple": "DOUBLE",
+    "clv_discounted": "DOUBLE",
+    "margin": "DOUBLE",
+    "discount_rate_monthly": "DOUBLE",
+    "complete": "BOOLEAN",
+    "low_n": "BOOLEAN",
+}
+
+
+def _survey_metric_rows(counts: list[dict], min_n: int):
+    for c in counts:
+        prom, pas, det = c["promoters"], c["passives"], c["detractors"]
+        csat_n, top2, ces_n = c["csat_n"], c["csat_top2"], c["ces_n"]
+        key = {
+            "period": c["period"],
+            "period_start": c["period_start"].isoformat(),
+            "brand": c["brand"],
+            "touchpoint": c["touchpoint"],
+            "segment": c["segment"],
+        }
+        estimates = []
+        if prom + pas + det:
+            e = M.nps_from_counts(prom, pas, det, min_n=min_n)
+            estimates.append(("nps", e, {"n_promoters": prom, "n_passives": pas, "n_detractors": det}))
+        if csat_n:
+            estimates.append(("csat", M.csat_top2_from_counts(top2, csat_n, min_n=min_n), {"n_top2": top2}))
+        if ces_n:
+            estimates.append(("ces", M.ces_from_stats(ces_n, c["ces_mean"], c["ces_sd"], min_n=min_n), {}))
+        for metric, e, extra in estimates:
+            yield json.dumps(
+                {
+                    **key,
+                    "metric": metric,
+                    "value": e.value,
+                    "low": e.low,
+                    "high": e.high,
+                    "se": e.se,
+                    "n": e.n,
+                    "low_n": e.flagged_low_n,
+                    **extra,
+                }
+            )
+
+
+def survey_metrics(config, db: Path, run_id: str) -> int:
+    """Recompute survey_metrics and customer_metrics whole. Returns the number of rows written."""
+    surveys = getattr(config, "surveys", None)
+    min_n = surveys.min_responses if surveys else M.MIN_N
+    started = datetime.now(UTC)
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        counts = rows(execute(con, "surveys/metric_counts"))
+        customers = [Customer(**r) for r in rows(execute(con, "surveys/customer_rows"))]
+    clv = surveys.clv if surveys else None
+    cust_rows = customer_metrics(
+        customers,
+        margin=clv.margin if clv else 0.3,
+        discount_rate_monthly=clv.monthly_discount_rate if clv else 0.10,
+        churn_window_months=clv.churn_window_months if clv else 3,
+        fixed_monthly_churn=clv.fixed_monthly_churn if clv and clv.retention_source == "fixed" else None,
+        min_n=min_n,
+    )
+    with tempfile.TemporaryDirectory(prefix="brandpulse-survey-metrics-") as tmp:
+        survey_file, customer_file = Path(tmp) / "survey.jsonl", Path(tmp) / "customers.jsonl"
+        n_survey = write_atomic(survey_file, _survey_metric_rows(counts, min_n))
+        n_customer = write_atomic(customer_file, (json.dumps(r, default=str) for r in cust_rows))
+        with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+            execute(
+                con,
+                "surveys/metrics_replace",
+                {"files": [str(survey_file)], "columns": SURVEY_METRIC_COLUMNS, "run_id": run_id},
+            )
+            execute(
+                con,
+                "surveys/customer_metrics_replace",
+                {"files": [str(customer_file)], "columns": CUSTOMER_METRIC_COLUMNS, "run_id": run_id},
+            )
+            record_step(
+                con,
+                run_id,
+                "survey_metrics",
+                rows_in=len(counts) + len(customers),
+                rows_out=n_survey + n_customer,
+                rows_quarantined=0,
+                detail=f"{n_survey} survey metric rows, {n_customer} churn/CLV rows (min_responses {min_n})",
+                started_at=started,
+            )
+    log(f"survey_metrics: {n_survey} survey metric rows, {n_customer} churn/CLV rows")
+    return n_survey + n_customer
+
+
+_SOCIAL = {"mean_score": "social mean score", "share_negative": "social share negative"}
+_CX = {"nps": "NPS", "csat": "CSAT", "ces": "CES"}
+
+
+def cx_social_lead(
+    config, db: Path, brand: str, *, social: str = "mean_score", cx: str = "nps", period: str = "week", max_lag=8
+) -> XcorrResult:
+    """Does the brand's social ``social`` series lead its survey ``cx`` series? (prewhitened CCF, read only)."""
+    if social not in _SOCIAL or cx not in _CX or period not in ("day", "week"):
+        raise ValueError(f"social in {sorted(_SOCIAL)}, cx in {sorted(_CX)}, period day or week")
+    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+        series = rows(execute(con, "surveys/xcorr_series", {"brand": brand, "period": period}))
+    return cross_correlation(
+        [r[social] for r in series],
+        [r[cx] for r in series],
+        max_lag=max_lag,
+        leading_name=_SOCIAL[social],
+        following_name=_CX[cx],
+        period=period,
+    )
