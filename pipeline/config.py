@@ -128,6 +128,34 @@ Source = Annotated[
 ]
 
 
+class AspectSpec(_Strict):
+    """A driver of sentiment, defined by a short description in any language (matched by meaning, not words)."""
+
+    name: NonEmpty
+    description: NonEmpty
+
+
+# The default aspects: what brand and CX teams ask about first. A brand may configure its own (see README).
+DEFAULT_ASPECTS = [
+    AspectSpec(
+        name="delivery", description="delivery and shipping: the parcel, the courier, tracking, late or lost packages"
+    ),
+    AspectSpec(
+        name="support", description="customer support: the helpline, live chat, agents, waiting on hold, no reply"
+    ),
+    AspectSpec(name="app", description="the app or website: crashes, bugs, login problems, updates, checkout errors"),
+    AspectSpec(
+        name="price/billing", description="prices and billing: fees, charges, invoices, charged twice, too expensive"
+    ),
+    AspectSpec(name="refund", description="refunds and returns: money back, returning an item, compensation"),
+    AspectSpec(name="quality", description="product quality: broken, damaged, poor quality, does not work as promised"),
+    AspectSpec(
+        name="account/security",
+        description="account and security: password, locked account, fraud, hacked, verification",
+    ),
+]
+
+
 class BrandSpec(_Strict):
     name: NonEmpty
     slug: Slug | None = Field(None, description="short id used in file names; derived from the name by default")
@@ -144,6 +172,9 @@ class BrandSpec(_Strict):
         None, ge=1, description="scored mentions a day needs before it can alarm (default: the preset's)"
     )
     sources: list[Source] = Field(min_length=1)
+    aspects: list[AspectSpec] | None = Field(
+        None, description="the drivers the report looks for in negative mentions (default: the top-level aspects)"
+    )
 
     @model_validator(mode="after")
     def _unique_sources(self) -> BrandSpec:
@@ -232,6 +263,9 @@ class Config(_Strict):
     report_dir: NonEmpty = Field("data/reports", description="where the nightly HTML reports are written")
     staging_dir: NonEmpty = "data/staging"
     scoring: ScoringSpec = ScoringSpec()
+    aspects: list[AspectSpec] = Field(
+        default_factory=lambda: list(DEFAULT_ASPECTS), description="default drivers for every brand", min_length=1
+    )
     pseudonymisation: PseudonymisationSpec = PseudonymisationSpec()
     lock_timeout_s: float = Field(600, gt=0, description="how long a writer waits for the warehouse lock")
 
@@ -249,6 +283,21 @@ class Config(_Strict):
                 )
             seen[brand.key] = i
         return brands
+
+    @model_validator(mode="after")
+    def _unique_aspects(self) -> Config:
+        for where, aspects in [("aspects", self.aspects)] + [
+            (f"brands[{i}].aspects", b.aspects or []) for i, b in enumerate(self.brands)
+        ]:
+            names = [a.name for a in aspects]
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"{where}: aspect names must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    def aspects_of(self, brand: BrandSpec) -> dict[str, str]:
+        """The brand's aspects as {name: description}: its own, else the top-level ones."""
+        return {a.name: a.description for a in (brand.aspects or self.aspects)}
 
     @model_validator(mode="after")
     def _unique_channels(self) -> Config:

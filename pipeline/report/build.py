@@ -17,7 +17,8 @@ A brand page shows the 90 days up to ``day``:
   note that the brand has no survey data);
 - this week's negative drivers: the terms most over-represented in the last 7 days' negative mentions against
   the 28 days before (weighted log-odds, :func:`pipeline.explain.weighted_log_odds`), and the aspects of the
-  :data:`ASPECTS` lexicon counted in negative mentions, this week against last week; each with examples;
+  configured aspects (short descriptions matched by meaning in any language, :mod:`pipeline.sentiment.aspects`)
+  counted in negative mentions, this week against last week; each with examples;
 - competitors (when configured): a competitor that is itself a configured brand (same name or slug, any
   case) is compared by volume, share of voice and share negative; any other by co-mentions, i.e. the brand's
   own mentions whose text names it, with their sentiment;
@@ -51,6 +52,8 @@ from pipeline.alerts.message import safe_url
 from pipeline.config import BrandSpec, Config
 from pipeline.files import write_atomic
 from pipeline.ledger import record_step
+from pipeline.scoring import load_scorer
+from pipeline.sentiment.aspects import AspectMatcher
 from pipeline.warehouse import connect, execute, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -64,35 +67,6 @@ EXAMPLES = 3
 TOP_TERMS = 10
 TEMPLATES = Path(__file__).with_name("templates")
 
-# Aspects of a complaint, as keyword lexicons. A text is matched as its words (:func:`pipeline.explain.tokenize`:
-# lower-cased, URLs, digits, stop words and the brand's own names removed): a negative mention counts for an
-# aspect when one of its words is a listed word, or starts with a stem written with a trailing ``*``
-# ("deliver*": delivered, delivery, ...), or when its words contain a listed phrase ("money back"). A mention can
-# count for several aspects. The lexicon is brand-agnostic English; extend it here.
-ASPECTS: dict[str, list[str]] = {
-    "delivery": ["deliver*", "courier*", "driver*", "parcel*", "package*", "shipping", "shipment*", "tracking",
-                 "tracked", "dispatch*", "arriv*", "late", "delay*", "postage", "collection", "missed"],
-    "support": ["support", "customer service", "helpline", "agent*", "live chat", "chatbot*", "call centre",
-                "call center", "complain*", "complaint*", "respon*", "reply", "replied", "replies", "ticket*"],
-    "app": ["app", "apps", "crash*", "login", "logged", "update*", "bug", "bugs", "buggy", "glitch*", "website*",
-            "checkout", "freez*", "froze", "error*", "notification*"],
-    "price/billing": ["price*", "pricing", "expensive", "overpriced", "charg*", "overcharg*", "bill", "bills",
-                      "billing", "billed", "fee", "fees", "subscription*", "payment*", "invoice*", "cost", "costs"],
-    "refund": ["refund*", "money back", "reimburs*", "chargeback*", "compensat*"],
-    "quality": ["quality", "broken", "damag*", "faulty", "defect*", "stale", "cold", "taste*", "smashed",
-                "crushed", "wrong item", "missing item"],
-    "account/security": ["account*", "locked", "blocked", "frozen", "fraud*", "scam*", "password*", "verif*",
-                         "hack*"],
-}  # fmt: skip
-
-
-def _aspect_pattern(words: list[str]) -> re.Pattern:
-    """A regex over a text's words joined by single spaces (see :data:`ASPECTS`)."""
-    parts = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words]
-    return re.compile(r"(?<!\S)(?:" + "|".join(parts) + r")(?!\S)")
-
-
-_ASPECT_RE = {name: _aspect_pattern(words) for name, words in ASPECTS.items()}
 
 
 # -- reading the warehouse -----------------------------------------------------------------------------------
@@ -258,7 +232,7 @@ def _examples(rows: pd.DataFrame, match) -> list[dict]:
     return out
 
 
-def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date) -> dict:
+def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date, matcher) -> dict:
     """This week's terms (weighted log-odds vs the 28 days before) and aspects (vs last week), with examples."""
     from pipeline.explain import tokenize, weighted_log_odds
 
@@ -269,7 +243,6 @@ def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date) -> dict:
     drop = [brand.name, *brand.aliases]
     terms = weighted_log_odds(list(week["text"]), list(background["text"]), top=TOP_TERMS, min_count=3, drop=drop)
     tokens = {t: tokenize(t, drop) for t in negatives["text"]}
-    words = {t: " ".join(toks) for t, toks in tokens.items()}
 
     def has_term(term: str):
         def match(text: str) -> bool:
@@ -278,11 +251,13 @@ def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date) -> dict:
 
         return match
 
+    recent = pd.concat([week, last_week])
+    aspect_of = dict(zip(recent["text"], matcher.match(list(recent["text"])), strict=True)) if len(recent) else {}
     aspects = []
-    for name, pattern in _ASPECT_RE.items():
+    for name in matcher.names:
 
-        def match(text: str, p=pattern) -> bool:
-            return bool(p.search(words[text]))
+        def match(text: str, name=name) -> bool:
+            return aspect_of.get(text) == name
 
         now = int(week["text"].map(match).sum()) if len(week) else 0
         before = int(last_week["text"].map(match).sum()) if len(last_week) else 0
@@ -291,7 +266,7 @@ def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date) -> dict:
         aspects.append(
             {
                 "aspect": name,
-                "keywords": ASPECTS[name],
+                "description": matcher.descriptions[name],
                 "count": now,
                 "last_week": before,
                 "change": now - before,
@@ -481,7 +456,7 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
     return out
 
 
-def _brand_context(data: BrandData, day: date) -> dict:
+def _brand_context(data: BrandData, day: date, matcher) -> dict:
     start = day - timedelta(days=WINDOW_DAYS - 1)
     series = _full_days(data.daily, data.brand.key, start, day)
     cx = data.cx
@@ -500,15 +475,35 @@ def _brand_context(data: BrandData, day: date) -> dict:
         "has_survey": has_survey,
         "cx_rows": cx_rows[-8:][::-1],  # the table: the latest 8 weeks, newest first
         "survey_weeks": len(cx_rows),
-        "drivers": _drivers(data.brand, data.negatives, day),
+        "drivers": _drivers(data.brand, data.negatives, day, matcher),
         "competition": _competition(data, start, day),
         "alerts": _alert_rows(data.alerts),
         "change_points": data.change_points,
-        "aspects_doc": ASPECTS,
+        "aspects_doc": matcher.descriptions,
     }
 
 
-def build_report(config: Config, db: Path, day: date, out_dir: Path, brands: list[str] | None = None) -> dict:
+class LazyAspects:
+    """The brand's :class:`~pipeline.sentiment.aspects.AspectMatcher`, built (and the model loaded) only when
+    there are negative mentions to match."""
+
+    def __init__(self, config: Config, brand: BrandSpec, scorer=None):
+        self.descriptions = config.aspects_of(brand)
+        self.names = list(self.descriptions)
+        self._config, self._scorer, self._matcher = config, scorer, None
+
+    def match(self, texts: list[str]) -> list[str | None]:
+        if not texts:
+            return []
+        if self._matcher is None:
+            scorer = self._scorer or load_scorer(self._config)
+            self._matcher = AspectMatcher(scorer, self.descriptions, scorer.aspect_min_similarity)
+        return self._matcher.match(texts)
+
+
+def build_report(
+    config: Config, db: Path, day: date, out_dir: Path, brands: list[str] | None = None, scorer=None
+) -> dict:
     """Write ``<out_dir>/<brand>.html`` for every brand (or only ``brands``) and ``<out_dir>/index.html``.
 
     Returns ``{"index": Path, "pages": {brand: Path}, "bytes": {brand or "index": int}, "charts": int,
@@ -527,7 +522,7 @@ def build_report(config: Config, db: Path, day: date, out_dir: Path, brands: lis
     for data in datas:
         if brands and data.brand.key not in brands:
             continue
-        ctx = _brand_context(data, day)
+        ctx = _brand_context(data, day, LazyAspects(config, data.brand, scorer))
         for dpi in DPIS:
             figures = _brand_charts(data, ctx, ctx["start"], day, dpi)
             html = env.get_template("brand.html").render(

@@ -160,6 +160,8 @@ class Scorer:
         self.emoji_names = bool(info.get("text", {}).get("emoji_names", True))
         offsets = info.get("logit_offsets") or [0.0, 0.0, 0.0]
         self.offsets = torch.tensor(offsets, dtype=torch.float32) if any(offsets) else None
+        self.aspect_layer = int(info.get("aspect_layer", -1))  # the hidden layer whose mean is a text's meaning
+        self.aspect_min_similarity = float(info.get("aspect_min_similarity", 0.0))
 
     @classmethod
     def from_config(cls, config) -> Scorer:
@@ -278,6 +280,39 @@ class Scorer:
             for done_idx, probs in pending:
                 for i, p in zip(done_idx, probs.tolist(), strict=True):
                     out[i] = p
+        return out
+
+    def embed(self, texts: Sequence[str], prefix: str = "query: ") -> list[list[float]]:
+        """Unit-length text embeddings: the mean over tokens of the encoder's ``aspect_layer`` (from the model's
+        ``brandpulse.json``), for matching texts by meaning (:mod:`pipeline.sentiment.aspects`)."""
+        torch = self.torch
+        model = self.model
+        if model is None:  # int8 scoring runs in ONNX Runtime; embeddings need the torch weights
+            from transformers import AutoModelForSequenceClassification
+
+            model = self.model = AutoModelForSequenceClassification.from_pretrained(
+                self.model_dir, local_files_only=True, dtype=torch.float32
+            ).eval()
+        encoder = model.base_model
+        normed = [prefix + normalise(t or "", emoji_names=self.emoji_names) for t in texts]
+        order = sorted(range(len(normed)), key=lambda i: len(normed[i]))
+        out: list[list[float]] = [[]] * len(normed)
+        device = next(encoder.parameters()).device
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                idx = order[start : start + self.batch_size]
+                enc = self.tokenizer(
+                    [normed[i] for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                ).to(device)
+                hidden = encoder(**enc, output_hidden_states=True).hidden_states[self.aspect_layer].float()
+                mask = enc["attention_mask"].unsqueeze(-1).float()
+                vectors = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
+                for i, v in zip(idx, vectors.cpu().tolist(), strict=True):
+                    out[i] = v
         return out
 
     def score(self, texts: Sequence[str]) -> list[Score]:
