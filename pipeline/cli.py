@@ -183,6 +183,38 @@ def daily_metrics(
     typer.echo(json.dumps({"days": [d.isoformat() for d in days]}))
 
 
+@app.command()
+def rescore(
+    since: Annotated[str, typer.Option("--since", help="first day (YYYY-MM-DD) whose mentions are re-scored")],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Re-score history with the configured model, from --since on, then recompute those days' metrics.
+
+    Runs in chunks that each commit: stop it any time (Ctrl-C) and run it again to carry on. The nightly run
+    scores only new mentions, so after a model upgrade this is how trends and the detector move to the new model
+    (each day's metrics use one model version; see the README's "Changing the model").
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from pipeline import night
+
+    cfg = _config(config)
+    first = _day(since, "--since")
+    with Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+    ) as bar:
+        task = bar.add_task(f"re-scoring mentions since {first}", total=None)
+        result = night.rescore(
+            cfg,
+            db_path(db),
+            first,
+            scorer=_scorer(cfg),
+            progress=lambda n, total: bar.update(task, completed=n, total=total),
+        )
+    typer.echo(json.dumps(result, default=str))
+
+
 @app.command("import-surveys")
 def import_surveys(
     paths: Annotated[

@@ -22,15 +22,15 @@ from pathlib import Path
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect
 from pipeline.config import Config, ConfigError
-from pipeline.ledger import RunFailed, close_run, new_run_id, start_run
+from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start_run
 from pipeline.load import load
 from pipeline.metrics import daily_metrics
 from pipeline.report.build import report
-from pipeline.scoring import score
+from pipeline.scoring import MENTIONS, score, score_pending
 from pipeline.staging import extract, plan
 from pipeline.surveys.ingest import import_customers, import_surveys
 from pipeline.surveys.rollup import survey_metrics
-from pipeline.warehouse import connect, migrate, schema_version
+from pipeline.warehouse import connect, execute, migrate, row, schema_version, transaction
 
 logger = logging.getLogger("brandpulse")
 
@@ -114,6 +114,47 @@ def run_day(
         "report": str(index),
         "failed_sources": failed,
     }
+
+
+def rescore(config: Config, db: Path, since: date, scorer=None, progress=None) -> dict:
+    """Score every mention of a day on or after ``since`` with the configured model (in resumable chunks, each
+    committed), then recompute those days' metrics so trends and the detector can use the new model for them.
+
+    ``progress(done, total)`` is called after each chunk. Re-running after an interruption continues where it
+    stopped; re-running when done scores nothing."""
+    run_id = new_run_id(since, "rescore")
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        migrate(con)
+        start_run(con, run_id, since, "rescore")
+        todo = row(con.execute("SELECT count(*) AS n, max(day) AS last FROM mentions WHERE day >= ?", [since]))
+    done = score_pending(
+        config,
+        db,
+        run_id,
+        MENTIONS,
+        scorer=scorer,
+        since=since,
+        progress=(lambda n: progress(n, todo["n"])) if progress else None,
+    )
+    days = []
+    if todo["last"] is not None:
+        day = since
+        while day <= todo["last"]:
+            days.append(day)
+            day += timedelta(days=1)
+        with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+            execute(con, "metrics/daily", {"days": days, "run_id": run_id})
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        record_step(
+            con,
+            run_id,
+            "rescore",
+            rows_in=todo["n"],
+            rows_out=done.attempted,
+            rows_quarantined=0,
+            detail=f"model {done.model}; {done.rate:.0f} texts/s; metrics recomputed for {len(days)} day(s)",
+        )
+    return {"run_id": run_id, "mentions": todo["n"], "scored": done.attempted, "days": len(days), "model": done.model}
 
 
 def run_days(

@@ -51,20 +51,30 @@ def load_scorer(config: Config):
 
 
 def score_pending(
-    config: Config, db: Path, run_id: str, target: Target, scorer=None, chunk: int = SCORE_CHUNK, progress=None
+    config: Config,
+    db: Path,
+    run_id: str,
+    target: Target,
+    scorer=None,
+    chunk: int = SCORE_CHUNK,
+    progress=None,
+    since=None,
 ) -> ScoreRun:
-    """Score every text of ``target`` that has no score from the model in use. ``progress(n)`` gets the running
-    count after each chunk."""
+    """Score every text of ``target`` that needs a score from the model in use (for mentions: those with no score
+    at all, plus, with ``since``, every mention of a day on or after it). ``progress(n)`` gets the running count
+    after each chunk. Each chunk commits on its own, so an interrupted run resumes where it stopped."""
     out = ScoreRun()
     t0 = time.perf_counter()
     last_first = None
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
             if scorer is None:  # no model has version "": is there anything at all, before loading one?
-                if not rows(execute(con, target.unscored, {"model_version": "", "limit": 1})):
+                if not rows(execute(con, target.unscored, {"model_version": "", "limit": 1, "since": since})):
                     break
                 scorer = load_scorer(config)
-            batch = rows(execute(con, target.unscored, {"model_version": scorer.version, "limit": chunk}))
+            batch = rows(
+                execute(con, target.unscored, {"model_version": scorer.version, "limit": chunk, "since": since})
+            )
         first = tuple(batch[0][k] for k in target.keys) if batch else None
         if not batch or first == last_first:  # nothing left, or no progress: stop rather than loop
             break
@@ -98,8 +108,9 @@ def score_pending(
 
 
 def score(config: Config, db: Path, run_id: str, scorer=None, progress=None) -> int:
-    """The nightly ``score`` step: score every mention with no score from the current model version.
-    Returns how many this run scored."""
+    """The nightly ``score`` step: score the night's new mentions (every mention with no score yet) with the
+    configured model. A new model version does not rescore history here (``brandpulse rescore`` does), so a model
+    change never makes a night late. Returns how many this run scored."""
     started = datetime.now(UTC)
     if scorer is None:
         scorer = load_scorer(config)

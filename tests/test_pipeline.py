@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pytest
@@ -79,7 +80,8 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
     assert q[0] == "likes 'lots' is not a whole number" and q[1].endswith("acme.csv:10")
 
 
-def test_new_model_version_scores_again_but_same_version_never(night, scorer, tmp_path):
+def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(night, scorer, tmp_path):
+    from pipeline.night import rescore
     from pipeline.sentiment.scorer import Scorer
 
     cfg = load_config(night[0])
@@ -87,14 +89,24 @@ def test_new_model_version_scores_again_but_same_version_never(night, scorer, tm
     assert scoring.score(cfg, night[1], "again", scorer=scorer) == 0
     other = tmp_path / "model-v2"
     shutil.copytree(MODEL_DIR, other)
-    (other / "brandpulse.json").write_text('{"name": "brandpulse-sentiment", "version": "9.9.9"}')
+    info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
+    (other / "brandpulse.json").write_text(json.dumps({**info, "version": "9.9.9"}))
     v2 = Scorer(other)
     assert v2.version.startswith("9.9.9+") and v2.version != scorer.version
     with connect(night[1]) as con:  # scores are recorded against a registered run
         ledger.start_run(con, "v2", DAY, "cli")
-    assert scoring.score(cfg, night[1], "v2", scorer=v2) == 5
+    # the nightly step never rescores history for a new model: a model change cannot make a night late
+    assert scoring.score(cfg, night[1], "v2", scorer=v2) == 0
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT model_version FROM daily_brand_metrics").fetchall() == [(scorer.version,)]
+    since = DAY - timedelta(days=7)  # one of the night's mentions is a late post of an earlier day
+    result = rescore(cfg, night[1], since, scorer=v2)
+    assert result["scored"] == 5 and result["days"] == 8
+    assert rescore(cfg, night[1], since, scorer=v2)["scored"] == 0  # done: a re-run scores nothing
     with duckdb.connect(str(night[1]), read_only=True) as con:
         assert con.execute("SELECT count(DISTINCT model_version), count(*) FROM sentiment").fetchone() == (2, 10)
+        # the day's metrics now come from the newest model that scored all of its mentions, and only from it
+        assert con.execute("SELECT DISTINCT model_version FROM daily_brand_metrics").fetchall() == [(v2.version,)]
         # each score names the model and carries the content hashes
         names = {r[0] for r in con.execute("SELECT DISTINCT model_name FROM sentiment").fetchall()}
         row = con.execute("SELECT model_sha256, text_sha256 FROM sentiment LIMIT 1").fetchone()
