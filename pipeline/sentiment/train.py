@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from sklearn.metrics import f1_score, recall_score
+from sklearn.metrics import confusion_matrix, f1_score, recall_score
 
 from pipeline.sentiment import LABELS, e5_base
 from pipeline.sentiment import complaints as complaint_patterns
@@ -82,6 +82,29 @@ def read_rows(path: Path, default_source: str, default_lang: str) -> list[dict]:
                 }
             )
     return rows
+
+
+def read_tsv(path: Path, emoji_names: bool = True) -> tuple[list[str], list[int]]:
+    """(normalised texts, label ids) of a ``label``/``text`` TSV (for the baselines in ``benchmarks/``)."""
+    rows = read_rows(path, "", "")
+    with path.open(encoding="utf-8", newline="") as fh:
+        raw = [r["text"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    return [normalise(t, emoji_names=emoji_names) for t in raw], [r["label"] for r in rows]
+
+
+def metrics(gold: list[int], pred: list[int]) -> dict:
+    """Macro-recall (TweetEval's metric), per-class recall, macro-F1 and accuracy, in percent."""
+    per_class = recall_score(gold, pred, labels=[0, 1, 2], average=None, zero_division=0)
+    return {
+        "macro_recall": round(float(per_class.mean()) * 100, 2),
+        "recall": {name: round(float(r) * 100, 2) for name, r in zip(LABELS, per_class, strict=True)},
+        "macro_f1": round(float(f1_score(gold, pred, labels=[0, 1, 2], average="macro")) * 100, 2),
+        "accuracy": round(float(np.mean(np.array(gold) == np.array(pred))) * 100, 2),
+        "confusion_matrix": {
+            "rows_gold_cols_pred": list(LABELS),
+            "matrix": confusion_matrix(gold, pred, labels=[0, 1, 2]).tolist(),
+        },
+    }
 
 
 def load_data(data: Path, n_complaints: int, seed: int) -> tuple[list[dict], list[dict]]:
