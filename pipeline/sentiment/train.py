@@ -433,6 +433,66 @@ def finish(args, work: Path, base: Path, val: list[dict], final: Path) -> None:
     log(f"wrote {out}")
 
 
+# The Dutch val sentences' SemEval categories, as a restaurant brand would configure its aspects.
+RESTAURANT_ASPECTS = {
+    "food": "the food and dishes: taste, quality, freshness, portions, menu choices",
+    "service": "the service and staff: waiters, friendliness, attention, waiting to be served",
+    "prices": "prices and value for money: expensive, cheap, the bill",
+    "ambience": "the ambience and atmosphere: decor, music, noise, terrace, cosiness",
+    "drinks": "the drinks: wine, beer, coffee, cocktails",
+    "location": "the location: where it is, parking, view, neighbourhood",
+}
+_SEMEVAL = {"FOOD": "food", "SERVICE": "service", "AMBIENCE": "ambience", "DRINKS": "drinks", "LOCATION": "location"}
+
+
+def gold_aspects(categories: str) -> set[str]:
+    out = set()
+    for cat in filter(None, categories.split(";")):
+        entity, attribute = cat.split("#")
+        if attribute == "PRICES":
+            out.add("prices")
+        elif entity in _SEMEVAL:
+            out.add(_SEMEVAL[entity])
+    return out
+
+
+def evaluate_aspects(out: Path, val: list[dict]) -> dict:
+    """Choose the encoder layer for aspect matching on the Dutch val sentences (how often the top aspect is a
+    gold one), and a similarity floor (the 5th percentile of the top similarity of sentences that do have a
+    gold aspect); write both into ``brandpulse.json`` and return the figures for ``metrics.json``."""
+    from pipeline.sentiment.aspects import AspectMatcher
+    from pipeline.sentiment.scorer import Scorer
+
+    rows = [r for r in val if r["source"] == "semeval16-absa-nl" and gold_aspects(r["aspects"])]
+    info = json.loads((out / "brandpulse.json").read_text())
+    scorer = Scorer(out)
+    by_layer = {}
+    for layer in (6, 8, 10, 12):
+        scorer.aspect_layer = layer
+        matcher = AspectMatcher(scorer, RESTAURANT_ASPECTS)
+        sims = matcher.similarities([r["text"] for r in rows])
+        top = [matcher.names[i] for i in sims.argmax(1)]
+        hit = float(np.mean([t in gold_aspects(r["aspects"]) for t, r in zip(top, rows, strict=True)]))
+        by_layer[layer] = (round(hit * 100, 1), float(np.percentile(sims.max(1), 5)))
+        log(f"aspects: layer {layer}: top aspect is a gold one for {hit:.1%} of {len(rows)} Dutch val sentences")
+    layer = max(by_layer, key=lambda k: by_layer[k][0])
+    info.update(aspect_layer=layer, aspect_min_similarity=round(by_layer[layer][1], 3))
+    (out / "brandpulse.json").write_text(json.dumps(info) + "\n")
+    return {
+        "val_set": "semeval16-absa-nl (Dutch restaurant-review sentences with a gold food/service/prices/ambience/"
+        "drinks/location category)",
+        "sentences": len(rows),
+        "aspects": RESTAURANT_ASPECTS,
+        "top_aspect_is_gold_pct_by_layer": {str(k): v[0] for k, v in by_layer.items()},
+        "chosen_layer": layer,
+        "top_aspect_is_gold_pct": by_layer[layer][0],
+        "min_similarity": info["aspect_min_similarity"],
+        "majority_baseline_pct": round(
+            100 * max(sum(a in gold_aspects(r["aspects"]) for r in rows) for a in RESTAURANT_ASPECTS) / len(rows), 1
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
@@ -451,7 +511,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     ap.add_argument("--name", default="brandpulse-sentiment")
     ap.add_argument("--version", default="2.0.0")
-    ap.add_argument("--stage", choices=["base", "train", "all"], default="all", help="stop after this stage")
+    ap.add_argument(
+        "--stage",
+        choices=["base", "train", "all", "aspects"],
+        default="all",
+        help="stop after this stage (aspects: only re-run the aspect evaluation of the written model)",
+    )
     args = ap.parse_args(argv)
     args.quotas = DEFAULT_QUOTAS
     if args.threads:
@@ -461,6 +526,11 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     train, val = load_data(args.data, args.complaints, args.seed)
     log(f"train pool {len(train)} rows, val {len(val)} rows")
+    if args.stage == "aspects":
+        report = json.loads((args.out / "metrics.json").read_text())
+        report["aspects"] = evaluate_aspects(args.out, val)
+        (args.out / "metrics.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        return 0
     base = build_base(args.work, train, val, args.vocab, args.max_length)
     if args.stage == "base":
         return 0
@@ -468,6 +538,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage == "train":
         return 0
     finish(args, args.work, base, val, final)
+    report = json.loads((args.out / "metrics.json").read_text())
+    report["aspects"] = evaluate_aspects(args.out, val)
+    (args.out / "metrics.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
