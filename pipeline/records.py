@@ -17,11 +17,13 @@ Ranges, stated once:
   typo or a sentinel (``9999-12-31``) that would overflow date arithmetic downstream;
 - counts (engagement, votes) are whole numbers in ``[0, 10**12]`` (:data:`MAX_COUNT`), and a record's total
   engagement too, far inside DuckDB's BIGINT;
-- raw records kept in quarantine are cut at 1 MiB characters (:data:`MAX_RAW`), with a note of what was cut.
+- raw records kept in quarantine are cut at 1 MiB characters (:data:`MAX_RAW`), with a note of what was cut;
+  a JSONL line or CSV field may be up to 8 MiB (:data:`MAX_FIELD`).
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import json
@@ -34,9 +36,11 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pipeline.config import Config, ConfigError
 
 MAX_RAW = 1024 * 1024
+MAX_FIELD = 8 * 1024 * 1024  # bytes per JSONL line / characters per CSV field, for every file reader
 MAX_COUNT = 10**12
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+csv.field_size_limit(MAX_FIELD)
 
 
 class Rejected(ValueError):
@@ -205,7 +209,7 @@ def parse_utc(
     formats: tuple[str, ...] = (),
     first: str | None = None,
     unix: bool = True,
-    noun: str = "timestamp",
+    noun: str | None = "timestamp",
 ) -> datetime:
     """An aware UTC datetime from a datetime, a date, Unix seconds (``unix``), or text: ``first`` (a strptime
     format), then ISO-8601, then each of ``formats``. Naive values are read in ``tz``. Raises :class:`Rejected`
@@ -238,7 +242,8 @@ def parse_utc(
             except (Rejected, ValueError):
                 pass
         if moment is None:
-            expected = f"an ISO-8601 {noun}" if not formats and not first else "a date and time this source can read"
+            readable = "a date and time this source can read"
+            expected = f"an ISO-8601 {noun}" if noun and not formats and not first else readable
             raise Rejected(f"{what} {raw[:60]!r} is not {expected}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
@@ -315,7 +320,7 @@ def count(value, what: str) -> int:
     if out < 0:
         raise Rejected(f"{what} {out} is negative")
     if out > MAX_COUNT:
-        raise Rejected(f"{what} {str(out)[:40]} is over {MAX_COUNT:.0e}")
+        raise Rejected(f"{what} {str(out)[:40]!r} is over {MAX_COUNT:.0e}")
     return out
 
 

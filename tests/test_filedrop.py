@@ -177,3 +177,19 @@ def test_platforms_filter_leaves_other_platforms_to_their_own_sources(tmp_path):
     assert [i.native_id for i in items if isinstance(i, Record)] == ["b"]  # reddit is read by the reddit source
     reasons = [i.reason for i in items if isinstance(i, Reject)]
     assert reasons == ["created_at 'not-a-time' is not an ISO-8601 timestamp"]
+
+
+def test_one_hostile_row_is_one_quarantined_row_and_the_rest_loads(tmp_path):
+    lines = [
+        json.dumps({"post_id": "ok", "posted_at": "2026-10-01T09:00:00Z", "body": "acme is fine"}),
+        "[" * 100_000,  # nests deeper than Python's stack: RecursionError, not JSONDecodeError
+        '{"post_id": "huge", "posted_at": "2026-10-01T10:00:00Z", "body": "x", "likes": 99999999999999999999}',
+        json.dumps({"post_id": "far", "posted_at": "9999-12-31T00:00:00Z", "body": "from the far future"}),
+        json.dumps({"post_id": "ok2", "posted_at": "2026-10-01T11:00:00Z", "body": "acme again"}),
+    ]
+    records, rejects = fetch(tmp_path, "\n".join(lines), name="acme.jsonl")
+    assert [r.native_id for r in records] == ["ok", "ok2"]
+    reasons = {r.location.rsplit(":", 1)[1]: r.reason for r in rejects}
+    assert reasons["2"].startswith("invalid JSON: maximum recursion depth exceeded")
+    assert reasons["3"] == "likes '99999999999999999999' is over 1e+12"
+    assert reasons["4"] == "created_at 9999-12-31T00:00:00+00:00 is outside 1970-2099"

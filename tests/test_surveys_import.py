@@ -572,7 +572,8 @@ def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):
     rollup.survey_metrics(cfg, db, RUN)
     with duckdb.connect(str(db)) as con:  # two social days in the week of Monday 28 Sep 2026
         con.execute(
-            "INSERT INTO daily_brand_metrics VALUES "
+            "INSERT INTO daily_brand_metrics (day, brand, source, volume, scored, n_negative, n_neutral, n_positive, "
+            "share_negative, mean_score, computed_at, run_id) VALUES "
             "(DATE '2026-09-29', 'acme', '_all', 10, 10, 5, 3, 2, 0.5, -0.2, now(), 'r'),"
             "(DATE '2026-10-01', 'acme', '_all', 30, 30, 3, 17, 10, 0.1, 0.2, now(), 'r'),"
             "(DATE '2026-10-01', 'acme', 'listening', 30, 30, 3, 17, 10, 0.1, 0.2, now(), 'r')"
@@ -616,3 +617,19 @@ def test_the_step_detail_names_the_columns_each_field_was_read_from(tmp_path):
         "1 file(s): q.csv; columns: response_id='ResponseId', timestamp='RecordedDate', nps='Q1', csat='Q2', "
         "ces='Q3', comment='Q4', touchpoint='Touchpoint'"
     )
+
+
+def test_a_far_future_or_far_past_date_is_quarantined_not_fatal(tmp_path):
+    header, *good = CUSTOMER_ROWS[:3]
+    rows = [header, *good, ["Z", "x", "9999-12-31", "", "10"], ["Y", "x", "1900-01-01", "", "10"]]
+    write_csv(tmp_path / "customers.csv", rows)
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    db = tmp_path / "w.duckdb"
+    result = ingest.import_customers(cfg, db, RUN)
+    assert (result["customers"], result["quarantined"]) == (2, 2)
+    reasons = sorted(r[0] for r in rows_of(db, "SELECT reason FROM quarantine"))
+    assert reasons == [
+        "start date (column start_date) 1900-01-01 is outside 1970-2099",
+        "start date (column start_date) 9999-12-31 is outside 1970-2099",
+    ]
+    assert rollup.survey_metrics(cfg, db, RUN) > 0  # the churn months of the rest still compute

@@ -31,12 +31,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.config import BrandSpec, Config, FileDropSpec
-from pipeline.records import Pseudonymiser, Record, Reject, Rejected, Window, count, escape_raw, number, parse_utc, text
+from pipeline.records import (
+    MAX_FIELD,
+    Pseudonymiser,
+    Record,
+    Reject,
+    Rejected,
+    Window,
+    count,
+    escape_raw,
+    number,
+    parse_utc,
+    text,
+)
 from pipeline.sources.base import Source
 
-MAX_FIELD = 8 * 1024 * 1024  # bytes per JSONL line / characters per CSV field
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
-csv.field_size_limit(MAX_FIELD)
 
 
 def _has_bad_bytes(value: str) -> bool:
@@ -170,7 +180,7 @@ class FileDrop(Source):
                 except json.JSONDecodeError as exc:
                     yield location, raw, Rejected(f"invalid JSON: {exc.msg} (column {exc.colno})")
                     continue
-                except ValueError as exc:  # e.g. an integer with thousands of digits
+                except (ValueError, RecursionError) as exc:  # thousands of digits; nesting deeper than Python's stack
                     yield location, raw[:2000], Rejected(f"invalid JSON: {exc}"[:200])
                     continue
                 if not isinstance(row, dict):

@@ -36,22 +36,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.records import Reject
+from pipeline import records
+from pipeline.records import Reject, Rejected
 from pipeline.surveys.config import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
 from pipeline.surveys.customers import Customer
 from pipeline.surveys.metrics import ces_normalise
-
-MAX_FIELD = 8 * 1024 * 1024
-MAX_RAW = 1024 * 1024
-csv.field_size_limit(MAX_FIELD)
-
-
-class RowError(ValueError):
-    """A row that cannot land at all; the message is the quarantine reason."""
-
-
-class FieldError(ValueError):
-    """One field that cannot be read; the field is left empty and the message joins the row's reasons."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +128,7 @@ def _fmt(path: Path, fmt: str) -> str:
 
 
 def read_table(path: Path, fmt: str = "auto", sheet: str | None = None) -> tuple[list[str], Iterator]:
-    """(header, rows): rows yield (location, list of cells) or (location, RowError) for unreadable rows."""
+    """(header, rows): rows yield (location, list of cells) or (location, Rejected) for unreadable rows."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
@@ -169,15 +158,15 @@ def _csv(path: Path) -> tuple[list[str], Iterator]:
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    yield f"{path}:{line}", RowError(f"unreadable CSV row: {exc}")
+                    yield f"{path}:{line}", Rejected(f"unreadable CSV row: {exc}")
                     continue
                 if not cells or all(not c.strip() for c in cells):
                     continue
                 location = f"{path}:{line}"
                 if any("\udc80" <= ch <= "\udcff" for c in cells for ch in c):
-                    yield location, RowError("row is not valid UTF-8")
+                    yield location, Rejected("row is not valid UTF-8")
                 elif len(cells) != len(header):
-                    yield location, RowError(f"row has {len(cells)} fields, the header has {len(header)}")
+                    yield location, Rejected(f"row has {len(cells)} fields, the header has {len(header)}")
                 else:
                     yield location, cells
 
@@ -263,12 +252,11 @@ def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "")
 
 # -- values --------------------------------------------------------------------------------------------------
 def _text(value) -> str | None:
-    if value is None:
-        return None
+    """A cell as text (:func:`pipeline.records.text`), stripped; a whole-number float from XLSX as an integer."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).replace("\x00", "").strip()
-    return text or None
+    out = records.text(value)
+    return out.strip() if out else None
 
 
 def zone(name: str) -> timezone | ZoneInfo:
@@ -289,44 +277,17 @@ def zone(name: str) -> timezone | ZoneInfo:
 def parse_timestamp(
     value, tz, formats: tuple[str, ...] = (), what: str = "timestamp", first: str | None = None
 ) -> datetime:
-    """An aware datetime in UTC: ``first`` (a strptime format), then ISO-8601, then ``formats``.
-
-    Naive values are read in ``tz``; raises RowError when unreadable."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, datetime.min.time())
-    else:
-        text = _text(value)
-        if text is None:
-            raise RowError(f"{what} is empty")
-        moment = _strptime(text, first) if first else None
-        if moment is None:
-            try:
-                moment = datetime.fromisoformat(text)
-            except ValueError:
-                for fmt in formats:
-                    moment = _strptime(text, fmt)
-                    if moment is not None:
-                        break
-        if moment is None:
-            raise RowError(f"{what} {text[:60]!r} is not a date and time this source can read")
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(UTC)
-
-
-def _strptime(text: str, fmt: str) -> datetime | None:
-    try:
-        return datetime.strptime(text, fmt)
-    except ValueError:
-        return None
+    """An aware datetime in UTC (:func:`pipeline.records.parse_utc`): ``first`` (a strptime format), then
+    ISO-8601, then ``formats``; naive values are read in ``tz``. Raises Rejected when unreadable."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return records.parse_utc(value, what, tz=tz, formats=formats, first=first, unix=False, noun=None)
 
 
 def parse_score(value, what: str, low: int, high: int, labels: dict[str, int] | None = None) -> int | None:
-    """A whole-number answer in [low, high]; None when empty; FieldError with the reason otherwise."""
+    """A whole-number answer in [low, high]; None when empty; Rejected with the reason otherwise."""
     if isinstance(value, bool):
-        raise FieldError(f"{what} {value!r} is not a number")
+        raise Rejected(f"{what} {value!r} is not a number")
     if isinstance(value, int | float):
         number = float(value)
         shown = value
@@ -339,22 +300,19 @@ def parse_score(value, what: str, low: int, high: int, labels: dict[str, int] | 
             return labels[text.lower()]
         m = _LABELLED.match(text)
         if not m:
-            raise FieldError(f"{what} {shown!r} is not a number")
+            raise Rejected(f"{what} {shown!r} is not a number")
         number = float(m.group(1))
     if not math.isfinite(number):
-        raise FieldError(f"{what} {shown!r} is not a number")
+        raise Rejected(f"{what} {shown!r} is not a number")
     if not number.is_integer():
-        raise FieldError(f"{what} {shown!r} is not a whole number")
+        raise Rejected(f"{what} {shown!r} is not a whole number")
     if not low <= number <= high:
-        raise FieldError(f"{what} {shown!r} is outside {low}-{high}")
+        raise Rejected(f"{what} {shown!r} is outside {low}-{high}")
     return int(number)
 
 
 def _raw(row: dict) -> str:
-    raw = json.dumps(row, ensure_ascii=False, default=str)
-    raw = re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", raw)
-    raw = raw.encode("utf-8", "backslashreplace").decode("utf-8")
-    return raw if len(raw) <= MAX_RAW else raw[:MAX_RAW] + f"…[truncated: {len(raw) - MAX_RAW} more characters]"
+    return records.raw_json(row)
 
 
 def _brands(config) -> dict[str, str] | None:
@@ -383,12 +341,12 @@ def _check_brand(config, key: str, where: str) -> None:
 def _row_brand(value, known: dict[str, str] | None, column: str) -> str:
     text = _text(value)
     if text is None:
-        raise RowError(f"brand (column {column}) is empty")
+        raise Rejected(f"brand (column {column}) is empty")
     if known is None:
         return text
     key = known.get(text.lower())
     if key is None:
-        raise RowError(f"brand {text[:60]!r} (column {column}) is not a configured brand")
+        raise Rejected(f"brand {text[:60]!r} (column {column}) is not a configured brand")
     return key
 
 
@@ -438,7 +396,7 @@ def read_survey_file(
     ces_labels = CES_LABELS.get((src.ces.scale, src.ces.lower_is_better))
     responses, rejects = [], []
     for index, (location, cells) in enumerate(rows):
-        if isinstance(cells, RowError):
+        if isinstance(cells, Rejected):
             rejects.append(Reject.of(src.brand or "", src.name, str(cells), f"<unreadable at {location}>", location))
             continue
         if index < 3 and _header_echo(cells, mapping, header):
@@ -449,7 +407,7 @@ def read_survey_file(
         brand = src.brand or _text(row.get(mapping.get("brand"))) or ""
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
-        except RowError as exc:
+        except Rejected as exc:
             rejects.append(Reject.of(brand, src.name, str(exc), _raw(row), location))
             continue
         responses.append(SurveyResponse(**{**response, "location": location}))
@@ -463,13 +421,13 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
     get = lambda name: row.get(mapping[name]) if name in mapping else None  # noqa: E731
     response_id = _text(get("response_id"))
     if response_id is None:
-        raise RowError(f"response id (column {mapping['response_id']}) is empty")
+        raise Rejected(f"response id (column {mapping['response_id']}) is empty")
     brand = src.brand or _row_brand(get("brand"), known, mapping["brand"])
     if "timezone" in mapping and _text(get("timezone")):
         try:
             tz = zone(_text(get("timezone")))
         except ValueError:
-            raise RowError(
+            raise Rejected(
                 f"time zone {_text(get('timezone'))[:60]!r} (column {mapping['timezone']}) is not an IANA zone "
                 "or UTC offset"
             ) from None
@@ -499,7 +457,7 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
             continue
         try:
             out[name] = parse_score(get(name), f"{name.upper()} (column {mapping[name]})", low, high, labels)
-        except FieldError as exc:
+        except Rejected as exc:
             problems.append(str(exc))
     if out.get("ces") is not None:
         out["ces_scale"], out["ces_lower_is_better"] = src.ces.scale, src.ces.lower_is_better
@@ -534,25 +492,15 @@ class CustomerRow:
 
 
 def parse_date(value, what: str, fmt: str | None = None) -> date | None:
+    """A calendar date (:func:`pipeline.records.parse_day`, so inside 1970-2099), or None when empty."""
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
-        return value
-    text = _text(value)
-    if text is None:
+        value = value.isoformat()
+        fmt = None
+    if _text(value) is None:
         return None
-    if fmt:
-        moment = _strptime(text, fmt)
-        if moment is not None:
-            return moment.date()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(text).date()
-    except ValueError:
-        raise RowError(f"{what} {text[:40]!r} is not a date" + (f" in the form {fmt}" if fmt else "")) from None
+    return records.parse_day(_text(value), what, fmt)
 
 
 def read_customer_file(
@@ -578,7 +526,7 @@ def read_customer_file(
     per_month = 12.0 if src.revenue_period == "year" else 1.0
     customers, rejects = [], []
     for location, cells in rows:
-        if isinstance(cells, RowError):
+        if isinstance(cells, Rejected):
             rejects.append(Reject.of(src.brand or "", src.name, str(cells), f"<unreadable at {location}>", location))
             continue
         values = dict(zip(header, cells, strict=False))
@@ -588,15 +536,15 @@ def read_customer_file(
         try:
             customer_id = _text(get("customer_id"))
             if customer_id is None:
-                raise RowError(f"customer id (column {mapping['customer_id']}) is empty")
+                raise Rejected(f"customer id (column {mapping['customer_id']}) is empty")
             brand = src.brand or _row_brand(get("brand"), known, mapping["brand"])
             start = parse_date(get("start_date"), f"start date (column {mapping['start_date']})", src.date_format)
             if start is None:
-                raise RowError(f"start date (column {mapping['start_date']}) is empty")
+                raise Rejected(f"start date (column {mapping['start_date']}) is empty")
             end = parse_date(get("end_date"), f"end date (column {mapping['end_date']})", src.date_format)
             if end is not None and end < start:
-                raise RowError(f"end date {end} is before start date {start}")
-        except RowError as exc:
+                raise Rejected(f"end date {end} is before start date {start}")
+        except Rejected as exc:
             rejects.append(Reject.of(brand, src.name, str(exc), _raw(row), location))
             continue
         revenue, problem = None, None
