@@ -21,7 +21,7 @@ from pipeline.surveys import metrics as M
 from pipeline.surveys.config import SurveySpec, SurveysSpec
 from pipeline.surveys.importer import read_customer_file, read_survey_file
 from pipeline.warehouse import connect, migrate
-from tests.conftest import REPO, write_config
+from tests.helpers import REPO, write_config
 
 RUN = "cli__2026-10-31__0000aaaa"
 DEMO = REPO / "pipeline" / "demo"
