@@ -1,6 +1,8 @@
 """Survey (NPS, CSAT, CES) and customer (churn, CLV) data next to the social signal.
 
-- :mod:`pipeline.surveys.config`: the ``surveys:`` section of ``brandpulse.yaml`` (sources, presets, CLV);
+The ``surveys:`` section of ``brandpulse.yaml`` (sources, presets, CLV) is specified in
+:mod:`pipeline.config_surveys`, part of the configuration layer.
+
 - :mod:`pipeline.surveys.importer`: reads Qualtrics, SurveyMonkey, Typeform or custom CSV/XLSX exports and
   customer lists, validating each field (a bad score is quarantined; the rest of the response still lands);
 - :mod:`pipeline.surveys.metrics`: NPS, CSAT top-2-box and CES mean with their 95 % intervals;
