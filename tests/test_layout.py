@@ -7,10 +7,13 @@ by ``lint-imports`` in ``make lint``; docs/architecture.md draws them.
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 
 from tests.helpers import REPO
 
@@ -25,6 +28,8 @@ DEFERRED_IMPORTS = {
 # importlib.import_module(...) of pipeline modules: only the source registry, so that a file-drop task never
 # loads PRAW or google-play-scraper.
 IMPORTLIB_IMPORTS = {"pipeline/sources/__init__.py": {"build_source"}}
+# Import names whose distribution is installed through a declared meta-package.
+PROVIDED_BY = {"airflow": "apache-airflow"}  # apache-airflow installs apache-airflow-core and -task-sdk
 # pipeline/demo is leaving the package (issue 12, point 2); it is not part of the layout checked here.
 SKIP = ("pipeline/demo/",)
 
@@ -118,3 +123,31 @@ def test_importlib_only_in_the_source_registry():
                 found.append(f"{rel}:{node.lineno} in {where}: {call}")
     assert not found, "\n".join(found)
     assert used == {(rel, name) for rel, names in IMPORTLIB_IMPORTS.items() for name in names}
+
+
+def _dist(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_third_party_import_is_declared():
+    """A package that pipeline/ imports is in pyproject.toml (dependencies or an extra), not only pulled in."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
+    declared = {_dist(re.match(r"[A-Za-z0-9_.-]+", r).group()) for r in requirements}
+    installed = importlib.metadata.packages_distributions()
+    missing = set()
+    for rel, tree in _modules():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module]
+            else:
+                continue
+            for top in {n.split(".")[0] for n in names}:
+                if top in sys.stdlib_module_names or top == "pipeline":
+                    continue
+                dists = {_dist(d) for d in installed.get(top, [])} | {PROVIDED_BY.get(top, top)}
+                if not dists & declared:
+                    missing.add(f"{top} (imported by {rel}; installed by {sorted(dists) or 'nothing'})")
+    assert not missing, "declare these in pyproject.toml:\n" + "\n".join(sorted(missing))
