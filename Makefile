@@ -1,6 +1,6 @@
 # brandpulse: two commands on a fresh machine.
 #   make demo   creates .venv, installs the locked dependencies, runs the nightly DAG over the sample data
-#   make test   creates .venv, installs the locked dependencies, lints and runs the whole suite
+#   make test   creates .venv, installs the locked dependencies, lints (ruff, import contracts) and runs the suite
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,6 +23,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: $(STAMP) lint
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest

@@ -333,7 +333,7 @@ def report(
     db: DbOpt = None,
 ) -> None:
     """Step 7: write the HTML report: one self-contained page per brand plus index.html (works offline)."""
-    from pipeline.report import build_report
+    from pipeline.report.build import build_report
 
     cfg = _config(config)
     if day is None:

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.surveys.config import SurveysSpec  # (no cycle: that module does not import this one)
+from pipeline.config_surveys import SurveysSpec
 
 DEFAULT_CONFIG = "brandpulse.yaml"
 DEFAULT_DB = Path("data/brandpulse.duckdb")

@@ -1,4 +1,5 @@
-"""Load: the only writer of ``mentions``, ``reposts``, ``quarantine`` and ``source_state``.
+"""Load: the only writer of ``mentions``, ``reposts`` and ``source_state``, and of the sources' rejects in
+``quarantine`` (the survey importer quarantines its own fields through the same statement).
 
 :func:`load` upserts every file the run staged (:mod:`pipeline.staging`) in **one** transaction, with the
 per-source and load counts in ``run_steps``. A crash before its COMMIT leaves the warehouse as it was;

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from pipeline.config import ConfigError, load_config
-from tests.conftest import REPO, write_config
+from tests.helpers import REPO, write_config
 
 GOOD = {
     "brands": [

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from pipeline.demo.replay import sample
-from tests.conftest import NIGHT_ROWS, REPO, csv_rows, write_config
+from tests.helpers import NIGHT_ROWS, REPO, csv_rows, write_config
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.records import Record, Reject, Window
 from pipeline.sources import build_source
-from tests.conftest import MENTIONS_HEADER, NIGHT_ROWS, csv_rows, write_config
+from tests.helpers import MENTIONS_HEADER, NIGHT_ROWS, csv_rows, write_config
 
 DAY = Window.for_day(date(2026, 10, 1))
 

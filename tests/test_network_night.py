@@ -12,7 +12,7 @@ import yaml
 from pipeline.config import load_config
 from pipeline.demo.replay import sample
 from pipeline.night import run_day
-from tests.conftest import MODEL_DIR
+from tests.helpers import MODEL_DIR
 
 DAY = date(2026, 10, 14)
 

@@ -17,7 +17,7 @@ from pipeline.config import load_config
 from pipeline.night import finish as finish_night
 from pipeline.night import run_day
 from pipeline.warehouse import WarehouseError, connect, migrate, schema_version
-from tests.conftest import MODEL_DIR, NIGHT_ROWS, REPO, csv_rows, write_config
+from tests.helpers import MODEL_DIR, NIGHT_ROWS, REPO, csv_rows, write_config
 
 DAY = date(2026, 10, 1)
 SNAPSHOT = {

@@ -21,7 +21,7 @@ from pipeline.records import Pseudonymiser, Record, Reject, Window
 from pipeline.sources import build_source
 from pipeline.sources import reddit as reddit_source
 from pipeline.sources.base import SourceError
-from tests.conftest import SHARED
+from tests.helpers import SHARED
 
 CLIENT_ID = "brandpulse-test-client"
 CLIENT_SECRET = "s3cr3t-Client-Secret-0123456789"

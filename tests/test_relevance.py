@@ -9,7 +9,7 @@ import duckdb
 from pipeline.config import BrandSpec, load_config
 from pipeline.night import run_day
 from pipeline.sources.relevance import AliasMatcher, repost_key
-from tests.conftest import csv_rows, write_config
+from tests.helpers import csv_rows, write_config
 
 
 def brand(**kw) -> BrandSpec:

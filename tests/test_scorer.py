@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from pipeline.sentiment.scorer import Scorer
-from tests.conftest import MODEL_DIR, REPO, SHARED
+from tests.helpers import MODEL_DIR, REPO, SHARED
 
 TEXTS = [
     "I absolutely love the new update, everything is so smooth!! 😍",

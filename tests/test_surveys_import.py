@@ -15,13 +15,13 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from pipeline.surveys import config as survey_config
+from pipeline import config_surveys
+from pipeline.config_surveys import SurveySpec, SurveysSpec
 from pipeline.surveys import ingest, rollup
 from pipeline.surveys import metrics as M
-from pipeline.surveys.config import SurveySpec, SurveysSpec
 from pipeline.surveys.importer import read_customer_file, read_survey_file
 from pipeline.warehouse import connect, migrate
-from tests.conftest import REPO, write_config
+from tests.helpers import REPO, write_config
 
 RUN = "cli__2026-10-31__0000aaaa"
 DEMO = REPO / "pipeline" / "demo"
@@ -353,7 +353,7 @@ def test_demo_parcelo_nps_dips_during_the_incident():
 
 # -- config ----------------------------------------------------------------------------------------------
 def test_the_documented_example_validates():
-    block = re.search(r"Example.*?::\n\n(.*?)\n\n", survey_config.__doc__, re.S).group(1)
+    block = re.search(r"Example.*?::\n\n(.*?)\n\n", config_surveys.__doc__, re.S).group(1)
     cfg = SurveysSpec.model_validate(yaml.safe_load(textwrap.dedent(block))["surveys"])
     assert cfg.sources[0].columns.nps == "Q1" and cfg.clv.monthly_discount_rate == pytest.approx(0.00797414)
 

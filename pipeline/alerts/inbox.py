@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.alerts.delivery import message
+from pipeline.alerts.message import render_text
 from pipeline.config import Config
 from pipeline.warehouse import connect, execute
 
@@ -35,9 +37,6 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
 
 
 def show_alert(config: Config, db: Path, alert_id: str) -> str:
-    from pipeline.alerts.delivery import message
-    from pipeline.alerts.message import render_text
-
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         rows = con.execute("SELECT alert_id FROM alerts WHERE starts_with(alert_id, ?)", [alert_id]).fetchall()
         ids = [r[0] for r in rows]

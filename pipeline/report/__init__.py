@@ -6,5 +6,6 @@
 - :mod:`pipeline.report.summary`: the terminal summary of a warehouse (``brandpulse summary``, the demo).
 
 The top layer but the orchestration: may import everything below it (alerts, detection, metrics, the ledger,
-the warehouse), and nothing imports it but :mod:`pipeline.night` and the CLI.
+the warehouse), and nothing imports it but :mod:`pipeline.night` and the CLI. Inside: build and summary (never
+each other) may import charts.
 """

@@ -50,8 +50,10 @@ import pandas as pd
 
 from pipeline.alerts.message import safe_url
 from pipeline.config import BrandSpec, Config
+from pipeline.explain import tokenize, weighted_log_odds
 from pipeline.files import write_atomic
 from pipeline.ledger import record_step
+from pipeline.report import charts
 from pipeline.scoring import load_scorer
 from pipeline.sentiment.aspects import AspectMatcher
 from pipeline.warehouse import connect, execute, transaction
@@ -234,8 +236,6 @@ def _examples(rows: pd.DataFrame, match) -> list[dict]:
 
 def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date, matcher) -> dict:
     """This week's terms (weighted log-odds vs the 28 days before) and aspects (vs last week), with examples."""
-    from pipeline.explain import tokenize, weighted_log_odds
-
     week_start = day - timedelta(days=WEEK - 1)
     week = negatives[negatives["day"] >= week_start]
     background = negatives[negatives["day"] < week_start]
@@ -391,8 +391,6 @@ def _img(png: bytes) -> str:
 
 
 def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) -> dict:
-    from pipeline.report import charts
-
     brand = data.brand
     span = f"{start:%d %b} – {day:%d %b %Y}"
     series = ctx["series"]
@@ -508,8 +506,6 @@ def build_report(
 
     Returns ``{"index": Path, "pages": {brand: Path}, "bytes": {brand or "index": int}, "charts": int,
     "mentions": int}`` (``mentions``: the brands' volume in their 90-day windows)."""
-    from pipeline.report import charts
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:

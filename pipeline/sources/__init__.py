@@ -1,8 +1,13 @@
 """Sources turn the outside world into normalised records for one brand over one time window.
 
 Holds one module per source (``filedrop``, ``reddit``, ``appstore``, ``googleplay``, ``hackernews``), their
-base class (:mod:`.base`) and the alias matcher and repost key (:mod:`.relevance`). May import
-:mod:`pipeline.records`, :mod:`pipeline.http`, :mod:`pipeline.config`; never the warehouse or a later layer.
+base class (:mod:`.base`) and the alias matcher and repost key (:mod:`.relevance`), and :func:`build_source`,
+the registry.
+
+May import :mod:`pipeline.records`, :mod:`pipeline.http`, :mod:`pipeline.files`, :mod:`pipeline.config`; never
+the warehouse or the run ledger (:mod:`pipeline.staging` reads a source's stored state and hands it over), and
+nothing above them. Inside: the implementations import :mod:`.base`, which imports :mod:`.relevance`; no
+implementation imports another. In brandpulse only :mod:`pipeline.staging` imports this package.
 
 The contract every source keeps:
 

@@ -37,8 +37,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline import records
+from pipeline.config import ConfigError
+from pipeline.config_surveys import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
 from pipeline.records import Reject, Rejected
-from pipeline.surveys.config import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
 from pipeline.surveys.customers import Customer
 from pipeline.surveys.metrics import ces_normalise
 
@@ -330,8 +331,6 @@ def _brands(config) -> dict[str, str] | None:
 def _check_brand(config, key: str, where: str) -> None:
     known = _brands(config)
     if known is not None and key not in known.values():
-        from pipeline.config import ConfigError
-
         raise ConfigError(
             f"{getattr(config, 'source_file', 'config')}: {where}: no brand with id {key!r} "
             f"(known: {', '.join(sorted(set(known.values())))})"

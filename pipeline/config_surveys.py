@@ -1,5 +1,8 @@
 """The ``surveys:`` section of ``brandpulse.yaml``: survey exports, customer lists and CLV parameters.
 
+Part of the configuration layer (the bottom one): :mod:`pipeline.config` embeds :class:`SurveysSpec` and the
+survey importer (:mod:`pipeline.surveys.importer`) reads the specs.
+
 Example (paths are relative to the config file, like every path in it)::
 
     surveys:
@@ -31,7 +34,7 @@ Anything set under ``columns`` is an exact header name and wins over the preset;
 ``columns`` must name at least ``response_id``, ``timestamp`` and one of ``nps``, ``csat``, ``ces``. The import
 step's detail lists which column each field was read from, so a preset that guessed wrong shows at once.
 
-This module does not import :mod:`pipeline.config` (which imports it); its models follow the same rules:
+It imports nothing of brandpulse (:mod:`pipeline.config` imports it); its models follow the same rules:
 unknown fields are errors, and values are frozen.
 """
 

@@ -1,0 +1,81 @@
+"""What several test modules share: paths, a config writer and the listening-export CSV of a small night.
+
+Tests import these by name (``from tests.helpers import ...``); ``conftest.py`` keeps only the environment set-up
+and the fixtures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+MODEL_DIR = Path(os.environ.get("BRANDPULSE_TEST_MODEL_DIR") or REPO / "models" / "brandpulse-sentiment")
+SHARED = REPO.parent / "shared"
+
+MENTIONS_HEADER = "post_id,platform,channel,author,posted_at,body,link,likes,replies\n"
+
+
+COLUMNS = {
+    "native_id": "post_id",
+    "text": "body",
+    "created_at": "posted_at",
+    "author": "author",
+    "url": "link",
+    "platform": "platform",
+    "channel": "channel",
+    "engagement": ["likes", "replies"],
+}
+
+
+def write_config(folder: Path, brands: list[dict] | None = None, **extra) -> Path:
+    """A brandpulse.yaml in ``folder`` with file-drop sources; each brand dict: name, files {source: path}."""
+    brands = brands or [{"name": "Acme", "files": {"listening": "acme.csv"}}]
+    doc = {
+        "brands": [
+            {
+                "name": b["name"],
+                "sources": [
+                    {"type": "file_drop", "name": source, "path": path, "columns": COLUMNS}
+                    for source, path in b["files"].items()
+                ],
+            }
+            for b in brands
+        ],
+        "staging_dir": "staging",
+        "scoring": {"model_dir": str(MODEL_DIR)},
+        **extra,
+    }
+    path = folder / "brandpulse.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def csv_rows(rows: list[tuple]) -> str:
+    """CSV text in the listening-export shape from (post_id, posted_at, body[, likes]) tuples."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(MENTIONS_HEADER.strip().split(","))
+    for r in rows:
+        pid, at, body = r[:3]
+        likes = r[3] if len(r) > 3 else 1
+        w.writerow([pid, "reddit", "r/test", f"user_{pid}", at, body, f"https://example.com/{pid}", likes, 0])
+    return buf.getvalue()
+
+
+# A small, varied night of mentions over two days, used by several tests.
+NIGHT_ROWS = [
+    ("n1", "2026-10-01T00:00:00Z", "Acme support fixed my order in minutes, love it ❤️", 12),
+    ("n2", "2026-10-01T08:15:00Z", "the acme app crashed AGAIN during checkout, so done with this 😡", 40),
+    ("n3", "2026-10-01T12:00:00+02:00", "Does anyone know if Acme ships to Norway?", 2),
+    ("n4", "2026-10-01T23:59:59Z", "acme delivery was late and the box was crushed. never again", 7),
+    ("n5", "2026-10-02T00:00:00Z", "next night's mention: acme is fine I guess", 1),
+    ("n6", "2026-09-30T23:59:59Z", "last night's mention, acme rocks", 1),
+    ("bad1", "2026-10-01T09:00:00Z", "   ", 1),
+    ("bad2", "yesterday", "acme is ok", 1),
+    ("bad3", "2026-10-01T10:00:00Z", "acme likes are weird", "lots"),
+]
