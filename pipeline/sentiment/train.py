@@ -460,9 +460,6 @@ def evaluate_aspects(out: Path, val: list[dict]) -> dict:
     """Choose the encoder layer for aspect matching on the Dutch val sentences (how often the top aspect is a
     gold one), and a similarity floor (the 5th percentile of the top similarity of sentences that do have a
     gold aspect); write both into ``brandpulse.json`` and return the figures for ``metrics.json``."""
-    from pipeline.sentiment.aspects import AspectMatcher
-    from pipeline.sentiment.scorer import Scorer
-
     rows = [r for r in val if r["source"] == "semeval16-absa-nl" and gold_aspects(r["aspects"])]
     info = json.loads((out / "brandpulse.json").read_text())
     scorer = Scorer(out)
