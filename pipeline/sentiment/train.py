@@ -45,6 +45,8 @@ from sklearn.metrics import confusion_matrix, f1_score, recall_score
 
 from pipeline.sentiment import LABELS, e5_base
 from pipeline.sentiment import complaints as complaint_patterns
+from pipeline.sentiment.aspects import AspectMatcher
+from pipeline.sentiment.scorer import Scorer
 from pipeline.sentiment.textnorm import normalise
 
 LABEL_ID = {name: i for i, name in enumerate(LABELS)}
