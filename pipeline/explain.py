@@ -18,7 +18,8 @@ seen at least ``min_count`` times in the focus and with ``z > 1.96`` are returne
 
 Tokenizer (:func:`tokenize`): lower-case; URLs, e-mail-like and ``@mentions`` removed; ``#`` dropped from
 hashtags; tokens are runs of letters (with inner apostrophes: "don't"; a final "'s" is removed); digits,
-emoji and punctuation go; one-letter tokens and English stop words (:data:`STOP_WORDS`) are dropped, as are
+emoji and punctuation go; one-letter tokens and the function words of the served languages (:data:`STOP_WORDS`:
+English, Polish, Dutch, German, French, Spanish, Italian, Portuguese) are dropped, as are
 the words of the caller's ``drop`` list (the brand's aliases: they are in every mention and say nothing).
 Everything else is kept: the words are brand-agnostic. Bigrams are pairs of adjacent kept words, so "lost
 my parcel" gives "lost parcel".
@@ -48,6 +49,18 @@ STOP_WORDS = frozenset(
     when's where where's which while who who's whom why why's will with won't would wouldn't you you'd you'll
     you're you've your yours yourself yourselves im ive dont cant wont didnt doesnt isnt wasnt arent u ur
     rt amp via one still even really us
+    """.split()
+) | frozenset(  # the function words of the other served languages: pl, nl, de, fr, es, it, pt
+    """
+    i w z na do że się nie to jest jak co po od za o ale czy tak już mi mnie ja ty on ona my wy oni ich jej jego
+    ten ta te tym tego tej też jeszcze tylko by był była było są być mam ma przez dla przy pod nad bo więc gdy
+    de het een en van ik je jij u hij zij wij we ze is zijn was waren niet geen met op aan voor dat die dit er
+    maar om als bij ook nog al dan naar uit of tot mijn me mij jullie wel heb hebt heeft hebben wordt worden te
+    der die das ein eine einen einem und ist nicht mit auf für von zu im ich du er sie es wir ihr den dem des
+    le la les un une des et est pas ne que qui je tu il elle nous vous ils du au aux en pour sur dans avec ce
+    el los las una unos y es no que en por para con lo se mi su al del muy pero como
+    il lo gli uno di da non che per con mi si ho ha sono del della nel ma come anche
+    os um uma não em por com se meu minha seu sua ao da do dos das mas como já muito
     """.split()
 )
 
