@@ -6,8 +6,11 @@ takes an exclusive file lock next to the database (``<db>.lock``) and waits for 
 of failing on DuckDB's own lock. Hold connections briefly: do slow work (scoring) outside them.
 
 SQL lives in ``warehouse/``: ``migrations/NNNN_name.sql`` are applied once each, in order, and recorded in
-``schema_version`` with a checksum; ``views/*.sql`` are re-created after every migration; ``queries/*.sql``
-are the statements the steps run.
+``schema_version`` with a checksum; ``views/*.sql`` are re-created after every migration, in file-name order
+(a view sorts after the views it reads); ``queries/<domain>/*.sql`` are the statements that write (often
+several in one transaction) and the reads that do more than look rows up, run with :func:`execute`. A lookup
+of one table or view is written in the Python that uses it. Results are read by column name, with
+:func:`rows`, :func:`row` or :func:`frame`, never by position.
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 from filelock import FileLock, Timeout
 
 from pipeline.config import DEFAULT_DB, REPO_ROOT
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SQL_DIR = REPO_ROOT / "warehouse"
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -59,6 +66,17 @@ def row(cursor: duckdb.DuckDBPyConnection) -> dict | None:
     names = [d[0] for d in cursor.description]
     first = cursor.fetchone()
     return None if first is None else dict(zip(names, first, strict=True))
+
+
+def frame(cursor: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every row of the last result as a pandas DataFrame, its columns named as the query names them.
+
+    Not DuckDB's ``.df()``: that turns DATE columns into datetime64, and the steps compare days with
+    :class:`datetime.date`. pandas is imported here, not at the top, so that the extract tasks, which import
+    this module but never build a DataFrame, do not load it."""
+    import pandas as pd
+
+    return pd.DataFrame(cursor.fetchall(), columns=[d[0] for d in cursor.description])
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
@@ -137,7 +155,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
     )
-    done = {v: c for v, c in con.execute("SELECT version, checksum FROM schema_version").fetchall()}
+    done = {r["version"]: r["checksum"] for r in rows(con.execute("SELECT version, checksum FROM schema_version"))}
     applied = []
     for version, name, path in migrations():
         text = path.read_text(encoding="utf-8")
@@ -161,4 +179,4 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    return row(con.execute("SELECT coalesce(max(version), 0) AS version FROM schema_version"))["version"]
