@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from pipeline.config import BrandSpec
+from pipeline.frames import frame
 from pipeline.warehouse import execute
 
 NEGATIVE, VOLUME, SHARE, MARK = "#c0392b", "#d5d8dc", "#1f4e79", "#e67e22"
@@ -37,8 +38,7 @@ def png(fig, dpi: int = 110) -> bytes:
 def alert_chart(con, brand: BrandSpec, day: date, days: int = 60) -> bytes:
     """The brand's last ``days`` days to ``day`` as a PNG, with flagged days marked and ``day`` highlighted."""
     start = day - timedelta(days=days - 1)
-    rows = execute(con, "chart_series", {"brand": brand.key, "start": start, "day": day}).fetchall()
-    df = pd.DataFrame(rows, columns=["day", "volume", "n_negative", "share", "share_28d", "flagged"])
+    df = frame(execute(con, "alerts/chart_series", {"brand": brand.key, "start": start, "day": day}))
     full = pd.DataFrame({"day": [start + timedelta(days=i) for i in range(days)]})
     df = full.merge(df, on="day", how="left").fillna({"volume": 0, "n_negative": 0, "flagged": False})
     x = pd.to_datetime(df["day"])

@@ -333,15 +333,12 @@ def report(
     db: DbOpt = None,
 ) -> None:
     """Step 7: write the HTML report: one self-contained page per brand plus index.html (works offline)."""
-    from pipeline.report.build import build_report
+    from pipeline.report.build import build_report, newest_day
 
     cfg = _config(config)
-    if day is None:
-        with connect(db_path(db), timeout=cfg.lock_timeout_s, read_only=True) as con:
-            newest = con.execute("SELECT max(day) FROM daily_brand_metrics").fetchone()[0]
-        if newest is None:
-            _fail("the warehouse has no daily metrics yet: run a night first")
-    target = _day(day) if day else newest
+    target = _day(day) if day else newest_day(cfg, db_path(db))
+    if target is None:
+        _fail("the warehouse has no daily metrics yet: run a night first")
     for key in brand or []:
         cfg.brand(key)  # an unknown id is a clear error
     folder = out or cfg.resolve(cfg.report_dir)

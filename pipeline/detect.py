@@ -1,4 +1,4 @@
-"""Trends, spike alerts and change points for one brand's daily negative mentions (pure functions).
+"""Spike alerts and change points for one brand's daily negative mentions (pure functions).
 
 Input
 -----
@@ -6,21 +6,11 @@ Every function takes one brand's (optionally one source's) daily series as a Dat
 
 - ``day``: a ``datetime.date`` (or anything ``pandas.to_datetime`` reads); one row per day at most;
 - ``volume``: scored mentions that day (int);
-- ``n_negative``: of those, how many the model labelled negative (int);
-- ``mean_score`` (optional): the mean sentiment score, passed through by :func:`trends`.
+- ``n_negative``: of those, how many the model labelled negative (int).
 
 Days missing between the first and the last row are days with zero volume. Nothing here reads or writes
 the warehouse: the caller selects the rows (``daily_brand_metrics``, ``scored`` as ``volume``) and stores
 what comes back.
-
-Trends (:func:`trends`)
------------------------
-Per day: ``share_negative`` (``n_negative / volume``, NaN on a zero-volume day), ``mean_score`` when given,
-rolling 7- and 28-day baselines *including the day itself* (mean daily ``volume`` and ``n_negative``, and
-the pooled ``share_negative`` = sum of negatives / sum of volume over the window; NaN until the window is
-full), and week-over-week deltas: the last 7 days (day-6..day) against the 7 before (day-13..day-7), as
-absolute (``*_wow``, in mentions or in share points) and relative (``*_wow_rel``, NaN when the previous week
-is zero) changes.
 
 Spikes (:func:`detect_spikes`)
 ------------------------------
@@ -134,7 +124,6 @@ __all__ = [
     "Spike",
     "change_points",
     "detect_spikes",
-    "trends",
 ]
 
 Severity = Literal["minor", "major", "critical"]
@@ -261,7 +250,6 @@ def _prepare(series: pd.DataFrame) -> pd.DataFrame:
     if len(df):
         full = pd.date_range(df.index.min(), df.index.max(), freq="D")
         df = df.reindex(full)
-    cols = ["volume", "n_negative"] + (["mean_score"] if "mean_score" in df.columns else [])
     out = pd.DataFrame(index=df.index)
     for col in ("volume", "n_negative"):
         values = pd.to_numeric(df[col]).fillna(0)
@@ -270,37 +258,9 @@ def _prepare(series: pd.DataFrame) -> pd.DataFrame:
         out[col] = values.astype("int64")
     if (out["n_negative"] > out["volume"]).any():
         raise ValueError("n_negative exceeds volume on some day")
-    if "mean_score" in cols:
-        out["mean_score"] = pd.to_numeric(df["mean_score"]).astype("float64")
     out.index.name = "day"
     out = out.reset_index()
     out["day"] = [d.date() for d in out["day"]]
-    return out
-
-
-# -------------------------------------------------------------------------------------------- trends
-
-
-def trends(series: pd.DataFrame) -> pd.DataFrame:
-    """Per day: share negative, rolling 7/28-day baselines and week-over-week deltas (see module doc)."""
-    df = _prepare(series)
-    vol = df["volume"].astype("float64")
-    neg = df["n_negative"].astype("float64")
-    out = df.copy()
-    out["share_negative"] = neg / vol.where(vol > 0)
-    for w in (7, 28):
-        vsum = vol.rolling(w, min_periods=w).sum()
-        nsum = neg.rolling(w, min_periods=w).sum()
-        out[f"volume_{w}d"] = vsum / w
-        out[f"n_negative_{w}d"] = nsum / w
-        out[f"share_negative_{w}d"] = nsum / vsum.where(vsum > 0)
-    v7 = vol.rolling(7, min_periods=7).sum()
-    n7 = neg.rolling(7, min_periods=7).sum()
-    s7 = n7 / v7.where(v7 > 0)
-    for name, cur in (("volume", v7), ("n_negative", n7), ("share_negative", s7)):
-        prev = cur.shift(7)
-        out[f"{name}_wow"] = cur - prev
-        out[f"{name}_wow_rel"] = (cur - prev) / prev.where(prev > 0)
     return out
 
 

@@ -43,7 +43,7 @@ def start_run(con, run_id: str, day: date, trigger: str) -> None:
 
 
 def require_run(con, run_id: str) -> None:
-    if con.execute("SELECT 1 FROM pipeline_runs WHERE run_id = ?", [run_id]).fetchone() is None:
+    if row(con.execute("SELECT run_id FROM pipeline_runs WHERE run_id = ?", [run_id])) is None:
         raise RunNotRegistered(f"run {run_id} is not registered: its prepare step did not run or failed")
 
 

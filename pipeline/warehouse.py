@@ -6,8 +6,11 @@ takes an exclusive file lock next to the database (``<db>.lock``) and waits for 
 of failing on DuckDB's own lock. Hold connections briefly: do slow work (scoring) outside them.
 
 SQL lives in ``warehouse/``: ``migrations/NNNN_name.sql`` are applied once each, in order, and recorded in
-``schema_version`` with a checksum; ``views/*.sql`` are re-created after every migration; ``queries/*.sql``
-are the statements the steps run.
+``schema_version`` with a checksum; ``views/*.sql`` are re-created after every migration, in file-name order
+(a view sorts after the views it reads); ``queries/<domain>/*.sql`` are the statements that write (often
+several in one transaction) and the reads that do more than look rows up, run with :func:`execute`. A lookup
+of one table or view is written in the Python that uses it. Results are read by column name, with
+:func:`rows`, :func:`row` or :func:`frame`, never by position.
 """
 
 from __future__ import annotations
@@ -137,7 +140,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
     )
-    done = {v: c for v, c in con.execute("SELECT version, checksum FROM schema_version").fetchall()}
+    done = {r["version"]: r["checksum"] for r in rows(con.execute("SELECT version, checksum FROM schema_version"))}
     applied = []
     for version, name, path in migrations():
         text = path.read_text(encoding="utf-8")
@@ -161,4 +164,4 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    return row(con.execute("SELECT coalesce(max(version), 0) AS version FROM schema_version"))["version"]

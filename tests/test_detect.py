@@ -1,4 +1,4 @@
-"""Spike alerts, change points and trends of pipeline/detect.py on small constructed series."""
+"""Spike alerts and change points of pipeline/detect.py on small constructed series."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.detect import Sensitivity, change_points, detect_spikes, trends
+from pipeline.detect import Sensitivity, change_points, detect_spikes
 
 START = date(2026, 1, 5)  # a Monday
 
@@ -189,33 +189,3 @@ def test_change_point_on_the_negative_count():
     assert change_points(df) == []  # the share did not move
     (cp,) = change_points(df, metric="negatives")
     assert cp.metric == "negatives" and cp.direction == "up" and cp.relative == pytest.approx(1.0, abs=0.2)
-
-
-# ------------------------------------------------------------------------------------------------ trends
-
-
-def test_trends_on_a_hand_made_series():
-    rows = [
-        {"day": day(i), "volume": 10 if i < 7 else 20, "n_negative": 2 if i < 7 else 5, "mean_score": 0.1 * i}
-        for i in range(14)
-        if i != 2  # a missing day: zero volume
-    ]
-    t = trends(pd.DataFrame(rows)).set_index("day")
-    assert len(t) == 14
-    assert t.loc[day(2), "volume"] == 0 and math.isnan(t.loc[day(2), "share_negative"])
-    assert math.isnan(t.loc[day(2), "mean_score"]) and t.loc[day(3), "mean_score"] == pytest.approx(0.3)
-    assert t.loc[day(0), "share_negative"] == pytest.approx(0.2)
-    assert math.isnan(t.loc[day(5), "volume_7d"])  # the window is not full yet
-    assert t.loc[day(6), "volume_7d"] == pytest.approx(60 / 7)
-    assert t.loc[day(6), "n_negative_7d"] == pytest.approx(12 / 7)
-    assert t.loc[day(6), "share_negative_7d"] == pytest.approx(12 / 60)
-    assert t.loc[day(13), "volume_7d"] == pytest.approx(20)
-    assert t.loc[day(13), "share_negative_7d"] == pytest.approx(0.25)
-    assert t["volume_28d"].isna().all()
-    assert math.isnan(t.loc[day(12), "volume_wow"])  # needs two full weeks
-    assert t.loc[day(13), "volume_wow"] == pytest.approx(140 - 60)
-    assert t.loc[day(13), "volume_wow_rel"] == pytest.approx(80 / 60)
-    assert t.loc[day(13), "n_negative_wow"] == pytest.approx(35 - 12)
-    assert t.loc[day(13), "n_negative_wow_rel"] == pytest.approx(23 / 12)
-    assert t.loc[day(13), "share_negative_wow"] == pytest.approx(0.05)
-    assert t.loc[day(13), "share_negative_wow_rel"] == pytest.approx(0.25)

@@ -297,6 +297,18 @@ def test_report_step_records_the_step(report, tmp_path):
     assert row == ("success", 2, 3, 0, str(index))
 
 
+def test_report_command_defaults_to_the_newest_day(report, tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    args = ["report", "--config", str(report["cfg"].source_file), "--db", str(report["db"]), "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"index: {tmp_path / 'index.html'}" in result.output
+    assert INCIDENT.strftime("%d %b %Y") in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
 # -- a real browser ------------------------------------------------------------------------------------------
 def _chromium() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):

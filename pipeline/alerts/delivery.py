@@ -20,17 +20,22 @@ from pipeline.alerts.message import AlertMessage
 from pipeline.charts import alert_chart
 from pipeline.config import Config
 from pipeline.ledger import record_step
-from pipeline.warehouse import connect, execute, transaction
+from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
 
 
 def message(config: Config, con, alert_id_: str, chart: bool = True):
     """The :class:`~pipeline.alerts.message.AlertMessage` of a recorded alert (with its chart, if wanted)."""
-    aid, _, brand_key, kind, status, day, severity, headline, reason, explanation = execute(
-        con, "alert_row", {"alert_id": alert_id_}
-    ).fetchone()
-    ex = json.loads(explanation)
+    alert = row(
+        con.execute(
+            "SELECT alert_id, brand, kind, status, day, severity, headline, reason, explanation FROM alerts"
+            " WHERE alert_id = ?",
+            [alert_id_],
+        )
+    )
+    aid, brand_key, day = alert["alert_id"], alert["brand"], alert["day"]
+    ex = json.loads(alert["explanation"])
     brand = config.brand(brand_key)
     numbers = {k: v for k, v in ex.items() if k not in ("terms", "sources", "top_mentions")}
     png = None
@@ -47,12 +52,12 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
         alert_id=aid,
         brand=brand_key,
         brand_name=brand.name,
-        kind=kind,
-        status=status,
-        severity=severity,
+        kind=alert["kind"],
+        status=alert["status"],
+        severity=alert["severity"],
         day=day,
-        headline=headline,
-        reason=reason,
+        headline=alert["headline"],
+        reason=alert["reason"],
         numbers=numbers,
         terms=[tuple(t) for t in ex.get("terms", [])],
         sources=[tuple(s) for s in ex.get("sources", [])],
@@ -68,19 +73,18 @@ def send_alerts(config: Config, db: Path, run_id: str, env=None) -> dict:
     started = datetime.now(UTC)
     channels = {c.name: c for c in config.alerts}
     with connect(db, timeout=config.lock_timeout_s) as con:
-        pending = execute(con, "pending_deliveries", {"channels": list(channels) or [""]}).fetchall()
-        messages = {aid: message(config, con, aid) for aid in {p[0] for p in pending if p[1] in channels}}
+        pending = rows(execute(con, "alerts/pending_deliveries", {"channels": list(channels) or [""]}))
+        pending = [p for p in pending if p["channel"] in channels]
+        messages = {aid: message(config, con, aid) for aid in {p["alert_id"] for p in pending}}
     results = []
-    for aid, channel, attempts in pending:  # outside the lock: the network is slow
-        if channel not in channels:
-            continue
-        delivery = deliver(channels[channel], messages[aid], env=env if env is not None else os.environ)
-        results.append((aid, channel, attempts + 1, delivery))
+    for p in pending:  # outside the lock: the network is slow
+        delivery = deliver(channels[p["channel"]], messages[p["alert_id"]], env=env if env is not None else os.environ)
+        results.append((p["alert_id"], p["channel"], p["attempts"] + 1, delivery))
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         for aid, channel, attempt, d in results:
             execute(
                 con,
-                "record_delivery",
+                "alerts/record_delivery",
                 {
                     "alert_id": aid,
                     "channel": channel,

@@ -8,28 +8,36 @@ from pathlib import Path
 from pipeline.alerts.delivery import message
 from pipeline.alerts.message import render_text
 from pipeline.config import Config
-from pipeline.warehouse import connect, execute
+from pipeline.warehouse import connect, rows
 
 
 def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 90) -> str:
+    """The alerts of the ``days`` days up to the newest alert's day (of ``brand``, or every brand), newest
+    first, each with why it fired, its terms and sources, and its delivery in words (``v_alerts.delivery``)."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-        rows = execute(con, "recent_alerts", {"brand": brand, "days": days}).fetchall()
-    if not rows:
+        alerts = rows(
+            con.execute(
+                "SELECT alert_id, day, kind, status, severity, headline, reason, explanation, delivery FROM v_alerts"
+                " WHERE ($brand IS NULL OR brand = $brand)"
+                " AND day >= (SELECT max(day) FROM alerts) - to_days(CAST($days AS INTEGER))"
+                " ORDER BY day DESC, brand, kind",
+                {"brand": brand, "days": days},
+            )
+        )
+    if not alerts:
         return "No alerts" + (f" for {brand}" if brand else "") + "."
     out = []
-    for aid, day, _brand, kind, status, severity, headline, reason, explanation, send, delivery in rows:
-        ex = json.loads(explanation)
+    for a in alerts:
+        ex = json.loads(a["explanation"])
         terms = ", ".join(t for t, _ in ex.get("terms", [])[:6]) or "-"
         sources = ", ".join(f"{s} ({n})" for s, n in ex.get("sources", [])[:4]) or "-"
-        if not send:
-            delivery = "not sent (backfilled night)"
         out += [
-            f"{day}  {severity.upper():8} {kind}/{status}  [{aid}]",
-            f"  {headline}",
-            f"  why:     {reason}",
+            f"{a['day']}  {a['severity'].upper():8} {a['kind']}/{a['status']}  [{a['alert_id']}]",
+            f"  {a['headline']}",
+            f"  why:     {a['reason']}",
             f"  terms:   {terms}",
             f"  sources: {sources}",
-            f"  sent:    {delivery or 'pending'}",
+            f"  sent:    {a['delivery']}",
             "",
         ]
     out.append("Full message: brandpulse alerts --show ALERT_ID")
@@ -38,8 +46,8 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
 
 def show_alert(config: Config, db: Path, alert_id: str) -> str:
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-        rows = con.execute("SELECT alert_id FROM alerts WHERE starts_with(alert_id, ?)", [alert_id]).fetchall()
-        ids = [r[0] for r in rows]
+        found = rows(con.execute("SELECT alert_id FROM alerts WHERE starts_with(alert_id, ?)", [alert_id]))
+        ids = [r["alert_id"] for r in found]
         if len(ids) != 1:
             return f"{len(ids)} alerts match {alert_id!r}" + (": give more of the id" if ids else "")
         return render_text(message(config, con, ids[0], chart=False))

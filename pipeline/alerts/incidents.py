@@ -29,8 +29,9 @@ import pandas as pd
 from pipeline.config import BrandSpec, Config
 from pipeline.detect import Sensitivity, change_points, detect_spikes
 from pipeline.explain import weighted_log_odds
+from pipeline.frames import frame
 from pipeline.ledger import record_step
-from pipeline.warehouse import connect, execute, transaction
+from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
 
@@ -49,46 +50,48 @@ def sensitivity(brand: BrandSpec):
 
 
 def _series(con, brand: str, day: date) -> pd.DataFrame:
-    rows = execute(
-        con, "detect_series", {"brand": brand, "start": day - timedelta(days=HISTORY_DAYS), "day": day}
-    ).fetchall()
-    return pd.DataFrame(rows, columns=["day", "volume", "n_negative", "mean_score"])
+    """The brand's daily totals (all sources) over the detector's look-back, oldest first."""
+    return frame(
+        con.execute(
+            "SELECT day, scored AS volume, n_negative FROM daily_brand_metrics"
+            " WHERE brand = $brand AND source = '_all' AND day BETWEEN $start AND $day ORDER BY day",
+            {"brand": brand, "start": day - timedelta(days=HISTORY_DAYS), "day": day},
+        )
+    )
+
+
+def _negative_texts(con, brand: str, start: date, end: date, skip: list[date]) -> list[str]:
+    """The texts (title and body) of the brand's negative mentions between two days, leaving out ``skip``."""
+    found = con.execute(
+        "SELECT coalesce(title || ' ' || text, text) AS text FROM v_mentions_scored"
+        " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $start AND $end"
+        " AND NOT list_contains($skip, day)",
+        {"brand": brand, "start": start, "end": end, "skip": skip},
+    )
+    return [r["text"] for r in rows(found)]
 
 
 def _explain(con, brand: BrandSpec, day: date, flagged: list[date]) -> dict:
     """Terms, sources and top mentions behind a spike on ``day``."""
 
     skip = [d for d in flagged if d < day]
-    focus = [
-        r[0]
-        for r in execute(con, "explain_texts", {"brand": brand.key, "start": day, "end": day, "skip": []}).fetchall()
-    ]
-    background = [
-        r[0]
-        for r in execute(
-            con,
-            "explain_texts",
-            {"brand": brand.key, "start": day - timedelta(days=28), "end": day - timedelta(days=1), "skip": skip},
-        ).fetchall()
-    ]
+    focus = _negative_texts(con, brand.key, day, day, [])
+    background = _negative_texts(con, brand.key, day - timedelta(days=28), day - timedelta(days=1), skip)
     drop = [brand.name, *brand.aliases]
     terms = weighted_log_odds(focus, background, top=10, drop=drop)
-    sources = execute(con, "explain_sources", {"brand": brand.key, "day": day}).fetchall()
-    top = execute(con, "explain_top_mentions", {"brand": brand.key, "day": day}).fetchall()
+    sources = rows(execute(con, "alerts/explain_sources", {"brand": brand.key, "day": day}))
+    top = rows(
+        con.execute(
+            "SELECT text, url, source, channel, coalesce(engagement, 0) AS engagement, created_at"
+            " FROM v_mentions_scored WHERE brand = $brand AND label = 'negative' AND day = $day"
+            " ORDER BY engagement DESC NULLS LAST, p_negative DESC, mention_id LIMIT 5",
+            {"brand": brand.key, "day": day},
+        )
+    )
     return {
         "terms": [[t.term, round(t.z, 2)] for t in terms],
-        "sources": [[origin, n] for origin, n in sources],
-        "top_mentions": [
-            {
-                "text": text,
-                "url": url,
-                "source": source,
-                "channel": channel,
-                "engagement": engagement,
-                "created_at": created.isoformat() if created else None,
-            }
-            for text, url, source, channel, engagement, created in top
-        ],
+        "sources": [[s["origin"], s["negatives"]] for s in sources],
+        "top_mentions": [{**m, "created_at": m["created_at"].isoformat() if m["created_at"] else None} for m in top],
         "focus_negatives": len(focus),
         "baseline_negatives": len(background),
     }
@@ -121,19 +124,19 @@ def detect(config: Config, db: Path, day: date, run_id: str, today: date | None 
             sens = sensitivity(brand)
             series = _series(con, brand.key, day)
             if series.empty or series["day"].iloc[-1] != day:
-                execute(con, "save_detection", {"brand": brand.key, "day": day, "flagged": False, **_blank()})
+                execute(con, "alerts/save_detection", {"brand": brand.key, "day": day, "flagged": False, **_blank()})
                 continue
             history = detect_spikes(series, sens)  # the whole history, in order: past spikes leave baselines
             flagged = [s.day for s in history]
             spike = next((s for s in history if s.day == day), None)
             params = {"brand": brand.key, "day": day, "run_id": run_id}
             if spike is None:
-                execute(con, "save_detection", {**params, "flagged": False, **_blank()})
+                execute(con, "alerts/save_detection", {**params, "flagged": False, **_blank()})
             else:
                 flagged_total += 1
                 execute(
                     con,
-                    "save_detection",
+                    "alerts/save_detection",
                     {
                         **params,
                         "flagged": True,
@@ -157,7 +160,7 @@ def detect(config: Config, db: Path, day: date, run_id: str, today: date | None 
                     continue
                 execute(
                     con,
-                    "save_change_point",
+                    "alerts/save_change_point",
                     {
                         "day": cp.day,
                         "brand": brand.key,
@@ -192,6 +195,23 @@ def _blank() -> dict:
     return {**dict.fromkeys(keys, 0), "severity": "", "reason": "", "run_id": ""}
 
 
+def _last_alert(con, brand: str, kind: str, start: date, end: date) -> dict | None:
+    """The brand's latest alert of ``kind`` on a day in [start, end), or None."""
+    return row(
+        con.execute(
+            "SELECT alert_id, incident_id, day, severity, observed FROM alerts"
+            " WHERE brand = $brand AND kind = $kind AND day >= $start AND day < $end ORDER BY day DESC LIMIT 1",
+            {"brand": brand, "kind": kind, "start": start, "end": end},
+        )
+    )
+
+
+def _record_alert(con, fields: dict) -> str | None:
+    """Insert an alert; its id, or None when the alert is already recorded (a re-run of the night)."""
+    inserted = row(execute(con, "alerts/insert", fields))
+    return inserted["alert_id"] if inserted else None
+
+
 def _spike_alert(
     con, config: Config, brand: BrandSpec, day: date, spike, flagged, send: bool, run_id: str
 ) -> str | None:
@@ -201,11 +221,11 @@ def _spike_alert(
         if (start - earlier).days > config.alerting.cooldown_days:
             break
         start = earlier
-    last = execute(con, "incident_state", {"brand": brand.key, "kind": "spike", "start": start, "day": day}).fetchone()
+    last = _last_alert(con, brand.key, "spike", start, day)
     if last is not None:  # an ongoing incident that already alerted
-        _, incident, _, last_severity, last_observed = last
-        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last_severity, 0) or (
-            spike.observed >= config.alerting.worsen_ratio * (last_observed or 0)
+        incident = last["incident_id"]
+        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last["severity"], 0) or (
+            spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0)
         )
         if not worse:
             logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
@@ -221,9 +241,8 @@ def _spike_alert(
         f"{brand.name}: {word} on {day:%a %d %b %Y}: {spike.observed} negative mentions "
         f"({spike.share:.0%} of {spike.volume}), {spike.expected:.0f} expected"
     )
-    inserted = execute(
+    return _record_alert(
         con,
-        "insert_alert",
         {
             "alert_id": aid,
             "incident_id": incident or aid,
@@ -240,17 +259,13 @@ def _spike_alert(
             "send": send,
             "run_id": run_id,
         },
-    ).fetchone()
-    return aid if inserted else None  # None: a re-run of a night that already raised it
+    )
 
 
 def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) -> str | None:
     start = day - timedelta(days=SHIFT_ALERT_GAP - 1)
-    last = execute(
-        con, "incident_state", {"brand": brand.key, "kind": "shift", "start": start, "day": day + timedelta(days=1)}
-    ).fetchone()
-    if last is not None:  # one shift alert per brand per SHIFT_ALERT_GAP days
-        return None
+    if _last_alert(con, brand.key, "shift", start, day + timedelta(days=1)) is not None:
+        return None  # one shift alert per brand per SHIFT_ALERT_GAP days
     aid = alert_id(brand.key, "shift", day)
     headline = f"{brand.name}: sustained rise in negative share since {cp.day:%d %b}: {cp.before:.0%} → {cp.after:.0%}"
     explanation = {
@@ -262,9 +277,8 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
         "days_after": cp.days_after,
         **_explain(con, brand, day, []),
     }
-    inserted = execute(
+    return _record_alert(
         con,
-        "insert_alert",
         {
             "alert_id": aid,
             "incident_id": aid,
@@ -281,5 +295,4 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
             "send": send,
             "run_id": run_id,
         },
-    ).fetchone()
-    return aid if inserted else None  # None: a re-run of a night that already raised it
+    )

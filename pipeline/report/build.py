@@ -52,11 +52,12 @@ from pipeline.alerts.message import safe_url
 from pipeline.config import BrandSpec, Config
 from pipeline.explain import tokenize, weighted_log_odds
 from pipeline.files import write_atomic
+from pipeline.frames import frame
 from pipeline.ledger import record_step
 from pipeline.report import charts
 from pipeline.scoring import load_scorer
 from pipeline.sentiment.aspects import AspectMatcher
-from pipeline.warehouse import connect, execute, transaction
+from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
 
@@ -85,16 +86,6 @@ class BrandData:
     negatives: pd.DataFrame
     rivals: list[BrandSpec] = field(default_factory=list)  # competitors that are configured brands
     comentions: dict[str, pd.DataFrame] = field(default_factory=dict)  # other competitors: daily co-mentions
-
-
-def _rows(con, name: str, params: dict, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(execute(con, name, params).fetchall(), columns=columns)
-
-
-def _records(con, name: str, params: dict) -> list[dict]:
-    cur = execute(con, name, params)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
 def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec | None:
@@ -132,34 +123,61 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
             others.append(name)
     keys = [brand.key, *(r.key for r in rivals)]
     p = {"brand": brand.key, "start": start, "day": day}
-    try:
-        cx = _rows(con, "report_cx_weekly", {**p, "start": start - timedelta(days=start.weekday())}, _CX)
+    try:  # the ISO weeks that start in the window, from the Monday on or before its first day
+        cx = frame(
+            con.execute(
+                f"SELECT {', '.join(_CX[:-1])}, coalesce(survey_low_n, false) AS survey_low_n"
+                " FROM v_cx_social_weekly WHERE brand = $brand AND week_start BETWEEN $start AND $day"
+                " ORDER BY week_start",
+                {**p, "start": start - timedelta(days=start.weekday())},
+            )
+        )
     except duckdb.CatalogException:  # a warehouse from before the survey migration
         cx = pd.DataFrame(columns=_CX)
     return BrandData(
         brand=brand,
-        daily=_rows(
-            con, "report_brand_daily", {"brands": keys, "start": start - timedelta(days=6), "day": day}, _DAILY
+        daily=frame(  # from 6 days before the window, for the 7-day figures of its first days
+            con.execute(
+                f"SELECT {', '.join(_DAILY)} FROM v_brand_daily"
+                " WHERE list_contains($brands, brand) AND day BETWEEN $start AND $day ORDER BY brand, day",
+                {"brands": keys, "start": start - timedelta(days=6), "day": day},
+            )
         ),
-        sources=_rows(con, "report_source_daily", p, ["day", "source", "volume", "n_negative"]),
-        alerts=_records(con, "report_alerts", p),
-        change_points=_records(con, "report_change_points", p),
+        sources=frame(
+            con.execute(
+                "SELECT day, source, volume, n_negative FROM v_source_daily"
+                " WHERE brand = $brand AND day BETWEEN $start AND $day ORDER BY day, source",
+                p,
+            )
+        ),
+        alerts=rows(
+            con.execute(
+                "SELECT alert_id, day, brand, kind, status, severity, headline, reason, send, delivery, delivered"
+                " FROM v_alerts WHERE brand = $brand AND day BETWEEN $start AND $day"
+                " ORDER BY day DESC, brand, kind, alert_id",
+                p,
+            )
+        ),
+        change_points=rows(
+            con.execute(
+                "SELECT day, before_level, after_level, direction, detail FROM change_points"
+                " WHERE brand = $brand AND day BETWEEN $start AND $day ORDER BY day",
+                p,
+            )
+        ),
         cx=cx,
-        negatives=_rows(
-            con,
-            "report_negative_mentions",
-            {"brand": brand.key, "start": day - timedelta(days=WEEK + BASELINE_DAYS - 1), "end": day},
-            ["mention_id", "day", "text", "source", "channel", "url", "engagement"],
+        negatives=frame(  # this week's and the 28 days before: the drivers' focus and background
+            con.execute(
+                "SELECT mention_id, day, coalesce(title || ' ' || text, text) AS text, source, channel, url,"
+                " coalesce(engagement, 0) AS engagement FROM v_mentions_scored"
+                " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $start AND $day"
+                " ORDER BY engagement DESC, p_negative DESC, mention_id",
+                {**p, "start": day - timedelta(days=WEEK + BASELINE_DAYS - 1)},
+            )
         ),
         rivals=rivals,
         comentions={
-            name: _rows(
-                con,
-                "report_comentions",
-                {**p, "pattern": comention_pattern(name)},
-                ["day", "volume", "scored", "n_negative", "n_positive", "mean_score"],
-            )
-            for name in others
+            name: frame(execute(con, "report/comentions", {**p, "pattern": comention_pattern(name)})) for name in others
         },
     )
 
@@ -211,24 +229,24 @@ def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date) -> dict:
     }
 
 
-def _mention(row) -> dict:
+def _mention(m) -> dict:
     return {
-        "text": row["text"],
-        "day": row["day"],
-        "source": row["source"],
-        "channel": row["channel"] if isinstance(row["channel"], str) and row["channel"] else None,
-        "url": safe_url(row["url"]),
-        "engagement": int(row["engagement"] or 0),
+        "text": m["text"],
+        "day": m["day"],
+        "source": m["source"],
+        "channel": m["channel"] if isinstance(m["channel"], str) and m["channel"] else None,
+        "url": safe_url(m["url"]),
+        "engagement": int(m["engagement"] or 0),
     }
 
 
-def _examples(rows: pd.DataFrame, match) -> list[dict]:
+def _examples(mentions: pd.DataFrame, match) -> list[dict]:
     out, seen = [], set()
-    for _, row in rows.iterrows():  # most engaged first
-        if row["text"] in seen or not match(row["text"]):
+    for _, m in mentions.iterrows():  # most engaged first
+        if m["text"] in seen or not match(m["text"]):
             continue
-        seen.add(row["text"])
-        out.append(_mention(row))
+        seen.add(m["text"])
+        out.append(_mention(m))
         if len(out) == EXAMPLES:
             break
     return out
@@ -321,8 +339,8 @@ def _competition(data: BrandData, start: date, day: date) -> dict | None:
                 }
             )
     our28, ourshare28 = _volume(ours, month, day), _share(ours, month, day)
-    for name, rows in data.comentions.items():
-        d = rows.assign(brand=brand.key).reindex(columns=_DAILY, fill_value=0)
+    for name, daily in data.comentions.items():
+        d = daily.assign(brand=brand.key).reindex(columns=_DAILY, fill_value=0)
         d = _full_days(d, brand.key, start, day)
         n28 = _volume(d, month, day)
         out["comentions"].append(
@@ -334,26 +352,16 @@ def _competition(data: BrandData, start: date, day: date) -> dict | None:
                 "of_ours_28d": n28 / our28 if our28 else None,
                 "share_28d": _share(d, month, day),
                 "our_share_28d": ourshare28,
-                "mean_score_28d": _weighted_mean(rows[rows["day"] >= month]),
+                "mean_score_28d": _weighted_mean(daily[daily["day"] >= month]),
             }
         )
     return out
 
 
-def _weighted_mean(rows: pd.DataFrame) -> float | None:
+def _weighted_mean(daily: pd.DataFrame) -> float | None:
     """The mean score of daily rows (scored, mean_score), weighted by the scored mentions of each day."""
-    scored = rows["scored"].sum()
-    return _num((rows["mean_score"] * rows["scored"]).sum() / scored) if scored else None
-
-
-def _alert_rows(alerts: list[dict]) -> list[dict]:
-    """Alerts with their delivery in words: per channel, or why none was attempted."""
-    out = []
-    for a in alerts:
-        delivery = a["delivery"] if a["send"] else "not sent (backfilled night)"
-        delivered = bool(a["send"] and a["delivery"] and "failed" not in a["delivery"])
-        out.append({**a, "delivery": delivery or "pending", "delivered": delivered})
-    return out
+    scored = daily["scored"].sum()
+    return _num((daily["mean_score"] * daily["scored"]).sum() / scored) if scored else None
 
 
 # -- rendering -----------------------------------------------------------------------------------------------
@@ -433,10 +441,10 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
         }
     if comp and comp["comentions"]:
         weekly = []
-        for name, rows in data.comentions.items():
-            if rows.empty:
+        for name, daily in data.comentions.items():
+            if daily.empty:
                 continue
-            w = rows.assign(week_start=pd.to_datetime(rows["day"]).dt.to_period("W-SUN").dt.start_time)
+            w = daily.assign(week_start=pd.to_datetime(daily["day"]).dt.to_period("W-SUN").dt.start_time)
             w = w.groupby("week_start", as_index=False)[["volume", "scored", "n_negative"]].sum()
             weekly.append(w.assign(competitor=name))
         frame = (
@@ -475,10 +483,16 @@ def _brand_context(data: BrandData, day: date, matcher) -> dict:
         "survey_weeks": len(cx_rows),
         "drivers": _drivers(data.brand, data.negatives, day, matcher),
         "competition": _competition(data, start, day),
-        "alerts": _alert_rows(data.alerts),
+        "alerts": data.alerts,
         "change_points": data.change_points,
         "aspects_doc": matcher.descriptions,
     }
+
+
+def newest_day(config: Config, db: Path) -> date | None:
+    """The newest day with daily metrics (what ``brandpulse report`` reports by default), or None if none."""
+    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+        return row(con.execute("SELECT max(day) AS day FROM daily_brand_metrics"))["day"]
 
 
 class LazyAspects:

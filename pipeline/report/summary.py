@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import Config
-from pipeline.warehouse import connect, execute
+from pipeline.warehouse import connect, execute, row, rows
 
 EXAMPLE_QUERIES = [
     (
@@ -33,19 +33,31 @@ EXAMPLE_QUERIES = [
 def night_line(config: Config, db: Path, day: date) -> str:
     """One line for a processed night: volume and share negative per brand."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-        rows = execute(con, "night_line", {"day": day}).fetchall()
-    parts = [f"{b} {v:>3} ({(s or 0):.0%} neg)" for b, v, s in rows]
+        brands = rows(
+            con.execute(
+                "SELECT brand, volume, share_negative FROM daily_brand_metrics"
+                " WHERE day = ? AND source = '_all' ORDER BY brand",
+                [day],
+            )
+        )
+    parts = [f"{b['brand']} {b['volume']:>3} ({(b['share_negative'] or 0):.0%} neg)" for b in brands]
     return f"{day}: " + ("  ".join(parts) if parts else "no mentions")
 
 
 def print_summary(config: Config, db: Path) -> None:
     console = Console(width=max(Console().width, 130))
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-        rows = execute(con, "summary_brands").fetchall()
-        quarantined = dict(execute(con, "summary_quarantine").fetchall())
-        worst = execute(con, "summary_worst_day").fetchall()
-        runs = execute(con, "summary_runs").fetchone()
-        nps = execute(con, "summary_nps").fetchall()
+        brands = rows(execute(con, "report/summary_brands"))
+        quarantined = {
+            q["brand"]: q["n"] for q in rows(con.execute("SELECT brand, count(*) AS n FROM quarantine GROUP BY brand"))
+        }
+        worst = rows(execute(con, "report/summary_worst_day"))
+        runs = row(
+            con.execute(
+                "SELECT count(*) AS runs, count(*) FILTER (WHERE status = 'success') AS succeeded FROM pipeline_runs"
+            )
+        )
+        nps = rows(execute(con, "report/summary_nps"))
     table = Table(title="Mentions and sentiment per brand")
     for col in (
         "brand",
@@ -59,29 +71,33 @@ def print_summary(config: Config, db: Path) -> None:
         "quarantined",
     ):
         table.add_column(col, justify="left" if col in ("brand", "period") else "right")
-    for brand, mentions, reviews, lo, hi, neg, neu, pos, mean in rows:
+    for b in brands:
         table.add_row(
-            brand,
-            f"{mentions:,}",
-            f"{reviews:,}",
-            f"{lo} .. {hi}",
-            f"{neg:.1%}",
-            f"{neu:.1%}",
-            f"{pos:.1%}",
-            f"{mean:+.3f}",
-            str(quarantined.get(brand, 0)),
+            b["brand"],
+            f"{b['mentions']:,}",
+            f"{b['reviews']:,}",
+            f"{b['first_day']} .. {b['last_day']}",
+            f"{b['negative']:.1%}",
+            f"{b['neutral']:.1%}",
+            f"{b['positive']:.1%}",
+            f"{b['mean_score']:+.3f}",
+            str(quarantined.get(b["brand"], 0)),
         )
     console.print(table)
-    for brand, day, volume, share in worst:
-        console.print(f"Most negative day for {brand}: {day} ({volume} mentions, {share:.0%} negative)")
-    for brand, week, value, low, high, n, low_n, churn in nps:
+    for w in worst:
         console.print(
-            f"Latest NPS for {brand} (week of {week}): {value:+.1f} (95% CI {low:+.1f} to {high:+.1f}, n={n}"
-            + (", few responses" if low_n else "")
-            + ")"
-            + (f"; monthly churn {churn:.1%}" if churn is not None else "")
+            f"Most negative day for {w['brand']}: {w['day']} "
+            f"({w['volume']} mentions, {w['share_negative']:.0%} negative)"
         )
-    console.print(f"Runs recorded: {runs[0]} ({runs[1]} success)")
+    for m in nps:
+        console.print(
+            f"Latest NPS for {m['brand']} (week of {m['week']}): {m['value']:+.1f} "
+            f"(95% CI {m['low']:+.1f} to {m['high']:+.1f}, n={m['n']}"
+            + (", few responses" if m["low_n"] else "")
+            + ")"
+            + (f"; monthly churn {m['churn_rate']:.1%}" if m["churn_rate"] is not None else "")
+        )
+    console.print(f"Runs recorded: {runs['runs']} ({runs['succeeded']} success)")
     console.print(
         f"\nWarehouse: [bold]{db.resolve()}[/bold]  (query it read-only while the pipeline is not"
         f' writing: .venv/bin/brandpulse sql "SELECT ..." --db {db})'

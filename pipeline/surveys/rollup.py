@@ -104,7 +104,15 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con:
         counts = rows(execute(con, "surveys/metric_counts"))
-        customers = [Customer(**r) for r in rows(execute(con, "surveys/customer_rows"))]
+        customers = [
+            Customer(**r)
+            for r in rows(
+                con.execute(
+                    "SELECT customer_id, brand, segment, start_date, end_date, monthly_revenue FROM customers"
+                    " ORDER BY brand, customer_id"
+                )
+            )
+        ]
     clv = surveys.clv if surveys else None
     cust_rows = customer_metrics(
         customers,

@@ -3,32 +3,13 @@
 -- social_days < 7 marks a partial week. mean_score is the scored-weighted mean of the daily means.
 CREATE OR REPLACE VIEW v_cx_social_weekly AS
 WITH social AS (
-    SELECT brand, CAST(date_trunc('week', day) AS DATE) AS week_start,
-           count(*) AS social_days, CAST(sum(volume) AS BIGINT) AS social_volume,
-           CAST(sum(scored) AS BIGINT) AS social_scored,
-           sum(n_negative) / nullif(sum(scored), 0) AS share_negative,
-           sum(mean_score * scored) / nullif(sum(scored), 0) AS mean_score
-    FROM daily_brand_metrics
-    WHERE source = '_all'
-    GROUP BY ALL
+    SELECT brand, period_start AS week_start, social_days, social_volume, social_scored, share_negative, mean_score
+    FROM v_social_period
+    WHERE period = 'week'
 ), cx AS (
-    SELECT brand, period_start AS week_start,
-           max(value) FILTER (WHERE metric = 'nps')  AS nps,
-           max(low)   FILTER (WHERE metric = 'nps')  AS nps_low,
-           max(high)  FILTER (WHERE metric = 'nps')  AS nps_high,
-           max(n)     FILTER (WHERE metric = 'nps')  AS nps_n,
-           max(value) FILTER (WHERE metric = 'csat') AS csat,
-           max(low)   FILTER (WHERE metric = 'csat') AS csat_low,
-           max(high)  FILTER (WHERE metric = 'csat') AS csat_high,
-           max(n)     FILTER (WHERE metric = 'csat') AS csat_n,
-           max(value) FILTER (WHERE metric = 'ces')  AS ces,
-           max(low)   FILTER (WHERE metric = 'ces')  AS ces_low,
-           max(high)  FILTER (WHERE metric = 'ces')  AS ces_high,
-           max(n)     FILTER (WHERE metric = 'ces')  AS ces_n,
-           bool_or(low_n) AS survey_low_n
-    FROM survey_metrics
-    WHERE period = 'week' AND touchpoint = '_all' AND segment = '_all'
-    GROUP BY ALL
+    SELECT * EXCLUDE (period, period_start), period_start AS week_start
+    FROM v_survey_period
+    WHERE period = 'week'
 )
 SELECT brand, week_start, strftime(week_start, '%G-W%V') AS iso_week,
        social_days, social_volume, social_scored, share_negative, mean_score,

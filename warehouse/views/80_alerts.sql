@@ -1,11 +1,22 @@
--- Alerts with their explanation and delivery outcome per channel, newest first.
+-- Alerts with their explanation and delivery, newest first. deliveries: each channel tried (attempts, ok, the
+-- last status and error, from v_alert_deliveries); delivery: the same in words, as `brandpulse alerts` and the
+-- report show it ('cx-slack: delivered, ops-hook: failed ×2'; 'pending' before the first attempt; 'not sent
+-- (backfilled night)' for nights older than alerting.max_age_days); delivered: every channel tried accepted it.
 CREATE OR REPLACE VIEW v_alerts AS
+WITH tried AS (
+    SELECT alert_id,
+           list({'channel': channel, 'ok': ok, 'attempts': attempts, 'status': status, 'error': error}
+                ORDER BY channel) AS deliveries,
+           string_agg(channel || ': ' || CASE WHEN ok THEN 'delivered' ELSE 'failed ×' || attempts END, ', '
+                      ORDER BY channel) AS outcome,
+           bool_and(ok) AS all_ok
+    FROM v_alert_deliveries
+    GROUP BY alert_id
+)
 SELECT a.day, a.brand, a.kind, a.status, a.severity, a.headline, a.reason, a.observed, round(a.expected, 1) AS expected,
-       a.explanation, a.send, a.alert_id, a.incident_id, a.created_at,
-       (SELECT list({'channel': d.channel, 'ok': d.ok, 'attempts': d.attempt, 'status': d.status,
-                     'error': d.error} ORDER BY d.channel)
-        FROM (SELECT channel, arg_max(ok, attempt) AS ok, max(attempt) AS attempt, arg_max(status, attempt) AS status,
-                     arg_max(error, attempt) AS error
-              FROM alert_deliveries WHERE alert_id = a.alert_id GROUP BY channel) d) AS deliveries
+       a.explanation, a.send, a.alert_id, a.incident_id, a.created_at, t.deliveries,
+       CASE WHEN NOT a.send THEN 'not sent (backfilled night)' ELSE coalesce(t.outcome, 'pending') END AS delivery,
+       coalesce(a.send AND t.all_ok, false) AS delivered
 FROM alerts a
+LEFT JOIN tried t USING (alert_id)
 ORDER BY a.day DESC, a.brand;

@@ -1,4 +1,4 @@
--- Per brand: mentions, reviews, period, share of each label, mean score.
+-- `brandpulse summary`: per brand, mentions, reviews, period, share of each label, mean score.
 SELECT brand,
        count(*) FILTER (WHERE kind = 'mention') AS mentions,
        count(*) FILTER (WHERE kind = 'review') AS reviews,

@@ -1,4 +1,5 @@
--- A brand's daily totals for a chart, with the 28-day share baseline and flagged days. $brand, $start, $day.
+-- The alert chart (pipeline/charts.py): a brand's daily totals with the 28-day share baseline and flagged days.
+-- $brand, $start, $day.
 SELECT b.day, b.scored AS volume, b.n_negative, b.share_negative AS share, b.share_negative_28d AS share_28d,
        d.day IS NOT NULL AS flagged
 FROM v_brand_daily b

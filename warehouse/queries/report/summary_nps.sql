@@ -1,4 +1,5 @@
--- Each brand's latest weekly NPS (all touchpoints and segments) with its 95% interval and its month's churn.
+-- `brandpulse summary`: each brand's latest weekly NPS (all touchpoints and segments) with its 95% interval
+-- and its month's churn.
 SELECT m.brand, m.period_start AS week, m.value, m.low, m.high, m.n, m.low_n,
        (SELECT churn_rate FROM v_customer_metrics c
         WHERE c.brand = m.brand AND c.segment = '_all' AND c.month <= m.period_start

@@ -1,4 +1,4 @@
--- Each brand's day with the highest share of negative mentions, among days with at least 20 mentions.
+-- `brandpulse summary`: each brand's day with the highest share negative, among days with 20+ mentions.
 SELECT brand, day, volume, share_negative FROM v_brand_daily WHERE volume >= 20
 QUALIFY row_number() OVER (PARTITION BY brand ORDER BY share_negative DESC) = 1
 ORDER BY brand;

@@ -1,2 +1,0 @@
--- Rows in quarantine per brand.
-SELECT brand, count(*) FROM quarantine GROUP BY brand;
