@@ -24,6 +24,10 @@ from pipeline.config import BrandSpec
 from pipeline.frames import frame
 from pipeline.warehouse import execute
 
+# Brand, source and term names are user text: "$...$" in one must be drawn as typed, never parsed as
+# mathtext (which fails on an unbalanced "$\frac{1}{"). Every chart of brandpulse is drawn after this import.
+matplotlib.rcParams["text.parse_math"] = False
+
 NEGATIVE, VOLUME, SHARE, MARK = "#c0392b", "#d5d8dc", "#1f4e79", "#e67e22"
 
 

@@ -409,3 +409,15 @@ def test_a_page_over_the_weight_limit_is_drawn_smaller(report, tmp_path, monkeyp
         got = build_report(report["cfg"], report["db"], INCIDENT, tmp_path)["bytes"]
     assert full["parcelo"] > limit > got["parcelo"] and "drawing smaller" in caplog.text
     assert got["shipnest"] == pytest.approx(full["shipnest"], rel=0.01)  # under the limit: unchanged
+
+
+def test_names_with_dollar_signs_are_drawn_as_typed():
+    import matplotlib.pyplot as plt
+
+    from pipeline.charts import png
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label=r"Parcelo $\frac{1}{ price$")
+    ax.set_title(r"Parcelo $\frac{1}{ price$ vs $ShipNest")
+    ax.legend()
+    assert png(fig)[:8] == b"\x89PNG\r\n\x1a\n"  # mathtext would raise ValueError on the unbalanced "$"

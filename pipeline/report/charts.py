@@ -19,8 +19,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
