@@ -426,18 +426,24 @@ def sql_query(
     db: DbOpt = None,
     limit: Annotated[int, typer.Option(help="rows to show at most")] = 50,
 ) -> None:
-    """Run a query against the warehouse, read-only, and print the result as a table."""
+    """Run a query against the warehouse, read-only, and print the result as a table.
+
+    Read-only for real: writes, COPY ... TO, ATTACH, EXPORT DATABASE, INSTALL/LOAD and reading files are refused.
+    """
+    import duckdb
     from rich.console import Console
     from rich.table import Table
 
     path = db_path(db)
     if not path.exists():
         _fail(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
-    with connect(path, read_only=True) as con:
+    with connect(path, read_only=True, sandboxed=True) as con:
         try:
             cur = con.execute(query)
         except Exception as exc:  # DuckDB's own message says what is wrong with the query
-            _fail(str(exc).splitlines()[0])
+            message = str(exc).splitlines()[0]
+            refused = isinstance(exc, duckdb.PermissionException) or any(w in message for w in ("read-only", "configuration"))
+            _fail(f"brandpulse sql is read-only: {message}" if refused else message)
         names = [d[0] for d in cur.description or []]
         rows = cur.fetchmany(limit)
     table = Table(*names)

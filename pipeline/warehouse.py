@@ -77,8 +77,14 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = Non
 
 
 @contextmanager
-def connect(path: str | Path, *, timeout: float = 600, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse under the cross-process lock. The connection is closed (and the lock freed) on exit."""
+def connect(
+    path: str | Path, *, timeout: float = 600, read_only: bool = False, sandboxed: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse under the cross-process lock. The connection is closed (and the lock freed) on exit.
+
+    ``sandboxed`` (with ``read_only``, for queries people type): DuckDB's own settings refuse every file-system
+    access (``COPY ... TO``, ``ATTACH``, ``EXPORT DATABASE``, reading files), loading or installing extensions,
+    and changing those settings again; the read-only attachment refuses writes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(f"{path}.lock", is_singleton=False)
@@ -90,9 +96,12 @@ def connect(path: str | Path, *, timeout: float = 600, read_only: bool = False) 
             f"(lock file {path}.lock); raise lock_timeout_s or wait for it"
         ) from None
     try:
-        con = _open(path, read_only, deadline=time.monotonic() + timeout)
+        config = {"enable_external_access": False} if sandboxed else {}
+        con = _open(path, read_only, deadline=time.monotonic() + timeout, config=config)
         try:
             con.execute("SET TimeZone = 'UTC'")
+            if sandboxed:  # and no statement may change the settings back
+                con.execute("SET lock_configuration = true")
             yield con
         finally:
             con.close()
@@ -100,11 +109,11 @@ def connect(path: str | Path, *, timeout: float = 600, read_only: bool = False) 
         lock.release()
 
 
-def _open(path: Path, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
+def _open(path: Path, read_only: bool, deadline: float, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """duckdb.connect, waiting while a process outside brandpulse (an analyst's notebook) holds DuckDB's own lock."""
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config or {})
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise WarehouseError(f"{path}: cannot open the warehouse: {exc}") from None

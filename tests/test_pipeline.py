@@ -268,3 +268,27 @@ def test_waits_for_an_outside_process_holding_duckdbs_lock(tmp_path):
     finally:
         busy.kill()
         busy.wait()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "COPY mentions TO '{tmp}/out.csv'",
+        "ATTACH '{tmp}/other.duckdb' AS other",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "EXPORT DATABASE '{tmp}/export'",
+        "DELETE FROM mentions",
+        "SET enable_external_access = true",
+    ],
+)
+def test_brandpulse_sql_is_read_only_for_real(tmp_path, query):
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    proc = brandpulse("sql", query.format(tmp=tmp_path), "--db", str(db))
+    assert proc.returncode == 2 and "brandpulse sql is read-only" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]  # nothing written
+    ok = brandpulse("sql", "SELECT count(*) AS n FROM mentions", "--db", str(db))
+    assert ok.returncode == 0 and "0" in ok.stdout
