@@ -442,7 +442,9 @@ def sql_query(
             cur = con.execute(query)
         except Exception as exc:  # DuckDB's own message says what is wrong with the query
             message = str(exc).splitlines()[0]
-            refused = isinstance(exc, duckdb.PermissionException) or any(w in message for w in ("read-only", "configuration"))
+            refused = isinstance(exc, duckdb.PermissionException) or any(
+                word in message for word in ("read-only", "configuration")
+            )
             _fail(f"brandpulse sql is read-only: {message}" if refused else message)
         names = [d[0] for d in cur.description or []]
         rows = cur.fetchmany(limit)
