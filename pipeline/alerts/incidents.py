@@ -54,7 +54,11 @@ def _series(con, brand: str, day: date) -> pd.DataFrame:
     return frame(
         con.execute(
             "SELECT day, scored AS volume, n_negative FROM daily_brand_metrics"
-            " WHERE brand = $brand AND source = '_all' AND day BETWEEN $start AND $day ORDER BY day",
+            " WHERE brand = $brand AND source = '_all' AND day BETWEEN $start AND $day"
+            # one model version per series: the night's own (days another model scored are left out)
+            "   AND model_version IS NOT DISTINCT FROM (SELECT model_version FROM daily_brand_metrics"
+            "       WHERE brand = $brand AND source = '_all' AND day = $day)"
+            " ORDER BY day",
             {"brand": brand, "start": day - timedelta(days=HISTORY_DAYS), "day": day},
         )
     )

@@ -1,8 +1,9 @@
 -- One row per brand and day (all sources), with 7- and 28-day rolling figures and week-over-week deltas
--- (the 7 days to this day against the 7 days before them) for trend reading.
+-- (the 7 days to this day against the 7 days before them) for trend reading. One model version per brand
+-- (v_daily_series), named in model_version.
 CREATE OR REPLACE VIEW v_brand_daily AS
 WITH rolled AS (
-    SELECT day, brand, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score,
+    SELECT day, brand, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score, model_version,
            sum(n_negative) OVER w7 / nullif(sum(scored) OVER w7, 0)    AS share_negative_7d,
            sum(n_negative) OVER w28 / nullif(sum(scored) OVER w28, 0)  AS share_negative_28d,
            avg(volume) OVER w7                                          AS volume_7d_avg,
@@ -11,7 +12,7 @@ WITH rolled AS (
            sum(n_negative) OVER w7                                      AS negatives_7d,
            sum(n_negative) OVER prev7                                   AS negatives_prev_7d,
            sum(n_negative) OVER prev7 / nullif(sum(scored) OVER prev7, 0) AS share_negative_prev_7d
-    FROM daily_brand_metrics
+    FROM v_daily_series
     WHERE source = '_all'
     WINDOW w7    AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW),
            prev7 AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 13 DAYS PRECEDING

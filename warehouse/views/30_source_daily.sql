@@ -1,13 +1,13 @@
 -- One row per brand, source and day, with the source's 7-day figures and week-over-week change.
 CREATE OR REPLACE VIEW v_source_daily AS
-SELECT day, brand, source, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score,
+SELECT day, brand, source, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score, model_version,
        sum(n_negative) OVER w7 / nullif(sum(scored) OVER w7, 0)                AS share_negative_7d,
        sum(n_negative) OVER w28 / nullif(sum(scored) OVER w28, 0)              AS share_negative_28d,
        sum(volume) OVER w7                                                     AS volume_7d,
        sum(volume) OVER w7 / nullif(sum(volume) OVER prev7, 0) - 1             AS volume_wow_rel,
        sum(n_negative) OVER w7 / nullif(sum(scored) OVER w7, 0)
            - sum(n_negative) OVER prev7 / nullif(sum(scored) OVER prev7, 0)    AS share_negative_wow
-FROM daily_brand_metrics
+FROM v_daily_series
 WHERE source <> '_all'
 WINDOW w7    AS (PARTITION BY brand, source ORDER BY day RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW),
        prev7 AS (PARTITION BY brand, source ORDER BY day RANGE BETWEEN INTERVAL 13 DAYS PRECEDING

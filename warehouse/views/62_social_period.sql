@@ -10,7 +10,7 @@ SELECT p.period, brand, CAST(date_trunc(p.period, day) AS DATE) AS period_start,
        CAST(sum(scored) AS BIGINT) AS social_scored,
        sum(n_negative) / nullif(sum(scored), 0) AS share_negative,
        sum(mean_score * scored) / nullif(sum(scored), 0) AS mean_score
-FROM daily_brand_metrics
+FROM v_daily_series
 CROSS JOIN (VALUES ('day'), ('week'), ('month')) p(period)
 WHERE source = '_all'
 GROUP BY ALL;
