@@ -417,40 +417,6 @@ def sql_query(
     Console().print(table)
 
 
-@app.command()
-def demo(
-    days: Annotated[int, typer.Option(help="how many nights of the sample period to run through Airflow")] = 0,
-) -> None:
-    """Run the nightly DAG through Airflow over the bundled sample data (what `make demo` does)."""
-    from pipeline.demo.run import run_demo
-
-    run_demo(days=days or None)
-
-
-@app.command()
-def replay(
-    port: Annotated[int, typer.Option(help="port on 127.0.0.1 (0: any free port)")] = 0,
-) -> None:
-    """Serve the bundled sample over the Reddit, Hacker News, App Store and Google Play APIs on 127.0.0.1.
-
-    Prints the environment variables that point brandpulse's sources at it; runs until Ctrl-C.
-    """
-    import time
-
-    from pipeline.demo.replay import sample
-    from pipeline.demo.replay.server import ReplayServer
-
-    server = sample.start(ReplayServer(port=port))
-    typer.echo(f"Replay server on {server.url}. In another shell:")
-    for key, value in sample.environment(server).items():
-        typer.echo(f"  export {key}={value}")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
-
-
 def main() -> None:
     import logging
 

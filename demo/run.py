@@ -3,7 +3,7 @@
 Each night of the sample period is one DAG run, executed by ``dag.test()`` (the API behind
 ``airflow dags test``) in this one process, so the model loads once, with Airflow's metadata in a local
 SQLite file under ``./data/airflow``. The sample's Reddit threads, forum posts and store reviews are served by
-a local replay server (:mod:`pipeline.demo.replay.sample`) on 127.0.0.1, and PRAW, google-play-scraper and
+a local replay server (:mod:`demo.replay.sample`) on 127.0.0.1, and PRAW, google-play-scraper and
 requests fetch them over HTTP, exactly as they would from the real services. The warehouse is
 ``./data/brandpulse.duckdb``. Re-running the demo re-runs the nights; the warehouse stays exactly the same
 (natural keys, upserts).
@@ -18,10 +18,10 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from pathlib import Path
 
-from pipeline.config import REPO_ROOT
-
-DEMO_DIR = REPO_ROOT / "pipeline" / "demo"
+DEMO_DIR = Path(__file__).resolve().parent
+REPO_ROOT = DEMO_DIR.parent
 DATA = REPO_ROOT / "data"
 FIRST_DAY, LAST_DAY = date(2026, 8, 25), date(2026, 10, 31)
 
@@ -69,7 +69,7 @@ def run_demo(days: int | None = None) -> None:
     if not os.environ.get("BRANDPULSE_AUTHOR_KEY"):
         os.environ["BRANDPULSE_AUTHOR_KEY"] = "demo-only-key-set-your-own-in-production"
         print("BRANDPULSE_AUTHOR_KEY is not set: using a demo-only key for author hashes.")
-    from pipeline.demo.replay import sample
+    from demo.replay import sample
 
     replay = sample.start()
     received = sample.capture_alerts(replay)
@@ -112,7 +112,7 @@ def run_demo(days: int | None = None) -> None:
     index = config.resolve(config.report_dir) / "index.html"
     print(f"\nReport for {LAST_DAY} (one page per brand, works offline): {index}")
     print(f"  open it: xdg-open {index}    (or `.venv/bin/brandpulse report --date 2026-10-16` for the incident)")
-    print("\nOne night by hand, through the Airflow CLI (start `.venv/bin/brandpulse replay` first, and export")
+    print("\nOne night by hand, through the Airflow CLI (start `.venv/bin/python -m demo.replay` first, and export")
     print("the variables it prints):")
     exports = " ".join(f"{k}={v}" for k, v in airflow_env().items() if k.startswith(("AIRFLOW", "BRANDPULSE")))
     print(
@@ -121,3 +121,12 @@ def run_demo(days: int | None = None) -> None:
     )
     if failed:
         raise SystemExit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m demo", description="Run the nightly DAG over the sample.")
+    parser.add_argument("--days", type=int, default=0, help="how many nights of the sample period to run")
+    args = parser.parse_args(argv)
+    run_demo(days=args.days or None)
