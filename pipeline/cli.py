@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from datetime import date, timedelta
@@ -11,7 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from pipeline.config import REPO_ROOT, ConfigError, config_path, load_config
+from pipeline.config import REPO_ROOT, Config, ConfigError, config_path, load_config
 from pipeline.warehouse import WarehouseError, connect, db_path, migrate, schema_version
 
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "brandpulse-sentiment"
@@ -52,10 +53,16 @@ def _config(path: Path | None):
 
 @app.command()
 def init(config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Create the warehouse (or bring it to the latest schema) and show its version."""
-    cfg = _config(config)
+    """Create the warehouse (or bring it to the latest schema) and show its version.
+
+    Needs no config file; one given (--config, $BRANDPULSE_CONFIG) or present (./brandpulse.yaml) is validated
+    and its lock_timeout_s used."""
+    if config or os.environ.get("BRANDPULSE_CONFIG") or config_path().exists():
+        timeout = _config(config).lock_timeout_s
+    else:
+        timeout = Config.model_fields["lock_timeout_s"].default
     path = db_path(db)
-    with connect(path, timeout=cfg.lock_timeout_s) as con:
+    with connect(path, timeout=timeout) as con:
         applied = migrate(con)
         version = schema_version(con)
     typer.echo(
