@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -93,22 +93,24 @@ def run(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Run the whole night in-process (every step of the nightly DAG) for one day or a range of days."""
-    from pipeline.night import run_day
+    """Run the whole night in-process (every step of the nightly DAG) for one day or a range of days.
+
+    A range reads the survey exports on its first night and draws the report for its last night only."""
+    from pipeline.night import run_days
 
     cfg = _config(config)
     first = _day(day)
     last = _day(to, "--to") if to else first
     if last < first:
         _fail("--to is before --date")
-    scorer = _scorer(cfg)
-    current, not_ok = first, []
-    while current <= last:
-        summary = run_day(cfg, db_path(db), current, scorer=scorer)
+    not_ok = []
+
+    def show(summary: dict) -> None:
         typer.echo(json.dumps(summary))
         if summary["status"] != "success":
-            not_ok.append(f"{current} ({summary['status']})")
-        current += timedelta(days=1)
+            not_ok.append(f"{summary['day']} ({summary['status']})")
+
+    run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show)
     if not_ok:
         _fail(f"not every night succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
