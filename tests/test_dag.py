@@ -163,3 +163,19 @@ def test_dag_test_on_bundled_sample_day(dag, airflow_db, tmp_path, monkeypatch):
     assert got == expected
     assert scored == expected  # every row of the day was scored
     assert neg["parcelo"] > 0.5  # the incident shows in the scores
+
+
+def test_the_demo_runs_each_sample_night_once_in_order_and_the_incident_through_airflow():
+    from demo.run import FIRST_DAY, INCIDENT, LAST_DAY, stretches
+
+    for everything_through_airflow in (False, True):
+        nights, how = [], {}
+        for first, last, way in stretches(everything_through_airflow):
+            day = first
+            while day <= last:
+                nights.append(day)
+                how[day] = way
+                day += timedelta(days=1)
+        assert nights == [FIRST_DAY + timedelta(days=i) for i in range((LAST_DAY - FIRST_DAY).days + 1)]
+        assert {how[INCIDENT[0] + timedelta(days=i)] for i in range(4)} == {"airflow"}
+    assert INCIDENT == (datetime(2026, 10, 13).date(), datetime(2026, 10, 16).date())
