@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml $(LOCK)
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/brandpulse demo
+	$(BIN)/python -m demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

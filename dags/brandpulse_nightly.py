@@ -9,7 +9,8 @@ Backfill with ``airflow backfill create --dag-id brandpulse_nightly --from-date 
 
 This file only wires steps: each task calls the step function of the same name (see ``pipeline/night.py``
 for the whole night in one place). Each task imports only its own step's module, so an extract task never
-loads pandas, torch or matplotlib.
+loads pandas, torch or matplotlib. Tasks that return a dict say ``multiple_outputs=False``: the counts are one
+XCom, not one per key (TaskFlow's default for a ``-> dict`` annotation, ten metadata-DB writes a task).
 Config and warehouse come from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when a task runs.
 """
 
@@ -59,6 +60,7 @@ def brandpulse_nightly():
         retry_exponential_backoff=2.0,
         max_retry_delay=timedelta(minutes=10),
         map_index_template="{{ job.brand }}/{{ job.source }}",
+        multiple_outputs=False,
     )
     def extract(job: dict) -> dict:
         from pipeline import staging
@@ -66,7 +68,8 @@ def brandpulse_nightly():
         config, db, day, run_id = _night()
         return staging.extract(config, job["brand"], job["source"], day, run_id, db=db)
 
-    @task(trigger_rule="all_done")  # a failed source fails its own task; the night goes on and records it
+    # a failed source fails its own task; the night goes on and records it
+    @task(trigger_rule="all_done", multiple_outputs=False)
     def load() -> dict:
         from pipeline import load as loading
 
@@ -87,14 +90,14 @@ def brandpulse_nightly():
         config, db, day, run_id = _night()
         return [d.isoformat() for d in metrics.daily_metrics(config, db, day, run_id)]
 
-    @task
+    @task(multiple_outputs=False)
     def import_surveys() -> dict:
         from pipeline.surveys import ingest
 
         config, db, day, run_id = _night()
         return ingest.import_surveys(config, db, run_id, day=day)
 
-    @task
+    @task(multiple_outputs=False)
     def import_customers() -> dict:
         from pipeline.surveys import ingest
 
@@ -115,7 +118,7 @@ def brandpulse_nightly():
         config, db, day, run_id = _night()
         return incidents.detect(config, db, day, run_id)
 
-    @task
+    @task(multiple_outputs=False)
     def send_alerts() -> dict:
         from pipeline.alerts import delivery
 

@@ -22,7 +22,7 @@ contracts in ``pyproject.toml`` (``lint-imports``, run by ``make lint``) enforce
 - :mod:`pipeline.warehouse`: the DuckDB file: a locked connection, migrations, named queries, transactions.
 - :mod:`pipeline.config`, then :mod:`pipeline.config_surveys`: ``brandpulse.yaml``, validated.
 
-``pipeline.demo`` (the sample data and its generators) is leaving the package and is outside these rules.
+The demo (sample data, its generators and the replay servers) lives outside the package, in ``demo/``.
 """
 
 __version__ = "0.1.0"

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
-from pipeline.config import REPO_ROOT, ConfigError, config_path, load_config
+from pipeline.config import REPO_ROOT, Config, ConfigError, config_path, load_config
 from pipeline.warehouse import WarehouseError, connect, db_path, migrate, schema_version
 
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "brandpulse-sentiment"
@@ -52,10 +53,16 @@ def _config(path: Path | None):
 
 @app.command()
 def init(config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Create the warehouse (or bring it to the latest schema) and show its version."""
-    cfg = _config(config)
+    """Create the warehouse (or bring it to the latest schema) and show its version.
+
+    Needs no config file; one given (--config, $BRANDPULSE_CONFIG) or present (./brandpulse.yaml) is validated
+    and its lock_timeout_s used."""
+    if config or os.environ.get("BRANDPULSE_CONFIG") or config_path().exists():
+        timeout = _config(config).lock_timeout_s
+    else:
+        timeout = Config.model_fields["lock_timeout_s"].default
     path = db_path(db)
-    with connect(path, timeout=cfg.lock_timeout_s) as con:
+    with connect(path, timeout=timeout) as con:
         applied = migrate(con)
         version = schema_version(con)
     typer.echo(
@@ -86,22 +93,24 @@ def run(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Run the whole night in-process (every step of the nightly DAG) for one day or a range of days."""
-    from pipeline.night import run_day
+    """Run the whole night in-process (every step of the nightly DAG) for one day or a range of days.
+
+    A range reads the survey exports on its first night and draws the report for its last night only."""
+    from pipeline.night import run_days
 
     cfg = _config(config)
     first = _day(day)
     last = _day(to, "--to") if to else first
     if last < first:
         _fail("--to is before --date")
-    scorer = _scorer(cfg)
-    current, not_ok = first, []
-    while current <= last:
-        summary = run_day(cfg, db_path(db), current, scorer=scorer)
+    not_ok = []
+
+    def show(summary: dict) -> None:
         typer.echo(json.dumps(summary))
         if summary["status"] != "success":
-            not_ok.append(f"{current} ({summary['status']})")
-        current += timedelta(days=1)
+            not_ok.append(f"{summary['day']} ({summary['status']})")
+
+    run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show)
     if not_ok:
         _fail(f"not every night succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
@@ -452,40 +461,6 @@ def sql_query(
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     Console().print(table)
-
-
-@app.command()
-def demo(
-    days: Annotated[int, typer.Option(help="how many nights of the sample period to run through Airflow")] = 0,
-) -> None:
-    """Run the nightly DAG through Airflow over the bundled sample data (what `make demo` does)."""
-    from pipeline.demo.run import run_demo
-
-    run_demo(days=days or None)
-
-
-@app.command()
-def replay(
-    port: Annotated[int, typer.Option(help="port on 127.0.0.1 (0: any free port)")] = 0,
-) -> None:
-    """Serve the bundled sample over the Reddit, Hacker News, App Store and Google Play APIs on 127.0.0.1.
-
-    Prints the environment variables that point brandpulse's sources at it; runs until Ctrl-C.
-    """
-    import time
-
-    from pipeline.demo.replay import sample
-    from pipeline.demo.replay.server import ReplayServer
-
-    server = sample.start(ReplayServer(port=port))
-    typer.echo(f"Replay server on {server.url}. In another shell:")
-    for key, value in sample.environment(server).items():
-        typer.echo(f"  export {key}={value}")
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.stop()
 
 
 def main() -> None:

@@ -8,8 +8,9 @@ The only module that imports every step module. One night (a UTC calendar ``day`
 - :func:`prepare` applies pending migrations, registers the run in the ledger and returns the extract jobs;
 - :func:`finish` closes the run (``success``, ``partial`` or ``failed``) and raises
   :class:`~pipeline.ledger.RunFailed` unless it succeeded, so the Airflow run and the CLI's exit status show it;
-- :func:`run_day` is the whole night in this process, step after step: what ``brandpulse run --date`` does
-  (and a backfill without a scheduler: :func:`run_days`). The DAG in ``dags/`` wires the same functions.
+- :func:`run_day` is the whole night in this process, step after step: what ``brandpulse run --date`` does;
+  :func:`run_days` is a backfill without a scheduler (``brandpulse run --date D --to D2``), night after night,
+  reading the survey exports once and drawing the report once. The DAG in ``dags/`` wires the same functions.
 """
 
 from __future__ import annotations
@@ -70,16 +71,21 @@ def run_day(
     trigger: str = "cli",
     scorer=None,
     today: date | None = None,
+    surveys: bool = True,
+    report_not_drawn: str | None = None,
 ) -> dict:
     """The whole night for one day, in-process: what ``brandpulse run --date`` does.
 
     A failing source does not stop the others; the run is then ``partial`` (``status`` in the result).
-    Configuration errors stop the night at once.
+    Configuration errors stop the night at once. For :func:`run_days`: ``surveys=False`` leaves out the survey
+    and customer imports and the survey metrics; ``report_not_drawn`` (a reason) records the report step with
+    that reason instead of drawing the report.
     """
     run_id = run_id or new_run_id(day, trigger)
     jobs = prepare(config, db, day, run_id, trigger)
-    surveyed = import_surveys(config, db, run_id, day=day, scorer=scorer)
-    import_customers(config, db, run_id, day=day)
+    surveyed = import_surveys(config, db, run_id, day=day, scorer=scorer) if surveys else {}
+    if surveys:
+        import_customers(config, db, run_id, day=day)
     failed = {}
     for job in jobs:
         try:
@@ -92,10 +98,14 @@ def run_day(
     loaded = load(config, db, day, run_id)
     scored = score(config, db, run_id, scorer=scorer)
     daily_metrics(config, db, day, run_id)
-    survey_metrics(config, db, run_id)
+    if surveys:
+        survey_metrics(config, db, run_id)
     raised = detect(config, db, day, run_id, today=today)
     sent = send_alerts(config, db, run_id)
-    index = report(config, db, day, run_id)
+    if report_not_drawn is None:
+        index = report(config, db, day, run_id)
+    else:
+        index = _report_not_drawn(config, db, run_id, report_not_drawn)
     try:
         status = finish(config, db, run_id)
     except RunFailed as exc:
@@ -111,7 +121,7 @@ def run_day(
         "survey_responses": surveyed.get("new", 0),
         "alerts": raised,
         "deliveries": sent,
-        "report": str(index),
+        "report": None if index is None else str(index),
         "failed_sources": failed,
     }
 
@@ -157,6 +167,13 @@ def rescore(config: Config, db: Path, since: date, scorer=None, progress=None) -
     return {"run_id": run_id, "mentions": todo["n"], "scored": done.attempted, "days": len(days), "model": done.model}
 
 
+def _report_not_drawn(config: Config, db: Path, run_id: str, reason: str) -> None:
+    """The report step of a night whose report is left to a later night: recorded (it is a required step), with
+    the reason as its detail."""
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        record_step(con, run_id, "report", rows_in=len(config.brands), rows_out=0, rows_quarantined=0, detail=reason)
+
+
 def run_days(
     config: Config,
     db: Path,
@@ -169,11 +186,25 @@ def run_days(
 ) -> list[dict]:
     """Every night from ``first`` to ``last`` (inclusive), in order: a backfill without a scheduler.
 
-    ``on_night(result)`` is called after each night (progress). Returns the results."""
+    Each night runs :func:`run_day`, except for what is read or rebuilt whole rather than by night: survey
+    exports and customer lists are whole files (the night's day only dates their quarantine rows) and the survey
+    metrics are recomputed whole, so the first night imports them and recomputes the metrics, and the others
+    leave them out; every night's report overwrites the one before, so only the last night draws it (the others
+    record their report step as not drawn, with the reason). The warehouse ends as it would after ``run_day``
+    night by night. ``on_night(result)`` is called after each night (progress). Returns the results."""
     results = []
     day = first
     while day <= last:
-        result = run_day(config, db, day, trigger=trigger, scorer=scorer, today=today)
+        result = run_day(
+            config,
+            db,
+            day,
+            trigger=trigger,
+            scorer=scorer,
+            today=today,
+            surveys=day == first,
+            report_not_drawn=None if day == last else f"not drawn: this backfill draws the report of {last} only",
+        )
         results.append(result)
         if on_night:
             on_night(result)

@@ -5,12 +5,13 @@ LocalExecutor, Celery workers on one host), so every connection goes through :fu
 takes an exclusive file lock next to the database (``<db>.lock``) and waits for it, up to a timeout, instead
 of failing on DuckDB's own lock. Hold connections briefly: do slow work (scoring) outside them.
 
-SQL lives in ``warehouse/``: ``migrations/NNNN_name.sql`` are applied once each, in order, and recorded in
-``schema_version`` with a checksum; ``views/*.sql`` are re-created after every migration, in file-name order
-(a view sorts after the views it reads); ``queries/<domain>/*.sql`` are the statements that write (often
-several in one transaction) and the reads that do more than look rows up, run with :func:`execute`. A lookup
-of one table or view is written in the Python that uses it. Results are read by column name, with
-:func:`rows`, :func:`row` or :func:`frame`, never by position.
+SQL lives in the repository's ``warehouse/`` folder, installed as the package ``pipeline.sql``:
+``migrations/NNNN_name.sql`` are applied once each, in order, and recorded in ``schema_version`` with a
+checksum; ``views/*.sql`` are re-created after every migration, in file-name order (a view sorts after the
+views it reads); ``queries/<domain>/*.sql`` are the statements that write (often several in one transaction)
+and the reads that do more than look rows up, run with :func:`execute`. A lookup of one table or view is
+written in the Python that uses it. Results are read by column name, with :func:`rows`, :func:`row` or
+:func:`pipeline.frames.frame`, never by position.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import duckdb
@@ -29,7 +32,19 @@ from filelock import FileLock, Timeout
 
 from pipeline.config import DEFAULT_DB, REPO_ROOT
 
-SQL_DIR = REPO_ROOT / "warehouse"
+
+def _sql_dir() -> Traversable:
+    """The SQL folder. In a checkout (``pipeline`` imported from the repository, installed editable or merely on
+    ``sys.path``), the checkout's own ``warehouse/``; in an installed wheel, the package data of ``pipeline.sql``
+    (the same files: pyproject.toml maps ``pipeline.sql`` onto ``warehouse/``). The checkout comes first so that
+    a second checkout of the repository on ``sys.path`` never reads another checkout's installed SQL."""
+    checkout = REPO_ROOT / "warehouse"
+    if (checkout / "migrations").is_dir():
+        return checkout
+    return resources.files("pipeline.sql")
+
+
+SQL_DIR = _sql_dir()
 _MIGRATION = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
@@ -132,9 +147,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
-def migrations() -> list[tuple[int, str, Path]]:
+def _sql_files(folder: str) -> list[Traversable]:
+    """The ``*.sql`` files of one SQL folder, by name."""
+    return sorted((f for f in (SQL_DIR / folder).iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+
+
+def migrations() -> list[tuple[int, str, Traversable]]:
     found = []
-    for f in sorted((SQL_DIR / "migrations").glob("*.sql")):
+    for f in _sql_files("migrations"):
         m = _MIGRATION.match(f.name)
         if not m:
             raise WarehouseError(f"{f}: migration files are named NNNN_name.sql")
@@ -167,7 +187,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 "INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)", [version, name, checksum]
             )
         applied.append(version)
-    for view in sorted((SQL_DIR / "views").glob("*.sql")):
+    for view in _sql_files("views"):
         con.execute(view.read_text(encoding="utf-8"))
     return applied
 

@@ -17,6 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from demo.replay.server import ReplayServer, Response
 from pipeline.alerts.channels import Delivery, build_email, deliver, redact
 from pipeline.alerts.message import (
     SCHEMA,
@@ -28,7 +29,6 @@ from pipeline.alerts.message import (
     render_webhook,
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
-from pipeline.demo.replay.server import ReplayServer, Response
 
 FAST = {"timeout": 5.0, "retries": 2, "backoff_factor": 0.0}
 SECRET = "T0000/B0000/sekritTOKEN123"

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
+from demo.replay.server import ReplayServer, Response
 from pipeline.alerts import delivery, incidents
 from pipeline.config import load_config
-from pipeline.demo.replay.server import ReplayServer, Response
 from pipeline.warehouse import connect, execute, migrate, transaction
 
 START = date(2026, 8, 1)

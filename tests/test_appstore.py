@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import requests
 
+from demo.replay.appstore import AppStoreAPI
+from demo.replay.server import ReplayServer
 from pipeline.config import Config
-from pipeline.demo.replay.appstore import AppStoreAPI
-from pipeline.demo.replay.server import ReplayServer
 from pipeline.records import Record, Reject, Window
 from pipeline.sources import build_source
 from pipeline.sources.base import SourceError

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 import yaml
 
-from pipeline.demo.replay import sample
+from demo.replay import sample
 from tests.helpers import NIGHT_ROWS, REPO, csv_rows, write_config
 
 
@@ -90,7 +90,7 @@ def test_dag_test_end_to_end_and_rerun(dag, airflow_db, tmp_path, monkeypatch):
 
 def _demo_config(tmp_path):
     """The bundled demo config, with absolute sample paths and staging in tmp_path."""
-    demo = REPO / "pipeline" / "demo"
+    demo = REPO / "demo"
     doc = yaml.safe_load((demo / "brandpulse.yaml").read_text())
     for brand in doc["brands"]:
         for source in brand["sources"]:
@@ -102,7 +102,7 @@ def _demo_config(tmp_path):
     doc["alerts"] = []
     doc["report_dir"] = str(tmp_path / "reports")
     doc["staging_dir"] = str(tmp_path / "staging")
-    doc["scoring"]["model_dir"] = str(REPO / doc["scoring"]["model_dir"])
+    doc["scoring"]["model_dir"] = str((demo / doc["scoring"]["model_dir"]).resolve())
     path = tmp_path / "brandpulse.yaml"
     path.write_text(yaml.safe_dump(doc))
     return path
@@ -114,7 +114,7 @@ def _expected_sample_rows(day) -> dict[str, int]:
     import json
 
     counts = {}
-    for brand_dir in sorted((REPO / "pipeline" / "demo" / "sample").iterdir()):
+    for brand_dir in sorted((REPO / "demo" / "sample").iterdir()):
         if not brand_dir.is_dir():
             continue
         n = 0
@@ -163,3 +163,19 @@ def test_dag_test_on_bundled_sample_day(dag, airflow_db, tmp_path, monkeypatch):
     assert got == expected
     assert scored == expected  # every row of the day was scored
     assert neg["parcelo"] > 0.5  # the incident shows in the scores
+
+
+def test_the_demo_runs_each_sample_night_once_in_order_and_the_incident_through_airflow():
+    from demo.run import FIRST_DAY, INCIDENT, LAST_DAY, stretches
+
+    for everything_through_airflow in (False, True):
+        nights, how = [], {}
+        for first, last, way in stretches(everything_through_airflow):
+            day = first
+            while day <= last:
+                nights.append(day)
+                how[day] = way
+                day += timedelta(days=1)
+        assert nights == [FIRST_DAY + timedelta(days=i) for i in range((LAST_DAY - FIRST_DAY).days + 1)]
+        assert {how[INCIDENT[0] + timedelta(days=i)] for i in range(4)} == {"airflow"}
+    assert INCIDENT == (datetime(2026, 10, 13).date(), datetime(2026, 10, 16).date())

@@ -12,9 +12,9 @@ import pytest
 import requests
 from google_play_scraper.constants.request import Formats
 
+from demo.replay.googleplay import PLAY_GATEWAY_ERROR, GooglePlayAPI
+from demo.replay.server import ReplayServer
 from pipeline.config import Config
-from pipeline.demo.replay.googleplay import PLAY_GATEWAY_ERROR, GooglePlayAPI
-from pipeline.demo.replay.server import ReplayServer
 from pipeline.records import Record, Reject, Window
 from pipeline.sources import build_source
 from pipeline.sources import googleplay as gp

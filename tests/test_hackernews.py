@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from demo.replay.hackernews import HackerNewsAPI
+from demo.replay.server import ReplayServer
 from pipeline.config import Config
-from pipeline.demo.replay.hackernews import HackerNewsAPI
-from pipeline.demo.replay.server import ReplayServer
 from pipeline.records import Record, Reject, Window
 from pipeline.sources import build_source
 from pipeline.sources.base import SourceError

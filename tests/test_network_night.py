@@ -9,8 +9,8 @@ import duckdb
 import pytest
 import yaml
 
+from demo.replay import sample
 from pipeline.config import load_config
-from pipeline.demo.replay import sample
 from pipeline.night import run_day
 from tests.helpers import MODEL_DIR
 

@@ -1,4 +1,4 @@
-"""The Reddit source: real PRAW against the fake Reddit API (pipeline.demo.replay.reddit) on 127.0.0.1.
+"""The Reddit source: real PRAW against the fake Reddit API (demo.replay.reddit) on 127.0.0.1.
 
 The window is yesterday (UTC), so the searches' time filter is computed from the real clock like in production.
 """
@@ -14,9 +14,9 @@ import pytest
 import requests
 from praw.config import Config as PrawConfig
 
+from demo.replay.reddit import RedditAPI
+from demo.replay.server import ReplayServer
 from pipeline.config import Config
-from pipeline.demo.replay.reddit import RedditAPI
-from pipeline.demo.replay.server import ReplayServer
 from pipeline.records import Pseudonymiser, Record, Reject, Window
 from pipeline.sources import build_source
 from pipeline.sources import reddit as reddit_source

@@ -421,3 +421,22 @@ def test_names_with_dollar_signs_are_drawn_as_typed():
     ax.set_title(r"Parcelo $\frac{1}{ price$ vs $ShipNest")
     ax.legend()
     assert png(fig)[:8] == b"\x89PNG\r\n\x1a\n"  # mathtext would raise ValueError on the unbalanced "$"
+
+
+def test_the_summary_queries_to_try_are_written_for_the_configs_brands(tmp_path):
+    from datetime import date
+
+    from pipeline.report.summary import example_queries
+    from pipeline.warehouse import migrate
+    from tests.helpers import write_config
+
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme Ltd", "files": {"listening": "a.csv"}}]))
+    around_worst = example_queries(cfg, {"acme-ltd": date(2025, 3, 10)})
+    text = "\n".join(query for _, query in around_worst)
+    assert "brand = 'acme-ltd'" in text and "DATE '2025-03-07' AND DATE '2025-03-13'" in text
+    assert "parcelo" not in text and "2026" not in text
+    no_worst_day_yet = example_queries(cfg, {})
+    with connect(tmp_path / "w.duckdb") as con:
+        migrate(con)
+        for _, query in around_worst + no_worst_day_yet:
+            con.execute(query).fetchall()  # valid against the schema

@@ -24,9 +24,9 @@ from pipeline.warehouse import connect, migrate
 from tests.helpers import REPO, write_config
 
 RUN = "cli__2026-10-31__0000aaaa"
-DEMO = REPO / "pipeline" / "demo"
+DEMO = REPO / "demo"
 
-# The block proposed for pipeline/demo/brandpulse.yaml (surveys: ...).
+# The block proposed for demo/brandpulse.yaml (surveys: ...).
 DEMO_SURVEYS = {
     "min_responses": 30,
     "sources": [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from rich.console import Console
@@ -11,23 +11,35 @@ from rich.table import Table
 from pipeline.config import Config
 from pipeline.warehouse import connect, execute, row, rows
 
-EXAMPLE_QUERIES = [
-    (
-        "Daily share of negative mentions, with its 7-day average",
-        "SELECT day, brand, volume, round(share_negative, 3) AS neg, round(share_negative_7d, 3) AS neg_7d\n"
-        "FROM v_brand_daily WHERE brand = 'parcelo' ORDER BY day DESC LIMIT 14;",
-    ),
-    (
-        "The most-engaged negative mentions of a week, text beside score",
-        "SELECT day, platform, channel, round(score, 2) AS score, engagement, left(text, 80) AS text, url\n"
-        "FROM v_mentions_scored WHERE label = 'negative' AND day BETWEEN DATE '2026-10-12' AND DATE '2026-10-18'\n"
-        "ORDER BY engagement DESC LIMIT 5;",
-    ),
-    (
-        "What was quarantined, and why",
-        "SELECT brand, source, reason, rows FROM v_quarantine_summary ORDER BY rows DESC;",
-    ),
-]
+
+def example_queries(config: Config, worst_days: dict[str, date]) -> list[tuple[str, str]]:
+    """Three queries to try, written for this config's first brand: its daily share negative, and its most-engaged
+    negative mentions in the seven days around its most negative day (``worst_days``: brand id -> day; without
+    one, the last seven days of data)."""
+    brand = config.brands[0].key
+    worst = worst_days.get(brand)
+    week = (
+        f"day BETWEEN DATE '{worst - timedelta(days=3)}' AND DATE '{worst + timedelta(days=3)}'"
+        if worst
+        else "day > (SELECT max(day) FROM v_mentions_scored) - 7"
+    )
+    return [
+        (
+            "Daily share of negative mentions, with its 7-day average",
+            "SELECT day, brand, volume, round(share_negative, 3) AS neg, round(share_negative_7d, 3) AS neg_7d\n"
+            f"FROM v_brand_daily WHERE brand = '{brand}' ORDER BY day DESC LIMIT 14;",
+        ),
+        (
+            "The most-engaged negative mentions of a week, text beside score",
+            "SELECT day, platform, channel, round(score, 2) AS score, engagement, left(text, 80) AS text, url\n"
+            f"FROM v_mentions_scored WHERE brand = '{brand}' AND label = 'negative' AND {week}\n"
+            "ORDER BY engagement DESC LIMIT 5;",
+        ),
+        (
+            "What was quarantined, and why",
+            "SELECT brand, source, reason, rows FROM v_quarantine_summary ORDER BY rows DESC;",
+        ),
+    ]
 
 
 def night_line(config: Config, db: Path, day: date) -> str:
@@ -103,5 +115,5 @@ def print_summary(config: Config, db: Path) -> None:
         f' writing: .venv/bin/brandpulse sql "SELECT ..." --db {db})'
     )
     console.print("Three queries to try:")
-    for title, query in EXAMPLE_QUERIES:
+    for title, query in example_queries(config, {brand: day for brand, day, _, _ in worst}):
         console.print(f"\n-- {title}\n{query}", highlight=False)

@@ -31,7 +31,7 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from pipeline.demo.replay.server import ReplayServer, Request, Response
+from demo.replay.server import ReplayServer, Request, Response
 
 try:
     from zoneinfo import ZoneInfo

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m pipeline.demo.generate_surveys
+    .venv/bin/python -m demo.generate_surveys
 
 Deterministic (one ``random.Random(SEED)``, no clock). Writes per brand, next to the mentions and reviews:
 

@@ -13,7 +13,7 @@ See ``phrases.py`` for the template syntax.  Each brand has:
 
 from __future__ import annotations
 
-from pipeline.demo.phrases import lines
+from demo.phrases import lines
 
 # ====================================================================================================================
 # Parcelo: parcel-delivery app / courier.  Competitor: ShipNest.

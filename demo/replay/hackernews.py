@@ -37,7 +37,7 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from pipeline.demo.replay.server import ReplayServer, Request, Response
+from demo.replay.server import ReplayServer, Request, Response
 
 _OPS = {">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt, "=": operator.eq}
 _FILTER = re.compile(r"^\s*(\w+)\s*(>=|<=|!=|>|<|=)\s*(-?\d+(?:\.\d+)?)\s*$")

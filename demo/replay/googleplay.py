@@ -48,7 +48,7 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
-from pipeline.demo.replay.server import ReplayServer, Request, Response
+from demo.replay.server import ReplayServer, Request, Response
 
 ROUTE = r"^/_/PlayStoreUi/data/batchexecute$"
 PREFIX = ")]}'\n\n"

@@ -61,7 +61,7 @@ import zlib
 from collections import defaultdict
 from copy import deepcopy
 
-from pipeline.demo.replay.server import ReplayServer, Request, Response
+from demo.replay.server import ReplayServer, Request, Response
 
 PAGE_MAX = 100  # Reddit's largest page
 PAGE_DEFAULT = 25

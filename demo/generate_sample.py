@@ -2,11 +2,11 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m pipeline.demo.generate_sample
+    .venv/bin/python -m demo.generate_sample
 
 The output is fully deterministic (one ``random.Random(SEED)``, no set iteration, no clock) and is written to
-``pipeline/demo/sample/<brand>/mentions.csv`` (social-listening export) and ``reviews.jsonl`` (app/online reviews),
-plus ``pipeline/demo/sample/README.md``.  A summary is printed at the end.
+``demo/sample/<brand>/mentions.csv`` (social-listening export) and ``reviews.jsonl`` (app/online reviews),
+plus ``demo/sample/README.md``.  A summary is printed at the end.
 
 How it works, in short:
 
@@ -32,8 +32,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from pipeline.demo import phrases as P
-from pipeline.demo.brand_phrases import BRANDS as BANKS
+from demo import phrases as P
+from demo.brand_phrases import BRANDS as BANKS
 
 SEED = 20261013
 START = date(2026, 8, 25)
@@ -1127,8 +1127,8 @@ def write_readme(stats: dict[str, dict[str, int]], malformed: dict[str, dict[str
         "# brandpulse demo sample",
         "",
         "Synthetic, fictional data bundled for demos and tests. Generated deterministically by",
-        "`pipeline/demo/generate_sample.py` (seed "
-        f"{SEED}); regenerate with `.venv/bin/python -m pipeline.demo.generate_sample`. "
+        "`demo/generate_sample.py` (seed "
+        f"{SEED}); regenerate with `.venv/bin/python -m demo.generate_sample`. "
         "Do not edit by hand.",
         "",
         "## Brands (all fictional)",
@@ -1187,7 +1187,22 @@ def write_readme(stats: dict[str, dict[str, int]], malformed: dict[str, dict[str
         for fname, items in files.items():
             for rec, rid, how in items:
                 lines.append(f"| `{slug}/{fname}` | {rec} | `{rid}` | {how} |")
-    lines.append("")
+    lines += [
+        "",
+        "## How `make demo` reads these files",
+        "",
+        "- The Reddit rows of `mentions.csv` are served over Reddit's API, its `forum` rows as Hacker News comments,",
+        "  and the `app_store` and `google_play` rows of `reviews.jsonl` over those stores' APIs, by the replay server",
+        "  in `demo/replay/sample.py`; each night sees the items created before 02:00 the next day. The demo",
+        "  config reads the remaining platforms (X/Twitter, Instagram, Trustpilot) with file drops (`platforms:`).",
+        "  So a malformed Reddit row above reaches the Reddit source as a broken API item, and an unreadable line",
+        "  of `reviews.jsonl` is left to the file drop, which quarantines it.",
+        "- `surveys.csv` (one brand each in a Qualtrics-, SurveyMonkey- and Typeform-like export shape) and",
+        "  `customers.csv` are written by `demo/generate_surveys.py` (seeded); their docstring lists the",
+        "  deliberately malformed survey values. Parcelo's NPS dips with the incident of 2026-10-13..16 and its",
+        "  churn rises in October.",
+        "",
+    ]
     (OUT_DIR / "README.md").write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -5,7 +5,7 @@ brand. Their Reddit rows are served by the Reddit API, their forum threads by Ha
 their App Store and Google Play reviews by those stores' APIs; the demo config reads those platforms with
 the network sources, over HTTP, and leaves the rest (X/Twitter, Instagram, Trustpilot) to file drops.
 
-``brandpulse replay`` runs this server in the foreground, for trying single nights by hand.
+``python -m demo.replay`` runs this server in the foreground, for trying single nights by hand.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.demo.replay.server import ReplayServer
+from demo.replay.server import ReplayServer
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample"
 BRANDS = ("parcelo", "brewbird", "novabank")
@@ -167,10 +167,10 @@ def _datasets() -> dict[str, list[dict]]:
 def mount(server: ReplayServer, until: datetime | None = None) -> ReplayServer:
     """(Re)mount every API over the sample items created before ``until`` (all of them when None): the
     services as they looked at that moment, so a replayed night reads what existed at 02:00 that night."""
-    from pipeline.demo.replay.appstore import AppStoreAPI
-    from pipeline.demo.replay.googleplay import GooglePlayAPI
-    from pipeline.demo.replay.hackernews import HackerNewsAPI
-    from pipeline.demo.replay.reddit import RedditAPI
+    from demo.replay.appstore import AppStoreAPI
+    from demo.replay.googleplay import GooglePlayAPI
+    from demo.replay.hackernews import HackerNewsAPI
+    from demo.replay.reddit import RedditAPI
 
     data = {
         name: [i for i in items if until is None or (_created(i) or until) <= until]
@@ -200,7 +200,7 @@ def start(server: ReplayServer | None = None, until: datetime | None = None) -> 
 def _capture_route(server: ReplayServer) -> None:
     import json
 
-    from pipeline.demo.replay.server import Response
+    from demo.replay.server import Response
 
     def keep(req, _match):
         server.received_alerts.append({"path": req.path, "body": json.loads(req.body or b"{}")})

@@ -1,0 +1,230 @@
+"""``make demo`` (``python -m demo``): brandpulse over the bundled sample, with the nightly DAG run through Airflow.
+
+The sample is three fictional brands, 2026-08-25 .. 2026-10-31. Its Reddit threads, forum posts and store
+reviews are served by a local replay server (:mod:`demo.replay.sample`) on 127.0.0.1, and PRAW,
+google-play-scraper and requests fetch them over HTTP, exactly as they would from the real services; each night
+sees what existed when its run starts (02:00 UTC the next day). The nights run in order, in three stretches:
+
+1. the history, 08-25 .. 10-12, in this process with the step functions the DAG calls:
+   :func:`pipeline.night.run_days`, what ``brandpulse run --date 2026-08-25 --to 2026-10-12`` does (a backfill
+   without a scheduler: it reads the survey exports on its first night and draws the report for its last);
+2. the nights of the planted Parcelo incident, 10-13 .. 10-16, through Airflow: one run of ``brandpulse_nightly``
+   each, executed by ``dag.test()`` (the API behind ``airflow dags test``) in this process, with Airflow's
+   metadata in a SQLite file under ``./data/airflow``. The detector raises the incident's alert on 10-13, and
+   the DAG's ``send_alerts`` task delivers it to stand-in Slack and webhook receivers on the replay server;
+3. the nights after, 10-17 .. 10-31, in this process again; the last one draws the report.
+
+``--all-through-airflow`` runs every night through ``dag.test()`` instead (about 12 s a night on 2 cores). Either
+way the warehouse, ``./data/brandpulse.duckdb``, ends the same. Re-running the demo re-runs the nights and changes
+nothing in it (natural keys, upserts).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+DEMO_DIR = Path(__file__).resolve().parent
+REPO_ROOT = DEMO_DIR.parent
+DATA = REPO_ROOT / "data"
+FIRST_DAY, LAST_DAY = date(2026, 8, 25), date(2026, 10, 31)
+INCIDENT = (date(2026, 10, 13), date(2026, 10, 16))  # the planted Parcelo incident: these nights run through Airflow
+
+
+def airflow_env() -> dict[str, str]:
+    """Environment for a self-contained local Airflow (no scheduler, no webserver, SQLite metadata)."""
+    home = DATA / "airflow"
+    return {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        "BRANDPULSE_CONFIG": str(DEMO_DIR / "brandpulse.yaml"),
+        "BRANDPULSE_DB": str(DATA / "brandpulse.duckdb"),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+
+
+def run_starts(day: date) -> datetime:
+    """When the run for the night ``day`` starts: 02:00 UTC the next day (the DAG's logical date)."""
+    return datetime.combine(day + timedelta(days=1), dtime(2), tzinfo=UTC)
+
+
+def print_alerts(config, db, received: list[dict]) -> None:
+    """What the detector raised over the sample period, and the Parcelo incident's alert as its message reads."""
+    from pipeline.alerts.inbox import list_alerts, show_alert
+    from pipeline.warehouse import connect
+
+    slack = sum(1 for r in received if "/slack/" in r["path"])
+    print(f"\nAlerts: {slack} Slack messages and {len(received) - slack} webhook calls reached the stand-in receivers")
+    print(list_alerts(config, db, days=3650))
+    with connect(db, read_only=True) as con:
+        row = con.execute(
+            "SELECT alert_id FROM alerts WHERE brand = 'parcelo' AND kind = 'spike' AND status = 'new' "
+            "AND day BETWEEN ? AND ? ORDER BY day LIMIT 1",
+            [INCIDENT[0] - timedelta(days=1), INCIDENT[1] + timedelta(days=1)],
+        ).fetchone()
+    if row:
+        print("\nThe Parcelo incident's alert, as delivered (brandpulse alerts --show ID):\n")
+        print(show_alert(config, db, row[0]))
+    else:
+        print(f"\nThe detector did not flag the planted Parcelo incident ({INCIDENT[0]} .. {INCIDENT[1]}).")
+
+
+class Nights:
+    """Runs the demo's nights, in-process or through Airflow, and prints one line for each."""
+
+    def __init__(self, config, db: Path, replay) -> None:
+        self.config, self.db, self.replay = config, db, replay
+        self.states: dict[date, str] = {}
+        self.seconds = {"in-process": 0.0, "airflow": 0.0}
+        self._dag = None
+        self._migrate = None
+
+    def prepare_airflow(self) -> None:
+        """Start migrating Airflow's metadata DB in the background (seconds), while the history loads."""
+        (DATA / "airflow").mkdir(parents=True, exist_ok=True)
+        with (DATA / "airflow" / "migrate.log").open("wb") as log:
+            self._migrate = subprocess.Popen([sys.executable, "-m", "airflow", "db", "migrate"], stdout=log, stderr=log)
+
+    def _line(self, day: date, state: str, seconds: float, how: str) -> None:
+        from pipeline.report.summary import night_line
+
+        self.states[day] = state
+        self.seconds[how] += seconds
+        print(f"  {night_line(self.config, self.db, day)}  [{state}, {seconds:.1f}s, {how}]", flush=True)
+
+    def in_process(self, first: date, last: date) -> None:
+        """``first`` .. ``last`` in this process: pipeline.night.run_days, a backfill without a scheduler."""
+        from demo.replay import sample
+        from pipeline.night import run_days
+        from pipeline.scoring import load_scorer
+
+        print(f"{first} .. {last}: in this process (pipeline.night.run_days, as `brandpulse run --date --to`)")
+        started = time.perf_counter()
+
+        def night_done(result: dict) -> None:
+            nonlocal started
+            day = date.fromisoformat(result["day"])
+            self._line(day, result["status"], time.perf_counter() - started, "in-process")
+            sample.mount(self.replay, until=run_starts(day + timedelta(days=1)))  # the next night's services
+            started = time.perf_counter()
+
+        sample.mount(self.replay, until=run_starts(first))
+        run_days(self.config, self.db, first, last, scorer=load_scorer(self.config), on_night=night_done)
+
+    def through_airflow(self, first: date, last: date) -> None:
+        """``first`` .. ``last`` through Airflow: one ``dag.test()`` run of brandpulse_nightly a night."""
+        from demo.replay import sample
+
+        dag = self._load_dag()
+        print(f"{first} .. {last}: through Airflow (one dag.test() run of {dag.dag_id} a night)")
+        day = first
+        while day <= last:
+            started = time.perf_counter()
+            sample.mount(self.replay, until=run_starts(day))
+            run = dag.test(logical_date=run_starts(day))
+            self._line(day, str(getattr(run.state, "value", run.state)), time.perf_counter() - started, "airflow")
+            day += timedelta(days=1)
+
+    def _load_dag(self):
+        if self._dag is None:
+            if self._migrate.wait() != 0:
+                log = (DATA / "airflow" / "migrate.log").read_text(errors="replace")
+                raise SystemExit(f"airflow db migrate failed:\n{log[-2000:]}")
+            from airflow.dag_processing.dagbag import DagBag
+
+            bag = DagBag(dag_folder=os.environ["AIRFLOW__CORE__DAGS_FOLDER"])
+            if bag.import_errors:
+                raise SystemExit(f"DAG import errors: {bag.import_errors}")
+            self._dag = bag.get_dag("brandpulse_nightly")
+            logging.getLogger("brandpulse").setLevel(logging.WARNING)
+        return self._dag
+
+
+def stretches(all_through_airflow: bool) -> list[tuple[date, date, str]]:
+    """The demo's nights in order, as (first, last, how) stretches."""
+    if all_through_airflow:
+        return [(FIRST_DAY, LAST_DAY, "airflow")]
+    return [
+        (FIRST_DAY, INCIDENT[0] - timedelta(days=1), "in-process"),
+        (INCIDENT[0], INCIDENT[1], "airflow"),
+        (INCIDENT[1] + timedelta(days=1), LAST_DAY, "in-process"),
+    ]
+
+
+def run_demo(all_through_airflow: bool = False) -> None:
+    t0 = time.perf_counter()
+    for key, value in airflow_env().items():
+        os.environ.setdefault(key, value)
+    if not os.environ.get("BRANDPULSE_AUTHOR_KEY"):
+        os.environ["BRANDPULSE_AUTHOR_KEY"] = "demo-only-key-set-your-own-in-production"
+        print("BRANDPULSE_AUTHOR_KEY is not set: using a demo-only key for author hashes.")
+    logging.getLogger("brandpulse").setLevel(logging.WARNING)  # the demo prints its own progress
+    from demo.replay import sample
+
+    replay = sample.start()
+    received = sample.capture_alerts(replay)
+    os.environ.update(sample.environment(replay))
+    print(f"Replay server for Reddit, Hacker News, App Store and Google Play: {replay.url}")
+    print(f"Airflow metadata DB: {os.environ['AIRFLOW__DATABASE__SQL_ALCHEMY_CONN']}")
+
+    from pipeline.config import load_config
+    from pipeline.report.summary import print_summary
+    from pipeline.warehouse import db_path
+
+    config, db = load_config(), db_path()
+    nights = Nights(config, db, replay)
+    nights.prepare_airflow()
+    for first, last, how in stretches(all_through_airflow):
+        (nights.in_process if how == "in-process" else nights.through_airflow)(first, last)
+    replay.stop()
+
+    failed = [str(d) for d, state in nights.states.items() if state != "success"]
+    print(
+        f"{len(nights.states)} nights, {len(nights.states) - len(failed)} succeeded: "
+        + ", ".join(f"{s:.0f}s {how}" for how, s in nights.seconds.items() if s)
+        + f"; {time.perf_counter() - t0:.0f}s in all"
+        + (f". FAILED: {', '.join(failed)}" if failed else "")
+    )
+    print_summary(config, db)
+    print_alerts(config, db, received)
+
+    index = config.resolve(config.report_dir) / "index.html"
+    print(f"\nThe report for {LAST_DAY} (one page per brand, charts inlined, works offline): {index}")
+    print(f"  open {index.as_uri()} in a browser, or serve it:")
+    print(f"  .venv/bin/python -m http.server --directory {index.parent} 8000   # then http://127.0.0.1:8000/")
+    print(
+        f"  the incident's: .venv/bin/brandpulse report --date {INCIDENT[1]} --out data/reports-incident "
+        "--config demo/brandpulse.yaml --db data/brandpulse.duckdb"
+    )
+    print("\nOne night by hand, through the Airflow CLI (start `.venv/bin/python -m demo.replay` first, and export")
+    print("the variables it prints):")
+    exports = " ".join(f"{k}={v}" for k, v in airflow_env().items() if k.startswith(("AIRFLOW", "BRANDPULSE")))
+    print(
+        f"  env {exports} BRANDPULSE_AUTHOR_KEY=... \\\n"
+        f"    .venv/bin/airflow dags test brandpulse_nightly {run_starts(LAST_DAY).isoformat()}"
+    )
+    if failed:
+        raise SystemExit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--all-through-airflow",
+        action="store_true",
+        help="run every night of the sample through dag.test() (about 12 s a night), not only the incident's",
+    )
+    args = parser.parse_args(argv)
+    run_demo(all_through_airflow=args.all_through_airflow)

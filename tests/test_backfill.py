@@ -1,0 +1,74 @@
+"""An in-process backfill (``run_days``, ``brandpulse run --date D --to D2``) leaves the warehouse as the same
+nights run one by one (``run_day``) do, reading the survey exports once and drawing the report once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from pipeline.config import load_config
+from pipeline.night import run_day, run_days
+from tests.helpers import NIGHT_ROWS, csv_rows, write_config
+from tests.test_surveys_import import qualtrics_rows, write_csv
+
+NIGHTS = [date(2026, 9, 30), date(2026, 10, 1), date(2026, 10, 2)]
+# Everything a night leaves behind, without run ids and clock times (which differ between two runs).
+SNAPSHOT = {
+    "mentions": "SELECT mention_id, brand, source, native_id, text, day, engagement FROM mentions",
+    "sentiment": "SELECT mention_id, label, round(score, 6) FROM sentiment",
+    "quarantine": "SELECT quarantine_id, brand, source, day, reason FROM quarantine",
+    "daily_brand_metrics": "SELECT day, brand, source, volume, scored, share_negative FROM daily_brand_metrics",
+    "survey_responses": "SELECT source, response_id, brand, day, nps, csat, ces, comment FROM survey_responses",
+    "survey_comments": "SELECT source, response_id, label FROM survey_comment_sentiment",
+    "survey_metrics": "SELECT period, period_start, brand, touchpoint, segment, metric, value, n FROM survey_metrics",
+    "alerts": "SELECT brand, kind, status, day, headline FROM alerts",
+}
+
+
+def _config(folder):
+    (folder / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    write_csv(folder / "q.csv", qualtrics_rows())
+    surveys = {"sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]}
+    return load_config(write_config(folder, surveys=surveys))
+
+
+def _snapshot(db) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {name: sorted(con.execute(sql).fetchall(), key=repr) for name, sql in SNAPSHOT.items()}
+
+
+def test_a_backfill_ends_as_the_same_nights_run_one_by_one(tmp_path, scorer):
+    (tmp_path / "nightly").mkdir()
+    (tmp_path / "backfill").mkdir()
+    nightly, backfill = _config(tmp_path / "nightly"), _config(tmp_path / "backfill")
+    one_by_one = [run_day(nightly, tmp_path / "nightly.duckdb", d, scorer=scorer) for d in NIGHTS]
+    seen = []
+    ranged = run_days(
+        backfill, tmp_path / "backfill.duckdb", NIGHTS[0], NIGHTS[-1], scorer=scorer, on_night=seen.append
+    )
+
+    assert seen == ranged and [r["day"] for r in ranged] == [d.isoformat() for d in NIGHTS]
+    assert [r["status"] for r in ranged] == [r["status"] for r in one_by_one] == ["success"] * 3
+    assert [r["new_mentions"] for r in ranged] == [r["new_mentions"] for r in one_by_one]
+    after = _snapshot(tmp_path / "backfill.duckdb")
+    assert after == _snapshot(tmp_path / "nightly.duckdb")
+    assert after["mentions"] and after["survey_responses"] and after["survey_metrics"] and after["quarantine"]
+
+    # the survey exports are read, and the survey metrics recomputed, on the first night only; the report is
+    # drawn for the last night only, and the other nights say so in their (required) report step
+    with duckdb.connect(str(tmp_path / "backfill.duckdb"), read_only=True) as con:
+        steps = con.execute(
+            "SELECT r.day, s.step, s.status, s.detail FROM run_steps s JOIN pipeline_runs r USING (run_id) "
+            "WHERE s.step IN ('import_surveys', 'import_customers', 'survey_metrics', 'report') AND s.source = '' "
+            "ORDER BY r.day, s.step"
+        ).fetchall()
+    assert [(day, step) for day, step, _, _ in steps if step != "report"] == [
+        (NIGHTS[0], "import_surveys"),
+        (NIGHTS[0], "survey_metrics"),
+    ]
+    reports = [(day, status, detail) for day, step, status, detail in steps if step == "report"]
+    assert [(day, status) for day, status, _ in reports] == [(d, "success") for d in NIGHTS]
+    assert all("not drawn" in detail and "2026-10-02" in detail for _, _, detail in reports[:2])
+    assert reports[2][2].endswith("index.html")
+    assert [r["report"] for r in ranged][:2] == [None, None] and ranged[2]["report"].endswith("index.html")
