@@ -112,15 +112,28 @@ def test_score_cli_missing_file_or_model(tmp_path):
     assert proc.returncode == 2 and "no model here" in proc.stderr and "Traceback" not in proc.stderr
 
 
-@pytest.mark.skipif(not (SHARED / "data/sentiment/val.tsv").exists(), reason="../shared/data/sentiment not present")
-def test_shipped_model_quality_on_val(scorer):
-    """Guards the shipped weights: val macro-recall stays at least at the plain-recipe floor (77)."""
-    from sklearn.metrics import recall_score
+# Floors a little under the shipped model's val figures (models/brandpulse-sentiment/metrics.json): a retrained
+# or re-exported model that scores clearly worse on any of these fails here.
+VAL_FLOORS = {  # val set: (source filter, macro-F1 floor)
+    "tweeteval-en": (None, 73.0),
+    "polemo2-medicine": ("polemo2-medicine", 75.0),
+    "semeval16-absa-nl": ("semeval16-absa-nl", 72.0),
+    "xlm-t/german": ("xlm-t/german", 70.0),
+}
 
-    with (SHARED / "data/sentiment/val.tsv").open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+@pytest.mark.skipif(not (SHARED / "data/sentiment-multilingual/val.tsv").exists(), reason="../shared/data not present")
+@pytest.mark.parametrize("name", sorted(VAL_FLOORS))
+def test_shipped_model_quality_on_val(scorer, name):
+    """Guards the shipped weights on English, Polish, Dutch and German val sets."""
+    from sklearn.metrics import f1_score
+
+    source, floor = VAL_FLOORS[name]
+    path = SHARED / ("data/sentiment/val.tsv" if source is None else "data/sentiment-multilingual/val.tsv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if source in (None, r["source"])]
     pred = [r.label for r in scorer.score([row["text"] for row in rows])]
-    assert recall_score([row["label"] for row in rows], pred, average="macro") * 100 >= 77.0
+    assert f1_score([row["label"] for row in rows], pred, average="macro") * 100 >= floor
 
 
 def test_score_cli_bytes_bom_and_carriage_returns():

@@ -486,6 +486,7 @@ def _brand_context(data: BrandData, day: date, matcher) -> dict:
         "alerts": data.alerts,
         "change_points": data.change_points,
         "aspects_doc": matcher.descriptions,
+        "aspects_enabled": matcher.enabled is not False,
     }
 
 
@@ -504,13 +505,17 @@ class LazyAspects:
         self.names = list(self.descriptions)
         self._config, self._scorer, self._matcher = config, scorer, None
 
+    enabled: bool | None = None  # known once the model is loaded
+
     def match(self, texts: list[str]) -> list[str | None]:
         if not texts:
             return []
-        if self._matcher is None:
+        if self._matcher is None and self.enabled is not False:
             scorer = self._scorer or load_scorer(self._config)
-            self._matcher = AspectMatcher(scorer, self.descriptions, scorer.aspect_min_similarity)
-        return self._matcher.match(texts)
+            self.enabled = scorer.aspect_layer is not None
+            if self.enabled:
+                self._matcher = AspectMatcher(scorer, self.descriptions, scorer.aspect_min_similarity)
+        return self._matcher.match(texts) if self._matcher else [None] * len(texts)
 
 
 def build_report(

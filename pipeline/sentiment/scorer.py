@@ -160,7 +160,8 @@ class Scorer:
         self.emoji_names = bool(info.get("text", {}).get("emoji_names", True))
         offsets = info.get("logit_offsets") or [0.0, 0.0, 0.0]
         self.offsets = torch.tensor(offsets, dtype=torch.float32) if any(offsets) else None
-        self.aspect_layer = int(info.get("aspect_layer", -1))  # the hidden layer whose mean is a text's meaning
+        # the hidden layer whose mean is a text's meaning; None: the model's encoder does not separate aspects
+        self.aspect_layer = info.get("aspect_layer", -1)
         self.aspect_min_similarity = float(info.get("aspect_min_similarity", 0.0))
 
     @classmethod

@@ -444,6 +444,7 @@ RESTAURANT_ASPECTS = {
     "drinks": "the drinks: wine, beer, coffee, cocktails",
     "location": "the location: where it is, parking, view, neighbourhood",
 }
+ASPECT_MARGIN = 10.0  # percentage points over the majority baseline before aspect matching is switched on
 _SEMEVAL = {"FOOD": "food", "SERVICE": "service", "AMBIENCE": "ambience", "DRINKS": "drinks", "LOCATION": "location"}
 
 
@@ -475,9 +476,16 @@ def evaluate_aspects(out: Path, val: list[dict]) -> dict:
         by_layer[layer] = (round(hit * 100, 1), float(np.percentile(sims.max(1), 5)))
         log(f"aspects: layer {layer}: top aspect is a gold one for {hit:.1%} of {len(rows)} Dutch val sentences")
     layer = max(by_layer, key=lambda k: by_layer[k][0])
-    info.update(aspect_layer=layer, aspect_min_similarity=round(by_layer[layer][1], 3))
+    majority = 100 * max(sum(a in gold_aspects(r["aspects"]) for r in rows) for a in RESTAURANT_ASPECTS) / len(rows)
+    # Aspect matching is switched on only where it clearly beats always naming the most common aspect; a
+    # matcher at chance would show drivers that are not there.
+    useful = by_layer[layer][0] >= majority + ASPECT_MARGIN
+    info.update(aspect_layer=layer if useful else None, aspect_min_similarity=round(by_layer[layer][1], 3))
     (out / "brandpulse.json").write_text(json.dumps(info) + "\n")
+    state = "on" if useful else "off"
+    log(f"aspects: best layer {layer} at {by_layer[layer][0]}% vs majority {majority:.1f}%: matching {state}")
     return {
+        "enabled": useful,
         "val_set": "semeval16-absa-nl (Dutch restaurant-review sentences with a gold food/service/prices/ambience/"
         "drinks/location category)",
         "sentences": len(rows),
