@@ -28,7 +28,7 @@ from pipeline.load import load
 from pipeline.metrics import daily_metrics
 from pipeline.report.build import report
 from pipeline.scoring import MENTIONS, score, score_pending
-from pipeline.staging import extract, plan
+from pipeline.staging import extract, plan, stored_states
 from pipeline.surveys.ingest import import_customers, import_surveys
 from pipeline.surveys.rollup import survey_metrics
 from pipeline.warehouse import connect, execute, migrate, row, schema_version, transaction
@@ -87,9 +87,10 @@ def run_day(
     if surveys:
         import_customers(config, db, run_id, day=day)
     failed = {}
+    states = stored_states(config, db)  # each source's state, read once for all the extracts (load writes them)
     for job in jobs:
         try:
-            extract(config, job["brand"], job["source"], day, run_id, db=db)
+            extract(config, job["brand"], job["source"], day, run_id, states=states)
         except ConfigError:
             raise
         except Exception as exc:  # one failing source must not stop the others; load records it as missing

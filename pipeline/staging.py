@@ -23,7 +23,7 @@ from pipeline.files import write_atomic
 from pipeline.records import Record, Window
 from pipeline.sources import build_source
 from pipeline.sources.relevance import repost_key
-from pipeline.warehouse import connect, row
+from pipeline.warehouse import connect, row, rows
 
 logger = logging.getLogger("brandpulse")
 
@@ -51,18 +51,38 @@ def read_manifest(config: Config, day: date, run_id: str, brand: str, source: st
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def extract(config: Config, brand: str, source: str, day: date, run_id: str, db: Path | None = None) -> dict:
+_STATES = "SELECT brand, source, state FROM source_state"
+
+
+def stored_states(config: Config, db: Path) -> dict[tuple[str, str], dict]:
+    """Every source's stored state, by (brand, source), in one brief read of the warehouse."""
+    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+        return {(r["brand"], r["source"]): json.loads(r["state"]) for r in rows(con.execute(_STATES))}
+
+
+def extract(
+    config: Config,
+    brand: str,
+    source: str,
+    day: date,
+    run_id: str,
+    db: Path | None = None,
+    states: dict[tuple[str, str], dict] | None = None,
+) -> dict:
     """Read one source for the day and stage its records, rejects, state and warnings. Raises if the source fails.
 
-    ``db`` is read (briefly) for the source's stored state; without it the source starts with no state.
+    The source starts from its stored state: from ``states`` (:func:`stored_states`, read once for a whole night
+    run in-process), else read (briefly) from ``db``; with neither, from no state.
     """
     started = datetime.now(UTC)
     prefix = staged_prefix(config, day, run_id, brand, source)
     prefix.parent.mkdir(parents=True, exist_ok=True)
     src = build_source(config, config.brand(brand), source)
-    if db is not None:  # prepare migrated the warehouse; this only reads the source's state
+    if states is not None:
+        src.previous_state = states.get((brand, source), {})
+    elif db is not None:  # prepare migrated the warehouse; this only reads the source's state
         with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-            stored = row(con.execute("SELECT state FROM source_state WHERE brand = ? AND source = ?", [brand, source]))
+            stored = row(con.execute(_STATES + " WHERE brand = ? AND source = ?", [brand, source]))
         src.previous_state = json.loads(stored["state"]) if stored else {}
     records, rejects, newest = [], [], None
     night = Window.for_day(day)
