@@ -134,8 +134,7 @@ def rescore(config: Config, db: Path, since: date, scorer=None, progress=None) -
     ``progress(done, total)`` is called after each chunk. Re-running after an interruption continues where it
     stopped; re-running when done scores nothing."""
     run_id = new_run_id(since, "rescore")
-    with connect(db, timeout=config.lock_timeout_s) as con:
-        migrate(con)
+    with connect(db, timeout=config.lock_timeout_s) as con:  # a warehouse that nights have run on: migrated
         start_run(con, run_id, since, "rescore")
         todo = row(con.execute("SELECT count(*) AS n, max(day) AS last FROM mentions WHERE day >= ?", [since]))
     done = score_pending(

@@ -19,6 +19,7 @@ from pipeline.alerts.channels import deliver
 from pipeline.alerts.message import AlertMessage
 from pipeline.charts import alert_chart
 from pipeline.config import Config
+from pipeline.files import write_atomic
 from pipeline.ledger import record_step
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
@@ -46,7 +47,7 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
     if png and report:  # publish the chart beside the reports, so Slack (which needs a URL) can show it
         folder = config.resolve(config.report_dir) / "alerts"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{aid}.png").write_bytes(png)
+        write_atomic(folder / f"{aid}.png", png)
         chart_url = f"{report.rstrip('/')}/alerts/{aid}.png"
     return AlertMessage(
         alert_id=aid,
