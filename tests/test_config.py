@@ -131,7 +131,7 @@ def test_cli_reports_config_error_without_traceback(tmp_path):
 
 def test_demo_config_is_valid():
     cfg = load_config(REPO / "demo" / "brandpulse.yaml")
-    assert [b.key for b in cfg.brands] == ["parcelo", "brewbird", "novabank"]
+    assert [b.key for b in cfg.brands] == ["parcelo", "brewbird", "novabank", "paczkolot", "zoefiets"]
 
 
 def test_write_config_helper_round_trips(tmp_path):
