@@ -148,7 +148,8 @@ def test_shipped_model_quality_on_val(scorer, name):
     source, floor = VAL_FLOORS[name]
     path = SHARED / ("data/sentiment/val.tsv" if source is None else "data/sentiment-multilingual/val.tsv")
     with path.open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE) if source in (None, r["source"])]
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = [r for r in rows if source in (None, r.get("source"))]
     pred = [r.label for r in scorer.score([row["text"] for row in rows])]
     assert f1_score([row["label"] for row in rows], pred, average="macro") * 100 >= floor
 
