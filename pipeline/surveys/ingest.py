@@ -138,6 +138,24 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
     return records, rejects, results
 
 
+def _quarantine(con, run_id: str, day, rejects: Path, specs, step: str, per_source: dict, started) -> int:
+    """Load the rejects of one import into quarantine, record each source's step; the rows newly quarantined."""
+    execute(
+        con,
+        "ingest/quarantine",
+        {"files": [str(rejects)], "day": _run_day(run_id, day), "run_id": run_id, "columns": REJECT_COLUMNS},
+    )
+    quarantined = row(
+        con.execute(
+            "SELECT count(*) AS n FROM quarantine WHERE run_id = ? AND list_contains(?, source)",
+            [run_id, [s.name for s in specs]],
+        )
+    )["n"]
+    for name, r in per_source.items():
+        record_step(con, run_id, step, source=name, started_at=started, **r)
+    return quarantined
+
+
 def import_surveys(
     config,
     db: Path,
@@ -173,24 +191,7 @@ def import_surveys(
             counts = row(execute(con, "surveys/response_counts"))
             staged, new, changed = counts["staged"], counts["new"], counts["changed"]
             execute(con, "surveys/response_upsert", {"run_id": run_id})
-            execute(
-                con,
-                "ingest/quarantine",
-                {
-                    "files": [str(rejects)],
-                    "day": _run_day(run_id, day),
-                    "run_id": run_id,
-                    "columns": REJECT_COLUMNS,
-                },
-            )
-            quarantined = row(
-                con.execute(
-                    "SELECT count(*) AS n FROM quarantine WHERE run_id = ? AND list_contains(?, source)",
-                    [run_id, [s.name for s in surveys.sources]],
-                )
-            )["n"]
-            for name, r in per_source.items():
-                record_step(con, run_id, "import_surveys", source=name, started_at=started, **r)
+            quarantined = _quarantine(con, run_id, day, rejects, surveys.sources, "import_surveys", per_source, started)
             read = sum(per_source[n]["rows_out"] for n in loaded)
             record_step(
                 con,
@@ -268,24 +269,9 @@ def import_customers(
             staged, new, changed = counts["staged"], counts["new"], counts["changed"]
             removed = counts["removed"]
             execute(con, "surveys/customer_upsert", {"run_id": run_id, "sources": whole})
-            execute(
-                con,
-                "ingest/quarantine",
-                {
-                    "files": [str(rejects)],
-                    "day": _run_day(run_id, day),
-                    "run_id": run_id,
-                    "columns": REJECT_COLUMNS,
-                },
+            quarantined = _quarantine(
+                con, run_id, day, rejects, surveys.customers, "import_customers", per_source, started
             )
-            quarantined = row(
-                con.execute(
-                    "SELECT count(*) AS n FROM quarantine WHERE run_id = ? AND list_contains(?, source)",
-                    [run_id, [s.name for s in surveys.customers]],
-                )
-            )["n"]
-            for name, r in per_source.items():
-                record_step(con, run_id, "import_customers", source=name, started_at=started, **r)
             record_step(
                 con,
                 run_id,
