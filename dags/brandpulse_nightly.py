@@ -18,7 +18,27 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
+from airflow.sdk import (
+    CronDataIntervalTimetable,
+    ExceptionRetryPolicy,
+    RetryAction,
+    RetryRule,
+    dag,
+    get_current_context,
+    task,
+)
+
+# A task stopped by SIGTERM or Ctrl-C (pipeline.interrupt) or failing on the config fails at once: a retry
+# cannot help, and waiting for one would keep a stopped night running.
+NO_RETRY_WHEN = ExceptionRetryPolicy(
+    rules=[
+        RetryRule(
+            exception=["builtins.KeyboardInterrupt", "pipeline.config.ConfigError"],
+            action=RetryAction.FAIL,
+            reason="stopped, or the config is wrong: retrying cannot help",
+        )
+    ]
+)
 
 
 def _night():
@@ -42,7 +62,7 @@ def _night():
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=4,
-    default_args={"retries": 1, "retry_delay": timedelta(minutes=1)},
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=1), "retry_policy": NO_RETRY_WHEN},
     tags=["brandpulse"],
     doc_md=__doc__,
 )

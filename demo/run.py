@@ -31,6 +31,8 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
+from pipeline import interrupt
+
 DEMO_DIR = Path(__file__).resolve().parent
 REPO_ROOT = DEMO_DIR.parent
 DATA = REPO_ROOT / "data"
@@ -93,8 +95,14 @@ class Nights:
     def prepare_airflow(self) -> None:
         """Start migrating Airflow's metadata DB in the background (seconds), while the history loads."""
         (DATA / "airflow").mkdir(parents=True, exist_ok=True)
-        with (DATA / "airflow" / "migrate.log").open("wb") as log:
+        with (DATA / "airflow" / "migrate.log").open("wb") as log, interrupt.sigterm_unblocked():
             self._migrate = subprocess.Popen([sys.executable, "-m", "airflow", "db", "migrate"], stdout=log, stderr=log)
+
+    def stop(self) -> None:
+        """Stop what runs beside the nights (the Airflow metadata migration, if it still does)."""
+        if self._migrate is not None and self._migrate.poll() is None:
+            self._migrate.terminate()
+            self._migrate.wait()
 
     def _line(self, day: date, state: str, seconds: float, how: str) -> None:
         from pipeline.report.summary import night_line
@@ -125,6 +133,7 @@ class Nights:
     def through_airflow(self, first: date, last: date) -> None:
         """``first`` .. ``last`` through Airflow: one ``dag.test()`` run of brandpulse_nightly a night."""
         from demo.replay import sample
+        from pipeline.night import interrupted
 
         dag = self._load_dag()
         print(f"{first} .. {last}: through Airflow (one dag.test() run of {dag.dag_id} a night)")
@@ -133,6 +142,9 @@ class Nights:
             started = time.perf_counter()
             sample.mount(self.replay, until=run_starts(day))
             run = dag.test(logical_date=run_starts(day))
+            if interrupt.requested():  # dag.test() caught the task's KeyboardInterrupt and failed the rest
+                interrupted(self.config, self.db, run.run_id, f"stopped by {interrupt.requested()}")
+                interrupt.check()
             self._line(day, str(getattr(run.state, "value", run.state)), time.perf_counter() - started, "airflow")
             day += timedelta(days=1)
 
@@ -185,9 +197,19 @@ def run_demo(all_through_airflow: bool = False) -> None:
     config, db = load_config(), db_path()
     nights = Nights(config, db, replay)
     nights.prepare_airflow()
-    for first, last, how in stretches(all_through_airflow):
-        (nights.in_process if how == "in-process" else nights.through_airflow)(first, last)
-    replay.stop()
+    try:
+        for first, last, how in stretches(all_through_airflow):
+            (nights.in_process if how == "in-process" else nights.through_airflow)(first, last)
+    except KeyboardInterrupt as exc:
+        print(
+            f"\n{exc or 'stopped'}: {len(nights.states)} nights done; the night in progress is left whole or not at "
+            f"all (each step commits in one transaction). `make demo` again re-runs every night and completes it.",
+            flush=True,
+        )
+        raise SystemExit(interrupt.exit_code()) from None
+    finally:
+        nights.stop()
+        replay.stop()
 
     failed = [str(d) for d, state in nights.states.items() if state != "success"]
     print(
@@ -228,4 +250,5 @@ def main(argv: list[str] | None = None) -> None:
         help="run every night of the sample through dag.test() (about 12 s a night), not only the incident's",
     )
     args = parser.parse_args(argv)
+    interrupt.stop_on_signals()  # SIGTERM (`timeout`, a CI runner) and Ctrl-C stop the demo within seconds
     run_demo(all_through_airflow=args.all_through_airflow)

@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from pipeline import interrupt
 from pipeline.config import REPO_ROOT, Config, ConfigError, config_path, load_config
 from pipeline.warehouse import WarehouseError, connect, db_path, migrate, schema_version
 
@@ -110,7 +111,14 @@ def run(
         if summary["status"] != "success":
             not_ok.append(f"{summary['day']} ({summary['status']})")
 
-    run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show)
+    try:
+        run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show)
+    except KeyboardInterrupt as exc:
+        _fail(
+            f"{exc or 'stopped'}: the night in progress is marked interrupted and every step it finished is "
+            f"committed whole; run the same command again to complete it",
+            code=interrupt.exit_code(),
+        )
     if not_ok:
         _fail(f"not every night succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
@@ -473,6 +481,7 @@ def main() -> None:
     ours.addHandler(handler)
     ours.setLevel(logging.INFO)
     ours.propagate = False
+    interrupt.stop_on_signals()  # SIGTERM stops a command as Ctrl-C does, promptly (see pipeline.interrupt)
     try:
         app()
     except (ConfigError, WarehouseError) as exc:

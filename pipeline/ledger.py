@@ -9,6 +9,8 @@ Imports only :mod:`pipeline.warehouse`, so every step module can record itself w
 - :func:`close_run` sets the run's status from its steps (``success``, ``partial`` when a source failed or is
   missing, ``failed`` when a later step did) and raises :class:`RunFailed`, which carries that status, unless
   it succeeded.
+- :func:`stop_run` marks a run that was stopped (SIGTERM, Ctrl-C) ``interrupted``; a re-run of its night
+  completes the night.
 """
 
 from __future__ import annotations
@@ -104,3 +106,14 @@ def close_run(con, run_id: str) -> str:
             run_id, status, f"run {run_id} is partial: no data from {', '.join(missing or [])} (see run_steps)"
         )
     return status
+
+
+def stop_run(con, run_id: str, reason: str) -> None:
+    """Mark a run that is still ``running`` as ``interrupted`` (it was asked to stop), with the reason as a step.
+
+    Each step it finished stays committed and each it was in rolled back; a re-run of the night completes it."""
+    con.execute(
+        "UPDATE pipeline_runs SET finished_at = now(), status = 'interrupted' WHERE run_id = ? AND status = 'running'",
+        [run_id],
+    )
+    record_step(con, run_id, "interrupted", status="failed", detail=reason)

@@ -8,6 +8,7 @@ The only module that imports every step module. One night (a UTC calendar ``day`
 - :func:`prepare` applies pending migrations, registers the run in the ledger and returns the extract jobs;
 - :func:`finish` closes the run (``success``, ``partial`` or ``failed``) and raises
   :class:`~pipeline.ledger.RunFailed` unless it succeeded, so the Airflow run and the CLI's exit status show it;
+- :func:`interrupted` records a run stopped by SIGTERM or Ctrl-C (:mod:`pipeline.interrupt`);
 - :func:`run_day` is the whole night in this process, step after step: what ``brandpulse run --date`` does;
   :func:`run_days` is a backfill without a scheduler (``brandpulse run --date D --to D2``), night after night,
   reading the survey exports once and drawing the report once. The DAG in ``dags/`` wires the same functions.
@@ -23,7 +24,7 @@ from pathlib import Path
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect
 from pipeline.config import Config, ConfigError
-from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start_run
+from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start_run, stop_run
 from pipeline.load import load
 from pipeline.metrics import daily_metrics
 from pipeline.report.build import report
@@ -83,6 +84,22 @@ def run_day(
     """
     run_id = run_id or new_run_id(day, trigger)
     jobs = prepare(config, db, day, run_id, trigger)
+    try:
+        return _run_steps(config, db, day, run_id, jobs, scorer, today, surveys, report_not_drawn)
+    except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C (pipeline.interrupt): record it, then stop
+        interrupted(config, db, run_id, str(exc) or "stopped by SIGINT")
+        raise
+
+
+def interrupted(config: Config, db: Path, run_id: str, reason: str) -> None:
+    """Record that the run was stopped (SIGTERM, Ctrl-C) before it finished: ``interrupted``, with the reason.
+    The steps it finished stay committed and the one it was in rolled back; a re-run of its night completes it."""
+    with connect(db, timeout=config.lock_timeout_s, while_stopping=True) as con, transaction(con):
+        stop_run(con, run_id, reason)
+    logger.warning(f"run {run_id}: interrupted ({reason}); re-run its night to complete it")
+
+
+def _run_steps(config, db, day, run_id, jobs, scorer, today, surveys, report_not_drawn) -> dict:
     surveyed = import_surveys(config, db, run_id, day=day, scorer=scorer) if surveys else {}
     if surveys:
         import_customers(config, db, run_id, day=day)

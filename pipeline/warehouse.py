@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 from filelock import FileLock, Timeout
 
+from pipeline import interrupt
 from pipeline.config import DEFAULT_DB, REPO_ROOT
 
 
@@ -93,13 +94,23 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = Non
 
 @contextmanager
 def connect(
-    path: str | Path, *, timeout: float = 600, read_only: bool = False, sandboxed: bool = False
+    path: str | Path,
+    *,
+    timeout: float = 600,
+    read_only: bool = False,
+    sandboxed: bool = False,
+    while_stopping: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse under the cross-process lock. The connection is closed (and the lock freed) on exit.
+
+    Once the process was asked to stop (SIGTERM, Ctrl-C: :mod:`pipeline.interrupt`), no new session starts
+    (:class:`~pipeline.interrupt.Interrupted`), except ``while_stopping`` ones (recording that a run stopped).
 
     ``sandboxed`` (with ``read_only``, for queries people type): DuckDB's own settings refuse every file-system
     access (``COPY ... TO``, ``ATTACH``, ``EXPORT DATABASE``, reading files), loading or installing extensions,
     and changing those settings again; the read-only attachment refuses writes."""
+    if not while_stopping:
+        interrupt.check()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(f"{path}.lock", is_singleton=False)
