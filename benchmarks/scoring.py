@@ -5,7 +5,8 @@
     .venv/bin/python benchmarks/scoring.py --device cuda --variants ours-fp32 --batch-size 1024  # on a GPU
 
 (a) ``ours-fp32``: :class:`pipeline.sentiment.scorer.Scorer` (length-sorted batches, dynamic padding,
-    inference_mode; fp16 and large batches with ``--device cuda``); ``ours-int8``: the same scorer over
+    inference_mode; fp16 and large batches with ``--device cuda``); ``ours-bf16``: the same in bfloat16 (on a
+    CPU with native bfloat16, else fp32); ``ours-int8``: the same scorer over
     ``model.int8.onnx`` in ONNX Runtime (graph optimisations, int8 weights, the most sensitive layers in fp32);
 (b) ``naive``: ``transformers.pipeline("text-classification")`` over the same model, one text per call,
     on the same normalised texts.
@@ -109,7 +110,10 @@ def main() -> int:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--limit", type=int, default=0, help="only the first N texts (quick looks)")
     ap.add_argument(
-        "--variants", nargs="+", default=["naive", "ours-fp32", "ours-int8"], help="naive, ours-fp32, ours-int8"
+        "--variants",
+        nargs="+",
+        default=["naive", "ours-fp32", "ours-int8"],
+        help="naive, ours-fp32, ours-bf16, ours-int8",
     )
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where ours-fp32 runs")
     ap.add_argument("--json", type=Path, help="also write the figures here")
