@@ -22,6 +22,12 @@ import threading
 import time
 
 
+def seconds(value: float) -> str:
+    """A duration for messages: '20 s', '2.5 s', '0.43 s'."""
+    text = f"{value:.0f}" if value >= 10 else f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text} s"
+
+
 class DeadlineExceeded(TimeoutError):
     """The deadline passed before the exchange could start or finish."""
 
@@ -40,6 +46,9 @@ class Deadline:
         self._timer: threading.Timer | None = None
         self._closed = False
 
+    def __str__(self) -> str:
+        return f"{seconds(self.seconds)} deadline"
+
     def left(self) -> float:
         """Seconds left, never below 0."""
         return max(0.0, self.at - time.monotonic())
@@ -53,7 +62,7 @@ class Deadline:
         Raises :class:`DeadlineExceeded` when no time is left."""
         left = self.left()
         if left <= 0:
-            raise DeadlineExceeded(f"the {self.seconds:g} s deadline has passed")
+            raise DeadlineExceeded(f"the {self} has passed")
         return left if per_operation is None else min(per_operation, left)
 
     def watch(self, sock: socket.socket) -> None:

@@ -23,7 +23,7 @@ from urllib3.exceptions import HTTPError, MaxRetryError
 from urllib3.util.retry import Retry
 
 from pipeline import __version__
-from pipeline.deadline import Deadline, DeadlineExceeded
+from pipeline.deadline import Deadline, DeadlineExceeded, seconds
 
 USER_AGENT = f"brandpulse/{__version__} (+https://github.com/brandpulse/brandpulse)"
 RETRY_STATUSES = (429, 500, 502, 503, 504, 520, 522)
@@ -59,7 +59,7 @@ class _Retry(Retry):
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
         if self.deadline is not None and self.deadline.expired:
-            raise MaxRetryError(_pool, url, DeadlineExceeded(f"the {self.deadline.seconds:g} s deadline passed"))
+            raise MaxRetryError(_pool, url, DeadlineExceeded(f"the {self.deadline} passed"))
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
     def sleep(self, response=None):
@@ -67,8 +67,7 @@ class _Retry(Retry):
             wait = self.get_retry_after(response) if self.respect_retry_after_header and response else None
             wait = wait or self.get_backoff_time()
             if wait >= self.deadline.left():
-                seconds = self.deadline.seconds
-                reason = DeadlineExceeded(f"waiting {wait:g} s to retry would pass the {seconds:g} s deadline")
+                reason = DeadlineExceeded(f"waiting {seconds(wait)} to retry would pass the {self.deadline}")
                 raise MaxRetryError(None, None, reason)
         super().sleep(response)
 
@@ -114,13 +113,13 @@ class TimeoutSession(requests.Session):
             return super().request(method, url, **kwargs)
         deadline = self.deadline
         if deadline.expired:
-            raise DeadlineExceeded(f"the {deadline.seconds:g} s deadline passed before the request")
+            raise DeadlineExceeded(f"the {deadline} passed before the request")
         token = _ACTIVE.set(deadline)
         try:
             resp = super().request(method, url, **kwargs)
         except (requests.RequestException, HTTPError, OSError) as exc:
             if deadline.expired:
-                raise DeadlineExceeded(f"no complete answer within the {deadline.seconds:g} s deadline") from exc
+                raise DeadlineExceeded(f"no complete answer within the {deadline}") from exc
             cause = _deadline_cause(exc)  # a retry wait that would pass the deadline
             if cause is not None:
                 raise DeadlineExceeded(str(cause)) from exc
@@ -129,7 +128,7 @@ class TimeoutSession(requests.Session):
             _ACTIVE.reset(token)
         if deadline.fired and not kwargs.get("stream"):  # the body was read to a cut connection's end
             resp.close()
-            raise DeadlineExceeded(f"no complete answer within the {deadline.seconds:g} s deadline")
+            raise DeadlineExceeded(f"no complete answer within the {deadline}")
         return resp
 
 

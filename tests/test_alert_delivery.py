@@ -541,3 +541,14 @@ def test_no_retry_wait_outlasts_the_deadline(receiver):
     assert result.error == "webhook channel 'ops': waiting 30 s to retry would pass the 3 s deadline"
     assert len(server.requests) == 1 and received == []
 
+
+def test_webhook_carries_an_idempotency_key_slack_does_not(receiver):
+    server, _ = receiver
+    msg = make_msg()
+    env = {"U": f"{server.url}/hook/a", "S": f"{server.url}/hook/b"}
+    for channel in (WebhookSpec(type="webhook", name="ops", url_env="U"),) * 2 + (
+        SlackSpec(type="slack", name="cx-team", webhook_url_env="S"),
+    ):
+        assert deliver(channel, msg, env, **FAST).ok
+    keys = [r.headers.get("idempotency-key") for r in server.requests]
+    assert keys == ["parcelo-spike-2026-10-14:ops", "parcelo-spike-2026-10-14:ops", None]

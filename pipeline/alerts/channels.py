@@ -6,7 +6,8 @@
 
 - **Slack** (incoming webhook) and **webhook**: one JSON POST through :func:`pipeline.http.session`
   (timeout, retries of 429/5xx/connection errors with backoff). Success is any 2xx (Slack answers ``ok``); the
-  status decides, so a 2xx whose body trickles past the deadline still counts.
+  status decides, so a 2xx whose body trickles past the deadline still counts. A webhook POST carries the header
+  ``Idempotency-Key: <alert_id>:<channel>`` (the same on every attempt), so a receiver can drop a repeat.
 - **Email**: SMTP with STARTTLS when ``starttls`` (never silently downgraded), login when the password
   environment variable is set (user: ``username_env``'s value, else the sender address); a
   ``multipart/related`` message holding ``multipart/alternative`` text + HTML and, with a chart, the PNG as an
@@ -63,6 +64,7 @@ SLACK_DEFAULT_BASE = "https://hooks.slack.com/services"
 DEFAULT_TIMEOUT_S = 10.0  # per connect, read or write
 DEFAULT_DEADLINE_S = 20.0  # per attempt, in all (alerting.delivery_deadline_s)
 DEFAULT_RETRIES = 3
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 BODY_BYTES = 2048  # read of an answer's body (an error's is quoted in its message)
 REDACTED = "[redacted]"
 # CRLF line ends (smtplib sends bytes as they are); fold headers only past RFC 5322's 998 (CPython folds some
@@ -82,13 +84,15 @@ class Delivery:
 
     ``status``: the HTTP status code (int) for Slack and webhooks, the SMTP reply (``"250 ..."``) for email, or
     None when no answer came (connection refused, configuration error). ``error``: why it failed (or a warning,
-    such as refused recipients, when ``ok``), with secrets and URLs redacted.
+    such as refused recipients, when ``ok``), with secrets and URLs redacted. ``timed_out``: the attempt's
+    deadline ended it.
     """
 
     channel: str
     ok: bool
     status: int | str | None = None
     error: str | None = None
+    timed_out: bool = False
     attempted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def as_dict(self) -> dict:
@@ -211,6 +215,11 @@ def webhook_url(channel: SlackSpec | WebhookSpec, env: Mapping[str, str] = os.en
 # ------------------------------------------------------------------------------------------------------- HTTP
 
 
+def idempotency_key(msg: AlertMessage, channel: SlackSpec | WebhookSpec | EmailSpec) -> str:
+    """``<alert_id>:<channel>``: the same for every attempt to deliver one alert to one channel."""
+    return f"{msg.alert_id}:{channel.name}"
+
+
 def _body_start(resp: requests.Response) -> str:
     """The start of the answer's body, or '' when it does not come before the deadline."""
     try:
@@ -243,7 +252,7 @@ def _post_json(
                 with s.post(url, data=body, headers=headers, allow_redirects=False, stream=True) as resp:
                     code, text = resp.status_code, _body_start(resp)
         except DeadlineExceeded as exc:
-            return Delivery(channel.name, False, None, redact(f"{what}: {exc}", secrets))
+            return Delivery(channel.name, False, None, redact(f"{what}: {exc}", secrets), timed_out=True)
         except requests.RequestException as exc:
             error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
             return Delivery(channel.name, False, None, redact(error, secrets))
@@ -361,8 +370,8 @@ def _send_email(
         where = f"{channel.smtp_host}:{channel.smtp_port}"
         replied = isinstance(exc, smtplib.SMTPResponseException)
         if deadline.fired or (deadline.expired and not replied):  # a reply cut short is no reply
-            error = f"{what}: no complete answer from {where} within the {deadline_s:g} s deadline"
-            return Delivery(channel.name, False, None, redact(error + hint, secrets))
+            error = f"{what}: no complete answer from {where} within the {deadline}"
+            return Delivery(channel.name, False, None, redact(error + hint, secrets), timed_out=True)
         if replied:
             status = _smtp_reply(exc.smtp_code, exc.smtp_error)
             error = f"{what}: {type(exc).__name__}: {status}{hint}"
@@ -399,7 +408,8 @@ def deliver(
         if channel.type == "slack":
             result = _post_json(channel, render_slack(msg), env, timeout, retries, backoff_factor, deadline_s)
         elif channel.type == "webhook":
-            result = _post_json(channel, render_webhook(msg), env, timeout, retries, backoff_factor, deadline_s)
+            key = {IDEMPOTENCY_HEADER: idempotency_key(msg, channel)}
+            result = _post_json(channel, render_webhook(msg), env, timeout, retries, backoff_factor, deadline_s, key)
         elif channel.type == "email":
             result = _send_email(channel, msg, env, timeout, attempt, deadline_s)
         else:
