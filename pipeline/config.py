@@ -242,6 +242,12 @@ class AlertingSpec(_Strict):
         le=600,
         description="one delivery attempt in all (connect, send, retries, the whole answer); a miss fails it",
     )
+    step_budget_s: float = Field(
+        120,
+        gt=0,
+        le=3600,
+        description="the send_alerts step in all; channels left when it runs out fail and are retried next run",
+    )
 
 
 class ScoringSpec(_Strict):

@@ -1,8 +1,8 @@
 """Detect and alert steps against a real DuckDB file, a local HTTP receiver (Slack, webhook) and a local SMTP
 server: an explained alert for a planted incident, cooldown and updates, low-volume days, failed deliveries
-retried on the next run, re-runs, backfilled nights that record but do not send, and a sending process killed
-mid-send (SIGKILL, in a subprocess running the real CLI): Slack is not posted twice, the webhook is, with the
-same Idempotency-Key."""
+retried on the next run, re-runs, backfilled nights that record but do not send, the step's time budget
+against receivers that trickle their answers, and a sending process killed mid-send (SIGKILL, in a subprocess
+running the real CLI): Slack is not posted twice, the webhook is, with the same Idempotency-Key."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ import email.policy
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
 import sys
+import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
@@ -27,7 +29,7 @@ from pipeline.alerts import delivery, incidents
 from pipeline.alerts.inbox import list_alerts
 from pipeline.config import load_config
 from pipeline.warehouse import connect, execute, migrate, transaction
-from tests.helpers import REPO
+from tests.helpers import REPO, TrickleServer
 
 START = date(2026, 8, 1)
 INCIDENT = date(2026, 9, 20)  # day 50
@@ -301,6 +303,45 @@ def test_trend_views_give_rolling_baselines_and_week_over_week_deltas(tmp_path):
 
 
 # ------------------------------------------------------------------------------------ time and crash limits
+
+
+def test_step_budget_records_the_channels_left_as_failed_and_the_next_run_retries_them(
+    tmp_path, receivers, monkeypatch
+):
+    """Three webhooks that trickle their answer (one byte a second): each attempt ends at its 1.5 s deadline (or
+    the end of the step's budget, if sooner), the step at its 3 s budget; two attempts use the budget up, so the
+    third channel is recorded failed without being tried."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    hooks = [{"type": "webhook", "name": f"hook-{c}", "url_env": "TEST_TRICKLE_URL"} for c in "abc"]
+    cfg = config(tmp_path, channels=hooks, delivery_deadline_s=1.5, step_budget_s=3)
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    with connect(db) as con:
+        delivery.message(cfg, con, aid)  # matplotlib's first chart is slow; the step's own is then quick
+    with TrickleServer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", interval=1.0) as slow:
+        monkeypatch.setenv("TEST_TRICKLE_URL", f"{slow.url}/hook")
+        started = clock.monotonic()
+        assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 0, "failed": 3}
+        took = clock.monotonic() - started
+    assert took < 4.5, took  # the budget, plus recording
+    got = dict(q(db, "SELECT channel, error FROM alert_deliveries WHERE NOT ok"))
+    exhausted = "step budget exhausted (alerting.step_budget_s = 3 s): not tried, retried next run"
+    cut = re.escape(" (the rest of the step budget, alerting.step_budget_s = 3 s)")
+
+    def timed_out(channel: str, suffix: str) -> re.Pattern:
+        return re.compile(rf"webhook channel '{channel}': no complete answer within the [0-9.]+ s deadline{suffix}")
+
+    assert timed_out("hook-a", f"(?:{cut})?").fullmatch(got["hook-a"]), got  # its own deadline, or the budget's end
+    assert got["hook-b"] == exhausted or timed_out("hook-b", cut).fullmatch(got["hook-b"]), got
+    assert got["hook-c"] == exhausted
+    assert slow.connections == sum(e != exhausted for e in got.values())  # exhausted ones never connected
+    assert q(db, "SELECT count(*) FROM alert_deliveries WHERE ok IS NULL") == [(0,)]  # none left pending
+    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'send_alerts'")
+    assert detail == "0 delivered, 3 failed (retried next run)"
+
+    monkeypatch.setenv("TEST_TRICKLE_URL", f"{receivers['http'].url}/hook")  # the receivers are back
+    assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 3, "failed": 0}  # the next night retries all
+    assert len(receivers["hooks"]) == 3
 
 
 def _send_until_killed(cfg_path, db, receiver: dict, on: str) -> None:

@@ -16,9 +16,10 @@ What a delivery guarantees:
   delivered)", and :func:`resend` (``brandpulse alerts --resend ID``) sends it again on request.
 - **Webhooks: at least once.** A pending webhook attempt is resent by the next run; every attempt carries the
   same ``Idempotency-Key: <alert_id>:<channel>`` header, so the receiver can drop the repeat.
-- **Nothing hangs the night.** Each attempt ends by ``alerting.delivery_deadline_s``. A failed attempt,
-  whatever the channel, is retried by the next run; a receiver that accepted the alert but did not confirm it
-  within the deadline can therefore get it twice.
+- **Nothing hangs the night.** Each attempt ends by ``alerting.delivery_deadline_s``, and the step by
+  ``alerting.step_budget_s``: the channels left when the budget runs out are recorded failed ("step budget
+  exhausted") without being tried. A failed attempt, whatever the channel, is retried by the next run; a
+  receiver that accepted the alert but did not confirm it within the deadline can therefore get it twice.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -35,6 +37,7 @@ from pipeline.alerts.channels import Delivery, deliver
 from pipeline.alerts.message import AlertMessage
 from pipeline.charts import alert_chart
 from pipeline.config import Config
+from pipeline.deadline import seconds
 from pipeline.files import write_atomic
 from pipeline.ledger import new_run_id, record_step
 from pipeline.warehouse import connect, execute, row, rows, transaction
@@ -121,9 +124,11 @@ def _outcome(d: Delivery) -> dict:
     return {"ok": d.ok, "status": None if d.status is None else str(d.status), "error": d.error}
 
 
-def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapping[str, str]):
-    """Try each pair in turn: recorded pending and committed, sent within the attempt's deadline, then
-    completed. Returns the :class:`Attempt` list."""
+def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapping[str, str], ends: float):
+    """Try each pair in turn: recorded pending and committed, sent within the attempt's deadline (and before
+    ``ends``, the step budget's end on the monotonic clock), then completed. Pairs left when the budget has run
+    out are recorded failed without being tried. Returns the :class:`Attempt` list."""
+    budget = seconds(config.alerting.step_budget_s)
     channels = {c.name: c for c in config.alerts}
     with connect(db, timeout=config.lock_timeout_s) as con:
         messages = {aid: message(config, con, aid) for aid in dict.fromkeys(p["alert_id"] for p in todo)}
@@ -131,10 +136,18 @@ def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapp
     for p in todo:
         a = Attempt(p["alert_id"], p["channel"], p["attempts"] + 1)
         key = {"alert_id": a.alert_id, "channel": a.channel, "attempt": a.attempt}
-        _record(config, db, "alerts/begin_delivery", {**key, "run_id": run_id})  # committed before sending
-        deadline = config.alerting.delivery_deadline_s
-        a.delivery = deliver(channels[a.channel], messages[a.alert_id], env, attempt=a.attempt, deadline_s=deadline)
-        _record(config, db, "alerts/finish_delivery", {**key, **_outcome(a.delivery)})
+        left = ends - time.monotonic()
+        if left <= 0:
+            error = f"step budget exhausted (alerting.step_budget_s = {budget}): not tried, retried next run"
+            a.delivery = Delivery(a.channel, False, None, error)
+            _record(config, db, "alerts/record_delivery", {**key, **_outcome(a.delivery), "run_id": run_id})
+        else:
+            _record(config, db, "alerts/begin_delivery", {**key, "run_id": run_id})  # committed before sending
+            deadline = min(config.alerting.delivery_deadline_s, left)
+            a.delivery = deliver(channels[a.channel], messages[a.alert_id], env, attempt=a.attempt, deadline_s=deadline)
+            if a.delivery.timed_out and deadline < config.alerting.delivery_deadline_s:
+                a.delivery.error += f" (the rest of the step budget, alerting.step_budget_s = {budget})"
+            _record(config, db, "alerts/finish_delivery", {**key, **_outcome(a.delivery)})
         done.append(a)
     return done
 
@@ -144,12 +157,14 @@ def send_alerts(config: Config, db: Path, run_id: str, env=None) -> dict:
     docstring for what is resent and what is held back). Returns the counts: delivered, failed, and pending
     (held back as possibly delivered; the key only when there are some)."""
     started = datetime.now(UTC)
+    clock = time.monotonic()
     channels = {c.name: c for c in config.alerts}
     with connect(db, timeout=config.lock_timeout_s) as con:
         todo = _todo(config, con, None)
     held = [p for p in todo if p["state"] == "pending" and channels[p["channel"]].type in AT_MOST_ONCE]
     todo = [p for p in todo if p not in held]
-    done = _attempts(config, db, run_id, todo, os.environ if env is None else env) if todo else []
+    ends = clock + config.alerting.step_budget_s
+    done = _attempts(config, db, run_id, todo, os.environ if env is None else env, ends) if todo else []
     ok = sum(1 for a in done if a.delivery.ok)
     failed = len(done) - ok
     parts = [f"{ok} delivered", f"{failed} failed (retried next run)"]
@@ -191,4 +206,4 @@ def resend(config: Config, db: Path, alert_id: str, run_id: str | None = None, e
         todo = _todo(config, con, ids[0])
     run_id = run_id or new_run_id(date.today(), "resend")
     env = os.environ if env is None else env
-    return _attempts(config, db, run_id, todo, env) if todo else []
+    return _attempts(config, db, run_id, todo, env, time.monotonic() + config.alerting.step_budget_s) if todo else []
