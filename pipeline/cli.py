@@ -333,7 +333,8 @@ def detect(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOp
 
 @app.command("send-alerts")
 def send_alerts(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Step 6: deliver every alert not yet delivered on each configured channel (failed ones are retried)."""
+    """Step 6: deliver every alert not yet delivered on each configured channel (failed ones are retried; Slack
+    and e-mail attempts cut off mid-send wait for `brandpulse alerts --resend`)."""
     from pipeline.alerts import delivery
 
     typer.echo(json.dumps(delivery.send_alerts(_config(config), db_path(db), run_id)))
@@ -372,14 +373,35 @@ def alerts(
     show: Annotated[
         str | None, typer.Option(help="print one alert in full, as its message says it (id or id prefix)")
     ] = None,
+    resend: Annotated[
+        str | None,
+        typer.Option(
+            help="send one alert (id or id prefix) now to every channel that has not confirmed it, including"
+            " Slack and e-mail attempts left 'pending (possibly delivered)': check they did not arrive first"
+        ),
+    ] = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
     """List recent alerts with why they fired, what drove them and whether they were delivered."""
+    from pipeline.alerts import delivery
     from pipeline.alerts.inbox import list_alerts, show_alert
 
     cfg = _config(config)
-    if show:
+    if resend:
+        try:
+            done = delivery.resend(cfg, db_path(db), resend)
+        except LookupError as exc:
+            _fail(str(exc))
+        if not done:
+            typer.echo(f"{resend}: every configured channel has confirmed it; nothing to resend")
+        for a in done:
+            d = a.delivery
+            words = f"delivered ({d.status})" if d.ok else f"failed: {d.error}"
+            typer.echo(f"{a.alert_id} -> {a.channel}: {words}")
+        if any(not a.delivery.ok for a in done):
+            raise typer.Exit(1)
+    elif show:
         typer.echo(show_alert(cfg, db_path(db), show))
     else:
         typer.echo(list_alerts(cfg, db_path(db), brand=brand, days=days))

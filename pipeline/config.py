@@ -224,7 +224,7 @@ AlertChannel = Annotated[SlackSpec | WebhookSpec | EmailSpec, Field(discriminato
 
 
 class AlertingSpec(_Strict):
-    """When an incident alerts again, and which nights may alert at all."""
+    """When an incident alerts again, which nights may alert at all, and how long delivering may take."""
 
     cooldown_days: int = Field(
         3, ge=0, le=60, description="a spike within this many days of the last one belongs to the same incident"
@@ -236,6 +236,18 @@ class AlertingSpec(_Strict):
         3, ge=0, description="nights older than this (backfills) record their alerts but do not send them"
     )
     report_url: str | None = Field(None, description="base URL where the HTML reports are published, for links")
+    delivery_deadline_s: float = Field(
+        20,
+        gt=0,
+        le=600,
+        description="one delivery attempt in all (connect, send, retries, the whole answer); a miss fails it",
+    )
+    step_budget_s: float = Field(
+        120,
+        gt=0,
+        le=3600,
+        description="the send_alerts step in all; channels left when it runs out fail and are retried next run",
+    )
 
 
 class ScoringSpec(_Strict):

@@ -3,18 +3,27 @@
 - Retries 429 and 5xx responses and connection errors and timeouts with exponential backoff (urllib3's
   ``Retry``), honouring a ``Retry-After`` header; the last failure raises.
 - Every request has a timeout, so a hung server fails the request, not the night.
+- With a :class:`~pipeline.deadline.Deadline`, everything the session does ends by it: connecting, sending,
+  every retry and its backoff (or ``Retry-After``), and the whole response, however slowly the server trickles
+  it (a per-read timeout restarts with every byte; the deadline does not). Past it, the request raises
+  :class:`~pipeline.deadline.DeadlineExceeded`.
 - Sends a descriptive User-Agent, and never logs query strings or headers (tokens live there).
 """
 
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import HTTPError, MaxRetryError
 from urllib3.util.retry import Retry
 
 from pipeline import __version__
+from pipeline.deadline import Deadline, DeadlineExceeded, seconds
 
 USER_AGENT = f"brandpulse/{__version__} (+https://github.com/brandpulse/brandpulse)"
 RETRY_STATUSES = (429, 500, 502, 503, 504, 520, 522)
@@ -29,28 +38,121 @@ class SourceError(RuntimeError):
     """A source could not read its window; the message says why, without secrets."""
 
 
+# The deadline of the request in progress on this thread, for the connections it opens (see _DeadlineConnection).
+_ACTIVE: ContextVar[Deadline | None] = ContextVar("brandpulse_http_deadline", default=None)
+
+
 class _Retry(Retry):
-    """urllib3's Retry, with Retry-After capped at :data:`RETRY_AFTER_MAX` seconds."""
+    """urllib3's Retry, with Retry-After capped at :data:`RETRY_AFTER_MAX` seconds, and with a deadline: no
+    retry starts, and no backoff or Retry-After wait begins, that the deadline would cut short."""
+
+    deadline: Deadline | None = None
+
+    def new(self, **kw):
+        retry = super().new(**kw)
+        retry.deadline = self.deadline
+        return retry
 
     def get_retry_after(self, response):
         seconds = super().get_retry_after(response)
         return None if seconds is None else min(seconds, RETRY_AFTER_MAX)
 
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if self.deadline is not None and self.deadline.expired:
+            raise MaxRetryError(_pool, url, DeadlineExceeded(f"the {self.deadline} passed"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def sleep(self, response=None):
+        if self.deadline is not None:
+            wait = self.get_retry_after(response) if self.respect_retry_after_header and response else None
+            wait = wait or self.get_backoff_time()
+            if wait >= self.deadline.left():
+                reason = DeadlineExceeded(f"waiting {seconds(wait)} to retry would pass the {self.deadline}")
+                raise MaxRetryError(None, None, reason)
+        super().sleep(response)
+
+
+class _DeadlineConnection(HTTPConnection):
+    """A connection that, opened during a request with a deadline, connects within the time left and hands its
+    socket to the deadline (which shuts it down when the deadline passes)."""
+
+    def _new_conn(self):
+        deadline = _ACTIVE.get()
+        if deadline is None:
+            return super()._new_conn()
+        self.timeout = deadline.timeout(self.timeout if isinstance(self.timeout, int | float) else None)
+        sock = super()._new_conn()
+        deadline.watch(sock)
+        return sock
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnection, HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _DeadlineConnection
+
+
+class _DeadlineHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
 
 class TimeoutSession(requests.Session):
-    """A session whose requests time out after ``timeout`` seconds unless the caller says otherwise."""
+    """A session whose requests time out after ``timeout`` seconds unless the caller says otherwise, and end by
+    ``deadline`` when there is one."""
 
-    def __init__(self, timeout: float):
+    def __init__(self, timeout: float, deadline: Deadline | None = None):
         super().__init__()
         self.timeout = timeout
+        self.deadline = deadline
 
     def request(self, method, url, **kwargs):
         kwargs.setdefault("timeout", self.timeout)
-        return super().request(method, url, **kwargs)
+        if self.deadline is None:
+            return super().request(method, url, **kwargs)
+        deadline = self.deadline
+        if deadline.expired:
+            raise DeadlineExceeded(f"the {deadline} passed before the request")
+        token = _ACTIVE.set(deadline)
+        try:
+            resp = super().request(method, url, **kwargs)
+        except (requests.RequestException, HTTPError, OSError) as exc:
+            if deadline.expired:
+                raise DeadlineExceeded(f"no complete answer within the {deadline}") from exc
+            cause = _deadline_cause(exc)  # a retry wait that would pass the deadline
+            if cause is not None:
+                raise DeadlineExceeded(str(cause)) from exc
+            raise
+        finally:
+            _ACTIVE.reset(token)
+        if deadline.fired and not kwargs.get("stream"):  # the body was read to a cut connection's end
+            resp.close()
+            raise DeadlineExceeded(f"no complete answer within the {deadline}")
+        return resp
 
 
-def session(timeout: float = 30, retries: int = 5, backoff_factor: float | None = None) -> requests.Session:
-    """A requests session with retries, backoff, Retry-After and a default timeout."""
+def _deadline_cause(exc: BaseException) -> DeadlineExceeded | None:
+    """The DeadlineExceeded that ``exc`` wraps (as requests wraps urllib3's errors), if any."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, DeadlineExceeded):
+            return e
+        linked = (*e.args, getattr(e, "reason", None), e.__cause__, e.__context__)
+        todo += [x for x in linked if isinstance(x, BaseException)]
+    return None
+
+
+def session(
+    timeout: float = 30, retries: int = 5, backoff_factor: float | None = None, deadline: Deadline | None = None
+) -> requests.Session:
+    """A requests session with retries, backoff, Retry-After and a default timeout (per connect and per read);
+    with ``deadline``, a limit on everything it does (see the module docstring)."""
     retry = _Retry(
         total=retries,
         connect=retries,
@@ -64,8 +166,11 @@ def session(timeout: float = 30, retries: int = 5, backoff_factor: float | None 
         respect_retry_after_header=True,
         raise_on_status=False,  # hand the last response back, so the caller's error names the status
     )
-    s = TimeoutSession(timeout)
+    retry.deadline = deadline
+    s = TimeoutSession(timeout, deadline)
     adapter = HTTPAdapter(max_retries=retry)
+    if deadline is not None:
+        adapter.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
     s.mount("http://", adapter)
     s.mount("https://", adapter)
     s.headers["User-Agent"] = USER_AGENT

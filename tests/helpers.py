@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import socket
+import threading
 from pathlib import Path
 
 import yaml
@@ -79,3 +81,76 @@ NIGHT_ROWS = [
     ("bad2", "yesterday", "acme is ok", 1),
     ("bad3", "2026-10-01T10:00:00Z", "acme likes are weird", "lots"),
 ]
+
+
+class TrickleServer:
+    """A server on 127.0.0.1 that answers every connection one byte every ``interval`` seconds: the slow peer a
+    per-read timeout never catches. With ``read_request`` (HTTP), it first reads the request (headers and a
+    Content-Length body) and keeps it in ``requests``; without (SMTP), it starts talking at once. ``answer`` is
+    sent as two parts: ``fast`` at once, then ``answer`` byte by byte."""
+
+    def __init__(self, answer: bytes, interval: float = 1.0, read_request: bool = True, fast: bytes = b""):
+        self.answer, self.interval, self.read_request, self.fast = answer, interval, read_request, fast
+        self.requests: list[bytes] = []
+        self.connections = 0
+        self._stop = threading.Event()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._threads: list[threading.Thread] = []
+
+    def _serve(self) -> None:
+        self._listener.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            t = threading.Thread(target=self._talk, args=(conn,), daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def _talk(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                if self.read_request:
+                    data = b""
+                    while b"\r\n\r\n" not in data:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            return
+                        data += chunk
+                    head, _, body = data.partition(b"\r\n\r\n")
+                    length = next(
+                        (int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                         if line.lower().startswith(b"content-length:")),
+                        0,
+                    )  # fmt: skip
+                    while len(body) < length:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            return
+                        body += chunk
+                    self.requests.append(head + b"\r\n\r\n" + body)
+                conn.sendall(self.fast)
+                for i in range(len(self.answer)):
+                    if self._stop.wait(self.interval):
+                        return
+                    conn.sendall(self.answer[i : i + 1])
+            except OSError:  # the client gave up and closed: that is the point
+                return
+
+    def __enter__(self) -> TrickleServer:
+        t = threading.Thread(target=self._serve, daemon=True)
+        t.start()
+        self._threads.append(t)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._listener.close()
+        for t in self._threads:
+            t.join(timeout=5)

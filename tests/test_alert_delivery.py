@@ -1,5 +1,6 @@
 """Alert rendering and delivery against real local receivers: an HTTP server (ReplayServer) and an SMTP server
-(aiosmtpd), both on 127.0.0.1. Secrets (webhook URLs, SMTP passwords) must never show in a Delivery."""
+(aiosmtpd), both on 127.0.0.1, and a server that trickles its answer one byte a second (TrickleServer).
+Secrets (webhook URLs, SMTP passwords) must never show in a Delivery."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 import re
 import socket
 import struct
+import time
 import zlib
 from datetime import UTC, date, datetime
 
@@ -29,6 +31,7 @@ from pipeline.alerts.message import (
     render_webhook,
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
+from tests.helpers import TrickleServer
 
 FAST = {"timeout": 5.0, "retries": 2, "backoff_factor": 0.0}
 SECRET = "T0000/B0000/sekritTOKEN123"
@@ -483,3 +486,69 @@ def test_http_redirect_is_not_followed(receiver):
     server.add_fault(r"^/hook/", status=301, headers={"Location": "/elsewhere"}, times=5)
     result = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": f"{server.url}/hook/x"})
     assert not result.ok and result.status == 301 and [r.path for r in server.requests] == ["/hook/x"]
+
+
+# ------------------------------------------------------------------------------------------------ deadlines
+
+HTTP_OK = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok"
+
+
+def timed(fn, *args, **kwargs):
+    started = time.monotonic()
+    result = fn(*args, **kwargs)
+    return result, time.monotonic() - started
+
+
+def test_trickling_webhook_fails_at_the_attempts_deadline():
+    """A receiver that answers one byte a second never trips the 5 s per-read timeout; the 2 s deadline ends it."""
+    with TrickleServer(HTTP_OK * 10, interval=1.0) as server:
+        channel = WebhookSpec(type="webhook", name="ops", url_env="U")
+        env = {"U": f"{server.url}/hook/{SECRET}"}
+        result, took = timed(deliver, channel, make_msg(), env, timeout=5.0, retries=2, deadline_s=2.0)
+
+    assert not result.ok and result.status is None, result
+    assert result.error == "webhook channel 'ops': no complete answer within the 2 s deadline"
+    assert 1.9 < took < 3.5, took
+    assert server.connections == 1  # no retry started after the deadline
+    assert server.requests[0].startswith(f"POST /hook/{SECRET} HTTP/1.1".encode())
+
+
+def test_ok_status_counts_even_when_the_body_trickles_past_the_deadline():
+    head, body = HTTP_OK.split(b"\r\n\r\n")
+    with TrickleServer(body * 20, interval=1.0, fast=head.replace(b"2\r", b"40\r") + b"\r\n\r\n") as server:
+        channel = SlackSpec(type="slack", name="cx-team", webhook_url_env="S")
+        result, took = timed(deliver, channel, make_msg(), {"S": f"{server.url}/hook/x"}, **{**FAST, "deadline_s": 2})
+    assert result.ok and result.status == 200, result
+    assert took < 3.5, took
+
+
+def test_trickling_smtp_server_fails_at_the_attempts_deadline():
+    with TrickleServer(b"220 slow.example ESMTP\r\n", interval=1.0, read_request=False) as server:
+        result, took = timed(deliver, email_channel(server.port), make_msg(), {}, timeout=5.0, deadline_s=2.0)
+    assert not result.ok and result.status is None, result
+    where = f"127.0.0.1:{server.port}"
+    assert result.error == f"email channel 'cx-email': no complete answer from {where} within the 2 s deadline"
+    assert 1.9 < took < 3.5, took
+
+
+def test_no_retry_wait_outlasts_the_deadline(receiver):
+    """A Retry-After longer than the time left ends the attempt at once instead of sleeping past the deadline."""
+    server, received = receiver
+    server.add_fault(r"^/hook/", status=503, headers={"Retry-After": "30"}, times=5)
+    channel = WebhookSpec(type="webhook", name="ops", url_env="U")
+    result, took = timed(deliver, channel, make_msg(), {"U": f"{server.url}/hook/x"}, timeout=5.0, deadline_s=3.0)
+    assert not result.ok and took < 2.0, (result, took)
+    assert result.error == "webhook channel 'ops': waiting 30 s to retry would pass the 3 s deadline"
+    assert len(server.requests) == 1 and received == []
+
+
+def test_webhook_carries_an_idempotency_key_slack_does_not(receiver):
+    server, _ = receiver
+    msg = make_msg()
+    env = {"U": f"{server.url}/hook/a", "S": f"{server.url}/hook/b"}
+    for channel in (WebhookSpec(type="webhook", name="ops", url_env="U"),) * 2 + (
+        SlackSpec(type="slack", name="cx-team", webhook_url_env="S"),
+    ):
+        assert deliver(channel, msg, env, **FAST).ok
+    keys = [r.headers.get("idempotency-key") for r in server.requests]
+    assert keys == ["parcelo-spike-2026-10-14:ops", "parcelo-spike-2026-10-14:ops", None]

@@ -1,14 +1,22 @@
 """Detect and alert steps against a real DuckDB file, a local HTTP receiver (Slack, webhook) and a local SMTP
 server: an explained alert for a planted incident, cooldown and updates, low-volume days, failed deliveries
-retried on the next run, re-runs, and backfilled nights that record but do not send."""
+retried on the next run, re-runs, backfilled nights that record but do not send, the step's time budget
+against receivers that trickle their answers, and a sending process killed mid-send (SIGKILL, in a subprocess
+running the real CLI): Slack is not posted twice, the webhook is, with the same Idempotency-Key."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import json
+import os
 import random
+import re
+import signal
 import socket
+import subprocess
+import sys
+import time as clock
 from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
@@ -18,8 +26,10 @@ from aiosmtpd.controller import Controller
 
 from demo.replay.server import ReplayServer, Response
 from pipeline.alerts import delivery, incidents
+from pipeline.alerts.inbox import list_alerts
 from pipeline.config import load_config
 from pipeline.warehouse import connect, execute, migrate, transaction
+from tests.helpers import REPO, TrickleServer
 
 START = date(2026, 8, 1)
 INCIDENT = date(2026, 9, 20)  # day 50
@@ -128,7 +138,7 @@ def receivers(monkeypatch):
     smtp.stop()
 
 
-def config(tmp_path, receivers=None, **alerting_):
+def config(tmp_path, receivers=None, channels=None, **alerting_):
     doc = {
         "brands": [
             {
@@ -147,6 +157,8 @@ def config(tmp_path, receivers=None, **alerting_):
             {"type": "email", "name": "cx-email", "to": ["cx@example.com"], "sender": "bp@example.com",
              "smtp_host": "127.0.0.1", "smtp_port": receivers["smtp_port"], "starttls": False},
         ]  # fmt: skip
+    if channels is not None:
+        doc["alerts"] = channels
     path = tmp_path / "brandpulse.yaml"
     path.write_text(yaml.safe_dump(doc))
     return load_config(path)
@@ -288,3 +300,131 @@ def test_trend_views_give_rolling_baselines_and_week_over_week_deltas(tmp_path):
         db, f"SELECT count(*) FROM v_source_daily WHERE day = DATE '{day}' AND share_negative_wow IS NOT NULL"
     )
     assert src_wow == 2  # per source too (reddit, app-store)
+
+
+# ------------------------------------------------------------------------------------ time and crash limits
+
+
+def test_step_budget_records_the_channels_left_as_failed_and_the_next_run_retries_them(
+    tmp_path, receivers, monkeypatch
+):
+    """Three webhooks that trickle their answer (one byte a second): each attempt ends at its 1.5 s deadline (or
+    the end of the step's budget, if sooner), the step at its 3 s budget; two attempts use the budget up, so the
+    third channel is recorded failed without being tried."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    hooks = [{"type": "webhook", "name": f"hook-{c}", "url_env": "TEST_TRICKLE_URL"} for c in "abc"]
+    cfg = config(tmp_path, channels=hooks, delivery_deadline_s=1.5, step_budget_s=3)
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    with connect(db) as con:
+        delivery.message(cfg, con, aid)  # matplotlib's first chart is slow; the step's own is then quick
+    with TrickleServer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", interval=1.0) as slow:
+        monkeypatch.setenv("TEST_TRICKLE_URL", f"{slow.url}/hook")
+        started = clock.monotonic()
+        assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 0, "failed": 3}
+        took = clock.monotonic() - started
+    assert took < 4.5, took  # the budget, plus recording
+    got = dict(q(db, "SELECT channel, error FROM alert_deliveries WHERE NOT ok"))
+    exhausted = "step budget exhausted (alerting.step_budget_s = 3 s): not tried, retried next run"
+    cut = re.escape(" (the rest of the step budget, alerting.step_budget_s = 3 s)")
+
+    def timed_out(channel: str, suffix: str) -> re.Pattern:
+        return re.compile(rf"webhook channel '{channel}': no complete answer within the [0-9.]+ s deadline{suffix}")
+
+    assert timed_out("hook-a", f"(?:{cut})?").fullmatch(got["hook-a"]), got  # its own deadline, or the budget's end
+    assert got["hook-b"] == exhausted or timed_out("hook-b", cut).fullmatch(got["hook-b"]), got
+    assert got["hook-c"] == exhausted
+    assert slow.connections == sum(e != exhausted for e in got.values())  # exhausted ones never connected
+    assert q(db, "SELECT count(*) FROM alert_deliveries WHERE ok IS NULL") == [(0,)]  # none left pending
+    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'send_alerts'")
+    assert detail == "0 delivered, 3 failed (retried next run)"
+
+    monkeypatch.setenv("TEST_TRICKLE_URL", f"{receivers['http'].url}/hook")  # the receivers are back
+    assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 3, "failed": 0}  # the next night retries all
+    assert len(receivers["hooks"]) == 3
+
+
+def _send_until_killed(cfg_path, db, receiver: dict, on: str) -> None:
+    """Run `brandpulse send-alerts` in a subprocess that the receiver kills (SIGKILL) once its ``on`` endpoint
+    has the request, before answering."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "send-alerts", "--run-id", f"killed-at-{on}",
+         "--config", str(cfg_path), "--db", str(db)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    receiver.update(pid=proc.pid, kill_on=on)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == -signal.SIGKILL, out.decode(errors="replace")[-2000:]
+
+
+def test_a_send_killed_mid_delivery_never_posts_slack_twice_and_repeats_the_webhook_with_its_key(tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    posts: dict[str, list] = {"slack": [], "hook": []}
+    receiver: dict = {"pid": None, "kill_on": None}
+
+    def record(kind):
+        def handler(req, _m):
+            posts[kind].append(req)
+            if receiver["kill_on"] == kind:  # the request is in; the sender dies before it hears the answer
+                receiver["kill_on"] = None
+                os.kill(receiver["pid"], signal.SIGKILL)
+            return Response(200, "ok")
+
+        return handler
+
+    with ReplayServer() as http:
+        http.route("POST", r"^/slack/", record("slack"))
+        http.route("POST", r"^/hook$", record("hook"))
+        monkeypatch.setenv("TEST_SLACK_URL", f"{http.url}/slack/T000/B000/secret")  # the subprocess inherits them
+        monkeypatch.setenv("TEST_HOOK_URL", f"{http.url}/hook")
+        cfg = config(
+            tmp_path,
+            channels=[
+                {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"},
+                {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"},
+            ],
+        )
+        cfg_path = tmp_path / "brandpulse.yaml"
+        [aid] = incidents.detect(cfg, db, INCIDENT, "r0")
+
+        # night 1 dies while Slack answers: the attempt was recorded before it was sent, and stays pending
+        _send_until_killed(cfg_path, db, receiver, "slack")
+        assert len(posts["slack"]) == 1 and posts["hook"] == []
+        assert q(db, "SELECT channel, attempt, ok FROM alert_deliveries") == [("cx-slack", 1, None)]
+
+        # night 2: Slack may have it, so it is not posted again; the run dies while the webhook answers
+        _send_until_killed(cfg_path, db, receiver, "hook")
+        assert len(posts["slack"]) == 1, "Slack was posted twice"
+        assert len(posts["hook"]) == 1
+
+        # night 3 (in-process) resends the webhook with the same key, and still holds Slack back
+        assert delivery.send_alerts(cfg, db, "r3") == {"delivered": 1, "failed": 0, "pending": 1}
+        assert len(posts["slack"]) == 1 and len(posts["hook"]) == 2
+        keys = [r.headers.get("idempotency-key") for r in posts["hook"]]
+        assert keys == [f"{aid}:ops-hook"] * 2
+        assert posts["hook"][0].body == posts["hook"][1].body  # the same alert, byte for byte
+        assert q(db, "SELECT channel, attempt, ok FROM alert_deliveries ORDER BY 1, 2") == [
+            ("cx-slack", 1, None),
+            ("ops-hook", 1, None),
+            ("ops-hook", 2, True),
+        ]
+        [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE run_id = 'r3' AND step = 'send_alerts'")
+        assert "1 pending (possibly delivered): not resent (brandpulse alerts --resend ID)" in detail
+        listing = list_alerts(cfg, db)
+        assert "sent:    cx-slack: pending (possibly delivered), ops-hook: delivered" in listing
+        assert f"resend:  brandpulse alerts --resend {aid}" in listing
+
+        # every later night keeps holding it back; an explicit resend sends it
+        assert delivery.send_alerts(cfg, db, "r4") == {"delivered": 0, "failed": 0, "pending": 1}
+        assert len(posts["slack"]) == 1
+        resent = subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "alerts", "--resend", aid[:8],
+             "--config", str(cfg_path), "--db", str(db)],
+            cwd=REPO, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert resent.returncode == 0, resent.stderr
+        assert resent.stdout.strip() == f"{aid} -> cx-slack: delivered (200)"
+        assert len(posts["slack"]) == 2 and len(posts["hook"]) == 2  # only the unconfirmed channel
+        assert "sent:    cx-slack: delivered, ops-hook: delivered" in list_alerts(cfg, db)
+        assert delivery.send_alerts(cfg, db, "r5") == {"delivered": 0, "failed": 0}

@@ -100,6 +100,18 @@ def test_bad_alert_channel_field(tmp_path):
     assert "alerts[0].to[0]:" in msg
 
 
+def test_delivery_deadline_and_step_budget_have_defaults_and_are_checked(tmp_path):
+    alerting = load_config(_write(tmp_path, GOOD)).alerting
+    assert (alerting.delivery_deadline_s, alerting.step_budget_s) == (20, 120)
+    doc = {**GOOD, "alerting": {"delivery_deadline_s": 2.5, "step_budget_s": 30}}
+    alerting = load_config(_write(tmp_path, doc)).alerting
+    assert (alerting.delivery_deadline_s, alerting.step_budget_s) == (2.5, 30)
+    msg = _bad(tmp_path, lambda d: d.update(alerting={"delivery_deadline_s": 0}))
+    assert "alerting.delivery_deadline_s: Input should be greater than 0" in msg
+    msg = _bad(tmp_path, lambda d: d.update(alerting={"step_budget_s": "two minutes"}))
+    assert "alerting.step_budget_s:" in msg and "number" in msg
+
+
 def test_invalid_yaml_names_line(tmp_path):
     path = _write(tmp_path, "brands:\n  - name: Acme\n    sources: [\n")
     with pytest.raises(ConfigError, match=r"brandpulse.yaml: line \d+, column \d+: invalid YAML"):

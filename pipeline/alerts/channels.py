@@ -5,11 +5,17 @@
         log.warning("alert not delivered to %s: %s", result.channel, result.error)
 
 - **Slack** (incoming webhook) and **webhook**: one JSON POST through :func:`pipeline.http.session`
-  (timeout, retries of 429/5xx/connection errors with backoff). Success is any 2xx (Slack answers ``ok``).
+  (timeout, retries of 429/5xx/connection errors with backoff). Success is any 2xx (Slack answers ``ok``); the
+  status decides, so a 2xx whose body trickles past the deadline still counts. A webhook POST carries the header
+  ``Idempotency-Key: <alert_id>:<channel>`` (the same on every attempt), so a receiver can drop a repeat.
 - **Email**: SMTP with STARTTLS when ``starttls`` (never silently downgraded), login when the password
   environment variable is set (user: ``username_env``'s value, else the sender address); a
   ``multipart/related`` message holding ``multipart/alternative`` text + HTML and, with a chart, the PNG as an
   inline part whose Content-ID the HTML references as ``cid:``.
+
+Every attempt ends within ``deadline_s`` (:class:`pipeline.deadline.Deadline`): connecting, sending, retries
+and backoff, and the whole answer, however slowly the receiver trickles it (a per-operation ``timeout``
+restarts with each byte; the deadline does not). An attempt that misses it fails, saying so.
 
 Secrets: a webhook URL is read from the environment variable the channel names (``webhook_url_env`` /
 ``url_env``), else from the Airflow connection ``airflow_conn_id`` (the connection's ``extra`` ``webhook_url``
@@ -36,6 +42,7 @@ from email.utils import format_datetime, formataddr
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import HTTPError
 
 from pipeline.alerts.message import (
     AlertMessage,
@@ -48,13 +55,17 @@ from pipeline.alerts.message import (
     render_webhook,
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
+from pipeline.deadline import Deadline, DeadlineExceeded
 from pipeline.http import BACKOFF_FACTOR, RETRY_STATUSES, session
 
 logger = logging.getLogger("brandpulse")
 
 SLACK_DEFAULT_BASE = "https://hooks.slack.com/services"
-DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_TIMEOUT_S = 10.0  # per connect, read or write
+DEFAULT_DEADLINE_S = 20.0  # per attempt, in all (alerting.delivery_deadline_s)
 DEFAULT_RETRIES = 3
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+BODY_BYTES = 2048  # read of an answer's body (an error's is quoted in its message)
 REDACTED = "[redacted]"
 # CRLF line ends (smtplib sends bytes as they are); fold headers only past RFC 5322's 998 (CPython folds some
 # 78+ subjects before their first word, which clients then show with a leading space)
@@ -73,13 +84,15 @@ class Delivery:
 
     ``status``: the HTTP status code (int) for Slack and webhooks, the SMTP reply (``"250 ..."``) for email, or
     None when no answer came (connection refused, configuration error). ``error``: why it failed (or a warning,
-    such as refused recipients, when ``ok``), with secrets and URLs redacted.
+    such as refused recipients, when ``ok``), with secrets and URLs redacted. ``timed_out``: the attempt's
+    deadline ended it.
     """
 
     channel: str
     ok: bool
     status: int | str | None = None
     error: str | None = None
+    timed_out: bool = False
     attempted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def as_dict(self) -> dict:
@@ -202,6 +215,20 @@ def webhook_url(channel: SlackSpec | WebhookSpec, env: Mapping[str, str] = os.en
 # ------------------------------------------------------------------------------------------------------- HTTP
 
 
+def idempotency_key(msg: AlertMessage, channel: SlackSpec | WebhookSpec | EmailSpec) -> str:
+    """``<alert_id>:<channel>``: the same for every attempt to deliver one alert to one channel."""
+    return f"{msg.alert_id}:{channel.name}"
+
+
+def _body_start(resp: requests.Response) -> str:
+    """The start of the answer's body, or '' when it does not come before the deadline."""
+    try:
+        raw = resp.raw.read(BODY_BYTES, decode_content=True) or b""
+    except (requests.RequestException, HTTPError, OSError):
+        return ""
+    return raw.decode(resp.encoding or "utf-8", "replace")
+
+
 def _post_json(
     channel: SlackSpec | WebhookSpec,
     payload: dict,
@@ -209,26 +236,32 @@ def _post_json(
     timeout: float,
     retries: int,
     backoff_factor: float,
+    deadline_s: float,
+    headers: Mapping[str, str] | None = None,
 ) -> Delivery:
     what = f"{channel.type} channel {channel.name!r}"
     url = webhook_url(channel, env)
     secrets = _url_secrets(url)
     body = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    headers = {"Content-Type": "application/json; charset=utf-8"}
-    try:
-        with session(timeout=timeout, retries=retries, backoff_factor=backoff_factor) as s:
-            # a redirect is a misconfigured URL: following it would turn the POST into a GET that may "succeed"
-            resp = s.post(url, data=body, headers=headers, allow_redirects=False)
-            text = resp.text
-    except requests.RequestException as exc:
-        error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
-        return Delivery(channel.name, False, None, redact(error, secrets))
-    if 200 <= resp.status_code < 300:
-        return Delivery(channel.name, True, resp.status_code)
+    headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    with Deadline(deadline_s) as deadline:
+        try:
+            with session(timeout=timeout, retries=retries, backoff_factor=backoff_factor, deadline=deadline) as s:
+                # a redirect is a misconfigured URL: following it would turn the POST into a GET that may
+                # "succeed"; streamed, so that the status counts even when the body does not come in time
+                with s.post(url, data=body, headers=headers, allow_redirects=False, stream=True) as resp:
+                    code, text = resp.status_code, _body_start(resp)
+        except DeadlineExceeded as exc:
+            return Delivery(channel.name, False, None, redact(f"{what}: {exc}", secrets), timed_out=True)
+        except requests.RequestException as exc:
+            error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
+            return Delivery(channel.name, False, None, redact(error, secrets))
+    if 200 <= code < 300:
+        return Delivery(channel.name, True, code)
     detail = one_line(text)[:200]
-    retried = f" after {retries} retries" if retries and resp.status_code in RETRY_STATUSES else ""
-    error = f"{what}: HTTP {resp.status_code}{retried}" + (f": {detail}" if detail else "")
-    return Delivery(channel.name, False, resp.status_code, redact(error, secrets))
+    retried = f" after {retries} retries" if retries and code in RETRY_STATUSES else ""
+    error = f"{what}: HTTP {code}{retried}" + (f": {detail}" if detail else "")
+    return Delivery(channel.name, False, code, redact(error, secrets))
 
 
 # ------------------------------------------------------------------------------------------------------ email
@@ -275,7 +308,22 @@ def _smtp_reply(code: int, text: bytes | str) -> str:
     return f"{code} {one_line(text)}".strip()
 
 
-def _send_email(channel: EmailSpec, msg: AlertMessage, env: Mapping[str, str], timeout: float, attempt: int):
+class _SMTP(smtplib.SMTP):
+    """smtplib's client, connecting within the deadline's time left and cut off when the deadline passes."""
+
+    def __init__(self, deadline: Deadline, host: str, port: int, timeout: float):
+        self._deadline = deadline
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host, port, timeout):
+        sock = super()._get_socket(host, port, self._deadline.timeout(timeout))
+        self._deadline.watch(sock)  # before the server's greeting is read: that may trickle too
+        return sock
+
+
+def _send_email(
+    channel: EmailSpec, msg: AlertMessage, env: Mapping[str, str], timeout: float, attempt: int, deadline_s: float
+):
     what = f"email channel {channel.name!r}"
     password = _env_value(env, channel.password_env)
     username = _env_value(env, channel.username_env) or channel.sender
@@ -285,8 +333,9 @@ def _send_email(channel: EmailSpec, msg: AlertMessage, env: Mapping[str, str], t
         hint = f" ({channel.password_env} is not set, so no login was attempted)"
     data = build_email(channel, msg, attempt).as_bytes(policy=WIRE_POLICY)
     status: str | None = None
+    deadline = Deadline(deadline_s)
     try:
-        with smtplib.SMTP(channel.smtp_host, channel.smtp_port, timeout=timeout) as smtp:
+        with deadline, _SMTP(deadline, channel.smtp_host, channel.smtp_port, timeout) as smtp:
             smtp.ehlo()
             if channel.starttls:
                 if not smtp.has_extn("starttls"):
@@ -315,14 +364,19 @@ def _send_email(channel: EmailSpec, msg: AlertMessage, env: Mapping[str, str], t
             status = _smtp_reply(code, reply)
             if code != 250:
                 return Delivery(channel.name, False, status, redact(f"{what}: message refused: {status}", secrets))
-    except smtplib.SMTPResponseException as exc:
-        status = _smtp_reply(exc.smtp_code, exc.smtp_error)
-        error = f"{what}: {type(exc).__name__}: {status}{hint}"
-        return Delivery(channel.name, False, status, redact(error, [*secrets, username if password else None]))
     except (smtplib.SMTPException, OSError) as exc:
         if status is not None:  # the message was accepted; only the QUIT afterwards failed
             return Delivery(channel.name, True, status)
-        error = f"{what}: could not send via {channel.smtp_host}:{channel.smtp_port}: {type(exc).__name__}: {exc}"
+        where = f"{channel.smtp_host}:{channel.smtp_port}"
+        replied = isinstance(exc, smtplib.SMTPResponseException)
+        if deadline.fired or (deadline.expired and not replied):  # a reply cut short is no reply
+            error = f"{what}: no complete answer from {where} within the {deadline}"
+            return Delivery(channel.name, False, None, redact(error + hint, secrets), timed_out=True)
+        if replied:
+            status = _smtp_reply(exc.smtp_code, exc.smtp_error)
+            error = f"{what}: {type(exc).__name__}: {status}{hint}"
+            return Delivery(channel.name, False, status, redact(error, [*secrets, username if password else None]))
+        error = f"{what}: could not send via {where}: {type(exc).__name__}: {exc}"
         return Delivery(channel.name, False, None, redact(error + hint, secrets))
     warning = f"{what}: recipients refused: {refused}" if refused else None
     return Delivery(channel.name, True, status, warning)
@@ -340,22 +394,24 @@ def deliver(
     timeout: float = DEFAULT_TIMEOUT_S,
     retries: int = DEFAULT_RETRIES,
     backoff_factor: float = BACKOFF_FACTOR,
+    deadline_s: float = DEFAULT_DEADLINE_S,
 ) -> Delivery:
     """Send ``msg`` to ``channel``. Never raises for network or configuration problems: ``ok=False`` says why.
 
     ``env`` is where ``*_env`` secrets are looked up. ``attempt`` numbers the email's Message-ID (a retry of
-    the same alert gets a new one). ``timeout``, ``retries`` and ``backoff_factor`` apply to each HTTP request
-    (and ``timeout`` to the SMTP connection).
+    the same alert gets a new one). ``timeout`` bounds each connect, read and write (HTTP and SMTP);
+    ``retries`` and ``backoff_factor`` apply to the HTTP request; ``deadline_s`` bounds the whole attempt.
     """
     attempted_at = datetime.now(UTC)
     name = getattr(channel, "name", "?")
     try:
         if channel.type == "slack":
-            result = _post_json(channel, render_slack(msg), env, timeout, retries, backoff_factor)
+            result = _post_json(channel, render_slack(msg), env, timeout, retries, backoff_factor, deadline_s)
         elif channel.type == "webhook":
-            result = _post_json(channel, render_webhook(msg), env, timeout, retries, backoff_factor)
+            key = {IDEMPOTENCY_HEADER: idempotency_key(msg, channel)}
+            result = _post_json(channel, render_webhook(msg), env, timeout, retries, backoff_factor, deadline_s, key)
         elif channel.type == "email":
-            result = _send_email(channel, msg, env, timeout, attempt)
+            result = _send_email(channel, msg, env, timeout, attempt, deadline_s)
         else:
             raise DeliveryError(f"channel {name!r}: unknown channel type {getattr(channel, 'type', None)!r}")
     except DeliveryError as exc:

@@ -1,10 +1,25 @@
-"""The nightly ``send_alerts`` step, and the message of a recorded alert.
+"""The nightly ``send_alerts`` step, an explicit resend, and the message of a recorded alert.
 
 :func:`send_alerts` delivers every recorded alert that has no successful delivery on a configured channel yet,
-and records each attempt in ``alert_deliveries``. A failed delivery is retried by the next run, so none is
-lost. Nights older than ``alerting.max_age_days`` (backfills) record their alerts with ``send = false`` (see
-:mod:`pipeline.alerts.incidents`). :func:`message` builds the validated
-:class:`~pipeline.alerts.message.AlertMessage` that every channel renders (:mod:`pipeline.alerts.channels`).
+and records each attempt in ``alert_deliveries``. Nights older than ``alerting.max_age_days`` (backfills)
+record their alerts with ``send = false`` (see :mod:`pipeline.alerts.incidents`). :func:`message` builds the
+validated :class:`~pipeline.alerts.message.AlertMessage` that every channel renders
+(:mod:`pipeline.alerts.channels`).
+
+What a delivery guarantees:
+
+- **Recorded before it is sent.** Each attempt is inserted as pending (``ok`` NULL) and committed, in its own
+  short transaction, before the network call; its outcome (ok or failed, with status and error) is written
+  after. A process killed mid-send leaves the attempt pending: the receiver may have the alert.
+- **Slack and e-mail: at most once.** A pending attempt on these channels is not resent by later runs (Slack
+  cannot drop a repeat); the step's summary and log, and ``brandpulse alerts``, show it as "pending (possibly
+  delivered)", and :func:`resend` (``brandpulse alerts --resend ID``) sends it again on request.
+- **Webhooks: at least once.** A pending webhook attempt is resent by the next run; every attempt carries the
+  same ``Idempotency-Key: <alert_id>:<channel>`` header, so the receiver can drop the repeat.
+- **Nothing hangs the night.** Each attempt ends by ``alerting.delivery_deadline_s``, and the step by
+  ``alerting.step_budget_s``: the channels left when the budget runs out are recorded failed ("step budget
+  exhausted") without being tried. A failed attempt, whatever the channel, is retried by the next run; a
+  receiver that accepted the alert but did not confirm it within the deadline can therefore get it twice.
 """
 
 from __future__ import annotations
@@ -12,18 +27,35 @@ from __future__ import annotations
 import json
 import logging
 import os
-from datetime import UTC, datetime
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pipeline.alerts.channels import deliver
+from pipeline.alerts.channels import Delivery, deliver
 from pipeline.alerts.message import AlertMessage
 from pipeline.charts import alert_chart
 from pipeline.config import Config
+from pipeline.deadline import seconds
 from pipeline.files import write_atomic
-from pipeline.ledger import record_step
+from pipeline.ledger import new_run_id, record_step
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
+
+AT_MOST_ONCE = ("slack", "email")  # channel types whose pending attempts wait for an explicit resend
+PENDING_WORDS = "pending (possibly delivered)"
+
+
+@dataclass
+class Attempt:
+    """One alert on one channel: the attempt number, and how it ended (None: held back, not tried)."""
+
+    alert_id: str
+    channel: str
+    attempt: int
+    delivery: Delivery | None = None
 
 
 def message(config: Config, con, alert_id_: str, chart: bool = True):
@@ -69,48 +101,109 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
     )
 
 
-def send_alerts(config: Config, db: Path, run_id: str, env=None) -> dict:
-    """Deliver every alert not yet delivered on each configured channel; record every attempt."""
-    started = datetime.now(UTC)
+def find_alerts(con, alert_id: str) -> list[str]:
+    """The ids of the recorded alerts that start with ``alert_id`` (an id or a prefix of one)."""
+    found = con.execute("SELECT alert_id FROM alerts WHERE starts_with(alert_id, ?) ORDER BY alert_id", [alert_id])
+    return [r["alert_id"] for r in rows(found)]
+
+
+def _todo(config: Config, con, alert_id: str | None) -> list[dict]:
+    """The alert × configured channel pairs not delivered yet (of one alert, or of every alert to send)."""
+    channels = [c.name for c in config.alerts]
+    found = execute(con, "alerts/pending_deliveries", {"channels": channels or [""], "alert_id": alert_id})
+    return [p for p in rows(found) if p["channel"] in channels]
+
+
+def _record(config: Config, db: Path, query: str, params: dict) -> None:
+    """One write to ``alert_deliveries`` in its own short transaction, committed when this returns."""
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        execute(con, query, params)
+
+
+def _outcome(d: Delivery) -> dict:
+    return {"ok": d.ok, "status": None if d.status is None else str(d.status), "error": d.error}
+
+
+def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapping[str, str], ends: float):
+    """Try each pair in turn: recorded pending and committed, sent within the attempt's deadline (and before
+    ``ends``, the step budget's end on the monotonic clock), then completed. Pairs left when the budget has run
+    out are recorded failed without being tried. Returns the :class:`Attempt` list."""
+    budget = seconds(config.alerting.step_budget_s)
     channels = {c.name: c for c in config.alerts}
     with connect(db, timeout=config.lock_timeout_s) as con:
-        pending = rows(execute(con, "alerts/pending_deliveries", {"channels": list(channels) or [""]}))
-        pending = [p for p in pending if p["channel"] in channels]
-        messages = {aid: message(config, con, aid) for aid in {p["alert_id"] for p in pending}}
-    results = []
-    for p in pending:  # outside the lock: the network is slow
-        delivery = deliver(channels[p["channel"]], messages[p["alert_id"]], env=env if env is not None else os.environ)
-        results.append((p["alert_id"], p["channel"], p["attempts"] + 1, delivery))
+        messages = {aid: message(config, con, aid) for aid in dict.fromkeys(p["alert_id"] for p in todo)}
+    done = []
+    for p in todo:
+        a = Attempt(p["alert_id"], p["channel"], p["attempts"] + 1)
+        key = {"alert_id": a.alert_id, "channel": a.channel, "attempt": a.attempt}
+        left = ends - time.monotonic()
+        if left <= 0:
+            error = f"step budget exhausted (alerting.step_budget_s = {budget}): not tried, retried next run"
+            a.delivery = Delivery(a.channel, False, None, error)
+            _record(config, db, "alerts/record_delivery", {**key, **_outcome(a.delivery), "run_id": run_id})
+        else:
+            _record(config, db, "alerts/begin_delivery", {**key, "run_id": run_id})  # committed before sending
+            deadline = min(config.alerting.delivery_deadline_s, left)
+            a.delivery = deliver(channels[a.channel], messages[a.alert_id], env, attempt=a.attempt, deadline_s=deadline)
+            if a.delivery.timed_out and deadline < config.alerting.delivery_deadline_s:
+                a.delivery.error += f" (the rest of the step budget, alerting.step_budget_s = {budget})"
+            _record(config, db, "alerts/finish_delivery", {**key, **_outcome(a.delivery)})
+        done.append(a)
+    return done
+
+
+def send_alerts(config: Config, db: Path, run_id: str, env=None) -> dict:
+    """Deliver every alert not yet delivered on each configured channel; record every attempt (see the module
+    docstring for what is resent and what is held back). Returns the counts: delivered, failed, and pending
+    (held back as possibly delivered; the key only when there are some)."""
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    channels = {c.name: c for c in config.alerts}
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        todo = _todo(config, con, None)
+    held = [p for p in todo if p["state"] == "pending" and channels[p["channel"]].type in AT_MOST_ONCE]
+    todo = [p for p in todo if p not in held]
+    ends = clock + config.alerting.step_budget_s
+    done = _attempts(config, db, run_id, todo, os.environ if env is None else env, ends) if todo else []
+    ok = sum(1 for a in done if a.delivery.ok)
+    failed = len(done) - ok
+    parts = [f"{ok} delivered", f"{failed} failed (retried next run)"]
+    if held:
+        parts.append(f"{len(held)} {PENDING_WORDS}: not resent (brandpulse alerts --resend ID)")
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-        for aid, channel, attempt, d in results:
-            execute(
-                con,
-                "alerts/record_delivery",
-                {
-                    "alert_id": aid,
-                    "channel": channel,
-                    "attempt": attempt,
-                    "ok": d.ok,
-                    "status": None if d.status is None else str(d.status),
-                    "error": d.error,
-                    "run_id": run_id,
-                },
-            )
-        ok = sum(1 for *_, d in results if d.ok)
-        failed = len(results) - ok
         record_step(
             con,
             run_id,
             "send_alerts",
             status="success",
-            rows_in=len(results),
+            rows_in=len(done) + len(held),
             rows_out=ok,
             rows_quarantined=0,
-            detail=f"{ok} delivered, {failed} failed (retried next run)" if results else "nothing to deliver",
+            detail=", ".join(parts) if done or held else "nothing to deliver",
             started_at=started,
         )
-    for aid, channel, attempt, d in results:
-        if not d.ok:
-            logger.warning(f"alert {aid} to {channel} failed (attempt {attempt}): {d.error}")
-    logger.info(f"alerts: {len(results) - failed if results else 0} delivered, {failed if results else 0} failed")
-    return {"delivered": ok if results else 0, "failed": failed if results else 0}
+    for a in done:
+        if not a.delivery.ok:
+            logger.warning(f"alert {a.alert_id} to {a.channel} failed (attempt {a.attempt}): {a.delivery.error}")
+    for p in held:
+        logger.warning(
+            f"alert {p['alert_id']} to {p['channel']}: {PENDING_WORDS}: attempt {p['attempts']} was cut off mid-send;"
+            f" not resent. If it did not arrive: brandpulse alerts --resend {p['alert_id']}"
+        )
+    logger.info("alerts: " + ", ".join(parts))
+    counts = {"delivered": ok, "failed": failed}
+    return {**counts, "pending": len(held)} if held else counts
+
+
+def resend(config: Config, db: Path, alert_id: str, run_id: str | None = None, env=None) -> list[Attempt]:
+    """Send one alert (``alert_id``: its id or a prefix) now to every configured channel that has not confirmed
+    it: pending (possibly delivered), failed, or never tried, backfilled night or not. ``brandpulse alerts
+    --resend ID``. Raises :class:`LookupError` unless exactly one alert matches."""
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        ids = find_alerts(con, alert_id)
+        if len(ids) != 1:
+            raise LookupError(f"{len(ids)} alerts match {alert_id!r}" + (": give more of the id" if ids else ""))
+        todo = _todo(config, con, ids[0])
+    run_id = run_id or new_run_id(date.today(), "resend")
+    env = os.environ if env is None else env
+    return _attempts(config, db, run_id, todo, env, time.monotonic() + config.alerting.step_budget_s) if todo else []

@@ -1,11 +1,12 @@
-"""``brandpulse alerts``: recent alerts as an analyst reads them, and one alert as its message says it."""
+"""``brandpulse alerts``: recent alerts as an analyst reads them, and one alert as its message says it. (An explicit
+resend, ``--resend``, is :func:`pipeline.alerts.delivery.resend`.)"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from pipeline.alerts.delivery import message
+from pipeline.alerts.delivery import PENDING_WORDS, find_alerts, message
 from pipeline.alerts.message import render_text
 from pipeline.config import Config
 from pipeline.warehouse import connect, rows
@@ -13,7 +14,8 @@ from pipeline.warehouse import connect, rows
 
 def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 90) -> str:
     """The alerts of the ``days`` days up to the newest alert's day (of ``brand``, or every brand), newest
-    first, each with why it fired, its terms and sources, and its delivery in words (``v_alerts.delivery``)."""
+    first, each with why it fired, its terms and sources, and its delivery in words (``v_alerts.delivery``); an
+    alert with a channel "pending (possibly delivered)" says how to resend it once you know it did not arrive."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         alerts = rows(
             con.execute(
@@ -38,16 +40,17 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
             f"  terms:   {terms}",
             f"  sources: {sources}",
             f"  sent:    {a['delivery']}",
-            "",
         ]
+        if PENDING_WORDS in a["delivery"]:
+            out.append(f"  resend:  brandpulse alerts --resend {a['alert_id']}  (only if it did not arrive)")
+        out.append("")
     out.append("Full message: brandpulse alerts --show ALERT_ID")
     return "\n".join(out)
 
 
 def show_alert(config: Config, db: Path, alert_id: str) -> str:
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-        found = rows(con.execute("SELECT alert_id FROM alerts WHERE starts_with(alert_id, ?)", [alert_id]))
-        ids = [r["alert_id"] for r in found]
+        ids = find_alerts(con, alert_id)
         if len(ids) != 1:
             return f"{len(ids)} alerts match {alert_id!r}" + (": give more of the id" if ids else "")
         return render_text(message(config, con, ids[0], chart=False))

@@ -1,10 +1,14 @@
--- One row per alert and channel tried: the attempts so far, whether one succeeded (ok), and the last attempt's
--- HTTP status or SMTP reply and error. send_alerts retries a channel until an attempt succeeds, then stops, so
--- ok is also the last attempt's outcome. What is still to send (queries/alerts/pending_deliveries.sql) and the
--- delivery columns of v_alerts (80) read it.
---   SELECT channel, attempts, ok, error FROM v_alert_deliveries WHERE NOT ok;
+-- One row per alert and channel tried: the attempts so far, whether one succeeded (ok), the state ('delivered';
+-- 'pending': the last attempt was cut off mid-send, so the receiver may have it; 'failed'), and the last
+-- attempt's HTTP status or SMTP reply and error. send_alerts retries a failed channel until an attempt
+-- succeeds, then stops, so ok is also the last attempt's outcome; a pending Slack or e-mail channel is resent
+-- only by `brandpulse alerts --resend`, a pending webhook by the next run (with the same Idempotency-Key).
+-- What is still to send (queries/alerts/pending_deliveries.sql) and the delivery columns of v_alerts (80) read it.
+--   SELECT channel, attempts, state, error FROM v_alert_deliveries WHERE NOT ok;
 CREATE OR REPLACE VIEW v_alert_deliveries AS
-SELECT alert_id, channel, max(attempt) AS attempts, bool_or(ok) AS ok,
+SELECT alert_id, channel, max(attempt) AS attempts, coalesce(bool_or(ok), false) AS ok,
+       CASE WHEN bool_or(ok) THEN 'delivered' WHEN arg_max(ok IS NULL, attempt) THEN 'pending' ELSE 'failed' END
+           AS state,
        arg_max(status, attempt) AS status, arg_max(error, attempt) AS error,
        max(attempted_at) AS last_attempt_at
 FROM alert_deliveries

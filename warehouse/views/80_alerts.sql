@@ -1,13 +1,16 @@
--- Alerts with their explanation and delivery, newest first. deliveries: each channel tried (attempts, ok, the
--- last status and error, from v_alert_deliveries); delivery: the same in words, as `brandpulse alerts` and the
--- report show it ('cx-slack: delivered, ops-hook: failed ×2'; 'pending' before the first attempt; 'not sent
--- (backfilled night)' for nights older than alerting.max_age_days); delivered: every channel tried accepted it.
+-- Alerts with their explanation and delivery, newest first. deliveries: each channel tried (attempts, ok, state,
+-- the last status and error, from v_alert_deliveries); delivery: the same in words, as `brandpulse alerts` and
+-- the report show it ('cx-slack: delivered, ops-hook: failed ×2'; 'cx-slack: pending (possibly delivered)'
+-- when an attempt was cut off mid-send; 'not sent yet' before the first attempt; 'not sent (backfilled night)'
+-- for nights older than alerting.max_age_days); delivered: every channel tried accepted it.
 CREATE OR REPLACE VIEW v_alerts AS
 WITH tried AS (
     SELECT alert_id,
-           list({'channel': channel, 'ok': ok, 'attempts': attempts, 'status': status, 'error': error}
-                ORDER BY channel) AS deliveries,
-           string_agg(channel || ': ' || CASE WHEN ok THEN 'delivered' ELSE 'failed ×' || attempts END, ', '
+           list({'channel': channel, 'ok': ok, 'state': state, 'attempts': attempts, 'status': status,
+                 'error': error} ORDER BY channel) AS deliveries,
+           string_agg(channel || ': ' || CASE state WHEN 'delivered' THEN 'delivered'
+                                                    WHEN 'pending' THEN 'pending (possibly delivered)'
+                                                    ELSE 'failed ×' || attempts END, ', '
                       ORDER BY channel) AS outcome,
            bool_and(ok) AS all_ok
     FROM v_alert_deliveries
@@ -15,8 +18,9 @@ WITH tried AS (
 )
 SELECT a.day, a.brand, a.kind, a.status, a.severity, a.headline, a.reason, a.observed, round(a.expected, 1) AS expected,
        a.explanation, a.send, a.alert_id, a.incident_id, a.created_at, t.deliveries,
-       CASE WHEN NOT a.send THEN 'not sent (backfilled night)' ELSE coalesce(t.outcome, 'pending') END AS delivery,
-       coalesce(a.send AND t.all_ok, false) AS delivered
+       CASE WHEN t.outcome IS NOT NULL THEN t.outcome
+            WHEN NOT a.send THEN 'not sent (backfilled night)' ELSE 'not sent yet' END AS delivery,
+       coalesce(t.all_ok, false) AS delivered
 FROM alerts a
 LEFT JOIN tried t USING (alert_id)
 ORDER BY a.day DESC, a.brand;

@@ -1,8 +1,10 @@
 -- Alert × channel pairs with no successful delivery yet (v_alert_deliveries.ok), oldest first, with the
--- attempts so far. $channels: the configured channel names.
-SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts
+-- attempts so far and the state of the last ('failed', 'pending': cut off mid-send, or NULL: never tried).
+-- $channels: the configured channel names. $alert_id: NULL for every alert to send, or one alert (an explicit
+-- resend, backfilled or not).
+SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state
 FROM alerts a
 CROSS JOIN (SELECT unnest($channels) AS channel) c
 LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
-WHERE a.send AND NOT coalesce(d.ok, false)
+WHERE (a.alert_id = CAST($alert_id AS VARCHAR) OR (CAST($alert_id AS VARCHAR) IS NULL AND a.send)) AND NOT coalesce(d.ok, false)
 ORDER BY a.day, a.alert_id, c.channel;

@@ -1,4 +1,5 @@
--- One delivery attempt. $alert_id, $channel, $attempt, $ok, $status, $error, $run_id.
+-- An attempt decided without a network call (the step's budget ran out): recorded with its outcome at once.
+-- $alert_id, $channel, $attempt, $ok, $status, $error, $run_id.
 INSERT INTO alert_deliveries BY NAME
 SELECT $alert_id AS alert_id, $channel AS channel, $attempt AS attempt, now() AS attempted_at, $ok AS ok,
        $status AS status, $error AS error, $run_id AS run_id;
