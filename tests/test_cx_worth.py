@@ -17,10 +17,12 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from pipeline.cli import app
 from pipeline.config import load_config
 from pipeline.records import Pseudonymiser
-from pipeline.surveys import ingest, rollup
+from pipeline.surveys import ingest, rollup, worth
 from pipeline.surveys import roi as R
 from pipeline.warehouse import connect, migrate, migrations
 from tests.helpers import REPO, write_config
@@ -312,6 +314,19 @@ def test_one_segment_only_gives_the_same_numbers_as_all_segments(tmp_path):
         assert {k: v for k, v in one.items() if k != "segment"} == {k: v for k, v in every.items() if k != "segment"}
 
 
+def test_no_linked_respondents(tmp_path):
+    cfg, db, path = _tiny(tmp_path)
+    with connect(db) as con:
+        con.execute("UPDATE survey_responses SET customer_hash = NULL")
+    rollup.survey_metrics(cfg, db, RUN)
+    assert _churn(db) == {}
+    report = worth.cx_roi(cfg, db, "acme")
+    assert report.worth is None and "no respondents linked to customers" in report.note
+    out = CliRunner().invoke(app, ["roi", "--brand", "acme", "--config", str(path), "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    assert "Acme: what CX is worth" in out.output and "map a customer_id column" in out.output
+
+
 def test_the_view_example_query_runs(tmp_path):
     _, db, _ = _tiny(tmp_path)
     view = (REPO / "warehouse" / "views" / "66_cx_churn_by_nps.sql").read_text(encoding="utf-8")
@@ -356,3 +371,79 @@ def test_a_warehouse_from_before_0007_keeps_its_survey_answers(tmp_path):
 
 
 # -- the demo's sample files ---------------------------------------------------------------------------------
+
+
+def test_driver_quadrant_draws_user_names_as_typed():
+    from pipeline.report.charts import driver_quadrant
+
+    touchpoints = [
+        {
+            "name": r"$\frac{1}{ app",
+            "performance": 0.6,
+            "importance": R.Interval(0.5, 0.4, 0.6),
+            "quadrant": "fix first",
+        },
+        {"name": "$billing", "performance": 0.8, "importance": R.Interval(0.2, 0.1, 0.3), "quadrant": "maintain"},
+    ]
+    assert driver_quadrant(touchpoints, "Parcelo $ drivers")[:8] == b"\x89PNG\r\n\x1a\n"
+    assert driver_quadrant([], "nothing")[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+class _Aspects:
+    """Stands in for the report's aspect matcher: a keyword per aspect."""
+
+    def __init__(self, enabled: bool = True):
+        self.names, self.enabled = ["delivery", "app"], enabled
+
+    def match(self, texts):
+        if not self.enabled:
+            return [None] * len(texts)
+        return ["delivery" if "late" in t else "app" if "crash" in t else None for t in texts]
+
+
+def test_social_aspects_join_the_drivers_with_their_share_negative():
+    import pandas as pd
+
+    first, last = date(2026, 1, 1), date(2026, 3, 31)
+    days = pd.date_range(first, last).date
+    incident = {date(2026, 2, 10), date(2026, 2, 11), date(2026, 2, 12)}  # 5 "late" negatives a day
+    rng = np.random.default_rng(5)
+    rows = []
+    for d in days:
+        for touchpoint in ("delivery", "support"):
+            csat = int(rng.integers(1, 6))
+            hit = any(0 <= (d - i).days < 7 for i in incident)  # the incident in the 7 days up to the answer
+            nps = int(np.clip(round(2 * csat - 3 * hit + rng.normal(0, 1)), 0, 10))
+            rows.append(
+                {"day": d, "touchpoint": touchpoint, "nps": nps, "csat": csat, "ces": float(rng.integers(1, 8))}
+            )
+    negatives = [{"day": d, "text": "parcel late again"} for d in sorted(incident) for _ in range(5)]
+    negatives += [{"day": d, "text": "app crash"} for d in days[::10]]
+    inputs = worth.DriverInputs(
+        "acme",
+        first,
+        last,
+        pd.DataFrame(rows),
+        pd.DataFrame({"day": days, "scored": 10}),
+        pd.DataFrame(negatives),
+    )
+    report = worth.drivers(inputs, _Aspects(), resamples=200)
+    social = {s["aspect"]: s for s in report.social}
+    # 15 delivery negatives of 90 days x 10 scored mentions
+    assert social["delivery"]["share_negative"] == approx(15 / 900)
+    assert social["delivery"]["importance"].share > social["app"]["importance"].share
+    assert social["delivery"]["importance"].low > 0.01  # the answers after the incident are lower
+    assert {t["name"] for t in report.touchpoints} == {"delivery", "support"}
+    off = worth.drivers(inputs, _Aspects(enabled=False), resamples=50)
+    assert off.social == [] and "aspect matching is off" in off.social_note
+    assert worth.drivers(inputs, None, resamples=50).social_note == "left out (not asked for)"
+
+
+def test_no_clv_keeps_the_churn_figures_and_leaves_out_the_money(tmp_path):
+    cfg, db, _ = _tiny(tmp_path)
+    with connect(db) as con:
+        con.execute("UPDATE customer_metrics SET clv_discounted = NULL")
+    report = worth.cx_roi(cfg, db, "acme")
+    assert report.worth.rates["detractor"].n > 0 and report.worth.at_risk == {}
+    assert "no CLV in customer_metrics" in report.note
+    assert "Revenue at risk" not in "\n".join(worth.roi_lines(report))
