@@ -371,6 +371,51 @@ def test_a_warehouse_from_before_0007_keeps_its_survey_answers(tmp_path):
 
 
 # -- the demo's sample files ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo's survey exports and customer lists imported into a warehouse (comments left unscored)."""
+    cfg = load_config(REPO / "demo" / "brandpulse.yaml")
+    db = tmp_path_factory.mktemp("demo") / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    ingest.import_customers(cfg, db, RUN)
+    rollup.survey_metrics(cfg, db, RUN)
+    return cfg, db
+
+
+@pytest.mark.parametrize("brand", ["parcelo", "brewbird", "novabank"])
+def test_the_demo_plants_detractors_churning_about_two_and_a_half_times_as_often(demo, brand):
+    cfg, db = demo
+    report = worth.cx_roi(cfg, db, brand)
+    w = report.worth
+    assert 2.0 < w.rr.value < 3.0 and w.rr.low > 1, w.rr  # planted: 1.7 / 0.68 = 2.5
+    assert w.rates["detractor"].rate > w.rates["passive"].rate > w.rates["promoter"].rate
+    assert report.history[0] == date(2025, 10, 1) and report.as_of == date(2026, 10, 31)
+    assert w.at_risk["total"].value > 0 and w.per_point.low > 0
+    with connect(db, read_only=True) as con:
+        linked = con.execute(
+            "SELECT count(customer_hash) / count(*) FROM survey_responses WHERE brand = ?", [brand]
+        ).fetchone()[0]
+    assert 0.8 < linked < 0.95  # most answers carry a customer id; the rest stay unlinked
+
+
+def test_roi_and_drivers_commands_on_the_demo(demo):
+    _, db = demo
+    config = str(REPO / "demo" / "brandpulse.yaml")
+    out = CliRunner().invoke(app, ["roi", "--brand", "parcelo", "--config", config, "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    assert "relative risk, detractors vs promoters: 2." in text and "Revenue at risk" in text
+    assert "one NPS point:" in text and "Association, not proof of cause" in text and "holdout" in text
+    assert "2025-Q4  _all" in text and "pending" in text
+    out = CliRunner().invoke(app, ["drivers", "--brand", "parcelo", "--config", config, "--db", str(db),
+                                   "--no-social", "--date", "2026-10-31"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    text = out.output
+    assert "answers 2026-08-03 to 2026-10-31" in text and "delivery CSAT" in text and "fix first" in text
+    assert "In plain words: delivery matters more than most" in text  # the incident hit delivery hardest
+    assert "social aspects: left out (not asked for)" in text
 
 
 def test_driver_quadrant_draws_user_names_as_typed():
