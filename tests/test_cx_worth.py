@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.config import load_config
 from pipeline.records import Pseudonymiser
+from pipeline.report.build import build_report
 from pipeline.surveys import ingest, rollup, worth
 from pipeline.surveys import roi as R
 from pipeline.warehouse import connect, migrate, migrations
@@ -416,6 +417,18 @@ def test_roi_and_drivers_commands_on_the_demo(demo):
     assert "answers 2026-08-03 to 2026-10-31" in text and "delivery CSAT" in text and "fix first" in text
     assert "In plain words: delivery matters more than most" in text  # the incident hit delivery hardest
     assert "social aspects: left out (not asked for)" in text
+
+
+def test_the_report_says_what_cx_is_worth(demo, tmp_path):
+    cfg, db = demo
+    result = build_report(cfg, db, date(2026, 10, 31), tmp_path, brands=["parcelo"])
+    html = result["pages"]["parcelo"].read_text(encoding="utf-8")
+    section = html[html.index('id="worth"') : html.index('id="drivers"')]
+    assert "What CX is worth" in section
+    assert "times as often as promoters" in section and "Relative risk" in section and "2025-Q4" in section
+    assert "If the gap holds" in section and "One NPS point is associated with" in section
+    assert "fix it first" in section and 'class="chart"' in section and "delivery" in section
+    assert "Association, not proof of cause" in section and "holdout" in section
 
 
 def test_driver_quadrant_draws_user_names_as_typed():
