@@ -4,23 +4,33 @@ Run from the repository root::
 
     .venv/bin/python -m demo.generate_surveys
 
-Deterministic (one ``random.Random(SEED)``, no clock). Writes per brand, next to the mentions and reviews:
+Deterministic (``random.Random(SEED)`` for the answers of the demo's days, the customer lists and every id and
+malformation, as before the customer links; ``random.Random(SEED + 1)`` for the older answers and the links, so
+adding them left the rest byte for byte as it was; no clock). Writes per brand, next to the mentions and reviews:
 
 - ``sample/<brand>/surveys.csv``, each in a different survey tool's export shape:
 
   - **parcelo**: Qualtrics (3 header rows: column names, question texts, ImportId JSON with the account's
-    ``timeZone`` Europe/London; ``RecordedDate`` local and naive; Q1 = NPS, Q1_NPS_GROUP, Q2 = CSAT 1-5,
-    Q3 = CES 1-7 agree, Q4 = comment; embedded data Touchpoint, Segment);
+    ``timeZone`` Europe/London; ``RecordedDate`` local and naive; ExternalReference = the customer id; Q1 =
+    NPS, Q1_NPS_GROUP, Q2 = CSAT 1-5, Q3 = CES 1-7 agree, Q4 = comment; embedded data Touchpoint, Segment);
   - **brewbird**: SurveyMonkey (question texts as headers plus a "Response"/"Open-Ended Response" row;
     ``End Date`` as ``MM/DD/YYYY hh:mm:ss AM`` in Europe/London; CSAT and CES as answer labels such as
-    "Very satisfied" and "Strongly agree"; Custom Data 1 = touchpoint, Custom Data 2 = segment);
-  - **novabank**: Typeform (``#`` token, question titles, hidden fields ``touchpoint``/``segment``,
-    ``Submit Date (UTC)``; CES is the 5-point "how much effort" question, lower = better).
+    "Very satisfied" and "Strongly agree"; Custom Data 1 = touchpoint, Custom Data 2 = segment, Custom Data 3 =
+    customer id);
+  - **novabank**: Typeform (``#`` token, question titles, hidden fields ``touchpoint``/``segment``/
+    ``customer_id``, ``Submit Date (UTC)``; CES is the 5-point "how much effort" question, lower = better).
 
-  About 15-40 responses a day per brand, busier on the brand's busy days, with comments from about half of
-  the respondents (more often from detractors). Parcelo's v5.2 incident (2026-10-13..16: lost and late
-  parcels, the app crashing) drops its NPS from about +30 to about -45 on those days, mostly at the delivery and
-  app touchpoints, recovering over the following two weeks.
+  About 15-40 responses a day per brand from 2026-08-25, busier on the brand's busy days, with comments from
+  about half of the respondents (more often from detractors). Parcelo's v5.2 incident (2026-10-13..16: lost and
+  late parcels, the app crashing) drops its NPS from about +30 to about -45 on those days, mostly at the
+  delivery and app touchpoints, recovering over the following two weeks. Before them, from 2025-10-01, about 3
+  answers a day with scores only (:func:`history`), so that a year of answers has its 90 days of churn behind
+  it by 2026-10-31.
+
+  About 88 % of the answers carry the respondent's customer id, a customer of the answer's segment on its day
+  (:func:`link`), with a planted relation: detractors' customers end their subscription within 90 days of
+  answering about 2.5 times as often as promoters' (passives in between). ``brandpulse roi --brand parcelo``
+  finds it back.
 - ``sample/<brand>/customers.csv``: ``customer_id, segment, start_date, end_date, monthly_revenue`` for about
   2,000-2,600 customers who joined since September 2024; ``end_date`` is the first day no longer a customer
   (empty: still one). Monthly churn is 1-3.5 % by segment; Parcelo's churn roughly doubles in October 2026.
@@ -54,6 +64,11 @@ OUT_DIR = Path(__file__).resolve().parent / "sample"
 LONDON = ZoneInfo("Europe/London")
 
 INCIDENT = (date(2026, 10, 13), date(2026, 10, 16))
+HISTORY_START = date(2025, 10, 1)  # older answers, scores only, so that answers have 90 days of churn behind them
+HISTORY_PER_DAY = 3
+LINKED_SHARE = 0.88  # answers that carry the respondent's customer id (the rest came through an anonymous link)
+CHURN_WINDOW_DAYS = 90
+CHURN_LIFT = {"promoter": 0.68, "passive": 1.0, "detractor": 1.7}  # x the window's churn among the candidates
 RECOVERY_DAYS = 14  # back to baseline two weeks after the incident ends
 
 # fmt: off
@@ -298,13 +313,14 @@ def _csv(rows: list[list]) -> str:
     return buf.getvalue()
 
 
-def qualtrics(rng: Random, rows: list[dict]) -> str:
-    """Parcelo, Qualtrics shape. Malformed: Q1 '11', Q2 '0', Q3 '8', an empty ResponseId, a bad RecordedDate."""
+def qualtrics(rng: Random, rows: list[dict], malformed: bool = True) -> list[list]:
+    """Parcelo, Qualtrics shape (3 header rows, then the data rows). Malformed: Q1 '11', Q2 '0', Q3 '8', an empty
+    ResponseId, a bad RecordedDate. The customer id is Qualtrics' ExternalReference (External Data Reference)."""
     cols = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
-            "RecordedDate", "ResponseId", "DistributionChannel", "UserLanguage", "Q1", "Q1_NPS_GROUP", "Q2", "Q3",
-            "Q4", "Touchpoint", "Segment"]  # fmt: skip
+            "RecordedDate", "ResponseId", "ExternalReference", "DistributionChannel", "UserLanguage", "Q1",
+            "Q1_NPS_GROUP", "Q2", "Q3", "Q4", "Touchpoint", "Segment"]  # fmt: skip
     texts = ["Start Date", "End Date", "Response Type", "IP Address", "Progress", "Duration (in seconds)", "Finished",
-             "Recorded Date", "Response ID", "Distribution Channel", "User Language",
+             "Recorded Date", "Response ID", "External Data Reference", "Distribution Channel", "User Language",
              "How likely are you to recommend Parcelo to a friend or colleague?",
              "How likely are you to recommend Parcelo to a friend or colleague? - Group",
              "Overall, how satisfied are you with Parcelo?",
@@ -312,14 +328,14 @@ def qualtrics(rng: Random, rows: list[dict]) -> str:
              "What is the main reason for your score?", "Touchpoint", "Segment"]  # fmt: skip
     tz = '"timeZone":"Europe/London"'
     ids = ["startDate", "endDate", "status", "ipAddress", "progress", "duration", "finished", "recordedDate",
-           "_recordId", "distributionChannel", "userLanguage", "QID1", "QID1_NPS_GROUP", "QID2", "QID3", "QID4_TEXT",
-           "Touchpoint", "Segment"]  # fmt: skip
+           "_recordId", "externalDataReference", "distributionChannel", "userLanguage", "QID1", "QID1_NPS_GROUP",
+           "QID2", "QID3", "QID4_TEXT", "Touchpoint", "Segment"]  # fmt: skip
     meta = [
         f'{{"ImportId":"{i}",{tz}}}' if i in ("startDate", "endDate", "recordedDate") else f'{{"ImportId":"{i}"}}'
         for i in ids
     ]
     out = [cols, texts, meta]
-    bad = _bad_positions(rng, len(rows), 5)
+    bad = _bad_positions(rng, len(rows), 5) if malformed else {}
     for k, r in enumerate(rows):
         duration = rng.randrange(40, 400)
         end = r["local"]
@@ -345,6 +361,7 @@ def qualtrics(rng: Random, rows: list[dict]) -> str:
                 "True",
                 recorded,
                 rid,
+                r.get("customer_id") or "",
                 "email",
                 "EN",
                 nps,
@@ -356,7 +373,7 @@ def qualtrics(rng: Random, rows: list[dict]) -> str:
                 r["segment"],
             ]
         )
-    return _csv(out)
+    return out
 
 
 def _s(value) -> str:
@@ -369,8 +386,12 @@ def _bad_positions(rng: Random, n: int, kinds: int) -> dict[int, int]:
     return {p: k for k, p in enumerate(positions)}
 
 
-def surveymonkey(rng: Random, rows: list[dict]) -> str:
-    """Brewbird, SurveyMonkey shape. Malformed: NPS 'ten', CSAT 'Meh', CES 'Somewhat', End Date '31/31/2026 ...'."""
+def surveymonkey(
+    rng: Random, rows: list[dict], malformed: bool = True, respondent: int = 118_402_000_000
+) -> list[list]:
+    """Brewbird, SurveyMonkey shape (2 header rows, then the data rows; respondent ids count up from
+    ``respondent``). Malformed: NPS 'ten', CSAT 'Meh', CES 'Somewhat', End Date '31/31/2026 ...'. The customer id
+    is the custom variable Custom Data 3."""
     questions = [
         "How likely is it that you would recommend Brewbird to a friend or colleague?",
         "Overall, how satisfied were you with your visit?",
@@ -378,11 +399,10 @@ def surveymonkey(rng: Random, rows: list[dict]) -> str:
         "What is the main reason for your score?",
     ]
     cols = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name",
-            "Last Name", "Custom Data 1", "Custom Data 2", *questions]  # fmt: skip
-    sub = [""] * 10 + ["Response", "Response", "Response", "Open-Ended Response"]
+            "Last Name", "Custom Data 1", "Custom Data 2", "Custom Data 3", *questions]  # fmt: skip
+    sub = [""] * 11 + ["Response", "Response", "Response", "Open-Ended Response"]
     out = [cols, sub]
-    bad = _bad_positions(rng, len(rows), 4)
-    respondent = 118_402_000_000
+    bad = _bad_positions(rng, len(rows), 4) if malformed else {}
     for k, r in enumerate(rows):
         respondent += rng.randrange(1_000, 90_000)
         end = r["local"]
@@ -410,26 +430,28 @@ def surveymonkey(rng: Random, rows: list[dict]) -> str:
                 "",
                 r["touchpoint"],
                 r["segment"],
+                r.get("customer_id") or "",
                 nps,
                 csat,
                 ces,
                 r["comment"] or "",
             ]
         )
-    return _csv(out)
+    return out
 
 
-def typeform(rng: Random, rows: list[dict]) -> str:
-    """Novabank, Typeform shape (UTC). CES is 'how much effort' on 1-5 (lower = better).
+def typeform(rng: Random, rows: list[dict], malformed: bool = True) -> list[list]:
+    """Novabank, Typeform shape (UTC; 1 header row, then the data rows). CES is 'how much effort' on 1-5 (lower =
+    better). The customer id is the hidden field customer_id.
 
     Malformed: NPS '7.5', effort '6', an empty '#'."""
     cols = ["#", "How likely are you to recommend Novabank to a friend or colleague?",
             "How satisfied are you with Novabank today?",
             "How much effort did you personally have to put in to get what you needed?",
-            "What's the main reason for your score?", "touchpoint", "segment", "Start Date (UTC)",
+            "What's the main reason for your score?", "touchpoint", "segment", "customer_id", "Start Date (UTC)",
             "Submit Date (UTC)", "Network ID"]  # fmt: skip
     out = [cols]
-    bad = _bad_positions(rng, len(rows), 3)
+    bad = _bad_positions(rng, len(rows), 3) if malformed else {}
     for k, r in enumerate(rows):
         end = r["local"].astimezone(ZoneInfo("UTC"))
         start = end - timedelta(seconds=rng.randrange(20, 240))
@@ -450,16 +472,19 @@ def typeform(rng: Random, rows: list[dict]) -> str:
                 r["comment"] or "",
                 r["touchpoint"],
                 r["segment"],
+                r.get("customer_id") or "",
                 start.strftime(fmt),
                 end.strftime(fmt),
                 _hex(rng, 10),
             ]
         )
-    return _csv(out)
+    return out
 
 
-def customers(rng: Random, slug: str) -> str:
-    """Customers who joined from 2024-09; monthly hazard by segment, doubled for Parcelo in October 2026."""
+def customers(rng: Random, slug: str) -> tuple[str, list[tuple]]:
+    """Customers who joined from 2024-09; monthly hazard by segment, doubled for Parcelo in October 2026.
+
+    Returns the CSV text and the valid customers as (customer_id, segment, start_date, end_date or None)."""
     months = []
     m = date(2024, 9, 1)
     while m <= date(2026, 10, 1):
@@ -485,26 +510,113 @@ def customers(rng: Random, slug: str) -> str:
             rows.append([segment, start, end, amount])
     rows.sort(key=lambda r: (r[1], r[0]))
     out = [["customer_id", "segment", "start_date", "end_date", "monthly_revenue"]]
+    valid = []
     for k, (segment, start, end, amount) in enumerate(rows, 1):
         out.append([f"{prefix}-{k:06d}", segment, start.isoformat(), end.isoformat() if end else "", f"{amount:.2f}"])
+        valid.append((f"{prefix}-{k:06d}", segment, start, end))
     # malformed: an impossible date, an end before its start, an unreadable revenue
     out.insert(101, [f"{prefix}-X00001", "unknown", "2025-02-30", "", "9.99"])
     out.insert(202, [f"{prefix}-X00002", next(iter(BRANDS[slug]["customers"])), "2025-06-10", "2025-05-01", "9.99"])
     out.insert(303, [f"{prefix}-X00003", next(iter(BRANDS[slug]["customers"])), "2025-07-01", "", "n/a"])
-    return _csv(out)
+    return _csv(out), valid
+
+
+def history(rng: Random, slug: str) -> list[dict]:
+    """The brand's older answers, HISTORY_START to the day before START: about HISTORY_PER_DAY a day, scores only
+    (no comment), the same touchpoints, segments and scores as later, no incident."""
+    b = BRANDS[slug]
+    out = []
+    day = HISTORY_START
+    while day < START:
+        mean = HISTORY_PER_DAY * b["weekday"][day.weekday()]
+        for _ in range(max(0, round(rng.gauss(mean, mean**0.5)))):
+            hour = rng.choices(range(24), weights=HOURS)[0]
+            local = datetime(day.year, day.month, day.day, hour, rng.randrange(60), rng.randrange(60), tzinfo=LONDON)
+            touchpoint = _pick(rng, b["touchpoints"])
+            score = nps_answer(rng, b["base_nps"] + b["tp_offset"][touchpoint] + rng.gauss(0, 6), False)
+            group = group_of(score)
+            out.append(
+                {
+                    "local": local,
+                    "touchpoint": touchpoint,
+                    "segment": _pick(rng, b["segments"]),
+                    "nps": score,
+                    "csat": None if rng.random() < 0.08 else csat_answer(rng, group),
+                    "ces": None if rng.random() < 0.15 else ces_answer(rng, group),
+                    "comment": None,
+                }
+            )
+        day += timedelta(days=1)
+    out.sort(key=lambda r: r["local"])
+    return out
+
+
+def link(rng: Random, rows: list[dict], customers: list[tuple]) -> None:
+    """Give about LINKED_SHARE of the answers a customer id (``customer_id``), planting churn by NPS group.
+
+    The customer is one of the answer's segment who is a customer on its day. Of those, the ones whose record
+    ends within CHURN_WINDOW_DAYS after the answer are the window's churners (a share b of them); an answer of
+    NPS group g goes to a churner at the rate CHURN_LIFT[g] x b, so detractors' customers churn about
+    1.7 / 0.68 = 2.5 times as often as promoters' within the window, and the customer list itself stays as it
+    was. The rate is kept by a running quota per group (a churner whenever the group's accumulated rate reaches
+    a whole customer) rather than by coin flips, so the demo's few hundred answers show the planted ratio
+    instead of a lucky or unlucky draw of it. Customers who have not answered yet are picked first, so few
+    answer twice."""
+    by_segment: dict[str, list[tuple]] = {}
+    for c in customers:
+        by_segment.setdefault(c[1], []).append(c)
+    used: set[str] = set()
+    quota = {g: rng.random() for g in CHURN_LIFT}
+    far = date(9999, 12, 31)
+    for r in rows:
+        if rng.random() >= LINKED_SHARE:
+            continue
+        day = r["local"].date()
+        horizon = day + timedelta(days=CHURN_WINDOW_DAYS)
+        active = [c for c in by_segment.get(r["segment"], ()) if c[2] <= day < (c[3] or far)]
+        if not active:
+            continue
+        churners = [c for c in active if c[3] is not None and c[3] <= horizon]
+        stayers = [c for c in active if c[3] is None or c[3] > horizon]
+        group = group_of(r["nps"])
+        quota[group] += CHURN_LIFT[group] * len(churners) / len(active)
+        pool = stayers or churners
+        if churners and quota[group] >= 1:
+            quota[group] -= 1
+            pool = churners
+        fresh = [c for c in pool if c[0] not in used]
+        chosen = rng.choice(fresh or pool)
+        used.add(chosen[0])
+        r["customer_id"] = chosen[0]
+
+
+HEADER_ROWS = {"qualtrics": 3, "surveymonkey": 2, "typeform": 1}
 
 
 def main() -> None:
     rng = Random(SEED)
+    linking = Random(SEED + 1)  # the history and the links: the original answers and ids stay as they were
     writers = {"qualtrics": qualtrics, "surveymonkey": surveymonkey, "typeform": typeform}
     total = 0
     for slug, b in BRANDS.items():
         rows = responses(rng, slug)
         folder = OUT_DIR / slug
         folder.mkdir(parents=True, exist_ok=True)
-        survey_text = writers[b["tool"]](rng, rows)
+        before = rng.getstate()
+        writers[b["tool"]](rng, rows)  # draws the ids and malformations: the customers come after, as before
+        customer_text, valid = customers(rng, slug)
+        after = rng.getstate()
+        older = history(linking, slug)
+        link(linking, older + rows, valid)
+        rng.setstate(before)
+        current = writers[b["tool"]](rng, rows)  # the same draws again, now with the customer ids
+        assert rng.getstate() != before
+        rng.setstate(after)
+        extra = {"respondent": 118_300_000_000} if b["tool"] == "surveymonkey" else {}
+        past = writers[b["tool"]](linking, older, malformed=False, **extra)
+        head = HEADER_ROWS[b["tool"]]
+        survey_text = _csv(current[:head] + past[head:] + current[head:])
         (folder / "surveys.csv").write_text(survey_text, encoding="utf-8")
-        customer_text = customers(rng, slug)
         (folder / "customers.csv").write_text(customer_text, encoding="utf-8")
         total += len(survey_text.encode()) + len(customer_text.encode())
         by_day: dict[date, Counter] = {}
@@ -515,9 +627,10 @@ def main() -> None:
             c = by_day.get(d, Counter())
             n = sum(c.values()) or 1
             line.append(f"{d:%m-%d} {100 * (c['promoter'] - c['detractor']) / n:+.0f}")
+        linked = sum("customer_id" in r for r in older + rows)
         print(
-            f"{slug}: {len(rows)} responses ({b['tool']}), {len(customer_text.splitlines()) - 1} customer rows; "
-            f"daily NPS {', '.join(line)}"
+            f"{slug}: {len(rows)} responses ({b['tool']}) and {len(older)} older ones, {linked} linked to a customer; "
+            f"{len(customer_text.splitlines()) - 1} customer rows; daily NPS {', '.join(line)}"
         )
     print(f"total {total / 1e6:.2f} MB")
 

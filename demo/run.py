@@ -237,6 +237,9 @@ def run_demo(all_through_airflow: bool = False) -> None:
         f"  the incident's: .venv/bin/brandpulse report --date {INCIDENT[1]} --out data/reports-incident "
         "--config demo/brandpulse.yaml --db data/brandpulse.duckdb"
     )
+    print("\nWhat CX is worth (the survey answers are linked to the customer lists; association, not cause):")
+    for command in ("roi", "drivers"):
+        print(f"  .venv/bin/brandpulse {command} --brand parcelo --config demo/brandpulse.yaml --db {db}")
     print("\nOne night by hand, through the Airflow CLI (start `.venv/bin/python -m demo.replay` first, and export")
     print("the variables it prints):")
     exports = " ".join(f"{k}={v}" for k, v in airflow_env().items() if k.startswith(("AIRFLOW", "BRANDPULSE")))

@@ -31,6 +31,13 @@ matplotlib.rcParams["text.parse_math"] = False
 NEGATIVE, VOLUME, SHARE, MARK = "#c0392b", "#d5d8dc", "#1f4e79", "#e67e22"
 
 
+def text(ax, x, y, s: str, **kwargs):
+    """Draw ``s`` (user text: a brand, touchpoint or term) at (x, y) as typed, never parsed as mathtext, whatever
+    the rcParams say. Every label of user text in a chart goes through here (or through a title or legend, which
+    follow the rcParams set above)."""
+    return ax.annotate(s, (x, y), parse_math=False, **kwargs)
+
+
 def png(fig, dpi: int = 110) -> bytes:
     """The figure as PNG bytes (no timestamp metadata, so the same chart gives the same bytes); closes it."""
     buf = io.BytesIO()

@@ -324,6 +324,63 @@ def cx_lead(
 
 
 @app.command()
+def roi(
+    brand: Annotated[str, typer.Option(help="brand id")],
+    quarters: Annotated[bool, typer.Option(help="also list churn by NPS group per quarter (v_cx_churn_by_nps)")] = True,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """What detractors cost: churn by NPS group, revenue at risk, and what one NPS point is worth.
+
+    Needs survey responses linked to the customer list (a customer_id column in the survey source). Prints each
+    figure with its 95% interval and the assumptions it rests on. Association, not proof of cause.
+    """
+    from pipeline.surveys import worth
+
+    cfg = _config(config)
+    spec = cfg.brand(brand)
+    result = worth.cx_roi(cfg, db_path(db), spec.key)
+    lines = worth.roi_lines(result, spec.name)
+    if quarters and result.worth is not None:
+        with connect(db_path(db), timeout=cfg.lock_timeout_s, read_only=True) as con:
+            table = worth.churn_table(con, spec.key, ["_all"])
+        lines += ["", "Per quarter of the answers, all segments (v_cx_churn_by_nps):"]
+        lines += [f"  {line}" for line in worth.churn_table_lines(table)]
+    typer.echo("\n".join(lines))
+
+
+@app.command()
+def drivers(
+    brand: Annotated[str, typer.Option(help="brand id")],
+    day: Annotated[str | None, typer.Option("--date", help="last day of answers (default: the latest)")] = None,
+    days: Annotated[int, typer.Option(min=14, max=730, help="days of answers up to --date")] = 90,
+    social: Annotated[bool, typer.Option(help="include the social aspects' share negative (loads the model)")] = True,
+    chart: Annotated[Path | None, typer.Option(help="also write the importance-vs-performance chart (PNG)")] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Which touchpoints' CSAT and CES (and social aspects) explain NPS: relative weights with 95% intervals.
+
+    Importance is each driver's share of the explained variance (Johnson's relative weights); the touchpoints are
+    placed in importance-vs-performance quadrants ("fix first": matters more, scores worse).
+    """
+    from pipeline.report.build import LazyAspects
+    from pipeline.report.charts import driver_quadrant
+    from pipeline.surveys import worth
+
+    cfg = _config(config)
+    spec = cfg.brand(brand)
+    matcher = LazyAspects(cfg, spec) if social else None
+    result = worth.cx_drivers(
+        cfg, db_path(db), spec.key, day=_day(day) if day else None, days=days, matcher=matcher
+    )
+    typer.echo("\n".join(worth.driver_lines(result, spec.name)))
+    if chart is not None and result.touchpoints:
+        chart.write_bytes(driver_quadrant(result.touchpoints, f"{spec.name}: what drives NPS"))
+        typer.echo(f"\nchart: {chart}")
+
+
+@app.command()
 def detect(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 5: flag negative spikes and sustained shifts for a day; record explained alerts."""
     from pipeline.alerts import incidents

@@ -1,4 +1,4 @@
-"""The ``surveys:`` section of ``brandpulse.yaml``: survey exports, customer lists and CLV parameters.
+"""The ``surveys:`` section of ``brandpulse.yaml``: survey exports, customer lists, CLV and CX-worth parameters.
 
 Part of the configuration layer (the bottom one): :mod:`pipeline.config` embeds :class:`SurveysSpec` and the
 survey importer (:mod:`pipeline.surveys.importer`) reads the specs.
@@ -12,7 +12,7 @@ Example (paths are relative to the config file, like every path in it)::
           brand: parcelo                 # brand id, or map a brand column: columns: {brand: Brand}
           path: sample/parcelo/surveys.csv   # a file or glob; .csv or .xlsx
           preset: qualtrics              # qualtrics | surveymonkey | typeform | custom
-          columns: {nps: Q1, comment: Q4}   # override or complete the preset's column names
+          columns: {nps: Q1, comment: Q4, customer_id: ExternalReference}   # override or complete the preset
           ces: {scale: 7, lower_is_better: false}
           timezone: Europe/London        # for timestamps without an offset
       customers:
@@ -26,6 +26,9 @@ Example (paths are relative to the config file, like every path in it)::
         discount_rate_period: year       # year (converted to a monthly rate) or month
         retention_source: observed       # observed churn (pooled over churn_window_months) or fixed
         churn_window_months: 3
+      cx:
+        churn_window_days: 90            # churn counted within this many days after a response
+        history_days: 365                # how far back the responses that measure the churn gap may go
 
 Presets name the columns that the survey tools' standard CSV exports use (see :data:`PRESETS`). A preset gives
 *candidates* for each field, tried in order against the header: an exact header name, or ``re:<pattern>`` (a
@@ -33,6 +36,11 @@ case-insensitive regular expression searched in the header, for tools whose head
 Anything set under ``columns`` is an exact header name and wins over the preset; with ``preset: custom``
 ``columns`` must name at least ``response_id``, ``timestamp`` and one of ``nps``, ``csat``, ``ces``. The import
 step's detail lists which column each field was read from, so a preset that guessed wrong shows at once.
+
+A survey's ``customer_id`` column (the CRM id the survey tool was given: Qualtrics' ``ExternalReference``, a
+hidden field) links a response to the customer list. Like authors, customer ids are stored only as keyed hashes
+(:class:`pipeline.records.Pseudonymiser`), in the survey responses and in the customer list alike, so the two
+join without either holding the id. Responses without one still count everywhere, unlinked.
 
 It imports nothing of brandpulse (:mod:`pipeline.config` imports it); its models follow the same rules:
 unknown fields are errors, and values are frozen.
@@ -64,6 +72,7 @@ SURVEY_FIELDS = (
     "touchpoint",
     "segment",
     "comment",
+    "customer_id",
 )
 SCORE_FIELDS = ("nps", "csat", "ces")
 
@@ -83,6 +92,7 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "comment": ("Comment", "NPS_Comment", "Q4"),
         "touchpoint": ("Touchpoint", "touchpoint"),
         "segment": ("Segment", "segment"),
+        "customer_id": ("ExternalReference", "ExternalDataReference", "CustomerID", "customer_id"),
     },
     # SurveyMonkey "Export > All responses data > CSV": headers are the question texts, then a second header
     # row ("Response", "Open-Ended Response") that is skipped. Dates are "MM/DD/YYYY hh:mm:ss AM" in the
@@ -97,6 +107,7 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
                     r"comments?\b|what could we)",),
         "touchpoint": ("touchpoint", "Touchpoint", "Custom Data 1"),
         "segment": ("segment", "Segment", "Custom Data 2"),
+        "customer_id": ("customer_id", "Customer ID", "CustomerID"),
     },
     # Typeform "Results > Download > CSV": "#" is the response token; headers are the question titles; hidden
     # fields keep their names; "Submit Date (UTC)" (older exports: "Submitted At") is UTC.
@@ -110,6 +121,7 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
                     r"comments?\b|what could we)",),
         "touchpoint": ("touchpoint", "Touchpoint"),
         "segment": ("segment", "Segment"),
+        "customer_id": ("customer_id", "Customer ID", "CustomerID"),
     },
     "custom": {},
 }
@@ -147,6 +159,9 @@ class SurveyColumnsSpec(_Strict):
     touchpoint: NonEmpty | None = None
     segment: NonEmpty | None = None
     comment: NonEmpty | None = Field(None, description="free-text answer; scored with the sentiment model")
+    customer_id: NonEmpty | None = Field(
+        None, description="the respondent's id in the customer list; stored as a keyed hash, links the response"
+    )
 
 
 class CesScaleSpec(_Strict):
@@ -260,10 +275,26 @@ class ClvSpec(_Strict):
         return (1 + self.discount_rate) ** (1 / 12) - 1
 
 
+class CxSpec(_Strict):
+    """What CX is worth (:mod:`pipeline.surveys.roi`): churn by NPS group, revenue at risk, the value of a point."""
+
+    churn_window_days: int = Field(
+        90, ge=7, le=730, description="a respondent churned when their customer record ends within this many days"
+    )
+    history_days: int = Field(
+        365,
+        ge=30,
+        le=3650,
+        description="the churn gap between NPS groups is measured on responses whose churn window ended within "
+        "this many days before the customer list's last day",
+    )
+
+
 class SurveysSpec(_Strict):
     sources: list[SurveySpec] = Field(default_factory=list)
     customers: list[CustomerSpec] = Field(default_factory=list)
     clv: ClvSpec = ClvSpec()
+    cx: CxSpec = CxSpec()
     min_responses: int = Field(30, ge=1, le=100_000, description="estimates from fewer answers are flagged low_n")
 
     @model_validator(mode="after")

@@ -33,7 +33,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from pipeline.config import Config, ConfigError
+from pipeline.config import Config, ConfigError, PseudonymisationSpec
 
 MAX_RAW = 1024 * 1024
 MAX_FIELD = 8 * 1024 * 1024  # bytes per JSONL line / characters per CSV field, for every file reader
@@ -143,16 +143,21 @@ def mention_id(brand: str, source: str, native_id: str) -> str:
 
 
 class Pseudonymiser:
-    """Keyed HMAC-SHA256 of author names. The key comes from the environment, never from the config file."""
+    """Keyed HMAC-SHA256 of author names and customer ids. The key comes from the environment, never from the
+    config file. ``config`` None (a reader used on its own) takes the default variable, ``BRANDPULSE_AUTHOR_KEY``.
 
-    def __init__(self, config: Config):
-        env = config.pseudonymisation.key_env
+    Customer ids get the same hash in the survey responses and in the customer list, so the two join on it."""
+
+    def __init__(self, config: Config | None):
+        spec = getattr(config, "pseudonymisation", None) or PseudonymisationSpec()
+        env = spec.key_env
         key = os.environ.get(env, "")
         if not key:
+            where = getattr(config, "source_file", "config")
             raise ConfigError(
-                f"{config.source_file}: pseudonymisation.key_env: environment variable {env} is not set; "
-                "authors are stored as a keyed hash, so set it to a long random secret (keep it stable: "
-                "changing it changes every author hash)"
+                f"{where}: pseudonymisation.key_env: environment variable {env} is not set; "
+                "authors and customer ids are stored as a keyed hash, so set it to a long random secret (keep it "
+                "stable: changing it changes every author and customer hash)"
             )
         self._key = key.encode()
 

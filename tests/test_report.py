@@ -196,7 +196,7 @@ def test_index_links_every_brand_with_its_kpis(report):
 
 def test_brand_page_has_every_section(report):
     html = report["pages"]["parcelo"]
-    for section in ("kpis", "sentiment", "volume", "cx", "drivers", "competitors", "alerts"):
+    for section in ("kpis", "sentiment", "volume", "cx", "worth", "drivers", "competitors", "alerts"):
         assert re.search(rf'id="{section}"', html), section
     # KPI header: the day's volume (75 seeded + the planted one), NPS of the latest week with its interval
     assert ">76<" in html
@@ -219,10 +219,13 @@ def test_brand_page_has_every_section(report):
 
 def test_survey_section_says_when_a_brand_has_no_survey_data(report):
     with_data, without = report["pages"]["parcelo"], report["pages"]["shipnest"]
-    cx = without[without.index('id="cx"') : without.index('id="drivers"')]
+    cx = without[without.index('id="cx"') : without.index('id="worth"')]
     assert "No survey data for ShipNest" in cx and "<img" not in cx
-    cx = with_data[with_data.index('id="cx"') : with_data.index('id="drivers"')]
+    cx = with_data[with_data.index('id="cx"') : with_data.index('id="worth"')]
     assert "No survey data" not in cx and 'class="chart"' in cx and "2026-W38" in cx
+    # weekly metrics but no survey answers: nothing to link or weigh yet (tests/test_cx_worth.py has the section)
+    worth = with_data[with_data.index('id="worth"') : with_data.index('id="drivers"')]
+    assert "No survey answers for Parcelo yet" in worth and "<img" not in worth
 
 
 def test_comentions_of_a_competitor_that_is_not_a_brand(report):

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from pipeline import config_surveys
 from pipeline.config_surveys import SurveySpec, SurveysSpec
+from pipeline.records import Pseudonymiser
 from pipeline.surveys import ingest, rollup
 from pipeline.surveys import metrics as M
 from pipeline.surveys.importer import read_customer_file, read_survey_file
@@ -538,7 +539,11 @@ def test_customers_import_churn_clv_and_replacement(tmp_path):
     db = tmp_path / "w.duckdb"
     result = ingest.import_customers(cfg, db, RUN)
     assert (result["customers"], result["new"], result["quarantined"]) == (6, 6, 3)
-    assert rows_of(db, "SELECT monthly_revenue FROM customers WHERE customer_id = 'F'") == [(None,)]
+    hashed = Pseudonymiser(None)  # customer ids are stored as keyed hashes, as authors are
+    assert rows_of(db, "SELECT monthly_revenue FROM customers WHERE customer_hash = ?", [hashed("F")]) == [(None,)]
+    raw = [r[0] for r in rows_of(db, "SELECT raw_record FROM quarantine")]  # F's revenue, G's date, the empty id
+    assert any(f'"customer_id": "hmac:{hashed("F")}"' in r for r in raw)
+    assert not any('"F"' in r or '"G"' in r for r in raw)
     rollup.survey_metrics(cfg, db, RUN)
     jan = rows_of(
         db,
@@ -553,7 +558,7 @@ def test_customers_import_churn_clv_and_replacement(tmp_path):
     write_csv(tmp_path / "customers.csv", [*kept, ["E", "y", "2025-10-01", "2025-12-15", "50"]])
     again = ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
     assert (again["new"], again["changed"], again["removed"]) == (0, 1, 2)  # A and F gone; E changed
-    assert rows_of(db, "SELECT customer_id FROM customers ORDER BY 1") == [("B",), ("C",), ("D",), ("E",)]
+    assert sorted(rows_of(db, "SELECT customer_hash FROM customers")) == sorted((hashed(c),) for c in "BCDE")
 
 
 def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):

@@ -15,6 +15,10 @@ A brand page shows the 90 days up to ``day``:
 - volume by source (stacked);
 - survey CX: weekly NPS, CSAT and CES with their 95 % intervals over the weekly social share negative (or a
   note that the brand has no survey data);
+- what CX is worth (:mod:`pipeline.surveys.worth`): churn by NPS group with intervals and the relative risk of
+  detractors, the revenue at risk from current detractors and passives, the value of an NPS point, and the
+  key-driver quadrant (which touchpoints' CSAT and CES explain NPS, against how they score), each with a
+  one-line reading; association, not proof of cause, as the section says;
 - this week's negative drivers: the terms most over-represented in the last 7 days' negative mentions against
   the 28 days before (weighted log-odds, :func:`pipeline.explain.weighted_log_odds`), and the aspects of the
   configured aspects (short descriptions matched by meaning in any language, :mod:`pipeline.sentiment.aspects`)
@@ -57,6 +61,9 @@ from pipeline.ledger import record_step
 from pipeline.report import charts
 from pipeline.scoring import load_scorer
 from pipeline.sentiment.aspects import AspectMatcher
+from pipeline.surveys import worth
+from pipeline.surveys.roi import ALL, MIN_N
+from pipeline.surveys.roi import WINDOW_DAYS as CHURN_WINDOW_DAYS
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -86,6 +93,9 @@ class BrandData:
     negatives: pd.DataFrame
     rivals: list[BrandSpec] = field(default_factory=list)  # competitors that are configured brands
     comentions: dict[str, pd.DataFrame] = field(default_factory=dict)  # other competitors: daily co-mentions
+    roi: worth.RoiInputs | None = None  # what CX is worth: None on a warehouse from before migration 0007
+    driver_answers: worth.DriverInputs | None = None
+    churn: list[dict] = field(default_factory=list)  # v_cx_churn_by_nps, all segments, by quarter
 
 
 def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec | None:
@@ -134,6 +144,15 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         )
     except duckdb.CatalogException:  # a warehouse from before the survey migration
         cx = pd.DataFrame(columns=_CX)
+    surveys = getattr(config, "surveys", None)
+    window = surveys.cx.churn_window_days if surveys else CHURN_WINDOW_DAYS
+    history = surveys.cx.history_days if surveys else 365
+    try:  # the 90 days of answers up to the report's day, for the drivers
+        roi_inputs = worth.roi_inputs(con, brand.key, window, history)
+        driver_answers = worth.driver_inputs(con, brand.key, day, WINDOW_DAYS)
+        churn = worth.churn_table(con, brand.key, [ALL])
+    except (duckdb.BinderException, duckdb.CatalogException):  # a warehouse from before migration 0007
+        roi_inputs, driver_answers, churn = None, None, []
     return BrandData(
         brand=brand,
         daily=frame(  # from 6 days before the window, for the 7-day figures of its first days
@@ -179,6 +198,9 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         comentions={
             name: frame(execute(con, "report/comentions", {**p, "pattern": comention_pattern(name)})) for name in others
         },
+        roi=roi_inputs,
+        driver_answers=driver_answers,
+        churn=churn,
     )
 
 
@@ -432,6 +454,21 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
                 f"{ctx['survey_weeks']} week(s), over the weekly share of negative social mentions."
             ),
         }
+    value = ctx["worth"]
+    if value and value["drivers"].touchpoints:
+        d = value["drivers"]
+        label = "CSAT, % answering 4–5 of 5" if "csat" in d.metrics else "CES, % answering 5–7 of 7 (easy)"
+        out["quadrant"] = {
+            "src": _img(charts.driver_quadrant(d.touchpoints, f"{brand.name}: what drives NPS", dpi, label)),
+            "alt": (
+                f"Importance of each touchpoint for {brand.name}'s NPS against its {label.split(',')[0]}, "
+                f"{d.first:%d %b} – {d.last:%d %b %Y}: "
+                + "; ".join(
+                    f"{t['name']} {100 * t['importance'].value:.0f}% ({t['quadrant']})" for t in d.touchpoints
+                )
+                + "."
+            ),
+        }
     comp = ctx["competition"]
     if comp and comp["rivals"]:
         names = {r["key"]: r["name"] for r in comp["rivals"]}
@@ -462,7 +499,24 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
     return out
 
 
-def _brand_context(data: BrandData, day: date, matcher) -> dict:
+def _worth(data: BrandData, matcher, min_n: int) -> dict | None:
+    """The "What CX is worth" section: the money figures, the churn table and the drivers (None: no survey)."""
+    if data.roi is None or data.driver_answers is None:
+        return None
+    money = worth.roi(data.roi, min_n=min_n)
+    drivers = worth.drivers(data.driver_answers, matcher, min_n=min_n)
+    if money.worth is None and drivers.result is None:
+        return None
+    top = drivers.touchpoints
+    return {
+        "roi": money,
+        "churn": data.churn[-6:],  # the latest six quarters
+        "drivers": drivers,
+        "mean_importance": sum(t["importance"].value for t in top) / len(top) if top else None,
+    }
+
+
+def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> dict:
     start = day - timedelta(days=WINDOW_DAYS - 1)
     series = _full_days(data.daily, data.brand.key, start, day)
     cx = data.cx
@@ -482,6 +536,7 @@ def _brand_context(data: BrandData, day: date, matcher) -> dict:
         "cx_rows": cx_rows[-8:][::-1],  # the table: the latest 8 weeks, newest first
         "survey_weeks": len(cx_rows),
         "drivers": _drivers(data.brand, data.negatives, day, matcher),
+        "worth": _worth(data, matcher, min_n),
         "competition": _competition(data, start, day),
         "alerts": data.alerts,
         "change_points": data.change_points,
@@ -537,7 +592,10 @@ def build_report(
     for data in datas:
         if brands and data.brand.key not in brands:
             continue
-        ctx = _brand_context(data, day, LazyAspects(config, data.brand, scorer))
+        surveys = getattr(config, "surveys", None)
+        ctx = _brand_context(
+            data, day, LazyAspects(config, data.brand, scorer), surveys.min_responses if surveys else MIN_N
+        )
         for dpi in DPIS:
             figures = _brand_charts(data, ctx, ctx["start"], day, dpi)
             html = env.get_template("brand.html").render(

@@ -12,6 +12,8 @@ axes, dates as "01 Sep" on Mondays, legends below the plot.
 - :func:`comparison_chart`: the brand against configured competitor brands: 7-day volume and share negative.
 - :func:`comention_chart`: mentions naming a (not configured) competitor per week, with their share negative.
 - :func:`sparkline`: a small 28-day share-negative line for the index.
+- :func:`driver_quadrant`: each touchpoint's importance for NPS (share of the explained variance, with its
+  interval) against its performance (CSAT % top-2), split at the means into quadrants; "fix first" at top left.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from pipeline.charts import MARK, NEGATIVE, SHARE, png
+from pipeline.charts import MARK, NEGATIVE, SHARE, png, text
 
 NEUTRAL, POSITIVE, SCORE = "#b3b6b7", "#27ae60", "#17202a"
 SEVERITY = {"minor": "#f5b041", "major": MARK, "critical": "#922b21"}
@@ -246,4 +248,48 @@ def sparkline(daily: pd.DataFrame, dpi: int = DPI) -> bytes:
         ax.plot(x.iloc[-1:], y.iloc[-1:], "o", color=NEGATIVE, markersize=3)
     ax.set_ylim(0, max(10.0, float(np.nanmax(y.fillna(0))) * 1.2) if len(y) else 10)
     ax.axis("off")
+    return png(fig, dpi)
+
+
+QUADRANT_LABELS = (  # (x side, y side, label): top left = matters more, scores worse
+    (0.02, 0.97, "fix first", "left", "top", NEGATIVE),
+    (0.98, 0.97, "keep it up", "right", "top", POSITIVE),
+    (0.02, 0.03, "watch", "left", "bottom", "#7f8c8d"),
+    (0.98, 0.03, "maintain", "right", "bottom", "#7f8c8d"),
+)
+
+
+def driver_quadrant(
+    touchpoints: list[dict], title: str, dpi: int = DPI, xlabel: str = "CSAT, % answering 4–5 of 5"
+) -> bytes:
+    """``touchpoints``: dicts with name, performance (share 0-1, CSAT top-2), importance (an interval with value,
+    low, high: share of the explained variance) and quadrant. Dashed lines at the means split the quadrants."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    shown = [t for t in touchpoints if t.get("performance") is not None]
+    if not shown:
+        _no_data(ax, "no touchpoint with enough answers")
+    else:
+        x = np.array([100 * t["performance"] for t in shown])
+        y = np.array([100 * t["importance"].value for t in shown])
+        low = np.array([100 * t["importance"].low for t in shown])
+        high = np.array([100 * t["importance"].high for t in shown])
+        colors = [NEGATIVE if t["quadrant"] == "fix first" else SHARE for t in shown]
+        ax.errorbar(x, y, yerr=[y - low, high - y], fmt="none", ecolor="#b3b6b7", elinewidth=1.2, capsize=3)
+        ax.scatter(x, y, s=60, c=colors, zorder=5)
+        for xi, yi, t in zip(x, y, shown, strict=True):
+            text(ax, xi, yi, t["name"], xytext=(7, 3), textcoords="offset points", fontsize=9,
+                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}, zorder=6)  # fmt: skip
+        ax.axvline(x.mean(), color=SCORE, linestyle="--", linewidth=0.8, alpha=0.5)
+        ax.axhline(y.mean(), color=SCORE, linestyle="--", linewidth=0.8, alpha=0.5)
+        pad_x = max(5.0, (x.max() - x.min()) * 0.25)
+        ax.set_xlim(max(0, x.min() - pad_x), min(100, x.max() + pad_x))
+        ax.set_ylim(0, max(high.max(), y.max()) * 1.15 + 1)
+        for qx, qy, label, ha, va, color in QUADRANT_LABELS:
+            ax.text(qx, qy, label, transform=ax.transAxes, ha=ha, va=va, fontsize=8, color=color, alpha=0.9)
+    ax.set_xlabel(f"performance: {xlabel}", fontsize=8)
+    ax.set_ylabel("importance for NPS: % of explained variance", fontsize=8)
+    ax.set_title(title, loc="left", fontsize=11)
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    ax.tick_params(labelsize=8)
     return png(fig, dpi)

@@ -16,12 +16,15 @@ Survey rows, rules:
   UTC.
 
 Raw records kept in quarantine hold only the mapped columns, so e-mail addresses, names and IP addresses that
-survey exports carry never reach the warehouse. A file that lacks a required or an explicitly mapped column,
+survey exports carry never reach the warehouse. A mapped customer id is stored only as its keyed hash
+(:class:`pipeline.records.Pseudonymiser`, as authors are), and quarantine keeps ``hmac:<hash>`` in its place; an
+empty customer id leaves the response unlinked. A file that lacks a required or an explicitly mapped column,
 or repeats one, fails its source (``ValueError``), like a broken file drop.
 
 Customer rows: customer id and start date are required, an unreadable end date or one before the start
 quarantines the row; an unreadable or negative revenue is left empty (quarantined with the reason) and the
-customer still lands. Yearly revenue (``revenue_period: year``) is stored per month (/ 12).
+customer still lands. Yearly revenue (``revenue_period: year``) is stored per month (/ 12). The customer id is
+stored as its keyed hash (the same as a survey's customer id), in quarantine too.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline import records
 from pipeline.config import ConfigError
 from pipeline.config_surveys import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
-from pipeline.records import Reject, Rejected
+from pipeline.records import Pseudonymiser, Reject, Rejected
 from pipeline.surveys.customers import Customer
 from pipeline.surveys.metrics import ces_normalise
 
@@ -60,6 +63,7 @@ class SurveyResponse:
     ces_norm: float | None = None  # on 1-7, 7 = least effort (metrics.ces_normalise)
     comment: str | None = None
     location: str | None = None
+    customer_hash: str | None = None  # keyed hash of the customer id (records.Pseudonymiser); None: unlinked
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -81,10 +85,11 @@ RESPONSE_COLUMNS = {
     "ces_norm": "DOUBLE",
     "comment": "VARCHAR",
     "location": "VARCHAR",
+    "customer_hash": "VARCHAR",
 }
 CUSTOMER_COLUMNS = {
     "source": "VARCHAR",
-    "customer_id": "VARCHAR",
+    "customer_hash": "VARCHAR",
     "brand": "VARCHAR",
     "segment": "VARCHAR",
     "start_date": "DATE",
@@ -242,7 +247,8 @@ def _resolve(path: Path, header: list[str], fields: dict[str, tuple[str, ...]], 
 
 def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "") -> dict[str, str]:
     """Which header each survey field is read from, for this source and header (raises if one is missing)."""
-    order = ("response_id", "timestamp", "brand", "timezone", "nps", "csat", "ces", "comment", "touchpoint", "segment")
+    order = ("response_id", "timestamp", "brand", "timezone", "nps", "csat", "ces", "comment", "touchpoint", "segment",
+             "customer_id")
     fields = {f: source.candidates(f) for f in order}
     explicit = {f for f in order if source.explicit(f)}
     mapping = _resolve(Path(path), header, fields, {"response_id", "timestamp"}, explicit)
@@ -314,6 +320,19 @@ def parse_score(value, what: str, low: int, high: int, labels: dict[str, int] | 
 
 def _raw(row: dict) -> str:
     return records.raw_json(row)
+
+
+def _customer_hash(row: dict, column: str | None, pseudonymise) -> str | None:
+    """The keyed hash of the row's customer id (None when empty); the row's cell becomes ``hmac:<hash>``, so the
+    raw record quarantine may keep never holds the id."""
+    if column is None:
+        return None
+    customer_id = _text(row.get(column))
+    if customer_id is None:
+        return None
+    hashed = pseudonymise(customer_id[:512])
+    row[column] = f"hmac:{hashed}"
+    return hashed
 
 
 def _brands(config) -> dict[str, str] | None:
@@ -388,6 +407,7 @@ def read_survey_file(
     if info is not None:
         info["columns"] = dict(mapping)
     known = _brands(config)
+    pseudonymise = Pseudonymiser(config) if "customer_id" in mapping else None
     declared = None
     if "(utc)" in mapping["timestamp"].lower():
         declared = UTC
@@ -403,13 +423,14 @@ def read_survey_file(
             continue
         values = dict(zip(header, cells, strict=False))
         row = {col: values.get(col) for col in mapping.values()}  # only mapped columns: no PII in quarantine
+        customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)
         brand = src.brand or _text(row.get(mapping.get("brand"))) or ""
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
         except Rejected as exc:
             rejects.append(Reject.of(brand, src.name, str(exc), _raw(row), location))
             continue
-        responses.append(SurveyResponse(**{**response, "location": location}))
+        responses.append(SurveyResponse(**{**response, "location": location, "customer_hash": customer_hash}))
         if problems:
             reason = "; ".join(problems) + " (left empty; the rest of the response loaded)"
             rejects.append(Reject.of(response["brand"], src.name, reason, _raw(row), location))
@@ -468,7 +489,7 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
 @dataclass(frozen=True)
 class CustomerRow:
     source: str
-    customer_id: str
+    customer_hash: str  # keyed hash of the export's customer id (records.Pseudonymiser)
     brand: str
     segment: str | None
     start_date: str
@@ -481,7 +502,7 @@ class CustomerRow:
 
     def customer(self) -> Customer:
         return Customer(
-            self.customer_id,
+            self.customer_hash,
             self.brand,
             self.segment,
             date.fromisoformat(self.start_date),
@@ -522,6 +543,7 @@ def read_customer_file(
     if info is not None:
         info["columns"] = dict(mapping)
     known = _brands(config)
+    pseudonymise = Pseudonymiser(config)
     per_month = 12.0 if src.revenue_period == "year" else 1.0
     customers, rejects = [], []
     for location, cells in rows:
@@ -532,9 +554,9 @@ def read_customer_file(
         row = {col: values.get(col) for col in mapping.values()}
         get = lambda name, row=row: row.get(mapping[name]) if name in mapping else None  # noqa: E731
         brand = src.brand or _text(get("brand")) or ""
+        customer_hash = _customer_hash(row, mapping["customer_id"], pseudonymise)
         try:
-            customer_id = _text(get("customer_id"))
-            if customer_id is None:
+            if customer_hash is None:
                 raise Rejected(f"customer id (column {mapping['customer_id']}) is empty")
             brand = src.brand or _row_brand(get("brand"), known, mapping["brand"])
             start = parse_date(get("start_date"), f"start date (column {mapping['start_date']})", src.date_format)
@@ -560,7 +582,7 @@ def read_customer_file(
         customers.append(
             CustomerRow(
                 src.name,
-                customer_id[:512],
+                customer_hash,
                 brand,
                 _text(get("segment")),
                 start.isoformat(),

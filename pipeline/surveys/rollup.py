@@ -1,8 +1,9 @@
 """The survey rollup step and the CX-social lead analysis.
 
 - :func:`survey_metrics` recomputes ``survey_metrics`` (NPS, CSAT, CES per day, week and month x brand x
-  touchpoint x segment, with '_all' rollups) and ``customer_metrics`` (churn and CLV per month x brand x
-  segment), whole, in one transaction;
+  touchpoint x segment, with '_all' rollups), ``customer_metrics`` (churn and CLV per month x brand x
+  segment) and ``cx_churn_by_nps`` (churn after answering, per NPS group, quarter x brand x segment:
+  :func:`pipeline.surveys.roi.churn_by_nps`), whole, in one transaction;
 - :func:`cx_social_lead` answers "does the social signal lead NPS?" for one brand (read only).
 """
 
@@ -18,6 +19,7 @@ from pipeline.files import write_atomic
 from pipeline.ledger import record_step
 from pipeline.surveys import metrics as M
 from pipeline.surveys.customers import Customer, customer_metrics
+from pipeline.surveys.roi import WINDOW_DAYS, churn_by_nps
 from pipeline.surveys.xcorr import XcorrResult, cross_correlation
 from pipeline.warehouse import connect, execute, rows, transaction
 
@@ -60,6 +62,31 @@ CUSTOMER_METRIC_COLUMNS = {
     "complete": "BOOLEAN",
     "low_n": "BOOLEAN",
 }
+CHURN_BY_NPS_COLUMNS = {
+    "brand": "VARCHAR",
+    "segment": "VARCHAR",
+    "quarter_start": "DATE",
+    "window_days": "INTEGER",
+    "as_of": "DATE",
+    "n_pending": "BIGINT",
+    **{
+        f"{prefix}_{group}{suffix}": kind
+        for group in ("promoters", "passives", "detractors")
+        for prefix, suffix, kind in (
+            ("n", "", "BIGINT"),
+            ("churned", "", "BIGINT"),
+            ("churn", "", "DOUBLE"),
+            ("churn", "_low", "DOUBLE"),
+            ("churn", "_high", "DOUBLE"),
+        )
+    },
+    "rr": "DOUBLE",
+    "rr_low": "DOUBLE",
+    "rr_high": "DOUBLE",
+    "rr_method": "VARCHAR",
+    "rr_note": "VARCHAR",
+    "low_n": "BOOLEAN",
+}
 
 
 def _survey_metric_rows(counts: list[dict], min_n: int):
@@ -98,18 +125,20 @@ def _survey_metric_rows(counts: list[dict], min_n: int):
 
 
 def survey_metrics(config, db: Path, run_id: str) -> int:
-    """Recompute survey_metrics and customer_metrics whole. Returns the number of rows written."""
+    """Recompute survey_metrics, customer_metrics and cx_churn_by_nps whole. Returns the number of rows written."""
     surveys = getattr(config, "surveys", None)
     min_n = surveys.min_responses if surveys else M.MIN_N
+    window = surveys.cx.churn_window_days if surveys else WINDOW_DAYS
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con:
         counts = rows(execute(con, "surveys/metric_counts"))
+        respondents = rows(execute(con, "surveys/respondents", {"window_days": window, "brands": None}))
         customers = [
             Customer(**r)
             for r in rows(
                 con.execute(
-                    "SELECT customer_id, brand, segment, start_date, end_date, monthly_revenue FROM customers"
-                    " ORDER BY brand, customer_id"
+                    "SELECT customer_hash AS customer_id, brand, segment, start_date, end_date, monthly_revenue"
+                    " FROM customers ORDER BY brand, customer_hash"
                 )
             )
         ]
@@ -122,10 +151,13 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
         fixed_monthly_churn=clv.fixed_monthly_churn if clv and clv.retention_source == "fixed" else None,
         min_n=min_n,
     )
+    churn_rows = churn_by_nps(respondents, window_days=window, min_n=min_n)
     with tempfile.TemporaryDirectory(prefix="brandpulse-survey-metrics-") as tmp:
         survey_file, customer_file = Path(tmp) / "survey.jsonl", Path(tmp) / "customers.jsonl"
+        churn_file = Path(tmp) / "churn_by_nps.jsonl"
         n_survey = write_atomic(survey_file, _survey_metric_rows(counts, min_n))
         n_customer = write_atomic(customer_file, (json.dumps(r, default=str) for r in cust_rows))
+        n_churn = write_atomic(churn_file, (json.dumps(r, default=str) for r in churn_rows))
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             execute(
                 con,
@@ -137,18 +169,27 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
                 "surveys/customer_metrics_replace",
                 {"files": [str(customer_file)], "columns": CUSTOMER_METRIC_COLUMNS, "run_id": run_id},
             )
+            execute(
+                con,
+                "surveys/churn_by_nps_replace",
+                {"files": [str(churn_file)], "columns": CHURN_BY_NPS_COLUMNS, "run_id": run_id},
+            )
             record_step(
                 con,
                 run_id,
                 "survey_metrics",
-                rows_in=len(counts) + len(customers),
-                rows_out=n_survey + n_customer,
+                rows_in=len(counts) + len(customers) + len(respondents),
+                rows_out=n_survey + n_customer + n_churn,
                 rows_quarantined=0,
-                detail=f"{n_survey} survey metric rows, {n_customer} churn/CLV rows (min_responses {min_n})",
+                detail=f"{n_survey} survey metric rows, {n_customer} churn/CLV rows, {n_churn} churn-by-NPS rows "
+                f"from {len(respondents)} linked respondents (min_responses {min_n}, churn window {window} days)",
                 started_at=started,
             )
-    log(f"survey_metrics: {n_survey} survey metric rows, {n_customer} churn/CLV rows")
-    return n_survey + n_customer
+    log(
+        f"survey_metrics: {n_survey} survey metric rows, {n_customer} churn/CLV rows, {n_churn} churn-by-NPS rows "
+        f"({len(respondents)} linked respondents)"
+    )
+    return n_survey + n_customer + n_churn
 
 
 _SOCIAL = {"mean_score": "social mean score", "share_negative": "social share negative"}

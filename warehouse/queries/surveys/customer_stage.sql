@@ -3,4 +3,4 @@
 CREATE OR REPLACE TEMP TABLE customer_staged AS
 SELECT * EXCLUDE (seq)
 FROM read_json($files, format = 'newline_delimited', columns = $columns, maximum_object_size = 67108864)
-QUALIFY row_number() OVER (PARTITION BY brand, customer_id ORDER BY seq DESC) = 1;
+QUALIFY row_number() OVER (PARTITION BY brand, customer_hash ORDER BY seq DESC) = 1;

@@ -1,0 +1,626 @@
+"""What CX is worth, for one brand (read only): revenue at risk and the value of an NPS point, and key drivers.
+
+The statistics are :mod:`pipeline.surveys.roi`'s; this module reads what they need and says what they mean.
+Each analysis is split in two so that the report can read the warehouse once, under the lock, and compute
+outside it: ``*_inputs(con, ...)`` reads, the function without it computes.
+
+- :func:`roi` (``brandpulse roi --brand B``): the churn of each NPS group among respondents whose churn window
+  ended within ``surveys.cx.history_days`` (365) before the customer list's last day, the relative risk of
+  detractors, the revenue at risk from the current detractors and passives (whose latest answer falls in the
+  last ``churn_window_days`` of answers and who are still customers), and the value of an NPS point, each with
+  its interval and the assumptions it rests on (:attr:`RoiReport.assumptions`).
+- :func:`drivers` (``brandpulse drivers --brand B``): which touchpoints' CSAT and CES, and which social aspects'
+  share negative, explain the 0-10 answers of the last ``days`` days (90), by relative weights; each
+  touchpoint's importance against its performance (CSAT % top-2), in quadrants.
+
+**The driver design.** One row per answer with NPS, CSAT and CES (answers missing one are left out). A
+touchpoint's CSAT driver is the answer's CSAT minus the touchpoint's mean CSAT for answers about that
+touchpoint, 0 for the others (the same for CES): the drivers of two touchpoints are then uncorrelated, and each
+measures how far satisfaction (or ease) *within* the touchpoint goes with the recommendation. A touchpoint needs
+``min_n`` such answers (30), else it is left out and named. A social aspect's driver is the share of the brand's
+scored mentions that were negative about it over the 7 days up to the answer's day (the aspects of the report,
+matched by meaning: :mod:`pipeline.sentiment.aspects`); it is left out when the model does not match aspects,
+or when it does not vary.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline.frames import frame
+from pipeline.surveys import roi as R
+from pipeline.warehouse import connect, execute, row, rows
+
+DRIVER_DAYS = 90  # the drivers' window of answers, up to the report's day (the report's own window)
+SOCIAL_DAYS = 7  # a social aspect's share negative is that of the 7 days up to the answer's day
+CES_EASY = 5.0  # on the common 1-7 scale: 5-7 = easy (the top 2 of a 5-point question, the top 3 of a 7-point)
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}".replace("-", "−")
+
+
+def _pct(x: float | None, digits: int = 1) -> str:
+    return "–" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def _interval(i: R.Interval, fmt=_money) -> str:
+    return f"{fmt(i.value)} (95% CI {fmt(i.low)} to {fmt(i.high)})"
+
+
+# -- revenue at risk and the value of a point ---------------------------------------------------------------
+@dataclass
+class RoiInputs:
+    brand: str
+    window_days: int
+    history_days: int
+    respondents: list[dict]  # surveys/respondents rows of the brand
+    clv: dict[str, dict]  # segment -> latest complete month's customer_metrics row with a CLV ('_all' included)
+    active: dict[str, int]  # segment -> customers active now
+    links: dict[str, dict] = field(default_factory=dict)  # nps group -> answers, linked, unlinked (current window)
+
+
+def roi_inputs(con, brand: str, window_days: int = R.WINDOW_DAYS, history_days: int = 365) -> RoiInputs:
+    respondents = rows(execute(con, "surveys/respondents", {"window_days": window_days, "brands": [brand]}))
+    clv = {
+        r["segment"]: r
+        for r in rows(
+            con.execute(
+                "SELECT segment, month, clv_discounted, clv_simple, arpu, churn_rate_clv, margin,"
+                " discount_rate_monthly, complete FROM v_customer_metrics"
+                " WHERE brand = $brand AND clv_discounted IS NOT NULL"
+                " QUALIFY row_number() OVER (PARTITION BY segment ORDER BY complete DESC, month DESC) = 1",
+                {"brand": brand},
+            )
+        )
+    }
+    active = {
+        r["segment"]: r["n"]
+        for r in rows(
+            con.execute(
+                "SELECT coalesce(segment, '(none)') AS segment, count(*) AS n FROM customers"
+                " WHERE brand = $brand AND end_date IS NULL GROUP BY ALL",
+                {"brand": brand},
+            )
+        )
+    }
+    links = {}
+    if respondents:
+        last = max(r["day"] for r in respondents)
+        first = last - timedelta(days=window_days - 1)
+        links = {
+            r["nps_group"]: r
+            for r in rows(execute(con, "surveys/link_counts", {"brand": brand, "first": first, "last": last}))
+        }
+    return RoiInputs(brand, window_days, history_days, respondents, clv, active, links)
+
+
+@dataclass
+class RoiReport:
+    brand: str
+    worth: R.Worth | None
+    window_days: int
+    as_of: date | None = None
+    history: tuple[date, date] | None = None  # answers whose window ended in the history: first, last answer day
+    current: tuple[date, date] | None = None  # the current window of answers
+    current_members: dict[str, dict] = field(default_factory=dict)  # group -> still customers, left, clv
+    base: dict = field(default_factory=dict)  # customers active now, their CLV
+    clv_month: date | None = None
+    assumptions: list[str] = field(default_factory=list)
+    readings: dict[str, str] = field(default_factory=dict)  # churn, risk, point: one plain line each
+    note: str | None = None
+
+
+def _clv_of(clv: dict[str, dict], segment: str) -> float | None:
+    found = clv.get(segment) or clv.get(R.ALL)
+    return None if found is None else found["clv_discounted"]
+
+
+def roi(inputs: RoiInputs, *, min_n: int = R.MIN_N, resamples: int = R.RESAMPLES, seed: int = R.SEED) -> RoiReport:
+    """Revenue at risk and the value of an NPS point for one brand, with the assumptions (module docstring)."""
+    n_days = inputs.window_days
+    out = RoiReport(inputs.brand, None, n_days)
+    if not inputs.respondents:
+        out.note = (
+            "no respondents linked to customers: map a customer_id column in the survey source "
+            "(surveys.sources[].columns.customer_id) and import the customer list"
+        )
+        return out
+    as_of = inputs.respondents[0]["as_of"]
+    out.as_of = as_of
+    horizon = as_of - timedelta(days=n_days)  # the last answer day whose window has ended
+    history = [
+        r for r in inputs.respondents if r["complete"] and r["day"] > horizon - timedelta(days=inputs.history_days)
+    ]
+    outcomes: dict[str, list[bool]] = {g: [] for g in R.GROUPS}
+    for r in history:
+        outcomes[r["nps_group"]].append(bool(r["churned"]))
+    if history:
+        out.history = (min(r["day"] for r in history), max(r["day"] for r in history))
+    last = max(r["day"] for r in inputs.respondents)
+    first = last - timedelta(days=n_days - 1)
+    out.current = (first, last)
+    latest: dict[str, dict] = {}
+    for r in inputs.respondents:
+        if r["day"] >= first and (r["customer_hash"] not in latest or r["day"] > latest[r["customer_hash"]]["day"]):
+            latest[r["customer_hash"]] = r
+    members = {g: {"customers": 0, "left": 0, "clv": 0.0, "no_clv": 0} for g in R.GROUPS}
+    for r in latest.values():
+        m = members[r["nps_group"]]
+        if r["end_date"] is not None:
+            m["left"] += 1  # already gone: lost, no longer at risk
+            continue
+        value = _clv_of(inputs.clv, r["segment"])
+        if value is None:
+            m["no_clv"] += 1
+            continue
+        m["customers"] += 1
+        m["clv"] += value
+    for g in R.GROUPS:
+        members[g]["unlinked"] = inputs.links.get(g, {}).get("unlinked", 0)
+    out.current_members = members
+    base_clv, base_n = 0.0, 0
+    for segment, n in inputs.active.items():
+        value = _clv_of(inputs.clv, segment)
+        if value is not None:
+            base_clv += n * value
+            base_n += n
+    out.base = {"customers": base_n, "clv": base_clv}
+    any_clv = inputs.clv.get(R.ALL) or next(iter(inputs.clv.values()), None)
+    out.clv_month = any_clv["month"] if any_clv else None
+    if any_clv is None:
+        out.note = "no CLV in customer_metrics (no churn observed yet, or no revenue in the customer list)"
+    worth = R.cx_worth(
+        outcomes,
+        {g: members[g]["clv"] for g in ("detractor", "passive")},
+        base_clv,
+        min_n=min_n,
+        resamples=resamples,
+        seed=seed,
+    )
+    if any_clv is None:  # churn by group still says something; the money cannot
+        worth = replace(worth, at_risk={}, move_one_percent=None, per_point=None, note=out.note)
+    out.worth = worth
+    out.note = out.note or worth.note
+    out.assumptions = _assumptions(inputs, out)
+    out.readings = _roi_readings(out)
+    return out
+
+
+def _assumptions(inputs: RoiInputs, out: RoiReport) -> list[str]:
+    w = out.worth
+    clv = inputs.clv.get(R.ALL) or next(iter(inputs.clv.values()), {})
+    lines = [
+        "Association, not proof of cause: detractors may leave for the same reasons that made them detractors. "
+        "Only a holdout (customers picked at random to get, or not get, a fix) would measure what a fix returns.",
+        f"Churned = the customer record ended within {out.window_days} days after the answer; one answer per "
+        "customer and quarter (the latest); only answers whose window had ended by the customer list's last day "
+        f"({out.as_of}) measure the churn gap"
+        + (f" (answers {out.history[0]} to {out.history[1]})." if out.history else "."),
+        "Current = customers whose latest answer is from "
+        f"{out.current[0]} to {out.current[1]} and who are still customers; the gap is assumed to hold for them.",
+    ]
+    if clv:
+        lines.append(
+            f"CLV: the discounted CLV of each customer's segment in customer_metrics ({clv['month']:%Y-%m}; margin "
+            f"{clv['margin']:.0%}, discount {100 * clv['discount_rate_monthly']:.2f}% a month), in the customer "
+            "list's revenue currency; taken as known (not in the interval)."
+        )
+    lines.append(
+        "One NPS point: moving 1% of the active customer base from detractor to promoter (+2 points), halved; it "
+        "assumes respondents represent the base."
+    )
+    unlinked = sum(m["unlinked"] for m in out.current_members.values())
+    if unlinked:
+        lines.append(f"{unlinked:,} current answers are not linked to a customer and are left out of the money.")
+    if w is not None:
+        lines.append(
+            f"Intervals: {w.confidence:.0%}, percentile bootstrap over respondents ({w.resamples:,} resamples within "
+            f"each NPS group, seed {w.seed}); churn rates: Wilson; relative risk: log method"
+            + (f" ({w.rr.method})." if w.rr.method and w.rr.method != "log" else ".")
+        )
+    return lines
+
+
+def _roi_readings(out: RoiReport) -> dict[str, str]:
+    w = out.worth
+    if w is None:
+        return {}
+    det, prom = w.rates["detractor"], w.rates["promoter"]
+    readings = {}
+    if w.rr.value is not None:
+        if w.rr.low > 1:
+            how = f"{w.rr.value:.1f} times as often as promoters"
+        elif w.rr.high < 1:
+            how = f"less often than promoters ({w.rr.value:.1f} times their rate)"
+        else:
+            how = "about as often as promoters (the difference is within the noise)"
+        readings["churn"] = (
+            f"Detractors left {how} within {out.window_days} days of answering ({_pct(det.rate)} against "
+            f"{_pct(prom.rate)})."
+        )
+    else:
+        readings["churn"] = f"No relative risk: {w.rr.note}."
+    total = w.at_risk.get("total")
+    if total is not None:
+        n = out.current_members["detractor"]["customers"] + out.current_members["passive"]["customers"]
+        if total.high <= 0:
+            readings["risk"] = "Current detractors and passives show no excess churn over promoters: nothing at risk."
+        else:
+            readings["risk"] = (
+                f"If the gap holds, the excess churn of today's {n:,} detractors and passives would cost about "
+                f"{_money(total.value)} of lifetime value in the next {out.window_days} days "
+                f"(between {_money(max(total.low, 0))} and {_money(total.high)})."
+            )
+    if w.per_point is not None:
+        p = w.per_point
+        readings["point"] = (
+            f"One NPS point is associated with about {_money(p.value)} of lifetime value kept per "
+            f"{out.window_days} days (between {_money(p.low)} and {_money(p.high)}); association, not a promise."
+        )
+    return readings
+
+
+def roi_lines(report: RoiReport, brand_name: str | None = None) -> list[str]:
+    """The report as ``brandpulse roi`` prints it."""
+    name = brand_name or report.brand
+    lines = [f"{name}: what CX is worth (association, not proof of cause)"]
+    w = report.worth
+    if w is None:
+        return [*lines, f"  {report.note}"]
+    lines.append(
+        f"Churn within {report.window_days} days of answering, respondents whose window had ended "
+        + (f"(answers {report.history[0]} to {report.history[1]}):" if report.history else "(none yet):")
+    )
+    for g in R.GROUPS:
+        r = w.rates[g]
+        shown = f"{_pct(r.rate)} (95% CI {_pct(r.low)} to {_pct(r.high)})" if r.n else "–"
+        lines.append(f"  {R.PLURAL[g]:<11} {shown:<30} {r.churned:>5,} of {r.n:,}" + ("  low_n" if r.low_n else ""))
+    rr = w.rr
+    if rr.value is not None:
+        lines.append(
+            f"  relative risk, detractors vs promoters: {rr.value:.2f} (95% CI {rr.low:.2f} to {rr.high:.2f}; "
+            f"{rr.method})"
+        )
+    else:
+        lines.append(f"  relative risk: none ({rr.note})")
+    if report.note:
+        lines += ["", report.note]
+    if w.at_risk:
+        lines += ["", f"Revenue at risk, current answers {report.current[0]} to {report.current[1]}:"]
+        for g in ("detractor", "passive"):
+            if g not in w.at_risk:
+                continue
+            m = report.current_members[g]
+            lines.append(
+                f"  {R.PLURAL[g]:<11} {m['customers']:,} still customers (CLV {_money(m['clv'])}) x churn gap "
+                f"{100 * w.gap[g]:+.1f} pp = {_interval(w.at_risk[g])}"
+            )
+            extra = [f"{m['left']:,} already left"] if m["left"] else []
+            extra += [f"{m['unlinked']:,} answers not linked"] if m["unlinked"] else []
+            extra += [f"{m['no_clv']:,} without a CLV"] if m["no_clv"] else []
+            if extra:
+                lines.append(f"  {'':<11} ({', '.join(extra)})")
+        lines.append(f"  {'total':<11} {_interval(w.at_risk['total'])}")
+    if w.move_one_percent is not None:
+        base = report.base
+        lines += [
+            "",
+            f"Value of NPS, active base {base['customers']:,} customers (CLV {_money(base['clv'])}):",
+            f"  1% of them from detractor to promoter (+2 points): {_interval(w.move_one_percent)}",
+            f"  one NPS point:                                     {_interval(w.per_point)}",
+        ]
+    if report.readings:
+        lines += ["", "In plain words:", *(f"  {text}" for text in report.readings.values())]
+    lines += ["", "Assumptions:", *(f"  - {a}" for a in report.assumptions)]
+    return lines
+
+
+# -- key drivers ---------------------------------------------------------------------------------------------
+@dataclass
+class DriverInputs:
+    brand: str
+    first: date
+    last: date
+    answers: pd.DataFrame  # day, touchpoint, nps, csat, ces
+    scored: pd.DataFrame  # day, scored (all sources)
+    negatives: pd.DataFrame  # day, text: negative mentions, for the aspects
+
+
+def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_DAYS) -> DriverInputs:
+    """What :func:`drivers` needs: the answers of the ``days`` days up to ``day`` (default: the brand's latest
+    answer), the daily scored mentions and the negative mentions over the same days and the 7 before."""
+    if day is None:
+        day = (
+            row(con.execute("SELECT max(day) AS day FROM survey_responses WHERE brand = $brand", {"brand": brand}))[
+                "day"
+            ]
+            or date.today()
+        )
+    first = day - timedelta(days=days - 1)
+    p = {"brand": brand, "first": first - timedelta(days=SOCIAL_DAYS - 1), "last": day}  # the social days
+    answers = frame(
+        con.execute(
+            "SELECT day, coalesce(touchpoint, '(none)') AS touchpoint, nps, csat, ces_norm AS ces"
+            " FROM survey_responses WHERE brand = $brand AND nps IS NOT NULL AND day BETWEEN $first AND $last"
+            " ORDER BY day, source, response_id",
+            {**p, "first": first},
+        )
+    )
+    scored = frame(
+        con.execute(
+            "SELECT day, scored FROM v_daily_series WHERE brand = $brand AND source = '_all'"
+            " AND day BETWEEN $first AND $last ORDER BY day",
+            p,
+        )
+    )
+    negatives = frame(
+        con.execute(
+            "SELECT day, coalesce(title || ' ' || text, text) AS text FROM v_mentions_scored"
+            " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $first AND $last"
+            " ORDER BY day, mention_id",
+            p,
+        )
+    )
+    return DriverInputs(brand, first, day, answers, scored, negatives)
+
+
+@dataclass
+class DriverReport:
+    brand: str
+    first: date
+    last: date
+    result: R.DriverResult | None = None
+    touchpoints: list[dict] = field(default_factory=list)  # name, importance, csat_top2, ces_easy, n, quadrant
+    social: list[dict] = field(default_factory=list)  # aspect, importance, share_negative
+    social_note: str | None = None
+    left_out: list[str] = field(default_factory=list)  # touchpoints with too few complete answers
+    metrics: list[str] = field(default_factory=list)  # csat, ces: the survey metrics used
+    reading: str = ""
+    note: str | None = None
+
+
+def _social_columns(inputs: DriverInputs, matcher) -> tuple[dict[str, np.ndarray], dict[str, float], str | None]:
+    """Per aspect, the share of scored mentions negative about it over the 7 days up to each answer's day."""
+    if matcher is None:
+        return {}, {}, "left out (not asked for)"
+    if inputs.negatives.empty:
+        return {}, {}, "no negative mentions in the window"
+    aspects = matcher.match(list(inputs.negatives["text"]))
+    if getattr(matcher, "enabled", None) is False:
+        return {}, {}, "aspect matching is off for this model (see the model card)"
+    days = pd.date_range(inputs.first - timedelta(days=SOCIAL_DAYS - 1), inputs.last, freq="D").date
+    scored = pd.Series(0.0, index=days)
+    if not inputs.scored.empty:
+        scored = scored.add(inputs.scored.set_index("day")["scored"].astype(float), fill_value=0).reindex(days)
+    counts: dict[str, pd.Series] = defaultdict(lambda: pd.Series(0.0, index=days))
+    for d, aspect in zip(inputs.negatives["day"], aspects, strict=True):
+        if aspect is not None:
+            counts[aspect][d] += 1
+    scored_7 = scored.rolling(SOCIAL_DAYS, min_periods=1).sum()
+    columns, shares = {}, {}
+    in_window = [d for d in days if d >= inputs.first]
+    total_scored = scored[in_window].sum()
+    for aspect in matcher.names:
+        if aspect not in counts:
+            continue
+        share_7 = (counts[aspect].rolling(SOCIAL_DAYS, min_periods=1).sum() / scored_7.where(scored_7 > 0)).fillna(0)
+        values = np.array([share_7[d] for d in inputs.answers["day"]], dtype=float)
+        if values.std() > 0:
+            columns[aspect] = values
+            shares[aspect] = float(counts[aspect][in_window].sum() / total_scored) if total_scored else 0.0
+    return columns, shares, None if columns else "no aspect's share negative varied over the window"
+
+
+def drivers(
+    inputs: DriverInputs,
+    matcher=None,
+    *,
+    min_n: int = R.MIN_N,
+    resamples: int = R.DRIVER_RESAMPLES,
+    seed: int = R.SEED,
+) -> DriverReport:
+    """Key drivers of the brand's NPS answers, by relative weights with bootstrap intervals (module docstring).
+
+    ``matcher``: the report's aspect matcher (``names``, ``match(texts)``, ``enabled``); None leaves social
+    aspects out."""
+    out = DriverReport(inputs.brand, inputs.first, inputs.last)
+    answers = inputs.answers
+    metrics = [m for m in ("csat", "ces") if not answers.empty and answers[m].notna().any()]
+    out.metrics = metrics
+    if answers.empty or not metrics:
+        out.note = f"no answers with NPS and CSAT or CES from {inputs.first} to {inputs.last}"
+        return out
+    complete = answers.dropna(subset=["nps", *metrics]).reset_index(drop=True)
+    sizes = complete["touchpoint"].value_counts()
+    kept = sorted(t for t, n in sizes.items() if n >= min_n)
+    out.left_out = sorted(t for t in set(answers["touchpoint"]) if t not in kept)
+    complete = complete[complete["touchpoint"].isin(kept)].reset_index(drop=True)
+    inputs_kept = DriverInputs(inputs.brand, inputs.first, inputs.last, complete, inputs.scored, inputs.negatives)
+    social, social_share, out.social_note = _social_columns(inputs_kept, matcher) if kept else ({}, {}, None)
+    names, columns, groups = [], [], {}
+    for t in kept:
+        at = (complete["touchpoint"] == t).to_numpy()
+        groups[t] = []
+        for m in metrics:
+            values = complete[m].to_numpy(dtype=float)
+            centred = np.where(at, values - values[at].mean(), 0.0)
+            names.append(f"{t} {m.upper()}")
+            columns.append(centred)
+            groups[t].append(names[-1])
+    for aspect, values in social.items():
+        names.append(f"social: {aspect}")
+        columns.append(values)
+    if not columns:
+        out.note = f"no touchpoint has {min_n} answers with NPS, {' and '.join(m.upper() for m in metrics)}"
+        return out
+    x = np.column_stack(columns)
+    y = complete["nps"].to_numpy(dtype=float)
+    out.result = R.key_drivers(x, y, names, groups=groups, min_n=min_n, resamples=resamples, seed=seed)
+    if out.result.note:
+        out.note = out.result.note
+        return out
+    every = answers[answers["touchpoint"].isin(kept)]
+    for t in kept:
+        at = every[every["touchpoint"] == t]
+        csat, ces = at["csat"].dropna(), at["ces"].dropna()
+        out.touchpoints.append(
+            {
+                "name": t,
+                "importance": out.result.groups[t],
+                "drivers": [d for d in out.result.drivers if d.name in groups[t]],
+                "csat_top2": float((csat >= 4).mean()) if len(csat) else None,
+                "ces_easy": float((ces >= CES_EASY).mean()) if len(ces) else None,
+                "n": int((complete["touchpoint"] == t).sum()),
+            }
+        )
+    perf = [t["csat_top2"] if t["csat_top2"] is not None else t["ces_easy"] for t in out.touchpoints]
+    mean_imp = float(np.mean([t["importance"].value for t in out.touchpoints]))
+    mean_perf = float(np.mean([p for p in perf if p is not None])) if any(p is not None for p in perf) else 0.0
+    for t, p in zip(out.touchpoints, perf, strict=True):
+        t["performance"] = p
+        t["quadrant"] = R.quadrant(t["importance"].value, p if p is not None else mean_perf, mean_imp, mean_perf)
+    out.touchpoints.sort(key=lambda t: -t["importance"].value)
+    by_name = {d.name: d for d in out.result.drivers}
+    out.social = sorted(
+        ({"aspect": a, "importance": by_name[f"social: {a}"], "share_negative": social_share[a]} for a in social),
+        key=lambda s: -s["importance"].share,
+    )
+    out.reading = _driver_reading(out, mean_perf)
+    return out
+
+
+def _driver_reading(out: DriverReport, mean_perf: float) -> str:
+    if not out.touchpoints:
+        return ""
+    label = "CSAT" if "csat" in out.metrics else "CES"
+    fix = [t for t in out.touchpoints if t["quadrant"] == "fix first"]
+    top = out.touchpoints[0]
+    if fix:
+        t = fix[0]
+        return (
+            f"{t['name']} matters more than most for NPS ({100 * t['importance'].value:.0f}% of what the drivers "
+            f"explain) and scores below average ({label} {_pct(t['performance'], 0)} against "
+            f"{_pct(mean_perf, 0)}): fix it first."
+        )
+    return (
+        f"The touchpoints that matter most already score at or above average; {top['name']} matters most "
+        f"({100 * top['importance'].value:.0f}% of what the drivers explain): keep it up."
+    )
+
+
+def driver_lines(report: DriverReport, brand_name: str | None = None) -> list[str]:
+    """The report as ``brandpulse drivers`` prints it."""
+    name = brand_name or report.brand
+    lines = [f"{name}: what explains NPS, answers {report.first} to {report.last}"]
+    res = report.result
+    if res is None or res.r2 is None:
+        return [*lines, f"  {report.note}"]
+    lines.append(
+        f"{res.n:,} answers with NPS, {' and '.join(m.upper() for m in report.metrics)}; the drivers explain "
+        f"R² = {res.r2.value:.2f} (95% CI {res.r2.low:.2f} to {res.r2.high:.2f}) of the 0-10 answers' variance."
+    )
+    lines.append(
+        "Importance: share of that R² (Johnson's relative weights; 95% bootstrap interval, "
+        f"{res.resamples:,} resamples, seed {res.seed})."
+    )
+    lines += [
+        "",
+        f"  {'touchpoint':<14} {'importance':>10} {'95% CI':>13}  {'CSAT top-2':>10} {'CES easy':>9}  quadrant",
+    ]
+    for t in report.touchpoints:
+        i = t["importance"]
+        lines.append(
+            f"  {t['name']:<14} {100 * i.value:>9.1f}% {f'{100 * i.low:.1f}–{100 * i.high:.1f}%':>13}  "
+            f"{_pct(t['csat_top2'], 0):>10} {_pct(t['ces_easy'], 0):>9}  {t['quadrant']}"
+        )
+        for d in t["drivers"]:
+            lines.append(f"    {d.name:<24} {100 * d.share:>5.1f}% ({100 * d.low:.1f}–{100 * d.high:.1f}%)")
+    if report.left_out:
+        lines.append(f"  left out (fewer than the minimum answers with every score): {', '.join(report.left_out)}")
+    lines.append("")
+    if report.social:
+        lines.append(f"  {'social aspect':<24} {'importance':>10} {'95% CI':>13}  {'% of mentions negative':>22}")
+        for s in report.social:
+            i = s["importance"]
+            lines.append(
+                f"  {s['aspect']:<24} {100 * i.share:>9.1f}% {f'{100 * i.low:.1f}–{100 * i.high:.1f}%':>13}  "
+                f"{_pct(s['share_negative']):>22}"
+            )
+    else:
+        lines.append(f"  social aspects: {report.social_note or 'none'}")
+    lines += [
+        "",
+        "Quadrants split at the touchpoints' mean importance and mean CSAT top-2: fix first (matters more, "
+        "scores worse), keep it up, watch, maintain. Association, not proof of cause.",
+    ]
+    if report.reading:
+        lines += ["", f"In plain words: {report.reading}"]
+    return lines
+
+
+# -- entry points --------------------------------------------------------------------------------------------
+def _settings(config) -> tuple[int, int, int]:
+    surveys = getattr(config, "surveys", None)
+    if surveys is None:
+        return R.WINDOW_DAYS, 365, R.MIN_N
+    return surveys.cx.churn_window_days, surveys.cx.history_days, surveys.min_responses
+
+
+def cx_roi(config, db: Path, brand: str) -> RoiReport:
+    """``brandpulse roi``: read the brand's respondents and customers (read only), then :func:`roi`."""
+    window, history, min_n = _settings(config)
+    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+        inputs = roi_inputs(con, brand, window, history)
+    return roi(inputs, min_n=min_n)
+
+
+def cx_drivers(
+    config, db: Path, brand: str, *, day: date | None = None, days: int = DRIVER_DAYS, matcher=None
+) -> DriverReport:
+    """``brandpulse drivers``: read the brand's answers and mentions (read only), then :func:`drivers`."""
+    _, _, min_n = _settings(config)
+    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+        inputs = driver_inputs(con, brand, day, days)
+    return drivers(inputs, matcher, min_n=min_n)
+
+
+def churn_table(con, brand: str, segments: Sequence[str] | None = None) -> list[dict]:
+    """The brand's rows of ``v_cx_churn_by_nps`` (every segment, or ``segments``), oldest quarter first."""
+    return rows(
+        con.execute(
+            "SELECT * FROM v_cx_churn_by_nps WHERE brand = $brand"
+            " AND ($segments IS NULL OR list_contains($segments, segment)) ORDER BY quarter_start, segment",
+            {"brand": brand, "segments": list(segments) if segments else None},
+        )
+    )
+
+
+def churn_table_lines(table: Sequence[dict]) -> list[str]:
+    """``v_cx_churn_by_nps`` rows as a small text table: churn of each group and the relative risk."""
+    if not table:
+        return ["no linked respondents yet"]
+    out = [f"{'quarter':<8} {'segment':<14} {'promoters':>16} {'passives':>16} {'detractors':>16}  relative risk"]
+    for r in table:
+        cells = []
+        for g in ("promoters", "passives", "detractors"):
+            n, rate = r[f"n_{g}"], r[f"churn_{g}"]
+            cells.append(f"{_pct(rate):>7} of {n:>5,}" if n else f"{'–':>7} of {0:>5}")
+        if r["rr"] is not None:
+            rr = f"{r['rr']:.2f} ({r['rr_low']:.2f}–{r['rr_high']:.2f})" + (" +0.5" if r["rr_method"] != "log" else "")
+        else:
+            rr = r["rr_note"] or "–"
+        flags = [f"{r['n_pending']:,} pending"] if r["n_pending"] else []
+        flags += ["low_n"] if r["low_n"] and (r["n_promoters"] or r["n_detractors"]) else []
+        out.append(
+            f"{r['quarter']:<8} {r['segment']:<14} {cells[0]:>16} {cells[1]:>16} {cells[2]:>16}  {rr}"
+            + (f"  [{', '.join(flags)}]" if flags else "")
+        )
+    return out

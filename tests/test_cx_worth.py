@@ -1,0 +1,507 @@
+"""What CX is worth: churn by NPS group, revenue at risk, the value of a point and key drivers.
+
+Hand-worked numbers first (Wilson, relative risk and its log interval, the Haldane-Anscombe correction, relative
+weights against squared correlations and a brute-force Shapley decomposition, revenue at risk), then a tiny
+warehouse whose churn table is worked out by hand (linking, one answer per customer and quarter, pending
+windows, edge cases), then the demo's sample files (the planted relation, the commands, the report section).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.config import load_config
+from pipeline.records import Pseudonymiser
+from pipeline.report.build import build_report
+from pipeline.surveys import ingest, rollup, worth
+from pipeline.surveys import roi as R
+from pipeline.warehouse import connect, migrate, migrations
+from tests.helpers import REPO, write_config
+
+Z = 1.959963984540054  # the 97.5 % normal quantile (statsmodels uses the exact one)
+RUN = "cli__2026-10-31__0000aaaa"
+approx = lambda x, tol=1e-6: pytest.approx(x, abs=tol)  # noqa: E731
+
+
+# -- hand-worked statistics ----------------------------------------------------------------------------------
+def test_wilson_interval_of_a_churn_rate_by_hand():
+    # 3 churned of 10: p = .3, z^2 = 3.841459, denominator 1 + z^2/n = 1.3841459;
+    # centre = (p + z^2/2n) / denominator = (.3 + .1920729) / 1.3841459 = .3555064;
+    # half = z sqrt(p(1-p)/n + z^2/4n^2) / denominator = 1.959964 * sqrt(.021 + .0096036) / 1.3841459 = .2477151
+    rate = R.churn_rate(3, 10)
+    assert (rate.n, rate.churned, rate.rate, rate.low_n) == (10, 3, 0.3, True)
+    assert (rate.low, rate.high) == (approx(0.3555064 - 0.2477151), approx(0.3555064 + 0.2477151))
+    assert R.churn_rate(0, 0) == R.Rate(0, 0, None, None, None, True)
+    none = R.churn_rate(0, 40, min_n=30)
+    assert none.low == 0 and 0 < none.high < 0.1 and not none.low_n  # Wilson keeps a real upper bound at 0
+    with pytest.raises(ValueError):
+        R.churn_rate(5, 4)
+
+
+def test_relative_risk_and_its_log_interval_by_hand():
+    # detractors 10 of 50 churned, promoters 5 of 100: RR = .2 / .05 = 4;
+    # se(ln RR) = sqrt(1/10 - 1/50 + 1/5 - 1/100) = sqrt(.27) = .5196152;
+    # interval exp(ln 4 -/+ 1.959964 * .5196152) = exp(1.3862944 -/+ 1.0184271) = [1.4446502, 11.0753456]
+    rr = R.relative_risk(10, 50, 5, 100)
+    assert (rr.value, rr.method, rr.note) == (approx(4.0), "log", None)
+    assert (rr.low, rr.high) == (approx(1.4446502), approx(11.0753456, 1e-5))
+
+
+def test_a_group_without_churners_gets_half_a_churner_in_every_cell():
+    # detractors 6 of 40, promoters 0 of 60: +0.5 per cell -> a = 6.5 of 41, c = .5 of 61.
+    a, n1, c, n0 = 6.5, 41.0, 0.5, 61.0
+    value = (a / n1) / (c / n0)
+    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n0)
+    rr = R.relative_risk(6, 40, 0, 60)
+    assert rr.value == approx(value) and value == approx(19.3414634)
+    assert (rr.low, rr.high) == (approx(value * math.exp(-Z * se)), approx(value * math.exp(Z * se), 1e-5))
+    assert rr.method == R.HALDANE
+    # no churner anywhere, or nobody to compare: no relative risk, and why
+    assert R.relative_risk(0, 40, 0, 60) == R.RelativeRisk(None, None, None, None, "no churner in either group")
+    assert R.relative_risk(0, 0, 3, 60).note == "no detractors to compare"
+    assert R.relative_risk(2, 10, 0, 0).note == "no promoters to compare"
+
+
+def _orthogonal_fixture():
+    """Three exactly uncorrelated zero-mean predictors (columns of an 8 x 8 Hadamard matrix) and an outcome."""
+    h2 = np.array([[1, 1], [1, -1]])
+    h8 = np.kron(np.kron(h2, h2), h2).astype(float)
+    x = h8[:, 1:4]
+    y = np.array([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0])
+    return x, y
+
+
+def test_relative_weights_of_uncorrelated_drivers_are_their_squared_correlations():
+    x, y = _orthogonal_fixture()
+    assert np.allclose(np.corrcoef(x, rowvar=False), np.eye(3))
+    # with R = I, Lambda = I and beta = r_xy, so each weight is r_j^2 and they add up to R^2
+    r = np.array([np.corrcoef(x[:, j], y)[0, 1] for j in range(3)])
+    weights, r2 = R.relative_weights(x, y)
+    assert weights == pytest.approx(r**2, abs=1e-12)
+    # by hand: the first column alternates +1, -1 and sums to 0, so its cross-product with y's deviations is
+    # (3 + 4 + 5 + 2) - (1 + 1 + 9 + 6) = -3; its sum of squares 8; y's about its mean 3.875: 173 - 8 * 3.875^2
+    # = 52.875; r_1^2 = 9 / (8 * 52.875) = .0212766
+    assert x[:, 0].tolist() == [1, -1] * 4 and weights[0] == approx(9 / (8 * 52.875)) == approx(0.0212766)
+    ols = np.linalg.lstsq(np.column_stack([np.ones(8), x]), y, rcond=None)[0]
+    fitted = np.column_stack([np.ones(8), x]) @ ols
+    assert r2 == approx(1 - ((y - fitted) ** 2).sum() / ((y - y.mean()) ** 2).sum())
+
+
+def _r2(x: np.ndarray, y: np.ndarray, cols: tuple[int, ...]) -> float:
+    if not cols:
+        return 0.0
+    a = np.column_stack([np.ones(len(y)), x[:, list(cols)]])
+    resid = y - a @ np.linalg.lstsq(a, y, rcond=None)[0]
+    return 1 - resid @ resid / ((y - y.mean()) @ (y - y.mean()))
+
+
+def test_relative_weights_come_close_to_a_brute_force_shapley_decomposition():
+    rng = np.random.default_rng(7)
+    z = rng.normal(size=(400, 3))
+    x = np.column_stack([z[:, 0], 0.6 * z[:, 0] + 0.8 * z[:, 1], 0.3 * z[:, 1] + 0.95 * z[:, 2]])  # correlated
+    y = 0.5 * x[:, 0] + 0.3 * x[:, 1] + 0.2 * x[:, 2] + rng.normal(size=400)
+    p = 3
+    shapley = []
+    for j in range(p):  # the mean gain in R^2 from adding j, over every order of the drivers
+        others = [k for k in range(p) if k != j]
+        shapley.append(
+            sum(
+                math.factorial(len(s)) * math.factorial(p - len(s) - 1) / math.factorial(p)
+                * (_r2(x, y, (*s, j)) - _r2(x, y, s))
+                for size in range(p)
+                for s in itertools.combinations(others, size)
+            )
+        )  # fmt: skip
+    weights, r2 = R.relative_weights(x, y)
+    assert r2 == approx(_r2(x, y, (0, 1, 2))) and sum(shapley) == approx(r2)  # both split the same R^2
+    assert weights == pytest.approx(shapley, abs=0.01)
+    assert list(np.argsort(weights)) == list(np.argsort(shapley))
+
+
+def test_key_drivers_intervals_groups_and_too_few_rows():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 3))
+    y = x @ [1.0, 0.5, 0.0] + rng.normal(size=200)
+    result = R.key_drivers(x, y, ["a", "b", "c"], groups={"a+b": ["a", "b"]}, resamples=300)
+    shares = {d.name: d for d in result.drivers}
+    assert sum(d.share for d in result.drivers) == approx(1.0)
+    assert all(d.low <= d.share <= d.high for d in result.drivers)
+    assert shares["a"].share > shares["b"].share > shares["c"].share and shares["c"].high < 0.1
+    assert result.groups["a+b"].value == approx(shares["a"].share + shares["b"].share)
+    assert result.r2.low < result.r2.value < result.r2.high
+    again = R.key_drivers(x, y, ["a", "b", "c"], groups={"a+b": ["a", "b"]}, resamples=300)
+    assert again == result  # fixed seed: the same intervals every time
+    few = R.key_drivers(x[:20], y[:20], ["a", "b", "c"])
+    assert few.r2 is None and "too few respondents" in few.note
+    weights, r2 = R.relative_weights(np.column_stack([x[:, 0], np.ones(200)]), y)
+    assert weights[1] == 0 and r2 == approx(np.corrcoef(x[:, 0], y)[0, 1] ** 2)  # a constant driver weighs 0
+
+
+def test_revenue_at_risk_and_the_value_of_a_point_by_hand():
+    # churned within the window: detractors 3 of 10 (.30), passives 2 of 20 (.10), promoters 1 of 20 (.05);
+    # gaps over promoters: detractors .25, passives .05.
+    # current detractors still customers: CLV 1,000 in all -> .25 x 1,000 = 250 at risk;
+    # current passives: CLV 2,000 -> .05 x 2,000 = 100; total 350.
+    # active base CLV 100,000: 1 % of it from detractor to promoter -> .01 x .25 x 100,000 = 250; a point: 125.
+    outcomes = {"detractor": [1] * 3 + [0] * 7, "passive": [1] * 2 + [0] * 18, "promoter": [1] + [0] * 19}
+    w = R.cx_worth(outcomes, {"detractor": 1000.0, "passive": 2000.0}, 100_000.0, min_n=5)
+    assert w.gap == {"passive": approx(0.05), "detractor": approx(0.25)}
+    assert {k: v.value for k, v in w.at_risk.items()} == {
+        "detractor": approx(250),
+        "passive": approx(100),
+        "total": approx(350),
+    }
+    assert (w.move_one_percent.value, w.per_point.value) == (approx(250), approx(125))
+    for i in [*w.at_risk.values(), w.move_one_percent, w.per_point]:
+        assert i.low <= i.value <= i.high
+    assert w.at_risk["total"].low < 350 < w.at_risk["total"].high and w.per_point.high < 400
+    assert w.rr.value == approx(6.0) and w.resamples == R.RESAMPLES and w.seed == R.SEED
+    assert R.cx_worth(outcomes, {"detractor": 1000.0, "passive": 2000.0}, 100_000.0, min_n=5) == w  # seeded
+    # no passive answered: detractors only
+    only = R.cx_worth({**outcomes, "passive": []}, {"detractor": 1000.0}, 100_000.0)
+    assert set(only.at_risk) == {"detractor", "total"} and only.at_risk["total"].value == approx(250)
+
+
+def test_no_detractors_or_promoters_whose_window_has_ended_gives_no_money():
+    w = R.cx_worth({"promoter": [0, 1, 0]}, {"detractor": 500.0}, 10_000.0)
+    assert w.at_risk == {} and w.per_point is None and "fewer than 2 detractors" in w.note
+    assert w.rr.note == "no detractors to compare"
+
+
+# -- churn by NPS group in a warehouse, worked out by hand -------------------------------------------------
+CUSTOMERS = [
+    ["customer_id", "segment", "start_date", "end_date", "monthly_revenue"],
+    ["C1", "consumer", "2025-01-01", "2025-03-15", "10"],  # churns 42 days after answering
+    ["C2", "consumer", "2025-01-01", "", "10"],
+    ["C3", "consumer", "2025-01-01", "2025-06-20", "10"],  # churns 130 days after: not within 90
+    ["C4", "business", "2025-01-01", "2025-04-01", "50"],
+    ["C5", "business", "2025-01-01", "", "50"],
+    ["C6", "consumer", "2025-01-01", "", "10"],  # answers twice in Q1: the latest answer counts
+    ["C7", "consumer", "2025-06-01", "", "10"],  # answered before becoming a customer: not a respondent
+    ["C8", "consumer", "2025-01-01", "", "10"],  # answered in October: its 90 days run past the list's end
+    ["C9", "consumer", "2025-01-01", "2025-12-31", "10"],  # the list's last day: 2025-12-31
+]
+ANSWERS = [
+    ["id", "at", "score", "cust"],
+    ["R1", "2025-02-01T10:00:00Z", "3", "C1"],
+    ["R2", "2025-02-01T11:00:00Z", "10", "C2"],
+    ["R3", "2025-02-10T10:00:00Z", "5", "C3"],
+    ["R4", "2025-02-15T10:00:00Z", "9", "C4"],
+    ["R5", "2025-02-20T10:00:00Z", "7", "C5"],
+    ["R6", "2025-01-10T10:00:00Z", "2", "C6"],
+    ["R7", "2025-03-01T10:00:00Z", "10", "C6"],
+    ["R8", "2025-05-20T10:00:00Z", "0", "C7"],
+    ["R9", "2025-10-20T10:00:00Z", "6", "C8"],
+    ["R10", "2025-03-05T10:00:00Z", "0", ""],  # anonymous: counts in NPS, not here
+    ["R11", "2025-03-06T10:00:00Z", "1", "NOT-A-CUSTOMER"],
+]
+
+
+def _csv(path: Path, rows: list[list]) -> Path:
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _tiny(tmp_path: Path, min_responses: int = 2):
+    _csv(tmp_path / "answers.csv", ANSWERS)
+    _csv(tmp_path / "customers.csv", CUSTOMERS)
+    surveys = {
+        "min_responses": min_responses,
+        "sources": [
+            {
+                "name": "acme-nps",
+                "brand": "acme",
+                "path": "answers.csv",
+                "columns": {"response_id": "id", "timestamp": "at", "nps": "score", "customer_id": "cust"},
+            }
+        ],
+        "customers": [{"name": "acme-crm", "brand": "acme", "path": "customers.csv"}],
+    }
+    path = write_config(tmp_path, [{"name": "Acme", "files": {"listening": "x.csv"}}], surveys=surveys)
+    cfg = load_config(path)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    ingest.import_customers(cfg, db, RUN)
+    rollup.survey_metrics(cfg, db, RUN)
+    return cfg, db, path
+
+
+def _churn(db: Path) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        cur = con.execute("SELECT * FROM v_cx_churn_by_nps ORDER BY quarter_start, segment")
+        names = [d[0] for d in cur.description]
+        return {(r["quarter"], r["segment"]): r for r in (dict(zip(names, t, strict=True)) for t in cur.fetchall())}
+
+
+def test_customer_ids_are_stored_as_keyed_hashes_that_join(tmp_path):
+    _, db, _ = _tiny(tmp_path)
+    hashed = Pseudonymiser(None)
+    with duckdb.connect(str(db), read_only=True) as con:
+        linked = con.execute(
+            "SELECT r.response_id, r.customer_hash, c.customer_hash IS NOT NULL FROM survey_responses r"
+            " LEFT JOIN customers c USING (brand, customer_hash) ORDER BY r.response_id"
+        ).fetchall()
+        assert {r[0]: r[1] for r in linked}["R1"] == hashed("C1")
+        assert {r[0]: (r[1] is not None, r[2]) for r in linked} == {
+            **{f"R{i}": (True, True) for i in range(1, 10)},
+            "R10": (False, False),  # no id: unlinked, and still an NPS answer
+            "R11": (True, False),  # an id the customer list does not have
+        }
+        assert sorted(r[0] for r in con.execute("SELECT customer_hash FROM customers").fetchall()) == sorted(
+            hashed(f"C{i}") for i in range(1, 10)
+        )
+        text = con.execute("SELECT string_agg(CAST(t AS VARCHAR), ' ') FROM survey_responses t").fetchone()[0]
+        text += con.execute("SELECT string_agg(CAST(t AS VARCHAR), ' ') FROM customers t").fetchone()[0]
+        assert not [i for i in ("C1", "C5", "C9", "NOT-A-CUSTOMER") if i in text]  # hashes are lowercase hex
+        nps_n = con.execute(
+            "SELECT sum(n) FROM survey_metrics WHERE period = 'month' AND metric = 'nps' AND touchpoint = '_all'"
+            " AND segment = '_all'"
+        ).fetchone()[0]
+        assert nps_n == 11  # every answer counts in NPS, linked or not
+
+
+def test_churn_by_nps_worked_by_hand(tmp_path):
+    _, db, _ = _tiny(tmp_path)
+    t = _churn(db)
+    # Q1 2025, every segment: promoters C2 (stays), C4 (churns), C6 (latest answer 10; stays): 1 of 3;
+    # passive C5: 0 of 1; detractors C1 (churns), C3 (leaves after 130 days): 1 of 2.
+    q1 = t[("2025-Q1", "_all")]
+    assert (q1["n_promoters"], q1["churned_promoters"], q1["n_passives"], q1["churned_passives"]) == (3, 1, 1, 0)
+    assert (q1["n_detractors"], q1["churned_detractors"], q1["n_pending"], q1["complete"]) == (2, 1, 0, True)
+    assert q1["churn_promoters"] == approx(1 / 3) and q1["churn_gap"] == approx(1 / 2 - 1 / 3)
+    # RR = (1/2) / (1/3) = 1.5; se = sqrt(1/1 - 1/2 + 1/1 - 1/3) = sqrt(7/6)
+    se = math.sqrt(7 / 6)
+    assert (q1["rr"], q1["rr_method"]) == (approx(1.5), "log")
+    assert (q1["rr_low"], q1["rr_high"]) == (approx(1.5 * math.exp(-Z * se)), approx(1.5 * math.exp(Z * se)))
+    assert q1["churn_promoters_low"] == approx(R.churn_rate(1, 3).low) and not q1["low_n"]  # min_responses 2
+    # consumers only: no promoter churned (C2, C6) -> +0.5 per cell: (1.5 / 3) / (.5 / 3) = 3
+    consumer = t[("2025-Q1", "consumer")]
+    assert (consumer["n_promoters"], consumer["churned_promoters"], consumer["rr"]) == (2, 0, approx(3.0))
+    assert consumer["rr_method"] == R.HALDANE
+    # business: no detractor -> no relative risk, flagged low_n
+    business = t[("2025-Q1", "business")]
+    assert (business["rr"], business["rr_note"], business["low_n"]) == (None, "no detractors to compare", True)
+    # C7 answered before becoming a customer: no Q2 row; C8's 90 days end after the list's last day: pending
+    assert not any(q == "2025-Q2" for q, _ in t)
+    q4 = t[("2025-Q4", "_all")]
+    assert (q4["n_pending"], q4["n_detractors"], q4["complete"], q4["as_of"]) == (1, 0, False, date(2025, 12, 31))
+    assert q4["rr"] is None and q4["rr_note"] == "no respondent's 90 days have passed yet"
+    assert set(t) == {("2025-Q1", s) for s in ("_all", "business", "consumer")} | {
+        ("2025-Q4", s) for s in ("_all", "consumer")
+    }
+
+
+def test_one_segment_only_gives_the_same_numbers_as_all_segments(tmp_path):
+    cfg, db, _ = _tiny(tmp_path)
+    with connect(db) as con:  # everyone in one segment
+        con.execute("UPDATE customers SET segment = 'consumer'")
+    rollup.survey_metrics(cfg, db, RUN)
+    t = _churn(db)
+    assert {s for _, s in t} == {"_all", "consumer"}
+    for quarter in ("2025-Q1", "2025-Q4"):
+        one, every = t[(quarter, "consumer")], t[(quarter, "_all")]
+        assert {k: v for k, v in one.items() if k != "segment"} == {k: v for k, v in every.items() if k != "segment"}
+
+
+def test_no_linked_respondents(tmp_path):
+    cfg, db, path = _tiny(tmp_path)
+    with connect(db) as con:
+        con.execute("UPDATE survey_responses SET customer_hash = NULL")
+    rollup.survey_metrics(cfg, db, RUN)
+    assert _churn(db) == {}
+    report = worth.cx_roi(cfg, db, "acme")
+    assert report.worth is None and "no respondents linked to customers" in report.note
+    out = CliRunner().invoke(app, ["roi", "--brand", "acme", "--config", str(path), "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    assert "Acme: what CX is worth" in out.output and "map a customer_id column" in out.output
+
+
+def test_the_view_example_query_runs(tmp_path):
+    _, db, _ = _tiny(tmp_path)
+    view = (REPO / "warehouse" / "views" / "66_cx_churn_by_nps.sql").read_text(encoding="utf-8")
+    example = "\n".join(line.removeprefix("--   ") for line in view.splitlines() if line.startswith("--   ")).replace(
+        "'parcelo'", "'acme'"
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        got = con.execute(example).fetchall()
+    # quarter, n_promoters, promoters_pct, n_detractors, detractors_pct, rr, rr_low, rr_high, n_pending, low_n
+    assert got == [("2025-Q1", 3, 33.3, 2, 50.0, 1.5, 0.18, 12.46, 0, False),  # 1.5 exp(-/+ 1.96 sqrt(7/6))
+                   ("2025-Q4", 0, None, 0, None, None, None, None, 1, True)]  # fmt: skip
+
+
+def test_a_warehouse_from_before_0007_keeps_its_survey_answers(tmp_path):
+    """Migration 0007 empties the customer list (its ids were in clear) and keeps every survey answer."""
+    db = tmp_path / "old.duckdb"
+    with connect(db) as con:
+        con.execute(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " checksum VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        for version, name, f in migrations():
+            if version >= 7:
+                continue
+            text = f.read_text(encoding="utf-8")
+            con.execute(text)
+            con.execute(
+                "INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)",
+                [version, name, hashlib.sha256(text.encode()).hexdigest()],
+            )
+        con.execute(
+            "INSERT INTO customers VALUES ('acme', 'C1', 'crm', 'x', DATE '2025-01-01', NULL, 9.0, NULL, now(),"
+            " now(), 'r')"
+        )
+        con.execute(
+            "INSERT INTO survey_responses (source, response_id, brand, responded_at, day, nps, first_seen,"
+            " last_seen, run_id) VALUES ('s', 'R1', 'acme', now(), current_date, 9, now(), now(), 'r')"
+        )
+        assert 7 in migrate(con)
+        assert con.execute("SELECT count(*) FROM customers").fetchone() == (0,)
+        assert con.execute("SELECT response_id, customer_hash FROM survey_responses").fetchall() == [("R1", None)]
+
+
+# -- the demo's sample files ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo's survey exports and customer lists imported into a warehouse (comments left unscored)."""
+    cfg = load_config(REPO / "demo" / "brandpulse.yaml")
+    db = tmp_path_factory.mktemp("demo") / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    ingest.import_customers(cfg, db, RUN)
+    rollup.survey_metrics(cfg, db, RUN)
+    return cfg, db
+
+
+@pytest.mark.parametrize("brand", ["parcelo", "brewbird", "novabank"])
+def test_the_demo_plants_detractors_churning_about_two_and_a_half_times_as_often(demo, brand):
+    cfg, db = demo
+    report = worth.cx_roi(cfg, db, brand)
+    w = report.worth
+    assert 2.0 < w.rr.value < 3.0 and w.rr.low > 1, w.rr  # planted: 1.7 / 0.68 = 2.5
+    assert w.rates["detractor"].rate > w.rates["passive"].rate > w.rates["promoter"].rate
+    assert report.history[0] == date(2025, 10, 1) and report.as_of == date(2026, 10, 31)
+    assert w.at_risk["total"].value > 0 and w.per_point.low > 0
+    with connect(db, read_only=True) as con:
+        linked = con.execute(
+            "SELECT count(customer_hash) / count(*) FROM survey_responses WHERE brand = ?", [brand]
+        ).fetchone()[0]
+    assert 0.8 < linked < 0.95  # most answers carry a customer id; the rest stay unlinked
+
+
+def test_roi_and_drivers_commands_on_the_demo(demo):
+    _, db = demo
+    config = str(REPO / "demo" / "brandpulse.yaml")
+    out = CliRunner().invoke(app, ["roi", "--brand", "parcelo", "--config", config, "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    assert "relative risk, detractors vs promoters: 2." in text and "Revenue at risk" in text
+    assert "one NPS point:" in text and "Association, not proof of cause" in text and "holdout" in text
+    assert "2025-Q4  _all" in text and "pending" in text
+    out = CliRunner().invoke(app, ["drivers", "--brand", "parcelo", "--config", config, "--db", str(db),
+                                   "--no-social", "--date", "2026-10-31"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    text = out.output
+    assert "answers 2026-08-03 to 2026-10-31" in text and "delivery CSAT" in text and "fix first" in text
+    assert "In plain words: delivery matters more than most" in text  # the incident hit delivery hardest
+    assert "social aspects: left out (not asked for)" in text
+
+
+def test_the_report_says_what_cx_is_worth(demo, tmp_path):
+    cfg, db = demo
+    result = build_report(cfg, db, date(2026, 10, 31), tmp_path, brands=["parcelo"])
+    html = result["pages"]["parcelo"].read_text(encoding="utf-8")
+    section = html[html.index('id="worth"') : html.index('id="drivers"')]
+    assert "What CX is worth" in section
+    assert "times as often as promoters" in section and "Relative risk" in section and "2025-Q4" in section
+    assert "If the gap holds" in section and "One NPS point is associated with" in section
+    assert "fix it first" in section and 'class="chart"' in section and "delivery" in section
+    assert "Association, not proof of cause" in section and "holdout" in section
+
+
+def test_driver_quadrant_draws_user_names_as_typed():
+    from pipeline.report.charts import driver_quadrant
+
+    touchpoints = [
+        {
+            "name": r"$\frac{1}{ app",
+            "performance": 0.6,
+            "importance": R.Interval(0.5, 0.4, 0.6),
+            "quadrant": "fix first",
+        },
+        {"name": "$billing", "performance": 0.8, "importance": R.Interval(0.2, 0.1, 0.3), "quadrant": "maintain"},
+    ]
+    assert driver_quadrant(touchpoints, "Parcelo $ drivers")[:8] == b"\x89PNG\r\n\x1a\n"
+    assert driver_quadrant([], "nothing")[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+class _Aspects:
+    """Stands in for the report's aspect matcher: a keyword per aspect."""
+
+    def __init__(self, enabled: bool = True):
+        self.names, self.enabled = ["delivery", "app"], enabled
+
+    def match(self, texts):
+        if not self.enabled:
+            return [None] * len(texts)
+        return ["delivery" if "late" in t else "app" if "crash" in t else None for t in texts]
+
+
+def test_social_aspects_join_the_drivers_with_their_share_negative():
+    import pandas as pd
+
+    first, last = date(2026, 1, 1), date(2026, 3, 31)
+    days = pd.date_range(first, last).date
+    incident = {date(2026, 2, 10), date(2026, 2, 11), date(2026, 2, 12)}  # 5 "late" negatives a day
+    rng = np.random.default_rng(5)
+    rows = []
+    for d in days:
+        for touchpoint in ("delivery", "support"):
+            csat = int(rng.integers(1, 6))
+            hit = any(0 <= (d - i).days < 7 for i in incident)  # the incident in the 7 days up to the answer
+            nps = int(np.clip(round(2 * csat - 3 * hit + rng.normal(0, 1)), 0, 10))
+            rows.append(
+                {"day": d, "touchpoint": touchpoint, "nps": nps, "csat": csat, "ces": float(rng.integers(1, 8))}
+            )
+    negatives = [{"day": d, "text": "parcel late again"} for d in sorted(incident) for _ in range(5)]
+    negatives += [{"day": d, "text": "app crash"} for d in days[::10]]
+    inputs = worth.DriverInputs(
+        "acme",
+        first,
+        last,
+        pd.DataFrame(rows),
+        pd.DataFrame({"day": days, "scored": 10}),
+        pd.DataFrame(negatives),
+    )
+    report = worth.drivers(inputs, _Aspects(), resamples=200)
+    social = {s["aspect"]: s for s in report.social}
+    # 15 delivery negatives of 90 days x 10 scored mentions
+    assert social["delivery"]["share_negative"] == approx(15 / 900)
+    assert social["delivery"]["importance"].share > social["app"]["importance"].share
+    assert social["delivery"]["importance"].low > 0.01  # the answers after the incident are lower
+    assert {t["name"] for t in report.touchpoints} == {"delivery", "support"}
+    off = worth.drivers(inputs, _Aspects(enabled=False), resamples=50)
+    assert off.social == [] and "aspect matching is off" in off.social_note
+    assert worth.drivers(inputs, None, resamples=50).social_note == "left out (not asked for)"
+
+
+def test_no_clv_keeps_the_churn_figures_and_leaves_out_the_money(tmp_path):
+    cfg, db, _ = _tiny(tmp_path)
+    with connect(db) as con:
+        con.execute("UPDATE customer_metrics SET clv_discounted = NULL")
+    report = worth.cx_roi(cfg, db, "acme")
+    assert report.worth.rates["detractor"].n > 0 and report.worth.at_risk == {}
+    assert "no CLV in customer_metrics" in report.note
+    assert "Revenue at risk" not in "\n".join(worth.roi_lines(report))

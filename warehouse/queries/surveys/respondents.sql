@@ -1,0 +1,27 @@
+-- The respondents of the churn-by-NPS analysis (pipeline.surveys.roi): a customer of the customer list linked
+-- to a survey answer with an NPS, and active on the answer's day (start_date <= day < end_date), one per brand,
+-- customer and calendar quarter: their latest answer of the quarter. churned: the customer record ends within
+-- $window_days days after the answer; complete: that window has ended by as_of, the brand's customer list's last
+-- day (its latest start or end date). $brands: the brands to read (NULL: all).
+WITH list_end AS (
+    SELECT brand, max(greatest(start_date, coalesce(end_date, start_date))) AS as_of
+    FROM customers
+    GROUP BY brand
+), linked AS (
+    SELECT r.brand, r.customer_hash, r.day, r.nps, coalesce(c.segment, '(none)') AS segment, c.end_date, a.as_of,
+           CAST(date_trunc('quarter', r.day) AS DATE) AS quarter_start
+    FROM survey_responses r
+    JOIN customers c ON c.brand = r.brand AND c.customer_hash = r.customer_hash
+    JOIN list_end a ON a.brand = r.brand
+    WHERE r.nps IS NOT NULL AND c.start_date <= r.day AND (c.end_date IS NULL OR c.end_date > r.day)
+      AND ($brands IS NULL OR list_contains($brands, r.brand))
+    QUALIFY row_number() OVER (PARTITION BY r.brand, r.customer_hash, quarter_start
+                               ORDER BY r.responded_at DESC, r.source, r.response_id) = 1
+)
+SELECT brand, customer_hash, segment, quarter_start, day, nps,
+       CASE WHEN nps >= 9 THEN 'promoter' WHEN nps >= 7 THEN 'passive' ELSE 'detractor' END AS nps_group,
+       coalesce(end_date <= day + CAST($window_days AS INTEGER), false) AS churned,
+       day + CAST($window_days AS INTEGER) <= as_of AS complete,
+       end_date, as_of
+FROM linked
+ORDER BY brand, quarter_start, segment, customer_hash;
