@@ -4,6 +4,16 @@ One command, from the repository root (under a minute on 2 CPU cores; one proces
 
     .venv/bin/python benchmarks/detector.py --seed 1 --out benchmarks/results/detector.json
 
+Hourly mode (``--hourly``, pipeline/detect_hourly.py): brands of 300-5000 mentions a day with a diurnal cycle
+(night trough at 10-50 % of the peak, peak 12-20 UTC), a weekend level of x0.6..x1.4 and a later weekend peak,
+a day effect (Gamma, cv 0.05-0.25), hourly negative-binomial noise and Beta share wobble; 4 warm-up weeks
+and 8 evaluated. Null series count false alarms (flags more than 24 h apart are separate alerts) per
+brand-month (730 h); incident series carry one incident a week, ramping linearly over 1-6 hours to a peak
+of 2, 3, 4 or 6 sigma an hour (sigma: the sd of that hour's negative count) and held 2-6 hours. Delay: from
+the incident's first hour to the end of the first flagged hour (when an hourly run would alert). Seed 1,
+100 series of each: recall 0.993 on >= 3 sigma, median delay 180 min (120 for one-hour ramps), 0.397 false
+alarms per brand-month.
+
 Simulated brand (one per series; 56 warm-up days, then 365 evaluated days):
 
 - volume: negative-binomial around a mean drawn log-uniformly in 20..300 mentions/day, with dispersion
@@ -71,6 +81,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # ``python benchmarks/detector.py`` puts benchmarks/ on sys.path, not the root
 
 from pipeline.detect import Sensitivity, change_points, detect_spikes  # noqa: E402
+from pipeline.detect_hourly import IntradaySensitivity, detect_intraday  # noqa: E402
+
+HOUR = pd.Timedelta(hours=1)
 
 WARMUP = 56
 EVAL_DAYS = 365
@@ -346,6 +359,173 @@ def print_table(r: dict) -> None:
     print("(delays: median days from the shift's first day, online; rates: detected within 60 days)")
 
 
+# ------------------------------------------------------------------------------------------- hourly mode
+
+H_WARMUP = 4 * 168  # hours before the evaluated period (the baseline's four weeks)
+H_EVAL = 8 * 168  # evaluated hours per series (8 weeks)
+H_N = H_WARMUP + H_EVAL
+BRAND_MONTH = 730.0  # hours
+H_SIZES = (2.0, 3.0, 4.0, 6.0)
+H_RAMPS = (1, 2, 3, 4, 5, 6)
+H_SLOT = 168  # one incident per week of the evaluated period
+EPISODE_GAP = 24  # flags more than 24 h apart are separate alerts (an incident's later hours are updates)
+H_START = pd.Timestamp("2025-01-06", tz="UTC")  # a Monday
+
+
+@dataclass
+class HourlyBrand:
+    mean_daily: float
+    share: float
+    trough: float
+    peak_hour: float
+    weekend: float
+    weekend_shift: float
+    k_hour: float
+    day_cv: float
+    concentration: float
+    trend: float
+
+
+def draw_hourly_brand(rng: np.random.Generator) -> HourlyBrand:
+    return HourlyBrand(
+        mean_daily=math.exp(rng.uniform(math.log(300), math.log(5000))),
+        share=rng.uniform(0.10, 0.40),
+        trough=rng.uniform(0.1, 0.5),
+        peak_hour=rng.uniform(12, 20),
+        weekend=rng.uniform(0.6, 1.4),
+        weekend_shift=rng.uniform(0, 3),
+        k_hour=rng.uniform(5, 50),
+        day_cv=rng.uniform(0.05, 0.25),
+        concentration=math.exp(rng.uniform(math.log(100), math.log(2000))),
+        trend=rng.uniform(-0.2, 0.2),
+    )
+
+
+def hourly_expected(b: HourlyBrand) -> tuple[np.ndarray, np.ndarray]:
+    """Expected volume per hour (diurnal cycle with a night trough, weekday/weekend level and timing, trend)."""
+    t = np.arange(H_N)
+    hours = H_START + pd.to_timedelta(t, unit="h")
+    weekend = np.asarray(hours.day_of_week >= 5)
+    peak = b.peak_hour + np.where(weekend, b.weekend_shift, 0.0)
+    diurnal = b.trough + (1 - b.trough) * (1 + np.cos(2 * math.pi * (np.asarray(hours.hour) - peak) / 24)) / 2
+    diurnal /= b.trough + (1 - b.trough) / 2  # mean 1 over a day
+    level = np.where(weekend, b.weekend, 1.0) * np.exp(b.trend * t / H_N)
+    return b.mean_daily / 24 * diurnal * level, hours
+
+
+def hourly_sigma(b: HourlyBrand, mu_v: np.ndarray) -> np.ndarray:
+    """Exact sd of an hour's negative count: day effect G (Gamma, cv day_cv), V | G ~ NB(mu G, k),
+    p ~ Beta(share, concentration), N | V, p ~ Bin(V, p)."""
+    c2 = b.day_cv**2
+    var_v = mu_v + mu_v**2 * ((1 + c2) / b.k_hour + c2)
+    pi = b.share
+    s2 = pi * (1 - pi) / (b.concentration + 1)
+    return np.sqrt(mu_v * (pi * (1 - pi) - s2) + (var_v + mu_v**2) * (s2 + pi**2) - mu_v**2 * pi**2)
+
+
+def simulate_hourly(b: HourlyBrand, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+    mu_v, hours = hourly_expected(b)
+    g = rng.gamma(1 / b.day_cv**2, b.day_cv**2, H_N // 24 + 1)[np.arange(H_N) // 24]
+    m = mu_v * g
+    vol = rng.negative_binomial(b.k_hour, b.k_hour / (b.k_hour + m))
+    p = rng.beta(b.share * b.concentration, (1 - b.share) * b.concentration, H_N)
+    neg = rng.binomial(vol, p)
+    return pd.DataFrame({"hour": hours, "volume": vol, "n_negative": neg}), hourly_sigma(b, mu_v)
+
+
+def plant_incidents(df: pd.DataFrame, sigma: np.ndarray, rng: np.random.Generator) -> list[dict]:
+    """One incident a week: ``size`` sigma of extra negatives an hour at its peak, reached linearly over
+    ``ramp`` hours, then held for 2-6 hours (added to the negatives and to the volume)."""
+    out = []
+    for slot in range(H_EVAL // H_SLOT):
+        size, ramp, hold = float(rng.choice(H_SIZES)), int(rng.choice(H_RAMPS)), int(rng.integers(2, 7))
+        start = H_WARMUP + slot * H_SLOT + int(rng.integers(24, H_SLOT - 36))
+        for j in range(ramp + hold):
+            extra = round(size * sigma[start + j] * min(1.0, (j + 1) / ramp))
+            df.loc[start + j, ["volume", "n_negative"]] += extra
+        out.append({"start": start, "length": ramp + hold, "size": size, "ramp": ramp})
+    return out
+
+
+def run_hourly(seed: int, n_series: int, sens: IntradaySensitivity) -> dict:
+    rng = np.random.default_rng(seed)
+    fa_episodes = fa_hours = 0
+    fa_kinds = {"hourly_spike": 0, "volume_spike": 0}
+    for _ in range(n_series):
+        df, _ = simulate_hourly(draw_hourly_brand(rng), rng)
+        flags = [(i, s.kind) for s in detect_intraday(df, sens) if (i := int((s.period - H_START) / HOUR)) >= H_WARMUP]
+        fa_hours += len(flags)
+        last = -10**9
+        for i, kind in flags:
+            if i - last > EPISODE_GAP:
+                fa_episodes += 1
+                fa_kinds[kind] += 1
+            last = i
+    brand_months = n_series * H_EVAL / BRAND_MONTH
+
+    incidents = []
+    for _ in range(n_series):
+        df, sigma = simulate_hourly(draw_hourly_brand(rng), rng)
+        planted = plant_incidents(df, sigma, rng)
+        flags = {int((s.period - H_START) / HOUR): s.kind for s in detect_intraday(df, sens)}
+        for inc in planted:
+            hits = [i for i in range(inc["start"], inc["start"] + inc["length"]) if i in flags]
+            delay = (hits[0] - inc["start"] + 1) * 60 if hits else None
+            incidents.append({**inc, "delay_min": delay, "kind": flags[hits[0]] if hits else None})
+
+    def summary(sel: list[dict]) -> dict:
+        found = [x["delay_min"] for x in sel if x["delay_min"] is not None]
+        return {
+            "n": len(sel),
+            "recall": round(len(found) / len(sel), 3) if sel else None,
+            "median_delay_min": float(np.median(found)) if found else None,
+            "share_within_60_min": round(sum(d <= 60 for d in found) / len(sel), 3) if sel else None,
+        }
+
+    ge3 = [x for x in incidents if x["size"] >= 3]
+    return {
+        "mode": "hourly",
+        "seed": seed,
+        "series_per_kind": n_series,
+        "brand_months": round(brand_months, 1),
+        "false_alarms_per_brand_month": round(fa_episodes / brand_months, 3),
+        "false_alarm_episodes_by_kind": fa_kinds,
+        "false_alarm_hours_per_brand_month": round(fa_hours / brand_months, 3),
+        "incidents_ge_3sigma": summary(ge3),
+        "by_size": {f"{s:g}sigma": summary([x for x in incidents if x["size"] == s]) for s in H_SIZES},
+        "ge_3sigma_by_ramp_hours": {str(r): summary([x for x in ge3 if x["ramp"] == r]) for r in H_RAMPS},
+        "first_alert_kind_ge_3sigma": {
+            k: sum(1 for x in ge3 if x["kind"] == k) for k in ("hourly_spike", "volume_spike")
+        },
+    }
+
+
+def print_hourly(r: dict) -> None:
+    print(
+        f"\nhourly, seed {r['seed']}: {r['series_per_kind']} null + {r['series_per_kind']} incident series, "
+        f"{H_EVAL // 168} evaluated weeks each ({r['brand_months']} brand-months of each)"
+    )
+    print("sigma = sd of the hour's negative count under the simulated baseline (day effect, hourly NB, share wobble)")
+    print(f"{'incidents':<14}{'n':>6}{'recall':>8}{'median delay':>14}{'<= 60 min':>11}")
+    rows = [(f"{k}", v) for k, v in r["by_size"].items()] + [(">= 3sigma", r["incidents_ge_3sigma"])]
+    rows += [(f" ramp {k} h", v) for k, v in r["ge_3sigma_by_ramp_hours"].items()]
+    for name, v in rows:
+        d = "-" if v["median_delay_min"] is None else f"{v['median_delay_min']:.0f} min"
+        print(f"{name:<14}{v['n']:>6}{v['recall']:>8.3f}{d:>14}{v['share_within_60_min']:>11.3f}")
+    g = r["incidents_ge_3sigma"]
+    print(
+        f"goals: median delay <= 60 min on >= 3 sigma: {g['median_delay_min']} min "
+        f"({'met' if g['median_delay_min'] is not None and g['median_delay_min'] <= 60 else 'NOT met'}); "
+        f"recall >= 0.9: {g['recall']:.3f} ({'met' if g['recall'] >= 0.9 else 'NOT met'}); "
+        f"<= 1 false alarm per brand-month: {r['false_alarms_per_brand_month']:.3f} "
+        f"({'met' if r['false_alarms_per_brand_month'] <= 1 else 'NOT met'})"
+    )
+    print(
+        f"false alarms (alerts > {EPISODE_GAP} h apart) by kind: {r['false_alarm_episodes_by_kind']}; "
+        f"flagged hours per brand-month {r['false_alarm_hours_per_brand_month']:.3f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
@@ -354,25 +534,53 @@ def main(argv: list[str] | None = None) -> int:
         "mentions (to the negatives and to the volume) on each of its days. See the module docstring.",
     )
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    ap.add_argument("--series", type=int, default=200, help="null and spike series each; N/2 shift series")
-    ap.add_argument("--sensitivity", default="normal", choices=sorted(Sensitivity.PRESETS), help="preset")
+    ap.add_argument(
+        "--series",
+        type=int,
+        default=None,
+        help="null and spike series each; N/2 shift series (default 200; hourly 100)"
+    )
+    ap.add_argument(
+        "--hourly",
+        action="store_true",
+        help="the intraday detector (pipeline/detect_hourly.py) on simulated hourly series: delay, recall, false "
+        "alarms per brand-month (default output benchmarks/results/detector_hourly.json)",
+    )
+    ap.add_argument("--sensitivity", default="normal", choices=sorted(Sensitivity.PRESETS), help="preset (daily)")
     ap.add_argument(
         "--set",
         action="append",
         default=[],
         metavar="FIELD=VALUE",
-        help="override a Sensitivity field of the preset, e.g. --set alpha=0.002 (repeatable)",
+        help="override a Sensitivity field of the preset (IntradaySensitivity with --hourly), e.g. --set "
+        "alpha=0.002 (repeatable)",
     )
     ap.add_argument("--no-change-points", action="store_true", help="skip change_points (faster)")
-    ap.add_argument("--out", type=Path, default=REPO / "benchmarks/results/detector.json", help="JSON output")
+    ap.add_argument("--out", type=Path, default=None, help="JSON output (default benchmarks/results/detector.json)")
     args = ap.parse_args(argv)
-    sens = Sensitivity.preset(args.sensitivity)
+    sens = IntradaySensitivity() if args.hourly else Sensitivity.preset(args.sensitivity)
     for item in args.set:
         key, _, value = item.partition("=")
         current = getattr(sens, key)
         sens = replace(sens, **{key: type(current)(value) if not isinstance(current, bool) else value == "true"})
+    n_series = args.series or (100 if args.hourly else 200)
+    out = args.out or REPO / f"benchmarks/results/detector{'_hourly' if args.hourly else ''}.json"
     t0 = time.perf_counter()
-    result = run(args.seed, args.series, sens, cp=not args.no_change_points)
+    if args.hourly:
+        result = run_hourly(args.seed, n_series, sens)
+        result["seconds"] = round(time.perf_counter() - t0, 1)
+        result["sensitivity"] = dict(asdict(sens).items())
+        result["command"] = f"benchmarks/detector.py --hourly --seed {args.seed} --series {n_series}" + "".join(
+            f" --set {item}" for item in args.set
+        )
+        result["python"] = platform.python_version()
+        print_hourly(result)
+        print(f"\n{result['seconds']} s")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {out}")
+        return 0
+    result = run(args.seed, n_series, sens, cp=not args.no_change_points)
     result["seconds"] = round(time.perf_counter() - t0, 1)
     result["sensitivity"] = {k: v for k, v in asdict(sens).items()}
     result["sigma_definition"] = (
@@ -380,16 +588,16 @@ def main(argv: list[str] | None = None) -> int:
         "(negative-binomial volume, Beta share wobble, binomial sampling), at that day's expected volume"
     )
     result["command"] = (
-        f"benchmarks/detector.py --seed {args.seed} --series {args.series} --sensitivity {args.sensitivity}"
+        f"benchmarks/detector.py --seed {args.seed} --series {n_series} --sensitivity {args.sensitivity}"
         + "".join(f" --set {item}" for item in args.set)
         + (" --no-change-points" if args.no_change_points else "")
     )
     result["python"] = platform.python_version()
     print_table(result)
     print(f"\n{result['seconds']} s")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {args.out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out}")
     return 0
 
 

@@ -388,6 +388,102 @@ def detect(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOp
     typer.echo(json.dumps({"alerts": incidents.detect(_config(config), db_path(db), _day(day), run_id)}))
 
 
+@app.command("detect-series")
+def detect_series(
+    file: Annotated[Path, typer.Argument(help="CSV with a `timestamp` column (ISO-8601; no offset means UTC)")],
+    freq: Annotated[
+        str, typer.Option(help="period to sum to: 5min or hour (the intraday detector), day (the nightly one)")
+    ] = "hour",
+    value: Annotated[
+        str | None, typer.Option(help="the count column (default: `count`, else `volume`)", show_default=False)
+    ] = None,
+    negative: Annotated[
+        str | None,
+        typer.Option(help="column of negative counts (part of the value); without it: the volume-spike test only"),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="write the flags here: start,end,observed,expected,z,...")] = None,
+) -> None:
+    """Run the spike detector on any count series (an export from another tool, a public labelled series).
+
+    Rows are summed to --freq. With --negative: the count and share tests (flags `hourly_spike`, or `spike` for
+    --freq day), and for 5min/hour also the volume test (`volume_spike`); without it the volume test alone
+    (5min/hour only). The detector needs two weeks of history before it flags anything. Prints one line per
+    flagged period; --out writes them as CSV (start, end: ISO-8601 UTC, the window whose tests fired).
+    """
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipeline.detect import detect_spikes
+    from pipeline.detect_hourly import detect_intraday
+
+    freqs = {"5min": "5min", "hour": "h", "day": "D"}
+    if freq not in freqs:
+        _fail(f"--freq: {freq!r} is not one of {', '.join(freqs)}")
+    try:
+        raw = pd.read_csv(file)
+    except FileNotFoundError:
+        _fail(f"{file}: no such file")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        _fail(f"{file}: not a readable CSV ({str(exc).splitlines()[0]})")
+    columns = list(raw.columns)
+    if value is None:
+        value = next((c for c in ("count", "volume") if c in columns), None)
+        if value is None:
+            _fail(f"{file}: no `count` or `volume` column; name the count column with --value (columns: {columns})")
+    for col, what in (("timestamp", "the time column"), (value, "--value"), (negative, "--negative")):
+        if col is not None and col not in columns:
+            _fail(f"{file}: no column {col!r} ({what}); columns: {', '.join(map(str, columns))}")
+    if freq == "day" and negative is None:
+        _fail("--freq day runs the nightly detector, which needs --negative; use --freq hour for the volume test")
+    try:
+        stamps = pd.to_datetime(raw["timestamp"], utc=True, format="ISO8601")
+    except (ValueError, TypeError) as exc:
+        _fail(f"{file}: column 'timestamp': not ISO-8601 timestamps ({str(exc).splitlines()[0]})")
+    if stamps.isna().any():
+        row_no = int(stamps.isna().to_numpy().argmax()) + 2  # 1-based, after the header
+        _fail(f"{file}: column 'timestamp': empty timestamp on line {row_no}")
+    counts = {"volume": value, **({"n_negative": negative} if negative else {})}
+    frame = pd.DataFrame({"period": stamps.dt.floor(freqs[freq])})
+    for name, col in counts.items():
+        numbers = pd.to_numeric(raw[col], errors="coerce")
+        bad = numbers.isna() | (numbers < 0) | (numbers != numbers.round())
+        if bad.any():
+            row_no = int(bad.to_numpy().argmax()) + 2
+            _fail(f"{file}: column {col!r}: {raw[col].iloc[row_no - 2]!r} on line {row_no} is not a count")
+        frame[name] = numbers.astype("int64")
+    series = frame.groupby("period", as_index=False).sum()
+    rows = []
+    try:
+        if freq == "day":
+            daily = series.rename(columns={"period": "day"})
+            daily["day"] = daily["day"].dt.date
+            for s in detect_spikes(daily):
+                start = pd.Timestamp(s.day, tz="UTC") - pd.Timedelta(days=s.window - 1)
+                end = pd.Timestamp(s.day, tz="UTC") + pd.Timedelta(days=1)
+                rows.append((start, end, s.observed, s.expected, s.z, s.p_count, s.p_share, "spike", s.window))
+        else:
+            for s in detect_intraday(series.rename(columns={"period": "hour"}), freq=freqs[freq]):
+                rows.append((s.start, s.end, s.observed, s.expected, s.z, s.p_count, s.p_share, s.kind, s.window))
+    except ValueError as exc:
+        _fail(f"{file}: {exc}")
+    names = ["start", "end", "observed", "expected", "z", "p_count", "p_share", "kind", "periods"]
+    flags = pd.DataFrame(rows, columns=names)
+    for col in ("start", "end"):
+        flags[col] = [t.isoformat() for t in flags[col]]
+    table = Table(*names, title=f"{file.name}: {len(flags)} flagged period(s) of {len(series)} ({freq})")
+    for r in flags.itertuples(index=False):
+        p_share = "" if r.p_share is None or pd.isna(r.p_share) else f"{r.p_share:.2g}"
+        table.add_row(
+            r.start, r.end, str(r.observed), f"{r.expected:.1f}", f"{r.z:.1f}", f"{r.p_count:.2g}", p_share,
+            r.kind, str(r.periods),
+        )
+    Console(width=160).print(table)
+    if out is not None:
+        flags.to_csv(out, index=False)
+        typer.echo(f"wrote {out}")
+
+
 @app.command("send-alerts")
 def send_alerts(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 6: deliver every alert not yet delivered on each configured channel (failed ones are retried; Slack

@@ -359,6 +359,11 @@ class _Baseline:
     p0: float  # baseline share negative
     rho: float  # extra-binomial intra-day correlation of the share
     p0_rel_var: float  # Var(p0) / (p0 (1 - p0)): the sampling error of p0, as an added correlation
+    f_pseudo: float = _DOW_PSEUDO_DAYS  # pseudo-observations behind each seasonal factor (its estimation error)
+    # intraday only: a dispersion shared by the periods of one day (a loud day is loud all day): Cov(n_i, n_j) =
+    # inv_k_shared mu_i mu_j, and its contribution to the relative variance of the level
+    inv_k_shared: float = 0.0
+    level_rel_var_shared: float = 0.0
 
 
 def _fit_baseline(
@@ -386,7 +391,11 @@ def _fit_baseline(
 
 def _nb_dispersion(y: np.ndarray, f: np.ndarray) -> float:
     """Moment estimate of the negative-binomial 1/k around a weekday-adjusted level (0: Poisson)."""
-    mu = float(np.mean(y / f)) * f
+    return _nb_dispersion_around(y, float(np.mean(y / f)) * f)
+
+
+def _nb_dispersion_around(y: np.ndarray, mu: np.ndarray) -> float:
+    """Moment estimate of the negative-binomial 1/k of counts ``y`` around their expectations ``mu``."""
     ss = float(np.sum(mu**2))
     return max(0.0, float(np.sum((y - mu) ** 2 - mu)) / ss) if ss > 0 else 0.0
 
@@ -416,19 +425,33 @@ def _window_test(
     """Count and share tests on the sums over a window of days: (p_count, p_share, mu_sum, sd_sum).
 
     The share test is only run when ``p_count < gate`` (else p_share is reported as 1)."""
+    p_count, mu_sum, sd_sum = _count_test(m, n_w, mus, dows, mid)
+    p_share = _share_test(m, n_w, v_w, vols, mid) if p_count < gate else 1.0
+    return p_count, p_share, mu_sum, sd_sum
+
+
+def _count_test(m: _Baseline, n_w: float, mus: np.ndarray, slots: np.ndarray, mid: bool) -> tuple[float, float, float]:
+    """Negative-binomial test of the sum ``n_w`` over a window of periods with expectations ``mus`` (seasonal
+    slots ``slots``): (p_count, mu_sum, sd_sum). Used for the negatives (daily, intraday) and the volume."""
     mu_sum = max(float(mus.sum()), _MIN_EXPECTED)
-    # the level's error is shared by all days of the window; the weekday factors' error by days of one weekday
+    # the level's error is shared by all periods of the window; a seasonal factor's error by periods of one slot
     rel_var_one = 1.0 / max(m.level, _MIN_EXPECTED) + m.inv_k
-    est_var = rel_var_one * (mu_sum**2 / m.n_base + float(np.sum(mus**2 / (m.f_counts[dows] + _DOW_PSEUDO_DAYS))))
-    var_sum = mu_sum + m.inv_k * float(np.sum(mus**2)) + est_var
+    est_var = rel_var_one * (mu_sum**2 / m.n_base + float(np.sum(mus**2 / (m.f_counts[slots] + m.f_pseudo))))
+    est_var += m.level_rel_var_shared * mu_sum**2
+    var_sum = mu_sum + m.inv_k * float(np.sum(mus**2)) + m.inv_k_shared * mu_sum**2 + est_var
     inv_k_sum = max(0.0, (var_sum - mu_sum) / mu_sum**2)
     p_count = _nb_sf(int(n_w), mu_sum, inv_k_sum, mid) if n_w > mu_sum else 1.0
-    p_share = 1.0
-    if p_count < gate and n_w / v_w > m.p0:
-        # days wobble independently: the window's extra-binomial variance is the sum of the days'
-        rho_w = m.rho * float(np.sum(vols * (vols - 1.0))) / (v_w * (v_w - 1.0)) if v_w > 1 else 0.0
-        p_share = _share_sf(int(n_w), int(v_w), m.p0, min(rho_w + m.p0_rel_var, 0.9), mid)
-    return p_count, p_share, mu_sum, math.sqrt(var_sum)
+    return p_count, mu_sum, math.sqrt(var_sum)
+
+
+def _share_test(m: _Baseline, n_w: float, v_w: float, vols: np.ndarray, mid: bool) -> float:
+    """Beta-binomial test of ``n_w`` negatives among ``v_w`` mentions over a window of periods of volumes
+    ``vols`` against the baseline share (1 when the window's share is not above it)."""
+    if v_w <= 0 or n_w / v_w <= m.p0:
+        return 1.0
+    # periods wobble independently: the window's extra-binomial variance is the sum of the periods'
+    rho_w = m.rho * float(np.sum(vols * (vols - 1.0))) / (v_w * (v_w - 1.0)) if v_w > 1 else 0.0
+    return _share_sf(int(n_w), int(v_w), m.p0, min(rho_w + m.p0_rel_var, 0.9), mid)
 
 
 def detect_spikes(
