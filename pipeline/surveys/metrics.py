@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 Z95 = 1.96  # the two-sided 95 % normal quantile, as the published NPS and Wilson formulas use it
 MIN_N = 30
@@ -106,17 +107,16 @@ def nps(scores: Iterable, min_n: int = MIN_N) -> Estimate:
 
 
 # -- CSAT ----------------------------------------------------------------------------------------------------
-def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson (1927) score interval for a binomial share, as fractions in [0, 1]."""
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson (1927) score interval for a binomial share, as fractions in [0, 1] (statsmodels'
+    ``proportion_confint(method="wilson")``; Brown, Cai & DasGupta 2001 recommend it for small n)."""
     if n <= 0:
         raise ValueError("n must be positive")
     if not 0 <= successes <= n:
         raise ValueError("successes must be within 0..n")
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
+    low, high = proportion_confint(successes, n, alpha=1 - confidence, method="wilson")
+    # at 0 or n successes the bound is exactly 0 or 1, which the floating-point formula misses by 1e-16
+    return (0.0 if successes == 0 else float(low)), (1.0 if successes == n else float(high))
 
 
 def csat_top2_from_counts(top2: int, n: int, min_n: int = MIN_N) -> Estimate:

@@ -61,7 +61,8 @@ from datetime import date
 import numpy as np
 from scipy import stats
 from statsmodels.stats.contingency_tables import Table2x2
-from statsmodels.stats.proportion import proportion_confint
+
+from pipeline.surveys.metrics import wilson_interval
 
 GROUPS = ("promoter", "passive", "detractor")
 PLURAL = {"promoter": "promoters", "passive": "passives", "detractor": "detractors"}
@@ -101,8 +102,8 @@ def churn_rate(churned: int, n: int, min_n: int = MIN_N, confidence: float = CON
         raise ValueError(f"churned must be within 0..n, got {churned} of {n}")
     if n == 0:
         return Rate(0, 0, None, None, None, True)
-    low, high = proportion_confint(churned, n, alpha=1 - confidence, method="wilson")
-    return Rate(n, churned, churned / n, float(low), float(high), n < min_n)
+    low, high = wilson_interval(churned, n, confidence)
+    return Rate(n, churned, churned / n, low, high, n < min_n)
 
 
 @dataclass(frozen=True)
