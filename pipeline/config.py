@@ -503,8 +503,15 @@ def load_yaml(path: Path, text: str):
         raise ConfigError(f"{path}: line {mark.line + 1}, column {mark.column + 1}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}:{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+        if mark is not None:
+            where = f"line {mark.line + 1}, column {mark.column + 1}: "
+        elif isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow: it has a position only
+            line, start = text.count("\n", 0, exc.position) + 1, text.rfind("\n", 0, exc.position) + 1
+            where = f"line {line}, column {exc.position - start + 1}: "
+        else:
+            where = ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: {where}invalid YAML: {problem}") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply to read") from None
 

@@ -280,3 +280,10 @@ def test_non_finite_numbers_are_refused(tmp_path, field, where, value):
 def test_a_date_that_does_not_exist_is_a_config_error_with_its_line(tmp_path):
     msg = _refused(tmp_path, GOOD_TEXT + "report_dir: 2026-02-30\n")
     assert f"line {NEXT}, column 13: unreadable timestamp value (day is out of range for month)" in msg
+
+
+def test_a_control_character_is_an_error_with_its_line(tmp_path):
+    # found by tests/test_fuzz.py: the message was "brandpulse.yaml:: invalid YAML: ...", over two lines
+    msg = _refused(tmp_path, GOOD_TEXT + "report_dir: a\x07b\n")
+    assert msg.endswith(f": line {NEXT}, column 14: invalid YAML: unacceptable character #x0007: control characters "
+                        "are not allowed")  # fmt: skip
