@@ -30,7 +30,8 @@ class ConfigError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: .inf and .nan are refused wherever a number is meant ("Input should be a finite number")
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
@@ -369,17 +370,27 @@ def _loc(parts: tuple) -> str:
     return out or "(top level)"
 
 
-def _find_secrets(node, path: tuple = ()) -> list[str]:
-    """Field paths that look like a secret written into the file instead of an ``*_env`` reference."""
+# A URL with a login in it (scheme://user:password@host, or a token as the user): a secret in any field.
+_URL_USERINFO = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s]*@")
+_ENV_INSTEAD = "name an environment variable with the matching '*_env' field instead"
+_NO_LOGIN = "remove the user:password@ part (a URL here is shown in alerts and logs; serve it without a login in it)"
+
+
+def _find_secrets(node, path: tuple = ()) -> list[tuple[str, str]]:
+    """(field path, what to do) of each value that looks like a secret written into the file: a secret-named key
+    under ``alerts`` that is not an ``*_env`` reference, and any URL with credentials in it."""
     found = []
     if isinstance(node, dict):
         for k, v in node.items():
             if isinstance(k, str) and _SECRET_KEYS.search(k) and not k.endswith("_env") and path[:1] == ("alerts",):
-                found.append(_loc((*path, k)))
-            found += _find_secrets(v, (*path, k))
+                found.append((_loc((*path, k)), _ENV_INSTEAD))
+            else:
+                found += _find_secrets(v, (*path, k))
     elif isinstance(node, list):
         for i, v in enumerate(node):
             found += _find_secrets(v, (*path, i))
+    elif isinstance(node, str) and _URL_USERINFO.match(node):
+        found.append((_loc(path), _NO_LOGIN))
     return found
 
 
@@ -388,9 +399,135 @@ def config_path(explicit: str | Path | None = None) -> Path:
     return Path(explicit or os.environ.get("BRANDPULSE_CONFIG") or DEFAULT_CONFIG)
 
 
-# libyaml's safe loader where PyYAML was built with it (the wheels are): a tenth of the pure-Python loader's time,
-# and every Airflow task reads the file when it starts.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# How deep the file may nest (it needs 7 levels: brands[].sources[].columns.engagement[]); deeper is refused as it
+# is parsed, before anything recurses (libyaml's own composer crashes the process on ~50,000 open brackets).
+MAX_YAML_DEPTH = 50
+# How many values the file may hold once every alias is expanded: anchors and aliases are fine for sharing a
+# block (PyYAML's own dumper writes them for repeated values), but nine lines of them expand to 9**9 strings.
+MAX_YAML_VALUES = 100_000
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that brandpulse does not accept (a bomb of aliases, a repeated key, nesting past the bound)."""
+
+    def __init__(self, problem: str, mark):
+        super().__init__(problem=problem, problem_mark=mark)
+
+
+# Events come from libyaml where PyYAML was built with it (the wheels are): a tenth of the pure-Python parser's
+# time, and every Airflow task reads the file when it starts. The composer is PyYAML's own (Python), so every node
+# passes through :meth:`_ConfigLoader.compose_node`, which counts the values and bounds the nesting.
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+        def __init__(self, stream):
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+
+
+class _ConfigLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """The one YAML loader of brandpulse: YAML's safe subset, bounded. Refused, each with its line: more than
+    :data:`MAX_YAML_VALUES` values with aliases expanded, an alias inside its own anchor, nesting deeper than
+    :data:`MAX_YAML_DEPTH`, a key repeated in a mapping (the last one would silently win), and a value the safe
+    constructor cannot build (``2026-02-30``)."""
+
+    def __init__(self, stream):
+        _Parser.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self._depth = 0
+        self._values = 0  # values composed so far, each alias counted as the values it stands for
+        self._size: dict[int, int] = {}  # id(node) -> values in it with aliases expanded, once it is complete
+
+    def _count(self, values: int, mark) -> None:
+        self._values += values
+        if self._values > MAX_YAML_VALUES:
+            raise _Refused(
+                f"the file holds more than {MAX_YAML_VALUES:,} values once its aliases are expanded "
+                "(a YAML bomb?); write the repeated blocks out, or use fewer aliases",
+                mark,
+            )
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            target = self.anchors.get(event.anchor)
+            if target is not None and id(target) not in self._size:
+                raise _Refused(f"alias *{event.anchor[:40]} is used inside its own anchor", event.start_mark)
+            node = super().compose_node(parent, index)  # an undefined alias is PyYAML's own error
+            self._count(self._size[id(node)], event.start_mark)
+            return node
+        if not isinstance(event, yaml.CollectionStartEvent):
+            node = super().compose_node(parent, index)
+            self._size[id(node)] = 1
+            self._count(1, event.start_mark)
+            return node
+        if self._depth >= MAX_YAML_DEPTH:
+            raise _Refused(f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+        self._depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+        self._size[id(node)] = 1 + sum(self._size[id(child)] for child in children)
+        self._count(1, event.start_mark)
+        return node
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except Exception as exc:  # the safe constructor's own errors: a date that does not exist, a bad !!timestamp
+            raise _Refused(f"unreadable {node.tag.rsplit(':', 1)[-1]} value ({exc})"[:200], node.start_mark) from None
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            first: dict = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    seen = key in first
+                except TypeError:
+                    continue  # an unhashable key: the safe constructor refuses it below
+                if seen:
+                    raise _Refused(
+                        f"duplicate key {str(key)[:60]!r} (first given at line {first[key] + 1}); "
+                        "a key may appear only once in a mapping",
+                        key_node.start_mark,
+                    )
+                first[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
+def load_yaml(path: Path, text: str):
+    """The document in ``text`` (read from ``path``), with :class:`_ConfigLoader`; raises :class:`ConfigError`
+    naming the file, and the line and column where there is one."""
+    try:
+        return yaml.load(text, Loader=_ConfigLoader)
+    except _Refused as exc:
+        mark = exc.problem_mark
+        raise ConfigError(f"{path}: line {mark.line + 1}, column {mark.column + 1}: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f"line {mark.line + 1}, column {mark.column + 1}: "
+        elif isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow: it has a position only
+            line, start = text.count("\n", 0, exc.position) + 1, text.rfind("\n", 0, exc.position) + 1
+            where = f"line {line}, column {exc.position - start + 1}: "
+        else:
+            where = ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: {where}invalid YAML: {problem}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to read") from None
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -402,20 +539,13 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{path}: config file not found (set --config or BRANDPULSE_CONFIG)") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    try:
-        raw = yaml.load(raw_text, Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}:{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    raw = load_yaml(path, raw_text)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: (top level): expected a mapping with a 'brands' list, got {type(raw).__name__}")
     secrets = _find_secrets(raw)
     if secrets:
-        raise ConfigError(
-            f"{path}: {secrets[0]}: secrets must not be written in the config file; "
-            "name an environment variable with the matching '*_env' field instead"
-        )
+        field, instead = secrets[0]
+        raise ConfigError(f"{path}: {field}: secrets must not be written in the config file; {instead}")
     try:
         return Config.model_validate({**raw, "source_file": path.resolve()})
     except ValidationError as exc:

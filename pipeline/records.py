@@ -97,11 +97,19 @@ class Reject:
     location: str | None = None
 
     @classmethod
-    def of(cls, brand: str, source: str, reason: str, raw: str, location: str | None = None) -> Reject:
-        """A reject keyed by its content, so re-reading the same input gives the same keys."""
+    def of(
+        cls, brand: str, source: str, reason: str, raw: str, location: str | None = None, *, by_location: bool = True
+    ) -> Reject:
+        """A reject keyed by where it was and what it held, so each bad input row is one quarantine row and
+        re-reading the same input gives the same keys.
+
+        ``location`` (a file and line: ``path:12``, ``path[Sheet]:12``) is part of the key, so two rows of a file
+        that hold the same text (59 customers without an id) stay two rejects. ``by_location=False`` keys on the
+        content alone, for the network sources: where an item sits in a feed (``us page 2``) moves from night to
+        night, and the raw item carries its own id (the key is then the one every reject had before 0008)."""
         raw = cut_raw(raw)
-        key = "\x1f".join((brand, source, raw))
-        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        parts = (brand, source, location or "", raw) if by_location else (brand, source, raw)
+        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
         return cls(digest[:32], brand, source, reason, raw, location)
 
     def to_json(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -149,3 +150,152 @@ def test_demo_config_is_valid():
 def test_write_config_helper_round_trips(tmp_path):
     cfg = load_config(write_config(tmp_path, [{"name": 'Acme "Corp"; DROP TABLE x;--', "files": {"a": "a.csv"}}]))
     assert cfg.brands[0].name == 'Acme "Corp"; DROP TABLE x;--'
+
+
+# -- the YAML itself: bounded, never a traceback (issue #13, point 6) ------------------------------------------
+
+GOOD_TEXT = yaml.safe_dump(GOOD, sort_keys=False)
+NEXT = GOOD_TEXT.count("\n") + 1  # the line number of a line added after GOOD_TEXT
+
+
+def _refused(tmp_path, text: str) -> str:
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: "), message
+    return message
+
+
+def _laughs(levels: int = 9) -> str:
+    """The billion-laughs document: each level lists the previous one 9 times (9**levels strings in all)."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return GOOD_TEXT + "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(_laughs(), id="billion-laughs"),
+        pytest.param("brands: " + "[" * 100_000 + "]" * 100_000 + "\n", id="100k-brackets"),
+    ],
+)
+def test_check_config_refuses_yaml_bombs_without_hanging_or_crashing(tmp_path, text):
+    path = _write(tmp_path, text)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "check-config", "--config", path],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert re.search(rf"^brandpulse: {re.escape(path)}: line \d+, column \d+: ", proc.stderr), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+
+
+def test_aliases_that_expand_past_the_bound_are_refused_with_their_line(tmp_path):
+    msg = _refused(tmp_path, _laughs())
+    # level 5 (9**5 + ... values) is the first past the bound: refused at its first alias, before any expansion
+    assert f": line {NEXT + 5}, column 10: the file holds more than 100,000 values once its aliases" in msg
+
+
+def test_an_alias_inside_its_own_anchor_is_refused(tmp_path):
+    msg = _refused(tmp_path, GOOD_TEXT + "aspects: &a [{name: x, description: *a}]\n")
+    assert f"line {NEXT}, column 37: alias *a is used inside its own anchor" in msg
+
+
+def test_shared_blocks_written_with_anchors_still_load(tmp_path):
+    # PyYAML's own dumper writes an anchor and an alias for a value used twice (here: the columns mapping).
+    doc = yaml.safe_load(GOOD_TEXT)
+    source = doc["brands"][0]["sources"][0]
+    doc["brands"][0]["sources"].append({**source, "name": "reviews"})
+    text = yaml.safe_dump(doc)
+    assert "&id001" in text and "*id001" in text
+    cfg = load_config(_write(tmp_path, text))
+    assert [s.columns.text for s in cfg.brands[0].sources] == ["body", "body"]
+
+
+@pytest.mark.parametrize(
+    "nested", ["[" * 5000 + "]" * 5000, "{a: " * 3000 + "1" + "}" * 3000], ids=["5000-brackets", "3000-mappings"]
+)
+def test_deep_nesting_is_a_config_error_naming_the_file(tmp_path, nested):
+    msg = _refused(tmp_path, f"brands: {nested}\n")
+    assert ": line 1, column " in msg and "nested more than 50 levels deep" in msg
+
+
+def test_nesting_the_config_needs_still_loads(tmp_path):
+    doc = yaml.safe_load(GOOD_TEXT)
+    doc["brands"][0]["sources"][0]["columns"]["engagement"] = ["likes", "replies"]  # 7 levels deep
+    assert load_config(_write(tmp_path, doc)).brands[0].sources[0].columns.engagement == ["likes", "replies"]
+
+
+def test_a_repeated_top_level_key_names_the_key_and_both_lines(tmp_path):
+    msg = _refused(tmp_path, GOOD_TEXT + "report_dir: a\nreport_dir: b\n")
+    assert f"line {NEXT + 1}, column 1: duplicate key 'report_dir' (first given at line {NEXT})" in msg
+
+
+def test_a_repeated_nested_key_is_an_error_not_last_one_wins(tmp_path):
+    text = GOOD_TEXT.replace("    name: listening\n", "    name: listening\n    name: reviews\n")
+    assert text != GOOD_TEXT
+    msg = _refused(tmp_path, text)
+    assert "duplicate key 'name' (first given at line" in msg
+
+
+def test_keys_that_read_as_the_same_value_are_duplicates(tmp_path):
+    msg = _refused(tmp_path, GOOD_TEXT + "surveys: {min_responses: 30, min_responses : 40}\n")
+    assert "duplicate key 'min_responses'" in msg
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bob:hunter2@reports.example.com/brandpulse",
+        "https://ghp_s3cr3tT0ken@reports.example.com/",
+        "  http://bob:hunter2@10.0.0.1:8080",
+    ],
+)
+def test_report_url_with_credentials_is_refused_without_echoing_it(tmp_path, url):
+    msg = _bad(tmp_path, lambda d: d.update(alerting={"report_url": url}))
+    assert "alerting.report_url: secrets must not be written in the config file" in msg
+    assert "user:password@" in msg
+    for part in ("bob", "hunter2", "ghp_s3cr3tT0ken", "reports.example.com", "10.0.0.1"):
+        assert part not in msg
+
+
+def test_a_login_in_any_url_is_refused(tmp_path):
+    source = {"type": "hackernews", "name": "hn", "base_url": "https://user:pw@hn.example.com"}
+    msg = _bad(tmp_path, lambda d: d["brands"][0]["sources"].append(source))
+    assert "brands[0].sources[1].base_url: secrets must not be written" in msg and "pw@" not in msg
+
+
+def test_report_url_without_credentials_loads(tmp_path):
+    doc = {**GOOD, "alerting": {"report_url": "https://reports.example.com/brandpulse?user=x@y"}}
+    assert load_config(_write(tmp_path, doc)).alerting.report_url.startswith("https://reports.example.com/")
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", ".NaN", "+.Inf"])
+@pytest.mark.parametrize(
+    ("field", "where"),
+    [
+        ("lock_timeout_s: {}", "lock_timeout_s"),
+        ("alerting: {{worsen_ratio: {}}}", "alerting.worsen_ratio"),
+        ("surveys: {{clv: {{discount_rate: {}}}}}", "surveys.clv.discount_rate"),
+    ],
+)
+def test_non_finite_numbers_are_refused(tmp_path, field, where, value):
+    msg = _refused(tmp_path, GOOD_TEXT + field.format(value) + "\n")
+    assert f"{where}: Input should be a finite number" in msg
+
+
+def test_a_date_that_does_not_exist_is_a_config_error_with_its_line(tmp_path):
+    msg = _refused(tmp_path, GOOD_TEXT + "report_dir: 2026-02-30\n")
+    assert f"line {NEXT}, column 13: unreadable timestamp value (day is out of range for month)" in msg
+
+
+def test_a_control_character_is_an_error_with_its_line(tmp_path):
+    # found by tests/test_fuzz.py: the message was "brandpulse.yaml:: invalid YAML: ...", over two lines
+    msg = _refused(tmp_path, GOOD_TEXT + "report_dir: a\x07b\n")
+    assert msg.endswith(f": line {NEXT}, column 14: invalid YAML: unacceptable character #x0007: control characters "
+                        "are not allowed")  # fmt: skip

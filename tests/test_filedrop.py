@@ -193,3 +193,14 @@ def test_one_hostile_row_is_one_quarantined_row_and_the_rest_loads(tmp_path):
     assert reasons["2"].startswith("invalid JSON: maximum recursion depth exceeded")
     assert reasons["3"] == "likes '99999999999999999999' is over 1e+12"
     assert reasons["4"] == "created_at 9999-12-31T00:00:00+00:00 is outside 1970-2099"
+
+
+def test_identical_bad_rows_are_each_a_reject_with_a_stable_key(tmp_path):
+    rows = [(f"dup{i}", "not a time", "acme is fine") for i in range(3)]
+    content = csv_rows(rows).replace("dup0", "").replace("dup1", "").replace("dup2", "")  # no id: same cells
+    _, rejects = fetch(tmp_path, content)
+    assert len({r.raw_record for r in rejects}) == 1
+    assert sorted(r.location.rsplit(":", 1)[1] for r in rejects) == ["2", "3", "4"]
+    assert len({r.quarantine_id for r in rejects}) == 3  # one quarantine row per bad input row
+    _, again = fetch(tmp_path, content)
+    assert [r.quarantine_id for r in again] == [r.quarantine_id for r in rejects]  # re-reading: the same keys

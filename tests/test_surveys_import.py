@@ -638,3 +638,59 @@ def test_a_far_future_or_far_past_date_is_quarantined_not_fatal(tmp_path):
         "start date (column start_date) 9999-12-31 is outside 1970-2099",
     ]
     assert rollup.survey_metrics(cfg, db, RUN) > 0  # the churn months of the rest still compute
+
+
+def _empty_id_rows(n: int = 59) -> list[list]:
+    """A customer list whose ``n`` rows all lack an id, in only five distinct contents (segments a-e)."""
+    return [CUSTOMER_ROWS[0]] + [["", "abcde"[i % 5], "2026-01-01", "", "10"] for i in range(n)]
+
+
+def _quarantined(db: Path) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        names = ["rows", "ids", "locations"]
+        got = con.execute("SELECT count(*), count(DISTINCT quarantine_id), count(DISTINCT location) FROM quarantine")
+        return dict(zip(names, got.fetchone(), strict=True))
+
+
+def test_every_bad_row_is_one_quarantine_row_and_a_reimport_adds_none(tmp_path):
+    # 59 rows without an id, in five distinct contents, used to collapse into 5 quarantine rows (issue #13.8)
+    write_csv(tmp_path / "customers.csv", _empty_id_rows())
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    db = tmp_path / "w.duckdb"
+    first = ingest.import_customers(cfg, db, RUN)
+    assert (first["customers"], first["quarantined"]) == (0, 59)
+    assert _quarantined(db) == {"rows": 59, "ids": 59, "locations": 59}
+    again = ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
+    assert again["quarantined"] == 0  # the same file read again: the same 59 keys
+    assert _quarantined(db) == {"rows": 59, "ids": 59, "locations": 59}
+
+
+def test_rows_quarantined_before_0008_are_found_again_not_added(tmp_path, monkeypatch):
+    from pipeline import warehouse
+    from pipeline.records import Reject
+
+    write_csv(tmp_path / "customers.csv", _empty_id_rows())
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    _, rejects = read_customer_file(cfg, cfg.surveys.customers[0], tmp_path / "customers.csv")
+    db = tmp_path / "before-0008.duckdb"
+    every = warehouse.migrations()
+    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < 8])
+    with connect(db) as con:
+        migrate(con)
+        old = {}  # as they were kept before 0008: keyed by content, one row for the 59
+        for r in rejects:
+            before = Reject.of(r.brand, r.source, r.reason, r.raw_record, r.location, by_location=False)
+            old.setdefault(before.quarantine_id, before)
+        for r in old.values():
+            con.execute(
+                "INSERT INTO quarantine BY NAME SELECT ? AS quarantine_id, ? AS brand, ? AS source, ? AS reason, "
+                "? AS raw_record, ? AS location, now() AS first_seen, 'old' AS run_id",
+                [r.quarantine_id, r.brand, r.source, r.reason, r.raw_record, r.location],
+            )
+    assert _quarantined(db)["rows"] == 5
+    monkeypatch.setattr(warehouse, "migrations", lambda: every)
+    with connect(db) as con:
+        assert 8 in migrate(con)
+    result = ingest.import_customers(cfg, db, RUN)
+    assert result["quarantined"] == 54  # the 5 kept before are found under their new keys
+    assert _quarantined(db) == {"rows": 59, "ids": 59, "locations": 59}

@@ -5,7 +5,8 @@ Every row becomes a :class:`~pipeline.sources.Record` or, when it cannot be read
 as ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names; a
 line that is not JSON at all is kept as it came). Rows created outside the window are skipped silently: they
 belong to another night. A row whose time cannot be read belongs to no night, so every night that reads the
-file quarantines it again; the quarantine table keeps it once.
+file quarantines it again; the quarantine table keeps it once (one row per file and line: rows with the same
+cells on different lines are each kept).
 
 Rules (each broken rule quarantines the row with that reason):
 
@@ -56,6 +57,7 @@ def _has_bad_bytes(value: str) -> bool:
 class FileDrop(Source):
     source_type = "file_drop"
     platform = "file_drop"
+    rejects_by_location = True  # file and line: two bad rows with the same cells are two quarantine rows
 
     def __init__(self, config: Config, brand: BrandSpec, spec: FileDropSpec, pseudonymise: Pseudonymiser):
         super().__init__(config, brand, spec, pseudonymise)

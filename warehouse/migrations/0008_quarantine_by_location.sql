@@ -1,0 +1,9 @@
+-- 0008: one quarantine row per bad input row. Rejects of files (file drops, survey exports, customer lists) are
+-- now keyed by (brand, source, location, raw_record), location being the file and line ('path:12',
+-- 'path[Sheet]:12'), so rows with the same cells on different lines are each kept (see Reject.of in
+-- pipeline/records.py). Rows kept before this migration move to the new key, so the next read of the same file
+-- finds them instead of adding them again; the network sources' rows (locations such as 'us page 2' or
+-- 'reddit t3_x', never ending in ':<digits>') keep their content key, which is unchanged.
+UPDATE quarantine
+SET quarantine_id = left(sha256(brand || chr(31) || source || chr(31) || location || chr(31) || raw_record), 32)
+WHERE regexp_matches(location, ':[0-9]+$');
