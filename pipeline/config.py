@@ -250,6 +250,25 @@ class AlertingSpec(_Strict):
     )
 
 
+class WatchSpec(_Strict):
+    """The hourly watch (``brandpulse_watch``, ``brandpulse watch``): same-day alerts from the network sources."""
+
+    enabled: bool = Field(False, description="run the watch at all (the DAG's runs skip, and say so, when false)")
+    interval_minutes: int = Field(
+        60, ge=15, le=1440, description="the interval each watch run reads; must divide a day (15, 20, 30, 60, ...)"
+    )
+    overlap_minutes: int = Field(
+        15, ge=0, le=360, description="also re-read this many minutes before the interval, for late items"
+    )
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _divides_a_day(cls, minutes: int) -> int:
+        if 1440 % minutes:
+            raise ValueError(f"must divide a day (1440 minutes) evenly, e.g. 15, 30, 60 or 120; got {minutes}")
+        return minutes
+
+
 class ScoringSpec(_Strict):
     model_dir: NonEmpty = "models/brandpulse-sentiment"
     batch_size: int = Field(64, ge=1, le=4096)
@@ -277,6 +296,7 @@ class Config(_Strict):
     report_dir: NonEmpty = Field("data/reports", description="where the nightly HTML reports are written")
     staging_dir: NonEmpty = "data/staging"
     scoring: ScoringSpec = ScoringSpec()
+    watch: WatchSpec = WatchSpec()
     aspects: list[AspectSpec] = Field(
         default_factory=lambda: list(DEFAULT_ASPECTS), description="default drivers for every brand", min_length=1
     )
