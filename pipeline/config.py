@@ -250,12 +250,22 @@ class AlertingSpec(_Strict):
     )
 
 
+def watch_interval(minutes: int) -> int:
+    """``minutes`` if it is a valid watch interval (lines up with the hour and divides a day), else ValueError."""
+    if minutes not in (15, 20, 30) and (minutes % 60 or 1440 % minutes):
+        raise ValueError(
+            f"must divide a day into intervals that line up with the hour (15, 20, 30, 60, 120, 180, ...); "
+            f"got {minutes}"
+        )
+    return minutes
+
+
 class WatchSpec(_Strict):
     """The hourly watch (``brandpulse_watch``, ``brandpulse watch``): same-day alerts from the network sources."""
 
     enabled: bool = Field(False, description="run the watch at all (the DAG's runs skip, and say so, when false)")
     interval_minutes: int = Field(
-        60, ge=15, le=1440, description="the interval each watch run reads; must divide a day (15, 20, 30, 60, ...)"
+        60, ge=15, le=1440, description="the interval each watch run reads: 15, 20 or 30, or whole hours dividing a day"
     )
     overlap_minutes: int = Field(
         15, ge=0, le=360, description="also re-read this many minutes before the interval, for late items"
@@ -264,9 +274,7 @@ class WatchSpec(_Strict):
     @field_validator("interval_minutes")
     @classmethod
     def _divides_a_day(cls, minutes: int) -> int:
-        if 1440 % minutes:
-            raise ValueError(f"must divide a day (1440 minutes) evenly, e.g. 15, 30, 60 or 120; got {minutes}")
-        return minutes
+        return watch_interval(minutes)
 
 
 class ScoringSpec(_Strict):

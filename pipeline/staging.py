@@ -43,6 +43,28 @@ def plan(config: Config, network_only: bool = False) -> list[dict]:
     ]
 
 
+def utc(moment: datetime) -> datetime:
+    """``moment`` in UTC (a naive one is taken as UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def interval(config: Config, end: datetime) -> Window:
+    """The interval a watch run ending at ``end`` covers: ``[end - watch.interval_minutes, end)``."""
+    end = utc(end)
+    return Window(end - timedelta(minutes=config.watch.interval_minutes), end)
+
+
+def read_window(config: Config, end: datetime) -> Window:
+    """What a watch run's sources read: its interval, plus ``watch.overlap_minutes`` before it."""
+    covered = interval(config, end)
+    return Window(covered.start - timedelta(minutes=config.watch.overlap_minutes), covered.end)
+
+
+def watch_day(config: Config, end: datetime) -> date:
+    """A watch run's day (in the ledger and the staging folder): the UTC day its interval starts on."""
+    return interval(config, end).start.date()
+
+
 def stage_dir(config: Config, day: date, run_id: str) -> Path:
     return config.resolve(config.staging_dir) / day.isoformat() / safe_name(run_id)
 

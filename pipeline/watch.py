@@ -36,8 +36,9 @@ from pipeline.config import Config, ConfigError
 from pipeline.ledger import WATCH_STEPS, RunFailed, close_run, new_run_id, running_night, skip_run, start_run, stop_run
 from pipeline.load import load as load_step
 from pipeline.metrics import hourly_metrics as hourly_metrics_step
-from pipeline.records import Window
 from pipeline.scoring import score as score_step
+from pipeline.staging import interval, read_window, watch_day
+from pipeline.staging import utc as _utc
 from pipeline.warehouse import connect, migrate, row, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -46,25 +47,15 @@ TRIGGER = "watch"
 NIGHT_GUARD = timedelta(hours=6)  # a 'running' night older than this is taken as dead, not running
 
 
-def interval(config: Config, end: datetime) -> Window:
-    """The interval a watch run ending at ``end`` covers: ``[end - interval_minutes, end)``."""
-    end = _utc(end)
-    return Window(end - timedelta(minutes=config.watch.interval_minutes), end)
-
-
-def read_window(config: Config, end: datetime) -> Window:
-    """What the run's sources read: its interval, plus ``overlap_minutes`` before it."""
-    covered = interval(config, end)
-    return Window(covered.start - timedelta(minutes=config.watch.overlap_minutes), covered.end)
-
-
-def watch_day(config: Config, end: datetime) -> date:
-    """The run's day (in the ledger and the staging folder): the UTC day its interval starts on."""
-    return interval(config, end).start.date()
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+def check_interval(config: Config, start: datetime, end: datetime) -> None:
+    """Refuse a scheduled interval ``[start, end)`` that is not the configured ``watch.interval_minutes`` long
+    (the DAG's schedule comes from $BRANDPULSE_WATCH_INTERVAL_MINUTES, read when the DAG file is parsed)."""
+    minutes = (end - start).total_seconds() / 60
+    if minutes != config.watch.interval_minutes:
+        raise ConfigError(
+            f"{config.source_file}: watch.interval_minutes: is {config.watch.interval_minutes}, but the run covers "
+            f"{minutes:g} minutes; set BRANDPULSE_WATCH_INTERVAL_MINUTES (the DAG's schedule) to the same value"
+        )
 
 
 def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime | None = None) -> list[dict]:

@@ -4,6 +4,7 @@ hourly_spike alerts (once per incident, explained) and the night's spike for the
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from datetime import UTC, date, datetime, time, timedelta
@@ -147,7 +148,7 @@ def test_a_watch_run_skips_while_a_night_runs_and_says_so(tmp_path, caplog):
     ("watch", "problem"),
     [
         ({"interval_minutes": 10}, "watch.interval_minutes: Input should be greater than or equal to 15"),
-        ({"interval_minutes": 50}, "watch.interval_minutes: Value error, must divide a day"),
+        ({"interval_minutes": 50}, "watch.interval_minutes: Value error, must divide a day into intervals"),
         ({"overlap_minutes": -1}, "watch.overlap_minutes: Input should be greater than or equal to 0"),
         ({"every": 5}, "watch.every: unknown field"),
     ],
@@ -198,3 +199,82 @@ def test_hourly_spike_alerts_once_and_the_night_updates_the_same_incident(tmp_pa
         night_msg = delivery.message(cfg, con, nightly[0], chart=False)
     assert "same-day negative spike" in render_subject(hourly_msg)
     assert night_msg.status == "update" and "getting worse" not in render_subject(night_msg)
+
+
+def test_the_watch_command_prints_one_line_per_run(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    off = config(tmp_path, enabled=False)
+    db = tmp_path / "w.duckdb"
+    args = ["watch", "--from", "2026-10-13T08:00", "--to", "2026-10-13T10:00", "--config", str(off.source_file)]
+    out = CliRunner().invoke(app, [*args, "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    lines = [json.loads(line) for line in out.output.splitlines()]
+    assert [r["end"] for r in lines] == [f"2026-10-13T{h:02d}:00:00+00:00" for h in (8, 9, 10)]
+    assert {r["status"] for r in lines} == {"skipped"}
+    bad = CliRunner().invoke(app, ["watch", "--at", "13 Oct", "--config", str(off.source_file)])
+    assert bad.exit_code == 2 and "--at: '13 Oct' is not a time" in bad.output
+
+
+@pytest.fixture(scope="module")
+def watch_dag(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    from tests.helpers import REPO
+
+    bag = DagBag(dag_folder=str(REPO / "dags"))
+    assert bag.import_errors == {}
+    return bag.get_dag("brandpulse_watch")
+
+
+def test_watch_dag_wiring(watch_dag):
+    assert watch_dag.timetable.expression == "0 * * * *" and watch_dag.max_active_runs == 1
+    tasks = watch_dag.task_dict
+    chain = ["prepare", "extract", "load", "score", "hourly_metrics", "detect", "send_alerts", "finish"]
+    assert set(tasks) == set(chain)
+    for before, after in itertools.pairwise(chain):
+        assert tasks[after].upstream_task_ids == {before}
+    assert tasks["load"].trigger_rule == "all_done"
+
+
+@pytest.mark.parametrize(("minutes", "cron"), [("15", "*/15 * * * *"), ("120", "0 */2 * * *"), ("45", None)])
+def test_watch_interval_from_the_environment(monkeypatch, minutes, cron):
+    import runpy
+
+    from tests.helpers import REPO
+
+    monkeypatch.setenv("BRANDPULSE_WATCH_INTERVAL_MINUTES", minutes)
+    path = str(REPO / "dags" / "brandpulse_watch.py")
+    if cron is None:
+        with pytest.raises(ValueError, match="BRANDPULSE_WATCH_INTERVAL_MINUTES: must divide a day"):
+            runpy.run_path(path)
+    else:
+        assert runpy.run_path(path)["SCHEDULE"] == cron
+
+
+def test_watch_dag_runs_against_the_replay_server_and_skips_beside_a_night(
+    watch_dag, airflow_db, tmp_path, replay, monkeypatch
+):
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(cfg.source_file))
+    monkeypatch.setenv("BRANDPULSE_DB", str(db))
+    end = MIDNIGHT + timedelta(hours=12)
+    sample.mount(replay, until=end)
+    run = watch_dag.test(logical_date=end)
+    assert str(run.state) in ("success", "DagRunState.SUCCESS")
+    assert run.data_interval_end - run.data_interval_start == timedelta(hours=1)
+    [(run_id, trigger, status)] = q(db, "SELECT run_id, trigger, status FROM pipeline_runs")
+    assert (trigger, status) == ("watch", "success")
+    steps = dict(q(db, f"SELECT step, count(*) FROM run_steps WHERE run_id = '{run_id}' GROUP BY ALL"))
+    assert steps == {"extract": 4, "load": 1, "score": 1, "hourly_metrics": 1, "detect": 1, "send_alerts": 1}
+    assert q(db, "SELECT count(*) > 0 FROM hourly_brand_metrics") == [(True,)]
+
+    with connect(db) as con:
+        start_run(con, "scheduled__night", DAY, "airflow")  # a night is running
+    again = watch_dag.test(logical_date=end + timedelta(hours=1))
+    assert str(again.state) in ("success", "DagRunState.SUCCESS")
+    skipped = q(db, "SELECT status FROM pipeline_runs WHERE trigger = 'watch' ORDER BY started_at")
+    assert skipped == [("success",), ("skipped",)]
+    assert q(db, "SELECT count(*) FROM run_steps WHERE step = 'load'") == [(1,)]  # the skipped run wrote nothing
