@@ -123,6 +123,58 @@ def run(
         _fail(f"not every night succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
 
+def _moment(value: str, option: str):
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option}: {value!r} is not a time in YYYY-MM-DDTHH:MM form (UTC)")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+@app.command()
+def watch(
+    at: Annotated[
+        str | None, typer.Option("--at", help="end of the interval to watch, YYYY-MM-DDTHH:MM (UTC)")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="first interval end of a replay, YYYY-MM-DDTHH:MM (UTC)")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="last interval end of a replay (inclusive)")] = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """One hourly watch run (what the brandpulse_watch DAG does) for the interval ending at --at, or one run per
+    interval from --from to --to. Prints one line per run; needs watch.enabled in the config."""
+    from pipeline.watch import run_watches
+
+    cfg = _config(config)
+    if at is not None and (start is not None or to is not None):
+        _fail("give --at, or --from and --to, not both")
+    if at is not None:
+        first = last = _moment(at, "--at")
+    elif start is not None and to is not None:
+        first, last = _moment(start, "--from"), _moment(to, "--to")
+        if last < first:
+            _fail("--to is before --from")
+    else:
+        _fail("give --at, or --from and --to")
+    not_ok = []
+
+    def show(summary: dict) -> None:
+        typer.echo(json.dumps(summary))
+        if summary["status"] not in ("success", "skipped"):
+            not_ok.append(f"{summary['end']} ({summary['status']})")
+
+    try:
+        run_watches(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_run=show)
+    except KeyboardInterrupt as exc:
+        _fail(f"{exc or 'stopped'}: the watch run in progress is marked interrupted", code=interrupt.exit_code())
+    if not_ok:
+        _fail(f"not every watch run succeeded: {', '.join(not_ok)}; see run_steps", code=1)
+
+
 def _scorer(cfg):
     from pipeline.sentiment.scorer import Scorer
 

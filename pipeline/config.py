@@ -251,6 +251,33 @@ class AlertingSpec(_Strict):
     )
 
 
+def watch_interval(minutes: int) -> int:
+    """``minutes`` if it is a valid watch interval (lines up with the hour and divides a day), else ValueError."""
+    if minutes not in (15, 20, 30) and (minutes % 60 or 1440 % minutes):
+        raise ValueError(
+            f"must divide a day into intervals that line up with the hour (15, 20, 30, 60, 120, 180, ...); "
+            f"got {minutes}"
+        )
+    return minutes
+
+
+class WatchSpec(_Strict):
+    """The hourly watch (``brandpulse_watch``, ``brandpulse watch``): same-day alerts from the network sources."""
+
+    enabled: bool = Field(False, description="run the watch at all (the DAG's runs skip, and say so, when false)")
+    interval_minutes: int = Field(
+        60, ge=15, le=1440, description="the interval each watch run reads: 15, 20 or 30, or whole hours dividing a day"
+    )
+    overlap_minutes: int = Field(
+        15, ge=0, le=360, description="also re-read this many minutes before the interval, for late items"
+    )
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _divides_a_day(cls, minutes: int) -> int:
+        return watch_interval(minutes)
+
+
 class ScoringSpec(_Strict):
     model_dir: NonEmpty = "models/brandpulse-sentiment"
     batch_size: int = Field(64, ge=1, le=4096)
@@ -278,6 +305,7 @@ class Config(_Strict):
     report_dir: NonEmpty = Field("data/reports", description="where the nightly HTML reports are written")
     staging_dir: NonEmpty = "data/staging"
     scoring: ScoringSpec = ScoringSpec()
+    watch: WatchSpec = WatchSpec()
     aspects: list[AspectSpec] = Field(
         default_factory=lambda: list(DEFAULT_ASPECTS), description="default drivers for every brand", min_length=1
     )

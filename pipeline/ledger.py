@@ -22,6 +22,8 @@ from pipeline.warehouse import execute, row
 
 # The steps that must succeed for a run not to be 'failed' (passed to runs/finish.sql).
 REQUIRED_STEPS = ("load", "score", "daily_metrics", "detect", "send_alerts", "report")
+# The steps of a watch run (trigger 'watch', pipeline.watch): no daily metrics and no report.
+WATCH_STEPS = ("load", "score", "hourly_metrics", "detect", "send_alerts")
 
 
 class RunNotRegistered(RuntimeError):
@@ -81,10 +83,11 @@ def record_step(
     )
 
 
-def close_run(con, run_id: str) -> str:
-    """Set and return the run's final status; raise :class:`RunFailed` (with the status) unless ``success``."""
+def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS) -> str:
+    """Set and return the run's final status; raise :class:`RunFailed` (with the status) unless ``success``.
+    ``required``: the steps that must have succeeded (:data:`REQUIRED_STEPS`, or :data:`WATCH_STEPS`)."""
     require_run(con, run_id)
-    execute(con, "runs/finish", {"run_id": run_id, "required": list(REQUIRED_STEPS)})
+    execute(con, "runs/finish", {"run_id": run_id, "required": list(required)})
     closed = row(
         con.execute(
             """
@@ -106,6 +109,27 @@ def close_run(con, run_id: str) -> str:
             run_id, status, f"run {run_id} is partial: no data from {', '.join(missing or [])} (see run_steps)"
         )
     return status
+
+
+def skip_run(con, run_id: str, reason: str) -> None:
+    """Mark a registered run ``skipped`` (it wrote nothing: a watch run while a night runs), with the reason as a
+    step."""
+    con.execute(
+        "UPDATE pipeline_runs SET finished_at = now(), status = 'skipped' WHERE run_id = ? AND status = 'running'",
+        [run_id],
+    )
+    record_step(con, run_id, "skipped", status="skipped", detail=reason)
+
+
+def running_night(con, since) -> dict | None:
+    """The newest run that is not a watch run, still ``running`` and started after ``since``, or None."""
+    return row(
+        con.execute(
+            "SELECT run_id, trigger, started_at FROM pipeline_runs"
+            " WHERE status = 'running' AND trigger <> 'watch' AND started_at > ? ORDER BY started_at DESC LIMIT 1",
+            [since],
+        )
+    )
 
 
 def stop_run(con, run_id: str, reason: str) -> None:

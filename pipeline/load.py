@@ -34,11 +34,12 @@ class LoadResult:
     missing: list[str] = field(default_factory=list)
 
 
-def load(config: Config, db: Path, day: date, run_id: str) -> LoadResult:
-    """Upsert everything the run staged, in one transaction. Sources with no manifest are recorded as missing."""
+def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = False) -> LoadResult:
+    """Upsert everything the run staged, in one transaction. Sources with no manifest are recorded as missing.
+    ``network_only``: the run read the network sources only (a watch run), so file drops are not missing."""
     result = LoadResult()
     staged, extract_steps, states = [], [], []
-    for job in plan(config):
+    for job in plan(config, network_only=network_only):
         brand, source = job["brand"], job["source"]
         m = read_manifest(config, day, run_id, brand, source)
         if m is None:

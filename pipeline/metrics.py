@@ -1,10 +1,15 @@
-"""Daily metrics: the only writer of ``daily_brand_metrics`` (volume, labels, share negative, mean score per
-day × brand × source, plus the ``_all`` rollup), from each mention's latest score."""
+"""Daily and hourly metrics: the only writer of ``daily_brand_metrics`` (volume, labels, share negative, mean
+score per day × brand × source, plus the ``_all`` rollup) and of ``hourly_brand_metrics`` (volume, scored and
+negatives per hour × brand × source, plus ``_all``: the intraday detector's input), from each mention's score.
+
+The night's :func:`daily_metrics` also recomputes the hourly metrics of every day it recomputes (the night
+reconciles what the hourly watch runs loaded, and a backfill fills the hourly history the intraday detector
+needs); a watch run's :func:`hourly_metrics` recomputes the hours it touched."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from pipeline.config import Config
@@ -26,6 +31,7 @@ def daily_metrics(config: Config, db: Path, day: date, run_id: str) -> list[date
         )
         days = sorted({day} | {r["day"] for r in rescored})
         execute(con, "metrics/daily", {"days": days, "run_id": run_id})
+        execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": run_id})
         written = row(con.execute("SELECT count(*) AS n FROM daily_brand_metrics WHERE run_id = ?", [run_id]))["n"]
         record_step(
             con,
@@ -39,3 +45,49 @@ def daily_metrics(config: Config, db: Path, day: date, run_id: str) -> list[date
         )
     logger.info(f"daily metrics: {written} rows for {len(days)} day(s)")
     return days
+
+
+def day_hours(days: list[date]) -> list[datetime]:
+    """The 24 hour starts (UTC) of each day."""
+    return [datetime.combine(d, time(0), tzinfo=UTC) + timedelta(hours=h) for d in days for h in range(24)]
+
+
+def hours_between(start: datetime, end: datetime) -> list[datetime]:
+    """The hour starts (UTC) of every hour that overlaps ``[start, end)``."""
+    hour = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    out = []
+    while hour < end:
+        out.append(hour)
+        hour += timedelta(hours=1)
+    return out
+
+
+def hourly_metrics(config: Config, db: Path, start: datetime, end: datetime, run_id: str) -> list[datetime]:
+    """The watch's ``hourly_metrics`` step: recompute the hourly metrics of every hour overlapping
+    ``[start, end)`` (the run's window, with its overlap) and of every hour holding a mention this run loaded or
+    scored. Returns the hours recomputed."""
+    started = datetime.now(UTC)
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        touched = rows(
+            con.execute(
+                "SELECT DISTINCT date_trunc('hour', m.created_at) AS hour FROM mentions m"
+                " WHERE m.run_id = $run_id"
+                "    OR m.mention_id IN (SELECT mention_id FROM sentiment WHERE run_id = $run_id)",
+                {"run_id": run_id},
+            )
+        )
+        hours = sorted(set(hours_between(start, end)) | {r["hour"].astimezone(UTC) for r in touched})
+        execute(con, "metrics/hourly", {"hours": hours, "run_id": run_id})
+        written = row(con.execute("SELECT count(*) AS n FROM hourly_brand_metrics WHERE run_id = ?", [run_id]))["n"]
+        record_step(
+            con,
+            run_id,
+            "hourly_metrics",
+            rows_in=len(hours),
+            rows_out=written,
+            rows_quarantined=0,
+            detail=f"hours {hours[0]:%Y-%m-%d %H:%M}..{hours[-1]:%Y-%m-%d %H:%M} UTC",
+            started_at=started,
+        )
+    logger.info(f"hourly metrics: {written} rows for {len(hours)} hour(s)")
+    return hours

@@ -32,9 +32,37 @@ def safe_name(part: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", part)[:120]
 
 
-def plan(config: Config) -> list[dict]:
-    """One extract job per configured brand and source."""
-    return [{"brand": b.key, "source": s.name} for b in config.brands for s in b.sources]
+def plan(config: Config, network_only: bool = False) -> list[dict]:
+    """One extract job per configured brand and source (``network_only``: leaving out file drops, as the hourly
+    watch does)."""
+    return [
+        {"brand": b.key, "source": s.name}
+        for b in config.brands
+        for s in b.sources
+        if not (network_only and s.type == "file_drop")
+    ]
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` in UTC (a naive one is taken as UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def interval(config: Config, end: datetime) -> Window:
+    """The interval a watch run ending at ``end`` covers: ``[end - watch.interval_minutes, end)``."""
+    end = utc(end)
+    return Window(end - timedelta(minutes=config.watch.interval_minutes), end)
+
+
+def read_window(config: Config, end: datetime) -> Window:
+    """What a watch run's sources read: its interval, plus ``watch.overlap_minutes`` before it."""
+    covered = interval(config, end)
+    return Window(covered.start - timedelta(minutes=config.watch.overlap_minutes), covered.end)
+
+
+def watch_day(config: Config, end: datetime) -> date:
+    """A watch run's day (in the ledger and the staging folder): the UTC day its interval starts on."""
+    return interval(config, end).start.date()
 
 
 def stage_dir(config: Config, day: date, run_id: str) -> Path:
@@ -68,11 +96,14 @@ def extract(
     run_id: str,
     db: Path | None = None,
     states: dict[tuple[str, str], dict] | None = None,
+    window: Window | None = None,
 ) -> dict:
     """Read one source for the day and stage its records, rejects, state and warnings. Raises if the source fails.
 
     The source starts from its stored state: from ``states`` (:func:`stored_states`, read once for a whole night
-    run in-process), else read (briefly) from ``db``; with neither, from no state.
+    run in-process), else read (briefly) from ``db``; with neither, from no state. It reads the night's window
+    (the day, plus the source's ``lookback_days`` before it), or ``window`` when given (a watch run's interval
+    with its overlap; the staged files still go under ``day``).
     """
     started = datetime.now(UTC)
     prefix = staged_prefix(config, day, run_id, brand, source)
@@ -85,8 +116,9 @@ def extract(
             stored = row(con.execute(_STATES + " WHERE brand = ? AND source = ?", [brand, source]))
         src.previous_state = json.loads(stored["state"]) if stored else {}
     records, rejects, newest = [], [], None
-    night = Window.for_day(day)
-    window = Window(night.start - timedelta(days=src.spec.lookback_days), night.end)  # late posts of earlier days
+    if window is None:
+        night = Window.for_day(day)
+        window = Window(night.start - timedelta(days=src.spec.lookback_days), night.end)  # late posts of earlier days
     for item in src.fetch(window):
         if isinstance(item, Record):
             item = replace(item, text_key=repost_key(item.text))
@@ -99,6 +131,7 @@ def extract(
         "brand": brand,
         "source": source,
         "day": day.isoformat(),
+        "window": [window.start.isoformat(), window.end.isoformat()],
         "run_id": run_id,
         "status": "truncated" if warnings else "success",
         "records": write_atomic(Path(f"{prefix}.records.jsonl"), records),
@@ -110,8 +143,9 @@ def extract(
         "finished_at": datetime.now(UTC).isoformat(),
     }
     write_atomic(Path(f"{prefix}.manifest.json"), [json.dumps(manifest, default=str)])
+    span = f"{window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M}"
     logger.info(
-        f"extract {brand}/{source} {day}: {manifest['records']} records, {manifest['rejects']} quarantined"
+        f"extract {brand}/{source} {span}: {manifest['records']} records, {manifest['rejects']} quarantined"
         + "".join(f"; WARNING: {w}" for w in warnings)
     )
     return {k: v for k, v in manifest.items() if k != "state"}

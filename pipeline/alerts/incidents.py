@@ -13,6 +13,15 @@ contributed, and the five most-engaged negative mentions with links.
 
 Alert ids derive from (brand, kind, day): re-running a night never raises an alert twice. Delivery is
 :mod:`pipeline.alerts.delivery`.
+
+The hourly watch's ``detect`` step is :func:`detect_watch`: the intraday detector (:mod:`pipeline.detect_hourly`)
+on the brand's hourly series (``hourly_brand_metrics``, five weeks), for the hours the watch run read. Its
+``hourly_spike`` and ``volume_spike`` alerts (ids from brand, kind and the flagged window's start hour) follow
+the same incident rule: an alert of any spike kind (``spike``, ``hourly_spike``, ``volume_spike``) of the brand
+within ``alerting.cooldown_days`` before the window belongs to the same incident, which alerts again only when
+worse (higher severity, or ``worsen_ratio`` times the last same-kind alert's count). When the night then flags
+a ``spike`` on a day an hourly alert already opened the incident, the nightly alert is recorded as an
+``update`` of that incident (its ``incident_id``), so delivery shows it as an update, not a new incident.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import pandas as pd
 
 from pipeline.config import BrandSpec, Config
 from pipeline.detect import Sensitivity, change_points, detect_spikes
+from pipeline.detect_hourly import detect_intraday
 from pipeline.explain import weighted_log_odds
 from pipeline.frames import frame
 from pipeline.ledger import record_step
@@ -38,6 +48,9 @@ logger = logging.getLogger("brandpulse")
 HISTORY_DAYS = 180  # the detector's look-back: 112 days for the share dispersion, plus margin
 SHIFT_ALERT_GAP = 28  # days between two shift alerts of one brand
 SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
+HOURLY_KINDS = ("hourly_spike", "volume_spike")
+SPIKE_KINDS = ("spike", *HOURLY_KINDS)  # the kinds one incident groups
+HOURLY_HISTORY = timedelta(days=35)  # the intraday detector's look-back: a 4-week baseline, plus margin
 
 
 def alert_id(brand: str, kind: str, day: date) -> str:
@@ -210,6 +223,18 @@ def _last_alert(con, brand: str, kind: str, start: date, end: date) -> dict | No
     )
 
 
+def _last_hourly_alert(con, brand: str, start: date, day: date, cooldown_days: int) -> dict | None:
+    """The brand's latest hourly alert from ``cooldown_days`` before the incident's first day up to ``day``."""
+    return row(
+        con.execute(
+            "SELECT alert_id, incident_id, day, severity, observed FROM alerts"
+            " WHERE brand = $brand AND list_contains($kinds, kind) AND day BETWEEN $start AND $day"
+            " ORDER BY day DESC, created_at DESC LIMIT 1",
+            {"brand": brand, "kinds": list(HOURLY_KINDS), "start": start - timedelta(days=cooldown_days), "day": day},
+        )
+    )
+
+
 def _record_alert(con, fields: dict) -> str | None:
     """Insert an alert; its id, or None when the alert is already recorded (a re-run of the night)."""
     inserted = row(execute(con, "alerts/insert", fields))
@@ -226,7 +251,10 @@ def _spike_alert(
             break
         start = earlier
     last = _last_alert(con, brand.key, "spike", start, day)
-    if last is not None:  # an ongoing incident that already alerted
+    hourly = None if last is not None else _last_hourly_alert(con, brand.key, start, day, config.alerting.cooldown_days)
+    if hourly is not None:  # the watch opened this incident today (or within the cooldown): an update
+        status, incident = "update", hourly["incident_id"]
+    elif last is not None:  # an ongoing incident that already alerted
         incident = last["incident_id"]
         worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last["severity"], 0) or (
             spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0)
@@ -240,7 +268,7 @@ def _spike_alert(
     aid = alert_id(brand.key, "spike", day)
     numbers = _spike_numbers(spike)
     explanation = {**numbers, **_explain(con, brand, day, flagged)}
-    word = "getting worse" if status == "worse" else "negative spike"
+    word = {"worse": "getting worse", "update": "the day in full"}.get(status, "negative spike")
     headline = (
         f"{brand.name}: {word} on {day:%a %d %b %Y}: {spike.observed} negative mentions "
         f"({spike.share:.0%} of {spike.volume}), {spike.expected:.0f} expected"
@@ -295,6 +323,188 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
             "reason": cp.reason,
             "observed": None,
             "expected": None,
+            "explanation": json.dumps(explanation, default=str),
+            "send": send,
+            "run_id": run_id,
+        },
+    )
+
+
+# ------------------------------------------------------------------------------------ the hourly watch
+
+
+def window_alert_id(brand: str, kind: str, start: datetime) -> str:
+    """An hourly alert's id: from (brand, kind, the flagged window's start hour), so a re-run raises it once."""
+    return hashlib.sha256(f"{brand}\x1f{kind}\x1f{start.astimezone(UTC).isoformat()}".encode()).hexdigest()[:16]
+
+
+def _hourly_series(con, brand: str, start: datetime, end: datetime) -> pd.DataFrame:
+    """The brand's hourly totals (all sources) from ``start`` to before ``end``, of one model version (the
+    latest hour's), oldest first: ``hour``, ``volume`` (scored mentions), ``n_negative``."""
+    return frame(
+        con.execute(
+            "SELECT hour, scored AS volume, n_negative FROM hourly_brand_metrics"
+            " WHERE brand = $brand AND source = '_all' AND hour >= $start AND hour < $end"
+            "   AND model_version IS NOT DISTINCT FROM (SELECT model_version FROM hourly_brand_metrics"
+            "       WHERE brand = $brand AND source = '_all' AND hour < $end AND model_version IS NOT NULL"
+            "       ORDER BY hour DESC LIMIT 1)"
+            " ORDER BY hour",
+            {"brand": brand, "start": start, "end": end},
+        )
+    )
+
+
+def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime) -> dict:
+    """Terms, sources and top mentions behind an hourly alert's window ``[start, end)``."""
+    where = " WHERE brand = $brand AND label = 'negative' AND created_at >= $start AND created_at < $end"
+    params = {"brand": brand.key, "start": start, "end": end}
+    texts = "SELECT coalesce(title || ' ' || text, text) AS text FROM v_mentions_scored"
+    focus = [r["text"] for r in rows(con.execute(texts + where, params))]
+    background = [
+        r["text"]
+        for r in rows(con.execute(texts + where, {**params, "start": start - timedelta(days=28), "end": start}))
+    ]
+    terms = weighted_log_odds(focus, background, top=10, drop=[brand.name, *brand.aliases])
+    sources = rows(
+        con.execute(
+            "SELECT source || coalesce(' · ' || coalesce(channel, platform), '') AS origin, count(*) AS negatives"
+            " FROM v_mentions_scored" + where + " GROUP BY ALL ORDER BY negatives DESC, origin LIMIT 8",
+            params,
+        )
+    )
+    top = rows(
+        con.execute(
+            "SELECT text, url, source, channel, coalesce(engagement, 0) AS engagement, created_at"
+            " FROM v_mentions_scored" + where + " ORDER BY engagement DESC NULLS LAST, p_negative DESC, mention_id"
+            " LIMIT 5",
+            params,
+        )
+    )
+    return {
+        "terms": [[t.term, round(t.z, 2)] for t in terms],
+        "sources": [[s["origin"], s["negatives"]] for s in sources],
+        "top_mentions": [{**m, "created_at": m["created_at"].isoformat() if m["created_at"] else None} for m in top],
+        "focus_negatives": len(focus),
+        "baseline_negatives": len(background),
+    }
+
+
+def detect_watch(
+    config: Config, db: Path, start: datetime, end: datetime, run_id: str, today: date | None = None
+) -> list[str]:
+    """The watch's ``detect`` step: the intraday detector on every brand's hourly series, for the hours
+    overlapping ``[start, end)``; records ``hourly_spike`` / ``volume_spike`` alerts (same incidents, cooldown,
+    ``worse`` and explanations as the night's). Returns the new alert ids."""
+    started = datetime.now(UTC)
+    today = today or datetime.now(UTC).date()
+    send = (today - end.date()).days <= config.alerting.max_age_days
+    first = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    periods = []
+    hour = first
+    while hour < end:
+        periods.append(hour)
+        hour += timedelta(hours=1)
+    raised, flagged_total = [], 0
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        for brand in config.brands:
+            series = _hourly_series(con, brand.key, end - HOURLY_HISTORY, end)
+            if series.empty:
+                continue
+            spikes = detect_intraday(series, periods=periods)
+            flagged_total += len(spikes)
+            for spike in spikes:
+                new = _hourly_alert(con, config, brand, spike, send, run_id)
+                if new:
+                    raised.append(new)
+        record_step(
+            con,
+            run_id,
+            "detect",
+            rows_in=len(config.brands),
+            rows_out=len(raised),
+            rows_quarantined=0,
+            detail=f"{flagged_total} hour(s) flagged from {first:%Y-%m-%d %H:%M} UTC, {len(raised)} alert(s) raised"
+            + ("" if send else f" (older than {config.alerting.max_age_days} days: recorded, not sent)"),
+            started_at=started,
+        )
+    logger.info(f"detect (watch) {first:%Y-%m-%d %H:%M}..{end:%H:%M}: {flagged_total} flag(s), {len(raised)} alert(s)")
+    return raised
+
+
+def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_id: str) -> str | None:
+    start, end = spike.start.to_pydatetime(), spike.end.to_pydatetime()
+    day = start.date()
+    cooldown = config.alerting.cooldown_days
+    last = row(  # the incident: the brand's latest spike-kind alert within the cooldown
+        con.execute(
+            "SELECT alert_id, incident_id, kind, day, severity, observed FROM alerts"
+            " WHERE brand = $brand AND list_contains($kinds, kind) AND day BETWEEN $start AND $day"
+            " ORDER BY day DESC, created_at DESC LIMIT 1",
+            {"brand": brand.key, "kinds": list(SPIKE_KINDS), "start": day - timedelta(days=cooldown), "day": day},
+        )
+    )
+    aid = window_alert_id(brand.key, spike.kind, start)
+    if last is not None:
+        incident = last["incident_id"]
+        same_kind = row(
+            con.execute(
+                "SELECT observed FROM alerts WHERE incident_id = $incident AND kind = $kind"
+                " ORDER BY day DESC, created_at DESC LIMIT 1",
+                {"incident": incident, "kind": spike.kind},
+            )
+        )
+        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last["severity"], 0) or (
+            same_kind is not None and spike.observed >= config.alerting.worsen_ratio * (same_kind["observed"] or 0)
+        )
+        if not worse:
+            logger.info(
+                f"detect {brand.key} {start:%Y-%m-%d %H:%M}: {spike.kind} within incident {incident}, not worse"
+            )
+            return None
+        status = "worse"
+    else:
+        status, incident = "new", aid
+    span = f"{start:%a %d %b %Y %H:%M}-{end:%H:%M} UTC"
+    if spike.kind == "hourly_spike":
+        what = "getting worse" if status == "worse" else "negative spike today"
+        headline = (
+            f"{brand.name}: {what}, {span}: {spike.observed} negative mentions "
+            f"({spike.share:.0%} of {spike.volume}), {spike.expected:.0f} expected"
+        )
+        tests = {
+            "count test (hour-of-week baseline)": {"p": spike.p_count, "z": round(spike.z, 2)},
+            "share test (vs 4-week baseline)": {"p": spike.p_share},
+        }
+    else:
+        what = "getting worse" if status == "worse" else "volume spike today"
+        headline = f"{brand.name}: {what}, {span}: {spike.observed} mentions, {spike.expected:.0f} expected"
+        tests = {"volume test (hour-of-week baseline)": {"p": spike.p_count, "z": round(spike.z, 2)}}
+    numbers = {
+        "observed": spike.observed,
+        "expected": round(spike.expected, 1),
+        "volume": spike.volume,
+        "share": None if spike.share != spike.share else round(spike.share, 4),
+        "baseline_share": None if spike.baseline_share != spike.baseline_share else round(spike.baseline_share, 4),
+        "tests": tests,
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "hours_summed": spike.window,
+    }
+    explanation = {**numbers, **_explain_window(con, brand, start, end)}
+    return _record_alert(
+        con,
+        {
+            "alert_id": aid,
+            "incident_id": incident,
+            "brand": brand.key,
+            "kind": spike.kind,
+            "status": status,
+            "day": day,
+            "severity": spike.severity,
+            "headline": headline,
+            "reason": spike.reason,
+            "observed": spike.observed,
+            "expected": spike.expected,
             "explanation": json.dumps(explanation, default=str),
             "send": send,
             "run_id": run_id,

@@ -28,8 +28,8 @@ import jinja2
 from pipeline import __version__
 
 SCHEMA = "brandpulse.alert/1"
-KINDS = ("spike", "shift")
-STATUSES = ("new", "worse")
+KINDS = ("spike", "shift", "hourly_spike", "volume_spike")  # the last two: the hourly watch's
+STATUSES = ("new", "worse", "update")  # update: the night's figures for an incident the watch opened
 
 # Slack Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks)
 SLACK_MAX_BLOCKS = 50
@@ -58,13 +58,14 @@ _LABELS = {
 
 @dataclass
 class AlertMessage:
-    """Everything an alert says. ``status`` is ``"new"`` or ``"worse"`` (an update of an ongoing incident)."""
+    """Everything an alert says. ``status`` is ``"new"``, ``"worse"`` (an ongoing incident got worse) or
+    ``"update"`` (the night's figures for an incident the hourly watch opened)."""
 
     alert_id: str
     brand: str
     brand_name: str
-    kind: str  # "spike" | "shift"
-    status: str  # "new" | "worse"
+    kind: str  # "spike" | "shift" | "hourly_spike" | "volume_spike"
+    status: str  # "new" | "worse" | "update"
     severity: str
     day: date
     headline: str
@@ -231,12 +232,15 @@ def _mention_meta(m: dict[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
+_KIND_LABELS = {"hourly_spike": "same-day negative spike", "volume_spike": "same-day volume spike"}
+
+
 def kind_label(msg: AlertMessage) -> str:
-    return f"negative {msg.kind}"
+    return _KIND_LABELS.get(msg.kind, f"negative {msg.kind}")
 
 
 def status_label(msg: AlertMessage) -> str:
-    return "New alert" if msg.status == "new" else "Update: getting worse"
+    return {"new": "New alert", "update": "Update: the day in full"}.get(msg.status, "Update: getting worse")
 
 
 def render_subject(msg: AlertMessage) -> str:

@@ -1,0 +1,166 @@
+"""brandpulse_watch: same-day alerts between two nights, from the network sources, every hour.
+
+    prepare ─> extract (brand × network source) ─> load ─> score ─> hourly_metrics ─> detect ─> send_alerts ─> finish
+
+Each run covers its data interval [end - interval, end) and its sources read from ``watch.overlap_minutes``
+before it (late items); file drops and surveys stay nightly, and ``brandpulse_nightly`` remains the
+authoritative day (it re-reads the whole day and reconciles what the watch loaded). ``prepare`` skips the run
+(every later task skipped, the run recorded ``skipped`` with the reason) when ``watch.enabled`` is false, when
+there is no network source, or while a night run is running: the warehouse has one writer at a time.
+
+**Every 15 minutes instead of hourly:** set ``BRANDPULSE_WATCH_INTERVAL_MINUTES=15`` in the scheduler's and
+the DAG processor's environment (read when this file is parsed; 15, 20, 30, or whole hours dividing a day) and
+``watch.interval_minutes: 15`` in brandpulse.yaml; a run whose interval differs from the config fails at prepare.
+
+This file only wires steps: each task calls its step's function (prepare and finish in ``pipeline/watch.py``,
+whose ``run_watch`` is one run in one place), importing only its own step's module, so an extract task never
+loads pandas, torch or matplotlib; the interval's windows come from ``pipeline/staging.py``. Config and warehouse come
+from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when a task runs.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+from airflow.sdk import (
+    CronDataIntervalTimetable,
+    ExceptionRetryPolicy,
+    RetryAction,
+    RetryRule,
+    dag,
+    get_current_context,
+    task,
+)
+
+NO_RETRY_WHEN = ExceptionRetryPolicy(
+    rules=[
+        RetryRule(
+            exception=["builtins.KeyboardInterrupt", "pipeline.config.ConfigError"],
+            action=RetryAction.FAIL,
+            reason="stopped, or the config is wrong: retrying cannot help",
+        )
+    ]
+)
+
+
+def _cron(minutes: int) -> str:
+    """The cron expression of a watch interval (validated as the config's ``watch.interval_minutes`` is)."""
+    from pipeline.config import watch_interval
+
+    try:
+        watch_interval(minutes)
+    except ValueError as exc:
+        raise ValueError(f"BRANDPULSE_WATCH_INTERVAL_MINUTES: {exc}") from None
+    return f"*/{minutes} * * * *" if minutes < 60 else f"0 */{minutes // 60} * * *" if minutes > 60 else "0 * * * *"
+
+
+_RAW_INTERVAL = os.environ.get("BRANDPULSE_WATCH_INTERVAL_MINUTES", "60")
+if not _RAW_INTERVAL.strip().isdigit():
+    raise ValueError(f"BRANDPULSE_WATCH_INTERVAL_MINUTES: {_RAW_INTERVAL!r} is not a whole number of minutes")
+INTERVAL_MINUTES = int(_RAW_INTERVAL)
+SCHEDULE = _cron(INTERVAL_MINUTES)
+
+
+def _run():
+    """(config, warehouse path, interval end, run id) for the running task."""
+    from pipeline.config import load_config
+    from pipeline.warehouse import db_path
+
+    ctx = get_current_context()
+    end = ctx.get("data_interval_end")
+    if end is None:
+        raise ValueError("this run has no data interval: trigger brandpulse_watch with a logical date")
+    return load_config(), db_path(), _plain(end), ctx["run_id"]
+
+
+def _plain(moment) -> datetime:
+    """Airflow's (pendulum) time as a plain UTC datetime, as the pipeline's windows compare them."""
+    return datetime.fromtimestamp(moment.timestamp(), UTC)
+
+
+@dag(
+    dag_id="brandpulse_watch",
+    schedule=CronDataIntervalTimetable(SCHEDULE, timezone="UTC"),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
+    catchup=False,
+    max_active_runs=1,  # one watch run at a time; a night running beside it makes it skip (prepare)
+    dagrun_timeout=timedelta(minutes=max(INTERVAL_MINUTES - 5, 10)),
+    default_args={"retries": 1, "retry_delay": timedelta(seconds=30), "retry_policy": NO_RETRY_WHEN},
+    tags=["brandpulse"],
+    doc_md=__doc__,
+)
+def brandpulse_watch():
+    @task.short_circuit  # no jobs (skipped: disabled, no network source, a night running): skip the rest
+    def prepare() -> list[dict]:
+        from pipeline import watch
+
+        config, db, end, run_id = _run()
+        ctx = get_current_context()
+        watch.check_interval(config, _plain(ctx["data_interval_start"]), end)
+        return watch.prepare(config, db, end, run_id)
+
+    @task(
+        retries=2,
+        retry_delay=timedelta(seconds=20),
+        map_index_template="{{ job.brand }}/{{ job.source }}",
+        multiple_outputs=False,
+    )
+    def extract(job: dict) -> dict:
+        from pipeline import staging
+
+        config, db, end, run_id = _run()
+        day, window = staging.watch_day(config, end), staging.read_window(config, end)
+        return staging.extract(config, job["brand"], job["source"], day, run_id, db=db, window=window)
+
+    # a failed source fails its own task; the run goes on and records it
+    @task(trigger_rule="all_done", multiple_outputs=False)
+    def load() -> dict:
+        from pipeline import load as loading
+        from pipeline import staging
+
+        config, db, end, run_id = _run()
+        return loading.load(config, db, staging.watch_day(config, end), run_id, network_only=True).__dict__
+
+    @task
+    def score() -> int:
+        from pipeline import scoring
+
+        config, db, _, run_id = _run()
+        return scoring.score(config, db, run_id)
+
+    @task
+    def hourly_metrics() -> list[str]:
+        from pipeline import metrics, staging
+
+        config, db, end, run_id = _run()
+        start = staging.read_window(config, end).start
+        return [h.isoformat() for h in metrics.hourly_metrics(config, db, start, end, run_id)]
+
+    @task
+    def detect() -> list[str]:
+        from pipeline import staging
+        from pipeline.alerts import incidents
+
+        config, db, end, run_id = _run()
+        return incidents.detect_watch(config, db, staging.read_window(config, end).start, end, run_id)
+
+    @task(multiple_outputs=False)
+    def send_alerts() -> dict:
+        from pipeline.alerts import delivery
+
+        config, db, _, run_id = _run()
+        return delivery.send_alerts(config, db, run_id)
+
+    @task(trigger_rule="all_done")
+    def finish() -> str:
+        from pipeline import watch
+
+        config, db, _, run_id = _run()
+        return watch.finish(config, db, run_id)
+
+    jobs = prepare()
+    extract.expand(job=jobs) >> load() >> score() >> hourly_metrics() >> detect() >> send_alerts() >> finish()
+
+
+brandpulse_watch()

@@ -1,0 +1,195 @@
+"""The hourly watch: same-day alerts between two nights, from the network sources only.
+
+One watch run covers the interval ``[end - watch.interval_minutes, end)`` and flows like the night, smaller::
+
+    prepare ─> extract (brand × network source) ─> load ─> score ─> hourly_metrics ─> detect ─> send_alerts ─> finish
+
+- each source reads ``[start - watch.overlap_minutes, end)`` (the overlap catches items that appear late); file
+  drops and surveys stay nightly;
+- load is the night's load: natural keys and upserts, so what a watch run loaded the night finds
+  ``already_present``, and the night (which re-reads its whole day window) reconciles whatever the watch missed.
+  Sources read windows, not cursors: the state a watch run stores never makes the night skip an item;
+- score scores the new mentions only (those without a score); ``hourly_metrics`` recomputes the hours the run
+  touched (:func:`pipeline.metrics.hourly_metrics`); ``detect`` runs the intraday detector and records
+  ``hourly_spike`` / ``volume_spike`` alerts (:func:`pipeline.alerts.incidents.detect_watch`); send_alerts is the
+  night's;
+- :func:`prepare` skips the run (status ``skipped``, with the reason, and writes nothing else) when the watch is
+  disabled, when there is no network source, or when a night (any run that is not a watch run) is still
+  ``running`` and started less than :data:`NIGHT_GUARD` ago: the warehouse has one writer at a time, and the
+  night's day is authoritative.
+
+Watch runs are ``pipeline_runs`` rows with trigger ``watch`` (the DAG's and the CLI's alike); their ``day`` is
+the day the interval starts on. :func:`run_watch` is one run in-process (``brandpulse watch --at``); the DAG
+``brandpulse_watch`` wires the same step functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from pipeline import staging
+from pipeline.alerts.delivery import send_alerts
+from pipeline.alerts.incidents import detect_watch
+from pipeline.config import Config, ConfigError
+from pipeline.ledger import WATCH_STEPS, RunFailed, close_run, new_run_id, running_night, skip_run, start_run, stop_run
+from pipeline.load import load as load_step
+from pipeline.metrics import hourly_metrics as hourly_metrics_step
+from pipeline.scoring import score as score_step
+from pipeline.staging import interval, read_window, watch_day
+from pipeline.staging import utc as _utc
+from pipeline.warehouse import connect, migrate, row, transaction
+
+logger = logging.getLogger("brandpulse")
+
+TRIGGER = "watch"
+NIGHT_GUARD = timedelta(hours=6)  # a 'running' night older than this is taken as dead, not running
+
+
+def check_interval(config: Config, start: datetime, end: datetime) -> None:
+    """Refuse a scheduled interval ``[start, end)`` that is not the configured ``watch.interval_minutes`` long
+    (the DAG's schedule comes from $BRANDPULSE_WATCH_INTERVAL_MINUTES, read when the DAG file is parsed)."""
+    minutes = (end - start).total_seconds() / 60
+    if minutes != config.watch.interval_minutes:
+        raise ConfigError(
+            f"{config.source_file}: watch.interval_minutes: is {config.watch.interval_minutes}, but the run covers "
+            f"{minutes:g} minutes; set BRANDPULSE_WATCH_INTERVAL_MINUTES (the DAG's schedule) to the same value"
+        )
+
+
+def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime | None = None) -> list[dict]:
+    """Apply pending migrations and register the run; return its extract jobs (one per brand × network source),
+    or ``[]`` when the run is skipped (recorded ``skipped`` with the reason, and logged)."""
+    day = watch_day(config, end)
+    jobs = staging.plan(config, network_only=True)
+    now = now or datetime.now(UTC)
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        migrate(con)
+        with transaction(con):
+            start_run(con, run_id, day, TRIGGER)
+            reason = None
+            night = running_night(con, now - NIGHT_GUARD)
+            if not config.watch.enabled:
+                reason = "the watch is disabled (watch.enabled is false in the config)"
+            elif not jobs:
+                reason = "no network source is configured (file drops and surveys are read nightly)"
+            elif night is not None:
+                reason = f"night run {night['run_id']} is running (started {night['started_at']:%Y-%m-%d %H:%M} UTC)"
+            if reason:
+                skip_run(con, run_id, reason)
+    if reason:
+        logger.warning(f"watch {run_id}: skipped: {reason}")
+        return []
+    return jobs
+
+
+def extract(config: Config, brand: str, source: str, end: datetime, run_id: str, db: Path | None = None, states=None):
+    """Read one network source over the run's read window and stage what it read (:func:`staging.extract`)."""
+    return staging.extract(
+        config, brand, source, watch_day(config, end), run_id, db=db, states=states, window=read_window(config, end)
+    )
+
+
+def load(config: Config, db: Path, end: datetime, run_id: str):
+    """The night's load, for the network sources this run read."""
+    return load_step(config, db, watch_day(config, end), run_id, network_only=True)
+
+
+def hourly_metrics(config: Config, db: Path, end: datetime, run_id: str) -> list[datetime]:
+    """Recompute the hourly metrics of the hours the run read or touched."""
+    return hourly_metrics_step(config, db, read_window(config, end).start, _utc(end), run_id)
+
+
+def detect(config: Config, db: Path, end: datetime, run_id: str, today: date | None = None) -> list[str]:
+    """The intraday detector over the hours the run read; records and explains alerts."""
+    return detect_watch(config, db, read_window(config, end).start, _utc(end), run_id, today=today)
+
+
+def finish(config: Config, db: Path, run_id: str) -> str:
+    """Close the run (``success``, ``partial``, ``failed``: the watch's steps, no daily metrics or report)."""
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        status = close_run(con, run_id, WATCH_STEPS)
+    logger.info(f"watch {run_id}: {status}")
+    return status
+
+
+def run_watch(
+    config: Config,
+    db: Path,
+    end: datetime,
+    run_id: str | None = None,
+    scorer=None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """One watch run, in-process, for the interval ending at ``end``: what ``brandpulse watch --at`` does.
+
+    A failing source does not stop the others (the run is then ``partial``). ``now``: the wall clock for the
+    running-night check (tests)."""
+    end = _utc(end)
+    run_id = run_id or new_run_id(watch_day(config, end), TRIGGER)
+    covered, read = interval(config, end), read_window(config, end)
+    result = {"run_id": run_id, "start": covered.start.isoformat(), "end": end.isoformat()}
+    jobs = prepare(config, db, end, run_id, now=now)
+    if not jobs:
+        return {**result, "status": "skipped", "reason": _skip_reason(config, db, run_id)}
+    try:
+        failed = {}
+        states = staging.stored_states(config, db)
+        for job in jobs:
+            try:
+                extract(config, job["brand"], job["source"], end, run_id, states=states)
+            except ConfigError:
+                raise
+            except Exception as exc:  # one failing source must not stop the others; load records it as missing
+                failed[f"{job['brand']}/{job['source']}"] = str(exc)
+                logger.error("watch extract %s/%s FAILED: %s", job["brand"], job["source"], exc)
+        loaded = load(config, db, end, run_id)
+        scored = score_step(config, db, run_id, scorer=scorer)
+        hours = hourly_metrics(config, db, end, run_id)
+        raised = detect(config, db, end, run_id, today=today)
+        sent = send_alerts(config, db, run_id)
+        try:
+            status = finish(config, db, run_id)
+        except RunFailed as exc:
+            status = exc.status
+    except KeyboardInterrupt as exc:
+        with connect(db, timeout=config.lock_timeout_s, while_stopping=True) as con, transaction(con):
+            stop_run(con, run_id, str(exc) or "stopped by SIGINT")
+        raise
+    return {
+        **result,
+        "read_from": read.start.isoformat(),
+        "status": status,
+        "new_mentions": loaded.new_mentions,
+        "already_present": loaded.seen_mentions,
+        "quarantined": loaded.quarantined,
+        "scored": scored,
+        "hours": len(hours),
+        "alerts": raised,
+        "deliveries": sent,
+        "failed_sources": failed,
+    }
+
+
+def run_watches(
+    config: Config, db: Path, first_end: datetime, last_end: datetime, scorer=None, today=None, on_run=None
+) -> list[dict]:
+    """Watch runs for every interval end from ``first_end`` to ``last_end`` (inclusive), in order: a replay of a
+    stretch hour by hour (``brandpulse watch --from --to``). ``on_run(result)`` after each."""
+    step = timedelta(minutes=config.watch.interval_minutes)
+    results, end = [], _utc(first_end)
+    while end <= _utc(last_end):
+        result = run_watch(config, db, end, scorer=scorer, today=today)
+        results.append(result)
+        if on_run:
+            on_run(result)
+        end += step
+    return results
+
+
+def _skip_reason(config: Config, db: Path, run_id: str) -> str | None:
+    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+        found = row(con.execute("SELECT detail FROM run_steps WHERE run_id = ? AND step = 'skipped'", [run_id]))
+    return found["detail"] if found else None

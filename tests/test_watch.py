@@ -1,0 +1,280 @@
+"""The hourly watch against the demo's replay server and a real DuckDB file: 24 watch runs then the night leave
+every table as a night-only run does; a watch run skips (and says so) while a night runs; its config section;
+hourly_spike alerts (once per incident, explained) and the night's spike for the same incident as an update."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from datetime import UTC, date, datetime, time, timedelta
+
+import duckdb
+import pytest
+import yaml
+
+from demo.replay import sample
+from pipeline.alerts import delivery, incidents
+from pipeline.alerts.message import render_subject
+from pipeline.config import ConfigError, load_config
+from pipeline.ledger import start_run
+from pipeline.metrics import day_hours
+from pipeline.night import run_day
+from pipeline.warehouse import connect, execute, migrate, transaction
+from pipeline.watch import prepare, run_watch
+from tests.helpers import MODEL_DIR
+from tests.test_alerting import INCIDENT, START, seed
+from tests.test_alerting import config as alerting_config
+
+DAY = date(2026, 10, 13)
+MIDNIGHT = datetime.combine(DAY, time(0), tzinfo=UTC)
+
+
+@pytest.fixture
+def replay(monkeypatch):
+    server = sample.start()
+    for key, value in sample.environment(server).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.01)
+    yield server
+    server.stop()
+
+
+def config(folder, **watch):
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "brands": [
+            {
+                "name": "Parcelo",
+                "aliases": ["Parcelo", "@parcelo", "#parcelo"],
+                "sources": [
+                    {"type": "reddit", "name": "reddit", "brand_subreddits": ["parcelo", "CasualUK"]},
+                    {"type": "hackernews", "name": "hn"},
+                    {"type": "app_store", "name": "app-store", "app_id": "1480331921", "countries": ["gb"]},
+                    {"type": "google_play", "name": "google-play", "app_id": "com.parcelo.app", "countries": ["gb"]},
+                ],
+            }
+        ],
+        "staging_dir": "staging",
+        "report_dir": "reports",
+        "scoring": {"model_dir": str(MODEL_DIR)},
+        "watch": {"enabled": True, **watch},
+    }
+    path = folder / "brandpulse.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return load_config(path)
+
+
+def q(db, sql):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+# what must be equal, leaving out run ids, load times and the hourly table; the scores' floats (which depend on
+# how texts were batched by a few 1e-5) are compared with a tolerance below
+COMPARED = {
+    "mentions": "SELECT * EXCLUDE (first_seen, last_seen, run_id) FROM mentions ORDER BY mention_id",
+    "sentiment": "SELECT mention_id, model_name, model_version, model_sha256, text_sha256, label, note"
+    " FROM sentiment ORDER BY 1, 2",
+    "quarantine": "SELECT * EXCLUDE (first_seen, run_id) FROM quarantine ORDER BY quarantine_id",
+    "reposts": "SELECT * EXCLUDE (first_seen, run_id) FROM reposts ORDER BY mention_id",
+    "daily_brand_metrics": "SELECT * EXCLUDE (computed_at, run_id, mean_score)"
+    " FROM daily_brand_metrics ORDER BY day, brand, source",
+    "source_state": "SELECT * EXCLUDE (updated_at, run_id) FROM source_state ORDER BY brand, source",
+}
+
+
+def test_24_watch_runs_then_the_night_leave_the_warehouse_a_night_only_run_leaves(tmp_path, replay, scorer):
+    cfg, db = config(tmp_path / "watched"), tmp_path / "watched.duckdb"
+    watched = []
+    for h in range(1, 25):
+        end = MIDNIGHT + timedelta(hours=h)
+        sample.mount(replay, until=end)  # the services as they were at the end of the hour
+        result = run_watch(cfg, db, end, scorer=scorer, today=DAY)
+        assert result["status"] == "success", result
+        assert result["read_from"] == (end - timedelta(minutes=75)).isoformat()
+        watched.append(result)
+    loaded_by_watch = sum(r["new_mentions"] for r in watched)
+    on_day = q(db, f"SELECT count(*) FROM mentions WHERE day = '{DAY}'")[0][0]
+    assert loaded_by_watch >= on_day > 10  # the watch saw the day as it happened
+    assert q(db, f"SELECT count(*) FROM mentions m JOIN sentiment s USING (mention_id) WHERE day = '{DAY}'") == [
+        (on_day,)
+    ]
+    hourly = q(db, f"SELECT sum(volume) FROM hourly_brand_metrics WHERE source = '_all' AND hour::DATE = '{DAY}'")
+    assert hourly == [(on_day,)]
+    assert q(db, "SELECT DISTINCT trigger, status FROM pipeline_runs") == [("watch", "success")]
+
+    sample.mount(replay, until=MIDNIGHT + timedelta(days=1, hours=2))  # the night runs at 02:00
+    night = run_day(cfg, db, DAY, scorer=scorer, today=DAY)
+    assert night["status"] == "success"
+    assert night["already_present"] >= on_day  # the night re-read the day and duplicated nothing
+
+    fresh_cfg, fresh = config(tmp_path / "night-only"), tmp_path / "night-only.duckdb"
+    only = run_day(fresh_cfg, fresh, DAY, scorer=scorer, today=DAY)
+    assert only["status"] == "success" and only["new_mentions"] == loaded_by_watch + night["new_mentions"]
+    for table, sql in COMPARED.items():
+        assert q(db, sql) == q(fresh, sql), table
+    for sql, keys in (
+        ("SELECT mention_id, model_version, score, p_negative, p_neutral, p_positive FROM sentiment ORDER BY 1, 2", 2),
+        ("SELECT day, brand, source, mean_score FROM daily_brand_metrics ORDER BY 1, 2, 3", 3),
+    ):
+        a, b = q(db, sql), q(fresh, sql)
+        assert [r[:keys] for r in a] == [r[:keys] for r in b]
+        assert all(x[keys:] == pytest.approx(y[keys:], abs=1e-3) for x, y in zip(a, b, strict=True)), sql
+    assert len(q(fresh, COMPARED["mentions"])) > on_day  # the look-back day too: the comparison is not empty
+
+
+def test_a_watch_run_skips_while_a_night_runs_and_says_so(tmp_path, caplog):
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        start_run(con, "airflow__night", DAY, "airflow")  # a night in progress
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    with caplog.at_level(logging.INFO, logger="brandpulse"):
+        result = run_watch(cfg, db, end)  # no scorer, no server: a skipped run touches neither
+    assert result["status"] == "skipped" and "night run airflow__night is running" in result["reason"]
+    assert "skipped: night run airflow__night is running" in caplog.text
+    runs = dict(q(db, "SELECT trigger, status FROM pipeline_runs"))
+    assert runs == {"airflow": "running", "watch": "skipped"}
+    assert q(db, "SELECT count(*) FROM run_steps WHERE step <> 'skipped'") == [(0,)]
+    # a 'running' night that started over six hours ago is taken as dead: the watch goes on
+    assert prepare(cfg, db, end, "watch-later", now=datetime.now(UTC) + timedelta(hours=7)) != []
+    # a disabled watch skips too
+    off = config(tmp_path / "off", enabled=False)
+    assert run_watch(off, db, end)["reason"] == "the watch is disabled (watch.enabled is false in the config)"
+
+
+@pytest.mark.parametrize(
+    ("watch", "problem"),
+    [
+        ({"interval_minutes": 10}, "watch.interval_minutes: Input should be greater than or equal to 15"),
+        ({"interval_minutes": 50}, "watch.interval_minutes: Value error, must divide a day into intervals"),
+        ({"overlap_minutes": -1}, "watch.overlap_minutes: Input should be greater than or equal to 0"),
+        ({"every": 5}, "watch.every: unknown field"),
+    ],
+)
+def test_watch_config_errors_name_file_field_and_problem(tmp_path, watch, problem):
+    with pytest.raises(ConfigError) as err:
+        config(tmp_path, **watch)
+    assert str(tmp_path / "brandpulse.yaml") in str(err.value) and problem in str(err.value)
+
+
+def test_watch_config_defaults(tmp_path):
+    alerting_config(tmp_path)
+    w = load_config(tmp_path / "brandpulse.yaml").watch
+    assert (w.enabled, w.interval_minutes, w.overlap_minutes) == (False, 60, 15)
+
+
+def test_hourly_spike_alerts_once_and_the_night_updates_the_same_incident(tmp_path):
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})  # ~40 mentions a day at 08:00-09:15, the incident day 50 of 75 negative
+    with connect(db) as con, transaction(con):
+        days = [START + timedelta(days=i) for i in range(51)]
+        execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": "seed"})
+        start_run(con, "watch-1", INCIDENT, "watch")
+    cfg = alerting_config(tmp_path)
+    eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
+    raised = incidents.detect_watch(cfg, db, eight - timedelta(minutes=15), eight + timedelta(hours=2), "watch-1")
+    assert len(raised) == 1  # the 09:00 hour may flag too: the same incident, not worse, no second alert
+    [(aid, kind, status, incident, explanation)] = q(
+        db, "SELECT alert_id, kind, status, incident_id, explanation FROM alerts"
+    )
+    assert (aid, kind, status, incident) == (raised[0], "hourly_spike", "new", raised[0])
+    assert aid == incidents.window_alert_id("parcelo", "hourly_spike", eight)
+    ex = json.loads(explanation)
+    assert ex["window_start"] == eight.isoformat() and ex["observed"] >= 40
+    terms = [t for t, _ in ex["terms"]]
+    assert "refund" in terms[:5], terms
+    assert sum(n for _, n in ex["sources"]) == ex["focus_negatives"] >= 40
+    assert len(ex["top_mentions"]) == 5
+    # a re-run of the watch raises nothing twice
+    assert incidents.detect_watch(cfg, db, eight, eight + timedelta(hours=2), "watch-1") == []
+
+    nightly = incidents.detect(cfg, db, INCIDENT, "night")
+    assert len(nightly) == 1
+    rows = q(db, "SELECT kind, status, incident_id FROM alerts ORDER BY created_at")
+    assert rows == [("hourly_spike", "new", aid), ("spike", "update", aid)]  # one incident: the night updates it
+    with connect(db, read_only=True) as con:
+        hourly_msg = delivery.message(cfg, con, aid, chart=False)
+        night_msg = delivery.message(cfg, con, nightly[0], chart=False)
+    assert "same-day negative spike" in render_subject(hourly_msg)
+    assert night_msg.status == "update" and "getting worse" not in render_subject(night_msg)
+
+
+def test_the_watch_command_prints_one_line_per_run(tmp_path):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    off = config(tmp_path, enabled=False)
+    db = tmp_path / "w.duckdb"
+    args = ["watch", "--from", "2026-10-13T08:00", "--to", "2026-10-13T10:00", "--config", str(off.source_file)]
+    out = CliRunner().invoke(app, [*args, "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    lines = [json.loads(line) for line in out.output.splitlines()]
+    assert [r["end"] for r in lines] == [f"2026-10-13T{h:02d}:00:00+00:00" for h in (8, 9, 10)]
+    assert {r["status"] for r in lines} == {"skipped"}
+    bad = CliRunner().invoke(app, ["watch", "--at", "13 Oct", "--config", str(off.source_file)])
+    assert bad.exit_code == 2 and "--at: '13 Oct' is not a time" in bad.output
+
+
+@pytest.fixture(scope="module")
+def watch_dag(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    from tests.helpers import REPO
+
+    bag = DagBag(dag_folder=str(REPO / "dags"))
+    assert bag.import_errors == {}
+    return bag.get_dag("brandpulse_watch")
+
+
+def test_watch_dag_wiring(watch_dag):
+    assert watch_dag.timetable.expression == "0 * * * *" and watch_dag.max_active_runs == 1
+    tasks = watch_dag.task_dict
+    chain = ["prepare", "extract", "load", "score", "hourly_metrics", "detect", "send_alerts", "finish"]
+    assert set(tasks) == set(chain)
+    for before, after in itertools.pairwise(chain):
+        assert tasks[after].upstream_task_ids == {before}
+    assert tasks["load"].trigger_rule == "all_done"
+
+
+@pytest.mark.parametrize(("minutes", "cron"), [("15", "*/15 * * * *"), ("120", "0 */2 * * *"), ("45", None)])
+def test_watch_interval_from_the_environment(monkeypatch, minutes, cron):
+    import runpy
+
+    from tests.helpers import REPO
+
+    monkeypatch.setenv("BRANDPULSE_WATCH_INTERVAL_MINUTES", minutes)
+    path = str(REPO / "dags" / "brandpulse_watch.py")
+    if cron is None:
+        with pytest.raises(ValueError, match="BRANDPULSE_WATCH_INTERVAL_MINUTES: must divide a day"):
+            runpy.run_path(path)
+    else:
+        assert runpy.run_path(path)["SCHEDULE"] == cron
+
+
+def test_watch_dag_runs_against_the_replay_server_and_skips_beside_a_night(
+    watch_dag, airflow_db, tmp_path, replay, monkeypatch
+):
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(cfg.source_file))
+    monkeypatch.setenv("BRANDPULSE_DB", str(db))
+    end = MIDNIGHT + timedelta(hours=12)
+    sample.mount(replay, until=end)
+    run = watch_dag.test(logical_date=end)
+    assert str(run.state) in ("success", "DagRunState.SUCCESS")
+    assert run.data_interval_end - run.data_interval_start == timedelta(hours=1)
+    [(run_id, trigger, status)] = q(db, "SELECT run_id, trigger, status FROM pipeline_runs")
+    assert (trigger, status) == ("watch", "success")
+    steps = dict(q(db, f"SELECT step, count(*) FROM run_steps WHERE run_id = '{run_id}' GROUP BY ALL"))
+    assert steps == {"extract": 4, "load": 1, "score": 1, "hourly_metrics": 1, "detect": 1, "send_alerts": 1}
+    assert q(db, "SELECT count(*) > 0 FROM hourly_brand_metrics") == [(True,)]
+
+    with connect(db) as con:
+        start_run(con, "scheduled__night", DAY, "airflow")  # a night is running
+    again = watch_dag.test(logical_date=end + timedelta(hours=1))
+    assert str(again.state) in ("success", "DagRunState.SUCCESS")
+    skipped = q(db, "SELECT status FROM pipeline_runs WHERE trigger = 'watch' ORDER BY started_at")
+    assert skipped == [("success",), ("skipped",)]
+    assert q(db, "SELECT count(*) FROM run_steps WHERE step = 'load'") == [(1,)]  # the skipped run wrote nothing
