@@ -10,97 +10,30 @@ import email
 import email.policy
 import json
 import os
-import random
 import re
 import signal
 import socket
 import subprocess
 import sys
 import time as clock
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 
 import duckdb
 import pytest
-import yaml
 from aiosmtpd.controller import Controller
 
 from demo.replay.server import ReplayServer, Response
 from pipeline.alerts import delivery, incidents
 from pipeline.alerts.inbox import list_alerts
-from pipeline.config import load_config
-from pipeline.warehouse import connect, execute, migrate, transaction
-from tests.helpers import REPO, TrickleServer
-
-START = date(2026, 8, 1)
-INCIDENT = date(2026, 9, 20)  # day 50
-CALM = [
-    "Parcelo app is a bit slow today",
-    "Parcelo driver was rude at the door",
-    "meh, Parcelo delivery slot moved again",
-    "Parcelo support took ages to answer",
-    "Parcelo price went up, not happy",
-]
-SPIKE = [
-    "Parcelo lost my parcel and refuses a refund",
-    "lost parcel again with Parcelo, where is my refund",
-    "Parcelo lost parcel, tracking stuck for days, refund please",
-]
-
-
-def seed(db, days: int, overrides: dict[date, tuple[int, int]] | None = None, seed_: int = 7) -> None:
-    """Mentions and scores for ``days`` days from START: ~40 a weekday, ~28 a weekend day, ~12% negative.
-    ``overrides``: {day: (volume, negatives)}."""
-    rng = random.Random(seed_)
-    rows = []
-    for i in range(days):
-        day = START + timedelta(days=i)
-        base = 28 if day.weekday() >= 5 else 40
-        volume = base + rng.randint(-4, 4)
-        negatives = max(1, round(volume * 0.12) + rng.randint(-2, 2))
-        volume, negatives = (overrides or {}).get(day, (volume, negatives))
-        for j in range(volume):
-            negative = j < negatives
-            pool = SPIKE if negative and overrides and day in overrides and j % 4 else CALM
-            text = f"{pool[j % len(pool)]} #{j}" if negative else f"Parcelo delivery arrived fine #{j}"
-            source, channel = ("reddit", "r/parcelo") if j % 3 else ("app-store", "1480331921/gb")
-            at = datetime.combine(day, time(8), tzinfo=UTC) + timedelta(minutes=j)
-            rows.append((f"{day}-{j}", text, source, channel, at, j * 7 % 50, "negative" if negative else "neutral"))
-    with connect(db) as con:
-        migrate(con)
-    with connect(db) as con, transaction(con):
-        con.execute(
-            """
-            INSERT INTO mentions BY NAME
-            SELECT md5(id) AS mention_id, 'parcelo' AS brand, source, source AS source_type, id AS native_id,
-                   'mention' AS kind, 'reddit' AS platform, channel, text,
-                   'https://example.com/' || id AS url, ts AS created_at, CAST(ts AS DATE) AS day,
-                   engagement, now() AS first_seen, now() AS last_seen, 'seed' AS run_id
-            FROM (SELECT unnest($ids) AS id, unnest($texts) AS text, unnest($sources) AS source,
-                         unnest($channels) AS channel, unnest($ats) AS ts, unnest($eng) AS engagement)
-            ON CONFLICT DO NOTHING
-            """,
-            {
-                "ids": [r[0] for r in rows],
-                "texts": [r[1] for r in rows],
-                "sources": [r[2] for r in rows],
-                "channels": [r[3] for r in rows],
-                "ats": [r[4] for r in rows],
-                "eng": [r[5] for r in rows],
-            },
-        )
-        con.execute(
-            """
-            INSERT INTO sentiment BY NAME
-            SELECT md5(id) AS mention_id, 'test' AS model_name, 'v1' AS model_version, '' AS model_sha256,
-                   '' AS text_sha256, label, CASE WHEN label = 'negative' THEN 0.9 ELSE 0.05 END AS p_negative,
-                   0.05 AS p_neutral, 0.05 AS p_positive, 0.0 AS score, now() AS scored_at, 'seed' AS run_id
-            FROM (SELECT unnest($ids) AS id, unnest($labels) AS label)
-            ON CONFLICT DO NOTHING
-            """,
-            {"ids": [r[0] for r in rows], "labels": [r[6] for r in rows]},
-        )
-        all_days = [START + timedelta(days=i) for i in range(days)]
-        execute(con, "metrics/daily", {"days": all_days, "run_id": "seed"})
+from pipeline.warehouse import connect
+from tests.helpers import (
+    INCIDENT,
+    REPO,
+    START,
+    TrickleServer,
+    seed,
+)
+from tests.helpers import alerting_config as config
 
 
 class Inbox:
@@ -136,32 +69,6 @@ def receivers(monkeypatch):
         monkeypatch.setenv("TEST_HOOK_URL", f"{http.url}/hook")
         yield {"http": http, "slack": slack, "hooks": hooks, "inbox": inbox, "smtp_port": port}
     smtp.stop()
-
-
-def config(tmp_path, receivers=None, channels=None, **alerting_):
-    doc = {
-        "brands": [
-            {
-                "name": "Parcelo",
-                "aliases": ["Parcelo"],
-                "sources": [{"type": "file_drop", "name": "listening", "path": "x.csv",
-                             "columns": {"native_id": "id", "text": "t", "created_at": "c"}}],
-            }
-        ],
-        "alerting": {"max_age_days": 100_000, **alerting_},
-    }  # fmt: skip
-    if receivers:
-        doc["alerts"] = [
-            {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"},
-            {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"},
-            {"type": "email", "name": "cx-email", "to": ["cx@example.com"], "sender": "bp@example.com",
-             "smtp_host": "127.0.0.1", "smtp_port": receivers["smtp_port"], "starttls": False},
-        ]  # fmt: skip
-    if channels is not None:
-        doc["alerts"] = channels
-    path = tmp_path / "brandpulse.yaml"
-    path.write_text(yaml.safe_dump(doc))
-    return load_config(path)
 
 
 def q(db, sql):

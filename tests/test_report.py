@@ -22,7 +22,7 @@ from pipeline.config import load_config
 from pipeline.report import build as report_build
 from pipeline.report.build import MAX_PAGE_BYTES, build_report, comention_pattern, rival_brand
 from pipeline.warehouse import connect, execute, transaction
-from tests.test_alerting import INCIDENT, START, seed
+from tests.helpers import INCIDENT, START, seed
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"

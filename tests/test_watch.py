@@ -22,9 +22,7 @@ from pipeline.metrics import day_hours
 from pipeline.night import run_day
 from pipeline.warehouse import connect, execute, migrate, transaction
 from pipeline.watch import prepare, run_watch
-from tests.helpers import MODEL_DIR
-from tests.test_alerting import INCIDENT, START, seed
-from tests.test_alerting import config as alerting_config
+from tests.helpers import INCIDENT, MODEL_DIR, START, alerting_config, seed
 
 DAY = date(2026, 10, 13)
 MIDNIGHT = datetime.combine(DAY, time(0), tzinfo=UTC)
