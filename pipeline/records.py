@@ -195,6 +195,9 @@ def raw_json(item) -> str:
     return cut_raw(escape_raw(raw))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def text(value) -> str | None:
     """A text cell: None when empty or whitespace only; NUL characters dropped; JSON objects refused."""
     if value is None:
@@ -202,7 +205,7 @@ def text(value) -> str | None:
     if isinstance(value, dict | list):
         raise Rejected(f"expected text, got a JSON {type(value).__name__}")
     out = str(value)
-    if any("\ud800" <= ch <= "\udfff" for ch in out):
+    if _SURROGATE.search(out):
         raise Rejected("text holds an invalid unicode escape (a lone surrogate)")
     out = out.replace("\x00", "")
     return out if out.strip() else None
