@@ -6,12 +6,15 @@ with the shared colours below.
 :func:`alert_chart` draws a brand's last 60 days up to the alert's day: negative mentions per day as bars
 over total scored volume, the share negative on a second axis with its 28-day baseline, every flagged day
 marked, and the alert's day highlighted, so a reader sees at a glance how unusual the day is.
+:func:`hourly_alert_chart` does the same for an hourly alert (``hourly_spike``, ``volume_spike``): the brand's
+last 48 hours from ``hourly_brand_metrics``, volume and negatives per hour, the flagged window shaded; it reads
+the series and hands it to :func:`hourly_chart`, a pure function of the series.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import matplotlib
 
@@ -77,3 +80,50 @@ def alert_chart(con, brand: BrandSpec, day: date, days: int = 60) -> bytes:
     for a in (ax, ax2):
         a.spines["top"].set_visible(False)
     return png(fig)
+
+
+HOURLY_CHART_HOURS = 48
+
+
+def hourly_chart(
+    series: pd.DataFrame, title: str, start: datetime, end: datetime, window_start: datetime, window_end: datetime
+) -> bytes:
+    """A PNG of the hours ``[start, end)`` (UTC): scored mentions and negatives per hour as bars, the window
+    ``[window_start, window_end)`` shaded. ``series``: ``hour`` (UTC), ``volume``, ``n_negative``; hours it
+    lacks are drawn as zero. Pure: the same series gives the same bytes."""
+    hours = pd.date_range(pd.Timestamp(start).tz_convert("UTC"), pd.Timestamp(end).tz_convert("UTC"),
+                          freq="h", inclusive="left")  # fmt: skip
+    df = (
+        series[["hour", "volume", "n_negative"]].copy()
+        if len(series)
+        else pd.DataFrame({"hour": pd.Series([], dtype="datetime64[ns, UTC]"), "volume": [], "n_negative": []})
+    )
+    df["hour"] = pd.to_datetime(df["hour"], utc=True)
+    df = pd.DataFrame({"hour": hours}).merge(df, on="hour", how="left").fillna({"volume": 0, "n_negative": 0})
+    x = df["hour"].dt.tz_localize(None) + pd.Timedelta(minutes=30)  # each bar centred on its hour
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    width = 0.85 / 24
+    ax.bar(x, df["volume"], color=VOLUME, width=width, label="scored mentions")
+    ax.bar(x, df["n_negative"], color=NEGATIVE, width=width, label="negative")
+    ax.axvspan(pd.Timestamp(window_start).tz_convert("UTC").tz_localize(None),
+               pd.Timestamp(window_end).tz_convert("UTC").tz_localize(None),
+               color=MARK, alpha=0.22, zorder=0, label="flagged window")  # fmt: skip
+    ax.set_ylabel("mentions per hour")
+    ax.set_xlabel("hour (UTC)", fontsize=8)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %H:%M"))
+    ax.xaxis.set_major_locator(mdates.HourLocator(byhour=[0, 6, 12, 18]))
+    ax.tick_params(axis="x", labelsize=7)
+    text(ax, 0, 1.04, title, xycoords="axes fraction", fontsize=11)
+    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.18), fontsize=7, frameon=False, ncol=3)
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    return png(fig)
+
+
+def hourly_alert_chart(con, brand: BrandSpec, window_start: datetime, window_end: datetime) -> bytes:
+    """The brand's last 48 hours to the end of an hourly alert's window, the window shaded (:func:`hourly_chart`)."""
+    end = window_end
+    start = end - timedelta(hours=HOURLY_CHART_HOURS)
+    df = frame(execute(con, "alerts/hourly_chart_series", {"brand": brand.key, "start": start, "end": end}))
+    title = f"{brand.name}: the 48 hours to {end:%d %b %Y %H:%M} UTC"
+    return hourly_chart(df, title, start, end, window_start, window_end)

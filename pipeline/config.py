@@ -14,6 +14,7 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -157,8 +158,23 @@ DEFAULT_ASPECTS = [
 ]
 
 
+def iana_zone(name: str) -> str:
+    """``name`` if it is an IANA time zone zoneinfo knows (``Europe/Warsaw``, ``UTC``), else ValueError."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{name!r} is not an IANA time zone (e.g. 'Europe/Warsaw', 'UTC')") from None
+    return name
+
+
+TimeZone = Annotated[str, Field(min_length=1)]
+
+
 class BrandSpec(_Strict):
     name: NonEmpty
+    timezone: TimeZone | None = Field(
+        None, description="IANA zone of the brand's audience: hourly alerts give their window in it too (else UTC only)"
+    )
     slug: Slug | None = Field(None, description="short id used in file names; derived from the name by default")
     aliases: list[NonEmpty] = Field(default_factory=list)
     exclude: list[NonEmpty] = Field(
@@ -176,6 +192,11 @@ class BrandSpec(_Strict):
     aspects: list[AspectSpec] | None = Field(
         None, description="the drivers the report looks for in negative mentions (default: the top-level aspects)"
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, name: str | None) -> str | None:
+        return None if name is None else iana_zone(name)
 
     @model_validator(mode="after")
     def _unique_sources(self) -> BrandSpec:

@@ -234,9 +234,9 @@ def seed(db, days: int, overrides: dict[date, tuple[int, int]] | None = None, se
         execute(con, "metrics/daily", {"days": all_days, "run_id": "seed"})
 
 
-def alerting_config(tmp_path, receivers=None, channels=None, **alerting_):
-    """One brand (Parcelo) with the alerting settings given and, with ``receivers``, Slack, webhook and e-mail
-    channels pointed at the local receivers of ``tests/test_alerting.py``."""
+def alerting_config(tmp_path, receivers=None, channels=None, brand=None, **alerting_):
+    """One brand (Parcelo, with the fields of ``brand`` added) with the alerting settings given and, with
+    ``receivers``, Slack, webhook and e-mail channels pointed at the local receivers of ``tests/test_alerting.py``."""
     doc = {
         "brands": [
             {
@@ -244,6 +244,7 @@ def alerting_config(tmp_path, receivers=None, channels=None, **alerting_):
                 "aliases": ["Parcelo"],
                 "sources": [{"type": "file_drop", "name": "listening", "path": "x.csv",
                              "columns": {"native_id": "id", "text": "t", "created_at": "c"}}],
+                **(brand or {}),
             }
         ],
         "alerting": {"max_age_days": 100_000, **alerting_},

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from pipeline.alerts.channels import Delivery, deliver
 from pipeline.alerts.message import AlertMessage
-from pipeline.charts import alert_chart
+from pipeline.charts import alert_chart, hourly_alert_chart
 from pipeline.config import Config
 from pipeline.deadline import seconds
 from pipeline.files import write_atomic
@@ -44,6 +44,7 @@ from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
 
+HOURLY_KINDS = ("hourly_spike", "volume_spike")  # alerts of the hourly watch: a window of hours, a 48-hour chart
 AT_MOST_ONCE = ("slack", "email")  # channel types whose pending attempts wait for an explicit resend
 PENDING_WORDS = "pending (possibly delivered)"
 
@@ -71,9 +72,12 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
     ex = json.loads(alert["explanation"])
     brand = config.brand(brand_key)
     numbers = {k: v for k, v in ex.items() if k not in ("terms", "sources", "top_mentions")}
+    window = None
+    if alert["kind"] in HOURLY_KINDS and ex.get("window_start") and ex.get("window_end"):
+        window = tuple(datetime.fromisoformat(numbers.pop(k)) for k in ("window_start", "window_end"))
     png = None
     if chart:
-        png = alert_chart(con, brand, day)
+        png = hourly_alert_chart(con, brand, *window) if window else alert_chart(con, brand, day)
     report = config.alerting.report_url
     chart_url = None
     if png and report:  # publish the chart beside the reports, so Slack (which needs a URL) can show it
@@ -98,6 +102,9 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
         report_url=f"{report.rstrip('/')}/{brand_key}.html" if report else None,
         chart_png=png,
         chart_url=chart_url,
+        window_start=window[0] if window else None,
+        window_end=window[1] if window else None,
+        timezone=brand.timezone,
     )
 
 

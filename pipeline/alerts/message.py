@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import jinja2
 
@@ -77,6 +78,9 @@ class AlertMessage:
     report_url: str | None = None
     chart_png: bytes | None = None
     chart_url: str | None = None  # where the same PNG is published (Slack shows images only from a URL)
+    window_start: datetime | None = None  # hourly kinds: the flagged window [start, end), UTC
+    window_end: datetime | None = None
+    timezone: str | None = None  # the brand's IANA zone: the window in local time too (None: UTC only)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -89,6 +93,15 @@ class AlertMessage:
             self.day = date.fromisoformat(self.day)
         self.terms = [(str(t), z) for t, z in self.terms]
         self.sources = [(str(s), n) for s, n in self.sources]
+        for name in ("window_start", "window_end"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                value = datetime.fromisoformat(value)
+            if isinstance(value, datetime):
+                value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+            setattr(self, name, value)
+        if self.timezone is not None:
+            ZoneInfo(self.timezone)  # an unknown zone fails here, not in a renderer
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AlertMessage:
@@ -111,6 +124,9 @@ class AlertMessage:
             report_url=d.get("report_url"),
             chart_png=base64.b64decode(chart) if chart else None,
             chart_url=d.get("chart_url"),
+            window_start=(d.get("window") or {}).get("start"),
+            window_end=(d.get("window") or {}).get("end"),
+            timezone=(d.get("window") or {}).get("timezone"),
         )
 
 
@@ -243,12 +259,37 @@ def status_label(msg: AlertMessage) -> str:
     return {"new": "New alert", "update": "Update: the day in full"}.get(msg.status, "Update: getting worse")
 
 
+def window_label(msg: AlertMessage) -> str | None:
+    """The hours an hourly alert covers, in UTC and, with a brand time zone, local time too, e.g.
+    ``Wed 14 Oct 2026 08:00-10:00 UTC (10:00-12:00 Europe/Warsaw)``; None for an alert without a window."""
+    start, end = msg.window_start, msg.window_end
+    if start is None or end is None:
+        return None
+
+    def span(a: datetime, b: datetime, zone: str) -> str:
+        last = b - (b - a) / 1_000_000  # an end at midnight belongs to the day before, drawn as 24:00
+        to = "24:00" if b.hour == b.minute == 0 and last.date() == a.date() else f"{b:%H:%M}"
+        if last.date() != a.date():
+            to = f"{b:%a %d %b} {to}"
+        return f"{a:%H:%M}-{to} {zone}"
+
+    utc = f"{start:%a %d %b %Y} " + span(start, end, "UTC")
+    if not msg.timezone or msg.timezone == "UTC":
+        return utc
+    zone = ZoneInfo(msg.timezone)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    day = "" if local_start.date() == start.date() else f"{local_start:%a %d %b} "
+    return f"{utc} ({day}{span(local_start, local_end, msg.timezone)})"
+
+
 def render_subject(msg: AlertMessage) -> str:
-    """E.g. ``[brandpulse] Parcelo: negative spike on 2026-10-14 (major)``; one line, for email and logs."""
+    """E.g. ``[brandpulse] Parcelo: negative spike on 2026-10-14 (major)``; one line, for email and logs. An hourly
+    alert names its window's hours (UTC): ``... on 2026-10-14 08:00-10:00 UTC (major)``."""
     worse = " getting worse" if msg.status == "worse" else ""
-    return truncate(
-        f"[brandpulse] {msg.brand_name}: {kind_label(msg)}{worse} on {msg.day.isoformat()} ({msg.severity})", 250
-    )
+    when = msg.day.isoformat()
+    if msg.window_start is not None and msg.window_end is not None:
+        when = f"{msg.window_start:%Y-%m-%d %H:%M}-{msg.window_end:%H:%M} UTC"
+    return truncate(f"[brandpulse] {msg.brand_name}: {kind_label(msg)}{worse} on {when} ({msg.severity})", 250)
 
 
 def chart_cid(msg: AlertMessage) -> str:
@@ -265,6 +306,7 @@ def render_text(msg: AlertMessage) -> str:
     lines = [
         render_subject(msg),
         f"{status_label(msg)} · severity {msg.severity}",
+        *([f"Covers: {window_label(msg)}"] if window_label(msg) else []),
         "",
         one_line(msg.headline),
         "",
@@ -307,9 +349,12 @@ margin:0 auto;padding:20px;background:#ffffff">
 <p style="margin:0 0 8px;font-size:13px;color:#656d76">{{ status }} · {{ m.brand_name }} · {{ kind }} · \
 {{ m.day.isoformat() }} · severity <strong>{{ m.severity }}</strong></p>
 <h1 style="margin:0 0 12px;font-size:20px;line-height:1.3">{{ headline }}</h1>
+{% if window %}<p style="margin:0 0 12px;font-size:14px">Covers: <strong>{{ window }}</strong></p>
+{% endif %}
 <p style="margin:0 0 16px;font-size:15px;line-height:1.5">{{ reason }}</p>
 {% if chart_src %}<p style="margin:0 0 16px"><img src="{{ chart_src }}" alt="Negative mentions of \
-{{ m.brand_name }} per day" style="max-width:100%;height:auto;border:1px solid #d0d7de"></p>
+{{ m.brand_name }} per {{ "hour" if window else "day" }}" \
+style="max-width:100%;height:auto;border:1px solid #d0d7de"></p>
 {% endif %}
 {% if rows %}<table style="border-collapse:collapse;margin:0 0 16px;font-size:14px">
 {% for label, value in rows %}<tr><td style="padding:2px 16px 2px 0;color:#656d76">{{ label }}</td>\
@@ -363,6 +408,7 @@ def render_html(msg: AlertMessage, chart_src: str | None = None) -> str:
         kind=kind_label(msg),
         headline=one_line(msg.headline),
         reason=one_line(msg.reason),
+        window=window_label(msg),
         chart_src=chart_src if msg.chart_png else None,
         rows=number_rows(msg),
         terms=[(one_line(t), _z(z)) for t, z in msg.terms[:MAX_TERMS]],
@@ -420,12 +466,16 @@ def render_slack(msg: AlertMessage) -> dict:
         {"type": "header", "text": {"type": "plain_text", "text": truncate(header, SLACK_HEADER_CHARS), "emoji": True}},
         _section(
             f"*{status_label(msg)}* · {slack_escape(msg.brand_name)} · {kind_label(msg)} · "
-            f"{msg.day.isoformat()} · severity *{slack_escape(msg.severity)}*\n{slack_escape(msg.reason)}"
+            f"{msg.day.isoformat()} · severity *{slack_escape(msg.severity)}*\n"
+            + (f"Covers: *{slack_escape(window_label(msg))}*\n" if window_label(msg) else "")
+            + slack_escape(msg.reason)
         ),
     ]
     chart = safe_url(msg.chart_url)
     if chart:
         alt = f"{msg.brand_name}: the last 60 days of mentions and negative share, {msg.day.isoformat()} marked"
+        if window_label(msg):
+            alt = f"{msg.brand_name}: the last 48 hours of mentions and negatives, {window_label(msg)} shaded"
         blocks.append({"type": "image", "image_url": chart, "alt_text": truncate(alt, 2000)})
     rows = number_rows(msg)
     for i in range(0, len(rows), SLACK_MAX_FIELDS):
@@ -501,5 +551,13 @@ def render_webhook(msg: AlertMessage) -> dict:
         "chart_png_base64": base64.b64encode(msg.chart_png).decode("ascii") if msg.chart_png else None,
         "chart_content_type": "image/png" if msg.chart_png else None,
         "chart_url": msg.chart_url,
+        "window": None
+        if msg.window_start is None or msg.window_end is None
+        else {
+            "start": msg.window_start.isoformat(),
+            "end": msg.window_end.isoformat(),
+            "timezone": msg.timezone,
+            "label": window_label(msg),
+        },
         "generator": f"brandpulse/{__version__}",
     }
