@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -216,21 +217,87 @@ class BrandSpec(_Strict):
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
-class SlackSpec(_Strict):
+def _clock(value: str) -> time:
+    if not isinstance(value, str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError(f"must be a time of day as HH:MM (00:00 to 23:59), got {value!r}")
+    return time.fromisoformat(value)
+
+
+class QuietHoursSpec(_Strict):
+    """Hours when a channel gets no alerts: they are held, and the first send_alerts run after the hours end
+    sends the channel one digest listing them. ``start`` and ``end`` are local times in ``timezone``; a range
+    that wraps midnight (20:00-08:00) is the night."""
+
+    start: str = Field(description="HH:MM, local: the quiet hours begin")
+    end: str = Field(description="HH:MM, local: the quiet hours end (before start: the next morning)")
+    timezone: TimeZone = Field("UTC", description="IANA zone the times are in, e.g. Europe/Warsaw")
+    except_critical: bool = Field(True, description="critical alerts are sent at once, quiet hours or not")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        _clock(value)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, name: str) -> str:
+        return iana_zone(name)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> QuietHoursSpec:
+        if self.start == self.end:
+            raise ValueError(f"start and end are both {self.start}: quiet hours need a start and a different end")
+        return self
+
+    def until(self, now: datetime) -> datetime | None:
+        """When the quiet hours holding ``now`` (aware) end, in UTC; None when ``now`` is outside them."""
+        zone = ZoneInfo(self.timezone)
+        local = now.astimezone(zone)
+        start, end, t = _clock(self.start), _clock(self.end), local.time().replace(tzinfo=None)
+        if start < end:
+            quiet, day = start <= t < end, local.date()
+        else:  # wraps midnight
+            quiet = t >= start or t < end
+            day = local.date() + timedelta(days=1) if t >= start else local.date()
+        if not quiet:
+            return None
+        return datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
+
+
+class _Channel(_Strict):
+    quiet_hours: QuietHoursSpec | None = Field(
+        None, description="hold this channel's alerts in these hours; a digest when they end"
+    )
+
+
+class SlackSpec(_Channel):
     type: Literal["slack"]
     name: Slug
     webhook_url_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
     airflow_conn_id: str | None = None
+    bot_token_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = Field(
+        None, description="environment variable with a bot token (xoxb-...): post with the Web API, update in place"
+    )
+    channel: NonEmpty | None = Field(None, description="with bot_token_env: the channel to post in (an id or #name)")
+
+    @model_validator(mode="after")
+    def _bot_needs_channel(self) -> SlackSpec:
+        if self.bot_token_env and not self.channel:
+            raise ValueError("bot_token_env needs channel (the Slack channel the bot posts in)")
+        if self.channel and not self.bot_token_env:
+            raise ValueError("channel is used only with bot_token_env (an incoming webhook posts to its own channel)")
+        return self
 
 
-class WebhookSpec(_Strict):
+class WebhookSpec(_Channel):
     type: Literal["webhook"]
     name: Slug
     url_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
     airflow_conn_id: str | None = None
 
 
-class EmailSpec(_Strict):
+class EmailSpec(_Channel):
     type: Literal["email"]
     name: Slug
     to: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(min_length=1)

@@ -148,3 +148,126 @@ def test_brand_time_zone_is_validated(tmp_path):
 
     with pytest.raises(ConfigError, match=r"brandpulse.yaml: brands\[0\].timezone: .*'Mars/Olympus' is not an IANA"):
         alerting_config(tmp_path, brand={"timezone": "Mars/Olympus"})
+
+
+# ----------------------------------------------------------------------------------------- Slack updates
+
+TOKEN = "xoxb-test-token-5550123"
+WORSENING = {INCIDENT: (70, 35), INCIDENT + timedelta(days=1): (72, 36), INCIDENT + timedelta(days=2): (140, 100)}
+
+
+@pytest.fixture
+def slack_api(monkeypatch):
+    """A fake Slack Web API on 127.0.0.1: chat.postMessage and chat.update with Slack's answers (HTTP 200 with
+    ``{"ok": true, "channel": ..., "ts": ...}`` or ``{"ok": false, "error": ...}``). ``fail``: method -> error."""
+    state = {"calls": [], "messages": {}, "fail": {}}
+
+    def handler(method):
+        def handle(req, _m):
+            body = json.loads(req.body)
+            state["calls"].append((method, body))
+            if req.headers.get("authorization") != f"Bearer {TOKEN}":
+                return Response(200, {"ok": False, "error": "invalid_auth"})
+            if method in state["fail"]:
+                return Response(200, {"ok": False, "error": state["fail"][method]})
+            if method == "chat.update":
+                if body.get("channel") != "C0CX" or body.get("ts") not in state["messages"]:
+                    return Response(200, {"ok": False, "error": "message_not_found"})
+                state["messages"][body["ts"]] = body
+                return Response(200, {"ok": True, "channel": "C0CX", "ts": body["ts"], "text": body["text"]})
+            if body.get("channel") not in ("#cx-alerts", "C0CX"):
+                return Response(200, {"ok": False, "error": "channel_not_found"})
+            ts = f"1790000000.{len(state['calls']):06d}"
+            if "thread_ts" not in body:
+                state["messages"][ts] = body
+            return Response(200, {"ok": True, "channel": "C0CX", "ts": ts, "message": {**body, "ts": ts}})
+
+        return handle
+
+    with ReplayServer() as http:
+        http.route("POST", r"^/api/chat\.postMessage$", handler("chat.postMessage"))
+        http.route("POST", r"^/api/chat\.update$", handler("chat.update"))
+        monkeypatch.setenv("BRANDPULSE_SLACK_API_URL", f"{http.url}/api")
+        monkeypatch.setenv("TEST_SLACK_TOKEN", TOKEN)
+        yield state
+
+
+BOT = {"type": "slack", "name": "cx-bot", "bot_token_env": "TEST_SLACK_TOKEN", "channel": "#cx-alerts"}
+
+
+def worsening(tmp_path, cfg, send):
+    """The seeded worsening incident: the first day's 'new' alert sent, then the third day's 'worse' one."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 53, WORSENING)
+    incidents.detect(cfg, db, INCIDENT, "r1")
+    first = send(db, "s1")
+    incidents.detect(cfg, db, INCIDENT + timedelta(days=1), "r2")
+    incidents.detect(cfg, db, INCIDENT + timedelta(days=2), "r3")
+    return db, first, send(db, "s3")
+
+
+def test_slack_bot_posts_once_then_updates_the_incidents_message_and_replies_in_its_thread(
+    tmp_path, slack_api, caplog
+):
+    cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5)
+    db, first, second = worsening(tmp_path, cfg, lambda db, r: delivery.send_alerts(cfg, db, r))
+    assert first == second == {"delivered": 1, "failed": 0}
+    [(new_status, new_ext), (worse_status, worse_ext)] = q(
+        db, "SELECT a.status, d.external_id FROM alerts a JOIN alert_deliveries d USING (alert_id) ORDER BY a.day"
+    )
+    assert (new_status, worse_status) == ("new", "worse")
+    calls = slack_api["calls"]
+    assert [m for m, _ in calls] == ["chat.postMessage", "chat.update", "chat.postMessage"]
+    post, update, reply = (body for _, body in calls)
+    ts = new_ext.split(":", 1)[1]
+    assert new_ext == f"C0CX:{ts}" and worse_ext == new_ext  # the incident's message, kept per delivery
+    assert post["channel"] == "#cx-alerts" and post["blocks"][0]["type"] == "header"
+    assert (update["channel"], update["ts"]) == ("C0CX", ts)  # edited in place, not re-posted
+    assert update["blocks"][0]["text"]["text"].startswith("Worse: ") and "100 negative" in update["text"]
+    assert reply["thread_ts"] == ts and reply["text"].startswith("Update: Parcelo negative spike is worse: now 100")
+    assert slack_api["messages"][ts]["text"] == update["text"] and len(slack_api["messages"]) == 1
+    assert TOKEN not in caplog.text and TOKEN not in json.dumps(q(db, "SELECT * FROM alert_deliveries"), default=str)
+
+
+def test_slack_api_errors_are_recorded_failed_without_the_token_and_retried(tmp_path, slack_api, caplog):
+    cfg = alerting_config(tmp_path, channels=[BOT])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    incidents.detect(cfg, db, INCIDENT, "r")
+    slack_api["fail"]["chat.postMessage"] = "channel_not_found"
+    assert delivery.send_alerts(cfg, db, "s1") == {"delivered": 0, "failed": 1}
+    [(ok, status, error, ext)] = q(db, "SELECT ok, status, error, external_id FROM alert_deliveries")
+    assert (ok, status, ext) == (False, "200", None)  # HTTP 200, but Slack said no
+    assert error == "slack channel 'cx-bot': chat.postMessage: Slack said channel_not_found"
+    slack_api["fail"].clear()
+    assert delivery.send_alerts(cfg, db, "s2") == {"delivered": 1, "failed": 0}
+    assert q(db, "SELECT attempt, ok, coalesce(external_id LIKE 'C0CX:%', false) FROM alert_deliveries ORDER BY 1") == [
+        (1, False, False), (2, True, True)]  # fmt: skip
+    assert TOKEN not in caplog.text
+
+
+def test_incoming_webhook_gets_a_short_worse_follow_up_and_email_the_full_message(tmp_path, receivers):
+    cfg = alerting_config(tmp_path, receivers, cooldown_days=3, worsen_ratio=1.5)
+    _, first, second = worsening(tmp_path, cfg, lambda db, r: delivery.send_alerts(cfg, db, r))
+    assert first == second == {"delivered": 3, "failed": 0}
+    full, follow_up = receivers["slack"]
+    assert len(full["blocks"]) > 4 and "Top mentions" in json.dumps(full)
+    assert follow_up["text"].startswith("Update: Parcelo negative spike is worse: now 100 negative mentions")
+    assert len(follow_up["blocks"]) == 2 and "Top mentions" not in json.dumps(follow_up)
+    assert [h["status"] for h in receivers["hooks"]] == ["new", "worse"]  # webhooks: every alert in full
+    assert "getting worse" in receivers["inbox"].messages[1]["Subject"]
+
+
+@pytest.mark.parametrize(
+    "channel, problem",
+    [
+        ({"bot_token_env": "T"}, "bot_token_env needs channel"),
+        ({"webhook_url_env": "U", "channel": "#x"}, "channel is used only with bot_token_env"),
+        ({"bot_token_env": "xoxb-123", "channel": "#x"}, r"\.bot_token_env: String should match pattern"),
+    ],
+)
+def test_slack_bot_config_errors_name_file_and_field(tmp_path, channel, problem):
+    from pipeline.config import ConfigError
+
+    with pytest.raises(ConfigError, match=rf"brandpulse.yaml: alerts\[0\].*{problem}"):
+        alerting_config(tmp_path, channels=[{"type": "slack", "name": "cx", **channel}])

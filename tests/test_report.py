@@ -131,7 +131,9 @@ def report(tmp_path_factory):
     with connect(db) as con, transaction(con):
         [(headline, aid)] = con.execute("SELECT headline, alert_id FROM alerts WHERE brand = 'parcelo'").fetchall()
         con.execute(
-            "INSERT INTO alert_deliveries VALUES (?, 'cx-slack', 1, now(), true, '200', NULL, 'run-send')", [aid]
+            "INSERT INTO alert_deliveries (alert_id, channel, attempt, attempted_at, ok, status, error, run_id)"
+            " VALUES (?, 'cx-slack', 1, now(), true, '200', NULL, 'run-send')",
+            [aid],
         )
         con.execute(
             "INSERT INTO change_points VALUES (?, 'parcelo', 0.11, 0.19, 'worse', 'planted shift', now(), 'plant')",

@@ -8,6 +8,12 @@
   (timeout, retries of 429/5xx/connection errors with backoff). Success is any 2xx (Slack answers ``ok``); the
   status decides, so a 2xx whose body trickles past the deadline still counts. A webhook POST carries the header
   ``Idempotency-Key: <alert_id>:<channel>`` (the same on every attempt), so a receiver can drop a repeat.
+- **Slack with a bot token** (``bot_token_env`` and ``channel``): the Web API (``chat.postMessage``, base URL
+  ``$BRANDPULSE_SLACK_API_URL`` or ``https://slack.com/api``), token only in the Authorization header. Slack answers
+  200 with ``{"ok": false, "error": ...}`` for its errors: those fail. The posted message's ``<channel id>:<ts>``
+  comes back as :attr:`Delivery.external_id`; given it (``earlier``), a ``worse`` or ``update`` alert of the same
+  incident edits that message (``chat.update``) and replies in its thread. With an incoming webhook only, such an
+  alert is a short follow-up instead of the full message.
 - **Email**: SMTP with STARTTLS when ``starttls`` (never silently downgraded), login when the password
   environment variable is set (user: ``username_env``'s value, else the sender address); a
   ``multipart/related`` message holding ``multipart/alternative`` text + HTML and, with a chart, the PNG as an
@@ -33,6 +39,7 @@ import os
 import re
 import smtplib
 import ssl
+import time
 import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -50,6 +57,7 @@ from pipeline.alerts.message import (
     one_line,
     render_html,
     render_slack,
+    render_slack_followup,
     render_subject,
     render_text,
     render_webhook,
@@ -61,6 +69,9 @@ from pipeline.http import BACKOFF_FACTOR, RETRY_STATUSES, session
 logger = logging.getLogger("brandpulse")
 
 SLACK_DEFAULT_BASE = "https://hooks.slack.com/services"
+SLACK_API_BASE = "https://slack.com/api"  # the Web API, for a channel with a bot token
+SLACK_API_ENV = "BRANDPULSE_SLACK_API_URL"  # overrides SLACK_API_BASE (tests: a fake Slack API on 127.0.0.1)
+SLACK_API_BYTES = 256 * 1024  # chat.postMessage echoes the whole message back
 DEFAULT_TIMEOUT_S = 10.0  # per connect, read or write
 DEFAULT_DEADLINE_S = 20.0  # per attempt, in all (alerting.delivery_deadline_s)
 DEFAULT_RETRIES = 3
@@ -94,11 +105,20 @@ class Delivery:
     error: str | None = None
     timed_out: bool = False
     attempted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    external_id: str | None = None  # Slack with a bot token: '<channel id>:<ts>' of the message posted or edited
 
     def as_dict(self) -> dict:
         d = asdict(self)
         d["attempted_at"] = self.attempted_at.isoformat()
         return d
+
+
+@dataclass
+class Earlier:
+    """An earlier message of the same incident that this channel received (the caller looks it up).
+    ``external_id``: its Slack '<channel id>:<ts>' when a bot posted it, else None (an incoming webhook)."""
+
+    external_id: str | None = None
 
 
 def redact(text: object, secrets: Iterable[str | None] = ()) -> str:
@@ -220,13 +240,49 @@ def idempotency_key(msg: AlertMessage, channel: SlackSpec | WebhookSpec | EmailS
     return f"{msg.alert_id}:{channel.name}"
 
 
-def _body_start(resp: requests.Response) -> str:
+def _body_start(resp: requests.Response, limit: int = BODY_BYTES) -> str:
     """The start of the answer's body, or '' when it does not come before the deadline."""
     try:
-        raw = resp.raw.read(BODY_BYTES, decode_content=True) or b""
+        raw = resp.raw.read(limit, decode_content=True) or b""
     except (requests.RequestException, HTTPError, OSError):
         return ""
     return raw.decode(resp.encoding or "utf-8", "replace")
+
+
+def _post(
+    channel: SlackSpec | WebhookSpec,
+    what: str,
+    url: str,
+    secrets: list[str],
+    payload: dict,
+    timeout: float,
+    retries: int,
+    backoff_factor: float,
+    deadline_s: float,
+    headers: Mapping[str, str] | None = None,
+    body_bytes: int = BODY_BYTES,
+) -> tuple[Delivery, str]:
+    """POST ``payload`` as JSON: the outcome (ok on a 2xx) and the start of the answer's body."""
+    body = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    with Deadline(deadline_s) as deadline:
+        try:
+            with session(timeout=timeout, retries=retries, backoff_factor=backoff_factor, deadline=deadline) as s:
+                # a redirect is a misconfigured URL: following it would turn the POST into a GET that may
+                # "succeed"; streamed, so that the status counts even when the body does not come in time
+                with s.post(url, data=body, headers=headers, allow_redirects=False, stream=True) as resp:
+                    code, text = resp.status_code, _body_start(resp, body_bytes)
+        except DeadlineExceeded as exc:
+            return Delivery(channel.name, False, None, redact(f"{what}: {exc}", secrets), timed_out=True), ""
+        except requests.RequestException as exc:
+            error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
+            return Delivery(channel.name, False, None, redact(error, secrets)), ""
+    if 200 <= code < 300:
+        return Delivery(channel.name, True, code), text
+    detail = one_line(text)[:200]
+    retried = f" after {retries} retries" if retries and code in RETRY_STATUSES else ""
+    error = f"{what}: HTTP {code}{retried}" + (f": {detail}" if detail else "")
+    return Delivery(channel.name, False, code, redact(error, secrets)), text
 
 
 def _post_json(
@@ -239,29 +295,84 @@ def _post_json(
     deadline_s: float,
     headers: Mapping[str, str] | None = None,
 ) -> Delivery:
-    what = f"{channel.type} channel {channel.name!r}"
     url = webhook_url(channel, env)
-    secrets = _url_secrets(url)
-    body = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
-    headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
-    with Deadline(deadline_s) as deadline:
-        try:
-            with session(timeout=timeout, retries=retries, backoff_factor=backoff_factor, deadline=deadline) as s:
-                # a redirect is a misconfigured URL: following it would turn the POST into a GET that may
-                # "succeed"; streamed, so that the status counts even when the body does not come in time
-                with s.post(url, data=body, headers=headers, allow_redirects=False, stream=True) as resp:
-                    code, text = resp.status_code, _body_start(resp)
-        except DeadlineExceeded as exc:
-            return Delivery(channel.name, False, None, redact(f"{what}: {exc}", secrets), timed_out=True)
-        except requests.RequestException as exc:
-            error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
-            return Delivery(channel.name, False, None, redact(error, secrets))
-    if 200 <= code < 300:
-        return Delivery(channel.name, True, code)
-    detail = one_line(text)[:200]
-    retried = f" after {retries} retries" if retries and code in RETRY_STATUSES else ""
-    error = f"{what}: HTTP {code}{retried}" + (f": {detail}" if detail else "")
-    return Delivery(channel.name, False, code, redact(error, secrets))
+    what = f"{channel.type} channel {channel.name!r}"
+    args = (timeout, retries, backoff_factor, deadline_s, headers)
+    return _post(channel, what, url, _url_secrets(url), payload, *args)[0]
+
+
+def _slack_api(
+    channel: SlackSpec,
+    method: str,
+    payload: dict,
+    env: Mapping[str, str],
+    timeout: float,
+    retries: int,
+    backoff_factor: float,
+    deadline_s: float,
+) -> tuple[Delivery, dict]:
+    """Call the Slack Web API ``method`` with the channel's bot token. Slack answers HTTP 200 with
+    ``{"ok": false, "error": "channel_not_found"}`` for its errors: those fail, naming the method and the error.
+    The token is sent only in the Authorization header and never appears in an error."""
+    what = f"slack channel {channel.name!r}"
+    token = _env_value(env, channel.bot_token_env)
+    if token is None:
+        raise DeliveryError(f"{what}: environment variable {channel.bot_token_env} is not set (it holds the bot token)")
+    url = (_env_value(env, SLACK_API_ENV) or SLACK_API_BASE).rstrip("/") + "/" + method
+    headers = {"Authorization": f"Bearer {token}"}
+    args = (timeout, retries, backoff_factor, deadline_s, headers, SLACK_API_BYTES)
+    result, text = _post(channel, f"{what}: {method}", url, [token], payload, *args)
+    if not result.ok:
+        return result, {}
+    try:
+        answer = json.loads(text)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        return Delivery(channel.name, False, result.status, f"{what}: {method}: the answer is not Slack's JSON"), {}
+    if answer.get("ok") is not True:
+        error = redact(one_line(answer.get("error") or "no error given")[:200], [token])
+        return Delivery(channel.name, False, result.status, f"{what}: {method}: Slack said {error}"), answer
+    return result, answer
+
+
+def _slack_bot(
+    channel: SlackSpec,
+    msg: AlertMessage,
+    env: Mapping[str, str],
+    earlier: Earlier | None,
+    timeout: float,
+    retries: int,
+    backoff_factor: float,
+    deadline_s: float,
+) -> Delivery:
+    """Slack with a bot token: a new incident's alert is posted (chat.postMessage; the delivery keeps the
+    message's '<channel id>:<ts>'); a ``worse`` or ``update`` alert of an incident the bot already posted edits
+    that message (chat.update) and replies in its thread with a short follow-up, since an edit notifies nobody."""
+    started = time.monotonic()
+    args = (env, timeout, retries, backoff_factor)
+    ref = earlier.external_id if earlier and msg.status in ("worse", "update") else None
+    if ref and ":" in ref:
+        where, ts = ref.split(":", 1)
+        result, _ = _slack_api(channel, "chat.update", {**render_slack(msg), "channel": where, "ts": ts}, *args,
+                               deadline_s)  # fmt: skip
+        if not result.ok:
+            return result
+        result.external_id = ref
+        left = deadline_s - (time.monotonic() - started)
+        reply = {**render_slack_followup(msg), "channel": where, "thread_ts": ts}
+        if left > 1:
+            answer, _ = _slack_api(channel, "chat.postMessage", reply, *args, left)
+            if not answer.ok:
+                result.error = f"updated; the thread reply was not posted: {answer.error}"
+        else:
+            result.error = "updated; no time was left for the thread reply"
+        return result
+    result, answer = _slack_api(channel, "chat.postMessage", {**render_slack(msg), "channel": channel.channel},
+                                *args, deadline_s)  # fmt: skip
+    if result.ok and answer.get("channel") and answer.get("ts"):
+        result.external_id = f"{answer['channel']}:{answer['ts']}"
+    return result
 
 
 # ------------------------------------------------------------------------------------------------------ email
@@ -395,18 +506,28 @@ def deliver(
     retries: int = DEFAULT_RETRIES,
     backoff_factor: float = BACKOFF_FACTOR,
     deadline_s: float = DEFAULT_DEADLINE_S,
+    earlier: Earlier | None = None,
 ) -> Delivery:
     """Send ``msg`` to ``channel``. Never raises for network or configuration problems: ``ok=False`` says why.
 
     ``env`` is where ``*_env`` secrets are looked up. ``attempt`` numbers the email's Message-ID (a retry of
     the same alert gets a new one). ``timeout`` bounds each connect, read and write (HTTP and SMTP);
     ``retries`` and ``backoff_factor`` apply to the HTTP request; ``deadline_s`` bounds the whole attempt.
+    ``earlier``: the channel already has a message of this alert's incident. Then a ``worse`` or ``update``
+    alert edits it on Slack with a bot token (:func:`_slack_bot`), and is a short follow-up
+    (:func:`~pipeline.alerts.message.render_slack_followup`) on a Slack incoming webhook; e-mail and webhooks
+    always get the full message.
     """
     attempted_at = datetime.now(UTC)
     name = getattr(channel, "name", "?")
+    args = (timeout, retries, backoff_factor, deadline_s)
     try:
-        if channel.type == "slack":
-            result = _post_json(channel, render_slack(msg), env, timeout, retries, backoff_factor, deadline_s)
+        if channel.type == "slack" and channel.bot_token_env:
+            result = _slack_bot(channel, msg, env, earlier, *args)
+        elif channel.type == "slack":
+            follow_up = earlier is not None and msg.status in ("worse", "update")
+            payload = render_slack_followup(msg) if follow_up else render_slack(msg)
+            result = _post_json(channel, payload, env, *args)
         elif channel.type == "webhook":
             key = {IDEMPOTENCY_HEADER: idempotency_key(msg, channel)}
             result = _post_json(channel, render_webhook(msg), env, timeout, retries, backoff_factor, deadline_s, key)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pipeline.alerts.channels import Delivery, deliver
+from pipeline.alerts.channels import Delivery, Earlier, deliver
 from pipeline.alerts.message import AlertMessage
 from pipeline.charts import alert_chart, hourly_alert_chart
 from pipeline.config import Config
@@ -131,6 +131,16 @@ def _outcome(d: Delivery) -> dict:
     return {"ok": d.ok, "status": None if d.status is None else str(d.status), "error": d.error}
 
 
+def _earlier(config: Config, db: Path, p: dict, channel) -> Earlier | None:
+    """The message of the same incident this Slack channel already has, for a ``worse`` or ``update`` alert
+    (edited with a bot token, followed up on a webhook); None for other alerts and channels."""
+    if channel.type != "slack" or p.get("status") not in ("worse", "update"):
+        return None
+    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+        found = row(execute(con, "alerts/earlier_message", {**p, "incident": p["incident_id"]}))
+    return None if found is None else Earlier(found["external_id"])
+
+
 def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapping[str, str], ends: float):
     """Try each pair in turn: recorded pending and committed, sent within the attempt's deadline (and before
     ``ends``, the step budget's end on the monotonic clock), then completed. Pairs left when the budget has run
@@ -147,14 +157,19 @@ def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapp
         if left <= 0:
             error = f"step budget exhausted (alerting.step_budget_s = {budget}): not tried, retried next run"
             a.delivery = Delivery(a.channel, False, None, error)
-            _record(config, db, "alerts/record_delivery", {**key, **_outcome(a.delivery), "run_id": run_id})
+            outcome = {**_outcome(a.delivery), "run_id": run_id, "via": None}
+            _record(config, db, "alerts/record_delivery", {**key, **outcome})
         else:
-            _record(config, db, "alerts/begin_delivery", {**key, "run_id": run_id})  # committed before sending
+            channel = channels[a.channel]
+            earlier = _earlier(config, db, p, channel)
+            _record(config, db, "alerts/begin_delivery", {**key, "run_id": run_id, "via": None})  # committed first
             deadline = min(config.alerting.delivery_deadline_s, left)
-            a.delivery = deliver(channels[a.channel], messages[a.alert_id], env, attempt=a.attempt, deadline_s=deadline)
+            msg = messages[a.alert_id]
+            a.delivery = deliver(channel, msg, env, attempt=a.attempt, deadline_s=deadline, earlier=earlier)
             if a.delivery.timed_out and deadline < config.alerting.delivery_deadline_s:
                 a.delivery.error += f" (the rest of the step budget, alerting.step_budget_s = {budget})"
-            _record(config, db, "alerts/finish_delivery", {**key, **_outcome(a.delivery)})
+            outcome = {**_outcome(a.delivery), "external_id": a.delivery.external_id}
+            _record(config, db, "alerts/finish_delivery", {**key, **outcome})
         done.append(a)
     return done
 

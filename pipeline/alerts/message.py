@@ -509,6 +509,32 @@ def render_slack(msg: AlertMessage) -> dict:
     return {"text": fallback, "blocks": blocks}
 
 
+def render_slack_followup(msg: AlertMessage) -> dict:
+    """A short Slack follow-up for a ``worse`` or ``update`` alert of an incident the channel was already told about,
+    e.g. ``Update: Parcelo same-day negative spike is worse: now 120 negative mentions (critical), ...``: posted
+    instead of the full message where the message cannot be edited (an incoming webhook), and as the thread
+    reply under an edited one (a bot token: chat.update notifies nobody)."""
+    observed = msg.numbers.get("observed")
+    unit = "mentions" if msg.kind == "volume_spike" else "negative mentions"
+    now = f"now {format_number('observed', observed)} {unit}" if observed is not None else "now"
+    when = window_label(msg) or msg.day.isoformat()
+    what = "is worse" if msg.status == "worse" else "has the day in full" if msg.status == "update" else "is new"
+    text = (
+        f"Update: {slack_escape(msg.brand_name)} {kind_label(msg)} {what}: {now} "
+        f"(severity *{slack_escape(msg.severity)}*), {slack_escape(when)}. {slack_escape(msg.headline)}"
+    )
+    return {
+        "text": _fit(text, SLACK_SECTION_CHARS),
+        "blocks": [
+            _section(text),
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f"brandpulse · alert `{slack_escape(msg.alert_id)}`"}],
+            },
+        ],
+    }
+
+
 # ---------------------------------------------------------------------------------------------------- webhook
 
 

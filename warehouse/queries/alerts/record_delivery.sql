@@ -1,5 +1,5 @@
--- An attempt decided without a network call (the step's budget ran out): recorded with its outcome at once.
--- $alert_id, $channel, $attempt, $ok, $status, $error, $run_id.
+-- An attempt decided without a network call (the step's budget ran out; the channel's quiet hours held it):
+-- recorded with its outcome at once. $alert_id, $channel, $attempt, $ok, $status, $error, $run_id, $via.
 INSERT INTO alert_deliveries BY NAME
 SELECT $alert_id AS alert_id, $channel AS channel, $attempt AS attempt, now() AS attempted_at, $ok AS ok,
-       $status AS status, $error AS error, $run_id AS run_id;
+       $status AS status, $error AS error, $run_id AS run_id, CAST($via AS VARCHAR) AS via;
