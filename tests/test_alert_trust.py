@@ -271,3 +271,109 @@ def test_slack_bot_config_errors_name_file_and_field(tmp_path, channel, problem)
 
     with pytest.raises(ConfigError, match=rf"brandpulse.yaml: alerts\[0\].*{problem}"):
         alerting_config(tmp_path, channels=[{"type": "slack", "name": "cx", **channel}])
+
+
+# ----------------------------------------------------------------------------------------------- quiet hours
+
+WARSAW_NIGHT = {"start": "20:00", "end": "08:00", "timezone": "Europe/Warsaw"}
+
+
+def local(day_offset: int, hh: int, mm: int = 0) -> datetime:
+    """A moment in Warsaw (CEST, UTC+2, in September 2026) as an aware UTC datetime."""
+    from zoneinfo import ZoneInfo
+
+    at = datetime.combine(INCIDENT + timedelta(days=day_offset), time(hh, mm), tzinfo=ZoneInfo("Europe/Warsaw"))
+    return at.astimezone(UTC)
+
+
+def test_quiet_hours_hold_alerts_and_the_first_run_after_sends_one_digest_per_channel(tmp_path, receivers):
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    cfg = alerting_config(tmp_path, channels=[
+        {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet},
+        {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL", "quiet_hours": WARSAW_NIGHT},
+        {"type": "email", "name": "cx-email", "to": ["cx@example.com"], "sender": "bp@example.com",
+         "smtp_host": "127.0.0.1", "smtp_port": receivers["smtp_port"], "starttls": False, "quiet_hours": quiet},
+    ], cooldown_days=3, worsen_ratio=1.5)  # fmt: skip
+    runs = iter([local(0, 23, 30), local(2, 3), local(2, 5)])  # night sends: 23:30, then 03:00 and 05:00 local
+
+    def send(db, run_id):
+        return delivery.send_alerts(cfg, db, run_id, now=next(runs))
+
+    db, first, second = worsening(tmp_path, cfg, send)
+    # both alerts are critical: the webhook (except_critical, the default) gets each at once; the others hold them
+    assert first == {"delivered": 1, "failed": 0, "held": 2}
+    assert second == {"delivered": 1, "failed": 0, "held": 4}  # held counts every pair waiting for the digest
+    assert q(db, "SELECT DISTINCT severity FROM alerts") == [("critical",)]
+    assert receivers["slack"] == [] and receivers["inbox"].messages == [] and len(receivers["hooks"]) == 2
+    held = q(db, "SELECT channel, ok, status, error FROM alert_deliveries WHERE status = 'held' ORDER BY 1")
+    assert [(c, ok, s) for c, ok, s, _ in held] == [("cx-email", False, "held")] * 2 + [("cx-slack", False, "held")] * 2
+    assert held[0][3].startswith("quiet hours 20:00-08:00 Europe/Warsaw: held until 2026-09-21 08:00 CEST")
+    assert q(db, "SELECT DISTINCT state FROM v_alert_deliveries WHERE channel <> 'ops-hook'") == [("held",)]
+    [(outcome,)] = q(db, "SELECT DISTINCT delivery FROM v_alerts")
+    assert outcome == "cx-email: held (quiet hours), cx-slack: held (quiet hours), ops-hook: delivered"
+    # still quiet: nothing is sent, and nothing more is recorded
+    assert delivery.send_alerts(cfg, db, "s4", now=local(2, 7, 59)) == {"delivered": 0, "failed": 0, "held": 4}
+    assert q(db, "SELECT count(*) FROM alert_deliveries") == [(6,)]
+
+    # 08:01: the quiet hours are over: one digest per channel, listing both alerts
+    assert delivery.send_alerts(cfg, db, "s5", now=local(2, 8, 1)) == {"delivered": 4, "failed": 0, "digests": 2}
+    headlines = [h for (h,) in q(db, "SELECT headline FROM alerts ORDER BY day")]
+    [mail] = receivers["inbox"].messages
+    assert mail["Subject"] == "[brandpulse] 2 alerts held during quiet hours (20:00-08:00 Europe/Warsaw)"
+    body = mail.get_body(("plain",)).get_content()
+    assert all(h in body for h in headlines) and body.count("· critical ·") == 2
+    [digest] = receivers["slack"]
+    assert digest["text"].startswith("2 alerts held during quiet hours") and len(digest["blocks"]) == 4
+    by_digest = "SELECT channel, count(*) FROM alert_deliveries WHERE via = 'digest' AND ok GROUP BY 1 ORDER BY 1"
+    assert q(db, by_digest) == [("cx-email", 2), ("cx-slack", 2)]
+    assert delivery.send_alerts(cfg, db, "s6", now=local(2, 9)) == {"delivered": 0, "failed": 0}  # nothing left
+
+
+def test_a_failed_digest_is_retried_as_a_digest(tmp_path, receivers):
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    cfg = alerting_config(tmp_path, channels=[
+        {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet}])  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    incidents.detect(cfg, db, INCIDENT, "r")
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22))["held"] == 1
+    receivers["http"].add_fault(r"^/slack/", status=500, times=100)
+    assert delivery.send_alerts(cfg, db, "s2", now=local(1, 9)) == {"delivered": 0, "failed": 1, "digests": 1}
+    receivers["http"].faults.clear()
+    assert delivery.send_alerts(cfg, db, "s3", now=local(1, 10)) == {"delivered": 1, "failed": 0, "digests": 1}
+    [digest] = receivers["slack"]
+    assert digest["text"].startswith("1 alert held during quiet hours")
+    assert q(db, "SELECT attempt, ok, status, via FROM alert_deliveries ORDER BY 1") == [
+        (1, False, "held", None), (2, False, "500", "digest"), (3, True, "200", "digest")]  # fmt: skip
+
+
+def test_quiet_hours_until():
+    from pipeline.config import QuietHoursSpec
+
+    night = QuietHoursSpec(**WARSAW_NIGHT)
+    assert night.until(local(0, 23, 30)) == local(1, 8)
+    assert night.until(local(0, 7, 59)) == local(0, 8)
+    assert night.until(local(0, 20)) == local(1, 8)
+    assert night.until(local(0, 8)) is None and night.until(local(0, 12)) is None
+    day = QuietHoursSpec(start="09:00", end="17:00")  # UTC by default
+    noon = datetime.combine(INCIDENT, time(12), tzinfo=UTC)
+    assert day.until(noon) == noon.replace(hour=17) and day.until(noon.replace(hour=18)) is None
+    assert night.except_critical is True
+
+
+@pytest.mark.parametrize(
+    "quiet, problem",
+    [
+        ({"start": "25:00", "end": "08:00"}, r"quiet_hours.start: Value error, must be a time of day as HH:MM"),
+        ({"start": "20:00", "end": "8"}, r"quiet_hours.end: Value error, must be a time of day as HH:MM .* got '8'"),
+        ({**WARSAW_NIGHT, "timezone": "Mars/Olympus"}, r"quiet_hours.timezone: .*'Mars/Olympus' is not an IANA"),
+        ({"start": "20:00", "end": "20:00"}, r"quiet_hours: Value error, start and end are both 20:00"),
+        ({"start": "20:00"}, r"quiet_hours.end: Field required"),
+    ],
+)
+def test_quiet_hours_config_errors_name_file_and_field(tmp_path, quiet, problem):
+    from pipeline.config import ConfigError
+
+    channel = {"type": "webhook", "name": "hook", "url_env": "U", "quiet_hours": quiet}
+    with pytest.raises(ConfigError, match=rf"brandpulse.yaml: alerts\[0\].{problem}"):
+        alerting_config(tmp_path, channels=[channel])

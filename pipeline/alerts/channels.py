@@ -53,8 +53,14 @@ from urllib3.exceptions import HTTPError
 
 from pipeline.alerts.message import (
     AlertMessage,
+    Digest,
     chart_cid,
     one_line,
+    render_digest_html,
+    render_digest_slack,
+    render_digest_subject,
+    render_digest_text,
+    render_digest_webhook,
     render_html,
     render_slack,
     render_slack_followup,
@@ -432,9 +438,7 @@ class _SMTP(smtplib.SMTP):
         return sock
 
 
-def _send_email(
-    channel: EmailSpec, msg: AlertMessage, env: Mapping[str, str], timeout: float, attempt: int, deadline_s: float
-):
+def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout: float, deadline_s: float):
     what = f"email channel {channel.name!r}"
     password = _env_value(env, channel.password_env)
     username = _env_value(env, channel.username_env) or channel.sender
@@ -442,7 +446,6 @@ def _send_email(
     hint = ""
     if channel.password_env and not password:
         hint = f" ({channel.password_env} is not set, so no login was attempted)"
-    data = build_email(channel, msg, attempt).as_bytes(policy=WIRE_POLICY)
     status: str | None = None
     deadline = Deadline(deadline_s)
     try:
@@ -532,7 +535,8 @@ def deliver(
             key = {IDEMPOTENCY_HEADER: idempotency_key(msg, channel)}
             result = _post_json(channel, render_webhook(msg), env, timeout, retries, backoff_factor, deadline_s, key)
         elif channel.type == "email":
-            result = _send_email(channel, msg, env, timeout, attempt, deadline_s)
+            data = build_email(channel, msg, attempt).as_bytes(policy=WIRE_POLICY)
+            result = _send_email(channel, data, env, timeout, deadline_s)
         else:
             raise DeliveryError(f"channel {name!r}: unknown channel type {getattr(channel, 'type', None)!r}")
     except DeliveryError as exc:
@@ -546,4 +550,57 @@ def deliver(
         logger.info("alert %s delivered to channel %s (%s)", msg.alert_id, name, result.status)
     else:
         logger.warning("alert %s not delivered to channel %s: %s", msg.alert_id, name, result.error)
+    return result
+
+
+def build_digest_email(channel: EmailSpec, digest: Digest, key: str) -> EmailMessage:
+    """The quiet-hours digest as an email: text and HTML alternatives; ``key`` makes its Message-ID."""
+    mail = EmailMessage()
+    mail["Subject"] = render_digest_subject(digest)
+    mail["From"] = formataddr(("brandpulse", channel.sender))
+    mail["To"] = ", ".join(channel.to)
+    mail["Date"] = format_datetime(datetime.now(UTC))
+    mail["Message-ID"] = f"<brandpulse.{key}@{channel.sender.rsplit('@', 1)[1]}>"
+    mail.set_content(render_digest_text(digest), cte="quoted-printable")
+    mail.add_alternative(render_digest_html(digest), subtype="html", cte="quoted-printable")
+    return mail
+
+
+def deliver_digest(
+    channel: SlackSpec | WebhookSpec | EmailSpec,
+    digest: Digest,
+    key: str,
+    env: Mapping[str, str] = os.environ,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_S,
+    retries: int = DEFAULT_RETRIES,
+    backoff_factor: float = BACKOFF_FACTOR,
+    deadline_s: float = DEFAULT_DEADLINE_S,
+) -> Delivery:
+    """Send a quiet-hours digest (one message listing the held alerts) to ``channel``; like :func:`deliver`, never
+    raises for network or configuration problems. ``key`` identifies the digest: a webhook's Idempotency-Key
+    (``digest:<key>``), the e-mail's Message-ID."""
+    name = getattr(channel, "name", "?")
+    args = (timeout, retries, backoff_factor, deadline_s)
+    try:
+        if channel.type == "slack" and channel.bot_token_env:
+            payload = {**render_digest_slack(digest), "channel": channel.channel}
+            result = _slack_api(channel, "chat.postMessage", payload, env, *args)[0]
+        elif channel.type == "slack":
+            result = _post_json(channel, render_digest_slack(digest), env, *args)
+        elif channel.type == "webhook":
+            headers = {IDEMPOTENCY_HEADER: f"digest:{key}"}
+            result = _post_json(channel, render_digest_webhook(digest), env, *args, headers)
+        elif channel.type == "email":
+            data = build_digest_email(channel, digest, key).as_bytes(policy=WIRE_POLICY)
+            result = _send_email(channel, data, env, timeout, deadline_s)
+        else:
+            raise DeliveryError(f"channel {name!r}: unknown channel type {getattr(channel, 'type', None)!r}")
+    except DeliveryError as exc:
+        result = Delivery(name, False, None, str(exc))
+    result.external_id = None  # an alert's later 'worse' is a message of its own, never an edit of a digest
+    if result.ok:
+        logger.info("digest of %d alert(s) delivered to channel %s", len(digest.items), name)
+    else:
+        logger.warning("digest not delivered to channel %s: %s", name, result.error)
     return result

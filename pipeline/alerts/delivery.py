@@ -16,6 +16,11 @@ What a delivery guarantees:
   delivered)", and :func:`resend` (``brandpulse alerts --resend ID``) sends it again on request.
 - **Webhooks: at least once.** A pending webhook attempt is resent by the next run; every attempt carries the
   same ``Idempotency-Key: <alert_id>:<channel>`` header, so the receiver can drop the repeat.
+- **Quiet hours.** A channel with ``quiet_hours`` gets no alert while they last (unless the alert is critical and
+  ``except_critical`` is true, the default): each is recorded once as a ``held`` attempt with the reason, and the
+  first run after the hours end sends the channel one digest listing them (headline, severity, time); their
+  attempts are recorded with ``via = 'digest'``, pending before the send like any other. A failed digest is
+  retried as a digest. ``send_alerts(now=...)`` sets the clock the hours are read against.
 - **Nothing hangs the night.** Each attempt ends by ``alerting.delivery_deadline_s``, and the step by
   ``alerting.step_budget_s``: the channels left when the budget runs out are recorded failed ("step budget
   exhausted") without being tried. A failed attempt, whatever the channel, is retried by the next run; a
@@ -24,6 +29,7 @@ What a delivery guarantees:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -32,9 +38,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from pipeline.alerts.channels import Delivery, Earlier, deliver
-from pipeline.alerts.message import AlertMessage
+from pipeline.alerts.channels import Delivery, Earlier, deliver, deliver_digest
+from pipeline.alerts.message import AlertMessage, Digest, DigestItem
 from pipeline.charts import alert_chart, hourly_alert_chart
 from pipeline.config import Config
 from pipeline.deadline import seconds
@@ -174,34 +181,120 @@ def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapp
     return done
 
 
-def send_alerts(config: Config, db: Path, run_id: str, env=None) -> dict:
+def _quiet(config: Config, db: Path, run_id: str, todo: list[dict], now: datetime) -> tuple[list, list, dict]:
+    """Split the pairs by the channels' quiet hours at ``now``: (to send one by one, held, {channel: pairs for its
+    digest}). A pair whose channel is quiet (and not a critical alert the channel lets through) is held: recorded
+    once as a 'held' attempt with the reason. A pair held earlier (or whose digest failed) whose channel is no
+    longer quiet goes into the channel's digest."""
+    channels = {c.name: c for c in config.alerts}
+    send, held, digests = [], [], {}
+    for p in todo:
+        qh = channels[p["channel"]].quiet_hours
+        until = qh.until(now) if qh else None
+        if until is not None and not (qh.except_critical and p["severity"] == "critical"):
+            held.append(p)
+            if p["state"] != "held":
+                local = until.astimezone(ZoneInfo(qh.timezone))
+                reason = (
+                    f"quiet hours {qh.start}-{qh.end} {qh.timezone}: held until {local:%Y-%m-%d %H:%M %Z}, "
+                    "then sent in the channel's digest"
+                )
+                key = {"alert_id": p["alert_id"], "channel": p["channel"], "attempt": p["attempts"] + 1}
+                outcome = {"ok": False, "status": "held", "error": reason, "run_id": run_id, "via": None}
+                _record(config, db, "alerts/record_delivery", {**key, **outcome})
+        elif p["state"] == "held" or p["via"] == "digest":
+            digests.setdefault(p["channel"], []).append(p)
+        else:
+            send.append(p)
+    return send, held, digests
+
+
+def _digests(config: Config, db: Path, run_id: str, digests: dict, env: Mapping[str, str], ends: float):
+    """One digest message per channel listing its held alerts: each alert's attempt recorded pending (via
+    'digest') and committed before the send, then completed with the digest's outcome. Returns Attempts."""
+    channels = {c.name: c for c in config.alerts}
+    done = []
+    for name, pairs in digests.items():
+        qh = channels[name].quiet_hours
+        with connect(db, timeout=config.lock_timeout_s) as con:
+            found = rows(
+                con.execute(
+                    "SELECT alert_id, brand, kind, status, severity, headline, created_at FROM alerts"
+                    " WHERE list_contains($ids, alert_id) ORDER BY created_at, alert_id",
+                    {"ids": [p["alert_id"] for p in pairs]},
+                )
+            )
+        items = [
+            DigestItem(a["alert_id"], config.brand(a["brand"]).name, a["kind"], a["status"], a["severity"],
+                       a["headline"], a["created_at"])
+            for a in found
+        ]  # fmt: skip
+        quiet = f"{qh.start}-{qh.end} {qh.timezone}" if qh else "quiet hours"
+        digest = Digest(name, quiet, qh.timezone if qh else "UTC", items)
+        attempts = [Attempt(p["alert_id"], name, p["attempts"] + 1) for p in pairs]
+        keys = [{"alert_id": a.alert_id, "channel": name, "attempt": a.attempt} for a in attempts]
+        left = ends - time.monotonic()
+        if left <= 0:
+            budget = seconds(config.alerting.step_budget_s)
+            error = f"step budget exhausted (alerting.step_budget_s = {budget}): digest not tried, retried next run"
+            result = Delivery(name, False, None, error)
+            for key in keys:
+                _record(config, db, "alerts/record_delivery", {**key, **_outcome(result), "run_id": run_id,
+                                                                "via": "digest"})  # fmt: skip
+        else:
+            with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+                for key in keys:  # committed before sending
+                    execute(con, "alerts/begin_delivery", {**key, "run_id": run_id, "via": "digest"})
+            ids = " ".join(sorted(a.alert_id for a in attempts)).encode()
+            digest_key = f"{name}:{hashlib.sha256(ids).hexdigest()[:16]}"
+            deadline = min(config.alerting.delivery_deadline_s, left)
+            result = deliver_digest(channels[name], digest, digest_key, env, deadline_s=deadline)
+            with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+                for key in keys:
+                    execute(con, "alerts/finish_delivery", {**key, **_outcome(result), "external_id": None})
+        for a in attempts:
+            a.delivery = result
+        done += attempts
+    return done
+
+
+def send_alerts(config: Config, db: Path, run_id: str, env=None, now: datetime | None = None) -> dict:
     """Deliver every alert not yet delivered on each configured channel; record every attempt (see the module
-    docstring for what is resent and what is held back). Returns the counts: delivered, failed, and pending
-    (held back as possibly delivered; the key only when there are some)."""
+    docstring for what is resent and what is held back). ``now`` (default: the clock) decides which channels are
+    in their quiet hours. Returns the counts: delivered (alone or in a digest), failed, and, only when there are
+    some, held (quiet hours), digests (messages sent for them) and pending (held back as possibly delivered)."""
     started = datetime.now(UTC)
+    now = started if now is None else now
     clock = time.monotonic()
     channels = {c.name: c for c in config.alerts}
+    env = os.environ if env is None else env
     with connect(db, timeout=config.lock_timeout_s) as con:
         todo = _todo(config, con, None)
     held = [p for p in todo if p["state"] == "pending" and channels[p["channel"]].type in AT_MOST_ONCE]
     todo = [p for p in todo if p not in held]
+    todo, quiet, digests = _quiet(config, db, run_id, todo, now)
     ends = clock + config.alerting.step_budget_s
-    done = _attempts(config, db, run_id, todo, os.environ if env is None else env, ends) if todo else []
+    done = _attempts(config, db, run_id, todo, env, ends) if todo else []
+    done += _digests(config, db, run_id, digests, env, ends) if digests else []
     ok = sum(1 for a in done if a.delivery.ok)
     failed = len(done) - ok
     parts = [f"{ok} delivered", f"{failed} failed (retried next run)"]
     if held:
         parts.append(f"{len(held)} {PENDING_WORDS}: not resent (brandpulse alerts --resend ID)")
+    if quiet:
+        parts.append(f"{len(quiet)} held for quiet hours (sent in a digest when they end)")
+    if digests:
+        parts.append(f"{len(digests)} quiet-hours digest(s)")
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         record_step(
             con,
             run_id,
             "send_alerts",
             status="success",
-            rows_in=len(done) + len(held),
+            rows_in=len(done) + len(held) + len(quiet),
             rows_out=ok,
             rows_quarantined=0,
-            detail=", ".join(parts) if done or held else "nothing to deliver",
+            detail=", ".join(parts) if done or held or quiet else "nothing to deliver",
             started_at=started,
         )
     for a in done:
@@ -214,6 +307,10 @@ def send_alerts(config: Config, db: Path, run_id: str, env=None) -> dict:
         )
     logger.info("alerts: " + ", ".join(parts))
     counts = {"delivered": ok, "failed": failed}
+    if quiet:
+        counts["held"] = len(quiet)
+    if digests:
+        counts["digests"] = len(digests)
     return {**counts, "pending": len(held)} if held else counts
 
 

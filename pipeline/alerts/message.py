@@ -20,6 +20,7 @@ import math
 import numbers
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ import jinja2
 from pipeline import __version__
 
 SCHEMA = "brandpulse.alert/1"
+DIGEST_SCHEMA = "brandpulse.digest/1"
 KINDS = ("spike", "shift", "hourly_spike", "volume_spike")  # the last two: the hourly watch's
 STATUSES = ("new", "worse", "update")  # update: the night's figures for an incident the watch opened
 
@@ -585,5 +587,95 @@ def render_webhook(msg: AlertMessage) -> dict:
             "timezone": msg.timezone,
             "label": window_label(msg),
         },
+        "generator": f"brandpulse/{__version__}",
+    }
+
+
+# ----------------------------------------------------------------------------------------------------- digest
+
+
+@dataclass
+class DigestItem:
+    """One alert held during a channel's quiet hours, as its digest lists it."""
+
+    alert_id: str
+    brand_name: str
+    kind: str
+    status: str
+    severity: str
+    headline: str
+    at: datetime  # when the alert was raised
+
+
+@dataclass
+class Digest:
+    """The one message a channel gets when its quiet hours end: the alerts held meanwhile, oldest first.
+    ``quiet``: the hours, e.g. ``20:00-08:00 Europe/Warsaw``; ``timezone``: the zone the times are shown in."""
+
+    channel: str
+    quiet: str
+    timezone: str
+    items: list[DigestItem]
+
+    def when(self, item: DigestItem) -> str:
+        return item.at.astimezone(ZoneInfo(self.timezone)).strftime("%a %d %b %H:%M %Z")
+
+    def line(self, item: DigestItem) -> str:
+        kind = _KIND_LABELS.get(item.kind, f"negative {item.kind}")
+        return f"{self.when(item)} · {item.severity} · {kind} ({item.status}): {one_line(item.headline)}"
+
+
+def render_digest_subject(d: Digest) -> str:
+    n = len(d.items)
+    return truncate(f"[brandpulse] {n} alert{'s' if n != 1 else ''} held during quiet hours ({d.quiet})", 250)
+
+
+def render_digest_text(d: Digest) -> str:
+    lines = [render_digest_subject(d), ""]
+    lines += [f"- {d.line(i)}  [{i.alert_id}]" for i in d.items]
+    lines += ["", "Full message of one: brandpulse alerts --show ALERT_ID", f"-- brandpulse {__version__}"]
+    return "\n".join(lines) + "\n"
+
+
+def render_digest_html(d: Digest) -> str:
+    items = "".join(f"<li>{html_escape(d.line(i))} <code>{html_escape(i.alert_id)}</code></li>" for i in d.items)
+    subject = html_escape(render_digest_subject(d))
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{subject}</title></head><body>'
+        f"<h1 style=\"font-size:18px\">{subject}</h1><ul>{items}</ul>"
+        f'<p style="font-size:12px;color:#656d76">brandpulse {__version__}</p></body></html>\n'
+    )
+
+
+def render_digest_slack(d: Digest) -> dict:
+    header = render_digest_subject(d).removeprefix("[brandpulse] ")
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": truncate(header, SLACK_HEADER_CHARS), "emoji": True}}
+    ]
+    shown = d.items[: SLACK_MAX_BLOCKS - 2]
+    blocks += [_section(f"• {slack_escape(d.line(i))}") for i in shown]
+    more = len(d.items) - len(shown)
+    note = f"brandpulse · {more} more: brandpulse alerts" if more else "brandpulse · full messages: brandpulse alerts"
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    return {"text": _fit(slack_escape(header), SLACK_SECTION_CHARS), "blocks": blocks}
+
+
+def render_digest_webhook(d: Digest) -> dict:
+    return {
+        "schema": DIGEST_SCHEMA,
+        "channel": d.channel,
+        "quiet_hours": d.quiet,
+        "alerts": [
+            {
+                "alert_id": i.alert_id,
+                "brand_name": i.brand_name,
+                "kind": i.kind,
+                "status": i.status,
+                "severity": i.severity,
+                "headline": i.headline,
+                "at": i.at.isoformat(),
+            }
+            for i in d.items
+        ],
         "generator": f"brandpulse/{__version__}",
     }
