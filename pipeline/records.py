@@ -103,12 +103,16 @@ class Reject:
         """A reject keyed by where it was and what it held, so each bad input row is one quarantine row and
         re-reading the same input gives the same keys.
 
-        ``location`` (a file and line: ``path:12``, ``path[Sheet]:12``) is part of the key, so two rows of a file
-        that hold the same text (59 customers without an id) stay two rejects. ``by_location=False`` keys on the
-        content alone, for the network sources: where an item sits in a feed (``us page 2``) moves from night to
-        night, and the raw item carries its own id (the key is then the one every reject had before 0008)."""
+        ``location`` (a file and line: ``path:12``, ``path[Sheet]:12``; its file name, without the folder) is part
+        of the key, so two rows of a file that hold the same text (59 customers without an id) stay two rejects.
+        ``by_location=False`` keys on the content alone, for the network sources: where an item sits in a feed
+        (``us page 2``) moves from night to night, and the raw item carries its own id (the key is then the one
+        every reject had before 0008)."""
         raw = cut_raw(raw)
-        parts = (brand, source, location or "", raw) if by_location else (brand, source, raw)
+        # The file's name and line, not its folder: the same file read through another path (a moved deployment,
+        # `brandpulse import-surveys FILE`) keeps its keys
+        where = (location or "").rsplit("/", 1)[-1]
+        parts = (brand, source, where, raw) if by_location else (brand, source, raw)
         digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
         return cls(digest[:32], brand, source, reason, raw, location)
 
