@@ -1,9 +1,9 @@
-"""Bounded memory of `brandpulse score`: peak RSS for a small and a large input should be about the same.
+"""Bounded memory of `brandpulse score-texts`: peak RSS for a small and a large input should be about the same.
 
     .venv/bin/python benchmarks/stream_memory.py --lines 10000 100000 --json benchmarks/results/stream_memory.json
 
 Builds inputs by cycling the val texts (half as JSON objects with an id, half as plain lines), runs the real
-command on each (`brandpulse score FILE > /dev/null`) and reports lines/s and the child's peak RSS (ru_maxrss
+command on each (`brandpulse score-texts FILE > /dev/null`) and reports lines/s and the child's peak RSS (ru_maxrss
 from wait4).
 """
 
@@ -28,7 +28,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--val", type=Path, default=DEFAULT_VAL)
     ap.add_argument("--lines", type=int, nargs="+", default=[10_000, 100_000])
-    ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[], help="more arguments for brandpulse score")
+    ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[], help="more arguments for brandpulse score-texts")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
@@ -41,7 +41,7 @@ def main() -> int:
             with path.open("w", encoding="utf-8") as out:
                 for i, text in zip(range(n), itertools.cycle(texts), strict=False):
                     out.write((json.dumps({"id": i, "text": text}) if i % 2 else text.replace("\n", " ")) + "\n")
-            cmd = [str(REPO / ".venv" / "bin" / "brandpulse"), "score", str(path), *args.extra]
+            cmd = [str(REPO / ".venv" / "bin" / "brandpulse"), "score-texts", str(path), *args.extra]
             t0 = time.perf_counter()
             with open(os.devnull, "w") as devnull:
                 proc = subprocess.Popen(
@@ -50,7 +50,7 @@ def main() -> int:
                 _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - t0
             if status != 0:
-                print(f"{n} lines: brandpulse score exited with status {status}", file=sys.stderr)
+                print(f"{n} lines: brandpulse score-texts exited with status {status}", file=sys.stderr)
                 return 1
             results.append(
                 {

@@ -232,8 +232,8 @@ def load(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt 
     typer.echo(json.dumps(loading.load(_config(config), db_path(db), _day(day), run_id).__dict__))
 
 
-@app.command("score-mentions")
-def score_mentions(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+@app.command("score")
+def score(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 3: score every mention that has no score from the current model version."""
     from pipeline import scoring
 
@@ -612,8 +612,8 @@ def alerts(
         typer.echo(list_alerts(cfg, db_path(db), brand=brand, days=days))
 
 
-@app.command()
-def score(
+@app.command("score-texts")
+def score_texts(
     path: Annotated[str, typer.Argument(help="input file; '-' or nothing reads stdin")] = "-",
     config: ConfigOpt = None,
     model: Annotated[Path | None, typer.Option(help="model folder (default: the configured or shipped model)")] = None,

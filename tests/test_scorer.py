@@ -1,4 +1,4 @@
-"""The batch scorer and the `brandpulse score` command, on the shipped model, offline."""
+"""The batch scorer and the `brandpulse score-texts` command, on the shipped model, offline."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_batching_and_sorting_do_not_change_results(scorer):
 
 def _score_cli(args, stdin):
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "score", "--model", str(MODEL_DIR), *args],
+        [sys.executable, "-m", "pipeline.cli", "score-texts", "--model", str(MODEL_DIR), *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -157,7 +157,7 @@ def test_shipped_model_quality_on_val(scorer, name):
 def test_score_cli_bytes_bom_and_carriage_returns():
     data = b'\xef\xbb\xbf{"id": 1, "text": "love it"}\nbad \xff byte\r inside a line\n'
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "score", "--model", str(MODEL_DIR)],
+        [sys.executable, "-m", "pipeline.cli", "score-texts", "--model", str(MODEL_DIR)],
         input=data,
         capture_output=True,
         cwd=REPO,

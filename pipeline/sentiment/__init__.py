@@ -2,7 +2,7 @@
 
 - :mod:`.textnorm`: the one text normalisation, shared by training and scoring;
 - :mod:`.scorer`: the batch :class:`~pipeline.sentiment.scorer.Scorer` (torch and transformers, or the int8
-  ONNX variant); :mod:`.score_stream`: ``brandpulse score`` over a stream of lines;
+  ONNX variant); :mod:`.score_stream`: ``brandpulse score-texts`` over a stream of lines;
 - :mod:`.train` (``python -m pipeline.sentiment.train``), with :mod:`.e5_base` (the base encoder rebuilt from
   PyPI wheels) and :mod:`.complaints` (written complaint patterns); :mod:`.onnx_export` (the int8 variant).
 

@@ -1,4 +1,4 @@
-"""Streaming for ``brandpulse score``: read lines in chunks, score each chunk, write in input order.
+"""Streaming for ``brandpulse score-texts``: read lines in chunks, score each chunk, write in input order.
 
 Memory is bounded by the chunk size, not the input size, so 100,000 lines (or more) stream through.
 Input is read as bytes and split on "\\n" only (a stray "\\r" inside a line never splits it), decoded as UTF-8
