@@ -5,10 +5,11 @@
 Builds (or, with ``--reuse``, opens and migrates) a DuckDB file under /tmp: the schema by
 ``pipeline.warehouse.migrate``, then ``mentions`` and ``sentiment`` by INSERT ... SELECT over ``range(N)``, in day
 order (five brands, five sources, a year of days ending 2026-10-31, texts of 20-300 characters, a quarter
-negative; every mention scored by model ``v1`` and the last 60 days rescored by ``v2``), 1% of mentions with a
-repost, each history night's successful score step in ``run_steps``, the history's daily metrics by the real
-``metrics/daily`` SQL, and one night (2026-11-01) of ``--night`` new mentions with no score yet. Then it times,
-each in a fresh child process (median of 5, and the peak RSS the query added over the opened connection, from VmHWM):
+negative; each night scored the night after by the model of its time: ``v1``, then ``v2`` from 2026-09-01,
+when the 60 days before were rescored by ``v2``), 1% of mentions with a repost, each history night's
+successful score step in ``run_steps``, the history's daily metrics by the real ``metrics/daily`` SQL, and one
+night (2026-11-01) of ``--night`` new mentions with no score yet. Then it times, each in a fresh child process
+(median of 5, and the peak RSS the query added over the opened connection, from VmHWM):
 
 - the daily metrics of one day (``metrics/daily`` through ``pipeline.warehouse.execute``);
 - the unscored lookup (``scoring/unscored_mentions``, ``$limit`` 2,048, model ``v2``);
@@ -48,6 +49,7 @@ SOURCES = [  # source, source_type, kind, platform
 ]
 LAST_DAY = "2026-10-31"
 NIGHT = "2026-11-01"
+SWITCH = "2026-09-01"  # the model change: v1 before, v2 from then on
 REPEATS = 5
 
 FILL_MENTIONS = """
@@ -75,15 +77,19 @@ SELECT md5(CAST(i AS VARCHAR)) AS mention_id,
 FROM g ORDER BY i
 """
 
-# one score per mention from v1; the last 60 days also from v2 (a rescore after a model change)
+# a model change on {switch}: every night scored by the model of its time (v1, then v2) the night after it was
+# loaded, and the 60 days before the change rescored by v2 on the day of the change (`brandpulse rescore`)
 FILL_SENTIMENT = """
 INSERT INTO sentiment BY NAME
 WITH m AS (
     SELECT mention_id, day, first_seen, hash(mention_id) % 100 AS pct FROM mentions WHERE day <= DATE '{last}'
 ), v AS (
-    SELECT *, 'v1' AS model_version, first_seen + INTERVAL 1 HOUR AS scored_at FROM m
+    SELECT *, CASE WHEN day < DATE '{switch}' THEN 'v1' ELSE 'v2' END AS model_version,
+           first_seen + INTERVAL 1 HOUR AS scored_at
+    FROM m
     UNION ALL
-    SELECT *, 'v2', TIMESTAMPTZ '{last} 23:00:00+00' + INTERVAL 1 HOUR FROM m WHERE day > DATE '{last}' - 60
+    SELECT *, 'v2', TIMESTAMPTZ '{switch} 12:00:00+00' FROM m
+    WHERE day BETWEEN DATE '{switch}' - 60 AND DATE '{switch}' - 1
 )
 SELECT mention_id, 'bench-model' AS model_name, model_version, 'sha' || model_version AS model_sha256,
        md5(mention_id) AS text_sha256,
@@ -109,7 +115,7 @@ FILL_RUNS = """
 INSERT INTO run_steps BY NAME
 SELECT run_id, 'score' AS step, 'success' AS status, count(*) AS rows_in, count(*) AS rows_out,
        0 AS rows_quarantined, min(first_seen) AS started_at, min(first_seen) + INTERVAL 2 HOUR AS finished_at
-FROM mentions GROUP BY run_id ORDER BY started_at
+FROM mentions WHERE day <= DATE '{last}' GROUP BY run_id ORDER BY started_at
 """
 
 FILL_NIGHT = """
@@ -188,9 +194,9 @@ def build(db: Path, n: int, night: int) -> dict:
         con.execute(FILL_MENTIONS.format(last=LAST_DAY), {"n": n, **lists()})
         timings["mentions_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        con.execute(FILL_SENTIMENT.format(last=LAST_DAY))
+        con.execute(FILL_SENTIMENT.format(last=LAST_DAY, switch=SWITCH))
         con.execute(FILL_REPOSTS)
-        con.execute(FILL_RUNS)
+        con.execute(FILL_RUNS.format(last=LAST_DAY))
         fill_latest(con)
         timings["sentiment_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
