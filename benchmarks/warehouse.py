@@ -4,8 +4,8 @@
 
 Builds (or, with ``--reuse``, opens and migrates) a DuckDB file under /tmp: the schema by
 ``pipeline.warehouse.migrate``, then ``mentions`` and ``sentiment`` by INSERT ... SELECT over ``range(N)``, in day
-order (five brands, five sources, a year of days ending 2026-10-31, texts of 20-300 characters, a quarter
-negative; each night scored the night after by the model of its time: ``v1``, then ``v2`` from 2026-09-01,
+order (five brands, five sources, ``--days`` of history ending 2026-10-31 (365), texts of 20-300 characters, a
+quarter negative; each night scored the night after by the model of its time: ``v1``, then ``v2`` from 2026-09-01,
 when the 60 days before were rescored by ``v2``), 1% of mentions with a repost, each history night's
 successful score step in ``run_steps``, the history's daily metrics by the real ``metrics/daily`` SQL, and one
 night (2026-11-01) of ``--night`` new mentions with no score yet. Then it times, each in a fresh child process
@@ -56,8 +56,8 @@ FILL_MENTIONS = """
 INSERT INTO mentions BY NAME
 WITH g AS (
     SELECT i, hash(i) AS h,
-           TIMESTAMPTZ '{last} 00:00:00+00' - INTERVAL 364 DAYS
-               + to_microseconds(CAST(i * (365 * 86400000000.0 / $n) AS BIGINT)) AS created_at
+           TIMESTAMPTZ '{last} 00:00:00+00' - INTERVAL ({days} - 1) DAYS
+               + to_microseconds(CAST(i * ({days} * 86400000000.0 / $n) AS BIGINT)) AS created_at
     FROM range($n) t(i)
 )
 SELECT md5(CAST(i AS VARCHAR)) AS mention_id,
@@ -184,14 +184,14 @@ def lists() -> dict:
     }
 
 
-def build(db: Path, n: int, night: int) -> dict:
+def build(db: Path, n: int, night: int, days: int) -> dict:
     timings = {}
     for p in (db, Path(f"{db}.wal")):
         p.unlink(missing_ok=True)
     with connect(db) as con:
         t0 = time.perf_counter()
         migrate(con)
-        con.execute(FILL_MENTIONS.format(last=LAST_DAY), {"n": n, **lists()})
+        con.execute(FILL_MENTIONS.format(last=LAST_DAY, days=days), {"n": n, **lists()})
         timings["mentions_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         con.execute(FILL_SENTIMENT.format(last=LAST_DAY, switch=SWITCH))
@@ -285,10 +285,11 @@ def measure(db: Path, names: list[str]) -> list[dict]:
         print(f"{name:<64} {out[-1]['median_s']:>9.4f} s {out[-1]['peak_added_mib']:>7} MiB", flush=True)
     # the command's own start-up: a whole `brandpulse sql "SELECT 1"` process
     cmd = [str(REPO / ".venv" / "bin" / "brandpulse"), "sql", "SELECT 1", "--db", str(db)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's code, whichever the venv was installed from
     times = []
     for _ in range(REPEATS):
         t0 = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True)
+        subprocess.run(cmd, capture_output=True, check=True, env=env)
         times.append(time.perf_counter() - t0)
     out.append({"name": 'brandpulse sql "SELECT 1" (wall)', "median_s": round(statistics.median(times), 4),
                 "min_s": round(min(times), 4), "peak_added_mib": None})
@@ -299,6 +300,7 @@ def measure(db: Path, names: list[str]) -> list[dict]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000, help="mentions of history")
+    ap.add_argument("--days", type=int, default=365, help="days of history (ending 2026-10-31)")
     ap.add_argument("--night", type=int, default=20_000, help="the night's new, unscored mentions")
     ap.add_argument("--db", type=Path, help="default: /tmp/brandpulse-bench-<rows>.duckdb")
     ap.add_argument("--reuse", action="store_true", help="measure an existing file (migrated to the latest schema)")
@@ -310,14 +312,15 @@ def main() -> int:
     if args.child:
         child(db, args.child)
         return 0
-    result = {"rows": args.rows, "night": args.night, "command": " ".join(["benchmarks/warehouse.py", *sys.argv[1:]])}
+    command = " ".join(["benchmarks/warehouse.py", *sys.argv[1:]])
+    result = {"rows": args.rows, "days": args.days, "night": args.night, "command": command}
     if args.reuse and db.exists():
         t0 = time.perf_counter()
         with connect(db) as con:
             result["migrated"] = migrate(con)  # a new migration backfills what it adds
         result["migrate_s"] = round(time.perf_counter() - t0, 1)
     else:
-        result["build"] = build(db, args.rows, args.night)
+        result["build"] = build(db, args.rows, args.night, args.days)
         print(f"built {db} in {result['build']}", flush=True)
     result["file_gb"] = round(db.stat().st_size / 1e9, 2)
     result["cpus"] = os.cpu_count()
