@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from pipeline import interrupt
-from pipeline.config import REPO_ROOT, Config, ConfigError, config_path, load_config
+from pipeline.paths import REPO_ROOT
 from pipeline.warehouse import WarehouseError, connect, db_path, migrate, schema_version
 
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "brandpulse-sentiment"
@@ -46,6 +46,8 @@ def _day(value: str, option: str = "--date") -> date:
 
 
 def _config(path: Path | None):
+    from pipeline.config import ConfigError, load_config  # pydantic: not for `brandpulse sql` and --help
+
     try:
         return load_config(path)
     except ConfigError as exc:
@@ -58,6 +60,8 @@ def init(config: ConfigOpt = None, db: DbOpt = None) -> None:
 
     Needs no config file; one given (--config, $BRANDPULSE_CONFIG) or present (./brandpulse.yaml) is validated
     and its lock_timeout_s used."""
+    from pipeline.config import Config, config_path
+
     if config or os.environ.get("BRANDPULSE_CONFIG") or config_path().exists():
         timeout = _config(config).lock_timeout_s
     else:
@@ -627,6 +631,7 @@ def score_texts(
     Each output object has label, negative, neutral, positive and score (positive - negative), plus every
     other key of the input object unchanged. Progress goes to stderr.
     """
+    from pipeline.config import config_path, load_config
     from pipeline.sentiment.score_stream import score_stream
     from pipeline.sentiment.scorer import Scorer
 
@@ -711,7 +716,10 @@ def main() -> None:
     interrupt.stop_on_signals()  # SIGTERM stops a command as Ctrl-C does, promptly (see pipeline.interrupt)
     try:
         app()
-    except (ConfigError, WarehouseError) as exc:
+    except Exception as exc:
+        config = sys.modules.get("pipeline.config")  # a ConfigError needs the config loaded: never import it here
+        if not isinstance(exc, WarehouseError) and not (config and isinstance(exc, config.ConfigError)):
+            raise
         typer.echo(f"brandpulse: {exc}", err=True)
         sys.exit(2)
 

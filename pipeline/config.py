@@ -21,10 +21,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipeline.config_surveys import SurveysSpec
+from pipeline.paths import REPO_ROOT
 
 DEFAULT_CONFIG = "brandpulse.yaml"
-DEFAULT_DB = Path("data/brandpulse.duckdb")
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 class ConfigError(ValueError):

@@ -31,7 +31,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from pipeline import interrupt
-from pipeline.config import DEFAULT_DB, REPO_ROOT
+from pipeline.paths import DEFAULT_DB, REPO_ROOT
 
 
 def _sql_dir() -> Traversable:
