@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pipeline.warehouse import execute, row
+from pipeline.warehouse import connect, execute, row, transaction
 
 # The steps that must succeed for a run not to be 'failed' (passed to runs/finish.sql).
 REQUIRED_STEPS = ("load", "score", "daily_metrics", "detect", "send_alerts", "report")
@@ -130,6 +130,13 @@ def running_night(con, since) -> dict | None:
             [since],
         )
     )
+
+
+def interrupted(db, run_id: str, reason: str, timeout: float) -> None:
+    """:func:`stop_run` in a warehouse session of its own, opened although the process is stopping (the night's
+    and the watch's handler for SIGTERM and Ctrl-C)."""
+    with connect(db, timeout=timeout, while_stopping=True) as con, transaction(con):
+        stop_run(con, run_id, reason)
 
 
 def stop_run(con, run_id: str, reason: str) -> None:

@@ -21,10 +21,11 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from pipeline import ledger
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect
 from pipeline.config import Config, ConfigError
-from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start_run, stop_run
+from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start_run
 from pipeline.load import load
 from pipeline.metrics import daily_metrics
 from pipeline.report.build import report
@@ -94,8 +95,7 @@ def run_day(
 def interrupted(config: Config, db: Path, run_id: str, reason: str) -> None:
     """Record that the run was stopped (SIGTERM, Ctrl-C) before it finished: ``interrupted``, with the reason.
     The steps it finished stay committed and the one it was in rolled back; a re-run of its night completes it."""
-    with connect(db, timeout=config.lock_timeout_s, while_stopping=True) as con, transaction(con):
-        stop_run(con, run_id, reason)
+    ledger.interrupted(db, run_id, reason, config.lock_timeout_s)
     logger.warning(f"run {run_id}: interrupted ({reason}); re-run its night to complete it")
 
 

@@ -29,11 +29,11 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipeline import staging
+from pipeline import ledger, staging
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect_watch
 from pipeline.config import Config, ConfigError
-from pipeline.ledger import WATCH_STEPS, RunFailed, close_run, new_run_id, running_night, skip_run, start_run, stop_run
+from pipeline.ledger import WATCH_STEPS, RunFailed, close_run, new_run_id, running_night, skip_run, start_run
 from pipeline.load import load as load_step
 from pipeline.metrics import hourly_metrics as hourly_metrics_step
 from pipeline.scoring import score as score_step
@@ -155,8 +155,7 @@ def run_watch(
         except RunFailed as exc:
             status = exc.status
     except KeyboardInterrupt as exc:
-        with connect(db, timeout=config.lock_timeout_s, while_stopping=True) as con, transaction(con):
-            stop_run(con, run_id, str(exc) or "stopped by SIGINT")
+        ledger.interrupted(db, run_id, str(exc) or "stopped by SIGINT", config.lock_timeout_s)
         raise
     return {
         **result,
