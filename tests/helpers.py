@@ -7,16 +7,22 @@ and the fixtures.
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import io
+import json
 import os
 import random
 import socket
 import threading
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import yaml
+from aiosmtpd.controller import Controller
 
+from demo.replay.server import ReplayServer, Response
 from pipeline.config import load_config
 from pipeline.warehouse import connect, execute, migrate, transaction
 
@@ -261,3 +267,39 @@ def alerting_config(tmp_path, receivers=None, channels=None, brand=None, **alert
     path = tmp_path / "brandpulse.yaml"
     path.write_text(yaml.safe_dump(doc))
     return load_config(path)
+
+
+class Inbox:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        return "250 OK"
+
+
+@contextmanager
+def local_receivers(monkeypatch):
+    """A Slack incoming webhook and a webhook receiver (one HTTP server) and an SMTP server, on 127.0.0.1; the
+    Slack and webhook URLs in $TEST_SLACK_URL and $TEST_HOOK_URL (the channels of :func:`alerting_config`)."""
+    slack, hooks, inbox = [], [], Inbox()
+
+    def record(into):
+        def handler(req, _m):
+            into.append(json.loads(req.body))
+            return Response(200, "ok")
+
+        return handler
+
+    with socket.socket() as probe:  # aiosmtpd's Controller needs a concrete port; let the OS pick a free one
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    with ReplayServer() as http:
+        http.route("POST", r"^/slack/", record(slack))
+        http.route("POST", r"^/hook$", record(hooks))
+        monkeypatch.setenv("TEST_SLACK_URL", f"{http.url}/slack/T000/B000/secret")
+        monkeypatch.setenv("TEST_HOOK_URL", f"{http.url}/hook")
+        yield {"http": http, "slack": slack, "hooks": hooks, "inbox": inbox, "smtp_port": port}
+    smtp.stop()

@@ -4,16 +4,12 @@ time), the numbers behind it, and carries a 48-hour hourly chart."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
-import socket
 from datetime import UTC, datetime, time, timedelta
 
 import duckdb
 import pandas as pd
 import pytest
-from aiosmtpd.controller import Controller
 
 from demo.replay.server import ReplayServer, Response
 from pipeline.alerts import delivery, incidents
@@ -22,45 +18,17 @@ from pipeline.charts import alert_chart, hourly_alert_chart, hourly_chart
 from pipeline.ledger import start_run
 from pipeline.metrics import day_hours
 from pipeline.warehouse import connect, execute, transaction
-from tests.helpers import INCIDENT, START, alerting_config, seed
+from tests.helpers import INCIDENT, START, alerting_config, local_receivers, seed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EIGHT = datetime.combine(INCIDENT, time(8), tzinfo=UTC)  # the incident's mentions come 08:00-09:15 UTC
 
 
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
 def receivers(monkeypatch):
     """A Slack incoming webhook and a webhook receiver (one HTTP server) and an SMTP server, on 127.0.0.1."""
-    slack, hooks, inbox = [], [], Inbox()
-
-    def record(into):
-        def handler(req, _m):
-            into.append(json.loads(req.body))
-            return Response(200, "ok")
-
-        return handler
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
-    smtp.start()
-    with ReplayServer() as http:
-        http.route("POST", r"^/slack/", record(slack))
-        http.route("POST", r"^/hook$", record(hooks))
-        monkeypatch.setenv("TEST_SLACK_URL", f"{http.url}/slack/T000/B000/secret")
-        monkeypatch.setenv("TEST_HOOK_URL", f"{http.url}/hook")
-        yield {"http": http, "slack": slack, "hooks": hooks, "inbox": inbox, "smtp_port": port}
-    smtp.stop()
+    with local_receivers(monkeypatch) as found:
+        yield found
 
 
 def q(db, sql, params=None):
@@ -206,9 +174,7 @@ def worsening(tmp_path, cfg, send):
     return db, first, send(db, "s3")
 
 
-def test_slack_bot_posts_once_then_updates_the_incidents_message_and_replies_in_its_thread(
-    tmp_path, slack_api, caplog
-):
+def test_slack_bot_posts_once_then_updates_the_incidents_message_and_replies_in_its_thread(tmp_path, slack_api, caplog):
     cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5)
     db, first, second = worsening(tmp_path, cfg, lambda db, r: delivery.send_alerts(cfg, db, r))
     assert first == second == {"delivered": 1, "failed": 0}

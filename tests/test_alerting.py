@@ -6,13 +6,10 @@ running the real CLI): Slack is not posted twice, the webhook is, with the same 
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time as clock
@@ -20,7 +17,6 @@ from datetime import timedelta
 
 import duckdb
 import pytest
-from aiosmtpd.controller import Controller
 
 from demo.replay.server import ReplayServer, Response
 from pipeline.alerts import delivery, incidents
@@ -31,44 +27,17 @@ from tests.helpers import (
     REPO,
     START,
     TrickleServer,
+    local_receivers,
     seed,
 )
 from tests.helpers import alerting_config as config
 
 
-class Inbox:
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
 @pytest.fixture
 def receivers(monkeypatch):
     """A Slack-like and a webhook receiver (one HTTP server) and an SMTP server, on 127.0.0.1."""
-    slack, hooks, inbox = [], [], Inbox()
-
-    def record(into):
-        def handler(req, _m):
-            into.append(json.loads(req.body))
-            return Response(200, "ok")
-
-        return handler
-
-    with socket.socket() as probe:  # aiosmtpd's Controller needs a concrete port; let the OS pick a free one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
-    smtp.start()
-    with ReplayServer() as http:
-        http.route("POST", r"^/slack/", record(slack))
-        http.route("POST", r"^/hook$", record(hooks))
-        monkeypatch.setenv("TEST_SLACK_URL", f"{http.url}/slack/T000/B000/secret")
-        monkeypatch.setenv("TEST_HOOK_URL", f"{http.url}/hook")
-        yield {"http": http, "slack": slack, "hooks": hooks, "inbox": inbox, "smtp_port": port}
-    smtp.stop()
+    with local_receivers(monkeypatch) as found:
+        yield found
 
 
 def q(db, sql):
