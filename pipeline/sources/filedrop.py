@@ -28,7 +28,6 @@ from __future__ import annotations
 import csv
 import glob
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from pipeline.records import (
     Window,
     count,
     escape_raw,
+    has_bad_bytes,
     number,
     parse_utc,
     text,
@@ -49,15 +49,6 @@ from pipeline.records import (
 from pipeline.sources.base import Source
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
-
-
-# Bytes that are not UTF-8, as the surrogateescape error handler decodes them (one regex search per cell: a
-# Python loop over every character was a third of a file drop's read time)
-_BAD_BYTES = re.compile("[\udc80-\udcff]")
-
-
-def _has_bad_bytes(value: str) -> bool:
-    return _BAD_BYTES.search(value) is not None
 
 
 class FileDrop(Source):
@@ -147,7 +138,7 @@ class FileDrop(Source):
                 row = dict(zip(header, cells, strict=False))
                 if len(cells) > len(header):
                     row["_extra_cells"] = cells[len(header) :]
-                if any(_has_bad_bytes(c) for c in cells):
+                if any(has_bad_bytes(c) for c in cells):
                     yield location, self._redacted(row), Rejected("row is not valid UTF-8")
                 elif len(cells) != len(header):
                     yield (

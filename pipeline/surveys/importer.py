@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline import records
 from pipeline.config import ConfigError
 from pipeline.config_surveys import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
-from pipeline.records import Pseudonymiser, Reject, Rejected
+from pipeline.records import Pseudonymiser, Reject, Rejected, has_bad_bytes
 from pipeline.surveys.customers import Customer
 from pipeline.surveys.metrics import ces_normalise
 
@@ -169,7 +169,7 @@ def _csv(path: Path) -> tuple[list[str], Iterator]:
                 if not cells or all(not c.strip() for c in cells):
                     continue
                 location = f"{path}:{line}"
-                if any("\udc80" <= ch <= "\udcff" for c in cells for ch in c):
+                if any(has_bad_bytes(c) for c in cells):
                     yield location, Rejected("row is not valid UTF-8")
                 elif len(cells) != len(header):
                     yield location, Rejected(f"row has {len(cells)} fields, the header has {len(header)}")
