@@ -17,7 +17,7 @@ order, in three stretches:
 3. the nights after, 10-15 .. 10-31, in this process again; the last one draws the report.
 
 Scoring is most of the demo's time: its config scores in bfloat16 where the CPU computes it natively
-(``scoring.precision: bf16``, 1.6x faster than fp32; fp32 elsewhere). SIGTERM and Ctrl-C stop it within
+(``scoring.precision: bf16``, 1.5x faster than fp32; fp32 elsewhere). SIGTERM and Ctrl-C stop it within
 seconds (:mod:`pipeline.interrupt`).
 
 ``--all-through-airflow`` runs every night through ``dag.test()`` instead (about 12 s a night on 2 cores). Either

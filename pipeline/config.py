@@ -372,7 +372,7 @@ class ScoringSpec(_Strict):
     max_length: int = Field(128, ge=16, le=512)
     precision: Literal["fp32", "bf16", "int8"] = Field(
         "fp32",
-        description="bf16: bfloat16 weights on a CPU with native bfloat16 (else fp32), about 1.6x faster, 99.7% "
+        description="bf16: bfloat16 weights on a CPU with native bfloat16 (else fp32), about 1.5x faster, 99.9% "
         "of labels agree; int8: model.int8.onnx in ONNX Runtime (see the README's measured figures)",
     )
     device: Literal["auto", "cpu", "cuda"] = Field(
