@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/scoring.py                      # all of val, default settings
     .venv/bin/python benchmarks/scoring.py --threads 2 --json benchmarks/results/scoring.json
     .venv/bin/python benchmarks/scoring.py --device cuda --variants ours-fp32 --batch-size 1024  # on a GPU
+    .venv/bin/python benchmarks/scoring.py --variants ours-bf16 --threads 2 --call-size 60 --batch-tokens 0 1024
+                                                   # a night's worth per call, with and without the token cap
 
 (a) ``ours-fp32``: :class:`pipeline.sentiment.scorer.Scorer` (length-sorted batches, dynamic padding,
     inference_mode; fp16 and large batches with ``--device cuda``); ``ours-bf16``: the same in bfloat16 (on a
@@ -42,6 +44,8 @@ def read_val(path: Path) -> tuple[list[str], list[str]]:
 
 def _child(variant: str, model: str, val: str, threads: int, batch_size: int, limit: int, device: str, queue) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    variant, _, tokens = variant.partition("@")
+    call = int(os.environ.get("BENCH_CALL_SIZE") or 0)
     import torch
     from sklearn.metrics import f1_score, recall_score
 
@@ -60,20 +64,24 @@ def _child(variant: str, model: str, val: str, threads: int, batch_size: int, li
         t0 = time.perf_counter()
         labels = [clf(t, truncation=True, max_length=128)[0]["label"] for t in texts]
     else:
+        from pipeline.sentiment import scorer as scorer_module
         from pipeline.sentiment.scorer import Scorer
 
+        if tokens:
+            scorer_module.CPU_BATCH_TOKENS = int(tokens) or 10**9  # 0: no cap
         scorer = Scorer(
             model, batch_size=batch_size, threads=threads, precision=variant.removeprefix("ours-"), device=device
         )
         load_s = time.perf_counter() - t_load
         scorer.score(texts[:1])
         t0 = time.perf_counter()
-        labels = [r.label for r in scorer.score(texts)]
+        step = call or len(texts)  # --call-size: as the nightly step calls it, a night's texts at a time
+        labels = [r.label for start in range(0, len(texts), step) for r in scorer.score(texts[start : start + step])]
     seconds = time.perf_counter() - t0
 
     queue.put(
         {
-            "variant": variant,
+            "variant": variant + (f"@{tokens}" if tokens else ""),
             "texts": len(texts),
             "seconds": round(seconds, 2),
             "texts_per_s": round(len(texts) / seconds, 1),
@@ -115,6 +123,16 @@ def main() -> int:
         default=["naive", "ours-fp32", "ours-int8"],
         help="naive, ours-fp32, ours-bf16, ours-int8",
     )
+    ap.add_argument(
+        "--call-size", type=int, default=0, help="score N texts per call (a night's worth), not all at once"
+    )
+    ap.add_argument(
+        "--batch-tokens",
+        type=int,
+        nargs="+",
+        default=[],
+        help="run each ours-* variant with each of these CPU_BATCH_TOKENS caps (0: no cap), named variant@N",
+    )
     ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where ours-fp32 runs")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
@@ -123,18 +141,24 @@ def main() -> int:
         from pipeline.sentiment.onnx_export import export_int8
 
         print(f"[scoring] building {export_int8(args.model)}", file=sys.stderr, flush=True)
+    os.environ["BENCH_CALL_SIZE"] = str(args.call_size)
+    variants = [
+        f"{v}@{n}" if v.startswith("ours-") else v for v in args.variants for n in (args.batch_tokens or [None])
+    ]
+    variants = [v.removesuffix("@None") for v in variants]
     results = {}
-    for variant in args.variants:
+    for variant in variants:
         print(f"[scoring] {variant} ...", file=sys.stderr, flush=True)
         results[variant] = run_variant(variant, args)
     base = results.get("naive")
-    ref = results.get("ours-fp32")
+    ref = next((r for name, r in results.items() if name.split("@")[0] == "ours-fp32"), None)
     print(
         f"{len(next(iter(results.values()))['labels'])} val texts, {args.threads or 'default'} threads, "
-        f"batch {args.batch_size}, {platform.processor() or platform.machine()}, {os.cpu_count()} cpus"
+        f"batch {args.batch_size}, {args.call_size or 'all'} per call, "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cpus"
     )
     print(
-        f"{'variant':<12}{'texts/s':>10}{'x naive':>9}{'peak RSS':>10}{'agree naive':>13}{'agree fp32':>12}"
+        f"{'variant':<16}{'texts/s':>10}{'x naive':>9}{'peak RSS':>10}{'agree naive':>13}{'agree fp32':>12}"
         f"{'macro-rec':>11}"
     )
     for name, r in results.items():
@@ -153,7 +177,7 @@ def main() -> int:
             speed_vs_naive=round(ratio, 2), agreement_vs_naive=round(agree, 4), agreement_vs_fp32=round(agree32, 4)
         )
         print(
-            f"{name:<12}{r['texts_per_s']:>10.1f}{ratio:>8.2f}x{r['peak_rss_mib']:>7} MiB{agree:>12.2%}"
+            f"{name:<16}{r['texts_per_s']:>10.1f}{ratio:>8.2f}x{r['peak_rss_mib']:>7} MiB{agree:>12.2%}"
             f"{agree32:>12.2%}{r['val']['macro_recall']:>11.2f}"
         )
     if args.json:
@@ -165,6 +189,7 @@ def main() -> int:
                     "command": " ".join(sys.argv),
                     "threads": args.threads,
                     "batch_size": args.batch_size,
+                    "call_size": args.call_size,
                     "results": slim,
                 },
                 indent=2,

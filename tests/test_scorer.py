@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.sentiment.scorer import Scorer
+from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer
 from tests.helpers import MODEL_DIR, REPO, SHARED
 
 TEXTS = [
@@ -60,6 +63,24 @@ def test_batching_and_sorting_do_not_change_results(scorer):
     batched = scorer.score(texts)
     assert [r.label for r in one_by_one] == [r.label for r in batched]
     assert all(abs(a.score - b.score) < 1e-4 for a, b in zip(one_by_one, batched, strict=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(lengths=st.lists(st.integers(1, 130), max_size=300), batch_size=st.integers(1, 80))
+def test_cpu_batches_hold_every_text_once_within_both_caps(scorer, lengths, batch_size):
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    scorer.batch_size = batch_size
+    try:
+        batches = scorer._batches(order, lengths)
+    finally:
+        scorer.batch_size = 64
+    assert [i for b in batches for i in b] == order  # every text once, in length order
+    for b in batches:
+        assert 1 <= len(b) <= batch_size
+        assert len(b) == 1 or max(lengths[i] for i in b) * len(b) <= CPU_BATCH_TOKENS
+    # a batch is cut only when the next text would break a cap (no needless small batches)
+    for b, nxt in itertools.pairwise(batches):
+        assert len(b) == batch_size or lengths[nxt[0]] * (len(b) + 1) > CPU_BATCH_TOKENS
 
 
 def _score_cli(args, stdin):
