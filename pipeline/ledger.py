@@ -16,7 +16,7 @@ Imports only :mod:`pipeline.warehouse`, so every step module can record itself w
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from pipeline.warehouse import connect, execute, row, transaction
 
@@ -65,22 +65,37 @@ def record_step(
     started_at=None,
 ) -> None:
     """Record (or, on a retry of the same run, re-record) one step's counts in run_steps."""
-    execute(
+    record_steps(
         con,
-        "runs/step",
-        {
-            "run_id": run_id,
-            "step": step,
-            "brand": brand,
-            "source": source,
-            "status": status,
-            "rows_in": rows_in,
-            "rows_out": rows_out,
-            "rows_quarantined": rows_quarantined,
-            "detail": detail,
-            "started_at": started_at,
-        },
+        run_id,
+        [
+            dict(
+                step=step,
+                brand=brand,
+                source=source,
+                status=status,
+                rows_in=rows_in,
+                rows_out=rows_out,
+                rows_quarantined=rows_quarantined,
+                detail=detail,
+                started_at=started_at,
+            )
+        ],
     )
+
+
+_STEP_FIELDS = ("step", "brand", "source", "status", "rows_in", "rows_out", "rows_quarantined", "detail", "started_at")
+_STEP_DEFAULTS = {"brand": "", "source": "", "status": "success"}
+
+
+def record_steps(con, run_id: str, steps: list[dict]) -> None:
+    """:func:`record_step` for many steps (keyword dicts) in one statement: a night's dozens of extract steps cost
+    one upsert, not one each (5 ms apiece)."""
+    if not steps:
+        return
+    params = {f: [s.get(f, _STEP_DEFAULTS.get(f)) for s in steps] for f in _STEP_FIELDS}
+    params["started_at"] = [v.isoformat() if isinstance(v, datetime) else v for v in params["started_at"]]
+    execute(con, "runs/step", {"run_id": run_id, **params})
 
 
 def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS) -> str:

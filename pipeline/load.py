@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline import faults
 from pipeline.config import Config
-from pipeline.ledger import record_step, require_run
+from pipeline.ledger import record_step, record_steps, require_run
 from pipeline.records import RECORD_COLUMNS, REJECT_COLUMNS
 from pipeline.staging import plan, read_manifest, staged_prefix
 from pipeline.warehouse import connect, execute, row, transaction
@@ -75,8 +75,6 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                     "source": source,
                     "state": json.dumps(m.get("state") or {}),
                     "watermark": m.get("watermark"),
-                    "day": day,
-                    "run_id": run_id,
                 }
             )
     records = [f"{b}.records.jsonl" for b in staged]
@@ -95,12 +93,16 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
             counts = row(execute(con, "ingest/counts", {"run_id": run_id}))
             new, distinct = counts["new_mentions"], counts["distinct_staged"]
             result.quarantined, result.reposts = counts["new_quarantined"], counts["new_reposts"]
-        for state in states:
-            execute(con, "ingest/source_state", state)
+        if states:
+            execute(
+                con,
+                "ingest/source_state",
+                {k: [s[k] for s in states] for k in ("brand", "source", "state", "watermark")}
+                | {"day": day, "run_id": run_id},
+            )
         result.new_mentions = new
         result.seen_mentions = max(distinct - new - result.reposts, 0)
-        for step in extract_steps:
-            record_step(con, run_id, **step)
+        record_steps(con, run_id, extract_steps)
         detail = f"{result.seen_mentions} already in the warehouse; {result.reposts} new reposts stored once"
         if staged_rows > distinct:
             detail += f"; {staged_rows - distinct} repeated ids in the staged files"

@@ -1,8 +1,9 @@
--- Store a source's state after its rows loaded (same transaction). $brand, $source, $state (JSON text),
--- $watermark (newest created_at among the loaded rows, or NULL), $day, $run_id.
+-- Store sources' state after their rows loaded (same transaction). One row per entry of the parallel lists
+-- $brand, $source, $state (JSON text) and $watermark (newest created_at among the loaded rows, ISO text or NULL);
+-- $day, $run_id.
 INSERT INTO source_state BY NAME
-SELECT $brand AS brand, $source AS source, CAST($state AS JSON) AS state,
-       CAST($watermark AS TIMESTAMPTZ) AS watermark, CAST($day AS DATE) AS day, now() AS updated_at,
+SELECT unnest($brand) AS brand, unnest($source) AS source, CAST(unnest($state) AS JSON) AS state,
+       CAST(unnest($watermark) AS TIMESTAMPTZ) AS watermark, CAST($day AS DATE) AS day, now() AS updated_at,
        $run_id AS run_id
 ON CONFLICT (brand, source) DO UPDATE SET
     state = excluded.state,
