@@ -7,8 +7,9 @@ real services; each night sees what existed when its run starts (02:00 UTC the n
 order, in three stretches:
 
 1. the history, 08-25 .. 10-12, in this process with the step functions the DAG calls:
-   :func:`pipeline.night.run_days`, what ``brandpulse run --date 2026-08-25 --to 2026-10-12`` does (a backfill
-   without a scheduler: it reads the survey exports on its first night and draws the report for its last);
+   :func:`pipeline.night.run_days`, what ``brandpulse run --date 2026-08-25 --to 2026-10-12 --no-report`` does (a
+   backfill without a scheduler: it reads the survey exports on its first night, and leaves the report to the
+   Airflow night after it);
 2. the first nights of the two planted incidents, 10-13 (Parcelo) and 10-14 (Paczkolot), through Airflow: one
    run of ``brandpulse_nightly`` each, executed by ``dag.test()`` (the API behind ``airflow dags test``) in this
    process, with Airflow's metadata in a SQLite file under ``./data/airflow``. The detector raises each
@@ -119,13 +120,15 @@ class Nights:
         self.seconds[how] += seconds
         print(f"  {night_line(self.config, self.db, day)}  [{state}, {seconds:.1f}s, {how}]", flush=True)
 
-    def in_process(self, first: date, last: date) -> None:
-        """``first`` .. ``last`` in this process: pipeline.night.run_days, a backfill without a scheduler."""
+    def in_process(self, first: date, last: date, draw_report: bool = True) -> None:
+        """``first`` .. ``last`` in this process: pipeline.night.run_days, a backfill without a scheduler (with
+        ``draw_report=False``, what ``--no-report`` does: the Airflow night after it draws the report)."""
         from demo.replay import sample
         from pipeline.night import run_days
         from pipeline.scoring import load_scorer
 
-        print(f"{first} .. {last}: in this process (pipeline.night.run_days, as `brandpulse run --date --to`)")
+        flag = "" if draw_report else " --no-report"
+        print(f"{first} .. {last}: in this process (pipeline.night.run_days, as `brandpulse run --date --to{flag}`)")
         started = time.perf_counter()
 
         def night_done(result: dict) -> None:
@@ -136,7 +139,15 @@ class Nights:
             started = time.perf_counter()
 
         sample.mount(self.replay, until=run_starts(first))
-        run_days(self.config, self.db, first, last, scorer=load_scorer(self.config), on_night=night_done)
+        run_days(
+            self.config,
+            self.db,
+            first,
+            last,
+            scorer=load_scorer(self.config),
+            on_night=night_done,
+            draw_report=draw_report,
+        )
 
     def through_airflow(self, first: date, last: date) -> None:
         """``first`` .. ``last`` through Airflow: one ``dag.test()`` run of brandpulse_nightly a night."""
@@ -207,7 +218,10 @@ def run_demo(all_through_airflow: bool = False) -> None:
     nights.prepare_airflow()
     try:
         for first, last, how in stretches(all_through_airflow):
-            (nights.in_process if how == "in-process" else nights.through_airflow)(first, last)
+            if how == "airflow":
+                nights.through_airflow(first, last)
+            else:  # the history's report would be drawn over at once by the Airflow night after it
+                nights.in_process(first, last, draw_report=last == LAST_DAY)
     except KeyboardInterrupt as exc:
         print(
             f"\n{exc or 'stopped'}: {len(nights.states)} nights done; the night in progress is left whole or not at "

@@ -95,12 +95,17 @@ def run(
     to: Annotated[
         str | None, typer.Option("--to", help="last day of a range (inclusive), for in-process backfills")
     ] = None,
+    no_report: Annotated[
+        bool,
+        typer.Option("--no-report", help="draw no report (a backfill before the scheduled nights take over)"),
+    ] = False,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Run the whole night in-process (every step of the nightly DAG) for one day or a range of days.
 
-    A range reads the survey exports on its first night and draws the report for its last night only."""
+    A range reads the survey exports on its first night and draws the report for its last night only (none with
+    --no-report: the next scheduled night draws it)."""
     from pipeline.night import run_days
 
     cfg = _config(config)
@@ -116,7 +121,7 @@ def run(
             not_ok.append(f"{summary['day']} ({summary['status']})")
 
     try:
-        run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show)
+        run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show, draw_report=not no_report)
     except KeyboardInterrupt as exc:
         _fail(
             f"{exc or 'stopped'}: the night in progress is marked interrupted and every step it finished is "
@@ -139,9 +144,7 @@ def _moment(value: str, option: str):
 
 @app.command()
 def watch(
-    at: Annotated[
-        str | None, typer.Option("--at", help="end of the interval to watch, YYYY-MM-DDTHH:MM (UTC)")
-    ] = None,
+    at: Annotated[str | None, typer.Option("--at", help="end of the interval to watch, YYYY-MM-DDTHH:MM (UTC)")] = None,
     start: Annotated[
         str | None, typer.Option("--from", help="first interval end of a replay, YYYY-MM-DDTHH:MM (UTC)")
     ] = None,
@@ -427,9 +430,7 @@ def drivers(
     cfg = _config(config)
     spec = cfg.brand(brand)
     matcher = LazyAspects(cfg, spec) if social else None
-    result = worth.cx_drivers(
-        cfg, db_path(db), spec.key, day=_day(day) if day else None, days=days, matcher=matcher
-    )
+    result = worth.cx_drivers(cfg, db_path(db), spec.key, day=_day(day) if day else None, days=days, matcher=matcher)
     typer.echo("\n".join(worth.driver_lines(result, spec.name)))
     if chart is not None and result.touchpoints:
         chart.write_bytes(driver_quadrant(result.touchpoints, f"{spec.name}: what drives NPS"))
@@ -531,8 +532,15 @@ def detect_series(
     for r in flags.itertuples(index=False):
         p_share = "" if r.p_share is None or pd.isna(r.p_share) else f"{r.p_share:.2g}"
         table.add_row(
-            r.start, r.end, str(r.observed), f"{r.expected:.1f}", f"{r.z:.1f}", f"{r.p_count:.2g}", p_share,
-            r.kind, str(r.periods),
+            r.start,
+            r.end,
+            str(r.observed),
+            f"{r.expected:.1f}",
+            f"{r.z:.1f}",
+            f"{r.p_count:.2g}",
+            p_share,
+            r.kind,
+            str(r.periods),
         )
     Console(width=160).print(table)
     if out is not None:

@@ -200,6 +200,7 @@ def run_days(
     scorer=None,
     today: date | None = None,
     on_night: Callable[[dict], None] | None = None,
+    draw_report: bool = True,
 ) -> list[dict]:
     """Every night from ``first`` to ``last`` (inclusive), in order: a backfill without a scheduler.
 
@@ -208,7 +209,9 @@ def run_days(
     metrics are recomputed whole, so the first night imports them and recomputes the metrics, and the others
     leave them out; every night's report overwrites the one before, so only the last night draws it (the others
     record their report step as not drawn, with the reason). The warehouse ends as it would after ``run_day``
-    night by night. ``on_night(result)`` is called after each night (progress). Returns the results."""
+    night by night. ``on_night(result)`` is called after each night (progress). ``draw_report=False`` leaves the
+    last night's report to a later run too (a backfill that a scheduled night follows, which draws it). Returns
+    the results."""
     results = []
     day = first
     while day <= last:
@@ -220,7 +223,13 @@ def run_days(
             scorer=scorer,
             today=today,
             surveys=day == first,
-            report_not_drawn=None if day == last else f"not drawn: this backfill draws the report of {last} only",
+            report_not_drawn=(
+                None
+                if day == last and draw_report
+                else f"not drawn: this backfill draws the report of {last} only"
+                if draw_report
+                else "not drawn: this backfill leaves the report to the next night (--no-report)"
+            ),
         )
         results.append(result)
         if on_night:

@@ -150,8 +150,14 @@ def test_crash_between_staging_and_commit_then_rerun(night, tmp_path):
 
     assert brandpulse(*args, "--db", str(db)).returncode == 0
     clean_db = tmp_path / "uninterrupted.duckdb"
-    assert brandpulse(*args, "--db", str(clean_db)).returncode == 0
+    assert brandpulse(*args, "--db", str(clean_db), "--no-report").returncode == 0
     assert snapshot(db) == snapshot(clean_db)
+    reports = []
+    for path in (db, clean_db):
+        with duckdb.connect(str(path), read_only=True) as con:
+            reports += con.execute("SELECT status, detail FROM run_steps WHERE step = 'report' ORDER BY ALL").fetchall()
+    assert reports[0][1].endswith("index.html")  # the re-run drew it; the run with --no-report says why not
+    assert reports[1] == ("success", "not drawn: this backfill leaves the report to the next night (--no-report)")
 
 
 def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
