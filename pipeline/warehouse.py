@@ -198,9 +198,34 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                 "INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)", [version, name, checksum]
             )
         applied.append(version)
-    for view in _sql_files("views"):
-        con.execute(view.read_text(encoding="utf-8"))
+    _create_views(con, force=bool(applied))
     return applied
+
+
+_VIEW_NAME = re.compile(r"CREATE OR REPLACE VIEW (\w+)", re.IGNORECASE)
+
+
+def _create_views(con: duckdb.DuckDBPyConnection, force: bool = False) -> None:
+    """(Re-)create the views of ``warehouse/views``, unless every one of them exists as these files define it
+    (their checksum, kept in ``schema_views``) and no migration was just applied (``force``): every night
+    migrates, and re-creating 17 views cost 45 ms."""
+    texts = [view.read_text(encoding="utf-8") for view in _sql_files("views")]
+    checksum = hashlib.sha256("\n".join(texts).encode()).hexdigest()
+    names = sorted({name for text in texts for name in _VIEW_NAME.findall(text)})
+    con.execute("CREATE TABLE IF NOT EXISTS schema_views (checksum VARCHAR NOT NULL)")
+    stored = row(con.execute("SELECT max(checksum) AS checksum FROM schema_views"))["checksum"]
+    present = row(
+        con.execute(
+            "SELECT count(*) AS n FROM duckdb_views() WHERE NOT internal AND view_name IN (SELECT unnest(?))", [names]
+        )
+    )["n"]
+    if not force and stored == checksum and present == len(names):
+        return
+    with transaction(con):
+        for text in texts:
+            con.execute(text)
+        con.execute("DELETE FROM schema_views")
+        con.execute("INSERT INTO schema_views VALUES (?)", [checksum])
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -213,6 +213,18 @@ def test_migrations_are_versioned_and_guarded(tmp_path, monkeypatch):
         assert migrate(con) == [int(f.name[:4]) for f in files] and files[0].name.startswith("0001_")
         assert migrate(con) == []
         assert schema_version(con) == int(files[-1].name[:4])
+        # the views are re-created when one is missing or their files changed, and only then
+        views = "SELECT count(*) FROM duckdb_views() WHERE NOT internal"
+        n_views = con.execute(views).fetchone()[0]
+        con.execute("DROP VIEW v_alerts")
+        migrate(con)
+        assert con.execute(views).fetchone()[0] == n_views
+        con.execute("CREATE OR REPLACE VIEW v_run_history AS SELECT 1 AS stale")
+        migrate(con)  # unchanged files: a view edited by hand is left alone
+        assert con.execute("SELECT * FROM v_run_history").fetchall() == [(1,)]
+        con.execute("UPDATE schema_views SET checksum = 'older files'")
+        migrate(con)
+        assert "run_id" in [d[0] for d in con.execute("SELECT * FROM v_run_history").description]
         con.execute("UPDATE schema_version SET checksum = 'edited' WHERE version = 1")
         with pytest.raises(WarehouseError, match="migration 0001 was changed after it was applied"):
             migrate(con)
