@@ -25,23 +25,12 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import (
     CronDataIntervalTimetable,
-    ExceptionRetryPolicy,
-    RetryAction,
-    RetryRule,
     dag,
     get_current_context,
     task,
 )
 
-NO_RETRY_WHEN = ExceptionRetryPolicy(
-    rules=[
-        RetryRule(
-            exception=["builtins.KeyboardInterrupt", "pipeline.config.ConfigError"],
-            action=RetryAction.FAIL,
-            reason="stopped, or the config is wrong: retrying cannot help",
-        )
-    ]
-)
+from pipeline.retries import NO_RETRY_WHEN  # stopped, or a config error: fail at once
 
 
 def _cron(minutes: int) -> str:

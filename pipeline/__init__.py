@@ -21,6 +21,8 @@ contracts in ``pyproject.toml`` (``lint-imports``, run by ``make lint``) enforce
   :mod:`pipeline.faults` (named crash points for tests).
 - :mod:`pipeline.warehouse`: the DuckDB file: a locked connection, migrations, named queries, transactions.
 - :mod:`pipeline.config`, then :mod:`pipeline.config_surveys`: ``brandpulse.yaml``, validated.
+- :mod:`pipeline.interrupt` (SIGTERM and Ctrl-C), :mod:`pipeline.paths` (default paths),
+  :mod:`pipeline.retries` (the retry policy both DAGs give their tasks).
 
 The demo (sample data, its generators and the replay servers) lives outside the package, in ``demo/``.
 """
