@@ -33,7 +33,7 @@ from pipeline.scoring import MENTIONS, score, score_pending
 from pipeline.staging import extract, plan, stored_states
 from pipeline.surveys.ingest import import_customers, import_surveys
 from pipeline.surveys.rollup import survey_metrics
-from pipeline.warehouse import connect, execute, migrate, row, schema_version, transaction
+from pipeline.warehouse import connect, execute, held, migrate, row, schema_version, transaction
 
 logger = logging.getLogger("brandpulse")
 
@@ -84,9 +84,11 @@ def run_day(
     that reason instead of drawing the report.
     """
     run_id = run_id or new_run_id(day, trigger)
-    jobs = prepare(config, db, day, run_id, trigger)
+    with held(db, timeout=config.lock_timeout_s):
+        jobs = prepare(config, db, day, run_id, trigger)
+        states = stored_states(config, db)  # each source's state, read once for all the extracts (load writes them)
     try:
-        return _run_steps(config, db, day, run_id, jobs, scorer, today, surveys, report_not_drawn)
+        return _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, report_not_drawn)
     except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C (pipeline.interrupt): record it, then stop
         interrupted(config, db, run_id, str(exc) or "stopped by SIGINT")
         raise
@@ -99,12 +101,13 @@ def interrupted(config: Config, db: Path, run_id: str, reason: str) -> None:
     logger.warning(f"run {run_id}: interrupted ({reason}); re-run its night to complete it")
 
 
-def _run_steps(config, db, day, run_id, jobs, scorer, today, surveys, report_not_drawn) -> dict:
+def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, report_not_drawn) -> dict:
+    # Quick steps share one open warehouse (warehouse.held); the imports and scoring (the model), the extracts
+    # and the alert delivery (the network) and the report (charts) open it for each read and write, briefly.
     surveyed = import_surveys(config, db, run_id, day=day, scorer=scorer) if surveys else {}
     if surveys:
         import_customers(config, db, run_id, day=day)
     failed = {}
-    states = stored_states(config, db)  # each source's state, read once for all the extracts (load writes them)
     for job in jobs:
         try:
             extract(config, job["brand"], job["source"], day, run_id, states=states)
@@ -115,19 +118,20 @@ def _run_steps(config, db, day, run_id, jobs, scorer, today, surveys, report_not
             logger.error("extract %s/%s FAILED: %s", job["brand"], job["source"], exc)
     loaded = load(config, db, day, run_id)
     scored = score(config, db, run_id, scorer=scorer)
-    daily_metrics(config, db, day, run_id)
-    if surveys:
-        survey_metrics(config, db, run_id)
-    raised = detect(config, db, day, run_id, today=today)
+    with held(db, timeout=config.lock_timeout_s):
+        daily_metrics(config, db, day, run_id)
+        if surveys:
+            survey_metrics(config, db, run_id)
+        raised = detect(config, db, day, run_id, today=today)
     sent = send_alerts(config, db, run_id)
-    if report_not_drawn is None:
-        index = report(config, db, day, run_id)
-    else:
-        index = _report_not_drawn(config, db, run_id, report_not_drawn)
-    try:
-        status = finish(config, db, run_id)
-    except RunFailed as exc:
-        status = exc.status
+    index = report(config, db, day, run_id) if report_not_drawn is None else None
+    with held(db, timeout=config.lock_timeout_s):
+        if report_not_drawn is not None:
+            _report_not_drawn(config, db, run_id, report_not_drawn)
+        try:
+            status = finish(config, db, run_id)
+        except RunFailed as exc:
+            status = exc.status
     return {
         "run_id": run_id,
         "day": day.isoformat(),

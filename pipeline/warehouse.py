@@ -3,7 +3,8 @@
 DuckDB lets one process at a time open a file for writing. Airflow runs tasks in parallel processes (the
 LocalExecutor, Celery workers on one host), so every connection goes through :func:`connect`, which first
 takes an exclusive file lock next to the database (``<db>.lock``) and waits for it, up to a timeout, instead
-of failing on DuckDB's own lock. Hold connections briefly: do slow work (scoring) outside them.
+of failing on DuckDB's own lock. Hold connections briefly: do slow work (scoring) outside them. A run of quick
+steps in one process can share one open database (:func:`held`: the in-process night does).
 
 SQL lives in the repository's ``warehouse/`` folder, installed as the package ``pipeline.sql``:
 ``migrations/NNNN_name.sql`` are applied once each, in order, and recorded in ``schema_version`` with a
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,6 +114,15 @@ def connect(
     if not while_stopping:
         interrupt.check()
     path = Path(path)
+    holder = None if sandboxed else _HELD.get(str(path.resolve()))
+    if holder is not None and holder[0] == threading.get_ident():  # inside held(): a cursor on the open database
+        cursor = holder[1].cursor()
+        try:
+            cursor.execute("SET TimeZone = 'UTC'")
+            yield cursor
+        finally:
+            cursor.close()
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(f"{path}.lock", is_singleton=False)
     try:
@@ -133,6 +144,29 @@ def connect(
             con.close()
     finally:
         lock.release()
+
+
+# The warehouses this process holds open (held()), by resolved path: (the holding thread, its connection).
+_HELD: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
+
+
+@contextmanager
+def held(path: str | Path, *, timeout: float = 600) -> Iterator[None]:
+    """Keep the warehouse open, under the lock, for a run of quick steps in this thread: every :func:`connect` to
+    the same file inside the block (``sandboxed`` ones aside) is a cursor on the one open database, not an open
+    of its own. Opening costs 25 ms (DuckDB starts a database instance, even for ``:memory:``), and an in-process
+    night opens the warehouse a dozen times. Other processes wait for the whole block, so hold it only around
+    steps that wait on neither the network nor the model. Re-entrant."""
+    key = str(Path(path).resolve())
+    if key in _HELD:
+        yield
+        return
+    with connect(path, timeout=timeout) as con:
+        _HELD[key] = (threading.get_ident(), con)
+        try:
+            yield
+        finally:
+            del _HELD[key]
 
 
 def _open(path: Path, read_only: bool, deadline: float, config: dict | None = None) -> duckdb.DuckDBPyConnection:

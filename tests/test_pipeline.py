@@ -243,6 +243,32 @@ def test_lock_timeout_is_a_clear_error(tmp_path):
         holder.release()
 
 
+def test_held_warehouse_is_one_open_database_under_the_lock(tmp_path, monkeypatch):
+    from filelock import FileLock, Timeout
+
+    from pipeline import warehouse
+
+    db = tmp_path / "w.duckdb"
+    opens = []
+    real_open = warehouse._open
+    monkeypatch.setattr(warehouse, "_open", lambda *a, **k: opens.append(a[0]) or real_open(*a, **k))
+    with warehouse.held(db, timeout=5):
+        with connect(db) as con, warehouse.transaction(con):
+            con.execute("CREATE TABLE t AS SELECT 1 AS x")
+        with connect(db, read_only=True) as con:  # a cursor on the same database: sees the commit, opens nothing
+            assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
+            assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("UTC",)
+        with warehouse.held(db):  # re-entrant
+            with connect(db) as con:
+                con.execute("INSERT INTO t VALUES (2)")
+        with pytest.raises(Timeout):  # another process waits for the whole block
+            FileLock(f"{db}.lock", is_singleton=False).acquire(timeout=0.2)
+    assert len(opens) == 1
+    with connect(db, read_only=True) as con:  # released: a plain open again
+        assert con.execute("SELECT count(*) FROM t").fetchone() == (2,)
+    assert len(opens) == 2
+
+
 def test_db_path_precedence(monkeypatch, tmp_path):
     from pathlib import Path
 
