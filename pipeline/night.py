@@ -24,13 +24,13 @@ from pathlib import Path
 from pipeline import ledger
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect
-from pipeline.config import Config, ConfigError
+from pipeline.config import Config
 from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start_run
 from pipeline.load import load
 from pipeline.metrics import daily_metrics
 from pipeline.report.build import report
 from pipeline.scoring import MENTIONS, score, score_pending
-from pipeline.staging import extract, plan, stored_states
+from pipeline.staging import extract, extract_each, plan, stored_states
 from pipeline.surveys.ingest import import_customers, import_surveys
 from pipeline.surveys.rollup import survey_metrics
 from pipeline.warehouse import connect, execute, held, migrate, row, schema_version, transaction
@@ -107,15 +107,7 @@ def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, re
     surveyed = import_surveys(config, db, run_id, day=day, scorer=scorer) if surveys else {}
     if surveys:
         import_customers(config, db, run_id, day=day)
-    failed = {}
-    for job in jobs:
-        try:
-            extract(config, job["brand"], job["source"], day, run_id, states=states)
-        except ConfigError:
-            raise
-        except Exception as exc:  # one failing source must not stop the others; load records it as missing
-            failed[f"{job['brand']}/{job['source']}"] = str(exc)
-            logger.error("extract %s/%s FAILED: %s", job["brand"], job["source"], exc)
+    failed = extract_each(jobs, lambda job: extract(config, job["brand"], job["source"], day, run_id, states=states))
     loaded = load(config, db, day, run_id)
     scored = score(config, db, run_id, scorer=scorer)
     with held(db, timeout=config.lock_timeout_s):

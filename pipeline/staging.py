@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError
 from pipeline.files import write_atomic
 from pipeline.records import Record, Window
 from pipeline.sources import build_source
@@ -86,6 +87,22 @@ def stored_states(config: Config, db: Path) -> dict[tuple[str, str], dict]:
     """Every source's stored state, by (brand, source), in one brief read of the warehouse."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         return {(r["brand"], r["source"]): json.loads(r["state"]) for r in rows(con.execute(_STATES))}
+
+
+def extract_each(jobs: list[dict], extract_one: Callable[[dict], object], what: str = "extract") -> dict[str, str]:
+    """Run ``extract_one(job)`` for every job, in order (an in-process night's or watch run's extracts). A failing
+    source does not stop the others (load records it as missing); a configuration error stops them all. Returns
+    the failures, ``"brand/source": error``."""
+    failed = {}
+    for job in jobs:
+        try:
+            extract_one(job)
+        except ConfigError:
+            raise
+        except Exception as exc:
+            failed[f"{job['brand']}/{job['source']}"] = str(exc)
+            logger.error("%s %s/%s FAILED: %s", what, job["brand"], job["source"], exc)
+    return failed
 
 
 def extract(

@@ -135,16 +135,10 @@ def run_watch(
     if not jobs:
         return {**result, "status": "skipped", "reason": _skip_reason(config, db, run_id)}
     try:
-        failed = {}
         states = staging.stored_states(config, db)
-        for job in jobs:
-            try:
-                extract(config, job["brand"], job["source"], end, run_id, states=states)
-            except ConfigError:
-                raise
-            except Exception as exc:  # one failing source must not stop the others; load records it as missing
-                failed[f"{job['brand']}/{job['source']}"] = str(exc)
-                logger.error("watch extract %s/%s FAILED: %s", job["brand"], job["source"], exc)
+        failed = staging.extract_each(
+            jobs, lambda job: extract(config, job["brand"], job["source"], end, run_id, states=states), "watch extract"
+        )
         loaded = load(config, db, end, run_id)
         scored = score_step(config, db, run_id, scorer=scorer)
         hours = hourly_metrics(config, db, end, run_id)
