@@ -41,6 +41,7 @@ from pipeline.detect_hourly import detect_intraday
 from pipeline.explain import weighted_log_odds
 from pipeline.frames import frame
 from pipeline.ledger import record_step
+from pipeline.metrics import hours_between
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -399,11 +400,7 @@ def detect_watch(
     today = today or datetime.now(UTC).date()
     send = (today - end.date()).days <= config.alerting.max_age_days
     first = start.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    periods = []
-    hour = first
-    while hour < end:
-        periods.append(hour)
-        hour += timedelta(hours=1)
+    periods = hours_between(start, end)  # from ``first``, hour by hour, while before ``end``
     raised, flagged_total = [], 0
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         for brand in config.brands:
