@@ -208,6 +208,11 @@ def run_days(
     night by night. ``on_night(result)`` is called after each night (progress). ``draw_report=False`` leaves the
     last night's report to a later run too (a backfill that a scheduled night follows, which draws it). Returns
     the results."""
+    not_drawn = (
+        f"not drawn: this backfill draws the report of {last} only"
+        if draw_report
+        else "not drawn: this backfill leaves the report to the next night (--no-report)"
+    )
     results = []
     day = first
     while day <= last:
@@ -219,13 +224,7 @@ def run_days(
             scorer=scorer,
             today=today,
             surveys=day == first,
-            report_not_drawn=(
-                None
-                if day == last and draw_report
-                else f"not drawn: this backfill draws the report of {last} only"
-                if draw_report
-                else "not drawn: this backfill leaves the report to the next night (--no-report)"
-            ),
+            report_not_drawn=None if day == last and draw_report else not_drawn,
         )
         results.append(result)
         if on_night:
