@@ -42,10 +42,11 @@ def read_val(path: Path) -> tuple[list[str], list[str]]:
     return [r["text"] for r in rows], [r["label"] for r in rows]
 
 
-def _child(variant: str, model: str, val: str, threads: int, batch_size: int, limit: int, device: str, queue) -> None:
+def _child(
+    variant: str, model: str, val: str, threads: int, batch_size: int, call: int, limit: int, device: str, queue
+) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     variant, _, tokens = variant.partition("@")
-    call = int(os.environ.get("BENCH_CALL_SIZE") or 0)
     import torch
     from sklearn.metrics import f1_score, recall_score
 
@@ -102,7 +103,17 @@ def run_variant(variant: str, args) -> dict:
     queue = ctx.Queue()
     proc = ctx.Process(
         target=_child,
-        args=(variant, str(args.model), str(args.val), args.threads, args.batch_size, args.limit, args.device, queue),
+        args=(
+            variant,
+            str(args.model),
+            str(args.val),
+            args.threads,
+            args.batch_size,
+            args.call_size,
+            args.limit,
+            args.device,
+            queue,
+        ),
     )
     proc.start()
     result = queue.get()
@@ -141,7 +152,6 @@ def main() -> int:
         from pipeline.sentiment.onnx_export import export_int8
 
         print(f"[scoring] building {export_int8(args.model)}", file=sys.stderr, flush=True)
-    os.environ["BENCH_CALL_SIZE"] = str(args.call_size)
     variants = [
         f"{v}@{n}" if v.startswith("ours-") else v for v in args.variants for n in (args.batch_tokens or [None])
     ]
