@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from demo.replay import sample
 from tests.helpers import MODEL_DIR, NIGHT_ROWS, REPO, csv_rows, write_config
 
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="brandpulse-airflow-"))
@@ -51,3 +52,16 @@ def night(tmp_path):
     """(config path, warehouse path) for one brand with NIGHT_ROWS."""
     (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
     return write_config(tmp_path), tmp_path / "warehouse.duckdb"
+
+
+@pytest.fixture
+def sample_replay(monkeypatch):
+    """The demo's replay server with the whole sample (Reddit, Hacker News, App Store, Google Play) on
+    127.0.0.1, the environment pointing the sources at it, and fast HTTP backoff; tests mount the sample up to a
+    moment with ``demo.replay.sample.mount``."""
+    server = sample.start()
+    for key, value in sample.environment(server).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.01)
+    yield server
+    server.stop()

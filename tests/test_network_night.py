@@ -6,25 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
-import pytest
 import yaml
 
-from demo.replay import sample
 from pipeline.config import load_config
 from pipeline.night import run_day
 from tests.helpers import MODEL_DIR
 
 DAY = date(2026, 10, 14)
-
-
-@pytest.fixture
-def replay(monkeypatch):
-    server = sample.start()
-    for key, value in sample.environment(server).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.01)
-    yield server
-    server.stop()
 
 
 def config(tmp_path, **reddit):
@@ -60,9 +48,9 @@ def rows(db, sql):
         return con.execute(sql).fetchall()
 
 
-def test_failing_source_fails_alone_and_the_run_table_says_so(tmp_path, replay, scorer):
+def test_failing_source_fails_alone_and_the_run_table_says_so(tmp_path, sample_replay, scorer):
     cfg, db = config(tmp_path), tmp_path / "w.duckdb"
-    replay.add_fault(r"/rss/customerreviews/", status=503, times=1000)  # the App Store is down all night
+    sample_replay.add_fault(r"/rss/customerreviews/", status=503, times=1000)  # the App Store is down all night
     result = run_day(cfg, db, DAY, scorer=scorer)
     assert result["status"] == "partial"
     assert "HTTP 503" in result["failed_sources"]["parcelo/app-store"]
@@ -74,7 +62,7 @@ def test_failing_source_fails_alone_and_the_run_table_says_so(tmp_path, replay, 
     state = dict(rows(db, "SELECT source, watermark IS NOT NULL FROM source_state"))
     assert state == {"reddit": True, "hn": True, "google-play": True}
 
-    replay.faults.clear()  # the App Store is back: the re-run fills the gap, and only the gap
+    sample_replay.faults.clear()  # the App Store is back: the re-run fills the gap, and only the gap
     again = run_day(cfg, db, DAY, scorer=scorer)
     (app_store,) = rows(db, "SELECT count(*) FROM mentions WHERE source = 'app-store'")[0]
     assert again["status"] == "success" and again["new_mentions"] == app_store > 0
@@ -83,7 +71,7 @@ def test_failing_source_fails_alone_and_the_run_table_says_so(tmp_path, replay, 
     assert third["new_mentions"] == 0 and rows(db, "SELECT mention_id, engagement FROM mentions ORDER BY 1") == before
 
 
-def test_a_truncated_window_is_recorded_but_the_run_succeeds(tmp_path, replay, scorer):
+def test_a_truncated_window_is_recorded_but_the_run_succeeds(tmp_path, sample_replay, scorer):
     cfg, db = config(tmp_path, max_items=5), tmp_path / "w.duckdb"
     result = run_day(cfg, db, DAY, scorer=scorer)
     assert result["status"] == "success"

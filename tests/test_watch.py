@@ -28,16 +28,6 @@ DAY = date(2026, 10, 13)
 MIDNIGHT = datetime.combine(DAY, time(0), tzinfo=UTC)
 
 
-@pytest.fixture
-def replay(monkeypatch):
-    server = sample.start()
-    for key, value in sample.environment(server).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.01)
-    yield server
-    server.stop()
-
-
 def config(folder, **watch):
     folder.mkdir(parents=True, exist_ok=True)
     doc = {
@@ -82,12 +72,12 @@ COMPARED = {
 }
 
 
-def test_24_watch_runs_then_the_night_leave_the_warehouse_a_night_only_run_leaves(tmp_path, replay, scorer):
+def test_24_watch_runs_then_the_night_leave_the_warehouse_a_night_only_run_leaves(tmp_path, sample_replay, scorer):
     cfg, db = config(tmp_path / "watched"), tmp_path / "watched.duckdb"
     watched = []
     for h in range(1, 25):
         end = MIDNIGHT + timedelta(hours=h)
-        sample.mount(replay, until=end)  # the services as they were at the end of the hour
+        sample.mount(sample_replay, until=end)  # the services as they were at the end of the hour
         result = run_watch(cfg, db, end, scorer=scorer, today=DAY)
         assert result["status"] == "success", result
         assert result["read_from"] == (end - timedelta(minutes=75)).isoformat()
@@ -102,7 +92,7 @@ def test_24_watch_runs_then_the_night_leave_the_warehouse_a_night_only_run_leave
     assert hourly == [(on_day,)]
     assert q(db, "SELECT DISTINCT trigger, status FROM pipeline_runs") == [("watch", "success")]
 
-    sample.mount(replay, until=MIDNIGHT + timedelta(days=1, hours=2))  # the night runs at 02:00
+    sample.mount(sample_replay, until=MIDNIGHT + timedelta(days=1, hours=2))  # the night runs at 02:00
     night = run_day(cfg, db, DAY, scorer=scorer, today=DAY)
     assert night["status"] == "success"
     assert night["already_present"] >= on_day  # the night re-read the day and duplicated nothing
@@ -253,13 +243,13 @@ def test_watch_interval_from_the_environment(monkeypatch, minutes, cron):
 
 
 def test_watch_dag_runs_against_the_replay_server_and_skips_beside_a_night(
-    watch_dag, airflow_db, tmp_path, replay, monkeypatch
+    watch_dag, airflow_db, tmp_path, sample_replay, monkeypatch
 ):
     cfg, db = config(tmp_path), tmp_path / "w.duckdb"
     monkeypatch.setenv("BRANDPULSE_CONFIG", str(cfg.source_file))
     monkeypatch.setenv("BRANDPULSE_DB", str(db))
     end = MIDNIGHT + timedelta(hours=12)
-    sample.mount(replay, until=end)
+    sample.mount(sample_replay, until=end)
     run = watch_dag.test(logical_date=end)
     assert str(run.state) in ("success", "DagRunState.SUCCESS")
     assert run.data_interval_end - run.data_interval_start == timedelta(hours=1)
