@@ -154,7 +154,7 @@ _HELD: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
 def held(path: str | Path, *, timeout: float = 600) -> Iterator[None]:
     """Keep the warehouse open, under the lock, for a run of quick steps in this thread: every :func:`connect` to
     the same file inside the block (``sandboxed`` ones aside) is a cursor on the one open database, not an open
-    of its own. Opening costs 25 ms (DuckDB starts a database instance, even for ``:memory:``), and an in-process
+    of its own. Each open starts a DuckDB database instance (even for ``:memory:``), and an in-process
     night opens the warehouse a dozen times. Other processes wait for the whole block, so hold it only around
     steps that wait on neither the network nor the model. Re-entrant."""
     key = str(Path(path).resolve())
@@ -242,7 +242,7 @@ _VIEW_NAME = re.compile(r"CREATE OR REPLACE VIEW (\w+)", re.IGNORECASE)
 def _create_views(con: duckdb.DuckDBPyConnection, force: bool = False) -> None:
     """(Re-)create the views of ``warehouse/views``, unless every one of them exists as these files define it
     (their checksum, kept in ``schema_views``) and no migration was just applied (``force``): every night
-    migrates, and re-creating 17 views cost 45 ms."""
+    migrates, and re-creating unchanged views each time is wasted work."""
     texts = [view.read_text(encoding="utf-8") for view in _sql_files("views")]
     checksum = hashlib.sha256("\n".join(texts).encode()).hexdigest()
     names = sorted({name for text in texts for name in _VIEW_NAME.findall(text)})
