@@ -34,9 +34,7 @@ def shared_server():
 
 @pytest.fixture
 def server(shared_server):
-    shared_server.routes.clear()
-    shared_server.faults.clear()
-    shared_server.requests.clear()
+    shared_server.reset()
     return shared_server
 
 

@@ -6,9 +6,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import requests
 
 from demo.replay.hackernews import HackerNewsAPI
-from demo.replay.server import ReplayServer
+from demo.replay.server import ReplayServer, Response
 from pipeline.config import Config
 from pipeline.records import Record, Reject, Window
 from pipeline.sources import build_source
@@ -34,9 +35,7 @@ def shared_server():
 
 @pytest.fixture
 def server(shared_server):
-    shared_server.routes.clear()
-    shared_server.faults.clear()
-    shared_server.requests.clear()
+    shared_server.reset()
     return shared_server
 
 
@@ -277,6 +276,21 @@ def test_timeouts_are_retried_then_fail(server):
     server.add_fault(SEARCH, status=200, delay=1.0, times=2)
     with pytest.raises(SourceError, match=r"/api/v1/search_by_date failed after 1 retries"):
         fetch(source(server.url, timeout_s=0.25, retries=1))
+
+
+def test_a_delayed_request_outliving_its_test_does_not_reach_the_next_tests_routes(server):
+    """A shared server's reset drops a request still asleep in a delay fault: answering it from the routes the
+    next test mounted counted it against that test's fake (the Reddit pacing test failed that way)."""
+    server.route("GET", r"^/late", lambda req, m: Response(200, {"served": "first"}))
+    server.add_fault(r"^/late", status=200, delay=0.3)
+    with pytest.raises(requests.Timeout):
+        requests.get(f"{server.url}/late", timeout=0.05)
+    server.reset()
+    served = []
+    server.route("GET", r"^/late", lambda req, m: served.append(req) or Response(200, {}))
+    time.sleep(0.5)  # the first request wakes in here
+    assert served == []
+    assert requests.get(f"{server.url}/late", timeout=5).status_code == 200 and len(served) == 1
 
 
 def test_malformed_json_is_a_source_error(server):

@@ -75,9 +75,7 @@ def reddit(replay, monkeypatch, tmp_path):
     def serve(items, **kw):
         kw.setdefault("client_id", CLIENT_ID)
         kw.setdefault("client_secret", CLIENT_SECRET)
-        replay.routes.clear()
-        replay.faults.clear()
-        replay.requests.clear()
+        replay.reset()
         api = RedditAPI(items, **kw).mount(replay)
         monkeypatch.setenv("BRANDPULSE_REDDIT_OAUTH_URL", replay.url)
         monkeypatch.setenv("BRANDPULSE_REDDIT_URL", replay.url)

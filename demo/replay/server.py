@@ -8,6 +8,11 @@
 
 A fault answers the next ``times`` requests whose path matches instead of the route: a status with a body, a
 ``malformed`` JSON body, or a ``delay`` (seconds to sleep before answering, to trigger client timeouts).
+
+A server shared by several tests is cleared between them with :meth:`ReplayServer.reset`. A delayed request
+still asleep at a reset is dropped when it wakes, not answered by the routes mounted after it: its client gave
+up long ago, and counting it against the next test's fake (a rate-limit budget, a request log) made that test
+fail whenever it started within the delay.
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ class ReplayServer:
         self.faults: list[Fault] = []
         self.requests: list[Request] = []
         self._lock = threading.Lock()
+        self._generation = 0  # bumped by reset(): what a delayed request checks when it wakes
         server = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -133,15 +139,26 @@ class ReplayServer:
         with self._lock:
             self.faults.append(Fault(re.compile(pattern), status, headers or {}, body, delay, malformed, times))
 
+    def reset(self) -> None:
+        """Forget the routes, faults and requests, for the next test; requests still in a delay are dropped."""
+        with self._lock:
+            self.routes.clear()
+            self.faults.clear()
+            self.requests.clear()
+            self._generation += 1
+
     def dispatch(self, req: Request) -> Response | None:
         with self._lock:
             self.requests.append(req)
+            generation = self._generation
             fault = next((f for f in self.faults if f.times > 0 and f.pattern.search(req.path)), None)
             if fault is not None:
                 fault.times -= 1
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
+                if generation != self._generation:  # reset while asleep: the routes now serve another test
+                    return None
             if fault.malformed:
                 truncated = b'{"kind": "Listing", "data": {"children": [{"kind": "t3", "da'
                 return Response(200, truncated, {"Content-Type": "application/json; charset=UTF-8"})
