@@ -130,7 +130,7 @@ class AppStoreSource(Source):
                             break
                         read += 1
                         try:
-                            native_id, created, item = self._review(entry, country)
+                            native_id, created, item = self._review(entry, country, window)
                         except Rejected as exc:
                             yield self.reject(str(exc), self._redacted(entry), f"{country} page {page}")
                             continue
@@ -167,7 +167,8 @@ class AppStoreSource(Source):
             "newest_created_at": newest.isoformat() if newest else self.previous_state.get("newest_created_at"),
         }
 
-    def _review(self, entry, country: str) -> tuple[str, datetime, Record]:
+    def _review(self, entry, country: str, window: Window) -> tuple[str, datetime, Record | None]:
+        """(id, time, record); the record is None outside ``window`` (checked all the same)."""
         if not isinstance(entry, dict):
             raise Rejected(f"entry is a {type(entry).__name__}, not an object")
         native_id = _as_text(_label(entry, "id"))
@@ -206,6 +207,7 @@ class AppStoreSource(Source):
             title=title if title != text else None,
             rating=rating,
             engagement=engagement,
+            window=window,
         )
         return native_id, created, record
 

@@ -238,7 +238,7 @@ class GooglePlaySource(Source):
                         new += 1
                         raw = transport.raw.get(rid) if isinstance(rid, str) else None
                         try:
-                            created, record = self._review(review, raw, country)
+                            created, record = self._review(review, raw, country, window)
                         except Rejected as exc:
                             yield self.reject(str(exc), self._redacted(review, raw), f"{country} page {pages}")
                             continue
@@ -276,7 +276,9 @@ class GooglePlaySource(Source):
             "newest_created_at": newest.isoformat() if newest else self.previous_state.get("newest_created_at"),
         }
 
-    def _review(self, review: dict, raw: list | None, country: str) -> tuple[datetime, Record | None]:
+    def _review(self, review: dict, raw: list | None, country: str, window: Window) -> tuple[datetime, Record | None]:
+        """(time, record); the record is None for a review without text, and outside ``window`` (checked all
+        the same)."""
         rid = review.get("reviewId")
         if not isinstance(rid, str) or not rid.strip():
             raise Rejected("review has no reviewId")
@@ -309,6 +311,7 @@ class GooglePlaySource(Source):
             author_hash=self.pseudonymise(name if isinstance(name, str) else None),
             rating=float(score),
             engagement=engagement,
+            window=window,
         )
         return created, record
 
