@@ -6,6 +6,12 @@ takes an exclusive file lock next to the database (``<db>.lock``) and waits for 
 of failing on DuckDB's own lock. Hold connections briefly: do slow work (scoring) outside them. A run of quick
 steps in one process can share one open database (:func:`held`: the in-process night does).
 
+A connection is the warehouse file ATTACHed to one in-memory DuckDB instance that the process keeps, and
+DETACHed when the connection ends: that frees the file, DuckDB's lock included, exactly as closing a database
+did, but starting a DuckDB instance costs 13-20 ms even for ``:memory:`` (its catalog of built-in functions),
+against about 4 ms to attach a file (``benchmarks/warehouse_open.py``), and a night opens the warehouse a
+dozen times. A process that forks gets a fresh instance in the child.
+
 SQL lives in the repository's ``warehouse/`` folder, installed as the package ``pipeline.sql``:
 ``migrations/NNNN_name.sql`` are applied once each, in order, and recorded in ``schema_version`` with a
 checksum; ``views/*.sql`` are re-created after every migration, in file-name order (a view sorts after the
@@ -18,6 +24,7 @@ written in the Python that uses it. Results are read by column name, with :func:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import threading
@@ -116,9 +123,8 @@ def connect(
     path = Path(path)
     holder = None if sandboxed else _HELD.get(str(path.resolve()))
     if holder is not None and holder[0] == threading.get_ident():  # inside held(): a cursor on the open database
-        cursor = holder[1].cursor()
+        cursor = _session(holder[1])
         try:
-            cursor.execute("SET TimeZone = 'UTC'")
             yield cursor
         finally:
             cursor.close()
@@ -133,21 +139,33 @@ def connect(
             f"(lock file {path}.lock); raise lock_timeout_s or wait for it"
         ) from None
     try:
-        config = {"enable_external_access": False} if sandboxed else {}
-        con = _open(path, read_only, deadline=time.monotonic() + timeout, config=config)
+        deadline = time.monotonic() + timeout
+        if sandboxed:  # an instance of its own: its settings refuse file access, ATTACH included
+            con = _retry_lock(path, deadline, lambda: duckdb.connect(str(path), read_only=True, config=_SANDBOX))
+            try:
+                con.execute("SET TimeZone = 'UTC'")
+                con.execute("SET lock_configuration = true")  # and no statement may change the settings back
+                yield con
+            finally:
+                con.close()
+            return
+        alias = _attach(path, read_only, deadline)
         try:
-            con.execute("SET TimeZone = 'UTC'")
-            if sandboxed:  # and no statement may change the settings back
-                con.execute("SET lock_configuration = true")
-            yield con
+            con = _session(alias)
+            try:
+                yield con
+            finally:
+                con.close()  # rolls back a transaction left open
         finally:
-            con.close()
+            _detach(alias)
     finally:
         lock.release()
 
 
-# The warehouses this process holds open (held()), by resolved path: (the holding thread, its connection).
-_HELD: dict[str, tuple[int, duckdb.DuckDBPyConnection]] = {}
+_SANDBOX = {"enable_external_access": False}
+
+# The warehouses this process holds open (held()), by resolved path: (the holding thread, the attached alias).
+_HELD: dict[str, tuple[int, str]] = {}
 
 
 @contextmanager
@@ -162,22 +180,73 @@ def held(path: str | Path, *, timeout: float = 600) -> Iterator[None]:
         yield
         return
     with connect(path, timeout=timeout) as con:
-        _HELD[key] = (threading.get_ident(), con)
+        _HELD[key] = (threading.get_ident(), row(con.execute("SELECT current_database() AS db"))["db"])
         try:
             yield
         finally:
             del _HELD[key]
 
 
-def _open(path: Path, read_only: bool, deadline: float, config: dict | None = None) -> duckdb.DuckDBPyConnection:
-    """duckdb.connect, waiting while a process outside brandpulse (an analyst's notebook) holds DuckDB's own lock."""
+# The process's DuckDB instance that connect() attaches warehouse files to: (the pid that started it, it).
+_INSTANCE: tuple[int, duckdb.DuckDBPyConnection] | None = None
+_INHERITED: list[duckdb.DuckDBPyConnection] = []  # a parent's instance, after a fork: never used, never destroyed
+_INSTANCE_LOCK = threading.Lock()
+_ALIASES = itertools.count()
+
+
+def _instance() -> duckdb.DuckDBPyConnection:
+    global _INSTANCE
+    with _INSTANCE_LOCK:
+        if _INSTANCE is None or _INSTANCE[0] != os.getpid():
+            if _INSTANCE is not None:  # its worker threads did not survive the fork; destroying it would wait on them
+                _INHERITED.append(_INSTANCE[1])
+            _INSTANCE = (os.getpid(), duckdb.connect(":memory:"))
+        return _INSTANCE[1]
+
+
+def _session(alias: str) -> duckdb.DuckDBPyConnection:
+    """A new connection to the process's instance whose default database is the attached warehouse ``alias``."""
+    con = _instance().cursor()
+    con.execute(f"USE {alias}")
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _retry_lock(path: Path, deadline: float, open_it):
+    """``open_it()``, waiting while a process outside brandpulse (an analyst's notebook) holds DuckDB's own lock."""
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=config or {})
+            return open_it()
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise WarehouseError(f"{path}: cannot open the warehouse: {exc}") from None
             time.sleep(1)
+
+
+def _attach(path: Path, read_only: bool, deadline: float) -> str:
+    """Attach the file to the process's instance under a new alias (returned)."""
+    alias = f"warehouse_{next(_ALIASES)}"
+    quoted = str(path).replace("'", "''")
+    statement = f"ATTACH '{quoted}' AS {alias}" + (" (READ_ONLY)" if read_only else "")
+
+    def attach():
+        con = _instance().cursor()
+        try:
+            con.execute(statement)
+        finally:
+            con.close()
+
+    _retry_lock(path, deadline, attach)
+    return alias
+
+
+def _detach(alias: str) -> None:
+    """Detach a warehouse (writing its changes into the file, as closing it did) and free the file."""
+    con = _instance().cursor()
+    try:
+        con.execute(f"DETACH {alias}")
+    finally:
+        con.close()
 
 
 @contextmanager
@@ -250,7 +319,9 @@ def _create_views(con: duckdb.DuckDBPyConnection, force: bool = False) -> None:
     stored = row(con.execute("SELECT max(checksum) AS checksum FROM schema_views"))["checksum"]
     present = row(
         con.execute(
-            "SELECT count(*) AS n FROM duckdb_views() WHERE NOT internal AND view_name IN (SELECT unnest(?))", [names]
+            "SELECT count(*) AS n FROM duckdb_views() WHERE NOT internal AND database_name = current_database() "
+            "AND view_name IN (SELECT unnest(?))",
+            [names],
         )
     )["n"]
     if not force and stored == checksum and present == len(names):

@@ -250,8 +250,8 @@ def test_held_warehouse_is_one_open_database_under_the_lock(tmp_path, monkeypatc
 
     db = tmp_path / "w.duckdb"
     opens = []
-    real_open = warehouse._open
-    monkeypatch.setattr(warehouse, "_open", lambda *a, **k: opens.append(a[0]) or real_open(*a, **k))
+    real_attach = warehouse._attach
+    monkeypatch.setattr(warehouse, "_attach", lambda *a, **k: opens.append(a[0]) or real_attach(*a, **k))
     with warehouse.held(db, timeout=5):
         with connect(db) as con, warehouse.transaction(con):
             con.execute("CREATE TABLE t AS SELECT 1 AS x")
