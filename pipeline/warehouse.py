@@ -67,10 +67,16 @@ def db_path(explicit: str | Path | None = None) -> Path:
     return Path(explicit or os.environ.get("BRANDPULSE_DB") or DEFAULT_DB)
 
 
+_INCLUDE = re.compile(r"^-- include: (\S+)[ \t]*$", re.MULTILINE)
+
+
 @cache
 def sql(name: str) -> str:
-    """The text of ``warehouse/queries/<name>.sql`` (``name`` may hold a domain folder: ``runs/finish``)."""
-    return (SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+    """The text of ``warehouse/queries/<name>.sql`` (``name`` may hold a domain folder: ``runs/finish``), with
+    each line ``-- include: <other name>`` replaced by that file's text: statements two queries share (the
+    "scored" rule of the daily and hourly metrics) are written once."""
+    text = (SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda m: sql(m.group(1)).rstrip() + "\n", text)
 
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
