@@ -41,7 +41,7 @@ import smtplib
 import ssl
 import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage, MIMEPart
@@ -499,6 +499,44 @@ def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout
 # ----------------------------------------------------------------------------------------------------- public
 
 
+def _send(
+    channel: SlackSpec | WebhookSpec | EmailSpec,
+    env: Mapping[str, str],
+    what: str,
+    args: tuple[float, int, float, float],
+    *,
+    slack_bot: Callable[[], Delivery],
+    slack: Callable[[], dict],
+    webhook: Callable[[], tuple[dict, str]],
+    email: Callable[[], bytes],
+) -> Delivery:
+    """Send one message by the channel's type, rendering it only for that type: ``slack_bot()`` sends with a Slack
+    bot token, ``slack()`` is an incoming webhook's payload, ``webhook()`` a webhook's payload and its
+    Idempotency-Key, ``email()`` the e-mail's bytes. ``args``: timeout, retries, backoff factor, deadline. Never
+    raises: a network or configuration problem, or a bug in rendering (logged with its traceback, secrets
+    redacted: it must not stop the other channels), is ``ok=False`` with the reason. ``what`` names the message
+    in the log."""
+    name = getattr(channel, "name", "?")
+    try:
+        if channel.type == "slack" and channel.bot_token_env:
+            return slack_bot()
+        if channel.type == "slack":
+            return _post_json(channel, slack(), env, *args)
+        if channel.type == "webhook":
+            payload, key = webhook()
+            return _post_json(channel, payload, env, *args, {IDEMPOTENCY_HEADER: key})
+        if channel.type == "email":
+            timeout, _retries, _backoff, deadline_s = args
+            return _send_email(channel, email(), env, timeout, deadline_s)
+        raise DeliveryError(f"channel {name!r}: unknown channel type {getattr(channel, 'type', None)!r}")
+    except DeliveryError as exc:
+        return Delivery(name, False, None, str(exc))
+    except Exception as exc:
+        trace = redact("".join(traceback.format_exception(exc)))
+        logger.error("%s: delivery to channel %s failed unexpectedly:\n%s", what, name, trace)
+        return Delivery(name, False, None, redact(f"channel {name!r}: {type(exc).__name__}: {exc}"))
+
+
 def deliver(
     channel: SlackSpec | WebhookSpec | EmailSpec,
     msg: AlertMessage,
@@ -522,30 +560,20 @@ def deliver(
     always get the full message.
     """
     attempted_at = datetime.now(UTC)
-    name = getattr(channel, "name", "?")
     args = (timeout, retries, backoff_factor, deadline_s)
-    try:
-        if channel.type == "slack" and channel.bot_token_env:
-            result = _slack_bot(channel, msg, env, earlier, *args)
-        elif channel.type == "slack":
-            follow_up = earlier is not None and msg.status in ("worse", "update")
-            payload = render_slack_followup(msg) if follow_up else render_slack(msg)
-            result = _post_json(channel, payload, env, *args)
-        elif channel.type == "webhook":
-            key = {IDEMPOTENCY_HEADER: idempotency_key(msg, channel)}
-            result = _post_json(channel, render_webhook(msg), env, timeout, retries, backoff_factor, deadline_s, key)
-        elif channel.type == "email":
-            data = build_email(channel, msg, attempt).as_bytes(policy=WIRE_POLICY)
-            result = _send_email(channel, data, env, timeout, deadline_s)
-        else:
-            raise DeliveryError(f"channel {name!r}: unknown channel type {getattr(channel, 'type', None)!r}")
-    except DeliveryError as exc:
-        result = Delivery(name, False, None, str(exc))
-    except Exception as exc:  # a rendering bug must not stop the other channels; the log has the traceback
-        trace = redact("".join(traceback.format_exception(exc)))
-        logger.error("alert %s: delivery to channel %s failed unexpectedly:\n%s", msg.alert_id, name, trace)
-        result = Delivery(name, False, None, redact(f"channel {name!r}: {type(exc).__name__}: {exc}"))
+    follow_up = earlier is not None and msg.status in ("worse", "update")
+    result = _send(
+        channel,
+        env,
+        f"alert {msg.alert_id}",
+        args,
+        slack_bot=lambda: _slack_bot(channel, msg, env, earlier, *args),
+        slack=lambda: render_slack_followup(msg) if follow_up else render_slack(msg),
+        webhook=lambda: (render_webhook(msg), idempotency_key(msg, channel)),
+        email=lambda: build_email(channel, msg, attempt).as_bytes(policy=WIRE_POLICY),
+    )
     result.attempted_at = attempted_at
+    name = getattr(channel, "name", "?")
     if result.ok:
         logger.info("alert %s delivered to channel %s (%s)", msg.alert_id, name, result.status)
     else:
@@ -582,22 +610,18 @@ def deliver_digest(
     (``digest:<key>``), the e-mail's Message-ID."""
     name = getattr(channel, "name", "?")
     args = (timeout, retries, backoff_factor, deadline_s)
-    try:
-        if channel.type == "slack" and channel.bot_token_env:
-            payload = {**render_digest_slack(digest), "channel": channel.channel}
-            result = _slack_api(channel, "chat.postMessage", payload, env, *args)[0]
-        elif channel.type == "slack":
-            result = _post_json(channel, render_digest_slack(digest), env, *args)
-        elif channel.type == "webhook":
-            headers = {IDEMPOTENCY_HEADER: f"digest:{key}"}
-            result = _post_json(channel, render_digest_webhook(digest), env, *args, headers)
-        elif channel.type == "email":
-            data = build_digest_email(channel, digest, key).as_bytes(policy=WIRE_POLICY)
-            result = _send_email(channel, data, env, timeout, deadline_s)
-        else:
-            raise DeliveryError(f"channel {name!r}: unknown channel type {getattr(channel, 'type', None)!r}")
-    except DeliveryError as exc:
-        result = Delivery(name, False, None, str(exc))
+    result = _send(
+        channel,
+        env,
+        f"digest {key}",
+        args,
+        slack_bot=lambda: _slack_api(
+            channel, "chat.postMessage", {**render_digest_slack(digest), "channel": channel.channel}, env, *args
+        )[0],
+        slack=lambda: render_digest_slack(digest),
+        webhook=lambda: (render_digest_webhook(digest), f"digest:{key}"),
+        email=lambda: build_digest_email(channel, digest, key).as_bytes(policy=WIRE_POLICY),
+    )
     result.external_id = None  # an alert's later 'worse' is a message of its own, never an edit of a digest
     if result.ok:
         logger.info("digest of %d alert(s) delivered to channel %s", len(digest.items), name)
