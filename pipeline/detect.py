@@ -234,22 +234,19 @@ class ChangePoint:
 # --------------------------------------------------------------------------------------------- input
 
 
-def _prepare(series: pd.DataFrame) -> pd.DataFrame:
-    """Validate and densify: one row per consecutive day, missing days with zero volume."""
-    missing = {"day", "volume", "n_negative"} - set(series.columns)
-    if missing:
-        raise ValueError(f"series lacks column(s): {', '.join(sorted(missing))}")
+def one_series(series: pd.DataFrame) -> None:
+    """ValueError unless ``series`` holds one brand and one source (when it has those columns)."""
     for col in ("brand", "source"):
         if col in series.columns and series[col].nunique(dropna=False) > 1:
             raise ValueError(f"series mixes several values of {col!r}; pass one {col} at a time")
-    df = series.copy()
-    df["day"] = pd.to_datetime(df["day"]).dt.normalize()
-    if df["day"].duplicated().any():
-        raise ValueError("series has duplicate days")
-    df = df.sort_values("day").set_index("day")
+
+
+def dense_counts(df: pd.DataFrame, freq: str, where: str) -> pd.DataFrame:
+    """``df`` (indexed by sorted period starts, with ``volume`` and ``n_negative``) as one row per ``freq``
+    period from its first to its last, a missing period counting zero; ValueError unless the counts are
+    non-negative integers and ``n_negative`` never exceeds ``volume`` (``where`` ends that message)."""
     if len(df):
-        full = pd.date_range(df.index.min(), df.index.max(), freq="D")
-        df = df.reindex(full)
+        df = df.reindex(pd.date_range(df.index.min(), df.index.max(), freq=freq))
     out = pd.DataFrame(index=df.index)
     for col in ("volume", "n_negative"):
         values = pd.to_numeric(df[col]).fillna(0)
@@ -257,7 +254,21 @@ def _prepare(series: pd.DataFrame) -> pd.DataFrame:
             raise ValueError(f"{col} must hold non-negative integers")
         out[col] = values.astype("int64")
     if (out["n_negative"] > out["volume"]).any():
-        raise ValueError("n_negative exceeds volume on some day")
+        raise ValueError(f"n_negative exceeds volume {where}")
+    return out
+
+
+def _prepare(series: pd.DataFrame) -> pd.DataFrame:
+    """Validate and densify: one row per consecutive day, missing days with zero volume."""
+    missing = {"day", "volume", "n_negative"} - set(series.columns)
+    if missing:
+        raise ValueError(f"series lacks column(s): {', '.join(sorted(missing))}")
+    one_series(series)
+    df = series.copy()
+    df["day"] = pd.to_datetime(df["day"]).dt.normalize()
+    if df["day"].duplicated().any():
+        raise ValueError("series has duplicate days")
+    out = dense_counts(df.sort_values("day").set_index("day"), "D", "on some day")
     out.index.name = "day"
     out = out.reset_index()
     out["day"] = [d.date() for d in out["day"]]

@@ -87,6 +87,8 @@ from pipeline.detect import (
     _nb_dispersion_around,
     _share_dispersion,
     _share_test,
+    dense_counts,
+    one_series,
 )
 
 __all__ = ["IntradaySensitivity", "IntradaySpike", "detect_intraday", "prepare_intraday"]
@@ -167,9 +169,7 @@ def prepare_intraday(series: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
     missing = {"hour", "volume"} - set(series.columns)
     if missing:
         raise ValueError(f"series lacks column(s): {', '.join(sorted(missing))}")
-    for col in ("brand", "source"):
-        if col in series.columns and series[col].nunique(dropna=False) > 1:
-            raise ValueError(f"series mixes several values of {col!r}; pass one {col} at a time")
+    one_series(series)
     hours = pd.to_datetime(series["hour"], utc=True)
     if (hours != hours.dt.floor(freq)).any():
         raise ValueError(f"hour values must be period starts at freq {freq!r}")
@@ -178,17 +178,7 @@ def prepare_intraday(series: pd.DataFrame, freq: str = "h") -> pd.DataFrame:
     has_neg = "n_negative" in series.columns and series["n_negative"].notna().any()
     df = pd.DataFrame({"volume": series["volume"].to_numpy()}, index=pd.DatetimeIndex(hours))
     df["n_negative"] = series["n_negative"].to_numpy() if has_neg else 0
-    df = df.sort_index()
-    if len(df):
-        df = df.reindex(pd.date_range(df.index.min(), df.index.max(), freq=freq))
-    out = pd.DataFrame(index=df.index)
-    for col in ("volume", "n_negative"):
-        values = pd.to_numeric(df[col]).fillna(0)
-        if (values < 0).any() or (values != np.floor(values)).any():
-            raise ValueError(f"{col} must hold non-negative integers")
-        out[col] = values.astype("int64")
-    if (out["n_negative"] > out["volume"]).any():
-        raise ValueError("n_negative exceeds volume in some period")
+    out = dense_counts(df.sort_index(), freq, "in some period")
     if not has_neg:
         out["n_negative"] = np.nan
     out.index.name = "hour"
