@@ -30,6 +30,7 @@ import json
 import math
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -190,6 +191,36 @@ def has_bad_bytes(value: str) -> bool:
     """Whether a cell read with ``errors="surrogateescape"`` held bytes that are not UTF-8 (one regex search: a
     Python loop over every character was a third of a file drop's read time)."""
     return _BAD_BYTES.search(value) is not None
+
+
+def blank_line(cells: list[str]) -> bool:
+    """A CSV line with nothing on it (Excel often ends exports with some)."""
+    return not cells or (len(cells) == 1 and not cells[0].strip())
+
+
+def csv_data_rows(reader, path, width: int, blank=blank_line) -> Iterator[tuple[str, list[str] | None, str | None]]:
+    """The rows of a ``csv.reader`` after its header row, as ``(location, cells, problem)``: ``location`` is
+    ``path:line``; ``problem`` is None for a row that can become a record, else why not (the row is not CSV:
+    ``cells`` is None; its bytes are not UTF-8; it has other than ``width`` fields). Rows that ``blank(cells)``
+    says are empty are skipped. The one row reader of the file drops and the survey importer."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield f"{path}:{line}", None, f"unreadable CSV row: {exc}"
+            continue
+        if blank(cells):
+            continue
+        if any(has_bad_bytes(c) for c in cells):
+            problem = "row is not valid UTF-8"
+        elif len(cells) != width:
+            problem = f"row has {len(cells)} fields, the header has {width}"
+        else:
+            problem = None
+        yield f"{path}:{line}", cells, problem
 
 
 def escape_raw(raw: str) -> str:

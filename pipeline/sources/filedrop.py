@@ -40,8 +40,8 @@ from pipeline.records import (
     Rejected,
     Window,
     count,
+    csv_data_rows,
     escape_raw,
-    has_bad_bytes,
     number,
     parse_utc,
     text,
@@ -123,31 +123,14 @@ class FileDrop(Source):
             dupes = sorted({h for h in header if header.count(h) > 1})
             if dupes:
                 raise ValueError(f"{path}: CSV header repeats column(s) {', '.join(dupes)}")
-            while True:
-                line = reader.line_num + 1
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    yield f"{path}:{line}", "", Rejected(f"unreadable CSV row: {exc}")
+            for location, cells, problem in csv_data_rows(reader, path, len(header)):
+                if cells is None:
+                    yield location, "", Rejected(problem)
                     continue
-                if not cells or (len(cells) == 1 and not cells[0].strip()):
-                    continue  # blank line (Excel often ends exports with some)
-                location = f"{path}:{line}"
                 row = dict(zip(header, cells, strict=False))
                 if len(cells) > len(header):
                     row["_extra_cells"] = cells[len(header) :]
-                if any(has_bad_bytes(c) for c in cells):
-                    yield location, self._redacted(row), Rejected("row is not valid UTF-8")
-                elif len(cells) != len(header):
-                    yield (
-                        location,
-                        self._redacted(row),
-                        Rejected(f"row has {len(cells)} fields, the header has {len(header)}"),
-                    )
-                else:
-                    yield location, "", row
+                yield (location, self._redacted(row), Rejected(problem)) if problem else (location, "", row)
 
     def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, dict | Rejected]]:
         with path.open("rb") as fh:

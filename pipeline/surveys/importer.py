@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline import records
 from pipeline.config import ConfigError
 from pipeline.config_surveys import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
-from pipeline.records import Pseudonymiser, Reject, Rejected, has_bad_bytes
+from pipeline.records import Pseudonymiser, Reject, Rejected, csv_data_rows
 from pipeline.surveys.customers import Customer
 from pipeline.surveys.metrics import ces_normalise
 
@@ -155,26 +155,13 @@ def _csv(path: Path) -> tuple[list[str], Iterator]:
         fh.close()
         raise ValueError(f"{path}: unreadable CSV header: {exc}") from None
 
+    def empty(cells: list[str]) -> bool:  # a row of empty cells is blank too: spreadsheets pad exports with them
+        return not cells or all(not c.strip() for c in cells)
+
     def rows():
         with fh:
-            while True:
-                line = reader.line_num + 1
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    return
-                except csv.Error as exc:
-                    yield f"{path}:{line}", Rejected(f"unreadable CSV row: {exc}")
-                    continue
-                if not cells or all(not c.strip() for c in cells):
-                    continue
-                location = f"{path}:{line}"
-                if any(has_bad_bytes(c) for c in cells):
-                    yield location, Rejected("row is not valid UTF-8")
-                elif len(cells) != len(header):
-                    yield location, Rejected(f"row has {len(cells)} fields, the header has {len(header)}")
-                else:
-                    yield location, cells
+            for location, cells, problem in csv_data_rows(reader, path, len(header), blank=empty):
+                yield location, Rejected(problem) if problem else cells
 
     return header, rows()
 
