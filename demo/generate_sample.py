@@ -64,6 +64,10 @@ INCIDENT = {
     date(2026, 10, 18): (1.35, 0.32, 0.33, "tail"),
 }
 AFTERMATH_UNTIL = date(2026, 10, 31)
+# v5.2 rolls out at 08:00 UTC on the incident's first day, and the complaints come in a morning wave: that day's
+# Parcelo rows take their hour from these factors on the brand's hour weights (quiet before the rollout, the
+# wave 08:00-13:59, then a quieter afternoon), so the hourly watch has something to see within the day.
+INCIDENT_FIRST_DAY_HOURS = tuple(0.1 if h < 8 else 10.0 if h < 14 else 0.6 for h in range(24))
 
 # Probability that a Parcelo row in a non-normal phase uses the event banks instead of the usual topics.
 EVENT_PROB = {
@@ -779,7 +783,10 @@ def day_sentiments(rng: Random, cfg: BrandConfig, d: date, n: int) -> list[str]:
 
 
 def random_time(rng: Random, cfg: BrandConfig, d: date) -> datetime:
-    hour = rng.choices(range(24), weights=cfg.hour_weights)[0]
+    weights = cfg.hour_weights
+    if cfg.slug == "parcelo" and d == min(INCIDENT):  # the same one draw: every other row stays as it was
+        weights = tuple(w * f for w, f in zip(weights, INCIDENT_FIRST_DAY_HOURS, strict=True))
+    hour = rng.choices(range(24), weights=weights)[0]
     return datetime(d.year, d.month, d.day, hour, rng.randrange(60), rng.randrange(60), tzinfo=UTC)
 
 
@@ -1171,7 +1178,9 @@ def write_readme(stats: dict[str, dict[str, int]], malformed: dict[str, dict[str
         "Parcelo, 2026-10-13 to 2026-10-16: a broken app update **v5.2** (5.2.0) crashes the app on launch, tracking"
         " shows wrong statuses and many parcels are marked delivered but never arrive; support stops answering."
         " Volume is about 3x normal and the negative share jumps from ~22 % to ~65-75 %; one-star reviews"
-        ' (app_version 5.2.0) spike. On 10-17/10-18 it tails off (hotfix 5.2.1, "finally fixed" posts), with a few'
+        " (app_version 5.2.0) spike. The update rolls out at 08:00 UTC on 10-13 and that day's posts come in a"
+        " morning wave (most of them 08:00-13:59, few before), for the hourly watch to catch within the day."
+        ' On 10-17/10-18 it tails off (hotfix 5.2.1, "finally fixed" posts), with a few'
         " aftermath mentions until the end of October.",
         "",
         "## Deliberately malformed rows (12, for the quarantine demo)",
