@@ -10,12 +10,17 @@ order, in three stretches:
    :func:`pipeline.night.run_days`, what ``brandpulse run --date 2026-08-25 --to 2026-10-12 --no-report`` does (a
    backfill without a scheduler: it reads the survey exports on its first night, and leaves the report to the
    Airflow night after it);
-2. the first night of the planted Parcelo incident, 10-13, through Airflow: one run of ``brandpulse_nightly``,
+2. the planted Parcelo incident's first day, 10-13, hour by hour through the hourly watch, in this process:
+   :func:`pipeline.watch.run_watches`, what ``brandpulse watch --from 2026-10-13T01:00 --to 2026-10-14T00:00``
+   does (24 runs, each reading the network sources for its hour as the services stood at its end). The demo
+   prints when the watch alerted against when the nightly run would have (02:00 the next day);
+3. the same night, 10-13, through Airflow: one run of ``brandpulse_nightly``,
    executed by ``dag.test()`` (the API behind ``airflow dags test``) in this process, with Airflow's metadata in
-   a SQLite file under ``./data/airflow``. The detector raises the incident's alert on its night, the DAG's
-   ``send_alerts`` task delivers it to stand-in Slack and webhook receivers on the replay server, and its
-   ``report`` task draws the night's report;
-3. the nights after, 10-14 .. 10-31, in this process again (Paczkolot's planted incident raises its alert on
+   a SQLite file under ``./data/airflow``. It reconciles the day the watch loaded (the night is authoritative:
+   what the watch stored is ``already_present``), its detector's spike for the incident becomes an update of
+   the watch's alert, the DAG's ``send_alerts`` task delivers it to stand-in Slack and webhook receivers on the
+   replay server, and its ``report`` task draws the night's report;
+4. the nights after, 10-14 .. 10-31, in this process again (Paczkolot's planted incident raises its alert on
    10-14, delivered by the same ``send_alerts`` step); the last one draws the report.
 
 Scoring is most of the demo's time: its config scores in bfloat16 where the CPU computes it natively
@@ -81,12 +86,12 @@ def print_alerts(config, db, received: list[dict]) -> None:
     print(list_alerts(config, db, days=3650))
     with connect(db, read_only=True) as con:
         row = con.execute(
-            "SELECT alert_id FROM alerts WHERE brand = 'parcelo' AND kind = 'spike' AND status = 'new' "
-            "AND day BETWEEN ? AND ? ORDER BY day LIMIT 1",
+            "SELECT alert_id FROM alerts WHERE brand = 'parcelo' AND kind IN ('spike', 'hourly_spike') "
+            "AND status = 'new' AND day BETWEEN ? AND ? ORDER BY created_at LIMIT 1",
             [INCIDENT[0] - timedelta(days=1), INCIDENT[1] + timedelta(days=1)],
         ).fetchone()
     if row:
-        print("\nThe Parcelo incident's alert, as delivered (brandpulse alerts --show ID):\n")
+        print("\nThe Parcelo incident's first alert, as delivered (brandpulse alerts --show ID):\n")
         print(show_alert(config, db, row[0]))
     else:
         print(f"\nThe detector did not flag the planted Parcelo incident ({INCIDENT[0]} .. {INCIDENT[1]}).")
@@ -98,7 +103,8 @@ class Nights:
     def __init__(self, config, db: Path, replay) -> None:
         self.config, self.db, self.replay = config, db, replay
         self.states: dict[date, str] = {}
-        self.seconds = {"in-process": 0.0, "airflow": 0.0}
+        self.seconds = {"in-process": 0.0, "watch": 0.0, "airflow": 0.0}
+        self.watch_alerts: list[tuple[datetime, str, str]] = []  # (interval end, brand, kind) of each watch alert
         self._dag = None
         self._migrate = None
 
@@ -150,6 +156,65 @@ class Nights:
             draw_report=draw_report,
         )
 
+    def watch_day(self, day: date) -> None:
+        """``day`` hour by hour through the hourly watch, in this process (``brandpulse watch --from --to``): one
+        line per hour, then when the watch alerted against when the nightly run would have."""
+        from demo.replay import sample
+        from pipeline.scoring import load_scorer
+        from pipeline.warehouse import connect, rows
+        from pipeline.watch import run_watches
+
+        first_end = datetime.combine(day, dtime(1), tzinfo=UTC)
+        last_end = datetime.combine(day + timedelta(days=1), dtime(0), tzinfo=UTC)
+        print(
+            f"{day}, hour by hour: the hourly watch in this process (pipeline.watch.run_watches, as "
+            f"`brandpulse watch --from {first_end:%Y-%m-%dT%H:%M} --to {last_end:%Y-%m-%dT%H:%M}`)"
+        )
+        started = time.perf_counter()
+
+        def hour_done(result: dict) -> None:
+            nonlocal started
+            end = datetime.fromisoformat(result["end"])
+            raised = ""
+            if result.get("alerts"):
+                with connect(self.db, read_only=True) as con:
+                    found = rows(
+                        con.execute(
+                            "SELECT brand, kind FROM alerts WHERE list_contains(?, alert_id) ORDER BY brand",
+                            [result["alerts"]],
+                        )
+                    )
+                self.watch_alerts += [(end, a["brand"], a["kind"]) for a in found]
+                raised = "  ALERT: " + ", ".join(f"{a['brand']} {a['kind']}" for a in found)
+            seconds = time.perf_counter() - started
+            self.seconds["watch"] += seconds
+            print(
+                f"  {datetime.fromisoformat(result['start']):%H:%M}-{end:%H:%M} UTC: "
+                f"{result.get('new_mentions', 0):3d} new mentions{raised}  [{result['status']}, {seconds:.1f}s, watch]",
+                flush=True,
+            )
+            sample.mount(self.replay, until=end + timedelta(hours=1))  # the next run's services, at its hour's end
+            started = time.perf_counter()
+
+        sample.mount(self.replay, until=first_end)
+        run_watches(
+            self.config,
+            self.db,
+            first_end,
+            last_end,
+            scorer=load_scorer(self.config),
+            on_run=hour_done,
+        )
+        nightly = run_starts(day)
+        for end, brand, kind in self.watch_alerts:
+            print(
+                f"  The hourly watch alerted on {brand} ({kind}) at {end:%H:%M} UTC on {end:%Y-%m-%d}; the nightly "
+                f"run alone would have at {nightly:%H:%M} UTC on {nightly:%Y-%m-%d}: "
+                f"{(nightly - end).total_seconds() / 3600:.0f} hours later."
+            )
+        if not self.watch_alerts:
+            print(f"  The hourly watch raised no alert on {day}; the nightly run at {nightly:%H:%M} UTC decides.")
+
     def through_airflow(self, first: date, last: date) -> None:
         """``first`` .. ``last`` through Airflow: one ``dag.test()`` run of brandpulse_nightly a night."""
         from demo.replay import sample
@@ -184,13 +249,14 @@ class Nights:
 
 
 def stretches(all_through_airflow: bool) -> list[tuple[date, date, str]]:
-    """The demo's nights in order, as (first, last, how) stretches."""
-    if all_through_airflow:
-        return [(FIRST_DAY, LAST_DAY, "airflow")]
+    """The demo's runs in order, as (first, last, how) stretches: the nights (``in-process`` or ``airflow``), and
+    before the incident's first night its day hour by hour through the hourly watch (``watch``)."""
+    nightly = "airflow" if all_through_airflow else "in-process"
     return [
-        (FIRST_DAY, AIRFLOW_NIGHTS[0] - timedelta(days=1), "in-process"),
+        (FIRST_DAY, AIRFLOW_NIGHTS[0] - timedelta(days=1), nightly),
+        (INCIDENT[0], INCIDENT[0], "watch"),
         (AIRFLOW_NIGHTS[0], AIRFLOW_NIGHTS[1], "airflow"),
-        (AIRFLOW_NIGHTS[1] + timedelta(days=1), LAST_DAY, "in-process"),
+        (AIRFLOW_NIGHTS[1] + timedelta(days=1), LAST_DAY, nightly),
     ]
 
 
@@ -219,7 +285,9 @@ def run_demo(all_through_airflow: bool = False) -> None:
     nights.prepare_airflow()
     try:
         for first, last, how in stretches(all_through_airflow):
-            if how == "airflow":
+            if how == "watch":
+                nights.watch_day(first)
+            elif how == "airflow":
                 nights.through_airflow(first, last)
             else:  # the history's report would be drawn over at once by the Airflow night after it
                 nights.in_process(first, last, draw_report=last == LAST_DAY)

@@ -184,7 +184,14 @@ def test_the_demo_runs_each_sample_night_once_in_order_and_the_incident_through_
 
     for everything_through_airflow in (False, True):
         nights, how = [], {}
-        for first, last, way in stretches(everything_through_airflow):
+        runs = stretches(everything_through_airflow)
+        # the incident's first day through the hourly watch, right before its night
+        assert [(first, last) for first, last, way in runs if way == "watch"] == [(INCIDENT[0], INCIDENT[0])]
+        watch = [way for _, _, way in runs].index("watch")
+        assert runs[watch + 1][0] == INCIDENT[0] and runs[watch + 1][2] == "airflow"
+        for first, last, way in runs:
+            if way == "watch":
+                continue
             day = first
             while day <= last:
                 nights.append(day)
