@@ -1,0 +1,186 @@
+"""One night end to end against pure scoring of the same texts, then the same night re-run.
+
+    .venv/bin/python benchmarks/night.py --mentions 5000 --json benchmarks/results/night-5000.json
+    .venv/bin/python benchmarks/night.py --mentions 100000     # the issue's size: about 15 min of scoring on 2 cores
+
+Writes a realistic file drop for one brand and one night (2026-11-01): ``--mentions`` rows whose texts are the
+bundled sample's mention bodies (``demo/sample/*/mentions.csv``, five brands, three languages), each made
+unique by an order number and given a time of that day, with likes and replies. Then, each in a child process
+of its own (so each peak RSS, ru_maxrss, is its own):
+
+1. ``night``: the whole night in-process on a fresh warehouse, what ``brandpulse run --date 2026-11-01`` does
+   (:func:`pipeline.night.run_day`: extract, load, score, metrics, detection, alerts, report);
+2. ``scoring``: the same texts through the shipped model alone (its load, then :meth:`Scorer.score`, one
+   call), in a process that imports only what scoring needs;
+3. ``re-run``: the night again on that warehouse (every row already there: nothing new to score).
+
+Printed: the seconds and peak RSS of each, the night over pure scoring, and the re-run over the night. The
+scorer is the configured one (``--precision``, default fp32; ``--threads``, default torch's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+DAY = date(2026, 11, 1)
+BRAND = "Parcelo"
+
+
+def sample_texts() -> list[str]:
+    texts = []
+    for path in sorted((REPO / "demo" / "sample").glob("*/mentions.csv")):
+        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+            texts += [row["body"] for row in csv.DictReader(fh) if (row.get("body") or "").strip()]
+    return texts
+
+
+def write_drop(folder: Path, mentions: int, seed: int = 1) -> Path:
+    """The night's export: ``mentions`` unique rows naming the brand, spread over the day."""
+    rng = random.Random(seed)
+    texts = sample_texts()
+    start = datetime.combine(DAY, datetime.min.time(), tzinfo=UTC)
+    path = folder / "mentions.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["post_id", "posted_at", "body", "likes", "replies"])
+        for i in range(mentions):
+            at = start + timedelta(seconds=rng.randrange(86_400))
+            body = f"{rng.choice(texts)} ({BRAND} order {i:07d})"
+            out.writerow([f"bench-{i:07d}", at.isoformat(), body, rng.randrange(50), rng.randrange(10)])
+    return path
+
+
+def write_config(folder: Path, drop: Path, precision: str, threads: int) -> Path:
+    import yaml
+
+    doc = {
+        "brands": [
+            {
+                "name": BRAND,
+                "aliases": [BRAND],
+                "sources": [
+                    {
+                        "type": "file_drop",
+                        "name": "listening",
+                        "path": str(drop),
+                        "platform": "twitter",
+                        "columns": {
+                            "native_id": "post_id",
+                            "text": "body",
+                            "created_at": "posted_at",
+                            "engagement": ["likes", "replies"],
+                        },
+                    }
+                ],
+            }
+        ],
+        "staging_dir": str(folder / "staging"),
+        "report_dir": str(folder / "reports"),
+        "scoring": {
+            "model_dir": str(REPO / "models" / "brandpulse-sentiment"),
+            "precision": precision,
+            "threads": threads,
+        },
+    }
+    path = folder / "brandpulse.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+def _child(what: str, config_path: str, db: str, drop: str, queue) -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("BRANDPULSE_AUTHOR_KEY", "benchmark-only-key")
+    from pipeline.config import load_config
+
+    config = load_config(config_path)
+    started = time.perf_counter()
+    if what == "scoring":
+        from pipeline.scoring import load_scorer
+
+        with open(drop, encoding="utf-8", newline="") as fh:
+            texts = [row["body"] for row in csv.DictReader(fh)]
+        scorer = load_scorer(config)
+        loaded = time.perf_counter()
+        scorer.score(texts)
+        done = time.perf_counter()  # the seconds include the model's load, as the night's do
+        result = {"seconds": done - started, "score_only_s": done - loaded, "texts": len(texts)}
+    else:
+        from pipeline.night import run_day
+
+        out = run_day(config, Path(db), DAY)
+        result = {
+            "seconds": time.perf_counter() - started,
+            "status": out["status"],
+            "new": out["new_mentions"],
+            "already_present": out["already_present"],
+            "scored": out["scored"],
+        }
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put(result)
+
+
+def measure(what: str, config: Path, db: Path, drop: Path) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child, args=(what, str(config), str(db), str(drop), queue))
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"{what}: the child process failed (exit {child.exitcode})")
+    return queue.get()
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mentions", type=int, default=5000, help="the night's mentions (default 5,000)")
+    ap.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="scoring.precision (default fp32)")
+    ap.add_argument("--threads", type=int, default=0, help="scoring.threads (default 0: torch's default)")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-night-") as tmp:
+        folder = Path(tmp)
+        drop = write_drop(folder, args.mentions)
+        config = write_config(folder, drop, args.precision, args.threads)
+        db = folder / "w.duckdb"
+        result = {
+            "command": f"benchmarks/night.py --mentions {args.mentions} --precision {args.precision}"
+            + (f" --threads {args.threads}" if args.threads else ""),
+            "mentions": args.mentions,
+            "cpus": os.cpu_count(),
+            "machine": platform.processor() or platform.machine(),
+        }
+        for what in ("night", "scoring", "re-run"):
+            print(f"{what} ...", flush=True)
+            result[what] = measure(what, config, db, drop)
+    night, scoring, rerun = result["night"], result["scoring"], result["re-run"]
+    result["night_over_scoring"] = round(night["seconds"] / scoring["seconds"], 2)
+    result["rerun_over_night"] = round(rerun["seconds"] / night["seconds"], 3)
+    print(f"{args.mentions:,} mentions, {args.precision}:")
+    for what in ("night", "scoring", "re-run"):
+        r = result[what]
+        print(f"  {what:8} {r['seconds']:8.1f} s   peak RSS {r['peak_rss_mib']:6.0f} MiB")
+    print(
+        f"  the night is {result['night_over_scoring']}x pure scoring; "
+        f"the re-run {result['rerun_over_night']:.1%} of the night"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    main()
