@@ -112,8 +112,7 @@ def score(config: Config, db: Path, run_id: str, scorer=None, progress=None) -> 
     configured model. A new model version does not rescore history here (``brandpulse rescore`` does), so a model
     change never makes a night late. Returns how many this run scored."""
     started = datetime.now(UTC)
-    if scorer is None:
-        scorer = load_scorer(config)
+    # no scorer given: score_pending loads the model only when a mention needs it (a re-run, a quiet night)
     done = score_pending(config, db, run_id, MENTIONS, scorer=scorer, progress=progress)
     with connect(db, timeout=config.lock_timeout_s) as con:
         # what this run wrote (a concurrent run may have scored some of the same rows first)
@@ -125,8 +124,11 @@ def score(config: Config, db: Path, run_id: str, scorer=None, progress=None) -> 
             rows_in=done.attempted,
             rows_out=scored,
             rows_quarantined=0,
-            detail=f"model {done.model}; {done.rate:.0f} texts/s",
+            detail=f"model {done.model}; {done.rate:.0f} texts/s" if done.model else "nothing to score",
             started_at=started,
         )
-    logger.info(f"score: {scored} texts with {done.model}" + (f" ({done.rate:.0f} texts/s)" if scored else ""))
+    if done.model:
+        logger.info(f"score: {scored} texts with {done.model}" + (f" ({done.rate:.0f} texts/s)" if scored else ""))
+    else:
+        logger.info("score: nothing to score (the model was not loaded)")
     return scored

@@ -337,3 +337,18 @@ def test_brandpulse_sql_is_read_only_for_real(tmp_path, query):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]  # nothing written
     ok = brandpulse("sql", "SELECT count(*) AS n FROM mentions", "--db", str(db))
     assert ok.returncode == 0 and "0" in ok.stdout
+
+
+def test_a_score_step_with_nothing_to_score_never_loads_the_model(tmp_path):
+    """A re-run, or a night with no new mention, scores nothing: the model (seconds to load) stays on disk. The
+    config points at a folder with no model, so loading one would fail the step."""
+    cfg = load_config(write_config(tmp_path, scoring={"model_dir": str(tmp_path / "no-model-here")}))
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        ledger.start_run(con, "r1", date(2026, 11, 1), "cli")
+    assert scoring.score(cfg, db, "r1") == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT detail FROM run_steps WHERE run_id = 'r1' AND step = 'score'").fetchall() == [
+            ("nothing to score",)
+        ]
