@@ -352,3 +352,31 @@ def test_a_score_step_with_nothing_to_score_never_loads_the_model(tmp_path):
         assert con.execute("SELECT detail FROM run_steps WHERE run_id = 'r1' AND step = 'score'").fetchall() == [
             ("nothing to score",)
         ]
+
+
+def test_a_forked_child_opens_the_warehouse_with_an_instance_of_its_own(tmp_path):
+    """Airflow's task runners fork. connect() attaches the file to one DuckDB instance per process; a child that
+    inherits the parent's (whose worker threads did not survive the fork) must start its own, not reuse it."""
+    import multiprocessing as mp
+
+    from pipeline import warehouse
+
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    parent = warehouse._instance()
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+
+    def child():
+        with connect(db) as con:
+            con.execute("INSERT INTO t VALUES (2)")
+            queue.put((con.execute("SELECT sum(x) FROM t").fetchone()[0], warehouse._instance() is parent))
+
+    proc = ctx.Process(target=child)
+    proc.start()
+    proc.join(60)
+    assert proc.exitcode == 0
+    assert queue.get(timeout=5) == (3, False)
+    with connect(db, read_only=True) as con:  # the parent's instance still works, and sees the child's write
+        assert con.execute("SELECT sum(x) FROM t").fetchone()[0] == 3
