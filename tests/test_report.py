@@ -303,6 +303,35 @@ def test_report_step_records_the_step(report, tmp_path):
     assert row == ("success", 2, 3, 0, str(index))
 
 
+def test_an_unchanged_report_is_not_redrawn_by_a_rerun_night(report, tmp_path):
+    """The nightly step keeps a full report drawn from the same data, config and code (a re-run night); new data,
+    another day, a missing page or an explicit build draw it again."""
+    cfg, db, out = report["cfg"], report["db"], tmp_path / "site"
+    first = build_report(cfg, db, INCIDENT, out, reuse=True)
+    assert first["unchanged"] is False
+    files = [first["index"], *first["pages"].values()]
+    written = {p: p.stat().st_mtime_ns for p in files}
+    again = build_report(cfg, db, INCIDENT, out, reuse=True)
+    assert again["unchanged"] is True and again["pages"] == first["pages"] and again["bytes"] == first["bytes"]
+    assert {p: p.stat().st_mtime_ns for p in files} == written  # not one file rewritten
+    assert build_report(cfg, db, INCIDENT, out)["unchanged"] is False  # without reuse: always drawn
+    assert build_report(cfg, db, INCIDENT - timedelta(days=1), out, reuse=True)["unchanged"] is False
+    assert build_report(cfg, db, INCIDENT, out, reuse=True)["unchanged"] is False  # the folder held another day
+    assert build_report(cfg, db, INCIDENT, out, reuse=True)["unchanged"] is True
+    first["pages"]["parcelo"].unlink()
+    assert build_report(cfg, db, INCIDENT, out, reuse=True)["unchanged"] is False
+    planted = INCIDENT - timedelta(days=3)
+    with connect(db) as con:
+        con.execute(
+            "INSERT INTO change_points VALUES (?, 'parcelo', 0.2, 0.1, 'better', 'new data', now(), 'later')", [planted]
+        )
+    try:
+        assert build_report(cfg, db, INCIDENT, out, reuse=True)["unchanged"] is False
+    finally:
+        with connect(db) as con:  # the module's other tests read this warehouse
+            con.execute("DELETE FROM change_points WHERE run_id = 'later'")
+
+
 def test_report_command_defaults_to_the_newest_day(report, tmp_path):
     from typer.testing import CliRunner
 

@@ -40,6 +40,9 @@ rendered (``data-charts-rendered``, ``data-charts-total`` on ``<body>``) and any
 from __future__ import annotations
 
 import base64
+import dataclasses
+import hashlib
+import json
 import logging
 import re
 import string
@@ -50,8 +53,10 @@ from pathlib import Path
 
 import duckdb
 import jinja2
+import numpy as np
 import pandas as pd
 
+from pipeline import __version__
 from pipeline.alerts.message import safe_url
 from pipeline.config import BrandSpec, Config
 from pipeline.explain import tokenize, weighted_log_odds
@@ -573,17 +578,107 @@ class LazyAspects:
         return self._matcher.match(texts) if self._matcher else [None] * len(texts)
 
 
+STAMP = ".brandpulse-report.json"  # in the report folder: what the full report there was drawn from
+
+
+def _canon(value):
+    """A deterministic, JSON-able form of what a page is drawn from: frames by columns, dtypes and values."""
+    if isinstance(value, pd.DataFrame | pd.Series):
+        try:
+            digest = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        except TypeError:  # unhashable cells (lists, dicts): their text
+            digest = value.to_csv().encode()
+        frame_ = value.to_frame() if isinstance(value, pd.Series) else value
+        return {
+            "columns": [str(c) for c in frame_.columns],
+            "dtypes": [str(t) for t in frame_.dtypes],
+            "values": hashlib.sha256(digest).hexdigest(),
+        }
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canon(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(value, "model_dump"):  # the brand's spec
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): _canon(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_canon(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _code_digest() -> str:
+    """The report's code and templates: a report drawn by other code is drawn again."""
+    h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).parent
+    for path in sorted([*here.rglob("*.py"), *here.rglob("*.html"), here.parent / "charts.py"]):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def fingerprint(config: Config, day: date, datas: list[BrandData]) -> str:
+    """What a full report for ``day`` is drawn from: the data read for every brand, the config's brands, aspects
+    and survey settings, and the report's code. Equal fingerprints draw equal pages (the time they were drawn
+    aside)."""
+    doc = {
+        "day": day.isoformat(),
+        "brands": [d.brand.key for d in datas],
+        "config": config.model_dump(mode="json", exclude={"source_file"}),
+        "code": _code_digest(),
+        "data": [_canon(d) for d in datas],
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _unchanged(out_dir: Path, digest: str) -> dict | None:
+    """The stored result of the report drawn in ``out_dir`` from data with this fingerprint, if its pages are all
+    still there; else None."""
+    try:
+        stored = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("fingerprint") != digest:
+        return None
+    pages = {k: out_dir / name for k, name in stored.get("pages", {}).items()}
+    if not (out_dir / "index.html").exists() or not all(p.exists() for p in pages.values()):
+        return None
+    return {
+        "index": out_dir / "index.html",
+        "pages": pages,
+        "bytes": stored.get("bytes", {}),
+        "charts": stored.get("charts", 0),
+        "mentions": stored.get("mentions", 0),
+        "unchanged": True,
+    }
+
+
 def build_report(
-    config: Config, db: Path, day: date, out_dir: Path, brands: list[str] | None = None, scorer=None
+    config: Config,
+    db: Path,
+    day: date,
+    out_dir: Path,
+    brands: list[str] | None = None,
+    scorer=None,
+    reuse: bool = False,
 ) -> dict:
     """Write ``<out_dir>/<brand>.html`` for every brand (or only ``brands``) and ``<out_dir>/index.html``.
 
     Returns ``{"index": Path, "pages": {brand: Path}, "bytes": {brand or "index": int}, "charts": int,
-    "mentions": int}`` (``mentions``: the brands' volume in their 90-day windows)."""
+    "mentions": int, "unchanged": bool}`` (``mentions``: the brands' volume in their 90-day windows).
+
+    ``reuse`` (the nightly step's): when the full report already in ``out_dir`` was drawn from the same data,
+    config and code (:func:`fingerprint`, kept in ``out_dir/.brandpulse-report.json``), it is left as it is
+    (``unchanged``): a re-run night does not redraw its charts nor load the model for the drivers."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         datas = [_read_brand(con, config, b, day) for b in config.brands]
+    digest = fingerprint(config, day, datas) if not brands else None
+    if reuse and digest and (kept := _unchanged(out_dir, digest)):
+        logger.info(f"report {day}: drawn from the same data already ({out_dir}); not redrawn")
+        return kept
     env = _env()
     generated = datetime.now(UTC).replace(microsecond=0)
     nav = [{"name": b.name, "key": b.key} for b in config.brands]
@@ -633,6 +728,11 @@ def build_report(
     )
     result["bytes"]["index"] = write_atomic(result["index"], html)
     logger.info(f"report {day}: {len(datas)} brand page(s) and {result['index']}")
+    result["unchanged"] = False
+    if digest:
+        stamp = {k: result[k] for k in ("bytes", "charts", "mentions")}
+        stamp.update(day=day.isoformat(), fingerprint=digest, pages={k: p.name for k, p in result["pages"].items()})
+        write_atomic(out_dir / STAMP, json.dumps(stamp, indent=1))
     return result
 
 
@@ -641,7 +741,7 @@ def report(config: Config, db: Path, day: date, run_id: str, out_dir: Path | Non
     ``data/reports`` next to the config file), record it in ``run_steps``, return the index's path."""
     started = datetime.now(UTC)
     out = Path(out_dir) if out_dir is not None else config.resolve(getattr(config, "report_dir", "data/reports"))
-    result = build_report(config, db, day, out)
+    result = build_report(config, db, day, out, reuse=True)
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         record_step(
             con,
@@ -650,7 +750,7 @@ def report(config: Config, db: Path, day: date, run_id: str, out_dir: Path | Non
             rows_in=len(config.brands),
             rows_out=len(result["pages"]) + 1,
             rows_quarantined=0,
-            detail=str(result["index"]),
+            detail=f"{result['index']}" + (" (unchanged: drawn from the same data before)" * result["unchanged"]),
             started_at=started,
         )
     return result["index"]
