@@ -4,7 +4,7 @@ The sample is five fictional brands (three English, one Polish, one Dutch), 2026
 Reddit threads, forum posts and store reviews are served by a local replay server (:mod:`demo.replay.sample`)
 on 127.0.0.1, and PRAW, google-play-scraper and requests fetch them over HTTP, exactly as they would from the
 real services; each night sees what existed when its run starts (02:00 UTC the next day). The nights run in
-order, in three stretches:
+order, in three stretches, with the incident's first day also replayed hour by hour before its night:
 
 1. the history, 08-25 .. 10-12, in this process with the step functions the DAG calls:
    :func:`pipeline.night.run_days`, what ``brandpulse run --date 2026-08-25 --to 2026-10-12 --no-report`` does (a
