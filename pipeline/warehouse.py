@@ -178,9 +178,9 @@ _HELD: dict[str, tuple[int, str]] = {}
 def held(path: str | Path, *, timeout: float = 600) -> Iterator[None]:
     """Keep the warehouse open, under the lock, for a run of quick steps in this thread: every :func:`connect` to
     the same file inside the block (``sandboxed`` ones aside) is a cursor on the one open database, not an open
-    of its own. Each open starts a DuckDB database instance (even for ``:memory:``), and an in-process
-    night opens the warehouse a dozen times. Other processes wait for the whole block, so hold it only around
-    steps that wait on neither the network nor the model. Re-entrant."""
+    of its own. Each open attaches the file (reading its catalog) and detaches it (writing its changes back),
+    and an in-process night opens the warehouse a dozen times. Other processes wait for the whole block, so hold
+    it only around steps that wait on neither the network nor the model. Re-entrant."""
     key = str(Path(path).resolve())
     if key in _HELD:
         yield
@@ -229,30 +229,27 @@ def _retry_lock(path: Path, deadline: float, open_it):
             time.sleep(1)
 
 
+def _on_instance(statement: str) -> None:
+    """Run one statement on a short-lived connection to the process's instance (ATTACH, DETACH)."""
+    con = _instance().cursor()
+    try:
+        con.execute(statement)
+    finally:
+        con.close()
+
+
 def _attach(path: Path, read_only: bool, deadline: float) -> str:
     """Attach the file to the process's instance under a new alias (returned)."""
     alias = f"warehouse_{next(_ALIASES)}"
     quoted = str(path).replace("'", "''")
     statement = f"ATTACH '{quoted}' AS {alias}" + (" (READ_ONLY)" if read_only else "")
-
-    def attach():
-        con = _instance().cursor()
-        try:
-            con.execute(statement)
-        finally:
-            con.close()
-
-    _retry_lock(path, deadline, attach)
+    _retry_lock(path, deadline, lambda: _on_instance(statement))
     return alias
 
 
 def _detach(alias: str) -> None:
     """Detach a warehouse (writing its changes into the file, as closing it did) and free the file."""
-    con = _instance().cursor()
-    try:
-        con.execute(f"DETACH {alias}")
-    finally:
-        con.close()
+    _on_instance(f"DETACH {alias}")
 
 
 @contextmanager
