@@ -48,6 +48,7 @@ import re
 import string
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -609,8 +610,9 @@ def _canon(value):
     return value
 
 
+@cache
 def _code_digest() -> str:
-    """The report's code and templates: a report drawn by other code is drawn again."""
+    """The report's code and templates: a report drawn by other code is drawn again (read once a process)."""
     h = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
     for path in sorted([*here.rglob("*.py"), *here.rglob("*.html"), here.parent / "charts.py"]):
