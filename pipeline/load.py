@@ -64,7 +64,7 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                 rows_in=m["records"] + m["rejects"],
                 rows_out=m["records"],
                 rows_quarantined=m["rejects"],
-                detail="; ".join(m.get("warnings") or []) or None,
+                detail="; ".join((m.get("warnings") or []) + (m.get("notes") or [])) or None,
                 started_at=m["started_at"],
             )
         )

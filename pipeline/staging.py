@@ -1,7 +1,7 @@
 """Staging: one extract task reads one source for the night and stages what it read as files.
 
 Files live under ``<staging_dir>/<day>/<run_id>/<brand>/``: ``<source>.records.jsonl``,
-``<source>.rejects.jsonl`` and ``<source>.manifest.json`` (counts, state, watermark, warnings), each written
+``<source>.rejects.jsonl`` and ``<source>.manifest.json`` (counts, state, watermark, warnings, notes), each written
 atomically (:func:`pipeline.files.write_atomic`). The manifest is written last: a source with no manifest did
 not finish, and load records it as missing. Nothing here writes the warehouse; an extract task only reads it
 briefly, for the source's stored state.
@@ -156,6 +156,7 @@ def extract(
         "state": getattr(src, "state", None) or None,
         "watermark": newest,
         "warnings": warnings,
+        "notes": list(getattr(src, "notes", [])),
         "started_at": started.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
     }
@@ -164,5 +165,6 @@ def extract(
     logger.info(
         f"extract {brand}/{source} {span}: {manifest['records']} records, {manifest['rejects']} quarantined"
         + "".join(f"; WARNING: {w}" for w in warnings)
+        + "".join(f"; {n}" for n in manifest["notes"])
     )
     return {k: v for k, v in manifest.items() if k != "state"}

@@ -66,10 +66,14 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
     assert sorted(labels.values()).count("negative") >= 1
 
     second = run_day(cfg, db, DAY, scorer=scorer)
-    assert (second["new_mentions"], second["already_present"], second["scored"]) == (0, 5, 0)
+    # the export is unchanged since this night loaded it: not re-read (its rows and rejects are in already)
+    assert (second["new_mentions"], second["already_present"], second["scored"]) == (0, 0, 0)
     assert snapshot(db) == before  # nothing duplicated, nothing lost, nothing rescored
 
     with duckdb.connect(str(db), read_only=True) as con:
+        extracts = con.execute(
+            "SELECT rows_in, detail FROM run_steps WHERE step = 'extract' AND run_id = ?", [second["run_id"]]
+        ).fetchall()
         runs = con.execute("SELECT status FROM pipeline_runs").fetchall()
         steps_seen = con.execute("SELECT DISTINCT step FROM run_steps ORDER BY 1").fetchall()
         q = con.execute("SELECT reason, location FROM quarantine WHERE reason LIKE 'likes%'").fetchone()
@@ -78,6 +82,14 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
         "daily_metrics", "detect", "extract", "load", "report", "score", "send_alerts", "survey_metrics",
     ]  # fmt: skip
     assert q[0] == "likes 'lots' is not a whole number" and q[1].endswith("acme.csv:10")
+    assert len(extracts) == 1 and extracts[0][0] == 0
+    assert extracts[0][1].startswith("acme.csv unchanged since loaded for this window (sha256 ")
+
+    # a changed export is read again: one more row of the day, and the five already there are found present
+    late = ("late", "2026-10-01T23:50:00Z", "acme parcel lost, posted late at night")
+    (config_path.parent / "acme.csv").write_text(csv_rows([*NIGHT_ROWS, late]), encoding="utf-8")
+    third = run_day(cfg, db, DAY, scorer=scorer)
+    assert (third["new_mentions"], third["already_present"], third["scored"]) == (1, 5, 1)
 
 
 def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(night, scorer, tmp_path):

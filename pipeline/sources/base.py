@@ -34,7 +34,8 @@ class Source:
         self.matcher = AliasMatcher(brand)
         self.previous_state: dict = {}
         self.state: dict = {}
-        self.warnings: list[str] = []
+        self.warnings: list[str] = []  # what cut the night's read short (the extract step is then "truncated")
+        self.notes: list[str] = []  # what the extract step should say besides (e.g. a file skipped as unchanged)
 
     @property
     def base_url(self) -> str:
