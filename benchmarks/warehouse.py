@@ -210,14 +210,9 @@ def build(db: Path, n: int, night: int, days: int) -> dict:
 
 
 def fill_latest(con) -> None:
-    """Where the schema keeps each mention's newest score in a table (migration 0011), fill it as the migration's
-    backfill does; the benchmark writes `sentiment` directly, not through the scoring loop that maintains it."""
-    if rows(con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'sentiment_latest'")):
-        con.execute("DELETE FROM sentiment_latest")
-        con.execute(
-            "INSERT INTO sentiment_latest BY NAME SELECT * FROM sentiment"
-            " QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY scored_at DESC, model_version DESC) = 1"
-        )
+    """Each mention's latest score (migration 0012's table), rebuilt as the migration's backfill does: the
+    benchmark writes `sentiment` directly, not through the scoring loop that maintains it."""
+    execute(con, "scoring/rebuild_latest")
 
 
 def _status_kib(field: str) -> int:

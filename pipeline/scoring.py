@@ -32,7 +32,7 @@ class Target:
     keys: tuple[str, ...]
 
 
-MENTIONS = Target("mentions", "scoring/unscored_mentions", "scoring/insert_mentions", ("mention_id",))
+MENTIONS = Target("mentions", "scoring/unscored_mentions", "scoring/insert_mentions", ("mention_id", "day"))
 COMMENTS = Target("survey comments", "scoring/unscored_comments", "scoring/insert_comments", ("source", "response_id"))
 
 

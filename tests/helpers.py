@@ -236,6 +236,7 @@ def seed(db, days: int, overrides: dict[date, tuple[int, int]] | None = None, se
             """,
             {"ids": [r[0] for r in rows], "labels": [r[6] for r in rows]},
         )
+        execute(con, "scoring/rebuild_latest")  # scores written directly, not by the scoring loop
         all_days = [START + timedelta(days=i) for i in range(days)]
         execute(con, "metrics/daily", {"days": all_days, "run_id": "seed"})
 

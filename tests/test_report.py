@@ -102,6 +102,7 @@ def _plant(db: Path) -> None:
                 """,
                 {"id": mid, "label": label},
             )
+        execute(con, "scoring/rebuild_latest")  # scores written directly, not by the scoring loop
         execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "plant"})
         monday = START - timedelta(days=START.weekday())
         for w in range(8):

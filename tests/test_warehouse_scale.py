@@ -30,7 +30,7 @@ LEFT JOIN (
 """
 
 OLD_UNSCORED = """
-SELECT m.mention_id, coalesce(m.title || E'\\n', '') || m.text AS text
+SELECT m.mention_id, m.day, coalesce(m.title || E'\\n', '') || m.text AS text
 FROM mentions m
 ANTI JOIN (SELECT mention_id FROM sentiment WHERE model_version = $model_version) s USING (mention_id)
 WHERE (CAST($since AS DATE) IS NOT NULL AND m.day >= CAST($since AS DATE))
@@ -147,6 +147,7 @@ def _build(db, with_steps: bool) -> None:
                 FROM mentions, range(CAST(1 + hash(mention_id) % 3 AS BIGINT)) t(k) WHERE hash(mention_id) % 7 = 0
                 """
             )
+            execute(con, "scoring/rebuild_latest")  # scores written directly, not by the scoring loop
             if with_steps:  # as the scoring loop leaves them: each version's first score, each night's score step
                 con.execute("INSERT INTO model_versions SELECT model_version, min(scored_at) FROM sentiment GROUP BY 1")
                 con.execute(
@@ -206,19 +207,38 @@ def test_rewrites_answer_as_before(tmp_path, with_steps):
             assert _norm(got) == _norm(con.execute(OLD_DAILY, {"days": days}).fetchall()), days
 
 
-def test_scores_keep_each_versions_first_score(tmp_path):
-    """scoring/insert_mentions.sql keeps model_versions.first_scored_at = min(scored_at) of the version."""
+def test_scores_keep_each_versions_first_score_and_each_mentions_latest(tmp_path):
+    """scoring/insert_mentions.sql keeps model_versions.first_scored_at = min(scored_at) of the version, and
+    sentiment_latest = each mention's newest score (what scoring/rebuild_latest.sql rebuilds from sentiment)."""
     db = tmp_path / "w.duckdb"
     _build(db, with_steps=True)
     batch = {"model_name": "m", "model_sha256": "", "run_id": "r"}
     one = {"text_sha256": [""], "label": ["neutral"], "p_negative": [0.1], "p_neutral": [0.8], "p_positive": [0.1],
            "score": [0.0], "note": [None]}  # fmt: skip
     with connect(db) as con:
-        for version, mention in (("v4", "m1"), ("v4", "m2"), ("v2", "m3"), ("v4", "m1")):
-            with transaction(con):
+        # a: day 1 (v1 only); b: day 11 (v1 and v2); c: day 15 of acme (v3 maybe), by mention id
+        picked = con.execute(
+            "SELECT mention_id, day FROM mentions WHERE day IN ($d1, $d11, $d15) AND brand = 'acme' "
+            "QUALIFY row_number() OVER (PARTITION BY day ORDER BY mention_id) = 1 ORDER BY day",
+            {"d1": START + timedelta(days=1), "d11": START + timedelta(days=11), "d15": START + timedelta(days=15)},
+        ).fetchall()
+        a, b, c = picked
+        for version, (mention, day) in (
+            ("v4", a), ("v4", b), ("v2", b), ("v4", a), ("v1", c), ("v5", c),
+        ):  # fmt: skip
+            with transaction(con):  # v2 of b and v1 of c exist already: kept as they were, and not made latest
                 execute(con, "scoring/insert_mentions", {**batch, **one, "model_version": version,
-                                                         "mention_id": [mention]})  # fmt: skip
+                                                         "mention_id": [mention], "day": [day]})  # fmt: skip
         kept = con.execute("SELECT * FROM model_versions ORDER BY 1").fetchall()
         first = con.execute("SELECT model_version, min(scored_at) FROM sentiment GROUP BY 1 ORDER BY 1").fetchall()
         assert kept == first
-        assert [r[0] for r in kept] == ["v1", "v2", "v3", "v4"]
+        assert [r[0] for r in kept] == ["v1", "v2", "v3", "v4", "v5"]
+        latest = "SELECT mention_id, model_version, scored_at, label FROM sentiment_latest ORDER BY 1"
+        maintained = con.execute(latest).fetchall()
+        assert {r[0]: r[1] for r in maintained if r[0] in (a[0], b[0], c[0])} == {a[0]: "v4", b[0]: "v4", c[0]: "v5"}
+        assert _norm(con.execute("SELECT * FROM v_mentions_scored").fetchall()) == _norm(
+            con.execute(OLD_VIEW).fetchall()
+        )
+        with transaction(con):
+            execute(con, "scoring/rebuild_latest")
+        assert con.execute(latest).fetchall() == maintained

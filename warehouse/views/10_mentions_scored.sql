@@ -1,22 +1,17 @@
 -- Text and scores side by side: every mention with its latest sentiment score (NULL until scored), and how
 -- many exact reposts or cross-posts of the same text were seen (stored once; the copies are in `reposts`).
 --
--- The latest score is picked after the join, per mention, and the window partitions by every mention column
--- (mention_id alone decides the partition: it is the key), so that a filter on any of them (brand, day, source,
--- ...) is applied to `mentions` before the join and the ranking: a question about one brand's week ranks that
--- week's scores only, not every score in the warehouse.
+-- The latest score is kept per mention in `sentiment_latest` (migration 0012: the newest scored_at, ties to the
+-- higher model_version, written with every batch of scores), so this is a plain join, one row per mention. It
+-- joins on the mention's day too, so that a filter on the day (a brand's week) finds the scores of those days
+-- by day, as it finds the mentions, instead of reading every score in the warehouse.
 CREATE OR REPLACE VIEW v_mentions_scored AS
 SELECT m.mention_id, m.brand, m.source, m.source_type, m.native_id, m.platform, m.channel, m.kind, m.day, m.created_at,
        m.title, m.text, m.url, m.rating, m.language, m.engagement, m.author_hash,
        s.label, s.score, s.p_negative, s.p_neutral, s.p_positive, s.model_version,
        coalesce(r.repost_count, 0) AS repost_count
 FROM mentions m
-LEFT JOIN sentiment s USING (mention_id)
+LEFT JOIN sentiment_latest s ON s.mention_id = m.mention_id AND s.day = m.day
 LEFT JOIN (
     SELECT canonical_mention_id AS mention_id, count(*) AS repost_count FROM reposts GROUP BY ALL
-) r USING (mention_id)
-QUALIFY row_number() OVER (
-    PARTITION BY m.mention_id, m.brand, m.source, m.source_type, m.native_id, m.platform, m.channel, m.kind, m.day,
-                 m.created_at, m.title, m.text, m.url, m.rating, m.language, m.engagement, m.author_hash
-    ORDER BY s.scored_at DESC NULLS LAST, s.model_version DESC NULLS LAST
-) = 1;
+) r ON r.mention_id = m.mention_id;

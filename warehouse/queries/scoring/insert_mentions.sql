@@ -1,4 +1,5 @@
--- Insert one batch of scores, passed as parallel lists. A score that exists is never replaced.
+-- Insert one batch of scores, passed as parallel lists ($mention_id, $day: the mentions' days, and the score
+-- columns). A score that exists is never replaced.
 INSERT INTO sentiment BY NAME
 SELECT unnest($mention_id) AS mention_id, $model_name AS model_name, $model_version AS model_version,
        $model_sha256 AS model_sha256, unnest($text_sha256) AS text_sha256, unnest($label) AS label,
@@ -9,3 +10,18 @@ ON CONFLICT (mention_id, model_version) DO NOTHING;
 INSERT INTO model_versions BY NAME
 SELECT $model_version AS model_version, now() AS first_scored_at
 ON CONFLICT (model_version) DO UPDATE SET first_scored_at = least(model_versions.first_scored_at, excluded.first_scored_at);
+-- Each mention's latest score (migration 0012): the scores this statement's INSERT wrote (this transaction's
+-- now(): a score that was there already is older, and stays what it was) replace the kept ones, by the view's rule
+-- (the newest scored_at, then the higher model_version). Found by scored_at, which DuckDB's zone maps find at
+-- the end of the table; $day is each mention's day.
+INSERT INTO sentiment_latest BY NAME
+SELECT s.*, b.day
+FROM sentiment s JOIN (SELECT unnest($mention_id) AS mention_id, unnest($day) AS day) b USING (mention_id)
+WHERE s.scored_at = now() AND s.model_version = $model_version
+ON CONFLICT (mention_id) DO UPDATE SET
+    model_name = excluded.model_name, model_version = excluded.model_version, model_sha256 = excluded.model_sha256,
+    text_sha256 = excluded.text_sha256, label = excluded.label, p_negative = excluded.p_negative,
+    p_neutral = excluded.p_neutral, p_positive = excluded.p_positive, score = excluded.score, note = excluded.note,
+    scored_at = excluded.scored_at, run_id = excluded.run_id
+WHERE excluded.scored_at > sentiment_latest.scored_at
+   OR (excluded.scored_at = sentiment_latest.scored_at AND excluded.model_version > sentiment_latest.model_version);

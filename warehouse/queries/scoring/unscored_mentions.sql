@@ -1,5 +1,6 @@
--- Mentions that need a score from $model_version, at most $limit, oldest first: those with no score from any
--- model (the night's new mentions), and, for a rescore, every mention of a day on or after $since (NULL: none).
+-- Mentions (id, day, text) that need a score from $model_version, at most $limit, oldest first: those with no
+-- score from any model (the night's new mentions), and, for a rescore, every mention of a day on or after $since
+-- (NULL: none).
 -- A new model version therefore never rescores history on its own: `brandpulse rescore --since DATE` does.
 --
 -- Proportional to the night, not to the history: a score step that succeeded left no mention unscored that was
@@ -13,17 +14,17 @@ SET VARIABLE unscored_settled = (
     WHERE step = 'score' AND status = 'success'
 );
 WITH new AS (
-    SELECT m.mention_id, m.created_at, coalesce(m.title || E'\n', '') || m.text AS text
+    SELECT m.mention_id, m.day, m.created_at, coalesce(m.title || E'\n', '') || m.text AS text
     FROM mentions m
     WHERE m.first_seen >= getvariable('unscored_settled')
       AND NOT EXISTS (SELECT 1 FROM sentiment a
                       WHERE a.mention_id = m.mention_id AND a.scored_at >= getvariable('unscored_settled'))
 ), rescore AS (
-    SELECT m.mention_id, m.created_at, coalesce(m.title || E'\n', '') || m.text AS text
+    SELECT m.mention_id, m.day, m.created_at, coalesce(m.title || E'\n', '') || m.text AS text
     FROM mentions m
     ANTI JOIN (SELECT mention_id FROM sentiment WHERE model_version = $model_version) s USING (mention_id)
     WHERE CAST($since AS DATE) IS NOT NULL AND m.day >= CAST($since AS DATE)
 )
-SELECT mention_id, text FROM (SELECT * FROM new UNION SELECT * FROM rescore)
+SELECT mention_id, day, text FROM (SELECT * FROM new UNION SELECT * FROM rescore)
 ORDER BY created_at, mention_id
 LIMIT $limit;

@@ -1,0 +1,9 @@
+-- Rebuild each mention's latest score (sentiment_latest, migration 0012) from `sentiment`, for whatever wrote
+-- scores without the scoring loop (scoring/insert_mentions.sql keeps it as it writes): test fixtures, the
+-- warehouse benchmark, a score fixed by hand. Latest: the newest scored_at, ties to the higher model_version.
+DELETE FROM sentiment_latest;
+INSERT INTO sentiment_latest BY NAME
+SELECT s.*, m.day
+FROM sentiment s JOIN mentions m USING (mention_id)
+QUALIFY row_number() OVER (PARTITION BY s.mention_id ORDER BY s.scored_at DESC, s.model_version DESC) = 1
+ORDER BY m.day, s.mention_id;
