@@ -15,13 +15,12 @@ ON CONFLICT (model_version) DO UPDATE SET first_scored_at = least(model_versions
 -- (the newest scored_at, then the higher model_version). Found by scored_at, which DuckDB's zone maps find at
 -- the end of the table; $day is each mention's day.
 INSERT INTO sentiment_latest BY NAME
-SELECT s.*, b.day
+SELECT s.mention_id, b.day, s.model_version, s.label, s.p_negative, s.p_neutral, s.p_positive, s.score, s.scored_at
 FROM sentiment s JOIN (SELECT unnest($mention_id) AS mention_id, unnest($day) AS day) b USING (mention_id)
 WHERE s.scored_at = now() AND s.model_version = $model_version
 ON CONFLICT (mention_id) DO UPDATE SET
-    model_name = excluded.model_name, model_version = excluded.model_version, model_sha256 = excluded.model_sha256,
-    text_sha256 = excluded.text_sha256, label = excluded.label, p_negative = excluded.p_negative,
-    p_neutral = excluded.p_neutral, p_positive = excluded.p_positive, score = excluded.score, note = excluded.note,
-    scored_at = excluded.scored_at, run_id = excluded.run_id
+    model_version = excluded.model_version, label = excluded.label, p_negative = excluded.p_negative,
+    p_neutral = excluded.p_neutral, p_positive = excluded.p_positive, score = excluded.score,
+    scored_at = excluded.scored_at
 WHERE excluded.scored_at > sentiment_latest.scored_at
    OR (excluded.scored_at = sentiment_latest.scored_at AND excluded.model_version > sentiment_latest.model_version);
