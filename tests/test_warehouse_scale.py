@@ -242,3 +242,20 @@ def test_scores_keep_each_versions_first_score_and_each_mentions_latest(tmp_path
         with transaction(con):
             execute(con, "scoring/rebuild_latest")
         assert con.execute(latest).fetchall() == maintained
+
+
+def test_migration_0012_backfills_each_mentions_latest_score(tmp_path):
+    """A warehouse from before 0012 gets sentiment_latest filled from its scores when it migrates."""
+    db = tmp_path / "w.duckdb"
+    _build(db, with_steps=True)
+    latest = "SELECT * FROM sentiment_latest ORDER BY mention_id"
+    with connect(db) as con:
+        expected = con.execute(latest).fetchall()
+        assert len(expected) == con.execute("SELECT count(DISTINCT mention_id) FROM sentiment").fetchone()[0]
+        con.execute("DROP TABLE sentiment_latest")  # as the warehouse was at 0011
+        con.execute("DELETE FROM schema_version WHERE version = 12")
+        assert migrate(con) == [12]
+        assert con.execute(latest).fetchall() == expected
+        assert _norm(con.execute("SELECT * FROM v_mentions_scored").fetchall()) == _norm(
+            con.execute(OLD_VIEW).fetchall()
+        )
