@@ -229,13 +229,19 @@ def test_scores_keep_each_versions_first_score_and_each_mentions_latest(tmp_path
             with transaction(con):  # v2 of b and v1 of c exist already: kept as they were, and not made latest
                 execute(con, "scoring/insert_mentions", {**batch, **one, "model_version": version,
                                                          "mention_id": [mention], "day": [day]})  # fmt: skip
+        d = con.execute("SELECT mention_id, day FROM mentions WHERE mention_id NOT IN (SELECT mention_id FROM "
+                        "sentiment_latest WHERE model_version = 'v5') ORDER BY 1 LIMIT 1").fetchone()  # fmt: skip
+        # the same statements without a transaction around them (each its own): the same outcome
+        execute(con, "scoring/insert_mentions", {**batch, **one, "model_version": "v5", "mention_id": [d[0]],
+                                                 "day": [d[1]]})  # fmt: skip
         kept = con.execute("SELECT * FROM model_versions ORDER BY 1").fetchall()
         first = con.execute("SELECT model_version, min(scored_at) FROM sentiment GROUP BY 1 ORDER BY 1").fetchall()
         assert kept == first
         assert [r[0] for r in kept] == ["v1", "v2", "v3", "v4", "v5"]
         latest = "SELECT mention_id, model_version, scored_at, label FROM sentiment_latest ORDER BY 1"
         maintained = con.execute(latest).fetchall()
-        assert {r[0]: r[1] for r in maintained if r[0] in (a[0], b[0], c[0])} == {a[0]: "v4", b[0]: "v4", c[0]: "v5"}
+        picked = (a[0], b[0], c[0], d[0])
+        assert {r[0]: r[1] for r in maintained if r[0] in picked} == {a[0]: "v4", b[0]: "v4", c[0]: "v5", d[0]: "v5"}
         assert _norm(con.execute("SELECT * FROM v_mentions_scored").fetchall()) == _norm(
             con.execute(OLD_VIEW).fetchall()
         )

@@ -57,7 +57,7 @@ from pipeline.records import (
 from pipeline.sources.base import Source
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
-KEEP_WINDOWS = 62  # per file in the state: a re-run of any of the last two months' nights skips an unchanged file
+KEEP_WINDOWS = 7  # per file in the state: a re-run of any of the last week's nights skips an unchanged file
 
 
 class FileDrop(Source):
