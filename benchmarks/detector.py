@@ -476,9 +476,10 @@ def plant_incidents(df: pd.DataFrame, sigma: np.ndarray, rng: np.random.Generato
     return out
 
 
-def episodes(flagged: np.ndarray) -> int:
-    """Alerts among flagged hour indices: flags more than ``EPISODE_GAP`` hours apart are separate alerts."""
-    return int(flagged.size and 1 + np.count_nonzero(np.diff(flagged) > EPISODE_GAP))
+def episode_starts(flagged: np.ndarray) -> np.ndarray:
+    """Where each alert starts among flagged hour indices (in time order): flags more than ``EPISODE_GAP`` hours
+    apart are separate alerts, a flag closer to the one before is the same alert's update."""
+    return np.flatnonzero(np.diff(flagged, prepend=-(10**9)) > EPISODE_GAP)
 
 
 def oracle_threshold(null_surprise: list[np.ndarray], brand_months: float, budget: float = 1.0) -> float:
@@ -486,7 +487,7 @@ def oracle_threshold(null_surprise: list[np.ndarray], brand_months: float, budge
     raises at most ``budget`` false alarms per brand-month on the null series."""
     best = 10.0
     for t in np.arange(10.0, 1.0, -0.01):
-        if sum(episodes(np.flatnonzero(z > t)) for z in null_surprise) / brand_months > budget:
+        if sum(episode_starts(np.flatnonzero(z > t)).size for z in null_surprise) / brand_months > budget:
             break
         best = float(t)
     return round(best, 2)
@@ -502,26 +503,28 @@ def run_hourly(seed: int, n_series: int, sens: IntradaySensitivity) -> dict:
         null_surprise.append(oracle.surprise(df["n_negative"].to_numpy())[H_WARMUP:])
         flags = [(i, s.kind) for s in detect_intraday(df, sens) if (i := int((s.period - H_START) / HOUR)) >= H_WARMUP]
         fa_hours += len(flags)
-        last = -(10**9)
-        for i, kind in flags:
-            if i - last > EPISODE_GAP:
-                fa_episodes += 1
-                fa_kinds[kind] += 1
-            last = i
+        for start in episode_starts(np.array([i for i, _ in flags], dtype=np.int64)):
+            fa_episodes += 1
+            fa_kinds[flags[start][1]] += 1
     brand_months = n_series * H_EVAL / BRAND_MONTH
 
     incidents = []
     for _ in range(n_series):
         df, sigma, oracle = simulate_hourly(draw_hourly_brand(rng), rng)
         planted = plant_incidents(df, sigma, rng)
-        z = oracle.surprise(df["n_negative"].to_numpy())
-        for inc in planted:
-            inc["oracle_first_hour_surprise"] = float(z[inc["start"]])
+        surprise = oracle.surprise(df["n_negative"].to_numpy())
         flags = {int((s.period - H_START) / HOUR): s.kind for s in detect_intraday(df, sens)}
         for inc in planted:
             hits = [i for i in range(inc["start"], inc["start"] + inc["length"]) if i in flags]
             delay = (hits[0] - inc["start"] + 1) * 60 if hits else None
-            incidents.append({**inc, "delay_min": delay, "kind": flags[hits[0]] if hits else None})
+            incidents.append(
+                {
+                    **inc,
+                    "delay_min": delay,
+                    "kind": flags[hits[0]] if hits else None,
+                    "oracle_first_hour_surprise": float(surprise[inc["start"]]),
+                }
+            )
 
     threshold = oracle_threshold(null_surprise, brand_months)
 
