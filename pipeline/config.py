@@ -378,6 +378,9 @@ class ScoringSpec(_Strict):
     device: Literal["auto", "cpu", "cuda"] = Field(
         "auto", description="cuda: fp16 on the GPU with large batches; auto: cuda where torch sees a GPU, else cpu"
     )
+    shard_size: int = Field(
+        50_000, ge=1, description="texts per mapped score task of the Airflow night (one worker scores one shard)"
+    )
 
 
 class PseudonymisationSpec(_Strict):
@@ -390,7 +393,13 @@ class Config(_Strict):
     alerting: AlertingSpec = AlertingSpec()
     surveys: SurveysSpec | None = Field(None, description="survey exports and customer records (see README)")
     report_dir: NonEmpty = Field("data/reports", description="where the nightly HTML reports are written")
-    staging_dir: NonEmpty = "data/staging"
+    staging_dir: NonEmpty = Field(
+        "data/staging", description="a folder, or an object store URL (s3://bucket/prefix): see pipeline/storage.py"
+    )
+    staging_conn_id: str | None = Field(None, description="the Airflow connection of a staging URL's store")
+    staging_options: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="fsspec options of a staging URL's store, e.g. endpoint_url; no secrets"
+    )
     scoring: ScoringSpec = ScoringSpec()
     watch: WatchSpec = WatchSpec()
     aspects: list[AspectSpec] = Field(
@@ -488,17 +497,26 @@ def _loc(parts: tuple) -> str:
 # A URL with a login in it (scheme://user:password@host, or a token as the user): a secret in any field.
 _URL_USERINFO = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s]*@")
 _ENV_INSTEAD = "name an environment variable with the matching '*_env' field instead"
+# fsspec's credential options (s3fs: key, secret, token; gcsfs: token; adlfs: account_key, sas_token, ...)
+_STORE_SECRET_KEYS = re.compile(r"(^key$|secret|token|password|_key$|credential|sas)", re.IGNORECASE)
+_STORE_INSTEAD = (
+    "give the store's credentials through the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, an "
+    "instance role, GOOGLE_APPLICATION_CREDENTIALS) or an Airflow connection named by staging_conn_id"
+)
 _NO_LOGIN = "remove the user:password@ part (a URL here is shown in alerts and logs; serve it without a login in it)"
 
 
 def _find_secrets(node, path: tuple = ()) -> list[tuple[str, str]]:
     """(field path, what to do) of each value that looks like a secret written into the file: a secret-named key
-    under ``alerts`` that is not an ``*_env`` reference, and any URL with credentials in it."""
+    under ``alerts`` that is not an ``*_env`` reference, a credential among ``staging_options``, and any URL
+    with credentials in it."""
     found = []
     if isinstance(node, dict):
         for k, v in node.items():
             if isinstance(k, str) and _SECRET_KEYS.search(k) and not k.endswith("_env") and path[:1] == ("alerts",):
                 found.append((_loc((*path, k)), _ENV_INSTEAD))
+            elif isinstance(k, str) and path == ("staging_options",) and _STORE_SECRET_KEYS.search(k):
+                found.append((_loc((*path, k)), _STORE_INSTEAD))
             else:
                 found += _find_secrets(v, (*path, k))
     elif isinstance(node, list):

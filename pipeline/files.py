@@ -2,6 +2,8 @@
 
 Write to a temporary file beside the target, flush and fsync it, then ``os.replace`` it over the target (an
 atomic rename on POSIX and Windows). A crash leaves at worst a ``.<name>.<pid>.tmp`` file, never a torn target.
+An object in an object store (an ``ObjectStoragePath`` of a staging URL, :mod:`pipeline.storage`) is written in
+one upload instead: a store makes an object visible only once its upload completes, whole.
 """
 
 from __future__ import annotations
@@ -11,10 +13,21 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: str | bytes | Iterable[str]) -> int:
-    """Write ``content`` (text, bytes, or lines written one per line) to ``path`` atomically.
-
-    Returns the number of lines for an iterable of lines, else the number of bytes written."""
+def write_atomic(path, content: str | bytes | Iterable[str]) -> int:
+    """Write ``content`` (text, bytes, or lines written one per line) to ``path`` (a Path, or an
+    ``ObjectStoragePath``) atomically. Returns the number of lines for an iterable of lines, else the number of
+    bytes written."""
+    if not isinstance(path, Path):
+        if getattr(path, "protocol", "") in ("", "file", "local"):
+            path = Path(path.path)
+        else:  # an object store: one upload, visible only when complete
+            if isinstance(content, bytes | str):
+                data = content if isinstance(content, bytes) else content.encode("utf-8")
+                path.write_bytes(data)
+                return len(data)
+            lines = list(content)
+            path.write_bytes("".join(f"{line}\n" for line in lines).encode("utf-8"))
+            return len(lines)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     n = 0
     try:

@@ -19,7 +19,8 @@ from pipeline import faults
 from pipeline.config import Config
 from pipeline.ledger import record_step, record_steps, require_run
 from pipeline.records import RECORD_COLUMNS, REJECT_COLUMNS
-from pipeline.staging import plan, read_manifest, staged_prefix
+from pipeline.staging import plan, read_manifest, stage_dir, staged_file, staged_prefix
+from pipeline.storage import duck_name, register
 from pipeline.warehouse import connect, execute, row, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -77,13 +78,14 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                     "watermark": m.get("watermark"),
                 }
             )
-    records = [f"{b}.records.jsonl" for b in staged]
-    rejects = [f"{b}.rejects.jsonl" for b in staged]
+    records = [duck_name(staged_file(b, ".records.jsonl")) for b in staged]
+    rejects = [duck_name(staged_file(b, ".rejects.jsonl")) for b in staged]
     staged_rows = sum(s.get("rows_out") or 0 for s in extract_steps)
     rejected_rows = sum(s.get("rows_quarantined") or 0 for s in extract_steps)
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         require_run(con, run_id)
+        register(con, stage_dir(config, day, run_id))  # an object store's files, read by DuckDB through fsspec
         new = distinct = 0
         if staged:
             execute(con, "ingest/mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})

@@ -1,6 +1,7 @@
 """Staging: one extract task reads one source for the night and stages what it read as files.
 
-Files live under ``<staging_dir>/<day>/<run_id>/<brand>/``: ``<source>.records.jsonl``,
+Files live under ``<staging_dir>/<day>/<run_id>/<brand>/``, a folder or an object store (:mod:`pipeline.storage`):
+``<source>.records.jsonl``,
 ``<source>.rejects.jsonl`` and ``<source>.manifest.json`` (counts, state, watermark, warnings, notes), each written
 atomically (:func:`pipeline.files.write_atomic`). The manifest is written last: a source with no manifest did
 not finish, and load records it as missing. Nothing here writes the warehouse; an extract task only reads it
@@ -24,6 +25,7 @@ from pipeline.files import write_atomic
 from pipeline.records import Record, Window
 from pipeline.sources import build_source
 from pipeline.sources.relevance import repost_key
+from pipeline.storage import StagePath, mkdirs, staging_root
 from pipeline.warehouse import connect, row, rows
 
 logger = logging.getLogger("brandpulse")
@@ -66,17 +68,23 @@ def watch_day(config: Config, end: datetime) -> date:
     return interval(config, end).start.date()
 
 
-def stage_dir(config: Config, day: date, run_id: str) -> Path:
-    return config.resolve(config.staging_dir) / day.isoformat() / safe_name(run_id)
+def stage_dir(config: Config, day: date, run_id: str) -> StagePath:
+    return staging_root(config) / day.isoformat() / safe_name(run_id)
 
 
-def staged_prefix(config: Config, day: date, run_id: str, brand: str, source: str) -> Path:
-    """``<stage_dir>/<brand>/<source>``: add ``.records.jsonl``, ``.rejects.jsonl`` or ``.manifest.json``."""
+def staged_prefix(config: Config, day: date, run_id: str, brand: str, source: str) -> StagePath:
+    """``<stage_dir>/<brand>/<source>``: add ``.records.jsonl``, ``.rejects.jsonl`` or ``.manifest.json``
+    (:func:`staged_file`)."""
     return stage_dir(config, day, run_id) / safe_name(brand) / safe_name(source)
 
 
+def staged_file(prefix: StagePath, suffix: str) -> StagePath:
+    """``<prefix><suffix>``, e.g. ``acme/reddit`` + ``.records.jsonl``."""
+    return prefix.with_name(prefix.name + suffix)
+
+
 def read_manifest(config: Config, day: date, run_id: str, brand: str, source: str) -> dict | None:
-    path = Path(f"{staged_prefix(config, day, run_id, brand, source)}.manifest.json")
+    path = staged_file(staged_prefix(config, day, run_id, brand, source), ".manifest.json")
     return json.loads(path.read_text()) if path.exists() else None
 
 
@@ -124,7 +132,7 @@ def extract(
     """
     started = datetime.now(UTC)
     prefix = staged_prefix(config, day, run_id, brand, source)
-    prefix.parent.mkdir(parents=True, exist_ok=True)
+    mkdirs(prefix.parent)
     src = build_source(config, config.brand(brand), source)
     if states is not None:
         src.previous_state = states.get((brand, source), {})
@@ -151,8 +159,8 @@ def extract(
         "window": [window.start.isoformat(), window.end.isoformat()],
         "run_id": run_id,
         "status": "truncated" if warnings else "success",
-        "records": write_atomic(Path(f"{prefix}.records.jsonl"), records),
-        "rejects": write_atomic(Path(f"{prefix}.rejects.jsonl"), rejects),
+        "records": write_atomic(staged_file(prefix, ".records.jsonl"), records),
+        "rejects": write_atomic(staged_file(prefix, ".rejects.jsonl"), rejects),
         "state": getattr(src, "state", None) or None,
         "watermark": newest,
         "warnings": warnings,
@@ -160,7 +168,7 @@ def extract(
         "started_at": started.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
     }
-    write_atomic(Path(f"{prefix}.manifest.json"), [json.dumps(manifest, default=str)])
+    write_atomic(staged_file(prefix, ".manifest.json"), [json.dumps(manifest, default=str)])
     span = f"{window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M}"
     logger.info(
         f"extract {brand}/{source} {span}: {manifest['records']} records, {manifest['rejects']} quarantined"

@@ -89,6 +89,15 @@ def test_secret_written_in_file_is_refused(tmp_path):
     assert "https://hooks" not in msg  # the secret itself is not echoed
 
 
+@pytest.mark.parametrize("option", ["key", "secret", "token", "account_key", "sas_token"])
+def test_a_credential_among_the_staging_stores_options_is_refused(tmp_path, option):
+    msg = _bad(tmp_path, lambda d: d.update(staging_dir="s3://b/p", staging_options={option: "AKIA-not-here"}))
+    assert f"staging_options.{option}: secrets must not be written in the config file" in msg
+    assert "AWS_ACCESS_KEY_ID" in msg and "staging_conn_id" in msg and "AKIA-not-here" not in msg
+    doc = {**GOOD, "staging_dir": "s3://b/p", "staging_options": {"endpoint_url": "http://127.0.0.1:9000"}}
+    assert load_config(_write(tmp_path, doc)).staging_options == {"endpoint_url": "http://127.0.0.1:9000"}
+
+
 def test_bad_alert_channel_field(tmp_path):
     msg = _bad(
         tmp_path,
