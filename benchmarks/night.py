@@ -12,7 +12,11 @@ of its own (so each peak RSS, ru_maxrss, is its own):
    (:func:`pipeline.night.run_day`: extract, load, score, metrics, detection, alerts, report);
 2. ``scoring``: the same texts through the shipped model alone (its load, then :meth:`Scorer.score`, one
    call), in a process that imports only what scoring needs;
-3. ``re-run``: the night again on that warehouse (every row already there: nothing new to score).
+3. ``re-run``: the night again on that warehouse (every row already there: nothing new to score);
+4. with ``--shards N``, ``sharded``: on a fresh warehouse, the night's extract and load (untimed), then the
+   Airflow night's score fan-out in one process: ``plan_shards`` (the unscored mentions as N Parquet shards in
+   the staging folder), each ``score_shard`` in turn, and ``load_scores``, each timed: what the fan-out adds
+   to scoring is the plan and the load (a worker per shard would divide the shards' time by N).
 
 Printed: the seconds and peak RSS of each, the night over pure scoring, and the re-run over the night. The
 scorer is the configured one (``--precision``, default fp32; ``--threads``, default torch's).
@@ -64,7 +68,7 @@ def write_drop(folder: Path, mentions: int, seed: int = 1) -> Path:
     return path
 
 
-def write_config(folder: Path, drop: Path, precision: str, threads: int) -> Path:
+def write_config(folder: Path, drop: Path, precision: str, threads: int, shard_size: int = 50_000) -> Path:
     import yaml
 
     doc = {
@@ -94,6 +98,7 @@ def write_config(folder: Path, drop: Path, precision: str, threads: int) -> Path
             "model_dir": str(REPO / "models" / "brandpulse-sentiment"),
             "precision": precision,
             "threads": threads,
+            "shard_size": shard_size,
         },
     }
     path = folder / "brandpulse.yaml"
@@ -108,7 +113,28 @@ def _child(what: str, config_path: str, db: str, drop: str, queue) -> None:
 
     config = load_config(config_path)
     started = time.perf_counter()
-    if what == "scoring":
+    if what == "sharded":
+        from pipeline import load, scoring, staging
+        from pipeline import night as steps
+
+        run_id = "bench-sharded"
+        for job in steps.prepare(config, Path(db), DAY, run_id):
+            staging.extract(config, job["brand"], job["source"], DAY, run_id, db=Path(db))
+        load.load(config, Path(db), DAY, run_id)
+        scorer = scoring.load_scorer(config)
+        t0 = time.perf_counter()
+        shards = scoring.plan_shards(config, Path(db), DAY, run_id)
+        t1 = time.perf_counter()
+        each = []
+        for shard in shards:
+            s0 = time.perf_counter()
+            scoring.score_shard(config, DAY, run_id, shard, scorer=scorer)
+            each.append(round(time.perf_counter() - s0, 2))
+        t2 = time.perf_counter()
+        stored = scoring.load_scores(config, Path(db), DAY, run_id)
+        t3 = time.perf_counter()
+        result = {"seconds": t3 - t0, "plan_s": t1 - t0, "shards_s": each, "load_s": t3 - t2, "scored": stored}
+    elif what == "scoring":
         from pipeline.scoring import load_scorer
 
         with open(drop, encoding="utf-8", newline="") as fh:
@@ -149,16 +175,21 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--mentions", type=int, default=5000, help="the night's mentions (default 5,000)")
     ap.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="scoring.precision (default fp32)")
     ap.add_argument("--threads", type=int, default=0, help="scoring.threads (default 0: torch's default)")
+    ap.add_argument(
+        "--shards", type=int, default=0, help="also time the Airflow night's score fan-out in this many shards"
+    )
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-night-") as tmp:
         folder = Path(tmp)
         drop = write_drop(folder, args.mentions)
-        config = write_config(folder, drop, args.precision, args.threads)
+        size = -(-args.mentions // args.shards) if args.shards else 50_000
+        config = write_config(folder, drop, args.precision, args.threads, shard_size=size)
         db = folder / "w.duckdb"
         result = {
             "command": f"benchmarks/night.py --mentions {args.mentions} --precision {args.precision}"
-            + (f" --threads {args.threads}" if args.threads else ""),
+            + (f" --threads {args.threads}" if args.threads else "")
+            + (f" --shards {args.shards}" if args.shards else ""),
             "mentions": args.mentions,
             "cpus": os.cpu_count(),
             "machine": platform.processor() or platform.machine(),
@@ -166,6 +197,9 @@ def main(argv: list[str] | None = None) -> dict:
         for what in ("night", "scoring", "re-run"):
             print(f"{what} ...", flush=True)
             result[what] = measure(what, config, db, drop)
+        if args.shards:
+            print("sharded ...", flush=True)
+            result["sharded"] = measure("sharded", config, folder / "sharded.duckdb", drop)
     night, scoring, rerun = result["night"], result["scoring"], result["re-run"]
     result["night_over_scoring"] = round(night["seconds"] / scoring["seconds"], 2)
     result["rerun_over_night"] = round(rerun["seconds"] / night["seconds"], 3)
@@ -177,6 +211,13 @@ def main(argv: list[str] | None = None) -> dict:
         f"  the night is {result['night_over_scoring']}x pure scoring; "
         f"the re-run {result['rerun_over_night']:.1%} of the night"
     )
+    if args.shards:
+        r = result["sharded"]
+        print(
+            f"  score fan-out in {len(r['shards_s'])} shards: plan {r['plan_s']:.2f} s, shards "
+            f"{' + '.join(f'{x:.1f}' for x in r['shards_s'])} s, load {r['load_s']:.2f} s "
+            f"(peak RSS {r['peak_rss_mib']:.0f} MiB); {r['scored']} scores stored"
+        )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return result

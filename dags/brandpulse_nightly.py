@@ -1,14 +1,20 @@
 """brandpulse_nightly: one night of brand mentions, from sources to scored rows, metrics, alerts and the report.
 
-    prepare ─┬─> extract (brand × source) ─> load ─> score ─> daily_metrics ─> detect ─> send_alerts ─┬─> report
-             └─> import_surveys, import_customers ─> survey_metrics ─────────────────────────────┘   └─> finish
+    prepare ─┬─> extract (brand × source) ─> load ─> plan_scores ─> score (shard) ─> load_scores ─> daily_metrics ─┐
+             │                                                                                                 │
+             │    ┌────────────────────────────────────────────────────────────────────────────────────────────┘
+             │    └─> detect ─> send_alerts ─┬─> report ─> finish
+             └─> import_surveys, import_customers ─> survey_metrics ─┘
 
 Runs at 02:00 UTC. The timetable gives each run a one-day data interval [D-1 02:00, D 02:00); the run
 processes the UTC calendar day D-1 (00:00-24:00), so sources have two hours for late posts to arrive.
 Backfill with ``airflow backfill create --dag-id brandpulse_nightly --from-date ... --to-date ...``.
 
 This file only wires steps: each task calls the step function of the same name (see ``pipeline/night.py``
-for the whole night in one place). Each task imports only its own step's module, so an extract task never
+for the whole night in one place). Scoring fans out: ``plan_scores`` stages the night's unscored mentions as
+shards of ``scoring.shard_size`` texts, one mapped ``score`` task per shard scores its file outside the warehouse
+(on any worker that reads the staging area), and ``load_scores`` stores them all in one transaction (see
+``pipeline/scoring.py``). Each task imports only its own step's module, so an extract task never
 loads pandas, torch or matplotlib. Tasks that return a dict say ``multiple_outputs=False``: the counts are one
 XCom, not one per key (TaskFlow's default for a ``-> dict`` annotation, ten metadata-DB writes a task).
 Config and warehouse come from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when a task runs.
@@ -84,11 +90,25 @@ def brandpulse_nightly():
         return loading.load(config, db, day, run_id).__dict__
 
     @task
-    def score() -> int:
+    def plan_scores() -> list[int]:
         from pipeline import scoring
 
-        config, db, _, run_id = _night()
-        return scoring.score(config, db, run_id)
+        config, db, day, run_id = _night()
+        return scoring.plan_shards(config, db, day, run_id)
+
+    @task(map_index_template="shard {{ shard }}", multiple_outputs=False)
+    def score(shard: int) -> dict:
+        from pipeline import scoring
+
+        config, _, day, run_id = _night()
+        return scoring.score_shard(config, day, run_id, shard)
+
+    @task(trigger_rule="none_failed")  # no shard (nothing to score) skips the mapped task; this still records it
+    def load_scores() -> int:
+        from pipeline import scoring
+
+        config, db, day, run_id = _night()
+        return scoring.load_scores(config, db, day, run_id)
 
     @task
     def daily_metrics() -> list[str]:
@@ -148,7 +168,9 @@ def brandpulse_nightly():
 
     jobs = prepare()
     pages = report()
-    extract.expand(job=jobs) >> load() >> score() >> daily_metrics() >> detect() >> send_alerts() >> pages
+    shards = plan_scores()
+    extract.expand(job=jobs) >> load() >> shards
+    score.expand(shard=shards) >> load_scores() >> daily_metrics() >> detect() >> send_alerts() >> pages
     # survey exports and customer lists are read beside the extracts
     jobs >> [import_surveys(), import_customers()] >> survey_metrics() >> pages
     pages >> finish()

@@ -248,6 +248,41 @@ def score(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: 
     typer.echo(json.dumps({"scored": scoring.score(cfg, db_path(db), run_id, scorer=_scorer(cfg))}))
 
 
+@app.command("plan-scores")
+def plan_scores(
+    day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None
+) -> None:
+    """Step 3 fanned out, as the Airflow night runs it, 1 of 3: stage the unscored mentions as Parquet shards of
+    scoring.shard_size texts; prints the shard numbers."""
+    from pipeline import scoring
+
+    typer.echo(json.dumps({"shards": scoring.plan_shards(_config(config), db_path(db), _day(day), run_id)}))
+
+
+@app.command("score-shard")
+def score_shard(
+    day: DayOpt,
+    run_id: Annotated[str, typer.Option()],
+    shard: Annotated[int, typer.Option(help="the shard's number, from plan-scores", min=0)],
+    config: ConfigOpt = None,
+) -> None:
+    """Step 3 fanned out, 2 of 3: score one planned shard (reads and writes the staging area only, no warehouse)."""
+    from pipeline import scoring
+
+    cfg = _config(config)
+    typer.echo(json.dumps(scoring.score_shard(cfg, _day(day), run_id, shard, scorer=_scorer(cfg))))
+
+
+@app.command("load-scores")
+def load_scores(
+    day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None
+) -> None:
+    """Step 3 fanned out, 3 of 3: store every planned shard's scores in one transaction (fails if one is missing)."""
+    from pipeline import scoring
+
+    typer.echo(json.dumps({"scored": scoring.load_scores(_config(config), db_path(db), _day(day), run_id)}))
+
+
 @app.command("daily-metrics")
 def daily_metrics(
     day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None

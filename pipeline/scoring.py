@@ -6,21 +6,36 @@ the unscored texts (key columns plus ``text``, ``$model_version``, ``$limit``) a
 of scores (the keys and the score columns as parallel lists). Per chunk of :data:`SCORE_CHUNK` texts it reads
 briefly under the warehouse lock, scores outside it (the slow part), then writes the scores in one short
 transaction. The model is loaded only when there is something to score.
+
+The Airflow night fans the score step out instead (:func:`plan_shards`, :func:`score_shard`, :func:`load_scores`):
+the plan stages the night's unscored mentions as Parquet shards of ``scoring.shard_size`` texts in the staging
+area (a folder or an object store, :mod:`pipeline.storage`); one mapped task per shard scores its file with no
+warehouse access at all, so it can run on any worker of the Celery or Kubernetes executor, and writes its
+scores beside it; one task then loads every shard's scores in one transaction, through the same insert as the
+chunked loop. In-process runs (``brandpulse run``, the hourly watch) keep the chunked loop: one process, and a
+commit every chunk.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
+
 from pipeline.config import Config
+from pipeline.files import write_atomic
 from pipeline.ledger import record_step
+from pipeline.staging import stage_dir
+from pipeline.storage import StagePath, mkdirs, read_parquet, write_parquet
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 SCORE_CHUNK = 2048
+ALL = 2**62  # the unscored query's $limit when the plan lists every unscored mention
 logger = logging.getLogger("brandpulse")
 
 
@@ -48,6 +63,24 @@ def load_scorer(config: Config):
     from pipeline.sentiment.scorer import Scorer  # torch and transformers: never on import of this module
 
     return Scorer.from_config(config)
+
+
+def score_columns(scorer, texts: list[str]) -> dict:
+    """Score ``texts`` (the slow part): the model's name, version and hash, and each score column as a list in
+    the order of ``texts``, as ``scoring/insert_*`` takes them."""
+    results = scorer.score(texts)
+    return dict(
+        model_name=scorer.name,
+        model_version=scorer.version,
+        model_sha256=scorer.sha256,
+        text_sha256=[s.text_sha256 for s in results],
+        label=[s.label for s in results],
+        p_negative=[s.negative for s in results],
+        p_neutral=[s.neutral for s in results],
+        p_positive=[s.positive for s in results],
+        score=[s.score for s in results],
+        note=[s.note for s in results],
+    )
 
 
 def score_pending(
@@ -79,21 +112,8 @@ def score_pending(
         if not batch or first == last_first:  # nothing left, or no progress: stop rather than loop
             break
         last_first = first
-        results = scorer.score([r["text"] for r in batch])  # outside the lock: the slow part
         params = {k: [r[k] for r in batch] for k in target.keys}
-        params.update(
-            model_name=scorer.name,
-            model_version=scorer.version,
-            model_sha256=scorer.sha256,
-            text_sha256=[s.text_sha256 for s in results],
-            label=[s.label for s in results],
-            p_negative=[s.negative for s in results],
-            p_neutral=[s.neutral for s in results],
-            p_positive=[s.positive for s in results],
-            score=[s.score for s in results],
-            note=[s.note for s in results],
-            run_id=run_id,
-        )
+        params.update(score_columns(scorer, [r["text"] for r in batch]), run_id=run_id)  # outside the lock
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             execute(con, target.insert, params)
         out.attempted += len(batch)
@@ -132,3 +152,133 @@ def score(config: Config, db: Path, run_id: str, scorer=None, progress=None) -> 
     else:
         logger.info("score: nothing to score (the model was not loaded)")
     return scored
+
+
+# ---- the Airflow night's fan-out: plan, score each shard anywhere, load -------------------------------------------
+
+SCORE_COLUMNS = ("text_sha256", "label", "p_negative", "p_neutral", "p_positive", "score", "note")
+
+
+def shard_dir(config: Config, day: date, run_id: str) -> StagePath:
+    """``<stage_dir>/score``: ``plan.json``, and per shard ``NNNNN.input.parquet`` (mention_id, day, text),
+    ``NNNNN.scores.parquet`` and ``NNNNN.scores.json`` (model and timing, written last)."""
+    return stage_dir(config, day, run_id) / "score"
+
+
+def _shard_file(config: Config, day: date, run_id: str, shard: int, suffix: str) -> StagePath:
+    return shard_dir(config, day, run_id) / f"{shard:05d}.{suffix}"
+
+
+def plan_shards(config: Config, db: Path, day: date, run_id: str) -> list[int]:
+    """Stage every mention with no score yet as Parquet shards of at most ``scoring.shard_size`` texts, oldest
+    first, and write the plan. Reads the warehouse briefly (one query); the files are written after the lock is
+    released. Returns the shard numbers (none: nothing to score, and the model is never loaded)."""
+    started = datetime.now(UTC)
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        todo = rows(execute(con, MENTIONS.unscored, {"model_version": "", "limit": ALL, "since": None}))
+    size = config.scoring.shard_size
+    shards = [todo[i : i + size] for i in range(0, len(todo), size)]
+    folder = shard_dir(config, day, run_id)
+    mkdirs(folder)
+    if folder.exists():  # an earlier attempt's shards are not this plan's
+        for old in [*folder.glob("*.scores.json"), *folder.glob("plan.json")]:
+            old.unlink()
+    with duckdb.connect() as mem:
+        for n, part in enumerate(shards):
+            mem.execute(
+                "CREATE OR REPLACE TEMP TABLE part AS "
+                "SELECT unnest($mention_id) AS mention_id, unnest($day) AS day, unnest($text) AS text",
+                {k: [r[k] for r in part] for k in ("mention_id", "day", "text")},
+            )
+            write_parquet(mem, "part", _shard_file(config, day, run_id, n, "input.parquet"))
+    plan = {"run_id": run_id, "started_at": started.isoformat(), "texts": len(todo), "shard_size": size}
+    write_atomic(folder / "plan.json", json.dumps(plan | {"shards": len(shards)}))  # last: the plan is complete
+    logger.info(f"score plan: {len(todo)} texts in {len(shards)} shards of at most {size}")
+    return list(range(len(shards)))
+
+
+def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None, progress=None) -> dict:
+    """Score one planned shard (a mapped task): read its texts from the staging area, score them, stage the
+    scores. Touches no warehouse, so it runs on any worker that can read the staging area and the model. A
+    retry scores the shard again and replaces its files. Returns its counts and speed."""
+    t0 = time.perf_counter()
+    with duckdb.connect() as mem:
+        todo = read_parquet(mem, _shard_file(config, day, run_id, shard, "input.parquet"))
+        scorer = scorer or load_scorer(config)
+        cols: dict = {}
+        for i in range(0, len(todo), SCORE_CHUNK):  # chunks only for the progress count
+            part = score_columns(scorer, [r["text"] for r in todo[i : i + SCORE_CHUNK]])
+            for k in SCORE_COLUMNS:
+                cols.setdefault(k, []).extend(part[k])
+            if progress:
+                progress(min(i + SCORE_CHUNK, len(todo)))
+        mem.execute(
+            "CREATE OR REPLACE TEMP TABLE part AS SELECT unnest($mention_id) AS mention_id, unnest($day) AS day, "
+            + ", ".join(f"unnest(${k}) AS {k}" for k in SCORE_COLUMNS),
+            {"mention_id": [r["mention_id"] for r in todo], "day": [r["day"] for r in todo]}
+            | {k: cols.get(k, []) for k in SCORE_COLUMNS},
+        )
+        write_parquet(mem, "part", _shard_file(config, day, run_id, shard, "scores.parquet"))
+    seconds = time.perf_counter() - t0
+    done = {
+        "shard": shard,
+        "texts": len(todo),
+        "seconds": round(seconds, 3),
+        "model_name": scorer.name,
+        "model_version": scorer.version,
+        "model_sha256": scorer.sha256,
+    }
+    write_atomic(_shard_file(config, day, run_id, shard, "scores.json"), json.dumps(done))  # last: the shard is done
+    logger.info(f"score shard {shard}: {len(todo)} texts in {seconds:.1f} s ({len(todo) / max(seconds, 1e-9):.0f}/s)")
+    return done
+
+
+def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
+    """Load every planned shard's scores in one transaction and record the ``score`` step. Fails, loading
+    nothing, when a shard has no scores (its task failed or did not run). Returns how many this run stored."""
+    folder = shard_dir(config, day, run_id)
+    plan_file = folder / "plan.json"
+    if not plan_file.exists():
+        raise RuntimeError(f"{plan_file}: no score plan for run {run_id}: the plan task failed or did not run")
+    plan = json.loads(plan_file.read_text())
+    shards = []
+    with duckdb.connect() as mem:
+        for n in range(plan["shards"]):
+            done = _shard_file(config, day, run_id, n, "scores.json")
+            if not done.exists():
+                raise RuntimeError(
+                    f"score shard {n} of {plan['shards']} has no scores ({done} is missing): its task "
+                    "failed or did not run; re-run it, then this task"
+                )
+            shards.append(
+                (json.loads(done.read_text()), read_parquet(mem, _shard_file(config, day, run_id, n, "scores.parquet")))
+            )
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        with transaction(con):
+            for done, scored in shards:
+                params = {k: [r[k] for r in scored] for k in ("mention_id", "day", *SCORE_COLUMNS)}
+                params |= {k: done[k] for k in ("model_name", "model_version", "model_sha256")} | {"run_id": run_id}
+                execute(con, MENTIONS.insert, params)
+            stored = row(con.execute("SELECT count(*) AS n FROM sentiment WHERE run_id = ?", [run_id]))["n"]
+            if shards:
+                models = sorted({f"{d['model_name']} {d['model_version']}" for d, _ in shards})
+                rates = [d["texts"] / max(d["seconds"], 1e-9) for d, _ in shards]
+                detail = (
+                    f"model {', '.join(models)}; {len(shards)} shard{'s' * (len(shards) > 1)} of at most "
+                    f"{plan['shard_size']}; "
+                    f"{min(rates):.0f}-{max(rates):.0f} texts/s per shard"
+                )
+            else:
+                detail = "nothing to score"
+            record_step(
+                con,
+                run_id,
+                "score",
+                rows_in=plan["texts"],
+                rows_out=stored,
+                rows_quarantined=0,
+                detail=detail,
+                started_at=datetime.fromisoformat(plan["started_at"]),
+            )
+    logger.info(f"score: {stored} texts from {len(shards)} shards")
+    return stored

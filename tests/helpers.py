@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import duckdb
+import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
@@ -304,3 +306,32 @@ def local_receivers(monkeypatch):
         monkeypatch.setenv("TEST_HOOK_URL", f"{http.url}/hook")
         yield {"http": http, "slack": slack, "hooks": hooks, "inbox": inbox, "smtp_port": port}
     smtp.stop()
+
+
+# what must be equal, leaving out run ids, load times and the hourly table; the scores' floats (which depend on
+# how texts were batched by a few 1e-5) are compared with a tolerance below
+COMPARED = {
+    "mentions": "SELECT * EXCLUDE (first_seen, last_seen, run_id) FROM mentions ORDER BY mention_id",
+    "sentiment": "SELECT mention_id, model_name, model_version, model_sha256, text_sha256, label, note"
+    " FROM sentiment ORDER BY 1, 2",
+    "quarantine": "SELECT * EXCLUDE (first_seen, run_id) FROM quarantine ORDER BY quarantine_id",
+    "reposts": "SELECT * EXCLUDE (first_seen, run_id) FROM reposts ORDER BY mention_id",
+    "daily_brand_metrics": "SELECT * EXCLUDE (computed_at, run_id, mean_score)"
+    " FROM daily_brand_metrics ORDER BY day, brand, source",
+    "source_state": "SELECT * EXCLUDE (updated_at, run_id) FROM source_state ORDER BY brand, source",
+}
+
+
+def assert_same_tables(db, other) -> None:
+    """Every table of COMPARED equal in the two warehouses, and the scores' floats within 1e-3."""
+    for table, sql in COMPARED.items():
+        with duckdb.connect(str(db), read_only=True) as a, duckdb.connect(str(other), read_only=True) as b:
+            assert a.execute(sql).fetchall() == b.execute(sql).fetchall(), table
+    for sql, keys in (
+        ("SELECT mention_id, model_version, score, p_negative, p_neutral, p_positive FROM sentiment ORDER BY 1, 2", 2),
+        ("SELECT day, brand, source, mean_score FROM daily_brand_metrics ORDER BY 1, 2, 3", 3),
+    ):
+        with duckdb.connect(str(db), read_only=True) as a, duckdb.connect(str(other), read_only=True) as b:
+            x, y = a.execute(sql).fetchall(), b.execute(sql).fetchall()
+        assert [r[:keys] for r in x] == [r[:keys] for r in y]
+        assert all(r[keys:] == pytest.approx(s[keys:], abs=1e-3) for r, s in zip(x, y, strict=True)), sql

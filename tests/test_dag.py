@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from demo.replay import sample
-from tests.helpers import NIGHT_ROWS, REPO, csv_rows, write_config
+from tests.helpers import NIGHT_ROWS, REPO, assert_same_tables, csv_rows, write_config
 
 
 @pytest.fixture(scope="module")
@@ -36,14 +36,17 @@ def test_dag_wiring(dag):
     assert dag.timetable.expression == "0 2 * * *"
     tasks = dag.task_dict
     assert set(tasks) == {
-        "prepare", "extract", "load", "score", "daily_metrics", "detect", "send_alerts",
+        "prepare", "extract", "load", "plan_scores", "score", "load_scores", "daily_metrics", "detect", "send_alerts",
         "import_surveys", "import_customers", "survey_metrics", "report", "finish",
     }  # fmt: skip
     assert tasks["extract"].retries == 3
     assert tasks["load"].trigger_rule == "all_done"
     assert tasks["load"].upstream_task_ids == {"extract"}
-    assert tasks["score"].upstream_task_ids == {"load"}
-    assert tasks["daily_metrics"].upstream_task_ids == {"score"}
+    assert tasks["plan_scores"].upstream_task_ids == {"load"}
+    assert tasks["score"].upstream_task_ids == {"plan_scores"}  # mapped: one task per shard
+    assert tasks["load_scores"].upstream_task_ids == {"score"}
+    assert tasks["load_scores"].trigger_rule == "none_failed"  # no shard: the mapped task is skipped
+    assert tasks["daily_metrics"].upstream_task_ids == {"load_scores"}
     assert tasks["detect"].upstream_task_ids == {"daily_metrics"}
     assert tasks["send_alerts"].upstream_task_ids == {"detect"}
     assert tasks["report"].upstream_task_ids == {"send_alerts", "survey_metrics"}
@@ -88,8 +91,9 @@ def test_dag_test_end_to_end_and_rerun(dag, airflow_db, tmp_path, monkeypatch):
         ).fetchone() == (5, 5, 3)
 
 
-def _demo_config(tmp_path):
-    """The bundled demo config, with absolute sample paths and staging in tmp_path."""
+def _demo_config(tmp_path, **overrides):
+    """The bundled demo config, with absolute sample paths and staging in tmp_path (``overrides``: top-level
+    fields, ``scoring`` merged)."""
     demo = REPO / "demo"
     doc = yaml.safe_load((demo / "brandpulse.yaml").read_text())
     for brand in doc["brands"]:
@@ -103,6 +107,9 @@ def _demo_config(tmp_path):
     doc["report_dir"] = str(tmp_path / "reports")
     doc["staging_dir"] = str(tmp_path / "staging")
     doc["scoring"]["model_dir"] = str((demo / doc["scoring"]["model_dir"]).resolve())
+    doc["scoring"] |= overrides.pop("scoring", {})
+    doc |= overrides
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "brandpulse.yaml"
     path.write_text(yaml.safe_dump(doc))
     return path
@@ -149,19 +156,11 @@ def _expected_sample_rows(day) -> dict[str, int]:
     return counts
 
 
-def test_dag_test_on_bundled_sample_day(dag, airflow_db, tmp_path, monkeypatch):
-    day = datetime(2026, 10, 14).date()  # inside the planted Parcelo incident
+def test_dag_test_on_bundled_sample_day(one_shard):
+    day = SHARDED_DAY  # inside the planted Parcelo incident
     expected = _expected_sample_rows(day)
     assert sum(expected.values()) > 50
-    server = sample.start()  # the sample's Reddit, Hacker News and store data, over HTTP on 127.0.0.1
-    for key, value in sample.environment(server).items():
-        monkeypatch.setenv(key, value)
-    try:
-        run = _run(dag, monkeypatch, _demo_config(tmp_path), tmp_path / "w.duckdb", day)
-    finally:
-        server.stop()
-    assert str(run.state) in ("success", "DagRunState.SUCCESS")
-    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(one_shard), read_only=True) as con:
         # the warehouse also holds the day before (re-read by the one-day look-back): look at the day itself
         q = "SELECT brand, {} FROM daily_brand_metrics WHERE source = '_all' AND day = ?"
         got = dict(con.execute(q.format("volume"), [day]).fetchall())
@@ -202,3 +201,80 @@ def test_the_demo_runs_each_sample_night_once_in_order_and_the_incident_through_
         assert everything_through_airflow or list(how.values()).count("airflow") == 1
     assert INCIDENT == (datetime(2026, 10, 13).date(), datetime(2026, 10, 16).date())
     assert AIRFLOW_NIGHTS == (INCIDENT[0], INCIDENT[0])  # the planted incident's first night
+
+
+SHARDED_DAY = datetime(2026, 10, 14).date()
+
+
+def _sample_night(dag, monkeypatch, folder, **overrides):
+    """The bundled sample's day through the DAG, into ``folder``/w.duckdb; returns the warehouse."""
+    server = sample.start()
+    for key, value in sample.environment(server).items():
+        monkeypatch.setenv(key, value)
+    try:
+        run = _run(dag, monkeypatch, _demo_config(folder, **overrides), folder / "w.duckdb", SHARDED_DAY)
+    finally:
+        server.stop()
+    assert str(run.state) in ("success", "DagRunState.SUCCESS")
+    return folder / "w.duckdb"
+
+
+@pytest.fixture(scope="module")
+def one_shard(dag, tmp_path_factory):
+    """The sample day scored in one shard (the default shard size): the reference for the sharded runs."""
+    with pytest.MonkeyPatch.context() as mp:
+        return _sample_night(dag, mp, tmp_path_factory.mktemp("one-shard"))
+
+
+def _score_step(db):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT rows_in, rows_out, detail FROM run_steps WHERE step = 'score'").fetchone()
+
+
+def test_a_night_in_four_mapped_shards_staged_in_s3_leaves_every_table_as_one_shard_in_a_folder(
+    dag, one_shard, tmp_path, monkeypatch
+):
+    """staging_dir: s3://...: the extracts, the four shards and their scores go through a local S3 endpoint (moto's
+    server on 127.0.0.1, spoken to by the real s3fs and boto3 clients); every table comes out as from the
+    one-shard night staged in a local folder."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(key, value)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        s3 = boto3.client("s3", endpoint_url=endpoint)
+        s3.create_bucket(Bucket="brandpulse-staging")
+        texts, stored, detail = _score_step(one_shard)
+        assert texts == stored > 60 and "1 shard of at most 50000" in detail
+        size = -(-texts // 4)  # four shards, the last one shorter
+        db = _sample_night(
+            dag,
+            monkeypatch,
+            tmp_path,
+            staging_dir="s3://brandpulse-staging/nightly",
+            staging_options={"endpoint_url": endpoint},
+            scoring={"shard_size": -(-texts // 4)},
+        )
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="brandpulse-staging")["Contents"]]
+    finally:
+        server.stop()
+    assert not (tmp_path / "staging").exists()
+    prefix = f"nightly/{SHARDED_DAY}/"
+    assert all(k.startswith(prefix) for k in keys)
+    assert sum(k.endswith(".records.jsonl") for k in keys) == sum(k.endswith(".manifest.json") for k in keys) > 5
+    shards = sorted(k.rsplit("/", 1)[1] for k in keys if "/score/" in k)
+    assert shards == [f"0000{n}.{s}" for n in range(4) for s in ("input.parquet", "scores.json", "scores.parquet")] + [
+        "plan.json"
+    ]
+    assert _score_step(db)[:2] == (texts, texts) and f"4 shards of at most {size}" in _score_step(db)[2]
+    assert_same_tables(db, one_shard)

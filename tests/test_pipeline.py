@@ -351,6 +351,35 @@ def test_brandpulse_sql_is_read_only_for_real(tmp_path, query):
     assert ok.returncode == 0 and "0" in ok.stdout
 
 
+def test_score_shards_load_all_or_nothing_and_a_retry_loads_once(night, scorer):
+    """The Airflow night's fan-out, step by step: a shard whose task failed stops the load (nothing stored, the
+    message says which shard); once it is scored, the load stores every shard; loading again changes nothing."""
+    from pipeline import load, staging
+    from pipeline import night as steps
+
+    cfg = load_config(write_config(night[0].parent, scoring={"shard_size": 2}))
+    db = night[1]
+    for job in steps.prepare(cfg, db, DAY, "r1"):
+        staging.extract(cfg, job["brand"], job["source"], DAY, "r1", db=db)
+    assert load.load(cfg, db, DAY, "r1").new_mentions == 5
+    assert scoring.plan_shards(cfg, db, DAY, "r1") == [0, 1, 2]
+    for shard in (0, 2):
+        assert scoring.score_shard(cfg, DAY, "r1", shard, scorer=scorer)["texts"] == (1 if shard == 2 else 2)
+    with pytest.raises(RuntimeError, match="score shard 1 of 3 has no scores"):
+        scoring.load_scores(cfg, db, DAY, "r1")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM sentiment").fetchone() == (0,)
+    scoring.score_shard(cfg, DAY, "r1", 1, scorer=scorer)
+    assert scoring.load_scores(cfg, db, DAY, "r1") == 5
+    assert scoring.load_scores(cfg, db, DAY, "r1") == 5  # a retried load: the same five rows, no more
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT mention_id) FROM sentiment").fetchone() == (5, 5)
+        assert con.execute("SELECT count(*) FROM sentiment_latest").fetchone() == (5,)
+        step = con.execute("SELECT rows_in, rows_out, detail FROM run_steps WHERE step = 'score'").fetchone()
+    assert step[:2] == (5, 5) and "3 shards of at most 2" in step[2]
+    assert scoring.plan_shards(cfg, db, DAY, "r2") == []  # nothing left to score: no shard, no model
+
+
 def test_a_score_step_with_nothing_to_score_never_loads_the_model(tmp_path):
     """A re-run, or a night with no new mention, scores nothing: the model (seconds to load) stays on disk. The
     config points at a folder with no model, so loading one would fail the step."""

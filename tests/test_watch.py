@@ -22,7 +22,7 @@ from pipeline.metrics import day_hours
 from pipeline.night import run_day
 from pipeline.warehouse import connect, execute, migrate, transaction
 from pipeline.watch import prepare, run_watch
-from tests.helpers import INCIDENT, MODEL_DIR, START, alerting_config, seed
+from tests.helpers import COMPARED, INCIDENT, MODEL_DIR, START, alerting_config, assert_same_tables, seed
 
 DAY = date(2026, 10, 13)
 MIDNIGHT = datetime.combine(DAY, time(0), tzinfo=UTC)
@@ -58,20 +58,6 @@ def q(db, sql):
         return con.execute(sql).fetchall()
 
 
-# what must be equal, leaving out run ids, load times and the hourly table; the scores' floats (which depend on
-# how texts were batched by a few 1e-5) are compared with a tolerance below
-COMPARED = {
-    "mentions": "SELECT * EXCLUDE (first_seen, last_seen, run_id) FROM mentions ORDER BY mention_id",
-    "sentiment": "SELECT mention_id, model_name, model_version, model_sha256, text_sha256, label, note"
-    " FROM sentiment ORDER BY 1, 2",
-    "quarantine": "SELECT * EXCLUDE (first_seen, run_id) FROM quarantine ORDER BY quarantine_id",
-    "reposts": "SELECT * EXCLUDE (first_seen, run_id) FROM reposts ORDER BY mention_id",
-    "daily_brand_metrics": "SELECT * EXCLUDE (computed_at, run_id, mean_score)"
-    " FROM daily_brand_metrics ORDER BY day, brand, source",
-    "source_state": "SELECT * EXCLUDE (updated_at, run_id) FROM source_state ORDER BY brand, source",
-}
-
-
 def test_24_watch_runs_then_the_night_leave_the_warehouse_a_night_only_run_leaves(tmp_path, sample_replay, scorer):
     cfg, db = config(tmp_path / "watched"), tmp_path / "watched.duckdb"
     watched = []
@@ -100,15 +86,7 @@ def test_24_watch_runs_then_the_night_leave_the_warehouse_a_night_only_run_leave
     fresh_cfg, fresh = config(tmp_path / "night-only"), tmp_path / "night-only.duckdb"
     only = run_day(fresh_cfg, fresh, DAY, scorer=scorer, today=DAY)
     assert only["status"] == "success" and only["new_mentions"] == loaded_by_watch + night["new_mentions"]
-    for table, sql in COMPARED.items():
-        assert q(db, sql) == q(fresh, sql), table
-    for sql, keys in (
-        ("SELECT mention_id, model_version, score, p_negative, p_neutral, p_positive FROM sentiment ORDER BY 1, 2", 2),
-        ("SELECT day, brand, source, mean_score FROM daily_brand_metrics ORDER BY 1, 2, 3", 3),
-    ):
-        a, b = q(db, sql), q(fresh, sql)
-        assert [r[:keys] for r in a] == [r[:keys] for r in b]
-        assert all(x[keys:] == pytest.approx(y[keys:], abs=1e-3) for x, y in zip(a, b, strict=True)), sql
+    assert_same_tables(db, fresh)
     assert len(q(fresh, COMPARED["mentions"])) > on_day  # the look-back day too: the comparison is not empty
 
 
