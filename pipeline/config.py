@@ -424,6 +424,18 @@ class Config(_Strict):
         return brands
 
     @model_validator(mode="after")
+    def _staging_store(self) -> Config:
+        if self.staging_conn_id and self.staging_options:
+            # Airflow builds a connection's filesystem from the connection alone: options here would be dropped
+            raise ValueError(
+                "staging_options: set either staging_conn_id or staging_options, not both (with a connection, put "
+                "options such as endpoint_url in the connection's extra)"
+            )
+        if (self.staging_conn_id or self.staging_options) and "://" not in self.staging_dir:
+            raise ValueError("staging_dir: staging_conn_id and staging_options need a URL here (s3://bucket/prefix)")
+        return self
+
+    @model_validator(mode="after")
     def _unique_aspects(self) -> Config:
         for where, aspects in [("aspects", self.aspects)] + [
             (f"brands[{i}].aspects", b.aspects or []) for i, b in enumerate(self.brands)
@@ -498,7 +510,7 @@ def _loc(parts: tuple) -> str:
 _URL_USERINFO = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s]*@")
 _ENV_INSTEAD = "name an environment variable with the matching '*_env' field instead"
 # fsspec's credential options (s3fs: key, secret, token; gcsfs: token; adlfs: account_key, sas_token, ...)
-_STORE_SECRET_KEYS = re.compile(r"(^key$|secret|token|password|_key$|credential|sas)", re.IGNORECASE)
+_STORE_SECRET_KEYS = re.compile(r"(^key$|secret|token|password|_key$|credential|sas|connection_string)", re.IGNORECASE)
 _STORE_INSTEAD = (
     "give the store's credentials through the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, an "
     "instance role, GOOGLE_APPLICATION_CREDENTIALS) or an Airflow connection named by staging_conn_id"

@@ -193,7 +193,7 @@ def plan_shards(config: Config, db: Path, day: date, run_id: str) -> list[int]:
             write_parquet(mem, "part", _shard_file(config, day, run_id, n, "input.parquet"))
     plan = {"run_id": run_id, "started_at": started.isoformat(), "texts": len(todo), "shard_size": size}
     write_atomic(folder / "plan.json", json.dumps(plan | {"shards": len(shards)}))  # last: the plan is complete
-    logger.info(f"score plan: {len(todo)} texts in {len(shards)} shards of at most {size}")
+    logger.info(f"score plan: {len(todo)} texts in {len(shards)} shard(s) of at most {size}")
     return list(range(len(shards)))
 
 
@@ -202,6 +202,9 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
     scores. Touches no warehouse, so it runs on any worker that can read the staging area and the model. A
     retry scores the shard again and replaces its files. Returns its counts and speed."""
     t0 = time.perf_counter()
+    done_file = _shard_file(config, day, run_id, shard, "scores.json")
+    if done_file.exists():  # an earlier attempt's: until this one's scores are written, the shard is not done
+        done_file.unlink()
     with duckdb.connect() as mem:
         todo = read_parquet(mem, _shard_file(config, day, run_id, shard, "input.parquet"))
         scorer = scorer or load_scorer(config)
@@ -228,7 +231,7 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
         "model_version": scorer.version,
         "model_sha256": scorer.sha256,
     }
-    write_atomic(_shard_file(config, day, run_id, shard, "scores.json"), json.dumps(done))  # last: the shard is done
+    write_atomic(done_file, json.dumps(done))  # last: the shard is done
     logger.info(f"score shard {shard}: {len(todo)} texts in {seconds:.1f} s ({len(todo) / max(seconds, 1e-9):.0f}/s)")
     return done
 
@@ -253,6 +256,14 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
             shards.append(
                 (json.loads(done.read_text()), read_parquet(mem, _shard_file(config, day, run_id, n, "scores.parquet")))
             )
+    versions = {d["model_version"]: d["shard"] for d, _ in shards}
+    if len(versions) > 1:  # a day's metrics count one model's scores: never mix two in one night unnoticed
+        raise RuntimeError(
+            f"the shards of run {run_id} were scored by {len(versions)} model versions ("
+            + ", ".join(f"{v} in shard {n}" for v, n in versions.items())
+            + "): give every worker the same model folder and scoring.precision (bf16 falls back to fp32 on a CPU "
+            "without native bfloat16), then re-run the score tasks"
+        )
     with connect(db, timeout=config.lock_timeout_s) as con:
         with transaction(con):
             for done, scored in shards:
@@ -280,5 +291,5 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 detail=detail,
                 started_at=datetime.fromisoformat(plan["started_at"]),
             )
-    logger.info(f"score: {stored} texts from {len(shards)} shards")
+    logger.info(f"score: {stored} texts from {len(shards)} shard(s)")
     return stored

@@ -1,7 +1,9 @@
 """The staging area's storage: a local folder, or an object store through Airflow's ``ObjectStoragePath``.
 
-``staging_dir`` in the config is a folder (relative to the config file) or a URL: ``s3://bucket/prefix``,
-``gs://bucket/prefix``, any scheme fsspec knows. A folder is a :class:`pathlib.Path`; a URL is an
+``staging_dir`` in the config is a folder (relative to the config file) or an object store's URL:
+``s3://bucket/prefix``, ``gs://bucket/prefix``, ``az://container/prefix``. Object stores only: a file written
+there appears whole or not at all (:func:`pipeline.files.write_atomic` relies on it), which an sftp or smb
+share does not promise. A folder is a :class:`pathlib.Path`; a URL is an
 ``ObjectStoragePath`` (``airflow.sdk``), which offers the same path operations the staging code uses (``/``,
 ``name``, ``with_name``, ``exists``, ``read_text``, ``write_bytes``, ``iterdir``, ``unlink``). Airflow is imported
 only for a URL: importing it costs about two seconds and creates ``$AIRFLOW_HOME`` on a machine that runs the CLI

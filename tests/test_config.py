@@ -98,6 +98,14 @@ def test_a_credential_among_the_staging_stores_options_is_refused(tmp_path, opti
     assert load_config(_write(tmp_path, doc)).staging_options == {"endpoint_url": "http://127.0.0.1:9000"}
 
 
+def test_staging_store_options_need_a_url_and_exclude_a_connection(tmp_path):
+    options = {"endpoint_url": "http://127.0.0.1:9000"}
+    msg = _bad(tmp_path, lambda d: d.update(staging_dir="s3://b/p", staging_conn_id="aws", staging_options=options))
+    assert "staging_options: set either staging_conn_id or staging_options, not both" in msg
+    msg = _bad(tmp_path, lambda d: d.update(staging_options=options))  # staging_dir is a folder
+    assert "staging_dir: staging_conn_id and staging_options need a URL" in msg
+
+
 def test_bad_alert_channel_field(tmp_path):
     msg = _bad(
         tmp_path,

@@ -370,6 +370,13 @@ def test_score_shards_load_all_or_nothing_and_a_retry_loads_once(night, scorer):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM sentiment").fetchone() == (0,)
     scoring.score_shard(cfg, DAY, "r1", 1, scorer=scorer)
+    # a shard scored by another model version (another worker's model or precision) stops the load too
+    done = scoring.shard_dir(cfg, DAY, "r1") / "00002.scores.json"
+    honest = done.read_text()
+    done.write_text(honest.replace(scorer.version, "9.9.9"))
+    with pytest.raises(RuntimeError, match=r"scored by 2 model versions \(.* 9\.9\.9 in shard 2\)"):
+        scoring.load_scores(cfg, db, DAY, "r1")
+    done.write_text(honest)
     assert scoring.load_scores(cfg, db, DAY, "r1") == 5
     assert scoring.load_scores(cfg, db, DAY, "r1") == 5  # a retried load: the same five rows, no more
     with duckdb.connect(str(db), read_only=True) as con:
