@@ -4,8 +4,9 @@
 
 Builds (or, with ``--reuse``, opens and migrates) a DuckDB file under /tmp: the schema by
 ``pipeline.warehouse.migrate``, then ``mentions`` and ``sentiment`` by INSERT ... SELECT over ``range(N)``, in day
-order (five brands, five sources, ``--days`` of history ending 2026-10-31 (365), texts of 20-300 characters, a
-quarter negative; each night scored the night after by the model of its time: ``v1``, then ``v2`` from 2026-09-01,
+order (five brands, five sources, ``--days`` of history ending 2026-10-31 (365), texts of 20-300 characters and
+a text key on every mention as the load writes it, a quarter negative; each night scored the night after by the
+model of its time: ``v1``, then ``v2`` from 2026-09-01,
 when the 60 days before were rescored by ``v2``), 1% of mentions with a repost, each history night's
 successful score step in ``run_steps``, the history's daily metrics by the real ``metrics/daily`` SQL, and one
 night (2026-11-01) of ``--night`` new mentions with no score yet. Then it times, each in a fresh child process
@@ -13,12 +14,15 @@ night (2026-11-01) of ``--night`` new mentions with no score yet. Then it times,
 
 - the daily metrics of one day (``metrics/daily`` through ``pipeline.warehouse.execute``);
 - the unscored lookup (``scoring/unscored_mentions``, ``$limit`` 2,048, model ``v2``);
+- the load of a night's staged file (``ingest/mentions``: repost matching against the history by text key, and
+  the upsert) of ``--night`` records: 90% new, 9% already in the warehouse (the look-back re-reads yesterday),
+  1% exact reposts of a history mention; each run rolled back;
 - ``v_mentions_scored``: one brand's negatives in one week, top 20 by engagement (and the direct join);
 - ``v_brand_daily``: one brand, 90 days;
 - every query of the README's "Query guide for analysts" (its brand and dates fall inside the history);
 - ``brandpulse sql "SELECT 1"``: the command's wall time (start-up included).
 
-Delete the file when done (``rm /tmp/brandpulse-bench-*.duckdb*``): 10M rows take about 3 GB.
+Delete the file when done (``rm /tmp/brandpulse-bench-*``): 10M rows take about 5.4 GB.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.warehouse import connect, execute, migrate, rows, transaction  # noqa: E402
+from pipeline.records import RECORD_COLUMNS as COLUMNS  # noqa: E402
+from pipeline.warehouse import connect, execute, migrate, row, rows, transaction  # noqa: E402
 
 BRANDS = ["parcelo", "paczkolot", "zoefiets", "brand_d", "brand_e"]
 SOURCES = [  # source, source_type, kind, platform
@@ -71,7 +76,7 @@ SELECT md5(CAST(i AS VARCHAR)) AS mention_id,
        'https://example.com/' || i AS url,
        created_at, CAST(timezone('UTC', created_at) AS DATE) AS day,
        CASE WHEN (i // 5) % 5 IN (2, 3) THEN 1 + h % 5 END AS rating, 'en' AS language,
-       CAST(h % 1009 AS BIGINT) AS engagement, NULL AS text_key,
+       CAST(h % 1009 AS BIGINT) AS engagement, left(md5('key' || i), 32) AS text_key,
        created_at + INTERVAL 1 DAY AS first_seen, created_at + INTERVAL 1 DAY AS last_seen,
        'bench-' || CAST(timezone('UTC', created_at) AS DATE) AS run_id
 FROM g ORDER BY i
@@ -227,14 +232,22 @@ def child(db: Path, name: str) -> None:
     """Run one measurement in this (fresh) process and print its JSON."""
     queries = dict(named_queries())
     last_day = date.fromisoformat(LAST_DAY)
-    writes = name == "daily metrics, one day"
+    writes = name in ("daily metrics, one day", LOAD)
+    staged = write_staged(db) if name == LOAD else None
     with connect(db, read_only=not writes) as con:
         con.execute("SELECT count(*) FROM mentions").fetchall()
         base = _status_kib("VmRSS")
         times = []
         for _ in range(REPEATS):
             t0 = time.perf_counter()
-            if writes:
+            if name == LOAD:
+                con.begin()
+                execute(con, "ingest/mentions", {"files": [str(staged)], "run_id": "bench-load", "columns": COLUMNS})
+                new = row(con.execute("SELECT count(*) AS n FROM mentions WHERE run_id = 'bench-load'"))["n"]
+                reposts = row(con.execute("SELECT count(*) AS n FROM reposts WHERE run_id = 'bench-load'"))["n"]
+                con.rollback()
+                assert new > 0 and reposts > 0, (new, reposts)
+            elif writes:
                 with transaction(con):
                     execute(con, "metrics/daily", {"days": [last_day], "run_id": "bench-night"})
             elif name == "unscored lookup (2,048)":
@@ -249,9 +262,46 @@ def child(db: Path, name: str) -> None:
     print(json.dumps({"name": name, "times": times, "peak_added_mib": max(0, peak - base) / 1024}))
 
 
+LOAD = "load: the night's staged file (repost matching, upsert)"
+
+
+def write_staged(db: Path) -> Path:
+    """A night's staged records file (what extract writes) beside ``db``: 90% new mentions, 9% mentions of the
+    last history day again, 1% exact reposts (the text key of a history mention)."""
+    path = db.with_suffix(".staged.jsonl")
+    with connect(db) as con:  # the same (read-write) attachment as the measurement's after it
+        night = {"night": NIGHT}
+        n = con.execute("SELECT count(*) FROM mentions WHERE day = CAST($night AS DATE)", night).fetchone()[0]
+        con.execute(
+            f"""COPY (
+            WITH yesterday AS (
+                SELECT *, row_number() OVER (ORDER BY mention_id) AS k FROM mentions WHERE day = DATE '{LAST_DAY}'
+            ), history AS (
+                SELECT *, row_number() OVER (ORDER BY mention_id) AS k FROM mentions
+                WHERE hash(mention_id) % 1000 = 7
+            )
+            SELECT CASE WHEN i % 100 < 9 THEN y.mention_id ELSE md5('staged' || i) END AS mention_id,
+                   CASE WHEN i % 100 = 99 THEN h.brand ELSE y.brand END AS brand, y.source, y.source_type,
+                   y.native_id, y.kind,
+                   CASE WHEN i % 100 < 9 THEN y.text ELSE 'staged ' || i || ' ' || y.text END AS text,
+                   TIMESTAMPTZ '{NIGHT} 00:00:00+00' + to_microseconds(CAST(i * 86400000000.0 / $n AS BIGINT))
+                       AS created_at, y.platform, y.channel, y.author_hash, y.title, y.url, y.rating, y.language,
+                   y.engagement,
+                   CASE WHEN i % 100 = 99 THEN h.text_key WHEN i % 100 < 9 THEN y.text_key
+                        ELSE left(md5('staged key' || i), 32) END AS text_key
+            FROM range($n) t(i)
+            JOIN yesterday y ON y.k = 1 + i % (SELECT count(*) FROM yesterday)
+            JOIN history h ON h.k = 1 + i % (SELECT count(*) FROM history)
+        ) TO '{path}' (FORMAT json)""",
+            {"n": n},
+        )
+    return path
+
+
 def named_queries() -> list[tuple[str, str | None]]:
     return [
         ("daily metrics, one day", None),
+        (LOAD, None),
         ("unscored lookup (2,048)", None),
         ("v_mentions_scored: brand negatives, 1 week, top 20", VIEW_QUERY),
         ("same question, direct join", DIRECT_QUERY),
@@ -286,8 +336,14 @@ def measure(db: Path, names: list[str]) -> list[dict]:
         t0 = time.perf_counter()
         subprocess.run(cmd, capture_output=True, check=True, env=env)
         times.append(time.perf_counter() - t0)
-    out.append({"name": 'brandpulse sql "SELECT 1" (wall)', "median_s": round(statistics.median(times), 4),
-                "min_s": round(min(times), 4), "peak_added_mib": None})
+    out.append(
+        {
+            "name": 'brandpulse sql "SELECT 1" (wall)',
+            "median_s": round(statistics.median(times), 4),
+            "min_s": round(min(times), 4),
+            "peak_added_mib": None,
+        }
+    )
     print(f"{out[-1]['name']:<64} {out[-1]['median_s']:>9.4f} s", flush=True)
     return out
 

@@ -1,6 +1,7 @@
 """The warehouse's history-proportional SQL answers exactly as the whole-history SQL it replaced.
 
-Each rewrite (``v_mentions_scored``, ``metrics/daily``, ``scoring/unscored_mentions``) is compared with the
+Each rewrite (``v_mentions_scored``, ``metrics/daily``, ``scoring/unscored_mentions``, the repost matching of
+``ingest/mentions``) is compared with the
 statement it replaced (kept here as the reference) on a small warehouse with several model versions, rescores,
 ties on scored_at, unscored mentions, reposts and successful score steps. Their speed is measured by
 ``benchmarks/warehouse.py``, not here.
@@ -159,6 +160,107 @@ def _build(db, with_steps: bool) -> None:
                     """,
                     {"cut": START + timedelta(days=DAYS - 3)},
                 )
+
+
+OLD_CANONICAL = """
+WITH known AS (
+    SELECT brand, text_key, arg_min(mention_id, (created_at, mention_id)) AS mention_id
+    FROM mentions
+    WHERE text_key IS NOT NULL AND (brand, text_key) IN (SELECT (brand, text_key) FROM staged)
+    GROUP BY brand, text_key
+)
+SELECT s.mention_id,
+       CASE WHEN s.text_key IS NULL OR s.mention_id IN (SELECT mention_id FROM mentions) THEN s.mention_id
+            ELSE coalesce(k.mention_id,
+                          first_value(s.mention_id) OVER (PARTITION BY s.brand, s.text_key
+                                                          ORDER BY s.created_at, s.mention_id))
+       END AS canonical_mention_id
+FROM staged s
+LEFT JOIN known k ON k.brand = s.brand AND k.text_key = s.text_key
+"""
+
+
+def test_repost_matching_answers_as_before(tmp_path):
+    """The load's staged_canonical (which staged rows are reposts of which mention) equals the statement it
+    replaced: ids already stored, reposts of stored texts (the earliest copy wins), of each other within the
+    night, the same text under another brand, and rows with no text key."""
+    import json
+
+    from pipeline.records import RECORD_COLUMNS
+
+    t0 = "2026-10-01T08:00:00+00:00"
+    history = [  # (mention_id, brand, text_key, created_at)
+        ("h1", "acme", "k1", "2026-09-01T10:00:00+00:00"),
+        ("h2", "acme", "k1", "2026-09-02T10:00:00+00:00"),  # a later copy: h1 stays the canonical one
+        ("h3", "acme", "k2", "2026-09-03T10:00:00+00:00"),
+        ("h4", "other", "k3", "2026-09-03T10:00:00+00:00"),
+        ("h5", "acme", None, "2026-09-04T10:00:00+00:00"),
+    ]
+    staged = [
+        ("h3", "acme", "k2"),  # already stored: stays itself
+        ("h2", "acme", "k1"),  # already stored, though a later copy of h1: stays itself
+        ("s1", "acme", "k1"),  # a repost of h1
+        ("s2", "other", "k1"),  # the same text under another brand: no repost
+        ("s3", "acme", "k3"),  # k3 is stored under another brand only
+        ("s4", "acme", "k4"),  # new text, twice tonight: the earlier (s4) is the mention
+        ("s5", "acme", "k4"),
+        ("s6", "acme", None),  # no key: never a repost
+        ("h5", "acme", None),
+    ]
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        for mid, brand, key, at in history:
+            con.execute(
+                "INSERT INTO mentions BY NAME SELECT $id AS mention_id, $brand AS brand, 's' AS source, "
+                "'file_drop' AS source_type, $id AS native_id, 'mention' AS kind, 'text' AS text, "
+                "CAST($at AS TIMESTAMPTZ) AS created_at, CAST(CAST($at AS TIMESTAMPTZ) AS DATE) AS day, "
+                "$key AS text_key, now() AS first_seen, now() AS last_seen, 'h' AS run_id",
+                {"id": mid, "brand": brand, "key": key, "at": at},
+            )
+        path = tmp_path / "staged.jsonl"
+        path.write_text(
+            "".join(
+                json.dumps(
+                    {
+                        "mention_id": m,
+                        "brand": b,
+                        "source": "s",
+                        "source_type": "file_drop",
+                        "native_id": m,
+                        "kind": "mention",
+                        "text": "t",
+                        "created_at": t0,
+                        "text_key": k,
+                        "engagement": i,
+                    }
+                )
+                + "\n"
+                for i, (m, b, k) in enumerate(staged)
+            )
+        )
+        con.begin()  # each run rolled back: both statements see the same history
+        execute(con, "ingest/mentions", {"files": [str(path)], "run_id": "r", "columns": RECORD_COLUMNS})
+        new = con.execute("SELECT mention_id, canonical_mention_id FROM staged_canonical ORDER BY 1").fetchall()
+        con.rollback()
+        con.begin()
+        execute(con, "ingest/mentions", {"files": [str(path)], "run_id": "r", "columns": RECORD_COLUMNS})
+        con.execute("DELETE FROM mentions WHERE run_id = 'r'")  # the history as it was, with the staged table
+        con.execute("DELETE FROM reposts WHERE run_id = 'r'")
+        old = con.execute(f"SELECT * FROM ({OLD_CANONICAL}) ORDER BY 1").fetchall()
+        con.rollback()
+    assert new == old
+    assert dict(new) == {
+        "h2": "h2",
+        "h3": "h3",
+        "h5": "h5",
+        "s1": "h1",
+        "s2": "s2",
+        "s3": "s3",
+        "s4": "s4",
+        "s5": "s4",
+        "s6": "s6",
+    }
 
 
 def _norm(result: list[tuple]) -> list[tuple]:
