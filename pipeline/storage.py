@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError
 from pipeline.files import write_atomic
 from pipeline.warehouse import rows
 
@@ -42,7 +42,16 @@ def staging_root(config: Config) -> StagePath:
     if not is_url(config.staging_dir):
         return config.resolve(config.staging_dir)
     from airflow.sdk import ObjectStoragePath  # only for a URL: see the module's docstring
+    from airflow.sdk.io import has_fs
 
+    scheme = config.staging_dir.split("://", 1)[0]
+    if config.staging_conn_id and not has_fs(scheme):  # else Airflow would fall back to an anonymous client
+        raise ConfigError(
+            f"{config.source_file}: staging_conn_id: Airflow has no filesystem for {scheme}:// to build from a "
+            f"connection: install its provider (apache-airflow-providers-amazon for s3, -google for gs, "
+            f"-microsoft-azure for az), or leave staging_conn_id out to use fsspec's own client with the "
+            f"environment's credentials"
+        )
     return ObjectStoragePath(config.staging_dir, conn_id=config.staging_conn_id, **config.staging_options)
 
 

@@ -98,6 +98,19 @@ def test_a_credential_among_the_staging_stores_options_is_refused(tmp_path, opti
     assert load_config(_write(tmp_path, doc)).staging_options == {"endpoint_url": "http://127.0.0.1:9000"}
 
 
+def test_a_staging_connection_without_its_provider_fails_before_any_client_is_made(tmp_path):
+    """With staging_conn_id, the store's filesystem comes from the scheme's Airflow provider; without one
+    installed, staging refuses at once (an anonymous client could wait on the cloud's metadata endpoint)."""
+    from airflow.sdk.io import has_fs
+
+    from pipeline.storage import staging_root
+
+    assert not has_fs("s3")  # the test environment has no amazon provider
+    cfg = load_config(_write(tmp_path, {**GOOD, "staging_dir": "s3://b/p", "staging_conn_id": "aws_default"}))
+    with pytest.raises(ConfigError, match=r"staging_conn_id: Airflow has no filesystem for s3://.*providers-amazon"):
+        staging_root(cfg)
+
+
 def test_staging_store_options_need_a_url_and_exclude_a_connection(tmp_path):
     options = {"endpoint_url": "http://127.0.0.1:9000"}
     msg = _bad(tmp_path, lambda d: d.update(staging_dir="s3://b/p", staging_conn_id="aws", staging_options=options))
