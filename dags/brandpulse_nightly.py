@@ -78,8 +78,8 @@ def brandpulse_nightly():
     def extract(job: dict) -> dict:
         from pipeline import staging
 
-        config, db, day, run_id = _night()
-        return staging.extract(config, job["brand"], job["source"], day, run_id, db=db)
+        config, _, day, run_id = _night()  # the source's state comes with the job: no warehouse access here
+        return staging.extract(config, job["brand"], job["source"], day, run_id, states=staging.states_of([job]))
 
     # a failed source fails its own task; the night goes on and records it
     @task(trigger_rule="all_done", multiple_outputs=False)

@@ -98,9 +98,10 @@ def brandpulse_watch():
     def extract(job: dict) -> dict:
         from pipeline import staging
 
-        config, db, end, run_id = _run()
+        config, _, end, run_id = _run()  # the source's state comes with the job: no warehouse access here
         day, window = staging.watch_day(config, end), staging.read_window(config, end)
-        return staging.extract(config, job["brand"], job["source"], day, run_id, db=db, window=window)
+        states = staging.states_of([job])
+        return staging.extract(config, job["brand"], job["source"], day, run_id, states=states, window=window)
 
     # a failed source fails its own task; the run goes on and records it
     @task(trigger_rule="all_done", multiple_outputs=False)

@@ -30,7 +30,7 @@ from pipeline.load import load
 from pipeline.metrics import daily_metrics
 from pipeline.report.build import report
 from pipeline.scoring import MENTIONS, score, score_pending
-from pipeline.staging import extract, extract_each, plan, stored_states
+from pipeline.staging import extract, extract_each, plan, states_of, with_states
 from pipeline.surveys.ingest import import_customers, import_surveys
 from pipeline.surveys.rollup import survey_metrics
 from pipeline.warehouse import connect, execute, held, migrate, row, schema_version, transaction
@@ -39,14 +39,15 @@ logger = logging.getLogger("brandpulse")
 
 
 def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cli") -> list[dict]:
-    """Apply pending migrations, register the run, and return the extract jobs."""
+    """Apply pending migrations, register the run, and return the extract jobs, each with its source's stored
+    state (:func:`pipeline.staging.with_states`)."""
     with connect(db, timeout=config.lock_timeout_s) as con:
         applied = migrate(con)
         start_run(con, run_id, day, trigger)
         version = schema_version(con)
     if applied:
         logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
-    return plan(config)
+    return with_states(config, db, plan(config))
 
 
 def finish(config: Config, db: Path, run_id: str) -> str:
@@ -86,7 +87,7 @@ def run_day(
     run_id = run_id or new_run_id(day, trigger)
     with held(db, timeout=config.lock_timeout_s):
         jobs = prepare(config, db, day, run_id, trigger)
-        states = stored_states(config, db)  # each source's state, read once for all the extracts (load writes them)
+        states = states_of(jobs)  # each source's state, read once for all the extracts (load writes them)
     try:
         return _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, report_not_drawn)
     except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C (pipeline.interrupt): record it, then stop

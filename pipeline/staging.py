@@ -97,6 +97,19 @@ def stored_states(config: Config, db: Path) -> dict[tuple[str, str], dict]:
         return {(r["brand"], r["source"]): json.loads(r["state"]) for r in rows(con.execute(_STATES))}
 
 
+def with_states(config: Config, db: Path, jobs: list[dict]) -> list[dict]:
+    """``jobs`` (from :func:`plan`), each with its source's stored ``state`` (``{}`` if none), read once from the
+    warehouse. The run's ``prepare`` step hands them to the extract tasks, so that an extract never opens the
+    warehouse file and runs on any worker that reaches the network and the staging area."""
+    states = stored_states(config, db) if jobs else {}
+    return [{**job, "state": states.get((job["brand"], job["source"]), {})} for job in jobs]
+
+
+def states_of(jobs: list[dict]) -> dict[tuple[str, str], dict]:
+    """The ``states`` argument of :func:`extract` from jobs of :func:`with_states`."""
+    return {(job["brand"], job["source"]): job["state"] for job in jobs}
+
+
 def extract_each(jobs: list[dict], extract_one: Callable[[dict], object], what: str = "extract") -> dict[str, str]:
     """Run ``extract_one(job)`` for every job, in order (an in-process night's or watch run's extracts). A failing
     source does not stop the others (load records it as missing); a configuration error stops them all. Returns

@@ -59,8 +59,9 @@ def check_interval(config: Config, start: datetime, end: datetime) -> None:
 
 
 def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime | None = None) -> list[dict]:
-    """Apply pending migrations and register the run; return its extract jobs (one per brand × network source),
-    or ``[]`` when the run is skipped (recorded ``skipped`` with the reason, and logged)."""
+    """Apply pending migrations and register the run; return its extract jobs (one per brand × network source,
+    each with its source's stored state), or ``[]`` when the run is skipped (recorded ``skipped`` with the reason,
+    and logged)."""
     day = watch_day(config, end)
     jobs = staging.plan(config, network_only=True)
     now = now or datetime.now(UTC)
@@ -81,7 +82,7 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
     if reason:
         logger.warning(f"watch {run_id}: skipped: {reason}")
         return []
-    return jobs
+    return staging.with_states(config, db, jobs)
 
 
 def extract(config: Config, brand: str, source: str, end: datetime, run_id: str, db: Path | None = None, states=None):
@@ -135,7 +136,7 @@ def run_watch(
     if not jobs:
         return {**result, "status": "skipped", "reason": _skip_reason(config, db, run_id)}
     try:
-        states = staging.stored_states(config, db)
+        states = staging.states_of(jobs)
         failed = staging.extract_each(
             jobs, lambda job: extract(config, job["brand"], job["source"], end, run_id, states=states), "watch extract"
         )

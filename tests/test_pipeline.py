@@ -351,6 +351,21 @@ def test_brandpulse_sql_is_read_only_for_real(tmp_path, query):
     assert ok.returncode == 0 and "0" in ok.stdout
 
 
+def test_prepare_hands_each_extract_its_sources_state(night, scorer):
+    """The DAGs' extract tasks never open the warehouse: prepare reads every source's state once and hands it
+    over with the job, and extract reads its source from that state."""
+    from pipeline import night as steps
+    from pipeline import staging
+
+    cfg = load_config(night[0])
+    assert [j["state"] for j in steps.prepare(cfg, night[1], DAY, "first")] == [{}]  # nothing stored yet
+    run_day(cfg, night[1], DAY, scorer=scorer)
+    (job,) = steps.prepare(cfg, night[1], DAY, "again")
+    assert job["state"]["loaded"]  # the file drop's fingerprints, as the night stored them
+    out = staging.extract(cfg, job["brand"], job["source"], DAY, "again", states=staging.states_of([job]))
+    assert out["records"] == 0 and "unchanged since loaded for this window" in out["notes"][0]
+
+
 def test_score_shards_load_all_or_nothing_and_a_retry_loads_once(night, scorer):
     """The Airflow night's fan-out, step by step: a shard whose task failed stops the load (nothing stored, the
     message says which shard); once it is scored, the load stores every shard; loading again changes nothing."""
