@@ -4,8 +4,9 @@ Files live under ``<staging_dir>/<day>/<run_id>/<brand>/``, a folder or an objec
 ``<source>.records.jsonl``,
 ``<source>.rejects.jsonl`` and ``<source>.manifest.json`` (counts, state, watermark, warnings, notes), each written
 atomically (:func:`pipeline.files.write_atomic`). The manifest is written last: a source with no manifest did
-not finish, and load records it as missing. Nothing here writes the warehouse; an extract task only reads it
-briefly, for the source's stored state.
+not finish, and load records it as missing. Nothing here writes the warehouse, and an extract task does not
+open it: the run's ``prepare`` reads every source's stored state once (:func:`with_states`) and each job carries
+its own (``brandpulse extract`` alone reads it briefly).
 
 Importing this module does not import pandas, torch or matplotlib (tested): extract tasks run by the dozen.
 """
@@ -138,8 +139,8 @@ def extract(
 ) -> dict:
     """Read one source for the day and stage its records, rejects, state and warnings. Raises if the source fails.
 
-    The source starts from its stored state: from ``states`` (:func:`stored_states`, read once for a whole night
-    run in-process), else read (briefly) from ``db``; with neither, from no state. It reads the night's window
+    The source starts from its stored state: from ``states`` (:func:`states_of` the run's jobs), else read
+    (briefly) from ``db``; with neither, from no state. It reads the night's window
     (the day, plus the source's ``lookback_days`` before it), or ``window`` when given (a watch run's interval
     with its overlap; the staged files still go under ``day``).
     """
