@@ -14,20 +14,11 @@ from pathlib import Path
 
 
 def write_atomic(path, content: str | bytes | Iterable[str]) -> int:
-    """Write ``content`` (text, bytes, or lines written one per line) to ``path`` (a Path, or an
-    ``ObjectStoragePath``) atomically. Returns the number of lines for an iterable of lines, else the number of
-    bytes written."""
-    if not isinstance(path, Path):
-        if getattr(path, "protocol", "") in ("", "file", "local"):
-            path = Path(path.path)
-        else:  # an object store: one upload, visible only when complete
-            if isinstance(content, bytes | str):
-                data = content if isinstance(content, bytes) else content.encode("utf-8")
-                path.write_bytes(data)
-                return len(data)
-            lines = list(content)
-            path.write_bytes("".join(f"{line}\n" for line in lines).encode("utf-8"))
-            return len(lines)
+    """Write ``content`` (text, bytes, or lines written one per line) to the local file ``path`` atomically.
+    Returns the number of lines for an iterable of lines, else the number of bytes written. (A staged file
+    that may live in an object store is written by :func:`pipeline.storage.write`, which calls this for a
+    folder.)"""
+    path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     n = 0
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,8 +20,8 @@ from pipeline import faults
 from pipeline.config import Config
 from pipeline.ledger import record_step, record_steps, require_run
 from pipeline.records import RECORD_COLUMNS, REJECT_COLUMNS
-from pipeline.staging import plan, read_manifest, stage_dir, staged_file, staged_prefix
-from pipeline.storage import duck_name, register
+from pipeline.staging import plan, read_manifest, staged_file, staged_prefix
+from pipeline.storage import fetch
 from pipeline.warehouse import connect, execute, row, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -78,50 +79,53 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                     "watermark": m.get("watermark"),
                 }
             )
-    records = [duck_name(staged_file(b, ".records.jsonl")) for b in staged]
-    rejects = [duck_name(staged_file(b, ".rejects.jsonl")) for b in staged]
-    staged_rows = sum(s.get("rows_out") or 0 for s in extract_steps)
-    rejected_rows = sum(s.get("rows_quarantined") or 0 for s in extract_steps)
-    started = datetime.now(UTC)
-    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-        require_run(con, run_id)
-        register(con, stage_dir(config, day, run_id))  # an object store's files, read by DuckDB through fsspec
-        new = distinct = 0
-        if staged:
-            execute(con, "ingest/mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})
-            execute(
-                con, "ingest/quarantine", {"files": rejects, "run_id": run_id, "day": day, "columns": REJECT_COLUMNS}
-            )
-            counts = row(execute(con, "ingest/counts", {"run_id": run_id}))
-            new, distinct = counts["new_mentions"], counts["distinct_staged"]
-            result.quarantined, result.reposts = counts["new_quarantined"], counts["new_reposts"]
-        if states:
-            execute(
+    with tempfile.TemporaryDirectory(prefix="brandpulse-load-") as tmp:  # an object store's files, copied here
+        # before the warehouse is locked: a slow store holds this task, never the warehouse (pipeline.storage)
+        records = [str(fetch(staged_file(b, ".records.jsonl"), Path(tmp))) for b in staged]
+        rejects = [str(fetch(staged_file(b, ".rejects.jsonl"), Path(tmp))) for b in staged]
+        staged_rows = sum(s.get("rows_out") or 0 for s in extract_steps)
+        rejected_rows = sum(s.get("rows_quarantined") or 0 for s in extract_steps)
+        started = datetime.now(UTC)
+        with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+            require_run(con, run_id)
+            new = distinct = 0
+            if staged:
+                execute(con, "ingest/mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})
+                execute(
+                    con,
+                    "ingest/quarantine",
+                    {"files": rejects, "run_id": run_id, "day": day, "columns": REJECT_COLUMNS},
+                )
+                counts = row(execute(con, "ingest/counts", {"run_id": run_id}))
+                new, distinct = counts["new_mentions"], counts["distinct_staged"]
+                result.quarantined, result.reposts = counts["new_quarantined"], counts["new_reposts"]
+            if states:
+                execute(
+                    con,
+                    "ingest/source_state",
+                    {k: [s[k] for s in states] for k in ("brand", "source", "state", "watermark")}
+                    | {"day": day, "run_id": run_id},
+                )
+            result.new_mentions = new
+            result.seen_mentions = max(distinct - new - result.reposts, 0)
+            record_steps(con, run_id, extract_steps)
+            detail = f"{result.seen_mentions} already in the warehouse; {result.reposts} new reposts stored once"
+            if staged_rows > distinct:
+                detail += f"; {staged_rows - distinct} repeated ids in the staged files"
+            if rejected_rows > result.quarantined:
+                detail += f"; {rejected_rows - result.quarantined} rejects already in quarantine"
+            record_step(
                 con,
-                "ingest/source_state",
-                {k: [s[k] for s in states] for k in ("brand", "source", "state", "watermark")}
-                | {"day": day, "run_id": run_id},
+                run_id,
+                "load",
+                status="success",
+                rows_in=staged_rows + rejected_rows,
+                rows_out=result.new_mentions,
+                rows_quarantined=result.quarantined,
+                detail=detail,
+                started_at=started,
             )
-        result.new_mentions = new
-        result.seen_mentions = max(distinct - new - result.reposts, 0)
-        record_steps(con, run_id, extract_steps)
-        detail = f"{result.seen_mentions} already in the warehouse; {result.reposts} new reposts stored once"
-        if staged_rows > distinct:
-            detail += f"; {staged_rows - distinct} repeated ids in the staged files"
-        if rejected_rows > result.quarantined:
-            detail += f"; {rejected_rows - result.quarantined} rejects already in quarantine"
-        record_step(
-            con,
-            run_id,
-            "load",
-            status="success",
-            rows_in=staged_rows + rejected_rows,
-            rows_out=result.new_mentions,
-            rows_quarantined=result.quarantined,
-            detail=detail,
-            started_at=started,
-        )
-        faults.checkpoint("load:before_commit")
+            faults.checkpoint("load:before_commit")
     logger.info(
         f"load {day}: {result.new_mentions} new, {result.seen_mentions} already present, "
         f"{result.quarantined} newly quarantined"

@@ -28,10 +28,9 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import Config
-from pipeline.files import write_atomic
 from pipeline.ledger import record_step
 from pipeline.staging import stage_dir
-from pipeline.storage import StagePath, mkdirs, read_parquet, write_parquet
+from pipeline.storage import StagePath, exists, mkdirs, names_in, read_parquet, read_text, remove, write, write_parquet
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 SCORE_CHUNK = 2048
@@ -180,9 +179,9 @@ def plan_shards(config: Config, db: Path, day: date, run_id: str) -> list[int]:
     shards = [todo[i : i + size] for i in range(0, len(todo), size)]
     folder = shard_dir(config, day, run_id)
     mkdirs(folder)
-    if folder.exists():  # an earlier attempt's shards are not this plan's
-        for old in [*folder.glob("*.scores.json"), *folder.glob("plan.json")]:
-            old.unlink()
+    for name in names_in(folder):  # an earlier attempt's shards are not this plan's
+        if name.endswith(".scores.json") or name == "plan.json":
+            remove(folder / name)
     with duckdb.connect() as mem:
         for n, part in enumerate(shards):
             mem.execute(
@@ -192,7 +191,7 @@ def plan_shards(config: Config, db: Path, day: date, run_id: str) -> list[int]:
             )
             write_parquet(mem, "part", _shard_file(config, day, run_id, n, "input.parquet"))
     plan = {"run_id": run_id, "started_at": started.isoformat(), "texts": len(todo), "shard_size": size}
-    write_atomic(folder / "plan.json", json.dumps(plan | {"shards": len(shards)}))  # last: the plan is complete
+    write(folder / "plan.json", json.dumps(plan | {"shards": len(shards)}))  # last: the plan is complete
     logger.info(f"score plan: {len(todo)} texts in {len(shards)} shard(s) of at most {size}")
     return list(range(len(shards)))
 
@@ -203,8 +202,7 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
     retry scores the shard again and replaces its files. Returns its counts and speed."""
     t0 = time.perf_counter()
     done_file = _shard_file(config, day, run_id, shard, "scores.json")
-    if done_file.exists():  # an earlier attempt's: until this one's scores are written, the shard is not done
-        done_file.unlink()
+    remove(done_file)  # an earlier attempt's: until this one's scores are written, the shard is not done
     with duckdb.connect() as mem:
         todo = read_parquet(mem, _shard_file(config, day, run_id, shard, "input.parquet"))
         scorer = scorer or load_scorer(config)
@@ -231,7 +229,7 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
         "model_version": scorer.version,
         "model_sha256": scorer.sha256,
     }
-    write_atomic(done_file, json.dumps(done))  # last: the shard is done
+    write(done_file, json.dumps(done))  # last: the shard is done
     logger.info(f"score shard {shard}: {len(todo)} texts in {seconds:.1f} s ({len(todo) / max(seconds, 1e-9):.0f}/s)")
     return done
 
@@ -241,20 +239,20 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
     nothing, when a shard has no scores (its task failed or did not run). Returns how many this run stored."""
     folder = shard_dir(config, day, run_id)
     plan_file = folder / "plan.json"
-    if not plan_file.exists():
+    if not exists(plan_file):
         raise RuntimeError(f"{plan_file}: no score plan for run {run_id}: the plan task failed or did not run")
-    plan = json.loads(plan_file.read_text())
+    plan = json.loads(read_text(plan_file))
     shards = []
     with duckdb.connect() as mem:
         for n in range(plan["shards"]):
             done = _shard_file(config, day, run_id, n, "scores.json")
-            if not done.exists():
+            if not exists(done):
                 raise RuntimeError(
                     f"score shard {n} of {plan['shards']} has no scores ({done} is missing): its task "
                     "failed or did not run; re-run it, then this task"
                 )
             shards.append(
-                (json.loads(done.read_text()), read_parquet(mem, _shard_file(config, day, run_id, n, "scores.parquet")))
+                (json.loads(read_text(done)), read_parquet(mem, _shard_file(config, day, run_id, n, "scores.parquet")))
             )
     versions = {d["model_version"]: d["shard"] for d, _ in shards}
     if len(versions) > 1:  # a day's metrics count one model's scores: never mix two in one night unnoticed

@@ -3,7 +3,7 @@
 Files live under ``<staging_dir>/<day>/<run_id>/<brand>/``, a folder or an object store (:mod:`pipeline.storage`):
 ``<source>.records.jsonl``,
 ``<source>.rejects.jsonl`` and ``<source>.manifest.json`` (counts, state, watermark, warnings, notes), each written
-atomically (:func:`pipeline.files.write_atomic`). The manifest is written last: a source with no manifest did
+whole or not at all (:func:`pipeline.storage.write`). The manifest is written last: a source with no manifest did
 not finish, and load records it as missing. Nothing here writes the warehouse, and an extract task does not
 open it: the run's ``prepare`` reads every source's stored state once (:func:`with_states`) and each job carries
 its own (``brandpulse extract`` alone reads it briefly).
@@ -22,11 +22,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipeline.config import Config, ConfigError
-from pipeline.files import write_atomic
 from pipeline.records import Record, Window
 from pipeline.sources import build_source
 from pipeline.sources.relevance import repost_key
-from pipeline.storage import StagePath, mkdirs, staging_root
+from pipeline.storage import StagePath, exists, mkdirs, read_text, staging_root, write
 from pipeline.warehouse import connect, row, rows
 
 logger = logging.getLogger("brandpulse")
@@ -86,7 +85,7 @@ def staged_file(prefix: StagePath, suffix: str) -> StagePath:
 
 def read_manifest(config: Config, day: date, run_id: str, brand: str, source: str) -> dict | None:
     path = staged_file(staged_prefix(config, day, run_id, brand, source), ".manifest.json")
-    return json.loads(path.read_text()) if path.exists() else None
+    return json.loads(read_text(path)) if exists(path) else None
 
 
 _STATES = "SELECT brand, source, state FROM source_state"
@@ -173,8 +172,8 @@ def extract(
         "window": [window.start.isoformat(), window.end.isoformat()],
         "run_id": run_id,
         "status": "truncated" if warnings else "success",
-        "records": write_atomic(staged_file(prefix, ".records.jsonl"), records),
-        "rejects": write_atomic(staged_file(prefix, ".rejects.jsonl"), rejects),
+        "records": write(staged_file(prefix, ".records.jsonl"), records),
+        "rejects": write(staged_file(prefix, ".rejects.jsonl"), rejects),
         "state": getattr(src, "state", None) or None,
         "watermark": newest,
         "warnings": warnings,
@@ -182,7 +181,7 @@ def extract(
         "started_at": started.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
     }
-    write_atomic(staged_file(prefix, ".manifest.json"), [json.dumps(manifest, default=str)])
+    write(staged_file(prefix, ".manifest.json"), [json.dumps(manifest, default=str)])
     span = f"{window.start:%Y-%m-%d %H:%M}..{window.end:%Y-%m-%d %H:%M}"
     logger.info(
         f"extract {brand}/{source} {span}: {manifest['records']} records, {manifest['rejects']} quarantined"

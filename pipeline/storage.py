@@ -2,10 +2,10 @@
 
 ``staging_dir`` in the config is a folder (relative to the config file) or an object store's URL:
 ``s3://bucket/prefix``, ``gs://bucket/prefix``, ``az://container/prefix``. Object stores only: a file written
-there appears whole or not at all (:func:`pipeline.files.write_atomic` relies on it), which an sftp or smb
+there appears whole or not at all (:func:`write` relies on it), which an sftp or smb
 share does not promise. A folder is a :class:`pathlib.Path`; a URL is an
-``ObjectStoragePath`` (``airflow.sdk``), which offers the same path operations the staging code uses (``/``,
-``name``, ``with_name``, ``exists``, ``read_text``, ``write_bytes``, ``iterdir``, ``unlink``). Airflow is imported
+``ObjectStoragePath`` (``airflow.sdk``), which offers the path arithmetic the staging code uses (``/``,
+``name``, ``parent``, ``with_name``); the file operations are this module's functions. Airflow is imported
 only for a URL: importing it costs about two seconds and creates ``$AIRFLOW_HOME`` on a machine that runs the CLI
 alone, which a local staging folder does not need.
 
@@ -16,21 +16,41 @@ chain (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, an instance role, ``GOOG
 ``staging_options`` passes non-secret options to that filesystem, such as ``endpoint_url`` for an S3-compatible
 store (MinIO, Ceph, or the tests' local moto server).
 
-DuckDB reads and writes staged files by name (:func:`duck_name`); for a URL, :func:`register` first hands the
-store's filesystem to the connection (``register_filesystem``), so no DuckDB extension is downloaded.
+**Every store operation goes through this module and is bounded**: :func:`exists`, :func:`read_text`,
+:func:`write`, :func:`remove`, :func:`names_in` and :func:`fetch` give up after :data:`STORE_TIMEOUT_S` with
+:class:`StoreTimeout` naming the path, and the task fails into Airflow's retry. The store clients' own socket
+timeouts do not bound an operation: s3fs retries a timed-out request five times over botocore's own retries
+(an ``exists`` on a store that never answers was still waiting after 296 s), and an upload waits for the
+store's ``100 Continue`` under no timer at all (``benchmarks/store_hang.py``). DuckDB never opens the store:
+:func:`fetch` copies a staged file to a local temporary folder first (within the bound, and before load takes
+the warehouse's lock), and :func:`write_parquet` uploads a file DuckDB wrote locally.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import fsspec
+from fsspec.asyn import AsyncFileSystem
+from fsspec.exceptions import FSTimeoutError
 
 from pipeline.config import Config, ConfigError
 from pipeline.files import write_atomic
 from pipeline.warehouse import rows
 
 StagePath = Any  # pathlib.Path for a folder, airflow.sdk.ObjectStoragePath for a URL
+
+STORE_TIMEOUT_S = 120.0
+"""The most one object-store operation may take: one read, write, listing or delete of one staged file (a
+50,000-text shard is a few MB, a night's records a few tens of MB). A store that has not answered by then is
+down for this task: :class:`StoreTimeout`, and Airflow's retry takes the step again. Read at call time."""
+
+
+class StoreTimeout(TimeoutError):
+    """The staging store did not finish an operation within :data:`STORE_TIMEOUT_S`."""
 
 
 def is_url(location: str) -> bool:
@@ -63,45 +83,105 @@ def filesystem(path: StagePath):
     """The fsspec filesystem behind an ObjectStoragePath (the connection's, with ``staging_conn_id``)."""
     if getattr(path, "conn_id", None):
         return path.fs  # Airflow's: the provider's filesystem, authenticated by the connection
-    import fsspec  # fsspec caches instances, so this is the one the path itself uses
-
+    # fsspec caches instances, so this is the one the path itself uses
     return fsspec.filesystem(path.protocol, **path.storage_options)
 
 
-def duck_name(path: StagePath) -> str:
-    """The name DuckDB opens ``path`` by: the file's own path locally, the URL otherwise (after :func:`register`)."""
-    if isinstance(path, Path):
-        return str(path)
-    return path.path if is_local(path) else f"{path.protocol}://{path.path}"
+def local_path(path: StagePath) -> Path:
+    """A local staging path as a :class:`pathlib.Path` (a folder given as ``file://`` included)."""
+    return path if isinstance(path, Path) else Path(path.path)
 
 
-def register(con, path: StagePath) -> None:
-    """Let DuckDB connection ``con`` open files under ``path`` (a no-op for a local folder)."""
-    if is_local(path):
-        return
+def url(path: StagePath) -> str:
+    """``path`` for messages: the file's path locally, the URL otherwise."""
+    return str(local_path(path)) if is_local(path) else f"{path.protocol}://{path.path}"
+
+
+def _call(path: StagePath, method: str, *args, what: str):
+    """``filesystem(path).<method>(path, *args)``, given up after :data:`STORE_TIMEOUT_S`: fsspec's own bound
+    for an async filesystem (s3fs, gcsfs, adlfs: the coroutine is cancelled, its connection closed)."""
     fs = filesystem(path)
-    names = {fs.protocol} if isinstance(fs.protocol, str) else set(fs.protocol)
-    for name in names & set(con.list_filesystems()):  # the DuckDB instance is the process's: a store used before
-        con.unregister_filesystem(name)
-    con.register_filesystem(fs)
+    bound = {"timeout": STORE_TIMEOUT_S} if isinstance(fs, AsyncFileSystem) else {}
+    try:
+        return getattr(fs, method)(path.path, *args, **bound)
+    except FSTimeoutError:
+        raise StoreTimeout(
+            f"{url(path)}: the staging store did not {what} within {STORE_TIMEOUT_S:g} s "
+            "(pipeline.storage.STORE_TIMEOUT_S); is it up and reachable from this worker?"
+        ) from None
+
+
+def exists(path: StagePath) -> bool:
+    return local_path(path).exists() if is_local(path) else _call(path, "exists", what="answer whether it exists")
+
+
+def read_text(path: StagePath) -> str:
+    if is_local(path):
+        return local_path(path).read_text()
+    return _call(path, "cat_file", what="send it").decode("utf-8")
+
+
+def remove(path: StagePath) -> None:
+    """Delete a staged file; one that is not there is fine."""
+    if is_local(path):
+        local_path(path).unlink(missing_ok=True)
+    elif exists(path):
+        _call(path, "rm_file", what="delete it")
+
+
+def names_in(folder: StagePath) -> list[str]:
+    """The names of the files directly under ``folder`` (none when it does not exist)."""
+    if is_local(folder):
+        return sorted(p.name for p in local_path(folder).iterdir()) if local_path(folder).exists() else []
+    try:
+        listed = _call(folder, "ls", False, what="list it")
+    except FileNotFoundError:
+        return []
+    return sorted(str(p).rstrip("/").rsplit("/", 1)[-1] for p in listed)
+
+
+def write(path: StagePath, content: str | bytes | Iterable[str]) -> int:
+    """Write a staged file whole or not at all: :func:`pipeline.files.write_atomic` for a folder, one upload
+    (an object appears only when complete) for a store. Returns what ``write_atomic`` returns: lines for an
+    iterable of lines, else bytes."""
+    if is_local(path):
+        return write_atomic(local_path(path), content)
+    if isinstance(content, bytes | str):
+        data, n = (content if isinstance(content, bytes) else content.encode("utf-8")), None
+    else:
+        lines = list(content)
+        data, n = "".join(f"{line}\n" for line in lines).encode("utf-8"), len(lines)
+    _call(path, "pipe_file", data, what="take the upload")
+    return len(data) if n is None else n
+
+
+def fetch(path: StagePath, into: Path) -> Path:
+    """A local file DuckDB can open with the content of ``path``: the file itself for a folder, else a copy in
+    the local folder ``into`` (named after the path's last two parts, so two sources' files never collide)."""
+    if is_local(path):
+        return local_path(path)
+    local = into / f"{path.parent.name}--{path.name}"
+    _call(path, "get_file", str(local), what="send it")
+    return local
 
 
 def mkdirs(path: StagePath) -> None:
     """Create a folder; object stores have no folders (a key's prefix is enough), so nothing to do there."""
     if is_local(path):
-        Path(duck_name(path)).mkdir(parents=True, exist_ok=True)
+        local_path(path).mkdir(parents=True, exist_ok=True)
 
 
 def write_parquet(con, table: str, path: StagePath) -> int:
-    """Write DuckDB table ``table`` of connection ``con`` to ``path`` as Parquet, atomically (DuckDB writes a local
-    temporary file; :func:`pipeline.files.write_atomic` puts it in place). Returns the bytes written."""
+    """Write DuckDB table ``table`` of connection ``con`` to ``path`` as Parquet, whole or not at all (DuckDB
+    writes a local temporary file; :func:`write` puts it in place). Returns the bytes written."""
     with tempfile.TemporaryDirectory(prefix="brandpulse-") as tmp:
         local = Path(tmp) / "part.parquet"
         con.execute(f"COPY {table} TO '{local}' (FORMAT parquet, COMPRESSION zstd)")
-        return write_atomic(path, local.read_bytes())
+        return write(path, local.read_bytes())
 
 
 def read_parquet(con, path: StagePath) -> list[dict]:
     """Every row of the Parquet file at ``path``, as dicts keyed by column name, in file order."""
-    register(con, path)
-    return rows(con.execute("SELECT * FROM read_parquet($path)", {"path": duck_name(path)}))
+    with tempfile.TemporaryDirectory(prefix="brandpulse-") as tmp:
+        local = fetch(path, Path(tmp))
+        return rows(con.execute("SELECT * FROM read_parquet($path)", {"path": str(local)}))

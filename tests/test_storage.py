@@ -1,0 +1,131 @@
+"""The staging area's storage (pipeline/storage.py): the same operations on a local folder and on an S3 store
+(moto's server on 127.0.0.1, spoken to by the real s3fs client), and a store that never answers gives up with
+an error naming the path instead of holding the night."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import duckdb
+import pytest
+
+from pipeline import storage
+from pipeline.config import load_config
+from tests.helpers import write_config
+
+S3_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def _root(tmp_path, **extra):
+    return storage.staging_root(load_config(write_config(tmp_path, **extra)))
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint():
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in S3_ENV.items():
+            mp.setenv(key, value)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="stage")
+        try:
+            yield endpoint
+        finally:
+            server.stop()
+
+
+@pytest.fixture(params=["folder", "s3"])
+def root(request, tmp_path, monkeypatch):
+    if request.param == "folder":
+        return _root(tmp_path)
+    for key, value in S3_ENV.items():
+        monkeypatch.setenv(key, value)
+    endpoint = request.getfixturevalue("moto_endpoint")
+    prefix = f"s3://stage/{tmp_path.name}"  # a fresh prefix per test
+    return _root(tmp_path, staging_dir=prefix, staging_options={"endpoint_url": endpoint})
+
+
+def test_every_operation_does_the_same_on_a_folder_and_on_a_store(root, tmp_path):
+    folder = root / "day" / "run"
+    storage.mkdirs(folder)
+    assert storage.names_in(folder) == [] and not storage.exists(folder / "a.json")
+    assert storage.write(folder / "a.json", '{"n": 1}') == 8
+    assert storage.write(folder / "b.jsonl", ['{"n": 1}', '{"n": 2}']) == 2  # lines
+    assert storage.exists(folder / "a.json") and storage.read_text(folder / "a.json") == '{"n": 1}'
+    assert storage.read_text(folder / "b.jsonl") == '{"n": 1}\n{"n": 2}\n'
+    assert storage.names_in(folder) == ["a.json", "b.jsonl"]  # no temporary file left beside them
+    with duckdb.connect() as con:
+        con.execute("CREATE TEMP TABLE part AS SELECT range AS n, 'tekst ' || range AS text FROM range(3)")
+        assert storage.write_parquet(con, "part", folder / "c.parquet") > 0
+        assert storage.read_parquet(con, folder / "c.parquet") == [{"n": i, "text": f"tekst {i}"} for i in range(3)]
+    local = storage.fetch(folder / "b.jsonl", tmp_path)
+    assert local.read_text() == '{"n": 1}\n{"n": 2}\n'
+    storage.remove(folder / "a.json")
+    storage.remove(folder / "a.json")  # already gone: fine
+    assert storage.names_in(folder) == ["b.jsonl", "c.parquet"]
+    assert storage.names_in(root / "never-written") == []
+
+
+@pytest.fixture
+def silent_store(tmp_path, monkeypatch):
+    """A staging root on an S3 endpoint that accepts every connection and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    held = []  # accepted, never answered
+
+    def accept():
+        try:
+            while True:
+                held.append(server.accept())
+        except OSError:  # the socket closed at teardown
+            pass
+
+    threading.Thread(target=accept, daemon=True).start()
+    for key, value in S3_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(storage, "STORE_TIMEOUT_S", 1.0)
+    endpoint = f"http://127.0.0.1:{server.getsockname()[1]}"
+    yield _root(tmp_path, staging_dir="s3://silent/nightly", staging_options={"endpoint_url": endpoint})
+    server.close()
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda root, tmp: storage.write(root / "x.json", "{}"),  # an upload waits for "100 Continue" untimed
+        lambda root, tmp: storage.exists(root / "x.json"),
+        lambda root, tmp: storage.read_text(root / "x.json"),
+        lambda root, tmp: storage.names_in(root),
+        lambda root, tmp: storage.fetch(root / "x.json", tmp),
+        lambda root, tmp: storage.remove(root / "x.json"),
+    ],
+    ids=["write", "exists", "read_text", "names_in", "fetch", "remove"],
+)
+def test_a_store_that_never_answers_fails_the_operation_naming_the_path(silent_store, tmp_path, operation):
+    outcome: list = []
+
+    def attempt():
+        try:
+            operation(silent_store, tmp_path)
+            outcome.append(None)
+        except Exception as exc:  # the outcome is what the test reads
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(90)  # a guard so that a missing bound fails the test instead of hanging the suite
+    assert not worker.is_alive(), "the operation was still waiting after 90 s: the store bound did not hold"
+    assert isinstance(outcome[0], storage.StoreTimeout), outcome
+    assert "s3://silent/nightly" in str(outcome[0]) and "within 1 s" in str(outcome[0])
