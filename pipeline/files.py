@@ -2,8 +2,8 @@
 
 Write to a temporary file beside the target, flush and fsync it, then ``os.replace`` it over the target (an
 atomic rename on POSIX and Windows). A crash leaves at worst a ``.<name>.<pid>.tmp`` file, never a torn target.
-An object in an object store (an ``ObjectStoragePath`` of a staging URL, :mod:`pipeline.storage`) is written in
-one upload instead: a store makes an object visible only once its upload completes, whole.
+Local files only: a staged file that may live in an object store is written by :func:`pipeline.storage.write`
+(one upload there: a store makes an object visible only once its upload completes, whole).
 """
 
 from __future__ import annotations

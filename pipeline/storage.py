@@ -16,14 +16,14 @@ chain (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, an instance role, ``GOOG
 ``staging_options`` passes non-secret options to that filesystem, such as ``endpoint_url`` for an S3-compatible
 store (MinIO, Ceph, or the tests' local moto server).
 
-**Every store operation goes through this module and is bounded**: :func:`exists`, :func:`read_text`,
-:func:`write`, :func:`remove`, :func:`names_in` and :func:`fetch` give up after :data:`STORE_TIMEOUT_S` with
-:class:`StoreTimeout` naming the path, and the task fails into Airflow's retry. The store clients' own socket
-timeouts do not bound an operation: s3fs retries a timed-out request five times over botocore's own retries
-(an ``exists`` on a store that never answers was still waiting after 296 s), and an upload waits for the
-store's ``100 Continue`` under no timer at all (``benchmarks/store_hang.py``). DuckDB never opens the store:
-:func:`fetch` copies a staged file to a local temporary folder first (within the bound, and before load takes
-the warehouse's lock), and :func:`write_parquet` uploads a file DuckDB wrote locally.
+**Every store operation goes through this module and is bounded** (on the async fsspec filesystems of object stores:
+s3fs, gcsfs, adlfs): :func:`exists`, :func:`read_text`, :func:`write`, :func:`remove`, :func:`names_in` and
+:func:`fetch` give up after :data:`STORE_TIMEOUT_S` with :class:`StoreTimeout` naming the path, and the task fails
+into Airflow's retry. The store clients' own socket timeouts do not bound an operation: s3fs retries a timed-out
+request five times over botocore's own retries (an ``exists`` on a store that never answers was still waiting after
+296 s), and an upload waits for the store's ``100 Continue`` under no timer at all (``benchmarks/store_hang.py``).
+DuckDB never opens the store: :func:`fetch` copies a staged file to a local temporary folder first (within the
+bound, and before load takes the warehouse's lock), and :func:`write_parquet` uploads a file DuckDB wrote locally.
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ def url(path: StagePath) -> str:
 
 def _call(path: StagePath, method: str, *args, what: str):
     """``filesystem(path).<method>(path, *args)``, given up after :data:`STORE_TIMEOUT_S`: fsspec's own bound
-    for an async filesystem (s3fs, gcsfs, adlfs: the coroutine is cancelled, its connection closed)."""
+    for an async filesystem (s3fs, gcsfs, adlfs: the coroutine is cancelled, its connection closed). A store
+    whose fsspec filesystem is synchronous has only its client's own timeouts."""
     fs = filesystem(path)
     bound = {"timeout": STORE_TIMEOUT_S} if isinstance(fs, AsyncFileSystem) else {}
     try:
@@ -125,8 +126,11 @@ def remove(path: StagePath) -> None:
     """Delete a staged file; one that is not there is fine."""
     if is_local(path):
         local_path(path).unlink(missing_ok=True)
-    elif exists(path):
+        return
+    try:  # one call: S3 answers a delete of a missing key with success, other stores may raise
         _call(path, "rm_file", what="delete it")
+    except FileNotFoundError:
+        pass
 
 
 def names_in(folder: StagePath) -> list[str]:
@@ -156,11 +160,11 @@ def write(path: StagePath, content: str | bytes | Iterable[str]) -> int:
 
 
 def fetch(path: StagePath, into: Path) -> Path:
-    """A local file DuckDB can open with the content of ``path``: the file itself for a folder, else a copy in
-    the local folder ``into`` (named after the path's last two parts, so two sources' files never collide)."""
+    """A local file DuckDB can open with the content of ``path``: the file itself for a folder, else a copy under
+    the local folder ``into``, in a new subfolder of its own (two fetched files never share a name)."""
     if is_local(path):
         return local_path(path)
-    local = into / f"{path.parent.name}--{path.name}"
+    local = Path(tempfile.mkdtemp(prefix="fetched-", dir=into)) / path.name
     _call(path, "get_file", str(local), what="send it")
     return local
 

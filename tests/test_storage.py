@@ -71,6 +71,13 @@ def test_every_operation_does_the_same_on_a_folder_and_on_a_store(root, tmp_path
         assert storage.read_parquet(con, folder / "c.parquet") == [{"n": i, "text": f"tekst {i}"} for i in range(3)]
     local = storage.fetch(folder / "b.jsonl", tmp_path)
     assert local.read_text() == '{"n": 1}\n{"n": 2}\n'
+    # two staged files whose names could meet (brand "x--y"/source "z" and brand "x"/source "y--z") stay apart
+    storage.mkdirs(root / "x--y")
+    storage.mkdirs(root / "x")
+    storage.write(root / "x--y" / "z.jsonl", "one")
+    storage.write(root / "x" / "y--z.jsonl", "two")
+    fetched = [storage.fetch(p, tmp_path) for p in (root / "x--y" / "z.jsonl", root / "x" / "y--z.jsonl")]
+    assert [f.read_text() for f in fetched] == ["one", "two"]
     storage.remove(folder / "a.json")
     storage.remove(folder / "a.json")  # already gone: fine
     assert storage.names_in(folder) == ["b.jsonl", "c.parquet"]
