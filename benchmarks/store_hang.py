@@ -5,7 +5,7 @@
 
 Starts a TCP server on 127.0.0.1 that accepts every connection and never replies, points an ``s3://`` staging
 path at it (``ObjectStoragePath`` with ``endpoint_url``, as ``staging_options`` does), and runs each operation
-(``--ops``, default an upload and an existence check, as the staging code does them through
+(``--ops``, default an upload and a read of a file that may be missing, as the staging code does them through
 :mod:`pipeline.storage`) in a child process. Prints the seconds until it gave up, and how, or that it was
 still waiting when ``--limit`` ran out (the child is then killed). ``--timeout S`` sets the bound;
 ``--unbounded`` removes it to show what the s3fs/botocore client does on its own (default timeouts: connect
@@ -37,7 +37,7 @@ def _run(port: int, op: str, timeout: float | None) -> None:
     storage.STORE_TIMEOUT_S = timeout  # None: fsspec waits as long as the client does
     path = ObjectStoragePath("s3://silent/staged.json", endpoint_url=f"http://127.0.0.1:{port}")
     try:
-        storage.write(path, "{}") if op == "write" else storage.exists(path)
+        storage.write(path, "{}") if op == "write" else storage.read_if_exists(path)
     except Exception as exc:  # the outcome is the point: print it
         print(f"  {op}: gave up: {type(exc).__name__}: {str(exc)[:110]}", flush=True)
 
@@ -47,7 +47,7 @@ def main() -> int:
     ap.add_argument("--limit", type=float, default=300, help="seconds to wait before killing an operation (300)")
     ap.add_argument("--timeout", type=float, default=None, help="the bound in seconds (default: STORE_TIMEOUT_S)")
     ap.add_argument("--unbounded", action="store_true", help="no bound: the store client's own timeouts alone")
-    ap.add_argument("--ops", default="write,exists", help="comma-separated: write, exists (both)")
+    ap.add_argument("--ops", default="write,read", help="comma-separated: write, read (both)")
     args = ap.parse_args()
     from pipeline.storage import STORE_TIMEOUT_S
 

@@ -13,6 +13,16 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+def encoded(content: str | bytes | Iterable[str]) -> tuple[bytes, int]:
+    """``content`` as the bytes :func:`write_atomic` writes (text as UTF-8, lines each ending in a newline), and
+    the count it returns for it: lines for an iterable of lines, else bytes."""
+    if isinstance(content, bytes | str):
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        return data, len(data)
+    lines = list(content)
+    return "".join(f"{line}\n" for line in lines).encode("utf-8"), len(lines)
+
+
 def write_atomic(path, content: str | bytes | Iterable[str]) -> int:
     """Write ``content`` (text, bytes, or lines written one per line) to the local file ``path`` atomically.
     Returns the number of lines for an iterable of lines, else the number of bytes written. (A staged file
@@ -24,10 +34,9 @@ def write_atomic(path, content: str | bytes | Iterable[str]) -> int:
     try:
         with tmp.open("wb") as fh:
             if isinstance(content, bytes | str):
-                data = content if isinstance(content, bytes) else content.encode("utf-8")
+                data, n = encoded(content)
                 fh.write(data)
-                n = len(data)
-            else:
+            else:  # streamed, not joined: a night's records need not be in memory twice
                 for line in content:
                     fh.write(line.encode("utf-8"))
                     fh.write(b"\n")

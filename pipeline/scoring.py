@@ -30,7 +30,7 @@ import duckdb
 from pipeline.config import Config
 from pipeline.ledger import record_step
 from pipeline.staging import stage_dir
-from pipeline.storage import StagePath, exists, mkdirs, names_in, read_parquet, read_text, remove, write, write_parquet
+from pipeline.storage import StagePath, mkdirs, names_in, read_if_exists, read_parquet, remove, write, write_parquet
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 SCORE_CHUNK = 2048
@@ -239,20 +239,22 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
     nothing, when a shard has no scores (its task failed or did not run). Returns how many this run stored."""
     folder = shard_dir(config, day, run_id)
     plan_file = folder / "plan.json"
-    if not exists(plan_file):
+    plan_text = read_if_exists(plan_file)
+    if plan_text is None:
         raise RuntimeError(f"{plan_file}: no score plan for run {run_id}: the plan task failed or did not run")
-    plan = json.loads(read_text(plan_file))
+    plan = json.loads(plan_text)
     shards = []
     with duckdb.connect() as mem:
         for n in range(plan["shards"]):
             done = _shard_file(config, day, run_id, n, "scores.json")
-            if not exists(done):
+            done_text = read_if_exists(done)
+            if done_text is None:
                 raise RuntimeError(
                     f"score shard {n} of {plan['shards']} has no scores ({done} is missing): its task "
                     "failed or did not run; re-run it, then this task"
                 )
             shards.append(
-                (json.loads(read_text(done)), read_parquet(mem, _shard_file(config, day, run_id, n, "scores.parquet")))
+                (json.loads(done_text), read_parquet(mem, _shard_file(config, day, run_id, n, "scores.parquet")))
             )
     versions = {d["model_version"]: d["shard"] for d, _ in shards}
     if len(versions) > 1:  # a day's metrics count one model's scores: never mix two in one night unnoticed

@@ -25,7 +25,7 @@ from pipeline.config import Config, ConfigError
 from pipeline.records import Record, Window
 from pipeline.sources import build_source
 from pipeline.sources.relevance import repost_key
-from pipeline.storage import StagePath, exists, mkdirs, read_text, staging_root, write
+from pipeline.storage import StagePath, mkdirs, read_if_exists, staging_root, write
 from pipeline.warehouse import connect, row, rows
 
 logger = logging.getLogger("brandpulse")
@@ -85,7 +85,8 @@ def staged_file(prefix: StagePath, suffix: str) -> StagePath:
 
 def read_manifest(config: Config, day: date, run_id: str, brand: str, source: str) -> dict | None:
     path = staged_file(staged_prefix(config, day, run_id, brand, source), ".manifest.json")
-    return json.loads(read_text(path)) if exists(path) else None
+    text = read_if_exists(path)
+    return None if text is None else json.loads(text)
 
 
 _STATES = "SELECT brand, source, state FROM source_state"

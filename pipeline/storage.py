@@ -17,13 +17,14 @@ chain (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, an instance role, ``GOOG
 store (MinIO, Ceph, or the tests' local moto server).
 
 **Every store operation goes through this module and is bounded** (on the async fsspec filesystems of object stores:
-s3fs, gcsfs, adlfs): :func:`exists`, :func:`read_text`, :func:`write`, :func:`remove`, :func:`names_in` and
-:func:`fetch` give up after :data:`STORE_TIMEOUT_S` with :class:`StoreTimeout` naming the path, and the task fails
-into Airflow's retry. The store clients' own socket timeouts do not bound an operation: s3fs retries a timed-out
-request five times over botocore's own retries (an ``exists`` on a store that never answers was still waiting after
-296 s), and an upload waits for the store's ``100 Continue`` under no timer at all (``benchmarks/store_hang.py``).
-DuckDB never opens the store: :func:`fetch` copies a staged file to a local temporary folder first (within the
-bound, and before load takes the warehouse's lock), and :func:`write_parquet` uploads a file DuckDB wrote locally.
+s3fs, gcsfs, adlfs): :func:`read_text`, :func:`read_if_exists`, :func:`write`, :func:`remove`,
+:func:`names_in` and :func:`fetch` give up after :data:`STORE_TIMEOUT_S` with :class:`StoreTimeout` naming the path,
+and the task fails into Airflow's retry. The store clients' own socket timeouts do not bound an operation: s3fs
+retries a timed-out request five times over botocore's own retries (an ``exists`` on a store that never answers was
+still waiting after 296 s), and an upload waits for the store's ``100 Continue`` under no timer at all
+(``benchmarks/store_hang.py``). DuckDB never opens the store: :func:`fetch` copies a staged file to a local
+temporary folder first (within the bound, and before load takes the warehouse's lock), and :func:`write_parquet`
+uploads a file DuckDB wrote locally.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from fsspec.asyn import AsyncFileSystem
 from fsspec.exceptions import FSTimeoutError
 
 from pipeline.config import Config, ConfigError
-from pipeline.files import write_atomic
+from pipeline.files import encoded, write_atomic
 from pipeline.warehouse import rows
 
 StagePath = Any  # pathlib.Path for a folder, airflow.sdk.ObjectStoragePath for a URL
@@ -112,14 +113,19 @@ def _call(path: StagePath, method: str, *args, what: str):
         ) from None
 
 
-def exists(path: StagePath) -> bool:
-    return local_path(path).exists() if is_local(path) else _call(path, "exists", what="answer whether it exists")
-
-
 def read_text(path: StagePath) -> str:
+    """The file's text; FileNotFoundError when there is none (see :func:`read_if_exists`)."""
     if is_local(path):
         return local_path(path).read_text()
     return _call(path, "cat_file", what="send it").decode("utf-8")
+
+
+def read_if_exists(path: StagePath) -> str | None:
+    """The file's text, or None when there is none: one store call, not an existence check and a read."""
+    try:
+        return read_text(path)
+    except FileNotFoundError:
+        return None
 
 
 def remove(path: StagePath) -> None:
@@ -150,13 +156,9 @@ def write(path: StagePath, content: str | bytes | Iterable[str]) -> int:
     iterable of lines, else bytes."""
     if is_local(path):
         return write_atomic(local_path(path), content)
-    if isinstance(content, bytes | str):
-        data, n = (content if isinstance(content, bytes) else content.encode("utf-8")), None
-    else:
-        lines = list(content)
-        data, n = "".join(f"{line}\n" for line in lines).encode("utf-8"), len(lines)
+    data, n = encoded(content)
     _call(path, "pipe_file", data, what="take the upload")
-    return len(data) if n is None else n
+    return n
 
 
 def fetch(path: StagePath, into: Path) -> Path:

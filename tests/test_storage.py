@@ -59,10 +59,10 @@ def root(request, tmp_path, monkeypatch):
 def test_every_operation_does_the_same_on_a_folder_and_on_a_store(root, tmp_path):
     folder = root / "day" / "run"
     storage.mkdirs(folder)
-    assert storage.names_in(folder) == [] and not storage.exists(folder / "a.json")
+    assert storage.names_in(folder) == [] and storage.read_if_exists(folder / "a.json") is None
     assert storage.write(folder / "a.json", '{"n": 1}') == 8
     assert storage.write(folder / "b.jsonl", ['{"n": 1}', '{"n": 2}']) == 2  # lines
-    assert storage.exists(folder / "a.json") and storage.read_text(folder / "a.json") == '{"n": 1}'
+    assert storage.read_if_exists(folder / "a.json") == storage.read_text(folder / "a.json") == '{"n": 1}'
     assert storage.read_text(folder / "b.jsonl") == '{"n": 1}\n{"n": 2}\n'
     assert storage.names_in(folder) == ["a.json", "b.jsonl"]  # no temporary file left beside them
     with duckdb.connect() as con:
@@ -112,13 +112,13 @@ def silent_store(tmp_path, monkeypatch):
     "operation",
     [
         lambda root, tmp: storage.write(root / "x.json", "{}"),  # an upload waits for "100 Continue" untimed
-        lambda root, tmp: storage.exists(root / "x.json"),
+        lambda root, tmp: storage.read_if_exists(root / "x.json"),
         lambda root, tmp: storage.read_text(root / "x.json"),
         lambda root, tmp: storage.names_in(root),
         lambda root, tmp: storage.fetch(root / "x.json", tmp),
         lambda root, tmp: storage.remove(root / "x.json"),
     ],
-    ids=["write", "exists", "read_text", "names_in", "fetch", "remove"],
+    ids=["write", "read_if_exists", "read_text", "names_in", "fetch", "remove"],
 )
 def test_a_store_that_never_answers_fails_the_operation_naming_the_path(silent_store, tmp_path, operation):
     outcome: list = []
