@@ -5,6 +5,7 @@ a layer never import each other; each package's ``__init__`` says the same for i
 contracts in ``pyproject.toml`` (``lint-imports``, run by ``make lint``) enforce it, and
 ``docs/architecture.md`` draws it with the table each module writes.
 
+- :mod:`pipeline.console`: the ``brandpulse`` executable: a plain ``brandpulse sql`` runs without typer.
 - :mod:`pipeline.cli`: the ``brandpulse`` command; each command imports its step when it runs.
 - :mod:`pipeline.night`: the whole night (prepare, run_day, finish); the only module importing every step.
 - :mod:`pipeline.report`: the nightly HTML report (the ``report`` step) and the terminal summary.

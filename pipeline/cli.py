@@ -14,7 +14,7 @@ import typer
 
 from pipeline import interrupt
 from pipeline.paths import REPO_ROOT
-from pipeline.warehouse import WarehouseError, connect, db_path, migrate, schema_version
+from pipeline.warehouse import SQL_LIMIT, WarehouseError, connect, db_path, migrate, schema_version, show_query
 
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "brandpulse-sentiment"
 
@@ -716,34 +716,13 @@ def summary(config: ConfigOpt = None, db: DbOpt = None) -> None:
 def sql_query(
     query: Annotated[str, typer.Argument(help='a SQL query, e.g. "SELECT * FROM v_brand_daily LIMIT 5"')],
     db: DbOpt = None,
-    limit: Annotated[int, typer.Option(help="rows to show at most")] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="rows to show at most")] = SQL_LIMIT,
 ) -> None:
     """Run a query against the warehouse, read-only, and print the result as a table.
 
     Read-only for real: writes, COPY ... TO, ATTACH, EXPORT DATABASE, INSTALL/LOAD and reading files are refused.
     """
-    import duckdb
-    from rich.console import Console
-    from rich.table import Table
-
-    path = db_path(db)
-    if not path.exists():
-        _fail(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
-    with connect(path, read_only=True, sandboxed=True) as con:
-        try:
-            cur = con.execute(query)
-        except Exception as exc:  # DuckDB's own message says what is wrong with the query
-            message = str(exc).splitlines()[0]
-            refused = isinstance(exc, duckdb.PermissionException) or any(
-                word in message for word in ("read-only", "configuration")
-            )
-            _fail(f"brandpulse sql is read-only: {message}" if refused else message)
-        names = [d[0] for d in cur.description or []]
-        rows = cur.fetchmany(limit)
-    table = Table(*names)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    Console().print(table)
+    show_query(db_path(db), query, limit)  # a plain call skips this module: pipeline.console runs it directly
 
 
 def main() -> None:

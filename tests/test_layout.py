@@ -23,6 +23,7 @@ HEAVY = ("pandas", "torch", "matplotlib")
 # never a way around an import cycle. Module path: {function names, or "*" for all} and why.
 DEFERRED_IMPORTS = {
     "pipeline/cli.py": ({"*"}, "each command imports its own step: `brandpulse --help` and light commands stay fast"),
+    "pipeline/console.py": ({"main"}, "a plain `brandpulse sql` starts without typer, pydantic and rich"),
     "pipeline/scoring.py": ({"load_scorer"}, "torch and transformers load only when something is scored"),
 }
 # importlib.import_module(...) of pipeline modules: only the source registry, so that a file-drop task never

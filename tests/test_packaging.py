@@ -110,7 +110,7 @@ def test_installed_wheel_inits_and_runs_outside_the_checkout(wheel, tmp_path):
     work = tmp_path / "elsewhere"
     work.mkdir()
 
-    where = _run(bin_dir, work, "python", "-c", "import pipeline.warehouse as w; print(w.__file__, w.SQL_DIR)")
+    where = _run(bin_dir, work, "python", "-c", "import pipeline.warehouse as w; print(w.__file__, w.sql_dir())")
     assert where.returncode == 0, where.stderr
     installed, sql_dir = where.stdout.split()
     assert installed.startswith(str(tmp_path / "venv")) and sql_dir.startswith(str(tmp_path / "venv"))
@@ -138,7 +138,7 @@ def test_editable_install_maps_pipeline_sql_onto_the_warehouse_folder(tmp_path):
     shutil.copytree(REPO, src, ignore=SKIP)
     bin_dir = _venv(tmp_path / "venv")
     _pip_install(bin_dir, "--no-build-isolation", "-e", src)
-    probe = "import importlib.resources as r, pipeline.warehouse as w; print(r.files('pipeline.sql'), w.SQL_DIR)"
+    probe = "import importlib.resources as r, pipeline.warehouse as w; print(r.files('pipeline.sql'), w.sql_dir())"
     out = _run(bin_dir, tmp_path, "python", "-c", probe)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == [str(src / "warehouse")] * 2

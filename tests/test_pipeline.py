@@ -351,6 +351,58 @@ def test_brandpulse_sql_is_read_only_for_real(tmp_path, query):
     assert ok.returncode == 0 and "0" in ok.stdout
 
 
+# Runs an entry point as the `brandpulse` executable would, then says which of the command line's libraries it loaded.
+_AS_EXECUTABLE = (
+    "import atexit, sys; sys.argv[0] = 'brandpulse'; "
+    "atexit.register(lambda: print('loaded:', *(m for m in ('typer', 'pydantic', 'rich') if m in sys.modules), "
+    "file=sys.stderr)); from {module} import main; main()"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "plain"),
+    [
+        (["sql", "SELECT 42 AS answer, NULL AS nothing, 'zażółć' AS pl"], True),
+        (["sql", "--limit=2", "SELECT * FROM range(5)"], True),  # options first, `=` form: only 2 rows shown
+        (["sql", "SELECT * FROM range(3)", "--db", "{db}", "--limit", "7"], True),
+        (["sql", "SELECT * FROM no_such_table"], True),  # DuckDB's own error
+        (["sql", "DELETE FROM mentions"], True),  # refused by the read-only attachment
+        (["sql", "SELECT 1", "--limit", "0"], False),  # typer's error, not argparse's
+        (["sql", "SELECT 1", "--lim", "3"], False),  # no abbreviations (click has none)
+        (["sql", "SELECT 1", "--verbose"], False),
+        (["sql", "--help"], False),
+        (["sql"], False),
+        (["--help"], False),
+    ],
+)
+def test_a_plain_brandpulse_sql_starts_without_the_command_line_and_answers_the_same(tmp_path, args, plain):
+    """pipeline.console runs a plain `brandpulse sql` without typer, pydantic or rich, and prints what the typer
+    command prints; anything else it hands to the typer app."""
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    argv = [a.format(db=db) for a in args]
+    env = {**os.environ, "BRANDPULSE_DB": str(db)}
+    fast, full = (
+        subprocess.run(
+            [sys.executable, "-c", _AS_EXECUTABLE.format(module=module), *argv],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=env,
+            timeout=120,
+        )
+        for module in ("pipeline.console", "pipeline.cli")
+    )
+    *fast_err, fast_loaded = fast.stderr.rstrip("\n").split("\n")
+    *full_err, _ = full.stderr.rstrip("\n").split("\n")
+    assert (fast.returncode, fast.stdout, fast_err) == (full.returncode, full.stdout, full_err)
+    assert (fast_loaded == "loaded:") is plain, fast_loaded
+    assert "Traceback" not in fast.stderr
+    if argv[1:2] == ["--limit=2"]:
+        assert "│     1 │" in fast.stdout and "│     2 │" not in fast.stdout
+
+
 def test_prepare_hands_each_extract_its_sources_state(night, scorer):
     """The DAGs' extract tasks never open the warehouse: prepare reads every source's state once and hands it
     over with the job, and extract reads its source from that state."""
