@@ -5,9 +5,9 @@
 Builds (or, with ``--reuse``, opens and migrates) a DuckDB file under /tmp: the schema by
 ``pipeline.warehouse.migrate``, then ``mentions`` and ``sentiment`` by INSERT ... SELECT over ``range(N)``, in day
 order (five brands, five sources, ``--days`` of history ending 2026-10-31 (365), texts of 20-300 characters and
-a text key on every mention as the load writes it, a quarter negative; each night scored the night after by the
-model of its time: ``v1``, then ``v2`` from 2026-09-01,
-when the 60 days before were rescored by ``v2``), 1% of mentions with a repost, each history night's
+a text key and the lookup keys (migration 0013) on every mention as the load writes them, a quarter negative;
+each night scored the night after by the model of its time: ``v1``, then ``v2`` from 2026-09-01, when the 60
+days before were rescored by ``v2``), 1% of mentions with a repost, each history night's
 successful score step in ``run_steps``, the history's daily metrics by the real ``metrics/daily`` SQL, and one
 night (2026-11-01) of ``--night`` new mentions with no score yet. Then it times, each in a fresh child process
 (median of 5, and the peak RSS the query added over the opened connection, from VmHWM):
@@ -80,6 +80,8 @@ SELECT md5(CAST(i AS VARCHAR)) AS mention_id,
        created_at, CAST(timezone('UTC', created_at) AS DATE) AS day,
        CASE WHEN (i // 5) % 5 IN (2, 3) THEN 1 + h % 5 END AS rating, 'en' AS language,
        CAST(h % 1009 AS BIGINT) AS engagement, left(md5('key' || i), 32) AS text_key,
+       lookup_key(md5(CAST(i AS VARCHAR))) AS id_lookup,
+       lookup_key($brands[1 + i % 5] || chr(0) || left(md5('key' || i), 32)) AS repost_lookup,
        created_at + INTERVAL 1 DAY AS first_seen, created_at + INTERVAL 1 DAY AS last_seen,
        'bench-' || CAST(timezone('UTC', created_at) AS DATE) AS run_id
 FROM g ORDER BY i
@@ -135,7 +137,8 @@ SELECT md5('night' || i) AS mention_id, $brands[1 + i % 5] AS brand,
        'new mention ' || i || ' ' || repeat('lorem ipsum ', CAST(i % 13 AS INTEGER)) AS text, NULL AS url,
        TIMESTAMPTZ '{night} 00:00:00+00' + to_microseconds(CAST(i * 86400000000.0 / $n AS BIGINT)) AS created_at,
        DATE '{night}' AS day, NULL AS rating, 'en' AS language, CAST(i % 97 AS BIGINT) AS engagement,
-       NULL AS text_key, now() AS first_seen, now() AS last_seen, 'bench-night' AS run_id
+       NULL AS text_key, lookup_key(md5('night' || i)) AS id_lookup, NULL AS repost_lookup,
+       now() AS first_seen, now() AS last_seen, 'bench-night' AS run_id
 FROM range($n) t(i)
 """
 
