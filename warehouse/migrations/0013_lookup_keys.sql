@@ -1,10 +1,9 @@
 -- 0013: fixed-width keys for the two lookups the nightly load makes into the whole history: is a staged mention
 -- already stored, and which stored mention of the same brand has the same text (an exact repost)? Streaming one
--- 8-byte column past the night's keys costs a fraction of streaming the strings (at 10M mentions the whole load
--- takes 0.68 s instead of 1.28 s: benchmarks/warehouse.py --only load). The strings are compared afterwards,
--- on the few rows whose keys match, so two ids or texts whose 64-bit keys collide are never taken for each other.
--- ingest/mentions.sql writes the keys of the rows it inserts, and first fills in any row without them (a row
--- written by hand or by another tool).
+-- 8-byte column past the night's keys costs a fraction of streaming the strings (ingest/mentions.sql says how
+-- much). The strings are compared afterwards, on the few rows whose keys match, so two ids or texts whose 64-bit
+-- keys collide are never taken for each other. ingest/mentions.sql writes the keys of the rows it inserts, and
+-- first fills in any row without them (a row written by hand or by another tool).
 -- lookup_key: the first 64 bits of the md5 of a string (md5 and hexadecimal: stable across DuckDB versions).
 CREATE MACRO lookup_key(s) AS CAST('0x' || left(md5(s), 16) AS UBIGINT);
 -- lookup_key(mention_id)

@@ -16,8 +16,8 @@ QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY engagement DESC NULL
 -- Both lookups into the history stream one 8-byte key column past the night's keys (0013), and read the ids and
 -- texts only of the rows whose keys match, which are then compared as strings. MATERIALIZED keeps each lookup
 -- apart: inlined, DuckDB pushes the final joins' string conditions into the history scans, which then read every
--- id. At 10M mentions the whole load takes 0.68 s against 1.28 s with the lookups on the strings, and about
--- 230 MiB more memory at its peak (`benchmarks/warehouse.py --rows 10000000 --only load`; README's Scaling).
+-- id. At 10M mentions the whole load takes 0.71 s against 1.28 s with the lookups on the strings, and about
+-- 160 MiB more memory at its peak (`benchmarks/warehouse.py --rows 10000000 --only load`; README's Scaling).
 -- The scan still grows with the history.
 CREATE OR REPLACE TEMP TABLE staged_canonical AS
 WITH present AS MATERIALIZED (  -- the staged ids already in the warehouse
