@@ -107,6 +107,20 @@ def test_days_the_caller_excludes_leave_the_baseline():
     assert flagged[0].baseline_share < 0.25
 
 
+def test_far_more_negatives_than_usual_alarm_with_a_moderately_raised_share():
+    """A viral complaint also draws neutral replies: the count is far above the weekday's usual (the sharp test)
+    and the share is up, less sharply: the second way both tests hold."""
+    df = with_day(series(), 70, 250, 72)
+    [spike] = detect_spikes(df, days=[day(70)])
+    assert spike.p_count < Sensitivity().alpha_count_strong
+    assert Sensitivity().alpha < spike.p_share < Sensitivity().alpha_share_gate
+    assert "29% of 250 mentions negative vs 21% baseline (beta-binomial p=0.005)" in spike.reason
+    share_sharp_only = replace(Sensitivity(), alpha_share_gate=Sensitivity().alpha)  # the first way alone
+    assert detect_spikes(df, share_sharp_only, days=[day(70)]) == []
+    # a surge of ordinary chatter (the share at its usual level) is no incident, however many mentions
+    assert detect_spikes(with_day(series(), 70, 250, 52), days=[day(70)]) == []
+
+
 @pytest.mark.parametrize(("negatives", "expected"), [(36, {"high"}), (40, {"high", "normal"})])
 def test_sensitivity_presets_change_the_outcome(negatives, expected):
     df = with_day(series(), 70, 110, negatives)
@@ -121,6 +135,8 @@ def test_presets_and_validation():
         Sensitivity.preset("paranoid")
     with pytest.raises(ValueError, match="alpha"):
         Sensitivity(alpha=0)
+    with pytest.raises(ValueError, match="alpha_count_strong <= alpha_count"):
+        Sensitivity(alpha_count_strong=0.1)
     with pytest.raises(ValueError, match="min_history"):
         replace(Sensitivity(), min_history=40)
 
