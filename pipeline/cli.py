@@ -14,7 +14,16 @@ import typer
 
 from pipeline import interrupt
 from pipeline.paths import REPO_ROOT
-from pipeline.warehouse import SQL_LIMIT, WarehouseError, connect, db_path, migrate, schema_version, show_query
+from pipeline.warehouse import (
+    SQL_LIMIT,
+    SQL_LIMIT_MAX,
+    WarehouseError,
+    connect,
+    db_path,
+    migrate,
+    schema_version,
+    show_query,
+)
 
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "brandpulse-sentiment"
 
@@ -716,7 +725,7 @@ def summary(config: ConfigOpt = None, db: DbOpt = None) -> None:
 def sql_query(
     query: Annotated[str, typer.Argument(help='a SQL query, e.g. "SELECT * FROM v_brand_daily LIMIT 5"')],
     db: DbOpt = None,
-    limit: Annotated[int, typer.Option(min=1, help="rows to show at most")] = SQL_LIMIT,
+    limit: Annotated[int, typer.Option(min=1, max=SQL_LIMIT_MAX, help="rows to show at most")] = SQL_LIMIT,
 ) -> None:
     """Run a query against the warehouse, read-only, and print the result as a table.
 

@@ -4,7 +4,7 @@
 Analysts type ``brandpulse sql "..."`` again and again, and the full command line costs more to start than a
 small query costs to run: typer, the pydantic it coerces every parameter with, and rich add about 0.1 s
 before the warehouse is opened. So a ``brandpulse sql`` call that the small parser below accepts exactly (a
-query, ``--db``, ``--limit`` of at least 1) runs :func:`pipeline.warehouse.show_query` here, importing
+query, ``--db``, ``--limit`` from 1 to 10,000) runs :func:`pipeline.warehouse.show_query` here, importing
 DuckDB and nothing of the command line; the typer command runs the same function. Every other call, and any
 ``sql`` call this parser does not accept (``--help``, an unknown option, a bad ``--limit``), goes to the typer
 app, which stays the one definition of the command line: its help, its defaults and its error messages.
@@ -16,7 +16,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.warehouse import SQL_LIMIT, WarehouseError, db_path, show_query
+from pipeline.warehouse import SQL_LIMIT, SQL_LIMIT_MAX, WarehouseError, db_path, show_query
+
+_OPTIONS = ("--db", "--limit")
+_OPTION_VALUES = ("--db=", "--limit=")
 
 
 class _NotPlain(Exception):
@@ -28,25 +31,30 @@ class _Parser(argparse.ArgumentParser):
         raise _NotPlain(message)
 
 
-def _positive(value: str) -> int:
+def _limit(value: str) -> int:
     number = int(value)
-    if number < 1:
+    if not 1 <= number <= SQL_LIMIT_MAX:
         raise ValueError(value)
     return number
 
 
 def plain_sql(argv: list[str]) -> argparse.Namespace | None:
-    """The query, ``db`` and ``limit`` of a plain ``brandpulse sql`` call, or None for anything else."""
-    if argv[:1] != ["sql"] or "-h" in argv or "--help" in argv:
+    """The query, ``db`` and ``limit`` of a plain ``brandpulse sql`` call, or None for anything else: any other
+    word that starts with a dash (``--help``, ``--``, another option, a query or value that starts with one,
+    which argparse and click read differently), an empty ``--db``, a ``--limit`` out of range."""
+    if argv[:1] != ["sql"]:
+        return None
+    if any(a.startswith("-") and a not in _OPTIONS and not a.startswith(_OPTION_VALUES) for a in argv[1:]):
         return None
     parser = _Parser(prog="brandpulse sql", add_help=False, allow_abbrev=False)
     parser.add_argument("query")
     parser.add_argument("--db")
-    parser.add_argument("--limit", type=_positive, default=SQL_LIMIT)
+    parser.add_argument("--limit", type=_limit, default=SQL_LIMIT)
     try:
-        return parser.parse_args(argv[1:])
+        args = parser.parse_args(argv[1:])
     except _NotPlain:
         return None
+    return None if args.db == "" else args
 
 
 def main() -> None:
@@ -61,6 +69,9 @@ def main() -> None:
     except WarehouseError as exc:
         print(f"brandpulse: {exc}", file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:  # Ctrl-C; SIGTERM keeps its default here: it ends a read-only query at once
+        print("brandpulse: interrupted", file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -77,29 +77,28 @@ within the baseline window instead of alarming for weeks (:func:`change_points` 
 exclusions are the same as in a full run. ``exclude=`` adds days the caller knows are not normal
 (outages, scoring faults).
 
-**Why these defaults.** ``benchmarks/detector.py`` simulates brands of 20-300 mentions a day
-(negative-binomial volume, weekly profile, trends, share wobble) with planted spikes of known size in
-sigma (the sd of the day's negative count under the simulated baseline) and sustained shifts. With the
-defaults, over 3 seeds of 200 brand-years each: 0.925 / 0.955 / 0.970 false alarms per brand-year; recall of
-spikes of 3 sigma or more 0.897 / 0.907 / 0.893 (0.899 pooled at 0.950 false alarms: a hair under the goal of
-0.9 at one false alarm); 3 sigma 0.78-0.80, 4 sigma 0.91-0.92, 6 sigma
-0.99-1.00; 3-sigma spikes lasting 2-3 days 0.86-1.00, lasting 1 day about 0.5; an upward shift of 10 share
-points is caught in a median 3 days. The count-sharp way (the second) raised recall from 0.877 / 0.891 /
-0.866 at 0.715 / 0.735 / 0.780 false alarms (the first way alone), most of it on 4- and 6-sigma single-day
-spikes whose share test missed ``alpha`` narrowly while the count said p < 1e-3; at the same false-alarm
-rate, a lower ``alpha`` with the first way alone did not get there (0.888 at 0.92 false alarms, 0.892 at
-1.10, seed 1). The 3-sigma single-day case is near what the data allow: a share test that knows the true
-parameters, with the same windows, gets 0.54 on them (0.91 on all spikes of 3 sigma or more) at 0.85 false
-alarms per brand-year in one such run. ``alpha_count_strong`` and ``alpha_share_gate`` were chosen on
-seed 1 among (1e-4, 3e-4, 1e-3) x (0.01, 0.02, 0.05) (1e-3 or a 0.05 gate cost more false alarms than they
-bought recall), then checked on seeds 2 and 3. 28 days of baseline follow a brand's level within a month;
-the minimums encode the rule that a handful of mentions never alarms.
+**Why these defaults.** ``benchmarks/detector.py`` simulates brands of 20-300 mentions a day (negative-binomial
+volume, weekly profile, trends, share wobble) with planted spikes of known size in sigma (the sd of the day's
+negative count under the simulated baseline) and sustained shifts. With the defaults, over 3 seeds of 200
+brand-years each: 0.925 / 0.955 / 0.970 false alarms per brand-year; recall of spikes of 3 sigma or more 0.897 /
+0.907 / 0.893 (0.899 pooled at 0.950 false alarms: a hair under the goal of 0.9 at one false alarm); 3 sigma
+0.78-0.80, 4 sigma 0.91-0.92, 6 sigma 0.99-1.00; 3-sigma spikes lasting 2-3 days 0.86-1.00, lasting 1 day about
+0.5; an upward shift of 10 share points is caught in a median 3 days. The count-sharp way (the second) raised
+recall from 0.877 / 0.891 / 0.866 at 0.715 / 0.735 / 0.780 false alarms (the first way alone), most of it on 4-
+and 6-sigma single-day spikes whose share test missed ``alpha`` narrowly while the count said p < 1e-3; at the
+same false-alarm rate, other levels for the first way alone (a sweep of ``alpha`` and ``alpha_count``, seed 1) did
+not get there: at best 0.888 at 0.92 false alarms, 0.892 at 1.10. The 3-sigma single-day case is near what the
+data allow: a share test that knows the true parameters, with the same windows, gets 0.54 on them (0.91 on all
+spikes of 3 sigma or more) at 0.85 false alarms per brand-year in one such run. ``alpha_count_strong`` and
+``alpha_share_gate`` were chosen on seed 1 among (1e-4, 3e-4, 1e-3) x (0.01, 0.02, 0.05) (1e-3 or a 0.05 gate cost
+more false alarms than they bought recall), then checked on seeds 2 and 3. 28 days of baseline follow a brand's
+level within a month; the minimums encode the rule that a handful of mentions never alarms.
 
 Sensitivity presets (:meth:`Sensitivity.preset`): ``low`` (fewer, surer alerts: alpha 1e-4, count gate
 0.01, count-sharp 2e-5 past a share gate of 0.002, at least 30 mentions and 10 negatives), ``normal`` (the
 defaults above) and ``high`` (alpha 1e-2, count gate 0.1, count-sharp 2e-3 past a share gate of 0.02, at
 least 10 mentions and 5 negatives). Set per brand by the caller; any field can be
-overridden with ``dataclasses.replace``.
+overridden with ``dataclasses.replace`` (validated: ``alpha_count_strong`` may not exceed ``alpha_count``).
 
 Change points (:func:`change_points`)
 -------------------------------------
@@ -152,7 +151,7 @@ _MIN_EXPECTED = 0.25  # floor for the expected count (a baseline without negativ
 class Sensitivity:
     """Alerting knobs for one brand. ``Sensitivity()`` is the ``normal`` preset; see the module docstring."""
 
-    alpha: float = 1.5e-3  # share test level: with the count gate, sets the false-alarm rate
+    alpha: float = 1.5e-3  # share test level: with the count gate, sets most of the false-alarm rate
     alpha_count: float = 0.05  # count test level: a gate ("more negatives than usual for this weekday")
     alpha_count_strong: float = 3e-4  # the other way round: the count test's level when it is the sharp one
     alpha_share_gate: float = 0.01  # ... and the share test's gate then

@@ -176,6 +176,7 @@ _SANDBOX = {"enable_external_access": False}
 
 
 SQL_LIMIT = 50  # rows `brandpulse sql` prints unless --limit says otherwise
+SQL_LIMIT_MAX = 10_000  # the most DuckDB's table shows (for more, open the file with DuckDB itself)
 
 
 def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
@@ -183,8 +184,10 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
     first ``limit`` rows as DuckDB's own table: column names and types, long values cut to the terminal's width,
     as the ``duckdb`` shell shows them. A statement without rows (``SET``) prints nothing. A query DuckDB
     rejects raises :class:`WarehouseError` with DuckDB's first line, said to be refused if the sandbox or the
-    read-only attachment refused it."""
+    read-only attachment refused it. Ctrl-C while it runs raises KeyboardInterrupt."""
     path = Path(path)
+    if path.is_dir():
+        raise WarehouseError(f"{path}: a folder, not a warehouse file")
     if not path.exists():
         raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
     with connect(path, read_only=True, sandboxed=True) as con:
@@ -198,6 +201,10 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
                 word in message for word in ("read-only", "configuration")
             )
             raise WarehouseError(f"brandpulse sql is read-only: {message}" if refused else message) from None
+        except RuntimeError as exc:  # DuckDB's answer to Ctrl-C: a bare RuntimeError
+            if "interrupted" in str(exc).lower():
+                raise KeyboardInterrupt from None
+            raise
 
 
 # The warehouses this process holds open (held()), by resolved path: (the holding thread, the attached alias).

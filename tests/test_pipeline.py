@@ -370,6 +370,11 @@ _AS_EXECUTABLE = (
         (["sql", "SELECT 1", "--limit", "0"], False),  # typer's error, not argparse's
         (["sql", "SELECT 1", "--lim", "3"], False),  # no abbreviations (click has none)
         (["sql", "SELECT 1", "--verbose"], False),
+        (["sql", "-- a note\nSELECT 1"], False),  # a dash first: argparse and click read it differently
+        (["sql", "-1"], False),
+        (["sql", "SELECT 1", "--db", ""], False),  # a folder (`.`) to typer: refused, no lock file written
+        (["sql", "SELECT 1", "--limit", "10001"], False),  # DuckDB's table shows 10,000 rows at most
+        (["sql", "--", "SELECT 1"], False),
         (["sql", "--help"], False),
         (["sql"], False),
         (["--help"], False),
@@ -382,18 +387,19 @@ def test_a_plain_brandpulse_sql_starts_without_the_command_line_and_answers_the_
     with connect(db) as con:
         migrate(con)
     argv = [a.format(db=db) for a in args]
-    env = {**os.environ, "BRANDPULSE_DB": str(db)}
+    env = {**os.environ, "BRANDPULSE_DB": str(db), "PYTHONPATH": str(REPO)}
     fast, full = (
         subprocess.run(
             [sys.executable, "-c", _AS_EXECUTABLE.format(module=module), *argv],
             capture_output=True,
             text=True,
-            cwd=REPO,
+            cwd=tmp_path,
             env=env,
             timeout=120,
         )
         for module in ("pipeline.console", "pipeline.cli")
     )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb", "w.duckdb.lock"]  # nothing else written
     *fast_err, fast_loaded = fast.stderr.rstrip("\n").split("\n")
     *full_err, _ = full.stderr.rstrip("\n").split("\n")
     assert (fast.returncode, fast.stdout, fast_err) == (full.returncode, full.stdout, full_err)

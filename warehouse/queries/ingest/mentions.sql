@@ -3,8 +3,9 @@
 -- Exact reposts and cross-posts (same brand and text_key) are stored once: the earliest copy is the mention,
 -- later copies go to `reposts`. A row already in mentions stays a mention, so re-runs change nothing.
 
--- The lookup keys (migration 0013) of any stored row that lacks them: none, unless something other than this
--- load wrote mentions. (The nulls are found from each row group's statistics, not by reading the column.)
+-- The lookup keys (migration 0013) of any stored row written without them (id_lookup NULL): none, unless
+-- something other than this load wrote mentions. (Found from each row group's statistics: DuckDB reads nothing
+-- when there are none.) A row with keys is trusted to carry both, right.
 UPDATE mentions SET id_lookup = lookup_key(mention_id), repost_lookup = lookup_key(brand || chr(0) || text_key)
 WHERE id_lookup IS NULL;
 
