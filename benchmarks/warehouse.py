@@ -81,7 +81,7 @@ SELECT md5(CAST(i AS VARCHAR)) AS mention_id,
        CASE WHEN (i // 5) % 5 IN (2, 3) THEN 1 + h % 5 END AS rating, 'en' AS language,
        CAST(h % 1009 AS BIGINT) AS engagement, left(md5('key' || i), 32) AS text_key,
        lookup_key(md5(CAST(i AS VARCHAR))) AS id_lookup,
-       lookup_key($brands[1 + i % 5] || chr(0) || left(md5('key' || i), 32)) AS repost_lookup,
+       repost_lookup_key($brands[1 + i % 5], left(md5('key' || i), 32)) AS repost_lookup,
        created_at + INTERVAL 1 DAY AS first_seen, created_at + INTERVAL 1 DAY AS last_seen,
        'bench-' || CAST(timezone('UTC', created_at) AS DATE) AS run_id
 FROM g ORDER BY i

@@ -225,7 +225,7 @@ def test_repost_matching_answers_as_before(tmp_path):
             "INSERT INTO mentions BY NAME SELECT 'h6' AS mention_id, 'acme' AS brand, 's' AS source, "
             "'file_drop' AS source_type, 'h6' AS native_id, 'mention' AS kind, 'text' AS text, "
             "TIMESTAMPTZ '2026-09-05 10:00:00+00' AS created_at, DATE '2026-09-05' AS day, 'k9' AS text_key, "
-            "lookup_key('s1') AS id_lookup, lookup_key('acme' || chr(0) || 'k4') AS repost_lookup, "
+            "lookup_key('s1') AS id_lookup, repost_lookup_key('acme', 'k4') AS repost_lookup, "
             "now() AS first_seen, now() AS last_seen, 'h' AS run_id"
         )
         path = tmp_path / "staged.jsonl"
@@ -275,7 +275,7 @@ def test_repost_matching_answers_as_before(tmp_path):
         execute(con, "ingest/mentions", {"files": [str(path)], "run_id": "r", "columns": RECORD_COLUMNS})
         keys = con.execute(
             "SELECT count(*) FILTER (id_lookup = lookup_key(mention_id)) AS ids, "
-            "count(*) FILTER (repost_lookup = lookup_key(brand || chr(0) || text_key)) AS texts, "
+            "count(*) FILTER (repost_lookup = repost_lookup_key(brand, text_key)) AS texts, "
             "count(text_key) FILTER (mention_id <> 'h6') AS with_text FROM mentions"
         ).fetchone()
         assert keys == (con.execute("SELECT count(*) - 1 FROM mentions").fetchone()[0], keys[2], keys[2])

@@ -8,11 +8,13 @@
 -- text_key by hand, set its id_lookup to NULL and the next load recomputes both.
 -- lookup_key: the first 64 bits of the md5 of a string (md5 and hexadecimal: stable across DuckDB versions).
 CREATE MACRO lookup_key(s) AS CAST('0x' || left(md5(s), 16) AS UBIGINT);
+-- repost_lookup_key: the key of a (brand, text_key) pair; NULL without a text_key (never a repost).
+CREATE MACRO repost_lookup_key(brand, text_key) AS lookup_key(brand || chr(0) || text_key);
 -- lookup_key(mention_id)
 ALTER TABLE mentions ADD COLUMN id_lookup UBIGINT;
--- lookup_key(brand || chr(0) || text_key); NULL when the mention has no text_key (never a repost)
+-- repost_lookup_key(brand, text_key)
 ALTER TABLE mentions ADD COLUMN repost_lookup UBIGINT;
-UPDATE mentions SET id_lookup = lookup_key(mention_id), repost_lookup = lookup_key(brand || chr(0) || text_key);
+UPDATE mentions SET id_lookup = lookup_key(mention_id), repost_lookup = repost_lookup_key(brand, text_key);
 -- The (brand, text_key) index of 0002 served no query (DuckDB's ART indexes answer constant lookups, not joins)
 -- and every insert paid for it.
 DROP INDEX IF EXISTS mentions_text_key;

@@ -6,11 +6,11 @@
 -- The lookup keys (migration 0013) of any stored row written without them (id_lookup NULL): none, unless
 -- something other than this load wrote mentions. (Found from each row group's statistics: DuckDB reads nothing
 -- when there are none.) A row with keys is trusted to carry both, right.
-UPDATE mentions SET id_lookup = lookup_key(mention_id), repost_lookup = lookup_key(brand || chr(0) || text_key)
+UPDATE mentions SET id_lookup = lookup_key(mention_id), repost_lookup = repost_lookup_key(brand, text_key)
 WHERE id_lookup IS NULL;
 
 CREATE OR REPLACE TEMP TABLE staged AS
-SELECT *, lookup_key(mention_id) AS id_lookup, lookup_key(brand || chr(0) || text_key) AS repost_lookup
+SELECT *, lookup_key(mention_id) AS id_lookup, repost_lookup_key(brand, text_key) AS repost_lookup
 FROM read_json($files, format = 'newline_delimited', columns = $columns, maximum_object_size = 67108864)
 QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY engagement DESC NULLS LAST) = 1;
 
