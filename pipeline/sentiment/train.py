@@ -24,6 +24,12 @@ Stages, each leaving its result in ``--work``:
    ``metrics.json`` (per language and per source: macro-F1, macro-recall, the share-negative error of each
    share estimate) and ``brandpulse.json`` (name, version, offsets, text settings).
 
+**Training further** (``--init DIR``): start from a model directory this command wrote, e.g. the shipped
+model, instead of the rebuilt base: stage 1 takes that model's weights (in fp32), trimmed tokenizer and
+coverage figures; stages 2 and 3 run as above, with a new ``--seed``'s schedule (fresh batches, a fresh
+warm-up and decay) and a new set of offsets chosen on val. Write to a new ``--out`` and compare its
+``metrics.json`` with the model it started from before shipping it.
+
 The data is read from outside the repository and never copied into it.
 """
 
@@ -186,6 +192,28 @@ def build_base(work: Path, train: list[dict], val: list[dict], vocab: int, max_l
     (tmp / "coverage.json").write_text(json.dumps(report, indent=2) + "\n")
     tmp.rename(base)
     log(f"base: {len(keep)} of {report['pieces_before']} pieces kept ({len(used)} used by the training texts)")
+    return base
+
+
+def base_from_model(work: Path, init: Path) -> Path:
+    """The base stage for ``--init``: a model directory this command wrote (e.g. the shipped model) becomes the
+    starting point, in fp32, with its own trimmed tokenizer and the coverage figures of its ``metrics.json``."""
+    base = work / "base"
+    if (base / "model.safetensors").exists():
+        return base
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    try:
+        report = json.loads((init / "metrics.json").read_text(encoding="utf-8"))["coverage"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise SystemExit(f"--init {init}: not a model directory this command wrote (metrics.json: {exc})") from None
+    tmp = work / "base.tmp"
+    model = AutoModelForSequenceClassification.from_pretrained(init, dtype=torch.float32)
+    model.save_pretrained(tmp)
+    AutoTokenizer.from_pretrained(init).save_pretrained(tmp)
+    (tmp / "coverage.json").write_text(json.dumps(report, indent=2) + "\n")
+    tmp.rename(base)
+    log(f"base: the weights and tokenizer of {init} (fp32)")
     return base
 
 
@@ -507,6 +535,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--work", type=Path, default=Path("data/train-run"), help="base, checkpoints and snapshots")
     ap.add_argument("--out", type=Path, default=Path("models/brandpulse-sentiment"))
+    ap.add_argument(
+        "--init",
+        type=Path,
+        help="start from a model directory this command wrote (e.g. the shipped model, to train it further with "
+        "a new --seed's schedule) instead of the rebuilt base encoder; its tokenizer is kept (--vocab unused)",
+    )
     ap.add_argument("--vocab", type=int, default=64_000, help="pieces kept in the trimmed vocabulary")
     ap.add_argument("--steps", type=int, default=0, help="stop after N batches (0: the whole schedule)")
     ap.add_argument("--lr", type=float, default=6e-5)
@@ -538,7 +572,10 @@ def main(argv: list[str] | None = None) -> int:
         report["aspects"] = evaluate_aspects(args.out, val)
         (args.out / "metrics.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         return 0
-    base = build_base(args.work, train, val, args.vocab, args.max_length)
+    if args.init:
+        base = base_from_model(args.work, args.init)
+    else:
+        base = build_base(args.work, train, val, args.vocab, args.max_length)
     if args.stage == "base":
         return 0
     final = train_model(args, args.work, base, train)
