@@ -731,7 +731,11 @@ def sql_query(
 
     Read-only for real: writes, COPY ... TO, ATTACH, EXPORT DATABASE, INSTALL/LOAD and reading files are refused.
     """
-    show_query(db_path(db), query, limit)  # a plain call skips this module: pipeline.console runs it directly
+    try:  # a plain call skips this module: pipeline.console runs it directly, and answers the same
+        show_query(db_path(db), query, limit)
+    except KeyboardInterrupt:
+        typer.echo("brandpulse: interrupted", err=True)
+        raise typer.Exit(130) from None
 
 
 def main() -> None:
@@ -744,7 +748,10 @@ def main() -> None:
     ours.addHandler(handler)
     ours.setLevel(logging.INFO)
     ours.propagate = False
-    interrupt.stop_on_signals()  # SIGTERM stops a command as Ctrl-C does, promptly (see pipeline.interrupt)
+    # SIGTERM stops a command as Ctrl-C does, promptly (see pipeline.interrupt); `sql` keeps SIGTERM's default,
+    # which ends a read-only query at once (DuckDB does not always stop a running query on an interrupt)
+    if sys.argv[1:2] != ["sql"]:
+        interrupt.stop_on_signals()
     try:
         app()
     except Exception as exc:

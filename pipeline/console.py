@@ -14,6 +14,7 @@ app, which stays the one definition of the command line: its help, its defaults 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from pipeline.warehouse import SQL_LIMIT, SQL_LIMIT_MAX, WarehouseError, db_path, show_query
@@ -72,6 +73,9 @@ def main() -> None:
     except KeyboardInterrupt:  # Ctrl-C; SIGTERM keeps its default here: it ends a read-only query at once
         print("brandpulse: interrupted", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to print, as the typer command
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        sys.exit(1)
 
 
 if __name__ == "__main__":

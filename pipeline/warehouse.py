@@ -27,6 +27,7 @@ import hashlib
 import itertools
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -181,8 +182,9 @@ SQL_LIMIT_MAX = 10_000  # the most DuckDB's table shows (for more, open the file
 
 def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
     """Run a query a person typed (``brandpulse sql``) read-only and sandboxed (:func:`connect`), and print its
-    first ``limit`` rows as DuckDB's own table: column names and types, long values cut to the terminal's width,
-    as the ``duckdb`` shell shows them. A statement without rows (``SET``) prints nothing. A query DuckDB
+    first ``limit`` rows as DuckDB's own table: column names and types, as the ``duckdb`` shell shows them; on a
+    terminal, long values and columns beyond its width are cut, into a pipe or a file every column is printed
+    whole. A statement without rows (``SET``) prints nothing. A query DuckDB
     rejects raises :class:`WarehouseError` with DuckDB's first line, said to be refused if the sandbox or the
     read-only attachment refused it. Ctrl-C while it runs raises KeyboardInterrupt."""
     path = Path(path)
@@ -194,7 +196,8 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
         try:
             result = con.sql(query)
             if result is not None:
-                result.limit(limit).show(max_rows=limit)
+                whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
+                result.limit(limit).show(max_rows=limit, **whole)
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             refused = isinstance(exc, duckdb.PermissionException) or any(

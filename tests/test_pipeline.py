@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from datetime import date, timedelta
 
 import duckdb
@@ -352,11 +354,18 @@ def test_brandpulse_sql_is_read_only_for_real(tmp_path, query):
 
 
 # Runs an entry point as the `brandpulse` executable would, then says which of the command line's libraries it loaded.
+_WIDE = "SELECT " + ", ".join(f"{i} AS column_number_{i}" for i in range(30)) + ", repeat('x', 300) AS long_text"
 _AS_EXECUTABLE = (
     "import atexit, sys; sys.argv[0] = 'brandpulse'; "
     "atexit.register(lambda: print('loaded:', *(m for m in ('typer', 'pydantic', 'rich') if m in sys.modules), "
     "file=sys.stderr)); from {module} import main; main()"
 )
+
+
+def _brandpulse(module: str, *args: str) -> list[str]:
+    """The command line of the ``brandpulse`` executable with ``module``'s main (it prints, at exit, which of
+    typer, pydantic and rich were loaded)."""
+    return [sys.executable, "-c", _AS_EXECUTABLE.format(module=module), *args]
 
 
 @pytest.mark.parametrize(
@@ -365,6 +374,7 @@ _AS_EXECUTABLE = (
         (["sql", "SELECT 42 AS answer, NULL AS nothing, 'zażółć' AS pl"], True),
         (["sql", "--limit=2", "SELECT * FROM range(5)"], True),  # options first, `=` form: only 2 rows shown
         (["sql", "SELECT * FROM range(3)", "--db", "{db}", "--limit", "7"], True),
+        (["sql", _WIDE], True),  # into a pipe: every column, every character
         (["sql", "SELECT * FROM no_such_table"], True),  # DuckDB's own error
         (["sql", "DELETE FROM mentions"], True),  # refused by the read-only attachment
         (["sql", "SELECT 1", "--limit", "0"], False),  # typer's error, not argparse's
@@ -390,7 +400,7 @@ def test_a_plain_brandpulse_sql_starts_without_the_command_line_and_answers_the_
     env = {**os.environ, "BRANDPULSE_DB": str(db), "PYTHONPATH": str(REPO)}
     fast, full = (
         subprocess.run(
-            [sys.executable, "-c", _AS_EXECUTABLE.format(module=module), *argv],
+            _brandpulse(module, *argv),
             capture_output=True,
             text=True,
             cwd=tmp_path,
@@ -407,6 +417,28 @@ def test_a_plain_brandpulse_sql_starts_without_the_command_line_and_answers_the_
     assert "Traceback" not in fast.stderr
     if argv[1:2] == ["--limit=2"]:
         assert "│     1 │" in fast.stdout and "│     2 │" not in fast.stdout
+    if argv[1:] == [_WIDE]:
+        assert "column_number_29" in fast.stdout and "x" * 300 in fast.stdout
+
+
+@pytest.mark.parametrize("module", ["pipeline.console", "pipeline.cli"])
+def test_brandpulse_sql_into_a_pipe_closed_early_stops_quietly(tmp_path, module):
+    """`brandpulse sql ... | head`: both ways in stop with exit 1 and no traceback when the reader goes away."""
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    proc = subprocess.Popen(
+        _brandpulse(module, "sql", "SELECT * FROM range(10000)", "--limit", "10000"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "BRANDPULSE_DB": str(db), "PYTHONPATH": str(REPO)},
+    )
+    assert proc.stdout.read(300)
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
 
 
 def test_prepare_hands_each_extract_its_sources_state(night, scorer):
@@ -501,3 +533,26 @@ def test_a_forked_child_opens_the_warehouse_with_an_instance_of_its_own(tmp_path
     assert queue.get(timeout=5) == (3, False)
     with connect(db, read_only=True) as con:  # the parent's instance still works, and sees the child's write
         assert con.execute("SELECT sum(x) FROM t").fetchone()[0] == 3
+
+
+@pytest.mark.parametrize("module", ["pipeline.console", "pipeline.cli"])
+def test_sigterm_ends_a_long_brandpulse_sql_at_once(tmp_path, module):
+    """A read-only query keeps SIGTERM's default action: the process ends at once, both ways in (an interrupt
+    is not always honoured by DuckDB while a query runs)."""
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    proc = subprocess.Popen(
+        _brandpulse(module, "sql", "SELECT sum(hash(range)) FROM range(100000000000)"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        env={**os.environ, "BRANDPULSE_DB": str(db), "PYTHONPATH": str(REPO)},
+    )
+    try:
+        time.sleep(3)  # the query is running (it would take hours)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == -signal.SIGTERM
+    finally:
+        proc.kill()
+        proc.wait()
