@@ -145,10 +145,38 @@ def coverage(tokenizer, texts: list[str], unk_id: int) -> dict:
     return {"unk_rate": round(unk / max(tokens, 1), 6), "tokens_per_text": round(tokens / max(len(texts), 1), 2)}
 
 
-def build_base(work: Path, train: list[dict], val: list[dict], vocab: int, max_length: int) -> Path:
+REBUILT = {"from": "the base encoder, rebuilt and trimmed"}
+
+
+def _origin(init: Path) -> dict:
+    """What a run in ``--work`` starts from (kept in ``base/origin.json``): the rebuilt base encoder, or the
+    weights of the model directory given to ``--init``."""
+    import hashlib
+
+    with (init / "model.safetensors").open("rb") as fh:
+        return {"from": str(init), "sha256": hashlib.file_digest(fh, "sha256").hexdigest()}
+
+
+def _existing_base(work: Path, origin: dict) -> Path | None:
+    """``work/base`` if stage 1 is done there for the same starting point; a run that started elsewhere is
+    never carried on under another one's name."""
     base = work / "base"
-    if (base / "model.safetensors").exists():
+    if not (base / "model.safetensors").exists():
+        return None
+    path = base / "origin.json"
+    have = json.loads(path.read_text(encoding="utf-8")) if path.exists() else REBUILT
+    if have.get("sha256") != origin.get("sha256"):  # the same weights, wherever they are now
+        raise SystemExit(
+            f"--work {work} holds a run that started from {have['from']}, not from {origin['from']}"
+            f"{' (other weights now)' if have['from'] == origin['from'] else ''}: give another --work"
+        )
+    return base
+
+
+def build_base(work: Path, train: list[dict], val: list[dict], vocab: int, max_length: int) -> Path:
+    if base := _existing_base(work, REBUILT):
         return base
+    base = work / "base"
     from safetensors.torch import save_file
     from transformers import BertConfig, PreTrainedTokenizerFast
 
@@ -190,6 +218,7 @@ def build_base(work: Path, train: list[dict], val: list[dict], vocab: int, max_l
         {f"bert.{k}": torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}, tmp / "model.safetensors"
     )
     (tmp / "coverage.json").write_text(json.dumps(report, indent=2) + "\n")
+    (tmp / "origin.json").write_text(json.dumps(REBUILT) + "\n")
     tmp.rename(base)
     log(f"base: {len(keep)} of {report['pieces_before']} pieces kept ({len(used)} used by the training texts)")
     return base
@@ -198,20 +227,22 @@ def build_base(work: Path, train: list[dict], val: list[dict], vocab: int, max_l
 def base_from_model(work: Path, init: Path) -> Path:
     """The base stage for ``--init``: a model directory this command wrote (e.g. the shipped model) becomes the
     starting point, in fp32, with its own trimmed tokenizer and the coverage figures of its ``metrics.json``."""
-    base = work / "base"
-    if (base / "model.safetensors").exists():
-        return base
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
     try:
         report = json.loads((init / "metrics.json").read_text(encoding="utf-8"))["coverage"]
+        origin = _origin(init)
     except (OSError, ValueError, KeyError) as exc:
-        raise SystemExit(f"--init {init}: not a model directory this command wrote (metrics.json: {exc})") from None
+        raise SystemExit(f"--init {init}: not a model directory this command wrote ({exc})") from None
+    if base := _existing_base(work, origin):
+        return base
+    base = work / "base"
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
     tmp = work / "base.tmp"
     model = AutoModelForSequenceClassification.from_pretrained(init, dtype=torch.float32)
     model.save_pretrained(tmp)
     AutoTokenizer.from_pretrained(init).save_pretrained(tmp)
     (tmp / "coverage.json").write_text(json.dumps(report, indent=2) + "\n")
+    (tmp / "origin.json").write_text(json.dumps(origin) + "\n")
     tmp.rename(base)
     log(f"base: the weights and tokenizer of {init} (fp32)")
     return base
