@@ -200,7 +200,11 @@ class Sensitivity:
             if not 0 < getattr(self, name) < 1:
                 raise ValueError(f"{name} must be in (0, 1), got {getattr(self, name)}")
         if self.alpha_count_strong > self.alpha_count:
-            raise ValueError("need alpha_count_strong <= alpha_count (the share test runs only below the gate)")
+            raise ValueError(
+                f"alpha_count_strong ({self.alpha_count_strong:g}) may not exceed alpha_count ({self.alpha_count:g})"
+                " (the share test runs only past the count gate): to lower alpha_count below"
+                f" {self.alpha_count_strong:g}, set alpha_count_strong too"
+            )
         if self.min_volume < 1 or self.min_negative < 1:
             raise ValueError("min_volume and min_negative must be >= 1")
         if not 1 <= self.min_history <= self.baseline_days:

@@ -117,8 +117,11 @@ def test_far_more_negatives_than_usual_alarm_with_a_moderately_raised_share():
     assert "29% of 250 mentions negative vs 21% baseline (beta-binomial p=0.005)" in spike.reason
     share_sharp_only = replace(Sensitivity(), alpha_share_gate=Sensitivity().alpha)  # the first way alone
     assert detect_spikes(df, share_sharp_only, days=[day(70)]) == []
-    # a surge of ordinary chatter (the share at its usual level) is no incident, however many mentions
-    assert detect_spikes(with_day(series(), 70, 250, 52), days=[day(70)]) == []
+    # a surge of chatter with the share about its usual level is no incident, however many more negatives: the
+    # share gate stops it (22% of 250 against 21%: the count alone says p < 1e-8)
+    surge = with_day(series(), 70, 250, 56)
+    assert detect_spikes(surge, days=[day(70)]) == []
+    assert detect_spikes(surge, replace(Sensitivity(), alpha_share_gate=0.999), days=[day(70)])  # gate open
 
 
 @pytest.mark.parametrize(("negatives", "expected"), [(36, {"high"}), (40, {"high", "normal"})])
@@ -135,8 +138,10 @@ def test_presets_and_validation():
         Sensitivity.preset("paranoid")
     with pytest.raises(ValueError, match="alpha"):
         Sensitivity(alpha=0)
-    with pytest.raises(ValueError, match="alpha_count_strong <= alpha_count"):
+    with pytest.raises(ValueError, match=r"alpha_count_strong \(0.1\) may not exceed alpha_count \(0.05\)"):
         Sensitivity(alpha_count_strong=0.1)
+    with pytest.raises(ValueError, match=r"alpha_count \(0.0001\).*set alpha_count_strong too"):
+        replace(Sensitivity(), alpha_count=1e-4)
     with pytest.raises(ValueError, match="min_history"):
         replace(Sensitivity(), min_history=40)
 
