@@ -155,6 +155,8 @@ def connect(
             con = _retry_lock(path, deadline, lambda: duckdb.connect(str(path), read_only=True, config=_SANDBOX))
             try:
                 con.execute("SET TimeZone = 'UTC'")
+                # DuckDB's progress bar (a query past 2 s) writes to stdout: a terminal's, never a pipe or a file
+                con.execute(f"SET enable_progress_bar = {sys.stdout.isatty()}")
                 con.execute("SET lock_configuration = true")  # and no statement may change the settings back
                 yield con
             finally:

@@ -538,21 +538,22 @@ def test_a_forked_child_opens_the_warehouse_with_an_instance_of_its_own(tmp_path
 @pytest.mark.parametrize("module", ["pipeline.console", "pipeline.cli"])
 def test_sigterm_ends_a_long_brandpulse_sql_at_once(tmp_path, module):
     """A read-only query keeps SIGTERM's default action: the process ends at once, both ways in (an interrupt
-    is not always honoured by DuckDB while a query runs)."""
+    is not always honoured by DuckDB while a query runs). Into a pipe, DuckDB's progress bar is not printed."""
     db = tmp_path / "w.duckdb"
     with connect(db) as con:
         migrate(con)
     proc = subprocess.Popen(
         _brandpulse(module, "sql", "SELECT sum(hash(range)) FROM range(100000000000)"),
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         cwd=tmp_path,
         env={**os.environ, "BRANDPULSE_DB": str(db), "PYTHONPATH": str(REPO)},
     )
     try:
-        time.sleep(3)  # the query is running (it would take hours)
+        time.sleep(4)  # the query is running (it would take hours), past the progress bar's 2 s
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == -signal.SIGTERM
+        out, _ = proc.communicate(timeout=30)
+        assert (proc.returncode, out) == (-signal.SIGTERM, b"")
     finally:
         proc.kill()
         proc.wait()
