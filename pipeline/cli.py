@@ -9,6 +9,7 @@ import time
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
@@ -503,6 +504,10 @@ def detect_series(
         typer.Option(help="column of negative counts (part of the value); without it: the volume-spike test only"),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="write the flags here: start,end,observed,expected,z,...")] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(help="IANA zone whose clock the hours of the week follow, e.g. Europe/Warsaw (5min, hour)"),
+    ] = None,
 ) -> None:
     """Run the spike detector on any count series (an export from another tool, a public labelled series).
 
@@ -537,6 +542,13 @@ def detect_series(
             _fail(f"{file}: no column {col!r} ({what}); columns: {', '.join(map(str, columns))}")
     if freq == "day" and negative is None:
         _fail("--freq day runs the nightly detector, which needs --negative; use --freq hour for the volume test")
+    if timezone is not None:
+        if freq == "day":
+            _fail("--timezone is for --freq 5min or hour (hours of the week); days are UTC days")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            _fail(f"--timezone: {timezone!r} is not an IANA time zone (e.g. Europe/Warsaw, UTC)")
     try:
         stamps = pd.to_datetime(raw["timestamp"], utc=True, format="ISO8601")
     except (ValueError, TypeError) as exc:
@@ -564,7 +576,8 @@ def detect_series(
                 end = pd.Timestamp(s.day, tz="UTC") + pd.Timedelta(days=1)
                 rows.append((start, end, s.observed, s.expected, s.z, s.p_count, s.p_share, "spike", s.window))
         else:
-            for s in detect_intraday(series.rename(columns={"period": "hour"}), freq=freqs[freq]):
+            hourly = series.rename(columns={"period": "hour"})
+            for s in detect_intraday(hourly, freq=freqs[freq], timezone=timezone):
                 rows.append((s.start, s.end, s.observed, s.expected, s.z, s.p_count, s.p_share, s.kind, s.window))
     except ValueError as exc:
         _fail(f"{file}: {exc}")

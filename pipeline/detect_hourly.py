@@ -11,13 +11,18 @@ Input
 ``freq`` is the period: ``"h"`` (the default) or ``"5min"``. Periods missing between the first and the last
 row have zero volume: at hourly grain a quiet night hour is data, not a gap. A whole UTC day without any
 mention is a collection gap and stays out of every baseline; the caller passes ``exclude=`` for other known
-outages. Nothing here reads the warehouse: a later hourly DAG reads the brand's hourly counts (16 weeks are
-plenty: the baseline needs 4) and calls :func:`detect_intraday` with ``periods=`` the hours it has not seen.
+outages. Nothing here reads the warehouse: the hourly watch (:func:`pipeline.alerts.incidents.detect_watch`)
+reads each brand's last five weeks of hourly counts (the baseline needs 4) and calls :func:`detect_intraday`
+with ``periods=`` the hours its run read (the overlap with the run before included) and the brand's
+``timezone``.
 
 The model (the daily detector's, :mod:`pipeline.detect`, at hourly grain)
 --------------------------------------------------------------------------
 **Seasonality: hour of week.** Weekday mornings differ from Sunday nights, so the expected count of a period
-is ``level * f[slot]`` with ``slot`` its hour of the week (168 slots; Monday 00:00-00:59 UTC is slot 0). Four
+is ``level * f[slot]`` with ``slot`` its hour of the week (168 slots; Monday 00:00-00:59 is slot 0), on the
+clock of ``timezone`` (default UTC): people keep local hours, so where daylight saving time moves the local
+clock against UTC, a brand's morning rise moves by an hour in UTC twice a year, and slots counted in UTC would
+expect last week's rhythm for four weeks after each change (``volume_spike`` pages at dawn). Four
 weeks give four observations per slot, too few alone: each slot's factor is shrunk towards the product of
 the hour-of-day factor (28 observations each) and the day-of-week factor (96 each), with ``slot_pseudo`` (4)
 pseudo-weeks, i.e. as much weight as the slot's own four weeks; the marginal factors are themselves shrunk
@@ -268,11 +273,13 @@ def detect_intraday(
     freq: str = "h",
     periods: Iterable[object] | None = None,
     exclude: Iterable[object] | None = None,
+    timezone: str | None = None,
 ) -> list[IntradaySpike]:
     """Flag periods with unusual negatives (``hourly_spike``) or volume (``volume_spike``) for their hour of
     the week (module docstring). ``periods``: only flags of these periods are returned (the history before
     them is still walked in order, so past spikes leave the baselines). ``exclude``: periods kept out of
-    every baseline (known outages, incidents)."""
+    every baseline (known outages, incidents). ``timezone``: the IANA zone whose clock the hours of the week
+    follow (the brand's audience's; default UTC)."""
     sens = sensitivity or IntradaySensitivity()
     df = prepare_intraday(series, freq)
     if df.empty:
@@ -285,7 +292,7 @@ def detect_intraday(
         if not wanted:
             return []
     excluded = {index[t] for t in pd.to_datetime(list(exclude or ()), utc=True) if t in index}
-    return _scan(df, sens, FREQS[freq], wanted, excluded)
+    return _scan(df, sens, FREQS[freq], wanted, excluded, timezone or "UTC")
 
 
 def _windows(pph: int, max_hours: int) -> list[int]:
@@ -293,13 +300,16 @@ def _windows(pph: int, max_hours: int) -> list[int]:
     return sorted({*(h * pph for h in range(1, max_hours + 1)), *((1, 2, 3) if pph > 1 else ())})
 
 
-def _scan(df: pd.DataFrame, sens: IntradaySensitivity, pph: int, wanted: set[int] | None, excluded: set[int]):
+def _scan(
+    df: pd.DataFrame, sens: IntradaySensitivity, pph: int, wanted: set[int] | None, excluded: set[int], zone: str
+):
     ts = pd.DatetimeIndex(df["hour"])
     period = pd.Timedelta(hours=1) / pph
     vol = df["volume"].to_numpy(dtype=float)
     has_neg = not df["n_negative"].isna().all()
     neg = df["n_negative"].fillna(0).to_numpy(dtype=float)
-    slot = np.asarray(ts.day_of_week * 24 + ts.hour, dtype=np.int64)
+    local = ts.tz_convert(zone)  # the hour of the week on the audience's clock; days and weeks stay UTC's
+    slot = np.asarray(local.day_of_week * 24 + local.hour, dtype=np.int64)
     day_no = ((ts - pd.Timestamp("1970-01-05", tz="UTC")) // pd.Timedelta(days=1)).to_numpy().astype(np.int64)
     week_of = day_no // 7
     n = len(ts)

@@ -179,3 +179,44 @@ def test_detect_series_errors_clearly(tmp_path):
     assert bad.exit_code == 2 and "garbled.csv: column 'timestamp': not ISO-8601" in bad.output
     bad = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "day"])
     assert bad.exit_code == 2 and "needs --negative" in bad.output
+
+
+def local_rhythm(zone: str, daily: float = 5000, seed: int = 0) -> pd.DataFrame:
+    """Seven weeks of a brand whose audience keeps the local clock of ``zone`` (quiet nights, busy afternoons),
+    across the start of summer time on 2026-03-29."""
+    rng = np.random.default_rng(seed)
+    hours = pd.date_range("2026-02-16", "2026-04-06", freq="h", tz="UTC", inclusive="left")
+    local = hours.tz_convert(zone)
+    diurnal = 0.05 + 0.95 * (1 + np.cos(2 * np.pi * (np.asarray(local.hour) - 15) / 24)) / 2
+    vol = rng.poisson(daily / 24 * diurnal / diurnal.mean())
+    return pd.DataFrame({"hour": hours, "volume": vol, "n_negative": rng.binomial(vol, 0.2)})
+
+
+def test_hours_of_the_week_follow_the_audiences_clock_across_daylight_saving():
+    """When the clocks go forward, a Warsaw audience's day starts an hour earlier in UTC: slots counted in UTC
+    page for a 'volume spike' every morning for weeks; on the brand's clock nothing is unusual."""
+    week_after = pd.date_range("2026-03-29", "2026-04-05", freq="h", tz="UTC", inclusive="left")
+    in_utc, local = [], []
+    for seed in (0, 1):
+        df = local_rhythm("Europe/Warsaw", seed=seed)
+        in_utc += detect_intraday(df, periods=week_after)
+        local += detect_intraday(df, periods=week_after, timezone="Europe/Warsaw")
+    assert sum(s.kind == "volume_spike" for s in in_utc) >= 10
+    assert [s for s in local if s.kind == "volume_spike"] == []
+
+
+def test_detect_series_counts_hours_on_the_given_clock(tmp_path):
+    path = write_csv(tmp_path, local_rhythm("Europe/Warsaw"))
+    runs = {
+        zone: CliRunner().invoke(app, ["detect-series", str(path), "--out", str(tmp_path / f"{zone}.csv"), *extra])
+        for zone, extra in (("utc", []), ("warsaw", ["--timezone", "Europe/Warsaw"]))
+    }
+    assert all(r.exit_code == 0 for r in runs.values()), [r.output for r in runs.values()]
+    after_change = {zone: pd.read_csv(tmp_path / f"{zone}.csv").query("start >= '2026-03-29'") for zone in runs}
+    assert (after_change["utc"]["kind"] == "volume_spike").sum() >= 5
+    assert (after_change["warsaw"]["kind"] == "volume_spike").sum() == 0
+    bad = CliRunner().invoke(app, ["detect-series", str(path), "--timezone", "Europe/Warsow"])
+    assert bad.exit_code == 2 and "--timezone: 'Europe/Warsow' is not an IANA time zone" in bad.output
+    daily = ["--negative", "neg", "--freq", "day", "--timezone", "UTC"]
+    bad = CliRunner().invoke(app, ["detect-series", str(path), *daily])
+    assert bad.exit_code == 2 and "--timezone is for --freq 5min or hour" in bad.output

@@ -244,3 +244,59 @@ def test_watch_dag_runs_against_the_replay_server_and_skips_beside_a_night(
     skipped = q(db, "SELECT status FROM pipeline_runs WHERE trigger = 'watch' ORDER BY started_at")
     assert skipped == [("success",), ("skipped",)]
     assert q(db, "SELECT count(*) FROM run_steps WHERE step = 'load'") == [(1,)]  # the skipped run wrote nothing
+
+
+def test_the_nights_spike_updates_an_incident_the_watch_opened_after_midnight(tmp_path):
+    """A storm that began late on the day: the watch pages for 00:00-01:00 the next day, before the night of
+    the day runs at 02:00; the night's spike is an update of that incident, delivered after it, not a second
+    'new' page."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = alerting_config(tmp_path)
+    after_midnight = datetime.combine(INCIDENT + timedelta(days=1), time(0), tzinfo=UTC)
+    aid = incidents.window_alert_id("parcelo", "hourly_spike", after_midnight)
+    fields = {
+        "alert_id": aid,
+        "incident_id": aid,
+        "brand": "parcelo",
+        "kind": "hourly_spike",
+        "status": "new",
+        "day": after_midnight.date(),
+        "severity": "major",
+        "headline": "Parcelo: negative spike today",
+        "reason": "constructed",
+        "observed": 30,
+        "expected": 5.0,
+        "explanation": "{}",
+        "send": True,
+        "run_id": "watch-1",
+    }
+    with connect(db) as con, transaction(con):
+        incidents._record_alert(con, fields)
+    [night] = incidents.detect(cfg, db, INCIDENT, "night")
+    assert q(db, "SELECT alert_id, kind, status, incident_id FROM alerts ORDER BY created_at") == [
+        (aid, "hourly_spike", "new", aid),
+        (night, "spike", "update", aid),
+    ]
+    with connect(db, read_only=True) as con:
+        order = execute(con, "alerts/pending_deliveries", {"channels": ["slack"], "alert_id": None}).fetchall()
+    assert [r[0] for r in order] == [aid, night]  # the watch's page first, although its day is the later one
+
+
+def test_alerts_recorded_in_one_transaction_keep_the_order_they_were_raised_in(tmp_path):
+    """One watch run may raise an incident's 'new' and its 'worse' (late data flags the hour before): the
+    'worse' must never be delivered first, so each alert's created_at is its own moment, not the run's."""
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    base = {"brand": "parcelo", "kind": "hourly_spike", "severity": "minor", "headline": "h", "reason": "r"}
+    base |= {"observed": 1, "expected": 1.0, "explanation": "{}", "send": True, "run_id": "watch-1", "day": DAY}
+    ids = [f"{i:016x}" for i in range(5, 0, -1)]  # ids sorted the other way round from the order raised
+    with connect(db) as con, transaction(con):
+        for i, aid in enumerate(ids):
+            incidents._record_alert(
+                con, {**base, "alert_id": aid, "incident_id": ids[0], "status": "worse" if i else "new"}
+            )
+    with connect(db, read_only=True) as con:
+        order = execute(con, "alerts/pending_deliveries", {"channels": ["slack"], "alert_id": None}).fetchall()
+    assert [r[0] for r in order] == ids

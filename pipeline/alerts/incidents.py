@@ -225,20 +225,29 @@ def _last_alert(con, brand: str, kind: str, start: date, end: date) -> dict | No
 
 
 def _last_hourly_alert(con, brand: str, start: date, day: date, cooldown_days: int) -> dict | None:
-    """The brand's latest hourly alert from ``cooldown_days`` before the incident's first day up to ``day``."""
+    """The brand's latest hourly alert from ``cooldown_days`` before the incident's first day up to the day
+    after ``day``: the night of ``day`` runs after midnight, when the watch may already have paged for a storm
+    that began late on ``day`` (its window starting at 00:00 or 01:00 the next day)."""
     return row(
         con.execute(
             "SELECT alert_id, incident_id, day, severity, observed FROM alerts"
             " WHERE brand = $brand AND list_contains($kinds, kind) AND day BETWEEN $start AND $day"
             " ORDER BY day DESC, created_at DESC LIMIT 1",
-            {"brand": brand, "kinds": list(HOURLY_KINDS), "start": start - timedelta(days=cooldown_days), "day": day},
+            {
+                "brand": brand,
+                "kinds": list(HOURLY_KINDS),
+                "start": start - timedelta(days=cooldown_days),
+                "day": day + timedelta(days=1),
+            },
         )
     )
 
 
 def _record_alert(con, fields: dict) -> str | None:
-    """Insert an alert; its id, or None when the alert is already recorded (a re-run of the night)."""
-    inserted = row(execute(con, "alerts/insert", fields))
+    """Insert an alert; its id, or None when the alert is already recorded (a re-run of the night). Its
+    ``created_at`` is this moment, not the transaction's start (DuckDB's ``now()``): alerts one run raises keep
+    the order they were raised in, so a ``new`` alert is delivered before the ``worse`` that follows it."""
+    inserted = row(execute(con, "alerts/insert", {**fields, "created_at": datetime.now(UTC)}))
     return inserted["alert_id"] if inserted else None
 
 
@@ -407,7 +416,7 @@ def detect_watch(
             series = _hourly_series(con, brand.key, end - HOURLY_HISTORY, end)
             if series.empty:
                 continue
-            spikes = detect_intraday(series, periods=periods)
+            spikes = detect_intraday(series, periods=periods, timezone=brand.timezone)
             flagged_total += len(spikes)
             for spike in spikes:
                 new = _hourly_alert(con, config, brand, spike, send, run_id)

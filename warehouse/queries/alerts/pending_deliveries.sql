@@ -1,5 +1,6 @@
--- Alert × channel pairs with no successful delivery yet (v_alert_deliveries.ok), oldest first (an incident's
--- 'new' before its 'worse', so a follow-up finds the message it follows), with the
+-- Alert × channel pairs with no successful delivery yet (v_alert_deliveries.ok), in the order they were recorded
+-- (an incident's 'new' before its 'worse' or 'update', so a follow-up finds the message it follows, even when the
+-- watch's 'new' is on the next day, after midnight, and the night's 'update' on the day before), with the
 -- attempts so far and the state of the last ('failed', 'pending': cut off mid-send, 'held': quiet hours, or NULL:
 -- never tried), whether the last attempt was a digest's (via), and the alert's severity, incident and time.
 -- $channels: the configured channel names. $alert_id: NULL for every alert to send, or one alert (an explicit
@@ -10,4 +11,4 @@ FROM alerts a
 CROSS JOIN (SELECT unnest($channels) AS channel) c
 LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
 WHERE (a.alert_id = CAST($alert_id AS VARCHAR) OR (CAST($alert_id AS VARCHAR) IS NULL AND a.send)) AND NOT coalesce(d.ok, false)
-ORDER BY a.day, a.created_at, a.alert_id, c.channel;
+ORDER BY a.created_at, a.day, a.alert_id, c.channel;
