@@ -13,7 +13,7 @@ import socket
 import struct
 import time
 import zlib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -29,6 +29,7 @@ from pipeline.alerts.message import (
     render_slack,
     render_text,
     render_webhook,
+    window_label,
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
 from tests.helpers import TrickleServer
@@ -552,3 +553,19 @@ def test_webhook_carries_an_idempotency_key_slack_does_not(receiver):
         assert deliver(channel, msg, env, **FAST).ok
     keys = [r.headers.get("idempotency-key") for r in server.requests]
     assert keys == ["parcelo-spike-2026-10-14:ops", "parcelo-spike-2026-10-14:ops", None]
+
+
+@pytest.mark.parametrize(
+    ("start_hour", "hours", "label"),
+    [
+        (8, 2, "Sun 25 Oct 2026 08:00-10:00 UTC (09:00-11:00 Europe/Warsaw)"),
+        # the clocks go back at 01:00 UTC: two hours of the window, one on the local clock; both offsets named
+        (0, 2, "Sun 25 Oct 2026 00:00-02:00 UTC (02:00 CEST-03:00 CET Europe/Warsaw)"),
+    ],
+)
+def test_a_window_across_a_clock_change_names_both_offsets(start_hour, hours, label):
+    start = datetime(2026, 10, 25, start_hour, tzinfo=UTC)
+    msg = make_msg(
+        kind="hourly_spike", window_start=start, window_end=start + timedelta(hours=hours), timezone="Europe/Warsaw"
+    )
+    assert window_label(msg) == label

@@ -263,7 +263,9 @@ def status_label(msg: AlertMessage) -> str:
 
 def window_label(msg: AlertMessage) -> str | None:
     """The hours an hourly alert covers, in UTC and, with a brand time zone, local time too, e.g.
-    ``Wed 14 Oct 2026 08:00-10:00 UTC (10:00-12:00 Europe/Warsaw)``; None for an alert without a window."""
+    ``Wed 14 Oct 2026 08:00-10:00 UTC (10:00-12:00 Europe/Warsaw)``, or with the zone's abbreviations when the
+    clocks change inside the window (``00:00-02:00 UTC (02:00 CEST-03:00 CET Europe/Warsaw)``: two hours, although
+    the local clock moved one); None for an alert without a window."""
     start, end = msg.window_start, msg.window_end
     if start is None or end is None:
         return None
@@ -281,6 +283,9 @@ def window_label(msg: AlertMessage) -> str | None:
     zone = ZoneInfo(msg.timezone)
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     day = "" if local_start.date() == start.date() else f"{local_start:%a %d %b} "
+    if local_start.utcoffset() != local_end.utcoffset():  # the clocks change inside the window: name both offsets
+        to = f"{local_end:%H:%M %Z}" if local_end.date() == local_start.date() else f"{local_end:%a %d %b %H:%M %Z}"
+        return f"{utc} ({day}{local_start:%H:%M %Z}-{to} {msg.timezone})"
     return f"{utc} ({day}{span(local_start, local_end, msg.timezone)})"
 
 
