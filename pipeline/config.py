@@ -261,7 +261,10 @@ class QuietHoursSpec(_Strict):
             day = local.date() + timedelta(days=1) if t >= start else local.date()
         if not quiet:
             return None
-        return datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
+        # the night the clocks go back repeats an hour: an end inside it, on the same day, is the one on ``now``'s
+        # side of the change (fold), never the earlier one, which has passed
+        fold = local.fold if day == local.date() else 0
+        return datetime.combine(day, end).replace(tzinfo=zone, fold=fold).astimezone(UTC)
 
 
 class _Channel(_Strict):

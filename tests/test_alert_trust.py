@@ -325,6 +325,12 @@ def test_quiet_hours_until():
     noon = datetime.combine(INCIDENT, time(12), tzinfo=UTC)
     assert day.until(noon) == noon.replace(hour=17) and day.until(noon.replace(hour=18)) is None
     assert night.except_critical is True
+    # the night Warsaw's clocks go back (03:00 CEST -> 02:00 CET at 01:00 UTC), quiet until 02:30: at the second
+    # 02:15 (01:15 UTC) they end at the second 02:30 (01:30 UTC), not at the first, an hour ago
+    early = QuietHoursSpec(start="20:00", end="02:30", timezone="Europe/Warsaw")
+    second = datetime(2026, 10, 25, 1, 15, tzinfo=UTC)
+    assert early.until(second) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert early.until(second - timedelta(hours=1)) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # the first 02:15
 
 
 @pytest.mark.parametrize(
