@@ -159,6 +159,7 @@ def test_clv_formulas_by_hand():
     # with i = 0 the discounted formula is the simple one minus this month's margin: 300 - 15 = 285
     assert clv_discounted(0.3, 50, 0.05, 0.0) == approx(285)
     assert clv_simple(0.3, 50, 0) is None and clv_simple(0.3, None, 0.05) is None
+    assert clv_discounted(0.3, 50, 0, 0.008) is None  # no churn seen: no lifetime (margin / i would be 1,881)
     # 10 % a year = (1.1)^(1/12) - 1 = 0.797414 % a month
     assert monthly_rate(0.10, "year") == pytest.approx(0.00797414, abs=1e-8)
     assert monthly_rate(0.01, "month") == 0.01
@@ -184,6 +185,18 @@ def test_customer_metrics_rows_pooled_window_and_segments():
     assert min(r["month"] for r in rows) == date(2025, 10, 1)
     fixed = customer_metrics(_customers(), margin=0.5, discount_rate_monthly=0.0, fixed_monthly_churn=0.1)
     assert {r["churn_rate_clv"] for r in fixed} == {0.1}
+
+
+def test_each_brands_months_end_where_its_own_customer_list_does():
+    """Brand a's list ends in March, brand b's runs to August: a has no months after March (they would show no
+    churn, as complete months, and a lifetime value from no churn), b's months run on."""
+    a = [Customer(f"a{i}", "a", None, date(2025, 11, 1), date(2026, 3, 10) if i < 3 else None, 50) for i in range(40)]
+    b = [Customer(f"b{i}", "b", None, date(2025, 11, 1), date(2026, 8, 20) if i < 3 else None, 50) for i in range(40)]
+    rows = customer_metrics(a + b, margin=0.3, discount_rate_monthly=0.008)
+    last = {brand: max(r["month"] for r in rows if r["brand"] == brand) for brand in "ab"}
+    assert last == {"a": date(2026, 3, 1), "b": date(2026, 8, 1)}
+    zero_churn = [r for r in rows if r["churn_rate_clv"] == 0]
+    assert zero_churn and all(r["clv_discounted"] is None and r["clv_simple"] is None for r in zero_churn)
 
 
 # -- lead / lag ----------------------------------------------------------------------------------------------

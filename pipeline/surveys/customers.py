@@ -119,8 +119,10 @@ def clv_simple(margin: float, revenue: float | None, churn: float | None) -> flo
 
 
 def clv_discounted(margin: float, revenue: float | None, churn: float | None, discount_rate: float) -> float | None:
-    """m r / (1 + i - r) with m = margin x revenue per month, r = 1 - churn and i the monthly discount rate."""
-    if revenue is None or churn is None:
+    """m r / (1 + i - r) with m = margin x revenue per month, r = 1 - churn and i the monthly discount rate;
+    None when churn is 0 or unknown (with no churn seen, the discount rate alone would bound a lifetime nobody
+    observed: margin / i, several times any observed CLV)."""
+    if revenue is None or not churn:
         return None
     retention = 1 - churn
     denom = 1 + discount_rate - retention
@@ -151,18 +153,24 @@ def customer_metrics(
 ) -> list[dict]:
     """Churn and CLV per month x brand x segment (and segment ``_all``), one dict per row.
 
-    Months run from the first month with a base to ``as_of``'s month (default: the latest date in the data).
+    Months run from the first month with a base to ``as_of``'s month (default: the latest date in the brand's
+    own customer list: brands' lists end when their exports do, and a brand whose list stops in March has no
+    churn-free, "complete" months after it because another brand's list runs on).
     """
     customers = list(customers)
     if not customers:
         return []
-    latest = as_of or max(max(c.start_date, c.end_date or c.start_date) for c in customers)
+    latest_of: dict[str, date] = {}
+    for c in customers:
+        seen = max(c.start_date, c.end_date or c.start_date)
+        latest_of[c.brand] = max(latest_of.get(c.brand, seen), seen)
     groups: dict[tuple[str, str], list[Customer]] = {}
     for c in customers:
         groups.setdefault((c.brand, ALL), []).append(c)
         groups.setdefault((c.brand, c.segment or "(none)"), []).append(c)
     rows = []
     for (brand, segment), members in sorted(groups.items()):
+        latest = as_of or latest_of[brand]
         months = months_between(min(c.start_date for c in members), latest)
         churn = monthly_churn(members, months)
         while churn and churn[0].active_start == 0:  # before the first full month of customers
