@@ -273,14 +273,17 @@ def parse_utc(
     noun: str | None = "timestamp",
 ) -> datetime:
     """An aware UTC datetime from a datetime, a date, Unix seconds (``unix``), or text: ``first`` (a strptime
-    format), then ISO-8601, then each of ``formats``. Naive values are read in ``tz``. Raises :class:`Rejected`
-    when the value is empty, unreadable or outside ``[EARLIEST, LATEST)``."""
+    format), then ISO-8601, then each of ``formats``. Naive values are read in ``tz``, except a date without a
+    time of day (a ``date``, ``2026-10-13``, a format without hours): that calendar day, at 00:00 UTC, so it
+    stays on its own day (read as midnight in Berlin it would be 22:00 UTC the day before). Raises
+    :class:`Rejected` when the value is empty, unreadable or outside ``[EARLIEST, LATEST)``."""
     if isinstance(value, bool):
         raise Rejected(f"{what} {value!r} is not a timestamp")
+    date_only = False
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
-        moment = datetime.combine(value, datetime.min.time())
+        moment, date_only = datetime.combine(value, datetime.min.time()), True
     elif isinstance(value, int | float) and unix:
         return in_range(_from_unix(value, what), what)
     else:
@@ -289,13 +292,16 @@ def parse_utc(
             raise Rejected(f"{what} is empty")
         raw = raw.strip()
         moment = _strptime(raw, first) if first else None
+        date_only = moment is not None and not _has_time(first)
         if moment is None:
             try:
                 moment = datetime.fromisoformat(raw)
+                date_only = _ISO_DATE.fullmatch(raw) is not None
             except ValueError:
                 for fmt in formats:
                     moment = _strptime(raw, fmt)
                     if moment is not None:
+                        date_only = not _has_time(fmt)
                         break
         if moment is None and unix:
             try:
@@ -307,7 +313,7 @@ def parse_utc(
             expected = f"an ISO-8601 {noun}" if noun and not formats and not first else readable
             raise Rejected(f"{what} {raw[:60]!r} is not {expected}")
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
+        moment = moment.replace(tzinfo=UTC if date_only else tz)
     try:
         return in_range(moment.astimezone(UTC), what)
     except OverflowError:
@@ -341,6 +347,14 @@ def _from_unix(seconds: float, what: str) -> datetime:
         return datetime.fromtimestamp(seconds, UTC)
     except (ValueError, OverflowError, OSError):
         raise Rejected(f"{what} {seconds!r} is not a Unix time in seconds") from None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}")  # ISO-8601 calendar dates fromisoformat reads, no time
+
+
+def _has_time(fmt: str | None) -> bool:
+    """Whether a strptime format reads a time of day."""
+    return fmt is not None and any(d in fmt for d in ("%H", "%I", "%M", "%S", "%p", "%X", "%c", "%T", "%R"))
 
 
 def _strptime(raw: str, fmt: str) -> datetime | None:

@@ -697,3 +697,22 @@ def test_rows_quarantined_before_0008_are_found_again_not_added(tmp_path, monkey
     result = ingest.import_customers(cfg, db, RUN)
     assert result["quarantined"] == 54  # the 5 kept before are found under their new keys
     assert _quarantined(db) == {"rows": 59, "ids": 59, "locations": 59}
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "expected"),
+    [
+        ("2026-10-13", None, datetime(2026, 10, 13, tzinfo=UTC)),  # a date alone: that day, wherever it was
+        ("20261013", None, datetime(2026, 10, 13, tzinfo=UTC)),
+        (date(2026, 10, 1), None, datetime(2026, 10, 1, tzinfo=UTC)),  # not 30 Sep, not Q3
+        ("13/10/2026", "%d/%m/%Y", datetime(2026, 10, 13, tzinfo=UTC)),
+        ("2026-10-13 00:30", None, datetime(2026, 10, 12, 22, 30, tzinfo=UTC)),  # a time of day: Berlin's clock
+        ("13/10/2026 09:00", "%d/%m/%Y %H:%M", datetime(2026, 10, 13, 7, tzinfo=UTC)),
+    ],
+)
+def test_a_date_without_a_time_stays_on_its_day_in_any_time_zone(value, fmt, expected):
+    from zoneinfo import ZoneInfo
+
+    from pipeline.surveys.importer import parse_timestamp
+
+    assert parse_timestamp(value, ZoneInfo("Europe/Berlin"), first=fmt) == expected
