@@ -258,3 +258,16 @@ def test_xcorr_prewhitening_removes_spurious_leads_between_trending_series():
         results.append(cross_correlation(_ar1(rng, 64, 0.95), _ar1(rng, 64, 0.95)))
     assert all(r.ar_order >= 1 for r in results)
     assert [r.best_lag for r in results].count(None) >= 9
+
+
+def test_an_end_date_in_the_future_is_not_data_yet():
+    """A contract's scheduled end in 2099 does not stretch the months (churn-free, 'complete') into the future."""
+    from datetime import UTC, datetime
+
+    customers = [
+        Customer(f"c{i}", "a", None, date(2025, 1, 1), date(2025, 6, 10) if i < 3 else None, 50) for i in range(40)
+    ]
+    customers.append(Customer("scheduled", "a", None, date(2025, 1, 1), date(2099, 6, 30), 50))
+    rows = customer_metrics(customers, margin=0.3, discount_rate_monthly=0.008)
+    today = datetime.now(UTC).date()
+    assert max(r["month"] for r in rows) == today.replace(day=1)

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
@@ -154,15 +154,17 @@ def customer_metrics(
     """Churn and CLV per month x brand x segment (and segment ``_all``), one dict per row.
 
     Months run from the first month with a base to ``as_of``'s month (default: the latest date in the brand's
-    own customer list: brands' lists end when their exports do, and a brand whose list stops in March has no
-    churn-free, "complete" months after it because another brand's list runs on).
+    own customer list, up to today: brands' lists end when their exports do, and a brand whose list stops in
+    March has no churn-free, "complete" months after it because another brand's list runs on; an end date in
+    the future is a scheduled end, not yet data).
     """
     customers = list(customers)
     if not customers:
         return []
+    today = datetime.now(UTC).date()  # a scheduled end (a contract's end date next year) is not data yet
     latest_of: dict[str, date] = {}
     for c in customers:
-        seen = max(c.start_date, c.end_date or c.start_date)
+        seen = min(max(c.start_date, c.end_date or c.start_date), today)
         latest_of[c.brand] = max(latest_of.get(c.brand, seen), seen)
     groups: dict[tuple[str, str], list[Customer]] = {}
     for c in customers:

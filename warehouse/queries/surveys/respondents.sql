@@ -2,9 +2,10 @@
 -- to a survey answer with an NPS, and active on the answer's day (start_date <= day < end_date), one per brand,
 -- customer and calendar quarter: their latest answer of the quarter. churned: the customer record ends within
 -- $window_days days after the answer; complete: that window has ended by as_of, the brand's customer list's last
--- day (its latest start or end date). $brands: the brands to read (NULL: all).
+-- day (its latest start or end date, up to today: an end date in the future is scheduled, not yet data).
+-- $brands: the brands to read (NULL: all).
 WITH list_end AS (
-    SELECT brand, max(greatest(start_date, coalesce(end_date, start_date))) AS as_of
+    SELECT brand, least(max(greatest(start_date, coalesce(end_date, start_date))), current_date) AS as_of
     FROM customers
     GROUP BY brand
 ), linked AS (
