@@ -716,3 +716,27 @@ def test_a_date_without_a_time_stays_on_its_day_in_any_time_zone(value, fmt, exp
     from pipeline.surveys.importer import parse_timestamp
 
     assert parse_timestamp(value, ZoneInfo("Europe/Berlin"), first=fmt) == expected
+
+
+def test_qualtrics_previews_tests_and_spam_are_quarantined_not_counted(tmp_path):
+    """Qualtrics' Status column marks previews (1), tests (2) and spam (8): not answers, whether the export
+    holds choice values or choice text; ordinary responses (0, 'IP Address') and other presets' rows land."""
+    rows = qualtrics_rows()[:4]
+    statuses = ["0", "1", "IP Address", "Survey Test", "8", "Spam"]
+    header = [*rows[0], "Status"]
+    body = [[*rows[3][:4], f"R_{i}", *rows[3][5:], status] for i, status in enumerate(statuses)]
+    path = write_csv(tmp_path / "q.csv", [header, [*rows[1], "Response Type"], [*rows[2], "{}"], *body])
+    src = SurveySpec(name="acme-nps", brand="acme", path="q.csv", preset="qualtrics")
+    responses, rejects = read_survey_file(None, src, path)
+    assert sorted(r.response_id for r in responses) == ["R_0", "R_2"]
+    assert sorted(r.reason for r in rejects) == [
+        f"Qualtrics Status {s!r} (column Status): a preview, test or spam response, not an answer"
+        for s in sorted(["1", "Survey Test", "8", "Spam"])
+    ]
+    custom = SurveySpec(
+        name="acme-nps",
+        brand="acme",
+        path="q.csv",
+        columns={"response_id": "ResponseId", "nps": "Q1", "timestamp": "RecordedDate"},
+    )
+    assert len(read_survey_file(None, custom, path)[0]) == 6  # a custom export's Status means nothing here

@@ -378,6 +378,21 @@ def _declared_zone(cells: list, mapping: dict, header: list[str]):
 
 
 # -- surveys -------------------------------------------------------------------------------------------------
+# Qualtrics' ``Status`` (Response Type) of rows that are not answers: a survey preview, a test response, spam.
+# Codes as exported with choice values (0 IP Address, 1 Survey Preview, 2 Survey Test, 4 Imported, 8 Spam, 9
+# Preview Spam, 12 Imported Spam, 16 Offline, 17 Offline Survey Preview); labels as exported with choice text.
+QUALTRICS_NOT_ANSWERS = {"1", "2", "8", "9", "12", "17"}
+_NOT_ANSWER_WORDS = ("preview", "test", "spam")
+
+
+def _qualtrics_not_an_answer(status: object) -> str | None:
+    """The ``Status`` of a Qualtrics row that is a preview, a test or spam, else None."""
+    value = _text(status)
+    if value is not None and (value in QUALTRICS_NOT_ANSWERS or any(w in value.lower() for w in _NOT_ANSWER_WORDS)):
+        return value
+    return None
+
+
 def read_survey_file(
     config, survey_source: SurveySpec, path, info: dict | None = None
 ) -> tuple[list[SurveyResponse], list[Reject]]:
@@ -410,8 +425,15 @@ def read_survey_file(
             continue
         values = dict(zip(header, cells, strict=False))
         row = {col: values.get(col) for col in mapping.values()}  # only mapped columns: no PII in quarantine
-        customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)
         brand = src.brand or _text(row.get(mapping.get("brand"))) or ""
+        status = _qualtrics_not_an_answer(values.get("Status")) if src.preset == "qualtrics" else None
+        if status is not None:
+            reason = (
+                f"Qualtrics Status {status[:40]!r} (column Status): a preview, test or spam response, not an answer"
+            )
+            rejects.append(Reject.of(brand, src.name, reason, _raw(row), location))
+            continue
+        customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
         except Rejected as exc:
