@@ -14,7 +14,7 @@ the DAG processor's environment (read when this file is parsed; 15, 20, 30, or w
 
 This file only wires steps: each task calls its step's function (prepare and finish in ``pipeline/watch.py``,
 whose ``run_watch`` is one run in one place), importing only its own step's module, so an extract task never
-loads pandas, torch or matplotlib; the interval's windows come from ``pipeline/staging.py``. Config and warehouse come
+loads pandas, torch or matplotlib; the read window comes with each job from ``prepare``. Config and warehouse come
 from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when a task runs.
 """
 
@@ -99,7 +99,7 @@ def brandpulse_watch():
         from pipeline import staging
 
         config, _, end, run_id = _run()  # the source's state comes with the job: no warehouse access here
-        day, window = staging.watch_day(config, end), staging.read_window(config, end)
+        day, window = staging.watch_day(config, end), staging.job_window(config, end, job)
         states = staging.states_of([job])
         return staging.extract(config, job["brand"], job["source"], day, run_id, states=states, window=window)
 
@@ -121,19 +121,17 @@ def brandpulse_watch():
 
     @task
     def hourly_metrics() -> list[str]:
-        from pipeline import metrics, staging
+        from pipeline import watch
 
         config, db, end, run_id = _run()
-        start = staging.read_window(config, end).start
-        return [h.isoformat() for h in metrics.hourly_metrics(config, db, start, end, run_id)]
+        return [h.isoformat() for h in watch.hourly_metrics(config, db, end, run_id)]
 
     @task
     def detect() -> list[str]:
-        from pipeline import staging
-        from pipeline.alerts import incidents
+        from pipeline import watch
 
         config, db, end, run_id = _run()
-        return incidents.detect_watch(config, db, staging.read_window(config, end).start, end, run_id)
+        return watch.detect(config, db, end, run_id)
 
     @task(multiple_outputs=False)
     def send_alerts() -> dict:

@@ -136,6 +136,31 @@ def skip_run(con, run_id: str, reason: str) -> None:
     record_step(con, run_id, "skipped", status="skipped", detail=reason)
 
 
+def last_watch_end(con, end: datetime) -> datetime | None:
+    """The end of the latest successful watch run's read window, at or before ``end`` (None: none recorded)."""
+    found = row(
+        con.execute(
+            "SELECT max(window_end) AS last FROM pipeline_runs"
+            " WHERE trigger = 'watch' AND status = 'success' AND window_end <= ?",
+            [end],
+        )
+    )
+    return found["last"] if found else None
+
+
+def set_watch_window(con, run_id: str, read_from: datetime, window_end: datetime) -> None:
+    """Record what a watch run reads: from ``read_from`` up to ``window_end`` (migration 0014)."""
+    con.execute(
+        "UPDATE pipeline_runs SET read_from = ?, window_end = ? WHERE run_id = ?", [read_from, window_end, run_id]
+    )
+
+
+def watch_read_from(con, run_id: str) -> datetime | None:
+    """Where a watch run's sources read from, as its ``prepare`` recorded it (None: not recorded)."""
+    found = row(con.execute("SELECT read_from FROM pipeline_runs WHERE run_id = ?", [run_id]))
+    return found["read_from"] if found else None
+
+
 def running_night(con, since) -> dict | None:
     """The newest run that is not a watch run, still ``running`` and started after ``since``, or None."""
     return row(

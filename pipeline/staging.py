@@ -57,10 +57,25 @@ def interval(config: Config, end: datetime) -> Window:
     return Window(end - timedelta(minutes=config.watch.interval_minutes), end)
 
 
-def read_window(config: Config, end: datetime) -> Window:
-    """What a watch run's sources read: its interval, plus ``watch.overlap_minutes`` before it."""
+MAX_CATCH_UP = timedelta(hours=6)  # how far back a watch run reads the hours no successful run read
+
+
+def read_window(config: Config, end: datetime, last_end: datetime | None = None) -> Window:
+    """What a watch run's sources read: its interval, plus ``watch.overlap_minutes`` before it. ``last_end``: the
+    end of the last successful watch run; when it ended before this interval (a run skipped beside a night, or
+    one that failed), the read starts there instead (less the overlap), at most :data:`MAX_CATCH_UP` back."""
     covered = interval(config, end)
-    return Window(covered.start - timedelta(minutes=config.watch.overlap_minutes), covered.end)
+    start = covered.start
+    if last_end is not None and utc(last_end) < start:
+        start = max(utc(last_end), covered.end - MAX_CATCH_UP)
+    return Window(start - timedelta(minutes=config.watch.overlap_minutes), covered.end)
+
+
+def job_window(config: Config, end: datetime, job: dict) -> Window:
+    """The read window a watch run's ``prepare`` put in each extract job (``read_from``)."""
+    if job.get("read_from"):
+        return Window(utc(datetime.fromisoformat(job["read_from"])), utc(end))
+    return read_window(config, end)
 
 
 def watch_day(config: Config, end: datetime) -> date:

@@ -4,8 +4,11 @@ One watch run covers the interval ``[end - watch.interval_minutes, end)`` and fl
 
     prepare ─> extract (brand × network source) ─> load ─> score ─> hourly_metrics ─> detect ─> send_alerts ─> finish
 
-- each source reads ``[start - watch.overlap_minutes, end)`` (the overlap catches items that appear late); file
-  drops and surveys stay nightly;
+- each source reads ``[start - watch.overlap_minutes, end)`` (the overlap catches items that appear late), or
+  from where the last successful watch run ended when that was earlier (a run skipped beside a night, or one
+  that failed; at most ``staging.MAX_CATCH_UP`` back), so no hour goes unread by the watch; ``prepare``
+  records the window (``pipeline_runs.read_from``, ``window_end``) and hands it to every step; file drops and
+  surveys stay nightly;
 - load is the night's load: natural keys and upserts, so what a watch run loaded the night finds
   ``already_present``, and the night (which re-reads its whole day window) reconciles whatever the watch missed.
   Sources read windows, not cursors: the state a watch run stores never makes the night skip an item;
@@ -33,11 +36,22 @@ from pipeline import ledger, staging
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect_watch
 from pipeline.config import Config, ConfigError
-from pipeline.ledger import WATCH_STEPS, RunFailed, close_run, new_run_id, running_night, skip_run, start_run
+from pipeline.ledger import (
+    WATCH_STEPS,
+    RunFailed,
+    close_run,
+    last_watch_end,
+    new_run_id,
+    running_night,
+    set_watch_window,
+    skip_run,
+    start_run,
+    watch_read_from,
+)
 from pipeline.load import load as load_step
 from pipeline.metrics import hourly_metrics as hourly_metrics_step
 from pipeline.scoring import score as score_step
-from pipeline.staging import interval, read_window, watch_day
+from pipeline.staging import interval, job_window, read_window, watch_day
 from pipeline.staging import utc as _utc
 from pipeline.warehouse import connect, migrate, row, transaction
 
@@ -60,8 +74,8 @@ def check_interval(config: Config, start: datetime, end: datetime) -> None:
 
 def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime | None = None) -> list[dict]:
     """Apply pending migrations and register the run; return its extract jobs (one per brand × network source,
-    each with its source's stored state), or ``[]`` when the run is skipped (recorded ``skipped`` with the reason,
-    and logged)."""
+    each with its source's stored state and the run's ``read_from``), or ``[]`` when the run is skipped
+    (recorded ``skipped`` with the reason, and logged)."""
     day = watch_day(config, end)
     jobs = staging.plan(config, network_only=True)
     now = now or datetime.now(UTC)
@@ -79,17 +93,31 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
                 reason = f"night run {night['run_id']} is running (started {night['started_at']:%Y-%m-%d %H:%M} UTC)"
             if reason:
                 skip_run(con, run_id, reason)
+            else:
+                window = read_window(config, end, last_watch_end(con, _utc(end)))
+                set_watch_window(con, run_id, window.start, window.end)
     if reason:
         logger.warning(f"watch {run_id}: skipped: {reason}")
         return []
-    return staging.with_states(config, db, jobs)
+    if window.start < interval(config, end).start - timedelta(minutes=config.watch.overlap_minutes):
+        logger.info(f"watch {run_id}: reading from {window.start:%Y-%m-%d %H:%M} UTC, where the last run ended")
+    return [{**job, "read_from": window.start.isoformat()} for job in staging.with_states(config, db, jobs)]
 
 
-def extract(config: Config, brand: str, source: str, end: datetime, run_id: str, db: Path | None = None, states=None):
-    """Read one network source over the run's read window and stage what it read (:func:`staging.extract`)."""
+def extract(config: Config, job: dict, end: datetime, run_id: str, db: Path | None = None, states=None):
+    """Read one network source (a job of :func:`prepare`) over the run's read window and stage what it read
+    (:func:`staging.extract`)."""
+    window = job_window(config, end, job)
     return staging.extract(
-        config, brand, source, watch_day(config, end), run_id, db=db, states=states, window=read_window(config, end)
+        config, job["brand"], job["source"], watch_day(config, end), run_id, db=db, states=states, window=window
     )
+
+
+def read_from(config: Config, db: Path, run_id: str, end: datetime) -> datetime:
+    """Where the run's sources read from, as its ``prepare`` recorded it."""
+    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+        recorded = watch_read_from(con, run_id)
+    return _utc(recorded) if recorded is not None else read_window(config, end).start
 
 
 def load(config: Config, db: Path, end: datetime, run_id: str):
@@ -99,12 +127,12 @@ def load(config: Config, db: Path, end: datetime, run_id: str):
 
 def hourly_metrics(config: Config, db: Path, end: datetime, run_id: str) -> list[datetime]:
     """Recompute the hourly metrics of the hours the run read or touched."""
-    return hourly_metrics_step(config, db, read_window(config, end).start, _utc(end), run_id)
+    return hourly_metrics_step(config, db, read_from(config, db, run_id, end), _utc(end), run_id)
 
 
 def detect(config: Config, db: Path, end: datetime, run_id: str, today: date | None = None) -> list[str]:
     """The intraday detector over the hours the run read; records and explains alerts."""
-    return detect_watch(config, db, read_window(config, end).start, _utc(end), run_id, today=today)
+    return detect_watch(config, db, read_from(config, db, run_id, end), _utc(end), run_id, today=today)
 
 
 def finish(config: Config, db: Path, run_id: str) -> str:
@@ -130,7 +158,7 @@ def run_watch(
     running-night check (tests)."""
     end = _utc(end)
     run_id = run_id or new_run_id(watch_day(config, end), TRIGGER)
-    covered, read = interval(config, end), read_window(config, end)
+    covered = interval(config, end)
     result = {"run_id": run_id, "start": covered.start.isoformat(), "end": end.isoformat()}
     jobs = prepare(config, db, end, run_id, now=now)
     if not jobs:
@@ -138,7 +166,7 @@ def run_watch(
     try:
         states = staging.states_of(jobs)
         failed = staging.extract_each(
-            jobs, lambda job: extract(config, job["brand"], job["source"], end, run_id, states=states), "watch extract"
+            jobs, lambda job: extract(config, job, end, run_id, states=states), "watch extract"
         )
         loaded = load(config, db, end, run_id)
         scored = score_step(config, db, run_id, scorer=scorer)
@@ -154,7 +182,7 @@ def run_watch(
         raise
     return {
         **result,
-        "read_from": read.start.isoformat(),
+        "read_from": jobs[0]["read_from"],
         "status": status,
         "new_mentions": loaded.new_mentions,
         "already_present": loaded.seen_mentions,

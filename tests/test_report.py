@@ -19,6 +19,7 @@ import yaml
 
 from pipeline.alerts import incidents
 from pipeline.config import load_config
+from pipeline.ledger import start_run
 from pipeline.report import build as report_build
 from pipeline.report.build import MAX_PAGE_BYTES, build_report, comention_pattern, rival_brand
 from pipeline.warehouse import connect, execute, transaction
@@ -294,7 +295,7 @@ def test_pages_are_self_contained_and_small(report):
 
 def test_report_step_records_the_step(report, tmp_path):
     with connect(report["db"]) as con:
-        con.execute("INSERT INTO pipeline_runs VALUES ('run-r', ?, 'cli', now(), NULL, 'running')", [INCIDENT])
+        start_run(con, "run-r", INCIDENT, "cli")
     index = report_build.report(report["cfg"], report["db"], INCIDENT, "run-r", out_dir=tmp_path / "r")
     assert index == tmp_path / "r" / "index.html" and index.exists() and (tmp_path / "r" / "parcelo.html").exists()
     with connect(report["db"], read_only=True) as con:

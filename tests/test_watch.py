@@ -300,3 +300,38 @@ def test_alerts_recorded_in_one_transaction_keep_the_order_they_were_raised_in(t
     with connect(db, read_only=True) as con:
         order = execute(con, "alerts/pending_deliveries", {"channels": ["slack"], "alert_id": None}).fetchall()
     assert [r[0] for r in order] == ids
+
+
+def test_a_watch_run_reads_the_hours_no_run_read_since_the_last_success(tmp_path):
+    """Runs skipped beside a night (or failed) leave hours unread: the next run reads from where the last
+    successful run ended (less the overlap), at most six hours back; the window is recorded and every step
+    uses it."""
+    from pipeline import watch
+    from pipeline.ledger import set_watch_window
+
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    overlap = timedelta(minutes=cfg.watch.overlap_minutes)
+    with connect(db) as con:
+        migrate(con)
+
+    def succeeded(run_id, end):
+        with connect(db) as con:
+            start_run(con, run_id, end.date(), "watch")
+            set_watch_window(con, run_id, end - timedelta(hours=1) - overlap, end)
+            con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = ?", [run_id])
+
+    def read_from(end, run_id):
+        [job, *_] = prepare(cfg, db, end, run_id)
+        assert all(j["read_from"] == job["read_from"] for j in _)
+        recorded = watch.read_from(cfg, db, run_id, end)
+        assert recorded.isoformat() == job["read_from"]  # what extract, hourly_metrics and detect use
+        return recorded
+
+    one = MIDNIGHT + timedelta(hours=1)
+    succeeded("watch-01", one)
+    assert read_from(one + timedelta(hours=1), "watch-02") == one - overlap  # the usual window: no gap
+    # 02:00 and 03:00 skipped beside the night (not successes): 04:00 reads from 01:00
+    assert read_from(one + timedelta(hours=3), "watch-04") == one - overlap
+    # after a long outage, at most six hours back
+    far = one + timedelta(hours=10)
+    assert read_from(far, "watch-11") == far - timedelta(hours=6) - overlap
