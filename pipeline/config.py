@@ -77,8 +77,15 @@ class _NetworkSpec(_Strict):
 
     name: Slug
     lookback_days: int = Field(1, ge=0, le=31, description="also re-read this many earlier days, for late items")
-    timeout_s: float = Field(30, gt=0, le=600, description="per HTTP request")
+    timeout_s: float = Field(30, gt=0, le=600, description="per connect and per read of an HTTP request")
     retries: int = Field(5, ge=0, le=20, description="retries of a 429, 5xx or timeout, with exponential backoff")
+    deadline_s: float = Field(
+        1800,
+        gt=0,
+        le=86_400,
+        description="the most one read of this source may take, every request and retry together (a server that "
+        "trickles bytes never trips timeout_s); past it the source fails and the run goes on without it",
+    )
     max_items: int = Field(1000, ge=1, le=100_000, description="items read per listing before the window is cut")
 
 

@@ -183,6 +183,8 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
 
     try:
         resp = s.get(url, params=params)
+    except DeadlineExceeded as exc:
+        raise SourceError(f"{what}: {bare(url)}: {exc} (the source's deadline_s)") from None
     except requests.RequestException as exc:
         inner = exc.args[0] if exc.args else None
         cause = type(getattr(inner, "reason", None) or inner or exc).__name__

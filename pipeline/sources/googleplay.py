@@ -59,6 +59,7 @@ from datetime import UTC, datetime
 import requests
 
 from pipeline import http as _http
+from pipeline.deadline import Deadline, DeadlineExceeded
 from pipeline.records import Record, Reject, Rejected, Window
 from pipeline.sources.base import Source, SourceError
 
@@ -80,7 +81,6 @@ GATEWAY_ERROR = "com.google.play.gateway.proto.PlayGatewayError"
 _active: contextvars.ContextVar[_Transport | None] = contextvars.ContextVar("brandpulse_google_play", default=None)
 _install_lock = threading.Lock()
 _original_post = None
-
 
 
 class _EndOfListing(Exception):
@@ -154,6 +154,8 @@ class _Transport:
             self.requests += 1
             try:
                 resp = self.session.post(url, data=data, headers=headers)
+            except DeadlineExceeded as exc:
+                self._fail(f"{endpoint}: {exc} (the source's deadline_s)")
             except requests.RequestException as exc:
                 inner = exc.args[0] if exc.args else None
                 cause = type(getattr(inner, "reason", None) or inner or exc).__name__
@@ -206,7 +208,10 @@ class GooglePlaySource(Source):
         pages_read: dict[str, int] = {}
         repeated = skipped = 0
         newest: datetime | None = None
-        with _http.session(spec.timeout_s, spec.retries) as session:
+        with (
+            Deadline(spec.deadline_s) as deadline,
+            _http.session(spec.timeout_s, spec.retries, deadline=deadline) as session,
+        ):
             for country in spec.countries:
                 what = f"Google Play reviews of {spec.app_id} ({spec.lang}-{country})"
                 transport = _Transport(self.base_url, session, spec.retries, what)

@@ -38,13 +38,13 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from pipeline import http as _http
+from pipeline.deadline import Deadline
 from pipeline.records import Record, Reject, Rejected, Window, parse_utc
 from pipeline.sources.base import Source, SourceError
 
 ENV_URL = "BRANDPULSE_HN_URL"
 HITS_PER_PAGE = 100
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
-
 
 
 class _Text(HTMLParser):
@@ -94,12 +94,14 @@ class HackerNewsSource(Source):
         self._newest: datetime | None = None
         start = int(window.start.timestamp())
         end = -int(-window.end.timestamp() // 1)  # ceil: [start, end) in whole seconds
-        with _http.session(spec.timeout_s, spec.retries) as session:
+        with (
+            Deadline(spec.deadline_s) as deadline,
+            _http.session(spec.timeout_s, spec.retries, deadline=deadline) as session,
+        ):
             for term in self.matcher.query_terms():
                 self._read, self._cut = 0, False
                 yield from self._search(session, term, start, end, window)
-        if self._stats["skipped_deleted"]:
-            self.warnings.append(f"Hacker News: skipped {self._stats['skipped_deleted']} deleted or dead items")
+        # deleted or dead items are counted in the state, not warned about: a warning means a cap cut the window
         newest = self._newest.isoformat() if self._newest else self.previous_state.get("newest_created_at")
         self.state = {**self._stats, "newest_created_at": newest}
 

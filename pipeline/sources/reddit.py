@@ -67,6 +67,7 @@ from praw.models import MoreComments
 from praw.models.base import PRAWBase
 from prawcore.sessions import RetryStrategy
 
+from pipeline.deadline import Deadline, DeadlineExceeded
 from pipeline.http import session as http_session
 from pipeline.records import Record, Reject, Window
 from pipeline.sources.base import Source, SourceError
@@ -242,7 +243,7 @@ class RedditSource(Source):
             for key, env in (("oauth_url", OAUTH_URL_ENV), ("reddit_url", REDDIT_URL_ENV))
             if os.environ.get(env)
         }
-        session = http_session(self.spec.timeout_s, self.spec.retries)
+        session = http_session(self.spec.timeout_s, self.spec.retries, deadline=self._deadline)
         try:
             reddit = praw.Reddit(
                 site_name=site,
@@ -317,17 +318,24 @@ class RedditSource(Source):
         self._listings: dict[str, dict] = {}
         self._threads = {"posts": 0, "comments_read": 0, "unavailable": 0}
         self._newest: float | None = None
+        self._deadline = Deadline(self.spec.deadline_s)  # every request of this read ends by it
         try:
             reddit = self._connect()
             yield from self._searches(reddit, window)
             yield from self._brand_subreddits(reddit, window)
-        except (prawcore.PrawcoreException, PRAWException, requests.RequestException) as exc:
+        except (prawcore.PrawcoreException, PRAWException, requests.RequestException, DeadlineExceeded) as exc:
+            if self._deadline.expired:
+                raise SourceError(
+                    f"{self.where}: {self._step}: stopped at the source's {self._deadline} (deadline_s)"
+                ) from None
             raise self._error(exc) from None
         except (ValueError, TypeError, KeyError, AttributeError) as exc:  # PRAW could not parse an answer
             raise SourceError(
                 f"{self.where}: {self._step}: PRAW could not read Reddit's answer ({type(exc).__name__}: "
                 f"{str(exc)[:200]})"
             ) from exc
+        finally:
+            self._deadline.close()
         deleted, removed = self._skipped[DELETED], self._skipped[REMOVED]
         if deleted or removed:  # normal on Reddit: counted in the state, not a warning (warnings mean truncation)
             logger.info("reddit %s: skipped %d deleted and %d removed comment(s)", self.brand.key, deleted, removed)
