@@ -229,12 +229,14 @@ def test_malformed_hits_are_quarantined_without_authors(server):
         {"created": NOON, "raw": {"objectID": "9", "author": "Secret Author", "comment_text": "Parcelo"}},
         {"created": NOON, "raw": {"objectID": "10", "created_at": "noon-ish", "comment_text": "Parcelo"}},
         {"created": NOON, "raw": ["not", "a", "hit"]},
+        story(7, points=10**13),  # a value out of range: this hit is quarantined, the source goes on
     ]
     HackerNewsAPI(items).mount(server)
     records, rejects = fetch(source(server.url))
     assert [r.native_id for r in records] == ["42000001"]
     assert sorted(r.reason for r in rejects) == [
         "created_at 'noon-ish' is not an ISO-8601 time",
+        "engagement '10000000000003' is over 1e+12",
         "hit has no created_at_i or created_at",
         "hit has no objectID",
         "hit is a list, not an object",

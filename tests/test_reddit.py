@@ -437,16 +437,20 @@ def test_items_without_created_utc_or_text_are_quarantined(reddit):
             post("p2", 70, extra={"created_utc": "yesterday"}),
             post("p3", 80, drop_keys=["title"]),
             post("p4", 90),
+            post("p5", 95, score=10**13),  # a value out of range: this post, not the whole source
             comment("c1", 100, "Parcelo without a time", link="x", drop_keys=["created_utc"]),
+            comment("c2", 110, "Parcelo, upvoted beyond belief", link="x", score=10**13),
         ]
     )
     records, rejects = run(make_source(brand_subreddits=["parcelo"]))
     assert ids(records) == ["t3_p4"]
     assert sorted((r.location, r.reason) for r in rejects) == [
         ("reddit t1_c1", "reddit t1 lacks created_utc"),
+        ("reddit t1_c2", "engagement '10000000000000' is over 1e+12"),
         ("reddit t3_p1", "reddit t3 lacks created_utc"),
         ("reddit t3_p2", "reddit t3 created_utc 'yesterday' is not a Unix time"),
         ("reddit t3_p3", "reddit t3 lacks title"),
+        ("reddit t3_p5", "engagement '10000000000000' is over 1e+12"),
     ]
     raw = json.loads(next(r for r in rejects if r.location == "reddit t3_p1").raw_record)
     assert raw["id"] == "p1" and raw["title"] == "Parcelo delivered my parcel early"

@@ -200,18 +200,22 @@ class HackerNewsSource(Source):
         engagement = None if points is None and comments is None else (points or 0) + (comments or 0)
         story_url = hit.get("url") if not is_comment and isinstance(hit.get("url"), str) else None
         author = hit.get("author") if isinstance(hit.get("author"), str) else None
+        try:
+            item = self.record(
+                object_id,
+                self.kind,
+                body or title,
+                created,
+                channel="hackernews",
+                author_hash=self.pseudonymise(author),
+                title=title,
+                url=story_url or ITEM_URL.format(object_id),
+                engagement=engagement,
+            )
+        except Rejected as exc:  # a value out of range (engagement over 1e12): this hit, not the whole source
+            return self.reject(str(exc), self._redacted(hit), "hackernews")
         self._newest = created if self._newest is None or created > self._newest else self._newest
-        return self.record(
-            object_id,
-            self.kind,
-            body or title,
-            created,
-            channel="hackernews",
-            author_hash=self.pseudonymise(author),
-            title=title,
-            url=story_url or ITEM_URL.format(object_id),
-            engagement=engagement,
-        )
+        return item
 
     @staticmethod
     def _created(hit: dict) -> datetime:

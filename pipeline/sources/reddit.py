@@ -69,7 +69,7 @@ from prawcore.sessions import RetryStrategy
 
 from pipeline.deadline import Deadline, DeadlineExceeded
 from pipeline.http import session as http_session
-from pipeline.records import Record, Reject, Window
+from pipeline.records import Record, Reject, Rejected, Window
 from pipeline.sources.base import Source, SourceError
 
 OAUTH_URL_ENV = "BRANDPULSE_REDDIT_OAUTH_URL"
@@ -493,21 +493,25 @@ class RedditSource(Source):
         permalink = data.get("permalink") or fallback
         return permalink if permalink.startswith("http") else SITE + permalink
 
-    def _post_record(self, data: dict, selftext: str) -> Record:
+    def _post_record(self, data: dict, selftext: str) -> Record | Reject:
         title = data["title"]
         created = _created(data)
+        try:
+            item = self.record(
+                f"t3_{data['id']}",
+                "mention",
+                f"{title}\n\n{selftext}" if selftext.strip() else title,
+                datetime.fromtimestamp(created, UTC),
+                channel=f"r/{data.get('subreddit') or '?'}",
+                author_hash=self._author(data),
+                title=title,
+                url=self._url(data, f"/comments/{data['id']}/"),
+                engagement=max(0, _count(data.get("score")) + _count(data.get("num_comments"))),
+            )
+        except Rejected as exc:  # a value out of range: this post, not the whole source
+            return self._reject(str(exc), data)
         self._note_newest(created)
-        return self.record(
-            f"t3_{data['id']}",
-            "mention",
-            f"{title}\n\n{selftext}" if selftext.strip() else title,
-            datetime.fromtimestamp(created, UTC),
-            channel=f"r/{data.get('subreddit') or '?'}",
-            author_hash=self._author(data),
-            title=title,
-            url=self._url(data, f"/comments/{data['id']}/"),
-            engagement=max(0, _count(data.get("score")) + _count(data.get("num_comments"))),
-        )
+        return item
 
     def _comment(self, comment, window: Window, alias_filter: bool) -> Iterator[Record | Reject]:
         data = _payload(comment)
@@ -527,15 +531,20 @@ class RedditSource(Source):
         if alias_filter and not self.matcher.matches(body):
             return
         self._seen.add(fullname)
-        self._note_newest(created)
         link = str(data.get("link_id") or "")
-        yield self.record(
-            fullname,
-            "mention",
-            body,
-            datetime.fromtimestamp(created, UTC),
-            channel=f"r/{data.get('subreddit') or '?'}",
-            author_hash=self._author(data),
-            url=self._url(data, f"/comments/{link.removeprefix('t3_')}/_/{data['id']}/"),
-            engagement=max(0, _count(data.get("score"))),
-        )
+        try:
+            item = self.record(
+                fullname,
+                "mention",
+                body,
+                datetime.fromtimestamp(created, UTC),
+                channel=f"r/{data.get('subreddit') or '?'}",
+                author_hash=self._author(data),
+                url=self._url(data, f"/comments/{link.removeprefix('t3_')}/_/{data['id']}/"),
+                engagement=max(0, _count(data.get("score"))),
+            )
+        except Rejected as exc:  # a value out of range: this comment, not the whole source
+            yield self._reject(str(exc), data)
+            return
+        self._note_newest(created)
+        yield item
