@@ -133,6 +133,20 @@ def test_quarantine_holds_no_author_names(tmp_path):
     assert json.loads(rejects[1].raw_record)["_extra_cells"] == ["EXTRA"]  # nothing of the row is dropped
 
 
+def test_jsonl_lines_quarantined_whole_hold_no_author_names_either(tmp_path, monkeypatch):
+    """A JSON Lines object that is not valid UTF-8, or too long, is quarantined whole: its author is hashed all
+    the same (its bad bytes shown as U+FFFD)."""
+    monkeypatch.setattr("pipeline.sources.filedrop.MAX_FIELD", 400)
+    row = {"post_id": "1", "author": "Jane Doe", "posted_at": "2026-10-01T10:00:00Z"}
+    latin1 = json.dumps({**row, "body": "café"}, ensure_ascii=False).encode("latin-1")
+    long = json.dumps({**row, "post_id": "2", "body": "x" * 500}).encode()
+    _, rejects = fetch(tmp_path, latin1 + b"\n" + long + b"\n", name="acme.jsonl")
+    reasons = ["line is 588 bytes, over the 400-byte limit", "line is not valid UTF-8"]
+    assert sorted(r.reason for r in rejects) == reasons
+    for r in rejects:
+        assert "Jane Doe" not in r.raw_record and json.loads(r.raw_record)["author"].startswith("hmac:")
+
+
 def test_values_no_rule_foresaw_are_quarantined_not_fatal(tmp_path):
     lines = [
         "\ufeff" + json.dumps({"post_id": "bom", "posted_at": "2026-10-01T09:00:00Z", "body": "first line has a BOM"}),

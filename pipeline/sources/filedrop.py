@@ -3,7 +3,7 @@
 Every row becomes a :class:`~pipeline.sources.Record` or, when it cannot be read, a
 :class:`~pipeline.sources.Reject` with the reason and the raw row as JSON (bytes that are not UTF-8 are kept
 as ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names; a
-line that is not JSON at all is kept as it came). Rows created outside the window are skipped silently: they
+line that is not a JSON object is kept as it came). Rows created outside the window are skipped silently: they
 belong to another night. A row whose time cannot be read belongs to no night, so every night that reads the
 file quarantines it again; the quarantine table keeps it once (one row per file and line: rows with the same
 cells on different lines are each kept).
@@ -134,6 +134,15 @@ class FileDrop(Source):
             row = {**row, author: f"hmac:{self.pseudonymise(row[author])}"}
         return escape_raw(json.dumps(row, ensure_ascii=False))
 
+    def _redacted_line(self, blob: bytes) -> str:
+        """A JSONL line quarantined whole (too long, not UTF-8), as :meth:`_redacted` when it still reads as a
+        JSON object (bad bytes shown as U+FFFD), so its author is hashed too; else as it came (bytes escaped)."""
+        try:
+            row = json.loads(blob.decode("utf-8", "replace"))
+        except (ValueError, RecursionError):
+            row = None
+        return self._redacted(row) if isinstance(row, dict) else blob.decode("utf-8", "backslashreplace").rstrip("\r\n")
+
     def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, dict | Rejected]]:
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:  # -sig: Excel BOM
             reader = csv.reader(fh)
@@ -170,20 +179,13 @@ class FileDrop(Source):
                 if not blob.strip():
                     continue
                 if len(blob) > MAX_FIELD:
-                    yield (
-                        location,
-                        blob.decode("utf-8", "backslashreplace"),
-                        Rejected(f"line is {len(blob)} bytes, over the {MAX_FIELD}-byte limit"),
-                    )
+                    problem = Rejected(f"line is {len(blob)} bytes, over the {MAX_FIELD}-byte limit")
+                    yield location, self._redacted_line(blob), problem
                     continue
                 try:
                     text = blob.decode("utf-8")
                 except UnicodeDecodeError:
-                    yield (
-                        location,
-                        blob.decode("utf-8", "backslashreplace").rstrip("\r\n"),
-                        Rejected("line is not valid UTF-8"),
-                    )
+                    yield location, self._redacted_line(blob), Rejected("line is not valid UTF-8")
                     continue
                 raw = text.rstrip("\r\n")
                 try:
