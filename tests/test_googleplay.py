@@ -158,6 +158,17 @@ def test_countries_share_reviews_once(server):
     assert [r.query["gl"] for r in server.requests] == ["us", "gb"]
 
 
+def test_a_second_country_serving_the_same_reviews_is_no_truncation(server):
+    """Google serves most reviews to every country: the second country's first page repeats the first's, and
+    reaching back past the window's start, it ends the listing as a new page would, without a warning."""
+    # 300 reviews half an hour apart: the first page of 100 reaches back two days, past the window's start
+    GooglePlayAPI(spread(300, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=30))).mount(server)
+    src = source(server.url, countries=["us", "gb"])
+    records, _ = fetch(src)
+    assert len(records) == 47  # 23:00 back to 00:00, once
+    assert src.warnings == [] and src.state["repeated_reviews"] == 100
+
+
 def test_empty_app_rating_only_and_malformed_reviews(server):
     at = datetime(2026, 10, 1, 12, tzinfo=UTC)
     GooglePlayAPI(

@@ -204,7 +204,7 @@ class GooglePlaySource(Source):
     def fetch(self, window: Window) -> Iterator[Record | Reject]:
         _install()
         spec = self.spec
-        seen: set[str] = set()
+        seen: dict[str, datetime | None] = {}  # review id: its time (None: quarantined), for every country
         pages_read: dict[str, int] = {}
         repeated = skipped = 0
         newest: datetime | None = None
@@ -239,17 +239,21 @@ class GooglePlaySource(Source):
                         rid = review.get("reviewId")
                         if isinstance(rid, str) and rid in seen:
                             repeated += 1
+                            known = seen[rid]  # another country's page had it: it still says how far back we are
+                            if known is not None:
+                                oldest = known if oldest is None or known < oldest else oldest
                             continue
                         new += 1
                         raw = transport.raw.get(rid) if isinstance(rid, str) else None
                         try:
                             created, record = self._review(review, raw, country, window)
                         except Rejected as exc:
+                            if isinstance(rid, str):
+                                seen[rid] = None
                             yield self.reject(str(exc), self._redacted(review, raw), f"{country} page {pages}")
                             continue
-                        finally:
-                            if isinstance(rid, str):
-                                seen.add(rid)
+                        if isinstance(rid, str):
+                            seen[rid] = created
                         oldest = created if oldest is None or created < oldest else oldest
                         if created not in window:
                             continue
