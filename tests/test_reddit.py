@@ -380,17 +380,27 @@ def test_comments_of_matched_posts_with_depth_and_limit(reddit):
     assert c1.channel == "r/parcelo" and c1.title is None
 
 
-def test_comment_limit_and_load_more_comments(reddit):
+def test_comment_limit_and_load_more_comments(reddit, monkeypatch):
     items = [post("p1", 60)]
     for n in (1, 2, 3):  # newest first: t3 is newest, then t2, t1
         items.append(comment(f"t{n}", 100 + n * 10, f"top {n}", link="p1"))
         items.append(comment(f"r{n}", 200 + n * 10, f"reply {n}", link="p1", parent=f"t{n}"))
     server, _ = reddit(items)
-    records, _ = run(make_source(comments=True, comment_limit=4, comment_depth=2))
+    src = make_source(comments=True, comment_limit=4, comment_depth=2)
+    records, _ = run(src)
     # The first answer holds 4 comments (t3, r3, t2, r2) and a "more" for t1; loading it makes t1 a top-level
     # comment, so breadth first the 4 comments are the three top-level ones and the first reply.
     assert ids([r for r in records if r.native_id.startswith("t1_")]) == ["t1_r3", "t1_t1", "t1_t2", "t1_t3"]
     assert len(paths(server, "/api/morechildren")) == 1
+    # what the limits left unread is counted and said: the night's read of this thread was cut short
+    assert src.warnings == ["Reddit thread t3_p1: at least 2 comment(s) not read (2 past comment_limit=4)"]
+    assert src.state["threads"]["not_read"] == 2
+    monkeypatch.setattr("pipeline.sources.reddit.REPLACE_MORE_LIMIT", 0)  # no "load more" link followed
+    src = make_source(comments=True, comment_limit=4, comment_depth=2)
+    records, _ = run(src)
+    assert "t1_t1" not in ids(records) and len(paths(server, "/api/morechildren")) == 1  # no new request
+    [warning] = src.warnings
+    assert "behind 'load more' links past the 0 followed" in warning, warning
 
 
 def test_brand_subreddit_comments_are_filtered_by_alias(reddit):

@@ -316,7 +316,7 @@ class RedditSource(Source):
         self._seen: set[str] = set()
         self._skipped = {DELETED: 0, REMOVED: 0}
         self._listings: dict[str, dict] = {}
-        self._threads = {"posts": 0, "comments_read": 0, "unavailable": 0}
+        self._threads = {"posts": 0, "comments_read": 0, "not_read": 0, "unavailable": 0}
         self._newest: float | None = None
         self._deadline = Deadline(self.spec.deadline_s)  # every request of this read ends by it
         try:
@@ -436,7 +436,8 @@ class RedditSource(Source):
         except (prawcore.NotFound, prawcore.Forbidden):  # removed or made private since the search saw it
             self._threads["unavailable"] += 1
             return
-        forest.replace_more(limit=REPLACE_MORE_LIMIT, threshold=1)  # threshold 1: not "continue this thread"
+        # threshold 1: not "continue this thread"; what is left are "load more" batches past REPLACE_MORE_LIMIT
+        left = forest.replace_more(limit=REPLACE_MORE_LIMIT, threshold=1)
         self._threads["posts"] += 1
         queue, read = deque((comment, 1) for comment in forest), 0
         while queue and read < limit:
@@ -448,6 +449,19 @@ class RedditSource(Source):
             if level < depth:
                 queue.extend((reply, level + 1) for reply in comment.replies)
         self._threads["comments_read"] += read
+        not_loaded = sum(more.count or 0 for more in left)
+        cut = sum(not isinstance(comment, MoreComments) for comment, _ in queue)  # and their replies
+        if not_loaded or cut:
+            self._threads["not_read"] += not_loaded + cut
+            self.warnings.append(
+                f"Reddit thread t3_{post_id}: at least {not_loaded + cut} comment(s) not read ("
+                + ", ".join(
+                    [f"{cut} past comment_limit={limit}"] * bool(cut)
+                    + [f"{not_loaded} behind 'load more' links past the {REPLACE_MORE_LIMIT} followed"]
+                    * bool(not_loaded)
+                )
+                + ")"
+            )
 
     def _brand_subreddits(self, reddit: praw.Reddit, window: Window) -> Iterator[Record | Reject]:
         for sub in self.spec.brand_subreddits:
