@@ -202,5 +202,10 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
 
 
 def bare(url: str) -> str:
-    """The URL without its query string (which may carry tokens)."""
-    return url.split("?", 1)[0]
+    """The URL without its query string (which may carry tokens) and without a ``user:password@`` part (a base
+    URL from ``BRANDPULSE_*_URL`` may carry one), for messages and logs."""
+    scheme, sep, rest = url.split("?", 1)[0].partition("://")
+    if not sep:
+        return scheme
+    host, slash, path = rest.partition("/")
+    return f"{scheme}://{host.rpartition('@')[2]}{slash}{path}"

@@ -316,3 +316,20 @@ def test_a_server_that_trickles_its_answer_fails_the_source_at_its_deadline():
         with pytest.raises(SourceError, match=r"search_by_date: .*1\.5 s deadline.*\(the source's deadline_s\)"):
             fetch(source(server.url, timeout_s=1, retries=0, deadline_s=1.5))
         assert time.monotonic() - started < 10  # the answer alone would take 35 s
+
+
+def test_errors_name_the_endpoint_without_credentials_or_query(server, monkeypatch):
+    """A base URL with user:password@ (a proxy's) and the query string never reach an error message."""
+    from pipeline.http import bare
+
+    assert bare("https://user:s3cret@proxy.example:8443/api/v1/search?tags=x&key=abc") == (
+        "https://proxy.example:8443/api/v1/search"
+    )
+    assert bare("http://127.0.0.1:9/x") == "http://127.0.0.1:9/x" and bare("relative/path?q=1") == "relative/path"
+    HackerNewsAPI([story(0)]).mount(server)
+    server.add_fault(SEARCH, status=503, times=10)
+    url = server.url.replace("http://", "http://someone:s3cret@")
+    with pytest.raises(SourceError) as failed:
+        fetch(source(url, retries=0))
+    assert "s3cret" not in str(failed.value) and "someone" not in str(failed.value)
+    assert "/api/v1/search_by_date" in str(failed.value)
