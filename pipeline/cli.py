@@ -9,7 +9,6 @@ import time
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
@@ -543,12 +542,14 @@ def detect_series(
     if freq == "day" and negative is None:
         _fail("--freq day runs the nightly detector, which needs --negative; use --freq hour for the volume test")
     if timezone is not None:
+        from pipeline.config import iana_zone
+
         if freq == "day":
             _fail("--timezone is for --freq 5min or hour (hours of the week); days are UTC days")
         try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            _fail(f"--timezone: {timezone!r} is not an IANA time zone (e.g. Europe/Warsaw, UTC)")
+            iana_zone(timezone)
+        except ValueError as exc:
+            _fail(f"--timezone: {exc}")
     try:
         stamps = pd.to_datetime(raw["timestamp"], utc=True, format="ISO8601")
     except (ValueError, TypeError) as exc:
