@@ -41,7 +41,6 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from pipeline import http as _http
-from pipeline.deadline import Deadline
 from pipeline.records import Record, Reject, Rejected, Window, parse_utc
 from pipeline.sources.base import Source, SourceError
 
@@ -95,10 +94,7 @@ class AppStoreSource(Source):
         pages_read: dict[str, int] = {}
         newest: datetime | None = None
         # read at call time, so tests (and operators) can tune the backoff without a new session factory
-        with (
-            Deadline(spec.deadline_s) as deadline,
-            _http.session(spec.timeout_s, spec.retries, deadline=deadline) as session,
-        ):
+        with self.http_session() as session:
             for country in spec.countries:
                 read = 0
                 for page in range(1, max_pages + 1):

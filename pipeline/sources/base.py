@@ -8,10 +8,15 @@ one raises :class:`~pipeline.records.Rejected`, which the source turns into a re
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from pipeline import records
+import requests
+
+from pipeline import http, records
 from pipeline.config import BrandSpec, Config
+from pipeline.deadline import Deadline
 from pipeline.http import SourceError
 from pipeline.records import Pseudonymiser, Record, Reject, Window
 from pipeline.sources.relevance import AliasMatcher
@@ -44,6 +49,14 @@ class Source:
 
     def fetch(self, window: Window):  # pragma: no cover - interface
         raise NotImplementedError
+
+    @contextmanager
+    def http_session(self) -> Iterator[requests.Session]:
+        """A network source's HTTP session (:func:`pipeline.http.session`): the spec's ``timeout_s`` and
+        ``retries``, and every request of this read ended by the spec's ``deadline_s`` (``session.deadline``)."""
+        with Deadline(self.spec.deadline_s) as deadline:
+            with http.session(self.spec.timeout_s, self.spec.retries, deadline=deadline) as session:
+                yield session
 
     def record(
         self, native_id: str, kind: str, text: str, created_at: datetime, *, window: Window | None = None, **fields

@@ -59,7 +59,7 @@ from datetime import UTC, datetime
 import requests
 
 from pipeline import http as _http
-from pipeline.deadline import Deadline, DeadlineExceeded
+from pipeline.deadline import DeadlineExceeded
 from pipeline.records import Record, Reject, Rejected, Window
 from pipeline.sources.base import Source, SourceError
 
@@ -208,10 +208,7 @@ class GooglePlaySource(Source):
         pages_read: dict[str, int] = {}
         repeated = skipped = 0
         newest: datetime | None = None
-        with (
-            Deadline(spec.deadline_s) as deadline,
-            _http.session(spec.timeout_s, spec.retries, deadline=deadline) as session,
-        ):
+        with self.http_session() as session:
             for country in spec.countries:
                 what = f"Google Play reviews of {spec.app_id} ({spec.lang}-{country})"
                 transport = _Transport(self.base_url, session, spec.retries, what)

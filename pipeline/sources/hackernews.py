@@ -38,7 +38,6 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from pipeline import http as _http
-from pipeline.deadline import Deadline
 from pipeline.records import Record, Reject, Rejected, Window, parse_utc
 from pipeline.sources.base import Source, SourceError
 
@@ -88,16 +87,12 @@ class HackerNewsSource(Source):
     url_env = ENV_URL
 
     def fetch(self, window: Window) -> Iterator[Record | Reject]:
-        spec = self.spec
         self._seen: set[str] = set()
         self._stats = {"pages_read": 0, "hits_read": 0, "skipped_deleted": 0, "not_about_brand": 0, "duplicates": 0}
         self._newest: datetime | None = None
         start = int(window.start.timestamp())
         end = -int(-window.end.timestamp() // 1)  # ceil: [start, end) in whole seconds
-        with (
-            Deadline(spec.deadline_s) as deadline,
-            _http.session(spec.timeout_s, spec.retries, deadline=deadline) as session,
-        ):
+        with self.http_session() as session:
             for term in self.matcher.query_terms():
                 self._read, self._cut = 0, False
                 yield from self._search(session, term, start, end, window)

@@ -67,8 +67,7 @@ from praw.models import MoreComments
 from praw.models.base import PRAWBase
 from prawcore.sessions import RetryStrategy
 
-from pipeline.deadline import Deadline, DeadlineExceeded
-from pipeline.http import session as http_session
+from pipeline.deadline import DeadlineExceeded
 from pipeline.records import Record, Reject, Rejected, Window
 from pipeline.sources.base import Source, SourceError
 
@@ -236,14 +235,13 @@ class RedditSource(Source):
             )
         return spec.praw_site, {}
 
-    def _connect(self) -> praw.Reddit:
+    def _connect(self, session: requests.Session) -> praw.Reddit:
         site, settings = self._settings()
         urls = {
             key: os.environ[env].rstrip("/")
             for key, env in (("oauth_url", OAUTH_URL_ENV), ("reddit_url", REDDIT_URL_ENV))
             if os.environ.get(env)
         }
-        session = http_session(self.spec.timeout_s, self.spec.retries, deadline=self._deadline)
         try:
             reddit = praw.Reddit(
                 site_name=site,
@@ -318,24 +316,22 @@ class RedditSource(Source):
         self._listings: dict[str, dict] = {}
         self._threads = {"posts": 0, "comments_read": 0, "not_read": 0, "unavailable": 0}
         self._newest: float | None = None
-        self._deadline = Deadline(self.spec.deadline_s)  # every request of this read ends by it
-        try:
-            reddit = self._connect()
-            yield from self._searches(reddit, window)
-            yield from self._brand_subreddits(reddit, window)
-        except (prawcore.PrawcoreException, PRAWException, requests.RequestException, DeadlineExceeded) as exc:
-            if self._deadline.expired:
+        with self.http_session() as session:  # every request of this read ends by the source's deadline_s
+            try:
+                reddit = self._connect(session)
+                yield from self._searches(reddit, window)
+                yield from self._brand_subreddits(reddit, window)
+            except (prawcore.PrawcoreException, PRAWException, requests.RequestException, DeadlineExceeded) as exc:
+                if session.deadline.expired:
+                    raise SourceError(
+                        f"{self.where}: {self._step}: stopped at the source's {session.deadline} (deadline_s)"
+                    ) from None
+                raise self._error(exc) from None
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:  # PRAW could not parse an answer
                 raise SourceError(
-                    f"{self.where}: {self._step}: stopped at the source's {self._deadline} (deadline_s)"
-                ) from None
-            raise self._error(exc) from None
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # PRAW could not parse an answer
-            raise SourceError(
-                f"{self.where}: {self._step}: PRAW could not read Reddit's answer ({type(exc).__name__}: "
-                f"{str(exc)[:200]})"
-            ) from exc
-        finally:
-            self._deadline.close()
+                    f"{self.where}: {self._step}: PRAW could not read Reddit's answer ({type(exc).__name__}: "
+                    f"{str(exc)[:200]})"
+                ) from exc
         deleted, removed = self._skipped[DELETED], self._skipped[REMOVED]
         if deleted or removed:  # normal on Reddit: counted in the state, not a warning (warnings mean truncation)
             logger.info("reddit %s: skipped %d deleted and %d removed comment(s)", self.brand.key, deleted, removed)
