@@ -99,7 +99,7 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
     if reason:
         logger.warning(f"watch {run_id}: skipped: {reason}")
         return []
-    if window.start < interval(config, end).start - timedelta(minutes=config.watch.overlap_minutes):
+    if window.start < read_window(config, end).start:  # a run before it was skipped or failed
         logger.info(f"watch {run_id}: reading from {window.start:%Y-%m-%d %H:%M} UTC, where the last run ended")
     return [{**job, "read_from": window.start.isoformat()} for job in staging.with_states(config, db, jobs)]
 
