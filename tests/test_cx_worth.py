@@ -303,6 +303,25 @@ def test_churn_by_nps_worked_by_hand(tmp_path):
     }
 
 
+def test_answers_from_people_not_customers_that_day_are_counted_and_said(tmp_path):
+    """C7 answered before becoming a customer: left out of churn by NPS, and the run and `roi` say how many."""
+    cfg, db, _ = _tiny(tmp_path)
+    with duckdb.connect(str(db), read_only=True) as con:
+        detail = con.execute("SELECT detail FROM run_steps WHERE step = 'survey_metrics'").fetchone()[0]
+    assert "1 NPS answers left out of churn by NPS: linked to a customer record, but not a customer that day" in detail
+    # the same answer inside the current window (C8's October answer sets it): said beside the money too
+    with connect(db) as con:
+        con.execute("UPDATE survey_responses SET day = DATE '2025-10-19' WHERE response_id = 'R8'")
+        con.execute("UPDATE customers SET start_date = DATE '2025-11-01' WHERE customer_hash = ?",
+                    [Pseudonymiser(None)("C7")])  # fmt: skip
+    report = worth.cx_roi(cfg, db, "acme")
+    assert report.current_members["detractor"]["not_customer"] == 1
+    assert report.current_members["promoter"]["not_customer"] == 0
+    assert "1 current answers are linked to a customer record but were given when that person was not a customer" in (
+        "\n".join(report.assumptions)
+    )
+
+
 def test_one_segment_only_gives_the_same_numbers_as_all_segments(tmp_path):
     cfg, db, _ = _tiny(tmp_path)
     with connect(db) as con:  # everyone in one segment

@@ -124,6 +124,13 @@ def _survey_metric_rows(counts: list[dict], min_n: int):
             )
 
 
+def _not_customer_note(n: int) -> str:
+    """The answers linked to a customer record but given outside its span, which churn by NPS leaves out."""
+    if not n:
+        return ""
+    return f"; {n} NPS answers left out of churn by NPS: linked to a customer record, but not a customer that day"
+
+
 def survey_metrics(config, db: Path, run_id: str) -> int:
     """Recompute survey_metrics, customer_metrics and cx_churn_by_nps whole. Returns the number of rows written."""
     surveys = getattr(config, "surveys", None)
@@ -133,6 +140,8 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
     with connect(db, timeout=config.lock_timeout_s) as con:
         counts = rows(execute(con, "surveys/metric_counts"))
         respondents = rows(execute(con, "surveys/respondents", {"window_days": window, "brands": None}))
+        links = {"brands": None, "first": None, "last": None}
+        not_customer = sum(r["not_customer"] for r in rows(execute(con, "surveys/link_counts", links)))
         customers = [
             Customer(**r)
             for r in rows(
@@ -182,12 +191,13 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
                 rows_out=n_survey + n_customer + n_churn,
                 rows_quarantined=0,
                 detail=f"{n_survey} survey metric rows, {n_customer} churn/CLV rows, {n_churn} churn-by-NPS rows "
-                f"from {len(respondents)} linked respondents (min_responses {min_n}, churn window {window} days)",
+                f"from {len(respondents)} linked respondents (min_responses {min_n}, churn window {window} days)"
+                + _not_customer_note(not_customer),
                 started_at=started,
             )
     log(
         f"survey_metrics: {n_survey} survey metric rows, {n_customer} churn/CLV rows, {n_churn} churn-by-NPS rows "
-        f"({len(respondents)} linked respondents)"
+        f"({len(respondents)} linked respondents{_not_customer_note(not_customer)})"
     )
     return n_survey + n_customer + n_churn
 

@@ -97,7 +97,7 @@ def roi_inputs(con, brand: str, window_days: int = R.WINDOW_DAYS, history_days: 
         first = last - timedelta(days=window_days - 1)
         links = {
             r["nps_group"]: r
-            for r in rows(execute(con, "surveys/link_counts", {"brand": brand, "first": first, "last": last}))
+            for r in rows(execute(con, "surveys/link_counts", {"brands": [brand], "first": first, "last": last}))
         }
     return RoiInputs(brand, window_days, history_days, respondents, clv, active, links)
 
@@ -165,6 +165,7 @@ def roi(inputs: RoiInputs, *, min_n: int = R.MIN_N, resamples: int = R.RESAMPLES
         m["clv"] += value
     for g in R.GROUPS:
         members[g]["unlinked"] = inputs.links.get(g, {}).get("unlinked", 0)
+        members[g]["not_customer"] = inputs.links.get(g, {}).get("not_customer", 0)
     out.current_members = members
     base_clv, base_n = 0.0, 0
     for segment, n in inputs.active.items():
@@ -220,6 +221,12 @@ def _assumptions(inputs: RoiInputs, out: RoiReport) -> list[str]:
     unlinked = sum(m["unlinked"] for m in out.current_members.values())
     if unlinked:
         lines.append(f"{unlinked:,} current answers are not linked to a customer and are left out of the money.")
+    not_customer = sum(m["not_customer"] for m in out.current_members.values())
+    if not_customer:
+        lines.append(
+            f"{not_customer:,} current answers are linked to a customer record but were given when that person was "
+            "not a customer (before the start or from the end date on), and are left out of churn and money."
+        )
     if w is not None:
         lines.append(
             f"Intervals: {w.confidence:.0%}, percentile bootstrap over respondents ({w.resamples:,} resamples within "
@@ -305,6 +312,7 @@ def roi_lines(report: RoiReport, brand_name: str | None = None) -> list[str]:
             )
             extra = [f"{m['left']:,} already left"] if m["left"] else []
             extra += [f"{m['unlinked']:,} answers not linked"] if m["unlinked"] else []
+            extra += [f"{m['not_customer']:,} from non-customers that day"] if m["not_customer"] else []
             extra += [f"{m['no_clv']:,} without a CLV"] if m["no_clv"] else []
             if extra:
                 lines.append(f"  {'':<11} ({', '.join(extra)})")
