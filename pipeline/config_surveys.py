@@ -188,6 +188,11 @@ class SurveySpec(_Strict):
         "ImportId row, a '(UTC)' header such as Typeform's); default UTC",
     )
     timestamp_format: NonEmpty | None = Field(None, description="strptime format, when not ISO-8601 or the preset's")
+    whole_history: bool = Field(
+        False,
+        description="the files hold every response the survey tool still has: one no longer in them was deleted "
+        "there (an erasure request, spam removed) and leaves the warehouse with its comment score",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -740,3 +740,59 @@ def test_qualtrics_previews_tests_and_spam_are_quarantined_not_counted(tmp_path)
         columns={"response_id": "ResponseId", "nps": "Q1", "timestamp": "RecordedDate"},
     )
     assert len(read_survey_file(None, custom, path)[0]) == 6  # a custom export's Status means nothing here
+
+
+def test_a_whole_history_export_removes_the_responses_deleted_in_the_survey_tool(tmp_path, scorer):
+    """With whole_history, a response no longer in the export leaves (with its comment score); one still there but
+    quarantined stays; an empty export, a row without an id, an explicit file or a source without the option
+    removes nothing."""
+    header = ["id", "at", "nps", "comment"]
+    t = "2026-10-01T09:00:00Z"
+    first = [["R1", t, "9", "Great app"], ["R2", t, "2", "Awful support, never again"], ["R3", t, "7", ""],
+             ["R4", t, "10", "Love it"]]  # fmt: skip
+    columns = {"response_id": "id", "timestamp": "at", "nps": "nps", "comment": "comment"}
+    cfg = make_config(
+        tmp_path,
+        {
+            "sources": [
+                {"name": "acme-nps", "brand": "acme", "path": "whole/*.csv", "columns": columns,
+                 "whole_history": True},
+                {"name": "acme-csat", "brand": "acme", "path": "parts/*.csv", "columns": columns},
+            ]
+        },
+    )  # fmt: skip
+    (tmp_path / "whole").mkdir(), (tmp_path / "parts").mkdir()
+    export, part = tmp_path / "whole" / "export.csv", tmp_path / "parts" / "week-1.csv"
+    write_csv(export, [header, *first])
+    write_csv(part, [header, ["P1", t, "8", ""], ["P2", t, "3", "Slow"]])
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_surveys(cfg, db, RUN, scorer=scorer)["removed"] == 0
+    ids = lambda: [r[0] for r in rows_of(db, "SELECT response_id FROM survey_responses ORDER BY 1")]  # noqa: E731
+    scored = lambda: [r[0] for r in rows_of(db, "SELECT response_id FROM survey_comment_sentiment ORDER BY 1")]  # noqa: E731
+    assert ids() == ["P1", "P2", "R1", "R2", "R3", "R4"] and scored() == ["P2", "R1", "R2", "R4"]
+
+    # R2 erased in the survey tool; R4 now has an unreadable time (quarantined, still there); a new R5
+    write_csv(export, [header, first[0], first[2], ["R4", "yesterday", "10", "Love it"], ["R5", t, "6", ""]])
+    write_csv(part, [header, ["P3", t, "9", ""]])  # the next week's part: P1 and P2 stay
+    result = ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", scorer=scorer)
+    assert (result["new"], result["removed"]) == (2, 1)
+    assert ids() == ["P1", "P2", "P3", "R1", "R3", "R4", "R5"] and scored() == ["P2", "R1", "R4"]
+    [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE step = 'import_surveys' AND source = '' "
+                              "AND run_id = 'cli__2026-11-01__0000bbbb'")  # fmt: skip
+    assert "1 removed (no longer in a whole-history export)" in detail
+
+    # a row without an id could be any response: nothing removed, and the step says why
+    write_csv(export, [header, first[0], ["", t, "5", ""]])
+    result = ingest.import_surveys(cfg, db, "cli__2026-11-02__0000cccc", scorer=scorer)
+    assert result["removed"] == 0 and ids() == ["P1", "P2", "P3", "R1", "R3", "R4", "R5"]
+    [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE step = 'import_surveys' AND source = '' "
+                              "AND run_id = 'cli__2026-11-02__0000cccc'")  # fmt: skip
+    assert "acme-nps: nothing removed, 1 row(s) without a readable response id" in detail
+    # an export with no answer at all is likelier a failed export than a deleted survey
+    write_csv(export, [header])
+    assert ingest.import_surveys(cfg, db, "cli__2026-11-03__0000dddd", scorer=scorer)["removed"] == 0
+    assert len(ids()) == 7
+    # an explicit file may be a partial drop
+    write_csv(tmp_path / "whole" / "one.csv", [header, first[0]])
+    result = ingest.import_surveys(cfg, db, RUN, paths=[tmp_path / "whole" / "one.csv"], scorer=scorer)
+    assert result["removed"] == 0 and len(ids()) == 7

@@ -399,15 +399,18 @@ def read_survey_file(
     """Every response of one export that can land, and a :class:`Reject` per row that was (partly) quarantined.
 
     ``config`` is the main config (its brands check brand ids and names; may be None); ``path`` a file;
-    ``info``, when given, receives ``columns``: which header each field was read from.
+    ``info``, when given, receives ``columns``: which header each field was read from, ``present``: the id of
+    every row that is an answer (landed or quarantined; not a Qualtrics preview, test or spam row), and
+    ``unidentified``: how many rows had no readable id (an unreadable row, an empty id cell). Together they
+    tell which responses a whole-history export no longer has (:func:`pipeline.surveys.ingest.import_surveys`).
     """
     src, path = survey_source, Path(path)
     if src.brand is not None:
         _check_brand(config, src.brand, f"surveys source {src.name!r} brand")
     header, rows = read_table(path, src.format, src.sheet)
     mapping = survey_columns(src, header, path)
-    if info is not None:
-        info["columns"] = dict(mapping)
+    info = {} if info is None else info
+    info["columns"] = dict(mapping)
     known = _brands(config)
     pseudonymise = Pseudonymiser(config) if "customer_id" in mapping else None
     declared = None
@@ -415,10 +418,13 @@ def read_survey_file(
         declared = UTC
     tz_default = zone(src.timezone) if src.timezone else None
     ces_labels = CES_LABELS.get((src.ces.scale, src.ces.lower_is_better))
+    present = info.setdefault("present", [])  # one source's files share one info
+    info.setdefault("unidentified", 0)
     responses, rejects = [], []
     for index, (location, cells) in enumerate(rows):
         if isinstance(cells, Rejected):
             rejects.append(Reject.of(src.brand or "", src.name, str(cells), f"<unreadable at {location}>", location))
+            info["unidentified"] += 1
             continue
         if index < 3 and _header_echo(cells, mapping, header):
             declared = _declared_zone(cells, mapping, header) or declared
@@ -433,6 +439,11 @@ def read_survey_file(
             )
             rejects.append(Reject.of(brand, src.name, reason, _raw(row), location))
             continue
+        row_id = _text(row.get(mapping["response_id"]))
+        if row_id is None:
+            info["unidentified"] += 1
+        else:
+            present.append(row_id[:512])
         customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)

@@ -85,10 +85,11 @@ def _short(header: str) -> str:
 
 
 def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path, stem: str):
-    """Read every source's files into JSONL under ``folder``; per source: status, counts, detail."""
+    """Read every source's files into JSONL under ``folder``; per source: status, counts, detail (``results``)
+    and what the reader said besides the rows (``infos``)."""
     by_name = {s.name: s for s in specs}
     records, rejects, seq = folder / f"{stem}.jsonl", folder / f"{stem}.rejects.jsonl", 0
-    results = {}
+    results, infos = {}, {}
     rec: list[str] = []
     rej: list[str] = []
     for name, paths in files.items():
@@ -105,7 +106,7 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
             continue
         n_ok = n_bad = 0
         try:
-            info: dict = {}
+            info: dict = infos.setdefault(name, {})
             batch = [reader(config, spec, p, info) for p in paths]  # a failing file fails its source whole
         except ConfigError:
             raise  # a configuration mistake stops the step, as it stops the night
@@ -135,7 +136,32 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
         )
     write_atomic(records, rec)
     write_atomic(rejects, rej)
-    return records, rejects, results
+    return records, rejects, results, infos
+
+
+def _whole_histories(specs, per_source: dict, infos: dict, paths, folder: Path) -> tuple[Path, list[str], dict]:
+    """The survey sources whose responses missing from this read are removed (``whole_history``, read from the
+    configured files), and a JSONL of the ids each still has. A source is left alone (and said why) when nothing
+    landed from it (an empty export is likelier a failed export than a deleted survey) or a row had no readable
+    id (it may be any response)."""
+    by_name = {s.name: s for s in specs}
+    present, whole, held = [], [], {}
+    for name, result in per_source.items():
+        if paths is not None or not by_name[name].whole_history or result["status"] != "success":
+            continue
+        info = infos.get(name, {})
+        if not result["rows_out"]:
+            held[name] = "no response landed from the export"
+        elif info.get("unidentified"):
+            held[name] = f"{info['unidentified']} row(s) without a readable response id"
+        else:
+            whole.append(name)
+            present += (json.dumps({"source": name, "response_id": i}) for i in info.get("present", ()))
+    for name, why in held.items():
+        logger.warning("import_surveys %s: whole_history, but nothing removed: %s", name, why)
+    out = folder / "responses.present.jsonl"
+    write_atomic(out, present)
+    return out, whole, held
 
 
 def _quarantine(con, run_id: str, day, rejects: Path, specs, step: str, per_source: dict, started) -> int:
@@ -174,23 +200,28 @@ def import_surveys(
     surveys = getattr(config, "surveys", None)
     if surveys is None or not surveys.sources:
         log("import_surveys: no surveys.sources configured; nothing to do")
-        return {"sources": 0, "responses": 0, "new": 0, "changed": 0, "quarantined": 0, "scored": 0}
+        return {"sources": 0, "responses": 0, "new": 0, "changed": 0, "removed": 0, "quarantined": 0, "scored": 0}
     started = datetime.now(UTC)
     files = _files_for(config, surveys.sources, paths, "sources")
     with tempfile.TemporaryDirectory(prefix="brandpulse-surveys-") as tmp:
-        records, rejects, per_source = _read_all(
+        records, rejects, per_source, infos = _read_all(
             config, surveys.sources, files, read_survey_file, Path(tmp), "responses"
         )
         loaded = [n for n, r in per_source.items() if r["status"] == "success"]
+        present, whole, held = _whole_histories(surveys.sources, per_source, infos, paths, Path(tmp))
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             execute(
                 con,
                 "surveys/response_stage",
-                {"files": [str(records)], "columns": {**RESPONSE_COLUMNS, "seq": "BIGINT"}},
+                {
+                    "files": [str(records)],
+                    "columns": {**RESPONSE_COLUMNS, "seq": "BIGINT"},
+                    "present": [str(present)],
+                },
             )
-            counts = row(execute(con, "surveys/response_counts"))
-            staged, new, changed = counts["staged"], counts["new"], counts["changed"]
-            execute(con, "surveys/response_upsert", {"run_id": run_id})
+            counts = row(execute(con, "surveys/response_counts", {"whole": whole}))
+            staged, new, changed, removed = counts["staged"], counts["new"], counts["changed"], counts["removed"]
+            execute(con, "surveys/response_upsert", {"run_id": run_id, "whole": whole})
             quarantined = _quarantine(con, run_id, day, rejects, surveys.sources, "import_surveys", per_source, started)
             read = sum(per_source[n]["rows_out"] for n in loaded)
             record_step(
@@ -202,13 +233,17 @@ def import_surveys(
                 rows_out=new,
                 rows_quarantined=quarantined,
                 detail=f"{staged} distinct responses: {new} new, {changed} changed, "
-                f"{staged - new - changed} unchanged; {read - staged} repeated ids in the exports",
+                f"{staged - new - changed} unchanged; {read - staged} repeated ids in the exports"
+                + (f"; {removed} removed (no longer in a whole-history export)" if whole else "")
+                + "".join(f"; {n}: nothing removed, {why}" for n, why in held.items()),
                 started_at=started,
             )
     scored = score_survey_comments(config, db, run_id, scorer=scorer) if score_comments else 0
     failed = {n: r["detail"] for n, r in per_source.items() if r["status"] != "success"}
     log(
-        f"import_surveys: {staged} responses ({new} new, {changed} changed), {quarantined} newly quarantined, "
+        f"import_surveys: {staged} responses ({new} new, {changed} changed"
+        + (f", {removed} removed" if whole else "")
+        + f"), {quarantined} newly quarantined, "
         f"{scored} comments scored" + (f"; not read: {', '.join(failed)}" if failed else "")
     )
     return {
@@ -216,6 +251,7 @@ def import_surveys(
         "responses": staged,
         "new": new,
         "changed": changed,
+        "removed": removed,
         "quarantined": quarantined,
         "scored": scored,
         "failed_sources": failed,
@@ -254,7 +290,7 @@ def import_customers(
     started = datetime.now(UTC)
     files = _files_for(config, surveys.customers, paths, "customers")
     with tempfile.TemporaryDirectory(prefix="brandpulse-customers-") as tmp:
-        records, rejects, per_source = _read_all(
+        records, rejects, per_source, _ = _read_all(
             config, surveys.customers, files, read_customer_file, Path(tmp), "customers"
         )
         # Only a source read from its configured files is a whole list; explicit files may be a partial drop.

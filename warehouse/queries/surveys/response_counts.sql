@@ -1,4 +1,5 @@
--- What an import will do, before the upsert: distinct staged responses, new ones, and changed ones.
+-- What an import will do, before the upsert: distinct staged responses, new ones, changed ones, and removed ones
+-- (responses of the whole-history sources $whole that their exports no longer hold).
 SELECT (SELECT count(*) FROM survey_staged) AS staged,
        (SELECT count(*) FROM survey_staged s ANTI JOIN survey_responses r USING (source, response_id)) AS new,
        (SELECT count(*) FROM survey_staged s JOIN survey_responses r USING (source, response_id)
@@ -6,4 +7,6 @@ SELECT (SELECT count(*) FROM survey_staged) AS staged,
            OR s.touchpoint IS DISTINCT FROM r.touchpoint OR s.segment IS DISTINCT FROM r.segment
            OR s.nps IS DISTINCT FROM r.nps OR s.csat IS DISTINCT FROM r.csat OR s.ces IS DISTINCT FROM r.ces
            OR s.ces_scale IS DISTINCT FROM r.ces_scale OR s.comment IS DISTINCT FROM r.comment
-           OR s.customer_hash IS DISTINCT FROM r.customer_hash) AS changed;
+           OR s.customer_hash IS DISTINCT FROM r.customer_hash) AS changed,
+       (SELECT count(*) FROM survey_responses r ANTI JOIN survey_present p USING (source, response_id)
+        WHERE list_contains($whole, r.source)) AS removed;
