@@ -7,7 +7,8 @@
   every retry and its backoff (or ``Retry-After``), and the whole response, however slowly the server trickles
   it (a per-read timeout restarts with every byte; the deadline does not). Past it, the request raises
   :class:`~pipeline.deadline.DeadlineExceeded`.
-- Sends a descriptive User-Agent, and never logs query strings or headers (tokens live there).
+- Sends a descriptive User-Agent, and never logs query strings or headers (tokens live there), nor lets urllib3
+  log a request's path (a Slack webhook's path is its token).
 """
 
 from __future__ import annotations
@@ -32,6 +33,24 @@ BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 300.0  # a longer Retry-After fails the request rather than stalling the task for hours
 
 logger = logging.getLogger("brandpulse")
+
+
+class _WithholdPaths(logging.Filter):
+    """urllib3 logs request paths and URLs: a warning on each retry, more at debug level. A Slack webhook's path is
+    its secret, so every log argument that is a path or a URL is withheld (host and port stay)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                "<path withheld>" if isinstance(a, str) and (a.startswith("/") or "://" in a) else a
+                for a in record.args
+            )
+        return True
+
+
+# A filter on a logger sees only the records logged to that very logger, so each of urllib3's gets one.
+for _name in ("urllib3.connectionpool", "urllib3.poolmanager", "urllib3.util.retry", "urllib3.connection"):
+    logging.getLogger(_name).addFilter(_WithholdPaths())
 
 
 class SourceError(RuntimeError):

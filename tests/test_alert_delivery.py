@@ -8,6 +8,7 @@ import base64
 import email
 import email.policy
 import json
+import logging
 import re
 import socket
 import struct
@@ -569,3 +570,15 @@ def test_a_window_across_a_clock_change_names_both_offsets(start_hour, hours, la
         kind="hourly_spike", window_start=start, window_end=start + timedelta(hours=hours), timezone="Europe/Warsaw"
     )
     assert window_label(msg) == label
+
+
+def test_a_webhook_url_never_reaches_the_log_when_its_requests_are_retried(caplog):
+    """urllib3 logs the request path of each retry (a Slack webhook's path is its token); it is withheld."""
+    secret = "/services/T000/B000/SECRETTOKEN123"
+    channel = SlackSpec(type="slack", name="cx", webhook_url_env="HOOK")
+    with caplog.at_level(logging.DEBUG):
+        d = deliver(channel, make_msg(), {"HOOK": f"http://127.0.0.1:{free_port()}{secret}"},
+                    retries=2, backoff_factor=0.01, deadline_s=5)  # fmt: skip
+    assert not d.ok
+    assert "Retrying" in caplog.text  # urllib3 did log each retry
+    assert "SECRETTOKEN123" not in caplog.text and "SECRETTOKEN123" not in (d.error or "")
