@@ -40,6 +40,9 @@ app = typer.Typer(
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="brandpulse.yaml to use", show_default=False)]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file", show_default=False)]
 DayOpt = Annotated[str, typer.Option("--date", "-d", help="the UTC day to process, YYYY-MM-DD")]
+RunIdOpt = Annotated[
+    str, typer.Option(help="the run to record the step under: the id given to `brandpulse prepare` (or the DAG's run)")
+]
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -214,7 +217,7 @@ def prepare(
 
 
 @app.command()
-def finish(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+def finish(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 8: close the run as success, partial or failed (exit status 1 unless success)."""
     from pipeline import night
     from pipeline.ledger import RunFailed
@@ -241,7 +244,7 @@ def extract(
 
 
 @app.command()
-def load(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+def load(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 2: upsert a run's staged files into the warehouse, in one transaction."""
     from pipeline import load as loading
 
@@ -249,7 +252,7 @@ def load(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt 
 
 
 @app.command("score")
-def score(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+def score(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 3: score every mention that has no score from the current model version."""
     from pipeline import scoring
 
@@ -258,9 +261,7 @@ def score(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: 
 
 
 @app.command("plan-scores")
-def plan_scores(
-    day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None
-) -> None:
+def plan_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 3 fanned out, as the Airflow night runs it, 1 of 3: stage the unscored mentions as Parquet shards of
     scoring.shard_size texts; prints the shard numbers."""
     from pipeline import scoring
@@ -271,7 +272,7 @@ def plan_scores(
 @app.command("score-shard")
 def score_shard(
     day: DayOpt,
-    run_id: Annotated[str, typer.Option()],
+    run_id: RunIdOpt,
     shard: Annotated[int, typer.Option(help="the shard's number, from plan-scores", min=0)],
     config: ConfigOpt = None,
 ) -> None:
@@ -283,9 +284,7 @@ def score_shard(
 
 
 @app.command("load-scores")
-def load_scores(
-    day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None
-) -> None:
+def load_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 3 fanned out, 3 of 3: store every planned shard's scores in one transaction (fails if one is missing)."""
     from pipeline import scoring
 
@@ -293,9 +292,7 @@ def load_scores(
 
 
 @app.command("daily-metrics")
-def daily_metrics(
-    day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None
-) -> None:
+def daily_metrics(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 4: recompute the daily brand metrics for a day."""
     from pipeline.metrics import daily_metrics as step
 
@@ -359,8 +356,12 @@ def import_surveys(
     today = _date.today()
     run = run_id or new_run_id(today, "cli")
     night.prepare(cfg, db_path(db), today, run)
-    result = ingest.import_surveys(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
-    result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
+    try:
+        result = ingest.import_surveys(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
+        result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
+    finally:
+        if run_id is None:  # a run of its own: closed here (a night's run is closed by its finish)
+            night.close(cfg, db_path(db), run, ("import_surveys", "survey_metrics"))
     typer.echo(json.dumps(result, default=str))
     if result.get("failed_sources"):
         raise typer.Exit(1)
@@ -369,6 +370,7 @@ def import_surveys(
 @app.command("import-customers")
 def import_customers(
     paths: Annotated[list[Path] | None, typer.Argument(help="customer export files; none: the configured ones")] = None,
+    run_id: Annotated[str | None, typer.Option(help="record under this run (default: a new CLI run)")] = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -381,17 +383,21 @@ def import_customers(
 
     cfg = _config(config)
     today = _date.today()
-    run = new_run_id(today, "cli")
+    run = run_id or new_run_id(today, "cli")
     night.prepare(cfg, db_path(db), today, run)
-    result = ingest.import_customers(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
-    result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
+    try:
+        result = ingest.import_customers(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
+        result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
+    finally:
+        if run_id is None:  # a run of its own: closed here (a night's run is closed by its finish)
+            night.close(cfg, db_path(db), run, ("import_customers", "survey_metrics"))
     typer.echo(json.dumps(result, default=str))
     if result.get("failed_sources"):
         raise typer.Exit(1)
 
 
 @app.command("survey-metrics")
-def survey_metrics(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+def survey_metrics(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step (beside extract): recompute NPS, CSAT, CES (day, week, month × brand × touchpoint × segment), churn, CLV."""
     from pipeline.surveys import rollup
 
@@ -482,7 +488,7 @@ def drivers(
 
 
 @app.command()
-def detect(day: DayOpt, run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+def detect(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 5: flag negative spikes and sustained shifts for a day; record explained alerts."""
     from pipeline.alerts import incidents
 
@@ -607,7 +613,7 @@ def detect_series(
 
 
 @app.command("send-alerts")
-def send_alerts(run_id: Annotated[str, typer.Option()], config: ConfigOpt = None, db: DbOpt = None) -> None:
+def send_alerts(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 6: deliver every alert not yet delivered on each configured channel (failed ones are retried; Slack
     and e-mail attempts cut off mid-send wait for `brandpulse alerts --resend`)."""
     from pipeline.alerts import delivery

@@ -3,7 +3,8 @@
 Imports only :mod:`pipeline.warehouse`, so every step module can record itself without importing another.
 
 - :func:`new_run_id` names a run (``<trigger>__<day>__<8 hex>``); Airflow passes its own run id instead.
-- :func:`start_run` registers a run (a retried task of the same run keeps the original start);
+- :func:`start_run` registers a run (a retried task of the same run keeps the original start; a run that had
+  ended, an Airflow run cleared and run again, is running again);
   :func:`require_run` refuses to write for a run that was never registered.
 - :func:`record_step` records (or, on a retry of the same run, re-records) one step's counts.
 - :func:`close_run` sets the run's status from its steps (``success``, ``partial`` when a source failed or is

@@ -19,8 +19,15 @@ from pipeline.warehouse import connect, execute, row, rows, transaction
 logger = logging.getLogger("brandpulse")
 
 
+def lookback_days(config: Config) -> int:
+    """The most days any source of the config re-reads before the night's day (its ``lookback_days``)."""
+    return max((getattr(s, "lookback_days", 0) for b in config.brands for s in b.sources), default=0)
+
+
 def daily_metrics(config: Config, db: Path, day: date, run_id: str) -> list[date]:
-    """Recompute daily metrics for ``day`` and for every day whose scores this run changed."""
+    """Recompute daily metrics for ``day``, for every day whose scores this run changed, and for every look-back
+    day whose metrics are older than its mentions or scores (``metrics/stale_days``: late rows loaded or scored by
+    an earlier run, a crashed night's or a watch run's, are counted by the re-run)."""
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         rescored = rows(
@@ -29,7 +36,9 @@ def daily_metrics(config: Config, db: Path, day: date, run_id: str) -> list[date
                 [run_id],
             )
         )
-        days = sorted({day} | {r["day"] for r in rescored})
+        first = day - timedelta(days=lookback_days(config))
+        stale = rows(execute(con, "metrics/stale_days", {"first": first, "last": day - timedelta(days=1)}))
+        days = sorted({day} | {r["day"] for r in rescored} | {r["day"] for r in stale})
         execute(con, "metrics/daily", {"days": days, "run_id": run_id})
         execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": run_id})
         written = row(con.execute("SELECT count(*) AS n FROM daily_brand_metrics WHERE run_id = ?", [run_id]))["n"]

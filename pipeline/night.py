@@ -95,6 +95,18 @@ def run_day(
         raise
 
 
+def close(config: Config, db: Path, run_id: str, required: tuple[str, ...]) -> str:
+    """Close a run that is not a night (a rescore, a survey or customer import from the command line) by the steps
+    it ``required``: ``success``, ``partial`` (a source failed) or ``failed``. Returns the status; never raises
+    :class:`RunFailed`, so it can close a run whose work raised. Without it the run stayed ``running`` for good
+    (and the watch skipped its hours for ``NIGHT_GUARD``)."""
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        try:
+            return close_run(con, run_id, required)
+        except RunFailed as exc:
+            return exc.status
+
+
 def interrupted(config: Config, db: Path, run_id: str, reason: str) -> None:
     """Record that the run was stopped (SIGTERM, Ctrl-C) before it finished: ``interrupted``, with the reason.
     The steps it finished stay committed and the one it was in rolled back; a re-run of its night completes it."""
@@ -150,6 +162,20 @@ def rescore(config: Config, db: Path, since: date, scorer=None, progress=None) -
     run_id = new_run_id(since, "rescore")
     with connect(db, timeout=config.lock_timeout_s) as con:  # a warehouse that nights have run on: migrated
         start_run(con, run_id, since, "rescore")
+    try:
+        result = _rescore(config, db, since, run_id, scorer, progress)
+    except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C: the chunks done stay; a re-run carries on
+        interrupted(config, db, run_id, str(exc) or "stopped by SIGINT")
+        raise
+    except BaseException:
+        close(config, db, run_id, ("rescore",))  # failed: its step was never recorded
+        raise
+    result["status"] = close(config, db, run_id, ("rescore",))
+    return result
+
+
+def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progress) -> dict:
+    with connect(db, timeout=config.lock_timeout_s) as con:
         todo = row(con.execute("SELECT count(*) AS n, max(day) AS last FROM mentions WHERE day >= ?", [since]))
     done = score_pending(
         config,

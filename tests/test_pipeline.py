@@ -9,15 +9,17 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pytest
 
 from pipeline import ledger, scoring
 from pipeline.config import load_config
+from pipeline.load import load
 from pipeline.night import finish as finish_night
-from pipeline.night import run_day
+from pipeline.night import prepare, run_day
+from pipeline.staging import extract, states_of
 from pipeline.warehouse import WarehouseError, connect, migrate, schema_version
 from tests.helpers import MODEL_DIR, NIGHT_ROWS, REPO, csv_rows, write_config
 
@@ -118,6 +120,10 @@ def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(nig
     assert result["scored"] == 5 and result["days"] == 8
     assert rescore(cfg, night[1], since, scorer=v2)["scored"] == 0  # done: a re-run scores nothing
     with duckdb.connect(str(night[1]), read_only=True) as con:
+        # each rescore closes its run (a run left 'running' made the watch skip its hours)
+        assert con.execute(
+            "SELECT status, finished_at IS NOT NULL FROM pipeline_runs WHERE trigger = 'rescore'"
+        ).fetchall() == [("success", True)] * 2
         assert con.execute("SELECT count(DISTINCT model_version), count(*) FROM sentiment").fetchone() == (2, 10)
         # the day's metrics now come from the newest model that scored all of its mentions, and only from it
         assert con.execute("SELECT DISTINCT model_version FROM daily_brand_metrics").fetchall() == [(v2.version,)]
@@ -210,6 +216,48 @@ def test_a_post_that_arrives_late_is_loaded_the_next_night(night, scorer):
         assert con.execute(
             "SELECT volume FROM daily_brand_metrics WHERE day = ? AND source = '_all'", [DAY]
         ).fetchone() == (5,)  # the day's metrics were recomputed
+
+
+def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night, scorer):
+    """The crashed run loaded and scored a late post of the day before, then died before daily_metrics; the re-run
+    (a new run id) loads and scores nothing new, and still recomputes that look-back day."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    run_day(cfg, db, DAY, scorer=scorer)
+    late = ("late", "2026-10-01T23:50:00Z", "acme parcel lost, posted late at night")
+    (config_path.parent / "acme.csv").write_text(csv_rows([*NIGHT_ROWS, late]), encoding="utf-8")
+    nxt, crashed = date(2026, 10, 2), ledger.new_run_id(date(2026, 10, 2))
+    jobs = prepare(cfg, db, nxt, crashed)
+    for job in jobs:
+        extract(cfg, job["brand"], job["source"], nxt, crashed, states=states_of(jobs))
+    load(cfg, db, nxt, crashed)
+    scoring.score(cfg, db, crashed, scorer=scorer)  # ... and the process dies here
+    again = run_day(cfg, db, nxt, scorer=scorer)
+    assert (again["status"], again["new_mentions"], again["scored"]) == ("success", 0, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT volume FROM daily_brand_metrics WHERE day = ? AND source = '_all'", [DAY]
+        ).fetchone() == (5,)  # four of the first night and the late one
+        assert con.execute(
+            "SELECT sum(volume) FROM hourly_brand_metrics WHERE hour >= ? AND hour < ? AND source = '_all'",
+            [datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 10, 2, tzinfo=UTC)],
+        ).fetchone() == (5,)
+
+
+def test_a_cleared_run_that_was_interrupted_runs_again_under_its_id_and_ends_success(night, scorer):
+    """Airflow clears a run and runs it again under the same run id: it is running again (the watch sees it), and
+    its earlier end (the 'interrupted' step) no longer makes it partial."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    prepare(cfg, db, DAY, "airflow-run-1")
+    ledger.interrupted(db, "airflow-run-1", "stopped by SIGTERM", cfg.lock_timeout_s)
+    prepare(cfg, db, DAY, "airflow-run-1")
+    with connect(db) as con:
+        assert ledger.running_night(con, datetime.now(UTC) - timedelta(hours=1))["run_id"] == "airflow-run-1"
+    assert run_day(cfg, db, DAY, run_id="airflow-run-1", scorer=scorer)["status"] == "success"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("success",)]
+        assert con.execute("SELECT count(*) FROM run_steps WHERE step = 'interrupted'").fetchone() == (0,)
 
 
 def test_finish_requires_a_registered_run(night):

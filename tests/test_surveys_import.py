@@ -796,3 +796,24 @@ def test_a_whole_history_export_removes_the_responses_deleted_in_the_survey_tool
     write_csv(tmp_path / "whole" / "one.csv", [header, first[0]])
     result = ingest.import_surveys(cfg, db, RUN, paths=[tmp_path / "whole" / "one.csv"], scorer=scorer)
     assert result["removed"] == 0 and len(ids()) == 7
+
+
+def test_an_import_from_the_command_line_closes_its_own_run_and_leaves_a_nights_open(tmp_path):
+    """`brandpulse import-customers` (or import-surveys) without --run-id is a run of its own: closed when it ends
+    (left 'running', it made the hourly watch skip for hours); with a night's --run-id the night's finish closes."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS)
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    db = tmp_path / "w.duckdb"
+    common = ["--config", str(cfg.source_file), "--db", str(db)]
+    out = CliRunner().invoke(app, ["import-customers", *common])
+    assert out.exit_code == 0, out.output
+    out = CliRunner().invoke(app, ["import-customers", "--run-id", "the-night", *common])
+    assert out.exit_code == 0, out.output
+    assert rows_of(db, "SELECT run_id = 'the-night', status FROM pipeline_runs ORDER BY 1") == [
+        (False, "success"),
+        (True, "running"),
+    ]
