@@ -422,7 +422,11 @@ def cx_lead(
     from pipeline.surveys import rollup
 
     cfg = _config(config)
-    result = rollup.cx_social_lead(cfg, db_path(db), brand, social=social, cx=cx, period=period, max_lag=max_lag)
+    cfg.brand(brand)  # an unknown id is a clear error, not "not enough data"
+    try:
+        result = rollup.cx_social_lead(cfg, db_path(db), brand, social=social, cx=cx, period=period, max_lag=max_lag)
+    except ValueError as exc:  # an option outside its choices
+        _fail(str(exc))
     if result.lags:
         band = result.band_used or result.band or 0
         typer.echo(f"{'lag':>4}  {'r':>6}  (band ±{band:.2f}; positive lag = social leads)")
@@ -683,8 +687,13 @@ def alerts(
         if any(not a.delivery.ok for a in done):
             raise typer.Exit(1)
     elif show:
-        typer.echo(show_alert(cfg, db_path(db), show))
+        try:
+            typer.echo(show_alert(cfg, db_path(db), show))
+        except LookupError as exc:
+            _fail(str(exc))
     else:
+        if brand is not None:
+            cfg.brand(brand)  # an unknown id is a clear error, not "no alerts"
         typer.echo(list_alerts(cfg, db_path(db), brand=brand, days=days))
 
 
@@ -703,12 +712,12 @@ def score_texts(
     Each output object has label, negative, neutral, positive and score (positive - negative), plus every
     other key of the input object unchanged. Progress goes to stderr.
     """
-    from pipeline.config import config_path, load_config
+    from pipeline.config import config_path
     from pipeline.sentiment.score_stream import score_stream
-    from pipeline.sentiment.scorer import Scorer
+    from pipeline.sentiment.scorer import NoGpu, Scorer
 
-    cfg_file = config_path(config)
-    cfg = load_config(cfg_file) if cfg_file.exists() else None
+    named = config is not None or bool(os.environ.get("BRANDPULSE_CONFIG"))  # a config asked for must exist
+    cfg = _config(config) if named or config_path(config).exists() else None
     scoring = cfg.scoring if cfg else None
     if model is None:
         model = cfg.model_dir if cfg else DEFAULT_MODEL_DIR
@@ -718,9 +727,13 @@ def score_texts(
             batch_size=batch_size or (scoring.batch_size if scoring else 64),
             threads=threads if threads is not None else (scoring.threads if scoring else 0),
             max_length=scoring.max_length if scoring else 128,
+            precision=scoring.precision if scoring else "fp32",
+            device=scoring.device if scoring else "cpu",
         )
     except FileNotFoundError as exc:
         _fail(str(exc))
+    except NoGpu as exc:
+        _fail(f"{cfg.source_file}: {exc}")
     if path == "-":
         stream = sys.stdin.buffer
     else:

@@ -18,7 +18,15 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pipeline.config_surveys import SurveysSpec
 from pipeline.paths import REPO_ROOT
@@ -36,6 +44,9 @@ class _Strict(BaseModel):
 
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+# A search term (alias, exclude, competitor): surrounding spaces dropped, and something left, so that a term of
+# spaces alone cannot become a pattern that matches every text.
+Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
@@ -183,11 +194,9 @@ class BrandSpec(_Strict):
         None, description="IANA zone of the brand's audience: hourly alerts give their window in it too (else UTC only)"
     )
     slug: Slug | None = Field(None, description="short id used in file names; derived from the name by default")
-    aliases: list[NonEmpty] = Field(default_factory=list)
-    exclude: list[NonEmpty] = Field(
-        default_factory=list, description="terms that mark a mention as not about the brand"
-    )
-    competitors: list[NonEmpty] = Field(default_factory=list)
+    aliases: list[Term] = Field(default_factory=list)
+    exclude: list[Term] = Field(default_factory=list, description="terms that mark a mention as not about the brand")
+    competitors: list[Term] = Field(default_factory=list)
     case_sensitive: bool = False
     sensitivity: Literal["low", "normal", "high"] = Field(
         "normal", description="spike detector preset: low = fewer, larger alerts; high = more, earlier alerts"
@@ -204,6 +213,14 @@ class BrandSpec(_Strict):
     @classmethod
     def _zone(cls, name: str | None) -> str | None:
         return None if name is None else iana_zone(name)
+
+    @field_validator("aliases", "exclude", "competitors")
+    @classmethod
+    def _terms_have_a_word(cls, terms: list[str]) -> list[str]:
+        for term in terms:
+            if not any(ch.isalnum() for ch in term):
+                raise ValueError(f"{term!r} has no letter or digit: it would match nearly any text")
+        return terms
 
     @model_validator(mode="after")
     def _unique_sources(self) -> BrandSpec:
@@ -292,6 +309,15 @@ class SlackSpec(_Channel):
 
     @model_validator(mode="after")
     def _bot_needs_channel(self) -> SlackSpec:
+        if not (self.webhook_url_env or self.airflow_conn_id or self.bot_token_env):
+            raise ValueError(
+                "nowhere to read the Slack secret from: set webhook_url_env or airflow_conn_id (an incoming "
+                "webhook), or bot_token_env and channel (a bot)"
+            )
+        if self.bot_token_env and (self.webhook_url_env or self.airflow_conn_id):
+            raise ValueError(
+                "bot_token_env posts with the Web API: leave out webhook_url_env and airflow_conn_id (one or the other)"
+            )
         if self.bot_token_env and not self.channel:
             raise ValueError("bot_token_env needs channel (the Slack channel the bot posts in)")
         if self.channel and not self.bot_token_env:
@@ -304,6 +330,12 @@ class WebhookSpec(_Channel):
     name: Slug
     url_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
     airflow_conn_id: str | None = None
+
+    @model_validator(mode="after")
+    def _has_a_url(self) -> WebhookSpec:
+        if not (self.url_env or self.airflow_conn_id):
+            raise ValueError("nowhere to read the webhook URL from: set url_env or airflow_conn_id")
+        return self
 
 
 class EmailSpec(_Channel):
@@ -416,7 +448,9 @@ class Config(_Strict):
         default_factory=lambda: list(DEFAULT_ASPECTS), description="default drivers for every brand", min_length=1
     )
     pseudonymisation: PseudonymisationSpec = PseudonymisationSpec()
-    lock_timeout_s: float = Field(600, gt=0, description="how long a writer waits for the warehouse lock")
+    lock_timeout_s: float = Field(
+        600, gt=0, le=3600, description="how long a writer waits for the warehouse lock (at most an hour)"
+    )
 
     # Where the file was read from; relative paths resolve against its folder.
     source_file: Path = Field(default=Path(DEFAULT_CONFIG), exclude=True)
@@ -694,6 +728,8 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{path}: config file not found (set --config or BRANDPULSE_CONFIG)") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:  # a folder, no permission
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or type(exc).__name__})") from None
     raw = load_yaml(path, raw_text)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: (top level): expected a mapping with a 'brands' list, got {type(raw).__name__}")

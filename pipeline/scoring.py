@@ -35,6 +35,9 @@ from pipeline.warehouse import connect, execute, row, rows, transaction
 
 SCORE_CHUNK = 2048
 ALL = 2**62  # the unscored query's $limit when the plan lists every unscored mention
+# The most shards a plan makes: Airflow's core.max_map_length (1024 by default) fails a task that maps more. A
+# backlog (a first backfill, a model change) larger than this many shard_size shards gets larger shards instead.
+MAX_SHARDS = 1024
 logger = logging.getLogger("brandpulse")
 
 
@@ -175,7 +178,12 @@ def plan_shards(config: Config, db: Path, day: date, run_id: str) -> list[int]:
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con:
         todo = rows(execute(con, MENTIONS.unscored, {"model_version": "", "limit": ALL, "since": None}))
-    size = config.scoring.shard_size
+    size = max(config.scoring.shard_size, -(-len(todo) // MAX_SHARDS))
+    if size > config.scoring.shard_size:
+        logger.warning(
+            f"score plan: {len(todo)} texts in shards of {config.scoring.shard_size} would be more than {MAX_SHARDS} "
+            f"mapped tasks (Airflow's core.max_map_length fails the plan past it): shards of {size} instead"
+        )
     shards = [todo[i : i + size] for i in range(0, len(todo), size)]
     folder = shard_dir(config, day, run_id)
     mkdirs(folder)

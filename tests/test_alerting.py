@@ -29,6 +29,7 @@ from tests.helpers import (
     TrickleServer,
     local_receivers,
     seed,
+    write_config,
 )
 from tests.helpers import alerting_config as config
 
@@ -304,3 +305,31 @@ def test_a_send_killed_mid_delivery_never_posts_slack_twice_and_repeats_the_webh
         assert len(posts["slack"]) == 2 and len(posts["hook"]) == 2  # only the unconfirmed channel
         assert "sent:    cx-slack: delivered, ops-hook: delivered" in list_alerts(cfg, db)
         assert delivery.send_alerts(cfg, db, "r5") == {"delivered": 0, "failed": 0}
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["alerts", "--show", "nope"], "0 alerts match 'nope'"),
+        (["alerts", "--brand", "nope"], "no brand with id 'nope'"),
+        (["cx-lead", "--brand", "nope"], "no brand with id 'nope'"),
+        (["cx-lead", "--brand", "acme", "--social", "bogus"], "social 'bogus': use one of mean_score, share_negative"),
+    ],
+)
+def test_an_unknown_alert_brand_or_option_is_an_error_not_an_empty_answer(tmp_path, args, problem):
+    """These printed "No alerts", "not enough data" or a traceback, and some exited 0."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.config import ConfigError
+    from pipeline.warehouse import migrate
+
+    cfg_path = write_config(tmp_path)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    out = CliRunner().invoke(app, [*args, "--config", str(cfg_path), "--db", str(db)])
+    if isinstance(out.exception, ConfigError):  # brandpulse's main() prints it and exits 2
+        assert problem in str(out.exception)
+    else:
+        assert out.exit_code == 2 and problem in out.output, out.output

@@ -329,3 +329,42 @@ def test_a_control_character_is_an_error_with_its_line(tmp_path):
     msg = _refused(tmp_path, GOOD_TEXT + "report_dir: a\x07b\n")
     assert msg.endswith(f": line {NEXT}, column 14: invalid YAML: unacceptable character #x0007: control characters "
                         "are not allowed")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("channel", "problem"),
+    [
+        ({"type": "webhook", "name": "ops"}, "nowhere to read the webhook URL from: set url_env or airflow_conn_id"),
+        ({"type": "slack", "name": "cx"}, "nowhere to read the Slack secret from"),
+        ({"type": "slack", "name": "cx", "webhook_url_env": "HOOK", "bot_token_env": "TOKEN", "channel": "#cx"},
+         "bot_token_env posts with the Web API: leave out webhook_url_env"),
+    ],
+)  # fmt: skip
+def test_an_alert_channel_must_say_where_its_secret_comes_from(tmp_path, channel, problem):
+    """Before, these passed check-config and failed only when an alert was being delivered."""
+    msg = _bad(tmp_path, lambda d: d.update(alerts=[channel]))
+    assert "alerts[0]" in msg and problem in msg
+
+
+@pytest.mark.parametrize(
+    ("terms", "problem"),
+    [([" "], "at least 1 character"), (["@"], "'@' has no letter or digit"), (["#", "Acme"], "has no letter")],
+)
+@pytest.mark.parametrize("field", ["aliases", "exclude", "competitors"])
+def test_a_search_term_without_a_word_is_refused(tmp_path, field, terms, problem):
+    """A term of spaces alone became an empty pattern matching every text; '@' or '#' alone nearly every one."""
+    msg = _bad(tmp_path, lambda d: d["brands"][0].update({field: terms}))
+    assert f"brands[0].{field}" in msg and problem in msg
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"][0][field] = ["  Acme Parcel  "]
+    assert getattr(load_config(_write(tmp_path, doc)).brands[0], field) == ["Acme Parcel"]
+
+
+def test_lock_timeout_is_bounded_so_it_cannot_hang_a_night(tmp_path):
+    msg = _bad(tmp_path, lambda d: d.update(lock_timeout_s=1e12))
+    assert "lock_timeout_s: Input should be less than or equal to 3600" in msg
+
+
+def test_a_config_path_that_is_a_folder_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match=r"cannot read the config file \(Is a directory\)"):
+        load_config(tmp_path)

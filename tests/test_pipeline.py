@@ -121,9 +121,12 @@ def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(nig
     assert rescore(cfg, night[1], since, scorer=v2)["scored"] == 0  # done: a re-run scores nothing
     with duckdb.connect(str(night[1]), read_only=True) as con:
         # each rescore closes its run (a run left 'running' made the watch skip its hours)
-        assert con.execute(
-            "SELECT status, finished_at IS NOT NULL FROM pipeline_runs WHERE trigger = 'rescore'"
-        ).fetchall() == [("success", True)] * 2
+        assert (
+            con.execute(
+                "SELECT status, finished_at IS NOT NULL FROM pipeline_runs WHERE trigger = 'rescore'"
+            ).fetchall()
+            == [("success", True)] * 2
+        )
         assert con.execute("SELECT count(DISTINCT model_version), count(*) FROM sentiment").fetchone() == (2, 10)
         # the day's metrics now come from the newest model that scored all of its mentions, and only from it
         assert con.execute("SELECT DISTINCT model_version FROM daily_brand_metrics").fetchall() == [(v2.version,)]
@@ -538,6 +541,22 @@ def test_score_shards_load_all_or_nothing_and_a_retry_loads_once(night, scorer):
         step = con.execute("SELECT rows_in, rows_out, detail FROM run_steps WHERE step = 'score'").fetchone()
     assert step[:2] == (5, 5) and "3 shards of at most 2" in step[2]
     assert scoring.plan_shards(cfg, db, DAY, "r2") == []  # nothing left to score: no shard, no model
+
+
+def test_a_backlog_past_airflows_map_limit_is_planned_in_larger_shards(night, monkeypatch):
+    """More shards than Airflow's core.max_map_length (1024) would fail the plan task and the night's scoring."""
+    from pipeline import load, staging
+    from pipeline import night as steps
+
+    monkeypatch.setattr(scoring, "MAX_SHARDS", 2)
+    cfg = load_config(write_config(night[0].parent, scoring={"shard_size": 1}))
+    db = night[1]
+    for job in steps.prepare(cfg, db, DAY, "r1"):
+        staging.extract(cfg, job["brand"], job["source"], DAY, "r1", db=db)
+    assert load.load(cfg, db, DAY, "r1").new_mentions == 5
+    assert scoring.plan_shards(cfg, db, DAY, "r1") == [0, 1]  # 5 texts: shards of 3, not five of 1
+    plan = json.loads((scoring.shard_dir(cfg, DAY, "r1") / "plan.json").read_text())
+    assert (plan["shard_size"], plan["shards"], plan["texts"]) == (3, 2, 5)
 
 
 def test_a_score_step_with_nothing_to_score_never_loads_the_model(tmp_path):

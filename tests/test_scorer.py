@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer
-from tests.helpers import MODEL_DIR, REPO, SHARED
+from tests.helpers import MODEL_DIR, REPO, SHARED, write_config
 
 TEXTS = [
     "I absolutely love the new update, everything is so smooth!! 😍",
@@ -189,3 +189,23 @@ def test_score_cli_bytes_bom_and_carriage_returns():
     out = [json.loads(x) for x in proc.stdout.decode().splitlines()]
     assert len(out) == 2 and out[0]["id"] == 1  # the BOM did not hide the JSON object
     assert out[1]["text"] == "bad \ufffd byte\r inside a line"  # one line, the bad byte replaced
+
+
+def test_score_texts_refuses_a_named_config_that_is_not_there(tmp_path):
+    """A typo in --config (or BRANDPULSE_CONFIG) used to fall back to the shipped model and the defaults."""
+    missing = tmp_path / "nope.yaml"
+    done = _score_cli(["--config", str(missing)], "great\n")
+    assert done.returncode == 2 and f"{missing}: config file not found" in done.stderr and not done.stdout
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="the machine has a GPU")
+def test_scoring_device_cuda_without_a_gpu_is_a_config_error_naming_the_file(tmp_path):
+    from pipeline.config import ConfigError, load_config
+    from pipeline.sentiment.scorer import Scorer
+
+    cfg = load_config(write_config(tmp_path, scoring={"device": "cuda"}))
+    with pytest.raises(ConfigError, match=r"brandpulse.yaml: scoring.device is cuda, but torch sees no GPU"):
+        Scorer.from_config(cfg)
+    done = _score_cli(["--config", str(cfg.source_file)], "great\n")
+    assert done.returncode == 2 and "scoring.device is cuda, but torch sees no GPU" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -49,8 +49,10 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
 
 
 def show_alert(config: Config, db: Path, alert_id: str) -> str:
+    """One alert (``alert_id``: its id or a prefix) as its message reads. Raises :class:`LookupError` unless
+    exactly one alert matches."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         ids = find_alerts(con, alert_id)
         if len(ids) != 1:
-            return f"{len(ids)} alerts match {alert_id!r}" + (": give more of the id" if ids else "")
+            raise LookupError(f"{len(ids)} alerts match {alert_id!r}" + (": give more of the id" if ids else ""))
         return render_text(message(config, con, ids[0], chart=False))

@@ -49,6 +49,7 @@ from pathlib import Path
 
 import emoji
 
+from pipeline.config import ConfigError
 from pipeline.sentiment import LABELS
 from pipeline.sentiment.textnorm import normalise
 
@@ -102,6 +103,10 @@ def _cached(model_dir: str, batch_size: int, threads: int, max_length: int, prec
     )
 
 
+class NoGpu(RuntimeError):
+    """``scoring.device: cuda`` where torch sees no GPU."""
+
+
 def resolve_device(device: str) -> str:
     """``auto`` is ``cuda`` where torch sees a GPU, else ``cpu``; ``cuda`` without a GPU is an error."""
     import torch
@@ -109,7 +114,9 @@ def resolve_device(device: str) -> str:
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("scoring.device is cuda, but torch sees no GPU (torch.cuda.is_available() is False)")
+        raise NoGpu(
+            "scoring.device is cuda, but torch sees no GPU (torch.cuda.is_available() is False); use auto or cpu"
+        )
     if device not in ("cpu", "cuda"):
         raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
     return device
@@ -195,7 +202,10 @@ class Scorer:
     def from_config(cls, config) -> Scorer:
         """The configured scorer, loaded once per process (Airflow's dag.test and long-lived workers reuse it)."""
         s = config.scoring
-        return _cached(str(config.model_dir), s.batch_size, s.threads, s.max_length, s.precision, s.device)
+        try:
+            return _cached(str(config.model_dir), s.batch_size, s.threads, s.max_length, s.precision, s.device)
+        except NoGpu as exc:  # a configuration this machine cannot run: not retried, and named as such
+            raise ConfigError(f"{config.source_file}: {exc}") from None
 
     def _onnx_session(self, threads: int):
         """ONNX Runtime session over model.int8.onnx (built by pipeline.sentiment.onnx_export)."""

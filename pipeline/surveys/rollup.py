@@ -210,8 +210,9 @@ def cx_social_lead(
     config, db: Path, brand: str, *, social: str = "mean_score", cx: str = "nps", period: str = "week", max_lag=8
 ) -> XcorrResult:
     """Does the brand's social ``social`` series lead its survey ``cx`` series? (prewhitened CCF, read only)."""
-    if social not in _SOCIAL or cx not in _CX or period not in ("day", "week"):
-        raise ValueError(f"social in {sorted(_SOCIAL)}, cx in {sorted(_CX)}, period day or week")
+    for name, value, allowed in (("social", social, _SOCIAL), ("cx", cx, _CX), ("period", period, ("day", "week"))):
+        if value not in allowed:
+            raise ValueError(f"{name} {value!r}: use one of {', '.join(allowed)}")
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         series = rows(execute(con, "surveys/xcorr_series", {"brand": brand, "period": period}))
     return cross_correlation(
