@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from pipeline.config import load_config
-from pipeline.records import Record, Reject, Window
+from pipeline.records import Pseudonymiser, Record, Reject, Window
 from pipeline.sources import build_source
 from tests.helpers import MENTIONS_HEADER, NIGHT_ROWS, csv_rows, write_config
 
@@ -130,7 +130,36 @@ def test_quarantine_holds_no_author_names(tmp_path):
     assert len(rejects) == 2
     for r in rejects:
         assert "user_q1" not in r.raw_record and '"bob"' not in r.raw_record and "hmac:" in r.raw_record
-    assert json.loads(rejects[1].raw_record)["_extra_cells"] == ["EXTRA"]  # nothing of the row is dropped
+    hashed = Pseudonymiser(None)
+    assert json.loads(rejects[1].raw_record)["_extra_cells"] == [f"hmac:{hashed('EXTRA')}"]  # nothing is dropped
+
+
+def test_a_row_of_the_wrong_width_keeps_no_cell_in_clear(tmp_path):
+    """A row with more or fewer cells than the header has its cells shifted against it, so the author's name can
+    sit under any column: an unquoted comma before the author (an extra cell) moves it right, a missing cell
+    before it left; two commas before it and a row cut short by one move it two right in a row one cell too
+    wide. Every cell is kept as its keyed hash (an empty one stays empty)."""
+    lines = [
+        MENTIONS_HEADER.strip(),
+        "p1,twitter,London, UK,Jane Q. Customer,2026-10-01T10:00:00Z,acme is fine,https://x/1,1,0",
+        "p2,twitter,John Realname,2026-10-01T10:00:00Z,acme ok,https://x/2,1,0",
+        "p3,twitter,Leeds, West Yorkshire, UK,Mary Example,2026-10-01T10:00:00Z,acme ok,https://x/3,1",
+    ]
+    _, rejects = fetch(tmp_path, "\n".join(lines) + "\n")
+    assert [r.reason for r in rejects] == [
+        "row has 10 fields, the header has 9",
+        "row has 8 fields, the header has 9",
+        "row has 10 fields, the header has 9",
+    ]
+    hashed, names = Pseudonymiser(None), ["Jane Q. Customer", "John Realname", "Mary Example"]
+    for r, line, name in zip(rejects, lines[1:], names, strict=True):
+        assert name not in r.raw_record
+        raw = json.loads(r.raw_record)
+        cells = [*(v for k, v in raw.items() if k != "_extra_cells"), *raw.get("_extra_cells", [])]
+        assert cells == [f"hmac:{hashed(c)}" for c in line.split(",")]  # each cell, in its order, hashed
+    assert json.loads(rejects[1].raw_record)["channel"] == f"hmac:{hashed('John Realname')}"
+    _, rejects = fetch(tmp_path, MENTIONS_HEADER + "p4,twitter,,Jane Q. Customer,2026-10-01T10:00:00Z,acme\n")
+    assert json.loads(rejects[0].raw_record)["channel"] == ""  # the row's shape shows
 
 
 def test_jsonl_lines_quarantined_whole_hold_no_author_names_either(tmp_path, monkeypatch):

@@ -2,7 +2,8 @@
 
 Every row becomes a :class:`~pipeline.sources.Record` or, when it cannot be read, a
 :class:`~pipeline.sources.Reject` with the reason and the raw row as JSON (bytes that are not UTF-8 are kept
-as ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names; a
+as ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names: in a
+CSV row with more or fewer cells than the header, whose cells may have shifted under any column, every cell is; a
 line that is not a JSON object is kept as it came). Rows created outside the window are skipped silently: they
 belong to another night. A row whose time cannot be read belongs to no night, so every night that reads the
 file quarantines it again; the quarantine table keeps it once (one row per file and line: rows with the same
@@ -17,7 +18,7 @@ Rules (each broken rule quarantines the row with that reason):
 - ``engagement`` columns must be non-negative integers (an empty cell counts 0);
 - a text may be up to 4 MiB (a 1 MB review loads whole; the scorer's long-text policy applies); a JSONL line
   or CSV field up to 8 MiB; raw records kept in quarantine are cut at 1 MiB characters, with a note;
-- blank lines are skipped; a CSV row with extra cells keeps them (``_extra_cells``) in its raw record.
+- blank lines are skipped; a CSV row with extra cells keeps them (``_extra_cells``, hashed) in its raw record.
 
 A file that is missing, empty (0 bytes), has a repeated or missing mapped header column, fails the source,
 so the run table shows it as missing.
@@ -131,8 +132,12 @@ class FileDrop(Source):
         """The raw row as JSON, with the author replaced by its keyed hash: the quarantine never holds names."""
         author = self.spec.columns.author
         if author and isinstance(row.get(author), str):
-            row = {**row, author: f"hmac:{self.pseudonymise(row[author])}"}
+            row = {**row, author: self._hashed(row[author])}
         return escape_raw(json.dumps(row, ensure_ascii=False))
+
+    def _hashed(self, cell: str) -> str:
+        """``hmac:<keyed hash>`` of a cell that may hold a name; an empty cell stays as it is."""
+        return f"hmac:{self.pseudonymise(cell)}" if cell.strip() else cell
 
     def _redacted_line(self, blob: bytes) -> str:
         """A JSONL line quarantined whole (too long, not UTF-8), as :meth:`_redacted` when it still reads as a
@@ -165,9 +170,16 @@ class FileDrop(Source):
                 if cells is None:
                     yield location, "", Rejected(problem)
                     continue
+                if len(cells) != len(header):
+                    # Its cells are shifted against the header (an unquoted comma, a cut row), by an amount no
+                    # rule can know: any cell may hold the author's name, so every one is kept as its hash
+                    hashed = [self._hashed(c) for c in cells]
+                    row = dict(zip(header, hashed, strict=False))
+                    if len(cells) > len(header):
+                        row["_extra_cells"] = hashed[len(header) :]
+                    yield location, escape_raw(json.dumps(row, ensure_ascii=False)), Rejected(problem)
+                    continue
                 row = dict(zip(header, cells, strict=False))
-                if len(cells) > len(header):
-                    row["_extra_cells"] = cells[len(header) :]
                 yield (location, self._redacted(row), Rejected(problem)) if problem else (location, "", row)
 
     def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, dict | Rejected]]:
