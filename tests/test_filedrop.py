@@ -222,6 +222,49 @@ def test_platforms_filter_leaves_other_platforms_to_their_own_sources(tmp_path):
     assert reasons == ["created_at 'not-a-time' is not an ISO-8601 timestamp"]
 
 
+def test_skipped_rows_are_counted_in_the_extract_steps_detail(tmp_path):
+    """Rows of another platform (matched without regard to case, stored as the export spells them), created
+    before the night's window (with its look-back day) or from its end on are in no record and no reject: the
+    extract step's detail counts each kind. The night is not truncated: nothing cut its window short."""
+    import yaml
+
+    from pipeline import ledger
+    from pipeline.load import load
+    from pipeline.staging import extract
+    from pipeline.warehouse import connect, migrate
+
+    (tmp_path / "acme.csv").write_text(
+        MENTIONS_HEADER
+        + "a1,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,1,0\n"
+        + "a2,Twitter,,u,2026-09-30T08:00:00Z,acme on Twitter,,1,0\n"
+        + "a3,reddit,r/x,u,2026-10-01T08:00:00Z,acme on reddit,,1,0\n"
+        + "a4,TWITTER,,u,2026-09-29T23:59:59Z,acme before the window,,1,0\n"
+        + "a5,twitter,,u,2026-09-01T08:00:00Z,acme a month ago,,1,0\n"
+        + "a6,twitter,,u,2026-10-02T00:00:00Z,acme tomorrow,,1,0\n",
+        encoding="utf-8",
+    )
+    path = write_config(tmp_path)
+    doc = yaml.safe_load(path.read_text())
+    doc["brands"][0]["sources"][0]["platforms"] = ["Twitter"]
+    path.write_text(yaml.safe_dump(doc))
+    cfg, db, day = load_config(path), tmp_path / "w.duckdb", date(2026, 10, 1)
+    with connect(db) as con:
+        migrate(con)
+        ledger.start_run(con, "r1", day, "cli")
+    extract(cfg, "acme", "listening", day, "r1")
+    load(cfg, db, day, "r1")
+    with connect(db) as con:
+        stored = con.execute("SELECT native_id, platform FROM mentions ORDER BY 1").fetchall()
+        step = con.execute("SELECT status, rows_in, detail FROM run_steps WHERE step = 'extract'").fetchall()
+    assert stored == [("a1", "twitter"), ("a2", "Twitter")]
+    detail = (
+        "acme.csv rows skipped: 1 of another platform than Twitter; 2 created before the window's start, "
+        "2026-09-30 00:00 UTC (no later night reads them: only a backfill of their day); 1 created from the "
+        "window's end on (a later night reads them)"
+    )
+    assert step == [("success", 2, detail)]
+
+
 def test_one_hostile_row_is_one_quarantined_row_and_the_rest_loads(tmp_path):
     lines = [
         json.dumps({"post_id": "ok", "posted_at": "2026-10-01T09:00:00Z", "body": "acme is fine"}),

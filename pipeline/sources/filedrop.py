@@ -4,10 +4,12 @@ Every row becomes a :class:`~pipeline.sources.Record` or, when it cannot be read
 :class:`~pipeline.sources.Reject` with the reason and the raw row as JSON (bytes that are not UTF-8 are kept
 as ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names: in a
 CSV row with more or fewer cells than the header, whose cells may have shifted under any column, every cell is; a
-line that is not a JSON object is kept as it came). Rows created outside the window are skipped silently: they
-belong to another night. A row whose time cannot be read belongs to no night, so every night that reads the
-file quarantines it again; the quarantine table keeps it once (one row per file and line: rows with the same
-cells on different lines are each kept).
+line that is not a JSON object is kept as it came). Rows created outside the window belong to another night, and
+rows of a platform not in ``platforms`` (compared without regard to case) to another source: they are skipped,
+and a note for the extract step's detail counts each kind (one created before the window's start is read by no
+later night, only by a backfill of its day). A row whose time cannot be read belongs to no night, so every night
+that reads the file quarantines it again; the quarantine table keeps it once (one row per file and line: rows with
+the same cells on different lines are each kept).
 
 Rules (each broken rule quarantines the row with that reason):
 
@@ -58,6 +60,7 @@ from pipeline.records import (
 from pipeline.sources.base import Source
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
+SKIPS = ("other_platform", "before_window", "after_window")  # the rows a file drop skips, counted in a note
 KEEP_WINDOWS = 7  # per file in the state: a re-run of any of the last week's nights skips an unchanged file
 
 
@@ -100,6 +103,8 @@ class FileDrop(Source):
                 self.notes.append(f"{path.name} unchanged since loaded for this window (sha256 {fingerprint[:12]})")
                 continue
             rows = self._csv_rows(path) if fmt == "csv" else self._jsonl_rows(path)
+            self._skipped = dict.fromkeys(SKIPS, 0)
+            self._platforms = {p.casefold() for p in self.spec.platforms}  # 'Twitter' is twitter
             for location, raw, row in rows:
                 if isinstance(row, Rejected):
                     yield self._reject(str(row), raw, location)
@@ -116,6 +121,21 @@ class FileDrop(Source):
                     continue
                 if record is not None:
                     yield record
+            if any(self._skipped.values()):
+                self.notes.append(self._skip_note(path, window))
+
+    def _skip_note(self, path: Path, window: Window) -> str:
+        """What the extract step says of a file's skipped rows (they are in no record and no reject)."""
+        other, before, after = (self._skipped[k] for k in SKIPS)
+        parts = [f"{other} of another platform than {', '.join(self.spec.platforms)}"] if other else []
+        if before:
+            parts.append(
+                f"{before} created before the window's start, {window.start:%Y-%m-%d %H:%M} UTC "
+                "(no later night reads them: only a backfill of their day)"
+            )
+        if after:
+            parts.append(f"{after} created from the window's end on (a later night reads them)")
+        return f"{path.name} rows skipped: {'; '.join(parts)}"
 
     def _fingerprint(self, path: Path) -> str:
         """sha256 of what decides the file's records: its bytes, the brand's and this source's config, the code."""
@@ -218,15 +238,17 @@ class FileDrop(Source):
         return [cols.native_id, cols.text, cols.created_at]
 
     def _record(self, row: dict, window: Window) -> Record | None:
-        """The row as a record; None when it was created outside the window (another night reads it)."""
+        """The row as a record; None when it is skipped: another platform, outside the window (counted)."""
         cols, kind = self.spec.columns, self.spec.kind
         get = lambda name: row.get(name) if name else None  # noqa: E731
-        if self.spec.platforms and ((text(get(cols.platform)) or "").strip() or self.spec.platform) not in (
-            self.spec.platforms
-        ):
-            return None  # another source reads this platform directly (and quarantines its bad rows)
+        if self.spec.platforms:
+            platform = (text(get(cols.platform)) or "").strip() or self.spec.platform or ""
+            if platform.casefold() not in self._platforms:
+                self._skipped["other_platform"] += 1
+                return None  # another source reads this platform directly (and quarantines its bad rows)
         created = parse_utc(get(cols.created_at))
         if created not in window:
+            self._skipped["before_window" if created < window.start else "after_window"] += 1
             return None
         native_id = text(get(cols.native_id))
         if native_id is None:
