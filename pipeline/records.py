@@ -198,29 +198,76 @@ def blank_line(cells: list[str]) -> bool:
     return not cells or (len(cells) == 1 and not cells[0].strip())
 
 
-def csv_data_rows(reader, path, width: int, blank=blank_line) -> Iterator[tuple[str, list[str] | None, str | None]]:
-    """The rows of a ``csv.reader`` after its header row, as ``(location, cells, problem)``: ``location`` is
-    ``path:line``; ``problem`` is None for a row that can become a record, else why not (the row is not CSV:
-    ``cells`` is None; its bytes are not UTF-8; it has other than ``width`` fields). Rows that ``blank(cells)``
-    says are empty are skipped. The one row reader of the file drops and the survey importer."""
-    while True:
-        line = reader.line_num + 1
+class CsvLines:
+    """A text file's lines as ``csv.reader`` reads them (``csv.reader(lines)``), keeping those of the row being
+    read, so :func:`csv_data_rows` can read again, line by line, a row that a quote left open ran on through."""
+
+    def __init__(self, fh):
+        self._lines = iter(fh)
+        self.taken: list[str] = []
+        self.ended = False  # the reader asked for a line after the last: a row still open at the end of the file
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
         try:
-            cells = next(reader)
+            line = next(self._lines)
+        except StopIteration:
+            self.ended = True
+            raise
+        self.taken.append(line)
+        return line
+
+
+def csv_data_rows(
+    reader, lines: CsvLines, path, width: int, blank=blank_line
+) -> Iterator[tuple[str, list[str] | None, str | None]]:
+    """The rows of a ``csv.reader`` over ``lines``, after its header row, as ``(location, cells, problem)``:
+    ``location`` is ``path:line``; ``problem`` is None for a row that can become a record, else why not (the row
+    is not CSV: ``cells`` is None; its bytes are not UTF-8; it has other than ``width`` fields). Rows that
+    ``blank(cells)`` says are empty are skipped. The one row reader of the file drops and the survey importer.
+
+    A row of several lines that is not CSV, has the wrong number of fields or was still open at the end of the
+    file is most likely a quote left open (``"12"" screen``) that ran on through the lines after it, up to the end
+    of the file, the field size limit or another quote: each of its lines is read again on its own (a row, or a
+    problem of its own), and the first problem of them says which lines had run together."""
+    while True:
+        first = reader.line_num + 1
+        lines.taken.clear()
+        try:
+            cells, problem = next(reader), None
         except StopIteration:
             return
         except csv.Error as exc:
-            yield f"{path}:{line}", None, f"unreadable CSV row: {exc}"
+            cells, problem = None, f"unreadable CSV row: {exc}"
+        if cells is not None and blank(cells):
             continue
-        if blank(cells):
+        if reader.line_num > first and (cells is None or len(cells) != width or lines.ended):
+            what = f"one row of {len(cells)} fields" if cells is not None else "one unreadable row"
+            what += " to the end of the file" if lines.ended else ""
+            note = f"lines {first}-{reader.line_num} ran together as {what} (a quote left open?); each was read alone"
+            for number, line in enumerate(list(lines.taken), first):
+                try:
+                    cells, problem = next(csv.reader([line.rstrip("\r\n")], reader.dialect), []), None
+                except csv.Error as exc:
+                    cells, problem = None, f"unreadable CSV row: {exc}"
+                if cells is not None and blank(cells):
+                    continue
+                problem = problem or _row_problem(cells, width)
+                if problem and note:
+                    problem, note = f"{problem}; {note}", None
+                yield f"{path}:{number}", cells, problem
             continue
-        if any(has_bad_bytes(c) for c in cells):
-            problem = "row is not valid UTF-8"
-        elif len(cells) != width:
-            problem = f"row has {len(cells)} fields, the header has {width}"
-        else:
-            problem = None
-        yield f"{path}:{line}", cells, problem
+        yield f"{path}:{first}", cells, problem or _row_problem(cells, width)
+
+
+def _row_problem(cells: list[str], width: int) -> str | None:
+    if any(has_bad_bytes(c) for c in cells):
+        return "row is not valid UTF-8"
+    if len(cells) != width:
+        return f"row has {len(cells)} fields, the header has {width}"
+    return None
 
 
 def escape_raw(raw: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 
@@ -263,6 +264,41 @@ def test_skipped_rows_are_counted_in_the_extract_steps_detail(tmp_path):
         "window's end on (a later night reads them)"
     )
     assert step == [("success", 2, detail)]
+
+
+def test_a_quote_left_open_does_not_swallow_the_rows_after_it(tmp_path):
+    """A quote left open (``12" screen`` unescaped) runs on through the lines after it, to the end of the file
+    or the field size limit, as one row of the wrong width: its lines are read again each on its own, so the
+    rows after it load and only the broken line is quarantined, with a reason that says which lines ran together.
+    """
+    good = [f"g{i},twitter,,u{i},2026-10-01T10:0{i}:00Z,acme row {i} is fine,https://x/{i},1,0" for i in range(5)]
+    stray = 'b1,twitter,,Jane Doe,2026-10-01T09:00:00Z,"acme 12"" screen is broken,https://x/b1,1,0'
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + "\n".join([good[0], stray, *good[1:]]) + "\n")
+    assert sorted(r.native_id for r in records) == [f"g{i}" for i in range(5)]
+    assert [(r.reason, r.location.rsplit("/", 1)[1]) for r in rejects] == [
+        (
+            "row has 6 fields, the header has 9; lines 3-7 ran together as one row of 6 fields to the end of the "
+            "file (a quote left open?); each was read alone",
+            "acme.csv:3",
+        )
+    ]
+    assert "Jane Doe" not in rejects[0].raw_record
+    # up to the field size limit: csv fails there, and the lines it read are read again all the same
+    limit = csv.field_size_limit(150)
+    try:
+        records, rejects = fetch(tmp_path, MENTIONS_HEADER + "\n".join([stray, *good]) + "\n")
+    finally:
+        csv.field_size_limit(limit)
+    assert sorted(r.native_id for r in records) == [f"g{i}" for i in range(5)]
+    assert [r.reason for r in rejects] == [
+        "row has 6 fields, the header has 9; lines 2-4 ran together as one unreadable row (a quote left open?); "
+        "each was read alone"
+    ]
+    # left open in the last column, up to the end of the file: one row as wide as the header, its text the rest
+    header = "post_id,platform,channel,author,posted_at,link,likes,replies,body\n"
+    rows = ['l1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"acme 12"" screen', "l2,twitter,,u,2026-10-01T09:30:00Z,,1,0,ok"]
+    records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")
+    assert [(r.native_id, r.text) for r in records] == [("l1", 'acme 12" screen'), ("l2", "ok")] and rejects == []
 
 
 def test_one_hostile_row_is_one_quarantined_row_and_the_rest_loads(tmp_path):

@@ -817,3 +817,20 @@ def test_an_import_from_the_command_line_closes_its_own_run_and_leaves_a_nights_
         (False, "success"),
         (True, "running"),
     ]
+
+
+def test_a_quote_left_open_in_a_survey_export_does_not_swallow_the_answers_after_it(tmp_path):
+    """The survey importer reads CSV through the file drops' row reader: a quote left open in the last column ran
+    on to the end of the file as one answer holding the rest in its comment; each line is read on its own."""
+    lines = ["id,at,nps,comment", 'R1,2026-10-01T09:00:00Z,9,"great app, the best'] + [
+        f"R{i},2026-10-01T09:00:00Z,{i},fine" for i in range(2, 6)
+    ]
+    (tmp_path / "s.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = {"response_id": "id", "timestamp": "at", "nps": "nps", "comment": "comment"}
+    src = SurveySpec(name="acme-nps", brand="acme", path="s.csv", columns=columns)
+    responses, rejects = read_survey_file(None, src, tmp_path / "s.csv")
+    assert [(r.response_id, r.comment) for r in responses] == [
+        ("R1", "great app, the best"),
+        *((f"R{i}", "fine") for i in range(2, 6)),
+    ]  # its last column is the one left open: the row was as wide as the header, up to the end of the file
+    assert rejects == []

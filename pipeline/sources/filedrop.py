@@ -20,7 +20,9 @@ Rules (each broken rule quarantines the row with that reason):
 - ``engagement`` columns must be non-negative integers (an empty cell counts 0);
 - a text may be up to 4 MiB (a 1 MB review loads whole; the scorer's long-text policy applies); a JSONL line
   or CSV field up to 8 MiB; raw records kept in quarantine are cut at 1 MiB characters, with a note;
-- blank lines are skipped; a CSV row with extra cells keeps them (``_extra_cells``, hashed) in its raw record.
+- blank lines are skipped; a CSV row with extra cells keeps them (``_extra_cells``, hashed) in its raw record;
+- a CSV row that a quote left open ran on through the lines after it is read again line by line (each line a
+  row or a reject; the first reject says which lines ran together: :func:`~pipeline.records.csv_data_rows`).
 
 A file that is missing, empty (0 bytes), has a repeated or missing mapped header column, fails the source,
 so the run table shows it as missing.
@@ -45,6 +47,7 @@ from pipeline import __version__
 from pipeline.config import BrandSpec, Config, FileDropSpec
 from pipeline.records import (
     MAX_FIELD,
+    CsvLines,
     Pseudonymiser,
     Record,
     Reject,
@@ -170,7 +173,7 @@ class FileDrop(Source):
 
     def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, dict | Rejected]]:
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:  # -sig: Excel BOM
-            reader = csv.reader(fh)
+            reader = csv.reader(lines := CsvLines(fh))
             try:
                 header = next(reader)
             except StopIteration:
@@ -186,7 +189,7 @@ class FileDrop(Source):
             dupes = sorted({h for h in header if header.count(h) > 1})
             if dupes:
                 raise ValueError(f"{path}: CSV header repeats column(s) {', '.join(dupes)}")
-            for location, cells, problem in csv_data_rows(reader, path, len(header)):
+            for location, cells, problem in csv_data_rows(reader, lines, path, len(header)):
                 if cells is None:
                     yield location, "", Rejected(problem)
                     continue

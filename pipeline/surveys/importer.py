@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline import records
 from pipeline.config import ConfigError
 from pipeline.config_surveys import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
-from pipeline.records import Pseudonymiser, Reject, Rejected, csv_data_rows
+from pipeline.records import CsvLines, Pseudonymiser, Reject, Rejected, csv_data_rows
 from pipeline.surveys.customers import Customer
 from pipeline.surveys.metrics import ces_normalise
 
@@ -145,7 +145,7 @@ def read_table(path: Path, fmt: str = "auto", sheet: str | None = None) -> tuple
 
 def _csv(path: Path) -> tuple[list[str], Iterator]:
     fh = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
-    reader = csv.reader(fh)
+    reader = csv.reader(lines := CsvLines(fh))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -160,7 +160,7 @@ def _csv(path: Path) -> tuple[list[str], Iterator]:
 
     def rows():
         with fh:
-            for location, cells, problem in csv_data_rows(reader, path, len(header), blank=empty):
+            for location, cells, problem in csv_data_rows(reader, lines, path, len(header), blank=empty):
                 yield location, Rejected(problem) if problem else cells
 
     return header, rows()
