@@ -363,7 +363,10 @@ class AlertingSpec(_Strict):
         1.5, gt=1, description="an ongoing incident alerts again at this multiple of its last alerted negatives"
     )
     max_age_days: int = Field(
-        3, ge=0, description="nights older than this (backfills) record their alerts but do not send them"
+        3,
+        ge=0,
+        description="nights older than this (backfills) record their alerts but do not send them; an alert is sent"
+        " automatically only this many days after its day (a channel added later does not get older ones)",
     )
     report_url: str | None = Field(None, description="base URL where the HTML reports are published, for links")
     delivery_deadline_s: float = Field(

@@ -128,7 +128,7 @@ def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, re
         if surveys:
             survey_metrics(config, db, run_id)
         raised = detect(config, db, day, run_id, today=today)
-    sent = send_alerts(config, db, run_id)
+    sent = send_alerts(config, db, run_id, today=today)
     index = report(config, db, day, run_id) if report_not_drawn is None else None
     with held(db, timeout=config.lock_timeout_s):
         if report_not_drawn is not None:

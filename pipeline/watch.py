@@ -172,7 +172,7 @@ def run_watch(
         scored = score_step(config, db, run_id, scorer=scorer)
         hours = hourly_metrics(config, db, end, run_id)
         raised = detect(config, db, end, run_id, today=today)
-        sent = send_alerts(config, db, run_id)
+        sent = send_alerts(config, db, run_id, today=today)
         try:
             status = finish(config, db, run_id)
         except RunFailed as exc:

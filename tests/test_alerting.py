@@ -142,6 +142,39 @@ def test_backfilled_nights_record_alerts_without_sending(tmp_path, receivers):
     assert q(db, "SELECT send FROM alerts") == [(False,)] and receivers["slack"] == []
 
 
+def test_a_channel_added_later_gets_only_alerts_of_the_last_max_age_days_and_resend_sends_an_old_one(
+    tmp_path, receivers
+):
+    """Alerts are sent automatically for alerting.max_age_days after their day: a channel added later is not sent
+    every alert ever raised, and one that was down for a day gets that day's alert when it is back."""
+    db = tmp_path / "w.duckdb"
+    later = INCIDENT + timedelta(days=8)  # a second incident, past the cooldown
+    seed(db, 59, {INCIDENT: (75, 50), later: (75, 50)})
+    hook = {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"}
+    cfg = config(tmp_path, channels=[hook], max_age_days=3)
+    [old] = incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    [new] = incidents.detect(cfg, db, later, "r2", today=later)
+
+    slack = {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"}
+    cfg = config(tmp_path, channels=[hook, slack], max_age_days=3)  # Slack is added, and is down tonight
+    receivers["http"].add_fault(r"^/slack/", status=500, times=100)
+    assert delivery.send_alerts(cfg, db, "s2", today=later) == {"delivered": 1, "failed": 1}
+    receivers["http"].faults.clear()
+    assert delivery.send_alerts(cfg, db, "s3", today=later + timedelta(days=1)) == {"delivered": 1, "failed": 0}
+    assert q(db, "SELECT channel, alert_id, attempt, ok FROM alert_deliveries ORDER BY channel, attempted_at") == [
+        ("cx-slack", new, 1, False),  # the old alert (8 days) is not sent to the new channel
+        ("cx-slack", new, 2, True),  # the next day: the alert is a day old, so it is still sent
+        ("ops-hook", old, 1, True),
+        ("ops-hook", new, 1, True),
+    ]
+    assert delivery.send_alerts(cfg, db, "s4", today=later + timedelta(days=30)) == {"delivered": 0, "failed": 0}
+
+    [resent] = delivery.resend(cfg, db, old[:8])  # an explicit resend sends any alert, however old
+    assert (resent.channel, resent.delivery.ok) == ("cx-slack", True)
+    assert len(receivers["slack"]) == 2 and len(receivers["hooks"]) == 2
+
+
 def test_slack_shows_the_chart_published_beside_the_reports(tmp_path, receivers):
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})

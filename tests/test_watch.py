@@ -279,7 +279,8 @@ def test_the_nights_spike_updates_an_incident_the_watch_opened_after_midnight(tm
         (night, "spike", "update", aid),
     ]
     with connect(db, read_only=True) as con:
-        order = execute(con, "alerts/pending_deliveries", {"channels": ["slack"], "alert_id": None}).fetchall()
+        params = {"channels": ["slack"], "alert_id": None, "since": INCIDENT}
+        order = execute(con, "alerts/pending_deliveries", params).fetchall()
     assert [r[0] for r in order] == [aid, night]  # the watch's page first, although its day is the later one
 
 
@@ -298,7 +299,8 @@ def test_alerts_recorded_in_one_transaction_keep_the_order_they_were_raised_in(t
                 con, {**base, "alert_id": aid, "incident_id": ids[0], "status": "worse" if i else "new"}
             )
     with connect(db, read_only=True) as con:
-        order = execute(con, "alerts/pending_deliveries", {"channels": ["slack"], "alert_id": None}).fetchall()
+        params = {"channels": ["slack"], "alert_id": None, "since": DAY}
+        order = execute(con, "alerts/pending_deliveries", params).fetchall()
     assert [r[0] for r in order] == ids
 
 

@@ -1,8 +1,10 @@
 """The nightly ``send_alerts`` step, an explicit resend, and the message of a recorded alert.
 
-:func:`send_alerts` delivers every recorded alert that has no successful delivery on a configured channel yet,
-and records each attempt in ``alert_deliveries``. Nights older than ``alerting.max_age_days`` (backfills)
-record their alerts with ``send = false`` (see :mod:`pipeline.alerts.incidents`). :func:`message` builds the
+:func:`send_alerts` delivers every recorded alert of the last ``alerting.max_age_days`` days that has no
+successful delivery on a configured channel yet, and records each attempt in ``alert_deliveries``: a channel added
+later, or back after a longer outage, gets only the recent alerts. Nights older than ``alerting.max_age_days``
+(backfills) record their alerts with ``send = false`` (see :mod:`pipeline.alerts.incidents`). :func:`resend` sends
+any alert, old or backfilled. :func:`message` builds the
 validated :class:`~pipeline.alerts.message.AlertMessage` that every channel renders
 (:mod:`pipeline.alerts.channels`).
 
@@ -36,7 +38,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -121,10 +123,14 @@ def find_alerts(con, alert_id: str) -> list[str]:
     return [r["alert_id"] for r in rows(found)]
 
 
-def _todo(config: Config, con, alert_id: str | None) -> list[dict]:
-    """The alert × configured channel pairs not delivered yet (of one alert, or of every alert to send)."""
+def _todo(config: Config, con, alert_id: str | None, today: date | None = None) -> list[dict]:
+    """The alert × configured channel pairs not delivered yet: of one alert (any), or, with ``alert_id`` None, of
+    every alert to send whose day is at most ``alerting.max_age_days`` before ``today`` (default: today's UTC date,
+    as :func:`~pipeline.alerts.incidents.detect` counts a night's age)."""
     channels = [c.name for c in config.alerts]
-    found = execute(con, "alerts/pending_deliveries", {"channels": channels or [""], "alert_id": alert_id})
+    since = (today or datetime.now(UTC).date()) - timedelta(days=config.alerting.max_age_days)
+    params = {"channels": channels or [""], "alert_id": alert_id, "since": since}
+    found = execute(con, "alerts/pending_deliveries", params)
     return [p for p in rows(found) if p["channel"] in channels]
 
 
@@ -258,18 +264,22 @@ def _digests(config: Config, db: Path, run_id: str, digests: dict, env: Mapping[
     return done
 
 
-def send_alerts(config: Config, db: Path, run_id: str, env=None, now: datetime | None = None) -> dict:
-    """Deliver every alert not yet delivered on each configured channel; record every attempt (see the module
-    docstring for what is resent and what is held back). ``now`` (default: the clock) decides which channels are
-    in their quiet hours. Returns the counts: delivered (alone or in a digest), failed, and, only when there are
-    some, held (quiet hours), digests (messages sent for them) and pending (held back as possibly delivered)."""
+def send_alerts(
+    config: Config, db: Path, run_id: str, env=None, now: datetime | None = None, today: date | None = None
+) -> dict:
+    """Deliver every alert not yet delivered on each configured channel, of a day at most
+    ``alerting.max_age_days`` before ``today`` (default: today's UTC date, as :func:`~pipeline.alerts.incidents.detect`
+    counts a night's age); record every attempt (see the module docstring for what is resent and what is held
+    back). ``now`` (default: the clock) decides which channels are in their quiet hours. Returns the counts:
+    delivered (alone or in a digest), failed, and, only when there are some, held (quiet hours), digests (messages
+    sent for them) and pending (held back as possibly delivered)."""
     started = datetime.now(UTC)
     now = started if now is None else now
     clock = time.monotonic()
     channels = {c.name: c for c in config.alerts}
     env = os.environ if env is None else env
     with connect(db, timeout=config.lock_timeout_s) as con:
-        todo = _todo(config, con, None)
+        todo = _todo(config, con, None, today)
     held = [p for p in todo if p["state"] == "pending" and channels[p["channel"]].type in AT_MOST_ONCE]
     todo = [p for p in todo if p not in held]
     todo, quiet, digests = _quiet(config, db, run_id, todo, now)
