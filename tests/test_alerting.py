@@ -7,6 +7,7 @@ running the real CLI): Slack is not posted twice, the webhook is, with the same 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import signal
@@ -21,7 +22,7 @@ import pytest
 from demo.replay.server import ReplayServer, Response
 from pipeline.alerts import delivery, incidents
 from pipeline.alerts.inbox import list_alerts
-from pipeline.warehouse import connect
+from pipeline.warehouse import connect, transaction
 from tests.helpers import (
     INCIDENT,
     REPO,
@@ -173,6 +174,28 @@ def test_a_channel_added_later_gets_only_alerts_of_the_last_max_age_days_and_res
     [resent] = delivery.resend(cfg, db, old[:8])  # an explicit resend sends any alert, however old
     assert (resent.channel, resent.delivery.ok) == ("cx-slack", True)
     assert len(receivers["slack"]) == 2 and len(receivers["hooks"]) == 2
+
+
+def test_an_alert_of_a_brand_removed_from_the_config_is_skipped_and_the_others_are_delivered(
+    tmp_path, receivers, caplog
+):
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, receivers)  # Parcelo only: 'retired' was monitored once, and its alert is still unsent
+    retired = {"alert_id": "0123456789abcdef", "incident_id": "0123456789abcdef", "brand": "retired",
+               "kind": "spike", "status": "new", "day": INCIDENT, "severity": "major", "headline": "Retired",
+               "reason": "r", "observed": 30, "expected": 5.0, "explanation": "{}", "send": True,
+               "run_id": "r0"}  # fmt: skip
+    with connect(db) as con, transaction(con):
+        incidents._record_alert(con, retired)
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    with caplog.at_level(logging.WARNING, logger="brandpulse"):
+        assert delivery.send_alerts(cfg, db, "s1") == {"delivered": 3, "failed": 0, "not_configured": 3}
+    assert q(db, "SELECT DISTINCT alert_id FROM alert_deliveries") == [(aid,)]
+    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'send_alerts'")
+    assert detail == "3 delivered, 0 failed (retried next run), 3 not sent: brand(s) no longer configured (retired)"
+    assert "1 alert(s) of brand 'retired' not sent: it is no longer in the config (0123456789abcdef)" in caplog.text
+    assert len(receivers["slack"]) == len(receivers["hooks"]) == len(receivers["inbox"].messages) == 1
 
 
 def test_slack_shows_the_chart_published_beside_the_reports(tmp_path, receivers):

@@ -270,9 +270,11 @@ def send_alerts(
     """Deliver every alert not yet delivered on each configured channel, of a day at most
     ``alerting.max_age_days`` before ``today`` (default: today's UTC date, as :func:`~pipeline.alerts.incidents.detect`
     counts a night's age); record every attempt (see the module docstring for what is resent and what is held
-    back). ``now`` (default: the clock) decides which channels are in their quiet hours. Returns the counts:
-    delivered (alone or in a digest), failed, and, only when there are some, held (quiet hours), digests (messages
-    sent for them) and pending (held back as possibly delivered)."""
+    back). ``now`` (default: the clock) decides which channels are in their quiet hours. An alert of a brand no
+    longer in the config is not sent (its message needs the brand): skipped with a warning, and counted. Returns
+    the counts: delivered (alone or in a digest), failed, and, only when there are some, held (quiet hours),
+    digests (messages sent for them), not_configured (skipped: the brand was removed) and pending (held back as
+    possibly delivered)."""
     started = datetime.now(UTC)
     now = started if now is None else now
     clock = time.monotonic()
@@ -280,6 +282,9 @@ def send_alerts(
     env = os.environ if env is None else env
     with connect(db, timeout=config.lock_timeout_s) as con:
         todo = _todo(config, con, None, today)
+    brands = {b.key for b in config.brands}
+    unconfigured = [p for p in todo if p["brand"] not in brands]  # the brand was removed from the config since
+    todo = [p for p in todo if p["brand"] in brands]
     held = [p for p in todo if p["state"] == "pending" and channels[p["channel"]].type in AT_MOST_ONCE]
     todo = [p for p in todo if p not in held]
     todo, quiet, digests = _quiet(config, db, run_id, todo, now)
@@ -295,16 +300,19 @@ def send_alerts(
         parts.append(f"{len(quiet)} held for quiet hours (sent in a digest when they end)")
     if digests:
         parts.append(f"{len(digests)} quiet-hours digest(s)")
+    gone = sorted({p["brand"] for p in unconfigured})
+    if unconfigured:
+        parts.append(f"{len(unconfigured)} not sent: brand(s) no longer configured ({', '.join(gone)})")
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         record_step(
             con,
             run_id,
             "send_alerts",
             status="success",
-            rows_in=len(done) + len(held) + len(quiet),
+            rows_in=len(done) + len(held) + len(quiet) + len(unconfigured),
             rows_out=ok,
             rows_quarantined=0,
-            detail=", ".join(parts) if done or held or quiet else "nothing to deliver",
+            detail=", ".join(parts) if done or held or quiet or unconfigured else "nothing to deliver",
             started_at=started,
         )
     for a in done:
@@ -315,12 +323,19 @@ def send_alerts(
             f"alert {p['alert_id']} to {p['channel']}: {PENDING_WORDS}: attempt {p['attempts']} was cut off mid-send;"
             f" not resent. If it did not arrive: brandpulse alerts --resend {p['alert_id']}"
         )
+    for brand in gone:
+        ids = sorted({p["alert_id"] for p in unconfigured if p["brand"] == brand})
+        logger.warning(
+            f"{len(ids)} alert(s) of brand {brand!r} not sent: it is no longer in the config ({', '.join(ids)})"
+        )
     logger.info("alerts: " + ", ".join(parts))
     counts = {"delivered": ok, "failed": failed}
     if quiet:
         counts["held"] = len(quiet)
     if digests:
         counts["digests"] = len(digests)
+    if unconfigured:
+        counts["not_configured"] = len(unconfigured)
     return {**counts, "pending": len(held)} if held else counts
 
 

@@ -2,12 +2,12 @@
 -- (an incident's 'new' before its 'worse' or 'update', so a follow-up finds the message it follows, even when the
 -- watch's 'new' is on the next day, after midnight, and the night's 'update' on the day before), with the
 -- attempts so far and the state of the last ('failed', 'pending': cut off mid-send, 'held': quiet hours, or NULL:
--- never tried), whether the last attempt was a digest's (via), and the alert's severity, incident and time.
+-- never tried), whether the last attempt was a digest's (via), and the alert's brand, severity, incident and time.
 -- $channels: the configured channel names. $alert_id: NULL for every alert to send (recorded with send, of a day
 -- from $since on: alerting.max_age_days, so a channel added later, or back after a longer outage, gets only the
 -- recent ones), or one alert (an explicit resend: any alert, backfilled or old).
-SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, a.severity, a.incident_id,
-       a.status, a.created_at
+SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, a.brand, a.severity,
+       a.incident_id, a.status, a.created_at
 FROM alerts a
 CROSS JOIN (SELECT unnest($channels) AS channel) c
 LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
