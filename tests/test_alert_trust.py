@@ -195,6 +195,39 @@ def test_slack_bot_posts_once_then_updates_the_incidents_message_and_replies_in_
     assert TOKEN not in caplog.text and TOKEN not in json.dumps(q(db, "SELECT * FROM alert_deliveries"), default=str)
 
 
+def test_a_worse_alert_whose_message_slack_will_not_edit_is_posted_anew_and_the_next_one_edits_that(
+    tmp_path, slack_api
+):
+    cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5)
+    db = tmp_path / "w.duckdb"
+    seed(db, 54, {**WORSENING, INCIDENT + timedelta(days=3): (280, 200)})
+    incidents.detect(cfg, db, INCIDENT, "r1")
+    assert delivery.send_alerts(cfg, db, "s1") == {"delivered": 1, "failed": 0}
+    [first] = slack_api["messages"]
+    del slack_api["messages"][first]  # someone deleted it: chat.update now answers message_not_found
+    for i in (1, 2):
+        incidents.detect(cfg, db, INCIDENT + timedelta(days=i), f"r{i + 1}")
+    assert delivery.send_alerts(cfg, db, "s2") == {"delivered": 1, "failed": 0}
+    [again] = slack_api["messages"]
+    _, update, anew = slack_api["calls"]
+    assert update[0] == "chat.update" and update[1]["ts"] == first
+    assert anew[0] == "chat.postMessage" and anew[1]["channel"] == "#cx-alerts" and "thread_ts" not in anew[1]
+    assert anew[1]["blocks"][0]["text"]["text"].startswith("Worse: ")  # the full message, not a follow-up
+    [(ok, error, ext)] = q(db, "SELECT ok, error, external_id FROM alert_deliveries WHERE run_id = 's2'")
+    assert (ok, ext) == (True, f"C0CX:{again}")
+    assert error == "the incident's message could not be edited (Slack said message_not_found): posted anew"
+
+    incidents.detect(cfg, db, INCIDENT + timedelta(days=3), "r4")  # worse again: the new message is edited
+    assert delivery.send_alerts(cfg, db, "s3") == {"delivered": 1, "failed": 0}
+    assert [(m, b.get("ts"), b.get("thread_ts")) for m, b in slack_api["calls"][3:]] == [
+        ("chat.update", again, None),
+        ("chat.postMessage", None, again),
+    ]
+    assert q(db, "SELECT ok, error, external_id FROM alert_deliveries WHERE run_id = 's3'") == [
+        (True, None, f"C0CX:{again}")
+    ]
+
+
 def test_slack_api_errors_are_recorded_failed_without_the_token_and_retried(tmp_path, slack_api, caplog):
     cfg = alerting_config(tmp_path, channels=[BOT])
     db = tmp_path / "w.duckdb"

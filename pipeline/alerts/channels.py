@@ -12,8 +12,9 @@
   ``$BRANDPULSE_SLACK_API_URL`` or ``https://slack.com/api``), token only in the Authorization header. Slack answers
   200 with ``{"ok": false, "error": ...}`` for its errors: those fail. The posted message's ``<channel id>:<ts>``
   comes back as :attr:`Delivery.external_id`; given it (``earlier``), a ``worse`` or ``update`` alert of the same
-  incident edits that message (``chat.update``) and replies in its thread. With an incoming webhook only, such an
-  alert is a short follow-up instead of the full message.
+  incident edits that message (``chat.update``) and replies in its thread, or, when Slack will not edit it
+  (deleted, too old, its channel gone), is posted anew. With an incoming webhook only, such an alert is a short
+  follow-up instead of the full message.
 - **Email**: SMTP with STARTTLS when ``starttls`` (never silently downgraded), login when the password
   environment variable is set (user: ``username_env``'s value, else the sender address); a
   ``multipart/related`` message holding ``multipart/alternative`` text + HTML and, with a chart, the PNG as an
@@ -78,6 +79,9 @@ SLACK_DEFAULT_BASE = "https://hooks.slack.com/services"
 SLACK_API_BASE = "https://slack.com/api"  # the Web API, for a channel with a bot token
 SLACK_API_ENV = "BRANDPULSE_SLACK_API_URL"  # overrides SLACK_API_BASE (tests: a fake Slack API on 127.0.0.1)
 SLACK_API_BYTES = 256 * 1024  # chat.postMessage echoes the whole message back
+# chat.update's errors for a message it will never edit (deleted; not the bot's or too old to edit; its channel
+# gone or out of the bot's sight): a 'worse' alert is then posted anew rather than failing at every run
+UNEDITABLE = ("message_not_found", "cant_update_message", "edit_window_closed", "channel_not_found")
 DEFAULT_TIMEOUT_S = 10.0  # per connect, read or write
 DEFAULT_DEADLINE_S = 20.0  # per attempt, in all (alerting.delivery_deadline_s)
 DEFAULT_RETRIES = 3
@@ -342,6 +346,29 @@ def _slack_api(
     return result, answer
 
 
+def _slack_edit(
+    channel: SlackSpec, msg: AlertMessage, ref: str, args: tuple, deadline_s: float
+) -> tuple[Delivery, dict]:
+    """Edit the incident's message ``ref`` ('<channel id>:<ts>') into ``msg`` (chat.update) and reply in its
+    thread with a short follow-up. Returns the edit's outcome and Slack's answer to it."""
+    started = time.monotonic()
+    where, ts = ref.split(":", 1)
+    result, answer = _slack_api(channel, "chat.update", {**render_slack(msg), "channel": where, "ts": ts}, *args,
+                                deadline_s)  # fmt: skip
+    if not result.ok:
+        return result, answer
+    result.external_id = ref
+    left = deadline_s - (time.monotonic() - started)
+    reply = {**render_slack_followup(msg), "channel": where, "thread_ts": ts}
+    if left > 1:
+        replied, _ = _slack_api(channel, "chat.postMessage", reply, *args, left)
+        if not replied.ok:
+            result.error = f"updated; the thread reply was not posted: {replied.error}"
+    else:
+        result.error = "updated; no time was left for the thread reply"
+    return result, answer
+
+
 def _slack_bot(
     channel: SlackSpec,
     msg: AlertMessage,
@@ -354,30 +381,25 @@ def _slack_bot(
 ) -> Delivery:
     """Slack with a bot token: a new incident's alert is posted (chat.postMessage; the delivery keeps the
     message's '<channel id>:<ts>'); a ``worse`` or ``update`` alert of an incident the bot already posted edits
-    that message (chat.update) and replies in its thread with a short follow-up, since an edit notifies nobody."""
+    that message (chat.update) and replies in its thread with a short follow-up, since an edit notifies nobody.
+    When Slack will not edit it (:data:`UNEDITABLE`: deleted, too old, its channel gone), the alert is posted as
+    a new message in the configured channel instead, which the incident's later alerts then edit."""
     started = time.monotonic()
     args = (env, timeout, retries, backoff_factor)
     ref = earlier.external_id if earlier and msg.status in ("worse", "update") else None
+    note = None
     if ref and ":" in ref:
-        where, ts = ref.split(":", 1)
-        result, _ = _slack_api(channel, "chat.update", {**render_slack(msg), "channel": where, "ts": ts}, *args,
-                               deadline_s)  # fmt: skip
-        if not result.ok:
-            return result
-        result.external_id = ref
-        left = deadline_s - (time.monotonic() - started)
-        reply = {**render_slack_followup(msg), "channel": where, "thread_ts": ts}
-        if left > 1:
-            answer, _ = _slack_api(channel, "chat.postMessage", reply, *args, left)
-            if not answer.ok:
-                result.error = f"updated; the thread reply was not posted: {answer.error}"
-        else:
-            result.error = "updated; no time was left for the thread reply"
-        return result
+        edited, answer = _slack_edit(channel, msg, ref, args, deadline_s)
+        deadline_s -= time.monotonic() - started  # the rest of the attempt's, for a new post
+        if edited.ok or answer.get("error") not in UNEDITABLE or deadline_s <= 1:
+            return edited
+        note = f"the incident's message could not be edited (Slack said {answer['error']}): posted anew"
     result, answer = _slack_api(channel, "chat.postMessage", {**render_slack(msg), "channel": channel.channel},
                                 *args, deadline_s)  # fmt: skip
     if result.ok and answer.get("channel") and answer.get("ts"):
         result.external_id = f"{answer['channel']}:{answer['ts']}"
+    if note:
+        result.error = note if result.ok else f"{note}, which failed: {result.error}"
     return result
 
 
