@@ -1,7 +1,10 @@
 """One polite HTTP session for every network source (PRAW's included).
 
 - Retries 429 and 5xx responses and connection errors and timeouts with exponential backoff (urllib3's
-  ``Retry``), honouring a ``Retry-After`` header; the last failure raises.
+  ``Retry``), honouring a ``Retry-After`` header; the last failure raises. A request that must not arrive twice
+  (``session(idempotent=False)``: a Slack message) is retried only when it cannot have been acted on: a
+  connection that was never made, and 429 (the server says it did not process it); never after a read timeout,
+  a dropped answer or a 5xx.
 - Every request has a timeout, so a hung server fails the request, not the night.
 - With a :class:`~pipeline.deadline.Deadline`, everything the session does ends by it: connecting, sending,
   every retry and its backoff (or ``Retry-After``), and the whole response, however slowly the server trickles
@@ -28,6 +31,7 @@ from pipeline.deadline import Deadline, DeadlineExceeded, seconds
 
 USER_AGENT = f"brandpulse/{__version__} (+https://github.com/brandpulse/brandpulse)"
 RETRY_STATUSES = (429, 500, 502, 503, 504, 520, 522)
+UNPROCESSED_STATUSES = (429,)  # answers that say the request was not processed: safe to repeat any request
 BACKOFF_FACTOR = 0.5  # 0.5 s, 1 s, 2 s, 4 s ... between retries (capped at BACKOFF_MAX); read at call time
 BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 300.0  # a longer Retry-After fails the request rather than stalling the task for hours
@@ -71,6 +75,11 @@ class _Retry(Retry):
         retry = super().new(**kw)
         retry.deadline = self.deadline
         return retry
+
+    def is_retry(self, method, status_code, has_retry_after=False):
+        # only the listed statuses (urllib3 also retries a 413 or 503 with Retry-After: to a request that must not
+        # arrive twice, a 503 may have been acted on)
+        return status_code in (self.status_forcelist or ()) and super().is_retry(method, status_code, has_retry_after)
 
     def get_retry_after(self, response):
         seconds = super().get_retry_after(response)
@@ -167,19 +176,31 @@ def _deadline_cause(exc: BaseException) -> DeadlineExceeded | None:
     return None
 
 
+def retry_statuses(idempotent: bool = True) -> tuple[int, ...]:
+    """The statuses :func:`session` retries: any passing failure, or for a request that must not arrive twice,
+    only those that say it was not processed."""
+    return RETRY_STATUSES if idempotent else UNPROCESSED_STATUSES
+
+
 def session(
-    timeout: float = 30, retries: int = 5, backoff_factor: float | None = None, deadline: Deadline | None = None
+    timeout: float = 30,
+    retries: int = 5,
+    backoff_factor: float | None = None,
+    deadline: Deadline | None = None,
+    idempotent: bool = True,
 ) -> requests.Session:
     """A requests session with retries, backoff, Retry-After and a default timeout (per connect and per read);
-    with ``deadline``, a limit on everything it does (see the module docstring)."""
+    with ``deadline``, a limit on everything it does (see the module docstring). ``idempotent=False``: its
+    requests must not arrive twice, so none is repeated once it may have reached the server (only connection
+    errors and :data:`UNPROCESSED_STATUSES` are retried)."""
     retry = _Retry(
         total=retries,
         connect=retries,
-        read=retries,
+        read=retries if idempotent else False,  # False: a read error (timeout, dropped answer) raises at once
         status=retries,
         other=0,
-        allowed_methods=None,  # PRAW's token request is a POST; every call we make is safe to repeat
-        status_forcelist=RETRY_STATUSES,
+        allowed_methods=None,  # PRAW's token request is a POST; every call made idempotent is safe to repeat
+        status_forcelist=retry_statuses(idempotent),
         backoff_factor=BACKOFF_FACTOR if backoff_factor is None else backoff_factor,
         backoff_max=BACKOFF_MAX,
         respect_retry_after_header=True,

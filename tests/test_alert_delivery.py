@@ -313,7 +313,7 @@ def test_http_500_repeatedly_fails_without_leaking_the_url(receiver):
     server.add_fault(r"^/hook/", status=500, body=f"internal error on /hook/{SECRET}", times=10)
     url = f"{server.url}/hook/{SECRET}"
     result = deliver(
-        SlackSpec(type="slack", name="cx-team", webhook_url_env="BP_SLACK"), make_msg(), {"BP_SLACK": url}, **FAST
+        WebhookSpec(type="webhook", name="cx-team", url_env="BP_HOOK"), make_msg(), {"BP_HOOK": url}, **FAST
     )
 
     assert not result.ok and result.status == 500, result
@@ -343,6 +343,57 @@ def test_slack_client_error_is_reported_without_retry(receiver):
     )
     assert not result.ok and result.status == 404 and len(server.requests) == 1
     assert result.error == "slack channel 'cx-team': HTTP 404: no_service"
+
+
+@pytest.mark.parametrize(
+    "channel",
+    [
+        SlackSpec(type="slack", name="cx-team", webhook_url_env="S"),
+        SlackSpec(type="slack", name="cx-bot", bot_token_env="T", channel="#cx"),  # the Web API: chat.postMessage
+    ],
+    ids=["incoming-webhook", "bot"],
+)
+def test_slack_is_posted_once_per_attempt_retried_only_when_it_cannot_have_arrived(receiver, channel):
+    """Slack cannot drop a repeat: a POST that may have reached it (no answer in time, a 5xx) is not repeated within
+    the attempt (the attempt fails, and the step records it so); a 429 (Slack did not process it) is."""
+    server, received = receiver
+
+    def slack_api(req, _m):
+        received.append(json.loads(req.body))
+        return Response(200, {"ok": True, "channel": "C0CX", "ts": "1790000000.000100"})
+
+    server.route("POST", r"^/api/", slack_api)
+    env = {"S": f"{server.url}/hook/{SECRET}", "T": "xoxb-test-1", "BRANDPULSE_SLACK_API_URL": f"{server.url}/api"}
+    send = {"timeout": 0.5, "retries": 2, "backoff_factor": 0.0, "deadline_s": 5.0}
+
+    server.add_fault(r"^/(hook|api)/", status=200, delay=1.5)  # Slack has the message, but answers after 1.5 s
+    result = deliver(channel, make_msg(), env, **send)
+    time.sleep(1.5)  # until the answer it gave up on
+    assert not result.ok and result.status is None, result
+    assert "; not retried, as the receiver may have it" in result.error and "Read timed out" in result.error
+    assert len(server.requests) == len(received) == 1  # posted once
+
+    server.add_fault(r"^/(hook|api)/", status=500, body="rollup_error")
+    result = deliver(channel, make_msg(), env, **send)
+    assert not result.ok and result.status == 500 and len(server.requests) == 2
+    assert result.error.endswith(": HTTP 500: rollup_error")  # not "after 2 retries": none was made
+    server.add_fault(r"^/(hook|api)/", status=503, headers={"Retry-After": "0"})  # a 503 may have been acted on too
+    assert not deliver(channel, make_msg(), env, **send).ok and len(server.requests) == 3
+
+    server.add_fault(r"^/(hook|api)/", status=429, headers={"Retry-After": "0"})
+    result = deliver(channel, make_msg(), env, **send)
+    assert result.ok and len(server.requests) == 5 and len(received) == 2  # the 429, then the post
+
+
+def test_a_webhook_that_answers_too_late_is_retried_with_its_idempotency_key(receiver):
+    server, received = receiver
+    server.add_fault(r"^/hook/", status=200, delay=1.5)
+    env = {"U": f"{server.url}/hook/x"}
+    channel = WebhookSpec(type="webhook", name="ops", url_env="U")
+    result = deliver(channel, make_msg(), env, timeout=0.5, retries=2, backoff_factor=0.0, deadline_s=5.0)
+    time.sleep(1.5)
+    assert result.ok and len(received) == 2  # at least once: the receiver drops the repeat by its key
+    assert {r.headers["idempotency-key"] for r in server.requests} == {"parcelo-spike-2026-10-14:ops"}
 
 
 def test_http_connection_refused_fails_without_leaking_the_url():

@@ -5,9 +5,11 @@
         log.warning("alert not delivered to %s: %s", result.channel, result.error)
 
 - **Slack** (incoming webhook) and **webhook**: one JSON POST through :func:`pipeline.http.session`
-  (timeout, retries of 429/5xx/connection errors with backoff). Success is any 2xx (Slack answers ``ok``); the
-  status decides, so a 2xx whose body trickles past the deadline still counts. A webhook POST carries the header
-  ``Idempotency-Key: <alert_id>:<channel>`` (the same on every attempt), so a receiver can drop a repeat.
+  (timeout, retries with backoff: of 429, 5xx, connection errors and timeouts for a webhook; for Slack, which
+  cannot drop a repeat, only of what cannot have arrived: connection errors and 429). Success is any 2xx (Slack
+  answers ``ok``); the status decides, so a 2xx whose body trickles past the deadline still counts. A webhook
+  POST carries the header ``Idempotency-Key: <alert_id>:<channel>`` (the same on every attempt), so a receiver
+  can drop a repeat.
 - **Slack with a bot token** (``bot_token_env`` and ``channel``): the Web API (``chat.postMessage``, base URL
   ``$BRANDPULSE_SLACK_API_URL`` or ``https://slack.com/api``), token only in the Authorization header. Slack answers
   200 with ``{"ok": false, "error": ...}`` for its errors: those fail. The posted message's ``<channel id>:<ts>``
@@ -50,7 +52,7 @@ from email.utils import format_datetime, formataddr
 from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import HTTPError
+from urllib3.exceptions import HTTPError, MaxRetryError
 
 from pipeline.alerts.message import (
     AlertMessage,
@@ -71,7 +73,7 @@ from pipeline.alerts.message import (
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
 from pipeline.deadline import Deadline, DeadlineExceeded
-from pipeline.http import BACKOFF_FACTOR, RETRY_STATUSES, session
+from pipeline.http import BACKOFF_FACTOR, retry_statuses, session
 
 logger = logging.getLogger("brandpulse")
 
@@ -272,12 +274,16 @@ def _post(
     headers: Mapping[str, str] | None = None,
     body_bytes: int = BODY_BYTES,
 ) -> tuple[Delivery, str]:
-    """POST ``payload`` as JSON: the outcome (ok on a 2xx) and the start of the answer's body."""
+    """POST ``payload`` as JSON: the outcome (ok on a 2xx) and the start of the answer's body. A webhook's POST is
+    retried on any passing failure (its Idempotency-Key lets the receiver drop a repeat); a Slack one only when it
+    cannot have arrived (a connection error, a 429), since Slack would post a repeat."""
     body = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
     headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    idempotent = channel.type == "webhook"
+    http = {"timeout": timeout, "retries": retries, "backoff_factor": backoff_factor, "idempotent": idempotent}
     with Deadline(deadline_s) as deadline:
         try:
-            with session(timeout=timeout, retries=retries, backoff_factor=backoff_factor, deadline=deadline) as s:
+            with session(**http, deadline=deadline) as s:
                 # a redirect is a misconfigured URL: following it would turn the POST into a GET that may
                 # "succeed"; streamed, so that the status counts even when the body does not come in time
                 with s.post(url, data=body, headers=headers, allow_redirects=False, stream=True) as resp:
@@ -285,12 +291,15 @@ def _post(
         except DeadlineExceeded as exc:
             return Delivery(channel.name, False, None, redact(f"{what}: {exc}", secrets), timed_out=True), ""
         except requests.RequestException as exc:
-            error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
+            if any(isinstance(a, MaxRetryError) for a in exc.args):  # retried until none was left
+                error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
+            else:  # a read error on a request that must not arrive twice
+                error = f"{what}: no answer ({_cause(exc)}); not retried, as the receiver may have it"
             return Delivery(channel.name, False, None, redact(error, secrets)), ""
     if 200 <= code < 300:
         return Delivery(channel.name, True, code), text
     detail = one_line(text)[:200]
-    retried = f" after {retries} retries" if retries and code in RETRY_STATUSES else ""
+    retried = f" after {retries} retries" if retries and code in retry_statuses(idempotent) else ""
     error = f"{what}: HTTP {code}{retried}" + (f": {detail}" if detail else "")
     return Delivery(channel.name, False, code, redact(error, secrets)), text
 
