@@ -22,7 +22,7 @@ from pipeline.config import load_config
 from pipeline.ledger import start_run
 from pipeline.report import build as report_build
 from pipeline.report.build import MAX_PAGE_BYTES, build_report, comention_pattern, rival_brand
-from pipeline.warehouse import connect, execute, transaction
+from pipeline.warehouse import connect, execute, row, transaction
 from tests.helpers import INCIDENT, START, seed
 
 REPO = Path(__file__).resolve().parents[1]
@@ -493,3 +493,25 @@ def test_the_summary_queries_to_try_are_written_for_the_configs_brands(tmp_path)
         migrate(con)
         for _, query in around_worst + no_worst_day_yet:
             con.execute(query).fetchall()  # valid against the schema
+
+
+def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tmp_path, capsys):
+    """A brand whose mentions are loaded but not scored (yet) has no shares, no mean score and no most negative
+    day: the table shows "–" (the summary crashed on None)."""
+    from pipeline.report.summary import print_summary
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "DELETE FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE brand = 'shipnest')"
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "none"})
+        busiest = row(con.execute("SELECT max(volume) AS n FROM v_brand_daily WHERE brand = 'shipnest'"))["n"]
+    assert busiest >= 20  # a day the most negative day would look at
+    print_summary(report["cfg"], db)
+    out = capsys.readouterr().out
+    [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ shipnest" in line]
+    assert cells[5:9] == ["–", "–", "–", "–"], cells  # negative, neutral, positive, mean score
+    assert "Most negative day for parcelo" in out and "Most negative day for shipnest" not in out

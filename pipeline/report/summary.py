@@ -42,6 +42,11 @@ def example_queries(config: Config, worst_days: dict[str, date]) -> list[tuple[s
     ]
 
 
+def _shown(value: float | None, spec: str) -> str:
+    """``value`` in the format ``spec``, or "–" for None (a brand with no scored mention has no shares)."""
+    return "–" if value is None else format(value, spec)
+
+
 def night_line(config: Config, db: Path, day: date) -> str:
     """One line for a processed night: volume and share negative per brand."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
@@ -89,10 +94,10 @@ def print_summary(config: Config, db: Path) -> None:
             f"{b['mentions']:,}",
             f"{b['reviews']:,}",
             f"{b['first_day']} .. {b['last_day']}",
-            f"{b['negative']:.1%}",
-            f"{b['neutral']:.1%}",
-            f"{b['positive']:.1%}",
-            f"{b['mean_score']:+.3f}",
+            _shown(b["negative"], ".1%"),
+            _shown(b["neutral"], ".1%"),
+            _shown(b["positive"], ".1%"),
+            _shown(b["mean_score"], "+.3f"),
             str(quarantined.get(b["brand"], 0)),
         )
     console.print(table)
