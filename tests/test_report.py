@@ -10,7 +10,7 @@ import re
 import shutil
 import struct
 import subprocess
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -477,8 +477,6 @@ def test_names_with_dollar_signs_are_drawn_as_typed():
 
 
 def test_the_summary_queries_to_try_are_written_for_the_configs_brands(tmp_path):
-    from datetime import date
-
     from pipeline.report.summary import example_queries
     from pipeline.warehouse import migrate
     from tests.helpers import write_config
@@ -515,3 +513,12 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
     [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ shipnest" in line]
     assert cells[5:9] == ["–", "–", "–", "–"], cells  # negative, neutral, positive, mean score
     assert "Most negative day for parcelo" in out and "Most negative day for shipnest" not in out
+
+
+def test_the_summary_queries_to_try_look_around_the_first_brands_most_negative_day(report, capsys):
+    from pipeline.report.summary import print_summary
+
+    print_summary(report["cfg"], report["db"])
+    out = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
+    worst = date.fromisoformat(re.search(r"Most negative day for parcelo: (\S+)", out).group(1))
+    assert f"day BETWEEN DATE '{worst - timedelta(days=3)}' AND DATE '{worst + timedelta(days=3)}'" in out

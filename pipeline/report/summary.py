@@ -120,5 +120,5 @@ def print_summary(config: Config, db: Path) -> None:
         f' writing: .venv/bin/brandpulse sql "SELECT ..." --db {db})'
     )
     console.print("Three queries to try:")
-    for title, query in example_queries(config, {brand: day for brand, day, _, _ in worst}):
+    for title, query in example_queries(config, {w["brand"]: w["day"] for w in worst}):
         console.print(f"\n-- {title}\n{query}", highlight=False)
