@@ -630,7 +630,10 @@ def report(
     day: Annotated[
         str | None, typer.Option("--date", help="the report's last day (default: the newest day with data)")
     ] = None,
-    brand: Annotated[list[str] | None, typer.Option(help="only this brand id (repeatable)")] = None,
+    brand: Annotated[
+        list[str] | None,
+        typer.Option(help="only this brand's page (repeatable); index.html and the other pages are left as they are"),
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: the config's report_dir)")] = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
@@ -648,7 +651,10 @@ def report(
     result = build_report(cfg, db_path(db), target, folder, brands=brand or None)
     for key, path in result["pages"].items():
         typer.echo(f"{key}: {path} ({result['bytes'][key] / 1024:.0f} KiB)")
-    typer.echo(f"index: {result['index']}")
+    if result["index"] is None:
+        typer.echo(f"index: {folder / 'index.html'} left as it was (--brand draws only those brands' pages)")
+    else:
+        typer.echo(f"index: {result['index']}")
 
 
 @app.command()

@@ -522,3 +522,19 @@ def test_the_summary_queries_to_try_look_around_the_first_brands_most_negative_d
     out = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
     worst = date.fromisoformat(re.search(r"Most negative day for parcelo: (\S+)", out).group(1))
     assert f"day BETWEEN DATE '{worst - timedelta(days=3)}' AND DATE '{worst + timedelta(days=3)}'" in out
+
+
+def test_a_brand_draw_leaves_the_index_and_the_next_night_draws_the_whole_folder(report, tmp_path):
+    """--brand redraws only that page: the index still lists every brand (it listed only the drawn ones), and the
+    nightly re-run over the same data draws the folder again (it kept the mixed folder, its fingerprint equal)."""
+    cfg, db, out = report["cfg"], report["db"], tmp_path / "site"
+    night = build_report(cfg, db, INCIDENT, out, reuse=True)
+    index = night["index"].read_text(encoding="utf-8")
+    older = INCIDENT - timedelta(days=5)
+    one = build_report(cfg, db, older, out, brands=["shipnest"])
+    assert set(one["pages"]) == {"shipnest"} and one["index"] is None
+    assert night["index"].read_text(encoding="utf-8") == index and 'href="parcelo.html"' in index
+    assert older.strftime("%d %b %Y") in (out / "shipnest.html").read_text(encoding="utf-8")
+    rerun = build_report(cfg, db, INCIDENT, out, reuse=True)
+    assert rerun["unchanged"] is False and set(rerun["pages"]) == {"parcelo", "shipnest"}
+    assert INCIDENT.strftime("%d %b %Y") in (out / "shipnest.html").read_text(encoding="utf-8")

@@ -656,6 +656,17 @@ def _unchanged(out_dir: Path, digest: str) -> dict | None:
     }
 
 
+def _distrust(out_dir: Path) -> None:
+    """Drop the fingerprint from the folder's stamp (its other entries, the day, stay): pages are about to be
+    drawn that it may not stand for. A full draw writes the new one when it is done."""
+    try:
+        stored = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(stored, dict) and stored.pop("fingerprint", None) is not None:
+        write_atomic(out_dir / STAMP, json.dumps(stored, indent=1))
+
+
 def build_report(
     config: Config,
     db: Path,
@@ -665,10 +676,13 @@ def build_report(
     scorer=None,
     reuse: bool = False,
 ) -> dict:
-    """Write ``<out_dir>/<brand>.html`` for every brand (or only ``brands``) and ``<out_dir>/index.html``.
+    """Write ``<out_dir>/<brand>.html`` for every brand and ``<out_dir>/index.html``; with ``brands``, only
+    those brands' pages: the index (of every brand) and the other pages are left as they are, and the folder's
+    fingerprint is dropped, so that the next nightly step draws the whole folder again.
 
-    Returns ``{"index": Path, "pages": {brand: Path}, "bytes": {brand or "index": int}, "charts": int,
-    "mentions": int, "unchanged": bool}`` (``mentions``: the brands' volume in their 90-day windows).
+    Returns ``{"index": Path (None with brands), "pages": {brand: Path}, "bytes": {brand or "index": int},
+    "charts": int, "mentions": int, "unchanged": bool}`` (``mentions``: the brands' volume in their 90-day
+    windows).
 
     ``reuse`` (the nightly step's): when the full report already in ``out_dir`` was drawn from the same data,
     config and code (:func:`fingerprint`, kept in ``out_dir/.brandpulse-report.json``), it is left as it is
@@ -681,6 +695,7 @@ def build_report(
     if reuse and digest and (kept := _unchanged(out_dir, digest)):
         logger.info(f"report {day}: drawn from the same data already ({out_dir}); not redrawn")
         return kept
+    _distrust(out_dir)  # before a page changes (a draw of some brands, or one that stops half-way)
     env = _env()
     generated = datetime.now(UTC).replace(microsecond=0)
     nav = [{"name": b.name, "key": b.key} for b in config.brands]
@@ -709,6 +724,8 @@ def build_report(
         result["charts"] += len(figures)
         result["mentions"] += ctx["volume_90d"]
         logger.info(f"report {data.brand.key}: {path} ({result['bytes'][data.brand.key]:,} bytes)")
+        if brands:  # no index: one that lists only these brands would stand for the whole report
+            continue
         spark = ctx["series"][ctx["series"]["day"] > day - timedelta(days=BASELINE_DAYS)]
         summaries.append(
             {
@@ -724,17 +741,20 @@ def build_report(
                 },
             }
         )
+    result["unchanged"] = False
+    if brands:
+        result["index"] = None
+        logger.info(f"report {day}: {len(result['pages'])} brand page(s); {out_dir / 'index.html'} left as it was")
+        return result
     result["charts"] += len(summaries)
     html = env.get_template("index.html").render(
         brands=summaries, day=day, nav=nav, generated=generated, title=f"brandpulse · {day:%d %b %Y}"
     )
     result["bytes"]["index"] = write_atomic(result["index"], html)
     logger.info(f"report {day}: {len(datas)} brand page(s) and {result['index']}")
-    result["unchanged"] = False
-    if digest:
-        stamp = {k: result[k] for k in ("bytes", "charts", "mentions")}
-        stamp.update(day=day.isoformat(), fingerprint=digest, pages={k: p.name for k, p in result["pages"].items()})
-        write_atomic(out_dir / STAMP, json.dumps(stamp, indent=1))
+    stamp = {k: result[k] for k in ("bytes", "charts", "mentions")}
+    stamp.update(day=day.isoformat(), fingerprint=digest, pages={k: p.name for k, p in result["pages"].items()})
+    write_atomic(out_dir / STAMP, json.dumps(stamp, indent=1))
     return result
 
 
