@@ -538,3 +538,26 @@ def test_a_brand_draw_leaves_the_index_and_the_next_night_draws_the_whole_folder
     rerun = build_report(cfg, db, INCIDENT, out, reuse=True)
     assert rerun["unchanged"] is False and set(rerun["pages"]) == {"parcelo", "shipnest"}
     assert INCIDENT.strftime("%d %b %Y") in (out / "shipnest.html").read_text(encoding="utf-8")
+
+
+def test_the_report_step_of_an_older_night_leaves_a_later_days_report(report, tmp_path):
+    """Clearing or backfilling an old night re-runs its report step: it keeps the later day's report there (it
+    replaced it with the old day's) and records its step (a required one) with the reason; an explicit build of
+    an older day still draws it."""
+    cfg, db, out = report["cfg"], report["db"], tmp_path / "site"
+    older = INCIDENT - timedelta(days=10)
+    with connect(db) as con:
+        start_run(con, "run-latest", INCIDENT, "cli")
+        start_run(con, "run-older", older, "cli")
+    index = report_build.report(cfg, db, INCIDENT, "run-latest", out_dir=out)
+    latest = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert report_build.report(cfg, db, older, "run-older", out_dir=out) == index
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == latest
+    with connect(db, read_only=True) as con:
+        step = row(
+            con.execute("SELECT status, rows_out, detail FROM run_steps WHERE run_id = 'run-older' AND step = 'report'")
+        )
+    reason = f"not drawn: {out} holds the report of {INCIDENT}, a later day"
+    assert step == {"status": "success", "rows_out": 0, "detail": reason}
+    assert build_report(cfg, db, older, out)["unchanged"] is False
+    assert older.strftime("%d %b %Y") in index.read_text(encoding="utf-8")

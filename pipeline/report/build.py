@@ -634,14 +634,20 @@ def fingerprint(config: Config, day: date, datas: list[BrandData]) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _unchanged(out_dir: Path, digest: str) -> dict | None:
-    """The stored result of the report drawn in ``out_dir`` from data with this fingerprint, if its pages are all
-    still there; else None."""
+def _stamp(out_dir: Path) -> dict | None:
+    """What ``out_dir``'s stamp says (the day of its full report, the fingerprint, the pages), or None."""
     try:
         stored = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(stored, dict) or stored.get("fingerprint") != digest:
+    return stored if isinstance(stored, dict) else None
+
+
+def _unchanged(out_dir: Path, digest: str) -> dict | None:
+    """The stored result of the report drawn in ``out_dir`` from data with this fingerprint, if its pages are all
+    still there; else None."""
+    stored = _stamp(out_dir)
+    if stored is None or stored.get("fingerprint") != digest:
         return None
     pages = {k: out_dir / name for k, name in stored.get("pages", {}).items()}
     if not (out_dir / "index.html").exists() or not all(p.exists() for p in pages.values()):
@@ -659,11 +665,8 @@ def _unchanged(out_dir: Path, digest: str) -> dict | None:
 def _distrust(out_dir: Path) -> None:
     """Drop the fingerprint from the folder's stamp (its other entries, the day, stay): pages are about to be
     drawn that it may not stand for. A full draw writes the new one when it is done."""
-    try:
-        stored = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if isinstance(stored, dict) and stored.pop("fingerprint", None) is not None:
+    stored = _stamp(out_dir)
+    if stored is not None and stored.pop("fingerprint", None) is not None:
         write_atomic(out_dir / STAMP, json.dumps(stored, indent=1))
 
 
@@ -758,21 +761,39 @@ def build_report(
     return result
 
 
+def _drawn_day(out_dir: Path) -> date | None:
+    """The day of the full report in ``out_dir`` (its stamp's; a ``--brand`` draw keeps it), or None."""
+    try:
+        return date.fromisoformat((_stamp(out_dir) or {})["day"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def report(config: Config, db: Path, day: date, run_id: str, out_dir: Path | None = None) -> Path:
     """The nightly report step: build into ``out_dir`` (default: the config's ``report_dir``, else
-    ``data/reports`` next to the config file), record it in ``run_steps``, return the index's path."""
+    ``data/reports`` next to the config file), record it in ``run_steps``, return the index's path.
+
+    A night older than the report already there (a re-run or backfill of an old night) leaves that report as it
+    is: the step is recorded, not drawn, with the reason."""
     started = datetime.now(UTC)
     out = Path(out_dir) if out_dir is not None else config.resolve(getattr(config, "report_dir", "data/reports"))
-    result = build_report(config, db, day, out, reuse=True)
+    newer = _drawn_day(out)
+    if newer is not None and newer > day:
+        logger.info(f"report {day}: {out} holds the report of {newer}, a later day; not drawn")
+        index, rows_out, detail = out / "index.html", 0, f"not drawn: {out} holds the report of {newer}, a later day"
+    else:
+        result = build_report(config, db, day, out, reuse=True)
+        index, rows_out = result["index"], len(result["pages"]) + 1
+        detail = f"{result['index']}" + (" (unchanged: drawn from the same data before)" * result["unchanged"])
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         record_step(
             con,
             run_id,
             "report",
             rows_in=len(config.brands),
-            rows_out=len(result["pages"]) + 1,
+            rows_out=rows_out,
             rows_quarantined=0,
-            detail=f"{result['index']}" + (" (unchanged: drawn from the same data before)" * result["unchanged"]),
+            detail=detail,
             started_at=started,
         )
-    return result["index"]
+    return index
