@@ -635,20 +635,38 @@ def report(
         typer.Option(help="only this brand's page (repeatable); index.html and the other pages are left as they are"),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="output folder (default: the config's report_dir)")] = None,
+    run_id: Annotated[
+        str | None,
+        typer.Option(
+            help="record the step under this run, as the night's report step (default --date: the run's day; a"
+            " report of a later day already there is left as it is)"
+        ),
+    ] = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Step 7: write the HTML report: one self-contained page per brand plus index.html (works offline)."""
-    from pipeline.report.build import build_report, newest_day
+    from pipeline.ledger import RunNotRegistered, require_run
+    from pipeline.report import build
 
     cfg = _config(config)
-    target = _day(day) if day else newest_day(cfg, db_path(db))
+    if run_id is not None:
+        if brand:
+            _fail("--brand and --run-id: the night's report step draws every brand; leave out one of them")
+        try:
+            with connect(db_path(db), timeout=cfg.lock_timeout_s, read_only=True) as con:
+                night = require_run(con, run_id)
+        except RunNotRegistered as exc:
+            _fail(str(exc))
+        typer.echo(f"index: {build.report(cfg, db_path(db), _day(day) if day else night, run_id, out_dir=out)}")
+        return
+    target = _day(day) if day else build.newest_day(cfg, db_path(db))
     if target is None:
         _fail("the warehouse has no daily metrics yet: run a night first")
     for key in brand or []:
         cfg.brand(key)  # an unknown id is a clear error
     folder = out or cfg.resolve(cfg.report_dir)
-    result = build_report(cfg, db_path(db), target, folder, brands=brand or None)
+    result = build.build_report(cfg, db_path(db), target, folder, brands=brand or None)
     for key, path in result["pages"].items():
         typer.echo(f"{key}: {path} ({result['bytes'][key] / 1024:.0f} KiB)")
     if result["index"] is None:

@@ -5,7 +5,7 @@ Imports only :mod:`pipeline.warehouse`, so every step module can record itself w
 - :func:`new_run_id` names a run (``<trigger>__<day>__<8 hex>``); Airflow passes its own run id instead.
 - :func:`start_run` registers a run (a retried task of the same run keeps the original start; a run that had
   ended, an Airflow run cleared and run again, is running again);
-  :func:`require_run` refuses to write for a run that was never registered.
+  :func:`require_run` refuses to write for a run that was never registered (and gives a registered run's day).
 - :func:`record_step` records (or, on a retry of the same run, re-records) one step's counts.
 - :func:`close_run` sets the run's status from its steps (``success``, ``partial`` when a source failed or is
   missing, ``failed`` when a later step did) and raises :class:`RunFailed`, which carries that status, unless
@@ -47,9 +47,12 @@ def start_run(con, run_id: str, day: date, trigger: str) -> None:
     execute(con, "runs/start", {"run_id": run_id, "day": day, "trigger": trigger})
 
 
-def require_run(con, run_id: str) -> None:
-    if row(con.execute("SELECT run_id FROM pipeline_runs WHERE run_id = ?", [run_id])) is None:
+def require_run(con, run_id: str) -> date:
+    """The day of a registered run; :class:`RunNotRegistered` for one that never was."""
+    found = row(con.execute("SELECT day FROM pipeline_runs WHERE run_id = ?", [run_id]))
+    if found is None:
         raise RunNotRegistered(f"run {run_id} is not registered: its prepare step did not run or failed")
+    return found["day"]
 
 
 def record_step(

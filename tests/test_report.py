@@ -561,3 +561,32 @@ def test_the_report_step_of_an_older_night_leaves_a_later_days_report(report, tm
     assert step == {"status": "success", "rows_out": 0, "detail": reason}
     assert build_report(cfg, db, older, out)["unchanged"] is False
     assert older.strftime("%d %b %Y") in index.read_text(encoding="utf-8")
+
+
+def test_the_report_command_with_a_run_id_is_the_nights_report_step(report, tmp_path):
+    """A night run step by step from the CLI ends with `report --run-id R` and `finish --run-id R`: the report
+    step is recorded (the command recorded none, so the run always closed 'failed'), for the run's day."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.ledger import REQUIRED_STEPS, record_steps
+
+    cfg, db, night = report["cfg"], report["db"], INCIDENT - timedelta(days=2)
+    common = ["--config", str(cfg.source_file), "--db", str(db)]
+    with connect(db) as con, transaction(con):  # the night's steps before the report, as the CLI records them
+        start_run(con, "run-cli", night, "cli")
+        record_steps(con, "run-cli", [{"step": s} for s in REQUIRED_STEPS if s != "report"])
+    runner, args = CliRunner(), ["report", *common, "--out", str(tmp_path), "--run-id", "run-cli"]
+    refused = runner.invoke(app, [*args, "--brand", "parcelo"])
+    assert refused.exit_code == 2 and "--brand and --run-id" in refused.output and not any(tmp_path.iterdir())
+    unknown = runner.invoke(app, [*args[:-1], "run-never-prepared"])
+    assert unknown.exit_code == 2 and "run-never-prepared is not registered" in unknown.output
+    drawn = runner.invoke(app, args)
+    assert drawn.exit_code == 0, drawn.output
+    assert f"index: {tmp_path / 'index.html'}" in drawn.output
+    assert night.strftime("%d %b %Y") in (tmp_path / "index.html").read_text(encoding="utf-8")  # not the newest
+    with connect(db, read_only=True) as con:
+        step = row(con.execute("SELECT status, detail FROM run_steps WHERE run_id = 'run-cli' AND step = 'report'"))
+    assert step == {"status": "success", "detail": str(tmp_path / "index.html")}
+    finished = runner.invoke(app, ["finish", *common, "--run-id", "run-cli"])
+    assert finished.exit_code == 0 and finished.output.strip().endswith("success"), finished.output
