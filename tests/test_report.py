@@ -5,11 +5,16 @@ installed, that they render in a real headless browser without errors."""
 
 from __future__ import annotations
 
+import ast
 import base64
+import importlib
+import json
+import os
 import re
 import shutil
 import struct
 import subprocess
+import types
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -36,7 +41,7 @@ CO_MENTIONS = [
 ]
 
 
-def _config(tmp_path: Path):
+def _config(tmp_path: Path, **extra):
     source = {"type": "file_drop", "name": "listening", "path": "x.csv",
               "columns": {"native_id": "id", "text": "t", "created_at": "c"}}  # fmt: skip
     doc = {
@@ -46,6 +51,7 @@ def _config(tmp_path: Path):
             {"name": "ShipNest", "aliases": ["ShipNest"], "competitors": ["Kestrel Money"], "sources": [source]},
         ],
         "alerting": {"max_age_days": 100_000},
+        **extra,
     }  # fmt: skip
     path = tmp_path / "brandpulse.yaml"
     path.write_text(yaml.safe_dump(doc))
@@ -590,3 +596,63 @@ def test_the_report_command_with_a_run_id_is_the_nights_report_step(report, tmp_
     assert step == {"status": "success", "detail": str(tmp_path / "index.html")}
     finished = runner.invoke(app, ["finish", *common, "--run-id", "run-cli"])
     assert finished.exit_code == 0 and finished.output.strip().endswith("success"), finished.output
+
+
+def test_the_fingerprint_covers_every_module_a_page_is_drawn_with():
+    """What build.py draws with, and what those modules import in turn, is in the code digest (DRAWN_WITH), or
+    only reads and writes (the data read, the config and the version are in the fingerprint themselves)."""
+    not_drawing = {"pipeline", "pipeline.config", "pipeline.files", "pipeline.frames", "pipeline.ledger",
+                   "pipeline.scoring", "pipeline.warehouse", "pipeline.sentiment"}  # fmt: skip
+
+    def imports(module: str) -> set[str]:
+        found = set()
+        for node in ast.walk(ast.parse(Path(importlib.import_module(module).__file__).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline"):
+                parent = importlib.import_module(node.module)
+                for alias in node.names:
+                    is_module = isinstance(getattr(parent, alias.name, None), types.ModuleType)
+                    found.add(f"{node.module}.{alias.name}" if is_module else node.module)
+        return found
+
+    seen, todo = set(), ["pipeline.report.build", "pipeline.report.charts"]
+    while todo:
+        for name in imports(todo.pop()) - seen - not_drawing:
+            seen.add(name)
+            todo.append(name)
+    assert seen - {"pipeline.report", "pipeline.report.charts"} == set(report_build.DRAWN_WITH)
+
+
+def test_a_change_to_the_model_or_the_code_draws_the_report_again(report, tmp_path, monkeypatch):
+    """The nightly step keeps a report drawn from the same data, config and code; the configured model (what
+    the aspects match with) and every module the pages are drawn with count too: new weights (the same size and
+    time), a changed brandpulse.json, a change to pipeline/explain.py each draw it again."""
+    import pipeline.explain
+
+    model = tmp_path / "model"
+    model.mkdir()
+    shutil.copy(REPO / "models" / "brandpulse-sentiment" / "brandpulse.json", model)
+    weights = model / "model.safetensors"
+    weights.write_bytes(b"weights 1")
+    cfg, out = _config(tmp_path, scoring={"model_dir": str(model)}), tmp_path / "site"
+    no_aspects = types.SimpleNamespace(aspect_layer=None)  # the weights above are no model
+
+    def unchanged() -> bool:
+        return build_report(cfg, report["db"], INCIDENT, out, scorer=no_aspects, reuse=True)["unchanged"]
+
+    assert unchanged() is False and unchanged() is True
+    before = weights.stat()
+    weights.write_bytes(b"weights 2")
+    os.utime(weights, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert unchanged() is False
+    info = json.loads((model / "brandpulse.json").read_text(encoding="utf-8"))
+    (model / "brandpulse.json").write_text(json.dumps(info | {"aspect_min_similarity": 0.6}), encoding="utf-8")
+    assert unchanged() is False
+    edited = tmp_path / "explain.py"
+    edited.write_text(Path(pipeline.explain.__file__).read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")
+    monkeypatch.setattr(pipeline.explain, "__file__", str(edited))
+    report_build._code_digest.cache_clear()
+    try:
+        assert unchanged() is False
+    finally:
+        monkeypatch.undo()
+        report_build._code_digest.cache_clear()

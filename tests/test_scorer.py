@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer
+from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer, model_version
 from tests.helpers import MODEL_DIR, REPO, SHARED, write_config
 
 TEXTS = [
@@ -26,6 +26,7 @@ TEXTS = [
 def test_model_loads_offline_and_is_versioned(scorer):
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     assert len(scorer.sha256) == 64 and scorer.version.endswith("+" + scorer.sha256[:12])
+    assert model_version(scorer.model_dir, scorer.max_length, scorer.precision) == scorer.version  # not loaded
     assert scorer.name
 
 

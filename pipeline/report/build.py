@@ -42,6 +42,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
+import importlib
 import json
 import logging
 import re
@@ -67,6 +68,7 @@ from pipeline.ledger import record_step
 from pipeline.report import charts
 from pipeline.scoring import load_scorer
 from pipeline.sentiment.aspects import AspectMatcher
+from pipeline.sentiment.scorer import model_info, model_version
 from pipeline.surveys import worth
 from pipeline.surveys.roi import ALL, MIN_N
 from pipeline.surveys.roi import WINDOW_DAYS as CHURN_WINDOW_DAYS
@@ -610,25 +612,51 @@ def _canon(value):
     return value
 
 
+# Beside pipeline.report itself, the modules whose code shapes what a page shows from the data it read (what
+# is drawn, the drivers, aspects, what CX is worth, which URLs become links). tests/test_report.py checks that
+# build.py imports no other module that could.
+DRAWN_WITH = (
+    "pipeline.charts", "pipeline.explain", "pipeline.sentiment.aspects", "pipeline.sentiment.scorer",
+    "pipeline.sentiment.textnorm", "pipeline.surveys.worth", "pipeline.surveys.roi", "pipeline.surveys.metrics",
+    "pipeline.alerts.message",
+)  # fmt: skip
+
+
 @cache
 def _code_digest() -> str:
-    """The report's code and templates: a report drawn by other code is drawn again (read once a process)."""
+    """The report's code and templates, and :data:`DRAWN_WITH`'s: a report drawn by other code is drawn again
+    (read once a process)."""
     h = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for path in sorted([*here.rglob("*.py"), *here.rglob("*.html"), here.parent / "charts.py"]):
+    modules = [Path(importlib.import_module(name).__file__) for name in DRAWN_WITH]
+    for path in sorted([*here.rglob("*.py"), *here.rglob("*.html"), *modules]):
         h.update(path.read_bytes())
     return h.hexdigest()
 
 
+def _model(config: Config) -> dict | None:
+    """The configured model as the aspects would use it: its ``brandpulse.json`` and its version (the weights'
+    hash; the model is not loaded). None when there is none to read: a report without aspects to match draws
+    without it."""
+    try:
+        return {
+            "info": model_info(config.model_dir),
+            "version": model_version(config.model_dir, config.scoring.max_length, config.scoring.precision),
+        }
+    except (OSError, ValueError):
+        return None
+
+
 def fingerprint(config: Config, day: date, datas: list[BrandData]) -> str:
     """What a full report for ``day`` is drawn from: the data read for every brand, the config's brands, aspects
-    and survey settings, and the report's code. Equal fingerprints draw equal pages (the time they were drawn
-    aside)."""
+    and survey settings, the report's code and the configured model. Equal fingerprints draw equal pages (the
+    time they were drawn aside)."""
     doc = {
         "day": day.isoformat(),
         "brands": [d.brand.key for d in datas],
         "config": config.model_dump(mode="json", exclude={"source_file"}),
         "code": _code_digest(),
+        "model": _model(config),
         "data": [_canon(d) for d in datas],
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
@@ -688,7 +716,7 @@ def build_report(
     windows).
 
     ``reuse`` (the nightly step's): when the full report already in ``out_dir`` was drawn from the same data,
-    config and code (:func:`fingerprint`, kept in ``out_dir/.brandpulse-report.json``), it is left as it is
+    config, code and model (:func:`fingerprint`, kept in ``out_dir/.brandpulse-report.json``), it is left as it is
     (``unchanged``): a re-run night does not redraw its charts nor load the model for the drivers."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -96,6 +96,36 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def model_info(model_dir: str | Path) -> dict:
+    """The model folder's ``brandpulse.json`` (name, version, logit offsets, text and aspect settings), or {}."""
+    path = Path(model_dir) / "brandpulse.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def weights_path(model_dir: str | Path, precision: str) -> Path:
+    """The weights a scorer of this precision runs: ``model.int8.onnx`` for int8, else ``model.safetensors``."""
+    return Path(model_dir) / ("model.int8.onnx" if precision == "int8" else "model.safetensors")
+
+
+def version_string(declared: str, sha256: str, max_length: int, precision: str) -> str:
+    """Declared version + weights hash (+ settings that change scores, when not the defaults)."""
+    extra = "".join(
+        [
+            f".len{max_length}" if max_length != 128 else "",
+            f".{precision}" if precision != "fp32" else "",
+        ]
+    )
+    return f"{declared}+{sha256[:12]}{extra}"
+
+
+def model_version(model_dir: str | Path, max_length: int = 128, precision: str = "fp32") -> str:
+    """The :attr:`Scorer.version` of a model folder with these settings, read without loading the model (its
+    weights are hashed: a tenth of a second for the shipped model). A bf16 scorer on a CPU without native
+    bfloat16 runs, and says, fp32: this is the version as configured."""
+    declared = model_info(model_dir).get("version", "0")
+    return version_string(declared, file_sha256(weights_path(model_dir, precision)), max_length, precision)
+
+
 @cache
 def _cached(model_dir: str, batch_size: int, threads: int, max_length: int, precision: str, device: str) -> Scorer:
     return Scorer(
@@ -183,11 +213,7 @@ class Scorer:
         order = [labels[i] for i in range(3)]
         if tuple(order) != LABELS:
             raise ValueError(f"{self.model_dir}: model labels {order} are not {list(LABELS)}")
-        info = (
-            json.loads((self.model_dir / "brandpulse.json").read_text())
-            if (self.model_dir / "brandpulse.json").exists()
-            else {}
-        )
+        info = model_info(self.model_dir)
         self.name = info.get("name", self.model_dir.name)
         self._declared_version = info.get("version", "0")
         self.languages = tuple(info.get("languages", ()))
@@ -213,7 +239,7 @@ class Scorer:
 
         import onnxruntime as ort
 
-        path = self.model_dir / "model.int8.onnx"
+        path = weights_path(self.model_dir, "int8")
         if not path.exists():
             raise FileNotFoundError(
                 f"{path}: no int8 model; build it with python -m pipeline.sentiment.onnx_export {self.model_dir}"
@@ -227,19 +253,12 @@ class Scorer:
     @cached_property
     def sha256(self) -> str:
         """Content hash of the weights in use: two different weight files never share a version."""
-        name = "model.int8.onnx" if self.precision == "int8" else "model.safetensors"
-        return file_sha256(self.model_dir / name)
+        return file_sha256(weights_path(self.model_dir, self.precision))
 
     @property
     def version(self) -> str:
         """Declared version + weights hash (+ settings that change scores, when not the defaults)."""
-        extra = "".join(
-            [
-                f".len{self.max_length}" if self.max_length != 128 else "",
-                f".{self.precision}" if self.precision != "fp32" else "",
-            ]
-        )
-        return f"{self._declared_version}+{self.sha256[:12]}{extra}"
+        return version_string(self._declared_version, self.sha256, self.max_length, self.precision)
 
     # -- preparation ---------------------------------------------------------------------------------------
     def _prepare(self, text: str) -> tuple[str | None, str | None]:
