@@ -194,6 +194,17 @@ def watch(
         _fail(f"not every watch run succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
 
+def _registered(cfg, db, run_id: str):
+    """The day of a run that ``prepare`` registered (a step given --run-id joins it); exit 2 if there is none."""
+    from pipeline.ledger import RunNotRegistered, require_run
+
+    try:
+        with connect(db_path(db), timeout=cfg.lock_timeout_s, read_only=True) as con:
+            return require_run(con, run_id)
+    except RunNotRegistered as exc:
+        _fail(str(exc))
+
+
 def _scorer(cfg):
     from pipeline.sentiment.scorer import Scorer
 
@@ -355,13 +366,19 @@ def import_surveys(
     cfg = _config(config)
     today = _date.today()
     run = run_id or new_run_id(today, "cli")
-    night.prepare(cfg, db_path(db), today, run)
+    if run_id is None:  # a run of its own
+        night.prepare(cfg, db_path(db), today, run)
+    else:  # a step of a night already registered (prepare would open it again if it had finished)
+        _registered(cfg, db, run_id)
+    required = ("import_surveys", "survey_metrics")
     try:
         result = ingest.import_surveys(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
+        if not result["sources"]:  # nothing configured: the step recorded nothing
+            required = ("survey_metrics",)
         result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
     finally:
         if run_id is None:  # a run of its own: closed here (a night's run is closed by its finish)
-            night.close(cfg, db_path(db), run, ("import_surveys", "survey_metrics"))
+            night.close(cfg, db_path(db), run, required)
     typer.echo(json.dumps(result, default=str))
     if result.get("failed_sources"):
         raise typer.Exit(1)
@@ -384,13 +401,19 @@ def import_customers(
     cfg = _config(config)
     today = _date.today()
     run = run_id or new_run_id(today, "cli")
-    night.prepare(cfg, db_path(db), today, run)
+    if run_id is None:  # a run of its own
+        night.prepare(cfg, db_path(db), today, run)
+    else:  # a step of a night already registered (prepare would open it again if it had finished)
+        _registered(cfg, db, run_id)
+    required = ("import_customers", "survey_metrics")
     try:
         result = ingest.import_customers(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
+        if not result["sources"]:  # nothing configured: the step recorded nothing
+            required = ("survey_metrics",)
         result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
     finally:
         if run_id is None:  # a run of its own: closed here (a night's run is closed by its finish)
-            night.close(cfg, db_path(db), run, ("import_customers", "survey_metrics"))
+            night.close(cfg, db_path(db), run, required)
     typer.echo(json.dumps(result, default=str))
     if result.get("failed_sources"):
         raise typer.Exit(1)
@@ -646,18 +669,13 @@ def report(
     db: DbOpt = None,
 ) -> None:
     """Step 7: write the HTML report: one self-contained page per brand plus index.html (works offline)."""
-    from pipeline.ledger import RunNotRegistered, require_run
     from pipeline.report import build
 
     cfg = _config(config)
     if run_id is not None:
         if brand:
             _fail("--brand and --run-id: the night's report step draws every brand; leave out one of them")
-        try:
-            with connect(db_path(db), timeout=cfg.lock_timeout_s, read_only=True) as con:
-                night = require_run(con, run_id)
-        except RunNotRegistered as exc:
-            _fail(str(exc))
+        night = _registered(cfg, db, run_id)
         typer.echo(f"index: {build.report(cfg, db_path(db), _day(day) if day else night, run_id, out_dir=out)}")
         return
     target = _day(day) if day else build.newest_day(cfg, db_path(db))

@@ -228,10 +228,12 @@ def csv_data_rows(
     is not CSV: ``cells`` is None; its bytes are not UTF-8; it has other than ``width`` fields). Rows that
     ``blank(cells)`` says are empty are skipped. The one row reader of the file drops and the survey importer.
 
-    A row of several lines that is not CSV, has the wrong number of fields or was still open at the end of the
-    file is most likely a quote left open (``"12"" screen``) that ran on through the lines after it, up to the end
-    of the file, the field size limit or another quote: each of its lines is read again on its own (a row, or a
-    problem of its own), and the first problem of them says which lines had run together."""
+    A row of several lines that is not CSV, has the wrong number of fields, was still open at the end of the file,
+    or has a later line that is a whole row on its own (``width`` fields) is most likely a quote left open
+    (``"12"" screen``) that ran on through the lines after it, up to the end of the file, the field size limit or
+    another quote: each of its lines is read again on its own (a row, or a problem of its own), and the first
+    problem of them says which lines had run together. (A quoted cell that truly spans lines, such as a comment
+    with line breaks, stays one cell unless one of its lines reads as a whole row.)"""
     while True:
         first = reader.line_num + 1
         lines.taken.clear()
@@ -243,7 +245,9 @@ def csv_data_rows(
             cells, problem = None, f"unreadable CSV row: {exc}"
         if cells is not None and blank(cells):
             continue
-        if reader.line_num > first and (cells is None or len(cells) != width or lines.ended):
+        if reader.line_num > first and (
+            cells is None or len(cells) != width or lines.ended or _swallowed(lines.taken, reader.dialect, width)
+        ):
             what = f"one row of {len(cells)} fields" if cells is not None else "one unreadable row"
             what += " to the end of the file" if lines.ended else ""
             note = f"lines {first}-{reader.line_num} ran together as {what} (a quote left open?); each was read alone"
@@ -260,6 +264,19 @@ def csv_data_rows(
                 yield f"{path}:{number}", cells, problem
             continue
         yield f"{path}:{first}", cells, problem or _row_problem(cells, width)
+
+
+def _swallowed(taken: list[str], dialect, width: int) -> bool:
+    """Whether a line after the first of a row of several lines is a whole row of ``width`` fields on its own:
+    the sign of rows that an open quote ran together although the result had the header's width."""
+    for line in taken[1:]:
+        try:
+            cells = next(csv.reader([line.rstrip("\r\n")], dialect), [])
+        except csv.Error:
+            continue
+        if len(cells) == width:
+            return True
+    return False
 
 
 def _row_problem(cells: list[str], width: int) -> str | None:

@@ -389,3 +389,27 @@ def test_an_unknown_alert_brand_or_option_is_an_error_not_an_empty_answer(tmp_pa
         assert problem in str(out.exception)
     else:
         assert out.exit_code == 2 and problem in out.output, out.output
+
+
+def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_the_next_run(
+    tmp_path, receivers, monkeypatch
+):
+    """Slack got the POST but answered too late: the attempt is pending (possibly delivered), as one cut off
+    mid-send, so the next run (the watch's, within the hour) holds it back instead of posting it a second time."""
+    from functools import partial
+
+    from pipeline.alerts import channels
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, channels=[{"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"}])
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    monkeypatch.setattr(delivery, "deliver", partial(channels.deliver, timeout=0.5))  # a 10 s read timeout, shorter
+    receivers["http"].add_fault(r"^/slack/", status=200, delay=1.5)  # Slack posts it, then answers after 1.5 s
+    assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 0, "failed": 1}
+    clock.sleep(1.5)
+    assert len(receivers["slack"]) == 1
+    assert q(db, "SELECT state FROM v_alert_deliveries") == [("pending",)]
+    assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 0, "failed": 0, "pending": 1}
+    assert len(receivers["slack"]) == 1  # not posted again
+    assert f"resend:  brandpulse alerts --resend {aid}" in list_alerts(cfg, db)

@@ -299,6 +299,19 @@ def test_a_quote_left_open_does_not_swallow_the_rows_after_it(tmp_path):
     rows = ['l1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"acme 12"" screen', "l2,twitter,,u,2026-10-01T09:30:00Z,,1,0,ok"]
     records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")
     assert [(r.native_id, r.text) for r in records] == [("l1", 'acme 12" screen'), ("l2", "ok")] and rejects == []
+    # closed by a later quote with the header's width all the same: a line of it that is a whole row gives it away
+    rows = [
+        'm1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"acme 12"" screen',
+        "m2,twitter,,u,2026-10-01T09:30:00Z,,1,0,ok",
+        'm3,twitter,,u,2026-10-01T09:40:00Z,,1,0,"acme fine"',
+        "m4,twitter,,u,2026-10-01T09:50:00Z,,1,0,acme",
+    ]
+    records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")
+    assert [r.native_id for r in records] == ["m1", "m2", "m3", "m4"] and rejects == []
+    # a quoted text that truly spans lines stays one text
+    rows = ['n1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"acme: first line\nsecond, line"', rows[3]]
+    records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")
+    assert [(r.native_id, r.text) for r in records] == [("n1", "acme: first line\nsecond, line"), ("m4", "acme")]
 
 
 def test_one_hostile_row_is_one_quarantined_row_and_the_rest_loads(tmp_path):

@@ -788,6 +788,13 @@ def test_a_whole_history_export_removes_the_responses_deleted_in_the_survey_tool
     [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE step = 'import_surveys' AND source = '' "
                               "AND run_id = 'cli__2026-11-02__0000cccc'")  # fmt: skip
     assert "acme-nps: nothing removed, 1 row(s) without a readable response id" in detail
+    # a quote left open that a later quote closes at the header's width: the answers it ran over are still there
+    write_csv(export, [header, *first])
+    ingest.import_surveys(cfg, db, "cli__2026-11-02__0000eeee", scorer=scorer)
+    rows = [",".join(header), f'R1,{t},9,"Great app', f"R2,{t},2,Awful support", f'R3,{t},7,"ok"', f"R4,{t},10,Love it"]
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert ingest.import_surveys(cfg, db, "cli__2026-11-02__0000ffff", scorer=scorer)["removed"] == 0
+    assert {"R2", "R3", "R4"} <= set(ids())
     # an export with no answer at all is likelier a failed export than a deleted survey
     write_csv(export, [header])
     assert ingest.import_surveys(cfg, db, "cli__2026-11-03__0000dddd", scorer=scorer)["removed"] == 0
@@ -803,6 +810,7 @@ def test_an_import_from_the_command_line_closes_its_own_run_and_leaves_a_nights_
     (left 'running', it made the hourly watch skip for hours); with a night's --run-id the night's finish closes."""
     from typer.testing import CliRunner
 
+    from pipeline import night
     from pipeline.cli import app
 
     write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS)
@@ -811,12 +819,24 @@ def test_an_import_from_the_command_line_closes_its_own_run_and_leaves_a_nights_
     common = ["--config", str(cfg.source_file), "--db", str(db)]
     out = CliRunner().invoke(app, ["import-customers", *common])
     assert out.exit_code == 0, out.output
+    night.prepare(cfg, db, date(2026, 10, 1), "the-night")
     out = CliRunner().invoke(app, ["import-customers", "--run-id", "the-night", *common])
     assert out.exit_code == 0, out.output
     assert rows_of(db, "SELECT run_id = 'the-night', status FROM pipeline_runs ORDER BY 1") == [
         (False, "success"),
         (True, "running"),
     ]
+    with connect(db) as con:  # the night finished; an import given its id afterwards must not open it again
+        con.execute("UPDATE pipeline_runs SET status = 'success', finished_at = now() WHERE run_id = 'the-night'")
+    out = CliRunner().invoke(app, ["import-surveys", "--run-id", "the-night", *common])
+    assert out.exit_code == 0, out.output
+    assert rows_of(db, "SELECT status FROM pipeline_runs WHERE run_id = 'the-night'") == [("success",)]
+    out = CliRunner().invoke(app, ["import-customers", "--run-id", "never-prepared", *common])
+    assert out.exit_code == 2 and "run never-prepared is not registered" in out.output
+    # nothing configured (no survey source here): its own run still ends success
+    out = CliRunner().invoke(app, ["import-surveys", *common])
+    assert out.exit_code == 0, out.output
+    assert rows_of(db, "SELECT DISTINCT status FROM pipeline_runs") == [("success",)]
 
 
 def test_a_quote_left_open_in_a_survey_export_does_not_swallow_the_answers_after_it(tmp_path):

@@ -108,7 +108,8 @@ class Delivery:
     ``status``: the HTTP status code (int) for Slack and webhooks, the SMTP reply (``"250 ..."``) for email, or
     None when no answer came (connection refused, configuration error). ``error``: why it failed (or a warning,
     such as refused recipients, when ``ok``), with secrets and URLs redacted. ``timed_out``: the attempt's
-    deadline ended it.
+    deadline ended it. ``maybe_delivered``: the request went out, no answer came, and it must not be repeated
+    (Slack posts a repeat): recorded pending (possibly delivered), resent only by ``brandpulse alerts --resend``.
     """
 
     channel: str
@@ -116,6 +117,7 @@ class Delivery:
     status: int | str | None = None
     error: str | None = None
     timed_out: bool = False
+    maybe_delivered: bool = False  # no answer to a request that may have arrived and must not be repeated (Slack)
     attempted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     external_id: str | None = None  # Slack with a bot token: '<channel id>:<ts>' of the message posted or edited
 
@@ -293,8 +295,9 @@ def _post(
         except requests.RequestException as exc:
             if any(isinstance(a, MaxRetryError) for a in exc.args):  # retried until none was left
                 error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
-            else:  # a read error on a request that must not arrive twice
+            else:  # a read error on a request that must not arrive twice: left pending, like a send cut off
                 error = f"{what}: no answer ({_cause(exc)}); not retried, as the receiver may have it"
+                return Delivery(channel.name, False, None, redact(error, secrets), maybe_delivered=True), ""
             return Delivery(channel.name, False, None, redact(error, secrets)), ""
     if 200 <= code < 300:
         return Delivery(channel.name, True, code), text

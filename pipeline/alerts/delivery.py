@@ -141,7 +141,9 @@ def _record(config: Config, db: Path, query: str, params: dict) -> None:
 
 
 def _outcome(d: Delivery) -> dict:
-    return {"ok": d.ok, "status": None if d.status is None else str(d.status), "error": d.error}
+    """The columns of an attempt's outcome; ok NULL (pending) when the receiver may have it (maybe_delivered)."""
+    ok = None if d.maybe_delivered and not d.ok else d.ok
+    return {"ok": ok, "status": None if d.status is None else str(d.status), "error": d.error}
 
 
 def _earlier(config: Config, db: Path, p: dict, channel) -> Earlier | None:

@@ -42,11 +42,11 @@ from __future__ import annotations
 import base64
 import dataclasses
 import hashlib
-import importlib
 import json
 import logging
 import re
 import string
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -628,7 +628,11 @@ def _code_digest() -> str:
     (read once a process)."""
     h = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    modules = [Path(importlib.import_module(name).__file__) for name in DRAWN_WITH]
+    package = here.parent  # pipeline/; a module's file from its name when it was not imported (nothing imported here)
+    modules = [
+        Path(getattr(sys.modules.get(m), "__file__", "") or package.joinpath(*m.split(".")[1:]).with_suffix(".py"))
+        for m in DRAWN_WITH
+    ]
     for path in sorted([*here.rglob("*.py"), *here.rglob("*.html"), *modules]):
         h.update(path.read_bytes())
     return h.hexdigest()
