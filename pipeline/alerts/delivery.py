@@ -129,7 +129,7 @@ def _todo(config: Config, con, alert_id: str | None, today: date | None = None) 
     as :func:`~pipeline.alerts.incidents.detect` counts a night's age)."""
     channels = [c.name for c in config.alerts]
     since = (today or datetime.now(UTC).date()) - timedelta(days=config.alerting.max_age_days)
-    params = {"channels": channels or [""], "alert_id": alert_id, "since": since}
+    params = {"channels": channels or [""], "alert_id": alert_id, "since": since, "hourly": list(HOURLY_KINDS)}
     found = execute(con, "alerts/pending_deliveries", params)
     return [p for p in rows(found) if p["channel"] in channels]
 

@@ -5,12 +5,14 @@
 -- never tried), whether the last attempt was a digest's (via), and the alert's brand, severity, incident and time.
 -- $channels: the configured channel names. $alert_id: NULL for every alert to send (recorded with send, of a day
 -- from $since on: alerting.max_age_days, so a channel added later, or back after a longer outage, gets only the
--- recent ones), or one alert (an explicit resend: any alert, backfilled or old).
+-- recent ones; an hourly alert ($hourly: the kinds) counts from its window's end, which may be the next day, as detect counts it), or one
+-- alert (an explicit resend: any alert, backfilled or old).
 SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, a.brand, a.severity,
        a.incident_id, a.status, a.created_at
 FROM alerts a
 CROSS JOIN (SELECT unnest($channels) AS channel) c
 LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
-WHERE (a.alert_id = CAST($alert_id AS VARCHAR) OR (CAST($alert_id AS VARCHAR) IS NULL AND a.send AND a.day >= $since))
+WHERE (a.alert_id = CAST($alert_id AS VARCHAR) OR (CAST($alert_id AS VARCHAR) IS NULL AND a.send
+                                                    AND a.day + CAST(list_contains($hourly, a.kind) AS INTEGER) >= $since))
   AND NOT coalesce(d.ok, false)
 ORDER BY a.created_at, a.day, a.alert_id, c.channel;
