@@ -54,7 +54,7 @@ def _night():
     schedule=CronDataIntervalTimetable("0 2 * * *", timezone="UTC"),
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
-    max_active_runs=4,
+    max_active_runs=1,  # nights in order: a night's detect reads the alerts of the nights before it (incidents)
     default_args={"retries": 1, "retry_delay": timedelta(minutes=1), "retry_policy": NO_RETRY_WHEN},
     tags=["brandpulse"],
     doc_md=__doc__,

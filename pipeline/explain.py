@@ -119,6 +119,8 @@ def _log_odds_z(focus: Counter[str], background: Counter[str], prior_scale: floa
     if n_f == 0 or n_b == 0:
         return {}
     vocab = focus.keys() | background.keys()
+    if len(vocab) < 2:  # one term: its odds against the rest are 0/0 (the rest is empty), so nothing stands out
+        return {}
     alpha = {w: prior_scale * (focus[w] + background[w]) for w in vocab}
     a0 = sum(alpha.values())
     out = {}

@@ -27,7 +27,7 @@ from pipeline.alerts.incidents import detect
 from pipeline.config import Config
 from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start_run
 from pipeline.load import load
-from pipeline.metrics import daily_metrics
+from pipeline.metrics import daily_metrics, day_hours
 from pipeline.report.build import report
 from pipeline.scoring import MENTIONS, score, score_pending
 from pipeline.staging import extract, extract_each, plan, states_of, with_states
@@ -194,6 +194,9 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
             day += timedelta(days=1)
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             execute(con, "metrics/daily", {"days": days, "run_id": run_id})
+            # the hours too: the watch's series keeps the hours of its latest hour's model version, so hours left on
+            # the old model would leave it without history (min_history_hours) for two weeks after a model change
+            execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": run_id})
     with connect(db, timeout=config.lock_timeout_s) as con:
         record_step(
             con,

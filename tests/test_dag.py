@@ -282,3 +282,9 @@ def test_a_night_in_four_mapped_shards_staged_in_s3_leaves_every_table_as_one_sh
     ]
     assert _score_step(db)[:2] == (texts, texts) and f"4 shards of at most {size}" in _score_step(db)[2]
     assert_same_tables(db, one_shard)
+
+
+def test_nights_run_one_at_a_time_in_order(dag):
+    """A night's detect reads the alerts of the nights before it: two nights of one incident run out of order
+    opened two incidents, each paged as new."""
+    assert dag.max_active_runs == 1

@@ -81,3 +81,9 @@ def test_tokenizer():
     text = "RT @Parcelo: They LOST my parcel’s label!!! 😡 see https://t.co/abc #NeverAgain x 2 times don't"
     assert tokenize(text) == ["lost", "parcel", "label", "see", "neveragain", "times"]
     assert tokenize("Parcelo Express lost it", drop=["Parcelo Express"]) == ["lost"]
+
+
+def test_texts_with_a_single_term_between_them_explain_nothing_and_do_not_crash():
+    """With one distinct term in focus and background together, its odds against the rest are 0/0: that divided
+    by zero and rolled back the whole detect step, for every brand."""
+    assert weighted_log_odds(["Parcelo scam!!"] * 9, ["scam, Parcelo"] * 30, drop=["Parcelo"]) == []

@@ -131,6 +131,8 @@ def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(nig
         # the day's metrics now come from the newest model that scored all of its mentions, and only from it
         assert con.execute("SELECT DISTINCT model_version FROM daily_brand_metrics").fetchall() == [(v2.version,)]
         assert con.execute("SELECT DISTINCT model_version FROM v_brand_daily").fetchall() == [(v2.version,)]
+        # and the hours' (the hourly watch's series keeps one model version)
+        assert con.execute("SELECT DISTINCT model_version FROM hourly_brand_metrics").fetchall() == [(v2.version,)]
         # each score names the model and carries the content hashes
         names = {r[0] for r in con.execute("SELECT DISTINCT model_name FROM sentiment").fetchall()}
         row = con.execute("SELECT model_sha256, text_sha256 FROM sentiment LIMIT 1").fetchone()

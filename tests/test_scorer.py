@@ -210,3 +210,12 @@ def test_scoring_device_cuda_without_a_gpu_is_a_config_error_naming_the_file(tmp
     done = _score_cli(["--config", str(cfg.source_file)], "great\n")
     assert done.returncode == 2 and "scoring.device is cuda, but torch sees no GPU" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs a GPU (CI has none)")
+def test_gpu_scores_carry_their_own_model_version():
+    """fp16 on the GPU labels a few texts otherwise than fp32 on a CPU: its scores must not share a version."""
+    from pipeline.sentiment.scorer import Scorer
+
+    gpu, cpu = Scorer(MODEL_DIR, device="cuda"), Scorer(MODEL_DIR, device="cpu")
+    assert gpu.version == cpu.version + ".fp16"

@@ -341,3 +341,46 @@ def test_a_watch_run_reads_the_hours_no_run_read_since_the_last_success(tmp_path
     # after a long outage, at most six hours back
     far = one + timedelta(hours=10)
     assert read_from(far, "watch-11") == far - timedelta(hours=6) - overlap
+
+
+def _alert_on_file(con, brand: str, aid: str, kind: str, status: str, day: date, severity: str, observed: int):
+    fields = {"alert_id": aid, "incident_id": "h1", "brand": brand, "kind": kind, "status": status, "day": day,
+              "severity": severity, "headline": "h", "reason": "r", "observed": observed, "expected": 1.0,
+              "explanation": "{}", "send": True, "run_id": "r"}  # fmt: skip
+    incidents._record_alert(con, fields)
+
+
+def test_worse_and_update_compare_alerts_on_the_same_scale(tmp_path):
+    """An hourly alert is worse than the incident's hourly alerts, not than the night's update (a daily z, another
+    scale); the night's spike is an update only of a watch page of its own day, and days later it must be worse."""
+    import pandas as pd
+
+    from pipeline.detect import Spike
+    from pipeline.detect_hourly import IntradaySpike
+
+    cfg = alerting_config(tmp_path)
+    brand, db = cfg.brands[0], tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    with connect(db) as con, transaction(con):
+        _alert_on_file(con, brand.key, "h1", "hourly_spike", "new", INCIDENT, "critical", 50)  # the watch's page
+        _alert_on_file(con, brand.key, "n1", "spike", "update", INCIDENT, "minor", 60)  # the night's update
+
+    def hourly(severity: str, observed: int, start: str):
+        s = pd.Timestamp(start, tz="UTC")
+        numbers = (3.0, 40, 0.5, 0.1, 1e-3, 1e-5, 5.0)  # expected, volume, share, baseline share, p count/share, z
+        return IntradaySpike("hourly_spike", s, s, s + pd.Timedelta(hours=1), 1, observed, *numbers, severity, "r")
+
+    nxt = INCIDENT + timedelta(days=1)
+    with connect(db) as con, transaction(con):  # a major spike of 20 after a critical one of 50: not worse
+        assert incidents._hourly_alert(con, cfg, brand, hourly("major", 20, f"{nxt} 09:00"), True, "w1") is None
+    later = INCIDENT + timedelta(days=3)  # the night three days on flags a minor spike: no "the day in full" update
+    small = Spike(later, 9, 3.0, 40, 0.22, 0.1, 1e-3, 1e-4, 3.1, "minor", "r", 1)
+    with connect(db) as con, transaction(con):
+        assert incidents._spike_alert(con, cfg, brand, later, small, [later], True, "n") is None
+    with connect(db) as con, transaction(con):  # the night of the watch's own day: an update
+        same = Spike(INCIDENT, 60, 20.0, 80, 0.75, 0.3, 1e-6, 1e-6, 6.0, "critical", "r", 1)
+        aid = incidents._spike_alert(con, cfg, brand, INCIDENT, same, [INCIDENT], True, "n2")
+        assert con.execute("SELECT status, incident_id FROM alerts WHERE alert_id = ?", [aid]).fetchall() == [
+            ("update", "h1")
+        ]

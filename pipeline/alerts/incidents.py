@@ -262,8 +262,14 @@ def _spike_alert(
         start = earlier
     last = _last_alert(con, brand.key, "spike", start, day)
     hourly = None if last is not None else _last_hourly_alert(con, brand.key, start, day, config.alerting.cooldown_days)
-    if hourly is not None:  # the watch opened this incident today (or within the cooldown): an update
+    if hourly is not None and hourly["day"] >= day:  # the watch paged for this day (or its night, after midnight)
         status, incident = "update", hourly["incident_id"]
+    elif hourly is not None:  # the watch paged on an earlier day of the cooldown: worse only by severity (the
+        incident = hourly["incident_id"]  # counts are an hour's there, a day's here)
+        if SEVERITY_RANK[spike.severity] <= SEVERITY_RANK.get(hourly["severity"], 0):
+            logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
+            return None
+        status = "worse"
     elif last is not None:  # an ongoing incident that already alerted
         incident = last["incident_id"]
         worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last["severity"], 0) or (
@@ -452,15 +458,16 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
     aid = window_alert_id(brand.key, spike.kind, start)
     if last is not None:
         incident = last["incident_id"]
-        same_kind = row(
+        same_kind = row(  # the incident's alerts of this kind: severities on the same (hourly) scale
             con.execute(
-                "SELECT observed FROM alerts WHERE incident_id = $incident AND kind = $kind"
-                " ORDER BY day DESC, created_at DESC LIMIT 1",
+                "SELECT arg_max(observed, created_at) AS observed, list(severity) AS severities FROM alerts"
+                " WHERE incident_id = $incident AND kind = $kind",
                 {"incident": incident, "kind": spike.kind},
             )
         )
-        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last["severity"], 0) or (
-            same_kind is not None and spike.observed >= config.alerting.worsen_ratio * (same_kind["observed"] or 0)
+        seen = same_kind["severities"] or [last["severity"]]  # none of this kind yet: the incident's latest alert
+        worse = SEVERITY_RANK[spike.severity] > max(SEVERITY_RANK.get(s, 0) for s in seen) or (
+            same_kind["observed"] is not None and spike.observed >= config.alerting.worsen_ratio * same_kind["observed"]
         )
         if not worse:
             logger.info(

@@ -195,7 +195,9 @@ class Scorer:
             if self.device != "cuda":
                 logger.warning("precision bf16: this CPU has no native bfloat16 (AVX512-BF16 or AMX); scoring in fp32")
             precision = "fp32"  # on the GPU the weights run in fp16 anyway
-        self.precision = precision
+        # what the weights run in: on the GPU fp16, which labels a few texts otherwise than fp32 on a CPU, so its
+        # scores carry the version suffix .fp16 (a fleet of CPU and GPU workers never mixes them under one version)
+        self.precision = "fp16" if self.device == "cuda" else precision
         # int8 runs in ONNX Runtime: the torch weights are not loaded at all then
         self._session = self._onnx_session(threads) if precision == "int8" else None
         self.model = (
