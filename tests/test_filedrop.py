@@ -223,6 +223,25 @@ def test_platforms_filter_leaves_other_platforms_to_their_own_sources(tmp_path):
     assert reasons == ["created_at 'not-a-time' is not an ISO-8601 timestamp"]
 
 
+def test_one_id_on_two_platforms_in_a_file_quarantines_the_second_row_instead_of_merging_it(tmp_path):
+    """A mention id is brand, source and native id: a twitter post and an instagram post of the same native id in
+    one multi-platform export collapsed into one mention, the other lost without a trace."""
+    text = MENTIONS_HEADER + (
+        "1042,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,1,0\n"
+        "1042,instagram,,u,2026-10-01T09:00:00Z,acme on instagram,,1,0\n"
+        "1042,Twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,3,0\n"  # the same post again: the load keeps one
+    )
+    records, rejects = fetch(tmp_path, text)
+    assert [(r.native_id, r.platform) for r in records] == [("1042", "twitter"), ("1042", "Twitter")]
+    assert [(r.reason, r.location.rsplit(":", 1)[1]) for r in rejects] == [
+        (
+            "post_id (native id) '1042' is also the id of a twitter row of this file: the ids of one source must be "
+            "unique, so this instagram row is quarantined rather than merged into the other",
+            "3",
+        )
+    ]
+
+
 def test_skipped_rows_are_counted_in_the_extract_steps_detail(tmp_path):
     """Rows of another platform (matched without regard to case, stored as the export spells them), created
     before the night's window (with its look-back day) or from its end on are in no record and no reject: the

@@ -108,6 +108,7 @@ class FileDrop(Source):
             rows = self._csv_rows(path) if fmt == "csv" else self._jsonl_rows(path)
             self._skipped = dict.fromkeys(SKIPS, 0)
             self._platforms = {p.casefold() for p in self.spec.platforms}  # 'Twitter' is twitter
+            platform_of: dict[str, str] = {}  # native id -> the platform of its first row in this file
             for location, raw, row in rows:
                 if isinstance(row, Rejected):
                     yield self._reject(str(row), raw, location)
@@ -122,8 +123,19 @@ class FileDrop(Source):
                         f"unreadable row ({type(exc).__name__}: {exc})"[:300], self._redacted(row), location
                     )
                     continue
-                if record is not None:
-                    yield record
+                if record is None:
+                    continue
+                first = platform_of.setdefault(record.native_id, (record.platform or "").casefold())
+                if first != (record.platform or "").casefold():  # a mention id has no platform: it would merge
+                    yield self._reject(
+                        f"{self.spec.columns.native_id} (native id) {record.native_id[:60]!r} is also the id of a "
+                        f"{first} row of this file: the ids of one source must be unique, so this "
+                        f"{record.platform} row is quarantined rather than merged into the other",
+                        self._redacted(row),
+                        location,
+                    )
+                    continue
+                yield record
             if any(self._skipped.values()):
                 self.notes.append(self._skip_note(path, window))
 
