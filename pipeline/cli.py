@@ -734,9 +734,7 @@ def alerts(
         except LookupError as exc:
             _fail(str(exc))
     else:
-        if brand is not None:
-            cfg.brand(brand)  # an unknown id is a clear error, not "no alerts"
-        typer.echo(list_alerts(cfg, db_path(db), brand=brand, days=days))
+        typer.echo(list_alerts(cfg, db_path(db), brand=brand, days=days))  # an unknown id is a clear error
 
 
 @app.command("score-texts")

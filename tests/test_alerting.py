@@ -196,6 +196,7 @@ def test_an_alert_of_a_brand_removed_from_the_config_is_skipped_and_the_others_a
     assert detail == "3 delivered, 0 failed (retried next run), 3 not sent: brand(s) no longer configured (retired)"
     assert "1 alert(s) of brand 'retired' not sent: it is no longer in the config (0123456789abcdef)" in caplog.text
     assert len(receivers["slack"]) == len(receivers["hooks"]) == len(receivers["inbox"].messages) == 1
+    assert "[0123456789abcdef]" in list_alerts(cfg, db, brand="retired")  # its alerts can still be listed
 
 
 def test_slack_shows_the_chart_published_beside_the_reports(tmp_path, receivers):

@@ -15,7 +15,8 @@ from pipeline.warehouse import connect, rows
 def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 90) -> str:
     """The alerts of the ``days`` days up to the newest alert's day (of ``brand``, or every brand), newest
     first, each with why it fired, its terms and sources, and its delivery in words (``v_alerts.delivery``); an
-    alert with a channel "pending (possibly delivered)" says how to resend it once you know it did not arrive."""
+    alert with a channel "pending (possibly delivered)" says how to resend it once you know it did not arrive. A
+    brand no longer in the config is listed while it has alerts; an id that is neither raises ConfigError."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         alerts = rows(
             con.execute(
@@ -27,6 +28,8 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
             )
         )
     if not alerts:
+        if brand is not None and brand not in {b.key for b in config.brands}:
+            config.brand(brand)  # neither configured nor with alerts: a ConfigError that names the known ids
         return "No alerts" + (f" for {brand}" if brand else "") + "."
     out = []
     for a in alerts:
