@@ -155,7 +155,8 @@ def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, re
 
 def rescore(config: Config, db: Path, since: date, scorer=None, progress=None) -> dict:
     """Score every mention of a day on or after ``since`` with the configured model (in resumable chunks, each
-    committed), then recompute those days' metrics so trends and the detector can use the new model for them.
+    committed), then make it the current model for those days (``scoring/make_current``: also an older model come
+    back, whose scores exist already) and recompute their metrics, so trends and the detector use it for them.
 
     ``progress(done, total)`` is called after each chunk. Re-running after an interruption continues where it
     stopped; re-running when done scores nothing."""
@@ -193,6 +194,8 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
             days.append(day)
             day += timedelta(days=1)
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+            if done.version:  # the configured model, also an older one come back: current for these days
+                execute(con, "scoring/make_current", {"model_version": done.version, "since": since})
             execute(con, "metrics/daily", {"days": days, "run_id": run_id})
             # the hours too: the watch's series keeps the hours of its latest hour's model version, so hours left on
             # the old model would leave it without history (min_history_hours) for two weeks after a model change

@@ -58,6 +58,7 @@ class ScoreRun:
     attempted: int = 0
     rate: float = 0.0
     model: str | None = None  # "<name> <version>" of the scorer used, None when nothing needed scoring
+    version: str | None = None  # its version alone
 
 
 def load_scorer(config: Config):
@@ -124,7 +125,7 @@ def score_pending(
         if len(batch) < chunk:
             break
     if scorer is not None:
-        out.model = f"{scorer.name} {scorer.version}"
+        out.model, out.version = f"{scorer.name} {scorer.version}", scorer.version
     out.rate = out.attempted / max(time.perf_counter() - t0, 1e-9)
     return out
 

@@ -139,6 +139,13 @@ def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(nig
     assert names == {scorer.name, "brandpulse-sentiment"}
     assert len(row[0]) == 64 and len(row[1]) == 64
 
+    # a rollback: the first model configured again; its scores of those days exist, so nothing is scored, and
+    # still the days' metrics, the hours' and each mention's latest score go back to it
+    assert rescore(cfg, night[1], since, scorer=scorer)["scored"] == 0
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        for table in ("daily_brand_metrics", "hourly_brand_metrics", "sentiment_latest", "v_mentions_scored"):
+            assert con.execute(f"SELECT DISTINCT model_version FROM {table}").fetchall() == [(scorer.version,)], table
+
 
 def test_two_runs_at_the_same_moment_both_succeed_once(night):
     config_path, db = night
