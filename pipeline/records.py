@@ -268,8 +268,12 @@ def csv_data_rows(
 
 def _swallowed(taken: list[str], dialect, width: int) -> bool:
     """Whether a line after the first of a row of several lines is a whole row of ``width`` fields on its own:
-    the sign of rows that an open quote ran together although the result had the header's width."""
+    the sign of rows that an open quote ran together although the result had the header's width. A line with an
+    odd number of quote characters closes (or opens) a quoted cell, so it is part of a cell that truly spans lines
+    ("Great app.\nFast, cheap, simple, and reliable"), not a row of its own."""
     for line in taken[1:]:
+        if line.count(dialect.quotechar or '"') % 2:
+            continue
         try:
             cells = next(csv.reader([line.rstrip("\r\n")], dialect), [])
         except csv.Error:

@@ -633,3 +633,11 @@ def test_a_webhook_url_never_reaches_the_log_when_its_requests_are_retried(caplo
     assert not d.ok
     assert "Retrying" in caplog.text  # urllib3 did log each retry
     assert "SECRETTOKEN123" not in caplog.text and "SECRETTOKEN123" not in (d.error or "")
+
+
+def test_a_slack_request_that_never_went_out_is_not_left_pending():
+    """Only a request sent and left without an answer may have arrived; one that failed before it was written (a bad
+    port, a reset handshake) fails plainly, so the next run tries again instead of holding it for a manual resend."""
+    channel = SlackSpec(type="slack", name="cx", webhook_url_env="S")
+    result = deliver(channel, make_msg(), {"S": "http://127.0.0.1:99999999/services/x"}, **FAST)
+    assert not result.ok and not result.maybe_delivered, result

@@ -233,13 +233,23 @@ def test_one_id_on_two_platforms_in_a_file_quarantines_the_second_row_instead_of
     )
     records, rejects = fetch(tmp_path, text)
     assert [(r.native_id, r.platform) for r in records] == [("1042", "twitter"), ("1042", "Twitter")]
-    assert [(r.reason, r.location.rsplit(":", 1)[1]) for r in rejects] == [
-        (
-            "post_id (native id) '1042' is also the id of a twitter row of this file: the ids of one source must be "
-            "unique, so this instagram row is quarantined rather than merged into the other",
-            "3",
-        )
+    reason = (
+        "post_id (native id) '1042' is also the id of a twitter row of this file: the ids of one source must be "
+        "unique, so this instagram row is quarantined rather than merged into it"
+    )
+    assert [(r.reason, r.location.rsplit(":", 1)[1]) for r in rejects] == [(reason, "3")]
+    # the first row of the id in the file keeps it whatever the night: here the instagram row comes first, on a
+    # later day, and each night quarantines the twitter row, never the other way round
+    text = MENTIONS_HEADER + (
+        "1042,instagram,,u,2026-10-02T09:00:00Z,acme on instagram,,1,0\n"
+        "1042,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,1,0\n"
+    )
+    records, rejects = fetch(tmp_path, text, window=DAY)  # the twitter row's night: the instagram row is later
+    assert records == [] and [(r.reason.split(":")[0], r.location.rsplit(":", 1)[1]) for r in rejects] == [
+        ("post_id (native id) '1042' is also the id of a instagram row of this file", "3")
     ]
+    records, rejects = fetch(tmp_path, text, window=Window.for_day(date(2026, 10, 2)))
+    assert [r.platform for r in records] == ["instagram"] and rejects == []
 
 
 def test_skipped_rows_are_counted_in_the_extract_steps_detail(tmp_path):
@@ -327,10 +337,14 @@ def test_a_quote_left_open_does_not_swallow_the_rows_after_it(tmp_path):
     ]
     records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")
     assert [r.native_id for r in records] == ["m1", "m2", "m3", "m4"] and rejects == []
-    # a quoted text that truly spans lines stays one text
+    # a quoted text that truly spans lines stays one text, also when its last line holds as many commas as a row
     rows = ['n1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"acme: first line\nsecond, line"', rows[3]]
     records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")
     assert [(r.native_id, r.text) for r in records] == [("n1", "acme: first line\nsecond, line"), ("m4", "acme")]
+    body = "acme: great app.\nfast, cheap, simple, reliable, quick, kind, tidy, neat, and done"  # 8 commas: 9 fields
+    rows = [f'o1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"{body}"', rows[1]]
+    records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")
+    assert [(r.native_id, r.text) for r in records] == [("o1", body), ("m4", "acme")] and rejects == []
 
 
 def test_one_hostile_row_is_one_quarantined_row_and_the_rest_loads(tmp_path):

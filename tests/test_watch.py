@@ -378,6 +378,10 @@ def test_worse_and_update_compare_alerts_on_the_same_scale(tmp_path):
     small = Spike(later, 9, 3.0, 40, 0.22, 0.1, 1e-3, 1e-4, 3.1, "minor", "r", 1)
     with connect(db) as con, transaction(con):
         assert incidents._spike_alert(con, cfg, brand, later, small, [later], True, "n") is None
+        # nor a critical one when the watch paged critical before a lower-severity 'worse' (a higher count)
+        _alert_on_file(con, brand.key, "h2", "hourly_spike", "worse", INCIDENT + timedelta(days=1), "major", 80)
+        big = Spike(later, 90, 20.0, 120, 0.75, 0.2, 1e-6, 1e-6, 6.0, "critical", "r", 1)
+        assert incidents._spike_alert(con, cfg, brand, later, big, [later], True, "n") is None
     with connect(db) as con, transaction(con):  # the night of the watch's own day: an update
         same = Spike(INCIDENT, 60, 20.0, 80, 0.75, 0.3, 1e-6, 1e-6, 6.0, "critical", "r", 1)
         aid = incidents._spike_alert(con, cfg, brand, INCIDENT, same, [INCIDENT], True, "n2")

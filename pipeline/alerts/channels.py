@@ -295,9 +295,11 @@ def _post(
         except requests.RequestException as exc:
             if any(isinstance(a, MaxRetryError) for a in exc.args):  # retried until none was left
                 error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
-            else:  # a read error on a request that must not arrive twice: left pending, like a send cut off
+            elif isinstance(exc, requests.ReadTimeout):  # sent, no answer, must not arrive twice: left pending
                 error = f"{what}: no answer ({_cause(exc)}); not retried, as the receiver may have it"
                 return Delivery(channel.name, False, None, redact(error, secrets), maybe_delivered=True), ""
+            else:  # failed before or while sending (a bad URL, a reset handshake): tried again by the next run
+                error = f"{what}: {_cause(exc)}; not retried in this attempt"
             return Delivery(channel.name, False, None, redact(error, secrets)), ""
     if 200 <= code < 300:
         return Delivery(channel.name, True, code), text

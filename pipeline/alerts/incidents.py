@@ -265,8 +265,15 @@ def _spike_alert(
     if hourly is not None and hourly["day"] >= day:  # the watch paged for this day (or its night, after midnight)
         status, incident = "update", hourly["incident_id"]
     elif hourly is not None:  # the watch paged on an earlier day of the cooldown: worse only by severity (the
-        incident = hourly["incident_id"]  # counts are an hour's there, a day's here)
-        if SEVERITY_RANK[spike.severity] <= SEVERITY_RANK.get(hourly["severity"], 0):
+        incident = hourly["incident_id"]  # counts are an hour's there, a day's here), above its highest so far
+        paged = row(
+            con.execute(
+                "SELECT list(severity) AS severities FROM alerts"
+                " WHERE incident_id = $incident AND list_contains($kinds, kind)",
+                {"incident": incident, "kinds": list(HOURLY_KINDS)},
+            )
+        )["severities"] or [hourly["severity"]]
+        if SEVERITY_RANK[spike.severity] <= max(SEVERITY_RANK.get(s, 0) for s in paged):
             logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
             return None
         status = "worse"

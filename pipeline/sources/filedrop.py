@@ -108,7 +108,7 @@ class FileDrop(Source):
             rows = self._csv_rows(path) if fmt == "csv" else self._jsonl_rows(path)
             self._skipped = dict.fromkeys(SKIPS, 0)
             self._platforms = {p.casefold() for p in self.spec.platforms}  # 'Twitter' is twitter
-            platform_of: dict[str, str] = {}  # native id -> the platform of its first row in this file
+            self._platform_of: dict[str, str] = {}  # native id -> the platform of its first row in this file
             for location, raw, row in rows:
                 if isinstance(row, Rejected):
                     yield self._reject(str(row), raw, location)
@@ -123,19 +123,8 @@ class FileDrop(Source):
                         f"unreadable row ({type(exc).__name__}: {exc})"[:300], self._redacted(row), location
                     )
                     continue
-                if record is None:
-                    continue
-                first = platform_of.setdefault(record.native_id, (record.platform or "").casefold())
-                if first != (record.platform or "").casefold():  # a mention id has no platform: it would merge
-                    yield self._reject(
-                        f"{self.spec.columns.native_id} (native id) {record.native_id[:60]!r} is also the id of a "
-                        f"{first} row of this file: the ids of one source must be unique, so this "
-                        f"{record.platform} row is quarantined rather than merged into the other",
-                        self._redacted(row),
-                        location,
-                    )
-                    continue
-                yield record
+                if record is not None:
+                    yield record
             if any(self._skipped.values()):
                 self.notes.append(self._skip_note(path, window))
 
@@ -261,14 +250,23 @@ class FileDrop(Source):
             if platform.casefold() not in self._platforms:
                 self._skipped["other_platform"] += 1
                 return None  # another source reads this platform directly (and quarantines its bad rows)
+        platform = (text(get(cols.platform)) or "").strip() or self.spec.platform or self.source_type
+        native_id = (text(get(cols.native_id)) or "").strip()
+        # A mention id carries no platform, so one id on two platforms would merge into one mention: the first row of
+        # the id in the file (whatever the night's window, so every night picks the same) keeps it, another
+        # platform's row with it is quarantined when its night reads it.
+        first = self._platform_of.setdefault(native_id, platform.casefold()) if native_id else None
         created = parse_utc(get(cols.created_at))
         if created not in window:
             self._skipped["before_window" if created < window.start else "after_window"] += 1
             return None
-        native_id = text(get(cols.native_id))
-        if native_id is None:
+        if not native_id:
             raise Rejected(f"{cols.native_id} (native id) is empty")
-        native_id = native_id.strip()
+        if first != platform.casefold():
+            raise Rejected(
+                f"{cols.native_id} (native id) {native_id[:60]!r} is also the id of a {first} row of this file: the "
+                f"ids of one source must be unique, so this {platform} row is quarantined rather than merged into it"
+            )
         title = text(get(cols.title))
         body = text(get(cols.text)) or title
         if body is None:
@@ -279,7 +277,6 @@ class FileDrop(Source):
         rating = number(get(cols.rating), cols.rating or "rating", low, high)
         engagement = sum(count(get(c), c) for c in cols.engagement) if cols.engagement else None
         language = (text(get(cols.language)) or "").strip().lower()[:8] or None
-        platform = (text(get(cols.platform)) or "").strip() or self.spec.platform or self.source_type
         url = (text(get(cols.url)) or "").strip() or None
         return self.record(
             native_id,

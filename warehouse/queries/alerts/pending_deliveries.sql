@@ -5,7 +5,8 @@
 -- never tried), whether the last attempt was a digest's (via), and the alert's brand, severity, incident and time.
 -- $channels: the configured channel names. $alert_id: NULL for every alert to send (recorded with send, of a day
 -- from $since on: alerting.max_age_days, so a channel added later, or back after a longer outage, gets only the
--- recent ones; an hourly alert ($hourly: the kinds) counts from its window's end, which may be the next day, as detect counts it), or one
+-- recent ones; an hourly alert ($hourly: the kinds) has a day more, as its window, dated by its start, may end the
+-- next day, which detect counts from), or one
 -- alert (an explicit resend: any alert, backfilled or old).
 SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, a.brand, a.severity,
        a.incident_id, a.status, a.created_at
