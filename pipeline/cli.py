@@ -357,31 +357,9 @@ def import_surveys(
     Each file goes to the configured survey source whose path matches it. Comments are scored with the
     sentiment model. Survey metrics are recomputed afterwards.
     """
-    from datetime import date as _date
+    from pipeline.surveys import ingest
 
-    from pipeline import night
-    from pipeline.ledger import new_run_id
-    from pipeline.surveys import ingest, rollup
-
-    cfg = _config(config)
-    today = _date.today()
-    run = run_id or new_run_id(today, "cli")
-    if run_id is None:  # a run of its own
-        night.prepare(cfg, db_path(db), today, run)
-    else:  # a step of a night already registered (prepare would open it again if it had finished)
-        _registered(cfg, db, run_id)
-    required = ("import_surveys", "survey_metrics")
-    try:
-        result = ingest.import_surveys(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
-        if not result["sources"]:  # nothing configured: the step recorded nothing
-            required = ("survey_metrics",)
-        result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
-    finally:
-        if run_id is None:  # a run of its own: closed here (a night's run is closed by its finish)
-            night.close(cfg, db_path(db), run, required)
-    typer.echo(json.dumps(result, default=str))
-    if result.get("failed_sources"):
-        raise typer.Exit(1)
+    _import(config, db, run_id, paths, ingest.import_surveys)
 
 
 @app.command("import-customers")
@@ -392,11 +370,20 @@ def import_customers(
     db: DbOpt = None,
 ) -> None:
     """Import customer records (for churn and CLV) and recompute the customer metrics."""
+    from pipeline.surveys import ingest
+
+    _import(config, db, run_id, paths, ingest.import_customers)
+
+
+def _import(config, db, run_id: str | None, paths, step) -> None:
+    """``import-surveys`` and ``import-customers``: ``step`` (:func:`pipeline.surveys.ingest.import_surveys` or
+    ``import_customers``, whose name is its step's), then the survey metrics, under the night's ``run_id``
+    (registered by its prepare) or a run of their own, closed here."""
     from datetime import date as _date
 
     from pipeline import night
     from pipeline.ledger import new_run_id
-    from pipeline.surveys import ingest, rollup
+    from pipeline.surveys import rollup
 
     cfg = _config(config)
     today = _date.today()
@@ -405,9 +392,9 @@ def import_customers(
         night.prepare(cfg, db_path(db), today, run)
     else:  # a step of a night already registered (prepare would open it again if it had finished)
         _registered(cfg, db, run_id)
-    required = ("import_customers", "survey_metrics")
+    required = (step.__name__, "survey_metrics")
     try:
-        result = ingest.import_customers(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
+        result = step(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
         if not result["sources"]:  # nothing configured: the step recorded nothing
             required = ("survey_metrics",)
         result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
