@@ -43,7 +43,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pipeline.alerts.channels import Delivery, Earlier, deliver, deliver_digest
-from pipeline.alerts.message import AlertMessage, Digest, DigestItem
+from pipeline.alerts.message import HOURLY_KINDS, AlertMessage, Digest, DigestItem
 from pipeline.charts import alert_chart, hourly_alert_chart
 from pipeline.config import Config
 from pipeline.deadline import seconds
@@ -53,7 +53,6 @@ from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
 
-HOURLY_KINDS = ("hourly_spike", "volume_spike")  # alerts of the hourly watch: a window of hours, a 48-hour chart
 AT_MOST_ONCE = ("slack", "email")  # channel types whose pending attempts wait for an explicit resend
 PENDING_WORDS = "pending (possibly delivered)"
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.alerts.message import HOURLY_KINDS
 from pipeline.config import BrandSpec, Config
 from pipeline.detect import Sensitivity, change_points, detect_spikes
 from pipeline.detect_hourly import detect_intraday
@@ -49,7 +50,6 @@ logger = logging.getLogger("brandpulse")
 HISTORY_DAYS = 180  # the detector's look-back: 112 days for the share dispersion, plus margin
 SHIFT_ALERT_GAP = 28  # days between two shift alerts of one brand
 SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
-HOURLY_KINDS = ("hourly_spike", "volume_spike")
 SPIKE_KINDS = ("spike", *HOURLY_KINDS)  # the kinds one incident groups
 HOURLY_HISTORY = timedelta(days=35)  # the intraday detector's look-back: a 4-week baseline, plus margin
 

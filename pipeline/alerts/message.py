@@ -31,7 +31,8 @@ from pipeline import __version__
 
 SCHEMA = "brandpulse.alert/1"
 DIGEST_SCHEMA = "brandpulse.digest/1"
-KINDS = ("spike", "shift", "hourly_spike", "volume_spike")  # the last two: the hourly watch's
+HOURLY_KINDS = ("hourly_spike", "volume_spike")  # the hourly watch's alerts: a window of hours, a 48-hour chart
+KINDS = ("spike", "shift", *HOURLY_KINDS)
 STATUSES = ("new", "worse", "update")  # update: the night's figures for an incident the watch opened
 
 # Slack Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks)
