@@ -253,7 +253,7 @@ def csv_data_rows(
             note = f"lines {first}-{reader.line_num} ran together as {what} (a quote left open?); each was read alone"
             for number, line in enumerate(list(lines.taken), first):
                 try:
-                    cells, problem = next(csv.reader([line.rstrip("\r\n")], reader.dialect), []), None
+                    cells, problem = _line_cells(line, reader.dialect), None
                 except csv.Error as exc:
                     cells, problem = None, f"unreadable CSV row: {exc}"
                 if cells is not None and blank(cells):
@@ -275,12 +275,16 @@ def _swallowed(taken: list[str], dialect, width: int) -> bool:
         if line.count(dialect.quotechar or '"') % 2:
             continue
         try:
-            cells = next(csv.reader([line.rstrip("\r\n")], dialect), [])
+            if len(_line_cells(line, dialect)) == width:
+                return True
         except csv.Error:
             continue
-        if len(cells) == width:
-            return True
     return False
+
+
+def _line_cells(line: str, dialect) -> list[str]:
+    """The cells of one physical line read as a CSV row on its own (raises csv.Error)."""
+    return next(csv.reader([line.rstrip("\r\n")], dialect), [])
 
 
 def _row_problem(cells: list[str], width: int) -> str | None:

@@ -245,12 +245,11 @@ class FileDrop(Source):
         """The row as a record; None when it is skipped: another platform, outside the window (counted)."""
         cols, kind = self.spec.columns, self.spec.kind
         get = lambda name: row.get(name) if name else None  # noqa: E731
-        if self.spec.platforms:
-            platform = (text(get(cols.platform)) or "").strip() or self.spec.platform or ""
-            if platform.casefold() not in self._platforms:
-                self._skipped["other_platform"] += 1
-                return None  # another source reads this platform directly (and quarantines its bad rows)
-        platform = (text(get(cols.platform)) or "").strip() or self.spec.platform or self.source_type
+        named = (text(get(cols.platform)) or "").strip() or self.spec.platform  # the row's, else the source's
+        if self.spec.platforms and (named or "").casefold() not in self._platforms:
+            self._skipped["other_platform"] += 1
+            return None  # another source reads this platform directly (and quarantines its bad rows)
+        platform = named or self.source_type
         native_id = (text(get(cols.native_id)) or "").strip()
         # A mention id carries no platform, so one id on two platforms would merge into one mention: the first row of
         # the id in the file (whatever the night's window, so every night picks the same) keeps it, another

@@ -69,6 +69,8 @@ class SurveyResponse:
         return json.dumps(asdict(self), ensure_ascii=False)
 
 
+MAX_ID = 512  # characters kept of a response or customer id (a whole-history read compares ids cut alike)
+
 # DuckDB read_json column types for staged responses and customers; the order matches the dataclasses.
 RESPONSE_COLUMNS = {
     "source": "VARCHAR",
@@ -317,7 +319,7 @@ def _customer_hash(row: dict, column: str | None, pseudonymise) -> str | None:
     customer_id = _text(row.get(column))
     if customer_id is None:
         return None
-    hashed = pseudonymise(customer_id[:512])
+    hashed = pseudonymise(customer_id[:MAX_ID])
     row[column] = f"hmac:{hashed}"
     return hashed
 
@@ -443,7 +445,7 @@ def read_survey_file(
         if row_id is None:
             info["unidentified"] += 1
         else:
-            present.append(row_id[:512])
+            present.append(row_id[:MAX_ID])
         customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
@@ -480,7 +482,7 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
     )
     out = {
         "source": src.name,
-        "response_id": response_id[:512],
+        "response_id": response_id[:MAX_ID],
         "brand": brand,
         "responded_at": responded.isoformat(),
         "touchpoint": (_text(get("touchpoint")) or None),
