@@ -524,3 +524,23 @@ def test_no_clv_keeps_the_churn_figures_and_leaves_out_the_money(tmp_path):
     assert report.worth.rates["detractor"].n > 0 and report.worth.at_risk == {}
     assert "no CLV in customer_metrics" in report.note
     assert "Revenue at risk" not in "\n".join(worth.roi_lines(report))
+
+
+def test_roi_counts_each_customer_once_over_the_history(tmp_path):
+    """C3 answers again in Q2 (a 4), 71 days before leaving: the churn by quarter has them in Q1 (stayed 130 days)
+    and in Q2 (churned), but the money pools the year, where one person is one respondent: their latest answer."""
+    cfg, db, _ = _tiny(tmp_path)
+    with connect(db) as con:
+        con.execute(
+            "INSERT INTO survey_responses (source, response_id, brand, responded_at, day, nps, customer_hash,"
+            " first_seen, last_seen, run_id) VALUES ('acme-nps', 'R12', 'acme', TIMESTAMPTZ '2025-04-10 10:00:00Z',"
+            " DATE '2025-04-10', 4, ?, now(), now(), ?)",
+            [Pseudonymiser(None)("C3"), RUN],
+        )
+    rollup.survey_metrics(cfg, db, RUN)
+    t = _churn(db)
+    assert (t[("2025-Q2", "_all")]["n_detractors"], t[("2025-Q2", "_all")]["churned_detractors"]) == (1, 1)
+    rates = worth.cx_roi(cfg, db, "acme").worth.rates
+    # detractors C1 (churned) and C3 (latest answer in Q2, churned): 2 of 2, not C3's Q1 answer as a third
+    assert (rates["detractor"].n, rates["detractor"].churned) == (2, 2)
+    assert (rates["promoter"].n, rates["promoter"].churned) == (3, 1)

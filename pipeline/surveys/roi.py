@@ -24,7 +24,8 @@ Haldane-Anscombe correction; Haldane 1956, Anscombe 1956) and ``method`` says so
 group, or no respondent in one, RR is None and ``note`` says why.
 
 **Revenue at risk and the value of a point** (:func:`cx_worth`). The churn gap of a group is its churn rate
-minus the promoters' (measured on respondents whose window has ended). For the current detractors (and
+minus the promoters' (measured on respondents whose window has ended; :mod:`pipeline.surveys.worth` pools the
+history one answer per customer, their latest such answer). For the current detractors (and
 passives): those whose latest answer falls in the latest window and who are still customers,
 
     revenue at risk = churn gap x the sum of their CLV

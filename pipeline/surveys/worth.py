@@ -136,9 +136,16 @@ def roi(inputs: RoiInputs, *, min_n: int = R.MIN_N, resamples: int = R.RESAMPLES
     as_of = inputs.respondents[0]["as_of"]
     out.as_of = as_of
     horizon = as_of - timedelta(days=n_days)  # the last answer day whose window has ended
-    history = [
-        r for r in inputs.respondents if r["complete"] and r["day"] > horizon - timedelta(days=inputs.history_days)
-    ]
+    # One answer per customer over the whole history (their latest whose window has ended): the respondents come
+    # one per customer and quarter, and a customer who answered in two quarters and then left would count their
+    # one exit twice, in two overlapping windows, and the bootstrap would resample them as two people.
+    pooled: dict[str, dict] = {}
+    for r in inputs.respondents:
+        if r["complete"] and r["day"] > horizon - timedelta(days=inputs.history_days):
+            known = pooled.get(r["customer_hash"])
+            if known is None or r["day"] > known["day"]:
+                pooled[r["customer_hash"]] = r
+    history = list(pooled.values())
     outcomes: dict[str, list[bool]] = {g: [] for g in R.GROUPS}
     for r in history:
         outcomes[r["nps_group"]].append(bool(r["churned"]))
@@ -201,10 +208,9 @@ def _assumptions(inputs: RoiInputs, out: RoiReport) -> list[str]:
     lines = [
         "Association, not proof of cause: detractors may leave for the same reasons that made them detractors. "
         "Only a holdout (customers picked at random to get, or not get, a fix) would measure what a fix returns.",
-        f"Churned = the customer record ended within {out.window_days} days after the answer; one answer per "
-        "customer and quarter (the latest); only answers whose window had ended by the customer list's last day "
-        f"({out.as_of}) measure the churn gap"
-        + (f" (answers {out.history[0]} to {out.history[1]})." if out.history else "."),
+        f"Churned = the customer record ended within {out.window_days} days after the answer; the churn gap is "
+        f"measured on one answer per customer, their latest whose window had ended by the customer list's last day "
+        f"({out.as_of})" + (f" (answers {out.history[0]} to {out.history[1]})." if out.history else "."),
         "Current = customers whose latest answer is from "
         f"{out.current[0]} to {out.current[1]} and who are still customers; the gap is assumed to hold for them.",
     ]
