@@ -7,15 +7,17 @@ import io
 import json
 import re
 import textwrap
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 import yaml
 from pydantic import ValidationError
 
 from pipeline import config_surveys
+from pipeline.config import load_config
 from pipeline.config_surveys import SurveySpec, SurveysSpec
 from pipeline.records import Pseudonymiser
 from pipeline.surveys import ingest, rollup
@@ -600,6 +602,36 @@ def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):
     assert month[-1] == (date(2026, 10, 1), 30, 0.0, None, None)  # 29 Sep is September; customers end in Feb
     lead = rollup.cx_social_lead(cfg, db, "acme")
     assert lead.best_lag is None and lead.conclusion == "not enough data: 1 paired weeks, need ≥ 30"
+
+
+def test_the_lead_lag_counts_weeks_without_data_as_weeks(tmp_path):
+    """NPS follows the social score two weeks later; every third week has no data on either side. The lags count
+    weeks, so those weeks must be rows (interpolated), not left out: without them a lag of 2 rows spans 2-3 weeks."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(0, 1, 100)
+    y = np.r_[rng.normal(0, 1, 2), 0.9 * x[:-2]] + rng.normal(0, 0.3, 100)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        for k in range(100):
+            if k % 3 == 1:
+                continue
+            week = date(2025, 1, 6) + timedelta(weeks=k)
+            con.execute(
+                "INSERT INTO daily_brand_metrics (day, brand, source, volume, scored, n_negative, n_neutral,"
+                " n_positive, share_negative, mean_score, computed_at, run_id) VALUES"
+                " (?, 'acme', '_all', 10, 10, 3, 4, 3, 0.3, ?, now(), 'r')",
+                [week, float(x[k])],
+            )
+            con.execute(
+                "INSERT INTO survey_metrics (period, period_start, brand, touchpoint, segment, metric, value, n,"
+                " low_n, computed_at, run_id) VALUES ('week', ?, 'acme', '_all', '_all', 'nps', ?, 40, false, now(),"
+                " 'r')",
+                [week, float(y[k])],
+            )
+    cfg = write_config(tmp_path, [{"name": "Acme", "files": {"listening": "x.csv"}}])
+    lead = rollup.cx_social_lead(load_config(cfg), db, "acme")
+    assert lead.best_lag == 2 and lead.interpolated == 2 * 33, lead.conclusion
 
 
 def test_an_unknown_brand_id_is_a_config_error_naming_the_field(tmp_path):
