@@ -502,7 +502,7 @@ def test_the_summary_queries_to_try_are_written_for_the_configs_brands(tmp_path)
 def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tmp_path, capsys):
     """A brand whose mentions are loaded but not scored (yet) has no shares, no mean score and no most negative
     day: the table shows "–" (the summary crashed on None)."""
-    from pipeline.report.summary import print_summary
+    from pipeline.report.summary import night_line, print_summary
 
     db = tmp_path / "w.duckdb"
     shutil.copy(report["db"], db)
@@ -519,6 +519,9 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
     [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ shipnest" in line]
     assert cells[5:9] == ["–", "–", "–", "–"], cells  # negative, neutral, positive, mean score
     assert "Most negative day for parcelo" in out and "Most negative day for shipnest" not in out
+    # the demo's line per night says the same: no share, not "0% neg"
+    line = night_line(report["cfg"], db, START + timedelta(days=DAYS - 1))
+    assert re.search(r"shipnest +\d+ \(– neg\)", line) and re.search(r"parcelo +\d+ \(\d+% neg\)", line), line
 
 
 def test_the_summary_queries_to_try_look_around_the_first_brands_most_negative_day(report, capsys):

@@ -57,7 +57,7 @@ def night_line(config: Config, db: Path, day: date) -> str:
                 [day],
             )
         )
-    parts = [f"{b['brand']} {b['volume']:>3} ({(b['share_negative'] or 0):.0%} neg)" for b in brands]
+    parts = [f"{b['brand']} {b['volume']:>3} ({_shown(b['share_negative'], '.0%')} neg)" for b in brands]
     return f"{day}: " + ("  ".join(parts) if parts else "no mentions")
 
 
