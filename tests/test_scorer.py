@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.sentiment import LABELS
 from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer, model_version
 from tests.helpers import MODEL_DIR, REPO, SHARED, write_config
 
@@ -46,6 +47,9 @@ def test_special_texts_are_handled_explicitly(scorer):
     assert (url.label, url.note, url.score) == ("neutral", "no_text", 0.0)
     assert (mention_only.label, mention_only.note) == ("neutral", "no_text")
     assert emoji_only.note == "emoji_only" and emoji_only.label == "negative"  # emoji are read, by name
+    # a lone surrogate is scored as U+FFFD, the same as the text with that character
+    [lone, replaced] = scorer.score(["zła obsługa \ud83d paczka zgubiona", "zła obsługa \ufffd paczka zgubiona"])
+    assert (lone.label, lone.negative, lone.positive) == (replaced.label, replaced.negative, replaced.positive)
 
 
 def test_long_text_uses_head_and_tail(scorer):
@@ -178,6 +182,9 @@ def test_shipped_model_quality_on_val(scorer, name):
 
 def test_score_cli_bytes_bom_and_carriage_returns():
     data = b'\xef\xbb\xbf{"id": 1, "text": "love it"}\nbad \xff byte\r inside a line\n'
+    # a lone surrogate (half an emoji's JSON escape) in the text and in an echoed key: the tokenizer refused it and
+    # the whole chunk was lost (exit 1); the echo could not be written as UTF-8
+    data += b'{"id": "\\udc00x", "text": "paczka \\ud83d zgubiona"}\n'
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "score-texts", "--model", str(MODEL_DIR)],
         input=data,
@@ -188,8 +195,9 @@ def test_score_cli_bytes_bom_and_carriage_returns():
     )
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.decode().splitlines()]
-    assert len(out) == 2 and out[0]["id"] == 1  # the BOM did not hide the JSON object
+    assert len(out) == 3 and out[0]["id"] == 1  # the BOM did not hide the JSON object
     assert out[1]["text"] == "bad \ufffd byte\r inside a line"  # one line, the bad byte replaced
+    assert (out[2]["id"], out[2]["text"]) == ("\ufffdx", "paczka \ufffd zgubiona") and out[2]["label"] in LABELS
 
 
 def test_score_texts_refuses_a_named_config_that_is_not_there(tmp_path):

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import TextIO
 
-from pipeline.sentiment.scorer import Scorer
+from pipeline.sentiment.scorer import Scorer, without_lone_surrogates
 
 
 def parse_line(line: bytes | str) -> tuple[dict, str]:
@@ -27,9 +27,22 @@ def parse_line(line: bytes | str) -> tuple[dict, str]:
         except json.JSONDecodeError:
             obj = None
         if isinstance(obj, dict) and "text" in obj:
+            obj = _clean(obj)
             text = obj["text"]
             return obj, text if isinstance(text, str) else ("" if text is None else json.dumps(text))
     return {"text": line}, line
+
+
+def _clean(value):
+    """A parsed JSON value with lone surrogates ("\\ud83d" alone) replaced in every string, keys included: the
+    tokenizer refuses them, and the echoed object could not be written as UTF-8."""
+    if isinstance(value, str):
+        return without_lone_surrogates(value)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
 def _without_bom(lines: Iterable[bytes]) -> Iterator[bytes]:

@@ -60,6 +60,15 @@ CHAR_WINDOW = 20_000
 # 61.9 texts/s, bf16 92.1 -> 111.7, the same labels.
 CPU_BATCH_TOKENS = 1024
 _WORDLESS = re.compile(r"(?:\bhttp\b|@user|[\W\d_])+", re.UNICODE)
+# A lone UTF-16 surrogate (JSON's "\ud83d" without its pair) is not text: the tokenizer refuses it and UTF-8
+# cannot write it. Replaced by U+FFFD wherever text comes in from outside.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (a valid pair is one character already)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
 
 logger = logging.getLogger("brandpulse")
 
@@ -267,6 +276,7 @@ class Scorer:
         """(normalised text or None if the model is skipped, note)."""
         if not text or not text.strip():
             return None, "empty"
+        text = without_lone_surrogates(text)
         if len(text) > 2 * CHAR_WINDOW:
             text = text[:CHAR_WINDOW] + " … " + text[-CHAR_WINDOW:]
         norm = normalise(text, emoji_names=self.emoji_names)
