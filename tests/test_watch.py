@@ -1,6 +1,8 @@
 """The hourly watch against the demo's replay server and a real DuckDB file: 24 watch runs then the night leave
 every table as a night-only run does; a watch run skips (and says so) while a night runs; its config section;
-hourly_spike alerts (once per incident, explained) and the night's spike for the same incident as an update."""
+hourly_spike alerts (once per incident, explained) and the night's spike for the same incident as an update; a storm
+flagged day after day is one incident (chained by the flagged days of either detector), a storm after a quiet gap
+longer than the cooldown a new one."""
 
 from __future__ import annotations
 
@@ -377,6 +379,9 @@ def test_worse_and_update_compare_alerts_on_the_same_scale(tmp_path):
     later = INCIDENT + timedelta(days=3)  # the night three days on flags a minor spike: no "the day in full" update
     small = Spike(later, 9, 3.0, 40, 0.22, 0.1, 1e-3, 1e-4, 3.1, "minor", "r", 1)
     with connect(db) as con, transaction(con):
+        # an incident where the night has not alerted yet (with the night's update on file, that is what it compares
+        # with: its own scale; its day is a flagged day of the incident, the chain reaches it)
+        con.execute("DELETE FROM alerts WHERE alert_id = 'n1'")
         assert incidents._spike_alert(con, cfg, brand, later, small, [later], True, "n") is None
         # nor a critical one when the watch paged critical before a lower-severity 'worse' (a higher count)
         _alert_on_file(con, brand.key, "h2", "hourly_spike", "worse", INCIDENT + timedelta(days=1), "major", 80)
@@ -388,3 +393,97 @@ def test_worse_and_update_compare_alerts_on_the_same_scale(tmp_path):
         assert con.execute("SELECT status, incident_id FROM alerts WHERE alert_id = ?", [aid]).fetchall() == [
             ("update", "h1")
         ]
+
+
+STORM = [INCIDENT + timedelta(days=i) for i in range(10)]
+AGAIN = INCIDENT + timedelta(days=15)  # after five quiet days
+
+
+def test_a_storm_flagged_every_day_pages_once_until_a_quiet_gap_longer_than_the_cooldown(tmp_path):
+    """A storm the watch flags every morning for ten days (cooldown 3) is one incident: 'new' once, 'worse' on the
+    day it worsens, nothing on the days it is not worse, although its alerts end up more than the cooldown apart
+    (the incident is the chain of flagged days: the watch's flagged hours are recorded). After five quiet days, a
+    storm is a new incident."""
+    db, worst = tmp_path / "w.duckdb", STORM[6]
+    days = (AGAIN - START).days + 1
+    seed(db, days, {**{d: (50, 18) for d in [*STORM, AGAIN]}, worst: (75, 50)})  # mentions at 08:00-09:15
+    with connect(db) as con, transaction(con):
+        hours = day_hours([START + timedelta(days=i) for i in range(days)])
+        execute(con, "metrics/hourly", {"hours": hours, "run_id": "seed"})
+    cfg = alerting_config(tmp_path, cooldown_days=3)
+
+    def watch(day):
+        eight = datetime.combine(day, time(8), tzinfo=UTC)
+        with connect(db) as con:
+            start_run(con, f"watch-{day}", day, "watch")
+        incidents.detect_watch(cfg, db, eight - timedelta(minutes=15), eight + timedelta(hours=2), f"watch-{day}")
+
+    for day in (INCIDENT + timedelta(days=i) for i in range((AGAIN - INCIDENT).days + 1)):
+        watch(day)
+    flagged = "SELECT day, count(*) FROM hourly_detections GROUP BY day ORDER BY day"
+    recorded = q(db, flagged)
+    assert [d for d, _ in recorded] == [*STORM, AGAIN]  # every storm morning flagged, and recorded
+    watch(STORM[3])  # a re-run replaces its hours' verdicts
+    assert q(db, flagged) == recorded
+
+    first, again = (
+        incidents.window_alert_id("parcelo", "hourly_spike", datetime.combine(d, time(8), tzinfo=UTC))
+        for d in (INCIDENT, AGAIN)
+    )
+    assert q(db, "SELECT day, kind, status, incident_id FROM alerts ORDER BY created_at") == [
+        (INCIDENT, "hourly_spike", "new", first),
+        (worst, "hourly_spike", "worse", first),
+        (AGAIN, "hourly_spike", "new", again),
+    ]
+
+
+def test_an_incident_chains_through_either_detectors_flags(tmp_path):
+    """An incident is the brand's chain of flagged days, whichever detector flagged them. The watch pages on day
+    0; the night alone flags days 1-4 (detections): the watch's flag on day 6 is not 'new'. The watch alone flags
+    days 7-12 (hourly_detections): the night's spike on day 12, its detector's first flag, is not 'new' either,
+    and 'worse' only above the incident's highest hourly severity. Four quiet days later, a flag opens an
+    incident of its own."""
+    import pandas as pd
+
+    from pipeline.detect import Spike
+    from pipeline.detect_hourly import IntradaySpike
+
+    cfg = alerting_config(tmp_path, cooldown_days=3)
+    brand, db = cfg.brands[0], tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+
+    def on(i: int) -> date:
+        return INCIDENT + timedelta(days=i)
+
+    def hourly(i: int, severity: str = "minor"):
+        s = pd.Timestamp(datetime.combine(on(i), time(9), tzinfo=UTC))
+        numbers = (3.0, 40, 0.5, 0.1, 1e-3, 1e-5, 5.0)  # expected, volume, share, baseline share, p count/share, z
+        return IntradaySpike("hourly_spike", s, s, s + pd.Timedelta(hours=1), 1, 20, *numbers, severity, "r")
+
+    def watch_flags(con, i: int) -> list:  # what detect_watch records of a flagged hour before its alert
+        spike = hourly(i)
+        incidents._record_flags(con, brand.key, [spike.period.to_pydatetime()], [spike], "w")
+        return spike
+
+    def nightly(i: int, severity: str) -> Spike:
+        return Spike(on(i), 30, 5.0, 60, 0.5, 0.1, 1e-6, 1e-6, 6.0, severity, "r", 1)
+
+    with connect(db) as con, transaction(con):
+        _alert_on_file(con, brand.key, "h1", "hourly_spike", "new", on(0), "major", 20)  # the watch's page
+        for i in range(1, 5):  # the night's flags
+            s = nightly(i, "minor")
+            numbers = {k: getattr(s, k) for k in ("observed", "expected", "volume", "share", "baseline_share")}
+            numbers |= {"p_count": s.p_count, "p_share": s.p_share, "z": s.z, "severity": s.severity}
+            execute(con, "alerts/save_detection", {"brand": brand.key, "day": on(i), "flagged": True, "reason": "r",
+                                                  "run_id": "n", **numbers})  # fmt: skip
+        assert incidents._hourly_alert(con, cfg, brand, watch_flags(con, 6), True, "w") is None  # two days on
+        for i in range(7, 13):
+            watch_flags(con, i)
+        assert incidents._spike_alert(con, cfg, brand, on(12), nightly(12, "major"), [on(12)], True, "n") is None
+        worse = incidents._spike_alert(con, cfg, brand, on(12), nightly(12, "critical"), [on(12)], True, "n")
+        anew = incidents._hourly_alert(con, cfg, brand, watch_flags(con, 16), True, "w")
+    assert q(db, "SELECT alert_id, status, incident_id FROM alerts WHERE alert_id <> 'h1' ORDER BY day") == [
+        (worse, "worse", "h1"),
+        (anew, "new", anew),
+    ]

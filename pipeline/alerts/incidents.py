@@ -3,8 +3,11 @@
 For each brand, :func:`detect` reads its daily series (``daily_brand_metrics``, all sources) and runs the
 spike detector (:mod:`pipeline.detect`) on the night's day, with the brand's sensitivity; every verdict is
 recorded in ``detections``. Sustained shifts found by the change-point detector are kept in ``change_points``.
-A spike opens an incident, or belongs to the brand's ongoing one when the last flagged day is at most
-``alerting.cooldown_days`` before it. A new incident raises a ``new`` alert; an ongoing one raises a ``worse``
+A spike opens an incident, or belongs to the brand's ongoing one: an incident is a chain of flagged days, each
+at most ``alerting.cooldown_days`` before the next, whichever detector flagged them (the night's flagged days, the
+hourly watch's flagged hours in ``hourly_detections``, and the days of spike-kind alerts:
+:func:`_incident_start`), so a storm flagged day after day is one incident however long it lasts, while its
+alerts alone may be days apart. A new incident raises a ``new`` alert; an ongoing one raises a ``worse``
 alert only when its severity rises or its negatives reach ``alerting.worsen_ratio`` times the last alert's. A
 new deterioration shift raises a ``shift`` alert (at most one per brand per 28 days). Each alert carries its
 explanation: the numbers and tests behind the decision, the terms most over-represented in the day's
@@ -16,10 +19,11 @@ Alert ids derive from (brand, kind, day): re-running a night never raises an ale
 
 The hourly watch's ``detect`` step is :func:`detect_watch`: the intraday detector (:mod:`pipeline.detect_hourly`)
 on the brand's hourly series (``hourly_brand_metrics``, five weeks), for the hours the watch run read. Its
-``hourly_spike`` and ``volume_spike`` alerts (ids from brand, kind and the flagged window's start hour) follow
-the same incident rule: an alert of any spike kind (``spike``, ``hourly_spike``, ``volume_spike``) of the brand
-within ``alerting.cooldown_days`` before the window belongs to the same incident, which alerts again only when
-worse (higher severity, or ``worsen_ratio`` times the last same-kind alert's count). When the night then flags
+flagged hours are recorded in ``hourly_detections`` (a run's verdicts replace those on the hours it examined),
+and its ``hourly_spike`` and ``volume_spike`` alerts (ids from brand, kind and the flagged window's start hour)
+follow the same incident rule: a flag whose chain of flagged days reaches an alert of any spike kind (``spike``,
+``hourly_spike``, ``volume_spike``) belongs to that alert's incident, which alerts again only when worse (higher
+severity, or ``worsen_ratio`` times the last same-kind alert's count). When the night then flags
 a ``spike`` on a day an hourly alert already opened the incident, the nightly alert is recorded as an
 ``update`` of that incident (its ``incident_id``), so delivery shows it as an update, not a new incident.
 """
@@ -224,23 +228,36 @@ def _last_alert(con, brand: str, kind: str, start: date, end: date) -> dict | No
     )
 
 
-def _last_hourly_alert(con, brand: str, start: date, day: date, cooldown_days: int) -> dict | None:
-    """The brand's latest hourly alert from ``cooldown_days`` before the incident's first day up to the day
-    after ``day``: the night of ``day`` runs after midnight, when the watch may already have paged for a storm
-    that began late on ``day`` (its window starting at 00:00 or 01:00 the next day)."""
+def _last_hourly_alert(con, brand: str, start: date, day: date) -> dict | None:
+    """The brand's latest hourly alert from the incident's first day up to the day after ``day``: the night of
+    ``day`` runs after midnight, when the watch may already have paged for a storm that began late on ``day``
+    (its window starting at 00:00 or 01:00 the next day)."""
     return row(
         con.execute(
             "SELECT alert_id, incident_id, day, severity, observed FROM alerts"
             " WHERE brand = $brand AND list_contains($kinds, kind) AND day BETWEEN $start AND $day"
             " ORDER BY day DESC, created_at DESC LIMIT 1",
-            {
-                "brand": brand,
-                "kinds": list(HOURLY_KINDS),
-                "start": start - timedelta(days=cooldown_days),
-                "day": day + timedelta(days=1),
-            },
+            {"brand": brand, "kinds": list(HOURLY_KINDS), "start": start, "day": day + timedelta(days=1)},
         )
     )
+
+
+def _flagged_days(con, brand: str, day: date) -> set[date]:
+    """The days up to ``day`` on which the brand was flagged, as recorded (``alerts/flagged_days``): the night's
+    flagged days, the days of the watch's flagged hours, and the days of the brand's spike-kind alerts."""
+    found = execute(con, "alerts/flagged_days", {"brand": brand, "day": day, "kinds": list(SPIKE_KINDS)})
+    return {r["day"] for r in rows(found)}
+
+
+def _incident_start(flagged, day: date, cooldown_days: int) -> date:
+    """The first day of the incident a flag on ``day`` belongs to: back from ``day`` through the ``flagged``
+    days, each at most ``cooldown_days`` before the one after it. ``day`` itself when the flag opens one."""
+    start = day
+    for earlier in sorted((d for d in flagged if d < day), reverse=True):
+        if (start - earlier).days > cooldown_days:
+            break
+        start = earlier
+    return start
 
 
 def _record_alert(con, fields: dict) -> str | None:
@@ -254,14 +271,10 @@ def _record_alert(con, fields: dict) -> str | None:
 def _spike_alert(
     con, config: Config, brand: BrandSpec, day: date, spike, flagged, send: bool, run_id: str
 ) -> str | None:
-    # The incident: flagged days back from this one, each at most cooldown_days after the one before.
-    start = day
-    for earlier in sorted((d for d in flagged if d < day), reverse=True):
-        if (start - earlier).days > config.alerting.cooldown_days:
-            break
-        start = earlier
+    # The incident: the days flagged back from this one (the detector's, the recorded ones, the watch's among them)
+    start = _incident_start({*flagged, *_flagged_days(con, brand.key, day)}, day, config.alerting.cooldown_days)
     last = _last_alert(con, brand.key, "spike", start, day)
-    hourly = None if last is not None else _last_hourly_alert(con, brand.key, start, day, config.alerting.cooldown_days)
+    hourly = None if last is not None else _last_hourly_alert(con, brand.key, start, day)
     if hourly is not None and hourly["day"] >= day:  # the watch paged for this day (or its night, after midnight)
         status, incident = "update", hourly["incident_id"]
     elif hourly is not None:  # the watch paged on an earlier day of the cooldown: worse only by severity (the
@@ -416,8 +429,9 @@ def detect_watch(
     config: Config, db: Path, start: datetime, end: datetime, run_id: str, today: date | None = None
 ) -> list[str]:
     """The watch's ``detect`` step: the intraday detector on every brand's hourly series, for the hours
-    overlapping ``[start, end)``; records ``hourly_spike`` / ``volume_spike`` alerts (same incidents, cooldown,
-    ``worse`` and explanations as the night's). Returns the new alert ids."""
+    overlapping ``[start, end)``; records its verdicts on those hours (``hourly_detections``: the flagged ones)
+    and ``hourly_spike`` / ``volume_spike`` alerts (same incidents, cooldown, ``worse`` and explanations as the
+    night's). Returns the new alert ids."""
     started = datetime.now(UTC)
     today = today or datetime.now(UTC).date()
     send = (today - end.date()).days <= config.alerting.max_age_days
@@ -431,6 +445,7 @@ def detect_watch(
                 continue
             spikes = detect_intraday(series, periods=periods, timezone=brand.timezone)
             flagged_total += len(spikes)
+            _record_flags(con, brand.key, periods, spikes, run_id)  # before the alerts: they chain through them
             for spike in spikes:
                 new = _hourly_alert(con, config, brand, spike, send, run_id)
                 if new:
@@ -450,16 +465,55 @@ def detect_watch(
     return raised
 
 
+def _number(value: float | None, digits: int | None = None) -> float | None:
+    """A detector figure as stored, rounded to ``digits`` if given: NaN (no negatives to take a share of) as
+    None."""
+    if value is None or value != value:
+        return None
+    return value if digits is None else round(value, digits)
+
+
+def _record_flags(con, brand: str, hours: list[datetime], spikes, run_id: str) -> None:
+    """Record the intraday detector's verdicts on the ``hours`` a watch run examined: its flags (``spikes``) in
+    ``hourly_detections``, replacing what an earlier run recorded for those hours."""
+    execute(con, "alerts/clear_hourly_detections", {"brand": brand, "hours": hours})
+    for spike in spikes:
+        start = spike.start.to_pydatetime()
+        execute(
+            con,
+            "alerts/save_hourly_detection",
+            {
+                "hour": spike.period.to_pydatetime(),
+                "brand": brand,
+                "kind": spike.kind,
+                "day": start.date(),
+                "window_start": start,
+                "window_end": spike.end.to_pydatetime(),
+                "observed": spike.observed,
+                "expected": spike.expected,
+                "volume": spike.volume,
+                "share": _number(spike.share),
+                "baseline_share": _number(spike.baseline_share),
+                "p_count": spike.p_count,
+                "p_share": spike.p_share,
+                "z": spike.z,
+                "severity": spike.severity,
+                "reason": spike.reason,
+                "run_id": run_id,
+            },
+        )
+
+
 def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_id: str) -> str | None:
     start, end = spike.start.to_pydatetime(), spike.end.to_pydatetime()
     day = start.date()
-    cooldown = config.alerting.cooldown_days
-    last = row(  # the incident: the brand's latest spike-kind alert within the cooldown
+    first = _incident_start(_flagged_days(con, brand.key, day), day, config.alerting.cooldown_days)
+    last = row(  # the incident: the brand's latest spike-kind alert on its chain of flagged days
         con.execute(
             "SELECT alert_id, incident_id, kind, day, severity, observed FROM alerts"
             " WHERE brand = $brand AND list_contains($kinds, kind) AND day BETWEEN $start AND $day"
             " ORDER BY day DESC, created_at DESC LIMIT 1",
-            {"brand": brand.key, "kinds": list(SPIKE_KINDS), "start": day - timedelta(days=cooldown), "day": day},
+            {"brand": brand.key, "kinds": list(SPIKE_KINDS), "start": first, "day": day},
         )
     )
     aid = window_alert_id(brand.key, spike.kind, start)
@@ -503,8 +557,8 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
         "observed": spike.observed,
         "expected": round(spike.expected, 1),
         "volume": spike.volume,
-        "share": None if spike.share != spike.share else round(spike.share, 4),
-        "baseline_share": None if spike.baseline_share != spike.baseline_share else round(spike.baseline_share, 4),
+        "share": _number(spike.share, 4),
+        "baseline_share": _number(spike.baseline_share, 4),
         "tests": tests,
         "window_start": start.isoformat(),
         "window_end": end.isoformat(),
