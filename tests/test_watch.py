@@ -399,11 +399,13 @@ STORM = [INCIDENT + timedelta(days=i) for i in range(10)]
 AGAIN = INCIDENT + timedelta(days=15)  # after five quiet days
 
 
-def test_a_storm_flagged_every_day_pages_once_until_a_quiet_gap_longer_than_the_cooldown(tmp_path):
+@pytest.mark.parametrize("nights", [False, True], ids=["watch", "watch-and-nights"])
+def test_a_storm_flagged_every_day_pages_once_until_a_quiet_gap_longer_than_the_cooldown(tmp_path, nights):
     """A storm the watch flags every morning for ten days (cooldown 3) is one incident: 'new' once, 'worse' on the
     day it worsens, nothing on the days it is not worse, although its alerts end up more than the cooldown apart
     (the incident is the chain of flagged days: the watch's flagged hours are recorded). After five quiet days, a
-    storm is a new incident."""
+    storm is a new incident. With the nights run too, the night of each day the watch paged (new, then worse)
+    updates that page: no second 'worse'."""
     db, worst = tmp_path / "w.duckdb", STORM[6]
     days = (AGAIN - START).days + 1
     seed(db, days, {**{d: (50, 18) for d in [*STORM, AGAIN]}, worst: (75, 50)})  # mentions at 08:00-09:15
@@ -420,6 +422,8 @@ def test_a_storm_flagged_every_day_pages_once_until_a_quiet_gap_longer_than_the_
 
     for day in (INCIDENT + timedelta(days=i) for i in range((AGAIN - INCIDENT).days + 1)):
         watch(day)
+        if nights:
+            incidents.detect(cfg, db, day, f"night-{day}")
     flagged = "SELECT day, count(*) FROM hourly_detections GROUP BY day ORDER BY day"
     recorded = q(db, flagged)
     assert [d for d, _ in recorded] == [*STORM, AGAIN]  # every storm morning flagged, and recorded
@@ -430,11 +434,14 @@ def test_a_storm_flagged_every_day_pages_once_until_a_quiet_gap_longer_than_the_
         incidents.window_alert_id("parcelo", "hourly_spike", datetime.combine(d, time(8), tzinfo=UTC))
         for d in (INCIDENT, AGAIN)
     )
-    assert q(db, "SELECT day, kind, status, incident_id FROM alerts ORDER BY created_at") == [
+    paged = [
         (INCIDENT, "hourly_spike", "new", first),
+        *([(INCIDENT, "spike", "update", first)] if nights else []),
         (worst, "hourly_spike", "worse", first),
+        *([(worst, "spike", "update", first)] if nights else []),
         (AGAIN, "hourly_spike", "new", again),
     ]
+    assert q(db, "SELECT day, kind, status, incident_id FROM alerts WHERE kind <> 'shift' ORDER BY created_at") == paged
 
 
 def test_an_incident_chains_through_either_detectors_flags(tmp_path):

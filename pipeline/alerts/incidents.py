@@ -24,8 +24,9 @@ and its ``hourly_spike`` and ``volume_spike`` alerts (ids from brand, kind and t
 follow the same incident rule: a flag whose chain of flagged days reaches an alert of any spike kind (``spike``,
 ``hourly_spike``, ``volume_spike``) belongs to that alert's incident, which alerts again only when worse (higher
 severity, or ``worsen_ratio`` times the last same-kind alert's count). When the night then flags
-a ``spike`` on a day an hourly alert already opened the incident, the nightly alert is recorded as an
-``update`` of that incident (its ``incident_id``), so delivery shows it as an update, not a new incident.
+a ``spike`` on a day an hourly alert already paged for (``new`` or ``worse``), the nightly alert is recorded as an
+``update`` of that incident (its ``incident_id``), so delivery shows it as an update, not a new incident nor a
+second ``worse``.
 """
 
 from __future__ import annotations
@@ -274,10 +275,19 @@ def _spike_alert(
     # The incident: the days flagged back from this one (the detector's, the recorded ones, the watch's among them)
     start = _incident_start({*flagged, *_flagged_days(con, brand.key, day)}, day, config.alerting.cooldown_days)
     last = _last_alert(con, brand.key, "spike", start, day)
-    hourly = None if last is not None else _last_hourly_alert(con, brand.key, start, day)
-    if hourly is not None and hourly["day"] >= day:  # the watch paged for this day (or its night, after midnight)
-        status, incident = "update", hourly["incident_id"]
-    elif hourly is not None:  # the watch paged on an earlier day of the cooldown: worse only by severity (the
+    hourly = _last_hourly_alert(con, brand.key, start, day)
+    if hourly is not None and hourly["day"] >= day:  # the watch paged for this day (or its night, after midnight),
+        status, incident = "update", hourly["incident_id"]  # 'new' or 'worse': the day in full is an update of it
+    elif last is not None:  # an ongoing incident the night already alerted for: worse than its last alert
+        incident = last["incident_id"]
+        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last["severity"], 0) or (
+            spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0)
+        )
+        if not worse:
+            logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
+            return None
+        status = "worse"
+    elif hourly is not None:  # the watch paged on an earlier day of the incident: worse only by severity (the
         incident = hourly["incident_id"]  # counts are an hour's there, a day's here), above its highest so far
         paged = row(
             con.execute(
@@ -287,15 +297,6 @@ def _spike_alert(
             )
         )["severities"] or [hourly["severity"]]
         if SEVERITY_RANK[spike.severity] <= max(SEVERITY_RANK.get(s, 0) for s in paged):
-            logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
-            return None
-        status = "worse"
-    elif last is not None:  # an ongoing incident that already alerted
-        incident = last["incident_id"]
-        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last["severity"], 0) or (
-            spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0)
-        )
-        if not worse:
             logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
             return None
         status = "worse"
