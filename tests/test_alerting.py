@@ -22,7 +22,7 @@ import pytest
 from demo.replay.server import ReplayServer, Response
 from pipeline.alerts import delivery, incidents
 from pipeline.alerts.inbox import list_alerts
-from pipeline.warehouse import connect, transaction
+from pipeline.warehouse import connect, execute, transaction
 from tests.helpers import (
     INCIDENT,
     REPO,
@@ -234,6 +234,57 @@ def test_trend_views_give_rolling_baselines_and_week_over_week_deltas(tmp_path):
         db, f"SELECT count(*) FROM v_source_daily WHERE day = DATE '{day}' AND share_negative_wow IS NOT NULL"
     )
     assert src_wow == 2  # per source too (reddit, app-store)
+
+
+def test_trend_views_have_every_day_so_a_sources_week_is_there_on_a_day_it_was_quiet(tmp_path):
+    db = tmp_path / "w.duckdb"
+    day, empty = START + timedelta(days=20), START + timedelta(days=17)
+    seed(db, 21, {day: (1, 1), empty: (0, 0)})  # day: one mention, on app-store (none on reddit); empty: none
+    metrics = q(db, "SELECT day, source, volume, scored, n_negative FROM daily_brand_metrics")
+    week = [m for m in metrics if day - timedelta(days=6) <= m[0] <= day]
+    assert {(m[0], m[1]) for m in metrics} >= {(day, "app-store")} and (day, "reddit") not in {m[:2] for m in metrics}
+    sources = {
+        r[0]: r[1:]
+        for r in q(
+            db,
+            "SELECT source, volume, share_negative, volume_7d, share_negative_7d FROM v_source_daily"
+            f" WHERE day = DATE '{day}'",
+        )
+    }
+    # reddit had no mention on the day, but a week of them: its 7-day figures are there (they were not)
+    reddit = [m for m in week if m[1] == "reddit"]
+    assert sources["reddit"] == (
+        0,
+        None,
+        sum(m[2] for m in reddit),
+        pytest.approx(sum(m[4] for m in reddit) / sum(m[3] for m in reddit)),
+    )
+    # and a day's sources add up to the brand
+    [(brand_7d, avg_7d)] = q(db, f"SELECT volume_7d, volume_7d_avg FROM v_brand_daily WHERE day = DATE '{day}'")
+    assert sum(s[2] for s in sources.values()) == brand_7d == sum(m[2] for m in week if m[1] == "_all")
+    # a day without any mention is a row of 0 (no share), and the 7-day average counts it: volume_7d / 7
+    assert q(db, f"SELECT volume, scored, share_negative FROM v_brand_daily WHERE day = DATE '{empty}'") == [
+        (0, 0, None)
+    ]
+    assert q(db, "SELECT count(*), min(day), max(day) FROM v_brand_daily") == [(21, START, day)]
+    assert avg_7d == pytest.approx(brand_7d / 7)
+    # in the brand's first days, the mean of the days so far (the days before its first are not zeros)
+    [(first_3d, avg_3d)] = q(
+        db, f"SELECT volume_7d, volume_7d_avg FROM v_brand_daily WHERE day = DATE '{START + timedelta(days=2)}'"
+    )
+    assert avg_3d == pytest.approx(first_3d / 3)
+    # the days run to the last day of metrics of any brand: another brand's next day gives parcelo a row of 0
+    after = day + timedelta(days=1)
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "INSERT INTO mentions BY NAME SELECT * REPLACE (md5(mention_id || 'rival') AS mention_id, 'rival' AS brand,"
+            " created_at + INTERVAL 1 DAY AS created_at, day + 1 AS day) FROM mentions WHERE day = $day",
+            {"day": day},
+        )
+        execute(con, "metrics/daily", {"days": [after], "run_id": "t"})
+    assert q(db, f"SELECT volume, volume_7d FROM v_brand_daily WHERE brand = 'parcelo' AND day = DATE '{after}'") == [
+        (0, brand_7d - sum(m[2] for m in metrics if m[0] == day - timedelta(days=6) and m[1] == "_all"))
+    ]
 
 
 # ------------------------------------------------------------------------------------ time and crash limits

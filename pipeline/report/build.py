@@ -170,10 +170,10 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
                 {"brands": keys, "start": start - timedelta(days=6), "day": day},
             )
         ),
-        sources=frame(
-            con.execute(
+        sources=frame(  # days with mentions only (the view has a row of 0 for the others), so that a source
+            con.execute(  # silent the whole window stays out of the chart and its legend
                 "SELECT day, source, volume, n_negative FROM v_source_daily"
-                " WHERE brand = $brand AND day BETWEEN $start AND $day ORDER BY day, source",
+                " WHERE brand = $brand AND day BETWEEN $start AND $day AND volume > 0 ORDER BY day, source",
                 p,
             )
         ),

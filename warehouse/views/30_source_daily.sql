@@ -1,4 +1,7 @@
--- One row per brand, source and day, with the source's 7-day figures and week-over-week change.
+-- One row per brand, source and day, every day from the source's first to the last day of metrics
+-- (v_daily_calendar: a day without mentions has volume 0, so "the 7 days to day X" has a row on X for every
+-- source, and the sources of a day add up to v_brand_daily's), with the source's 7-day figures and
+-- week-over-week change.
 CREATE OR REPLACE VIEW v_source_daily AS
 SELECT day, brand, source, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score, model_version,
        sum(n_negative) OVER w7 / nullif(sum(scored) OVER w7, 0)                AS share_negative_7d,
@@ -7,7 +10,7 @@ SELECT day, brand, source, volume, scored, n_negative, n_neutral, n_positive, sh
        sum(volume) OVER w7 / nullif(sum(volume) OVER prev7, 0) - 1             AS volume_wow_rel,
        sum(n_negative) OVER w7 / nullif(sum(scored) OVER w7, 0)
            - sum(n_negative) OVER prev7 / nullif(sum(scored) OVER prev7, 0)    AS share_negative_wow
-FROM v_daily_series
+FROM v_daily_calendar
 WHERE source <> '_all'
 WINDOW w7    AS (PARTITION BY brand, source ORDER BY day RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW),
        prev7 AS (PARTITION BY brand, source ORDER BY day RANGE BETWEEN INTERVAL 13 DAYS PRECEDING

@@ -1,0 +1,28 @@
+-- v_daily_series on a calendar: one row per brand, source ('_all' included) and every day from the pair's first
+-- day in the series to the last day of metrics (of any brand), so that a window "the 7 days to day X" has a row
+-- on X whatever that day brought, and a day's sources add up to their brand. daily_brand_metrics has no row for
+-- a day without mentions: here that day has volume and counts 0, no share and no mean score. A day that another
+-- model scored (left out of v_daily_series) keeps its volume, its counts, share and mean NULL, so the rolling
+-- shares stay on one model. model_version: the series' model. The trend views (20, 30) read this.
+--   SELECT day, source, volume, share_negative FROM v_daily_calendar WHERE brand = 'parcelo' ORDER BY day, source;
+CREATE OR REPLACE VIEW v_daily_calendar AS
+WITH pairs AS (
+    SELECT brand, source, min(day) AS first_day, any_value(model_version) AS model_version
+    FROM v_daily_series
+    GROUP BY brand, source
+), calendar AS (
+    SELECT brand, source, model_version,
+           CAST(unnest(generate_series(first_day, (SELECT max(day) FROM daily_brand_metrics), INTERVAL 1 DAY))
+                AS DATE) AS day
+    FROM pairs
+)
+SELECT c.day, c.brand, c.source,
+       coalesce(m.volume, 0) AS volume,
+       CASE WHEN m.day IS NULL THEN 0 ELSE d.scored END     AS scored,
+       CASE WHEN m.day IS NULL THEN 0 ELSE d.n_negative END AS n_negative,
+       CASE WHEN m.day IS NULL THEN 0 ELSE d.n_neutral END  AS n_neutral,
+       CASE WHEN m.day IS NULL THEN 0 ELSE d.n_positive END AS n_positive,
+       d.share_negative, d.mean_score, c.model_version
+FROM calendar c
+LEFT JOIN daily_brand_metrics m USING (brand, source, day)
+LEFT JOIN v_daily_series d USING (brand, source, day);
