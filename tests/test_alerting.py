@@ -287,6 +287,57 @@ def test_trend_views_have_every_day_so_a_sources_week_is_there_on_a_day_it_was_q
     ]
 
 
+def test_a_day_with_mentions_but_no_scores_or_scored_by_another_model_keeps_its_volume_in_the_trends(tmp_path):
+    db = tmp_path / "w.duckdb"
+    seed(db, 10)
+    unscored, other = START + timedelta(days=10), START + timedelta(days=5)
+    with connect(db) as con, transaction(con):
+        # the mentions of a new day, loaded and not scored yet (copies of the day before's, on both sources)
+        con.execute(
+            "INSERT INTO mentions BY NAME SELECT * REPLACE (md5(mention_id || 'next') AS mention_id,"
+            " native_id || '-next' AS native_id, created_at + INTERVAL 1 DAY AS created_at, day + 1 AS day)"
+            " FROM mentions WHERE day = $day ORDER BY native_id LIMIT 4",
+            {"day": unscored - timedelta(days=1)},
+        )
+        # a newer model rescored every day but one (a rescore under way): that day is on the older model
+        con.execute(
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
+            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day <> $day)",
+            {"day": other},
+        )
+        execute(con, "scoring/rebuild_latest")
+        days = [START + timedelta(days=i) for i in range(11)]
+        execute(con, "metrics/daily", {"days": days, "run_id": "t"})
+    assert q(db, f"SELECT model_version FROM daily_brand_metrics WHERE day = DATE '{unscored}'") == [(None,)] * 3
+    volumes = dict(q(db, "SELECT day, volume FROM daily_brand_metrics WHERE source = '_all'"))
+    rows = {
+        r[0]: r[1:]
+        for r in q(db, "SELECT day, volume, scored, share_negative, volume_7d, share_negative_7d, model_version"
+                   " FROM v_brand_daily")
+    }  # fmt: skip
+    assert sorted(rows) == days
+    assert q(db, f"SELECT DISTINCT model_version FROM v_daily_series WHERE day = DATE '{unscored}'") == [("v2",)]
+    # the unscored day: its volume, no share; the week's share is the scored days'
+    metrics = {r[0]: r[1:] for r in q(db, "SELECT day, scored, n_negative FROM v_daily_series WHERE source = '_all'")}
+    scored_week = [metrics[d] for d in days[4:] if d in metrics]
+    assert rows[unscored] == (
+        4,
+        0,
+        None,
+        sum(volumes[d] for d in days[4:]),
+        pytest.approx(sum(n for _, n in scored_week) / sum(s for s, _ in scored_week)),
+        "v2",
+    )
+    # the day the other model scored: its volume, no counts or share (never mixed into the series' shares)
+    assert rows[other][:3] == (volumes[other], None, None) and other not in metrics
+    # every mention counted once, per day and per source
+    assert q(db, "SELECT sum(volume) FROM v_brand_daily") == q(db, "SELECT count(*) FROM mentions")
+    assert q(db, f"SELECT sum(volume) FROM v_source_daily WHERE day = DATE '{unscored}'") == [(4,)]
+    assert q(db, "SELECT social_days, social_volume FROM v_social_period WHERE period = 'month'") == [
+        (10, sum(volumes.values()) - volumes[other])
+    ]
+
+
 # ------------------------------------------------------------------------------------ time and crash limits
 
 
