@@ -99,26 +99,60 @@ class Reject:
 
     @classmethod
     def of(
-        cls, brand: str, source: str, reason: str, raw: str, location: str | None = None, *, by_location: bool = True
+        cls,
+        brand: str,
+        source: str,
+        reason: str,
+        raw: str,
+        location: str | None = None,
+        *,
+        occurrence: int | None = None,
+        content: str | None = None,
     ) -> Reject:
-        """A reject keyed by where it was and what it held, so each bad input row is one quarantine row and
-        re-reading the same input gives the same keys.
+        """A reject keyed by what it held, so each bad input row is one quarantine row and re-reading the same
+        input gives the same keys; ``raw`` is kept cut to :data:`MAX_RAW` (:func:`cut_raw`).
 
-        ``location`` (a file and line: ``path:12``, ``path[Sheet]:12``; its file name, without the folder) is part
-        of the key, so two rows of a file that hold the same text (59 customers without an id) stay two rejects.
-        ``by_location=False`` keys on the content alone, for the network sources: where an item sits in a feed
-        (``us page 2``) moves from night to night, and the raw item carries its own id (the key is then the one
-        every reject had before 0008)."""
-        raw = cut_raw(raw)
-        # The file's name and line, not its folder: the same file read through another path (a moved deployment,
-        # `brandpulse import-surveys FILE`) keeps its keys
-        where = (location or "").rsplit("/", 1)[-1]
-        parts = (brand, source, where, raw) if by_location else (brand, source, raw)
-        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-        return cls(digest[:32], brand, source, reason, raw, location)
+        The key hashes ``(brand, source, content)``, ``content`` being ``raw`` whole (before the cut, so two long
+        rows that differ only after it stay two) unless given apart (what the row held where the raw record keeps
+        less: see :class:`FileRejects`). A network item is keyed so: it carries its own id, and where it sat in a
+        feed (``location``: ``us page 2``) moves from night to night. A row of a file is keyed with its
+        ``occurrence`` too, which reject of that content in its file it is (1st, 2nd, ...: use
+        :class:`FileRejects`): two rows of a file that hold the same text (59 customers without an id) stay two
+        rejects, and the same row in a renamed file, or on another line of a whole-history export, has the same
+        key. ``location`` (a file and line: ``path:12``, ``path[Sheet]:12``; an item's page) is kept for the
+        analyst and is no part of the key (migration 0017)."""
+        content = raw if content is None else content
+        parts = (brand, source, content) if occurrence is None else (brand, source, content, str(occurrence))
+        return cls(_digest(parts)[:32], brand, source, reason, cut_raw(raw), location)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
+
+
+def _digest(parts) -> str:
+    """sha256 (hex) of text parts joined by the unit separator."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class FileRejects:
+    """The rejects of one read of one file (a file drop's, a survey export's, a customer list's), keyed by their
+    content and its occurrence (:meth:`Reject.of`): the first reject of a content in the file is its 1st, the next
+    with the same content its 2nd, and so on. Rows are counted in the file's order, and rows with the same
+    content meet the same rules, so every read of the same rows numbers them alike, wherever the file is, whatever
+    its name and on whichever lines they are."""
+
+    def __init__(self):
+        self._seen: dict[str, int] = {}
+
+    def __call__(
+        self, brand: str, source: str, reason: str, raw: str, location: str, *, content: str | None = None
+    ) -> Reject:
+        """The reject of one row; ``content``: what the row held, when ``raw`` keeps less of it (an unreadable
+        row), so rows that differ there are told apart."""
+        content = raw if content is None else content
+        seen = _digest((brand, source, content))
+        self._seen[seen] = self._seen.get(seen, 0) + 1
+        return Reject.of(brand, source, reason, raw, location, occurrence=self._seen[seen], content=content)
 
 
 # Column types for DuckDB's read_json over staged files; the order matches the dataclasses.
@@ -222,11 +256,13 @@ class CsvLines:
 
 def csv_data_rows(
     reader, lines: CsvLines, path, width: int, blank=blank_line
-) -> Iterator[tuple[str, list[str] | None, str | None]]:
-    """The rows of a ``csv.reader`` over ``lines``, after its header row, as ``(location, cells, problem)``:
+) -> Iterator[tuple[str, list[str] | None, str | None, str]]:
+    """The rows of a ``csv.reader`` over ``lines``, after its header row, as ``(location, cells, problem, text)``:
     ``location`` is ``path:line``; ``problem`` is None for a row that can become a record, else why not (the row
-    is not CSV: ``cells`` is None; its bytes are not UTF-8; it has other than ``width`` fields). Rows that
-    ``blank(cells)`` says are empty are skipped. The one row reader of the file drops and the survey importer.
+    is not CSV: ``cells`` is None; its bytes are not UTF-8; it has other than ``width`` fields); ``text`` is the
+    row's lines (without their line ends) when there is a problem (what the row held, for its reject's key), else
+    empty. Rows that ``blank(cells)`` says are empty are skipped. The one row reader of the file drops and the
+    survey importer.
 
     A row of several lines that is not CSV, has the wrong number of fields, was still open at the end of the file,
     or has a later line that is a whole row on its own (``width`` fields) is most likely a quote left open
@@ -261,9 +297,10 @@ def csv_data_rows(
                 problem = problem or _row_problem(cells, width)
                 if problem and note:
                     problem, note = f"{problem}; {note}", None
-                yield f"{path}:{number}", cells, problem
+                yield f"{path}:{number}", cells, problem, line.rstrip("\r\n") if problem else ""
             continue
-        yield f"{path}:{first}", cells, problem or _row_problem(cells, width)
+        problem = problem or _row_problem(cells, width)
+        yield f"{path}:{first}", cells, problem, "\n".join(t.rstrip("\r\n") for t in lines.taken) if problem else ""
 
 
 def _swallowed(taken: list[str], dialect, width: int) -> bool:
@@ -307,9 +344,12 @@ def cut_raw(raw: str) -> str:
 
 
 def raw_json(item) -> str:
-    """Any raw item as the text quarantine stores."""
+    """Any raw item as text (JSON for objects), escaped (:func:`escape_raw`); :meth:`Reject.of` cuts it."""
     raw = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, default=str)
-    return cut_raw(escape_raw(raw))
+    return escape_raw(raw)
+
+
+UNREADABLE = "<unreadable row: not kept>"  # the raw record of a row that could not be read into cells
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -372,3 +372,23 @@ def test_identical_bad_rows_are_each_a_reject_with_a_stable_key(tmp_path):
     assert len({r.quarantine_id for r in rejects}) == 3  # one quarantine row per bad input row
     _, again = fetch(tmp_path, content)
     assert [r.quarantine_id for r in again] == [r.quarantine_id for r in rejects]  # re-reading: the same keys
+    # the same rows in a file of another name, with rows added above them: the same keys (not the file and line)
+    above = csv_rows([("new", "2026-10-01T09:00:00Z", "acme news"), ("oops", "", "acme, no time")])
+    (tmp_path / "acme.csv").unlink()
+    _, moved = fetch(tmp_path, above + content.split("\n", 1)[1], name="acme-2026-10-02.csv")
+    assert [r.location.rsplit("/", 1)[1] for r in moved] == [f"acme-2026-10-02.csv:{n}" for n in (3, 4, 5, 6)]
+    assert [r.quarantine_id for r in moved[1:]] == [r.quarantine_id for r in rejects]
+
+
+def test_two_long_rows_cut_alike_stay_two_rejects(tmp_path):
+    """Quarantine keeps 1 MiB characters of a raw record: two rows that differ only after it are kept alike but
+    keyed apart (the key hashes the whole row), and the note says how much was cut."""
+    from pipeline.records import MAX_RAW
+
+    rows = [("", "2026-13-45", "acme " + "x" * MAX_RAW + end) for end in ("a", "b")]
+    _, rejects = fetch(tmp_path, csv_rows(rows))
+    assert len({r.raw_record for r in rejects}) == 1 and len({r.quarantine_id for r in rejects}) == 2
+    row = dict(zip(MENTIONS_HEADER.strip().split(","), next(csv.reader([csv_rows(rows).splitlines()[1]])), strict=True))
+    row |= {"author": f"hmac:{Pseudonymiser(None)('user_')}"}
+    whole = json.dumps(row, ensure_ascii=False)
+    assert rejects[0].raw_record == whole[:MAX_RAW] + f"…[truncated: {len(whole) - MAX_RAW} more characters]"

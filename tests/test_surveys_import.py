@@ -713,7 +713,7 @@ def test_rows_quarantined_before_0008_are_found_again_not_added(tmp_path, monkey
         migrate(con)
         old = {}  # as they were kept before 0008: keyed by content, one row for the 59
         for r in rejects:
-            before = Reject.of(r.brand, r.source, r.reason, r.raw_record, r.location, by_location=False)
+            before = Reject.of(r.brand, r.source, r.reason, r.raw_record, r.location)  # no occurrence: content
             old.setdefault(before.quarantine_id, before)
         for r in old.values():
             con.execute(
@@ -729,6 +729,106 @@ def test_rows_quarantined_before_0008_are_found_again_not_added(tmp_path, monkey
     result = ingest.import_customers(cfg, db, RUN)
     assert result["quarantined"] == 54  # the 5 kept before are found under their new keys
     assert _quarantined(db) == {"rows": 59, "ids": 59, "locations": 59}
+
+
+def _snapshot(folder: Path, name: str, good: list[list], more_bad: tuple = ()) -> Path:
+    """A whole-history survey export named by its day: ``good`` rows, then the same bad rows every day (two alike,
+    without an id, and one whose time cannot be read), then ``more_bad``."""
+    for old in folder.glob("nps-*.csv"):
+        old.unlink()  # yesterday's snapshot goes: today's holds the whole history again
+    bad = [["", "2026-10-01 09:00:00", "3"], ["", "2026-10-01 09:00:00", "3"], ["R_t", "2026-13-45 09:00", "7"]]
+    return write_csv(folder / name, [["ResponseId", "RecordedDate", "Q1"], *good, *bad, *more_bad])
+
+
+def test_a_bad_row_is_kept_once_whatever_its_exports_name_and_line(tmp_path):
+    # A survey tool's nightly whole-history export, its day in the name, new answers on top: the same bad rows
+    # used to be quarantined again every night (keyed by file name and line); two alike stay two rows, and a new
+    # unreadable row does not move the key of the one after it
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    source = {"name": "n", "brand": "acme", "path": "exports/nps-*.csv", "preset": "qualtrics"}
+    cfg = make_config(tmp_path, {"sources": [source]})
+    db = tmp_path / "w.duckdb"
+    wide = [["R_w", "Jane", "Doe", "2026-10-01 10:00:00", "8"]]  # too wide: kept as unreadable, keyed by its text
+    _snapshot(folder, "nps-2026-10-01.csv", [["R_1", "2026-10-01 08:00:00", "9"]], wide)
+    first = ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    assert (first["responses"], first["quarantined"]) == (1, 4)
+    new = [
+        ["R_3", "2026-10-02 08:00:00", "10"],
+        ["R_2", "2026-10-01 20:00:00", "6"],
+        ["R_1", "2026-10-01 08:00:00", "9"],
+    ]
+    _snapshot(folder, "nps-2026-10-02.csv", new, [["R_v", "x", "2026-10-02 09:00:00", "7"], *wide])  # one more
+    again = ingest.import_surveys(cfg, db, "cli__2026-10-02__0000bbbb", score_comments=False)
+    assert (again["responses"], again["quarantined"]) == (3, 1)  # only the new bad row
+    kept = rows_of(db, "SELECT location, run_id, raw_record FROM quarantine ORDER BY location")
+    assert [(loc.rsplit("/", 1)[1], run) for loc, run, _ in kept] == [
+        ("nps-2026-10-01.csv:3", RUN),
+        ("nps-2026-10-01.csv:4", RUN),
+        ("nps-2026-10-01.csv:5", RUN),
+        ("nps-2026-10-01.csv:6", RUN),
+        ("nps-2026-10-02.csv:8", "cli__2026-10-02__0000bbbb"),
+    ]  # where each was first seen
+    assert [raw for _, _, raw in kept[-2:]] == ["<unreadable row: not kept>"] * 2
+
+
+def test_two_long_answers_cut_alike_stay_two_rejects(tmp_path):
+    # quarantine keeps 1 MiB characters of a raw record, once (it was cut twice, the note counting the first note)
+    from pipeline.records import MAX_RAW
+
+    header, row = ["ResponseId", "RecordedDate", "Q1", "Q4"], ["R_1", "2026-10-01 09:00:00", "11"]
+    path = write_csv(tmp_path / "q.csv", [header, [*row, "x" * MAX_RAW + "a"], [*row, "x" * MAX_RAW + "b"]])
+    _, rejects = read_survey_file(None, SurveySpec(name="n", brand="acme", path="q.csv", preset="qualtrics"), path)
+    assert len({r.raw_record for r in rejects}) == 1 and len({r.quarantine_id for r in rejects}) == 2
+    whole = json.dumps(dict(zip(header, [*row, "x" * MAX_RAW + "a"], strict=True)), ensure_ascii=False)
+    assert rejects[0].raw_record == whole[:MAX_RAW] + f"…[truncated: {len(whole) - MAX_RAW} more characters]"
+
+
+def test_0017_rekeys_rows_kept_by_file_name_and_line_and_collapses_the_same_row(tmp_path, monkeypatch):
+    import hashlib
+
+    from pipeline import warehouse
+    from pipeline.records import Reject
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    source = {"name": "n", "brand": "acme", "path": "exports/nps-*.csv", "preset": "qualtrics"}
+    cfg = make_config(tmp_path, {"sources": [source]})
+    nights = [("2026-10-01", [["R_1", "2026-10-01 08:00:00", "9"]])]
+    nights.append(("2026-10-02", [["R_2", "2026-10-01 20:00:00", "6"], *nights[0][1]]))  # one line down
+    db = tmp_path / "before-0017.duckdb"
+    every = warehouse.migrations()
+    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < 17])
+    network = Reject.of("acme", "reviews", "review has no id", '{"title": "x"}', "us page 2")  # a content key
+    kept_before = [(network.quarantine_id, network, "2026-10-01")]
+    for day, good in nights:  # as a night before 0017 kept them: keyed by file name and line
+        _, rejects = read_survey_file(cfg, cfg.surveys.sources[0], _snapshot(folder, f"nps-{day}.csv", good))
+        for r in rejects:
+            parts = (r.brand, r.source, r.location.rsplit("/", 1)[1], r.raw_record)
+            kept_before.append((hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32], r, day))
+    with connect(db) as con:
+        migrate(con)
+        for key, r, day in kept_before:
+            con.execute(
+                "INSERT INTO quarantine BY NAME SELECT ? AS quarantine_id, ? AS brand, ? AS source, ? AS reason, "
+                "? AS raw_record, ? AS location, CAST(? AS TIMESTAMPTZ) AS first_seen, ? AS run_id",
+                [key, r.brand, r.source, r.reason, r.raw_record, r.location, f"{day} 03:00:00+00", day],
+            )
+    assert _quarantined(db) == {"rows": 7, "ids": 7, "locations": 7}  # the 3 bad rows twice, and the review
+    monkeypatch.setattr(warehouse, "migrations", lambda: every)
+    with connect(db) as con:
+        assert 17 in migrate(con)
+    kept = rows_of(db, "SELECT quarantine_id, location, run_id FROM quarantine ORDER BY location")
+    assert [(loc.rsplit("/", 1)[-1], run) for _, loc, run in kept] == [
+        ("nps-2026-10-01.csv:3", "2026-10-01"),  # the two rows alike: still two
+        ("nps-2026-10-01.csv:4", "2026-10-01"),
+        ("nps-2026-10-01.csv:5", "2026-10-01"),  # each kept once, the earliest
+        ("us page 2", "2026-10-01"),
+    ]
+    assert kept[-1][0] == network.quarantine_id  # a network item's key is as it was
+    result = ingest.import_surveys(cfg, db, RUN, score_comments=False)  # today's snapshot, read again
+    assert (result["responses"], result["quarantined"]) == (2, 0)  # found under their new keys, none added
+    assert _quarantined(db)["rows"] == 4
 
 
 @pytest.mark.parametrize(

@@ -30,9 +30,6 @@ class Source:
     source_type = "source"
     platform = "web"
     url_env: str | None = None  # environment variable that overrides the spec's base_url (tests, proxies)
-    # Whether a reject's location identifies its input row (a file and line): then it is part of the reject's key
-    # (see Reject.of). Not for the network sources, whose locations are pages that move from night to night.
-    rejects_by_location = False
 
     def __init__(self, config: Config, brand: BrandSpec, spec, pseudonymise: Pseudonymiser):
         self.config, self.brand, self.spec, self.pseudonymise = config, brand, spec, pseudonymise
@@ -90,6 +87,8 @@ class Source:
         )
 
     def reject(self, reason: str, raw, location: str | None = None) -> Reject:
-        """A reject of this source; ``raw`` is kept as text (JSON for objects), escaped and cut to MAX_RAW."""
-        raw = records.raw_json(raw)
-        return Reject.of(self.brand.key, self.spec.name, reason, raw, location, by_location=self.rejects_by_location)
+        """A reject of this network source, keyed by its content (:meth:`Reject.of`: its page in a feed moves from
+        night to night, and the item holds its own id); ``raw`` is kept as text (JSON for objects), escaped and cut
+        to MAX_RAW. A file drop keys its rejects by content and occurrence (:class:`~pipeline.records.FileRejects`).
+        """
+        return Reject.of(self.brand.key, self.spec.name, reason, records.raw_json(raw), location)

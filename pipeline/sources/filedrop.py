@@ -8,8 +8,9 @@ line that is not a JSON object is kept as it came). Rows created outside the win
 rows of a platform not in ``platforms`` (compared without regard to case) to another source: they are skipped,
 and a note for the extract step's detail counts each kind (one created before the window's start is read by no
 later night, only by a backfill of its day). A row whose time cannot be read belongs to no night, so every night
-that reads the file quarantines it again; the quarantine table keeps it once (one row per file and line: rows with
-the same cells on different lines are each kept).
+that reads the file quarantines it again; the quarantine table keeps it once, keyed by its content and which
+occurrence of that content in its file it is (:class:`~pipeline.records.FileRejects`): rows with the same cells
+are each kept, and the same row in a renamed file or on another line is found again, not added.
 
 Rules (each broken rule quarantines the row with that reason):
 
@@ -47,7 +48,9 @@ from pipeline import __version__
 from pipeline.config import BrandSpec, Config, FileDropSpec
 from pipeline.records import (
     MAX_FIELD,
+    UNREADABLE,
     CsvLines,
+    FileRejects,
     Pseudonymiser,
     Record,
     Reject,
@@ -70,7 +73,6 @@ KEEP_WINDOWS = 7  # per file in the state: a re-run of any of the last week's ni
 class FileDrop(Source):
     source_type = "file_drop"
     platform = "file_drop"
-    rejects_by_location = True  # file and line: two bad rows with the same cells are two quarantine rows
 
     def __init__(self, config: Config, brand: BrandSpec, spec: FileDropSpec, pseudonymise: Pseudonymiser):
         super().__init__(config, brand, spec, pseudonymise)
@@ -106,22 +108,23 @@ class FileDrop(Source):
                 self.notes.append(f"{path.name} unchanged since loaded for this window (sha256 {fingerprint[:12]})")
                 continue
             rows = self._csv_rows(path) if fmt == "csv" else self._jsonl_rows(path)
+            self._rejects = FileRejects()  # by content and occurrence: two bad rows alike are two rejects
             self._skipped = dict.fromkeys(SKIPS, 0)
             self._platforms = {p.casefold() for p in self.spec.platforms}  # 'Twitter' is twitter
             self._platform_of: dict[str, str] = {}  # native id -> the platform of its first row in this file
-            for location, raw, row in rows:
+            for location, raw, content, row in rows:
                 if isinstance(row, Rejected):
-                    yield self._reject(str(row), raw, location)
+                    yield self._reject(str(row), raw, content, location)
                     continue
                 try:
                     record = self._record(row, window)
                 except Rejected as exc:
-                    yield self._reject(str(exc), self._redacted(row), location)
+                    raw = self._redacted(row)
+                    yield self._reject(str(exc), raw, raw, location)
                     continue
                 except Exception as exc:  # a value no rule foresaw: quarantine the row, never fail the source
-                    yield self._reject(
-                        f"unreadable row ({type(exc).__name__}: {exc})"[:300], self._redacted(row), location
-                    )
+                    raw = self._redacted(row)
+                    yield self._reject(f"unreadable row ({type(exc).__name__}: {exc})"[:300], raw, raw, location)
                     continue
                 if record is not None:
                     yield record
@@ -148,9 +151,8 @@ class FileDrop(Source):
             hashlib.file_digest(fh, lambda: digest)
         return digest.hexdigest()
 
-    def _reject(self, reason: str, raw: str, location: str) -> Reject:
-        # An empty raw record (an unreadable CSV row) is told apart by where it was.
-        return self.reject(reason, raw or f"<unreadable at {location}>", location)
+    def _reject(self, reason: str, raw: str, content: str, location: str) -> Reject:
+        return self._rejects(self.brand.key, self.spec.name, reason, raw, location, content=content)
 
     def _redacted(self, row: dict) -> str:
         """The raw row as JSON, with the author replaced by its keyed hash: the quarantine never holds names."""
@@ -163,16 +165,20 @@ class FileDrop(Source):
         """``hmac:<keyed hash>`` of a cell that may hold a name; an empty cell stays as it is."""
         return f"hmac:{self.pseudonymise(cell)}" if cell.strip() else cell
 
-    def _redacted_line(self, blob: bytes) -> str:
+    def _redacted_line(self, blob: bytes) -> tuple[str, str]:
         """A JSONL line quarantined whole (too long, not UTF-8), as :meth:`_redacted` when it still reads as a
         JSON object (bad bytes shown as U+FFFD), so its author is hashed too; else as it came (bytes escaped)."""
         try:
             row = json.loads(blob.decode("utf-8", "replace"))
         except (ValueError, RecursionError):
             row = None
-        return self._redacted(row) if isinstance(row, dict) else blob.decode("utf-8", "backslashreplace").rstrip("\r\n")
+        raw = self._redacted(row) if isinstance(row, dict) else blob.decode("utf-8", "backslashreplace").rstrip("\r\n")
+        return raw, raw
 
-    def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, dict | Rejected]]:
+    def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, str, dict | Rejected]]:
+        """The rows of a CSV file as ``(location, raw, content, row)``: ``row`` a dict of the cells by header, or
+        :class:`Rejected` with the problem, ``raw`` and ``content`` then what quarantine keeps and what its key
+        hashes (:meth:`_reject`)."""
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:  # -sig: Excel BOM
             reader = csv.reader(lines := CsvLines(fh))
             try:
@@ -190,9 +196,9 @@ class FileDrop(Source):
             dupes = sorted({h for h in header if header.count(h) > 1})
             if dupes:
                 raise ValueError(f"{path}: CSV header repeats column(s) {', '.join(dupes)}")
-            for location, cells, problem in csv_data_rows(reader, lines, path, len(header)):
+            for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header)):
                 if cells is None:
-                    yield location, "", Rejected(problem)
+                    yield location, UNREADABLE, text, Rejected(problem)  # no cells: nothing redacted can be kept
                     continue
                 if len(cells) != len(header):
                     # Its cells are shifted against the header (an unquoted comma, a cut row), by an amount no
@@ -201,12 +207,18 @@ class FileDrop(Source):
                     row = dict(zip(header, hashed, strict=False))
                     if len(cells) > len(header):
                         row["_extra_cells"] = hashed[len(header) :]
-                    yield location, escape_raw(json.dumps(row, ensure_ascii=False)), Rejected(problem)
+                    raw = escape_raw(json.dumps(row, ensure_ascii=False))
+                    yield location, raw, raw, Rejected(problem)
                     continue
                 row = dict(zip(header, cells, strict=False))
-                yield (location, self._redacted(row), Rejected(problem)) if problem else (location, "", row)
+                if problem:
+                    raw = self._redacted(row)
+                    yield location, raw, raw, Rejected(problem)
+                    continue
+                yield location, "", "", row
 
-    def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, dict | Rejected]]:
+    def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, str, dict | Rejected]]:
+        """The lines of a JSON Lines file, as :meth:`_csv_rows` its rows."""
         with path.open("rb") as fh:
             for number, blob in enumerate(fh, 1):
                 location = f"{path}:{number}"
@@ -216,26 +228,26 @@ class FileDrop(Source):
                     continue
                 if len(blob) > MAX_FIELD:
                     problem = Rejected(f"line is {len(blob)} bytes, over the {MAX_FIELD}-byte limit")
-                    yield location, self._redacted_line(blob), problem
+                    yield location, *self._redacted_line(blob), problem
                     continue
                 try:
                     text = blob.decode("utf-8")
                 except UnicodeDecodeError:
-                    yield location, self._redacted_line(blob), Rejected("line is not valid UTF-8")
+                    yield location, *self._redacted_line(blob), Rejected("line is not valid UTF-8")
                     continue
                 raw = text.rstrip("\r\n")
                 try:
                     row = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    yield location, raw, Rejected(f"invalid JSON: {exc.msg} (column {exc.colno})")
+                    yield location, raw, raw, Rejected(f"invalid JSON: {exc.msg} (column {exc.colno})")
                     continue
                 except (ValueError, RecursionError) as exc:  # thousands of digits; nesting deeper than Python's stack
-                    yield location, raw[:2000], Rejected(f"invalid JSON: {exc}"[:200])
+                    yield location, raw[:2000], raw[:2000], Rejected(f"invalid JSON: {exc}"[:200])
                     continue
                 if not isinstance(row, dict):
-                    yield location, raw, Rejected(f"expected a JSON object, got {type(row).__name__}")
+                    yield location, raw, raw, Rejected(f"expected a JSON object, got {type(row).__name__}")
                     continue
-                yield location, "", row
+                yield location, "", "", row
 
     def _required_columns(self) -> list[str]:
         cols = self.spec.columns

@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline import records
 from pipeline.config import ConfigError
 from pipeline.config_surveys import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
-from pipeline.records import CsvLines, Pseudonymiser, Reject, Rejected, csv_data_rows
+from pipeline.records import UNREADABLE, CsvLines, FileRejects, Pseudonymiser, Reject, Rejected, csv_data_rows
 from pipeline.surveys.customers import Customer
 from pipeline.surveys.metrics import ces_normalise
 
@@ -136,7 +136,8 @@ def _fmt(path: Path, fmt: str) -> str:
 
 
 def read_table(path: Path, fmt: str = "auto", sheet: str | None = None) -> tuple[list[str], Iterator]:
-    """(header, rows): rows yield (location, list of cells) or (location, Rejected) for unreadable rows."""
+    """(header, rows): rows yield (location, list of cells, "") or, for an unreadable row, (location, Rejected,
+    the row's text: what its reject's key hashes, see records.csv_data_rows)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
@@ -162,8 +163,8 @@ def _csv(path: Path) -> tuple[list[str], Iterator]:
 
     def rows():
         with fh:
-            for location, cells, problem in csv_data_rows(reader, lines, path, len(header), blank=empty):
-                yield location, Rejected(problem) if problem else cells
+            for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header), blank=empty):
+                yield location, Rejected(problem) if problem else cells, text
 
     return header, rows()
 
@@ -196,7 +197,7 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
                 cells = list(values[: len(header)]) + [None] * (len(header) - len(values))
                 if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                     continue
-                yield f"{path}[{ws.title}]:{number}", ["" if c is None else c for c in cells]
+                yield f"{path}[{ws.title}]:{number}", ["" if c is None else c for c in cells], ""
         finally:
             book.close()
 
@@ -422,10 +423,10 @@ def read_survey_file(
     ces_labels = CES_LABELS.get((src.ces.scale, src.ces.lower_is_better))
     present = info.setdefault("present", [])  # one source's files share one info
     info.setdefault("unidentified", 0)
-    responses, rejects = [], []
-    for index, (location, cells) in enumerate(rows):
+    responses, rejects, reject = [], [], FileRejects()
+    for index, (location, cells, held) in enumerate(rows):
         if isinstance(cells, Rejected):
-            rejects.append(Reject.of(src.brand or "", src.name, str(cells), f"<unreadable at {location}>", location))
+            rejects.append(reject(src.brand or "", src.name, str(cells), UNREADABLE, location, content=held))
             info["unidentified"] += 1
             continue
         if index < 3 and _header_echo(cells, mapping, header):
@@ -439,7 +440,7 @@ def read_survey_file(
             reason = (
                 f"Qualtrics Status {status[:40]!r} (column Status): a preview, test or spam response, not an answer"
             )
-            rejects.append(Reject.of(brand, src.name, reason, _raw(row), location))
+            rejects.append(reject(brand, src.name, reason, _raw(row), location))
             continue
         row_id = _text(row.get(mapping["response_id"]))
         if row_id is None:
@@ -450,12 +451,12 @@ def read_survey_file(
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
         except Rejected as exc:
-            rejects.append(Reject.of(brand, src.name, str(exc), _raw(row), location))
+            rejects.append(reject(brand, src.name, str(exc), _raw(row), location))
             continue
         responses.append(SurveyResponse(**{**response, "location": location, "customer_hash": customer_hash}))
         if problems:
             reason = "; ".join(problems) + " (left empty; the rest of the response loaded)"
-            rejects.append(Reject.of(response["brand"], src.name, reason, _raw(row), location))
+            rejects.append(reject(response["brand"], src.name, reason, _raw(row), location))
     return responses, rejects
 
 
@@ -567,10 +568,10 @@ def read_customer_file(
     known = _brands(config)
     pseudonymise = Pseudonymiser(config)
     per_month = 12.0 if src.revenue_period == "year" else 1.0
-    customers, rejects = [], []
-    for location, cells in rows:
+    customers, rejects, reject = [], [], FileRejects()
+    for location, cells, held in rows:
         if isinstance(cells, Rejected):
-            rejects.append(Reject.of(src.brand or "", src.name, str(cells), f"<unreadable at {location}>", location))
+            rejects.append(reject(src.brand or "", src.name, str(cells), UNREADABLE, location, content=held))
             continue
         values = dict(zip(header, cells, strict=False))
         row = {col: values.get(col) for col in mapping.values()}
@@ -588,7 +589,7 @@ def read_customer_file(
             if end is not None and end < start:
                 raise Rejected(f"end date {end} is before start date {start}")
         except Rejected as exc:
-            rejects.append(Reject.of(brand, src.name, str(exc), _raw(row), location))
+            rejects.append(reject(brand, src.name, str(exc), _raw(row), location))
             continue
         revenue, problem = None, None
         raw_revenue = get("revenue")
@@ -614,7 +615,6 @@ def read_customer_file(
             )
         )
         if problem:
-            rejects.append(
-                Reject.of(brand, src.name, problem + " (left empty; the customer loaded)", _raw(row), location)
-            )
+            reason = problem + " (left empty; the customer loaded)"
+            rejects.append(reject(brand, src.name, reason, _raw(row), location))
     return customers, rejects

@@ -1,4 +1,6 @@
--- Keep each rejected record once. $files: staged *.rejects.jsonl files; $day; $run_id; $columns.
+-- Keep each rejected record once (keyed by pipeline.records.Reject.of: its content, and for a file's row which
+-- occurrence of it in its file it is). A row read again changes nothing: its location, reason, day and first_seen
+-- stay those of its first sighting. $files: staged *.rejects.jsonl files; $day; $run_id; $columns.
 INSERT INTO quarantine BY NAME
 SELECT quarantine_id, brand, source, CAST($day AS DATE) AS day, reason, raw_record, location,
        now() AS first_seen, $run_id AS run_id
