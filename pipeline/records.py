@@ -8,8 +8,8 @@ Every input item ends as exactly one of:
 
 A rule that an item breaks is raised as :class:`Rejected` with the reason; the reader catches it and turns
 the item into a :class:`Reject`. There is one such exception type, one UTC time parser (:func:`parse_utc`),
-one number reader (:func:`number`, :func:`count`) and one raw-record size cap (:data:`MAX_RAW`), so a rule
-means the same in every source.
+one number reader (:func:`number`, :func:`count`), one raw-record size cap (:data:`MAX_RAW`) and one rule for
+which cell values a reason quotes (:func:`shown`), so a rule means the same in every source.
 
 Ranges, stated once:
 
@@ -147,8 +147,9 @@ class FileRejects:
     def __call__(
         self, brand: str, source: str, reason: str, raw: str, location: str, *, content: str | None = None
     ) -> Reject:
-        """The reject of one row; ``content``: what the row held, when ``raw`` keeps less of it (an unreadable
-        row), so rows that differ there are told apart."""
+        """The reject of one row; ``content``: what the row held, when ``raw`` keeps less of it (cells not shown,
+        an unreadable row), so rows that differ there are told apart and a row keeps the key it had before
+        0017."""
         content = raw if content is None else content
         seen = _digest((brand, source, content))
         self._seen[seen] = self._seen.get(seen, 0) + 1
@@ -352,6 +353,81 @@ def raw_json(item) -> str:
 UNREADABLE = "<unreadable row: not kept>"  # the raw record of a row that could not be read into cells
 
 
+# -- which cell values a reason may quote ---------------------------------------------------------------------
+# A CSV row whose shifts cancel out (a cell too many in one place, one too few in another) has the header's
+# width, so it is read as a row with its cells under the wrong columns: the author's name can land in created_at.
+# So a reason quotes a cell only when it looks like what its column holds, and else describes it (its length and
+# the kinds of character in it); a raw record keeps such a cell of a typed column as that description too.
+
+
+@dataclass(frozen=True)
+class Looks:
+    """What the values of a kind of column look like, for :func:`shown`: a value is shown when it is at most
+    :data:`MAX_SHOWN` characters and it is a placeholder (:data:`PLACEHOLDERS`), one of ``alone``, matches
+    ``pattern``, holds no letter at all (digits and punctuation), or holds a digit and only letters of ``words``
+    (``13 Oct 2026 9:00 PM``, ``1e3``). A name is none of these, except a name that is one of ``alone``."""
+
+    words: frozenset[str] = frozenset()
+    alone: frozenset[str] = frozenset()
+    pattern: str | None = None
+
+    def shows(self, value) -> bool:
+        shown = str(value).strip()
+        if len(shown) > MAX_SHOWN:
+            return False
+        low = shown.casefold()
+        if low in PLACEHOLDERS or low in self.alone or (self.pattern and re.fullmatch(self.pattern, shown)):
+            return True
+        letters = _LETTERS.findall(low)
+        return not letters or (_DIGIT.search(shown) is not None and all(w in self.words for w in letters))
+
+
+MAX_SHOWN = 60
+PLACEHOLDERS = frozenset({"n/a", "na", "none", "null", "nil", "nan", "tbd", "unknown", "true", "false"})
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+_MONTHS = "january february march april may june july august september october november december sept"
+_DAYS = "monday tuesday wednesday thursday friday saturday sunday tues thur thurs"
+_TIME_WORDS = "t z am pm a p m utc gmt st nd rd th of cet cest est edt cst cdt mst mdt pst pdt bst"
+TIME = Looks(
+    words=frozenset(f"{_MONTHS} {_DAYS} {_TIME_WORDS}".split()) | {w[:3] for w in f"{_MONTHS} {_DAYS}".split()},
+    alone=frozenset({"yesterday", "today", "tomorrow", "now"}),
+)
+NUMBER = Looks(
+    words=frozenset({"e"}),
+    alone=frozenset("zero one two three four five six seven eight nine ten inf infinity -inf".split()),
+)
+ZONE = Looks(words=frozenset({"utc", "gmt"}), pattern=r"[A-Za-z_]+(?:/[A-Za-z0-9_+\-]+)+|[A-Z]{2,5}")
+ID = Looks(pattern=r"(?=.*\d)[\w:./\-]+")  # an id with a digit in it, without spaces
+_KINDS = (("letters", _LETTERS), ("digits", _DIGIT), ("spaces", re.compile(r"\s")), ("other", re.compile(r"[^\w\s]|_")))
+
+
+def shown(value, looks: Looks) -> str:
+    """A cell value as a reason quotes it: ``'2026-13-01'`` when it looks like a value of its column
+    (:class:`Looks`), else :func:`described`."""
+    return repr(str(value).strip()) if looks.shows(value) else described(value)
+
+
+def described(value) -> str:
+    """A value not shown, by its length and the kinds of character in it: ``[not shown: 8 characters: letters,
+    spaces]``. Two values alike in both read the same."""
+    value = str(value).strip()
+    kinds = ", ".join(name for name, kind in _KINDS if kind.search(value))
+    return f"[not shown: {len(value)} characters{': ' + kinds if kinds else ''}]"
+
+
+def withheld(row: dict, typed: dict[str, Looks]) -> dict:
+    """``row`` with each text cell of a ``typed`` column (column: what its values look like) that does not look
+    like one :func:`described` instead: the raw record a quarantine keeps of a rejected row, which may have
+    shifted under its header."""
+    hidden = {
+        column: described(row[column])
+        for column, looks in typed.items()
+        if column and isinstance(row.get(column), str) and not looks.shows(row[column])
+    }
+    return {**row, **hidden} if hidden else row
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -423,7 +499,7 @@ def parse_utc(
         if moment is None:
             readable = "a date and time this source can read"
             expected = f"an ISO-8601 {noun}" if noun and not formats and not first else readable
-            raise Rejected(f"{what} {raw[:60]!r} is not {expected}")
+            raise Rejected(f"{what} {shown(raw, TIME)} is not {expected}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC if date_only else tz)
     try:
@@ -441,7 +517,7 @@ def parse_day(value, what: str, fmt: str | None = None) -> date:
     try:
         day = datetime.strptime(raw, fmt).date() if fmt else _iso_day(raw)
     except ValueError:
-        raise Rejected(f"{what} {raw[:40]!r} is not a date" + (f" in the form {fmt}" if fmt else "")) from None
+        raise Rejected(f"{what} {shown(raw, TIME)} is not a date" + (f" in the form {fmt}" if fmt else "")) from None
     if not EARLIEST.date() <= day < LATEST.date():
         raise Rejected(f"{what} {day} is outside {EARLIEST.year}-{LATEST.year - 1}")
     return day
@@ -485,9 +561,9 @@ def number(value, what: str, low: float, high: float) -> float | None:
     try:
         out = float(value)
     except (TypeError, ValueError, OverflowError):
-        raise Rejected(f"{what} {str(value)[:40]!r} is not a number") from None
+        raise Rejected(f"{what} {shown(value, NUMBER)} is not a number") from None
     if not (math.isfinite(out) and low <= out <= high):
-        raise Rejected(f"{what} {str(value)[:40]!r} is outside {low:g}-{high:g}")
+        raise Rejected(f"{what} {shown(value, NUMBER)} is outside {low:g}-{high:g}")
     return out
 
 
@@ -503,11 +579,11 @@ def count(value, what: str) -> int:
         try:
             out = int(str(value).strip())
         except ValueError:
-            raise Rejected(f"{what} {str(value)[:40]!r} is not a whole number") from None
+            raise Rejected(f"{what} {shown(value, NUMBER)} is not a whole number") from None
     if out < 0:
         raise Rejected(f"{what} {out} is negative")
     if out > MAX_COUNT:
-        raise Rejected(f"{what} {str(out)[:40]!r} is over {MAX_COUNT:.0e}")
+        raise Rejected(f"{what} {shown(out, NUMBER)} is over {MAX_COUNT:.0e}")
     return out
 
 

@@ -85,7 +85,7 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
     assert [s[0] for s in steps_seen] == [
         "daily_metrics", "detect", "extract", "load", "report", "score", "send_alerts", "survey_metrics",
     ]  # fmt: skip
-    assert q[0] == "likes 'lots' is not a whole number" and q[1].endswith("acme.csv:10")
+    assert q[0] == "likes [not shown: 4 characters: letters] is not a whole number" and q[1].endswith("acme.csv:10")
     assert len(extracts) == 1 and extracts[0][0] == 0
     assert extracts[0][1].startswith("acme.csv unchanged since loaded for this window (sha256 ")
 

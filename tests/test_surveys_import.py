@@ -185,6 +185,23 @@ def test_qualtrics_preset_reads_three_header_rows_and_the_export_time_zone(tmp_p
     assert all(r.location.startswith(f"{path}:") for r in rejects)
 
 
+def test_a_name_shifted_under_a_mapped_column_is_in_no_reason_and_no_raw_record(tmp_path):
+    # "Doe, Jane" unquoted is two cells and the answer is missing: the row has the header's width, with the first
+    # name under RecordedDate. Quarantine keeps only mapped columns, and of those none may hold it either
+    path = write_csv(tmp_path / "q.csv", [["ResponseId", "Name", "RecordedDate", "Q1"]])
+    path.write_text(path.read_text() + "R_9,Doe, Jane,2026-10-01 09:00:00\nR_8,Roe,2026-10-01 09:00:00,Ten\n")
+    src = SurveySpec(name="n", brand="acme", path="q.csv", preset="qualtrics")
+    responses, rejects = read_survey_file(None, src, path)
+    assert [r.response_id for r in responses] == ["R_8"]  # 'Ten': a number word, read as text, not an answer
+    assert [r.reason for r in rejects] == [
+        "timestamp (column RecordedDate) [not shown: 4 characters: letters] is not a date and time this source can "
+        "read",
+        "NPS (column Q1) 'Ten' is not a number (left empty; the rest of the response loaded)",
+    ]
+    assert "Jane" not in rejects[0].raw_record
+    assert json.loads(rejects[0].raw_record)["RecordedDate"] == "[not shown: 4 characters: letters]"
+
+
 def test_surveymonkey_preset_labels_second_header_row_and_local_times(tmp_path):
     q_nps = "How likely is it that you would recommend Brewbird to a friend or colleague?"
     rows = [
@@ -214,7 +231,9 @@ def test_surveymonkey_preset_labels_second_header_row_and_local_times(tmp_path):
     )
     assert (second.nps, second.csat, second.ces) == (6, None, 1)
     [reject] = rejects
-    assert reject.reason.startswith("CSAT (column Overall, how satisfied were you with your visit?) 'Meh'")
+    assert reject.reason.startswith(
+        "CSAT (column Overall, how satisfied were you with your visit?) [not shown: 3 characters: letters]"
+    )
     assert "example.com" not in reject.raw_record and "Bloggs" not in reject.raw_record
 
 
@@ -283,7 +302,7 @@ def test_custom_mapping_brand_column_and_row_time_zones(tmp_path):
         "5": ("acme", "2026-10-01T15:00:00+00:00"),  # an explicit offset wins over everything
     }
     assert sorted(r.reason for r in rejects) == [
-        "brand 'Initech' (column company) is not a configured brand",
+        "brand [not shown: 7 characters: letters] (column company) is not a configured brand",
         "time zone 'Mars/Olympus' (column tz) is not an IANA zone or UTC offset",
     ]
 
@@ -307,7 +326,8 @@ def test_xlsx_export_with_typed_cells(tmp_path):
     ]
     assert [r.reason.split(" (left")[0] for r in rejects] == [
         "NPS (column NPS) 12 is outside 0-10",
-        "timestamp (column RecordedDate) 'not a date' is not a date and time this source can read",
+        "timestamp (column RecordedDate) [not shown: 10 characters: letters, spaces] is not a date and time this "
+        "source can read",
     ]
     assert rejects[0].location.endswith("[Responses]:3")
 

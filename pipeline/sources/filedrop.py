@@ -3,8 +3,10 @@
 Every row becomes a :class:`~pipeline.sources.Record` or, when it cannot be read, a
 :class:`~pipeline.sources.Reject` with the reason and the raw row as JSON (bytes that are not UTF-8 are kept
 as ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names: in a
-CSV row with more or fewer cells than the header, whose cells may have shifted under any column, every cell is; a
-line that is not a JSON object is kept as it came). Rows created outside the window belong to another night, and
+CSV row with more or fewer cells than the header, whose cells may have shifted under any column, every cell is; in
+a row of the header's width, a created_at, rating or engagement cell that does not look like one, which may be a
+name shifted there, is described instead (its length and kinds of character), and so is it in the reason; a line
+that is not a JSON object is kept as it came). Rows created outside the window belong to another night, and
 rows of a platform not in ``platforms`` (compared without regard to case) to another source: they are skipped,
 and a note for the extract step's detail counts each kind (one created before the window's start is read by no
 later night, only by a backfill of its day). A row whose time cannot be read belongs to no night, so every night
@@ -47,7 +49,10 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.config import BrandSpec, Config, FileDropSpec
 from pipeline.records import (
+    ID,
     MAX_FIELD,
+    NUMBER,
+    TIME,
     UNREADABLE,
     CsvLines,
     FileRejects,
@@ -61,7 +66,9 @@ from pipeline.records import (
     escape_raw,
     number,
     parse_utc,
+    shown,
     text,
+    withheld,
 )
 from pipeline.sources.base import Source
 
@@ -119,12 +126,12 @@ class FileDrop(Source):
                 try:
                     record = self._record(row, window)
                 except Rejected as exc:
-                    raw = self._redacted(row)
-                    yield self._reject(str(exc), raw, raw, location)
+                    yield self._reject(str(exc), *self._redacted(row), location)
                     continue
                 except Exception as exc:  # a value no rule foresaw: quarantine the row, never fail the source
-                    raw = self._redacted(row)
-                    yield self._reject(f"unreadable row ({type(exc).__name__}: {exc})"[:300], raw, raw, location)
+                    # (its message is not kept: it may quote a cell, which may be a name under a shifted header)
+                    reason = f"unreadable row ({type(exc).__name__}: a value no rule foresaw)"
+                    yield self._reject(reason, *self._redacted(row), location)
                     continue
                 if record is not None:
                     yield record
@@ -154,12 +161,19 @@ class FileDrop(Source):
     def _reject(self, reason: str, raw: str, content: str, location: str) -> Reject:
         return self._rejects(self.brand.key, self.spec.name, reason, raw, location, content=content)
 
-    def _redacted(self, row: dict) -> str:
-        """The raw row as JSON, with the author replaced by its keyed hash: the quarantine never holds names."""
-        author = self.spec.columns.author
+    def _redacted(self, row: dict) -> tuple[str, str]:
+        """The raw row as quarantine keeps it (JSON), and what its key hashes. In both the author is replaced by
+        its keyed hash: the quarantine never holds names. The raw record also describes instead of keeping a
+        text cell of created_at, rating or an engagement column that does not look like one (a name: the cells of
+        a row whose shifts cancel out lie under the wrong columns; :func:`~pipeline.records.withheld`); the key
+        hashes the row before that, so the row keeps the key it had before 0017."""
+        author, cols = self.spec.columns.author, self.spec.columns
         if author and isinstance(row.get(author), str):
             row = {**row, author: self._hashed(row[author])}
-        return escape_raw(json.dumps(row, ensure_ascii=False))
+        typed = {cols.created_at: TIME, cols.rating: NUMBER, **dict.fromkeys(cols.engagement or (), NUMBER)}
+        content = escape_raw(json.dumps(row, ensure_ascii=False))
+        kept = withheld(row, typed)
+        return (content if kept is row else escape_raw(json.dumps(kept, ensure_ascii=False))), content
 
     def _hashed(self, cell: str) -> str:
         """``hmac:<keyed hash>`` of a cell that may hold a name; an empty cell stays as it is."""
@@ -172,7 +186,9 @@ class FileDrop(Source):
             row = json.loads(blob.decode("utf-8", "replace"))
         except (ValueError, RecursionError):
             row = None
-        raw = self._redacted(row) if isinstance(row, dict) else blob.decode("utf-8", "backslashreplace").rstrip("\r\n")
+        if isinstance(row, dict):
+            return self._redacted(row)
+        raw = blob.decode("utf-8", "backslashreplace").rstrip("\r\n")
         return raw, raw
 
     def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, str, dict | Rejected]]:
@@ -211,11 +227,7 @@ class FileDrop(Source):
                     yield location, raw, raw, Rejected(problem)
                     continue
                 row = dict(zip(header, cells, strict=False))
-                if problem:
-                    raw = self._redacted(row)
-                    yield location, raw, raw, Rejected(problem)
-                    continue
-                yield location, "", "", row
+                yield (location, *self._redacted(row), Rejected(problem)) if problem else (location, "", "", row)
 
     def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, str, dict | Rejected]]:
         """The lines of a JSON Lines file, as :meth:`_csv_rows` its rows."""
@@ -275,8 +287,9 @@ class FileDrop(Source):
             raise Rejected(f"{cols.native_id} (native id) is empty")
         if first != platform.casefold():
             raise Rejected(
-                f"{cols.native_id} (native id) {native_id[:60]!r} is also the id of a {first} row of this file: the "
-                f"ids of one source must be unique, so this {platform} row is quarantined rather than merged into it"
+                f"{cols.native_id} (native id) {shown(native_id, ID)} is also the id of a {first} row of this file: "
+                f"the ids of one source must be unique, so this {platform} row is quarantined rather than merged into "
+                "it"
             )
         title = text(get(cols.title))
         body = text(get(cols.text)) or title

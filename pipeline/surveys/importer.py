@@ -42,7 +42,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pipeline import records
 from pipeline.config import ConfigError
 from pipeline.config_surveys import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
-from pipeline.records import UNREADABLE, CsvLines, FileRejects, Pseudonymiser, Reject, Rejected, csv_data_rows
+from pipeline.records import (
+    NUMBER,
+    TIME,
+    UNREADABLE,
+    ZONE,
+    CsvLines,
+    FileRejects,
+    Looks,
+    Pseudonymiser,
+    Reject,
+    Rejected,
+    csv_data_rows,
+    described,
+    shown,
+    withheld,
+)
 from pipeline.surveys.customers import Customer
 from pipeline.surveys.metrics import ces_normalise
 
@@ -125,6 +140,9 @@ CES_LABELS = {
     (5, False): {"very difficult": 1, "difficult": 2, "neither easy nor difficult": 3, "easy": 4, "very easy": 5},
 }
 _LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:[-–—:=]\s*\D.*)?$")  # "10 - Extremely likely"
+# What a score cell looks like (records.Looks): a number, an answer label, a number with its label
+_ANSWER_LABELS = set(CSAT_LABELS) | {label for labels in CES_LABELS.values() for label in labels}
+SCORE = Looks(NUMBER.words, NUMBER.alone | _ANSWER_LABELS, _LABELLED.pattern)
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2}):?(\d{2})?$")
 
 
@@ -287,29 +305,34 @@ def parse_score(value, what: str, low: int, high: int, labels: dict[str, int] | 
         raise Rejected(f"{what} {value!r} is not a number")
     if isinstance(value, int | float):
         number = float(value)
-        shown = value
+        quoted = repr(value)
     else:
         text = _text(value)
         if text is None:
             return None
-        shown = text[:40]
+        quoted = shown(text, SCORE)  # a name shifted under the score's column is described, not quoted
         if labels and text.lower() in labels:
             return labels[text.lower()]
         m = _LABELLED.match(text)
         if not m:
-            raise Rejected(f"{what} {shown!r} is not a number")
+            raise Rejected(f"{what} {quoted} is not a number")
         number = float(m.group(1))
     if not math.isfinite(number):
-        raise Rejected(f"{what} {shown!r} is not a number")
+        raise Rejected(f"{what} {quoted} is not a number")
     if not number.is_integer():
-        raise Rejected(f"{what} {shown!r} is not a whole number")
+        raise Rejected(f"{what} {quoted} is not a whole number")
     if not low <= number <= high:
-        raise Rejected(f"{what} {shown!r} is outside {low}-{high}")
+        raise Rejected(f"{what} {quoted} is outside {low}-{high}")
     return int(number)
 
 
-def _raw(row: dict) -> str:
-    return records.raw_json(row)
+def _reject(rejects: FileRejects, brand: str, source: str, reason: str, row: dict, location: str, typed) -> Reject:
+    """The reject of a row: its mapped columns (``row``), in which a text cell of a ``typed`` column (column:
+    records.Looks) that does not look like one is described, not kept (records.withheld: in a row whose shifts
+    cancel out, an unmapped cell such as a name or an e-mail address can lie under a mapped column); keyed by
+    them as they were, so the row keeps the key it had before 0017."""
+    raw = records.raw_json(withheld(row, typed))
+    return rejects(brand, source, reason, raw, location, content=records.raw_json(row))
 
 
 def _customer_hash(row: dict, column: str | None, pseudonymise) -> str | None:
@@ -354,7 +377,7 @@ def _row_brand(value, known: dict[str, str] | None, column: str) -> str:
         return text
     key = known.get(text.lower())
     if key is None:
-        raise Rejected(f"brand {text[:60]!r} (column {column}) is not a configured brand")
+        raise Rejected(f"brand {described(text)} (column {column}) is not a configured brand")
     return key
 
 
@@ -386,6 +409,9 @@ def _declared_zone(cells: list, mapping: dict, header: list[str]):
 # Preview Spam, 12 Imported Spam, 16 Offline, 17 Offline Survey Preview); labels as exported with choice text.
 QUALTRICS_NOT_ANSWERS = {"1", "2", "8", "9", "12", "17"}
 _NOT_ANSWER_WORDS = ("preview", "test", "spam")
+# Qualtrics' Status labels, the values of the Status column a reason quotes (records.Looks; codes are digits)
+_STATUS = Looks(alone=frozenset({"survey preview", "survey test", "spam", "preview spam", "imported spam",
+                                 "offline survey preview"}))
 
 
 def _qualtrics_not_an_answer(status: object) -> str | None:
@@ -423,6 +449,8 @@ def read_survey_file(
     ces_labels = CES_LABELS.get((src.ces.scale, src.ces.lower_is_better))
     present = info.setdefault("present", [])  # one source's files share one info
     info.setdefault("unidentified", 0)
+    typed = {mapping["timestamp"]: TIME, mapping.get("timezone"): ZONE,
+             **{mapping[f]: SCORE for f in ("nps", "csat", "ces") if f in mapping}}
     responses, rejects, reject = [], [], FileRejects()
     for index, (location, cells, held) in enumerate(rows):
         if isinstance(cells, Rejected):
@@ -438,9 +466,10 @@ def read_survey_file(
         status = _qualtrics_not_an_answer(values.get("Status")) if src.preset == "qualtrics" else None
         if status is not None:
             reason = (
-                f"Qualtrics Status {status[:40]!r} (column Status): a preview, test or spam response, not an answer"
+                f"Qualtrics Status {shown(status, _STATUS)} (column Status): a preview, test or spam response, "
+                "not an answer"
             )
-            rejects.append(reject(brand, src.name, reason, _raw(row), location))
+            rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
             continue
         row_id = _text(row.get(mapping["response_id"]))
         if row_id is None:
@@ -451,12 +480,12 @@ def read_survey_file(
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
         except Rejected as exc:
-            rejects.append(reject(brand, src.name, str(exc), _raw(row), location))
+            rejects.append(_reject(reject, brand, src.name, str(exc), row, location, typed))
             continue
         responses.append(SurveyResponse(**{**response, "location": location, "customer_hash": customer_hash}))
         if problems:
             reason = "; ".join(problems) + " (left empty; the rest of the response loaded)"
-            rejects.append(reject(response["brand"], src.name, reason, _raw(row), location))
+            rejects.append(_reject(reject, response["brand"], src.name, reason, row, location, typed))
     return responses, rejects
 
 
@@ -471,7 +500,7 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
             tz = zone(_text(get("timezone")))
         except ValueError:
             raise Rejected(
-                f"time zone {_text(get('timezone'))[:60]!r} (column {mapping['timezone']}) is not an IANA zone "
+                f"time zone {shown(_text(get('timezone')), ZONE)} (column {mapping['timezone']}) is not an IANA zone "
                 "or UTC offset"
             ) from None
     responded = parse_timestamp(
@@ -568,6 +597,7 @@ def read_customer_file(
     known = _brands(config)
     pseudonymise = Pseudonymiser(config)
     per_month = 12.0 if src.revenue_period == "year" else 1.0
+    typed = {mapping["start_date"]: TIME, mapping["end_date"]: TIME, mapping.get("revenue"): NUMBER}
     customers, rejects, reject = [], [], FileRejects()
     for location, cells, held in rows:
         if isinstance(cells, Rejected):
@@ -589,7 +619,7 @@ def read_customer_file(
             if end is not None and end < start:
                 raise Rejected(f"end date {end} is before start date {start}")
         except Rejected as exc:
-            rejects.append(reject(brand, src.name, str(exc), _raw(row), location))
+            rejects.append(_reject(reject, brand, src.name, str(exc), row, location, typed))
             continue
         revenue, problem = None, None
         raw_revenue = get("revenue")
@@ -601,7 +631,7 @@ def read_customer_file(
                     raise ValueError
             except ValueError:
                 revenue = None
-                problem = f"revenue {str(raw_revenue)[:40]!r} (column {mapping['revenue']}) is not an amount ≥ 0"
+                problem = f"revenue {shown(raw_revenue, NUMBER)} (column {mapping['revenue']}) is not an amount ≥ 0"
         customers.append(
             CustomerRow(
                 src.name,
@@ -616,5 +646,5 @@ def read_customer_file(
         )
         if problem:
             reason = problem + " (left empty; the customer loaded)"
-            rejects.append(reject(brand, src.name, reason, _raw(row), location))
+            rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
     return customers, rejects
