@@ -894,6 +894,17 @@ def test_qualtrics_previews_tests_and_spam_are_quarantined_not_counted(tmp_path)
     assert len(read_survey_file(None, custom, path)[0]) == 6  # a custom export's Status means nothing here
 
 
+def test_a_previews_customer_id_is_hashed_in_quarantine_too(tmp_path):
+    # a preview, test or spam row was quarantined before its customer id was replaced by its keyed hash
+    header = ["ResponseId", "RecordedDate", "Q1", "ExternalReference", "Status"]
+    path = write_csv(tmp_path / "q.csv", [header, ["R_1", "2026-10-01 09:00:00", "9", "CUST-42", "1"]])
+    src = SurveySpec(name="n", brand="acme", path="q.csv", preset="qualtrics")
+    responses, [reject] = read_survey_file(None, src, path)
+    assert responses == [] and reject.reason.startswith("Qualtrics Status '1' (column Status)")
+    assert "CUST-42" not in reject.raw_record
+    assert json.loads(reject.raw_record)["ExternalReference"] == f"hmac:{Pseudonymiser(None)('CUST-42')}"
+
+
 def test_a_whole_history_export_removes_the_responses_deleted_in_the_survey_tool(tmp_path, scorer):
     """With whole_history, a response no longer in the export leaves (with its comment score); one still there but
     quarantined stays; an empty export, a row without an id, an explicit file or a source without the option

@@ -463,6 +463,7 @@ def read_survey_file(
         values = dict(zip(header, cells, strict=False))
         row = {col: values.get(col) for col in mapping.values()}  # only mapped columns: no PII in quarantine
         brand = src.brand or _text(row.get(mapping.get("brand"))) or ""
+        customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)  # hashed in quarantine too
         status = _qualtrics_not_an_answer(values.get("Status")) if src.preset == "qualtrics" else None
         if status is not None:
             reason = (
@@ -476,7 +477,6 @@ def read_survey_file(
             info["unidentified"] += 1
         else:
             present.append(row_id[:MAX_ID])
-        customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
         except Rejected as exc:
