@@ -333,3 +333,8 @@ def test_errors_name_the_endpoint_without_credentials_or_query(server, monkeypat
         fetch(source(url, retries=0))
     assert "s3cret" not in str(failed.value) and "someone" not in str(failed.value)
     assert "/api/v1/search_by_date" in str(failed.value)
+    server.reset()
+    server.route("GET", SEARCH, lambda req, m: Response(200, {"message": "maintenance"}))  # no hits list
+    with pytest.raises(SourceError, match=r"/api/v1/search_by_date returned JSON without a 'hits' list") as failed:
+        fetch(source(url, retries=0))
+    assert "s3cret" not in str(failed.value) and "someone" not in str(failed.value)

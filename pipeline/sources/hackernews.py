@@ -119,7 +119,7 @@ class HackerNewsSource(Source):
             what = f"Hacker News search for {term!r} page {page}"
             data = _http.get_json(session, url, params=params, what=what)
             if not isinstance(data, dict) or not isinstance(data.get("hits"), list):
-                raise SourceError(f"{what}: {url} returned JSON without a 'hits' list")
+                raise SourceError(f"{what}: {_http.bare(url)} returned JSON without a 'hits' list")
             self._stats["pages_read"] += 1
             hits = data["hits"]
             nb_hits, nb_pages = data.get("nbHits"), data.get("nbPages")
