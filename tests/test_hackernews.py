@@ -14,7 +14,7 @@ from pipeline.config import Config
 from pipeline.records import Record, Reject, Window
 from pipeline.sources import build_source
 from pipeline.sources.base import SourceError
-from pipeline.sources.hackernews import plain_text
+from pipeline.sources.hackernews import plain_text, request_cap
 from tests.helpers import TrickleServer
 
 DAY = Window.for_day(date(2026, 10, 1))
@@ -194,6 +194,21 @@ def test_truncation_that_cannot_be_split_is_a_warning(server):
     records, _ = fetch(src)
     assert len(records) == 200
     assert len(src.warnings) == 1 and "300 hits" in src.warnings[0] and "truncated" in src.warnings[0]
+
+
+def test_a_server_reporting_more_hits_than_its_pages_hold_is_cut_at_the_request_cap(server):
+    """nbHits 5,000 in every range, pages empty: each range would be halved down to one second (about 170,000
+    requests for the day), ended only by deadline_s; the term stops at its request cap with a warning."""
+    answer = {"hits": [], "nbHits": 5000, "nbPages": 10, "hitsPerPage": 100, "page": 0}
+    server.route("GET", SEARCH, lambda req, m: Response(200, answer))
+    src = source(server.url, max_items=200, deadline_s=10)  # without the cap: a SourceError at the deadline
+    assert fetch(src) == ([], [])
+    assert len(server.requests) == request_cap(200, 86_400) == 2 * 2 + 2 * 17
+    capped, unread = src.warnings  # the cap, and the one-second ranges it did reach (one warning for them all)
+    assert "'Parcelo': stopped after 38 requests (its cap, for max_items=200" in capped and "truncated" in capped
+    assert "5000 hits from 2026-10-01 23:59:59 to 2026-10-02 00:00:00 UTC" in unread
+    assert "and 10 more such range(s); 44000 were not read (truncated)" in unread
+    assert src.state["pages_read"] == 38
 
 
 def test_max_items_is_a_warning(server):

@@ -9,8 +9,11 @@ phrase, which the HN index's advanced syntax honours)::
 ``base`` is ``$BRANDPULSE_HN_URL`` when set, else the source's ``base_url`` (``https://hn.algolia.com``).
 Pages are read while ``page < nbPages``. Algolia serves at most 1,000 hits of a query (``nbPages`` stops
 there), so when ``nbHits`` is more than the pages can hold, the time range is split in halves and each half
-searched on its own, down to one second; a range that still holds more than can be read is a warning.
-``max_items`` caps the hits read per term (a warning).
+searched on its own, down to one second; one-second ranges that still hold more than can be read are a warning
+(one per term, with the hits not read).
+``max_items`` caps the hits read per term (a warning), and :func:`request_cap` the requests a term's search
+makes, split searches' first pages included (a warning: a server that reports more hits than its pages hold
+would otherwise be halved down to one-second slices, two requests a second of the window).
 
 Algolia matches words loosely (prefixes, typos, the story title of a comment), so every hit is checked with
 the brand's :class:`~pipeline.sources.relevance.AliasMatcher` (whole words, exclusion terms) on its title and
@@ -76,6 +79,14 @@ def plain_text(markup: str | None) -> str | None:
     return text or None
 
 
+def request_cap(max_items: int, seconds: int) -> int:
+    """The most requests one term's search of ``seconds`` makes: twice the pages ``max_items`` hits fill, plus
+    two for each halving down to one second (one range is split again, the other read). Each split discards its
+    range's first page (the halves are searched again); a server whose ``nbHits`` stays over what its pages hold
+    would otherwise cost about two requests a second of the window."""
+    return 2 * -(-max_items // HITS_PER_PAGE) + 2 * max(seconds, 1).bit_length()
+
+
 def _count(value) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
@@ -94,8 +105,10 @@ class HackerNewsSource(Source):
         end = -int(-window.end.timestamp() // 1)  # ceil: [start, end) in whole seconds
         with self.http_session() as session:
             for term in self.matcher.query_terms():
-                self._read, self._cut = 0, False
+                self._read, self._cut, self._requests, self._unread = 0, False, 0, []
+                self._cap = request_cap(self.spec.max_items, end - start)
                 yield from self._search(session, term, start, end, window)
+                self._warn_unread(term)
         # deleted or dead items are counted in the state, not warned about: a warning means a cap cut the window
         newest = self._newest.isoformat() if self._newest else self.previous_state.get("newest_created_at")
         self.state = {**self._stats, "newest_created_at": newest}
@@ -109,6 +122,10 @@ class HackerNewsSource(Source):
             return
         page = 0
         while True:
+            if self._requests >= self._cap:
+                self._warn_requests(term, start, end, page)
+                return
+            self._requests += 1
             params = {
                 "query": query,
                 "tags": f"({','.join(spec.tags)})",
@@ -147,12 +164,23 @@ class HackerNewsSource(Source):
                 break
             if page >= nb_pages or not hits:
                 break
-        if nb_hits > readable:
-            first, last = (f"{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M:%S}" for t in (start, end))
-            self.warnings.append(
-                f"Hacker News search for {term!r}: {nb_hits} hits from {first} to {last} UTC but Algolia serves "
-                f"at most {readable}; {nb_hits - readable} were not read (truncated)"
-            )
+        if nb_hits > readable:  # a one-second range Algolia cannot page through
+            self._unread.append((start, end, nb_hits, readable))
+
+    def _warn_unread(self, term: str) -> None:
+        """One warning for the term's ranges that held more hits than Algolia serves (one-second ranges)."""
+        if not self._unread:
+            return
+        start, end, nb_hits, readable = self._unread[0]
+        first, last = (f"{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M:%S}" for t in (start, end))
+        unread = sum(n - r for _, _, n, r in self._unread)
+        more = len(self._unread) - 1
+        self.warnings.append(
+            f"Hacker News search for {term!r}: {nb_hits} hits from {first} to {last} UTC but Algolia serves "
+            f"at most {readable}"
+            + (f", and {more} more such range(s)" if more else "")
+            + f"; {unread} were not read (truncated)"
+        )
 
     def _warn_cut(self, term: str) -> None:
         if not self._cut:
@@ -160,6 +188,19 @@ class HackerNewsSource(Source):
             self.warnings.append(
                 f"Hacker News search for {term!r}: stopped after max_items={self.spec.max_items} hits; "
                 "older mentions of the window were not read"
+            )
+
+    def _warn_requests(self, term: str, start: int, end: int, page: int) -> None:
+        """The term's searches reached :func:`request_cap`: what is left of ``[start, end)`` from ``page`` on, and
+        the ranges of this term still to search, are not read."""
+        if not self._cut:
+            self._cut = True
+            first, last = (f"{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M:%S}" for t in (start, end))
+            self.warnings.append(
+                f"Hacker News search for {term!r}: stopped after {self._requests} requests (its cap, for "
+                f"max_items={self.spec.max_items} and the window's length) at page {page} of {first} to {last} UTC; "
+                "Algolia reported more hits than its pages held, and the rest of the window's mentions were not "
+                "read (truncated)"
             )
 
     def _hit(self, hit, window: Window) -> Record | Reject | None:
