@@ -521,6 +521,22 @@ def test_credentials_from_a_praw_ini_site(reddit, monkeypatch, tmp_path):
         run(make_source(praw_site="nosuchsite"))
 
 
+@pytest.mark.parametrize("airflow", [False, True])
+def test_a_malformed_praw_ini_is_named_without_its_lines(reddit, monkeypatch, tmp_path, airflow):
+    """configparser quotes the lines it cannot parse, and one may hold the secret: the error names the file and
+    the line, whether the credentials come from praw.ini or (PRAW reads praw.ini all the same) Airflow."""
+    reddit([post("p1", 60)])
+    (tmp_path / "praw.ini").write_text("[DEFAULT]\nuser_agent = x\nclient_secret hunter2-in-the-ini\n")
+    spec = {}
+    if airflow:
+        conn = {"conn_type": "generic", "login": CLIENT_ID, "password": CLIENT_SECRET, "extra": {"user_agent": "x"}}
+        monkeypatch.setenv("AIRFLOW_CONN_REDDIT_TEST", json.dumps(conn))
+        spec = {"airflow_conn_id": "reddit_test"}
+    with pytest.raises(SourceError, match=r"praw.ini cannot be read \(ParsingError in \S+praw.ini, line 3\)$") as err:
+        run(make_source(**spec))
+    assert "hunter2" not in str(err.value) and str(tmp_path) in str(err.value)
+
+
 def test_credentials_from_an_airflow_connection(reddit, monkeypatch):
     _server, api = reddit([post("p1", 60)])
     for name in ("praw_client_id", "praw_client_secret", "praw_user_agent"):

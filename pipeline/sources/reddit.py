@@ -145,6 +145,14 @@ def _airflow_connection(conn_id: str, where: str):
         raise SourceError(f"{where}: Airflow connection {conn_id!r} could not be read ({type(exc).__name__})") from None
 
 
+def _ini_error(exc: configparser.Error) -> str:
+    """What is wrong with praw.ini, for a message: the error's type, the file and the line numbers, never the
+    lines themselves (configparser quotes them, and one may hold the client secret)."""
+    lines = [str(n) for n, _ in getattr(exc, "errors", ())] or [str(exc.lineno)] * bool(getattr(exc, "lineno", None))
+    where = f" in {exc.source}" if getattr(exc, "source", None) else ""
+    return f"{type(exc).__name__}{where}" + (f", line {', '.join(lines)}" if lines else "")
+
+
 def _path(url: str | None) -> str:
     """The path of a URL: no host, no query string."""
     return urlsplit(url or "").path or "?"
@@ -224,7 +232,7 @@ class RedditSource(Source):
         except configparser.NoSectionError:
             raise SourceError(f"{self.where}: praw.ini has no site [{site}] (praw_site)") from None
         except configparser.Error as exc:
-            raise SourceError(f"{self.where}: praw.ini cannot be read ({type(exc).__name__})") from None
+            raise SourceError(f"{self.where}: praw.ini cannot be read ({_ini_error(exc)})") from None
         missing = [key for key in ("client_id", "client_secret", "user_agent") if not getattr(found, key, None)]
         if missing:
             raise SourceError(
@@ -252,7 +260,9 @@ class RedditSource(Source):
                 **urls,
                 **settings,
             )
-        except (PRAWException, prawcore.PrawcoreException, configparser.Error) as exc:
+        except configparser.Error as exc:  # praw.ini, which PRAW reads even with the settings given here
+            raise SourceError(f"{self.where}: praw.ini cannot be read ({_ini_error(exc)})") from None
+        except (PRAWException, prawcore.PrawcoreException) as exc:
             raise SourceError(f"{self.where}: PRAW could not be set up: {exc}") from None
         reddit.read_only = True  # app-only: never a user's account, even if praw_username is in the environment
         for core in {reddit._core, reddit._read_only_core}:
