@@ -467,6 +467,41 @@ def test_items_without_created_utc_or_text_are_quarantined(reddit):
     assert raw["author"].startswith("hmac:") and "carol" not in json.dumps(raw)
 
 
+def test_quarantine_holds_no_author_identity(reddit):
+    """Every field about an author, at any depth, is the keyed hash of its text in quarantine (or left out when it
+    is not text): the name, the account id (t2_), the flair, the post author a comment listing names, a crosspost
+    parent's author."""
+    flair = {
+        "author_flair_text": "Flair of Carol",
+        "author_flair_richtext": [{"e": "text", "t": "Flair of Carol"}],
+        "author_premium": True,
+        "crosspost_parent_list": [{"id": "x0", "author": "dave_x", "author_fullname": "t2_davex"}],
+    }
+    _server, _ = reddit(
+        [
+            post("p0", 30, author="carol_k"),  # c1's post: the comment listing names its author (link_author)
+            post("p1", 60, author="carol_k", drop_keys=["created_utc"], extra=flair),
+            comment("c1", 100, "Parcelo without a time", link="p0", author="erin_q", drop_keys=["created_utc"]),
+        ]
+    )
+    src = make_source(brand_subreddits=["parcelo"])
+    _, rejects = run(src)
+    raws = {r.location: json.loads(r.raw_record) for r in rejects}
+    assert set(raws) == {"reddit t3_p1", "reddit t1_c1"}
+    for name in ("carol", "dave", "erin", "t2_"):
+        assert name not in json.dumps(raws).lower()
+    hmac = Pseudonymiser(src.config)
+    p1, c1 = raws["reddit t3_p1"], raws["reddit t1_c1"]
+    assert p1["author"] == f"hmac:{hmac('carol_k')}" and p1["author_flair_text"] == f"hmac:{hmac('Flair of Carol')}"
+    assert p1["author_fullname"].startswith("hmac:") and "author_flair_richtext" not in p1
+    assert p1["author_premium"] is True and p1["author_flair_css_class"] is None  # flags and nulls name nobody
+    assert p1["crosspost_parent_list"] == [
+        {"id": "x0", "author": f"hmac:{hmac('dave_x')}", "author_fullname": f"hmac:{hmac('t2_davex')}"}
+    ]
+    assert c1["author"] == f"hmac:{hmac('erin_q')}" and c1["link_author"] == f"hmac:{hmac('carol_k')}"
+    assert c1["author_fullname"].startswith("hmac:") and c1["body"] == "Parcelo without a time"
+
+
 def test_an_item_without_id_fails_the_listing_with_a_clear_error(reddit):
     reddit([post("p1", 60), post("p2", 70, drop_keys=["id", "name"])])
     with pytest.raises(SourceError, match=r"search r/parcelo: PRAW could not read Reddit's answer \(ValueError"):

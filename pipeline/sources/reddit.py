@@ -20,9 +20,11 @@ Records: kind ``mention``, channel ``r/<subreddit>``, text ``title + "\\n\\n" + 
 the selftext is empty) or the comment body, url ``https://www.reddit.com`` + permalink, engagement score +
 num_comments (posts) or score (comments), at least 0, author pseudonymised (None for deleted accounts). A post
 whose selftext is ``[deleted]``/``[removed]`` keeps its title as text; a comment whose body is gone is skipped
-and counted (``state`` and a line in ``warnings``). An item without ``created_utc`` (or a readable one), or
-without its title/body, is quarantined with its payload (author replaced by its keyed hash). One without an
-``id`` cannot be: PRAW refuses the whole page, and the source fails naming the listing.
+and counted in ``state`` (normal on Reddit: not a warning). An item without ``created_utc`` (or a readable one),
+or without its title/body, is quarantined with its payload, in which no field about an author is in clear:
+``author*`` and ``link_author`` (at any depth: a crosspost's parent) hold their keyed hash, or are left out when
+they are not text (a flair's parts). One without an ``id`` cannot be quarantined: PRAW refuses the whole page,
+and the source fails naming the listing.
 
 Truncation: Reddit ends every listing after about 1,000 items, and ``max_items`` caps what is read per
 listing. When a listing stops at the cap, or ends after at least :data:`LISTING_CAP_HINT` items, while its
@@ -493,11 +495,27 @@ class RedditSource(Source):
         return None
 
     def _reject(self, reason: str, data: dict) -> Reject:
-        """A quarantined item: its payload, with the author replaced by the keyed hash (no names in quarantine)."""
-        author = data.get("author")
-        if isinstance(author, str) and author not in (DELETED, REMOVED):
-            data = {**data, "author": f"hmac:{self.pseudonymise(author)}"}
-        return self.reject(reason, data, location=f"reddit {data.get('name') or data.get('id') or '?'}")
+        """A quarantined item: its payload without author identities (:meth:`_unnamed`)."""
+        return self.reject(reason, self._unnamed(data), location=f"reddit {data.get('name') or data.get('id') or '?'}")
+
+    def _unnamed(self, value):
+        """``value`` with every field about an author, at any depth (``author``, ``author_fullname``, the
+        ``author_flair_*`` fields, a comment's ``link_author``, those of a crosspost's parent), replaced by the keyed
+        hash of its text (``hmac:…``, the hash records carry for a name), or left out when it is neither text nor
+        a flag (a flair's list of parts). ``[deleted]``/``[removed]``, empty text, None and flags stay."""
+        if isinstance(value, list):
+            return [self._unnamed(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out = {}
+        for key, v in value.items():
+            if not (str(key).startswith("author") or key == "link_author"):
+                out[key] = self._unnamed(v)
+            elif isinstance(v, str) and v.strip() and v not in (DELETED, REMOVED):
+                out[key] = f"hmac:{self.pseudonymise(v)}"
+            elif v is None or isinstance(v, bool | str):
+                out[key] = v
+        return out
 
     def _author(self, data: dict) -> str | None:
         author = data.get("author")
