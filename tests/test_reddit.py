@@ -17,6 +17,7 @@ from praw.config import Config as PrawConfig
 from demo.replay.reddit import RedditAPI
 from demo.replay.server import ReplayServer
 from pipeline.config import Config
+from pipeline.deadline import Deadline
 from pipeline.records import Pseudonymiser, Record, Reject, Window
 from pipeline.sources import build_source
 from pipeline.sources import reddit as reddit_source
@@ -594,6 +595,33 @@ def test_prawcore_paces_requests_by_the_ratelimit_headers(reddit):
     assert len(records) == 250
     assert api.over_budget == 0  # no request went past the budget: prawcore waited for the window to reset
     assert time.monotonic() - started >= 0.9
+
+
+def test_a_rate_limit_wait_the_deadline_would_cut_fails_at_once(reddit):
+    """prawcore sleeps until Reddit's rate-limit window resets, out of the deadline's reach: 30 s here, against a
+    5 s deadline_s. The source fails at once instead, saying why."""
+    _server, api = reddit([post("p1", 60)], ratelimit_budget=1, ratelimit_window=30)
+    started = time.monotonic()
+    with pytest.raises(SourceError) as err:
+        run(make_source(brand_subreddits=["parcelo"], deadline_s=5))
+    assert time.monotonic() - started < 5 and api.over_budget == 0
+    assert str(err.value).startswith(
+        "reddit source parcelo/reddit: new comments in r/parcelo: stopped at the source's 5 s deadline (deadline_s): "
+        "waiting "
+    )
+    assert str(err.value).endswith(" s for Reddit's rate-limit window to reset would pass it")
+
+
+def test_a_rate_limit_wait_is_at_most_reddits_window(monkeypatch):
+    """An x-ratelimit-reset past Reddit's 600-second window is not believed (the cap, shortened here)."""
+    monkeypatch.setattr(reddit_source, "RATE_LIMIT_WAIT_MAX", 0.3)
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-used": "600", "x-ratelimit-reset": "86400"}
+    with Deadline(60) as deadline:
+        limiter = reddit_source._RateLimiter(deadline, window_size=600)
+        limiter.update(response_headers=headers)  # as prawcore does after each answer
+        started = time.monotonic()
+        limiter.delay()
+        assert 0.25 <= time.monotonic() - started < 2
 
 
 def test_time_filter_and_query_splitting():

@@ -42,8 +42,10 @@ PRAW itself reads: the environment variables ``praw_client_id``, ``praw_client_s
 HTTP: PRAW runs on :func:`pipeline.http.session`: urllib3 retries 429, 5xx, connection errors and
 timeouts ``retries`` times with exponential backoff and ``Retry-After``; each request times out after
 ``timeout_s`` (prawcore's own fixed 16 s is overridden). prawcore's own retry rounds are turned off so
-``retries`` means what it says; prawcore still paces requests by Reddit's ``x-ratelimit-*`` headers. A failure
-that outlives the retries raises :class:`SourceError` naming the step and the endpoint, never a token.
+``retries`` means what it says; prawcore still paces requests by Reddit's ``x-ratelimit-*`` headers, within
+``deadline_s`` (:class:`_RateLimiter`: a wait for the window to reset is at most :data:`RATE_LIMIT_WAIT_MAX`, and
+one the deadline would cut short fails the source at once, saying so). A failure that outlives the retries raises
+:class:`SourceError` naming the step and the endpoint, never a token.
 
 ``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads``,
 ``skipped_deleted`` and ``skipped_removed``.
@@ -54,6 +56,7 @@ from __future__ import annotations
 import configparser
 import logging
 import os
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -67,9 +70,10 @@ from praw.config import Config as PrawConfig
 from praw.exceptions import PRAWException, RedditAPIException
 from praw.models import MoreComments
 from praw.models.base import PRAWBase
+from prawcore.rate_limit import RateLimiter
 from prawcore.sessions import RetryStrategy
 
-from pipeline.deadline import DeadlineExceeded
+from pipeline.deadline import Deadline, DeadlineExceeded, seconds
 from pipeline.records import Record, Reject, Rejected, Window
 from pipeline.sources.base import Source, SourceError
 
@@ -78,6 +82,7 @@ REDDIT_URL_ENV = "BRANDPULSE_REDDIT_URL"
 REPLACE_MORE_LIMIT = 4  # "load more comments" requests per matched post
 LISTING_CAP_HINT = 900  # Reddit ends listings at about 1,000 items (fewer once removed ones are dropped)
 MAX_QUERY_CHARS = 512  # Reddit's limit on a search query
+RATE_LIMIT_WAIT_MAX = 600.0  # Reddit's rate-limit window: a longer x-ratelimit-reset is not believed
 TIME_FILTER_MARGIN = timedelta(minutes=10)  # clock skew, and the time paging takes
 TIME_FILTERS = (  # Reddit's periods, the month taken short to be safe
     ("hour", timedelta(hours=1)),
@@ -132,6 +137,28 @@ class _NoRetry(RetryStrategy):
 
     def should_retry_on_failure(self) -> bool:
         return False
+
+
+class _RateLimiter(RateLimiter):
+    """prawcore's pacing by Reddit's ``x-ratelimit-*`` headers, within the source's deadline: prawcore sleeps until
+    the window resets (``x-ratelimit-reset`` seconds once ``x-ratelimit-remaining`` is 0) in a plain sleep the
+    deadline cannot cut. Here the wait is at most :data:`RATE_LIMIT_WAIT_MAX`, and a wait the deadline would cut
+    short raises :class:`DeadlineExceeded` at once (as :class:`pipeline.http._Retry` does for a retry's wait)."""
+
+    def __init__(self, deadline: Deadline, window_size: int):
+        super().__init__(window_size=window_size)
+        self.deadline = deadline
+
+    def delay(self) -> None:
+        if self.next_request_timestamp_ns is None:
+            return
+        wait = min((self.next_request_timestamp_ns - time.monotonic_ns()) / 1e9, RATE_LIMIT_WAIT_MAX)
+        if wait <= 0:
+            return
+        if wait >= self.deadline.left():
+            raise DeadlineExceeded(f"waiting {seconds(wait)} for Reddit's rate-limit window to reset would pass it")
+        logger.debug("reddit: waiting %.2f s for Reddit's rate-limit window (x-ratelimit-reset)", wait)
+        time.sleep(wait)
 
 
 def _airflow_connection(conn_id: str, where: str):
@@ -270,6 +297,8 @@ class RedditSource(Source):
         for core in {reddit._core, reddit._read_only_core}:
             if core is not None and hasattr(core, "_retry_strategy_class"):
                 core._retry_strategy_class = _NoRetry
+            if core is not None and isinstance(getattr(core, "_rate_limiter", None), RateLimiter):
+                core._rate_limiter = _RateLimiter(session.deadline, core._rate_limiter.window_size)
         self._step = "access token request"
         try:
             reddit.auth.scopes()  # the token now, so a credential problem is reported as one
@@ -334,9 +363,11 @@ class RedditSource(Source):
                 yield from self._searches(reddit, window)
                 yield from self._brand_subreddits(reddit, window)
             except (prawcore.PrawcoreException, PRAWException, requests.RequestException, DeadlineExceeded) as exc:
-                if session.deadline.expired:
+                cause = exc if isinstance(exc, DeadlineExceeded) else getattr(exc, "original_exception", None)
+                if session.deadline.expired or isinstance(cause, DeadlineExceeded):  # passed, or a wait would pass it
+                    why = "" if session.deadline.expired else f": {cause}"
                     raise SourceError(
-                        f"{self.where}: {self._step}: stopped at the source's {session.deadline} (deadline_s)"
+                        f"{self.where}: {self._step}: stopped at the source's {session.deadline} (deadline_s){why}"
                     ) from None
                 raise self._error(exc) from None
             except (ValueError, TypeError, KeyError, AttributeError) as exc:  # PRAW could not parse an answer
