@@ -366,13 +366,17 @@ def test_comments_of_matched_posts_with_depth_and_limit(reddit):
             comment("c1", 100, "agreed, fast delivery", link="p1"),  # no alias: kept, the thread is about it
             comment("c2", 110, "same here", link="p1", parent="c1"),
             comment("c3", 120, "level three", link="p1", parent="c2"),  # below comment_depth 2
+            comment("c2b", 115, "a reply with none", link="p1", parent="c1"),
             comment("late", end + 5, "tomorrow's comment", link="p1"),
             comment("x1", 100, "Parcelo in an unmatched thread", link="p9"),
         ]
     )
     src = make_source(comments=True, comment_depth=2)
     records, _ = run(src)
-    assert ids(records) == ["t1_c1", "t1_c2", "t3_p1"]
+    assert ids(records) == ["t1_c1", "t1_c2", "t1_c2b", "t3_p1"]
+    # c3, cut at the depth ("continue this thread", count 0), is counted and said; c2b's leaf is not a cut
+    assert src.warnings == ["Reddit thread t3_p1: at least 1 comment(s) not read (1 below comment_depth=2)"]
+    assert src.state["threads"]["not_read"] == 1
     thread = paths(server, "/comments/p1")
     assert len(thread) == 1 and thread[0].query["depth"] == "2" and thread[0].query["sort"] == "new"
     assert paths(server, "/comments/p9") == []
@@ -386,6 +390,7 @@ def test_comment_limit_and_load_more_comments(reddit, monkeypatch):
     for n in (1, 2, 3):  # newest first: t3 is newest, then t2, t1
         items.append(comment(f"t{n}", 100 + n * 10, f"top {n}", link="p1"))
         items.append(comment(f"r{n}", 200 + n * 10, f"reply {n}", link="p1", parent=f"t{n}"))
+    items.append(comment("d2", 300, "below r2, which the limit cuts", link="p1", parent="r2"))
     server, _ = reddit(items)
     src = make_source(comments=True, comment_limit=4, comment_depth=2)
     records, _ = run(src)
@@ -393,7 +398,8 @@ def test_comment_limit_and_load_more_comments(reddit, monkeypatch):
     # comment, so breadth first the 4 comments are the three top-level ones and the first reply.
     assert ids([r for r in records if r.native_id.startswith("t1_")]) == ["t1_r3", "t1_t1", "t1_t2", "t1_t3"]
     assert len(paths(server, "/api/morechildren")) == 1
-    # what the limits left unread is counted and said: the night's read of this thread was cut short
+    # what the limits left unread is counted and said: the night's read of this thread was cut short (d2 with r2:
+    # the "continue this thread" link below r2 is not counted again as a depth cut)
     assert src.warnings == ["Reddit thread t3_p1: at least 2 comment(s) not read (2 past comment_limit=4)"]
     assert src.state["threads"]["not_read"] == 2
     monkeypatch.setattr("pipeline.sources.reddit.REPLACE_MORE_LIMIT", 0)  # no "load more" link followed

@@ -12,7 +12,9 @@ which is also the record's ``native_id``):
 2. **Threads.** With ``comments: true``, the comments of every matched post: ``comment_depth`` reply levels,
    at most ``comment_limit`` comments, at most :data:`REPLACE_MORE_LIMIT` "load more comments" requests
    ("continue this thread" links below the depth are not followed). Those created in the window are kept
-   without an alias check: a comment in a thread about the brand is about the brand.
+   without an alias check: a comment in a thread about the brand is about the brand. What the three limits
+   leave unread is counted (``threads.not_read``; a "continue this thread" link as one comment, though it may
+   hide more) and a line in ``warnings`` names the thread.
 3. **Brand subreddits.** The newest comments of each of ``brand_subreddits``, down to ``window.start``, kept
    when they mention an alias.
 
@@ -478,7 +480,7 @@ class RedditSource(Source):
         # threshold 1: not "continue this thread"; what is left are "load more" batches past REPLACE_MORE_LIMIT
         left = forest.replace_more(limit=REPLACE_MORE_LIMIT, threshold=1)
         self._threads["posts"] += 1
-        queue, read = deque((comment, 1) for comment in forest), 0
+        queue, read, deep, edge = deque((comment, 1) for comment in forest), 0, 0, set()
         while queue and read < limit:
             comment, level = queue.popleft()
             if isinstance(comment, MoreComments):
@@ -487,15 +489,22 @@ class RedditSource(Source):
             yield from self._comment(comment, window, alias_filter=False)
             if level < depth:
                 queue.extend((reply, level + 1) for reply in comment.replies)
+            else:  # at comment_depth: its replies (a "load more" may have brought some) are not read
+                edge.add(f"t1_{comment.id}")
+                deep += sum(not isinstance(reply, MoreComments) for reply in comment.replies)
+        # Reddit cuts a thread at the depth asked with a "continue this thread" link (count 0: a comment at least),
+        # which replace_more leaves out of the tree and hands back with the "load more" links it did not follow
+        deep += sum(not more.count and more.parent_id in edge for more in left)
         self._threads["comments_read"] += read
         not_loaded = sum(more.count or 0 for more in left)
         cut = sum(not isinstance(comment, MoreComments) for comment, _ in queue)  # and their replies
-        if not_loaded or cut:
-            self._threads["not_read"] += not_loaded + cut
+        if not_loaded or cut or deep:
+            self._threads["not_read"] += not_loaded + cut + deep
             self.warnings.append(
-                f"Reddit thread t3_{post_id}: at least {not_loaded + cut} comment(s) not read ("
+                f"Reddit thread t3_{post_id}: at least {not_loaded + cut + deep} comment(s) not read ("
                 + ", ".join(
                     [f"{cut} past comment_limit={limit}"] * bool(cut)
+                    + [f"{deep} below comment_depth={depth}"] * bool(deep)
                     + [f"{not_loaded} behind 'load more' links past the {REPLACE_MORE_LIMIT} followed"]
                     * bool(not_loaded)
                 )
