@@ -111,6 +111,13 @@ class RedditSpec(_NetworkSpec):
     comments: bool = Field(True, description="also take the comments of matched posts")
     comment_depth: int = Field(3, ge=0, le=10, description="reply levels read below a matched post")
     comment_limit: int = Field(200, ge=0, le=5000, description="comments read per matched post")
+    follow_days: int = Field(
+        3,
+        ge=0,
+        le=31,
+        description="re-read the threads of posts matched up to this many days before the window, for their new "
+        "comments (0: only the threads of posts in the window)",
+    )
     praw_site: str | None = Field(None, description="praw.ini site with the credentials")
     airflow_conn_id: str | None = Field(None, description="Airflow connection: login=client id, password=secret")
 

@@ -385,6 +385,64 @@ def test_comments_of_matched_posts_with_depth_and_limit(reddit):
     assert c1.channel == "r/parcelo" and c1.title is None
 
 
+def test_threads_of_earlier_posts_are_followed_for_follow_days(reddit):
+    """A brand thread goes on after its post leaves the window: the posts a read matched are kept in the state, and
+    the next reads re-read their threads for comments created in their window, for follow_days after the window's
+    start passed the post."""
+    day = timedelta(days=1)
+    server, _ = reddit(
+        [
+            post("p1", -3600),  # the evening before the window: the night before matched it
+            comment("c_old", -1800, "read the night before", link="p1"),
+            comment("c_late", 3 * 3600, "same here, third time this month", link="p1"),  # no alias: the thread's
+            post("p2", 7200),  # matched in the window itself: read as before, and followed from now on
+            post("p0", -5 * 86400 - 60, title="Parcelo, long ago"),
+        ]
+    )
+    before = Window(WINDOW.start - day, WINDOW.start)
+    first = make_source(comments=True, follow_days=2)
+    records, _ = run(first, before)
+    assert ids(records) == ["t1_c_old", "t3_p1"] and first.state["follow"] == {"p1": T0 - 3600}
+
+    src = make_source(comments=True, follow_days=2)
+    earlier = {**first.state["follow"], "p0": T0 - 5 * 86400 - 60, "bad": "x", "gone": T0 - 60}
+    src.previous_state = {**first.state, "follow": earlier}
+    server.requests.clear()
+    records, _ = run(src)
+    assert ids(records) == ["t1_c_late", "t3_p2"]  # c_old is before the window; p0 is past follow_days
+    assert len(paths(server, "/comments/p1")) == 1 and paths(server, "/comments/p0") == []
+    assert src.state["threads"]["followed"] == 2 and src.state["threads"]["unavailable"] == 1  # gone: a 404
+    assert src.warnings == []
+    assert src.state["follow"] == {"p1": T0 - 3600, "p2": T0 + 7200}  # p0, the malformed entry and gone dropped
+
+    src = make_source(comments=True, follow_days=2)
+    src.previous_state = first.state
+    server.requests.clear()
+    assert run(src, Window(WINDOW.start - 3 * day, WINDOW.start - 2 * day)) == ([], [])  # an older night re-run:
+    assert paths(server, "/comments/") == [] and src.state["follow"] == {"p1": T0 - 3600}  # p1 kept, not read
+    src = make_source(comments=True, follow_days=0)
+    src.previous_state = first.state
+    records, _ = run(src)
+    assert ids(records) == ["t3_p2"] and src.state["follow"] == {}
+
+
+def test_followed_threads_are_capped(reddit, monkeypatch):
+    monkeypatch.setattr(reddit_source, "FOLLOWED_MAX", 2)
+    server, _ = reddit([post(f"p{n}", -3600 * n) for n in (1, 2, 3)])
+    src = make_source(comments=True)
+    src.previous_state = {"follow": {f"p{n}": T0 - 3600 * n for n in (1, 2, 3)}}
+    run(src)
+    assert [r.path for r in server.requests if "/comments/" in r.path] == ["/comments/p1/", "/comments/p2/"]
+    oldest = datetime.fromtimestamp(T0 - 7200, UTC).isoformat()
+    assert src.warnings == [
+        f"Reddit threads followed (follow_days=3): 1 thread(s) of posts older than {oldest} not re-read (at most 2): "
+        "their comments in the window were not read"
+    ]
+    assert src.state["follow"] == {"p1": T0 - 3600, "p2": T0 - 7200}
+    assert list(src.state["follow"]) == ["p2", "p1"]  # oldest first, however reached: a watch run's then the night's
+    # state is the night-only run's (tests/test_watch.py compares the two warehouses)
+
+
 def test_comment_limit_and_load_more_comments(reddit, monkeypatch):
     items = [post("p1", 60)]
     for n in (1, 2, 3):  # newest first: t3 is newest, then t2, t1

@@ -15,7 +15,11 @@ which is also the record's ``native_id``):
    without an alias check: a comment in a thread about the brand is about the brand. What the three limits
    leave unread is counted (``threads.not_read``; a "continue this thread" link as one comment, though it may
    hide more) and a line in ``warnings`` names the thread.
-3. **Brand subreddits.** The newest comments of each of ``brand_subreddits``, down to ``window.start``, kept
+3. **Followed threads.** With ``comments: true``, the threads of posts that earlier reads matched, created up
+   to ``follow_days`` before ``window.start`` (kept in ``state["follow"]``), read the same way for comments
+   created in the window: a brand thread goes on after its post leaves the window. At most
+   :data:`FOLLOWED_MAX`, the newest posts first (a warning names how many were not re-read).
+4. **Brand subreddits.** The newest comments of each of ``brand_subreddits``, down to ``window.start``, kept
    when they mention an alias.
 
 Records: kind ``mention``, channel ``r/<subreddit>``, text ``title + "\\n\\n" + selftext`` (the title alone when
@@ -49,8 +53,10 @@ timeouts ``retries`` times with exponential backoff and ``Retry-After``; each re
 one the deadline would cut short fails the source at once, saying so). A failure that outlives the retries raises
 :class:`SourceError` naming the step and the endpoint, never a token.
 
-``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads``,
-``skipped_deleted`` and ``skipped_removed``.
+``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads`` (``followed``:
+the earlier posts' threads re-read), ``skipped_deleted``, ``skipped_removed`` and ``follow`` (post id ->
+created_utc of the posts whose threads the next reads re-read; saved with the load, like every state). A post
+no read ever matched (one already older than the window on the source's first night) is not followed.
 """
 
 from __future__ import annotations
@@ -82,6 +88,7 @@ from pipeline.sources.base import Source, SourceError
 OAUTH_URL_ENV = "BRANDPULSE_REDDIT_OAUTH_URL"
 REDDIT_URL_ENV = "BRANDPULSE_REDDIT_URL"
 REPLACE_MORE_LIMIT = 4  # "load more comments" requests per matched post
+FOLLOWED_MAX = 100  # threads of earlier matched posts re-read per fetch (follow_days), the newest posts first
 LISTING_CAP_HINT = 900  # Reddit ends listings at about 1,000 items (fewer once removed ones are dropped)
 MAX_QUERY_CHARS = 512  # Reddit's limit on a search query
 RATE_LIMIT_WAIT_MAX = 600.0  # Reddit's rate-limit window: a longer x-ratelimit-reset is not believed
@@ -357,12 +364,15 @@ class RedditSource(Source):
         self._seen: set[str] = set()
         self._skipped = {DELETED: 0, REMOVED: 0}
         self._listings: dict[str, dict] = {}
-        self._threads = {"posts": 0, "comments_read": 0, "not_read": 0, "unavailable": 0}
+        self._threads = {"posts": 0, "comments_read": 0, "not_read": 0, "unavailable": 0, "followed": 0}
+        self._matched: dict[str, float] = {}  # post id -> created_utc, of this read's matched posts
+        self._follow: dict[str, float] = {}  # the same, of the posts whose threads the next reads re-read
         self._newest: float | None = None
         with self.http_session() as session:  # every request of this read ends by the source's deadline_s
             try:
                 reddit = self._connect(session)
                 yield from self._searches(reddit, window)
+                yield from self._followed_threads(reddit, window)
                 yield from self._brand_subreddits(reddit, window)
             except (prawcore.PrawcoreException, PRAWException, requests.RequestException, DeadlineExceeded) as exc:
                 cause = exc if isinstance(exc, DeadlineExceeded) else getattr(exc, "original_exception", None)
@@ -386,6 +396,7 @@ class RedditSource(Source):
             "threads": self._threads,
             "skipped_deleted": deleted,
             "skipped_removed": removed,
+            "follow": self._follow,
         }
         logger.debug("%s: listings %s", self.where, self._listings)
 
@@ -457,10 +468,52 @@ class RedditSource(Source):
                         continue
                     self._seen.add(fullname)
                     matched.append(data["id"])
+                    self._matched[data["id"]] = _created(data)
                     yield self._post_record(data, selftext)
                 if self.spec.comments:
                     for post_id in matched:
                         yield from self._thread(reddit, post_id, window)
+
+    def _followed_threads(self, reddit: praw.Reddit, window: Window) -> Iterator[Record | Reject]:
+        """The threads of posts matched by earlier reads and created up to ``follow_days`` before the window, read
+        again for comments created in the window (a brand thread goes on after its post leaves the window).
+
+        The posts come from ``previous_state["follow"]`` (post id -> created_utc), and this read's matches join
+        them for the next reads; a post drops out ``follow_days`` after the window's start passes it. At most
+        :data:`FOLLOWED_MAX` threads are re-read, the newest posts first; the rest are dropped with a warning, and
+        so is a thread gone since (404 or 403). A post created after the window (a re-run of an older night) is
+        kept but not read."""
+        spec = self.spec
+        if not spec.comments or spec.follow_days <= 0:
+            return
+        since = (window.start - timedelta(days=spec.follow_days)).timestamp()
+        stored = self.previous_state.get("follow") if isinstance(self.previous_state.get("follow"), dict) else {}
+        follow = {
+            pid: created
+            for pid, created in ((pid, _created({"created_utc": t})) for pid, t in stored.items())
+            if isinstance(pid, str) and pid.isalnum() and created is not None and created >= since
+        }  # a hand-edited entry that is not a post id and a Unix time is dropped
+        follow.update(self._matched)  # created in the window, so after ``since``
+        due = sorted(
+            (pid for pid, created in follow.items() if pid not in self._matched and created < window.end.timestamp()),
+            key=lambda pid: (-follow[pid], pid),
+        )
+        for pid in due[FOLLOWED_MAX:]:
+            del follow[pid]
+        if len(due) > FOLLOWED_MAX:
+            oldest = datetime.fromtimestamp(follow[due[FOLLOWED_MAX - 1]], UTC).isoformat()
+            self.warnings.append(
+                f"Reddit threads followed (follow_days={spec.follow_days}): {len(due) - FOLLOWED_MAX} thread(s) of "
+                f"posts older than {oldest} not re-read (at most {FOLLOWED_MAX}): their comments in the window "
+                "were not read"
+            )
+        self._follow = dict(sorted(follow.items(), key=lambda kv: (kv[1], kv[0])))  # the same state however reached
+        for pid in due[:FOLLOWED_MAX]:
+            self._threads["followed"] += 1
+            unavailable = self._threads["unavailable"]
+            yield from self._thread(reddit, pid, window)
+            if self._threads["unavailable"] > unavailable:  # removed or made private: not followed any more
+                del self._follow[pid]
 
     def _thread(self, reddit: praw.Reddit, post_id: str, window: Window) -> Iterator[Record | Reject]:
         """The comments of a matched post created in the window, breadth first, down to ``comment_depth``."""
