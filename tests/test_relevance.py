@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import duckdb
@@ -37,6 +38,34 @@ def test_exclusion_terms_and_case_rules():
     strict = AliasMatcher(brand(aliases=["Apple"], exclude=["apple pie"], case_sensitive=True))
     assert strict.matches("my Apple watch") and not strict.matches("an apple a day")
     assert strict.matches("Apple pie recipe")  # case-sensitive exclusion 'apple pie' does not hide 'Apple pie'
+
+
+def nfd(text: str) -> str:
+    """``text`` decomposed (a letter and its combining marks), as macOS and some keyboards write it."""
+    return unicodedata.normalize("NFD", text)
+
+
+def test_aliases_and_exclusions_match_in_any_unicode_form():
+    zabka = AliasMatcher(brand(name="Żabka", aliases=["Żabka"], exclude=["Żabka Nano"]))
+    assert zabka.matches(nfd("Kupiłem to w Żabce, nie, w Żabka przy dworcu"))  # NFD text, NFC alias
+    assert not zabka.matches(nfd("Otwarto nową Żabka Nano"))  # the NFD text's exclusion is still excluded
+    assert AliasMatcher(brand(aliases=[nfd("Żabka")])).matches("ŻABKA znowu zamknięta")  # NFD alias, NFC text
+    orlen = AliasMatcher(brand(aliases=["Orlen"], exclude=["Orlen Superliga ręczna"]))
+    assert not orlen.matches(nfd("Orlen Superliga ręczna: wyniki"))  # the exclusion's ę decomposed in the text
+    assert orlen.matches(nfd("Orlen Superliga ręczna, a potem tankowanie na Orlen"))
+    rijks = AliasMatcher(brand(aliases=["Rijksmuseum"]))
+    assert rijks.matches("Bezoek het R\u0133ksmuseum")  # the Dutch ligature ĳ is i + j
+    assert rijks.matches("RĲKSMUSEUM open")  # and its capital Ĳ
+    assert not AliasMatcher(brand(aliases=["Rijksmuseum"], exclude=["Rijksmuseum ijsbaan"])).matches(
+        "de R\u0133ksmuseum \u0133sbaan"
+    )
+    assert AliasMatcher(brand(aliases=["Parcelo"])).matches("ＰＡＲＣＥＬＯ 最高")  # fullwidth letters
+    assert AliasMatcher(brand(aliases=["Straße"])).matches("STRASSE")  # full case folding: ß is ss
+    assert not AliasMatcher(brand(aliases=["Cafe"])).matches(nfd("Café Noir"))  # é is not e, composed or not
+    assert not AliasMatcher(brand(aliases=["Parcelo"])).matches("Parcelo\u0331 app")  # a mark NFKC keeps apart
+    strict = AliasMatcher(brand(aliases=["Żabka"], case_sensitive=True))
+    assert strict.matches(nfd("w Żabka")) and not strict.matches(nfd("w żabka"))  # the form, not the case
+    assert AliasMatcher(brand(aliases=["Żabka", nfd("ŻABKA"), "Straße"])).query_terms() == ["Żabka", "Straße"]
 
 
 def test_repost_key_ignores_case_whitespace_urls_and_edge_punctuation():

@@ -15,6 +15,7 @@ import shutil
 import struct
 import subprocess
 import types
+import unicodedata
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -261,6 +262,32 @@ def test_comention_pattern_matches_whole_names_in_duckdb():
     assert got == [True, True, False, False, True]
     weird = comention_pattern("A+B (UK)")
     assert con.execute("SELECT regexp_matches('we use a+b (uk) now', ?)", [weird]).fetchone()[0]
+
+
+def test_comentions_match_a_name_and_texts_in_either_unicode_form():
+    """The report's co-mention query on a stand-in for v_mentions_scored: texts and the competitor's name are
+    compared in NFC, so a decomposed "Żabka" (as macOS writes it) is counted."""
+    import duckdb
+
+    from pipeline.warehouse import execute
+
+    def nfd(text: str) -> str:
+        return unicodedata.normalize("NFD", text)
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE v_mentions_scored (brand VARCHAR, day DATE, title VARCHAR, text VARCHAR, label VARCHAR, "
+        "score DOUBLE)"
+    )
+    texts = ["w Żabka taniej", nfd("w Żabka taniej"), nfd("ŻABKA znowu"), "Żabkaland", "nic"]
+    con.executemany(
+        "INSERT INTO v_mentions_scored VALUES ('parcelo', DATE '2026-10-01', NULL, ?, 'negative', -0.5)",
+        [[t] for t in texts],
+    )
+    params = {"brand": "parcelo", "start": date(2026, 9, 25), "day": date(2026, 10, 1)}
+    for name in ("Żabka", nfd("Żabka")):
+        found = execute(con, "report/comentions", {**params, "pattern": comention_pattern(name)}).fetchall()
+        assert [volume for _, volume, *_ in found] == [3], name
 
 
 def test_user_text_is_escaped_and_only_http_urls_are_links(report):

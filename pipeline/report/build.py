@@ -47,6 +47,7 @@ import logging
 import re
 import string
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -116,8 +117,10 @@ def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec 
 
 
 def comention_pattern(name: str) -> str:
-    """An RE2 pattern (DuckDB ``regexp_matches``) for a competitor's name as a whole word, any case."""
-    escaped = "".join("\\" + c if c in string.punctuation else c for c in name.strip())
+    """An RE2 pattern (DuckDB ``regexp_matches``) for a competitor's name as a whole word, any case, in NFC (the
+    query normalises the texts to NFC too: a name or text typed decomposed still matches; DuckDB has no NFKC or
+    full case folding, so this is less than the aliases' :func:`pipeline.sources.relevance.fold`)."""
+    escaped = "".join("\\" + c if c in string.punctuation else c for c in unicodedata.normalize("NFC", name.strip()))
     escaped = re.sub(r"\s+", r"\\s+", escaped)
     return rf"(?i)(?:^|\W){escaped}(?:\W|$)"
 

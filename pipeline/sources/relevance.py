@@ -3,6 +3,10 @@
 - An alias matches only as a whole word or phrase: "Nova Bank" matches "nova bank's app" but "Parcelo" does not
   match "parcelos" or "myparcelo". Aliases may start with ``@`` or ``#``; inner spaces match any whitespace.
 - ``case_sensitive: true`` on the brand makes every alias match its exact case ("Apple", not "apple").
+- Text and terms are compared in one Unicode form (:func:`fold`: NFKC, then case folded unless case-sensitive):
+  a decomposed "Żabka" (Z + combining dot, as macOS and some keyboards write it) is "Żabka", the Dutch ligature
+  "ĳ" is "ij", fullwidth "ＰＡＲＣＥＬＯ" is "PARCELO", "STRASSE" is "Straße". A combining mark counts as part of a
+  word, so "Cafe" does not match "Café" written with one.
 - An exclusion term ("apple pie") hides its own occurrences: the text still matches when the alias also
   occurs outside an excluded phrase ("apple pie at the Apple store" is about the brand).
 
@@ -18,26 +22,37 @@ import unicodedata
 
 from pipeline.config import BrandSpec
 
+# Combining marks (the blocks NFKC leaves some of uncomposed: "q̃"): part of the word they follow, like \w
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+
+
+def fold(text: str, case_sensitive: bool = False) -> str:
+    """``text`` in the one form terms and texts are compared in: NFKC (composed letters, ligatures and
+    fullwidth forms as plain letters), then case folded (``ß`` is ``ss``) unless ``case_sensitive``. The length
+    may change, so a position in the folded text is not one in ``text``: matching says only yes or no."""
+    text = unicodedata.normalize("NFKC", text)
+    return text if case_sensitive else text.casefold()
+
 
 def _pattern(term: str) -> str:
     words = [re.escape(w) for w in term.split()]
-    return r"(?<![\w@#])" + r"\s+".join(words) + r"(?!\w)"
+    return rf"(?<![\w@#{_MARKS}])" + r"\s+".join(words) + rf"(?![\w{_MARKS}])"
 
 
 class AliasMatcher:
     def __init__(self, brand: BrandSpec):
+        self.case_sensitive = brand.case_sensitive
         terms = brand.aliases or [brand.name]
-        flags = 0 if brand.case_sensitive else re.IGNORECASE
         self.aliases = list(terms)
-        self._alias = re.compile("|".join(_pattern(t) for t in sorted(terms, key=len, reverse=True)), flags)
-        self._exclude = (
-            re.compile("|".join(_pattern(t) for t in sorted(brand.exclude, key=len, reverse=True)), flags)
-            if brand.exclude
-            else None
-        )
+        self._alias = self._compile(terms)
+        self._exclude = self._compile(brand.exclude) if brand.exclude else None
+
+    def _compile(self, terms: list[str]) -> re.Pattern:
+        folded = [fold(t, self.case_sensitive) for t in terms]
+        return re.compile("|".join(_pattern(t) for t in sorted(folded, key=len, reverse=True)))
 
     def matches(self, *texts: str | None) -> bool:
-        text = "\n".join(t for t in texts if t)
+        text = fold("\n".join(t for t in texts if t), self.case_sensitive)
         if not text:
             return False
         if self._exclude is not None:
@@ -45,12 +60,13 @@ class AliasMatcher:
         return self._alias.search(text) is not None
 
     def query_terms(self) -> list[str]:
-        """The aliases without their ``@``/``#`` prefixes, de-duplicated case-insensitively (for search APIs)."""
+        """The aliases without their ``@``/``#`` prefixes, de-duplicated case-insensitively in :func:`fold`'s
+        form (for search APIs)."""
         seen, out = set(), []
         for term in self.aliases:
             bare = term.lstrip("@#").strip()
-            if bare and bare.lower() not in seen:
-                seen.add(bare.lower())
+            if bare and fold(bare) not in seen:
+                seen.add(fold(bare))
                 out.append(bare)
         return out
 
@@ -68,8 +84,7 @@ def repost_key(text: str | None) -> str | None:
     """
     if not text:
         return None
-    norm = unicodedata.normalize("NFKC", text).casefold()
-    norm = _URL.sub(" ", norm)
+    norm = _URL.sub(" ", fold(text))
     norm = " ".join(norm.split()).strip(" .!?,;:-–—'\"")
     if len(norm) < REPOST_MIN_CHARS:
         return None

@@ -1,11 +1,12 @@
--- The HTML report: a brand's mentions whose text names a competitor ($pattern, an RE2 regular expression),
--- per day, with their sentiment. $brand, $start, $day, $pattern.
+-- The HTML report: a brand's mentions whose text names a competitor ($pattern, an RE2 regular expression, in NFC),
+-- per day, with their sentiment. $brand, $start, $day, $pattern. Texts are compared in NFC (a decomposed "Żabka"
+-- is "Żabka").
 SELECT day, count(*) AS volume, count(label) AS scored,
        count(*) FILTER (WHERE label = 'negative') AS n_negative,
        count(*) FILTER (WHERE label = 'positive') AS n_positive,
        avg(score) AS mean_score
 FROM v_mentions_scored
 WHERE brand = $brand AND day BETWEEN $start AND $day
-  AND regexp_matches(coalesce(title || ' ' || text, text), $pattern)
+  AND regexp_matches(nfc_normalize(coalesce(title || ' ' || text, text)), $pattern)
 GROUP BY day
 ORDER BY day;
