@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from contextvars import ContextVar
 
 import requests
@@ -93,11 +94,26 @@ class _Retry(Retry):
     def sleep(self, response=None):
         if self.deadline is not None:
             wait = self.get_retry_after(response) if self.respect_retry_after_header and response else None
-            wait = wait or self.get_backoff_time()
-            if wait >= self.deadline.left():
-                reason = DeadlineExceeded(f"waiting {seconds(wait)} to retry would pass the {self.deadline}")
-                raise MaxRetryError(None, None, reason)
+            try:
+                _check_wait(wait or self.get_backoff_time(), self.deadline)
+            except DeadlineExceeded as reason:
+                raise MaxRetryError(None, None, reason) from None
         super().sleep(response)
+
+
+def _check_wait(wait: float, deadline: Deadline | None) -> None:
+    """DeadlineExceeded when waiting ``wait`` seconds to retry would pass ``deadline`` (the retry is not started)."""
+    if deadline is not None and wait >= deadline.left():
+        raise DeadlineExceeded(f"waiting {seconds(wait)} to retry would pass the {deadline}")
+
+
+def backoff(s: requests.Session, retry: int) -> None:
+    """Wait before retry number ``retry`` (1, 2, ...) of a failure the session's Retry cannot see (an error sent
+    as a 200 answer): :data:`BACKOFF_FACTOR` times 2, 4, 8 ... up to :data:`BACKOFF_MAX`. With a deadline
+    (``session.deadline``), a wait that would pass it raises DeadlineExceeded at once instead."""
+    wait = min(BACKOFF_MAX, BACKOFF_FACTOR * 2**retry)
+    _check_wait(wait, getattr(s, "deadline", None))
+    time.sleep(wait)
 
 
 class _DeadlineConnection(HTTPConnection):

@@ -114,9 +114,10 @@ class Reject:
 
         The key hashes ``(brand, source, content)``, ``content`` being ``raw`` whole (before the cut, so two long
         rows that differ only after it stay two) unless given apart (what the row held where the raw record keeps
-        less: see :class:`FileRejects`). A network item is keyed so: it carries its own id, and where it sat in a
-        feed (``location``: ``us page 2``) moves from night to night. A row of a file is keyed with its
-        ``occurrence`` too, which reject of that content in its file it is (1st, 2nd, ...: use
+        less: see :class:`FileRejects`). A network item is keyed so, ``content`` being its identity (its native
+        id, else its payload without the counters that move between reads: :meth:`Source.reject`), since where it
+        sat in a feed (``location``: ``us page 2``) moves from night to night and its votes change. A row of a file
+        is keyed with its ``occurrence`` too, which reject of that content in its file it is (1st, 2nd, ...: use
         :class:`FileRejects`): two rows of a file that hold the same text (59 customers without an id) stay two
         rejects, and the same row in a renamed file, or on another line of a whole-history export, has the same
         key. ``location`` (a file and line: ``path:12``, ``path[Sheet]:12``; an item's page) is kept for the

@@ -120,11 +120,13 @@ def test_pages_are_followed_and_repeats_deduped(server):
 
 def test_the_fake_repeats_reviews_across_pages(server):
     GooglePlayAPI(spread(150, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
-    gp._install()
-    with requests.Session() as session, gp._Transport(server.url, session, 0, "test").active():
-        page1, token = google_play_scraper.reviews(APP, count=100)  # the library itself, routed to the fake
-        page2, _ = google_play_scraper.reviews(APP, continuation_token=token)
-    ids1, ids2 = [r["reviewId"] for r in page1], [r["reviewId"] for r in page2]
+    url = f"{server.url}/_/PlayStoreUi/data/batchexecute?hl=en&gl=us"
+    with requests.Session() as session:  # the library's request format, one page per request
+        page1, token = gp.fetch_page(
+            session, url, Formats.Reviews.build_body(APP, 2, 100, "null", "null", None), 0, "t"
+        )
+        page2, _ = gp.fetch_page(session, url, Formats.Reviews.build_body(APP, 2, 100, "null", "null", token), 0, "t")
+    ids1, ids2 = [r[0] for r in page1], [r[0] for r in page2]
     assert len(ids1) == 100 and ids2[:2] == ids1[-2:] and len(ids2) == 52
 
 
@@ -317,13 +319,94 @@ def test_sources_in_threads_keep_their_own_hosts(server):
     assert len(results["b"]) == 130 and all(int(r.native_id[-6:]) >= 9000 for r in results["b"])
 
 
-def test_library_calls_outside_a_source_use_the_library_transport(monkeypatch):
-    gp._install()
-    calls = []
-    monkeypatch.setattr(gp, "_original_post", lambda url, data, headers: calls.append(url) or "")
-    google_play_scraper.features.reviews.post("https://play.google.com/x", b"", {})
-    assert calls == ["https://play.google.com/x"]
+def test_the_library_is_left_as_it_is():
+    """The source sends its own requests: google-play-scraper's transport is not replaced for the process."""
+    assert google_play_scraper.features.reviews.post is google_play_scraper.utils.request.post
 
 
 def test_importing_the_library_does_not_turn_off_certificate_checks():
     assert ssl._create_default_https_context is not ssl._create_unverified_context
+
+
+def test_a_page_of_more_reviews_than_asked_is_still_one_request_a_page(server):
+    """Google's page size is its own: a page of 150 reviews for 100 asked is read as it comes, one request a page
+    (google-play-scraper's reviews() kept paging inside one call, through the app's whole history)."""
+    GooglePlayAPI(spread(6000, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=20)), page_size=150).mount(
+        server
+    )
+    src = source(server.url, max_items=100, deadline_s=30)
+    records, _ = fetch(src)
+    assert len(records) == 70 and len(server.requests) == 1  # 23:00 back to 00:00, then older: the window is read
+    assert src.warnings == [] and src.state["requests"] == {"us": 1}
+    server.reset()
+    GooglePlayAPI(spread(6000, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(seconds=10)), page_size=150).mount(
+        server
+    )
+    src = source(server.url, max_items=100)
+    records, _ = fetch(src)
+    assert len(records) == 100 and len(server.requests) == 1 and "max_items=100" in src.warnings[0]
+
+
+def bogus(rid: str, epoch: int, place: datetime | None = None) -> dict:
+    """A review array dated ``epoch``; the fake serves it where ``place`` sorts (first without one)."""
+    raw = [rid, ["Bogus User", None], 5, None, "Parcelo great", [epoch, 0], 1, None, None, None, "4.2.0", None, None]
+    return {"id": rid, "app_id": APP, "raw": raw, **({"created": place} if place else {})}
+
+
+def test_a_review_dated_before_2000_or_in_the_future_is_quarantined_and_ends_nothing(server):
+    good = spread(250, datetime(2026, 10, 1, 23, 59, tzinfo=UTC), timedelta(minutes=5))
+    GooglePlayAPI([bogus("gp:zero", 1), bogus("gp:later", 4_070_908_800), *good]).mount(server)  # 1970, 2099
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert len(records) == 250 and len(server.requests) == 3 and src.warnings == []
+    assert sorted(r.reason for r in rejects) == [
+        "review time 1970-01-01 00:00:01 UTC is implausible (before 2000)",
+        "review time 2099-01-01 00:00:00 UTC is implausible (in the future)",
+    ]
+    assert "Bogus User" not in " ".join(r.raw_record for r in rejects)
+
+
+def test_a_review_out_of_order_does_not_end_the_listing_and_is_a_warning(server):
+    good = spread(250, datetime(2026, 10, 1, 23, 59, tzinfo=UTC), timedelta(minutes=5))
+    # served as the last review of the first page, where a stop on the page's last review alone would end the read
+    place = good[99]["created"] + timedelta(seconds=1)
+    stray = bogus("gp:2019", int(datetime(2019, 5, 1, tzinfo=UTC).timestamp()), place=place)
+    GooglePlayAPI([*good, stray]).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert len(records) == 250 and rejects == [] and len(server.requests) == 3
+    assert len(src.warnings) == 1 and "not newest first" in src.warnings[0] and "2019-05-01" in src.warnings[0]
+
+
+def test_play_gateway_backoff_never_waits_past_the_deadline(server, monkeypatch):
+    GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
+    server.add_fault(RPC, status=200, body=PLAY_GATEWAY_ERROR, times=3)
+    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 5.0)  # a 10 s wait before the first retry
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"PlayGatewayError.*would pass the 2 s deadline.*deadline_s"):
+        fetch(source(server.url, retries=3, deadline_s=2))
+    assert time.monotonic() - started < 1.5 and len(server.requests) == 1
+
+
+def test_a_rejected_review_keeps_its_quarantine_id_while_its_thumbs_up_count_changes(server):
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    keys = []
+    for votes in (1, 9):
+        server.reset()
+        GooglePlayAPI([review(1, at, rating=6, votes=votes), review(2, at, rating=0, votes=votes)]).mount(server)
+        _, rejects = fetch(source(server.url))
+        assert len(rejects) == 2 and all(f", {votes}, " in r.raw_record for r in rejects)  # the whole raw is kept
+        keys.append(sorted(r.quarantine_id for r in rejects))
+    assert keys[0] == keys[1] and len(set(keys[0])) == 2
+
+
+def test_a_window_start_at_the_end_of_a_page_reads_one_more_page_without_a_warning(server):
+    """The first page ends with one review older than the window: one is not enough to stop, so the next page is
+    read; it repeats the page's last two reviews (one of the window after the older one, by Google's overlap, not
+    out of order) and goes on older: the read stops there, without a warning."""
+    step = timedelta(minutes=10)
+    GooglePlayAPI(spread(300, DAY.start + 98 * step + step / 2, step)).mount(server)
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 99 and len(server.requests) == 2 and src.warnings == []
+    assert src.state["repeated_reviews"] == 2

@@ -33,7 +33,8 @@ The wire format (what ``google_play_scraper.features.reviews`` parses)::
                "2.3.1", null, null]
 
 Like the real service: newest first (``sort`` 2; the fake orders every sort that way), at most
-``max_page_size`` (200) reviews per answer, URL-safe continuation tokens, a ``filter_score_with`` star filter,
+``max_page_size`` (200) reviews per answer (``page_size``: that many whatever was asked, as Google's page size
+is its own), URL-safe continuation tokens, a ``filter_score_with`` star filter,
 and each continuation page starting ``repeat`` (2) reviews before where the previous one ended, so clients
 see repeated reviews. An unknown RPC or token is HTTP 400 with an ``er`` frame. :data:`PLAY_GATEWAY_ERROR`
 is the 200 answer Google sends when it rate-limits, for fault injection::
@@ -90,14 +91,20 @@ def decode_token(token: str) -> tuple[str, str, int]:
 
 
 class GooglePlayAPI:
-    def __init__(self, reviews: Mapping[str, list[dict]] | Iterable[dict], max_page_size: int = 200, repeat: int = 2):
+    def __init__(
+        self,
+        reviews: Mapping[str, list[dict]] | Iterable[dict],
+        max_page_size: int = 200,
+        repeat: int = 2,
+        page_size: int | None = None,
+    ):
         if isinstance(reviews, Mapping):
             self.reviews = {app: list(rs) for app, rs in reviews.items()}
         else:
             self.reviews = {}
             for r in reviews:
                 self.reviews.setdefault(r["app_id"], []).append(r)
-        self.max_page_size, self.repeat = max_page_size, repeat
+        self.max_page_size, self.repeat, self.page_size = max_page_size, repeat, page_size
 
     def mount(self, server: ReplayServer) -> GooglePlayAPI:
         server.route("POST", ROUTE, self._batchexecute)
@@ -134,7 +141,7 @@ class GooglePlayAPI:
         ]
         never = [2**62, 0]  # unreadable times first, so malformed reviews are served
         items.sort(key=lambda r: _epoch(r.get("created")) or never, reverse=True)
-        page = items[offset : offset + min(max(count, 1), self.max_page_size)]
+        page = items[offset : offset + (self.page_size or min(max(count, 1), self.max_page_size))]
         end = offset + len(page)
         arrays = [self._array(r) for r in page]
         if end < len(items):

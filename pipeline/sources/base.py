@@ -3,14 +3,19 @@
 :meth:`Source.record` is the one place a :class:`~pipeline.records.Record` is built, so the ranges of
 :mod:`pipeline.records` (time, rating, engagement) are checked there for every source; an item that breaks
 one raises :class:`~pipeline.records.Rejected`, which the source turns into a reject with :meth:`Source.reject`.
+
+For the network sources' newest-first listings: :func:`implausible` (a time no item of the feed can have, such
+as a placeholder epoch 0), :class:`NewestFirst` (when a listing has reached back past the window's start, by
+the position of its items, and whether it was out of order) and :func:`identity` (what a reject is keyed on).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import requests
 
@@ -21,7 +26,76 @@ from pipeline.http import SourceError
 from pipeline.records import Pseudonymiser, Record, Reject, Window
 from pipeline.sources.relevance import AliasMatcher
 
-__all__ = ["Source", "SourceError"]
+__all__ = ["NewestFirst", "Source", "SourceError", "identity", "implausible"]
+
+PLAUSIBLE_FROM = datetime(2000, 1, 1, tzinfo=UTC)  # before every feed read here (the App Store opened in 2008)
+PLAUSIBLE_AHEAD = timedelta(days=2)  # past both the clock and the window's end: not a clock skew or a time zone
+STOP_RUN = 3  # items in a row older than the window's start that end a newest-first listing
+
+
+def implausible(created: datetime, window: Window) -> str | None:
+    """Why a network item cannot have been made at ``created`` (a quarantine reason), or None: before
+    :data:`PLAUSIBLE_FROM` (a placeholder such as epoch 0, a device clock reset) or more than
+    :data:`PLAUSIBLE_AHEAD` after both now and the window's end. Such an item falls in no window, so it would be
+    lost without a trace, and one dated 1970 would look like the end of a newest-first listing."""
+    if created < PLAUSIBLE_FROM:
+        return f"time {created.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC is implausible (before {PLAUSIBLE_FROM.year})"
+    if created > max(datetime.now(UTC), window.end) + PLAUSIBLE_AHEAD:
+        return f"time {created.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC is implausible (in the future)"
+    return None
+
+
+class NewestFirst:
+    """Where a newest-first listing stands against ``[start, end)``, from the times of its items in the order
+    they came (:meth:`see` each plausible one; quarantined items are not seen). Times are datetimes, or Unix
+    seconds (Reddit's), like ``start`` and ``end``; ``what`` names the listing in the warning.
+
+    :attr:`reached_start`: the last :data:`STOP_RUN` items seen in a row were older than ``start``, so the rest of
+    the listing is too. It is decided by position, not by the oldest time seen: one item dated far back in the
+    middle of a page (out of order) does not end the listing. :attr:`disorder`: a warning when an item of the
+    window came after an older one, so the listing is not in the order the stop relies on (part of the window may
+    lie beyond where it stopped), else None."""
+
+    def __init__(self, start, end, what: str):
+        self.start, self.end, self.what = start, end, what
+        self.run = 0
+        self.older = None  # the first item older than start
+        self.disorder: str | None = None
+
+    def see(self, created, repeat: bool = False) -> None:
+        """The next item's time. ``repeat``: an item read before (Google's pages overlap, and countries share
+        reviews); only a time before ``start`` counts then (it extends the run), as its place says little."""
+        if created < self.start:
+            self.run += 1
+            self.older = created if self.older is None else self.older
+            return
+        if repeat:
+            return
+        self.run = 0
+        if created < self.end and self.older is not None and self.disorder is None:
+            self.disorder = (
+                f"{self.what}: not newest first (an item from {_when(created)} came after one from "
+                f"{_when(self.older)}, before the window); items of the window after where the listing stopped "
+                "may not have been read"
+            )
+
+    @property
+    def reached_start(self) -> bool:
+        return self.run >= STOP_RUN
+
+
+def _when(moment) -> str:
+    moment = datetime.fromtimestamp(moment, UTC) if isinstance(moment, int | float) else moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def identity(native_id, payload) -> str:
+    """What a network reject is keyed on (:meth:`Source.reject`): ``id:<native id>`` when the item has one, else
+    ``payload`` (the item without the counters that move between reads: votes, points, comment counts, a search's
+    highlights) as canonical JSON. Its whole raw item is stored all the same."""
+    if isinstance(native_id, str | int) and not isinstance(native_id, bool) and str(native_id).strip():
+        return f"id:{str(native_id).strip()}"
+    return "payload:" + json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
 
 
 class Source:
@@ -86,9 +160,9 @@ class Source:
             **fields,
         )
 
-    def reject(self, reason: str, raw, location: str | None = None) -> Reject:
-        """A reject of this network source, keyed by its content (:meth:`Reject.of`: its page in a feed moves from
-        night to night, and the item holds its own id); ``raw`` is kept as text (JSON for objects), escaped and cut
-        to MAX_RAW. A file drop keys its rejects by content and occurrence (:class:`~pipeline.records.FileRejects`).
-        """
-        return Reject.of(self.brand.key, self.spec.name, reason, records.raw_json(raw), location)
+    def reject(self, reason: str, raw, location: str | None = None, *, identity: str | None = None) -> Reject:
+        """A reject of this network source, keyed by the item's :func:`identity` (:meth:`Reject.of`), so a re-read of
+        the same bad item (the watch's hours, the night, a re-run) finds its quarantine row although its page in a
+        feed and its counters moved; ``raw`` is kept as text (JSON for objects), escaped and cut to MAX_RAW. A file
+        drop keys its rejects by content and occurrence (:class:`~pipeline.records.FileRejects`)."""
+        return Reject.of(self.brand.key, self.spec.name, reason, records.raw_json(raw), location, content=identity)

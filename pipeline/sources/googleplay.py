@@ -1,44 +1,42 @@
-"""Google Play reviews through google-play-scraper, newest first, de-duplicated by review id.
+"""Google Play reviews, one page per request, newest first, de-duplicated by review id.
 
-Per country, :func:`google_play_scraper.reviews` is called with ``sort=Sort.NEWEST`` and the previous call's
-continuation token until a page reaches reviews older than the window, the listing ends (no token), a page
-brings no review not seen before, or ``max_items`` reviews were read (a warning). Google's paging repeats
-reviews across pages (and across countries), so reviews are de-duplicated by ``reviewId``.
+Per country, pages of Google's review RPC are asked for with ``sort=NEWEST`` and the previous page's
+continuation token until the listing has reached back past the window's start
+(:class:`~pipeline.sources.base.NewestFirst`: three reviews in a row older than it, by position, so one review
+dated far back out of order does not end the listing; a review of the window after an older one is a warning),
+the listing ends (no token, or an empty page), a page brings no review not seen before, or ``max_items`` reviews
+were read (a warning). Google's paging repeats reviews across pages (and across countries), so reviews are
+de-duplicated by ``reviewId``.
 
 Each review becomes a record: ``native_id`` the review id, ``rating`` the score (1-5), ``text`` the review
 body only (the developer's reply is not part of it), ``engagement`` the thumbs-up count, ``channel``
 ``"{app_id}/{country}"``, the author's name pseudonymised. A review without text (a bare star rating) says
 nothing to score and is skipped (counted in ``state["skipped_no_text"]``); one without id, time or a 1-5
-score is quarantined, with the reviewer's name and picture replaced by the keyed hash of the name.
-``state``: ``requests`` per country, ``repeated_reviews``, ``skipped_no_text``, ``newest_created_at``.
+score, or with an implausible time (:func:`~pipeline.sources.base.implausible`: before 2000, in the future), is
+quarantined, keyed by its review id, with the reviewer's name and picture replaced by the keyed hash of the name.
+``state``: ``requests`` per country (pages asked for), ``repeated_reviews``, ``skipped_no_text``,
+``newest_created_at``.
 
-How the library is driven (it has no hooks of its own):
+How google-play-scraper is used: for its request format (``Formats.Reviews.build`` and ``build_body``) and
+the way it reads a review array (``ElementSpecs.Review``), never for its ``reviews()`` call. That call pages on
+by itself, inside one call, until it holds ``count`` reviews: a page of more reviews than asked (Google's page
+size is its own) makes it read the app's whole history in one call, past ``max_items``, the window and the
+deadline; and it swallows every error, returning the reviews so far as if the listing had ended. So this module
+sends each page's request itself:
 
-- **Transport.** ``google_play_scraper.features.reviews`` does its HTTP through a module-level ``post(url,
-  data, headers)`` (urllib, no timeout, three immediate retries, and it *swallows* every error, returning the
-  reviews so far as if the listing had ended). On first use this module replaces that name with a router
-  (:func:`_routed_post`, installed once under a lock). The router looks up a :class:`contextvars.ContextVar`:
-  when a :class:`GooglePlaySource` is inside its own ``reviews()`` call it sends the request through that
-  source's :class:`_Transport`; otherwise (any other code in the process using the library) it calls the
-  library's original ``post`` unchanged.
-- **Base URL.** The library builds ``https://play.google.com/_/PlayStoreUi/data/batchexecute?hl=..&gl=..``
-  from its ``Formats`` constants. Rather than rewriting those process-wide constants, the transport swaps the
-  ``PLAY_STORE_BASE_URL`` prefix for ``$BRANDPULSE_GOOGLE_PLAY_URL`` (else the source's ``base_url``) per
-  request. Nothing global changes per fetch, so this is thread-safe: a context variable is per thread (and
-  per asyncio task), the context is set only around the ``reviews()`` call (never across a ``yield``), and
-  each source has its own transport and session.
-- **Timeouts and retries.** The transport posts through :func:`pipeline.http.session`: every request
-  times out after ``timeout_s``; 429/5xx responses, connection errors and timeouts are retried ``retries``
-  times with exponential backoff honouring ``Retry-After`` (urllib3's ``Retry``; the f.req POST is safe to
-  repeat; the backoff factor is read from ``pipeline.http.BACKOFF_FACTOR`` at fetch time, so tests
-  can shrink it). Google's other rate-limit answer, an HTTP 200 whose body holds ``PlayGatewayError``, is retried
-  here with the same backoff. Because the library swallows errors, the transport records the first failure
-  (final HTTP status, network failure, a body the library cannot parse) and the source raises it as
-  :class:`~pipeline.sources.SourceError` after ``reviews()`` returns, so a failure is never mistaken for
-  the end of the listing.
-- **Exact times.** The library turns a review's epoch seconds into a *naive local-time* datetime; the
-  transport keeps each page's raw review arrays, so times are read from the epoch itself (no DST or
-  host-timezone ambiguity) and quarantined reviews keep the raw array.
+- **Base URL.** The library's ``https://play.google.com/_/PlayStoreUi/data/batchexecute?hl=..&gl=..`` with
+  the ``PLAY_STORE_BASE_URL`` prefix swapped for ``$BRANDPULSE_GOOGLE_PLAY_URL`` (else the source's
+  ``base_url``). Nothing of the library is changed, so other code in the process may use it as it is.
+- **Timeouts and retries.** Requests go through :func:`pipeline.http.session`: every request times out after
+  ``timeout_s``; 429/5xx responses, connection errors and timeouts are retried ``retries`` times with
+  exponential backoff honouring ``Retry-After`` (urllib3's ``Retry``; the f.req POST is safe to repeat; the
+  backoff factor is read from ``pipeline.http.BACKOFF_FACTOR`` at fetch time, so tests can shrink it).
+  Google's other rate-limit answer, an HTTP 200 whose body holds ``PlayGatewayError``, is retried here with
+  :func:`pipeline.http.backoff`, which never waits past the source's ``deadline_s``. A failure (final HTTP
+  status, network failure, the deadline, a body that cannot be read) raises
+  :class:`~pipeline.sources.SourceError`, so it is never mistaken for the end of the listing.
+- **Exact times.** Times are read from the review array's epoch seconds (the library's ``at`` is a *naive
+  local-time* datetime: DST and host-timezone ambiguity), and quarantined reviews keep the raw array.
 - **TLS.** Importing google-play-scraper sets ``ssl._create_default_https_context`` to the *unverified*
   context for the whole process; this module puts the verifying default back (our requests never use urllib,
   and nothing else should run with certificate checks off).
@@ -46,13 +44,9 @@ How the library is driven (it has no hooks of its own):
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import json
 import math
 import ssl
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -61,13 +55,13 @@ import requests
 from pipeline import http as _http
 from pipeline.deadline import DeadlineExceeded
 from pipeline.records import Record, Reject, Rejected, Window
-from pipeline.sources.base import Source, SourceError
+from pipeline.sources.base import NewestFirst, Source, SourceError, identity, implausible
 
 _verifying_context = ssl._create_default_https_context
-import google_play_scraper  # noqa: E402
-import google_play_scraper.features.reviews as _gps_reviews  # noqa: E402
+from google_play_scraper import Sort  # noqa: E402
+from google_play_scraper.constants.element import ElementSpecs  # noqa: E402
 from google_play_scraper.constants.regex import Regex  # noqa: E402
-from google_play_scraper.constants.request import PLAY_STORE_BASE_URL  # noqa: E402
+from google_play_scraper.constants.request import PLAY_STORE_BASE_URL, Formats  # noqa: E402
 
 if ssl._create_default_https_context is ssl._create_unverified_context:  # set by google_play_scraper's import
     ssl._create_default_https_context = (
@@ -75,31 +69,9 @@ if ssl._create_default_https_context is ssl._create_unverified_context:  # set b
     )
 
 ENV_URL = "BRANDPULSE_GOOGLE_PLAY_URL"
-PAGE_SIZE = 100  # reviews asked for per reviews() call (Google answers up to ~200 per request)
+PAGE_SIZE = 100  # reviews asked for per request (Google answers as many as it likes, up to ~200)
 GATEWAY_ERROR = "com.google.play.gateway.proto.PlayGatewayError"
-
-_active: contextvars.ContextVar[_Transport | None] = contextvars.ContextVar("brandpulse_google_play", default=None)
-_install_lock = threading.Lock()
-_original_post = None
-
-
-class _EndOfListing(Exception):
-    """Raised inside the library to stop its loop (an empty page that still carries a token)."""
-
-
-def _routed_post(url: str, data, headers: dict) -> str:
-    transport = _active.get()
-    if transport is None:
-        return _original_post(url, data, headers)
-    return transport.post(url, data, headers)
-
-
-def _install() -> None:
-    global _original_post
-    with _install_lock:
-        if _original_post is None:
-            _original_post = _gps_reviews.post
-            _gps_reviews.post = _routed_post
+THUMBS, REPLY = 6, 7  # the review array's thumbs-up count and developer reply: they change between reads
 
 
 def parse_page(body: str) -> tuple[list, str | None]:
@@ -122,69 +94,46 @@ def parse_page(body: str) -> tuple[list, str | None]:
     return items, token if isinstance(token, str) else None
 
 
-class _Transport:
-    """One source's HTTP for the library: base URL swap, our session, errors kept for the caller."""
-
-    def __init__(self, base_url: str, session: requests.Session, retries: int, what: str):
-        self.base_url, self.session, self.retries, self.what = base_url.rstrip("/"), session, retries, what
-        self.error: SourceError | None = None
-        self.ended = False
-        self.raw: dict[str, list] = {}
-        self.requests = 0
-
-    @contextlib.contextmanager
-    def active(self):
-        self.error, self.ended, self.raw = None, False, {}
-        token = _active.set(self)
+def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, what: str) -> tuple[list, str | None]:
+    """One page: POST ``body`` to ``url`` once (with the session's retries, and ``retries`` more for a
+    PlayGatewayError answer), and its review arrays and next-page token. Raises SourceError saying why not."""
+    endpoint = _http.bare(url)
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    gateway_errors = 0
+    while True:
         try:
-            yield self
-        finally:
-            _active.reset(token)
-
-    def _fail(self, message: str):
-        self.error = SourceError(f"{self.what}: {message}")
-        raise self.error
-
-    def post(self, url: str, data, headers: dict) -> str:
-        if url.startswith(PLAY_STORE_BASE_URL):
-            url = self.base_url + url[len(PLAY_STORE_BASE_URL) :]
-        endpoint = _http.bare(url)
-        gateway_errors = 0
-        while True:
-            self.requests += 1
-            try:
-                resp = self.session.post(url, data=data, headers=headers)
-            except DeadlineExceeded as exc:
-                self._fail(f"{endpoint}: {exc} (the source's deadline_s)")
-            except requests.RequestException as exc:
-                inner = exc.args[0] if exc.args else None
-                cause = type(getattr(inner, "reason", None) or inner or exc).__name__
-                self._fail(f"{endpoint} failed after {self.retries} retries ({type(exc).__name__}: {cause})")
-            if resp.status_code >= 400:
-                self._fail(f"HTTP {resp.status_code} from {endpoint} after {self.retries} retries")
-            body = resp.content.decode("utf-8", "replace")
-            if GATEWAY_ERROR in body:  # Google's rate limit, sent as a 200
-                if gateway_errors >= self.retries:
-                    self._fail(
-                        f"{endpoint} kept answering PlayGatewayError (rate limited) after {self.retries} retries"
-                    )
-                gateway_errors += 1
-                time.sleep(min(_http.BACKOFF_MAX, _http.BACKOFF_FACTOR * 2**gateway_errors))
-                continue
-            try:
-                items, token = parse_page(body)
-            except (ValueError, IndexError, KeyError, TypeError) as exc:
-                self._fail(
-                    f"{endpoint} returned a response google-play-scraper cannot read ({len(body)} characters, "
-                    f"content-type {resp.headers.get('content-type', '?')}: {exc})"[:400]
+            resp = session.post(url, data=body, headers=headers)
+        except DeadlineExceeded as exc:
+            raise SourceError(f"{what}: {endpoint}: {exc} (the source's deadline_s)") from None
+        except requests.RequestException as exc:
+            inner = exc.args[0] if exc.args else None
+            cause = type(getattr(inner, "reason", None) or inner or exc).__name__
+            raise SourceError(
+                f"{what}: {endpoint} failed after {retries} retries ({type(exc).__name__}: {cause})"
+            ) from None
+        if resp.status_code >= 400:
+            raise SourceError(f"{what}: HTTP {resp.status_code} from {endpoint} after {retries} retries")
+        text = resp.content.decode("utf-8", "replace")
+        if GATEWAY_ERROR in text:  # Google's rate limit, sent as a 200
+            if gateway_errors >= retries:
+                raise SourceError(
+                    f"{what}: {endpoint} kept answering PlayGatewayError (rate limited) after {retries} retries"
                 )
-            for item in items:
-                if isinstance(item, list) and item and isinstance(item[0], str):
-                    self.raw[item[0]] = item
-            if not items and token is not None:
-                self.ended = True  # the library would ask for the same empty page forever
-                raise _EndOfListing
-            return body
+            gateway_errors += 1
+            try:
+                _http.backoff(session, gateway_errors)
+            except DeadlineExceeded as exc:
+                raise SourceError(
+                    f"{what}: {endpoint} answered PlayGatewayError (rate limited); {exc} (the source's deadline_s)"
+                ) from None
+            continue
+        try:
+            return parse_page(text)
+        except (ValueError, IndexError, KeyError, TypeError) as exc:
+            raise SourceError(
+                f"{what}: {endpoint} returned a response google-play-scraper cannot read ({len(text)} characters, "
+                f"content-type {resp.headers.get('content-type', '?')}: {exc})"[:400]
+            ) from None
 
 
 def _epoch(raw: list | None) -> datetime | None:
@@ -201,57 +150,51 @@ class GooglePlaySource(Source):
     kind = "review"
     url_env = ENV_URL
 
+    def page_url(self, country: str) -> str:
+        url = Formats.Reviews.build(lang=self.spec.lang, country=country)
+        return self.base_url + url[len(PLAY_STORE_BASE_URL) :]
+
     def fetch(self, window: Window) -> Iterator[Record | Reject]:
-        _install()
         spec = self.spec
         seen: dict[str, datetime | None] = {}  # review id: its time (None: quarantined), for every country
         pages_read: dict[str, int] = {}
         repeated = skipped = 0
         newest: datetime | None = None
+        count = min(PAGE_SIZE, spec.max_items)
         with self.http_session() as session:
             for country in spec.countries:
                 what = f"Google Play reviews of {spec.app_id} ({spec.lang}-{country})"
-                transport = _Transport(self.base_url, session, spec.retries, what)
+                url = self.page_url(country)
+                order = NewestFirst(window.start, window.end, what)
                 token, read, pages = None, 0, 0
                 while True:
-                    # the library keeps the first call's count in its continuation token
-                    count = min(PAGE_SIZE, spec.max_items)
-                    with transport.active():
-                        batch, token = google_play_scraper.reviews(
-                            spec.app_id,
-                            lang=spec.lang,
-                            country=country,
-                            sort=google_play_scraper.Sort.NEWEST,
-                            count=count,
-                            continuation_token=token,
-                        )
-                    if transport.error is not None:
-                        raise transport.error
+                    body = Formats.Reviews.build_body(spec.app_id, Sort.NEWEST.value, count, "null", "null", token)
+                    items, token = fetch_page(session, url, body, spec.retries, what)
                     pages += 1
-                    new, oldest, cut = 0, None, False
-                    for review in batch:
+                    pages_read[country] = pages
+                    new, cut = 0, False
+                    for raw in items:
                         if read + new >= spec.max_items:
                             cut = True
                             break
+                        review = {key: field.extract_content(raw) for key, field in ElementSpecs.Review.items()}
                         rid = review.get("reviewId")
-                        if isinstance(rid, str) and rid in seen:
+                        rid = rid if isinstance(rid, str) and rid.strip() else None
+                        if rid is not None and rid in seen:
                             repeated += 1
-                            known = seen[rid]  # another country's page had it: it still says how far back we are
-                            if known is not None:
-                                oldest = known if oldest is None or known < oldest else oldest
+                            if seen[rid] is not None:  # another page had it: it still says how far back we are
+                                order.see(seen[rid], repeat=True)
                             continue
                         new += 1
-                        raw = transport.raw.get(rid) if isinstance(rid, str) else None
                         try:
                             created, record = self._review(review, raw, country, window)
                         except Rejected as exc:
-                            if isinstance(rid, str):
+                            if rid is not None:
                                 seen[rid] = None
-                            yield self.reject(str(exc), self._redacted(review, raw), f"{country} page {pages}")
+                            yield self._reject(str(exc), review, raw, f"{country} page {pages}")
                             continue
-                        if isinstance(rid, str):
-                            seen[rid] = created
-                        oldest = created if oldest is None or created < oldest else oldest
+                        seen[rid] = created
+                        order.see(created)
                         if created not in window:
                             continue
                         if record is None:
@@ -260,8 +203,8 @@ class GooglePlaySource(Source):
                         newest = created if newest is None or created > newest else newest
                         yield record
                     read += new
-                    ended = transport.ended or token is None or token.token is None
-                    if oldest is not None and oldest < window.start:
+                    ended = token is None or not items
+                    if order.reached_start:
                         break  # newest first: the rest is older than the window
                     if cut or (read >= spec.max_items and not ended):
                         self.warnings.append(
@@ -274,7 +217,8 @@ class GooglePlaySource(Source):
                     if new == 0:
                         self.warnings.append(f"{what}: page {pages} repeated only reviews already read; stopped")
                         break
-                pages_read[country] = transport.requests
+                if order.disorder:
+                    self.warnings.append(order.disorder)
         self.state = {
             "requests": pages_read,
             "repeated_reviews": repeated,
@@ -282,18 +226,18 @@ class GooglePlaySource(Source):
             "newest_created_at": newest.isoformat() if newest else self.previous_state.get("newest_created_at"),
         }
 
-    def _review(self, review: dict, raw: list | None, country: str, window: Window) -> tuple[datetime, Record | None]:
-        """(time, record); the record is None for a review without text, and outside ``window`` (checked all
-        the same)."""
+    def _review(self, review: dict, raw, country: str, window: Window) -> tuple[datetime, Record | None]:
+        """(time, record) of a review array and the library's reading of it; the record is None for a review
+        without text, and outside ``window`` (checked all the same)."""
         rid = review.get("reviewId")
         if not isinstance(rid, str) or not rid.strip():
             raise Rejected("review has no reviewId")
         created = _epoch(raw)
         if created is None:
-            at = review.get("at")
-            if not isinstance(at, datetime):
-                raise Rejected("review has no time")
-            created = at.astimezone(UTC)  # naive local time from the library
+            raise Rejected("review has no time")
+        problem = implausible(created, window)
+        if problem:
+            raise Rejected(f"review {problem}")
         score = review.get("score")
         if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
             raise Rejected(f"score {str(score)[:20]!r} is not a number")
@@ -321,13 +265,15 @@ class GooglePlaySource(Source):
         )
         return created, record
 
-    def _redacted(self, review: dict, raw: list | None):
-        """The raw review array (else the library's dict) with the reviewer's name and picture hashed."""
+    def _reject(self, reason: str, review: dict, raw, location: str) -> Reject:
+        """A quarantined review: the raw array with the reviewer's name and picture hashed, keyed by its review id
+        (else the array without its thumbs-up count and reply, which change between reads)."""
         name = review.get("userName")
         hashed = f"hmac:{self.pseudonymise(name if isinstance(name, str) else None)}"
+        stable = raw
         if isinstance(raw, list):
             raw = list(raw)
             if len(raw) > 1 and raw[1] is not None:
                 raw[1] = [hashed]
-            return raw
-        return {**review, "userName": hashed, "userImage": None}
+            stable = [None if i in (THUMBS, REPLY) else value for i, value in enumerate(raw)]
+        return self.reject(reason, raw, location, identity=identity(review.get("reviewId"), stable))
