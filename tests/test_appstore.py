@@ -265,3 +265,36 @@ def test_max_items_is_a_warning(server):
     records, _ = fetch(src)
     assert len(records) == 60 and pages(server) == ["page=1", "page=2"]
     assert len(src.warnings) == 1 and "max_items=60" in src.warnings[0]
+
+
+def placed(n: int, place: datetime, updated: str) -> dict:
+    """Review ``n`` served where ``place`` sorts, but with ``updated`` as its time."""
+    r = review(n, place)
+    return {**r, "raw": {**AppStoreAPI._entry(r, APP, "us"), "updated": {"label": updated}}}
+
+
+def test_an_entry_dated_before_2000_is_quarantined_and_one_out_of_order_is_a_warning(server):
+    """Neither ends the feed early (each is the last entry of a page): the stop is three reviews in a row older
+    than the window, by position, not the oldest time seen."""
+    step = timedelta(minutes=10)
+    good = spread(200, DAY.start + 143 * step + step / 2, step)  # 144 in the window
+    zero = placed(900, good[49]["created"] + timedelta(seconds=1), "1970-01-01T00:00:00-07:00")  # page 1's last
+    stray = placed(901, good[98]["created"] + timedelta(seconds=1), "2019-05-01T10:00:00-07:00")  # page 2's last
+    AppStoreAPI([*good, zero, stray]).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert len(records) == 144 and pages(server) == ["page=1", "page=2", "page=3"]
+    assert [r.reason for r in rejects] == ["'updated' time 1970-01-01 07:00:00 UTC is implausible (before 2000)"]
+    assert len(src.warnings) == 1 and "not newest first" in src.warnings[0] and "2019-05-01 17:00:00" in src.warnings[0]
+
+
+def test_a_rejected_entry_keeps_its_quarantine_id_while_its_votes_change(server):
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    keys = []
+    for votes in (1, 9):
+        server.reset()
+        AppStoreAPI([review(1, at, rating=6, votes=votes, vote_sum=votes)]).mount(server)
+        _, rejects = fetch(source(server.url))
+        assert len(rejects) == 1 and json.loads(rejects[0].raw_record)["im:voteCount"] == {"label": str(votes)}
+        keys.append(rejects[0].quarantine_id)
+    assert keys[0] == keys[1]

@@ -353,3 +353,32 @@ def test_errors_name_the_endpoint_without_credentials_or_query(server, monkeypat
     with pytest.raises(SourceError, match=r"/api/v1/search_by_date returned JSON without a 'hits' list") as failed:
         fetch(source(url, retries=0))
     assert "s3cret" not in str(failed.value) and "someone" not in str(failed.value)
+
+
+def test_a_bad_hit_keeps_one_quarantine_id_across_alias_terms_and_reads(server):
+    """Points and the search's highlights change between reads and between the two terms' searches: a bad hit is
+    keyed by its objectID (else by the hit without them), and quarantined once a read, whichever term found it."""
+    brand = {"aliases": ["Parcelo", "Parcelo app"]}
+    keys = []
+    for points in (5, 6):
+        server.reset()
+
+        def search(req, m, points=points):
+            q = req.query.get("query", "")
+            highlight = {"title": {"value": f"<em>{q}</em> review", "matchedWords": [q]}}
+            hits = [
+                {"objectID": "4242", "created_at": "yesterday", "title": "Parcelo app review", "author": "pg",
+                 "points": points, "_highlightResult": highlight},
+                {"created_at": "yesterday", "title": "Parcelo app, no id", "author": "pg", "points": points,
+                 "num_comments": points, "_highlightResult": highlight},
+            ]  # fmt: skip
+            return Response(200, {"hits": hits, "nbHits": 2, "nbPages": 1, "hitsPerPage": 100, "page": 0})
+
+        server.route("GET", SEARCH, search)
+        src = source(server.url, brand=brand)
+        _, rejects = fetch(src)
+        assert len(server.requests) == 2 and src.state["duplicates"] == 1
+        by_id = [r for r in rejects if '"objectID": "4242"' in r.raw_record]
+        assert len(by_id) == 1 and f'"points": {points}' in by_id[0].raw_record  # the whole hit is kept
+        keys.append(sorted({r.quarantine_id for r in rejects}))
+    assert keys[0] == keys[1] and len(keys[0]) == 2

@@ -174,7 +174,8 @@ def test_pages_until_items_are_older_than_the_window(reddit):
     assert "after" not in pages[0].query and pages[1].query["after"] == "t3_n150" and pages[2].query["after"]
     assert src.warnings == []
     stats = src.state["listings"]["search r/parcelo"]
-    assert stats["read"] == 251 and stats["in_window"] == 250 and stats["truncated"] is False
+    # the 250 of the window, then 3 older in a row: the listing has reached back past the start
+    assert stats["read"] == 253 and stats["in_window"] == 250 and stats["truncated"] is False
     assert src.state["newest_created_utc"] == T0 + 60 + 249 * 60
 
 
@@ -523,7 +524,7 @@ def test_items_without_created_utc_or_text_are_quarantined(reddit):
         ("reddit t1_c1", "reddit t1 lacks created_utc"),
         ("reddit t1_c2", "engagement '10000000000000' is over 1e+12"),
         ("reddit t3_p1", "reddit t3 lacks created_utc"),
-        ("reddit t3_p2", "reddit t3 created_utc 'yesterday' is not a Unix time"),
+        ("reddit t3_p2", "reddit t3 created_utc 'yesterday' is not a Unix time from 2000 on"),
         ("reddit t3_p3", "reddit t3 lacks title"),
         ("reddit t3_p5", "engagement '10000000000000' is over 1e+12"),
     ]
@@ -784,3 +785,32 @@ def test_the_fake_answers_like_reddit(reddit):
     c1, p0 = (c["data"] for c in info["data"]["children"])
     assert c1["body"] == "a <b>" and c1["link_title"] == "Parcelo & co 1" and p0["id"] == "p0"
     assert http.get(f"{server.url}/comments/nope").status_code == 404
+
+
+def test_a_comment_dated_0_is_quarantined_and_one_out_of_order_ends_no_listing(reddit):
+    """Brand-subreddit comments served with one comment dated 0 (a placeholder) and one from a month ago among
+    those of the window: the listing stops by position (three older in a row), not at the first older one."""
+    fresh = [comment(f"c{i}", 1000 - i * 10, f"Parcelo comment {i}", link="nopost") for i in range(10)]
+    zero = comment("zero", 0, "Parcelo from 1970", link="nopost", extra={"created_utc": 0})
+    stray = comment("stray", -30 * 86400, "Parcelo from last month", link="nopost")
+    old = [comment(f"old{i}", -100 - i, "Parcelo yesterday", link="nopost") for i in range(5)]
+    _, api = reddit([*fresh, zero, stray, *old])
+    api._newest = [*fresh[:3], zero, *fresh[3:6], stray, *fresh[6:], *old]  # the order the listing is served in
+    src = make_source(subreddits=[], brand_subreddits=["parcelo"])
+    records, rejects = run(src)
+    assert ids(records) == sorted(f"t1_c{i}" for i in range(10))
+    assert [(r.location, r.reason) for r in rejects] == [
+        ("reddit t1_zero", "reddit t1 created_utc '0' is not a Unix time from 2000 on")
+    ]
+    assert len(src.warnings) == 1 and "new comments in r/parcelo: not newest first" in src.warnings[0]
+    assert src.state["listings"]["new comments in r/parcelo"]["read"] == 1 + 10 + 1 + 3
+
+
+def test_a_rejected_post_keeps_its_quarantine_id_while_its_score_changes(reddit):
+    keys = []
+    for score in (3, 4):
+        reddit([post("bad1", 60, score=score, num_comments=score, drop_keys=["created_utc"])])
+        _, rejects = run(make_source())
+        assert len(rejects) == 1 and json.loads(rejects[0].raw_record)["score"] == score  # the whole item is kept
+        keys.append(rejects[0].quarantine_id)
+    assert keys[0] == keys[1]

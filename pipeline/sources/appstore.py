@@ -6,9 +6,11 @@ One GET per page and country::
 
 ``base`` is ``$BRANDPULSE_APPSTORE_URL`` when set (the demo's replay server, the tests' fake), else the
 source's ``base_url`` (``https://itunes.apple.com``). Apple serves at most 10 pages of 50 reviews per country,
-newest first, so a country is read until a page holds reviews older than the window, the feed runs out
-(no ``entry``, or the page named by the feed's ``rel=last`` link), or ``max_pages`` is reached. When the
-tenth page still reaches into the window, the feed's 500-review cap cut the window: that is a warning.
+newest first, so a country is read until it has reached back past the window's start
+(:class:`~pipeline.sources.base.NewestFirst`: three reviews in a row older than it, by position, so one review
+dated far back out of order does not end the feed; a review of the window after an older one is a warning), the
+feed runs out (no ``entry``, or the page named by the feed's ``rel=last`` link), or ``max_pages`` is reached.
+When the tenth page still reaches into the window, the feed's 500-review cap cut the window: that is a warning.
 
 The payload (``feed.entry`` is a list, a single object on a one-review page, and missing on an empty page;
 older feeds put an app-info entry first, which has no ``im:rating`` and is skipped)::
@@ -24,9 +26,11 @@ older feeds put an app-info entry first, which has no ``im:rating`` and is skipp
 Each review becomes a record, timed by ``updated`` (Apple gives no separate creation time; an edited review
 carries its edit time): ``native_id`` the review id, ``text`` the review body (the title when the body
 is empty), ``title``, ``rating`` (1-5), ``engagement`` the helpfulness vote count, ``channel``
-``"{app_id}/{country}"``. An entry that cannot be read (no id, no time, a rating outside 1-5, no text) is
-quarantined with the reviewer's name and profile link replaced by their keyed hash. ``state``:
-``pages_read`` per country and ``newest_created_at``; ``warnings`` say when a cap cut the window.
+``"{app_id}/{country}"``. An entry that cannot be read (no id, no time, an implausible time: before 2000 or in
+the future, a rating outside 1-5, no text) is quarantined, keyed by its review id, with the reviewer's name and
+profile link replaced by their keyed hash. ``state``:
+``pages_read`` per country and ``newest_created_at``; ``warnings`` say when a cap cut the window, or when the
+feed was not newest first.
 
 HTTP goes through :func:`pipeline.http.session` (timeouts; retries of 429/5xx/timeouts honouring
 ``Retry-After``; the backoff factor is read from ``pipeline.http.BACKOFF_FACTOR`` at fetch time); a
@@ -42,11 +46,12 @@ from datetime import datetime
 
 from pipeline import http as _http
 from pipeline.records import Record, Reject, Rejected, Window, parse_utc
-from pipeline.sources.base import Source, SourceError
+from pipeline.sources.base import NewestFirst, Source, SourceError, identity, implausible
 
 ENV_URL = "BRANDPULSE_APPSTORE_URL"
 PAGE_SIZE = 50  # Apple's page size
 FEED_MAX_PAGES = 10  # Apple serves no page after the tenth
+VOLATILE = ("im:voteSum", "im:voteCount")  # an entry's counters, which change between reads
 
 
 def _label(entry: dict, key: str):
@@ -97,6 +102,7 @@ class AppStoreSource(Source):
         with self.http_session() as session:
             for country in spec.countries:
                 read = 0
+                order = NewestFirst(window.start, window.end, f"App Store {spec.app_id} ({country})")
                 for page in range(1, max_pages + 1):
                     url = self.page_url(country, page)
                     payload = _http.get_json(
@@ -119,7 +125,6 @@ class AppStoreSource(Source):
                             f"App Store reviews of {spec.app_id} ({country}) page {page}: 'feed.entry' is a "
                             f"{type(entries).__name__}, not a list"
                         )
-                    oldest: datetime | None = None
                     cut = False
                     for entry in entries:
                         if isinstance(entry, dict) and "im:rating" not in entry and "im:name" in entry:
@@ -131,15 +136,15 @@ class AppStoreSource(Source):
                         try:
                             native_id, created, item = self._review(entry, country, window)
                         except Rejected as exc:
-                            yield self.reject(str(exc), self._redacted(entry), f"{country} page {page}")
+                            yield self._reject(str(exc), entry, f"{country} page {page}")
                             continue
-                        oldest = created if oldest is None or created < oldest else oldest
+                        order.see(created)
                         if native_id in seen or created not in window:
                             continue
                         seen.add(native_id)
                         newest = created if newest is None or created > newest else newest
                         yield item
-                    if oldest is not None and oldest < window.start:
+                    if order.reached_start:
                         break  # newest first: the rest is older than the window
                     if cut or (read >= spec.max_items and len(entries) >= PAGE_SIZE):
                         self.warnings.append(
@@ -161,6 +166,8 @@ class AppStoreSource(Source):
                     last = _last_page(feed)
                     if last is not None and page >= last:
                         break
+                if order.disorder:
+                    self.warnings.append(order.disorder)
         self.state = {
             "pages_read": pages_read,
             "newest_created_at": newest.isoformat() if newest else self.previous_state.get("newest_created_at"),
@@ -178,6 +185,9 @@ class AppStoreSource(Source):
         if updated is None:
             raise Rejected("review has no 'updated' time")
         created = parse_utc(updated, "updated", unix=False, noun="time")
+        problem = implausible(created, window)
+        if problem:
+            raise Rejected(f"'updated' {problem}")
         raw_rating = _label(entry, "im:rating")
         try:
             rating = float(raw_rating)
@@ -210,14 +220,17 @@ class AppStoreSource(Source):
         )
         return native_id, created, record
 
-    def _redacted(self, entry):
-        """The entry with the reviewer's name and profile link replaced by the keyed hash of the name."""
-        if not isinstance(entry, dict) or not isinstance(entry.get("author"), dict):
-            return entry
-        author = dict(entry["author"])
-        name = _label(author, "name")
-        hashed = f"hmac:{self.pseudonymise(name if isinstance(name, str) else None)}"
-        for key in ("name", "uri"):
-            if key in author:
-                author[key] = {"label": hashed}
-        return {**entry, "author": author}
+    def _reject(self, reason: str, entry, location: str) -> Reject:
+        """A quarantined entry, with the reviewer's name and profile link replaced by the keyed hash of the name,
+        keyed by its review id (else the entry without its vote counts)."""
+        if isinstance(entry, dict) and isinstance(entry.get("author"), dict):
+            author = dict(entry["author"])
+            name = _label(author, "name")
+            hashed = f"hmac:{self.pseudonymise(name if isinstance(name, str) else None)}"
+            for key in ("name", "uri"):
+                if key in author:
+                    author[key] = {"label": hashed}
+            entry = {**entry, "author": author}
+        native_id = _label(entry, "id") if isinstance(entry, dict) else None
+        stable = {k: v for k, v in entry.items() if k not in VOLATILE} if isinstance(entry, dict) else entry
+        return self.reject(reason, entry, location, identity=identity(native_id, stable))

@@ -25,7 +25,9 @@ title and no text) are skipped and counted.
 A record: ``native_id`` the objectID, ``kind`` ``mention``, ``text`` the story text or comment (a link
 story's title when it has no text), ``title`` the story title, ``url`` the story's link (else the HN item
 page), ``engagement`` points + comments (None when Algolia gives neither), ``channel`` ``hackernews``.
-A hit without objectID or time is quarantined, with the author replaced by its keyed hash.
+A hit without objectID or time is quarantined, with the author replaced by its keyed hash, keyed by its
+objectID (once, whichever alias term found it; else by the hit without its points, comment count and the
+search's highlights, which change between reads).
 
 ``state``: ``pages_read``, ``hits_read``, ``skipped_deleted``, ``not_about_brand``, ``duplicates``,
 ``newest_created_at``. HTTP goes through :func:`pipeline.http.session` (timeouts; retries of
@@ -42,11 +44,13 @@ from html.parser import HTMLParser
 
 from pipeline import http as _http
 from pipeline.records import Record, Reject, Rejected, Window, parse_utc
-from pipeline.sources.base import Source, SourceError
+from pipeline.sources.base import Source, SourceError, identity
 
 ENV_URL = "BRANDPULSE_HN_URL"
 HITS_PER_PAGE = 100
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
+# what changes between reads of one hit (and between the searches of two alias terms): not part of a reject's key
+VOLATILE = ("points", "num_comments", "children", "updated_at", "_highlightResult", "_snippetResult", "_rankingInfo")
 
 
 class _Text(HTMLParser):
@@ -212,13 +216,13 @@ class HackerNewsSource(Source):
             if not isinstance(object_id, str | int) or isinstance(object_id, bool) or not str(object_id).strip():
                 raise Rejected("hit has no objectID")
             object_id = str(object_id).strip()
+            if object_id in self._seen:
+                self._stats["duplicates"] += 1
+                return None
+            self._seen.add(object_id)  # before its time is read: a hit found by two terms is quarantined once
             created = self._created(hit)
         except Rejected as exc:
-            return self.reject(str(exc), self._redacted(hit), "hackernews")
-        if object_id in self._seen:
-            self._stats["duplicates"] += 1
-            return None
-        self._seen.add(object_id)
+            return self._reject(str(exc), hit)
         if created not in window:
             return None
         tags = hit.get("_tags") if isinstance(hit.get("_tags"), list) else []
@@ -249,7 +253,7 @@ class HackerNewsSource(Source):
                 engagement=engagement,
             )
         except Rejected as exc:  # a value out of range (engagement over 1e12): this hit, not the whole source
-            return self.reject(str(exc), self._redacted(hit), "hackernews")
+            return self._reject(str(exc), hit)
         self._newest = created if self._newest is None or created > self._newest else self._newest
         return item
 
@@ -261,6 +265,13 @@ class HackerNewsSource(Source):
         if not isinstance(hit.get("created_at"), str):
             raise Rejected("hit has no created_at_i or created_at")
         return parse_utc(hit["created_at"], "created_at", unix=False, noun="time")
+
+    def _reject(self, reason: str, hit) -> Reject:
+        """A quarantined hit (author hashed), keyed by its objectID, else by the hit without its counters."""
+        raw = self._redacted(hit)
+        stable = {k: v for k, v in raw.items() if k not in VOLATILE} if isinstance(raw, dict) else raw
+        native_id = raw.get("objectID") if isinstance(raw, dict) else None
+        return self.reject(reason, raw, "hackernews", identity=identity(native_id, stable))
 
     def _redacted(self, hit):
         """The hit with its author (and the author tag and highlight) replaced by the author's keyed hash."""

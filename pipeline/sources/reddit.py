@@ -6,9 +6,10 @@ which is also the record's ``native_id``):
 1. **Searches.** The aliases (:meth:`AliasMatcher.query_terms`) quoted and OR'ed into one query (split in
    several when it would pass Reddit's 512 characters), ``sort="new"`` with the smallest ``time_filter`` that
    covers the window, in each of ``subreddits`` (``restrict_sr``) or all of Reddit when the list is empty.
-   Listings are newest first, so paging stops at the first item older than ``window.start``. Reddit's search
-   is looser than our rules, so each post is checked again with :meth:`AliasMatcher.matches` (word
-   boundaries, exclusion terms) on its title and selftext.
+   Listings are newest first, so paging stops after three items in a row older than ``window.start`` (by
+   position: one item dated far back out of order does not end a listing; an item of the window after an older
+   one is a warning). Reddit's search is looser than our rules, so each post is checked again with
+   :meth:`AliasMatcher.matches` (word boundaries, exclusion terms) on its title and selftext.
 2. **Threads.** With ``comments: true``, the comments of every matched post: ``comment_depth`` reply levels,
    at most ``comment_limit`` comments, at most :data:`REPLACE_MORE_LIMIT` "load more comments" requests
    ("continue this thread" links below the depth are not followed). Those created in the window are kept
@@ -26,11 +27,12 @@ Records: kind ``mention``, channel ``r/<subreddit>``, text ``title + "\\n\\n" + 
 the selftext is empty) or the comment body, url ``https://www.reddit.com`` + permalink, engagement score +
 num_comments (posts) or score (comments), at least 0, author pseudonymised (None for deleted accounts). A post
 whose selftext is ``[deleted]``/``[removed]`` keeps its title as text; a comment whose body is gone is skipped
-and counted in ``state`` (normal on Reddit: not a warning). An item without ``created_utc`` (or a readable one),
-or without its title/body, is quarantined with its payload, in which no field about an author is in clear:
-``author*`` and ``link_author`` (at any depth: a crosspost's parent) hold their keyed hash, or are left out when
-they are not text (a flair's parts). One without an ``id`` cannot be quarantined: PRAW refuses the whole page,
-and the source fails naming the listing.
+and counted in ``state`` (normal on Reddit: not a warning). An item without ``created_utc`` (or a readable one:
+one before 2000, a placeholder such as 0, counts as unreadable), or without its title/body, is quarantined with
+its payload, in which no field about an author is in clear: ``author*`` and ``link_author`` (at any depth: a
+crosspost's parent) hold their keyed hash, or are left out when they are not text (a flair's parts). A
+quarantined item is keyed by its fullname, so a re-read finds its row although its score moved. One without an
+``id`` cannot be quarantined: PRAW refuses the whole page, and the source fails naming the listing.
 
 Truncation: Reddit ends every listing after about 1,000 items, and ``max_items`` caps what is read per
 listing. When a listing stops at the cap, or ends after at least :data:`LISTING_CAP_HINT` items, while its
@@ -83,7 +85,7 @@ from prawcore.sessions import RetryStrategy
 
 from pipeline.deadline import Deadline, DeadlineExceeded, seconds
 from pipeline.records import Record, Reject, Rejected, Window
-from pipeline.sources.base import Source, SourceError
+from pipeline.sources.base import PLAUSIBLE_FROM, NewestFirst, Source, SourceError, identity
 
 OAUTH_URL_ENV = "BRANDPULSE_REDDIT_OAUTH_URL"
 REDDIT_URL_ENV = "BRANDPULSE_REDDIT_URL"
@@ -102,6 +104,7 @@ TIME_FILTERS = (  # Reddit's periods, the month taken short to be safe
 )
 SITE = "https://www.reddit.com"
 DELETED, REMOVED = "[deleted]", "[removed]"
+VOLATILE = ("score", "ups", "downs", "upvote_ratio", "num_comments", "num_crossposts", "likes", "gilded", "replies")
 
 logger = logging.getLogger("brandpulse")
 
@@ -230,7 +233,7 @@ def _created(data: dict) -> float | None:
         datetime.fromtimestamp(value, UTC)
     except (ValueError, OverflowError, OSError):  # nan, inf, out of range
         return None
-    return float(value)
+    return float(value) if value >= PLAUSIBLE_FROM.timestamp() else None  # 0: a placeholder, no time
 
 
 class RedditSource(Source):
@@ -403,12 +406,14 @@ class RedditSource(Source):
     def _listing(self, name: str, things: Iterator, window: Window) -> Iterator:
         """The items of a newest-first listing created in the window (and those without a time, to quarantine).
 
-        Stops at the first item older than ``window.start``; notes a listing cut before it got there.
+        Stops after three items in a row older than ``window.start`` (:class:`NewestFirst`); notes a listing cut
+        before it got there, or out of order.
         """
         stats = {"read": 0, "in_window": 0, "oldest_created_utc": None, "truncated": False}
         self._listings[name] = stats
         start, end = window.start.timestamp(), window.end.timestamp()
         reached_start = capped = False
+        order = NewestFirst(start, end, name)
         things = iter(things)
         while True:
             self._step = name
@@ -425,12 +430,15 @@ class RedditSource(Source):
                 yield thing
                 continue
             stats["oldest_created_utc"] = min(created, stats["oldest_created_utc"] or created)
-            if created < start:
+            order.see(created)
+            if order.reached_start:
                 reached_start = True
                 break
-            if created < end:
+            if start <= created < end:
                 stats["in_window"] += 1
                 yield thing
+        if order.disorder:
+            self.warnings.append(order.disorder)
         if not reached_start and (capped or stats["read"] >= LISTING_CAP_HINT):
             stats["truncated"] = True
             oldest = stats["oldest_created_utc"]
@@ -582,14 +590,18 @@ class RedditSource(Source):
         if missing:
             return f"reddit {kind} lacks {', '.join(missing)}"
         if _created(data) is None:
-            return f"reddit {kind} created_utc {str(data['created_utc'])[:40]!r} is not a Unix time"
+            return f"reddit {kind} created_utc {str(data['created_utc'])[:40]!r} is not a Unix time from 2000 on"
         if not isinstance(data[text_field], str):
             return f"reddit {kind} {text_field} is not text"
         return None
 
     def _reject(self, reason: str, data: dict) -> Reject:
-        """A quarantined item: its payload without author identities (:meth:`_unnamed`)."""
-        return self.reject(reason, self._unnamed(data), location=f"reddit {data.get('name') or data.get('id') or '?'}")
+        """A quarantined item: its payload without author identities (:meth:`_unnamed`), keyed by its fullname
+        (else its payload without the counters that move between reads)."""
+        data = self._unnamed(data)
+        stable = {k: v for k, v in data.items() if k not in VOLATILE}
+        native_id = data.get("name") or data.get("id")
+        return self.reject(reason, data, location=f"reddit {native_id or '?'}", identity=identity(native_id, stable))
 
     def _unnamed(self, value):
         """``value`` with every field about an author, at any depth (``author``, ``author_fullname``, the
