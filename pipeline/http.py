@@ -9,7 +9,9 @@
 - With a :class:`~pipeline.deadline.Deadline`, everything the session does ends by it: connecting, sending,
   every retry and its backoff (or ``Retry-After``), and the whole response, however slowly the server trickles
   it (a per-read timeout restarts with every byte; the deadline does not). Past it, the request raises
-  :class:`~pipeline.deadline.DeadlineExceeded`.
+  :class:`~pipeline.deadline.DeadlineExceeded`; :class:`CutAfterSending` when the deadline cut it after the request
+  began to go out and before the answer's status line came (the server may have acted on it), so a caller whose
+  request must not arrive twice can tell that from a cut while connecting (nothing sent).
 - Sends a descriptive User-Agent, and never logs query strings or headers (tokens live there), nor lets urllib3
   log a request's path (a Slack webhook's path is its token).
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import logging
 import time
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -62,8 +65,25 @@ class SourceError(RuntimeError):
     """A source could not read its window; the message says why, without secrets."""
 
 
-# The deadline of the request in progress on this thread, for the connections it opens (see _DeadlineConnection).
-_ACTIVE: ContextVar[Deadline | None] = ContextVar("brandpulse_http_deadline", default=None)
+class CutAfterSending(DeadlineExceeded):
+    """The deadline passed after the request began to go out (on a connection made, or reused, for it) and before
+    its answer's status line came back: the server may have acted on it. A cut while connecting (DNS, TCP, TLS),
+    or in a retry's wait after an answer, raises plain :class:`~pipeline.deadline.DeadlineExceeded`."""
+
+
+@dataclass
+class _Exchange:
+    """A request with a deadline in progress on this thread: the deadline, for the connections it opens, and
+    whether a request went out without an answer yet (set when sending starts, cleared by the answer's status)."""
+
+    deadline: Deadline
+    unanswered: bool = False
+
+    def cut(self, message: str) -> DeadlineExceeded:
+        return (CutAfterSending if self.unanswered else DeadlineExceeded)(message)
+
+
+_ACTIVE: ContextVar[_Exchange | None] = ContextVar("brandpulse_http_exchange", default=None)
 
 
 class _Retry(Retry):
@@ -118,16 +138,33 @@ def backoff(s: requests.Session, retry: int) -> None:
 
 class _DeadlineConnection(HTTPConnection):
     """A connection that, opened during a request with a deadline, connects within the time left and hands its
-    socket to the deadline (which shuts it down when the deadline passes)."""
+    socket to the deadline (which shuts it down when the deadline passes); and tells the request's
+    :class:`_Exchange` when a request starts going out on it and when its answer's status line came."""
 
     def _new_conn(self):
-        deadline = _ACTIVE.get()
-        if deadline is None:
+        exchange = _ACTIVE.get()
+        if exchange is None:
             return super()._new_conn()
+        deadline = exchange.deadline
         self.timeout = deadline.timeout(self.timeout if isinstance(self.timeout, int | float) else None)
         sock = super()._new_conn()
         deadline.watch(sock)
         return sock
+
+    def send(self, data):
+        exchange = _ACTIVE.get()
+        if exchange is not None:
+            if self.sock is None:  # http.client connects on the first send: connected first, so that a
+                self.connect()  # connection never made leaves the request unsent
+            exchange.unanswered = True
+        super().send(data)
+
+    def getresponse(self):
+        response = super().getresponse()
+        exchange = _ACTIVE.get()
+        if exchange is not None:
+            exchange.unanswered = False
+        return response
 
 
 class _DeadlineHTTPSConnection(_DeadlineConnection, HTTPSConnection):
@@ -158,15 +195,16 @@ class TimeoutSession(requests.Session):
         deadline = self.deadline
         if deadline.expired:
             raise DeadlineExceeded(f"the {deadline} passed before the request")
-        token = _ACTIVE.set(deadline)
+        exchange = _Exchange(deadline)
+        token = _ACTIVE.set(exchange)
         try:
             resp = super().request(method, url, **kwargs)
         except (requests.RequestException, HTTPError, OSError) as exc:
             if deadline.expired:
-                raise DeadlineExceeded(f"no complete answer within the {deadline}") from exc
+                raise exchange.cut(f"no complete answer within the {deadline}") from exc
             cause = _deadline_cause(exc)  # a retry wait that would pass the deadline
             if cause is not None:
-                raise DeadlineExceeded(str(cause)) from exc
+                raise exchange.cut(str(cause)) from exc
             raise
         finally:
             _ACTIVE.reset(token)

@@ -169,6 +169,17 @@ class TrickleServer:
             t.join(timeout=5)
 
 
+@contextmanager
+def unaccepting_port():
+    """A port on 127.0.0.1 that never accepts a connection in time: its listener's backlog (one) is full and it never
+    accepts, so the kernel drops a new connection's SYNs and connecting hangs until the client gives up (neither
+    refused nor accepted: a receiver that nothing was sent to)."""
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as listener:
+        port = listener.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=5):  # fills the backlog
+            yield port
+
+
 # A seeded Parcelo history for the detect and alert steps (tests/test_alerting.py, test_report.py, test_watch.py)
 START = date(2026, 8, 1)
 INCIDENT = date(2026, 9, 20)  # day 50

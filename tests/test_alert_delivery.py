@@ -33,7 +33,7 @@ from pipeline.alerts.message import (
     window_label,
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
-from tests.helpers import TrickleServer
+from tests.helpers import TrickleServer, unaccepting_port
 
 FAST = {"timeout": 5.0, "retries": 2, "backoff_factor": 0.0}
 SECRET = "T0000/B0000/sekritTOKEN123"
@@ -561,9 +561,56 @@ def test_trickling_webhook_fails_at_the_attempts_deadline():
 
     assert not result.ok and result.status is None, result
     assert result.error == "webhook channel 'ops': no complete answer within the 2 s deadline"
+    assert not result.maybe_delivered  # failed: the next run sends it again, with its Idempotency-Key
     assert 1.9 < took < 3.5, took
     assert server.connections == 1  # no retry started after the deadline
     assert server.requests[0].startswith(f"POST /hook/{SECRET} HTTP/1.1".encode())
+
+
+@pytest.mark.parametrize(
+    "channel",
+    [
+        SlackSpec(type="slack", name="cx-team", webhook_url_env="S"),
+        SlackSpec(type="slack", name="cx-bot", bot_token_env="T", channel="#cx"),  # the Web API: chat.postMessage
+    ],
+    ids=["incoming-webhook", "bot"],
+)
+def test_a_slack_request_cut_by_the_deadline_after_it_went_out_is_possibly_delivered(channel):
+    """Slack has the POST, and its answer trickles past the 2 s deadline (the 5 s read timeout never trips): as with
+    a read timeout, Slack may have posted it, so the attempt is left pending instead of failed and posted again."""
+    with TrickleServer(HTTP_OK * 10, interval=1.0) as server:
+        env = {"S": f"{server.url}/hook/{SECRET}", "T": "xoxb-test-1", "BRANDPULSE_SLACK_API_URL": f"{server.url}/api"}
+        result, took = timed(deliver, channel, make_msg(), env, timeout=5.0, retries=2, deadline_s=2.0)
+    assert not result.ok and result.timed_out and result.maybe_delivered, result
+    what = "slack channel 'cx-team'" if channel.webhook_url_env else "slack channel 'cx-bot': chat.postMessage"
+    assert (
+        result.error == f"{what}: no complete answer within the 2 s deadline; not retried, as the receiver may have it"
+    )
+    assert 1.9 < took < 3.5, took
+    assert server.connections == len(server.requests) == 1  # it went out once
+
+
+def test_a_slack_request_cut_by_the_deadline_while_connecting_fails_and_can_be_retried():
+    """A receiver that never accepts the connection was sent nothing: the attempt fails plainly (the next run
+    retries it) rather than being held back as possibly delivered."""
+    channel = SlackSpec(type="slack", name="cx-team", webhook_url_env="S")
+    with unaccepting_port() as port:
+        env = {"S": f"http://127.0.0.1:{port}/hook/{SECRET}"}
+        result, took = timed(deliver, channel, make_msg(), env, timeout=5.0, retries=2, deadline_s=2.0)
+    assert not result.ok and result.timed_out and not result.maybe_delivered, result
+    assert result.error == "slack channel 'cx-team': no complete answer within the 2 s deadline"
+    assert 1.9 < took < 3.5, took
+
+
+def test_a_slack_429_whose_retry_wait_outlasts_the_deadline_fails_and_can_be_retried(receiver):
+    """Slack answered 429 (it did not process the post): a cut in the wait to retry is a plain failure too."""
+    server, received = receiver
+    server.add_fault(r"^/hook/", status=429, headers={"Retry-After": "30"})
+    channel = SlackSpec(type="slack", name="cx-team", webhook_url_env="S")
+    result = deliver(channel, make_msg(), {"S": f"{server.url}/hook/x"}, timeout=5.0, deadline_s=3.0)
+    assert not result.ok and result.timed_out and not result.maybe_delivered, result
+    assert result.error == "slack channel 'cx-team': waiting 30 s to retry would pass the 3 s deadline"
+    assert len(server.requests) == 1 and received == []
 
 
 def test_ok_status_counts_even_when_the_body_trickles_past_the_deadline():

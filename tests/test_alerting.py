@@ -30,6 +30,7 @@ from tests.helpers import (
     TrickleServer,
     local_receivers,
     seed,
+    unaccepting_port,
     write_config,
 )
 from tests.helpers import alerting_config as config
@@ -516,3 +517,36 @@ def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_
     assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 0, "failed": 0, "pending": 1}
     assert len(receivers["slack"]) == 1  # not posted again
     assert f"resend:  brandpulse alerts --resend {aid}" in list_alerts(cfg, db)
+
+
+def test_a_slack_post_cut_by_the_deadline_is_pending_once_sent_and_retried_when_it_never_connected(
+    tmp_path, receivers, monkeypatch
+):
+    """The attempt's whole deadline (alerting.delivery_deadline_s) treated like the read timeout: a post cut while
+    connecting reached nobody and the next run retries it; a post Slack received but answered too slowly for the
+    deadline is pending (possibly delivered), and the run after holds it back instead of posting it again."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    slack = [{"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"}]
+    cfg = config(tmp_path, channels=slack, delivery_deadline_s=1.5)
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    with connect(db) as con:
+        delivery.message(cfg, con, aid)  # matplotlib's first chart is slow
+    with unaccepting_port() as port:
+        monkeypatch.setenv("TEST_SLACK_URL", f"http://127.0.0.1:{port}/slack/T000/B000/secret")
+        assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 0, "failed": 1}
+    assert q(db, "SELECT attempt, ok, error FROM alert_deliveries") == [
+        (1, False, "slack channel 'cx-slack': no complete answer within the 1.5 s deadline")
+    ]
+    with TrickleServer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", interval=1.0) as slow:
+        monkeypatch.setenv("TEST_SLACK_URL", f"{slow.url}/slack/T000/B000/secret")
+        assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 0, "failed": 1}  # retried: it reached Slack
+    assert len(slow.requests) == 1
+    assert q(db, "SELECT attempt, ok, error FROM alert_deliveries WHERE attempt = 2") == [
+        (2, None, "slack channel 'cx-slack': no complete answer within the 1.5 s deadline;"
+                  " not retried, as the receiver may have it")
+    ]  # fmt: skip
+    assert q(db, "SELECT state FROM v_alert_deliveries") == [("pending",)]
+    monkeypatch.setenv("TEST_SLACK_URL", f"{receivers['http'].url}/slack/T000/B000/secret")
+    assert delivery.send_alerts(cfg, db, "r3") == {"delivered": 0, "failed": 0, "pending": 1}
+    assert receivers["slack"] == []  # not posted a second time

@@ -24,7 +24,9 @@
 
 Every attempt ends within ``deadline_s`` (:class:`pipeline.deadline.Deadline`): connecting, sending, retries
 and backoff, and the whole answer, however slowly the receiver trickles it (a per-operation ``timeout``
-restarts with each byte; the deadline does not). An attempt that misses it fails, saying so.
+restarts with each byte; the deadline does not). An attempt that misses it fails, saying so; except a Slack
+request the deadline cut after it began to go out, which, like one left without an answer by its read timeout,
+may have been posted: :attr:`Delivery.maybe_delivered` (one cut while connecting fails plainly).
 
 Secrets: a webhook URL is read from the environment variable the channel names (``webhook_url_env`` /
 ``url_env``), else from the Airflow connection ``airflow_conn_id`` (the connection's ``extra`` ``webhook_url``
@@ -73,7 +75,7 @@ from pipeline.alerts.message import (
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
 from pipeline.deadline import Deadline, DeadlineExceeded
-from pipeline.http import BACKOFF_FACTOR, retry_statuses, session
+from pipeline.http import BACKOFF_FACTOR, CutAfterSending, retry_statuses, session
 
 logger = logging.getLogger("brandpulse")
 
@@ -291,7 +293,11 @@ def _post(
                 with s.post(url, data=body, headers=headers, allow_redirects=False, stream=True) as resp:
                     code, text = resp.status_code, _body_start(resp, body_bytes)
         except DeadlineExceeded as exc:
-            return Delivery(channel.name, False, None, redact(f"{what}: {exc}", secrets), timed_out=True), ""
+            error = redact(f"{what}: {exc}", secrets)
+            if isinstance(exc, CutAfterSending) and not idempotent:  # sent, no answer in time: as a read timeout
+                error += "; not retried, as the receiver may have it"
+                return Delivery(channel.name, False, None, error, timed_out=True, maybe_delivered=True), ""
+            return Delivery(channel.name, False, None, error, timed_out=True), ""  # failed: the next run retries it
         except requests.RequestException as exc:
             if any(isinstance(a, MaxRetryError) for a in exc.args):  # retried until none was left
                 error = f"{what}: no answer after {retries} retries ({_cause(exc)})"

@@ -26,7 +26,9 @@ What a delivery guarantees:
 - **Nothing hangs the night.** Each attempt ends by ``alerting.delivery_deadline_s``, and the step by
   ``alerting.step_budget_s``: the channels left when the budget runs out are recorded failed ("step budget
   exhausted") without being tried. A failed attempt, whatever the channel, is retried by the next run; a
-  receiver that accepted the alert but did not confirm it within the deadline can therefore get it twice.
+  receiver that accepted the alert but did not confirm it within the deadline can therefore get it twice, except
+  on Slack: a post the deadline cut after it went out is pending (possibly delivered), like one left without an
+  answer by its read timeout (one cut while connecting reached nobody, and fails).
 """
 
 from __future__ import annotations
