@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import date
 
 import pytest
@@ -421,3 +422,64 @@ def test_two_long_rows_cut_alike_stay_two_rejects(tmp_path):
     row |= {"author": f"hmac:{Pseudonymiser(None)('user_')}"}
     whole = json.dumps(row, ensure_ascii=False)
     assert rejects[0].raw_record == whole[:MAX_RAW] + f"…[truncated: {len(whole) - MAX_RAW} more characters]"
+
+
+def _night(cfg, db, day: date, run_id: str) -> None:
+    """A night's extract and load of the one file-drop source, on the DuckDB file ``db``."""
+    from pipeline import ledger
+    from pipeline.load import load
+    from pipeline.staging import extract
+    from pipeline.warehouse import connect, migrate
+
+    with connect(db) as con:
+        migrate(con)
+        ledger.start_run(con, run_id, day, "cli")
+    extract(cfg, "acme", "listening", day, run_id, db=db)  # from the source's stored state, as a night does
+    load(cfg, db, day, run_id)
+
+
+def _stored(db) -> tuple[list, list]:
+    """(native id, platform, text) of the mentions; (reason, location's file and line) of the quarantine."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        mentions = con.execute("SELECT native_id, platform, text FROM mentions ORDER BY 1, 2").fetchall()
+        quarantine = con.execute("SELECT reason, location FROM quarantine ORDER BY first_seen, location").fetchall()
+    return mentions, [(reason, (where or "").rsplit("/", 1)[-1]) for reason, where in quarantine]
+
+
+def test_one_id_on_two_platforms_in_two_files_of_a_night_quarantines_the_later_files_row(tmp_path):
+    """The source's files are read in the order of their paths, and the first row of an id in any of them keeps it:
+    an instagram 1042 in a second export of the night was merged into the twitter 1042 of the first. A re-run
+    with the second file changed reads both again (not the changed one alone, which would miss the first's ids),
+    and finds the same row to quarantine, once."""
+    import duckdb
+
+    (tmp_path / "acme-1.csv").write_text(
+        MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,1,0\n", encoding="utf-8"
+    )
+    second = MENTIONS_HEADER + (
+        "7,twitter,,u,2026-10-01T07:00:00Z,acme in the second file,,1,0\n"
+        "1042,instagram,,u,2026-10-01T09:00:00Z,acme on instagram,,1,0\n"
+    )
+    (tmp_path / "acme-2.csv").write_text(second, encoding="utf-8")
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "acme-*.csv"}}]))
+    db, day = tmp_path / "w.duckdb", date(2026, 10, 1)
+    reason = (
+        "post_id (native id) '1042' is also the id of a twitter row of acme-1.csv: the ids of one source must be "
+        "unique, so this instagram row is quarantined rather than merged into it"
+    )
+    _night(cfg, db, day, "r1")
+    assert _stored(db) == (
+        [("1042", "twitter", "acme on twitter"), ("7", "twitter", "acme in the second file")],
+        [(reason, "acme-2.csv:3")],
+    )
+    (tmp_path / "acme-2.csv").write_text(second + "8,twitter,,u,2026-10-01T10:00:00Z,acme late,,1,0\n", "utf-8")
+    _night(cfg, db, day, "r2")
+    mentions, quarantine = _stored(db)
+    assert [m[0] for m in mentions] == ["1042", "7", "8"] and mentions[0][1] == "twitter"
+    assert quarantine == [(reason, "acme-2.csv:3")]  # the same reject, not a second one
+    _night(cfg, db, day, "r3")  # nothing changed since: neither file is read again
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE run_id = 'r3' AND step = 'extract'").fetchall()
+    assert re.fullmatch(r"acme-1\.csv unchanged since .*; acme-2\.csv unchanged since .*", detail), detail

@@ -25,16 +25,20 @@ Rules (each broken rule quarantines the row with that reason):
   or CSV field up to 8 MiB; raw records kept in quarantine are cut at 1 MiB characters, with a note;
 - blank lines are skipped; a CSV row with extra cells keeps them (``_extra_cells``, hashed) in its raw record;
 - a CSV row that a quote left open ran on through the lines after it is read again line by line (each line a
-  row or a reject; the first reject says which lines ran together: :func:`~pipeline.records.csv_data_rows`).
+  row or a reject; the first reject says which lines ran together: :func:`~pipeline.records.csv_data_rows`);
+- a native id is unique within the source (a mention id carries no platform): the first row of an id in the
+  source's files, read in the order of their paths, keeps it, and a row of another platform with it is
+  quarantined.
 
 A file that is missing, empty (0 bytes), has a repeated or missing mapped header column, fails the source,
 so the run table shows it as missing.
 
 State: for each file, its fingerprint (sha256 of its bytes, of the brand's and the source's config and of this
 code's version) and the windows it was loaded for with that fingerprint (the last ``KEEP_WINDOWS``). A night
-that meets a file it already loaded for the same window with the same fingerprint does not re-read it: the
-state is stored in the load's transaction, so its rows and rejects are in the warehouse already (a re-run
-night costs a hash of the file, not a parse). The run's extract step says so (``unchanged since loaded``).
+whose files were all loaded for the same window with the same fingerprints does not re-read them: the state is
+stored in the load's transaction, so their rows and rejects are in the warehouse already (a re-run night costs a
+hash of each file, not a parse). The run's extract step says so (``unchanged since loaded``). When one file is
+new or changed, all are read, so that its native ids are checked against every other file's.
 """
 
 from __future__ import annotations
@@ -98,10 +102,8 @@ class FileDrop(Source):
         loaded = self.previous_state.get("loaded") or {}
         self.state = {"loaded": {}}
         key = f"{window.start.isoformat()}/{window.end.isoformat()}"
-        for path in self.files():
-            fmt = self.spec.format
-            if fmt == "auto":
-                fmt = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
+        paths, unchanged = self.files(), []
+        for path in paths:
             if path.stat().st_size == 0:
                 raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
             fingerprint = self._fingerprint(path)
@@ -111,14 +113,23 @@ class FileDrop(Source):
                 "fingerprint": fingerprint,
                 "windows": ([w for w in windows if w != key] + [key])[-KEEP_WINDOWS:],
             }
-            if key in windows:
-                self.notes.append(f"{path.name} unchanged since loaded for this window (sha256 {fingerprint[:12]})")
-                continue
+            unchanged.append(key in windows)
+        if all(unchanged):  # every file's rows and rejects are in the warehouse already
+            for path in paths:
+                sha = self.state["loaded"][str(path)]["fingerprint"][:12]
+                self.notes.append(f"{path.name} unchanged since loaded for this window (sha256 {sha})")
+            return
+        # one changed: all are read, as a native id is checked against the rows of every file of the source
+        self._platforms = {p.casefold() for p in self.spec.platforms}  # 'Twitter' is twitter
+        self._platform_of: dict[str, tuple[str, Path]] = {}  # native id -> its first row's platform and file
+        for path in paths:
+            fmt = self.spec.format
+            if fmt == "auto":
+                fmt = "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
             rows = self._csv_rows(path) if fmt == "csv" else self._jsonl_rows(path)
             self._rejects = FileRejects()  # by content and occurrence: two bad rows alike are two rejects
             self._skipped = dict.fromkeys(SKIPS, 0)
-            self._platforms = {p.casefold() for p in self.spec.platforms}  # 'Twitter' is twitter
-            self._platform_of: dict[str, str] = {}  # native id -> the platform of its first row in this file
+            self._file = path
             for location, raw, content, row in rows:
                 if isinstance(row, Rejected):
                     yield self._reject(str(row), raw, content, location)
@@ -276,9 +287,10 @@ class FileDrop(Source):
         platform = named or self.source_type
         native_id = (text(get(cols.native_id)) or "").strip()
         # A mention id carries no platform, so one id on two platforms would merge into one mention: the first row of
-        # the id in the file (whatever the night's window, so every night picks the same) keeps it, another
-        # platform's row with it is quarantined when its night reads it.
-        first = self._platform_of.setdefault(native_id, platform.casefold()) if native_id else None
+        # the id in the source's files (in the order of their paths; whatever the night's window, so every night
+        # picks the same) keeps it, another platform's row with it is quarantined when its night reads it.
+        mine = (platform.casefold(), self._file)
+        first, where = self._platform_of.setdefault(native_id, mine) if native_id else mine
         created = parse_utc(get(cols.created_at))
         if created not in window:
             self._skipped["before_window" if created < window.start else "after_window"] += 1
@@ -286,8 +298,9 @@ class FileDrop(Source):
         if not native_id:
             raise Rejected(f"{cols.native_id} (native id) is empty")
         if first != platform.casefold():
+            where = "this file" if where == self._file else where.name
             raise Rejected(
-                f"{cols.native_id} (native id) {shown(native_id, ID)} is also the id of a {first} row of this file: "
+                f"{cols.native_id} (native id) {shown(native_id, ID)} is also the id of a {first} row of {where}: "
                 f"the ids of one source must be unique, so this {platform} row is quarantined rather than merged into "
                 "it"
             )
