@@ -5,6 +5,10 @@
 per-source and load counts in ``run_steps``. A crash before its COMMIT leaves the warehouse as it was;
 re-running the night stages and loads the same rows again, and the natural keys make it exactly-once.
 Sources with no manifest (their extract failed or did not run) are recorded as ``missing``.
+
+A staged row whose mention id is stored already for another platform (a mention id carries no platform: a file
+drop's native id reused by another platform's post, in an export of a later night) is quarantined with the reason
+instead of being merged into the stored mention, which stays as it is (:func:`_id_clash`).
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ from pathlib import Path
 from pipeline import faults
 from pipeline.config import Config
 from pipeline.ledger import record_step, record_steps, require_run
-from pipeline.records import RECORD_COLUMNS, REJECT_COLUMNS
+from pipeline.records import RECORD_COLUMNS, REJECT_COLUMNS, Reject, raw_json
 from pipeline.staging import plan, read_manifest, staged_file, staged_prefix
 from pipeline.storage import fetch
-from pipeline.warehouse import connect, execute, row, transaction
+from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
 
@@ -33,6 +37,7 @@ class LoadResult:
     seen_mentions: int = 0
     quarantined: int = 0
     reposts: int = 0
+    id_clashes: int = 0  # staged rows whose id is stored for another platform (quarantined, in quarantined)
     missing: list[str] = field(default_factory=list)
 
 
@@ -91,6 +96,12 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
             new = distinct = 0
             if staged:
                 execute(con, "ingest/mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})
+                found = rows(con.execute("SELECT * FROM id_clashes ORDER BY mention_id"))
+                if found:  # quarantined as the sources' rejects are, in this transaction
+                    result.id_clashes = len(found)
+                    clashed = Path(tmp) / "id-clashes.rejects.jsonl"  # the fetched files are in folders of their own
+                    clashed.write_text("".join(_id_clash(r).to_json() + "\n" for r in found), encoding="utf-8")
+                    rejects.append(str(clashed))
                 execute(
                     con,
                     "ingest/quarantine",
@@ -110,10 +121,13 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
             result.seen_mentions = max(distinct - new - result.reposts, 0)
             record_steps(con, run_id, extract_steps)
             detail = f"{result.seen_mentions} already in the warehouse; {result.reposts} new reposts stored once"
-            if staged_rows > distinct:
-                detail += f"; {staged_rows - distinct} repeated ids in the staged files"
-            if rejected_rows > result.quarantined:
-                detail += f"; {rejected_rows - result.quarantined} rejects already in quarantine"
+            clashes = result.id_clashes
+            if clashes:
+                detail += f"; {clashes} rows quarantined: their id is stored for another platform"
+            if staged_rows - clashes > distinct:
+                detail += f"; {staged_rows - clashes - distinct} repeated ids in the staged files"
+            if rejected_rows + clashes > result.quarantined:
+                detail += f"; {rejected_rows + clashes - result.quarantined} rejects already in quarantine"
             record_step(
                 con,
                 run_id,
@@ -132,3 +146,17 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
         + (f"; missing sources: {', '.join(result.missing)}" if result.missing else "")
     )
     return result
+
+
+def _id_clash(staged: dict) -> Reject:
+    """The reject of a staged row whose id is stored for another platform: the row as staged, keyed by its id and
+    platform (not its engagement, which moves from one look-back night to the next), so a night that stages it
+    again finds it in quarantine."""
+    record = {k: staged[k] for k in RECORD_COLUMNS} | {"created_at": staged["created_at"].isoformat()}
+    reason = (
+        f"native id {staged['native_id'][:60]!r} is also the id of a {staged['stored_platform']} mention this source "
+        f"loaded before: the ids of one source must be unique, so this {staged['platform']} row is quarantined "
+        "rather than merged into it"
+    )
+    clash = f"id clash:{staged['native_id']}\x1f{staged['platform']}"
+    return Reject.of(staged["brand"], staged["source"], reason, raw_json(record), content=clash)

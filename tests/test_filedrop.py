@@ -483,3 +483,60 @@ def test_one_id_on_two_platforms_in_two_files_of_a_night_quarantines_the_later_f
     with duckdb.connect(str(db), read_only=True) as con:
         [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE run_id = 'r3' AND step = 'extract'").fetchall()
     assert re.fullmatch(r"acme-1\.csv unchanged since .*; acme-2\.csv unchanged since .*", detail), detail
+
+
+def test_an_id_stored_for_another_platform_on_an_earlier_night_is_quarantined_not_merged(tmp_path):
+    """The drop folder keeps the newest export only: the instagram 1042 of the 2nd's export cannot be checked by the
+    source against the twitter 1042 loaded from the 1st's export. The load finds the id stored for twitter and
+    quarantines the row (the stored mention stays as it was) instead of merging the two posts; a re-run of the
+    night keeps one quarantine row, also when the export lists the post's two copies the other way round."""
+    import duckdb
+
+    export = tmp_path / "acme.csv"
+    export.write_text(MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,5,0\n", "utf-8")
+    cfg = load_config(write_config(tmp_path))
+    db = tmp_path / "w.duckdb"
+    _night(cfg, db, date(2026, 10, 1), "r1")
+    copies = [
+        "1042,instagram,,u,2026-10-02T09:00:00Z,acme on instagram,,9,0\n",
+        "1042,instagram,,u,2026-10-02T09:00:00Z,acme on instagram (edited),,9,0\n",  # the load keeps one
+    ]
+    export.write_text(MENTIONS_HEADER + "".join(copies) + "1043,Twitter,,u,2026-10-02T09:00:00Z,acme next day,,1,0\n")
+    _night(cfg, db, date(2026, 10, 2), "r2")
+    reason = (
+        "native id '1042' is also the id of a twitter mention this source loaded before: the ids of one source must "
+        "be unique, so this instagram row is quarantined rather than merged into it"
+    )
+    mentions, quarantine = _stored(db)
+    assert mentions == [("1042", "twitter", "acme on twitter"), ("1043", "Twitter", "acme next day")]
+    assert quarantine == [(reason, "")]
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(raw, engagement)] = con.execute(
+            "SELECT q.raw_record, m.engagement FROM quarantine q, mentions m WHERE m.native_id = '1042'"
+        ).fetchall()
+        [(detail, quarantined)] = con.execute(
+            "SELECT detail, rows_quarantined FROM run_steps WHERE run_id = 'r2' AND step = 'load'"
+        ).fetchall()
+    kept = json.loads(raw)
+    assert (kept["platform"], kept["text"], kept["engagement"]) == ("instagram", "acme on instagram", 9)
+    assert engagement == 5  # the stored mention untouched: not refreshed from the other post
+    assert quarantined == 1 and "1 rows quarantined: their id is stored for another platform" in detail
+    assert "1 repeated ids in the staged files" in detail and "already in quarantine" not in detail
+
+    export.write_text(
+        MENTIONS_HEADER
+        + "".join(reversed(copies))
+        + "1043,Twitter,,u,2026-10-02T09:00:00Z,acme next day,,1,0\n"
+        + "1044,twitter,,u,2026-10-02T10:00:00Z,acme again,,1,0\n"
+    )
+    _night(cfg, db, date(2026, 10, 2), "r3")  # a re-run of the night, its export changed: read again
+    mentions, quarantine = _stored(db)
+    assert [m[0] for m in mentions] == ["1042", "1043", "1044"] and quarantine == [(reason, "")]
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE run_id = 'r3' AND step = 'load'").fetchall()
+    assert "1 rejects already in quarantine" in detail
+
+    # the next night's export still lists the instagram post, its engagement moved: still the one quarantine row
+    export.write_text(MENTIONS_HEADER + copies[0].replace(",,9,0", ",,14,0"), "utf-8")
+    _night(cfg, db, date(2026, 10, 3), "r4")
+    assert _stored(db)[1] == [(reason, "")]

@@ -28,7 +28,7 @@ Rules (each broken rule quarantines the row with that reason):
   row or a reject; the first reject says which lines ran together: :func:`~pipeline.records.csv_data_rows`);
 - a native id is unique within the source (a mention id carries no platform): the first row of an id in the
   source's files, read in the order of their paths, keeps it, and a row of another platform with it is
-  quarantined.
+  quarantined (the load does the same with an id an earlier night stored: :mod:`pipeline.load`).
 
 A file that is missing, empty (0 bytes), has a repeated or missing mapped header column, fails the source,
 so the run table shows it as missing.

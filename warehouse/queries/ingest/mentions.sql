@@ -1,5 +1,6 @@
 -- Upsert staged records. $files: list of staged *.records.jsonl files; $run_id; $columns: the JSON schema.
 -- A row already in the warehouse keeps its first_seen and run_id; engagement and last_seen are refreshed.
+-- A row whose id is stored for another platform is not: it is left in id_clashes, for load.py to quarantine.
 -- Exact reposts and cross-posts (same brand and text_key) are stored once: the earliest copy is the mention,
 -- later copies go to `reposts`. A row already in mentions stays a mention, so re-runs change nothing.
 
@@ -9,21 +10,34 @@
 UPDATE mentions SET id_lookup = lookup_key(mention_id), repost_lookup = repost_lookup_key(brand, text_key)
 WHERE id_lookup IS NULL;
 
+-- Of an id staged more than once, the row with the most engagement; of those, the first by its values (r, the
+-- row as a whole), so that every run of the night picks the same one.
 CREATE OR REPLACE TEMP TABLE staged AS
 SELECT *, lookup_key(mention_id) AS id_lookup, repost_lookup_key(brand, text_key) AS repost_lookup
-FROM read_json($files, format = 'newline_delimited', columns = $columns, maximum_object_size = 67108864)
-QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY engagement DESC NULLS LAST) = 1;
+FROM read_json($files, format = 'newline_delimited', columns = $columns, maximum_object_size = 67108864) AS r
+QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY engagement DESC NULLS LAST, r) = 1;
 
 -- Both lookups into the history stream one 8-byte key column past the night's keys (0013), and read the ids and
--- texts only of the rows whose keys match, which are then compared as strings. MATERIALIZED keeps each lookup
--- apart: inlined, DuckDB pushes the final joins' string conditions into the history scans, which then read every
--- id. At 10M mentions the whole load takes 0.71 s against 1.28 s with the lookups on the strings, and about
--- 160 MiB more memory at its peak (`benchmarks/warehouse.py --rows 10000000 --only load`; README's Scaling).
--- The scan still grows with the history.
+-- texts only of the rows whose keys match, which are then compared as strings. Each lookup is materialised apart
+-- (a table, a MATERIALIZED CTE): inlined, DuckDB pushes the final joins' string conditions into the history scans,
+-- which then read every id. At 10M mentions the whole load takes 0.71 s against 1.28 s with the lookups on the
+-- strings, and about 160 MiB more memory at its peak (`benchmarks/warehouse.py --rows 10000000 --only load`;
+-- README's Scaling). The scan still grows with the history.
+CREATE OR REPLACE TEMP TABLE staged_present AS  -- the staged ids already in the warehouse, with their platform
+SELECT m.mention_id, m.platform FROM mentions m WHERE m.id_lookup IN (SELECT id_lookup FROM staged);
+
+-- A mention id is brand, source and native id, without the platform: a file drop's native id that another
+-- platform's post reused, in an export read on a later night (one night's files are checked by the source),
+-- would be merged into the stored mention. Such a row is kept out of the upsert, and the stored mention as it is.
+CREATE OR REPLACE TEMP TABLE id_clashes AS
+SELECT s.* EXCLUDE (id_lookup, repost_lookup), p.platform AS stored_platform
+FROM staged s JOIN staged_present p ON p.mention_id = s.mention_id
+WHERE lower(s.platform) <> lower(p.platform);  -- both known ('Twitter' is twitter), and not the same
+
+DELETE FROM staged WHERE mention_id IN (SELECT mention_id FROM id_clashes);
+
 CREATE OR REPLACE TEMP TABLE staged_canonical AS
-WITH present AS MATERIALIZED (  -- the staged ids already in the warehouse
-    SELECT m.mention_id FROM mentions m WHERE m.id_lookup IN (SELECT id_lookup FROM staged)
-), known AS MATERIALIZED (  -- the earliest stored mention of each staged (brand, text_key)
+WITH known AS MATERIALIZED (  -- the earliest stored mention of each staged (brand, text_key)
     SELECT m.brand, m.text_key, arg_min(m.mention_id, (m.created_at, m.mention_id)) AS mention_id
     FROM mentions m
     WHERE m.repost_lookup IN (SELECT repost_lookup FROM staged WHERE repost_lookup IS NOT NULL)
@@ -36,7 +50,7 @@ SELECT s.*,
                                                           ORDER BY s.created_at, s.mention_id))
        END AS canonical_mention_id
 FROM staged s
-LEFT JOIN present p ON p.mention_id = s.mention_id
+LEFT JOIN staged_present p ON p.mention_id = s.mention_id
 LEFT JOIN known k ON k.brand = s.brand AND k.text_key = s.text_key;
 
 INSERT INTO reposts BY NAME
