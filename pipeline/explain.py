@@ -16,57 +16,213 @@ Feature Selection and Evaluation for Identifying the Content of Political Confli
 Unigrams and bigrams are scored separately (each against its own totals) and merged by ``z``. Only terms
 seen at least ``min_count`` times in the focus and with ``z > 1.96`` are returned, best first.
 
-Tokenizer (:func:`tokenize`): lower-case; URLs, e-mail-like and ``@mentions`` removed; ``#`` dropped from
-hashtags; tokens are runs of letters (with inner apostrophes: "don't"; a final "'s" is removed); digits,
-emoji and punctuation go; one-letter tokens and the function words of the served languages (:data:`STOP_WORDS`:
-English, Polish, Dutch, German, French, Spanish, Italian, Portuguese) are dropped, as are
-the words of the caller's ``drop`` list (the brand's aliases: they are in every mention and say nothing).
-Everything else is kept: the words are brand-agnostic. Bigrams are pairs of adjacent kept words, so "lost
-my parcel" gives "lost parcel".
+A text is a string, or a ``(text, language)`` pair with the mention's detected language (ISO 639-1, as in
+``v_mentions_scored.language``; None when unknown), which only settles the few words listed below.
+
+Normalisation (:func:`normalise`): the soft hyphen and the invisible joiners and spaces (U+00AD, U+200B-U+200D,
+U+2060, U+FEFF) removed, then Unicode NFKC and case folding, so a word typed with separate accent marks or
+composed ones, in full-width letters or with a ligature ("ﬁ"), is one word; the right single quote and the
+modifier apostrophe become "'". Terms are shown in this form (NFC, lower case; "ß" reads "ss").
+
+Tokenizer (:func:`tokenize`): URLs, e-mail-like and ``@mentions`` removed; ``#`` dropped from hashtags;
+tokens are runs of letters with their combining marks (Devanagari vowel signs, Arabic harakat), with inner
+apostrophes ("don't"); a final "'s" is removed and a French or Italian elided article or preposition is split
+off ("l'appli" gives "appli", "dell'ordine" "ordine"); digits, emoji and punctuation go; one-letter tokens,
+the function words of the served Latin-script languages (:data:`STOP_WORDS`: English, Polish, Dutch, German,
+French, Spanish, Italian, Portuguese; Arabic and Hindi keep theirs) and the words of the caller's ``drop`` list
+(the brand's aliases, normalised the same way: they are in every mention and say nothing) are dropped. A word
+that is a function word in one of those languages and a content word in English ("die", "den", "pod", "ale",
+"con", "come", ...: :data:`ENGLISH_CONTENT`) is kept in mentions detected as English and dropped in the rest.
+Everything else is kept: the words are brand-agnostic.
+
+Negation (:data:`NEGATORS`): "not", "doesn't", "nie", "niet", "geen", "nicht", "kein", "pas", "non", "não",
+"no" and the like are kept, so that a negated word keeps its negator. A negator is never a term alone; it
+forms a bigram with the next word of its clause ("doesn't work", "nie działa", "geen reactie"), and the ones
+that may follow their verb (Dutch "niet", "niets", "niks", "nooit", German "nicht", "nichts", "niemals",
+French "pas", "rien", "jamais", Italian "niente", "nulla") with the word before too ("werkt niet",
+"funktioniert nicht", "marche pas"): which of the two phrases stands out is left to the counts. A word a
+negator binds is not counted alone in that text ("doesn't work" gives no "work"), nor in a bigram without the
+negator ("app doesn't work" gives no "app work"). A clause ends at . , ; : ! ? and the like: negators bind no
+word beyond it. In Polish and Portuguese mentions "no" is a function word ("well"; "in the"), not a negator.
+Word order is all it reads: in "why doesn't the app work?" the negator binds "app", and "work" counts alone.
+
+Bigrams are pairs of adjacent kept words of one clause, so "lost my parcel" gives "lost parcel" and "lost
+parcel, refund" gives no "parcel refund".
+
+Forms counted as one term, shown in the form the focus texts write most (ties: the first in alphabetical
+order), their counts covering all the forms: a negator's forms (the English "n't" forms, "cannot" and "not";
+German "kein", "keine", ...; Polish "żaden", "żadna", ...), so "doesn't work" and "won't work" are one term;
+and in Polish mentions, the forms of a word (words sharing a prefix of at least 5 letters that is all but at
+most the last two letters of the shorter: "paczka", "paczki", "paczkę"; "przesyłka", "przesyłek"; a Polish
+form of a ``drop`` word, "Biedronce" of "Biedronka", is dropped too). No other language is stemmed: "parcel"
+and "parcels", "pakket" and "pakketten" are separate terms, and a Polish alternation ("paczce") is not caught.
+
+:func:`terms` gives the unigrams and bigrams of one text as written (unigrams have no space, bigrams one): a
+term :func:`weighted_log_odds` shows is in it for the texts that wrote it in that form.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from functools import cache
+from typing import NamedTuple
 
-__all__ = ["STOP_WORDS", "Term", "tokenize", "weighted_log_odds"]
+__all__ = ["ENGLISH_CONTENT", "NEGATORS", "STOP_WORDS", "Term", "normalise", "terms", "tokenize", "weighted_log_odds"]
 
-STOP_WORDS = frozenset(
-    """
-    a about above after again against all also am an and any are aren't as at be because been before being
-    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
-    during each few for from further get gets got had hadn't has hasn't have haven't having he he'd he'll he's
-    her here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its
-    itself just let's me more most mustn't my myself no nor not now of off on once only or other ought our ours
-    ourselves out over own same shan't she she'd she'll she's should shouldn't so some such than that that's
-    the their theirs them themselves then there there's these they they'd they'll they're they've this those
-    through to too under until up very was wasn't we we'd we'll we're we've were weren't what what's when
-    when's where where's which while who who's whom why why's will with won't would wouldn't you you'd you'll
-    you're you've your yours yourself yourselves im ive dont cant wont didnt doesnt isnt wasnt arent u ur
-    rt amp via one still even really us
-    """.split()
-) | frozenset(  # the function words of the other served languages: pl, nl, de, fr, es, it, pt
-    """
-    i w z na do że się nie to jest jak co po od za o ale czy tak już mi mnie ja ty on ona my wy oni ich jej jego
-    ten ta te tym tego tej też jeszcze tylko by był była było są być mam ma przez dla przy pod nad bo więc gdy
-    de het een en van ik je jij u hij zij wij we ze is zijn was waren niet geen met op aan voor dat die dit er
-    maar om als bij ook nog al dan naar uit of tot mijn me mij jullie wel heb hebt heeft hebben wordt worden te
-    der die das ein eine einen einem und ist nicht mit auf für von zu im ich du er sie es wir ihr den dem des
-    le la les un une des et est pas ne que qui je tu il elle nous vous ils du au aux en pour sur dans avec ce
-    el los las una unos y es no que en por para con lo se mi su al del muy pero como
-    il lo gli uno di da non che per con mi si ho ha sono del della nel ma come anche
-    os um uma não em por com se meu minha seu sua ao da do dos das mas como já muito
-    """.split()
+Text = str | tuple[str, str | None]
+"""A text, or a ``(text, language)`` pair with the mention's detected language (None when unknown)."""
+
+# The function words of each served Latin-script language (negators are not here: see NEGATORS).
+_FUNCTION_WORDS = {
+    "en": """
+    a about above after again against all also already am an and any anyone anything are as at be because been
+    before being below between both but by can could did do does doing down during each either even ever every
+    everyone everything few for from further get gets got had has have having he he'd he'll he's her here here's
+    hers herself him himself his how how's i i'd i'll i'm i've if im in into is it it's its itself ive just let's
+    many may me might more most much must my myself nor now of off on once one only or other ought our ours
+    ourselves out over own really rt same shall she she'd she'll she's should since so some someone something
+    still such than that that's the their theirs them themselves then there there's these they they'd they'll
+    they're they've this those though through to too u under until up ur us very via was we we'd we'll we're
+    we've were what what's when when's where where's which while who who's whom why why's will with would yet
+    you you'd you'll you're you've your yours yourself yourselves amp
+    """,
+    "pl": """
+    i w z na do że się to jest jak co po od za o ale czy tak już mi mnie ja ty on ona my wy oni ich jej jego ten
+    ta te tę tą tym tych tymi tego tej też jeszcze tylko by był była było były byli byłem byłam są być mam ma
+    masz macie mają mieć miał miała miałem miałam przez dla przy pod nad bo więc gdy gdzie kiedy dlaczego czemu
+    kto ktoś coś który która które którego której których mój moja moje mojej moją mojego moich mym twój twoja
+    twoje twojej twoją twojego wasz wasza wasze waszej waszą waszego waszych nasz nasza nasze naszej naszą
+    naszego naszych swój swoja swoje swojej swoją swojego znowu znów nadal wciąż jestem jesteś jesteście
+    jesteśmy będzie będę będą można może mogę mogą musi muszę nas nam nami wam wami tu tutaj tam teraz go mu
+    im nim nią ją ci cię sobie siebie oraz lub albo czyli jednak ze we aż bardzo jako niż żeby jeśli ani sie
+    juz tez moze bedzie wiec sa byc
+    """,
+    "nl": """
+    de het een en van ik je jij u hij zij wij we ze is zijn was waren met op aan voor dat die dit er maar om als
+    bij ook nog al dan naar uit of tot mijn me mij jullie wel heb hebt heeft hebben had wordt worden werd
+    geweest te waar wanneer waarom hoe wat wie welke weer alweer steeds iemand iets ben bent zal zullen zou
+    zouden kan kunnen kon konden moet moeten wil willen ons onze jou jouw uw hier daar nu zo deze dus want
+    omdat hun hen haar zich men door over sinds meer nou toch even gewoon echt heel
+    """,
+    "de": """
+    der die das ein eine einen einem einer eines und ist mit auf für von zu im ich du er sie es wir ihr den dem
+    des mich mir dich dir sich uns euch mein meine meinen meinem meiner dein deine deinen ihre ihren unser
+    unsere unseren euer eure sein seine kann können konnte muss müssen will wollen soll sollte habe hast hat
+    haben hatte wurde wurden wird werden war waren bin bist sind noch schon mehr immer wieder aber oder wie
+    was wo wann warum wer hier da dort jetzt auch nur sehr so dann denn doch mal man nach bei aus um über
+    unter durch am vom zum zur beim ins dass weil wenn als ob seit etwas jemand
+    """,
+    "fr": """
+    le la les un une des et est ne que qui je tu il elle nous vous ils elles du au aux en pour sur dans avec ce
+    cette ces cet se sa son ses mon ma mes ton ta tes notre nos votre vos leur leurs ai as avons avez ont avait
+    suis es sommes êtes sont était été être avoir y où quand pourquoi comment quoi toujours encore déjà très
+    moi toi lui eux on mais ou donc car ni si par chez ça cela
+    """,
+    "es": """
+    el los las una unos y es que en por para con lo se mi mis tu tus su sus al del muy pero como nuestro
+    nuestra nuestros le les me te nos yo él ella ellos ellas este esta estos estas ese esa eso esto está
+    están estoy estaba fue ser estar hay han ha he has hace ya todavía otra otro vez donde dónde cuando
+    cuándo porque qué cómo quién también más sobre entre hasta desde
+    """,
+    "it": """
+    il lo gli uno una un di da che per con mi si ho ha sono del della nel ma come anche io tu lui lei noi voi
+    loro mio mia miei mie tuo tua tuoi tue suo sua suoi sue nostro nostra vostro vostra questo questa questi
+    queste quello quella quel è le la al allo alla ai agli alle dal dallo dalla dai dalle nello nella nei
+    nelle sul sulla sui col tra fra ti ci vi ne stato stata essere hanno abbiamo avete ancora dove quando
+    perché cosa chi più già poi solo sempre molto tutto tutti ed se altro altra altri altre
+    """,
+    "pt": """
+    os um uma em por com se meu minha seu sua ao da do dos das mas como já muito o as e é eu você vocês ele
+    ela eles elas nós meus minhas seus suas nosso nossa este esta isso isto esse essa aquele na nas nos num
+    numa pelo pela pelos pelas foi ser estar está estão estou tem têm ter era ainda onde quando porque quê
+    quem mais também só sempre
+    """,
+}
+
+STOP_WORDS = frozenset(w for words in _FUNCTION_WORDS.values() for w in words.split())
+"""The function words dropped from every text (the served languages' lists merged)."""
+
+ENGLISH_CONTENT = frozenset("die den pod ale con come pour son bin hat man door men want war ten".split())
+"""Function words of another served language (de/nl "die", pl "ale", it "come", ...) that are content words
+in English: kept in mentions detected as English (``language`` "en"), dropped in the rest."""
+
+# Negators that bind the next word of their clause, and those that may follow their verb, which bind the word
+# before too (the counts decide which phrase stands out). Each is counted as the first word of its group: the
+# English "n't" forms as "not", the inflected "keine", "żadnej", "ninguna" as "kein", "żaden", "ningún".
+_NEGATE_NEXT_GROUPS = {
+    "not": """not cannot can't cant don't dont doesn't doesnt didn't didnt won't wont isn't isnt aren't arent
+    wasn't wasnt weren't werent haven't havent hasn't hasnt hadn't hadnt couldn't couldnt wouldn't wouldnt
+    shouldn't shouldnt mustn't shan't needn't ain't""",
+    "żaden": "żaden żadna żadne żadnej żadnego żadnych",
+    "kein": "kein keine keinen keinem keiner keines",
+    "aucun": "aucun aucune",
+    "ningún": "ningún ninguna ninguno",
+    "nessun": "nessun nessuna nessuno",
+    "nenhum": "nenhum nenhuma",
+    **dict.fromkeys(
+        # en, pl, nl, de, fr/it, es, pt; hi नहीं मत, ar لا لم لن ليس
+        """no never nothing nobody nie nic nigdy nikt geen niemand non nunca nada nadie não nem
+        नहीं मत لا لم لن ليس""".split()
+    ),
+}
+_NEGATE_NEXT = frozenset(w for key, forms in _NEGATE_NEXT_GROUPS.items() for w in (forms or key).split())
+_NEGATE_BOTH = frozenset("niet niets niks nooit nicht nichts niemals pas rien jamais niente nulla".split())
+NEGATORS = _NEGATE_NEXT | _NEGATE_BOTH
+"""Negation words: kept, and joined to a neighbour into a bigram (module docstring)."""
+_NEGATOR_KEY = {w: key for key, forms in _NEGATE_NEXT_GROUPS.items() if forms for w in forms.split()}
+
+# In mentions of these languages, these negators are function words ("no": pl "well", pt "in the").
+_NOT_NEGATORS = {"pl": frozenset({"no"}), "pt": frozenset({"no"})}
+
+# French and Italian elided articles, pronouns and prepositions split off a word ("l'appli", "dell'ordine").
+_ELIDED = frozenset(
+    """l d j m n s t c qu jusqu lorsqu puisqu quoiqu
+    dell dall nell sull all coll pell un quell quest nessun dov cos""".split()
 )
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+_APOSTROPHES = dict.fromkeys(map(ord, "\u2018\u2019\u02bc"), "'")
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@\w+")
-_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_CLAUSE = re.compile(r"[.,;:!?¡¿()\[\]{}\"«»“”„\n\r\t\u060c\u061b\u061f\u0964\u0965\u3001\u3002]|\s[-\u2013\u2014]+\s")
+# Combining marks (Unicode categories Mn, Mc, Me): Python's re has no \p{M} (the ``regex`` module, which has,
+# is only a dependency of transformers here, not one of ours), so the class is built from unicodedata. Every
+# mark is in the planes 0, 1 and 14 (tests/test_explain.py checks the whole range).
+_MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
+_MARKS = "".join(
+    re.escape(chr(cp)) for plane in _MARK_PLANES for cp in plane if unicodedata.category(chr(cp)).startswith("M")
+)
+_WORD = rf"[^\W\d_]+(?:[{_MARKS}]+[^\W\d_]*)*"  # a letter, then letters and combining marks
+_TOKEN = re.compile(rf"{_WORD}(?:'{_WORD})*")
+
+# Polish forms of one word: a common prefix of at least this many letters, and all but the last two letters of
+# the shorter word (paczka, paczki, paczkę; przesyłka, przesyłek).
+_PL_PREFIX = 5
+_PL_ENDING = 2
+
+
+class _Lexicon(NamedTuple):
+    stop: frozenset[str]
+    negate_next: frozenset[str]
+    negate_both: frozenset[str]
+    polish: bool
+
+
+def _lexicon(language: str | None) -> _Lexicon:
+    """The stop words and negators for a mention of ``language`` (an ISO 639-1 code, "en-GB" read as "en")."""
+    return _lexicon_of(re.split(r"[-_]", language.strip().lower())[0] if isinstance(language, str) else None)
+
+
+@cache
+def _lexicon_of(code: str | None) -> _Lexicon:
+    not_negators = _NOT_NEGATORS.get(code, frozenset())
+    stop = STOP_WORDS - ENGLISH_CONTENT if code == "en" else STOP_WORDS
+    return _Lexicon(stop | not_negators, _NEGATE_NEXT - not_negators, _NEGATE_BOTH - not_negators, code == "pl")
 
 
 @dataclass(frozen=True)
@@ -79,39 +235,146 @@ class Term:
     background_count: int
 
 
-def tokenize(text: str, drop: Iterable[str] = ()) -> list[str]:
-    """Lower-cased content words of ``text`` (see the module docstring); words of ``drop`` are removed."""
-    return _tokens(text, _drop_set(drop))
+def normalise(text: str) -> str:
+    """``text`` without soft hyphens and invisible joiners, NFKC-normalised and case-folded (module docstring)."""
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    return unicodedata.normalize("NFKC", text.casefold()).translate(_APOSTROPHES)
 
 
-def _tokens(text: str, dropped: frozenset[str]) -> list[str]:
-    text = _MENTION.sub(" ", _URL.sub(" ", text.lower().replace("\u2019", "'")))
+def tokenize(text: str, drop: Iterable[str] = (), language: str | None = None) -> list[str]:
+    """The kept words of ``text`` in order, negators included (module docstring); words of ``drop`` removed."""
+    return [w for clause in _clauses(text, _drop_set(drop), _lexicon(language)) for w in clause]
+
+
+def terms(text: str, drop: Iterable[str] = (), language: str | None = None) -> set[str]:
+    """The unigrams and bigrams of ``text`` as :func:`weighted_log_odds` shows them (module docstring): a term it
+    returns is in this set for the texts that contain it in that form."""
+    uni, bi = _text_terms(text, _drop_set(drop), _lexicon(language))
+    return uni | {f"{a} {b}" for a, b in bi}
+
+
+def _words(text: str) -> list[str]:
+    """The words of an already normalised text: elided articles split off, a final "'s" removed."""
     out = []
     for tok in _TOKEN.findall(text):
-        tok = tok.removesuffix("'s")
-        if len(tok) > 1 and tok not in STOP_WORDS and tok not in dropped:
+        if "'" not in tok:
             out.append(tok)
+            continue
+        parts = tok.removesuffix("'s").split("'")
+        while len(parts) > 1 and parts[0] in _ELIDED:
+            parts.pop(0)
+        out.append("'".join(parts))
+    return out
+
+
+def _same_polish_word(u: str, v: str) -> bool:
+    shared = next((i for i, (x, y) in enumerate(zip(u, v, strict=False)) if x != y), min(len(u), len(v)))
+    return shared >= _PL_PREFIX and shared >= min(len(u), len(v)) - _PL_ENDING
+
+
+def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str]]:
+    text = _MENTION.sub(" ", _URL.sub(" ", normalise(text)))
+    out = []
+    for clause in _CLAUSE.split(text):
+        kept = [
+            w
+            for w in _words(clause)
+            if len(w) > 1
+            and w not in lex.stop
+            and w not in dropped
+            and not (lex.polish and any(_same_polish_word(w, d) for d in dropped))  # "Biedronce" of "Biedronka"
+        ]
+        if kept:
+            out.append(kept)
     return out
 
 
 def _drop_set(drop: Iterable[str]) -> frozenset[str]:
     words: set[str] = set()
     for alias in drop:
-        alias = alias.lower().replace("\u2019", "'").lstrip("@#")
+        alias = normalise(alias).lstrip("@#")
         words.add(alias)
-        words.update(t.removesuffix("'s") for t in _TOKEN.findall(alias))
+        words.update(_words(alias))
     return frozenset(words)
 
 
-def _term_counts(texts: Iterable[str], drop: frozenset[str]) -> tuple[Counter[str], Counter[str]]:
-    """Unigram and bigram counts, each term counted once per text."""
+def _text_terms(text: str, dropped: frozenset[str], lex: _Lexicon) -> tuple[set[str], set[tuple[str, str]]]:
+    """The unigrams and the bigrams (pairs) of one text, negators joined to the words they bind (module
+    docstring)."""
+    uni: set[str] = set()
+    bi: set[tuple[str, str]] = set()
+    negators = lex.negate_next | lex.negate_both
+    for words in _clauses(text, dropped, lex):
+        n = len(words)
+        # bound[i]: word i is bound by a negator just before it, or by a verb-following one just after it
+        bound = [
+            (i > 0 and words[i - 1] in negators) or (i + 1 < n and words[i + 1] in lex.negate_both) for i in range(n)
+        ]
+        for i, w in enumerate(words):
+            if w not in negators and not bound[i]:
+                uni.add(w)
+        for i in range(n - 1):
+            a, b = words[i], words[i + 1]
+            if a in negators and b in negators:
+                continue
+            if a in negators or b in lex.negate_both:
+                bi.add((a, b))  # a negator and the word it binds
+            elif b not in negators and not bound[i] and not bound[i + 1]:
+                bi.add((a, b))
+    return uni, bi
+
+
+def _polish_groups(words: Iterable[str]) -> dict[str, str]:
+    """Each Polish word that has other forms among ``words`` -> the alphabetically first form of its group (words
+    linked by :func:`_same_polish_word`, transitively)."""
+    buckets: dict[str, list[str]] = {}
+    for w in sorted(set(words)):
+        if len(w) >= _PL_PREFIX:
+            buckets.setdefault(w[:_PL_PREFIX], []).append(w)
+    root: dict[str, str] = {}
+
+    def find(w: str) -> str:
+        while root.get(w, w) != w:
+            w = root[w]
+        return w
+
+    for bucket in buckets.values():
+        for i, u in enumerate(bucket):
+            for v in bucket[i + 1 :]:
+                if _same_polish_word(u, v):
+                    ru, rv = find(u), find(v)
+                    root[max(ru, rv)] = min(ru, rv)
+    return {w: find(w) for w in root}
+
+
+def _term_counts(
+    parsed: list[tuple[set[str], set[tuple[str, str]], bool]], polish: dict[str, str]
+) -> tuple[Counter[str], Counter[str], Counter[tuple[str, str]]]:
+    """Unigram and bigram counts by key (a negator's group, a Polish word's group), each term counted once per
+    text; and how many texts wrote each key in each form (``(key, form)``)."""
     uni: Counter[str] = Counter()
     bi: Counter[str] = Counter()
-    for text in texts:
-        toks = _tokens(text, drop)
-        uni.update(set(toks))
-        bi.update({f"{a} {b}" for a, b in pairwise(toks)})
-    return uni, bi
+    forms: Counter[tuple[str, str]] = Counter()
+
+    def key(w: str, is_polish: bool) -> str:
+        return _NEGATOR_KEY.get(w, w) if w in NEGATORS else polish.get(w, w) if is_polish else w
+
+    for words, pairs, is_polish in parsed:
+        seen = {key(w, is_polish): w for w in words}
+        seen.update({f"{key(a, is_polish)} {key(b, is_polish)}": f"{a} {b}" for a, b in pairs})
+        for k in seen:
+            (bi if " " in k else uni)[k] += 1
+        forms.update(seen.items())
+    return uni, bi, forms
+
+
+def _parse(texts: Iterable[Text], dropped: frozenset[str]) -> list[tuple[set[str], set[tuple[str, str]], bool]]:
+    out = []
+    for item in texts:
+        text, language = (item, None) if isinstance(item, str) else item
+        lex = _lexicon(language)
+        out.append((*_text_terms(text, dropped, lex), lex.polish))
+    return out
 
 
 def _log_odds_z(focus: Counter[str], background: Counter[str], prior_scale: float) -> dict[str, float]:
@@ -132,8 +395,8 @@ def _log_odds_z(focus: Counter[str], background: Counter[str], prior_scale: floa
 
 
 def weighted_log_odds(
-    focus: list[str],
-    background: list[str],
+    focus: Sequence[Text],
+    background: Sequence[Text],
     top: int = 10,
     min_count: int = 3,
     *,
@@ -143,19 +406,27 @@ def weighted_log_odds(
 ) -> list[Term]:
     """The ``top`` unigrams and bigrams most over-represented in ``focus`` vs ``background`` (z > 1.96).
 
-    ``drop``: words to ignore (the brand's aliases). ``min_count``: least number of focus texts a term must
-    appear in. ``prior_scale``: the prior's weight relative to the pooled counts (module docstring).
+    ``focus``, ``background``: texts, or ``(text, language)`` pairs. ``drop``: words to ignore (the brand's
+    aliases). ``min_count``: least number of focus texts a term must appear in. ``prior_scale``: the prior's
+    weight relative to the pooled counts (module docstring). A term is shown in its most frequent form in the
+    focus (a negator's or a Polish word's group, module docstring); its counts cover the whole group.
     """
     if prior_scale <= 0:
         raise ValueError("prior_scale must be > 0")
     dropped = _drop_set(drop)
-    f_uni, f_bi = _term_counts(focus, dropped)
-    b_uni, b_bi = _term_counts(background, dropped)
-    terms: list[Term] = []
+    f_parsed, b_parsed = _parse(focus, dropped), _parse(background, dropped)
+    polish = _polish_groups(w for words, pairs, is_polish in f_parsed + b_parsed if is_polish for w in words)
+    f_uni, f_bi, forms = _term_counts(f_parsed, polish)
+    b_uni, b_bi, _ = _term_counts(b_parsed, polish)
+    shown: dict[str, tuple[int, str]] = {}  # each key's most written form in the focus (ties: the first in order)
+    for (k, form), n in forms.items():
+        if k not in shown or (-n, form) < (-shown[k][0], shown[k][1]):
+            shown[k] = (n, form)
+    found: list[Term] = []
     pairs = [(f_uni, b_uni), (f_bi, b_bi)] if bigrams else [(f_uni, b_uni)]
     for f_counts, b_counts in pairs:
         for w, z in _log_odds_z(f_counts, b_counts, prior_scale).items():
             if z > 1.96 and f_counts[w] >= min_count:
-                terms.append(Term(term=w, z=z, focus_count=f_counts[w], background_count=b_counts[w]))
-    terms.sort(key=lambda t: (-t.z, t.term))
-    return terms[:top]
+                found.append(Term(term=shown[w][1], z=z, focus_count=f_counts[w], background_count=b_counts[w]))
+    found.sort(key=lambda t: (-t.z, t.term))
+    return found[:top]

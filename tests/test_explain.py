@@ -1,13 +1,17 @@
-"""Weighted log-odds (Monroe, Colaresi & Quinn 2008) and the tokenizer of pipeline/explain.py."""
+"""Weighted log-odds (Monroe, Colaresi & Quinn 2008) and the tokenizer of pipeline/explain.py: Unicode
+normalisation, combining marks, negated phrases, the function words of the served languages, Polish forms."""
 
 from __future__ import annotations
 
 import math
 import random
+import sys
+import unicodedata
 
 import pytest
 
-from pipeline.explain import STOP_WORDS, Term, tokenize, weighted_log_odds
+from pipeline import explain
+from pipeline.explain import ENGLISH_CONTENT, NEGATORS, STOP_WORDS, Term, tokenize, weighted_log_odds
 
 
 def corpus(seed: int = 0) -> tuple[list[str], list[str]]:
@@ -43,12 +47,13 @@ def test_planted_phrase_ranks_first_and_stop_words_are_ignored():
     terms = weighted_log_odds(focus, background, drop=["Parcelo"])
     assert terms[0].term == "lost parcel"
     # "lost my parcel" and "lost parcel" count, "my parcel is lost" does not (it is "parcel lost")
-    assert terms[0].focus_count == sum("lost parcel" in " ".join(tokenize(t)) for t in focus) > 20
+    assert terms[0].focus_count == sum("lost parcel" in explain.terms(t) for t in focus) > 20
     assert terms[0].background_count == 0
     words = {w for t in terms for w in t.term.split()}
     assert not words & STOP_WORDS
     assert "parcelo" not in words  # the brand alias is dropped
-    assert {"refund", "lost"} <= {t.term for t in terms}
+    assert {"no refund", "lost"} <= {t.term for t in terms}  # "no refund", never "refund" alone
+    assert "refund" not in {t.term for t in terms}
     # chatter that is as frequent in the focus as in the background is not reported
     assert not {"delivery", "driver", "app"} & {t.term for t in terms}
     assert all(t.z > 1.96 for t in terms)
@@ -79,7 +84,7 @@ def test_min_count_top_and_empty_inputs():
 
 def test_tokenizer():
     text = "RT @Parcelo: They LOST my parcel’s label!!! 😡 see https://t.co/abc #NeverAgain x 2 times don't"
-    assert tokenize(text) == ["lost", "parcel", "label", "see", "neveragain", "times"]
+    assert tokenize(text) == ["lost", "parcel", "label", "see", "neveragain", "times", "don't"]  # a negator stays
     assert tokenize("Parcelo Express lost it", drop=["Parcelo Express"]) == ["lost"]
 
 
@@ -87,3 +92,151 @@ def test_texts_with_a_single_term_between_them_explain_nothing_and_do_not_crash(
     """With one distinct term in focus and background together, its odds against the rest are 0/0: that divided
     by zero and rolled back the whole detect step, for every brand."""
     assert weighted_log_odds(["Parcelo scam!!"] * 9, ["scam, Parcelo"] * 30, drop=["Parcelo"]) == []
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def shown(focus, background, **kw) -> dict[str, Term]:
+    return {t.term: t for t in weighted_log_odds(focus, background, top=50, **kw)}
+
+
+def test_a_word_is_one_term_however_its_letters_are_written():
+    """Accents as separate marks (NFD, as some keyboards and macOS file names write them), ligatures, full-width
+    letters, soft hyphens and zero-width spaces: one word, one term, shown composed (NFC)."""
+    text = "Zażółć gęślą jaźń, przesyłka opóźniona"
+    words = ["zażółć", "gęślą", "jaźń", "przesyłka", "opóźniona"]
+    assert tokenize(text) == tokenize(nfd(text)) == words
+    assert all(unicodedata.is_normalized("NFC", w) for w in tokenize(nfd(text)))
+    assert tokenize(nfd("Coördinatie: één pakket kwijt")) == ["coördinatie", "één", "pakket", "kwijt"]
+    assert tokenize("ﬁlm oﬃce ＡＰＰ crash") == ["film", "office", "app", "crash"]
+    assert tokenize("beznadzie\u200bjna obsłu\u00adga, \ufeffkurier\u2060ka") == ["beznadziejna", "obsługa", "kurierka"]
+    assert tokenize("Straße STRASSE") == ["strasse", "strasse"]
+    # scripts whose vowels are combining marks keep them: Hindi (Devanagari vowel signs), Arabic (harakat)
+    assert tokenize("डिलीवरी बहुत खराब पैकेट") == ["डिलीवरी", "बहुत", "खराब", "पैकेट"]
+    assert tokenize("التوصيل سيئ جدًا") == ["التوصيل", "سيئ", "جدًا"]
+    # a brand alias typed composed is removed from text written with marks, and the other way round
+    assert tokenize(nfd("Żabka spóźnia się"), drop=["Żabka"]) == ["spóźnia"]
+    assert tokenize("Żabka spóźnia się", drop=[nfd("Żabka")]) == ["spóźnia"]
+    # a spike written half composed, half with marks: one term with every text counted, not two halves
+    background = ["aplikacja się zawiesza", "infolinia nie odbiera", "faktura błędna", "opłata za dużo"] * 3
+    focus = ["opóźnienie dostawy", "opóźnienie znowu", nfd("kolejne opóźnienie"), nfd("opóźnienie 3 dni")]
+    found = shown(focus, background)
+    assert found["opóźnienie"].focus_count == 4 and set(found) == {"opóźnienie"}
+
+
+def test_every_combining_mark_is_in_the_planes_the_tokenizer_scans():
+    """The tokenizer's class of combining marks is built from the planes 0, 1 and 14 (re has no \\p{M}): no
+    mark of this Python's Unicode database lies outside them."""
+    outside = [
+        cp
+        for cp in range(sys.maxunicode + 1)
+        if not any(cp in plane for plane in explain._MARK_PLANES) and unicodedata.category(chr(cp)).startswith("M")
+    ]
+    assert outside == []
+    assert tokenize("cafe\u0301 a\U0001d167b") == ["café", "a\U0001d167b"]  # a mark of plane 1 inside a word
+
+
+def test_negated_phrases_keep_their_negator():
+    """A spike of "the app doesn't work" listed "app work", in Polish "aplikacja działa" ("the app works"): the
+    negator is kept and joined to the word it binds, before it (Polish, English) or after it (Dutch, German)."""
+    cases = {
+        "pl": (
+            ["aplikacja nie działa", "znowu aplikacja nie działa od rana", "aplikacja nie działa, nie mogę się "
+             "zalogować", "czemu aplikacja nie działa?"],
+            ["długo czekam na infolinii", "faktura błędna", "opłata za dużo", "kurier spóźniony"] * 4,
+            "nie działa", {"działa", "aplikacja działa"},
+        ),
+        "nl": (
+            ["de app werkt niet", "app werkt weer niet sinds vanochtend", "app werkt niet, kan niet inloggen",
+             "waarom werkt de app niet?"],
+            ["lang wachten aan de lijn", "factuur klopt niet helemaal", "te hoge kosten", "bezorger te laat"] * 4,
+            "werkt niet", {"werkt", "app werkt"},
+        ),
+        "en": (
+            ["the app does not work", "app doesn't work since this morning", "app won't work, can't log in",
+             "app just doesn't work"],
+            ["long wait on the line", "invoice wrong again", "fees too high", "courier late"] * 4,
+            "doesn't work", {"work", "app work"},
+        ),
+    }  # fmt: skip
+    for language, (focus, background, phrase, opposite) in cases.items():
+        found = shown(focus, background)
+        assert phrase in found, (language, found)
+        assert not opposite & set(found), (language, found)
+        assert not NEGATORS & set(found), (language, found)  # a negator alone says nothing
+    # the English "n't" forms and "not" are one negator: three texts say "does not", "doesn't", "won't" work
+    assert shown(*cases["en"][:2])["doesn't work"].focus_count == 4
+    assert explain.terms("Die App funktioniert nicht mehr") == {"app", "funktioniert nicht"}
+    assert explain.terms("ik heb het pakket niet ontvangen") == {"pakket niet", "niet ontvangen"}
+    assert explain.terms("L'appli ne marche pas") == {"appli", "marche pas"}
+    # a negator binds nothing beyond its clause: "No, it arrived" is not "no arrived"
+    assert explain.terms("No, it arrived. Refund not needed") == {"arrived", "refund", "not needed"}
+
+
+def test_function_words_of_every_served_language_are_dropped():
+    """The Polish and Dutch lists lacked the words the English one drops (where, when, my, again...), so a Polish
+    or Dutch spike was explained by "gdzie" or "waar"; French and Italian elided articles stayed on the word."""
+    polish = "gdzie kiedy dlaczego czemu kto ktoś mój moja moje moją znowu nadal wciąż jestem będzie można tam teraz"
+    dutch = "waar wanneer waarom hoe wat wie weer steeds iemand ben bent kan kunnen ons onze uw nu zo deze"
+    assert set((polish + " " + dutch).split()) <= STOP_WORDS
+    assert {"nic", "niets", "niks", "nothing"} <= NEGATORS  # never a term alone, and they keep their verb
+    pl_focus = ["gdzie jest moja paczka?", "gdzie moja paczka, znowu nic", "kiedy dostanę moją paczkę? gdzie ona",
+                "moja przesyłka znowu utknęła, gdzie jest?", "gdzie jest moja paczka teraz"]  # fmt: skip
+    pl_background = ["aplikacja się zawiesza", "infolinia nie odbiera", "opłata za dużo", "faktura błędna"] * 4
+    assert set(shown(pl_focus, pl_background)) == {"paczka"}
+    nl_focus = ["waar blijft mijn pakket?", "waar is mijn pakket nou weer", "wanneer komt mijn bestelling? waar",
+                "mijn pakket is weer zoek, waar is het?", "waar blijft mijn pakket nu"]  # fmt: skip
+    nl_background = ["de app loopt vast", "klantenservice neemt niet op", "te hoge kosten", "factuur klopt niet"] * 4
+    assert set(shown(nl_focus, nl_background)) <= {"pakket", "blijft", "blijft pakket"}
+    assert "pakket" in shown(nl_focus, nl_background)
+    assert tokenize("l'appli plante, j'attends l'appli, qu'aujourd'hui") == ["appli", "plante", "attends", "appli",
+                                                                          "aujourd'hui"]  # fmt: skip
+    assert tokenize("dov'è il mio pacco? l'app si blocca, dell'ordine, un'altra volta") == [
+        "pacco", "app", "blocca", "ordine", "volta"
+    ]  # fmt: skip
+
+
+def test_words_that_are_english_content_words_are_kept_in_english_mentions():
+    """The words "die", "pod", "ale", "den" are function words in German, Dutch or Polish, and were dropped: in a
+    mention detected as English they are kept; in the others, and where the language is unknown, dropped."""
+    text = "the die is broken, coffee pod leaks, pale ale flat, den is cold"
+    assert tokenize(text, language="en") == ["die", "broken", "coffee", "pod", "leaks", "pale", "ale", "flat",
+                                             "den", "cold"]  # fmt: skip
+    assert tokenize(text, language="en-GB") == tokenize(text, language="en")
+    assert tokenize(text) == tokenize(text, language="de") == ["broken", "coffee", "leaks", "pale", "flat", "cold"]
+    assert tokenize("kawa ale zimna, paczka pod drzwiami", language="pl") == ["kawa", "zimna", "paczka", "drzwiami"]
+    assert ENGLISH_CONTENT <= STOP_WORDS  # each is a function word of some served language
+    # the weighted log-odds read the language of each text
+    focus = [("the ale is flat", "en")] * 8 + [("ale zimna herbata", "pl")] * 8
+    background = [("the coffee is fine", "en"), ("kawa dobra", "pl")] * 20
+    assert shown(focus, background)["ale"].focus_count == 8  # the English mentions' "ale", not the Polish "but"
+    assert "ale" not in shown([t for t, _ in focus], [t for t, _ in background])
+    # "no" is "well" in Polish and "in the" in Portuguese: a function word there, a negator elsewhere
+    assert explain.terms("problema no app", language="pt") == {"problema", "app", "problema app"}
+    assert explain.terms("no refund, no app") == {"no refund", "no app"}
+
+
+def test_polish_forms_of_a_word_are_one_term_shown_as_most_written():
+    """Polish inflects: "paczka", "paczki", "paczkę", "paczką" split one complaint into four terms, none of them
+    frequent enough to show. In Polish mentions they are one term, shown in its most written form."""
+    focus = ["paczka nie dotarła", "gdzie moja paczka", "brak paczki od tygodnia", "nie ma paczki",
+             "zgubiliście paczkę", "co z paczką", "w paczce brakowało", "kurier zgubił paczkę"]  # fmt: skip
+    background = ["aplikacja się zawiesza", "infolinia nie odbiera", "aplikacja nie działa", "faktura błędna"] * 3
+    assert not shown(focus, background)  # language unknown: no form is in 3 texts
+    found = shown([(t, "pl") for t in focus], [(t, "pl") for t in background])
+    # all but "paczce" (an alternation, k -> c, not caught) and "nie ma paczki" (counted as "nie paczki")
+    assert found["paczka"].focus_count == 6
+    assert not {"paczki", "paczkę", "paczką"} & set(found)
+    # the most written form is shown, its counts covering the group
+    more = [(t, "pl") for t in ["brak paczki", "paczki nie ma", "gdzie paczki", "paczka zginęła"]]
+    assert shown(more, [(t, "pl") for t in background])["paczki"].focus_count == 4
+    # inflected forms of the brand's name are the brand's name
+    assert tokenize("W Biedronce znowu kolejki, Biedronki nie ogarniają", drop=["Biedronka"], language="pl") == [
+        "kolejki", "nie", "ogarniają"
+    ]  # fmt: skip
+    # mentions of other languages are not grouped ("cancel", "cancer"), and merely similar words stay apart
+    assert not shown([(t, "en") for t in focus], [(t, "en") for t in background])
+    assert not explain._same_polish_word("przesyłka", "przestał")  # "przes" is shared, but not all but 2 letters
+    assert explain._same_polish_word("przesyłka", "przesyłek")
