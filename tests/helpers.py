@@ -254,6 +254,23 @@ def seed(db, days: int, overrides: dict[date, tuple[int, int]] | None = None, se
         execute(con, "metrics/daily", {"days": all_days, "run_id": "seed"})
 
 
+# The incident day's negatives in Polish, the parcel named in three cases ("paczka" the most written): what a
+# Polish spike's explanation reads once it knows each mention's language (tests of the alerts and the report).
+POLISH_SPIKE = ["Parcelo zgubił paczkę", "gdzie jest paczka od Parcelo", "brak paczki, Parcelo milczy",
+                "Parcelo: paczka utknęła"]  # fmt: skip
+
+
+def make_spike_polish(db) -> None:
+    """The incident day's negative mentions written in :data:`POLISH_SPIKE`, detected as Polish (``seed`` first)."""
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "UPDATE mentions SET language = 'pl',"
+            " text = list_extract($texts, CAST(split_part(native_id, '-', 4) AS INTEGER) % 4 + 1)"
+            " WHERE day = $day AND mention_id IN (SELECT mention_id FROM sentiment WHERE label = 'negative')",
+            {"texts": POLISH_SPIKE, "day": INCIDENT},
+        )
+
+
 def alerting_config(tmp_path, receivers=None, channels=None, brand=None, **alerting_):
     """One brand (Parcelo, with the fields of ``brand`` added) with the alerting settings given and, with
     ``receivers``, Slack, webhook and e-mail channels pointed at the local receivers of ``tests/test_alerting.py``."""

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import time as clock
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import duckdb
 import pytest
@@ -29,6 +29,7 @@ from tests.helpers import (
     START,
     TrickleServer,
     local_receivers,
+    make_spike_polish,
     seed,
     unaccepting_port,
     write_config,
@@ -89,6 +90,25 @@ def test_planted_incident_raises_one_explained_alert_delivered_everywhere(tmp_pa
     assert incidents.detect(cfg, db, INCIDENT, "rerun") == []
     assert delivery.send_alerts(cfg, db, "rerun") == {"delivered": 0, "failed": 0}
     assert q(db, "SELECT count(*) FROM alerts") == [(1,)] and len(receivers["slack"]) == 1
+
+
+def test_explanations_read_each_mentions_language(tmp_path):
+    """A Polish spike names the parcel as "paczka", "paczki", "paczkę": with each mention's detected language
+    the daily and the hourly explanation count them as one term, shown as "paczka" (pipeline.explain)."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    make_spike_polish(db)
+    cfg = config(tmp_path)
+    [alert_id] = incidents.detect(cfg, db, INCIDENT, "run")
+    [(explanation,)] = q(db, f"SELECT explanation FROM alerts WHERE alert_id = '{alert_id}'")
+    daily = [t for t, _ in json.loads(explanation)["terms"]]
+    midnight = datetime.combine(INCIDENT, time(0), tzinfo=UTC)
+    with connect(db, read_only=True) as con:
+        window = incidents._explain_window(con, cfg.brands[0], midnight, midnight + timedelta(days=1))
+    hourly = [t for t, _ in window["terms"]]
+    for found in (daily, hourly):
+        assert "paczka" in found[:3], found
+        assert not {"paczki", "paczkę"} & set(found), found
 
 
 def test_ongoing_incident_alerts_again_only_when_it_worsens(tmp_path):

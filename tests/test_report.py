@@ -29,7 +29,7 @@ from pipeline.ledger import start_run
 from pipeline.report import build as report_build
 from pipeline.report.build import MAX_PAGE_BYTES, build_report, comention_pattern, rival_brand
 from pipeline.warehouse import connect, execute, row, transaction
-from tests.helpers import INCIDENT, START, seed
+from tests.helpers import INCIDENT, START, make_spike_polish, seed
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -450,6 +450,32 @@ def test_pages_render_in_headless_chromium(report, tmp_path):
 
         pixels = matplotlib.image.imread(shot)
         assert pixels.shape[:2] == (4000, 1280) and pixels[..., :3].std() > 0.05  # not a blank page
+
+
+def test_drivers_read_each_mentions_language_and_show_examples_of_each_term(tmp_path):
+    """A Polish week names the parcel as "paczka", "paczki", "paczkę": with each mention's detected language the
+    drivers count them as one term, shown as "paczka", and its examples are mentions that write it so."""
+
+    class NoAspects:  # the model's aspect matching, off (as for the shipped model)
+        def __init__(self):
+            self.names, self.descriptions = [], {}
+
+        def match(self, texts):
+            return [None] * len(texts)
+
+    db = tmp_path / "w.duckdb"
+    seed(db, DAYS, {INCIDENT: (75, 50)})
+    make_spike_polish(db)
+    cfg = _config(tmp_path)
+    brand = cfg.brands[0]
+    with connect(db, read_only=True) as con:
+        data = report_build._read_brand(con, cfg, brand, INCIDENT)
+    drivers = report_build._drivers(brand, data.negatives, INCIDENT, NoAspects())
+    found = {t["term"]: t for t in drivers["terms"]}
+    assert not {"paczki", "paczkę"} & set(found), list(found)
+    paczka = found["paczka"]
+    assert paczka["count"] == 50 and paczka["examples"]  # every one of the day's 50 negatives names the parcel
+    assert all("paczka" in e["text"] for e in paczka["examples"])
 
 
 def test_aspects_are_the_most_similar_description_above_the_floor():

@@ -83,15 +83,16 @@ def _series(con, brand: str, day: date) -> pd.DataFrame:
     )
 
 
-def _negative_texts(con, brand: str, start: date, end: date, skip: list[date]) -> list[str]:
-    """The texts (title and body) of the brand's negative mentions between two days, leaving out ``skip``."""
+def _negative_texts(con, brand: str, start: date, end: date, skip: list[date]) -> list[tuple[str, str | None]]:
+    """The texts (title and body) of the brand's negative mentions between two days, leaving out ``skip``, each
+    with its detected language (what :func:`weighted_log_odds` reads)."""
     found = con.execute(
-        "SELECT coalesce(title || ' ' || text, text) AS text FROM v_mentions_scored"
+        "SELECT coalesce(title || ' ' || text, text) AS text, language FROM v_mentions_scored"
         " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $start AND $end"
         " AND NOT list_contains($skip, day)",
         {"brand": brand, "start": start, "end": end, "skip": skip},
     )
-    return [r["text"] for r in rows(found)]
+    return [(r["text"], r["language"]) for r in rows(found)]
 
 
 def _explain(con, brand: BrandSpec, day: date, flagged: list[date]) -> dict:
@@ -395,10 +396,10 @@ def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime) -> di
     """Terms, sources and top mentions behind an hourly alert's window ``[start, end)``."""
     where = " WHERE brand = $brand AND label = 'negative' AND created_at >= $start AND created_at < $end"
     params = {"brand": brand.key, "start": start, "end": end}
-    texts = "SELECT coalesce(title || ' ' || text, text) AS text FROM v_mentions_scored"
-    focus = [r["text"] for r in rows(con.execute(texts + where, params))]
+    texts = "SELECT coalesce(title || ' ' || text, text) AS text, language FROM v_mentions_scored"
+    focus = [(r["text"], r["language"]) for r in rows(con.execute(texts + where, params))]
     background = [
-        r["text"]
+        (r["text"], r["language"])
         for r in rows(con.execute(texts + where, {**params, "start": start - timedelta(days=28), "end": start}))
     ]
     terms = weighted_log_odds(focus, background, top=10, drop=[brand.name, *brand.aliases])

@@ -21,8 +21,9 @@ A brand page shows the 90 days up to ``day``:
   one-line reading; association, not proof of cause, as the section says;
 - this week's negative drivers: the terms most over-represented in the last 7 days' negative mentions against
   the 28 days before (weighted log-odds, :func:`pipeline.explain.weighted_log_odds`), and the aspects of the
-  configured aspects (short descriptions matched by meaning in any language, :mod:`pipeline.sentiment.aspects`)
-  counted in negative mentions, this week against last week; each with examples;
+  configured aspects (short descriptions matched by meaning in any language, :mod:`pipeline.sentiment.aspects`;
+  only with a model that matches aspects, else the section says it does not) counted in negative mentions,
+  this week against last week; each with examples (of a term: mentions that write it in the form shown);
 - competitors (when configured): a competitor that is itself a configured brand (same name or slug, any
   case) is compared by volume, share of voice and share negative; any other by co-mentions, i.e. the brand's
   own mentions whose text names it, with their sentiment;
@@ -51,7 +52,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -62,7 +62,7 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.alerts.message import safe_url
 from pipeline.config import BrandSpec, Config
-from pipeline.explain import tokenize, weighted_log_odds
+from pipeline.explain import terms, weighted_log_odds
 from pipeline.files import write_atomic
 from pipeline.frames import frame
 from pipeline.ledger import record_step
@@ -198,8 +198,8 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         cx=cx,
         negatives=frame(  # this week's and the 28 days before: the drivers' focus and background
             con.execute(
-                "SELECT mention_id, day, coalesce(title || ' ' || text, text) AS text, source, channel, url,"
-                " coalesce(engagement, 0) AS engagement FROM v_mentions_scored"
+                "SELECT mention_id, day, coalesce(title || ' ' || text, text) AS text, language, source, channel,"
+                " url, coalesce(engagement, 0) AS engagement FROM v_mentions_scored"
                 " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $start AND $day"
                 " ORDER BY engagement DESC, p_negative DESC, mention_id",
                 {**p, "start": day - timedelta(days=WEEK + BASELINE_DAYS - 1)},
@@ -292,13 +292,16 @@ def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date, matcher) -> d
     background = negatives[negatives["day"] < week_start]
     last_week = negatives[(negatives["day"] < week_start) & (negatives["day"] >= week_start - timedelta(days=WEEK))]
     drop = [brand.name, *brand.aliases]
-    terms = weighted_log_odds(list(week["text"]), list(background["text"]), top=TOP_TERMS, min_count=3, drop=drop)
-    tokens = {t: tokenize(t, drop) for t in negatives["text"]}
+    found = weighted_log_odds(
+        list(zip(week["text"], week["language"], strict=True)),
+        list(zip(background["text"], background["language"], strict=True)),
+        top=TOP_TERMS, min_count=3, drop=drop,
+    )
+    written = {t: terms(t, drop, lang) for t, lang in zip(negatives["text"], negatives["language"], strict=True)}
 
     def has_term(term: str):
         def match(text: str) -> bool:
-            toks = tokens[text]
-            return term in toks if " " not in term else term in {f"{a} {b}" for a, b in pairwise(toks)}
+            return term in written[text]  # the term in the form it is shown
 
         return match
 
@@ -340,7 +343,7 @@ def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date, matcher) -> d
                 "background": t.background_count,
                 "examples": _examples(week, has_term(t.term)),
             }
-            for t in terms
+            for t in found
         ],
         "aspects": aspects,
     }
