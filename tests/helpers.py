@@ -14,6 +14,8 @@ import json
 import os
 import random
 import socket
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -68,6 +70,19 @@ def write_config(folder: Path, brands: list[dict] | None = None, **extra) -> Pat
     path = folder / "brandpulse.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def brandpulse(*args, env=None, **kw) -> subprocess.CompletedProcess:
+    """``brandpulse ARGS`` in a process of its own (``python -m pipeline.cli``, through its ``main``: the error
+    lines and exit statuses a shell sees), with ``env`` over this process's environment; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        **kw,
+    )
 
 
 def csv_rows(rows: list[tuple]) -> str:

@@ -21,7 +21,7 @@ from pipeline.night import finish as finish_night
 from pipeline.night import prepare, run_day
 from pipeline.staging import extract, states_of
 from pipeline.warehouse import WarehouseError, connect, migrate, schema_version
-from tests.helpers import MODEL_DIR, NIGHT_ROWS, REPO, csv_rows, write_config
+from tests.helpers import MODEL_DIR, NIGHT_ROWS, REPO, brandpulse, csv_rows, write_config
 
 DAY = date(2026, 10, 1)
 SNAPSHOT = {
@@ -37,17 +37,6 @@ SNAPSHOT = {
 def snapshot(db) -> dict:
     with duckdb.connect(str(db), read_only=True) as con:
         return {name: con.execute(q).fetchall() for name, q in SNAPSHOT.items()}
-
-
-def brandpulse(*args, env=None, **kw):
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, **(env or {})},
-        **kw,
-    )
 
 
 def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
