@@ -78,8 +78,9 @@ def brandpulse_nightly():
     def extract(job: dict) -> dict:
         from pipeline import staging
 
-        config, _, day, run_id = _night()  # the source's state comes with the job: no warehouse access here
-        return staging.extract(config, job["brand"], job["source"], day, run_id, states=staging.states_of([job]))
+        config, _, day, run_id = _night()  # the source's state and the author key's fingerprint come with the job
+        states, key = staging.states_of([job]), job.get("author_key")  # no warehouse access here
+        return staging.extract(config, job["brand"], job["source"], day, run_id, states=states, author_key=key)
 
     # a failed source fails its own task; the night goes on and records it
     @task(trigger_rule="all_done", multiple_outputs=False)

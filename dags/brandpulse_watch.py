@@ -98,10 +98,12 @@ def brandpulse_watch():
     def extract(job: dict) -> dict:
         from pipeline import staging
 
-        config, _, end, run_id = _run()  # the source's state comes with the job: no warehouse access here
+        config, _, end, run_id = _run()  # the source's state and the author key's fingerprint come with the job
         day, window = staging.watch_day(config, end), staging.job_window(config, end, job)
-        states = staging.states_of([job])
-        return staging.extract(config, job["brand"], job["source"], day, run_id, states=states, window=window)
+        states, key = staging.states_of([job]), job.get("author_key")  # no warehouse access here
+        return staging.extract(
+            config, job["brand"], job["source"], day, run_id, states=states, window=window, author_key=key
+        )
 
     # a failed source fails its own task; the run goes on and records it
     @task(trigger_rule="all_done", multiple_outputs=False)

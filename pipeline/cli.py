@@ -101,6 +101,76 @@ def check_config(config: ConfigOpt = None) -> None:
         typer.echo(f"  alert channel {c.name} ({c.type})")
 
 
+@app.command("author-key")
+def author_key(
+    adopt: Annotated[
+        bool,
+        typer.Option(
+            "--adopt", help="record the key in the environment as the warehouse's author key, on purpose (a rotation)"
+        ),
+    ] = False,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Say whether the author key in the environment is the one the warehouse was built with, or adopt it.
+
+    Author names and customer ids are stored only as keyed hashes, made with the key in the variable that
+    pseudonymisation.key_env names (BRANDPULSE_AUTHOR_KEY by default). The warehouse keeps the key's fingerprint,
+    never the key. Every run that hashes (the nightly and watch DAGs, run, watch, prepare, extract, import-surveys,
+    import-customers) stops before writing anything when the key in the environment is another: a typo, a worker
+    without the current secret, a new environment pointed at this warehouse.
+
+    Without --adopt: prints what the warehouse records and whether the key in the environment is that key; exit
+    status 1 when it is another or is not set.
+
+    --adopt: the key in the environment becomes the warehouse's (a rotation). Hashes made with the old key match
+    none made with the new one: an author has another hash in the mentions loaded from then on, and survey answers
+    link to customers again once their exports and the customer lists are imported again (the next night does).
+    Nothing can re-hash what is stored: names and ids are not kept. To go back, set the old key and adopt it again.
+    """
+    from pipeline import authorkey
+    from pipeline.records import Pseudonymiser, key_env
+
+    cfg = _config(config)
+    path, env = db_path(db), key_env(cfg)
+    if not path.exists():
+        _fail(f"{path}: no warehouse here yet; the first run with {env} set records its key")
+    with connect(path, timeout=cfg.lock_timeout_s) as con:
+        migrate(con)
+        if adopt:
+            before, key = authorkey.adopt(cfg, con)
+        else:
+            before = key = authorkey.recorded(con)
+    if key is None:
+        typer.echo(f"warehouse {path}: no author key recorded yet; the next run with {env} set records its key")
+        return
+    typer.echo(
+        f"warehouse {path}: author key no. {key['key_no']}, recorded {key['recorded_at']:%Y-%m-%d %H:%M} UTC from "
+        f"{key['key_env']} by {key['recorded_by']}"
+    )
+    if adopt and before is None:
+        typer.echo(f"adopted: the key in {env} is the warehouse's first")
+    elif adopt and before is not key:
+        typer.echo(
+            f"adopted: the key in {env} replaces key no. {before['key_no']}; author and customer hashes made from now "
+            "on match none made with it (the next night imports the survey exports and customer lists again, hashed "
+            "with this key)"
+        )
+    elif adopt:
+        typer.echo(f"the key in {env} is the warehouse's already: nothing adopted")
+    else:
+        pseudonymise = Pseudonymiser.if_set(cfg)
+        if pseudonymise is None:
+            _fail(f"{env} is not set: a run would stop where it first hashes a name", code=1)
+        if not authorkey.matches(pseudonymise, key):
+            _fail(
+                f"{env} holds another key: a run would stop before writing. Set {env} to the warehouse's key, or "
+                "adopt this one with `brandpulse author-key --adopt` (see --help)",
+                code=1,
+            )
+        typer.echo(f"the key in {env} is the warehouse's")
+
+
 @app.command()
 def run(
     day: DayOpt,

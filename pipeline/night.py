@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipeline import ledger
+from pipeline import authorkey, ledger
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect
 from pipeline.config import Config
@@ -39,15 +39,17 @@ logger = logging.getLogger("brandpulse")
 
 
 def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cli") -> list[dict]:
-    """Apply pending migrations, register the run, and return the extract jobs, each with its source's stored
-    state (:func:`pipeline.staging.with_states`)."""
+    """Apply pending migrations, check the author key (:func:`pipeline.authorkey.check`: another key than the
+    warehouse's raises before the run is registered), register the run, and return the extract jobs, each with its
+    source's stored state (:func:`pipeline.staging.with_states`) and the key's fingerprint (``author_key``)."""
     with connect(db, timeout=config.lock_timeout_s) as con:
         applied = migrate(con)
+        key = authorkey.check(config, con, db)
         start_run(con, run_id, day, trigger)
         version = schema_version(con)
     if applied:
         logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
-    return with_states(config, db, plan(config))
+    return [{**job, "author_key": key} for job in with_states(config, db, plan(config))]
 
 
 def finish(config: Config, db: Path, run_id: str) -> str:
@@ -120,7 +122,12 @@ def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, re
     surveyed = import_surveys(config, db, run_id, day=day, scorer=scorer) if surveys else {}
     if surveys:
         import_customers(config, db, run_id, day=day)
-    failed = extract_each(jobs, lambda job: extract(config, job["brand"], job["source"], day, run_id, states=states))
+    failed = extract_each(
+        jobs,
+        lambda job: extract(
+            config, job["brand"], job["source"], day, run_id, states=states, author_key=job["author_key"]
+        ),
+    )
     loaded = load(config, db, day, run_id)
     scored = score(config, db, run_id, scorer=scorer)
     with held(db, timeout=config.lock_timeout_s):

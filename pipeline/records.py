@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from pipeline.config import Config, ConfigError, PseudonymisationSpec
 
@@ -191,24 +192,56 @@ def mention_id(brand: str, source: str, native_id: str) -> str:
     return hashlib.sha256("\x1f".join((brand, source, native_id)).encode()).hexdigest()[:32]
 
 
+def key_env(config: Config | None) -> str:
+    """The name of the environment variable that holds the author key (``pseudonymisation.key_env``); ``config``
+    None: the default, ``BRANDPULSE_AUTHOR_KEY``."""
+    spec = getattr(config, "pseudonymisation", None) or PseudonymisationSpec()
+    return spec.key_env
+
+
+# The author key's fingerprint, which the warehouse keeps (pipeline.authorkey): scrypt of the key with a random salt
+# the warehouse keeps beside it. Safe to store: it is one-way (nothing in it gives the key back); the salt makes it
+# differ from one warehouse to another, so no table of guesses computed once fits two; and testing one guess costs
+# a scrypt (16 MiB of memory, about 50 ms), far more than testing it against an author hash of the same warehouse
+# whose author is known (one HMAC), so it opens no cheaper way to the key than the hashes it guards. A long random
+# key, as the README asks for, can be guessed neither way. 16 bytes: two keys share a fingerprint by chance once
+# in 2**128.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 16}
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(key: bytes, salt: str) -> str:
+    return hashlib.scrypt(key, salt=bytes.fromhex(salt), **_SCRYPT).hex()  # once per process and salt: 50 ms
+
+
 class Pseudonymiser:
     """Keyed HMAC-SHA256 of author names and customer ids. The key comes from the environment, never from the
     config file. ``config`` None (a reader used on its own) takes the default variable, ``BRANDPULSE_AUTHOR_KEY``.
 
-    Customer ids get the same hash in the survey responses and in the customer list, so the two join on it."""
+    Customer ids get the same hash in the survey responses and in the customer list, so the two join on it. The
+    key never leaves this object: the warehouse checks it by its :meth:`fingerprint` (:mod:`pipeline.authorkey`)."""
 
     def __init__(self, config: Config | None):
-        spec = getattr(config, "pseudonymisation", None) or PseudonymisationSpec()
-        env = spec.key_env
-        key = os.environ.get(env, "")
+        self.key_env = key_env(config)
+        key = os.environ.get(self.key_env, "")
         if not key:
             where = getattr(config, "source_file", "config")
             raise ConfigError(
-                f"{where}: pseudonymisation.key_env: environment variable {env} is not set; "
+                f"{where}: pseudonymisation.key_env: environment variable {self.key_env} is not set; "
                 "authors and customer ids are stored as a keyed hash, so set it to a long random secret (keep it "
                 "stable: changing it changes every author and customer hash)"
             )
         self._key = key.encode()
+
+    @classmethod
+    def if_set(cls, config: Config | None) -> Pseudonymiser | None:
+        """The pseudonymiser, or None when its variable is not set (a check of the key before anything is hashed
+        leaves an unset key to the step that hashes, which fails as it always did, naming the variable)."""
+        return cls(config) if os.environ.get(key_env(config)) else None
+
+    def fingerprint(self, salt: str) -> str:
+        """The key's fingerprint with ``salt`` (hex): safe to store (see :data:`_SCRYPT`'s comment)."""
+        return _fingerprint(self._key, salt)
 
     def __call__(self, author: str | None) -> str | None:
         if author is None or not author.strip():

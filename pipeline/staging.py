@@ -21,6 +21,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from pipeline import authorkey
 from pipeline.config import Config, ConfigError
 from pipeline.records import Record, Window
 from pipeline.sources import build_source
@@ -151,6 +152,7 @@ def extract(
     db: Path | None = None,
     states: dict[tuple[str, str], dict] | None = None,
     window: Window | None = None,
+    author_key: dict | None = None,
 ) -> dict:
     """Read one source for the day and stage its records, rejects, state and warnings. Raises if the source fails.
 
@@ -158,17 +160,23 @@ def extract(
     (briefly) from ``db``; with neither, from no state. It reads the night's window
     (the day, plus the source's ``lookback_days`` before it), or ``window`` when given (a watch run's interval
     with its overlap; the staged files still go under ``day``).
+
+    Before anything is read, the author key in the environment is checked against ``author_key``, the warehouse's
+    as the run's prepare put it in the job (else, reading the state from ``db``, the warehouse's own): another key
+    raises :class:`pipeline.authorkey.AuthorKeyChanged` and nothing is staged (:func:`pipeline.authorkey.verify`).
     """
     started = datetime.now(UTC)
+    previous = states.get((brand, source), {}) if states is not None else {}
+    if states is None and db is not None:  # prepare migrated the warehouse; this only reads it
+        with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+            stored = row(con.execute(_STATES + " WHERE brand = ? AND source = ?", [brand, source]))
+            author_key = authorkey.carried(authorkey.recorded(con))
+        previous = json.loads(stored["state"]) if stored else {}
+    authorkey.verify(config, author_key)
     prefix = staged_prefix(config, day, run_id, brand, source)
     mkdirs(prefix.parent)
     src = build_source(config, config.brand(brand), source)
-    if states is not None:
-        src.previous_state = states.get((brand, source), {})
-    elif db is not None:  # prepare migrated the warehouse; this only reads the source's state
-        with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-            stored = row(con.execute(_STATES + " WHERE brand = ? AND source = ?", [brand, source]))
-        src.previous_state = json.loads(stored["state"]) if stored else {}
+    src.previous_state = previous
     records, rejects, newest = [], [], None
     if window is None:
         night = Window.for_day(day)

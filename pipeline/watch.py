@@ -32,7 +32,7 @@ import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pipeline import ledger, staging
+from pipeline import authorkey, ledger, staging
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect_watch
 from pipeline.config import Config, ConfigError
@@ -74,8 +74,10 @@ def check_interval(config: Config, start: datetime, end: datetime) -> None:
 
 def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime | None = None) -> list[dict]:
     """Apply pending migrations and register the run; return its extract jobs (one per brand × network source,
-    each with its source's stored state and the run's ``read_from``), or ``[]`` when the run is skipped
-    (recorded ``skipped`` with the reason, and logged)."""
+    each with its source's stored state, the run's ``read_from`` and the author key's fingerprint), or ``[]`` when
+    the run is skipped (recorded ``skipped`` with the reason, and logged). A run that reads its sources checks the
+    author key first (:func:`pipeline.authorkey.check`): another key than the warehouse's raises, and the run is
+    not registered."""
     day = watch_day(config, end)
     jobs = staging.plan(config, network_only=True)
     now = now or datetime.now(UTC)
@@ -93,7 +95,8 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
                 reason = f"night run {night['run_id']} is running (started {night['started_at']:%Y-%m-%d %H:%M} UTC)"
             if reason:
                 skip_run(con, run_id, reason)
-            else:
+            else:  # a run that reads its sources: another author key rolls the run's registration back
+                key = authorkey.check(config, con, db)
                 window = read_window(config, end, last_watch_end(con, _utc(end)))
                 set_watch_window(con, run_id, window.start, window.end)
     if reason:
@@ -101,15 +104,16 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
         return []
     if window.start < read_window(config, end).start:  # a run before it was skipped or failed
         logger.info(f"watch {run_id}: reading from {window.start:%Y-%m-%d %H:%M} UTC, where the last run ended")
-    return [{**job, "read_from": window.start.isoformat()} for job in staging.with_states(config, db, jobs)]
+    jobs = staging.with_states(config, db, jobs)
+    return [{**job, "read_from": window.start.isoformat(), "author_key": key} for job in jobs]
 
 
 def extract(config: Config, job: dict, end: datetime, run_id: str, db: Path | None = None, states=None):
     """Read one network source (a job of :func:`prepare`) over the run's read window and stage what it read
     (:func:`staging.extract`)."""
-    window = job_window(config, end, job)
+    window, day, key = job_window(config, end, job), watch_day(config, end), job.get("author_key")
     return staging.extract(
-        config, job["brand"], job["source"], watch_day(config, end), run_id, db=db, states=states, window=window
+        config, job["brand"], job["source"], day, run_id, db=db, states=states, window=window, author_key=key
     )
 
 

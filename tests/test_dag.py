@@ -91,6 +91,34 @@ def test_dag_test_end_to_end_and_rerun(dag, airflow_db, tmp_path, monkeypatch):
         ).fetchone() == (5, 5, 3)
 
 
+def test_an_extract_task_whose_worker_has_another_author_key_fails_at_once_and_stages_nothing(
+    dag, airflow_db, tmp_path, monkeypatch
+):
+    """prepare hands each extract task the author key's fingerprint it checked (the task opens no warehouse); a
+    worker with another key fails its extract (a config error: not retried), and the night records the source
+    missing."""
+    from pipeline import night
+
+    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    config, db = write_config(tmp_path), tmp_path / "w.duckdb"
+    checked = night.prepare
+
+    def prepare_then_another_key(*args, **kw):
+        jobs = checked(*args, **kw)  # under the tests' key: recorded, and put in the jobs
+        monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "another-key")  # the extract tasks' worker
+        return jobs
+
+    monkeypatch.setattr(night, "prepare", prepare_then_another_key)
+    monkeypatch.setattr(dag.task_dict["finish"], "retries", 0)  # a partial night's finish fails; once will do
+    run = _run(dag, monkeypatch, config, db, datetime(2026, 10, 1).date())
+    assert str(run.state) in ("failed", "DagRunState.FAILED")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (0,)
+        assert con.execute("SELECT status FROM run_steps WHERE step = 'extract'").fetchall() == [("missing",)]
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("partial",)]
+    assert not [p for p in (tmp_path / "staging").rglob("*") if p.is_file() and "acme" in p.parts]
+
+
 def _demo_config(tmp_path, **overrides):
     """The bundled demo config, with absolute sample paths and staging in tmp_path (``overrides``: top-level
     fields, ``scoring`` merged)."""

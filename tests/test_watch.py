@@ -18,6 +18,7 @@ import yaml
 from demo.replay import sample
 from pipeline.alerts import delivery, incidents
 from pipeline.alerts.message import render_subject
+from pipeline.authorkey import AuthorKeyChanged
 from pipeline.config import ConfigError, load_config
 from pipeline.ledger import start_run
 from pipeline.metrics import day_hours
@@ -110,6 +111,22 @@ def test_a_watch_run_skips_while_a_night_runs_and_says_so(tmp_path, caplog):
     # a disabled watch skips too
     off = config(tmp_path / "off", enabled=False)
     assert run_watch(off, db, end)["reason"] == "the watch is disabled (watch.enabled is false in the config)"
+
+
+def test_a_watch_run_with_another_author_key_is_not_registered_and_a_skipped_one_still_skips(tmp_path, monkeypatch):
+    """A watch run that reads its sources checks the author key before it is registered (its prepare reads no
+    source: no server needed); one that skips hashes nothing and is not stopped by it."""
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    end = MIDNIGHT + timedelta(hours=10)
+    (job, *_) = prepare(cfg, db, end, "watch-1")  # records the tests' key (first use)
+    assert job["author_key"]["key_no"] == 1
+    runs = q(db, "SELECT * FROM pipeline_runs ORDER BY ALL")
+    monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "another-key")
+    with pytest.raises(AuthorKeyChanged, match="another author key than the one in BRANDPULSE_AUTHOR_KEY"):
+        prepare(cfg, db, end + timedelta(hours=1), "watch-2")
+    assert q(db, "SELECT * FROM pipeline_runs ORDER BY ALL") == runs
+    off = config(tmp_path / "off", enabled=False)
+    assert prepare(off, db, end + timedelta(hours=1), "watch-3") == []
 
 
 @pytest.mark.parametrize(

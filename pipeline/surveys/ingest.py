@@ -8,6 +8,8 @@
 
 A source whose files are missing or unreadable is recorded in ``run_steps`` as ``missing`` or ``failed`` (so
 the night shows as partial) and does not stop the others. With no ``surveys:`` section the steps do nothing.
+Both check the author key in their transaction (:func:`pipeline.authorkey.check`; a DAG task or a command given a
+night's ``--run-id`` runs in a process of its own): another key than the warehouse's writes nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import UTC, date, datetime
 from fnmatch import fnmatch
 from pathlib import Path
 
+from pipeline import authorkey
 from pipeline.config import ConfigError
 from pipeline.files import write_atomic
 from pipeline.ledger import record_step
@@ -210,6 +213,7 @@ def import_surveys(
         loaded = [n for n, r in per_source.items() if r["status"] == "success"]
         present, whole, held = _whole_histories(surveys.sources, per_source, infos, paths, Path(tmp))
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+            authorkey.check(config, con, db)  # customer ids hashed with another key: nothing lands
             execute(
                 con,
                 "surveys/response_stage",
@@ -296,6 +300,7 @@ def import_customers(
         # Only a source read from its configured files is a whole list; explicit files may be a partial drop.
         whole = [n for n, r in per_source.items() if r["status"] == "success" and paths is None]
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+            authorkey.check(config, con, db)  # customer ids hashed with another key: nothing lands
             execute(
                 con,
                 "surveys/customer_stage",
