@@ -327,7 +327,7 @@ def run_demo(all_through_airflow: bool = False) -> None:
     print("the variables it prints):")
     exports = " ".join(f"{k}={v}" for k, v in airflow_env().items() if k.startswith(("AIRFLOW", "BRANDPULSE")))
     print(
-        f"  env {exports} BRANDPULSE_AUTHOR_KEY=... \\\n"
+        f"  env {exports} BRANDPULSE_AUTHOR_KEY=<the key the demo ran with> \\\n"
         f"    .venv/bin/airflow dags test brandpulse_nightly {run_starts(LAST_DAY).isoformat()}"
     )
     if failed:
