@@ -42,7 +42,10 @@ that may follow their verb (Dutch "niet", "niets", "niks", "nooit", German "nich
 French "pas", "rien", "jamais", Italian "niente", "nulla") with the word before too ("werkt niet",
 "funktioniert nicht", "marche pas"): which of the two phrases stands out is left to the counts. A word a
 negator binds is not counted alone in that text ("doesn't work" gives no "work"), nor in a bigram without the
-negator ("app doesn't work" gives no "app work"). A clause ends at . , ; : ! ? and the like: negators bind no
+negator ("app doesn't work" gives no "app work"), unless the negator is a determiner (:data:`DETERMINERS`: "no",
+"geen", "kein", "żaden", "aucun", ... before a noun): "no update", "geen reactie" say that something is missing,
+and the thing itself is the topic, so "update" and "reactie" count alone too (the app update of an incident
+stays among its terms when one text says "still no update"). A clause ends at . , ; : ! ? and the like: negators bind no
 word beyond it. In Polish and Portuguese mentions "no" is a function word ("well"; "in the"), not a negator.
 Word order is all it reads: in "why doesn't the app work?" the negator binds "app", and "work" counts alone.
 
@@ -72,7 +75,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-__all__ = ["ENGLISH_CONTENT", "NEGATORS", "STOP_WORDS", "Term", "normalise", "terms", "tokenize", "weighted_log_odds"]
+__all__ = [
+    "DETERMINERS",
+    "ENGLISH_CONTENT",
+    "NEGATORS",
+    "STOP_WORDS",
+    "Term",
+    "normalise",
+    "terms",
+    "tokenize",
+    "weighted_log_odds",
+]
 
 Text = str | tuple[str, str | None]
 """A text, or a ``(text, language)`` pair with the mention's detected language (None when unknown)."""
@@ -171,6 +184,10 @@ _NEGATE_NEXT_GROUPS = {
     ),
 }
 _NEGATE_NEXT = frozenset(w for key, forms in _NEGATE_NEXT_GROUPS.items() for w in (forms or key).split())
+DETERMINERS = frozenset(
+    w for key in ("żaden", "kein", "aucun", "ningún", "nessun", "nenhum") for w in _NEGATE_NEXT_GROUPS[key].split()
+) | frozenset({"no", "geen"})
+"""Negators that deny a noun ("no update", "geen reactie"), not a verb: the word they bind counts alone too."""
 _NEGATE_BOTH = frozenset("niet niets niks nooit nicht nichts niemals pas rien jamais niente nulla".split())
 NEGATORS = _NEGATE_NEXT | _NEGATE_BOTH
 """Negation words: kept, and joined to a neighbour into a bigram (module docstring)."""
@@ -311,7 +328,10 @@ def _text_terms(text: str, dropped: frozenset[str], lex: _Lexicon) -> tuple[set[
             (i > 0 and words[i - 1] in negators) or (i + 1 < n and words[i + 1] in lex.negate_both) for i in range(n)
         ]
         for i, w in enumerate(words):
-            if w not in negators and not bound[i]:
+            denied = bound[i] and not (
+                i > 0 and words[i - 1] in DETERMINERS and not (i + 1 < n and words[i + 1] in lex.negate_both)
+            )
+            if w not in negators and not denied:
                 uni.add(w)
         for i in range(n - 1):
             a, b = words[i], words[i + 1]
