@@ -135,14 +135,17 @@ def author_key(
     path, env = db_path(db), key_env(cfg)
     if not path.exists():
         _fail(f"{path}: no warehouse here yet; the first run with {env} set records its key")
-    with connect(path, timeout=cfg.lock_timeout_s) as con:
-        migrate(con)
-        if adopt:
+    if adopt:
+        with connect(path, timeout=cfg.lock_timeout_s) as con:
+            migrate(con)
             before, key = authorkey.adopt(cfg, con)
-        else:
+    else:  # a question: read only (no migration applied, no wait for a running night's write lock)
+        with connect(path, timeout=cfg.lock_timeout_s, read_only=True) as con:
             before = key = authorkey.recorded(con)
     if key is None:
         typer.echo(f"warehouse {path}: no author key recorded yet; the next run with {env} set records its key")
+        if Pseudonymiser.if_set(cfg) is None:
+            _fail(f"{env} is not set: a run would stop where it first hashes a name", code=1)
         return
     typer.echo(
         f"warehouse {path}: author key no. {key['key_no']}, recorded {key['recorded_at']:%Y-%m-%d %H:%M} UTC from "

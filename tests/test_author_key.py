@@ -224,3 +224,22 @@ def test_a_warehouse_from_before_0015_adopts_the_key_of_its_first_run(night, sco
     monkeypatch.setenv(ENV, KEY_A)
     with pytest.raises(AuthorKeyChanged):
         run_day(cfg, db, DAY, scorer=scorer)
+
+
+def test_asking_about_the_key_reads_only(night, scorer, monkeypatch):
+    """`brandpulse author-key` without --adopt is a question: it applies no migration (it opened the warehouse to
+    write and migrated it, waiting on a running night's lock) and, on a warehouse from before 0015, says no key is
+    recorded yet; with the variable unset it exits 1, as the README says."""
+    config_path, db = night
+    monkeypatch.setenv(ENV, KEY_A)
+    assert run_day(load_config(config_path), db, DAY, scorer=scorer)["status"] == "success"
+    with connect(db) as con:  # as the warehouse was before the upgrade
+        con.execute("DROP TABLE author_key")
+        con.execute("DELETE FROM schema_version WHERE version = 15")
+    before = tables(db)
+    asked = CliRunner().invoke(app, ["author-key", "--config", str(config_path), "--db", str(db)])
+    assert asked.exit_code == 0 and "no author key recorded yet" in asked.output, asked.output
+    assert tables(db) == before  # nothing migrated, nothing recorded
+    monkeypatch.delenv(ENV)
+    unset = CliRunner().invoke(app, ["author-key", "--config", str(config_path), "--db", str(db)])
+    assert unset.exit_code == 1 and f"{ENV} is not set" in unset.output
