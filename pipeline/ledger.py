@@ -16,10 +16,13 @@ Imports only :mod:`pipeline.warehouse`, so every step module can record itself w
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import date, datetime
 
 from pipeline.warehouse import connect, execute, row, transaction
+
+logger = logging.getLogger("brandpulse")
 
 # The steps that must succeed for a run not to be 'failed' (passed to runs/finish.sql).
 REQUIRED_STEPS = ("load", "score", "daily_metrics", "detect", "send_alerts", "report")
@@ -181,6 +184,24 @@ def interrupted(db, run_id: str, reason: str, timeout: float) -> None:
     and the watch's handler for SIGTERM and Ctrl-C)."""
     with connect(db, timeout=timeout, while_stopping=True) as con, transaction(con):
         stop_run(con, run_id, reason)
+
+
+def closed_after_error(db, run_id: str, required: tuple[str, ...], timeout: float) -> str | None:
+    """Close a run whose work raised (a configuration error met mid-night, a bug) by the steps it ``required``,
+    in a warehouse session of its own: ``failed`` or ``partial``, so that it does not stay ``running`` for good
+    (the watch skips its hours while a night runs). Returns the status, or None when the warehouse could not be
+    opened (then the run stays ``running`` and a warning says so; the caller re-raises its own error)."""
+    try:
+        with connect(db, timeout=timeout) as con:
+            known = row(con.execute("SELECT status FROM pipeline_runs WHERE run_id = ?", [run_id]))
+            if known is None or known["status"] != "running":  # never registered, or closed already
+                return None if known is None else known["status"]
+            return close_run(con, run_id, required)
+    except RunFailed as exc:
+        return exc.status
+    except Exception as exc:  # the caller's error is the one to report; this one is only logged
+        logger.warning(f"run {run_id}: could not be closed after its error ({exc}); it stays 'running'")
+        return None
 
 
 def stop_run(con, run_id: str, reason: str) -> None:

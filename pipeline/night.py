@@ -95,6 +95,9 @@ def run_day(
     except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C (pipeline.interrupt): record it, then stop
         interrupted(config, db, run_id, str(exc) or "stopped by SIGINT")
         raise
+    except Exception:  # a configuration error met mid-night, a bug: the run is failed, not left running
+        ledger.closed_after_error(db, run_id, ledger.REQUIRED_STEPS, config.lock_timeout_s)
+        raise
 
 
 def close(config: Config, db: Path, run_id: str, required: tuple[str, ...]) -> str:

@@ -184,6 +184,9 @@ def run_watch(
     except KeyboardInterrupt as exc:
         ledger.interrupted(db, run_id, str(exc) or "stopped by SIGINT", config.lock_timeout_s)
         raise
+    except Exception:  # a configuration error met mid-run, a bug: the run is failed, not left running
+        ledger.closed_after_error(db, run_id, WATCH_STEPS, config.lock_timeout_s)
+        raise
     return {
         **result,
         "read_from": jobs[0]["read_from"],

@@ -198,6 +198,8 @@ def test_an_unset_key_fails_as_it_did_and_records_nothing(night, scorer, monkeyp
         run_day(cfg, db, DAY, scorer=scorer)
     assert not isinstance(raised.value, AuthorKeyChanged)
     assert len(tables(db)["pipeline_runs"]) == 1  # as before the check: the run starts, its first hash fails
+    with duckdb.connect(str(db), read_only=True) as con:  # closed as failed, not left running (the watch waited)
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
     assert tables(db)["author_key"] == []  # nothing to record: the first run with a key records it
     monkeypatch.setenv(ENV, KEY_A)
     assert run_day(cfg, db, DAY, scorer=scorer)["status"] == "success"

@@ -511,3 +511,19 @@ def test_an_incident_chains_through_either_detectors_flags(tmp_path):
         (worse, "worse", "h1"),
         (anew, "new", anew),
     ]
+
+
+def test_a_watch_run_that_raises_is_closed_failed_not_left_running(tmp_path, sample_replay):
+    """An error the run cannot go on from (here the model itself) closes the run as failed: left running, it stood
+    for a run in progress in the ledger for good."""
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    end = MIDNIGHT + timedelta(hours=13)
+    sample.mount(sample_replay, until=end)
+
+    class Broken:
+        def __getattr__(self, name):
+            raise RuntimeError("the model broke")
+
+    with pytest.raises(RuntimeError, match="the model broke"):
+        run_watch(cfg, db, end, scorer=Broken(), today=DAY)
+    assert q(db, "SELECT trigger, status FROM pipeline_runs") == [("watch", "failed")]
