@@ -1017,3 +1017,28 @@ def test_a_quote_left_open_in_a_survey_export_does_not_swallow_the_answers_after
         *((f"R{i}", "fine") for i in range(2, 6)),
     ]  # its last column is the one left open: the row was as wide as the header, up to the end of the file
     assert rejects == []
+
+
+def test_0018_removes_the_preview_rows_kept_with_a_clear_customer_id(tmp_path, monkeypatch):
+    from pipeline import warehouse
+
+    db = tmp_path / "before-0018.duckdb"
+    every = warehouse.migrations()
+    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < 18])
+    kept = [
+        ("p", "Qualtrics Status 'Survey Preview' (column Status): a preview, test or spam", '{"cust": "C-77"}'),
+        ("t", "timestamp [not shown: 8 characters: letters] is not a date", '{"cust": "hmac:ab"}'),
+    ]
+    with connect(db) as con:
+        migrate(con)
+        for key, reason, raw in kept:
+            con.execute(
+                "INSERT INTO quarantine BY NAME SELECT ? AS quarantine_id, 'acme' AS brand, 'n' AS source,"
+                " ? AS reason, ? AS raw_record, 'q.csv:3' AS location, now() AS first_seen, 'r' AS run_id",
+                [key, reason, raw],
+            )
+    monkeypatch.setattr(warehouse, "migrations", lambda: every)
+    with connect(db) as con:
+        migrate(con)
+        left = con.execute("SELECT quarantine_id, raw_record FROM quarantine").fetchall()
+    assert left == [("t", '{"cust": "hmac:ab"}')]  # the customer id in clear is gone; the other row stays
