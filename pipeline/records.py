@@ -462,7 +462,9 @@ def withheld(row: dict, typed: dict[str, Looks]) -> dict:
     return {**row, **hidden} if hidden else row
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+"""A UTF-16 surrogate alone (JSON's "\\ud83d" without its pair; a valid pair is one character once decoded): not
+text. A record's text holding one is rejected (:func:`text`); the scorer replaces it with U+FFFD."""
 
 
 def text(value) -> str | None:
@@ -472,7 +474,7 @@ def text(value) -> str | None:
     if isinstance(value, dict | list):
         raise Rejected(f"expected text, got a JSON {type(value).__name__}")
     out = str(value)
-    if _SURROGATE.search(out):
+    if LONE_SURROGATE.search(out):
         raise Rejected("text holds an invalid unicode escape (a lone surrogate)")
     out = out.replace("\x00", "")
     return out if out.strip() else None

@@ -50,6 +50,7 @@ from pathlib import Path
 import emoji
 
 from pipeline.config import ConfigError
+from pipeline.records import LONE_SURROGATE
 from pipeline.sentiment import LABELS
 from pipeline.sentiment.textnorm import normalise
 
@@ -60,14 +61,11 @@ CHAR_WINDOW = 20_000
 # 61.9 texts/s, bf16 92.1 -> 111.7, the same labels.
 CPU_BATCH_TOKENS = 1024
 _WORDLESS = re.compile(r"(?:\bhttp\b|@user|[\W\d_])+", re.UNICODE)
-# A lone UTF-16 surrogate (JSON's "\ud83d" without its pair) is not text: the tokenizer refuses it and UTF-8
-# cannot write it. Replaced by U+FFFD wherever text comes in from outside.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def without_lone_surrogates(text: str) -> str:
     """``text`` with each lone surrogate replaced by U+FFFD (a valid pair is one character already)."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    return LONE_SURROGATE.sub("\ufffd", text)  # the tokenizer refuses one, and UTF-8 cannot write it
 
 
 logger = logging.getLogger("brandpulse")
