@@ -71,6 +71,12 @@ class CutAfterSending(DeadlineExceeded):
     or in a retry's wait after an answer, raises plain :class:`~pipeline.deadline.DeadlineExceeded`."""
 
 
+class SentWithoutAnswer(requests.ConnectionError):
+    """The connection failed (the server closed it, a reset) after the request went out and before its answer's
+    status line came back: the server may have acted on it. Raised by a session with a deadline (the one that
+    knows when a request went out); a connection that failed before sending raises requests' own error."""
+
+
 @dataclass
 class _Exchange:
     """A request with a deadline in progress on this thread: the deadline, for the connections it opens, and
@@ -205,6 +211,8 @@ class TimeoutSession(requests.Session):
             cause = _deadline_cause(exc)  # a retry wait that would pass the deadline
             if cause is not None:
                 raise exchange.cut(str(cause)) from exc
+            if exchange.unanswered and isinstance(exc, requests.ConnectionError):  # hung up on a request it had
+                raise SentWithoutAnswer(*exc.args, request=exc.request, response=exc.response) from exc
             raise
         finally:
             _ACTIVE.reset(token)

@@ -590,6 +590,21 @@ def test_a_slack_request_cut_by_the_deadline_after_it_went_out_is_possibly_deliv
     assert server.connections == len(server.requests) == 1  # it went out once
 
 
+def test_a_slack_request_the_receiver_hung_up_on_is_possibly_delivered():
+    """Slack read the POST and closed the connection without an answer: it may have posted it, so the attempt is
+    pending (not posted again by the next run); a webhook, whose receiver drops a repeat, fails and is retried."""
+    slack = SlackSpec(type="slack", name="cx-team", webhook_url_env="S")
+    with TrickleServer(b"") as server:  # reads the request, answers nothing, closes
+        result = deliver(slack, make_msg(), {"S": f"{server.url}/hook/{SECRET}"}, timeout=5.0, retries=2, deadline_s=5)
+    assert not result.ok and result.maybe_delivered and not result.timed_out, result
+    assert result.error.startswith("slack channel 'cx-team': no answer (") and "receiver may have it" in result.error
+    assert SECRET not in result.error and server.connections == len(server.requests) == 1  # it went out once
+    hook = WebhookSpec(type="webhook", name="incident-tool", url_env="W")
+    with TrickleServer(b"") as server:
+        result = deliver(hook, make_msg(), {"W": f"{server.url}/in"}, timeout=5.0, retries=0, deadline_s=5)
+    assert not result.ok and not result.maybe_delivered, result
+
+
 def test_a_slack_request_cut_by_the_deadline_while_connecting_fails_and_can_be_retried():
     """A receiver that never accepts the connection was sent nothing: the attempt fails plainly (the next run
     retries it) rather than being held back as possibly delivered."""

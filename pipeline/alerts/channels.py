@@ -75,7 +75,7 @@ from pipeline.alerts.message import (
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
 from pipeline.deadline import Deadline, DeadlineExceeded
-from pipeline.http import BACKOFF_FACTOR, CutAfterSending, retry_statuses, session
+from pipeline.http import BACKOFF_FACTOR, CutAfterSending, SentWithoutAnswer, retry_statuses, session
 
 logger = logging.getLogger("brandpulse")
 
@@ -301,7 +301,8 @@ def _post(
         except requests.RequestException as exc:
             if any(isinstance(a, MaxRetryError) for a in exc.args):  # retried until none was left
                 error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
-            elif isinstance(exc, requests.ReadTimeout):  # sent, no answer, must not arrive twice: left pending
+            elif isinstance(exc, requests.ReadTimeout) or (isinstance(exc, SentWithoutAnswer) and not idempotent):
+                # sent, no answer (none in time, or the connection closed before it): must not arrive twice
                 error = f"{what}: no answer ({_cause(exc)}); not retried, as the receiver may have it"
                 return Delivery(channel.name, False, None, redact(error, secrets), maybe_delivered=True), ""
             else:  # failed before or while sending (a bad URL, a reset handshake): tried again by the next run
