@@ -4,6 +4,7 @@ Secrets (webhook URLs, SMTP passwords) must never show in a Delivery."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import email
 import email.policy
@@ -501,6 +502,44 @@ def test_email_connection_refused():
     result = deliver(email_channel(free_port()), make_msg(), {"BP_SMTP_PASS": "p4ss"}, timeout=2)
     assert not result.ok and result.status is None and isinstance(result, Delivery)
     assert "could not send via 127.0.0.1" in result.error and "ConnectionRefusedError" in result.error
+
+
+class _Stalling:
+    """An SMTP handler that takes the message whole, then does not reply within the client's deadline (``at``
+    "DATA"), or stalls at the first recipient, before any message went out (``at`` "RCPT")."""
+
+    def __init__(self, at: str):
+        self.at, self.messages = at, []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.at == "RCPT":
+            await asyncio.sleep(5)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope.content)
+        await asyncio.sleep(5)
+        return "250 OK"
+
+
+@pytest.mark.parametrize("at", ["DATA", "RCPT"])
+def test_an_email_the_server_had_whole_without_replying_is_possibly_delivered(at):
+    """The SMTP server received the whole message and its reply did not come within the deadline: it may have
+    queued it, so the attempt is pending (the next run does not send it again). Stalled before the message went
+    out, the attempt fails and is retried."""
+    port = free_port()
+    handler = _Stalling(at)
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        result = deliver(email_channel(port), make_msg(), {}, timeout=10.0, deadline_s=2.0)
+    finally:
+        controller.stop()
+    assert not result.ok and result.timed_out, result
+    assert result.maybe_delivered == (at == "DATA") and len(handler.messages) == (at == "DATA"), result
+    if at == "DATA":
+        assert "no reply from 127.0.0.1:" in result.error and "not retried, as the server may have it" in result.error
 
 
 # ------------------------------------------------------------------------------------------------- renders

@@ -469,11 +469,20 @@ def _smtp_reply(code: int, text: bytes | str) -> str:
 
 
 class _SMTP(smtplib.SMTP):
-    """smtplib's client, connecting within the deadline's time left and cut off when the deadline passes."""
+    """smtplib's client, connecting within the deadline's time left and cut off when the deadline passes; and
+    ``message_sent`` once the message's last line (``.``) went out: from then on the server may have queued it,
+    whether or not its reply comes."""
+
+    message_sent = False
 
     def __init__(self, deadline: Deadline, host: str, port: int, timeout: float):
         self._deadline = deadline
         super().__init__(host, port, timeout=timeout)
+
+    def send(self, s):
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):  # smtplib.SMTP.data sends the message so
+            self.message_sent = True
 
     def _get_socket(self, host, port, timeout):
         sock = super()._get_socket(host, port, self._deadline.timeout(timeout))
@@ -491,8 +500,10 @@ def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout
         hint = f" ({channel.password_env} is not set, so no login was attempted)"
     status: str | None = None
     deadline = Deadline(deadline_s)
+    client: _SMTP | None = None
     try:
         with deadline, _SMTP(deadline, channel.smtp_host, channel.smtp_port, timeout) as smtp:
+            client = smtp
             smtp.ehlo()
             if channel.starttls:
                 if not smtp.has_extn("starttls"):
@@ -526,6 +537,11 @@ def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout
             return Delivery(channel.name, True, status)
         where = f"{channel.smtp_host}:{channel.smtp_port}"
         replied = isinstance(exc, smtplib.SMTPResponseException)
+        if client is not None and client.message_sent and not replied:  # sent whole, no reply: may be queued
+            error = f"{what}: no reply from {where} to the message sent whole ({type(exc).__name__}); not retried, "
+            error += "as the server may have it"
+            timed_out = deadline.fired or deadline.expired or isinstance(exc, TimeoutError)
+            return Delivery(channel.name, False, None, redact(error + hint, secrets), timed_out, maybe_delivered=True)
         if deadline.fired or (deadline.expired and not replied):  # a reply cut short is no reply
             error = f"{what}: no complete answer from {where} within the {deadline}"
             return Delivery(channel.name, False, None, redact(error + hint, secrets), timed_out=True)
