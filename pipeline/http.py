@@ -22,6 +22,7 @@ import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import ClassVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -244,6 +245,24 @@ def retry_statuses(idempotent: bool = True) -> tuple[int, ...]:
     return RETRY_STATUSES if idempotent else UNPROCESSED_STATUSES
 
 
+class _DeadlineAdapter(HTTPAdapter):
+    """An adapter whose connections keep a deadline (:class:`_DeadlineConnection`), also through an HTTP(S) proxy
+    from the environment (``HTTPS_PROXY``): requests builds a proxy's pool manager apart, with urllib3's own
+    connection classes, whose sockets the deadline would not see."""
+
+    _POOLS: ClassVar[dict] = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._POOLS
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):  # a SOCKS proxy's pools are its own; not supported with a deadline
+            manager.pool_classes_by_scheme = self._POOLS
+        return manager
+
+
 def session(
     timeout: float = 30,
     retries: int = 5,
@@ -270,9 +289,7 @@ def session(
     )
     retry.deadline = deadline
     s = TimeoutSession(timeout, deadline)
-    adapter = HTTPAdapter(max_retries=retry)
-    if deadline is not None:
-        adapter.poolmanager.pool_classes_by_scheme = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+    adapter = _DeadlineAdapter(max_retries=retry) if deadline is not None else HTTPAdapter(max_retries=retry)
     s.mount("http://", adapter)
     s.mount("https://", adapter)
     s.headers["User-Agent"] = USER_AGENT

@@ -333,6 +333,22 @@ def test_a_server_that_trickles_its_answer_fails_the_source_at_its_deadline():
         assert time.monotonic() - started < 10  # the answer alone would take 35 s
 
 
+def test_the_deadline_holds_through_a_proxy_from_the_environment(monkeypatch):
+    """With HTTP_PROXY set, requests builds the proxy's connections apart: the deadline did not see their sockets,
+    and a proxy that trickles the answer held the read past deadline_s."""
+    body = b'{"hits": [], "nbHits": 0, "page": 0, "nbPages": 1, "hitsPerPage": 1000}'
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    with TrickleServer(answer, interval=0.25) as proxy:
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        started = time.monotonic()
+        with pytest.raises(SourceError, match=r"1\.5 s deadline"):
+            fetch(source("http://hn.example.invalid", timeout_s=1, retries=0, deadline_s=1.5))
+        assert time.monotonic() - started < 10  # the answer alone would take 35 s
+        assert proxy.requests and proxy.requests[0].startswith(b"GET http://hn.example.invalid/")  # via the proxy
+
+
 def test_errors_name_the_endpoint_without_credentials_or_query(server, monkeypatch):
     """A base URL with user:password@ (a proxy's) and the query string never reach an error message."""
     from pipeline.http import bare
