@@ -371,7 +371,8 @@ def _term_counts(
     parsed: list[tuple[set[str], set[tuple[str, str]], bool]], polish: dict[str, str]
 ) -> tuple[Counter[str], Counter[str], Counter[tuple[str, str]]]:
     """Unigram and bigram counts by key (a negator's group, a Polish word's group), each term counted once per
-    text; and how many texts wrote each key in each form (``(key, form)``)."""
+    text; and how many texts wrote each key in each form (``(key, form)``: a text that writes two forms of one
+    key counts for both, so the counts do not depend on the order a set is read in)."""
     uni: Counter[str] = Counter()
     bi: Counter[str] = Counter()
     forms: Counter[tuple[str, str]] = Counter()
@@ -380,11 +381,11 @@ def _term_counts(
         return _NEGATOR_KEY.get(w, w) if w in NEGATORS else polish.get(w, w) if is_polish else w
 
     for words, pairs, is_polish in parsed:
-        seen = {key(w, is_polish): w for w in words}
-        seen.update({f"{key(a, is_polish)} {key(b, is_polish)}": f"{a} {b}" for a, b in pairs})
-        for k in seen:
+        written = {(key(w, is_polish), w) for w in words}
+        written.update((f"{key(a, is_polish)} {key(b, is_polish)}", f"{a} {b}") for a, b in pairs)
+        for k in {k for k, _ in written}:
             (bi if " " in k else uni)[k] += 1
-        forms.update(seen.items())
+        forms.update(written)
     return uni, bi, forms
 
 
@@ -405,7 +406,7 @@ def _log_odds_z(focus: Counter[str], background: Counter[str], prior_scale: floa
     if len(vocab) < 2:  # one term: its odds against the rest are 0/0 (the rest is empty), so nothing stands out
         return {}
     alpha = {w: prior_scale * (focus[w] + background[w]) for w in vocab}
-    a0 = sum(alpha.values())
+    a0 = prior_scale * (n_f + n_b)  # sum(alpha), not summed in the set's order: the same floats in every run
     out = {}
     for w in vocab:
         yf, yb, a = focus[w], background[w], alpha[w]
