@@ -55,10 +55,21 @@ parcel, refund" gives no "parcel refund".
 Forms counted as one term, shown in the form the focus texts write most (ties: the first in alphabetical
 order), their counts covering all the forms: a negator's forms (the English "n't" forms, "cannot" and "not";
 German "kein", "keine", ...; Polish "żaden", "żadna", ...), so "doesn't work" and "won't work" are one term;
-and in Polish mentions, the forms of a word (words sharing a prefix of at least 5 letters that is all but at
-most the last two letters of the shorter: "paczka", "paczki", "paczkę"; "przesyłka", "przesyłek"; a Polish
-form of a ``drop`` word, "Biedronce" of "Biedronka", is dropped too). No other language is stemmed: "parcel"
-and "parcels", "pakket" and "pakketten" are separate terms, and a Polish alternation ("paczce") is not caught.
+and in Polish mentions, the forms of a word: words that are one stem of at least 4 letters with an inflectional
+ending each, from a list (:data:`_PL_ENDINGS`): the noun and adjective endings ("", a, ą, e, ę, i, y, o, u, ie,
+em, om, ach, ami, ów, owi, ego, ej, ym, ych, ...) and a verb's after its stem vowel (ć, ł, ła, ło, li, ły, łem,
+łam, ją). So "paczka", "paczki", "paczkę", "paczkami" and, its fleeting e dropped, "paczek" are one term,
+"działa", "działają", "działało" another, and "reklamacja" (complaint) and "reklama" (advert), "dostawca"
+(supplier) and "dostawa" (delivery), "płatny" and "płatność", "zamówił" and "zamówienie" are not. A group is the
+words of one stem, never a chain through different stems: a word of two stems joins the group of the one more
+of the texts' words share (:func:`_polish_groups`), so "działa" goes with "działają", "działać" and "dział"
+(department) with "działu", but "działa" alone beside "dział" and "działu" is counted with them. A Polish form
+of a ``drop`` word is dropped too, by a looser rule that also catches the alternation of the name's last
+consonant (a prefix of at least 5 letters that is all but at most the last two letters of the shorter word:
+"Biedronce" of "Biedronka"): losing a word that merely resembles the brand's name costs little. Limits: no other
+language is stemmed ("parcel" and "parcels", "pakket" and "pakketten" are separate terms); in Polish an
+alternation of a stem's last consonant ("paczce", "kurierzy", "koncie"), a vowel change ("zamówień") and the
+present tense's first and second persons ("czekam", "czekasz") are not caught.
 
 :func:`terms` gives the unigrams and bigrams of one text as written (unigrams have no space, bigrams one): a
 term :func:`weighted_log_odds` shows is in it for the texts that wrote it in that form.
@@ -217,10 +228,23 @@ _MARKS = "".join(
 _WORD = rf"[^\W\d_]+(?:[{_MARKS}]+[^\W\d_]*)*"  # a letter, then letters and combining marks
 _TOKEN = re.compile(rf"{_WORD}(?:'{_WORD})*")
 
-# Polish forms of one word: a common prefix of at least this many letters, and all but the last two letters of
-# the shorter word (paczka, paczki, paczkę; przesyłka, przesyłek).
-_PL_PREFIX = 5
-_PL_ENDING = 2
+# Polish forms of one word: one stem of at least _PL_STEM letters, each with an inflectional ending of
+# _PL_ENDINGS: the noun and adjective endings of the cases and numbers ("" for the bare stem: "kurier", "paczek"
+# after its fleeting e), and a verb's after its stem vowel: the infinitive, the past tense, the present's third
+# person plural ("działa", "działać", "działał", "działają"). Not the alternations of a stem's last consonant
+# ("paczce").
+_PL_STEM = 4
+_PL_ENDINGS = frozenset(
+    """a ą e ę i y o u ie iu em iem om ach ami ów owi owie ego iego emu iemu ej iej ym im ymi imi ych ich
+    ć ł ła ło li ły łem łam ją""".split()
+) | {""}
+_PL_VOWELS = frozenset("aąeęioóuy")
+
+# A form of a ``drop`` word (the brand's name) in Polish mentions: a common prefix of at least this many letters,
+# and all but the last two letters of the shorter word, so that the alternations of a name's last consonant go too
+# ("Biedronce" of "Biedronka", "Paczkolocie" of "Paczkolot").
+_NAME_PREFIX = 5
+_NAME_ENDING = 2
 
 
 class _Lexicon(NamedTuple):
@@ -284,9 +308,19 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def _same_polish_word(u: str, v: str) -> bool:
-    shared = next((i for i, (x, y) in enumerate(zip(u, v, strict=False)) if x != y), min(len(u), len(v)))
-    return shared >= _PL_PREFIX and shared >= min(len(u), len(v)) - _PL_ENDING
+def _polish_name_form(word: str, name: str) -> bool:
+    """``word`` is a form of the drop word ``name`` in a Polish mention (:data:`_NAME_PREFIX`)."""
+    shared = next((i for i, (x, y) in enumerate(zip(word, name, strict=False)) if x != y), min(len(word), len(name)))
+    return shared >= _NAME_PREFIX and shared >= min(len(word), len(name)) - _NAME_ENDING
+
+
+def _polish_stems(word: str) -> set[str]:
+    """The stems ``word`` may be a form of: ``word`` less one of :data:`_PL_ENDINGS`, at least :data:`_PL_STEM`
+    letters; a word ending in a consonant and "ek" also has the stem without its fleeting e ("paczek": "paczk")."""
+    stems = {word[: len(word) - len(e)] for e in _PL_ENDINGS if word.endswith(e)}
+    if len(word) > 3 and word.endswith("ek") and word[-3] not in _PL_VOWELS:
+        stems.add(word[:-2] + "k")
+    return {s for s in stems if len(s) >= _PL_STEM}
 
 
 def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str]]:
@@ -299,7 +333,7 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
             if len(w) > 1
             and w not in lex.stop
             and w not in dropped
-            and not (lex.polish and any(_same_polish_word(w, d) for d in dropped))  # "Biedronce" of "Biedronka"
+            and not (lex.polish and any(_polish_name_form(w, d) for d in dropped))  # "Biedronce" of "Biedronka"
         ]
         if kept:
             out.append(kept)
@@ -345,26 +379,22 @@ def _text_terms(text: str, dropped: frozenset[str], lex: _Lexicon) -> tuple[set[
 
 
 def _polish_groups(words: Iterable[str]) -> dict[str, str]:
-    """Each Polish word that has other forms among ``words`` -> the alphabetically first form of its group (words
-    linked by :func:`_same_polish_word`, transitively)."""
-    buckets: dict[str, list[str]] = {}
-    for w in sorted(set(words)):
-        if len(w) >= _PL_PREFIX:
-            buckets.setdefault(w[:_PL_PREFIX], []).append(w)
-    root: dict[str, str] = {}
+    """Each Polish word that has other forms among ``words`` -> the alphabetically first form of its group.
 
-    def find(w: str) -> str:
-        while root.get(w, w) != w:
-            w = root[w]
-        return w
-
-    for bucket in buckets.values():
-        for i, u in enumerate(bucket):
-            for v in bucket[i + 1 :]:
-                if _same_polish_word(u, v):
-                    ru, rv = find(u), find(v)
-                    root[max(ru, rv)] = min(ru, rv)
-    return {w: find(w) for w in root}
+    A group is words that share one stem (:func:`_polish_stems`), never a chain of words linked by different
+    stems. A word with several stems joins the group of the stem most of ``words`` share (ties: the shortest
+    stem, then the first in alphabetical order); a stem's words already in a group stay there.
+    """
+    by_stem: dict[str, set[str]] = {}
+    for w in set(words):
+        for stem in _polish_stems(w):
+            by_stem.setdefault(stem, set()).add(w)
+    group: dict[str, str] = {}
+    for stem in sorted(by_stem, key=lambda s: (-len(by_stem[s]), len(s), s)):
+        free = sorted(by_stem[stem] - group.keys())
+        if len(free) > 1:
+            group.update(dict.fromkeys(free, free[0]))
+    return group
 
 
 def _term_counts(

@@ -248,10 +248,51 @@ def test_polish_forms_of_a_word_are_one_term_shown_as_most_written():
     assert tokenize("W Biedronce znowu kolejki, Biedronki nie ogarniają", drop=["Biedronka"], language="pl") == [
         "kolejki", "nie", "ogarniają"
     ]  # fmt: skip
-    # mentions of other languages are not grouped ("cancel", "cancer"), and merely similar words stay apart
+    # mentions of other languages are not grouped ("cancel", "cancer")
     assert not shown([(t, "en") for t in focus], [(t, "en") for t in background])
-    assert not explain._same_polish_word("przesyłka", "przestał")  # "przes" is shared, but not all but 2 letters
-    assert explain._same_polish_word("przesyłka", "przesyłek")
+
+
+def test_polish_words_that_share_a_prefix_but_not_a_stem_and_endings_are_two_terms():
+    """Words sharing 5 letters and all but the last two of the shorter were one term: six complaints
+    ("reklamacja") and four adverts ("reklama") showed as one "reklamacja" term in ten texts. Forms of one word are
+    one stem and an inflectional ending each."""
+    complaints = [("Reklamacja odrzucona, reklamacja bez odpowiedzi", "pl")] * 6
+    adverts = [("Znowu ta reklama w telewizji", "pl")] * 4
+    background = [("Dobry sklep, polecam wszystkim", "pl")] * 30 + [("reklama fajna", "pl")] * 2
+    found = shown(complaints + adverts, background)
+    assert (found["reklamacja"].focus_count, found["reklamacja"].background_count) == (6, 0)
+    groups = explain._polish_groups(
+        "reklama reklamy reklamacja reklamacji dostawa dostawie dostawca dostawcy płatny płatna płatność zamówienie "
+        "zamówienia zamówił kurier kuriera".split()
+    )
+    assert groups == {
+        "reklama": "reklama", "reklamy": "reklama", "reklamacja": "reklamacja", "reklamacji": "reklamacja",
+        "dostawa": "dostawa", "dostawie": "dostawa", "dostawca": "dostawca", "dostawcy": "dostawca",
+        "płatny": "płatna", "płatna": "płatna", "zamówienie": "zamówienia", "zamówienia": "zamówienia",
+        "kurier": "kurier", "kuriera": "kurier",
+    }  # fmt: skip
+    # a genitive plural's fleeting e: "paczek", "przesyłek" are forms of "paczka", "przesyłka"
+    forms = "paczka paczki paczkę paczką paczkami paczek przesyłka przesyłek".split()
+    assert set(explain._polish_groups(forms).values()) == {"paczek", "przesyłek"}
+    # a group is the words of one stem: "dział" ("dział", "działu") and "działk" ("działka", "działek") are two,
+    # though "dział" is all but the last two letters of "działek"
+    groups = explain._polish_groups("dział działu działka działki działek".split())
+    assert groups == {
+        "dział": "dział",
+        "działu": "dział",
+        "działka": "działek",
+        "działki": "działek",
+        "działek": "działek",
+    }
+    # a verb's forms are one term, apart from the noun of its stem ("działa", it works; "dział", department)
+    groups = explain._polish_groups("działa działają działać działało dział działu".split())
+    assert groups == dict.fromkeys(["działa", "działają", "działać", "działało"], "działa") | {
+        "dział": "dział",
+        "działu": "dział",
+    }
+    # and no chain: "abcdea" is a form of "abcdei" (stem "abcde") and of "abcdeay" (stem "abcdea"), but those two
+    # share no stem, so only one of the pairs is a group
+    assert explain._polish_groups(["abcdea", "abcdeay", "abcdei"]) == {"abcdea": "abcdea", "abcdei": "abcdea"}
 
 
 def test_the_form_shown_does_not_depend_on_the_hash_seed():
