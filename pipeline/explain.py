@@ -19,18 +19,20 @@ seen at least ``min_count`` times in the focus and with ``z > 1.96`` are returne
 A text is a string, or a ``(text, language)`` pair with the mention's detected language (ISO 639-1, as in
 ``v_mentions_scored.language``; None when unknown), which only settles the few words listed below.
 
-Normalisation (:func:`normalise`): the soft hyphen and the invisible joiners and spaces (U+00AD, U+200B-U+200D,
-U+2060, U+FEFF) removed, then Unicode NFKC and case folding, so a word typed with separate accent marks or
-composed ones, in full-width letters or with a ligature ("ﬁ"), is one word; the right single quote and the
-modifier apostrophe become "'". Terms are shown in this form (NFC, lower case; "ß" reads "ss").
+Normalisation (:func:`pipeline.textfold.fold`, the form the relevance filter compares aliases in too): the soft
+hyphen and the invisible joiners and spaces (U+00AD, U+200B-U+200D, U+2060, U+FEFF) removed, then Unicode NFKC
+and case folding, so a word typed with separate accent marks or composed ones, in full-width letters or with a
+ligature ("ﬁ"), is one word; the single quotes and the modifier apostrophe become "'". Terms are shown in this
+form (NFC, lower case; "ß" reads "ss").
 
 Tokenizer (:func:`tokenize`): URLs, e-mail-like and ``@mentions`` removed; ``#`` dropped from hashtags;
-tokens are runs of letters with their combining marks (Devanagari vowel signs, Arabic harakat), with inner
-apostrophes ("don't"); a final "'s" is removed and a French or Italian elided article or preposition is split
-off ("l'appli" gives "appli", "dell'ordine" "ordine"); digits, emoji and punctuation go; one-letter tokens,
-the function words of the served Latin-script languages (:data:`STOP_WORDS`: English, Polish, Dutch, German,
-French, Spanish, Italian, Portuguese; Arabic and Hindi keep theirs) and the words of the caller's ``drop`` list
-(the brand's aliases, normalised the same way: they are in every mention and say nothing) are dropped. A word
+tokens are runs of letters with their combining marks (:data:`pipeline.textfold.MARKS`: Devanagari vowel signs,
+Arabic harakat), with inner apostrophes ("don't"); a final "'s" is removed and a French or Italian elided
+article or preposition is split off ("l'appli" gives "appli", "dell'ordine" "ordine"); digits, emoji and
+punctuation go; one-letter tokens, the function words of the served Latin-script languages (:data:`STOP_WORDS`:
+English, Polish, Dutch, German, French, Spanish, Italian, Portuguese; Arabic and Hindi keep theirs) and the
+words of the caller's ``drop`` list (the brand's aliases, normalised the same way: they are in every mention and
+say nothing) are dropped. A word
 that is a function word in one of those languages and a content word in English ("die", "den", "pod", "ale",
 "con", "come", ...: :data:`ENGLISH_CONTENT`) is kept in mentions detected as English and dropped in the rest.
 Everything else is kept: the words are brand-agnostic.
@@ -79,12 +81,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
+
+from pipeline.textfold import MARKS, fold
 
 __all__ = [
     "DETERMINERS",
@@ -92,7 +95,6 @@ __all__ = [
     "NEGATORS",
     "STOP_WORDS",
     "Term",
-    "normalise",
     "terms",
     "tokenize",
     "weighted_log_odds",
@@ -213,19 +215,10 @@ _ELIDED = frozenset(
     dell dall nell sull all coll pell un quell quest nessun dov cos""".split()
 )
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
-_APOSTROPHES = dict.fromkeys(map(ord, "\u2018\u2019\u02bc"), "'")
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _CLAUSE = re.compile(r"[.,;:!?¡¿()\[\]{}\"«»“”„\n\r\t\u060c\u061b\u061f\u0964\u0965\u3001\u3002]|\s[-\u2013\u2014]+\s")
-# Combining marks (Unicode categories Mn, Mc, Me): Python's re has no \p{M} (the ``regex`` module, which has,
-# is only a dependency of transformers here, not one of ours), so the class is built from unicodedata. Every
-# mark is in the planes 0, 1 and 14 (tests/test_explain.py checks the whole range).
-_MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
-_MARKS = "".join(
-    re.escape(chr(cp)) for plane in _MARK_PLANES for cp in plane if unicodedata.category(chr(cp)).startswith("M")
-)
-_WORD = rf"[^\W\d_]+(?:[{_MARKS}]+[^\W\d_]*)*"  # a letter, then letters and combining marks
+_WORD = rf"[^\W\d_]+(?:[{MARKS}]+[^\W\d_]*)*"  # a letter, then letters and combining marks
 _TOKEN = re.compile(rf"{_WORD}(?:'{_WORD})*")
 
 # Polish forms of one word: one stem of at least _PL_STEM letters, each with an inflectional ending of
@@ -276,12 +269,6 @@ class Term:
     background_count: int
 
 
-def normalise(text: str) -> str:
-    """``text`` without soft hyphens and invisible joiners, NFKC-normalised and case-folded (module docstring)."""
-    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
-    return unicodedata.normalize("NFKC", text.casefold()).translate(_APOSTROPHES)
-
-
 def tokenize(text: str, drop: Iterable[str] = (), language: str | None = None) -> list[str]:
     """The kept words of ``text`` in order, negators included (module docstring); words of ``drop`` removed."""
     return [w for clause in _clauses(text, _drop_set(drop), _lexicon(language)) for w in clause]
@@ -324,7 +311,7 @@ def _polish_stems(word: str) -> set[str]:
 
 
 def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str]]:
-    text = _MENTION.sub(" ", _URL.sub(" ", normalise(text)))
+    text = _MENTION.sub(" ", _URL.sub(" ", fold(text)))
     out = []
     for clause in _CLAUSE.split(text):
         kept = [
@@ -343,7 +330,7 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
 def _drop_set(drop: Iterable[str]) -> frozenset[str]:
     words: set[str] = set()
     for alias in drop:
-        alias = normalise(alias).lstrip("@#")
+        alias = fold(alias).lstrip("@#")
         words.add(alias)
         words.update(_words(alias))
     return frozenset(words)

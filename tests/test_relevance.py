@@ -68,12 +68,36 @@ def test_aliases_and_exclusions_match_in_any_unicode_form():
     assert AliasMatcher(brand(aliases=["Żabka", nfd("ŻABKA"), "Straße"])).query_terms() == ["Żabka", "Straße"]
 
 
+def test_aliases_match_through_invisible_characters_and_stop_at_any_scripts_marks():
+    """Relevance folded texts without removing soft hyphens and zero-width characters, which the alert terms
+    removed ("Par\u00adcelo" was "parcelo" among the terms and no mention of Parcelo), and its combining marks
+    were a few Latin blocks, so a Devanagari vowel sign ended a word. Both now use pipeline.textfold."""
+    m = AliasMatcher(brand(name="Parcelo", aliases=["Parcelo"], exclude=["Parcelo Points"]))
+    assert m.matches("Par\u00adcelo lost my parcel")  # a soft hyphen
+    assert m.matches("Par\u200bcelo lost it") and m.matches("\ufeffParcelo\u2060 lost it")  # zero-width, BOM
+    assert not m.matches("my Parcelo\u200c Points balance")  # an exclusion with a zero-width non-joiner
+    assert AliasMatcher(brand(aliases=["McDonald's"])).matches("McDonald’s fries were cold")  # a curly apostrophe
+    hindi = AliasMatcher(brand(aliases=["पार्सल"]))  # "parcel"
+    assert hindi.matches("मेरा पार्सल कहाँ है") and not hindi.matches("मेरे पार्सलों का क्या हुआ")  # not "parcels"
+
+
 def test_repost_key_ignores_case_whitespace_urls_and_edge_punctuation():
     text = "Parcelo lost my parcel for the third time this month, absolutely done with them"
     assert repost_key(text) == repost_key(f"  {text.upper()}!!! https://t.co/abc ")
     assert repost_key(text) == repost_key(text.replace(" ", "\n  "))
     assert repost_key(text) != repost_key(text + " and their support")
     assert repost_key("love it!") is None  # short texts are said independently by many people
+
+
+def test_repost_key_keeps_its_formula_for_the_keys_already_stored():
+    """The stored text_key of a mention is matched against the keys of later reposts: the key keeps NFKC and
+    case folding, not the comparison form of pipeline.textfold (which removes zero-width characters and unifies
+    apostrophes), or stored texts with them would stop matching their reposts. Keys from before that change."""
+    text = "Parcelo’s driver lost my parcel again 👩\u200d💻 so done with them"
+    assert repost_key(text) == "b4a0fccd5b9ce37effc19530db96b0f0"
+    assert repost_key("Par\u00adcelo lost my parcel for the third time this month, absolutely done") == (
+        "9e6e7909fae7084e281bf6182ef0f539"
+    )
 
 
 LONG = "Parcelo lost my parcel for the third time this month, absolutely done with them"

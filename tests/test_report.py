@@ -27,7 +27,7 @@ from pipeline.alerts import incidents
 from pipeline.config import load_config
 from pipeline.ledger import start_run
 from pipeline.report import build as report_build
-from pipeline.report.build import MAX_PAGE_BYTES, build_report, comention_pattern, rival_brand
+from pipeline.report.build import COMENTION_FOLD, MAX_PAGE_BYTES, build_report, comention_pattern, rival_brand
 from pipeline.warehouse import connect, execute, row, transaction
 from tests.helpers import INCIDENT, START, make_spike_polish, seed
 
@@ -262,11 +262,17 @@ def test_comention_pattern_matches_whole_names_in_duckdb():
     assert got == [True, True, False, False, True]
     weird = comention_pattern("A+B (UK)")
     assert con.execute("SELECT regexp_matches('we use a+b (uk) now', ?)", [weird]).fetchone()[0]
+    # a letter or mark of any script next to the name continues the word (RE2's \W is ASCII only)
+    zabka = comention_pattern("Żabka")
+    texts = ["Żabka's deals", "(żabka)", "Żabkaś", "Żabká", "ąŻabka", "Żabka\u0331"]
+    got = [con.execute("SELECT regexp_matches(?, ?)", [t, zabka]).fetchone()[0] for t in texts]
+    assert got == [True, True, False, False, False, False]
 
 
 def test_comentions_match_a_name_and_texts_in_either_unicode_form():
     """The report's co-mention query on a stand-in for v_mentions_scored: texts and the competitor's name are
-    compared in NFC, so a decomposed "Żabka" (as macOS writes it) is counted."""
+    compared in NFC, so a decomposed "Żabka" (as macOS writes it) is counted, and without the soft hyphens and
+    zero-width characters that the aliases' fold (pipeline.textfold) removes, apostrophes unified."""
     import duckdb
 
     from pipeline.warehouse import execute
@@ -279,15 +285,22 @@ def test_comentions_match_a_name_and_texts_in_either_unicode_form():
         "CREATE TABLE v_mentions_scored (brand VARCHAR, day DATE, title VARCHAR, text VARCHAR, label VARCHAR, "
         "score DOUBLE)"
     )
-    texts = ["w Żabka taniej", nfd("w Żabka taniej"), nfd("ŻABKA znowu"), "Żabkaland", "nic"]
+    texts = ["w Żabka taniej", nfd("w Żabka taniej"), nfd("ŻABKA znowu"), "Ża\u00adbka\u200b!", "Żabkaland", "nic"]
     con.executemany(
         "INSERT INTO v_mentions_scored VALUES ('parcelo', DATE '2026-10-01', NULL, ?, 'negative', -0.5)",
         [[t] for t in texts],
     )
     params = {"brand": "parcelo", "start": date(2026, 9, 25), "day": date(2026, 10, 1)}
-    for name in ("Żabka", nfd("Żabka")):
-        found = execute(con, "report/comentions", {**params, "pattern": comention_pattern(name)}).fetchall()
-        assert [volume for _, volume, *_ in found] == [3], name
+    for name in ("Żabka", nfd("Żabka"), "\u200bŻabka"):
+        found = execute(con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": comention_pattern(name)})
+        assert [volume for _, volume, *_ in found.fetchall()] == [4], name  # a soft hyphen, a zero-width space too
+    con.execute("DELETE FROM v_mentions_scored")
+    con.executemany(
+        "INSERT INTO v_mentions_scored VALUES ('parcelo', DATE '2026-10-01', NULL, ?, 'negative', -0.5)",
+        [["McDonald’s fries were cold"], ["mcdonald's again"], ["McDonalds"]],
+    )
+    found = execute(con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": comention_pattern("McDonald's")})
+    assert [volume for _, volume, *_ in found.fetchall()] == [2]  # a curly apostrophe is "'"
 
 
 def test_user_text_is_escaped_and_only_http_urls_are_links(report):

@@ -73,6 +73,7 @@ from pipeline.sentiment.scorer import model_info, model_version
 from pipeline.surveys import worth
 from pipeline.surveys.roi import ALL, MIN_N
 from pipeline.surveys.roi import WINDOW_DAYS as CHURN_WINDOW_DAYS
+from pipeline.textfold import APOSTROPHES, INVISIBLE
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -116,13 +117,22 @@ def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec 
     return None
 
 
+# The part of pipeline.textfold.fold DuckDB can do: the query's translate() drops the invisible characters and
+# unifies the apostrophes of the texts (report/comentions.sql), and the name gets the same.
+COMENTION_FOLD = {"fold_from": APOSTROPHES + INVISIBLE, "fold_to": "'" * len(APOSTROPHES)}
+_COMENTION_NAME = str.maketrans(APOSTROPHES, "'" * len(APOSTROPHES), INVISIBLE)
+
+
 def comention_pattern(name: str) -> str:
-    """An RE2 pattern (DuckDB ``regexp_matches``) for a competitor's name as a whole word, any case, in NFC (the
-    query normalises the texts to NFC too: a name or text typed decomposed still matches; DuckDB has no NFKC or
-    full case folding, so this is less than the aliases' :func:`pipeline.sources.relevance.fold`)."""
-    escaped = "".join("\\" + c if c in string.punctuation else c for c in unicodedata.normalize("NFC", name.strip()))
+    """An RE2 pattern (DuckDB ``regexp_matches``) for a competitor's name as a whole word, any case, in NFC, soft
+    hyphens and zero-width characters removed and apostrophes unified (the query does the same to the texts with
+    :data:`COMENTION_FOLD`: a name or text typed decomposed still matches; DuckDB has no NFKC or full case
+    folding, so this is less than the aliases' :func:`pipeline.textfold.fold`). A letter, digit or combining mark
+    of any script next to the name continues the word, as for the aliases ("Żabkaś", "Żabká" are no "Żabka")."""
+    name = unicodedata.normalize("NFC", name.strip().translate(_COMENTION_NAME))
+    escaped = "".join("\\" + c if c in string.punctuation else c for c in name)
     escaped = re.sub(r"\s+", r"\\s+", escaped)
-    return rf"(?i)(?:^|\W){escaped}(?:\W|$)"
+    return rf"(?i)(?:^|[^\pL\pN\pM_]){escaped}(?:[^\pL\pN\pM_]|$)"
 
 
 _DAILY = ["day", "brand", "volume", "scored", "n_negative", "n_neutral", "n_positive", "share_negative", "mean_score"]
@@ -207,7 +217,8 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         ),
         rivals=rivals,
         comentions={
-            name: frame(execute(con, "report/comentions", {**p, "pattern": comention_pattern(name)})) for name in others
+            name: frame(execute(con, "report/comentions", {**p, **COMENTION_FOLD, "pattern": comention_pattern(name)}))
+            for name in others
         },
         roi=roi_inputs,
         driver_answers=driver_answers,

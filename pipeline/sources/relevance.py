@@ -3,15 +3,18 @@
 - An alias matches only as a whole word or phrase: "Nova Bank" matches "nova bank's app" but "Parcelo" does not
   match "parcelos" or "myparcelo". Aliases may start with ``@`` or ``#``; inner spaces match any whitespace.
 - ``case_sensitive: true`` on the brand makes every alias match its exact case ("Apple", not "apple").
-- Text and terms are compared in one Unicode form (:func:`fold`: NFKC, then case folded unless case-sensitive):
-  a decomposed "Żabka" (Z + combining dot, as macOS and some keyboards write it) is "Żabka", the Dutch ligature
-  "ĳ" is "ij", fullwidth "ＰＡＲＣＥＬＯ" is "PARCELO", "STRASSE" is "Straße". A combining mark counts as part of a
-  word, so "Cafe" does not match "Café" written with one.
+- Text and terms are compared in one Unicode form (:func:`pipeline.textfold.fold`, the form the alert and report
+  terms read too: soft hyphens and zero-width characters removed, NFKC, then case folded unless case-sensitive,
+  apostrophes unified): a decomposed "Żabka" (Z + combining dot, as macOS and some keyboards write it) is
+  "Żabka", the Dutch ligature "ĳ" is "ij", fullwidth "ＰＡＲＣＥＬＯ" is "PARCELO", "STRASSE" is "Straße",
+  "Par\u00adcelo" (a soft hyphen inside) is "Parcelo", "McDonald’s" is "McDonald's". A combining mark (of any
+  script: :data:`pipeline.textfold.MARKS`) counts as part of a word, so "Cafe" does not match "Café" written
+  with one.
 - An exclusion term ("apple pie") hides its own occurrences: the text still matches when the alias also
   occurs outside an excluded phrase ("apple pie at the Apple store" is about the brand).
 
 :func:`repost_key` is the normalised text that decides whether two items are the same post (a repost or
-cross-post): case, whitespace, URLs and leading/trailing punctuation do not count.
+cross-post): case, Unicode form, whitespace, URLs and leading/trailing punctuation do not count.
 """
 
 from __future__ import annotations
@@ -21,22 +24,15 @@ import re
 import unicodedata
 
 from pipeline.config import BrandSpec
-
-# Combining marks (the blocks NFKC leaves some of uncomposed: "q̃"): part of the word they follow, like \w
-_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-
-
-def fold(text: str, case_sensitive: bool = False) -> str:
-    """``text`` in the one form terms and texts are compared in: NFKC (composed letters, ligatures and
-    fullwidth forms as plain letters), then case folded (``ß`` is ``ss``) unless ``case_sensitive``. The length
-    may change, so a position in the folded text is not one in ``text``: matching says only yes or no."""
-    text = unicodedata.normalize("NFKC", text)
-    return text if case_sensitive else text.casefold()
+from pipeline.textfold import MARKS, fold
 
 
 def _pattern(term: str) -> str:
+    """A folded term as a whole word or phrase: no letter, digit, ``_`` or combining mark (part of the word it
+    follows) on either side, nor ``@`` or ``#`` before. Matching says only yes or no: the length of a text may
+    change in :func:`~pipeline.textfold.fold`, so a position in the folded text is not one in the original."""
     words = [re.escape(w) for w in term.split()]
-    return rf"(?<![\w@#{_MARKS}])" + r"\s+".join(words) + rf"(?![\w{_MARKS}])"
+    return rf"(?<![\w@#{MARKS}])" + r"\s+".join(words) + rf"(?![\w{MARKS}])"
 
 
 class AliasMatcher:
@@ -81,10 +77,18 @@ def repost_key(text: str | None) -> str | None:
     """sha256 of the text with case, Unicode form, URLs, whitespace and edge punctuation normalised away.
 
     None for texts under :data:`REPOST_MIN_CHARS` characters once normalised: those are never treated as reposts.
+
+    The key is stored (``mentions.text_key``, and ``repost_lookup`` from it) and a later repost is matched
+    against the stored keys, so its formula is frozen: NFKC then case folding, not
+    :func:`~pipeline.textfold.fold`, which also removes zero-width characters and unifies apostrophes. With
+    ``fold``, every stored text with a curly apostrophe (most texts typed on a phone) or a zero-width joiner
+    (emoji sequences such as 👩‍💻) would have another key than the one stored, and its reposts after the upgrade
+    would be stored and counted as mentions of their own; a copy that differs from its original only in those
+    characters is rarer than that.
     """
     if not text:
         return None
-    norm = _URL.sub(" ", fold(text))
+    norm = _URL.sub(" ", unicodedata.normalize("NFKC", text).casefold())
     norm = " ".join(norm.split()).strip(" .!?,;:-–—'\"")
     if len(norm) < REPOST_MIN_CHARS:
         return None

@@ -1,12 +1,13 @@
 -- The HTML report: a brand's mentions whose text names a competitor ($pattern, an RE2 regular expression, in NFC),
--- per day, with their sentiment. $brand, $start, $day, $pattern. Texts are compared in NFC (a decomposed "Żabka"
--- is "Żabka").
+-- per day, with their sentiment. $brand, $start, $day, $pattern; $fold_from, $fold_to (report.build.COMENTION_FOLD:
+-- the characters of $fold_from past the length of $fold_to are removed). Texts are compared in NFC (a decomposed
+-- "Żabka" is "Żabka"), without soft hyphens and zero-width characters, with one apostrophe.
 SELECT day, count(*) AS volume, count(label) AS scored,
        count(*) FILTER (WHERE label = 'negative') AS n_negative,
        count(*) FILTER (WHERE label = 'positive') AS n_positive,
        avg(score) AS mean_score
 FROM v_mentions_scored
 WHERE brand = $brand AND day BETWEEN $start AND $day
-  AND regexp_matches(nfc_normalize(coalesce(title || ' ' || text, text)), $pattern)
+  AND regexp_matches(nfc_normalize(translate(coalesce(title || ' ' || text, text), $fold_from, $fold_to)), $pattern)
 GROUP BY day
 ORDER BY day;

@@ -1,0 +1,71 @@
+"""The one form in which texts and terms are compared: :func:`fold`, and the one class of combining marks.
+
+Used by the relevance filter (aliases and exclusions, :mod:`pipeline.sources.relevance`) and by the alert and
+report terms (:mod:`pipeline.explain`), so that a word the filter matches is the word the terms count. The
+report's competitor co-mentions are matched by DuckDB, which has no NFKC: their query applies
+:data:`INVISIBLE` and :data:`APOSTROPHES` the same way, in NFC (:mod:`pipeline.report.build`).
+
+:func:`fold`, in this order:
+
+- the soft hyphen and the invisible joiners and spaces (:data:`INVISIBLE`: U+00AD, U+200B-U+200D, U+2060,
+  U+FEFF) are removed: "Par\\u00adcelo" is "Parcelo";
+- Unicode NFKC: composed letters, ligatures ("ﬁ") and full-width forms ("ＰＡＲＣＥＬＯ") as plain letters, an
+  accent typed as a separate mark composed with its letter ("Z" + U+0307 is "Ż");
+- case folding, unless ``case_sensitive`` ("ß" is "ss"), then NFKC again (a folded letter may decompose);
+- the left and right single quotes and the modifier letter apostrophe (:data:`APOSTROPHES`) become "'", so
+  "McDonald’s" is "McDonald's".
+
+The repost key (:func:`pipeline.sources.relevance.repost_key`) is stored in the warehouse and keeps its own,
+older formula (its docstring says why).
+
+:data:`MARKS` is a ``re`` character class body (no brackets) of every combining mark (Unicode categories Mn,
+Mc, Me): Python's ``re`` has no ``\\p{M}`` (the ``regex`` module, which has, is only a dependency of
+transformers here, not one of ours), so the class is built from :mod:`unicodedata`, as ranges. Every mark is
+in the planes 0, 1 and 14 (:data:`MARK_PLANES`; tests/test_textfold.py checks the whole range). A mark is part
+of the word it follows: in Hindi and Arabic the vowel signs are marks, and "Cafe" is not "Café" written with
+one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["APOSTROPHES", "INVISIBLE", "MARKS", "MARK_PLANES", "fold"]
+
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+"""Characters :func:`fold` removes: the soft hyphen, zero-width space, non-joiner and joiner, word joiner, BOM."""
+
+APOSTROPHES = "\u2018\u2019\u02bc"
+"""Characters :func:`fold` writes as the ASCII apostrophe "'"."""
+
+MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
+"""The code points :data:`MARKS` is built from (planes 0, 1 and 14)."""
+
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_APOSTROPHES = dict.fromkeys(map(ord, APOSTROPHES), "'")
+
+
+def _mark_ranges() -> str:
+    marks = [cp for plane in MARK_PLANES for cp in plane if unicodedata.category(chr(cp)).startswith("M")]
+    ranges: list[list[int]] = []
+    for cp in marks:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
+
+
+MARKS = _mark_ranges()
+"""Every combining mark, as the body of a ``re`` character class: ``f"[{MARKS}]"``."""
+
+
+def fold(text: str, case_sensitive: bool = False) -> str:
+    """``text`` in the one form texts and terms are compared in (module docstring): invisible characters
+    removed, NFKC, case folded unless ``case_sensitive``, apostrophes unified. The length may change, so a
+    position in the folded text is not one in ``text``."""
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    if not case_sensitive:
+        text = unicodedata.normalize("NFKC", text.casefold())
+    return text.translate(_APOSTROPHES)  # after NFKC, which writes "ŉ" with U+02BC

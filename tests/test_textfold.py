@@ -1,0 +1,57 @@
+"""The one text fold and class of combining marks (pipeline/textfold.py), and that the relevance filter and the
+alert terms read texts in it alike."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+
+import pytest
+
+from pipeline.config import BrandSpec
+from pipeline.explain import tokenize
+from pipeline.sources.relevance import AliasMatcher
+from pipeline.textfold import MARK_PLANES, MARKS, fold
+
+
+def test_every_combining_mark_is_in_the_class_and_nothing_else():
+    """The class is built from the planes 0, 1 and 14 (re has no \\p{M}): no mark of this Python's Unicode
+    database lies outside them, and the class holds exactly the marks."""
+    outside = [
+        cp
+        for cp in range(sys.maxunicode + 1)
+        if not any(cp in plane for plane in MARK_PLANES) and unicodedata.category(chr(cp)).startswith("M")
+    ]
+    assert outside == []
+    mark = re.compile(f"[{MARKS}]")
+    for plane in MARK_PLANES:
+        for cp in plane:
+            assert bool(mark.fullmatch(chr(cp))) == unicodedata.category(chr(cp)).startswith("M"), hex(cp)
+
+
+def test_fold():
+    assert fold("Par\u00adcelo\u200b \ufeffＰＡＲＣＥＬＯ\u2060 ﬁle Straße") == "parcelo parcelo file strasse"
+    assert fold(unicodedata.normalize("NFD", "Żabka")) == "żabka"
+    assert fold("McDonald’s ‘x’ \u0149") == "mcdonald's 'x' 'n"  # "ŉ" is NFKC's U+02BC + n
+    assert fold("Ż\u00adabka ＡＢ", case_sensitive=True) == "Żabka AB"
+
+
+TEXTS = [
+    "Par\u00adcelo lost my par\u200bcel",
+    unicodedata.normalize("NFD", "Żabka: przesyłka opóźniona"),
+    "ＰＡＲＣＥＬＯ oﬃce",
+    "McDonald’s fries",
+    "मेरा पार्सल कहाँ है",
+    "التوصيل سيئ جدًا",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_every_word_the_terms_count_is_a_word_the_filter_matches(text):
+    """A term of the alerts (pipeline.explain) used as an alias matches the text it came from."""
+    for word in tokenize(text):
+        brand = BrandSpec.model_validate(
+            {"name": "X", "aliases": [word], "sources": [{"type": "hackernews", "name": "hn"}]}
+        )
+        assert AliasMatcher(brand).matches(text), (word, text)
