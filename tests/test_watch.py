@@ -2,7 +2,8 @@
 every table as a night-only run does; a watch run skips (and says so) while a night runs; its config section;
 hourly_spike alerts (once per incident, explained) and the night's spike for the same incident as an update; a storm
 flagged day after day is one incident (chained by the flagged days of either detector), a storm after a quiet gap
-longer than the cooldown a new one."""
+longer than the cooldown a new one; volume flags keep no negative storm going, and an incident is read back two
+weeks at most."""
 
 from __future__ import annotations
 
@@ -527,3 +528,105 @@ def test_a_watch_run_that_raises_is_closed_failed_not_left_running(tmp_path, sam
     with pytest.raises(RuntimeError, match="the model broke"):
         run_watch(cfg, db, end, scorer=Broken(), today=DAY)
     assert q(db, "SELECT trigger, status FROM pipeline_runs") == [("watch", "failed")]
+
+
+def _flag(kind: str, day: date, hour: int = 9, severity: str = "minor", observed: int = 20):
+    """An intraday detector's flag of one hour on ``day`` (a one-hour window), as detect_intraday gives it."""
+    import pandas as pd
+
+    from pipeline.detect_hourly import IntradaySpike
+
+    s = pd.Timestamp(datetime.combine(day, time(hour), tzinfo=UTC))
+    negative = kind == "hourly_spike"  # expected, volume, share, baseline share, p count/share, z:
+    numbers = (3.0, 40 if negative else observed, 0.5, 0.1, 1e-3, 1e-5 if negative else None, 5.0)
+    return IntradaySpike(kind, s, s, s + pd.Timedelta(hours=1), 1, observed, *numbers, severity, "r")
+
+
+def _watch_sees(con, cfg, flag) -> str | None:
+    """What detect_watch does with one flagged hour: record it, then decide its alert (the new alert's id)."""
+    incidents._record_flags(con, cfg.brands[0].key, [flag.period.to_pydatetime()], [flag], "w")
+    return incidents._hourly_alert(con, cfg, cfg.brands[0], flag, True, "w")
+
+
+def _night_sees(con, cfg, day: date, severity: str) -> str | None:
+    """What the night's detect does with a spike on ``day`` (recorded, then decided)."""
+    from pipeline.detect import Spike
+
+    spike = Spike(day, 30, 5.0, 60, 0.5, 0.1, 1e-6, 1e-6, 6.0, severity, "r", 1)
+    fields = {k: getattr(spike, k) for k in ("observed", "expected", "volume", "share", "baseline_share", "z")}
+    fields |= {"p_count": spike.p_count, "p_share": spike.p_share, "severity": severity, "reason": "r"}
+    execute(con, "alerts/save_detection", {"brand": "parcelo", "day": day, "flagged": True, "run_id": "n", **fields})
+    return incidents._spike_alert(con, cfg, cfg.brands[0], day, spike, [day], True, "n")
+
+
+@pytest.mark.parametrize("detector", ["watch", "night"])
+def test_volume_flags_keep_no_negative_storm_going(tmp_path, detector):
+    """A surge of mentions (volume_spike: a launch, a happy viral thread) is no sign that a negative storm goes on.
+    The watch pages a negative storm on day 0; volume flags every other day follow (a surge during the storm
+    belongs to it: no page), but they do not chain the storm on: a negative flag on day 9 as bad as day 0's (the
+    watch's, or the night's) is a new incident, not 'not worse'. A negative flag after a volume page the same day
+    is not taken into the volume incident either: it pages, as a negative storm of its own (the night's spike is
+    no 'update' of a volume page)."""
+    cfg = alerting_config(tmp_path, cooldown_days=3)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+
+    def on(i: int) -> date:
+        return INCIDENT + timedelta(days=i)
+
+    def negative(con, i: int, severity: str, hour: int = 9) -> str | None:
+        if detector == "watch":
+            return _watch_sees(con, cfg, _flag("hourly_spike", on(i), hour, severity))
+        return _night_sees(con, cfg, on(i), severity)
+
+    with connect(db) as con, transaction(con):
+        first = _watch_sees(con, cfg, _flag("hourly_spike", on(0), severity="major"))
+        assert [_watch_sees(con, cfg, _flag("volume_spike", on(i), observed=150)) for i in (2, 4, 6, 8)] == [None] * 4
+        second = negative(con, 9, "major")
+        viral = _watch_sees(con, cfg, _flag("volume_spike", on(20), 8, "critical", observed=900))
+        third = negative(con, 20, "minor")
+    kind = "hourly_spike" if detector == "watch" else "spike"
+    assert q(db, "SELECT alert_id, kind, status, incident_id FROM alerts ORDER BY created_at") == [
+        (first, "hourly_spike", "new", first),
+        (second, kind, "new", second),
+        (viral, "volume_spike", "new", viral),
+        (third, kind, "new", third),
+    ]
+
+
+def test_an_incident_is_read_back_two_weeks(tmp_path):
+    """A chain of flagged days is read back two weeks at most (incidents.INCIDENT_DAYS): a storm the watch flags
+    every day, critical on day 0 and minor after, pages 'new' once and stays silent for two weeks; still flagged on
+    day 15, it pages 'new' again (a page older than two weeks no longer silences it), and its next flags belong
+    to that incident. In an incident that paged within two weeks, 'worse' is measured against its pages of those
+    two weeks: a critical storm 20 days after a critical page is worse than the minor 'worse' of day 10, for the
+    watch and for the night alike."""
+    cfg = alerting_config(tmp_path, cooldown_days=3)
+
+    def storm(name: str, flags: list[tuple[str, int]], night: str | None = None) -> list[str | None]:
+        db = tmp_path / f"{name}.duckdb"
+        with connect(db) as con:
+            migrate(con)
+        with connect(db) as con, transaction(con):
+            day = (INCIDENT + timedelta(days=i) for i in itertools.count())
+            raised = [_watch_sees(con, cfg, _flag("hourly_spike", next(day), severity=s, observed=n)) for s, n in flags]
+            return raised + ([_night_sees(con, cfg, next(day), night)] if night else [])
+
+    raised = storm("quiet", [("critical", 20), *[("minor", 20)] * 16])
+    assert [i for i, aid in enumerate(raised) if aid] == [0, 15]
+    assert q(tmp_path / "quiet.duckdb", "SELECT day, status, incident_id FROM alerts ORDER BY day") == [
+        (INCIDENT, "new", raised[0]),
+        (INCIDENT + timedelta(days=15), "new", raised[15]),
+    ]
+    before = [("critical", 20), *[("minor", 20)] * 9, ("minor", 40), *[("minor", 20)] * 9]  # days 0-19
+    for name, raised in (
+        ("watch", storm("watch", [*before, ("critical", 40)])),
+        ("night", storm("night", before, "critical")),
+    ):
+        assert [i for i, aid in enumerate(raised) if aid] == [0, 10, 20]
+        assert q(tmp_path / f"{name}.duckdb", "SELECT day, status, severity, incident_id FROM alerts ORDER BY day") == [
+            (INCIDENT, "new", "critical", raised[0]),
+            (INCIDENT + timedelta(days=10), "worse", "minor", raised[0]),  # 40 negatives: twice the last page's
+            (INCIDENT + timedelta(days=20), "worse", "critical", raised[0]),
+        ]

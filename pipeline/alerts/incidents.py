@@ -5,14 +5,19 @@ spike detector (:mod:`pipeline.detect`) on the night's day, with the brand's sen
 recorded in ``detections``. Sustained shifts found by the change-point detector are kept in ``change_points``.
 A spike opens an incident, or belongs to the brand's ongoing one: an incident is a chain of flagged days, each
 at most ``alerting.cooldown_days`` before the next, whichever detector flagged them (the night's flagged days, the
-hourly watch's flagged hours in ``hourly_detections``, and the days of spike-kind alerts:
-:func:`_incident_start`), so a storm flagged day after day is one incident however long it lasts, while its
-alerts alone may be days apart. A new incident raises a ``new`` alert; an ongoing one raises a ``worse``
-alert only when its severity rises or its negatives reach ``alerting.worsen_ratio`` times the last alert's. A
-new deterioration shift raises a ``shift`` alert (at most one per brand per 28 days). Each alert carries its
-explanation: the numbers and tests behind the decision, the terms most over-represented in the day's
-negatives against the baseline's (weighted log-odds, informative prior), the sources and channels that
-contributed, and the five most-engaged negative mentions with links.
+hourly watch's flagged hours in ``hourly_detections``, and the days of spike-kind alerts: :func:`_chain_start`),
+so a storm flagged day after day is one incident, while its alerts alone may be days apart. A negative flag (the
+night's ``spike``, the watch's ``hourly_spike``) chains only through negative flags and joins only the incident of
+a negative alert: a ``volume_spike`` (a launch, a happy viral thread) never keeps a negative storm going, nor
+takes in the negative storm that follows it. A ``volume_spike`` chains through every flag (a surge during a
+negative storm is part of it). A chain is read back :data:`INCIDENT_DAYS` (14) days at most: an incident still
+flagged but without an alert in two weeks opens anew, and a new storm is never measured against an older page.
+A new incident raises a ``new`` alert; an ongoing one raises a ``worse`` alert only when its severity rises or its
+negatives reach ``alerting.worsen_ratio`` times the last alert's. A new deterioration shift raises a ``shift``
+alert (at most one per brand per 28 days). Each alert carries its explanation: the numbers and tests behind the
+decision, the terms most over-represented in the day's negatives against the baseline's (weighted log-odds,
+informative prior), the sources and channels that contributed, and the five most-engaged negative mentions with
+links.
 
 Alert ids derive from (brand, kind, day): re-running a night never raises an alert twice. Delivery is
 :mod:`pipeline.alerts.delivery`.
@@ -21,10 +26,11 @@ The hourly watch's ``detect`` step is :func:`detect_watch`: the intraday detecto
 on the brand's hourly series (``hourly_brand_metrics``, five weeks), for the hours the watch run read. Its
 flagged hours are recorded in ``hourly_detections`` (a run's verdicts replace those on the hours it examined),
 and its ``hourly_spike`` and ``volume_spike`` alerts (ids from brand, kind and the flagged window's start hour)
-follow the same incident rule: a flag whose chain of flagged days reaches an alert of any spike kind (``spike``,
-``hourly_spike``, ``volume_spike``) belongs to that alert's incident, which alerts again only when worse (higher
-severity, or ``worsen_ratio`` times the last same-kind alert's count). When the night then flags
-a ``spike`` on a day an hourly alert already paged for (``new`` or ``worse``), the nightly alert is recorded as an
+follow the same incident rule: an ``hourly_spike`` whose chain of negative flagged days reaches a negative alert
+(``spike``, ``hourly_spike``), or a ``volume_spike`` whose chain of flagged days reaches an alert of any spike
+kind, belongs to that alert's incident, which alerts again only when worse (higher severity than the incident's
+alerts of that kind on the chain, or ``worsen_ratio`` times the last one's count). When the night then flags a
+``spike`` on a day an ``hourly_spike`` already paged for (``new`` or ``worse``), the nightly alert is recorded as an
 ``update`` of that incident (its ``incident_id``), so delivery shows it as an update, not a new incident nor a
 second ``worse``.
 """
@@ -55,7 +61,9 @@ logger = logging.getLogger("brandpulse")
 HISTORY_DAYS = 180  # the detector's look-back: 112 days for the share dispersion, plus margin
 SHIFT_ALERT_GAP = 28  # days between two shift alerts of one brand
 SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
+NEGATIVE_KINDS = ("spike", "hourly_spike")  # a negative storm's alerts, whichever detector flagged it
 SPIKE_KINDS = ("spike", *HOURLY_KINDS)  # the kinds one incident groups
+INCIDENT_DAYS = 14  # how far back an incident is read (or cooldown_days, if longer): _chain_start
 HOURLY_HISTORY = timedelta(days=35)  # the intraday detector's look-back: a 4-week baseline, plus margin
 
 
@@ -231,23 +239,32 @@ def _last_alert(con, brand: str, kind: str, start: date, end: date) -> dict | No
 
 
 def _last_hourly_alert(con, brand: str, start: date, day: date) -> dict | None:
-    """The brand's latest hourly alert from the incident's first day up to the day after ``day``: the night of
-    ``day`` runs after midnight, when the watch may already have paged for a storm that began late on ``day``
-    (its window starting at 00:00 or 01:00 the next day)."""
+    """The brand's latest ``hourly_spike`` alert (the watch's negative page) from the incident's first day up to the
+    day after ``day``: the night of ``day`` runs after midnight, when the watch may already have paged for a storm
+    that began late on ``day`` (its window starting at 00:00 or 01:00 the next day)."""
     return row(
         con.execute(
             "SELECT alert_id, incident_id, day, severity, observed FROM alerts"
-            " WHERE brand = $brand AND list_contains($kinds, kind) AND day BETWEEN $start AND $day"
+            " WHERE brand = $brand AND kind = 'hourly_spike' AND day BETWEEN $start AND $day"
             " ORDER BY day DESC, created_at DESC LIMIT 1",
-            {"brand": brand, "kinds": list(HOURLY_KINDS), "start": start, "day": day + timedelta(days=1)},
+            {"brand": brand, "start": start, "day": day + timedelta(days=1)},
         )
     )
 
 
-def _flagged_days(con, brand: str, day: date) -> set[date]:
-    """The days up to ``day`` on which the brand was flagged, as recorded (``alerts/flagged_days``): the night's
-    flagged days, the days of the watch's flagged hours, and the days of the brand's spike-kind alerts."""
-    found = execute(con, "alerts/flagged_days", {"brand": brand, "day": day, "kinds": list(SPIKE_KINDS)})
+def _chained_kinds(kind: str) -> tuple[str, ...]:
+    """The alert kinds whose flags and alerts a flag of ``kind`` chains through and joins: a negative flag
+    (``spike``, ``hourly_spike``) only negative ones, since a surge of mentions (a launch, a happy viral thread) is
+    no sign that a negative storm goes on; a ``volume_spike`` any, since a surge during a negative storm is part
+    of it."""
+    return SPIKE_KINDS if kind == "volume_spike" else NEGATIVE_KINDS
+
+
+def _flagged_days(con, brand: str, kinds, since: date, day: date) -> set[date]:
+    """The days from ``since`` to ``day`` on which the brand was flagged, as recorded (``alerts/flagged_days``):
+    the night's flagged days, the days of the watch's flagged hours of ``kinds``, and the days of the brand's
+    alerts of ``kinds``."""
+    found = execute(con, "alerts/flagged_days", {"brand": brand, "kinds": list(kinds), "since": since, "day": day})
     return {r["day"] for r in rows(found)}
 
 
@@ -262,6 +279,17 @@ def _incident_start(flagged, day: date, cooldown_days: int) -> date:
     return start
 
 
+def _chain_start(con, config: Config, brand: str, kind: str, day: date, flagged=()) -> date:
+    """The first day of the chain a flag of ``kind`` on ``day`` belongs to (:func:`_incident_start`): through the
+    brand's flagged days of :func:`_chained_kinds` (``flagged``, the night's detector's own, among them), read back
+    at most :data:`INCIDENT_DAYS` (or ``alerting.cooldown_days``, if longer). So an incident is seen through its
+    last two weeks: one that has not alerted in them, though still flagged, opens anew, and a new storm is never
+    measured against an older page."""
+    since = day - timedelta(days=max(INCIDENT_DAYS, config.alerting.cooldown_days))
+    days = {*(d for d in flagged if d >= since), *_flagged_days(con, brand, _chained_kinds(kind), since, day)}
+    return _incident_start(days, day, config.alerting.cooldown_days)
+
+
 def _record_alert(con, fields: dict) -> str | None:
     """Insert an alert; its id, or None when the alert is already recorded (a re-run of the night). Its
     ``created_at`` is this moment, not the transaction's start (DuckDB's ``now()``): alerts one run raises keep
@@ -273,8 +301,8 @@ def _record_alert(con, fields: dict) -> str | None:
 def _spike_alert(
     con, config: Config, brand: BrandSpec, day: date, spike, flagged, send: bool, run_id: str
 ) -> str | None:
-    # The incident: the days flagged back from this one (the detector's, the recorded ones, the watch's among them)
-    start = _incident_start({*flagged, *_flagged_days(con, brand.key, day)}, day, config.alerting.cooldown_days)
+    # The incident: the days flagged negative back from this one (the detector's, the recorded ones, the watch's)
+    start = _chain_start(con, config, brand.key, "spike", day, flagged)
     last = _last_alert(con, brand.key, "spike", start, day)
     hourly = _last_hourly_alert(con, brand.key, start, day)
     if hourly is not None and hourly["day"] >= day:  # the watch paged for this day (or its night, after midnight),
@@ -290,11 +318,11 @@ def _spike_alert(
         status = "worse"
     elif hourly is not None:  # the watch paged on an earlier day of the incident: worse only by severity (the
         incident = hourly["incident_id"]  # counts are an hour's there, a day's here), above its highest so far
-        paged = row(
+        paged = row(  # the watch's negative pages of the incident on its chain
             con.execute(
                 "SELECT list(severity) AS severities FROM alerts"
-                " WHERE incident_id = $incident AND list_contains($kinds, kind)",
-                {"incident": incident, "kinds": list(HOURLY_KINDS)},
+                " WHERE incident_id = $incident AND kind = 'hourly_spike' AND day >= $start",
+                {"incident": incident, "start": start},
             )
         )["severities"] or [hourly["severity"]]
         if SEVERITY_RANK[spike.severity] <= max(SEVERITY_RANK.get(s, 0) for s in paged):
@@ -509,23 +537,23 @@ def _record_flags(con, brand: str, hours: list[datetime], spikes, run_id: str) -
 def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_id: str) -> str | None:
     start, end = spike.start.to_pydatetime(), spike.end.to_pydatetime()
     day = start.date()
-    first = _incident_start(_flagged_days(con, brand.key, day), day, config.alerting.cooldown_days)
-    last = row(  # the incident: the brand's latest spike-kind alert on its chain of flagged days
+    first = _chain_start(con, config, brand.key, spike.kind, day)
+    last = row(  # the incident: the brand's latest alert of the kinds this flag joins on its chain of flagged days
         con.execute(
             "SELECT alert_id, incident_id, kind, day, severity, observed FROM alerts"
             " WHERE brand = $brand AND list_contains($kinds, kind) AND day BETWEEN $start AND $day"
             " ORDER BY day DESC, created_at DESC LIMIT 1",
-            {"brand": brand.key, "kinds": list(SPIKE_KINDS), "start": first, "day": day},
+            {"brand": brand.key, "kinds": list(_chained_kinds(spike.kind)), "start": first, "day": day},
         )
     )
     aid = window_alert_id(brand.key, spike.kind, start)
     if last is not None:
         incident = last["incident_id"]
-        same_kind = row(  # the incident's alerts of this kind: severities on the same (hourly) scale
+        same_kind = row(  # the incident's alerts of this kind on the chain: severities on the same (hourly) scale
             con.execute(
                 "SELECT arg_max(observed, created_at) AS observed, list(severity) AS severities FROM alerts"
-                " WHERE incident_id = $incident AND kind = $kind",
-                {"incident": incident, "kind": spike.kind},
+                " WHERE incident_id = $incident AND kind = $kind AND day >= $start",
+                {"incident": incident, "kind": spike.kind, "start": first},
             )
         )
         seen = same_kind["severities"] or [last["severity"]]  # none of this kind yet: the incident's latest alert
