@@ -159,7 +159,8 @@ def extract(
     The source starts from its stored state: from ``states`` (:func:`states_of` the run's jobs), else read
     (briefly) from ``db``; with neither, from no state. It reads the night's window
     (the day, plus the source's ``lookback_days`` before it), or ``window`` when given (a watch run's interval
-    with its overlap; the staged files still go under ``day``).
+    with its overlap; the staged files still go under ``day``; the source is told, ``watch_run``, and leaves what
+    only reconciles to the night).
 
     Before anything is read, the author key in the environment is checked against ``author_key``, the warehouse's
     as the run's prepare put it in the job (else, reading the state from ``db``, the warehouse's own): another key
@@ -177,6 +178,7 @@ def extract(
     mkdirs(prefix.parent)
     src = build_source(config, config.brand(brand), source)
     src.previous_state = previous
+    src.watch_run = window is not None
     records, rejects, newest = [], [], None
     if window is None:
         night = Window.for_day(day)

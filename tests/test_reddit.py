@@ -444,6 +444,67 @@ def test_followed_threads_are_capped(reddit, monkeypatch):
     # state is the night-only run's (tests/test_watch.py compares the two warehouses)
 
 
+def test_a_watch_run_reads_no_followed_thread_and_leaves_the_follow_state(reddit):
+    """The hourly watch's 24 runs a day would re-read the same followed threads each time, spending Reddit's rate
+    limit the searches need: a watch run (watch_run) reads the window's posts and their threads, but no followed
+    thread, and leaves state["follow"] exactly as it was (the night re-reads the whole day and follows them)."""
+    server, _ = reddit(
+        [
+            post("p1", -3600),  # matched by the night before: followed
+            comment("c_late", 3 * 3600, "same here, third time this month", link="p1"),
+            post("p2", 7200),  # matched in the window
+            comment("c2", 7300, "and mine", link="p2"),
+        ]
+    )
+    follow = {"p1": T0 - 3600, "bad": "x"}  # as stored, a malformed entry too: the night's to clean
+    src = make_source(comments=True, follow_days=2)
+    src.watch_run, src.previous_state = True, {"follow": follow}
+    records, _ = run(src)
+    assert ids(records) == ["t1_c2", "t3_p2"] and paths(server, "/comments/p1") == []
+    assert src.state["follow"] == follow and src.state["threads"]["followed"] == 0 and src.warnings == []
+    night = make_source(comments=True, follow_days=2)
+    night.previous_state = src.state
+    records, _ = run(night)
+    assert ids(records) == ["t1_c2", "t1_c_late", "t3_p2"] and len(paths(server, "/comments/p1")) == 1
+    assert night.state["follow"] == {"p1": T0 - 3600, "p2": T0 + 7200}
+
+
+def test_a_deadline_in_the_followed_threads_keeps_what_the_read_found(reddit):
+    """The followed threads are read last (after the brand subreddits) and only reconcile: when the source's
+    deadline stops them (here a wait for Reddit's rate-limit window that would pass it), the read keeps its records
+    and warns (truncated), and the threads not re-read stay followed, instead of failing the source and losing the
+    searches' records."""
+    _server, api = reddit(
+        [
+            post("p9", 60),  # the window's post: the search and its thread take the first two requests
+            comment("c9", 120, "mine too", link="p9"),
+            post("p7", 30, title="Couriers, in general"),
+            comment("c7", 90, "Parcelo lost mine", link="p7"),  # the brand subreddit's: the third request
+            post("p1", -3600),
+            comment("c1", 3600, "still waiting", link="p1"),  # the fourth request: the budget is spent
+            post("p2", -7200),
+            comment("c2", 3600, "same", link="p2"),  # its thread would wait 30 s, past the 5 s deadline
+        ],
+        ratelimit_budget=4,
+        ratelimit_window=30,
+    )
+    src = make_source(comments=True, brand_subreddits=["parcelo"], deadline_s=5)
+    src.previous_state = {"follow": {"p1": T0 - 3600, "p2": T0 - 7200}}
+    started = time.monotonic()
+    records, _ = run(src)
+    assert time.monotonic() - started < 5 and api.over_budget == 0
+    assert ids(records) == ["t1_c1", "t1_c7", "t1_c9", "t3_p9"]
+    [warning] = src.warnings
+    assert warning.startswith(
+        "Reddit threads followed: comments of t3_p2: stopped at the source's 5 s deadline (deadline_s): waiting "
+    )
+    assert warning.endswith(
+        " s for Reddit's rate-limit window to reset would pass it; 1 of 2 thread(s) not re-read, or not to the end: "
+        "their comments in the window were not read (they stay followed; what the read found is kept)"
+    )
+    assert src.state["follow"] == {"p2": T0 - 7200, "p1": T0 - 3600, "p9": T0 + 60}
+
+
 def test_comment_limit_and_load_more_comments(reddit, monkeypatch):
     items = [post("p1", 60)]
     for n in (1, 2, 3):  # newest first: t3 is newest, then t2, t1

@@ -62,8 +62,22 @@ def q(db, sql):
         return con.execute(sql).fetchall()
 
 
+FOLLOWED = {"1pa131d": 1791669200.0, "1pa11vx": 1791670525.0}  # the sample's Parcelo posts of 10-10
+
+
+def followed_by_an_earlier_night(db) -> None:
+    """The Reddit state an earlier night left: two threads followed (posts before the night's window)."""
+    state = {"brand": ["parcelo"], "source": ["reddit"], "state": [json.dumps({"follow": FOLLOWED})]}
+    with connect(db) as con:
+        migrate(con)
+        execute(con, "ingest/source_state", {**state, "watermark": [None], "day": DAY, "run_id": "earlier"})
+
+
 def test_24_watch_runs_then_the_night_leave_the_warehouse_a_night_only_run_leaves(tmp_path, sample_replay, scorer):
+    """Also: the watch leaves Reddit's followed threads to the night (it neither reads them nor changes the state
+    that keeps them), so they are not read 24 times a day."""
     cfg, db = config(tmp_path / "watched"), tmp_path / "watched.duckdb"
+    followed_by_an_earlier_night(db)
     watched = []
     for h in range(1, 25):
         end = MIDNIGHT + timedelta(hours=h)
@@ -81,13 +95,19 @@ def test_24_watch_runs_then_the_night_leave_the_warehouse_a_night_only_run_leave
     hourly = q(db, f"SELECT sum(volume) FROM hourly_brand_metrics WHERE source = '_all' AND hour::DATE = '{DAY}'")
     assert hourly == [(on_day,)]
     assert q(db, "SELECT DISTINCT trigger, status FROM pipeline_runs") == [("watch", "success")]
+    threads = [f"/comments/{pid}/" for pid in FOLLOWED]
+    assert [r.path for r in sample_replay.requests if r.path in threads] == []  # the watch read no followed thread
+    [(state,)] = q(db, "SELECT state FROM source_state WHERE brand = 'parcelo' AND source = 'reddit'")
+    assert json.loads(state)["follow"] == FOLLOWED  # and left them followed, as they were
 
     sample.mount(sample_replay, until=MIDNIGHT + timedelta(days=1, hours=2))  # the night runs at 02:00
     night = run_day(cfg, db, DAY, scorer=scorer, today=DAY)
     assert night["status"] == "success"
     assert night["already_present"] >= on_day  # the night re-read the day and duplicated nothing
+    assert sorted(r.path for r in sample_replay.requests if r.path in threads) == sorted(threads)  # once each
 
     fresh_cfg, fresh = config(tmp_path / "night-only"), tmp_path / "night-only.duckdb"
+    followed_by_an_earlier_night(fresh)
     only = run_day(fresh_cfg, fresh, DAY, scorer=scorer, today=DAY)
     assert only["status"] == "success" and only["new_mentions"] == loaded_by_watch + night["new_mentions"]
     assert_same_tables(db, fresh)

@@ -20,6 +20,10 @@ The contract every source keeps:
 - A source may read its ``previous_state`` (loaded from the warehouse's ``source_state`` table) and leave a new
   ``state`` (a cursor or watermark) and ``warnings`` (e.g. a listing that hit Reddit's 1,000-item cap). The
   load step stores the state in the same transaction as the rows, so state never runs ahead of the data.
+- ``watch_run`` is true when the read is an hourly watch run's (:mod:`pipeline.watch`): it is there for the fresh
+  items, and the night that follows re-reads the whole day. A source may leave to the night what only reconciles
+  (Reddit's followed threads), and then leaves the state that part keeps as it was, so a watch-then-night
+  warehouse is a night-only one.
 - A source that cannot do its job raises (:class:`~pipeline.sources.base.SourceError` for a clear reason): its
   own task fails and the night goes on for the other sources.
 

@@ -110,6 +110,7 @@ class Source:
         self.matcher = AliasMatcher(brand)
         self.previous_state: dict = {}
         self.state: dict = {}
+        self.watch_run = False  # a watch run's read (set by pipeline.staging): fresh items, the night reconciles
         self.warnings: list[str] = []  # what cut the night's read short (the extract step is then "truncated")
         self.notes: list[str] = []  # what the extract step should say besides (e.g. a file skipped as unchanged)
 

@@ -16,12 +16,17 @@ which is also the record's ``native_id``):
    without an alias check: a comment in a thread about the brand is about the brand. What the three limits
    leave unread is counted (``threads.not_read``; a "continue this thread" link as one comment, though it may
    hide more) and a line in ``warnings`` names the thread.
-3. **Followed threads.** With ``comments: true``, the threads of posts that earlier reads matched, created up
-   to ``follow_days`` before ``window.start`` (kept in ``state["follow"]``), read the same way for comments
-   created in the window: a brand thread goes on after its post leaves the window. At most
-   :data:`FOLLOWED_MAX`, the newest posts first (a warning names how many were not re-read).
-4. **Brand subreddits.** The newest comments of each of ``brand_subreddits``, down to ``window.start``, kept
+3. **Brand subreddits.** The newest comments of each of ``brand_subreddits``, down to ``window.start``, kept
    when they mention an alias.
+4. **Followed threads**, in the night's read only. With ``comments: true``, the threads of posts that earlier
+   nights matched, created up to ``follow_days`` before ``window.start`` (kept in ``state["follow"]``), read the
+   same way for comments created in the window: a brand thread goes on after its post leaves the window. At most
+   :data:`FOLLOWED_MAX`, the newest posts first (a warning names how many were not re-read). Last, because they
+   only reconcile: when the source's deadline stops them (it passes, or a rate-limit wait would pass it), the read
+   keeps what it has, the threads not re-read stay followed, and a warning says so (``truncated``) instead of
+   failing the source. A watch run (``watch_run``) reads none and leaves ``state["follow"]`` as it was: its runs (24
+   a day or more) would re-read the same threads each time, spending the rate limit that the searches need; the
+   night re-reads the whole day anyway.
 
 Records: kind ``mention``, channel ``r/<subreddit>``, text ``title + "\\n\\n" + selftext`` (the title alone when
 the selftext is empty) or the comment body, url ``https://www.reddit.com`` + permalink, engagement score +
@@ -57,8 +62,8 @@ one the deadline would cut short fails the source at once, saying so). A failure
 
 ``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads`` (``followed``:
 the earlier posts' threads re-read), ``skipped_deleted``, ``skipped_removed`` and ``follow`` (post id ->
-created_utc of the posts whose threads the next reads re-read; saved with the load, like every state). A post
-no read ever matched (one already older than the window on the source's first night) is not followed.
+created_utc of the posts whose threads the next nights re-read; saved with the load, like every state). A post
+no night ever matched (one already older than the window on the source's first night) is not followed.
 """
 
 from __future__ import annotations
@@ -105,6 +110,7 @@ TIME_FILTERS = (  # Reddit's periods, the month taken short to be safe
 SITE = "https://www.reddit.com"
 DELETED, REMOVED = "[deleted]", "[removed]"
 VOLATILE = ("score", "ups", "downs", "upvote_ratio", "num_comments", "num_crossposts", "likes", "gilded", "replies")
+FAILURES = (prawcore.PrawcoreException, PRAWException, requests.RequestException, DeadlineExceeded)  # of a request
 
 logger = logging.getLogger("brandpulse")
 
@@ -359,6 +365,15 @@ class RedditSource(Source):
             return SourceError(f"{step}: Reddit answered with error {kinds}")
         return SourceError(f"{step}: {type(exc).__name__}")
 
+    def _stopped(self, exc: Exception) -> str | None:
+        """What to say when the source's deadline stopped the read (it passed, or a wait would pass it: the rate
+        limiter's, a retry's); None when ``exc`` is another failure."""
+        cause = exc if isinstance(exc, DeadlineExceeded) else getattr(exc, "original_exception", None)
+        if not (self._deadline.expired or isinstance(cause, DeadlineExceeded)):
+            return None
+        why = "" if self._deadline.expired else f": {cause}"
+        return f"{self._step}: stopped at the source's {self._deadline} (deadline_s){why}"
+
     # --- fetch -----------------------------------------------------------------------------------------------
 
     def fetch(self, window: Window) -> Iterator[Record | Reject]:
@@ -369,21 +384,22 @@ class RedditSource(Source):
         self._listings: dict[str, dict] = {}
         self._threads = {"posts": 0, "comments_read": 0, "not_read": 0, "unavailable": 0, "followed": 0}
         self._matched: dict[str, float] = {}  # post id -> created_utc, of this read's matched posts
-        self._follow: dict[str, float] = {}  # the same, of the posts whose threads the next reads re-read
+        self._follow: dict[str, float] = {}  # the same, of the posts whose threads the next nights re-read
         self._newest: float | None = None
         with self.http_session() as session:  # every request of this read ends by the source's deadline_s
+            self._deadline = session.deadline
             try:
                 reddit = self._connect(session)
                 yield from self._searches(reddit, window)
-                yield from self._followed_threads(reddit, window)
                 yield from self._brand_subreddits(reddit, window)
-            except (prawcore.PrawcoreException, PRAWException, requests.RequestException, DeadlineExceeded) as exc:
-                cause = exc if isinstance(exc, DeadlineExceeded) else getattr(exc, "original_exception", None)
-                if session.deadline.expired or isinstance(cause, DeadlineExceeded):  # passed, or a wait would pass it
-                    why = "" if session.deadline.expired else f": {cause}"
-                    raise SourceError(
-                        f"{self.where}: {self._step}: stopped at the source's {session.deadline} (deadline_s){why}"
-                    ) from None
+                if self.watch_run:  # the night reconciles: a watch run leaves the followed threads as they were
+                    self._follow = self.previous_state.get("follow", {})
+                else:
+                    yield from self._followed_threads(reddit, window)
+            except FAILURES as exc:
+                stopped = self._stopped(exc)
+                if stopped:
+                    raise SourceError(f"{self.where}: {stopped}") from None
                 raise self._error(exc) from None
             except (ValueError, TypeError, KeyError, AttributeError) as exc:  # PRAW could not parse an answer
                 raise SourceError(
@@ -490,7 +506,8 @@ class RedditSource(Source):
         them for the next reads; a post drops out ``follow_days`` after the window's start passes it. At most
         :data:`FOLLOWED_MAX` threads are re-read, the newest posts first; the rest are dropped with a warning, and
         so is a thread gone since (404 or 403). A post created after the window (a re-run of an older night) is
-        kept but not read."""
+        kept but not read. When the source's deadline stops a thread (:meth:`_stopped`), the read ends there with
+        what it has and a warning; that thread and the ones after it stay followed."""
         spec = self.spec
         if not spec.comments or spec.follow_days <= 0:
             return
@@ -516,10 +533,22 @@ class RedditSource(Source):
                 "were not read"
             )
         self._follow = dict(sorted(follow.items(), key=lambda kv: (kv[1], kv[0])))  # the same state however reached
-        for pid in due[:FOLLOWED_MAX]:
+        todo = due[:FOLLOWED_MAX]
+        for n, pid in enumerate(todo):
             self._threads["followed"] += 1
             unavailable = self._threads["unavailable"]
-            yield from self._thread(reddit, pid, window)
+            try:
+                yield from self._thread(reddit, pid, window)
+            except FAILURES as exc:
+                stopped = self._stopped(exc)
+                if stopped is None:
+                    raise
+                self.warnings.append(
+                    f"Reddit threads followed: {stopped}; {len(todo) - n} of {len(todo)} thread(s) not re-read, or "
+                    "not to the end: their comments in the window were not read (they stay followed; what the "
+                    "read found is kept)"
+                )
+                return
             if self._threads["unavailable"] > unavailable:  # removed or made private: not followed any more
                 del self._follow[pid]
 
