@@ -149,14 +149,15 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
 
 
 def _id_clash(staged: dict) -> Reject:
-    """The reject of a staged row whose id is stored for another platform: the row as staged, keyed by its id and
-    platform (not its engagement, which moves from one look-back night to the next), so a night that stages it
-    again finds it in quarantine."""
-    record = {k: staged[k] for k in RECORD_COLUMNS} | {"created_at": staged["created_at"].isoformat()}
+    """The reject of a staged row whose id is stored for another platform: the row as staged, where it was read (a
+    file drop's file and line), keyed by its id and platform (not its engagement, which moves from one look-back
+    night to the next), so a night that stages it again finds it in quarantine."""
+    record = {k: staged[k] for k in RECORD_COLUMNS if k != "location"}
+    record["created_at"] = staged["created_at"].isoformat()
     reason = (
         f"native id {staged['native_id'][:60]!r} is also the id of a {staged['stored_platform']} mention this source "
         f"loaded before: the ids of one source must be unique, so this {staged['platform']} row is quarantined "
         "rather than merged into it"
     )
     clash = f"id clash:{staged['native_id']}\x1f{staged['platform']}"
-    return Reject.of(staged["brand"], staged["source"], reason, raw_json(record), content=clash)
+    return Reject.of(staged["brand"], staged["source"], reason, raw_json(record), staged["location"], content=clash)

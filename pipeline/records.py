@@ -84,6 +84,7 @@ class Record:
     language: str | None = None
     engagement: int | None = None
     text_key: str | None = None  # repost key of the normalised text (see relevance.repost_key); set by extract
+    location: str | None = None  # where it was read (a file drop's file:line), for the load's quarantine; not stored
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -177,6 +178,7 @@ RECORD_COLUMNS = {
     "language": "VARCHAR",
     "engagement": "BIGINT",
     "text_key": "VARCHAR",
+    "location": "VARCHAR",
 }
 REJECT_COLUMNS = {
     "quarantine_id": "VARCHAR",

@@ -488,8 +488,9 @@ def test_one_id_on_two_platforms_in_two_files_of_a_night_quarantines_the_later_f
 def test_an_id_stored_for_another_platform_on_an_earlier_night_is_quarantined_not_merged(tmp_path):
     """The drop folder keeps the newest export only: the instagram 1042 of the 2nd's export cannot be checked by the
     source against the twitter 1042 loaded from the 1st's export. The load finds the id stored for twitter and
-    quarantines the row (the stored mention stays as it was) instead of merging the two posts; a re-run of the
-    night keeps one quarantine row, also when the export lists the post's two copies the other way round."""
+    quarantines the row, with the file and line it was read from (the stored mention stays as it was) instead of
+    merging the two posts; a re-run of the night keeps one quarantine row, also when the export lists the post's two
+    copies the other way round."""
     import duckdb
 
     export = tmp_path / "acme.csv"
@@ -509,7 +510,7 @@ def test_an_id_stored_for_another_platform_on_an_earlier_night_is_quarantined_no
     )
     mentions, quarantine = _stored(db)
     assert mentions == [("1042", "twitter", "acme on twitter"), ("1043", "Twitter", "acme next day")]
-    assert quarantine == [(reason, "")]
+    assert quarantine == [(reason, "acme.csv:2")]
     with duckdb.connect(str(db), read_only=True) as con:
         [(raw, engagement)] = con.execute(
             "SELECT q.raw_record, m.engagement FROM quarantine q, mentions m WHERE m.native_id = '1042'"
@@ -531,7 +532,7 @@ def test_an_id_stored_for_another_platform_on_an_earlier_night_is_quarantined_no
     )
     _night(cfg, db, date(2026, 10, 2), "r3")  # a re-run of the night, its export changed: read again
     mentions, quarantine = _stored(db)
-    assert [m[0] for m in mentions] == ["1042", "1043", "1044"] and quarantine == [(reason, "")]
+    assert [m[0] for m in mentions] == ["1042", "1043", "1044"] and quarantine == [(reason, "acme.csv:2")]
     with duckdb.connect(str(db), read_only=True) as con:
         [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE run_id = 'r3' AND step = 'load'").fetchall()
     assert "1 rejects already in quarantine" in detail
@@ -539,4 +540,4 @@ def test_an_id_stored_for_another_platform_on_an_earlier_night_is_quarantined_no
     # the next night's export still lists the instagram post, its engagement moved: still the one quarantine row
     export.write_text(MENTIONS_HEADER + copies[0].replace(",,9,0", ",,14,0"), "utf-8")
     _night(cfg, db, date(2026, 10, 3), "r4")
-    assert _stored(db)[1] == [(reason, "")]
+    assert _stored(db)[1] == [(reason, "acme.csv:2")]

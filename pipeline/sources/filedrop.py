@@ -135,7 +135,7 @@ class FileDrop(Source):
                     yield self._reject(str(row), raw, content, location)
                     continue
                 try:
-                    record = self._record(row, window)
+                    record = self._record(row, window, location)
                 except Rejected as exc:
                     yield self._reject(str(exc), *self._redacted(row), location)
                     continue
@@ -276,7 +276,7 @@ class FileDrop(Source):
         cols = self.spec.columns
         return [cols.native_id, cols.text, cols.created_at]
 
-    def _record(self, row: dict, window: Window) -> Record | None:
+    def _record(self, row: dict, window: Window, location: str) -> Record | None:
         """The row as a record; None when it is skipped: another platform, outside the window (counted)."""
         cols, kind = self.spec.columns, self.spec.kind
         get = lambda name: row.get(name) if name else None  # noqa: E731
@@ -328,4 +328,5 @@ class FileDrop(Source):
             rating=rating,
             language=language,
             engagement=engagement,
+            location=location,
         )
