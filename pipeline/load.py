@@ -8,7 +8,8 @@ Sources with no manifest (their extract failed or did not run) are recorded as `
 
 A staged row whose mention id is stored already for another platform (a mention id carries no platform: a file
 drop's native id reused by another platform's post, in an export of a later night) is quarantined with the reason
-instead of being merged into the stored mention, which stays as it is (:func:`_id_clash`).
+instead of being merged into the stored mention, which stays as it is (:func:`_id_clash`); a file drop's reject of
+that stored mention is left out (:func:`_stored_clash`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from pipeline import faults
 from pipeline.config import Config
 from pipeline.ledger import record_step, record_steps, require_run
-from pipeline.records import RECORD_COLUMNS, REJECT_COLUMNS, Reject, raw_json
+from pipeline.records import RECORD_COLUMNS, REJECT_COLUMNS, Reject, clash_content, raw_json
 from pipeline.staging import plan, read_manifest, staged_file, staged_prefix
 from pipeline.storage import fetch
 from pipeline.warehouse import connect, execute, row, rows, transaction
@@ -93,7 +94,7 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
         started = datetime.now(UTC)
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             require_run(con, run_id)
-            new = distinct = 0
+            new = distinct = kept_out = 0
             if staged:
                 execute(con, "ingest/mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})
                 found = rows(con.execute("SELECT * FROM id_clashes ORDER BY mention_id"))
@@ -107,6 +108,11 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                     "ingest/quarantine",
                     {"files": rejects, "run_id": run_id, "day": day, "columns": REJECT_COLUMNS},
                 )
+                if found:  # a file drop's reject of a stored mention (_stored_clash): the stored id wins
+                    [kept_out] = con.execute(
+                        "DELETE FROM quarantine WHERE run_id = ? AND list_contains(?, quarantine_id)",
+                        [run_id, [_stored_clash(r) for r in found]],
+                    ).fetchone()
                 counts = row(execute(con, "ingest/counts", {"run_id": run_id}))
                 new, distinct = counts["new_mentions"], counts["distinct_staged"]
                 result.quarantined, result.reposts = counts["new_quarantined"], counts["new_reposts"]
@@ -126,8 +132,10 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                 detail += f"; {clashes} rows quarantined: their id is stored for another platform"
             if staged_rows - clashes > distinct:
                 detail += f"; {staged_rows - clashes - distinct} repeated ids in the staged files"
-            if rejected_rows + clashes > result.quarantined:
-                detail += f"; {rejected_rows + clashes - result.quarantined} rejects already in quarantine"
+            if kept_out:
+                detail += f"; {kept_out} file-drop rejects not quarantined: their row is the mention stored"
+            if rejected_rows + clashes - kept_out > result.quarantined:
+                detail += f"; {rejected_rows + clashes - kept_out - result.quarantined} rejects already in quarantine"
             record_step(
                 con,
                 run_id,
@@ -150,8 +158,8 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
 
 def _id_clash(staged: dict) -> Reject:
     """The reject of a staged row whose id is stored for another platform: the row as staged, where it was read (a
-    file drop's file and line), keyed by its id and platform (not its engagement, which moves from one look-back
-    night to the next), so a night that stages it again finds it in quarantine."""
+    file drop's file and line), keyed by its id and platform (:func:`~pipeline.records.clash_content`, as the file
+    drop keys the rows it finds so), so a night that stages it again finds it in quarantine."""
     record = {k: staged[k] for k in RECORD_COLUMNS if k != "location"}
     record["created_at"] = staged["created_at"].isoformat()
     reason = (
@@ -159,5 +167,13 @@ def _id_clash(staged: dict) -> Reject:
         f"loaded before: the ids of one source must be unique, so this {staged['platform']} row is quarantined "
         "rather than merged into it"
     )
-    clash = f"id clash:{staged['native_id']}\x1f{staged['platform']}"
+    clash = clash_content(staged["native_id"], staged["platform"])
     return Reject.of(staged["brand"], staged["source"], reason, raw_json(record), staged["location"], content=clash)
+
+
+def _stored_clash(staged: dict) -> str:
+    """The key of a file drop's reject of the mention stored for a staged row's id: the file drop quarantines the row
+    of an id in a file it reads after another platform's row (its order of files knows the files it loaded, not what
+    is stored), which is wrong when that row is the stored mention (the file it was read from renamed, or gone and
+    back): the stored id wins."""
+    return Reject.key(staged["brand"], staged["source"], clash_content(staged["native_id"], staged["stored_platform"]))

@@ -125,11 +125,24 @@ class Reject:
         key. ``location`` (a file and line: ``path:12``, ``path[Sheet]:12``; an item's page) is kept for the
         analyst and is no part of the key (migration 0017)."""
         content = raw if content is None else content
+        return cls(cls.key(brand, source, content, occurrence), brand, source, reason, cut_raw(raw), location)
+
+    @staticmethod
+    def key(brand: str, source: str, content: str, occurrence: int | None = None) -> str:
+        """The ``quarantine_id`` :meth:`of` gives a reject of that ``content`` (and ``occurrence``)."""
         parts = (brand, source, content) if occurrence is None else (brand, source, content, str(occurrence))
-        return cls(_digest(parts)[:32], brand, source, reason, cut_raw(raw), location)
+        return _digest(parts)[:32]
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
+
+
+def clash_content(native_id: str, platform: str) -> str:
+    """What keys (:meth:`Reject.of`'s ``content``) the reject of a row whose native id belongs to another platform's
+    post: its id and platform (case folded: ``Twitter`` is twitter), not its engagement, which moves between
+    look-back nights. The file drop, which finds such a row among its files, and the load, which finds it against
+    the warehouse, key it alike, so it is one quarantine row whichever finds it, night after night."""
+    return f"id clash:{native_id}\x1f{platform.casefold()}"
 
 
 def _digest(parts) -> str:

@@ -541,3 +541,73 @@ def test_an_id_stored_for_another_platform_on_an_earlier_night_is_quarantined_no
     export.write_text(MENTIONS_HEADER + copies[0].replace(",,9,0", ",,14,0"), "utf-8")
     _night(cfg, db, date(2026, 10, 3), "r4")
     assert _stored(db)[1] == [(reason, "acme.csv:2")]
+
+
+def test_an_id_stored_from_a_file_loaded_before_keeps_it_against_a_new_file_that_sorts_first(tmp_path):
+    """A second export of a loaded night arrives whose name sorts first, with another platform's post under the stored
+    mention's id. The files the source loaded before are read first (the earliest loaded first, every night after
+    too), so the stored twitter row keeps the id and goes on being refreshed, and only the instagram row is
+    quarantined, once, with the file drop's reason: the load, which finds it against the warehouse once the first
+    export left the folder, keys it alike (its id and platform). Before, the new file's instagram row took the id: the
+    stored twitter row was quarantined too (wrongly), and the load quarantined the instagram row as well."""
+    import duckdb
+
+    def write(name: str, row: str) -> None:
+        (tmp_path / name).write_text(MENTIONS_HEADER + row, encoding="utf-8")
+
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "acme-*.csv"}}]))
+    db, day = tmp_path / "w.duckdb", date(2026, 10, 1)
+    write("acme-2.csv", "1042,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,1,0\n")
+    _night(cfg, db, day, "r1")
+    write("acme-1.csv", "1042,instagram,,u,2026-10-01T09:00:00Z,acme on instagram,,1,0\n")
+    _night(cfg, db, day, "r2")  # the night again, with the second export
+    reason = (
+        "post_id (native id) '1042' is also the id of a twitter row of acme-2.csv: the ids of one source must be "
+        "unique, so this instagram row is quarantined rather than merged into it"
+    )
+    assert _stored(db) == ([("1042", "twitter", "acme on twitter")], [(reason, "acme-1.csv:2")])
+
+    write("acme-2.csv", "1042,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,7,0\n")  # its likes moved
+    _night(cfg, db, date(2026, 10, 2), "r3")  # the next night reads both again for its look-back day
+    assert _stored(db) == ([("1042", "twitter", "acme on twitter")], [(reason, "acme-1.csv:2")])
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT engagement FROM mentions").fetchall() == [(7,)]  # still refreshed
+
+    (tmp_path / "acme-2.csv").unlink()  # the first export leaves the folder: only the load can tell
+    write("acme-1.csv", "1042,Instagram,,u,2026-10-01T09:00:00Z,acme on instagram,,3,0\n")  # in any case
+    _night(cfg, db, date(2026, 10, 2), "r4")
+    assert _stored(db) == ([("1042", "twitter", "acme on twitter")], [(reason, "acme-1.csv:2")])
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE run_id = 'r4' AND step = 'load'").fetchall()
+    assert "1 rows quarantined: their id is stored for another platform" in detail
+    assert "1 rejects already in quarantine" in detail
+
+
+def test_a_stored_mention_the_file_drop_reads_after_another_platforms_row_is_not_quarantined(tmp_path):
+    """The export holding a stored mention is renamed, and a new export with another platform's post under its id
+    arrives with it: both are new to the source, which reads the one whose path sorts first first and so quarantines
+    the stored twitter row. The load, finding the instagram row's id stored for twitter, quarantines that row (where
+    it was read: its file and line) and leaves the file drop's reject of the stored mention out: the stored id
+    wins."""
+    import duckdb
+
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "acme-*.csv"}}]))
+    db, day = tmp_path / "w.duckdb", date(2026, 10, 1)
+    twitter = MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,1,0\n"
+    (tmp_path / "acme-2.csv").write_text(twitter, encoding="utf-8")
+    _night(cfg, db, day, "r1")
+    (tmp_path / "acme-2.csv").rename(tmp_path / "acme-b.csv")
+    instagram = MENTIONS_HEADER + "1042,instagram,,u,2026-10-01T09:00:00Z,acme on instagram,,1,0\n"
+    (tmp_path / "acme-1.csv").write_text(instagram, encoding="utf-8")
+    _night(cfg, db, day, "r2")
+    reason = (
+        "native id '1042' is also the id of a twitter mention this source loaded before: the ids of one source must "
+        "be unique, so this instagram row is quarantined rather than merged into it"
+    )
+    assert _stored(db) == ([("1042", "twitter", "acme on twitter")], [(reason, "acme-1.csv:2")])
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(detail, quarantined)] = con.execute(
+            "SELECT detail, rows_quarantined FROM run_steps WHERE run_id = 'r2' AND step = 'load'"
+        ).fetchall()
+    assert quarantined == 1 and "1 file-drop rejects not quarantined: their row is the mention stored" in detail
+    assert "already in quarantine" not in detail

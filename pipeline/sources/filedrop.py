@@ -27,18 +27,22 @@ Rules (each broken rule quarantines the row with that reason):
 - a CSV row that a quote left open ran on through the lines after it is read again line by line (each line a
   row or a reject; the first reject says which lines ran together: :func:`~pipeline.records.csv_data_rows`);
 - a native id is unique within the source (a mention id carries no platform): the first row of an id in the
-  source's files, read in the order of their paths, keeps it, and a row of another platform with it is
-  quarantined (the load does the same with an id an earlier night stored: :mod:`pipeline.load`).
+  source's files keeps it, and a row of another platform with it is quarantined, keyed by its id and platform
+  (:func:`~pipeline.records.clash_content`). The files are read so that the id stored wins: those loaded before
+  first, the earliest loaded first, then the new ones, files first loaded by the same read in the order of their
+  paths. The load checks against the warehouse what this cannot (a stored row's file gone from the folder, or
+  renamed): :mod:`pipeline.load`.
 
 A file that is missing, empty (0 bytes), has a repeated or missing mapped header column, fails the source,
 so the run table shows it as missing.
 
 State: for each file, its fingerprint (sha256 of its bytes, of the brand's and the source's config and of this
-code's version) and the windows it was loaded for with that fingerprint (the last ``KEEP_WINDOWS``). A night
-whose files were all loaded for the same window with the same fingerprints does not re-read them: the state is
-stored in the load's transaction, so their rows and rejects are in the warehouse already (a re-run night costs a
-hash of each file, not a parse). The run's extract step says so (``unchanged since loaded``). When one file is
-new or changed, all are read, so that its native ids are checked against every other file's.
+code's version), the windows it was loaded for with that fingerprint (the last ``KEEP_WINDOWS``) and its ``order``
+(the read that first loaded it, counting the reads that found new files; 0 for a file loaded before orders were
+kept). A night whose files were all loaded for the same window with the same fingerprints does not re-read them:
+the state is stored in the load's transaction, so their rows and rejects are in the warehouse already (a re-run
+night costs a hash of each file, not a parse). The run's extract step says so (``unchanged since loaded``). When
+one file is new or changed, all are read, so that its native ids are checked against every other file's.
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ from pipeline.records import (
     Reject,
     Rejected,
     Window,
+    clash_content,
     count,
     csv_data_rows,
     escape_raw,
@@ -102,7 +107,11 @@ class FileDrop(Source):
         loaded = self.previous_state.get("loaded") or {}
         self.state = {"loaded": {}}
         key = f"{window.start.isoformat()}/{window.end.isoformat()}"
-        paths, unchanged = self.files(), []
+        # The files loaded before come first, the earliest loaded first (their rows may be stored, and the id stored
+        # wins, as in the load), then the new ones; those first loaded by the same read in the order of their paths
+        new = 1 + max((entry.get("order", 0) for entry in loaded.values()), default=0)
+        order = {p: (loaded[str(p)].get("order", 0) if str(p) in loaded else new) for p in self.files()}
+        paths, unchanged = sorted(order, key=lambda p: (order[p], p)), []
         for path in paths:
             if path.stat().st_size == 0:
                 raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
@@ -112,6 +121,7 @@ class FileDrop(Source):
             self.state["loaded"][str(path)] = {
                 "fingerprint": fingerprint,
                 "windows": ([w for w in windows if w != key] + [key])[-KEEP_WINDOWS:],
+                "order": order[path],
             }
             unchanged.append(key in windows)
         if all(unchanged):  # every file's rows and rejects are in the warehouse already
@@ -136,6 +146,10 @@ class FileDrop(Source):
                     continue
                 try:
                     record = self._record(row, window, location)
+                except IdClash as exc:  # keyed by its id and platform, as the load keys such a row (not by content)
+                    raw = self._redacted(row)[0]
+                    yield Reject.of(self.brand.key, self.spec.name, str(exc), raw, location, content=exc.content)
+                    continue
                 except Rejected as exc:
                     yield self._reject(str(exc), *self._redacted(row), location)
                     continue
@@ -287,7 +301,7 @@ class FileDrop(Source):
         platform = named or self.source_type
         native_id = (text(get(cols.native_id)) or "").strip()
         # A mention id carries no platform, so one id on two platforms would merge into one mention: the first row of
-        # the id in the source's files (in the order of their paths; whatever the night's window, so every night
+        # the id in the source's files (in the order fetch reads them; whatever the night's window, so every night
         # picks the same) keeps it, another platform's row with it is quarantined when its night reads it.
         mine = (platform.casefold(), self._file)
         first, where = self._platform_of.setdefault(native_id, mine) if native_id else mine
@@ -299,10 +313,12 @@ class FileDrop(Source):
             raise Rejected(f"{cols.native_id} (native id) is empty")
         if first != platform.casefold():
             where = "this file" if where == self._file else where.name
-            raise Rejected(
+            raise IdClash(
                 f"{cols.native_id} (native id) {shown(native_id, ID)} is also the id of a {first} row of {where}: "
                 f"the ids of one source must be unique, so this {platform} row is quarantined rather than merged into "
-                "it"
+                "it",
+                native_id,
+                platform,
             )
         title = text(get(cols.title))
         body = text(get(cols.text)) or title
@@ -330,3 +346,13 @@ class FileDrop(Source):
             engagement=engagement,
             location=location,
         )
+
+
+class IdClash(Rejected):
+    """A row whose native id an earlier row of another platform holds. Its reject is keyed by its id and platform
+    (:func:`~pipeline.records.clash_content`), as the load keys a row whose id is stored for another platform, so
+    the row is one quarantine row whichever of the two finds it."""
+
+    def __init__(self, reason: str, native_id: str, platform: str):
+        super().__init__(reason)
+        self.content = clash_content(native_id, platform)
