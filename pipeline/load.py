@@ -8,8 +8,9 @@ Sources with no manifest (their extract failed or did not run) are recorded as `
 
 A staged row whose mention id is stored already for another platform (a mention id carries no platform: a file
 drop's native id reused by another platform's post, in an export of a later night) is quarantined with the reason
-instead of being merged into the stored mention, which stays as it is (:func:`_id_clash`); a file drop's reject of
-that stored mention is left out (:func:`_stored_clash`).
+instead of being merged into the stored mention, which stays as it is (:func:`_id_clash`), unless it is the same
+post under another label (``ingest/mentions.sql``); a file drop's reject of that stored mention is left out
+(:func:`_stored_clash`).
 """
 
 from __future__ import annotations

@@ -611,3 +611,39 @@ def test_a_stored_mention_the_file_drop_reads_after_another_platforms_row_is_not
         ).fetchall()
     assert quarantined == 1 and "1 file-drop rejects not quarantined: their row is the mention stored" in detail
     assert "already in quarantine" not in detail
+
+
+def test_the_same_post_under_another_platform_label_is_no_id_clash(tmp_path):
+    """A vendor relabels a platform (x for twitter) or the config's platform changes: the same post (its created_at
+    and text) read again under the new label, by the next night's look-back day, is an ordinary upsert (its
+    engagement refreshed, the label it was stored with kept), not an id clash that quarantined it and froze its
+    engagement. In one night's files the source lets it through alike, while another post under the id (another
+    text, or another time) is still quarantined."""
+    import duckdb
+
+    export = tmp_path / "acme.csv"
+    export.write_text(MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme is slow,,1,0\n", "utf-8")
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "acme*.csv"}}]))
+    db = tmp_path / "w.duckdb"
+    _night(cfg, db, date(2026, 10, 1), "r1")
+    export.write_text(MENTIONS_HEADER + "1042,x,,u,2026-10-01T08:00:00Z,acme is slow,,40,0\n", "utf-8")
+    _night(cfg, db, date(2026, 10, 2), "r2")
+    assert _stored(db) == ([("1042", "twitter", "acme is slow")], [])
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT engagement FROM mentions").fetchall() == [(40,)]
+
+    (tmp_path / "acme2.csv").write_text(
+        MENTIONS_HEADER
+        + "1042,twitter,,u,2026-10-01T08:00:00Z,acme is slow,,41,0\n"  # the same post, under the old label
+        + "1042,instagram,,u,2026-10-01T08:00:01Z,acme is slow,,1,0\n"  # another time: another post
+        + "1042,reddit,,u,2026-10-01T08:00:00Z,acme is slow!,,1,0\n",  # another text: another post
+        "utf-8",
+    )
+    src = build_source(cfg, cfg.brands[0], "listening")
+    items = list(src.fetch(Window.for_day(date(2026, 10, 1))))
+    assert [(i.platform, i.engagement) for i in items if isinstance(i, Record)] == [("x", 40), ("twitter", 41)]
+    rejects = [i for i in items if isinstance(i, Reject)]
+    assert [(r.reason.split(" row of ")[0][-4:], r.location.rsplit("/", 1)[1]) for r in rejects] == [
+        (" a x", "acme2.csv:3"),
+        (" a x", "acme2.csv:4"),
+    ]

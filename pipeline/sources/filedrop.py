@@ -28,10 +28,10 @@ Rules (each broken rule quarantines the row with that reason):
   row or a reject; the first reject says which lines ran together: :func:`~pipeline.records.csv_data_rows`);
 - a native id is unique within the source (a mention id carries no platform): the first row of an id in the
   source's files keeps it, and a row of another platform with it is quarantined, keyed by its id and platform
-  (:func:`~pipeline.records.clash_content`). The files are read so that the id stored wins: those loaded before
-  first, the earliest loaded first, then the new ones, files first loaded by the same read in the order of their
-  paths. The load checks against the warehouse what this cannot (a stored row's file gone from the folder, or
-  renamed): :mod:`pipeline.load`.
+  (:func:`~pipeline.records.clash_content`), unless it is the same post (the same created_at and text) under another
+  label. The files are read so that the id stored wins: those loaded before first, the earliest loaded first, then
+  the new ones, files first loaded by the same read in the order of their paths. The load checks against the
+  warehouse what this cannot (a stored row's file gone from the folder, or renamed): :mod:`pipeline.load`.
 
 A file that is missing, empty (0 bytes), has a repeated or missing mapped header column, fails the source,
 so the run table shows it as missing.
@@ -52,6 +52,7 @@ import glob
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from pipeline import __version__
@@ -131,7 +132,8 @@ class FileDrop(Source):
             return
         # one changed: all are read, as a native id is checked against the rows of every file of the source
         self._platforms = {p.casefold() for p in self.spec.platforms}  # 'Twitter' is twitter
-        self._platform_of: dict[str, tuple[str, Path]] = {}  # native id -> its first row's platform and file
+        self._first_of: dict[str, tuple[str, Path, bytes | None]] = {}  # native id -> its first row's platform,
+        # file and post (_post)
         for path in paths:
             fmt = self.spec.format
             if fmt == "auto":
@@ -300,21 +302,30 @@ class FileDrop(Source):
             return None  # another source reads this platform directly (and quarantines its bad rows)
         platform = named or self.source_type
         native_id = (text(get(cols.native_id)) or "").strip()
+        try:
+            created, unreadable = parse_utc(get(cols.created_at)), None
+        except Rejected as exc:  # raised once the row has claimed its id, as any row does
+            created, unreadable = None, exc
         # A mention id carries no platform, so one id on two platforms would merge into one mention: the first row of
         # the id in the source's files (in the order fetch reads them; whatever the night's window, so every night
-        # picks the same) keeps it, another platform's row with it is quarantined when its night reads it.
-        mine = (platform.casefold(), self._file)
-        first, where = self._platform_of.setdefault(native_id, mine) if native_id else mine
-        created = parse_utc(get(cols.created_at))
+        # picks the same) keeps it, another platform's row with it is quarantined when its night reads it, unless it
+        # is the same post (a relabel: `x` for `twitter`).
+        first = self._first_of.get(native_id) if native_id else None
+        if native_id and first is None:
+            post = None if created is None else self._post(row, created)
+            self._first_of[native_id] = (platform.casefold(), self._file, post)
+        if unreadable is not None:
+            raise unreadable
         if created not in window:
             self._skipped["before_window" if created < window.start else "after_window"] += 1
             return None
         if not native_id:
             raise Rejected(f"{cols.native_id} (native id) is empty")
-        if first != platform.casefold():
+        owner, where, post = first or (platform.casefold(), self._file, None)
+        if owner != platform.casefold() and (post is None or post != self._post(row, created)):
             where = "this file" if where == self._file else where.name
             raise IdClash(
-                f"{cols.native_id} (native id) {shown(native_id, ID)} is also the id of a {first} row of {where}: "
+                f"{cols.native_id} (native id) {shown(native_id, ID)} is also the id of a {owner} row of {where}: "
                 f"the ids of one source must be unique, so this {platform} row is quarantined rather than merged into "
                 "it",
                 native_id,
@@ -346,6 +357,19 @@ class FileDrop(Source):
             engagement=engagement,
             location=location,
         )
+
+    def _post(self, row: dict, created: datetime) -> bytes | None:
+        """Which post a row is, to tell one post under two platform labels (a relabel: ``x`` for ``twitter``; not a
+        clash) from two posts that share an id: a hash (16 bytes an id in the registry) of its created_at and text,
+        as its record would hold them (the load compares the same: ``ingest/mentions.sql``); None when its text
+        cannot be read."""
+        cols = self.spec.columns
+        try:
+            body = text(row.get(cols.text)) or (text(row.get(cols.title)) if cols.title else None)
+        except Rejected:
+            return None
+        post = f"{created.isoformat()}\x1f{body or ''}".encode("utf-8", "surrogatepass")
+        return hashlib.sha256(post).digest()[:16]
 
 
 class IdClash(Rejected):

@@ -1,6 +1,7 @@
 -- Upsert staged records. $files: list of staged *.records.jsonl files; $run_id; $columns: the JSON schema.
 -- A row already in the warehouse keeps its first_seen and run_id; engagement and last_seen are refreshed.
--- A row whose id is stored for another platform is not: it is left in id_clashes, for load.py to quarantine.
+-- A row whose id is stored for another platform is not, unless it is the same post (a platform relabelled: the
+-- stored label is kept): it is left in id_clashes, for load.py to quarantine.
 -- Exact reposts and cross-posts (same brand and text_key) are stored once: the earliest copy is the mention,
 -- later copies go to `reposts`. A row already in mentions stays a mention, so re-runs change nothing.
 
@@ -29,10 +30,20 @@ SELECT m.mention_id, m.platform FROM mentions m WHERE m.id_lookup IN (SELECT id_
 -- A mention id is brand, source and native id, without the platform: a file drop's native id that another
 -- platform's post reused, in an export read on a later night (one night's files are checked by the source),
 -- would be merged into the stored mention. Such a row is kept out of the upsert, and the stored mention as it is.
+-- The same post (created_at and text, as the file drop compares them: FileDrop._post) under another platform label
+-- (a vendor's `x` for `twitter`, a source's `platform:` changed) is no clash: it is upserted, and the mention keeps
+-- the label it was stored with.
 CREATE OR REPLACE TEMP TABLE id_clashes AS
 SELECT s.* EXCLUDE (id_lookup, repost_lookup), p.platform AS stored_platform
 FROM staged s JOIN staged_present p ON p.mention_id = s.mention_id
 WHERE lower(s.platform) <> lower(p.platform);  -- both known ('Twitter' is twitter), and not the same
+
+-- Its stored text is read for these rows only (read for every staged id, the texts cost memory at the load's peak).
+DELETE FROM id_clashes WHERE mention_id IN (  -- the same post under another label
+    SELECT m.mention_id
+    FROM mentions m JOIN id_clashes c ON c.mention_id = m.mention_id AND c.created_at = m.created_at AND c.text = m.text
+    WHERE m.id_lookup IN (SELECT lookup_key(mention_id) FROM id_clashes)
+);
 
 DELETE FROM staged WHERE mention_id IN (SELECT mention_id FROM id_clashes);
 
