@@ -635,7 +635,7 @@ def _canon(value):
 DRAWN_WITH = (
     "pipeline.charts", "pipeline.explain", "pipeline.sentiment.aspects", "pipeline.sentiment.scorer",
     "pipeline.sentiment.textnorm", "pipeline.surveys.worth", "pipeline.surveys.roi", "pipeline.surveys.metrics",
-    "pipeline.alerts.message",
+    "pipeline.alerts.message", "pipeline.textfold",
 )  # fmt: skip
 
 
