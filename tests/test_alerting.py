@@ -530,7 +530,11 @@ def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_
     [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
     monkeypatch.setattr(delivery, "deliver", partial(channels.deliver, timeout=0.5))  # a 10 s read timeout, shorter
     receivers["http"].add_fault(r"^/slack/", status=200, delay=1.5)  # Slack posts it, then answers after 1.5 s
-    assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 0, "failed": 1}
+    assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 0, "failed": 0, "pending": 1}  # not "failed"
+    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE run_id = 'r1' AND step = 'send_alerts'")
+    assert detail == "0 delivered, 0 failed (retried next run), 1 pending (possibly delivered): not resent" + (
+        " (brandpulse alerts --resend ID)"
+    )
     clock.sleep(1.5)
     assert len(receivers["slack"]) == 1
     assert q(db, "SELECT state FROM v_alert_deliveries") == [("pending",)]
@@ -560,7 +564,7 @@ def test_a_slack_post_cut_by_the_deadline_is_pending_once_sent_and_retried_when_
     ]
     with TrickleServer(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", interval=1.0) as slow:
         monkeypatch.setenv("TEST_SLACK_URL", f"{slow.url}/slack/T000/B000/secret")
-        assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 0, "failed": 1}  # retried: it reached Slack
+        assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 0, "failed": 0, "pending": 1}  # it reached Slack
     assert len(slow.requests) == 1
     assert q(db, "SELECT attempt, ok, error FROM alert_deliveries WHERE attempt = 2") == [
         (2, None, "slack channel 'cx-slack': no complete answer within the 1.5 s deadline;"

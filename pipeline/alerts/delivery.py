@@ -276,8 +276,8 @@ def send_alerts(
     back). ``now`` (default: the clock) decides which channels are in their quiet hours. An alert of a brand no
     longer in the config is not sent (its message needs the brand): skipped with a warning, and counted. Returns
     the counts: delivered (alone or in a digest), failed, and, only when there are some, held (quiet hours),
-    digests (messages sent for them), not_configured (skipped: the brand was removed) and pending (held back as
-    possibly delivered)."""
+    digests (messages sent for them), not_configured (skipped: the brand was removed) and pending (possibly
+    delivered: held back from an earlier run, or left so by this one; not counted as failed, as none is retried)."""
     started = datetime.now(UTC)
     now = started if now is None else now
     clock = time.monotonic()
@@ -295,10 +295,12 @@ def send_alerts(
     done = _attempts(config, db, run_id, todo, env, ends) if todo else []
     done += _digests(config, db, run_id, digests, env, ends) if digests else []
     ok = sum(1 for a in done if a.delivery.ok)
-    failed = len(done) - ok
+    maybe = sum(1 for a in done if not a.delivery.ok and a.delivery.maybe_delivered)  # pending from now on
+    failed = len(done) - ok - maybe
+    pending = len(held) + maybe
     parts = [f"{ok} delivered", f"{failed} failed (retried next run)"]
-    if held:
-        parts.append(f"{len(held)} {PENDING_WORDS}: not resent (brandpulse alerts --resend ID)")
+    if pending:
+        parts.append(f"{pending} {PENDING_WORDS}: not resent (brandpulse alerts --resend ID)")
     if quiet:
         parts.append(f"{len(quiet)} held for quiet hours (sent in a digest when they end)")
     if digests:
@@ -339,7 +341,7 @@ def send_alerts(
         counts["digests"] = len(digests)
     if unconfigured:
         counts["not_configured"] = len(unconfigured)
-    return {**counts, "pending": len(held)} if held else counts
+    return {**counts, "pending": pending} if pending else counts
 
 
 def resend(config: Config, db: Path, alert_id: str, run_id: str | None = None, env=None) -> list[Attempt]:
