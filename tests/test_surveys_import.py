@@ -804,6 +804,26 @@ def test_two_long_answers_cut_alike_stay_two_rejects(tmp_path):
     assert rejects[0].raw_record == whole[:MAX_RAW] + f"…[truncated: {len(whole) - MAX_RAW} more characters]"
 
 
+def _kept_before(db, monkeypatch, version: int, rows: list[dict]) -> list:
+    """A warehouse at the migrations before ``version`` (``warehouse.migrations`` patched to list only those),
+    with ``rows`` (quarantine columns by name) in its quarantine as a release before kept them. Returns every
+    migration, for the test to put back before it migrates on."""
+    from pipeline import warehouse
+
+    every = warehouse.migrations()
+    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < version])
+    with connect(db) as con:
+        migrate(con)
+        for r in rows:
+            con.execute(
+                "INSERT INTO quarantine BY NAME SELECT $quarantine_id AS quarantine_id, $brand AS brand, $source AS"
+                " source, $reason AS reason, $raw_record AS raw_record, $location AS location,"
+                " CAST($first_seen AS TIMESTAMPTZ) AS first_seen, $run_id AS run_id",
+                r,
+            )
+    return every
+
+
 def test_0017_rekeys_rows_kept_by_file_name_and_line_and_collapses_the_same_row(tmp_path, monkeypatch):
     import hashlib
 
@@ -817,8 +837,6 @@ def test_0017_rekeys_rows_kept_by_file_name_and_line_and_collapses_the_same_row(
     nights = [("2026-10-01", [["R_1", "2026-10-01 08:00:00", "9"]])]
     nights.append(("2026-10-02", [["R_2", "2026-10-01 20:00:00", "6"], *nights[0][1]]))  # one line down
     db = tmp_path / "before-0017.duckdb"
-    every = warehouse.migrations()
-    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < 17])
     network = Reject.of("acme", "reviews", "review has no id", '{"title": "x"}', "us page 2")  # a content key
     kept_before = [(network.quarantine_id, network, "2026-10-01")]
     for day, good in nights:  # as a night before 0017 kept them: keyed by file name and line
@@ -826,14 +844,12 @@ def test_0017_rekeys_rows_kept_by_file_name_and_line_and_collapses_the_same_row(
         for r in rejects:
             parts = (r.brand, r.source, r.location.rsplit("/", 1)[1], r.raw_record)
             kept_before.append((hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32], r, day))
-    with connect(db) as con:
-        migrate(con)
-        for key, r, day in kept_before:
-            con.execute(
-                "INSERT INTO quarantine BY NAME SELECT ? AS quarantine_id, ? AS brand, ? AS source, ? AS reason, "
-                "? AS raw_record, ? AS location, CAST(? AS TIMESTAMPTZ) AS first_seen, ? AS run_id",
-                [key, r.brand, r.source, r.reason, r.raw_record, r.location, f"{day} 03:00:00+00", day],
-            )
+    rows = [
+        {"quarantine_id": key, "brand": r.brand, "source": r.source, "reason": r.reason, "raw_record": r.raw_record,
+         "location": r.location, "first_seen": f"{day} 03:00:00+00", "run_id": day}
+        for key, r, day in kept_before
+    ]  # fmt: skip
+    every = _kept_before(db, monkeypatch, 17, rows)
     assert _quarantined(db) == {"rows": 7, "ids": 7, "locations": 7}  # the 3 bad rows twice, and the review
     monkeypatch.setattr(warehouse, "migrations", lambda: every)
     with connect(db) as con:
@@ -1023,20 +1039,16 @@ def test_0018_removes_the_preview_rows_kept_with_a_clear_customer_id(tmp_path, m
     from pipeline import warehouse
 
     db = tmp_path / "before-0018.duckdb"
-    every = warehouse.migrations()
-    monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < 18])
     kept = [
         ("p", "Qualtrics Status 'Survey Preview' (column Status): a preview, test or spam", '{"cust": "C-77"}'),
         ("t", "timestamp [not shown: 8 characters: letters] is not a date", '{"cust": "hmac:ab"}'),
     ]
-    with connect(db) as con:
-        migrate(con)
-        for key, reason, raw in kept:
-            con.execute(
-                "INSERT INTO quarantine BY NAME SELECT ? AS quarantine_id, 'acme' AS brand, 'n' AS source,"
-                " ? AS reason, ? AS raw_record, 'q.csv:3' AS location, now() AS first_seen, 'r' AS run_id",
-                [key, reason, raw],
-            )
+    rows = [
+        {"quarantine_id": key, "brand": "acme", "source": "n", "reason": reason, "raw_record": raw,
+         "location": "q.csv:3", "first_seen": "2026-10-01 03:00:00+00", "run_id": "r"}
+        for key, reason, raw in kept
+    ]  # fmt: skip
+    every = _kept_before(db, monkeypatch, 18, rows)
     monkeypatch.setattr(warehouse, "migrations", lambda: every)
     with connect(db) as con:
         migrate(con)
