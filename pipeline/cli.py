@@ -821,6 +821,13 @@ def score_texts(
     scoring = cfg.scoring if cfg else None
     if model is None:
         model = cfg.model_dir if cfg else DEFAULT_MODEL_DIR
+    if path == "-":
+        stream = sys.stdin.buffer
+    else:  # opened before the model loads: a mistyped path is said at once
+        try:
+            stream = open(path, "rb")
+        except OSError as exc:
+            _fail(f"{path}: {exc.strerror}")
     try:
         scorer = Scorer(
             model,
@@ -834,13 +841,6 @@ def score_texts(
         _fail(str(exc))
     except NoGpu as exc:
         _fail(f"{cfg.source_file}: {exc}")
-    if path == "-":
-        stream = sys.stdin.buffer
-    else:
-        try:
-            stream = open(path, "rb")
-        except OSError as exc:
-            _fail(f"{path}: {exc.strerror}")
     t0 = time.perf_counter()
     n = score_stream(scorer, stream, sys.stdout, chunk=chunk, progress=sys.stderr)
     typer.echo(f"scored {n} lines in {time.perf_counter() - t0:.1f}s", err=True)

@@ -177,18 +177,18 @@ class Scorer:
         precision: str = "fp32",
         device: str = "cpu",
     ):
+        self.model_dir = Path(model_dir)
+        if not (self.model_dir / "config.json").exists():  # said before torch is imported (seconds)
+            raise FileNotFoundError(
+                f"{self.model_dir}: no model here (config.json missing); "
+                "see models/README.md for how the shipped model is built"
+            )
         import torch
         from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
 
-        self.model_dir = Path(model_dir)
-        if not (self.model_dir / "config.json").exists():
-            raise FileNotFoundError(
-                f"{self.model_dir}: no model here (config.json missing); "
-                "see models/README.md for how the shipped model is built"
-            )
         if threads:
             torch.set_num_threads(threads)
         self.torch = torch
