@@ -6,6 +6,7 @@ Shared constants and helpers live in :mod:`tests.helpers`; tests import them fro
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,11 @@ os.environ.update(
 )
 os.environ.pop("BRANDPULSE_CONFIG", None)
 os.environ.pop("BRANDPULSE_DB", None)
+
+
+def pytest_unconfigure(config):
+    """Airflow's home (its SQLite DB, config and logs, about 1 MB) goes with the session, not left in /tmp."""
+    shutil.rmtree(_AIRFLOW_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
