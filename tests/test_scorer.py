@@ -227,3 +227,45 @@ def test_gpu_scores_carry_their_own_model_version():
 
     gpu, cpu = Scorer(MODEL_DIR, device="cuda"), Scorer(MODEL_DIR, device="cpu")
     assert gpu.version == cpu.version + ".fp16"
+
+
+def test_the_shipped_models_word_embeddings_are_the_base_encoders_own_rows(scorer):
+    """Aspect matching runs the untuned base encoder over the shipped model's vocabulary and word embeddings
+    (pipeline.sentiment.e5_base.base_encoder): sound only while training leaves those rows frozen, so each
+    kept piece's row is the base's row for the same piece (rounded to fp16)."""
+    import numpy as np
+
+    from pipeline.sentiment import e5_base
+
+    full = [piece for piece, _ in json.loads(e5_base.tokenizer_path().read_text(encoding="utf-8"))["model"]["vocab"]]
+    full_id = {piece: i for i, piece in enumerate(full)}
+    shipped = json.loads((MODEL_DIR / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    _, base = e5_base.read_q4()
+    rows = scorer.torch_model.get_input_embeddings().weight.detach().float().numpy()
+    some = list(range(5, len(shipped), 97))  # past the special pieces, ~660 of the 64,000
+    ours = rows[some]
+    theirs = base["embeddings.word_embeddings.weight"][[full_id[shipped[i][0]] for i in some]]
+    assert np.abs(ours - theirs).max() < 2e-3 * max(1.0, np.abs(theirs).max())
+
+
+def test_aspects_of_complaints_in_polish_dutch_and_english(scorer):
+    """The shipped model matches aspects with the base encoder (``aspect_encoder: base``): the default aspects'
+    English descriptions find complaints in every language. The model's own fine-tuned layers cannot (the
+    model card: 12.7% on the Dutch val sentences at its last layer)."""
+    from pipeline.config import DEFAULT_ASPECTS
+    from pipeline.sentiment.aspects import AspectMatcher
+
+    assert (scorer.aspect_encoder, scorer.aspect_layer) == ("base", 12)
+    matcher = AspectMatcher(scorer, {a.name: a.description for a in DEFAULT_ASPECTS}, scorer.aspect_min_similarity)
+    cases = {
+        "where is my package? ordered two weeks ago and still nothing": "delivery",
+        "gdzie jest moja paczka? kurier nie przyjechał": "delivery",
+        "aplikacja się zawiesza po aktualizacji": "app",
+        "the app crashes every time I open it after the update": "app",
+        "de klantenservice reageert niet": "support",
+        "obciążyli mnie dwa razy za to samo zamówienie": "price/billing",
+        "refund still not processed after a month": "refund",
+        "someone logged into my account and changed the password": "account/security",
+        "the shoes fell apart after one week, terrible quality": "quality",
+    }
+    assert dict(zip(cases, matcher.match(list(cases)), strict=True)) == cases

