@@ -503,13 +503,88 @@ def test_aspects_are_the_most_similar_description_above_the_floor():
     }
 
     class Encoder:  # stands in for Scorer.embed: a fixed unit vector per text
-        def embed(self, texts):
+        def embed(self, texts, **_):
             return [vectors[t] for t in texts]
 
     matcher = AspectMatcher(Encoder(), {"delivery": "delivery words", "app": "app words"}, min_similarity=0.5)
     texts = ["kurier nie dostarczył paczki", "de app crasht", "the weather is nice"]
     assert matcher.match(texts) == ["delivery", "app", None]
     assert matcher.similarities(texts).shape == (3, 2)
+
+
+def test_aspect_vectors_are_kept_between_draws_for_their_encoder_only(tmp_path, caplog):
+    """The vector store: a text is embedded once, its vector read back from the file by the next draw (keys of
+    any bytes, NULs too); a file of another encoder, or an unreadable one, is set aside; a full draw keeps only
+    what it used, a draw of some brands keeps everything."""
+    import numpy as np
+
+    from pipeline.sentiment.aspects import AspectMatcher, VectorStore, text_key
+
+    texts = [f"text {i}" for i in range(300)]  # 300 keys: some hold a NUL byte, which numpy's "S16" would drop
+    assert any(b"\0" in text_key(t) for t in texts)
+    rng = np.random.default_rng(3)
+    vectors = {t: rng.normal(size=4) for t in [*texts, "d1", "d2"]}
+    embedded = []
+
+    class Encoder:
+        version, aspect_encoder, aspect_layer = "1.0+abc", "model", 6
+
+        def embed(self, batch, **_):
+            embedded.extend(batch)
+            return [list(vectors[t] / np.linalg.norm(vectors[t])) for t in batch]
+
+    path = tmp_path / "v.npz"
+    aspects = {"a": "d1", "b": "d2"}
+    first = AspectMatcher(Encoder(), aspects, store=(store := VectorStore(path)))
+    sims = first.similarities(texts)
+    store.save()
+    assert sorted(embedded) == sorted([*texts, "d1", "d2"])
+    embedded.clear()
+    again = AspectMatcher(Encoder(), aspects, store=(store := VectorStore(path)))
+    assert np.allclose(again.similarities(texts), sims, atol=2e-3) and embedded == []  # fp16 in the file
+    AspectMatcher(Encoder(), aspects, store=(store := VectorStore(path))).similarities(texts[:10])
+    store.save()  # a full draw that used ten texts (and the descriptions) keeps those
+    with np.load(path) as npz:
+        assert npz["keys"].shape == (12, 16) and npz["vectors"].shape == (12, 4)
+    AspectMatcher(Encoder(), aspects, store=(store := VectorStore(path))).similarities(texts[10:20])
+    store.save(keep_all=True)  # a draw of some brands keeps the others' vectors
+    with np.load(path) as npz:
+        assert npz["keys"].shape == (22, 16)
+
+    class Other(Encoder):
+        version = "1.1+def"
+
+    embedded.clear()
+    AspectMatcher(Other(), aspects, store=VectorStore(path)).similarities(texts[:5])
+    assert len(embedded) == 7  # another model's vectors are not this one's
+    path.write_bytes(b"not a zip")
+    embedded.clear()
+    AspectMatcher(Encoder(), aspects, store=VectorStore(path)).similarities(texts[:5])
+    assert len(embedded) == 7 and f"{path}: unreadable" in caplog.text
+
+
+def test_a_second_draw_embeds_no_negative_again(report, tmp_path, monkeypatch):
+    """A night's report embeds only the negatives no earlier draw in its folder embedded: the 90-day window is
+    not embedded again every night. The aspects drawn are the same."""
+    from pipeline.sentiment.scorer import Scorer
+
+    embedded, real = [], Scorer.embed
+
+    def counting(self, texts, *args, **kwargs):
+        embedded.extend(texts)
+        return real(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(Scorer, "embed", counting)
+
+    def aspects(result) -> str:
+        page = result["pages"]["parcelo"].read_text(encoding="utf-8")
+        return page[page.index("<h3>Aspects</h3>") : page.index("How aspects are found")]
+
+    first = aspects(build_report(report["cfg"], report["db"], INCIDENT, tmp_path))
+    assert len(embedded) > 50 and "<strong>delivery</strong>" in first
+    embedded.clear()
+    assert aspects(build_report(report["cfg"], report["db"], INCIDENT, tmp_path)) == first
+    assert embedded == []
 
 
 def test_the_report_says_when_the_model_does_not_match_aspects(report):

@@ -68,7 +68,7 @@ from pipeline.frames import frame
 from pipeline.ledger import record_step
 from pipeline.report import charts
 from pipeline.scoring import load_scorer
-from pipeline.sentiment.aspects import AspectMatcher
+from pipeline.sentiment.aspects import AspectMatcher, VectorStore
 from pipeline.sentiment.scorer import model_info, model_version
 from pipeline.surveys import worth
 from pipeline.surveys.roi import ALL, MIN_N
@@ -580,10 +580,10 @@ class LazyAspects:
     """The brand's :class:`~pipeline.sentiment.aspects.AspectMatcher`, built (and the model loaded) only when
     there are negative mentions to match."""
 
-    def __init__(self, config: Config, brand: BrandSpec, scorer=None):
+    def __init__(self, config: Config, brand: BrandSpec, scorer=None, store: VectorStore | None = None):
         self.descriptions = config.aspects_of(brand)
         self.names = list(self.descriptions)
-        self._config, self._scorer, self._matcher = config, scorer, None
+        self._config, self._scorer, self._matcher, self._store = config, scorer, None, store
 
     enabled: bool | None = None  # known once the model is loaded
 
@@ -594,11 +594,12 @@ class LazyAspects:
             scorer = self._scorer or load_scorer(self._config)
             self.enabled = scorer.aspect_layer is not None
             if self.enabled:
-                self._matcher = AspectMatcher(scorer, self.descriptions, scorer.aspect_min_similarity)
+                self._matcher = AspectMatcher(scorer, self.descriptions, scorer.aspect_min_similarity, self._store)
         return self._matcher.match(texts) if self._matcher else [None] * len(texts)
 
 
 STAMP = ".brandpulse-report.json"  # in the report folder: what the full report there was drawn from
+VECTORS = ".brandpulse-aspects.npz"  # in the report folder: the negatives' aspect vectors (aspects.VectorStore)
 
 
 def _canon(value):
@@ -754,12 +755,13 @@ def build_report(
     nav = [{"name": b.name, "key": b.key} for b in config.brands]
     result: dict = {"index": out_dir / "index.html", "pages": {}, "bytes": {}, "charts": 0, "mentions": 0}
     summaries = []
+    vectors = VectorStore(out_dir / VECTORS)  # each negative embedded once over the nights, not every night
     for data in datas:
         if brands and data.brand.key not in brands:
             continue
         surveys = getattr(config, "surveys", None)
         ctx = _brand_context(
-            data, day, LazyAspects(config, data.brand, scorer), surveys.min_responses if surveys else MIN_N
+            data, day, LazyAspects(config, data.brand, scorer, vectors), surveys.min_responses if surveys else MIN_N
         )
         for dpi in DPIS:
             figures = _brand_charts(data, ctx, ctx["start"], day, dpi)
@@ -795,6 +797,7 @@ def build_report(
             }
         )
     result["unchanged"] = False
+    vectors.save(keep_all=bool(brands))  # a draw of some brands keeps the others' vectors too
     if brands:
         result["index"] = None
         logger.info(f"report {day}: {len(result['pages'])} brand page(s); {out_dir / 'index.html'} left as it was")

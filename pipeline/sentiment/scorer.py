@@ -380,10 +380,13 @@ class Scorer:
             ).eval()
         return self.model
 
-    def embed(self, texts: Sequence[str], prefix: str = "query: ", encoder=None) -> list[list[float]]:
+    def embed(
+        self, texts: Sequence[str], prefix: str = "query: ", encoder=None, max_length: int | None = None
+    ) -> list[list[float]]:
         """Unit-length text embeddings: the mean over tokens of the encoder's ``aspect_layer`` (from the model's
         ``brandpulse.json``), for matching texts by meaning (:mod:`pipeline.sentiment.aspects`). ``encoder``: a
-        ``BertModel`` that reads this model's tokens (default: this model's own)."""
+        ``BertModel`` that reads this model's tokens (default: this model's own); ``max_length``: a lower cap
+        on the tokens read than the scorer's."""
         torch = self.torch
         encoder = encoder if encoder is not None else self.torch_model.base_model
         normed = [prefix + normalise(t or "", emoji_names=self.emoji_names) for t in texts]
@@ -397,7 +400,7 @@ class Scorer:
                     [normed[i] for i in idx],
                     padding=True,
                     truncation=True,
-                    max_length=self.max_length,
+                    max_length=min(self.max_length, max_length or self.max_length),
                     return_tensors="pt",
                 ).to(device)
                 hidden = encoder(**enc, output_hidden_states=True).hidden_states[self.aspect_layer].float()
