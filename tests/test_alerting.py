@@ -516,7 +516,7 @@ def test_an_unknown_alert_brand_or_option_is_an_error_not_an_empty_answer(tmp_pa
 
 
 def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_the_next_run(
-    tmp_path, receivers, monkeypatch
+    tmp_path, receivers, monkeypatch, caplog
 ):
     """Slack got the POST but answered too late: the attempt is pending (possibly delivered), as one cut off
     mid-send, so the next run (the watch's, within the hour) holds it back instead of posting it a second time."""
@@ -531,6 +531,9 @@ def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_
     monkeypatch.setattr(delivery, "deliver", partial(channels.deliver, timeout=0.5))  # a 10 s read timeout, shorter
     receivers["http"].add_fault(r"^/slack/", status=200, delay=1.5)  # Slack posts it, then answers after 1.5 s
     assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 0, "failed": 0, "pending": 1}  # not "failed"
+    logged = [r.getMessage() for r in caplog.records if aid in r.getMessage()]
+    assert logged and all("failed" not in m for m in logged), logged  # the log says pending too
+    assert any("pending (possibly delivered): attempt 1 got no answer" in m for m in logged), logged
     [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE run_id = 'r1' AND step = 'send_alerts'")
     assert detail == "0 delivered, 0 failed (retried next run), 1 pending (possibly delivered): not resent" + (
         " (brandpulse alerts --resend ID)"

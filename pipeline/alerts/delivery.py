@@ -321,7 +321,12 @@ def send_alerts(
             started_at=started,
         )
     for a in done:
-        if not a.delivery.ok:
+        if not a.delivery.ok and a.delivery.maybe_delivered:  # the receiver may have it: pending, not failed
+            logger.warning(
+                f"alert {a.alert_id} to {a.channel}: {PENDING_WORDS}: attempt {a.attempt} got no answer"
+                f" ({a.delivery.error}); not resent. If it did not arrive: brandpulse alerts --resend {a.alert_id}"
+            )
+        elif not a.delivery.ok:
             logger.warning(f"alert {a.alert_id} to {a.channel} failed (attempt {a.attempt}): {a.delivery.error}")
     for p in held:
         logger.warning(
