@@ -557,10 +557,15 @@ def test_aspect_vectors_are_kept_between_draws_for_their_encoder_only(tmp_path, 
     embedded.clear()
     AspectMatcher(Other(), aspects, store=VectorStore(path)).similarities(texts[:5])
     assert len(embedded) == 7  # another model's vectors are not this one's
-    path.write_bytes(b"not a zip")
-    embedded.clear()
-    AspectMatcher(Encoder(), aspects, store=VectorStore(path)).similarities(texts[:5])
-    assert len(embedded) == 7 and f"{path}: unreadable" in caplog.text
+    AspectMatcher(Encoder(), aspects, store=(store := VectorStore(path))).similarities(texts[:5])
+    store.save()
+    whole = path.read_bytes()
+    for damaged in (b"not a zip", whole[: len(whole) // 2], whole[:-30], b""):  # a cut copy, a full disk
+        path.write_bytes(damaged)
+        embedded.clear()
+        caplog.clear()
+        AspectMatcher(Encoder(), aspects, store=VectorStore(path)).similarities(texts[:5])
+        assert len(embedded) == 7 and f"{path}: unreadable" in caplog.text, damaged[:20]
 
 
 def test_a_second_draw_embeds_no_negative_again(report, tmp_path, monkeypatch):

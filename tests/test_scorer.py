@@ -269,3 +269,5 @@ def test_aspects_of_complaints_in_polish_dutch_and_english(scorer):
         "the shoes fell apart after one week, terrible quality": "quality",
     }
     assert dict(zip(cases, matcher.match(list(cases)), strict=True)) == cases
+    # half an emoji (a lone surrogate) made the tokenizer raise; no text at all is matched as an empty one
+    assert matcher.match(["gdzie jest moja paczka \ud83d", None])[0] == "delivery"

