@@ -560,13 +560,16 @@ def drivers(
     Importance is each driver's share of the explained variance (Johnson's relative weights); the touchpoints are
     placed in importance-vs-performance quadrants ("fix first": matters more, scores worse).
     """
-    from pipeline.report.build import LazyAspects
+    from pipeline.report.build import VECTORS, LazyAspects
     from pipeline.report.charts import driver_quadrant
+    from pipeline.sentiment.aspects import VectorStore
     from pipeline.surveys import worth
 
     cfg = _config(config)
     spec = cfg.brand(brand)
-    matcher = LazyAspects(cfg, spec) if social else None
+    # the report's vectors, read (never written: a query leaves the report folder as it is)
+    store = VectorStore(cfg.resolve(cfg.report_dir) / VECTORS)
+    matcher = LazyAspects(cfg, spec, store=store) if social else None
     result = worth.cx_drivers(cfg, db_path(db), spec.key, day=_day(day) if day else None, days=days, matcher=matcher)
     typer.echo("\n".join(worth.driver_lines(result, spec.name)))
     if chart is not None and result.touchpoints:
