@@ -788,6 +788,8 @@ def alerts(
         for a in done:
             d = a.delivery
             words = f"delivered ({d.status})" if d.ok else f"failed: {d.error}"
+            if not d.ok and d.maybe_delivered:  # no answer: the receiver may have it; resend again if it did not
+                words = f"{delivery.PENDING_WORDS}: {d.error}"
             typer.echo(f"{a.alert_id} -> {a.channel}: {words}")
         if any(not a.delivery.ok for a in done):
             raise typer.Exit(1)
@@ -832,21 +834,25 @@ def score_texts(
         except OSError as exc:
             _fail(f"{path}: {exc.strerror}")
     try:
-        scorer = Scorer(
-            model,
-            batch_size=batch_size or (scoring.batch_size if scoring else 64),
-            threads=threads if threads is not None else (scoring.threads if scoring else 0),
-            max_length=scoring.max_length if scoring else 128,
-            precision=scoring.precision if scoring else "fp32",
-            device=scoring.device if scoring else "cpu",
-        )
-    except FileNotFoundError as exc:
-        _fail(str(exc))
-    except NoGpu as exc:
-        _fail(f"{cfg.source_file}: {exc}")
-    t0 = time.perf_counter()
-    n = score_stream(scorer, stream, sys.stdout, chunk=chunk, progress=sys.stderr)
-    typer.echo(f"scored {n} lines in {time.perf_counter() - t0:.1f}s", err=True)
+        try:
+            scorer = Scorer(
+                model,
+                batch_size=batch_size or (scoring.batch_size if scoring else 64),
+                threads=threads if threads is not None else (scoring.threads if scoring else 0),
+                max_length=scoring.max_length if scoring else 128,
+                precision=scoring.precision if scoring else "fp32",
+                device=scoring.device if scoring else "cpu",
+            )
+        except FileNotFoundError as exc:
+            _fail(str(exc))
+        except NoGpu as exc:
+            _fail(f"{cfg.source_file}: {exc}")
+        t0 = time.perf_counter()
+        n = score_stream(scorer, stream, sys.stdout, chunk=chunk, progress=sys.stderr)
+        typer.echo(f"scored {n} lines in {time.perf_counter() - t0:.1f}s", err=True)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
 
 
 @app.command()

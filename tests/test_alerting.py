@@ -545,6 +545,18 @@ def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_
     assert len(receivers["slack"]) == 1  # not posted again
     assert f"resend:  brandpulse alerts --resend {aid}" in list_alerts(cfg, db)
 
+    # a resend left without an answer says pending too, not "failed", and exits 1 (not confirmed)
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    receivers["http"].add_fault(r"^/slack/", status=200, delay=1.5)
+    args = ["alerts", "--resend", aid, "--config", str(tmp_path / "brandpulse.yaml"), "--db", str(db)]
+    out = CliRunner().invoke(app, args)
+    said = f"{aid} -> cx-slack: pending (possibly delivered): "
+    assert out.exit_code == 1 and out.stdout.startswith(said), out.output
+    clock.sleep(1.5)
+
 
 def test_a_slack_post_cut_by_the_deadline_is_pending_once_sent_and_retried_when_it_never_connected(
     tmp_path, receivers, monkeypatch

@@ -3,7 +3,8 @@
 Each test starts a real night in a child process against a Hacker News endpoint on 127.0.0.1 that accepts the
 request and then never answers (within the source's timeouts), signals the child once the request arrived,
 and checks that it exits within seconds with the shell's code for the signal, that the run is recorded
-``interrupted`` and that a re-run of the night completes it. Through Airflow's ``dag.test()`` too: Airflow's
+``interrupted`` and (after SIGTERM; Ctrl-C differs only in how the night stops) that a re-run of the night
+completes it. Through Airflow's ``dag.test()`` too: Airflow's
 task runner installs its own SIGTERM handler for every task, which once swallowed the demo's SIGTERM.
 """
 

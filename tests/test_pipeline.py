@@ -157,7 +157,7 @@ def test_two_runs_at_the_same_moment_both_succeed_once(night):
         assert con.execute("SELECT count(*), count(DISTINCT status) FROM pipeline_runs").fetchone() == (2, 1)
 
 
-def test_crash_between_staging_and_commit_then_rerun(night, tmp_path, scorer):
+def test_crash_between_staging_and_commit_then_rerun(night, tmp_path):
     config_path, db = night
     args = ["run", "--date", DAY.isoformat(), "--config", str(config_path)]
     crashed = brandpulse(*args, "--db", str(db), env={"BRANDPULSE_CRASH_AT": "load:before_commit"})
@@ -171,7 +171,8 @@ def test_crash_between_staging_and_commit_then_rerun(night, tmp_path, scorer):
 
     assert brandpulse(*args, "--db", str(db), "--no-report").returncode == 0
     clean_db = tmp_path / "uninterrupted.duckdb"
-    assert run_day(load_config(config_path), clean_db, DAY, scorer=scorer)["status"] == "success"
+    # the configured scorer, as the command line's (scoring.device: auto is the GPU where there is one)
+    assert run_day(load_config(config_path), clean_db, DAY)["status"] == "success"
     assert snapshot(db) == snapshot(clean_db)
     reports = []
     for path in (db, clean_db):
