@@ -788,7 +788,7 @@ def alerts(
         for a in done:
             d = a.delivery
             words = f"delivered ({d.status})" if d.ok else f"failed: {d.error}"
-            if not d.ok and d.maybe_delivered:  # no answer: the receiver may have it; resend again if it did not
+            if d.pending:  # no answer: the receiver may have it; resend again if it did not
                 words = f"{delivery.PENDING_WORDS}: {d.error}"
             typer.echo(f"{a.alert_id} -> {a.channel}: {words}")
         if any(not a.delivery.ok for a in done):

@@ -123,6 +123,12 @@ class Delivery:
     attempted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     external_id: str | None = None  # Slack with a bot token: '<channel id>:<ts>' of the message posted or edited
 
+    @property
+    def pending(self) -> bool:
+        """Not confirmed, but the receiver may have it (``maybe_delivered``): pending (possibly delivered), neither
+        delivered nor failed, and not retried."""
+        return not self.ok and self.maybe_delivered
+
     def as_dict(self) -> dict:
         d = asdict(self)
         d["attempted_at"] = self.attempted_at.isoformat()

@@ -142,8 +142,8 @@ def _record(config: Config, db: Path, query: str, params: dict) -> None:
 
 
 def _outcome(d: Delivery) -> dict:
-    """The columns of an attempt's outcome; ok NULL (pending) when the receiver may have it (maybe_delivered)."""
-    ok = None if d.maybe_delivered and not d.ok else d.ok
+    """The columns of an attempt's outcome; ok NULL when it is pending (the receiver may have it)."""
+    ok = None if d.pending else d.ok
     return {"ok": ok, "status": None if d.status is None else str(d.status), "error": d.error}
 
 
@@ -295,7 +295,7 @@ def send_alerts(
     done = _attempts(config, db, run_id, todo, env, ends) if todo else []
     done += _digests(config, db, run_id, digests, env, ends) if digests else []
     ok = sum(1 for a in done if a.delivery.ok)
-    maybe = sum(1 for a in done if not a.delivery.ok and a.delivery.maybe_delivered)  # pending from now on
+    maybe = sum(1 for a in done if a.delivery.pending)  # pending from now on
     failed = len(done) - ok - maybe
     pending = len(held) + maybe
     parts = [f"{ok} delivered", f"{failed} failed (retried next run)"]
@@ -321,7 +321,7 @@ def send_alerts(
             started_at=started,
         )
     for a in done:
-        if not a.delivery.ok and a.delivery.maybe_delivered:  # the receiver may have it: pending, not failed
+        if a.delivery.pending:  # the receiver may have it: not failed
             logger.warning(
                 f"alert {a.alert_id} to {a.channel}: {PENDING_WORDS}: attempt {a.attempt} got no answer"
                 f" ({a.delivery.error}); not resent. If it did not arrive: brandpulse alerts --resend {a.alert_id}"
