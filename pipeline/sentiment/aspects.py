@@ -182,14 +182,15 @@ class AspectMatcher:
         store, keys = self.store, [text_key(t) for t in texts]
         todo = {k: t for k, t in zip(keys, texts, strict=True) if k not in store.vectors}
         if todo:
-            for k, vector in zip(todo, self._embed(list(todo.values())), strict=True):
+            for k, vector in zip(todo, self.embed(list(todo.values())), strict=True):
                 # rounded as the file keeps it, so a draw from fresh vectors and one from the file agree
                 store.vectors[k] = np.asarray(vector, dtype=np.float16).astype(np.float32)
             store.added += len(todo)
         store.used.update(keys)
         return np.stack([store.vectors[k] for k in keys])
 
-    def _embed(self, texts: list[str]) -> list[list[float]]:
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """The texts' vectors as this matcher makes them (its encoder, :data:`EMBED_TOKENS`), not stored."""
         return self.scorer.embed(texts, encoder=self.encoder, max_length=EMBED_TOKENS)
 
     def match(self, texts: Sequence[str]) -> list[str | None]:
