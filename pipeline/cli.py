@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -826,14 +827,14 @@ def score_texts(
     scoring = cfg.scoring if cfg else None
     if model is None:
         model = cfg.model_dir if cfg else DEFAULT_MODEL_DIR
-    if path == "-":
-        stream = sys.stdin.buffer
-    else:  # opened before the model loads: a mistyped path is said at once
-        try:
-            stream = open(path, "rb")
-        except OSError as exc:
-            _fail(f"{path}: {exc.strerror}")
-    try:
+    with ExitStack() as opened:
+        if path == "-":
+            stream = sys.stdin.buffer
+        else:  # opened before the model loads: a mistyped path is said at once
+            try:
+                stream = opened.enter_context(open(path, "rb"))
+            except OSError as exc:
+                _fail(f"{path}: {exc.strerror}")
         try:
             scorer = Scorer(
                 model,
@@ -850,9 +851,6 @@ def score_texts(
         t0 = time.perf_counter()
         n = score_stream(scorer, stream, sys.stdout, chunk=chunk, progress=sys.stderr)
         typer.echo(f"scored {n} lines in {time.perf_counter() - t0:.1f}s", err=True)
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
 
 
 @app.command()
