@@ -8,7 +8,10 @@
 
 Runs at 02:00 UTC. The timetable gives each run a one-day data interval [D-1 02:00, D 02:00); the run
 processes the UTC calendar day D-1 (00:00-24:00), so sources have two hours for late posts to arrive.
-Backfill with ``airflow backfill create --dag-id brandpulse_nightly --from-date ... --to-date ...``.
+Backfill with ``airflow backfill create --dag-id brandpulse_nightly --from-date ... --to-date ...``; add
+``--dag-run-conf '{"draw_report": false}'`` (the ``draw_report`` param, true by default) so that the backfill's
+nights record their report step as not drawn instead of each drawing a report that the next one draws over, as
+``brandpulse run --no-report`` does.
 
 This file only wires steps: each task calls the step function of the same name (see ``pipeline/night.py``
 for the whole night in one place). Scoring fans out: ``plan_scores`` stages the night's unscored mentions as
@@ -26,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import (
     CronDataIntervalTimetable,
+    Param,
     dag,
     get_current_context,
     task,
@@ -58,6 +62,14 @@ def _night():
     default_args={"retries": 1, "retry_delay": timedelta(minutes=1), "retry_policy": NO_RETRY_WHEN},
     tags=["brandpulse"],
     doc_md=__doc__,
+    params={
+        "draw_report": Param(
+            True,
+            type="boolean",
+            description="false: the report step records the night as not drawn (a backfill's nights: the scheduled "
+            "night after them draws the report)",
+        )
+    },
 )
 def brandpulse_nightly():
     @task
@@ -158,7 +170,10 @@ def brandpulse_nightly():
         from pipeline.report import build
 
         config, db, day, run_id = _night()
-        return str(build.report(config, db, day, run_id))
+        if get_current_context()["params"].get("draw_report", True):
+            return str(build.report(config, db, day, run_id))
+        reason = "not drawn: draw_report is false in this run's conf (a backfill: a later night draws the report)"
+        return str(build.report(config, db, day, run_id, not_drawn=reason))
 
     @task(trigger_rule="all_done")
     def finish() -> str:

@@ -8,8 +8,8 @@ order, in three stretches, with the incident's first day also replayed hour by h
 
 1. the history, 08-25 .. 10-12, in this process with the step functions the DAG calls:
    :func:`pipeline.night.run_days`, what ``brandpulse run --date 2026-08-25 --to 2026-10-12 --no-report`` does (a
-   backfill without a scheduler: it reads the survey exports on its first night, and leaves the report to the
-   Airflow night after it);
+   backfill without a scheduler: it reads the survey exports on its first night, and draws no report: the
+   demo's last night draws it);
 2. the planted Parcelo incident's first day, 10-13, hour by hour through the hourly watch, in this process:
    :func:`pipeline.watch.run_watches`, what ``brandpulse watch --from 2026-10-13T01:00 --to 2026-10-14T00:00``
    does (24 runs, each reading the network sources for its hour as the services stood at its end). The demo
@@ -19,7 +19,9 @@ order, in three stretches, with the incident's first day also replayed hour by h
    a SQLite file under ``./data/airflow``. It reconciles the day the watch loaded (the night is authoritative:
    what the watch stored is ``already_present``), its detector's spike for the incident becomes an update of
    the watch's alert, the DAG's ``send_alerts`` task delivers it to stand-in Slack and webhook receivers on the
-   replay server, and its ``report`` task draws the night's report;
+   replay server. Its ``report`` task records the report as not drawn: the run's conf says ``{"draw_report":
+   false}``, as a backfill's would (``airflow backfill create ... --dag-run-conf``), since the nights after it
+   draw over it at once;
 4. the nights after, 10-14 .. 10-31, in this process again (Paczkolot's planted incident raises its alert on
    10-14, delivered by the same ``send_alerts`` step); the last one draws the report.
 
@@ -129,7 +131,7 @@ class Nights:
 
     def in_process(self, first: date, last: date, draw_report: bool = True) -> None:
         """``first`` .. ``last`` in this process: pipeline.night.run_days, a backfill without a scheduler (with
-        ``draw_report=False``, what ``--no-report`` does: the Airflow night after it draws the report)."""
+        ``draw_report=False``, what ``--no-report`` does: a later night draws the report)."""
         from demo.replay import sample
         from pipeline.night import run_days
         from pipeline.scoring import load_scorer
@@ -226,7 +228,8 @@ class Nights:
         while day <= last:
             started = time.perf_counter()
             sample.mount(self.replay, until=run_starts(day))
-            run = dag.test(logical_date=run_starts(day))
+            # every night's report would be drawn over by the next night's: only the demo's last night draws it
+            run = dag.test(logical_date=run_starts(day), run_conf={"draw_report": day == LAST_DAY})
             if interrupt.requested():  # dag.test() caught the task's KeyboardInterrupt and failed the rest
                 interrupted(self.config, self.db, run.run_id, f"stopped by {interrupt.requested()}")
                 interrupt.check()
@@ -289,7 +292,7 @@ def run_demo(all_through_airflow: bool = False) -> None:
                 nights.watch_day(first)
             elif how == "airflow":
                 nights.through_airflow(first, last)
-            else:  # the history's report would be drawn over at once by the Airflow night after it
+            else:  # the history's report would be drawn over at once by the nights after it
                 nights.in_process(first, last, draw_report=last == LAST_DAY)
     except KeyboardInterrupt as exc:
         print(

@@ -141,8 +141,8 @@ def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, re
     sent = send_alerts(config, db, run_id, today=today)
     index = report(config, db, day, run_id) if report_not_drawn is None else None
     with held(db, timeout=config.lock_timeout_s):
-        if report_not_drawn is not None:
-            _report_not_drawn(config, db, run_id, report_not_drawn)
+        if report_not_drawn is not None:  # recorded (a required step), with the reason
+            report(config, db, day, run_id, not_drawn=report_not_drawn)
         try:
             status = finish(config, db, run_id)
         except RunFailed as exc:
@@ -221,13 +221,6 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
             detail=f"model {done.model}; {done.rate:.0f} texts/s; metrics recomputed for {len(days)} day(s)",
         )
     return {"run_id": run_id, "mentions": todo["n"], "scored": done.attempted, "days": len(days), "model": done.model}
-
-
-def _report_not_drawn(config: Config, db: Path, run_id: str, reason: str) -> None:
-    """The report step of a night whose report is left to a later night: recorded (it is a required step), with
-    the reason as its detail."""
-    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-        record_step(con, run_id, "report", rows_in=len(config.brands), rows_out=0, rows_quarantined=0, detail=reason)
 
 
 def run_days(

@@ -56,12 +56,18 @@ def test_dag_wiring(dag):
     assert tasks["import_surveys"].upstream_task_ids == {"prepare"}
 
 
-def _run(dag, monkeypatch, config, db, day):
+def _run(dag, monkeypatch, config, db, day, conf=None):
     monkeypatch.setenv("BRANDPULSE_CONFIG", str(config))
     monkeypatch.setenv("BRANDPULSE_DB", str(db))
     return dag.test(
-        logical_date=datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=2)
+        logical_date=datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=2),
+        run_conf=conf,
     )
+
+
+def _report_step(db):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT status, rows_out, detail FROM run_steps WHERE step = 'report'").fetchall()
 
 
 def test_dag_test_end_to_end_and_rerun(dag, airflow_db, tmp_path, monkeypatch):
@@ -81,6 +87,9 @@ def test_dag_test_end_to_end_and_rerun(dag, airflow_db, tmp_path, monkeypatch):
         status = con.execute("SELECT trigger, status FROM pipeline_runs").fetchall()
     assert counts == (5, 5, 3, 4)  # incl. the day before, re-read by the one-day look-back
     assert status == [("airflow", "success")]
+    [(state, pages, index)] = _report_step(db)
+    assert (state, pages) == ("success", 2) and index == str(tmp_path / "data" / "reports" / "index.html")
+    assert (tmp_path / "data" / "reports" / "index.html").exists()  # the draw_report param's default: drawn
 
     again = _run(dag, monkeypatch, config, db, day)
     assert str(again.state) in ("success", "DagRunState.SUCCESS")
@@ -243,11 +252,15 @@ def _sample_night(dag, monkeypatch, folder, **overrides):
     server = sample.start()
     for key, value in sample.environment(server).items():
         monkeypatch.setenv(key, value)
-    try:
-        run = _run(dag, monkeypatch, _demo_config(folder, **overrides), folder / "w.duckdb", SHARDED_DAY)
+    try:  # no report (the draw_report param, as a backfill passes it): these tests compare the tables
+        conf = {"draw_report": False}
+        run = _run(dag, monkeypatch, _demo_config(folder, **overrides), folder / "w.duckdb", SHARDED_DAY, conf)
     finally:
         server.stop()
     assert str(run.state) in ("success", "DagRunState.SUCCESS")
+    reason = "not drawn: draw_report is false in this run's conf (a backfill: a later night draws the report)"
+    assert _report_step(folder / "w.duckdb") == [("success", 0, reason)]
+    assert not (folder / "reports").exists()
     return folder / "w.duckdb"
 
 

@@ -822,16 +822,21 @@ def _drawn_day(out_dir: Path) -> date | None:
         return None
 
 
-def report(config: Config, db: Path, day: date, run_id: str, out_dir: Path | None = None) -> Path:
+def report(
+    config: Config, db: Path, day: date, run_id: str, out_dir: Path | None = None, not_drawn: str | None = None
+) -> Path:
     """The nightly report step: build into ``out_dir`` (default: the config's ``report_dir``, else
     ``data/reports`` next to the config file), record it in ``run_steps``, return the index's path.
 
     A night older than the report already there (a re-run or backfill of an old night) leaves that report as it
-    is: the step is recorded, not drawn, with the reason."""
+    is: the step is recorded, not drawn, with the reason. So does a night given ``not_drawn``, a reason (a
+    backfill's night: a later night draws the report over it at once)."""
     started = datetime.now(UTC)
     out = Path(out_dir) if out_dir is not None else config.resolve(getattr(config, "report_dir", "data/reports"))
-    newer = _drawn_day(out)
-    if newer is not None and newer > day:
+    newer = None if not_drawn else _drawn_day(out)
+    if not_drawn:
+        index, rows_out, detail = out / "index.html", 0, not_drawn
+    elif newer is not None and newer > day:
         logger.info(f"report {day}: {out} holds the report of {newer}, a later day; not drawn")
         index, rows_out, detail = out / "index.html", 0, f"not drawn: {out} holds the report of {newer}, a later day"
     else:
