@@ -1,5 +1,5 @@
 # brandpulse: two commands on a fresh machine.
-#   make demo   creates .venv, installs the locked dependencies, runs the nightly DAG over the sample data
+#   make demo   creates .venv, installs the locked dependencies, runs the sample's nights (the incident's through the nightly DAG)
 #   make test   creates .venv, installs the locked dependencies, lints (ruff, import contracts) and runs the suite
 PYTHON ?= python3.11
 VENV := .venv

@@ -1,4 +1,4 @@
-"""``python -m demo [--days N]``: what ``make demo`` runs (see :mod:`demo.run`)."""
+"""``python -m demo [--all-through-airflow]``: what ``make demo`` runs (see :mod:`demo.run`)."""
 
 from demo.run import main
 

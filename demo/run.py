@@ -1,4 +1,4 @@
-"""``make demo`` (``python -m demo``): brandpulse over the bundled sample, with the nightly DAG run through Airflow.
+"""``make demo`` (``python -m demo``): brandpulse over the bundled sample, the incident's night through the nightly DAG.
 
 The sample is five fictional brands (three English, one Polish, one Dutch), 2026-08-25 .. 2026-10-31. Its
 Reddit threads, forum posts and store reviews are served by a local replay server (:mod:`demo.replay.sample`)

@@ -438,6 +438,57 @@ def test_roi_and_drivers_commands_on_the_demo(demo):
     assert "social aspects: left out (not asked for)" in text
 
 
+def test_drivers_matches_with_the_vectors_the_report_kept_and_writes_none(demo, tmp_path, monkeypatch):
+    """`brandpulse drivers` matches the negatives' social aspects with the vectors the report's draws kept beside
+    it (``.brandpulse-aspects.npz``): it embeds none of them again, and leaves the file as it was (a query writes
+    nothing, not even the pruning a full draw does)."""
+    import shutil
+    import zlib
+
+    import yaml
+
+    from pipeline.report import build
+    from pipeline.sentiment.aspects import AspectMatcher, VectorStore
+    from tests.helpers import seed
+
+    cfg, db = demo
+    warehouse = tmp_path / "w.duckdb"
+    shutil.copy(db, warehouse)
+    seed(warehouse, 92)  # Parcelo's mentions and scores, 08-01 .. 10-31, about 12% negative
+    embedded = []
+
+    class Scorer:  # stands in for the model: a fixed unit vector per text
+        version, aspect_encoder, aspect_layer, aspect_min_similarity = "1.0+abc", "model", 6, 0.0
+        model_dir, precision = REPO / "models" / "brandpulse-sentiment", "bf16"
+
+        def embed(self, texts, **_):
+            embedded.extend(texts)
+            vectors = [np.random.default_rng(zlib.crc32(t.encode())).normal(size=8) for t in texts]
+            return [list(v / np.linalg.norm(v)) for v in vectors]
+
+    doc = yaml.safe_load((REPO / "demo" / "brandpulse.yaml").read_text(encoding="utf-8"))
+    doc["report_dir"] = str(tmp_path / "reports")
+    config = tmp_path / "brandpulse.yaml"
+    config.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with connect(warehouse, read_only=True) as con:
+        negatives = list(worth.driver_inputs(con, "parcelo", date(2026, 10, 31), 90).negatives["text"])
+    assert len(negatives) > 300
+    path = tmp_path / "reports" / build.VECTORS
+    path.parent.mkdir()
+    store = VectorStore(path)  # as the report's draws left it: the window's negatives, and an older one
+    AspectMatcher(Scorer(), cfg.aspects_of(cfg.brand("parcelo")), 0.0, store).similarities([*negatives, "older"])
+    store.save()
+    kept = path.read_bytes()
+    embedded.clear()
+    monkeypatch.setattr(build, "load_scorer", lambda config: Scorer())
+    out = CliRunner().invoke(app, ["drivers", "--brand", "parcelo", "--config", str(config), "--db", str(warehouse),
+                                   "--date", "2026-10-31"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert "social aspect " in out.output and "social aspects: left out" not in out.output
+    assert embedded == []
+    assert path.read_bytes() == kept
+
+
 def test_the_report_says_what_cx_is_worth(demo, tmp_path):
     cfg, db = demo
     result = build_report(cfg, db, date(2026, 10, 31), tmp_path, brands=["parcelo"])
