@@ -513,6 +513,25 @@ class Config(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _quiet_hours_end_before_a_send(self) -> Config:
+        """Held alerts go out with the first send after the quiet hours end. Without the watch (whose runs send
+        every hour) the only send is the night's, at about 02:00 UTC: quiet hours covering it would hold every
+        alert for good."""
+        if self.watch.enabled:
+            return self
+        nights = [datetime(2026, m, 15, h, 30, tzinfo=UTC) for m in (1, 7) for h in (2, 3)]  # winter and summer
+        for i, channel in enumerate(self.alerts):
+            qh = channel.quiet_hours
+            if qh is not None and any(qh.until(t) is not None for t in nights):
+                raise ValueError(
+                    f"alerts[{i}].quiet_hours {qh.start}-{qh.end} {qh.timezone} cover the nightly run's sends "
+                    "(about 02:00-04:00 UTC), and watch.enabled is false: nothing would send the held alerts when "
+                    "the hours end. Enable the watch (its runs send the digest when they end), or end the quiet "
+                    "hours before 02:00 UTC"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _survey_brands_exist(self) -> Config:
         if self.surveys is None:
             return self

@@ -286,9 +286,10 @@ def make_spike_polish(db) -> None:
         )
 
 
-def alerting_config(tmp_path, receivers=None, channels=None, brand=None, **alerting_):
+def alerting_config(tmp_path, receivers=None, channels=None, brand=None, watch=None, **alerting_):
     """One brand (Parcelo, with the fields of ``brand`` added) with the alerting settings given and, with
-    ``receivers``, Slack, webhook and e-mail channels pointed at the local receivers of ``tests/test_alerting.py``."""
+    ``receivers``, Slack, webhook and e-mail channels pointed at the local receivers of ``tests/test_alerting.py``;
+    ``watch``: the config's watch section."""
     doc = {
         "brands": [
             {
@@ -300,6 +301,7 @@ def alerting_config(tmp_path, receivers=None, channels=None, brand=None, **alert
             }
         ],
         "alerting": {"max_age_days": 100_000, **alerting_},
+        **({"watch": watch} if watch else {}),
     }  # fmt: skip
     if receivers:
         doc["alerts"] = [

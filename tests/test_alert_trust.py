@@ -292,7 +292,7 @@ def test_quiet_hours_hold_alerts_and_the_first_run_after_sends_one_digest_per_ch
         {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL", "quiet_hours": WARSAW_NIGHT},
         {"type": "email", "name": "cx-email", "to": ["cx@example.com"], "sender": "bp@example.com",
          "smtp_host": "127.0.0.1", "smtp_port": receivers["smtp_port"], "starttls": False, "quiet_hours": quiet},
-    ], cooldown_days=3, worsen_ratio=1.5)  # fmt: skip
+    ], watch={"enabled": True}, cooldown_days=3, worsen_ratio=1.5)  # fmt: skip
     runs = iter([local(0, 23, 30), local(2, 3), local(2, 5)])  # night sends: 23:30, then 03:00 and 05:00 local
 
     def send(db, run_id):
@@ -331,7 +331,8 @@ def test_quiet_hours_hold_alerts_and_the_first_run_after_sends_one_digest_per_ch
 def test_a_failed_digest_is_retried_as_a_digest(tmp_path, receivers):
     quiet = {**WARSAW_NIGHT, "except_critical": False}
     cfg = alerting_config(tmp_path, channels=[
-        {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet}])  # fmt: skip
+        {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet}],
+        watch={"enabled": True})  # fmt: skip
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})
     incidents.detect(cfg, db, INCIDENT, "r")
@@ -344,6 +345,40 @@ def test_a_failed_digest_is_retried_as_a_digest(tmp_path, receivers):
     assert digest["text"].startswith("1 alert held during quiet hours")
     assert q(db, "SELECT attempt, ok, status, via FROM alert_deliveries ORDER BY 1") == [
         (1, False, "held", None), (2, False, "500", "digest"), (3, True, "200", "digest")]  # fmt: skip
+
+
+def test_a_held_alert_waits_for_its_digest_past_max_age_days(tmp_path, receivers):
+    """alerting.max_age_days bounds what a send picks up, but not a pair already held for quiet hours: it goes
+    out in the digest of the first send after the hours end, however late (it aged out, never delivered)."""
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    cfg = alerting_config(tmp_path, channels=[
+        {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet}],
+        watch={"enabled": True}, max_age_days=3)  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    assert incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22), today=INCIDENT)["held"] == 1
+    later = INCIDENT + timedelta(days=5)  # past max_age_days
+    assert delivery.send_alerts(cfg, db, "s2", now=local(5, 9), today=later) == {
+        "delivered": 1,
+        "failed": 0,
+        "digests": 1,
+    }
+    [digest] = receivers["slack"]
+    assert digest["text"].startswith("1 alert held during quiet hours")
+
+
+def test_quiet_hours_over_the_nights_send_need_the_watch(tmp_path):
+    """Without the watch the only send is the night's, at about 02:00 UTC: quiet hours over it would hold every
+    alert for good, so the config says so; with the watch, or quiet hours that end before the night, it loads."""
+    from pipeline.config import ConfigError
+
+    channel = {"type": "webhook", "name": "hook", "url_env": "U", "quiet_hours": WARSAW_NIGHT}
+    with pytest.raises(ConfigError, match=r"alerts\[0\].quiet_hours 20:00-08:00 Europe/Warsaw cover the nightly"):
+        alerting_config(tmp_path, channels=[channel])
+    assert alerting_config(tmp_path, channels=[channel], watch={"enabled": True}).alerts[0].quiet_hours
+    evening = {**channel, "quiet_hours": {"start": "20:00", "end": "23:30", "timezone": "Europe/Warsaw"}}
+    assert alerting_config(tmp_path, channels=[evening]).alerts[0].quiet_hours
 
 
 def test_quiet_hours_until():

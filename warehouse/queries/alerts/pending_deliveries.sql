@@ -7,13 +7,15 @@
 -- from $since on: alerting.max_age_days, so a channel added later, or back after a longer outage, gets only the
 -- recent ones; an hourly alert ($hourly: the kinds) has a day more, as its window, dated by its start, may end the
 -- next day, which detect counts from), or one
--- alert (an explicit resend: any alert, backfilled or old).
+-- alert (an explicit resend: any alert, backfilled or old). A pair held for quiet hours never ages out: it waits
+-- for the digest of the first send after the hours end, however late that comes.
 SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, a.brand, a.severity,
        a.incident_id, a.status, a.created_at
 FROM alerts a
 CROSS JOIN (SELECT unnest($channels) AS channel) c
 LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
 WHERE (a.alert_id = CAST($alert_id AS VARCHAR) OR (CAST($alert_id AS VARCHAR) IS NULL AND a.send
-                                                    AND a.day + CAST(list_contains($hourly, a.kind) AS INTEGER) >= $since))
+                                                    AND (a.day + CAST(list_contains($hourly, a.kind) AS INTEGER) >= $since
+                                                         OR d.state = 'held')))
   AND NOT coalesce(d.ok, false)
 ORDER BY a.created_at, a.day, a.alert_id, c.channel;
