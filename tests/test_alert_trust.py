@@ -245,6 +245,26 @@ def test_slack_api_errors_are_recorded_failed_without_the_token_and_retried(tmp_
     assert TOKEN not in caplog.text
 
 
+def test_a_bot_token_with_a_newline_fails_without_reaching_the_table_or_the_log(
+    tmp_path, slack_api, monkeypatch, caplog
+):
+    """A token read with its file's newline: refused before it becomes a header (whose error would quote it,
+    escaped, where redaction looked for the raw value); and an escaped secret in any error is redacted too."""
+    from pipeline.alerts.channels import redact
+
+    monkeypatch.setenv(BOT["bot_token_env"], TOKEN + "\nTAIL")
+    cfg = alerting_config(tmp_path, channels=[BOT])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    incidents.detect(cfg, db, INCIDENT, "r")
+    assert delivery.send_alerts(cfg, db, "s1") == {"delivered": 0, "failed": 1}
+    [error] = [e for (e,) in q(db, "SELECT error FROM alert_deliveries")]
+    assert "holds whitespace or control characters" in error and "test-token" not in error
+    assert "test-token" not in caplog.text
+    secret = TOKEN + "\nTAIL"
+    assert redact(f"Invalid header value: {secret!r}", [secret]) == "Invalid header value: '[redacted]'"
+
+
 def test_incoming_webhook_gets_a_short_worse_follow_up_and_email_the_full_message(tmp_path, receivers):
     cfg = alerting_config(tmp_path, receivers, cooldown_days=3, worsen_ratio=1.5)
     _, first, second = worsening(tmp_path, cfg, lambda db, r: delivery.send_alerts(cfg, db, r))

@@ -144,9 +144,14 @@ class Earlier:
 
 
 def redact(text: object, secrets: Iterable[str | None] = ()) -> str:
-    """``text`` with every secret value and every URL replaced by ``[redacted]``."""
+    """``text`` with every secret value and every URL replaced by ``[redacted]``: also a secret as an error quotes
+    it escaped (Python's repr, JSON), e.g. a value with a newline that a library refused as a header."""
     out = str(text)
-    for secret in sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True):
+    forms = set()
+    for s in secrets:
+        if s and len(s) >= 3:
+            forms |= {s, repr(s)[1:-1], json.dumps(s)[1:-1], s.encode("unicode_escape").decode("ascii")}
+    for secret in sorted(forms, key=len, reverse=True):
         out = out.replace(secret, REDACTED)
     return _URL.sub(REDACTED, out)
 
@@ -355,6 +360,11 @@ def _slack_api(
     token = _env_value(env, channel.bot_token_env)
     if token is None:
         raise DeliveryError(f"{what}: environment variable {channel.bot_token_env} is not set (it holds the bot token)")
+    if any(c.isspace() or not c.isprintable() for c in token):  # said without the value: a header would quote it
+        raise DeliveryError(
+            f"{what}: environment variable {channel.bot_token_env} holds whitespace or control characters: "
+            "not a bot token (xoxb-...; a trailing newline from a file?)"
+        )
     url = (_env_value(env, SLACK_API_ENV) or SLACK_API_BASE).rstrip("/") + "/" + method
     headers = {"Authorization": f"Bearer {token}"}
     args = (timeout, retries, backoff_factor, deadline_s, headers, SLACK_API_BYTES)
