@@ -51,10 +51,12 @@ def test_nps_all_promoters_keeps_a_real_interval():
 
 def test_nps_one_answer_and_none():
     # n = 1 (a 10): n' = 4, p' = 1.75/4 = .4375, d' = .75/4 = .1875, p' - d' = .25;
-    # se' = sqrt((.625 - .0625) / 4) = sqrt(.140625) = .375; 1.96 * .375 = .735 -> [-48.5, 98.5].
+    # se' = sqrt((.625 - .0625) / 4) = sqrt(.140625) = .375; 1.96 * .375 = .735 -> [-48.5, 98.5], widened to
+    # hold the point estimate, 100: [-48.5, 100] (an interval that leaves out its own point reads as a bug)
     e = M.nps([10])
     assert (e.value, e.n, e.flagged_low_n) == (100, 1, True)
-    assert (e.low, e.high) == (approx(-48.5), approx(98.5))
+    assert (e.low, e.high) == (approx(-48.5), 100)
+    assert (M.nps([0]).low, M.nps([0]).high) == (-100, approx(48.5))
     empty = M.nps([])
     assert (empty.value, empty.low, empty.high, empty.se, empty.n, empty.flagged_low_n) == (
         None,
@@ -107,11 +109,13 @@ def test_csat_all_top_and_empty():
 # -- CES -----------------------------------------------------------------------------------------------------
 def test_ces_mean_t_interval_hand_worked():
     # [7, 6, 6, 5, 1]: mean 5; squared deviations 4 + 1 + 1 + 0 + 16 = 22; s^2 = 22/4 = 5.5, s = 2.345208;
-    # se = s / sqrt 5 = 1.048809; t(.975, 4) = 2.776445; half = 2.911960 -> [2.088040, 7.911960].
+    # se = s / sqrt 5 = 1.048809; t(.975, 4) = 2.776445; half = 2.911960 -> [2.088040, 7.911960], clipped to the
+    # 1-7 scale: [2.088040, 7]
     e = M.ces_mean([7, 6, 6, 5, 1])
     assert e.value == 5
     assert e.se == approx(1.048809)
-    assert (e.low, e.high) == (approx(2.088040), approx(7.911960))
+    assert (e.low, e.high) == (approx(2.088040), 7)
+    assert (M.ces_mean([6, 7]).low, M.ces_mean([6, 7]).high) == (1, 7)  # t(.975, 1) = 12.7: the whole scale
 
 
 def test_ces_single_answer_has_no_interval():

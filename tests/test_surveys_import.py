@@ -1054,3 +1054,17 @@ def test_0018_removes_the_preview_rows_kept_with_a_clear_customer_id(tmp_path, m
         migrate(con)
         left = con.execute("SELECT quarantine_id, raw_record FROM quarantine").fetchall()
     assert left == [("t", '{"cust": "hmac:ab"}')]  # the customer id in clear is gone; the other row stays
+
+
+def test_a_score_cell_with_its_label_is_read_and_a_range_is_refused():
+    """"10 - Extremely likely" is the answer 10; "9 - 10" (a range, a bucket of a summary export) is no answer: it
+    was read as 9."""
+    from pipeline.records import Rejected
+    from pipeline.surveys.importer import parse_score
+
+    for cell, score in [("10 - Extremely likely", 10), ("5 = Very satisfied", 5), ("1: Strongly disagree", 1),
+                        ("4 – Zadowolony", 4), (" 7 ", 7)]:  # fmt: skip
+        assert parse_score(cell, "nps", 0, 10) == score, cell
+    for cell in ("9 - 10", "3 - 5", "0-6"):
+        with pytest.raises(Rejected, match="is not a number"):
+            parse_score(cell, "nps", 0, 10)

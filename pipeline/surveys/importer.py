@@ -139,7 +139,8 @@ CES_LABELS = {
     (5, True): {"very low effort": 1, "low effort": 2, "moderate effort": 3, "high effort": 4, "very high effort": 5},
     (5, False): {"very difficult": 1, "difficult": 2, "neither easy nor difficult": 3, "easy": 4, "very easy": 5},
 }
-_LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:[-–—:=]\s*\D.*)?$")  # "10 - Extremely likely"
+# "10 - Extremely likely": a number, then a label that starts with a letter ("9 - 10", a range, is no answer)
+_LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:[-–—:=]\s*[^\W\d_].*)?$")
 # What a score cell looks like (records.Looks): a number, an answer label, a number with its label
 _ANSWER_LABELS = set(CSAT_LABELS) | {label for labels in CES_LABELS.values() for label in labels}
 SCORE = Looks(NUMBER.words, NUMBER.alone | _ANSWER_LABELS, _LABELLED.pattern)

@@ -70,7 +70,9 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, min_n: int =
     """NPS (points) from the counts of promoters (9-10), passives (7-8) and detractors (0-6).
 
     Point estimate 100 (P - D) / n; ``se`` from the trinomial variance (Rocks 2016); interval: adjusted Wald
-    (n' = n + 3, +0.75 promoter and detractor), clipped to [-100, 100]. See the module docstring.
+    (n' = n + 3, +0.75 promoter and detractor), clipped to [-100, 100] and widened to hold the point estimate
+    (which the adjustment pulls the interval away from at a handful of answers: one promoter is 100, [-48, 99]
+    before). See the module docstring.
     """
     if min(promoters, passives, detractors) < 0:
         raise ValueError("counts cannot be negative")
@@ -82,11 +84,11 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, min_n: int =
     n_adj = n + 3
     p_adj, d_adj = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
     se_adj = math.sqrt((p_adj + d_adj - (p_adj - d_adj) ** 2) / n_adj)
-    centre = p_adj - d_adj
+    centre, value = p_adj - d_adj, 100 * (p - d)
     return Estimate(
-        value=100 * (p - d),
-        low=max(-100.0, 100 * (centre - Z95 * se_adj)),
-        high=min(100.0, 100 * (centre + Z95 * se_adj)),
+        value=value,
+        low=min(value, max(-100.0, 100 * (centre - Z95 * se_adj))),
+        high=max(value, min(100.0, 100 * (centre + Z95 * se_adj))),
         se=100 * se,
         n=n,
         flagged_low_n=n < min_n,
@@ -162,14 +164,16 @@ def _t975(df: int) -> float:
 
 
 def ces_from_stats(n: int, mean: float | None, sd: float | None, min_n: int = MIN_N) -> Estimate:
-    """CES mean with the Student t 95 % interval, from n, the mean and the sample standard deviation (n - 1)."""
+    """CES mean with the Student t 95 % interval, from n, the mean and the sample standard deviation (n - 1);
+    the interval clipped to the 1-7 scale the answers are on (a t interval of a few answers near an end of the
+    scale reaches past it)."""
     if n == 0 or mean is None:
         return Estimate.empty()
     if n == 1 or sd is None:
         return Estimate(float(mean), None, None, None, n, n < min_n)
     se = sd / math.sqrt(n)
     half = _t975(n - 1) * se
-    return Estimate(float(mean), mean - half, mean + half, se, n, n < min_n)
+    return Estimate(float(mean), max(1.0, mean - half), min(7.0, mean + half), se, n, n < min_n)
 
 
 def ces_mean(scores: Iterable, min_n: int = MIN_N) -> Estimate:
