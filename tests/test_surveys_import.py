@@ -1057,8 +1057,8 @@ def test_0018_removes_the_preview_rows_kept_with_a_clear_customer_id(tmp_path, m
 
 
 def test_a_score_cell_with_its_label_is_read_and_a_range_is_refused():
-    """"10 - Extremely likely" is the answer 10; "9 - 10" (a range, a bucket of a summary export) is no answer: it
-    was read as 9."""
+    """A score cell with its label ("10 - Extremely likely") is the answer; "9 - 10" (a range, a bucket of a summary
+    export) is no answer: it was read as 9."""
     from pipeline.records import Rejected
     from pipeline.surveys.importer import parse_score
 
@@ -1068,3 +1068,24 @@ def test_a_score_cell_with_its_label_is_read_and_a_range_is_refused():
     for cell in ("9 - 10", "3 - 5", "0-6"):
         with pytest.raises(Rejected, match="is not a number"):
             parse_score(cell, "nps", 0, 10)
+
+
+def test_a_renamed_survey_source_is_said_to_count_its_answers_twice(tmp_path, caplog):
+    """Answers are keyed by source and response id: a source renamed in the config imports every answer again
+    under its new name, and the old rows still count. The import says so, naming the old source."""
+    (tmp_path / "drops").mkdir()
+    write_csv(tmp_path / "drops" / "acme-2026-10.csv", qualtrics_rows())
+    db = tmp_path / "w.duckdb"
+
+    def config(name):
+        return make_config(tmp_path, {"sources": [{"name": name, "brand": "acme", "path": "drops/*.csv",
+                                                   "preset": "qualtrics"}]})  # fmt: skip
+
+    assert ingest.import_surveys(config("qualtrics"), db, "r1", score_comments=False)["new"] == 4
+    assert "no longer configured" not in caplog.text
+    assert ingest.import_surveys(config("acme-nps"), db, "r2", score_comments=False)["new"] == 4
+    said = "survey_responses holds answers of sources no longer configured: qualtrics (4); they still count"
+    assert said in caplog.text
+    q = "SELECT detail FROM run_steps WHERE run_id = 'r2' AND step = 'import_surveys' AND source = ''"
+    [(detail,)] = rows_of(db, q)
+    assert said in detail

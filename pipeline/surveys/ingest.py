@@ -36,7 +36,7 @@ from pipeline.surveys.importer import (
     read_customer_file,
     read_survey_file,
 )
-from pipeline.warehouse import connect, execute, row, transaction
+from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
 log = logger.info
@@ -228,6 +228,7 @@ def import_surveys(
             execute(con, "surveys/response_upsert", {"run_id": run_id, "whole": whole})
             quarantined = _quarantine(con, run_id, day, rejects, surveys.sources, "import_surveys", per_source, started)
             read = sum(per_source[n]["rows_out"] for n in loaded)
+            orphans = _unconfigured_sources(con, [s.name for s in surveys.sources])
             record_step(
                 con,
                 run_id,
@@ -239,9 +240,12 @@ def import_surveys(
                 detail=f"{staged} distinct responses: {new} new, {changed} changed, "
                 f"{staged - new - changed} unchanged; {read - staged} repeated ids in the exports"
                 + (f"; {removed} removed (no longer in a whole-history export)" if whole else "")
-                + "".join(f"; {n}: nothing removed, {why}" for n, why in held.items()),
+                + "".join(f"; {n}: nothing removed, {why}" for n, why in held.items())
+                + (f"; {orphans}" if orphans else ""),
                 started_at=started,
             )
+    if orphans:
+        logger.warning(f"import_surveys: {orphans}")
     scored = score_survey_comments(config, db, run_id, scorer=scorer) if score_comments else 0
     failed = {n: r["detail"] for n, r in per_source.items() if r["status"] != "success"}
     log(
@@ -260,6 +264,26 @@ def import_surveys(
         "scored": scored,
         "failed_sources": failed,
     }
+
+
+def _unconfigured_sources(con, configured: list[str]) -> str | None:
+    """What the warehouse holds of survey sources no longer in the config, said plainly: their answers still count
+    in every metric, and a source renamed in the config counts each answer twice (once under each name)."""
+    found = rows(
+        con.execute(
+            "SELECT source, count(*) AS n FROM survey_responses WHERE NOT list_contains($names, source)"
+            " GROUP BY source ORDER BY source",
+            {"names": configured},
+        )
+    )
+    if not found:
+        return None
+    listed = ", ".join(f"{r['source']} ({r['n']:,})" for r in found)
+    return (
+        f"survey_responses holds answers of sources no longer configured: {listed}; they still count in every "
+        "metric, twice if the source was renamed. If so: DELETE FROM survey_responses WHERE source = '<old name>', "
+        "then brandpulse survey-metrics"
+    )
 
 
 def score_survey_comments(config, db: Path, run_id: str, scorer=None) -> int:
