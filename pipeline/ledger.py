@@ -179,6 +179,17 @@ def running_night(con, since) -> dict | None:
     )
 
 
+def running_watch(con, since) -> dict | None:
+    """The newest watch run still ``running`` and started after ``since``, or None."""
+    return row(
+        con.execute(
+            "SELECT run_id, started_at FROM pipeline_runs"
+            " WHERE status = 'running' AND trigger = 'watch' AND started_at > ? ORDER BY started_at DESC LIMIT 1",
+            [since],
+        )
+    )
+
+
 def interrupted(db, run_id: str, reason: str, timeout: float) -> None:
     """:func:`stop_run` in a warehouse session of its own, opened although the process is stopping (the night's
     and the watch's handler for SIGTERM and Ctrl-C)."""

@@ -5,7 +5,8 @@ The only module that imports every step module. One night (a UTC calendar ``day`
     prepare ─┬─> extract (brand × source) ─> load ─> score ─> daily_metrics ─> detect ─> send_alerts ─┬─> report
              └─> import_surveys, import_customers ─> survey_metrics ─────────────────────────────┘   └─> finish
 
-- :func:`prepare` applies pending migrations, registers the run in the ledger and returns the extract jobs;
+- :func:`prepare` applies pending migrations, waits for a watch run in progress (:data:`WATCH_WAIT_S`), registers
+  the run in the ledger and returns the extract jobs;
 - :func:`finish` closes the run (``success``, ``partial`` or ``failed``) and raises
   :class:`~pipeline.ledger.RunFailed` unless it succeeded, so the Airflow run and the CLI's exit status show it;
 - :func:`interrupted` records a run stopped by SIGTERM or Ctrl-C (:mod:`pipeline.interrupt`);
@@ -17,8 +18,9 @@ The only module that imports every step module. One night (a UTC calendar ``day`
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipeline import authorkey, ledger
@@ -37,16 +39,37 @@ from pipeline.warehouse import connect, execute, held, migrate, row, schema_vers
 
 logger = logging.getLogger("brandpulse")
 
+# Both DAGs fire at 02:00: a watch run that registered first (it skips once a night is registered) is let finish,
+# for the warehouse's one writer at a time, and for its load not to land after the night's and overwrite the
+# sources' state the night saved. A run takes minutes; one 'running' for over WATCH_GUARD is taken as dead, and
+# after WATCH_WAIT_S the night starts beside it, with a warning.
+WATCH_GUARD = timedelta(hours=1)
+WATCH_WAIT_S = 1800.0
+WATCH_POLL_S = 5.0
+
 
 def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cli") -> list[dict]:
     """Apply pending migrations, check the author key (:func:`pipeline.authorkey.check`: another key than the
     warehouse's raises before the run is registered), register the run, and return the extract jobs, each with its
-    source's stored state (:func:`pipeline.staging.with_states`) and the key's fingerprint (``author_key``)."""
-    with connect(db, timeout=config.lock_timeout_s) as con:
-        applied = migrate(con)
-        key = authorkey.check(config, con, db)
-        start_run(con, run_id, day, trigger)
-        version = schema_version(con)
+    source's stored state (:func:`pipeline.staging.with_states`) and the key's fingerprint (``author_key``).
+
+    A watch run in progress is waited for (at most :data:`WATCH_WAIT_S`): the check and the registration are one
+    session under the warehouse's lock, so no watch run starts between them."""
+    waited_since = time.monotonic()
+    while True:
+        with connect(db, timeout=config.lock_timeout_s) as con:
+            applied = migrate(con)
+            key = authorkey.check(config, con, db)
+            watch = ledger.running_watch(con, datetime.now(UTC) - WATCH_GUARD)
+            late = time.monotonic() - waited_since >= WATCH_WAIT_S
+            if watch is None or late:
+                start_run(con, run_id, day, trigger)
+                version = schema_version(con)
+                break
+        logger.info(f"run {run_id}: waiting for watch run {watch['run_id']} to finish (one writer at a time)")
+        time.sleep(WATCH_POLL_S)
+    if watch is not None:
+        logger.warning(f"run {run_id}: watch run {watch['run_id']} still running after {WATCH_WAIT_S:g} s; starting")
     if applied:
         logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
     return [{**job, "author_key": key} for job in with_states(config, db, plan(config))]

@@ -650,3 +650,43 @@ def test_an_incident_is_read_back_two_weeks(tmp_path):
             (INCIDENT + timedelta(days=10), "worse", "minor", raised[0]),  # 40 negatives: twice the last page's
             (INCIDENT + timedelta(days=20), "worse", "critical", raised[0]),
         ]
+
+
+def test_a_night_waits_for_a_watch_run_in_progress_before_it_registers(tmp_path, monkeypatch, caplog):
+    """Both DAGs fire at 02:00: a watch run that registered first is let finish (one writer; its load must not land
+    after the night's), then the night registers. A watch run 'running' for over an hour is dead, not waited for;
+    and a night waits at most WATCH_WAIT_S, then starts beside it, saying so."""
+    import threading
+    import time as clock
+
+    from pipeline import night
+
+    monkeypatch.setattr(night, "WATCH_POLL_S", 0.1)
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        start_run(con, "watch-stale", DAY, "watch")
+        con.execute("UPDATE pipeline_runs SET started_at = started_at - INTERVAL 2 HOUR")  # crashed long ago
+        start_run(con, "watch-now", DAY, "watch")
+
+    def watch_ends():
+        clock.sleep(1.0)
+        with connect(db) as con:
+            con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 'watch-now'")
+
+    ender = threading.Thread(target=watch_ends)
+    started = clock.monotonic()
+    ender.start()
+    with caplog.at_level(logging.INFO, logger="brandpulse"):
+        night.prepare(cfg, db, DAY, "night-1")
+    ender.join()
+    assert clock.monotonic() - started >= 1.0
+    assert "run night-1: waiting for watch run watch-now to finish" in caplog.text
+    assert "watch-stale" not in caplog.text
+    assert q(db, "SELECT status FROM pipeline_runs WHERE run_id = 'night-1'") == [("running",)]
+
+    with connect(db) as con:
+        start_run(con, "watch-hung", DAY, "watch")
+    monkeypatch.setattr(night, "WATCH_WAIT_S", 0.3)
+    night.prepare(cfg, db, DAY, "night-2")
+    assert "run night-2: watch run watch-hung still running after 0.3 s; starting" in caplog.text
