@@ -595,3 +595,16 @@ def test_roi_counts_each_customer_once_over_the_history(tmp_path):
     # detractors C1 (churned) and C3 (latest answer in Q2, churned): 2 of 2, not C3's Q1 answer as a third
     assert (rates["detractor"].n, rates["detractor"].churned) == (2, 2)
     assert (rates["promoter"].n, rates["promoter"].churned) == (3, 1)
+
+
+def test_money_from_fewer_respondents_than_min_responses_is_said_to_be_a_hint(tmp_path):
+    """Revenue at risk and the value of a point from a handful of detractors or promoters carry a caveat (they
+    read as measured before: '0 of lifetime value ... between 0 and 0' from five of each)."""
+    cfg, db, _ = _tiny(tmp_path)
+    assert "a hint, not a measure" not in " ".join(worth.cx_roi(cfg, db, "acme").readings.values())
+    strict = cfg.model_copy(update={"surveys": cfg.surveys.model_copy(update={"min_responses": 30})})
+    report = worth.cx_roi(strict, db, "acme")
+    assert report.readings["risk"].endswith(
+        "Few detractors and promoters whose churn window has ended (under the minimum, min_responses): read these "
+        "figures as a hint, not a measure."
+    )

@@ -278,6 +278,13 @@ def _roi_readings(out: RoiReport) -> dict[str, str]:
             f"One NPS point is associated with about {_money(p.value)} of lifetime value kept per "
             f"{out.window_days} days (between {_money(p.low)} and {_money(p.high)}); association, not a promise."
         )
+    few = [g for g in ("detractor", "promoter") if w.rates[g].low_n]
+    if few and ("risk" in readings or "point" in readings):  # money from a handful of respondents: say so
+        caveat = (
+            f" Few {' and '.join(g + 's' for g in few)} whose churn window has ended (under the minimum, "
+            "min_responses): read these figures as a hint, not a measure."
+        )
+        readings["risk" if "risk" in readings else "point"] += caveat
     return readings
 
 
