@@ -581,6 +581,15 @@ def test_customers_import_churn_clv_and_replacement(tmp_path):
     again = ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
     assert (again["new"], again["changed"], again["removed"]) == (0, 1, 2)  # A and F gone; E changed
     assert sorted(rows_of(db, "SELECT customer_hash FROM customers")) == sorted((hashed(c),) for c in "BCDE")
+    # a list with a row per subscription period: one row a customer is kept (the last), and the step says so
+    write_csv(tmp_path / "customers.csv", [*kept, ["E", "y", "2025-01-01", "2025-06-30", "50"],
+                                           ["E", "y", "2025-10-01", "2025-12-15", "50"]])  # fmt: skip
+    ingest.import_customers(cfg, db, "cli__2026-11-02__0000cccc")
+    q = "SELECT detail FROM run_steps WHERE step = 'import_customers' AND source = '' ORDER BY started_at"
+    first, second, third = (d for (d,) in rows_of(db, q))
+    assert "repeated" not in first + second
+    assert third.endswith("; 1 repeated customer ids in the lists: each keeps its last row (one row a customer; "
+                          "a list with a row per subscription period keeps only the last period's dates)")  # fmt: skip
 
 
 def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):

@@ -333,6 +333,13 @@ def import_customers(
             counts = row(execute(con, "surveys/customer_counts", {"sources": whole}))
             staged, new, changed = counts["staged"], counts["new"], counts["changed"]
             removed = counts["removed"]
+            read = sum(r["rows_out"] or 0 for r in per_source.values() if r["status"] == "success")
+            repeated = (
+                f"{read - staged} repeated customer ids in the lists: each keeps its last row (one row a customer; "
+                "a list with a row per subscription period keeps only the last period's dates)"
+                if read > staged
+                else None
+            )
             execute(con, "surveys/customer_upsert", {"run_id": run_id, "sources": whole})
             quarantined = _quarantine(
                 con, run_id, day, rejects, surveys.customers, "import_customers", per_source, started
@@ -344,9 +351,12 @@ def import_customers(
                 rows_in=sum(r["rows_in"] for r in per_source.values()),
                 rows_out=new,
                 rows_quarantined=quarantined,
-                detail=f"{staged} distinct customers: {new} new, {changed} changed, {removed} removed",
+                detail=f"{staged} distinct customers: {new} new, {changed} changed, {removed} removed"
+                + (f"; {repeated}" if repeated else ""),
                 started_at=started,
             )
+    if repeated:
+        logger.warning(f"import_customers: {repeated}")
     failed = {n: r["detail"] for n, r in per_source.items() if r["status"] != "success"}
     log(f"import_customers: {staged} customers ({new} new, {changed} changed, {removed} removed)")
     return {
