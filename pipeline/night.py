@@ -55,7 +55,7 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
 
     A watch run in progress is waited for (at most :data:`WATCH_WAIT_S`): the check and the registration are one
     session under the warehouse's lock, so no watch run starts between them."""
-    waited_since = time.monotonic()
+    waited_since, said = time.monotonic(), False
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
             applied = migrate(con)
@@ -66,7 +66,9 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
                 start_run(con, run_id, day, trigger)
                 version = schema_version(con)
                 break
-        logger.info(f"run {run_id}: waiting for watch run {watch['run_id']} to finish (one writer at a time)")
+        if not said:  # once, not every poll
+            logger.info(f"run {run_id}: waiting for watch run {watch['run_id']} to finish (one writer at a time)")
+            said = True
         time.sleep(WATCH_POLL_S)
     if watch is not None:
         logger.warning(f"run {run_id}: watch run {watch['run_id']} still running after {WATCH_WAIT_S:g} s; starting")
