@@ -25,8 +25,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# The suite on one process a core, at most 4 (pytest-xdist): a test module stays on one process, so its
+# module-scoped fixtures (an Airflow night, a served sample) are built once. `make test WORKERS=0`: one process.
+WORKERS ?= auto
 test: $(STAMP) lint
-	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest -n $(WORKERS) --maxprocesses 4 --dist loadscope
 
 # Re-pin every dependency from the current .venv (after changing pyproject.toml).
 lock:

@@ -23,8 +23,10 @@ import pytest
 
 from tests.helpers import NIGHT_ROWS, REPO, csv_rows, write_config
 
+# The caches too: another test process (make test runs several) may write them while this one copies the checkout.
 SKIP = shutil.ignore_patterns(
-    ".git", ".venv", "data", "build", "dist", "*.egg-info", "__pycache__", "test-artifacts", ".ruff_cache", "models"
+    *(".git", ".venv", "data", "build", "dist", "*.egg-info", "__pycache__", "test-artifacts", "models"),
+    *(".ruff_cache", ".hypothesis", ".pytest_cache", ".import_linter_cache"),
 )
 
 
