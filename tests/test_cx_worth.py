@@ -597,6 +597,30 @@ def test_roi_counts_each_customer_once_over_the_history(tmp_path):
     assert (rates["promoter"].n, rates["promoter"].churned) == (3, 1)
 
 
+def test_roi_keeps_a_customer_whose_latest_answer_of_the_quarter_is_still_pending(tmp_path):
+    """C8 answers an 8 on 2025-10-01 (its 90 days end 2025-12-30, within the list) and a 6 on 10-20 (pending):
+    the Q4 churn table keeps its one respondent, the pending 6; the money's history takes the 8 (C8 stays), where
+    before it lost C8 (the quarter's one row was pending); the current window still reads the 6."""
+    cfg, db, _ = _tiny(tmp_path)
+    before = worth.cx_roi(cfg, db, "acme")
+    with connect(db) as con:
+        con.execute(
+            "INSERT INTO survey_responses (source, response_id, brand, responded_at, day, nps, customer_hash,"
+            " first_seen, last_seen, run_id) VALUES ('acme-nps', 'R12', 'acme', TIMESTAMPTZ '2025-10-01 10:00:00Z',"
+            " DATE '2025-10-01', 8, ?, now(), now(), ?)",
+            [Pseudonymiser(None)("C8"), RUN],
+        )
+    rollup.survey_metrics(cfg, db, RUN)
+    q4 = _churn(db)[("2025-Q4", "_all")]
+    assert (q4["n_pending"], q4["n_passives"], q4["n_detractors"]) == (1, 0, 0)
+    after = worth.cx_roi(cfg, db, "acme")
+    assert (before.worth.rates["passive"].n, before.worth.rates["passive"].churned) == (1, 0)  # C5
+    assert (after.worth.rates["passive"].n, after.worth.rates["passive"].churned) == (2, 0)  # C5 and C8
+    assert after.worth.rates["detractor"] == before.worth.rates["detractor"]
+    assert after.history[1] == date(2025, 10, 1)
+    assert after.current_members == before.current_members and after.current == before.current
+
+
 def test_money_from_fewer_respondents_than_min_responses_is_said_to_be_a_hint(tmp_path):
     """Revenue at risk and the value of a point from a handful of detractors or promoters carry a caveat (they
     read as measured before: '0 of lifetime value ... between 0 and 0' from five of each)."""

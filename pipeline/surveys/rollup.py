@@ -139,7 +139,8 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con:
         counts = rows(execute(con, "surveys/metric_counts"))
-        respondents = rows(execute(con, "surveys/respondents", {"window_days": window, "brands": None}))
+        answers = rows(execute(con, "surveys/respondents", {"window_days": window, "brands": None}))
+        respondents = [r for r in answers if r["latest_of_quarter"]]  # one a customer and quarter
         links = {"brands": None, "first": None, "last": None}
         not_customer = sum(r["not_customer"] for r in rows(execute(con, "surveys/link_counts", links)))
         customers = [

@@ -61,7 +61,7 @@ class RoiInputs:
     brand: str
     window_days: int
     history_days: int
-    respondents: list[dict]  # surveys/respondents rows of the brand
+    respondents: list[dict]  # surveys/respondents rows of the brand (a quarter's latest, and latest complete)
     clv: dict[str, dict]  # segment -> latest complete month's customer_metrics row with a CLV ('_all' included)
     active: dict[str, int]  # segment -> customers active now
     links: dict[str, dict] = field(default_factory=dict)  # nps group -> answers, linked, unlinked (current window)
@@ -137,8 +137,9 @@ def roi(inputs: RoiInputs, *, min_n: int = R.MIN_N, resamples: int = R.RESAMPLES
     out.as_of = as_of
     horizon = as_of - timedelta(days=n_days)  # the last answer day whose window has ended
     # One answer per customer over the whole history (their latest whose window has ended): the respondents come
-    # one per customer and quarter, and a customer who answered in two quarters and then left would count their
-    # one exit twice, in two overlapping windows, and the bootstrap would resample them as two people.
+    # per customer and quarter, and a customer who answered in two quarters and then left would count their
+    # one exit twice, in two overlapping windows, and the bootstrap would resample them as two people. A quarter
+    # whose latest answer is pending also brings its latest complete one, so a customer is not lost for that.
     pooled: dict[str, dict] = {}
     for r in inputs.respondents:
         if r["complete"] and r["day"] > horizon - timedelta(days=inputs.history_days):
