@@ -577,18 +577,23 @@ def test_no_clv_keeps_the_churn_figures_and_leaves_out_the_money(tmp_path):
     assert "Revenue at risk" not in "\n".join(worth.roi_lines(report))
 
 
+def _answer_again(cfg, db: Path, customer: str, day: date, nps: int) -> None:
+    """One more answer (R12, 10:00 UTC on ``day``) of a customer of the tiny data, then the survey step again."""
+    with connect(db) as con:
+        con.execute(
+            "INSERT INTO survey_responses (source, response_id, brand, responded_at, day, nps, customer_hash,"
+            " first_seen, last_seen, run_id) VALUES ('acme-nps', 'R12', 'acme', CAST(? AS TIMESTAMPTZ), ?, ?, ?,"
+            " now(), now(), ?)",
+            [f"{day}T10:00:00Z", day, nps, Pseudonymiser(None)(customer), RUN],
+        )
+    rollup.survey_metrics(cfg, db, RUN)
+
+
 def test_roi_counts_each_customer_once_over_the_history(tmp_path):
     """C3 answers again in Q2 (a 4), 71 days before leaving: the churn by quarter has them in Q1 (stayed 130 days)
     and in Q2 (churned), but the money pools the year, where one person is one respondent: their latest answer."""
     cfg, db, _ = _tiny(tmp_path)
-    with connect(db) as con:
-        con.execute(
-            "INSERT INTO survey_responses (source, response_id, brand, responded_at, day, nps, customer_hash,"
-            " first_seen, last_seen, run_id) VALUES ('acme-nps', 'R12', 'acme', TIMESTAMPTZ '2025-04-10 10:00:00Z',"
-            " DATE '2025-04-10', 4, ?, now(), now(), ?)",
-            [Pseudonymiser(None)("C3"), RUN],
-        )
-    rollup.survey_metrics(cfg, db, RUN)
+    _answer_again(cfg, db, "C3", date(2025, 4, 10), 4)
     t = _churn(db)
     assert (t[("2025-Q2", "_all")]["n_detractors"], t[("2025-Q2", "_all")]["churned_detractors"]) == (1, 1)
     rates = worth.cx_roi(cfg, db, "acme").worth.rates
@@ -603,14 +608,7 @@ def test_roi_keeps_a_customer_whose_latest_answer_of_the_quarter_is_still_pendin
     before it lost C8 (the quarter's one row was pending); the current window still reads the 6."""
     cfg, db, _ = _tiny(tmp_path)
     before = worth.cx_roi(cfg, db, "acme")
-    with connect(db) as con:
-        con.execute(
-            "INSERT INTO survey_responses (source, response_id, brand, responded_at, day, nps, customer_hash,"
-            " first_seen, last_seen, run_id) VALUES ('acme-nps', 'R12', 'acme', TIMESTAMPTZ '2025-10-01 10:00:00Z',"
-            " DATE '2025-10-01', 8, ?, now(), now(), ?)",
-            [Pseudonymiser(None)("C8"), RUN],
-        )
-    rollup.survey_metrics(cfg, db, RUN)
+    _answer_again(cfg, db, "C8", date(2025, 10, 1), 8)
     q4 = _churn(db)[("2025-Q4", "_all")]
     assert (q4["n_pending"], q4["n_passives"], q4["n_detractors"]) == (1, 0, 0)
     after = worth.cx_roi(cfg, db, "acme")
