@@ -41,6 +41,7 @@ class LoadResult:
     reposts: int = 0
     id_clashes: int = 0  # staged rows whose id is stored for another platform (quarantined, in quarantined)
     missing: list[str] = field(default_factory=list)
+    kept_out: list[str] = field(default_factory=list)  # quarantine ids of file-drop rejects of a stored mention
 
 
 def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = False) -> LoadResult:
@@ -95,7 +96,7 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
         started = datetime.now(UTC)
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             require_run(con, run_id)
-            new = distinct = kept_out = 0
+            new = distinct = 0
             if staged:
                 execute(con, "ingest/mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})
                 found = rows(con.execute("SELECT * FROM id_clashes ORDER BY mention_id"))
@@ -110,10 +111,16 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                     {"files": rejects, "run_id": run_id, "day": day, "columns": REJECT_COLUMNS},
                 )
                 if found:  # a file drop's reject of a stored mention (_stored_clash): the stored id wins
-                    [kept_out] = con.execute(
-                        "DELETE FROM quarantine WHERE run_id = ? AND list_contains(?, quarantine_id)",
-                        [run_id, [_stored_clash(r) for r in found]],
-                    ).fetchone()
+                    result.kept_out = [
+                        r["quarantine_id"]
+                        for r in rows(
+                            con.execute(
+                                "DELETE FROM quarantine WHERE run_id = ? AND list_contains(?, quarantine_id) "
+                                "RETURNING quarantine_id",
+                                [run_id, [_stored_clash(r) for r in found]],
+                            )
+                        )
+                    ]
                 counts = row(execute(con, "ingest/counts", {"run_id": run_id}))
                 new, distinct = counts["new_mentions"], counts["distinct_staged"]
                 result.quarantined, result.reposts = counts["new_quarantined"], counts["new_reposts"]
@@ -128,7 +135,7 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
             result.seen_mentions = max(distinct - new - result.reposts, 0)
             record_steps(con, run_id, extract_steps)
             detail = f"{result.seen_mentions} already in the warehouse; {result.reposts} new reposts stored once"
-            clashes = result.id_clashes
+            clashes, kept_out = result.id_clashes, len(result.kept_out)
             if clashes:
                 detail += f"; {clashes} rows quarantined: their id is stored for another platform"
             if staged_rows - clashes > distinct:
