@@ -30,13 +30,12 @@ from airflow.sdk import (
     task,
 )
 
+from pipeline.config import watch_interval, watch_run_timeout
 from pipeline.retries import NO_RETRY_WHEN  # stopped, or a config error: fail at once
 
 
 def _cron(minutes: int) -> str:
     """The cron expression of a watch interval (validated as the config's ``watch.interval_minutes`` is)."""
-    from pipeline.config import watch_interval
-
     try:
         watch_interval(minutes)
     except ValueError as exc:
@@ -74,7 +73,7 @@ def _plain(moment) -> datetime:
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,  # one watch run at a time; a night running beside it makes it skip (prepare)
-    dagrun_timeout=timedelta(minutes=max(INTERVAL_MINUTES - 5, 10)),
+    dagrun_timeout=watch_run_timeout(INTERVAL_MINUTES),  # past it, the next run marks this one interrupted
     default_args={"retries": 1, "retry_delay": timedelta(seconds=30), "retry_policy": NO_RETRY_WHEN},
     tags=["brandpulse"],
     doc_md=__doc__,

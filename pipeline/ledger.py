@@ -11,7 +11,7 @@ Imports only :mod:`pipeline.warehouse`, so every step module can record itself w
   missing, ``failed`` when a later step did) and raises :class:`RunFailed`, which carries that status, unless
   it succeeded.
 - :func:`stop_run` marks a run that was stopped (SIGTERM, Ctrl-C) ``interrupted``; a re-run of its night
-  completes the night.
+  completes the night. :func:`abandon_watch_runs` does it for watch runs past their run timeout.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import logging
 import uuid
 from datetime import date, datetime
 
-from pipeline.warehouse import connect, execute, row, transaction
+from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
 
@@ -177,6 +177,29 @@ def running_night(con, since) -> dict | None:
             [since],
         )
     )
+
+
+def abandon_watch_runs(con, started_before: datetime, by: str) -> list[str]:
+    """Mark the watch runs still ``running`` that started before ``started_before`` (past their run timeout,
+    :func:`pipeline.config.watch_run_timeout`: their Airflow run timed out, so its ``finish`` never ran, or their
+    worker was lost) ``interrupted``, with the reason as a step, and return their ids; ``by`` is the run that
+    found them. Each step they committed stays; the next successful watch run reads their hours again (it reads
+    from where the last successful one ended) and the night reconciles its day."""
+    dead = rows(
+        con.execute(
+            "SELECT run_id, started_at FROM pipeline_runs WHERE status = 'running' AND trigger = 'watch'"
+            " AND started_at < ? AND run_id <> ? ORDER BY started_at",
+            [started_before, by],
+        )
+    )
+    for run in dead:
+        stop_run(
+            con,
+            run["run_id"],
+            f"did not finish: still running when run {by} began, past the watch's run timeout (its Airflow run "
+            "timed out, or its worker was lost); the steps it committed stay, and the next watch run reads its hours",
+        )
+    return [run["run_id"] for run in dead]
 
 
 def running_watch(con, since) -> dict | None:

@@ -19,7 +19,9 @@ One watch run covers the interval ``[end - watch.interval_minutes, end)`` and fl
 - :func:`prepare` skips the run (status ``skipped``, with the reason, and writes nothing else) when the watch is
   disabled, when there is no network source, or when a night (any run that is not a watch run) is still
   ``running`` and started less than :data:`NIGHT_GUARD` ago: the warehouse has one writer at a time, and the
-  night's day is authoritative.
+  night's day is authoritative. It marks an earlier watch run still ``running`` past its run timeout
+  (:func:`pipeline.config.watch_run_timeout`: the Airflow run timed out, or its worker was lost)
+  ``interrupted`` (:func:`pipeline.ledger.abandon_watch_runs`), so the ledger never shows it running for good.
 
 Watch runs are ``pipeline_runs`` rows with trigger ``watch`` (the DAG's and the CLI's alike); their ``day`` is
 the day the interval starts on. :func:`run_watch` is one run in-process (``brandpulse watch --at``); the DAG
@@ -35,7 +37,7 @@ from pathlib import Path
 from pipeline import authorkey, ledger, staging
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect_watch
-from pipeline.config import Config, ConfigError
+from pipeline.config import Config, ConfigError, watch_run_timeout
 from pipeline.ledger import (
     WATCH_STEPS,
     RunFailed,
@@ -84,6 +86,7 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
     with connect(db, timeout=config.lock_timeout_s) as con:
         migrate(con)
         with transaction(con):
+            dead = ledger.abandon_watch_runs(con, now - watch_run_timeout(config.watch.interval_minutes), run_id)
             start_run(con, run_id, day, TRIGGER)
             reason = None
             night = running_night(con, now - NIGHT_GUARD)
@@ -99,6 +102,8 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
                 key = authorkey.check(config, con, db)
                 window = read_window(config, end, last_watch_end(con, _utc(end)))
                 set_watch_window(con, run_id, window.start, window.end)
+    for dead_id in dead:
+        logger.warning(f"watch {run_id}: watch run {dead_id} was still running past its timeout: marked interrupted")
     if reason:
         logger.warning(f"watch {run_id}: skipped: {reason}")
         return []

@@ -20,7 +20,7 @@ from demo.replay import sample
 from pipeline.alerts import delivery, incidents
 from pipeline.alerts.message import render_subject
 from pipeline.authorkey import AuthorKeyChanged
-from pipeline.config import ConfigError, load_config
+from pipeline.config import ConfigError, load_config, watch_run_timeout
 from pipeline.ledger import start_run
 from pipeline.metrics import day_hours
 from pipeline.night import run_day
@@ -132,6 +132,39 @@ def test_a_watch_run_skips_while_a_night_runs_and_says_so(tmp_path, caplog):
     # a disabled watch skips too
     off = config(tmp_path / "off", enabled=False)
     assert run_watch(off, db, end)["reason"] == "the watch is disabled (watch.enabled is false in the config)"
+
+
+def test_a_watch_run_closes_an_earlier_one_left_running_past_its_timeout(tmp_path, caplog):
+    """An Airflow run that hits dagrun_timeout (or loses its worker) never reaches ``finish``: the next watch run
+    marks it interrupted, with the reason, so the ledger does not show it running for good; a run within its
+    timeout (55 minutes for an hourly watch) is left alone, and so is the run itself on a retry of its prepare."""
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    with connect(db) as con:
+        migrate(con)
+        for run_id, minutes in (("watch-killed", 56), ("watch-slow", 54)):
+            start_run(con, run_id, DAY, "watch")
+            con.execute(
+                "UPDATE pipeline_runs SET started_at = ? WHERE run_id = ?",
+                [datetime.now(UTC) - timedelta(minutes=minutes), run_id],
+            )
+        start_run(con, "airflow__night", DAY, "airflow")  # a night left running is the night's guard's (6 h)
+    with caplog.at_level(logging.INFO, logger="brandpulse"):
+        assert prepare(cfg, db, end, "watch-next") == []  # skipped beside the night, and still closes the dead one
+    assert "watch watch-next: watch run watch-killed was still running past its timeout: marked interrupted" in (
+        caplog.text
+    )
+    statuses = dict(q(db, "SELECT run_id, status FROM pipeline_runs"))
+    assert statuses == {
+        "watch-killed": "interrupted",
+        "watch-slow": "running",
+        "airflow__night": "running",
+        "watch-next": "skipped",
+    }
+    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE run_id = 'watch-killed' AND step = 'interrupted'")
+    assert detail.startswith("did not finish: still running when run watch-next began, past the watch's run timeout")
+    # fifteen-minute runs time out after 10 minutes
+    assert watch_run_timeout(15) == timedelta(minutes=10) and watch_run_timeout(60) == timedelta(minutes=55)
 
 
 def test_a_watch_run_with_another_author_key_is_not_registered_and_a_skipped_one_still_skips(tmp_path, monkeypatch):
@@ -682,7 +715,9 @@ def test_a_night_waits_for_a_watch_run_in_progress_before_it_registers(tmp_path,
     ender.join()
     assert clock.monotonic() - started >= 1.0
     assert caplog.text.count("run night-1: waiting for watch run watch-now to finish") == 1  # said once
-    assert "watch-stale" not in caplog.text
+    assert "waiting for watch run watch-stale" not in caplog.text  # dead: closed, not waited for
+    assert "run night-1: watch run watch-stale was still running past its timeout: marked interrupted" in caplog.text
+    assert q(db, "SELECT status FROM pipeline_runs WHERE run_id = 'watch-stale'") == [("interrupted",)]
     assert q(db, "SELECT status FROM pipeline_runs WHERE run_id = 'night-1'") == [("running",)]
 
     with connect(db) as con:
