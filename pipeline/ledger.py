@@ -155,6 +155,22 @@ def last_watch_end(con, end: datetime) -> datetime | None:
     return found["last"] if found else None
 
 
+def last_watch_reads(con, end: datetime) -> dict[tuple[str, str], datetime]:
+    """For each (brand, source): the end of the latest watch run's read window, at or before ``end``, in which it
+    read its window and the run's load landed it (its ``extract`` step ``success`` or ``truncated``; the load
+    records the extract steps in its own transaction, so a run whose load failed has none). A run that was
+    ``partial`` (another source failed) counts for the sources that read."""
+    found = rows(
+        con.execute(
+            "SELECT s.brand, s.source, max(r.window_end) AS last FROM pipeline_runs r JOIN run_steps s USING (run_id)"
+            " WHERE r.trigger = 'watch' AND r.window_end <= ? AND s.step = 'extract'"
+            " AND s.status IN ('success', 'truncated') GROUP BY s.brand, s.source",
+            [end],
+        )
+    )
+    return {(r["brand"], r["source"]): r["last"] for r in found}
+
+
 def set_watch_window(con, run_id: str, read_from: datetime, window_end: datetime) -> None:
     """Record what a watch run reads: from ``read_from`` up to ``window_end`` (migration 0014)."""
     con.execute(

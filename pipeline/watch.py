@@ -7,8 +7,10 @@ One watch run covers the interval ``[end - watch.interval_minutes, end)`` and fl
 - each source reads ``[start - watch.overlap_minutes, end)`` (the overlap catches items that appear late), or
   from where the last successful watch run ended when that was earlier (a run skipped beside a night, or one
   that failed; at most ``staging.MAX_CATCH_UP`` back), so no hour goes unread by the watch; ``prepare``
-  records the window (``pipeline_runs.read_from``, ``window_end``) and hands it to every step; file drops and
-  surveys stay nightly;
+  records the window (``pipeline_runs.read_from``, ``window_end``) for the hourly metrics and detection, and
+  gives each extract job its source's own start: where the last run that landed that source's window ended (a
+  run that was partial because another source failed counts), so one source's outage does not make the others
+  re-read hours; file drops and surveys stay nightly;
 - load is the night's load: natural keys and upserts, so what a watch run loaded the night finds
   ``already_present``, and the night (which re-reads its whole day window) reconciles whatever the watch missed.
   Sources read windows, not cursors: the state a watch run stores never makes the night skip an item;
@@ -43,6 +45,7 @@ from pipeline.ledger import (
     RunFailed,
     close_run,
     last_watch_end,
+    last_watch_reads,
     new_run_id,
     running_night,
     set_watch_window,
@@ -100,8 +103,10 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
                 skip_run(con, run_id, reason)
             else:  # a run that reads its sources: another author key rolls the run's registration back
                 key = authorkey.check(config, con, db)
-                window = read_window(config, end, last_watch_end(con, _utc(end)))
+                last = last_watch_end(con, _utc(end))
+                window = read_window(config, end, last)
                 set_watch_window(con, run_id, window.start, window.end)
+                reads = last_watch_reads(con, _utc(end))
     for dead_id in dead:
         logger.warning(f"watch {run_id}: watch run {dead_id} was still running past its timeout: marked interrupted")
     if reason:
@@ -110,7 +115,16 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
     if window.start < read_window(config, end).start:  # a run before it was skipped or failed
         logger.info(f"watch {run_id}: reading from {window.start:%Y-%m-%d %H:%M} UTC, where the last run ended")
     jobs = staging.with_states(config, db, jobs)
-    return [{**job, "read_from": window.start.isoformat(), "author_key": key} for job in jobs]
+    return [{**job, "read_from": _source_read_from(config, end, last, reads, job), "author_key": key} for job in jobs]
+
+
+def _source_read_from(config: Config, end: datetime, last: datetime | None, reads: dict, job: dict) -> str:
+    """Where a job's source reads from: where the last run that landed its window ended (a run that was partial
+    because another source failed counts for this one, so one source's outage does not make every source re-read
+    up to ``staging.MAX_CATCH_UP`` each hour), or the last successful run's end for a source no run read yet."""
+    own = reads.get((job["brand"], job["source"]))
+    latest = max((t for t in (own, last) if t is not None), default=None)
+    return read_window(config, end, latest).start.isoformat()
 
 
 def extract(config: Config, job: dict, end: datetime, run_id: str, db: Path | None = None, states=None):
@@ -194,7 +208,7 @@ def run_watch(
         raise
     return {
         **result,
-        "read_from": jobs[0]["read_from"],
+        "read_from": read_from(config, db, run_id, end).isoformat(),
         "status": status,
         "new_mentions": loaded.new_mentions,
         "already_present": loaded.seen_mentions,

@@ -32,6 +32,9 @@ DAY = date(2026, 10, 13)
 MIDNIGHT = datetime.combine(DAY, time(0), tzinfo=UTC)
 
 
+SOURCES = ("reddit", "hn", "app-store", "google-play")  # the network sources of config()
+
+
 def config(folder, **watch):
     folder.mkdir(parents=True, exist_ok=True)
     doc = {
@@ -414,6 +417,34 @@ def test_a_watch_run_reads_the_hours_no_run_read_since_the_last_success(tmp_path
     # after a long outage, at most six hours back
     far = one + timedelta(hours=10)
     assert read_from(far, "watch-11") == far - timedelta(hours=6) - overlap
+
+
+def test_one_source_down_does_not_make_the_others_re_read_the_hours_since_the_last_success(tmp_path):
+    """Hacker News fails from 02:00 on, so every run is partial, not successful: the other sources read their
+    usual window each hour (their last read landed: their extract step succeeded in the partial run), while
+    Hacker News reads from where it last read, and the run's own window (hourly metrics, detection) goes back to
+    the last successful run."""
+    from pipeline import ledger, watch
+
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    overlap = timedelta(minutes=cfg.watch.overlap_minutes)
+    one = MIDNIGHT + timedelta(hours=1)
+    with connect(db) as con:
+        migrate(con)
+        for run_id, end, hn in (("watch-01", one, "success"), ("watch-02", one + timedelta(hours=1), "failed")):
+            start_run(con, run_id, end.date(), "watch")
+            ledger.set_watch_window(con, run_id, end - timedelta(hours=1) - overlap, end)
+            steps = [dict(step="extract", brand="parcelo", source=s, status="success") for s in SOURCES if s != "hn"]
+            ledger.record_steps(con, run_id, [*steps, dict(step="extract", brand="parcelo", source="hn", status=hn)])
+            con.execute(
+                "UPDATE pipeline_runs SET status = ? WHERE run_id = ?",
+                ["success" if hn == "success" else "partial", run_id],
+            )
+    end = one + timedelta(hours=2)
+    jobs = {j["source"]: j["read_from"] for j in prepare(cfg, db, end, "watch-03")}
+    usual = (end - timedelta(hours=1) - overlap).isoformat()
+    assert jobs == {s: usual if s != "hn" else (one - overlap).isoformat() for s in SOURCES}
+    assert watch.read_from(cfg, db, "watch-03", end) == one - overlap  # the run's window: from the last success
 
 
 def _alert_on_file(con, brand: str, aid: str, kind: str, status: str, day: date, severity: str, observed: int):
