@@ -73,7 +73,7 @@ def _plain(moment) -> datetime:
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,  # one watch run at a time; a night running beside it makes it skip (prepare)
-    dagrun_timeout=watch_run_timeout(INTERVAL_MINUTES),  # past it, the next run marks this one interrupted
+    dagrun_timeout=watch_run_timeout(INTERVAL_MINUTES),  # its prepare records the deadline (pipeline.watch)
     default_args={"retries": 1, "retry_delay": timedelta(seconds=30), "retry_policy": NO_RETRY_WHEN},
     tags=["brandpulse"],
     doc_md=__doc__,
@@ -86,7 +86,7 @@ def brandpulse_watch():
         config, db, end, run_id = _run()
         ctx = get_current_context()
         watch.check_interval(config, _plain(ctx["data_interval_start"]), end)
-        return watch.prepare(config, db, end, run_id)
+        return watch.prepare(config, db, end, run_id, timeout=True)  # Airflow stops it at dagrun_timeout
 
     @task(
         retries=2,

@@ -401,10 +401,10 @@ def watch_interval(minutes: int) -> int:
 
 
 def watch_run_timeout(minutes: int) -> timedelta:
-    """The longest a watch run of a ``minutes`` interval may take: the interval less 5 minutes, at least 10 (the
-    DAG's ``dagrun_timeout``, so a slow run ends before the next starts). A watch run still ``running`` after it is
-    dead (its Airflow run timed out, or its worker was lost): the next watch run and the night close it
-    (:func:`pipeline.ledger.abandon_watch_runs`), and the night does not wait for it."""
+    """The longest a watch run of the DAG with a ``minutes`` interval may take: the interval less 5 minutes, at
+    least 10 (its ``dagrun_timeout``, so a slow run ends before the next starts). A run still ``running`` past it is
+    dead, its ``finish`` never run: the next watch run or the night marks it interrupted
+    (:func:`pipeline.ledger.abandon_watch_runs`)."""
     return timedelta(minutes=max(minutes - 5, 10))
 
 

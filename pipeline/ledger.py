@@ -11,7 +11,7 @@ Imports only :mod:`pipeline.warehouse`, so every step module can record itself w
   missing, ``failed`` when a later step did) and raises :class:`RunFailed`, which carries that status, unless
   it succeeded.
 - :func:`stop_run` marks a run that was stopped (SIGTERM, Ctrl-C) ``interrupted``; a re-run of its night
-  completes the night. :func:`abandon_watch_runs` does it for watch runs past their run timeout.
+  completes the night. :func:`abandon_watch_runs` does it for watch runs of the DAG past their deadline.
 """
 
 from __future__ import annotations
@@ -155,31 +155,33 @@ def last_watch_end(con, end: datetime) -> datetime | None:
     return found["last"] if found else None
 
 
-def last_watch_reads(con, end: datetime) -> dict[tuple[str, str], datetime]:
-    """For each (brand, source): the end of the latest watch run's read window, at or before ``end``, in which it
-    read its window and the run's load landed it (its ``extract`` step ``success`` or ``truncated``; the load
-    records the extract steps in its own transaction, so a run whose load failed has none). A run that was
-    ``partial`` (another source failed) counts for the sources that read."""
+def last_watch_reads(con, end: datetime, run_id: str) -> dict[tuple[str, str], datetime]:
+    """For each (brand, source): the end of the latest other watch run's window, at or before ``end``, in which it
+    read and the run's load landed it (its ``extract`` step ``success`` or ``truncated``; the load records the
+    extract steps in its own transaction, so a run whose load failed has none). A run that was ``partial``
+    (another source failed) counts for the sources that read. ``run_id``'s own earlier attempt (a cleared run)
+    does not count: it re-reads what it is meant to."""
     found = rows(
         con.execute(
             "SELECT s.brand, s.source, max(r.window_end) AS last FROM pipeline_runs r JOIN run_steps s USING (run_id)"
-            " WHERE r.trigger = 'watch' AND r.window_end <= ? AND s.step = 'extract'"
+            " WHERE r.trigger = 'watch' AND r.window_end <= ? AND r.run_id <> ? AND s.step = 'extract'"
             " AND s.status IN ('success', 'truncated') GROUP BY s.brand, s.source",
-            [end],
+            [end, run_id],
         )
     )
     return {(r["brand"], r["source"]): r["last"] for r in found}
 
 
 def set_watch_window(con, run_id: str, read_from: datetime, window_end: datetime) -> None:
-    """Record what a watch run reads: from ``read_from`` up to ``window_end`` (migration 0014)."""
+    """Record a watch run's window, from ``read_from`` up to ``window_end`` (migration 0014): its hourly metrics
+    and detection cover it, and each source reads from its own start within it (:func:`last_watch_reads`)."""
     con.execute(
         "UPDATE pipeline_runs SET read_from = ?, window_end = ? WHERE run_id = ?", [read_from, window_end, run_id]
     )
 
 
 def watch_read_from(con, run_id: str) -> datetime | None:
-    """Where a watch run's sources read from, as its ``prepare`` recorded it (None: not recorded)."""
+    """Where a watch run's window starts, as its ``prepare`` recorded it (None: not recorded)."""
     found = row(con.execute("SELECT read_from FROM pipeline_runs WHERE run_id = ?", [run_id]))
     return found["read_from"] if found else None
 
@@ -195,25 +197,31 @@ def running_night(con, since) -> dict | None:
     )
 
 
-def abandon_watch_runs(con, started_before: datetime, by: str) -> list[str]:
-    """Mark the watch runs still ``running`` that started before ``started_before`` (past their run timeout,
-    :func:`pipeline.config.watch_run_timeout`: their Airflow run timed out, so its ``finish`` never ran, or their
-    worker was lost) ``interrupted``, with the reason as a step, and return their ids; ``by`` is the run that
-    found them. Each step they committed stays; the next successful watch run reads their hours again (it reads
-    from where the last successful one ended) and the night reconciles its day."""
+def set_deadline(con, run_id: str, deadline: datetime) -> None:
+    """Record when a watch run of the DAG is past its ``dagrun_timeout`` (migration 0019): still ``running`` after
+    it, it is dead (:func:`abandon_watch_runs`). Set afresh by each ``prepare``, so a cleared run gets a new one."""
+    con.execute("UPDATE pipeline_runs SET deadline_at = ? WHERE run_id = ?", [deadline, run_id])
+
+
+def abandon_watch_runs(con, now: datetime, by: str) -> list[str]:
+    """Mark the watch runs still ``running`` past their deadline (:func:`set_deadline`: their Airflow run timed
+    out, so its ``finish`` never ran) ``interrupted``, with the reason as a step, and return their ids; ``by`` is
+    the run that found them. A run with no deadline (``brandpulse watch``, which has no timeout) is never marked.
+    Each step a dead run committed stays: the next watch run's hourly metrics and detection cover its hours, and
+    each source reads from where its own last landed read ended."""
     dead = rows(
         con.execute(
-            "SELECT run_id, started_at FROM pipeline_runs WHERE status = 'running' AND trigger = 'watch'"
-            " AND started_at < ? AND run_id <> ? ORDER BY started_at",
-            [started_before, by],
+            "SELECT run_id FROM pipeline_runs WHERE status = 'running' AND trigger = 'watch'"
+            " AND deadline_at < ? AND run_id <> ? ORDER BY started_at",
+            [now, by],
         )
     )
     for run in dead:
         stop_run(
             con,
             run["run_id"],
-            f"did not finish: still running when run {by} began, past the watch's run timeout (its Airflow run "
-            "timed out, or its worker was lost); the steps it committed stay, and the next watch run reads its hours",
+            f"did not finish: still running when run {by} began, past its deadline (its Airflow run timed out, so "
+            "its finish never ran); the steps it committed stay, and the next watch run covers its hours",
         )
     return [run["run_id"] for run in dead]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from pipeline import authorkey, ledger
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect
-from pipeline.config import Config, watch_run_timeout
+from pipeline.config import Config
 from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start_run
 from pipeline.load import load
 from pipeline.metrics import daily_metrics, day_hours
@@ -41,9 +41,11 @@ logger = logging.getLogger("brandpulse")
 
 # Both DAGs fire at 02:00: a watch run that registered first (it skips once a night is registered) is let finish,
 # for the warehouse's one writer at a time, and for its load not to land after the night's and overwrite the
-# sources' state the night saved. A run takes minutes; one 'running' past its run timeout
-# (pipeline.config.watch_run_timeout) is dead, and marked interrupted; after WATCH_WAIT_S the night starts beside
-# a live one, with a warning.
+# sources' state the night saved. A run takes minutes; one of the DAG 'running' past its deadline
+# (pipeline.config.watch_run_timeout) is dead, and marked interrupted; one 'running' for over WATCH_GUARD (a
+# `brandpulse watch` run has no deadline) is not waited for; after WATCH_WAIT_S the night starts beside a live one,
+# with a warning.
+WATCH_GUARD = timedelta(hours=1)
 WATCH_WAIT_S = 1800.0
 WATCH_POLL_S = 5.0
 
@@ -56,14 +58,14 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
     A watch run in progress is waited for (at most :data:`WATCH_WAIT_S`): the check and the registration are one
     session under the warehouse's lock, so no watch run starts between them."""
     waited_since, said, dead = time.monotonic(), False, []
-    timeout = watch_run_timeout(config.watch.interval_minutes)
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
             applied = migrate(con)
             key = authorkey.check(config, con, db)
+            now = datetime.now(UTC)
             with transaction(con):
-                dead += ledger.abandon_watch_runs(con, datetime.now(UTC) - timeout, run_id)
-            watch = ledger.running_watch(con, datetime.now(UTC) - timeout)
+                dead += ledger.abandon_watch_runs(con, now, run_id)
+            watch = ledger.running_watch(con, now - WATCH_GUARD)
             late = time.monotonic() - waited_since >= WATCH_WAIT_S
             if watch is None or late:
                 start_run(con, run_id, day, trigger)
@@ -76,7 +78,7 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
     if watch is not None:
         logger.warning(f"run {run_id}: watch run {watch['run_id']} still running after {WATCH_WAIT_S:g} s; starting")
     for dead_id in dead:
-        logger.warning(f"run {run_id}: watch run {dead_id} was still running past its timeout: marked interrupted")
+        logger.warning(f"run {run_id}: watch run {dead_id} was still running past its deadline: marked interrupted")
     if applied:
         logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
     return [{**job, "author_key": key} for job in with_states(config, db, plan(config))]

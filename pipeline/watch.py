@@ -21,9 +21,9 @@ One watch run covers the interval ``[end - watch.interval_minutes, end)`` and fl
 - :func:`prepare` skips the run (status ``skipped``, with the reason, and writes nothing else) when the watch is
   disabled, when there is no network source, or when a night (any run that is not a watch run) is still
   ``running`` and started less than :data:`NIGHT_GUARD` ago: the warehouse has one writer at a time, and the
-  night's day is authoritative. It marks an earlier watch run still ``running`` past its run timeout
-  (:func:`pipeline.config.watch_run_timeout`: the Airflow run timed out, or its worker was lost)
-  ``interrupted`` (:func:`pipeline.ledger.abandon_watch_runs`), so the ledger never shows it running for good.
+  night's day is authoritative. It marks an earlier run of the DAG still ``running`` past its deadline
+  (:func:`pipeline.config.watch_run_timeout`: Airflow stopped it, its ``finish`` never ran) ``interrupted``
+  (:func:`pipeline.ledger.abandon_watch_runs`), so the ledger never shows it running for good.
 
 Watch runs are ``pipeline_runs`` rows with trigger ``watch`` (the DAG's and the CLI's alike); their ``day`` is
 the day the interval starts on. :func:`run_watch` is one run in-process (``brandpulse watch --at``); the DAG
@@ -77,20 +77,26 @@ def check_interval(config: Config, start: datetime, end: datetime) -> None:
         )
 
 
-def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime | None = None) -> list[dict]:
+def prepare(
+    config: Config, db: Path, end: datetime, run_id: str, now: datetime | None = None, timeout: bool = False
+) -> list[dict]:
     """Apply pending migrations and register the run; return its extract jobs (one per brand × network source,
     each with its source's stored state, the run's ``read_from`` and the author key's fingerprint), or ``[]`` when
     the run is skipped (recorded ``skipped`` with the reason, and logged). A run that reads its sources checks the
     author key first (:func:`pipeline.authorkey.check`): another key than the warehouse's raises, and the run is
-    not registered."""
+    not registered. An earlier run of the DAG still ``running`` past its deadline is marked interrupted
+    (:func:`pipeline.ledger.abandon_watch_runs`). ``timeout``: this run is the DAG's, which Airflow stops after
+    :func:`~pipeline.config.watch_run_timeout`: its deadline is recorded."""
     day = watch_day(config, end)
     jobs = staging.plan(config, network_only=True)
     now = now or datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con:
         migrate(con)
         with transaction(con):
-            dead = ledger.abandon_watch_runs(con, now - watch_run_timeout(config.watch.interval_minutes), run_id)
+            dead = ledger.abandon_watch_runs(con, now, run_id)
             start_run(con, run_id, day, TRIGGER)
+            if timeout:
+                ledger.set_deadline(con, run_id, now + watch_run_timeout(config.watch.interval_minutes))
             reason = None
             night = running_night(con, now - NIGHT_GUARD)
             if not config.watch.enabled:
@@ -106,14 +112,16 @@ def prepare(config: Config, db: Path, end: datetime, run_id: str, now: datetime 
                 last = last_watch_end(con, _utc(end))
                 window = read_window(config, end, last)
                 set_watch_window(con, run_id, window.start, window.end)
-                reads = last_watch_reads(con, _utc(end))
+                reads = last_watch_reads(con, _utc(end), run_id)
     for dead_id in dead:
-        logger.warning(f"watch {run_id}: watch run {dead_id} was still running past its timeout: marked interrupted")
+        logger.warning(f"watch {run_id}: watch run {dead_id} was still running past its deadline: marked interrupted")
     if reason:
         logger.warning(f"watch {run_id}: skipped: {reason}")
         return []
     if window.start < read_window(config, end).start:  # a run before it was skipped or failed
-        logger.info(f"watch {run_id}: reading from {window.start:%Y-%m-%d %H:%M} UTC, where the last run ended")
+        logger.info(
+            f"watch {run_id}: covering from {window.start:%Y-%m-%d %H:%M} UTC, where the last successful run ended"
+        )
     jobs = staging.with_states(config, db, jobs)
     return [{**job, "read_from": _source_read_from(config, end, last, reads, job), "author_key": key} for job in jobs]
 
@@ -137,7 +145,8 @@ def extract(config: Config, job: dict, end: datetime, run_id: str, db: Path | No
 
 
 def read_from(config: Config, db: Path, run_id: str, end: datetime) -> datetime:
-    """Where the run's sources read from, as its ``prepare`` recorded it."""
+    """Where the run's window starts (its hourly metrics and detection cover from there), as its ``prepare``
+    recorded it."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         recorded = watch_read_from(con, run_id)
     return _utc(recorded) if recorded is not None else read_window(config, end).start

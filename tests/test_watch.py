@@ -137,37 +137,37 @@ def test_a_watch_run_skips_while_a_night_runs_and_says_so(tmp_path, caplog):
     assert run_watch(off, db, end)["reason"] == "the watch is disabled (watch.enabled is false in the config)"
 
 
-def test_a_watch_run_closes_an_earlier_one_left_running_past_its_timeout(tmp_path, caplog):
-    """An Airflow run that hits dagrun_timeout (or loses its worker) never reaches ``finish``: the next watch run
-    marks it interrupted, with the reason, so the ledger does not show it running for good; a run within its
-    timeout (55 minutes for an hourly watch) is left alone, and so is the run itself on a retry of its prepare."""
+def test_a_watch_run_closes_an_earlier_one_of_the_dag_left_running_past_its_deadline(tmp_path, caplog):
+    """An Airflow run that hits dagrun_timeout never reaches ``finish``: the next watch run marks it interrupted,
+    with the reason, so the ledger does not show it running for good. A run within its deadline is left alone, and
+    so is a ``brandpulse watch`` run (no deadline: nothing stops it), however long it takes."""
     cfg, db = config(tmp_path), tmp_path / "w.duckdb"
-    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    end = datetime(2026, 10, 13, 9, tzinfo=UTC)
+    now = end + timedelta(minutes=2)
+    timeout = watch_run_timeout(60)  # the DAG's hourly runs: 55 minutes
+    assert timeout == timedelta(minutes=55) and watch_run_timeout(15) == timedelta(minutes=10)
+    for run_id, started in (("watch-killed", 61), ("watch-slow", 54)):
+        assert prepare(cfg, db, end - timedelta(hours=1), run_id, now=now - timedelta(minutes=started), timeout=True)
     with connect(db) as con:
-        migrate(con)
-        for run_id, minutes in (("watch-killed", 56), ("watch-slow", 54)):
-            start_run(con, run_id, DAY, "watch")
-            con.execute(
-                "UPDATE pipeline_runs SET started_at = ? WHERE run_id = ?",
-                [datetime.now(UTC) - timedelta(minutes=minutes), run_id],
-            )
-        start_run(con, "airflow__night", DAY, "airflow")  # a night left running is the night's guard's (6 h)
+        start_run(con, "watch-cli", DAY, "watch")
+        con.execute("UPDATE pipeline_runs SET started_at = ? WHERE run_id = 'watch-cli'", [now - timedelta(hours=3)])
+        start_run(con, "airflow__night", DAY, "airflow")  # a night left running is the night guard's (6 h)
     with caplog.at_level(logging.INFO, logger="brandpulse"):
-        assert prepare(cfg, db, end, "watch-next") == []  # skipped beside the night, and still closes the dead one
-    assert "watch watch-next: watch run watch-killed was still running past its timeout: marked interrupted" in (
-        caplog.text
-    )
+        assert prepare(cfg, db, end, "watch-next", now=now, timeout=True) == []  # skipped beside the night
+    said = "watch watch-next: watch run watch-killed was still running past its deadline: marked interrupted"
+    assert said in caplog.text
     statuses = dict(q(db, "SELECT run_id, status FROM pipeline_runs"))
     assert statuses == {
         "watch-killed": "interrupted",
         "watch-slow": "running",
+        "watch-cli": "running",
         "airflow__night": "running",
         "watch-next": "skipped",
     }
     [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE run_id = 'watch-killed' AND step = 'interrupted'")
-    assert detail.startswith("did not finish: still running when run watch-next began, past the watch's run timeout")
-    # fifteen-minute runs time out after 10 minutes
-    assert watch_run_timeout(15) == timedelta(minutes=10) and watch_run_timeout(60) == timedelta(minutes=55)
+    assert detail.startswith("did not finish: still running when run watch-next began, past its deadline")
+    deadlines = dict(q(db, "SELECT run_id, deadline_at FROM pipeline_runs WHERE deadline_at IS NOT NULL"))
+    assert deadlines["watch-next"] == now + timeout and "watch-cli" not in deadlines
 
 
 def test_a_watch_run_with_another_author_key_is_not_registered_and_a_skipped_one_still_skips(tmp_path, monkeypatch):
@@ -445,6 +445,10 @@ def test_one_source_down_does_not_make_the_others_re_read_the_hours_since_the_la
     usual = (end - timedelta(hours=1) - overlap).isoformat()
     assert jobs == {s: usual if s != "hn" else (one - overlap).isoformat() for s in SOURCES}
     assert watch.read_from(cfg, db, "watch-03", end) == one - overlap  # the run's window: from the last success
+    # the run cleared in Airflow after its load landed every source: its re-run reads what it read, not less
+    with connect(db) as con:
+        ledger.record_steps(con, "watch-03", [dict(step="extract", brand="parcelo", source=s) for s in SOURCES])
+    assert {j["source"]: j["read_from"] for j in prepare(cfg, db, end, "watch-03")} == jobs
 
 
 def _alert_on_file(con, brand: str, aid: str, kind: str, status: str, day: date, severity: str, observed: int):
@@ -718,8 +722,9 @@ def test_an_incident_is_read_back_two_weeks(tmp_path):
 
 def test_a_night_waits_for_a_watch_run_in_progress_before_it_registers(tmp_path, monkeypatch, caplog):
     """Both DAGs fire at 02:00: a watch run that registered first is let finish (one writer; its load must not land
-    after the night's), then the night registers. A watch run 'running' for over an hour is dead, not waited for;
-    and a night waits at most WATCH_WAIT_S, then starts beside it, saying so."""
+    after the night's), then the night registers. A watch run 'running' for over an hour is not waited for, and
+    one of the DAG past its deadline is marked interrupted; a night waits at most WATCH_WAIT_S, then starts beside
+    a live one, saying so."""
     import threading
     import time as clock
 
@@ -731,6 +736,8 @@ def test_a_night_waits_for_a_watch_run_in_progress_before_it_registers(tmp_path,
         migrate(con)
         start_run(con, "watch-stale", DAY, "watch")
         con.execute("UPDATE pipeline_runs SET started_at = started_at - INTERVAL 2 HOUR")  # crashed long ago
+        start_run(con, "watch-dead", DAY, "watch")  # the DAG's, past its deadline (dagrun_timeout)
+        con.execute("UPDATE pipeline_runs SET deadline_at = now() - INTERVAL 1 MINUTE WHERE run_id = 'watch-dead'")
         start_run(con, "watch-now", DAY, "watch")
 
     def watch_ends():
@@ -746,9 +753,13 @@ def test_a_night_waits_for_a_watch_run_in_progress_before_it_registers(tmp_path,
     ender.join()
     assert clock.monotonic() - started >= 1.0
     assert caplog.text.count("run night-1: waiting for watch run watch-now to finish") == 1  # said once
-    assert "waiting for watch run watch-stale" not in caplog.text  # dead: closed, not waited for
-    assert "run night-1: watch run watch-stale was still running past its timeout: marked interrupted" in caplog.text
-    assert q(db, "SELECT status FROM pipeline_runs WHERE run_id = 'watch-stale'") == [("interrupted",)]
+    assert "watch-stale" not in caplog.text  # over an hour: not waited for (no deadline: not marked either)
+    assert "run night-1: watch run watch-dead was still running past its deadline: marked interrupted" in caplog.text
+    assert q(db, "SELECT status FROM pipeline_runs WHERE run_id LIKE 'watch-%' ORDER BY run_id") == [
+        ("interrupted",),
+        ("success",),
+        ("running",),
+    ]  # dead, now, stale
     assert q(db, "SELECT status FROM pipeline_runs WHERE run_id = 'night-1'") == [("running",)]
 
     with connect(db) as con:
