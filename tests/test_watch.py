@@ -309,6 +309,8 @@ def test_watch_dag_runs_against_the_replay_server_and_skips_beside_a_night(
     assert run.data_interval_end - run.data_interval_start == timedelta(hours=1)
     [(run_id, trigger, status)] = q(db, "SELECT run_id, trigger, status FROM pipeline_runs")
     assert (trigger, status) == ("watch", "success")
+    [(within,)] = q(db, "SELECT deadline_at - started_at FROM pipeline_runs")  # Airflow stops it after 55 minutes
+    assert timedelta(minutes=54) < within <= timedelta(minutes=55)
     steps = dict(q(db, f"SELECT step, count(*) FROM run_steps WHERE run_id = '{run_id}' GROUP BY ALL"))
     assert steps == {"extract": 4, "load": 1, "score": 1, "hourly_metrics": 1, "detect": 1, "send_alerts": 1}
     assert q(db, "SELECT count(*) > 0 FROM hourly_brand_metrics") == [(True,)]
