@@ -118,6 +118,18 @@ def test_ces_mean_t_interval_hand_worked():
     assert (M.ces_mean([6, 7]).low, M.ces_mean([6, 7]).high) == (1, 7)  # t(.975, 1) = 12.7: the whole scale
 
 
+def test_ces_answers_all_the_same_get_the_distribution_free_interval_not_a_point():
+    # 30 answers of 7: up to 1 - 0.025^(1/30) = 0.1157 of the population may answer otherwise (Clopper-Pearson, 0 of
+    # 30), at worst 1 each: the mean is at least 7 - 0.1157 * 6 = 6.306
+    e = M.ces_mean([7] * 30)
+    assert (e.value, e.low, e.high, e.se) == (7, pytest.approx(6.30578, abs=1e-5), 7, 0)
+    two = M.ces_mean([4, 4])  # 0.8419 of others at worst: 4 -/+ 0.8419 * 3
+    assert (two.low, two.high) == (pytest.approx(1.47434, abs=1e-5), pytest.approx(6.52566, abs=1e-5))
+    assert M.ces_from_stats(30, 7.0, 0.0).low == e.low  # the rollup's path (the warehouse's stddev_samp)
+    one_other = M.ces_mean([7] * 29 + [6])  # one answer apart: the t interval, as before
+    assert one_other.low == approx(one_other.value - M._t975(29) * one_other.se)
+
+
 def test_ces_single_answer_has_no_interval():
     e = M.ces_mean([4])
     assert (e.value, e.low, e.high, e.se, e.n) == (4, None, None, None, 1)

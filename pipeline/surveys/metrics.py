@@ -20,7 +20,9 @@ Definitions and sources:
   Estimation for a Binomial Proportion", Statistical Science 16(2)).
 - **CES mean**: the mean answer, on a 1-7 scale where 7 = least effort (see :func:`ces_normalise`; CES 2.0,
   Dixon, Freeman & Toman 2010, "Stop Trying to Delight Your Customers", HBR), with the Student t interval
-  mean +/- t(0.975, n-1) * s / sqrt(n). With one answer the interval (and standard error) is undefined (None).
+  mean +/- t(0.975, n-1) * s / sqrt(n). With one answer the interval (and standard error) is undefined (None);
+  with every answer the same, the t interval would be a point, and the distribution-free bound is given instead
+  (:func:`ces_from_stats`).
 """
 
 from __future__ import annotations
@@ -166,11 +168,16 @@ def _t975(df: int) -> float:
 def ces_from_stats(n: int, mean: float | None, sd: float | None, min_n: int = MIN_N) -> Estimate:
     """CES mean with the Student t 95 % interval, from n, the mean and the sample standard deviation (n - 1);
     the interval clipped to the 1-7 scale the answers are on (a t interval of a few answers near an end of the
-    scale reaches past it)."""
+    scale reaches past it). When every answer is the same (sd 0) the t interval is a point; the interval is then
+    the distribution-free bound: the population may hold a share of other answers up to the Clopper-Pearson
+    upper limit for 0 of n, each at worst at the far end of the scale (30 answers of 7: 6.31 to 7)."""
     if n == 0 or mean is None:
         return Estimate.empty()
     if n == 1 or sd is None:
         return Estimate(float(mean), None, None, None, n, n < min_n)
+    if sd < 1e-9:  # every answer the same: the t interval would be a point, certainty the answers cannot give
+        _, other = proportion_confint(0, n, alpha=0.05, method="beta")  # share of other answers, 0 of n seen
+        return Estimate(float(mean), mean - other * (mean - 1), mean + other * (7 - mean), 0.0, n, n < min_n)
     se = sd / math.sqrt(n)
     half = _t975(n - 1) * se
     return Estimate(float(mean), max(1.0, mean - half), min(7.0, mean + half), se, n, n < min_n)
