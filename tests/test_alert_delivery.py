@@ -542,6 +542,35 @@ def test_an_email_the_server_had_whole_without_replying_is_possibly_delivered(at
         assert "no reply from 127.0.0.1:" in result.error and "not retried, as the server may have it" in result.error
 
 
+class _QuitRefused:
+    """An SMTP handler that answers the message with ``data`` and QUIT with 421, not 221 (smtplib's ``with`` then
+    raises on the way out)."""
+
+    def __init__(self, data: str):
+        self.data = data
+
+    async def handle_DATA(self, server, session, envelope):
+        return self.data
+
+    async def handle_QUIT(self, server, session, envelope):
+        return "421 too many errors, closing"
+
+
+@pytest.mark.parametrize(("data", "ok"), [("554 5.7.1 message rejected", False), ("250 OK queued", True)])
+def test_the_servers_answer_to_the_message_decides_whatever_the_quit_after_it(data, ok):
+    """A refused message stays failed (retried next run) when the QUIT after it fails too, and an accepted one
+    stays delivered: the failed QUIT once turned a refusal into a delivery, and the alert was lost."""
+    port = free_port()
+    controller = Controller(_QuitRefused(data), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        result = deliver(email_channel(port), make_msg(), {}, timeout=5.0)
+    finally:
+        controller.stop()
+    assert (result.ok, result.status) == (ok, data), result
+    assert ok or result.error.endswith(f"message refused: {data}"), result
+
+
 # ------------------------------------------------------------------------------------------------- renders
 
 

@@ -515,6 +515,7 @@ def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout
     if channel.password_env and not password:
         hint = f" ({channel.password_env} is not set, so no login was attempted)"
     status: str | None = None
+    answer: Delivery | None = None  # the server's answer to the message, whatever the QUIT after it does
     deadline = Deadline(deadline_s)
     client: _SMTP | None = None
     try:
@@ -547,10 +548,12 @@ def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout
             code, reply = smtp.data(data)
             status = _smtp_reply(code, reply)
             if code != 250:
-                return Delivery(channel.name, False, status, redact(f"{what}: message refused: {status}", secrets))
+                answer = Delivery(channel.name, False, status, redact(f"{what}: message refused: {status}", secrets))
+                return answer
+            answer = Delivery(channel.name, True, status)
     except (smtplib.SMTPException, OSError) as exc:
-        if status is not None:  # the message was accepted; only the QUIT afterwards failed
-            return Delivery(channel.name, True, status)
+        if answer is not None:  # the server answered the message (accepted or refused); only the QUIT failed
+            return answer
         where = f"{channel.smtp_host}:{channel.smtp_port}"
         replied = isinstance(exc, smtplib.SMTPResponseException)
         if client is not None and client.message_sent and not replied:  # sent whole, no reply: may be queued
