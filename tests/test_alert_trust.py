@@ -5,6 +5,7 @@ time), the numbers behind it, and carries a 48-hour hourly chart."""
 from __future__ import annotations
 
 import json
+import socket
 from datetime import UTC, datetime, time, timedelta
 
 import duckdb
@@ -384,6 +385,38 @@ def test_a_held_alert_waits_for_its_digest_past_max_age_days(tmp_path, receivers
         "failed": 0,
         "digests": 1,
     }
+    [digest] = receivers["slack"]
+    assert digest["text"].startswith("1 alert held during quiet hours")
+
+
+def test_a_held_alert_whose_digest_failed_is_retried_past_max_age_days(tmp_path, receivers, monkeypatch):
+    """A digest that fails (Slack answers 500) leaves its alerts failed, via 'digest': the next send retries the
+    digest however old the alert, as it waited for the first one (it once aged out after a failed digest)."""
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    cfg = alerting_config(tmp_path, channels=[
+        {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet}],
+        watch={"enabled": True}, max_age_days=3)  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    assert incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22), today=INCIDENT)["held"] == 1
+    http = receivers["http"]
+    http.route("POST", r"^/down$", lambda req, m: Response(500, "down"))
+    with socket.socket() as probe:  # nothing listens there: a connection error, no status
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}/slack"
+    for day, url, status in ((5, nowhere, None), (6, f"{http.url}/down", "500")):
+        monkeypatch.setenv("TEST_SLACK_URL", url)
+        assert delivery.send_alerts(cfg, db, f"s{day}", now=local(day, 9), today=INCIDENT + timedelta(days=day)) == {
+            "delivered": 0,
+            "failed": 1,
+            "digests": 1,
+        }
+        # the last attempt's status, not the 'held' before it
+        assert q(db, "SELECT state, via, status FROM v_alert_deliveries") == [("failed", "digest", status)]
+    monkeypatch.setenv("TEST_SLACK_URL", f"{http.url}/slack/T000/B000/secret")
+    again = delivery.send_alerts(cfg, db, "s7", now=local(7, 9), today=INCIDENT + timedelta(days=7))
+    assert again == {"delivered": 1, "failed": 0, "digests": 1}
     [digest] = receivers["slack"]
     assert digest["text"].startswith("1 alert held during quiet hours")
 

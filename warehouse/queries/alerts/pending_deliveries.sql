@@ -8,7 +8,8 @@
 -- recent ones; an hourly alert ($hourly: the kinds) has a day more, as its window, dated by its start, may end the
 -- next day, which detect counts from), or one
 -- alert (an explicit resend: any alert, backfilled or old). A pair held for quiet hours never ages out: it waits
--- for the digest of the first send after the hours end, however late that comes.
+-- for the digest of the first send after the hours end, however late that comes, and is retried as a digest
+-- until one is delivered (via 'digest': a failed digest does not age it out either).
 SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, a.brand, a.severity,
        a.incident_id, a.status, a.created_at
 FROM alerts a
@@ -16,6 +17,6 @@ CROSS JOIN (SELECT unnest($channels) AS channel) c
 LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
 WHERE (a.alert_id = CAST($alert_id AS VARCHAR) OR (CAST($alert_id AS VARCHAR) IS NULL AND a.send
                                                     AND (a.day + CAST(list_contains($hourly, a.kind) AS INTEGER) >= $since
-                                                         OR d.state = 'held')))
+                                                         OR d.state = 'held' OR d.via = 'digest')))
   AND NOT coalesce(d.ok, false)
 ORDER BY a.created_at, a.day, a.alert_id, c.channel;
