@@ -421,6 +421,28 @@ def test_a_held_alert_whose_digest_failed_is_retried_past_max_age_days(tmp_path,
     assert digest["text"].startswith("1 alert held during quiet hours")
 
 
+def test_an_alert_whose_message_cannot_be_built_fails_alone(tmp_path, receivers, caplog):
+    """An alert whose message cannot be built (here its stored explanation is damaged; a chart folder that cannot
+    be written does the same) is recorded failed with the reason, its traceback logged, and every other alert
+    still goes out: the step once raised, every run, and no channel got any alert."""
+    import logging
+
+    cfg = alerting_config(tmp_path, channels=[{"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"}])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
+    with connect(db) as con:
+        damaged = "SELECT * REPLACE ('bad-' || alert_id AS alert_id, '{\"terms\": 5}' AS explanation) FROM alerts"
+        con.execute(f"INSERT INTO alerts {damaged}")
+    with caplog.at_level(logging.ERROR, logger="brandpulse"):
+        sent = delivery.send_alerts(cfg, db, "s1", today=INCIDENT)
+    assert sent == {"delivered": 1, "failed": 1} and [h["alert_id"] for h in receivers["hooks"]] == [aid]
+    [(state, error)] = q(db, "SELECT state, error FROM v_alert_deliveries WHERE alert_id LIKE 'bad-%'")
+    assert state == "failed" and error.startswith("its message could not be built (TypeError: ")
+    assert error.endswith("retried next run")
+    assert f"alert bad-{aid}: its message could not be built" in caplog.text and "Traceback" in caplog.text
+
+
 def test_quiet_hours_over_the_nights_send_need_the_watch(tmp_path):
     """Without the watch the only send is the night's, at about 02:00 UTC: quiet hours over it would hold every
     alert for good, so the config says so; with the watch, or quiet hours that end before the night, it loads."""

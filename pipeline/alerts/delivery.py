@@ -160,18 +160,28 @@ def _earlier(config: Config, db: Path, p: dict, channel) -> Earlier | None:
 def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapping[str, str], ends: float):
     """Try each pair in turn: recorded pending and committed, sent within the attempt's deadline (and before
     ``ends``, the step budget's end on the monotonic clock), then completed. Pairs left when the budget has run
-    out are recorded failed without being tried. Returns the :class:`Attempt` list."""
+    out, and those of an alert whose message could not be built (logged with its traceback: a brand since removed
+    from the config, a chart that cannot be written), are recorded failed without being tried. Returns the
+    :class:`Attempt` list."""
     budget = seconds(config.alerting.step_budget_s)
     channels = {c.name: c for c in config.alerts}
+    messages, unbuilt = {}, {}
     with connect(db, timeout=config.lock_timeout_s) as con:
-        messages = {aid: message(config, con, aid) for aid in dict.fromkeys(p["alert_id"] for p in todo)}
+        for aid in dict.fromkeys(p["alert_id"] for p in todo):
+            try:
+                messages[aid] = message(config, con, aid)
+            except Exception as exc:  # one alert's message (its brand, explanation, chart) never stops the others
+                logger.exception(f"alert {aid}: its message could not be built; the other alerts are sent")
+                unbuilt[aid] = f"its message could not be built ({type(exc).__name__}: {exc}); retried next run"
     done = []
     for p in todo:
         a = Attempt(p["alert_id"], p["channel"], p["attempts"] + 1)
         key = {"alert_id": a.alert_id, "channel": a.channel, "attempt": a.attempt}
         left = ends - time.monotonic()
-        if left <= 0:
-            error = f"step budget exhausted (alerting.step_budget_s = {budget}): not tried, retried next run"
+        if left <= 0 or a.alert_id in unbuilt:
+            error = unbuilt.get(a.alert_id) or (
+                f"step budget exhausted (alerting.step_budget_s = {budget}): not tried, retried next run"
+            )
             a.delivery = Delivery(a.channel, False, None, error)
             outcome = {**_outcome(a.delivery), "run_id": run_id, "via": None}
             _record(config, db, "alerts/record_delivery", {**key, **outcome})
