@@ -106,6 +106,28 @@ def test_jsonl_rows(tmp_path):
     ]
 
 
+def test_jsonl_rejects_never_keep_an_author_name(tmp_path):
+    """A line that is not a JSON object (a stray comma, an array, a pretty-printed file's lines) is kept as
+    unreadable, keyed by its text, since its author cannot be found to hash; an author that is no text is hashed
+    like one that is. The quarantine never holds names."""
+    from pipeline.records import UNREADABLE
+
+    ok = {"post_id": "1", "posted_at": "2026-10-01T10:00:00Z", "body": "acme ok"}
+    lines = [
+        json.dumps({**ok, "author": "Jane Doe"})[:-1] + ", }",  # a trailing comma: invalid JSON
+        json.dumps([{**ok, "author": "Jane Doe"}]),  # an array
+        '  "author": "Jane Doe",',  # a line of a pretty-printed JSON file
+        json.dumps({**ok, "post_id": "2", "author": {"name": "Jane Doe"}, "likes": -1}),  # no text, and rejected
+        json.dumps({**ok, "post_id": "3", "author": ["Jane Doe"], "likes": -1}),
+    ]
+    _, rejects = fetch(tmp_path, "\n".join(lines), name="acme.jsonl")
+    assert len(rejects) == 5 and not any("Jane Doe" in r.raw_record for r in rejects)
+    assert [r.raw_record for r in rejects[:3]] == [UNREADABLE] * 3
+    assert len({r.quarantine_id for r in rejects[:3]}) == 3  # keyed by their lines all the same
+    hashed = [json.loads(r.raw_record)["author"] for r in rejects[3:]]
+    assert all(h.startswith("hmac:") for h in hashed) and hashed[0] != hashed[1]
+
+
 def test_mapped_column_missing_from_header_fails_the_source(tmp_path):
     with pytest.raises(ValueError, match="CSV header lacks the mapped column"):
         fetch(tmp_path, "id,when,what\n1,2026-10-01T00:00:00Z,hi\n")

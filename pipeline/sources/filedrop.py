@@ -197,6 +197,8 @@ class FileDrop(Source):
         author, cols = self.spec.columns.author, self.spec.columns
         if author and isinstance(row.get(author), str):
             row = {**row, author: self._hashed(row[author])}
+        elif author and row.get(author) is not None:  # a JSON author that is no text ({"name": ...}, a number)
+            row = {**row, author: self._hashed(json.dumps(row[author], ensure_ascii=False, sort_keys=True))}
         typed = {cols.created_at: TIME, cols.rating: NUMBER, **dict.fromkeys(cols.engagement or (), NUMBER)}
         content = escape_raw(json.dumps(row, ensure_ascii=False))
         kept = withheld(row, typed)
@@ -208,15 +210,15 @@ class FileDrop(Source):
 
     def _redacted_line(self, blob: bytes) -> tuple[str, str]:
         """A JSONL line quarantined whole (too long, not UTF-8), as :meth:`_redacted` when it still reads as a
-        JSON object (bad bytes shown as U+FFFD), so its author is hashed too; else as it came (bytes escaped)."""
+        JSON object (bad bytes shown as U+FFFD), so its author is hashed too; else not kept (UNREADABLE), keyed by
+        the line (bytes escaped)."""
         try:
             row = json.loads(blob.decode("utf-8", "replace"))
         except (ValueError, RecursionError):
             row = None
         if isinstance(row, dict):
             return self._redacted(row)
-        raw = blob.decode("utf-8", "backslashreplace").rstrip("\r\n")
-        return raw, raw
+        return UNREADABLE, blob.decode("utf-8", "backslashreplace").rstrip("\r\n")  # not kept: see _jsonl_rows
 
     def _csv_rows(self, path: Path) -> Iterator[tuple[str, str, str, dict | Rejected]]:
         """The rows of a CSV file as ``(location, raw, content, row)``: ``row`` a dict of the cells by header, or
@@ -275,16 +277,19 @@ class FileDrop(Source):
                     yield location, *self._redacted_line(blob), Rejected("line is not valid UTF-8")
                     continue
                 raw = text.rstrip("\r\n")
+                # A line that is not a JSON object is not kept (UNREADABLE, as a CSV row that cannot be read into
+                # cells): its author cannot be found to hash, and the quarantine never holds names. Its key hashes
+                # the line; its location says where to look.
                 try:
                     row = json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    yield location, raw, raw, Rejected(f"invalid JSON: {exc.msg} (column {exc.colno})")
+                    yield location, UNREADABLE, raw, Rejected(f"invalid JSON: {exc.msg} (column {exc.colno})")
                     continue
                 except (ValueError, RecursionError) as exc:  # thousands of digits; nesting deeper than Python's stack
-                    yield location, raw[:2000], raw[:2000], Rejected(f"invalid JSON: {exc}"[:200])
+                    yield location, UNREADABLE, raw[:2000], Rejected(f"invalid JSON: {exc}"[:200])
                     continue
                 if not isinstance(row, dict):
-                    yield location, raw, raw, Rejected(f"expected a JSON object, got {type(row).__name__}")
+                    yield location, UNREADABLE, raw, Rejected(f"expected a JSON object, got {type(row).__name__}")
                     continue
                 yield location, "", "", row
 
