@@ -131,6 +131,20 @@ def test_jsonl_rejects_never_keep_an_author_name(tmp_path):
 def test_mapped_column_missing_from_header_fails_the_source(tmp_path):
     with pytest.raises(ValueError, match="CSV header lacks the mapped column"):
         fetch(tmp_path, "id,when,what\n1,2026-10-01T00:00:00Z,hi\n")
+    # an optional one too: a renamed likes column would have counted every row's engagement 0
+    renamed = MENTIONS_HEADER.replace("likes", "favs") + "1,twitter,,u,2026-10-01T10:00:00Z,acme,,5,0\n"
+    with pytest.raises(ValueError, match=r"acme.csv: CSV header lacks the mapped column\(s\) likes; it has post_id"):
+        fetch(tmp_path, renamed)
+
+
+def test_empty_unmapped_columns_at_the_end_of_the_header_are_no_problem(tmp_path):
+    """Excel exports often end every line with empty columns ("...,,"): they repeat the empty name but are not
+    read, so the file loads; a mapped column that repeats still fails the source."""
+    header = MENTIONS_HEADER.rstrip("\n") + ",,\n"
+    records, rejects = fetch(tmp_path, header + "1,twitter,,u,2026-10-01T10:00:00Z,acme,,5,0,,\n")
+    assert [(r.native_id, r.engagement) for r in records] == [("1", 5)] and rejects == []
+    with pytest.raises(ValueError, match=r"CSV header repeats the mapped column\(s\) likes"):
+        fetch(tmp_path, MENTIONS_HEADER.rstrip("\n") + ",likes\n1,twitter,,u,2026-10-01T10:00:00Z,acme,,5,0,7\n")
 
 
 def test_missing_file_fails_the_source(tmp_path):
@@ -245,8 +259,8 @@ def test_values_no_rule_foresaw_are_quarantined_not_fatal(tmp_path):
 
 
 def test_duplicate_header_fails_the_source(tmp_path):
-    with pytest.raises(ValueError, match="CSV header repeats column"):
-        fetch(tmp_path, MENTIONS_HEADER.replace("likes", "body") + "1,r,,a,2026-10-01T00:00:00Z,x,y,z,0\n")
+    with pytest.raises(ValueError, match=r"CSV header repeats the mapped column\(s\) body"):
+        fetch(tmp_path, MENTIONS_HEADER.rstrip("\n") + ",body\n1,r,,a,2026-10-01T00:00:00Z,x,y,1,0,z\n")
 
 
 def test_empty_export_fails_the_source_but_header_only_is_fine(tmp_path):

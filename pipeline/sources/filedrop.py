@@ -232,15 +232,16 @@ class FileDrop(Source):
                 return
             except csv.Error as exc:
                 raise ValueError(f"{path}: unreadable CSV header: {exc}") from None
-            missing = [c for c in self._required_columns() if c not in header]
-            if missing:
+            mapped = self._mapped_columns()
+            missing = [c for c in mapped if c not in header]
+            if missing:  # an optional one too: a renamed likes column would count every row's engagement 0
                 raise ValueError(
                     f"{path}: CSV header lacks the mapped column(s) {', '.join(missing)}; "
                     f"it has {', '.join(header)} (see columns: in {self.config.source_file})"
                 )
-            dupes = sorted({h for h in header if header.count(h) > 1})
-            if dupes:
-                raise ValueError(f"{path}: CSV header repeats column(s) {', '.join(dupes)}")
+            dupes = sorted({h for h in header if h in mapped and header.count(h) > 1})  # others are not read:
+            if dupes:  # Excel's trailing empty columns ("...,,") are no problem
+                raise ValueError(f"{path}: CSV header repeats the mapped column(s) {', '.join(dupes)}")
             for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header)):
                 if cells is None:
                     yield location, UNREADABLE, text, Rejected(problem)  # no cells: nothing redacted can be kept
@@ -293,9 +294,12 @@ class FileDrop(Source):
                     continue
                 yield location, "", "", row
 
-    def _required_columns(self) -> list[str]:
+    def _mapped_columns(self) -> list[str]:
+        """Every column the config maps, in the config's order (``columns:``)."""
         cols = self.spec.columns
-        return [cols.native_id, cols.text, cols.created_at]
+        named = [cols.native_id, cols.text, cols.created_at, cols.title, cols.author, cols.url, cols.rating]
+        named += [cols.language, cols.platform, cols.channel, *cols.engagement]
+        return list(dict.fromkeys(c for c in named if c))
 
     def _record(self, row: dict, window: Window, location: str) -> Record | None:
         """The row as a record; None when it is skipped: another platform, outside the window (counted)."""
