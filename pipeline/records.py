@@ -305,7 +305,7 @@ class CsvLines:
 
 
 def csv_data_rows(
-    reader, lines: CsvLines, path, width: int, blank=blank_line
+    reader, lines: CsvLines, path, width: int, blank=blank_line, row_like=None
 ) -> Iterator[tuple[str, list[str] | None, str | None, str]]:
     """The rows of a ``csv.reader`` over ``lines``, after its header row, as ``(location, cells, problem, text)``:
     ``location`` is ``path:line``; ``problem`` is None for a row that can become a record, else why not (the row
@@ -319,7 +319,9 @@ def csv_data_rows(
     (``"12"" screen``) that ran on through the lines after it, up to the end of the file, the field size limit or
     another quote: each of its lines is read again on its own (a row, or a problem of its own), and the first
     problem of them says which lines had run together. (A quoted cell that truly spans lines, such as a comment
-    with line breaks, stays one cell unless one of its lines reads as a whole row.)"""
+    with line breaks, stays one cell unless one of its lines reads as a whole row: ``width`` fields, and
+    ``row_like(cells)`` where the caller gives it, e.g. a readable time in the created_at column, so a comment line
+    with the header's number of commas is not taken for a row.)"""
     while True:
         first = reader.line_num + 1
         lines.taken.clear()
@@ -332,7 +334,10 @@ def csv_data_rows(
         if cells is not None and blank(cells):
             continue
         if reader.line_num > first and (
-            cells is None or len(cells) != width or lines.ended or _swallowed(lines.taken, reader.dialect, width)
+            cells is None
+            or len(cells) != width
+            or lines.ended
+            or _swallowed(lines.taken, reader.dialect, width, row_like)
         ):
             what = f"one row of {len(cells)} fields" if cells is not None else "one unreadable row"
             what += " to the end of the file" if lines.ended else ""
@@ -353,19 +358,20 @@ def csv_data_rows(
         yield f"{path}:{first}", cells, problem, "\n".join(t.rstrip("\r\n") for t in lines.taken) if problem else ""
 
 
-def _swallowed(taken: list[str], dialect, width: int) -> bool:
-    """Whether a line after the first of a row of several lines is a whole row of ``width`` fields on its own:
-    the sign of rows that an open quote ran together although the result had the header's width. A line with an
-    odd number of quote characters closes (or opens) a quoted cell, so it is part of a cell that truly spans lines
-    ("Great app.\nFast, cheap, simple, and reliable"), not a row of its own."""
+def _swallowed(taken: list[str], dialect, width: int, row_like=None) -> bool:
+    """Whether a line after the first of a row of several lines is a whole row of ``width`` fields on its own
+    (and ``row_like``, when given): the sign of rows that an open quote ran together although the result had the
+    header's width. A line with an odd number of quote characters closes (or opens) a quoted cell, so it is part of
+    a cell that truly spans lines ("Great app.\nFast, cheap, simple, and reliable"), not a row of its own."""
     for line in taken[1:]:
         if line.count(dialect.quotechar or '"') % 2:
             continue
         try:
-            if len(_line_cells(line, dialect)) == width:
-                return True
+            cells = _line_cells(line, dialect)
         except csv.Error:
             continue
+        if len(cells) == width and (row_like is None or row_like(cells)):
+            return True
     return False
 
 

@@ -407,6 +407,11 @@ def test_a_quote_left_open_does_not_swallow_the_rows_after_it(tmp_path):
     rows = ['n1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"acme: first line\nsecond, line"', rows[3]]
     records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")
     assert [(r.native_id, r.text) for r in records] == [("n1", "acme: first line\nsecond, line"), ("m4", "acme")]
+    # a middle line with the header's number of commas is no row of its own either: its created_at is no time
+    body = "acme update:\nslow, buggy, laggy, and it crashed, twice, on, my, old, phone.\nwill not renew."  # 8 commas
+    rows = [f'p1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"{body}"', rows[1]]
+    records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")
+    assert [(r.native_id, r.text) for r in records] == [("p1", body), ("m4", "acme")] and rejects == []
     body = "acme: great app.\nfast, cheap, simple, reliable, quick, kind, tidy, neat, and done"  # 8 commas: 9 fields
     rows = [f'o1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"{body}"', rows[1]]
     records, rejects = fetch(tmp_path, header + "\n".join(rows) + "\n")

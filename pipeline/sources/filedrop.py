@@ -87,6 +87,15 @@ SKIPS = ("other_platform", "before_window", "after_window")  # the rows a file d
 KEEP_WINDOWS = 7  # per file in the state: a re-run of any of the last week's nights skips an unchanged file
 
 
+def _readable_time(cell: str) -> bool:
+    """Whether a cell reads as a created_at (a line of a multi-line cell is taken for a row of its own only then)."""
+    try:
+        parse_utc(cell)
+    except Exception:  # Rejected, or a value no rule foresaw: not a time either way
+        return False
+    return True
+
+
 class FileDrop(Source):
     source_type = "file_drop"
     platform = "file_drop"
@@ -242,7 +251,10 @@ class FileDrop(Source):
             dupes = sorted({h for h in header if h in mapped and header.count(h) > 1})  # others are not read:
             if dupes:  # Excel's trailing empty columns ("...,,") are no problem
                 raise ValueError(f"{path}: CSV header repeats the mapped column(s) {', '.join(dupes)}")
-            for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header)):
+            at = header.index(self.spec.columns.created_at)
+            for location, cells, problem, text in csv_data_rows(
+                reader, lines, path, len(header), row_like=lambda cells: _readable_time(cells[at])
+            ):
                 if cells is None:
                     yield location, UNREADABLE, text, Rejected(problem)  # no cells: nothing redacted can be kept
                     continue
