@@ -137,6 +137,15 @@ def test_mapped_column_missing_from_header_fails_the_source(tmp_path):
         fetch(tmp_path, renamed)
 
 
+def test_a_row_dated_years_ahead_is_quarantined_not_left_for_a_later_night(tmp_path):
+    """A mistyped year (2062 for 2026) is after every window a night will read for decades: quarantined with the
+    reason, not counted among the rows a later night reads. Tomorrow's rows still wait for tomorrow's night."""
+    rows = "1,twitter,,u,2062-10-01T10:00:00Z,acme typo,,1,0\n2,twitter,,u,2026-10-02T10:00:00Z,acme tomorrow,,1,0\n"
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows)
+    assert records == [] and [r.reason for r in rejects] == ["posted_at 2062-10-01 10:00:00 UTC is in the future"]
+    assert json.loads(rejects[0].raw_record)["post_id"] == "1"
+
+
 def test_empty_unmapped_columns_at_the_end_of_the_header_are_no_problem(tmp_path):
     """Excel exports often end every line with empty columns ("...,,"): they repeat the empty name but are not
     read, so the file loads; a mapped column that repeats still fails the source."""

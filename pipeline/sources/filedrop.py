@@ -52,7 +52,7 @@ import glob
 import hashlib
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import __version__
@@ -80,7 +80,7 @@ from pipeline.records import (
     text,
     withheld,
 )
-from pipeline.sources.base import Source
+from pipeline.sources.base import PLAUSIBLE_AHEAD, Source
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
 SKIPS = ("other_platform", "before_window", "after_window")  # the rows a file drop skips, counted in a note
@@ -337,6 +337,8 @@ class FileDrop(Source):
             self._first_of[native_id] = (platform.casefold(), self._file, post)
         if unreadable is not None:
             raise unreadable
+        if created > max(datetime.now(UTC), window.end) + PLAUSIBLE_AHEAD:  # a mistyped year: no later night reads it
+            raise Rejected(f"{cols.created_at} {created:%Y-%m-%d %H:%M:%S} UTC is in the future")
         if created not in window:
             self._skipped["before_window" if created < window.start else "after_window"] += 1
             return None
