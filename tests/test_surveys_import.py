@@ -1027,6 +1027,18 @@ def test_an_import_from_the_command_line_closes_its_own_run_and_leaves_a_nights_
     assert rows_of(db, "SELECT DISTINCT status FROM pipeline_runs") == [("success",)]
 
 
+def test_a_multi_line_comment_with_the_headers_number_of_commas_stays_one_answer(tmp_path):
+    """A comment's middle line with as many commas as the header has (3: four fields) is not an answer of its own:
+    its timestamp cell does not read as a time. It once cut the comment to its first line and quarantined the rest."""
+    comment = "great app.\nslow, buggy, laggy, crashed twice.\nwill not renew"
+    lines = ["id,at,nps,comment", f'R1,2026-10-01T09:00:00Z,3,"{comment}"', "R2,2026-10-01T10:00:00Z,9,fine"]
+    (tmp_path / "s.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns = {"response_id": "id", "timestamp": "at", "nps": "nps", "comment": "comment"}
+    src = SurveySpec(name="acme-nps", brand="acme", path="s.csv", columns=columns)
+    responses, rejects = read_survey_file(None, src, tmp_path / "s.csv")
+    assert [(r.response_id, r.comment) for r in responses] == [("R1", comment), ("R2", "fine")] and rejects == []
+
+
 def test_a_quote_left_open_in_a_survey_export_does_not_swallow_the_answers_after_it(tmp_path):
     """The survey importer reads CSV through the file drops' row reader: a quote left open in the last column ran
     on to the end of the file as one answer holding the rest in its comment; each line is read on its own."""

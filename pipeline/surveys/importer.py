@@ -154,18 +154,20 @@ def _fmt(path: Path, fmt: str) -> str:
     return "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv"
 
 
-def read_table(path: Path, fmt: str = "auto", sheet: str | None = None) -> tuple[list[str], Iterator]:
+def read_table(path: Path, fmt: str = "auto", sheet: str | None = None, row_like=None) -> tuple[list[str], Iterator]:
     """(header, rows): rows yield (location, list of cells, "") or, for an unreadable row, (location, Rejected,
-    the row's text: what its reject's key hashes, see records.csv_data_rows)."""
+    the row's text: what its reject's key hashes, see records.csv_data_rows). ``row_like(header)``: for a CSV,
+    the test :func:`~pipeline.records.csv_data_rows` puts to a line of a multi-line cell before it takes it for a
+    row of its own (None: the number of fields alone)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
-    return _xlsx(path, sheet) if _fmt(path, fmt) == "xlsx" else _csv(path)
+    return _xlsx(path, sheet) if _fmt(path, fmt) == "xlsx" else _csv(path, row_like)
 
 
-def _csv(path: Path) -> tuple[list[str], Iterator]:
+def _csv(path: Path, row_like=None) -> tuple[list[str], Iterator]:
     fh = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
     reader = csv.reader(lines := CsvLines(fh))
     try:
@@ -180,9 +182,13 @@ def _csv(path: Path) -> tuple[list[str], Iterator]:
     def empty(cells: list[str]) -> bool:  # a row of empty cells is blank too: spreadsheets pad exports with them
         return not cells or all(not c.strip() for c in cells)
 
+    like = row_like(header) if row_like else None
+
     def rows():
         with fh:
-            for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header), blank=empty):
+            for location, cells, problem, text in csv_data_rows(
+                reader, lines, path, len(header), blank=empty, row_like=like
+            ):
                 yield location, Rejected(problem) if problem else cells, text
 
     return header, rows()
@@ -252,6 +258,26 @@ def _resolve(path: Path, header: list[str], fields: dict[str, tuple[str, ...]], 
         mapping[name] = col
         taken.add(col)
     return mapping
+
+
+def _answer_like(src: SurveySpec, header: list[str], path: Path):
+    """Whether a CSV line has a readable timestamp in the mapped column: a line of a multi-line comment with the
+    header's number of commas is not an answer of its own (:func:`pipeline.records.csv_data_rows`). None when
+    the header maps no timestamp (``survey_columns`` says so when the rows are read)."""
+    try:
+        column = survey_columns(src, header, path)["timestamp"]
+    except Exception:  # the rows' reader raises it, with the file open no longer
+        return None
+    at = header.index(column)
+
+    def like(cells: list[str]) -> bool:
+        try:
+            parse_timestamp(cells[at], UTC, PRESET_TIME_FORMATS[src.preset], first=src.timestamp_format)
+        except Exception:  # Rejected, or a value no rule foresaw: not a time either way
+            return False
+        return True
+
+    return like
 
 
 def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "") -> dict[str, str]:
@@ -437,7 +463,7 @@ def read_survey_file(
     src, path = survey_source, Path(path)
     if src.brand is not None:
         _check_brand(config, src.brand, f"surveys source {src.name!r} brand")
-    header, rows = read_table(path, src.format, src.sheet)
+    header, rows = read_table(path, src.format, src.sheet, row_like=lambda h: _answer_like(src, h, path))
     mapping = survey_columns(src, header, path)
     info = {} if info is None else info
     info["columns"] = dict(mapping)
