@@ -443,6 +443,27 @@ def test_an_alert_whose_message_cannot_be_built_fails_alone(tmp_path, receivers,
     assert f"alert bad-{aid}: its message could not be built" in caplog.text and "Traceback" in caplog.text
 
 
+def test_a_send_beside_another_leaves_it_the_attempt_the_other_recorded_first(tmp_path, receivers, caplog):
+    """Two sends at once (``brandpulse alerts --resend`` during the night): both found the pair to send, and the
+    other recorded its attempt first. This one leaves it to the other (nothing sent twice), where it once
+    crashed on the attempt's key and failed its step."""
+    import logging
+
+    cfg = alerting_config(tmp_path, channels=[{"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"}])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
+    with connect(db) as con:
+        todo = delivery._todo(cfg, con, None, INCIDENT)
+        execute(con, "alerts/begin_delivery", {"alert_id": aid, "channel": "ops-hook", "attempt": 1,
+                                               "run_id": "other", "via": None})  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="brandpulse"):
+        done = delivery._attempts(cfg, db, "this", todo, {"TEST_HOOK_URL": receivers["http"].url + "/hook"}, 1e12)
+    assert done == [] and receivers["hooks"] == []
+    assert f"another send recorded {aid} to ops-hook attempt 1 first; left to it, not sent twice" in caplog.text
+    assert q(db, "SELECT run_id, ok FROM alert_deliveries") == [("other", None)]
+
+
 def test_quiet_hours_over_the_nights_send_need_the_watch(tmp_path):
     """Without the watch the only send is the night's, at about 02:00 UTC: quiet hours over it would hold every
     alert for good, so the config says so; with the watch, or quiet hours that end before the night, it loads."""

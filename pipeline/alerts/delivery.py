@@ -141,6 +141,27 @@ def _record(config: Config, db: Path, query: str, params: dict) -> None:
         execute(con, query, params)
 
 
+class _Taken(Exception):
+    """An attempt another send recorded first (rolls :func:`_begin`'s transaction back)."""
+
+
+def _begin(config: Config, db: Path, keys: list[dict], run_id: str, via: str | None) -> bool:
+    """Record the attempts ``keys`` pending and commit them before anything is sent, all or none: False when
+    another send running beside this one (``brandpulse alerts --resend`` during the night) recorded one of them
+    first, and sends it; then none is recorded, and this run leaves them to it (no double send, no crash on the
+    attempt's key)."""
+    try:
+        with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+            for key in keys:
+                if not rows(execute(con, "alerts/begin_delivery", {**key, "run_id": run_id, "via": via})):
+                    raise _Taken
+    except _Taken:
+        keys_said = ", ".join(f"{k['alert_id']} to {k['channel']} attempt {k['attempt']}" for k in keys)
+        logger.warning(f"alerts: another send recorded {keys_said} first; left to it, not sent twice")
+        return False
+    return True
+
+
 def _outcome(d: Delivery) -> dict:
     """The columns of an attempt's outcome; ok NULL when it is pending (the receiver may have it)."""
     ok = None if d.pending else d.ok
@@ -188,7 +209,8 @@ def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapp
         else:
             channel = channels[a.channel]
             earlier = _earlier(config, db, p, channel)
-            _record(config, db, "alerts/begin_delivery", {**key, "run_id": run_id, "via": None})  # committed first
+            if not _begin(config, db, [key], run_id, None):  # committed first; another send's already
+                continue
             deadline = min(config.alerting.delivery_deadline_s, left)
             msg = messages[a.alert_id]
             a.delivery = deliver(channel, msg, env, attempt=a.attempt, deadline_s=deadline, earlier=earlier)
@@ -261,9 +283,8 @@ def _digests(config: Config, db: Path, run_id: str, digests: dict, env: Mapping[
                 _record(config, db, "alerts/record_delivery", {**key, **_outcome(result), "run_id": run_id,
                                                                 "via": "digest"})  # fmt: skip
         else:
-            with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-                for key in keys:  # committed before sending
-                    execute(con, "alerts/begin_delivery", {**key, "run_id": run_id, "via": "digest"})
+            if not _begin(config, db, keys, run_id, "digest"):  # committed before sending; another send's already
+                continue
             ids = " ".join(sorted(a.alert_id for a in attempts)).encode()
             digest_key = f"{name}:{hashlib.sha256(ids).hexdigest()[:16]}"
             deadline = min(config.alerting.delivery_deadline_s, left)
