@@ -464,6 +464,27 @@ def test_a_send_beside_another_leaves_it_the_attempt_the_other_recorded_first(tm
     assert q(db, "SELECT run_id, ok FROM alert_deliveries") == [("other", None)]
 
 
+def test_an_alert_that_failed_before_its_incidents_later_alert_arrived_is_not_sent_after_it(tmp_path, receivers):
+    """The incident's 'new' failed (Retry-After past the deadline, say), its 'worse' went out in the same run: the
+    next run does not send the 'new' with its older, lower figures after the 'worse' (on Slack it would become
+    the message later alerts edit). It is counted superseded and named in the log; a resend still sends it."""
+    cfg = alerting_config(tmp_path, channels=[{"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"}])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
+    later = "SELECT * REPLACE ('w-' || alert_id AS alert_id, 'worse' AS status, created_at + INTERVAL 1 MINUTE"
+    with connect(db) as con:
+        con.execute(f"INSERT INTO alerts {later} AS created_at) FROM alerts")
+        for alert, ok in ((aid, False), (f"w-{aid}", True)):
+            execute(con, "alerts/record_delivery", {"alert_id": alert, "channel": "ops-hook", "attempt": 1, "ok": ok,
+                                                    "status": "200" if ok else "429", "error": None, "run_id": "s0",
+                                                    "via": None})  # fmt: skip
+    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 0, "failed": 0, "superseded": 1}
+    assert receivers["hooks"] == []
+    [sent] = delivery.resend(cfg, db, aid, env={"TEST_HOOK_URL": receivers["http"].url + "/hook"})
+    assert sent.delivery.ok and [h["alert_id"] for h in receivers["hooks"]] == [aid]
+
+
 def test_quiet_hours_over_the_nights_send_need_the_watch(tmp_path):
     """Without the watch the only send is the night's, at about 02:00 UTC: quiet hours over it would hold every
     alert for good, so the config says so; with the watch, or quiet hours that end before the night, it loads."""

@@ -307,7 +307,8 @@ def send_alerts(
     back). ``now`` (default: the clock) decides which channels are in their quiet hours. An alert of a brand no
     longer in the config is not sent (its message needs the brand): skipped with a warning, and counted. Returns
     the counts: delivered (alone or in a digest), failed, and, only when there are some, held (quiet hours),
-    digests (messages sent for them), not_configured (skipped: the brand was removed) and pending (possibly
+    digests (messages sent for them), not_configured (skipped: the brand was removed), superseded (not sent: a
+    later alert of the same incident reached the channel first, after this one failed) and pending (possibly
     delivered: held back from an earlier run, or left so by this one; not counted as failed, as none is retried)."""
     started = datetime.now(UTC)
     now = started if now is None else now
@@ -318,7 +319,8 @@ def send_alerts(
         todo = _todo(config, con, None, today)
     brands = {b.key for b in config.brands}
     unconfigured = [p for p in todo if p["brand"] not in brands]  # the brand was removed from the config since
-    todo = [p for p in todo if p["brand"] in brands]
+    superseded = [p for p in todo if p["superseded"] and p["brand"] in brands]  # a later alert of it got there
+    todo = [p for p in todo if p["brand"] in brands and not p["superseded"]]
     held = [p for p in todo if p["state"] == "pending" and channels[p["channel"]].type in AT_MOST_ONCE]
     todo = [p for p in todo if p not in held]
     todo, quiet, digests = _quiet(config, db, run_id, todo, now)
@@ -336,6 +338,8 @@ def send_alerts(
         parts.append(f"{len(quiet)} held for quiet hours (sent in a digest when they end)")
     if digests:
         parts.append(f"{len(digests)} quiet-hours digest(s)")
+    if superseded:
+        parts.append(f"{len(superseded)} not sent: a later alert of their incident reached the channel")
     gone = sorted({p["brand"] for p in unconfigured})
     if unconfigured:
         parts.append(f"{len(unconfigured)} not sent: brand(s) no longer configured ({', '.join(gone)})")
@@ -345,10 +349,10 @@ def send_alerts(
             run_id,
             "send_alerts",
             status="success",
-            rows_in=len(done) + len(held) + len(quiet) + len(unconfigured),
+            rows_in=len(done) + len(held) + len(quiet) + len(unconfigured) + len(superseded),
             rows_out=ok,
             rows_quarantined=0,
-            detail=", ".join(parts) if done or held or quiet or unconfigured else "nothing to deliver",
+            detail=", ".join(parts) if done or held or quiet or unconfigured or superseded else "nothing to deliver",
             started_at=started,
         )
     for a in done:
@@ -364,6 +368,11 @@ def send_alerts(
             f"alert {p['alert_id']} to {p['channel']}: {PENDING_WORDS}: attempt {p['attempts']} was cut off mid-send;"
             f" not resent. If it did not arrive: brandpulse alerts --resend {p['alert_id']}"
         )
+    for p in superseded:
+        logger.info(
+            f"alert {p['alert_id']} to {p['channel']}: not sent, a later alert of its incident reached the channel"
+            f" (to send it all the same: brandpulse alerts --resend {p['alert_id']})"
+        )
     for brand in gone:
         ids = sorted({p["alert_id"] for p in unconfigured if p["brand"] == brand})
         logger.warning(
@@ -377,6 +386,8 @@ def send_alerts(
         counts["digests"] = len(digests)
     if unconfigured:
         counts["not_configured"] = len(unconfigured)
+    if superseded:
+        counts["superseded"] = len(superseded)
     return {**counts, "pending": pending} if pending else counts
 
 

@@ -10,8 +10,13 @@
 -- alert (an explicit resend: any alert, backfilled or old). A pair held for quiet hours never ages out: it waits
 -- for the digest of the first send after the hours end, however late that comes, and is retried as a digest
 -- until one is delivered (via 'digest': a failed digest does not age it out either).
+-- superseded: a later alert of the same incident reached this channel already (this one failed before it did),
+-- so sending this one now would put its older figures after the newer ones.
 SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, a.brand, a.severity,
-       a.incident_id, a.status, a.created_at
+       a.incident_id, a.status, a.created_at,
+       EXISTS (SELECT 1 FROM alerts l JOIN v_alert_deliveries ld ON ld.alert_id = l.alert_id
+               WHERE l.incident_id = a.incident_id AND ld.channel = c.channel AND ld.ok
+                 AND l.created_at > a.created_at) AS superseded
 FROM alerts a
 CROSS JOIN (SELECT unnest($channels) AS channel) c
 LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
