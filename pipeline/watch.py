@@ -81,7 +81,7 @@ def prepare(
     config: Config, db: Path, end: datetime, run_id: str, now: datetime | None = None, timeout: bool = False
 ) -> list[dict]:
     """Apply pending migrations and register the run; return its extract jobs (one per brand × network source,
-    each with its source's stored state, the run's ``read_from`` and the author key's fingerprint), or ``[]`` when
+    each with its source's stored state, its ``read_from`` and the author key's fingerprint), or ``[]`` when
     the run is skipped (recorded ``skipped`` with the reason, and logged). A run that reads its sources checks the
     author key first (:func:`pipeline.authorkey.check`): another key than the warehouse's raises, and the run is
     not registered. An earlier run of the DAG still ``running`` past its deadline is marked interrupted

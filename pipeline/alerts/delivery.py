@@ -181,9 +181,9 @@ def _earlier(config: Config, db: Path, p: dict, channel) -> Earlier | None:
 def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapping[str, str], ends: float):
     """Try each pair in turn: recorded pending and committed, sent within the attempt's deadline (and before
     ``ends``, the step budget's end on the monotonic clock), then completed. Pairs left when the budget has run
-    out, and those of an alert whose message could not be built (logged with its traceback: a brand since removed
-    from the config, a chart that cannot be written), are recorded failed without being tried. Returns the
-    :class:`Attempt` list."""
+    out, and those of an alert whose message could not be built (logged with its traceback: a damaged
+    explanation, a chart that cannot be written), are recorded failed without being tried; a pair whose attempt
+    another send recorded first is left to it (:func:`_begin`). Returns the :class:`Attempt` list."""
     budget = seconds(config.alerting.step_budget_s)
     channels = {c.name: c for c in config.alerts}
     messages, unbuilt = {}, {}
