@@ -625,7 +625,8 @@ def number(value, what: str, low: float, high: float) -> float | None:
 
 
 def count(value, what: str) -> int:
-    """A whole number in ``[0, MAX_COUNT]``; an empty cell counts 0."""
+    """A whole number in ``[0, MAX_COUNT]``; an empty cell counts 0. A whole number written as a float (JSON's
+    ``12.0``, "12.0" from a spreadsheet's float column) is one; 12.5 is not."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     if isinstance(value, bool):
@@ -636,7 +637,13 @@ def count(value, what: str) -> int:
         try:
             out = int(str(value).strip())
         except ValueError:
-            raise Rejected(f"{what} {shown(value, NUMBER)} is not a whole number") from None
+            try:
+                whole = float(str(value).strip())
+            except ValueError:
+                whole = math.nan
+            if not (math.isfinite(whole) and whole.is_integer()):
+                raise Rejected(f"{what} {shown(value, NUMBER)} is not a whole number") from None
+            out = int(whole)
     if out < 0:
         raise Rejected(f"{what} {out} is negative")
     if out > MAX_COUNT:

@@ -267,6 +267,18 @@ def test_values_no_rule_foresaw_are_quarantined_not_fatal(tmp_path):
     assert reasons[2] == "likes 'inf' is not a whole number"
 
 
+def test_whole_numbers_written_as_floats_count(tmp_path):
+    """JSON's 12.0 and a spreadsheet's "3.0" are whole numbers; 2.5 is not."""
+    base = {"posted_at": "2026-10-01T09:00:00Z", "body": "acme"}
+    lines = [
+        json.dumps({**base, "post_id": "f", "likes": 12.0, "replies": "3.0"}),
+        json.dumps({**base, "post_id": "half", "likes": 2.5}),
+    ]
+    records, rejects = fetch(tmp_path, "\n".join(lines), name="acme.jsonl")
+    assert [(r.native_id, r.engagement) for r in records] == [("f", 15)]
+    assert [r.reason for r in rejects] == ["likes '2.5' is not a whole number"]
+
+
 def test_duplicate_header_fails_the_source(tmp_path):
     with pytest.raises(ValueError, match=r"CSV header repeats the mapped column\(s\) body"):
         fetch(tmp_path, MENTIONS_HEADER.rstrip("\n") + ",body\n1,r,,a,2026-10-01T00:00:00Z,x,y,1,0,z\n")
