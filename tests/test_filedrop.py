@@ -156,6 +156,19 @@ def test_empty_unmapped_columns_at_the_end_of_the_header_are_no_problem(tmp_path
         fetch(tmp_path, MENTIONS_HEADER.rstrip("\n") + ",likes\n1,twitter,,u,2026-10-01T10:00:00Z,acme,,5,0,7\n")
 
 
+def test_a_file_name_that_is_not_utf8_fails_the_source_naming_it(tmp_path):
+    """A file whose name another system wrote in Latin-1 (caf\\xe9.csv): its rows' locations and the source's
+    state could not be written as UTF-8 JSON, so the source fails, saying so and which file, every night until it
+    is renamed (it failed before too, with "'utf-8' codec can't encode character")."""
+    import os
+
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "*.csv"}}]))
+    with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.csv"), "wb") as fh:
+        fh.write((MENTIONS_HEADER + "1,twitter,,u,2026-10-01T10:00:00Z,acme,,1,0\n").encode())
+    with pytest.raises(ValueError, match=r"caf\\xe9\.csv: the file's name is not UTF-8 .*; rename it"):
+        list(build_source(cfg, cfg.brands[0], "drop").fetch(DAY))
+
+
 def test_missing_file_fails_the_source(tmp_path):
     cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "nothing-*.csv"}}]))
     with pytest.raises(FileNotFoundError, match=r"no file matches path 'nothing-\*\.csv'"):

@@ -74,6 +74,7 @@ from pipeline.records import (
     count,
     csv_data_rows,
     escape_raw,
+    has_bad_bytes,
     number,
     parse_utc,
     shown,
@@ -111,6 +112,13 @@ class FileDrop(Source):
                 f"{self.config.source_file}: brand {self.brand.key!r} source "
                 f"{self.spec.name!r}: no file matches path {self.spec.path!r} ({pattern})"
             )
+        for path in found:  # its rows' locations and the source's state name it, and are UTF-8 (JSON)
+            if has_bad_bytes(str(path)):
+                shown_path = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise ValueError(
+                    f"{shown_path}: the file's name is not UTF-8 (bytes another system's encoding wrote); rename it "
+                    f"(brand {self.brand.key!r} source {self.spec.name!r} reads no file until then)"
+                )
         return found
 
     def fetch(self, window: Window) -> Iterator[Record | Reject]:
