@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time as time_module
 from datetime import UTC, datetime, time, timedelta
 
 import duckdb
@@ -129,12 +130,14 @@ WORSENING = {INCIDENT: (70, 35), INCIDENT + timedelta(days=1): (72, 36), INCIDEN
 def slack_api(monkeypatch):
     """A fake Slack Web API on 127.0.0.1: chat.postMessage and chat.update with Slack's answers (HTTP 200 with
     ``{"ok": true, "channel": ..., "ts": ...}`` or ``{"ok": false, "error": ...}``). ``fail``: method -> error."""
-    state = {"calls": [], "messages": {}, "fail": {}}
+    state = {"calls": [], "messages": {}, "fail": {}, "stall": {}}
 
     def handler(method):
         def handle(req, _m):
             body = json.loads(req.body)
             state["calls"].append((method, body))
+            if method in state["stall"]:  # answers only after the client has given up (the edit still happens)
+                time_module.sleep(state["stall"].pop(method))
             if req.headers.get("authorization") != f"Bearer {TOKEN}":
                 return Response(200, {"ok": False, "error": "invalid_auth"})
             if method in state["fail"]:
@@ -226,6 +229,30 @@ def test_a_worse_alert_whose_message_slack_will_not_edit_is_posted_anew_and_the_
     ]
     assert q(db, "SELECT ok, error, external_id FROM alert_deliveries WHERE run_id = 's3'") == [
         (True, None, f"C0CX:{again}")
+    ]
+
+
+def test_a_slack_edit_left_without_an_answer_fails_and_the_next_run_edits_again(tmp_path, slack_api):
+    """chat.update twice is one edit, so an edit Slack did not answer within the attempt's deadline fails (it was
+    left pending, possibly delivered, for a manual resend) and the next run edits again, then replies in the
+    thread: the reply, a new message, stays at most once."""
+    cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5, delivery_deadline_s=2.5)
+    db = tmp_path / "w.duckdb"
+    seed(db, 53, WORSENING)
+    incidents.detect(cfg, db, INCIDENT, "r1")
+    assert delivery.send_alerts(cfg, db, "s1") == {"delivered": 1, "failed": 0}
+    for i in (1, 2):
+        incidents.detect(cfg, db, INCIDENT + timedelta(days=i), f"r{i + 1}")
+    slack_api["stall"]["chat.update"] = 3.0
+    assert delivery.send_alerts(cfg, db, "s2") == {"delivered": 0, "failed": 1}
+    [(ok, error)] = q(db, "SELECT ok, error FROM alert_deliveries WHERE run_id = 's2'")
+    assert ok is False and "chat.update" in error
+    assert delivery.send_alerts(cfg, db, "s3") == {"delivered": 1, "failed": 0}
+    [first] = slack_api["messages"]
+    assert [(m, b.get("ts"), b.get("thread_ts")) for m, b in slack_api["calls"][1:]] == [
+        ("chat.update", first, None),
+        ("chat.update", first, None),
+        ("chat.postMessage", None, first),
     ]
 
 

@@ -288,13 +288,16 @@ def _post(
     deadline_s: float,
     headers: Mapping[str, str] | None = None,
     body_bytes: int = BODY_BYTES,
+    repeatable: bool = False,
 ) -> tuple[Delivery, str]:
     """POST ``payload`` as JSON: the outcome (ok on a 2xx) and the start of the answer's body. A webhook's POST is
     retried on any passing failure (its Idempotency-Key lets the receiver drop a repeat); a Slack one only when it
-    cannot have arrived (a connection error, a 429), since Slack would post a repeat."""
+    cannot have arrived (a connection error, a 429), since Slack would post a repeat, unless it is
+    ``repeatable`` (chat.update: the same edit twice is one edit), which is retried like a webhook's and, left
+    without an answer, fails (the next run edits again) rather than stay pending."""
     body = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
     headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
-    idempotent = channel.type == "webhook"
+    idempotent = channel.type == "webhook" or repeatable
     http = {"timeout": timeout, "retries": retries, "backoff_factor": backoff_factor, "idempotent": idempotent}
     with Deadline(deadline_s) as deadline:
         try:
@@ -312,7 +315,9 @@ def _post(
         except requests.RequestException as exc:
             if any(isinstance(a, MaxRetryError) for a in exc.args):  # retried until none was left
                 error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
-            elif isinstance(exc, requests.ReadTimeout) or (isinstance(exc, SentWithoutAnswer) and not idempotent):
+            elif (isinstance(exc, requests.ReadTimeout) and not repeatable) or (
+                isinstance(exc, SentWithoutAnswer) and not idempotent
+            ):
                 # sent, no answer (none in time, or the connection closed before it): must not arrive twice
                 error = f"{what}: no answer ({_cause(exc)}); not retried, as the receiver may have it"
                 return Delivery(channel.name, False, None, redact(error, secrets), maybe_delivered=True), ""
@@ -368,7 +373,7 @@ def _slack_api(
     url = (_env_value(env, SLACK_API_ENV) or SLACK_API_BASE).rstrip("/") + "/" + method
     headers = {"Authorization": f"Bearer {token}"}
     args = (timeout, retries, backoff_factor, deadline_s, headers, SLACK_API_BYTES)
-    result, text = _post(channel, f"{what}: {method}", url, [token], payload, *args)
+    result, text = _post(channel, f"{what}: {method}", url, [token], payload, *args, repeatable=method == "chat.update")
     if not result.ok:
         return result, {}
     try:
