@@ -395,9 +395,9 @@ def test_a_failed_digest_is_retried_as_a_digest(tmp_path, receivers):
         (1, False, "held", None), (2, False, "500", "digest"), (3, True, "200", "digest")]  # fmt: skip
 
 
-def test_a_held_alert_waits_for_its_digest_past_max_age_days(tmp_path, receivers):
-    """alerting.max_age_days bounds what a send picks up, but not a pair already held for quiet hours: it goes
-    out in the digest of the first send after the hours end, however late (it aged out, never delivered)."""
+def held_at_night(tmp_path):
+    """A Slack channel quiet at night (critical alerts too) with alerting.max_age_days 3, and the incident's alert
+    held by a send at 22:00 on its day: (config, warehouse)."""
     quiet = {**WARSAW_NIGHT, "except_critical": False}
     cfg = alerting_config(tmp_path, channels=[
         {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet}],
@@ -406,6 +406,13 @@ def test_a_held_alert_waits_for_its_digest_past_max_age_days(tmp_path, receivers
     seed(db, 51, {INCIDENT: (75, 50)})
     assert incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
     assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22), today=INCIDENT)["held"] == 1
+    return cfg, db
+
+
+def test_a_held_alert_waits_for_its_digest_past_max_age_days(tmp_path, receivers):
+    """alerting.max_age_days bounds what a send picks up, but not a pair already held for quiet hours: it goes
+    out in the digest of the first send after the hours end, however late (it aged out, never delivered)."""
+    cfg, db = held_at_night(tmp_path)
     later = INCIDENT + timedelta(days=5)  # past max_age_days
     assert delivery.send_alerts(cfg, db, "s2", now=local(5, 9), today=later) == {
         "delivered": 1,
@@ -419,14 +426,7 @@ def test_a_held_alert_waits_for_its_digest_past_max_age_days(tmp_path, receivers
 def test_a_held_alert_whose_digest_failed_is_retried_past_max_age_days(tmp_path, receivers, monkeypatch):
     """A digest that fails (Slack answers 500) leaves its alerts failed, via 'digest': the next send retries the
     digest however old the alert, as it waited for the first one (it once aged out after a failed digest)."""
-    quiet = {**WARSAW_NIGHT, "except_critical": False}
-    cfg = alerting_config(tmp_path, channels=[
-        {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet}],
-        watch={"enabled": True}, max_age_days=3)  # fmt: skip
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    assert incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
-    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22), today=INCIDENT)["held"] == 1
+    cfg, db = held_at_night(tmp_path)
     http = receivers["http"]
     http.route("POST", r"^/down$", lambda req, m: Response(500, "down"))
     with socket.socket() as probe:  # nothing listens there: a connection error, no status
