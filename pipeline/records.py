@@ -550,8 +550,11 @@ def parse_utc(
                         break
         if moment is None and unix:
             try:
-                return in_range(_from_unix(float(raw), what), what)
-            except (Rejected, ValueError):
+                return in_range(_from_unix(int(raw) if raw.isdigit() else float(raw), what), what)
+            except Rejected:  # (a ValueError too: caught first)
+                if _UNIX_TEXT.fullmatch(raw):  # a number in a text cell (CSV): its own reason, as in JSON (Unix ms)
+                    raise
+            except ValueError:
                 pass
         if moment is None:
             readable = "a date and time this source can read"
@@ -593,6 +596,8 @@ def _from_unix(seconds: float, what: str) -> datetime:
     except (ValueError, OverflowError, OSError):
         raise Rejected(f"{what} {seconds!r} is not a Unix time in seconds") from None
 
+
+_UNIX_TEXT = re.compile(r"[+-]?\d+(?:\.\d+)?")  # what a Unix time written as text looks like
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}")  # ISO-8601 calendar dates fromisoformat reads, no time
 

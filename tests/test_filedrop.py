@@ -280,6 +280,15 @@ def test_values_no_rule_foresaw_are_quarantined_not_fatal(tmp_path):
     assert reasons[2] == "likes 'inf' is not a whole number"
 
 
+def test_a_csv_time_in_unix_milliseconds_gets_the_reason_json_gets(tmp_path):
+    """A number in a CSV cell is read as Unix seconds like a JSON number; in milliseconds it says so, not that it
+    is no ISO-8601 timestamp."""
+    rows = "ms,twitter,,u,1727740800000,acme,,1,0\ns,twitter,,u,1790000000,acme,,1,0\n"
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows, window=Window.for_day(date(2026, 9, 21)))
+    assert [r.native_id for r in records] == ["s"]
+    assert [r.reason for r in rejects] == ["created_at 1727740800000 is not a Unix time in seconds"]
+
+
 def test_whole_numbers_written_as_floats_count(tmp_path):
     """JSON's 12.0 and a spreadsheet's "3.0" are whole numbers; 2.5 is not."""
     base = {"posted_at": "2026-10-01T09:00:00Z", "body": "acme"}
