@@ -309,6 +309,9 @@ def test_duplicate_header_fails_the_source(tmp_path):
 def test_empty_export_fails_the_source_but_header_only_is_fine(tmp_path):
     with pytest.raises(ValueError, match="the export is empty"):
         fetch(tmp_path, b"")
+    for blank, name in ((b"\xef\xbb\xbf", "acme.csv"), (b"\n\r\n  \n", "acme.jsonl")):  # a BOM alone; blank lines
+        with pytest.raises(ValueError, match="the export holds nothing but blank lines"):
+            fetch(tmp_path, blank, name=name)
     assert fetch(tmp_path, csv_rows([])) == ([], [])
 
 

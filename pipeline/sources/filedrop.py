@@ -131,8 +131,14 @@ class FileDrop(Source):
         order = {p: (loaded[str(p)].get("order", 0) if str(p) in loaded else new) for p in self.files()}
         paths, unchanged = sorted(order, key=lambda p: (order[p], p)), []
         for path in paths:
-            if path.stat().st_size == 0:
+            size = path.stat().st_size
+            if size == 0:
                 raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
+            if size <= 4096 and not path.read_bytes().removeprefix(b"\xef\xbb\xbf").strip():
+                raise ValueError(
+                    f"{path}: the export holds nothing but blank lines (or a byte-order mark); an upstream export "
+                    "probably failed"
+                )
             fingerprint = self._fingerprint(path)
             before = loaded.get(str(path)) or {}
             windows = list(before.get("windows") or []) if before.get("fingerprint") == fingerprint else []
