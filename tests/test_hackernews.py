@@ -311,6 +311,27 @@ def test_a_delayed_request_outliving_its_test_does_not_reach_the_next_tests_rout
     assert requests.get(f"{server.url}/late", timeout=5).status_code == 200 and len(served) == 1
 
 
+def test_an_empty_page_before_the_last_is_a_warning_and_a_bad_page_size_is_ignored(server):
+    """Algolia says three pages but the second comes back empty: the search stops there and says so (it stopped
+    silently, as if done). A hitsPerPage that is not a positive number (a string) is ignored, not a TypeError."""
+    api = HackerNewsAPI([story(n) for n in range(3)])
+    hits = [api._hit(it, ["parcelo"]) for it in api.items]
+
+    def answer(req, _m):
+        page = int(req.query["page"])
+        found = hits[:2] if page == 0 else [] if page == 1 else hits[2:]
+        return Response(200, {"hits": found, "nbHits": 3, "nbPages": 3, "hitsPerPage": "2", "page": page})
+
+    server.route("GET", SEARCH, answer)
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 2 and [r.query["page"] for r in server.requests] == ["0", "1"]
+    assert src.warnings == [
+        "Hacker News search for 'Parcelo': page 1 came back empty before the last of 3 pages; its later pages were "
+        "not read (some mentions of the window may be missing)"
+    ]
+
+
 def test_malformed_json_is_a_source_error(server):
     HackerNewsAPI([story(0)]).mount(server)
     server.add_fault(SEARCH, malformed=True)

@@ -7,10 +7,11 @@ phrase, which the HN index's advanced syntax honours)::
         &numericFilters=created_at_i>=START,created_at_i<END&hitsPerPage=100&page=N
 
 ``base`` is ``$BRANDPULSE_HN_URL`` when set, else the source's ``base_url`` (``https://hn.algolia.com``).
-Pages are read while ``page < nbPages``. Algolia serves at most 1,000 hits of a query (``nbPages`` stops
-there), so when ``nbHits`` is more than the pages can hold, the time range is split in halves and each half
-searched on its own, down to one second; one-second ranges that still hold more than can be read are a warning
-(one per term, with the hits not read).
+Pages are read while ``page < nbPages``; an empty page before the last ends the search with a warning (once a
+term), and a ``hitsPerPage`` that is no positive number is taken as the 100 asked for. Algolia serves at most
+1,000 hits of a query (``nbPages`` stops there), so when ``nbHits`` is more than the pages can hold, the time
+range is split in halves and each half searched on its own, down to one second; one-second ranges that still
+hold more than can be read are a warning (one per term, with the hits not read).
 ``max_items`` caps the hits read per term (a warning), and :func:`request_cap` the requests a term's search
 makes, split searches' first pages included (a warning: a server that reports more hits than its pages hold
 would otherwise be halved down to one-second slices, two requests a second of the window).
@@ -109,7 +110,7 @@ class HackerNewsSource(Source):
         end = -int(-window.end.timestamp() // 1)  # ceil: [start, end) in whole seconds
         with self.http_session() as session:
             for term in self.matcher.query_terms():
-                self._read, self._cut, self._requests, self._unread = 0, False, 0, []
+                self._read, self._cut, self._requests, self._unread, self._short = 0, False, 0, [], False
                 self._cap = request_cap(self.spec.max_items, end - start)
                 yield from self._search(session, term, start, end, window)
                 self._warn_unread(term)
@@ -144,7 +145,9 @@ class HackerNewsSource(Source):
             self._stats["pages_read"] += 1
             hits = data["hits"]
             nb_hits, nb_pages = data.get("nbHits"), data.get("nbPages")
-            per_page = data.get("hitsPerPage") or HITS_PER_PAGE
+            per_page = data.get("hitsPerPage")  # a positive whole number, else the size asked for
+            if not (isinstance(per_page, int) and not isinstance(per_page, bool) and per_page > 0):
+                per_page = HITS_PER_PAGE
             nb_hits = nb_hits if isinstance(nb_hits, int) else len(hits)
             nb_pages = nb_pages if isinstance(nb_pages, int) else page + 1
             readable = nb_pages * per_page
@@ -166,7 +169,16 @@ class HackerNewsSource(Source):
             if cut or (self._read >= spec.max_items and page < nb_pages):
                 self._warn_cut(term)
                 break
-            if page >= nb_pages or not hits:
+            if page >= nb_pages:
+                break
+            if not hits:  # Algolia said there were more pages: the search stopped short, and says so (once a
+                # term; a range holding more hits than Algolia serves is reported as such instead)
+                if nb_hits <= readable and not self._short:
+                    self._short = True
+                    self.warnings.append(
+                        f"Hacker News search for {term!r}: page {page - 1} came back empty before the last of "
+                        f"{nb_pages} pages; its later pages were not read (some mentions of the window may be missing)"
+                    )
                 break
         if nb_hits > readable:  # a one-second range Algolia cannot page through
             self._unread.append((start, end, nb_hits, readable))
