@@ -39,7 +39,7 @@ RETRY_STATUSES = (429, 500, 502, 503, 504, 520, 522)
 UNPROCESSED_STATUSES = (429,)  # answers that say the request was not processed: safe to repeat any request
 BACKOFF_FACTOR = 0.5  # 0.5 s, 1 s, 2 s, 4 s ... between retries (capped at BACKOFF_MAX); read at call time
 BACKOFF_MAX = 60.0
-RETRY_AFTER_MAX = 300.0  # a longer Retry-After fails the request rather than stalling the task for hours
+RETRY_AFTER_MAX = 300.0  # a longer Retry-After fails the request at once rather than stalling the task (_Retry)
 
 logger = logging.getLogger("brandpulse")
 
@@ -109,16 +109,15 @@ class _Retry(Retry):
         # arrive twice, a 503 may have been acted on)
         return status_code in (self.status_forcelist or ()) and super().is_retry(method, status_code, has_retry_after)
 
-    def get_retry_after(self, response):
-        seconds = super().get_retry_after(response)
-        return None if seconds is None else min(seconds, RETRY_AFTER_MAX)
-
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
         if self.deadline is not None and self.deadline.expired:
             raise MaxRetryError(_pool, url, DeadlineExceeded(f"the {self.deadline} passed"))
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
     def sleep(self, response=None):
+        asked = super().get_retry_after(response) if self.respect_retry_after_header and response else None
+        if asked is not None and asked > RETRY_AFTER_MAX:  # fail now, not after waiting RETRY_AFTER_MAX each retry
+            raise MaxRetryError(None, None, RetryAfterTooLong(asked))
         if self.deadline is not None:
             wait = self.get_retry_after(response) if self.respect_retry_after_header and response else None
             try:
@@ -126,6 +125,15 @@ class _Retry(Retry):
             except DeadlineExceeded as reason:
                 raise MaxRetryError(None, None, reason) from None
         super().sleep(response)
+
+
+class RetryAfterTooLong(Exception):
+    """The server asked to retry after more than :data:`RETRY_AFTER_MAX`: the request fails at once."""
+
+    def __init__(self, asked: float):
+        super().__init__(
+            f"the server asked to retry after {seconds(asked)}, over the {seconds(RETRY_AFTER_MAX)} this waits"
+        )
 
 
 def _check_wait(wait: float, deadline: Deadline | None) -> None:
@@ -209,7 +217,7 @@ class TimeoutSession(requests.Session):
         except (requests.RequestException, HTTPError, OSError) as exc:
             if deadline.expired:
                 raise exchange.cut(f"no complete answer within the {deadline}") from exc
-            cause = _deadline_cause(exc)  # a retry wait that would pass the deadline
+            cause = _wrapped(exc, DeadlineExceeded)  # a retry wait that would pass the deadline
             if cause is not None:
                 raise exchange.cut(str(cause)) from exc
             if exchange.unanswered and isinstance(exc, requests.ConnectionError):  # hung up on a request it had
@@ -223,8 +231,8 @@ class TimeoutSession(requests.Session):
         return resp
 
 
-def _deadline_cause(exc: BaseException) -> DeadlineExceeded | None:
-    """The DeadlineExceeded that ``exc`` wraps (as requests wraps urllib3's errors), if any."""
+def _wrapped(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """The exception of type ``kind`` that ``exc`` wraps (as requests wraps urllib3's errors), if any."""
     seen: set[int] = set()
     todo: list[BaseException] = [exc]
     while todo:
@@ -232,7 +240,7 @@ def _deadline_cause(exc: BaseException) -> DeadlineExceeded | None:
         if id(e) in seen:
             continue
         seen.add(id(e))
-        if isinstance(e, DeadlineExceeded):
+        if isinstance(e, kind):
             return e
         linked = (*e.args, getattr(e, "reason", None), e.__cause__, e.__context__)
         todo += [x for x in linked if isinstance(x, BaseException)]
@@ -305,6 +313,9 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
     except DeadlineExceeded as exc:
         raise SourceError(f"{what}: {bare(url)}: {exc} (the source's deadline_s)") from None
     except requests.RequestException as exc:
+        too_long = _wrapped(exc, RetryAfterTooLong)
+        if too_long is not None:
+            raise SourceError(f"{what}: {bare(url)}: {too_long}") from None
         inner = exc.args[0] if exc.args else None
         cause = type(getattr(inner, "reason", None) or inner or exc).__name__
         tries = getattr(s.get_adapter(url).max_retries, "total", "?")

@@ -274,6 +274,17 @@ def test_429_with_retry_after_is_honoured(server):
     assert time.monotonic() - started >= 0.9 and len(records) == 1 and len(server.requests) == 2
 
 
+def test_a_retry_after_over_five_minutes_fails_at_once(server):
+    """Retry-After: 86400 is not waited for, even capped (it cost five waits of 300 s, 25 minutes of the source's
+    deadline, before failing): the search fails at once, saying what the server asked."""
+    HackerNewsAPI([story(0)]).mount(server)
+    server.add_fault(SEARCH, status=429, headers={"Retry-After": "86400"}, times=5)
+    started = time.monotonic()
+    with pytest.raises(SourceError, match=r"the server asked to retry after \d+ s, over the 300 s this waits"):
+        fetch(source(server.url, retries=5))
+    assert time.monotonic() - started < 5 and len(server.requests) == 1
+
+
 def test_server_errors_then_success_and_exhausted(server):
     HackerNewsAPI([story(0)]).mount(server)
     server.add_fault(SEARCH, status=503, times=2)
