@@ -575,6 +575,7 @@ def test_items_without_created_utc_or_text_are_quarantined(reddit):
             post("p3", 80, drop_keys=["title"]),
             post("p4", 90),
             post("p5", 95, score=10**13),  # a value out of range: this post, not the whole source
+            post("p6", 96, extra={"selftext": {"html": "Parcelo"}}),  # not text: this post, not the source
             comment("c1", 100, "Parcelo without a time", link="x", drop_keys=["created_utc"]),
             comment("c2", 110, "Parcelo, upvoted beyond belief", link="x", score=10**13),
         ]
@@ -588,6 +589,7 @@ def test_items_without_created_utc_or_text_are_quarantined(reddit):
         ("reddit t3_p2", "reddit t3 created_utc 'yesterday' is not a Unix time from 2000 on"),
         ("reddit t3_p3", "reddit t3 lacks title"),
         ("reddit t3_p5", "engagement '10000000000000' is over 1e+12"),
+        ("reddit t3_p6", "reddit t3 selftext is not text"),
     ]
     raw = json.loads(next(r for r in rejects if r.location == "reddit t3_p1").raw_record)
     assert raw["id"] == "p1" and raw["title"] == "Parcelo delivered my parcel early"

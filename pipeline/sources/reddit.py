@@ -622,6 +622,9 @@ class RedditSource(Source):
             return f"reddit {kind} created_utc {str(data['created_utc'])[:40]!r} is not a Unix time from 2000 on"
         if not isinstance(data[text_field], str):
             return f"reddit {kind} {text_field} is not text"
+        wrong = [f for f in ("selftext", "permalink") if data.get(f) is not None and not isinstance(data[f], str)]
+        if wrong:  # read as text further on: one odd post is quarantined, not the source failed
+            return f"reddit {kind} {', '.join(wrong)} is not text"
         return None
 
     def _reject(self, reason: str, data: dict) -> Reject:
