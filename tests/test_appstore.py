@@ -115,6 +115,21 @@ def test_pages_fields_and_state(server):
     assert src.warnings == []
 
 
+def test_an_empty_page_before_the_feeds_last_is_a_warning(server):
+    """Apple's feed now and then answers a page with no entry although its rel=last link names a later one: the
+    country stops there, and says so (it stopped silently, as at the feed's end)."""
+    newest = datetime(2026, 10, 1, 23, 0, tzinfo=UTC)
+    AppStoreAPI(spread(120, newest, timedelta(minutes=10))).mount(server)
+    server.add_fault(r"page=2/", status=200, body={"feed": {"author": {}, "link": []}})
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 50 and pages(server) == ["page=1", "page=2"]
+    assert src.warnings == [
+        f"App Store {APP} (us): page 2 came back empty before the feed's last page, 3; older reviews of the window "
+        "were not read"
+    ]
+
+
 def test_stops_at_the_first_page_older_than_the_window(server):
     newest = datetime(2026, 10, 1, 20, 0, tzinfo=UTC)
     AppStoreAPI(spread(300, newest, timedelta(minutes=20))).mount(server)  # 61 in the day, 300 in the feed

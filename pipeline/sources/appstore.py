@@ -9,7 +9,8 @@ source's ``base_url`` (``https://itunes.apple.com``). Apple serves at most 10 pa
 newest first, so a country is read until it has reached back past the window's start
 (:class:`~pipeline.sources.base.NewestFirst`: three reviews in a row older than it, by position, so one review
 dated far back out of order does not end the feed; a review of the window after an older one is a warning), the
-feed runs out (no ``entry``, or the page named by the feed's ``rel=last`` link), or ``max_pages`` is reached.
+feed runs out (no ``entry``, or the page named by the feed's ``rel=last`` link; a page with no ``entry`` before
+that one is a warning), or ``max_pages`` is reached.
 When the tenth page still reaches into the window, the feed's 500-review cap cut the window: that is a warning.
 
 The payload (``feed.entry`` is a list, a single object on a one-review page, and missing on an empty page;
@@ -101,7 +102,7 @@ class AppStoreSource(Source):
         # read at call time, so tests (and operators) can tune the backoff without a new session factory
         with self.http_session() as session:
             for country in spec.countries:
-                read = 0
+                read, last = 0, None
                 order = NewestFirst(window.start, window.end, f"App Store {spec.app_id} ({country})")
                 for page in range(1, max_pages + 1):
                     url = self.page_url(country, page)
@@ -118,7 +119,13 @@ class AppStoreSource(Source):
                     entries = feed.get("entry")
                     if isinstance(entries, dict):  # a page with a single review
                         entries = [entries]
+                    last = _last_page(feed) or last
                     if not entries:
+                        if last is not None and page < last:  # Apple's feed drops a page now and then
+                            self.warnings.append(
+                                f"App Store {spec.app_id} ({country}): page {page} came back empty before the "
+                                f"feed's last page, {last}; older reviews of the window were not read"
+                            )
                         break
                     if not isinstance(entries, list):
                         raise SourceError(
@@ -163,7 +170,6 @@ class AppStoreSource(Source):
                             f"older reviews of the window were not read"
                         )
                         break
-                    last = _last_page(feed)
                     if last is not None and page >= last:
                         break
                 if order.disorder:
