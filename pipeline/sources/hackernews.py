@@ -173,7 +173,8 @@ class HackerNewsSource(Source):
                 break
             if not hits:  # Algolia said there were more pages: the search stopped short, and says so (once a
                 # term; a range holding more hits than Algolia serves is reported as such instead)
-                if nb_hits <= readable and not self._short:
+                exact = data.get("exhaustiveNbHits") is not False  # an estimated nbHits may promise pages
+                if nb_hits <= readable and exact and not self._short:
                     self._short = True
                     self.warnings.append(
                         f"Hacker News search for {term!r}: page {page - 1} came back empty before the last of "
