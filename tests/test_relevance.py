@@ -27,6 +27,9 @@ def test_aliases_match_whole_words_and_phrases_only():
     assert not m.matches("myparcelo account")
     assert not m.matches("email me at x@parcelo")  # part of an address, not a mention
     assert not m.matches(None, "")
+    nova = AliasMatcher(brand(name="Nova Bank", aliases=["Nova Bank"]))
+    assert not nova.matches("Moving to Nova", "Bank fees are crazy")  # a title and a body: no phrase across them
+    assert nova.matches("Moving", "to Nova\nBank") and nova.matches("Nova Bank", None)
     assert m.query_terms() == ["Parcelo", "parcelo app"]  # prefixes dropped, case-insensitive duplicates too
 
 
@@ -38,6 +41,7 @@ def test_exclusion_terms_and_case_rules():
     strict = AliasMatcher(brand(aliases=["Apple"], exclude=["apple pie"], case_sensitive=True))
     assert strict.matches("my Apple watch") and not strict.matches("an apple a day")
     assert strict.matches("Apple pie recipe")  # case-sensitive exclusion 'apple pie' does not hide 'Apple pie'
+    assert m.matches("Apple", "pie for dessert")  # an exclusion does not run from a title into its body either
 
 
 def nfd(text: str) -> str:

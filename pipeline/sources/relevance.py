@@ -48,7 +48,12 @@ class AliasMatcher:
         return re.compile("|".join(_pattern(t) for t in sorted(folded, key=len, reverse=True)))
 
     def matches(self, *texts: str | None) -> bool:
-        text = fold("\n".join(t for t in texts if t), self.case_sensitive)
+        """Whether any of ``texts`` (a title, a body) mentions the brand, each on its own: a phrase alias or an
+        exclusion never runs from the end of a title into its body."""
+        return any(self._mentions(t) for t in texts if t)
+
+    def _mentions(self, raw: str) -> bool:
+        text = fold(raw, self.case_sensitive)
         if not text:
             return False
         if self._exclude is not None:
