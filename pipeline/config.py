@@ -253,6 +253,11 @@ def _clock(value: str) -> time:
     return time.fromisoformat(value)
 
 
+def _shown_by_clocks(naive: datetime, zone: ZoneInfo, fold: int) -> bool:
+    """Whether the clocks of ``zone`` ever show ``naive`` (not inside the hour skipped when they go forward)."""
+    return naive.replace(tzinfo=zone, fold=fold).astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
+
+
 class QuietHoursSpec(_Strict):
     """Hours when a channel gets no alerts: they are held, and the first send_alerts run after the hours end
     sends the channel one digest listing them. ``start`` and ``end`` are local times in ``timezone``; a range
@@ -295,7 +300,12 @@ class QuietHoursSpec(_Strict):
         # the night the clocks go back repeats an hour: an end inside it, on the same day, is the one on ``now``'s
         # side of the change (fold), never the earlier one, which has passed
         fold = local.fold if day == local.date() else 0
-        return datetime.combine(day, end).replace(tzinfo=zone, fold=fold).astimezone(UTC)
+        at = datetime.combine(day, end)
+        # the night the clocks go forward skips an hour: an end inside it (02:30 in 02:00-03:00) is the first time
+        # the clocks show after it (03:00 new time), not that time read in the old offset (03:30)
+        while not _shown_by_clocks(at, zone, fold):
+            at += timedelta(minutes=1)
+        return at.replace(tzinfo=zone, fold=fold).astimezone(UTC)
 
 
 class _Channel(_Strict):

@@ -543,6 +543,9 @@ def test_quiet_hours_until():
     second = datetime(2026, 10, 25, 1, 15, tzinfo=UTC)
     assert early.until(second) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
     assert early.until(second - timedelta(hours=1)) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # the first 02:15
+    # the night they go forward (02:00 CET -> 03:00 CEST at 01:00 UTC) there is no 02:30: the hours end at 03:00
+    # CEST (01:00 UTC), and the held reason says so, not "03:30" (02:30 read in the old offset)
+    assert early.until(datetime(2027, 3, 28, 0, 30, tzinfo=UTC)) == datetime(2027, 3, 28, 1, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
