@@ -119,9 +119,8 @@ class _Retry(Retry):
         if asked is not None and asked > RETRY_AFTER_MAX:  # fail now, not after waiting RETRY_AFTER_MAX each retry
             raise MaxRetryError(None, None, RetryAfterTooLong(asked))
         if self.deadline is not None:
-            wait = self.get_retry_after(response) if self.respect_retry_after_header and response else None
             try:
-                _check_wait(wait or self.get_backoff_time(), self.deadline)
+                _check_wait(asked or self.get_backoff_time(), self.deadline)
             except DeadlineExceeded as reason:
                 raise MaxRetryError(None, None, reason) from None
         super().sleep(response)

@@ -358,6 +358,20 @@ def csv_data_rows(
         yield f"{path}:{first}", cells, problem, "\n".join(t.rstrip("\r\n") for t in lines.taken) if problem else ""
 
 
+def time_at(at: int, parse=None):
+    """A ``row_like`` for :func:`csv_data_rows`: whether a line's cell ``at`` reads as a time with ``parse`` (one
+    argument; default :func:`parse_utc`), so a line of a multi-line text is not taken for a row of its own."""
+
+    def like(cells: list[str]) -> bool:
+        try:
+            (parse or parse_utc)(cells[at])
+        except Exception:  # Rejected, or a value no rule foresaw: not a time either way
+            return False
+        return True
+
+    return like
+
+
 def _swallowed(taken: list[str], dialect, width: int, row_like=None) -> bool:
     """Whether a line after the first of a row of several lines is a whole row of ``width`` fields on its own
     (and ``row_like``, when given): the sign of rows that an open quote ran together although the result had the

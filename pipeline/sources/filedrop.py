@@ -79,6 +79,7 @@ from pipeline.records import (
     parse_utc,
     shown,
     text,
+    time_at,
     withheld,
 )
 from pipeline.sources.base import PLAUSIBLE_AHEAD, Source
@@ -86,15 +87,6 @@ from pipeline.sources.base import PLAUSIBLE_AHEAD, Source
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
 SKIPS = ("other_platform", "before_window", "after_window")  # the rows a file drop skips, counted in a note
 KEEP_WINDOWS = 7  # per file in the state: a re-run of any of the last week's nights skips an unchanged file
-
-
-def _readable_time(cell: str) -> bool:
-    """Whether a cell reads as a created_at (a line of a multi-line cell is taken for a row of its own only then)."""
-    try:
-        parse_utc(cell)
-    except Exception:  # Rejected, or a value no rule foresaw: not a time either way
-        return False
-    return True
 
 
 class FileDrop(Source):
@@ -266,9 +258,7 @@ class FileDrop(Source):
             if dupes:  # Excel's trailing empty columns ("...,,") are no problem
                 raise ValueError(f"{path}: CSV header repeats the mapped column(s) {', '.join(dupes)}")
             at = header.index(self.spec.columns.created_at)
-            for location, cells, problem, text in csv_data_rows(
-                reader, lines, path, len(header), row_like=lambda cells: _readable_time(cells[at])
-            ):
+            for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header), row_like=time_at(at)):
                 if cells is None:
                     yield location, UNREADABLE, text, Rejected(problem)  # no cells: nothing redacted can be kept
                     continue
@@ -322,9 +312,7 @@ class FileDrop(Source):
 
     def _mapped_columns(self) -> list[str]:
         """Every column the config maps, in the config's order (``columns:``)."""
-        cols = self.spec.columns
-        named = [cols.native_id, cols.text, cols.created_at, cols.title, cols.author, cols.url, cols.rating]
-        named += [cols.language, cols.platform, cols.channel, *cols.engagement]
+        named = [c for v in self.spec.columns.model_dump().values() for c in (v if isinstance(v, list) else [v])]
         return list(dict.fromkeys(c for c in named if c))
 
     def _record(self, row: dict, window: Window, location: str) -> Record | None:

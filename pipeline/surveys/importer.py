@@ -56,6 +56,7 @@ from pipeline.records import (
     csv_data_rows,
     described,
     shown,
+    time_at,
     withheld,
 )
 from pipeline.surveys.customers import Customer
@@ -268,16 +269,8 @@ def _answer_like(src: SurveySpec, header: list[str], path: Path):
         column = survey_columns(src, header, path)["timestamp"]
     except Exception:  # the rows' reader raises it, with the file open no longer
         return None
-    at = header.index(column)
-
-    def like(cells: list[str]) -> bool:
-        try:
-            parse_timestamp(cells[at], UTC, PRESET_TIME_FORMATS[src.preset], first=src.timestamp_format)
-        except Exception:  # Rejected, or a value no rule foresaw: not a time either way
-            return False
-        return True
-
-    return like
+    formats = PRESET_TIME_FORMATS[src.preset]
+    return time_at(header.index(column), lambda v: parse_timestamp(v, UTC, formats, first=src.timestamp_format))
 
 
 def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "") -> dict[str, str]:
