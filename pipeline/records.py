@@ -282,12 +282,68 @@ def blank_line(cells: list[str]) -> bool:
     return not cells or (len(cells) == 1 and not cells[0].strip())
 
 
+_WIDE_MARKS = (  # UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+_HEAD = 4096  # bytes of a file that check_export looks at
+
+
+def check_export(path, text: bool = True) -> None:
+    """Refuses, naming the file and the problem, an export no row can be read from, before a reader takes its
+    bytes for rows: one that is empty (0 bytes), and for a text export (``text``) one that holds nothing but blank
+    lines or a byte-order mark (the first 4 KiB of a small file), or is UTF-16 or UTF-32 (Excel's "Unicode text",
+    Qualtrics' legacy TSV), by its byte-order mark or, without one, by its NUL bytes (a quarter of the first 4 KiB
+    or more: every other byte of UTF-16 text in a Latin script; UTF-8 text holds none). Read as UTF-8, such a file
+    is a header of spaced-out letters and every row in quarantine."""
+    with open(path, "rb") as fh:
+        head = fh.read(_HEAD + 1)
+    if not head:
+        raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
+    if not text:
+        return
+    encoding = next((name for mark, name in _WIDE_MARKS if head.startswith(mark)), None)
+    if encoding or head[:_HEAD].count(0) * 4 >= len(head[:_HEAD]):
+        found = (
+            f"is {encoding} (it starts with the {encoding} byte-order mark)"
+            if encoding
+            else (
+                "holds NUL bytes (a quarter or more of its first 4 KiB): UTF-16 or UTF-32 text without a byte-order "
+                "mark, or not text at all"
+            )
+        )
+        raise ValueError(
+            f"{path}: the file {found}, not UTF-8; export or save it as UTF-8 (in Excel: Save As, CSV UTF-8)"
+        )
+    if len(head) <= _HEAD and not head.removeprefix(b"\xef\xbb\xbf").strip():
+        raise ValueError(
+            f"{path}: the export holds nothing but blank lines (or a byte-order mark); an upstream export "
+            "probably failed"
+        )
+
+
+def bounded_lines(fh, limit: int) -> Iterator[tuple[bytes, int]]:
+    """The lines of a binary file as ``(line, size)``, holding no more than ``limit`` + 1 bytes of a line: a longer
+    one is ``(its first limit + 1 bytes, its size)``, the rest read through and dropped (a file of one line with no
+    line break would otherwise be read into memory whole)."""
+    while blob := fh.readline(limit + 1):
+        size = len(blob)
+        if size > limit and not blob.endswith(b"\n"):
+            while more := fh.readline(1 << 20):
+                size += len(more)
+                if more.endswith(b"\n"):
+                    break
+        yield blob, size
+
+
 class CsvLines:
     """A text file's lines as ``csv.reader`` reads them (``csv.reader(lines)``), keeping those of the row being
     read, so :func:`csv_data_rows` can read again, line by line, a row that a quote left open ran on through."""
 
-    def __init__(self, fh):
-        self._lines = iter(fh)
+    def __init__(self, fh, path=None):
+        self._fh, self._path, self._read = fh, path, 0
         self.taken: list[str] = []
         self.ended = False  # the reader asked for a line after the last: a row still open at the end of the file
 
@@ -295,11 +351,16 @@ class CsvLines:
         return self
 
     def __next__(self) -> str:
-        try:
-            line = next(self._lines)
-        except StopIteration:
+        line = self._fh.readline(MAX_FIELD + 1)  # never more of a line in memory: a file with no line break
+        if not line:
             self.ended = True
-            raise
+            raise StopIteration
+        self._read += 1
+        if len(line) > MAX_FIELD and not line.endswith(("\n", "\r")):
+            raise ValueError(
+                f"{self._path}: line {self._read} runs over {MAX_FIELD} characters without a line break: not a CSV "
+                "file that can be read row by row (a binary file, or one whose rows are not on lines of their own?)"
+            )
         self.taken.append(line)
         return line
 

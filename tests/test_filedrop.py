@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from datetime import date
@@ -10,7 +11,7 @@ from datetime import date
 import pytest
 
 from pipeline.config import load_config
-from pipeline.records import Pseudonymiser, Record, Reject, Window
+from pipeline.records import UNREADABLE, CsvLines, Pseudonymiser, Record, Reject, Window, bounded_lines
 from pipeline.sources import build_source
 from tests.helpers import MENTIONS_HEADER, NIGHT_ROWS, csv_rows, write_config
 
@@ -258,11 +259,25 @@ def test_jsonl_lines_quarantined_whole_hold_no_author_names_either(tmp_path, mon
     row = {"post_id": "1", "author": "Jane Doe", "posted_at": "2026-10-01T10:00:00Z"}
     latin1 = json.dumps({**row, "body": "café"}, ensure_ascii=False).encode("latin-1")
     long = json.dumps({**row, "post_id": "2", "body": "x" * 500}).encode()
-    _, rejects = fetch(tmp_path, latin1 + b"\n" + long + b"\n", name="acme.jsonl")
+    after = json.dumps({**row, "post_id": "3", "body": "acme after the long line"}).encode()
+    records, rejects = fetch(tmp_path, latin1 + b"\n" + long + b"\n" + after, name="acme.jsonl")
     reasons = ["line is 588 bytes, over the 400-byte limit", "line is not valid UTF-8"]
     assert sorted(r.reason for r in rejects) == reasons
-    for r in rejects:
-        assert "Jane Doe" not in r.raw_record and json.loads(r.raw_record)["author"].startswith("hmac:")
+    bad_bytes, too_long = sorted(rejects, key=lambda r: r.reason, reverse=True)
+    assert "Jane Doe" not in bad_bytes.raw_record and json.loads(bad_bytes.raw_record)["author"].startswith("hmac:")
+    assert too_long.raw_record == UNREADABLE  # only its first 401 bytes were read: no JSON object to redact
+    assert [r.native_id for r in records] == ["3"]  # the rest of the long line is passed over, not the next line
+
+
+def test_bounded_lines_holds_no_more_than_the_limit_of_a_line():
+    data = b"short\n" + b"y" * 5000 + b"\nnext\n" + b"z" * 3000
+    lines = list(bounded_lines(io.BytesIO(data), 100))
+    assert [(blob[:5], len(blob), size) for blob, size in lines] == [
+        (b"short", 6, 6),
+        (b"yyyyy", 101, 5001),
+        (b"next\n", 5, 5),
+        (b"zzzzz", 101, 3000),
+    ]
 
 
 def test_values_no_rule_foresaw_are_quarantined_not_fatal(tmp_path):
@@ -313,6 +328,42 @@ def test_empty_export_fails_the_source_but_header_only_is_fine(tmp_path):
         with pytest.raises(ValueError, match="the export holds nothing but blank lines"):
             fetch(tmp_path, blank, name=name)
     assert fetch(tmp_path, csv_rows([])) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "encoding, name, said",
+    [
+        ("utf-16", "acme.csv", "is UTF-16 (it starts with the UTF-16 byte-order mark)"),  # Excel's "Unicode text"
+        ("utf-16-le", "acme.csv", "holds NUL bytes"),  # no mark
+        ("utf-32", "acme.jsonl", "is UTF-32"),
+    ],
+)
+def test_a_utf16_or_utf32_export_fails_the_source_naming_the_encoding(tmp_path, encoding, name, said):
+    """Read as UTF-8, a UTF-16 file is a header of spaced-out letters (CSV) or every line in quarantine (JSONL):
+    the file fails the source instead, saying what it is and what to do, and no NUL reaches the message."""
+    text = csv_rows(NIGHT_ROWS) if name.endswith(".csv") else json.dumps({"post_id": "1", "body": "acme"}) + "\n"
+    with pytest.raises(ValueError, match=re.escape(said) + r".*not UTF-8; export or save it as UTF-8") as caught:
+        fetch(tmp_path, text.encode(encoding), name=name)
+    assert str(caught.value).startswith(str(tmp_path / name)) and "\x00" not in str(caught.value)
+
+
+def test_a_csv_line_past_the_field_limit_fails_the_source_without_reading_it_whole(tmp_path, monkeypatch):
+    """A file with no line break (binary, or rows that are not on lines) is not read into memory whole."""
+    monkeypatch.setattr("pipeline.records.MAX_FIELD", 1000)
+    text = csv_rows(NIGHT_ROWS[:1]) + "x," * 5000
+    with pytest.raises(ValueError, match=r"acme.csv: line 3 runs over 1000 characters without a line break"):
+        fetch(tmp_path, text)
+
+    class Counted(io.StringIO):
+        def readline(self, size=-1):
+            line = super().readline(size)
+            longest.append(len(line))
+            return line
+
+    longest: list[int] = []
+    with pytest.raises(ValueError, match="line 2 runs over"):
+        list(CsvLines(Counted("a,b\n" + "x" * 50_000), "f.csv"))
+    assert max(longest) == 1001  # never the whole line
 
 
 def test_platforms_filter_leaves_other_platforms_to_their_own_sources(tmp_path):

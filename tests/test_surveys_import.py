@@ -343,6 +343,16 @@ def test_a_missing_mapped_column_fails_the_file(tmp_path):
         read_survey_file(None, src, path)
 
 
+def test_a_utf16_export_fails_the_file_naming_the_encoding(tmp_path):
+    """Excel's "Unicode text" and Qualtrics' legacy exports are UTF-16: read as UTF-8 their header would be
+    spaced-out letters and the file would fail on a missing column nobody can see is missing."""
+    path = write_csv(tmp_path / "q.csv", [["ResponseId", "RecordedDate", "NPS"], ["R_1", "2026-10-01", "9"]])
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    src = SurveySpec(name="q", brand="acme", path="q.csv", preset="qualtrics")
+    with pytest.raises(ValueError, match=r"q.csv: the file is UTF-16 .* not UTF-8; export or save it as UTF-8"):
+        read_survey_file(None, src, path)
+
+
 def test_demo_exports_parse_with_the_proposed_demo_config():
     cfg = SurveysSpec.model_validate(DEMO_SURVEYS)
     expected_rejects = {"parcelo-nps": 5, "brewbird-nps": 4, "novabank-nps": 3}

@@ -33,8 +33,10 @@ Rules (each broken rule quarantines the row with that reason):
   the new ones, files first loaded by the same read in the order of their paths. The load checks against the
   warehouse what this cannot (a stored row's file gone from the folder, or renamed): :mod:`pipeline.load`.
 
-A file that is missing, empty (0 bytes), has a repeated or missing mapped header column, fails the source,
-so the run table shows it as missing.
+A file that is missing, empty (0 bytes), blank, UTF-16 or UTF-32 (:func:`~pipeline.records.check_export`), has a
+repeated or missing mapped header column, or a CSV line over ``MAX_FIELD`` characters with no line break, fails
+the source, so the run table shows it as missing. A JSON Lines line over ``MAX_FIELD`` bytes is quarantined, only
+its first ``MAX_FIELD`` + 1 bytes read (:func:`~pipeline.records.bounded_lines`).
 
 State: for each file, its fingerprint (sha256 of its bytes, of the brand's and the source's config and of this
 code's version), the windows it was loaded for with that fingerprint (the last ``KEEP_WINDOWS``) and its ``order``
@@ -70,6 +72,8 @@ from pipeline.records import (
     Reject,
     Rejected,
     Window,
+    bounded_lines,
+    check_export,
     clash_content,
     count,
     csv_data_rows,
@@ -123,14 +127,7 @@ class FileDrop(Source):
         order = {p: (loaded[str(p)].get("order", 0) if str(p) in loaded else new) for p in self.files()}
         paths, unchanged = sorted(order, key=lambda p: (order[p], p)), []
         for path in paths:
-            size = path.stat().st_size
-            if size == 0:
-                raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
-            if size <= 4096 and not path.read_bytes().removeprefix(b"\xef\xbb\xbf").strip():
-                raise ValueError(
-                    f"{path}: the export holds nothing but blank lines (or a byte-order mark); an upstream export "
-                    "probably failed"
-                )
+            check_export(path)
             fingerprint = self._fingerprint(path)
             before = loaded.get(str(path)) or {}
             windows = list(before.get("windows") or []) if before.get("fingerprint") == fingerprint else []
@@ -240,7 +237,7 @@ class FileDrop(Source):
         :class:`Rejected` with the problem, ``raw`` and ``content`` then what quarantine keeps and what its key
         hashes (:meth:`_reject`)."""
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:  # -sig: Excel BOM
-            reader = csv.reader(lines := CsvLines(fh))
+            reader = csv.reader(lines := CsvLines(fh, path))
             try:
                 header = next(reader)
             except StopIteration:
@@ -278,14 +275,14 @@ class FileDrop(Source):
     def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, str, dict | Rejected]]:
         """The lines of a JSON Lines file, as :meth:`_csv_rows` its rows."""
         with path.open("rb") as fh:
-            for number, blob in enumerate(fh, 1):
+            for number, (blob, size) in enumerate(bounded_lines(fh, MAX_FIELD), 1):
                 location = f"{path}:{number}"
                 if number == 1 and blob.startswith(b"\xef\xbb\xbf"):
                     blob = blob[3:]  # UTF-8 byte-order mark
                 if not blob.strip():
                     continue
-                if len(blob) > MAX_FIELD:
-                    problem = Rejected(f"line is {len(blob)} bytes, over the {MAX_FIELD}-byte limit")
+                if size > MAX_FIELD:  # a line cut short is no JSON object: not kept (UNREADABLE), keyed by its start
+                    problem = Rejected(f"line is {size} bytes, over the {MAX_FIELD}-byte limit")
                     yield location, *self._redacted_line(blob), problem
                     continue
                 try:

@@ -163,14 +163,14 @@ def read_table(path: Path, fmt: str = "auto", sheet: str | None = None, row_like
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
-    if path.stat().st_size == 0:
-        raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
-    return _xlsx(path, sheet) if _fmt(path, fmt) == "xlsx" else _csv(path, row_like)
+    xlsx = _fmt(path, fmt) == "xlsx"
+    records.check_export(path, text=not xlsx)
+    return _xlsx(path, sheet) if xlsx else _csv(path, row_like)
 
 
 def _csv(path: Path, row_like=None) -> tuple[list[str], Iterator]:
     fh = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
-    reader = csv.reader(lines := CsvLines(fh))
+    reader = csv.reader(lines := CsvLines(fh, path))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
