@@ -1,7 +1,8 @@
 """One polite HTTP session for every network source (PRAW's included).
 
 - Retries 429 and 5xx responses and connection errors and timeouts with exponential backoff (urllib3's
-  ``Retry``), honouring a ``Retry-After`` header; the last failure raises. A request that must not arrive twice
+  ``Retry``), honouring a ``Retry-After`` header (on a 429 without one, Reddit's ``x-ratelimit-reset``); the last
+  failure raises. A request that must not arrive twice
   (``session(idempotent=False)``: a Slack message) is retried only when it cannot have been acted on: a
   connection that was never made, and 429 (the server says it did not process it); never after a read timeout,
   a dropped answer or a 5xx.
@@ -19,6 +20,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -114,8 +116,20 @@ class _Retry(Retry):
             raise MaxRetryError(_pool, url, DeadlineExceeded(f"the {self.deadline} passed"))
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
+    def get_retry_after(self, response):
+        """``Retry-After``; on a 429 without one, the ``x-ratelimit-reset`` (seconds until the rate-limit window
+        resets) that Reddit sends instead, rather than guessing with backoff."""
+        asked = super().get_retry_after(response)
+        if asked is None and response.status == 429:
+            try:
+                reset = float(response.headers.get("x-ratelimit-reset", ""))
+            except ValueError:
+                return None
+            return max(0.0, reset) if math.isfinite(reset) else None
+        return asked
+
     def sleep(self, response=None):
-        asked = super().get_retry_after(response) if self.respect_retry_after_header and response else None
+        asked = self.get_retry_after(response) if self.respect_retry_after_header and response else None
         if asked is not None and asked > RETRY_AFTER_MAX:  # fail now, not after waiting RETRY_AFTER_MAX each retry
             raise MaxRetryError(None, None, RetryAfterTooLong(asked))
         if self.deadline is not None:

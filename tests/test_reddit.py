@@ -196,9 +196,13 @@ def test_window_edges_are_half_open(reddit):
     assert ids(records) == ["t1_c_at_start", "t3_at_start", "t3_last"]
 
 
-def test_a_429_with_retry_after_is_waited_out(reddit):
+@pytest.mark.parametrize(
+    "headers",
+    [{"Retry-After": "1"}, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"}],  # Reddit's, without Retry-After
+)
+def test_a_429_with_retry_after_is_waited_out(reddit, headers):
     server, _ = reddit([post("p1", 60)])
-    server.add_fault(r"/search", status=429, headers={"Retry-After": "1"})
+    server.add_fault(r"/search", status=429, headers=headers)
     started = time.monotonic()
     records, _ = run(make_source())
     assert ids(records) == ["t3_p1"]
