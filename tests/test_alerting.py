@@ -320,11 +320,12 @@ def test_a_day_with_mentions_but_no_scores_or_scored_by_another_model_keeps_its_
             " FROM mentions WHERE day = $day ORDER BY native_id LIMIT 4",
             {"day": unscored - timedelta(days=1)},
         )
-        # a newer model rescored every day but one (a rescore under way): that day is on the older model
+        # a newer model rescored every day but two (a rescore under way), the brand's first day among them: those
+        # days are on the older model
         con.execute(
             "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
-            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day <> $day)",
-            {"day": other},
+            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day NOT IN ($day, $first))",
+            {"day": other, "first": START},
         )
         execute(con, "scoring/rebuild_latest")
         days = [START + timedelta(days=i) for i in range(11)]
@@ -349,13 +350,16 @@ def test_a_day_with_mentions_but_no_scores_or_scored_by_another_model_keeps_its_
         pytest.approx(sum(n for _, n in scored_week) / sum(s for s, _ in scored_week)),
         "v2",
     )
-    # the day the other model scored: its volume, no counts or share (never mixed into the series' shares)
-    assert rows[other][:3] == (volumes[other], None, None) and other not in metrics
+    # the days the other model scored: their volume, no counts or share (never mixed into the series' shares),
+    # the brand's first day too (the calendar starts there, not at the series' first day), and on every source
+    for old in (other, START):
+        assert rows[old][:3] == (volumes[old], None, None) and old not in metrics
+        assert q(db, f"SELECT sum(volume) FROM v_source_daily WHERE day = DATE '{old}'") == [(volumes[old],)]
     # every mention counted once, per day and per source
     assert q(db, "SELECT sum(volume) FROM v_brand_daily") == q(db, "SELECT count(*) FROM mentions")
     assert q(db, f"SELECT sum(volume) FROM v_source_daily WHERE day = DATE '{unscored}'") == [(4,)]
     assert q(db, "SELECT social_days, social_volume FROM v_social_period WHERE period = 'month'") == [
-        (10, sum(volumes.values()) - volumes[other])
+        (9, sum(volumes.values()) - volumes[other] - volumes[START])
     ]
 
 

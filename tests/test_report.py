@@ -283,20 +283,22 @@ def test_comentions_match_a_name_and_texts_in_either_unicode_form():
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE v_mentions_scored (brand VARCHAR, day DATE, title VARCHAR, text VARCHAR, label VARCHAR, "
-        "score DOUBLE)"
+        "score DOUBLE, model_version VARCHAR DEFAULT 'v1')"
     )
     texts = ["w Żabka taniej", nfd("w Żabka taniej"), nfd("ŻABKA znowu"), "Ża\u00adbka\u200b!", "Żabkaland", "nic"]
     con.executemany(
-        "INSERT INTO v_mentions_scored VALUES ('parcelo', DATE '2026-10-01', NULL, ?, 'negative', -0.5)",
+        "INSERT INTO v_mentions_scored (brand, day, title, text, label, score)"
+        " VALUES ('parcelo', DATE '2026-10-01', NULL, ?, 'negative', -0.5)",
         [[t] for t in texts],
     )
-    params = {"brand": "parcelo", "start": date(2026, 9, 25), "day": date(2026, 10, 1)}
+    params = {"brand": "parcelo", "start": date(2026, 9, 25), "day": date(2026, 10, 1), "model": "v1"}
     for name in ("Żabka", nfd("Żabka"), "\u200bŻabka"):
         found = execute(con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": comention_pattern(name)})
         assert [volume for _, volume, *_ in found.fetchall()] == [4], name  # a soft hyphen, a zero-width space too
     con.execute("DELETE FROM v_mentions_scored")
     con.executemany(
-        "INSERT INTO v_mentions_scored VALUES ('parcelo', DATE '2026-10-01', NULL, ?, 'negative', -0.5)",
+        "INSERT INTO v_mentions_scored (brand, day, title, text, label, score)"
+        " VALUES ('parcelo', DATE '2026-10-01', NULL, ?, 'negative', -0.5)",
         [["McDonald’s fries were cold"], ["mcdonald's again"], ["McDonalds"]],
     )
     found = execute(con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": comention_pattern("McDonald's")})
@@ -489,6 +491,38 @@ def test_drivers_read_each_mentions_language_and_show_examples_of_each_term(tmp_
     paczka = found["paczka"]
     assert paczka["count"] == 50 and paczka["examples"]  # every one of the day's 50 negatives names the parcel
     assert all("paczka" in e["text"] for e in paczka["examples"])
+
+
+def test_after_a_model_change_the_report_counts_every_mention_and_reads_one_models_scores(tmp_path):
+    """A newer model has scored only the report's day so far (the nightly step scores new mentions; a rescore of
+    history has not run): the brand's series is on the newer model. The volume still counts the days the older
+    model scored, the brand's first days included, and the drivers and co-mentions read the newer model's scores
+    only, as the sentiment chart does, never the older model's negatives of the days before."""
+    db = tmp_path / "w.duckdb"
+    seed(db, DAYS, {INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        con.execute(  # the newer model reads the day's complaints as complaints, and Kestrel Money's as positive
+            "UPDATE mentions SET text = text || ' unlike Kestrel Money' WHERE day >= $day - 7", {"day": INCIDENT}
+        )
+        con.execute(
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at,"
+            " CASE WHEN label = 'negative' THEN 'positive' ELSE label END AS label)"
+            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day = $day)",
+            {"day": INCIDENT},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [INCIDENT], "run_id": "v2-night"})
+    cfg = _config(tmp_path)
+    brand = cfg.brands[0].model_copy(update={"competitors": ["Kestrel Money"]})
+    with connect(db, read_only=True) as con:
+        mentions = row(con.execute("SELECT count(*) AS n FROM mentions"))["n"]
+        data = report_build._read_brand(con, cfg, brand, INCIDENT)
+    assert data.daily["volume"].sum() == mentions and data.daily["day"].min() == START
+    assert set(data.daily.loc[data.daily["day"] < INCIDENT, "share_negative"].dropna()) == set()
+    assert data.negatives.empty  # the newer model's day has none; the older model's days are not read
+    rival = data.comentions["Kestrel Money"]
+    assert rival["volume"].sum() == data.daily.loc[data.daily["day"] >= INCIDENT - timedelta(7), "volume"].sum()
+    assert rival["scored"].sum() == 75 and rival["n_negative"].sum() == 0 and rival["n_positive"].sum() == 50
 
 
 def test_aspects_are_the_most_similar_description_above_the_floor():

@@ -154,6 +154,10 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         else:
             others.append(name)
     keys = [brand.key, *(r.key for r in rivals)]
+    # the model of the brand's trend series (v_daily_series): the drivers and co-mentions count only its scores, so
+    # no section mixes two models' (mentions scored by another only, before a rescore reaches them, are left out)
+    series = "SELECT any_value(model_version) AS model FROM v_daily_series WHERE brand = ?"
+    model = row(con.execute(series, [brand.key]))["model"]
     p = {"brand": brand.key, "start": start, "day": day}
     try:  # the ISO weeks that start in the window, from the Monday on or before its first day
         cx = frame(
@@ -211,14 +215,26 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
             con.execute(
                 "SELECT mention_id, day, coalesce(title || ' ' || text, text) AS text, language, source, channel,"
                 " url, coalesce(engagement, 0) AS engagement FROM v_mentions_scored"
-                " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $start AND $day"
-                " ORDER BY engagement DESC, p_negative DESC, mention_id",
-                {**p, "start": day - timedelta(days=WEEK + BASELINE_DAYS - 1)},
+                " WHERE brand = $brand AND label = 'negative' AND model_version = $model"
+                " AND day BETWEEN $start AND $day ORDER BY engagement DESC, p_negative DESC, mention_id",
+                {**p, "start": day - timedelta(days=WEEK + BASELINE_DAYS - 1), "model": model},
             )
         ),
         rivals=rivals,
         comentions={
-            name: frame(execute(con, "report/comentions", {**p, **COMENTION_FOLD, "pattern": comention_pattern(name)}))
+            name: frame(
+                execute(
+                    con,
+                    "report/comentions",
+                    {  # from the Monday on or before the window's start: the weekly chart's first week is whole
+                        **p,
+                        **COMENTION_FOLD,
+                        "start": start - timedelta(days=start.weekday()),
+                        "pattern": comention_pattern(name),
+                        "model": model,
+                    },
+                )
+            )
             for name in others
         },
         roi=roi_inputs,
