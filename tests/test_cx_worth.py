@@ -322,6 +322,19 @@ def test_answers_from_people_not_customers_that_day_are_counted_and_said(tmp_pat
     )
 
 
+def test_without_a_surveys_section_the_customer_metrics_use_the_configs_defaults(tmp_path):
+    """A warehouse with a customer list, its config's surveys: section since removed: the nightly rollup still
+    computes CLV, with the documented defaults (10 % a year), not a rate of its own (10 % a month, CLV a third)."""
+    cfg, db, _ = _tiny(tmp_path)
+    query = "SELECT month, segment, discount_rate_monthly, clv_discounted FROM customer_metrics ORDER BY ALL"
+    with duckdb.connect(str(db), read_only=True) as con:
+        configured = con.execute(query).fetchall()
+    rollup.survey_metrics(cfg.model_copy(update={"surveys": None}), db, RUN)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(query).fetchall() == configured and configured
+    assert configured[0][2] == pytest.approx(1.1 ** (1 / 12) - 1)
+
+
 def test_one_segment_only_gives_the_same_numbers_as_all_segments(tmp_path):
     cfg, db, _ = _tiny(tmp_path)
     with connect(db) as con:  # everyone in one segment

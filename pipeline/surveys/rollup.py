@@ -15,6 +15,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.config_surveys import ClvSpec
 from pipeline.files import write_atomic
 from pipeline.ledger import record_step
 from pipeline.surveys import metrics as M
@@ -152,13 +153,13 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
                 )
             )
         ]
-    clv = surveys.clv if surveys else None
+    clv = surveys.clv if surveys else ClvSpec()  # the config's defaults without a surveys: section (10 % a year)
     cust_rows = customer_metrics(
         customers,
-        margin=clv.margin if clv else 0.3,
-        discount_rate_monthly=clv.monthly_discount_rate if clv else 0.10,
-        churn_window_months=clv.churn_window_months if clv else 3,
-        fixed_monthly_churn=clv.fixed_monthly_churn if clv and clv.retention_source == "fixed" else None,
+        margin=clv.margin,
+        discount_rate_monthly=clv.monthly_discount_rate,
+        churn_window_months=clv.churn_window_months,
+        fixed_monthly_churn=clv.fixed_monthly_churn if clv.retention_source == "fixed" else None,
         min_n=min_n,
     )
     churn_rows = churn_by_nps(respondents, window_days=window, min_n=min_n)
