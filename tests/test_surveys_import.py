@@ -414,6 +414,21 @@ def test_config_errors_name_the_problem(doc, message):
 
 
 # -- steps, in a real warehouse ------------------------------------------------------------------------------
+def test_correcting_the_ces_direction_counts_the_answers_it_changes(tmp_path):
+    """Re-imported after the source's ``ces.lower_is_better`` was corrected, every CES answer's normalised score
+    changes, and the step says how many answers changed (it said 0 while it rewrote them)."""
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    source = {"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(make_config(tmp_path, {"sources": [source]}), db, RUN, score_comments=False)
+    before = rows_of(db, "SELECT response_id, ces_norm FROM survey_responses WHERE ces IS NOT NULL ORDER BY 1")
+    flipped = make_config(tmp_path, {"sources": [{**source, "ces": {"lower_is_better": True}}]})
+    again = ingest.import_surveys(flipped, db, "cli__2026-11-01__0000bbbb", score_comments=False)
+    after = rows_of(db, "SELECT response_id, ces_norm FROM survey_responses WHERE ces IS NOT NULL ORDER BY 1")
+    assert len(before) == 2 and all(b != a for b, a in zip(before, after, strict=True))
+    assert (again["new"], again["changed"]) == (0, 2)
+
+
 def test_import_quarantine_comments_rerun_and_metrics(tmp_path, scorer):
     write_csv(tmp_path / "q.csv", qualtrics_rows())
     cfg = make_config(
