@@ -542,6 +542,44 @@ class _Aspects:
         return ["delivery" if "late" in t else "app" if "crash" in t else None for t in texts]
 
 
+def test_a_ces_asked_at_one_touchpoint_or_answered_once_leaves_no_touchpoint_out():
+    """Each touchpoint's drivers read the metrics its answers have: CES asked after support contacts only, or one
+    stray CES answer, used to leave every other touchpoint (or all of them) out of the analysis."""
+    import pandas as pd
+
+    first, last = date(2026, 8, 3), date(2026, 10, 31)
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(600):
+        touchpoint, csat = ("delivery", "support")[i % 2], int(rng.integers(1, 6))
+        nps = int(np.clip(round(2 * csat + rng.normal(0, 1.5)), 0, 10))
+        ces = float(rng.integers(1, 8)) if touchpoint == "support" else None
+        rows.append({"day": first, "touchpoint": touchpoint, "nps": nps, "csat": csat, "ces": ces})
+    answers = pd.DataFrame(rows)
+    no_social = (pd.DataFrame({"day": [], "scored": []}), pd.DataFrame({"day": [], "text": []}))
+
+    def run(frame):
+        return worth.drivers(worth.DriverInputs("acme", first, last, frame, *no_social), resamples=50)
+
+    support_only = run(answers)
+    assert support_only.left_out == [] and {t["name"]: t["metrics"] for t in support_only.touchpoints} == {
+        "delivery": ["csat"],
+        "support": ["csat", "ces"],
+    }
+    assert support_only.touchpoints[0]["n"] == 300 and support_only.result.n == 600
+    line = worth.driver_lines(support_only)[1]
+    assert "600 answers with NPS, each touchpoint's (" in line and "support: CSAT and CES" in line
+    stray = answers.assign(ces=None).astype({"ces": float})
+    stray.loc[0, "ces"] = 6.0
+    once = run(stray)
+    assert once.left_out == [] and once.result.n == 600 and once.metrics == ["csat"]
+    assert "600 answers with NPS, CSAT; the drivers" in worth.driver_lines(once)[1]
+    half = answers.assign(ces=[c if i % 4 == 1 else None for i, c in enumerate(answers["ces"])])  # half of support's
+    assert {t["name"]: t["metrics"] for t in run(half).touchpoints}["support"] == ["csat", "ces"]
+    quarter = answers.assign(ces=[c if i % 8 == 1 else None for i, c in enumerate(answers["ces"])])
+    assert {t["name"]: t["metrics"] for t in run(quarter).touchpoints}["support"] == ["csat"]  # not 75 rows of 300
+
+
 def test_social_aspects_join_the_drivers_with_their_share_negative():
     import pandas as pd
 

@@ -13,7 +13,8 @@ outside it: ``*_inputs(con, ...)`` reads, the function without it computes.
   share negative, explain the 0-10 answers of the last ``days`` days (90), by relative weights; each
   touchpoint's importance against its performance (CSAT % top-2), in quadrants.
 
-**The driver design.** One row per answer with NPS, CSAT and CES (answers missing one are left out). A
+**The driver design.** One row per answer with NPS and the touchpoint's metrics (answers missing one are left
+out): CSAT and CES where most of its answers have both, else the one it asks (:func:`_touchpoint_metrics`). A
 touchpoint's CSAT driver is the answer's CSAT minus the touchpoint's mean CSAT for answers about that
 touchpoint, 0 for the others (the same for CES): the drivers of two touchpoints are then uncorrelated, and each
 measures how far satisfaction (or ease) *within* the touchpoint goes with the recommendation. A touchpoint needs
@@ -441,6 +442,21 @@ def _social_columns(inputs: DriverInputs, matcher) -> tuple[dict[str, np.ndarray
     return columns, shares, None if columns else "no aspect's share negative varied over the window"
 
 
+def _touchpoint_metrics(answers: pd.DataFrame, min_n: int) -> list[str]:
+    """The metrics a touchpoint's drivers use (its answers with NPS): CSAT and CES when at least ``min_n`` of
+    them have both and that is at least half of those with the one asked more; else the one with more answers
+    (CSAT on a tie), when ``min_n`` have it; else none (the touchpoint is left out). A CES asked at one touchpoint
+    only, or a stray CES answer, does not leave out the others' CSAT answers; a CES that half the answers skip
+    does not halve the sample."""
+    rated = answers[answers["nps"].notna()]
+    n = {m: int(rated[m].notna().sum()) for m in ("csat", "ces")}
+    both = int((rated["csat"].notna() & rated["ces"].notna()).sum())
+    if both >= min_n and 2 * both >= max(n.values()):
+        return ["csat", "ces"]
+    best = max(("csat", "ces"), key=lambda m: (n[m], m == "csat"))
+    return [best] if n[best] >= min_n else []
+
+
 def drivers(
     inputs: DriverInputs,
     matcher=None,
@@ -455,23 +471,23 @@ def drivers(
     aspects out."""
     out = DriverReport(inputs.brand, inputs.first, inputs.last)
     answers = inputs.answers
-    metrics = [m for m in ("csat", "ces") if not answers.empty and answers[m].notna().any()]
-    out.metrics = metrics
-    if answers.empty or not metrics:
+    if answers.empty or not answers[["csat", "ces"]].notna().any().any():
         out.note = f"no answers with NPS and CSAT or CES from {inputs.first} to {inputs.last}"
         return out
-    complete = answers.dropna(subset=["nps", *metrics]).reset_index(drop=True)
-    sizes = complete["touchpoint"].value_counts()
-    kept = sorted(t for t, n in sizes.items() if n >= min_n)
+    asked = {t: _touchpoint_metrics(at, min_n) for t, at in answers.groupby("touchpoint", sort=True)}
+    kept = [t for t, metrics in asked.items() if metrics]
+    out.metrics = [m for m in ("csat", "ces") if any(m in asked[t] for t in kept)]
     out.left_out = sorted(t for t in set(answers["touchpoint"]) if t not in kept)
-    complete = complete[complete["touchpoint"].isin(kept)].reset_index(drop=True)
+    complete = pd.concat(
+        [answers[answers["touchpoint"] == t].dropna(subset=["nps", *asked[t]]) for t in kept] or [answers[:0]]
+    ).reset_index(drop=True)
     inputs_kept = DriverInputs(inputs.brand, inputs.first, inputs.last, complete, inputs.scored, inputs.negatives)
     social, social_share, out.social_note = _social_columns(inputs_kept, matcher) if kept else ({}, {}, None)
     names, columns, groups = [], [], {}
     for t in kept:
         at = (complete["touchpoint"] == t).to_numpy()
         groups[t] = []
-        for m in metrics:
+        for m in asked[t]:
             values = complete[m].to_numpy(dtype=float)
             centred = np.where(at, values - values[at].mean(), 0.0)
             names.append(f"{t} {m.upper()}")
@@ -481,7 +497,7 @@ def drivers(
         names.append(f"social: {aspect}")
         columns.append(values)
     if not columns:
-        out.note = f"no touchpoint has {min_n} answers with NPS, {' and '.join(m.upper() for m in metrics)}"
+        out.note = f"no touchpoint has {min_n} answers with NPS and CSAT or CES"
         return out
     x = np.column_stack(columns)
     y = complete["nps"].to_numpy(dtype=float)
@@ -501,6 +517,7 @@ def drivers(
                 "csat_top2": float((csat >= 4).mean()) if len(csat) else None,
                 "ces_easy": float((ces >= CES_EASY).mean()) if len(ces) else None,
                 "n": int((complete["touchpoint"] == t).sum()),
+                "metrics": asked[t],
             }
         )
     perf = [t["csat_top2"] if t["csat_top2"] is not None else t["ces_easy"] for t in out.touchpoints]
@@ -538,6 +555,15 @@ def _driver_reading(out: DriverReport, mean_perf: float) -> str:
     )
 
 
+def _asked(report: DriverReport) -> str:
+    """The metrics the drivers read, as ``driver_lines`` names them: "CSAT and CES", or each touchpoint's."""
+    sets = {tuple(t["metrics"]) for t in report.touchpoints}
+    if len(sets) <= 1:
+        return " and ".join(m.upper() for m in report.metrics)
+    each = "; ".join(f"{t['name']}: {' and '.join(m.upper() for m in t['metrics'])}" for t in report.touchpoints)
+    return f"each touchpoint's ({each})"
+
+
 def driver_lines(report: DriverReport, brand_name: str | None = None) -> list[str]:
     """The report as ``brandpulse drivers`` prints it."""
     name = brand_name or report.brand
@@ -546,7 +572,7 @@ def driver_lines(report: DriverReport, brand_name: str | None = None) -> list[st
     if res is None or res.r2 is None:
         return [*lines, f"  {report.note}"]
     lines.append(
-        f"{res.n:,} answers with NPS, {' and '.join(m.upper() for m in report.metrics)}; the drivers explain "
+        f"{res.n:,} answers with NPS, {_asked(report)}; the drivers explain "
         f"R² = {res.r2.value:.2f} (95% CI {res.r2.low:.2f} to {res.r2.high:.2f}) of the 0-10 answers' variance."
     )
     lines.append(
