@@ -307,6 +307,28 @@ def test_custom_mapping_brand_column_and_row_time_zones(tmp_path):
     ]
 
 
+def test_a_touchpoint_or_segment_named_like_the_totals_row_is_left_empty_with_a_reason(tmp_path):
+    """The metrics name their all-touchpoints and all-segments rows ``_all``: a label of that name would be
+    counted twice in them (a customer base of 15 for 10 customers), so it is left empty and the row says why."""
+    cfg = make_config(tmp_path, {"sources": []})
+    rows = [["id", "at", "score", "tp", "seg"], ["1", "2026-10-01T10:00:00Z", "9", "_all", "_ALL"]]
+    path = write_csv(tmp_path / "answers.csv", rows)
+    columns = {"response_id": "id", "timestamp": "at", "nps": "score", "touchpoint": "tp", "segment": "seg"}
+    src = SurveySpec.model_validate({"name": "panel", "brand": "acme", "path": "answers.csv", "columns": columns})
+    [response], [reject] = read_survey_file(cfg, src, path)
+    assert (response.nps, response.touchpoint, response.segment) == (9, None, None)
+    assert reject.reason == (
+        "touchpoint '_all' (column tp) is the name of the all-touchpoints total; rename it; segment '_ALL' (column"
+        " seg) is the name of the all-segments total; rename it (left empty; the rest of the response loaded)"
+    )
+    crm = write_csv(tmp_path / "customers.csv", [CUSTOMER_ROWS[0], ["C1", "_all", "2026-01-01", "", "x"]])
+    customers_cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    [customer], [reject] = read_customer_file(customers_cfg, customers_cfg.surveys.customers[0], crm)
+    assert (customer.segment, customer.monthly_revenue) == (None, None)
+    assert reject.reason.startswith("segment '_all' (column segment) is the name of the all-segments total")
+    assert reject.reason.endswith("is not an amount ≥ 0 (left empty; the customer loaded)")
+
+
 def test_xlsx_export_with_typed_cells(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()

@@ -59,7 +59,7 @@ from pipeline.records import (
     time_at,
     withheld,
 )
-from pipeline.surveys.customers import Customer
+from pipeline.surveys.customers import ALL, Customer
 from pipeline.surveys.metrics import ces_normalise
 
 
@@ -292,6 +292,16 @@ def _text(value) -> str | None:
         value = int(value)
     out = records.text(value)
     return out.strip() if out else None
+
+
+def _label(value, what: str, column: str | None) -> tuple[str | None, str | None]:
+    """A touchpoint or segment cell as ``(label, problem)``: the metrics' all-touchpoints and all-segments rows
+    are named ``_all``, so a label of that name (any case) would be counted in them twice; it is left empty, with
+    the problem for the row's reject."""
+    label = _text(value)
+    if label is not None and label.casefold() == ALL:
+        return None, f"{what} {label!r} (column {column}) is the name of the all-{what}s total; rename it"
+    return label, None
 
 
 def zone(name: str) -> timezone | ZoneInfo:
@@ -535,11 +545,12 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
         "response_id": response_id[:MAX_ID],
         "brand": brand,
         "responded_at": responded.isoformat(),
-        "touchpoint": (_text(get("touchpoint")) or None),
-        "segment": (_text(get("segment")) or None),
         "comment": _text(get("comment")),
     }
     problems = []
+    for name in ("touchpoint", "segment"):
+        out[name], problem = _label(get(name), name, mapping.get(name))
+        problems += [problem] if problem else []
     for name, low, high, labels in (
         ("nps", 0, 10, None),
         ("csat", 1, 5, CSAT_LABELS),
@@ -641,8 +652,9 @@ def read_customer_file(
         except Rejected as exc:
             rejects.append(_reject(reject, brand, src.name, str(exc), row, location, typed))
             continue
-        revenue, problem = None, None
-        raw_revenue = get("revenue")
+        segment, problem = _label(get("segment"), "segment", mapping.get("segment"))
+        problems = [problem] if problem else []
+        revenue, raw_revenue = None, get("revenue")
         if _text(raw_revenue) is not None:
             text = str(raw_revenue).strip().strip("$€£").strip()
             try:
@@ -651,20 +663,22 @@ def read_customer_file(
                     raise ValueError
             except ValueError:
                 revenue = None
-                problem = f"revenue {shown(raw_revenue, NUMBER)} (column {mapping['revenue']}) is not an amount ≥ 0"
+                problems.append(
+                    f"revenue {shown(raw_revenue, NUMBER)} (column {mapping['revenue']}) is not an amount ≥ 0"
+                )
         customers.append(
             CustomerRow(
                 src.name,
                 customer_hash,
                 brand,
-                _text(get("segment")),
+                segment,
                 start.isoformat(),
                 end.isoformat() if end else None,
                 None if revenue is None else round(revenue / per_month, 6),
                 location,
             )
         )
-        if problem:
-            reason = problem + " (left empty; the customer loaded)"
+        if problems:
+            reason = "; ".join(problems) + " (left empty; the customer loaded)"
             rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
     return customers, rejects
