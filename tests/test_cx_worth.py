@@ -311,7 +311,10 @@ def test_answers_from_people_not_customers_that_day_are_counted_and_said(tmp_pat
     assert "1 NPS answers left out of churn by NPS: linked to a customer record, but not a customer that day" in detail
     # the same answer inside the current window (C8's October answer sets it): said beside the money too
     with connect(db) as con:
-        con.execute("UPDATE survey_responses SET day = DATE '2025-10-19' WHERE response_id = 'R8'")
+        con.execute(
+            "UPDATE survey_responses SET responded_at = TIMESTAMPTZ '2025-10-19 10:00:00+00', day = DATE '2025-10-19'"
+            " WHERE response_id = 'R8'"
+        )
         con.execute("UPDATE customers SET start_date = DATE '2025-11-01' WHERE customer_hash = ?",
                     [Pseudonymiser(None)("C7")])  # fmt: skip
     report = worth.cx_roi(cfg, db, "acme")
@@ -333,6 +336,49 @@ def test_without_a_surveys_section_the_customer_metrics_use_the_configs_defaults
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute(query).fetchall() == configured and configured
     assert configured[0][2] == pytest.approx(1.1 ** (1 / 12) - 1)
+
+
+def test_an_answer_is_on_the_customer_lists_calendar_of_its_brands_time_zone(tmp_path):
+    """A Tokyo brand's customer starts on 2 March (the CRM's day) and answers the onboarding survey at 08:00 that
+    morning, 1 March in UTC: a customer that day in the brand's time zone, not an answer from before the start.
+    An answer at 23:30 on the last day (the end date the day after) is a customer's too, in New York; an export's
+    date without a time of day stays that day in Los Angeles."""
+    from types import SimpleNamespace
+
+    from pipeline.surveys.customers import calendars
+    from pipeline.warehouse import execute, rows
+
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        for brand, start, end, at in (
+            ("tokyo", "2026-03-02", None, "2026-03-02T08:00:00+09:00"),
+            ("newyork", "2026-01-01", "2026-03-03", "2026-03-02T23:30:00-05:00"),
+            ("utc", "2026-03-02", None, "2026-03-02T08:00:00+09:00"),  # no time zone: the UTC day, 1 March
+            ("la", "2026-03-02", None, "2026-03-02T00:00:00+00:00"),  # a date without a time: that day
+        ):
+            con.execute(
+                "INSERT INTO customers BY NAME SELECT ? AS brand, 'k' AS customer_hash, 'crm' AS source,"
+                " CAST(? AS DATE) AS start_date, CAST(? AS DATE) AS end_date, now() AS first_seen,"
+                " now() AS last_seen, 'r' AS run_id",
+                [brand, start, end],
+            )
+            con.execute(
+                "INSERT INTO survey_responses BY NAME SELECT 's' AS source, ? AS response_id, ? AS brand,"
+                " CAST(? AS TIMESTAMPTZ) AS responded_at, CAST(timezone('UTC', CAST(? AS TIMESTAMPTZ)) AS DATE) AS day,"
+                " 3 AS nps, 'k' AS customer_hash, now() AS first_seen, now() AS last_seen, 'r' AS run_id",
+                [brand, brand, at, at],
+            )
+        brands = [SimpleNamespace(key="tokyo", timezone="Asia/Tokyo"), SimpleNamespace(key="newyork",
+                  timezone="America/New_York"), SimpleNamespace(key="utc", timezone=None),
+                  SimpleNamespace(key="la", timezone="America/Los_Angeles")]  # fmt: skip
+        zones = calendars(SimpleNamespace(brands=brands))
+        counts = execute(con, "surveys/link_counts", {"brands": None, "first": None, "last": None, **zones})
+        linked = {r["brand"]: (r["linked"], r["not_customer"]) for r in rows(counts)}
+        respondents = execute(con, "surveys/respondents", {"window_days": 90, "brands": None, **zones})
+        days = {r["brand"]: r["day"] for r in rows(respondents)}
+    assert linked == {"tokyo": (1, 0), "newyork": (1, 0), "utc": (0, 1), "la": (1, 0)}
+    assert days == {"tokyo": date(2026, 3, 2), "newyork": date(2026, 3, 2), "la": date(2026, 3, 2)}
 
 
 def test_one_segment_only_gives_the_same_numbers_as_all_segments(tmp_path):

@@ -72,6 +72,7 @@ from pipeline.scoring import load_scorer
 from pipeline.sentiment.aspects import AspectMatcher, VectorStore
 from pipeline.sentiment.scorer import model_info, model_version
 from pipeline.surveys import worth
+from pipeline.surveys.customers import calendars
 from pipeline.surveys.roi import ALL, MIN_N
 from pipeline.surveys.roi import WINDOW_DAYS as CHURN_WINDOW_DAYS
 from pipeline.textfold import APOSTROPHES, INVISIBLE
@@ -174,7 +175,7 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
     window = surveys.cx.churn_window_days if surveys else CHURN_WINDOW_DAYS
     history = surveys.cx.history_days if surveys else 365
     try:  # the 90 days of answers up to the report's day, for the drivers
-        roi_inputs = worth.roi_inputs(con, brand.key, window, history)
+        roi_inputs = worth.roi_inputs(con, brand.key, window, history, calendars(config))
         driver_answers = worth.driver_inputs(con, brand.key, day, WINDOW_DAYS)
         churn = worth.churn_table(con, brand.key, [ALL])
     except (duckdb.BinderException, duckdb.CatalogException):  # a warehouse from before migration 0007

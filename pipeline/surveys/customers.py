@@ -2,7 +2,8 @@
 
 **Who is a customer when.** A customer is *active on day d* when ``start_date <= d`` and either there is no
 ``end_date`` or ``d < end_date``: ``end_date`` is the first day they are no longer a customer (the day the
-cancellation took effect). So a customer who starts and ends on the same day was never active.
+cancellation took effect). So a customer who starts and ends on the same day was never active. A survey answer's
+day, compared with these dates, is its day in the brand's ``timezone`` (:func:`calendars`).
 
 **Monthly churn rate** of month M (first day M0, first day of the next month M1)::
 
@@ -41,6 +42,15 @@ import numpy as np
 from pipeline.surveys.metrics import wilson_interval
 
 ALL = "_all"
+
+
+def calendars(config) -> dict[str, list[str]]:
+    """The ``$zone_brands`` and ``$zone_names`` of the queries that compare an answer's day with a customer's
+    start and end dates (surveys/respondents, surveys/link_counts): a customer list's dates are days of the
+    brand's own calendar, so an answer's day is taken in the brand's ``timezone`` (UTC for a brand without one).
+    An onboarding survey answered at 08:00 in Tokyo on a customer's first day is on the day before in UTC."""
+    zoned = [b for b in getattr(config, "brands", None) or [] if b.timezone]
+    return {"zone_brands": [b.key for b in zoned], "zone_names": [b.timezone for b in zoned]}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pipeline.config_surveys import ClvSpec
 from pipeline.files import write_atomic
 from pipeline.ledger import record_step
 from pipeline.surveys import metrics as M
-from pipeline.surveys.customers import Customer, customer_metrics
+from pipeline.surveys.customers import Customer, calendars, customer_metrics
 from pipeline.surveys.roi import WINDOW_DAYS, churn_by_nps
 from pipeline.surveys.xcorr import XcorrResult, cross_correlation
 from pipeline.warehouse import connect, execute, rows, transaction
@@ -140,9 +140,10 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con:
         counts = rows(execute(con, "surveys/metric_counts"))
-        answers = rows(execute(con, "surveys/respondents", {"window_days": window, "brands": None}))
+        zones = calendars(config)
+        answers = rows(execute(con, "surveys/respondents", {"window_days": window, "brands": None, **zones}))
         respondents = [r for r in answers if r["latest_of_quarter"]]  # one a customer and quarter
-        links = {"brands": None, "first": None, "last": None}
+        links = {"brands": None, "first": None, "last": None, **zones}
         not_customer = sum(r["not_customer"] for r in rows(execute(con, "surveys/link_counts", links)))
         customers = [
             Customer(**r)

@@ -37,6 +37,7 @@ import pandas as pd
 
 from pipeline.frames import frame
 from pipeline.surveys import roi as R
+from pipeline.surveys.customers import calendars
 from pipeline.warehouse import connect, execute, row, rows
 
 DRIVER_DAYS = 90  # the drivers' window of answers, up to the report's day (the report's own window)
@@ -68,8 +69,12 @@ class RoiInputs:
     links: dict[str, dict] = field(default_factory=dict)  # nps group -> answers, linked, unlinked (current window)
 
 
-def roi_inputs(con, brand: str, window_days: int = R.WINDOW_DAYS, history_days: int = 365) -> RoiInputs:
-    respondents = rows(execute(con, "surveys/respondents", {"window_days": window_days, "brands": [brand]}))
+def roi_inputs(
+    con, brand: str, window_days: int = R.WINDOW_DAYS, history_days: int = 365, zones: dict | None = None
+) -> RoiInputs:
+    """``zones``: the brands' calendars (:func:`pipeline.surveys.customers.calendars`; None: UTC)."""
+    zones = zones or calendars(None)
+    respondents = rows(execute(con, "surveys/respondents", {"window_days": window_days, "brands": [brand], **zones}))
     clv = {
         r["segment"]: r
         for r in rows(
@@ -98,7 +103,9 @@ def roi_inputs(con, brand: str, window_days: int = R.WINDOW_DAYS, history_days: 
         first = last - timedelta(days=window_days - 1)
         links = {
             r["nps_group"]: r
-            for r in rows(execute(con, "surveys/link_counts", {"brands": [brand], "first": first, "last": last}))
+            for r in rows(
+                execute(con, "surveys/link_counts", {"brands": [brand], "first": first, "last": last, **zones})
+            )
         }
     return RoiInputs(brand, window_days, history_days, respondents, clv, active, links)
 
@@ -626,7 +633,7 @@ def cx_roi(config, db: Path, brand: str) -> RoiReport:
     """``brandpulse roi``: read the brand's respondents and customers (read only), then :func:`roi`."""
     window, history, min_n = _settings(config)
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-        inputs = roi_inputs(con, brand, window, history)
+        inputs = roi_inputs(con, brand, window, history, calendars(config))
     return roi(inputs, min_n=min_n)
 
 

@@ -6,8 +6,10 @@
 -- in July and again in August, still pending, would drop out of it). churned: the customer record ends within
 -- $window_days days after the answer; complete: that window has ended by as_of, the brand's customer list's last
 -- day (its latest start or end date, up to today: an end date in the future is scheduled, not yet data).
--- $brands: the brands to read (NULL: all).
-WITH list_end AS (
+-- $brands: the brands to read (NULL: all). An answer's day is its day in the brand's time zone ($zone_brands,
+-- $zone_names: pipeline.surveys.customers.calendars), the calendar of the customer list's dates.
+-- include: surveys/answer_days
+, list_end AS (
     SELECT brand, least(max(greatest(start_date, coalesce(end_date, start_date))), current_date) AS as_of
     FROM customers
     GROUP BY brand
@@ -15,7 +17,7 @@ WITH list_end AS (
     SELECT r.brand, r.customer_hash, r.day, r.nps, coalesce(c.segment, '(none)') AS segment, c.end_date, a.as_of,
            CAST(date_trunc('quarter', r.day) AS DATE) AS quarter_start,
            r.day + CAST($window_days AS INTEGER) <= a.as_of AS complete, r.responded_at, r.source, r.response_id
-    FROM survey_responses r
+    FROM answers r
     JOIN customers c ON c.brand = r.brand AND c.customer_hash = r.customer_hash
     JOIN list_end a ON a.brand = r.brand
     WHERE r.nps IS NOT NULL AND c.start_date <= r.day AND (c.end_date IS NULL OR c.end_date > r.day)
