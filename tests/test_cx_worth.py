@@ -463,6 +463,23 @@ def demo(tmp_path_factory):
     return cfg, db
 
 
+def test_the_summary_gives_the_churn_of_the_latest_complete_month_and_names_it(demo, tmp_path):
+    """A customer list that ends on 8 October: October's churn is still counting up (1.3 % for 6.3 %), so the
+    summary's line beside the latest NPS gives September's, and says it is September's."""
+    import shutil
+
+    from pipeline.warehouse import execute, rows
+
+    _, db = demo
+    shutil.copy(db, tmp_path / "w.duckdb")
+    with connect(tmp_path / "w.duckdb") as con:
+        whole = {r["brand"]: r for r in rows(execute(con, "report/summary_nps"))}
+        con.execute("UPDATE customer_metrics SET complete = false WHERE brand = 'parcelo' AND month = '2026-10-01'")
+        cut = {r["brand"]: r for r in rows(execute(con, "report/summary_nps"))}
+    assert whole["parcelo"]["week"] == date(2026, 10, 26) and whole["parcelo"]["churn_month"] == date(2026, 10, 1)
+    assert cut["parcelo"]["churn_month"] == date(2026, 9, 1) and cut["brewbird"] == whole["brewbird"]
+
+
 @pytest.mark.parametrize("brand", ["parcelo", "brewbird", "novabank"])
 def test_the_demo_plants_detractors_churning_about_two_and_a_half_times_as_often(demo, brand):
     cfg, db = demo

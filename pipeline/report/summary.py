@@ -112,7 +112,7 @@ def print_summary(config: Config, db: Path) -> None:
             f"(95% CI {m['low']:+.1f} to {m['high']:+.1f}, n={m['n']}"
             + (", few responses" if m["low_n"] else "")
             + ")"
-            + (f"; monthly churn {m['churn_rate']:.1%}" if m["churn_rate"] is not None else "")
+            + (f"; churn {m['churn_rate']:.1%} in {m['churn_month']:%B %Y}" if m["churn_rate"] is not None else "")
         )
     console.print(f"Runs recorded: {runs['runs']} ({runs['succeeded']} success)")
     console.print(

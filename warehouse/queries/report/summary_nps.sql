@@ -1,10 +1,13 @@
--- `brandpulse summary`: each brand's latest weekly NPS (all touchpoints and segments) with its 95% interval
--- and its month's churn.
-SELECT m.brand, m.period_start AS week, m.value, m.low, m.high, m.n, m.low_n,
-       (SELECT churn_rate FROM v_customer_metrics c
-        WHERE c.brand = m.brand AND c.segment = '_all' AND c.month <= m.period_start
-        ORDER BY c.month DESC LIMIT 1) AS churn_rate
+-- `brandpulse summary`: each brand's latest weekly NPS (all touchpoints and segments) with its 95% interval,
+-- and the churn of the latest complete month up to that week's (the churn of a month the customer list does
+-- not reach the end of is still counting up), with that month.
+SELECT m.brand, m.period_start AS week, m.value, m.low, m.high, m.n, m.low_n, c.churn_rate, c.month AS churn_month
 FROM v_survey_metrics m
+LEFT JOIN LATERAL (
+    SELECT churn_rate, month FROM v_customer_metrics c
+    WHERE c.brand = m.brand AND c.segment = '_all' AND c.complete AND c.month <= m.period_start
+    ORDER BY c.month DESC LIMIT 1
+) c ON true
 WHERE m.period = 'week' AND m.metric = 'nps' AND m.touchpoint = '_all' AND m.segment = '_all'
 QUALIFY row_number() OVER (PARTITION BY m.brand ORDER BY m.period_start DESC) = 1
 ORDER BY m.brand;
