@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -38,6 +39,7 @@ ALL = 2**62  # the unscored query's $limit when the plan lists every unscored me
 # The most shards a plan makes: Airflow's core.max_map_length (1024 by default) fails a task that maps more. A
 # backlog (a first backfill, a model change) larger than this many shard_size shards gets larger shards instead.
 MAX_SHARDS = 1024
+PLAN_BATCH = 50_000  # unscored texts the plan holds in memory at a time (about 40 MB of Python objects)
 logger = logging.getLogger("brandpulse")
 
 
@@ -174,35 +176,47 @@ def _shard_file(config: Config, day: date, run_id: str, shard: int, suffix: str)
 
 def plan_shards(config: Config, db: Path, day: date, run_id: str) -> list[int]:
     """Stage every mention with no score yet as Parquet shards of at most ``scoring.shard_size`` texts, oldest
-    first, and write the plan. Reads the warehouse briefly (one query); the files are written after the lock is
-    released. Returns the shard numbers (none: nothing to score, and the model is never loaded)."""
+    first, and write the plan. Reads the warehouse briefly (one query, copied :data:`PLAN_BATCH` rows at a time
+    into a DuckDB file of its own, so a backlog of millions of texts is never held in memory); the shards are
+    written after the lock is released. Returns the shard numbers (none: nothing to score, and the model is
+    never loaded)."""
     started = datetime.now(UTC)
-    with connect(db, timeout=config.lock_timeout_s) as con:
-        todo = rows(execute(con, MENTIONS.unscored, {"model_version": "", "limit": ALL, "since": None}))
-    size = max(config.scoring.shard_size, -(-len(todo) // MAX_SHARDS))
-    if size > config.scoring.shard_size:
-        logger.warning(
-            f"score plan: {len(todo)} texts in shards of {config.scoring.shard_size} would be more than {MAX_SHARDS} "
-            f"mapped tasks (Airflow's core.max_map_length fails the plan past it): shards of {size} instead"
-        )
-    shards = [todo[i : i + size] for i in range(0, len(todo), size)]
-    folder = shard_dir(config, day, run_id)
-    mkdirs(folder)
-    for name in names_in(folder):  # an earlier attempt's shards are not this plan's
-        if name.endswith(".scores.json") or name == "plan.json":
-            remove(folder / name)
-    with duckdb.connect() as mem:
-        for n, part in enumerate(shards):
-            mem.execute(
-                "CREATE OR REPLACE TEMP TABLE part AS "
-                "SELECT unnest($mention_id) AS mention_id, unnest($day) AS day, unnest($text) AS text",
-                {k: [r[k] for r in part] for k in ("mention_id", "day", "text")},
+    with tempfile.TemporaryDirectory(prefix="brandpulse-plan-") as tmp, duckdb.connect(f"{tmp}/plan.duckdb") as plan:
+        plan.execute("CREATE TABLE todo (n BIGINT, mention_id VARCHAR, day DATE, text VARCHAR)")
+        total = 0
+        with connect(db, timeout=config.lock_timeout_s) as con:
+            result = execute(con, MENTIONS.unscored, {"model_version": "", "limit": ALL, "since": None})
+            names = [d[0] for d in result.description]
+            while batch := result.fetchmany(PLAN_BATCH):
+                cols = {name: [r[i] for r in batch] for i, name in enumerate(names)}
+                plan.execute(
+                    "INSERT INTO todo SELECT unnest($n), unnest($mention_id), unnest($day), unnest($text)",
+                    {"n": list(range(total, total + len(batch)))} | {k: cols[k] for k in ("mention_id", "day", "text")},
+                )
+                total += len(batch)
+        size = max(config.scoring.shard_size, -(-total // MAX_SHARDS))
+        if size > config.scoring.shard_size:
+            logger.warning(
+                f"score plan: {total} texts in shards of {config.scoring.shard_size} would be more than {MAX_SHARDS} "
+                f"mapped tasks (Airflow's core.max_map_length fails the plan past it): shards of {size} instead"
             )
-            write_parquet(mem, "part", _shard_file(config, day, run_id, n, "input.parquet"))
-    plan = {"run_id": run_id, "started_at": started.isoformat(), "texts": len(todo), "shard_size": size}
-    write(folder / "plan.json", json.dumps(plan | {"shards": len(shards)}))  # last: the plan is complete
-    logger.info(f"score plan: {len(todo)} texts in {len(shards)} shard(s) of at most {size}")
-    return list(range(len(shards)))
+        count = -(-total // size)
+        folder = shard_dir(config, day, run_id)
+        mkdirs(folder)
+        for name in names_in(folder):  # an earlier attempt's shards are not this plan's
+            if name.endswith(".scores.json") or name == "plan.json":
+                remove(folder / name)
+        for n in range(count):
+            plan.execute(
+                "CREATE OR REPLACE TEMP TABLE part AS"
+                " SELECT mention_id, day, text FROM todo WHERE n >= $first AND n < $end ORDER BY n",
+                {"first": n * size, "end": (n + 1) * size},
+            )
+            write_parquet(plan, "part", _shard_file(config, day, run_id, n, "input.parquet"))
+    meta = {"run_id": run_id, "started_at": started.isoformat(), "texts": total, "shard_size": size}
+    write(folder / "plan.json", json.dumps(meta | {"shards": count}))  # last: the plan is complete
+    logger.info(f"score plan: {total} texts in {count} shard(s) of at most {size}")
+    return list(range(count))
 
 
 def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None, progress=None) -> dict:
@@ -252,20 +266,17 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
     if plan_text is None:
         raise RuntimeError(f"{plan_file}: no score plan for run {run_id}: the plan task failed or did not run")
     plan = json.loads(plan_text)
-    shards = []
-    with duckdb.connect() as mem:
-        for n in range(plan["shards"]):
-            done = _shard_file(config, day, run_id, n, "scores.json")
-            done_text = read_if_exists(done)
-            if done_text is None:
-                raise RuntimeError(
-                    f"score shard {n} of {plan['shards']} has no scores ({done} is missing): its task "
-                    "failed or did not run; re-run it, then this task"
-                )
-            shards.append(
-                (json.loads(done_text), read_parquet(mem, _shard_file(config, day, run_id, n, "scores.parquet")))
+    shards = []  # each shard's scores.json; its scores are read one shard at a time, in the transaction
+    for n in range(plan["shards"]):
+        done = _shard_file(config, day, run_id, n, "scores.json")
+        done_text = read_if_exists(done)
+        if done_text is None:
+            raise RuntimeError(
+                f"score shard {n} of {plan['shards']} has no scores ({done} is missing): its task "
+                "failed or did not run; re-run it, then this task"
             )
-    versions = {d["model_version"]: d["shard"] for d, _ in shards}
+        shards.append(json.loads(done_text))
+    versions = {d["model_version"]: d["shard"] for d in shards}
     if len(versions) > 1:  # a day's metrics count one model's scores: never mix two in one night unnoticed
         raise RuntimeError(
             f"the shards of run {run_id} were scored by {len(versions)} model versions ("
@@ -273,16 +284,18 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
             + "): give every worker the same model folder and scoring.precision (bf16 falls back to fp32 on a CPU "
             "without native bfloat16), then re-run the score tasks"
         )
-    with connect(db, timeout=config.lock_timeout_s) as con:
+    with connect(db, timeout=config.lock_timeout_s) as con, duckdb.connect() as mem:
         with transaction(con):
-            for done, scored in shards:
+            for n, done in enumerate(shards):
+                scored = read_parquet(mem, _shard_file(config, day, run_id, n, "scores.parquet"))
                 params = {k: [r[k] for r in scored] for k in ("mention_id", "day", *SCORE_COLUMNS)}
                 params |= {k: done[k] for k in ("model_name", "model_version", "model_sha256")} | {"run_id": run_id}
                 execute(con, MENTIONS.insert, params)
+                del scored, params  # one shard's scores in memory at a time
             stored = row(con.execute("SELECT count(*) AS n FROM sentiment WHERE run_id = ?", [run_id]))["n"]
             if shards:
-                models = sorted({f"{d['model_name']} {d['model_version']}" for d, _ in shards})
-                rates = [d["texts"] / max(d["seconds"], 1e-9) for d, _ in shards]
+                models = sorted({f"{d['model_name']} {d['model_version']}" for d in shards})
+                rates = [d["texts"] / max(d["seconds"], 1e-9) for d in shards]
                 detail = (
                     f"model {', '.join(models)}; {len(shards)} shard{'s' * (len(shards) > 1)} of at most "
                     f"{plan['shard_size']}; "

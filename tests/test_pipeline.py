@@ -506,18 +506,30 @@ def test_prepare_hands_each_extract_its_sources_state(night, scorer):
     assert out["records"] == 0 and "unchanged since loaded for this window" in out["notes"][0]
 
 
-def test_score_shards_load_all_or_nothing_and_a_retry_loads_once(night, scorer):
+def test_score_shards_load_all_or_nothing_and_a_retry_loads_once(night, scorer, monkeypatch):
     """The Airflow night's fan-out, step by step: a shard whose task failed stops the load (nothing stored, the
-    message says which shard); once it is scored, the load stores every shard; loading again changes nothing."""
+    message says which shard); once it is scored, the load stores every shard; loading again changes nothing.
+    The plan copies the unscored texts two at a time here (PLAN_BATCH): the shards hold each once, oldest first."""
     from pipeline import load, staging
     from pipeline import night as steps
+    from pipeline.storage import read_parquet
+    from pipeline.warehouse import connect, execute, rows
+
+    monkeypatch.setattr(scoring, "PLAN_BATCH", 2)
 
     cfg = load_config(write_config(night[0].parent, scoring={"shard_size": 2}))
     db = night[1]
     for job in steps.prepare(cfg, db, DAY, "r1"):
         staging.extract(cfg, job["brand"], job["source"], DAY, "r1", db=db)
     assert load.load(cfg, db, DAY, "r1").new_mentions == 5
+    with connect(db, read_only=True) as con:
+        unscored = rows(execute(con, "scoring/unscored_mentions", {"model_version": "", "limit": 99, "since": None}))
     assert scoring.plan_shards(cfg, db, DAY, "r1") == [0, 1, 2]
+    with duckdb.connect() as mem:
+        staged = [
+            r for n in range(3) for r in read_parquet(mem, scoring.shard_dir(cfg, DAY, "r1") / f"{n:05d}.input.parquet")
+        ]
+    assert staged == unscored and len(staged) == 5
     for shard in (0, 2):
         assert scoring.score_shard(cfg, DAY, "r1", shard, scorer=scorer)["texts"] == (1 if shard == 2 else 2)
     with pytest.raises(RuntimeError, match="score shard 1 of 3 has no scores"):
