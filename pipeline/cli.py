@@ -639,7 +639,7 @@ def detect_series(
     if freq == "day" and negative is None:
         _fail("--freq day runs the nightly detector, which needs --negative; use --freq hour for the volume test")
     if timezone is not None:
-        from pipeline.config import iana_zone
+        from pipeline.config_types import iana_zone
 
         if freq == "day":
             _fail("--timezone is for --freq 5min or hour (hours of the week); days are UTC days")

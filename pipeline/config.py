@@ -15,12 +15,10 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
@@ -29,6 +27,7 @@ from pydantic import (
 )
 
 from pipeline.config_surveys import SurveysSpec
+from pipeline.config_types import NonEmpty, Slug, _Strict, iana_zone
 from pipeline.paths import REPO_ROOT
 
 DEFAULT_CONFIG = "brandpulse.yaml"
@@ -38,16 +37,9 @@ class ConfigError(ValueError):
     """A problem with the configuration, worded for the person who edits the file."""
 
 
-class _Strict(BaseModel):
-    # allow_inf_nan=False: .inf and .nan are refused wherever a number is meant ("Input should be a finite number")
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-NonEmpty = Annotated[str, Field(min_length=1)]
 # A search term (alias, exclude, competitor): surrounding spaces dropped, and something left, so that a term of
 # spaces alone cannot become a pattern that matches every text.
 Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
 class FileDropColumnsSpec(_Strict):
@@ -81,6 +73,9 @@ class FileDropSpec(_Strict):
         description="keep only rows of these platforms (e.g. when Reddit is read directly); empty = all",
     )
     columns: FileDropColumnsSpec
+
+
+HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s/?#]+[^\s]*$", description="http:// or https:// and a host")]
 
 
 class _NetworkSpec(_Strict):
@@ -119,7 +114,7 @@ class RedditSpec(_NetworkSpec):
         "comments (0: only the threads of posts in the window)",
     )
     praw_site: str | None = Field(None, description="praw.ini site with the credentials")
-    airflow_conn_id: str | None = Field(None, description="Airflow connection: login=client id, password=secret")
+    airflow_conn_id: ConnId | None = Field(None, description="Airflow connection: login=client id, password=secret")
 
 
 class AppStoreSpec(_NetworkSpec):
@@ -129,7 +124,7 @@ class AppStoreSpec(_NetworkSpec):
     app_id: Annotated[str, Field(pattern=r"^[0-9]{5,12}$")]
     countries: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=lambda: ["us"], min_length=1)
     max_pages: int = Field(10, ge=1, le=10)
-    base_url: NonEmpty = Field("https://itunes.apple.com", description="overridden by $BRANDPULSE_APPSTORE_URL")
+    base_url: HttpUrl = Field("https://itunes.apple.com", description="overridden by $BRANDPULSE_APPSTORE_URL")
 
 
 class GooglePlaySpec(_NetworkSpec):
@@ -139,7 +134,7 @@ class GooglePlaySpec(_NetworkSpec):
     app_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$")]
     lang: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
     countries: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=lambda: ["us"], min_length=1)
-    base_url: NonEmpty = Field("https://play.google.com", description="overridden by $BRANDPULSE_GOOGLE_PLAY_URL")
+    base_url: HttpUrl = Field("https://play.google.com", description="overridden by $BRANDPULSE_GOOGLE_PLAY_URL")
 
 
 class HackerNewsSpec(_NetworkSpec):
@@ -147,7 +142,7 @@ class HackerNewsSpec(_NetworkSpec):
 
     type: Literal["hackernews"]
     tags: list[Literal["story", "comment"]] = Field(default_factory=lambda: ["story", "comment"], min_length=1)
-    base_url: NonEmpty = Field("https://hn.algolia.com", description="overridden by $BRANDPULSE_HN_URL")
+    base_url: HttpUrl = Field("https://hn.algolia.com", description="overridden by $BRANDPULSE_HN_URL")
 
 
 Source = Annotated[
@@ -181,15 +176,6 @@ DEFAULT_ASPECTS = [
         description="account and security: password, locked account, fraud, hacked, verification",
     ),
 ]
-
-
-def iana_zone(name: str) -> str:
-    """``name`` if it is an IANA time zone zoneinfo knows (``Europe/Warsaw``, ``UTC``), else ValueError."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{name!r} is not an IANA time zone (e.g. 'Europe/Warsaw', 'UTC')") from None
-    return name
 
 
 TimeZone = Annotated[str, Field(min_length=1)]
@@ -245,6 +231,9 @@ class BrandSpec(_Strict):
 
 
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+# An Airflow connection id (letters, digits, _ . -): a URL pasted here (a webhook's, whose path is its token) is
+# refused without being echoed, instead of being named in the "connection is not defined" error of every send.
+ConnId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]{1,250}$")]
 
 
 def _clock(value: str) -> time:
@@ -318,7 +307,7 @@ class SlackSpec(_Channel):
     type: Literal["slack"]
     name: Slug
     webhook_url_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
-    airflow_conn_id: str | None = None
+    airflow_conn_id: ConnId | None = None
     bot_token_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = Field(
         None, description="environment variable with a bot token (xoxb-...): post with the Web API, update in place"
     )
@@ -346,7 +335,7 @@ class WebhookSpec(_Channel):
     type: Literal["webhook"]
     name: Slug
     url_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
-    airflow_conn_id: str | None = None
+    airflow_conn_id: ConnId | None = None
 
     @model_validator(mode="after")
     def _has_a_url(self) -> WebhookSpec:
@@ -382,6 +371,7 @@ class AlertingSpec(_Strict):
     max_age_days: int = Field(
         3,
         ge=0,
+        le=100_000,
         description="nights older than this (backfills) record their alerts but do not send them; an alert is sent"
         " automatically only this many days after its day (a channel added later does not get older ones)",
     )
@@ -466,7 +456,7 @@ class Config(_Strict):
     staging_dir: NonEmpty = Field(
         "data/staging", description="a folder, or an object store URL (s3://bucket/prefix): see pipeline/storage.py"
     )
-    staging_conn_id: str | None = Field(None, description="the Airflow connection of a staging URL's store")
+    staging_conn_id: ConnId | None = Field(None, description="the Airflow connection of a staging URL's store")
     staging_options: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="fsspec options of a staging URL's store, e.g. endpoint_url; no secrets"
     )

@@ -48,18 +48,11 @@ unknown fields are errors, and values are frozen.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # .inf and .nan are refused
-
-
-NonEmpty = Annotated[str, Field(min_length=1)]
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+from pipeline.config_types import NonEmpty, Slug, _Strict, iana_zone
 
 SURVEY_FIELDS = (
     "response_id",
@@ -137,13 +130,7 @@ PRESET_TIME_FORMATS: dict[str, tuple[str, ...]] = {
 
 
 def _check_zone(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not an IANA time zone name (e.g. UTC, Europe/London)") from None
-    return value
+    return None if value is None else iana_zone(value)
 
 
 class SurveyColumnsSpec(_Strict):

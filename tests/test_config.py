@@ -368,3 +368,40 @@ def test_lock_timeout_is_bounded_so_it_cannot_hang_a_night(tmp_path):
 def test_a_config_path_that_is_a_folder_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match=r"cannot read the config file \(Is a directory\)"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where", "problem"),
+    [
+        (lambda d: d["brands"][0].update(timezone="America"), "brands[0].timezone", "'America' is not an IANA"),
+        (lambda d: d["brands"][0].update(timezone="Europe/" + "x" * 300), "brands[0].timezone", "is not an IANA"),
+        (
+            lambda d: d.update(surveys={"sources": [{"name": "s", "brand": "acme", "path": "a.csv",
+                                                     "preset": "qualtrics", "timezone": "Europe"}]}),
+            "surveys.sources[0].timezone",
+            "'Europe' is not an IANA",
+        ),
+        (lambda d: d.update(alerting={"max_age_days": 10**6}), "alerting.max_age_days", "less than or equal to 100000"),
+        (
+            lambda d: d["brands"][0]["sources"].append({"type": "hackernews", "name": "hn",
+                                                        "base_url": "hn.algolia.com"}),
+            "brands[0].sources[1].base_url",
+            "should match pattern",
+        ),
+    ],
+)  # fmt: skip
+def test_values_that_failed_a_night_later_are_refused_by_the_config(tmp_path, mutate, where, problem):
+    """A folder of zones or an over-long name raised OSError from zoneinfo (a traceback, not a config error); an
+    alert max age of a million days overflowed the date arithmetic of every send; a base URL without a scheme
+    failed its source every night."""
+    msg = _bad(tmp_path, mutate)
+    assert f"{where}: " in msg and problem in msg
+
+
+def test_a_url_pasted_as_an_airflow_connection_id_is_refused_without_echoing_it(tmp_path):
+    hook = "https://hooks.slack.com/services/T0123/B0456/SeCrEtToKeN"
+    msg = _bad(tmp_path, lambda d: d.update(alerts=[{"type": "slack", "name": "cx", "airflow_conn_id": hook}]))
+    assert "alerts[0].airflow_conn_id: String should match pattern" in msg
+    assert "SeCrEtToKeN" not in msg and "hooks.slack.com" not in msg
+    doc = {**GOOD, "alerts": [{"type": "slack", "name": "cx", "airflow_conn_id": "slack_cx-alerts.1"}]}
+    assert load_config(_write(tmp_path, doc)).alerts[0].airflow_conn_id == "slack_cx-alerts.1"

@@ -1,0 +1,27 @@
+"""What the two config modules share (:mod:`pipeline.config`, :mod:`pipeline.config_surveys`): the strict model
+base, the common field types and the time-zone check, defined once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Strict(BaseModel):
+    # allow_inf_nan=False: .inf and .nan are refused wherever a number is meant ("Input should be a finite number")
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+
+
+def iana_zone(name: str) -> str:
+    """``name`` if it is an IANA time zone zoneinfo knows (``Europe/Warsaw``, ``UTC``), else ValueError."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones ("America"), a long name
+        raise ValueError(f"{name[:80]!r} is not an IANA time zone (e.g. 'Europe/Warsaw', 'UTC')") from None
+    return name
