@@ -42,12 +42,14 @@ hidden field) links a response to the customer list. Like authors, customer ids 
 (:class:`pipeline.records.Pseudonymiser`), in the survey responses and in the customer list alike, so the two
 join without either holding the id. Responses without one still count everywhere, unlinked.
 
-It imports nothing of brandpulse (:mod:`pipeline.config` imports it); its models follow the same rules:
+It imports only :mod:`pipeline.config_types` (:mod:`pipeline.config` imports it); its models follow the same rules:
 unknown fields are errors, and values are frozen.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -129,6 +131,12 @@ PRESET_TIME_FORMATS: dict[str, tuple[str, ...]] = {
 }
 
 
+@cache
+def _candidate(text: str) -> str | re.Pattern:
+    """A preset's candidate: an exact header name, or a ``re:`` pattern compiled (case-insensitive)."""
+    return re.compile(text[3:], re.IGNORECASE) if text.startswith("re:") else text
+
+
 def _check_zone(value: str | None) -> str | None:
     return None if value is None else iana_zone(value)
 
@@ -198,10 +206,12 @@ class SurveySpec(_Strict):
                 raise ValueError("preset custom needs at least one of columns.nps, columns.csat, columns.ces")
         return self
 
-    def candidates(self, field: str) -> tuple[str, ...]:
-        """Header candidates for ``field``: the explicit column, else the preset's."""
+    def candidates(self, field: str) -> tuple[str | re.Pattern, ...]:
+        """Header candidates for ``field``: the explicit column (an exact header name, whatever it starts with),
+        else the preset's, its ``re:`` ones compiled (the preset's own patterns: a pattern in the config could
+        take hours on a long question header, out of reach of any signal)."""
         explicit = getattr(self.columns, field)
-        return (explicit,) if explicit else PRESETS[self.preset].get(field, ())
+        return (explicit,) if explicit else tuple(map(_candidate, PRESETS[self.preset].get(field, ())))
 
     def explicit(self, field: str) -> bool:
         return getattr(self.columns, field) is not None

@@ -375,6 +375,21 @@ def test_a_utf16_export_fails_the_file_naming_the_encoding(tmp_path):
         read_survey_file(None, src, path)
 
 
+def test_a_column_in_the_config_is_an_exact_header_name_never_a_pattern(tmp_path):
+    """Only the presets' candidates are patterns: a ``re:`` value under ``columns`` is a header name, so a pattern
+    that backtracks for hours on a long question header (out of reach of SIGTERM) cannot hang an import."""
+    question = "How likely are you to recommend Acme to a friend or colleague considering the last purchase?"
+    path = write_csv(tmp_path / "q.csv", [["id", "at", question, "re:(odd"], ["1", "2026-10-01T10:00:00Z", "9", "4"]])
+    slow = {"response_id": "id", "timestamp": "at", "nps": r"re:^(\w+\s?)+$"}
+    src = SurveySpec.model_validate({"name": "q", "brand": "acme", "path": "q.csv", "columns": slow})
+    with pytest.raises(ValueError, match=r"lacks the column for nps"):
+        read_survey_file(None, src, path)
+    literal = {"response_id": "id", "timestamp": "at", "csat": "re:(odd"}  # not a valid pattern: a name
+    src = SurveySpec.model_validate({"name": "q", "brand": "acme", "path": "q.csv", "columns": literal})
+    [response], _ = read_survey_file(None, src, path)
+    assert response.csat == 4
+
+
 def test_demo_exports_parse_with_the_proposed_demo_config():
     cfg = SurveysSpec.model_validate(DEMO_SURVEYS)
     expected_rejects = {"parcelo-nps": 5, "brewbird-nps": 4, "novabank-nps": 3}

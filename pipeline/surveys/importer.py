@@ -230,12 +230,11 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
     return header, rows()
 
 
-def _match(candidates: tuple[str, ...], header: list[str], taken: set[str]) -> str | None:
+def _match(candidates: tuple[str | re.Pattern, ...], header: list[str], taken: set[str]) -> str | None:
     for cand in candidates:
-        if cand.startswith("re:"):
-            pattern = re.compile(cand[3:], re.IGNORECASE)
+        if isinstance(cand, re.Pattern):  # a preset's (SurveySpec.candidates); a name in the config is exact
             for h in header:
-                if h not in taken and pattern.search(h):
+                if h not in taken and cand.search(h):
                     return h
         elif cand in header and cand not in taken:
             return cand
