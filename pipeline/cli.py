@@ -342,6 +342,7 @@ def score(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     from pipeline import scoring
 
     cfg = _config(config)
+    _registered(cfg, db, run_id)
     typer.echo(json.dumps({"scored": scoring.score(cfg, db_path(db), run_id, scorer=_scorer(cfg))}))
 
 
@@ -351,7 +352,9 @@ def plan_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbO
     scoring.shard_size texts; prints the shard numbers."""
     from pipeline import scoring
 
-    typer.echo(json.dumps({"shards": scoring.plan_shards(_config(config), db_path(db), _day(day), run_id)}))
+    cfg = _config(config)
+    _registered(cfg, db, run_id)
+    typer.echo(json.dumps({"shards": scoring.plan_shards(cfg, db_path(db), _day(day), run_id)}))
 
 
 @app.command("score-shard")
@@ -373,7 +376,9 @@ def load_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbO
     """Step 3 fanned out, 3 of 3: store every planned shard's scores in one transaction (fails if one is missing)."""
     from pipeline import scoring
 
-    typer.echo(json.dumps({"scored": scoring.load_scores(_config(config), db_path(db), _day(day), run_id)}))
+    cfg = _config(config)
+    _registered(cfg, db, run_id)
+    typer.echo(json.dumps({"scored": scoring.load_scores(cfg, db_path(db), _day(day), run_id)}))
 
 
 @app.command("daily-metrics")
@@ -381,7 +386,9 @@ def daily_metrics(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: D
     """Step 4: recompute the daily brand metrics for a day."""
     from pipeline.metrics import daily_metrics as step
 
-    days = step(_config(config), db_path(db), _day(day), run_id)
+    cfg = _config(config)
+    _registered(cfg, db, run_id)
+    days = step(cfg, db_path(db), _day(day), run_id)
     typer.echo(json.dumps({"days": [d.isoformat() for d in days]}))
 
 
@@ -485,7 +492,9 @@ def survey_metrics(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None)
     """Step (beside extract): recompute NPS, CSAT, CES (day, week, month × brand × touchpoint × segment), churn, CLV."""
     from pipeline.surveys import rollup
 
-    typer.echo(json.dumps({"rows": rollup.survey_metrics(_config(config), db_path(db), run_id)}))
+    cfg = _config(config)
+    _registered(cfg, db, run_id)
+    typer.echo(json.dumps({"rows": rollup.survey_metrics(cfg, db_path(db), run_id)}))
 
 
 @app.command("cx-lead")
@@ -583,7 +592,9 @@ def detect(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = 
     """Step 5: flag negative spikes and sustained shifts for a day; record explained alerts."""
     from pipeline.alerts import incidents
 
-    typer.echo(json.dumps({"alerts": incidents.detect(_config(config), db_path(db), _day(day), run_id)}))
+    cfg = _config(config)
+    _registered(cfg, db, run_id)
+    typer.echo(json.dumps({"alerts": incidents.detect(cfg, db_path(db), _day(day), run_id)}))
 
 
 @app.command("detect-series")
@@ -709,7 +720,9 @@ def send_alerts(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) ->
     and e-mail attempts cut off mid-send wait for `brandpulse alerts --resend`)."""
     from pipeline.alerts import delivery
 
-    typer.echo(json.dumps(delivery.send_alerts(_config(config), db_path(db), run_id)))
+    cfg = _config(config)
+    _registered(cfg, db, run_id)
+    typer.echo(json.dumps(delivery.send_alerts(cfg, db_path(db), run_id)))
 
 
 @app.command()
@@ -760,7 +773,7 @@ def report(
 @app.command()
 def alerts(
     brand: Annotated[str | None, typer.Option(help="only this brand id")] = None,
-    days: Annotated[int, typer.Option(min=1, help="alerts of the last N days before the newest")] = 90,
+    days: Annotated[int, typer.Option(min=1, max=36_500, help="alerts of the last N days before the newest")] = 90,
     show: Annotated[
         str | None, typer.Option(help="print one alert in full, as its message says it (id or id prefix)")
     ] = None,
@@ -895,11 +908,15 @@ def main() -> None:
     try:
         app()
     except Exception as exc:
-        config = sys.modules.get("pipeline.config")  # a ConfigError needs the config loaded: never import it here
-        if not isinstance(exc, WarehouseError) and not (config and isinstance(exc, config.ConfigError)):
+        # errors worded for the person at the command line, not tracebacks: a ConfigError or RunNotRegistered
+        # needs its module loaded (never import it here); a file not found (an export, a shard) is named by it
+        config, ledger = sys.modules.get("pipeline.config"), sys.modules.get("pipeline.ledger")
+        bad_input = (WarehouseError,) + ((config.ConfigError,) if config else ())
+        bad_input += (ledger.RunNotRegistered,) if ledger else ()
+        if not isinstance(exc, (*bad_input, FileNotFoundError)):
             raise
         typer.echo(f"brandpulse: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(2 if isinstance(exc, bad_input) else 1)
 
 
 if __name__ == "__main__":

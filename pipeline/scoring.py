@@ -224,6 +224,10 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
     scores. Touches no warehouse, so it runs on any worker that can read the staging area and the model. A
     retry scores the shard again and replaces its files. Returns its counts and speed."""
     t0 = time.perf_counter()
+    plan_text = read_if_exists(shard_dir(config, day, run_id) / "plan.json")
+    if plan_text is None or shard >= json.loads(plan_text)["shards"]:
+        have = "no score plan" if plan_text is None else f"a score plan of {json.loads(plan_text)['shards']} shard(s)"
+        raise FileNotFoundError(f"run {run_id} on {day} has {have}: there is no shard {shard} to score")
     done_file = _shard_file(config, day, run_id, shard, "scores.json")
     remove(done_file)  # an earlier attempt's: until this one's scores are written, the shard is not done
     with duckdb.connect() as mem:

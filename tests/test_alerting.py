@@ -408,6 +408,10 @@ def test_step_budget_records_the_channels_left_as_failed_and_the_next_run_retrie
 def _send_until_killed(cfg_path, db, receiver: dict, on: str) -> None:
     """Run `brandpulse send-alerts` in a subprocess that the receiver kills (SIGKILL) once its ``on`` endpoint
     has the request, before answering."""
+    from pipeline.ledger import start_run
+
+    with connect(db) as con:  # the CLI's steps join a registered run
+        start_run(con, f"killed-at-{on}", INCIDENT, "cli")
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "send-alerts", "--run-id", f"killed-at-{on}",
          "--config", str(cfg_path), "--db", str(db)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 import yaml
@@ -405,3 +406,29 @@ def test_a_url_pasted_as_an_airflow_connection_id_is_refused_without_echoing_it(
     assert "SeCrEtToKeN" not in msg and "hooks.slack.com" not in msg
     doc = {**GOOD, "alerts": [{"type": "slack", "name": "cx", "airflow_conn_id": "slack_cx-alerts.1"}]}
     assert load_config(_write(tmp_path, doc)).alerts[0].airflow_conn_id == "slack_cx-alerts.1"
+
+
+def test_the_cli_says_what_is_wrong_with_a_run_id_or_a_missing_file_without_a_traceback(tmp_path):
+    """A step given a run id that `prepare` never registered stops (it used to record its step under it, or raise
+    RunNotRegistered with a traceback); a missing export or score shard is named, exit 1."""
+    from pipeline.ledger import start_run
+    from pipeline.warehouse import connect, migrate
+
+    config, db = write_config(tmp_path), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        start_run(con, "r1", date(2026, 10, 1), "cli")
+
+    def cli(*args):
+        common = ["--config", str(config)]
+        command = [sys.executable, "-m", "pipeline.cli", *map(str, args), *common]
+        return subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
+
+    for args in (["detect", "-d", "2026-10-01", "--run-id", "nope"], ["finish", "--run-id", "nope"]):
+        proc = cli(*args, "--db", db)
+        assert proc.returncode == 2 and "brandpulse: run nope is not registered" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+    proc = cli("extract", "--brand", "acme", "--source", "listening", "-d", "2026-10-01", "--run-id", "r1", "--db", db)
+    assert proc.returncode == 1 and "no file matches path 'acme.csv'" in proc.stderr and "Traceback" not in proc.stderr
+    proc = cli("score-shard", "-d", "2026-10-01", "--run-id", "r1", "--shard", "3")
+    assert proc.returncode == 1 and "run r1 on 2026-10-01 has no score plan: there is no shard 3" in proc.stderr
