@@ -119,9 +119,9 @@ def run_day(
     that reason instead of drawing the report.
     """
     run_id = run_id or new_run_id(day, trigger)
-    with held(db, timeout=config.lock_timeout_s):
-        jobs = prepare(config, db, day, run_id, trigger)
-        states = states_of(jobs)  # each source's state, read once for all the extracts (load writes them)
+    # not under held(): prepare may wait for a watch run, whose load and finish need the warehouse's lock
+    jobs = prepare(config, db, day, run_id, trigger)
+    states = states_of(jobs)  # each source's state, read once for all the extracts (load writes them)
     try:
         return _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, report_not_drawn)
     except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C (pipeline.interrupt): record it, then stop

@@ -764,6 +764,24 @@ def test_a_night_waits_for_a_watch_run_in_progress_before_it_registers(tmp_path,
     ]  # dead, now, stale
     assert q(db, "SELECT status FROM pipeline_runs WHERE run_id = 'night-1'") == [("running",)]
 
+    # `brandpulse run` waits the same way, without holding the warehouse: the watch run can write its end (it
+    # waited on the lock, failed after lock_timeout_s and stayed 'running', and the night waited WATCH_WAIT_S)
+    with connect(db) as con:
+        start_run(con, "watch-later", DAY, "watch")
+
+    def later_ends():
+        clock.sleep(0.5)
+        with connect(db, timeout=1) as con:
+            con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 'watch-later'")
+
+    monkeypatch.setattr(night, "_run_steps", lambda *args: {"status": "the steps after prepare"})
+    monkeypatch.setattr(night, "WATCH_WAIT_S", 3.0)
+    ender = threading.Thread(target=later_ends)
+    ender.start()
+    assert night.run_day(cfg, db, DAY, "night-3")["status"] == "the steps after prepare"
+    ender.join()
+    assert q(db, "SELECT status FROM pipeline_runs WHERE run_id = 'watch-later'") == [("success",)]
+
     with connect(db) as con:
         start_run(con, "watch-hung", DAY, "watch")
     monkeypatch.setattr(night, "WATCH_WAIT_S", 0.3)
