@@ -32,7 +32,7 @@ from pipeline.load import load
 from pipeline.metrics import daily_metrics, day_hours
 from pipeline.report.build import report
 from pipeline.scoring import MENTIONS, score, score_pending
-from pipeline.staging import extract, extract_each, plan, states_of, with_states
+from pipeline.staging import extract, extract_each, forget_manifests, plan, states_of, with_states
 from pipeline.surveys.ingest import import_customers, import_surveys
 from pipeline.surveys.rollup import survey_metrics
 from pipeline.warehouse import connect, execute, held, migrate, row, schema_version, transaction
@@ -81,7 +81,9 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
         logger.warning(f"run {run_id}: watch run {dead_id} was still running past its deadline: marked interrupted")
     if applied:
         logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
-    return [{**job, "author_key": key} for job in with_states(config, db, plan(config))]
+    jobs = plan(config)
+    forget_manifests(config, day, run_id, jobs)  # an earlier attempt's: this one starts afresh
+    return [{**job, "author_key": key} for job in with_states(config, db, jobs)]
 
 
 def finish(config: Config, db: Path, run_id: str) -> str:

@@ -26,7 +26,7 @@ from pipeline.config import Config, ConfigError
 from pipeline.records import Record, Window
 from pipeline.sources import build_source
 from pipeline.sources.relevance import repost_key
-from pipeline.storage import StagePath, mkdirs, read_if_exists, staging_root, write
+from pipeline.storage import StagePath, mkdirs, read_if_exists, remove, staging_root, write
 from pipeline.warehouse import connect, row, rows
 
 logger = logging.getLogger("brandpulse")
@@ -97,6 +97,14 @@ def staged_prefix(config: Config, day: date, run_id: str, brand: str, source: st
 def staged_file(prefix: StagePath, suffix: str) -> StagePath:
     """``<prefix><suffix>``, e.g. ``acme/reddit`` + ``.records.jsonl``."""
     return prefix.with_name(prefix.name + suffix)
+
+
+def forget_manifests(config: Config, day: date, run_id: str, jobs: list[dict]) -> None:
+    """Remove the manifests an earlier attempt of the run staged for ``jobs``: a run cleared and run again under
+    its id starts afresh, and its load must not take a source that fails this time for one that worked before
+    (recording the source a success and storing its old state back). Called by ``prepare``."""
+    for job in jobs:
+        remove(staged_file(staged_prefix(config, day, run_id, job["brand"], job["source"]), ".manifest.json"))
 
 
 def read_manifest(config: Config, day: date, run_id: str, brand: str, source: str) -> dict | None:

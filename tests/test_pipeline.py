@@ -262,6 +262,22 @@ def test_a_cleared_run_that_was_interrupted_runs_again_under_its_id_and_ends_suc
         assert con.execute("SELECT count(*) FROM run_steps WHERE step = 'interrupted'").fetchone() == (0,)
 
 
+def test_a_cleared_run_whose_source_fails_this_time_is_partial_not_its_first_attempts_success(night, scorer):
+    """Cleared and run again under its id, a night starts afresh: a source that fails this time is missing from
+    it (the load took the first attempt's staged manifest for this one's, recorded the source a success and
+    stored its old state back, and finish read the first attempt's steps: the run said success)."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    assert run_day(cfg, db, DAY, run_id="airflow-run-2", scorer=scorer)["status"] == "success"
+    (config_path.parent / "acme.csv").write_bytes(csv_rows(NIGHT_ROWS).encode("utf-16"))  # unreadable this time
+    again = run_day(cfg, db, DAY, run_id="airflow-run-2", scorer=scorer)
+    assert again["status"] == "partial" and again["failed_sources"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("partial",)]
+        steps = con.execute("SELECT status, count(*) FROM run_steps WHERE step = 'extract' GROUP BY ALL").fetchall()
+    assert steps == [("missing", 1)]  # this attempt's only: the source staged nothing
+
+
 def test_finish_requires_a_registered_run(night):
     cfg = load_config(night[0])
     with connect(night[1]) as con:
