@@ -105,17 +105,19 @@ def record_steps(con, run_id: str, steps: list[dict]) -> None:
     execute(con, "runs/step", {"run_id": run_id, **params})
 
 
-def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS) -> str:
+def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS, expected: tuple[str, ...] = ()) -> str:
     """Set and return the run's final status; raise :class:`RunFailed` (with the status) unless ``success``.
-    ``required``: the steps that must have succeeded (:data:`REQUIRED_STEPS`, or :data:`WATCH_STEPS`)."""
+    ``required``: the steps that must have succeeded (:data:`REQUIRED_STEPS`, or :data:`WATCH_STEPS`);
+    ``expected``: steps that must have recorded something (success or not), else the run is ``partial``."""
     require_run(con, run_id)
-    execute(con, "runs/finish", {"run_id": run_id, "required": list(required)})
+    execute(con, "runs/finish", {"run_id": run_id, "required": list(required), "expected": list(expected)})
     closed = row(
         con.execute(
             """
         SELECT r.status,
                list(s.brand || '/' || s.source ORDER BY s.brand, s.source)
-                   FILTER (WHERE s.step = 'extract' AND s.status NOT IN ('success', 'truncated')) AS missing
+                   FILTER (WHERE s.step = 'extract' AND s.status NOT IN ('success', 'truncated')) AS missing,
+               list(DISTINCT s.step) FILTER (WHERE s.step IS NOT NULL) AS recorded
         FROM pipeline_runs r LEFT JOIN run_steps s USING (run_id)
         WHERE r.run_id = ?
         GROUP BY r.status
@@ -123,12 +125,15 @@ def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS) -> s
             [run_id],
         )
     )
-    status, missing = closed["status"], closed["missing"]
+    status, missing = closed["status"], closed["missing"] or []
     if status == "failed":
         raise RunFailed(run_id, status, f"run {run_id} failed: a step after extract did not complete (see run_steps)")
     if status == "partial":
+        unrecorded = [step for step in expected if step not in (closed["recorded"] or [])]
+        what = [f"no data from {', '.join(missing)}"] if missing else []
+        what += [f"{', '.join(unrecorded)} did not run to the end"] if unrecorded else []
         raise RunFailed(
-            run_id, status, f"run {run_id} is partial: no data from {', '.join(missing or [])} (see run_steps)"
+            run_id, status, f"run {run_id} is partial: {'; '.join(what) or 'a step failed'} (see run_steps)"
         )
     return status
 

@@ -86,15 +86,25 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
     return [{**job, "author_key": key} for job in with_states(config, db, jobs)]
 
 
-def finish(config: Config, db: Path, run_id: str) -> str:
-    """Close the run: success, partial (a source failed or is missing) or failed (a later step did).
+def expected_steps(config: Config) -> tuple[str, ...]:
+    """The survey branch's steps a night records, as the config has them: a survey or customer import (when it
+    lists sources or customers) and the survey metrics. One that recorded nothing (its Airflow task failed first)
+    makes the night ``partial``: the DAG's run ends with ``finish``, whatever they did."""
+    surveys = config.surveys
+    imports = (("import_surveys", surveys and surveys.sources), ("import_customers", surveys and surveys.customers))
+    return (*(step for step, configured in imports if configured), "survey_metrics")
+
+
+def finish(config: Config, db: Path, run_id: str, surveys: bool = True) -> str:
+    """Close the run: success, partial (a source failed or is missing, or a survey step recorded nothing:
+    :func:`expected_steps`; ``surveys=False`` for a night that leaves them out) or failed (a later step did).
 
     Raises :class:`~pipeline.ledger.RunFailed` (with its ``status``) unless the run succeeded; the data that did
     land stays landed.
     """
     with connect(db, timeout=config.lock_timeout_s) as con:
         try:
-            status = close_run(con, run_id)
+            status = close_run(con, run_id, expected=expected_steps(config) if surveys else ())
         except RunFailed as exc:
             logger.info(f"run {run_id}: {exc.status}")
             raise
@@ -178,7 +188,7 @@ def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, re
         if report_not_drawn is not None:  # recorded (a required step), with the reason
             report(config, db, day, run_id, not_drawn=report_not_drawn)
         try:
-            status = finish(config, db, run_id)
+            status = finish(config, db, run_id, surveys=surveys)
         except RunFailed as exc:
             status = exc.status
     return {

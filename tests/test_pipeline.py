@@ -278,6 +278,25 @@ def test_a_cleared_run_whose_source_fails_this_time_is_partial_not_its_first_att
     assert steps == [("missing", 1)]  # this attempt's only: the source staged nothing
 
 
+def test_a_survey_import_that_recorded_nothing_makes_the_night_partial(tmp_path):
+    """In the DAG a failed survey or customer import task records no step, and the run ends with finish whatever
+    it did: the night said success. Now it is partial and says which step did not run to the end."""
+    surveys = {"sources": [{"name": "nps", "brand": "acme", "path": "a.csv", "preset": "qualtrics"}]}
+    cfg = load_config(write_config(tmp_path, surveys=surveys))
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        ledger.start_run(con, "r1", DAY, "airflow")
+        ledger.record_steps(con, "r1", [{"step": s} for s in (*ledger.REQUIRED_STEPS, "survey_metrics")])
+    with pytest.raises(ledger.RunFailed, match="run r1 is partial: import_surveys did not run to the end"):
+        finish_night(cfg, db, "r1")
+    with connect(db) as con:
+        ledger.start_run(con, "r1", DAY, "airflow")  # cleared and run again: this time the import ran
+        steps = (*ledger.REQUIRED_STEPS, "survey_metrics", "import_surveys")
+        ledger.record_steps(con, "r1", [{"step": s} for s in steps])
+    assert finish_night(cfg, db, "r1") == "success"
+
+
 def test_finish_requires_a_registered_run(night):
     cfg = load_config(night[0])
     with connect(night[1]) as con:

@@ -791,12 +791,13 @@ def test_the_report_command_with_a_run_id_is_the_nights_report_step(report, tmp_
 
     from pipeline.cli import app
     from pipeline.ledger import REQUIRED_STEPS, record_steps
+    from pipeline.night import expected_steps
 
     cfg, db, night = report["cfg"], report["db"], INCIDENT - timedelta(days=2)
     common = ["--config", str(cfg.source_file), "--db", str(db)]
     with connect(db) as con, transaction(con):  # the night's steps before the report, as the CLI records them
         start_run(con, "run-cli", night, "cli")
-        record_steps(con, "run-cli", [{"step": s} for s in REQUIRED_STEPS if s != "report"])
+        record_steps(con, "run-cli", [{"step": s} for s in (*REQUIRED_STEPS, *expected_steps(cfg)) if s != "report"])
     runner, args = CliRunner(), ["report", *common, "--out", str(tmp_path), "--run-id", "run-cli"]
     refused = runner.invoke(app, [*args, "--brand", "parcelo"])
     assert refused.exit_code == 2 and "--brand and --run-id" in refused.output and not any(tmp_path.iterdir())
