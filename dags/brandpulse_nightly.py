@@ -8,7 +8,8 @@
 
 Runs at 02:00 UTC. The timetable gives each run a one-day data interval [D-1 02:00, D 02:00); the run
 processes the UTC calendar day D-1 (00:00-24:00), so sources have two hours for late posts to arrive.
-Backfill with ``airflow backfill create --dag-id brandpulse_nightly --from-date ... --to-date ...``; add
+Backfill with ``airflow backfill create --dag-id brandpulse_nightly --from-date ... --to-date ...
+--max-active-runs 1`` (nights in order: the backfill's runs are not held to this DAG's ``max_active_runs``); add
 ``--dag-run-conf '{"draw_report": false}'`` (the ``draw_report`` param, true by default) so that the backfill's
 nights record their report step as not drawn instead of each drawing a report that the next one draws over, as
 ``brandpulse run --no-report`` does.

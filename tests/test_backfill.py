@@ -3,6 +3,7 @@ nights run one by one (``run_day``) do, reading the survey exports once and draw
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import duckdb
@@ -72,3 +73,50 @@ def test_a_backfill_ends_as_the_same_nights_run_one_by_one(tmp_path, scorer):
     assert all("not drawn" in detail and "2026-10-02" in detail for _, _, detail in reports[:2])
     assert reports[2][2].endswith("index.html")
     assert [r["report"] for r in ranged][:2] == [None, None] and ranged[2]["report"].endswith("index.html")
+
+
+def test_a_backfill_night_never_stores_a_sources_state_over_a_later_nights(tmp_path, monkeypatch):
+    """The scheduled night of 10 March and a backfill of 20 February in flight together (Airflow runs backfills
+    beside the schedule): both read the same stored state, and the backfill's load, the later one, stored its
+    state over the scheduled night's, moving Reddit's followed threads back (pNEW's comments lost for good). Run
+    one after the other, a backfill moved the state back all the same, for the next night to read."""
+    from pipeline import load as loading
+    from pipeline import night, staging
+    from pipeline.warehouse import connect, migrate
+    from tests.test_watch import config
+
+    class Fake:  # the Reddit contract: follow = the stored follow list + this read's matched posts
+        def __init__(self, add):
+            self.add, self.spec = add, type("Spec", (), {"lookback_days": 0})()
+
+        def fetch(self, window):
+            self.state = {"follow": {**self.previous_state.get("follow", {}), **self.add}}
+            return iter(())
+
+    adds: dict = {}
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Fake(adds.get((b.key, s), {})))
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    scheduled, backfill = ("scheduled", date(2026, 3, 10)), ("backfill", date(2026, 2, 20))
+    jobs = {run: night.prepare(cfg, db, day, run) for run, day in (scheduled, backfill)}  # both read one state
+    for (run, day), add in ((scheduled, {"pNEW": 1}), (backfill, {"pOLD": 1})):
+        adds[("parcelo", "reddit")] = add
+        for job in jobs[run]:
+            staging.extract(cfg, job["brand"], job["source"], day, run, states=staging.states_of(jobs[run]))
+    for run, day in (scheduled, backfill):  # the backfill's load last
+        loading.load(cfg, db, day, run)
+
+    def follow() -> tuple:
+        with duckdb.connect(str(db), read_only=True) as con:
+            found = con.execute("SELECT state->>'follow', day FROM source_state WHERE source = 'reddit'").fetchone()
+        return json.loads(found[0]), found[1]
+
+    assert follow() == ({"pNEW": 1}, date(2026, 3, 10))
+    later = date(2026, 2, 21)
+    jobs = night.prepare(cfg, db, later, "backfill-2")  # the next backfill night, on its own
+    adds[("parcelo", "reddit")] = {"pOLDER": 1}
+    for job in jobs:
+        staging.extract(cfg, job["brand"], job["source"], later, "backfill-2", states=staging.states_of(jobs))
+    loading.load(cfg, db, later, "backfill-2")
+    assert follow() == ({"pNEW": 1}, date(2026, 3, 10))
