@@ -655,6 +655,7 @@ DRAWN_WITH = (
     "pipeline.charts", "pipeline.explain", "pipeline.sentiment.aspects", "pipeline.sentiment.e5_base",
     "pipeline.sentiment.scorer",
     "pipeline.sentiment.textnorm", "pipeline.surveys.worth", "pipeline.surveys.roi", "pipeline.surveys.metrics",
+    "pipeline.surveys.customers",
     "pipeline.alerts.message", "pipeline.textfold",
 )  # fmt: skip
 
