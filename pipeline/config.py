@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -122,6 +123,12 @@ class AppStoreSpec(_NetworkSpec):
 
     type: Literal["app_store"]
     app_id: Annotated[str, Field(pattern=r"^[0-9]{5,12}$")]
+
+    @field_validator("app_id", mode="before")
+    @classmethod
+    def _digits(cls, value):
+        """Apple's id unquoted in the YAML is a number: taken as its digits."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
     countries: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=lambda: ["us"], min_length=1)
     max_pages: int = Field(10, ge=1, le=10)
     base_url: HttpUrl = Field("https://itunes.apple.com", description="overridden by $BRANDPULSE_APPSTORE_URL")
@@ -181,6 +188,11 @@ DEFAULT_ASPECTS = [
 TimeZone = Annotated[str, Field(min_length=1)]
 
 
+# Latin letters that NFKD does not take apart into a letter and an accent
+_UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae",
+                               "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th", "Þ": "th"})  # fmt: skip
+
+
 class BrandSpec(_Strict):
     name: NonEmpty
     timezone: TimeZone | None = Field(
@@ -224,10 +236,24 @@ class BrandSpec(_Strict):
             seen.add(src.name)
         return self
 
+    @model_validator(mode="after")
+    def _has_an_id(self) -> BrandSpec:
+        if not self.key:
+            raise ValueError(
+                f"the name {self.name!r} has no Latin letter or digit to make the brand's id from: set slug (e.g. "
+                "slug: pyaterochka), the id used in tables, file names and report pages"
+            )
+        return self
+
     @property
     def key(self) -> str:
-        """The brand's short id: ``slug`` if given, else the name lower-cased with non-alphanumerics as '-'."""
-        return self.slug or (re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")[:63] or "brand")
+        """The brand's short id: ``slug`` if given, else the name in Latin letters (accents dropped: "Żabka" is
+        ``zabka``, "Łódź" ``lodz``), lower-cased, with anything else as '-'. (Earlier versions dropped accented
+        letters, so "Żabka" was ``abka``: set ``slug: abka`` to keep such an id in a warehouse that has it.)"""
+        if self.slug:
+            return self.slug
+        latin = unicodedata.normalize("NFKD", self.name.translate(_UNDECOMPOSED).lower())
+        return re.sub(r"[^a-z0-9]+", "-", latin.encode("ascii", "ignore").decode()).strip("-")[:63]
 
 
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
@@ -257,9 +283,13 @@ class QuietHoursSpec(_Strict):
     timezone: TimeZone = Field("UTC", description="IANA zone the times are in, e.g. Europe/Warsaw")
     except_critical: bool = Field(True, description="critical alerts are sent at once, quiet hours or not")
 
-    @field_validator("start", "end")
+    @field_validator("start", "end", mode="before")
     @classmethod
     def _hhmm(cls, value: str) -> str:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+            # YAML 1.1 reads an unquoted 20:00 as the base-60 number 1200
+            raise ValueError(f"write the time in quotes ('{value // 60:02d}:{value % 60:02d}'): unquoted, YAML reads "
+                             f"it as the number {value}")  # fmt: skip
         _clock(value)
         return value
 
@@ -577,6 +607,7 @@ class Config(_Strict):
 
 # discriminator tags pydantic puts in error locations
 _TAGS = {"slack", "webhook", "email", "file_drop", "reddit", "app_store", "google_play", "hackernews"}
+_SCALARS = {"str", "int", "float", "bool"}  # the members of a union of scalars, which pydantic puts in the path
 _SECRET_KEYS = re.compile(r"(password|secret|token|webhook_url|^url|api_key)$", re.IGNORECASE)
 
 
@@ -782,8 +813,16 @@ def load_config(path: str | Path | None = None) -> Config:
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 msg = "unknown field (check the spelling; see the README's configuration reference)"
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and (p in _TAGS or p.startswith("function-"))))
+            loc = tuple(
+                p
+                for p in err["loc"]
+                if not (isinstance(p, str) and (p in _TAGS or p in _SCALARS or p.startswith("function-")))
+            )
             if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc = (*loc, "type")
-            lines.append(f"{path}: {_loc(loc)}: {msg}")
-        raise ConfigError("\n".join(lines)) from None
+            line = f"{path}: {_loc(loc)}: "
+            if lines and lines[-1][0] == line and msg.startswith("Input should be a valid "):  # a union's members
+                lines[-1] = (line, f"{lines[-1][1]} or {msg.removeprefix('Input should be ')}")
+            else:
+                lines.append((line, msg))
+        raise ConfigError("\n".join(line + msg for line, msg in lines)) from None

@@ -197,7 +197,8 @@ class SurveySpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> SurveySpec:
         if (self.brand is None) == (self.columns.brand is None):
-            raise ValueError("give either brand (one brand for the whole export) or columns.brand, not both")
+            which = "neither is given" if self.brand is None else "not both"
+            raise ValueError(f"give either brand (one brand for the whole export) or columns.brand: {which}")
         if self.preset == "custom":
             missing = [f for f in ("response_id", "timestamp") if getattr(self.columns, f) is None]
             if missing:
@@ -243,7 +244,8 @@ class CustomerSpec(_Strict):
     @model_validator(mode="after")
     def _check(self) -> CustomerSpec:
         if (self.brand is None) == (self.columns.brand is None):
-            raise ValueError("give either brand (one brand for the whole list) or columns.brand, not both")
+            which = "neither is given" if self.brand is None else "not both"
+            raise ValueError(f"give either brand (one brand for the whole list) or columns.brand: {which}")
         return self
 
     def explicit(self, field: str) -> bool:

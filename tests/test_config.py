@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 import yaml
@@ -432,3 +433,40 @@ def test_the_cli_says_what_is_wrong_with_a_run_id_or_a_missing_file_without_a_tr
     assert proc.returncode == 1 and "no file matches path 'acme.csv'" in proc.stderr and "Traceback" not in proc.stderr
     proc = cli("score-shard", "-d", "2026-10-01", "--run-id", "r1", "--shard", "3")
     assert proc.returncode == 1 and "run r1 on 2026-10-01 has no score plan: there is no shard 3" in proc.stderr
+
+
+def test_messages_name_the_real_problem_and_the_real_field(tmp_path):
+    """An unquoted 20:00 (YAML 1.1 reads it as 1200), a nested option in staging_options (four lines with the
+    union's member names in the path), a survey source with neither brand nor columns.brand (it said "not both");
+    an unquoted App Store id is its digits."""
+    quiet = {"type": "webhook", "name": "ops", "url_env": "HOOK", "quiet_hours": {"start": "x", "end": "08:00"}}
+    path = Path(_write(tmp_path, {**GOOD, "alerts": [quiet]}))
+    path.write_text(path.read_text(encoding="utf-8").replace("start: x", "start: 20:00"), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert "alerts[0].quiet_hours.start: Value error, write the time in quotes ('20:00'): unquoted, YAML reads it as " \
+           "the number 1200" in str(err.value)  # fmt: skip
+    msg = _bad(tmp_path, lambda d: d.update(staging_dir="s3://b/p", staging_options={"client_kwargs": {"a": 1}}))
+    assert msg.count("\n") == 0 and ".str" not in msg
+    assert "staging_options.client_kwargs: Input should be a valid string or a valid integer" in msg
+    survey = {"name": "s", "path": "a.csv", "preset": "qualtrics"}
+    msg = _bad(tmp_path, lambda d: d.update(surveys={"sources": [survey]}))
+    assert "or columns.brand: neither is given" in msg
+    store = {"type": "app_store", "name": "ios", "app_id": 1480331921}
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"][0]["sources"].append(store)
+    assert load_config(_write(tmp_path, doc)).brands[0].sources[1].app_id == "1480331921"
+
+
+def test_a_brand_id_keeps_accented_letters_and_a_name_without_latin_letters_needs_a_slug(tmp_path):
+    """"Żabka" was the id "abka", and "Пятёрочка" and "百度" both "brand" (refused as the same id, without saying
+    that a slug would do)."""
+    for name, key in (("Żabka", "zabka"), ("Łódź Kurier", "lodz-kurier"), ("Straße & Co", "strasse-co")):
+        doc = yaml.safe_load(yaml.safe_dump(GOOD))
+        doc["brands"][0]["name"] = name
+        assert load_config(_write(tmp_path, doc)).brands[0].key == key
+    msg = _bad(tmp_path, lambda d: d["brands"][0].update(name="Пятёрочка"))
+    assert "brands[0]: Value error, the name 'Пятёрочка' has no Latin letter or digit" in msg and "set slug" in msg
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"][0].update(name="Пятёрочка", slug="pyaterochka")
+    assert load_config(_write(tmp_path, doc)).brands[0].key == "pyaterochka"
