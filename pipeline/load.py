@@ -124,13 +124,19 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                 counts = row(execute(con, "ingest/counts", {"run_id": run_id}))
                 new, distinct = counts["new_mentions"], counts["distinct_staged"]
                 result.quarantined, result.reposts = counts["new_quarantined"], counts["new_reposts"]
+            kept: list[str] = []  # sources whose state a later day's night stored: left as it is
             if states:
-                execute(
+                stored = execute(
                     con,
                     "ingest/source_state",
                     {k: [s[k] for s in states] for k in ("brand", "source", "state", "watermark")}
                     | {"day": day, "run_id": run_id},
                 )
+                kept = [
+                    f"{r['brand']}/{r['source']} (the night of {r['night_day']})"
+                    for r in rows(stored)
+                    if r["run_id"] != run_id
+                ]
             result.new_mentions = new
             result.seen_mentions = max(distinct - new - result.reposts, 0)
             record_steps(con, run_id, extract_steps)
@@ -142,6 +148,9 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                 detail += f"; {staged_rows - clashes - distinct} repeated ids in the staged files"
             if kept_out:
                 detail += f"; {kept_out} file-drop rejects not quarantined: their row is the mention stored"
+            if kept:
+                detail += f"; state not stored over a later night's: {', '.join(kept)}"
+                logger.warning(f"load {run_id}: the state of {', '.join(kept)} is newer: not stored over it")
             if rejected_rows + clashes - kept_out > result.quarantined:
                 detail += f"; {rejected_rows + clashes - kept_out - result.quarantined} rejects already in quarantine"
             record_step(

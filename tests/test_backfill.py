@@ -113,10 +113,25 @@ def test_a_backfill_night_never_stores_a_sources_state_over_a_later_nights(tmp_p
         return json.loads(found[0]), found[1]
 
     assert follow() == ({"pNEW": 1}, date(2026, 3, 10))
+    from pipeline.ledger import start_run
+    from pipeline.warehouse import execute
+
+    with connect(db) as con:  # an hourly watch run stores the row over the night's (it does every hour)
+        start_run(con, "watch-1", date(2026, 3, 11), "watch")
+        state = json.dumps({"follow": {"pNEW": 1}, "seen": 5})
+        params = {"brand": ["parcelo"], "source": ["reddit"], "state": [state], "watermark": [None]}
+        execute(con, "ingest/source_state", {**params, "day": date(2026, 3, 11), "run_id": "watch-1"})
+        con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 'watch-1'")  # ended
+    assert follow() == ({"pNEW": 1}, date(2026, 3, 11))
     later = date(2026, 2, 21)
     jobs = night.prepare(cfg, db, later, "backfill-2")  # the next backfill night, on its own
     adds[("parcelo", "reddit")] = {"pOLDER": 1}
     for job in jobs:
         staging.extract(cfg, job["brand"], job["source"], later, "backfill-2", states=staging.states_of(jobs))
     loading.load(cfg, db, later, "backfill-2")
-    assert follow() == ({"pNEW": 1}, date(2026, 3, 10))
+    assert follow() == ({"pNEW": 1}, date(2026, 3, 11))  # the watch's, which holds the night of 10 March's
+    with duckdb.connect(str(db), read_only=True) as con:
+        query = "SELECT detail FROM run_steps WHERE run_id = 'backfill-2' AND step = 'load'"
+        [(detail,)] = con.execute(query).fetchall()
+    assert "; state not stored over a later night's: " in detail
+    assert "parcelo/reddit (the night of 2026-03-10)" in detail
