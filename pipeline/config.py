@@ -241,7 +241,8 @@ class BrandSpec(_Strict):
         if not self.key:
             raise ValueError(
                 f"the name {self.name!r} has no Latin letter or digit to make the brand's id from: set slug (e.g. "
-                "slug: pyaterochka), the id used in tables, file names and report pages"
+                "slug: pyaterochka), the id used in tables, file names and report pages (a warehouse an earlier "
+                "version filled holds such a brand as 'brand': slug: brand keeps it)"
             )
         return self
 
@@ -252,8 +253,14 @@ class BrandSpec(_Strict):
         letters, so "Żabka" was ``abka``: set ``slug: abka`` to keep such an id in a warehouse that has it.)"""
         if self.slug:
             return self.slug
-        latin = unicodedata.normalize("NFKD", self.name.translate(_UNDECOMPOSED).lower())
+        latin = unicodedata.normalize("NFKD", self.name.lower().translate(_UNDECOMPOSED))
         return re.sub(r"[^a-z0-9]+", "-", latin.encode("ascii", "ignore").decode()).strip("-")[:63]
+
+    @property
+    def earlier_key(self) -> str:
+        """The id earlier versions derived from the name (accented letters dropped, "brand" for a name without a
+        Latin letter): :func:`pipeline.staging.check_brand_ids` finds a warehouse that holds a brand under it."""
+        return self.slug or (re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")[:63] or "brand")
 
 
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"

@@ -32,7 +32,15 @@ from pipeline.load import load
 from pipeline.metrics import daily_metrics, day_hours
 from pipeline.report.build import report
 from pipeline.scoring import MENTIONS, score, score_pending
-from pipeline.staging import extract, extract_each, forget_manifests, plan, states_of, with_states
+from pipeline.staging import (
+    check_brand_ids,
+    extract,
+    extract_each,
+    forget_manifests,
+    plan,
+    states_of,
+    with_states,
+)
 from pipeline.surveys.ingest import import_customers, import_surveys
 from pipeline.surveys.rollup import survey_metrics
 from pipeline.warehouse import connect, execute, held, migrate, row, schema_version, transaction
@@ -61,6 +69,7 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
             applied = migrate(con)
+            check_brand_ids(config, con)
             key = authorkey.check(config, con, db)
             now = datetime.now(UTC)
             with transaction(con):

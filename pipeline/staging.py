@@ -122,6 +122,23 @@ def stored_states(config: Config, db: Path) -> dict[tuple[str, str], dict]:
         return {(r["brand"], r["source"]): json.loads(r["state"]) for r in rows(con.execute(_STATES))}
 
 
+def check_brand_ids(config: Config, con) -> None:
+    """A ConfigError naming each brand whose id changed with this version (accented letters are kept now: "Żabka"
+    is ``zabka``, was ``abka``: :attr:`~pipeline.config.BrandSpec.earlier_key`) while the warehouse holds it under
+    the earlier id only (its sources' stored states), with the ``slug`` that keeps it. Without it a night would
+    load the brand afresh under the new id, its history, trends and followed threads left under the old one.
+    ``prepare`` calls it before it registers the run."""
+    stored = {r["brand"] for r in rows(con.execute("SELECT DISTINCT brand FROM source_state"))}
+    moved = [
+        f"brands[{i}] {b.name!r}: its id is now {b.key!r}, and the warehouse holds it as {b.earlier_key!r}: set "
+        f"slug: {b.earlier_key} to keep that id"
+        for i, b in enumerate(config.brands)
+        if b.earlier_key != b.key and b.earlier_key in stored and b.key not in stored
+    ]
+    if moved:
+        raise ConfigError(f"{config.source_file}: " + "; ".join(moved))
+
+
 def with_states(config: Config, db: Path, jobs: list[dict]) -> list[dict]:
     """``jobs`` (from :func:`plan`), each with its source's stored ``state`` (``{}`` if none), read once from the
     warehouse. The run's ``prepare`` step hands them to the extract tasks, so that an extract never opens the

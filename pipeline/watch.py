@@ -92,6 +92,7 @@ def prepare(
     now = now or datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con:
         migrate(con)
+        staging.check_brand_ids(config, con)
         with transaction(con):
             dead = ledger.abandon_watch_runs(con, now, run_id)
             start_run(con, run_id, day, TRIGGER)

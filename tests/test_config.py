@@ -470,3 +470,27 @@ def test_a_brand_id_keeps_accented_letters_and_a_name_without_latin_letters_need
     doc = yaml.safe_load(yaml.safe_dump(GOOD))
     doc["brands"][0].update(name="Пятёрочка", slug="pyaterochka")
     assert load_config(_write(tmp_path, doc)).brands[0].key == "pyaterochka"
+
+
+def test_a_brand_whose_id_changed_with_the_accents_rule_is_named_before_a_night_runs(tmp_path):
+    """A warehouse an earlier version filled holds "Żabka" as abka: a night would have loaded it afresh as zabka,
+    its history, trends and Reddit threads left behind. prepare stops first, with the slug that keeps the id."""
+    from pipeline import night
+    from pipeline.ledger import start_run
+    from pipeline.warehouse import connect, execute, migrate
+
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"][0]["name"] = "Żabka"
+    cfg, db = load_config(_write(tmp_path, doc)), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        start_run(con, "old", date(2026, 9, 30), "cli")
+        params = {"brand": ["abka"], "source": ["listening"], "state": ["{}"], "watermark": [None]}
+        execute(con, "ingest/source_state", {**params, "day": date(2026, 9, 30), "run_id": "old"})
+    with pytest.raises(ConfigError, match=r"brands\[0\] 'Żabka': its id is now 'zabka', and the warehouse holds it as "
+                                          r"'abka': set slug: abka to keep that id"):  # fmt: skip
+        night.prepare(cfg, db, date(2026, 10, 1), "r1")
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM pipeline_runs WHERE run_id = 'r1'").fetchone() == (0,)  # unregistered
+    doc["brands"][0]["slug"] = "abka"
+    assert night.prepare(load_config(_write(tmp_path, doc)), db, date(2026, 10, 1), "r1")[0]["brand"] == "abka"

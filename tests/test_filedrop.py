@@ -81,7 +81,7 @@ def test_one_megabyte_text_loads_whole(tmp_path):
 def test_brand_name_with_quotes_and_sql(tmp_path):
     name = """Rob's "Best" Café'); DROP TABLE mentions;-- %s {x}"""
     records, _ = fetch(tmp_path, csv_rows(NIGHT_ROWS), brand=name)
-    assert records and all(r.brand == "rob-s-best-caf-drop-table-mentions-s-x" for r in records)
+    assert records and all(r.brand == "rob-s-best-cafe-drop-table-mentions-s-x" for r in records)
 
 
 def test_jsonl_rows(tmp_path):
