@@ -641,6 +641,14 @@ def test_a_ces_asked_at_one_touchpoint_or_answered_once_leaves_no_touchpoint_out
     assert {t["name"]: t["metrics"] for t in run(half).touchpoints}["support"] == ["csat", "ces"]
     quarter = answers.assign(ces=[c if i % 8 == 1 else None for i, c in enumerate(answers["ces"])])
     assert {t["name"]: t["metrics"] for t in run(quarter).touchpoints}["support"] == ["csat"]  # not 75 rows of 300
+    # support asks only CES (three stray CSAT answers aside): its performance is CES easy, against no CSAT share
+    pairs = enumerate(zip(answers["touchpoint"], answers["csat"], strict=True))
+    ces_only = answers.assign(csat=[c if t == "delivery" or i < 6 else None for i, (t, c) in pairs])
+    mixed = {t["name"]: t for t in run(ces_only).touchpoints}
+    assert (mixed["support"]["metrics"], mixed["support"]["performance_metric"]) == (["ces"], "ces")
+    assert mixed["support"]["performance"] == mixed["support"]["ces_easy"] != mixed["support"]["csat_top2"]
+    assert mixed["support"]["mean_performance"] == mixed["support"]["ces_easy"]  # the only one measured by CES
+    assert mixed["delivery"]["mean_performance"] == mixed["delivery"]["csat_top2"]
 
 
 def test_social_aspects_join_the_drivers_with_their_share_negative():

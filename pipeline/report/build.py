@@ -500,7 +500,13 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
     value = ctx["worth"]
     if value and value["drivers"].touchpoints:
         d = value["drivers"]
-        label = "CSAT, % answering 4–5 of 5" if "csat" in d.metrics else "CES, % answering 5–7 of 7 (easy)"
+        label = {
+            frozenset({"csat"}): "CSAT, % answering 4–5 of 5",
+            frozenset({"ces"}): "CES, % answering 5–7 of 7 (easy)",
+        }.get(
+            frozenset(t["performance_metric"] for t in d.touchpoints),
+            "CSAT % answering 4–5, or CES % easy where a touchpoint asks only CES (each against its kind's mean)",
+        )
         out["quadrant"] = {
             "src": _img(charts.driver_quadrant(d.touchpoints, f"{brand.name}: what drives NPS", dpi, label)),
             "alt": (

@@ -262,8 +262,9 @@ QUADRANT_LABELS = (  # (x side, y side, label): top left = matters more, scores 
 def driver_quadrant(
     touchpoints: list[dict], title: str, dpi: int = DPI, xlabel: str = "CSAT, % answering 4–5 of 5"
 ) -> bytes:
-    """``touchpoints``: dicts with name, performance (share 0-1, CSAT top-2), importance (an interval with value,
-    low, high: share of the explained variance) and quadrant. Dashed lines at the means split the quadrants."""
+    """``touchpoints``: dicts with name, performance (share 0-1, CSAT top-2 or CES easy: performance_metric),
+    importance (an interval with value, low, high: share of the explained variance) and quadrant. Dashed lines at
+    the means split the quadrants (the performance mean only when every touchpoint is measured alike)."""
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     shown = [t for t in touchpoints if t.get("performance") is not None]
     if not shown:
@@ -279,7 +280,8 @@ def driver_quadrant(
         for xi, yi, t in zip(x, y, shown, strict=True):
             text(ax, xi, yi, t["name"], xytext=(7, 3), textcoords="offset points", fontsize=9,
                  bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}, zorder=6)  # fmt: skip
-        ax.axvline(x.mean(), color=SCORE, linestyle="--", linewidth=0.8, alpha=0.5)
+        if len({t.get("performance_metric") for t in shown}) == 1:  # a CSAT share and a CES share: no one mean
+            ax.axvline(x.mean(), color=SCORE, linestyle="--", linewidth=0.8, alpha=0.5)
         ax.axhline(y.mean(), color=SCORE, linestyle="--", linewidth=0.8, alpha=0.5)
         pad_x = max(5.0, (x.max() - x.min()) * 0.25)
         ax.set_xlim(max(0, x.min() - pad_x), min(100, x.max() + pad_x))

@@ -527,34 +527,42 @@ def drivers(
                 "metrics": asked[t],
             }
         )
-    perf = [t["csat_top2"] if t["csat_top2"] is not None else t["ces_easy"] for t in out.touchpoints]
+    # Performance: CSAT top-2 where the touchpoint's drivers read CSAT, else CES easy; each against the mean of the
+    # touchpoints measured the same way (a share of "easy" is not a share of "satisfied")
     mean_imp = float(np.mean([t["importance"].value for t in out.touchpoints]))
-    mean_perf = float(np.mean([p for p in perf if p is not None])) if any(p is not None for p in perf) else 0.0
-    for t, p in zip(out.touchpoints, perf, strict=True):
-        t["performance"] = p
-        t["quadrant"] = R.quadrant(t["importance"].value, p if p is not None else mean_perf, mean_imp, mean_perf)
+    for t in out.touchpoints:
+        t["performance_metric"] = "csat" if "csat" in t["metrics"] else "ces"
+        t["performance"] = t["csat_top2"] if t["performance_metric"] == "csat" else t["ces_easy"]
+    means = {
+        m: float(np.mean(alike)) if (alike := [t["performance"] for t in out.touchpoints
+                                               if t["performance_metric"] == m]) else 0.0
+        for m in ("csat", "ces")
+    }  # fmt: skip
+    for t in out.touchpoints:
+        t["mean_performance"] = means[t["performance_metric"]]
+        t["quadrant"] = R.quadrant(t["importance"].value, t["performance"], mean_imp, t["mean_performance"])
     out.touchpoints.sort(key=lambda t: -t["importance"].value)
     by_name = {d.name: d for d in out.result.drivers}
     out.social = sorted(
         ({"aspect": a, "importance": by_name[f"social: {a}"], "share_negative": social_share[a]} for a in social),
         key=lambda s: -s["importance"].share,
     )
-    out.reading = _driver_reading(out, mean_perf)
+    out.reading = _driver_reading(out)
     return out
 
 
-def _driver_reading(out: DriverReport, mean_perf: float) -> str:
+def _driver_reading(out: DriverReport) -> str:
     if not out.touchpoints:
         return ""
-    label = "CSAT" if "csat" in out.metrics else "CES"
     fix = [t for t in out.touchpoints if t["quadrant"] == "fix first"]
     top = out.touchpoints[0]
     if fix:
         t = fix[0]
+        label = "CSAT" if t["performance_metric"] == "csat" else "CES easy"
         return (
             f"{t['name']} matters more than most for NPS ({100 * t['importance'].value:.0f}% of what the drivers "
             f"explain) and scores below average ({label} {_pct(t['performance'], 0)} against "
-            f"{_pct(mean_perf, 0)}): fix it first."
+            f"{_pct(t['mean_performance'], 0)}): fix it first."
         )
     return (
         f"The touchpoints that matter most already score at or above average; {top['name']} matters most "
