@@ -31,7 +31,18 @@ import duckdb
 from pipeline.config import Config
 from pipeline.ledger import record_step
 from pipeline.staging import stage_dir
-from pipeline.storage import StagePath, mkdirs, names_in, read_if_exists, read_parquet, remove, write, write_parquet
+from pipeline.storage import (
+    StagePath,
+    fetch,
+    mkdirs,
+    names_in,
+    parquet_rows,
+    read_if_exists,
+    read_parquet,
+    remove,
+    write,
+    write_parquet,
+)
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 SCORE_CHUNK = 2048
@@ -288,10 +299,14 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
             + "): give every worker the same model folder and scoring.precision (bf16 falls back to fp32 on a CPU "
             "without native bfloat16), then re-run the score tasks"
         )
-    with connect(db, timeout=config.lock_timeout_s) as con, duckdb.connect() as mem:
-        with transaction(con):
+    with (
+        tempfile.TemporaryDirectory(prefix="brandpulse-scores-") as tmp,
+        duckdb.connect() as mem,
+    ):  # the shards' files fetched to local disk first: no download from the staging store under the lock
+        local = [fetch(_shard_file(config, day, run_id, n, "scores.parquet"), Path(tmp)) for n in range(len(shards))]
+        with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             for n, done in enumerate(shards):
-                scored = read_parquet(mem, _shard_file(config, day, run_id, n, "scores.parquet"))
+                scored = parquet_rows(mem, local[n])
                 params = {k: [r[k] for r in scored] for k in ("mention_id", "day", *SCORE_COLUMNS)}
                 params |= {k: done[k] for k in ("model_name", "model_version", "model_sha256")} | {"run_id": run_id}
                 execute(con, MENTIONS.insert, params)

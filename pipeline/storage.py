@@ -189,5 +189,9 @@ def write_parquet(con, table: str, path: StagePath) -> int:
 def read_parquet(con, path: StagePath) -> list[dict]:
     """Every row of the Parquet file at ``path``, as dicts keyed by column name, in file order."""
     with tempfile.TemporaryDirectory(prefix="brandpulse-") as tmp:
-        local = fetch(path, Path(tmp))
-        return rows(con.execute("SELECT * FROM read_parquet($path)", {"path": str(local)}))
+        return parquet_rows(con, fetch(path, Path(tmp)))
+
+
+def parquet_rows(con, local: Path) -> list[dict]:
+    """Every row of a local Parquet file (one :func:`fetch` gave), as :func:`read_parquet` gives them."""
+    return rows(con.execute("SELECT * FROM read_parquet($path)", {"path": str(local)}))
