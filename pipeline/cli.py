@@ -295,7 +295,10 @@ def prepare(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Step 0: migrate the warehouse, register the run, and list the extract jobs."""
+    """Step 0: migrate the warehouse, register the run, and list the extract jobs.
+
+    The run starts afresh: run again for a run id in progress (or an Airflow run cleared), it drops the steps the
+    run recorded and the manifests its extracts staged so far."""
     from pipeline import night
 
     typer.echo(json.dumps(night.prepare(_config(config), db_path(db), _day(day), run_id)))

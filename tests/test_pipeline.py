@@ -295,6 +295,11 @@ def test_a_survey_import_that_recorded_nothing_makes_the_night_partial(tmp_path)
         steps = (*ledger.REQUIRED_STEPS, "survey_metrics", "import_surveys")
         ledger.record_steps(con, "r1", [{"step": s} for s in steps])
     assert finish_night(cfg, db, "r1") == "success"
+    with connect(db) as con:
+        ledger.start_run(con, "r1", DAY, "airflow")  # cleared once more: the import's success before does not count
+        ledger.record_steps(con, "r1", [{"step": s} for s in (*ledger.REQUIRED_STEPS, "survey_metrics")])
+    with pytest.raises(ledger.RunFailed, match="run r1 is partial: import_surveys did not run to the end"):
+        finish_night(cfg, db, "r1")
 
 
 def test_finish_requires_a_registered_run(night):
