@@ -200,6 +200,10 @@ def test_score_cli_bytes_bom_and_carriage_returns():
     # a lone surrogate (half an emoji's JSON escape) in the text and in an echoed key: the tokenizer refused it and
     # the whole chunk was lost (exit 1); the echo could not be written as UTF-8
     data += b'{"id": "\\udc00x", "text": "paczka \\ud83d zgubiona"}\n'
+    # JSON that Python will not parse (nesting past its stack, a number of 5,000 digits) ended the whole run and lost
+    # the lines before it; NaN and 1e999 were echoed as NaN and Infinity, which are not JSON
+    data += b'{"a": ' + b"[" * 5000 + b"]" * 5000 + b', "text": "deep"}\n' + b'{"text": "big", "n": ' + b"1" * 5000
+    data += b'}\n{"text": "odd numbers", "x": NaN, "y": 1e999}\n' + ("no " * 20000).encode() + b"\n"
     proc = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "score-texts", "--model", str(MODEL_DIR)],
         input=data,
@@ -210,9 +214,12 @@ def test_score_cli_bytes_bom_and_carriage_returns():
     )
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(x) for x in proc.stdout.decode().splitlines()]
-    assert len(out) == 3 and out[0]["id"] == 1  # the BOM did not hide the JSON object
+    assert len(out) == 7 and out[0]["id"] == 1  # the BOM did not hide the JSON object
     assert out[1]["text"] == "bad \ufffd byte\r inside a line"  # one line, the bad byte replaced
     assert (out[2]["id"], out[2]["text"]) == ("\ufffdx", "paczka \ufffd zgubiona") and out[2]["label"] in LABELS
+    assert out[3]["text"].startswith('{"a": [[[') and out[4]["text"].startswith('{"text": "big"')  # scored as text
+    assert (out[5]["x"], out[5]["y"]) == (None, None) and "note" not in out[5]
+    assert out[6]["note"] == "head_tail"  # a text cut to the model's length says so
 
 
 def test_score_texts_refuses_a_named_config_that_is_not_there(tmp_path):

@@ -8,6 +8,7 @@ with invalid bytes replaced by U+FFFD, and a byte-order mark at the start is dro
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -17,20 +18,27 @@ from pipeline.sentiment.scorer import Scorer, without_lone_surrogates
 
 
 def parse_line(line: bytes | str) -> tuple[dict, str]:
-    """(the object to echo, the text to score). JSON objects with a "text" key pass through; else plain text."""
+    """(the object to echo, the text to score). JSON objects with a "text" key pass through; else plain text (a line
+    that does not parse as JSON, whatever the reason, is scored as the text it is: one odd line never ends the
+    stream)."""
     if isinstance(line, bytes):
         line = line.decode("utf-8", "replace")
     line = line.removesuffix("\n").removesuffix("\r")
     if line.lstrip().startswith("{"):
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
+        try:  # NaN, Infinity and 1e999 are echoed as null: the output stays JSON
+            obj = json.loads(line, parse_constant=lambda _: None, parse_float=_finite)
+        except (ValueError, RecursionError):  # not JSON; a number of 5,000 digits; nesting past Python's stack
             obj = None
         if isinstance(obj, dict) and "text" in obj:
             obj = _clean(obj)
             text = obj["text"]
             return obj, text if isinstance(text, str) else ("" if text is None else json.dumps(text))
     return {"text": line}, line
+
+
+def _finite(text: str) -> float | None:
+    number = float(text)
+    return number if math.isfinite(number) else None
 
 
 def _clean(value):

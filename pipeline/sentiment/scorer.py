@@ -82,13 +82,15 @@ class Score:
     text_sha256: str
 
     def as_dict(self) -> dict:
+        """The score as ``brandpulse score-texts`` writes it: the note (a truncation, an emoji-only text) only when
+        there is one."""
         return {
             "label": self.label,
             "negative": self.negative,
             "neutral": self.neutral,
             "positive": self.positive,
             "score": self.score,
-        }
+        } | ({"note": self.note} if self.note else {})
 
 
 def _sha(text: str) -> str:
