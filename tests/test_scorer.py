@@ -60,6 +60,12 @@ def test_long_text_uses_head_and_tail(scorer):
     )
     (r,) = scorer.score([long_review])
     assert r.note == "head_tail" and r.label == "negative"  # the verdict at the end is read
+    # a text past 2 x CHAR_WINDOW characters loses its middle before it is tokenised: that says so too, even when
+    # what is left fits the model (here padding of spaces, which normalising collapses)
+    from pipeline.sentiment.scorer import CHAR_WINDOW
+
+    (cut,) = scorer.score(["Great parcel service, " + " " * (2 * CHAR_WINDOW) + "every time."])
+    assert cut.note == "head_tail"
 
 
 def test_batching_and_sorting_do_not_change_results(scorer):

@@ -417,7 +417,8 @@ class Scorer:
         todo = [i for i, (norm, _) in enumerate(prepared) if norm is not None]
         ids, cut = self._ids([prepared[i][0] for i in todo]) if todo else ([], [])
         probs = dict(zip(todo, self.probabilities(ids), strict=True))
-        truncated = {i for i, c in zip(todo, cut, strict=True) if c}
+        # cut to the model's length, or in characters before that (a text over 2 x CHAR_WINDOW: its middle goes)
+        truncated = {i for i, c in zip(todo, cut, strict=True) if c or len(texts[i]) > 2 * CHAR_WINDOW}
         results = []
         for i, text in enumerate(texts):
             note = prepared[i][1] or ("head_tail" if i in truncated else None)
