@@ -298,4 +298,8 @@ def test_aspects_of_complaints_in_polish_dutch_and_english(scorer):
     }
     assert dict(zip(cases, matcher.match(list(cases)), strict=True)) == cases
     # half an emoji (a lone surrogate) made the tokenizer raise; no text at all is matched as an empty one
-    assert matcher.match(["gdzie jest moja paczka \ud83d", None])[0] == "delivery"
+    assert matcher.match(["gdzie jest moja paczka \ud83d", None]) == ["delivery", None]
+    # a text without a word (links and @handles aside) has no aspect: its vector sat above the floor for every one
+    wordless = ["", "   ", "\x00", "https://t.co/abc", "@bob", "😡😡😡", "@bob https://t.co/x 😡"]
+    assert matcher.match(wordless) == [None] * len(wordless)
+    assert matcher.match(["@parcelo where is my package? https://t.co/x"]) == ["delivery"]

@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import weakref
 from collections.abc import Sequence
 from functools import cache
@@ -188,6 +189,19 @@ class VectorStore:
             logger.warning(f"{self.path}: vectors not kept ({type(exc).__name__}: {exc}); the next draw embeds them")
 
 
+_LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|@\w+")
+
+
+def _without_links(text):
+    """A text without its links and @handles (matched by what it says); anything else as it is."""
+    return " ".join(_LINKS_AND_HANDLES.sub(" ", text).split()) if isinstance(text, str) else text
+
+
+def _has_words(text) -> bool:
+    """Whether a text (:func:`_without_links`) has a letter."""
+    return isinstance(text, str) and any(ch.isalpha() for ch in text)
+
+
 class AspectMatcher:
     def __init__(self, scorer, aspects: dict[str, str], min_similarity: float = 0.0, store: VectorStore | None = None):
         self.scorer, self.names, self.min_similarity = scorer, list(aspects), min_similarity
@@ -221,7 +235,13 @@ class AspectMatcher:
         return self.scorer.embed(texts, encoder=self.encoder, max_length=EMBED_TOKENS)
 
     def match(self, texts: Sequence[str]) -> list[str | None]:
-        """Each text's aspect, or None when no description is similar enough."""
-        sims = self.similarities(texts)
+        """Each text's aspect, matched without its links and @handles; None when no description is similar enough,
+        or when the text has no word left (an empty text, a bare link, "@bob", emoji alone: the encoder's vector of
+        such a text sits close to every description, above the floor)."""
+        bare = [_without_links(t) for t in texts]  # a link or a handle pulled a complaint towards "app"
+        sims = self.similarities(bare)
         best = sims.argmax(1) if len(texts) else []
-        return [self.names[b] if sims[i, b] >= self.min_similarity else None for i, b in enumerate(best)]
+        return [
+            self.names[b] if sims[i, b] >= self.min_similarity and _has_words(bare[i]) else None
+            for i, b in enumerate(best)
+        ]
