@@ -479,6 +479,12 @@ class ScoringSpec(_Strict):
         50_000, ge=1, description="texts per mapped score task of the Airflow night (one worker scores one shard)"
     )
 
+    @model_validator(mode="after")
+    def _int8_on_the_cpu(self) -> ScoringSpec:
+        if self.precision == "int8" and self.device == "cuda":  # it ran on the CPU, saying nothing
+            raise ValueError("precision int8 runs in ONNX Runtime on the CPU: set device to cpu or auto")
+        return self
+
 
 class PseudonymisationSpec(_Strict):
     key_env: Annotated[str, Field(pattern=_ENV_NAME)] = "BRANDPULSE_AUTHOR_KEY"

@@ -494,3 +494,8 @@ def test_a_brand_whose_id_changed_with_the_accents_rule_is_named_before_a_night_
         assert con.execute("SELECT count(*) FROM pipeline_runs WHERE run_id = 'r1'").fetchone() == (0,)  # unregistered
     doc["brands"][0]["slug"] = "abka"
     assert night.prepare(load_config(_write(tmp_path, doc)), db, date(2026, 10, 1), "r1")[0]["brand"] == "abka"
+
+
+def test_int8_on_a_gpu_is_a_config_error(tmp_path):
+    msg = _bad(tmp_path, lambda d: d.update(scoring={"precision": "int8", "device": "cuda"}))
+    assert "scoring: Value error, precision int8 runs in ONNX Runtime on the CPU: set device to cpu or auto" in msg

@@ -199,6 +199,8 @@ class Scorer:
         self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
         if precision not in ("fp32", "bf16", "int8"):
             raise ValueError(f"precision must be fp32, bf16 or int8, not {precision!r}")
+        if precision == "int8" and device == "cuda":  # auto: the CPU, where int8 runs
+            raise ValueError("precision int8 runs in ONNX Runtime on the CPU: set scoring.device to cpu or auto")
         self.device = resolve_device(device) if precision != "int8" else "cpu"
         if precision == "bf16" and (self.device == "cuda" or not native_bf16(torch)):
             if self.device != "cuda":
