@@ -393,7 +393,11 @@ class Scorer:
         on the tokens read than the scorer's."""
         torch = self.torch
         encoder = encoder if encoder is not None else self.torch_model.base_model
-        normed = [prefix + normalise(without_lone_surrogates(t or ""), emoji_names=self.emoji_names) for t in texts]
+        # the head only: the tokens read are the first max_length (a 5 MB text was normalised and tokenised whole)
+        normed = [
+            prefix + normalise(without_lone_surrogates((t or "")[:CHAR_WINDOW]), emoji_names=self.emoji_names)
+            for t in texts
+        ]
         order = sorted(range(len(normed)), key=lambda i: len(normed[i]))
         out: list[list[float]] = [[]] * len(normed)
         device = next(encoder.parameters()).device
