@@ -485,9 +485,9 @@ def drivers(
     kept = [t for t, metrics in asked.items() if metrics]
     out.metrics = [m for m in ("csat", "ces") if any(m in asked[t] for t in kept)]
     out.left_out = sorted(t for t in set(answers["touchpoint"]) if t not in kept)
-    complete = pd.concat(
-        [answers[answers["touchpoint"] == t].dropna(subset=["nps", *asked[t]]) for t in kept] or [answers[:0]]
-    ).reset_index(drop=True)
+    parts = [answers[answers["touchpoint"] == t].dropna(subset=["nps", *asked[t]]) for t in kept] or [answers[:0]]
+    # in the answers' own order: the bootstrap resamples rows by position
+    complete = pd.concat(parts).sort_index().reset_index(drop=True)
     inputs_kept = DriverInputs(inputs.brand, inputs.first, inputs.last, complete, inputs.scored, inputs.negatives)
     social, social_share, out.social_note = _social_columns(inputs_kept, matcher) if kept else ({}, {}, None)
     names, columns, groups = [], [], {}
