@@ -279,6 +279,13 @@ def _registered(cfg, db, run_id: str):
         _fail(str(exc))
 
 
+def _joined(config: Path | None, db: Path | None, run_id: str):
+    """The config of a step that joins a registered run (:func:`_registered`: exit 2 for one never prepared)."""
+    cfg = _config(config)
+    _registered(cfg, db, run_id)
+    return cfg
+
+
 def _scorer(cfg):
     from pipeline.sentiment.scorer import Scorer
 
@@ -344,8 +351,7 @@ def score(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Step 3: score every mention that has no score from the current model version."""
     from pipeline import scoring
 
-    cfg = _config(config)
-    _registered(cfg, db, run_id)
+    cfg = _joined(config, db, run_id)
     typer.echo(json.dumps({"scored": scoring.score(cfg, db_path(db), run_id, scorer=_scorer(cfg))}))
 
 
@@ -355,8 +361,7 @@ def plan_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbO
     scoring.shard_size texts; prints the shard numbers."""
     from pipeline import scoring
 
-    cfg = _config(config)
-    _registered(cfg, db, run_id)
+    cfg = _joined(config, db, run_id)
     typer.echo(json.dumps({"shards": scoring.plan_shards(cfg, db_path(db), _day(day), run_id)}))
 
 
@@ -379,8 +384,7 @@ def load_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbO
     """Step 3 fanned out, 3 of 3: store every planned shard's scores in one transaction (fails if one is missing)."""
     from pipeline import scoring
 
-    cfg = _config(config)
-    _registered(cfg, db, run_id)
+    cfg = _joined(config, db, run_id)
     typer.echo(json.dumps({"scored": scoring.load_scores(cfg, db_path(db), _day(day), run_id)}))
 
 
@@ -389,8 +393,7 @@ def daily_metrics(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: D
     """Step 4: recompute the daily brand metrics for a day."""
     from pipeline.metrics import daily_metrics as step
 
-    cfg = _config(config)
-    _registered(cfg, db, run_id)
+    cfg = _joined(config, db, run_id)
     days = step(cfg, db_path(db), _day(day), run_id)
     typer.echo(json.dumps({"days": [d.isoformat() for d in days]}))
 
@@ -495,8 +498,7 @@ def survey_metrics(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None)
     """Step (beside extract): recompute NPS, CSAT, CES (day, week, month × brand × touchpoint × segment), churn, CLV."""
     from pipeline.surveys import rollup
 
-    cfg = _config(config)
-    _registered(cfg, db, run_id)
+    cfg = _joined(config, db, run_id)
     typer.echo(json.dumps({"rows": rollup.survey_metrics(cfg, db_path(db), run_id)}))
 
 
@@ -595,8 +597,7 @@ def detect(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = 
     """Step 5: flag negative spikes and sustained shifts for a day; record explained alerts."""
     from pipeline.alerts import incidents
 
-    cfg = _config(config)
-    _registered(cfg, db, run_id)
+    cfg = _joined(config, db, run_id)
     typer.echo(json.dumps({"alerts": incidents.detect(cfg, db_path(db), _day(day), run_id)}))
 
 
@@ -723,8 +724,7 @@ def send_alerts(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) ->
     and e-mail attempts cut off mid-send wait for `brandpulse alerts --resend`)."""
     from pipeline.alerts import delivery
 
-    cfg = _config(config)
-    _registered(cfg, db, run_id)
+    cfg = _joined(config, db, run_id)
     typer.echo(json.dumps(delivery.send_alerts(cfg, db_path(db), run_id)))
 
 

@@ -123,15 +123,15 @@ class AppStoreSpec(_NetworkSpec):
 
     type: Literal["app_store"]
     app_id: Annotated[str, Field(pattern=r"^[0-9]{5,12}$")]
+    countries: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=lambda: ["us"], min_length=1)
+    max_pages: int = Field(10, ge=1, le=10)
+    base_url: HttpUrl = Field("https://itunes.apple.com", description="overridden by $BRANDPULSE_APPSTORE_URL")
 
     @field_validator("app_id", mode="before")
     @classmethod
     def _digits(cls, value):
         """Apple's id unquoted in the YAML is a number: taken as its digits."""
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-    countries: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=lambda: ["us"], min_length=1)
-    max_pages: int = Field(10, ge=1, le=10)
-    base_url: HttpUrl = Field("https://itunes.apple.com", description="overridden by $BRANDPULSE_APPSTORE_URL")
 
 
 class GooglePlaySpec(_NetworkSpec):
@@ -191,6 +191,11 @@ TimeZone = Annotated[str, Field(min_length=1)]
 # Latin letters that NFKD does not take apart into a letter and an accent
 _UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae",
                                "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i", "þ": "th", "Þ": "th"})  # fmt: skip
+
+
+def _dashed(text: str) -> str:
+    """``text`` (lower case) with each run of characters other than a-z and 0-9 as one '-', at most 63 long."""
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:63]
 
 
 class BrandSpec(_Strict):
@@ -254,13 +259,13 @@ class BrandSpec(_Strict):
         if self.slug:
             return self.slug
         latin = unicodedata.normalize("NFKD", self.name.lower().translate(_UNDECOMPOSED))
-        return re.sub(r"[^a-z0-9]+", "-", latin.encode("ascii", "ignore").decode()).strip("-")[:63]
+        return _dashed(latin.encode("ascii", "ignore").decode())
 
     @property
     def earlier_key(self) -> str:
         """The id earlier versions derived from the name (accented letters dropped, "brand" for a name without a
         Latin letter): :func:`pipeline.staging.check_brand_ids` finds a warehouse that holds a brand under it."""
-        return self.slug or (re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")[:63] or "brand")
+        return self.slug or _dashed(self.name.lower()) or "brand"
 
 
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"

@@ -236,8 +236,9 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
     retry scores the shard again and replaces its files. Returns its counts and speed."""
     t0 = time.perf_counter()
     plan_text = read_if_exists(shard_dir(config, day, run_id) / "plan.json")
-    if plan_text is None or shard >= json.loads(plan_text)["shards"]:
-        have = "no score plan" if plan_text is None else f"a score plan of {json.loads(plan_text)['shards']} shard(s)"
+    planned = json.loads(plan_text)["shards"] if plan_text is not None else 0
+    if shard >= planned:
+        have = "no score plan" if plan_text is None else f"a score plan of {planned} shard(s)"
         raise FileNotFoundError(f"run {run_id} on {day} has {have}: there is no shard {shard} to score")
     done_file = _shard_file(config, day, run_id, shard, "scores.json")
     remove(done_file)  # an earlier attempt's: until this one's scores are written, the shard is not done
@@ -305,8 +306,8 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
     ):  # the shards' files fetched to local disk first: no download from the staging store under the lock
         local = [fetch(_shard_file(config, day, run_id, n, "scores.parquet"), Path(tmp)) for n in range(len(shards))]
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-            for n, done in enumerate(shards):
-                scored = parquet_rows(mem, local[n])
+            for done, file in zip(shards, local, strict=True):
+                scored = parquet_rows(mem, file)
                 params = {k: [r[k] for r in scored] for k in ("mention_id", "day", *SCORE_COLUMNS)}
                 params |= {k: done[k] for k in ("model_name", "model_version", "model_sha256")} | {"run_id": run_id}
                 execute(con, MENTIONS.insert, params)
