@@ -171,6 +171,17 @@ def test_a_second_country_serving_the_same_reviews_is_no_truncation(server):
     assert src.warnings == [] and src.state["repeated_reviews"] == 100
 
 
+def test_a_second_country_reads_on_past_pages_the_first_country_had(server):
+    """The loop guard is the country's own listing: a page of reviews another country's listing had moves this
+    one on, so a review served only to the second country, three pages down, is read."""
+    shared = spread(250, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=5))  # 23:00 back to 02:15
+    GooglePlayAPI([*shared, review(999, datetime(2026, 10, 1, 1, tzinfo=UTC), country="gb")]).mount(server)
+    src = source(server.url, countries=["us", "gb"])
+    records, _ = fetch(src)
+    assert len(records) == 251 and "gp:AOqpTO000999" in {r.native_id for r in records}
+    assert src.warnings == [] and src.state["requests"] == {"us": 3, "gb": 3}
+
+
 def test_empty_app_rating_only_and_malformed_reviews(server):
     at = datetime(2026, 10, 1, 12, tzinfo=UTC)
     GooglePlayAPI(

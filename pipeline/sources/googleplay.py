@@ -4,8 +4,9 @@ Per country, pages of Google's review RPC are asked for with ``sort=NEWEST`` and
 continuation token until the listing has reached back past the window's start
 (:class:`~pipeline.sources.base.NewestFirst`: three reviews in a row older than it, by position, so one review
 dated far back out of order does not end the listing; a review of the window after an older one is a warning),
-the listing ends (no token, or an empty page), a page brings no review not seen before, or ``max_items`` reviews
-were read (a warning). Google's paging repeats reviews across pages (and across countries), so reviews are
+the listing ends (no token, or an empty page), a page brings no review this country's listing has not shown
+before (a warning: Google looping back; another country's reviews on it move the listing on), or ``max_items``
+reviews were read (a warning). Google's paging repeats reviews across pages (and across countries), so reviews are
 de-duplicated by ``reviewId``.
 
 Each review becomes a record: ``native_id`` the review id, ``rating`` the score (1-5), ``text`` the review
@@ -167,12 +168,14 @@ class GooglePlaySource(Source):
                 url = self.page_url(country)
                 order = NewestFirst(window.start, window.end, what)
                 token, read, pages = None, 0, 0
+                listed: set[str] = set()  # this country's review ids: its loop guard (another country's repeats
+                # say nothing about whether this listing moves on)
                 while True:
                     body = Formats.Reviews.build_body(spec.app_id, Sort.NEWEST.value, count, "null", "null", token)
                     items, token = fetch_page(session, url, body, spec.retries, what)
                     pages += 1
                     pages_read[country] = pages
-                    new, cut = 0, False
+                    new, unlisted, cut = 0, 0, False
                     for raw in items:
                         if read + new >= spec.max_items:
                             cut = True
@@ -180,6 +183,9 @@ class GooglePlaySource(Source):
                         review = {key: field.extract_content(raw) for key, field in ElementSpecs.Review.items()}
                         rid = review.get("reviewId")
                         rid = rid if isinstance(rid, str) and rid.strip() else None
+                        unlisted += rid is None or rid not in listed
+                        if rid is not None:
+                            listed.add(rid)
                         if rid is not None and rid in seen:
                             repeated += 1
                             if seen[rid] is not None:  # another page had it: it still says how far back we are
@@ -214,7 +220,7 @@ class GooglePlaySource(Source):
                         break
                     if ended:
                         break
-                    if new == 0:
+                    if unlisted == 0:
                         self.warnings.append(f"{what}: page {pages} repeated only reviews already read; stopped")
                         break
                 if order.disorder:
