@@ -237,6 +237,22 @@ def test_unicode_emoji_and_very_long_texts(server):
     assert {int(r.native_id) - 42000000: r.text for r in records} == texts
 
 
+def test_a_lone_surrogate_quarantines_its_hit_and_the_source_goes_on(server, tmp_path):
+    """JSON's "\\ud83d" alone (an emoji cut in half) cannot be written as UTF-8: staging it failed the source."""
+    HackerNewsAPI(
+        [comment(1), comment(2, text="Parcelo rocks \ud83d"), story(3, title="Parcelo \udc00", text="Parcelo story")]
+    ).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert [r.native_id for r in records] == ["42000001"]
+    assert sorted(r.reason for r in rejects) == [
+        "text holds an invalid unicode escape (a lone surrogate)",
+        "title holds an invalid unicode escape (a lone surrogate)",
+    ]
+    assert all("\\ud" in r.raw_record for r in rejects)  # escaped, so it can be stored
+    for item in rejects:
+        item.raw_record.encode("utf-8")
+
+
 def test_malformed_hits_are_quarantined_without_authors(server):
     items = [
         comment(1),

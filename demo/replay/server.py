@@ -48,7 +48,11 @@ class Response:
 
     def encoded(self) -> tuple[bytes, str]:
         if isinstance(self.body, dict | list):
-            return json.dumps(self.body, ensure_ascii=False).encode(), "application/json; charset=UTF-8"
+            try:
+                data = json.dumps(self.body, ensure_ascii=False).encode()
+            except UnicodeEncodeError:  # a lone surrogate is not UTF-8: escaped, as an API sends one ("\\ud83d")
+                data = json.dumps(self.body).encode()
+            return data, "application/json; charset=UTF-8"
         if isinstance(self.body, str):
             return self.body.encode(), "text/plain; charset=UTF-8"
         return self.body, "application/octet-stream"

@@ -138,7 +138,14 @@ class Source:
 
         With ``window``, an item created outside it is checked all the same (a bad value still raises) but gives
         None: a feed read newest first hands over a page of which the night keeps a few, and detecting the
-        language of the rest (most of an extract's time in the store sources) was wasted."""
+        language of the rest (most of an extract's time in the store sources) was wasted.
+
+        A text field holding a lone surrogate (an API's JSON ``"\\ud83d"``, an emoji cut in half) is rejected, as
+        :func:`~pipeline.records.text` rejects a file's cell: it cannot be written as UTF-8, so staging it failed
+        the whole source."""
+        for name, value in (("native_id", native_id), ("text", text), *fields.items()):
+            if isinstance(value, str) and records.LONE_SURROGATE.search(value):
+                raise records.Rejected(f"{name} holds an invalid unicode escape (a lone surrogate)")
         records.in_range(created_at.astimezone(UTC), "created_at")
         if fields.get("engagement") is not None:
             fields["engagement"] = records.count(fields["engagement"], "engagement")
