@@ -13,6 +13,8 @@
   :class:`~pipeline.deadline.DeadlineExceeded`; :class:`CutAfterSending` when the deadline cut it after the request
   began to go out and before the answer's status line came (the server may have acted on it), so a caller whose
   request must not arrive twice can tell that from a cut while connecting (nothing sent).
+- Reads at most :data:`MAX_BODY` bytes of an answer (decoded: a gzip answer is counted unzipped); a longer one
+  raises :class:`BodyTooLarge`.
 - Sends a descriptive User-Agent, and never logs query strings or headers (tokens live there), nor lets urllib3
   log a request's path (a Slack webhook's path is its token).
 """
@@ -42,6 +44,9 @@ UNPROCESSED_STATUSES = (429,)  # answers that say the request was not processed:
 BACKOFF_FACTOR = 0.5  # 0.5 s, 1 s, 2 s, 4 s ... between retries (capped at BACKOFF_MAX); read at call time
 BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 300.0  # a longer Retry-After fails the request at once rather than stalling the task (_Retry)
+MAX_BODY = 64 * 1024 * 1024  # bytes of one answer, decoded; a longer one fails the request (BodyTooLarge): the
+# largest page a source asks for (1,000 Hacker News hits) is a few MB, and an answer that unzips to gigabytes
+# would take the worker's memory (the bytes, the text and the parsed JSON are each held at once)
 
 logger = logging.getLogger("brandpulse")
 
@@ -140,6 +145,29 @@ class _Retry(Retry):
         super().sleep(response)
 
 
+class BodyTooLarge(requests.RequestException):
+    """The answer was longer than :data:`MAX_BODY` bytes (decoded); the rest was not read."""
+
+
+def _read_bounded(resp: requests.Response) -> requests.Response:
+    """The answer read whole, as requests reads a request's answer unless it streams, but at most
+    :data:`MAX_BODY` bytes of it: past them the connection is closed and :class:`BodyTooLarge` raised."""
+    chunks, size = [], 0
+    try:
+        for chunk in resp.iter_content(1 << 16):
+            size += len(chunk)
+            if size > MAX_BODY:
+                raise BodyTooLarge(
+                    f"the answer is over {MAX_BODY // 2**20} MiB (decoded); not read", request=resp.request
+                )
+            chunks.append(chunk)
+    except BaseException:
+        resp.close()
+        raise
+    resp._content, resp._content_consumed = b"".join(chunks), True  # what Response.content sets
+    return resp
+
+
 class RetryAfterTooLong(Exception):
     """The server asked to retry after more than :data:`RETRY_AFTER_MAX`: the request fails at once."""
 
@@ -218,15 +246,19 @@ class TimeoutSession(requests.Session):
 
     def request(self, method, url, **kwargs):
         kwargs.setdefault("timeout", self.timeout)
+        stream = kwargs.pop("stream", False)  # unless the caller streams, the answer is read here, bounded
         if self.deadline is None:
-            return super().request(method, url, **kwargs)
+            resp = super().request(method, url, stream=True, **kwargs)
+            return resp if stream else _read_bounded(resp)
         deadline = self.deadline
         if deadline.expired:
             raise DeadlineExceeded(f"the {deadline} passed before the request")
         exchange = _Exchange(deadline)
         token = _ACTIVE.set(exchange)
         try:
-            resp = super().request(method, url, **kwargs)
+            resp = super().request(method, url, stream=True, **kwargs)
+            if not stream:
+                _read_bounded(resp)
         except (requests.RequestException, HTTPError, OSError) as exc:
             if deadline.expired:
                 raise exchange.cut(f"no complete answer within the {deadline}") from exc
@@ -238,7 +270,7 @@ class TimeoutSession(requests.Session):
             raise
         finally:
             _ACTIVE.reset(token)
-        if deadline.fired and not kwargs.get("stream"):  # the body was read to a cut connection's end
+        if deadline.fired and not stream:  # the body was read to a cut connection's end
             resp.close()
             raise DeadlineExceeded(f"no complete answer within the {deadline}")
         return resp
@@ -325,6 +357,8 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
         resp = s.get(url, params=params)
     except DeadlineExceeded as exc:
         raise SourceError(f"{what}: {bare(url)}: {exc} (the source's deadline_s)") from None
+    except BodyTooLarge as exc:
+        raise SourceError(f"{what}: {bare(url)}: {exc}") from None
     except requests.RequestException as exc:
         too_long = _wrapped(exc, RetryAfterTooLong)
         if too_long is not None:
@@ -337,7 +371,7 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
         raise SourceError(f"{what}: HTTP {resp.status_code} from {bare(url)} after retries")
     try:
         return resp.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's JSON parser goes
         raise SourceError(
             f"{what}: {bare(url)} returned malformed JSON ({len(resp.content)} bytes, "
             f"content-type {resp.headers.get('content-type', '?')})"

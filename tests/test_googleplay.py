@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import ssl
 import threading
 import time
@@ -307,6 +308,10 @@ def test_malformed_responses_are_source_errors(server):
         fetch(source(server.url))
     server.add_fault(RPC, status=200, body=')]}\'\n\n[["wrb.fr","oCPfdb","[[[\\"gp:1\\",')  # cut short
     with pytest.raises(SourceError, match="cannot read"):
+        fetch(source(server.url))
+    deep = json.dumps([["wrb.fr", "oCPfdb", "[" * 100_000 + "]" * 100_000]])  # past Python's JSON recursion
+    server.add_fault(RPC, status=200, body=")]}'\n\n" + deep)
+    with pytest.raises(SourceError, match=r"cannot read.*recursion"):
         fetch(source(server.url))
 
 

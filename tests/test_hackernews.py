@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -367,6 +368,23 @@ def test_malformed_json_is_a_source_error(server):
     server.add_fault(SEARCH, status=200, body={"message": "ok", "hits": None})
     with pytest.raises(SourceError, match="without a 'hits' list"):
         fetch(source(server.url))
+    server.add_fault(SEARCH, status=200, body=b"[" * 100_000 + b"]" * 100_000)  # past Python's JSON recursion
+    with pytest.raises(SourceError, match="malformed JSON"):
+        fetch(source(server.url))
+
+
+def test_an_answer_over_max_body_fails_the_source_without_being_read_whole(server, monkeypatch):
+    """Counted decoded: 12 KiB of gzip on the wire that unzip to 10 MiB (over the limit, set to 1 MiB here)."""
+    monkeypatch.setattr("pipeline.http.MAX_BODY", 2**20)
+    body = gzip.compress(b'{"hits": [], "pad": "' + b"a" * 10 * 2**20 + b'"}')
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    server.route("GET", SEARCH, lambda request, match: Response(200, body, headers))
+    with pytest.raises(SourceError, match=r"/search_by_date: the answer is over 1 MiB \(decoded\); not read"):
+        fetch(source(server.url))
+    server.reset()
+    HackerNewsAPI([story(1)]).mount(server)  # an answer under it is read as before, gzip or not
+    records, _ = fetch(source(server.url))
+    assert [r.native_id for r in records] == ["41000001"]
 
 
 def test_a_server_that_trickles_its_answer_fails_the_source_at_its_deadline():

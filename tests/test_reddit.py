@@ -258,6 +258,17 @@ def test_malformed_json_names_the_endpoint(reddit, pattern, where):
         run(make_source())
 
 
+def test_json_nested_past_pythons_parser_or_over_max_body_is_a_source_error(reddit, monkeypatch):
+    server, _ = reddit([post("p1", 60)])
+    server.add_fault(r"/search", status=200, body=b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(SourceError, match="PRAW could not read Reddit's answer \\(RecursionError"):
+        run(make_source())
+    monkeypatch.setattr("pipeline.http.MAX_BODY", 2**20)
+    server.add_fault(r"/search", status=200, body=b'{"pad": "' + b"a" * 2**21 + b'"}')
+    with pytest.raises(SourceError, match=r"/r/parcelo/search/: the answer is over 1 MiB \(decoded\); not read"):
+        run(make_source())
+
+
 def test_empty_results(reddit):
     server, _ = reddit([])
     src = make_source(subreddits=["parcelo", "shipping"], brand_subreddits=["parcelo"], comments=True)

@@ -106,6 +106,8 @@ def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, w
             resp = session.post(url, data=body, headers=headers)
         except DeadlineExceeded as exc:
             raise SourceError(f"{what}: {endpoint}: {exc} (the source's deadline_s)") from None
+        except _http.BodyTooLarge as exc:
+            raise SourceError(f"{what}: {endpoint}: {exc}") from None
         except requests.RequestException as exc:
             inner = exc.args[0] if exc.args else None
             cause = type(getattr(inner, "reason", None) or inner or exc).__name__
@@ -130,7 +132,7 @@ def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, w
             continue
         try:
             return parse_page(text)
-        except (ValueError, IndexError, KeyError, TypeError) as exc:
+        except (ValueError, IndexError, KeyError, TypeError, RecursionError) as exc:
             raise SourceError(
                 f"{what}: {endpoint} returned a response google-play-scraper cannot read ({len(text)} characters, "
                 f"content-type {resp.headers.get('content-type', '?')}: {exc})"[:400]

@@ -88,6 +88,7 @@ from praw.models.base import PRAWBase
 from prawcore.rate_limit import RateLimiter
 from prawcore.sessions import RetryStrategy
 
+from pipeline import http
 from pipeline.deadline import Deadline, DeadlineExceeded, seconds
 from pipeline.records import Record, Reject, Rejected, Window
 from pipeline.sources.base import PLAUSIBLE_FROM, NewestFirst, Source, SourceError, identity
@@ -357,6 +358,8 @@ class RedditSource(Source):
             args = exc.request_args
             path = _path(args[1] if len(args) > 1 and isinstance(args[1], str) else None)
             original = exc.original_exception
+            if isinstance(original, http.BodyTooLarge):
+                return SourceError(f"{step}: {path}: {original}")
             if _is_timeout(original):
                 return SourceError(f"{step}: {path} timed out (no answer in {self.spec.timeout_s:g} s) {retries}")
             return SourceError(f"{step}: {path} could not be reached ({type(original).__name__}) {retries}")
@@ -401,7 +404,8 @@ class RedditSource(Source):
                 if stopped:
                     raise SourceError(f"{self.where}: {stopped}") from None
                 raise self._error(exc) from None
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:  # PRAW could not parse an answer
+            except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:  # PRAW could not parse
+                # an answer (RecursionError: JSON nested deeper than Python's parser goes)
                 raise SourceError(
                     f"{self.where}: {self._step}: PRAW could not read Reddit's answer ({type(exc).__name__}: "
                     f"{str(exc)[:200]})"
