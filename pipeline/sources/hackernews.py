@@ -79,7 +79,9 @@ def plain_text(markup: str | None) -> str | None:
     parser.feed(markup)
     parser.close()
     text = "".join(parser.parts).replace("\x00", "")  # convert_charrefs already unescaped each entity once
-    text = re.sub(r"[ \t\r\f\v]+\n", "\n", text)
+    # trailing blanks cut line by line (a regex over a run of blanks with no line break after it backtracks:
+    # quadratic, minutes for one hit of 100,000 spaces, which no deadline can stop)
+    text = "\n".join(line.rstrip(" \t\r\f\v") for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     return text or None
 
