@@ -325,17 +325,18 @@ def check_export(path, text: bool = True) -> None:
 
 
 def bounded_lines(fh, limit: int) -> Iterator[tuple[bytes, int]]:
-    """The lines of a binary file as ``(line, size)``, holding no more than ``limit`` + 1 bytes of a line: a longer
-    one is ``(its first limit + 1 bytes, its size)``, the rest read through and dropped (a file of one line with no
-    line break would otherwise be read into memory whole)."""
-    while blob := fh.readline(limit + 1):
-        size = len(blob)
-        if size > limit and not blob.endswith(b"\n"):
+    """The lines of a binary file as ``(line, size)``, ``size`` the line's bytes without its line break (``\\n`` or
+    ``\\r\\n``), holding no more than ``limit`` + 2 bytes of a line: one of up to ``limit`` bytes comes whole with
+    its line break, a longer one as ``(its first limit + 2 bytes, its size)``, the rest read through and dropped
+    (a file of one line with no line break would otherwise be read into memory whole)."""
+    while blob := fh.readline(limit + 2):  # a line of limit bytes and its \r\n
+        size, end = len(blob), blob[-2:]
+        if not blob.endswith(b"\n") and size > limit:
             while more := fh.readline(1 << 20):
-                size += len(more)
+                size, end = size + len(more), (end + more)[-2:]
                 if more.endswith(b"\n"):
                     break
-        yield blob, size
+        yield blob, size - (2 if end == b"\r\n" else 1 if end.endswith(b"\n") else 0)
 
 
 class CsvLines:

@@ -261,11 +261,11 @@ def test_jsonl_lines_quarantined_whole_hold_no_author_names_either(tmp_path, mon
     long = json.dumps({**row, "post_id": "2", "body": "x" * 500}).encode()
     after = json.dumps({**row, "post_id": "3", "body": "acme after the long line"}).encode()
     records, rejects = fetch(tmp_path, latin1 + b"\n" + long + b"\n" + after, name="acme.jsonl")
-    reasons = ["line is 588 bytes, over the 400-byte limit", "line is not valid UTF-8"]
+    reasons = ["line is 587 bytes, over the 400-byte limit", "line is not valid UTF-8"]
     assert sorted(r.reason for r in rejects) == reasons
     bad_bytes, too_long = sorted(rejects, key=lambda r: r.reason, reverse=True)
     assert "Jane Doe" not in bad_bytes.raw_record and json.loads(bad_bytes.raw_record)["author"].startswith("hmac:")
-    assert too_long.raw_record == UNREADABLE  # only its first 401 bytes were read: no JSON object to redact
+    assert too_long.raw_record == UNREADABLE  # only its first 402 bytes were read: no JSON object to redact
     assert [r.native_id for r in records] == ["3"]  # the rest of the long line is passed over, not the next line
 
 
@@ -273,10 +273,18 @@ def test_bounded_lines_holds_no_more_than_the_limit_of_a_line():
     data = b"short\n" + b"y" * 5000 + b"\nnext\n" + b"z" * 3000
     lines = list(bounded_lines(io.BytesIO(data), 100))
     assert [(blob[:5], len(blob), size) for blob, size in lines] == [
-        (b"short", 6, 6),
-        (b"yyyyy", 101, 5001),
-        (b"next\n", 5, 5),
-        (b"zzzzz", 101, 3000),
+        (b"short", 6, 5),
+        (b"yyyyy", 102, 5000),
+        (b"next\n", 5, 4),
+        (b"zzzzz", 102, 3000),
+    ]
+    # a line of exactly the limit is whole, whatever its line break; one byte more is over it
+    data = b"a" * 100 + b"\n" + b"b" * 100 + b"\r\n" + b"c" * 101 + b"\r\n" + b"d" * 100
+    assert [(blob[:1], len(blob), size) for blob, size in bounded_lines(io.BytesIO(data), 100)] == [
+        (b"a", 101, 100),
+        (b"b", 102, 100),
+        (b"c", 102, 101),
+        (b"d", 100, 100),
     ]
 
 

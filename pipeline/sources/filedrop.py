@@ -35,8 +35,8 @@ Rules (each broken rule quarantines the row with that reason):
 
 A file that is missing, empty (0 bytes), blank, UTF-16 or UTF-32 (:func:`~pipeline.records.check_export`), has a
 repeated or missing mapped header column, or a CSV line over ``MAX_FIELD`` characters with no line break, fails
-the source, so the run table shows it as missing. A JSON Lines line over ``MAX_FIELD`` bytes is quarantined, only
-its first ``MAX_FIELD`` + 1 bytes read (:func:`~pipeline.records.bounded_lines`).
+the source, so the run table shows it as missing. A JSON Lines line over ``MAX_FIELD`` bytes (its line break not
+counted) is quarantined, only its first ``MAX_FIELD`` + 2 bytes read (:func:`~pipeline.records.bounded_lines`).
 
 State: for each file, its fingerprint (sha256 of its bytes, of the brand's and the source's config and of this
 code's version), the windows it was loaded for with that fingerprint (the last ``KEEP_WINDOWS``) and its ``order``
