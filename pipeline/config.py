@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import (
+    AfterValidator,
     Field,
     StringConstraints,
     ValidationError,
@@ -96,12 +97,30 @@ class _NetworkSpec(_Strict):
     max_items: int = Field(1000, ge=1, le=100_000, description="items read per listing before the window is cut")
 
 
+SUBREDDIT = re.compile(r"[A-Za-z0-9_]{2,21}(?:\+[A-Za-z0-9_]{2,21})*")  # Reddit's names (r/de has two letters);
+# several joined by + read as one (PRAW's multi-subreddit)
+
+
+def _subreddit(value: str) -> str:
+    """A subreddit's name as PRAW takes it: ``r/Polska``, ``/r/Polska/`` and ``Polska`` are ``Polska``."""
+    name = value.strip().removeprefix("/").removeprefix("r/").removesuffix("/")
+    if not SUBREDDIT.fullmatch(name):
+        raise ValueError(
+            f"{value[:80]!r} is not a subreddit name (2-21 letters, digits or _, as in 'r/Polska' or 'Polska'; "
+            "several joined by +)"
+        )
+    return name
+
+
+Subreddit = Annotated[str, AfterValidator(_subreddit)]
+
+
 class RedditSpec(_NetworkSpec):
     """Reddit through PRAW: alias searches sorted new, comments of matched posts, new comments in brand subreddits."""
 
     type: Literal["reddit"]
-    subreddits: list[NonEmpty] = Field(default_factory=list, description="search only these; empty = all of Reddit")
-    brand_subreddits: list[NonEmpty] = Field(
+    subreddits: list[Subreddit] = Field(default_factory=list, description="search only these; empty = all of Reddit")
+    brand_subreddits: list[Subreddit] = Field(
         default_factory=list, description="subreddits whose new comments are read and filtered by alias"
     )
     comments: bool = Field(True, description="also take the comments of matched posts")

@@ -499,3 +499,17 @@ def test_a_brand_whose_id_changed_with_the_accents_rule_is_named_before_a_night_
 def test_int8_on_a_gpu_is_a_config_error(tmp_path):
     msg = _bad(tmp_path, lambda d: d.update(scoring={"precision": "int8", "device": "cuda"}))
     assert "scoring: Value error, precision int8 runs in ONNX Runtime on the CPU: set device to cpu or auto" in msg
+
+
+def test_subreddit_names_are_checked_and_taken_as_praw_takes_them(tmp_path):
+    def reddit(**spec):
+        return lambda d: d["brands"][0]["sources"].append({"type": "reddit", "name": "reddit", **spec})
+
+    msg = _bad(tmp_path, reddit(subreddits=["r/"]))  # it searched all of Reddit
+    assert "brands[0].sources[1].subreddits[0]: Value error, 'r/' is not a subreddit name" in msg
+    msg = _bad(tmp_path, reddit(brand_subreddits=["parcelo", "r/parcelo help"]))  # PRAW failed at run time
+    assert "brands[0].sources[1].brand_subreddits[1]: Value error, 'r/parcelo help' is not a subreddit" in msg
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    reddit(subreddits=["/r/Polska/", " de "], brand_subreddits=["r/thenetherlands+Netherlands"])(doc)
+    spec = load_config(_write(tmp_path, doc)).brands[0].sources[1]
+    assert (spec.subreddits, spec.brand_subreddits) == (["Polska", "de"], ["thenetherlands+Netherlands"])

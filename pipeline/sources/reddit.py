@@ -472,7 +472,7 @@ class RedditSource(Source):
     def _searches(self, reddit: praw.Reddit, window: Window) -> Iterator[Record | Reject]:
         queries = search_queries(self.matcher.query_terms())
         period = time_filter(window.start, datetime.now(UTC))
-        subreddits = [s.strip().removeprefix("/").removeprefix("r/") for s in self.spec.subreddits] or [None]
+        subreddits = list(self.spec.subreddits) or [None]  # names as PRAW takes them (config.Subreddit)
         for sub in subreddits:
             target = reddit.subreddit(sub or "all")
             for n, query in enumerate(queries, 1):
@@ -607,7 +607,6 @@ class RedditSource(Source):
 
     def _brand_subreddits(self, reddit: praw.Reddit, window: Window) -> Iterator[Record | Reject]:
         for sub in self.spec.brand_subreddits:
-            sub = sub.strip().removeprefix("/").removeprefix("r/")
             name = f"new comments in r/{sub}"
             listing = reddit.subreddit(sub).comments(limit=self.spec.max_items + 1)
             for comment in self._listing(name, listing, window):
