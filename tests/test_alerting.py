@@ -422,6 +422,28 @@ def _send_until_killed(cfg_path, db, receiver: dict, on: str) -> None:
     assert proc.returncode == -signal.SIGKILL, out.decode(errors="replace")[-2000:]
 
 
+def test_a_resend_while_the_night_sends_the_alert_does_not_post_it_twice(tmp_path, receivers):
+    """`brandpulse alerts --resend ID` while the night's send of it waits for Slack's answer: that attempt is
+    pending, and the resend took it for one cut off and posted the alert a second time."""
+    import threading
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, channels=[{"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"}])
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    receivers["http"].add_fault(r"^/slack/", status=200, delay=3)  # Slack has it, and answers 3 s later
+    night = threading.Thread(target=delivery.send_alerts, args=(cfg, db, "r1"))
+    night.start()
+    try:
+        clock.sleep(1)
+        assert q(db, "SELECT attempt, ok FROM alert_deliveries") == [(1, None)]  # in flight
+        with pytest.raises(LookupError, match=r"the attempt to cx-slack \(attempt 1\) began .* may still be in fli"):
+            delivery.resend(cfg, db, aid)
+    finally:
+        night.join()
+    assert len(receivers["slack"]) == 1 and q(db, "SELECT attempt, ok FROM alert_deliveries") == [(1, True)]
+
+
 def test_a_send_killed_mid_delivery_never_posts_slack_twice_and_repeats_the_webhook_with_its_key(tmp_path, monkeypatch):
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})
@@ -480,9 +502,10 @@ def test_a_send_killed_mid_delivery_never_posts_slack_twice_and_repeats_the_webh
         assert "sent:    cx-slack: pending (possibly delivered), ops-hook: delivered" in listing
         assert f"resend:  brandpulse alerts --resend {aid}" in listing
 
-        # every later night keeps holding it back; an explicit resend sends it
+        # every later night keeps holding it back; an explicit resend sends it, once the attempt cannot be in flight
         assert delivery.send_alerts(cfg, db, "r4") == {"delivered": 0, "failed": 0, "pending": 1}
         assert len(posts["slack"]) == 1
+        _age_attempts(db, minutes=2)
         resent = subprocess.run(
             [sys.executable, "-m", "pipeline.cli", "alerts", "--resend", aid[:8],
              "--config", str(cfg_path), "--db", str(db)],
@@ -494,6 +517,13 @@ def test_a_send_killed_mid_delivery_never_posts_slack_twice_and_repeats_the_webh
         assert "sent:    cx-slack: delivered, ops-hook: delivered" in list_alerts(cfg, db)
         assert delivery.send_alerts(cfg, db, "r5") == {"delivered": 0, "failed": 0}
 
+
+
+def _age_attempts(db, minutes: int) -> None:
+    """Date every delivery attempt ``minutes`` earlier (a resend leaves one begun under a minute past its deadline:
+    it may still be in flight)."""
+    with connect(db) as con:
+        con.execute(f"UPDATE alert_deliveries SET attempted_at = attempted_at - INTERVAL {minutes} MINUTE")
 
 @pytest.mark.parametrize(
     ("args", "problem"),
@@ -558,8 +588,12 @@ def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_
 
     from pipeline.cli import app
 
-    receivers["http"].add_fault(r"^/slack/", status=200, delay=1.5)
     args = ["alerts", "--resend", aid, "--config", str(tmp_path / "brandpulse.yaml"), "--db", str(db)]
+    out = CliRunner().invoke(app, args)  # the attempt began under deadline + a minute ago: it may be in flight
+    assert out.exit_code == 2 and "the attempt to cx-slack (attempt 1) began" in out.output, out.output
+    assert "ago and may still be in flight; after " in out.output and len(receivers["slack"]) == 1
+    _age_attempts(db, minutes=2)
+    receivers["http"].add_fault(r"^/slack/", status=200, delay=1.5)
     out = CliRunner().invoke(app, args)
     said = f"{aid} -> cx-slack: pending (possibly delivered): "
     assert out.exit_code == 1 and out.stdout.startswith(said), out.output

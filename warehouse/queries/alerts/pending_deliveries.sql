@@ -2,7 +2,8 @@
 -- (an incident's 'new' before its 'worse' or 'update', so a follow-up finds the message it follows, even when the
 -- watch's 'new' is on the next day, after midnight, and the night's 'update' on the day before), with the
 -- attempts so far and the state of the last ('failed', 'pending': cut off mid-send, 'held': quiet hours, or NULL:
--- never tried), whether the last attempt was a digest's (via), and the alert's brand, severity, incident and time.
+-- never tried), whether the last attempt was a digest's (via) and when it began, and the alert's brand, severity,
+-- incident and time.
 -- $channels: the configured channel names. $alert_id: NULL for every alert to send (recorded with send, of a day
 -- from $since on: alerting.max_age_days, so a channel added later, or back after a longer outage, gets only the
 -- recent ones; an hourly alert ($hourly: the kinds) has a day more, as its window, dated by its start, may end the
@@ -12,7 +13,8 @@
 -- until one is delivered (via 'digest': a failed digest does not age it out either).
 -- superseded: a later alert of the same incident reached this channel already (this one failed before it did),
 -- so sending this one now would put its older figures after the newer ones.
-SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, a.brand, a.severity,
+SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, d.last_attempt_at, a.brand,
+       a.severity,
        a.incident_id, a.status, a.created_at,
        EXISTS (SELECT 1 FROM alerts l JOIN v_alert_deliveries ld ON ld.alert_id = l.alert_id
                WHERE l.incident_id = a.incident_id AND ld.channel = c.channel AND ld.ok
