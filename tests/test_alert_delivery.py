@@ -765,6 +765,16 @@ def test_a_webhook_url_never_reaches_the_log_when_its_requests_are_retried(caplo
     assert "SECRETTOKEN123" not in caplog.text and "SECRETTOKEN123" not in (d.error or "")
 
 
+def test_a_webhook_token_in_the_query_string_is_redacted_where_an_error_quotes_it_alone(receiver):
+    """``?key=...&token=...`` (Google Chat's webhooks): a receiver that refuses the token and quotes it, as sent or
+    decoded, in its error body does not bring it into the delivery's error (and so into the table and the log)."""
+    server, _ = receiver
+    server.route("POST", r"^/chat", lambda req, m: Response(403, f"bad token {req.query['token']} (tk%2F9f8e+7d6c)"))
+    env = {"BP_HOOK": f"{server.url}/chat?key=AIzaSyKEY&token=tk%2F9f8e+7d6c"}
+    d = deliver(WebhookSpec(type="webhook", name="ops", url_env="BP_HOOK"), make_msg(), env, **FAST)
+    assert not d.ok and d.error == "webhook channel 'ops': HTTP 403: bad token [redacted] ([redacted])", d.error
+
+
 def test_a_slack_request_that_never_went_out_is_not_left_pending():
     """Only a request sent and left without an answer may have arrived; one that failed before it was written (a bad
     port, a reset handshake) fails plainly, so the next run tries again instead of holding it for a manual resend."""
