@@ -19,7 +19,7 @@ from pipeline.alerts.message import render_subject, render_text
 from pipeline.charts import alert_chart, hourly_alert_chart, hourly_chart
 from pipeline.ledger import start_run
 from pipeline.metrics import day_hours
-from pipeline.warehouse import connect, execute, transaction
+from pipeline.warehouse import connect, execute, rows, transaction
 from tests.helpers import INCIDENT, START, alerting_config, local_receivers, seed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -393,6 +393,25 @@ def test_a_failed_digest_is_retried_as_a_digest(tmp_path, receivers):
     assert digest["text"].startswith("1 alert held during quiet hours")
     assert q(db, "SELECT attempt, ok, status, via FROM alert_deliveries ORDER BY 1") == [
         (1, False, "held", None), (2, False, "500", "digest"), (3, True, "200", "digest")]  # fmt: skip
+
+
+def test_a_digest_that_failed_then_a_resend_of_its_own_leaves_the_incidents_message_to_edit(tmp_path, receivers):
+    """Held, its digest failed, then `--resend` posted it as its own message (via NULL): the incident's message a
+    later 'worse' edits is that one. The view's via skipped the resend's NULL and still said 'digest', so the
+    'worse' was posted anew instead of editing it."""
+    _, db = held_at_night(tmp_path)
+    [(aid, incident)] = q(db, "SELECT alert_id, incident_id FROM alerts")
+    with connect(db) as con:
+        for attempt, ok, via in ((2, False, "digest"), (3, True, None)):
+            execute(con, "alerts/record_delivery", {"alert_id": aid, "channel": "cx-slack", "attempt": attempt,
+                                                    "ok": ok, "status": "200" if ok else "500", "error": None,
+                                                    "run_id": f"s{attempt}", "via": via})  # fmt: skip
+        con.execute("UPDATE alert_deliveries SET external_id = 'C0CX:1790000000.000003' WHERE attempt = 3")
+        [(state, via)] = con.execute("SELECT state, via FROM v_alert_deliveries").fetchall()
+        earlier = rows(execute(con, "alerts/earlier_message", {"incident": incident, "channel": "cx-slack",
+                                                               "alert_id": "a-later-worse"}))  # fmt: skip
+    assert (state, via) == ("delivered", None)
+    assert [e["external_id"] for e in earlier] == ["C0CX:1790000000.000003"]
 
 
 def held_at_night(tmp_path):

@@ -5,8 +5,8 @@
 -- only by `brandpulse alerts --resend`, a pending webhook by the next run (with the same Idempotency-Key).
 -- 'held': the channel was in its quiet hours (error says until when); the first run after they end sends it in
 -- the channel's digest. status and error are the last attempt's, NULL where it had none (arg_max_null: a
--- connection error after a 'held' attempt is 'failed', not 'held'). via: 'digest' once an attempt sent it in a
--- digest (it is retried as one); external_id: the id of the message the last successful attempt posted (a Slack
+-- connection error after a 'held' attempt is 'failed', not 'held'). via: the last attempt's, 'digest' when it sent
+-- the alert in a digest (it is retried as one; a resend after it posts the alert as its own message); external_id: the id of the message the last successful attempt posted (a Slack
 -- ts, with a bot token).
 -- What is still to send (queries/alerts/pending_deliveries.sql) and the delivery columns of v_alerts (80) read it.
 --   SELECT channel, attempts, state, error FROM v_alert_deliveries WHERE NOT ok;
@@ -14,7 +14,7 @@ CREATE OR REPLACE VIEW v_alert_deliveries AS
 SELECT alert_id, channel, max(attempt) AS attempts, coalesce(bool_or(ok), false) AS ok,
        CASE WHEN bool_or(ok) THEN 'delivered' WHEN arg_max(ok IS NULL, attempt) THEN 'pending'
             WHEN arg_max_null(status, attempt) = 'held' THEN 'held' ELSE 'failed' END AS state,
-       arg_max_null(status, attempt) AS status, arg_max_null(error, attempt) AS error, arg_max(via, attempt) AS via,
+       arg_max_null(status, attempt) AS status, arg_max_null(error, attempt) AS error, arg_max_null(via, attempt) AS via,
        arg_max(external_id, attempt) FILTER (WHERE ok) AS external_id,
        max(attempted_at) AS last_attempt_at
 FROM alert_deliveries
