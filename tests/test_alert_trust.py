@@ -428,6 +428,19 @@ def held_at_night(tmp_path):
     return cfg, db
 
 
+def test_the_digest_goes_out_before_a_later_alert_of_an_incident_it_holds(tmp_path, receivers):
+    """The first send after quiet hours has the held 'new' (for the digest) and the incident's 'worse' raised since:
+    the digest, with the older figures, goes first; the 'worse' once came first and the digest after it."""
+    cfg, db = held_at_night(tmp_path)
+    later = "SELECT * REPLACE ('w-' || alert_id AS alert_id, 'worse' AS status, created_at + INTERVAL 9 HOUR"
+    with connect(db) as con:
+        con.execute(f"INSERT INTO alerts {later} AS created_at) FROM alerts")
+    sent = delivery.send_alerts(cfg, db, "s2", now=local(1, 9), today=INCIDENT + timedelta(days=1))
+    assert sent == {"delivered": 2, "failed": 0, "digests": 1}
+    digest, worse = receivers["slack"]
+    assert digest["text"].startswith("1 alert held during quiet hours") and worse["text"].startswith("Worse: ")
+
+
 def test_a_held_alert_waits_for_its_digest_past_max_age_days(tmp_path, receivers):
     """alerting.max_age_days bounds what a send picks up, but not a pair already held for quiet hours: it goes
     out in the digest of the first send after the hours end, however late (it aged out, never delivered)."""

@@ -327,8 +327,9 @@ def send_alerts(
     todo = [p for p in todo if p not in held]
     todo, quiet, digests = _quiet(config, db, run_id, todo, now)
     ends = clock + config.alerting.step_budget_s
-    done = _attempts(config, db, run_id, todo, env, ends) if todo else []
-    done += _digests(config, db, run_id, digests, env, ends) if digests else []
+    # the digests first: they hold the older alerts, and an incident's 'worse' raised since goes after its 'new'
+    done = _digests(config, db, run_id, digests, env, ends) if digests else []
+    done += _attempts(config, db, run_id, todo, env, ends) if todo else []
     ok = sum(1 for a in done if a.delivery.ok)
     maybe = sum(1 for a in done if a.delivery.pending)  # pending from now on
     failed = len(done) - ok - maybe
