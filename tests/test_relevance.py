@@ -150,3 +150,23 @@ def test_reposts_and_cross_posts_are_stored_once_with_a_count(tmp_path, scorer):
     assert later["new_mentions"] == 0
     mentions, reposts, _ = state()
     assert mentions[0] == ("p1", 3) and ("forum", "x2") in reposts
+
+
+def test_a_repost_read_again_with_its_text_edited_stays_a_repost(tmp_path, scorer):
+    """The next night's look-back re-reads the day with a repost edited (or shortened to no text key): it stays a
+    repost of the mention it was stored with, as an edited mention keeps its row. It was inserted into mentions
+    too, and the day counted it twice."""
+    rows = [("p1", "2026-10-01T08:00:00Z", LONG, 5), ("p2", "2026-10-01T09:00:00Z", LONG, 1),
+            ("p3", "2026-10-01T10:00:00Z", LONG, 1)]  # fmt: skip
+    (tmp_path / "a.csv").write_text(csv_rows(rows))
+    cfg = load_config(write_config(tmp_path, [{"name": "Parcelo", "files": {"listening": "a.csv"}}]))
+    db = tmp_path / "w.duckdb"
+    assert run_day(cfg, db, date(2026, 10, 1), scorer=scorer)["new_mentions"] == 1
+    edited = [rows[0], (*rows[1][:2], LONG + " (edit: they refunded me)", 1), (*rows[2][:2], "ok", 1)]
+    (tmp_path / "a.csv").write_text(csv_rows(edited))
+    assert run_day(cfg, db, date(2026, 10, 2), scorer=scorer)["status"] == "success"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT native_id, repost_count FROM v_mentions_scored").fetchall() == [("p1", 2)]
+        assert con.execute("SELECT native_id FROM reposts ORDER BY 1").fetchall() == [("p2",), ("p3",)]
+        volume = "SELECT day, volume FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
+        assert con.execute(volume).fetchall() == [(date(2026, 10, 1), 1)]

@@ -3,7 +3,8 @@
 -- A row whose id is stored for another platform is not, unless it is the same post (a platform relabelled: the
 -- stored label is kept): it is left in id_clashes, for load.py to quarantine.
 -- Exact reposts and cross-posts (same brand and text_key) are stored once: the earliest copy is the mention,
--- later copies go to `reposts`. A row already in mentions stays a mention, so re-runs change nothing.
+-- later copies go to `reposts`. A row already in mentions stays a mention, and one in reposts a repost of the
+-- mention it was stored with, so re-runs, and re-reads of edited posts, change nothing.
 
 -- The lookup keys (migration 0013) of any stored row written without them (id_lookup NULL): none, unless
 -- something other than this load wrote mentions. (Found from each row group's statistics: DuckDB reads nothing
@@ -47,22 +48,36 @@ DELETE FROM id_clashes WHERE mention_id IN (  -- the same post under another lab
 
 DELETE FROM staged WHERE mention_id IN (SELECT mention_id FROM id_clashes);
 
+-- A row already in reposts stays a repost of the mention it was stored with, as a row in mentions stays a mention:
+-- re-read with its text edited (a Reddit edit, a changed export, the next night's look-back), it was inserted into
+-- mentions too, and counted twice. Reposts are about 1% of the history: their ids are compared directly.
+CREATE OR REPLACE TEMP TABLE staged_reposted AS
+SELECT r.mention_id, r.canonical_mention_id FROM reposts r WHERE r.mention_id IN (SELECT mention_id FROM staged);
+
 CREATE OR REPLACE TEMP TABLE staged_canonical AS
 WITH known AS MATERIALIZED (  -- the earliest stored mention of each staged (brand, text_key)
     SELECT m.brand, m.text_key, arg_min(m.mention_id, (m.created_at, m.mention_id)) AS mention_id
     FROM mentions m
     WHERE m.repost_lookup IN (SELECT repost_lookup FROM staged WHERE repost_lookup IS NOT NULL)
     GROUP BY m.brand, m.text_key
+),
+keyed AS (  -- a stored repost takes no part in finding the first copy of a text (it is no mention)
+    SELECT s.*, p.mention_id IS NOT NULL AS present, r.canonical_mention_id AS reposted_as,
+           CASE WHEN r.mention_id IS NULL THEN s.text_key END AS copy_key
+    FROM staged s
+    LEFT JOIN staged_present p ON p.mention_id = s.mention_id
+    LEFT JOIN staged_reposted r ON r.mention_id = s.mention_id
 )
-SELECT s.*,
-       CASE WHEN s.text_key IS NULL OR p.mention_id IS NOT NULL THEN s.mention_id
+SELECT s.* EXCLUDE (present, reposted_as, copy_key),
+       CASE WHEN s.present THEN s.mention_id
+            WHEN s.reposted_as IS NOT NULL THEN s.reposted_as
+            WHEN s.copy_key IS NULL THEN s.mention_id
             ELSE coalesce(k.mention_id,
-                          first_value(s.mention_id) OVER (PARTITION BY s.brand, s.text_key
+                          first_value(s.mention_id) OVER (PARTITION BY s.brand, s.copy_key
                                                           ORDER BY s.created_at, s.mention_id))
        END AS canonical_mention_id
-FROM staged s
-LEFT JOIN staged_present p ON p.mention_id = s.mention_id
-LEFT JOIN known k ON k.brand = s.brand AND k.text_key = s.text_key;
+FROM keyed s
+LEFT JOIN known k ON k.brand = s.brand AND k.text_key = s.copy_key;
 
 INSERT INTO reposts BY NAME
 SELECT mention_id, canonical_mention_id, brand, source, native_id, channel, url, created_at, engagement,
