@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from pipeline.warehouse import connect, execute, row, rows, transaction
@@ -247,6 +249,24 @@ def interrupted(db, run_id: str, reason: str, timeout: float) -> None:
     and the watch's handler for SIGTERM and Ctrl-C)."""
     with connect(db, timeout=timeout, while_stopping=True) as con, transaction(con):
         stop_run(con, run_id, reason)
+
+
+@contextmanager
+def closed_on_failure(db, run_id: str, required: tuple[str, ...], timeout: float) -> Iterator[None]:
+    """The work of a registered run: when it raises, the run is closed before the error goes on, ``interrupted``
+    on SIGTERM or Ctrl-C (:func:`interrupted`), else by the steps it ``required`` (:func:`closed_after_error`), so
+    it never stays ``running`` for good (a night left so made the watch skip its hours for ``NIGHT_GUARD``, a watch
+    run the night wait)."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        reason = str(exc) or "stopped by SIGINT"
+        interrupted(db, run_id, reason, timeout)
+        logger.warning(f"run {run_id}: interrupted ({reason}); re-run it to complete it")
+        raise
+    except Exception:  # a configuration error met mid-run, a store or lock timeout, a bug
+        closed_after_error(db, run_id, required, timeout)
+        raise
 
 
 def closed_after_error(db, run_id: str, required: tuple[str, ...], timeout: float) -> str | None:

@@ -84,15 +84,18 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
             logger.info(f"run {run_id}: waiting for watch run {watch['run_id']} to finish (one writer at a time)")
             said = True
         time.sleep(WATCH_POLL_S)
-    if watch is not None:
-        logger.warning(f"run {run_id}: watch run {watch['run_id']} still running after {WATCH_WAIT_S:g} s; starting")
-    for dead_id in dead:
-        logger.warning(f"run {run_id}: watch run {dead_id} was still running past its deadline: marked interrupted")
-    if applied:
-        logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
-    jobs = plan(config)
-    forget_manifests(config, day, run_id, jobs)  # an earlier attempt's: this one starts afresh
-    return [{**job, "author_key": key} for job in with_states(config, db, jobs)]
+    with ledger.closed_on_failure(db, run_id, ledger.REQUIRED_STEPS, config.lock_timeout_s):  # registered
+        if watch is not None:
+            logger.warning(
+                f"run {run_id}: watch run {watch['run_id']} still running after {WATCH_WAIT_S:g} s; starting"
+            )
+        for dead_id in dead:
+            logger.warning(f"run {run_id}: watch run {dead_id} was still running past its deadline: marked interrupted")
+        if applied:
+            logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
+        jobs = plan(config)
+        forget_manifests(config, day, run_id, jobs)  # an earlier attempt's (the store may fail or time out)
+        return [{**job, "author_key": key} for job in with_states(config, db, jobs)]  # waits for the lock
 
 
 def expected_steps(config: Config) -> tuple[str, ...]:
@@ -143,14 +146,9 @@ def run_day(
     # not under held(): prepare may wait for a watch run, whose load and finish need the warehouse's lock
     jobs = prepare(config, db, day, run_id, trigger)
     states = states_of(jobs)  # each source's state, read once for all the extracts (load writes them)
-    try:
+    # SIGTERM or Ctrl-C (pipeline.interrupt), a configuration error met mid-night, a bug: recorded, not left running
+    with ledger.closed_on_failure(db, run_id, ledger.REQUIRED_STEPS, config.lock_timeout_s):
         return _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, report_not_drawn)
-    except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C (pipeline.interrupt): record it, then stop
-        interrupted(config, db, run_id, str(exc) or "stopped by SIGINT")
-        raise
-    except Exception:  # a configuration error met mid-night, a bug: the run is failed, not left running
-        ledger.closed_after_error(db, run_id, ledger.REQUIRED_STEPS, config.lock_timeout_s)
-        raise
 
 
 def close(config: Config, db: Path, run_id: str, required: tuple[str, ...]) -> str:

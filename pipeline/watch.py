@@ -119,12 +119,13 @@ def prepare(
     if reason:
         logger.warning(f"watch {run_id}: skipped: {reason}")
         return []
-    if window.start < read_window(config, end).start:  # a run before it was skipped or failed
-        logger.info(
-            f"watch {run_id}: covering from {window.start:%Y-%m-%d %H:%M} UTC, where the last successful run ended"
-        )
-    staging.forget_manifests(config, day, run_id, jobs)  # an earlier attempt's: this one starts afresh
-    jobs = staging.with_states(config, db, jobs)
+    with ledger.closed_on_failure(db, run_id, WATCH_STEPS, config.lock_timeout_s):  # registered: never left running
+        if window.start < read_window(config, end).start:  # a run before it was skipped or failed
+            logger.info(
+                f"watch {run_id}: covering from {window.start:%Y-%m-%d %H:%M} UTC, where the last successful run ended"
+            )
+        staging.forget_manifests(config, day, run_id, jobs)  # an earlier attempt's: this one starts afresh
+        jobs = staging.with_states(config, db, jobs)
     return [{**job, "read_from": _source_read_from(config, end, last, reads, job), "author_key": key} for job in jobs]
 
 
@@ -197,7 +198,8 @@ def run_watch(
     jobs = prepare(config, db, end, run_id, now=now)
     if not jobs:
         return {**result, "status": "skipped", "reason": _skip_reason(config, db, run_id)}
-    try:
+    # SIGTERM or Ctrl-C, a configuration error met mid-run, a bug: recorded, the run not left running
+    with ledger.closed_on_failure(db, run_id, WATCH_STEPS, config.lock_timeout_s):
         states = staging.states_of(jobs)
         failed = staging.extract_each(
             jobs, lambda job: extract(config, job, end, run_id, states=states), "watch extract"
@@ -211,12 +213,6 @@ def run_watch(
             status = finish(config, db, run_id)
         except RunFailed as exc:
             status = exc.status
-    except KeyboardInterrupt as exc:
-        ledger.interrupted(db, run_id, str(exc) or "stopped by SIGINT", config.lock_timeout_s)
-        raise
-    except Exception:  # a configuration error met mid-run, a bug: the run is failed, not left running
-        ledger.closed_after_error(db, run_id, WATCH_STEPS, config.lock_timeout_s)
-        raise
     return {
         **result,
         "read_from": read_from(config, db, run_id, end).isoformat(),

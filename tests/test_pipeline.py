@@ -302,6 +302,19 @@ def test_a_survey_import_that_recorded_nothing_makes_the_night_partial(tmp_path)
         finish_night(cfg, db, "r1")
 
 
+def test_a_night_that_fails_in_its_prepare_after_registering_is_closed_not_left_running(tmp_path):
+    """Registered, then its staging area fails (a file where the folder should be; a store that times out, or
+    Ctrl-C there, does the same): the night is closed. Left running, the watch skipped its hours for six hours."""
+    cfg = load_config(write_config(tmp_path))
+    (tmp_path / "acme.csv").write_text(csv_rows([("a1", "2026-10-01T09:00:00Z", "Acme is fine")]))
+    (tmp_path / "staging").write_text("not a folder")
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(OSError):
+        run_day(cfg, db, date(2026, 10, 1), run_id="r1")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
+
+
 def test_finish_requires_a_registered_run(night):
     cfg = load_config(night[0])
     with connect(night[1]) as con:

@@ -620,6 +620,16 @@ def test_a_watch_run_that_raises_is_closed_failed_not_left_running(tmp_path, sam
     assert q(db, "SELECT trigger, status FROM pipeline_runs") == [("watch", "failed")]
 
 
+def test_a_watch_run_that_fails_in_its_prepare_after_registering_is_closed_too(tmp_path):
+    """Registered, then its staging area fails (here a file where the folder should be; a store that times out
+    does the same): the run is closed failed. Left running, the next night waited for it."""
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    (tmp_path / "staging").write_text("not a folder")
+    with pytest.raises(OSError):
+        run_watch(cfg, db, MIDNIGHT + timedelta(hours=13), today=DAY)
+    assert q(db, "SELECT trigger, status FROM pipeline_runs") == [("watch", "failed")]
+
+
 def _flag(kind: str, day: date, hour: int = 9, severity: str = "minor", observed: int = 20):
     """An intraday detector's flag of one hour on ``day`` (a one-hour window), as detect_intraday gives it."""
     import pandas as pd
