@@ -24,6 +24,7 @@ written in the Python that uses it. Results are read by column name, with :func:
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import os
 import re
@@ -31,7 +32,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -186,20 +187,26 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
     """Run a query a person typed (``brandpulse sql``) read-only and sandboxed (:func:`connect`), and print its
     first ``limit`` rows as DuckDB's own table: column names and types, as the ``duckdb`` shell shows them; on a
     terminal, long values and columns beyond its width are cut, into a pipe or a file every column is printed
-    whole. A statement without rows (``SET``) prints nothing. A query DuckDB
-    rejects raises :class:`WarehouseError` with DuckDB's first line, said to be refused if the sandbox or the
-    read-only attachment refused it. Ctrl-C while it runs raises KeyboardInterrupt."""
+    whole. When the query has more rows, a last line says so. A statement without rows (``SET``) prints nothing.
+    The table is drawn under the warehouse's lock and printed after it is released: a reader of the pipe that
+    takes its time (``| less``) holds no night up. A query DuckDB rejects raises :class:`WarehouseError` with
+    DuckDB's first line, said to be refused if the sandbox or the read-only attachment refused it. Ctrl-C while it
+    runs raises KeyboardInterrupt."""
     path = Path(path)
     if path.is_dir():
         raise WarehouseError(f"{path}: a folder, not a warehouse file")
     if not path.exists():
         raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
+    whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
+    drawn, more = io.StringIO(), False
     with connect(path, read_only=True, sandboxed=True) as con:
         try:
             result = con.sql(query)
             if result is not None:
-                whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
-                result.limit(limit).show(max_rows=limit, **whole)
+                shown = result.limit(limit + 1).materialize()  # run once; one row more says whether there are more
+                more = len(shown.fetchall()) > limit
+                with redirect_stdout(drawn):
+                    shown.limit(limit).show(max_rows=limit, **whole)
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             refused = isinstance(exc, duckdb.PermissionException) or any(
@@ -210,6 +217,10 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
             if "interrupted" in str(exc).lower():
                 raise KeyboardInterrupt from None
             raise
+    sys.stdout.writelines(drawn.getvalue().splitlines(keepends=True))  # line by line, as DuckDB prints it
+    if more:
+        sys.stdout.write(f"(the first {limit} rows; the query has more: --limit N shows up to {SQL_LIMIT_MAX:,})\n")
+    sys.stdout.flush()  # a reader gone (`| head`) raises BrokenPipeError here, which the command line answers
 
 
 # The warehouses this process holds open (held()), by resolved path: (the holding thread, the attached alias).

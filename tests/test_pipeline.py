@@ -544,6 +544,39 @@ def test_brandpulse_sql_into_a_pipe_closed_early_stops_quietly(tmp_path, module)
     assert "Traceback" not in stderr and "Error" not in stderr, stderr
 
 
+def test_brandpulse_sql_prints_after_releasing_the_lock_and_says_when_rows_were_left_out(tmp_path, monkeypatch):
+    """`brandpulse sql ... | less`: the table is printed once the warehouse's lock is free (a pager that waits held
+    every step of the night, which failed after lock_timeout_s); a last line says the query had more rows."""
+    import io
+
+    from filelock import FileLock, Timeout
+
+    from pipeline.warehouse import show_query
+
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    lock_free = []
+
+    class Pager(io.StringIO):
+        def write(self, text):
+            try:
+                FileLock(f"{db}.lock", is_singleton=False).acquire(timeout=0).lock.release()
+                lock_free.append(True)
+            except Timeout:
+                lock_free.append(False)
+            return super().write(text)
+
+    for rows, more in ((60, True), (50, False)):
+        monkeypatch.setattr("sys.stdout", Pager())
+        show_query(db, f"SELECT range AS n FROM range({rows})")
+        lines = sys.stdout.getvalue().splitlines()
+        assert "│    49 │" in lines and "│    50 │" not in lines
+        said = "(the first 50 rows; the query has more: --limit N shows up to 10,000)"
+        assert (lines[-1] == said) is more and said not in lines[:-1]
+    assert lock_free and all(lock_free)
+
+
 def test_prepare_hands_each_extract_its_sources_state(night, scorer):
     """The DAGs' extract tasks never open the warehouse: prepare reads every source's state once and hands it
     over with the job, and extract reads its source from that state."""
