@@ -466,14 +466,14 @@ def _import(config, db, run_id: str | None, paths, step) -> None:
     """``import-surveys`` and ``import-customers``: ``step`` (:func:`pipeline.surveys.ingest.import_surveys` or
     ``import_customers``, whose name is its step's), then the survey metrics, under the night's ``run_id``
     (registered by its prepare) or a run of their own, closed here."""
-    from datetime import date as _date
+    from datetime import UTC, datetime
 
     from pipeline import night
     from pipeline.ledger import new_run_id
     from pipeline.surveys import rollup
 
     cfg = _config(config)
-    today = _date.today()
+    today = datetime.now(UTC).date()  # the UTC day, as every run's (the machine's zone may be a day ahead)
     run = run_id or new_run_id(today, "cli")
     if run_id is None:  # a run of its own
         night.prepare(cfg, db_path(db), today, run)

@@ -1172,3 +1172,18 @@ def test_a_renamed_survey_source_is_said_to_count_its_answers_twice(tmp_path, ca
     q = "SELECT detail FROM run_steps WHERE run_id = 'r2' AND step = 'import_surveys' AND source = ''"
     [(detail,)] = rows_of(db, q)
     assert said in detail
+
+
+def test_an_import_run_of_its_own_is_dated_by_the_utc_day_not_the_machines(tmp_path):
+    """`brandpulse import-surveys` without --run-id registers a run of its own: its day is the UTC day, as every
+    run's, on a machine whose zone is a day ahead or behind (chosen so that it is, whatever the hour)."""
+    from tests.helpers import brandpulse
+
+    config, db = write_config(tmp_path), tmp_path / "w.duckdb"
+    now = datetime.now(UTC)
+    zone = "Pacific/Kiritimati" if now.hour >= 12 else "Etc/GMT+12"  # UTC+14 after noon, UTC-12 before
+    done = brandpulse("import-surveys", "--config", str(config), "--db", str(db), env={"TZ": zone})
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(day, run_id)] = con.execute("SELECT day, run_id FROM pipeline_runs").fetchall()
+    assert day == datetime.now(UTC).date() == date.fromisoformat(run_id.split("__")[1]), (day, run_id, now)

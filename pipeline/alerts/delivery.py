@@ -416,6 +416,6 @@ def resend(config: Config, db: Path, alert_id: str, run_id: str | None = None, e
             f"flight; after {(began + (now - settled)).astimezone(UTC):%H:%M:%S} UTC check whether it arrived, then "
             "resend"
         )
-    run_id = run_id or new_run_id(date.today(), "resend")
+    run_id = run_id or new_run_id(datetime.now(UTC).date(), "resend")
     env = os.environ if env is None else env
     return _attempts(config, db, run_id, todo, env, time.monotonic() + config.alerting.step_budget_s) if todo else []
