@@ -441,6 +441,24 @@ def test_the_digest_goes_out_before_a_later_alert_of_an_incident_it_holds(tmp_pa
     assert digest["text"].startswith("1 alert held during quiet hours") and worse["text"].startswith("Worse: ")
 
 
+def test_a_held_alert_superseded_by_its_incidents_later_alert_ages_out(tmp_path, receivers):
+    """Held for quiet hours, then its incident's later alert reached the channel (a critical 'worse' goes out at
+    once): it is never sent (its figures are older), and after alerting.max_age_days no run counts it any more. It
+    was counted superseded by every run, for good, as a held alert never aged out."""
+    cfg, db = held_at_night(tmp_path)
+    later = "SELECT * REPLACE ('w-' || alert_id AS alert_id, 'worse' AS status, created_at + INTERVAL 1 HOUR"
+    with connect(db) as con:
+        con.execute(f"INSERT INTO alerts {later} AS created_at) FROM alerts")
+        worse = con.execute("SELECT alert_id FROM alerts WHERE alert_id LIKE 'w-%'").fetchone()[0]
+        execute(con, "alerts/record_delivery", {"alert_id": worse,
+                                                "channel": "cx-slack", "attempt": 1, "ok": True, "status": "200",
+                                                "error": None, "run_id": "s1", "via": None})  # fmt: skip
+    sent = delivery.send_alerts(cfg, db, "s2", now=local(1, 9), today=INCIDENT + timedelta(days=1))
+    assert sent == {"delivered": 0, "failed": 0, "superseded": 1} and receivers["slack"] == []
+    sent = delivery.send_alerts(cfg, db, "s3", now=local(5, 9), today=INCIDENT + timedelta(days=5))
+    assert sent == {"delivered": 0, "failed": 0} and receivers["slack"] == []
+
+
 def test_a_held_alert_waits_for_its_digest_past_max_age_days(tmp_path, receivers):
     """alerting.max_age_days bounds what a send picks up, but not a pair already held for quiet hours: it goes
     out in the digest of the first send after the hours end, however late (it aged out, never delivered)."""

@@ -8,22 +8,28 @@
 -- from $since on: alerting.max_age_days, so a channel added later, or back after a longer outage, gets only the
 -- recent ones; an hourly alert ($hourly: the kinds) has a day more, as its window, dated by its start, may end the
 -- next day, which detect counts from), or one
--- alert (an explicit resend: any alert, backfilled or old). A pair held for quiet hours never ages out: it waits
--- for the digest of the first send after the hours end, however late that comes, and is retried as a digest
--- until one is delivered (via 'digest': a failed digest does not age it out either).
--- superseded: a later alert of the same incident reached this channel already (this one failed before it did),
--- so sending this one now would put its older figures after the newer ones.
-SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, d.last_attempt_at, a.brand,
-       a.severity,
-       a.incident_id, a.status, a.created_at,
-       EXISTS (SELECT 1 FROM alerts l JOIN v_alert_deliveries ld ON ld.alert_id = l.alert_id
-               WHERE l.incident_id = a.incident_id AND ld.channel = c.channel AND ld.ok
-                 AND l.created_at > a.created_at) AS superseded
-FROM alerts a
-CROSS JOIN (SELECT unnest($channels) AS channel) c
-LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
-WHERE (a.alert_id = CAST($alert_id AS VARCHAR) OR (CAST($alert_id AS VARCHAR) IS NULL AND a.send
-                                                    AND (a.day + CAST(list_contains($hourly, a.kind) AS INTEGER) >= $since
-                                                         OR d.state = 'held' OR d.via = 'digest')))
-  AND NOT coalesce(d.ok, false)
-ORDER BY a.created_at, a.day, a.alert_id, c.channel;
+-- alert (an explicit resend: any alert, backfilled or old). A pair held for quiet hours does not age out while it
+-- can still be sent: it waits for the digest of the first send after the hours end, however late that comes, and
+-- is retried as a digest until one is delivered (via 'digest': a failed digest does not age it out either). One
+-- superseded, or a digest left pending (possibly delivered), ages out as any other: every run counted it for good.
+-- superseded: a later alert of the same incident reached this channel already (this one failed, or was held,
+-- before it did), so sending this one now would put its older figures after the newer ones.
+WITH pairs AS (
+    SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, d.last_attempt_at, a.brand,
+           a.severity, a.incident_id, a.status, a.created_at, a.day, a.kind, a.send,
+           EXISTS (SELECT 1 FROM alerts l JOIN v_alert_deliveries ld ON ld.alert_id = l.alert_id
+                   WHERE l.incident_id = a.incident_id AND ld.channel = c.channel AND ld.ok
+                     AND l.created_at > a.created_at) AS superseded
+    FROM alerts a
+    CROSS JOIN (SELECT unnest($channels) AS channel) c
+    LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
+    WHERE (a.alert_id = CAST($alert_id AS VARCHAR) OR (CAST($alert_id AS VARCHAR) IS NULL AND a.send))
+      AND NOT coalesce(d.ok, false)
+)
+SELECT alert_id, channel, attempts, state, via, last_attempt_at, brand, severity, incident_id, status, created_at,
+       superseded
+FROM pairs
+WHERE CAST($alert_id AS VARCHAR) IS NOT NULL
+   OR day + CAST(list_contains($hourly, kind) AS INTEGER) >= $since
+   OR ((state = 'held' OR via = 'digest') AND state IS DISTINCT FROM 'pending' AND NOT superseded)
+ORDER BY created_at, day, alert_id, channel;
