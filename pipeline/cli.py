@@ -601,6 +601,9 @@ def detect(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = 
     typer.echo(json.dumps({"alerts": incidents.detect(cfg, db_path(db), _day(day), run_id)}))
 
 
+MAX_SERIES_COUNT = 10**15  # a larger count in detect-series' CSV is no count (int64 holds 9.2e18; sums stay exact)
+
+
 @app.command("detect-series")
 def detect_series(
     file: Annotated[Path, typer.Argument(help="CSV with a `timestamp` column (ISO-8601; no offset means UTC)")],
@@ -672,12 +675,18 @@ def detect_series(
     counts = {"volume": value, **({"n_negative": negative} if negative else {})}
     frame = pd.DataFrame({"period": stamps.dt.floor(freqs[freq])})
     for name, col in counts.items():
-        numbers = pd.to_numeric(raw[col], errors="coerce")
-        bad = numbers.isna() | (numbers < 0) | (numbers != numbers.round())
+        numbers = pd.to_numeric(raw[col], errors="coerce")  # inf and 1e30 parse: not counts either
+        bad = ~numbers.between(0, MAX_SERIES_COUNT) | (numbers != numbers.round())
         if bad.any():
             row_no = int(bad.to_numpy().argmax()) + 2
-            _fail(f"{file}: column {col!r}: {raw[col].iloc[row_no - 2]!r} on line {row_no} is not a count")
+            cell = raw[col].iloc[row_no - 2]
+            shown = "an empty cell" if pd.isna(cell) else repr(cell if isinstance(cell, str) else cell.item())
+            _fail(f"{file}: column {col!r}: {shown} on line {row_no} is not a count (a whole number, 0 to 1e15)")
         frame[name] = numbers.astype("int64")
+    if negative is not None and (over := frame["n_negative"] > frame["volume"]).any():
+        row_no = int(over.to_numpy().argmax()) + 2
+        neg, total = frame["n_negative"].iloc[row_no - 2], frame["volume"].iloc[row_no - 2]
+        _fail(f"{file}: line {row_no}: {neg} negatives ({negative!r}) out of a count of {total} ({value!r})")
     series = frame.groupby("period", as_index=False).sum()
     rows = []
     try:

@@ -179,6 +179,16 @@ def test_detect_series_errors_clearly(tmp_path):
     assert bad.exit_code == 2 and "garbled.csv: column 'timestamp': not ISO-8601" in bad.output
     bad = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "day"])
     assert bad.exit_code == 2 and "needs --negative" in bad.output
+    # counts that are none: each named with its line (inf was a traceback, 1e30 wrapped to a negative int64)
+    head = "timestamp,count,neg\n2026-01-05T00:00:00Z,24,4\n"
+    for row, said in (("inf,1", "column 'count': inf on line 3 is not a count (a whole number, 0 to 1e15)"),
+                      ("1e30,1", "column 'count': 1e+30 on line 3 is not a count"),
+                      ("5,", "column 'neg': an empty cell on line 3 is not a count"),
+                      ("3,9", "line 3: 9 negatives ('neg') out of a count of 3 ('count')")):  # fmt: skip
+        odd = tmp_path / "odd.csv"
+        odd.write_text(f"{head}2026-01-05T01:00:00Z,{row}\n")
+        bad = CliRunner().invoke(app, ["detect-series", str(odd), "--negative", "neg"])
+        assert bad.exit_code == 2 and f"odd.csv: {said}" in bad.output, bad.output
 
 
 def local_rhythm(zone: str, daily: float = 5000, seed: int = 0) -> pd.DataFrame:
