@@ -296,6 +296,7 @@ def test_webhook_delivery_posts_every_field(receiver):
         "chart_content_type": "image/png",
     }
     assert {k: body[k] for k in expected} == expected
+    assert body["incident_id"] == "parcelo-spike-2026-10-14"  # its own: a new alert opens its incident
     assert len(body["top_mentions"]) == 6
     assert body["top_mentions"][0] == {**mention(1), "created_at": "2026-10-14T08:01:00+00:00"}
     assert base64.b64decode(body["chart_png_base64"]) == PNG
@@ -427,6 +428,24 @@ def test_url_from_airflow_connection(receiver, monkeypatch):
 
     missing = deliver(WebhookSpec(type="webhook", name="ops", airflow_conn_id="bp_no_such_conn"), make_msg(), {})
     assert not missing.ok and "'bp_no_such_conn' is not defined" in missing.error
+
+
+def test_an_incidents_later_alerts_name_it_in_the_webhook_and_thread_under_it_by_email(receiver, inbox):
+    """The night's 'update' of an incident the watch opened (and a 'worse') is no new page: the webhook carries the
+    incident's id (a PagerDuty or Opsgenie bridge dedupes on it), the e-mail says so in its subject and answers the
+    incident's first e-mail (In-Reply-To, References), so mail clients thread it."""
+    server, received = receiver
+    update = make_msg(alert_id="parcelo-spike-2026-10-14-n", status="update", incident_id="parcelo-hourly-0913")
+    channel = WebhookSpec(type="webhook", name="ops", url_env="H")
+    hook = deliver(channel, update, {"H": f"{server.url}/hook/ops"}, **FAST)
+    assert hook.ok and received[0]["incident_id"] == "parcelo-hourly-0913"
+    controller, box = inbox
+    assert deliver(email_channel(controller.port), update, env={}, **FAST).ok
+    m = parse(box.envelopes[0][2])
+    assert m["Subject"] == "[brandpulse] Parcelo: negative spike on 2026-10-14, the day in full (major)"
+    assert m["In-Reply-To"] == m["References"] == "<brandpulse.parcelo-hourly-0913.1@example.com>"
+    first = build_email(email_channel(controller.port), make_msg())
+    assert first["In-Reply-To"] is None and first["References"] is None
 
 
 def test_redact_removes_secrets_and_urls():

@@ -462,6 +462,9 @@ def build_email(channel: EmailSpec, msg: AlertMessage, attempt: int = 1) -> Emai
     domain = channel.sender.rsplit("@", 1)[1]
     alert = "".join(c if c.isalnum() or c in ".-_" else "-" for c in msg.alert_id)[:64] or "alert"
     mail["Message-ID"] = f"<brandpulse.{alert}.{attempt}@{domain}>"
+    if msg.incident_id and msg.incident_id != msg.alert_id:  # a worse or update: threaded under the incident's
+        first = "".join(c if c.isalnum() or c in ".-_" else "-" for c in msg.incident_id)[:64]  # first alert's
+        mail["In-Reply-To"] = mail["References"] = f"<brandpulse.{first}.1@{domain}>"  # first attempt's mail
     mail["X-Brandpulse-Alert"] = one_line(msg.alert_id)[:200]
     text, html = render_text(msg), render_html(msg)
     if not msg.chart_png:

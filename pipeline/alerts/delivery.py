@@ -75,8 +75,8 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
     """The :class:`~pipeline.alerts.message.AlertMessage` of a recorded alert (with its chart, if wanted)."""
     alert = row(
         con.execute(
-            "SELECT alert_id, brand, kind, status, day, severity, headline, reason, explanation FROM alerts"
-            " WHERE alert_id = ?",
+            "SELECT alert_id, incident_id, brand, kind, status, day, severity, headline, reason, explanation"
+            " FROM alerts WHERE alert_id = ?",
             [alert_id_],
         )
     )
@@ -117,6 +117,7 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
         window_start=window[0] if window else None,
         window_end=window[1] if window else None,
         timezone=brand.timezone,
+        incident_id=alert["incident_id"],
     )
 
 

@@ -84,6 +84,7 @@ class AlertMessage:
     window_start: datetime | None = None  # hourly kinds: the flagged window [start, end), UTC
     window_end: datetime | None = None
     timezone: str | None = None  # the brand's IANA zone: the window in local time too (None: UTC only)
+    incident_id: str | None = None  # the incident's first alert (None: this one), the key a paging bridge dedupes on
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -297,7 +298,8 @@ def render_subject(msg: AlertMessage) -> str:
     when = msg.day.isoformat()
     if msg.window_start is not None and msg.window_end is not None:
         when = f"{msg.window_start:%Y-%m-%d %H:%M}-{msg.window_end:%H:%M} UTC"
-    return truncate(f"[brandpulse] {msg.brand_name}: {kind_label(msg)}{worse} on {when} ({msg.severity})", 250)
+    update = ", the day in full" if msg.status == "update" else ""  # not a new page: the watch's alert, completed
+    return truncate(f"[brandpulse] {msg.brand_name}: {kind_label(msg)}{worse} on {when}{update} ({msg.severity})", 250)
 
 
 def chart_cid(msg: AlertMessage) -> str:
@@ -569,6 +571,7 @@ def render_webhook(msg: AlertMessage) -> dict:
     return {
         "schema": SCHEMA,
         "alert_id": msg.alert_id,
+        "incident_id": msg.incident_id or msg.alert_id,  # the same for an incident's new, worse and update
         "brand": msg.brand,
         "brand_name": msg.brand_name,
         "kind": msg.kind,
