@@ -30,12 +30,7 @@ def daily_metrics(config: Config, db: Path, day: date, run_id: str) -> list[date
     an earlier run, a crashed night's or a watch run's, are counted by the re-run)."""
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-        rescored = rows(
-            con.execute(
-                "SELECT DISTINCT m.day FROM sentiment s JOIN mentions m USING (mention_id) WHERE s.run_id = ?",
-                [run_id],
-            )
-        )
+        rescored = rows(execute(con, "metrics/run_days", {"run_id": run_id}))
         first = day - timedelta(days=lookback_days(config))
         stale = rows(execute(con, "metrics/stale_days", {"first": first, "last": day - timedelta(days=1)}))
         days = sorted({day} | {r["day"] for r in rescored} | {r["day"] for r in stale})
@@ -77,14 +72,7 @@ def hourly_metrics(config: Config, db: Path, start: datetime, end: datetime, run
     scored. Returns the hours recomputed."""
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-        touched = rows(
-            con.execute(
-                "SELECT DISTINCT date_trunc('hour', m.created_at) AS hour FROM mentions m"
-                " WHERE m.run_id = $run_id"
-                "    OR m.mention_id IN (SELECT mention_id FROM sentiment WHERE run_id = $run_id)",
-                {"run_id": run_id},
-            )
-        )
+        touched = rows(execute(con, "metrics/run_hours", {"run_id": run_id}))
         hours = sorted(set(hours_between(start, end)) | {r["hour"].astimezone(UTC) for r in touched})
         execute(con, "metrics/hourly", {"hours": hours, "run_id": run_id})
         written = row(con.execute("SELECT count(*) AS n FROM hourly_brand_metrics WHERE run_id = ?", [run_id]))["n"]

@@ -246,6 +246,49 @@ def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night
         ).fetchone() == (5,)
 
 
+def test_a_night_that_scores_an_older_crashed_runs_mentions_recomputes_their_day(night, scorer):
+    """A backfill of 10-01 died after its load, before scoring; the next scheduled night, of 10-10, far past the
+    look-back, scores those mentions (every unscored one) and recomputes 10-01's metrics with them
+    (metrics/run_days: the days of the scores written since the run started)."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    crashed = ledger.new_run_id(DAY)
+    jobs = prepare(cfg, db, DAY, crashed)
+    for job in jobs:
+        extract(cfg, job["brand"], job["source"], DAY, crashed, states=states_of(jobs))
+    load(cfg, db, DAY, crashed)  # ... and the process dies here
+    later = run_day(cfg, db, date(2026, 10, 10), scorer=scorer)
+    assert later["scored"] == 5  # n1-n4 of 10-01 and n6 of 09-30, in the backfill's look-back
+    with duckdb.connect(str(db), read_only=True) as con:
+        metrics = "SELECT volume, scored FROM daily_brand_metrics WHERE day = ? AND source = '_all'"
+        assert con.execute(metrics, [DAY]).fetchall() == [(4, 4)]
+
+
+def test_hourly_metrics_recompute_the_hours_of_what_the_run_loaded_and_scored(night, scorer):
+    """The watch's hourly_metrics step: besides its window, every hour holding a mention the run loaded or scored
+    (metrics/run_hours), and no hour of what other runs did."""
+    from pipeline.metrics import hourly_metrics
+
+    config_path, db = night
+    cfg = load_config(config_path)
+    run = ledger.new_run_id(DAY)
+    jobs = prepare(cfg, db, DAY, run)
+    for job in jobs:
+        extract(cfg, job["brand"], job["source"], DAY, run, states=states_of(jobs))
+    load(cfg, db, DAY, run)
+    window = (datetime(2026, 10, 5, 9, tzinfo=UTC), datetime(2026, 10, 5, 10, tzinfo=UTC))
+    assert hourly_metrics(cfg, db, *window, run) == [  # loaded by the run
+        datetime(2026, 9, 30, 23, tzinfo=UTC), datetime(2026, 10, 1, 0, tzinfo=UTC),
+        datetime(2026, 10, 1, 8, tzinfo=UTC), datetime(2026, 10, 1, 10, tzinfo=UTC),
+        datetime(2026, 10, 1, 23, tzinfo=UTC), window[0]]  # fmt: skip
+    other = ledger.new_run_id(DAY)
+    with connect(db) as con:
+        ledger.start_run(con, other, DAY, "cli")
+    assert hourly_metrics(cfg, db, *window, other) == [window[0]]  # loaded and scored nothing
+    scoring.score(cfg, db, other, scorer=scorer)
+    assert len(hourly_metrics(cfg, db, *window, other)) == 6  # scored by it
+
+
 def test_a_cleared_run_that_was_interrupted_runs_again_under_its_id_and_ends_success(night, scorer):
     """Airflow clears a run and runs it again under the same run id: it is running again (the watch sees it), and
     its earlier end (the 'interrupted' step) no longer makes it partial."""
