@@ -785,7 +785,9 @@ def report(
 @app.command()
 def alerts(
     brand: Annotated[str | None, typer.Option(help="only this brand id")] = None,
-    days: Annotated[int, typer.Option(min=1, max=36_500, help="alerts of the last N days before the newest")] = 90,
+    days: Annotated[
+        int, typer.Option(min=1, max=36_500, help="alerts of the N days up to the newest alert's day (of --brand)")
+    ] = 90,
     show: Annotated[
         str | None, typer.Option(help="print one alert in full, as its message says it (id or id prefix)")
     ] = None,

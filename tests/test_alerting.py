@@ -220,6 +220,23 @@ def test_an_alert_of_a_brand_removed_from_the_config_is_skipped_and_the_others_a
     assert "[0123456789abcdef]" in list_alerts(cfg, db, brand="retired")  # its alerts can still be listed
 
 
+def test_listing_a_brands_alerts_counts_its_days_back_from_its_own_newest(tmp_path, receivers):
+    """`brandpulse alerts --brand B --days N`: the N days up to B's newest alert's day, not up to any brand's (a
+    brand whose alerts were older than another's newest by N days showed none), and N days, not N + 1."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, receivers)
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    later = {"alert_id": "0123456789abcdef", "incident_id": "0123456789abcdef", "brand": "retired",
+             "kind": "spike", "status": "new", "day": INCIDENT + timedelta(days=3), "severity": "major",
+             "headline": "Retired", "reason": "r", "observed": 30, "expected": 5.0, "explanation": "{}",
+             "send": False, "run_id": "r0"}  # fmt: skip
+    with connect(db) as con, transaction(con):
+        incidents._record_alert(con, later)
+    assert f"[{aid}]" in list_alerts(cfg, db, brand="parcelo", days=1)
+    assert f"[{aid}]" not in list_alerts(cfg, db, days=3) and f"[{aid}]" in list_alerts(cfg, db, days=4)
+
+
 def test_slack_shows_the_chart_published_beside_the_reports(tmp_path, receivers):
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})

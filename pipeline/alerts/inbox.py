@@ -22,7 +22,8 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
             con.execute(
                 "SELECT alert_id, day, kind, status, severity, headline, reason, explanation, delivery FROM v_alerts"
                 " WHERE ($brand IS NULL OR brand = $brand)"
-                " AND day >= (SELECT max(day) FROM alerts) - to_days(CAST($days AS INTEGER))"
+                " AND day > (SELECT max(day) FROM alerts WHERE $brand IS NULL OR brand = $brand)"
+                " - to_days(CAST($days AS INTEGER))"
                 " ORDER BY day DESC, brand, kind",
                 {"brand": brand, "days": days},
             )
