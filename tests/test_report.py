@@ -27,7 +27,14 @@ from pipeline.alerts import incidents
 from pipeline.config import load_config
 from pipeline.ledger import start_run
 from pipeline.report import build as report_build
-from pipeline.report.build import COMENTION_FOLD, MAX_PAGE_BYTES, build_report, comention_pattern, rival_brand
+from pipeline.report.build import (
+    COMENTION_FOLD,
+    MAX_PAGE_BYTES,
+    build_report,
+    comention_pattern,
+    date_span,
+    rival_brand,
+)
 from pipeline.warehouse import connect, execute, row, transaction
 from tests.helpers import INCIDENT, START, make_spike_polish, seed
 
@@ -878,3 +885,10 @@ def test_a_change_to_the_model_or_the_code_draws_the_report_again(report, tmp_pa
     finally:
         monkeypatch.undo()
         report_build._code_digest.cache_clear()
+
+
+def test_a_window_across_new_year_names_both_years():
+    """The report's charts and tables name their window: one that starts the year before says so (a report of
+    1 January titled its chart "04 Oct – 01 Jan 2026")."""
+    assert date_span(date(2025, 10, 4), date(2026, 1, 1)) == "04 Oct 2025 – 01 Jan 2026"
+    assert date_span(date(2026, 8, 3), date(2026, 10, 31)) == "03 Aug – 31 Oct 2026"

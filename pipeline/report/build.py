@@ -456,7 +456,14 @@ def _env() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(pct=_fmt_pct, signed=_fmt_signed, num=_fmt_num, pp=_fmt_pp)
+    env.globals["span"] = date_span
     return env
+
+
+def date_span(first: date, last: date) -> str:
+    """``04 Oct – 31 Dec 2026``; each day's year when they differ (``04 Oct 2025 – 01 Jan 2026``)."""
+    start = f"{first:%d %b %Y}" if first.year != last.year else f"{first:%d %b}"
+    return f"{start} – {last:%d %b %Y}"
 
 
 def _img(png: bytes) -> str:
@@ -465,7 +472,7 @@ def _img(png: bytes) -> str:
 
 def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) -> dict:
     brand = data.brand
-    span = f"{start:%d %b} – {day:%d %b %Y}"
+    span = date_span(start, day)
     series = ctx["series"]
     out = {}
     last = ctx["kpis"]
@@ -511,7 +518,7 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
             "src": _img(charts.driver_quadrant(d.touchpoints, f"{brand.name}: what drives NPS", dpi, label)),
             "alt": (
                 f"Importance of each touchpoint for {brand.name}'s NPS against its {label.split(',')[0]}, "
-                f"{d.first:%d %b} – {d.last:%d %b %Y}: "
+                f"{date_span(d.first, d.last)}: "
                 + "; ".join(
                     f"{t['name']} {100 * t['importance'].value:.0f}% ({t['quadrant']})" for t in d.touchpoints
                 )
