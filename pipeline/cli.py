@@ -508,7 +508,9 @@ def cx_lead(
     social: Annotated[str, typer.Option(help="mean_score or share_negative")] = "mean_score",
     cx: Annotated[str, typer.Option(help="nps, csat or ces")] = "nps",
     period: Annotated[str, typer.Option(help="week or day")] = "week",
-    max_lag: Annotated[int, typer.Option(min=1, max=52, help="largest lead or lag tried, in periods")] = 8,
+    max_lag: Annotated[
+        int, typer.Option(min=1, max=52, help="largest lead or lag tried, in periods (at most a quarter of the series)")
+    ] = 8,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:

@@ -263,6 +263,10 @@ def test_xcorr_finds_no_lead_in_independent_noise():
     assert found.count(None) >= 9  # Bonferroni over 17 lags: ~2-5 % false leads
     r = cross_correlation(_ar1(np.random.default_rng(100), 64), _ar1(np.random.default_rng(999), 64))
     assert r.best_lag is None and r.conclusion.startswith("no significant lead")
+    assert "not the" not in r.conclusion
+    r = cross_correlation(_ar1(np.random.default_rng(100), 64), _ar1(np.random.default_rng(999), 64), max_lag=52)
+    said = f"lags up to ±{max(r.lags)}, a quarter of the "  # cut, and said so, not silently
+    assert len(r.lags) < 105 and said in r.conclusion and "not the 52 asked" in r.conclusion
 
 
 def test_xcorr_prewhitening_removes_spurious_leads_between_trending_series():

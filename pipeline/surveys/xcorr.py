@@ -140,7 +140,7 @@ def cross_correlation(
     y, ny = _fill(np.where(paired, y, np.nan)[first : last + 1])
     a, b, p = _ar_filter(x, y, max_ar)
     n = len(a)
-    max_lag = max(0, min(max_lag, n // 4))
+    asked, max_lag = max_lag, max(0, min(max_lag, n // 4))  # more lags than a quarter of the series is noise
     lags = list(range(-max_lag, max_lag + 1))
     r = _ccf(a, b, lags)
     band = 1.96 / math.sqrt(n)
@@ -149,6 +149,8 @@ def cross_correlation(
     hits = [(abs(v), k, v) for k, v in zip(lags, r, strict=True) if abs(v) > band_used]
     unit = period
     how = f"band ±{band_used:.2f}" + (f", Bonferroni over {len(lags)} lags" if tests > 1 else "")
+    if max_lag < asked:
+        how += f"; lags up to ±{max_lag}, a quarter of the {n} {period}s, not the {asked} asked"
     if not hits:
         strongest = max(zip(lags, r, strict=True), key=lambda kv: abs(kv[1]))
         conclusion = (
