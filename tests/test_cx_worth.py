@@ -752,3 +752,17 @@ def test_money_from_fewer_respondents_than_min_responses_is_said_to_be_a_hint(tm
         "Few detractors and promoters whose churn window has ended (under the minimum, min_responses): read these "
         "figures as a hint, not a measure."
     )
+
+
+def test_the_drivers_reading_never_says_68_percent_against_68_percent():
+    """A touchpoint under the mean by 0.2 points is 'fix first' by the quadrant split (at the means), and the
+    reading says how close it is, with the decimal that tells the two apart."""
+    delivery = {"name": "delivery", "importance": R.Interval(0.37, 0.3, 0.45), "performance": 0.6768,
+                "mean_performance": 0.6789, "performance_metric": "csat", "quadrant": "fix first"}  # fmt: skip
+    report = worth.DriverReport("parcelo", date(2026, 6, 18), date(2026, 9, 15), touchpoints=[delivery])
+    assert worth._driver_reading(report) == (
+        "delivery matters more than most for NPS (37% of what the drivers explain) and scores just below average "
+        "(CSAT 67.7% against 67.9%): fix it first."
+    )
+    report.touchpoints = [{**delivery, "performance": 0.61, "mean_performance": 0.66}]
+    assert "scores below average (CSAT 61% against 66%)" in worth._driver_reading(report)

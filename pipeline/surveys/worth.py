@@ -559,10 +559,12 @@ def _driver_reading(out: DriverReport) -> str:
     if fix:
         t = fix[0]
         label = "CSAT" if t["performance_metric"] == "csat" else "CES easy"
+        perf, mean = t["performance"], t["mean_performance"]
+        digits = 0 if round(100 * perf) != round(100 * mean) else 1  # never "68% against 68%"
+        below = "just below average" if mean - perf < 0.01 else "below average"  # under a point: said so
         return (
             f"{t['name']} matters more than most for NPS ({100 * t['importance'].value:.0f}% of what the drivers "
-            f"explain) and scores below average ({label} {_pct(t['performance'], 0)} against "
-            f"{_pct(t['mean_performance'], 0)}): fix it first."
+            f"explain) and scores {below} ({label} {_pct(perf, digits)} against {_pct(mean, digits)}): fix it first."
         )
     return (
         f"The touchpoints that matter most already score at or above average; {top['name']} matters most "
