@@ -535,12 +535,12 @@ def test_a_send_killed_mid_delivery_never_posts_slack_twice_and_repeats_the_webh
         assert delivery.send_alerts(cfg, db, "r5") == {"delivered": 0, "failed": 0}
 
 
-
 def _age_attempts(db, minutes: int) -> None:
     """Date every delivery attempt ``minutes`` earlier (a resend leaves one begun under a minute past its deadline:
     it may still be in flight)."""
     with connect(db) as con:
         con.execute(f"UPDATE alert_deliveries SET attempted_at = attempted_at - INTERVAL {minutes} MINUTE")
+
 
 @pytest.mark.parametrize(
     ("args", "problem"),
@@ -648,3 +648,21 @@ def test_a_slack_post_cut_by_the_deadline_is_pending_once_sent_and_retried_when_
     monkeypatch.setenv("TEST_SLACK_URL", f"{receivers['http'].url}/slack/T000/B000/secret")
     assert delivery.send_alerts(cfg, db, "r3") == {"delivered": 0, "failed": 0, "pending": 1}
     assert receivers["slack"] == []  # not posted a second time
+
+
+def test_a_shift_whose_first_day_later_nights_place_again_is_kept_once(tmp_path):
+    """Each night re-runs the change-point detector over the history, and its estimate of a shift's first day
+    moves as the new level's days come in: the report listed one shift three times ("08 Oct: worse 27%→58%",
+    "09 Oct: worse 28%→60%", "13 Oct: worse 29%→63%"). A later estimate replaces the earlier ones; a shift of the
+    other direction, or of the same one at least cp_min_size days away, is another shift."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 5)
+    saves = [("2026-10-08", "worse", 0.58), ("2026-10-09", "worse", 0.60), ("2026-10-13", "worse", 0.63),
+             ("2026-10-19", "better", 0.28), ("2026-10-26", "worse", 0.50)]  # fmt: skip
+    with connect(db) as con, transaction(con):
+        for n, (day, direction, after) in enumerate(saves):
+            execute(con, "alerts/save_change_point", {
+                "day": day, "brand": "parcelo", "before_level": 0.28, "after_level": after, "direction": direction,
+                "detail": "d", "run_id": f"r{n}", "min_days": 7})  # fmt: skip
+    assert q(db, "SELECT CAST(day AS VARCHAR), direction, after_level FROM change_points ORDER BY day") == [
+        ("2026-10-13", "worse", 0.63), ("2026-10-19", "better", 0.28), ("2026-10-26", "worse", 0.50)]  # fmt: skip

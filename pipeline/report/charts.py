@@ -106,7 +106,7 @@ def sentiment_chart(
         color = NEGATIVE if cp.get("direction") == "worse" else POSITIVE
         line = ax.axvline(when, color=color, linestyle="--", linewidth=1.2, zorder=5,
                           label="change point" if i == 0 else None)  # fmt: skip
-        ax.annotate(f"{cp['before_level']:.0%}→{cp['after_level']:.0%}", (when, 0.97), xytext=(3, 0),
+        ax.annotate(f"{cp['before_level']:.0%}→{cp['after_level']:.0%}", (when, 0.97 - 0.07 * (i % 2)), xytext=(3, 0),
                     textcoords="offset points", fontsize=7, color=color, va="top")  # fmt: skip
         if i == 0:
             handles.append(line)
