@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from demo.replay.server import ReplayServer, Response
-from pipeline.alerts.channels import Delivery, build_email, deliver, redact
+from pipeline.alerts.channels import Delivery, Earlier, build_email, deliver, redact
 from pipeline.alerts.message import (
     SCHEMA,
     AlertMessage,
@@ -440,12 +440,14 @@ def test_an_incidents_later_alerts_name_it_in_the_webhook_and_thread_under_it_by
     hook = deliver(channel, update, {"H": f"{server.url}/hook/ops"}, **FAST)
     assert hook.ok and received[0]["incident_id"] == "parcelo-hourly-0913"
     controller, box = inbox
-    assert deliver(email_channel(controller.port), update, env={}, **FAST).ok
-    m = parse(box.envelopes[0][2])
+    first = deliver(email_channel(controller.port), make_msg(alert_id="parcelo-hourly-0913"), env={}, attempt=2)
+    assert first.ok and first.external_id == "<brandpulse.parcelo-hourly-0913.2@example.com>"  # recorded
+    assert parse(box.envelopes[0][2])["In-Reply-To"] is None
+    earlier = Earlier(first.external_id)  # what send_alerts looks up (alerts/earlier_message)
+    assert deliver(email_channel(controller.port), update, env={}, earlier=earlier, **FAST).ok
+    m = parse(box.envelopes[1][2])
     assert m["Subject"] == "[brandpulse] Parcelo: negative spike on 2026-10-14, the day in full (major)"
-    assert m["In-Reply-To"] == m["References"] == "<brandpulse.parcelo-hourly-0913.1@example.com>"
-    first = build_email(email_channel(controller.port), make_msg())
-    assert first["In-Reply-To"] is None and first["References"] is None
+    assert m["In-Reply-To"] == m["References"] == "<brandpulse.parcelo-hourly-0913.2@example.com>"
 
 
 def test_redact_removes_secrets_and_urls():

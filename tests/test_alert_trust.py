@@ -178,6 +178,21 @@ def worsening(tmp_path, cfg, send):
     return db, first, send(db, "s3")
 
 
+def test_an_incidents_worse_email_answers_its_first_email(tmp_path, receivers):
+    """The 'worse' e-mail answers the incident's 'new' one (In-Reply-To and References: its Message-ID, recorded
+    as the attempt's external id), so mail clients thread them."""
+    email = {"type": "email", "name": "cx-email", "to": ["cx@example.com"], "sender": "bp@example.com",
+             "smtp_host": "127.0.0.1", "smtp_port": receivers["smtp_port"], "starttls": False}  # fmt: skip
+    cfg = alerting_config(tmp_path, channels=[email], cooldown_days=3, worsen_ratio=1.5)
+    db, first, second = worsening(tmp_path, cfg, lambda db, r: delivery.send_alerts(cfg, db, r))
+    assert first == second == {"delivered": 1, "failed": 0}
+    new, worse = receivers["inbox"].messages
+    assert new["In-Reply-To"] is None and "getting worse" in worse["Subject"]
+    assert worse["In-Reply-To"] == worse["References"] == new["Message-ID"]
+    assert q(db, "SELECT external_id FROM alert_deliveries ORDER BY attempted_at") == [
+        (new["Message-ID"],), (worse["Message-ID"],)]  # fmt: skip
+
+
 def test_slack_bot_posts_once_then_updates_the_incidents_message_and_replies_in_its_thread(tmp_path, slack_api, caplog):
     cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5)
     db, first, second = worsening(tmp_path, cfg, lambda db, r: delivery.send_alerts(cfg, db, r))

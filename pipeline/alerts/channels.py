@@ -452,8 +452,12 @@ def _slack_bot(
 # ------------------------------------------------------------------------------------------------------ email
 
 
-def build_email(channel: EmailSpec, msg: AlertMessage, attempt: int = 1) -> EmailMessage:
-    """The email: related(alternative(text, HTML), inline PNG) with a chart, else alternative(text, HTML)."""
+def build_email(
+    channel: EmailSpec, msg: AlertMessage, attempt: int = 1, earlier: Earlier | None = None
+) -> EmailMessage:
+    """The email: related(alternative(text, HTML), inline PNG) with a chart, else alternative(text, HTML).
+    ``earlier``: the channel's last e-mail of the incident (its Message-ID, recorded as the attempt's external id),
+    which a ``worse`` or ``update`` answers (In-Reply-To, References), so mail clients thread it."""
     mail = EmailMessage()
     mail["Subject"] = render_subject(msg)
     mail["From"] = formataddr(("brandpulse", channel.sender))
@@ -462,9 +466,9 @@ def build_email(channel: EmailSpec, msg: AlertMessage, attempt: int = 1) -> Emai
     domain = channel.sender.rsplit("@", 1)[1]
     alert = "".join(c if c.isalnum() or c in ".-_" else "-" for c in msg.alert_id)[:64] or "alert"
     mail["Message-ID"] = f"<brandpulse.{alert}.{attempt}@{domain}>"
-    if msg.incident_id and msg.incident_id != msg.alert_id:  # a worse or update: threaded under the incident's
-        first = "".join(c if c.isalnum() or c in ".-_" else "-" for c in msg.incident_id)[:64]  # first alert's
-        mail["In-Reply-To"] = mail["References"] = f"<brandpulse.{first}.1@{domain}>"  # first attempt's mail
+    answered = earlier.external_id if earlier is not None else None
+    if answered and answered.startswith("<") and msg.status in ("worse", "update"):
+        mail["In-Reply-To"] = mail["References"] = answered
     mail["X-Brandpulse-Alert"] = one_line(msg.alert_id)[:200]
     text, html = render_text(msg), render_html(msg)
     if not msg.chart_png:
@@ -598,11 +602,11 @@ def _send(
     slack_bot: Callable[[], Delivery],
     slack: Callable[[], dict],
     webhook: Callable[[], tuple[dict, str]],
-    email: Callable[[], bytes],
+    email: Callable[[], EmailMessage],
 ) -> Delivery:
     """Send one message by the channel's type, rendering it only for that type: ``slack_bot()`` sends with a Slack
     bot token, ``slack()`` is an incoming webhook's payload, ``webhook()`` a webhook's payload and its
-    Idempotency-Key, ``email()`` the e-mail's bytes. ``args``: timeout, retries, backoff factor, deadline. Never
+    Idempotency-Key, ``email()`` the e-mail. ``args``: timeout, retries, backoff factor, deadline. Never
     raises: a network or configuration problem, or a bug in rendering (logged with its traceback, secrets
     redacted: it must not stop the other channels), is ``ok=False`` with the reason. ``what`` names the message
     in the log."""
@@ -617,7 +621,11 @@ def _send(
             return _post_json(channel, payload, env, *args, {IDEMPOTENCY_HEADER: key})
         if channel.type == "email":
             timeout, _retries, _backoff, deadline_s = args
-            return _send_email(channel, email(), env, timeout, deadline_s)
+            mail = email()
+            sent = _send_email(channel, mail.as_bytes(policy=WIRE_POLICY), env, timeout, deadline_s)
+            if sent.ok:  # its Message-ID, which the incident's later e-mails answer
+                sent.external_id = str(mail["Message-ID"])
+            return sent
         raise DeliveryError(f"channel {name!r}: unknown channel type {getattr(channel, 'type', None)!r}")
     except DeliveryError as exc:
         return Delivery(name, False, None, str(exc))
@@ -660,7 +668,7 @@ def deliver(
         slack_bot=lambda: _slack_bot(channel, msg, env, earlier, *args),
         slack=lambda: render_slack_followup(msg) if follow_up else render_slack(msg),
         webhook=lambda: (render_webhook(msg), idempotency_key(msg, channel)),
-        email=lambda: build_email(channel, msg, attempt).as_bytes(policy=WIRE_POLICY),
+        email=lambda: build_email(channel, msg, attempt, earlier),
     )
     result.attempted_at = attempted_at
     name = getattr(channel, "name", "?")
@@ -710,7 +718,7 @@ def deliver_digest(
         )[0],
         slack=lambda: render_digest_slack(digest),
         webhook=lambda: (render_digest_webhook(digest), f"digest:{key}"),
-        email=lambda: build_digest_email(channel, digest, key).as_bytes(policy=WIRE_POLICY),
+        email=lambda: build_digest_email(channel, digest, key),
     )
     result.external_id = None  # an alert's later 'worse' is a message of its own, never an edit of a digest
     if result.ok:

@@ -172,9 +172,10 @@ def _outcome(d: Delivery) -> dict:
 
 
 def _earlier(config: Config, db: Path, p: dict, channel) -> Earlier | None:
-    """The message of the same incident this Slack channel already has, for a ``worse`` or ``update`` alert
-    (edited with a bot token, followed up on a webhook); None for other alerts and channels."""
-    if channel.type != "slack" or p.get("status") not in ("worse", "update"):
+    """The message of the same incident this Slack or e-mail channel already has, for a ``worse`` or ``update``
+    alert (edited with a bot token, followed up on a webhook, answered by e-mail); None for other alerts and
+    channels."""
+    if channel.type not in ("slack", "email") or p.get("status") not in ("worse", "update"):
         return None
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         found = row(execute(con, "alerts/earlier_message", {**p, "incident": p["incident_id"]}))

@@ -7,7 +7,7 @@
 -- the channel's digest. status and error are the last attempt's, NULL where it had none (arg_max_null: a
 -- connection error after a 'held' attempt is 'failed', not 'held'). via: the last attempt's, 'digest' when it sent
 -- the alert in a digest (it is retried as one; a resend after it posts the alert as its own message); external_id: the id of the message the last successful attempt posted (a Slack
--- ts, with a bot token).
+-- ts, with a bot token; an e-mail's Message-ID).
 -- What is still to send (queries/alerts/pending_deliveries.sql) and the delivery columns of v_alerts (80) read it.
 --   SELECT channel, attempts, state, error FROM v_alert_deliveries WHERE NOT ok;
 CREATE OR REPLACE VIEW v_alert_deliveries AS
