@@ -556,6 +556,25 @@ def test_a_send_beside_another_leaves_it_the_attempt_the_other_recorded_first(tm
     assert q(db, "SELECT run_id, ok FROM alert_deliveries") == [("other", None)]
 
 
+def test_a_send_that_read_the_pairs_before_another_recorded_its_answer_sends_nothing(tmp_path, receivers):
+    """A resend read the pair while the night's attempt 1 was pending, then the night recorded it delivered: the
+    resend's attempt 2 is not begun (it was, and posted the alert a second time)."""
+    cfg = alerting_config(tmp_path, channels=[{"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"}])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
+    key = {"alert_id": aid, "channel": "ops-hook", "attempt": 1}
+    with connect(db) as con:
+        execute(con, "alerts/begin_delivery", {**key, "run_id": "night", "via": None})
+        todo = delivery._todo(cfg, con, aid)  # the resend's read: attempt 1 pending
+        assert [(p["attempts"], p["state"]) for p in todo] == [(1, "pending")]
+        execute(con, "alerts/finish_delivery", {**key, "ok": True, "status": "200", "error": None,
+                                                "external_id": None})  # fmt: skip
+    done = delivery._attempts(cfg, db, "resend", todo, {"TEST_HOOK_URL": receivers["http"].url + "/hook"}, 1e12)
+    assert done == [] and receivers["hooks"] == []
+    assert q(db, "SELECT run_id, ok FROM alert_deliveries") == [("night", True)]
+
+
 def test_an_alert_that_failed_before_its_incidents_later_alert_arrived_is_not_sent_after_it(tmp_path, receivers):
     """The incident's 'new' failed (Retry-After past the deadline, say), its 'worse' went out in the same run: the
     next run does not send the 'new' with its older, lower figures after the 'worse' (on Slack it would become

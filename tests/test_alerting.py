@@ -522,7 +522,7 @@ def test_a_send_killed_mid_delivery_never_posts_slack_twice_and_repeats_the_webh
         # every later night keeps holding it back; an explicit resend sends it, once the attempt cannot be in flight
         assert delivery.send_alerts(cfg, db, "r4") == {"delivered": 0, "failed": 0, "pending": 1}
         assert len(posts["slack"]) == 1
-        _age_attempts(db, minutes=2)
+        _age_attempts(db, minutes=30)
         resent = subprocess.run(
             [sys.executable, "-m", "pipeline.cli", "alerts", "--resend", aid[:8],
              "--config", str(cfg_path), "--db", str(db)],
@@ -536,8 +536,8 @@ def test_a_send_killed_mid_delivery_never_posts_slack_twice_and_repeats_the_webh
 
 
 def _age_attempts(db, minutes: int) -> None:
-    """Date every delivery attempt ``minutes`` earlier (a resend leaves one begun under a minute past its deadline:
-    it may still be in flight)."""
+    """Date every delivery attempt ``minutes`` earlier (a resend leaves one begun under its deadline, lock_timeout_s
+    and a minute ago: it may still be in flight)."""
     with connect(db) as con:
         con.execute(f"UPDATE alert_deliveries SET attempted_at = attempted_at - INTERVAL {minutes} MINUTE")
 
@@ -609,7 +609,7 @@ def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_
     out = CliRunner().invoke(app, args)  # the attempt began under deadline + a minute ago: it may be in flight
     assert out.exit_code == 2 and "the attempt to cx-slack (attempt 1) began" in out.output, out.output
     assert "ago and may still be in flight; after " in out.output and len(receivers["slack"]) == 1
-    _age_attempts(db, minutes=2)
+    _age_attempts(db, minutes=30)
     receivers["http"].add_fault(r"^/slack/", status=200, delay=1.5)
     out = CliRunner().invoke(app, args)
     said = f"{aid} -> cx-slack: pending (possibly delivered): "

@@ -57,8 +57,8 @@ logger = logging.getLogger("brandpulse")
 
 AT_MOST_ONCE = ("slack", "email")  # channel types whose pending attempts wait for an explicit resend
 PENDING_WORDS = "pending (possibly delivered)"
-IN_FLIGHT_MARGIN_S = 60  # past an attempt's deadline, the time its sender may take to record the answer (the
-# warehouse lock); a pending attempt younger than both may still be on the wire, so a resend leaves it
+IN_FLIGHT_MARGIN_S = 60  # past an attempt's deadline and the sender's wait for the warehouse lock to record the
+# answer (lock_timeout_s): a pending attempt younger than all three may still be on the wire, so a resend leaves it
 
 
 @dataclass
@@ -400,15 +400,16 @@ def resend(config: Config, db: Path, alert_id: str, run_id: str | None = None, e
     """Send one alert (``alert_id``: its id or a prefix) now to every configured channel that has not confirmed
     it: pending (possibly delivered), failed, or never tried, backfilled night or not. ``brandpulse alerts
     --resend ID``. Raises :class:`LookupError` unless exactly one alert matches, and while an attempt of it may
-    still be in flight: pending and begun less than ``alerting.delivery_deadline_s`` + :data:`IN_FLIGHT_MARGIN_S`
-    ago (a resend while the night sends it would post it twice)."""
+    still be in flight: pending and begun less than ``alerting.delivery_deadline_s`` + ``lock_timeout_s`` +
+    :data:`IN_FLIGHT_MARGIN_S` ago (a resend while the night sends it, or waits for the lock to record Slack's
+    answer, would post it twice)."""
     with connect(db, timeout=config.lock_timeout_s) as con:
         ids = find_alerts(con, alert_id)
         if len(ids) != 1:
             raise LookupError(f"{len(ids)} alerts match {alert_id!r}" + (": give more of the id" if ids else ""))
         todo = _todo(config, con, ids[0])
         now = row(con.execute("SELECT now() AS now"))["now"]
-    settled = now - timedelta(seconds=config.alerting.delivery_deadline_s + IN_FLIGHT_MARGIN_S)
+    settled = now - timedelta(seconds=config.alerting.delivery_deadline_s + config.lock_timeout_s + IN_FLIGHT_MARGIN_S)
     in_flight = [p for p in todo if p["state"] == "pending" and p["last_attempt_at"] > settled]
     if in_flight:
         said = ", ".join(f"{p['channel']} (attempt {p['attempts']})" for p in in_flight)
