@@ -97,8 +97,9 @@ class _NetworkSpec(_Strict):
     max_items: int = Field(1000, ge=1, le=100_000, description="items read per listing before the window is cut")
 
 
-SUBREDDIT = re.compile(r"[A-Za-z0-9_]{2,21}(?:\+[A-Za-z0-9_]{2,21})*")  # Reddit's names (r/de has two letters);
-# several joined by + read as one (PRAW's multi-subreddit)
+_SUB = r"(?:[A-Za-z0-9_]{2,21}|u_[A-Za-z0-9_-]{3,20})"  # Reddit's names (r/de has two letters), a user's (u_name)
+SUBREDDIT = re.compile(rf"{_SUB}(?:\+{_SUB})*|(?:all|popular)(?:-[A-Za-z0-9_]{{2,21}})+")  # several joined by +
+# read as one (PRAW's multi-subreddit); all-a-b: all of Reddit but a and b
 
 
 def _subreddit(value: str) -> str:
@@ -106,8 +107,8 @@ def _subreddit(value: str) -> str:
     name = value.strip().removeprefix("/").removeprefix("r/").removesuffix("/")
     if not SUBREDDIT.fullmatch(name):
         raise ValueError(
-            f"{value[:80]!r} is not a subreddit name (2-21 letters, digits or _, as in 'r/Polska' or 'Polska'; "
-            "several joined by +)"
+            f"{value[:80]!r} is not a subreddit name (2-21 letters, digits or _, as in 'r/Polska' or 'Polska'; a "
+            "user's u_name; several joined by +; all-a-b for all but a and b)"
         )
     return name
 

@@ -510,6 +510,7 @@ def test_subreddit_names_are_checked_and_taken_as_praw_takes_them(tmp_path):
     msg = _bad(tmp_path, reddit(brand_subreddits=["parcelo", "r/parcelo help"]))  # PRAW failed at run time
     assert "brands[0].sources[1].brand_subreddits[1]: Value error, 'r/parcelo help' is not a subreddit" in msg
     doc = yaml.safe_load(yaml.safe_dump(GOOD))
-    reddit(subreddits=["/r/Polska/", " de "], brand_subreddits=["r/thenetherlands+Netherlands"])(doc)
+    names = ["r/thenetherlands+Netherlands", "u_some-user", "u_" + "a" * 20, "all-politics-news"]  # PRAW takes
+    reddit(subreddits=["/r/Polska/", " de "], brand_subreddits=names)(doc)
     spec = load_config(_write(tmp_path, doc)).brands[0].sources[1]
-    assert (spec.subreddits, spec.brand_subreddits) == (["Polska", "de"], ["thenetherlands+Netherlands"])
+    assert (spec.subreddits, spec.brand_subreddits) == (["Polska", "de"], [names[0][2:], *names[1:]])
