@@ -168,6 +168,12 @@ def _read_bounded(resp: requests.Response) -> requests.Response:
     return resp
 
 
+def _bound_redirect(resp: requests.Response, *args, **kwargs) -> requests.Response:
+    """A redirect's own answer read bounded too (a response hook: requests reads a redirect's body whole before
+    it follows the redirect, streaming or not)."""
+    return _read_bounded(resp) if resp.is_redirect else resp
+
+
 class RetryAfterTooLong(Exception):
     """The server asked to retry after more than :data:`RETRY_AFTER_MAX`: the request fails at once."""
 
@@ -243,6 +249,7 @@ class TimeoutSession(requests.Session):
         super().__init__()
         self.timeout = timeout
         self.deadline = deadline
+        self.hooks["response"].append(_bound_redirect)
 
     def request(self, method, url, **kwargs):
         kwargs.setdefault("timeout", self.timeout)
