@@ -400,10 +400,20 @@ def test_no_linked_respondents(tmp_path):
     rollup.survey_metrics(cfg, db, RUN)
     assert _churn(db) == {}
     report = worth.cx_roi(cfg, db, "acme")
-    assert report.worth is None and "no respondents linked to customers" in report.note
+    assert report.worth is None and "NPS answers, none with a customer id: map the survey source's" in report.note
     out = CliRunner().invoke(app, ["roi", "--brand", "acme", "--config", str(path), "--db", str(db)])
     assert out.exit_code == 0, out.output
-    assert "Acme: what CX is worth" in out.output and "map a customer_id column" in out.output
+    assert "Acme: what CX is worth" in out.output and "customer_id column" in out.output
+    # each other reason in its own words: the advice to map a column was given where there was nothing to map
+    with connect(db) as con:
+        con.execute("UPDATE survey_responses SET customer_hash = 'h-' || response_id")
+    assert "carry a customer id and " in worth.cx_roi(cfg, db, "acme").note  # ids that match no customer
+    with connect(db) as con:
+        con.execute("DELETE FROM customers")
+    assert "but no customer list of acme is imported" in worth.cx_roi(cfg, db, "acme").note
+    with connect(db) as con:
+        con.execute("DELETE FROM survey_responses")
+    assert worth.cx_roi(cfg, db, "acme").note.startswith("no NPS answers of acme in the warehouse")
 
 
 def test_the_view_example_query_runs(tmp_path):

@@ -644,7 +644,44 @@ def cx_roi(config, db: Path, brand: str) -> RoiReport:
     window, history, min_n = _settings(config)
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         inputs = roi_inputs(con, brand, window, history, calendars(config))
-    return roi(inputs, min_n=min_n)
+        found = None if inputs.respondents else _unlinked(con, brand)
+    out = roi(inputs, min_n=min_n)
+    if found is not None:
+        out.note = found
+    return out
+
+
+def _unlinked(con, brand: str) -> str:
+    """Why no answer of ``brand`` links to a customer, in the words of what is missing."""
+    counts = row(
+        con.execute(
+            "SELECT (SELECT count(*) FROM survey_responses WHERE brand = $brand AND nps IS NOT NULL) AS answers,"
+            " (SELECT count(*) FROM survey_responses WHERE brand = $brand AND nps IS NOT NULL"
+            "  AND customer_hash IS NOT NULL) AS with_id,"
+            " (SELECT count(*) FROM customers WHERE brand = $brand) AS customers",
+            {"brand": brand},
+        )
+    )
+    answers, with_id, customers = counts["answers"], counts["with_id"], counts["customers"]
+    if not answers:
+        return (
+            f"no NPS answers of {brand} in the warehouse: no survey source lists this brand, or none was imported "
+            "yet (brandpulse import-surveys)"
+        )
+    if not with_id:
+        return (
+            f"{answers:,} NPS answers, none with a customer id: map the survey source's customer_id column "
+            "(surveys.sources[].columns.customer_id) and import again"
+        )
+    if not customers:
+        return (
+            f"{with_id:,} NPS answers carry a customer id, but no customer list of {brand} is imported "
+            "(surveys.customers; brandpulse import-customers)"
+        )
+    return (
+        f"{with_id:,} NPS answers carry a customer id and {customers:,} customers are listed, but no answer came from "
+        "a customer active on its day (the ids differ between the two exports, or the author key changed since)"
+    )
 
 
 def cx_drivers(
