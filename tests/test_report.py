@@ -733,11 +733,16 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
         execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "none"})
         busiest = row(con.execute("SELECT max(volume) AS n FROM v_brand_daily WHERE brand = 'shipnest'"))["n"]
     assert busiest >= 20  # a day the most negative day would look at
-    print_summary(report["cfg"], db)
+    cfg = report["cfg"]  # and a brand configured since, with nothing stored yet: listed too, not left out
+    cfg = cfg.model_copy(update={"brands": [*cfg.brands, cfg.brands[0].model_copy(update={"name": "Quietco"})]})
+    print_summary(cfg, db)
     out = capsys.readouterr().out
     [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ shipnest" in line]
     assert cells[5:9] == ["–", "–", "–", "–"], cells  # negative, neutral, positive, mean score
+    [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ quietco" in line]
+    assert cells[1:5] == ["quietco", "0", "0", "no data yet"], cells
     assert "Most negative day for parcelo" in out and "Most negative day for shipnest" not in out
+    assert "Most negative day: none for shipnest (no day with 20 or more mentions scored)" in out  # said why
     # the demo's line per night says the same: no share, not "0% neg"
     line = night_line(report["cfg"], db, START + timedelta(days=DAYS - 1))
     assert re.search(r"shipnest +\d+ \(– neg\)", line) and re.search(r"parcelo +\d+ \(\d+% neg\)", line), line

@@ -88,6 +88,9 @@ def print_summary(config: Config, db: Path) -> None:
         "quarantined",
     ):
         table.add_column(col, justify="left" if col in ("brand", "period") else "right")
+    listed = {b["brand"] for b in brands}
+    for key in (b.key for b in config.brands if b.key not in listed):  # configured, nothing stored yet
+        table.add_row(key, "0", "0", "no data yet", "–", "–", "–", "–", str(quarantined.get(key, 0)))
     for b in brands:
         table.add_row(
             b["brand"],
@@ -106,6 +109,9 @@ def print_summary(config: Config, db: Path) -> None:
             f"Most negative day for {w['brand']}: {w['day']} "
             f"({w['volume']} mentions, {w['share_negative']:.0%} negative)"
         )
+    quiet = sorted(b["brand"] for b in brands if b["brand"] not in {w["brand"] for w in worst})
+    if quiet:  # too few mentions a day for a share that means something
+        console.print(f"Most negative day: none for {', '.join(quiet)} (no day with 20 or more mentions scored)")
     for m in nps:
         console.print(
             f"Latest NPS for {m['brand']} (week of {m['week']}): {m['value']:+.1f} "
