@@ -778,8 +778,10 @@ def report(
     result = build.build_report(cfg, db_path(db), target, folder, brands=brand or None)
     for key, path in result["pages"].items():
         typer.echo(f"{key}: {path} ({result['bytes'][key] / 1024:.0f} KiB)")
-    if result["index"] is None:
+    if result["index"] is None and (folder / "index.html").exists():
         typer.echo(f"index: {folder / 'index.html'} left as it was (--brand draws only those brands' pages)")
+    elif result["index"] is None:
+        typer.echo(f"index: none in {folder} (--brand draws only those brands' pages; without it, the index too)")
     else:
         typer.echo(f"index: {result['index']}")
 
