@@ -897,3 +897,12 @@ def test_a_window_across_new_year_names_both_years():
     1 January titled its chart "04 Oct – 01 Jan 2026")."""
     assert date_span(date(2025, 10, 4), date(2026, 1, 1)) == "04 Oct 2025 – 01 Jan 2026"
     assert date_span(date(2026, 8, 3), date(2026, 10, 31)) == "03 Aug – 31 Oct 2026"
+
+
+def test_a_report_for_a_day_past_the_data_says_so_instead_of_showing_a_collapse(report, tmp_path):
+    """A day after the last mention (a mistyped date, sources that stopped): the page says when the last mention
+    was, so its zeros do not read as a collapse in mentions; the report of a day with mentions says nothing."""
+    assert "No mentions of Parcelo" not in report["pages"]["parcelo"]
+    later = build_report(report["cfg"], report["db"], INCIDENT + timedelta(days=5), tmp_path, brands=["parcelo"])
+    page = later["pages"]["parcelo"].read_text(encoding="utf-8")
+    assert f"No mentions of Parcelo since {INCIDENT:%d %b %Y}: the zeros below are no mentions read" in page

@@ -588,6 +588,7 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         "series": series,
         "kpis": _kpis(series, cx, day),
         "volume_90d": int(series["volume"].sum()),
+        "last_mention": _last_mention(series),
         "has_survey": has_survey,
         "cx_rows": cx_rows[-8:][::-1],  # the table: the latest 8 weeks, newest first
         "survey_weeks": len(cx_rows),
@@ -599,6 +600,12 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         "aspects_doc": matcher.descriptions,
         "aspects_enabled": matcher.enabled is not False,
     }
+
+
+def _last_mention(series: pd.DataFrame) -> date | None:
+    """The window's last day with a mention (None: none in the window)."""
+    days = series.loc[series["volume"] > 0, "day"]
+    return None if days.empty else pd.Timestamp(days.max()).date()
 
 
 def newest_day(config: Config, db: Path) -> date | None:
