@@ -191,7 +191,9 @@ def run(
     """Run the whole night in-process (every step of the nightly DAG) for one day or a range of days.
 
     A range reads the survey exports on its first night and draws the report for its last night only (none with
-    --no-report: the next scheduled night draws it)."""
+    --no-report: the next scheduled night draws it).
+
+    Example: brandpulse run --date 2026-10-01 --to 2026-10-07 --no-report"""
     from pipeline.night import run_days
 
     cfg = _config(config)
@@ -239,7 +241,9 @@ def watch(
     db: DbOpt = None,
 ) -> None:
     """One hourly watch run (what the brandpulse_watch DAG does) for the interval ending at --at, or one run per
-    interval from --from to --to. Prints one line per run; needs watch.enabled in the config."""
+    interval from --from to --to. Prints one line per run; needs watch.enabled in the config.
+
+    Example: brandpulse watch --from 2026-10-13T01:00 --to 2026-10-14T00:00"""
     from pipeline.watch import run_watches
 
     cfg = _config(config)
@@ -409,6 +413,8 @@ def rescore(
     Runs in chunks that each commit: stop it any time (Ctrl-C) and run it again to carry on. The nightly run
     scores only new mentions, so after a model upgrade this is how trends and the detector move to the new model
     (each day's metrics use one model version; see the README's "Changing the model").
+
+    Example: brandpulse rescore --since 2026-07-01
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -518,6 +524,8 @@ def cx_lead(
 
     Refuses to claim a lead with fewer than 30 paired periods. Prints the correlation at each lag against
     its significance band, then the conclusion.
+
+    Example: brandpulse cx-lead --brand parcelo --period week --cx nps
     """
     from pipeline.surveys import rollup
 
@@ -547,6 +555,8 @@ def roi(
 
     Needs survey responses linked to the customer list (a customer_id column in the survey source). Prints each
     figure with its 95% interval and the assumptions it rests on. Association, not proof of cause.
+
+    Example: brandpulse roi --brand parcelo --no-quarters
     """
     from pipeline.surveys import worth
 
@@ -576,6 +586,8 @@ def drivers(
 
     Importance is each driver's share of the explained variance (Johnson's relative weights); the touchpoints are
     placed in importance-vs-performance quadrants ("fix first": matters more, scores worse).
+
+    Example: brandpulse drivers --brand parcelo --days 90 --chart drivers.png
     """
     from pipeline.report.build import VECTORS, LazyAspects
     from pipeline.report.charts import driver_quadrant
@@ -631,6 +643,8 @@ def detect_series(
     --freq day), and for 5min/hour also the volume test (`volume_spike`); without it the volume test alone
     (5min/hour only). The detector needs two weeks of history before it flags anything. Prints one line per
     flagged period; --out writes them as CSV (start, end: ISO-8601 UTC, the window whose tests fired).
+
+    Example: brandpulse detect-series export.csv --freq hour --value mentions --negative negative --out flags.csv
     """
     import pandas as pd
     from rich.console import Console
@@ -759,7 +773,9 @@ def report(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Step 7: write the HTML report: one self-contained page per brand plus index.html (works offline)."""
+    """Step 7: write the HTML report: one self-contained page per brand plus index.html (works offline).
+
+    Example: brandpulse report --date 2026-10-31 --brand parcelo --out /tmp/reports"""
     from pipeline.report import build
 
     cfg = _config(config)
@@ -805,7 +821,9 @@ def alerts(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """List recent alerts with why they fired, what drove them and whether they were delivered."""
+    """List recent alerts with why they fired, what drove them and whether they were delivered.
+
+    Example: brandpulse alerts --brand parcelo --days 7; brandpulse alerts --show 85578a87"""
     from pipeline.alerts import delivery
     from pipeline.alerts.inbox import list_alerts, show_alert
 
