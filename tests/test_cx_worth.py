@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -776,3 +776,24 @@ def test_the_drivers_reading_never_says_68_percent_against_68_percent():
     )
     report.touchpoints = [{**delivery, "performance": 0.61, "mean_performance": 0.66}]
     assert "scores below average (CSAT 61% against 66%)" in worth._driver_reading(report)
+
+
+def test_a_scheduled_end_date_changes_neither_the_lists_last_day_nor_who_has_left(tmp_path):
+    """C8 answered in October; its contract now ends next month (a scheduled end, in the list): the list's last day
+    stays 2025-12-31 (capped at today, the future date made it today, and every month since 'complete' with no
+    churn), and C8 is still a customer at risk, not one who already left."""
+    from datetime import UTC, datetime
+
+    cfg, db, _ = _tiny(tmp_path)
+    before = worth.cx_roi(cfg, db, "acme")
+    soon = (datetime.now(UTC).date() + timedelta(days=20)).isoformat()
+    _csv(tmp_path / "customers.csv", [row if row[0] != "C8" else [*row[:3], soon, row[4]] for row in CUSTOMERS])
+    ingest.import_customers(cfg, db, RUN)  # the list exported again
+    rollup.survey_metrics(cfg, db, RUN)
+    after = worth.cx_roi(cfg, db, "acme")
+    assert after.as_of == before.as_of == date(2025, 12, 31)
+    assert after.current_members == before.current_members
+    with connect(db) as con:
+        assert con.execute("SELECT max(month) FROM customer_metrics WHERE brand = 'acme'").fetchall() == [
+            (date(2025, 12, 1),)
+        ]

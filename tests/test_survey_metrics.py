@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -281,13 +281,22 @@ def test_xcorr_prewhitening_removes_spurious_leads_between_trending_series():
 
 
 def test_an_end_date_in_the_future_is_not_data_yet():
-    """A contract's scheduled end in 2099 does not stretch the months (churn-free, 'complete') into the future."""
+    """A contract's scheduled end (in 2099, or later this month) does not stretch the months (churn-free,
+    'complete') past the list's own last date, nor count as churn: capped at today, one such date made a list that
+    ends in June look current today, with months of no churn that raised the CLV."""
     from datetime import UTC, datetime
 
     customers = [
         Customer(f"c{i}", "a", None, date(2025, 1, 1), date(2025, 6, 10) if i < 3 else None, 50) for i in range(40)
     ]
-    customers.append(Customer("scheduled", "a", None, date(2025, 1, 1), date(2099, 6, 30), 50))
-    rows = customer_metrics(customers, margin=0.3, discount_rate_monthly=0.008)
+    before = customer_metrics(customers, margin=0.3, discount_rate_monthly=0.008)
+    assert max(r["month"] for r in before) == date(2025, 6, 1)
     today = datetime.now(UTC).date()
-    assert max(r["month"] for r in rows) == today.replace(day=1)
+    customers.append(Customer("scheduled", "a", None, date(2025, 1, 1), date(2099, 6, 30), 50))
+    customers.append(Customer("this month", "a", None, date(2025, 1, 1), today + timedelta(days=1), 50))
+    rows = customer_metrics(customers, margin=0.3, discount_rate_monthly=0.008)
+    assert max(r["month"] for r in rows) == date(2025, 6, 1)
+    assert [(r["month"], r["churned"]) for r in rows if r["segment"] == "_all"] == [
+        (r["month"], r["churned"]) for r in before if r["segment"] == "_all"]  # fmt: skip
+    [late] = monthly_churn(customers, [today.replace(day=1)], today)
+    assert late.churned == 0 and late.active_start == 39  # 37 of the 40, and the two scheduled: no churn yet

@@ -98,11 +98,16 @@ def months_between(first: date, last: date) -> list[date]:
     return out
 
 
-def monthly_churn(customers: Sequence[Customer], months: Sequence[date]) -> list[MonthChurn]:
-    """Base, churned and revenue per month, by the definition in the module docstring."""
+def monthly_churn(customers: Sequence[Customer], months: Sequence[date], today: date | None = None) -> list[MonthChurn]:
+    """Base, churned and revenue per month, by the definition in the module docstring. An end date after
+    ``today`` (default: the UTC date) is a scheduled end, not yet churn: the customer is still one."""
+    today = today or datetime.now(UTC).date()
     far = np.datetime64("9999-12-31")
     start = np.array([c.start_date for c in customers], dtype="datetime64[D]")
-    end = np.array([c.end_date or date(9999, 12, 31) for c in customers], dtype="datetime64[D]")
+    end = np.array(
+        [c.end_date if c.end_date and c.end_date <= today else date(9999, 12, 31) for c in customers],
+        dtype="datetime64[D]",
+    )
     revenue = np.array([np.nan if c.monthly_revenue is None else c.monthly_revenue for c in customers], dtype=float)
     known = ~np.isnan(revenue)
     out = []
@@ -164,7 +169,7 @@ def customer_metrics(
     """Churn and CLV per month x brand x segment (and segment ``_all``), one dict per row.
 
     Months run from the first month with a base to ``as_of``'s month (default: the latest date in the brand's
-    own customer list, up to today: brands' lists end when their exports do, and a brand whose list stops in
+    own customer list on or before today: brands' lists end when their exports do, and a brand whose list stops in
     March has no churn-free, "complete" months after it because another brand's list runs on; an end date in
     the future is a scheduled end, not yet data).
     """
@@ -173,18 +178,21 @@ def customer_metrics(
         return []
     today = datetime.now(UTC).date()  # a scheduled end (a contract's end date next year) is not data yet
     latest_of: dict[str, date] = {}
-    for c in customers:
-        seen = min(max(c.start_date, c.end_date or c.start_date), today)
-        latest_of[c.brand] = max(latest_of.get(c.brand, seen), seen)
+    for c in customers:  # the list's last day: its latest date on or before today (not a future one capped)
+        known = [d for d in (c.start_date, c.end_date) if d is not None and d <= today]
+        if known:
+            latest_of[c.brand] = max(latest_of.get(c.brand, known[0]), *known)
     groups: dict[tuple[str, str], list[Customer]] = {}
     for c in customers:
         groups.setdefault((c.brand, ALL), []).append(c)
         groups.setdefault((c.brand, c.segment or "(none)"), []).append(c)
     rows = []
     for (brand, segment), members in sorted(groups.items()):
-        latest = as_of or latest_of[brand]
+        latest = as_of or latest_of.get(brand)
+        if latest is None:  # every customer of the list starts after today
+            continue
         months = months_between(min(c.start_date for c in members), latest)
-        churn = monthly_churn(members, months)
+        churn = monthly_churn(members, months, today)
         while churn and churn[0].active_start == 0:  # before the first full month of customers
             churn.pop(0)
         pooled = pooled_churn(churn, churn_window_months)

@@ -92,7 +92,7 @@ def roi_inputs(
         for r in rows(
             con.execute(
                 "SELECT coalesce(segment, '(none)') AS segment, count(*) AS n FROM customers"
-                " WHERE brand = $brand AND end_date IS NULL GROUP BY ALL",
+                " WHERE brand = $brand AND (end_date IS NULL OR end_date > current_date) GROUP BY ALL",
                 {"brand": brand},
             )
         )
@@ -170,8 +170,8 @@ def roi(inputs: RoiInputs, *, min_n: int = R.MIN_N, resamples: int = R.RESAMPLES
     members = {g: {"customers": 0, "left": 0, "clv": 0.0, "no_clv": 0} for g in R.GROUPS}
     for r in latest.values():
         m = members[r["nps_group"]]
-        if r["end_date"] is not None:
-            m["left"] += 1  # already gone: lost, no longer at risk
+        if r["end_date"] is not None and r["end_date"] <= r["as_of"]:
+            m["left"] += 1  # already gone: lost, no longer at risk (an end after the list's last day is scheduled)
             continue
         value = _clv_of(inputs.clv, r["segment"])
         if value is None:

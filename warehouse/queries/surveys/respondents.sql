@@ -5,13 +5,16 @@
 -- (the money pools each customer's latest complete answer over the history: without it, a customer who answered
 -- in July and again in August, still pending, would drop out of it). churned: the customer record ends within
 -- $window_days days after the answer; complete: that window has ended by as_of, the brand's customer list's last
--- day (its latest start or end date, up to today: an end date in the future is scheduled, not yet data).
+-- day (its latest start or end date on or before today: an end date in the future is scheduled, not yet data).
 -- $brands: the brands to read (NULL: all). An answer's day is its day in the brand's time zone ($zone_brands,
 -- $zone_names: pipeline.surveys.customers.calendars), the calendar of the customer list's dates.
 -- include: surveys/answer_days
 , list_end AS (
-    SELECT brand, least(max(greatest(start_date, coalesce(end_date, start_date))), current_date) AS as_of
+    -- the list's last day: its latest start or end date on or before today (an end date after today is a
+    -- scheduled end, not yet data: capped at today, it made a list that ends in October look current in December)
+    SELECT brand, max(greatest(start_date, CASE WHEN end_date <= current_date THEN end_date END)) AS as_of
     FROM customers
+    WHERE start_date <= current_date
     GROUP BY brand
 ), linked AS (
     SELECT r.brand, r.customer_hash, r.day, r.nps, coalesce(c.segment, '(none)') AS segment, c.end_date, a.as_of,
