@@ -797,3 +797,15 @@ def test_a_scheduled_end_date_changes_neither_the_lists_last_day_nor_who_has_lef
         assert con.execute("SELECT max(month) FROM customer_metrics WHERE brand = 'acme'").fetchall() == [
             (date(2025, 12, 1),)
         ]
+
+
+def test_a_segment_without_a_clv_of_its_own_is_said_to_be_valued_at_the_brands(tmp_path):
+    """Business customers who never churned have no CLV (no end to their lifetime): they are valued at the whole
+    brand's CLV, and the assumptions say so (the substitution was silent)."""
+    cfg, db, _ = _tiny(tmp_path)
+    assert not any("valued at the whole brand's CLV" in line for line in worth.cx_roi(cfg, db, "acme").assumptions)
+    _csv(tmp_path / "customers.csv", [row if row[0] != "C4" else [*row[:3], "", row[4]] for row in CUSTOMERS])
+    ingest.import_customers(cfg, db, RUN)
+    rollup.survey_metrics(cfg, db, RUN)
+    report = worth.cx_roi(cfg, db, "acme")
+    assert "2 active customers of business have no CLV of their segment's own" in " ".join(report.assumptions)

@@ -229,6 +229,14 @@ def _assumptions(inputs: RoiInputs, out: RoiReport) -> list[str]:
             f"{clv['margin']:.0%}, discount {100 * clv['discount_rate_monthly']:.2f}% a month), in the customer "
             "list's revenue currency; taken as known (not in the interval)."
         )
+        borrowed = sorted(s for s in inputs.active if s not in inputs.clv and s != R.ALL)
+        if borrowed and R.ALL in inputs.clv:  # no churn (or no revenue) seen in them: no CLV of their own
+            n = sum(inputs.active[s] for s in borrowed)
+            lines.append(
+                f"{n:,} active customers of {', '.join(borrowed)} have no CLV of their segment's own (no churn or no "
+                "revenue observed in it: a lifetime without an end) and are valued at the whole brand's CLV, which "
+                "may be far from theirs."
+            )
     lines.append(
         "One NPS point: moving 1% of the active customer base from detractor to promoter (+2 points), halved; it "
         "assumes respondents represent the base."
