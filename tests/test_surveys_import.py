@@ -354,6 +354,29 @@ def test_xlsx_export_with_typed_cells(tmp_path):
     assert rejects[0].location.endswith("[Responses]:3")
 
 
+def test_an_xlsx_date_cell_without_a_time_stays_its_day_east_of_utc(tmp_path):
+    """openpyxl reads a cell formatted as a date as midnight: in Warsaw that was the day before in UTC (every answer
+    of the 1st in the month before); a date written as text stays its day, and so does a date cell now. A cell
+    formatted with its time of day keeps it."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["ResponseId", "RecordedDate", "NPS"])
+    ws.append(["R_1", datetime(2026, 3, 2), 9])
+    ws.append(["R_2", datetime(2026, 3, 2), 9])
+    ws.append(["R_3", "2026-03-02", 9])
+    ws["B2"].number_format = "dd/mm/yyyy"
+    ws["B3"].number_format = "yyyy-mm-dd hh:mm"
+    book.save(tmp_path / "export.xlsx")
+    src = SurveySpec(name="x", brand="acme", path="export.xlsx", preset="qualtrics", timezone="Europe/Warsaw")
+    responses, _ = read_survey_file(None, src, tmp_path / "export.xlsx")
+    assert [(r.response_id, r.responded_at) for r in responses] == [
+        ("R_1", "2026-03-02T00:00:00+00:00"),  # that calendar day, as the text below
+        ("R_2", "2026-03-01T23:00:00+00:00"),  # midnight in Warsaw, a time of day
+        ("R_3", "2026-03-02T00:00:00+00:00"),
+    ]
+
+
 def test_a_missing_mapped_column_fails_the_file(tmp_path):
     path = write_csv(tmp_path / "q.csv", [["ResponseId", "RecordedDate", "Score"], ["R_1", "2026-10-01", "9"]])
     with pytest.raises(ValueError, match="no NPS, CSAT or CES column"):

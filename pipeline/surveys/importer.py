@@ -35,7 +35,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -208,9 +208,9 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
         book.close()
         raise ValueError(f"{path}: no sheet {sheet!r} (it has {', '.join(book.sheetnames)})")
     ws = book[sheet] if sheet else book.worksheets[0]
-    it = ws.iter_rows(values_only=True)
+    it = ws.iter_rows()
     try:
-        header = ["" if h is None else str(h).strip() for h in next(it)]
+        header = ["" if h.value is None else str(h.value).strip() for h in next(it)]
     except StopIteration:
         book.close()
         raise ValueError(f"{path}: sheet {ws.title!r} is empty") from None
@@ -219,7 +219,8 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
 
     def rows():
         try:
-            for number, values in enumerate(it, 2):
+            for number, row in enumerate(it, 2):
+                values = [_xlsx_value(c) for c in row]
                 cells = list(values[: len(header)]) + [None] * (len(header) - len(values))
                 if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                     continue
@@ -228,6 +229,21 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
             book.close()
 
     return header, rows()
+
+
+_LITERAL = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # quoted text, [$-409] and [Red] parts, escaped characters
+
+
+def _xlsx_value(cell):
+    """A cell's value; a cell formatted as a date without a time of day (``dd/mm/yyyy``) is a ``date``: openpyxl
+    reads it as midnight, which a source's time zone east of UTC put on the day before (2026-03-02 became
+    2026-03-01 23:00 UTC in Warsaw), where the same date written as text stays that day."""
+    value = cell.value
+    if isinstance(value, datetime) and value.time() == time(0) and getattr(cell, "is_date", False):
+        fmt = _LITERAL.sub("", str(getattr(cell, "number_format", "") or "")).lower()
+        if "h" not in fmt and "s" not in fmt:
+            return value.date()
+    return value
 
 
 def _match(candidates: tuple[str | re.Pattern, ...], header: list[str], taken: set[str]) -> str | None:
