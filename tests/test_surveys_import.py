@@ -1210,3 +1210,23 @@ def test_an_import_run_of_its_own_is_dated_by_the_utc_day_not_the_machines(tmp_p
     with duckdb.connect(str(db), read_only=True) as con:
         [(day, run_id)] = con.execute("SELECT day, run_id FROM pipeline_runs").fetchall()
     assert day == datetime.now(UTC).date() == date.fromisoformat(run_id.split("__")[1]), (day, run_id, now)
+
+
+def test_scores_with_a_decimal_comma_and_amounts_in_any_locales_format(tmp_path):
+    """Polish and Dutch exports write 9,0 for a score and 1.200,00 or 12,50 for an amount; English ones 1,200.00;
+    CRMs add a currency. Each was quarantined as no number, and ARPU was taken over the small amounts only (14x too
+    low for 9 customers). A lone separator before three digits (1,200) is a thousand in one locale and 1.2 in
+    another: quarantined, saying both readings."""
+    cfg = make_config(tmp_path, {"sources": []})
+    rows = [["id", "at", "score", "sat"], ["1", "2026-10-01T10:00:00Z", "9,0", "4,0"]]
+    columns = {"response_id": "id", "timestamp": "at", "nps": "score", "csat": "sat"}
+    src = SurveySpec.model_validate({"name": "panel", "brand": "acme", "path": "answers.csv", "columns": columns})
+    [response], rejects = read_survey_file(cfg, src, write_csv(tmp_path / "answers.csv", rows))
+    assert (response.nps, response.csat, rejects) == (9, 4, [])
+    revenues = ["1,200.00", "1.200,00", "1 200,50", "12,50", "€10", "10 EUR", "PLN 49,99", "7", "1,200"]
+    crm = write_csv(tmp_path / "customers.csv", [CUSTOMER_ROWS[0]] + [
+        [f"C{i}", "smb", "2026-01-01", "", r] for i, r in enumerate(revenues)])  # fmt: skip
+    customers_cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    customers, [reject] = read_customer_file(customers_cfg, customers_cfg.surveys.customers[0], crm)
+    assert [c.monthly_revenue for c in customers] == [1200.0, 1200.0, 1200.5, 12.5, 10.0, 10.0, 49.99, 7.0, None]
+    assert "is not an amount ≥ 0: '1,200' could be 1200 or 1.200 (left empty; the customer loaded)" in reject.reason

@@ -141,7 +141,8 @@ CES_LABELS = {
     (5, False): {"very difficult": 1, "difficult": 2, "neither easy nor difficult": 3, "easy": 4, "very easy": 5},
 }
 # "10 - Extremely likely": a number, then a label that starts with a letter ("9 - 10", a range, is no answer)
-_LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*(?:[-–—:=]\s*[^\W\d_].*)?$")
+_LABELLED = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—:=]\s*[^\W\d_].*)?$")  # 9, 9.0, 9,0 (a decimal
+# comma: Polish and Dutch exports)
 # What a score cell looks like (records.Looks): a number, an answer label, a number with its label
 _ANSWER_LABELS = set(CSAT_LABELS) | {label for labels in CES_LABELS.values() for label in labels}
 SCORE = Looks(NUMBER.words, NUMBER.alone | _ANSWER_LABELS, _LABELLED.pattern)
@@ -229,6 +230,40 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
             book.close()
 
     return header, rows()
+
+
+_CURRENCY = re.compile(r"^[^\d.,+-]*|[^\d.,]*$")  # a symbol or code before or after the number: "€10", "10 EUR"
+_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+")  # digits in groups of three: "1,200", "1 200 300"
+
+
+def amount(value) -> float:
+    """An amount of money from an export: a number, or text with a currency symbol or code around it and the
+    separators of any locale: ``1,200.00``, ``1.200,00``, ``1 200,50``, ``12,50``, ``€10``, ``10 EUR``. A single
+    separator followed by three digits (``1,200``, ``1.200``) is a thousands separator in one locale and a decimal
+    point in another: refused as ambiguous. Raises ValueError (its message ends the reason) unless a finite amount
+    ≥ 0."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    else:
+        text = _CURRENCY.sub("", str(value).strip()).replace("\u00a0", " ").replace("\u202f", " ")
+        marks = [c for c in text if c in ".,"]
+        if len(set(marks)) == 2:  # both: the last one is the decimal mark
+            decimal = marks[-1]
+            whole, _, cents = text.rpartition(decimal)
+            text = re.sub(r"[ .,']", "", whole) + "." + cents
+        elif marks and _GROUPED.fullmatch(text) and not (len(marks) == 1 and " " not in text):
+            text = re.sub(r"[ .,']", "", text)  # 1,200,300 or 1 200: groups of three
+        elif len(marks) == 1 and _GROUPED.fullmatch(text):
+            raise ValueError(f": {text!r} could be {text.replace(marks[0], '')} or {text.replace(marks[0], '.')}")
+        elif marks == [","]:
+            text = text.replace(",", ".")  # 12,50
+        try:
+            number = float(text.replace(" ", ""))
+        except ValueError:
+            raise ValueError("") from None
+    if not math.isfinite(number) or number < 0:
+        raise ValueError("")
+    return number
 
 
 _LITERAL = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # quoted text, [$-409] and [Red] parts, escaped characters
@@ -361,7 +396,7 @@ def parse_score(value, what: str, low: int, high: int, labels: dict[str, int] | 
         m = _LABELLED.match(text)
         if not m:
             raise Rejected(f"{what} {quoted} is not a number")
-        number = float(m.group(1))
+        number = float(m.group(1).replace(",", "."))
     if not math.isfinite(number):
         raise Rejected(f"{what} {quoted} is not a number")
     if not number.is_integer():
@@ -671,15 +706,12 @@ def read_customer_file(
         problems = [problem] if problem else []
         revenue, raw_revenue = None, get("revenue")
         if _text(raw_revenue) is not None:
-            text = str(raw_revenue).strip().strip("$€£").strip()
             try:
-                revenue = float(text)
-                if not math.isfinite(revenue) or revenue < 0:
-                    raise ValueError
-            except ValueError:
+                revenue = amount(raw_revenue)
+            except ValueError as exc:
                 revenue = None
                 problems.append(
-                    f"revenue {shown(raw_revenue, NUMBER)} (column {mapping['revenue']}) is not an amount ≥ 0"
+                    f"revenue {shown(raw_revenue, NUMBER)} (column {mapping['revenue']}) is not an amount ≥ 0{exc}"
                 )
         customers.append(
             CustomerRow(
