@@ -51,7 +51,10 @@ SCHEDULE = _cron(INTERVAL_MINUTES)
 
 
 def _run():
-    """(config, warehouse path, interval end, run id) for the running task."""
+    """(config, warehouse path, interval end, run id) for the running task. The run id in the ledger (and the
+    staging area) is Airflow's prefixed with ``watch__``: the 01:00-02:00 watch run and the night, both due at
+    02:00, get the same Airflow run id (``scheduled__...T02:00:00+00:00``), and one ledger row for both merged
+    them (the watch skipped the night's own run)."""
     from pipeline.config import load_config
     from pipeline.warehouse import db_path
 
@@ -59,7 +62,7 @@ def _run():
     end = ctx.get("data_interval_end")
     if end is None:
         raise ValueError("this run has no data interval: trigger brandpulse_watch with a logical date")
-    return load_config(), db_path(), _plain(end), ctx["run_id"]
+    return load_config(), db_path(), _plain(end), f"watch__{ctx['run_id']}"
 
 
 def _plain(moment) -> datetime:

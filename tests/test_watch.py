@@ -308,19 +308,20 @@ def test_watch_dag_runs_against_the_replay_server_and_skips_beside_a_night(
     assert str(run.state) in ("success", "DagRunState.SUCCESS")
     assert run.data_interval_end - run.data_interval_start == timedelta(hours=1)
     [(run_id, trigger, status)] = q(db, "SELECT run_id, trigger, status FROM pipeline_runs")
-    assert (trigger, status) == ("watch", "success")
+    assert (run_id, trigger, status) == (f"watch__{run.run_id}", "watch", "success")
     [(within,)] = q(db, "SELECT deadline_at - started_at FROM pipeline_runs")  # Airflow stops it after 55 minutes
     assert timedelta(minutes=54) < within <= timedelta(minutes=55)
     steps = dict(q(db, f"SELECT step, count(*) FROM run_steps WHERE run_id = '{run_id}' GROUP BY ALL"))
     assert steps == {"extract": 4, "load": 1, "score": 1, "hourly_metrics": 1, "detect": 1, "send_alerts": 1}
     assert q(db, "SELECT count(*) > 0 FROM hourly_brand_metrics") == [(True,)]
 
-    with connect(db) as con:
-        start_run(con, "scheduled__night", DAY, "airflow")  # a night is running
+    with connect(db) as con:  # a night is running, under the Airflow run id the watch run has (both are due at
+        start_run(con, run.run_id, DAY, "airflow")  # 02:00 on schedule): its own row, not merged into the watch's
     again = watch_dag.test(logical_date=end + timedelta(hours=1))
     assert str(again.state) in ("success", "DagRunState.SUCCESS")
     skipped = q(db, "SELECT status FROM pipeline_runs WHERE trigger = 'watch' ORDER BY started_at")
     assert skipped == [("success",), ("skipped",)]
+    assert q(db, f"SELECT trigger, status FROM pipeline_runs WHERE run_id = '{run.run_id}'") == [("airflow", "running")]
     assert q(db, "SELECT count(*) FROM run_steps WHERE step = 'load'") == [(1,)]  # the skipped run wrote nothing
 
 
