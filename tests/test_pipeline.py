@@ -358,6 +358,24 @@ def test_a_night_that_fails_in_its_prepare_after_registering_is_closed_not_left_
         assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
 
 
+def test_a_cleared_night_whose_prepare_fails_loads_nothing_and_is_not_closed_a_success(night, scorer, monkeypatch):
+    """Airflow clears a night that succeeded and runs it again; this time prepare fails before it opens the run
+    (another author key). The DAG's load and finish run all the same (all_done): load read the earlier attempt's
+    staged files and finish closed the run a success. Both now refuse a run that prepare did not open again."""
+    from pipeline.authorkey import AuthorKeyChanged
+
+    config_path, db = night
+    cfg = load_config(config_path)
+    assert run_day(cfg, db, DAY, run_id="cleared", scorer=scorer)["status"] == "success"
+    monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "another-key-than-the-warehouses")
+    with pytest.raises(AuthorKeyChanged):
+        prepare(cfg, db, DAY, "cleared")
+    with pytest.raises(ledger.RunNotRegistered, match="run cleared is not running \\(it ended success\\)"):
+        load(cfg, db, DAY, "cleared")
+    with pytest.raises(ledger.RunNotRegistered, match="its prepare step did not run again or failed"):
+        finish_night(cfg, db, "cleared")
+
+
 def test_finish_requires_a_registered_run(night):
     cfg = load_config(night[0])
     with connect(night[1]) as con:
