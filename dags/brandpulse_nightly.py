@@ -36,7 +36,7 @@ from airflow.sdk import (
     task,
 )
 
-from pipeline.retries import NO_RETRY_WHEN  # stopped, or a config error: fail at once
+from pipeline.retries import NO_RETRY_WHEN, NoDataInterval  # stopped, or a config error: fail at once
 
 
 def _night():
@@ -47,7 +47,7 @@ def _night():
     ctx = get_current_context()
     start = ctx.get("data_interval_start")
     if start is None:
-        raise ValueError(
+        raise NoDataInterval(
             "this run has no data interval: trigger brandpulse_nightly with a logical date "
             "(the night it processes is the UTC day the data interval starts on)"
         )

@@ -31,7 +31,7 @@ from airflow.sdk import (
 )
 
 from pipeline.config import watch_interval, watch_run_timeout
-from pipeline.retries import NO_RETRY_WHEN  # stopped, or a config error: fail at once
+from pipeline.retries import NO_RETRY_WHEN, NoDataInterval  # stopped, or a config error: fail at once
 
 
 def _cron(minutes: int) -> str:
@@ -61,7 +61,7 @@ def _run():
     ctx = get_current_context()
     end = ctx.get("data_interval_end")
     if end is None:
-        raise ValueError("this run has no data interval: trigger brandpulse_watch with a logical date")
+        raise NoDataInterval("this run has no data interval: trigger brandpulse_watch with a logical date")
     return load_config(), db_path(), _plain(end), f"watch__{ctx['run_id']}"
 
 

@@ -454,7 +454,7 @@ class AlertingSpec(_Strict):
 
 def watch_interval(minutes: int) -> int:
     """``minutes`` if it is a valid watch interval (lines up with the hour and divides a day), else ValueError."""
-    if minutes not in (15, 20, 30) and (minutes % 60 or 1440 % minutes):
+    if minutes < 15 or (minutes not in (15, 20, 30) and (minutes % 60 or 1440 % minutes)):  # < 15: 0 divided
         raise ValueError(
             f"must divide a day into intervals that line up with the hour (15, 20, 30, 60, 120, 180, ...); "
             f"got {minutes}"

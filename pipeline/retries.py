@@ -1,8 +1,11 @@
 """The retry policy both DAGs give their tasks (``default_args["retry_policy"]``).
 
-A task stopped by SIGTERM or Ctrl-C (:mod:`pipeline.interrupt` turns both into ``KeyboardInterrupt``) or
-failing on the configuration (:class:`pipeline.config.ConfigError`) fails at once: a retry cannot help, and
-waiting for one would keep a stopped night running. Any other failure gets the DAG's ``retries``.
+A task stopped by SIGTERM or Ctrl-C (:mod:`pipeline.interrupt` turns both into ``KeyboardInterrupt``), failing
+on the configuration (:class:`pipeline.config.ConfigError`), on a run triggered without a data interval
+(:class:`NoDataInterval`), or on the run's own outcome (:class:`pipeline.ledger.RunFailed`: a partial night's
+``finish``; :class:`pipeline.ledger.RunNotRegistered`: a run its prepare did not open) fails at once: a retry
+cannot help, and waiting for one would keep a stopped night running (or, for a trigger without a date, hold the
+next scheduled night back behind ``max_active_runs``). Any other failure gets the DAG's ``retries``.
 
 Imports only ``airflow.sdk`` (the exceptions are named by their import path, as Airflow matches them).
 """
@@ -11,12 +14,23 @@ from __future__ import annotations
 
 from airflow.sdk import ExceptionRetryPolicy, RetryAction, RetryRule
 
+
+class NoDataInterval(ValueError):
+    """A DAG run without a data interval (``airflow dags trigger`` without ``--logical-date``): it has no night."""
+
+
 NO_RETRY_WHEN = ExceptionRetryPolicy(
     rules=[
         RetryRule(
-            exception=["builtins.KeyboardInterrupt", "pipeline.config.ConfigError"],
+            exception=[
+                "builtins.KeyboardInterrupt",
+                "pipeline.config.ConfigError",
+                "pipeline.retries.NoDataInterval",
+                "pipeline.ledger.RunFailed",
+                "pipeline.ledger.RunNotRegistered",
+            ],
             action=RetryAction.FAIL,
-            reason="stopped, or the config is wrong: retrying cannot help",
+            reason="stopped, a wrong config, a run without a date, or the run's own outcome: retrying cannot help",
         )
     ]
 )

@@ -329,3 +329,20 @@ def test_nights_run_one_at_a_time_in_order(dag):
     """A night's detect reads the alerts of the nights before it: two nights of one incident run out of order
     opened two incidents, each paged as new."""
     assert dag.max_active_runs == 1
+
+
+def test_the_retry_policy_fails_at_once_where_a_retry_cannot_help():
+    """A partial night's finish (RunFailed), a run its prepare did not open (RunNotRegistered), a trigger without a
+    logical date (NoDataInterval): each retried a minute later to the same end (a trigger without a date held the
+    next scheduled night back for four minutes of failures). A source's network error is still retried."""
+    from airflow.sdk import RetryAction
+
+    from pipeline.authorkey import AuthorKeyChanged
+    from pipeline.ledger import RunFailed, RunNotRegistered
+    from pipeline.retries import NO_RETRY_WHEN, NoDataInterval
+    from pipeline.sources.base import SourceError
+
+    fail = [RunFailed("r", "partial", "partial"), RunNotRegistered("r"), NoDataInterval("no interval"),
+            AuthorKeyChanged("another key"), KeyboardInterrupt()]  # fmt: skip
+    assert [NO_RETRY_WHEN.evaluate(e, 1, 2).action for e in fail] == [RetryAction.FAIL] * len(fail)
+    assert NO_RETRY_WHEN.evaluate(SourceError("HTTP 503"), 1, 2).action != RetryAction.FAIL

@@ -281,7 +281,9 @@ def test_watch_dag_wiring(watch_dag):
     assert tasks["load"].trigger_rule == "all_done"
 
 
-@pytest.mark.parametrize(("minutes", "cron"), [("15", "*/15 * * * *"), ("120", "0 */2 * * *"), ("45", None)])
+@pytest.mark.parametrize(
+    ("minutes", "cron"), [("15", "*/15 * * * *"), ("120", "0 */2 * * *"), ("45", None), ("0", None), ("5", None)]
+)  # 0 divided a day by zero
 def test_watch_interval_from_the_environment(monkeypatch, minutes, cron):
     import runpy
 
