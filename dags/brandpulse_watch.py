@@ -94,6 +94,9 @@ def brandpulse_watch():
     @task(
         retries=2,
         retry_delay=timedelta(seconds=20),
+        # a quarter of the run's time a try, so three tries of a stalled source end before the run's timeout and the
+        # load still lands the other sources (the sources' deadline_s, 30 minutes by default, outlived the run)
+        execution_timeout=watch_run_timeout(INTERVAL_MINUTES) / 4,
         map_index_template="{{ job.brand }}/{{ job.source }}",
         multiple_outputs=False,
     )

@@ -279,6 +279,11 @@ def test_watch_dag_wiring(watch_dag):
     for before, after in itertools.pairwise(chain):
         assert tasks[after].upstream_task_ids == {before}
     assert tasks["load"].trigger_rule == "all_done"
+    # three tries of a stalled source (and the waits between them) end before the run's timeout: the load lands
+    # the other sources (the sources' deadline_s, 30 minutes, outlived the run's 55)
+    extract = tasks["extract"]
+    tries = (extract.retries + 1) * extract.execution_timeout + extract.retries * extract.retry_delay
+    assert tries < watch_dag.dagrun_timeout == timedelta(minutes=55)
 
 
 @pytest.mark.parametrize(
