@@ -241,11 +241,15 @@ def abandon_watch_runs(con, now: datetime, by: str) -> list[str]:
 
 
 def running_watch(con, since) -> dict | None:
-    """The newest watch run still ``running`` and started after ``since``, or None."""
+    """The newest watch run still ``running`` that may still be alive: one of the DAG's before its recorded
+    deadline (a run of a 2-hour interval may take 115 minutes), one without a deadline (``brandpulse watch``)
+    started after ``since``; or None."""
     return row(
         con.execute(
             "SELECT run_id, started_at FROM pipeline_runs"
-            " WHERE status = 'running' AND trigger = 'watch' AND started_at > ? ORDER BY started_at DESC LIMIT 1",
+            " WHERE status = 'running' AND trigger = 'watch'"
+            "   AND (deadline_at > now() OR (deadline_at IS NULL AND started_at > ?))"
+            " ORDER BY started_at DESC LIMIT 1",
             [since],
         )
     )

@@ -50,9 +50,9 @@ logger = logging.getLogger("brandpulse")
 # Both DAGs fire at 02:00: a watch run that registered first (it skips once a night is registered) is let finish,
 # for the warehouse's one writer at a time, and for its load not to land after the night's and overwrite the
 # sources' state the night saved. A run takes minutes; one of the DAG 'running' past its deadline
-# (pipeline.config.watch_run_timeout) is dead, and marked interrupted; one 'running' for over WATCH_GUARD (a
-# `brandpulse watch` run has no deadline) is not waited for; after WATCH_WAIT_S the night starts beside a live one,
-# with a warning.
+# (pipeline.config.watch_run_timeout) is dead, and marked interrupted, and one before it is waited for however long
+# it has run (a 2-hour interval's may take 115 minutes); one 'running' for over WATCH_GUARD without a deadline (a
+# `brandpulse watch` run) is not waited for; after WATCH_WAIT_S the night starts beside a live one, with a warning.
 WATCH_GUARD = timedelta(hours=1)
 WATCH_WAIT_S = 1800.0
 WATCH_POLL_S = 5.0

@@ -758,28 +758,34 @@ def test_a_night_waits_for_a_watch_run_in_progress_before_it_registers(tmp_path,
         con.execute("UPDATE pipeline_runs SET started_at = started_at - INTERVAL 2 HOUR")  # crashed long ago
         start_run(con, "watch-dead", DAY, "watch")  # the DAG's, past its deadline (dagrun_timeout)
         con.execute("UPDATE pipeline_runs SET deadline_at = now() - INTERVAL 1 MINUTE WHERE run_id = 'watch-dead'")
+        start_run(con, "watch-long", DAY, "watch")  # the DAG's, a 2-hour interval: started 70 minutes ago, alive
+        con.execute("UPDATE pipeline_runs SET started_at = started_at - INTERVAL 70 MINUTE,"
+                    " deadline_at = now() + INTERVAL 45 MINUTE WHERE run_id = 'watch-long'")  # fmt: skip
         start_run(con, "watch-now", DAY, "watch")
 
     def watch_ends():
-        clock.sleep(1.0)
-        with connect(db) as con:
-            con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 'watch-now'")
+        for run_id in ("watch-now", "watch-long"):  # the night waits for both (the long one was let run beside it)
+            clock.sleep(1.0)
+            with connect(db) as con:
+                con.execute(f"UPDATE pipeline_runs SET status = 'success' WHERE run_id = '{run_id}'")
 
     ender = threading.Thread(target=watch_ends)
     started = clock.monotonic()
     ender.start()
     with caplog.at_level(logging.INFO, logger="brandpulse"):
         night.prepare(cfg, db, DAY, "night-1")
+    waited = clock.monotonic() - started
     ender.join()
-    assert clock.monotonic() - started >= 1.0
+    assert waited >= 2.0
     assert caplog.text.count("run night-1: waiting for watch run watch-now to finish") == 1  # said once
     assert "watch-stale" not in caplog.text  # over an hour: not waited for (no deadline: not marked either)
     assert "run night-1: watch run watch-dead was still running past its deadline: marked interrupted" in caplog.text
     assert q(db, "SELECT status FROM pipeline_runs WHERE run_id LIKE 'watch-%' ORDER BY run_id") == [
         ("interrupted",),
         ("success",),
+        ("success",),
         ("running",),
-    ]  # dead, now, stale
+    ]  # dead, long, now, stale
     assert q(db, "SELECT status FROM pipeline_runs WHERE run_id = 'night-1'") == [("running",)]
 
     # `brandpulse run` waits the same way, without holding the warehouse: the watch run can write its end (it
