@@ -793,3 +793,22 @@ def test_the_same_post_under_another_platform_label_is_no_id_clash(tmp_path):
         (" a x", "acme2.csv:3"),
         (" a x", "acme2.csv:4"),
     ]
+
+
+def test_many_unchanged_files_are_one_note_not_one_each(tmp_path):
+    """An hourly export kept for weeks is thousands of files: each unchanged one was a note of its own, in the
+    extract's XCom and its run_steps detail (300 KB for 2,000). Past three they are one note naming the first."""
+    for i in range(5):
+        (tmp_path / f"acme-{i}.csv").write_text(MENTIONS_HEADER, encoding="utf-8")
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "acme-*.csv"}}]))
+    first = build_source(cfg, cfg.brands[0], "drop")
+    list(first.fetch(DAY))
+    again = build_source(cfg, cfg.brands[0], "drop")
+    again.previous_state = first.state
+    assert list(again.fetch(DAY)) == []
+    [note] = again.notes
+    assert re.fullmatch(
+        r"5 files unchanged since loaded for this window: acme-0\.csv \(sha256 \w{12}\), acme-1\.csv \(sha256 \w{12}\),"
+        r" acme-2\.csv \(sha256 \w{12}\), \.\.\.",
+        note,
+    ), note

@@ -91,6 +91,7 @@ from pipeline.sources.base import PLAUSIBLE_AHEAD, Source
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
 SKIPS = ("other_platform", "before_window", "after_window")  # the rows a file drop skips, counted in a note
 KEEP_WINDOWS = 7  # per file in the state: a re-run of any of the last week's nights skips an unchanged file
+NOTED_FILES = 3  # unchanged files named one note each; more are one note naming the first few
 
 
 class FileDrop(Source):
@@ -138,9 +139,12 @@ class FileDrop(Source):
             }
             unchanged.append(key in windows)
         if all(unchanged):  # every file's rows and rejects are in the warehouse already
-            for path in paths:
-                sha = self.state["loaded"][str(path)]["fingerprint"][:12]
-                self.notes.append(f"{path.name} unchanged since loaded for this window (sha256 {sha})")
+            sha = {p: self.state["loaded"][str(p)]["fingerprint"][:12] for p in paths}
+            if len(paths) <= NOTED_FILES:
+                self.notes += [f"{p.name} unchanged since loaded for this window (sha256 {sha[p]})" for p in paths]
+            else:  # one note, not one per file: a folder of 2,000 exports made the extract's XCom 300 KB
+                shown = ", ".join(f"{p.name} (sha256 {sha[p]})" for p in paths[:NOTED_FILES])
+                self.notes.append(f"{len(paths):,} files unchanged since loaded for this window: {shown}, ...")
             return
         # one changed: all are read, as a native id is checked against the rows of every file of the source
         self._platforms = {p.casefold() for p in self.spec.platforms}  # 'Twitter' is twitter
