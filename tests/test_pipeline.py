@@ -229,10 +229,7 @@ def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night
     late = ("late", "2026-10-01T23:50:00Z", "acme parcel lost, posted late at night")
     (config_path.parent / "acme.csv").write_text(csv_rows([*NIGHT_ROWS, late]), encoding="utf-8")
     nxt, crashed = date(2026, 10, 2), ledger.new_run_id(date(2026, 10, 2))
-    jobs = prepare(cfg, db, nxt, crashed)
-    for job in jobs:
-        extract(cfg, job["brand"], job["source"], nxt, crashed, states=states_of(jobs))
-    load(cfg, db, nxt, crashed)
+    _loaded(cfg, db, nxt, crashed)
     scoring.score(cfg, db, crashed, scorer=scorer)  # ... and the process dies here
     again = run_day(cfg, db, nxt, scorer=scorer)
     assert (again["status"], again["new_mentions"], again["scored"]) == ("success", 0, 0)
@@ -246,17 +243,21 @@ def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night
         ).fetchone() == (5,)
 
 
+def _loaded(cfg, db, day, run_id) -> None:
+    """A night's steps up to its load (prepare, each extract, load), as a run that dies after it leaves them."""
+    jobs = prepare(cfg, db, day, run_id)
+    for job in jobs:
+        extract(cfg, job["brand"], job["source"], day, run_id, states=states_of(jobs))
+    load(cfg, db, day, run_id)
+
+
 def test_a_night_that_scores_an_older_crashed_runs_mentions_recomputes_their_day(night, scorer):
     """A backfill of 10-01 died after its load, before scoring; the next scheduled night, of 10-10, far past the
     look-back, scores those mentions (every unscored one) and recomputes 10-01's metrics with them
     (metrics/run_days: the days of the scores written since the run started)."""
     config_path, db = night
     cfg = load_config(config_path)
-    crashed = ledger.new_run_id(DAY)
-    jobs = prepare(cfg, db, DAY, crashed)
-    for job in jobs:
-        extract(cfg, job["brand"], job["source"], DAY, crashed, states=states_of(jobs))
-    load(cfg, db, DAY, crashed)  # ... and the process dies here
+    _loaded(cfg, db, DAY, ledger.new_run_id(DAY))  # ... and the process dies here
     later = run_day(cfg, db, date(2026, 10, 10), scorer=scorer)
     assert later["scored"] == 5  # n1-n4 of 10-01 and n6 of 09-30, in the backfill's look-back
     with duckdb.connect(str(db), read_only=True) as con:
@@ -272,10 +273,7 @@ def test_hourly_metrics_recompute_the_hours_of_what_the_run_loaded_and_scored(ni
     config_path, db = night
     cfg = load_config(config_path)
     run = ledger.new_run_id(DAY)
-    jobs = prepare(cfg, db, DAY, run)
-    for job in jobs:
-        extract(cfg, job["brand"], job["source"], DAY, run, states=states_of(jobs))
-    load(cfg, db, DAY, run)
+    _loaded(cfg, db, DAY, run)
     window = (datetime(2026, 10, 5, 9, tzinfo=UTC), datetime(2026, 10, 5, 10, tzinfo=UTC))
     assert hourly_metrics(cfg, db, *window, run) == [  # loaded by the run
         datetime(2026, 9, 30, 23, tzinfo=UTC), datetime(2026, 10, 1, 0, tzinfo=UTC),
