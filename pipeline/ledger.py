@@ -52,19 +52,24 @@ def start_run(con, run_id: str, day: date, trigger: str) -> None:
     execute(con, "runs/start", {"run_id": run_id, "day": day, "trigger": trigger})
 
 
-def require_run(con, run_id: str, running: bool = False) -> date:
-    """The day of a registered run; :class:`RunNotRegistered` for one that never was, and with ``running``, for
-    one that is not running: its prepare did not open it this time (an Airflow run cleared and run again whose
-    prepare failed: its load read the earlier attempt's staged files, and its finish closed it a success)."""
-    found = row(con.execute("SELECT day, status FROM pipeline_runs WHERE run_id = ?", [run_id]))
+def require_run(con, run_id: str) -> date:
+    """The day of a registered run; :class:`RunNotRegistered` for one that never was."""
+    found = row(con.execute("SELECT day FROM pipeline_runs WHERE run_id = ?", [run_id]))
     if found is None:
         raise RunNotRegistered(f"run {run_id} is not registered: its prepare step did not run or failed")
-    if running and found["status"] != "running":
-        raise RunNotRegistered(
-            f"run {run_id} is not running (it ended {found['status']}): its prepare step did not run again or "
-            "failed; run prepare first"
-        )
     return found["day"]
+
+
+def prepare_failed(con, run_id: str, exc: BaseException) -> None:
+    """Record a failed ``prepare`` step on a run registered by an earlier attempt (an Airflow run cleared and run
+    again whose prepare failed this time, before it could open the run again): its finish then judges it partial,
+    not the earlier attempt's success (its load, run all the same, reloads the earlier attempt's files: nothing
+    new). A run never registered is left alone."""
+    if row(con.execute("SELECT 1 AS found FROM pipeline_runs WHERE run_id = ?", [run_id])) is None:
+        return
+    with transaction(con):
+        con.execute("UPDATE pipeline_runs SET status = 'failed', finished_at = now() WHERE run_id = ?", [run_id])
+        record_step(con, run_id, "prepare", status="failed", detail=f"{type(exc).__name__}: {exc}"[:500])
 
 
 def record_step(
@@ -118,7 +123,7 @@ def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS, expe
     """Set and return the run's final status; raise :class:`RunFailed` (with the status) unless ``success``.
     ``required``: the steps that must have succeeded (:data:`REQUIRED_STEPS`, or :data:`WATCH_STEPS`);
     ``expected``: steps that must have recorded something (success or not), else the run is ``partial``."""
-    require_run(con, run_id, running=True)
+    require_run(con, run_id)
     execute(con, "runs/finish", {"run_id": run_id, "required": list(required), "expected": list(expected)})
     closed = row(
         con.execute(

@@ -95,7 +95,7 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
         rejected_rows = sum(s.get("rows_quarantined") or 0 for s in extract_steps)
         started = datetime.now(UTC)
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-            require_run(con, run_id, running=True)  # opened by this attempt's prepare, not an earlier one's
+            require_run(con, run_id)
             new = distinct = 0
             if staged:
                 execute(con, "ingest/mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})

@@ -69,8 +69,12 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
             applied = migrate(con)
-            check_brand_ids(config, con)
-            key = authorkey.check(config, con, db)
+            try:
+                check_brand_ids(config, con)
+                key = authorkey.check(config, con, db)
+            except Exception as exc:  # an earlier attempt's run (cleared and run again) must not end a success
+                ledger.prepare_failed(con, run_id, exc)
+                raise
             now = datetime.now(UTC)
             with transaction(con):
                 dead += ledger.abandon_watch_runs(con, now, run_id)

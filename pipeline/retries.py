@@ -3,7 +3,7 @@
 A task stopped by SIGTERM or Ctrl-C (:mod:`pipeline.interrupt` turns both into ``KeyboardInterrupt``), failing
 on the configuration (:class:`pipeline.config.ConfigError`), on a run triggered without a data interval
 (:class:`NoDataInterval`), or on the run's own outcome (:class:`pipeline.ledger.RunFailed`: a partial night's
-``finish``; :class:`pipeline.ledger.RunNotRegistered`: a run its prepare did not open) fails at once: a retry
+``finish``; :class:`pipeline.ledger.RunNotRegistered`: a run its prepare never registered) fails at once: a retry
 cannot help, and waiting for one would keep a stopped night running (or, for a trigger without a date, hold the
 next scheduled night back behind ``max_active_runs``). Any other failure gets the DAG's ``retries``.
 

@@ -356,22 +356,33 @@ def test_a_night_that_fails_in_its_prepare_after_registering_is_closed_not_left_
         assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
 
 
-def test_a_cleared_night_whose_prepare_fails_loads_nothing_and_is_not_closed_a_success(night, scorer, monkeypatch):
+def test_a_cleared_night_whose_prepare_fails_is_not_closed_a_success(night, scorer, monkeypatch):
     """Airflow clears a night that succeeded and runs it again; this time prepare fails before it opens the run
-    (another author key). The DAG's load and finish run all the same (all_done): load read the earlier attempt's
-    staged files and finish closed the run a success. Both now refuse a run that prepare did not open again."""
+    (another author key). The DAG's load and finish run all the same (all_done): finish closed the run a success,
+    from the earlier attempt's steps. The failed prepare is recorded, so the run is failed, then partial."""
     from pipeline.authorkey import AuthorKeyChanged
 
     config_path, db = night
     cfg = load_config(config_path)
     assert run_day(cfg, db, DAY, run_id="cleared", scorer=scorer)["status"] == "success"
+    before = snapshot(db)
     monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "another-key-than-the-warehouses")
     with pytest.raises(AuthorKeyChanged):
         prepare(cfg, db, DAY, "cleared")
-    with pytest.raises(ledger.RunNotRegistered, match="run cleared is not running \\(it ended success\\)"):
-        load(cfg, db, DAY, "cleared")
-    with pytest.raises(ledger.RunNotRegistered, match="its prepare step did not run again or failed"):
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
+        [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE step = 'prepare'").fetchall()
+    assert detail.startswith("AuthorKeyChanged: ") and "another-key-than-the-warehouses" not in detail
+    monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "test-key")  # the extract tasks fail; load runs all the same
+    load(cfg, db, DAY, "cleared")
+    with pytest.raises(ledger.RunFailed, match="run cleared is partial"):
         finish_night(cfg, db, "cleared")
+    assert snapshot(db) == before  # the reload of the earlier attempt's files changed nothing
+    with pytest.raises(AuthorKeyChanged):  # a run never registered is left alone
+        monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "another-key-than-the-warehouses")
+        prepare(cfg, db, DAY, "never")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM pipeline_runs WHERE run_id = 'never'").fetchall() == [(0,)]
 
 
 def test_finish_requires_a_registered_run(night):
