@@ -19,10 +19,10 @@ from pydantic import ValidationError
 from pipeline import config_surveys
 from pipeline.config import load_config
 from pipeline.config_surveys import SurveySpec, SurveysSpec
-from pipeline.records import Pseudonymiser
+from pipeline.records import Pseudonymiser, Rejected
 from pipeline.surveys import ingest, rollup
 from pipeline.surveys import metrics as M
-from pipeline.surveys.importer import read_customer_file, read_survey_file
+from pipeline.surveys.importer import parse_score, read_customer_file, read_survey_file
 from pipeline.warehouse import connect, migrate
 from tests.helpers import REPO, write_config
 
@@ -1223,10 +1223,16 @@ def test_scores_with_a_decimal_comma_and_amounts_in_any_locales_format(tmp_path)
     src = SurveySpec.model_validate({"name": "panel", "brand": "acme", "path": "answers.csv", "columns": columns})
     [response], rejects = read_survey_file(cfg, src, write_csv(tmp_path / "answers.csv", rows))
     assert (response.nps, response.csat, rejects) == (9, 4, [])
-    revenues = ["1,200.00", "1.200,00", "1 200,50", "12,50", "€10", "10 EUR", "PLN 49,99", "7", "1,200"]
+    revenues = ["1,200.00", "1.200,00", "1 200,50", "12,50", "€10", "10 EUR", "PLN 49,99", "7", "1,200", "(10)",
+                "10-"]  # fmt: skip
     crm = write_csv(tmp_path / "customers.csv", [CUSTOMER_ROWS[0]] + [
         [f"C{i}", "smb", "2026-01-01", "", r] for i, r in enumerate(revenues)])  # fmt: skip
     customers_cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
-    customers, [reject] = read_customer_file(customers_cfg, customers_cfg.surveys.customers[0], crm)
-    assert [c.monthly_revenue for c in customers] == [1200.0, 1200.0, 1200.5, 12.5, 10.0, 10.0, 49.99, 7.0, None]
-    assert "is not an amount ≥ 0: '1,200' could be 1200 or 1.200 (left empty; the customer loaded)" in reject.reason
+    customers, rejects = read_customer_file(customers_cfg, customers_cfg.surveys.customers[0], crm)
+    assert [c.monthly_revenue for c in customers] == [1200.0, 1200.0, 1200.5, 12.5, 10.0, 10.0, 49.99, 7.0] + [None] * 3
+    ambiguous, *credits = rejects
+    assert "is not an amount ≥ 0: '1,200' could be 1200 or 1.200 (left empty; the customer loaded)" in ambiguous.reason
+    assert all("a minus sign or brackets, a credit?" in r.reason for r in credits) and len(credits) == 2  # not +10
+    for bad in ("1,000", "10,000"):  # a thousands group is no score (1,000 was read as NPS 1)
+        with pytest.raises(Rejected, match="is not a number"):
+            parse_score(bad, "nps", 0, 10)

@@ -141,8 +141,8 @@ CES_LABELS = {
     (5, False): {"very difficult": 1, "difficult": 2, "neither easy nor difficult": 3, "easy": 4, "very easy": 5},
 }
 # "10 - Extremely likely": a number, then a label that starts with a letter ("9 - 10", a range, is no answer)
-_LABELLED = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–—:=]\s*[^\W\d_].*)?$")  # 9, 9.0, 9,0 (a decimal
-# comma: Polish and Dutch exports)
+_LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+|,\d{1,2})?)\s*(?:[-–—:=]\s*[^\W\d_].*)?$")  # 9, 9.0, 9,0 (a
+# decimal comma: Polish and Dutch exports; not 1,000, a thousands group)
 # What a score cell looks like (records.Looks): a number, an answer label, a number with its label
 _ANSWER_LABELS = set(CSAT_LABELS) | {label for labels in CES_LABELS.values() for label in labels}
 SCORE = Looks(NUMBER.words, NUMBER.alone | _ANSWER_LABELS, _LABELLED.pattern)
@@ -245,7 +245,10 @@ def amount(value) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     else:
-        text = _CURRENCY.sub("", str(value).strip()).replace("\u00a0", " ").replace("\u202f", " ")
+        raw = str(value).strip()
+        if raw.startswith("(") or raw.endswith("-") or "-" in raw.lstrip("-"):  # (10), 10-: a credit, as accounting
+            raise ValueError(": a minus sign or brackets, a credit?")  # and SAP write one; not +10
+        text = _CURRENCY.sub("", raw).replace("\u00a0", " ").replace("\u202f", " ")
         marks = [c for c in text if c in ".,"]
         if len(set(marks)) == 2:  # both: the last one is the decimal mark
             decimal = marks[-1]
@@ -266,7 +269,8 @@ def amount(value) -> float:
     return number
 
 
-_LITERAL = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')  # quoted text, [$-409] and [Red] parts, escaped characters
+_LITERAL = re.compile(r'"[^"]*"|\[(?![hms]+\])[^\]]*\]|\\.')  # quoted text, [$-409] and [Red] parts (not the
+# elapsed time of [h]:mm), escaped characters
 
 
 def _xlsx_value(cell):
