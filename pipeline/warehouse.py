@@ -204,7 +204,7 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
             result = con.sql(query)
             if result is not None:
                 shown = result.limit(limit + 1).materialize()  # run once; one row more says whether there are more
-                more = len(shown.fetchall()) > limit
+                more = len(shown) > limit  # counted in DuckDB, not fetched into Python
                 with redirect_stdout(drawn):
                     shown.limit(limit).show(max_rows=limit, **whole)
         except duckdb.Error as exc:

@@ -109,7 +109,8 @@ def print_summary(config: Config, db: Path) -> None:
             f"Most negative day for {w['brand']}: {w['day']} "
             f"({w['volume']} mentions, {w['share_negative']:.0%} negative)"
         )
-    quiet = sorted(b["brand"] for b in brands if b["brand"] not in {w["brand"] for w in worst})
+    worst_of = {w["brand"] for w in worst}
+    quiet = sorted(b["brand"] for b in brands if b["brand"] not in worst_of)
     if quiet:  # too few mentions a day for a share that means something
         console.print(f"Most negative day: none for {', '.join(quiet)} (no day with 20 or more mentions scored)")
     for m in nps:

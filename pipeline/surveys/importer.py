@@ -254,10 +254,10 @@ def amount(value) -> float:
             decimal = marks[-1]
             whole, _, cents = text.rpartition(decimal)
             text = re.sub(r"[ .,']", "", whole) + "." + cents
-        elif marks and _GROUPED.fullmatch(text) and not (len(marks) == 1 and " " not in text):
-            text = re.sub(r"[ .,']", "", text)  # 1,200,300 or 1 200: groups of three
-        elif len(marks) == 1 and _GROUPED.fullmatch(text):
-            raise ValueError(f": {text!r} could be {text.replace(marks[0], '')} or {text.replace(marks[0], '.')}")
+        elif marks and _GROUPED.fullmatch(text):  # groups of three: 1,200,300 or 1 200,300
+            if len(marks) == 1 and " " not in text:  # 1,200: a thousand, or 1.2
+                raise ValueError(f": {text!r} could be {text.replace(marks[0], '')} or {text.replace(marks[0], '.')}")
+            text = re.sub(r"[ .,']", "", text)
         elif marks == [","]:
             text = text.replace(",", ".")  # 12,50
         try:

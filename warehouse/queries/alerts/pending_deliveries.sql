@@ -16,7 +16,7 @@
 -- before it did), so sending this one now would put its older figures after the newer ones.
 WITH pairs AS (
     SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, d.last_attempt_at, a.brand,
-           a.severity, a.incident_id, a.status, a.created_at, a.day, a.kind, a.send,
+           a.severity, a.incident_id, a.status, a.created_at, a.day, a.kind,
            EXISTS (SELECT 1 FROM alerts l JOIN v_alert_deliveries ld ON ld.alert_id = l.alert_id
                    WHERE l.incident_id = a.incident_id AND ld.channel = c.channel AND ld.ok
                      AND l.created_at > a.created_at) AS superseded
