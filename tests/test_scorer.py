@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.sentiment import LABELS
-from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer, model_version
+from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer, fingerprint, model_info, model_version
 from tests.helpers import MODEL_DIR, REPO, SHARED, write_config
 
 TEXTS = [
@@ -26,9 +26,36 @@ TEXTS = [
 
 def test_model_loads_offline_and_is_versioned(scorer):
     assert os.environ["HF_HUB_OFFLINE"] == "1"
-    assert len(scorer.sha256) == 64 and scorer.version.endswith("+" + scorer.sha256[:12])
+    assert len(scorer.sha256) == 64  # the weights' hash, kept with each score (model_sha256)
+    assert scorer.version == "2.0.0+" + fingerprint(MODEL_DIR, scorer.sha256, model_info(MODEL_DIR))[:12]
     assert model_version(scorer.model_dir, scorer.max_length, scorer.precision) == scorer.version  # not loaded
     assert scorer.name
+
+
+def test_new_logit_offsets_or_tokenizer_with_the_same_weights_are_another_version(tmp_path):
+    """Offsets chosen anew on val change labels without touching the weights: scores under them must not pass
+    for the warehouse's scores of the earlier offsets. Aspect settings change drivers only, not the version."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for f in MODEL_DIR.iterdir():
+        (folder / f.name).symlink_to(f)
+    shipped = model_version(MODEL_DIR)
+    assert model_version(folder) == shipped
+
+    def edit(**changes):
+        (folder / "brandpulse.json").unlink()
+        info = json.loads((MODEL_DIR / "brandpulse.json").read_text()) | changes
+        (folder / "brandpulse.json").write_text(json.dumps(info))
+        return model_version(folder)
+
+    assert edit(aspect_min_similarity=0.5) == shipped
+    offsets = edit(logit_offsets=[-0.3, 0.0, 0.0])
+    text = edit(text={"emoji_names": True})
+    assert len({shipped, offsets, text}) == 3 and all(v.startswith("2.0.0+") for v in (offsets, text))
+    edit()
+    (folder / "tokenizer.json").unlink()
+    (folder / "tokenizer.json").write_text((MODEL_DIR / "tokenizer.json").read_text() + "\n")
+    assert model_version(folder) not in (shipped, offsets, text)
 
 
 def test_labels_probabilities_and_score(scorer):

@@ -99,7 +99,7 @@ def _code_digest() -> str:
 
 @cache
 def _files_digest(model_dir: str, int8: bool) -> str:
-    """The model folder's files a vector depends on that the scorer's version does not hash: the tokenizer's, and
+    """The model folder's files a vector depends on: the tokenizer's (the scorer's version hashes them too), and
     with int8 scoring (whose version hashes the ONNX file) the torch weights, whose word embeddings embed."""
     names = ["tokenizer.json", "tokenizer_config.json"] + ["model.safetensors"] * int8
     h = hashlib.sha256()

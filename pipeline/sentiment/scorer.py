@@ -116,23 +116,41 @@ def weights_path(model_dir: str | Path, precision: str) -> Path:
     return Path(model_dir) / ("model.int8.onnx" if precision == "int8" else "model.safetensors")
 
 
-def version_string(declared: str, sha256: str, max_length: int, precision: str) -> str:
-    """Declared version + weights hash (+ settings that change scores, when not the defaults)."""
+# brandpulse.json's settings that change a score (the aspect settings change drivers only)
+SCORE_SETTINGS = ("logit_offsets", "text")
+
+
+def fingerprint(model_dir: str | Path, weights_sha256: str, info: dict) -> str:
+    """sha256 of all that makes a score: the weights (by their hash), the tokenizer's files and brandpulse.json's
+    :data:`SCORE_SETTINGS`. New logit offsets chosen on val, or another tokenizer, with the same weights score
+    texts otherwise: they must not share a version with the scores already in the warehouse. ``info``: the
+    brandpulse.json read (a scorer passes the one it loaded)."""
+    h = hashlib.sha256(weights_sha256.encode())
+    for name in ("tokenizer.json", "tokenizer_config.json"):
+        path = Path(model_dir) / name
+        h.update(file_sha256(path).encode() if path.exists() else b"-")
+    h.update(json.dumps({k: info.get(k) for k in SCORE_SETTINGS}, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def version_string(declared: str, fingerprint: str, max_length: int, precision: str) -> str:
+    """Declared version + the :func:`fingerprint` (+ scorer settings that change scores, when not the defaults)."""
     extra = "".join(
         [
             f".len{max_length}" if max_length != 128 else "",
             f".{precision}" if precision != "fp32" else "",
         ]
     )
-    return f"{declared}+{sha256[:12]}{extra}"
+    return f"{declared}+{fingerprint[:12]}{extra}"
 
 
 def model_version(model_dir: str | Path, max_length: int = 128, precision: str = "fp32") -> str:
     """The :attr:`Scorer.version` of a model folder with these settings, read without loading the model (its
     weights are hashed: a tenth of a second for the shipped model). A bf16 scorer on a CPU without native
     bfloat16 runs, and says, fp32: this is the version as configured."""
-    declared = model_info(model_dir).get("version", "0")
-    return version_string(declared, file_sha256(weights_path(model_dir, precision)), max_length, precision)
+    info = model_info(model_dir)
+    weights = file_sha256(weights_path(model_dir, precision))
+    return version_string(info.get("version", "0"), fingerprint(model_dir, weights, info), max_length, precision)
 
 
 @cache
@@ -228,7 +246,7 @@ class Scorer:
             raise ValueError(f"{self.model_dir}: model labels {order} are not {list(LABELS)}")
         info = model_info(self.model_dir)
         self.name = info.get("name", self.model_dir.name)
-        self._declared_version = info.get("version", "0")
+        self._info = info  # its version's fingerprint hashes the settings loaded, not a later edit of the file
         self.languages = tuple(info.get("languages", ()))
         self.emoji_names = bool(info.get("text", {}).get("emoji_names", True))
         offsets = info.get("logit_offsets") or [0.0, 0.0, 0.0]
@@ -271,10 +289,16 @@ class Scorer:
         """Content hash of the weights in use: two different weight files never share a version."""
         return file_sha256(weights_path(self.model_dir, self.precision))
 
-    @property
+    @cached_property
     def version(self) -> str:
-        """Declared version + weights hash (+ settings that change scores, when not the defaults)."""
-        return version_string(self._declared_version, self.sha256, self.max_length, self.precision)
+        """Declared version + the weights', tokenizer's and score settings' :func:`fingerprint` (+ scorer settings
+        that change scores, when not the defaults)."""
+        return version_string(
+            self._info.get("version", "0"),
+            fingerprint(self.model_dir, self.sha256, self._info),
+            self.max_length,
+            self.precision,
+        )
 
     # -- preparation ---------------------------------------------------------------------------------------
     def _prepare(self, text: str) -> tuple[str | None, str | None]:
