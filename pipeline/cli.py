@@ -874,6 +874,7 @@ def score_texts(
     named = config is not None or bool(os.environ.get("BRANDPULSE_CONFIG"))  # a config asked for must exist
     cfg = _config(config) if named or config_path(config).exists() else None
     scoring = cfg.scoring if cfg else None
+    configured = model is None and cfg is not None  # a missing model is then the config's scoring.model_dir
     if model is None:
         model = cfg.model_dir if cfg else DEFAULT_MODEL_DIR
     with ExitStack() as opened:
@@ -894,7 +895,7 @@ def score_texts(
                 device=scoring.device if scoring else "cpu",
             )
         except FileNotFoundError as exc:
-            _fail(str(exc))
+            _fail(f"{cfg.source_file}: scoring.model_dir: {exc}" if configured else str(exc))
         except NoGpu as exc:
             _fail(f"{cfg.source_file}: {exc}")
         t0 = time.perf_counter()
@@ -945,11 +946,14 @@ def main() -> None:
         app()
     except Exception as exc:
         # errors worded for the person at the command line, not tracebacks: a ConfigError or RunNotRegistered
-        # needs its module loaded (never import it here); a file not found (an export, a shard) is named by it
+        # needs its module loaded (never import it here); a file not found (an export, a shard), an export no row
+        # can be read from and a source's failure (its endpoint, praw.ini) are named by their messages
         config, ledger = sys.modules.get("pipeline.config"), sys.modules.get("pipeline.ledger")
+        records, http = sys.modules.get("pipeline.records"), sys.modules.get("pipeline.http")
         bad_input = (WarehouseError,) + ((config.ConfigError,) if config else ())
         bad_input += (ledger.RunNotRegistered,) if ledger else ()
-        if not isinstance(exc, (*bad_input, FileNotFoundError)):
+        failed = (FileNotFoundError, *((records.BadExport,) if records else ()), *((http.SourceError,) if http else ()))
+        if not isinstance(exc, (*bad_input, *failed)):
             raise
         typer.echo(f"brandpulse: {exc}", err=True)
         sys.exit(2 if isinstance(exc, bad_input) else 1)

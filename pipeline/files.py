@@ -1,16 +1,78 @@
-"""The one atomic writer: a file is either its old content or its new content, never half of either.
+"""Local files: the one atomic writer, and the one way input files are found by a configured path pattern.
 
-Write to a temporary file beside the target, flush and fsync it, then ``os.replace`` it over the target (an
-atomic rename on POSIX and Windows). A crash leaves at worst a ``.<name>.<pid>.tmp`` file, never a torn target.
-Local files only: a staged file that may live in an object store is written by :func:`pipeline.storage.write`
-(one upload there: a store makes an object visible only once its upload completes, whole).
+The atomic writer: a file is either its old content or its new content, never half of either. Write to a
+temporary file beside the target, flush and fsync it, then ``os.replace`` it over the target (an atomic rename on
+POSIX and Windows). A crash leaves at worst a ``.<name>.<pid>.tmp`` file, never a torn target. Local files only: a
+staged file that may live in an object store is written by :func:`pipeline.storage.write` (one upload there: a
+store makes an object visible only once its upload completes, whole).
+
+The pattern: :func:`matching_files`, for file drops, survey exports and customer lists.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 from pathlib import Path
+
+# A pattern's walk stops with an error past this many folders: a drop folder of daily subfolders holds a few
+# thousand over years; `/**/*.csv` would walk the whole machine, past any night's deadline
+MAX_WALK_DIRS = 20_000
+_MAGIC = re.compile(r"[*?[]")
+
+
+class PatternTooWide(ValueError):
+    """A path pattern whose walk passes :data:`MAX_WALK_DIRS` folders."""
+
+
+def matching_files(pattern: str | Path) -> list[Path]:
+    """The files matching a glob ``pattern``, sorted: ``*``, ``?`` and ``[...]`` within one name, ``**`` any
+    number of folders; names starting with a dot only where the pattern's part starts with one (as
+    :func:`glob.glob`). Unlike :func:`glob.glob`, a symlinked folder is not walked into (a link back up, such as
+    ``latest -> .``, made ``**`` loop until the path was too long: minutes for two such links), and a walk past
+    :data:`MAX_WALK_DIRS` folders raises :class:`PatternTooWide` instead of running for as long as the disk is
+    big. A symlinked file matches like any file."""
+    parts = Path(pattern).parts
+    fixed = next((i for i, part in enumerate(parts) if _MAGIC.search(part)), len(parts))
+    base = Path(*parts[:fixed]) if fixed else Path(".")
+    wanted = parts[fixed:]
+    if not wanted:
+        return [base] if base.is_file() else []
+    if not base.is_dir():
+        return []
+    deep = "**" in wanted
+    found: list[Path] = []
+    walked = 0
+    for folder, dirs, files in os.walk(base, followlinks=False):
+        walked += 1
+        if walked > MAX_WALK_DIRS:
+            raise PatternTooWide(
+                f"path {str(pattern)!r} walks more than {MAX_WALK_DIRS:,} folders under {base}; name a narrower "
+                "folder before the first wildcard"
+            )
+        rel = Path(folder).relative_to(base).parts
+        if not deep and len(rel) >= len(wanted) - 1:
+            dirs.clear()  # no match lies deeper than the pattern has parts
+        dirs.sort()
+        for name in files:
+            if _matches((*rel, name), wanted):
+                found.append(Path(folder, name))
+    return sorted(p for p in found if p.is_file())
+
+
+def _matches(names: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
+    """Whether path parts ``names`` match pattern parts ``wanted`` (``**``: zero or more parts)."""
+    if not wanted:
+        return not names
+    if wanted[0] == "**":
+        if _matches(names, wanted[1:]):
+            return True
+        return bool(names) and not names[0].startswith(".") and _matches(names[1:], wanted)
+    if not names or (names[0].startswith(".") and not wanted[0].startswith(".")):
+        return False
+    return fnmatchcase(names[0], wanted[0]) and _matches(names[1:], wanted[1:])
 
 
 def encoded(content: str | bytes | Iterable[str]) -> tuple[bytes, int]:

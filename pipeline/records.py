@@ -291,6 +291,11 @@ _WIDE_MARKS = (  # UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's
 _HEAD = 4096  # bytes of a file that check_export looks at
 
 
+class BadExport(ValueError):
+    """An export file no row can be read from (empty, not UTF-8, a header without the mapped columns), named
+    with the problem: its source fails (the others go on) and the command line says so without a traceback."""
+
+
 def check_export(path, text: bool = True) -> None:
     """Refuses, naming the file and the problem, an export no row can be read from, before a reader takes its
     bytes for rows: one that is empty (0 bytes), and for a text export (``text``) one that holds nothing but blank
@@ -301,7 +306,7 @@ def check_export(path, text: bool = True) -> None:
     with open(path, "rb") as fh:
         head = fh.read(_HEAD + 1)
     if not head:
-        raise ValueError(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
+        raise BadExport(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
     if not text:
         return
     encoding = next((name for mark, name in _WIDE_MARKS if head.startswith(mark)), None)
@@ -314,11 +319,11 @@ def check_export(path, text: bool = True) -> None:
                 "mark, or not text at all"
             )
         )
-        raise ValueError(
+        raise BadExport(
             f"{path}: the file {found}, not UTF-8; export or save it as UTF-8 (in Excel: Save As, CSV UTF-8)"
         )
     if len(head) <= _HEAD and not head.removeprefix(b"\xef\xbb\xbf").strip():
-        raise ValueError(
+        raise BadExport(
             f"{path}: the export holds nothing but blank lines (or a byte-order mark); an upstream export "
             "probably failed"
         )

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import csv
+import glob
 import io
 import json
 import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.config import load_config
-from pipeline.records import UNREADABLE, CsvLines, Pseudonymiser, Record, Reject, Window, bounded_lines
+from pipeline.config import ConfigError, load_config
+from pipeline.files import PatternTooWide, matching_files
+from pipeline.records import UNREADABLE, BadExport, CsvLines, Pseudonymiser, Record, Reject, Window, bounded_lines
 from pipeline.sources import build_source
-from tests.helpers import MENTIONS_HEADER, NIGHT_ROWS, csv_rows, write_config
+from tests.helpers import MENTIONS_HEADER, NIGHT_ROWS, brandpulse, csv_rows, write_config
 
 DAY = Window.for_day(date(2026, 10, 1))
 
@@ -130,7 +134,7 @@ def test_jsonl_rejects_never_keep_an_author_name(tmp_path):
 
 
 def test_mapped_column_missing_from_header_fails_the_source(tmp_path):
-    with pytest.raises(ValueError, match="CSV header lacks the mapped column"):
+    with pytest.raises(BadExport, match=r"lacks the mapped column.*see brands\[0\]\.sources\[0\]\.columns in"):
         fetch(tmp_path, "id,when,what\n1,2026-10-01T00:00:00Z,hi\n")
     # an optional one too: a renamed likes column would have counted every row's engagement 0
     renamed = MENTIONS_HEADER.replace("likes", "favs") + "1,twitter,,u,2026-10-01T10:00:00Z,acme,,5,0\n"
@@ -812,3 +816,67 @@ def test_many_unchanged_files_are_one_note_not_one_each(tmp_path):
         r" acme-2\.csv \(sha256 \w{12}\), \.\.\.",
         note,
     ), note
+
+
+def test_the_cli_names_an_export_it_cannot_read_without_a_traceback(tmp_path):
+    """A header without a mapped column was a ValueError traceback at `brandpulse extract`."""
+    (tmp_path / "acme.csv").write_text("id,when,what\n1,2026-10-01T00:00:00Z,hi\n")
+    cfg, db = str(write_config(tmp_path)), str(tmp_path / "w.duckdb")
+    run = ["--config", cfg, "--db", db, "--date", "2026-10-01", "--run-id", "r1"]
+    env = {"BRANDPULSE_AUTHOR_KEY": "k" * 32}
+    assert brandpulse("prepare", *run, env=env).returncode == 0
+    done = brandpulse("extract", *run, "--brand", "acme", "--source", "listening", env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "acme.csv: CSV header lacks the mapped column(s)" in done.stderr
+    assert f"see brands[0].sources[0].columns in {cfg}" in done.stderr
+
+
+def test_a_glob_does_not_follow_a_symlinked_folder_back_up(tmp_path):
+    """`latest -> .` and `current -> .` in a drop folder made glob's `**` walk 2^n paths until they were too
+    long: the night's extract hung for minutes with no word."""
+    drop = tmp_path / "drop"
+    (drop / "2026" / "10").mkdir(parents=True)
+    (drop / "2026" / "10" / "a.csv").write_text("x")
+    (drop / "b.csv").write_text("x")
+    (drop / "latest").symlink_to(".")
+    (drop / "current").symlink_to(".")
+    (drop / "b-link.csv").symlink_to(drop / "b.csv")  # a symlinked file is a file
+    assert matching_files(f"{drop}/**/*.csv") == [drop / "2026/10/a.csv", drop / "b-link.csv", drop / "b.csv"]
+    assert matching_files(f"{drop}/*/*/a.csv") == [drop / "2026/10/a.csv"]
+    assert matching_files(drop / "b.csv") == [drop / "b.csv"] and matching_files(drop / "nope.csv") == []
+
+
+def test_a_glob_over_too_many_folders_is_a_config_error_naming_the_field(tmp_path, monkeypatch):
+    import pipeline.files
+
+    monkeypatch.setattr(pipeline.files, "MAX_WALK_DIRS", 5)
+    for i in range(6):
+        (tmp_path / "deep" / f"d{i}").mkdir(parents=True)
+    with pytest.raises(PatternTooWide, match="walks more than 5 folders"):
+        matching_files(f"{tmp_path}/deep/**/*.csv")
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "deep/**/*.csv"}}]))
+    with pytest.raises(ConfigError, match=r"brands\[0\]\.sources\[0\]\.path: path .* walks more than 5 folders"):
+        build_source(cfg, cfg.brands[0], "drop").files()
+
+
+_NAMES = st.sampled_from(["a.csv", "b.jsonl", ".hidden.csv", "x", "a", "sub", ".dot"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tree=st.lists(st.lists(_NAMES, min_size=1, max_size=4), min_size=1, max_size=8),
+    pattern=st.sampled_from(["**/*.csv", "*.csv", "*/*.csv", "**", "a*/**/b.*", "sub/**/*", "**/.*", "?.csv", "x"]),
+)
+def test_matching_files_finds_what_glob_finds_in_a_tree_without_links(tmp_path_factory, tree, pattern):
+    """The walk that replaced glob.glob(recursive=True) for file drops, surveys and customer lists keeps its
+    matches (hidden names included only by a part starting with a dot), files only."""
+    root = tmp_path_factory.mktemp("tree")
+    for parts in tree:
+        folder = root.joinpath(*parts[:-1])
+        if any(p.is_file() for p in [folder, *folder.parents] if p != root and root in p.parents):
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / parts[-1]).is_dir():
+            (folder / parts[-1]).write_text("x")
+    expected = sorted(p for p in map(type(root), glob.glob(f"{root}/{pattern}", recursive=True)) if p.is_file())
+    assert matching_files(f"{root}/{pattern}") == expected

@@ -587,8 +587,11 @@ def test_missing_and_broken_sources_are_recorded_and_do_not_stop_the_others(tmp_
     assert sorted(result["failed_sources"]) == ["broken", "gone"]
     steps = dict(rows_of(db, "SELECT source, status FROM run_steps WHERE step = 'import_surveys'"))
     assert steps == {"": "success", "good": "success", "gone": "missing", "broken": "failed"}
-    detail = rows_of(db, "SELECT detail FROM run_steps WHERE source = 'broken'")[0][0]
-    assert "no NPS, CSAT or CES column" in detail
+    detail = dict(rows_of(db, "SELECT source, detail FROM run_steps WHERE step = 'import_surveys'"))
+    assert "no NPS, CSAT or CES column" in detail["broken"]
+    # the entry to look at, and where: a header without a mapped column may be a mapping to fix
+    assert detail["broken"].endswith(f"(surveys.sources[2] in {cfg.source_file})")
+    assert detail["gone"].endswith(f"surveys.sources[1].path in {cfg.source_file}")
 
 
 def test_explicit_paths_go_to_the_source_whose_glob_matches(tmp_path, scorer):

@@ -114,6 +114,15 @@ class Source:
         self.warnings: list[str] = []  # what cut the night's read short (the extract step is then "truncated")
         self.notes: list[str] = []  # what the extract step should say besides (e.g. a file skipped as unchanged)
 
+    def field(self, name: str) -> str:
+        """Where ``name`` of this source's settings sits in the config (``brands[3].sources[0].columns``), for the
+        errors that name it."""
+        i = next((k for k, b in enumerate(self.config.brands) if b.key == self.brand.key), None)
+        j = next((k for k, src in enumerate(self.brand.sources) if src.name == self.spec.name), None)
+        if i is None or j is None:
+            return f"brand {self.brand.key!r} source {self.spec.name!r}: {name}"
+        return f"brands[{i}].sources[{j}].{name}"
+
     @property
     def base_url(self) -> str:
         """The API's base URL: ``$<url_env>`` when set, else the spec's ``base_url``."""

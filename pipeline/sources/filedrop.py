@@ -50,7 +50,6 @@ one file is new or changed, all are read, so that its native ids are checked aga
 from __future__ import annotations
 
 import csv
-import glob
 import hashlib
 import json
 from collections.abc import Iterator
@@ -58,13 +57,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import BrandSpec, Config, FileDropSpec
+from pipeline.config import BrandSpec, Config, ConfigError, FileDropSpec
+from pipeline.files import PatternTooWide, matching_files
 from pipeline.records import (
     ID,
     MAX_FIELD,
     NUMBER,
     TIME,
     UNREADABLE,
+    BadExport,
     CsvLines,
     FileRejects,
     Pseudonymiser,
@@ -103,7 +104,10 @@ class FileDrop(Source):
 
     def files(self) -> list[Path]:
         pattern = str(self.config.resolve(self.spec.path))
-        found = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+        try:
+            found = matching_files(pattern)
+        except PatternTooWide as exc:
+            raise ConfigError(f"{self.config.source_file}: {self.field('path')}: {exc}") from None
         if not found:
             raise FileNotFoundError(
                 f"{self.config.source_file}: brand {self.brand.key!r} source "
@@ -112,7 +116,7 @@ class FileDrop(Source):
         for path in found:  # its rows' locations and the source's state name it, and are UTF-8 (JSON)
             if has_bad_bytes(str(path)):
                 shown_path = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                raise ValueError(
+                raise BadExport(
                     f"{shown_path}: the file's name is not UTF-8 (bytes another system's encoding wrote); rename it "
                     f"(brand {self.brand.key!r} source {self.spec.name!r} reads no file until then)"
                 )
@@ -247,17 +251,17 @@ class FileDrop(Source):
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise ValueError(f"{path}: unreadable CSV header: {exc}") from None
+                raise BadExport(f"{path}: unreadable CSV header: {exc}") from None
             mapped = self._mapped_columns()
             missing = [c for c in mapped if c not in header]
             if missing:  # an optional one too: a renamed likes column would count every row's engagement 0
-                raise ValueError(
+                raise BadExport(
                     f"{path}: CSV header lacks the mapped column(s) {', '.join(missing)}; "
-                    f"it has {', '.join(header)} (see columns: in {self.config.source_file})"
+                    f"it has {', '.join(header)} (see {self.field('columns')} in {self.config.source_file})"
                 )
             dupes = sorted({h for h in header if h in mapped and header.count(h) > 1})  # others are not read:
             if dupes:  # Excel's trailing empty columns ("...,,") are no problem
-                raise ValueError(f"{path}: CSV header repeats the mapped column(s) {', '.join(dupes)}")
+                raise BadExport(f"{path}: CSV header repeats the mapped column(s) {', '.join(dupes)}")
             at = header.index(self.spec.columns.created_at)
             for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header), row_like=time_at(at)):
                 if cells is None:

@@ -14,7 +14,6 @@ night's ``--run-id`` runs in a process of its own): another key than the warehou
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import re
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from pipeline import authorkey
 from pipeline.config import ConfigError
-from pipeline.files import write_atomic
+from pipeline.files import PatternTooWide, matching_files, write_atomic
 from pipeline.ledger import record_step
 from pipeline.records import REJECT_COLUMNS
 from pipeline.scoring import COMMENTS, score_pending
@@ -60,8 +59,10 @@ def _files_for(config, specs, paths, what: str) -> dict[str, list[Path]]:
     if paths is None:
         out = {}
         for s in specs:
-            pattern = str(config.resolve(s.path))
-            out[s.name] = sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())
+            try:
+                out[s.name] = matching_files(config.resolve(s.path))
+            except PatternTooWide as exc:
+                raise ConfigError(f"{config.source_file}: {_entry(specs, s.name, what)}.path: {exc}") from None
         return out
     if isinstance(paths, Mapping):
         unknown = sorted(set(paths) - set(by_name))
@@ -83,13 +84,19 @@ def _files_for(config, specs, paths, what: str) -> dict[str, list[Path]]:
     return out
 
 
+def _entry(specs, name: str, what: str) -> str:
+    """Where source ``name`` sits in the config: ``surveys.customers[0]``."""
+    return f"surveys.{what}[{[s.name for s in specs].index(name)}]"
+
+
 def _short(header: str) -> str:
     return header if len(header) <= 40 else header[:39] + "…"
 
 
-def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path, stem: str):
+def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path, stem: str, what: str):
     """Read every source's files into JSONL under ``folder``; per source: status, counts, detail (``results``)
-    and what the reader said besides the rows (``infos``)."""
+    and what the reader said besides the rows (``infos``). A failed or missing source's detail names its entry
+    (``surveys.{what}[i]``) and the config file: a header without a mapped column may be a mapping to fix."""
     by_name = {s.name: s for s in specs}
     records, rejects, seq = folder / f"{stem}.jsonl", folder / f"{stem}.rejects.jsonl", 0
     results, infos = {}, {}
@@ -103,7 +110,8 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
                 rows_in=0,
                 rows_out=0,
                 rows_quarantined=0,
-                detail=f"no file matches path {spec.path!r} ({config.resolve(spec.path)})",
+                detail=f"no file matches path {spec.path!r} ({config.resolve(spec.path)}); "
+                f"{_entry(specs, name, what)}.path in {config.source_file}",
             )
             logger.warning("%s %s: no file matches %s", stem, name, spec.path)
             continue
@@ -114,8 +122,10 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
         except ConfigError:
             raise  # a configuration mistake stops the step, as it stops the night
         except (OSError, ValueError) as exc:
-            results[name] = dict(status="failed", rows_in=0, rows_out=0, rows_quarantined=0, detail=str(exc)[:500])
-            logger.error("%s %s FAILED: %s", stem, name, exc)
+            where = f"{_entry(specs, name, what)} in {config.source_file}"
+            detail = f"{str(exc)[:500]} ({where})"
+            results[name] = dict(status="failed", rows_in=0, rows_out=0, rows_quarantined=0, detail=detail)
+            logger.error("%s %s FAILED: %s", stem, name, detail)
             continue
         partial = 0
         for good, bad in batch:
@@ -208,7 +218,7 @@ def import_surveys(
     files = _files_for(config, surveys.sources, paths, "sources")
     with tempfile.TemporaryDirectory(prefix="brandpulse-surveys-") as tmp:
         records, rejects, per_source, infos = _read_all(
-            config, surveys.sources, files, read_survey_file, Path(tmp), "responses"
+            config, surveys.sources, files, read_survey_file, Path(tmp), "responses", "sources"
         )
         loaded = [n for n, r in per_source.items() if r["status"] == "success"]
         present, whole, held = _whole_histories(surveys.sources, per_source, infos, paths, Path(tmp))
@@ -319,7 +329,7 @@ def import_customers(
     files = _files_for(config, surveys.customers, paths, "customers")
     with tempfile.TemporaryDirectory(prefix="brandpulse-customers-") as tmp:
         records, rejects, per_source, _ = _read_all(
-            config, surveys.customers, files, read_customer_file, Path(tmp), "customers"
+            config, surveys.customers, files, read_customer_file, Path(tmp), "customers", "customers"
         )
         # Only a source read from its configured files is a whole list; explicit files may be a partial drop.
         whole = [n for n, r in per_source.items() if r["status"] == "success" and paths is None]
