@@ -289,6 +289,7 @@ class BrandSpec(_Strict):
 
 
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+_EMAIL = r"^[^@\s]+@[^@\s]+$"
 # An Airflow connection id (letters, digits, _ . -): a URL pasted here (a webhook's, whose path is its token) is
 # refused without being echoed, instead of being named in the "connection is not defined" error of every send.
 ConnId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]{1,250}$")]
@@ -409,13 +410,23 @@ class WebhookSpec(_Channel):
 class EmailSpec(_Channel):
     type: Literal["email"]
     name: Slug
-    to: list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]] = Field(min_length=1)
-    sender: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+    to: list[Annotated[str, Field(pattern=_EMAIL)]] = Field(min_length=1)
+    sender: Annotated[str, Field(pattern=_EMAIL)]
     smtp_host: NonEmpty
     smtp_port: int = Field(587, ge=1, le=65535)
     starttls: bool = True
     username_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
     password_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
+
+    @field_validator("smtp_host")
+    @classmethod
+    def _host_alone(cls, host: str) -> str:
+        host = host.strip()
+        if "/" in host or "@" in host or host.count(":") == 1 or any(c.isspace() for c in host):
+            raise ValueError(
+                "a host name or IP address alone (smtp.example.com): no scheme, port (that is smtp_port), path or login"
+            )
+        return host
 
 
 AlertChannel = Annotated[SlackSpec | WebhookSpec | EmailSpec, Field(discriminator="type")]
@@ -437,7 +448,7 @@ class AlertingSpec(_Strict):
         description="nights older than this (backfills) record their alerts but do not send them; an alert is sent"
         " automatically only this many days after its day (a channel added later does not get older ones)",
     )
-    report_url: str | None = Field(None, description="base URL where the HTML reports are published, for links")
+    report_url: HttpUrl | None = Field(None, description="base URL where the HTML reports are published, for links")
     delivery_deadline_s: float = Field(
         20,
         gt=0,
@@ -583,9 +594,12 @@ class Config(_Strict):
     @model_validator(mode="after")
     def _unique_channels(self) -> Config:
         names = [c.name for c in self.alerts]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"alert channel names must be unique; repeated: {', '.join(dupes)}")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise ValueError(
+                    f"alerts[{i}].name: {name!r} is alerts[{names.index(name)}]'s name too; channel names must be "
+                    "unique (deliveries are recorded by name)"
+                )
         return self
 
     @model_validator(mode="after")
@@ -647,6 +661,23 @@ class Config(_Strict):
 _TAGS = {"slack", "webhook", "email", "file_drop", "reddit", "app_store", "google_play", "hackernews"}
 _SCALARS = {"str", "int", "float", "bool"}  # the members of a union of scalars, which pydantic puts in the path
 _SECRET_KEYS = re.compile(r"(password|secret|token|webhook_url|^url|api_key)$", re.IGNORECASE)
+
+
+# Each pattern's rule in words, for its errors (pydantic says "String should match pattern '^[a-z]{2}$'")
+_PATTERN_WORDS = {
+    HttpUrl.__metadata__[0].metadata[0].pattern: "must be an http:// or https:// URL with a host",
+    r"^[0-9]{5,12}$": "must be the app's numeric id (5-12 digits, the number in its App Store link)",
+    r"^[a-z]{2}$": "must be a two-letter code in lowercase (us, pl, nl)",
+    r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$": "must be the app's package name (com.example.app, the id= of its link)",
+    r"^[A-Za-z0-9_.\-]{1,250}$": "must be an Airflow connection id (letters, digits, _ . -), not a URL",
+    _ENV_NAME: "must be the name of an environment variable (letters, digits and _, not starting with a digit), "
+    "not its value",
+    _EMAIL: "must be an e-mail address (name@example.com)",
+    Slug.__metadata__[0].metadata[0].pattern: "must be an id of lowercase letters, digits, _ and - (up to 63), "
+    "starting with a letter or digit",
+}
+# "alerts[1].name: ..." from a check of the whole config: the field is named first
+_FIELD_FIRST = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$", re.DOTALL)
 
 
 def _loc(parts: tuple) -> str:
@@ -837,6 +868,8 @@ def load_config(path: str | Path | None = None) -> Config:
     except OSError as exc:  # a folder, no permission
         raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or type(exc).__name__})") from None
     raw = load_yaml(path, raw_text)
+    if raw is None:
+        raise ConfigError(f"{path}: (top level): the file holds no settings; it needs at least a 'brands' list")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: (top level): expected a mapping with a 'brands' list, got {type(raw).__name__}")
     secrets = _find_secrets(raw)
@@ -844,18 +877,24 @@ def load_config(path: str | Path | None = None) -> Config:
         field, instead = secrets[0]
         raise ConfigError(f"{path}: {field}: secrets must not be written in the config file; {instead}")
     try:
-        return Config.model_validate({**raw, "source_file": path.resolve()})
+        config = Config.model_validate({**raw, "source_file": path.resolve()})
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 msg = "unknown field (check the spelling; see the README's configuration reference)"
+            elif err["type"] == "string_pattern_mismatch":  # the rule in words, never the value (it may be a secret)
+                msg = _PATTERN_WORDS.get(err.get("ctx", {}).get("pattern"), msg)
+            elif err["type"] == "value_error":
+                msg = msg.removeprefix("Value error, ")
             loc = tuple(
                 p
                 for p in err["loc"]
                 if not (isinstance(p, str) and (p in _TAGS or p in _SCALARS or p.startswith("function-")))
             )
+            if not loc and (m := _FIELD_FIRST.match(msg)):  # a whole-config check that names its field
+                loc, msg = (m.group(1),), m.group(2)
             if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc = (*loc, "type")
             line = f"{path}: {_loc(loc)}: "
@@ -864,3 +903,19 @@ def load_config(path: str | Path | None = None) -> Config:
             else:
                 lines.append((line, msg))
         raise ConfigError("\n".join(line + msg for line, msg in lines)) from None
+    _check_folders(config)
+    return config
+
+
+def _check_folders(config: Config) -> None:
+    """A local ``report_dir`` or ``staging_dir`` that is a file, or lies under one, is named now, not by a
+    traceback when the night first writes there."""
+    for field in ("report_dir", "staging_dir"):
+        value = getattr(config, field)
+        if "://" in value:
+            continue
+        folder = config.resolve(value)
+        here = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if here is not None and not here.is_dir():
+            where = "is a file" if here == folder else f"lies under {here}, a file"
+            raise ConfigError(f"{config.source_file}: {field}: {folder} {where}, not a folder")

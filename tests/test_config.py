@@ -388,7 +388,7 @@ def test_a_config_path_that_is_a_folder_is_a_config_error(tmp_path):
             lambda d: d["brands"][0]["sources"].append({"type": "hackernews", "name": "hn",
                                                         "base_url": "hn.algolia.com"}),
             "brands[0].sources[1].base_url",
-            "should match pattern",
+            "must be an http:// or https:// URL with a host",
         ),
     ],
 )  # fmt: skip
@@ -400,10 +400,52 @@ def test_values_that_failed_a_night_later_are_refused_by_the_config(tmp_path, mu
     assert f"{where}: " in msg and problem in msg
 
 
+_MAIL = {"type": "email", "name": "mail", "to": ["cx@example.com"], "sender": "bp@example.com"}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where", "problem"),
+    [
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "smtp://mail.example.com"}]), "alerts[0].smtp_host",
+         "a host name or IP address alone"),
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "mail.example.com:25"}]), "alerts[0].smtp_host",
+         "a host name or IP address alone (smtp.example.com): no scheme, port (that is smtp_port)"),
+        (lambda d: d.update(alerting={"report_url": "reports example com"}), "alerting.report_url",
+         "must be an http:// or https:// URL with a host"),
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "m", "to": ["not an address"]}]), "alerts[0].to[0]",
+         "must be an e-mail address"),
+        (lambda d: d["brands"][0].update(slug="Acme!"), "brands[0].slug", "must be an id of lowercase letters"),
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "m"}, {**_MAIL, "smtp_host": "n"}]), "alerts[1].name",
+         "'mail' is alerts[0]'s name too; channel names must be unique"),
+    ],
+)  # fmt: skip
+def test_a_rule_broken_is_said_in_words_at_its_field(tmp_path, mutate, where, problem):
+    """Pydantic said "String should match pattern '^[^@\\s]+@[^@\\s]+$'", a duplicate channel name was at
+    "(top level)", and an SMTP host written as a URL passed check-config and failed every send."""
+    msg = _bad(tmp_path, mutate)
+    assert f"{where}: {problem}" in msg and "pattern" not in msg and "Value error" not in msg
+
+
+def test_an_empty_config_file_says_so(tmp_path):
+    with pytest.raises(ConfigError, match=r"brandpulse.yaml: \(top level\): the file holds no settings"):
+        load_config(_write(tmp_path, ""))
+
+
+@pytest.mark.parametrize("field", ["report_dir", "staging_dir"])
+def test_an_output_folder_that_is_a_file_is_a_config_error(tmp_path, field):
+    """It passed check-config, then the night's first write there was a NotADirectoryError traceback."""
+    (tmp_path / "afile").write_text("x")
+    msg = _bad(tmp_path, lambda d: d.update({field: str(tmp_path / "afile")}))
+    assert f"{field}: {tmp_path / 'afile'} is a file, not a folder" in msg
+    msg = _bad(tmp_path, lambda d: d.update({field: str(tmp_path / "afile" / "reports")}))
+    assert f"{field}: {tmp_path / 'afile' / 'reports'} lies under {tmp_path / 'afile'}, a file, not a folder" in msg
+    assert getattr(load_config(_write(tmp_path, {**GOOD, field: str(tmp_path / "new" / "dir")})), field)
+
+
 def test_a_url_pasted_as_an_airflow_connection_id_is_refused_without_echoing_it(tmp_path):
     hook = "https://hooks.slack.com/services/T0123/B0456/SeCrEtToKeN"
     msg = _bad(tmp_path, lambda d: d.update(alerts=[{"type": "slack", "name": "cx", "airflow_conn_id": hook}]))
-    assert "alerts[0].airflow_conn_id: String should match pattern" in msg
+    assert "alerts[0].airflow_conn_id: must be an Airflow connection id" in msg
     assert "SeCrEtToKeN" not in msg and "hooks.slack.com" not in msg
     doc = {**GOOD, "alerts": [{"type": "slack", "name": "cx", "airflow_conn_id": "slack_cx-alerts.1"}]}
     assert load_config(_write(tmp_path, doc)).alerts[0].airflow_conn_id == "slack_cx-alerts.1"
@@ -444,7 +486,7 @@ def test_messages_name_the_real_problem_and_the_real_field(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("start: x", "start: 20:00"), encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_config(path)
-    assert "alerts[0].quiet_hours.start: Value error, write the time in quotes ('20:00'): unquoted, YAML reads it as " \
+    assert "alerts[0].quiet_hours.start: write the time in quotes ('20:00'): unquoted, YAML reads it as " \
            "the number 1200" in str(err.value)  # fmt: skip
     msg = _bad(tmp_path, lambda d: d.update(staging_dir="s3://b/p", staging_options={"client_kwargs": {"a": 1}}))
     assert msg.count("\n") == 0 and ".str" not in msg
@@ -466,7 +508,7 @@ def test_a_brand_id_keeps_accented_letters_and_a_name_without_latin_letters_need
         doc["brands"][0]["name"] = name
         assert load_config(_write(tmp_path, doc)).brands[0].key == key
     msg = _bad(tmp_path, lambda d: d["brands"][0].update(name="Пятёрочка"))
-    assert "brands[0]: Value error, the name 'Пятёрочка' has no Latin letter or digit" in msg and "set slug" in msg
+    assert "brands[0]: the name 'Пятёрочка' has no Latin letter or digit" in msg and "set slug" in msg
     doc = yaml.safe_load(yaml.safe_dump(GOOD))
     doc["brands"][0].update(name="Пятёрочка", slug="pyaterochka")
     assert load_config(_write(tmp_path, doc)).brands[0].key == "pyaterochka"
@@ -498,7 +540,7 @@ def test_a_brand_whose_id_changed_with_the_accents_rule_is_named_before_a_night_
 
 def test_int8_on_a_gpu_is_a_config_error(tmp_path):
     msg = _bad(tmp_path, lambda d: d.update(scoring={"precision": "int8", "device": "cuda"}))
-    assert "scoring: Value error, precision int8 runs in ONNX Runtime on the CPU: set device to cpu or auto" in msg
+    assert "scoring: precision int8 runs in ONNX Runtime on the CPU: set device to cpu or auto" in msg
 
 
 def test_subreddit_names_are_checked_and_taken_as_praw_takes_them(tmp_path):
@@ -506,9 +548,9 @@ def test_subreddit_names_are_checked_and_taken_as_praw_takes_them(tmp_path):
         return lambda d: d["brands"][0]["sources"].append({"type": "reddit", "name": "reddit", **spec})
 
     msg = _bad(tmp_path, reddit(subreddits=["r/"]))  # it searched all of Reddit
-    assert "brands[0].sources[1].subreddits[0]: Value error, 'r/' is not a subreddit name" in msg
+    assert "brands[0].sources[1].subreddits[0]: 'r/' is not a subreddit name" in msg
     msg = _bad(tmp_path, reddit(brand_subreddits=["parcelo", "r/parcelo help"]))  # PRAW failed at run time
-    assert "brands[0].sources[1].brand_subreddits[1]: Value error, 'r/parcelo help' is not a subreddit" in msg
+    assert "brands[0].sources[1].brand_subreddits[1]: 'r/parcelo help' is not a subreddit" in msg
     doc = yaml.safe_load(yaml.safe_dump(GOOD))
     names = ["r/thenetherlands+Netherlands", "u_some-user", "u_" + "a" * 20, "all-politics-news"]  # PRAW takes
     reddit(subreddits=["/r/Polska/", " de "], brand_subreddits=names)(doc)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pipeline.sentiment import LABELS
 from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer, fingerprint, model_info, model_version
-from tests.helpers import MODEL_DIR, REPO, SHARED, write_config
+from tests.helpers import MODEL_DIR, REPO, SHARED, brandpulse, write_config
 
 TEXTS = [
     "I absolutely love the new update, everything is so smooth!! 😍",
@@ -194,6 +194,10 @@ def test_score_cli_missing_file_or_model(tmp_path):
     assert proc.returncode == 2 and "No such file" in proc.stderr and "Traceback" not in proc.stderr
     proc = _score_cli(["--model", str(tmp_path)], "hello\n")
     assert proc.returncode == 2 and "no model here" in proc.stderr and "Traceback" not in proc.stderr
+    cfg = write_config(tmp_path, scoring={"model_dir": str(tmp_path / "no-model")})
+    proc = brandpulse("score-texts", "--config", str(cfg), input="hello\n")  # the configured folder: named
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"{cfg}: scoring.model_dir: {tmp_path / 'no-model'}: no model here" in proc.stderr
 
 
 # Floors a little under the shipped model's val figures (models/brandpulse-sentiment/metrics.json): a retrained

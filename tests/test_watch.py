@@ -190,7 +190,7 @@ def test_a_watch_run_with_another_author_key_is_not_registered_and_a_skipped_one
     ("watch", "problem"),
     [
         ({"interval_minutes": 10}, "watch.interval_minutes: Input should be greater than or equal to 15"),
-        ({"interval_minutes": 50}, "watch.interval_minutes: Value error, must divide a day into intervals"),
+        ({"interval_minutes": 50}, "watch.interval_minutes: must divide a day into intervals"),
         ({"overlap_minutes": -1}, "watch.overlap_minutes: Input should be greater than or equal to 0"),
         ({"every": 5}, "watch.every: unknown field"),
     ],

@@ -266,6 +266,9 @@ class Scorer:
             return _cached(str(config.model_dir), s.batch_size, s.threads, s.max_length, s.precision, s.device)
         except NoGpu as exc:  # a configuration this machine cannot run: not retried, and named as such
             raise ConfigError(f"{config.source_file}: {exc}") from None
+        except FileNotFoundError as exc:  # no model in the folder, or no int8 file for precision int8
+            field = "scoring.precision" if (config.model_dir / "config.json").exists() else "scoring.model_dir"
+            raise ConfigError(f"{config.source_file}: {field}: {exc}") from None
 
     def _onnx_session(self, threads: int):
         """ONNX Runtime session over model.int8.onnx (built by pipeline.sentiment.onnx_export)."""
