@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -172,6 +173,19 @@ def test_cli_reports_config_error_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert f"{path}: brands[0].sources: Field required" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_check_config_names_the_environment_variables_not_set_here(tmp_path):
+    """A Slack webhook variable unset on the machine that sends was found by the first alert of a night."""
+    doc = {**GOOD, "alerts": [{"type": "slack", "name": "cx", "webhook_url_env": "BP_TEST_HOOK"}]}
+    path = _write(tmp_path, doc)
+    env = {k: v for k, v in os.environ.items() if k != "BP_TEST_HOOK"} | {"BRANDPULSE_AUTHOR_KEY": "k" * 32}
+    run = [sys.executable, "-m", "pipeline.cli", "check-config", "--config", path]
+    proc = subprocess.run(run, capture_output=True, text=True, cwd=REPO, env=env)
+    assert proc.returncode == 0 and "note: BP_TEST_HOOK (alerts[0].webhook_url_env) is not set" in proc.stdout
+    assert "BRANDPULSE_AUTHOR_KEY" not in proc.stdout  # set: not named
+    proc = subprocess.run(run, capture_output=True, text=True, cwd=REPO, env=env | {"BP_TEST_HOOK": "https://h/x"})
+    assert proc.returncode == 0 and "note:" not in proc.stdout and "https://h/x" not in proc.stdout
 
 
 def test_demo_config_is_valid():
