@@ -818,6 +818,28 @@ def test_many_unchanged_files_are_one_note_not_one_each(tmp_path):
     ), note
 
 
+def test_a_changed_column_mapping_reads_an_unchanged_file_again(tmp_path):
+    """A file is skipped as unchanged only while its bytes and the brand's config are the same: a corrected
+    mapping (here the engagement columns) must re-read it, or the rows stored under the old mapping stay."""
+    import yaml
+
+    (tmp_path / "acme.csv").write_text(MENTIONS_HEADER + "1,twitter,,u,2026-10-01T08:00:00Z,acme ok,,5,2\n", "utf-8")
+    path = write_config(tmp_path)
+    first = build_source(cfg := load_config(path), cfg.brands[0], "listening")
+    [record] = list(first.fetch(DAY))
+    assert record.engagement == 7
+    same = build_source(cfg, cfg.brands[0], "listening")
+    same.previous_state = first.state
+    assert list(same.fetch(DAY)) == [] and "unchanged" in same.notes[0]
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["brands"][0]["sources"][0]["columns"]["engagement"] = ["likes"]
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    fixed = build_source(cfg := load_config(path), cfg.brands[0], "listening")
+    fixed.previous_state = first.state
+    [again] = list(fixed.fetch(DAY))
+    assert again.engagement == 5 and not fixed.notes
+
+
 def test_the_cli_names_an_export_it_cannot_read_without_a_traceback(tmp_path):
     """A header without a mapped column was a ValueError traceback at `brandpulse extract`."""
     (tmp_path / "acme.csv").write_text("id,when,what\n1,2026-10-01T00:00:00Z,hi\n")
