@@ -9,6 +9,7 @@ windows, edge cases), then the demo's sample files (the planted relation, the co
 from __future__ import annotations
 
 import hashlib
+import hmac
 import itertools
 import math
 from datetime import date, timedelta
@@ -245,9 +246,13 @@ def _churn(db: Path) -> dict:
         return {(r["quarter"], r["segment"]): r for r in (dict(zip(names, t, strict=True)) for t in cur.fetchall())}
 
 
-def test_customer_ids_are_stored_as_keyed_hashes_that_join(tmp_path):
+def test_customer_ids_are_stored_as_keyed_hashes_that_join(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "cx-worth-key")
     _, db, _ = _tiny(tmp_path)
-    hashed = Pseudonymiser(None)
+
+    def hashed(customer_id: str) -> str:  # worked here, not by Pseudonymiser: HMAC-SHA256 under the key, 32 hex
+        return hmac.new(b"cx-worth-key", customer_id.encode(), hashlib.sha256).hexdigest()[:32]
+
     with duckdb.connect(str(db), read_only=True) as con:
         linked = con.execute(
             "SELECT r.response_id, r.customer_hash, c.customer_hash IS NOT NULL FROM survey_responses r"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import hmac
 import io
 import json
+import os
 import re
 import textwrap
 from datetime import UTC, date, datetime, timedelta
@@ -568,6 +571,32 @@ def test_import_quarantine_comments_rerun_and_metrics(tmp_path, scorer):
     assert ces == [(pytest.approx(4.5), pytest.approx(M.ces_mean([7, 2]).low), 2)]
 
 
+def test_nps_groups_and_csat_top2_through_the_import_and_sql_counts_worked_by_hand(tmp_path):
+    """The nightly counts come from SQL (metric_counts.sql), not from pipeline.surveys.metrics: answers on each side
+    of every boundary (NPS 6|7, 8|9; CSAT 3|4), imported for real, give counts and values worked out by hand."""
+    nps = [0, 6, 7, 8, 9, 9, 10, 10]
+    csat = [2, 3, 4, 5, 5, "", "", ""]
+    rows = [["id", "at", "nps", "csat"]] + [
+        [f"R{i}", "2026-10-01T10:00:00Z", n, c] for i, (n, c) in enumerate(zip(nps, csat, strict=True))
+    ]
+    write_csv(tmp_path / "answers.csv", rows)
+    columns = {"response_id": "id", "timestamp": "at", "nps": "nps", "csat": "csat"}
+    source = {"name": "acme-nps", "brand": "acme", "path": "answers.csv", "columns": columns}
+    cfg = make_config(tmp_path, {"sources": [source]})
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_surveys(cfg, db, RUN, score_comments=False)["new"] == 8
+    rollup.survey_metrics(cfg, db, RUN)
+    where = "brand = 'acme' AND touchpoint = '_all' AND segment = '_all' AND metric = ? ORDER BY period"
+    got_nps = rows_of(
+        db, f"SELECT period, value, n, n_promoters, n_passives, n_detractors FROM survey_metrics WHERE {where}", ["nps"]
+    )
+    # promoters 9, 9, 10, 10 (4); passives 7, 8 (2); detractors 0, 6 (2): NPS = (4 - 2) / 8 x 100 = 25
+    assert got_nps == [(period, pytest.approx(25.0), 8, 4, 2, 2) for period in ("day", "month", "week")]
+    got_csat = rows_of(db, f"SELECT period, value, n, n_top2 FROM survey_metrics WHERE {where}", ["csat"])
+    # top-2 4, 5, 5 of the 5 answers (2 and 3 are not): CSAT = 3 / 5 x 100 = 60; the empty cells are no answer
+    assert got_csat == [(period, pytest.approx(60.0), 5, 3) for period in ("day", "month", "week")]
+
+
 def test_missing_and_broken_sources_are_recorded_and_do_not_stop_the_others(tmp_path, scorer):
     write_csv(tmp_path / "q.csv", qualtrics_rows())
     write_csv(tmp_path / "broken.csv", [["ResponseId", "RecordedDate", "Other"], ["R_1", "2026-10-01", "x"]])
@@ -649,7 +678,11 @@ def test_customers_import_churn_clv_and_replacement(tmp_path):
     db = tmp_path / "w.duckdb"
     result = ingest.import_customers(cfg, db, RUN)
     assert (result["customers"], result["new"], result["quarantined"]) == (6, 6, 3)
-    hashed = Pseudonymiser(None)  # customer ids are stored as keyed hashes, as authors are
+    key = os.environ["BRANDPULSE_AUTHOR_KEY"].encode()  # customer ids are stored as keyed hashes, as authors are
+
+    def hashed(customer_id: str) -> str:  # worked here, not by Pseudonymiser: HMAC-SHA256 under the key, 32 hex
+        return hmac.new(key, customer_id.encode(), hashlib.sha256).hexdigest()[:32]
+
     assert rows_of(db, "SELECT monthly_revenue FROM customers WHERE customer_hash = ?", [hashed("F")]) == [(None,)]
     raw = [r[0] for r in rows_of(db, "SELECT raw_record FROM quarantine")]  # F's revenue, G's date, the empty id
     assert any(f'"customer_id": "hmac:{hashed("F")}"' in r for r in raw)
