@@ -209,7 +209,9 @@ def test_watch_config_defaults(tmp_path):
 
 def test_hourly_spike_alerts_once_and_the_night_updates_the_same_incident(tmp_path):
     db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})  # ~40 mentions a day at 08:00-09:15, the incident day 50 of 75 negative
+    # ~40 mentions a day, a minute apart from 08:00 (none at 09:00); the incident day 120 from 08:00 to 09:59, its
+    # first 85 negative: the 08:00 hour 60 of 60, the 09:00 hour 25 of 60 (flagged too, but not worse)
+    seed(db, 51, {INCIDENT: (120, 85)})
     with connect(db) as con, transaction(con):
         days = [START + timedelta(days=i) for i in range(51)]
         execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": "seed"})
@@ -217,7 +219,12 @@ def test_hourly_spike_alerts_once_and_the_night_updates_the_same_incident(tmp_pa
     cfg = alerting_config(tmp_path)
     eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
     raised = incidents.detect_watch(cfg, db, eight - timedelta(minutes=15), eight + timedelta(hours=2), "watch-1")
-    assert len(raised) == 1  # the 09:00 hour may flag too: the same incident, not worse, no second alert
+    flags = q(db, "SELECT hour, kind, observed, severity FROM hourly_detections ORDER BY hour")
+    assert [(h, k) for h, k, *_ in flags] == [(eight, "hourly_spike"), (eight + timedelta(hours=1), "hourly_spike")]
+    (_, _, first_seen, first_sev), (_, _, then_seen, then_sev) = flags
+    rank = incidents.SEVERITY_RANK
+    assert rank[then_sev] <= rank[first_sev] and then_seen < cfg.alerting.worsen_ratio * first_seen  # not worse
+    assert len(raised) == 1  # both hours flagged, one incident: the 09:00 hour, not worse, raised no second alert
     [(aid, kind, status, incident, explanation)] = q(
         db, "SELECT alert_id, kind, status, incident_id, explanation FROM alerts"
     )
