@@ -18,6 +18,8 @@ import zlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import requests
+import requests.adapters
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -132,7 +134,12 @@ class Inbox:
     def authenticate(self, server, session, envelope, mechanism, auth_data):
         if isinstance(auth_data, LoginPassword):
             self.logins.append((auth_data.login, auth_data.password))
-            return AuthResult(success=auth_data.password == b"right-pass", handled=False)
+            if auth_data.password == b"right-pass":
+                return AuthResult(success=True, handled=False)
+            # as some servers do, the refusal quotes the login (here the password too): the client must not pass
+            # them on into its error or the log
+            login, password = auth_data.login.decode(), auth_data.password.decode()
+            return AuthResult(success=False, handled=False, message=f"535 5.7.8 {login}:{password} not accepted")
         return AuthResult(success=False, handled=False)
 
 
@@ -398,12 +405,29 @@ def test_a_webhook_that_answers_too_late_is_retried_with_its_idempotency_key(rec
     assert {r.headers["idempotency-key"] for r in server.requests} == {"parcelo-spike-2026-10-14:ops"}
 
 
-def test_http_connection_refused_fails_without_leaking_the_url():
+def test_http_connection_refused_fails_without_leaking_the_url(monkeypatch):
     url = f"http://127.0.0.1:{free_port()}/hook/{SECRET}"
-    result = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": url}, **FAST)
+    channel = WebhookSpec(type="webhook", name="ops", url_env="U")
+    result = deliver(channel, make_msg(), {"U": url}, **FAST)
     assert not result.ok and result.status is None
     assert "ConnectionRefusedError" in result.error or "Connection refused" in result.error, result.error
     assert SECRET not in result.error and "sekrit" not in result.error and "http://" not in result.error
+
+    # requests' own refusal names only host and port; an error that quotes the URL (a proxy's, an adapter's, as
+    # urllib3 quotes the path: "Max retries exceeded with url: /hook/...") cannot be made here, so it is raised
+    # where the connection would be made, under the real session, retries and deadline
+    def refuse(adapter, request, **kwargs):
+        raise requests.ConnectionError(f"refused {request.url} (Max retries exceeded with url: {request.path_url})")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", refuse)
+    result = deliver(channel, make_msg(), {"U": url}, **FAST)
+    assert not result.ok and result.status is None and not result.maybe_delivered
+    assert result.error == (
+        "webhook channel 'ops': ConnectionError: refused [redacted] (Max retries exceeded with url: [redacted]); "
+        "not retried in this attempt"
+    ), result.error
+    shown = repr(result) + json.dumps(result.as_dict())
+    assert SECRET not in shown and "sekrit" not in shown and "/hook/" not in shown and "http://" not in shown
 
 
 def test_missing_env_var_is_named():
@@ -414,6 +438,14 @@ def test_missing_env_var_is_named():
     assert not bare.ok and "url_env" in bare.error and "airflow_conn_id" in bare.error
     not_url = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": "ftp://sekrit"})
     assert not not_url.ok and "U is not an http(s) URL" in not_url.error and "sekrit" not in not_url.error
+    # these raised out of the send: "failed unexpectedly" and a traceback
+    broken = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": "http://[zz]/hook/sekrit"})
+    assert broken.error == "webhook channel 'ops': the URL in environment variable U is not a valid URL"
+    broken = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": "http://a..b/hook/sekrit"})
+    assert not broken.ok and broken.error == (
+        "webhook channel 'ops': the URL's host cannot be read as a host name; check the URL; "
+        "not retried in this attempt"
+    )
 
 
 def test_url_from_airflow_connection(receiver, monkeypatch):
@@ -502,15 +534,23 @@ def test_email_without_chart_has_no_image(inbox):
     assert "cid:" not in m.get_payload()[1].get_content()
 
 
-def test_email_logs_in_with_env_credentials(inbox):
+def test_email_logs_in_with_env_credentials(inbox, caplog):
     controller, box = inbox
     channel = email_channel(controller.port, username_env="BP_SMTP_USER", password_env="BP_SMTP_PASS")
     ok = deliver(channel, make_msg(), {"BP_SMTP_USER": "mailer", "BP_SMTP_PASS": "right-pass"})
     assert ok.ok and box.logins == [(b"mailer", b"right-pass")] and len(box.envelopes) == 1
 
-    bad = deliver(channel, make_msg(), {"BP_SMTP_USER": "mailer", "BP_SMTP_PASS": "wrong-pass"})
+    box.logins.clear()
+    with caplog.at_level(logging.WARNING, logger="brandpulse"):
+        bad = deliver(channel, make_msg(), {"BP_SMTP_USER": "mailer", "BP_SMTP_PASS": "wrong-pass"})
     assert not bad.ok and str(bad.status).startswith("535") and len(box.envelopes) == 1
-    assert "wrong-pass" not in repr(bad)
+    assert (b"mailer", b"wrong-pass") in box.logins  # what the server's refusal quoted back
+    assert bad.error.endswith(": SMTPAuthenticationError: 535 5.7.8 [redacted]:[redacted] not accepted"), bad.error
+    logged = [r.getMessage() for r in caplog.records if r.name == "brandpulse"]
+    assert logged and all("[redacted]:[redacted]" in line for line in logged), logged
+    for shown in (bad.error, *logged, repr(bad)):  # the status is stored too (alert_deliveries.status)
+        assert "wrong-pass" not in shown and "mailer" not in shown, shown
+    assert bad.status == "535 5.7.8 [redacted]:[redacted] not accepted"
 
 
 def test_email_starttls_is_never_silently_skipped(inbox):

@@ -54,7 +54,7 @@ from email.utils import format_datetime, formataddr
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 import requests
-from urllib3.exceptions import HTTPError, MaxRetryError
+from urllib3.exceptions import HTTPError, LocationValueError, MaxRetryError
 
 from pipeline.alerts.message import (
     AlertMessage,
@@ -257,7 +257,11 @@ def webhook_url(channel: SlackSpec | WebhookSpec, env: Mapping[str, str] = os.en
         if env_name:
             raise DeliveryError(f"{what}: environment variable {env_name} is not set (it holds the webhook URL)")
         raise DeliveryError(f"{what}: no webhook URL configured; set {env_field} or airflow_conn_id")
-    parts = urlsplit(url)
+    try:  # as requests reads it, without echoing it (urlsplit("http://[zz]/...") raised out of the send)
+        parts = urlsplit(url)
+        requests.Request("POST", url).prepare()
+    except (ValueError, requests.RequestException):
+        raise DeliveryError(f"{what}: the URL in {source} is not a valid URL") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise DeliveryError(f"{what}: the URL in {source} is not an http(s) URL")
     return url
@@ -328,6 +332,9 @@ def _post(
             else:  # failed before or while sending (a bad URL, a reset handshake): tried again by the next run
                 error = f"{what}: {_cause(exc)}; not retried in this attempt"
             return Delivery(channel.name, False, None, redact(error, secrets)), ""
+        except LocationValueError:  # a host urllib3 cannot connect to as written (http://a..b/): raised past requests
+            error = f"{what}: the URL's host cannot be read as a host name; check the URL; not retried in this attempt"
+            return Delivery(channel.name, False, None, error), ""
     if 200 <= code < 300:
         return Delivery(channel.name, True, code), text
     detail = one_line(text)[:200]
@@ -580,10 +587,11 @@ def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout
         if deadline.fired or (deadline.expired and not replied):  # a reply cut short is no reply
             error = f"{what}: no complete answer from {where} within the {deadline}"
             return Delivery(channel.name, False, None, redact(error + hint, secrets), timed_out=True)
-        if replied:
-            status = _smtp_reply(exc.smtp_code, exc.smtp_error)
+        if replied:  # a refused login may quote it (535 user:password not accepted): the status is stored too
+            hidden = [*secrets, username if password else None]
+            status = redact(_smtp_reply(exc.smtp_code, exc.smtp_error), hidden)
             error = f"{what}: {type(exc).__name__}: {status}{hint}"
-            return Delivery(channel.name, False, status, redact(error, [*secrets, username if password else None]))
+            return Delivery(channel.name, False, status, redact(error, hidden))
         error = f"{what}: could not send via {where}: {type(exc).__name__}: {exc}"
         return Delivery(channel.name, False, None, redact(error + hint, secrets))
     warning = f"{what}: recipients refused: {refused}" if refused else None
