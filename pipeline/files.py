@@ -30,10 +30,11 @@ class PatternTooWide(ValueError):
 def matching_files(pattern: str | Path) -> list[Path]:
     """The files matching a glob ``pattern``, sorted: ``*``, ``?`` and ``[...]`` within one name, ``**`` any
     number of folders; names starting with a dot only where the pattern's part starts with one (as
-    :func:`glob.glob`). Unlike :func:`glob.glob`, a symlinked folder is not walked into (a link back up, such as
-    ``latest -> .``, made ``**`` loop until the path was too long: minutes for two such links), and a walk past
-    :data:`MAX_WALK_DIRS` folders raises :class:`PatternTooWide` instead of running for as long as the disk is
-    big. A symlinked file matches like any file."""
+    :func:`glob.glob`). Unlike :func:`glob.glob`, ``**`` does not walk into a symlinked folder (a link back up,
+    such as ``latest -> .``, made it loop until the path was too long: minutes for two such links; a pattern
+    without ``**`` follows links, its depth being fixed), and a walk past :data:`MAX_WALK_DIRS` folders raises
+    :class:`PatternTooWide` instead of running for as long as the disk is big. A symlinked file matches like any
+    file."""
     parts = Path(pattern).parts
     fixed = next((i for i, part in enumerate(parts) if _MAGIC.search(part)), len(parts))
     base = Path(*parts[:fixed]) if fixed else Path(".")
@@ -43,9 +44,10 @@ def matching_files(pattern: str | Path) -> list[Path]:
     if not base.is_dir():
         return []
     deep = "**" in wanted
+    dotted = any(part.startswith(".") for part in wanted)  # else hidden folders cannot match: not walked
     found: list[Path] = []
     walked = 0
-    for folder, dirs, files in os.walk(base, followlinks=False):
+    for folder, dirs, files in os.walk(base, followlinks=not deep):
         walked += 1
         if walked > MAX_WALK_DIRS:
             raise PatternTooWide(
@@ -55,7 +57,7 @@ def matching_files(pattern: str | Path) -> list[Path]:
         rel = Path(folder).relative_to(base).parts
         if not deep and len(rel) >= len(wanted) - 1:
             dirs.clear()  # no match lies deeper than the pattern has parts
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if dotted or not d.startswith("."))
         for name in files:
             if _matches((*rel, name), wanted):
                 found.append(Path(folder, name))

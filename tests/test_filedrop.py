@@ -865,6 +865,8 @@ def test_a_glob_does_not_follow_a_symlinked_folder_back_up(tmp_path):
     (drop / "b-link.csv").symlink_to(drop / "b.csv")  # a symlinked file is a file
     assert matching_files(f"{drop}/**/*.csv") == [drop / "2026/10/a.csv", drop / "b-link.csv", drop / "b.csv"]
     assert matching_files(f"{drop}/*/*/a.csv") == [drop / "2026/10/a.csv"]
+    # without **, the depth is fixed: links are followed as glob follows them
+    assert matching_files(f"{drop}/*/b.csv") == [drop / "current/b.csv", drop / "latest/b.csv"]
     assert matching_files(drop / "b.csv") == [drop / "b.csv"] and matching_files(drop / "nope.csv") == []
 
 
