@@ -17,6 +17,8 @@ import duckdb
 import numpy as np
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from pipeline import config_surveys
@@ -25,7 +27,14 @@ from pipeline.config_surveys import SurveySpec, SurveysSpec
 from pipeline.records import Pseudonymiser, Rejected
 from pipeline.surveys import ingest, rollup
 from pipeline.surveys import metrics as M
-from pipeline.surveys.importer import parse_score, read_customer_file, read_survey_file
+from pipeline.surveys.importer import (
+    _without_currency,
+    amount,
+    parse_score,
+    read_customer_file,
+    read_survey_file,
+    survey_columns,
+)
 from pipeline.warehouse import connect, migrate
 from tests.helpers import REPO, write_config
 
@@ -205,6 +214,19 @@ def test_a_name_shifted_under_a_mapped_column_is_in_no_reason_and_no_raw_record(
     assert json.loads(rejects[0].raw_record)["RecordedDate"] == "[not shown: 4 characters: letters]"
 
 
+def test_a_preset_pattern_reads_the_first_1000_characters_of_a_header():
+    """SurveyMonkey's NPS pattern ("how likely (is it|are you) .*recommend") over a header cell repeating its
+    start without "recommend" is quadratic: 128 KiB took 3 s, a 525 KB export 104 s (benchmarked by the review's
+    script, not timed here). A preset's pattern now reads a header's first 1,000 characters: past them it finds
+    nothing, and a real question is found as before."""
+    spec = SurveySpec(name="sm", brand="acme", path="x.csv", preset="surveymonkey")
+    nps = "How likely is it that you would recommend Acme to a friend or colleague?"
+    late = "x" * 1_000 + nps
+    assert survey_columns(spec, ["Respondent ID", "End Date", late, nps], "x.csv")["nps"] == nps
+    with pytest.raises(ValueError, match="no NPS, CSAT or CES column"):
+        survey_columns(spec, ["Respondent ID", "End Date", late], "x.csv")
+
+
 def test_surveymonkey_preset_labels_second_header_row_and_local_times(tmp_path):
     q_nps = "How likely is it that you would recommend Brewbird to a friend or colleague?"
     rows = [
@@ -355,6 +377,38 @@ def test_xlsx_export_with_typed_cells(tmp_path):
         "source can read",
     ]
     assert rejects[0].location.endswith("[Responses]:3")
+
+
+def test_an_xlsx_that_claims_the_whole_sheet_or_unpacks_huge_is_read_by_its_header_or_refused(tmp_path, monkeypatch):
+    """A 5 KB workbook whose sheet claims A1:XFD1048576 made every row 16,384 cells: half an hour for one import
+    (247 million cells converted in the first 30 s). Rows are read as wide as the header,
+    and its row 1,048,576 is still read. A workbook that unpacks past the limit (1 MB of repeated shared strings
+    was 1 GiB and 2 GB of memory) is refused before openpyxl reads it."""
+    import re as regex
+    import zipfile
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["ResponseId", "RecordedDate", "NPS"])
+    book.active.append(["R_1", "2026-10-01 10:00:00", 9])
+    book.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as zin, zipfile.ZipFile(tmp_path / "wide.xlsx", "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = regex.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:XFD1048576"/>', data.decode())
+                last = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>R_2</t></is></c></row>'
+                data = xml.replace("</sheetData>", last + "</sheetData>").encode()
+            zout.writestr(item, data)
+    src = SurveySpec(name="x", brand="acme", path="wide.xlsx", preset="qualtrics")
+    responses, rejects = read_survey_file(None, src, tmp_path / "wide.xlsx")
+    assert [r.response_id for r in responses] == ["R_1"]
+    assert [r.location.rsplit(":", 1)[1] for r in rejects] == ["1048576"]  # its empty timestamp: nothing lost
+    import pipeline.surveys.importer as importer
+
+    monkeypatch.setattr(importer, "MAX_XLSX_UNPACKED", 4096)
+    with pytest.raises(ValueError, match=r"wide.xlsx: the workbook unpacks to \d+ MiB, more than 0 MiB; export it"):
+        read_survey_file(None, src, tmp_path / "wide.xlsx")
 
 
 def test_an_xlsx_date_cell_without_a_time_stays_its_day_east_of_utc(tmp_path):
@@ -1246,6 +1300,22 @@ def test_an_import_run_of_its_own_is_dated_by_the_utc_day_not_the_machines(tmp_p
     with duckdb.connect(str(db), read_only=True) as con:
         [(day, run_id)] = con.execute("SELECT day, run_id FROM pipeline_runs").fetchall()
     assert day == datetime.now(UTC).date() == date.fromisoformat(run_id.split("__")[1]), (day, run_id, now)
+
+
+_OLD_CURRENCY = re.compile(r"^[^\d.,+-]*|[^\d.,]*$")  # the regex _without_currency replaced (quadratic)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("0123456789.,+- €$£EURPLNzł\u00a0()x٣"), max_size=30))
+def test_the_currency_scan_strips_what_the_regex_stripped(raw):
+    assert _without_currency(raw) == _OLD_CURRENCY.sub("", raw)
+
+
+def test_a_long_revenue_cell_is_read_in_linear_time_and_refused(tmp_path):
+    """ "1" + 64 KB of letters + "1" took the currency regex 30 s (import-customers on a 98 KB list: 74 s)."""
+    with pytest.raises(ValueError, match="65,538 characters, not an amount"):
+        amount("1" + "x" * 65_536 + "1")
+    assert _without_currency("1" + "x" * 1_000_000 + "1") == "1" + "x" * 1_000_000 + "1"  # one scan each way
 
 
 def test_scores_with_a_decimal_comma_and_amounts_in_any_locales_format(tmp_path):

@@ -33,6 +33,7 @@ import csv
 import json
 import math
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -196,11 +197,30 @@ def _csv(path: Path, row_like=None) -> tuple[list[str], Iterator]:
     return header, rows()
 
 
+# An .xlsx is a zip: one whose parts unpack to more than this is refused before openpyxl reads it (a 1 MB file of
+# repeated shared strings unpacked to 1 GiB and took 2 GB of memory). A million-row customer list is ~400 MiB.
+MAX_XLSX_UNPACKED = 512 << 20
+
+
+def _check_unpacked(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            size = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValueError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    if size > MAX_XLSX_UNPACKED:
+        raise ValueError(
+            f"{path}: the workbook unpacks to {size / 2**20:,.0f} MiB, more than {MAX_XLSX_UNPACKED >> 20:,} MiB; "
+            "export it as CSV"
+        )
+
+
 def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise ValueError(f"{path}: reading .xlsx needs openpyxl (pip install openpyxl)") from None
+    _check_unpacked(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
@@ -209,14 +229,19 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
         book.close()
         raise ValueError(f"{path}: no sheet {sheet!r} (it has {', '.join(book.sheetnames)})")
     ws = book[sheet] if sheet else book.worksheets[0]
-    it = ws.iter_rows()
     try:
-        header = ["" if h.value is None else str(h.value).strip() for h in next(it)]
+        header = ["" if h.value is None else str(h.value).strip() for h in next(ws.iter_rows(max_row=1))]
     except StopIteration:
         book.close()
         raise ValueError(f"{path}: sheet {ws.title!r} is empty") from None
     while header and header[-1] == "":
         header.pop()
+    if not header:
+        book.close()
+        raise ValueError(f"{path}: sheet {ws.title!r} has an empty header row")
+    # as wide as the header, not as the sheet says it is: a sheet claiming columns to XFD made every row 16,384
+    # cells (a 5 KB file took half an hour)
+    it = ws.iter_rows(min_row=2, max_col=len(header))
 
     def rows():
         try:
@@ -232,7 +257,18 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
     return header, rows()
 
 
-_CURRENCY = re.compile(r"^[^\d.,+-]*|[^\d.,]*$")  # a symbol or code before or after the number: "€10", "10 EUR"
+MAX_AMOUNT_CHARS = 64  # no amount, symbol and code included, is longer: a longer cell is not read as one
+
+
+def _without_currency(raw: str) -> str:
+    """``raw`` from its first digit, point, comma or sign to its last digit, point or comma: the symbol or code
+    before or after the number gone (``€10``, ``10 EUR``). A scan, not a regex: the regex this replaced took
+    30 s on a 64 KB cell ("1", then letters, then "1"), quadratic."""
+    start = next((i for i, c in enumerate(raw) if c.isdecimal() or c in ".,+-"), len(raw))
+    end = next((i for i in range(len(raw), start, -1) if raw[i - 1].isdecimal() or raw[i - 1] in ".,"), start)
+    return raw[start:end]
+
+
 _GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+")  # digits in groups of three: "1,200", "1 200 300"
 
 
@@ -246,9 +282,11 @@ def amount(value) -> float:
         number = float(value)
     else:
         raw = str(value).strip()
+        if len(raw) > MAX_AMOUNT_CHARS:
+            raise ValueError(f": {len(raw):,} characters, not an amount")
         if raw.startswith("(") or raw.endswith("-") or "-" in raw.lstrip("-"):  # (10), 10-: a credit, as accounting
             raise ValueError(": a minus sign or brackets, a credit?")  # and SAP write one; not +10
-        text = _CURRENCY.sub("", raw).replace("\u00a0", " ").replace("\u202f", " ")
+        text = _without_currency(raw).replace("\u00a0", " ").replace("\u202f", " ")
         marks = [c for c in text if c in ".,"]
         if len(set(marks)) == 2:  # both: the last one is the decimal mark
             decimal = marks[-1]
@@ -285,11 +323,16 @@ def _xlsx_value(cell):
     return value
 
 
+# A preset's pattern is searched in a header's first this many characters: question texts are shorter, and a
+# pattern such as SurveyMonkey's "how likely (is it|are you) .*recommend" took minutes over a 500 KB header cell
+MAX_HEADER_MATCH = 1_000
+
+
 def _match(candidates: tuple[str | re.Pattern, ...], header: list[str], taken: set[str]) -> str | None:
     for cand in candidates:
         if isinstance(cand, re.Pattern):  # a preset's (SurveySpec.candidates); a name in the config is exact
             for h in header:
-                if h not in taken and cand.search(h):
+                if h not in taken and cand.search(h[:MAX_HEADER_MATCH]):
                     return h
         elif cand in header and cand not in taken:
             return cand
