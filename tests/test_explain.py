@@ -90,6 +90,15 @@ def test_tokenizer():
     assert tokenize("Parcelo Express lost it", drop=["Parcelo Express"]) == ["lost"]
 
 
+def test_e_mail_addresses_are_no_terms_and_a_long_word_is_read_once():
+    """Addresses go, as before; the pattern now starts an address at a word's start: \\S+@\\S+\\.\\S+ tried
+    every start inside a long word without an @, quadratic (one 256 KB word made each report take minutes)."""
+    assert tokenize("write to bob.smith@mail.example.co.uk about the refund") == ["write", "refund"]
+    assert tokenize("contact:bob@x.com refund, or a@b@c.com") == ["refund"]
+    word = "x" * 3_000  # a long word stays a token
+    assert tokenize(f"{word} refund") == [word, "refund"]
+
+
 def test_texts_with_a_single_term_between_them_explain_nothing_and_do_not_crash():
     """With one distinct term in focus and background together, its odds against the rest are 0/0: that divided
     by zero and rolled back the whole detect step, for every brand."""
