@@ -18,6 +18,8 @@ from pipeline.paths import REPO_ROOT
 from pipeline.warehouse import (
     SQL_LIMIT,
     SQL_LIMIT_MAX,
+    SQL_TIMEOUT,
+    SQL_TIMEOUT_MAX,
     WarehouseError,
     connect,
     db_path,
@@ -936,13 +938,21 @@ def sql_query(
     query: Annotated[str, typer.Argument(help='a SQL query, e.g. "SELECT * FROM v_brand_daily LIMIT 5"')],
     db: DbOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=SQL_LIMIT_MAX, help="rows to show at most")] = SQL_LIMIT,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=1,
+            max=SQL_TIMEOUT_MAX,
+            help="seconds the query may run: it holds the warehouse's lock, and a night's steps wait for it",
+        ),
+    ] = SQL_TIMEOUT,
 ) -> None:
     """Run a query against the warehouse, read-only, and print the result as a table.
 
     Read-only for real: writes, COPY ... TO, ATTACH, EXPORT DATABASE, INSTALL/LOAD and reading files are refused.
     """
     try:  # a plain call skips this module: pipeline.console runs it directly, and answers the same
-        show_query(db_path(db), query, limit)
+        show_query(db_path(db), query, limit, timeout)
     except KeyboardInterrupt:
         typer.echo("brandpulse: interrupted", err=True)
         raise typer.Exit(130) from None

@@ -4,10 +4,11 @@
 Analysts type ``brandpulse sql "..."`` again and again, and the full command line costs more to start than a
 small query costs to run: typer, the pydantic it coerces every parameter with, and rich add about 0.1 s
 before the warehouse is opened. So a ``brandpulse sql`` call that the small parser below accepts exactly (a
-query, ``--db``, ``--limit`` from 1 to 10,000) runs :func:`pipeline.warehouse.show_query` here, importing
-DuckDB and nothing of the command line; the typer command runs the same function. Every other call, and any
-``sql`` call this parser does not accept (``--help``, an unknown option, a bad ``--limit``), goes to the typer
-app, which stays the one definition of the command line: its help, its defaults and its error messages.
+query, ``--db``, ``--limit`` from 1 to 10,000, ``--timeout`` from 1 to 3,600) runs
+:func:`pipeline.warehouse.show_query` here, importing DuckDB and nothing of the command line; the typer command
+runs the same function. Every other call, and any ``sql`` call this parser does not accept (``--help``, an
+unknown option, a bad ``--limit``), goes to the typer app, which stays the one definition of the command line:
+its help, its defaults and its error messages.
 ``benchmarks/warehouse.py`` times the short way (``brandpulse sql "SELECT 1"``, a whole process).
 """
 
@@ -17,10 +18,18 @@ import argparse
 import os
 import sys
 
-from pipeline.warehouse import SQL_LIMIT, SQL_LIMIT_MAX, WarehouseError, db_path, show_query
+from pipeline.warehouse import (
+    SQL_LIMIT,
+    SQL_LIMIT_MAX,
+    SQL_TIMEOUT,
+    SQL_TIMEOUT_MAX,
+    WarehouseError,
+    db_path,
+    show_query,
+)
 
-_OPTIONS = ("--db", "--limit")
-_OPTION_VALUES = ("--db=", "--limit=")
+_OPTIONS = ("--db", "--limit", "--timeout")
+_OPTION_VALUES = ("--db=", "--limit=", "--timeout=")
 
 
 class _NotPlain(Exception):
@@ -39,10 +48,18 @@ def _limit(value: str) -> int:
     return number
 
 
+def _timeout(value: str) -> float:
+    seconds = float(value)
+    if not 1 <= seconds <= SQL_TIMEOUT_MAX:  # NaN too
+        raise ValueError(value)
+    return seconds
+
+
 def plain_sql(argv: list[str]) -> argparse.Namespace | None:
-    """The query, ``db`` and ``limit`` of a plain ``brandpulse sql`` call, or None for anything else: any other
-    word that starts with a dash (``--help``, ``--``, another option, a query or value that starts with one,
-    which argparse and click read differently), an empty ``--db``, a ``--limit`` out of range."""
+    """The query, ``db``, ``limit`` and ``timeout`` of a plain ``brandpulse sql`` call, or None for anything else:
+    any other word that starts with a dash (``--help``, ``--``, another option, a query or value that starts with
+    one, which argparse and click read differently), an empty ``--db``, a ``--limit`` or ``--timeout`` out of
+    range."""
     if argv[:1] != ["sql"]:
         return None
     if any(a.startswith("-") and a not in _OPTIONS and not a.startswith(_OPTION_VALUES) for a in argv[1:]):
@@ -51,6 +68,7 @@ def plain_sql(argv: list[str]) -> argparse.Namespace | None:
     parser.add_argument("query")
     parser.add_argument("--db")
     parser.add_argument("--limit", type=_limit, default=SQL_LIMIT)
+    parser.add_argument("--timeout", type=_timeout, default=SQL_TIMEOUT)
     try:
         args = parser.parse_args(argv[1:])
     except _NotPlain:
@@ -66,7 +84,7 @@ def main() -> None:
         command_line()
         return
     try:
-        show_query(db_path(args.db), args.query, args.limit)
+        show_query(db_path(args.db), args.query, args.limit, args.timeout)
     except WarehouseError as exc:
         print(f"brandpulse: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -13,6 +13,7 @@ Importing this module does not import pandas, torch or matplotlib (tested): extr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -33,7 +34,15 @@ logger = logging.getLogger("brandpulse")
 
 
 def safe_name(part: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", part)[:120]
+    """``part`` (a run id, a brand or source name) as one folder name: other characters than letters, digits,
+    ``_ . -`` replaced. A name changed so (an Airflow run id's ``:`` and ``+``) or cut at 120 characters ends in a
+    hash of the whole, so two ids never share a folder (``a/b`` and ``a_b``, two ids alike in their first 120
+    characters: one run's prepare deleted the other's staged files); ``.`` and ``..`` are never the name (a
+    run id ``..`` staged into the staging root, shared by every day)."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", part)
+    if name == part and len(name) <= 120 and name.strip("."):
+        return name
+    return f"{name[:100]}~{hashlib.sha256(part.encode('utf-8', 'surrogatepass')).hexdigest()[:12]}"
 
 
 def plan(config: Config, network_only: bool = False) -> list[dict]:

@@ -181,17 +181,22 @@ _SANDBOX = {"enable_external_access": False}
 
 SQL_LIMIT = 50  # rows `brandpulse sql` prints unless --limit says otherwise
 SQL_LIMIT_MAX = 10_000  # the most DuckDB's table shows (for more, open the file with DuckDB itself)
+# Seconds a `brandpulse sql` query may hold the warehouse's lock: half of lock_timeout_s's default (600), so a
+# night's step waiting behind it still gets the lock; the query guide's queries take under 3 s at 10M mentions
+SQL_TIMEOUT = 300
+SQL_TIMEOUT_MAX = 3_600
 
 
-def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
+def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: float = SQL_TIMEOUT) -> None:
     """Run a query a person typed (``brandpulse sql``) read-only and sandboxed (:func:`connect`), and print its
     first ``limit`` rows as DuckDB's own table: column names and types, as the ``duckdb`` shell shows them; on a
     terminal, long values and columns beyond its width are cut, into a pipe or a file every column is printed
     whole. When the query has more rows, a last line says so. A statement without rows (``SET``) prints nothing.
     The table is drawn under the warehouse's lock and printed after it is released: a reader of the pipe that
-    takes its time (``| less``) holds no night up. A query DuckDB rejects raises :class:`WarehouseError` with
-    DuckDB's first line, said to be refused if the sandbox or the read-only attachment refused it. Ctrl-C while it
-    runs raises KeyboardInterrupt."""
+    takes its time (``| less``) holds no night up, and a query still running after ``timeout`` seconds is stopped
+    (:class:`WarehouseError`): it would hold a night's steps past their ``lock_timeout_s``. A query DuckDB
+    rejects raises :class:`WarehouseError` with DuckDB's first line, said to be refused if the sandbox or the
+    read-only attachment refused it. Ctrl-C while it runs raises KeyboardInterrupt."""
     path = Path(path)
     if path.is_dir():
         raise WarehouseError(f"{path}: a folder, not a warehouse file")
@@ -200,6 +205,9 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
     whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
     drawn, more = io.StringIO(), False
     with connect(path, read_only=True, sandboxed=True) as con:
+        timer = threading.Timer(timeout, con.interrupt)
+        timer.daemon = True
+        timer.start()
         try:
             result = con.sql(query)
             if result is not None:
@@ -209,6 +217,12 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
                     shown.limit(limit).show(max_rows=limit, **whole)
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
+            if isinstance(exc, duckdb.InterruptException) and timer.finished.is_set():
+                raise WarehouseError(
+                    f"the query ran past {timeout:g} s and was stopped: it holds the warehouse's lock while it "
+                    "runs, and a night's steps wait for it (--timeout allows more, up to "
+                    f"{SQL_TIMEOUT_MAX:,} s; or copy the file and query the copy with DuckDB itself)"
+                ) from None
             refused = isinstance(exc, duckdb.PermissionException) or any(
                 word in message for word in ("read-only", "configuration")
             )
@@ -217,6 +231,8 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT) -> None:
             if "interrupted" in str(exc).lower():
                 raise KeyboardInterrupt from None
             raise
+        finally:
+            timer.cancel()
     sys.stdout.writelines(drawn.getvalue().splitlines(keepends=True))  # line by line, as DuckDB prints it
     if more:
         sys.stdout.write(f"(the first {limit} rows; the query has more: --limit N shows up to {SQL_LIMIT_MAX:,})\n")

@@ -343,6 +343,20 @@ def test_a_survey_import_that_recorded_nothing_makes_the_night_partial(tmp_path)
         finish_night(cfg, db, "r1")
 
 
+def test_every_run_id_stages_in_a_folder_of_its_own_under_its_day(tmp_path):
+    """safe_name kept "..": a run id ".." staged into the staging root, shared by every day; "a/b" and "a_b", or
+    two ids alike in their first 120 characters, shared a folder (one run's prepare deleted the other's files)."""
+    from pipeline.staging import stage_dir
+
+    cfg = load_config(write_config(tmp_path))
+    ids = ["..", ".", "a/b", "a_b", "x" * 130, "x" * 130 + "y", "manual__2026-10-01T02:00:00+00:00", "r1"]
+    folders = [stage_dir(cfg, DAY, run_id) for run_id in ids]
+    assert len(set(folders)) == len(ids)
+    day = tmp_path / "staging" / DAY.isoformat()
+    assert all(f.parent == day and f.name not in (".", "..") and len(f.name) <= 113 for f in folders), folders
+    assert folders[3].name == "a_b" and folders[-1].name == "r1"  # plain ids keep their names
+
+
 def test_a_night_that_fails_in_its_prepare_after_registering_is_closed_not_left_running(tmp_path):
     """Registered, then its staging area fails (a file where the folder should be; a store that times out, or
     Ctrl-C there, does the same): the night is closed. Left running, the watch skipped its hours for six hours."""
@@ -557,6 +571,9 @@ def _brandpulse(module: str, *args: str) -> list[str]:
         (["sql", "-1"], False),
         (["sql", "SELECT 1", "--db", ""], False),  # a folder (`.`) to typer: refused, no lock file written
         (["sql", "SELECT 1", "--limit", "10001"], False),  # DuckDB's table shows 10,000 rows at most
+        (["sql", "SELECT count(*) FROM range(10000000000000)", "--timeout", "1"], True),  # stopped, not a lock held
+        (["sql", "SELECT 1", "--timeout", "0.5"], False),  # 1 s to an hour
+        (["sql", "SELECT 1", "--timeout", "nan"], False),
         (["sql", "--", "SELECT 1"], False),
         (["sql", "--help"], False),
         (["sql"], False),
@@ -592,6 +609,8 @@ def test_a_plain_brandpulse_sql_starts_without_the_command_line_and_answers_the_
         assert "│     1 │" in fast.stdout and "│     2 │" not in fast.stdout
     if argv[1:] == [_WIDE]:
         assert "column_number_29" in fast.stdout and "x" * 300 in fast.stdout
+    if "--timeout" in argv and plain:  # it would hold the night's steps past their lock_timeout_s
+        assert fast.returncode == 2 and "brandpulse: the query ran past 1 s and was stopped" in fast.stderr
 
 
 @pytest.mark.parametrize("module", ["pipeline.console", "pipeline.cli"])
