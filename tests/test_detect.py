@@ -70,6 +70,19 @@ def test_two_negatives_out_of_three_never_alarm():
     assert day(70) in [s.day for s in detect_spikes(df, no_minimums)]
 
 
+def test_a_dozen_negatives_in_fifteen_mentions_never_alarm():
+    """Enough negatives (12 >= min_negative) in too few mentions (15 < min_volume): the volume minimum alone
+    holds the day back."""
+    df = with_day(series(volume=4, share=0.1), 70, 15, 12)
+    for name in ("low", "normal"):  # min_volume 30 and 20; min_negative 10 and 8
+        sens = Sensitivity.preset(name)
+        assert sens.min_negative <= 12 < 15 < sens.min_volume
+        assert detect_spikes(df, sens) == [], name
+    # the same knobs with the volume minimum met: the day is flagged, so it was the volume gate that held it back
+    assert [s.day for s in detect_spikes(df, Sensitivity(min_volume=15))] == [day(70)]
+    assert detect_spikes(df, Sensitivity(min_volume=16)) == []  # one mention short
+
+
 def test_weekend_seasonal_series_raises_nothing_and_expects_per_weekday():
     for seed in (0, 1, 2):  # weekends at 40 % of the weekday volume, the share unchanged
         assert detect_spikes(series(n=180, volume=120, share=0.25, weekend=0.4, seed=seed)) == []

@@ -70,6 +70,21 @@ def test_three_negatives_at_four_in_the_morning_never_flag():
     assert df["hour"][night] in [s.period for s in detect_intraday(df, no_minimums)]
 
 
+def test_a_dozen_negatives_in_fifteen_mentions_at_night_never_flag():
+    """Enough negatives (12 >= min_negative) in too few mentions (15 + the night's trickle < min_volume, in every
+    window of up to six hours): the volume minimum alone holds the hour back."""
+    df = hourly(daily=40, share=0.1, seed=4)
+    night = at(5, 1, 4)
+    df.loc[night, ["volume", "n_negative"]] = [15, 12]
+    default = IntradaySensitivity()
+    assert default.min_negative <= 12 and df["volume"][night - 5 : night + 6].sum() < default.min_volume
+    assert detect_intraday(df, default) == []
+    assert detect_intraday(df, IntradaySensitivity(alpha=0.2, alpha_count=0.2)) == []
+    # the same knobs with the volume minimum met: the hour is flagged, so it was the volume gate that held it back
+    flagged = detect_intraday(df, IntradaySensitivity(min_volume=15))
+    assert [(s.kind, s.period, s.volume) for s in flagged] == [("hourly_spike", df["hour"][night], 15)]
+
+
 def test_expectation_follows_the_hour_of_the_week():
     df = hourly(seed=5)
     night, afternoon, sunday = at(5, 2, 4), at(5, 2, 15), at(5, 6, 15)

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -498,6 +499,47 @@ def test_drivers_read_each_mentions_language_and_show_examples_of_each_term(tmp_
     paczka = found["paczka"]
     assert paczka["count"] == 50 and paczka["examples"]  # every one of the day's 50 negatives names the parcel
     assert all("paczka" in e["text"] for e in paczka["examples"])
+
+
+def test_drivers_count_this_weeks_terms_and_aspects_against_last_week_and_the_background(tmp_path):
+    """The drivers' counts are this week's alone: an aspect in 5 of this week's negatives and 2 of last week's is
+    shown as 5, up 3 (+150%) on last week's 2; a term in 10 of this week's negatives and 3 of the weeks before is
+    shown as 10, with 3 in the background, never the two added up."""
+
+    class Courier:  # the aspect is "delivery" where a mention names the courier (no transformer)
+        names, descriptions = ["delivery"], {"delivery": "late or lost deliveries"}
+
+        def match(self, texts):
+            return ["delivery" if "courier" in t else None for t in texts]
+
+    day = date(2024, 3, 31)
+    words = ["apple", "banana", "cherry", "delta", "echo", "falcon", "garden", "harbor", "island", "jungle"]
+    rows = []
+
+    def add(days_ago: int, text: str) -> None:
+        when = day - timedelta(days=days_ago)
+        rows.append(
+            {"day": when, "text": text, "language": "en", "source": "listening", "channel": None, "url": None,
+             "engagement": 0}
+        )  # fmt: skip
+
+    for i, w in enumerate(words):  # this week: 10 ask for a refund, 5 of them name the courier
+        add(i % 7, f"refund please {w} {'courier' if i < 5 else 'website'}")
+    for i in range(2):  # last week: 2 name the courier, none asks for a refund
+        add(7 + i, f"courier lost it {words[i]}")
+    for i in range(30):  # the weeks before: 3 of 30 ask for a refund
+        add(14 + i % 20, f"{'refund' if i < 3 else 'weather'} moaning about {words[i % 10]} number{i}")
+    brand = _config(tmp_path).brands[0]
+    drivers = report_build._drivers(brand, pd.DataFrame(rows), day, Courier())
+    assert (drivers["negatives"], drivers["last_week_negatives"], drivers["background_negatives"]) == (10, 2, 32)
+    (aspect,) = drivers["aspects"]
+    assert aspect["aspect"] == "delivery"
+    assert aspect["count"] == 5 and aspect["last_week"] == 2 and aspect["share"] == 0.5
+    assert aspect["change"] == 3 and aspect["change_pct"] == 1.5
+    assert len(aspect["examples"]) == 3 and all("refund please" in e["text"] for e in aspect["examples"])
+    refund = {t["term"]: t for t in drivers["terms"]}["refund"]
+    assert refund["background"] == 3
+    assert refund["count"] == 10  # this week's alone
 
 
 def test_after_a_model_change_the_report_counts_every_mention_and_reads_one_models_scores(tmp_path):
