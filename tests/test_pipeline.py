@@ -218,6 +218,10 @@ def test_a_post_that_arrives_late_is_loaded_the_next_night(night, scorer):
         assert con.execute(
             "SELECT volume FROM daily_brand_metrics WHERE day = ? AND source = '_all'", [DAY]
         ).fetchone() == (5,)  # the day's metrics were recomputed
+        # the watermark rose to night 2's newest row (n5), over night 1's (n4)
+        newest = con.execute("SELECT max(created_at) FROM mentions").fetchone()[0]
+        assert newest == datetime(2026, 10, 2, tzinfo=UTC)
+        assert con.execute("SELECT watermark FROM source_state WHERE source = 'listening'").fetchall() == [(newest,)]
 
 
 def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night, scorer):
@@ -285,6 +289,13 @@ def test_hourly_metrics_recompute_the_hours_of_what_the_run_loaded_and_scored(ni
     assert hourly_metrics(cfg, db, *window, other) == [window[0]]  # loaded and scored nothing
     scoring.score(cfg, db, other, scorer=scorer)
     assert len(hourly_metrics(cfg, db, *window, other)) == 6  # scored by it
+    # a window whose last hour holds a mention (n4, 23:59:59): that hour is rewritten, not only deleted
+    last = (datetime(2026, 10, 1, 23, tzinfo=UTC), datetime(2026, 10, 2, tzinfo=UTC))
+    assert hourly_metrics(cfg, db, *last, other)[-1] == last[0]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(
+            "SELECT volume, scored, run_id FROM hourly_brand_metrics WHERE hour = ? AND source = '_all'", [last[0]]
+        ).fetchall() == [(1, 1, other)]
 
 
 def test_a_cleared_run_that_was_interrupted_runs_again_under_its_id_and_ends_success(night, scorer):

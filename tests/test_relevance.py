@@ -91,6 +91,12 @@ def test_repost_key_ignores_case_whitespace_urls_and_edge_punctuation():
     assert repost_key(text) == repost_key(text.replace(" ", "\n  "))
     assert repost_key(text) != repost_key(text + " and their support")
     assert repost_key("love it!") is None  # short texts are said independently by many people
+    # REPOST_MIN_CHARS (40) counts the normalised text: the URL, edge punctuation and outer whitespace are not in it
+    edge = "Parcelo lost my parcel, absolutely done"  # 39 characters
+    assert len(edge) == 39 and len(edge + "!") == 40
+    assert repost_key(f"  {edge}!!! https://t.co/abc ") is None
+    key = repost_key(edge + "X")  # exactly 40
+    assert key is not None and repost_key(f"  {edge}x!!! https://t.co/abc ") == key
 
 
 def test_repost_key_keeps_its_formula_for_the_keys_already_stored():
@@ -131,6 +137,12 @@ def test_reposts_and_cross_posts_are_stored_once_with_a_count(tmp_path, scorer):
     cfg = load_config(config)
     first = run_day(cfg, db, date(2026, 10, 1), scorer=scorer)
     assert first["status"] == "success" and first["new_mentions"] == 3
+    assert first["already_present"] == 0  # p2 and x1 are new reposts, not mentions already in the warehouse
+    with duckdb.connect(str(db), read_only=True) as con:
+        detail = con.execute(
+            "SELECT detail FROM run_steps WHERE step = 'load' AND run_id = ?", [first["run_id"]]
+        ).fetchall()
+    assert detail == [("0 already in the warehouse; 2 new reposts stored once",)]  # the reposts are not "seen"
 
     def state():
         with duckdb.connect(str(db), read_only=True) as con:
