@@ -515,7 +515,7 @@ def test_messages_name_the_real_problem_and_the_real_field(tmp_path):
 
 
 def test_a_brand_id_keeps_accented_letters_and_a_name_without_latin_letters_needs_a_slug(tmp_path):
-    """"Żabka" was the id "abka", and "Пятёрочка" and "百度" both "brand" (refused as the same id, without saying
+    """ "Żabka" was the id "abka", and "Пятёрочка" and "百度" both "brand" (refused as the same id, without saying
     that a slug would do)."""
     for name, key in (("Żabka", "zabka"), ("Łódź Kurier", "lodz-kurier"), ("Straße & Co", "strasse-co")):
         doc = yaml.safe_load(yaml.safe_dump(GOOD))

@@ -651,7 +651,7 @@ def render_digest_html(d: Digest) -> str:
     subject = html_escape(render_digest_subject(d))
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{subject}</title></head><body>'
-        f"<h1 style=\"font-size:18px\">{subject}</h1><ul>{items}</ul>"
+        f'<h1 style="font-size:18px">{subject}</h1><ul>{items}</ul>'
         f'<p style="font-size:12px;color:#656d76">brandpulse {__version__}</p></body></html>\n'
     )
 

@@ -90,7 +90,6 @@ TOP_TERMS = 10
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-
 # -- reading the warehouse -----------------------------------------------------------------------------------
 @dataclass
 class BrandData:
@@ -324,7 +323,9 @@ def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date, matcher) -> d
     found = weighted_log_odds(
         list(zip(week["text"], week["language"], strict=True)),
         list(zip(background["text"], background["language"], strict=True)),
-        top=TOP_TERMS, min_count=3, drop=drop,
+        top=TOP_TERMS,
+        min_count=3,
+        drop=drop,
     )
     written = {t: terms(t, drop, lang) for t, lang in zip(negatives["text"], negatives["language"], strict=True)}
 
@@ -519,9 +520,7 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
             "alt": (
                 f"Importance of each touchpoint for {brand.name}'s NPS against its {label.split(',')[0]}, "
                 f"{date_span(d.first, d.last)}: "
-                + "; ".join(
-                    f"{t['name']} {100 * t['importance'].value:.0f}% ({t['quadrant']})" for t in d.touchpoints
-                )
+                + "; ".join(f"{t['name']} {100 * t['importance'].value:.0f}% ({t['quadrant']})" for t in d.touchpoints)
                 + "."
             ),
         }

@@ -372,8 +372,19 @@ def _answer_like(src: SurveySpec, header: list[str], path: Path):
 
 def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "") -> dict[str, str]:
     """Which header each survey field is read from, for this source and header (raises if one is missing)."""
-    order = ("response_id", "timestamp", "brand", "timezone", "nps", "csat", "ces", "comment", "touchpoint", "segment",
-             "customer_id")
+    order = (
+        "response_id",
+        "timestamp",
+        "brand",
+        "timezone",
+        "nps",
+        "csat",
+        "ces",
+        "comment",
+        "touchpoint",
+        "segment",
+        "customer_id",
+    )
     fields = {f: source.candidates(f) for f in order}
     explicit = {f for f in order if source.explicit(f)}
     mapping = _resolve(Path(path), header, fields, {"response_id", "timestamp"}, explicit)
@@ -537,8 +548,11 @@ def _declared_zone(cells: list, mapping: dict, header: list[str]):
 QUALTRICS_NOT_ANSWERS = {"1", "2", "8", "9", "12", "17"}
 _NOT_ANSWER_WORDS = ("preview", "test", "spam")
 # Qualtrics' Status labels, the values of the Status column a reason quotes (records.Looks; codes are digits)
-_STATUS = Looks(alone=frozenset({"survey preview", "survey test", "spam", "preview spam", "imported spam",
-                                 "offline survey preview"}))
+_STATUS = Looks(
+    alone=frozenset(
+        {"survey preview", "survey test", "spam", "preview spam", "imported spam", "offline survey preview"}
+    )
+)
 
 
 def _qualtrics_not_an_answer(status: object) -> str | None:
@@ -576,8 +590,11 @@ def read_survey_file(
     ces_labels = CES_LABELS.get((src.ces.scale, src.ces.lower_is_better))
     present = info.setdefault("present", [])  # one source's files share one info
     info.setdefault("unidentified", 0)
-    typed = {mapping["timestamp"]: TIME, mapping.get("timezone"): ZONE,
-             **{mapping[f]: SCORE for f in ("nps", "csat", "ces") if f in mapping}}
+    typed = {
+        mapping["timestamp"]: TIME,
+        mapping.get("timezone"): ZONE,
+        **{mapping[f]: SCORE for f in ("nps", "csat", "ces") if f in mapping},
+    }
     responses, rejects, reject = [], [], FileRejects()
     for index, (location, cells, held) in enumerate(rows):
         if isinstance(cells, Rejected):
