@@ -1,6 +1,6 @@
 # brandpulse: two commands on a fresh machine.
 #   make demo   creates .venv, installs the locked dependencies, runs the sample's nights (the incident's through the nightly DAG)
-#   make test   creates .venv, installs the locked dependencies, lints (ruff, import contracts) and runs the suite
+#   make test   creates .venv, installs the locked dependencies, lints (ruff check and format, import contracts) and runs the suite
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,6 +23,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 # The suite on one process a core, at most 4 (pytest-xdist): a test module stays on one process, so its
