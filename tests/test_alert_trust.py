@@ -320,6 +320,31 @@ def test_incoming_webhook_gets_a_short_worse_follow_up_and_email_the_full_messag
     assert "getting worse" in receivers["inbox"].messages[1]["Subject"]
 
 
+def test_the_nights_update_of_a_watch_incident_edits_its_slack_message_and_answers_its_email(
+    tmp_path, receivers, slack_api
+):
+    """The watch paged for the incident's hours; the night's spike of the same day is its 'update' (the day in
+    full): the Slack bot edits the watch's message and replies in its thread, and the e-mail answers the watch's,
+    as a 'worse' does. An 'update' posted anew would be a second page for one incident."""
+    email = {"type": "email", "name": "cx-email", "to": ["cx@example.com"], "sender": "bp@example.com",
+             "smtp_host": "127.0.0.1", "smtp_port": receivers["smtp_port"], "starttls": False}  # fmt: skip
+    cfg = alerting_config(tmp_path, channels=[BOT, email])
+    db = tmp_path / "w.duckdb"
+    aid = hourly_incident(db, cfg)
+    assert delivery.send_alerts(cfg, db, "s1") == {"delivered": 2, "failed": 0}
+    [night] = incidents.detect(cfg, db, INCIDENT, "night")
+    assert q(db, "SELECT status, incident_id FROM alerts WHERE alert_id = ?", [night]) == [("update", aid)]
+    assert delivery.send_alerts(cfg, db, "s2") == {"delivered": 2, "failed": 0}
+    watch_mail, night_mail = receivers["inbox"].messages
+    assert night_mail["In-Reply-To"] == night_mail["References"] == watch_mail["Message-ID"]
+    assert [m for m, _ in slack_api["calls"]] == ["chat.postMessage", "chat.update", "chat.postMessage"]
+    [ts] = slack_api["messages"]  # one message in the channel: the watch's, edited
+    _, update, reply = (body for _, body in slack_api["calls"])
+    assert (update["channel"], update["ts"]) == ("C0CX", ts) and reply["thread_ts"] == ts
+    assert reply["text"].startswith("Update: Parcelo negative spike has the day in full: now 50 negative mentions")
+    assert q(db, "SELECT DISTINCT external_id FROM alert_deliveries WHERE channel = 'cx-bot'") == [(f"C0CX:{ts}",)]
+
+
 @pytest.mark.parametrize(
     "channel, problem",
     [
@@ -410,6 +435,50 @@ def test_a_failed_digest_is_retried_as_a_digest(tmp_path, receivers):
         (1, False, "held", None), (2, False, "500", "digest"), (3, True, "200", "digest")]  # fmt: skip
 
 
+def test_quiet_hours_hold_a_major_alert_and_let_a_critical_one_through(tmp_path, receivers):
+    """except_critical (the default): during the quiet hours a critical alert goes out at once, a major one is
+    held for the digest."""
+    cfg = alerting_config(tmp_path, channels=[
+        {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL", "quiet_hours": WARSAW_NIGHT}],
+        watch={"enabled": True})  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [critical] = incidents.detect(cfg, db, INCIDENT, "r")
+    major = "SELECT * REPLACE ('m-' || alert_id AS alert_id, 'm-' || incident_id AS incident_id, 'major' AS severity)"
+    with connect(db) as con:
+        con.execute(f"INSERT INTO alerts {major} FROM alerts")
+    assert q(db, "SELECT severity FROM alerts ORDER BY alert_id") == [("critical",), ("major",)]
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22)) == {"delivered": 1, "failed": 0, "held": 1}
+    assert [h["alert_id"] for h in receivers["hooks"]] == [critical]
+    assert q(db, "SELECT alert_id, status FROM alert_deliveries WHERE NOT ok") == [(f"m-{critical}", "held")]
+    assert delivery.send_alerts(cfg, db, "s2", now=local(1, 8)) == {"delivered": 1, "failed": 0, "digests": 1}
+    digest = receivers["hooks"][1]
+    assert digest["schema"] == "brandpulse.digest/1" and [a["alert_id"] for a in digest["alerts"]] == [f"m-{critical}"]
+
+
+def test_a_webhook_digest_is_retried_with_the_same_idempotency_key(tmp_path, receivers):
+    """A digest the webhook refused is retried by the next run as the same digest, under the same Idempotency-Key
+    (digest:<channel>:<its alerts>), so a receiver that did act on the first one can drop the repeat."""
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    cfg = alerting_config(tmp_path, channels=[
+        {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL", "quiet_hours": quiet}],
+        watch={"enabled": True})  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r")
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22))["held"] == 1
+    http = receivers["http"]
+    http.add_fault(r"^/hook$", status=400)  # refused once (a 4xx is not retried within the attempt)
+    assert delivery.send_alerts(cfg, db, "s2", now=local(1, 9)) == {"delivered": 0, "failed": 1, "digests": 1}
+    assert delivery.send_alerts(cfg, db, "s3", now=local(1, 10)) == {"delivered": 1, "failed": 0, "digests": 1}
+    refused, accepted = (r.headers.get("idempotency-key") for r in http.requests)
+    assert refused == accepted and accepted.startswith("digest:ops-hook:")
+    [digest] = receivers["hooks"]
+    assert [a["alert_id"] for a in digest["alerts"]] == [aid]
+    assert q(db, "SELECT attempt, ok, via FROM alert_deliveries ORDER BY 1") == [
+        (1, False, None), (2, False, "digest"), (3, True, "digest")]  # fmt: skip
+
+
 def test_a_digest_that_failed_then_a_resend_of_its_own_leaves_the_incidents_message_to_edit(tmp_path, receivers):
     """Held, its digest failed, then `--resend` posted it as its own message (via NULL): the incident's message a
     later 'worse' edits is that one. The view's via skipped the resend's NULL and still said 'digest', so the
@@ -427,6 +496,35 @@ def test_a_digest_that_failed_then_a_resend_of_its_own_leaves_the_incidents_mess
                                                                "alert_id": "a-later-worse"}))  # fmt: skip
     assert (state, via) == ("delivered", None)
     assert [e["external_id"] for e in earlier] == ["C0CX:1790000000.000003"]
+
+
+def test_the_incidents_message_to_edit_is_the_newest_slack_gave_an_id(tmp_path):
+    """The message a later alert of the incident edits: of the channel's deliveries of it, the newest with Slack's
+    id (an answer without one, or a follow-up sent while the channel had no bot token, leaves none to edit)."""
+    from pipeline.warehouse import migrate
+
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    fields = {"incident_id": "a-new", "brand": "parcelo", "kind": "spike", "day": INCIDENT, "severity": "major",
+              "headline": "h", "reason": "r", "observed": 30, "expected": 5.0, "explanation": "{}", "send": True,
+              "run_id": "r"}  # fmt: skip
+    sent = [("a-new", "new", 3, "C0CX:1790000000.000001"), ("a-worse", "worse", 2, "C0CX:1790000000.000002"),
+            ("a-worse-2", "worse", 1, None)]  # fmt: skip
+    with connect(db) as con, transaction(con):
+        for aid, status, _, _ in sent:
+            incidents._record_alert(con, {**fields, "alert_id": aid, "status": status})
+    with connect(db) as con:
+        for aid, _, hours_ago, external_id in sent:
+            key = {"alert_id": aid, "channel": "cx-bot", "attempt": 1}
+            execute(con, "alerts/begin_delivery", {**key, "run_id": "s", "via": None})
+            outcome = {"ok": True, "status": "200", "error": None, "external_id": external_id}
+            execute(con, "alerts/finish_delivery", {**key, **outcome})
+            con.execute("UPDATE alert_deliveries SET attempted_at = now() - to_hours(CAST(? AS BIGINT))"
+                        " WHERE alert_id = ?", [hours_ago, aid])  # fmt: skip
+        earlier = rows(execute(con, "alerts/earlier_message", {"incident": "a-new", "channel": "cx-bot",
+                                                               "alert_id": "a-later"}))  # fmt: skip
+    assert [e["external_id"] for e in earlier] == ["C0CX:1790000000.000002"]
 
 
 def held_at_night(tmp_path):
@@ -620,6 +718,10 @@ def test_quiet_hours_until():
     day = QuietHoursSpec(start="09:00", end="17:00")  # UTC by default
     noon = datetime.combine(INCIDENT, time(12), tzinfo=UTC)
     assert day.until(noon) == noon.replace(hour=17) and day.until(noon.replace(hour=18)) is None
+    # quiet from the start's minute (included) to the end's (excluded), in a range within the day as in one across
+    # midnight (20:00 and 08:00 above)
+    assert day.until(noon.replace(hour=9)) == day.until(noon.replace(hour=16, minute=59)) == noon.replace(hour=17)
+    assert day.until(noon.replace(hour=8, minute=59)) is None and day.until(noon.replace(hour=17)) is None
     assert night.except_critical is True
     # the night Warsaw's clocks go back (03:00 CEST -> 02:00 CET at 01:00 UTC), quiet until 02:30: at the second
     # 02:15 (01:15 UTC) they end at the second 02:30 (01:30 UTC), not at the first, an hour ago

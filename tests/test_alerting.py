@@ -75,8 +75,15 @@ def test_planted_incident_raises_one_explained_alert_delivered_everywhere(tmp_pa
     assert "https://example.com/" in slack  # the top mentions, as links
     hook = receivers["hooks"][0]
     assert hook["alert_id"] and hook["numbers"]["observed"] == 50 and hook["chart_png_base64"]
+    assert [[t["term"], t["z"]] for t in hook["terms"]] == ex["terms"]  # the explanation, whole, in every message
+    assert [[s["source"], s["negative"]] for s in hook["sources"]] == ex["sources"]
+    blocks = json.dumps(receivers["slack"][0], ensure_ascii=False)
+    assert "*Top terms*" in blocks and "*Where*" in blocks and "app-store · 1480331921/gb: 17 negative" in blocks
     [mail] = receivers["inbox"].messages
     assert "Parcelo" in mail["Subject"] and mail["To"] == "cx@example.com"
+    text = mail.get_body(("plain",)).get_content()
+    assert f"Top terms: {ex['terms'][0][0]} (z " in text
+    assert "Where: " + ", ".join(f"{s} {n}" for s, n in ex["sources"]) in text
     html = mail.get_body(("html",)).get_content()
     assert "refund" in html and "cid:" in html
     images = [p for p in mail.walk() if p.get_content_type() == "image/png"]
@@ -155,13 +162,17 @@ def test_failed_delivery_is_recorded_and_retried_next_run(tmp_path, receivers):
     assert len(receivers["slack"]) == 1 and len(receivers["inbox"].messages) == 1
 
 
-def test_backfilled_nights_record_alerts_without_sending(tmp_path, receivers):
+@pytest.mark.parametrize(("age", "sent"), [(30, False), (4, False), (3, True)])
+def test_backfilled_nights_record_alerts_without_sending(tmp_path, receivers, age, sent):
+    """A night older than alerting.max_age_days (3) is a backfill: its alert is recorded, not sent; a night of
+    exactly that age is sent. The send that follows is dated the alert's day, so that its own age limit cannot
+    hold the alert back: only the alert's send does."""
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})
     cfg = config(tmp_path, receivers, max_age_days=3)
-    assert incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT + timedelta(days=30))
-    assert delivery.send_alerts(cfg, db, "r") == {"delivered": 0, "failed": 0}
-    assert q(db, "SELECT send FROM alerts") == [(False,)] and receivers["slack"] == []
+    assert incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT + timedelta(days=age))
+    assert delivery.send_alerts(cfg, db, "r", today=INCIDENT) == {"delivered": 3 if sent else 0, "failed": 0}
+    assert q(db, "SELECT send FROM alerts") == [(sent,)] and len(receivers["slack"]) == sent
 
 
 def test_a_channel_added_later_gets_only_alerts_of_the_last_max_age_days_and_resend_sends_an_old_one(
@@ -195,6 +206,26 @@ def test_a_channel_added_later_gets_only_alerts_of_the_last_max_age_days_and_res
     [resent] = delivery.resend(cfg, db, old[:8])  # an explicit resend sends any alert, however old
     assert (resent.channel, resent.delivery.ok) == ("cx-slack", True)
     assert len(receivers["slack"]) == 2 and len(receivers["hooks"]) == 2
+
+
+def test_max_age_days_sends_a_day_of_exactly_that_age_and_an_hourly_window_a_day_more(tmp_path, receivers):
+    """A send on day T with alerting.max_age_days 3 picks up a daily alert of T-3, not of T-4; and an hourly alert
+    dated T-4 (its window, dated by its start, may end on T-3, which the watch counts its age from), not T-5."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51)
+    cfg = config(tmp_path, channels=[{"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"}],
+                 max_age_days=3)  # fmt: skip
+    today = INCIDENT + timedelta(days=4)
+    alerts = {"daily-t4": ("spike", 4), "daily-t3": ("spike", 3), "hourly-t5": ("hourly_spike", 5),
+              "hourly-t4": ("hourly_spike", 4)}  # fmt: skip
+    with connect(db) as con, transaction(con):
+        for aid, (kind, age) in alerts.items():
+            incidents._record_alert(con, {"alert_id": aid, "incident_id": aid, "brand": "parcelo", "kind": kind,
+                                          "status": "new", "day": today - timedelta(days=age), "severity": "major",
+                                          "headline": aid, "reason": "r", "observed": 30, "expected": 5.0,
+                                          "explanation": "{}", "send": True, "run_id": "r"})  # fmt: skip
+    assert delivery.send_alerts(cfg, db, "s", today=today) == {"delivered": 2, "failed": 0}
+    assert sorted(h["alert_id"] for h in receivers["hooks"]) == ["daily-t3", "hourly-t4"]
 
 
 def test_an_alert_of_a_brand_removed_from_the_config_is_skipped_and_the_others_are_delivered(
@@ -615,6 +646,54 @@ def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_
     said = f"{aid} -> cx-slack: pending (possibly delivered): "
     assert out.exit_code == 1 and out.stdout.startswith(said), out.output
     clock.sleep(1.5)
+
+
+def test_a_resend_of_a_pending_slack_post_that_failed_is_retried_by_the_next_run(tmp_path, receivers, monkeypatch):
+    """Slack left attempt 1 without an answer (pending, possibly delivered); `--resend` then failed (HTTP 500): the
+    pair's last attempt failed, so it is failed, not pending, and the next run retries it like any failed one."""
+    from functools import partial
+
+    from pipeline.alerts import channels
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, channels=[{"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"}])
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    monkeypatch.setattr(delivery, "deliver", partial(channels.deliver, timeout=0.5))
+    receivers["http"].add_fault(r"^/slack/", status=200, delay=1.5)  # Slack posts it, then answers after 1.5 s
+    assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 0, "failed": 0, "pending": 1}
+    clock.sleep(1.5)
+    _age_attempts(db, minutes=30)
+    receivers["http"].add_fault(r"^/slack/", status=500)
+    [resent] = delivery.resend(cfg, db, aid)
+    assert not resent.delivery.ok and not resent.delivery.pending and resent.attempt == 2
+    assert q(db, "SELECT state FROM v_alert_deliveries") == [("failed",)]
+    assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 1, "failed": 0}
+    assert q(db, "SELECT attempt, ok FROM alert_deliveries ORDER BY 1") == [(1, None), (2, False), (3, True)]
+    assert len(receivers["slack"]) == 2  # the first post, which Slack had, and the retry
+
+
+def test_an_email_retried_after_a_failed_attempt_has_that_attempts_message_id(tmp_path, receivers):
+    """Each attempt's e-mail has its own Message-ID, numbered by the attempt, and the one delivered is recorded as
+    the message the incident's later e-mails answer."""
+    import socket
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    with socket.socket() as probe:  # nothing listens there: refused
+        probe.bind(("127.0.0.1", 0))
+        nowhere = probe.getsockname()[1]
+    email = {"type": "email", "name": "cx-email", "to": ["cx@example.com"], "sender": "bp@example.com",
+             "smtp_host": "127.0.0.1", "smtp_port": nowhere, "starttls": False}  # fmt: skip
+    cfg = config(tmp_path, channels=[email])
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    assert delivery.send_alerts(cfg, db, "r1") == {"delivered": 0, "failed": 1}
+    cfg = config(tmp_path, channels=[{**email, "smtp_port": receivers["smtp_port"]}])  # the server is back
+    assert delivery.send_alerts(cfg, db, "r2") == {"delivered": 1, "failed": 0}
+    [mail] = receivers["inbox"].messages
+    assert mail["Message-ID"] == f"<brandpulse.{aid}.2@example.com>"
+    assert q(db, "SELECT attempt, ok, external_id FROM alert_deliveries ORDER BY 1") == [
+        (1, False, None), (2, True, mail["Message-ID"])]  # fmt: skip
 
 
 def test_a_slack_post_cut_by_the_deadline_is_pending_once_sent_and_retried_when_it_never_connected(
