@@ -148,9 +148,13 @@ def test_window_edges_in_apples_pacific_offsets(server):
     AppStoreAPI([{**review(i, at), "id": name} for i, (name, at) in enumerate(edges.items())]).mount(server)
     body = requests.get(source(server.url).page_url("us", 1), timeout=5).json()
     assert body["feed"]["entry"][0]["updated"]["label"].endswith("-07:00")  # Apple's own offset
-    records, _ = fetch(source(server.url))
-    assert sorted(r.native_id for r in records) == ["at-start", "last-second"]
-    assert min(r.created_at for r in records) == "2026-10-01T00:00:00+00:00"
+    src = source(server.url)
+    items = list(src.fetch(DAY))
+    assert all(isinstance(i, Record) for i in items)  # an entry outside the window yields nothing, not a None
+    assert sorted(r.native_id for r in items) == ["at-start", "last-second"]
+    assert min(r.created_at for r in items) == "2026-10-01T00:00:00+00:00"
+    # the newest entry served, at the window's end, belongs to the next night: not this night's newest
+    assert src.state["newest_created_at"] == (DAY.end - timedelta(seconds=1)).isoformat()
 
 
 def test_single_review_page_has_an_entry_object(server):
@@ -166,8 +170,11 @@ def test_app_info_entry_and_empty_feed(server):
     records, rejects = fetch(source(server.url))
     assert len(records) == 3 and rejects == []
     server.requests.clear()
-    records, rejects = fetch(source(server.url, countries=["de"]))  # nobody reviewed the app in Germany
+    src = source(server.url, countries=["de"])
+    src.previous_state = {"newest_created_at": "2026-09-30T08:00:00+00:00"}
+    records, rejects = fetch(src)  # nobody reviewed the app in Germany
     assert records == [] and rejects == [] and pages(server) == ["page=1"]
+    assert src.state["newest_created_at"] == "2026-09-30T08:00:00+00:00"  # an empty night keeps the last one
 
 
 def test_malformed_entries_are_quarantined_without_names(server):
@@ -280,6 +287,21 @@ def test_max_items_is_a_warning(server):
     records, _ = fetch(src)
     assert len(records) == 60 and pages(server) == ["page=1", "page=2"]
     assert len(src.warnings) == 1 and "max_items=60" in src.warnings[0]
+    server.requests.clear()
+    src = source(server.url, max_items=50)  # the cap ends with a full page: the next page is not asked for
+    records, _ = fetch(src)
+    assert len(records) == 50 and pages(server) == ["page=1"]
+    assert len(src.warnings) == 1 and "max_items=50" in src.warnings[0]
+
+
+def test_a_review_repeated_on_the_next_page_is_read_once(server):
+    """Apple's feed shifts when a review comes in between two page requests: the last review of a page is served
+    again at the top of the next. It is one record."""
+    reviews = spread(80, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=10))
+    AppStoreAPI([*reviews[:50], reviews[49], *reviews[50:]]).mount(server)  # review 49 ends page 1, starts page 2
+    records, rejects = fetch(source(server.url))
+    assert pages(server) == ["page=1", "page=2"] and rejects == []
+    assert len(records) == 80 and len({r.native_id for r in records}) == 80
 
 
 def placed(n: int, place: datetime, updated: str) -> dict:

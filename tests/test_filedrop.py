@@ -818,6 +818,33 @@ def test_many_unchanged_files_are_one_note_not_one_each(tmp_path):
     ), note
 
 
+def test_an_unchanged_file_is_skipped_only_for_the_windows_it_was_loaded_for(tmp_path):
+    """A file loaded for one night is read again for another night (its rows of that night are not stored yet),
+    and is skipped for a re-run of any of the last KEEP_WINDOWS nights it was loaded for, the newest kept."""
+    from datetime import timedelta
+
+    from pipeline.sources.filedrop import KEEP_WINDOWS
+
+    days = [date(2026, 10, 1) + timedelta(days=n) for n in range(KEEP_WINDOWS + 1)]
+    rows = "".join(f"{n},twitter,,u,{d.isoformat()}T08:00:00Z,acme on day {n},,1,0\n" for n, d in enumerate(days))
+    (tmp_path / "acme.csv").write_text(MENTIONS_HEADER + rows, encoding="utf-8")
+    cfg = load_config(write_config(tmp_path))
+    state = {}
+    for n, day in enumerate(days):  # each night reads the file for its own rows
+        src = build_source(cfg, cfg.brands[0], "listening")
+        src.previous_state = state
+        assert [r.native_id for r in src.fetch(Window.for_day(day))] == [str(n)], day
+        state = src.state
+    [entry] = state["loaded"].values()
+    assert len(entry["windows"]) == KEEP_WINDOWS and entry["windows"][-1].startswith(days[-1].isoformat())
+    for day, read in ((days[-1], False), (days[1], False), (days[0], True)):  # the oldest night was let go
+        src = build_source(cfg, cfg.brands[0], "listening")
+        src.previous_state = state
+        records = list(src.fetch(Window.for_day(day)))
+        unchanged = any("unchanged since loaded" in note for note in src.notes)
+        assert (len(records), unchanged) == ((1, False) if read else (0, True)), day
+
+
 def test_a_changed_column_mapping_reads_an_unchanged_file_again(tmp_path):
     """A file is skipped as unchanged only while its bytes and the brand's config are the same: a corrected
     mapping (here the engagement columns) must re-read it, or the rows stored under the old mapping stay."""

@@ -232,6 +232,23 @@ def test_max_items_is_a_warning(server):
     src = source(server.url, max_items=150)
     records, _ = fetch(src)
     assert len(records) == 150 and "max_items=150" in src.warnings[0]
+    server.requests.clear()
+    src = source(server.url, max_items=100)  # the cap ends with the first page: the next is not asked for
+    records, _ = fetch(src)
+    assert len(records) == 100 and len(server.requests) == 1
+    assert len(src.warnings) == 1 and "max_items=100" in src.warnings[0]
+
+
+def test_a_quarantined_review_repeated_on_the_next_page_is_quarantined_once(server):
+    """Google's next page starts two reviews back: a bad review at the end of a page is served again, and is
+    a repeat (one reject), not a second reject of the same review."""
+    reviews = spread(150, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=5))
+    reviews[99] = {**reviews[99], "rating": 6}  # the first page's last review, the second page's second
+    GooglePlayAPI(reviews).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert len(server.requests) == 2 and src.state["repeated_reviews"] == 2
+    assert len(records) == 149 and [r.reason for r in rejects] == ["score 6 is outside 1-5"]
 
 
 def test_a_page_of_only_repeats_stops_the_listing(server):

@@ -219,6 +219,33 @@ def test_max_items_is_a_warning(server):
     records, _ = fetch(src)
     assert len(records) == 150 and len(server.requests) == 2
     assert len(src.warnings) == 1 and "max_items=150" in src.warnings[0]
+    server.requests.clear()
+    src = source(server.url, max_items=200)  # the cap ends with a full page: the third is not asked for
+    records, _ = fetch(src)
+    assert len(records) == 200 and len(server.requests) == 2
+    assert len(src.warnings) == 1 and "max_items=200" in src.warnings[0]
+
+
+def test_hits_outside_the_window_from_a_server_that_ignores_the_filter_are_dropped(server):
+    """The window is asked for in numericFilters, but a hit is kept by its own time: one second before the
+    window's start, or at its end, belongs to another night even when the server sends it."""
+
+    def hit(n: int, at: datetime) -> dict:
+        text = f"Parcelo comment {n}"
+        return {"objectID": str(n), "created_at_i": int(at.timestamp()), "comment_text": text, "_tags": ["comment"]}
+
+    hits = [
+        hit(1, DAY.end),
+        hit(2, DAY.end - timedelta(seconds=1)),
+        hit(3, DAY.start),
+        hit(4, DAY.start - timedelta(seconds=1)),
+    ]
+    answer = {"hits": hits, "nbHits": 4, "nbPages": 1, "hitsPerPage": 100, "page": 0}
+    server.route("GET", SEARCH, lambda req, m: Response(200, answer))
+    src = source(server.url)
+    items = list(src.fetch(DAY))
+    assert sorted(i.native_id for i in items) == ["2", "3"] and all(isinstance(i, Record) for i in items)
+    assert src.state["newest_created_at"] == (DAY.end - timedelta(seconds=1)).isoformat()
 
 
 def test_empty_results(server):
@@ -301,6 +328,19 @@ def test_a_retry_after_over_five_minutes_fails_at_once(server):
     with pytest.raises(SourceError, match=r"the server asked to retry after \d+ s, over the 300 s this waits"):
         fetch(source(server.url, retries=5))
     assert time.monotonic() - started < 5 and len(server.requests) == 1
+
+
+def test_a_retry_after_the_deadline_would_cut_short_fails_at_once(server):
+    """A Retry-After within the 300 s this waits, but past what is left of deadline_s, is not waited out (the
+    wait, which no deadline can cut, would keep the task past it): the search fails at once, saying why."""
+    HackerNewsAPI([story(0)]).mount(server)
+    server.add_fault(SEARCH, status=429, headers={"Retry-After": "3"})
+    started = time.monotonic()
+    with pytest.raises(
+        SourceError, match=r"waiting 3 s to retry would pass the 1 s deadline \(the source's deadline_s\)"
+    ):
+        fetch(source(server.url, deadline_s=1))
+    assert time.monotonic() - started < 0.9 and len(server.requests) == 1
 
 
 def test_server_errors_then_success_and_exhausted(server):

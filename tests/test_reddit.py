@@ -442,6 +442,26 @@ def test_threads_of_earlier_posts_are_followed_for_follow_days(reddit):
     assert ids(records) == ["t3_p2"] and src.state["follow"] == {}
 
 
+def test_a_threads_comments_are_kept_in_the_half_open_window(reddit):
+    """A thread's comments are kept without an alias check, and only by their own time (no listing filters them
+    first): a comment half a second before the window's start, or at its end, belongs to another night."""
+    end = WINDOW.end.timestamp() - T0
+    _server, _ = reddit(
+        [
+            post("p1", -3600),  # matched the night before: its thread is followed
+            comment("c_before", -0.5, "just before", link="p1"),
+            comment("c_at_start", 0, "at the start", link="p1"),
+            comment("c_last", end - 1, "the last second", link="p1"),
+            comment("c_at_end", end, "at the end", link="p1"),
+        ]
+    )
+    src = make_source(comments=True)
+    src.previous_state = {"follow": {"p1": T0 - 3600}}
+    records, _ = run(src)
+    assert ids(records) == ["t1_c_at_start", "t1_c_last"]
+    assert src.state["threads"]["followed"] == 1 and src.state["newest_created_utc"] == T0 + end - 1
+
+
 def test_followed_threads_are_capped(reddit, monkeypatch):
     monkeypatch.setattr(reddit_source, "FOLLOWED_MAX", 2)
     server, _ = reddit([post(f"p{n}", -3600 * n) for n in (1, 2, 3)])
