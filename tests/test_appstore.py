@@ -294,6 +294,16 @@ def test_max_items_is_a_warning(server):
     assert len(src.warnings) == 1 and "max_items=50" in src.warnings[0]
 
 
+@pytest.mark.parametrize(("count", "spec"), [(50, {"max_items": 50}), (100, {"max_pages": 2})])
+def test_a_feed_that_ends_exactly_at_a_cap_is_no_truncation(server, count, spec):
+    """The feed's rel=last link says page 1 (or 2) was its last: reading all of it at max_items or max_pages cut
+    nothing, but the extract was marked truncated ("older reviews of the window were not read")."""
+    AppStoreAPI(spread(count, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
+    src = source(server.url, **spec)
+    records, _ = fetch(src)
+    assert len(records) == count and src.warnings == []
+
+
 def test_a_review_repeated_on_the_next_page_is_read_once(server):
     """Apple's feed shifts when a review comes in between two page requests: the last review of a page is served
     again at the top of the next. It is one record."""

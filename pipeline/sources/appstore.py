@@ -153,13 +153,16 @@ class AppStoreSource(Source):
                         yield item
                     if order.reached_start:
                         break  # newest first: the rest is older than the window
-                    if cut or (read >= spec.max_items and len(entries) >= PAGE_SIZE):
+                    # a full page is followed by more unless the feed says it was its last (rel=last); Apple's
+                    # feed ends at FEED_MAX_PAGES whatever it holds, so a full page there always may have more
+                    more = len(entries) >= PAGE_SIZE and (last is None or page < last or page == FEED_MAX_PAGES)
+                    if cut or (read >= spec.max_items and more):
                         self.warnings.append(
                             f"App Store {spec.app_id} ({country}): stopped after max_items={spec.max_items} "
                             f"reviews; older reviews of the window were not read"
                         )
                         break
-                    if page == max_pages and len(entries) >= PAGE_SIZE:  # a full last page: more were left
+                    if page == max_pages and more:  # a full last page, and the feed goes on: more were left
                         cap = (
                             f"the feed's {FEED_MAX_PAGES * PAGE_SIZE}-review cap"
                             if max_pages == FEED_MAX_PAGES
