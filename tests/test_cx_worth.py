@@ -386,6 +386,49 @@ def test_an_answer_is_on_the_customer_lists_calendar_of_its_brands_time_zone(tmp
     assert days == {"tokyo": date(2026, 3, 2), "newyork": date(2026, 3, 2), "la": date(2026, 3, 2)}
 
 
+def test_the_churn_window_and_the_customers_span_at_their_edges(tmp_path):
+    """Day by day at each edge (90-day window): an end date exactly 90 days after the answer is churn, 91 is not;
+    an answer exactly 90 days before the list's last day has its window ended (complete), 89 is pending; an answer
+    on the end date or after it is not a customer's (end_date is the first day they are no longer one)."""
+    from pipeline.surveys.customers import calendars
+    from pipeline.warehouse import execute, rows
+
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        for key, end, answered in (
+            ("k1", "2025-04-01", "2025-01-01"),  # Jan 1 + 90 days = Apr 1: churned within the window
+            ("k2", "2025-04-02", "2025-01-01"),  # 91 days: stayed through the window
+            ("k3", "2025-03-01", "2025-03-01"),  # answered on the end date: no longer a customer
+            ("k4", "2025-03-01", "2025-03-10"),  # answered after the end
+            ("k5", "2025-07-01", "2025-04-02"),  # the list's last day, Jul 1 = Apr 2 + 90: complete, churned
+            ("k6", None, "2025-04-03"),  # Apr 3 + 90 = Jul 2, after the list's last day: pending
+        ):
+            con.execute(
+                "INSERT INTO customers BY NAME SELECT 'acme' AS brand, ? AS customer_hash, 'crm' AS source,"
+                " DATE '2025-01-01' AS start_date, CAST(? AS DATE) AS end_date, now() AS first_seen,"
+                " now() AS last_seen, 'r' AS run_id",
+                [key, end],
+            )
+            con.execute(
+                "INSERT INTO survey_responses BY NAME SELECT 's' AS source, ? AS response_id, 'acme' AS brand,"
+                " CAST(? AS TIMESTAMPTZ) AS responded_at, CAST(? AS DATE) AS day, 3 AS nps, ? AS customer_hash,"
+                " now() AS first_seen, now() AS last_seen, 'r' AS run_id",
+                [key, f"{answered}T10:00:00Z", answered, key],
+            )
+        zones = calendars(None)
+        got = rows(execute(con, "surveys/respondents", {"window_days": 90, "brands": None, **zones}))
+        counts = rows(execute(con, "surveys/link_counts", {"brands": None, "first": None, "last": None, **zones}))
+    assert {r["customer_hash"]: (r["day"], r["churned"], r["complete"]) for r in got} == {
+        "k1": (date(2025, 1, 1), True, True),
+        "k2": (date(2025, 1, 1), False, True),
+        "k5": (date(2025, 4, 2), True, True),
+        "k6": (date(2025, 4, 3), False, False),
+    }
+    assert {r["as_of"] for r in got} == {date(2025, 7, 1)}
+    assert [(r["linked"], r["not_customer"], r["unlinked"]) for r in counts] == [(4, 2, 0)]
+
+
 def test_one_segment_only_gives_the_same_numbers_as_all_segments(tmp_path):
     cfg, db, _ = _tiny(tmp_path)
     with connect(db) as con:  # everyone in one segment
@@ -712,6 +755,57 @@ def test_no_clv_keeps_the_churn_figures_and_leaves_out_the_money(tmp_path):
     assert report.worth.rates["detractor"].n > 0 and report.worth.at_risk == {}
     assert "no CLV in customer_metrics" in report.note
     assert "Revenue at risk" not in "\n".join(worth.roi_lines(report))
+
+
+def test_revenue_at_risk_of_the_current_detractors_and_passives_by_hand():
+    """roi() on respondents written out by hand. History (windows ended): detractors 1 of 2 churned (.5), passives
+    2 of 5 (.4), promoters 1 of 4 (.25): gaps .25 and .15. Current (latest answers from Sep 3 to Dec 1, 2025;
+    the list's last day Dec 31): detractors c1 (still a customer, segment x), c2 (ends Dec 31, the list's last
+    day: gone), c3 (ended Dec 20: gone); passives c4 and c6 (segment y; c6's end in March 2026 is scheduled, still
+    a customer); promoter c5. CLV x 1,000, y 400: at risk .25 x 1,000 = 250 from detractors, .15 x (400 + 400) = 120
+    from passives, 370 in all. Base 10 x 1,000 + 5 x 400 = 12,000: 1 % moved is .01 x .25 x 12,000 = 30; a point 15."""
+    as_of = date(2025, 12, 31)
+
+    def resp(key, group, day, churned, complete, end=None, segment="x"):
+        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
+                "end_date": end, "segment": segment, "as_of": as_of}  # fmt: skip
+
+    history = [
+        resp("d1", "detractor", date(2025, 3, 1), True, True, date(2025, 4, 15)),
+        resp("d2", "detractor", date(2025, 3, 2), False, True),
+        *(resp(f"p{i}", "promoter", date(2025, 3, 3 + i), i == 0, True) for i in range(4)),
+        *(resp(f"s{i}", "passive", date(2025, 3, 10 + i), i < 2, True) for i in range(5)),
+    ]
+    current = [
+        resp("c1", "detractor", date(2025, 12, 1), False, False),
+        resp("c2", "detractor", date(2025, 11, 20), True, False, as_of),
+        resp("c3", "detractor", date(2025, 11, 10), True, False, date(2025, 12, 20)),
+        resp("c4", "passive", date(2025, 11, 15), False, False, segment="y"),
+        resp("c6", "passive", date(2025, 11, 25), False, False, date(2026, 3, 1), segment="y"),
+        resp("c5", "promoter", date(2025, 12, 1), False, False),
+    ]
+    month = {"month": date(2025, 11, 1), "margin": 0.3, "discount_rate_monthly": 0.008}
+    clv = {s: {**month, "segment": s, "clv_discounted": v} for s, v in (("x", 1000.0), ("y", 400.0), ("_all", 600.0))}
+    inputs = worth.RoiInputs("acme", 90, 365, history + current, clv, {"x": 10, "y": 5})
+    report = worth.roi(inputs, min_n=2, resamples=200)
+    assert report.as_of == as_of and report.current == (date(2025, 9, 3), date(2025, 12, 1))
+    members = {g: (m["customers"], m["left"], m["clv"]) for g, m in report.current_members.items()}
+    assert members == {"detractor": (1, 2, 1000.0), "passive": (2, 0, 800.0), "promoter": (1, 0, 1000.0)}
+    w = report.worth
+    assert {g: (r.n, r.churned) for g, r in w.rates.items()} == {
+        "promoter": (4, 1),
+        "passive": (5, 2),
+        "detractor": (2, 1),
+    }
+    assert w.gap == {"passive": approx(0.15), "detractor": approx(0.25)}
+    assert w.rr.value == approx(2.0)  # .5 / .25
+    assert {k: v.value for k, v in w.at_risk.items()} == {
+        "detractor": approx(250.0),
+        "passive": approx(120.0),
+        "total": approx(370.0),
+    }
+    assert report.base == {"customers": 15, "clv": approx(12_000.0)}
+    assert (w.move_one_percent.value, w.per_point.value) == (approx(30.0), approx(15.0))
 
 
 def _answer_again(cfg, db: Path, customer: str, day: date, nps: int) -> None:

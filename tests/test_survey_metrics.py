@@ -106,6 +106,14 @@ def test_csat_all_top_and_empty():
         M.csat_top2([0])
 
 
+def test_csat_low_n_flag_at_the_threshold():
+    # the flag is "fewer than min_n answers": 29 flagged, 30 not (n = min_n is enough)
+    assert M.csat_top2([5] * 29).flagged_low_n
+    assert not M.csat_top2([5] * 30).flagged_low_n
+    assert M.csat_top2([5] * 30, min_n=31).flagged_low_n
+    assert not M.csat_top2_from_counts(3, 5, min_n=5).flagged_low_n
+
+
 # -- CES -----------------------------------------------------------------------------------------------------
 def test_ces_mean_t_interval_hand_worked():
     # [7, 6, 6, 5, 1]: mean 5; squared deviations 4 + 1 + 1 + 0 + 16 = 22; s^2 = 22/4 = 5.5, s = 2.345208;
@@ -134,6 +142,16 @@ def test_ces_single_answer_has_no_interval():
     e = M.ces_mean([4])
     assert (e.value, e.low, e.high, e.se, e.n) == (4, None, None, None, 1)
     assert M.ces_mean([]).value is None
+
+
+def test_ces_low_n_flag_at_the_threshold():
+    # fewer than min_n (30) answers is flagged, on each of the three paths (t interval, all alike, one answer)
+    assert not M.ces_mean([4, 5] * 15).flagged_low_n  # 30 answers
+    assert M.ces_mean([4, 5] * 14 + [4]).flagged_low_n  # 29
+    assert not M.ces_mean([7] * 30).flagged_low_n and M.ces_mean([7] * 29).flagged_low_n  # every answer the same
+    assert not M.ces_from_stats(5, 4.0, 1.0, min_n=5).flagged_low_n
+    assert M.ces_from_stats(4, 4.0, 1.0, min_n=5).flagged_low_n
+    assert M.ces_mean([4]).flagged_low_n and not M.ces_mean([4], min_n=1).flagged_low_n
 
 
 @pytest.mark.parametrize(
@@ -201,6 +219,27 @@ def test_customer_metrics_rows_pooled_window_and_segments():
     assert min(r["month"] for r in rows) == date(2025, 10, 1)
     fixed = customer_metrics(_customers(), margin=0.5, discount_rate_monthly=0.0, fixed_monthly_churn=0.1)
     assert {r["churn_rate_clv"] for r in fixed} == {0.1}
+
+
+def test_customers_without_a_segment_count_once_in_the_all_segments_row():
+    """A customer list without a segment column (or a customer with it empty) is the '(none)' segment; '_all' holds
+    each customer once, so its counts are the sum of the segments'."""
+    customers = [
+        Customer("N1", "b", None, date(2026, 1, 1), date(2026, 2, 10), 10.0),  # churns in February
+        Customer("N2", "b", None, date(2026, 1, 1), None, 20.0),
+        Customer("X1", "b", "x", date(2026, 1, 1), None, 30.0),
+    ]
+    rows = customer_metrics(
+        customers, margin=0.5, discount_rate_monthly=0.0, churn_window_months=1, as_of=date(2026, 3, 15)
+    )
+    feb = {r["segment"]: r for r in rows if r["month"] == date(2026, 2, 1)}
+    # Feb 1 base: N1, N2, X1 = 3 (N1 ends Feb 10, after the 1st); churned N1. '(none)': N1, N2; x: X1.
+    counts = {s: (r["active_start"], r["churned"]) for s, r in feb.items()}
+    assert counts == {"_all": (3, 1), "(none)": (2, 1), "x": (1, 0)}
+    # _all: churn 1/3, ARPU (10 + 20 + 30) / 3 = 20; m = .5 x 20 = 10: simple CLV 10 / (1/3) = 30
+    assert feb["_all"]["churn_rate"] == approx(1 / 3) and feb["_all"]["arpu"] == approx(20.0)
+    assert feb["_all"]["clv_simple"] == approx(30.0)
+    assert feb["(none)"]["arpu"] == approx(15.0)  # (10 + 20) / 2
 
 
 def test_each_brands_months_end_where_its_own_customer_list_does():

@@ -293,6 +293,29 @@ def test_typeform_preset_utc_header_wins_and_effort_is_flipped(tmp_path):
     assert "'7.5' is not a whole number" in reject.reason and "'6' is outside 1-5" in reject.reason
 
 
+def test_a_five_point_effort_question_is_mapped_onto_one_to_seven_with_its_own_scale(tmp_path):
+    """'How much effort' on 1-5 (1 = very low effort): flipped to 6 - x, then 1 + (x' - 1) x 6/4 on the common 1-7
+    scale (7 = least effort): 1 -> 7, 2 -> 5.5, 3 -> 4, 4 -> 2.5, 5 -> 1. Read as a 7-point answer, a 2 would be 6."""
+    rows = [["id", "at", "effort"]] + [[f"R{x}", "2026-07-01T12:00:00Z", str(x)] for x in range(1, 6)]
+    path = write_csv(tmp_path / "effort.csv", rows)
+    src = SurveySpec(
+        name="nb",
+        brand="acme",
+        path="effort.csv",
+        columns={"response_id": "id", "timestamp": "at", "ces": "effort"},
+        ces={"scale": 5, "lower_is_better": True},
+    )
+    responses, rejects = read_survey_file(None, src, path)
+    assert rejects == []
+    assert [(r.ces, r.ces_scale, r.ces_norm) for r in responses] == [
+        (1, 5, 7.0),
+        (2, 5, 5.5),
+        (3, 5, 4.0),
+        (4, 5, 2.5),
+        (5, 5, 1.0),
+    ]
+
+
 def test_custom_mapping_brand_column_and_row_time_zones(tmp_path):
     cfg = make_config(tmp_path, {"sources": []}, brands=("Acme", "Globex"))
     rows = [
@@ -649,6 +672,63 @@ def test_nps_groups_and_csat_top2_through_the_import_and_sql_counts_worked_by_ha
     got_csat = rows_of(db, f"SELECT period, value, n, n_top2 FROM survey_metrics WHERE {where}", ["csat"])
     # top-2 4, 5, 5 of the 5 answers (2 and 3 are not): CSAT = 3 / 5 x 100 = 60; the empty cells are no answer
     assert got_csat == [(period, pytest.approx(60.0), 5, 3) for period in ("day", "month", "week")]
+
+
+def test_touchpoint_and_segment_rollups_count_each_answer_once_worked_by_hand(tmp_path):
+    """metric_counts.sql's '_all' rows, by hand: every touchpoint x segment, each touchpoint over all segments, each
+    segment over all touchpoints, and the brand's total, each answer counted once in each; low_n flags the rows
+    under min_responses (3) for NPS, CSAT and CES alike; v_survey_period reads the brand's total row only."""
+    rows = [
+        ["id", "at", "tp", "seg", "nps", "csat", "ces"],
+        ["R0", "2026-10-01T10:00:00Z", "delivery", "consumer", "10", "5", "7"],
+        ["R1", "2026-10-01T10:00:00Z", "delivery", "business", "0", "2", "3"],
+        ["R2", "2026-10-01T10:00:00Z", "support", "consumer", "9", "4", "6"],
+        ["R3", "2026-10-01T10:00:00Z", "support", "consumer", "6", "3", "2"],
+        ["R4", "2026-10-01T10:00:00Z", "", "business", "8", "5", "5"],
+    ]
+    write_csv(tmp_path / "answers.csv", rows)
+    columns = {"response_id": "id", "timestamp": "at", "touchpoint": "tp", "segment": "seg", "nps": "nps",
+               "csat": "csat", "ces": "ces"}  # fmt: skip
+    source = {"name": "acme-nps", "brand": "acme", "path": "answers.csv", "columns": columns}
+    cfg = make_config(tmp_path, {"min_responses": 3, "sources": [source]})
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_surveys(cfg, db, RUN, score_comments=False)["new"] == 5
+    rollup.survey_metrics(cfg, db, RUN)
+    where = "brand = 'acme' AND period = 'day' AND metric = ?"
+    nps = rows_of(db, f"SELECT touchpoint, segment, n, n_promoters, n_passives, n_detractors, low_n "
+                      f"FROM survey_metrics WHERE {where}", ["nps"])  # fmt: skip
+    # promoters R0 (10), R2 (9); passive R4 (8); detractors R1 (0), R3 (6); R4 has no touchpoint: '(none)'
+    assert {(t, s): rest for t, s, *rest in nps} == {
+        ("delivery", "consumer"): [1, 1, 0, 0, True],
+        ("delivery", "business"): [1, 0, 0, 1, True],
+        ("support", "consumer"): [2, 1, 0, 1, True],
+        ("(none)", "business"): [1, 0, 1, 0, True],
+        ("delivery", "_all"): [2, 1, 0, 1, True],
+        ("support", "_all"): [2, 1, 0, 1, True],
+        ("(none)", "_all"): [1, 0, 1, 0, True],
+        ("_all", "consumer"): [3, 2, 0, 1, False],  # R0, R2, R3
+        ("_all", "business"): [2, 0, 1, 1, True],  # R1, R4
+        ("_all", "_all"): [5, 2, 1, 2, False],
+    }
+    totals = "AND touchpoint = '_all' ORDER BY segment"
+    # CSAT top-2 (4-5): R0 5, R2 4, R4 5; not R1 2, R3 3. consumer 2 of 3, business 1 of 2, all 3 of 5 (60 %)
+    csat = rows_of(db, f"SELECT segment, n, n_top2, value, low_n FROM survey_metrics WHERE {where} {totals}", ["csat"])
+    assert csat == [
+        ("_all", 5, 3, pytest.approx(60.0), False),
+        ("business", 2, 1, pytest.approx(50.0), True),
+        ("consumer", 3, 2, pytest.approx(200 / 3), False),
+    ]
+    # CES on 1-7 as asked: all (7 + 3 + 6 + 2 + 5) / 5 = 4.6; business (3 + 5) / 2 = 4; consumer (7 + 6 + 2) / 3 = 5
+    ces = rows_of(db, f"SELECT segment, n, value, low_n FROM survey_metrics WHERE {where} {totals}", ["ces"])
+    assert ces == [
+        ("_all", 5, pytest.approx(4.6), False),
+        ("business", 2, pytest.approx(4.0), True),
+        ("consumer", 3, pytest.approx(5.0), False),
+    ]
+    # the brand's total only: NPS 100 (2 - 2) / 5 = 0, not consumer's 100 (2 - 1) / 3 = 33.3; none under 3 answers
+    period = rows_of(db, "SELECT nps, nps_n, csat, csat_n, ces, ces_n, survey_low_n FROM v_survey_period "
+                         "WHERE brand = 'acme' AND period = 'day'")  # fmt: skip
+    assert period == [(pytest.approx(0.0), 5, pytest.approx(60.0), 5, pytest.approx(4.6), 5, False)]
 
 
 def test_missing_and_broken_sources_are_recorded_and_do_not_stop_the_others(tmp_path, scorer):
