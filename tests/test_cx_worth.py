@@ -246,6 +246,21 @@ def _churn(db: Path) -> dict:
         return {(r["quarter"], r["segment"]): r for r in (dict(zip(names, t, strict=True)) for t in cur.fetchall())}
 
 
+def test_a_customer_whose_contract_starts_later_is_not_in_todays_base(tmp_path):
+    """The base (customers active today, their CLV: the value of 1% moved and of one NPS point) counted a
+    customer starting next year: 6 customers and a CLV of 231.17 where 5 and 193.66 are active."""
+    cfg, db, _ = _tiny(tmp_path)
+    before = worth.cx_roi(cfg, db, "acme").base
+    with connect(db) as con:
+        con.execute(
+            "INSERT INTO customers BY NAME SELECT 'acme' AS brand, 'future' AS customer_hash, 'acme-crm' AS source,"
+            " 'consumer' AS segment, current_date + 365 AS start_date, NULL AS end_date, 10.0 AS monthly_revenue,"
+            " now() AS first_seen, now() AS last_seen, 'r' AS run_id"
+        )
+    assert worth.cx_roi(cfg, db, "acme").base == before
+    assert before["customers"] == 5
+
+
 def test_customer_ids_are_stored_as_keyed_hashes_that_join(tmp_path, monkeypatch):
     monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "cx-worth-key")
     _, db, _ = _tiny(tmp_path)

@@ -92,7 +92,8 @@ def roi_inputs(
         for r in rows(
             con.execute(
                 "SELECT coalesce(segment, '(none)') AS segment, count(*) AS n FROM customers"
-                " WHERE brand = $brand AND (end_date IS NULL OR end_date > current_date) GROUP BY ALL",
+                " WHERE brand = $brand AND start_date <= current_date AND (end_date IS NULL OR end_date > current_date)"
+                " GROUP BY ALL",  # a customer whose contract starts later is no customer yet
                 {"brand": brand},
             )
         )
