@@ -159,9 +159,11 @@ def test_detect_series_writes_the_flags(tmp_path):
     )
     assert result.exit_code == 0, result.output
     flags = pd.read_csv(out)
-    assert list(flags.columns[:8]) == ["start", "end", "observed", "expected", "z", "p_count", "p_share", "kind"]
+    columns = ["start", "end", "observed", "expected", "z", "p_count", "p_share", "kind", "periods"]
+    assert list(flags.columns) == columns
     assert len(flags) == 1
     row = flags.iloc[0]
+    assert row["periods"] == 1  # the window whose tests fired: one hour
     assert (row["start"], row["end"]) == ("2026-02-11T15:00:00+00:00", "2026-02-11T16:00:00+00:00")
     assert row["kind"] == "hourly_spike" and row["observed"] == df["n_negative"][i] and row["z"] > 5
     assert "1 flagged period(s) of 1008 (hour)" in result.output
@@ -180,6 +182,27 @@ def test_detect_series_sums_finer_data_and_runs_the_volume_test_alone(tmp_path):
     flags = pd.read_csv(out)
     assert list(flags["kind"]) == ["volume_spike"] and flags["observed"][0] == df["volume"][i]
     assert flags["start"][0] == df["hour"][i].isoformat()
+
+
+def test_detect_series_sums_five_minute_rows_to_five_minute_periods(tmp_path):
+    """--freq 5min keeps each 5-minute row a period of its own (summed to the hour, a burst of 5 minutes is 1/12
+    as loud and its start is lost)."""
+    df = hourly(seed=9)
+    fine = df.loc[df.index.repeat(12)].reset_index(drop=True)
+    fine["hour"] = fine["hour"] + pd.to_timedelta(np.tile(np.arange(0, 60, 5), len(df)), unit="min")
+    fine["volume"] = fine["volume"] // 12
+    fine["n_negative"] = np.minimum(fine["n_negative"] // 12, fine["volume"])
+    i = len(fine) - 40
+    fine.loc[i, "volume"] += 400
+    out = tmp_path / "flags.csv"
+    args = ["detect-series", str(write_csv(tmp_path, fine)), "--freq", "5min", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "1 flagged period(s) of 12096 (5min)" in result.output
+    flags = pd.read_csv(out)
+    assert list(flags["kind"]) == ["volume_spike"] and flags["observed"][0] == fine["volume"][i]
+    start = fine["hour"][i]
+    assert (flags["start"][0], flags["end"][0]) == (start.isoformat(), (start + pd.Timedelta(minutes=5)).isoformat())
 
 
 def test_detect_series_errors_clearly(tmp_path):

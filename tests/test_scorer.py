@@ -95,6 +95,42 @@ def test_long_text_uses_head_and_tail(scorer):
     assert cut.note == "head_tail"
 
 
+def test_a_long_text_keeps_a_quarter_of_the_budget_from_its_head_and_three_quarters_from_its_tail(scorer):
+    text = " ".join(f"word{i}" for i in range(400))
+    ids = scorer.tokenizer(text, add_special_tokens=False)["input_ids"]
+    budget = scorer.max_length - 2
+    assert len(ids) > 2 * budget
+    [kept], [cut] = scorer._ids([text])
+    assert cut and len(kept) == scorer.max_length
+    assert kept[0] == scorer.tokenizer.cls_token_id and kept[-1] == scorer.tokenizer.sep_token_id
+    head, tail = budget // 4, budget - budget // 4  # 31 and 95 tokens for the default 128
+    assert kept[1:-1] == ids[:head] + ids[-tail:]
+
+
+def test_a_text_past_twice_the_char_window_is_cut_before_it_is_normalised_or_tokenised(scorer):
+    """A 1 MB text costs no more than a 40 kB one: only the first and last CHAR_WINDOW characters are read."""
+    from pipeline.sentiment.scorer import CHAR_WINDOW
+
+    text = "start " + "middle " * 100_000 + "finish"
+    norm, note = scorer._prepare(text)
+    assert note is None and len(norm) <= 2 * CHAR_WINDOW + 3
+    assert norm.startswith("start middle") and norm.endswith("middle finish")
+
+
+def test_logit_offsets_are_added_to_the_logits_before_the_softmax(scorer):
+    import torch
+
+    offsets = model_info(MODEL_DIR)["logit_offsets"]
+    assert any(offsets)  # the shipped model has some: else this test could not tell
+    ids, _ = scorer._ids([scorer._prepare(t)[0] for t in TEXTS])
+    probs = scorer.probabilities(ids)
+    with torch.inference_mode():
+        for row, p in zip(ids, probs, strict=True):
+            logits = scorer.model(input_ids=torch.tensor([row])).logits[0].float()
+            assert p == pytest.approx((logits + torch.tensor(offsets)).softmax(-1).tolist(), abs=1e-5)
+            assert p != pytest.approx(logits.softmax(-1).tolist(), abs=1e-5)
+
+
 def test_batching_and_sorting_do_not_change_results(scorer):
     texts = TEXTS * 3 + ["short", "a much longer text about the coffee being cold and the staff being rude " * 3]
     one_by_one = Scorer(MODEL_DIR, batch_size=1).score(texts)

@@ -4,8 +4,10 @@ an error naming the path instead of holding the night."""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -136,3 +138,31 @@ def test_a_store_that_never_answers_fails_the_operation_naming_the_path(silent_s
     assert not worker.is_alive(), "the operation was still waiting after 90 s: the store bound did not hold"
     assert isinstance(outcome[0], storage.StoreTimeout), outcome
     assert "s3://silent/nightly" in str(outcome[0]) and "within 1 s" in str(outcome[0])
+
+
+def test_a_local_write_goes_through_a_synced_temporary_file_and_a_crash_keeps_the_old_content(tmp_path, monkeypatch):
+    """write_atomic writes beside the target, fsyncs, then renames over it: a write that fails half-way leaves
+    the old content whole and no temporary file, and the data is on disk before the rename makes it visible."""
+    from pipeline import files
+
+    target = tmp_path / "state.json"
+    assert files.write_atomic(target, "old") == 3
+    events: list = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(
+        os, "replace", lambda a, b: (events.append(("replace", Path(a), Path(b))), real_replace(a, b))[1]
+    )
+
+    def lines():
+        yield "first"
+        raise RuntimeError("the extract died")
+
+    with pytest.raises(RuntimeError, match="died"):
+        files.write_atomic(target, lines())
+    assert target.read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+    assert events == []  # nothing was renamed over the target
+    assert files.write_atomic(target, ["a", "b"]) == 2
+    assert target.read_text() == "a\nb\n" and sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
+    assert events[0] == "fsync" and events[1][0] == "replace" and len(events) == 2
+    assert events[1][1] != target and events[1][1].parent == target.parent and events[1][2] == target
