@@ -136,6 +136,71 @@ def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(nig
             assert con.execute(f"SELECT DISTINCT model_version FROM {table}").fetchall() == [(scorer.version,)], table
 
 
+def test_a_rescore_stopped_mid_way_is_interrupted_and_its_rerun_scores_only_the_rest(night, scorer, monkeypatch):
+    """Stopped (SIGTERM, Ctrl-C) after its first chunk, a rescore is recorded ``interrupted`` (not ``failed``) with
+    the chunk it committed kept; run again, it carries on: it scores the rest only, never the chunk done."""
+    from functools import partial
+
+    from pipeline import night as nights
+    from pipeline.interrupt import Interrupted
+    from pipeline.night import rescore
+    from pipeline.sentiment.scorer import Scorer
+
+    cfg = load_config(night[0])
+    run_day(cfg, night[1], DAY, scorer=scorer)
+    other = night[1].parent / "model-v2"
+    shutil.copytree(MODEL_DIR, other)
+    info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
+    (other / "brandpulse.json").write_text(json.dumps({**info, "version": "9.9.9"}))
+    v2 = Scorer(other)
+    monkeypatch.setattr(nights, "score_pending", partial(scoring.score_pending, chunk=2))
+    since = DAY - timedelta(days=7)
+
+    def stop(done, total):
+        raise Interrupted("stopped by SIGTERM")
+
+    with pytest.raises(KeyboardInterrupt):
+        rescore(cfg, night[1], since, scorer=v2, progress=stop)
+    query = "SELECT count(*) FROM sentiment WHERE model_version = ?"
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute(query, [v2.version]).fetchone() == (2,)  # the first chunk stays
+        assert con.execute(
+            "SELECT r.status, s.detail FROM pipeline_runs r JOIN run_steps s USING (run_id) "
+            "WHERE r.trigger = 'rescore' AND s.step = 'interrupted'"
+        ).fetchall() == [("interrupted", "stopped by SIGTERM")]
+    again = rescore(cfg, night[1], since, scorer=v2)
+    assert again["scored"] == 3 and again["status"] == "success"  # the rest only
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute(query, [v2.version]).fetchone() == (5,)
+        assert con.execute("SELECT DISTINCT model_version FROM daily_brand_metrics").fetchall() == [(v2.version,)]
+
+
+def test_a_night_stopped_mid_step_is_recorded_interrupted_and_keeps_the_steps_it_finished(night, scorer, monkeypatch):
+    """SIGTERM or Ctrl-C in the middle of a night (here in its score step): the run is ``interrupted``, with the
+    signal as the reason, not left ``running`` (the watch would skip its hours) nor closed ``failed``; the load it
+    finished stays committed, and a re-run of the night completes it."""
+    from pipeline import night as nights
+    from pipeline.interrupt import Interrupted
+
+    def stopped(*args, **kwargs):
+        raise Interrupted("stopped by SIGTERM")
+
+    cfg = load_config(night[0])
+    with monkeypatch.context() as patched:
+        patched.setattr(nights, "score", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            run_day(cfg, night[1], DAY, run_id="stopped", scorer=scorer)
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute("SELECT status, finished_at IS NOT NULL FROM pipeline_runs").fetchall() == [
+            ("interrupted", True)
+        ]
+        [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE step = 'interrupted'").fetchall()
+        assert detail == "stopped by SIGTERM"
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (5,)  # the load committed
+        assert con.execute("SELECT count(*) FROM sentiment").fetchone() == (0,)
+    assert run_day(cfg, night[1], DAY, scorer=scorer)["status"] == "success"
+
+
 def test_two_runs_at_the_same_moment_both_succeed_once(night):
     config_path, db = night
     args = ["run", "--date", DAY.isoformat(), "--config", str(config_path), "--db", str(db)]

@@ -137,6 +137,57 @@ def test_a_watch_run_skips_while_a_night_runs_and_says_so(tmp_path, caplog):
     assert run_watch(off, db, end)["reason"] == "the watch is disabled (watch.enabled is false in the config)"
 
 
+@pytest.mark.parametrize("trigger", ["cli", "rescore", "watch"])
+def test_a_watch_run_skips_beside_any_running_run_but_a_watch_run(tmp_path, trigger):
+    """``brandpulse run`` and ``brandpulse rescore`` write the warehouse as the DAG's night does: a watch run skips
+    beside them too (the one writer at a time), not only beside an Airflow night. Another watch run still
+    ``running`` (``brandpulse watch``, slow) is no night: the watch does not skip its hours for it."""
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        start_run(con, f"{trigger}__busy", DAY, trigger)
+    end = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    if trigger == "watch":
+        assert prepare(cfg, db, end, "watch-next") != []
+        assert dict(q(db, "SELECT run_id, status FROM pipeline_runs")) == {
+            "watch__busy": "running",
+            "watch-next": "running",
+        }
+        return
+    result = run_watch(cfg, db, end)
+    assert result["status"] == "skipped" and f"night run {trigger}__busy is running" in result["reason"]
+
+
+def test_a_watch_run_leaves_file_drops_to_the_night_and_does_not_count_them_missing(tmp_path, monkeypatch):
+    """File drops are read nightly: a watch run beside one reads and loads its network sources only, and ends
+    ``success`` (its load took the file drop, which it never extracts, for a source that staged nothing: every
+    watch run was partial)."""
+    from pipeline import staging
+    from tests.helpers import COLUMNS
+
+    class Quiet:  # a network source with nothing new this hour
+        spec = type("Spec", (), {"lookback_days": 0})()
+
+        def fetch(self, window):
+            self.state = {}
+            return iter(())
+
+    path = config(tmp_path).source_file
+    doc = yaml.safe_load(path.read_text())
+    doc["brands"][0]["sources"] = [
+        {"type": "hackernews", "name": "hn"},
+        {"type": "file_drop", "name": "drop", "path": "acme.csv", "columns": COLUMNS},
+    ]
+    path.write_text(yaml.safe_dump(doc))
+    cfg, db = load_config(path), tmp_path / "w.duckdb"
+    built = []
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: built.append(s) or Quiet())
+    result = run_watch(cfg, db, MIDNIGHT + timedelta(hours=3), now=MIDNIGHT + timedelta(hours=3, minutes=1))
+    assert result["status"] == "success" and not result["failed_sources"]
+    assert built == ["hn"]  # the file drop is not read
+    assert q(db, "SELECT source, status FROM run_steps WHERE step = 'extract'") == [("hn", "success")]
+
+
 def test_a_watch_run_closes_an_earlier_one_of_the_dag_left_running_past_its_deadline(tmp_path, caplog):
     """An Airflow run that hits dagrun_timeout never reaches ``finish``: the next watch run marks it interrupted,
     with the reason, so the ledger does not show it running for good. A run within its deadline is left alone, and
