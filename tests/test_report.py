@@ -948,3 +948,26 @@ def test_a_report_for_a_day_past_the_data_says_so_instead_of_showing_a_collapse(
     later = build_report(report["cfg"], report["db"], INCIDENT + timedelta(days=5), tmp_path, brands=["parcelo"])
     page = later["pages"]["parcelo"].read_text(encoding="utf-8")
     assert f"No mentions of Parcelo since {INCIDENT:%d %b %Y}: the zeros below are no mentions read" in page
+    for after, warned in ((2, False), (3, True)):  # three days without a mention are the first to be said
+        drawn = build_report(report["cfg"], report["db"], INCIDENT + timedelta(days=after), tmp_path / str(after))
+        page = drawn["pages"]["parcelo"].read_text(encoding="utf-8")
+        assert ("No mentions of Parcelo since" in page) is warned, after
+
+
+def test_the_kpis_show_the_days_share_negative_against_the_28_days_before_as_percentages(report):
+    """The KPI header's share negative is the day's, in whole percent, beside the share of the 28 days before it
+    (not counting the day) to one decimal; the page names its 90 days, the report's day the last of them."""
+    with connect(report["db"], read_only=True) as con:
+        series = con.execute(
+            "SELECT day, scored, n_negative FROM v_daily_series WHERE brand = 'parcelo' AND day <= ?", [INCIDENT]
+        ).fetchall()
+    days = {d: (scored, negative) for d, scored, negative in series}
+    today = days[INCIDENT][1] / days[INCIDENT][0]
+    before = [days.get(INCIDENT - timedelta(days=i), (0, 0)) for i in range(1, 29)]
+    baseline = sum(n for _, n in before) / sum(s for s, _ in before)
+    assert round(today * 100) != round(baseline * 100)  # the planted incident: the day stands out
+    html = report["pages"]["parcelo"]
+    kpis = html[html.index('id="kpis"') : html.index('id="sentiment"')]
+    assert re.search(rf'Share negative</div>\s*<div class="value">{today * 100:.0f}%</div>', kpis), kpis
+    assert f"vs {baseline * 100:.1f}% over the 28 days before" in kpis, kpis
+    assert f"the 90 days from {INCIDENT - timedelta(days=89):%d %b %Y} ·" in html
