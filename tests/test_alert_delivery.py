@@ -309,6 +309,10 @@ def test_webhook_delivery_posts_every_field(receiver):
     assert base64.b64decode(body["chart_png_base64"]) == PNG
     back = AlertMessage.from_dict(body)
     assert (back.day, back.terms, back.sources, back.chart_png) == (msg.day, msg.terms, msg.sources, PNG)
+    assert back.incident_id is msg.incident_id is None  # a new alert: its own incident
+    update = make_msg(alert_id="parcelo-spike-2026-10-14-n", status="update", incident_id="parcelo-hourly-0913")
+    again = AlertMessage.from_dict(render_webhook(update))  # the key a paging bridge dedupes on: kept
+    assert again.incident_id == "parcelo-hourly-0913" and render_webhook(again)["incident_id"] == "parcelo-hourly-0913"
 
 
 def test_webhook_json_is_valid_without_chart_and_with_nan():
@@ -650,6 +654,26 @@ def test_text_render_has_reason_numbers_terms_and_mentions():
     assert re.search(r"Baseline share: +17\.5%", text) and re.search(r"Tests · z: +\+6\.40", text)
     assert "Top terms: refund (z 5.1), lost parcel (z 4.3), tracking (z 3.9)" in text
     assert "  6. Parcelo lost parcel number 6" in text and "reddit · r/parcelo · 94 engagements" in text
+
+
+def test_the_text_and_html_parts_show_the_same_formatted_numbers():
+    """The e-mail's two parts are one message: each shows every number, formatted alike (shares as percentages,
+    tiny p-values in scientific notation, z signed), never the raw fractions of ``numbers``."""
+    expected = [
+        ("Observed", "182"),
+        ("Expected", "54.3"),
+        ("Volume", "479"),
+        ("Negative share", "38.0%"),
+        ("Baseline share", "17.5%"),
+        ("Tests · Poisson p", "1.2e-09"),
+        ("Tests · z", "+6.40"),
+    ]
+    msg = make_msg()
+    text = render_text(msg)
+    block = text[text.index("\nNumbers\n") :].split("\n\n")[0].splitlines()[2:]
+    assert [tuple(re.fullmatch(r"  (.+?): +(\S+)", line).groups()) for line in block] == expected, text
+    html = render_html(msg)
+    assert re.findall(r"<tr><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>", html) == expected, html
 
 
 def test_build_email_message_id_is_stable_per_attempt():

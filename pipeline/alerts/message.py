@@ -131,6 +131,8 @@ class AlertMessage:
             window_start=(d.get("window") or {}).get("start"),
             window_end=(d.get("window") or {}).get("end"),
             timezone=(d.get("window") or {}).get("timezone"),
+            # the JSON names an incident's own first alert too; None is how a message says "this one"
+            incident_id=d.get("incident_id") if d.get("incident_id") != d["alert_id"] else None,
         )
 
 
