@@ -94,6 +94,8 @@ def init(config: ConfigOpt = None, db: DbOpt = None) -> None:
 def check_config(config: ConfigOpt = None) -> None:
     """Validate brandpulse.yaml and list what it monitors, and name the environment variables it reads that are
     not set here (a note, not an error: the machine that checks may not be the one that runs the night)."""
+    from pipeline.config import env_references
+
     cfg = _config(config)
     typer.echo(f"{cfg.source_file}: OK")
     for b in cfg.brands:
@@ -103,25 +105,9 @@ def check_config(config: ConfigOpt = None) -> None:
         )
     for c in cfg.alerts:
         typer.echo(f"  alert channel {c.name} ({c.type})")
-    for field, name in _env_fields(cfg.model_dump()):
+    for field, name in env_references(cfg):
         if not os.environ.get(name):
             typer.echo(f"  note: {name} ({field}) is not set in this environment; set it where the night runs")
-
-
-def _env_fields(doc, where: str = "") -> list[tuple[str, str]]:
-    """``(field, variable)`` for every ``*_env`` setting of a dumped config, in the config's order."""
-    if isinstance(doc, list):
-        return [f for i, item in enumerate(doc) for f in _env_fields(item, f"{where}[{i}]")]
-    if not isinstance(doc, dict):
-        return []
-    out = []
-    for key, value in doc.items():
-        field = f"{where}.{key}" if where else key
-        if key.endswith("_env") and isinstance(value, str):
-            out.append((field, value))
-        else:
-            out += _env_fields(value, field)
-    return out
 
 
 @app.command("author-key")

@@ -680,7 +680,9 @@ _PATTERN_WORDS = {
 _FIELD_FIRST = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$", re.DOTALL)
 
 
-def _loc(parts: tuple) -> str:
+def field_path(parts: tuple) -> str:
+    """A config field's path as errors and notes name it: ``("brands", 1, "sources", 0, "path")`` is
+    ``brands[1].sources[0].path``; no parts, ``(top level)``."""
     out = ""
     for p in parts:
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
@@ -707,17 +709,37 @@ def _find_secrets(node, path: tuple = ()) -> list[tuple[str, str]]:
     if isinstance(node, dict):
         for k, v in node.items():
             if isinstance(k, str) and _SECRET_KEYS.search(k) and not k.endswith("_env") and path[:1] == ("alerts",):
-                found.append((_loc((*path, k)), _ENV_INSTEAD))
+                found.append((field_path((*path, k)), _ENV_INSTEAD))
             elif isinstance(k, str) and path == ("staging_options",) and _STORE_SECRET_KEYS.search(k):
-                found.append((_loc((*path, k)), _STORE_INSTEAD))
+                found.append((field_path((*path, k)), _STORE_INSTEAD))
             else:
                 found += _find_secrets(v, (*path, k))
     elif isinstance(node, list):
         for i, v in enumerate(node):
             found += _find_secrets(v, (*path, i))
     elif isinstance(node, str) and _URL_USERINFO.match(node):
-        found.append((_loc(path), _NO_LOGIN))
+        found.append((field_path(path), _NO_LOGIN))
     return found
+
+
+def env_references(config: Config) -> list[tuple[str, str]]:
+    """``(field path, variable name)`` of every ``*_env`` setting of ``config`` (defaults included), in the
+    config's order: the environment variables its secrets are read from."""
+
+    def walk(node, path: tuple) -> list[tuple[str, str]]:
+        if isinstance(node, list):
+            return [found for i, item in enumerate(node) for found in walk(item, (*path, i))]
+        if not isinstance(node, dict):
+            return []
+        out = []
+        for key, value in node.items():
+            if key.endswith("_env") and isinstance(value, str):
+                out.append((field_path((*path, key)), value))
+            else:
+                out += walk(value, (*path, key))
+        return out
+
+    return walk(config.model_dump(), ())
 
 
 def config_path(explicit: str | Path | None = None) -> Path:
@@ -897,7 +919,7 @@ def load_config(path: str | Path | None = None) -> Config:
                 loc, msg = (m.group(1),), m.group(2)
             if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc = (*loc, "type")
-            line = f"{path}: {_loc(loc)}: "
+            line = f"{path}: {field_path(loc)}: "
             if lines and lines[-1][0] == line and msg.startswith("Input should be a valid "):  # a union's members
                 lines[-1] = (line, f"{lines[-1][1]} or {msg.removeprefix('Input should be ')}")
             else:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 import requests
 
 from pipeline import http, records
-from pipeline.config import BrandSpec, Config
+from pipeline.config import BrandSpec, Config, field_path
 from pipeline.deadline import Deadline
 from pipeline.http import SourceError
 from pipeline.records import Pseudonymiser, Record, Reject, Window
@@ -121,7 +121,7 @@ class Source:
         j = next((k for k, src in enumerate(self.brand.sources) if src.name == self.spec.name), None)
         if i is None or j is None:
             return f"brand {self.brand.key!r} source {self.spec.name!r}: {name}"
-        return f"brands[{i}].sources[{j}].{name}"
+        return field_path(("brands", i, "sources", j, name))
 
     @property
     def base_url(self) -> str:

@@ -24,7 +24,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from pipeline import authorkey
-from pipeline.config import ConfigError
+from pipeline.config import ConfigError, field_path
 from pipeline.files import PatternTooWide, matching_files, write_atomic
 from pipeline.ledger import record_step
 from pipeline.records import REJECT_COLUMNS
@@ -86,7 +86,7 @@ def _files_for(config, specs, paths, what: str) -> dict[str, list[Path]]:
 
 def _entry(specs, name: str, what: str) -> str:
     """Where source ``name`` sits in the config: ``surveys.customers[0]``."""
-    return f"surveys.{what}[{[s.name for s in specs].index(name)}]"
+    return field_path(("surveys", what, [s.name for s in specs].index(name)))
 
 
 def _short(header: str) -> str:
