@@ -57,7 +57,7 @@ def matching_files(pattern: str | Path) -> list[Path]:
         rel = Path(folder).relative_to(base).parts
         if not deep and len(rel) >= len(wanted) - 1:
             dirs.clear()  # no match lies deeper than the pattern has parts
-        dirs[:] = sorted(d for d in dirs if dotted or not d.startswith("."))
+        dirs[:] = [d for d in dirs if dotted or not d.startswith(".")]  # the walk's order: the result is sorted
         for name in files:
             if _matches((*rel, name), wanted):
                 found.append(Path(folder, name))

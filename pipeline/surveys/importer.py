@@ -202,29 +202,22 @@ def _csv(path: Path, row_like=None) -> tuple[list[str], Iterator]:
 MAX_XLSX_UNPACKED = 512 << 20
 
 
-def _check_unpacked(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as z:
-            size = sum(info.file_size for info in z.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ValueError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
-    if size > MAX_XLSX_UNPACKED:
-        raise ValueError(
-            f"{path}: the workbook unpacks to {size / 2**20:,.0f} MiB, more than {MAX_XLSX_UNPACKED >> 20:,} MiB; "
-            "export it as CSV"
-        )
-
-
 def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise ValueError(f"{path}: reading .xlsx needs openpyxl (pip install openpyxl)") from None
-    _check_unpacked(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:  # its parts' unpacked size first, from the zip's directory: openpyxl would unpack them to find out
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+        book = None if unpacked > MAX_XLSX_UNPACKED else openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise ValueError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+    if book is None:
+        raise ValueError(
+            f"{path}: the workbook unpacks to {unpacked / 2**20:,.0f} MiB, more than "
+            f"{MAX_XLSX_UNPACKED >> 20:,} MiB; export it as CSV"
+        )
     if sheet is not None and sheet not in book.sheetnames:
         book.close()
         raise ValueError(f"{path}: no sheet {sheet!r} (it has {', '.join(book.sheetnames)})")
