@@ -3437,13 +3437,9 @@ def print_summary(rng: Random, rows: dict[str, list[Row]], out_dir: Path, checks
             print(f"- {cfg.slug} {r.ts:%m-%d} ({r.sent}): {text!r}")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--out", type=Path, required=True, help="sample folder; writes <out>/<slug>/...")
-    ap.add_argument("--readme-section", type=Path, help="also write the sample README's section here")
-    ap.add_argument("--brands-yaml", type=Path, help="also write the brands' config entries here")
-    args = ap.parse_args()
-
+def build_rows() -> tuple[Random, dict[str, list[Row]], dict[str, RowBuilder]]:
+    """Every brand's rows, with their intended sentiment (``Row.sent``), as the sample is written: the RNG after
+    them (the malformed rows draw from it next), the rows per brand slug, and the builders."""
     rng = Random(SEED)
     ids = Ids(rng)
     rows: dict[str, list[Row]] = {}
@@ -3466,6 +3462,17 @@ def main() -> None:
             make = builder.review if is_review else builder.mention
             brand_rows.append(make(ts, sent, phase, english=i in english))
         rows[cfg.slug] = brand_rows
+    return rng, rows, builders
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--out", type=Path, required=True, help="sample folder; writes <out>/<slug>/...")
+    ap.add_argument("--readme-section", type=Path, help="also write the sample README's section here")
+    ap.add_argument("--brands-yaml", type=Path, help="also write the brands' config entries here")
+    args = ap.parse_args()
+
+    rng, rows, builders = build_rows()
     add_malformed(rng, builders, rows)
 
     malformed = {cfg.slug: write_brand(args.out, cfg.slug, rows[cfg.slug]) for cfg in BRAND_CONFIGS}

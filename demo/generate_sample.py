@@ -1314,7 +1314,9 @@ def print_summary(rng: Random, rows: dict[str, list[Row]]) -> None:
             print(f"- {cfg.slug} {r.ts:%m-%d} ({r.sent}): {text!r}")
 
 
-def main() -> None:
+def build_rows() -> tuple[Random, dict[str, list[Row]], dict[str, RowBuilder]]:
+    """Every brand's rows, with their intended sentiment (``Row.sent``), as the sample is written: the RNG after
+    them (the malformed rows draw from it next), the rows per brand slug, and the builders."""
     rng = Random(SEED)
     ids = Ids(rng)
     rows: dict[str, list[Row]] = {}
@@ -1332,6 +1334,11 @@ def main() -> None:
                 else:
                     brand_rows.append(builder.mention(ts, sent, phase))
         rows[cfg.slug] = brand_rows
+    return rng, rows, builders
+
+
+def main() -> None:
+    rng, rows, builders = build_rows()
     add_malformed(rng, builders, rows)
 
     malformed = {cfg.slug: write_brand(cfg.slug, rows[cfg.slug]) for cfg in BRAND_CONFIGS}
