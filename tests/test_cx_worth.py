@@ -73,6 +73,29 @@ def test_a_group_without_churners_gets_half_a_churner_in_every_cell():
     assert R.relative_risk(2, 10, 0, 0).note == "no promoters to compare"
 
 
+def test_nps_groups_at_their_edges():
+    scores = (0, 6, 7, 8, 9, 10, None)
+    groups = ["detractor", "detractor", "passive", "passive", "promoter", "promoter", None]
+    assert [R.nps_group(s) for s in scores] == groups
+
+
+def test_a_quarter_with_too_few_promoters_or_detractors_is_low_n():
+    """The relative risk compares detractors with promoters: fewer than min_n in either group makes it a hint,
+    however many the other group has."""
+
+    def low_n(detractors: int, promoters: int) -> set:
+        groups = ["detractor"] * detractors + ["promoter"] * promoters + ["passive"] * 50
+        observations = [
+            {"brand": "parcelo", "segment": "retail", "quarter_start": date(2026, 1, 1), "nps_group": g,
+             "churned": i % 5 == 0, "complete": True, "as_of": date(2026, 9, 30)}
+            for i, g in enumerate(groups)
+        ]  # fmt: skip
+        return {(row["segment"], row["low_n"]) for row in R.churn_by_nps(observations, min_n=30)}
+
+    assert low_n(40, 5) == low_n(5, 40) == {("retail", True), ("_all", True)}
+    assert low_n(30, 30) == {("retail", False), ("_all", False)}
+
+
 def _orthogonal_fixture():
     """Three exactly uncorrelated zero-mean predictors (columns of an 8 x 8 Hadamard matrix) and an outcome."""
     h2 = np.array([[1, 1], [1, -1]])
@@ -144,6 +167,9 @@ def test_key_drivers_intervals_groups_and_too_few_rows():
     assert again == result  # fixed seed: the same intervals every time
     few = R.key_drivers(x[:20], y[:20], ["a", "b", "c"])
     assert few.r2 is None and "too few respondents" in few.note
+    # whatever min_n says, a regression on 3 drivers needs more than 4 rows
+    tiny = R.key_drivers(x[:4], y[:4], ["a", "b", "c"], min_n=2, resamples=50)
+    assert tiny.r2 is None and tiny.note == "too few respondents with every answer (4; need 5)"
     weights, r2 = R.relative_weights(np.column_stack([x[:, 0], np.ones(200)]), y)
     assert weights[1] == 0 and r2 == approx(np.corrcoef(x[:, 0], y)[0, 1] ** 2)  # a constant driver weighs 0
 
@@ -177,6 +203,19 @@ def test_no_detractors_or_promoters_whose_window_has_ended_gives_no_money():
     w = R.cx_worth({"promoter": [0, 1, 0]}, {"detractor": 500.0}, 10_000.0)
     assert w.at_risk == {} and w.per_point is None and "fewer than 2 detractors" in w.note
     assert w.rr.note == "no detractors to compare"
+    # one respondent in a group is no spread to resample: no money either
+    one = R.cx_worth({"promoter": [0, 1, 0], "detractor": [1]}, {"detractor": 500.0}, 10_000.0)
+    assert one.at_risk == {} and one.per_point is None and "fewer than 2 detractors" in one.note
+    one = R.cx_worth({"promoter": [1], "detractor": [1, 0, 1]}, {"detractor": 500.0}, 10_000.0)
+    assert one.at_risk == {} and one.per_point is None and "fewer than 2 promoters" in one.note
+
+
+def test_the_quadrants_split_at_the_means_of_the_drivers():
+    # at a mean counts as above it: matters as much as most and scores as well as most is "keep it up"
+    assert R.quadrant(0.4, 7.0, 0.4, 7.0) == "keep it up"
+    assert R.quadrant(0.5, 6.9, 0.4, 7.0) == "fix first"
+    assert R.quadrant(0.3, 6.9, 0.4, 7.0) == "watch"
+    assert R.quadrant(0.3, 7.0, 0.4, 7.0) == "maintain"
 
 
 # -- churn by NPS group in a warehouse, worked out by hand -------------------------------------------------

@@ -9,6 +9,7 @@ import random
 import subprocess
 import sys
 import unicodedata
+from collections import Counter
 
 import pytest
 
@@ -72,6 +73,20 @@ def test_z_matches_the_formula():
     delta = math.log((30 + 4) / (100 + a0 - 30 - 4)) - math.log((10 + 4) / (90 + a0 - 10 - 4))
     assert terms["refund"] == Term("refund", pytest.approx(delta / math.sqrt(1 / 34 + 1 / 14)), 30, 10)
     assert set(terms) == {"refund", "late"}  # "ok" and "fine" are under-represented in the focus
+
+
+def test_a_term_only_slightly_more_frequent_in_the_focus_is_not_shown():
+    """Over-represented is not enough: z must clear 1.96. "parcel slow" in 8 of 100 focus texts against 5 of 100
+    background texts (z ~ 0.7, well over min_count) is chance, not what the alert is about."""
+    focus = ["parcel slow"] * 8 + ["refund late"] * 40 + ["ok fine"] * 52
+    background = ["parcel slow"] * 5 + ["refund"] * 10 + ["ok fine"] * 85
+    terms = {t.term: t for t in weighted_log_odds(focus, background, top=50, bigrams=False)}
+    assert set(terms) == {"refund", "late"}
+    z = explain._log_odds_z(
+        Counter(parcel=8, slow=8, refund=40, late=40, ok=52, fine=52), Counter(parcel=5, slow=5, refund=10, ok=85,
+        fine=85), 0.1
+    )  # fmt: skip
+    assert 0 < z["slow"] < 1.96 and z["refund"] == pytest.approx(terms["refund"].z)
 
 
 def test_min_count_top_and_empty_inputs():
@@ -174,6 +189,8 @@ def test_negated_phrases_keep_their_negator():
     assert explain.terms("Die App funktioniert nicht mehr") == {"app", "funktioniert nicht"}
     assert explain.terms("ik heb het pakket niet ontvangen") == {"pakket niet", "niet ontvangen"}
     assert explain.terms("L'appli ne marche pas") == {"appli", "marche pas"}
+    # two negators side by side are no term: "nic nie działa" (nothing works) is "nie działa", not "nic nie"
+    assert explain.terms("nic nie działa", language="pl") == {"nie działa"}
     # a negator binds nothing beyond its clause: "No, it arrived" is not "no arrived"
     assert explain.terms("No, it arrived. Refund not needed") == {"arrived", "refund", "not needed"}
 
@@ -245,10 +262,19 @@ def test_polish_forms_of_a_word_are_one_term_shown_as_most_written():
     # the most written form is shown, its counts covering the group
     more = [(t, "pl") for t in ["brak paczki", "paczki nie ma", "gdzie paczki", "paczka zginęła"]]
     assert shown(more, [(t, "pl") for t in background])["paczki"].focus_count == 4
+    # a text that writes two forms of one word counts once for it
+    twice = [("paczka paczki nie dotarła", "pl")] * 5 + [("gdzie paczkę", "pl")]
+    assert shown(twice, [(t, "pl") for t in background])["paczka"].focus_count == 6
     # inflected forms of the brand's name are the brand's name
     assert tokenize("W Biedronce znowu kolejki, Biedronki nie ogarniają", drop=["Biedronka"], language="pl") == [
         "kolejki", "nie", "ogarniają"
     ]  # fmt: skip
+    # ... but not a word that merely shares a prefix with the name ("Paczkomat" of "Paczkolot"), nor, for a short name,
+    # a word that shares its first letters ("bolą", they hurt, of "Bolt")
+    assert tokenize("Paczkomat pełny, Paczkolotu brak", drop=["Paczkolot"], language="pl") == [
+        "paczkomat", "pełny", "brak"
+    ]  # fmt: skip
+    assert tokenize("Bolt, bolą mnie plecy", drop=["Bolt"], language="pl") == ["bolą", "plecy"]
     # mentions of other languages are not grouped ("cancel", "cancer")
     assert not shown([(t, "en") for t in focus], [(t, "en") for t in background])
 
@@ -272,6 +298,8 @@ def test_polish_words_that_share_a_prefix_but_not_a_stem_and_endings_are_two_ter
         "płatny": "płatna", "płatna": "płatna", "zamówienie": "zamówienia", "zamówienia": "zamówienia",
         "kurier": "kurier", "kuriera": "kurier",
     }  # fmt: skip
+    # a stem has at least 4 letters: "pan" (sir) and "pani" (madam) are two words
+    assert explain._polish_groups(["pan", "pani", "panu"]) == {}
     # a genitive plural's fleeting e: "paczek", "przesyłek" are forms of "paczka", "przesyłka"
     forms = "paczka paczki paczkę paczką paczkami paczek przesyłka przesyłek".split()
     assert set(explain._polish_groups(forms).values()) == {"paczek", "przesyłek"}

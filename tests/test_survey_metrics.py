@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from pipeline.surveys import metrics as M
 from pipeline.surveys.customers import (
@@ -266,7 +267,8 @@ def _ar1(rng, n, phi=0.6):
 def test_xcorr_refuses_fewer_than_30_paired_periods():
     x = list(_ar1(np.random.default_rng(1), 40))
     y = [None if i % 4 == 0 else float(i % 7) for i in range(40)]  # 10 gaps -> 30 paired: enough
-    assert cross_correlation(x, y).n_paired == 30
+    enough = cross_correlation(x, y)
+    assert enough.n_paired == 30 and enough.ccf and not enough.conclusion.startswith("not enough data")
     y[1] = None  # 29 paired
     r = cross_correlation(x, y, period="week")
     assert r.n_paired == 29 and r.best_lag is None and r.ccf == []
@@ -282,6 +284,10 @@ def test_xcorr_finds_a_planted_two_period_lead():
     r = cross_correlation(social[2:], nps, leading_name="social mean score", following_name="NPS")
     assert r.best_lag == 2 and r.best_r > r.band_used > r.band > 0
     assert r.band == pytest.approx(1.96 / math.sqrt(n - r.ar_order))
+    # two-sided Bonferroni over the 17 lags -8..8: z(1 - 0.05 / 34); the pointwise rule is the 95 % band itself
+    assert r.band_used == pytest.approx(stats.norm.ppf(1 - 0.05 / 34) / math.sqrt(n - r.ar_order))
+    pointwise = cross_correlation(social[2:], nps, correction="none")
+    assert pointwise.band_used == pytest.approx(pointwise.band, rel=1e-3)
     assert r.conclusion.startswith("social mean score leads NPS by 2 weeks (r=")
     assert "same direction" in r.conclusion
     # reversed roles: NPS is then led, so the lead shows at lag -2
@@ -290,6 +296,49 @@ def test_xcorr_finds_a_planted_two_period_lead():
     # an inverse relation (share negative up -> NPS down) keeps the lag and reports the sign
     neg = cross_correlation(-social[2:], nps, leading_name="social share negative")
     assert neg.best_lag == 2 and neg.best_r < 0 and "opposite directions" in neg.conclusion
+
+
+def test_xcorr_reports_the_strongest_of_several_significant_lags():
+    """NPS follows the social score both two weeks later and, more weakly, the same week: both lags clear the band,
+    and the lead reported is the stronger one."""
+    rng = np.random.default_rng(7)
+    n = 72
+    social = _ar1(rng, n + 2)
+    nps = 0.6 * social[:-2] + 0.35 * social[2:] + 0.6 * _ar1(rng, n, 0.5)
+    r = cross_correlation(social[2:], nps)
+    assert {k for k, v in zip(r.lags, r.ccf, strict=True) if abs(v) > r.band_used} == {0, 2}
+    assert r.best_lag == 2 and r.best_r == max(r.ccf, key=abs)
+
+
+def test_xcorr_filters_both_series_with_the_leading_ones_ar_model():
+    """Box-Jenkins prewhitening passes the following series through the leading one's filter too: a rescaled copy
+    of a series correlates 1 with it at lag 0, and a copy two weeks behind 1 at lag 2 (the filtered leading series
+    against an unfiltered follower would be ~0.8)."""
+    x = _ar1(np.random.default_rng(7), 74)
+    same = cross_correlation(x, 3 * x + 10)
+    assert same.ar_order >= 1 and same.best_lag == 0 and same.best_r == pytest.approx(1.0)
+    behind = cross_correlation(x[2:], x[:-2])  # the follower is the leading series two weeks later
+    assert behind.best_lag == 2 and behind.best_r == pytest.approx(1.0, abs=0.05)
+    ahead = cross_correlation(x[:-2], x[2:])  # the "follower" moves two weeks first
+    assert ahead.best_lag == -2 and ahead.best_r == pytest.approx(1.0, abs=0.05)
+
+
+def test_xcorr_fills_a_gap_by_linear_interpolation_and_reads_paired_periods_only():
+    """A survey week missing inside the span is filled with the straight line through its neighbours, in both
+    series: where the values are on that line, the result is the one without the gap; and the social value of a
+    week without a survey score is not read (the week is a gap in both)."""
+    rng = np.random.default_rng(3)
+    x, y = _ar1(rng, 60), _ar1(rng, 60)
+    gaps = [10, 25, 40]
+    for g in gaps:
+        x[g], y[g] = (x[g - 1] + x[g + 1]) / 2, (y[g - 1] + y[g + 1]) / 2
+    full = cross_correlation(x, y)
+    holed = [None if i in gaps else v for i, v in enumerate(y)]
+    r = cross_correlation(x, holed)
+    assert r.n_paired == 57 and r.ar_order == full.ar_order and r.ccf == pytest.approx(full.ccf)
+    moved = x.copy()
+    moved[gaps] += 5.0
+    assert cross_correlation(moved, holed).ccf == pytest.approx(r.ccf)
 
 
 def test_xcorr_finds_no_lead_in_independent_noise():
@@ -306,6 +355,7 @@ def test_xcorr_finds_no_lead_in_independent_noise():
     r = cross_correlation(_ar1(np.random.default_rng(100), 64), _ar1(np.random.default_rng(999), 64), max_lag=52)
     said = f"lags up to ±{max(r.lags)}, a quarter of the "  # cut, and said so, not silently
     assert len(r.lags) < 105 and said in r.conclusion and "not the 52 asked" in r.conclusion
+    assert max(r.lags) == (64 - r.ar_order) // 4 and f"a quarter of the {64 - r.ar_order} weeks" in r.conclusion
 
 
 def test_xcorr_prewhitening_removes_spurious_leads_between_trending_series():

@@ -25,7 +25,7 @@ from pipeline.ledger import start_run
 from pipeline.metrics import day_hours
 from pipeline.night import run_day
 from pipeline.warehouse import connect, execute, migrate, transaction
-from pipeline.watch import prepare, run_watch
+from pipeline.watch import check_interval, prepare, run_watch
 from tests.helpers import COMPARED, INCIDENT, MODEL_DIR, START, alerting_config, assert_same_tables, seed
 
 DAY = date(2026, 10, 13)
@@ -258,6 +258,19 @@ def test_watch_config_defaults(tmp_path):
     assert (w.enabled, w.interval_minutes, w.overlap_minutes) == (False, 60, 15)
 
 
+def test_a_scheduled_interval_of_another_length_than_the_configs_is_refused(tmp_path):
+    """The DAG's schedule comes from $BRANDPULSE_WATCH_INTERVAL_MINUTES, the run's window from the config: a run
+    scheduled for a shorter or a longer interval than watch.interval_minutes is refused, naming both."""
+    cfg = config(tmp_path)
+    end = MIDNIGHT + timedelta(hours=9)
+    check_interval(cfg, end - timedelta(minutes=60), end)
+    for minutes in (30, 120):
+        with pytest.raises(ConfigError) as err:
+            check_interval(cfg, end - timedelta(minutes=minutes), end)
+        assert f"watch.interval_minutes: is 60, but the run covers {minutes} minutes" in str(err.value)
+        assert "BRANDPULSE_WATCH_INTERVAL_MINUTES" in str(err.value)
+
+
 def test_hourly_spike_alerts_once_and_the_night_updates_the_same_incident(tmp_path):
     db = tmp_path / "w.duckdb"
     # ~40 mentions a day, a minute apart from 08:00 (none at 09:00); the incident day 120 from 08:00 to 09:59, its
@@ -299,6 +312,28 @@ def test_hourly_spike_alerts_once_and_the_night_updates_the_same_incident(tmp_pa
         night_msg = delivery.message(cfg, con, nightly[0], chart=False)
     assert "same-day negative spike" in render_subject(hourly_msg)
     assert night_msg.status == "update" and "getting worse" not in render_subject(night_msg)
+
+
+def test_the_detect_step_covers_the_whole_window_the_run_recorded(tmp_path):
+    """After runs skipped beside a night, the next run's window reaches back to the last success, and its detect
+    step flags the hours of that whole window, not only the interval the run is scheduled for: the 08:00 incident
+    is found by the 11:00 run when the 09:00 and 10:00 runs were skipped."""
+    from pipeline import watch
+    from pipeline.ledger import set_watch_window
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (120, 85)})  # as above: 08:00 and 09:00 are hourly spikes
+    eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
+    end = eight + timedelta(hours=3)
+    with connect(db) as con, transaction(con):
+        days = [START + timedelta(days=i) for i in range(51)]
+        execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": "seed"})
+        start_run(con, "watch-11", INCIDENT, "watch")
+        set_watch_window(con, "watch-11", eight - timedelta(minutes=15), end)
+    raised = watch.detect(alerting_config(tmp_path), db, end, "watch-11")
+    flags = q(db, "SELECT hour, kind FROM hourly_detections ORDER BY hour")
+    assert flags == [(eight, "hourly_spike"), (eight + timedelta(hours=1), "hourly_spike")]
+    assert len(raised) == 1
 
 
 def test_the_watch_command_prints_one_line_per_run(tmp_path):
