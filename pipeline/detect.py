@@ -44,7 +44,7 @@ Both tests use mid-p values (``mid_p``: half the probability of the observed cou
 discrete counts are conservative at low counts, mid-p is nearer the nominal level).
 
 **Windows.** Incidents often build over 2-3 days. Both tests are also run on the sums over the last 2
-and 3 days (``max_window``; a window never reaches back over an already flagged day); the day is flagged
+and 3 days (``max_window``; a window never reaches back over an already flagged or an excluded day); the day is flagged
 if, for some window, both tests hold. ``Spike.window`` says which (1: the day alone).
 
 **Decision rule.** Day *t* is a spike when all of: ``volume >= min_volume`` (20) and ``n_negative >=
@@ -75,7 +75,7 @@ is a level shift, not a spike, and those days re-enter the baseline so the detec
 within the baseline window instead of alarming for weeks (:func:`change_points` reports the shift).
 ``days=`` restricts which days are *returned*; the history before them is still evaluated, in order, so
 exclusions are the same as in a full run. ``exclude=`` adds days the caller knows are not normal
-(outages, scoring faults).
+(outages, scoring faults): they leave every baseline, are never flagged, and no window reaches back over them.
 
 **Why these defaults.** ``benchmarks/detector.py`` simulates brands of 20-300 mentions a day (negative-binomial
 volume, weekly profile, trends, share wobble) with planted spikes of known size in sigma (the sd of the day's
@@ -522,7 +522,8 @@ def detect_spikes(
     """Flag days whose negatives are significantly above a day-of-week-aware baseline (module docstring).
 
     ``days``: only these days are returned (history before them is still evaluated, in order, so that past
-    spikes leave the baseline). ``exclude``: days kept out of every baseline (known incidents, outages).
+    spikes leave the baseline). ``exclude``: days kept out of every baseline and every window, never flagged
+    (known incidents, outages).
     """
     sens = sensitivity or Sensitivity()
     df = _prepare(series)
@@ -534,7 +535,7 @@ def detect_spikes(
         wanted = {index[d] for d in map(_as_date, days) if d in index}
         if not wanted:
             return []
-    excluded = {index[d] for d in map(_as_date, exclude or ()) if d in index}
+    excluded = {index[d] for d in map(_as_date, () if exclude is None else exclude) if d in index}
     return _scan(df, sens, wanted, excluded)
 
 
@@ -551,9 +552,9 @@ def _scan(
     vol = df["volume"].to_numpy(dtype=float)
     neg = df["n_negative"].to_numpy(dtype=float)
     dow = np.array([d.weekday() for d in all_days], dtype=np.int64)
-    usable = vol > 0
-    for i in excluded or ():
-        usable[i] = False
+    out = np.zeros(len(all_days), dtype=bool)  # excluded by the caller: in no baseline, no window reaches over it
+    out[list(excluded or ())] = True
+    usable = (vol > 0) & ~out
     flagged = np.zeros(len(all_days), dtype=bool)
     spike_out = np.zeros(len(all_days), dtype=bool)  # flagged and kept out of later baselines
     found: list[Spike] = []
@@ -561,6 +562,8 @@ def _scan(
     D = sens.dispersion_days
 
     for t in range(stop):
+        if out[t]:  # a day the caller excludes is known not to be normal: neither tested nor flagged
+            continue
         n_t, v_t = int(neg[t]), int(vol[t])
         gated = v_t < sens.min_volume or n_t < sens.min_negative
         if gated and trace is None:
@@ -582,7 +585,7 @@ def _scan(
         tests = []
         for L in range(1, sens.max_window + 1):
             a = t - L + 1
-            if a < 0 or (L > 1 and flagged[a]):
+            if a < 0 or (L > 1 and (flagged[a] or out[a])):
                 break
             w = slice(a, t + 1)
             mus = np.maximum(m.level * m.f[dow[w]], _MIN_EXPECTED / L)

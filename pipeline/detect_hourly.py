@@ -44,8 +44,8 @@ wobble ``rho`` fitted in week-long blocks (``pipeline.detect._share_dispersion``
 **Tests, over windows of 1..6 hours.** An incident that ramps up over hours is seen first on the sums of its
 first hours: every period ``t`` is tested alone and with the periods before it, over windows of 1, 2, ..., 6
 hours (for 5-minute data also 5, 10 and 15 minutes); a window never reaches back over an already flagged
-period. The windows make an alert come with the hour in which the evidence is enough, not when one hour
-alone is extreme.
+period or one the caller excludes. The windows make an alert come with the hour in which the evidence is
+enough, not when one hour alone is extreme.
 
 - ``hourly_spike``: the same two questions as the nightly detector. *Count*: are the window's negatives unusual
   for these hours of the week (NB upper tail ``p_count < alpha_count``, 0.05)? *Share*: are they out of proportion
@@ -278,8 +278,8 @@ def detect_intraday(
     """Flag periods with unusual negatives (``hourly_spike``) or volume (``volume_spike``) for their hour of
     the week (module docstring). ``periods``: only flags of these periods are returned (the history before
     them is still walked in order, so past spikes leave the baselines). ``exclude``: periods kept out of
-    every baseline (known outages, incidents). ``timezone``: the IANA zone whose clock the hours of the week
-    follow (the brand's audience's; default UTC)."""
+    every baseline and every window, never flagged (known outages, incidents). ``timezone``: the IANA zone
+    whose clock the hours of the week follow (the brand's audience's; default UTC)."""
     sens = sensitivity or IntradaySensitivity()
     df = prepare_intraday(series, freq)
     if df.empty:
@@ -291,7 +291,7 @@ def detect_intraday(
         wanted = {index[t] for t in pd.to_datetime(list(periods), utc=True) if t in index}
         if not wanted:
             return []
-    excluded = {index[t] for t in pd.to_datetime(list(exclude or ()), utc=True) if t in index}
+    excluded = {index[t] for t in pd.to_datetime(list(() if exclude is None else exclude), utc=True) if t in index}
     return _scan(df, sens, FREQS[freq], wanted, excluded, timezone or "UTC")
 
 
@@ -316,8 +316,9 @@ def _scan(
     usable = np.ones(n, dtype=bool)
     day_vol = pd.Series(vol).groupby(day_no).transform("sum").to_numpy()
     usable[day_vol <= 0] = False  # a whole UTC day without mentions: a collection gap
-    for i in excluded:
-        usable[i] = False
+    out = np.zeros(n, dtype=bool)  # excluded by the caller: in no baseline, and no window reaches back over it
+    out[list(excluded)] = True
+    usable &= ~out
     flagged = np.zeros(n, dtype=bool)
     spike_out = np.zeros(n, dtype=bool)
     lengths = _windows(pph, sens.max_window_hours)
@@ -356,7 +357,7 @@ def _scan(
                 continue
             for L in lengths:
                 a = t - L + 1
-                if a < 0 or (L > 1 and flagged[a:t].any()):
+                if a < 0 or (L > 1 and (flagged[a:t].any() or out[a:t].any())):
                     break
                 n_w, v_w = c_neg[t + 1] - c_neg[a], c_vol[t + 1] - c_vol[a]
                 w = slice(a, t + 1)

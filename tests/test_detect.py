@@ -120,6 +120,20 @@ def test_days_the_caller_excludes_leave_the_baseline():
     assert flagged[0].baseline_share < 0.25
 
 
+def test_days_the_caller_excludes_are_never_flagged_nor_summed_into_a_window():
+    """Three mildly raised days alarm together (a 3-day window). With two of them excluded (a known scoring fault),
+    none is flagged: not an excluded day itself (the second was, on its 3-day window), nor the third on a window
+    reaching back over them. A pandas Series of days is taken as a list is (it raised "truth value of a Series is
+    ambiguous")."""
+    df = series(seed=4)
+    for i in (60, 61, 62):
+        df = with_day(df, i, 112, 32)
+    assert [(s.day, s.window) for s in detect_spikes(df) if s.day >= day(60)] == [(day(61), 3)]
+    excluded = pd.Series([day(60), day(61)])
+    assert [s for s in detect_spikes(df, exclude=excluded) if s.day >= day(60)] == []
+    assert [s.day for s in detect_spikes(with_day(df, 62, 112, 60), exclude=excluded)] == [day(62)]  # alone: yes
+
+
 def test_far_more_negatives_than_usual_alarm_with_a_moderately_raised_share():
     """A viral complaint also draws neutral replies: the count is far above the weekday's usual (the sharp test)
     and the share is up, less sharply: the second way both tests hold."""

@@ -53,6 +53,11 @@ def test_ramping_incident_is_found_within_its_first_two_hours():
     assert first.end == first.period + HOUR and first.start <= first.period
     assert first.observed > first.expected and first.z > 3
     assert first.p_count < 0.05 and first.p_share < 2e-4
+    assert first.share == pytest.approx(first.observed / first.volume) and first.share > first.baseline_share
+    assert f"{first.share:.0%} of {first.volume} mentions negative" in first.reason
+    # severity by z: 4 <= z < 8 major, z >= 8 critical (the ramp's first flag is major, its peak critical)
+    assert [s.severity for s in spikes] == ["major" if s.z < 8 else "critical" for s in spikes]
+    assert {s.severity for s in spikes} == {"major", "critical"}
     assert "expected for these hours of the week" in first.reason
 
 
@@ -85,6 +90,51 @@ def test_a_dozen_negatives_in_fifteen_mentions_at_night_never_flag():
     assert [(s.kind, s.period, s.volume) for s in flagged] == [("hourly_spike", df["hour"][night], 15)]
 
 
+def test_eight_negatives_in_forty_mentions_at_night_never_flag():
+    """Enough mentions (40 >= min_volume) with too few negatives (8 + the night's trickle < min_negative, in every
+    window of up to six hours): the negatives minimum alone holds the hour back."""
+    df = hourly(daily=40, share=0.1, seed=4)
+    night = at(5, 1, 4)
+    df.loc[night, ["volume", "n_negative"]] = [40, 8]
+    loose = IntradaySensitivity(alpha=0.2, alpha_count=0.2)
+    assert df["n_negative"][night - 5 : night + 6].sum() < loose.min_negative and 40 >= loose.min_volume
+    assert detect_intraday(df, loose) == []
+    # the same knobs with the negatives minimum met: the hour is flagged
+    flagged = detect_intraday(df, IntradaySensitivity(alpha=0.2, alpha_count=0.2, min_negative=8))
+    assert [(s.kind, s.period, s.observed) for s in flagged] == [("hourly_spike", df["hour"][night], 8)]
+
+
+def test_a_share_out_of_proportion_without_more_negatives_than_usual_never_flags():
+    """A Wednesday afternoon hour with a third of its usual mentions and its usual ~20 negatives: the share is far
+    up (p_share ~ 1e-8), the count is not (p_count ~ 0.4), and it is the count test that holds the hour back."""
+    df = hourly(seed=11)
+    t = at(5, 2, 15)
+    df.loc[t, ["volume", "n_negative"]] = [30, 20]
+    assert detect_intraday(df, periods=[df["hour"][t]]) == []
+    (s,) = detect_intraday(df, IntradaySensitivity(alpha_count=0.5), periods=[df["hour"][t]])
+    assert s.kind == "hourly_spike" and s.window == 1 and s.p_count > 0.05 and s.p_share < 2e-4
+
+
+def test_the_flagged_hour_is_one_whose_own_count_is_up():
+    """A window reaches back over the hours before, but the hour it flags must itself be above expectation: a burst
+    at 23:00 (the hour before the first one tested) followed by a silent midnight does not flag the midnight."""
+    first = at(2, 1, 0)  # the first hour tested: 14 days of baseline (min_history_hours) less the 5-hour guard band
+    for extra_negative, extra_other, quiet, kind in (
+        (60, 0, [0, 0], "hourly_spike"),
+        (0, 300, [0, 0], "volume_spike"),
+        (0, 300, [10, 8], "volume_spike"),  # fewer mentions than usual, if more negatives: no volume spike
+    ):
+        df = hourly(seed=12)
+        add(df, first, extra_negative, extra_other)
+        assert [(s.kind, s.period) for s in detect_intraday(df, periods=[df["hour"][first]])] == [
+            (kind, df["hour"][first])
+        ]  # the burst itself is tested from here on
+        df = hourly(seed=12)
+        add(df, first - 1, extra_negative, extra_other)
+        df.loc[first, ["volume", "n_negative"]] = quiet
+        assert detect_intraday(df, periods=[df["hour"][first]]) == [], (kind, quiet)
+
+
 def test_expectation_follows_the_hour_of_the_week():
     df = hourly(seed=5)
     night, afternoon, sunday = at(5, 2, 4), at(5, 2, 15), at(5, 6, 15)
@@ -111,6 +161,90 @@ def test_a_past_spike_does_not_mask_the_next():
     assert detect_intraday(df, IntradaySensitivity(max_window_hours=1), periods=[df["hour"][second]]) == [
         spikes[df["hour"][second]]
     ]
+
+
+def test_a_day_without_mentions_and_an_excluded_outage_stay_out_of_the_baseline():
+    """A whole UTC day without a mention is a collection gap, and hours passed as ``exclude=`` a known outage:
+    neither lowers the expectation of the same hours a week later, as quiet hours would."""
+    df = hourly(seed=10)
+    spike = at(5, 2, 15)
+    add(df, spike, 80)
+    one_hour = IntradaySensitivity(max_window_hours=1)
+
+    def expected(series: pd.DataFrame, **kw) -> float:
+        return {s.period: s for s in detect_intraday(series, one_hour, **kw)}[df["hour"][spike]].expected
+
+    clean = expected(df)
+    gap = df.copy()
+    gap.loc[at(4, 2, 0) : at(4, 2, 23), ["volume", "n_negative"]] = 0  # the Wednesday before: the collector was down
+    assert expected(gap) == pytest.approx(clean, rel=0.1)
+    outage = df.copy()
+    hours = list(range(at(4, 2, 8), at(4, 2, 20)))  # down from 08:00 to 20:00 only: not a whole day
+    outage.loc[hours, ["volume", "n_negative"]] = 0
+    assert expected(outage, exclude=list(outage["hour"][hours])) == pytest.approx(clean, rel=0.1)
+    assert expected(outage) < 0.85 * clean  # not excluded, the outage's zeros count as quiet hours
+
+
+def test_no_window_reaches_back_over_hours_the_caller_excludes():
+    """An incident the caller excludes (three hours, +10/+25/+40 negatives) is no evidence for the ordinary hours
+    after it: 17:00 (88 mentions, 16 negatives) was flagged on a window 15:00-18:00 quoting 89 negatives against 48.7
+    expected, two thirds of them the excluded hour's. A pandas Series of hours is taken as a list is."""
+    df = hourly(seed=6)
+    first = at(4, 3, 13)  # Thursday 13:00-15:59
+    for j, extra in enumerate((10, 25, 40)):
+        add(df, first + j, extra)
+    thursday = df["hour"][at(4, 3, 0) : at(4, 3, 23) + 1]
+    assert [s.period.hour for s in detect_intraday(df, periods=thursday)] == [14, 15]  # not excluded: the incident
+    excluded = df["hour"][first : first + 3]  # a Series
+    assert detect_intraday(df, periods=thursday, exclude=excluded) == []
+
+
+def test_a_window_is_never_compared_with_a_baseline_that_holds_its_own_hours():
+    """The baseline refitted at midnight ends 5 hours before it (the guard band): a window of the first hours of a day
+    reaching back into the evening before is tested against the same baseline whether or not those evening hours
+    were ever usable."""
+    df = hourly(seed=15)
+    t = at(5, 2, 0)
+    add(df, t, 40)
+    sens = IntradaySensitivity(min_volume=150)  # too few mentions in one night hour: the window reaches back
+    (s,) = detect_intraday(df, sens, periods=[df["hour"][t]])
+    assert s.window > 1 and s.start < df["hour"][t].floor("D")
+    evening = list(df["hour"][t - 5 : t - s.window + 1])  # the guard band's hours before the window's
+    assert evening and detect_intraday(df, sens, periods=[df["hour"][t]], exclude=evening) == [s]
+
+
+def test_a_lasting_shift_is_learned_not_flagged_for_good():
+    """+40 negatives every hour from a Wednesday on: a run of flagged hours that long is a level shift, so those hours
+    re-enter the baseline and, within the baseline weeks, the new level is the expectation (kept out, it would be
+    flagged every hour for good)."""
+    df = hourly(seed=13)
+    shift = at(3, 2, 0)
+    df.loc[shift:, ["volume", "n_negative"]] += 40
+    flags = detect_intraday(df)
+    assert sum(s.period >= df["hour"][shift] for s in flags) >= 24  # flagged at first
+    assert sum(s.period >= df["hour"][at(5, 0, 0)] for s in flags) < 24  # the last week: less than a day's hours
+
+
+def test_every_elevated_hour_of_a_flagged_window_leaves_the_baseline():
+    """A night incident flagged with a two-hour window (its first hour alone is under min_negative): both hours stay
+    out of the baselines that follow, so the same incident a week later is compared with the usual night, as if
+    the first had never happened (its first hour kept in would triple the expectation)."""
+    sens = IntradaySensitivity(min_negative=200, min_spike_volume=1000)  # the hourly test only, two-hour windows
+    df = hourly(seed=6)
+    first, second = at(4, 3, 3), at(5, 3, 3)  # Thursdays 03:00-04:59
+    clean = df.copy()
+    for series in (df, clean):
+        add(series, second, 150)
+        add(series, second + 1, 150)
+    add(df, first, 150)
+    add(df, first + 1, 150)
+    assert [(s.period, s.window) for s in detect_intraday(df, sens, periods=df["hour"][first : first + 2])] == [
+        (df["hour"][first + 1], 2)
+    ]
+    (again,) = detect_intraday(df, sens, periods=df["hour"][second : second + 2])
+    (alone,) = detect_intraday(clean, sens, periods=clean["hour"][second : second + 2])
+    assert (again.period, again.window) == (alone.period, alone.window) == (df["hour"][second + 1], 2)
+    assert again.expected == pytest.approx(alone.expected, rel=0.15)
 
 
 def test_viral_thread_is_a_volume_spike_before_its_sentiment_is():
@@ -251,6 +385,36 @@ def test_hours_of_the_week_follow_the_audiences_clock_across_daylight_saving():
         local += detect_intraday(df, periods=week_after, timezone="Europe/Warsaw")
     assert sum(s.kind == "volume_spike" for s in in_utc) >= 10
     assert [s for s in local if s.kind == "volume_spike"] == []
+
+
+def test_the_day_of_the_week_is_the_audiences_too():
+    """A Los Angeles brand with quiet weekends: Friday evening there is already Saturday in UTC. Its hour of the
+    week is the local day's and the local hour's, so Friday evenings are not read against Saturday's quiet."""
+    zone = "America/Los_Angeles"
+    flags = []
+    for seed in (0, 1):
+        rng = np.random.default_rng(seed)
+        hours = pd.date_range("2026-01-05", periods=6 * 168, freq="h", tz="UTC")
+        local = hours.tz_convert(zone)
+        diurnal = 0.05 + 0.95 * (1 + np.cos(2 * np.pi * (np.asarray(local.hour) - 15) / 24)) / 2
+        weekend = np.where(np.asarray(local.day_of_week) >= 5, 0.3, 1.0)
+        vol = rng.poisson(5000 / 24 * diurnal / diurnal.mean() * weekend)
+        df = pd.DataFrame({"hour": hours, "volume": vol, "n_negative": rng.binomial(vol, 0.2)})
+        flags += detect_intraday(df, timezone=zone)
+    assert len(flags) <= 2, [s.reason for s in flags]
+    assert not [s for s in flags if s.period.tz_convert(zone).day_of_week == 4]  # no Friday
+
+
+def test_five_minute_data_need_two_weeks_of_history_too():
+    """min_history_hours counts hours at any grain: four days of 5-minute periods (1152 of them, more than 336) are
+    not two weeks, and a burst of 400 mentions at their end raises nothing."""
+    rng = np.random.default_rng(0)
+    periods = pd.date_range(START, periods=4 * 288, freq="5min")
+    vol = rng.poisson(5, len(periods))
+    df = pd.DataFrame({"hour": periods, "volume": vol, "n_negative": rng.binomial(vol, 0.2)})
+    df.loc[len(df) - 3, "volume"] += 400
+    assert detect_intraday(df, freq="5min") == []
+    assert detect_intraday(df, IntradaySensitivity(min_history_hours=48), freq="5min") != []  # history the only gate
 
 
 def test_detect_series_counts_hours_on_the_given_clock(tmp_path):
