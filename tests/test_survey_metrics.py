@@ -336,6 +336,7 @@ def test_xcorr_fills_a_gap_by_linear_interpolation_and_reads_paired_periods_only
     holed = [None if i in gaps else v for i, v in enumerate(y)]
     r = cross_correlation(x, holed)
     assert r.n_paired == 57 and r.ar_order == full.ar_order and r.ccf == pytest.approx(full.ccf)
+    assert (r.interpolated, full.interpolated) == (3, 0)  # three weeks filled (in both series: counted once)
     moved = x.copy()
     moved[gaps] += 5.0
     assert cross_correlation(moved, holed).ccf == pytest.approx(r.ccf)

@@ -43,7 +43,7 @@ class XcorrResult:
     best_lag: int | None = None  # strongest lag clearing band_used; None when none does
     best_r: float | None = None
     ar_order: int | None = None
-    interpolated: int = 0
+    interpolated: int = 0  # periods inside the paired span filled by interpolation (a gap in either series)
     conclusion: str = ""
 
     @property
@@ -136,8 +136,8 @@ def cross_correlation(
             conclusion=f"not enough data: {n_paired} paired {period}s, need ≥ {min_periods}",
         )
     first, last = np.flatnonzero(paired)[[0, -1]]
-    x, nx = _fill(np.where(paired, x, np.nan)[first : last + 1])
-    y, ny = _fill(np.where(paired, y, np.nan)[first : last + 1])
+    x, gaps = _fill(np.where(paired, x, np.nan)[first : last + 1])
+    y, _ = _fill(np.where(paired, y, np.nan)[first : last + 1])  # the same periods: both are read paired only
     a, b, p = _ar_filter(x, y, max_ar)
     n = len(a)
     asked, max_lag = max_lag, max(0, min(max_lag, n // 4))  # more lags than a quarter of the series is noise
@@ -157,7 +157,7 @@ def cross_correlation(
             f"no significant lead: the strongest lag ({strongest[0]:+d} {unit}s, r={strongest[1]:.2f}) stays "
             f"inside the {how} ({n} prewhitened {unit}s)"
         )
-        return XcorrResult(n_paired, lags, r, band, band_used, None, None, p, nx + ny, conclusion)
+        return XcorrResult(n_paired, lags, r, band, band_used, None, None, p, gaps, conclusion)
     _, k, v = max(hits)
     if k > 0:
         conclusion = f"{leading_name} leads {following_name} by {_plural(k, unit)}"
@@ -167,4 +167,4 @@ def cross_correlation(
         conclusion = f"{leading_name} and {following_name} move in the same {unit} (no lead)"
     sign = "same direction" if v > 0 else "opposite directions"
     conclusion += f" (r={v:.2f}, {how}; {sign})"
-    return XcorrResult(n_paired, lags, r, band, band_used, k, v, p, nx + ny, conclusion)
+    return XcorrResult(n_paired, lags, r, band, band_used, k, v, p, gaps, conclusion)
