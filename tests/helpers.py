@@ -380,3 +380,24 @@ def assert_same_tables(db, other) -> None:
             x, y = a.execute(sql).fetchall(), b.execute(sql).fetchall()
         assert [r[:keys] for r in x] == [r[:keys] for r in y]
         assert all(r[keys:] == pytest.approx(s[keys:], abs=1e-3) for r, s in zip(x, y, strict=True)), sql
+
+
+def drawn_figures(monkeypatch, draw, *args, **kwargs):
+    """The matplotlib figures ``draw`` draws, to read what they plot (a PNG alone says nothing of the numbers), and
+    what it returned: pyplot's close is held off while it draws, then the figures are closed here."""
+    import matplotlib.pyplot as plt
+
+    before = set(plt.get_fignums())
+    with monkeypatch.context() as m:
+        m.setattr(plt, "close", lambda *a, **k: None)
+        result = draw(*args, **kwargs)
+    figures = [plt.figure(num) for num in sorted(set(plt.get_fignums()) - before)]
+    for fig in figures:
+        plt.close(fig)
+    return figures, result
+
+
+def drawn_figure(monkeypatch, draw, *args, **kwargs):
+    """The one figure a chart function draws (:func:`drawn_figures`)."""
+    [fig], _ = drawn_figures(monkeypatch, draw, *args, **kwargs)
+    return fig

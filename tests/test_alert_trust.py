@@ -20,7 +20,7 @@ from pipeline.charts import alert_chart, hourly_alert_chart, hourly_chart
 from pipeline.ledger import start_run
 from pipeline.metrics import day_hours
 from pipeline.warehouse import connect, execute, rows, transaction
-from tests.helpers import INCIDENT, START, alerting_config, local_receivers, seed
+from tests.helpers import INCIDENT, START, alerting_config, drawn_figure, local_receivers, seed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EIGHT = datetime.combine(INCIDENT, time(8), tzinfo=UTC)  # the incident's mentions come 08:00-09:15 UTC
@@ -52,7 +52,9 @@ def hourly_incident(db, cfg) -> str:
 # ------------------------------------------------------------------------------------------ hourly content
 
 
-def test_hourly_alert_says_its_window_in_utc_and_local_time_with_numbers_and_a_48_hour_chart(tmp_path, receivers):
+def test_hourly_alert_says_its_window_in_utc_and_local_time_with_numbers_and_a_48_hour_chart(
+    tmp_path, receivers, monkeypatch
+):
     db = tmp_path / "w.duckdb"
     cfg = alerting_config(tmp_path, receivers, brand={"timezone": "Europe/Warsaw"})
     aid = hourly_incident(db, cfg)
@@ -68,6 +70,12 @@ def test_hourly_alert_says_its_window_in_utc_and_local_time_with_numbers_and_a_4
         brand = cfg.brand("parcelo")
         hourly = hourly_alert_chart(con, brand, start, end)
         daily = alert_chart(con, brand, INCIDENT)
+        drawn = drawn_figure(monkeypatch, hourly_alert_chart, con, brand, start, end)
+        other = brand.model_copy(update={"name": "Kestrel", "slug": "kestrel"})  # no mentions
+        quiet = drawn_figure(monkeypatch, hourly_alert_chart, con, other, start, end)
+    volume = [p.get_height() for p in drawn.axes[0].containers[0]]
+    assert len(volume) == 48 and max(volume) >= 40  # a bar an hour of the 48 hours to the window's end
+    assert [p.get_height() for p in quiet.axes[0].containers[0]] == [0] * 48  # the brand's own hours only
     text = render_text(msg)
     assert covers in text, text
     assert f"on 2026-09-20 08:00-{hours} UTC" in render_subject(msg)
@@ -110,7 +118,47 @@ def test_hourly_chart_is_a_pure_function_of_the_series_with_the_window_shaded():
     elsewhere = hourly_chart(series, "Parcelo: 48 hours", start, end, start, start + timedelta(hours=1))
     assert elsewhere != a  # the shaded window is drawn where it is
     # user text is drawn as typed, never parsed as mathtext; an empty series is 48 empty hours
-    assert hourly_chart(series.iloc[:0], r"$\frac{1}{", start, end, EIGHT, end)[:8] == PNG_MAGIC
+    assert hourly_chart(series.iloc[:0], r"Parcelo $\frac{1}{ price$", start, end, EIGHT, end)[:8] == PNG_MAGIC
+
+
+def test_the_daily_alert_chart_draws_the_brands_last_60_days_with_the_flagged_day(tmp_path, monkeypatch):
+    """What the 60-day chart plots, read from the figure: a bar a day of scored mentions and of negatives, the
+    share negative in percent, a marker on each flagged day only; days before the data are zero."""
+    db = tmp_path / "w.duckdb"
+    cfg = alerting_config(tmp_path)
+    seed(db, 51, {INCIDENT: (75, 50)})
+    assert incidents.detect(cfg, db, INCIDENT, "run-detect")
+    with connect(db, read_only=True) as con:
+        stored = {d: (scored, negative) for d, scored, negative in con.execute(
+            "SELECT day, scored, n_negative FROM v_brand_daily WHERE brand = 'parcelo'").fetchall()}  # fmt: skip
+        flagged = [d for (d,) in con.execute("SELECT day FROM detections WHERE brand = 'parcelo'").fetchall()]
+        fig = drawn_figure(monkeypatch, alert_chart, con, cfg.brand("parcelo"), INCIDENT)
+    ax, ax2 = fig.axes
+    volume, negative = ([p.get_height() for p in c] for c in ax.containers)
+    days = [INCIDENT - timedelta(days=59 - i) for i in range(60)]
+    expected = [stored.get(d, (0, 0)) for d in days]
+    assert len(volume) == 60 and (INCIDENT - START).days == 50  # 9 days before the data, drawn as zero
+    assert volume == [s for s, _ in expected] and negative == [n for _, n in expected]
+    assert volume[-1] == 75 and negative[-1] == 50
+    share = ax2.lines[0].get_ydata()
+    assert share[-1] == pytest.approx(100 * 50 / 75)
+    [marks] = [c for c in ax.collections if c.get_label() == "flagged spike"]
+    assert INCIDENT in flagged and len(marks.get_offsets()) == len(flagged)
+
+
+def test_the_hourly_chart_draws_a_bar_an_hour_of_the_series(monkeypatch):
+    """What the 48-hour chart plots, read from the figure: the series' scored mentions and negatives, a bar an
+    hour, an hour the series lacks as zero."""
+    end = EIGHT + timedelta(hours=2)
+    start = end - timedelta(hours=48)
+    series = pd.DataFrame({"hour": pd.date_range(start, end, freq="h", inclusive="left"), "volume": 20,
+                           "n_negative": 3})  # fmt: skip
+    series.loc[series["hour"] == EIGHT, ["volume", "n_negative"]] = [60, 45]
+    fig = drawn_figure(monkeypatch, hourly_chart, series.iloc[1:], "Parcelo", start, end, EIGHT, end)
+    volume, negative = ([p.get_height() for p in c] for c in fig.axes[0].containers)
+    assert len(volume) == 48 and volume[0] == 0 and negative[0] == 0  # an hour the series lacks: zero
+    assert volume[1:] == [60 if h == 46 else 20 for h in range(1, 48)]
+    assert negative[1:] == [45 if h == 46 else 3 for h in range(1, 48)]
 
 
 def test_brand_time_zone_is_validated(tmp_path):

@@ -694,7 +694,7 @@ def test_driver_quadrant_draws_user_names_as_typed():
 
     touchpoints = [
         {
-            "name": r"$\frac{1}{ app",
+            "name": r"$\frac{1}{ app$",
             "performance": 0.6,
             "importance": R.Interval(0.5, 0.4, 0.6),
             "quadrant": "fix first",

@@ -37,7 +37,7 @@ from pipeline.report.build import (
     rival_brand,
 )
 from pipeline.warehouse import connect, execute, row, transaction
-from tests.helpers import INCIDENT, START, make_spike_polish, seed
+from tests.helpers import INCIDENT, START, drawn_figure, drawn_figures, make_spike_polish, seed
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -234,6 +234,10 @@ def test_brand_page_has_every_section(report):
     comp = html[html.index('id="competitors"') : html.index('id="alerts"')]
     assert "Share of voice" in comp and 'href="shipnest.html"' in comp
     assert "Co-mentions" in comp and "Kestrel Money" in comp
+    # ShipNest's page shows ShipNest's own: not Parcelo's alert nor its change point
+    other = report["pages"]["shipnest"]
+    assert report["headline"] not in other and "planted shift" not in other
+    assert "1 alert(s) and 0 change point(s) marked" in other  # ShipNest's own alert, of its copy of the incident
 
 
 def test_survey_section_says_when_a_brand_has_no_survey_data(report):
@@ -258,6 +262,7 @@ def test_comentions_of_a_competitor_that_is_not_a_brand(report):
     cfg = report["cfg"]
     parcelo, shipnest = cfg.brands
     assert rival_brand(cfg, parcelo, "SHIPNEST") is shipnest and rival_brand(cfg, shipnest, "Kestrel Money") is None
+    assert rival_brand(cfg, parcelo, "parcelo") is None  # a brand that lists itself is no competitor of its own
 
 
 def test_comention_pattern_matches_whole_names_in_duckdb():
@@ -504,13 +509,16 @@ def test_drivers_read_each_mentions_language_and_show_examples_of_each_term(tmp_
 def test_drivers_count_this_weeks_terms_and_aspects_against_last_week_and_the_background(tmp_path):
     """The drivers' counts are this week's alone: an aspect in 5 of this week's negatives and 2 of last week's is
     shown as 5, up 3 (+150%) on last week's 2; a term in 10 of this week's negatives and 3 of the weeks before is
-    shown as 10, with 3 in the background, never the two added up."""
+    shown as 10, with 3 in the background, never the two added up. Last week is the 7 days before this week, its
+    first day included; aspects as many this week are listed by their rise on last week."""
 
-    class Courier:  # the aspect is "delivery" where a mention names the courier (no transformer)
-        names, descriptions = ["delivery"], {"delivery": "late or lost deliveries"}
+    class Courier:  # the aspect is "delivery" where a mention names the courier, "website" the website
+        def __init__(self):
+            self.names = ["delivery", "website"]
+            self.descriptions = {"delivery": "late or lost deliveries", "website": "the website"}
 
         def match(self, texts):
-            return ["delivery" if "courier" in t else None for t in texts]
+            return ["delivery" if "courier" in t else "website" if "website" in t else None for t in texts]
 
     day = date(2024, 3, 31)
     words = ["apple", "banana", "cherry", "delta", "echo", "falcon", "garden", "harbor", "island", "jungle"]
@@ -525,14 +533,15 @@ def test_drivers_count_this_weeks_terms_and_aspects_against_last_week_and_the_ba
 
     for i, w in enumerate(words):  # this week: 10 ask for a refund, 5 of them name the courier
         add(i % 7, f"refund please {w} {'courier' if i < 5 else 'website'}")
-    for i in range(2):  # last week: 2 name the courier, none asks for a refund
-        add(7 + i, f"courier lost it {words[i]}")
+    for i in range(2):  # last week (its last and first days): 2 name the courier, none asks for a refund
+        add(7 + 6 * i, f"courier lost it {words[i]}")
     for i in range(30):  # the weeks before: 3 of 30 ask for a refund
         add(14 + i % 20, f"{'refund' if i < 3 else 'weather'} moaning about {words[i % 10]} number{i}")
     brand = _config(tmp_path).brands[0]
     drivers = report_build._drivers(brand, pd.DataFrame(rows), day, Courier())
     assert (drivers["negatives"], drivers["last_week_negatives"], drivers["background_negatives"]) == (10, 2, 32)
-    (aspect,) = drivers["aspects"]
+    website, aspect = drivers["aspects"]  # 5 each this week: up 5 on last week before up 3
+    assert website["aspect"] == "website" and website["count"] == 5 and website["change_pct"] is None
     assert aspect["aspect"] == "delivery"
     assert aspect["count"] == 5 and aspect["last_week"] == 2 and aspect["share"] == 0.5
     assert aspect["change"] == 3 and aspect["change_pct"] == 1.5
@@ -743,6 +752,107 @@ def test_names_with_dollar_signs_are_drawn_as_typed():
     assert png(fig)[:8] == b"\x89PNG\r\n\x1a\n"  # mathtext would raise ValueError on the unbalanced "$"
 
 
+def test_the_report_charts_draw_the_numbers_they_are_given(monkeypatch):
+    """What each chart of a brand page plots, read from the figure: shares over scored mentions (not all
+    mentions), 7-day figures that reach into the 6 days before the window, each brand's and competitor's own
+    numbers, percentages as percentages, the biggest source first, alerts by their own severity."""
+    import matplotlib.colors as mcolors
+    import matplotlib.dates as mdates
+
+    from pipeline.charts import NEGATIVE
+    from pipeline.report import charts
+    from pipeline.report.charts import POSITIVE
+
+    day = date(2026, 9, 20)
+    start = day - timedelta(days=13)
+    days = [start + timedelta(days=i) for i in range(14)]
+    # 20 mentions a day, 10 of them scored: 3 negative, 5 neutral, 2 positive
+    daily = pd.DataFrame({"day": days, "volume": 20, "scored": 10, "n_negative": 3, "n_neutral": 5, "n_positive": 2,
+                          "mean_score": -0.1})  # fmt: skip
+    alerts = [{"day": day, "severity": "major"}]
+    worse = [{"day": day - timedelta(days=5), "before_level": 0.1, "after_level": 0.3, "direction": "worse"}]
+    fig = drawn_figure(monkeypatch, charts.sentiment_chart, daily, alerts, worse, start, day, "Parcelo")
+    ax = fig.axes[0]
+    tops = [c.get_paths()[0].vertices[:, 1].max() for c in ax.collections[:3]]
+    assert tops == pytest.approx([0.3, 0.8, 1.0])  # negative, + neutral, + positive: shares of the scored
+    assert ax.get_xlim() == pytest.approx(  # the window's days, each centred on its date
+        tuple(mdates.date2num(pd.Timestamp(d) + pd.Timedelta(hours=h)) for d, h in ((start, -18), (day, 18)))
+    )
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "major alert" in legend and not {"minor alert", "critical alert"} & set(legend), legend
+    [cp] = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert mcolors.same_color(cp.get_color(), NEGATIVE)  # a change for the worse in red
+    better = [{**worse[0], "direction": "better"}]
+    fig = drawn_figure(monkeypatch, charts.sentiment_chart, daily, [], better, start, day, "Parcelo")
+    [cp] = [line for line in fig.axes[0].lines if line.get_linestyle() == "--"]
+    assert mcolors.same_color(cp.get_color(), POSITIVE)
+
+    # the brand against a competitor: from 6 days before the window, the brand's 7-day average and share negative
+    lead = [start - timedelta(days=i) for i in range(6, 0, -1)]
+    both = pd.DataFrame(
+        [{"day": d, "brand": "parcelo", "volume": 34, "scored": 10, "n_negative": 2} for d in lead]
+        + [{"day": d, "brand": "parcelo", "volume": 20, "scored": 10, "n_negative": 2} for d in days]
+        + [{"day": d, "brand": "shipnest", "volume": 5, "scored": 4, "n_negative": 4} for d in lead + days]
+    )
+    names = {"parcelo": "Parcelo", "shipnest": "ShipNest"}
+    fig = drawn_figure(monkeypatch, charts.comparison_chart, both, names, start, day, "Parcelo vs competitors")
+    vol, share = fig.axes
+    ours = pd.Series(vol.lines[0].get_ydata(), index=pd.to_datetime(vol.lines[0].get_xdata()))
+    assert ours[pd.Timestamp(start)] == pytest.approx((6 * 34 + 20) / 7)  # the 7 days to the window's first
+    assert ours[pd.Timestamp(day)] == pytest.approx(20)
+    assert list(share.lines[0].get_ydata()) == pytest.approx([20.0] * 20)  # 2 of 10 scored, not of 20 mentions
+    assert list(share.lines[1].get_ydata()) == pytest.approx([100.0] * 20)  # ShipNest's own
+    assert list(vol.lines[1].get_ydata()) == pytest.approx([5.0] * 20)
+
+    # co-mentions per week: each competitor's own bars, their share negative of the scored
+    monday = start - timedelta(days=start.weekday())
+    weeks = [monday + timedelta(weeks=w) for w in range(2)]
+    weekly = pd.DataFrame(
+        [{"week_start": w, "competitor": "Kestrel", "volume": 4, "scored": 4, "n_negative": 1} for w in weeks]
+        + [{"week_start": w, "competitor": "Żabka", "volume": 10, "scored": 5, "n_negative": 5} for w in weeks]
+    )
+    fig = drawn_figure(monkeypatch, charts.comention_chart, weekly, ["Kestrel", "Żabka"], start, day, "co")
+    bars, shares = fig.axes
+    assert [[p.get_height() for p in c] for c in bars.containers] == [[4, 4], [10, 10]]
+    assert [list(line.get_ydata()) for line in shares.lines] == [[25.0] * 2, [100.0] * 2]
+
+    # mentions per day by source, the biggest source at the bottom and first in the legend; a day without
+    # mentions of a source counts 0
+    by_source = pd.DataFrame(
+        [{"day": d, "source": "app-store", "volume": 1} for d in days[:-2]]
+        + [{"day": d, "source": "reddit", "volume": 5} for d in days[:-2:2]]
+    )  # nothing on the last two days
+    fig = drawn_figure(monkeypatch, charts.volume_chart, by_source, start, day, "volume")
+    reddit = fig.axes[0].collections[0].get_paths()[0].vertices
+    assert reddit[:, 0].max() == pytest.approx(mdates.date2num(pd.Timestamp(day)))
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["reddit", "app-store"]
+
+    # the index's sparkline: percent
+    fig = drawn_figure(monkeypatch, charts.sparkline, pd.DataFrame({"day": days, "share_negative": 0.25}))
+    assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx([25.0] * 14)
+
+
+def test_the_driver_quadrant_draws_every_touchpoint_with_fix_first_in_red(monkeypatch):
+    import matplotlib.colors as mcolors
+
+    from pipeline.charts import NEGATIVE, SHARE
+    from pipeline.report.charts import driver_quadrant
+    from pipeline.surveys import roi as R
+
+    touchpoints = [
+        {"name": "app", "performance": 0.6, "importance": R.Interval(0.5, 0.4, 0.6), "quadrant": "fix first"},
+        {"name": "billing", "performance": 0.8, "importance": R.Interval(0.2, 0.1, 0.3), "quadrant": "maintain"},
+        {"name": "unmeasured", "performance": None, "importance": R.Interval(0.3, 0.2, 0.4), "quadrant": "watch"},
+    ]
+    fig = drawn_figure(monkeypatch, driver_quadrant, touchpoints, "Parcelo: what drives NPS")
+    ax = fig.axes[0]
+    [points] = [c for c in ax.collections if len(c.get_offsets()) and c.get_facecolors().size]
+    assert [list(xy) for xy in points.get_offsets()] == [[60.0, 50.0], [80.0, 20.0]]
+    assert mcolors.same_color(points.get_facecolors(), [NEGATIVE, SHARE])
+    labels = {t.get_text() for t in ax.texts}
+    assert {"app", "billing"} <= labels and "unmeasured" not in labels  # a touchpoint without a performance: none
+
+
 def test_the_summary_queries_to_try_are_written_for_the_configs_brands(tmp_path):
     from pipeline.report.summary import example_queries
     from pipeline.warehouse import migrate
@@ -774,6 +884,17 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
         execute(con, "scoring/rebuild_latest")
         execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "none"})
         busiest = row(con.execute("SELECT max(volume) AS n FROM v_brand_daily WHERE brand = 'shipnest'"))["n"]
+        con.execute(  # two records of Parcelo's set aside
+            "INSERT INTO quarantine SELECT 'q' || i, 'parcelo', 'listening', ?, 'no text', '{}', NULL, now(), 'plant'"
+            " FROM range(2) t(i)",
+            [START],
+        )
+        for run_id, status in (("run-ok", "success"), ("run-bad", "failed"), ("run-worse", "failed")):
+            start_run(con, run_id, START, "cli")
+            con.execute("UPDATE pipeline_runs SET status = ? WHERE run_id = ?", [status, run_id])
+        runs = row(
+            con.execute("SELECT count(*) AS n, count(*) FILTER (WHERE status = 'success') AS ok FROM pipeline_runs")
+        )
     assert busiest >= 20  # a day the most negative day would look at
     cfg = report["cfg"]  # and a brand configured since, with nothing stored yet: listed too, not left out
     cfg = cfg.model_copy(update={"brands": [*cfg.brands, cfg.brands[0].model_copy(update={"name": "Quietco"})]})
@@ -783,11 +904,15 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
     assert cells[5:9] == ["–", "–", "–", "–"], cells  # negative, neutral, positive, mean score
     [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ quietco" in line]
     assert cells[1:5] == ["quietco", "0", "0", "no data yet"], cells
+    [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ parcelo" in line]
+    assert cells[9] == "2", cells  # quarantined
     assert "Most negative day for parcelo" in out and "Most negative day for shipnest" not in out
     assert "Most negative day: none for shipnest (no day with 20 or more mentions scored)" in out  # said why
+    assert f"Runs recorded: {runs['n']} ({runs['ok']} success)" in out and runs["ok"] != runs["n"] - runs["ok"]
     # the demo's line per night says the same: no share, not "0% neg"
     line = night_line(report["cfg"], db, START + timedelta(days=DAYS - 1))
     assert re.search(r"shipnest +\d+ \(– neg\)", line) and re.search(r"parcelo +\d+ \(\d+% neg\)", line), line
+    assert line.count("parcelo") == 1 and "parcelo  76 (67% neg)" in line, line  # the day's, all sources together
 
 
 def test_the_summary_queries_to_try_look_around_the_first_brands_most_negative_day(report, capsys):
@@ -971,3 +1096,181 @@ def test_the_kpis_show_the_days_share_negative_against_the_28_days_before_as_per
     assert re.search(rf'Share negative</div>\s*<div class="value">{today * 100:.0f}%</div>', kpis), kpis
     assert f"vs {baseline * 100:.1f}% over the 28 days before" in kpis, kpis
     assert f"the 90 days from {INCIDENT - timedelta(days=89):%d %b %Y} ·" in html
+
+
+def test_the_drivers_read_this_weeks_negatives_against_the_28_days_before(report):
+    """The drivers' counts come from the brand's own negative mentions (one model's), this week being the 7 days to
+    the report's day and the background the 28 days before it."""
+    with connect(report["db"], read_only=True) as con:
+
+        def negatives(first, last) -> int:
+            return con.execute(
+                "SELECT count(*) FROM v_mentions_scored WHERE brand = 'parcelo' AND label = 'negative'"
+                " AND model_version = (SELECT any_value(model_version) FROM v_daily_series WHERE brand = 'parcelo')"
+                " AND day BETWEEN ? AND ?",
+                [first, last],
+            ).fetchone()[0]
+
+        week = negatives(INCIDENT - timedelta(days=6), INCIDENT)
+        before = negatives(INCIDENT - timedelta(days=34), INCIDENT - timedelta(days=7))
+        assert before != negatives(INCIDENT - timedelta(days=35), INCIDENT - timedelta(days=7))
+    html = report["pages"]["parcelo"]
+    drivers = " ".join(html[html.index('id="drivers"') : html.index('id="competitors"')].split())
+    start = INCIDENT - timedelta(days=6)
+    said = f"{week} negative mentions from {start:%d %b} to {INCIDENT:%d %b}, against {before} in the 28 days before"
+    assert said in drivers, drivers[:600]
+
+
+def test_the_index_shows_each_brands_7_and_28_day_share_negative(report):
+    with connect(report["db"], read_only=True) as con:
+
+        def share(brand, days) -> float:
+            return con.execute(
+                "SELECT sum(n_negative) / sum(scored) FROM v_daily_series WHERE brand = ? AND day BETWEEN ? AND ?",
+                [brand, INCIDENT - timedelta(days=days - 1), INCIDENT],
+            ).fetchone()[0]
+
+        for brand in ("parcelo", "shipnest"):
+            line = re.search(rf'<a href="{brand}.html"><strong>(.*?)</tr>', report["index"], re.S).group(1)
+            found = re.findall(r'<td class="n">(.*?)</td>', line, re.S)
+            cells = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in found]
+            seven, month = share(brand, 7), share(brand, 28)
+            assert cells[2] == f"{seven * 100:.1f}% {(seven - month) * 100:+.1f} pp".replace("-", "−"), (brand, cells)
+            assert cells[3] == f"{month * 100:.1f}%", (brand, cells)
+
+
+def test_the_kpis_show_the_latest_weeks_nps(report):
+    """The planted weekly NPS falls 3 points a week: the KPI header shows the latest week's (2026-W38, −1), with
+    its interval, not the window's first week's."""
+    html = report["pages"]["parcelo"]
+    kpis = " ".join(html[html.index('id="kpis"') : html.index('id="sentiment"')].split())
+    assert 'NPS, latest week</div> <div class="value">−1</div>' in kpis, kpis
+    assert "95% CI −13 to +11 · n = 60 · 2026-W38" in kpis, kpis
+    cx = html[html.index('id="cx"') : html.index('id="worth"')]  # the table: newest week first
+    assert re.findall(r"<td>(\d{4}-W\d\d)", cx) == [f"2026-W{w}" for w in range(38, 30, -1)]
+
+
+def test_the_competition_tables_count_each_window_and_share_of_their_own(tmp_path):
+    """The competitors' numbers of a page, from the data read: share of voice is each brand's share of the
+    compared brands' mentions in the same window, shares negative are of the scored mentions in the window named,
+    and a co-mentioned competitor's counts, share of our mentions and mean score (weighted by the scored
+    mentions of each day) are over their own windows."""
+    from pipeline.report.build import _DAILY, BrandData
+
+    cfg = _config(tmp_path)
+    parcelo, shipnest = cfg.brands
+    day = INCIDENT
+    start = day - timedelta(days=89)
+
+    def series(brand, usual, last_week):  # (volume, scored, n_negative) a day, from 6 days before the window
+        counts = ("volume", "scored", "n_negative")
+        return [
+            {
+                "day": day - timedelta(days=i),
+                "brand": brand,
+                **dict(zip(counts, last_week if i < 7 else usual, strict=True)),
+            }
+            for i in range(96)
+        ]
+
+    daily = pd.DataFrame(series("parcelo", (10, 10, 2), (30, 20, 10)) + series("shipnest", (10, 5, 1), (10, 5, 1)))
+    daily = daily.reindex(columns=_DAILY, fill_value=0)
+    comentions = pd.DataFrame(
+        [  # day, volume, scored, n_negative, n_positive, mean_score
+            (day - timedelta(days=40), 5, 5, 5, 0, -0.8),
+            (day - timedelta(days=10), 4, 4, 1, 3, 0.5),
+            (day - timedelta(days=2), 1, 1, 0, 1, 0.9),
+        ],
+        columns=["day", "volume", "scored", "n_negative", "n_positive", "mean_score"],
+    )
+    empty = pd.DataFrame()
+    data = BrandData(parcelo, daily, empty, [], [], empty, empty, rivals=[shipnest],
+                     comentions={"Kestrel Money": comentions})  # fmt: skip
+    comp = report_build._competition(data, start, day)
+    ours, theirs = comp["rivals"]
+    assert (ours["volume_7d"], ours["volume_28d"], theirs["volume_7d"], theirs["volume_28d"]) == (210, 420, 70, 280)
+    assert (ours["sov_7d"], theirs["sov_7d"]) == (0.75, 0.25) and (ours["sov_28d"], theirs["sov_28d"]) == (0.6, 0.4)
+    assert ours["share_7d"] == 70 / 140 and ours["share_28d"] == 112 / 350 and theirs["share_7d"] == 0.2
+    [kestrel] = comp["comentions"]
+    assert (kestrel["volume_7d"], kestrel["volume_28d"], kestrel["volume_90d"]) == (1, 5, 10)
+    assert kestrel["of_ours_28d"] == 5 / 420 and kestrel["share_28d"] == 1 / 5
+    assert kestrel["our_share_28d"] == 112 / 350
+    assert kestrel["mean_score_28d"] == pytest.approx((4 * 0.5 + 0.9) / 5)
+
+
+def test_the_index_lists_the_alerts_of_the_7_days_to_its_day_and_a_28_day_sparkline(report, tmp_path, monkeypatch):
+    """An alert is open on the index for the 7 days from its day (its day the first), each brand's sparkline
+    draws the 28 days to the report's day, and its volume chart stacks its own sources up to its own volume."""
+    for after, listed in ((6, True), (7, False)):
+        night = INCIDENT + timedelta(days=after)
+        figures, result = drawn_figures(
+            monkeypatch, build_report, report["cfg"], report["db"], night, tmp_path / str(after)
+        )
+        index = result["index"].read_text(encoding="utf-8")
+        assert (report["headline"] in index) is listed, after
+        sparklines = [f for f in figures if tuple(f.get_size_inches()) == (2.2, 0.5)]
+        assert len(sparklines) == 2
+        for fig in sparklines:
+            days = pd.to_datetime(fig.axes[0].lines[0].get_xdata())
+            assert len(days) == 28 and days.max() == pd.Timestamp(night), after
+        with connect(report["db"], read_only=True) as con:  # each page's volume chart: the brand's own sources
+            busiest = con.execute(
+                "SELECT brand, max(volume) FROM v_brand_daily WHERE day BETWEEN ? AND ? GROUP BY brand",
+                [night - timedelta(days=89), night],
+            ).fetchall()
+        for brand, most in busiest:
+            name = report["cfg"].brand(brand).name
+            [fig] = [f for f in figures if f.axes[0].get_title(loc="left") == f"{name}: mentions per day by source"]
+            assert max(c.get_paths()[0].vertices[:, 1].max() for c in fig.axes[0].collections) == most, brand
+
+
+def test_examples_of_a_driver_are_different_mentions(report):
+    html = report["pages"]["parcelo"]
+    drivers = html[html.index('id="drivers"') : html.index('id="competitors"')]
+    lists = re.findall(r'<ul class="examples">(.*?)</ul>', drivers, re.S)
+    assert lists and any(len(re.findall(r"<q>", ul)) == 3 for ul in lists)
+    for ul in lists:
+        texts = re.findall(r"<q>(.*?)</q>", ul, re.S)
+        assert len(set(texts)) == len(texts), texts
+
+
+def test_the_summary_says_each_brands_shares_its_most_negative_day_and_latest_nps(report, capsys):
+    """`brandpulse summary` on the report's warehouse: each label's share of the brand's scored mentions in its own
+    column, the planted incident as the most negative day (its volume and share), the latest week's NPS."""
+    from pipeline.report.summary import print_summary
+
+    with connect(report["db"], read_only=True) as con:
+        shares = con.execute(
+            "SELECT avg((label = 'negative')::INT), avg((label = 'neutral')::INT), avg((label = 'positive')::INT)"
+            " FROM v_mentions_scored WHERE brand = 'parcelo'"
+        ).fetchone()
+    assert len(set(shares)) == 3
+    print_summary(report["cfg"], report["db"])
+    out = capsys.readouterr().out
+    [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ parcelo" in line]
+    assert cells[5:8] == [f"{s:.1%}" for s in shares], cells  # negative, neutral, positive
+    out = " ".join(out.split())  # the console wraps long lines
+    assert f"Most negative day for parcelo: {INCIDENT} (76 mentions, 67% negative)" in out
+    assert "Latest NPS for parcelo (week of 2026-09-14): -1.0 (95% CI -13.0 to +11.0, n=60) " in out
+
+
+def test_the_summary_queries_to_try_return_the_first_brands_negative_mentions(report):
+    """Run against the report's warehouse, the queries to try read the config's first brand only, and the
+    negative mentions of the 7 days around its most negative day (or, without one, of the last 7 days)."""
+    from pipeline.report.summary import example_queries
+    from pipeline.warehouse import rows
+
+    cfg = report["cfg"]
+    with connect(report["db"], read_only=True) as con:
+        (_, daily), (_, around), _ = example_queries(cfg, {"parcelo": INCIDENT - timedelta(days=10)})
+        got = rows(con.execute(daily))
+        assert len(got) == 14 and {r["brand"] for r in got} == {"parcelo"}
+        got = rows(con.execute(around))
+        negative = {u for (u,) in con.execute(
+            "SELECT url FROM v_mentions_scored WHERE brand = 'parcelo' AND label = 'negative'").fetchall()}  # fmt: skip
+        assert len(got) == 5 and {r["url"] for r in got} <= negative, got
+        days = {r["day"] for r in got}
+        assert min(days) >= INCIDENT - timedelta(days=13) and max(days) <= INCIDENT - timedelta(days=7), days
+        (_, last_week) = example_queries(cfg, {})[1]
+        assert "day > (SELECT max(day) FROM v_mentions_scored) - 7" in last_week  # the 7 days to the newest
+        assert all(r["day"] > INCIDENT - timedelta(days=7) for r in rows(con.execute(last_week)))
