@@ -15,7 +15,7 @@ import socket
 import struct
 import time
 import zlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -28,9 +28,15 @@ from pipeline.alerts.channels import Delivery, Earlier, build_email, deliver, re
 from pipeline.alerts.message import (
     SCHEMA,
     AlertMessage,
+    Digest,
+    DigestItem,
     chart_cid,
+    render_digest_slack,
+    render_digest_text,
     render_html,
     render_slack,
+    render_slack_followup,
+    render_subject,
     render_text,
     render_webhook,
     window_label,
@@ -214,6 +220,14 @@ def check_block_kit(payload: dict) -> list[str]:
 # --------------------------------------------------------------------------------------------------- Slack
 
 
+def test_a_webhook_url_read_from_a_secret_file_with_its_newline_is_delivered(receiver):
+    """A variable filled from a secret file (`$(cat hook.txt)`, a Kubernetes secret) often ends with a newline."""
+    server, received = receiver
+    channel = SlackSpec(type="slack", name="cx-team", webhook_url_env="BP_SLACK")
+    result = deliver(channel, make_msg(), env={"BP_SLACK": f"  {server.url}/hook/{SECRET}\n"}, **FAST)
+    assert result.ok and [r.path for r in server.requests] == [f"/hook/{SECRET}"] and len(received) == 1, result
+
+
 def test_slack_delivery_posts_block_kit_with_the_alert(receiver):
     server, received = receiver
     channel = SlackSpec(type="slack", name="cx-team", webhook_url_env="BP_SLACK")
@@ -267,6 +281,38 @@ def test_slack_mrkdwn_is_escaped():
     assert "javascript:" not in blob and "evil.example|" not in blob
     # the only links left are the ones we made: none here, the mention's URL is not http(s)
     assert re.findall(r"<(?!@)[^<>]*>", blob) == []
+    # a link's URL is escaped as Slack reads it: '&' as an entity, '<', '>' and '|' percent-encoded
+    linked = render_slack(make_msg(top_mentions=[mention(1, url="https://example.com/q?a=1&b=<2>|x")]))
+    blob = "\n".join(check_block_kit(linked))
+    assert "<https://example.com/q?a=1&amp;b=%3C2%3E%7Cx|Parcelo lost parcel number 1 " in blob
+
+
+def test_slack_blocks_past_the_limit_keep_the_context_with_the_report_link():
+    """Past Slack's 50 blocks the message is cut before its last block: the context (alert id, report link) stays."""
+    payload = render_slack(make_msg(numbers={f"metric_{i}": i for i in range(600)}))
+    check_block_kit(payload)
+    assert len(payload["blocks"]) == 50 and payload["blocks"][1]["text"]["text"].startswith("*New alert*")
+    assert payload["blocks"][-1] == {
+        "type": "context",
+        "elements": [
+            {"type": "mrkdwn", "text": "brandpulse · alert `parcelo-spike-2026-10-14`"},
+            {"type": "mrkdwn", "text": "<https://reports.example.com/parcelo/2026-10-14|Open the full report>"},
+        ],
+    }
+
+
+def test_every_part_lists_the_first_ten_sources():
+    msg = make_msg(sources=[(f"source-{i}", 100 - i) for i in range(12)])
+    blob = "\n".join(check_block_kit(render_slack(msg)))
+    for shown in (render_text(msg), render_html(msg), blob):
+        assert "source-9" in shown and "source-10" not in shown and "source-11" not in shown, shown
+    assert "source-9: 91 negative" in blob
+
+
+def test_a_url_too_long_for_a_slack_link_is_left_out_not_cut_into_broken_mrkdwn():
+    long = mention(1, url="https://long.example/" + "a" * 2950)
+    blob = "\n".join(check_block_kit(render_slack(make_msg(top_mentions=[long]))))
+    assert "long.example" not in blob and "1. Parcelo lost parcel number 1 and support will not refund it\n" in blob
 
 
 # ------------------------------------------------------------------------------------------------- webhook
@@ -345,6 +391,15 @@ def test_http_retry_then_success(receiver):
     assert result.ok and result.status == 200 and len(server.requests) == 2 and len(received) == 1
 
 
+@pytest.mark.parametrize("status", [202, 204])
+def test_any_2xx_answer_is_a_delivery(receiver, status):
+    """A receiver that queues the alert (202 Accepted) or answers without a body (204) has it: not retried."""
+    server, _ = receiver
+    server.route("POST", r"^/queue", lambda req, m: Response(status, "" if status == 204 else "queued"))
+    d = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": f"{server.url}/queue"}, **FAST)
+    assert d.ok and d.status == status and d.error is None and len(server.requests) == 1, d
+
+
 def test_slack_client_error_is_reported_without_retry(receiver):
     server, _ = receiver
     server.add_fault(r"^/hook/", status=404, body="no_service", times=5)
@@ -356,6 +411,33 @@ def test_slack_client_error_is_reported_without_retry(receiver):
     )
     assert not result.ok and result.status == 404 and len(server.requests) == 1
     assert result.error == "slack channel 'cx-team': HTTP 404: no_service"
+
+
+def test_an_error_quotes_at_most_200_characters_of_the_answer(receiver):
+    server, _ = receiver
+    server.add_fault(r"^/hook/", status=400, body="invalid_payload " + "x" * 5000, times=1)
+    channel = SlackSpec(type="slack", name="cx-team", webhook_url_env="S")
+    d = deliver(channel, make_msg(), {"S": f"{server.url}/hook/{SECRET}"}, **FAST)
+    assert not d.ok and d.error == "slack channel 'cx-team': HTTP 400: invalid_payload " + "x" * 184, d.error
+
+
+def test_a_slack_edit_refused_for_another_reason_fails_without_posting_anew_or_quoting_the_token(receiver):
+    """Only a message Slack will never edit (deleted, too old, its channel gone) is posted anew; an edit refused
+    otherwise fails (the next run edits again), and Slack's error is stored without the bot token."""
+    server, _ = receiver
+    calls = []
+
+    def slack_api(req, _m):
+        calls.append(req.path)
+        token = req.headers["authorization"].removeprefix("Bearer ")
+        return Response(200, {"ok": False, "error": f"invalid_blocks (sent by {token})"})
+
+    server.route("POST", r"^/api/", slack_api)
+    channel = SlackSpec(type="slack", name="cx-bot", bot_token_env="T", channel="#cx")
+    env = {"T": "xoxb-test-1", "BRANDPULSE_SLACK_API_URL": f"{server.url}/api"}
+    d = deliver(channel, make_msg(status="worse"), env, earlier=Earlier("C0CX:1790000000.000100"), **FAST)
+    assert not d.ok and calls == ["/api/chat.update"], (d, calls)
+    assert d.error == "slack channel 'cx-bot': chat.update: Slack said invalid_blocks (sent by [redacted])", d.error
 
 
 @pytest.mark.parametrize(
@@ -464,6 +546,10 @@ def test_url_from_airflow_connection(receiver, monkeypatch):
 
     missing = deliver(WebhookSpec(type="webhook", name="ops", airflow_conn_id="bp_no_such_conn"), make_msg(), {})
     assert not missing.ok and "'bp_no_such_conn' is not defined" in missing.error
+    # a password alone is a Slack token under Slack's host; for a webhook it is no URL (never sent to Slack)
+    monkeypatch.setenv("AIRFLOW_CONN_BP_TOKEN_ONLY", json.dumps({"conn_type": "http", "password": "tok-123456"}))
+    bare = deliver(WebhookSpec(type="webhook", name="ops", airflow_conn_id="bp_token_only"), make_msg(), {}, **FAST)
+    assert not bare.ok and bare.status is None and "'bp_token_only' has no URL" in bare.error, bare
 
 
 def test_an_incidents_later_alerts_name_it_in_the_webhook_and_thread_under_it_by_email(receiver, inbox):
@@ -484,6 +570,9 @@ def test_an_incidents_later_alerts_name_it_in_the_webhook_and_thread_under_it_by
     m = parse(box.envelopes[1][2])
     assert m["Subject"] == "[brandpulse] Parcelo: negative spike on 2026-10-14, the day in full (major)"
     assert m["In-Reply-To"] == m["References"] == "<brandpulse.parcelo-hourly-0913.2@example.com>"
+    # an id that is no Message-ID (a Slack '<channel id>:<ts>') is not answered
+    assert deliver(email_channel(controller.port), update, env={}, earlier=Earlier("C0CX:1790000000.000100")).ok
+    assert parse(box.envelopes[2][2])["In-Reply-To"] is None and parse(box.envelopes[2][2])["References"] is None
 
 
 def test_redact_removes_secrets_and_urls():
@@ -511,6 +600,7 @@ def test_email_delivery_text_html_and_inline_chart(inbox):
     assert m["To"] == "cx@example.com, lead@example.com"
     assert m["Subject"] == "[brandpulse] Parcelo: negative spike on 2026-10-14 (major)"
     assert m["Date"] and m["Message-ID"] == "<brandpulse.parcelo-spike-2026-10-14.2@example.com>"
+    assert m["X-Brandpulse-Alert"] == "parcelo-spike-2026-10-14"
     assert m.get_content_type() == "multipart/related"
     alt, image = m.get_payload()
     assert alt.get_content_type() == "multipart/alternative"
@@ -561,6 +651,7 @@ def test_email_starttls_is_never_silently_skipped(inbox):
     controller, box = inbox
     result = deliver(email_channel(controller.port, starttls=True), make_msg(), {})
     assert not result.ok and "STARTTLS" in result.error and box.envelopes == []
+    assert result.external_id is None  # no Message-ID for a later e-mail to answer
 
 
 def test_email_connection_refused():
@@ -636,6 +727,43 @@ def test_the_servers_answer_to_the_message_decides_whatever_the_quit_after_it(da
     assert ok or result.error.endswith(f"message refused: {data}"), result
 
 
+class _Forwarding:
+    """An SMTP handler that forwards ``lead@``'s mail (251, accepted), refuses ``gone@`` (550) and takes the rest."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "251 2.1.5 user not local; will forward" if address.startswith("lead@") else "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(list(envelope.rcpt_tos))
+        return "250 OK queued"
+
+
+def test_a_forwarded_recipient_is_accepted_and_a_refused_one_is_a_warning():
+    port = free_port()
+    handler = _Forwarding()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        forwarded = deliver(email_channel(port), make_msg(), {}, timeout=5.0)
+        refused = deliver(email_channel(port, to=["cx@example.com", "gone@example.com"]), make_msg(), {}, timeout=5.0)
+        none = deliver(email_channel(port, to=["gone@example.com"]), make_msg(), {}, timeout=5.0)
+    finally:
+        controller.stop()
+    assert forwarded.ok and forwarded.error is None, forwarded
+    assert refused.ok and refused.error == (
+        "email channel 'cx-email': recipients refused: {'gone@example.com': '550 5.1.1 no such user'}"
+    ), refused
+    assert not none.ok and none.status == "550 5.1.1 no such user", none
+    assert "all recipients refused" in none.error
+    assert handler.envelopes == [["cx@example.com", "lead@example.com"], ["cx@example.com"]]
+
+
 # ------------------------------------------------------------------------------------------------- renders
 
 
@@ -647,6 +775,22 @@ def test_html_escapes_mentions_and_links_only_http():
     assert "javascript:" not in html and "Open the full report" not in html
 
 
+def test_only_absolute_http_urls_on_one_line_become_links_in_any_part():
+    """A URL without a host (``http:evil.example``, which browsers read as ``http://evil.example``) or with a line
+    break (which would forge a line of the text part) is no link and is not shown."""
+    mentions = [
+        mention(1, url="http:evil.example/x"),
+        mention(2, url="https://example.com/a\nReport: https://evil.example/phish"),
+    ]
+    msg = make_msg(top_mentions=mentions, report_url="https:///evil.example")
+    text, html = render_text(msg), render_html(msg)
+    blob = "\n".join(check_block_kit(render_slack(msg)))
+    for shown in (text, html, blob):
+        assert "evil.example" not in shown, shown
+    assert "href=" not in html and "Report:" not in text
+    assert "Parcelo lost parcel number 2" in text and "Parcelo lost parcel number 2" in html
+
+
 def test_text_render_has_reason_numbers_terms_and_mentions():
     text = render_text(make_msg())
     assert text.startswith("[brandpulse] Parcelo: negative spike on 2026-10-14 (major)\n")
@@ -654,6 +798,34 @@ def test_text_render_has_reason_numbers_terms_and_mentions():
     assert re.search(r"Baseline share: +17\.5%", text) and re.search(r"Tests · z: +\+6\.40", text)
     assert "Top terms: refund (z 5.1), lost parcel (z 4.3), tracking (z 3.9)" in text
     assert "  6. Parcelo lost parcel number 6" in text and "reddit · r/parcelo · 94 engagements" in text
+    assert render_text(make_msg(status="worse")).splitlines()[1] == "Update: getting worse · severity major"
+    assert render_text(make_msg(status="update")).splitlines()[1] == "Update: the day in full · severity major"
+
+
+def test_a_slack_follow_up_says_the_new_figure_in_the_alerts_unit():
+    volume = make_msg(kind="volume_spike", status="worse", numbers={"observed": 1480})
+    assert render_slack_followup(volume)["text"].startswith(
+        "Update: Parcelo same-day volume spike is worse: now 1,480 mentions (severity *major*), 2026-10-14. "
+    )
+    update = make_msg(status="update", numbers={"observed": 182})
+    assert render_slack_followup(update)["text"].startswith(
+        "Update: Parcelo negative spike has the day in full: now 182 negative mentions (severity *major*)"
+    )
+
+
+def test_a_digest_says_its_times_in_the_channels_zone_and_stays_within_slacks_blocks():
+    at = datetime(2026, 10, 14, 22, 30, tzinfo=UTC)
+    items = [
+        DigestItem(f"a{i}", "Parcelo", "hourly_spike", "new", "major", f"Headline {i}", at + timedelta(minutes=i))
+        for i in range(60)
+    ]
+    digest = Digest("cx-team", "20:00-08:00 Europe/Warsaw", "Europe/Warsaw", items)
+    line = "- Thu 15 Oct 00:30 CEST · major · same-day negative spike (new): Headline 0  [a0]"
+    assert line in render_digest_text(digest).splitlines()
+    payload = render_digest_slack(digest)
+    check_block_kit(payload)
+    assert len(payload["blocks"]) == 50 and payload["blocks"][1]["text"]["text"].startswith("• Thu 15 Oct 00:30 CEST")
+    assert payload["blocks"][-1]["elements"][0]["text"] == "brandpulse · 12 more: brandpulse alerts"
 
 
 def test_the_text_and_html_parts_show_the_same_formatted_numbers():
@@ -674,6 +846,13 @@ def test_the_text_and_html_parts_show_the_same_formatted_numbers():
     assert [tuple(re.fullmatch(r"  (.+?): +(\S+)", line).groups()) for line in block] == expected, text
     html = render_html(msg)
     assert re.findall(r"<tr><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>", html) == expected, html
+    terms = "<code>refund</code> (z 5.1), <code>lost parcel</code> (z 4.3), <code>tracking</code> (z 3.9)"
+    assert terms in html and "Top terms: refund (z 5.1), lost parcel (z 4.3), tracking (z 3.9)" in text
+    assert re.findall(r"<li>([^<]*)</li>", html) == [
+        "r/parcelo: 64 negative",
+        "app_store: 41 negative",
+        "hackernews: 3 negative",
+    ]
 
 
 def test_build_email_message_id_is_stable_per_attempt():
@@ -838,6 +1017,45 @@ def test_a_window_across_a_clock_change_names_both_offsets(start_hour, hours, la
     assert window_label(msg) == label
 
 
+@pytest.mark.parametrize(
+    ("start", "zone", "label"),
+    [
+        # an hour ending at midnight is the day's 24:00, not 00:00 of the same day
+        (datetime(2026, 10, 14, 22, tzinfo=UTC), None, "Wed 14 Oct 2026 22:00-24:00 UTC"),
+        (
+            datetime(2026, 10, 14, 13, tzinfo=UTC),
+            "Asia/Tokyo",
+            "Wed 14 Oct 2026 13:00-15:00 UTC (22:00-24:00 Asia/Tokyo)",
+        ),
+        # the window across midnight UTC names the day it ends on
+        (datetime(2026, 10, 14, 23, tzinfo=UTC), None, "Wed 14 Oct 2026 23:00-Thu 15 Oct 01:00 UTC"),
+        # on the brand's clock the window is already the next day: that day is named
+        (
+            datetime(2026, 10, 14, 20, tzinfo=UTC),
+            "Asia/Tokyo",
+            "Wed 14 Oct 2026 20:00-22:00 UTC (Thu 15 Oct 05:00-07:00 Asia/Tokyo)",
+        ),
+    ],
+)
+def test_a_window_names_midnight_as_24_00_and_the_local_day_when_it_differs(start, zone, label):
+    msg = make_msg(kind="hourly_spike", window_start=start, window_end=start + timedelta(hours=2), timezone=zone)
+    assert window_label(msg) == label
+
+
+def test_a_window_given_in_another_offset_is_said_in_utc():
+    """A window read back with its local offset (+02:00) is the same hours: subject, label and JSON say them in UTC."""
+    warsaw = timezone(timedelta(hours=2))
+    msg = make_msg(
+        kind="hourly_spike",
+        window_start=datetime(2026, 10, 14, 10, tzinfo=warsaw),
+        window_end=datetime(2026, 10, 14, 12, tzinfo=warsaw),
+    )
+    assert render_subject(msg) == "[brandpulse] Parcelo: same-day negative spike on 2026-10-14 08:00-10:00 UTC (major)"
+    window = render_webhook(msg)["window"]
+    assert (window["start"], window["end"]) == ("2026-10-14T08:00:00+00:00", "2026-10-14T10:00:00+00:00")
+    assert window["label"] == "Wed 14 Oct 2026 08:00-10:00 UTC"
+
+
 def test_a_webhook_url_never_reaches_the_log_when_its_requests_are_retried(caplog):
     """urllib3 logs the request path of each retry (a Slack webhook's path is its token); it is withheld."""
     secret = "/services/T000/B000/SECRETTOKEN123"
@@ -858,6 +1076,26 @@ def test_a_webhook_token_in_the_query_string_is_redacted_where_an_error_quotes_i
     env = {"BP_HOOK": f"{server.url}/chat?key=AIzaSyKEY&token=tk%2F9f8e+7d6c"}
     d = deliver(WebhookSpec(type="webhook", name="ops", url_env="BP_HOOK"), make_msg(), env, **FAST)
     assert not d.ok and d.error == "webhook channel 'ops': HTTP 403: bad token [redacted] ([redacted])", d.error
+
+
+def test_a_webhook_token_in_the_path_is_redacted_where_an_error_quotes_it_alone(receiver):
+    """Slack's ``/services/T.../B.../<token>``: a receiver that quotes only the token it refused does not bring it
+    into the delivery's error."""
+    server, _ = receiver
+    server.add_fault(r"^/hook/", status=403, body="invalid_token: sekritTOKEN123", times=1)
+    channel = SlackSpec(type="slack", name="cx-team", webhook_url_env="S")
+    d = deliver(channel, make_msg(), {"S": f"{server.url}/hook/{SECRET}"}, **FAST)
+    assert not d.ok and d.error == "slack channel 'cx-team': HTTP 403: invalid_token: [redacted]", d.error
+
+
+def test_a_webhook_login_in_the_url_is_redacted_where_an_error_quotes_it_alone(receiver):
+    server, _ = receiver
+    server.add_fault(r"^/hook/", status=401, body="unknown user hookuser, password hookpass99 refused", times=1)
+    url = server.url.replace("http://", "http://hookuser:hookpass99@") + "/hook/x"
+    d = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": url}, **FAST)
+    assert (
+        not d.ok and d.error == "webhook channel 'ops': HTTP 401: unknown user [redacted], password [redacted] refused"
+    )
 
 
 def test_a_slack_request_that_never_went_out_is_not_left_pending():
