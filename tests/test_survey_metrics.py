@@ -77,6 +77,8 @@ def test_nps_flag_threshold_and_counts_agree():
     assert M.nps(scores, min_n=31).flagged_low_n
     assert e == M.nps_from_counts(12, 10, 8)
     assert e.value == approx(13.3333)
+    with pytest.raises(ValueError):  # a negative count would shrink n and pass for a real score
+        M.nps_from_counts(12, -1, 8)
 
 
 @pytest.mark.parametrize("bad", [11, -1, 9.5, True, "9"])
@@ -163,6 +165,14 @@ def test_ces_normalise(value, scale, lower, expected):
     assert M.ces_normalise(value, scale, lower) == expected
 
 
+@pytest.mark.parametrize(("value", "scale"), [(6, 5), (0, 5), (8, 7), (0, 7), (4, 10)])
+def test_ces_normalise_refuses_an_answer_off_its_own_scale(value, scale):
+    # a 6 on a 5-point question is no answer: mapped as one, it would be 1 + 5 x 6/4 = 8.5, off the 1-7 scale;
+    # and a scale is 5 or 7 points
+    with pytest.raises(ValueError):
+        M.ces_normalise(value, scale)
+
+
 # -- churn and CLV -------------------------------------------------------------------------------------------
 def _customers() -> list[Customer]:
     return [
@@ -184,6 +194,17 @@ def test_monthly_churn_definition_by_hand():
     assert rows[1].churn_rate == approx(2 / 3)
     assert rows[1].arpu == approx(20.0)  # (10 + 20 + 30) / 3
     assert rows[2].arpu == approx(10.0)  # F has no revenue: not in the mean
+
+
+def test_an_end_date_of_today_has_taken_effect_and_is_churn():
+    # end_date is the first day the customer is no longer one: a customer whose end date is today has churned; one
+    # whose end date is tomorrow is a scheduled end, still a customer (today passed in: no clock in the test)
+    customers = [
+        Customer("gone", "b", None, date(2025, 12, 1), date(2026, 1, 20), 10.0),
+        Customer("tomorrow", "b", None, date(2025, 12, 1), date(2026, 1, 21), 10.0),
+    ]
+    [jan] = monthly_churn(customers, [date(2026, 1, 1)], today=date(2026, 1, 20))
+    assert (jan.active_start, jan.churned) == (2, 1)
 
 
 def test_clv_formulas_by_hand():
@@ -220,6 +241,34 @@ def test_customer_metrics_rows_pooled_window_and_segments():
     assert min(r["month"] for r in rows) == date(2025, 10, 1)
     fixed = customer_metrics(_customers(), margin=0.5, discount_rate_monthly=0.0, fixed_monthly_churn=0.1)
     assert {r["churn_rate_clv"] for r in fixed} == {0.1}
+
+
+def test_a_month_is_complete_on_its_last_day_and_low_n_means_fewer_than_min_n():
+    customers = [
+        Customer(f"c{i}", "b", None, date(2026, 1, 1), date(2026, 2, 10) if i == 0 else None, 10.0) for i in range(5)
+    ]
+    # data up to Feb 28, February's last day (2026 is no leap year): February is complete; up to Feb 27 it is not
+    rows = customer_metrics(customers, margin=0.5, discount_rate_monthly=0.0, min_n=5, as_of=date(2026, 2, 28))
+    feb = next(r for r in rows if r["month"] == date(2026, 2, 1) and r["segment"] == "_all")
+    assert (feb["active_start"], feb["churned"], feb["complete"]) == (5, 1, True)
+    assert not feb["low_n"]  # a base of 5 with min_n 5 is enough
+    rows = customer_metrics(customers, margin=0.5, discount_rate_monthly=0.0, min_n=6, as_of=date(2026, 2, 27))
+    feb = next(r for r in rows if r["month"] == date(2026, 2, 1) and r["segment"] == "_all")
+    assert not feb["complete"] and feb["low_n"]
+
+
+def test_months_before_the_first_base_are_left_out_however_many():
+    # Oct: "brief" starts on the 10th (no base) and leaves on the 20th; Nov: nobody; Dec: "late" starts on the 15th.
+    # January is the first month with a base: the three empty months before it are no rows.
+    customers = [
+        Customer("brief", "b", None, date(2025, 10, 10), date(2025, 10, 20), 10.0),
+        Customer("late", "b", None, date(2025, 12, 15), None, 10.0),
+    ]
+    rows = customer_metrics(customers, margin=0.5, discount_rate_monthly=0.0, as_of=date(2026, 2, 28))
+    assert [(r["month"], r["active_start"]) for r in rows if r["segment"] == "_all"] == [
+        (date(2026, 1, 1), 1),
+        (date(2026, 2, 1), 1),
+    ]
 
 
 def test_customers_without_a_segment_count_once_in_the_all_segments_row():

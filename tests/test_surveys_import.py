@@ -316,6 +316,53 @@ def test_a_five_point_effort_question_is_mapped_onto_one_to_seven_with_its_own_s
     ]
 
 
+def test_effort_answer_labels_are_read_on_the_sources_own_scale_and_direction(tmp_path):
+    """A 5-point "how much effort" question (1 = very low effort) exports its labels: "Low effort" is a 2, flipped to
+    5.5 on the common 1-7 scale; on a 5-point "how easy" question "Easy" is a 4 (5.5 too)."""
+    rows = [["id", "at", "effort"], ["R1", "2026-07-01T12:00:00Z", "Low effort"], ["R2", "2026-07-01T12:00:00Z", "5"]]
+    path = write_csv(tmp_path / "effort.csv", rows)
+    columns = {"response_id": "id", "timestamp": "at", "ces": "effort"}
+    src = SurveySpec(
+        name="nb", brand="acme", path="effort.csv", columns=columns, ces={"scale": 5, "lower_is_better": True}
+    )
+    responses, rejects = read_survey_file(None, src, path)
+    assert rejects == []
+    assert [(r.ces, r.ces_norm) for r in responses] == [(2, 5.5), (5, 1.0)]
+    write_csv(path, [rows[0], ["R1", "2026-07-01T12:00:00Z", "Easy"]])
+    src = SurveySpec(name="nb", brand="acme", path="effort.csv", columns=columns, ces={"scale": 5})
+    [easy], rejects = read_survey_file(None, src, path)
+    assert (easy.ces, easy.ces_norm, rejects) == (4, 5.5, [])
+    write_csv(path, [rows[0], ["R1", "2026-07-01T12:00:00Z", "Somewhat agree"]])  # CES 2.0: 1-7, agree = easy
+    src = SurveySpec(name="nb", brand="acme", path="effort.csv", columns=columns)
+    [agree], rejects = read_survey_file(None, src, path)
+    assert (agree.ces, agree.ces_norm, rejects) == (5, 5.0, [])
+
+
+def test_a_long_response_id_is_cut_alike_in_the_response_and_in_the_ids_the_export_holds(tmp_path):
+    """A whole-history import compares the ids an export holds (``present``) with the stored ones, cut to 512
+    characters: an id cut in one and not the other reads as an answer deleted in the survey tool."""
+    long_id = "R" * 600
+    rows = [["id", "at", "score"], [long_id, "2026-07-01T12:00:00Z", "9"]]
+    path = write_csv(tmp_path / "long.csv", rows)
+    src = SurveySpec(
+        name="nb", brand="acme", path="long.csv", columns={"response_id": "id", "timestamp": "at", "nps": "score"}
+    )
+    info: dict = {}
+    [response], rejects = read_survey_file(None, src, path, info)
+    assert len(response.response_id) == 512 and rejects == []
+    assert info["present"] == [response.response_id]
+
+
+def test_a_utc_offset_keeps_its_sign_and_reaches_14_hours_at_most():
+    from pipeline.surveys.importer import zone
+
+    assert zone("-05:30").utcoffset(None) == -timedelta(hours=5, minutes=30)
+    assert zone("UTC+14").utcoffset(None) == timedelta(hours=14)  # Kiribati, the furthest east
+    for bad in ("+15:00", "-1260"):
+        with pytest.raises(ValueError):
+            zone(bad)
+
+
 def test_custom_mapping_brand_column_and_row_time_zones(tmp_path):
     cfg = make_config(tmp_path, {"sources": []}, brands=("Acme", "Globex"))
     rows = [
@@ -847,6 +894,32 @@ def test_customers_import_churn_clv_and_replacement(tmp_path):
                           "a list with a row per subscription period keeps only the last period's dates)")  # fmt: skip
 
 
+def test_yearly_revenue_is_stored_per_month_and_start_and_end_dates_are_checked(tmp_path):
+    """``revenue_period: year``: 1,200 a year is 100 a month (ARPU, CLV are monthly). A customer who starts and ends
+    on the same day was never active, but the row is no error: an end date before the start, or no start date,
+    quarantines the row."""
+    rows = [
+        CUSTOMER_ROWS[0],
+        ["A", "x", "2026-01-01", "", "1200"],
+        ["S", "x", "2026-01-05", "2026-01-05", "600"],
+        ["B", "x", "2026-01-05", "2026-01-04", "600"],
+        ["N", "x", "", "", "600"],
+    ]
+    path = write_csv(tmp_path / "customers.csv", rows)
+    cfg = make_config(
+        tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv", "revenue_period": "year"}]}
+    )
+    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
+    assert [(c.start_date, c.end_date, c.monthly_revenue) for c in customers] == [
+        ("2026-01-01", None, 100.0),
+        ("2026-01-05", "2026-01-05", 50.0),
+    ]
+    assert [r.reason for r in rejects] == [
+        "end date 2026-01-04 is before start date 2026-01-05",
+        "start date (column start_date) is empty",
+    ]
+
+
 def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):
     write_csv(tmp_path / "q.csv", qualtrics_rows())
     write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS[:6])
@@ -926,6 +999,19 @@ def test_an_unknown_brand_id_is_a_config_error_naming_the_field(tmp_path):
         ConfigError, match=r"brandpulse.yaml: .*surveys.sources\[0\].brand 'acne' is not a configured brand"
     ):
         make_config(tmp_path, {"sources": [{"name": "n", "brand": "acne", "path": "q.csv", "preset": "qualtrics"}]})
+
+
+def test_a_customer_list_for_an_unknown_brand_is_a_config_error_when_read(tmp_path):
+    """The importer checks a customer list's brand itself, as it does a survey source's: a spec built without the
+    config's validation must not land customers under a brand nobody configured."""
+    from pipeline.config import ConfigError
+    from pipeline.config_surveys import CustomerSpec
+
+    path = write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS[:2])
+    cfg = make_config(tmp_path, {"sources": []})
+    spec = CustomerSpec(name="crm", brand="acne", path="customers.csv")
+    with pytest.raises(ConfigError, match="surveys customers 'crm' brand: no brand with id 'acne'"):
+        read_customer_file(cfg, spec, path)
 
 
 def test_the_step_detail_names_the_columns_each_field_was_read_from(tmp_path):
@@ -1346,6 +1432,24 @@ def test_a_score_cell_with_its_label_is_read_and_a_range_is_refused():
             parse_score(cell, "nps", 0, 10)
 
 
+@pytest.mark.parametrize(
+    ("label", "score"),
+    [
+        ("Very dissatisfied", 1),
+        ("Somewhat dissatisfied", 2),
+        ("Neutral", 3),
+        ("Somewhat satisfied", 4),
+        ("Satisfied", 4),
+        ("Very satisfied", 5),
+    ],
+)
+def test_csat_answer_labels_read_as_their_scale_points(label, score):
+    """CSAT is the share of 4 and 5: a label read one point off moves answers in or out of the top two boxes."""
+    from pipeline.surveys.importer import CSAT_LABELS
+
+    assert parse_score(label, "CSAT", 1, 5, CSAT_LABELS) == score
+
+
 def test_a_renamed_survey_source_is_said_to_count_its_answers_twice(tmp_path, caplog):
     """Answers are keyed by source and response id: a source renamed in the config imports every answer again
     under its new name, and the old rows still count. The import says so, naming the old source."""
@@ -1419,6 +1523,11 @@ def test_scores_with_a_decimal_comma_and_amounts_in_any_locales_format(tmp_path)
     ambiguous, *credits = rejects
     assert "is not an amount ≥ 0: '1,200' could be 1200 or 1.200 (left empty; the customer loaded)" in ambiguous.reason
     assert all("a minus sign or brackets, a credit?" in r.reason for r in credits) and len(credits) == 2  # not +10
+    with pytest.raises(ValueError, match="a minus sign or brackets, a credit"):
+        amount("EUR -10")  # a minus after the currency code is a credit too
+    for negative in ("-10", -5.0):  # a leading minus, or a negative number cell of an .xlsx: the same reason
+        with pytest.raises(ValueError, match="a minus sign or brackets, a credit"):
+            amount(negative)
     for bad in ("1,000", "10,000"):  # a thousands group is no score (1,000 was read as NPS 1)
         with pytest.raises(Rejected, match="is not a number"):
             parse_score(bad, "nps", 0, 10)

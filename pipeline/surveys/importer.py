@@ -295,7 +295,9 @@ def amount(value) -> float:
             number = float(text.replace(" ", ""))
         except ValueError:
             raise ValueError("") from None
-    if not math.isfinite(number) or number < 0:
+    if number < 0:  # -10, or a negative number cell: the same hint as for (10) and EUR -10
+        raise ValueError(": a minus sign or brackets, a credit?")
+    if not math.isfinite(number):
         raise ValueError("")
     return number
 
