@@ -42,7 +42,7 @@ from pipeline.sentiment.scorer import Scorer  # noqa: E402
 
 SHORT = {"neg": "negative", "neu": "neutral", "pos": "positive"}
 TEXTS = """
-SELECT brand, native_id, language, coalesce(title || E'\\n', '') || text AS text
+SELECT brand, native_id, language, scored_text(title, text) AS text
 FROM v_mentions_scored ORDER BY brand, native_id
 """
 

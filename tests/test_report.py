@@ -288,12 +288,13 @@ def test_comentions_match_a_name_and_texts_in_either_unicode_form():
     zero-width characters that the aliases' fold (pipeline.textfold) removes, apostrophes unified."""
     import duckdb
 
-    from pipeline.warehouse import execute
+    from pipeline.warehouse import execute, sql_dir
 
     def nfd(text: str) -> str:
         return unicodedata.normalize("NFD", text)
 
     con = duckdb.connect()
+    con.execute((sql_dir() / "views" / "05_shared_rules.sql").read_text(encoding="utf-8"))  # mention_text
     con.execute(
         "CREATE TABLE v_mentions_scored (brand VARCHAR, day DATE, title VARCHAR, text VARCHAR, label VARCHAR, "
         "score DOUBLE, model_version VARCHAR DEFAULT 'v1')"

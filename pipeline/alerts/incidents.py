@@ -95,7 +95,7 @@ def _negative_texts(con, brand: str, start: date, end: date, skip: list[date]) -
     """The texts (title and body) of the brand's negative mentions between two days, leaving out ``skip``, each
     with its detected language (what :func:`weighted_log_odds` reads)."""
     found = con.execute(
-        "SELECT coalesce(title || ' ' || text, text) AS text, language FROM v_mentions_scored"
+        "SELECT mention_text(title, text) AS text, language FROM v_mentions_scored"
         " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $start AND $end"
         " AND NOT list_contains($skip, day)",
         {"brand": brand, "start": start, "end": end, "skip": skip},
@@ -425,7 +425,7 @@ def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime) -> di
     """Terms, sources and top mentions behind an hourly alert's window ``[start, end)``."""
     where = " WHERE brand = $brand AND label = 'negative' AND created_at >= $start AND created_at < $end"
     params = {"brand": brand.key, "start": start, "end": end}
-    texts = "SELECT coalesce(title || ' ' || text, text) AS text, language FROM v_mentions_scored"
+    texts = "SELECT mention_text(title, text) AS text, language FROM v_mentions_scored"
     focus = [(r["text"], r["language"]) for r in rows(con.execute(texts + where, params))]
     background = [
         (r["text"], r["language"])

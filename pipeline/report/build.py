@@ -213,7 +213,7 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         cx=cx,
         negatives=frame(  # this week's and the 28 days before: the drivers' focus and background
             con.execute(
-                "SELECT mention_id, day, coalesce(title || ' ' || text, text) AS text, language, source, channel,"
+                "SELECT mention_id, day, mention_text(title, text) AS text, language, source, channel,"
                 " url, coalesce(engagement, 0) AS engagement FROM v_mentions_scored"
                 " WHERE brand = $brand AND label = 'negative' AND model_version = $model"
                 " AND day BETWEEN $start AND $day ORDER BY engagement DESC, p_negative DESC, mention_id",

@@ -92,7 +92,7 @@ def roi_inputs(
         for r in rows(
             con.execute(
                 "SELECT coalesce(segment, '(none)') AS segment, count(*) AS n FROM customers"
-                " WHERE brand = $brand AND start_date <= current_date AND (end_date IS NULL OR end_date > current_date)"
+                " WHERE brand = $brand AND customer_active_on(start_date, end_date, current_date)"
                 " GROUP BY ALL",  # a customer whose contract starts later is no customer yet
                 {"brand": brand},
             )
@@ -402,7 +402,7 @@ def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_D
     )
     negatives = frame(
         con.execute(
-            "SELECT day, coalesce(title || ' ' || text, text) AS text FROM v_mentions_scored"
+            "SELECT day, mention_text(title, text) AS text FROM v_mentions_scored"
             " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $first AND $last"
             " ORDER BY day, mention_id",
             p,

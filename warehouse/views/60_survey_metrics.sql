@@ -2,8 +2,7 @@
 CREATE OR REPLACE VIEW v_survey_responses AS
 SELECT r.brand, r.source, r.response_id, r.responded_at, r.day, r.touchpoint, r.segment,
        r.nps,
-       CASE WHEN r.nps >= 9 THEN 'promoter' WHEN r.nps >= 7 THEN 'passive' WHEN r.nps >= 0 THEN 'detractor' END
-           AS nps_group,
+       nps_group(r.nps) AS nps_group,
        r.csat, r.ces, r.ces_scale, r.ces_lower_is_better, r.ces_norm, r.comment,
        s.label AS comment_label, s.score AS comment_score, s.p_negative AS comment_p_negative,
        s.model_version AS comment_model_version

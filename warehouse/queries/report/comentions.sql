@@ -11,6 +11,6 @@ SELECT day, count(*) AS volume,
        avg(score) FILTER (WHERE model_version = $model) AS mean_score
 FROM v_mentions_scored
 WHERE brand = $brand AND day BETWEEN $start AND $day
-  AND regexp_matches(nfc_normalize(translate(coalesce(title || ' ' || text, text), $fold_from, $fold_to)), $pattern)
+  AND regexp_matches(nfc_normalize(translate(mention_text(title, text), $fold_from, $fold_to)), $pattern)
 GROUP BY day
 ORDER BY day;

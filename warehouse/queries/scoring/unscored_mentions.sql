@@ -14,13 +14,13 @@ SET VARIABLE unscored_settled = (
     WHERE step = 'score' AND status = 'success'
 );
 WITH new AS (
-    SELECT m.mention_id, m.day, m.created_at, coalesce(m.title || E'\n', '') || m.text AS text
+    SELECT m.mention_id, m.day, m.created_at, scored_text(m.title, m.text) AS text
     FROM mentions m
     WHERE m.first_seen >= getvariable('unscored_settled')
       AND NOT EXISTS (SELECT 1 FROM sentiment a
                       WHERE a.mention_id = m.mention_id AND a.scored_at >= getvariable('unscored_settled'))
 ), rescore AS (
-    SELECT m.mention_id, m.day, m.created_at, coalesce(m.title || E'\n', '') || m.text AS text
+    SELECT m.mention_id, m.day, m.created_at, scored_text(m.title, m.text) AS text
     FROM mentions m
     ANTI JOIN (SELECT mention_id FROM sentiment WHERE model_version = $model_version) s USING (mention_id)
     WHERE CAST($since AS DATE) IS NOT NULL AND m.day >= CAST($since AS DATE)

@@ -6,11 +6,11 @@
 -- ($zone_brands, $zone_names), as in surveys/respondents.
 -- include: surveys/answer_days
 SELECT r.brand,
-       CASE WHEN r.nps >= 9 THEN 'promoter' WHEN r.nps >= 7 THEN 'passive' ELSE 'detractor' END AS nps_group,
+       nps_group(r.nps) AS nps_group,
        count(*) AS answers,
-       count(*) FILTER (WHERE c.start_date <= r.day AND (c.end_date IS NULL OR c.end_date > r.day)) AS linked,
+       count(*) FILTER (WHERE customer_active_on(c.start_date, c.end_date, r.day)) AS linked,
        count(c.customer_hash)
-           FILTER (WHERE NOT (c.start_date <= r.day AND (c.end_date IS NULL OR c.end_date > r.day))) AS not_customer,
+           FILTER (WHERE NOT (customer_active_on(c.start_date, c.end_date, r.day))) AS not_customer,
        count(*) - count(c.customer_hash) AS unlinked
 FROM answers r
 LEFT JOIN customers c ON c.brand = r.brand AND c.customer_hash = r.customer_hash

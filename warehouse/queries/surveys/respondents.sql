@@ -23,7 +23,7 @@
     FROM answers r
     JOIN customers c ON c.brand = r.brand AND c.customer_hash = r.customer_hash
     JOIN list_end a ON a.brand = r.brand
-    WHERE r.nps IS NOT NULL AND c.start_date <= r.day AND (c.end_date IS NULL OR c.end_date > r.day)
+    WHERE r.nps IS NOT NULL AND customer_active_on(c.start_date, c.end_date, r.day)
       AND ($brands IS NULL OR list_contains($brands, r.brand))
 ), ranked AS (
     SELECT *,
@@ -34,7 +34,7 @@
     FROM linked
 )
 SELECT brand, customer_hash, segment, quarter_start, day, nps,
-       CASE WHEN nps >= 9 THEN 'promoter' WHEN nps >= 7 THEN 'passive' ELSE 'detractor' END AS nps_group,
+       nps_group(nps) AS nps_group,
        coalesce(end_date <= day + CAST($window_days AS INTEGER), false) AS churned,
        complete, nth = 1 AS latest_of_quarter, end_date, as_of
 FROM ranked

@@ -1,0 +1,15 @@
+-- The rules that several queries and views apply, written once as macros (re-created with the views, so editing
+-- one needs no migration). Analysts can use them too:
+--   SELECT nps_group(nps) AS nps_group, count(*) FROM survey_responses WHERE brand = 'parcelo' GROUP BY ALL;
+-- nps_group: promoter (9-10), passive (7-8), detractor (0-6); NULL for no answer (NPS = % promoters − % detractors).
+CREATE OR REPLACE MACRO nps_group(nps) AS
+    CASE WHEN nps >= 9 THEN 'promoter' WHEN nps >= 7 THEN 'passive' WHEN nps >= 0 THEN 'detractor' END;
+-- customer_active_on: a customer record (table customers) covers `day`: start_date <= day < end_date, the end date
+-- being the first day no longer a customer (NULL: still one).
+CREATE OR REPLACE MACRO customer_active_on(start_date, end_date, day) AS
+    start_date <= day AND (end_date IS NULL OR end_date > day);
+-- scored_text: what the sentiment model reads of a mention: its title (a post's, a review's) on a line of its own,
+-- then its text. Editing it changes every later score while older ones stay: rescore (`brandpulse rescore`).
+CREATE OR REPLACE MACRO scored_text(title, text) AS coalesce(title || E'\n', '') || text;
+-- mention_text: a mention as people read and search it (terms, co-mentions, drivers): title, a space, text.
+CREATE OR REPLACE MACRO mention_text(title, text) AS coalesce(title || ' ' || text, text);
