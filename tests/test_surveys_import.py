@@ -336,6 +336,17 @@ def test_effort_answer_labels_are_read_on_the_sources_own_scale_and_direction(tm
     src = SurveySpec(name="nb", brand="acme", path="effort.csv", columns=columns)
     [agree], rejects = read_survey_file(None, src, path)
     assert (agree.ces, agree.ces_norm, rejects) == (5, 5.0, [])
+    seven = [["R1", "2026-07-01T12:00:00Z", "Somewhat easy"], ["R2", "2026-07-01T12:00:00Z", "Very difficult"]]
+    write_csv(path, [rows[0], *seven])  # "how easy" on seven points: the CES 2.0 default scale and direction
+    responses, rejects = read_survey_file(None, src, path)
+    assert [(r.ces, r.ces_norm) for r in responses] == [(5, 5.0), (1, 1.0)] and rejects == []
+    labels = ["Very low effort", "Somewhat low effort", "Neither low nor high effort", "High effort"]
+    labels.append("Very high effort")
+    write_csv(path, [rows[0], *([f"R{i}", "2026-07-01T12:00:00Z", label] for i, label in enumerate(labels))])
+    src = SurveySpec(name="nb", brand="acme", path="effort.csv", columns=columns, ces={"lower_is_better": True})
+    responses, rejects = read_survey_file(None, src, path)  # "how much effort" on seven points: flipped, 8 - x
+    assert [(r.ces, r.ces_norm) for r in responses] == [(1, 7.0), (3, 5.0), (4, 4.0), (6, 2.0), (7, 1.0)]
+    assert rejects == []
 
 
 def test_a_long_response_id_is_cut_alike_in_the_response_and_in_the_ids_the_export_holds(tmp_path):
