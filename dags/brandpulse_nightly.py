@@ -26,6 +26,7 @@ Config and warehouse come from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when 
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import (
@@ -36,7 +37,15 @@ from airflow.sdk import (
     task,
 )
 
+from pipeline.config import task_timeout
 from pipeline.retries import NO_RETRY_WHEN, NoDataInterval  # stopped, or a config error: fail at once
+
+# Each try of each task stops after this long: nothing a night reads (an endpoint, a file, a stalled mount) can
+# hold it, and max_active_runs=1 the nights after it, for ever. A stopped step fails; the night ends partial or
+# failed, naming it, and the next night runs.
+TASK_TIMEOUT = task_timeout(
+    "BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES", os.environ.get("BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES", "240")
+)
 
 
 def _night():
@@ -60,7 +69,12 @@ def _night():
     start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,  # nights in order: a night's detect reads the alerts of the nights before it (incidents)
-    default_args={"retries": 1, "retry_delay": timedelta(minutes=1), "retry_policy": NO_RETRY_WHEN},
+    default_args={
+        "retries": 1,
+        "retry_delay": timedelta(minutes=1),
+        "retry_policy": NO_RETRY_WHEN,
+        "execution_timeout": TASK_TIMEOUT,
+    },
     tags=["brandpulse"],
     doc_md=__doc__,
     params={

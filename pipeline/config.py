@@ -481,6 +481,14 @@ def watch_run_timeout(minutes: int) -> timedelta:
     return timedelta(minutes=max(minutes - 5, 10))
 
 
+def task_timeout(name: str, raw: str) -> timedelta:
+    """The ``execution_timeout`` of the nightly DAG's tasks from the environment variable ``name`` (whole minutes,
+    at least 1; ``raw``: its value), or a ValueError that names the variable."""
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ValueError(f"{name}: {raw!r} is not a whole number of minutes, 1 or more")
+    return timedelta(minutes=int(raw))
+
+
 class WatchSpec(_Strict):
     """The hourly watch (``brandpulse_watch``, ``brandpulse watch``): same-day alerts from the network sources."""
 

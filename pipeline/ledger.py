@@ -119,11 +119,21 @@ def record_steps(con, run_id: str, steps: list[dict]) -> None:
     execute(con, "runs/step", {"run_id": run_id, **params})
 
 
+# run_steps' detail of a step the run needed that recorded nothing by its close
+UNRECORDED = (
+    "recorded nothing: it did not run (a step before it failed) or was stopped before its end (its task's "
+    "execution_timeout, a killed worker, a crash): see its log"
+)
+
+
 def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS, expected: tuple[str, ...] = ()) -> str:
     """Set and return the run's final status; raise :class:`RunFailed` (with the status) unless ``success``.
     ``required``: the steps that must have succeeded (:data:`REQUIRED_STEPS`, or :data:`WATCH_STEPS`);
     ``expected``: steps that must have recorded something (success or not), else the run is ``partial``."""
     require_run(con, run_id)
+    recorded = {r["step"] for r in rows(con.execute("SELECT DISTINCT step FROM run_steps WHERE run_id = ?", [run_id]))}
+    silent = [step for step in dict.fromkeys((*required, *expected)) if step not in recorded]
+    record_steps(con, run_id, [dict(step=step, status="missing", detail=UNRECORDED) for step in silent])
     execute(con, "runs/finish", {"run_id": run_id, "required": list(required), "expected": list(expected)})
     closed = row(
         con.execute(
@@ -131,7 +141,7 @@ def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS, expe
         SELECT r.status,
                list(s.brand || '/' || s.source ORDER BY s.brand, s.source)
                    FILTER (WHERE s.step = 'extract' AND s.status NOT IN ('success', 'truncated')) AS missing,
-               list(DISTINCT s.step) FILTER (WHERE s.step IS NOT NULL) AS recorded
+               list(DISTINCT s.step) FILTER (WHERE s.status = 'success') AS succeeded
         FROM pipeline_runs r LEFT JOIN run_steps s USING (run_id)
         WHERE r.run_id = ?
         GROUP BY r.status
@@ -141,9 +151,10 @@ def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS, expe
     )
     status, missing = closed["status"], closed["missing"] or []
     if status == "failed":
-        raise RunFailed(run_id, status, f"run {run_id} failed: a step after extract did not complete (see run_steps)")
+        failed = ", ".join(step for step in required if step not in (closed["succeeded"] or []))
+        raise RunFailed(run_id, status, f"run {run_id} failed: {failed} did not complete (see run_steps)")
     if status == "partial":
-        unrecorded = [step for step in expected if step not in (closed["recorded"] or [])]
+        unrecorded = [step for step in expected if step in silent]
         what = [f"no data from {', '.join(missing)}"] if missing else []
         what += [f"{', '.join(unrecorded)} did not run to the end"] if unrecorded else []
         raise RunFailed(

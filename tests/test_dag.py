@@ -128,6 +128,55 @@ def test_an_extract_task_whose_worker_has_another_author_key_fails_at_once_and_s
     assert not [p for p in (tmp_path / "staging").rglob("*") if p.is_file() and "acme" in p.parts]
 
 
+def test_a_task_that_hangs_is_stopped_and_the_night_ends_naming_it(dag, airflow_db, tmp_path, monkeypatch):
+    """Every task of the night has an execution_timeout ($BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES, 4 hours by
+    default): a step that never returns (here the survey export's read, as on a stalled network mount, which cannot
+    exist here) is stopped, the rest of the night lands, and the night ends partial, naming the step, instead of
+    running, and holding every later night (max_active_runs=1), for ever."""
+    import time
+
+    from pipeline.surveys import ingest
+
+    assert {task.execution_timeout for task in dag.tasks} == {timedelta(hours=4)}
+    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    (tmp_path / "nps.csv").write_text("id,at,score\nR1,2026-10-01T12:00:00Z,9\n", encoding="utf-8")
+    columns = {"response_id": "id", "timestamp": "at", "nps": "score"}
+    surveys = {"sources": [{"name": "nps", "brand": "acme", "path": "nps.csv", "columns": columns}]}
+    config, db = write_config(tmp_path, surveys=surveys), tmp_path / "w.duckdb"
+    started = []
+
+    def stalled(*args, **kw):
+        started.append(time.monotonic())
+        time.sleep(120)
+
+    monkeypatch.setattr(ingest, "read_survey_file", stalled)
+    for task in ("import_surveys", "finish"):  # one try each will do
+        monkeypatch.setattr(dag.task_dict[task], "retries", 0)
+    monkeypatch.setattr(dag.task_dict["import_surveys"], "execution_timeout", timedelta(seconds=2))
+    run = _run(dag, monkeypatch, config, db, datetime(2026, 10, 1).date())
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert str(run.state) in ("failed", "DagRunState.FAILED") and len(started) == 1
+    assert states["import_surveys"].endswith("failed") and states["report"].endswith("success"), states
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (5,)  # the rest of the night landed
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("partial",)]
+        assert con.execute("SELECT count(*) FROM survey_responses").fetchone() == (0,)
+        steps = con.execute("SELECT step, status, detail FROM run_steps WHERE step LIKE 'import%'").fetchall()
+    [(_, status, detail)] = steps
+    assert status == "missing" and "execution_timeout" in detail  # the run's table says which step, and why
+
+
+@pytest.mark.parametrize("minutes", ["0", "90m", ""])
+def test_the_night_task_timeout_from_the_environment_is_whole_minutes(monkeypatch, minutes):
+    import runpy
+
+    monkeypatch.setenv("BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES", "90")
+    assert runpy.run_path(str(REPO / "dags" / "brandpulse_nightly.py"))["TASK_TIMEOUT"] == timedelta(minutes=90)
+    monkeypatch.setenv("BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES", minutes)
+    with pytest.raises(ValueError, match=r"BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES: .* is not a whole number of min"):
+        runpy.run_path(str(REPO / "dags" / "brandpulse_nightly.py"))
+
+
 def _demo_config(tmp_path, **overrides):
     """The bundled demo config, with absolute sample paths and staging in tmp_path (``overrides``: top-level
     fields, ``scoring`` merged)."""

@@ -417,6 +417,18 @@ def test_a_survey_import_that_recorded_nothing_makes_the_night_partial(tmp_path)
         ledger.record_steps(con, "r1", [{"step": s} for s in (*ledger.REQUIRED_STEPS, "survey_metrics")])
     with pytest.raises(ledger.RunFailed, match="run r1 is partial: import_surveys did not run to the end"):
         finish_night(cfg, db, "r1")
+    with connect(db) as con:
+        ledger.start_run(con, "r2", DAY, "airflow")  # the report's task was stopped (its timeout) before recording
+        steps = [s for s in (*ledger.REQUIRED_STEPS, "survey_metrics", "import_surveys") if s != "report"]
+        ledger.record_steps(con, "r2", [{"step": s} for s in steps])
+    with pytest.raises(ledger.RunFailed, match="run r2 failed: report did not complete"):
+        finish_night(cfg, db, "r2")
+    with connect(db) as con:  # the run's steps say which, and why it may be
+        silent = con.execute("SELECT run_id, step, status, detail FROM run_steps WHERE status <> 'success'").fetchall()
+    assert silent == [
+        ("r1", "import_surveys", "missing", ledger.UNRECORDED),
+        ("r2", "report", "missing", ledger.UNRECORDED),
+    ]
 
 
 def test_every_run_id_stages_in_a_folder_of_its_own_under_its_day(tmp_path):
