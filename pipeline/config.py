@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -709,45 +710,40 @@ _STORE_INSTEAD = (
 _NO_LOGIN = "remove the user:password@ part (a URL here is shown in alerts and logs; serve it without a login in it)"
 
 
-def _find_secrets(node, path: tuple = ()) -> list[tuple[str, str]]:
+def _nodes(node, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
+    """``(path, value)`` of ``node`` and of everything under it, in document order: the one walk over a parsed
+    file or a dumped config (a path is the keys and list indexes from the top; :func:`field_path` words it)."""
+    yield path, node
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        yield from _nodes(value, (*path, key))
+
+
+def _find_secrets(node) -> list[tuple[str, str]]:
     """(field path, what to do) of each value that looks like a secret written into the file: a secret-named key
     under ``alerts`` that is not an ``*_env`` reference, a credential among ``staging_options``, and any URL
     with credentials in it."""
     found = []
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if isinstance(k, str) and _SECRET_KEYS.search(k) and not k.endswith("_env") and path[:1] == ("alerts",):
-                found.append((field_path((*path, k)), _ENV_INSTEAD))
-            elif isinstance(k, str) and path == ("staging_options",) and _STORE_SECRET_KEYS.search(k):
-                found.append((field_path((*path, k)), _STORE_INSTEAD))
-            else:
-                found += _find_secrets(v, (*path, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            found += _find_secrets(v, (*path, i))
-    elif isinstance(node, str) and _URL_USERINFO.match(node):
-        found.append((field_path(path), _NO_LOGIN))
+    for path, value in _nodes(node):
+        key, parent = (path[-1], path[:-1]) if path else (None, ())
+        named = isinstance(key, str)
+        if named and _SECRET_KEYS.search(key) and not key.endswith("_env") and parent[:1] == ("alerts",):
+            found.append((field_path(path), _ENV_INSTEAD))
+        elif named and parent == ("staging_options",) and _STORE_SECRET_KEYS.search(key):
+            found.append((field_path(path), _STORE_INSTEAD))
+        elif isinstance(value, str) and _URL_USERINFO.match(value):
+            found.append((field_path(path), _NO_LOGIN))
     return found
 
 
 def env_references(config: Config) -> list[tuple[str, str]]:
     """``(field path, variable name)`` of every ``*_env`` setting of ``config`` (defaults included), in the
     config's order: the environment variables its secrets are read from."""
-
-    def walk(node, path: tuple) -> list[tuple[str, str]]:
-        if isinstance(node, list):
-            return [found for i, item in enumerate(node) for found in walk(item, (*path, i))]
-        if not isinstance(node, dict):
-            return []
-        out = []
-        for key, value in node.items():
-            if key.endswith("_env") and isinstance(value, str):
-                out.append((field_path((*path, key)), value))
-            else:
-                out += walk(value, (*path, key))
-        return out
-
-    return walk(config.model_dump(), ())
+    return [
+        (field_path(path), value)
+        for path, value in _nodes(config.model_dump())
+        if path and isinstance(path[-1], str) and path[-1].endswith("_env") and isinstance(value, str)
+    ]
 
 
 def config_path(explicit: str | Path | None = None) -> Path:
