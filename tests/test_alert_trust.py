@@ -483,6 +483,26 @@ def test_a_failed_digest_is_retried_as_a_digest(tmp_path, receivers):
         (1, False, "held", None), (2, False, "500", "digest"), (3, True, "200", "digest")]  # fmt: skip
 
 
+def test_a_digest_the_step_budget_left_untried_is_retried_as_a_digest(tmp_path, receivers):
+    """A digest the step's budget ran out before is recorded failed as the digest's attempt (via 'digest'), like
+    one tried and failed: the next run sends the held alert in a digest, not on its own as if never held."""
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    channels = [{"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet}]
+    cfg = alerting_config(tmp_path, channels=channels, watch={"enabled": True})
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    incidents.detect(cfg, db, INCIDENT, "r")
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22))["held"] == 1
+    spent = alerting_config(tmp_path, channels=channels, watch={"enabled": True}, step_budget_s=1e-6)
+    assert delivery.send_alerts(spent, db, "s2", now=local(1, 9)) == {"delivered": 0, "failed": 1, "digests": 1}
+    assert receivers["slack"] == []  # not tried
+    assert delivery.send_alerts(cfg, db, "s3", now=local(1, 10)) == {"delivered": 1, "failed": 0, "digests": 1}
+    [digest] = receivers["slack"]
+    assert digest["text"].startswith("1 alert held during quiet hours")
+    assert q(db, "SELECT attempt, ok, via FROM alert_deliveries ORDER BY 1") == [
+        (1, False, None), (2, False, "digest"), (3, True, "digest")]  # fmt: skip
+
+
 def test_quiet_hours_hold_a_major_alert_and_let_a_critical_one_through(tmp_path, receivers):
     """except_critical (the default): during the quiet hours a critical alert goes out at once, a major one is
     held for the digest."""

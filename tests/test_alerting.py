@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,7 +24,7 @@ import pytest
 from demo.replay.server import ReplayServer, Response
 from pipeline.alerts import delivery, incidents
 from pipeline.alerts.inbox import list_alerts
-from pipeline.warehouse import connect, execute, transaction
+from pipeline.warehouse import connect, execute, migrate, transaction
 from tests.helpers import (
     INCIDENT,
     REPO,
@@ -66,6 +68,12 @@ def test_planted_incident_raises_one_explained_alert_delivered_everywhere(tmp_pa
     assert "parcelo" not in terms  # the brand's own name explains nothing
     assert dict(ex["sources"]) == {"reddit · r/parcelo": 33, "app-store · 1480331921/gb": 17}
     assert len(ex["top_mentions"]) == 5 and ex["top_mentions"][0]["url"].startswith("https://example.com/")
+    most_engaged = q(
+        db,
+        "SELECT engagement FROM v_mentions_scored WHERE label = 'negative'"
+        f" AND day = DATE '{INCIDENT}' ORDER BY engagement DESC LIMIT 5",
+    )
+    assert [m["engagement"] for m in ex["top_mentions"]] == [e for (e,) in most_engaged]  # the five most engaged
     assert ex["observed"] == 50 and "p" in ex["tests"]["share test (vs 28-day baseline)"]
 
     sent = delivery.send_alerts(cfg, db, "run-send")
@@ -118,6 +126,66 @@ def test_explanations_read_each_mentions_language(tmp_path):
         assert not {"paczki", "paczkę"} & set(found), found
 
 
+def test_an_explanations_baseline_is_the_28_days_before_less_the_earlier_flagged_days(tmp_path):
+    """The terms of a spike are weighed against the brand's negatives of the 28 days before it, less the days
+    flagged earlier: an earlier storm's complaints (the same "refund" and "lost" ones) would mask what is new in
+    this one. The spike's own day is the focus, never its own background."""
+    db = tmp_path / "w.duckdb"
+    earlier = INCIDENT - timedelta(days=6)
+    seed(db, 51, {earlier: (75, 50), INCIDENT: (75, 50)})
+    cfg = config(tmp_path)
+    for day in (earlier, INCIDENT):
+        assert incidents.detect(cfg, db, day, f"run-{day}")  # two incidents (six days apart), each alerted
+    [(explanation,)] = q(db, f"SELECT explanation FROM alerts WHERE day = DATE '{INCIDENT}'")
+    ex = json.loads(explanation)
+    [(before,)] = q(
+        db,
+        "SELECT count(*) FROM v_mentions_scored WHERE label = 'negative'"
+        f" AND day BETWEEN DATE '{INCIDENT - timedelta(days=28)}' AND DATE '{INCIDENT - timedelta(days=1)}'",
+    )
+    assert ex["focus_negatives"] == 50
+    assert ex["baseline_negatives"] == before - 50  # the earlier storm's 50 left out
+    assert "refund" in [t for t, _ in ex["terms"]][:5]
+
+
+def test_an_explanation_says_how_many_days_the_tests_summed(tmp_path):
+    """A slow-building incident flagged on the sums of its last three days says so in the alert's numbers
+    (``days_summed``), which every channel shows with the figures."""
+    from pipeline.detect import Spike
+
+    cfg = config(tmp_path)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    spike = Spike(INCIDENT, 30, 20.0, 120, 0.25, 0.2, 1e-3, 1e-4, 2.2, "minor", "r", 3)
+    with connect(db) as con, transaction(con):
+        aid = incidents._spike_alert(con, cfg, cfg.brands[0], INCIDENT, spike, [INCIDENT], True, "n")
+    [(explanation,)] = q(db, f"SELECT explanation FROM alerts WHERE alert_id = '{aid}'")
+    assert json.loads(explanation)["days_summed"] == 3
+
+
+def test_the_night_is_judged_only_against_days_its_own_model_scored(tmp_path):
+    """A new model has rescored only the last ten days (a rescore under way): the night's series is those days
+    alone, never a mix of two models' labels, and ten days are too few a baseline (min_history 14) to alarm on. With
+    every day on one model the same night alarms."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path)
+    one_model = tmp_path / "one.duckdb"
+    shutil.copy(db, one_model)
+    assert incidents.detect(cfg, one_model, INCIDENT, "r")
+    recent = [INCIDENT - timedelta(days=i) for i in range(10)]
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
+            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE list_contains($days, day))",
+            {"days": recent},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(51)], "run_id": "t"})
+    assert incidents.detect(cfg, db, INCIDENT, "r") == []
+
+
 def test_ongoing_incident_alerts_again_only_when_it_worsens(tmp_path):
     db = tmp_path / "w.duckdb"
     days = {INCIDENT: (70, 35), INCIDENT + timedelta(days=1): (72, 36), INCIDENT + timedelta(days=2): (140, 100)}
@@ -135,11 +203,87 @@ def test_ongoing_incident_alerts_again_only_when_it_worsens(tmp_path):
     assert [len(incidents.detect(cfg0, db2, d, f"r{d}")) for d in sorted(days)] == [1, 1, 1]
 
 
+def test_worse_at_exactly_worsen_ratio_times_the_last_alerts_negatives(tmp_path):
+    """``worsen_ratio`` is the multiple at which an ongoing incident alerts again: a spike of the same severity with
+    exactly 1.5 times the last alert's negatives is 'worse'; one negative fewer is not. The multiple is of the
+    incident's latest alert (the 'worse' one), not its first."""
+    from pipeline.detect import Spike
+
+    cfg = config(tmp_path, worsen_ratio=1.5)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    days = [INCIDENT + timedelta(days=i) for i in range(4)]
+
+    def night(con, i: int, observed: int) -> str | None:
+        spike = Spike(days[i], observed, 5.0, 100, observed / 100, 0.1, 1e-6, 1e-6, 6.0, "major", "r", 1)
+        return incidents._spike_alert(con, cfg, cfg.brands[0], days[i], spike, days[: i + 1], True, f"n{i}")
+
+    with connect(db) as con, transaction(con):
+        first = night(con, 0, 20)
+        assert night(con, 1, 29) is None  # 29 < 1.5 x 20: within the incident, not worse
+        assert night(con, 2, 30) is not None  # 30 = 1.5 x 20
+        assert night(con, 3, 44) is None  # 44 < 1.5 x 30, though more than 1.5 x the first alert's 20
+    assert q(db, "SELECT day, status, incident_id FROM alerts ORDER BY day") == [
+        (days[0], "new", first),
+        (days[2], "worse", first),
+    ]
+
+
+SHIFT = START + timedelta(days=60)
+
+
+def seed_shift(db) -> None:
+    """170 days of Parcelo, the share negative up from ~12 % to ~35 % from day 60 (SHIFT) on."""
+    rng = random.Random(3)
+    raised = {}
+    for i in range(60, 170):
+        d = START + timedelta(days=i)
+        volume = (28 if d.weekday() >= 5 else 40) + rng.randint(-4, 4)
+        raised[d] = (volume, round(volume * 0.35) + rng.randint(-2, 2))
+    seed(db, 170, raised)
+
+
+def test_a_sustained_shift_alerts_once_while_recent_and_is_kept_while_in_the_last_90_days(tmp_path):
+    """A sustained rise of the share negative raises one 'shift' alert, however many nights after it still find
+    the change point (one per brand per 28 days). A night that first finds a shift more than two weeks old records
+    the change point but raises no alert (the news is old); one more than 90 days old is not recorded."""
+    cfg = config(tmp_path)
+    db = tmp_path / "w.duckdb"
+    seed_shift(db)
+    for k in range(25):
+        incidents.detect(cfg, db, SHIFT + timedelta(days=k), f"n{k}")
+    # 12 % to 35 %: a rise of 10 share points or more is major
+    assert q(db, "SELECT count(*), min(severity) FROM alerts WHERE kind = 'shift'") == [(1, "major")]
+
+    late = tmp_path / "late.duckdb"  # the first night that runs is 40 days after the shift
+    seed_shift(late)
+    incidents.detect(cfg, late, SHIFT + timedelta(days=40), "late")
+    [(cp_day, direction)] = q(late, "SELECT day, direction FROM change_points")
+    assert direction == "worse" and abs((cp_day - SHIFT).days) <= 2
+    assert q(late, "SELECT count(*) FROM alerts WHERE kind = 'shift'") == [(0,)]
+
+    old = tmp_path / "old.duckdb"  # 100 days after it: the change point is history, not recorded
+    seed_shift(old)
+    incidents.detect(cfg, old, SHIFT + timedelta(days=100), "old")
+    assert q(old, "SELECT count(*) FROM change_points") == [(0,)]
+
+
 def test_low_volume_day_does_not_alarm(tmp_path):
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (3, 2)})  # 2 of 3 negative: 67%, but three mentions say nothing
     assert incidents.detect(config(tmp_path), db, INCIDENT, "r") == []
     assert q(db, "SELECT count(*) FROM detections") == [(0,)]
+
+
+def test_a_brands_own_min_volume_holds_back_a_day_below_it(tmp_path):
+    """A brand's ``min_volume`` replaces its preset's (20): the planted incident (50 negatives of 75 mentions)
+    alarms with the preset's minimum, and not for a brand that set 80."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    assert incidents.detect(config(tmp_path, brand={"min_volume": 80}), db, INCIDENT, "r1") == []
+    assert q(db, "SELECT count(*) FROM detections") == [(0,)]
+    assert incidents.detect(config(tmp_path, brand={"min_volume": 75}), db, INCIDENT, "r2")
 
 
 def test_failed_delivery_is_recorded_and_retried_next_run(tmp_path, receivers):
@@ -571,6 +715,27 @@ def _age_attempts(db, minutes: int) -> None:
     and a minute ago: it may still be in flight)."""
     with connect(db) as con:
         con.execute(f"UPDATE alert_deliveries SET attempted_at = attempted_at - INTERVAL {minutes} MINUTE")
+
+
+def test_a_resend_waits_out_the_senders_wait_for_the_warehouse_lock_too(tmp_path, receivers):
+    """A pending Slack attempt begun five minutes ago is past its deadline (20 s) and the margin (60 s), but its
+    sender may still wait for the warehouse lock (lock_timeout_s, 600 s) to record Slack's answer: a resend then
+    would post the alert twice, so it is refused; half an hour on it is sent."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, channels=[{"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"}])
+    assert (cfg.alerting.delivery_deadline_s, cfg.lock_timeout_s) == (20, 600)
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
+    with connect(db) as con, transaction(con):  # the night's attempt, recorded before its post, never completed
+        key = {"alert_id": aid, "channel": "cx-slack", "attempt": 1, "run_id": "r1", "via": None}
+        execute(con, "alerts/begin_delivery", key)
+    _age_attempts(db, minutes=5)
+    with pytest.raises(LookupError, match="may still be in flight"):
+        delivery.resend(cfg, db, aid)
+    assert receivers["slack"] == []
+    _age_attempts(db, minutes=30)
+    [attempt] = delivery.resend(cfg, db, aid)
+    assert attempt.delivery.ok and len(receivers["slack"]) == 1
 
 
 @pytest.mark.parametrize(

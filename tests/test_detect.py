@@ -59,6 +59,9 @@ def test_severity_follows_the_size_of_the_excess():
     assert detect_spikes(df, Sensitivity(major_z=z / 3, critical_z=z - 1))[0].severity == "critical"
     assert detect_spikes(df, Sensitivity(major_z=z / 3, critical_z=z + 1))[0].severity == "major"
     assert detect_spikes(df, Sensitivity(major_z=z + 1, critical_z=z + 2))[0].severity == "minor"
+    # the thresholds are inclusive ("z >= major_z is major"): a z exactly at one is of the higher severity
+    assert detect_spikes(df, Sensitivity(major_z=z / 3, critical_z=z))[0].severity == "critical"
+    assert detect_spikes(df, Sensitivity(major_z=z, critical_z=z + 1))[0].severity == "major"
 
 
 def test_two_negatives_out_of_three_never_alarm():
@@ -83,6 +86,36 @@ def test_a_dozen_negatives_in_fifteen_mentions_never_alarm():
     assert detect_spikes(df, Sensitivity(min_volume=16)) == []  # one mention short
 
 
+def test_the_negatives_minimum_is_inclusive():
+    """``min_negative`` is the fewest negatives that may alarm: a day with exactly that many can be flagged, one
+    fewer never (the 12-in-15 day above, with the volume minimum met)."""
+    df = with_day(series(volume=4, share=0.1), 70, 15, 12)
+    assert [s.day for s in detect_spikes(df, Sensitivity(min_volume=15, min_negative=12))] == [day(70)]
+    assert detect_spikes(df, Sensitivity(min_volume=15, min_negative=13)) == []
+
+
+def test_no_alarm_before_min_history_baseline_days():
+    """A new brand's first days cannot alarm: day t's baseline is days t-30..t-3, so a series starting on day 0 has
+    13 baseline days on day 15 and 14 (``min_history``) on day 16. A blatant spike on day 15 is not flagged on its
+    day; on day 16 it is; with ``min_history`` lowered to 13, day 15 is too."""
+    df = series(n=20)
+    assert day(15) not in [s.day for s in detect_spikes(with_day(df, 15, 180, 100))]
+    assert day(14) not in [s.day for s in detect_spikes(with_day(df, 14, 180, 100))]
+    assert [s.day for s in detect_spikes(with_day(df, 16, 180, 100))] == [day(16)]
+    assert day(15) in [s.day for s in detect_spikes(with_day(df, 15, 180, 100), Sensitivity(min_history=13))]
+
+
+def test_days_without_mentions_leave_the_baseline():
+    """A collection gap (ten days without a row: zero volume) tells nothing about the brand's usual negatives: the
+    gap's days are no baseline days, so a spike after it expects the brand's usual ~20 negatives (100 mentions a
+    day at 20 %), not a level diluted by ten zero days (~14)."""
+    df = series(seed=3).drop(index=range(50, 60)).reset_index(drop=True)
+    df.loc[df["day"] == day(70), ["volume", "n_negative"]] = [180, 100]
+    [spike] = detect_spikes(df)
+    assert spike.day == day(70)
+    assert spike.expected == pytest.approx(20, rel=0.15)
+
+
 def test_weekend_seasonal_series_raises_nothing_and_expects_per_weekday():
     for seed in (0, 1, 2):  # weekends at 40 % of the weekday volume, the share unchanged
         assert detect_spikes(series(n=180, volume=120, share=0.25, weekend=0.4, seed=seed)) == []
@@ -95,6 +128,20 @@ def test_weekend_seasonal_series_raises_nothing_and_expects_per_weekday():
     assert set(found) == {day(sat), day(wed)}
     assert found[day(sat)].expected == pytest.approx(120 * 0.4 * 0.25, rel=0.2)
     assert found[day(wed)].expected == pytest.approx(120 * 0.25, rel=0.2)
+
+
+def test_weekday_factors_follow_the_last_eight_weeks():
+    """The day-of-week factors are learnt on the last ``season_days`` (56) days: a brand whose weekends were quiet
+    (40 % of the weekday volume) until day 110 and as busy as its weekdays since expects a Saturday's negatives at
+    the weekday level (~30: 120 mentions at 25 %), not at a blend with the quiet weekends of months ago (~21)."""
+    rng = np.random.default_rng(3)
+    quiet_weekend = [day(i).weekday() >= 5 and i < 110 for i in range(170)]
+    vol = rng.poisson([120 * (0.4 if quiet else 1.0) for quiet in quiet_weekend])
+    df = pd.DataFrame({"day": [day(i) for i in range(170)], "volume": vol, "n_negative": rng.binomial(vol, 0.25)})
+    sat = 166
+    assert day(sat).weekday() == 5
+    [spike] = detect_spikes(with_day(df, sat, 250, 150), days=[day(sat)])
+    assert spike.expected == pytest.approx(120 * 0.25, rel=0.15)
 
 
 def test_past_spike_is_kept_out_of_later_baselines():
@@ -132,6 +179,49 @@ def test_days_the_caller_excludes_are_never_flagged_nor_summed_into_a_window():
     excluded = pd.Series([day(60), day(61)])
     assert [s for s in detect_spikes(df, exclude=excluded) if s.day >= day(60)] == []
     assert [s.day for s in detect_spikes(with_day(df, 62, 112, 60), exclude=excluded)] == [day(62)]  # alone: yes
+
+
+def test_a_slow_incidents_raised_days_leave_later_baselines_as_excluded_days_would():
+    """An incident flagged on a 3-day window (days 59-61): its days above their expected count (59: 30 negatives,
+    61: 28) leave later baselines, not only the flagged day; a day of the window below it (60: 18 of 40) is a normal
+    day and stays. So a spike two weeks later is measured exactly as if the caller had excluded days 59 and 61.
+    The flagged day's z is its own day's, as for a day flagged alone."""
+    df = series(seed=4)
+    df = with_day(with_day(with_day(df, 60, 40, 18), 61, 112, 28), 62, 112, 28)
+    df = with_day(df, 75, 180, 100)
+    assert list(df["n_negative"][59:62]) == [30, 18, 28]
+    spikes = detect_spikes(df)
+    assert [(s.day, s.window) for s in spikes] == [(day(61), 3), (day(75), 1)]
+    slow = spikes[0]
+    # z is the flagged day's own excess in its own sd (near-Poisson here), not the 3-day sum's in the sum's sd
+    assert slow.z == pytest.approx((slow.observed - slow.expected) / math.sqrt(slow.expected * 1.1), rel=0.15)
+    [later] = detect_spikes(df, days=[day(75)])
+    [as_excluded] = detect_spikes(df, days=[day(75)], exclude=[day(59), day(61)])
+    assert later.expected == pytest.approx(as_excluded.expected, rel=1e-9)
+    assert later.baseline_share == pytest.approx(as_excluded.baseline_share, rel=1e-9)
+
+
+def test_a_day_whose_own_share_is_not_raised_is_never_flagged_on_a_window():
+    """A day is flagged only when its own count and its own share are above the baseline. Two small days that were
+    all negative (19 of 19, under the volume minimum) and a busy day at 18 % (below the ~20 % baseline) make a 3-day
+    window that the tests would flag (high sensitivity): the busy day is not flagged, as its own share is not up.
+    At 22 % it is."""
+    df = with_day(with_day(series(), 60, 19, 19), 61, 19, 19)
+    high = Sensitivity.preset("high")
+    assert day(62) not in [s.day for s in detect_spikes(with_day(df, 62, 300, 54), high)]
+    assert [s.day for s in detect_spikes(with_day(df, 62, 300, 66), high, days=[day(62)])] == [day(62)]
+
+
+def test_a_level_shift_is_relearnt_after_five_flags_in_seven_days():
+    """The share negative steps from 20 % to 45 % on day 60 and stays there. Its first five days are flagged; five
+    flags in the last seven days (``shift_flags`` of ``shift_window``) make it a level shift: those days re-enter
+    the baseline, so the sixth day at the new level is judged against it and not flagged, and the alarms stop
+    within the baseline window instead of going on for weeks."""
+    for seed in (5, 6):
+        flagged = [(s.day - START).days for s in detect_spikes(step_series(0.2, 0.45, n=130, at=60, seed=seed))]
+        assert flagged[:5] == [60, 61, 62, 63, 64], seed
+        assert 65 not in flagged, seed
+        assert max(flagged) < 75, seed
 
 
 def test_far_more_negatives_than_usual_alarm_with_a_moderately_raised_share():
@@ -228,6 +318,26 @@ def test_no_change_point_on_a_flat_series_or_an_immaterial_step():
     # 3 points is statistically clear at 100 mentions a day over 60 days, but not material (< 5 points)
     assert change_points(step_series(0.20, 0.23, n=400, at=200)) == []
     assert change_points(step_series(0.20, 0.23, n=400, at=200), replace(Sensitivity(), min_shift=0.02))
+
+
+def test_change_point_found_across_days_without_mentions():
+    """Days without mentions (a collection gap: no rows) have no share: they are left out of the share series, so
+    the step is still found, with its levels."""
+    df = step_series(0.15, 0.30).drop(index=[20, 21, 22, 80, 81]).reset_index(drop=True)
+    (cp,) = change_points(df)
+    assert abs((cp.day - day(60)).days) <= 2
+    assert cp.before == pytest.approx(0.15, abs=0.02) and cp.after == pytest.approx(0.30, abs=0.02)
+
+
+def test_a_small_relative_rise_of_the_negative_count_is_no_change_point():
+    """+15 % negatives a day (100 -> 115) over 150 days each side is statistically clear but not material
+    (``min_rel_shift`` 25 %): no change point; with the threshold at 10 % it is one."""
+    rng = np.random.default_rng(7)
+    vol = rng.poisson(np.where(np.arange(300) >= 150, 230, 200))
+    df = pd.DataFrame({"day": [day(i) for i in range(300)], "volume": vol, "n_negative": rng.binomial(vol, 0.5)})
+    assert change_points(df, metric="negatives") == []
+    (cp,) = change_points(df, replace(Sensitivity(), min_rel_shift=0.1), metric="negatives")
+    assert cp.direction == "up" and cp.relative == pytest.approx(0.15, abs=0.05)
 
 
 def test_change_point_on_the_negative_count():
