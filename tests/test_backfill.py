@@ -135,3 +135,42 @@ def test_a_backfill_night_never_stores_a_sources_state_over_a_later_nights(tmp_p
         [(detail,)] = con.execute(query).fetchall()
     assert "; state not stored over a later night's: " in detail
     assert "parcelo/reddit (the night of 2026-03-10)" in detail
+
+
+def test_a_night_stored_under_a_mistyped_future_date_never_freezes_a_sources_state(tmp_path, monkeypatch):
+    """A night run by hand under a mistyped date years ahead stored its state with that night_day: it is no later
+    night whose state a night must keep (source_state.sql: one dated after today does not count), so the next
+    real night stores its state over it. Counted, it would keep every night after from storing Reddit's followed
+    threads until that date."""
+    from datetime import UTC, datetime, timedelta
+
+    from pipeline import load as loading
+    from pipeline import night, staging
+    from pipeline.warehouse import connect, migrate
+    from tests.test_watch import config
+
+    class Fake:  # the Reddit contract: follow = the stored follow list + this read's matched posts
+        def __init__(self, add):
+            self.add, self.spec = add, type("Spec", (), {"lookback_days": 0})()
+
+        def fetch(self, window):
+            self.state = {"follow": {**self.previous_state.get("follow", {}), **self.add}}
+            return iter(())
+
+    adds: dict = {}
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Fake(adds.get((b.key, s), {})))
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    today = datetime.now(UTC).date()
+    for run, day, add in (("typo", today + timedelta(days=3650), {"pTYPO": 1}), ("real", today, {"pREAL": 1})):
+        adds[("parcelo", "reddit")] = add
+        jobs = night.prepare(cfg, db, day, run)
+        for job in jobs:
+            staging.extract(cfg, job["brand"], job["source"], day, run, states=staging.states_of(jobs))
+        loading.load(cfg, db, day, run)
+    with duckdb.connect(str(db), read_only=True) as con:
+        state, day, run = con.execute(
+            "SELECT state->>'follow', day, run_id FROM source_state WHERE source = 'reddit'"
+        ).fetchone()
+    assert (json.loads(state), day, run) == ({"pTYPO": 1, "pREAL": 1}, today, "real")

@@ -731,6 +731,7 @@ def test_an_id_stored_from_a_file_loaded_before_keeps_it_against_a_new_file_that
         [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE run_id = 'r4' AND step = 'load'").fetchall()
     assert "1 rows quarantined: their id is stored for another platform" in detail
     assert "1 rejects already in quarantine" in detail
+    assert "repeated ids" not in detail  # the quarantined row is no repeat: the export holds the id once
 
 
 def test_a_stored_mention_the_file_drop_reads_after_another_platforms_row_is_not_quarantined(tmp_path):
@@ -797,6 +798,92 @@ def test_the_same_post_under_another_platform_label_is_no_id_clash(tmp_path):
         (" a x", "acme2.csv:3"),
         (" a x", "acme2.csv:4"),
     ]
+
+
+def test_a_post_of_another_platform_under_a_stored_id_is_a_clash_when_its_time_or_its_text_differs(tmp_path):
+    """The load's side of the same-post rule: a row under a stored id, of another platform, is the same post only
+    when both its created_at and its text are the stored mention's. A second later, or one character of text
+    apart, it is another post, and the load quarantines it (the stored mention's text and engagement untouched)
+    instead of merging it: a rule on the time alone or on the text alone would take either for the stored one."""
+    import duckdb
+
+    export = tmp_path / "acme.csv"
+    export.write_text(MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme is slow,,1,0\n", "utf-8")
+    cfg = load_config(write_config(tmp_path))
+    db = tmp_path / "w.duckdb"
+    _night(cfg, db, date(2026, 10, 1), "r1")
+    export.write_text(MENTIONS_HEADER + "1042,instagram,,u,2026-10-01T08:00:01Z,acme is slow,,30,0\n", "utf-8")
+    _night(cfg, db, date(2026, 10, 2), "r2")  # the look-back day: its text, another time
+    export.write_text(MENTIONS_HEADER + "1042,reddit,,u,2026-10-01T08:00:00Z,acme is slow!,,40,0\n", "utf-8")
+    _night(cfg, db, date(2026, 10, 2), "r3")  # its time, another text
+    mentions, quarantine = _stored(db)
+    assert mentions == [("1042", "twitter", "acme is slow")]
+    assert [(reason.split("so this ")[1].split(" row")[0], where) for reason, where in quarantine] == [
+        ("instagram", "acme.csv:2"),
+        ("reddit", "acme.csv:2"),
+    ]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT engagement FROM mentions").fetchall() == [(1,)]
+
+
+def test_a_platform_label_in_another_case_under_a_stored_id_is_no_clash(tmp_path):
+    """'Twitter' is twitter: the next night's export writes the stored mention's platform in another case, its text
+    edited meanwhile. It is the stored mention read again (upserted: its engagement refreshed, its label and text as
+    stored), not another platform's post to quarantine."""
+    import duckdb
+
+    export = tmp_path / "acme.csv"
+    export.write_text(MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme is slow,,1,0\n", "utf-8")
+    cfg = load_config(write_config(tmp_path))
+    db = tmp_path / "w.duckdb"
+    _night(cfg, db, date(2026, 10, 1), "r1")
+    export.write_text(MENTIONS_HEADER + "1042,Twitter,,u,2026-10-01T08:00:00Z,acme is slow (edited),,6,0\n", "utf-8")
+    _night(cfg, db, date(2026, 10, 2), "r2")
+    assert _stored(db) == ([("1042", "twitter", "acme is slow")], [])
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT engagement FROM mentions").fetchall() == [(6,)]
+
+
+def test_engagement_is_the_highest_read_and_a_lower_count_read_later_never_lowers_it(tmp_path):
+    """Of an id staged twice in a night the row with the most engagement is kept; a mention or a repost read again
+    on a later night with less engagement (a vendor's export that counts differently, a like taken back) keeps the
+    highest it was stored with: the engagement stored never goes down. The mention's last_seen is that night's."""
+    import duckdb
+
+    text = "Acme lost my parcel for the third time this month and I am absolutely done with them"
+    export = tmp_path / "acme.csv"
+    export.write_text(
+        MENTIONS_HEADER
+        + f"1,twitter,,u,2026-10-01T08:00:00Z,{text},,3,0\n"
+        + f"1,twitter,,u,2026-10-01T08:00:00Z,{text},,8,0\n"  # the same post, counted later in the export
+        + f"2,twitter,,u,2026-10-01T09:00:00Z,{text}!,,6,0\n",  # a repost of it
+        "utf-8",
+    )
+    cfg = load_config(write_config(tmp_path))
+    db = tmp_path / "w.duckdb"
+
+    def engagement() -> list:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute(
+                "SELECT 'mention', native_id, engagement FROM mentions UNION ALL "
+                "SELECT 'repost', native_id, engagement FROM reposts ORDER BY ALL"
+            ).fetchall()
+
+    _night(cfg, db, date(2026, 10, 1), "r1")
+    assert engagement() == [("mention", "1", 8), ("repost", "2", 6)]
+    export.write_text(
+        MENTIONS_HEADER
+        + f"1,twitter,,u,2026-10-01T08:00:00Z,{text},,2,0\n"
+        + f"2,twitter,,u,2026-10-01T09:00:00Z,{text}!,,1,0\n",
+        "utf-8",
+    )
+    _night(cfg, db, date(2026, 10, 2), "r2")  # the look-back day read again, with less engagement
+    assert engagement() == [("mention", "1", 8), ("repost", "2", 6)]
+    with duckdb.connect(str(db), read_only=True) as con:  # seen again by r2: when it was last seen moved on
+        run = "SELECT started_at FROM pipeline_runs WHERE run_id = 'r2'"
+        assert con.execute(f"SELECT last_seen > ({run}), first_seen < ({run}) FROM mentions").fetchall() == [
+            (True, True)
+        ]
 
 
 def test_many_unchanged_files_are_one_note_not_one_each(tmp_path):

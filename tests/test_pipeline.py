@@ -57,6 +57,14 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
     ]
     labels = {r[0]: r[2] for r in before["sentiment"]}
     assert sorted(labels.values()).count("negative") >= 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        counted = con.execute(
+            "SELECT step, rows_in, rows_out, rows_quarantined FROM run_steps WHERE run_id = ? "
+            "AND step IN ('extract', 'load') ORDER BY step",
+            [first["run_id"]],
+        ).fetchall()
+    # every row read is counted in: the five loaded and the three quarantined, by the source's extract and the load
+    assert counted == [("extract", 8, 5, 3), ("load", 8, 5, 3)]
 
     second = run_day(cfg, db, DAY, scorer=scorer)
     # the export is unchanged since this night loaded it: not re-read (its rows and rejects are in already)
@@ -70,12 +78,17 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
         runs = con.execute("SELECT status FROM pipeline_runs").fetchall()
         steps_seen = con.execute("SELECT DISTINCT step FROM run_steps ORDER BY 1").fetchall()
         q = con.execute("SELECT reason, location FROM quarantine WHERE reason LIKE 'likes%'").fetchone()
+        recomputed = con.execute(
+            "SELECT rows_in, rows_out, detail FROM run_steps WHERE step = 'daily_metrics' AND run_id = ?",
+            [second["run_id"]],
+        ).fetchall()
     assert runs == [("success",), ("success",)]
     assert [s[0] for s in steps_seen] == [
         "daily_metrics", "detect", "extract", "load", "report", "score", "send_alerts", "survey_metrics",
     ]  # fmt: skip
     assert q[0] == "likes [not shown: 4 characters: letters] is not a whole number" and q[1].endswith("acme.csv:10")
     assert len(extracts) == 1 and extracts[0][0] == 0
+    assert recomputed == [(1, 2, "day 2026-10-01")]  # its own day's rows, per source and in total: not the table's
     assert extracts[0][1].startswith("acme.csv unchanged since loaded for this window (sha256 ")
 
     # a changed export is read again: one more row of the day, and the five already there are found present
@@ -289,6 +302,62 @@ def test_a_post_that_arrives_late_is_loaded_the_next_night(night, scorer):
         assert con.execute("SELECT watermark FROM source_state WHERE source = 'listening'").fetchall() == [(newest,)]
 
 
+def test_a_source_that_keeps_no_state_still_has_its_watermark_stored(night, monkeypatch):
+    """A source need not leave a state (pipeline.sources: it *may*): the load still stores its row of source_state
+    with the watermark, the newest created_at it loaded, as it does for a source with a state."""
+    from pipeline import staging
+    from pipeline.records import Record
+
+    class Stateless:  # the source contract, with no state left behind
+        spec = type("Spec", (), {"lookback_days": 0})()
+
+        def fetch(self, window):
+            for n, moment in (("s1", "2026-10-01T08:00:00+00:00"), ("s2", "2026-10-01T21:30:00+00:00")):
+                yield Record(f"acme:listening:{n}", "acme", "listening", "file_drop", n, "mention", f"acme {n}", moment)
+
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Stateless())
+    config_path, db = night
+    _loaded(load_config(config_path), db, DAY, "stateless")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (2,)
+        assert con.execute("SELECT source, state, watermark FROM source_state").fetchall() == [
+            ("listening", "{}", datetime(2026, 10, 1, 21, 30, tzinfo=UTC))
+        ]
+
+
+def test_a_backfill_of_an_earlier_night_never_moves_the_watermark_back(night):
+    """The watermark is the newest created_at any night loaded: a backfill of an earlier night, loaded after a later
+    one, loads older rows and leaves it where it was (the night of 10-02 loaded n5, of 00:00 that day; the backfill
+    of 10-01's newest is n4, a second earlier)."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    _loaded(cfg, db, date(2026, 10, 2), "scheduled")
+    _loaded(cfg, db, DAY, "backfill")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT watermark FROM source_state").fetchall() == [(datetime(2026, 10, 2, tzinfo=UTC),)]
+
+
+def test_the_nights_metrics_reach_back_as_far_as_the_longest_look_back_of_its_sources(tmp_path):
+    """Sources re-read different look-backs (here one day and three): the night recomputes every stale day as far
+    back as the longest of them, so a late row that only the three-day source read (of 09-28) is counted too."""
+    import yaml
+
+    from pipeline.metrics import daily_metrics
+
+    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    (tmp_path / "old.csv").write_text(csv_rows([("o1", "2026-09-28T12:00:00Z", "acme took a week to answer", 1)]))
+    path = write_config(tmp_path, [{"name": "Acme", "files": {"listening": "acme.csv", "forum": "old.csv"}}])
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["brands"][0]["sources"][1]["lookback_days"] = 3
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    cfg, db = load_config(path), tmp_path / "w.duckdb"
+    _loaded(cfg, db, DAY, "r1")
+    assert daily_metrics(cfg, db, DAY, "r1") == [date(2026, 9, 28), date(2026, 9, 30), DAY]
+    with duckdb.connect(str(db), read_only=True) as con:
+        volume = "SELECT day, volume FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
+        assert con.execute(volume).fetchall() == [(date(2026, 9, 28), 1), (date(2026, 9, 30), 1), (DAY, 4)]
+
+
 def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night, scorer):
     """The crashed run loaded and scored a late post of the day before, then died before daily_metrics; the re-run
     (a new run id) loads and scores nothing new, and still recomputes that look-back day."""
@@ -310,6 +379,55 @@ def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night
             "SELECT sum(volume) FROM hourly_brand_metrics WHERE hour >= ? AND hour < ? AND source = '_all'",
             [datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 10, 2, tzinfo=UTC)],
         ).fetchone() == (5,)
+
+
+def test_a_rerun_computes_a_look_back_day_that_has_mentions_and_no_metrics_yet(night, scorer):
+    """The first night ever (of 10-02) loaded and scored its look-back day's mentions, then died before its
+    metrics; the re-run (a new run id) loads and scores nothing, and still computes 10-01's metrics, which no run
+    wrote yet (metrics/stale_days: mentions and no metrics at all)."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    nxt, crashed = date(2026, 10, 2), ledger.new_run_id(date(2026, 10, 2))
+    _loaded(cfg, db, nxt, crashed)
+    scoring.score(cfg, db, crashed, scorer=scorer)  # ... and the process dies here
+    again = run_day(cfg, db, nxt, scorer=scorer)
+    assert (again["status"], again["new_mentions"], again["scored"]) == ("success", 0, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        metrics = "SELECT day, volume, scored FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
+        assert con.execute(metrics).fetchall() == [(DAY, 4, 4), (nxt, 1, 1)]
+
+
+def test_a_night_counts_the_look_back_day_a_stopped_rescore_scored_whole(night, scorer, monkeypatch):
+    """A rescore by a new model stopped after its first chunk had scored 09-30 whole, before it recomputed any
+    metrics: that day's metrics are older than its latest scores, not than its mentions. The next night, whose
+    look-back holds 09-30, recomputes it from the new model (metrics/stale_days: a score written after them)."""
+    from functools import partial
+
+    from pipeline import night as nights
+    from pipeline.interrupt import Interrupted
+    from pipeline.night import rescore
+    from pipeline.sentiment.scorer import Scorer
+
+    cfg = load_config(night[0])
+    run_day(cfg, night[1], DAY, scorer=scorer)
+    other = night[1].parent / "model-v2"
+    shutil.copytree(MODEL_DIR, other)
+    info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
+    (other / "brandpulse.json").write_text(json.dumps({**info, "version": "9.9.9"}))
+    v2 = Scorer(other)
+    monkeypatch.setattr(nights, "score_pending", partial(scoring.score_pending, chunk=1))
+
+    def stop(done, total):
+        raise Interrupted("stopped by SIGTERM")
+
+    with pytest.raises(KeyboardInterrupt):  # n6, of 09-30, is the first mention in time: the first chunk
+        rescore(cfg, night[1], DAY - timedelta(days=7), scorer=v2, progress=stop)
+    query = "SELECT day, model_version FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute(query).fetchall() == [(DAY - timedelta(days=1), scorer.version), (DAY, scorer.version)]
+    assert run_day(cfg, night[1], DAY, scorer=scorer)["scored"] == 0
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute(query).fetchall() == [(DAY - timedelta(days=1), v2.version), (DAY, scorer.version)]
 
 
 def _loaded(cfg, db, day, run_id) -> None:
@@ -334,6 +452,27 @@ def test_a_night_that_scores_an_older_crashed_runs_mentions_recomputes_their_day
         assert con.execute(metrics, [DAY]).fetchall() == [(4, 4)]
 
 
+def test_a_night_recomputing_days_apart_leaves_the_days_between_them_as_they_were(night, scorer):
+    """The night of 10-10 recomputes 09-30 and 10-01 (it scored a crashed backfill's mentions) and its own day: only
+    those. The night of 10-05 between them holds metrics already, which it leaves as they were (recomputed as well,
+    they were written twice over the rows it did not delete, and the night failed)."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    between = ("m5", "2026-10-05T10:00:00Z", "acme replied within the hour", 3)
+    (config_path.parent / "acme.csv").write_text(csv_rows([*NIGHT_ROWS, between]), encoding="utf-8")
+    fifth = run_day(cfg, db, date(2026, 10, 5), scorer=scorer)
+    _loaded(cfg, db, DAY, ledger.new_run_id(DAY))  # ... and the backfill dies here
+    later = run_day(cfg, db, date(2026, 10, 10), scorer=scorer)
+    assert (later["status"], later["scored"]) == ("success", 5)
+    with duckdb.connect(str(db), read_only=True) as con:
+        metrics = "SELECT day, volume, run_id FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
+        assert con.execute(metrics).fetchall() == [
+            (date(2026, 9, 30), 1, later["run_id"]),
+            (DAY, 4, later["run_id"]),
+            (date(2026, 10, 5), 1, fifth["run_id"]),
+        ]
+
+
 def test_hourly_metrics_recompute_the_hours_of_what_the_run_loaded_and_scored(night, scorer):
     """The watch's hourly_metrics step: besides its window, every hour holding a mention the run loaded or scored
     (metrics/run_hours), and no hour of what other runs did."""
@@ -341,16 +480,16 @@ def test_hourly_metrics_recompute_the_hours_of_what_the_run_loaded_and_scored(ni
 
     config_path, db = night
     cfg = load_config(config_path)
-    run = ledger.new_run_id(DAY)
+    run, other = ledger.new_run_id(DAY), ledger.new_run_id(DAY)
+    with connect(db) as con:  # the other run started first: what the run loads is first seen while it runs
+        migrate(con)
+        ledger.start_run(con, other, DAY, "cli")
     _loaded(cfg, db, DAY, run)
     window = (datetime(2026, 10, 5, 9, tzinfo=UTC), datetime(2026, 10, 5, 10, tzinfo=UTC))
     assert hourly_metrics(cfg, db, *window, run) == [  # loaded by the run
         datetime(2026, 9, 30, 23, tzinfo=UTC), datetime(2026, 10, 1, 0, tzinfo=UTC),
         datetime(2026, 10, 1, 8, tzinfo=UTC), datetime(2026, 10, 1, 10, tzinfo=UTC),
         datetime(2026, 10, 1, 23, tzinfo=UTC), window[0]]  # fmt: skip
-    other = ledger.new_run_id(DAY)
-    with connect(db) as con:
-        ledger.start_run(con, other, DAY, "cli")
     assert hourly_metrics(cfg, db, *window, other) == [window[0]]  # loaded and scored nothing
     scoring.score(cfg, db, other, scorer=scorer)
     assert len(hourly_metrics(cfg, db, *window, other)) == 6  # scored by it

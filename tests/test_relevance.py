@@ -159,7 +159,8 @@ def test_reposts_and_cross_posts_are_stored_once_with_a_count(tmp_path, scorer):
     again = run_day(cfg, db, date(2026, 10, 1), scorer=scorer)  # a re-run changes nothing
     assert again["new_mentions"] == 0 and state() == (mentions, reposts, volume)
     later = run_day(cfg, db, date(2026, 10, 2), scorer=scorer)
-    assert later["new_mentions"] == 0
+    # the look-back day read again: its five rows are already in the warehouse; x2 is its one new repost
+    assert (later["new_mentions"], later["already_present"]) == (0, 5)
     mentions, reposts, _ = state()
     assert mentions[0] == ("p1", 3) and ("forum", "x2") in reposts
 
@@ -182,3 +183,29 @@ def test_a_repost_read_again_with_its_text_edited_stays_a_repost(tmp_path, score
         assert con.execute("SELECT native_id FROM reposts ORDER BY 1").fetchall() == [("p2",), ("p3",)]
         volume = "SELECT day, volume FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
         assert con.execute(volume).fetchall() == [(date(2026, 10, 1), 1)]
+
+
+def test_a_stored_repost_is_never_taken_for_the_first_copy_of_a_new_text(tmp_path, scorer):
+    """A stored repost re-read with its text edited keeps its place (a repost of its mention) and takes no part in
+    finding the first copy of its new text: a new post with that text is the mention of it, not a repost of a
+    repost (which no mention stands for, so the post was counted nowhere)."""
+    edited = LONG + " (edit: they refunded me)"
+    rows = [("p1", "2026-10-01T08:00:00Z", LONG, 5), ("p2", "2026-10-01T09:00:00Z", LONG, 1)]
+    (tmp_path / "a.csv").write_text(csv_rows(rows))
+    cfg = load_config(write_config(tmp_path, [{"name": "Parcelo", "files": {"listening": "a.csv"}}]))
+    db = tmp_path / "w.duckdb"
+    assert run_day(cfg, db, date(2026, 10, 1), scorer=scorer)["new_mentions"] == 1
+    later = [rows[0], (*rows[1][:2], edited, 1), ("p9", "2026-10-02T10:00:00Z", edited, 2)]
+    (tmp_path / "a.csv").write_text(csv_rows(later))
+    assert run_day(cfg, db, date(2026, 10, 2), scorer=scorer)["new_mentions"] == 1  # p9
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT native_id, repost_count FROM v_mentions_scored ORDER BY 1").fetchall() == [
+            ("p1", 1),
+            ("p9", 0),
+        ]
+        reposts = (
+            "SELECT r.native_id, m.native_id FROM reposts r JOIN mentions m ON m.mention_id = r.canonical_mention_id"
+        )
+        assert con.execute(reposts).fetchall() == [("p2", "p1")]
+        volume = "SELECT day, volume FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
+        assert con.execute(volume).fetchall() == [(date(2026, 10, 1), 1), (date(2026, 10, 2), 1)]

@@ -83,9 +83,9 @@ DAYS = 20
 def _build(db, with_steps: bool) -> None:
     """400 mentions over 20 days, loaded night by night (first_seen the next morning), scored each night by v1
     (but a tenth left unscored on the last nights), days 10-15 rescored by v2 later, some of v2's scores at
-    the same instant as v1's, the last days by v3 for one brand only; a few reposts. ``with_steps``: as the
-    scoring loop leaves it (model_versions, the nights' score steps); without: scores written directly, as
-    test fixtures do."""
+    the same instant as v1's, days 14-17 by v3 for one brand only (day 17 scored whole by no version); a few
+    reposts. ``with_steps``: as the scoring loop leaves it (model_versions, the nights' score steps); without:
+    scores written directly, as test fixtures do."""
     with connect(db) as con:
         migrate(con)
         with transaction(con):
@@ -134,11 +134,12 @@ def _build(db, with_steps: bool) -> None:
                 {"version": "v2", "d10": START + timedelta(days=10), "d12": START + timedelta(days=12),
                  "d13": START + timedelta(days=13), "d15": START + timedelta(days=15)},
             )  # fmt: skip
-            # v3: acme's days 14..16 only, half of them (a rescore under way)
+            # v3: acme's days 14..17 only, half of them (a rescore under way); on day 17, which v1 did not score
+            # whole either, no version scored every mention: the one that scored the most (v1) counts
             con.execute(
                 base.format(scored_at="TIMESTAMPTZ '2026-09-26 00:00:00+00'",
-                            where="brand = 'acme' AND day BETWEEN $d14 AND $d16 AND hash(mention_id) % 2 = 0"),
-                {"version": "v3", "d14": START + timedelta(days=14), "d16": START + timedelta(days=16)},
+                            where="brand = 'acme' AND day BETWEEN $d14 AND $d17 AND hash(mention_id) % 2 = 0"),
+                {"version": "v3", "d14": START + timedelta(days=14), "d17": START + timedelta(days=17)},
             )  # fmt: skip
             con.execute(
                 """

@@ -522,6 +522,60 @@ def test_a_watch_run_reads_the_hours_no_run_read_since_the_last_success(tmp_path
     assert read_from(far, "watch-11") == far - timedelta(hours=6) - overlap
 
 
+def test_after_skipped_hours_each_source_reads_from_the_last_success_not_its_usual_hour(tmp_path, monkeypatch):
+    """What prepare put in each job (``read_from``) is what the source reads: after the runs of 02:00 and 03:00
+    were skipped, the run of 04:00 reads from 01:00 (the last success's end, less the overlap), not its own hour
+    alone, which left 01:00 to 03:00 unread."""
+    from pipeline import staging
+
+    windows = []
+
+    class Quiet:  # a network source with nothing new, which keeps the windows it is asked to read
+        spec = type("Spec", (), {"lookback_days": 0})()
+
+        def fetch(self, window):
+            windows.append((window.start, window.end))
+            self.state = {}
+            return iter(())
+
+    path = config(tmp_path).source_file
+    doc = yaml.safe_load(path.read_text())
+    doc["brands"][0]["sources"] = [{"type": "hackernews", "name": "hn"}]
+    path.write_text(yaml.safe_dump(doc))
+    cfg, db = load_config(path), tmp_path / "w.duckdb"
+    overlap = timedelta(minutes=cfg.watch.overlap_minutes)
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Quiet())
+    one, four = MIDNIGHT + timedelta(hours=1), MIDNIGHT + timedelta(hours=4)
+    assert run_watch(cfg, db, one, now=one + timedelta(minutes=1))["status"] == "success"
+    assert run_watch(cfg, db, four, now=four + timedelta(minutes=1))["status"] == "success"
+    assert windows == [(MIDNIGHT - overlap, one), (one - overlap, four)]
+
+
+def test_the_run_of_the_last_hour_of_a_day_is_that_days_run(tmp_path, monkeypatch):
+    """The run that ends at midnight covers 23:00 to 24:00 of the day before: it is that day's run, in the ledger and
+    in the staging area (the UTC day its interval starts on), not the next day's, whose night has not begun."""
+    from pipeline import staging
+
+    class Quiet:  # a network source with nothing new this hour
+        spec = type("Spec", (), {"lookback_days": 0})()
+
+        def fetch(self, window):
+            self.state = {}
+            return iter(())
+
+    path = config(tmp_path).source_file
+    doc = yaml.safe_load(path.read_text())
+    doc["brands"][0]["sources"] = [{"type": "hackernews", "name": "hn"}]
+    path.write_text(yaml.safe_dump(doc))
+    cfg, db = load_config(path), tmp_path / "w.duckdb"
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Quiet())
+    result = run_watch(cfg, db, MIDNIGHT, now=MIDNIGHT + timedelta(minutes=1))
+    assert result["status"] == "success"
+    before = DAY - timedelta(days=1)
+    assert q(db, "SELECT day FROM pipeline_runs") == [(before,)]
+    assert [p.name for p in (tmp_path / "staging").iterdir()] == [before.isoformat()]
+
+
 def test_one_source_down_does_not_make_the_others_re_read_the_hours_since_the_last_success(tmp_path):
     """Hacker News fails from 02:00 on, so every run is partial, not successful: the other sources read their
     usual window each hour (their last read landed: their extract step succeeded in the partial run), while
