@@ -106,6 +106,8 @@ def test_pages_fields_and_state(server):
     first = next(r for r in records if r.native_id == "11000000007")
     assert first.source_type == "app_store" and first.platform == "app_store" and first.kind == "review"
     assert first.channel == f"{APP}/us" and first.rating == 3.0 and first.engagement == 0
+    # engagement is the helpfulness vote count (im:voteCount 3 here), not the vote sum (0)
+    assert next(r for r in records if r.native_id == "11000000003").engagement == 3
     assert first.title == "Title 7" and first.text.startswith("Parcelo review number 7")
     assert first.language == "en" and first.created_at == (newest - timedelta(minutes=70)).isoformat()
     assert first.author_hash and len(first.author_hash) == 32 and "Reviewer" not in first.author_hash
@@ -177,6 +179,15 @@ def test_app_info_entry_and_empty_feed(server):
     assert src.state["newest_created_at"] == "2026-09-30T08:00:00+00:00"  # an empty night keeps the last one
 
 
+def test_a_feed_without_reviews_is_no_warning(server):
+    """A country nobody reviewed in: page 1 has no entry and its rel=last link names page 1, so the feed ended
+    there; it is not a page dropped before the feed's last (a warning that marks the extract truncated)."""
+    AppStoreAPI([]).mount(server)
+    src = source(server.url)
+    assert fetch(src) == ([], [])
+    assert pages(server) == ["page=1"] and src.warnings == []
+
+
 def test_malformed_entries_are_quarantined_without_names(server):
     at = datetime(2026, 10, 1, 12, tzinfo=UTC)
     good = review(1, at)
@@ -187,12 +198,14 @@ def test_malformed_entries_are_quarantined_without_names(server):
         {**review(5, at), "title": "", "text": "  "},
         {**review(6, at), "raw": {"author": {"name": {"label": "Secret Name"}}, "updated": {"label": at.isoformat()}}},
         {**review(7, at), "raw": ["not", "an", "object"]},
+        {**review(8, at), "rating": 0},
     ]
     AppStoreAPI([good, *bad]).mount(server)
     records, rejects = fetch(source(server.url))
     assert [r.native_id for r in records] == ["11000000001"]
     assert sorted(r.reason for r in rejects) == [
         "entry is a list, not an object",
+        "rating '0' is outside 1-5",
         "rating '6' is outside 1-5",
         "rating 'five' is not a number",
         "review has neither text nor title",
@@ -201,7 +214,25 @@ def test_malformed_entries_are_quarantined_without_names(server):
     ]
     raws = " ".join(r.raw_record for r in rejects)
     assert "Reviewer" not in raws and "Secret Name" not in raws and "hmac:" in raws
+    assert "/reviews/id" not in raws  # the profile link names the reviewer too: hashed like the name
     assert all(r.source == "ios" and r.location == "us page 1" for r in rejects)
+
+
+def test_a_nul_character_is_taken_out_of_a_reviews_text(server):
+    """A NUL in a review (a pasted control character) is dropped from the text and title: it cannot be stored in
+    the warehouse's text columns."""
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    AppStoreAPI([review(1, at, title="Late\x00 again", text="Parcelo\x00 was late")]).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert rejects == [] and [(r.text, r.title) for r in records] == [("Parcelo was late", "Late again")]
+
+
+def test_a_review_without_a_body_is_its_title(server):
+    """A review whose body is empty is read by its title: it is the text (not a reject "neither text nor title"),
+    and not repeated as the record's title."""
+    AppStoreAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC), title="Parcelo, never again", text="")]).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert rejects == [] and [(r.text, r.title) for r in records] == [("Parcelo, never again", None)]
 
 
 def test_unicode_emoji_and_very_long_texts(server):
@@ -294,6 +325,18 @@ def test_max_items_is_a_warning(server):
     assert len(src.warnings) == 1 and "max_items=50" in src.warnings[0]
 
 
+def test_max_pages_below_the_feeds_ten_is_a_warning(server):
+    """max_pages=2 of a feed of 150 reviews, all in the window: two pages are read, and the third, which the
+    feed's rel=last link names, is said to be left (the window is truncated)."""
+    AppStoreAPI(spread(150, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
+    src = source(server.url, max_pages=2)
+    records, _ = fetch(src)
+    assert len(records) == 100 and pages(server) == ["page=1", "page=2"]
+    assert src.warnings == [
+        f"App Store {APP} (us): max_pages=2 was reached inside the window; older reviews of the window were not read"
+    ]
+
+
 @pytest.mark.parametrize(("count", "spec"), [(50, {"max_items": 50}), (100, {"max_pages": 2})])
 def test_a_feed_that_ends_exactly_at_a_cap_is_no_truncation(server, count, spec):
     """The feed's rel=last link says page 1 (or 2) was its last: reading all of it at max_items or max_pages cut
@@ -333,6 +376,35 @@ def test_an_entry_dated_before_2000_is_quarantined_and_one_out_of_order_is_a_war
     assert len(records) == 144 and pages(server) == ["page=1", "page=2", "page=3"]
     assert [r.reason for r in rejects] == ["'updated' time 1970-01-01 07:00:00 UTC is implausible (before 2000)"]
     assert len(src.warnings) == 1 and "not newest first" in src.warnings[0] and "2019-05-01 17:00:00" in src.warnings[0]
+    # it names the first review of the window served after the stray (the one right behind it), not a later one
+    assert f"an item from {good[98]['created']:%Y-%m-%d %H:%M:%S} UTC came after one from 2019-05-01" in src.warnings[0]
+
+
+def test_a_review_after_the_window_served_after_an_older_one_is_no_disorder(server):
+    """The disorder warning is about reviews of the window: one dated after the window, served after a review
+    older than its start, hides nothing of the window (the three older in a row still end the feed)."""
+    step = timedelta(hours=1)
+    good = spread(10, DAY.start + 5 * step + step / 2, step)  # six in the window, four before it
+    late = placed(900, good[6]["created"] - timedelta(seconds=1), "2026-10-03T10:00:00-07:00")  # after good[6]
+    AppStoreAPI([*good, late]).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert len(records) == 6 and rejects == [] and src.warnings == []
+
+
+def test_a_time_after_the_window_up_to_two_days_past_now_is_plausible(server):
+    """A re-run of an older night reads the feed from today's reviews down: a review from an hour ago is weeks
+    after the window but not in the future (the bound is two days past now or the window's end, whichever is
+    later), nor is one a day ahead of now (a device clock, a time zone), so neither is a reject. Nor is one at
+    2000-01-01 00:00:00 UTC itself, the first plausible second."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    assert now > DAY.end + timedelta(days=3)  # the window is long past
+    in_day = spread(3, datetime(2026, 10, 1, 12, tzinfo=UTC), step=timedelta(hours=1))
+    reviews = [review(1, now + timedelta(days=1)), review(2, now - timedelta(hours=1)), *in_day]
+    reviews.append(review(9, datetime(2000, 1, 1, tzinfo=UTC)))
+    AppStoreAPI(reviews).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert rejects == [] and len(records) == 3
 
 
 def test_a_rejected_entry_keeps_its_quarantine_id_while_its_votes_change(server):
@@ -343,5 +415,22 @@ def test_a_rejected_entry_keeps_its_quarantine_id_while_its_votes_change(server)
         AppStoreAPI([review(1, at, rating=6, votes=votes, vote_sum=votes)]).mount(server)
         _, rejects = fetch(source(server.url))
         assert len(rejects) == 1 and json.loads(rejects[0].raw_record)["im:voteCount"] == {"label": str(votes)}
+        keys.append(rejects[0].quarantine_id)
+    assert keys[0] == keys[1]
+
+
+def test_an_entry_without_an_id_keeps_its_quarantine_id_while_its_votes_change(server):
+    """Without a review id a reject is keyed by the entry less its vote counts, which change between reads (the
+    watch's hours, the night): the same bad entry is one quarantine row."""
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    keys = []
+    for votes in (1, 9):
+        server.reset()
+        entry = AppStoreAPI._entry(review(1, at, votes=votes, vote_sum=votes), APP, "us")
+        del entry["id"]
+        AppStoreAPI([{**review(1, at), "raw": entry}]).mount(server)
+        _, rejects = fetch(source(server.url))
+        assert [r.reason for r in rejects] == ["review has no id"]
+        assert json.loads(rejects[0].raw_record)["im:voteCount"] == {"label": str(votes)}  # the whole entry is kept
         keys.append(rejects[0].quarantine_id)
     assert keys[0] == keys[1]

@@ -116,6 +116,7 @@ def test_pages_are_followed_and_repeats_deduped(server):
     assert r3.source_type == "google_play" and r3.platform == "google_play" and r3.language == "en"
     assert r3.created_at == (newest - timedelta(minutes=15)).isoformat()  # exact, from the epoch
     assert r3.author_hash and "Play User" not in r3.author_hash and len(r3.author_hash) == 32
+    assert by_id["gp:AOqpTO000000"].engagement == 0  # no thumbs up is a count of 0, not an unknown
     assert src.state["newest_created_at"] == newest.isoformat() and src.warnings == []
 
 
@@ -189,6 +190,7 @@ def test_empty_app_rating_only_and_malformed_reviews(server):
         [
             review(1, at),
             review(2, at, text=None),  # a bare star rating
+            review(8, at, text=" \n\t"),  # blanks say nothing either
             review(3, at, rating=0),
             review(4, at, rating=6),
             review(5, at, rating="five"),
@@ -199,7 +201,7 @@ def test_empty_app_rating_only_and_malformed_reviews(server):
     src = source(server.url)
     records, rejects = fetch(src)
     assert [r.native_id for r in records] == ["gp:AOqpTO000001"]
-    assert src.state["skipped_no_text"] == 1
+    assert src.state["skipped_no_text"] == 2
     assert sorted(r.reason for r in rejects) == [
         "review has no reviewId",
         "review has no time",
@@ -209,8 +211,11 @@ def test_empty_app_rating_only_and_malformed_reviews(server):
     ]
     raws = " ".join(r.raw_record for r in rejects)
     assert "Play User" not in raws and "Secret Name" not in raws and "hmac:" in raws
-    records, rejects = fetch(source(server.url, app_id="com.nobody.reviews"))
+    src = source(server.url, app_id="com.nobody.reviews")
+    src.previous_state = {"newest_created_at": "2026-09-30T08:00:00+00:00"}
+    records, rejects = fetch(src)
     assert records == rejects == []
+    assert src.state["newest_created_at"] == "2026-09-30T08:00:00+00:00"  # an empty night keeps the last one
 
 
 def test_unicode_emoji_and_very_long_texts(server):
@@ -237,6 +242,27 @@ def test_max_items_is_a_warning(server):
     records, _ = fetch(src)
     assert len(records) == 100 and len(server.requests) == 1
     assert len(src.warnings) == 1 and "max_items=100" in src.warnings[0]
+
+
+def test_a_listing_that_ends_at_max_items_is_no_truncation_and_asks_for_no_more(server):
+    """Thirty reviews with max_items=30: the page asked for holds at most max_items (a page of 100 read for 30 kept
+    is wasted), and the listing's end (no token) coming at the cap cut nothing: no warning, which would mark the
+    extract truncated."""
+    GooglePlayAPI(spread(30, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
+    src = source(server.url, max_items=30)
+    records, _ = fetch(src)
+    assert len(records) == 30 and len(server.requests) == 1 and src.warnings == []
+    envelope = json.loads(server.requests[0].form["f.req"])
+    assert json.loads(envelope[0][0][1])[1][2][0] == 30  # the count asked for
+
+
+def test_a_page_with_one_review_not_seen_before_moves_the_listing_on(server):
+    """Pages of three that each start two reviews back bring one new review apiece: the loop guard stops only a
+    page of nothing but repeats, so all ten reviews are read, one page each, without a warning."""
+    GooglePlayAPI(spread(10, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1)), page_size=3).mount(server)
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 10 and len(server.requests) == 8 and src.warnings == []
 
 
 def test_a_quarantined_review_repeated_on_the_next_page_is_quarantined_once(server):
@@ -431,6 +457,28 @@ def test_a_rejected_review_keeps_its_quarantine_id_while_its_thumbs_up_count_cha
         assert len(rejects) == 2 and all(f", {votes}, " in r.raw_record for r in rejects)  # the whole raw is kept
         keys.append(sorted(r.quarantine_id for r in rejects))
     assert keys[0] == keys[1] and len(set(keys[0])) == 2
+
+
+def test_a_rejected_review_without_an_id_keeps_its_quarantine_id_while_its_reply_changes(server):
+    """Without a reviewId a reject is keyed by its raw array, less what changes between reads: the thumbs-up count
+    and the developer's reply (answered, then edited, between the watch's read and the night's)."""
+    keys = []
+    for votes, reply in ((1, "Sorry to hear that!"), (4, "Sorry to hear that! Fixed in 4.2.1")):
+        server.reset()
+        raw = [None, ["Some User", None], 5, None, "no id", [1790856000, 0], votes, ["Dev", reply, [1790859600, 0]]]
+        GooglePlayAPI([{**review(1, DAY.start), "raw": raw}]).mount(server)
+        _, rejects = fetch(source(server.url))
+        assert [r.reason for r in rejects] == ["review has no reviewId"] and reply in rejects[0].raw_record
+        keys.append(rejects[0].quarantine_id)
+    assert keys[0] == keys[1]
+
+
+def test_a_nul_character_is_taken_out_of_a_reviews_text(server):
+    """A NUL in a review (a pasted control character) is dropped from the text, as the other sources drop it: it
+    cannot be stored in the warehouse's text columns."""
+    GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC), text="Parcelo\x00 was late")]).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert rejects == [] and [r.text for r in records] == ["Parcelo was late"]
 
 
 def test_a_window_start_at_the_end_of_a_page_reads_one_more_page_without_a_warning(server):

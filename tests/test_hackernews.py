@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -169,16 +170,22 @@ def test_html_is_plain_text():
     )
     assert plain_text("<p> </p>") is None and plain_text(None) is None
     assert plain_text("a \t\r\nb  \n\n\n\nc \t") == "a\nb\n\nc"
+    assert plain_text("Parcelo<br>line two") == "Parcelo\nline two"  # <br> is a line break
+    assert plain_text("Parcelo\x00 rocks") == "Parcelo rocks"  # a NUL cannot be stored in a text column
 
 
 def test_story_text_and_engagement(server):
     ask = story(1, title="Ask HN: Is Parcelo down?", url=None, text="Since 9am &gt; no tracking.", points=None)
-    HackerNewsAPI([ask, story(2, title="Show HN: tracking without Parcelo", points=5, num_comments=0)]).mount(server)
+    unread = story(3, title="Parcelo changelog", points=0, num_comments=0)
+    HackerNewsAPI([ask, story(2, title="Show HN: tracking without Parcelo", points=5, num_comments=0), unread]).mount(
+        server
+    )
     records, _ = fetch(source(server.url))
     by_id = {r.native_id: r for r in records}
     assert by_id["41000001"].text == "Since 9am > no tracking." and by_id["41000001"].title.startswith("Ask HN")
     assert by_id["41000001"].engagement == 1  # points missing, one comment
     assert by_id["41000002"].engagement == 5
+    assert by_id["41000003"].engagement == 0  # 0 points and 0 comments are counts: 0, not unknown (None)
 
 
 def test_more_than_algolia_serves_is_split_by_time(server):
@@ -224,6 +231,33 @@ def test_max_items_is_a_warning(server):
     records, _ = fetch(src)
     assert len(records) == 200 and len(server.requests) == 2
     assert len(src.warnings) == 1 and "max_items=200" in src.warnings[0]
+    server.reset()
+    HackerNewsAPI([comment(i, NOON - timedelta(minutes=i)) for i in range(200)]).mount(server)
+    src = source(server.url, max_items=200)  # the cap reached on the search's last page: nothing was left
+    records, _ = fetch(src)
+    assert len(records) == 200 and len(server.requests) == 2 and src.warnings == []
+
+
+def test_max_items_reached_in_one_half_of_a_split_search_asks_for_no_other_half(server):
+    """A search split in halves reads the newer half first; when max_items is used up there, the older half is
+    not searched at all (each of its requests would be split again or thrown away), and the cut is one warning."""
+    items = [comment(i, DAY.start + timedelta(seconds=i * 200)) for i in range(300)]
+    HackerNewsAPI(items, pagination_limit=200).mount(server)
+    src = source(server.url, max_items=50)
+    records, _ = fetch(src)
+    assert len(records) == 50 and len(server.requests) == 2  # the whole day (split), then the newer half
+    assert len(src.warnings) == 1 and "max_items=50" in src.warnings[0]
+
+
+def test_a_window_that_ends_inside_a_second_is_searched_to_the_next_whole_second(server):
+    """created_at_i is whole seconds: a window ending at 12:00:00.5 holds a hit made at 12:00:00, so the search
+    asks up to 12:00:01 (exclusive), not 12:00:00, which would leave that hit out."""
+    HackerNewsAPI([comment(1, NOON), comment(2, NOON - timedelta(minutes=1))]).mount(server)
+    window = Window(DAY.start, NOON + timedelta(milliseconds=500))
+    records, _ = fetch(source(server.url), window)
+    assert sorted(r.native_id for r in records) == ["42000001", "42000002"]
+    start, end = int(DAY.start.timestamp()), int(NOON.timestamp()) + 1
+    assert server.requests[0].query["numericFilters"] == f"created_at_i>={start},created_at_i<{end}"
 
 
 def test_hits_outside_the_window_from_a_server_that_ignores_the_filter_are_dropped(server):
@@ -253,6 +287,10 @@ def test_empty_results(server):
     src = source(server.url)
     records, rejects = fetch(src)
     assert records == rejects == [] and len(server.requests) == 1 and src.warnings == []
+    src = source(server.url)
+    src.previous_state = {"newest_created_at": "2026-09-30T08:00:00+00:00"}
+    assert fetch(src) == ([], [])
+    assert src.state["newest_created_at"] == "2026-09-30T08:00:00+00:00"  # an empty night keeps the last one
 
 
 def test_unicode_emoji_and_very_long_texts(server):
@@ -302,6 +340,10 @@ def test_malformed_hits_are_quarantined_without_authors(server):
         "hit is a list, not an object",
     ]
     assert "Secret Author" not in " ".join(r.raw_record for r in rejects)
+    # a hit as Algolia serves it names its author in its tags and highlights too: hashed there like "author"
+    out_of_range = json.loads(next(r.raw_record for r in rejects if "over 1e+12" in r.reason))
+    assert "hacker7" not in json.dumps(out_of_range) and out_of_range["author"].startswith("hmac:")
+    assert out_of_range["_tags"][1] == out_of_range["author"].replace("hmac:", "author_hmac:")
 
 
 def test_env_overrides_the_base_url(server, monkeypatch):
@@ -399,6 +441,56 @@ def test_an_empty_page_before_the_last_is_a_warning_and_a_bad_page_size_is_ignor
         "Hacker News search for 'Parcelo': page 1 came back empty before the last of 3 pages; its later pages were "
         "not read (some mentions of the window may be missing)"
     ]
+
+
+@pytest.mark.parametrize("exhaustive", [True, False])
+def test_empty_pages_in_both_halves_of_a_split_search_are_one_warning(server, exhaustive):
+    """Both halves of a split search say three pages and come back empty on the second: one warning for the term,
+    not one a range. With exhaustiveNbHits false, Algolia's hit count was an estimate, and the pages it promised
+    were never there: no warning."""
+    start, end = int(DAY.start.timestamp()), int(DAY.end.timestamp())
+
+    def answer(req, _m):
+        low, high = (int(part.split("<")[-1].split("=")[-1]) for part in req.query["numericFilters"].split(","))
+        page = int(req.query["page"])
+        if (low, high) == (start, end):  # more than Algolia serves: split
+            return Response(200, {"hits": [], "nbHits": 300, "nbPages": 2, "hitsPerPage": 100, "page": 0})
+        hit = {"objectID": str(low), "created_at_i": low, "comment_text": "Parcelo comment", "_tags": ["comment"]}
+        found = [hit] if page == 0 else []
+        body = {"hits": found, "nbHits": 150, "nbPages": 3, "hitsPerPage": 100, "page": page}
+        return Response(200, {**body, "exhaustiveNbHits": exhaustive})
+
+    server.route("GET", SEARCH, answer)
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 2 and len(server.requests) == 5  # the day, then pages 0 and 1 of each half
+    assert len(src.warnings) == (1 if exhaustive else 0)
+    assert all("page 1 came back empty before the last of 3 pages" in w for w in src.warnings)
+
+
+def test_a_hit_without_tags_is_a_comment_by_its_fields(server):
+    """A hit without _tags (as another Algolia index serves them) that has comment_text and no title is a
+    comment: its text is the comment, and it is no deleted item."""
+    hit = {"objectID": "77", "created_at_i": int(NOON.timestamp()), "comment_text": "Parcelo <i>again</i>"}
+    hit["story_title"] = "Some story"
+    body = {"hits": [hit], "nbHits": 1, "nbPages": 1, "hitsPerPage": 100, "page": 0}
+    server.route("GET", SEARCH, lambda req, m: Response(200, body))
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert [(r.native_id, r.text, r.title) for r in records] == [("77", "Parcelo again", None)]
+    assert src.state["skipped_deleted"] == 0
+
+
+def test_a_page_size_of_0_is_taken_as_the_100_asked_for(server):
+    """hitsPerPage 0 would make the pages hold nothing, so every range would look over-full and be halved down to
+    one second: it is no positive number, so the 100 asked for is used, and three hits are one page."""
+    api = HackerNewsAPI([story(n) for n in range(3)])
+    hits = [api._hit(it, ["parcelo"]) for it in api.items]
+    body = {"hits": hits, "nbHits": 3, "nbPages": 1, "hitsPerPage": 0, "page": 0}
+    server.route("GET", SEARCH, lambda req, m: Response(200, body))
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 3 and len(server.requests) == 1 and src.warnings == []
 
 
 def test_malformed_json_is_a_source_error(server):

@@ -277,6 +277,10 @@ def test_empty_results(reddit):
     assert set(src.state["listings"]) == {"search r/parcelo", "search r/shipping", "new comments in r/parcelo"}
     assert all(s["read"] == 0 for s in src.state["listings"].values())
     assert src.state["newest_created_utc"] is None and len(paths(server, "/search")) == 2
+    src = make_source()
+    src.previous_state = {"newest_created_utc": T0 - 3600}
+    assert run(src) == ([], [])
+    assert src.state["newest_created_utc"] == T0 - 3600  # an empty night keeps the last one
 
 
 def test_deleted_and_removed_posts_and_comments(reddit):
@@ -300,6 +304,22 @@ def test_deleted_and_removed_posts_and_comments(reddit):
     assert by_id["t1_c3"].author_hash is None
     assert src.state["skipped_deleted"] == 1 and src.state["skipped_removed"] == 2
     assert src.warnings == []  # deleted and removed items are normal: counted in the state, not warned about
+
+
+def test_items_at_the_window_start_do_not_end_a_listing(reddit):
+    """Four posts made in the window's first second, then older ones: those at the start are in the window, so
+    they are not among the three older items in a row that end a listing, and all four are read."""
+    reddit([*(post(f"p{i}", 0) for i in range(4)), *(post(f"old{i}", -60 * (i + 1)) for i in range(4))])
+    src = make_source()
+    records, _ = run(src)
+    assert ids(records) == ["t3_p0", "t3_p1", "t3_p2", "t3_p3"] and src.warnings == []
+
+
+def test_a_comment_with_a_negative_score_has_engagement_0(reddit):
+    """A downvoted comment's score is below 0: its engagement is 0 (at least 0, like a post's), not a reject."""
+    reddit([comment("c1", 100, "Parcelo lost it again", link="nopost", score=-4)])
+    records, rejects = run(make_source(subreddits=[], brand_subreddits=["parcelo"]))
+    assert rejects == [] and [(r.native_id, r.engagement) for r in records] == [("t1_c1", 0)]
 
 
 def test_unicode_emoji_and_a_very_long_post(reddit):
@@ -347,6 +367,17 @@ def test_max_items_cuts_a_listing_and_warns(reddit):
         f"after the window start {WINDOW.start.isoformat()}: the window is truncated"
     ]
     assert src.state["listings"]["search r/parcelo"]["truncated"] is True
+
+
+def test_max_items_cuts_a_brand_subreddits_comments_and_warns(reddit):
+    """The brand subreddits' comment listings are capped like the searches: max_items read while the listing had
+    more in the window is a warning (the window is truncated), not a quiet end."""
+    reddit([comment(f"c{i:02d}", 60 + i * 60, f"Parcelo comment {i}", link="nopost") for i in range(30)])
+    src = make_source(subreddits=[], brand_subreddits=["parcelo"], max_items=20)
+    records, _ = run(src)
+    assert len(records) == 20 and len(src.warnings) == 1
+    assert src.warnings[0].startswith("new comments in r/parcelo: stopped after 20 items (max_items 20)")
+    assert src.state["listings"]["new comments in r/parcelo"]["truncated"] is True
 
 
 def test_reddits_listing_cap_warns_but_a_short_listing_does_not(reddit, monkeypatch):
@@ -442,6 +473,34 @@ def test_threads_of_earlier_posts_are_followed_for_follow_days(reddit):
     assert ids(records) == ["t3_p2"] and src.state["follow"] == {}
 
 
+def test_a_post_exactly_follow_days_old_is_still_followed(reddit):
+    """follow_days counts from the window's start inclusively: a post made exactly follow_days before it is
+    re-read (and stays followed), one a second older is not."""
+    since = -2 * 86400
+    server, _ = reddit(
+        [
+            post("p0", since),
+            comment("c0", 100, "still going", link="p0"),
+            post("p9", since - 1),
+            comment("c9", 100, "also going", link="p9"),
+        ]
+    )
+    src = make_source(comments=True, follow_days=2)
+    src.previous_state = {"follow": {"p0": T0 + since, "p9": T0 + since - 1}}
+    records, _ = run(src)
+    assert ids(records) == ["t1_c0"] and src.state["follow"] == {"p0": T0 + since}
+    assert paths(server, "/comments/p9") == []
+
+
+@pytest.mark.parametrize("spec", [{"comment_depth": 0}, {"comment_limit": 0}])
+def test_comment_depth_or_limit_0_reads_no_thread(reddit, spec):
+    """comment_depth 0 (no reply level) or comment_limit 0 (no comment) reads no comment and asks for no thread."""
+    server, _ = reddit([post("p1", 60), comment("c1", 100, "agreed", link="p1")])
+    src = make_source(comments=True, **spec)
+    records, _ = run(src)
+    assert ids(records) == ["t3_p1"] and paths(server, "/comments/") == []
+
+
 def test_a_threads_comments_are_kept_in_the_half_open_window(reddit):
     """A thread's comments are kept without an alias check, and only by their own time (no listing filters them
     first): a comment half a second before the window's start, or at its end, belongs to another night."""
@@ -476,6 +535,10 @@ def test_followed_threads_are_capped(reddit, monkeypatch):
     ]
     assert src.state["follow"] == {"p1": T0 - 3600, "p2": T0 - 7200}
     assert list(src.state["follow"]) == ["p2", "p1"]  # oldest first, however reached: a watch run's then the night's
+    src = make_source(comments=True)  # exactly FOLLOWED_MAX threads due: all re-read, nothing left out to warn of
+    src.previous_state = {"follow": {f"p{n}": T0 - 3600 * n for n in (1, 2)}}
+    run(src)
+    assert src.warnings == [] and src.state["threads"]["followed"] == 2
     # state is the night-only run's (tests/test_watch.py compares the two warehouses)
 
 
@@ -613,6 +676,7 @@ def test_items_without_created_utc_or_text_are_quarantined(reddit):
             post("p6", 96, extra={"selftext": {"html": "Parcelo"}}),  # not text: this post, not the source
             comment("c1", 100, "Parcelo without a time", link="x", drop_keys=["created_utc"]),
             comment("c2", 110, "Parcelo, upvoted beyond belief", link="x", score=10**13),
+            comment("c3", 120, "", link="x"),  # an empty body is no text: quarantined, not dropped unseen
         ]
     )
     records, rejects = run(make_source(brand_subreddits=["parcelo"]))
@@ -620,6 +684,7 @@ def test_items_without_created_utc_or_text_are_quarantined(reddit):
     assert sorted((r.location, r.reason) for r in rejects) == [
         ("reddit t1_c1", "reddit t1 lacks created_utc"),
         ("reddit t1_c2", "engagement '10000000000000' is over 1e+12"),
+        ("reddit t1_c3", "reddit t1 lacks body"),
         ("reddit t3_p1", "reddit t3 lacks created_utc"),
         ("reddit t3_p2", "reddit t3 created_utc 'yesterday' is not a Unix time from 2000 on"),
         ("reddit t3_p3", "reddit t3 lacks title"),
@@ -645,7 +710,15 @@ def test_quarantine_holds_no_author_identity(reddit):
         [
             post("p0", 30, author="carol_k"),  # c1's post: the comment listing names its author (link_author)
             post("p1", 60, author="carol_k", drop_keys=["created_utc"], extra=flair),
-            comment("c1", 100, "Parcelo without a time", link="p0", author="erin_q", drop_keys=["created_utc"]),
+            comment(
+                "c1",
+                100,
+                "Parcelo without a time",
+                link="p0",
+                author="erin_q",
+                drop_keys=["created_utc"],
+                extra={"author_flair_text": "[deleted]"},
+            ),
         ]
     )
     src = make_source(brand_subreddits=["parcelo"])
@@ -664,6 +737,7 @@ def test_quarantine_holds_no_author_identity(reddit):
     ]
     assert c1["author"] == f"hmac:{hmac('erin_q')}" and c1["link_author"] == f"hmac:{hmac('carol_k')}"
     assert c1["author_fullname"].startswith("hmac:") and c1["body"] == "Parcelo without a time"
+    assert c1["author_flair_text"] == "[deleted]"  # names nobody: kept as Reddit sent it, not hashed
 
 
 def test_an_item_without_id_fails_the_listing_with_a_clear_error(reddit):
@@ -795,10 +869,15 @@ def test_time_filter_and_query_splitting():
     assert reddit_source.time_filter(now - timedelta(days=20), now) == "month"
     assert reddit_source.time_filter(now - timedelta(days=200), now) == "year"
     assert reddit_source.time_filter(now - timedelta(days=400), now) == "all"
+    # the 10-minute margin (clock skew, paging time) counts in, and a period reaching exactly that far covers it
+    assert reddit_source.time_filter(now - timedelta(hours=23, minutes=50), now) == "day"
+    assert reddit_source.time_filter(now - timedelta(hours=23, minutes=55), now) == "week"
     queries = reddit_source.search_queries([f"alias number {i}" for i in range(40)], max_chars=100)
     assert all(len(q) <= 100 for q in queries) and len(queries) > 1
     assert " OR ".join(queries).count('"alias number') == 40
     assert reddit_source.search_queries(['say "hi"', "x"]) == ['"say hi" OR "x"']
+    exact = ['"' + "a" * 46 + '"', '"' + "b" * 46 + '"']  # 48 + 4 + 48: exactly 100 characters joined
+    assert reddit_source.search_queries(["a" * 46, "b" * 46], max_chars=100) == [" OR ".join(exact)]
 
 
 def _keys(things, kind):
@@ -902,6 +981,24 @@ def test_a_comment_dated_0_is_quarantined_and_one_out_of_order_ends_no_listing(r
     ]
     assert len(src.warnings) == 1 and "new comments in r/parcelo: not newest first" in src.warnings[0]
     assert src.state["listings"]["new comments in r/parcelo"]["read"] == 1 + 10 + 1 + 3
+
+
+def test_a_comment_dated_a_second_before_2000_is_quarantined(reddit):
+    """Not only 0: any created_utc before 2000 is no real Reddit time (a clock reset, a placeholder), so the
+    comment is quarantined rather than taken as older than the window and dropped without a trace."""
+    y2k = datetime(2000, 1, 1, tzinfo=UTC).timestamp()
+    reddit([comment("c1", 100, "Parcelo now", link="nopost"), comment("y2k", y2k - 1 - T0, "Parcelo", link="nopost")])
+    records, rejects = run(make_source(subreddits=[], brand_subreddits=["parcelo"]))
+    assert ids(records) == ["t1_c1"]
+    assert [r.reason for r in rejects] == ["reddit t1 created_utc '946684799.0' is not a Unix time from 2000 on"]
+
+
+def test_a_post_whose_permalink_is_not_text_is_quarantined(reddit):
+    """The permalink is read as text (the record's url): a post whose permalink is a number is quarantined, and the
+    source goes on, instead of failing on it."""
+    reddit([post("p1", 60), post("p2", 120, extra={"permalink": 12345})])
+    records, rejects = run(make_source())
+    assert ids(records) == ["t3_p1"] and [r.reason for r in rejects] == ["reddit t3 permalink is not text"]
 
 
 def test_a_rejected_post_keeps_its_quarantine_id_while_its_score_changes(reddit):
