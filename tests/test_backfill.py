@@ -75,42 +75,69 @@ def test_a_backfill_ends_as_the_same_nights_run_one_by_one(tmp_path, scorer):
     assert [r["report"] for r in ranged][:2] == [None, None] and ranged[2]["report"].endswith("index.html")
 
 
+class _FollowingReddit:
+    """Reddit's state contract: follow = the stored follow list + this read's matched posts (``add``); no items."""
+
+    def __init__(self, add: dict):
+        self.add, self.spec = add, type("Spec", (), {"lookback_days": 0})()
+
+    def fetch(self, window):
+        self.state = {"follow": {**self.previous_state.get("follow", {}), **self.add}}
+        return iter(())
+
+
+def _following_reddit(tmp_path, monkeypatch) -> tuple:
+    """(config, migrated warehouse, adds): the watch tests' config, every source read as :class:`_FollowingReddit`
+    with ``adds[(brand, source)]`` as the posts that read matches (set it before each extract)."""
+    from pipeline import staging
+    from pipeline.warehouse import connect, migrate
+    from tests.test_watch import config
+
+    adds: dict = {}
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: _FollowingReddit(adds.get((b.key, s), {})))
+    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    return cfg, db, adds
+
+
+def _extract(cfg, jobs: list[dict], day: date, run: str) -> None:
+    """Every extract job ``prepare`` listed for the run, each with the states it read."""
+    from pipeline import staging
+
+    for job in jobs:
+        staging.extract(cfg, job["brand"], job["source"], day, run, states=staging.states_of(jobs))
+
+
+def _reddit_state(db) -> tuple:
+    """(followed threads, day, run id) of the stored Reddit state."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        follow, day, run = con.execute(
+            "SELECT state->>'follow', day, run_id FROM source_state WHERE source = 'reddit'"
+        ).fetchone()
+    return json.loads(follow), day, run
+
+
 def test_a_backfill_night_never_stores_a_sources_state_over_a_later_nights(tmp_path, monkeypatch):
     """The scheduled night of 10 March and a backfill of 20 February in flight together (Airflow runs backfills
     beside the schedule): both read the same stored state, and the backfill's load, the later one, stored its
     state over the scheduled night's, moving Reddit's followed threads back (pNEW's comments lost for good). Run
     one after the other, a backfill moved the state back all the same, for the next night to read."""
     from pipeline import load as loading
-    from pipeline import night, staging
-    from pipeline.warehouse import connect, migrate
-    from tests.test_watch import config
+    from pipeline import night
+    from pipeline.warehouse import connect
 
-    class Fake:  # the Reddit contract: follow = the stored follow list + this read's matched posts
-        def __init__(self, add):
-            self.add, self.spec = add, type("Spec", (), {"lookback_days": 0})()
-
-        def fetch(self, window):
-            self.state = {"follow": {**self.previous_state.get("follow", {}), **self.add}}
-            return iter(())
-
-    adds: dict = {}
-    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Fake(adds.get((b.key, s), {})))
-    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
-    with connect(db) as con:
-        migrate(con)
+    cfg, db, adds = _following_reddit(tmp_path, monkeypatch)
     scheduled, backfill = ("scheduled", date(2026, 3, 10)), ("backfill", date(2026, 2, 20))
     jobs = {run: night.prepare(cfg, db, day, run) for run, day in (scheduled, backfill)}  # both read one state
     for (run, day), add in ((scheduled, {"pNEW": 1}), (backfill, {"pOLD": 1})):
         adds[("parcelo", "reddit")] = add
-        for job in jobs[run]:
-            staging.extract(cfg, job["brand"], job["source"], day, run, states=staging.states_of(jobs[run]))
+        _extract(cfg, jobs[run], day, run)
     for run, day in (scheduled, backfill):  # the backfill's load last
         loading.load(cfg, db, day, run)
 
     def follow() -> tuple:
-        with duckdb.connect(str(db), read_only=True) as con:
-            found = con.execute("SELECT state->>'follow', day FROM source_state WHERE source = 'reddit'").fetchone()
-        return json.loads(found[0]), found[1]
+        return _reddit_state(db)[:2]
 
     assert follow() == ({"pNEW": 1}, date(2026, 3, 10))
     from pipeline.ledger import start_run
@@ -126,8 +153,7 @@ def test_a_backfill_night_never_stores_a_sources_state_over_a_later_nights(tmp_p
     later = date(2026, 2, 21)
     jobs = night.prepare(cfg, db, later, "backfill-2")  # the next backfill night, on its own
     adds[("parcelo", "reddit")] = {"pOLDER": 1}
-    for job in jobs:
-        staging.extract(cfg, job["brand"], job["source"], later, "backfill-2", states=staging.states_of(jobs))
+    _extract(cfg, jobs, later, "backfill-2")
     loading.load(cfg, db, later, "backfill-2")
     assert follow() == ({"pNEW": 1}, date(2026, 3, 11))  # the watch's, which holds the night of 10 March's
     with duckdb.connect(str(db), read_only=True) as con:
@@ -145,32 +171,13 @@ def test_a_night_stored_under_a_mistyped_future_date_never_freezes_a_sources_sta
     from datetime import UTC, datetime, timedelta
 
     from pipeline import load as loading
-    from pipeline import night, staging
-    from pipeline.warehouse import connect, migrate
-    from tests.test_watch import config
+    from pipeline import night
 
-    class Fake:  # the Reddit contract: follow = the stored follow list + this read's matched posts
-        def __init__(self, add):
-            self.add, self.spec = add, type("Spec", (), {"lookback_days": 0})()
-
-        def fetch(self, window):
-            self.state = {"follow": {**self.previous_state.get("follow", {}), **self.add}}
-            return iter(())
-
-    adds: dict = {}
-    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Fake(adds.get((b.key, s), {})))
-    cfg, db = config(tmp_path), tmp_path / "w.duckdb"
-    with connect(db) as con:
-        migrate(con)
+    cfg, db, adds = _following_reddit(tmp_path, monkeypatch)
     today = datetime.now(UTC).date()
     for run, day, add in (("typo", today + timedelta(days=3650), {"pTYPO": 1}), ("real", today, {"pREAL": 1})):
         adds[("parcelo", "reddit")] = add
         jobs = night.prepare(cfg, db, day, run)
-        for job in jobs:
-            staging.extract(cfg, job["brand"], job["source"], day, run, states=staging.states_of(jobs))
+        _extract(cfg, jobs, day, run)
         loading.load(cfg, db, day, run)
-    with duckdb.connect(str(db), read_only=True) as con:
-        state, day, run = con.execute(
-            "SELECT state->>'follow', day, run_id FROM source_state WHERE source = 'reddit'"
-        ).fetchone()
-    assert (json.loads(state), day, run) == ({"pTYPO": 1, "pREAL": 1}, today, "real")
+    assert _reddit_state(db) == ({"pTYPO": 1, "pREAL": 1}, today, "real")
