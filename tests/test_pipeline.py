@@ -98,18 +98,24 @@ def test_night_end_to_end_and_rerun_is_idempotent(night, scorer):
     assert (third["new_mentions"], third["already_present"], third["scored"]) == (1, 5, 1)
 
 
+def _model_v2(folder):
+    """A Scorer of the shipped model copied to ``folder/model-v2`` under version 9.9.9: another model version."""
+    from pipeline.sentiment.scorer import Scorer
+
+    other = folder / "model-v2"
+    shutil.copytree(MODEL_DIR, other)
+    info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
+    (other / "brandpulse.json").write_text(json.dumps({**info, "version": "9.9.9"}))
+    return Scorer(other)
+
+
 def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(night, scorer, tmp_path):
     from pipeline.night import rescore
-    from pipeline.sentiment.scorer import Scorer
 
     cfg = load_config(night[0])
     run_day(cfg, night[1], DAY, scorer=scorer)
     assert scoring.score(cfg, night[1], "again", scorer=scorer) == 0
-    other = tmp_path / "model-v2"
-    shutil.copytree(MODEL_DIR, other)
-    info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
-    (other / "brandpulse.json").write_text(json.dumps({**info, "version": "9.9.9"}))
-    v2 = Scorer(other)
+    v2 = _model_v2(tmp_path)
     assert v2.version.startswith("9.9.9+") and v2.version != scorer.version
     with connect(night[1]) as con:  # scores are recorded against a registered run
         ledger.start_run(con, "v2", DAY, "cli")
@@ -157,15 +163,10 @@ def test_a_rescore_stopped_mid_way_is_interrupted_and_its_rerun_scores_only_the_
     from pipeline import night as nights
     from pipeline.interrupt import Interrupted
     from pipeline.night import rescore
-    from pipeline.sentiment.scorer import Scorer
 
     cfg = load_config(night[0])
     run_day(cfg, night[1], DAY, scorer=scorer)
-    other = night[1].parent / "model-v2"
-    shutil.copytree(MODEL_DIR, other)
-    info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
-    (other / "brandpulse.json").write_text(json.dumps({**info, "version": "9.9.9"}))
-    v2 = Scorer(other)
+    v2 = _model_v2(night[1].parent)
     monkeypatch.setattr(nights, "score_pending", partial(scoring.score_pending, chunk=2))
     since = DAY - timedelta(days=7)
 
@@ -406,15 +407,10 @@ def test_a_night_counts_the_look_back_day_a_stopped_rescore_scored_whole(night, 
     from pipeline import night as nights
     from pipeline.interrupt import Interrupted
     from pipeline.night import rescore
-    from pipeline.sentiment.scorer import Scorer
 
     cfg = load_config(night[0])
     run_day(cfg, night[1], DAY, scorer=scorer)
-    other = night[1].parent / "model-v2"
-    shutil.copytree(MODEL_DIR, other)
-    info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
-    (other / "brandpulse.json").write_text(json.dumps({**info, "version": "9.9.9"}))
-    v2 = Scorer(other)
+    v2 = _model_v2(night[1].parent)
     monkeypatch.setattr(nights, "score_pending", partial(scoring.score_pending, chunk=1))
 
     def stop(done, total):
