@@ -60,6 +60,34 @@ def config(folder, **watch):
     return load_config(path)
 
 
+HN = {"type": "hackernews", "name": "hn"}
+
+
+class Quiet:
+    """A network source with nothing new this hour; ``windows`` (a list), when given, keeps each window it is asked
+    to read, as (start, end)."""
+
+    spec = type("Spec", (), {"lookback_days": 0})()
+
+    def __init__(self, windows: list | None = None):
+        self.windows = windows
+
+    def fetch(self, window):
+        if self.windows is not None:
+            self.windows.append((window.start, window.end))
+        self.state = {}
+        return iter(())
+
+
+def _with_sources(folder, sources: list[dict]) -> tuple:
+    """(config, warehouse path): :func:`config` with its brand's sources replaced by ``sources``."""
+    path = config(folder).source_file
+    doc = yaml.safe_load(path.read_text())
+    doc["brands"][0]["sources"] = sources
+    path.write_text(yaml.safe_dump(doc))
+    return load_config(path), folder / "w.duckdb"
+
+
 def q(db, sql):
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(sql).fetchall()
@@ -165,21 +193,8 @@ def test_a_watch_run_leaves_file_drops_to_the_night_and_does_not_count_them_miss
     from pipeline import staging
     from tests.helpers import COLUMNS
 
-    class Quiet:  # a network source with nothing new this hour
-        spec = type("Spec", (), {"lookback_days": 0})()
-
-        def fetch(self, window):
-            self.state = {}
-            return iter(())
-
-    path = config(tmp_path).source_file
-    doc = yaml.safe_load(path.read_text())
-    doc["brands"][0]["sources"] = [
-        {"type": "hackernews", "name": "hn"},
-        {"type": "file_drop", "name": "drop", "path": "acme.csv", "columns": COLUMNS},
-    ]
-    path.write_text(yaml.safe_dump(doc))
-    cfg, db = load_config(path), tmp_path / "w.duckdb"
+    drop = {"type": "file_drop", "name": "drop", "path": "acme.csv", "columns": COLUMNS}
+    cfg, db = _with_sources(tmp_path, [HN, drop])
     built = []
     monkeypatch.setattr(staging, "build_source", lambda c, b, s: built.append(s) or Quiet())
     result = run_watch(cfg, db, MIDNIGHT + timedelta(hours=3), now=MIDNIGHT + timedelta(hours=3, minutes=1))
@@ -529,22 +544,9 @@ def test_after_skipped_hours_each_source_reads_from_the_last_success_not_its_usu
     from pipeline import staging
 
     windows = []
-
-    class Quiet:  # a network source with nothing new, which keeps the windows it is asked to read
-        spec = type("Spec", (), {"lookback_days": 0})()
-
-        def fetch(self, window):
-            windows.append((window.start, window.end))
-            self.state = {}
-            return iter(())
-
-    path = config(tmp_path).source_file
-    doc = yaml.safe_load(path.read_text())
-    doc["brands"][0]["sources"] = [{"type": "hackernews", "name": "hn"}]
-    path.write_text(yaml.safe_dump(doc))
-    cfg, db = load_config(path), tmp_path / "w.duckdb"
+    cfg, db = _with_sources(tmp_path, [HN])
     overlap = timedelta(minutes=cfg.watch.overlap_minutes)
-    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Quiet())
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Quiet(windows))
     one, four = MIDNIGHT + timedelta(hours=1), MIDNIGHT + timedelta(hours=4)
     assert run_watch(cfg, db, one, now=one + timedelta(minutes=1))["status"] == "success"
     assert run_watch(cfg, db, four, now=four + timedelta(minutes=1))["status"] == "success"
@@ -556,18 +558,7 @@ def test_the_run_of_the_last_hour_of_a_day_is_that_days_run(tmp_path, monkeypatc
     in the staging area (the UTC day its interval starts on), not the next day's, whose night has not begun."""
     from pipeline import staging
 
-    class Quiet:  # a network source with nothing new this hour
-        spec = type("Spec", (), {"lookback_days": 0})()
-
-        def fetch(self, window):
-            self.state = {}
-            return iter(())
-
-    path = config(tmp_path).source_file
-    doc = yaml.safe_load(path.read_text())
-    doc["brands"][0]["sources"] = [{"type": "hackernews", "name": "hn"}]
-    path.write_text(yaml.safe_dump(doc))
-    cfg, db = load_config(path), tmp_path / "w.duckdb"
+    cfg, db = _with_sources(tmp_path, [HN])
     monkeypatch.setattr(staging, "build_source", lambda c, b, s: Quiet())
     result = run_watch(cfg, db, MIDNIGHT, now=MIDNIGHT + timedelta(minutes=1))
     assert result["status"] == "success"
