@@ -598,6 +598,24 @@ def _stored(db) -> tuple[list, list]:
     return mentions, [(reason, (where or "").rsplit("/", 1)[-1]) for reason, where in quarantine]
 
 
+def _engagements(db) -> list[tuple]:
+    """The stored mentions' engagement, one tuple a mention."""
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT engagement FROM mentions").fetchall()
+
+
+def _twitter_1042_stored(tmp_path, brands: list[dict] | None = None) -> tuple:
+    """(config, warehouse, export): the night of 2026-10-01 stored post 1042 (twitter, 'acme is slow', 1 like)
+    from ``tmp_path/acme.csv``, with :func:`tests.helpers.write_config`'s ``brands``."""
+    export = tmp_path / "acme.csv"
+    export.write_text(MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme is slow,,1,0\n", "utf-8")
+    cfg, db = load_config(write_config(tmp_path, brands)), tmp_path / "w.duckdb"
+    _night(cfg, db, date(2026, 10, 1), "r1")
+    return cfg, db, export
+
+
 def test_one_id_on_two_platforms_in_two_files_of_a_night_quarantines_the_later_files_row(tmp_path):
     """The source's files are read in the order of their paths, and the first row of an id in any of them keeps it:
     an instagram 1042 in a second export of the night was merged into the twitter 1042 of the first. A re-run
@@ -720,8 +738,7 @@ def test_an_id_stored_from_a_file_loaded_before_keeps_it_against_a_new_file_that
     write("acme-2.csv", "1042,twitter,,u,2026-10-01T08:00:00Z,acme on twitter,,7,0\n")  # its likes moved
     _night(cfg, db, date(2026, 10, 2), "r3")  # the next night reads both again for its look-back day
     assert _stored(db) == ([("1042", "twitter", "acme on twitter")], [(reason, "acme-1.csv:2")])
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT engagement FROM mentions").fetchall() == [(7,)]  # still refreshed
+    assert _engagements(db) == [(7,)]  # still refreshed
 
     (tmp_path / "acme-2.csv").unlink()  # the first export leaves the folder: only the load can tell
     write("acme-1.csv", "1042,Instagram,,u,2026-10-01T09:00:00Z,acme on instagram,,3,0\n")  # in any case
@@ -770,18 +787,12 @@ def test_the_same_post_under_another_platform_label_is_no_id_clash(tmp_path):
     engagement refreshed, the label it was stored with kept), not an id clash that quarantined it and froze its
     engagement. In one night's files the source lets it through alike, while another post under the id (another
     text, or another time) is still quarantined."""
-    import duckdb
 
-    export = tmp_path / "acme.csv"
-    export.write_text(MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme is slow,,1,0\n", "utf-8")
-    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "acme*.csv"}}]))
-    db = tmp_path / "w.duckdb"
-    _night(cfg, db, date(2026, 10, 1), "r1")
+    cfg, db, export = _twitter_1042_stored(tmp_path, [{"name": "Acme", "files": {"listening": "acme*.csv"}}])
     export.write_text(MENTIONS_HEADER + "1042,x,,u,2026-10-01T08:00:00Z,acme is slow,,40,0\n", "utf-8")
     _night(cfg, db, date(2026, 10, 2), "r2")
     assert _stored(db) == ([("1042", "twitter", "acme is slow")], [])
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT engagement FROM mentions").fetchall() == [(40,)]
+    assert _engagements(db) == [(40,)]
 
     (tmp_path / "acme2.csv").write_text(
         MENTIONS_HEADER
@@ -805,13 +816,8 @@ def test_a_post_of_another_platform_under_a_stored_id_is_a_clash_when_its_time_o
     when both its created_at and its text are the stored mention's. A second later, or one character of text
     apart, it is another post, and the load quarantines it (the stored mention's text and engagement untouched)
     instead of merging it: a rule on the time alone or on the text alone would take either for the stored one."""
-    import duckdb
 
-    export = tmp_path / "acme.csv"
-    export.write_text(MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme is slow,,1,0\n", "utf-8")
-    cfg = load_config(write_config(tmp_path))
-    db = tmp_path / "w.duckdb"
-    _night(cfg, db, date(2026, 10, 1), "r1")
+    cfg, db, export = _twitter_1042_stored(tmp_path)
     export.write_text(MENTIONS_HEADER + "1042,instagram,,u,2026-10-01T08:00:01Z,acme is slow,,30,0\n", "utf-8")
     _night(cfg, db, date(2026, 10, 2), "r2")  # the look-back day: its text, another time
     export.write_text(MENTIONS_HEADER + "1042,reddit,,u,2026-10-01T08:00:00Z,acme is slow!,,40,0\n", "utf-8")
@@ -822,26 +828,19 @@ def test_a_post_of_another_platform_under_a_stored_id_is_a_clash_when_its_time_o
         ("instagram", "acme.csv:2"),
         ("reddit", "acme.csv:2"),
     ]
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT engagement FROM mentions").fetchall() == [(1,)]
+    assert _engagements(db) == [(1,)]
 
 
 def test_a_platform_label_in_another_case_under_a_stored_id_is_no_clash(tmp_path):
     """'Twitter' is twitter: the next night's export writes the stored mention's platform in another case, its text
     edited meanwhile. It is the stored mention read again (upserted: its engagement refreshed, its label and text as
     stored), not another platform's post to quarantine."""
-    import duckdb
 
-    export = tmp_path / "acme.csv"
-    export.write_text(MENTIONS_HEADER + "1042,twitter,,u,2026-10-01T08:00:00Z,acme is slow,,1,0\n", "utf-8")
-    cfg = load_config(write_config(tmp_path))
-    db = tmp_path / "w.duckdb"
-    _night(cfg, db, date(2026, 10, 1), "r1")
+    cfg, db, export = _twitter_1042_stored(tmp_path)
     export.write_text(MENTIONS_HEADER + "1042,Twitter,,u,2026-10-01T08:00:00Z,acme is slow (edited),,6,0\n", "utf-8")
     _night(cfg, db, date(2026, 10, 2), "r2")
     assert _stored(db) == ([("1042", "twitter", "acme is slow")], [])
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT engagement FROM mentions").fetchall() == [(6,)]
+    assert _engagements(db) == [(6,)]
 
 
 def test_engagement_is_the_highest_read_and_a_lower_count_read_later_never_lowers_it(tmp_path):
