@@ -26,7 +26,6 @@ Config and warehouse come from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when 
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import (
@@ -37,15 +36,13 @@ from airflow.sdk import (
     task,
 )
 
-from pipeline.config import task_timeout
+from pipeline.config import env_minutes
 from pipeline.retries import NO_RETRY_WHEN, NoDataInterval  # stopped, or a config error: fail at once
 
 # Each try of each task stops after this long: nothing a night reads (an endpoint, a file, a stalled mount) can
 # hold it, and max_active_runs=1 the nights after it, for ever. A stopped step fails; the night ends partial or
 # failed, naming it, and the next night runs.
-TASK_TIMEOUT = task_timeout(
-    "BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES", os.environ.get("BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES", "240")
-)
+TASK_TIMEOUT = timedelta(minutes=env_minutes("BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES", 240, least=1))
 
 
 def _night():

@@ -20,7 +20,6 @@ from $BRANDPULSE_CONFIG and $BRANDPULSE_DB, read when a task runs.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import (
@@ -30,7 +29,7 @@ from airflow.sdk import (
     task,
 )
 
-from pipeline.config import watch_interval, watch_run_timeout
+from pipeline.config import env_minutes, watch_interval, watch_run_timeout
 from pipeline.retries import NO_RETRY_WHEN, NoDataInterval  # stopped, or a config error: fail at once
 
 
@@ -43,10 +42,7 @@ def _cron(minutes: int) -> str:
     return f"*/{minutes} * * * *" if minutes < 60 else f"0 */{minutes // 60} * * *" if minutes > 60 else "0 * * * *"
 
 
-_RAW_INTERVAL = os.environ.get("BRANDPULSE_WATCH_INTERVAL_MINUTES", "60")
-if not _RAW_INTERVAL.strip().isdigit():
-    raise ValueError(f"BRANDPULSE_WATCH_INTERVAL_MINUTES: {_RAW_INTERVAL!r} is not a whole number of minutes")
-INTERVAL_MINUTES = int(_RAW_INTERVAL)
+INTERVAL_MINUTES = env_minutes("BRANDPULSE_WATCH_INTERVAL_MINUTES", 60)
 SCHEDULE = _cron(INTERVAL_MINUTES)
 
 

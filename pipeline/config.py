@@ -482,12 +482,13 @@ def watch_run_timeout(minutes: int) -> timedelta:
     return timedelta(minutes=max(minutes - 5, 10))
 
 
-def task_timeout(name: str, raw: str) -> timedelta:
-    """The ``execution_timeout`` of the nightly DAG's tasks from the environment variable ``name`` (whole minutes,
-    at least 1; ``raw``: its value), or a ValueError that names the variable."""
-    if not raw.strip().isdigit() or int(raw) < 1:
-        raise ValueError(f"{name}: {raw!r} is not a whole number of minutes, 1 or more")
-    return timedelta(minutes=int(raw))
+def env_minutes(name: str, default: int, least: int = 0) -> int:
+    """Whole minutes from the environment variable ``name`` (``default`` when unset), at least ``least``, or a
+    ValueError that names the variable: the DAG files' settings read when they are parsed."""
+    raw = os.environ.get(name, str(default))
+    if not raw.strip().isdigit() or int(raw) < least:
+        raise ValueError(f"{name}: {raw!r} is not a whole number of minutes" + (f", {least} or more" if least else ""))
+    return int(raw)
 
 
 class WatchSpec(_Strict):
