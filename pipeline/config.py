@@ -946,3 +946,19 @@ def _check_folders(config: Config) -> None:
         if here is not None and not here.is_dir():
             where = "is a file" if here == folder else f"lies under {here}, a file"
             raise ConfigError(f"{config.source_file}: {field}: {folder} {where}, not a folder")
+
+
+def make_folder(config: Config, field: str, folder: Path) -> Path:
+    """Create the local ``folder`` that the setting ``field`` points to (or one under it), or raise
+    :class:`ConfigError` naming the config file, the setting, the folder and the system's reason. The config is
+    checked on one machine and the night may run on another, so a folder that cannot be made there (no permission,
+    a read-only or missing mount) is found by the step that needs it, once and named: the night's ``prepare``
+    for ``staging_dir`` (each source's extract failed on its own with a bare ``[Errno 2]``), the report for
+    ``report_dir``."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"{config.source_file}: {field}: cannot create the folder {folder}: {exc.strerror or exc}"
+        ) from None
+    return folder

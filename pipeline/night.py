@@ -36,8 +36,8 @@ from pipeline.staging import (
     check_brand_ids,
     extract,
     extract_each,
-    forget_manifests,
     plan,
+    start_stage,
     states_of,
     with_states,
 )
@@ -98,7 +98,7 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
         if applied:
             logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
         jobs = plan(config)
-        forget_manifests(config, day, run_id, jobs)  # an earlier attempt's (the store may fail or time out)
+        start_stage(config, day, run_id, jobs)  # an earlier attempt's (the store may fail or time out)
         return [{**job, "author_key": key} for job in with_states(config, db, jobs)]  # waits for the lock
 
 

@@ -23,11 +23,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from pipeline import authorkey
-from pipeline.config import Config, ConfigError
+from pipeline.config import Config, ConfigError, make_folder
 from pipeline.records import Record, Window
 from pipeline.sources import build_source
 from pipeline.sources.relevance import repost_key
-from pipeline.storage import StagePath, mkdirs, read_if_exists, remove, staging_root, write
+from pipeline.storage import StagePath, is_local, local_path, mkdirs, read_if_exists, remove, staging_root, write
 from pipeline.warehouse import connect, row, rows
 
 logger = logging.getLogger("brandpulse")
@@ -108,10 +108,15 @@ def staged_file(prefix: StagePath, suffix: str) -> StagePath:
     return prefix.with_name(prefix.name + suffix)
 
 
-def forget_manifests(config: Config, day: date, run_id: str, jobs: list[dict]) -> None:
-    """Remove the manifests an earlier attempt of the run staged for ``jobs``: a run cleared and run again under
-    its id starts afresh, and its load must not take a source that fails this time for one that worked before
-    (recording the source a success and storing its old state back). Called by ``prepare``."""
+def start_stage(config: Config, day: date, run_id: str, jobs: list[dict]) -> None:
+    """Make the run's staging folder (a local ``staging_dir``: one that cannot be made is a :class:`ConfigError`
+    naming it, :func:`pipeline.config.make_folder`) and remove the manifests an earlier attempt of the run staged
+    for ``jobs``: a run cleared and run again under its id starts afresh, and its load must not take a source that
+    fails this time for one that worked before (recording the source a success and storing its old state back).
+    Called by the night's and the watch's ``prepare``."""
+    folder = stage_dir(config, day, run_id)
+    if is_local(folder):
+        make_folder(config, "staging_dir", local_path(folder))
     for job in jobs:
         remove(staged_file(staged_prefix(config, day, run_id, job["brand"], job["source"]), ".manifest.json"))
 

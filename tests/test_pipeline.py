@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from pipeline import ledger, scoring
-from pipeline.config import load_config
+from pipeline.config import ConfigError, load_config
 from pipeline.load import load
 from pipeline.night import finish as finish_night
 from pipeline.night import prepare, run_day
@@ -581,16 +581,38 @@ def test_every_run_id_stages_in_a_folder_of_its_own_under_its_day(tmp_path):
 
 
 def test_a_night_that_fails_in_its_prepare_after_registering_is_closed_not_left_running(tmp_path):
-    """Registered, then its staging area fails (a file where the folder should be; a store that times out, or
-    Ctrl-C there, does the same): the night is closed. Left running, the watch skipped its hours for six hours."""
+    """Registered, then its staging folder cannot be made (a file put where the folder should be after the config
+    was checked; no permission or a missing mount on the worker does the same; a store that times out, or Ctrl-C
+    there, also fails prepare): the night is closed. Left running, the watch skipped its hours for six hours. The
+    error names the config file, the setting and the folder: each source's extract used to fail on its own with a
+    bare OS error, and the night ended partial with nothing read."""
     cfg = load_config(write_config(tmp_path))
     (tmp_path / "acme.csv").write_text(csv_rows([("a1", "2026-10-01T09:00:00Z", "Acme is fine")]))
     (tmp_path / "staging").write_text("not a folder")
     db = tmp_path / "w.duckdb"
-    with pytest.raises(OSError):
+    with pytest.raises(ConfigError) as err:
         run_day(cfg, db, date(2026, 10, 1), run_id="r1")
+    folder = tmp_path / "staging" / "2026-10-01" / "r1"
+    assert str(err.value) == f"{cfg.source_file}: staging_dir: cannot create the folder {folder}: Not a directory"
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
+        assert con.execute("SELECT count(*) FROM run_steps WHERE step = 'extract'").fetchone() == (0,)
+
+
+def test_a_report_folder_that_cannot_be_made_fails_the_report_step_naming_the_setting(tmp_path, scorer):
+    """report_dir made impossible after the config was checked: the report step says which setting and folder,
+    the night is failed, and what the steps before it stored stays."""
+    cfg = load_config(write_config(tmp_path, report_dir="out/reports"))
+    (tmp_path / "acme.csv").write_text(csv_rows([("a1", "2026-10-01T09:00:00Z", "Acme is fine")]))
+    (tmp_path / "out").write_text("not a folder")
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(ConfigError) as err:
+        run_day(cfg, db, date(2026, 10, 1), run_id="r1", scorer=scorer)
+    folder = tmp_path / "out" / "reports"
+    assert str(err.value) == f"{cfg.source_file}: report_dir: cannot create the folder {folder}: Not a directory"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (1,)
 
 
 def test_a_cleared_night_whose_prepare_fails_is_not_closed_a_success(night, scorer, monkeypatch):

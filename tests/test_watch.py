@@ -24,6 +24,7 @@ from pipeline.config import ConfigError, load_config, watch_run_timeout
 from pipeline.ledger import start_run
 from pipeline.metrics import day_hours
 from pipeline.night import run_day
+from pipeline.staging import stage_dir
 from pipeline.warehouse import connect, execute, migrate, transaction
 from pipeline.watch import check_interval, prepare, run_watch
 from tests.helpers import COMPARED, INCIDENT, MODEL_DIR, START, alerting_config, assert_same_tables, seed
@@ -767,13 +768,18 @@ def test_a_watch_run_that_raises_is_closed_failed_not_left_running(tmp_path, sam
 
 
 def test_a_watch_run_that_fails_in_its_prepare_after_registering_is_closed_too(tmp_path):
-    """Registered, then its staging area fails (here a file where the folder should be; a store that times out
-    does the same): the run is closed failed. Left running, the next night waited for it."""
+    """Registered, then its staging folder cannot be made (here a file where the folder should be; a store that
+    times out also fails prepare): the run is closed failed, the error naming the setting and the run's folder.
+    Left running, the next night waited for it."""
     cfg, db = config(tmp_path), tmp_path / "w.duckdb"
     (tmp_path / "staging").write_text("not a folder")
-    with pytest.raises(OSError):
+    with pytest.raises(ConfigError) as err:
         run_watch(cfg, db, MIDNIGHT + timedelta(hours=13), today=DAY)
     assert q(db, "SELECT trigger, status FROM pipeline_runs") == [("watch", "failed")]
+    (run_id,) = q(db, "SELECT run_id FROM pipeline_runs")[0]
+    folder = stage_dir(cfg, DAY, run_id)
+    assert folder.parent == tmp_path / "staging" / DAY.isoformat()
+    assert str(err.value) == f"{cfg.source_file}: staging_dir: cannot create the folder {folder}: Not a directory"
 
 
 def _flag(kind: str, day: date, hour: int = 9, severity: str = "minor", observed: int = 20):

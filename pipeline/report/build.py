@@ -62,7 +62,7 @@ import pandas as pd
 
 from pipeline import __version__
 from pipeline.alerts.message import safe_url
-from pipeline.config import BrandSpec, Config
+from pipeline.config import BrandSpec, Config, make_folder
 from pipeline.explain import terms, weighted_log_odds
 from pipeline.files import write_atomic
 from pipeline.frames import frame
@@ -885,7 +885,10 @@ def report(
     is: the step is recorded, not drawn, with the reason. So does a night given ``not_drawn``, a reason (a
     backfill's night: a later night draws the report over it at once)."""
     started = datetime.now(UTC)
-    out = Path(out_dir) if out_dir is not None else config.resolve(getattr(config, "report_dir", "data/reports"))
+    if out_dir is None:  # the configured folder: one that cannot be made is named with its setting
+        out = make_folder(config, "report_dir", config.resolve(config.report_dir))
+    else:
+        out = Path(out_dir)
     newer = None if not_drawn is not None else _drawn_day(out)
     if not_drawn is not None:
         logger.info(f"report {day}: {not_drawn}")
