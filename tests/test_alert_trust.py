@@ -557,7 +557,7 @@ def test_a_digest_that_failed_then_a_resend_of_its_own_leaves_the_incidents_mess
         for attempt, ok, via in ((2, False, "digest"), (3, True, None)):
             execute(con, "alerts/record_delivery", {"alert_id": aid, "channel": "cx-slack", "attempt": attempt,
                                                     "ok": ok, "status": "200" if ok else "500", "error": None,
-                                                    "run_id": f"s{attempt}", "via": via})  # fmt: skip
+                                                    "run_id": f"s{attempt}", "via": via, "retry_to": None})  # fmt: skip
         con.execute("UPDATE alert_deliveries SET external_id = 'C0CX:1790000000.000003' WHERE attempt = 3")
         [(state, via)] = con.execute("SELECT state, via FROM v_alert_deliveries").fetchall()
         earlier = rows(execute(con, "alerts/earlier_message", {"incident": incident, "channel": "cx-slack",
@@ -585,8 +585,8 @@ def test_the_incidents_message_to_edit_is_the_newest_slack_gave_an_id(tmp_path):
     with connect(db) as con:
         for aid, _, hours_ago, external_id in sent:
             key = {"alert_id": aid, "channel": "cx-bot", "attempt": 1}
-            execute(con, "alerts/begin_delivery", {**key, "run_id": "s", "via": None})
-            outcome = {"ok": True, "status": "200", "error": None, "external_id": external_id}
+            execute(con, "alerts/begin_delivery", {**key, "run_id": "s", "via": None, "retry": False})
+            outcome = {"ok": True, "status": "200", "error": None, "external_id": external_id, "retry_to": None}
             execute(con, "alerts/finish_delivery", {**key, **outcome})
             con.execute("UPDATE alert_deliveries SET attempted_at = now() - to_hours(CAST(? AS BIGINT))"
                         " WHERE alert_id = ?", [hours_ago, aid])  # fmt: skip
@@ -631,9 +631,9 @@ def test_a_held_alert_superseded_by_its_incidents_later_alert_ages_out(tmp_path,
     with connect(db) as con:
         con.execute(f"INSERT INTO alerts {later} AS created_at) FROM alerts")
         worse = con.execute("SELECT alert_id FROM alerts WHERE alert_id LIKE 'w-%'").fetchone()[0]
-        execute(con, "alerts/record_delivery", {"alert_id": worse,
-                                                "channel": "cx-slack", "attempt": 1, "ok": True, "status": "200",
-                                                "error": None, "run_id": "s1", "via": None})  # fmt: skip
+        execute(con, "alerts/record_delivery", {"alert_id": worse, "channel": "cx-slack", "attempt": 1, "ok": True,
+                                                "status": "200", "error": None, "run_id": "s1", "via": None,
+                                                "retry_to": None})  # fmt: skip
     sent = delivery.send_alerts(cfg, db, "s2", now=local(1, 9), today=INCIDENT + timedelta(days=1))
     assert sent == {"delivered": 0, "failed": 0, "superseded": 1} and receivers["slack"] == []
     sent = delivery.send_alerts(cfg, db, "s3", now=local(5, 9), today=INCIDENT + timedelta(days=5))
@@ -714,7 +714,7 @@ def test_a_send_beside_another_leaves_it_the_attempt_the_other_recorded_first(tm
     with connect(db) as con:
         todo = delivery._todo(cfg, con, None, INCIDENT)
         execute(con, "alerts/begin_delivery", {"alert_id": aid, "channel": "ops-hook", "attempt": 1,
-                                               "run_id": "other", "via": None})  # fmt: skip
+                                               "run_id": "other", "via": None, "retry": False})  # fmt: skip
     with caplog.at_level(logging.WARNING, logger="brandpulse"):
         done = delivery._attempts(cfg, db, "this", todo, {"TEST_HOOK_URL": receivers["http"].url + "/hook"}, 1e12)
     assert done == [] and receivers["hooks"] == []
@@ -731,11 +731,11 @@ def test_a_send_that_read_the_pairs_before_another_recorded_its_answer_sends_not
     [aid] = incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
     key = {"alert_id": aid, "channel": "ops-hook", "attempt": 1}
     with connect(db) as con:
-        execute(con, "alerts/begin_delivery", {**key, "run_id": "night", "via": None})
+        execute(con, "alerts/begin_delivery", {**key, "run_id": "night", "via": None, "retry": False})
         todo = delivery._todo(cfg, con, aid)  # the resend's read: attempt 1 pending
         assert [(p["attempts"], p["state"]) for p in todo] == [(1, "pending")]
         execute(con, "alerts/finish_delivery", {**key, "ok": True, "status": "200", "error": None,
-                                                "external_id": None})  # fmt: skip
+                                                "external_id": None, "retry_to": None})  # fmt: skip
     done = delivery._attempts(cfg, db, "resend", todo, {"TEST_HOOK_URL": receivers["http"].url + "/hook"}, 1e12)
     assert done == [] and receivers["hooks"] == []
     assert q(db, "SELECT run_id, ok FROM alert_deliveries") == [("night", True)]
@@ -755,7 +755,7 @@ def test_an_alert_that_failed_before_its_incidents_later_alert_arrived_is_not_se
         for alert, ok in ((aid, False), (f"w-{aid}", True)):
             execute(con, "alerts/record_delivery", {"alert_id": alert, "channel": "ops-hook", "attempt": 1, "ok": ok,
                                                     "status": "200" if ok else "429", "error": None, "run_id": "s0",
-                                                    "via": None})  # fmt: skip
+                                                    "via": None, "retry_to": None})  # fmt: skip
     assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 0, "failed": 0, "superseded": 1}
     assert receivers["hooks"] == []
     [sent] = delivery.resend(cfg, db, aid, env={"TEST_HOOK_URL": receivers["http"].url + "/hook"})
@@ -818,3 +818,145 @@ def test_quiet_hours_config_errors_name_file_and_field(tmp_path, quiet, problem)
     channel = {"type": "webhook", "name": "hook", "url_env": "U", "quiet_hours": quiet}
     with pytest.raises(ConfigError, match=rf"brandpulse.yaml: alerts\[0\].{problem}"):
         alerting_config(tmp_path, channels=[channel])
+
+
+# ------------------------------------------------------------------------- e-mail recipients refused for now
+
+
+class _Greylisting:
+    """An SMTP handler that refuses the addresses in ``for_now`` with a temporary 450 (greylisting), ``gone@``
+    with a permanent 550, and takes the rest; ``envelopes``: the recipients of each message it took."""
+
+    def __init__(self, for_now: set[str]):
+        self.for_now, self.envelopes = for_now, []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.for_now:
+            return "450 4.2.0 greylisted, try again later"
+        if address.startswith("gone@"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(list(envelope.rcpt_tos))
+        return "250 OK queued"
+
+
+@pytest.fixture
+def greylisting():
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = _Greylisting({"grey@example.com"})
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def _greylisted_channel(port: int, **extra) -> dict:
+    return {"type": "email", "name": "cx-email", "to": ["cx@example.com", "grey@example.com", "gone@example.com"],
+            "sender": "bp@example.com", "smtp_host": "127.0.0.1", "smtp_port": port, "starttls": False,
+            **extra}  # fmt: skip
+
+
+def test_an_email_recipient_refused_for_now_gets_the_alert_alone_on_a_later_run(tmp_path, greylisting):
+    """The server takes the alert for cx@, refuses grey@ for now (450) and gone@ for good (550): the attempt is
+    delivered, grey@ is owed it. The next run sends it to grey@ alone (cx@ gets no second copy); refused again,
+    grey@ stays owed; once grey@ has it, nothing is left. gone@ is never tried again. It used to be delivered for
+    the channel with grey@ named in the error, and never retried."""
+    handler, port = greylisting
+    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    assert len(incidents.detect(cfg, db, INCIDENT, "r1")) == 1
+
+    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    assert handler.envelopes == [["cx@example.com"]]
+    [(ok, error, retry_to)] = q(db, "SELECT ok, error, retry_to FROM alert_deliveries")
+    assert ok and retry_to == ["grey@example.com"]
+    assert error == (
+        "email channel 'cx-email': recipients refused: {'grey@example.com': '450 4.2.0 greylisted, try again "
+        "later', 'gone@example.com': '550 5.1.1 no such user'}; retried next run: grey@example.com"
+    )
+    assert q(db, "SELECT delivery, delivered FROM v_alerts") == [("cx-email: delivered, 1 recipient(s) to retry", True)]
+
+    # still greylisted: the retry, for grey@ alone, is refused outright; grey@ stays owed
+    assert delivery.send_alerts(cfg, db, "s2", today=INCIDENT) == {"delivered": 0, "failed": 1}
+    assert handler.envelopes == [["cx@example.com"]]
+    last = "SELECT attempt, ok, status, retry_to FROM alert_deliveries ORDER BY attempt DESC LIMIT 1"
+    assert q(db, last) == [(2, False, "450 4.2.0 greylisted, try again later", ["grey@example.com"])]
+    assert q(db, "SELECT ok, state, retry_to FROM v_alert_deliveries") == [(True, "delivered", ["grey@example.com"])]
+
+    handler.for_now.clear()  # the greylisting's wait is over
+    assert delivery.send_alerts(cfg, db, "s3", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
+    assert q(db, last) == [(3, True, "250 OK queued", [])]
+    assert q(db, "SELECT delivery FROM v_alerts") == [("cx-email: delivered",)]
+    assert delivery.send_alerts(cfg, db, "s4", today=INCIDENT) == {"delivered": 0, "failed": 0}
+    assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
+    assert q(db, "SELECT count(*) FROM alert_deliveries") == [(3,)]
+
+
+def test_recipients_owed_an_alert_wait_out_quiet_hours_then_get_it_alone(tmp_path, greylisting):
+    """A retry for owed recipients is a message like any other: not sent in the channel's quiet hours (nor recorded
+    held, nor put in a digest: the others had the alert already), and sent to them alone when the hours end."""
+    handler, port = greylisting
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    channel = _greylisted_channel(port, quiet_hours=quiet)
+    cfg = alerting_config(tmp_path, channels=[channel], watch={"enabled": True})
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 19)) == {"delivered": 1, "failed": 0}
+    handler.for_now.clear()
+    assert delivery.send_alerts(cfg, db, "s2", now=local(0, 23)) == {"delivered": 0, "failed": 0, "held": 1}
+    assert handler.envelopes == [["cx@example.com"]] and q(db, "SELECT count(*) FROM alert_deliveries") == [(1,)]
+    assert delivery.send_alerts(cfg, db, "s3", now=local(1, 8, 5)) == {"delivered": 1, "failed": 0}
+    assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
+    assert q(db, "SELECT via, retry_to FROM alert_deliveries ORDER BY attempt") == [
+        (None, ["grey@example.com"]), (None, [])]  # fmt: skip
+
+
+def test_recipients_owed_an_alert_are_left_once_it_is_older_than_max_age_days(tmp_path, greylisting):
+    """Owed recipients age out with their alert (alerting.max_age_days), as a failed channel does: a mailbox
+    refused for days is not sent a stale alert."""
+    handler, port = greylisting
+    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)], max_age_days=3)
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    handler.for_now.clear()
+    late = INCIDENT + timedelta(days=4)
+    assert delivery.send_alerts(cfg, db, "s2", today=late) == {"delivered": 0, "failed": 0}
+    assert delivery.send_alerts(cfg, db, "s3", today=late - timedelta(days=1)) == {"delivered": 1, "failed": 0}
+    assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
+
+
+def test_a_digests_recipients_refused_for_now_get_each_alert_alone_later_until_it_ages_out(tmp_path, greylisting):
+    """A quiet-hours digest that grey@ refused for now leaves grey@ owed each alert it listed: the next run sends
+    them one by one to grey@ alone (not a second digest to everyone), and an alert past alerting.max_age_days is
+    left, though its last attempt was a digest's (a held or digest pair is otherwise kept until a digest lands)."""
+    handler, port = greylisting
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    channel = _greylisted_channel(port, quiet_hours=quiet)
+    cfg = alerting_config(tmp_path, channels=[channel], watch={"enabled": True}, max_age_days=3)
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 23), today=INCIDENT) == {
+        "delivered": 0, "failed": 0, "held": 1}  # fmt: skip
+    assert delivery.send_alerts(cfg, db, "s2", now=local(1, 8, 5), today=INCIDENT) == {
+        "delivered": 1, "failed": 0, "digests": 1}  # fmt: skip
+    assert handler.envelopes == [["cx@example.com"]]
+    assert q(db, "SELECT via, retry_to FROM v_alert_deliveries") == [("digest", ["grey@example.com"])]
+    late = INCIDENT + timedelta(days=4)
+    assert delivery.send_alerts(cfg, db, "s3", now=local(4, 12), today=late) == {"delivered": 0, "failed": 0}
+    handler.for_now.clear()
+    assert delivery.send_alerts(cfg, db, "s4", now=local(1, 9), today=INCIDENT) == {"delivered": 1, "failed": 0}
+    assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
+    assert q(db, "SELECT via, retry_to FROM alert_deliveries ORDER BY attempt DESC LIMIT 1") == [(None, [])]

@@ -112,6 +112,8 @@ class Delivery:
     such as refused recipients, when ``ok``), with secrets and URLs redacted. ``timed_out``: the attempt's
     deadline ended it. ``maybe_delivered``: the request went out, no answer came, and it must not be repeated
     (Slack posts a repeat): recorded pending (possibly delivered), resent only by ``brandpulse alerts --resend``.
+    ``retry_to``: e-mail recipients the server refused with a temporary (4xx) reply while it took the message for
+    the others (``ok``): the caller sends them the message again later (a permanent 5xx refusal is not retried).
     """
 
     channel: str
@@ -122,6 +124,7 @@ class Delivery:
     maybe_delivered: bool = False  # no answer to a request that may have arrived and must not be repeated (Slack)
     attempted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     external_id: str | None = None  # Slack with a bot token: '<channel id>:<ts>' of the message posted or edited
+    retry_to: tuple[str, ...] = ()  # e-mail: recipients refused for now (4xx) while the others took it
 
     @property
     def pending(self) -> bool:
@@ -529,7 +532,10 @@ class _SMTP(smtplib.SMTP):
         return sock
 
 
-def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout: float, deadline_s: float):
+def _send_email(
+    channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout: float, deadline_s: float, to: tuple[str, ...]
+):
+    """Send ``data`` to the recipients ``to`` (the channel's ``to``, or those a retry is for)."""
     what = f"email channel {channel.name!r}"
     password = _env_value(env, channel.password_env)
     username = _env_value(env, channel.username_env) or channel.sender
@@ -557,12 +563,14 @@ def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout
             code, reply = smtp.mail(channel.sender)
             if code != 250:
                 raise smtplib.SMTPSenderRefused(code, reply, channel.sender)
-            refused = {}
-            for rcpt in channel.to:
+            refused, for_now = {}, []
+            for rcpt in to:
                 code, reply = smtp.rcpt(rcpt)
                 if code not in (250, 251):
                     refused[rcpt] = _smtp_reply(code, reply)
-            if len(refused) == len(channel.to):
+                    if 400 <= code < 500:  # greylisting, a full mailbox, a rate limit: worth another try
+                        for_now.append(rcpt)
+            if len(refused) == len(to):
                 smtp.rset()
                 first = next(iter(refused.values()))
                 return Delivery(
@@ -595,7 +603,9 @@ def _send_email(channel: EmailSpec, data: bytes, env: Mapping[str, str], timeout
         error = f"{what}: could not send via {where}: {type(exc).__name__}: {exc}"
         return Delivery(channel.name, False, None, redact(error + hint, secrets))
     warning = f"{what}: recipients refused: {refused}" if refused else None
-    return Delivery(channel.name, True, status, warning)
+    if for_now:
+        warning += f"; retried next run: {', '.join(for_now)}"
+    return Delivery(channel.name, True, status, warning, retry_to=tuple(for_now))
 
 
 # ----------------------------------------------------------------------------------------------------- public
@@ -611,13 +621,15 @@ def _send(
     slack: Callable[[], dict],
     webhook: Callable[[], tuple[dict, str]],
     email: Callable[[], EmailMessage],
+    to: tuple[str, ...] | None = None,
 ) -> Delivery:
     """Send one message by the channel's type, rendering it only for that type: ``slack_bot()`` sends with a Slack
     bot token, ``slack()`` is an incoming webhook's payload, ``webhook()`` a webhook's payload and its
     Idempotency-Key, ``email()`` the e-mail. ``args``: timeout, retries, backoff factor, deadline. Never
     raises: a network or configuration problem, or a bug in rendering (logged with its traceback, secrets
     redacted: it must not stop the other channels), is ``ok=False`` with the reason. ``what`` names the message
-    in the log."""
+    in the log. ``to``: an e-mail's recipients, when not all of the channel's (a retry for those refused before).
+    """
     name = getattr(channel, "name", "?")
     try:
         if channel.type == "slack" and channel.bot_token_env:
@@ -630,7 +642,8 @@ def _send(
         if channel.type == "email":
             timeout, _retries, _backoff, deadline_s = args
             mail = email()
-            sent = _send_email(channel, mail.as_bytes(policy=WIRE_POLICY), env, timeout, deadline_s)
+            recipients = tuple(to or channel.to)
+            sent = _send_email(channel, mail.as_bytes(policy=WIRE_POLICY), env, timeout, deadline_s, recipients)
             if sent.ok:  # its Message-ID, which the incident's later e-mails answer
                 sent.external_id = str(mail["Message-ID"])
             return sent
@@ -654,6 +667,7 @@ def deliver(
     backoff_factor: float = BACKOFF_FACTOR,
     deadline_s: float = DEFAULT_DEADLINE_S,
     earlier: Earlier | None = None,
+    to: tuple[str, ...] | None = None,
 ) -> Delivery:
     """Send ``msg`` to ``channel``. Never raises for network or configuration problems: ``ok=False`` says why.
 
@@ -663,7 +677,8 @@ def deliver(
     ``earlier``: the channel already has a message of this alert's incident. Then a ``worse`` or ``update``
     alert edits it on Slack with a bot token (:func:`_slack_bot`), and is a short follow-up
     (:func:`~pipeline.alerts.message.render_slack_followup`) on a Slack incoming webhook; e-mail and webhooks
-    always get the full message.
+    always get the full message. ``to``: an e-mail channel's recipients this attempt is for, when not all of them
+    (a retry for those the server refused for now: :attr:`Delivery.retry_to`).
     """
     attempted_at = datetime.now(UTC)
     args = (timeout, retries, backoff_factor, deadline_s)
@@ -677,6 +692,7 @@ def deliver(
         slack=lambda: render_slack_followup(msg) if follow_up else render_slack(msg),
         webhook=lambda: (render_webhook(msg), idempotency_key(msg, channel)),
         email=lambda: build_email(channel, msg, attempt, earlier),
+        to=to,
     )
     result.attempted_at = attempted_at
     name = getattr(channel, "name", "?")

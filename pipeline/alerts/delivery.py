@@ -18,6 +18,10 @@ What a delivery guarantees:
   delivered)", and :func:`resend` (``brandpulse alerts --resend ID``) sends it again on request.
 - **Webhooks: at least once.** A pending webhook attempt is resent by the next run; every attempt carries the
   same ``Idempotency-Key: <alert_id>:<channel>`` header, so the receiver can drop the repeat.
+- **E-mail recipients refused for now.** An e-mail attempt the server took for some recipients and refused
+  for others with a temporary (4xx) reply is delivered, and records those others in ``retry_to``: later runs
+  send the alert to them alone (a retry recorded with ``$retry``, past the pair's success), until they take it
+  or it ages out; a permanent (5xx) refusal is only named in the error.
 - **Quiet hours.** A channel with ``quiet_hours`` gets no alert while they last (unless the alert is critical and
   ``except_critical`` is true, the default): each is recorded once as a ``held`` attempt with the reason, and the
   first run after the hours end sends the channel one digest listing them (headline, severity, time); their
@@ -148,15 +152,16 @@ class _Taken(Exception):
     """An attempt another send recorded first (rolls :func:`_begin`'s transaction back)."""
 
 
-def _begin(config: Config, db: Path, keys: list[dict], run_id: str, via: str | None) -> bool:
+def _begin(config: Config, db: Path, keys: list[dict], run_id: str, via: str | None, retry: bool = False) -> bool:
     """Record the attempts ``keys`` pending and commit them before anything is sent, all or none: False when
     another send running beside this one (``brandpulse alerts --resend`` during the night) recorded one of them
     first, and sends it; then none is recorded, and this run leaves them to it (no double send, no crash on the
-    attempt's key)."""
+    attempt's key). ``retry``: the attempt is for e-mail recipients a successful attempt left owed."""
     try:
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             for key in keys:
-                if not rows(execute(con, "alerts/begin_delivery", {**key, "run_id": run_id, "via": via})):
+                params = {**key, "run_id": run_id, "via": via, "retry": retry}
+                if not rows(execute(con, "alerts/begin_delivery", params)):
                     raise _Taken
     except _Taken:
         keys_said = ", ".join(f"{k['alert_id']} to {k['channel']} attempt {k['attempt']}" for k in keys)
@@ -165,10 +170,17 @@ def _begin(config: Config, db: Path, keys: list[dict], run_id: str, via: str | N
     return True
 
 
-def _outcome(d: Delivery) -> dict:
-    """The columns of an attempt's outcome; ok NULL when it is pending (the receiver may have it)."""
+def _outcome(d: Delivery, owed: tuple[str, ...] = ()) -> dict:
+    """The columns of an attempt's outcome; ok NULL when it is pending (the receiver may have it). ``retry_to``:
+    the e-mail recipients still owed the alert after it: those the server refused for now while others took it;
+    for an attempt that was itself a retry for ``owed``, those again when it failed outright (a pending one is
+    not repeated: at most once), or NULL when nothing is owed."""
     ok = None if d.pending else d.ok
-    return {"ok": ok, "status": None if d.status is None else str(d.status), "error": d.error}
+    if not owed:
+        retry_to = list(d.retry_to) or None
+    else:
+        retry_to = list(d.retry_to) if d.ok or d.pending else list(owed)
+    return {"ok": ok, "status": None if d.status is None else str(d.status), "error": d.error, "retry_to": retry_to}
 
 
 def _earlier(config: Config, db: Path, p: dict, channel) -> Earlier | None:
@@ -202,25 +214,28 @@ def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapp
     for p in todo:
         a = Attempt(p["alert_id"], p["channel"], p["attempts"] + 1)
         key = {"alert_id": a.alert_id, "channel": a.channel, "attempt": a.attempt}
+        owed = tuple(p["retry_to"]) if p["ok"] else ()  # delivered, but not to these recipients yet
         left = ends - time.monotonic()
         if left <= 0 or a.alert_id in unbuilt:
             error = unbuilt.get(a.alert_id) or (
                 f"step budget exhausted (alerting.step_budget_s = {budget}): not tried, retried next run"
             )
             a.delivery = Delivery(a.channel, False, None, error)
-            outcome = {**_outcome(a.delivery), "run_id": run_id, "via": None}
+            outcome = {**_outcome(a.delivery, owed), "run_id": run_id, "via": None}
             _record(config, db, "alerts/record_delivery", {**key, **outcome})
         else:
             channel = channels[a.channel]
             earlier = _earlier(config, db, p, channel)
-            if not _begin(config, db, [key], run_id, None):  # committed first; another send's already
+            if not _begin(config, db, [key], run_id, None, retry=bool(owed)):  # committed first; another send's
                 continue
             deadline = min(config.alerting.delivery_deadline_s, left)
             msg = messages[a.alert_id]
-            a.delivery = deliver(channel, msg, env, attempt=a.attempt, deadline_s=deadline, earlier=earlier)
+            a.delivery = deliver(
+                channel, msg, env, attempt=a.attempt, deadline_s=deadline, earlier=earlier, to=owed or None
+            )
             if a.delivery.timed_out and deadline < config.alerting.delivery_deadline_s:
                 a.delivery.error += f" (the rest of the step budget, alerting.step_budget_s = {budget})"
-            outcome = {**_outcome(a.delivery), "external_id": a.delivery.external_id}
+            outcome = {**_outcome(a.delivery, owed), "external_id": a.delivery.external_id}
             _record(config, db, "alerts/finish_delivery", {**key, **outcome})
         done.append(a)
     return done
@@ -230,15 +245,17 @@ def _quiet(config: Config, db: Path, run_id: str, todo: list[dict], now: datetim
     """Split the pairs by the channels' quiet hours at ``now``: (to send one by one, held, {channel: pairs for its
     digest}). A pair whose channel is quiet (and not a critical alert the channel lets through) is held: recorded
     once as a 'held' attempt with the reason. A pair held earlier (or whose digest failed) whose channel is no
-    longer quiet goes into the channel's digest."""
+    longer quiet goes into the channel's digest. A delivered pair that still owes e-mail recipients the alert
+    (``retry_to``) waits out the quiet hours unrecorded, then goes to them alone, never in a digest."""
     channels = {c.name: c for c in config.alerts}
     send, held, digests = [], [], {}
     for p in todo:
         qh = channels[p["channel"]].quiet_hours
         until = qh.until(now) if qh else None
+        owed = p["ok"]  # delivered to the others: retried to the recipients it owes
         if until is not None and not (qh.except_critical and p["severity"] == "critical"):
             held.append(p)
-            if p["state"] != "held":
+            if p["state"] != "held" and not owed:
                 local = until.astimezone(ZoneInfo(qh.timezone))
                 reason = (
                     f"quiet hours {qh.start}-{qh.end} {qh.timezone}: held until {local:%Y-%m-%d %H:%M %Z}, "
@@ -246,8 +263,8 @@ def _quiet(config: Config, db: Path, run_id: str, todo: list[dict], now: datetim
                 )
                 key = {"alert_id": p["alert_id"], "channel": p["channel"], "attempt": p["attempts"] + 1}
                 outcome = {"ok": False, "status": "held", "error": reason, "run_id": run_id, "via": None}
-                _record(config, db, "alerts/record_delivery", {**key, **outcome})
-        elif p["state"] == "held" or p["via"] == "digest":
+                _record(config, db, "alerts/record_delivery", {**key, **outcome, "retry_to": None})
+        elif (p["state"] == "held" or p["via"] == "digest") and not owed:
             digests.setdefault(p["channel"], []).append(p)
         else:
             send.append(p)

@@ -7,7 +7,8 @@
 -- the channel's digest. status and error are the last attempt's, NULL where it had none (arg_max_null: a
 -- connection error after a 'held' attempt is 'failed', not 'held'). via: the last attempt's, 'digest' when it sent
 -- the alert in a digest (it is retried as one; a resend after it posts the alert as its own message); external_id: the id of the message the last successful attempt posted (a Slack
--- ts, with a bot token; an e-mail's Message-ID).
+-- ts, with a bot token; an e-mail's Message-ID). retry_to: the e-mail recipients the last attempt left owed the
+-- alert (refused for now, 4xx, while others took it: the next run sends it to them alone); NULL or empty: none.
 -- What is still to send (queries/alerts/pending_deliveries.sql) and the delivery columns of v_alerts (80) read it.
 --   SELECT channel, attempts, state, error FROM v_alert_deliveries WHERE NOT ok;
 CREATE OR REPLACE VIEW v_alert_deliveries AS
@@ -16,6 +17,6 @@ SELECT alert_id, channel, max(attempt) AS attempts, coalesce(bool_or(ok), false)
             WHEN arg_max_null(status, attempt) = 'held' THEN 'held' ELSE 'failed' END AS state,
        arg_max_null(status, attempt) AS status, arg_max_null(error, attempt) AS error, arg_max_null(via, attempt) AS via,
        arg_max(external_id, attempt) FILTER (WHERE ok) AS external_id,
-       max(attempted_at) AS last_attempt_at
+       max(attempted_at) AS last_attempt_at, arg_max_null(retry_to, attempt) AS retry_to
 FROM alert_deliveries
 GROUP BY alert_id, channel;

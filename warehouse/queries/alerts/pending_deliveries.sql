@@ -1,4 +1,5 @@
--- Alert × channel pairs with no successful delivery yet (v_alert_deliveries.ok), in the order they were recorded
+-- Alert × channel pairs with no successful delivery yet (v_alert_deliveries.ok), or with e-mail recipients still
+-- owed it (retry_to: refused for now while others took it; these age out as any other), in the order they were recorded
 -- (an incident's 'new' before its 'worse' or 'update', so a follow-up finds the message it follows, even when the
 -- watch's 'new' is on the next day, after midnight, and the night's 'update' on the day before), with the
 -- attempts so far and the state of the last ('failed', 'pending': cut off mid-send, 'held': quiet hours, or NULL:
@@ -16,6 +17,7 @@
 -- before it did), so sending this one now would put its older figures after the newer ones.
 WITH pairs AS (
     SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, d.last_attempt_at, a.brand,
+           coalesce(d.ok, false) AS ok, coalesce(d.retry_to, []) AS retry_to,
            a.severity, a.incident_id, a.status, a.created_at, a.day, a.kind,
            EXISTS (SELECT 1 FROM alerts l JOIN v_alert_deliveries ld ON ld.alert_id = l.alert_id
                    WHERE l.incident_id = a.incident_id AND ld.channel = c.channel AND ld.ok
@@ -24,12 +26,12 @@ WITH pairs AS (
     CROSS JOIN (SELECT unnest($channels) AS channel) c
     LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
     WHERE (a.alert_id = CAST($alert_id AS VARCHAR) OR (CAST($alert_id AS VARCHAR) IS NULL AND a.send))
-      AND NOT coalesce(d.ok, false)
+      AND (NOT coalesce(d.ok, false) OR len(coalesce(d.retry_to, [])) > 0)
 )
 SELECT alert_id, channel, attempts, state, via, last_attempt_at, brand, severity, incident_id, status, created_at,
-       superseded
+       superseded, ok, retry_to
 FROM pairs
 WHERE CAST($alert_id AS VARCHAR) IS NOT NULL
    OR day + CAST(list_contains($hourly, kind) AS INTEGER) >= $since
-   OR ((state = 'held' OR via = 'digest') AND state IS DISTINCT FROM 'pending' AND NOT superseded)
+   OR ((state = 'held' OR via = 'digest') AND state IS DISTINCT FROM 'pending' AND NOT superseded AND NOT ok)
 ORDER BY created_at, day, alert_id, channel;
