@@ -117,6 +117,34 @@ def test_a_text_past_twice_the_char_window_is_cut_before_it_is_normalised_or_tok
     assert norm.startswith("start middle") and norm.endswith("middle finish")
 
 
+@pytest.mark.parametrize(
+    ("raw", "emoji_names", "seen"),
+    [
+        ("@Parcelo_PL gdzie jest moja paczka?", False, "@user gdzie jest moja paczka?"),
+        ("write to ola@example.com or @a_b.", False, "write to ola@example.com or @user."),  # an address is no handle
+        ("see https://t.co/AbC?x=1 and WWW.parcelo.pl/track now", False, "see http and http now"),
+        ("Fish &amp; chips &lt;3 &#128512;", False, "Fish & chips <3 \U0001f600"),
+        ("soooooo slooow!!!!!! 1000000 zzzz", False, "sooo slooow!!! 1000 zzz"),
+        ("great 😂\n\n\t thanks ", False, "great 😂 thanks"),
+        ("great😂thanks", True, "great face with tears of joy thanks"),
+    ],
+)
+def test_the_model_reads_handles_links_entities_and_repeats_as_training_wrote_them(raw, emoji_names, seen):
+    """textnorm.normalise is what the model saw in training (TweetEval's conventions) and what the scorer gives it:
+    a handle (not an e-mail address) is @user, a link is http, HTML entities are characters, a run of four or more
+    of one character is three, whitespace is one space; emoji stay (2.x) or are spelled out (the 1.x model)."""
+    from pipeline.sentiment.textnorm import normalise
+
+    assert normalise(raw, emoji_names=emoji_names) == seen
+
+
+def test_the_scorer_reads_texts_as_the_shipped_models_training_did(scorer):
+    """The 2.x model was trained on texts with their emoji kept (train.py: emoji_names=False); its brandpulse.json
+    says so, and the scorer reads it: spelling them out would show the model words it never saw for them."""
+    assert model_info(MODEL_DIR)["text"]["emoji_names"] is False and scorer.emoji_names is False
+    assert scorer._prepare("@Parcelo_PL soooo late 😡 https://x.pl/a &amp; more")[0] == "@user sooo late 😡 http & more"
+
+
 def test_logit_offsets_are_added_to_the_logits_before_the_softmax(scorer):
     import torch
 
