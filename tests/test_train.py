@@ -133,3 +133,82 @@ def _tiny_weights(folder):
     from safetensors.torch import load_file
 
     return load_file(folder / "model.safetensors")
+
+
+# --- the val figures of the model card -------------------------------------------------------------------
+
+
+def test_a_negative_positive_only_set_is_scored_without_the_neutral_output_and_shares_are_errors_in_points():
+    """pl-tweets-binary has no neutral gold: the neutral output is masked, so a tweet the model finds neutral
+    counts as its larger other class; the share-negative errors are the estimate minus the truth, in points,
+    from the count of argmax labels and from the mean probability of negative."""
+    import numpy as np
+
+    from pipeline.sentiment.train import set_metrics
+
+    gold = np.array([0, 0, 2, 2])
+    logits = np.array([[2.0, 0.0, 0.0], [0.5, 3.0, 0.0], [0.0, 3.0, 0.4], [0.0, 0.1, 0.0]])
+    binary = set_metrics(gold, logits, binary=True)
+    assert (binary["macro_f1"], binary["macro_recall"]) == (73.33, 75.0)  # rows 2-4 predicted 0, 2, 0
+    assert binary["share_negative"]["true"] == 50.0 and binary["share_negative"]["argmax_count_error"] == 25.0
+    three = set_metrics(gold, logits, binary=False)  # masked no more: rows 2-4 are neutral
+    assert three["share_negative"]["argmax_count_error"] == -25.0 and three["macro_recall"] == 16.67
+    probs = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    assert three["share_negative"]["mean_probability_error"] == round((probs[:, 0].mean() - 0.5) * 100, 2)
+    assert binary["n"] == three["n"] == 4
+
+
+def test_evaluate_adds_the_offsets_averages_the_sets_and_reads_languages_without_the_binary_tweets():
+    import numpy as np
+
+    from pipeline.sentiment.train import choose_offsets, evaluate
+
+    val = [
+        {"source": "xlm-t/english", "lang": "en", "label": 0},
+        {"source": "xlm-t/english", "lang": "en", "label": 1},
+        {"source": "xlm-t/english", "lang": "en", "label": 2},
+        {"source": "pl-tweets-binary", "lang": "pl", "label": 0},
+        {"source": "pl-tweets-binary", "lang": "pl", "label": 2},
+        {"source": "polemo2-medicine", "lang": "pl", "label": 0},
+        {"source": "polemo2-medicine", "lang": "pl", "label": 1},
+        {"source": "polemo2-medicine", "lang": "pl", "label": 2},
+    ]
+    logits = np.array(
+        [
+            [0.0, 0.3, -4],
+            [-4, 0.0, -4],
+            [-4, -4, 1.0],
+            [1.0, 0, 0],
+            [0, 0, 1.0],
+            [1, 0, 0],
+            [-4, 1.0, 0.8],
+            [-4, 0, 1.0],
+        ]
+    )
+    plain = evaluate(val, logits, np.zeros(3))
+    assert list(plain["per_source"]) == ["pl-tweets-binary", "polemo2-medicine", "xlm-t/english"]
+    assert [m["n"] for m in plain["per_language"].values()] == [3, 3]  # en, and pl without the binary tweets
+    assert plain["per_source"]["xlm-t/english"]["share_negative"]["argmax_count_error"] == -33.33
+    f1 = [m["macro_f1"] for m in plain["per_source"].values()]
+    assert plain["mean_macro_f1"] == round(float(np.mean(f1)), 2) and plain["mean_macro_f1"] < 100
+    shifted = evaluate(val, logits, np.array([0.4, 0.0, 0.0]))  # the English negative is read as one now
+    assert shifted["per_source"]["xlm-t/english"]["macro_f1"] == 100.0
+    assert shifted["mean_macro_f1"] > plain["mean_macro_f1"]
+    assert shifted["mean_abs_share_negative_error"] < plain["mean_abs_share_negative_error"]
+    offsets, top = choose_offsets(val, logits)
+    assert offsets[2] == 0.0 and 0.3 < offsets[0] - offsets[1] < 1.2 and offsets.dtype == np.float32
+    assert evaluate(val, logits, offsets)["mean_macro_f1"] == 100.0 == top[0][0] and len(top) == 5
+
+
+def test_offsets_that_tie_on_macro_f1_are_told_apart_by_the_share_negative_error():
+    """A neutral tweet read as negative or as positive costs the same macro-F1; only the second leaves the share
+    negative right, so the offsets that read it positive (a negative offset below zero) are chosen."""
+    import numpy as np
+
+    from pipeline.sentiment.train import choose_offsets, evaluate
+
+    val = [{"source": "xlm-t/english", "lang": "en", "label": g} for g in (0, 1, 2, 1)]
+    logits = np.array([[5.0, 0, 0], [0, 5.0, 0], [0, 0, 5.0], [0, -10.0, 0]])
+    offsets, top = choose_offsets(val, logits)
+    assert offsets[0] < 0 and evaluate(val, logits, offsets)["mean_abs_share_negative_error"] == 0.0
+    assert evaluate(val, logits, np.array([0.5, 0, 0]))["mean_macro_f1"] == top[0][0] == 77.78
