@@ -212,3 +212,41 @@ def test_offsets_that_tie_on_macro_f1_are_told_apart_by_the_share_negative_error
     offsets, top = choose_offsets(val, logits)
     assert offsets[0] < 0 and evaluate(val, logits, offsets)["mean_abs_share_negative_error"] == 0.0
     assert evaluate(val, logits, np.array([0.5, 0, 0]))["mean_macro_f1"] == top[0][0] == 77.78
+
+
+def test_the_schedule_draws_each_sources_quota_cycling_through_its_rows_in_length_grouped_batches():
+    """Every language gets its share of the updates: each source gives exactly its quota of rows (each xlm-t
+    language the xlm-t quota), a small source cycles through all its rows before repeating one, a source with no
+    quota gives none; batches are length-grouped (sorted within windows of 50 batches) and the same for a seed."""
+    from collections import Counter
+
+    from pipeline.sentiment.train import schedule
+
+    train = [{"source": "semeval-en"}] * 300 + [{"source": "xlm-t/german"}] * 7 + [{"source": "xlm-t/hindi"}] * 40
+    train += [{"source": "unlisted"}] * 5
+    lengths = [(i * 37) % 90 + 3 for i in range(len(train))]
+    quotas = {"semeval-en": 100, "xlm-t": 23}
+    batches = schedule(train, lengths, quotas, batch=4, seed=5)
+    drawn = [i for b in batches for i in b]
+    assert sorted(map(len, batches)) == [2] + [4] * 36  # 146 rows: one window, its last batch short
+    by_source = Counter(train[i]["source"] for i in drawn)
+    assert by_source == {"semeval-en": 100, "xlm-t/german": 23, "xlm-t/hindi": 23}
+    german = Counter(i for i in drawn if train[i]["source"] == "xlm-t/german")
+    assert sorted(german.values()) == [3, 3, 3, 3, 3, 4, 4]  # 23 of 7 rows: every row thrice before a fourth
+    assert len(set(i for i in drawn if train[i]["source"] == "semeval-en")) == 100  # no repeat below the quota
+    assert all([lengths[i] for i in b] == sorted(lengths[i] for i in b) for b in batches)
+    assert schedule(train, lengths, quotas, batch=4, seed=5) == batches != schedule(train, lengths, quotas, 4, 6)
+
+
+def test_the_written_complaint_patterns_are_seeded_filled_in_and_mostly_complaints():
+    from collections import Counter
+
+    from pipeline.sentiment.complaints import BRANDS, NEGATIVE, NEUTRAL, POSITIVE, examples
+
+    rows = examples(1000, seed=2)
+    assert len(rows) == 1000 and rows == examples(1000, seed=2) != examples(1000, seed=3)
+    assert Counter(label for _, label, _ in rows) == {"negative": 700, "neutral": 200, "positive": 100}
+    assert {label for _, label, _ in rows[:50]} == {"negative", "neutral", "positive"}  # mixed, not in blocks
+    assert {lang for lang, _, _ in rows} == set(NEGATIVE) == set(NEUTRAL) == set(POSITIVE) >= {"en", "pl", "nl"}
+    assert not [t for _, _, t in rows if "{" in t or "}" in t]  # every placeholder filled
+    assert all(any(b in t for b in BRANDS) for _, _, t in rows)  # each one names a brand, as mentions do
