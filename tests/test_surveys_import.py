@@ -1168,12 +1168,15 @@ def test_two_long_answers_cut_alike_stay_two_rejects(tmp_path):
 def _kept_before(db, monkeypatch, version: int, rows: list[dict]) -> list:
     """A warehouse at the migrations before ``version`` (``warehouse.migrations`` patched to list only those),
     with ``rows`` (quarantine columns by name) in its quarantine as a release before kept them. Returns every
-    migration, for the test to put back before it migrates on."""
+    migration, for the test to put back before it migrates on. Today's views are not made on that old schema
+    (they may read columns a later migration adds, as v_alert_deliveries reads 0021's retry_to): migrating on
+    makes them."""
     from pipeline import warehouse
 
     every = warehouse.migrations()
     monkeypatch.setattr(warehouse, "migrations", lambda: [m for m in every if m[0] < version])
-    with connect(db) as con:
+    with monkeypatch.context() as old_release, connect(db) as con:
+        old_release.setattr(warehouse, "_sql_files", lambda folder: [])  # as the 0008 test does
         migrate(con)
         for r in rows:
             con.execute(
