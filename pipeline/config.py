@@ -624,7 +624,7 @@ class Config(_Strict):
             qh = channel.quiet_hours
             if qh is not None and any(qh.until(t) is not None for t in nights):
                 raise ValueError(
-                    f"alerts[{i}].quiet_hours {qh.start}-{qh.end} {qh.timezone} cover the nightly run's sends "
+                    f"alerts[{i}].quiet_hours: {qh.start}-{qh.end} {qh.timezone} cover the nightly run's sends "
                     "(about 02:00-04:00 UTC), and watch.enabled is false: nothing would send the held alerts when "
                     "the hours end. Enable the watch (its runs send the digest when they end), or end the quiet "
                     "hours before 02:00 UTC"
@@ -640,7 +640,7 @@ class Config(_Strict):
             for i, src in enumerate(getattr(self.surveys, section)):
                 if src.brand is not None and src.brand not in known:
                     raise ValueError(
-                        f"surveys.{section}[{i}].brand {src.brand!r} is not a configured brand id "
+                        f"surveys.{section}[{i}].brand: {src.brand!r} is not a configured brand id "
                         f"(known: {', '.join(sorted(known))})"
                     )
         return self

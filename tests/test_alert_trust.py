@@ -768,7 +768,7 @@ def test_quiet_hours_over_the_nights_send_need_the_watch(tmp_path):
     from pipeline.config import ConfigError
 
     channel = {"type": "webhook", "name": "hook", "url_env": "U", "quiet_hours": WARSAW_NIGHT}
-    with pytest.raises(ConfigError, match=r"alerts\[0\].quiet_hours 20:00-08:00 Europe/Warsaw cover the nightly"):
+    with pytest.raises(ConfigError, match=r"alerts\[0\].quiet_hours: 20:00-08:00 Europe/Warsaw cover the nightly"):
         alerting_config(tmp_path, channels=[channel])
     assert alerting_config(tmp_path, channels=[channel], watch={"enabled": True}).alerts[0].quiet_hours
     evening = {**channel, "quiet_hours": {"start": "20:00", "end": "23:30", "timezone": "Europe/Warsaw"}}

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.config import ConfigError, load_config
+from pipeline.config import ConfigError, env_minutes, field_path, load_config
 from tests.helpers import REPO, write_config
 
 GOOD = {
@@ -570,3 +570,309 @@ def test_subreddit_names_are_checked_and_taken_as_praw_takes_them(tmp_path):
     reddit(subreddits=["/r/Polska/", " de "], brand_subreddits=names)(doc)
     spec = load_config(_write(tmp_path, doc)).brands[0].sources[1]
     assert (spec.subreddits, spec.brand_subreddits) == (["Polska", "de"], [names[0][2:], *names[1:]])
+
+
+# -- mutation round: behaviour no test pinned before ----------------------------------------------------------
+
+
+def _error(tmp_path, mutate) -> str:
+    """The whole error of the config ``mutate`` makes from GOOD, less the file's name that starts it (one line)."""
+    message = _bad(tmp_path, mutate)
+    assert message.startswith(f"{tmp_path / 'brandpulse.yaml'}: ") and "\n" not in message, message
+    return message.removeprefix(f"{tmp_path / 'brandpulse.yaml'}: ")
+
+
+def _source(**spec):
+    return lambda d: d["brands"][0]["sources"].append({"name": "net", **spec})
+
+
+def _hn(**spec):
+    return _source(type="hackernews", **spec)
+
+
+def _set(**top):
+    return lambda d: d.update(top)
+
+
+def _surveys(**spec):
+    return lambda d: d.update(surveys=spec)
+
+
+@pytest.mark.parametrize(
+    ("setting", "where", "good", "bad", "problem"),
+    [
+        (lambda v: lambda d: d["brands"][0]["sources"][0].update(lookback_days=v),
+         "brands[0].sources[0].lookback_days", 31, 32, "less than or equal to 31"),
+        (lambda v: _hn(lookback_days=v), "brands[0].sources[1].lookback_days", 0, -1, "greater than or equal to 0"),
+        (lambda v: _hn(retries=v), "brands[0].sources[1].retries", 20, 21, "less than or equal to 20"),
+        (lambda v: _source(type="app_store", app_id="12345", max_pages=v), "brands[0].sources[1].max_pages", 10, 11,
+         "less than or equal to 10"),
+        (lambda v: _set(alerting={"worsen_ratio": v}), "alerting.worsen_ratio", 1.01, 1, "greater than 1"),
+        (lambda v: _set(watch={"overlap_minutes": v}), "watch.overlap_minutes", 360, 361,
+         "less than or equal to 360"),
+        (lambda v: _surveys(cx={"churn_window_days": v}), "surveys.cx.churn_window_days", 7, 6,
+         "greater than or equal to 7"),
+        (lambda v: _surveys(clv={"margin": v}), "surveys.clv.margin", 1, 0, "greater than 0"),
+        (lambda v: _surveys(clv={"discount_rate": v}), "surveys.clv.discount_rate", 0.99, 1, "less than 1"),
+        (lambda v: _surveys(clv={"churn_window_months": v}), "surveys.clv.churn_window_months", 24, 25,
+         "less than or equal to 24"),
+        (lambda v: _surveys(clv={"fixed_monthly_churn": v}), "surveys.clv.fixed_monthly_churn", 0.5, 0,
+         "greater than 0"),
+    ],
+)  # fmt: skip
+def test_each_bound_of_a_number_is_where_the_reference_says(tmp_path, setting, where, good, bad, problem):
+    """The last value a bound allows loads; the first one past it is refused, naming the field and the bound."""
+    assert _error(tmp_path, setting(bad)) == f"{where}: Input should be {problem}"
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    setting(good)(doc)
+    load_config(_write(tmp_path, doc))
+
+
+def test_optional_settings_left_out_take_their_documented_defaults(tmp_path):
+    doc = {**GOOD, "alerts": [_MAIL | {"smtp_host": "mail.example.com"}], "surveys": {"sources": [
+        {"name": "nps", "brand": "acme", "path": "s.csv", "columns": {"response_id": "id", "timestamp": "at",
+                                                                      "nps": "q1"}}],
+        "customers": [{"name": "crm", "brand": "acme", "path": "c.csv"}]}}  # fmt: skip
+    cfg = load_config(_write(tmp_path, doc))
+    mail, alerting, surveys = cfg.alerts[0], cfg.alerting, cfg.surveys
+    assert (mail.smtp_port, mail.starttls, mail.quiet_hours) == (587, True, None)
+    assert (alerting.cooldown_days, alerting.worsen_ratio, alerting.max_age_days) == (3, 1.5, 3)
+    assert cfg.pseudonymisation.key_env == "BRANDPULSE_AUTHOR_KEY" and cfg.lock_timeout_s == 600
+    assert (cfg.report_dir, cfg.staging_dir, cfg.staging_options) == ("data/reports", "data/staging", {})
+    survey, customers = surveys.sources[0], surveys.customers[0]
+    assert (survey.preset, survey.format, survey.ces.scale, survey.ces.lower_is_better) == ("custom", "auto", 7, False)
+    assert (survey.timezone, survey.whole_history) == (None, False)
+    assert (customers.revenue_period, customers.columns.revenue) == ("month", "monthly_revenue")
+    assert (surveys.min_responses, surveys.cx.churn_window_days, surveys.cx.history_days) == (30, 90, 365)
+    clv = surveys.clv
+    assert (clv.margin, clv.discount_rate, clv.discount_rate_period, clv.retention_source) == (0.3, 0.1, "year",
+                                                                                               "observed")  # fmt: skip
+    assert clv.monthly_discount_rate == pytest.approx(1.1 ** (1 / 12) - 1)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "problem"),
+    [
+        (lambda d: d["brands"][0]["sources"].append(d["brands"][0]["sources"][0]),
+         "brands[0]: sources[1].name 'listening' is used twice in this brand"),
+        (lambda d: d["brands"][0].update(aspects=[{"name": "x", "description": "a"}] * 2),
+         "brands[0].aspects: aspect names must be unique; repeated: x"),
+        (_source(type="reddit", subreddits=["u_" + "a" * 21]),
+         f"brands[0].sources[1].subreddits[0]: {'u_' + 'a' * 21!r} is not a subreddit name (2-21 letters, digits or _, "
+         "as in 'r/Polska' or 'Polska'; a user's u_name; several joined by +; all-a-b for all but a and b)"),
+        (lambda d: d.update(alerts=[{"type": "webhook", "name": "ops", "url_env": "HOOK",
+                                     "quiet_hours": {"start": "24:00", "end": "08:00"}}]),
+         "alerts[0].quiet_hours.start: must be a time of day as HH:MM (00:00 to 23:59), got '24:00'"),
+        (lambda d: d.update(alerts=[{"type": "slack", "name": "cx", "webhook_url_env": "HOOK", "channel": "#cx"}]),
+         "alerts[0]: channel is used only with bot_token_env (an incoming webhook posts to its own channel)"),
+        (lambda d: d.update(alerts=[{"type": "slack", "name": "cx", "bot_token_env": "TOKEN"}]),
+         "alerts[0]: bot_token_env needs channel (the Slack channel the bot posts in)"),
+        (lambda d: d.update(alerts=[{"type": "webhook", "name": "ops", "url": "https://hooks.example.com/T0/SeCrEt"}]),
+         "alerts[0].url: secrets must not be written in the config file; name an environment variable with the "
+         "matching '*_env' field instead"),
+        (lambda d: d.update(watch={"interval_minutes": 45}),
+         "watch.interval_minutes: must divide a day into intervals that line up with the hour (15, 20, 30, 60, 120, "
+         "180, ...); got 45"),
+        (lambda d: d.update(staging_dir="s3://b/p", staging_options={"endpoint_url": "http://h", "token": "t",
+                                                                     "secret": "s"}),  # the first in the file
+         "staging_options.secret: secrets must not be written in the config file; give the store's credentials through "
+         "the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, an instance role, "
+         "GOOGLE_APPLICATION_CREDENTIALS) or an Airflow connection named by staging_conn_id"),
+        (lambda d: d["brands"][0].update(alises=["x"]),
+         "brands[0].alises: unknown field (check the spelling; see the README's configuration reference)"),
+        (lambda d: d.update(surveys={"sources": [{"name": "s", "brand": "acme", "path": "a.csv",
+                                                  "columns": {"response_id": "id", "nps": "q1"}}]}),
+         "surveys.sources[0]: preset custom needs columns.timestamp"),
+        (lambda d: d.update(surveys={"sources": [{"name": "s", "brand": "acme", "path": "a.csv", "columns": {
+            "response_id": "id", "timestamp": "at", "comment": "q4"}}]}),
+         "surveys.sources[0]: preset custom needs at least one of columns.nps, columns.csat, columns.ces"),
+        (lambda d: d.update(surveys={"customers": [{"name": "c", "path": "c.csv"}]}),
+         "surveys.customers[0]: give either brand (one brand for the whole list) or columns.brand: neither is given"),
+        (lambda d: d.update(surveys={"customers": [{"name": "c", "brand": "acme", "path": "c.csv",
+                                                    "columns": {"brand": "b"}}]}),
+         "surveys.customers[0]: give either brand (one brand for the whole list) or columns.brand: not both"),
+        (lambda d: d.update(surveys={"customers": [{"name": "c", "brand": "acme", "path": "c.csv"}] * 2}),
+         "surveys: customers: names must be unique; repeated: c"),
+        (lambda d: d.update(surveys={"clv": {"retention_source": "fixed"}}),
+         "surveys.clv: retention_source fixed needs fixed_monthly_churn (e.g. 0.03 for 3 % a month)"),
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "m"}, {**_MAIL, "smtp_host": "n"}]),
+         "alerts[1].name: 'mail' is alerts[0]'s name too; channel names must be unique (deliveries are recorded by "
+         "name)"),
+        (lambda d: d.update(staging_options={"endpoint_url": "http://h"}),
+         "staging_dir: staging_conn_id and staging_options need a URL here (s3://bucket/prefix)"),
+        (lambda d: d["brands"].extend([{**d["brands"][0], "name": "Parcelo"}, {**d["brands"][0], "name": "ACME"}]),
+         "brands: brands[2] 'ACME' has the same id 'acme' as brands[0]"),
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "bob@mail.example.com"}]),
+         "alerts[0].smtp_host: a host name or IP address alone (smtp.example.com): no scheme, port (that is "
+         "smtp_port), path or login"),
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "m", "password_env": "1PASSWORD"}]),
+         "alerts[0].password_env: must be the name of an environment variable (letters, digits and _, not starting "
+         "with a digit), not its value"),
+        (lambda d: d.update(alerts=[{"type": "webhook", "name": "ops", "url_env": "HOOK", "api_key": "k"}]),
+         "alerts[0].api_key: secrets must not be written in the config file; name an environment variable with the "
+         "matching '*_env' field instead"),
+        (lambda d: d.update(alerts=[{"type": "slack", "name": "cx", "airflow_conn_id": "slack", "bot_token_env": "T",
+                                     "channel": "#cx"}]),
+         "alerts[0]: bot_token_env posts with the Web API: leave out webhook_url_env and airflow_conn_id (one or the "
+         "other)"),
+    ],
+)  # fmt: skip
+def test_each_rule_of_the_config_is_one_line_naming_its_field_and_problem(tmp_path, mutate, problem):
+    assert _error(tmp_path, mutate) == problem
+
+
+def test_the_config_given_wins_over_brandpulse_config_in_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(tmp_path / "elsewhere.yaml"))  # no such file
+    assert load_config(_write(tmp_path, GOOD)).brands[0].name == "Acme"
+
+
+def test_nesting_is_refused_from_the_51st_level_and_not_before(tmp_path):
+    msg = _refused(tmp_path, "brands: " + "[" * 49 + "]" * 49 + "\n")  # 50 levels with the top mapping
+    assert "nested" not in msg and "brands[0]: Input should be a valid dictionary" in msg
+    msg = _refused(tmp_path, "brands: " + "[" * 50 + "]" * 50 + "\n")
+    assert msg.endswith(": line 1, column 58: nested more than 50 levels deep")
+
+
+def _values(node) -> int:
+    """The values in a composed YAML node (keys included), as the loader counts them (no aliases here)."""
+    if isinstance(node, yaml.ScalarNode):
+        return 1
+    children = node.value if isinstance(node, yaml.SequenceNode) else [n for pair in node.value for n in pair]
+    return 1 + sum(map(_values, children))
+
+
+def test_a_file_of_exactly_the_bound_of_values_is_read_and_one_more_is_refused(tmp_path):
+    head = GOOD_TEXT + "padding: ["
+    pad = 100_000 - _values(yaml.compose(head + "]\n"))
+    msg = _refused(tmp_path, head + "1, " * pad + "]\n")
+    assert msg.endswith(": padding: unknown field (check the spelling; see the README's configuration reference)")
+    msg = _refused(tmp_path, head + "1, " * (pad + 1) + "]\n")
+    assert "the file holds more than 100,000 values once its aliases are expanded" in msg
+
+
+def test_a_merge_key_shares_a_block_and_overrides_part_of_it(tmp_path):
+    text = GOOD_TEXT.replace("    columns:\n", "    columns: &cols\n")
+    text += "  - {type: file_drop, name: reviews, path: r.csv, columns: {<<: *cols, text: review}}\n"
+    cfg = load_config(_write(tmp_path, text))
+    assert [(s.columns.native_id, s.columns.text) for s in cfg.brands[0].sources] == [("id", "body"), ("id", "review")]
+
+
+def test_field_path_words_keys_and_indexes_and_names_the_top_level():
+    assert field_path(("brands", 1, "sources", 0, "path")) == "brands[1].sources[0].path"
+    assert field_path(()) == "(top level)"
+
+
+def test_a_file_that_is_not_a_mapping_or_not_utf8_says_so(tmp_path):
+    msg = _refused(tmp_path, "- Acme\n- Parcelo\n")
+    assert msg.endswith(": (top level): expected a mapping with a 'brands' list, got list")
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(GOOD_TEXT.replace("Acme", "Ac\xe9me", 1).encode("latin-1"))
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value) == f"{path}: not UTF-8 text (invalid continuation byte at byte 18)"
+
+
+def test_an_smtp_host_may_be_an_ipv6_address_and_is_taken_without_its_spaces(tmp_path):
+    for host, taken in (("::1", "::1"), ("2001:db8::25", "2001:db8::25"), ("  mail.example.com ", "mail.example.com")):
+        doc = {**GOOD, "alerts": [{**_MAIL, "smtp_host": host}]}
+        assert load_config(_write(tmp_path, doc)).alerts[0].smtp_host == taken
+
+
+def test_int8_scoring_is_refused_only_on_cuda(tmp_path):
+    for device in ("auto", "cpu"):
+        doc = {**GOOD, "scoring": {"precision": "int8", "device": device}}
+        assert load_config(_write(tmp_path, doc)).scoring.device == device
+
+
+@pytest.mark.parametrize("minutes", [15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440])
+def test_every_watch_interval_that_lines_up_with_the_hour_loads(tmp_path, minutes):
+    assert load_config(_write(tmp_path, {**GOOD, "watch": {"interval_minutes": minutes}})).watch.interval_minutes == (
+        minutes
+    )
+
+
+def test_minutes_from_the_environment_are_whole_and_at_least_the_least(monkeypatch):
+    monkeypatch.delenv("BP_TEST_MINUTES", raising=False)
+    assert env_minutes("BP_TEST_MINUTES", 240, least=1) == 240
+    monkeypatch.setenv("BP_TEST_MINUTES", "1")
+    assert env_minutes("BP_TEST_MINUTES", 240, least=1) == 1
+    monkeypatch.setenv("BP_TEST_MINUTES", "0")
+    assert env_minutes("BP_TEST_MINUTES", 240) == 0
+    with pytest.raises(ValueError) as err:
+        env_minutes("BP_TEST_MINUTES", 240, least=1)
+    assert str(err.value) == "BP_TEST_MINUTES: '0' is not a whole number of minutes, 1 or more"
+    monkeypatch.setenv("BP_TEST_MINUTES", "1.5")
+    with pytest.raises(ValueError) as err:
+        env_minutes("BP_TEST_MINUTES", 240)
+    assert str(err.value) == "BP_TEST_MINUTES: '1.5' is not a whole number of minutes"
+
+
+def test_brand_ids_are_at_most_63_long_and_the_earlier_id_is_the_ascii_letters_of_the_name(tmp_path):
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"] = [{**doc["brands"][0], "name": name} for name in ("A" * 70, "Acme Parcel", "Żółć")]
+    doc["brands"][1]["sources"] = doc["brands"][2]["sources"] = doc["brands"][0]["sources"]
+    brands = load_config(_write(tmp_path, doc)).brands
+    assert [(b.key, b.earlier_key) for b in brands] == [("a" * 63, "a" * 63), ("acme-parcel", "acme-parcel"),
+                                                        ("zolc", "brand")]  # fmt: skip
+
+
+def test_a_brand_with_its_own_aspects_uses_them_and_the_others_the_top_level_ones(tmp_path):
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    own = {**doc["brands"][0], "name": "Parcelo", "aspects": [{"name": "lockers", "description": "parcel lockers"}]}
+    doc["brands"].append(own)
+    doc["aspects"] = [{"name": "app", "description": "the app"}]
+    cfg = load_config(_write(tmp_path, doc))
+    assert [cfg.aspects_of(b) for b in cfg.brands] == [{"app": "the app"}, {"lockers": "parcel lockers"}]
+
+
+def test_a_model_dir_not_beside_the_config_is_the_repositorys(tmp_path):
+    cfg = load_config(_write(tmp_path, GOOD))
+    assert cfg.model_dir == REPO / "models" / "brandpulse-sentiment"
+    (tmp_path / "models" / "brandpulse-sentiment").mkdir(parents=True)
+    assert load_config(_write(tmp_path, GOOD)).model_dir == tmp_path / "models" / "brandpulse-sentiment"
+
+
+def test_a_customer_lists_column_is_explicit_only_when_set_even_to_its_default_name(tmp_path):
+    customers = {"name": "crm", "brand": "acme", "path": "c.csv", "columns": {"segment": "segment"}}
+    spec = load_config(_write(tmp_path, {**GOOD, "surveys": {"customers": [customers]}})).surveys.customers[0]
+    assert (spec.explicit("segment"), spec.explicit("revenue")) == (True, False)
+    assert (spec.columns.segment, spec.columns.revenue) == ("segment", "monthly_revenue")
+
+
+def test_an_unknown_survey_brand_is_named_with_the_configured_ids_in_order(tmp_path):
+    brands = [{**GOOD["brands"][0], "name": name} for name in ("Acme", "Zeta", "Beta", "Mu")]
+    doc = {**GOOD, "brands": brands, "surveys": {"customers": [{"name": "c", "brand": "nope", "path": "c.csv"}]}}
+    msg = _refused(tmp_path, yaml.safe_dump(doc))
+    assert msg.endswith("surveys.customers[0].brand: 'nope' is not a configured brand id (known: acme, beta, mu, zeta)")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "problem"),
+    [
+        (lambda d: d.update(surveys={"sources": [{"name": "s", "brand": "nope", "path": "a", "preset": "typeform"}]}),
+         "surveys.sources[0].brand: 'nope' is not a configured brand id (known: acme)"),
+        (lambda d: d.update(alerts=[{"type": "webhook", "name": "ops", "url_env": "HOOK",
+                                     "quiet_hours": {"start": "01:00", "end": "05:00"}}]),
+         "alerts[0].quiet_hours: 01:00-05:00 UTC cover the nightly run's sends (about 02:00-04:00 UTC), and "
+         "watch.enabled is false: nothing would send the held alerts when the hours end. Enable the watch (its runs "
+         "send the digest when they end), or end the quiet hours before 02:00 UTC"),
+    ],
+)  # fmt: skip
+def test_a_check_across_sections_names_its_field_not_the_top_level(tmp_path, mutate, problem):
+    """Each error starts with the field it is about; these two said "(top level): surveys.sources[0].brand ..."."""
+    assert _error(tmp_path, mutate) == problem
+
+
+def test_quiet_hours_over_the_nights_summer_sends_alone_need_the_watch_too(tmp_path):
+    """05:00-06:00 in Warsaw misses the night's sends in winter (03:30 and 04:30 CET) but holds the 03:30 UTC send
+    in summer (05:30 CEST): without the watch, half the year's alerts would be held for good."""
+    quiet = {"start": "05:00", "end": "06:00", "timezone": "Europe/Warsaw"}
+    msg = _bad(
+        tmp_path, lambda d: d.update(alerts=[{"type": "webhook", "name": "ops", "url_env": "H", "quiet_hours": quiet}])
+    )
+    assert "alerts[0].quiet_hours: 05:00-06:00 Europe/Warsaw cover the nightly run's sends" in msg
+    doc = {
+        **GOOD,
+        "alerts": [{"type": "webhook", "name": "ops", "url_env": "H", "quiet_hours": {**quiet, "start": "05:31"}}],
+    }
+    assert load_config(_write(tmp_path, doc)).alerts[0].quiet_hours.start == "05:31"

@@ -1007,7 +1007,7 @@ def test_an_unknown_brand_id_is_a_config_error_naming_the_field(tmp_path):
 
     write_csv(tmp_path / "q.csv", qualtrics_rows())
     with pytest.raises(
-        ConfigError, match=r"brandpulse.yaml: .*surveys.sources\[0\].brand 'acne' is not a configured brand"
+        ConfigError, match=r"brandpulse.yaml: surveys.sources\[0\].brand: 'acne' is not a configured brand"
     ):
         make_config(tmp_path, {"sources": [{"name": "n", "brand": "acne", "path": "q.csv", "preset": "qualtrics"}]})
 
