@@ -1017,3 +1017,380 @@ def test_matching_files_finds_what_glob_finds_in_a_tree_without_links(tmp_path_f
             (folder / parts[-1]).write_text("x")
     expected = sorted(p for p in map(type(root), glob.glob(f"{root}/{pattern}", recursive=True)) if p.is_file())
     assert matching_files(f"{root}/{pattern}") == expected
+
+
+def test_an_unreadable_line_keeps_its_key_when_other_unreadable_lines_come_before_it(tmp_path):
+    """Lines that are not JSON objects are all kept as UNREADABLE, but each is keyed by its own text and counted
+    apart: another broken line above it in a later export does not make it a second occurrence, so it keeps its
+    key and is one quarantine row, not two."""
+    broken = '{"post_id": "1", "body": "acme'  # cut short
+    _, first = fetch(tmp_path, broken + "\n", name="acme.jsonl")
+    (tmp_path / "acme.jsonl").unlink()
+    _, later = fetch(tmp_path, "not json at all\n" + broken + "\n", name="acme-2.jsonl")
+    assert [r.raw_record for r in later] == [UNREADABLE, UNREADABLE]
+    assert later[1].quarantine_id == first[0].quarantine_id and later[0].quarantine_id != first[0].quarantine_id
+
+
+def test_an_author_is_hashed_without_its_surrounding_spaces_and_a_blank_author_is_no_author(tmp_path):
+    rows = "1,twitter,,Jane,2026-10-01T08:00:00Z,acme 1,,1,0\n2,twitter,, Jane  ,2026-10-01T08:00:00Z,acme 2,,1,0\n"
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows + "3,twitter,,   ,2026-10-01T08:00:00Z,acme 3,,1,0\n")
+    hashes = [r.author_hash for r in records]
+    assert rejects == [] and hashes[0] == hashes[1] == Pseudonymiser(None)("Jane") and hashes[2] is None
+    assert Pseudonymiser(None)(" \t ") is None  # a blank customer id or name is no one, not the hash of ""
+
+
+def test_a_csv_line_of_only_spaces_is_skipped_like_a_blank_line(tmp_path):
+    rows = "1,twitter,,u,2026-10-01T08:00:00Z,acme 1,,1,0\n   \n2,twitter,,u,2026-10-01T09:00:00Z,acme 2,,1,0\n"
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows)
+    assert [r.native_id for r in records] == ["1", "2"] and rejects == []
+
+
+def test_a_jsonl_export_whose_first_4_kib_are_blank_lines_still_loads(tmp_path):
+    """Only a small file of nothing but blank lines is refused as a failed export: a longer one is read."""
+    row = json.dumps({"post_id": "1", "posted_at": "2026-10-01T10:00:00Z", "body": "acme after the blanks"})
+    records, rejects = fetch(tmp_path, "\n" * 5000 + row + "\n", name="acme.jsonl")
+    assert [r.native_id for r in records] == ["1"] and rejects == []
+
+
+def test_a_last_csv_line_of_exactly_the_field_limit_without_a_line_break_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr("pipeline.records.MAX_FIELD", 1000)
+    start, end = "2,twitter,,u,2026-10-01T10:00:00Z,acme ", ",,1,0"
+    last = start + "x" * (1000 - len(start) - len(end)) + end
+    assert len(last) == 1000
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + "1,twitter,,u,2026-10-01T09:00:00Z,acme,,1,0\n" + last)
+    assert [r.native_id for r in records] == ["1", "2"] and rejects == []
+
+
+_BODY_LAST = "post_id,platform,channel,author,posted_at,link,likes,replies,body\n"
+
+
+def test_a_quote_left_open_in_the_last_column_to_the_end_of_the_file_is_read_line_by_line(tmp_path):
+    """A row still open at the end of the file has the header's width, and no later line is a whole row (its time
+    is no time): it is read line by line all the same, so the next line is a row of its own, not the text's end."""
+    rows = ['l1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"acme 12"" screen', "l2,twitter,,u,soon,,1,0,acme ok"]
+    records, rejects = fetch(tmp_path, _BODY_LAST + "\n".join(rows) + "\n")
+    assert [(r.native_id, r.text) for r in records] == [("l1", 'acme 12" screen')]
+    assert [r.location.rsplit(":", 1)[1] for r in rejects] == ["3"]
+    assert rejects[0].reason.startswith("created_at [not shown: 4 characters: letters] is not")
+
+
+def test_a_quoted_text_whose_closing_line_looks_like_a_row_stays_one_text(tmp_path):
+    """The line that closes a quoted text holds an odd number of quotes: it is part of the text even when it reads
+    alone as a whole row (a pasted log line with a time in the created_at column)."""
+    body = "acme crashed, log:\ne1,twitter,,u,2026-10-01T09:00:00Z,,1,0,end"
+    records, rejects = fetch(tmp_path, _BODY_LAST + f'o1,twitter,,u,2026-10-01T09:00:00Z,,1,0,"{body}"\n')
+    assert [(r.native_id, r.text) for r in records] == [("o1", body)] and rejects == []
+
+
+def test_only_the_first_bad_line_of_rows_that_ran_together_says_they_ran_together(tmp_path):
+    stray = 'b1,twitter,,Jane Doe,2026-10-01T09:00:00Z,"acme 12"" screen is broken,https://x/b1,1,0'
+    lines = [stray, "g1,twitter,,u,2026-10-01T10:00:00Z,acme ok,,1,0", "b2,twitter,,u,2026-10-01T10:10:00Z,acme"]
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + "\n".join(lines) + "\n")
+    assert [r.native_id for r in records] == ["g1"]
+    assert [(r.reason, r.location.rsplit(":", 1)[1]) for r in rejects] == [
+        (
+            "row has 6 fields, the header has 9; lines 2-4 ran together as one row of 6 fields to the end of the "
+            "file (a quote left open?); each was read alone",
+            "2",
+        ),
+        ("row has 6 fields, the header has 9", "4"),
+    ]
+
+
+def test_a_raw_record_of_exactly_max_raw_characters_is_kept_whole():
+    from pipeline.records import MAX_RAW
+
+    assert Reject.of("acme", "drop", "why", "x" * MAX_RAW).raw_record == "x" * MAX_RAW
+    cut = Reject.of("acme", "drop", "why", "x" * (MAX_RAW + 1)).raw_record
+    assert cut == "x" * MAX_RAW + "…[truncated: 1 more characters]"
+
+
+def test_a_reason_quotes_punctuation_and_values_up_to_60_characters_and_describes_longer_ones(tmp_path):
+    """A cell with no letter (punctuation, digits) cannot be a name: it is quoted, up to 60 characters."""
+    at = ["-", "-" * 60, "-" * 61]
+    lines = [json.dumps({"post_id": str(n), "posted_at": a, "body": "acme"}) for n, a in enumerate(at)]
+    _, rejects = fetch(tmp_path, "\n".join(lines), name="acme.jsonl")
+    assert [r.reason for r in rejects] == [
+        "created_at '-' is not an ISO-8601 timestamp",
+        f"created_at {at[1]!r} is not an ISO-8601 timestamp",
+        "created_at [not shown: 61 characters: other] is not an ISO-8601 timestamp",
+    ]
+
+
+def test_a_text_loses_its_nul_characters(tmp_path):
+    line = json.dumps({"post_id": "1", "posted_at": "2026-10-01T10:00:00Z", "body": "acme\u0000 is \u0000ok"})
+    records, rejects = fetch(tmp_path, line, name="acme.jsonl")
+    assert [r.text for r in records] == ["acme is ok"] and rejects == []
+
+
+def test_a_time_from_2100_on_or_a_boolean_is_rejected_and_a_time_with_spaces_around_it_is_read(tmp_path):
+    """2100-01-01 is the first moment outside the range; JSON's true is no Unix time (it would be 1970); a CSV
+    cell with spaces around its time (after a comma and a space) is read."""
+    base = {"body": "acme"}
+    lines = [
+        json.dumps({**base, "post_id": "2100", "posted_at": "2100-01-01T00:00:00Z"}),
+        json.dumps({**base, "post_id": "bool", "posted_at": True}),
+    ]
+    _, rejects = fetch(tmp_path, "\n".join(lines), name="acme.jsonl")
+    assert [r.reason for r in rejects] == [
+        "created_at 2100-01-01T00:00:00+00:00 is outside 1970-2099",
+        "created_at True is not a timestamp",
+    ]
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + "1,twitter,,u, 2026-10-01T10:00:00Z ,acme,,1,0\n")
+    assert [r.created_at for r in records] == ["2026-10-01T10:00:00+00:00"] and rejects == []
+
+
+def _mapped(tmp_path, name: str, lines: list[dict], kind: str, window=DAY) -> tuple[list, list]:
+    """Records and rejects of JSON Lines ``lines`` in ``name``, read by a file drop of ``kind`` that maps a title,
+    a rating (``stars``), a language, a url, a channel and a platform (``store``), and no engagement column."""
+    import yaml
+
+    (tmp_path / name).write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    path = write_config(tmp_path, [{"name": "Acme", "files": {"reviews": name}}])
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["brands"][0]["sources"][0] |= {
+        "kind": kind,
+        "columns": {
+            **{"native_id": "id", "text": "body", "created_at": "at", "title": "title", "rating": "stars"},
+            **{"language": "lang", "url": "link", "channel": "ch", "platform": "store"},
+        },
+    }
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    cfg = load_config(path)
+    items = list(build_source(cfg, cfg.brands[0], "reviews").fetch(window))
+    return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, Reject)]
+
+
+def test_a_review_rating_is_1_to_5_and_a_review_without_a_body_keeps_its_title(tmp_path):
+    """Reviews are rated 1 to 5 (both kept), anything else 0 to 10; a review with an empty body is its title (not
+    stored twice); the language is lower case, the url and channel without spaces, and without an engagement
+    column the engagement is unknown (None), not 0. A .NDJSON file is JSON Lines."""
+    at = "2026-10-01T10:00:00Z"
+    lines = [
+        {"id": "r1", "at": at, "body": "acme works", "title": "Fine", "stars": 1, "lang": " EN-us ", "ch": " r/x "},
+        {"id": "r5", "at": at, "body": "", "title": "Great app", "stars": 5, "link": " https://x/r5 "},
+        *({"id": f"bad{n}", "at": at, "body": "acme", "stars": s} for n, s in enumerate([0, 5.5, True])),
+    ]
+    records, rejects = _mapped(tmp_path, "acme.NDJSON", lines, "review")
+    assert [(r.native_id, r.rating, r.text, r.title) for r in records] == [
+        ("r1", 1.0, "acme works", "Fine"),
+        ("r5", 5.0, "Great app", None),
+    ]
+    assert [(r.language, r.channel, r.url, r.engagement) for r in records] == [
+        ("en-us", "r/x", None, None),
+        ("en", None, "https://x/r5", None),  # detected from its text
+    ]
+    assert [r.reason for r in rejects] == [
+        "stars '0' is outside 1-5",
+        "stars '5.5' is outside 1-5",
+        "stars True is not a number",
+    ]
+    lines = [{"id": f"m{s}", "at": at, "body": "acme", "stars": s} for s in (0, 10, 11)]
+    records, rejects = _mapped(tmp_path, "acme.jsonl", lines, "mention")
+    assert [(r.native_id, r.rating) for r in records] == [("m0", 0.0), ("m10", 10.0)]
+    assert [r.reason for r in rejects] == ["stars '11' is outside 0-10"]
+
+
+def test_engagement_counts_are_whole_numbers_from_0_to_10_to_the_12(tmp_path):
+    """An empty or blank count is 0; -1 is negative; true is no count (not 1); 10**12 is the largest count, for a
+    column and for the row's total."""
+    base = {"posted_at": "2026-10-01T10:00:00Z", "body": "acme"}
+    top = 10**12
+    counts = {"blank": "  ", "top": top, "neg": -1, "bool": True, "over": top + 1, "sum": [top, 1]}
+    lines = [
+        json.dumps({**base, "post_id": pid, "likes": c[0], "replies": c[1]})
+        if isinstance(c, list)
+        else json.dumps({**base, "post_id": pid, "likes": c})
+        for pid, c in counts.items()
+    ]
+    records, rejects = fetch(tmp_path, "\n".join(lines), name="acme.jsonl")
+    assert [(r.native_id, r.engagement) for r in records] == [("blank", 0), ("top", top)]
+    assert [r.reason for r in rejects] == [
+        "likes -1 is negative",
+        "likes True is not a whole number",
+        "likes '1000000000001' is over 1e+12",
+        "engagement '1000000000001' is over 1e+12",
+    ]
+
+
+def test_a_blank_rating_is_no_rating(tmp_path):
+    lines = [{"id": "r1", "at": "2026-10-01T10:00:00Z", "body": "acme works", "stars": "  "}]
+    records, rejects = _mapped(tmp_path, "acme.jsonl", lines, "review")
+    assert [(r.native_id, r.rating) for r in records] == [("r1", None)] and rejects == []
+
+
+def test_up_to_three_unchanged_files_are_named_one_note_each(tmp_path):
+    for i in range(3):
+        (tmp_path / f"acme-{i}.csv").write_text(MENTIONS_HEADER, encoding="utf-8")
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "acme-*.csv"}}]))
+    first = build_source(cfg, cfg.brands[0], "drop")
+    list(first.fetch(DAY))
+    again = build_source(cfg, cfg.brands[0], "drop")
+    again.previous_state = first.state
+    assert list(again.fetch(DAY)) == []
+    assert [note.split(" (sha256")[0] for note in again.notes] == [
+        f"acme-{i}.csv unchanged since loaded for this window" for i in range(3)
+    ]
+
+
+def test_the_same_bad_row_in_two_files_of_a_night_has_one_key(tmp_path):
+    """Cumulative exports repeat yesterday's rows: a bad row in both files is the 1st of its content in each file,
+    so both rejects have one key and it is one quarantine row."""
+    bad = "1,twitter,,u,not a time,acme,,1,0\n"
+    for name in ("acme-1.csv", "acme-2.csv"):
+        (tmp_path / name).write_text(MENTIONS_HEADER + bad, encoding="utf-8")
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "acme-*.csv"}}]))
+    rejects = list(build_source(cfg, cfg.brands[0], "drop").fetch(DAY))
+    assert [r.location.rsplit("/", 1)[1] for r in rejects] == ["acme-1.csv:2", "acme-2.csv:2"]
+    assert rejects[0].quarantine_id == rejects[1].quarantine_id
+
+
+def test_a_blank_cell_of_a_row_of_the_wrong_width_is_kept_as_it_is_not_hashed(tmp_path):
+    _, rejects = fetch(tmp_path, MENTIONS_HEADER + "p1,twitter,  ,u,2026-10-01T10:00:00Z,acme\n")
+    raw = json.loads(rejects[0].raw_record)
+    assert raw["channel"] == "  " and raw["author"] == f"hmac:{Pseudonymiser(None)('u')}"
+
+
+def test_a_jsonl_line_of_exactly_the_limit_is_read_and_one_byte_more_is_quarantined(tmp_path, monkeypatch):
+    monkeypatch.setattr("pipeline.sources.filedrop.MAX_FIELD", 200)
+    lines = []
+    for pid in ("fits", "over"):
+        line = json.dumps({"post_id": pid, "posted_at": "2026-10-01T10:00:00Z", "body": "acme "})
+        lines.append(line[:-2] + "x" * (200 - len(line) + (pid == "over")) + '"}')
+    assert [len(line) for line in lines] == [200, 201]
+    records, rejects = fetch(tmp_path, "\r\n".join(lines) + "\r\n", name="acme.jsonl")
+    assert [r.native_id for r in records] == ["fits"]
+    assert [r.reason for r in rejects] == ["line is 201 bytes, over the 200-byte limit"]
+
+
+def test_a_native_id_and_a_platform_are_read_without_their_surrounding_spaces(tmp_path):
+    import yaml
+
+    row = " 1042 , Twitter ,,u,2026-10-01T10:00:00Z,acme,,1,0\n"
+    (tmp_path / "acme.csv").write_text(MENTIONS_HEADER + row, encoding="utf-8")
+    path = write_config(tmp_path)
+    doc = yaml.safe_load(path.read_text())
+    doc["brands"][0]["sources"][0]["platforms"] = ["twitter"]
+    path.write_text(yaml.safe_dump(doc))
+    cfg = load_config(path)
+    [record] = list(build_source(cfg, cfg.brands[0], "listening").fetch(DAY))
+    assert (record.native_id, record.platform) == ("1042", "Twitter")
+
+
+def test_a_row_of_a_window_ahead_of_the_clock_is_read_not_taken_for_a_future_typo(tmp_path):
+    """A row is in the future when it is past the later of now and the window's end (a night run ahead, a replay of
+    a scheduled window): a row inside the window is read."""
+    records, rejects = fetch(
+        tmp_path,
+        MENTIONS_HEADER + "1,twitter,,u,2099-12-30T10:00:00Z,acme,,1,0\n",
+        window=Window.for_day(date(2099, 12, 30)),
+    )
+    assert [r.native_id for r in records] == ["1"] and rejects == []
+
+
+def test_a_row_without_a_native_id_is_quarantined(tmp_path):
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + " ,twitter,,u,2026-10-01T10:00:00Z,acme,,1,0\n")
+    assert records == [] and [r.reason for r in rejects] == ["post_id (native id) is empty"]
+
+
+def test_a_text_over_the_byte_limit_is_quarantined_by_its_utf8_bytes_not_its_characters(tmp_path, monkeypatch):
+    """MAX_TEXT_BYTES counts UTF-8 bytes: 150 three-byte characters are over a 400-byte limit; 400 ASCII
+    characters are not."""
+    monkeypatch.setattr("pipeline.sources.filedrop.MAX_TEXT_BYTES", 400)
+    rows = [("wide", "2026-10-01T10:00:00Z", "€" * 150), ("ascii", "2026-10-01T10:00:00Z", "a" * 400)]
+    records, rejects = fetch(tmp_path, csv_rows(rows))
+    assert [r.native_id for r in records] == ["ascii"]
+    assert [json.loads(r.raw_record)["post_id"] for r in rejects] == ["wide"]
+    assert rejects[0].reason.startswith("body (text) is over ")
+
+
+def test_a_rerun_of_a_window_does_not_push_the_older_windows_out(tmp_path):
+    """The windows a file was loaded for are each kept once: re-running the newest night again and again keeps the
+    oldest of the last KEEP_WINDOWS nights skipped as loaded."""
+    from datetime import timedelta
+
+    from pipeline.sources.filedrop import KEEP_WINDOWS
+
+    (tmp_path / "acme.csv").write_text(MENTIONS_HEADER, encoding="utf-8")
+    cfg = load_config(write_config(tmp_path))
+    days = [date(2026, 10, 1) + timedelta(days=n) for n in range(KEEP_WINDOWS)]
+    state = {}
+    for day in [*days, days[-1], days[-1]]:
+        src = build_source(cfg, cfg.brands[0], "listening")
+        src.previous_state = state
+        list(src.fetch(Window.for_day(day)))
+        state = src.state
+    [entry] = state["loaded"].values()
+    assert len(entry["windows"]) == KEEP_WINDOWS == len(set(entry["windows"]))
+    src = build_source(cfg, cfg.brands[0], "listening")
+    src.previous_state = state
+    assert list(src.fetch(Window.for_day(days[0]))) == [] and "unchanged since loaded" in src.notes[0]
+
+
+def test_one_id_under_one_platform_in_another_case_with_an_edited_text_is_no_clash(tmp_path):
+    """'Twitter' is twitter in one night's files too: a row of the id read again with its text edited is the same
+    platform's post, not another platform's to quarantine."""
+    rows = "1042,twitter,,u,2026-10-01T08:00:00Z,acme is slow,,1,0\n1042,Twitter,,u,2026-10-01T08:00:00Z,acme!,,2,0\n"
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows)
+    assert [(r.platform, r.text) for r in records] == [("twitter", "acme is slow"), ("Twitter", "acme!")]
+    assert rejects == []
+
+
+def test_a_name_under_the_rating_column_is_described_in_the_raw_record(tmp_path):
+    lines = [{"id": "r1", "at": "2026-10-01T10:00:00Z", "body": "acme works", "stars": "Jane Doe"}]
+    _, [reject] = _mapped(tmp_path, "acme.jsonl", lines, "review")
+    assert reject.reason == "stars [not shown: 8 characters: letters, spaces] is not a number"
+    assert json.loads(reject.raw_record)["stars"] == "[not shown: 8 characters: letters, spaces]"
+
+
+def test_a_row_whose_time_cannot_be_read_still_claims_its_id(tmp_path):
+    """Every row of an id claims it, its time readable or not, so which row keeps an id does not depend on a typo
+    being fixed: the instagram row after a twitter row of the id with a broken time is quarantined."""
+    rows = "1042,twitter,,u,not a time,acme,,1,0\n1042,instagram,,u,2026-10-01T09:00:00Z,acme on instagram,,1,0\n"
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows)
+    assert records == [] and [r.reason.split(": the ids")[0] for r in rejects] == [
+        "created_at [not shown: 10 characters: letters, spaces] is not an ISO-8601 timestamp",
+        "post_id (native id) '1042' is also the id of a twitter row of this file",
+    ]
+
+
+def test_a_repeated_column_the_config_does_not_map_is_no_problem(tmp_path):
+    header = MENTIONS_HEADER.rstrip("\n") + ",note,note\n"
+    records, rejects = fetch(tmp_path, header + "1,twitter,,u,2026-10-01T10:00:00Z,acme,,5,0,a,b\n")
+    assert [r.native_id for r in records] == ["1"] and rejects == []
+
+
+def test_lines_quarantined_whole_are_keyed_by_all_of_what_was_read_of_them(tmp_path):
+    """Two lines that are not UTF-8, alike in their first hundred bytes, in two nights' exports: two rejects with
+    two keys, not the second taken for the first already in quarantine."""
+    _, [one] = fetch(tmp_path, b"x" * 100 + b"\xe9 one\n", name="acme.jsonl")
+    _, [two] = fetch(tmp_path, b"x" * 100 + b"\xe9 two\n", name="acme.jsonl")
+    assert one.raw_record == two.raw_record == UNREADABLE and one.quarantine_id != two.quarantine_id
+
+
+def test_reviews_without_a_body_are_one_post_under_two_platforms_only_when_their_titles_are_the_same(tmp_path):
+    """A review's text is its title when its body is empty: two rows of an id without a body, under two platform
+    labels, are one post relabelled when their titles are the same, and two posts (a clash) when they differ."""
+    at = "2026-10-01T10:00:00Z"
+    lines = [
+        {"id": "7", "at": at, "body": "", "title": "Great app", "stars": 5, "store": "appstore"},
+        {"id": "7", "at": at, "body": "", "title": "Great app", "stars": 5, "store": "ios"},
+        {"id": "8", "at": at, "body": "", "title": "Great app", "stars": 5, "store": "appstore"},
+        {"id": "8", "at": at, "body": "", "title": "Awful app", "stars": 1, "store": "googleplay"},
+    ]
+    records, rejects = _mapped(tmp_path, "acme.jsonl", lines, "review")
+    assert [(r.native_id, r.platform) for r in records] == [("7", "appstore"), ("7", "ios"), ("8", "appstore")]
+    assert [r.location.rsplit(":", 1)[1] for r in rejects] == ["4"]
+
+
+def test_a_configured_format_reads_a_file_whatever_its_name(tmp_path):
+    import yaml
+
+    line = json.dumps({"post_id": "1", "posted_at": "2026-10-01T10:00:00Z", "body": "acme"})
+    (tmp_path / "acme.txt").write_text(line + "\n", encoding="utf-8")
+    path = write_config(tmp_path, [{"name": "Acme", "files": {"listening": "acme.txt"}}])
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["brands"][0]["sources"][0]["format"] = "jsonl"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    cfg = load_config(path)
+    assert [r.native_id for r in build_source(cfg, cfg.brands[0], "listening").fetch(DAY)] == ["1"]

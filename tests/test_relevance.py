@@ -33,6 +33,12 @@ def test_aliases_match_whole_words_and_phrases_only():
     assert m.query_terms() == ["Parcelo", "parcelo app"]  # prefixes dropped, case-insensitive duplicates too
 
 
+def test_a_brand_without_aliases_is_matched_by_its_name_alone():
+    nova = AliasMatcher(brand(name="Nova Bank"))
+    assert nova.matches("the nova bank app is down") and not nova.matches("the weather is nice")
+    assert nova.query_terms() == ["Nova Bank"]
+
+
 def test_exclusion_terms_and_case_rules():
     m = AliasMatcher(brand(aliases=["Apple"], exclude=["apple pie", "apple juice"]))
     assert not m.matches("grandma's apple pie is the best")
@@ -42,6 +48,13 @@ def test_exclusion_terms_and_case_rules():
     assert strict.matches("my Apple watch") and not strict.matches("an apple a day")
     assert strict.matches("Apple pie recipe")  # case-sensitive exclusion 'apple pie' does not hide 'Apple pie'
     assert m.matches("Apple", "pie for dessert")  # an exclusion does not run from a title into its body either
+
+
+def test_the_longest_exclusion_is_hidden_first_so_a_phrase_that_extends_a_shorter_one_hides_whole():
+    """Exclusions "bossa" and "bossa nova": in "bossa nova playlist" the whole phrase is hidden, not "bossa" alone,
+    which would leave "nova" to match the alias."""
+    nova = AliasMatcher(brand(name="Nova", aliases=["Nova"], exclude=["bossa", "bossa nova"]))
+    assert not nova.matches("my bossa nova playlist") and nova.matches("bossa on my Nova phone")
 
 
 def nfd(text: str) -> str:
@@ -97,6 +110,12 @@ def test_repost_key_ignores_case_whitespace_urls_and_edge_punctuation():
     assert repost_key(f"  {edge}!!! https://t.co/abc ") is None
     key = repost_key(edge + "X")  # exactly 40
     assert key is not None and repost_key(f"  {edge}x!!! https://t.co/abc ") == key
+
+
+def test_repost_key_drops_plain_http_links_and_dashes_at_the_edges():
+    text = "Parcelo lost my parcel for the third time this month, absolutely done with them"
+    assert repost_key(f"{text} http://parcelo.example/help") == repost_key(text)  # not https only
+    assert repost_key(f"— {text} –") == repost_key(f"- {text} -") == repost_key(text)  # dashes of any length
 
 
 def test_repost_key_keeps_its_formula_for_the_keys_already_stored():
