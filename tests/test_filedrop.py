@@ -307,6 +307,15 @@ def test_values_no_rule_foresaw_are_quarantined_not_fatal(tmp_path):
     assert reasons[2] == "likes 'inf' is not a whole number"
 
 
+def test_json_lines_exports_joined_with_their_byte_order_marks_are_read_whole(tmp_path):
+    """Two exports each starting with a BOM, joined (cat a.jsonl b.jsonl): the second file's first line starts
+    with a BOM too; it was quarantined as invalid JSON ('Unexpected UTF-8 BOM')."""
+    first = json.dumps({"post_id": "a1", "posted_at": "2026-10-01T09:00:00Z", "body": "first export"})
+    second = json.dumps({"post_id": "b1", "posted_at": "2026-10-01T10:00:00Z", "body": "second export"})
+    records, rejects = fetch(tmp_path, f"\ufeff{first}\n\ufeff{second}\n", name="acme.jsonl")
+    assert [r.native_id for r in records] == ["a1", "b1"] and rejects == []
+
+
 def test_a_csv_time_in_unix_milliseconds_gets_the_reason_json_gets(tmp_path):
     """A number in a CSV cell is read as Unix seconds like a JSON number; in milliseconds it says so, not that it
     is no ISO-8601 timestamp."""

@@ -285,8 +285,8 @@ class FileDrop(Source):
         with path.open("rb") as fh:
             for number, (blob, size) in enumerate(bounded_lines(fh, MAX_FIELD), 1):
                 location = f"{path}:{number}"
-                if number == 1 and blob.startswith(b"\xef\xbb\xbf"):
-                    blob = blob[3:]  # UTF-8 byte-order mark
+                if blob.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark: the file's, or another
+                    blob = blob[3:]  # export's, where exports were joined (cat a.jsonl b.jsonl)
                 if not blob.strip():
                     continue
                 if size > MAX_FIELD:  # a line cut short is no JSON object: not kept (UNREADABLE), keyed by its start
