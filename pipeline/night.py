@@ -98,7 +98,7 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
         if applied:
             logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
         jobs = plan(config)
-        start_stage(config, day, run_id, jobs)  # an earlier attempt's (the store may fail or time out)
+        start_stage(config, day, run_id, jobs)  # its folder made, an earlier attempt's manifests gone
         return [{**job, "author_key": key} for job in with_states(config, db, jobs)]  # waits for the lock
 
 

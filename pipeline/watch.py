@@ -124,7 +124,7 @@ def prepare(
             logger.info(
                 f"watch {run_id}: covering from {window.start:%Y-%m-%d %H:%M} UTC, where the last successful run ended"
             )
-        staging.start_stage(config, day, run_id, jobs)  # an earlier attempt's: this one starts afresh
+        staging.start_stage(config, day, run_id, jobs)  # its folder made; an earlier attempt's manifests gone
         jobs = staging.with_states(config, db, jobs)
     return [{**job, "read_from": _source_read_from(config, end, last, reads, job), "author_key": key} for job in jobs]
 
