@@ -6,6 +6,7 @@ import csv
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.sentiment import LABELS
-from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer, fingerprint, model_info, model_version
+from pipeline.sentiment.scorer import CPU_BATCH_TOKENS, Scorer, fingerprint, model_info, model_version, native_bf16
 from tests.helpers import MODEL_DIR, REPO, SHARED, brandpulse, write_config
 
 TEXTS = [
@@ -398,3 +399,221 @@ def test_aspects_of_complaints_in_polish_dutch_and_english(scorer):
     wordless = ["", "   ", "\x00", "https://t.co/abc", "@bob", "😡😡😡", "@bob https://t.co/x 😡"]
     assert matcher.match(wordless) == [None] * len(wordless)
     assert matcher.match(["@parcelo where is my package? https://t.co/x"]) == ["delivery"]
+
+
+def test_a_score_keeps_the_sha256_of_the_text_as_given_and_its_probabilities_to_six_decimals(scorer):
+    """``text_sha256`` identifies the text the warehouse holds (spaces, emoji and all), not the model's view of it;
+    the probabilities are the model's own, rounded to six decimals, and ``score`` is p(positive) - p(negative)."""
+    import hashlib
+
+    texts = ["  Great parcel service, thanks!  \n", "@bob the app crashes https://t.co/x 😡", ""]
+    results = scorer.score(texts)
+    for text, r in zip(texts, results, strict=True):
+        assert r.text_sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    ids, _ = scorer._ids([scorer._prepare(t)[0] for t in texts[:2]])
+    for r, p in zip(results[:2], scorer.probabilities(ids), strict=True):
+        assert (r.negative, r.neutral, r.positive) == pytest.approx(p, abs=1e-6)
+        assert r.score == pytest.approx(p[2] - p[0], abs=1e-6)
+
+
+def test_only_digits_and_punctuation_is_no_text_and_only_entities_of_whitespace_is_empty(scorer):
+    """Digits and punctuation alone ("10/10 !!!") are no words: neutral without the model. A text of HTML
+    spaces (``&nbsp;``) is whitespace once its entities are read: empty, not "no_text"."""
+    digits, spaces, worded = scorer.score(["12345 !!! 10/10 ...", "&nbsp; &nbsp;", "10/10 would order again"])
+    assert (digits.label, digits.note, digits.neutral) == ("neutral", "no_text", 1.0)
+    assert (spaces.label, spaces.note, spaces.neutral) == ("neutral", "empty", 1.0)
+    assert worded.note is None and worded.neutral != 1.0
+
+
+def test_a_text_of_exactly_the_token_budget_is_read_whole_and_not_noted_as_cut(scorer):
+    budget = scorer.max_length - 2
+    words = []
+    while len(scorer.tokenizer(" ".join(words), add_special_tokens=False)["input_ids"]) < budget:
+        words.append(f"w{len(words)}")
+    text = " ".join(words)
+    ids = scorer.tokenizer(text, add_special_tokens=False)["input_ids"]
+    assert len(ids) == budget  # each "wN" is at least one piece, the last one ends exactly on the budget
+    [kept], [cut] = scorer._ids([text])
+    assert not cut and kept == [scorer.tokenizer.cls_token_id, *ids, scorer.tokenizer.sep_token_id]
+    assert scorer.score([text])[0].note is None
+    [over], [cut] = scorer._ids([text + " w"])
+    assert cut and len(over) == scorer.max_length
+
+
+def test_a_text_of_twice_the_char_window_is_read_whole_and_a_longer_one_keeps_exactly_its_ends(scorer):
+    """The cut starts past 2 x CHAR_WINDOW characters; then the first and the last CHAR_WINDOW characters are
+    read, joined by " … " (the middle left out is marked, not glued into one word)."""
+    from pipeline.sentiment.scorer import CHAR_WINDOW
+    from pipeline.sentiment.textnorm import normalise
+
+    words = " ".join(f"w{i}" for i in range(2 * CHAR_WINDOW) if not re.search(r"(.)\1{3}", str(i)))
+    whole = words[: 2 * CHAR_WINDOW]
+    assert normalise(whole, emoji_names=False) == whole  # nothing for normalising to change
+    assert scorer._prepare(whole) == (whole, None)
+    longer = words[: 2 * CHAR_WINDOW + 1]
+    norm, _ = scorer._prepare(longer)
+    assert norm == longer[:CHAR_WINDOW] + " … " + longer[-CHAR_WINDOW:]
+
+
+def test_another_token_length_or_precision_is_another_version():
+    """A scorer reading more or fewer tokens, or running the weights in bf16, scores texts otherwise: its version
+    says so, after the fingerprint; the defaults (128 tokens, fp32) add nothing."""
+    shipped = model_version(MODEL_DIR)
+    assert model_version(MODEL_DIR, 256) == shipped + ".len256"
+    assert model_version(MODEL_DIR, 128, "bf16") == shipped + ".bf16"
+    assert model_version(MODEL_DIR, 64, "bf16") == shipped + ".len64.bf16"
+
+
+def test_an_unknown_device_or_precision_is_refused():
+    from pipeline.sentiment.scorer import resolve_device
+
+    assert resolve_device("cpu") == "cpu"
+    with pytest.raises(ValueError, match="device must be auto, cpu or cuda, not 'gpu'"):
+        resolve_device("gpu")
+    with pytest.raises(ValueError, match="precision must be fp32, bf16 or int8, not 'fp16'"):
+        Scorer(MODEL_DIR, precision="fp16")
+
+
+def test_int8_scoring_without_its_onnx_file_is_a_config_error_naming_the_precision(tmp_path):
+    from pipeline.config import ConfigError, load_config
+
+    assert not (MODEL_DIR / "model.int8.onnx").exists()  # the shipped folder holds the torch weights only
+    cfg = load_config(write_config(tmp_path, scoring={"model_dir": str(MODEL_DIR), "precision": "int8"}))
+    with pytest.raises(ConfigError, match=r"brandpulse.yaml: scoring.precision: .*model.int8.onnx: no int8 model"):
+        Scorer.from_config(cfg)
+
+
+def test_a_model_without_text_settings_spells_emoji_out_and_its_version_is_the_settings_it_loaded(tmp_path):
+    """A brandpulse.json without ``text`` is a 1.x model's, trained on emoji spelled out. A scorer's version is
+    of the settings it loaded: an edit of brandpulse.json after it loaded changes the next scorer's version only."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for f in MODEL_DIR.iterdir():
+        if f.name != "brandpulse.json":
+            (folder / f.name).symlink_to(f)
+    info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
+    (folder / "brandpulse.json").write_text(json.dumps({k: v for k, v in info.items() if k != "text"}))
+    as_loaded = model_version(folder)
+    assert as_loaded != model_version(MODEL_DIR)
+    loaded = Scorer(folder)
+    assert loaded.emoji_names is True and loaded._prepare("great 😂")[0] == "great face with tears of joy"
+    (folder / "brandpulse.json").write_text(json.dumps(info | {"logit_offsets": [0.0, 0.0, 0.5]}))
+    assert loaded.version == as_loaded != model_version(folder)  # asked after the edit: what it scores with
+
+
+@pytest.mark.skipif(not native_bf16(__import__("torch")), reason="this CPU has no native bfloat16")
+def test_bf16_runs_the_weights_and_the_aspect_encoder_in_bfloat16_under_its_own_version(caplog):
+    import torch
+
+    from pipeline.sentiment.aspects import base_encoder
+
+    bf16 = Scorer(MODEL_DIR, precision="bf16")
+    assert bf16.precision == "bf16" and bf16.model.dtype == torch.bfloat16
+    assert bf16.version == model_version(MODEL_DIR, precision="bf16")
+    assert next(base_encoder(bf16).parameters()).dtype == torch.bfloat16
+    assert "no native bfloat16" not in caplog.text
+
+
+def test_bf16_on_a_cpu_without_native_bfloat16_scores_in_fp32_and_says_so(monkeypatch, caplog):
+    """Emulated bfloat16 is slower than fp32: such a CPU scores in fp32, under fp32's version, with a warning."""
+    import torch
+
+    monkeypatch.setattr("pipeline.sentiment.scorer.native_bf16", lambda torch: False)  # the CPU probe only
+    fallback = Scorer(MODEL_DIR, precision="bf16")
+    assert fallback.precision == "fp32" and fallback.model.dtype == torch.float32
+    assert fallback.version == model_version(MODEL_DIR)
+    assert "precision bf16: this CPU has no native bfloat16" in caplog.text
+
+
+def test_embeddings_are_unit_means_over_real_tokens_and_the_same_in_any_batch(scorer):
+    """A text's vector is the mean of its tokens' hidden states (padding excluded), of length one, after the
+    ``query: `` prefix the e5 encoders were trained with; a batch-mate of another length does not move it."""
+    import numpy as np
+
+    texts = ["late", "the courier left my parcel in the rain and support never answered my three e-mails"]
+    together = np.array(scorer.embed(texts))
+    alone = np.array([scorer.embed([t])[0] for t in texts])
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(together, alone, atol=1e-5)
+    assert np.allclose(scorer.embed(texts[:1], prefix="query: "), together[:1], atol=1e-6)
+    assert not np.allclose(scorer.embed(texts[:1], prefix=""), together[:1], atol=1e-3)
+
+
+def test_embeddings_read_no_more_tokens_than_the_scorer_or_the_cap_asked_for(scorer):
+    """``max_length`` lowers the scorer's cap, never raises it: two texts alike in their first tokens embed alike."""
+    import numpy as np
+
+    head = " ".join(f"w{i}" for i in range(30))
+    assert 64 < len(scorer.tokenizer("query: " + head)["input_ids"]) < 128
+    a, b = head + " cats" * 100, head + " dogs" * 100
+    scorer.max_length = 64
+    try:
+        va, vb = scorer.embed([a, b], max_length=128)
+    finally:
+        scorer.max_length = 128
+    assert np.allclose(va, vb, atol=1e-6)
+    va, vb = scorer.embed([a, b], max_length=128)
+    assert not np.allclose(va, vb, atol=1e-3)
+
+
+def test_the_version_hashes_the_tokenizer_config_and_for_int8_the_onnx_weights(tmp_path):
+    """model_version reads no model: the weights it hashes are the ones the precision runs (``model.int8.onnx``
+    for int8), and each of the tokenizer's two files counts."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for f in MODEL_DIR.iterdir():
+        if f.name != "tokenizer_config.json":
+            (folder / f.name).symlink_to(f)
+    (folder / "tokenizer_config.json").write_text((MODEL_DIR / "tokenizer_config.json").read_text())
+    (folder / "model.int8.onnx").write_bytes(b"int8 weights, v1")
+    shipped, int8 = model_version(folder), model_version(folder, precision="int8")
+    assert shipped == model_version(MODEL_DIR) and int8.endswith(".int8")
+    assert int8.removesuffix(".int8") != shipped  # another weights file, another fingerprint
+    (folder / "model.int8.onnx").write_bytes(b"int8 weights, v2")
+    assert model_version(folder) == shipped and model_version(folder, precision="int8") != int8
+    (folder / "tokenizer_config.json").write_text((MODEL_DIR / "tokenizer_config.json").read_text() + "\n")
+    assert model_version(folder) != shipped
+
+
+def test_a_model_whose_labels_are_in_another_order_is_refused(tmp_path):
+    """Probabilities are read as (negative, neutral, positive): weights whose head orders its labels otherwise
+    would score every complaint as praise."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for f in MODEL_DIR.iterdir():
+        if f.name != "config.json":
+            (folder / f.name).symlink_to(f)
+    config = json.loads((MODEL_DIR / "config.json").read_text())
+    config["id2label"] = {"0": "positive", "1": "neutral", "2": "negative"}
+    config["label2id"] = {"positive": 0, "neutral": 1, "negative": 2}
+    (folder / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ValueError, match=r"model labels \['positive', 'neutral', 'negative'\] are not"):
+        Scorer(folder)
+    with pytest.raises(ValueError, match=r"model labels \['positive', 'neutral', 'negative'\] are not"):
+        Scorer(folder)
+
+
+def test_an_emoji_that_unicode_calls_a_letter_is_still_emoji_only(scorer):
+    """ℹ️ (information source) is a lowercase letter to Unicode: a text of it alone has no words, only an emoji."""
+    assert "ℹ".isalpha()
+    (info,) = scorer.score(["ℹ️ ℹ️"])
+    assert info.note == "emoji_only"
+    assert info.note == "emoji_only"
+
+
+def test_the_model_on_a_cpu_sees_batches_of_similar_lengths_within_the_token_budget(scorer):
+    """What the model is given: texts sorted by length, each batch padded to its own longest and holding at most
+    CPU_BATCH_TOKENS padded tokens, so one long review does not widen sixty tweets."""
+    texts = ["ok"] * 60 + ["the courier left my parcel in the rain and nobody from support ever called back " * 4]
+    ids, _ = scorer._ids([scorer._prepare(t)[0] for t in texts])
+    shapes = []
+    hook = scorer.model.register_forward_pre_hook(
+        lambda module, args, kwargs: shapes.append(tuple(kwargs["input_ids"].shape)), with_kwargs=True
+    )
+    try:
+        scorer.probabilities(ids)
+    finally:
+        hook.remove()
+    assert sum(rows for rows, _ in shapes) == len(texts)
+    assert all(rows * width <= CPU_BATCH_TOKENS for rows, width in shapes)
+    assert shapes[-1] == (1, max(len(i) for i in ids))  # the long one alone, last
