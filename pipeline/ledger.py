@@ -166,11 +166,12 @@ def close_run(con, run_id: str, required: tuple[str, ...] = REQUIRED_STEPS, expe
 def skip_run(con, run_id: str, reason: str) -> None:
     """Mark a registered run ``skipped`` (it wrote nothing: a watch run while a night runs), with the reason as a
     step."""
-    con.execute(
+    skipped = con.execute(
         "UPDATE pipeline_runs SET finished_at = now(), status = 'skipped' WHERE run_id = ? AND status = 'running'",
         [run_id],
-    )
-    record_step(con, run_id, "skipped", status="skipped", detail=reason)
+    ).fetchone()[0]
+    if skipped:
+        record_step(con, run_id, "skipped", status="skipped", detail=reason)
 
 
 def last_watch_end(con, end: datetime) -> datetime | None:
@@ -318,8 +319,9 @@ def stop_run(con, run_id: str, reason: str) -> None:
     """Mark a run that is still ``running`` as ``interrupted`` (it was asked to stop), with the reason as a step.
 
     Each step it finished stays committed and each it was in rolled back; a re-run of the night completes it."""
-    con.execute(
+    stopped = con.execute(
         "UPDATE pipeline_runs SET finished_at = now(), status = 'interrupted' WHERE run_id = ? AND status = 'running'",
         [run_id],
-    )
-    record_step(con, run_id, "interrupted", status="failed", detail=reason)
+    ).fetchone()[0]
+    if stopped:  # a run that had ended (a signal after its finish) stays as it ended, with no failed step added
+        record_step(con, run_id, "interrupted", status="failed", detail=reason)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -424,6 +425,88 @@ def test_a_night_counts_the_look_back_day_a_stopped_rescore_scored_whole(night, 
     assert run_day(cfg, night[1], DAY, scorer=scorer)["scored"] == 0
     with duckdb.connect(str(night[1]), read_only=True) as con:
         assert con.execute(query).fetchall() == [(DAY - timedelta(days=1), v2.version), (DAY, scorer.version)]
+
+
+def test_a_rescore_in_chunks_scores_every_mention_from_its_first_day_on_once_and_a_rollback_reaches_that_day(
+    night, scorer, monkeypatch
+):
+    """``brandpulse rescore --since D`` scores every mention of D and after, D included (n6 of 09-30 here), chunk
+    after chunk until none is left (a last chunk as full as the others is not the last), counting each once; the
+    progress says the running count. A rollback to the first model from D makes D's mentions its again too, and
+    a roll forward again the new model's: each mention's latest score is the one of the model made current."""
+    from functools import partial
+
+    from pipeline import night as nights
+    from pipeline.night import rescore
+
+    cfg = load_config(night[0])
+    run_day(cfg, night[1], DAY, scorer=scorer)
+    v2 = _model_v2(night[1].parent)
+    monkeypatch.setattr(nights, "score_pending", partial(scoring.score_pending, chunk=2))
+    since = DAY - timedelta(days=1)  # n6's day, the first of the mentions'
+    seen: list[tuple[int, int]] = []
+    result = rescore(cfg, night[1], since, scorer=v2, progress=lambda done, total: seen.append((done, total)))
+    assert (result["scored"], result["mentions"], result["days"]) == (5, 5, 2)
+    assert seen == [(2, 5), (4, 5), (5, 5)]
+    latest = "SELECT model_version, count(*) FROM sentiment_latest GROUP BY ALL"
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute(
+            "SELECT count(*), count(DISTINCT mention_id) FROM sentiment WHERE model_version = ?", [v2.version]
+        ).fetchone() == (5, 5)
+        assert con.execute(latest).fetchall() == [(v2.version, 5)]
+        assert con.execute("SELECT rows_in, rows_out FROM run_steps WHERE step = 'rescore'").fetchall() == [(5, 5)]
+    assert rescore(cfg, night[1], since, scorer=scorer)["scored"] == 0  # the rollback: its scores exist
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute(latest).fetchall() == [(scorer.version, 5)]
+    assert rescore(cfg, night[1], since, scorer=v2)["scored"] == 0  # and forward again: each takes its v2 score
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute(latest).fetchall() == [(v2.version, 5)]
+
+
+def test_a_rescore_of_days_with_mentions_never_scored_scores_each_of_them_once(night, scorer):
+    """A night that died after its load left its mentions with no score at all; a rescore of their days finds
+    them twice over (new, and of a day rescored) and scores each once."""
+    from pipeline.night import rescore
+
+    cfg = load_config(night[0])
+    _loaded(cfg, night[1], DAY, ledger.new_run_id(DAY))  # ... and the night dies here
+    assert rescore(cfg, night[1], DAY - timedelta(days=1), scorer=scorer)["scored"] == 5
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT mention_id) FROM sentiment").fetchone() == (5, 5)
+
+
+def test_the_score_step_looks_back_a_day_before_the_last_successful_score_steps_start_and_only_to_that(night, scorer):
+    """Which mentions can lack a score (scoring/unscored_mentions): those first seen since the start of the newest
+    score step that succeeded, less a day for clock steps between workers. A score step that failed, or another
+    step that succeeded, later than that, does not move the bound: their mentions may still be unscored."""
+    cfg = load_config(night[0])
+    db = night[1]
+    _loaded(cfg, db, DAY, "r1")
+    now = datetime.now(UTC)
+    with connect(db) as con:
+        ledger.start_run(con, "other", DAY, "cli")  # a worker whose clock runs an hour ahead scored nothing new
+        ledger.record_step(con, "other", "score", started_at=now + timedelta(hours=1))
+        ledger.start_run(con, "later", DAY, "cli")  # a night two days on, whose score step failed
+        ledger.record_step(con, "later", "score", status="failed", started_at=now + timedelta(days=2))
+        ledger.record_step(con, "later", "load", started_at=now + timedelta(days=2))
+    assert scoring.score(cfg, db, "r1", scorer=scorer) == 5
+
+
+def test_a_rescore_given_no_scorer_loads_the_configured_model_though_every_mention_has_a_score(night, scorer):
+    """``brandpulse rescore`` passes no scorer: score_pending first asks whether any mention needs one before it
+    loads the model. For a rescore every mention of its days does (none has the configured model's score), though
+    each has a score already."""
+    from pipeline.night import rescore
+
+    cfg = load_config(night[0])
+    run_day(cfg, night[1], DAY, scorer=scorer)
+    other = night[1].parent / "model-v2"  # the shipped model under another version, as the config names it
+    shutil.copytree(MODEL_DIR, other)
+    info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
+    (other / "brandpulse.json").write_text(json.dumps({**info, "version": "9.9.9"}))
+    configured = load_config(write_config(night[0].parent, scoring={"model_dir": str(other)}))
+    result = rescore(configured, night[1], DAY - timedelta(days=1))
+    assert result["scored"] == 5 and result["model"].split()[-1].startswith("9.9.9+")
 
 
 def _loaded(cfg, db, day, run_id) -> None:
@@ -990,6 +1073,90 @@ def test_a_backlog_past_airflows_map_limit_is_planned_in_larger_shards(night, mo
     assert (plan["shard_size"], plan["shards"], plan["texts"]) == (3, 2, 5)
 
 
+def test_a_replanned_or_failed_shard_is_not_done_until_scored_again_and_a_failed_load_stores_nothing(
+    night, scorer, monkeypatch
+):
+    """A shard's scores count only for the plan and the attempt that wrote them: planned again (a cleared plan
+    task, here into shards of another size), every shard must be scored again before the load, and a plan that
+    fails part way leaves no plan (not the earlier one over shards it half replaced); a retry that fails
+    before writing its scores leaves the shard not done (its earlier attempt's scores do not stand in). A shard is
+    scored in chunks of SCORE_CHUNK texts (the progress says each), every text once. A shard whose scores cannot be
+    read fails the load in its transaction: the shards before it are not stored either. The load counts what it
+    read and what it stored (not what a run beside it stored first). A load of an empty plan stores nothing and
+    says so; a shard past the plan is refused by name."""
+    from pipeline import load, staging
+    from pipeline import night as steps
+    from pipeline.storage import read_parquet
+
+    monkeypatch.setattr(scoring, "SCORE_CHUNK", 2)
+    db = night[1]
+    whole = load_config(write_config(night[0].parent, scoring={"shard_size": 5}))
+    for job in steps.prepare(whole, db, DAY, "r1"):
+        staging.extract(whole, job["brand"], job["source"], DAY, "r1", db=db)
+    assert load.load(whole, db, DAY, "r1").new_mentions == 5
+    folder = scoring.shard_dir(whole, DAY, "r1")
+    assert scoring.plan_shards(whole, db, DAY, "r1") == [0]
+    seen: list[int] = []
+    assert scoring.score_shard(whole, DAY, "r1", 0, scorer=scorer, progress=seen.append)["texts"] == 5
+    assert seen == [2, 4, 5]  # three chunks of at most two
+    with duckdb.connect() as mem:
+        texts = [r["text"] for r in read_parquet(mem, folder / "00000.input.parquet")]
+        scored = read_parquet(mem, folder / "00000.scores.parquet")
+    expected = scoring.score_columns(scorer, texts)
+    assert [(r["text_sha256"], r["label"]) for r in scored] == list(
+        zip(expected["text_sha256"], expected["label"], strict=True)
+    )  # every text once, in order, none left unscored between the chunks
+
+    halves = load_config(write_config(night[0].parent, scoring={"shard_size": 3}))
+    (folder / "00000.input.parquet").unlink()
+    (folder / "00000.input.parquet").mkdir()  # the next plan fails writing its first shard
+    with pytest.raises(OSError):
+        scoring.plan_shards(halves, db, DAY, "r1")
+    with pytest.raises(RuntimeError, match="no score plan for run r1"):  # not the first plan, its shards half gone
+        scoring.load_scores(halves, db, DAY, "r1")
+    (folder / "00000.input.parquet").rmdir()
+    assert scoring.plan_shards(halves, db, DAY, "r1") == [0, 1]  # planned again: the first plan's scores go
+    with pytest.raises(RuntimeError, match="score shard 0 of 2 has no scores"):
+        scoring.load_scores(halves, db, DAY, "r1")
+    with pytest.raises(FileNotFoundError, match="a score plan of 2 shard"):
+        scoring.score_shard(halves, DAY, "r1", 2, scorer=scorer)
+    for shard in (0, 1):
+        scoring.score_shard(halves, DAY, "r1", shard, scorer=scorer)
+    (folder / "00000.input.parquet").rename(folder / "kept.parquet")  # the retry of shard 0 fails
+    with pytest.raises(duckdb.Error):
+        scoring.score_shard(halves, DAY, "r1", 0, scorer=scorer)
+    with pytest.raises(RuntimeError, match="score shard 0 of 2 has no scores"):
+        scoring.load_scores(halves, db, DAY, "r1")
+    (folder / "kept.parquet").rename(folder / "00000.input.parquet")
+    scoring.score_shard(halves, DAY, "r1", 0, scorer=scorer)
+
+    good = (folder / "00001.scores.parquet").read_bytes()
+    (folder / "00001.scores.parquet").write_bytes(good[: len(good) // 2])  # shard 1's scores cannot be read
+    with pytest.raises(duckdb.Error):
+        scoring.load_scores(halves, db, DAY, "r1")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM sentiment").fetchone() == (0,)  # not shard 0's three either
+    (folder / "00001.scores.parquet").write_bytes(good)
+    steps.prepare(whole, db, DAY, "r2")  # a run beside it stores its scores of the five first: theirs stay
+    assert scoring.plan_shards(whole, db, DAY, "r2") == [0]
+    scoring.score_shard(whole, DAY, "r2", 0, scorer=scorer)
+    assert scoring.load_scores(whole, db, DAY, "r2") == 5
+    assert scoring.load_scores(halves, db, DAY, "r1") == 0  # what this run stored: none of its five
+
+    steps.prepare(halves, db, DAY, "r3")
+    assert scoring.plan_shards(halves, db, DAY, "r3") == []
+    assert scoring.load_scores(halves, db, DAY, "r3") == 0  # this run's rows, not the five r2 stored
+    with duckdb.connect(str(db), read_only=True) as con:
+        step = "SELECT rows_in, rows_out, detail, started_at FROM run_steps WHERE step = 'score' ORDER BY run_id"
+        (r1, r2, r3) = con.execute(step).fetchall()
+    assert r1[:2] == (5, 0) and r3[:3] == (0, 0, "nothing to score")
+    assert r2[2].startswith(f"model {scorer.name} {scorer.version}; 1 shard of at most 5; ")
+    plan = json.loads((folder / "plan.json").read_text())
+    assert r1[3] == datetime.fromisoformat(plan["started_at"])  # the step started with its plan
+    slowest, fastest = re.search(r"; 2 shards of at most 3; (\d+)-(\d+) texts/s per shard$", r1[2]).groups()
+    assert int(slowest) <= int(fastest)
+
+
 def test_a_score_step_with_nothing_to_score_never_loads_the_model(tmp_path):
     """A re-run, or a night with no new mention, scores nothing: the model (seconds to load) stays on disk. The
     config points at a folder with no model, so loading one would fail the step."""
@@ -1003,6 +1170,42 @@ def test_a_score_step_with_nothing_to_score_never_loads_the_model(tmp_path):
         assert con.execute("SELECT detail FROM run_steps WHERE run_id = 'r1' AND step = 'score'").fetchall() == [
             ("nothing to score",)
         ]
+
+
+class _Racing:
+    """The configured scorer, with another run's whole score step in the middle of its first chunk: between the
+    chunk's read and its write, as a concurrent run's step lands when both read the same unscored texts."""
+
+    def __init__(self, scorer, other):
+        self.scorer, self.other = scorer, other
+        self.name, self.version, self.sha256 = scorer.name, scorer.version, scorer.sha256
+
+    def score(self, texts):
+        other, self.other = self.other, None
+        if other:
+            other()
+        return self.scorer.score(texts)
+
+
+def test_a_score_step_beaten_to_its_texts_by_a_concurrent_run_counts_them_read_not_written(night, scorer):
+    """Two runs read the same unscored mentions; the other run writes its scores first. Each mention keeps one
+    score (the first), and each run's score step says what it read and what it wrote: this one five read, none
+    written, and none is what it returns."""
+    cfg = load_config(night[0])
+    db = night[1]
+    _loaded(cfg, db, DAY, "r1")
+    with connect(db) as con:
+        ledger.start_run(con, "r2", DAY, "cli")
+    racing = _Racing(scorer, lambda: scoring.score(cfg, db, "r2", scorer=scorer))
+    assert scoring.score(cfg, db, "r1", scorer=racing) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        steps = "SELECT run_id, rows_in, rows_out FROM run_steps WHERE step = 'score' ORDER BY run_id"
+        assert con.execute(steps).fetchall() == [("r1", 5, 0), ("r2", 5, 5)]
+        assert con.execute("SELECT count(*), count(DISTINCT mention_id), min(run_id) FROM sentiment").fetchone() == (
+            5,
+            5,
+            "r2",
+        )
 
 
 def test_a_forked_child_opens_the_warehouse_with_an_instance_of_its_own(tmp_path):

@@ -1,0 +1,233 @@
+"""The run ledger on a warehouse of its own, no night: how a run starts, starts again, records its steps, is
+closed (success, partial, failed, with which message) and stopped."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import duckdb
+import pytest
+
+from pipeline import ledger
+from pipeline.warehouse import connect, migrate
+
+DAY = date(2026, 10, 1)
+OLD = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def ware(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    return db
+
+
+def _run(con, run_id: str) -> tuple:
+    return con.execute(
+        "SELECT status, started_at, finished_at IS NOT NULL FROM pipeline_runs WHERE run_id = ?", [run_id]
+    ).fetchone()
+
+
+def test_a_retried_start_keeps_the_runs_start_and_a_run_that_ended_starts_afresh_with_no_end_and_no_steps(ware):
+    with connect(ware) as con:
+        ledger.start_run(con, "r1", DAY, "airflow")
+        con.execute("UPDATE pipeline_runs SET started_at = ? WHERE run_id = 'r1'", [OLD])
+        ledger.record_step(con, "r1", "load")
+        ledger.start_run(con, "r1", DAY, "airflow")  # a retried task of the running run
+        assert _run(con, "r1") == ("running", OLD, False)
+        assert ledger.close_run(con, "r1", required=()) == "success"
+        assert _run(con, "r1") == ("success", OLD, True)
+        ledger.start_run(con, "r1", DAY, "airflow")  # cleared and run again: from now on, afresh
+        status, started, ended = _run(con, "r1")
+        assert (status, ended) == ("running", False) and started > OLD
+        assert con.execute("SELECT count(*) FROM run_steps WHERE run_id = 'r1'").fetchone() == (0,)
+
+
+def test_a_step_recorded_again_takes_the_new_attempts_status_counts_detail_and_start(ware):
+    first, again = datetime(2026, 10, 2, 1, tzinfo=UTC), datetime(2026, 10, 2, 2, 30, tzinfo=UTC)
+    with connect(ware) as con:
+        ledger.start_run(con, "r1", DAY, "cli")
+        ledger.record_step(con, "r1", "score", status="failed", rows_in=9, rows_out=1, detail="boom", started_at=first)
+        ledger.record_step(con, "r1", "score", rows_in=5, rows_out=5, rows_quarantined=0, detail="ok", started_at=again)
+        assert con.execute(
+            "SELECT status, rows_in, rows_out, rows_quarantined, detail, started_at FROM run_steps"
+        ).fetchall() == [("success", 5, 5, 0, "ok", again)]
+
+
+def _steps(con, run_id: str, extracts: dict[str, str], others: dict[str, str] | None = None) -> None:
+    ledger.start_run(con, run_id, DAY, "airflow")
+    ledger.record_steps(
+        con,
+        run_id,
+        [dict(step="extract", brand="acme", source=s, status=v) for s, v in extracts.items()]
+        + [dict(step=s) for s in ledger.REQUIRED_STEPS]
+        + [dict(step=s, status=v) for s, v in (others or {}).items()],
+    )
+
+
+def test_a_truncated_source_window_keeps_the_run_a_success_and_is_not_named_among_the_missing(ware):
+    with connect(ware) as con:
+        _steps(con, "ok", {"a": "success", "b": "truncated"})
+        assert ledger.close_run(con, "ok") == "success"
+        assert _run(con, "ok")[::2] == ("success", True)
+        _steps(con, "part", {"a": "failed", "b": "truncated", "c": "success", "d": "missing"})
+        with pytest.raises(ledger.RunFailed) as err:
+            ledger.close_run(con, "part")
+        assert err.value.status == "partial" and _run(con, "part")[::2] == ("partial", True)
+        assert str(err.value) == "run part is partial: no data from acme/a, acme/d (see run_steps)"
+
+
+def test_a_run_partial_by_a_failed_step_that_is_no_source_says_a_step_failed_and_a_silent_one_by_name(ware):
+    with connect(ware) as con:
+        _steps(con, "r1", {"a": "success"}, {"survey_metrics": "failed"})
+        with pytest.raises(ledger.RunFailed, match=r"^run r1 is partial: a step failed \(see run_steps\)$"):
+            ledger.close_run(con, "r1")
+        _steps(con, "r2", {"a": "failed"})
+        with pytest.raises(ledger.RunFailed) as err:
+            ledger.close_run(con, "r2", expected=("import_surveys", "import_customers"))
+        assert str(err.value) == (
+            "run r2 is partial: no data from acme/a; import_surveys, import_customers did not run to the end "
+            "(see run_steps)"
+        )
+
+
+def test_stopping_or_closing_after_an_error_leaves_a_run_that_has_ended_as_it_ended(ware):
+    with connect(ware) as con:
+        _steps(con, "done", {"a": "success"})
+        assert ledger.close_run(con, "done") == "success"
+        ledger.stop_run(con, "done", "stopped by SIGTERM")  # a signal after its finish: it had ended
+        ledger.skip_run(con, "done", "a night is running")  # nor is an ended run skipped
+        assert _run(con, "done")[0] == "success"
+        # and no failed 'interrupted' (or 'skipped') step is added to it: one made a later close call it partial
+        added = "SELECT count(*) FROM run_steps WHERE run_id = 'done' AND step IN ('interrupted', 'skipped')"
+        assert con.execute(added).fetchone() == (0,)
+        assert ledger.close_run(con, "done") == "success"
+        ledger.start_run(con, "open", DAY, "cli")
+    assert ledger.closed_after_error(ware, "done", ledger.REQUIRED_STEPS, 5) == "success"
+    assert ledger.closed_after_error(ware, "never", ledger.REQUIRED_STEPS, 5) is None
+    assert ledger.closed_after_error(ware, "open", ledger.REQUIRED_STEPS, 5) == "failed"
+    with duckdb.connect(str(ware), read_only=True) as con:
+        assert con.execute("SELECT run_id, status FROM pipeline_runs ORDER BY ALL").fetchall() == [
+            ("done", "success"),
+            ("open", "failed"),
+        ]
+
+
+def test_a_failed_prepare_ends_a_registered_run_failed_and_leaves_no_trace_of_one_never_registered(ware):
+    with connect(ware) as con:
+        ledger.start_run(con, "r1", DAY, "airflow")
+        ledger.prepare_failed(con, "r1", OSError("no staging folder"))
+        ledger.prepare_failed(con, "never", OSError("no staging folder"))
+        assert _run(con, "r1")[::2] == ("failed", True)
+        assert con.execute("SELECT run_id, step, status, detail FROM run_steps").fetchall() == [
+            ("r1", "prepare", "failed", "OSError: no staging folder")
+        ]
+
+
+def test_a_run_whose_required_step_failed_is_failed_however_many_other_steps_succeeded(ware):
+    with connect(ware) as con:
+        _steps(con, "r1", {s: "success" for s in "abcdefgh"})
+        ledger.record_step(con, "r1", "report", status="failed", detail="no folder")
+        with pytest.raises(ledger.RunFailed, match=r"^run r1 failed: report did not complete \(see run_steps\)$"):
+            ledger.close_run(con, "r1")
+        assert _run(con, "r1")[::2] == ("failed", True)
+
+
+def test_a_stopped_run_is_interrupted_with_the_reason_as_a_failed_step(ware):
+    with connect(ware) as con:
+        _steps(con, "r1", {"a": "success"})  # stopped after its report, before its finish
+        ledger.stop_run(con, "r1", "stopped by SIGTERM")
+        assert _run(con, "r1")[::2] == ("interrupted", True)
+        assert con.execute("SELECT status, detail FROM run_steps WHERE step = 'interrupted'").fetchall() == [
+            ("failed", "stopped by SIGTERM")
+        ]
+        with pytest.raises(ledger.RunFailed, match="is partial"):  # a finish after it does not call it a success
+            ledger.close_run(con, "r1")
+
+
+def _watch(con, run_id: str, status: str, window_end, extracts: dict | None = None, started=None, deadline=None):
+    """A watch run that read up to ``window_end`` and ended ``status``, its extracts ``{source: status}``."""
+    ledger.start_run(con, run_id, DAY, "watch")
+    ledger.set_watch_window(con, run_id, window_end - timedelta(hours=1), window_end)
+    if deadline is not None:
+        ledger.set_deadline(con, run_id, deadline)
+    ledger.record_steps(
+        con, run_id, [dict(step="extract", brand="acme", source=s, status=v) for s, v in (extracts or {}).items()]
+    )
+    con.execute(
+        "UPDATE pipeline_runs SET status = ?, started_at = ? WHERE run_id = ?", [status, started or window_end, run_id]
+    )
+
+
+H = datetime(2026, 10, 1, 12, tzinfo=UTC)
+
+
+def test_a_watch_run_reads_from_the_end_of_the_latest_landed_read_of_each_source_at_or_before_its_own_end(ware):
+    with connect(ware) as con:
+        _watch(con, "w1", "success", H - timedelta(hours=2), {"a": "success", "b": "success"})
+        _watch(con, "w2", "partial", H - timedelta(hours=1), {"a": "truncated", "b": "failed"})
+        _watch(con, "w3", "success", H, {"a": "success", "b": "success"})  # ends at the end asked about
+        _watch(con, "w4", "success", H + timedelta(hours=1), {"a": "success", "b": "success"})  # after it
+        _watch(con, "me", "failed", H, {"a": "success", "b": "success", "c": "success"})  # the asking run's own
+        _watch(con, "w5", "failed", H + timedelta(minutes=30), {"c": "success"})
+        assert ledger.last_watch_end(con, H) == H
+        assert ledger.last_watch_end(con, H - timedelta(minutes=1)) == H - timedelta(hours=2)  # w2 was partial
+        assert ledger.last_watch_reads(con, H, "me") == {("acme", "a"): H, ("acme", "b"): H}
+        assert ledger.last_watch_reads(con, H - timedelta(minutes=1), "me") == {
+            ("acme", "a"): H - timedelta(hours=1),  # truncated: it landed
+            ("acme", "b"): H - timedelta(hours=2),  # failed in w2: read from w1's end
+        }
+        assert ledger.watch_read_from(con, "w3") == H - timedelta(hours=1)
+        assert ledger.watch_read_from(con, "never") is None
+
+
+def test_the_running_night_and_the_running_watch_run_are_the_newest_still_alive(ware):
+    now = datetime.now(UTC)
+    with connect(ware) as con:
+        for run_id, trigger, status, started in (
+            ("old-night", "airflow", "running", now - timedelta(hours=9)),
+            ("night", "airflow", "running", now - timedelta(hours=2)),
+            ("newer-night", "cli", "running", now - timedelta(hours=1)),
+            ("ended-night", "cli", "success", now - timedelta(minutes=5)),
+            ("watch", "watch", "running", now - timedelta(minutes=1)),
+            ("ended-watch", "watch", "success", now - timedelta(seconds=30)),
+        ):
+            ledger.start_run(con, run_id, DAY, trigger)
+            con.execute(
+                "UPDATE pipeline_runs SET status = ?, started_at = ? WHERE run_id = ?", [status, started, run_id]
+            )
+        ledger.set_deadline(con, "ended-watch", now + timedelta(hours=1))  # it ended before its deadline
+        assert ledger.running_night(con, now - timedelta(hours=6))["run_id"] == "newer-night"
+        assert ledger.running_night(con, now) is None
+        # watch runs: of the DAG alive until their deadline, of ``brandpulse watch`` (no deadline) if recent
+        assert ledger.running_watch(con, now - timedelta(minutes=2))["run_id"] == "watch"
+        assert ledger.running_watch(con, now) is None
+        ledger.set_deadline(con, "watch", now + timedelta(hours=1))
+        assert ledger.running_watch(con, now)["run_id"] == "watch"
+        ledger.set_deadline(con, "watch", now - timedelta(seconds=1))
+        assert ledger.running_watch(con, now - timedelta(minutes=2)) is None  # past its deadline: dead
+        ledger.skip_run(con, "ended-night", "a watch run while a night runs")  # ended: stays as it ended
+        assert _run(con, "ended-night")[0] == "success"
+
+
+def test_watch_runs_past_their_deadline_are_abandoned_oldest_first_and_no_other_run(ware):
+    with connect(ware) as con:
+        _watch(con, "dead-2", "running", H, started=H - timedelta(hours=1), deadline=H - timedelta(minutes=1))
+        _watch(con, "dead-1", "running", H, started=H - timedelta(hours=2), deadline=H - timedelta(minutes=2))
+        _watch(con, "due-now", "running", H, started=H - timedelta(hours=1), deadline=H)
+        _watch(con, "no-deadline", "running", H, started=H - timedelta(hours=5))
+        _watch(con, "ended", "success", H, started=H - timedelta(hours=3), deadline=H - timedelta(hours=1))
+        _watch(con, "me", "running", H, started=H - timedelta(hours=3), deadline=H - timedelta(hours=1))
+        ledger.start_run(con, "night", DAY, "airflow")
+        ledger.set_deadline(con, "night", H - timedelta(hours=1))
+        assert ledger.abandon_watch_runs(con, H, "me") == ["dead-1", "dead-2"]
+        statuses = dict(con.execute("SELECT run_id, status FROM pipeline_runs").fetchall())
+        assert statuses == {
+            "dead-1": "interrupted", "dead-2": "interrupted", "due-now": "running", "no-deadline": "running",
+            "ended": "success", "me": "running", "night": "running",
+        }  # fmt: skip
+        [(detail,)] = con.execute(
+            "SELECT detail FROM run_steps WHERE run_id = 'dead-1' AND step = 'interrupted'"
+        ).fetchall()
+        assert detail.startswith("did not finish: still running when run me began, past its deadline")
