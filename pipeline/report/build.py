@@ -885,10 +885,7 @@ def report(
     is: the step is recorded, not drawn, with the reason. So does a night given ``not_drawn``, a reason (a
     backfill's night: a later night draws the report over it at once)."""
     started = datetime.now(UTC)
-    if out_dir is None:  # the configured folder: one that cannot be made is named with its setting
-        out = make_folder(config, "report_dir", config.resolve(config.report_dir))
-    else:
-        out = Path(out_dir)
+    out = Path(out_dir) if out_dir is not None else config.resolve(config.report_dir)
     newer = None if not_drawn is not None else _drawn_day(out)
     if not_drawn is not None:
         logger.info(f"report {day}: {not_drawn}")
@@ -897,6 +894,8 @@ def report(
         logger.info(f"report {day}: {out} holds the report of {newer}, a later day; not drawn")
         index, rows_out, detail = out / "index.html", 0, f"not drawn: {out} holds the report of {newer}, a later day"
     else:
+        if out_dir is None:  # the configured folder (made only to draw): one that cannot be made names its setting
+            make_folder(config, "report_dir", out)
         result = build_report(config, db, day, out, reuse=True)
         index, rows_out = result["index"], len(result["pages"]) + 1
         detail = f"{result['index']}" + (" (unchanged: drawn from the same data before)" * result["unchanged"])
