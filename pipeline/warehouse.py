@@ -233,6 +233,7 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
             raise
         finally:
             timer.cancel()
+            timer.join()  # its thread holds the connection (con.interrupt): alive at exit, nanobind printed leaks
     sys.stdout.writelines(drawn.getvalue().splitlines(keepends=True))  # line by line, as DuckDB prints it
     if more:
         sys.stdout.write(f"(the first {limit} rows; the query has more: --limit N shows up to {SQL_LIMIT_MAX:,})\n")
