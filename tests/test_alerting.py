@@ -623,11 +623,14 @@ def test_a_resend_while_the_night_sends_the_alert_does_not_post_it_twice(tmp_pat
     seed(db, 51, {INCIDENT: (75, 50)})
     cfg = config(tmp_path, channels=[{"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"}])
     [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
-    receivers["http"].add_fault(r"^/slack/", status=200, delay=3)  # Slack has it, and answers 3 s later
+    receivers["http"].add_fault(r"^/slack/", status=200, delay=5)  # Slack has it, and answers 5 s later
     night = threading.Thread(target=delivery.send_alerts, args=(cfg, db, "r1"))
     night.start()
     try:
-        clock.sleep(1)
+        for _ in range(400):  # until the post reached Slack: recorded pending before it, and the warehouse let go
+            if any(r.path.startswith("/slack/") for r in list(receivers["http"].requests)):
+                break
+            clock.sleep(0.05)  # (a fixed second was not enough on a busy machine: the sender still held the file)
         assert q(db, "SELECT attempt, ok FROM alert_deliveries") == [(1, None)]  # in flight
         with pytest.raises(LookupError, match=r"the attempt to cx-slack \(attempt 1\) began .* may still be in fli"):
             delivery.resend(cfg, db, aid)
