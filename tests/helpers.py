@@ -184,6 +184,14 @@ class TrickleServer:
             t.join(timeout=5)
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (the OS picked it): for a server that needs a concrete port
+    (aiosmtpd's Controller), or a receiver that refuses every connection."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @contextmanager
 def unaccepting_port():
     """A port on 127.0.0.1 that never accepts a connection in time: its listener's backlog (one) is full and it never
@@ -339,9 +347,7 @@ def local_receivers(monkeypatch):
 
         return handler
 
-    with socket.socket() as probe:  # aiosmtpd's Controller needs a concrete port; let the OS pick a free one
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # aiosmtpd's Controller needs a concrete port
     smtp = Controller(inbox, hostname="127.0.0.1", port=port)
     smtp.start()
     with ReplayServer() as http:

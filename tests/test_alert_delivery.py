@@ -11,7 +11,6 @@ import email.policy
 import json
 import logging
 import re
-import socket
 import struct
 import time
 import zlib
@@ -42,7 +41,7 @@ from pipeline.alerts.message import (
     window_label,
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
-from tests.helpers import TrickleServer, unaccepting_port
+from tests.helpers import TrickleServer, free_port, unaccepting_port
 
 FAST = {"timeout": 5.0, "retries": 2, "backoff_factor": 0.0}
 SECRET = "T0000/B0000/sekritTOKEN123"
@@ -120,12 +119,6 @@ def receiver():
     with ReplayServer() as server:
         server.route("POST", r"^/hook/", hook)
         yield server, received
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:

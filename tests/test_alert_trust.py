@@ -5,7 +5,6 @@ time), the numbers behind it, and carries a 48-hour hourly chart."""
 from __future__ import annotations
 
 import json
-import socket
 import time as time_module
 from datetime import UTC, datetime, time, timedelta
 
@@ -20,7 +19,7 @@ from pipeline.charts import alert_chart, hourly_alert_chart, hourly_chart
 from pipeline.ledger import start_run
 from pipeline.metrics import day_hours
 from pipeline.warehouse import connect, execute, rows, transaction
-from tests.helpers import INCIDENT, START, alerting_config, drawn_figure, local_receivers, seed
+from tests.helpers import INCIDENT, START, alerting_config, drawn_figure, free_port, local_receivers, seed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EIGHT = datetime.combine(INCIDENT, time(8), tzinfo=UTC)  # the incident's mentions come 08:00-09:15 UTC
@@ -660,9 +659,7 @@ def test_a_held_alert_whose_digest_failed_is_retried_past_max_age_days(tmp_path,
     cfg, db = held_at_night(tmp_path)
     http = receivers["http"]
     http.route("POST", r"^/down$", lambda req, m: Response(500, "down"))
-    with socket.socket() as probe:  # nothing listens there: a connection error, no status
-        probe.bind(("127.0.0.1", 0))
-        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}/slack"
+    nowhere = f"http://127.0.0.1:{free_port()}/slack"  # nothing listens there: a connection error, no status
     for day, url, status in ((5, nowhere, None), (6, f"{http.url}/down", "500")):
         monkeypatch.setenv("TEST_SLACK_URL", url)
         assert delivery.send_alerts(cfg, db, f"s{day}", now=local(day, 9), today=INCIDENT + timedelta(days=day)) == {
@@ -847,9 +844,7 @@ class _Greylisting:
 def greylisting():
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     handler = _Greylisting({"grey@example.com"})
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()

@@ -30,6 +30,7 @@ from tests.helpers import (
     REPO,
     START,
     TrickleServer,
+    free_port,
     local_receivers,
     make_spike_polish,
     seed,
@@ -844,13 +845,10 @@ def test_a_resend_of_a_pending_slack_post_that_failed_is_retried_by_the_next_run
 def test_an_email_retried_after_a_failed_attempt_has_that_attempts_message_id(tmp_path, receivers):
     """Each attempt's e-mail has its own Message-ID, numbered by the attempt, and the one delivered is recorded as
     the message the incident's later e-mails answer."""
-    import socket
 
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})
-    with socket.socket() as probe:  # nothing listens there: refused
-        probe.bind(("127.0.0.1", 0))
-        nowhere = probe.getsockname()[1]
+    nowhere = free_port()  # nothing listens there: refused
     email = {"type": "email", "name": "cx-email", "to": ["cx@example.com"], "sender": "bp@example.com",
              "smtp_host": "127.0.0.1", "smtp_port": nowhere, "starttls": False}  # fmt: skip
     cfg = config(tmp_path, channels=[email])
