@@ -894,10 +894,9 @@ def test_engagement_is_the_highest_read_and_a_lower_count_read_later_never_lower
         ]
 
 
-def test_many_unchanged_files_are_one_note_not_one_each(tmp_path):
-    """An hourly export kept for weeks is thousands of files: each unchanged one was a note of its own, in the
-    extract's XCom and its run_steps detail (300 KB for 2,000). Past three they are one note naming the first."""
-    for i in range(5):
+def _notes_of_unchanged(tmp_path, n: int) -> list[str]:
+    """The notes of a second read of ``n`` files, acme-0.csv ..., that the first read loaded (nothing new)."""
+    for i in range(n):
         (tmp_path / f"acme-{i}.csv").write_text(MENTIONS_HEADER, encoding="utf-8")
     cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "acme-*.csv"}}]))
     first = build_source(cfg, cfg.brands[0], "drop")
@@ -905,7 +904,13 @@ def test_many_unchanged_files_are_one_note_not_one_each(tmp_path):
     again = build_source(cfg, cfg.brands[0], "drop")
     again.previous_state = first.state
     assert list(again.fetch(DAY)) == []
-    [note] = again.notes
+    return again.notes
+
+
+def test_many_unchanged_files_are_one_note_not_one_each(tmp_path):
+    """An hourly export kept for weeks is thousands of files: each unchanged one was a note of its own, in the
+    extract's XCom and its run_steps detail (300 KB for 2,000). Past three they are one note naming the first."""
+    [note] = _notes_of_unchanged(tmp_path, 5)
     assert re.fullmatch(
         r"5 files unchanged since loaded for this window: acme-0\.csv \(sha256 \w{12}\), acme-1\.csv \(sha256 \w{12}\),"
         r" acme-2\.csv \(sha256 \w{12}\), \.\.\.",
@@ -1229,15 +1234,7 @@ def test_a_blank_rating_is_no_rating(tmp_path):
 
 
 def test_up_to_three_unchanged_files_are_named_one_note_each(tmp_path):
-    for i in range(3):
-        (tmp_path / f"acme-{i}.csv").write_text(MENTIONS_HEADER, encoding="utf-8")
-    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "acme-*.csv"}}]))
-    first = build_source(cfg, cfg.brands[0], "drop")
-    list(first.fetch(DAY))
-    again = build_source(cfg, cfg.brands[0], "drop")
-    again.previous_state = first.state
-    assert list(again.fetch(DAY)) == []
-    assert [note.split(" (sha256")[0] for note in again.notes] == [
+    assert [note.split(" (sha256")[0] for note in _notes_of_unchanged(tmp_path, 3)] == [
         f"acme-{i}.csv unchanged since loaded for this window" for i in range(3)
     ]
 

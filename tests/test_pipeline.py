@@ -360,6 +360,17 @@ def test_the_nights_metrics_reach_back_as_far_as_the_longest_look_back_of_its_so
         assert con.execute(volume).fetchall() == [(date(2026, 9, 28), 1), (date(2026, 9, 30), 1), (DAY, 4)]
 
 
+def _crashed_after_scoring_then_run_again(cfg, db, scorer) -> date:
+    """The night of 10-02 loads and scores, then dies before its metrics; a re-run (a new run id) finds nothing
+    new to load or score and succeeds. Returns that day."""
+    nxt, crashed = date(2026, 10, 2), ledger.new_run_id(date(2026, 10, 2))
+    _loaded(cfg, db, nxt, crashed)
+    scoring.score(cfg, db, crashed, scorer=scorer)  # ... and the process dies here
+    again = run_day(cfg, db, nxt, scorer=scorer)
+    assert (again["status"], again["new_mentions"], again["scored"]) == ("success", 0, 0)
+    return nxt
+
+
 def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night, scorer):
     """The crashed run loaded and scored a late post of the day before, then died before daily_metrics; the re-run
     (a new run id) loads and scores nothing new, and still recomputes that look-back day."""
@@ -368,11 +379,7 @@ def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night
     run_day(cfg, db, DAY, scorer=scorer)
     late = ("late", "2026-10-01T23:50:00Z", "acme parcel lost, posted late at night")
     (config_path.parent / "acme.csv").write_text(csv_rows([*NIGHT_ROWS, late]), encoding="utf-8")
-    nxt, crashed = date(2026, 10, 2), ledger.new_run_id(date(2026, 10, 2))
-    _loaded(cfg, db, nxt, crashed)
-    scoring.score(cfg, db, crashed, scorer=scorer)  # ... and the process dies here
-    again = run_day(cfg, db, nxt, scorer=scorer)
-    assert (again["status"], again["new_mentions"], again["scored"]) == ("success", 0, 0)
+    _crashed_after_scoring_then_run_again(cfg, db, scorer)
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute(
             "SELECT volume FROM daily_brand_metrics WHERE day = ? AND source = '_all'", [DAY]
@@ -389,11 +396,7 @@ def test_a_rerun_computes_a_look_back_day_that_has_mentions_and_no_metrics_yet(n
     wrote yet (metrics/stale_days: mentions and no metrics at all)."""
     config_path, db = night
     cfg = load_config(config_path)
-    nxt, crashed = date(2026, 10, 2), ledger.new_run_id(date(2026, 10, 2))
-    _loaded(cfg, db, nxt, crashed)
-    scoring.score(cfg, db, crashed, scorer=scorer)  # ... and the process dies here
-    again = run_day(cfg, db, nxt, scorer=scorer)
-    assert (again["status"], again["new_mentions"], again["scored"]) == ("success", 0, 0)
+    nxt = _crashed_after_scoring_then_run_again(cfg, db, scorer)
     with duckdb.connect(str(db), read_only=True) as con:
         metrics = "SELECT day, volume, scored FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
         assert con.execute(metrics).fetchall() == [(DAY, 4, 4), (nxt, 1, 1)]

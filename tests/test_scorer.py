@@ -7,6 +7,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -33,13 +34,23 @@ def test_model_loads_offline_and_is_versioned(scorer):
     assert scorer.name
 
 
-def test_new_logit_offsets_or_tokenizer_with_the_same_weights_are_another_version(tmp_path):
-    """Offsets chosen anew on val change labels without touching the weights: scores under them must not pass
-    for the warehouse's scores of the earlier offsets. Aspect settings change drivers only, not the version."""
+def _model_copy(tmp_path, own: str | None = None):
+    """The shipped model as links in ``tmp_path/model``, but the file named ``own``: a copy of its own, for the
+    test to change (writing through a link would change the shipped model)."""
     folder = tmp_path / "model"
     folder.mkdir()
     for f in MODEL_DIR.iterdir():
-        (folder / f.name).symlink_to(f)
+        if f.name == own:
+            shutil.copyfile(f, folder / f.name)
+        else:
+            (folder / f.name).symlink_to(f)
+    return folder
+
+
+def test_new_logit_offsets_or_tokenizer_with_the_same_weights_are_another_version(tmp_path):
+    """Offsets chosen anew on val change labels without touching the weights: scores under them must not pass
+    for the warehouse's scores of the earlier offsets. Aspect settings change drivers only, not the version."""
+    folder = _model_copy(tmp_path)
     shipped = model_version(MODEL_DIR)
     assert model_version(folder) == shipped
 
@@ -486,11 +497,7 @@ def test_int8_scoring_without_its_onnx_file_is_a_config_error_naming_the_precisi
 def test_a_model_without_text_settings_spells_emoji_out_and_its_version_is_the_settings_it_loaded(tmp_path):
     """A brandpulse.json without ``text`` is a 1.x model's, trained on emoji spelled out. A scorer's version is
     of the settings it loaded: an edit of brandpulse.json after it loaded changes the next scorer's version only."""
-    folder = tmp_path / "model"
-    folder.mkdir()
-    for f in MODEL_DIR.iterdir():
-        if f.name != "brandpulse.json":
-            (folder / f.name).symlink_to(f)
+    folder = _model_copy(tmp_path, own="brandpulse.json")
     info = json.loads((MODEL_DIR / "brandpulse.json").read_text())
     (folder / "brandpulse.json").write_text(json.dumps({k: v for k, v in info.items() if k != "text"}))
     as_loaded = model_version(folder)
@@ -559,12 +566,7 @@ def test_embeddings_read_no_more_tokens_than_the_scorer_or_the_cap_asked_for(sco
 def test_the_version_hashes_the_tokenizer_config_and_for_int8_the_onnx_weights(tmp_path):
     """model_version reads no model: the weights it hashes are the ones the precision runs (``model.int8.onnx``
     for int8), and each of the tokenizer's two files counts."""
-    folder = tmp_path / "model"
-    folder.mkdir()
-    for f in MODEL_DIR.iterdir():
-        if f.name != "tokenizer_config.json":
-            (folder / f.name).symlink_to(f)
-    (folder / "tokenizer_config.json").write_text((MODEL_DIR / "tokenizer_config.json").read_text())
+    folder = _model_copy(tmp_path, own="tokenizer_config.json")
     (folder / "model.int8.onnx").write_bytes(b"int8 weights, v1")
     shipped, int8 = model_version(folder), model_version(folder, precision="int8")
     assert shipped == model_version(MODEL_DIR) and int8.endswith(".int8")
@@ -578,11 +580,7 @@ def test_the_version_hashes_the_tokenizer_config_and_for_int8_the_onnx_weights(t
 def test_a_model_whose_labels_are_in_another_order_is_refused(tmp_path):
     """Probabilities are read as (negative, neutral, positive): weights whose head orders its labels otherwise
     would score every complaint as praise."""
-    folder = tmp_path / "model"
-    folder.mkdir()
-    for f in MODEL_DIR.iterdir():
-        if f.name != "config.json":
-            (folder / f.name).symlink_to(f)
+    folder = _model_copy(tmp_path, own="config.json")
     config = json.loads((MODEL_DIR / "config.json").read_text())
     config["id2label"] = {"0": "positive", "1": "neutral", "2": "negative"}
     config["label2id"] = {"positive": 0, "neutral": 1, "negative": 2}
