@@ -4,6 +4,7 @@ time), the numbers behind it, and carries a 48-hour hourly chart."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time as time_module
 from datetime import UTC, datetime, time, timedelta
@@ -584,7 +585,7 @@ def test_the_incidents_message_to_edit_is_the_newest_slack_gave_an_id(tmp_path):
     with connect(db) as con:
         for aid, _, hours_ago, external_id in sent:
             key = {"alert_id": aid, "channel": "cx-bot", "attempt": 1}
-            execute(con, "alerts/begin_delivery", {**key, "run_id": "s", "via": None, "retry": False})
+            execute(con, "alerts/begin_delivery", {**key, "run_id": "s", "via": None, "retry_to": None})
             outcome = {"ok": True, "status": "200", "error": None, "external_id": external_id, "retry_to": None}
             execute(con, "alerts/finish_delivery", {**key, **outcome})
             con.execute("UPDATE alert_deliveries SET attempted_at = now() - to_hours(CAST(? AS BIGINT))"
@@ -711,7 +712,7 @@ def test_a_send_beside_another_leaves_it_the_attempt_the_other_recorded_first(tm
     with connect(db) as con:
         todo = delivery._todo(cfg, con, None, INCIDENT)
         execute(con, "alerts/begin_delivery", {"alert_id": aid, "channel": "ops-hook", "attempt": 1,
-                                               "run_id": "other", "via": None, "retry": False})  # fmt: skip
+                                               "run_id": "other", "via": None, "retry_to": None})  # fmt: skip
     with caplog.at_level(logging.WARNING, logger="brandpulse"):
         done = delivery._attempts(cfg, db, "this", todo, {"TEST_HOOK_URL": receivers["http"].url + "/hook"}, 1e12)
     assert done == [] and receivers["hooks"] == []
@@ -728,7 +729,7 @@ def test_a_send_that_read_the_pairs_before_another_recorded_its_answer_sends_not
     [aid] = incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
     key = {"alert_id": aid, "channel": "ops-hook", "attempt": 1}
     with connect(db) as con:
-        execute(con, "alerts/begin_delivery", {**key, "run_id": "night", "via": None, "retry": False})
+        execute(con, "alerts/begin_delivery", {**key, "run_id": "night", "via": None, "retry_to": None})
         todo = delivery._todo(cfg, con, aid)  # the resend's read: attempt 1 pending
         assert [(p["attempts"], p["state"]) for p in todo] == [(1, "pending")]
         execute(con, "alerts/finish_delivery", {**key, "ok": True, "status": "200", "error": None,
@@ -825,7 +826,7 @@ class _Greylisting:
     with a permanent 550, and takes the rest; ``envelopes``: the recipients of each message it took."""
 
     def __init__(self, for_now: set[str]):
-        self.for_now, self.envelopes = for_now, []
+        self.for_now, self.envelopes, self.stall_s = for_now, [], 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.for_now:
@@ -837,6 +838,7 @@ class _Greylisting:
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(list(envelope.rcpt_tos))
+        await asyncio.sleep(self.stall_s)  # > the client's deadline: it had the message whole, and no reply
         return "250 OK queued"
 
 
@@ -894,6 +896,63 @@ def test_an_email_recipient_refused_for_now_gets_the_alert_alone_on_a_later_run(
     assert delivery.send_alerts(cfg, db, "s4", today=INCIDENT) == {"delivered": 0, "failed": 0}
     assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
     assert q(db, "SELECT count(*) FROM alert_deliveries") == [(3,)]
+
+
+def test_a_retry_to_owed_recipients_left_without_a_reply_is_pending_and_resent_to_them_alone_on_request(
+    tmp_path, greylisting
+):
+    """The retry for grey@ reaches a server that takes the message whole and does not answer within the deadline:
+    grey@ may have it, so the pair is pending (possibly delivered): grey@ is still owed it, but later runs do not
+    send it again (at most once, as for any e-mail left without a reply); ``brandpulse alerts --resend`` sends it
+    to grey@ alone. The pending retry once cleared what was owed: the pair read 'delivered' and a resend sent
+    nothing."""
+    handler, port = greylisting
+    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)], delivery_deadline_s=1.0)
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+
+    handler.for_now.clear()
+    handler.stall_s = 3.0
+    assert delivery.send_alerts(cfg, db, "s2", today=INCIDENT) == {"delivered": 0, "failed": 0, "pending": 1}
+    assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
+    last = "SELECT attempt, ok, retry_to FROM alert_deliveries ORDER BY attempt DESC LIMIT 1"
+    assert q(db, last) == [(2, None, ["grey@example.com"])]
+    pair = "SELECT ok, state, retry_to FROM v_alert_deliveries"
+    assert q(db, pair) == [(True, "pending", ["grey@example.com"])]
+    assert q(db, "SELECT delivery, delivered FROM v_alerts") == [
+        ("cx-email: delivered, 1 recipient(s) pending (possibly delivered)", True)]  # fmt: skip
+    handler.stall_s = 0.0
+    assert delivery.send_alerts(cfg, db, "s3", today=INCIDENT) == {"delivered": 0, "failed": 0, "pending": 1}
+    assert len(handler.envelopes) == 2 and q(db, "SELECT count(*) FROM alert_deliveries") == [(2,)]
+
+    with connect(db) as con:  # past the time the attempt could still be in flight
+        con.execute("UPDATE alert_deliveries SET attempted_at = attempted_at - INTERVAL 1 HOUR")
+    [resent] = delivery.resend(cfg, db, aid)
+    assert resent.delivery.ok and handler.envelopes[-1] == ["grey@example.com"], resent
+    assert q(db, pair) == [(True, "delivered", [])]
+    assert delivery.send_alerts(cfg, db, "s4", today=INCIDENT) == {"delivered": 0, "failed": 0}
+
+
+def test_a_retry_to_owed_recipients_cut_off_mid_send_still_owes_them(tmp_path, greylisting):
+    """A retry recorded and never completed (the process was killed mid-send) keeps the recipients it was for: the
+    pair is pending, and a resend goes to them alone, not to the whole list again."""
+    handler, port = greylisting
+    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    assert delivery._begin(cfg, db, [{"alert_id": aid, "channel": "cx-email", "attempt": 2}], "s2", None,
+                           ("grey@example.com",))  # fmt: skip
+    assert q(db, "SELECT ok, state, retry_to FROM v_alert_deliveries") == [(True, "pending", ["grey@example.com"])]
+    with connect(db) as con:
+        con.execute("UPDATE alert_deliveries SET attempted_at = attempted_at - INTERVAL 1 HOUR")
+    handler.for_now.clear()
+    [resent] = delivery.resend(cfg, db, aid)
+    assert resent.attempt == 3 and resent.delivery.ok, resent
+    assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
 
 
 def test_recipients_owed_an_alert_wait_out_quiet_hours_then_get_it_alone(tmp_path, greylisting):

@@ -21,7 +21,8 @@ What a delivery guarantees:
 - **E-mail recipients refused for now.** An e-mail attempt the server took for some recipients and refused
   for others with a temporary (4xx) reply is delivered, and records those others in ``retry_to``: later runs
   send the alert to them alone (a retry recorded with ``$retry``, past the pair's success), until they take it
-  or it ages out; a permanent (5xx) refusal is only named in the error.
+  or it ages out; a permanent (5xx) refusal is only named in the error. A retry left without an answer is
+  pending like any e-mail: they stay owed it, but only ``brandpulse alerts --resend ID`` sends it to them again.
 - **Quiet hours.** A channel with ``quiet_hours`` gets no alert while they last (unless the alert is critical and
   ``except_critical`` is true, the default): each is recorded once as a ``held`` attempt with the reason, and the
   first run after the hours end sends the channel one digest listing them (headline, severity, time); their
@@ -152,15 +153,18 @@ class _Taken(Exception):
     """An attempt another send recorded first (rolls :func:`_begin`'s transaction back)."""
 
 
-def _begin(config: Config, db: Path, keys: list[dict], run_id: str, via: str | None, retry: bool = False) -> bool:
+def _begin(
+    config: Config, db: Path, keys: list[dict], run_id: str, via: str | None, owed: tuple[str, ...] = ()
+) -> bool:
     """Record the attempts ``keys`` pending and commit them before anything is sent, all or none: False when
     another send running beside this one (``brandpulse alerts --resend`` during the night) recorded one of them
     first, and sends it; then none is recorded, and this run leaves them to it (no double send, no crash on the
-    attempt's key). ``retry``: the attempt is for e-mail recipients a successful attempt left owed."""
+    attempt's key). ``owed``: the attempt is for these e-mail recipients alone, whom a successful attempt left
+    owed; recorded with it, so that one cut off mid-send still owes them."""
     try:
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             for key in keys:
-                params = {**key, "run_id": run_id, "via": via, "retry": retry}
+                params = {**key, "run_id": run_id, "via": via, "retry_to": list(owed) or None}
                 if not rows(execute(con, "alerts/begin_delivery", params)):
                     raise _Taken
     except _Taken:
@@ -173,13 +177,14 @@ def _begin(config: Config, db: Path, keys: list[dict], run_id: str, via: str | N
 def _outcome(d: Delivery, owed: tuple[str, ...] = ()) -> dict:
     """The columns of an attempt's outcome; ok NULL when it is pending (the receiver may have it). ``retry_to``:
     the e-mail recipients still owed the alert after it: those the server refused for now while others took it;
-    for an attempt that was itself a retry for ``owed``, those again when it failed outright (a pending one is
-    not repeated: at most once), or NULL when nothing is owed."""
+    for an attempt that was itself a retry for ``owed``, those again when it failed outright or was left pending
+    (the pair is then pending: not resent by later runs, at most once, but a resend sends it to them alone), or
+    NULL when nothing is owed."""
     ok = None if d.pending else d.ok
     if not owed:
         retry_to = list(d.retry_to) or None
     else:
-        retry_to = list(d.retry_to) if d.ok or d.pending else list(owed)
+        retry_to = list(d.retry_to) if d.ok else list(owed)
     return {"ok": ok, "status": None if d.status is None else str(d.status), "error": d.error, "retry_to": retry_to}
 
 
@@ -226,7 +231,7 @@ def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapp
         else:
             channel = channels[a.channel]
             earlier = _earlier(config, db, p, channel)
-            if not _begin(config, db, [key], run_id, None, retry=bool(owed)):  # committed first; another send's
+            if not _begin(config, db, [key], run_id, None, owed):  # committed first; another send's
                 continue
             deadline = min(config.alerting.delivery_deadline_s, left)
             msg = messages[a.alert_id]

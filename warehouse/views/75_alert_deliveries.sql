@@ -8,12 +8,14 @@
 -- connection error after a 'held' attempt is 'failed', not 'held'). via: the last attempt's, 'digest' when it sent
 -- the alert in a digest (it is retried as one; a resend after it posts the alert as its own message); external_id: the id of the message the last successful attempt posted (a Slack
 -- ts, with a bot token; an e-mail's Message-ID). retry_to: the e-mail recipients the last attempt left owed the
--- alert (refused for now, 4xx, while others took it: the next run sends it to them alone); NULL or empty: none.
+-- alert (refused for now, 4xx, while others took it: the next run sends it to them alone; when that retry is
+-- left without an answer, ok stays true and the state is 'pending': only a resend sends it to them again); NULL
+-- or empty: none.
 -- What is still to send (queries/alerts/pending_deliveries.sql) and the delivery columns of v_alerts (80) read it.
 --   SELECT channel, attempts, state, error FROM v_alert_deliveries WHERE NOT ok;
 CREATE OR REPLACE VIEW v_alert_deliveries AS
 SELECT alert_id, channel, max(attempt) AS attempts, coalesce(bool_or(ok), false) AS ok,
-       CASE WHEN bool_or(ok) THEN 'delivered' WHEN arg_max(ok IS NULL, attempt) THEN 'pending'
+       CASE WHEN arg_max(ok IS NULL, attempt) THEN 'pending' WHEN bool_or(ok) THEN 'delivered'
             WHEN arg_max_null(status, attempt) = 'held' THEN 'held' ELSE 'failed' END AS state,
        arg_max_null(status, attempt) AS status, arg_max_null(error, attempt) AS error, arg_max_null(via, attempt) AS via,
        arg_max(external_id, attempt) FILTER (WHERE ok) AS external_id,

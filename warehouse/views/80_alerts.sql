@@ -2,7 +2,8 @@
 -- the last status and error, from v_alert_deliveries); delivery: the same in words, as `brandpulse alerts` and
 -- the report show it ('cx-slack: delivered, ops-hook: failed ×2'; 'cx-slack: pending (possibly delivered)'
 -- when an attempt was cut off mid-send; 'cx-email: delivered, 1 recipient(s) to retry' when the e-mail server
--- refused one for now while the others took it; 'cx-email: held (quiet hours)' until the channel's digest; 'not sent yet' before the first attempt; 'not sent (backfilled night)'
+-- refused one for now while the others took it, '..., 1 recipient(s) pending (possibly delivered)' when the
+-- retry to it got no answer; 'cx-email: held (quiet hours)' until the channel's digest; 'not sent yet' before the first attempt; 'not sent (backfilled night)'
 -- for nights older than alerting.max_age_days); delivered: every channel tried accepted it.
 CREATE OR REPLACE VIEW v_alerts AS
 WITH tried AS (
@@ -12,7 +13,9 @@ WITH tried AS (
            string_agg(channel || ': ' || CASE state WHEN 'delivered' THEN 'delivered'
                                                         || CASE WHEN len(retry_to) > 0 THEN ', ' || len(retry_to)
                                                                 || ' recipient(s) to retry' ELSE '' END
-                                                    WHEN 'pending' THEN 'pending (possibly delivered)'
+                                                    WHEN 'pending' THEN CASE WHEN ok THEN 'delivered, '
+                                                                || len(retry_to) || ' recipient(s) pending (possibly delivered)'
+                                                                ELSE 'pending (possibly delivered)' END
                                                     WHEN 'held' THEN 'held (quiet hours)'
                                                     ELSE 'failed ×' || attempts END, ', '
                       ORDER BY channel) AS outcome,
