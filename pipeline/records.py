@@ -282,6 +282,25 @@ def blank_line(cells: list[str]) -> bool:
     return not cells or (len(cells) == 1 and not cells[0].strip())
 
 
+def repeats_header(cells: list, header: list[str]) -> bool:
+    """A row that is the file's header row again: exports joined into one file (``cat a.csv b.csv``, or a tool
+    that appends each day's export with its header). Compared cell by cell without surrounding spaces, a
+    byte-order mark at its start (the second export's) or empty cells at the end (Excel pads some exports)."""
+
+    def cut(row: list) -> list[str] | None:
+        if not all(isinstance(c, str) for c in row):
+            return None
+        out = [c.strip() for c in row]
+        if out:
+            out[0] = out[0].lstrip("\ufeff").strip()
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    mine, theirs = cut(cells), cut(header)
+    return bool(theirs) and mine == theirs
+
+
 _WIDE_MARKS = (  # UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's
     (b"\xff\xfe\x00\x00", "UTF-32"),
     (b"\x00\x00\xfe\xff", "UTF-32"),

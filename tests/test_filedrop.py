@@ -1400,3 +1400,20 @@ def test_a_configured_format_reads_a_file_whatever_its_name(tmp_path):
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     cfg = load_config(path)
     assert [r.native_id for r in build_source(cfg, cfg.brands[0], "listening").fetch(DAY)] == ["1"]
+
+
+def test_csv_exports_joined_into_one_file_skip_their_repeated_header_rows(tmp_path):
+    """Three day exports joined (cat a.csv b.csv c.csv): the second starts with Excel's byte-order mark, the third's
+    header has the trailing empty cells Excel pads with. Their header rows are no rows: skipped and counted in the
+    extract step's note, not quarantined as rows with an unreadable time."""
+    first = csv_rows([("a1", "2026-10-01T09:00:00Z", "first export")])
+    second = csv_rows([("b1", "2026-10-01T10:00:00Z", "second export")])
+    header, row = csv_rows([("c1", "2026-10-01T11:00:00Z", "third export")]).split("\n", 1)
+    joined = first + "\ufeff" + second + header.rstrip("\r") + ",,\r\n" + row
+    (tmp_path / "acme.csv").write_text(joined, encoding="utf-8")
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "acme.csv"}}]))
+    src = build_source(cfg, cfg.brands[0], "drop")
+    items = list(src.fetch(DAY))
+    assert [i.native_id for i in items if isinstance(i, Record)] == ["a1", "b1", "c1"], items
+    assert len(items) == 3  # no reject
+    assert src.notes == ["acme.csv rows skipped: 2 repeating the header row (exports joined into one file)"]

@@ -1037,6 +1037,31 @@ def test_the_step_detail_names_the_columns_each_field_was_read_from(tmp_path):
     )
 
 
+def test_exports_joined_into_one_file_skip_their_repeated_header_rows_and_say_so(tmp_path):
+    """Two Qualtrics exports joined (cat a.csv b.csv): the second's three header rows (columns, question text,
+    ImportId) are no answers, and two customer lists joined the same way: the header rows are skipped and counted
+    in the step's detail, not quarantined, and every answer and customer of both parts lands."""
+    first, second = qualtrics_rows(), qualtrics_rows()
+    second[3][4], second[-1][4] = "R_second", "R_second_f"
+    second[0][0] = "\ufeff" + second[0][0]  # the second export's byte-order mark
+    write_csv(tmp_path / "q.csv", first + second)
+    header, *customers = CUSTOMER_ROWS[:4]
+    write_csv(tmp_path / "customers.csv", [header, customers[0], header, *customers[1:]])
+    cfg = make_config(tmp_path, {"sources": [{"name": "n", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}],
+                                 "customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    ingest.import_customers(cfg, db, RUN)
+    ids = [r[0] for r in rows_of(db, "SELECT response_id FROM survey_responses ORDER BY 1")]
+    assert ids == ["R_aaa", "R_bbb", "R_ccc", "R_fff", "R_second", "R_second_f"]
+    assert rows_of(db, "SELECT count(*) FROM customers") == [(3,)]
+    reasons = [r[0] for r in rows_of(db, "SELECT reason FROM quarantine WHERE source = 'n'")]
+    assert len(reasons) == 8 and len(set(reasons)) == 4, reasons  # each part's four bad rows, no header row
+    details = dict(rows_of(db, "SELECT source, detail FROM run_steps WHERE source IN ('n', 'crm')"))
+    assert details["n"].endswith("; 1 row(s) repeating the header skipped (exports joined into one file)")
+    assert details["crm"].endswith("; 1 row(s) repeating the header skipped (exports joined into one file)")
+
+
 def test_a_far_future_or_far_past_date_is_quarantined_not_fatal(tmp_path):
     header, *good = CUSTOMER_ROWS[:3]
     rows = [header, *good, ["Z", "x", "9999-12-31", "", "10"], ["Y", "x", "1900-01-01", "", "10"]]

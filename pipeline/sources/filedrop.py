@@ -23,7 +23,9 @@ Rules (each broken rule quarantines the row with that reason):
 - ``engagement`` columns must be non-negative whole numbers (an empty cell counts 0; 12.0 is 12, 2.5 is rejected);
 - a text may be up to 4 MiB (a 1 MB review loads whole; the scorer's long-text policy applies); a JSONL line
   or CSV field up to 8 MiB; raw records kept in quarantine are cut at 1 MiB characters, with a note;
-- blank lines are skipped; a CSV row with extra cells keeps them (``_extra_cells``, hashed) in its raw record;
+- blank lines are skipped, and so is a CSV row that is the header again (exports joined into one file:
+  :func:`~pipeline.records.repeats_header`; counted in the note); a CSV row with extra cells keeps them
+  (``_extra_cells``, hashed) in its raw record;
 - a CSV row that a quote left open ran on through the lines after it is read again line by line (each line a
   row or a reject; the first reject says which lines ran together: :func:`~pipeline.records.csv_data_rows`);
 - a native id is unique within the source (a mention id carries no platform): the first row of an id in the
@@ -82,6 +84,7 @@ from pipeline.records import (
     has_bad_bytes,
     number,
     parse_utc,
+    repeats_header,
     shown,
     text,
     time_at,
@@ -90,7 +93,7 @@ from pipeline.records import (
 from pipeline.sources.base import PLAUSIBLE_AHEAD, Source
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
-SKIPS = ("other_platform", "before_window", "after_window")  # the rows a file drop skips, counted in a note
+SKIPS = ("other_platform", "before_window", "after_window", "repeated_header")  # skipped rows, counted in a note
 KEEP_WINDOWS = 7  # per file in the state: a re-run of any of the last week's nights skips an unchanged file
 NOTED_FILES = 3  # unchanged files named one note each; more are one note naming the first few
 
@@ -187,8 +190,10 @@ class FileDrop(Source):
 
     def _skip_note(self, path: Path, window: Window) -> str:
         """What the extract step says of a file's skipped rows (they are in no record and no reject)."""
-        other, before, after = (self._skipped[k] for k in SKIPS)
+        other, before, after, headers = (self._skipped[k] for k in SKIPS)
         parts = [f"{other} of another platform than {', '.join(self.spec.platforms)}"] if other else []
+        if headers:
+            parts.append(f"{headers} repeating the header row (exports joined into one file)")
         if before:
             parts.append(
                 f"{before} created before the window's start, {window.start:%Y-%m-%d %H:%M} UTC "
@@ -266,6 +271,9 @@ class FileDrop(Source):
             for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header), row_like=time_at(at)):
                 if cells is None:
                     yield location, UNREADABLE, text, Rejected(problem)  # no cells: nothing redacted can be kept
+                    continue
+                if repeats_header(cells, header):  # exports joined into one file: no row, nothing lost
+                    self._skipped["repeated_header"] += 1
                     continue
                 if len(cells) != len(header):
                     # Its cells are shifted against the header (an unquoted comma, a cut row), by an amount no

@@ -56,6 +56,7 @@ from pipeline.records import (
     Rejected,
     csv_data_rows,
     described,
+    repeats_header,
     shown,
     time_at,
     withheld,
@@ -584,7 +585,8 @@ def read_survey_file(
     ``config`` is the main config (its brands check brand ids and names; may be None); ``path`` a file;
     ``info``, when given, receives ``columns``: which header each field was read from, ``present``: the id of
     every row that is an answer (landed or quarantined; not a Qualtrics preview, test or spam row), and
-    ``unidentified``: how many rows had no readable id (an unreadable row, an empty id cell). Together they
+    ``unidentified``: how many rows had no readable id (an unreadable row, an empty id cell), and
+    ``repeated_headers``: rows that are the header again (exports joined into one file: skipped). Together they
     tell which responses a whole-history export no longer has (:func:`pipeline.surveys.ingest.import_surveys`).
     """
     src, path = survey_source, Path(path)
@@ -608,13 +610,20 @@ def read_survey_file(
         mapping.get("timezone"): ZONE,
         **{mapping[f]: SCORE for f in ("nps", "csat", "ces") if f in mapping},
     }
+    info.setdefault("repeated_headers", 0)
     responses, rejects, reject = [], [], FileRejects()
+    echoes_until = 3  # a header's echo rows (Qualtrics' question text and ImportId) follow it: the file's, or a
+    # joined export's (cat a.csv b.csv), whose header row is skipped and counted
     for index, (location, cells, held) in enumerate(rows):
         if isinstance(cells, Rejected):
             rejects.append(reject(src.brand or "", src.name, str(cells), UNREADABLE, location, content=held))
             info["unidentified"] += 1
             continue
-        if index < 3 and _header_echo(cells, mapping, header):
+        if repeats_header(cells, header):
+            info["repeated_headers"] += 1
+            echoes_until = index + 3
+            continue
+        if index < echoes_until and _header_echo(cells, mapping, header):
             declared = _declared_zone(cells, mapping, header) or declared
             continue
         values = dict(zip(header, cells, strict=False))
@@ -738,7 +747,8 @@ def read_customer_file(
 ) -> tuple[list[CustomerRow], list[Reject]]:
     """Every customer of one list that can land, and a :class:`Reject` per row that was (partly) quarantined.
 
-    ``info``, when given, receives ``columns``: which header each field was read from."""
+    ``info``, when given, receives ``columns``: which header each field was read from, and ``repeated_headers``:
+    rows that are the header again (lists joined into one file: skipped)."""
     src, path = customer_source, Path(path)
     if src.brand is not None:
         _check_brand(config, src.brand, f"surveys customers {src.name!r} brand")
@@ -750,8 +760,9 @@ def read_customer_file(
     explicit = {f for f in fields if src.explicit(f)}
     required = {"customer_id", "start_date", "end_date", "brand"} & fields.keys()
     mapping = _resolve(path, header, fields, required, explicit)
-    if info is not None:
-        info["columns"] = dict(mapping)
+    info = {} if info is None else info
+    info["columns"] = dict(mapping)
+    info.setdefault("repeated_headers", 0)
     known = _brands(config)
     pseudonymise = Pseudonymiser(config)
     per_month = 12.0 if src.revenue_period == "year" else 1.0
@@ -760,6 +771,9 @@ def read_customer_file(
     for location, cells, held in rows:
         if isinstance(cells, Rejected):
             rejects.append(reject(src.brand or "", src.name, str(cells), UNREADABLE, location, content=held))
+            continue
+        if repeats_header(cells, header):  # lists joined into one file: skipped, counted
+            info["repeated_headers"] += 1
             continue
         values = dict(zip(header, cells, strict=False))
         row = {col: values.get(col) for col in mapping.values()}

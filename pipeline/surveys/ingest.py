@@ -145,7 +145,12 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
             rows_out=n_ok,
             rows_quarantined=n_bad,
             detail=f"{len(paths)} file(s): {', '.join(p.name for p in paths)[:200]}; columns: "
-            + ", ".join(f"{k}={_short(v)!r}" for k, v in info.get("columns", {}).items()),
+            + ", ".join(f"{k}={_short(v)!r}" for k, v in info.get("columns", {}).items())
+            + (
+                f"; {info['repeated_headers']} row(s) repeating the header skipped (exports joined into one file)"
+                if info.get("repeated_headers")
+                else ""
+            ),
         )
     write_atomic(records, rec)
     write_atomic(rejects, rej)
