@@ -6,8 +6,9 @@ as ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so q
 CSV row with more or fewer cells than the header, whose cells may have shifted under any column, every cell is; in
 a row of the header's width, a created_at, rating or engagement cell that does not look like one, which may be a
 name shifted there, is described instead (its length and kinds of character), and so is it in the reason; a line
-that is not a JSON object is kept as it came). Rows created outside the window belong to another night, and
-rows of a platform not in ``platforms`` (compared without regard to case) to another source: they are skipped,
+that is not a JSON object is not kept: ``UNREADABLE``, its location says where to look). Rows created outside
+the window belong to another night, and rows of a platform not in ``platforms`` (compared without regard to case)
+to another source: they are skipped,
 and a note for the extract step's detail counts each kind (one created before the window's start is read by no
 later night, only by a backfill of its day). A row whose time cannot be read belongs to no night, so every night
 that reads the file quarantines it again; the quarantine table keeps it once, keyed by its content and which

@@ -1,4 +1,4 @@
--- Survey responses with their NPS group and latest comment sentiment; survey and customer metrics with units.
+-- Survey responses with their NPS group and latest comment sentiment; survey metrics with their units, customer metrics.
 CREATE OR REPLACE VIEW v_survey_responses AS
 SELECT r.brand, r.source, r.response_id, r.responded_at, r.day, r.touchpoint, r.segment,
        r.nps,

@@ -1,7 +1,8 @@
 -- One row per alert and channel tried: the attempts so far, whether one succeeded (ok), the state ('delivered';
 -- 'pending': the last attempt was cut off mid-send, so the receiver may have it; 'failed'), and the last
 -- attempt's HTTP status or SMTP reply and error. send_alerts retries a failed channel until an attempt
--- succeeds, then stops, so ok is also the last attempt's outcome; a pending Slack or e-mail channel is resent
+-- succeeds, then stops (but for e-mail recipients it left owed: retry_to, below), so ok is the last attempt's
+-- outcome unless that was such a retry; a pending Slack or e-mail channel is resent
 -- only by `brandpulse alerts --resend`, a pending webhook by the next run (with the same Idempotency-Key).
 -- 'held': the channel was in its quiet hours (error says until when); the first run after they end sends it in
 -- the channel's digest. status and error are the last attempt's, NULL where it had none (arg_max_null: a
