@@ -1,0 +1,152 @@
+"""The HTTP session itself (pipeline/http.py), spoken to a real local server on 127.0.0.1 (ReplayServer, and
+TrickleServer for a slow peer): what it retries and what it does not, how it reads a rate-limit header, the size
+bound of an answer, what its deadline ends, and what urllib3 may log. The sources' and channels' own tests drive
+it through their clients; these pin the edges those do not reach."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+import requests
+
+from demo.replay.server import ReplayServer, Response
+from pipeline.deadline import Deadline, DeadlineExceeded
+from pipeline.http import USER_AGENT, BodyTooLarge, CutAfterSending, SourceError, backoff, get_json, session
+from tests.helpers import TrickleServer
+
+FAST = {"timeout": 5.0, "retries": 2, "backoff_factor": 0.0}
+
+
+@pytest.fixture
+def server():
+    with ReplayServer() as s:
+        s.route("*", r"^/", lambda request, match: Response(200, {"ok": True}))
+        yield s
+
+
+@pytest.mark.parametrize("reset", ["-3", "inf", "nan", "soon"])
+def test_a_429_with_a_ratelimit_reset_that_is_no_wait_is_retried_with_backoff(server, reset):
+    """Reddit's x-ratelimit-reset stands in for a missing Retry-After; a value that is not a wait (negative, not
+    finite, not a number) is not one: the 429 is retried on the backoff, not crashed on (``time.sleep(-3)``) nor
+    failed as a wait over five minutes (``inf``)."""
+    server.add_fault(r"^/", status=429, headers={"x-ratelimit-reset": reset})
+    resp = session(**FAST).get(f"{server.url}/r/x")
+    assert resp.status_code == 200 and len(server.requests) == 2
+
+
+def test_a_ratelimit_reset_is_a_wait_only_on_a_429(server):
+    """Reddit sends x-ratelimit-reset with every answer; on a 503 it is not a Retry-After (the 503 is retried on
+    the backoff), on a 429 it is (and one past RETRY_AFTER_MAX fails the request at once)."""
+    far = {"x-ratelimit-reset": "9999"}
+    server.add_fault(r"^/", status=503, headers=far)
+    assert session(**FAST).get(f"{server.url}/r/x").status_code == 200 and len(server.requests) == 2
+    server.requests.clear()
+    server.add_fault(r"^/", status=429, headers=far)
+    with pytest.raises(SourceError, match=r"asked to retry after 9999 s, over the 300 s this waits"):
+        get_json(session(**FAST), f"{server.url}/r/x")
+    assert len(server.requests) == 1
+
+
+def test_a_client_error_fails_get_json_naming_the_status_without_the_query(server):
+    """A 4xx is a failure even when its body is JSON (an API's error object), and the token in the query string
+    stays out of the message."""
+    server.add_fault(r"^/", status=404, body={"error": "no such thing"})
+    with pytest.raises(SourceError) as err:
+        get_json(session(**FAST), f"{server.url}/missing?token=SECRET123", what="search")
+    assert str(err.value) == f"search: HTTP 404 from {server.url}/missing after retries"
+    assert len(server.requests) == 1  # a 404 is not retried
+
+
+def test_an_answer_of_exactly_max_body_is_read_and_one_byte_more_is_not(server, monkeypatch):
+    monkeypatch.setattr("pipeline.http.MAX_BODY", 2**20)
+    server.reset()
+    server.route("GET", r"^/exact$", lambda request, match: Response(200, b"a" * 2**20))
+    server.route("GET", r"^/over$", lambda request, match: Response(200, b"a" * (2**20 + 1)))
+    s = session(**FAST)
+    assert len(s.get(f"{server.url}/exact").content) == 2**20
+    with pytest.raises(BodyTooLarge, match=r"over 1 MiB"):
+        s.get(f"{server.url}/over")
+
+
+def test_backoff_refuses_a_wait_the_deadline_would_cut_short(monkeypatch):
+    """``backoff`` (an error sent as a 200 answer) waits BACKOFF_FACTOR x 2**retry, capped at BACKOFF_MAX, both read
+    at call time; a wait that would pass the session's deadline raises at once instead of sleeping into it."""
+    with Deadline(1.5) as deadline:
+        s = session(deadline=deadline)
+        with pytest.raises(DeadlineExceeded, match=r"^waiting 2 s to retry would pass the 1\.5 s deadline$"):
+            backoff(s, 2)  # 0.5 x 4
+        monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 5.0)
+        with pytest.raises(DeadlineExceeded, match=r"^waiting 10 s to retry"):
+            backoff(s, 1)
+        monkeypatch.setattr("pipeline.http.BACKOFF_MAX", 3.0)
+        with pytest.raises(DeadlineExceeded, match=r"^waiting 3 s to retry"):
+            backoff(s, 10)
+
+
+def test_a_request_begun_after_the_deadline_passed_is_not_sent(server):
+    """The connection kept alive from the first request is not used for a second one begun past the deadline."""
+    with Deadline(1.0) as deadline:  # time enough for the first request on a busy machine
+        s = session(deadline=deadline, **FAST)
+        assert s.get(f"{server.url}/first").status_code == 200
+        while not deadline.expired:
+            time.sleep(0.05)
+        with pytest.raises(DeadlineExceeded, match=r"^the 1 s deadline passed before the request$") as err:
+            s.get(f"{server.url}/second")
+    assert not isinstance(err.value, CutAfterSending)
+    assert [r.path for r in server.requests] == ["/first"]
+
+
+def test_an_answer_without_a_length_cut_by_the_deadline_is_not_taken_for_a_whole_one():
+    """A body that runs to the connection's close (no Content-Length) ends when the deadline shuts the socket down:
+    to the reader that looks like its end, so the session must tell a truncated answer from a whole one."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+    with TrickleServer(b"0123456789" * 10, interval=0.1, fast=head) as peer, Deadline(1) as deadline:
+        s = session(deadline=deadline, timeout=5, retries=0)
+        with pytest.raises(DeadlineExceeded, match=r"^no complete answer within the 1 s deadline$") as err:
+            s.get(peer.url)
+    assert not isinstance(err.value, CutAfterSending)  # the status line had come: nothing was left unanswered
+    assert len(peer.requests) == 1
+
+
+def test_urllib3_never_logs_a_url_sent_through_a_proxy(server, monkeypatch, caplog):
+    """Through an HTTP proxy urllib3 logs the absolute URL (``http://host/path``), not just the path; a webhook's
+    path is its token, so that argument is withheld too."""
+    for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.url)  # the replay server answers as the proxy
+    server.add_fault(r"^/services/", status=503)  # one retry, which urllib3 logs too
+    with caplog.at_level(logging.DEBUG):
+        resp = session(**FAST).post("http://hooks.example.invalid/services/T000/B000/SECRET123", json={"text": "x"})
+    assert resp.status_code == 200 and [r.path for r in server.requests] == ["/services/T000/B000/SECRET123"] * 2
+    assert "<path withheld>" in caplog.text  # urllib3 did log the request
+    assert "SECRET123" not in caplog.text
+
+
+def test_every_request_names_brandpulse_as_its_user_agent(server):
+    """Reddit's API rules ask for a descriptive User-Agent (a default python-requests one is throttled hardest)."""
+    session(**FAST).get(f"{server.url}/r/x")
+    assert server.requests[0].headers["user-agent"] == USER_AGENT and USER_AGENT.startswith("brandpulse/")
+
+
+def test_a_request_past_the_deadline_fails_get_json_without_the_query(server):
+    """The deadline's message, like every other failure's, leaves out the query string (where tokens live)."""
+    with Deadline(0.1) as deadline:
+        s = session(deadline=deadline, **FAST)
+        while not deadline.expired:
+            time.sleep(0.05)
+        with pytest.raises(SourceError) as err:
+            get_json(s, f"{server.url}/search?token=SECRET123", what="search")
+    assert str(err.value) == (
+        f"search: {server.url}/search: the 0.1 s deadline passed before the request (the source's deadline_s)"
+    )
+
+
+def test_a_tls_failure_is_not_retried():
+    """An error that is neither a connection, read nor status failure (a TLS handshake refused: a certificate or
+    protocol problem that repeating cannot mend) fails at once, on one connection."""
+    with TrickleServer(b"", read_request=False, fast=b"HTTP/1.1 400 Bad Request\r\n\r\n") as plain:
+        with pytest.raises(requests.exceptions.SSLError):
+            session(**FAST).get(f"https://127.0.0.1:{plain.port}/")
+    assert plain.connections == 1
