@@ -40,7 +40,7 @@ from fsspec.exceptions import FSTimeoutError
 
 from pipeline.config import Config, ConfigError
 from pipeline.files import encoded, write_atomic
-from pipeline.warehouse import rows
+from pipeline.warehouse import literal, rows
 
 StagePath = Any  # pathlib.Path for a folder, airflow.sdk.ObjectStoragePath for a URL
 
@@ -182,7 +182,7 @@ def write_parquet(con, table: str, path: StagePath) -> int:
     writes a local temporary file; :func:`write` puts it in place). Returns the bytes written."""
     with tempfile.TemporaryDirectory(prefix="brandpulse-") as tmp:
         local = Path(tmp) / "part.parquet"
-        con.execute(f"COPY {table} TO '{local}' (FORMAT parquet, COMPRESSION zstd)")
+        con.execute(f"COPY {table} TO {literal(local)} (FORMAT parquet, COMPRESSION zstd)")
         return write(path, local.read_bytes())
 
 

@@ -308,11 +308,16 @@ def _on_instance(statement: str) -> None:
         con.close()
 
 
+def literal(text: str) -> str:
+    """``text`` as an SQL string literal, for the statements that take no parameter where it goes (a path in
+    ``ATTACH`` or ``COPY ... TO``): quoted, its quotes doubled."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def _attach(path: Path, read_only: bool, deadline: float) -> str:
     """Attach the file to the process's instance under a new alias (returned)."""
     alias = f"warehouse_{next(_ALIASES)}"
-    quoted = str(path).replace("'", "''")
-    statement = f"ATTACH '{quoted}' AS {alias}" + (" (READ_ONLY)" if read_only else "")
+    statement = f"ATTACH {literal(path)} AS {alias}" + (" (READ_ONLY)" if read_only else "")
     _retry_lock(path, deadline, lambda: _on_instance(statement))
     return alias
 

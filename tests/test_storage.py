@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from pipeline import storage
 from pipeline.config import load_config
+from pipeline.warehouse import connect, migrate, row
 from tests.helpers import write_config
 
 S3_ENV = {
@@ -205,3 +207,20 @@ def test_a_local_write_goes_through_a_synced_temporary_file_and_a_crash_keeps_th
     assert target.read_text() == "a\nb\n" and sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]
     assert events[0] == "fsync" and events[1][0] == "replace" and len(events) == 2
     assert events[1][1] != target and events[1][1].parent == target.parent and events[1][2] == target
+
+
+def test_parquet_and_the_warehouse_work_under_a_temporary_folder_with_a_quote_in_its_name(tmp_path, monkeypatch):
+    """A path goes into COPY ... TO and ATTACH as a literal (they take no parameter there): a quote in it
+    (TMPDIR=/home/o'brien/tmp) once ended the literal and failed the shard's write with a syntax error."""
+    quoted = tmp_path / "o'brien"
+    quoted.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(quoted))
+    root = _root(tmp_path)
+    storage.mkdirs(root)
+    with duckdb.connect() as con:
+        con.execute("CREATE TEMP TABLE part AS SELECT range AS n FROM range(2)")
+        assert storage.write_parquet(con, "part", root / "c.parquet") > 0
+        assert storage.read_parquet(con, root / "c.parquet") == [{"n": 0}, {"n": 1}]
+    with connect(quoted / "w's.duckdb") as con:
+        migrate(con)
+        assert row(con.execute("SELECT count(*) AS n FROM mentions"))["n"] == 0
