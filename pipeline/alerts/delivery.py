@@ -20,7 +20,7 @@ What a delivery guarantees:
   same ``Idempotency-Key: <alert_id>:<channel>`` header, so the receiver can drop the repeat.
 - **E-mail recipients refused for now.** An e-mail attempt the server took for some recipients and refused
   for others with a temporary (4xx) reply is delivered, and records those others in ``retry_to``: later runs
-  send the alert to them alone (a retry recorded with ``$retry``, past the pair's success), until they take it
+  send the alert to them alone (a retry recorded with ``$retry_to``, past the pair's success), until they take it
   or it ages out; a permanent (5xx) refusal is only named in the error. A retry left without an answer is
   pending like any e-mail: they stay owed it, but only ``brandpulse alerts --resend ID`` sends it to them again.
 - **Quiet hours.** A channel with ``quiet_hours`` gets no alert while they last (unless the alert is critical and

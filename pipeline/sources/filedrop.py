@@ -1,19 +1,18 @@
 """File drop: CSV or JSONL exports of mentions and reviews, mapped by configurable column names.
 
 Every row becomes a :class:`~pipeline.sources.Record` or, when it cannot be read, a
-:class:`~pipeline.sources.Reject` with the reason and the raw row as JSON (bytes that are not UTF-8 are kept
-as ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names: in a
-CSV row with more or fewer cells than the header, whose cells may have shifted under any column, every cell is; in
-a row of the header's width, a created_at, rating or engagement cell that does not look like one, which may be a
-name shifted there, is described instead (its length and kinds of character), and so is it in the reason; a line
-that is not a JSON object is not kept: ``UNREADABLE``, its location says where to look). Rows created outside
-the window belong to another night, and rows of a platform not in ``platforms`` (compared without regard to case)
-to another source: they are skipped,
-and a note for the extract step's detail counts each kind (one created before the window's start is read by no
-later night, only by a backfill of its day). A row whose time cannot be read belongs to no night, so every night
-that reads the file quarantines it again; the quarantine table keeps it once, keyed by its content and which
-occurrence of that content in its file it is (:class:`~pipeline.records.FileRejects`): rows with the same cells
-are each kept, and the same row in a renamed file or on another line is found again, not added.
+:class:`~pipeline.sources.Reject` with the reason and the raw row as JSON (bytes that are not UTF-8 are kept as
+``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names: in a CSV row
+with more or fewer cells than the header, whose cells may have shifted under any column, every cell is; in a row of
+the header's width, a created_at, rating or engagement cell that does not look like one, which may be a name shifted
+there, is described instead (its length and kinds of character), and so is it in the reason; a line that is not a
+JSON object is not kept: ``UNREADABLE``, its location says where to look). Rows created outside the window belong to
+another night, and rows of a platform not in ``platforms`` (compared without regard to case) to another source: they
+are skipped, and a note for the extract step's detail counts each kind (one created before the window's start is
+read by no later night, only by a backfill of its day). A row whose time cannot be read belongs to no night, so
+every night that reads the file quarantines it again; the quarantine table keeps it once, keyed by its content and
+which occurrence of that content in its file it is (:class:`~pipeline.records.FileRejects`): rows with the same
+cells are each kept, and the same row in a renamed file or on another line is found again, not added.
 
 Rules (each broken rule quarantines the row with that reason):
 
