@@ -102,9 +102,9 @@ def test_an_answer_without_a_length_cut_by_the_deadline_is_not_taken_for_a_whole
     """A body that runs to the connection's close (no Content-Length) ends when the deadline shuts the socket down:
     to the reader that looks like its end, so the session must tell a truncated answer from a whole one."""
     head = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
-    with TrickleServer(b"0123456789" * 10, interval=0.1, fast=head) as peer, Deadline(1) as deadline:
+    with TrickleServer(b"0123456789" * 10, interval=0.1, fast=head) as peer, Deadline(2) as deadline:
         s = session(deadline=deadline, timeout=5, retries=0)
-        with pytest.raises(DeadlineExceeded, match=r"^no complete answer within the 1 s deadline$") as err:
+        with pytest.raises(DeadlineExceeded, match=r"^no complete answer within the 2 s deadline$") as err:
             s.get(peer.url)
     assert not isinstance(err.value, CutAfterSending)  # the status line had come: nothing was left unanswered
     assert len(peer.requests) == 1
