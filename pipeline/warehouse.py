@@ -142,6 +142,7 @@ def connect(
             cursor.close()
         return
     path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout  # one wait in all: for brandpulse's lock, then for DuckDB's own
     lock = FileLock(f"{path}.lock", is_singleton=False)
     try:
         lock.acquire(timeout=timeout)
@@ -151,7 +152,6 @@ def connect(
             f"(lock file {path}.lock); raise lock_timeout_s or wait for it"
         ) from None
     try:
-        deadline = time.monotonic() + timeout
         if sandboxed:  # an instance of its own: its settings refuse file access, ATTACH included
             con = _retry_lock(path, deadline, lambda: duckdb.connect(str(path), read_only=True, config=_SANDBOX))
             try:

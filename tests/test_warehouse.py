@@ -1,0 +1,328 @@
+"""pipeline.warehouse on its own: the lock and its waits, held(), transaction(), migrations and views, the
+read-only opens. Real DuckDB files in tmp_path; a second process is a real one (subprocess)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from types import SimpleNamespace
+
+import duckdb
+import pytest
+from filelock import FileLock
+
+from pipeline import interrupt, warehouse
+from pipeline.warehouse import WarehouseError, connect, held, migrate, row, rows, schema_version, transaction
+from tests.helpers import REPO
+
+
+def _python(code: str, *args: str) -> subprocess.Popen:
+    """``code`` in a Python process of its own, with this checkout importable; its stdout a text pipe."""
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+_INSERT_RUN = (
+    "INSERT INTO pipeline_runs (run_id, day, trigger, status, started_at)"
+    " VALUES ($run_id, DATE '2026-10-01', 'cli', 'running', now())"
+)
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A migrated warehouse."""
+    path = tmp_path / "w.duckdb"
+    with connect(path) as con:
+        migrate(con)
+    return path
+
+
+def test_a_writer_waits_for_another_brandpulse_process_and_then_sees_its_commit(tmp_path):
+    """Two processes write in turn: the second waits for the first's lock (it does not fail at once) and reads what
+    the first committed."""
+    db = tmp_path / "w.duckdb"
+    first = _python(
+        "import sys, time\n"
+        "from pipeline.warehouse import connect, transaction\n"
+        "with connect(sys.argv[1]) as con, transaction(con):\n"
+        "    con.execute('CREATE TABLE t AS SELECT 1 AS x')\n"
+        "    print('held', flush=True)\n"
+        "    time.sleep(1)\n",
+        str(db),
+    )
+    try:
+        assert first.stdout.readline().strip() == "held"
+        with connect(db, timeout=60) as con, transaction(con):
+            con.execute("INSERT INTO t VALUES (2)")
+    finally:
+        assert first.wait(timeout=60) == 0
+    with connect(db, read_only=True) as con:
+        assert rows(con.execute("SELECT x FROM t ORDER BY x")) == [{"x": 1}, {"x": 2}]
+
+
+def test_connect_creates_the_warehouses_folder(tmp_path):
+    db = tmp_path / "new" / "folder" / "w.duckdb"
+    with connect(db) as con:
+        assert migrate(con)[0] == 1
+    assert db.is_file() and (db.parent / "w.duckdb.lock").is_file()
+
+
+def test_a_file_that_is_no_warehouse_fails_at_once_not_after_the_lock_timeout(tmp_path, monkeypatch):
+    """Only DuckDB's lock is waited for: any other error opening the file (not a DuckDB file) fails the open
+    at once rather than being retried for lock_timeout_s (10 minutes of a night)."""
+    bad = tmp_path / "w.duckdb"
+    bad.write_bytes(b"not a duckdb file\n" * 1000)
+
+    def no_retry(_seconds):
+        raise AssertionError("retried an error that is not a lock")
+
+    monkeypatch.setattr(warehouse.time, "sleep", no_retry)
+    with pytest.raises(WarehouseError, match=r"cannot open the warehouse: .*not a valid DuckDB database file"):
+        with connect(bad, timeout=600):
+            pass
+
+
+def test_a_read_only_connection_refuses_writes(db):
+    with connect(db, read_only=True) as con:
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute(_INSERT_RUN, {"run_id": "written"})
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 't'").fetchone() == (0,)
+
+
+def test_held_is_for_its_own_thread_only(db):
+    """Another thread of the process does not use the held database: it waits for the lock like another process."""
+    outcome = []
+
+    def other():
+        try:
+            with connect(db, timeout=0.2) as con:
+                outcome.append(con.execute("SELECT 1").fetchone())
+        except WarehouseError as exc:
+            outcome.append(str(exc))
+
+    with held(db, timeout=5):
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(60)
+    assert len(outcome) == 1 and "held the warehouse lock" in outcome[0]
+
+
+def test_a_sandboxed_connect_never_gets_the_held_database(db, tmp_path):
+    """`brandpulse sql`'s open (read-only, sandboxed) is never a cursor on the held, writable database: it waits for
+    the lock like any other open."""
+    with held(db, timeout=5):
+        with pytest.raises(WarehouseError, match="held the warehouse lock"):
+            with connect(db, read_only=True, sandboxed=True, timeout=0.2) as con:
+                con.execute("CREATE TABLE written AS SELECT 1 AS x")
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'written'").fetchone() == (0,)
+
+
+def test_held_finds_the_file_by_its_resolved_path(db, tmp_path):
+    """The same file under another spelling of its path (a symlinked folder) is the held database, not a second
+    open that would wait for the block's own lock."""
+    (tmp_path / "link").symlink_to(tmp_path, target_is_directory=True)
+    with held(tmp_path / "link" / "w.duckdb", timeout=5):
+        with connect(db, timeout=0.2) as con, transaction(con):
+            con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    with held(db, timeout=5):
+        with connect(tmp_path / "link" / "w.duckdb", timeout=0.2) as con:
+            assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
+
+
+def test_held_lets_go_when_its_block_fails(db):
+    """An exception in the block releases the lock and forgets the held database; what was committed stays."""
+    with pytest.raises(RuntimeError, match="a step failed"), held(db, timeout=5):
+        with connect(db) as con, transaction(con):
+            con.execute("CREATE TABLE t AS SELECT 1 AS x")
+        raise RuntimeError("a step failed")
+    FileLock(f"{db}.lock", is_singleton=False).acquire(timeout=0).lock.release()
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
+
+
+@pytest.mark.parametrize("error", [ValueError("bad row"), interrupt.Interrupted("stopped by SIGTERM")])
+def test_a_failed_transaction_is_rolled_back_and_the_connection_goes_on(db, error):
+    """An exception in the block (a SIGTERM's KeyboardInterrupt too) rolls back what it wrote and ends the
+    transaction: the same connection starts the next one, and only the next one's rows are stored."""
+    with connect(db) as con:
+        with pytest.raises(type(error)), transaction(con):
+            con.execute(_INSERT_RUN, {"run_id": "lost"})
+            raise error
+        assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (0,)
+        with transaction(con):
+            con.execute(_INSERT_RUN, {"run_id": "kept"})
+    with connect(db, read_only=True) as con:
+        assert rows(con.execute("SELECT run_id FROM pipeline_runs")) == [{"run_id": "kept"}]
+
+
+def test_a_transaction_left_open_is_rolled_back_when_its_connection_ends(db):
+    """A connection that ends inside a transaction it began (not through transaction()) stores none of it, in a
+    plain open and inside held() alike."""
+    with connect(db) as con:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(_INSERT_RUN, {"run_id": "plain"})
+    with held(db, timeout=5):
+        with connect(db) as con:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(_INSERT_RUN, {"run_id": "held"})
+        with connect(db) as con:
+            assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (0,)
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (0,)
+
+
+def test_a_migration_that_fails_leaves_nothing_of_itself_and_applies_once_its_cause_is_gone(tmp_path):
+    """A migration is applied whole or not at all: one failing part way (here 0001, on a table already there)
+    leaves none of its tables and no version, and the next migrate applies it from the start."""
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        con.execute("CREATE TABLE quarantine (x INTEGER)")  # 0001 creates it last
+        with pytest.raises(duckdb.CatalogException, match="quarantine"):
+            migrate(con)
+        assert schema_version(con) == 0
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mentions'").fetchone() == (0,)
+        con.execute("DROP TABLE quarantine")
+        applied = migrate(con)
+        assert applied[0] == 1 and schema_version(con) == applied[-1]
+        assert row(con.execute("SELECT count(*) AS n FROM mentions")) == {"n": 0}
+
+
+def test_an_applied_migration_re_creates_the_views(db):
+    """A migration applied re-creates every view, though the view files are unchanged (here: 0021 undone by hand,
+    and a view edited by hand, which an unchanged migrate leaves alone)."""
+    with connect(db) as con:
+        con.execute("CREATE OR REPLACE VIEW v_run_history AS SELECT 1 AS stale")
+        assert migrate(con) == []
+        assert con.execute("SELECT * FROM v_run_history").fetchall() == [(1,)]
+        con.execute("ALTER TABLE alert_deliveries DROP COLUMN retry_to")
+        con.execute("DELETE FROM schema_version WHERE version = 21")
+        assert migrate(con) == [21]
+        assert "run_id" in [d[0] for d in con.execute("SELECT * FROM v_run_history").description]
+
+
+def test_the_views_checksum_is_replaced_not_added_to(db):
+    """Views re-created for files that changed keep one checksum, theirs: the next migrate re-creates nothing
+    (a view edited by hand stays)."""
+    with connect(db) as con:
+        con.execute("UPDATE schema_views SET checksum = 'zzz from files long gone'")
+        assert migrate(con) == []  # re-creates the views
+        assert con.execute("SELECT count(*) FROM schema_views").fetchone() == (1,)
+        con.execute("CREATE OR REPLACE VIEW v_run_history AS SELECT 1 AS stale")
+        migrate(con)
+        assert con.execute("SELECT * FROM v_run_history").fetchall() == [(1,)]
+
+
+def test_the_views_are_looked_for_in_the_warehouse_being_migrated(db, tmp_path):
+    """Another warehouse attached to the process's DuckDB instance meanwhile (its views all there) does not make
+    up for this one's missing views."""
+    other = tmp_path / "other.duckdb"
+    views = "SELECT view_name FROM duckdb_views() WHERE NOT internal AND database_name = current_database()"
+    with connect(other) as con:
+        migrate(con)
+        names = [r["view_name"] for r in rows(con.execute(views))]
+        for name in names:
+            con.execute(f"DROP VIEW {name}")
+    with connect(db, read_only=True), connect(other) as con:
+        assert migrate(con) == []
+        assert sorted(r["view_name"] for r in rows(con.execute(views))) == sorted(names)
+
+
+def test_rows_and_row_read_by_column_name(db):
+    with connect(db, read_only=True) as con:
+        assert rows(con.execute("SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, 'y' ORDER BY a")) == [
+            {"a": 1, "b": "x"},
+            {"a": 2, "b": "y"},
+        ]
+        assert row(con.execute("SELECT 1 AS a, 'x' AS b")) == {"a": 1, "b": "x"}
+        assert row(con.execute("SELECT 1 AS a WHERE false")) is None
+        assert rows(con.execute("SELECT 1 AS a WHERE false")) == []
+
+
+def test_once_asked_to_stop_no_session_starts_but_recording_the_stop(tmp_path):
+    """After SIGINT (or SIGTERM), connect() refuses with Interrupted, except while_stopping (the ledger recording
+    that the run stopped)."""
+    db = tmp_path / "w.duckdb"
+    proc = _python(
+        "import os, signal, sys, time\n"
+        "from pipeline import interrupt\n"
+        "from pipeline.warehouse import connect\n"
+        "interrupt.stop_on_signals()\n"
+        "with connect(sys.argv[1]) as con:\n"
+        "    con.execute('CREATE TABLE t AS SELECT 1 AS x')\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(30)\n"
+        "except KeyboardInterrupt:\n"
+        "    pass\n"
+        "try:\n"
+        "    with connect(sys.argv[1]) as con:\n"
+        "        print('opened', flush=True)\n"
+        "except interrupt.Interrupted as exc:\n"
+        "    print('refused:', exc, flush=True)\n"
+        "with connect(sys.argv[1], while_stopping=True) as con:\n"
+        "    print('while stopping:', con.execute('SELECT x FROM t').fetchone()[0], flush=True)\n",
+        str(db),
+    )
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert out.splitlines() == ["refused: stopped by SIGINT", "while stopping: 1"]
+
+
+class _Clock:
+    """A monotonic clock the test moves on; sleeping on it moves it on at once."""
+
+    def __init__(self) -> None:
+        self.now, self.read = 0.0, threading.Event()
+
+    def monotonic(self) -> float:
+        self.read.set()
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_the_lock_timeout_bounds_the_wait_for_both_locks_together(tmp_path, monkeypatch):
+    """lock_timeout_s is how long an open waits in all (the README; a resend trusts it to know when a sender
+    waiting to record its answer has given up): time spent behind another brandpulse process's lock counts against
+    the wait for DuckDB's own lock (held here by a process outside brandpulse), not on top of it. The warehouse's
+    clock is the test's: the other process holds the lock for 500 s of the 600, then the DuckDB lock is waited
+    for the 100 s left, not another 600."""
+    db = tmp_path / "w.duckdb"
+    outside = _python(
+        "import duckdb, sys, time\nc = duckdb.connect(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(60)\n",
+        str(db),
+    )
+    try:
+        assert outside.stdout.readline().strip() == "held"
+        clock = _Clock()
+        monkeypatch.setattr(warehouse, "time", SimpleNamespace(monotonic=clock.monotonic, sleep=clock.sleep))
+        holding = threading.Event()
+
+        def other_process():  # FileLock's holder is a thread: it takes and releases the lock in one
+            with FileLock(f"{db}.lock", is_singleton=False):
+                holding.set()
+                clock.read.wait(5)  # the open is waiting (or has waited 5 s for the lock)
+                clock.now += 500
+
+        releaser = threading.Thread(target=other_process)
+        releaser.start()
+        assert holding.wait(30)
+        with pytest.raises(WarehouseError, match="cannot open the warehouse"), connect(db, timeout=600):
+            pass
+        releaser.join(30)
+        assert 600 <= clock.now <= 601
+    finally:
+        outside.kill()
+        outside.wait()
