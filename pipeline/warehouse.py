@@ -86,6 +86,8 @@ def sql(name: str) -> str:
 
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+# A statement ends with ';' at the end of its line, or before a comment that ends the line ('...;  -- why')
+_STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?\n")
 
 
 def rows(cursor: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -106,7 +108,7 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = Non
     at a time), giving each statement the ``$named`` parameters it uses. Returns the connection of the last."""
     params = params or {}
     result = con
-    for statement in (s.strip() for s in re.split(r";\s*\n", sql(name))):
+    for statement in (s.strip() for s in _STATEMENT_END.split(sql(name))):
         body = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
         if body:
             result = con.execute(body, {k: params[k] for k in dict.fromkeys(_PARAM.findall(body))})

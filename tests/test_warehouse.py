@@ -151,14 +151,16 @@ def test_held_lets_go_when_its_block_fails(db):
         assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
 
 
-@pytest.mark.parametrize("error", [ValueError("bad row"), interrupt.Interrupted("stopped by SIGTERM")])
+@pytest.mark.parametrize("error", [ValueError, interrupt.Interrupted])
 def test_a_failed_transaction_is_rolled_back_and_the_connection_goes_on(db, error):
     """An exception in the block (a SIGTERM's KeyboardInterrupt too) rolls back what it wrote and ends the
-    transaction: the same connection starts the next one, and only the next one's rows are stored."""
+    transaction: the same connection starts the next one, and only the next one's rows are stored. (The exception
+    is made here: one made at collection would keep this frame and its connection alive to the end of the
+    session, and nanobind reports them leaked at exit.)"""
     with connect(db) as con:
-        with pytest.raises(type(error)), transaction(con):
+        with pytest.raises(error), transaction(con):
             con.execute(_INSERT_RUN, {"run_id": "lost"})
-            raise error
+            raise error("stopped by SIGTERM")
         assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (0,)
         with transaction(con):
             con.execute(_INSERT_RUN, {"run_id": "kept"})
@@ -326,3 +328,18 @@ def test_the_lock_timeout_bounds_the_wait_for_both_locks_together(tmp_path, monk
     finally:
         outside.kill()
         outside.wait()
+
+
+def test_a_statement_ending_before_a_comment_is_run_on_its_own_with_its_parameters(tmp_path, monkeypatch):
+    """execute() runs a query file statement by statement, each with the $parameters it uses (DuckDB binds them
+    for one statement at a time): a statement whose ';' is followed by a comment on its line ends there too. It
+    was sent with the next one as one string, which works only while neither takes a parameter."""
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "two.sql").write_text(
+        "CREATE TEMP TABLE t AS SELECT $a AS x;  -- the first, with a comment after it\n"
+        "INSERT INTO t VALUES ($b); -- and a second\n"
+        "SELECT sum(x) AS total FROM t\n"
+    )
+    monkeypatch.setattr(warehouse, "sql_dir", lambda: tmp_path)
+    with duckdb.connect() as con:
+        assert row(warehouse.execute(con, "two", {"a": 1, "b": 2, "unused": 3})) == {"total": 3}
