@@ -12,11 +12,13 @@ import hashlib
 import hmac
 import itertools
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -27,7 +29,7 @@ from pipeline.report.build import build_report
 from pipeline.surveys import ingest, rollup, worth
 from pipeline.surveys import roi as R
 from pipeline.warehouse import connect, migrate, migrations
-from tests.helpers import REPO, write_config
+from tests.helpers import REPO, seed, write_config
 
 Z = 1.959963984540054  # the 97.5 % normal quantile (statsmodels uses the exact one)
 RUN = "cli__2026-10-31__0000aaaa"
@@ -170,8 +172,13 @@ def test_key_drivers_intervals_groups_and_too_few_rows():
     # whatever min_n says, a regression on 3 drivers needs more than 4 rows
     tiny = R.key_drivers(x[:4], y[:4], ["a", "b", "c"], min_n=2, resamples=50)
     assert tiny.r2 is None and tiny.note == "too few respondents with every answer (4; need 5)"
-    weights, r2 = R.relative_weights(np.column_stack([x[:, 0], np.ones(200)]), y)
-    assert weights[1] == 0 and r2 == approx(np.corrcoef(x[:, 0], y)[0, 1] ** 2)  # a constant driver weighs 0
+    # a constant driver weighs 0; the std of a column of 0.1s or 0.7s beside another is not 0 in floating point,
+    # and such a column failed the SVD (LinAlgError), 0.3s got a weight of 4e-35
+    for constant in (1.0, 0.1, 0.3, 0.7):
+        weights, r2 = R.relative_weights(np.column_stack([x[:, 0], np.full(200, constant)]), y)
+        assert weights[1] == 0 and r2 == approx(np.corrcoef(x[:, 0], y)[0, 1] ** 2)
+    weights, r2 = R.relative_weights(x, np.full(200, 0.3))  # nothing to explain
+    assert weights.tolist() == [0.0, 0.0, 0.0] and r2 == 0.0
 
 
 def test_revenue_at_risk_and_the_value_of_a_point_by_hand():
@@ -637,7 +644,6 @@ def test_drivers_matches_with_the_vectors_the_report_kept_and_writes_none(demo, 
 
     from pipeline.report import build
     from pipeline.sentiment.aspects import AspectMatcher, VectorStore
-    from tests.helpers import seed
 
     cfg, db = demo
     warehouse = tmp_path / "w.duckdb"
@@ -720,8 +726,6 @@ class _Aspects:
 def test_a_ces_asked_at_one_touchpoint_or_answered_once_leaves_no_touchpoint_out():
     """Each touchpoint's drivers read the metrics its answers have: CES asked after support contacts only, or one
     stray CES answer, used to leave every other touchpoint (or all of them) out of the analysis."""
-    import pandas as pd
-
     first, last = date(2026, 8, 3), date(2026, 10, 31)
     rng = np.random.default_rng(1)
     rows = []
@@ -764,8 +768,6 @@ def test_a_ces_asked_at_one_touchpoint_or_answered_once_leaves_no_touchpoint_out
 
 
 def test_social_aspects_join_the_drivers_with_their_share_negative():
-    import pandas as pd
-
     first, last = date(2026, 1, 1), date(2026, 3, 31)
     days = pd.date_range(first, last).date
     incident = {date(2026, 2, 10), date(2026, 2, 11), date(2026, 2, 12)}  # 5 "late" negatives a day
@@ -962,3 +964,320 @@ def test_a_segment_without_a_clv_of_its_own_is_said_to_be_valued_at_the_brands(t
     rollup.survey_metrics(cfg, db, RUN)
     report = worth.cx_roi(cfg, db, "acme")
     assert "2 active customers of business have no CLV of their segment's own" in " ".join(report.assumptions)
+
+
+def test_roi_windows_at_their_edges_and_a_segment_valued_at_the_brands_clv():
+    """roi() on respondents written out by hand, day by day at each edge (as_of Dec 31, 2025; 90-day window;
+    history_days 200). The history takes answers whose window ended within 200 days before as_of: day > Oct 2
+    (horizon) - 200 = Mar 16. "old" answered on Mar 16 (window ended Jun 14, exactly 200 days before): out; d1 on
+    Mar 17: in. m answered a 10 on Apr 1 and a 3 on Jun 1 (given newest first): one detractor, their latest.
+    Detractors d1, m (churned), e, f (stayed): 2 of 4; promoters p0-p3, p1 churned: 1 of 4; passives 0 of 2.
+    The current window runs from Dec 1 (the latest answer) - 89 days = Sep 3: e (Sep 3, segment z) is in it, f
+    (Sep 2) is not. z has no CLV of its own: e and z's 2 active customers are valued at the brand's ('_all', 600);
+    without a '_all' row they have no CLV (e counted as such, z left out of the base)."""
+    as_of = date(2025, 12, 31)
+
+    def resp(key, group, day, churned, complete=True, segment="x"):
+        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
+                "end_date": None, "segment": segment, "as_of": as_of}  # fmt: skip
+
+    respondents = [
+        resp("old", "detractor", date(2025, 3, 16), True),
+        resp("d1", "detractor", date(2025, 3, 17), True),
+        resp("m", "detractor", date(2025, 6, 1), True),
+        resp("m", "promoter", date(2025, 4, 1), False),
+        *(resp(f"p{i}", "promoter", date(2025, 5, 1 + i), i == 1) for i in range(4)),
+        *(resp(f"s{i}", "passive", date(2025, 5, 10 + i), False) for i in range(2)),
+        resp("f", "detractor", date(2025, 9, 2), False),
+        resp("e", "detractor", date(2025, 9, 3), False, segment="z"),
+        resp("c", "promoter", date(2025, 12, 1), False, complete=False),
+    ]
+    clv = {
+        "x": {"segment": "x", "month": date(2025, 11, 1), "clv_discounted": 1000.0, "margin": 0.3,
+              "discount_rate_monthly": 0.008},
+        "_all": {"segment": "_all", "month": date(2025, 12, 1), "clv_discounted": 600.0, "margin": 0.3,
+                 "discount_rate_monthly": 0.008},
+    }  # fmt: skip
+    inputs = worth.RoiInputs("acme", 90, 200, respondents, clv, {"x": 10, "z": 2})
+    report = worth.roi(inputs, min_n=2, resamples=50)
+    rates = {g: (r.n, r.churned) for g, r in report.worth.rates.items()}
+    assert rates == {"promoter": (4, 1), "passive": (2, 0), "detractor": (4, 2)}
+    assert report.history == (date(2025, 3, 17), date(2025, 9, 3))
+    assert report.current == (date(2025, 9, 3), date(2025, 12, 1))
+    members = {g: (m["customers"], m["no_clv"], m["clv"]) for g, m in report.current_members.items()}
+    assert members == {"detractor": (1, 0, 600.0), "passive": (0, 0, 0.0), "promoter": (1, 0, 1000.0)}
+    assert report.base == {"customers": 12, "clv": approx(10 * 1000 + 2 * 600)}
+    assert report.clv_month == date(2025, 12, 1)  # the brand's month, not the first segment's
+    alone = worth.roi(replace(inputs, clv={"x": clv["x"]}), min_n=2, resamples=50)
+    members = {g: (m["customers"], m["no_clv"], m["clv"]) for g, m in alone.current_members.items()}
+    assert members == {"detractor": (0, 1, 0.0), "passive": (0, 0, 0.0), "promoter": (1, 0, 1000.0)}
+    assert alone.base == {"customers": 10, "clv": approx(10_000.0)} and alone.clv_month == date(2025, 11, 1)
+
+
+def test_the_roi_readings_follow_the_intervals_not_the_point_estimates():
+    """The plain-words lines, from figures written out by hand. Churn: 'times as often' only when the relative
+    risk's whole interval is above 1, 'less often' only when it is below 1; an interval across 1 is 'about as
+    often', whichever side the point falls. Risk: nothing at risk only when even the upper bound is 0 or less; the
+    lower bound is said as 0 at least; the customers are the detractors' and the passives'. Too few promoters (with
+    enough detractors) is said too."""
+
+    def churn(detractors: tuple[int, int], promoters: tuple[int, int]) -> str:
+        rates = {
+            "detractor": R.churn_rate(*detractors),
+            "passive": R.churn_rate(0, 0),
+            "promoter": R.churn_rate(*promoters),
+        }
+        rr = R.relative_risk(*detractors, *promoters)
+        return worth._roi_readings(worth.RoiReport("acme", R.Worth(rates, rr), 90))["churn"]
+
+    # detractors 10 of 50, promoters 5 of 100: RR 4 (1.44 to 11.08)
+    assert churn((10, 50), (5, 100)) == (
+        "Detractors left 4.0 times as often as promoters within 90 days of answering (20.0% against 5.0%)."
+    )
+    # 5 of 100 against 15 of 50: RR .05 / .3 = .17, its interval below 1
+    assert churn((5, 100), (15, 50)).startswith("Detractors left less often than promoters (0.2 times their rate)")
+    # 3 of 10 against 2 of 10 (RR 1.5) and 2 of 10 against 3 of 10 (RR .67): both intervals hold 1
+    within = "Detractors left about as often as promoters (the difference is within the noise) within 90 days"
+    assert churn((3, 10), (2, 10)) == f"{within} of answering (30.0% against 20.0%)."
+    assert churn((2, 10), (3, 10)) == f"{within} of answering (20.0% against 30.0%)."
+    assert churn((0, 10), (0, 10)) == "No relative risk: no churner in either group."
+
+    def risk(total: R.Interval, promoters: int = 100) -> str:
+        rates = {"detractor": R.churn_rate(10, 50), "passive": R.churn_rate(0, 0),
+                 "promoter": R.churn_rate(5, promoters)}  # fmt: skip
+        w = R.Worth(rates, R.relative_risk(10, 50, 5, promoters), at_risk={"total": total})
+        members = {"detractor": {"customers": 3}, "passive": {"customers": 4}}
+        return worth._roi_readings(worth.RoiReport("acme", w, 90, current_members=members))["risk"]
+
+    # a point below 0 with an upper bound above it: money may be at risk, from 3 + 4 customers, at least 0
+    assert risk(R.Interval(-120.0, -300.0, 450.0)) == (
+        "If the gap holds, the excess churn of today's 7 detractors and passives would cost about −120 of lifetime "
+        "value in the next 90 days (between 0 and 450)."
+    )
+    assert risk(R.Interval(-50.0, -200.0, 0.0)) == (
+        "Current detractors and passives show no excess churn over promoters: nothing at risk."
+    )
+    # 50 detractors (min_responses 30: enough), 10 promoters: the promoters are few, and the caveat says so
+    assert risk(R.Interval(100.0, 20.0, 200.0), promoters=10).endswith(
+        "(between 20 and 200). Few promoters whose churn window has ended (under the minimum, min_responses): read "
+        "these figures as a hint, not a measure."
+    )
+
+
+def test_roi_takes_the_history_days_of_the_config(tmp_path):
+    """surveys.cx.history_days bounds the answers that measure the churn gap: the list's last day is Dec 31, 2025,
+    so the 90-day windows that ended by then are those of answers up to Oct 2; with 243 days, those after Oct 2 -
+    243 days = Feb 1 (C1 and C2, answered on Feb 1, are out: their windows ended on May 2, 243 days before Dec 31,
+    not within); with 244, Feb 1 is in and the figures are the whole history's."""
+    cfg, db, _ = _tiny(tmp_path)
+
+    def history(days: int):
+        cx = cfg.surveys.cx.model_copy(update={"history_days": days})
+        report = worth.cx_roi(cfg.model_copy(update={"surveys": cfg.surveys.model_copy(update={"cx": cx})}), db, "acme")
+        return report.history, {g: (r.n, r.churned) for g, r in report.worth.rates.items()}
+
+    # detractor C3 (stayed), promoters C4 (churned) and C6, passive C5; then C1 (churned) and C2 join
+    assert history(243) == (
+        (date(2025, 2, 10), date(2025, 3, 1)),
+        {"promoter": (2, 1), "passive": (1, 0), "detractor": (1, 0)},
+    )
+    assert history(244) == (
+        (date(2025, 2, 1), date(2025, 3, 1)),
+        {"promoter": (3, 1), "passive": (1, 0), "detractor": (2, 1)},
+    )
+
+
+def test_roi_values_customers_at_the_latest_complete_month_of_clv(tmp_path):
+    """December 2025 still counting (not complete): the CLV is each segment's latest complete month with one, not
+    December's. The brand's ('_all') has none from September to November (no churn pooled): August. consumer:
+    August, churn .0625 (pooled), ARPU 10, margin .3 -> m = 3; i = 1.1^(1/12) - 1 = .0079741: 3 x .9375 /
+    (1.0079741 - .9375) = 39.9083; business: May, churn .25, ARPU 50 -> 15 x .75 / (1.0079741 - .75) = 43.6090.
+    The base, 4 consumers and 1 business customer: 4 x 39.9083 + 43.6090 = 203.2422; C8, the current detractor,
+    a consumer: 39.9083."""
+    cfg, db, _ = _tiny(tmp_path)
+    with connect(db) as con:
+        con.execute("UPDATE customer_metrics SET complete = false WHERE month = DATE '2025-12-01'")
+    report = worth.cx_roi(cfg, db, "acme")
+    assert report.clv_month == date(2025, 8, 1)
+    assert report.base == {"customers": 5, "clv": approx(203.2422, 1e-3)}
+    assert report.current_members["detractor"]["clv"] == approx(39.9083, 1e-3)
+
+
+def test_customers_without_a_segment_are_the_none_segment_in_todays_base(tmp_path):
+    """A customer listed without a segment is in the '(none)' segment, as customer_metrics has it: it has no CLV of
+    its own there (no churn yet), so it is valued at the brand's, and said so."""
+    cfg, db, _ = _tiny(tmp_path)
+    with connect(db) as con:
+        con.execute(
+            "INSERT INTO customers BY NAME SELECT 'acme' AS brand, 'plain' AS customer_hash, 'acme-crm' AS source,"
+            " NULL AS segment, DATE '2025-01-01' AS start_date, NULL AS end_date, 10.0 AS monthly_revenue,"
+            " now() AS first_seen, now() AS last_seen, 'r' AS run_id"
+        )
+        assert worth.roi_inputs(con, "acme").active == {"business": 1, "consumer": 4, "(none)": 1}
+    report = worth.cx_roi(cfg, db, "acme")
+    assert report.base["customers"] == 6
+    assert "1 active customers of (none) have no CLV of their segment's own" in " ".join(report.assumptions)
+
+
+def test_the_current_windows_answers_not_linked_are_counted_from_its_first_day(tmp_path):
+    """The current window runs from C8's answer (Oct 20, 2025, the latest) back 90 days, Jul 23 included: an
+    anonymous 10 on Jul 23 is one of its answers not linked to a customer, another on Jul 22 is not."""
+    cfg, db, _ = _tiny(tmp_path)
+    with connect(db) as con:
+        for response, day in (("A1", date(2025, 7, 23)), ("A2", date(2025, 7, 22))):
+            con.execute(
+                "INSERT INTO survey_responses (source, response_id, brand, responded_at, day, nps, first_seen,"
+                " last_seen, run_id) VALUES ('acme-nps', ?, 'acme', CAST(? AS TIMESTAMPTZ), ?, 10, now(), now(), ?)",
+                [response, f"{day}T10:00:00Z", day, RUN],
+            )
+    report = worth.cx_roi(cfg, db, "acme")
+    assert report.current == (date(2025, 7, 23), date(2025, 10, 20))
+    assert report.current_members["promoter"]["unlinked"] == 1
+    assert "1 current answers are not linked to a customer" in " ".join(report.assumptions)
+
+
+def test_each_touchpoints_drivers_are_centred_on_its_own_mean_by_hand():
+    """delivery: 40 answers, CSAT 1-5 (8 each), NPS = 2 CSAT - 1 exactly, CES 5 throughout; support: 42 answers,
+    CSAT 3-5, each with NPS 6 and 10 alike (7 times), CES 4 throughout. Centred on each touchpoint's own mean, support's
+    CSAT is uncorrelated with NPS (each CSAT has both 6 and 10) and with delivery's (zero off its rows): it explains
+    nothing, though its answers are both more satisfied and higher. delivery's CSAT c - 3 against NPS: cross-products
+    2 x 8 x (4 + 1 + 0 + 1 + 4) = 160, sum of squares 80; NPS mean (40 x 5 + 42 x 8) / 82 = 6.53659, sum of squares
+    about it 320 + 40 x 1.53659^2 + 42 x 4 + 42 x 1.46341^2 = 672.3902: R^2 = 160^2 / (80 x 672.3902) = .475914.
+    The CES columns do not vary within a touchpoint: weight 0. min_n 40: delivery's 40 answers with both are enough
+    for both metrics (and at least half of its 50 with CSAT): its 10 more answers without a CES (CSAT 1-5 twice,
+    NPS 10) are left out of the drivers, not read as a missing value. Performance, over every answer: CSAT top-2
+    (4-5) 20 of 50 = .4 and 28 of 42 = .667, mean .533; CES easy (5-7) 1 and 0. delivery matters most and scores
+    below the mean: fix first; support: maintain."""
+    day = date(2026, 9, 1)
+    rows = [
+        {"day": day, "touchpoint": "delivery", "nps": 2 * c - 1, "csat": c, "ces": 5.0} for c in [1, 2, 3, 4, 5] * 8
+    ]
+    rows += [
+        {"day": day, "touchpoint": "support", "nps": n, "csat": c, "ces": 4.0} for c in (3, 4, 5) for n in (6, 10)
+    ] * 7
+    rows += [{"day": day, "touchpoint": "delivery", "nps": 10, "csat": c, "ces": None} for c in [1, 2, 3, 4, 5] * 2]
+    no_social = (pd.DataFrame({"day": [], "scored": []}), pd.DataFrame({"day": [], "text": []}))
+    inputs = worth.DriverInputs("acme", date(2026, 6, 3), day, pd.DataFrame(rows), *no_social)
+    report = worth.drivers(inputs, min_n=40, resamples=50)
+    assert report.result.n == 82 and report.result.r2.value == approx(160**2 / (80 * 672.3902), 1e-5)
+    got = {
+        t["name"]: (t["metrics"], t["n"], t["importance"].value, t["csat_top2"], t["ces_easy"], t["quadrant"])
+        for t in report.touchpoints
+    }
+    assert got == {
+        "delivery": (["csat", "ces"], 40, approx(1.0), 0.4, 1.0, "fix first"),
+        "support": (["csat", "ces"], 42, approx(0.0), approx(2 / 3), 0.0, "maintain"),
+    }
+    assert [t["name"] for t in report.touchpoints] == ["delivery", "support"]  # the one that matters most first
+    assert report.touchpoints[0]["mean_performance"] == approx(8 / 15)
+    assert report.reading == (
+        "delivery matters more than most for NPS (100% of what the drivers explain) and scores below average "
+        "(CSAT 40% against 53%): fix it first."
+    )
+
+
+def test_a_touchpoint_asking_csat_and_ces_of_different_answers_reads_csat_on_a_tie():
+    """20 answers with CSAT only and 20 with CES only (none with both) and 5 CSAT answers without an NPS, which do
+    not count: a tie, read as CSAT, kept at min_n 20 (n = min_n is enough) and left out at 21."""
+    answers = pd.DataFrame(
+        {"nps": [8.0] * 40 + [None] * 5, "csat": [4.0] * 20 + [None] * 20 + [5.0] * 5, "ces": [None] * 20 + [6.0] * 20
+         + [None] * 5}
+    )  # fmt: skip
+    assert worth._touchpoint_metrics(answers, 20) == ["csat"]
+    assert worth._touchpoint_metrics(answers, 21) == []
+    # one more CES answer than CSAT: CES, the one asked more
+    assert worth._touchpoint_metrics(pd.concat([answers, answers[20:21]]), 20) == ["ces"]
+
+
+def test_a_social_aspects_share_negative_counts_the_seven_days_up_to_each_answer():
+    """Answers on Jan 8-14, one a day; 10 scored mentions a day from Jan 2 (the 6 days before the window) to 14;
+    'late' negatives: 4 on Jan 3, 2 on Jan 10; 'crash': 1 on Jan 9. The share over the 7 days up to each answer:
+    delivery Jan 8 (Jan 2-8) 4/70, Jan 9 4/70, Jan 10 (Jan 4-10) 2/70, then 2/70 to Jan 14; app 0, then 1/70.
+    The share negative shown is the window's own: delivery 2 of 70, app 1 of 70 (not Jan 3's 4 of the days before)."""
+    first, last = date(2025, 1, 8), date(2025, 1, 14)
+    days = pd.date_range(date(2025, 1, 2), last).date
+    answers = pd.DataFrame({"day": pd.date_range(first, last).date, "nps": 8.0})
+    negatives = pd.DataFrame(
+        {"day": [date(2025, 1, 3)] * 4 + [date(2025, 1, 10)] * 2 + [date(2025, 1, 9)],
+         "text": ["parcel late"] * 6 + ["app crash"]}
+    )  # fmt: skip
+    inputs = worth.DriverInputs("acme", first, last, answers, pd.DataFrame({"day": days, "scored": 10}), negatives)
+    columns, shares, note = worth._social_columns(inputs, _Aspects())
+    assert note is None and set(columns) == {"delivery", "app"}
+    assert columns["delivery"] == pytest.approx(np.array([4, 4, 2, 2, 2, 2, 2]) / 70)
+    assert columns["app"] == pytest.approx(np.array([0, 1, 1, 1, 1, 1, 1]) / 70)
+    assert shares == {"delivery": approx(2 / 70), "app": approx(1 / 70)}
+
+
+def test_a_social_aspect_whose_share_negative_does_not_vary_is_left_out():
+    """One 'crash' a day and 10 scored mentions a day: 7 of 70 in the 7 days up to every answer, the same 0.1 each
+    time. It is no driver, and the report says none varied: numpy puts the std of seven 0.1s at 1.4e-17, not 0, and
+    the aspect was kept, shown with 0.0% importance (0.0-0.0%)."""
+    first, last = date(2025, 1, 8), date(2025, 1, 14)
+    days = pd.date_range(date(2025, 1, 2), last).date
+    answers = pd.DataFrame({"day": pd.date_range(first, last).date, "nps": [3.0, 9.0, 7.0, 10.0, 0.0, 8.0, 6.0]})
+    daily = pd.DataFrame({"day": days, "text": "app crash"})
+    inputs = worth.DriverInputs("acme", first, last, answers, pd.DataFrame({"day": days, "scored": 10}), daily)
+    assert worth._social_columns(inputs, _Aspects()) == ({}, {}, "no aspect's share negative varied over the window")
+
+
+def test_the_drivers_read_the_answers_of_their_days_and_the_social_days_before(tmp_path):
+    """Parcelo's mentions from Aug 1, 2026 (tests.helpers.seed) and five answers; the 20 days up to Aug 31 are Aug 12
+    to 31: the answers of those days with an NPS (not Aug 11's, nor one without an NPS; one without a touchpoint
+    is '(none)'), and the brand's scored mentions, all sources together, and its negatives from Aug 6, the 6 days
+    before the first answer's 7-day share negative."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 31)
+    with connect(db) as con:
+        for response, day, touchpoint, nps in (("R1", "2026-08-11", "delivery", 9), ("R2", "2026-08-12", "delivery", 3),
+                                               ("R3", "2026-08-20", None, 7), ("R4", "2026-08-25", "support", None),
+                                               ("R5", "2026-08-31", "support", 10)):  # fmt: skip
+            con.execute(
+                "INSERT INTO survey_responses (source, response_id, brand, responded_at, day, touchpoint, nps, csat,"
+                " first_seen, last_seen, run_id) VALUES ('s', ?, 'parcelo', CAST(? AS TIMESTAMPTZ), ?, ?, ?, 4, now(),"
+                " now(), 'r')",
+                [response, f"{day}T10:00:00Z", day, touchpoint, nps],
+            )
+        inputs = worth.driver_inputs(con, "parcelo", date(2026, 8, 31), 20)
+        per_day = dict(
+            con.execute(
+                "SELECT day, count(*) FROM mentions WHERE brand = 'parcelo' AND day BETWEEN DATE '2026-08-06'"
+                " AND DATE '2026-08-31' GROUP BY day"
+            ).fetchall()
+        )
+    assert (inputs.first, inputs.last) == (date(2026, 8, 12), date(2026, 8, 31))
+    assert list(zip(inputs.answers["day"], inputs.answers["touchpoint"], inputs.answers["nps"], strict=True)) == [
+        (date(2026, 8, 12), "delivery", 3),
+        (date(2026, 8, 20), "(none)", 7),
+        (date(2026, 8, 31), "support", 10),
+    ]
+    social_days = [date(2026, 8, 6) + timedelta(days=i) for i in range(26)]
+    assert list(inputs.scored["day"]) == social_days  # one row a day: the '_all' sources'
+    assert dict(zip(inputs.scored["day"], inputs.scored["scored"], strict=True)) == per_day
+    assert sorted(set(inputs.negatives["day"])) == social_days
+
+
+def test_the_churn_table_as_text_by_hand(tmp_path):
+    """The tiny warehouse's churn table (worked out in test_churn_by_nps_worked_by_hand) as `brandpulse roi` prints
+    it. consumer's relative risk is Haldane's (no promoter churned: +0.5 in every cell), said by '+0.5': 3, se
+    sqrt(1/1.5 - 1/3 + 1/.5 - 1/3) = sqrt 2, 3 exp(-/+ 1.959964 sqrt 2) = .19 to 47.96. business has one
+    promoter and no detractor (under min_responses 2): low_n; Q4 has no respondent whose window has ended: pending
+    only, no low_n flag for an empty quarter."""
+    _, db, _ = _tiny(tmp_path)
+    with connect(db, read_only=True) as con:
+        table = worth.churn_table(con, "acme")
+        assert [(r["quarter"], r["segment"]) for r in worth.churn_table(con, "acme", ["_all"])] == [
+            ("2025-Q1", "_all"),
+            ("2025-Q4", "_all"),
+        ]
+    assert worth.churn_table_lines(table) == [
+        "quarter  segment               promoters         passives       detractors  relative risk",
+        "2025-Q1  _all             33.3% of     3    0.0% of     1   50.0% of     2  1.50 (0.18–12.46)",
+        "2025-Q1  business        100.0% of     1    0.0% of     1       – of     0  no detractors to compare  [low_n]",
+        "2025-Q1  consumer          0.0% of     2       – of     0   50.0% of     2  3.00 (0.19–47.96) +0.5",
+        "2025-Q4  _all                 – of     0       – of     0       – of     0  no respondent's 90 days have "
+        "passed yet  [1 pending]",
+        "2025-Q4  consumer             – of     0       – of     0       – of     0  no respondent's 90 days have "
+        "passed yet  [1 pending]",
+    ]
+    assert worth.churn_table_lines([]) == ["no linked respondents yet"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, timedelta
 
@@ -9,7 +10,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from pipeline.config import load_config
 from pipeline.surveys import metrics as M
+from pipeline.surveys import rollup
 from pipeline.surveys.customers import (
     Customer,
     clv_discounted,
@@ -18,7 +21,10 @@ from pipeline.surveys.customers import (
     monthly_churn,
     monthly_rate,
 )
+from pipeline.surveys.rollup import _survey_metric_rows
 from pipeline.surveys.xcorr import cross_correlation
+from pipeline.warehouse import connect, migrate
+from tests.helpers import write_config
 
 approx = lambda x: pytest.approx(x, abs=1e-4)  # noqa: E731
 
@@ -171,6 +177,31 @@ def test_ces_normalise_refuses_an_answer_off_its_own_scale(value, scale):
     # and a scale is 5 or 7 points
     with pytest.raises(ValueError):
         M.ces_normalise(value, scale)
+
+
+def test_the_rollup_writes_each_metric_only_where_it_has_answers_with_their_counts():
+    """The rows the survey rollup writes from metric_counts.sql's counts, by hand (min_responses 5). Oct 1: CSAT
+    only, top-2 3 of 5: 60 %, Wilson [23.072, 88.238] (test_csat_top2_wilson_hand_worked), not low_n at n = 5;
+    no NPS or CES row. Oct 2: NPS from 2 promoters, 1 passive, 1 detractor: 100 (2 - 1) / 4 = 25, its counts
+    kept as given, low_n (4 answers); CES of 7, 6, 6, 5, 1 (mean 5, sd sqrt 5.5): [2.088040, 7]
+    (test_ces_mean_t_interval_hand_worked), not low_n at n = 5; no CSAT row."""
+    key = {"period": "day", "brand": "acme", "touchpoint": "_all", "segment": "_all"}
+    none = {"promoters": 0, "passives": 0, "detractors": 0, "csat_n": 0, "csat_top2": 0, "ces_n": 0,
+            "ces_mean": None, "ces_sd": None}  # fmt: skip
+    counts = [
+        {**key, **none, "period_start": date(2026, 10, 1), "csat_n": 5, "csat_top2": 3},
+        {**key, **none, "period_start": date(2026, 10, 2), "promoters": 2, "passives": 1, "detractors": 1,
+         "ces_n": 5, "ces_mean": 5.0, "ces_sd": math.sqrt(5.5)},
+    ]  # fmt: skip
+    rows = {(r["period_start"], r["metric"]): r for r in map(json.loads, _survey_metric_rows(counts, min_n=5))}
+    assert set(rows) == {("2026-10-01", "csat"), ("2026-10-02", "nps"), ("2026-10-02", "ces")}
+    csat, nps, ces = rows[("2026-10-01", "csat")], rows[("2026-10-02", "nps")], rows[("2026-10-02", "ces")]
+    assert (csat["value"], csat["n"], csat["n_top2"], csat["low_n"]) == (approx(60.0), 5, 3, False)
+    assert (csat["low"], csat["high"]) == (pytest.approx(23.072, abs=1e-3), pytest.approx(88.238, abs=1e-3))
+    assert (nps["value"], nps["n"], nps["low_n"]) == (approx(25.0), 4, True)
+    assert (nps["n_promoters"], nps["n_passives"], nps["n_detractors"]) == (2, 1, 1)
+    assert (ces["value"], ces["n"], ces["low_n"], ces["low"], ces["high"]) == (5.0, 5, False, approx(2.088040), 7)
+    assert {k: csat[k] for k in key} == key
 
 
 # -- churn and CLV -------------------------------------------------------------------------------------------
@@ -439,3 +470,88 @@ def test_an_end_date_in_the_future_is_not_data_yet():
         (r["month"], r["churned"]) for r in before if r["segment"] == "_all"]  # fmt: skip
     [late] = monthly_churn(customers, [today.replace(day=1)], today)
     assert late.churned == 0 and late.active_start == 39  # 37 of the 40, and the two scheduled: no churn yet
+
+
+def test_the_rollup_step_reads_the_configs_churn_window_minimum_and_fixed_retention(tmp_path):
+    """survey_metrics on a warehouse with four customers (from Jan 1, 2025, 10 a month; k1 ends Feb 15, k2 Mar 20:
+    the list's last day) who answered in January, and a config that sets every figure away from its default:
+    min_responses 4, churn_window_days 30, margin .5, a fixed churn of 5 % a month, 10 % a year.
+    Churn by NPS, 30 days: detractors k1 (Jan 20, left 26 days later: churned) and k2 (Jan 20, left 59 days later:
+    stayed), promoters k3, k4 (Jan 25); every window ended by Mar 20 (with 90 days, all four would be pending).
+    Customer metrics: January's base 4, not low_n at min_responses 4; churn for the CLV the fixed .05, not the
+    observed; i = 1.1^(1/12) - 1 = .0079741; CLV m (1 - c) / (1 + i - (1 - c)) = 5 x .95 / .0579741 = 81.9331."""
+    surveys = {"min_responses": 4, "cx": {"churn_window_days": 30},
+               "clv": {"margin": 0.5, "retention_source": "fixed", "fixed_monthly_churn": 0.05}}  # fmt: skip
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "x.csv"}}], surveys=surveys))
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        for key, end, answered, nps in (("k1", "2025-02-15", "2025-01-20", 0), ("k2", "2025-03-20", "2025-01-20", 3),
+                                        ("k3", None, "2025-01-25", 10), ("k4", None, "2025-01-25", 9)):  # fmt: skip
+            con.execute(
+                "INSERT INTO customers BY NAME SELECT 'acme' AS brand, ? AS customer_hash, 'crm' AS source,"
+                " DATE '2025-01-01' AS start_date, CAST(? AS DATE) AS end_date, 10.0 AS monthly_revenue,"
+                " now() AS first_seen, now() AS last_seen, 'r' AS run_id",
+                [key, end],
+            )
+            con.execute(
+                "INSERT INTO survey_responses BY NAME SELECT 's' AS source, ? AS response_id, 'acme' AS brand,"
+                " CAST(? AS TIMESTAMPTZ) AS responded_at, CAST(? AS DATE) AS day, ? AS nps, ? AS customer_hash,"
+                " now() AS first_seen, now() AS last_seen, 'r' AS run_id",
+                [key, f"{answered}T10:00:00Z", answered, nps, key],
+            )
+    rollup.survey_metrics(cfg, db, "cli__2026-10-31__0000aaaa")
+    with connect(db, read_only=True) as con:
+        [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE step = 'survey_metrics'").fetchall()
+        churn = con.execute(
+            "SELECT window_days, as_of, n_pending, n_detractors, churned_detractors, n_promoters, churned_promoters"
+            " FROM cx_churn_by_nps WHERE segment = '_all'"
+        ).fetchall()
+        jan = con.execute(
+            "SELECT active_start, churned, low_n, churn_rate_clv, discount_rate_monthly, clv_discounted"
+            " FROM customer_metrics WHERE segment = '_all' AND month = DATE '2025-01-01'"
+        ).fetchall()
+    assert churn == [(30, date(2025, 3, 20), 0, 2, 1, 2, 0)]
+    # every answer from a customer that day: no note of answers left out
+    assert detail.endswith("churn-by-NPS rows from 4 linked respondents (min_responses 4, churn window 30 days)")
+    i = 1.1 ** (1 / 12) - 1
+    assert jan == [(4, 0, False, 0.05, approx(i), approx(81.9331))]
+
+
+def test_the_lead_lag_step_reads_the_survey_metric_and_the_lags_asked(tmp_path):
+    """80 weeks of one brand's social mean score (one day a week) and survey CSAT and NPS (the weekly '_all' rows):
+    CSAT follows the social score two weeks later, NPS is noise of its own. Asked about CSAT, the step finds the
+    2-week lead and names CSAT; asked about NPS (the default), no lead; max_lag 4 gives the lags -4..4. A period,
+    series or metric it does not know is refused, naming the ones it does."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(0, 1, 80)
+    csat = np.r_[rng.normal(0, 1, 2), 0.9 * x[:-2]] + rng.normal(0, 0.3, 80)
+    nps = rng.normal(0, 1, 80)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        for k in range(80):
+            week = date(2025, 1, 6) + timedelta(weeks=k)
+            con.execute(
+                "INSERT INTO daily_brand_metrics (day, brand, source, volume, scored, n_negative, n_neutral,"
+                " n_positive, share_negative, mean_score, computed_at, run_id) VALUES"
+                " (?, 'acme', '_all', 10, 10, 3, 4, 3, 0.3, ?, now(), 'r')",
+                [week, float(x[k])],
+            )
+            for metric, value in (("csat", csat[k]), ("nps", nps[k])):
+                con.execute(
+                    "INSERT INTO survey_metrics (period, period_start, brand, touchpoint, segment, metric, value, n,"
+                    " low_n, computed_at, run_id) VALUES ('week', ?, 'acme', '_all', '_all', ?, ?, 40, false, now(),"
+                    " 'r')",
+                    [week, metric, float(value)],
+                )
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "x.csv"}}]))
+    lead = rollup.cx_social_lead(cfg, db, "acme", cx="csat")
+    assert lead.best_lag == 2 and lead.conclusion.startswith("social mean score leads CSAT by 2 weeks")
+    assert rollup.cx_social_lead(cfg, db, "acme").best_lag is None
+    assert rollup.cx_social_lead(cfg, db, "acme", cx="csat", max_lag=4).lags == list(range(-4, 5))
+    for asked, said in (({"period": "month"}, "period 'month': use one of day, week"),
+                        ({"social": "volume"}, "social 'volume': use one of mean_score, share_negative"),
+                        ({"cx": "churn"}, "cx 'churn': use one of nps, csat, ces")):  # fmt: skip
+        with pytest.raises(ValueError, match=said):
+            rollup.cx_social_lead(cfg, db, "acme", **asked)

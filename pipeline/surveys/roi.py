@@ -268,8 +268,8 @@ def relative_weights(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     weights = np.zeros(x.shape[1])
-    varies = x.std(axis=0) > 0
-    if not varies.any() or y.std() == 0:
+    varies = np.ptp(x, axis=0) > 0  # not std() > 0: the std of a column of 0.1s is 1.4e-17, and its correlation NaN
+    if not varies.any() or np.ptp(y) == 0:
         return weights, 0.0
     corr = np.corrcoef(np.column_stack([x[:, varies], y]), rowvar=False)
     rxx, rxy = corr[:-1, :-1], corr[:-1, -1]

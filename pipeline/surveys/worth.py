@@ -452,7 +452,7 @@ def _social_columns(inputs: DriverInputs, matcher) -> tuple[dict[str, np.ndarray
             continue
         share_7 = (counts[aspect].rolling(SOCIAL_DAYS, min_periods=1).sum() / scored_7.where(scored_7 > 0)).fillna(0)
         values = np.array([share_7[d] for d in inputs.answers["day"]], dtype=float)
-        if values.std() > 0:
+        if values.size and values.max() > values.min():  # not std() > 0: the std of seven 0.1s is 1.4e-17
             columns[aspect] = values
             shares[aspect] = float(counts[aspect][in_window].sum() / total_scored) if total_scored else 0.0
     return columns, shares, None if columns else "no aspect's share negative varied over the window"
