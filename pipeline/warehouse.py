@@ -391,12 +391,16 @@ _VIEW_NAME = re.compile(r"CREATE OR REPLACE VIEW (\w+)", re.IGNORECASE)
 def _create_views(con: duckdb.DuckDBPyConnection, force: bool = False) -> None:
     """(Re-)create the views of ``warehouse/views``, unless every one of them exists as these files define it
     (their checksum, kept in ``schema_views``) and no migration was just applied (``force``): every night
-    migrates, and re-creating unchanged views each time is wasted work."""
+    migrates, and re-creating unchanged views each time is wasted work. A view these files created before and
+    no longer define (renamed or retired by an upgrade) is dropped, so it cannot be queried stale; views of
+    other names (an analyst's own) are left alone. ``schema_views.views`` keeps the names created."""
     texts = [view.read_text(encoding="utf-8") for view in _sql_files("views")]
     checksum = hashlib.sha256("\n".join(texts).encode()).hexdigest()
     names = sorted({name for text in texts for name in _VIEW_NAME.findall(text)})
     con.execute("CREATE TABLE IF NOT EXISTS schema_views (checksum VARCHAR NOT NULL)")
-    stored = row(con.execute("SELECT max(checksum) AS checksum FROM schema_views"))["checksum"]
+    con.execute("ALTER TABLE schema_views ADD COLUMN IF NOT EXISTS views VARCHAR[]")  # NULL: kept before the names
+    stored_row = row(con.execute("SELECT max(checksum) AS checksum, flatten(list(views)) AS views FROM schema_views"))
+    stored = stored_row["checksum"]
     present = row(
         con.execute(
             "SELECT count(*) AS n FROM duckdb_views() WHERE NOT internal AND database_name = current_database() "
@@ -409,8 +413,10 @@ def _create_views(con: duckdb.DuckDBPyConnection, force: bool = False) -> None:
     with transaction(con):
         for text in texts:
             con.execute(text)
+        for gone in sorted(set(stored_row["views"] or ()) - set(names)):
+            con.execute(f'DROP VIEW IF EXISTS "{gone}"')
         con.execute("DELETE FROM schema_views")
-        con.execute("INSERT INTO schema_views VALUES (?)", [checksum])
+        con.execute("INSERT INTO schema_views (checksum, views) VALUES (?, ?)", [checksum, names])
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

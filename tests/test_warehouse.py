@@ -225,6 +225,35 @@ def test_the_views_checksum_is_replaced_not_added_to(db):
         assert con.execute("SELECT * FROM v_run_history").fetchall() == [(1,)]
 
 
+def test_a_view_the_files_no_longer_define_is_dropped_and_an_analysts_own_is_left(db, tmp_path, monkeypatch):
+    """An upgrade that renames or retires a view: the old one, created by an earlier version's files, is dropped
+    when the views are re-created (queried, it would give stale answers, or fail on a column since dropped); a
+    view of another name, an analyst's own, stays. A warehouse whose schema_views predates the names (NULL) drops
+    nothing."""
+    views = tmp_path / "views"
+    views.mkdir()
+    for path in warehouse._sql_files("views"):
+        (views / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (views / "99_extra.sql").write_text("CREATE OR REPLACE VIEW v_retired AS SELECT 1 AS x;\n", encoding="utf-8")
+    monkeypatch.setattr(warehouse, "_sql_files", lambda kind: sorted((tmp_path / kind).glob("*.sql")))
+    (tmp_path / "migrations").symlink_to(warehouse.sql_dir() / "migrations")
+    with connect(db) as con:
+        migrate(con)
+        con.execute("CREATE VIEW v_mine AS SELECT 2 AS y")
+        assert row(con.execute("SELECT x FROM v_retired")) == {"x": 1}
+    (views / "99_extra.sql").unlink()  # the next version no longer has it
+    with connect(db) as con:
+        assert migrate(con) == []
+        names = {r["view_name"] for r in rows(con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal"))}
+        assert "v_retired" not in names and {"v_mine", "v_alerts"} <= names
+        (views / "99_extra.sql").write_text("CREATE OR REPLACE VIEW v_retired AS SELECT 1 AS x;\n", encoding="utf-8")
+        migrate(con)
+        con.execute("UPDATE schema_views SET views = NULL")  # as kept before the names were
+        (views / "99_extra.sql").unlink()
+        migrate(con)
+        assert row(con.execute("SELECT x FROM v_retired")) == {"x": 1}
+
+
 def test_the_views_are_looked_for_in_the_warehouse_being_migrated(db, tmp_path):
     """Another warehouse attached to the process's DuckDB instance meanwhile (its views all there) does not make
     up for this one's missing views."""
