@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from pipeline import config_surveys
-from pipeline.config import load_config
+from pipeline.config import ConfigError, load_config
 from pipeline.config_surveys import SurveySpec, SurveysSpec
 from pipeline.records import Pseudonymiser, Rejected
 from pipeline.surveys import ingest, rollup
@@ -831,8 +831,6 @@ def test_explicit_paths_go_to_the_source_whose_glob_matches(tmp_path, scorer):
     result = ingest.import_surveys(cfg, db, RUN, paths=[tmp_path / "drops" / "acme-2026-10.csv"], scorer=scorer)
     assert result["new"] == 4 and result["sources"] == 1
     assert rows_of(db, "SELECT DISTINCT source FROM survey_responses") == [("a",)]
-    from pipeline.config import ConfigError
-
     with pytest.raises(ConfigError, match="cannot tell which"):
         ingest.import_surveys(cfg, db, RUN, paths=[tmp_path / "elsewhere.csv"], scorer=scorer)
 
@@ -1003,8 +1001,6 @@ def test_the_lead_lag_counts_weeks_without_data_as_weeks(tmp_path):
 
 
 def test_an_unknown_brand_id_is_a_config_error_naming_the_field(tmp_path):
-    from pipeline.config import ConfigError
-
     write_csv(tmp_path / "q.csv", qualtrics_rows())
     with pytest.raises(
         ConfigError, match=r"brandpulse.yaml: surveys.sources\[0\].brand: 'acne' is not a configured brand"
@@ -1015,7 +1011,6 @@ def test_an_unknown_brand_id_is_a_config_error_naming_the_field(tmp_path):
 def test_a_customer_list_for_an_unknown_brand_is_a_config_error_when_read(tmp_path):
     """The importer checks a customer list's brand itself, as it does a survey source's: a spec built without the
     config's validation must not land customers under a brand nobody configured."""
-    from pipeline.config import ConfigError
     from pipeline.config_surveys import CustomerSpec
 
     path = write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS[:2])
@@ -1570,3 +1565,337 @@ def test_scores_with_a_decimal_comma_and_amounts_in_any_locales_format(tmp_path)
     for bad in ("1,000", "10,000"):  # a thousands group is no score (1,000 was read as NPS 1)
         with pytest.raises(Rejected, match="is not a number"):
             parse_score(bad, "nps", 0, 10)
+
+
+# -- mutation round: ingest ----------------------------------------------------------------------------------
+ANSWER_COLUMNS = {"response_id": "id", "timestamp": "at", "touchpoint": "tp", "segment": "seg", "nps": "nps",
+                  "csat": "csat", "ces": "ces", "comment": "comment", "customer_id": "cust"}  # fmt: skip
+ANSWER_HEADER = ["id", "at", "tp", "seg", "nps", "csat", "ces", "comment", "cust"]
+AT = "2026-10-01T09:00:00Z"
+
+
+def _answers_config(tmp_path: Path, **source):
+    return make_config(
+        tmp_path,
+        {"sources": [{"name": "acme-nps", "brand": "acme", "path": "answers.csv", "columns": ANSWER_COLUMNS,
+                      **source}]},
+    )  # fmt: skip
+
+
+def _step(db: Path, run_id: str, step: str = "import_surveys", source: str = "") -> tuple:
+    [got] = rows_of(
+        db,
+        "SELECT rows_in, rows_out, rows_quarantined, detail FROM run_steps WHERE run_id = ? AND step = ? "
+        "AND source = ?",
+        [run_id, step, source],
+    )
+    return got
+
+
+def test_a_response_id_repeated_in_the_exports_keeps_its_last_row_and_the_step_counts_each_kind(tmp_path):
+    """The same response id twice in an export lands once, with its last row's values; the step's detail counts
+    the distinct, new, changed and unchanged responses and the repeated ids, and its rows_out is the new ones."""
+    write_csv(tmp_path / "answers.csv", [ANSWER_HEADER, ["R1", AT, "app", "", "3", "", "", "", ""],
+                                         ["R2", AT, "app", "", "8", "", "", "", ""],
+                                         ["R1", AT, "web", "", "9", "", "", "", ""],
+                                         ["R3", "yesterday", "app", "", "7", "", "", "", ""]])  # fmt: skip
+    cfg, db = _answers_config(tmp_path), tmp_path / "w.duckdb"
+    first = ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    assert (first["responses"], first["new"], first["changed"], first["quarantined"]) == (2, 2, 0, 1)
+    assert rows_of(db, "SELECT response_id, touchpoint, nps FROM survey_responses ORDER BY 1") == [
+        ("R1", "web", 9),
+        ("R2", "app", 8),
+    ]
+    assert _step(db, RUN) == (
+        4,
+        2,
+        1,
+        "2 distinct responses: 2 new, 0 changed, 0 unchanged; 1 repeated ids in the exports",
+    )
+    # R2 edited, R1 (its last row) as it was, a new R4: 1 new, 1 changed, 1 unchanged, rows_out the new one
+    write_csv(tmp_path / "answers.csv", [ANSWER_HEADER, ["R1", AT, "app", "", "3", "", "", "", ""],
+                                         ["R1", AT, "web", "", "9", "", "", "", ""],
+                                         ["R2", AT, "app", "", "2", "", "", "", ""],
+                                         ["R4", AT, "app", "", "10", "", "", "", ""]])  # fmt: skip
+    again = ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", score_comments=False)
+    assert (again["responses"], again["new"], again["changed"]) == (3, 1, 1)
+    assert _step(db, "cli__2026-11-01__0000bbbb") == (
+        4,
+        1,
+        0,
+        "3 distinct responses: 1 new, 1 changed, 1 unchanged; 1 repeated ids in the exports",
+    )
+    assert rows_of(db, "SELECT response_id, nps FROM survey_responses ORDER BY 1") == [
+        ("R1", 9),
+        ("R2", 2),
+        ("R4", 10),
+    ]
+
+
+def test_a_re_export_changing_one_field_of_each_answer_counts_each_as_changed_and_stores_the_new_values(tmp_path):
+    """Each answer's one edited field (touchpoint, segment, CSAT, time, customer id, comment) makes it changed, and
+    the warehouse takes the new value (its day with its time); first_seen and run_id stay those of the first load."""
+    base = {
+        "R_tp": ["R_tp", AT, "app", "smb", "9", "4", "5", "fine", "C1"],
+        "R_seg": ["R_seg", AT, "app", "smb", "9", "4", "5", "fine", "C2"],
+        "R_csat": ["R_csat", AT, "app", "smb", "9", "4", "5", "fine", "C3"],
+        "R_at": ["R_at", AT, "app", "smb", "9", "4", "5", "fine", "C4"],
+        "R_cust": ["R_cust", AT, "app", "smb", "9", "4", "5", "fine", "C5"],
+        "R_comment": ["R_comment", AT, "app", "smb", "9", "4", "5", "fine", "C6"],
+        "R_same": ["R_same", AT, "app", "smb", "9", "4", "5", "fine", "C7"],
+    }
+    write_csv(tmp_path / "answers.csv", [ANSWER_HEADER, *base.values()])
+    cfg, db = _answers_config(tmp_path), tmp_path / "w.duckdb"
+    assert ingest.import_surveys(cfg, db, RUN, score_comments=False)["new"] == 7
+    cols = "response_id, touchpoint, segment, csat, responded_at, day, customer_hash, comment, first_seen, run_id"
+    before = {r[0]: r for r in rows_of(db, f"SELECT {cols} FROM survey_responses")}
+    edits = {"R_tp": (2, "web"), "R_seg": (3, "enterprise"), "R_csat": (5, "2"), "R_at": (1, "2026-10-05T23:30:00Z"),
+             "R_cust": (8, "C99"), "R_comment": (7, "Slow and broken")}  # fmt: skip
+    rows = {k: list(v) for k, v in base.items()}
+    for rid, (i, value) in edits.items():
+        rows[rid][i] = value
+    write_csv(tmp_path / "answers.csv", [ANSWER_HEADER, *rows.values()])
+    again = ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", score_comments=False)
+    assert (again["new"], again["changed"]) == (0, 6)
+    after = {r[0]: r for r in rows_of(db, f"SELECT {cols} FROM survey_responses")}
+    assert after["R_same"] == before["R_same"]
+    assert after["R_tp"][1] == "web" and after["R_seg"][2] == "enterprise" and after["R_csat"][3] == 2
+    assert after["R_at"][4] == datetime(2026, 10, 5, 23, 30, tzinfo=UTC) and after["R_at"][5] == date(2026, 10, 5)
+    assert after["R_cust"][6] not in (None, before["R_cust"][6]) and after["R_comment"][7] == "Slow and broken"
+    assert {r[8:] for r in after.values()} == {r[8:] for r in before.values()}  # first_seen, run_id: the first load
+    assert {r[9] for r in after.values()} == {RUN}
+
+
+def test_two_sources_with_the_same_response_ids_keep_both_and_remove_only_their_own(tmp_path):
+    """Responses are keyed by (source, response id): two tools' exports numbering alike both land, and a response
+    deleted from one whole-history export leaves that source only, while the other still holding the id keeps it."""
+    header = ["id", "at", "nps"]
+    columns = {"response_id": "id", "timestamp": "at", "nps": "nps"}
+    cfg = make_config(
+        tmp_path,
+        {"sources": [{"name": name, "brand": "acme", "path": f"{name}.csv", "columns": columns, "whole_history": True}
+                     for name in ("one", "two")]},
+    )  # fmt: skip
+    write_csv(tmp_path / "one.csv", [header, ["1", AT, "9"], ["2", AT, "3"]])
+    write_csv(tmp_path / "two.csv", [header, ["1", AT, "10"], ["2", AT, "0"]])
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_surveys(cfg, db, RUN, score_comments=False)["new"] == 4
+    assert rows_of(db, "SELECT source, response_id, nps FROM survey_responses ORDER BY 1, 2") == [
+        ("one", "1", 9),
+        ("one", "2", 3),
+        ("two", "1", 10),
+        ("two", "2", 0),
+    ]
+    write_csv(tmp_path / "one.csv", [header, ["2", AT, "3"]])  # "1" deleted in the first tool only
+    result = ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", score_comments=False)
+    assert (result["new"], result["changed"], result["removed"]) == (0, 0, 1)
+    assert rows_of(db, "SELECT source, response_id FROM survey_responses ORDER BY 1, 2") == [
+        ("one", "2"),
+        ("two", "1"),
+        ("two", "2"),
+    ]
+
+
+def test_a_whole_history_source_that_is_missing_removes_nothing_and_says_nothing_of_it(tmp_path):
+    """A whole-history source whose export is missing is recorded as missing; the others load, nothing is removed,
+    and the import's detail holds no removal clause for it."""
+    header = ["id", "at", "nps"]
+    columns = {"response_id": "id", "timestamp": "at", "nps": "nps"}
+    whole = {"name": "whole", "brand": "acme", "path": "whole.csv", "columns": columns, "whole_history": True}
+    other = {"name": "other", "brand": "acme", "path": "other.csv", "columns": columns}
+    cfg = make_config(tmp_path, {"sources": [whole, other]})
+    write_csv(tmp_path / "whole.csv", [header, ["W1", AT, "9"]])
+    write_csv(tmp_path / "other.csv", [header, ["O1", AT, "9"]])
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    (tmp_path / "whole.csv").unlink()
+    result = ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", score_comments=False)
+    assert (result["removed"], sorted(result["failed_sources"])) == (0, ["whole"])
+    assert rows_of(db, "SELECT response_id FROM survey_responses ORDER BY 1") == [("O1",), ("W1",)]
+    assert _step(db, "cli__2026-11-01__0000bbbb")[3] == (
+        "1 distinct responses: 0 new, 0 changed, 1 unchanged; 0 repeated ids in the exports"
+    )
+
+
+def test_surveys_and_customers_of_one_run_count_only_their_own_quarantine(tmp_path):
+    """A night's customer and survey imports share its run id: each counts the rows it quarantined, not the
+    other's."""
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS)
+    cfg = make_config(
+        tmp_path,
+        {
+            "sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}],
+            "customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}],
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_customers(cfg, db, RUN)["quarantined"] == 3
+    assert ingest.import_surveys(cfg, db, RUN, score_comments=False)["quarantined"] == 4
+    # rows in: every row read (a partly quarantined one once); rows out: the new; quarantined: this step's own
+    assert _step(db, RUN)[:3] == (6, 4, 4)
+    assert _step(db, RUN, "import_customers")[:3] == (8, 6, 3)
+
+
+def test_a_failure_after_the_upsert_leaves_the_warehouse_as_it_was(tmp_path):
+    """An import lands whole or not at all: when a statement after the upsert fails (here the quarantine insert,
+    the table's key gone), no response, customer or step of it stays, and a retry lands each once."""
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS)
+    cfg = make_config(
+        tmp_path,
+        {
+            "sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}],
+            "customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}],
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE quarantine RENAME TO quarantine_kept")
+        con.execute("CREATE TABLE quarantine AS SELECT * FROM quarantine_kept")  # no primary key: ON CONFLICT fails
+    with pytest.raises(duckdb.Error):
+        ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    with pytest.raises(duckdb.Error):
+        ingest.import_customers(cfg, db, RUN)
+    counts = "SELECT (SELECT count(*) FROM survey_responses), (SELECT count(*) FROM customers), " \
+             "(SELECT count(*) FROM run_steps), (SELECT count(*) FROM quarantine)"  # fmt: skip
+    assert rows_of(db, counts) == [(0, 0, 0, 0)]
+    with duckdb.connect(str(db)) as con:
+        con.execute("DROP TABLE quarantine")
+        con.execute("ALTER TABLE quarantine_kept RENAME TO quarantine")
+    assert ingest.import_surveys(cfg, db, RUN, score_comments=False)["new"] == 4
+    assert ingest.import_customers(cfg, db, RUN)["new"] == 6
+    assert rows_of(db, counts) == [(4, 6, 4, 7)]
+
+
+def _customers(db: Path) -> list[tuple]:
+    return rows_of(
+        db, "SELECT brand, source, segment, start_date, end_date, monthly_revenue FROM customers ORDER BY ALL"
+    )
+
+
+def test_a_re_listed_customer_takes_its_last_rows_values_and_each_edit_counts_as_changed(tmp_path):
+    """A customer listed twice keeps the last row; a later list's edited segment, end date or revenue each make the
+    customer changed and are stored."""
+    header = CUSTOMER_ROWS[0]
+    write_csv(tmp_path / "customers.csv", [header, ["A", "x", "2026-01-01", "2026-03-01", "10"],
+                                           ["B", "x", "2026-01-01", "", "20"], ["C", "x", "2026-01-01", "", "30"],
+                                           ["D", "x", "2026-01-01", "", "40"],
+                                           ["A", "y", "2026-01-01", "2026-06-01", "15"]])  # fmt: skip
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    db = tmp_path / "w.duckdb"
+    first = ingest.import_customers(cfg, db, RUN)
+    assert (first["customers"], first["new"], first["changed"], first["removed"]) == (4, 4, 0, 0)
+    assert _customers(db) == [
+        ("acme", "crm", "x", date(2026, 1, 1), None, 20.0),
+        ("acme", "crm", "x", date(2026, 1, 1), None, 30.0),
+        ("acme", "crm", "x", date(2026, 1, 1), None, 40.0),
+        ("acme", "crm", "y", date(2026, 1, 1), date(2026, 6, 1), 15.0),  # A's last row
+    ]
+    write_csv(tmp_path / "customers.csv", [header, ["A", "y", "2026-01-01", "2026-06-01", "15"],
+                                           ["B", "z", "2026-01-01", "", "20"],
+                                           ["C", "x", "2026-01-01", "2026-04-01", "30"],
+                                           ["D", "x", "2026-01-01", "", "45"]])  # fmt: skip
+    again = ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
+    assert (again["customers"], again["new"], again["changed"], again["removed"]) == (4, 0, 3, 0)
+    assert _step(db, "cli__2026-11-01__0000bbbb", "import_customers")[3] == (
+        "4 distinct customers: 0 new, 3 changed, 0 removed"
+    )
+    assert _customers(db) == [
+        ("acme", "crm", "x", date(2026, 1, 1), date(2026, 4, 1), 30.0),
+        ("acme", "crm", "x", date(2026, 1, 1), None, 45.0),
+        ("acme", "crm", "y", date(2026, 1, 1), date(2026, 6, 1), 15.0),
+        ("acme", "crm", "z", date(2026, 1, 1), None, 20.0),
+    ]
+
+
+def test_customers_of_a_missing_list_or_outside_an_explicit_file_stay(tmp_path):
+    """Only a list read whole from its configured files replaces its customers: a list that is missing tonight
+    removes none of its customers (nor counts them removed), and an explicit file (maybe a partial drop) removes
+    none of its source's."""
+    header = CUSTOMER_ROWS[0]
+    cfg = make_config(
+        tmp_path,
+        {"customers": [{"name": "crm-a", "brand": "acme", "path": "a.csv"},
+                       {"name": "crm-b", "brand": "acme", "path": "b.csv"}]},
+    )  # fmt: skip
+    write_csv(tmp_path / "a.csv", [header, ["A1", "a", "2026-01-01", "", "10"], ["A2", "a", "2026-01-01", "", "10"]])
+    write_csv(tmp_path / "b.csv", [header, ["B1", "b", "2026-01-01", "", "10"], ["B2", "b", "2026-01-01", "", "10"]])
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_customers(cfg, db, RUN)["new"] == 4
+    (tmp_path / "a.csv").unlink()
+    write_csv(tmp_path / "b.csv", [header, ["B1", "b", "2026-01-01", "", "10"]])  # B2 erased
+    result = ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
+    assert (result["removed"], list(result["failed_sources"])) == (1, ["crm-a"])
+    assert [r[:3] for r in _customers(db)] == [("acme", "crm-a", "a"), ("acme", "crm-a", "a"), ("acme", "crm-b", "b")]
+    # an explicit file with one of crm-a's customers: the other stays
+    write_csv(tmp_path / "drop.csv", [header, ["A1", "a2", "2026-01-01", "", "10"]])
+    dropped = ingest.import_customers(cfg, db, "cli__2026-11-02__0000cccc", paths={"crm-a": [tmp_path / "drop.csv"]})
+    assert (dropped["new"], dropped["changed"], dropped["removed"]) == (0, 1, 0)
+    assert [r[:3] for r in _customers(db)] == [("acme", "crm-a", "a"), ("acme", "crm-a", "a2"), ("acme", "crm-b", "b")]
+
+
+def test_two_brands_lists_with_the_same_customer_id_keep_both_and_remove_only_their_own(tmp_path):
+    """Customers are keyed by (brand, customer id): two brands' lists naming a customer alike both land, and a
+    customer leaving one brand's list leaves that brand only."""
+    header = CUSTOMER_ROWS[0]
+    cfg = make_config(
+        tmp_path,
+        {"customers": [{"name": "acme-crm", "brand": "acme", "path": "acme.csv"},
+                       {"name": "beta-crm", "brand": "beta", "path": "beta.csv"}]},
+        brands=("Acme", "Beta"),
+    )  # fmt: skip
+    write_csv(tmp_path / "acme.csv", [header, ["X", "a", "2026-01-01", "", "10"], ["Y", "a", "2026-01-01", "", "10"]])
+    write_csv(tmp_path / "beta.csv", [header, ["X", "b", "2026-02-01", "", "20"]])
+    db = tmp_path / "w.duckdb"
+    first = ingest.import_customers(cfg, db, RUN)
+    assert (first["customers"], first["new"]) == (3, 3)
+    assert [r[:3] for r in _customers(db)] == [("acme", "acme-crm", "a"), ("acme", "acme-crm", "a"),
+                                               ("beta", "beta-crm", "b")]  # fmt: skip
+    write_csv(tmp_path / "acme.csv", [header, ["Y", "a", "2026-01-01", "", "10"]])  # X left acme, still beta's
+    again = ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
+    assert (again["new"], again["changed"], again["removed"]) == (0, 0, 1)
+    assert [r[:3] for r in _customers(db)] == [("acme", "acme-crm", "a"), ("beta", "beta-crm", "b")]
+
+
+def test_a_customer_whose_row_is_quarantined_or_a_list_with_none_landed_removes_nobody(tmp_path):
+    """A customer list is its source's whole list, but a customer whose row is quarantined (a mistyped date) is
+    still in it, and a list from which no customer landed (the CRM switched its date format: every row quarantined)
+    is likelier a broken export than an empty customer base: neither removes anyone (both removed every such
+    customer, and with them the links of their survey answers)."""
+    header = CUSTOMER_ROWS[0]
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    a, b, c = ["A", "x", "2026-01-01", "", "10"], ["B", "x", "2026-01-01", "", "20"], ["C", "x", "2026-01-01", "", "30"]
+    write_csv(tmp_path / "customers.csv", [header, a, b, c])
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_customers(cfg, db, RUN)["new"] == 3
+    write_csv(tmp_path / "customers.csv", [header, a, ["B", "x", "2026-13-01", "", "20"]])  # C erased, B mistyped
+    typo = ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
+    assert (typo["removed"], typo["quarantined"]) == (1, 1)
+    assert [r[5] for r in _customers(db)] == [10.0, 20.0]  # B stays as it was
+    write_csv(
+        tmp_path / "customers.csv", [header, ["A", "x", "31/01/2026", "", "10"], ["B", "x", "31/01/2026", "", "20"]]
+    )
+    broken = ingest.import_customers(cfg, db, "cli__2026-11-02__0000cccc")
+    assert (broken["customers"], broken["removed"], broken["quarantined"]) == (0, 0, 2)
+    assert [r[5] for r in _customers(db)] == [10.0, 20.0]
+    assert _step(db, "cli__2026-11-02__0000cccc", "import_customers")[3] == (
+        "0 distinct customers: 0 new, 0 changed, 0 removed; crm: nothing removed, no customer landed from the list"
+    )
+    write_csv(tmp_path / "customers.csv", [header])  # an export that stopped after its header
+    assert ingest.import_customers(cfg, db, "cli__2026-11-03__0000dddd")["removed"] == 0
+    assert [r[5] for r in _customers(db)] == [10.0, 20.0]
+
+
+def test_explicit_files_for_a_source_not_configured_are_a_config_error_and_land_nothing(tmp_path):
+    """{source name: [files]} naming no configured source stops the import before anything is read or written."""
+    path = write_csv(tmp_path / "q.csv", qualtrics_rows())
+    cfg = make_config(
+        tmp_path, {"sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]}
+    )
+    db = tmp_path / "w.duckdb"
+    with pytest.raises(ConfigError, match=r"surveys.sources: no source named acme-csat, zz-nps$"):
+        ingest.import_surveys(cfg, db, RUN, paths={"zz-nps": [path], "acme-csat": [path], "acme-nps": [path]})
+    assert rows_of(db, "SELECT (SELECT count(*) FROM survey_responses), (SELECT count(*) FROM run_steps)") == [(0, 0)]
+    landed = ingest.import_surveys(cfg, db, RUN, paths={"acme-nps": [path]}, score_comments=False)
+    assert (landed["sources"], landed["new"]) == (1, 4)

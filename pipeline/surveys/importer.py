@@ -747,8 +747,10 @@ def read_customer_file(
 ) -> tuple[list[CustomerRow], list[Reject]]:
     """Every customer of one list that can land, and a :class:`Reject` per row that was (partly) quarantined.
 
-    ``info``, when given, receives ``columns``: which header each field was read from, and ``repeated_headers``:
-    rows that are the header again (lists joined into one file: skipped)."""
+    ``info``, when given, receives ``columns``: which header each field was read from, ``present``: (brand, or
+    None where unreadable, and hashed id) of every row with an id (landed or quarantined: a customer whose row is
+    quarantined is still in the list), and ``repeated_headers``: rows that are the header again (lists joined into
+    one file: skipped)."""
     src, path = customer_source, Path(path)
     if src.brand is not None:
         _check_brand(config, src.brand, f"surveys customers {src.name!r} brand")
@@ -763,6 +765,7 @@ def read_customer_file(
     info = {} if info is None else info
     info["columns"] = dict(mapping)
     info.setdefault("repeated_headers", 0)
+    present = info.setdefault("present", [])  # one source's files share one info
     known = _brands(config)
     pseudonymise = Pseudonymiser(config)
     per_month = 12.0 if src.revenue_period == "year" else 1.0
@@ -780,6 +783,12 @@ def read_customer_file(
         get = lambda name, row=row: row.get(mapping[name]) if name in mapping else None  # noqa: E731
         brand = src.brand or _text(get("brand")) or ""
         customer_hash = _customer_hash(row, mapping["customer_id"], pseudonymise)
+        if customer_hash is not None:
+            try:
+                listed = src.brand or _row_brand(get("brand"), known, mapping["brand"])
+            except Rejected:
+                listed = None  # an unreadable brand: it may be a customer of any brand
+            present.append((listed, customer_hash))
         try:
             if customer_hash is None:
                 raise Rejected(f"customer id (column {mapping['customer_id']}) is empty")

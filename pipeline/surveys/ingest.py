@@ -333,17 +333,31 @@ def import_customers(
     started = datetime.now(UTC)
     files = _files_for(config, surveys.customers, paths, "customers")
     with tempfile.TemporaryDirectory(prefix="brandpulse-customers-") as tmp:
-        records, rejects, per_source, _ = _read_all(
+        records, rejects, per_source, infos = _read_all(
             config, surveys.customers, files, read_customer_file, Path(tmp), "customers", "customers"
         )
-        # Only a source read from its configured files is a whole list; explicit files may be a partial drop.
-        whole = [n for n, r in per_source.items() if r["status"] == "success" and paths is None]
+        # Only a source read from its configured files is a whole list; explicit files may be a partial drop. A list
+        # from which no customer landed (every row quarantined: a changed date format) is likelier a broken export
+        # than an empty customer base: it removes nothing. A customer whose row is quarantined is still listed.
+        whole = [n for n, r in per_source.items() if r["status"] == "success" and paths is None and r["rows_out"]]
+        held = [n for n, r in per_source.items() if r["status"] == "success" and paths is None and not r["rows_out"]]
+        for name in held:
+            logger.warning("import_customers %s: nothing removed: no customer landed from the list", name)
+        present = Path(tmp) / "customers.present.jsonl"
+        write_atomic(
+            present,
+            [
+                json.dumps({"brand": b, "customer_hash": h})
+                for n in whole
+                for b, h in infos.get(n, {}).get("present", ())
+            ],
+        )
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             authorkey.check(config, con, db)  # customer ids hashed with another key: nothing lands
             execute(
                 con,
                 "surveys/customer_stage",
-                {"files": [str(records)], "columns": {**CUSTOMER_COLUMNS, "seq": "BIGINT"}},
+                {"files": [str(records)], "columns": {**CUSTOMER_COLUMNS, "seq": "BIGINT"}, "present": [str(present)]},
             )
             counts = row(execute(con, "surveys/customer_counts", {"sources": whole}))
             staged, new, changed = counts["staged"], counts["new"], counts["changed"]
@@ -367,6 +381,7 @@ def import_customers(
                 rows_out=new,
                 rows_quarantined=quarantined,
                 detail=f"{staged} distinct customers: {new} new, {changed} changed, {removed} removed"
+                + "".join(f"; {n}: nothing removed, no customer landed from the list" for n in held)
                 + (f"; {repeated}" if repeated else ""),
                 started_at=started,
             )
