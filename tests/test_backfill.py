@@ -7,11 +7,14 @@ import json
 from datetime import date
 
 import duckdb
+import pytest
 
+from pipeline import ledger
 from pipeline.config import load_config
-from pipeline.night import run_day, run_days
+from pipeline.night import finish, rescore, run_day, run_days
+from pipeline.warehouse import connect, migrate
 from tests.helpers import NIGHT_ROWS, csv_rows, write_config
-from tests.test_surveys_import import qualtrics_rows, write_csv
+from tests.test_surveys_import import CUSTOMER_ROWS, qualtrics_rows, write_csv
 
 NIGHTS = [date(2026, 9, 30), date(2026, 10, 1), date(2026, 10, 2)]
 # Everything a night leaves behind, without run ids and clock times (which differ between two runs).
@@ -30,7 +33,11 @@ SNAPSHOT = {
 def _config(folder):
     (folder / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
     write_csv(folder / "q.csv", qualtrics_rows())
-    surveys = {"sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]}
+    write_csv(folder / "c.csv", CUSTOMER_ROWS[:3])  # the header and two customers, none quarantined
+    surveys = {
+        "sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}],
+        "customers": [{"name": "crm", "brand": "acme", "path": "c.csv"}],
+    }
     return load_config(write_config(folder, surveys=surveys))
 
 
@@ -56,8 +63,8 @@ def test_a_backfill_ends_as_the_same_nights_run_one_by_one(tmp_path, scorer):
     assert after == _snapshot(tmp_path / "nightly.duckdb")
     assert after["mentions"] and after["survey_responses"] and after["survey_metrics"] and after["quarantine"]
 
-    # the survey exports are read, and the survey metrics recomputed, on the first night only; the report is
-    # drawn for the last night only, and the other nights say so in their (required) report step
+    # the survey exports and customer lists are read, and the survey metrics recomputed, on the first night only;
+    # the report is drawn for the last night only, and the other nights say so in their (required) report step
     with duckdb.connect(str(tmp_path / "backfill.duckdb"), read_only=True) as con:
         steps = con.execute(
             "SELECT r.day, s.step, s.status, s.detail FROM run_steps s JOIN pipeline_runs r USING (run_id) "
@@ -65,6 +72,7 @@ def test_a_backfill_ends_as_the_same_nights_run_one_by_one(tmp_path, scorer):
             "ORDER BY r.day, s.step"
         ).fetchall()
     assert [(day, step) for day, step, _, _ in steps if step != "report"] == [
+        (NIGHTS[0], "import_customers"),
         (NIGHTS[0], "import_surveys"),
         (NIGHTS[0], "survey_metrics"),
     ]
@@ -73,6 +81,59 @@ def test_a_backfill_ends_as_the_same_nights_run_one_by_one(tmp_path, scorer):
     assert all("not drawn" in detail and "2026-10-02" in detail for _, _, detail in reports[:2])
     assert reports[2][2].endswith("index.html")
     assert [r["report"] for r in ranged][:2] == [None, None] and ranged[2]["report"].endswith("index.html")
+
+
+def test_a_backfill_without_the_report_leaves_even_its_last_nights_to_the_next_night(tmp_path, scorer):
+    """``--no-report`` (``draw_report=False``): a backfill that a scheduled night follows draws no report, not even
+    its last night's; the night records its report step with the reason, and ends ``success``."""
+    [result] = run_days(
+        _config(tmp_path), tmp_path / "w.duckdb", NIGHTS[1], NIGHTS[1], scorer=scorer, draw_report=False
+    )
+    assert result["status"] == "success" and result["report"] is None
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        query = "SELECT status, detail FROM run_steps WHERE step = 'report'"
+        assert con.execute(query).fetchall() == [
+            ("success", "not drawn: this backfill leaves the report to the next night (--no-report)")
+        ]
+    assert not list(tmp_path.rglob("index.html"))
+
+
+def test_a_rescore_whose_work_raises_is_closed_failed_and_its_own_error_goes_on(tmp_path):
+    """A rescore whose model breaks is closed ``failed`` (left ``running``, the watch skipped its hours for
+    NIGHT_GUARD), its step recorded missing, and the caller sees the model's error, not the close's RunFailed."""
+
+    cfg, db = load_config(write_config(tmp_path)), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+
+    class Broken:
+        def __getattr__(self, name):
+            raise RuntimeError("the model broke")
+
+    with pytest.raises(RuntimeError, match="the model broke"):
+        rescore(cfg, db, NIGHTS[0], scorer=Broken())
+    with duckdb.connect(str(db), read_only=True) as con:
+        runs = con.execute("SELECT trigger, status, finished_at IS NOT NULL FROM pipeline_runs").fetchall()
+        steps = con.execute("SELECT step, status FROM run_steps").fetchall()
+    assert runs == [("rescore", "failed", True)] and steps == [("rescore", "missing")]
+
+
+def test_a_night_is_partial_when_a_survey_step_it_expects_recorded_nothing_and_a_later_backfill_night_is_not(
+    tmp_path,
+):
+    """With survey sources and customer lists configured, a night expects an import_surveys, an import_customers
+    and a survey_metrics step (each recorded, success or not); a backfill night after the first leaves them out
+    (``finish(surveys=False)``), so their absence does not make it partial."""
+
+    cfg, db = _config(tmp_path), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        for run_id in ("night", "later"):
+            ledger.start_run(con, run_id, NIGHTS[0], "cli")
+            ledger.record_steps(con, run_id, [{"step": s} for s in (*ledger.REQUIRED_STEPS, "import_surveys")])
+    with pytest.raises(ledger.RunFailed, match="partial: import_customers, survey_metrics did not run to the end"):
+        finish(cfg, db, "night")
+    assert finish(cfg, db, "later", surveys=False) == "success"
 
 
 class _FollowingReddit:
@@ -90,7 +151,6 @@ def _following_reddit(tmp_path, monkeypatch) -> tuple:
     """(config, migrated warehouse, adds): the watch tests' config, every source read as :class:`_FollowingReddit`
     with ``adds[(brand, source)]`` as the posts that read matches (set it before each extract)."""
     from pipeline import staging
-    from pipeline.warehouse import connect, migrate
     from tests.test_watch import config
 
     adds: dict = {}

@@ -27,7 +27,7 @@ from pipeline.night import run_day
 from pipeline.staging import stage_dir
 from pipeline.warehouse import connect, execute, migrate, transaction
 from pipeline.watch import check_interval, prepare, run_watch
-from tests.helpers import COMPARED, INCIDENT, MODEL_DIR, START, alerting_config, assert_same_tables, seed
+from tests.helpers import COLUMNS, COMPARED, INCIDENT, MODEL_DIR, START, alerting_config, assert_same_tables, seed
 
 DAY = date(2026, 10, 13)
 MIDNIGHT = datetime.combine(DAY, time(0), tzinfo=UTC)
@@ -192,7 +192,6 @@ def test_a_watch_run_leaves_file_drops_to_the_night_and_does_not_count_them_miss
     ``success`` (its load took the file drop, which it never extracts, for a source that staged nothing: every
     watch run was partial)."""
     from pipeline import staging
-    from tests.helpers import COLUMNS
 
     drop = {"type": "file_drop", "name": "drop", "path": "acme.csv", "columns": COLUMNS}
     cfg, db = _with_sources(tmp_path, [HN, drop])
@@ -202,6 +201,22 @@ def test_a_watch_run_leaves_file_drops_to_the_night_and_does_not_count_them_miss
     assert result["status"] == "success" and not result["failed_sources"]
     assert built == ["hn"]  # the file drop is not read
     assert q(db, "SELECT source, status FROM run_steps WHERE step = 'extract'") == [("hn", "success")]
+
+
+def test_a_watch_run_with_file_drops_only_skips_and_is_not_left_running(tmp_path):
+    """No network source to read (file drops are read nightly): the run is recorded ``skipped`` with the reason and
+    reads, stages and windows nothing. Registered and not closed, it stood for a watch run in progress, which the
+    night waits for."""
+
+    drop = {"type": "file_drop", "name": "drop", "path": "acme.csv", "columns": COLUMNS}
+    cfg, db = _with_sources(tmp_path, [drop])
+    end = MIDNIGHT + timedelta(hours=3)
+    result = run_watch(cfg, db, end, now=end + timedelta(minutes=1))
+    reason = "no network source is configured (file drops and surveys are read nightly)"
+    assert result["status"] == "skipped" and result["reason"] == reason
+    assert q(db, "SELECT status, window_end FROM pipeline_runs") == [("skipped", None)]
+    assert q(db, "SELECT step, detail FROM run_steps") == [("skipped", reason)]
+    assert not (tmp_path / "staging").exists()
 
 
 def test_a_watch_run_closes_an_earlier_one_of_the_dag_left_running_past_its_deadline(tmp_path, caplog):
@@ -538,10 +553,10 @@ def test_a_watch_run_reads_the_hours_no_run_read_since_the_last_success(tmp_path
     assert read_from(far, "watch-11") == far - timedelta(hours=6) - overlap
 
 
-def test_after_skipped_hours_each_source_reads_from_the_last_success_not_its_usual_hour(tmp_path, monkeypatch):
+def test_after_skipped_hours_each_source_reads_from_the_last_success_not_its_usual_hour(tmp_path, monkeypatch, caplog):
     """What prepare put in each job (``read_from``) is what the source reads: after the runs of 02:00 and 03:00
     were skipped, the run of 04:00 reads from 01:00 (the last success's end, less the overlap), not its own hour
-    alone, which left 01:00 to 03:00 unread."""
+    alone, which left 01:00 to 03:00 unread; it says so, and a run that reads its usual window does not."""
     from pipeline import staging
 
     windows = []
@@ -549,8 +564,13 @@ def test_after_skipped_hours_each_source_reads_from_the_last_success_not_its_usu
     overlap = timedelta(minutes=cfg.watch.overlap_minutes)
     monkeypatch.setattr(staging, "build_source", lambda c, b, s: Quiet(windows))
     one, four = MIDNIGHT + timedelta(hours=1), MIDNIGHT + timedelta(hours=4)
-    assert run_watch(cfg, db, one, now=one + timedelta(minutes=1))["status"] == "success"
-    assert run_watch(cfg, db, four, now=four + timedelta(minutes=1))["status"] == "success"
+    with caplog.at_level(logging.INFO, logger="brandpulse"):
+        first = run_watch(cfg, db, one, now=one + timedelta(minutes=1))
+        assert first["status"] == "success" and "covering from" not in caplog.text
+        later = run_watch(cfg, db, four, now=four + timedelta(minutes=1))
+    assert later["status"] == "success"
+    said = f"watch {later['run_id']}: covering from 2026-10-13 00:45 UTC, where the last successful run ended"
+    assert said in caplog.text
     assert windows == [(MIDNIGHT - overlap, one), (one - overlap, four)]
 
 
