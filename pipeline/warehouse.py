@@ -397,8 +397,10 @@ def _create_views(con: duckdb.DuckDBPyConnection, force: bool = False) -> None:
     texts = [view.read_text(encoding="utf-8") for view in _sql_files("views")]
     checksum = hashlib.sha256("\n".join(texts).encode()).hexdigest()
     names = sorted({name for text in texts for name in _VIEW_NAME.findall(text)})
-    con.execute("CREATE TABLE IF NOT EXISTS schema_views (checksum VARCHAR NOT NULL)")
-    con.execute("ALTER TABLE schema_views ADD COLUMN IF NOT EXISTS views VARCHAR[]")  # NULL: kept before the names
+    con.execute("CREATE TABLE IF NOT EXISTS schema_views (checksum VARCHAR NOT NULL, views VARCHAR[])")
+    kept = "SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'schema_views'"
+    if not rows(con.execute(kept + " AND column_name = 'views'")):  # a warehouse from before the names were kept
+        con.execute("ALTER TABLE schema_views ADD COLUMN views VARCHAR[]")  # NULL there: nothing is dropped
     stored_row = row(con.execute("SELECT max(checksum) AS checksum, flatten(list(views)) AS views FROM schema_views"))
     stored = stored_row["checksum"]
     present = row(

@@ -248,7 +248,7 @@ def test_a_view_the_files_no_longer_define_is_dropped_and_an_analysts_own_is_lef
         assert "v_retired" not in names and {"v_mine", "v_alerts"} <= names
         (views / "99_extra.sql").write_text("CREATE OR REPLACE VIEW v_retired AS SELECT 1 AS x;\n", encoding="utf-8")
         migrate(con)
-        con.execute("UPDATE schema_views SET views = NULL")  # as kept before the names were
+        con.execute("ALTER TABLE schema_views DROP COLUMN views")  # as kept before the names were
         (views / "99_extra.sql").unlink()
         migrate(con)
         assert row(con.execute("SELECT x FROM v_retired")) == {"x": 1}
