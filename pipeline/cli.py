@@ -397,7 +397,11 @@ def load_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbO
     from pipeline import scoring
 
     cfg = _joined(config, db, run_id)
-    typer.echo(json.dumps({"scored": scoring.load_scores(cfg, db_path(db), _day(day), run_id)}))
+    try:
+        scored = scoring.load_scores(cfg, db_path(db), _day(day), run_id)
+    except RuntimeError as exc:  # no plan, a shard with no scores, shards of two models: said, not a traceback
+        _fail(str(exc), code=1)
+    typer.echo(json.dumps({"scored": scored}))
 
 
 @app.command("daily-metrics")
@@ -484,9 +488,12 @@ def _import(config, db, run_id: str | None, paths, step) -> None:
 
     from pipeline import night
     from pipeline.ledger import new_run_id
-    from pipeline.surveys import rollup
+    from pipeline.surveys import ingest, rollup
 
     cfg = _config(config)
+    what = "sources" if step is ingest.import_surveys else "customers"
+    if not getattr(cfg.surveys, what, None):  # files to import, none configured to read them: refused before a run
+        ingest.refuse_unconfigured(cfg, paths, what)
     today = datetime.now(UTC).date()  # the UTC day, as every run's (the machine's zone may be a day ahead)
     run = run_id or new_run_id(today, "cli")
     if run_id is None:  # a run of its own

@@ -50,6 +50,19 @@ def _run_day(run_id: str, day: date | None) -> date | None:
     return date.fromisoformat(m.group(1)) if m else None
 
 
+def refuse_unconfigured(config, paths, what: str) -> None:
+    """Files given to import (``brandpulse import-surveys FILE``) with no ``surveys.{what}`` to read them with (the
+    mapping of their columns, their brand): a config error naming the first, not a quiet exit 0 that imported
+    nothing. Without files (the night) there is simply nothing to do."""
+    if paths:
+        first = next(iter(paths.values() if isinstance(paths, Mapping) else paths), None)
+        first = first[0] if isinstance(first, list | tuple) and first else first
+        raise ConfigError(
+            f"{config.source_file}: surveys.{what}: none configured, so {first} cannot be imported; add an entry "
+            "for its export (its brand and columns) first"
+        )
+
+
 def _files_for(config, specs, paths, what: str) -> dict[str, list[Path]]:
     """Source name -> the files to read: the configured globs, or the explicit ``paths``.
 
@@ -217,6 +230,7 @@ def import_surveys(
     """
     surveys = getattr(config, "surveys", None)
     if surveys is None or not surveys.sources:
+        refuse_unconfigured(config, paths, "sources")
         log("import_surveys: no surveys.sources configured; nothing to do")
         return {"sources": 0, "responses": 0, "new": 0, "changed": 0, "removed": 0, "quarantined": 0, "scored": 0}
     started = datetime.now(UTC)
@@ -328,6 +342,7 @@ def import_customers(
     """Import the customer lists; each source read whole replaces its customers. Returns the counts."""
     surveys = getattr(config, "surveys", None)
     if surveys is None or not surveys.customers:
+        refuse_unconfigured(config, paths, "customers")
         log("import_customers: no surveys.customers configured; nothing to do")
         return {"sources": 0, "customers": 0, "new": 0, "changed": 0, "removed": 0, "quarantined": 0}
     started = datetime.now(UTC)

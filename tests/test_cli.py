@@ -1,0 +1,282 @@
+"""The ``brandpulse`` command line itself: option checks said before anything runs (exit 2, no traceback), which
+config and warehouse a command uses, and what the cheap commands print. In-process with typer's CliRunner; the
+steps the commands call are tested in their own modules."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.alerts import incidents
+from pipeline.cli import app
+from pipeline.warehouse import connect, migrate
+from tests.helpers import INCIDENT, alerting_config, brandpulse, seed, write_config
+
+
+def invoke(*args: str, env: dict | None = None):
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def refused(result, message: str) -> None:
+    """Exit 2 with ``brandpulse: <message>`` and no traceback."""
+    assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
+    assert f"brandpulse: {message}" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def warehouse(path):
+    with connect(path) as con:
+        migrate(con)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2026-10-02", "--to", "2026-10-01"], "--to is before --date"),
+        (["--date", "2026-02-30"], "--date: '2026-02-30' is not a date in YYYY-MM-DD form"),
+        (["--date", "2026-10-01", "--to", "07/10/2026"], "--to: '07/10/2026' is not a date in YYYY-MM-DD form"),
+    ],
+)
+def test_run_refuses_bad_days_before_it_touches_the_warehouse(tmp_path, args, message):
+    db = tmp_path / "w.duckdb"
+    refused(invoke("run", *args, "--config", str(write_config(tmp_path)), "--db", str(db)), message)
+    assert not db.exists()
+
+
+def test_rescore_names_its_own_option_in_a_bad_day(tmp_path):
+    db = tmp_path / "w.duckdb"
+    done = invoke("rescore", "--since", "July", "--config", str(write_config(tmp_path)), "--db", str(db))
+    refused(done, "--since: 'July' is not a date in YYYY-MM-DD form")
+    assert not db.exists()
+
+
+def watch_config(tmp_path):
+    """A config whose watch is off: every run is recorded as skipped, nothing extracted or scored."""
+    return str(write_config(tmp_path, watch={"enabled": False}))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--at", "2026-10-13T08:00", "--from", "2026-10-13T07:00"], "give --at, or --from and --to, not both"),
+        (["--at", "2026-10-13T08:00", "--to", "2026-10-13T09:00"], "give --at, or --from and --to, not both"),
+        ([], "give --at, or --from and --to"),
+        (["--from", "2026-10-13T07:00"], "give --at, or --from and --to"),
+        (["--to", "2026-10-13T07:00"], "give --at, or --from and --to"),
+        (["--from", "2026-10-13T09:00", "--to", "2026-10-13T08:00"], "--to is before --from"),
+        (["--from", "2026-10-13T07:00", "--to", "tomorrow"], "--to: 'tomorrow' is not a time in YYYY-MM-DDTHH:MM form"),
+    ],
+)
+def test_watch_refuses_an_interval_it_cannot_read(tmp_path, args, message):
+    db = tmp_path / "w.duckdb"
+    refused(invoke("watch", *args, "--config", watch_config(tmp_path), "--db", str(db)), message)
+    assert not db.exists()
+
+
+def test_watch_reads_times_as_utc_and_runs_a_one_interval_replay(tmp_path):
+    common = ["--config", watch_config(tmp_path), "--db", str(tmp_path / "w.duckdb")]
+    at = invoke("watch", "--at", "2026-10-13T10:00+02:00", *common)  # an offset: converted to UTC
+    assert at.exit_code == 0, at.output
+    assert [json.loads(line)["end"] for line in at.output.splitlines()] == ["2026-10-13T08:00:00+00:00"]
+    same = invoke("watch", "--from", "2026-10-13T08:00", "--to", "2026-10-13T08:00", *common)  # no offset: UTC
+    assert same.exit_code == 0, same.output
+    assert [json.loads(line)["end"] for line in same.output.splitlines()] == ["2026-10-13T08:00:00+00:00"]
+
+
+def test_init_needs_no_config_and_says_what_it_applied(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ./brandpulse.yaml, no $BRANDPULSE_CONFIG (conftest clears it)
+    first = invoke("init", "--db", "w.duckdb")
+    assert first.exit_code == 0, first.output
+    assert first.output.startswith("warehouse w.duckdb: schema version ") and "(applied " in first.output
+    again = invoke("init", "--db", "w.duckdb")
+    assert again.exit_code == 0, again.output
+    assert again.output.strip().endswith("(up to date)")
+    version = first.output.split(" (")[0]
+    assert again.output == f"{version} (up to date)\n"
+
+
+def test_init_validates_a_config_given_or_present(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "elsewhere.yaml"
+    refused(invoke("init", "--db", "w.duckdb", "--config", str(missing)), f"{missing}: config file not found")
+    refused(
+        invoke("init", "--db", "w.duckdb", env={"BRANDPULSE_CONFIG": str(missing)}),
+        f"{missing}: config file not found",
+    )
+    (tmp_path / "brandpulse.yaml").write_text("brands: 3\n")  # present in the working folder: read, and refused
+    done = invoke("init", "--db", "w.duckdb")
+    assert done.exit_code == 2 and "brandpulse.yaml: brands" in done.output, done.output
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_config_is_the_option_else_the_environment_else_the_working_folders(tmp_path, monkeypatch):
+    """check-config names the file it validated: --config over $BRANDPULSE_CONFIG over ./brandpulse.yaml."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a, b = write_config(tmp_path / "a"), write_config(tmp_path / "b")
+    monkeypatch.chdir(tmp_path / "a")
+    here = invoke("check-config")
+    assert here.exit_code == 0 and here.output.startswith(f"{a}: OK"), here.output
+    env = invoke("check-config", env={"BRANDPULSE_CONFIG": str(b)})
+    assert env.exit_code == 0 and env.output.startswith(f"{b}: OK"), env.output
+    option = invoke("check-config", "--config", str(a), env={"BRANDPULSE_CONFIG": str(tmp_path / "none.yaml")})
+    assert option.exit_code == 0 and option.output.startswith(f"{a}: OK"), option.output
+    none = tmp_path / "none.yaml"
+    refused(invoke("check-config", env={"BRANDPULSE_CONFIG": str(none)}), f"{none}: config file not found")
+
+
+def test_the_warehouse_is_the_option_else_the_environment(tmp_path):
+    """summary reads the warehouse it names: --db over $BRANDPULSE_DB."""
+    config = str(write_config(tmp_path))
+    seeded, empty = tmp_path / "seeded.duckdb", warehouse(tmp_path / "empty.duckdb")
+    seed(seeded, days=3)
+    by_env = invoke("summary", "--config", config, env={"BRANDPULSE_DB": str(seeded), "COLUMNS": "200"})
+    assert by_env.exit_code == 0, by_env.output
+    assert "parcelo" in by_env.output and str(seeded) in by_env.output
+    by_option = invoke(
+        "summary", "--config", config, "--db", str(empty), env={"BRANDPULSE_DB": str(seeded), "COLUMNS": "200"}
+    )
+    assert by_option.exit_code == 0, by_option.output
+    assert "parcelo" not in by_option.output and "no data yet" in by_option.output and str(empty) in by_option.output
+
+
+def test_sql_shows_fifty_rows_unless_told(tmp_path):
+    db = str(warehouse(tmp_path / "w.duckdb"))
+    shown = invoke("sql", "SELECT range AS n FROM range(100)", "--db", db)
+    assert shown.exit_code == 0, shown.output
+    assert "the first 50 rows; the query has more" in shown.output
+    assert "│    49 │" in shown.output and "│    50 │" not in shown.output
+    whole = invoke("sql", "SELECT range AS n FROM range(100)", "--db", db, "--limit", "100")
+    assert whole.exit_code == 0 and "│    99 │" in whole.output and "the query has more" not in whole.output
+    by_env = invoke("sql", "SELECT count(*) AS mentions FROM mentions", env={"BRANDPULSE_DB": db})
+    assert by_env.exit_code == 0 and "mentions" in by_env.output, by_env.output
+    for bad in (["--limit", "0"], ["--limit", "10001"], ["--timeout", "0.5"], ["--timeout", "3601"]):
+        assert invoke("sql", "SELECT 1", "--db", db, *bad).exit_code == 2, bad
+
+
+def test_score_texts_names_a_missing_input_or_config_before_loading_the_model(tmp_path):
+    missing = tmp_path / "texts.txt"
+    refused(invoke("score-texts", str(missing), env={"BRANDPULSE_CONFIG": ""}), f"{missing}: No such file or directory")
+    config = tmp_path / "brandpulse.yaml"  # asked for by the environment: it must exist
+    refused(invoke("score-texts", str(missing), env={"BRANDPULSE_CONFIG": str(config)}), f"{config}: config file not")
+    for bad in (["--batch-size", "0"], ["--threads", "-1"], ["--chunk", "0"]):
+        assert invoke("score-texts", str(missing), *bad).exit_code == 2, bad
+
+
+def test_alerts_refuses_an_unknown_id_and_days_out_of_range(tmp_path):
+    config, db = str(write_config(tmp_path)), str(warehouse(tmp_path / "w.duckdb"))
+    common = ["--config", config, "--db", db]
+    refused(invoke("alerts", "--show", "85578a87", *common), "0 alerts match '85578a87'")
+    refused(invoke("alerts", "--resend", "85578a87", *common), "0 alerts match '85578a87'")
+    for days in ("0", "36501"):
+        assert invoke("alerts", "--days", days, *common).exit_code == 2, days
+    assert invoke("alerts", "--days", "1", *common).exit_code == 0
+
+
+def test_report_of_an_empty_warehouse_says_to_run_a_night_first(tmp_path):
+    config, db = str(write_config(tmp_path)), str(warehouse(tmp_path / "w.duckdb"))
+    refused(invoke("report", "--config", config, "--db", db), "the warehouse has no daily metrics yet")
+    refused(invoke("report", "--date", "31 Oct", "--config", config, "--db", db), "--date: '31 Oct' is not a date")
+
+
+def test_cx_lead_refuses_an_option_outside_its_choices(tmp_path):
+    config, db = str(write_config(tmp_path)), str(warehouse(tmp_path / "w.duckdb"))
+    common = ["--brand", "acme", "--config", config, "--db", db]
+    refused(invoke("cx-lead", "--social", "volume", *common), "social 'volume': use one of")
+    refused(invoke("cx-lead", "--cx", "csi", *common), "cx 'csi': use one of nps, csat, ces")
+    refused(invoke("cx-lead", "--period", "month", *common), "period 'month': use one of day, week")
+    for lag in ("0", "53"):
+        assert invoke("cx-lead", "--max-lag", lag, *common).exit_code == 2, lag
+    few = invoke("cx-lead", *common)
+    assert few.exit_code == 0, few.output
+
+
+def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
+    refused(invoke("detect-series", str(tmp_path / "x.csv"), "--freq", "week"), "--freq: 'week' is not one of 5min,")
+    refused(invoke("detect-series", str(tmp_path / "x.csv")), f"{tmp_path / 'x.csv'}: no such file")
+    path = tmp_path / "s.csv"
+    path.write_text("timestamp,mentions\n2026-01-05T00:00:00Z,3\n")
+    refused(invoke("detect-series", str(path)), f"{path}: no `count` or `volume` column")
+    named = invoke("detect-series", str(path), "--value", "mentions", "--out", str(tmp_path / "f.csv"))
+    assert named.exit_code == 0 and "0 flagged period(s) of 1 (hour)" in named.output, named.output
+    assert (tmp_path / "f.csv").read_text().splitlines() == [
+        "start,end,observed,expected,z,p_count,p_share,kind,periods"
+    ]
+    path.write_text("timestamp,volume\n2026-01-05T00:00:00Z,3\n2026-01-05T00:30:00Z,4\n")
+    summed = invoke("detect-series", str(path))  # `volume` when there is no `count`; half hours summed to one
+    assert summed.exit_code == 0 and "0 flagged period(s) of 1 (hour)" in summed.output, summed.output
+    path.write_text("timestamp,count\n2026-01-05T00:00:00Z,1000000000000000\n2026-01-05T01:00:00Z,1000000000000001\n")
+    refused(invoke("detect-series", str(path)), f"{path}: column 'count': 1000000000000001 on line 3 is not a count")
+
+
+def test_errors_of_the_shell_command_are_lines_not_tracebacks(tmp_path):
+    """main(): a warehouse error is a `brandpulse:` line and exit 2; load-scores of a run never planned is a line
+    and exit 1 (it was a RuntimeError traceback; score-shard of a shard not planned already said so)."""
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    bad = brandpulse("sql", "SELECT 1", "--db", str(folder))
+    assert (bad.returncode, bad.stderr) == (2, f"brandpulse: {folder}: a folder, not a warehouse file\n")
+    common = ["--date", "2026-10-01", "--run-id", "r1", "--config", str(write_config(tmp_path))]
+    common += ["--db", str(tmp_path / "w.duckdb")]
+    assert invoke("prepare", *common).exit_code == 0
+    unplanned = brandpulse("load-scores", *common)
+    assert unplanned.returncode == 1 and "Traceback" not in unplanned.stderr, unplanned.stderr
+    assert unplanned.stderr.startswith("brandpulse: ") and "no score plan for run r1" in unplanned.stderr
+
+
+def test_run_of_a_one_day_range_runs_that_night_without_its_report(night, tmp_path):
+    """--to the same day as --date is that one night; --no-report draws no page; a night not all success: exit 1."""
+    config, db = night
+    common = ["--config", str(config), "--db", str(db), "--no-report"]
+    done = invoke("run", "--date", "2026-10-01", "--to", "2026-10-01", *common)
+    assert done.exit_code == 0, done.output
+    [summary] = [json.loads(line) for line in done.output.splitlines()]
+    assert (summary["day"], summary["status"]) == ("2026-10-01", "success"), summary
+    assert not list(tmp_path.rglob("*.html"))
+    (tmp_path / "acme.csv").unlink()  # the source fails: the night is not a success
+    failed = invoke("run", "--date", "2026-10-02", *common)
+    assert failed.exit_code == 1, failed.output
+    [summary] = [json.loads(line) for line in failed.output.splitlines()[:1]]
+    assert summary["status"] != "success"
+    assert f"brandpulse: not every night succeeded: 2026-10-02 ({summary['status']}); see run_steps" in failed.output
+
+
+def test_author_key_of_a_warehouse_not_there_yet_says_so(tmp_path):
+    db = tmp_path / "w.duckdb"
+    done = invoke("author-key", "--config", str(write_config(tmp_path)), "--db", str(db))
+    refused(done, f"{db}: no warehouse here yet; the first run with BRANDPULSE_AUTHOR_KEY set records its key")
+    assert not db.exists()
+
+
+def test_alerts_lists_ninety_days_unless_told(tmp_path):
+    """The default window: 90 days up to the newest alert's day (an alert 40 days before it is listed; --days 30
+    leaves it out)."""
+    db, later = tmp_path / "w.duckdb", INCIDENT + timedelta(days=40)
+    seed(db, 91, {INCIDENT: (75, 50), later: (75, 50)})
+    cfg = alerting_config(tmp_path)
+    for day in (INCIDENT, later):
+        assert incidents.detect(cfg, db, day, f"run-{day}")
+    common = ["--config", str(cfg.source_file), "--db", str(db)]
+    listed = invoke("alerts", *common)
+    assert listed.exit_code == 0, listed.output
+    assert f"{INCIDENT}  " in listed.output and f"{later}  " in listed.output
+    month = invoke("alerts", "--days", "30", *common)
+    assert month.exit_code == 0 and f"{later}  " in month.output and f"{INCIDENT}  " not in month.output
+
+
+@pytest.mark.parametrize(("command", "field"), [("import-surveys", "sources"), ("import-customers", "customers")])
+def test_importing_a_file_with_no_source_configured_for_it_is_a_config_error(tmp_path, command, field):
+    """A file given to import when the config has no surveys entry to read it with (its brand, its columns) is
+    refused, naming the field and the file; it used to exit 0, having imported nothing, with a log line only."""
+    cfg = write_config(tmp_path, [{"name": "Acme", "files": {"listening": "x.csv"}}])
+    db = tmp_path / "w.duckdb"
+    export = tmp_path / "export.csv"
+    export.write_text("id,nps\n1,9\n")
+    done = brandpulse(command, str(export), "--config", str(cfg), "--db", str(db))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"brandpulse: {cfg}: surveys.{field}: none configured, so {export} cannot be")
+    assert not db.exists()  # refused before a run was registered
