@@ -392,33 +392,41 @@ def _create_views(con: duckdb.DuckDBPyConnection, force: bool = False) -> None:
     """(Re-)create the views of ``warehouse/views``, unless every one of them exists as these files define it
     (their checksum, kept in ``schema_views``) and no migration was just applied (``force``): every night
     migrates, and re-creating unchanged views each time is wasted work. A view these files created before and
-    no longer define (renamed or retired by an upgrade) is dropped, so it cannot be queried stale; views of
-    other names (an analyst's own) are left alone. ``schema_views.views`` keeps the names created."""
+    no longer define (renamed or retired by an upgrade) is dropped first, so it cannot be queried stale: the names
+    created are kept in ``schema_view_names`` (a table of its own: an older brandpulse, rolled back to, still
+    writes ``schema_views`` as it did), and only a view of such a name is dropped, compared without regard to
+    case as DuckDB compares names; an analyst's own views and a table now of that name are left alone."""
     texts = [view.read_text(encoding="utf-8") for view in _sql_files("views")]
     checksum = hashlib.sha256("\n".join(texts).encode()).hexdigest()
     names = sorted({name for text in texts for name in _VIEW_NAME.findall(text)})
-    con.execute("CREATE TABLE IF NOT EXISTS schema_views (checksum VARCHAR NOT NULL, views VARCHAR[])")
-    kept = "SELECT 1 FROM duckdb_columns() WHERE database_name = current_database() AND table_name = 'schema_views'"
-    if not rows(con.execute(kept + " AND column_name = 'views'")):  # a warehouse from before the names were kept
-        con.execute("ALTER TABLE schema_views ADD COLUMN views VARCHAR[]")  # NULL there: nothing is dropped
-    stored_row = row(con.execute("SELECT max(checksum) AS checksum, flatten(list(views)) AS views FROM schema_views"))
-    stored = stored_row["checksum"]
-    present = row(
-        con.execute(
-            "SELECT count(*) AS n FROM duckdb_views() WHERE NOT internal AND database_name = current_database() "
-            "AND view_name IN (SELECT unnest(?))",
-            [names],
-        )
-    )["n"]
+    con.execute("CREATE TABLE IF NOT EXISTS schema_views (checksum VARCHAR NOT NULL)")
+    con.execute("CREATE TABLE IF NOT EXISTS schema_view_names (name VARCHAR NOT NULL)")
+    stored = row(con.execute("SELECT max(checksum) AS checksum FROM schema_views"))["checksum"]
+    views = "FROM duckdb_views() WHERE NOT internal AND database_name = current_database() AND schema_name = 'main'"
+    present = row(con.execute(f"SELECT count(*) AS n {views} AND view_name IN (SELECT unnest(?))", [names]))["n"]
     if not force and stored == checksum and present == len(names):
         return
     with transaction(con):
+        gone = rows(
+            con.execute(
+                f"SELECT view_name {views} AND lower(view_name) IN (SELECT lower(name) FROM schema_view_names)"
+                " AND lower(view_name) NOT IN (SELECT lower(unnest(?)))",
+                [names],
+            )
+        )
+        for view in gone:
+            con.execute(f"DROP VIEW {literal_name(view['view_name'])}")
         for text in texts:
             con.execute(text)
-        for gone in sorted(set(stored_row["views"] or ()) - set(names)):
-            con.execute(f'DROP VIEW IF EXISTS "{gone}"')
         con.execute("DELETE FROM schema_views")
-        con.execute("INSERT INTO schema_views (checksum, views) VALUES (?, ?)", [checksum, names])
+        con.execute("INSERT INTO schema_views (checksum) VALUES (?)", [checksum])
+        con.execute("DELETE FROM schema_view_names")
+        con.execute("INSERT INTO schema_view_names SELECT unnest(?)", [names])
+
+
+def literal_name(name: str) -> str:
+    """``name`` as a quoted SQL identifier (its double quotes doubled)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

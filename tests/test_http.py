@@ -150,3 +150,14 @@ def test_a_tls_failure_is_not_retried():
         with pytest.raises(requests.exceptions.SSLError):
             session(**FAST).get(f"https://127.0.0.1:{plain.port}/")
     assert plain.connections == 1
+
+
+@pytest.mark.parametrize(("error", "said"), [(ConnectionResetError(104, "reset"), False), (ValueError("bug"), True)])
+def test_the_replay_server_says_nothing_of_a_client_that_hung_up(server, capfd, error, said):
+    """A client that resets its kept-alive connection (a body too large to read, a deadline) is no server error:
+    no traceback on the suite's stderr; any other error in a handler still prints one."""
+    try:
+        raise error
+    except Exception:
+        server._httpd.handle_error(None, ("127.0.0.1", 1))
+    assert ("Traceback" in capfd.readouterr().err) == said

@@ -228,30 +228,42 @@ def test_the_views_checksum_is_replaced_not_added_to(db):
 def test_a_view_the_files_no_longer_define_is_dropped_and_an_analysts_own_is_left(db, tmp_path, monkeypatch):
     """An upgrade that renames or retires a view: the old one, created by an earlier version's files, is dropped
     when the views are re-created (queried, it would give stale answers, or fail on a column since dropped); a
-    view of another name, an analyst's own, stays. A warehouse whose schema_views predates the names (NULL) drops
-    nothing."""
+    view of another name, an analyst's own, stays; so does a view whose name only changed case (DuckDB's names
+    are case-insensitive: dropping the old spelling would drop the new view), and a table that took a retired
+    view's name. A warehouse from before the names were kept drops nothing."""
     views = tmp_path / "views"
     views.mkdir()
     for path in warehouse._sql_files("views"):
         (views / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    (views / "99_extra.sql").write_text("CREATE OR REPLACE VIEW v_retired AS SELECT 1 AS x;\n", encoding="utf-8")
+    extra = views / "99_extra.sql"
     monkeypatch.setattr(warehouse, "_sql_files", lambda kind: sorted((tmp_path / kind).glob("*.sql")))
     (tmp_path / "migrations").symlink_to(warehouse.sql_dir() / "migrations")
-    with connect(db) as con:
-        migrate(con)
-        con.execute("CREATE VIEW v_mine AS SELECT 2 AS y")
-        assert row(con.execute("SELECT x FROM v_retired")) == {"x": 1}
-    (views / "99_extra.sql").unlink()  # the next version no longer has it
-    with connect(db) as con:
+    names = "SELECT view_name FROM duckdb_views() WHERE NOT internal"
+
+    def upgrade(con, text: str | None) -> set[str]:
+        if text is None:
+            extra.unlink(missing_ok=True)
+        else:
+            extra.write_text(text, encoding="utf-8")
         assert migrate(con) == []
-        names = {r["view_name"] for r in rows(con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal"))}
-        assert "v_retired" not in names and {"v_mine", "v_alerts"} <= names
-        (views / "99_extra.sql").write_text("CREATE OR REPLACE VIEW v_retired AS SELECT 1 AS x;\n", encoding="utf-8")
-        migrate(con)
-        con.execute("ALTER TABLE schema_views DROP COLUMN views")  # as kept before the names were
-        (views / "99_extra.sql").unlink()
-        migrate(con)
-        assert row(con.execute("SELECT x FROM v_retired")) == {"x": 1}
+        return {r["view_name"] for r in rows(con.execute(names))}
+
+    with connect(db) as con:
+        assert "v_retired" in upgrade(con, "CREATE OR REPLACE VIEW v_retired AS SELECT 1 AS x;\n")
+        con.execute("CREATE VIEW v_mine AS SELECT 2 AS y")
+        now = upgrade(con, None)  # the next version no longer has it
+        assert "v_retired" not in now and {"v_mine", "v_alerts"} <= now
+        upgrade(con, "CREATE OR REPLACE VIEW v_retired AS SELECT 1 AS x;\n")
+        assert "V_Retired" in upgrade(con, "CREATE OR REPLACE VIEW V_Retired AS SELECT 3 AS x;\n")  # case only
+        assert row(con.execute("SELECT x FROM v_retired")) == {"x": 3}
+        con.execute("DROP VIEW V_Retired")
+        con.execute("CREATE TABLE v_retired AS SELECT 4 AS x")  # a table took the name: not dropped, no error
+        upgrade(con, None)
+        assert row(con.execute("SELECT x FROM v_retired")) == {"x": 4}
+        con.execute("DROP TABLE v_retired")
+        upgrade(con, "CREATE OR REPLACE VIEW v_retired AS SELECT 1 AS x;\n")
+        con.execute("DELETE FROM schema_view_names")  # as a warehouse from before the names were kept
+        assert "v_retired" in upgrade(con, None)
 
 
 def test_the_views_are_looked_for_in_the_warehouse_being_migrated(db, tmp_path):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -72,6 +73,14 @@ class Fault:
 Handler = Callable[[Request, re.Match], Response]
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up (a reset while the server waited for its next request on a kept-alive
+        connection: a body too large to read, a deadline) is no server error: no traceback on stderr."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class ReplayServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         self.routes: list[tuple[str, re.Pattern, Handler]] = []
@@ -118,7 +127,7 @@ class ReplayServer:
 
             do_GET = do_POST = do_HEAD = _serve
 
-        self._httpd = ThreadingHTTPServer((host, port), _Handler)
+        self._httpd = _Server((host, port), _Handler)
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
