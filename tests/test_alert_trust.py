@@ -955,6 +955,28 @@ def test_a_retry_to_owed_recipients_cut_off_mid_send_still_owes_them(tmp_path, g
     assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
 
 
+def test_a_retry_an_older_version_left_pending_without_its_recipients_reads_delivered(tmp_path, greylisting):
+    """Before the retry's pending attempt recorded whom it was for, one cut off mid-send had retry_to NULL (and one
+    left without an answer, []): nobody is owed anything by it, so the pair reads 'delivered', not 'pending' (the
+    view's text for it was NULL, and the channel vanished from v_alerts.delivery)."""
+    _, port = greylisting
+    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    for owed in (None, []):
+        with connect(db) as con:
+            con.execute("DELETE FROM alert_deliveries WHERE attempt = 2")
+            con.execute(
+                "INSERT INTO alert_deliveries (alert_id, channel, attempt, attempted_at, run_id, retry_to)"
+                " VALUES (?, 'cx-email', 2, now(), 's2', ?)",
+                [aid, owed],
+            )
+        assert q(db, "SELECT ok, state FROM v_alert_deliveries") == [(True, "delivered")]
+        assert q(db, "SELECT delivery, delivered FROM v_alerts") == [("cx-email: delivered", True)]
+
+
 def test_recipients_owed_an_alert_wait_out_quiet_hours_then_get_it_alone(tmp_path, greylisting):
     """A retry for owed recipients is a message like any other: not sent in the channel's quiet hours (nor recorded
     held, nor put in a digest: the others had the alert already), and sent to them alone when the hours end."""

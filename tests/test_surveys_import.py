@@ -1041,7 +1041,7 @@ def test_exports_joined_into_one_file_skip_their_repeated_header_rows_and_say_so
     second[0][0] = "\ufeff" + second[0][0]  # the second export's byte-order mark
     write_csv(tmp_path / "q.csv", first + second)
     header, *customers = CUSTOMER_ROWS[:4]
-    write_csv(tmp_path / "customers.csv", [header, customers[0], header, *customers[1:]])
+    write_csv(tmp_path / "customers.csv", [header, customers[0], [*header, "", ""], *customers[1:]])  # padded
     cfg = make_config(tmp_path, {"sources": [{"name": "n", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}],
                                  "customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})  # fmt: skip
     db = tmp_path / "w.duckdb"
@@ -1885,6 +1885,55 @@ def test_a_customer_whose_row_is_quarantined_or_a_list_with_none_landed_removes_
     write_csv(tmp_path / "customers.csv", [header])  # an export that stopped after its header
     assert ingest.import_customers(cfg, db, "cli__2026-11-03__0000dddd")["removed"] == 0
     assert [r[5] for r in _customers(db)] == [10.0, 20.0]
+
+
+def test_a_list_with_a_row_whose_id_cannot_be_read_removes_nobody(tmp_path):
+    """A row that is not the header's width (an unquoted comma in a segment) or has an empty id cell may be any
+    customer's: the list removes nobody, as a whole-history survey export with such a row does not, and says why.
+    They used to be missing from what the list holds, so customer B, whose row it was, was removed."""
+    header = CUSTOMER_ROWS[0]
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    a, b = ["A", "x", "2026-01-01", "", "10"], ["B", "x", "2026-01-01", "", "20"]
+    write_csv(tmp_path / "customers.csv", [header, a, b])
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_customers(cfg, db, RUN)["new"] == 2
+    for n, unread in enumerate((["B", "Gold", "annual", "2026-01-01", "", "20"], ["", "x", "2026-01-01", "", "20"])):
+        write_csv(tmp_path / "customers.csv", [header, a, unread])
+        run = f"cli__2026-11-0{n + 1}__0000bbbb"
+        assert ingest.import_customers(cfg, db, run)["removed"] == 0
+        assert [r[5] for r in _customers(db)] == [10.0, 20.0]
+        assert _step(db, run, "import_customers")[3].endswith(
+            "; crm: nothing removed, 1 row(s) whose customer id cannot be read (it may be any customer's)"
+        )
+    write_csv(tmp_path / "customers.csv", [header, a])  # a whole list again: B leaves
+    assert ingest.import_customers(cfg, db, "cli__2026-11-09__0000cccc")["removed"] == 1
+
+
+def test_a_row_of_one_list_with_a_brand_that_cannot_be_read_holds_no_customer_of_another_list(tmp_path):
+    """The list 'all' (a brand column) has customer 1001 on a row whose brand is not a configured one, so it may be
+    a customer of any of that list's brands and none of them is removed for it; the list 'beta-crm' (brand beta)
+    erased its 1001, who leaves: a row of another list holds nobody of this one."""
+    cfg = make_config(
+        tmp_path,
+        {"customers": [{"name": "all", "path": "all.csv", "columns": {"brand": "brand"}},
+                       {"name": "beta-crm", "brand": "beta", "path": "beta.csv"}]},
+        brands=("Acme", "Beta"),
+    )  # fmt: skip
+    header = CUSTOMER_ROWS[0]
+    write_csv(tmp_path / "all.csv", [[*header, "brand"], ["1001", "x", "2026-01-01", "", "10", "acme"],
+                                     ["2002", "x", "2026-01-01", "", "10", "acme"]])  # fmt: skip
+    write_csv(
+        tmp_path / "beta.csv", [header, ["1001", "x", "2026-01-01", "", "30"], ["3003", "x", "2026-01-01", "", "5"]]
+    )
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_customers(cfg, db, RUN)["new"] == 4
+    write_csv(tmp_path / "all.csv", [[*header, "brand"], ["1001", "x", "2026-01-01", "", "10", "Acme Old"],
+                                     ["2002", "x", "2026-01-01", "", "10", "acme"]])  # fmt: skip
+    write_csv(tmp_path / "beta.csv", [header, ["3003", "x", "2026-01-01", "", "5"]])
+    assert ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")["removed"] == 1
+    assert _customers(db) == [
+        ("acme", "all", "x", date(2026, 1, 1), None, 10.0), ("acme", "all", "x", date(2026, 1, 1), None, 10.0),
+        ("beta", "beta-crm", "x", date(2026, 1, 1), None, 5.0)]  # fmt: skip
 
 
 def test_explicit_files_for_a_source_not_configured_are_a_config_error_and_land_nothing(tmp_path):

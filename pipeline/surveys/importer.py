@@ -211,6 +211,8 @@ def _csv(path: Path, row_like=None) -> tuple[list[str], Iterator]:
             for location, cells, problem, text in csv_data_rows(
                 reader, lines, path, len(header), blank=empty, row_like=like
             ):
+                if problem and cells is not None and repeats_header(cells, header):  # padded: the readers skip it
+                    problem = None
                 yield location, Rejected(problem) if problem else cells, text
 
     return header, rows()
@@ -748,9 +750,10 @@ def read_customer_file(
     """Every customer of one list that can land, and a :class:`Reject` per row that was (partly) quarantined.
 
     ``info``, when given, receives ``columns``: which header each field was read from, ``present``: (brand, or
-    None where unreadable, and hashed id) of every row with an id (landed or quarantined: a customer whose row is
-    quarantined is still in the list), and ``repeated_headers``: rows that are the header again (lists joined into
-    one file: skipped)."""
+    None where it cannot be read, and hashed id) of every row with an id (landed or quarantined: a customer whose
+    row is quarantined is still in the list), ``unidentified``: rows whose id cannot be read (a row that is not
+    CSV, or of another width than the header; an empty id cell: they may be any customer), and
+    ``repeated_headers``: rows that are the header again (lists joined into one file: skipped)."""
     src, path = customer_source, Path(path)
     if src.brand is not None:
         _check_brand(config, src.brand, f"surveys customers {src.name!r} brand")
@@ -766,6 +769,7 @@ def read_customer_file(
     info["columns"] = dict(mapping)
     info.setdefault("repeated_headers", 0)
     present = info.setdefault("present", [])  # one source's files share one info
+    info.setdefault("unidentified", 0)
     known = _brands(config)
     pseudonymise = Pseudonymiser(config)
     per_month = 12.0 if src.revenue_period == "year" else 1.0
@@ -774,6 +778,7 @@ def read_customer_file(
     for location, cells, held in rows:
         if isinstance(cells, Rejected):
             rejects.append(reject(src.brand or "", src.name, str(cells), UNREADABLE, location, content=held))
+            info["unidentified"] += 1
             continue
         if repeats_header(cells, header):  # lists joined into one file: skipped, counted
             info["repeated_headers"] += 1
@@ -783,11 +788,13 @@ def read_customer_file(
         get = lambda name, row=row: row.get(mapping[name]) if name in mapping else None  # noqa: E731
         brand = src.brand or _text(get("brand")) or ""
         customer_hash = _customer_hash(row, mapping["customer_id"], pseudonymise)
-        if customer_hash is not None:
+        if customer_hash is None:
+            info["unidentified"] += 1
+        else:
             try:
                 listed = src.brand or _row_brand(get("brand"), known, mapping["brand"])
             except Rejected:
-                listed = None  # an unreadable brand: it may be a customer of any brand
+                listed = None  # a brand that cannot be read: it may be a customer of any brand of the list
             present.append((listed, customer_hash))
         try:
             if customer_hash is None:

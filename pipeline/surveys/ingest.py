@@ -351,18 +351,27 @@ def import_customers(
         records, rejects, per_source, infos = _read_all(
             config, surveys.customers, files, read_customer_file, Path(tmp), "customers", "customers"
         )
-        # Only a source read from its configured files is a whole list; explicit files may be a partial drop. A list
-        # from which no customer landed (every row quarantined: a changed date format) is likelier a broken export
-        # than an empty customer base: it removes nothing. A customer whose row is quarantined is still listed.
-        whole = [n for n, r in per_source.items() if r["status"] == "success" and paths is None and r["rows_out"]]
-        held = [n for n, r in per_source.items() if r["status"] == "success" and paths is None and not r["rows_out"]]
-        for name in held:
-            logger.warning("import_customers %s: nothing removed: no customer landed from the list", name)
+        # Only a source read from its configured files is a whole list; explicit files may be a partial drop. A
+        # customer whose row is quarantined is still listed (customer_present). A list removes nobody, as a
+        # whole-history survey export does not, when no customer landed from it (every row quarantined: a changed
+        # date format, likelier a broken export than an empty customer base) or a row's id cannot be read (a row
+        # that is not CSV, an empty id cell: it may be any customer's).
+        held = {}
+        for n, r in per_source.items():
+            if r["status"] == "success" and paths is None:
+                unread = infos.get(n, {}).get("unidentified", 0)
+                if not r["rows_out"]:
+                    held[n] = "no customer landed from the list"
+                elif unread:
+                    held[n] = f"{unread} row(s) whose customer id cannot be read (it may be any customer's)"
+        whole = [n for n, r in per_source.items() if r["status"] == "success" and paths is None and n not in held]
+        for name, why in held.items():
+            logger.warning("import_customers %s: nothing removed: %s", name, why)
         present = Path(tmp) / "customers.present.jsonl"
         write_atomic(
             present,
             [
-                json.dumps({"brand": b, "customer_hash": h})
+                json.dumps({"source": n, "brand": b, "customer_hash": h})
                 for n in whole
                 for b, h in infos.get(n, {}).get("present", ())
             ],
@@ -396,7 +405,7 @@ def import_customers(
                 rows_out=new,
                 rows_quarantined=quarantined,
                 detail=f"{staged} distinct customers: {new} new, {changed} changed, {removed} removed"
-                + "".join(f"; {n}: nothing removed, no customer landed from the list" for n in held)
+                + "".join(f"; {n}: nothing removed, {why}" for n, why in held.items())
                 + (f"; {repeated}" if repeated else ""),
                 started_at=started,
             )

@@ -16,7 +16,9 @@
 --   SELECT channel, attempts, state, error FROM v_alert_deliveries WHERE NOT ok;
 CREATE OR REPLACE VIEW v_alert_deliveries AS
 SELECT alert_id, channel, max(attempt) AS attempts, coalesce(bool_or(ok), false) AS ok,
-       CASE WHEN arg_max(ok IS NULL, attempt) THEN 'pending' WHEN bool_or(ok) THEN 'delivered'
+       CASE WHEN arg_max(ok IS NULL, attempt)
+                 AND (NOT coalesce(bool_or(ok), false) OR len(coalesce(arg_max_null(retry_to, attempt), [])) > 0)
+            THEN 'pending' WHEN bool_or(ok) THEN 'delivered'
             WHEN arg_max_null(status, attempt) = 'held' THEN 'held' ELSE 'failed' END AS state,
        arg_max_null(status, attempt) AS status, arg_max_null(error, attempt) AS error, arg_max_null(via, attempt) AS via,
        arg_max(external_id, attempt) FILTER (WHERE ok) AS external_id,

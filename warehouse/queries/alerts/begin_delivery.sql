@@ -5,7 +5,8 @@
 -- the pair delivered or a later attempt of it (a resend that read the pairs before the night wrote its answer):
 -- that one sends it, or has. $retry_to: the recipients an earlier, successful attempt left owed
 -- (v_alert_deliveries.retry_to) when the attempt is for them alone, so only a later attempt stops it; recorded with
--- the pending attempt, so one cut off mid-send still owes them (a resend sends it to them alone). NULL: a first send.
+-- the pending attempt, so one cut off mid-send still owes them (a resend sends it to them alone). NULL: an attempt
+-- for every recipient.
 INSERT INTO alert_deliveries BY NAME
 SELECT $alert_id AS alert_id, $channel AS channel, $attempt AS attempt, now() AS attempted_at,
        CAST(NULL AS BOOLEAN) AS ok, CAST(NULL AS VARCHAR) AS status, CAST(NULL AS VARCHAR) AS error,

@@ -8,5 +8,5 @@ SELECT (SELECT count(*) FROM customer_staged) AS staged,
            OR s.monthly_revenue IS DISTINCT FROM c.monthly_revenue) AS changed,
        (SELECT count(*) FROM customers c ANTI JOIN customer_staged s USING (brand, customer_hash)
         WHERE list_contains($sources, c.source)
-          AND NOT EXISTS (SELECT 1 FROM customer_present p WHERE p.customer_hash = c.customer_hash
+          AND NOT EXISTS (SELECT 1 FROM customer_present p WHERE p.source = c.source AND p.customer_hash = c.customer_hash
                 AND (p.brand IS NULL OR p.brand = c.brand))) AS removed;

@@ -4,7 +4,7 @@
 DELETE FROM customers c
 WHERE list_contains($sources, c.source)
   AND NOT EXISTS (SELECT 1 FROM customer_staged s WHERE s.brand = c.brand AND s.customer_hash = c.customer_hash)
-  AND NOT EXISTS (SELECT 1 FROM customer_present p WHERE p.customer_hash = c.customer_hash
+  AND NOT EXISTS (SELECT 1 FROM customer_present p WHERE p.source = c.source AND p.customer_hash = c.customer_hash
                       AND (p.brand IS NULL OR p.brand = c.brand));
 INSERT INTO customers BY NAME
 SELECT brand, customer_hash, source, segment, start_date, end_date, monthly_revenue, location,
