@@ -822,16 +822,17 @@ def test_quiet_hours_config_errors_name_file_and_field(tmp_path, quiet, problem)
 
 
 class _Greylisting:
-    """An SMTP handler that refuses the addresses in ``for_now`` with a temporary 450 (greylisting), ``gone@``
-    with a permanent 550, and takes the rest; ``envelopes``: the recipients of each message it took."""
+    """An SMTP handler that refuses the addresses in ``for_now`` with a temporary 450 (greylisting), ``gone@`` and
+    those in ``for_good`` with a permanent 550, and takes the rest; ``envelopes``: the recipients of each message
+    it took."""
 
     def __init__(self, for_now: set[str]):
-        self.for_now, self.envelopes, self.stall_s = for_now, [], 0.0
+        self.for_now, self.for_good, self.envelopes, self.stall_s = for_now, set(), [], 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.for_now:
             return "450 4.2.0 greylisted, try again later"
-        if address.startswith("gone@"):
+        if address.startswith("gone@") or address in self.for_good:
             return "550 5.1.1 no such user"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -975,6 +976,26 @@ def test_a_retry_an_older_version_left_pending_without_its_recipients_reads_deli
             )
         assert q(db, "SELECT ok, state FROM v_alert_deliveries") == [(True, "delivered")]
         assert q(db, "SELECT delivery, delivered FROM v_alerts") == [("cx-email: delivered", True)]
+
+
+def test_an_owed_recipient_the_server_then_refuses_for_good_is_owed_no_more(tmp_path, greylisting):
+    """grey@ is owed the alert (450 while cx@ took it); on the retry the server refuses grey@ for good (550: the
+    mailbox is gone): the retry fails and grey@ is owed nothing more, so later runs send nothing. grey@ used to stay
+    owed, and every run retried it, failing, until the alert aged out."""
+    handler, port = greylisting
+    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)])
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    handler.for_now.clear()
+    handler.for_good.add("grey@example.com")
+    assert delivery.send_alerts(cfg, db, "s2", today=INCIDENT) == {"delivered": 0, "failed": 1}
+    last = "SELECT attempt, ok, status, retry_to FROM alert_deliveries ORDER BY attempt DESC LIMIT 1"
+    assert q(db, last) == [(2, False, "550 5.1.1 no such user", [])]
+    assert q(db, "SELECT ok, state, retry_to FROM v_alert_deliveries") == [(True, "delivered", [])]
+    assert delivery.send_alerts(cfg, db, "s3", today=INCIDENT) == {"delivered": 0, "failed": 0}
+    assert handler.envelopes == [["cx@example.com"]] and q(db, "SELECT count(*) FROM alert_deliveries") == [(2,)]
 
 
 def test_recipients_owed_an_alert_wait_out_quiet_hours_then_get_it_alone(tmp_path, greylisting):

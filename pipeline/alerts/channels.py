@@ -113,7 +113,8 @@ class Delivery:
     deadline ended it. ``maybe_delivered``: the request went out, no answer came, and it must not be repeated
     (Slack posts a repeat): recorded pending (possibly delivered), resent only by ``brandpulse alerts --resend``.
     ``retry_to``: e-mail recipients the server refused with a temporary (4xx) reply while it took the message for
-    the others (``ok``): the caller sends them the message again later (a permanent 5xx refusal is not retried).
+    the others (``ok``): the caller sends them the message again later (a permanent 5xx refusal is not retried);
+    or, when it refused every recipient (``refused``), those of them it refused for now.
     """
 
     channel: str
@@ -125,6 +126,7 @@ class Delivery:
     attempted_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     external_id: str | None = None  # Slack with a bot token: '<channel id>:<ts>' of the message posted or edited
     retry_to: tuple[str, ...] = ()  # e-mail: recipients refused for now (4xx) while the others took it
+    refused: bool = False  # e-mail: the server refused every recipient (retry_to: those refused for now)
 
     @property
     def pending(self) -> bool:
@@ -573,9 +575,8 @@ def _send_email(
             if len(refused) == len(to):
                 smtp.rset()
                 first = next(iter(refused.values()))
-                return Delivery(
-                    channel.name, False, first, redact(f"{what}: all recipients refused: {refused}{hint}", secrets)
-                )
+                error = redact(f"{what}: all recipients refused: {refused}{hint}", secrets)
+                return Delivery(channel.name, False, first, error, refused=True, retry_to=tuple(for_now))
             code, reply = smtp.data(data)
             status = _smtp_reply(code, reply)
             if code != 250:

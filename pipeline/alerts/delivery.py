@@ -177,14 +177,15 @@ def _begin(
 def _outcome(d: Delivery, owed: tuple[str, ...] = ()) -> dict:
     """The columns of an attempt's outcome; ok NULL when it is pending (the receiver may have it). ``retry_to``:
     the e-mail recipients still owed the alert after it: those the server refused for now while others took it;
-    for an attempt that was itself a retry for ``owed``, those again when it failed outright or was left pending
-    (the pair is then pending: not resent by later runs, at most once, but a resend sends it to them alone), or
-    NULL when nothing is owed."""
+    for an attempt that was itself a retry for ``owed``, those again when it failed or was left pending (the pair
+    is then pending: not resent by later runs, at most once, but a resend sends it to them alone), except those
+    the server refused for good (every recipient refused, some with a 5xx: they are owed no more), or NULL when
+    nothing is owed. A failed first attempt owes nobody in particular: the next run sends it to everyone."""
     ok = None if d.pending else d.ok
     if not owed:
-        retry_to = list(d.retry_to) or None
+        retry_to = (list(d.retry_to) or None) if d.ok else None
     else:
-        retry_to = list(d.retry_to) if d.ok else list(owed)
+        retry_to = list(d.retry_to) if d.ok or d.refused else list(owed)
     return {"ok": ok, "status": None if d.status is None else str(d.status), "error": d.error, "retry_to": retry_to}
 
 
