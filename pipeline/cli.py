@@ -491,9 +491,8 @@ def _import(config, db, run_id: str | None, paths, step) -> None:
     from pipeline.surveys import ingest, rollup
 
     cfg = _config(config)
-    what = "sources" if step is ingest.import_surveys else "customers"
-    if not getattr(cfg.surveys, what, None):  # files to import, none configured to read them: refused before a run
-        ingest.refuse_unconfigured(cfg, paths, what)
+    # files to import, none configured to read them: refused before a run is registered
+    ingest.refuse_unconfigured(cfg, paths, "sources" if step is ingest.import_surveys else "customers")
     today = datetime.now(UTC).date()  # the UTC day, as every run's (the machine's zone may be a day ahead)
     run = run_id or new_run_id(today, "cli")
     if run_id is None:  # a run of its own

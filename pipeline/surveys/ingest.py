@@ -53,8 +53,8 @@ def _run_day(run_id: str, day: date | None) -> date | None:
 def refuse_unconfigured(config, paths, what: str) -> None:
     """Files given to import (``brandpulse import-surveys FILE``) with no ``surveys.{what}`` to read them with (the
     mapping of their columns, their brand): a config error naming the first, not a quiet exit 0 that imported
-    nothing. Without files (the night) there is simply nothing to do."""
-    if paths:
+    nothing. Without files (the night), or with a source configured, nothing to refuse."""
+    if paths and not getattr(getattr(config, "surveys", None), what, None):
         first = next(iter(paths.values() if isinstance(paths, Mapping) else paths), None)
         first = first[0] if isinstance(first, list | tuple) and first else first
         raise ConfigError(
@@ -170,27 +170,24 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
     return records, rejects, results, infos
 
 
-def _whole_histories(specs, per_source: dict, infos: dict, paths, folder: Path) -> tuple[Path, list[str], dict]:
-    """The survey sources whose responses missing from this read are removed (``whole_history``, read from the
-    configured files), and a JSONL of the ids each still has. A source is left alone (and said why) when nothing
-    landed from it (an empty export is likelier a failed export than a deleted survey) or a row had no readable
-    id (it may be any response)."""
-    by_name = {s.name: s for s in specs}
+def _whole_sources(names, per_source: dict, infos: dict, folder: Path, stem: str, present_row, empty: str, unread: str):
+    """Of the sources ``names`` (read whole from their configured files), those whose rows missing from this read
+    are removed, and a JSONL of what each still holds (``present_row(name, item)`` for each item of the reader's
+    ``info["present"]``: a quarantined row's too). A source is left alone, with the reason (``held``), when nothing
+    landed from it (``empty``: an empty export is likelier a failed export than a deleted survey or customer base)
+    or a row's id could not be read (``unread``, with ``{n}`` the count: it may be anyone's). Returns (the JSONL,
+    the sources read whole, {source: why it removes nothing})."""
     present, whole, held = [], [], {}
-    for name, result in per_source.items():
-        if paths is not None or not by_name[name].whole_history or result["status"] != "success":
-            continue
+    for name in names:
         info = infos.get(name, {})
-        if not result["rows_out"]:
-            held[name] = "no response landed from the export"
+        if not per_source[name]["rows_out"]:
+            held[name] = empty
         elif info.get("unidentified"):
-            held[name] = f"{info['unidentified']} row(s) without a readable response id"
+            held[name] = unread.format(n=info["unidentified"])
         else:
             whole.append(name)
-            present += (json.dumps({"source": name, "response_id": i}) for i in info.get("present", ()))
-    for name, why in held.items():
-        logger.warning("import_surveys %s: whole_history, but nothing removed: %s", name, why)
-    out = folder / "responses.present.jsonl"
+            present += (json.dumps(present_row(name, item)) for item in info.get("present", ()))
+    out = folder / f"{stem}.present.jsonl"
     write_atomic(out, present)
     return out, whole, held
 
@@ -240,7 +237,19 @@ def import_surveys(
             config, surveys.sources, files, read_survey_file, Path(tmp), "responses", "sources"
         )
         loaded = [n for n, r in per_source.items() if r["status"] == "success"]
-        present, whole, held = _whole_histories(surveys.sources, per_source, infos, paths, Path(tmp))
+        by_name = {s.name: s for s in surveys.sources}
+        present, whole, held = _whole_sources(
+            [n for n in loaded if paths is None and by_name[n].whole_history],
+            per_source,
+            infos,
+            Path(tmp),
+            "responses",
+            lambda name, response_id: {"source": name, "response_id": response_id},
+            "no response landed from the export",
+            "{n} row(s) without a readable response id",
+        )
+        for name, why in held.items():
+            logger.warning("import_surveys %s: whole_history, but nothing removed: %s", name, why)
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             authorkey.check(config, con, db)  # customer ids hashed with another key: nothing lands
             execute(
@@ -356,26 +365,18 @@ def import_customers(
         # whole-history survey export does not, when no customer landed from it (every row quarantined: a changed
         # date format, likelier a broken export than an empty customer base) or a row's id cannot be read (a row
         # that is not CSV, an empty id cell: it may be any customer's).
-        held = {}
-        for n, r in per_source.items():
-            if r["status"] == "success" and paths is None:
-                unread = infos.get(n, {}).get("unidentified", 0)
-                if not r["rows_out"]:
-                    held[n] = "no customer landed from the list"
-                elif unread:
-                    held[n] = f"{unread} row(s) whose customer id cannot be read (it may be any customer's)"
-        whole = [n for n, r in per_source.items() if r["status"] == "success" and paths is None and n not in held]
+        present, whole, held = _whole_sources(
+            [n for n, r in per_source.items() if r["status"] == "success" and paths is None],
+            per_source,
+            infos,
+            Path(tmp),
+            "customers",
+            lambda name, item: {"source": name, "brand": item[0], "customer_hash": item[1]},
+            "no customer landed from the list",
+            "{n} row(s) whose customer id cannot be read (it may be any customer's)",
+        )
         for name, why in held.items():
             logger.warning("import_customers %s: nothing removed: %s", name, why)
-        present = Path(tmp) / "customers.present.jsonl"
-        write_atomic(
-            present,
-            [
-                json.dumps({"source": n, "brand": b, "customer_hash": h})
-                for n in whole
-                for b, h in infos.get(n, {}).get("present", ())
-            ],
-        )
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             authorkey.check(config, con, db)  # customer ids hashed with another key: nothing lands
             execute(
