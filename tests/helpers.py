@@ -407,3 +407,27 @@ def drawn_figure(monkeypatch, draw, *args, **kwargs):
     """The one figure a chart function draws (:func:`drawn_figures`)."""
     [fig], _ = drawn_figures(monkeypatch, draw, *args, **kwargs)
     return fig
+
+
+def migrated(path: Path) -> Path:
+    """A warehouse file at ``path`` with every migration applied (and its views); returns ``path``."""
+    with connect(path) as con:
+        migrate(con)
+    return path
+
+
+def weekly_social_and_survey(con, week: date, social: float, survey: dict[str, float]) -> None:
+    """One week of brand acme for the lead-lag step: its social mean score (one day, the week's Monday, of
+    ``daily_brand_metrics``) and each survey metric's weekly all-touchpoints, all-segments value."""
+    con.execute(
+        "INSERT INTO daily_brand_metrics (day, brand, source, volume, scored, n_negative, n_neutral,"
+        " n_positive, share_negative, mean_score, computed_at, run_id) VALUES"
+        " (?, 'acme', '_all', 10, 10, 3, 4, 3, 0.3, ?, now(), 'r')",
+        [week, float(social)],
+    )
+    for metric, value in survey.items():
+        con.execute(
+            "INSERT INTO survey_metrics (period, period_start, brand, touchpoint, segment, metric, value, n,"
+            " low_n, computed_at, run_id) VALUES ('week', ?, 'acme', '_all', '_all', ?, ?, 40, false, now(), 'r')",
+            [week, metric, float(value)],
+        )

@@ -861,6 +861,17 @@ def _greylisted_channel(port: int, **extra) -> dict:
             **extra}  # fmt: skip
 
 
+def _grey_owed(tmp_path, port: int, **alerting) -> tuple:
+    """Parcelo's incident alert sent once on the greylisted channel (cx@ takes it, grey@ is refused for now and
+    owed it): (config, warehouse, alert id)."""
+    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)], **alerting)
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
+    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    return cfg, db, aid
+
+
 def test_an_email_recipient_refused_for_now_gets_the_alert_alone_on_a_later_run(tmp_path, greylisting):
     """The server takes the alert for cx@, refuses grey@ for now (450) and gone@ for good (550): the attempt is
     delivered, grey@ is owed it. The next run sends it to grey@ alone (cx@ gets no second copy); refused again,
@@ -908,11 +919,7 @@ def test_a_retry_to_owed_recipients_left_without_a_reply_is_pending_and_resent_t
     to grey@ alone. The pending retry once cleared what was owed: the pair read 'delivered' and a resend sent
     nothing."""
     handler, port = greylisting
-    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)], delivery_deadline_s=2.5)
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    [aid] = incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
-    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    cfg, db, aid = _grey_owed(tmp_path, port, delivery_deadline_s=2.5)
 
     handler.for_now.clear()
     handler.stall_s = 6.0  # past the deadline, with room for a busy machine
@@ -940,11 +947,7 @@ def test_a_retry_to_owed_recipients_cut_off_mid_send_still_owes_them(tmp_path, g
     """A retry recorded and never completed (the process was killed mid-send) keeps the recipients it was for: the
     pair is pending, and a resend goes to them alone, not to the whole list again."""
     handler, port = greylisting
-    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)])
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    [aid] = incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
-    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    cfg, db, aid = _grey_owed(tmp_path, port)
     assert delivery._begin(cfg, db, [{"alert_id": aid, "channel": "cx-email", "attempt": 2}], "s2", None,
                            ("grey@example.com",))  # fmt: skip
     assert q(db, "SELECT ok, state, retry_to FROM v_alert_deliveries") == [(True, "pending", ["grey@example.com"])]
@@ -961,11 +964,7 @@ def test_a_retry_an_older_version_left_pending_without_its_recipients_reads_deli
     left without an answer, []): nobody is owed anything by it, so the pair reads 'delivered', not 'pending' (the
     view's text for it was NULL, and the channel vanished from v_alerts.delivery)."""
     _, port = greylisting
-    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)])
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    [aid] = incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
-    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    _, db, aid = _grey_owed(tmp_path, port)
     for owed in (None, []):
         with connect(db) as con:
             con.execute("DELETE FROM alert_deliveries WHERE attempt = 2")
@@ -983,11 +982,7 @@ def test_an_owed_recipient_the_server_then_refuses_for_good_is_owed_no_more(tmp_
     mailbox is gone): the retry fails and grey@ is owed nothing more, so later runs send nothing. grey@ used to stay
     owed, and every run retried it, failing, until the alert aged out."""
     handler, port = greylisting
-    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)])
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
-    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    cfg, db, _ = _grey_owed(tmp_path, port)
     handler.for_now.clear()
     handler.for_good.add("grey@example.com")
     assert delivery.send_alerts(cfg, db, "s2", today=INCIDENT) == {"delivered": 0, "failed": 1}
@@ -1022,11 +1017,7 @@ def test_recipients_owed_an_alert_are_left_once_it_is_older_than_max_age_days(tm
     """Owed recipients age out with their alert (alerting.max_age_days), as a failed channel does: a mailbox
     refused for days is not sent a stale alert."""
     handler, port = greylisting
-    cfg = alerting_config(tmp_path, channels=[_greylisted_channel(port)], max_age_days=3)
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    incidents.detect(cfg, db, INCIDENT, "r1", today=INCIDENT)
-    assert delivery.send_alerts(cfg, db, "s1", today=INCIDENT) == {"delivered": 1, "failed": 0}
+    cfg, db, _ = _grey_owed(tmp_path, port, max_age_days=3)
     handler.for_now.clear()
     late = INCIDENT + timedelta(days=4)
     assert delivery.send_alerts(cfg, db, "s2", today=late) == {"delivered": 0, "failed": 0}

@@ -12,8 +12,7 @@ from typer.testing import CliRunner
 
 from pipeline.alerts import incidents
 from pipeline.cli import app
-from pipeline.warehouse import connect, migrate
-from tests.helpers import INCIDENT, alerting_config, brandpulse, seed, write_config
+from tests.helpers import INCIDENT, alerting_config, brandpulse, migrated, seed, write_config
 
 
 def invoke(*args: str, env: dict | None = None):
@@ -25,12 +24,6 @@ def refused(result, message: str) -> None:
     assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
     assert f"brandpulse: {message}" in result.output, result.output
     assert "Traceback" not in result.output
-
-
-def warehouse(path):
-    with connect(path) as con:
-        migrate(con)
-    return path
 
 
 @pytest.mark.parametrize(
@@ -132,7 +125,7 @@ def test_config_is_the_option_else_the_environment_else_the_working_folders(tmp_
 def test_the_warehouse_is_the_option_else_the_environment(tmp_path):
     """summary reads the warehouse it names: --db over $BRANDPULSE_DB."""
     config = str(write_config(tmp_path))
-    seeded, empty = tmp_path / "seeded.duckdb", warehouse(tmp_path / "empty.duckdb")
+    seeded, empty = tmp_path / "seeded.duckdb", migrated(tmp_path / "empty.duckdb")
     seed(seeded, days=3)
     by_env = invoke("summary", "--config", config, env={"BRANDPULSE_DB": str(seeded), "COLUMNS": "200"})
     assert by_env.exit_code == 0, by_env.output
@@ -145,7 +138,7 @@ def test_the_warehouse_is_the_option_else_the_environment(tmp_path):
 
 
 def test_sql_shows_fifty_rows_unless_told(tmp_path):
-    db = str(warehouse(tmp_path / "w.duckdb"))
+    db = str(migrated(tmp_path / "w.duckdb"))
     shown = invoke("sql", "SELECT range AS n FROM range(100)", "--db", db)
     assert shown.exit_code == 0, shown.output
     assert "the first 50 rows; the query has more" in shown.output
@@ -168,7 +161,7 @@ def test_score_texts_names_a_missing_input_or_config_before_loading_the_model(tm
 
 
 def test_alerts_refuses_an_unknown_id_and_days_out_of_range(tmp_path):
-    config, db = str(write_config(tmp_path)), str(warehouse(tmp_path / "w.duckdb"))
+    config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
     common = ["--config", config, "--db", db]
     refused(invoke("alerts", "--show", "85578a87", *common), "0 alerts match '85578a87'")
     refused(invoke("alerts", "--resend", "85578a87", *common), "0 alerts match '85578a87'")
@@ -178,13 +171,13 @@ def test_alerts_refuses_an_unknown_id_and_days_out_of_range(tmp_path):
 
 
 def test_report_of_an_empty_warehouse_says_to_run_a_night_first(tmp_path):
-    config, db = str(write_config(tmp_path)), str(warehouse(tmp_path / "w.duckdb"))
+    config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
     refused(invoke("report", "--config", config, "--db", db), "the warehouse has no daily metrics yet")
     refused(invoke("report", "--date", "31 Oct", "--config", config, "--db", db), "--date: '31 Oct' is not a date")
 
 
 def test_cx_lead_refuses_an_option_outside_its_choices(tmp_path):
-    config, db = str(write_config(tmp_path)), str(warehouse(tmp_path / "w.duckdb"))
+    config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
     common = ["--brand", "acme", "--config", config, "--db", db]
     refused(invoke("cx-lead", "--social", "volume", *common), "social 'volume': use one of")
     refused(invoke("cx-lead", "--cx", "csi", *common), "cx 'csi': use one of nps, csat, ces")

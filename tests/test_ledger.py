@@ -9,7 +9,8 @@ import duckdb
 import pytest
 
 from pipeline import ledger
-from pipeline.warehouse import connect, migrate
+from pipeline.warehouse import connect
+from tests.helpers import migrated
 
 DAY = date(2026, 10, 1)
 OLD = datetime(2026, 1, 1, tzinfo=UTC)
@@ -17,10 +18,7 @@ OLD = datetime(2026, 1, 1, tzinfo=UTC)
 
 @pytest.fixture
 def ware(tmp_path):
-    db = tmp_path / "w.duckdb"
-    with connect(db) as con:
-        migrate(con)
-    return db
+    return migrated(tmp_path / "w.duckdb")
 
 
 def _run(con, run_id: str) -> tuple:

@@ -24,7 +24,7 @@ from pipeline.surveys.customers import (
 from pipeline.surveys.rollup import _survey_metric_rows
 from pipeline.surveys.xcorr import cross_correlation
 from pipeline.warehouse import connect, migrate
-from tests.helpers import write_config
+from tests.helpers import migrated, weekly_social_and_survey, write_config
 
 approx = lambda x: pytest.approx(x, abs=1e-4)  # noqa: E731
 
@@ -527,24 +527,10 @@ def test_the_lead_lag_step_reads_the_survey_metric_and_the_lags_asked(tmp_path):
     x = rng.normal(0, 1, 80)
     csat = np.r_[rng.normal(0, 1, 2), 0.9 * x[:-2]] + rng.normal(0, 0.3, 80)
     nps = rng.normal(0, 1, 80)
-    db = tmp_path / "w.duckdb"
+    db = migrated(tmp_path / "w.duckdb")
     with connect(db) as con:
-        migrate(con)
         for k in range(80):
-            week = date(2025, 1, 6) + timedelta(weeks=k)
-            con.execute(
-                "INSERT INTO daily_brand_metrics (day, brand, source, volume, scored, n_negative, n_neutral,"
-                " n_positive, share_negative, mean_score, computed_at, run_id) VALUES"
-                " (?, 'acme', '_all', 10, 10, 3, 4, 3, 0.3, ?, now(), 'r')",
-                [week, float(x[k])],
-            )
-            for metric, value in (("csat", csat[k]), ("nps", nps[k])):
-                con.execute(
-                    "INSERT INTO survey_metrics (period, period_start, brand, touchpoint, segment, metric, value, n,"
-                    " low_n, computed_at, run_id) VALUES ('week', ?, 'acme', '_all', '_all', ?, ?, 40, false, now(),"
-                    " 'r')",
-                    [week, metric, float(value)],
-                )
+            weekly_social_and_survey(con, date(2025, 1, 6) + timedelta(weeks=k), x[k], {"csat": csat[k], "nps": nps[k]})
     cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "x.csv"}}]))
     lead = rollup.cx_social_lead(cfg, db, "acme", cx="csat")
     assert lead.best_lag == 2 and lead.conclusion.startswith("social mean score leads CSAT by 2 weeks")

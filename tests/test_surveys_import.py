@@ -36,7 +36,7 @@ from pipeline.surveys.importer import (
     survey_columns,
 )
 from pipeline.warehouse import connect, migrate
-from tests.helpers import REPO, write_config
+from tests.helpers import REPO, migrated, weekly_social_and_survey, write_config
 
 RUN = "cli__2026-10-31__0000aaaa"
 DEMO = REPO / "demo"
@@ -976,25 +976,12 @@ def test_the_lead_lag_counts_weeks_without_data_as_weeks(tmp_path):
     rng = np.random.default_rng(1)
     x = rng.normal(0, 1, 100)
     y = np.r_[rng.normal(0, 1, 2), 0.9 * x[:-2]] + rng.normal(0, 0.3, 100)
-    db = tmp_path / "w.duckdb"
+    db = migrated(tmp_path / "w.duckdb")
     with connect(db) as con:
-        migrate(con)
         for k in range(100):
             if k % 3 == 1:
                 continue
-            week = date(2025, 1, 6) + timedelta(weeks=k)
-            con.execute(
-                "INSERT INTO daily_brand_metrics (day, brand, source, volume, scored, n_negative, n_neutral,"
-                " n_positive, share_negative, mean_score, computed_at, run_id) VALUES"
-                " (?, 'acme', '_all', 10, 10, 3, 4, 3, 0.3, ?, now(), 'r')",
-                [week, float(x[k])],
-            )
-            con.execute(
-                "INSERT INTO survey_metrics (period, period_start, brand, touchpoint, segment, metric, value, n,"
-                " low_n, computed_at, run_id) VALUES ('week', ?, 'acme', '_all', '_all', 'nps', ?, 40, false, now(),"
-                " 'r')",
-                [week, float(y[k])],
-            )
+            weekly_social_and_survey(con, date(2025, 1, 6) + timedelta(weeks=k), x[k], {"nps": y[k]})
     cfg = write_config(tmp_path, [{"name": "Acme", "files": {"listening": "x.csv"}}])
     lead = rollup.cx_social_lead(load_config(cfg), db, "acme")
     assert lead.best_lag == 2 and lead.interpolated == 33, lead.conclusion  # the 33 weeks filled, once
@@ -1717,18 +1704,23 @@ def test_a_whole_history_source_that_is_missing_removes_nothing_and_says_nothing
     )
 
 
-def test_surveys_and_customers_of_one_run_count_only_their_own_quarantine(tmp_path):
-    """A night's customer and survey imports share its run id: each counts the rows it quarantined, not the
-    other's."""
+def _qualtrics_export_and_customer_list(tmp_path):
+    """A config with one Qualtrics export (qualtrics_rows) and one customer list (CUSTOMER_ROWS) of brand acme."""
     write_csv(tmp_path / "q.csv", qualtrics_rows())
     write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS)
-    cfg = make_config(
+    return make_config(
         tmp_path,
         {
             "sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}],
             "customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}],
         },
     )
+
+
+def test_surveys_and_customers_of_one_run_count_only_their_own_quarantine(tmp_path):
+    """A night's customer and survey imports share its run id: each counts the rows it quarantined, not the
+    other's."""
+    cfg = _qualtrics_export_and_customer_list(tmp_path)
     db = tmp_path / "w.duckdb"
     assert ingest.import_customers(cfg, db, RUN)["quarantined"] == 3
     assert ingest.import_surveys(cfg, db, RUN, score_comments=False)["quarantined"] == 4
@@ -1740,15 +1732,7 @@ def test_surveys_and_customers_of_one_run_count_only_their_own_quarantine(tmp_pa
 def test_a_failure_after_the_upsert_leaves_the_warehouse_as_it_was(tmp_path):
     """An import lands whole or not at all: when a statement after the upsert fails (here the quarantine insert,
     the table's key gone), no response, customer or step of it stays, and a retry lands each once."""
-    write_csv(tmp_path / "q.csv", qualtrics_rows())
-    write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS)
-    cfg = make_config(
-        tmp_path,
-        {
-            "sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}],
-            "customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}],
-        },
-    )
+    cfg = _qualtrics_export_and_customer_list(tmp_path)
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as con:
         con.execute("ALTER TABLE quarantine RENAME TO quarantine_kept")

@@ -15,7 +15,7 @@ from filelock import FileLock
 
 from pipeline import interrupt, warehouse
 from pipeline.warehouse import WarehouseError, connect, held, migrate, row, rows, schema_version, transaction
-from tests.helpers import REPO
+from tests.helpers import REPO, migrated
 
 
 def _python(code: str, *args: str) -> subprocess.Popen:
@@ -38,10 +38,7 @@ _INSERT_RUN = (
 @pytest.fixture
 def db(tmp_path):
     """A migrated warehouse."""
-    path = tmp_path / "w.duckdb"
-    with connect(path) as con:
-        migrate(con)
-    return path
+    return migrated(tmp_path / "w.duckdb")
 
 
 def test_a_writer_waits_for_another_brandpulse_process_and_then_sees_its_commit(tmp_path):
