@@ -285,18 +285,24 @@ def blank_line(cells: list[str]) -> bool:
 def repeats_header(cells: list, header: list[str]) -> bool:
     """A row that is the file's header row again: exports joined into one file (``cat a.csv b.csv``, or a tool
     that appends each day's export with its header). Compared cell by cell without surrounding spaces, a
-    byte-order mark at its start (the second export's) or empty cells at the end (Excel pads some exports)."""
+    byte-order mark at its start (the second export's) or empty cells at the end (Excel pads some exports).
+    Called for every row of a file: a row whose first cell is not the header's is told at once."""
+
+    def first(row: list) -> str | None:
+        return row[0].lstrip("\ufeff").strip() if row and isinstance(row[0], str) else None
 
     def cut(row: list) -> list[str] | None:
         if not all(isinstance(c, str) for c in row):
             return None
         out = [c.strip() for c in row]
         if out:
-            out[0] = out[0].lstrip("\ufeff").strip()
+            out[0] = first(row)
         while out and not out[-1]:
             out.pop()
         return out
 
+    if first(cells) is None or first(cells) != first(header):  # nearly every row: an id, a date, not a name
+        return False
     mine, theirs = cut(cells), cut(header)
     return bool(theirs) and mine == theirs
 
