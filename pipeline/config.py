@@ -667,9 +667,8 @@ class Config(_Strict):
         return local if local.exists() else REPO_ROOT / p
 
 
-# discriminator tags pydantic puts in error locations
-_TAGS = {"slack", "webhook", "email", "file_drop", "reddit", "app_store", "google_play", "hackernews"}
 _SCALARS = {"str", "int", "float", "bool"}  # the members of a union of scalars, which pydantic puts in the path
+_UNKNOWN_FIELD = "unknown field (check the spelling; see the README's configuration reference)"
 _SECRET_KEYS = re.compile(r"(password|secret|token|webhook_url|^url|api_key)$", re.IGNORECASE)
 
 
@@ -688,6 +687,31 @@ _PATTERN_WORDS = {
 }
 # "alerts[1].name: ..." from a check of the whole config: the field is named first
 _FIELD_FIRST = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$", re.DOTALL)
+
+
+def _input_path(loc: tuple, raw) -> tuple:
+    """The fields of a pydantic error location, as the file spells them. Pydantic adds steps of its own: a
+    tagged union's tag (``alerts[0].slack.url``, where ``slack`` is the channel's ``type``), a scalar union's
+    member (``str``, ``int``) and a validator's name (``function-after[...]``). They are told apart from the
+    file's keys by walking the file alongside, so a key the file holds keeps its place even when it is spelled
+    like a tag (a survey column ``email``, a stray top-level ``slack``)."""
+    out, node, tagged = [], raw, False
+    for p in loc:
+        if isinstance(p, str):
+            own_key = isinstance(node, dict) and p in node
+            tag = not tagged and isinstance(node, dict) and node.get("type") == p  # the union member tried
+            tagged = tagged or tag
+            if tag or p.startswith("function-") or (p in _SCALARS and not own_key):
+                continue
+        out.append(p)
+        tagged = False
+        if isinstance(node, dict):
+            node = node.get(p)
+        elif isinstance(node, list) and isinstance(p, int) and 0 <= p < len(node):
+            node = node[p]
+        else:
+            node = None
+    return tuple(out)
 
 
 def field_path(parts: tuple) -> str:
@@ -903,6 +927,8 @@ def load_config(path: str | Path | None = None) -> Config:
     if secrets:
         field, instead = secrets[0]
         raise ConfigError(f"{path}: {field}: secrets must not be written in the config file; {instead}")
+    if "source_file" in raw:  # set by the loader below: a file's own would be overwritten, unsaid
+        raise ConfigError(f"{path}: source_file: {_UNKNOWN_FIELD}")
     try:
         config = Config.model_validate({**raw, "source_file": path.resolve()})
     except ValidationError as exc:
@@ -910,16 +936,12 @@ def load_config(path: str | Path | None = None) -> Config:
         for err in exc.errors():
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
-                msg = "unknown field (check the spelling; see the README's configuration reference)"
+                msg = _UNKNOWN_FIELD
             elif err["type"] == "string_pattern_mismatch":  # the rule in words, never the value (it may be a secret)
                 msg = _PATTERN_WORDS.get(err.get("ctx", {}).get("pattern"), msg)
             elif err["type"] == "value_error":
                 msg = msg.removeprefix("Value error, ")
-            loc = tuple(
-                p
-                for p in err["loc"]
-                if not (isinstance(p, str) and (p in _TAGS or p in _SCALARS or p.startswith("function-")))
-            )
+            loc = _input_path(err["loc"], raw)
             if not loc and (m := _FIELD_FIRST.match(msg)):  # a whole-config check that names its field
                 loc, msg = (m.group(1),), m.group(2)
             if err["type"] in ("union_tag_invalid", "union_tag_not_found"):

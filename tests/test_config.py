@@ -414,6 +414,7 @@ def test_values_that_failed_a_night_later_are_refused_by_the_config(tmp_path, mu
     assert f"{where}: " in msg and problem in msg
 
 
+_UNKNOWN = "unknown field (check the spelling; see the README's configuration reference)"
 _MAIL = {"type": "email", "name": "mail", "to": ["cx@example.com"], "sender": "bp@example.com"}
 
 
@@ -715,6 +716,16 @@ def test_optional_settings_left_out_take_their_documented_defaults(tmp_path):
                                      "channel": "#cx"}]),
          "alerts[0]: bot_token_env posts with the Web API: leave out webhook_url_env and airflow_conn_id (one or the "
          "other)"),
+        # a key spelled like a channel or source type, or a scalar type, keeps its place in the path
+        (lambda d: d.update(surveys={"sources": [{"name": "s", "brand": "acme", "path": "a.csv", "columns": {
+            "response_id": "id", "timestamp": "at", "nps": "q1", "email": "mail"}}]}),
+         f"surveys.sources[0].columns.email: {_UNKNOWN}"),
+        (lambda d: d.update(slack={"x": 1}), f"slack: {_UNKNOWN}"),
+        (lambda d: d["brands"][0].update(reddit={"subreddits": ["x"]}), f"brands[0].reddit: {_UNKNOWN}"),
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "m", "email": "cx@example.com"}]),
+         f"alerts[0].email: {_UNKNOWN}"),
+        (_source(type="reddit", subreddits=["Polska"], int=1), f"brands[0].sources[1].int: {_UNKNOWN}"),
+        (lambda d: d.update(source_file="/etc/passwd"), f"source_file: {_UNKNOWN}"),  # the loader's own, not a file's
     ],
 )  # fmt: skip
 def test_each_rule_of_the_config_is_one_line_naming_its_field_and_problem(tmp_path, mutate, problem):
