@@ -789,6 +789,54 @@ def test_touchpoint_and_segment_rollups_count_each_answer_once_worked_by_hand(tm
     assert period == [(pytest.approx(0.0), 5, pytest.approx(60.0), 5, pytest.approx(4.6), 5, False)]
 
 
+def test_labels_that_differ_only_in_case_are_kept_apart_and_the_step_says_so(tmp_path, caplog):
+    """Two exports that spell a segment or touchpoint differently ('Business', 'business') count it as two: the
+    import keeps labels as written (whose spelling is right is the team's call) and says which, in the step detail
+    and the log, until the exports agree; the same for the customer list's segments."""
+    head, at = ["id", "at", "tp", "seg", "nps"], "2026-10-01T10:00:00Z"
+    write_csv(
+        tmp_path / "a.csv", [head, ["R0", at, "Delivery", "Business", "9"], ["R1", at, "support", "consumer", "3"]]
+    )
+    write_csv(
+        tmp_path / "b.csv", [head, ["S0", at, "delivery", "business", "7"], ["S1", at, "support", "Consumer", "10"]]
+    )
+    customers = [
+        ["A", "SMB", "2025-12-01", "", "10"],
+        ["B", "smb", "2025-11-15", "", "20"],
+        ["C", "y", "2026-01-01", "", "3"],
+    ]
+    write_csv(tmp_path / "customers.csv", [CUSTOMER_ROWS[0], *customers])
+    columns = {"response_id": "id", "timestamp": "at", "touchpoint": "tp", "segment": "seg", "nps": "nps"}
+    cfg = make_config(tmp_path, {"sources": [{"name": n, "brand": "acme", "path": f"{n}.csv", "columns": columns}
+                                             for n in ("a", "b")],
+                                 "customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    ingest.import_customers(cfg, db, RUN)
+    said = ("labels that differ only in case are counted apart: acme touchpoint 'Delivery' / 'delivery'; acme segment "
+            "'Business' / 'business'; acme segment 'Consumer' / 'consumer'; make the exports agree (the next import "
+            "replaces the rows)")  # fmt: skip
+    q = "SELECT detail FROM run_steps WHERE step = ? AND source = '' ORDER BY started_at"
+    assert rows_of(db, q, ["import_surveys"])[0][0].endswith("; " + said)
+    assert rows_of(db, q, ["import_customers"])[0][0].endswith(
+        "; labels that differ only in case are counted apart: acme segment 'SMB' / 'smb'; make the exports agree "
+        "(the next import replaces the rows)"
+    )
+    assert f"import_surveys: {said}" in caplog.text
+    rollup.survey_metrics(cfg, db, RUN)  # kept as written: two segments, each with its own answer
+    segments = "SELECT segment, n FROM survey_metrics WHERE metric = 'nps' AND period = 'day' AND touchpoint = '_all'"
+    assert sorted(rows_of(db, segments)) == [("Business", 1), ("Consumer", 1), ("_all", 4), ("business", 1),
+                                             ("consumer", 1)]  # fmt: skip
+    # the exports agree: nothing to say, the answers regrouped
+    write_csv(
+        tmp_path / "b.csv", [head, ["S0", at, "Delivery", "Business", "7"], ["S1", at, "support", "consumer", "10"]]
+    )
+    ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", score_comments=False)
+    assert "differ only in case" not in rows_of(db, q, ["import_surveys"])[-1][0]
+    rollup.survey_metrics(cfg, db, RUN)
+    assert sorted(rows_of(db, segments)) == [("Business", 2), ("_all", 4), ("consumer", 2)]
+
+
 def test_missing_and_broken_sources_are_recorded_and_do_not_stop_the_others(tmp_path, scorer):
     write_csv(tmp_path / "q.csv", qualtrics_rows())
     write_csv(tmp_path / "broken.csv", [["ResponseId", "RecordedDate", "Other"], ["R_1", "2026-10-01", "x"]])

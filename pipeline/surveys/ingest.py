@@ -267,6 +267,7 @@ def import_surveys(
             quarantined = _quarantine(con, run_id, day, rejects, surveys.sources, "import_surveys", per_source, started)
             read = sum(per_source[n]["rows_out"] for n in loaded)
             orphans = _unconfigured_sources(con, [s.name for s in surveys.sources])
+            variants = _case_variants(con, "survey_responses", ("touchpoint", "segment"))
             record_step(
                 con,
                 run_id,
@@ -279,11 +280,13 @@ def import_surveys(
                 f"{staged - new - changed} unchanged; {read - staged} repeated ids in the exports"
                 + (f"; {removed} removed (no longer in a whole-history export)" if whole else "")
                 + "".join(f"; {n}: nothing removed, {why}" for n, why in held.items())
-                + (f"; {orphans}" if orphans else ""),
+                + (f"; {orphans}" if orphans else "")
+                + (f"; {variants}" if variants else ""),
                 started_at=started,
             )
-    if orphans:
-        logger.warning(f"import_surveys: {orphans}")
+    for said in (orphans, variants):
+        if said:
+            logger.warning(f"import_surveys: {said}")
     scored = score_survey_comments(config, db, run_id, scorer=scorer) if score_comments else 0
     failed = {n: r["detail"] for n, r in per_source.items() if r["status"] != "success"}
     log(
@@ -302,6 +305,31 @@ def import_surveys(
         "scored": scored,
         "failed_sources": failed,
     }
+
+
+def _case_variants(con, table: str, columns: tuple[str, ...]) -> str | None:
+    """Labels of one brand that differ only in case ('Enterprise' in one export, 'enterprise' in another), said
+    plainly: they are kept as written, so the metrics count them as two segments (or touchpoints). Whose spelling
+    is right is the team's call, not the import's."""
+    found = []
+    for column in columns:  # the names are this module's own, never the config's
+        found += [
+            f"{r['brand']} {column} {' / '.join(map(repr, r['labels']))}"
+            for r in rows(
+                con.execute(
+                    f"SELECT brand, list(DISTINCT {column} ORDER BY {column}) AS labels FROM {table}"
+                    f" WHERE {column} IS NOT NULL GROUP BY brand, lower({column})"
+                    f" HAVING count(DISTINCT {column}) > 1 ORDER BY brand, lower({column})"
+                )
+            )
+        ]
+    if not found:
+        return None
+    return (
+        f"labels that differ only in case are counted apart: {'; '.join(found[:5])}"
+        + (f" (and {len(found) - 5} more)" if len(found) > 5 else "")
+        + "; make the exports agree (the next import replaces the rows)"
+    )
 
 
 def _unconfigured_sources(con, configured: list[str]) -> str | None:
@@ -398,6 +426,7 @@ def import_customers(
             quarantined = _quarantine(
                 con, run_id, day, rejects, surveys.customers, "import_customers", per_source, started
             )
+            variants = _case_variants(con, "customers", ("segment",))
             record_step(
                 con,
                 run_id,
@@ -407,11 +436,13 @@ def import_customers(
                 rows_quarantined=quarantined,
                 detail=f"{staged} distinct customers: {new} new, {changed} changed, {removed} removed"
                 + "".join(f"; {n}: nothing removed, {why}" for n, why in held.items())
-                + (f"; {repeated}" if repeated else ""),
+                + (f"; {repeated}" if repeated else "")
+                + (f"; {variants}" if variants else ""),
                 started_at=started,
             )
-    if repeated:
-        logger.warning(f"import_customers: {repeated}")
+    for said in (repeated, variants):
+        if said:
+            logger.warning(f"import_customers: {said}")
     failed = {n: r["detail"] for n, r in per_source.items() if r["status"] != "success"}
     log(f"import_customers: {staged} customers ({new} new, {changed} changed, {removed} removed)")
     return {
