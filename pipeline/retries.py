@@ -3,9 +3,11 @@
 A task stopped by SIGTERM or Ctrl-C (:mod:`pipeline.interrupt` turns both into ``KeyboardInterrupt``), failing
 on the configuration (:class:`pipeline.config.ConfigError`), on a run triggered without a data interval
 (:class:`NoDataInterval`), or on the run's own outcome (:class:`pipeline.ledger.RunFailed`: a partial night's
-``finish``; :class:`pipeline.ledger.RunNotRegistered`: a run its prepare never registered) fails at once: a retry
-cannot help, and waiting for one would keep a stopped night running (or, for a trigger without a date, hold the
-next scheduled night back behind ``max_active_runs``). Any other failure gets the DAG's ``retries``.
+``finish``; :class:`pipeline.ledger.RunNotRegistered`: a run its prepare never registered), or past its
+``execution_timeout`` (``AirflowTaskTimeout``: every step has deadlines of its own well inside it, so a task still
+running then hangs, and a retry would hang as long again while ``max_active_runs`` holds the next night back) fails
+at once: a retry cannot help, and waiting for one would keep a stopped night running (or, for a trigger without a
+date, hold the next scheduled night back). Any other failure gets the DAG's ``retries``.
 
 Imports only ``airflow.sdk`` (the exceptions are named by their import path, as Airflow matches them).
 """
@@ -28,9 +30,11 @@ NO_RETRY_WHEN = ExceptionRetryPolicy(
                 "pipeline.retries.NoDataInterval",
                 "pipeline.ledger.RunFailed",
                 "pipeline.ledger.RunNotRegistered",
+                "airflow.sdk.exceptions.AirflowTaskTimeout",
             ],
             action=RetryAction.FAIL,
-            reason="stopped, a wrong config, a run without a date, or the run's own outcome: retrying cannot help",
+            reason="stopped, a wrong config, a run without a date, the run's own outcome, or a hang past the task's "
+            "execution_timeout: retrying cannot help",
         )
     ]
 )

@@ -150,8 +150,10 @@ def test_a_task_that_hangs_is_stopped_and_the_night_ends_naming_it(dag, airflow_
         time.sleep(120)
 
     monkeypatch.setattr(ingest, "read_survey_file", stalled)
-    for task in ("import_surveys", "finish"):  # one try each will do
-        monkeypatch.setattr(dag.task_dict[task], "retries", 0)
+    monkeypatch.setattr(dag.task_dict["finish"], "retries", 0)  # one try will do
+    # import_surveys keeps its retry: a task past its timeout hangs, and is not tried again (a retry would hang as
+    # long again, holding the next night back)
+    assert dag.task_dict["import_surveys"].retries == 1
     monkeypatch.setattr(dag.task_dict["import_surveys"], "execution_timeout", timedelta(seconds=2))
     run = _run(dag, monkeypatch, config, db, datetime(2026, 10, 1).date())
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
@@ -382,9 +384,11 @@ def test_nights_run_one_at_a_time_in_order(dag):
 
 def test_the_retry_policy_fails_at_once_where_a_retry_cannot_help():
     """A partial night's finish (RunFailed), a run its prepare did not open (RunNotRegistered), a trigger without a
-    logical date (NoDataInterval): each retried a minute later to the same end (a trigger without a date held the
-    next scheduled night back for four minutes of failures). A source's network error is still retried."""
+    logical date (NoDataInterval), a task past its execution_timeout: each retried a minute later to the same end
+    (a trigger without a date held the next scheduled night back for four minutes of failures; a hang, for hours).
+    A source's network error is still retried."""
     from airflow.sdk import RetryAction
+    from airflow.sdk.exceptions import AirflowTaskTimeout
 
     from pipeline.authorkey import AuthorKeyChanged
     from pipeline.ledger import RunFailed, RunNotRegistered
@@ -392,6 +396,6 @@ def test_the_retry_policy_fails_at_once_where_a_retry_cannot_help():
     from pipeline.sources.base import SourceError
 
     fail = [RunFailed("r", "partial", "partial"), RunNotRegistered("r"), NoDataInterval("no interval"),
-            AuthorKeyChanged("another key"), KeyboardInterrupt()]  # fmt: skip
+            AuthorKeyChanged("another key"), KeyboardInterrupt(), AirflowTaskTimeout("timed out")]  # fmt: skip
     assert [NO_RETRY_WHEN.evaluate(e, 1, 2).action for e in fail] == [RetryAction.FAIL] * len(fail)
     assert NO_RETRY_WHEN.evaluate(SourceError("HTTP 503"), 1, 2).action != RetryAction.FAIL
