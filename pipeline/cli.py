@@ -695,13 +695,23 @@ def detect_series(
             iana_zone(timezone)
         except ValueError as exc:
             _fail(f"--timezone: {exc}")
-    try:
-        stamps = pd.to_datetime(raw["timestamp"], utc=True, format="ISO8601")
-    except (ValueError, TypeError) as exc:
-        _fail(f"{file}: column 'timestamp': not ISO-8601 timestamps ({str(exc).splitlines()[0]})")
+    # as text, each cell on its own: the first that is none is named with its line (a number is not an epoch)
+    stamps = pd.to_datetime(raw["timestamp"].astype("string"), utc=True, format="ISO8601", errors="coerce")
     if stamps.isna().any():
         row_no = int(stamps.isna().to_numpy().argmax()) + 2  # 1-based, after the header
-        _fail(f"{file}: column 'timestamp': empty timestamp on line {row_no}")
+        cell = raw["timestamp"].iloc[row_no - 2]
+        if pd.isna(cell):
+            _fail(f"{file}: column 'timestamp': empty timestamp on line {row_no}")
+        _fail(
+            f"{file}: column 'timestamp': {str(cell)[:80]!r} on line {row_no} is not an ISO-8601 timestamp "
+            "(2026-10-13T09:00:00Z, 2026-10-13 11:00+02:00 or 2026-10-13; no zone: UTC)"
+        )
+    spacing = stamps.sort_values().diff()
+    if freq != "day" and spacing[spacing > pd.Timedelta(0)].min() >= pd.Timedelta(days=1):
+        _fail(
+            f"{file}: the rows are a day or more apart (daily data?): give --freq day; --freq {freq} would read each "
+            f"row as one busy {'hour' if freq == 'hour' else '5 minutes'} and the rest of its day as empty"
+        )
     counts = {"volume": value, **({"n_negative": negative} if negative else {})}
     frame = pd.DataFrame({"period": stamps.dt.floor(freqs[freq])})
     for name, col in counts.items():
@@ -726,7 +736,8 @@ def detect_series(
             for s in detect_spikes(daily):
                 start = pd.Timestamp(s.day, tz="UTC") - pd.Timedelta(days=s.window - 1)
                 end = pd.Timestamp(s.day, tz="UTC") + pd.Timedelta(days=1)
-                rows.append((start, end, s.observed, s.expected, s.z, s.p_count, s.p_share, "spike", s.window))
+                row = (s.window_observed, s.window_expected, s.window_z, s.p_count, s.p_share, "spike", s.window)
+                rows.append((start, end, *row))  # the window's figures, as the hourly rows
         else:
             hourly = series.rename(columns={"period": "hour"})
             for s in detect_intraday(hourly, freq=freqs[freq], timezone=timezone):

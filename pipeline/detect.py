@@ -237,7 +237,9 @@ class Sensitivity:
 
 @dataclass(frozen=True)
 class Spike:
-    """One flagged day. ``z`` is the excess of negatives in sigmas of the count model's predictive sd."""
+    """One flagged day. ``z`` is the excess of negatives in sigmas of the count model's predictive sd.
+    ``observed``/``expected``/``z`` are the day's; ``window_*`` the same figures over the ``window`` days whose tests
+    fired (the day's own when ``window`` is 1), as ``p_count`` and ``p_share`` are."""
 
     day: date
     observed: int
@@ -251,6 +253,9 @@ class Spike:
     severity: Severity
     reason: str
     window: int = 1  # days summed by the tests that fired (1: this day alone; 2-3: with the days before)
+    window_observed: int | None = None  # the detector sets these three; a Spike made by hand may leave them out
+    window_expected: float | None = None
+    window_z: float | None = None
 
 
 @dataclass(frozen=True)
@@ -608,7 +613,7 @@ def _scan(
             }
         if gated or not fired or not elevated:
             continue
-        L, p_count, p_share, mu_w, _ = fired[0]
+        L, p_count, p_share, mu_w, sd_w = fired[0]
         flagged[t] = True
         for i in range(t - L + 1, t + 1):  # the incident's earlier days leave later baselines too
             if neg[i] > m.level * m.f[dow[i]]:
@@ -632,6 +637,7 @@ def _scan(
                 neg[t - L + 1 : t + 1].sum(),
                 vol[t - L + 1 : t + 1].sum(),
                 mu_w,
+                sd_w,
                 sens,
             )
         )
@@ -651,6 +657,7 @@ def _spike(
     n_w: float,
     v_w: float,
     mu_w: float,
+    sd_w: float,
     sens: Sensitivity,
 ) -> Spike:
     count_test = "negative-binomial" if m.inv_k > 0 else "Poisson"
@@ -680,6 +687,9 @@ def _spike(
         severity=_severity(z, sens),
         reason=reason,
         window=window,
+        window_observed=int(n_w),
+        window_expected=float(mu_w),
+        window_z=float((n_w - mu_w) / sd_w),
     )
 
 

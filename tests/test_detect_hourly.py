@@ -339,6 +339,35 @@ def test_detect_series_sums_five_minute_rows_to_five_minute_periods(tmp_path):
     assert (flags["start"][0], flags["end"][0]) == (start.isoformat(), (start + pd.Timedelta(minutes=5)).isoformat())
 
 
+def test_detect_series_daily_rows_give_the_figures_of_the_window_they_span(tmp_path):
+    """--freq day: a flag over two or three days gives that window's negatives, expectation and z beside its
+    p-values, as the hourly rows do (it gave the last day's alone: 32 observed and z 2.1 beside the window's p of
+    4e-4, whose 66 negatives were nowhere)."""
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2026-01-01", periods=60, freq="D")
+    vol = rng.poisson(200, 60)
+    neg = rng.binomial(vol, 0.08)
+    neg[40], neg[55], neg[56] = 60, 30, 31  # a one-day spike; two days each only somewhat up
+    path, out = tmp_path / "daily.csv", tmp_path / "flags.csv"
+    pd.DataFrame({"timestamp": days.strftime("%Y-%m-%d"), "count": vol, "neg": neg}).to_csv(path, index=False)
+    result = CliRunner().invoke(
+        app, ["detect-series", str(path), "--freq", "day", "--negative", "neg", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    flags = pd.read_csv(out, parse_dates=["start", "end"])
+    assert sorted(flags["periods"]) == [1, 1, 1, 2]
+    daily = pd.Series(neg, index=days.tz_localize("UTC"))
+    for f in flags.itertuples():
+        assert (f.end - f.start).days == f.periods
+        assert f.observed == daily[f.start : f.end - pd.Timedelta(days=1)].sum()
+        assert f.observed > f.expected and f.z > 3  # the window's excess, in the window's sigmas
+    assert flags.loc[flags["periods"] == 2, "observed"].item() == neg[54] + neg[55]
+    # without --freq day the rows would be read as one busy hour a day: refused, saying what to give
+    bad = CliRunner().invoke(app, ["detect-series", str(path), "--negative", "neg"])
+    said = "daily.csv: the rows are a day or more apart (daily data?): give --freq day; --freq hour would read"
+    assert bad.exit_code == 2 and said in bad.output.replace("\n", ""), bad.output
+
+
 def test_detect_series_errors_clearly(tmp_path):
     path = write_csv(tmp_path, hourly(weeks=1))
     bad = CliRunner().invoke(app, ["detect-series", str(path), "--negative", "negatives"])
@@ -346,9 +375,11 @@ def test_detect_series_errors_clearly(tmp_path):
     assert "export.csv: no column 'negatives' (--negative); columns: timestamp, count, neg" in bad.output
     assert "Traceback" not in bad.output
     garbled = tmp_path / "garbled.csv"
-    garbled.write_text("timestamp,count\n2026-01-05T00:00:00,3\nyesterday,4\n")
-    bad = CliRunner().invoke(app, ["detect-series", str(garbled)])
-    assert bad.exit_code == 2 and "garbled.csv: column 'timestamp': not ISO-8601" in bad.output
+    for cell in ("yesterday", "1767225600"):  # the message was pandas' own, cut mid-sentence, with no line
+        garbled.write_text(f"timestamp,count\n2026-01-05T00:00:00,3\n2026-01-05T01:00:00,3\n{cell},4\n")
+        bad = CliRunner().invoke(app, ["detect-series", str(garbled)])
+        said = f"garbled.csv: column 'timestamp': '{cell}' on line 4 is not an ISO-8601 timestamp (2026-10-13T09:00:00Z"
+        assert bad.exit_code == 2 and said in bad.output.replace("\n", ""), bad.output
     bad = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "day"])
     assert bad.exit_code == 2 and "needs --negative" in bad.output
     # counts that are none: each named with its line (inf was a traceback, 1e30 wrapped to a negative int64)
