@@ -332,6 +332,10 @@ def test_effort_answer_labels_are_read_on_the_sources_own_scale_and_direction(tm
     src = SurveySpec(name="nb", brand="acme", path="effort.csv", columns=columns, ces={"scale": 5})
     [easy], rejects = read_survey_file(None, src, path)
     assert (easy.ces, easy.ces_norm, rejects) == (4, 5.5, [])
+    five = [["R1", "2026-07-01T12:00:00Z", "Agree"], ["R2", "2026-07-01T12:00:00Z", "Strongly disagree"]]
+    write_csv(path, [rows[0], *five])  # the agreement statement on five points (its labels were all rejected)
+    responses, rejects = read_survey_file(None, src, path)
+    assert [(r.ces, r.ces_norm) for r in responses] == [(4, 5.5), (1, 1.0)] and rejects == []
     write_csv(path, [rows[0], ["R1", "2026-07-01T12:00:00Z", "Somewhat agree"]])  # CES 2.0: 1-7, agree = easy
     src = SurveySpec(name="nb", brand="acme", path="effort.csv", columns=columns)
     [agree], rejects = read_survey_file(None, src, path)

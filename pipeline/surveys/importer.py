@@ -158,7 +158,20 @@ CES_LABELS = {
         "very high effort": 7,
     },
     (5, True): {"very low effort": 1, "low effort": 2, "moderate effort": 3, "high effort": 4, "very high effort": 5},
-    (5, False): {"very difficult": 1, "difficult": 2, "neither easy nor difficult": 3, "easy": 4, "very easy": 5},
+    (5, False): {
+        # "The company made it easy ..." on five points (agreement: the CES 2.0 statement on a 5-point scale)
+        "strongly disagree": 1,
+        "disagree": 2,
+        "neither agree nor disagree": 3,
+        "agree": 4,
+        "strongly agree": 5,
+        # "How easy was it ...?" on five points
+        "very difficult": 1,
+        "difficult": 2,
+        "neither easy nor difficult": 3,
+        "easy": 4,
+        "very easy": 5,
+    },
 }
 # "10 - Extremely likely": a number, then a label that starts with a letter ("9 - 10", a range, is no answer)
 _LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+|,\d{1,2})?)\s*(?:[-–—:=]\s*[^\W\d_].*)?$")  # 9, 9.0, 9,0 (a
