@@ -765,6 +765,11 @@ def test_a_ces_asked_at_one_touchpoint_or_answered_once_leaves_no_touchpoint_out
     assert mixed["support"]["performance"] == mixed["support"]["ces_easy"] != mixed["support"]["csat_top2"]
     assert mixed["support"]["mean_performance"] == mixed["support"]["ces_easy"]  # the only one measured by CES
     assert mixed["delivery"]["mean_performance"] == mixed["delivery"]["csat_top2"]
+    quadrants = "Quadrants split at the touchpoints' mean importance and mean CSAT top-2"
+    assert f"{quadrants}: fix first" in "\n".join(worth.driver_lines(support_only))  # CSAT, whatever placed them
+    assert f"{quadrants} (CES easy against its own mean where a touchpoint has no CSAT): fix first" in "\n".join(
+        worth.driver_lines(run(ces_only))
+    )
 
 
 def test_social_aspects_join_the_drivers_with_their_share_negative():
@@ -1219,6 +1224,27 @@ def test_a_social_aspect_whose_share_negative_does_not_vary_is_left_out():
     daily = pd.DataFrame({"day": days, "text": "app crash"})
     inputs = worth.DriverInputs("acme", first, last, answers, pd.DataFrame({"day": days, "scored": 10}), daily)
     assert worth._social_columns(inputs, _Aspects()) == ({}, {}, "no aspect's share negative varied over the window")
+
+
+def test_the_social_aspects_left_out_beside_those_kept_are_named():
+    """'late' (delivery) on Jan 3 and 10 varies over the answers' days and is kept; 'crash' (app) once a day does not
+    vary; no negative is about refund. Both are named in the note (they were dropped unsaid: a reader of the
+    drivers could not tell an aspect that does not matter from one that was never tested)."""
+    first, last = date(2025, 1, 8), date(2025, 1, 14)
+    days = pd.date_range(date(2025, 1, 2), last).date
+    answers = pd.DataFrame({"day": pd.date_range(first, last).date, "nps": 8.0})
+    negatives = pd.DataFrame(
+        {"day": [date(2025, 1, 3)] * 4 + [date(2025, 1, 10)] * 2 + list(days),
+         "text": ["parcel late"] * 6 + ["app crash"] * len(days)}
+    )  # fmt: skip
+    inputs = worth.DriverInputs("acme", first, last, answers, pd.DataFrame({"day": days, "scored": 10}), negatives)
+    aspects = _Aspects()
+    aspects.names = ["delivery", "app", "refund"]
+    columns, _, note = worth._social_columns(inputs, aspects)
+    assert set(columns) == {"delivery"}
+    assert note == (
+        "left out: refund (no negative mention about it in the window); app (its share negative did not vary)"
+    )
 
 
 def test_the_drivers_read_the_answers_of_their_days_and_the_social_days_before(tmp_path):

@@ -455,7 +455,13 @@ def _social_columns(inputs: DriverInputs, matcher) -> tuple[dict[str, np.ndarray
         if values.size and values.max() > values.min():  # not std() > 0: the std of seven 0.1s is 1.4e-17
             columns[aspect] = values
             shares[aspect] = float(counts[aspect][in_window].sum() / total_scored) if total_scored else 0.0
-    return columns, shares, None if columns else "no aspect's share negative varied over the window"
+    if not columns:
+        return columns, shares, "no aspect's share negative varied over the window"
+    unmatched = [a for a in matcher.names if a not in counts]
+    flat = [a for a in matcher.names if a in counts and a not in columns]
+    said = [f"{', '.join(unmatched)} (no negative mention about it in the window)"] if unmatched else []
+    said += [f"{', '.join(flat)} (its share negative did not vary)"] if flat else []
+    return columns, shares, f"left out: {'; '.join(said)}" if said else None
 
 
 def _touchpoint_metrics(answers: pd.DataFrame, min_n: int) -> list[str]:
@@ -628,11 +634,21 @@ def driver_lines(report: DriverReport, brand_name: str | None = None) -> list[st
                 f"  {s['aspect']:<24} {100 * i.share:>9.1f}% {f'{100 * i.low:.1f}–{100 * i.high:.1f}%':>13}  "
                 f"{_pct(s['share_negative']):>22}"
             )
+        if report.social_note:
+            lines.append(f"  social aspects {report.social_note}")
     else:
         lines.append(f"  social aspects: {report.social_note or 'none'}")
+    measures = {t["performance_metric"] for t in report.touchpoints}
+    performance = (
+        "mean CES easy"
+        if measures == {"ces"}
+        else "mean CSAT top-2 (CES easy against its own mean where a touchpoint has no CSAT)"
+        if "ces" in measures
+        else "mean CSAT top-2"
+    )
     lines += [
         "",
-        "Quadrants split at the touchpoints' mean importance and mean CSAT top-2: fix first (matters more, "
+        f"Quadrants split at the touchpoints' mean importance and {performance}: fix first (matters more, "
         "scores worse), keep it up, watch, maintain. Association, not proof of cause.",
     ]
     if report.reading:
