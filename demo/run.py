@@ -190,9 +190,10 @@ class Nights:
                 raised = "  ALERT: " + ", ".join(f"{a['brand']} {a['kind']}" for a in found)
             seconds = time.perf_counter() - started
             self.seconds["watch"] += seconds
+            new = result.get("new_mentions", 0)
             print(
-                f"  {datetime.fromisoformat(result['start']):%H:%M}-{end:%H:%M} UTC: "
-                f"{result.get('new_mentions', 0):3d} new mentions{raised}  [{result['status']}, {seconds:.1f}s, watch]",
+                f"  {datetime.fromisoformat(result['start']):%H:%M}-{end:%H:%M} UTC: {new:3d} new "
+                f"{'mention ' if new == 1 else 'mentions'}{raised}  [{result['status']}, {seconds:.1f}s, watch]",
                 flush=True,
             )
             sample.mount(self.replay, until=end + timedelta(hours=1))  # the next run's services, at its hour's end

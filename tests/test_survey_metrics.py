@@ -353,6 +353,9 @@ def test_xcorr_refuses_fewer_than_30_paired_periods():
     r = cross_correlation(x, y, period="week")
     assert r.n_paired == 29 and r.best_lag is None and r.ccf == []
     assert r.conclusion == "not enough data: 29 paired weeks, need ≥ 30"
+    # a brand with no survey answers at all is told so, not "0 paired weeks"
+    none = cross_correlation(x, [None] * 40, period="week")
+    assert none.conclusion == "not enough data: no NPS in any week (need ≥ 30 paired weeks)"
 
 
 def test_xcorr_finds_a_planted_two_period_lead():

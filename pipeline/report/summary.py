@@ -122,10 +122,9 @@ def print_summary(config: Config, db: Path) -> None:
             + (f"; churn {m['churn_rate']:.1%} in {m['churn_month']:%B %Y}" if m["churn_rate"] is not None else "")
         )
     console.print(f"Runs recorded: {runs['runs']} ({runs['succeeded']} success)")
-    console.print(
-        f"\nWarehouse: [bold]{db.resolve()}[/bold]  (query it read-only while the pipeline is not"
-        f' writing: .venv/bin/brandpulse sql "SELECT ..." --db {db})'
-    )
+    console.print(f"\nWarehouse: [bold]{db.resolve()}[/bold]", soft_wrap=True)
+    console.print("Query it read-only while the pipeline is not writing:")  # the command on a line of its own,
+    console.print(f'  .venv/bin/brandpulse sql "SELECT ..." --db {db}', soft_wrap=True, highlight=False)  # unwrapped
     console.print("Three queries to try:")
     for title, query in example_queries(config, {w["brand"]: w["day"] for w in worst}):
         console.print(f"\n-- {title}\n{query}", highlight=False)

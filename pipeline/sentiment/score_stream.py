@@ -76,10 +76,10 @@ def score_stream(
         out.flush()
         total += len(batch)
         now = time.perf_counter()
-        if progress is not None and now - last > 2:
+        if progress is not None and now - max(last, t0) > 2:  # every 2 s of a long input; a short one says nothing
             last = now
             progress.write(f"\rscored {total} lines ({total / (now - t0):.0f}/s)")
             progress.flush()
-    if progress is not None and total:
+    if progress is not None and last:
         progress.write("\n")
     return total

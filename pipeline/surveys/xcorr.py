@@ -131,9 +131,14 @@ def cross_correlation(
     paired = ~np.isnan(x) & ~np.isnan(y)
     n_paired = int(paired.sum())
     if n_paired < min_periods:
+        # a series with no value at all is said as such (a brand with no survey answers is not "0 paired weeks")
+        missing = [name for name, v in ((following_name, y), (leading_name, x)) if np.isnan(v).all()]
         return XcorrResult(
             n_paired,
-            conclusion=f"not enough data: {n_paired} paired {period}s, need ≥ {min_periods}",
+            conclusion=f"not enough data: no {' and no '.join(missing)} in any {period} "
+            f"(need ≥ {min_periods} paired {period}s)"
+            if missing
+            else f"not enough data: {n_paired} paired {period}s, need ≥ {min_periods}",
         )
     first, last = np.flatnonzero(paired)[[0, -1]]
     x, gaps = _fill(np.where(paired, x, np.nan)[first : last + 1])
