@@ -129,6 +129,30 @@ def test_training_interrupted_between_checkpoints_resumes_from_the_last_and_ends
     assert train_model(args, work, base, train) == work / "final.pt"  # done: not trained again
 
 
+def test_a_finished_run_asked_for_more_batches_says_so_and_carries_on_once_told(tmp_path, capsys):
+    """A finished run (final.pt) re-run with a larger --steps used to hand back its old weights unsaid; it now
+    stops, naming the file to remove, and then carries on from its last checkpoint, saying what changed."""
+    from argparse import Namespace
+
+    from pipeline.sentiment.train import train_model
+
+    base, train = _tiny_base(tmp_path / "base"), _rows()
+    args = Namespace(seed=3, max_length=16, quotas={"a": 40, "pl-tweets-binary": 24}, batch_size=4, steps=6,
+                     lr=1e-3, checkpoint_every=5)  # fmt: skip
+    work = tmp_path / "work"
+    work.mkdir()
+    short = torch.load(train_model(args, work, base, train))
+    args.steps = 0  # the whole schedule: 16 batches
+    with pytest.raises(SystemExit, match=r"final\.pt: a finished run of 6 batches, and this one asks for 16: remove"):
+        train_model(args, work, base, train)
+    (work / "final.pt").unlink()
+    capsys.readouterr()
+    longer = torch.load(train_model(args, work, base, train))
+    err = capsys.readouterr().err
+    assert "resumed at step 6 of 16" in err and "other settings than the checkpoint's (batches 6 -> 16)" in err
+    assert not torch.equal(longer["classifier.weight"], short["classifier.weight"])
+
+
 def _tiny_weights(folder):
     from safetensors.torch import load_file
 

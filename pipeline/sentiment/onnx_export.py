@@ -9,7 +9,7 @@ quantised on the fly). The sensitive parts stay in fp32 (``--keep fp32-attention
 and position embeddings, the fused attention blocks, the pooler and the classifier; only the feed-forward
 matrices (two thirds of the encoder's weights and of its multiply-adds) become int8. ``--keep none`` quantises
 every MatMul, faster but with more labels changed. ``benchmarks/scoring.py`` measures the speed and the label
-agreement with fp32; the model card reports both. Needs the ``train`` extra (``onnx``).
+agreement with fp32; the README's measured figures report both. Needs the ``train`` extra (``onnx``).
 """
 
 from __future__ import annotations

@@ -30,8 +30,9 @@ Policies, applied explicitly:
 - **Empty or whitespace-only** texts are not run through the model: neutral, probabilities (0, 1, 0),
   ``note = "empty"``.
 - **No words** (only URLs, @mentions, digits or punctuation): neutral (0, 1, 0), ``note = "no_text"``.
-- **Emoji-only** texts are scored: normalisation spells emoji out ("face with tears of joy"), which the
-  model reads; ``note = "emoji_only"``.
+- **Emoji-only** texts are scored: the shipped model reads the emoji characters themselves
+  (``text.emoji_names: false``); a model trained with them spelled out ("face with tears of joy") says
+  ``emoji_names: true``, and normalisation spells them out for it; ``note = "emoji_only"``.
 
 Each result has the label, the three probabilities and ``score = p(positive) - p(negative)``.
 """

@@ -16,8 +16,10 @@ Stages, each leaving its result in ``--work``:
    seeded schedule over the sources (quotas below), with a class-weighted loss; rows of
    ``pl-tweets-binary`` (negative or positive only) have their neutral output masked. Written complaint
    patterns (:mod:`pipeline.sentiment.complaints`) are mixed in. A checkpoint (weights, optimiser,
-   scheduler, step) is written atomically every ``--checkpoint-every`` steps; the last three
-   ``snapshot-*.pt`` weights are kept for averaging.
+   scheduler, step, the random state and the run's settings) is written atomically every ``--checkpoint-every``
+   steps; weights are snapshot at 80%, 90% and 100% of the batches (``snapshot-*.pt``) for averaging. A run
+   resumed with other settings says which; a finished run asked for another number of batches stops, naming
+   ``final.pt`` to remove to carry it on.
 3. **finish**: score every val set with the final weights and with the mean of the snapshots; keep the
    better by the mean macro-F1 over the val sets; choose per-class logit offsets on val (grid search, same
    criterion, with the share-negative error as tie-break); round to fp16 and write the model directory with
@@ -287,16 +289,23 @@ def _atomic_save(obj, path: Path) -> None:
 def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
-    final = work / "final.pt"
-    if final.exists():
-        return final
+    final, ckpt = work / "final.pt", work / "checkpoint.pt"
     torch.manual_seed(args.seed)
     tokenizer = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForSequenceClassification.from_pretrained(base)
-    model.bert.embeddings.word_embeddings.weight.requires_grad = False
     ids = tokenizer([r["text"] for r in train], truncation=True, max_length=args.max_length)["input_ids"]
     batches = schedule(train, [len(x) for x in ids], args.quotas, args.batch_size, args.seed)
     total = min(args.steps or len(batches), len(batches))
+    settings = {"seed": args.seed, "lr": args.lr, "batch_size": args.batch_size, "max_length": args.max_length}
+    if final.exists():
+        done = torch.load(ckpt, weights_only=False)["step"] if ckpt.exists() else total
+        if done != total:  # a finished run asked for more (or fewer) batches: it used to be returned unsaid
+            raise SystemExit(
+                f"{final}: a finished run of {done} batches, and this one asks for {total}: remove {final.name} "
+                f"(keep {ckpt.name}) to carry it on to {total}, or give another --work"
+            )
+        return final
+    model = AutoModelForSequenceClassification.from_pretrained(base)
+    model.bert.embeddings.word_embeddings.weight.requires_grad = False
     counts = Counter(train[i]["label"] for b in batches[:total] for i in b)
     weights = np.array([sum(counts.values()) / (3 * counts[c]) for c in range(3)]) ** 0.5
     loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
@@ -310,7 +319,6 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
         lr=args.lr,
     )
     sched = get_linear_schedule_with_warmup(opt, int(total * 0.06), total)
-    ckpt = work / "checkpoint.pt"
     step = 0
     if ckpt.exists():
         state = torch.load(ckpt, weights_only=False)
@@ -320,6 +328,15 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
         step = state["step"]
         torch.set_rng_state(state["torch_rng"])
         log(f"resumed at step {step} of {total}")
+        before = state.get("settings", settings)  # checkpoints of 2.0.0's run hold none
+        changed = {k: (before[k], v) for k, v in settings.items() if before.get(k) != v}
+        if changed or state.get("total", total) != total:
+            said = [f"{k} {a} -> {b}" for k, (a, b) in changed.items()]
+            said += [f"batches {state['total']} -> {total}"] if state.get("total", total) != total else []
+            log(
+                f"resumed with other settings than the checkpoint's ({', '.join(said)}): the learning rate follows "
+                "the new budget's schedule from here, and the class weights are counted over its batches"
+            )
     log(f"{total} steps of {args.batch_size}; class weights {weights.round(3).tolist()}; {len(train)} rows")
     binary = torch.tensor([train[i]["source"] in BINARY_SOURCES for i in range(len(train))])
     snapshot_at = {total - 2 * (total // 10), total - total // 10, total}
@@ -358,6 +375,8 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
                     "scheduler": sched.state_dict(),
                     "step": step,
                     "torch_rng": torch.get_rng_state(),
+                    "settings": settings,
+                    "total": total,
                 },
                 ckpt,
             )
