@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import logging
 import os
 import re
 import sys
@@ -42,6 +43,9 @@ from filelock import FileLock, Timeout
 
 from pipeline import interrupt
 from pipeline.paths import DEFAULT_DB, REPO_ROOT
+
+logger = logging.getLogger("brandpulse")
+_LOCK_QUIET_S = 2.0  # a wait for the warehouse lock past this is logged: a night's step is behind it
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -143,15 +147,32 @@ def connect(
         finally:
             cursor.close()
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if read_only and not path.exists():  # said plainly, and no lock file left beside a warehouse that is not there
+        raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
     deadline = time.monotonic() + timeout  # one wait in all: for brandpulse's lock, then for DuckDB's own
-    lock = FileLock(f"{path}.lock", is_singleton=False)
+    lock_file = Path(f"{path}.lock")
+    try:  # a lock file that cannot be made is no lock another process holds: said at once, not after the wait
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644))
+    except OSError as exc:
+        raise WarehouseError(
+            f"{path}: cannot create the warehouse's lock file {lock_file} ({exc.strerror}); "
+            "give a warehouse in a folder this user can write to"
+        ) from None
+    lock = FileLock(lock_file, is_singleton=False)
     try:
-        lock.acquire(timeout=timeout)
+        try:
+            lock.acquire(timeout=min(timeout, _LOCK_QUIET_S))
+        except Timeout:  # a wait of minutes is said, not left silent
+            logger.warning(
+                f"{path}: the warehouse is in use by another brandpulse process; waiting up to {timeout:.0f}s "
+                f"for its lock ({lock_file})"
+            )
+            lock.acquire(timeout=max(deadline - time.monotonic(), 0))
     except Timeout:
         raise WarehouseError(
             f"{path}: another brandpulse process has held the warehouse lock for over {timeout:.0f}s "
-            f"(lock file {path}.lock); raise lock_timeout_s or wait for it"
+            f"(lock file {lock_file}); raise lock_timeout_s or wait for it"
         ) from None
     try:
         if sandboxed:  # an instance of its own: its settings refuse file access, ATTACH included
@@ -206,7 +227,7 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
         raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
     whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
     drawn, more = io.StringIO(), False
-    with connect(path, read_only=True, sandboxed=True) as con:
+    with connect(path, read_only=True, sandboxed=True, timeout=timeout) as con:  # --timeout bounds the wait too
         timer = threading.Timer(timeout, con.interrupt)
         timer.daemon = True
         timer.start()

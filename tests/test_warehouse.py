@@ -86,6 +86,37 @@ def test_a_file_that_is_no_warehouse_fails_at_once_not_after_the_lock_timeout(tm
             pass
 
 
+def test_a_lock_file_that_cannot_be_made_is_said_at_once_not_blamed_on_another_process(tmp_path, monkeypatch):
+    """A warehouse in a folder this user cannot write to waited lock_timeout_s (10 minutes), silent, then said
+    another process held the lock. Here the lock file's name is taken by a folder, and the folder by a file."""
+    (tmp_path / "w.duckdb.lock").mkdir()
+    monkeypatch.setattr(warehouse.time, "sleep", lambda _s: pytest.fail("waited"))
+    with pytest.raises(WarehouseError, match=r"w\.duckdb: cannot create the warehouse's lock file .*w\.duckdb\.lock"):
+        with connect(tmp_path / "w.duckdb", timeout=600):
+            pass
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(WarehouseError, match=r"lock file .*file/w\.duckdb\.lock \(File exists\)"):
+        with connect(tmp_path / "file" / "w.duckdb", timeout=600):
+            pass
+
+
+def test_reading_a_warehouse_that_is_not_there_says_so_and_leaves_no_lock_file(tmp_path):
+    with pytest.raises(WarehouseError, match=r"w\.duckdb: no warehouse here yet"):
+        with connect(tmp_path / "w.duckdb", read_only=True):
+            pass
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_wait_for_the_lock_is_said_after_two_seconds(db, caplog):
+    """The lock held by another brandpulse process (here another FileLock, as a second process's is): a wait longer
+    than 2 s is logged, naming the file, then ends at the timeout."""
+    with FileLock(f"{db}.lock", is_singleton=False):
+        with pytest.raises(WarehouseError, match="held the warehouse lock for over 3s"):
+            with connect(db, timeout=3):
+                pass
+    assert "the warehouse is in use by another brandpulse process; waiting up to 3s for its lock" in caplog.text
+
+
 def test_a_read_only_connection_refuses_writes(db):
     with connect(db, read_only=True) as con:
         with pytest.raises(duckdb.Error, match="read-only"):
