@@ -53,11 +53,25 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+# The days a command takes: wide enough for any backfill, and far from the calendar's ends, where a night's window
+# (the day before, the day after, 90 days of history) runs out of dates (OverflowError, a traceback)
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2199, 12, 31)
+
+
 def _day(value: str, option: str = "--date") -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         _fail(f"{option}: {value!r} is not a date in YYYY-MM-DD form")
+    if not FIRST_DAY <= day <= LAST_DAY:
+        _fail(f"{option}: {value} is outside the days brandpulse takes ({FIRST_DAY} to {LAST_DAY})")
+    return day
+
+
+def _file_to_write(path: Path | None, option: str) -> None:
+    """Refuse a file option that cannot be written (a folder, a folder that is not there) before the work it ends."""
+    if path is not None and (path.is_dir() or not path.parent.is_dir()):
+        _fail(f"{option}: {path}: " + ("a folder; give a file name" if path.is_dir() else "its folder does not exist"))
 
 
 def _config(path: Path | None):
@@ -235,6 +249,8 @@ def _moment(value: str, option: str):
         moment = datetime.fromisoformat(value)
     except ValueError:
         _fail(f"{option}: {value!r} is not a time in YYYY-MM-DDTHH:MM form (UTC)")
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        _fail(f"{option}: {value} is outside the days brandpulse takes ({FIRST_DAY} to {LAST_DAY})")
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -320,6 +336,8 @@ def prepare(
     run recorded and the manifests its extracts staged so far."""
     from pipeline import night
 
+    if not run_id.strip():
+        _fail("--run-id: give the run an id (the other steps name it)")
     typer.echo(json.dumps(night.prepare(_config(config), db_path(db), _day(day), run_id)))
 
 
@@ -396,9 +414,9 @@ def load_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbO
     """Step 3 fanned out, 3 of 3: store every planned shard's scores in one transaction (fails if one is missing)."""
     from pipeline import scoring
 
-    cfg = _joined(config, db, run_id)
+    cfg, night = _joined(config, db, run_id), _day(day)  # outside the try: typer.Exit is a RuntimeError too
     try:
-        scored = scoring.load_scores(cfg, db_path(db), _day(day), run_id)
+        scored = scoring.load_scores(cfg, db_path(db), night, run_id)
     except RuntimeError as exc:  # no plan, a shard with no scores, shards of two models: said, not a traceback
         _fail(str(exc), code=1)
     typer.echo(json.dumps({"scored": scored}))
@@ -608,6 +626,7 @@ def drivers(
     from pipeline.sentiment.aspects import VectorStore
     from pipeline.surveys import worth
 
+    _file_to_write(chart, "--chart")
     cfg = _config(config)
     spec = cfg.brand(brand)
     # the report's vectors, read (never written: a query leaves the report folder as it is)
@@ -670,10 +689,13 @@ def detect_series(
     freqs = {"5min": "5min", "hour": "h", "day": "D"}
     if freq not in freqs:
         _fail(f"--freq: {freq!r} is not one of {', '.join(freqs)}")
+    _file_to_write(out, "--out")
     try:
         raw = pd.read_csv(file)
     except FileNotFoundError:
         _fail(f"{file}: no such file")
+    except IsADirectoryError:
+        _fail(f"{file}: a folder, not a CSV file")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         _fail(f"{file}: not a readable CSV ({str(exc).splitlines()[0]})")
     columns = list(raw.columns)
@@ -775,7 +797,10 @@ def send_alerts(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) ->
     from pipeline.alerts import delivery
 
     cfg = _joined(config, db, run_id)
-    typer.echo(json.dumps(delivery.send_alerts(cfg, db_path(db), run_id)))
+    sent = delivery.send_alerts(cfg, db_path(db), run_id)
+    typer.echo(json.dumps(sent))
+    if sent.get("failed"):  # as alerts --resend: a script or a scheduler sees that an alert did not go out
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -804,6 +829,8 @@ def report(
     from pipeline.report import build
 
     cfg = _config(config)
+    if out is not None and out.exists() and not out.is_dir():
+        _fail(f"--out: {out} is a file; the report is a folder (one page per brand and index.html)")
     if run_id is not None:
         if brand:
             _fail("--brand and --run-id: the night's report step draws every brand; leave out one of them")
@@ -852,6 +879,9 @@ def alerts(
     from pipeline.alerts import delivery
     from pipeline.alerts.inbox import list_alerts, show_alert
 
+    for option, value in (("--show", show), ("--resend", resend)):
+        if value is not None and not value.strip():  # it listed every alert, as if not given
+            _fail(f"{option}: give an alert id (or the start of one), as `brandpulse alerts` lists them")
     cfg = _config(config)
     if resend:
         try:
@@ -882,8 +912,8 @@ def score_texts(
     path: Annotated[str, typer.Argument(help="input file; '-' or nothing reads stdin")] = "-",
     config: ConfigOpt = None,
     model: Annotated[Path | None, typer.Option(help="model folder (default: the configured or shipped model)")] = None,
-    batch_size: Annotated[int | None, typer.Option(min=1, help="default: the config's, else 64")] = None,
-    threads: Annotated[int | None, typer.Option(min=0, help="torch threads; 0 = torch's default")] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, max=4096, help="default: the config's, else 64")] = None,
+    threads: Annotated[int | None, typer.Option(min=0, max=256, help="torch threads; 0 = torch's default")] = None,
     chunk: Annotated[int, typer.Option(min=1, help="lines read and scored at a time (bounds memory)")] = 4096,
 ) -> None:
     """Score texts: one JSON object per input line on stdout, in input order.

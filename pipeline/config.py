@@ -941,6 +941,8 @@ def load_config(path: str | Path | None = None) -> Config:
                 msg = _PATTERN_WORDS.get(err.get("ctx", {}).get("pattern"), msg)
             elif err["type"] == "value_error":
                 msg = msg.removeprefix("Value error, ")
+            elif err["type"] == "union_tag_invalid":  # pydantic repeats the value, which may be a pasted secret URL
+                msg = f"must be one of {err['ctx']['expected_tags']}"
             loc = _input_path(err["loc"], raw)
             if not loc and (m := _FIELD_FIRST.match(msg)):  # a whole-config check that names its field
                 loc, msg = (m.group(1),), m.group(2)

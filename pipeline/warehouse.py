@@ -221,6 +221,8 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
     rejects raises :class:`WarehouseError` with DuckDB's first line, said to be refused if the sandbox or the
     read-only attachment refused it. Ctrl-C while it runs raises KeyboardInterrupt."""
     path = Path(path)
+    if not query.strip():  # it printed nothing and exited 0
+        raise WarehouseError('the query is empty; e.g. brandpulse sql "SELECT * FROM v_brand_daily LIMIT 5"')
     if path.is_dir():
         raise WarehouseError(f"{path}: a folder, not a warehouse file")
     if not path.exists():

@@ -598,6 +598,30 @@ def test_step_budget_records_the_channels_left_as_failed_and_the_next_run_retrie
     assert len(receivers["hooks"]) == 3
 
 
+def test_brandpulse_send_alerts_exits_1_while_an_alert_did_not_go_out(tmp_path, receivers, monkeypatch):
+    """The command printed {"delivered": 0, "failed": 1} and exited 0: a script or a scheduler running it could not
+    tell. It exits 1, as `alerts --resend` does, until the retry delivers."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from pipeline.ledger import start_run
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = config(tmp_path, channels=[{"type": "webhook", "name": "ops-hook", "url_env": "TEST_DOWN_URL"}])
+    incidents.detect(cfg, db, INCIDENT, "r1")
+    with connect(db) as con:
+        for run in ("s1", "s2"):
+            start_run(con, run, INCIDENT, "cli")
+    monkeypatch.setenv("TEST_DOWN_URL", f"http://127.0.0.1:{free_port()}/hook")  # nothing listens
+    args = ["send-alerts", "--config", str(tmp_path / "brandpulse.yaml"), "--db", str(db), "--run-id"]
+    failed = CliRunner().invoke(app, [*args, "s1"])
+    assert failed.exit_code == 1 and json.loads(failed.stdout) == {"delivered": 0, "failed": 1}, failed.output
+    monkeypatch.setenv("TEST_DOWN_URL", f"{receivers['http'].url}/hook")
+    sent = CliRunner().invoke(app, [*args, "s2"])
+    assert sent.exit_code == 0 and json.loads(sent.stdout) == {"delivered": 1, "failed": 0}, sent.output
+
+
 def _send_until_killed(cfg_path, db, receiver: dict, on: str) -> None:
     """Run `brandpulse send-alerts` in a subprocess that the receiver kills (SIGKILL) once its ``on`` endpoint
     has the request, before answering."""

@@ -32,6 +32,12 @@ def refused(result, message: str) -> None:
         (["--date", "2026-10-02", "--to", "2026-10-01"], "--to is before --date"),
         (["--date", "2026-02-30"], "--date: '2026-02-30' is not a date in YYYY-MM-DD form"),
         (["--date", "2026-10-01", "--to", "07/10/2026"], "--to: '07/10/2026' is not a date in YYYY-MM-DD form"),
+        # the calendar's ends: a night's window ran out of dates (OverflowError, and a run left registered)
+        (
+            ["--date", "9999-12-31"],
+            "--date: 9999-12-31 is outside the days brandpulse takes (1970-01-01 to 2199-12-31)",
+        ),
+        (["--date", "0001-01-01"], "--date: 0001-01-01 is outside the days brandpulse takes"),
     ],
 )
 def test_run_refuses_bad_days_before_it_touches_the_warehouse(tmp_path, args, message):
@@ -45,6 +51,35 @@ def test_rescore_names_its_own_option_in_a_bad_day(tmp_path):
     done = invoke("rescore", "--since", "July", "--config", str(write_config(tmp_path)), "--db", str(db))
     refused(done, "--since: 'July' is not a date in YYYY-MM-DD form")
     assert not db.exists()
+
+
+def test_options_an_operator_gets_wrong_are_refused_naming_them(tmp_path):
+    """Each was a traceback, a crash or a stray line (this stop's hostile-input pass)."""
+    cfg, db = str(write_config(tmp_path)), tmp_path / "w.duckdb"
+    refused(invoke("watch", "--at", "9999-12-31T23:00", "--config", cfg, "--db", str(db)), "--at: 9999-12-31T23:00 is")
+    refused(invoke("prepare", "--date", "2026-10-01", "--run-id", " ", "--config", cfg, "--db", str(db)),
+            "--run-id: give the run an id")  # fmt: skip
+    assert not db.exists()
+    big = CliRunner().invoke(app, ["score-texts", "--threads", "100000"], input="a\n")  # was a segfault (OpenBLAS)
+    assert big.exit_code == 2 and "--threads': Input should be less than or equal to 256" in big.output, big.output
+    migrated(db)
+    run = "cli__2026-10-01__0000aaaa"
+    invoke("prepare", "--date", "2026-10-01", "--run-id", run, "--config", cfg, "--db", str(db))
+    # typer's exit for the bad date was caught as a RuntimeError, and a stray "brandpulse: 2" followed
+    bad = invoke("load-scores", "--date", "2026-02-30", "--run-id", run, "--config", cfg, "--db", str(db))
+    refused(bad, "--date: '2026-02-30' is not a date")
+    assert "brandpulse: 2" not in bad.output
+    at = ["--config", cfg, "--db", str(db)]
+    for command, option in ((["drivers", "--brand", "acme", *at], "--chart"), (["detect-series", cfg], "--out")):
+        for path, said in ((tmp_path, "a folder; give a file name"), (tmp_path / "no" / "f", "its folder does not")):
+            refused(invoke(*command, option, str(path)), f"{option}: {path}: {said}")
+    refused(invoke("detect-series", str(tmp_path)), f"{tmp_path}: a folder, not a CSV file")
+    empty = brandpulse("sql", " ", "--db", str(db))  # printed nothing, exit 0
+    assert empty.returncode == 2 and empty.stderr.startswith("brandpulse: the query is empty"), empty.stderr
+    refused(invoke("alerts", "--show", "", *at), "--show: give an alert id")  # listed every alert
+    (tmp_path / "page.html").write_text("x")
+    refused(invoke("report", "--date", "2026-10-01", "--out", str(tmp_path / "page.html"), "--config", cfg,
+                   "--db", str(db)), f"--out: {tmp_path / 'page.html'} is a file")  # fmt: skip
 
 
 def watch_config(tmp_path):

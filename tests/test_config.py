@@ -726,6 +726,9 @@ def test_optional_settings_left_out_take_their_documented_defaults(tmp_path):
          f"alerts[0].email: {_UNKNOWN}"),
         (_source(type="reddit", subreddits=["Polska"], int=1), f"brands[0].sources[1].int: {_UNKNOWN}"),
         (lambda d: d.update(source_file="/etc/passwd"), f"source_file: {_UNKNOWN}"),  # the loader's own, not a file's
+        # a webhook URL pasted into the channel's type: pydantic's message repeated it
+        (lambda d: d.update(alerts=[{"type": "https://hooks.slack.com/services/T0/B0/SeCrEt", "name": "a"}]),
+         "alerts[0].type: must be one of 'slack', 'webhook', 'email'"),
     ],
 )  # fmt: skip
 def test_each_rule_of_the_config_is_one_line_naming_its_field_and_problem(tmp_path, mutate, problem):
