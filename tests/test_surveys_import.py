@@ -883,8 +883,12 @@ def test_explicit_paths_go_to_the_source_whose_glob_matches(tmp_path, scorer):
     result = ingest.import_surveys(cfg, db, RUN, paths=[tmp_path / "drops" / "acme-2026-10.csv"], scorer=scorer)
     assert result["new"] == 4 and result["sources"] == 1
     assert rows_of(db, "SELECT DISTINCT source FROM survey_responses") == [("a",)]
-    with pytest.raises(ConfigError, match="cannot tell which"):
+    write_csv(tmp_path / "elsewhere.csv", qualtrics_rows())
+    with pytest.raises(ConfigError, match=r"cannot tell which .* \(no path glob matches it\); put it where one"):
         ingest.import_surveys(cfg, db, RUN, paths=[tmp_path / "elsewhere.csv"], scorer=scorer)
+    for missing, said in ((tmp_path / "nope.csv", "no such file"), (tmp_path / "drops", "a folder, not an export")):
+        with pytest.raises(ConfigError, match=f"{missing}: {said}"):  # not "no path glob matches it"
+            ingest.import_surveys(cfg, db, RUN, paths=[missing], scorer=scorer)
 
 
 def test_no_surveys_section_is_a_no_op(tmp_path):

@@ -85,13 +85,16 @@ def _files_for(config, specs, paths, what: str) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = {}
     for p in paths:
         p = Path(p).resolve()
+        if not p.is_file():  # said as such, not as a file no source's glob matches
+            raise ConfigError(f"{p}: {'a folder, not an export file' if p.is_dir() else 'no such file'}")
         owners = [s.name for s in specs if fnmatch(str(p), str(config.resolve(s.path)))]
         if not owners and len(specs) == 1:
             owners = [specs[0].name]
         if len(owners) != 1:
             raise ConfigError(
                 f"{p}: cannot tell which surveys.{what} source reads this file "
-                f"({'several match' if owners else 'no path glob matches it'}); pass {{source name: [files]}}"
+                f"({'several match' if owners else 'no path glob matches it'}); put it where one source's path "
+                "glob matches it, or import it with that source's configured path"
             )
         out.setdefault(owners[0], []).append(p)
     return out
