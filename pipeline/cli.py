@@ -106,9 +106,11 @@ def init(config: ConfigOpt = None, db: DbOpt = None) -> None:
 
 @app.command("check-config")
 def check_config(config: ConfigOpt = None) -> None:
-    """Validate brandpulse.yaml and list what it monitors, and name the environment variables it reads that are
-    not set here (a note, not an error: the machine that checks may not be the one that runs the night)."""
+    """Validate brandpulse.yaml and list what it monitors; name the environment variables it reads that are not
+    set here, the file drops whose path matches no file and a model folder without a model (notes, not errors:
+    the machine that checks may not be the one that runs the night)."""
     from pipeline.config import env_references
+    from pipeline.files import PatternTooWide, matching_files
 
     cfg = _config(config)
     typer.echo(f"{cfg.source_file}: OK")
@@ -122,6 +124,18 @@ def check_config(config: ConfigOpt = None) -> None:
     for field, name in env_references(cfg):
         if not os.environ.get(name):
             typer.echo(f"  note: {name} ({field}) is not set in this environment; set it where the night runs")
+    # what the night reads from disk, looked for here (notes too: the night's machine may have what this one lacks)
+    if not (cfg.model_dir / "config.json").exists():
+        typer.echo(f"  note: scoring.model_dir: no model at {cfg.model_dir} here; the score step needs one")
+    for b in cfg.brands:
+        for s in b.sources:
+            if s.type == "file_drop":
+                try:
+                    found = matching_files(cfg.resolve(s.path))
+                except PatternTooWide as exc:  # an error of the config, as the night would say it
+                    _fail(f"{cfg.source_file}: {b.key} {s.name}: path: {exc}")
+                if not found:
+                    typer.echo(f"  note: {b.key} {s.name}: no file matches {cfg.resolve(s.path)} here (yet)")
 
 
 @app.command("author-key")

@@ -184,8 +184,14 @@ def test_check_config_names_the_environment_variables_not_set_here(tmp_path):
     proc = subprocess.run(run, capture_output=True, text=True, cwd=REPO, env=env)
     assert proc.returncode == 0 and "note: BP_TEST_HOOK (alerts[0].webhook_url_env) is not set" in proc.stdout
     assert "BRANDPULSE_AUTHOR_KEY" not in proc.stdout  # set: not named
+    # what the night reads from disk, looked for here: a file drop with no file yet, a model folder without a model
+    assert f"note: acme listening: no file matches {tmp_path / 'x.csv'} here (yet)" in proc.stdout
+    (tmp_path / "x.csv").write_text("id,body,at\n")
     proc = subprocess.run(run, capture_output=True, text=True, cwd=REPO, env=env | {"BP_TEST_HOOK": "https://h/x"})
     assert proc.returncode == 0 and "note:" not in proc.stdout and "https://h/x" not in proc.stdout
+    path = _write(tmp_path, {**doc, "scoring": {"model_dir": str(tmp_path)}})
+    proc = subprocess.run([*run[:-1], path], capture_output=True, text=True, cwd=REPO, env=env)
+    assert f"note: scoring.model_dir: no model at {tmp_path} here; the score step needs one" in proc.stdout
 
 
 def test_demo_config_is_valid():
