@@ -30,7 +30,11 @@ from airflow.sdk import (
 )
 
 from pipeline.config import env_minutes, watch_interval, watch_run_timeout
-from pipeline.retries import NO_RETRY_WHEN, NoDataInterval  # stopped, or a config error: fail at once
+from pipeline.retries import (  # stopped, or a config error: fail at once
+    NO_RETRY_WHEN,
+    NO_RETRY_WHEN_TIMEOUT_RETRIES,
+    NoDataInterval,
+)
 
 
 def _cron(minutes: int) -> str:
@@ -93,6 +97,7 @@ def brandpulse_watch():
         # a quarter of the run's time a try, so three tries of a stalled source end before the run's timeout and the
         # load still lands the other sources (the sources' deadline_s, 30 minutes by default, outlived the run)
         execution_timeout=watch_run_timeout(INTERVAL_MINUTES) / 4,
+        retry_policy=NO_RETRY_WHEN_TIMEOUT_RETRIES,  # its timeout is a try's share of the run, not a hang's bound
         map_index_template="{{ job.brand }}/{{ job.source }}",
         multiple_outputs=False,
     )

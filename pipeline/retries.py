@@ -21,20 +21,29 @@ class NoDataInterval(ValueError):
     """A DAG run without a data interval (``airflow dags trigger`` without ``--logical-date``): it has no night."""
 
 
+_NEVER_HELPS = [
+    "builtins.KeyboardInterrupt",
+    "pipeline.config.ConfigError",
+    "pipeline.retries.NoDataInterval",
+    "pipeline.ledger.RunFailed",
+    "pipeline.ledger.RunNotRegistered",
+]
+_REASON = "stopped, a wrong config, a run without a date, or the run's own outcome: retrying cannot help"
+
 NO_RETRY_WHEN = ExceptionRetryPolicy(
     rules=[
         RetryRule(
-            exception=[
-                "builtins.KeyboardInterrupt",
-                "pipeline.config.ConfigError",
-                "pipeline.retries.NoDataInterval",
-                "pipeline.ledger.RunFailed",
-                "pipeline.ledger.RunNotRegistered",
-                "airflow.sdk.exceptions.AirflowTaskTimeout",
-            ],
+            exception=[*_NEVER_HELPS, "airflow.sdk.exceptions.AirflowTaskTimeout"],
             action=RetryAction.FAIL,
             reason="stopped, a wrong config, a run without a date, the run's own outcome, or a hang past the task's "
             "execution_timeout: retrying cannot help",
         )
     ]
+)
+
+# For a task whose execution_timeout is a share of its run by design, shorter than the deadlines of the work in it
+# (the watch's extract: a quarter of the run, under a source's deadline_s): a try cut short there is a slow source,
+# not a hang, and the next try may get through.
+NO_RETRY_WHEN_TIMEOUT_RETRIES = ExceptionRetryPolicy(
+    rules=[RetryRule(exception=list(_NEVER_HELPS), action=RetryAction.FAIL, reason=_REASON)]
 )

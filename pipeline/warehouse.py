@@ -161,9 +161,11 @@ def connect(
         ) from None
     lock = FileLock(lock_file, is_singleton=False)
     try:
-        try:
-            lock.acquire(timeout=min(timeout, _LOCK_QUIET_S))
+        try:  # a timeout of 2 s or less is waited in one go: its warning would come after the wait, not before
+            lock.acquire(timeout=_LOCK_QUIET_S if timeout > _LOCK_QUIET_S else timeout)
         except Timeout:  # a wait of minutes is said, not left silent
+            if timeout <= _LOCK_QUIET_S:
+                raise
             logger.warning(
                 f"{path}: the warehouse is in use by another brandpulse process; waiting up to {timeout:.0f}s "
                 f"for its lock ({lock_file})"
@@ -225,8 +227,6 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
         raise WarehouseError('the query is empty; e.g. brandpulse sql "SELECT * FROM v_brand_daily LIMIT 5"')
     if path.is_dir():
         raise WarehouseError(f"{path}: a folder, not a warehouse file")
-    if not path.exists():
-        raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
     whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
     drawn, more = io.StringIO(), False
     with connect(path, read_only=True, sandboxed=True, timeout=timeout) as con:  # --timeout bounds the wait too

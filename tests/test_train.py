@@ -151,6 +151,9 @@ def test_a_finished_run_asked_for_more_batches_says_so_and_carries_on_once_told(
     err = capsys.readouterr().err
     assert "resumed at step 6 of 16" in err and "other settings than the checkpoint's (batches 6 -> 16)" in err
     assert not torch.equal(longer["classifier.weight"], short["classifier.weight"])
+    args.steps = 6  # fewer than the finished run's: resuming past its end would hand back the same weights
+    with pytest.raises(SystemExit, match=r"of 16 batches, and this one asks for 6: a run cannot be shortened"):
+        train_model(args, work, base, train)
 
 
 def _tiny_weights(folder):

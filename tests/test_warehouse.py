@@ -115,6 +115,12 @@ def test_a_wait_for_the_lock_is_said_after_two_seconds(db, caplog):
             with connect(db, timeout=3):
                 pass
     assert "the warehouse is in use by another brandpulse process; waiting up to 3s for its lock" in caplog.text
+    caplog.clear()
+    with FileLock(f"{db}.lock", is_singleton=False):  # a wait of 2 s or less: no warning after it, as if ahead of it
+        with pytest.raises(WarehouseError, match="held the warehouse lock for over 1s"):
+            with connect(db, timeout=1):
+                pass
+    assert "waiting up to" not in caplog.text
 
 
 def test_a_read_only_connection_refuses_writes(db):

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 import duckdb
 import pytest
 import yaml
+from airflow.sdk import RetryAction
+from airflow.sdk.exceptions import AirflowTaskTimeout
 
 from demo.replay import sample
 from pipeline.alerts import delivery, incidents
@@ -408,6 +410,9 @@ def test_watch_dag_wiring(watch_dag):
     extract = tasks["extract"]
     tries = (extract.retries + 1) * extract.execution_timeout + extract.retries * extract.retry_delay
     assert tries < watch_dag.dagrun_timeout == timedelta(minutes=55)
+    # and a try cut short by that timeout is tried again (the nightly policy fails a timed-out task at once)
+    assert extract.retry_policy.evaluate(AirflowTaskTimeout(), 1, 3).action != RetryAction.FAIL
+    assert tasks["load"].retry_policy.evaluate(AirflowTaskTimeout(), 1, 2).action == RetryAction.FAIL
 
 
 @pytest.mark.parametrize(

@@ -299,10 +299,12 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
     if final.exists():
         done = torch.load(ckpt, weights_only=False)["step"] if ckpt.exists() else total
         if done != total:  # a finished run asked for more (or fewer) batches: it used to be returned unsaid
-            raise SystemExit(
-                f"{final}: a finished run of {done} batches, and this one asks for {total}: remove {final.name} "
-                f"(keep {ckpt.name}) to carry it on to {total}, or give another --work"
+            how = (
+                f"remove {final.name} (keep {ckpt.name}) to carry it on to {total}, or give another --work"
+                if done < total  # resumed past its end, a run would hand back the same weights as final.pt
+                else "a run cannot be shortened: give another --work"
             )
+            raise SystemExit(f"{final}: a finished run of {done} batches, and this one asks for {total}: {how}")
         return final
     model = AutoModelForSequenceClassification.from_pretrained(base)
     model.bert.embeddings.word_embeddings.weight.requires_grad = False
