@@ -264,12 +264,15 @@ def stretches(all_through_airflow: bool) -> list[tuple[date, date, str]]:
     ]
 
 
+DEMO_KEY = "demo-only-key-set-your-own-in-production"  # no secret: the sample's authors are made up
+
+
 def run_demo(all_through_airflow: bool = False) -> None:
     t0 = time.perf_counter()
     for key, value in airflow_env().items():
         os.environ.setdefault(key, value)
     if not os.environ.get("BRANDPULSE_AUTHOR_KEY"):
-        os.environ["BRANDPULSE_AUTHOR_KEY"] = "demo-only-key-set-your-own-in-production"
+        os.environ["BRANDPULSE_AUTHOR_KEY"] = DEMO_KEY
         print("BRANDPULSE_AUTHOR_KEY is not set: using a demo-only key for author hashes.")
     logging.getLogger("brandpulse").setLevel(logging.WARNING)  # the demo prints its own progress
     from demo.replay import sample
@@ -330,8 +333,10 @@ def run_demo(all_through_airflow: bool = False) -> None:
     print("\nOne night by hand, through the Airflow CLI (start `.venv/bin/python -m demo.replay` first, and export")
     print("the variables it prints):")
     exports = " ".join(f"{k}={v}" for k, v in airflow_env().items() if k.startswith(("AIRFLOW", "BRANDPULSE")))
+    # the demo's own key is shown (the commands that write after the demo need it); a key of yours never is
+    key = "$BRANDPULSE_AUTHOR_KEY" if os.environ["BRANDPULSE_AUTHOR_KEY"] != DEMO_KEY else DEMO_KEY
     print(
-        f"  env {exports} BRANDPULSE_AUTHOR_KEY=<the key the demo ran with> \\\n"
+        f"  env {exports} BRANDPULSE_AUTHOR_KEY={key} \\\n"
         f"    .venv/bin/airflow dags test brandpulse_nightly {run_starts(LAST_DAY).isoformat()}"
     )
     if failed:
