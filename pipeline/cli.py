@@ -382,7 +382,8 @@ def extract(
     """Step 1: read one brand's source for a day into staged files (the source's state is read from the warehouse)."""
     from pipeline import staging
 
-    typer.echo(json.dumps(staging.extract(_config(config), brand, source, _day(day), run_id, db=db_path(db))))
+    cfg, night = _joined(config, db, run_id), _day(day)  # files staged for a run never prepared: no load takes them
+    typer.echo(json.dumps(staging.extract(cfg, brand, source, night, run_id, db=db_path(db))))
 
 
 @app.command()

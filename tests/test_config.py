@@ -488,11 +488,13 @@ def test_the_cli_says_what_is_wrong_with_a_run_id_or_a_missing_file_without_a_tr
         command = [sys.executable, "-m", "pipeline.cli", *map(str, args), *common]
         return subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
 
-    for args in (["detect", "-d", "2026-10-01", "--run-id", "nope"], ["finish", "--run-id", "nope"]):
+    extract = ["extract", "--brand", "acme", "--source", "listening", "-d", "2026-10-01"]
+    for args in (["detect", "-d", "2026-10-01", "--run-id", "nope"], ["finish", "--run-id", "nope"],
+                 [*extract, "--run-id", "nope"]):  # fmt: skip
         proc = cli(*args, "--db", db)
         assert proc.returncode == 2 and "brandpulse: run nope is not registered" in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr
-    proc = cli("extract", "--brand", "acme", "--source", "listening", "-d", "2026-10-01", "--run-id", "r1", "--db", db)
+    proc = cli(*extract, "--run-id", "r1", "--db", db)
     assert proc.returncode == 1 and "no file matches path 'acme.csv'" in proc.stderr and "Traceback" not in proc.stderr
     proc = cli("score-shard", "-d", "2026-10-01", "--run-id", "r1", "--shard", "3")
     assert proc.returncode == 1 and "run r1 on 2026-10-01 has no score plan: there is no shard 3" in proc.stderr

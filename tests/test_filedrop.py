@@ -974,6 +974,10 @@ def test_the_cli_names_an_export_it_cannot_read_without_a_traceback(tmp_path):
     run = ["--config", cfg, "--db", db, "--date", "2026-10-01", "--run-id", "r1"]
     env = {"BRANDPULSE_AUTHOR_KEY": "k" * 32}
     assert brandpulse("prepare", *run, env=env).returncode == 0
+    # a run never prepared: refused, as every other step does (it staged files no load would take)
+    stray = brandpulse("extract", *run[:-1], "r2", "--brand", "acme", "--source", "listening", env=env)
+    assert stray.returncode == 2 and "run r2 is not registered" in stray.stderr, stray.stderr
+    assert not [f for f in tmp_path.rglob("*") if "r2" in f.parts]  # nothing staged for it
     done = brandpulse("extract", *run, "--brand", "acme", "--source", "listening", env=env)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "acme.csv: CSV header lacks the mapped column(s)" in done.stderr
