@@ -182,12 +182,13 @@ def main() -> int:
     for variant in variants:
         print(f"[scoring] {variant} ...", file=sys.stderr, flush=True)
         results[variant] = run_variant(variant, args)
+    cpu = cpu_name()
     base = results.get("naive")
     ref = next((r for name, r in results.items() if name.split("@")[0] == "ours-fp32"), None)
     print(
         f"{len(next(iter(results.values()))['labels'])} val texts, {args.threads or 'default'} threads, "
         f"batch {args.batch_size}, {args.call_size or 'all'} per call, "
-        f"{cpu_name()}, {os.cpu_count()} cpus"
+        f"{cpu}, {os.cpu_count()} cpus"
     )
     print(
         f"{'variant':<16}{'texts/s':>10}{'x naive':>9}{'peak RSS':>10}{'agree naive':>13}{'agree fp32':>12}"
@@ -208,9 +209,10 @@ def main() -> int:
         r.update(
             speed_vs_naive=round(ratio, 2), agreement_vs_naive=round(agree, 4), agreement_vs_fp32=round(agree32, 4)
         )
-        ran = r["precision"]
-        if ran != name.split("@")[0].removeprefix("ours-") and name != "naive":
-            print(f"{name}: ran in {ran} (this machine has no native bfloat16)")
+        asked, ran = name.split("@")[0].removeprefix("ours-"), r["precision"]
+        if ran != asked and name != "naive":  # bf16 without native bfloat16 runs fp32; fp32 on a GPU runs fp16
+            why = " (this machine has no native bfloat16)" if asked == "bf16" else ""
+            print(f"{name}: ran in {ran}{why}")
         print(
             f"{name:<16}{r['texts_per_s']:>10.1f}{ratio:>8.2f}x{r['peak_rss_mib']:>7} MiB{agree:>12.2%}"
             f"{agree32:>12.2%}{r['val']['macro_recall']:>11.2f}"
@@ -225,7 +227,7 @@ def main() -> int:
                     "threads": args.threads,
                     "batch_size": args.batch_size,
                     "call_size": args.call_size,
-                    "cpu": cpu_name(),
+                    "cpu": cpu,
                     "cpus": os.cpu_count(),
                     "results": slim,
                 },

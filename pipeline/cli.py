@@ -746,9 +746,9 @@ def detect_series(
             f"{file}: column 'timestamp': {str(cell)[:80]!r} on line {row_no} is not an ISO-8601 timestamp "
             "(2026-10-13T09:00:00Z, 2026-10-13 11:00+02:00 or 2026-10-13; no zone: UTC)"
         )
-    spacing = stamps.sort_values().diff()
-    daily = (stamps == stamps.dt.floor("D")).all()  # every row at midnight: a day's row, not a sparse hour's
-    if freq != "day" and daily and spacing[spacing > pd.Timedelta(0)].min() >= pd.Timedelta(days=1):
+    at_midnight = freq != "day" and (stamps == stamps.dt.floor("D")).all()  # a day's rows, not a sparse hour's
+    spacing = stamps.sort_values().diff() if at_midnight else None
+    if at_midnight and spacing[spacing > pd.Timedelta(0)].min() >= pd.Timedelta(days=1):
         _fail(
             f"{file}: the rows are a day or more apart (daily data?): give --freq day; --freq {freq} would read each "
             f"row as one busy {'hour' if freq == 'hour' else '5 minutes'} and the rest of its day as empty"

@@ -330,11 +330,10 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
         step = state["step"]
         torch.set_rng_state(state["torch_rng"])
         log(f"resumed at step {step} of {total}")
-        before = state.get("settings", settings)  # checkpoints of 2.0.0's run hold none
-        changed = {k: (before[k], v) for k, v in settings.items() if before.get(k) != v}
-        if changed or state.get("total", total) != total:
-            said = [f"{k} {a} -> {b}" for k, (a, b) in changed.items()]
-            said += [f"batches {state['total']} -> {total}"] if state.get("total", total) != total else []
+        before, before_total = state.get("settings", settings), state.get("total", total)  # 2.0.0's: neither
+        said = [f"{k} {before.get(k)} -> {v}" for k, v in settings.items() if before.get(k) != v]
+        said += [f"batches {before_total} -> {total}"] if before_total != total else []
+        if said:
             log(
                 f"resumed with other settings than the checkpoint's ({', '.join(said)}): the learning rate follows "
                 "the new budget's schedule from here, and the class weights are counted over its batches"
