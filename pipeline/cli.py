@@ -331,6 +331,19 @@ def _joined(config: Path | None, db: Path | None, run_id: str):
     return cfg
 
 
+def _joined_night(config: Path | None, db: Path | None, run_id: str, day: str):
+    """The config and --date of a step that joins a registered run for its night: exit 2 for a run never prepared
+    or a --date other than the day prepare registered it for (the step would load, plan or recompute another
+    day under this run's name, and its finish would judge the wrong night)."""
+    night = _day(day)
+    cfg = _config(config)
+    registered = _registered(cfg, db, run_id)
+    if registered != night:
+        _fail(f"--date {night}: run {run_id} is the night of {registered} (its prepare registered it so); give "
+              f"--date {registered}, or prepare a run for {night}")  # fmt: skip
+    return cfg, night
+
+
 def _scorer(cfg):
     from pipeline.sentiment.scorer import Scorer
 
@@ -382,7 +395,7 @@ def extract(
     """Step 1: read one brand's source for a day into staged files (the source's state is read from the warehouse)."""
     from pipeline import staging
 
-    cfg, night = _joined(config, db, run_id), _day(day)  # files staged for a run never prepared: no load takes them
+    cfg, night = _joined_night(config, db, run_id, day)  # files staged for a run never prepared: no load takes them
     typer.echo(json.dumps(staging.extract(cfg, brand, source, night, run_id, db=db_path(db))))
 
 
@@ -391,7 +404,8 @@ def load(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = No
     """Step 2: upsert a run's staged files into the warehouse, in one transaction."""
     from pipeline import load as loading
 
-    typer.echo(json.dumps(loading.load(_config(config), db_path(db), _day(day), run_id).__dict__))
+    cfg, night = _joined_night(config, db, run_id, day)
+    typer.echo(json.dumps(loading.load(cfg, db_path(db), night, run_id).__dict__))
 
 
 @app.command("score")
@@ -409,8 +423,8 @@ def plan_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbO
     scoring.shard_size texts; prints the shard numbers."""
     from pipeline import scoring
 
-    cfg = _joined(config, db, run_id)
-    typer.echo(json.dumps({"shards": scoring.plan_shards(cfg, db_path(db), _day(day), run_id)}))
+    cfg, night = _joined_night(config, db, run_id, day)
+    typer.echo(json.dumps({"shards": scoring.plan_shards(cfg, db_path(db), night, run_id)}))
 
 
 @app.command("score-shard")
@@ -432,7 +446,7 @@ def load_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbO
     """Step 3 fanned out, 3 of 3: store every planned shard's scores in one transaction (fails if one is missing)."""
     from pipeline import scoring
 
-    cfg, night = _joined(config, db, run_id), _day(day)  # outside the try: typer.Exit is a RuntimeError too
+    cfg, night = _joined_night(config, db, run_id, day)  # outside the try: typer.Exit is a RuntimeError too
     try:
         scored = scoring.load_scores(cfg, db_path(db), night, run_id)
     except RuntimeError as exc:  # no plan, a shard with no scores, shards of two models: said, not a traceback
@@ -445,8 +459,8 @@ def daily_metrics(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: D
     """Step 4: recompute the daily brand metrics for a day."""
     from pipeline.metrics import daily_metrics as step
 
-    cfg = _joined(config, db, run_id)
-    days = step(cfg, db_path(db), _day(day), run_id)
+    cfg, night = _joined_night(config, db, run_id, day)
+    days = step(cfg, db_path(db), night, run_id)
     typer.echo(json.dumps({"days": [d.isoformat() for d in days]}))
 
 
@@ -662,8 +676,8 @@ def detect(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = 
     """Step 5: flag negative spikes and sustained shifts for a day; record explained alerts."""
     from pipeline.alerts import incidents
 
-    cfg = _joined(config, db, run_id)
-    typer.echo(json.dumps({"alerts": incidents.detect(cfg, db_path(db), _day(day), run_id)}))
+    cfg, night = _joined_night(config, db, run_id, day)
+    typer.echo(json.dumps({"alerts": incidents.detect(cfg, db_path(db), night, run_id)}))
 
 
 MAX_SERIES_COUNT = 10**15  # a larger count in detect-series' CSV is no count (int64 holds 9.2e18; sums stay exact)

@@ -496,6 +496,16 @@ def test_the_cli_says_what_is_wrong_with_a_run_id_or_a_missing_file_without_a_tr
         assert "Traceback" not in proc.stderr
     proc = cli(*extract, "--run-id", "r1", "--db", db)
     assert proc.returncode == 1 and "no file matches path 'acme.csv'" in proc.stderr and "Traceback" not in proc.stderr
+    # a --date other than the run's night: each step would have worked on that day under r1's name
+    other = extract[:-1] + ["2026-10-02"]
+    for args in (other, ["load", "-d", "2026-10-02"], ["plan-scores", "-d", "2026-10-02"],
+                 ["load-scores", "-d", "2026-10-02"], ["daily-metrics", "-d", "2026-10-02"],
+                 ["detect", "-d", "2026-10-02"]):  # fmt: skip
+        proc = cli(*args, "--run-id", "r1", "--db", db)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert "--date 2026-10-02: run r1 is the night of 2026-10-01" in proc.stderr and "Traceback" not in proc.stderr
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM run_steps").fetchone()[0] == 0  # nothing recorded under r1
     proc = cli("score-shard", "-d", "2026-10-01", "--run-id", "r1", "--shard", "3")
     assert proc.returncode == 1 and "run r1 on 2026-10-01 has no score plan: there is no shard 3" in proc.stderr
 
