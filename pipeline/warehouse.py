@@ -214,9 +214,10 @@ SQL_TIMEOUT_MAX = 3_600
 
 def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: float = SQL_TIMEOUT) -> None:
     """Run a query a person typed (``brandpulse sql``) read-only and sandboxed (:func:`connect`), and print its
-    first ``limit`` rows as DuckDB's own table: column names and types, as the ``duckdb`` shell shows them; on a
-    terminal, long values and columns beyond its width are cut, into a pipe or a file every column is printed
-    whole. When the query has more rows, a last line says so. A statement without rows (``SET``) prints nothing.
+    first ``limit`` rows as DuckDB's own table: column names and types, as the ``duckdb`` shell shows them, one
+    table after another for several statements; on a terminal, long values and columns beyond its width are cut,
+    into a pipe or a file every column is printed whole. When the query has more rows, a last line says so. A
+    statement without rows (``SET``) prints nothing.
     The table is drawn under the warehouse's lock and printed after it is released: a reader of the pipe that
     takes its time (``| less``) holds no night up, and a query still running after ``timeout`` seconds is stopped
     (:class:`WarehouseError`): it would hold a night's steps past their ``lock_timeout_s``. A query DuckDB
@@ -228,18 +229,24 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
     if path.is_dir():
         raise WarehouseError(f"{path}: a folder, not a warehouse file")
     whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
-    drawn, more = io.StringIO(), False
+    tables: list[tuple[str, bool]] = []  # per statement with rows: its drawn table, and whether it has more rows
     with connect(path, read_only=True, sandboxed=True, timeout=timeout) as con:  # --timeout bounds the wait too
         timer = threading.Timer(timeout, con.interrupt)
         timer.daemon = True
         timer.start()
         try:
-            result = con.sql(query)
-            if result is not None:
+            statements = con.extract_statements(query)  # "SELECT 1; SELECT 2" showed only the last result
+            if not statements:  # only semicolons or comments
+                raise WarehouseError(f"no statement in the query {query.strip()[:80]!r}")
+            for statement in statements:
+                result = con.sql(statement.query)
+                if result is None:
+                    continue
                 shown = result.limit(limit + 1).materialize()  # run once; one row more says whether there are more
-                more = len(shown) > limit  # counted in DuckDB, not fetched into Python
+                drawn = io.StringIO()
                 with redirect_stdout(drawn):
                     shown.limit(limit).show(max_rows=limit, **whole)
+                tables.append((drawn.getvalue(), len(shown) > limit))  # counted in DuckDB, not fetched into Python
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             if isinstance(exc, duckdb.InterruptException) and timer.finished.is_set():
@@ -259,9 +266,10 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
         finally:
             timer.cancel()
             timer.join()  # its thread holds the connection (con.interrupt): alive at exit, nanobind printed leaks
-    sys.stdout.writelines(drawn.getvalue().splitlines(keepends=True))  # line by line, as DuckDB prints it
-    if more:
-        sys.stdout.write(f"(the first {limit} rows; the query has more: --limit N shows up to {SQL_LIMIT_MAX:,})\n")
+    for table, more in tables:  # each ends in a blank line, as DuckDB draws it
+        sys.stdout.writelines(table.splitlines(keepends=True))  # line by line, as DuckDB prints it
+        if more:
+            sys.stdout.write(f"(the first {limit} rows; the query has more: --limit N shows up to {SQL_LIMIT_MAX:,})\n")
     sys.stdout.flush()  # a reader gone (`| head`) raises BrokenPipeError here, which the command line answers
 
 

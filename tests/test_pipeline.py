@@ -997,6 +997,22 @@ def test_brandpulse_sql_prints_after_releasing_the_lock_and_says_when_rows_were_
     assert lock_free and all(lock_free)
 
 
+def test_brandpulse_sql_shows_every_statements_rows_in_turn(tmp_path, capsys):
+    """`brandpulse sql "SELECT ...; SELECT ..."` showed only the last statement's result; a SET between them
+    each table says its own left-out rows, and a query of semicolons alone is refused."""
+    from pipeline.warehouse import WarehouseError, show_query
+
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    show_query(db, "SELECT 41 AS first_one; SELECT range AS n FROM range(3);", limit=2)
+    out = capsys.readouterr().out
+    assert out.index("first_one") < out.index(" 41 │") < out.index("int64") < out.index("│     1 │")
+    assert "│     2 │" not in out and out.count("the query has more") == 1 and out.endswith("10,000)\n")
+    with pytest.raises(WarehouseError, match="no statement in the query ';  ;'"):
+        show_query(db, ";  ;")
+
+
 def test_prepare_hands_each_extract_its_sources_state(night, scorer):
     """The DAGs' extract tasks never open the warehouse: prepare reads every source's state once and hands it
     over with the job, and extract reads its source from that state."""
