@@ -85,7 +85,7 @@ def test_training_interrupted_between_checkpoints_resumes_from_the_last_and_ends
 
     base, train = _tiny_base(tmp_path / "base"), _rows()
     args = Namespace(seed=3, max_length=16, quotas={"a": 40, "pl-tweets-binary": 24}, batch_size=4, steps=0,
-                     lr=1e-3, checkpoint_every=5)  # fmt: skip
+                     lr=1e-3, checkpoint_every=5, quota_scale=1.0, bf16=False)  # fmt: skip
     (tmp_path / "unbroken").mkdir()
     unbroken = torch.load(train_model(args, tmp_path / "unbroken", base, train))
 
@@ -138,7 +138,7 @@ def test_a_finished_run_asked_for_more_batches_says_so_and_carries_on_once_told(
 
     base, train = _tiny_base(tmp_path / "base"), _rows()
     args = Namespace(seed=3, max_length=16, quotas={"a": 40, "pl-tweets-binary": 24}, batch_size=4, steps=6,
-                     lr=1e-3, checkpoint_every=5)  # fmt: skip
+                     lr=1e-3, checkpoint_every=5, quota_scale=1.0, bf16=False)  # fmt: skip
     work = tmp_path / "work"
     work.mkdir()
     short = torch.load(train_model(args, work, base, train))

@@ -296,6 +296,7 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
     batches = schedule(train, [len(x) for x in ids], args.quotas, args.batch_size, args.seed)
     total = min(args.steps or len(batches), len(batches))
     settings = {"seed": args.seed, "lr": args.lr, "batch_size": args.batch_size, "max_length": args.max_length}
+    settings |= {"quota_scale": args.quota_scale, "bf16": args.bf16}
     if final.exists():
         done = torch.load(ckpt, weights_only=False)["step"] if ckpt.exists() else total
         if done != total:  # a finished run asked for more (or fewer) batches: it used to be returned unsaid
@@ -348,7 +349,8 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
         batch = batches[step]
         feats = tokenizer.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
         labels = torch.tensor([train[i]["label"] for i in batch])
-        logits = model(**feats).logits
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            logits = model(**feats).logits.float()
         mask = binary[batch]
         if mask.any():
             logits = logits.clone()
@@ -604,6 +606,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vocab", type=int, default=64_000, help="pieces kept in the trimmed vocabulary")
     ap.add_argument("--steps", type=int, default=0, help="stop after N batches (0: the whole schedule)")
     ap.add_argument("--lr", type=float, default=6e-5)
+    ap.add_argument(
+        "--quota-scale",
+        type=float,
+        default=1.0,
+        help="multiply every source's quota (the rows drawn from it over the run) by this: 2 is twice the epochs",
+    )
+    ap.add_argument(
+        "--bf16",
+        action="store_true",
+        help="compute the forward pass in bfloat16 (weights and optimiser stay fp32): about 1.3x faster on a CPU "
+        "with native bf16 (AVX512-BF16 or AMX), slower elsewhere",
+    )
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--max-length", type=int, default=96)
     ap.add_argument("--complaints", type=int, default=4_000, help="written complaint-pattern rows in the pool")
@@ -619,7 +633,9 @@ def main(argv: list[str] | None = None) -> int:
         help="stop after this stage (aspects: only re-run the aspect evaluation of the written model)",
     )
     args = ap.parse_args(argv)
-    args.quotas = DEFAULT_QUOTAS
+    if not 0 < args.quota_scale <= 20:
+        ap.error(f"--quota-scale {args.quota_scale}: give a factor above 0 and at most 20")
+    args.quotas = {source: round(n * args.quota_scale) for source, n in DEFAULT_QUOTAS.items()}
     if args.threads:
         torch.set_num_threads(args.threads)
     random.seed(args.seed)
