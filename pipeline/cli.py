@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -977,6 +978,10 @@ def score_texts(
                 stream = opened.enter_context(open(path, "rb"))
             except OSError as exc:
                 _fail(f"{path}: {exc.strerror}")
+        stream = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # a test's BytesIO has no peek
+        if b"\x00" in stream.peek(8192)[:8192]:  # a binary file (or UTF-16 text) was scored as garbled lines
+            _fail(f"{'stdin' if path == '-' else path}: not UTF-8 text (a NUL byte in its first 8 KB: a binary "
+                  "file, or text in UTF-16); score-texts reads UTF-8 lines")  # fmt: skip
         try:
             scorer = Scorer(
                 model,

@@ -195,6 +195,22 @@ def test_score_texts_names_a_missing_input_or_config_before_loading_the_model(tm
         assert invoke("score-texts", str(missing), *bad).exit_code == 2, bad
 
 
+def test_score_texts_refuses_a_binary_file_or_utf16_text_before_loading_the_model(tmp_path):
+    """Each scored as garbled lines, exit 0; a NUL byte deep in a long UTF-8 input is past the look."""
+    env = {"BRANDPULSE_CONFIG": ""}
+    picture, utf16 = tmp_path / "logo.png", tmp_path / "export.txt"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    utf16.write_text("great service\n", encoding="utf-16")
+    for path in (picture, utf16):
+        refused(invoke("score-texts", str(path), env=env), f"{path}: not UTF-8 text (a NUL byte in its first 8 KB")
+    piped = CliRunner().invoke(app, ["score-texts"], input=b"ok\n\x00\n", env=env)
+    refused(piped, "stdin: not UTF-8 text")
+    late = tmp_path / "late.txt"
+    late.write_bytes(b"fine " * 1700 + b"\nodd \x00 byte\n")  # the NUL at byte 8,505
+    scored = invoke("score-texts", str(late), env=env)
+    assert scored.exit_code == 0 and scored.output.count('"label"') == 2, scored.output[-300:]
+
+
 def test_alerts_refuses_an_unknown_id_and_days_out_of_range(tmp_path):
     config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
     common = ["--config", config, "--db", db]
