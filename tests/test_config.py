@@ -497,7 +497,7 @@ def test_the_cli_says_what_is_wrong_with_a_run_id_or_a_missing_file_without_a_tr
     proc = cli(*extract, "--run-id", "r1", "--db", db)
     assert proc.returncode == 1 and "no file matches path 'acme.csv'" in proc.stderr and "Traceback" not in proc.stderr
     # a --date other than the run's night: each step would have worked on that day under r1's name
-    other = extract[:-1] + ["2026-10-02"]
+    other = [*extract[:-1], "2026-10-02"]
     for args in (other, ["load", "-d", "2026-10-02"], ["plan-scores", "-d", "2026-10-02"],
                  ["load-scores", "-d", "2026-10-02"], ["daily-metrics", "-d", "2026-10-02"],
                  ["detect", "-d", "2026-10-02"]):  # fmt: skip
