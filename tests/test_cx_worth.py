@@ -631,6 +631,14 @@ def test_roi_and_drivers_commands_on_the_demo(demo):
     assert "answers 2026-08-03 to 2026-10-31" in text and "delivery CSAT" in text and "fix first" in text
     assert "In plain words: delivery matters more than most" in text  # the incident hit delivery hardest
     assert "social aspects: left out (not asked for)" in text
+    # a brand with no survey answers at all: said so, with no window (it named one ending today)
+    out = CliRunner().invoke(app, ["drivers", "--brand", "zoefiets", "--config", config, "--db", str(db),
+                                   "--no-social"])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[:2] == [
+        "Zoefiets: what explains NPS",
+        "  no survey answers for this brand on any day (brandpulse import-surveys loads them)",
+    ]
 
 
 def test_drivers_matches_with_the_vectors_the_report_kept_and_writes_none(demo, tmp_path, monkeypatch):

@@ -371,18 +371,16 @@ class DriverInputs:
     answers: pd.DataFrame  # day, touchpoint, nps, csat, ces
     scored: pd.DataFrame  # day, scored (all sources)
     negatives: pd.DataFrame  # day, text: negative mentions, for the aspects
+    no_answers_yet: bool = False  # the brand has no survey answer on any day (the window then ends today)
 
 
 def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_DAYS) -> DriverInputs:
     """What :func:`drivers` needs: the answers of the ``days`` days up to ``day`` (default: the brand's latest
     answer), the daily scored mentions and the negative mentions over the same days and the 7 before."""
+    latest = row(con.execute("SELECT max(day) AS day FROM survey_responses WHERE brand = $brand", {"brand": brand}))
+    none_yet = latest["day"] is None
     if day is None:
-        day = (
-            row(con.execute("SELECT max(day) AS day FROM survey_responses WHERE brand = $brand", {"brand": brand}))[
-                "day"
-            ]
-            or date.today()
-        )
+        day = latest["day"] or date.today()
     first = day - timedelta(days=days - 1)
     p = {"brand": brand, "first": first - timedelta(days=SOCIAL_DAYS - 1), "last": day}  # the social days
     answers = frame(
@@ -408,14 +406,14 @@ def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_D
             p,
         )
     )
-    return DriverInputs(brand, first, day, answers, scored, negatives)
+    return DriverInputs(brand, first, day, answers, scored, negatives, no_answers_yet=none_yet)
 
 
 @dataclass
 class DriverReport:
     brand: str
-    first: date
-    last: date
+    first: date | None  # None: the brand has no survey answers at all
+    last: date | None
     result: R.DriverResult | None = None
     touchpoints: list[dict] = field(default_factory=list)  # name, importance, csat_top2, ces_easy, n, quadrant
     social: list[dict] = field(default_factory=list)  # aspect, importance, share_negative
@@ -493,6 +491,10 @@ def drivers(
     aspects out."""
     out = DriverReport(inputs.brand, inputs.first, inputs.last)
     answers = inputs.answers
+    if inputs.no_answers_yet:  # it named a window ending today, as if answers could be in another one
+        out.first = out.last = None
+        out.note = "no survey answers for this brand on any day (brandpulse import-surveys loads them)"
+        return out
     if answers.empty or not answers[["csat", "ces"]].notna().any().any():
         out.note = f"no answers with NPS and CSAT or CES from {inputs.first} to {inputs.last}"
         return out
@@ -599,7 +601,8 @@ def _asked(report: DriverReport) -> str:
 def driver_lines(report: DriverReport, brand_name: str | None = None) -> list[str]:
     """The report as ``brandpulse drivers`` prints it."""
     name = brand_name or report.brand
-    lines = [f"{name}: what explains NPS, answers {report.first} to {report.last}"]
+    window = f", answers {report.first} to {report.last}" if report.first else ""
+    lines = [f"{name}: what explains NPS{window}"]
     res = report.result
     if res is None or res.r2 is None:
         return [*lines, f"  {report.note}"]
