@@ -975,11 +975,13 @@ def score_texts(
             stream = sys.stdin.buffer
         else:  # opened before the model loads: a mistyped path is said at once
             try:
-                stream = opened.enter_context(open(path, "rb"))
+                stream = opened.enter_context(open(path, "rb", buffering=8192))  # peek's look: st_blksize is 4 KB
             except OSError as exc:
                 _fail(f"{path}: {exc.strerror}")
         stream = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # a test's BytesIO has no peek
-        if b"\x00" in stream.peek(8192)[:8192]:  # a binary file (or UTF-16 text) was scored as garbled lines
+        # a binary file (or UTF-16 text) was scored as garbled lines; a terminal is not looked at: its peek returns
+        # one typed line, and an empty one (Ctrl-D) would then need a second Ctrl-D to end the input
+        if not stream.isatty() and b"\x00" in stream.peek(8192)[:8192]:
             _fail(f"{'stdin' if path == '-' else path}: not UTF-8 text (a NUL byte in its first 8 KB: a binary "
                   "file, or text in UTF-16); score-texts reads UTF-8 lines")  # fmt: skip
         try:

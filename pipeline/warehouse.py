@@ -212,6 +212,15 @@ SQL_TIMEOUT = 300
 SQL_TIMEOUT_MAX = 3_600
 
 
+def _without_trailing_comment(statement: str) -> str:
+    """A statement of :meth:`extract_statements` without the comment after its semicolon (``SELECT 1; -- note``
+    keeps it): a relation's ``limit`` wraps the text in a subquery, where ``; -- note`` is a syntax error."""
+    tokens = duckdb.tokenize(statement)
+    while tokens and tokens[-1][1] == duckdb.token_type.comment:
+        statement = statement[: tokens.pop()[0]]
+    return statement
+
+
 def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: float = SQL_TIMEOUT) -> None:
     """Run a query a person typed (``brandpulse sql``) read-only and sandboxed (:func:`connect`), and print its
     first ``limit`` rows as DuckDB's own table: column names and types, as the ``duckdb`` shell shows them, one
@@ -231,15 +240,25 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
     whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
     tables: list[tuple[str, bool]] = []  # per statement with rows: its drawn table, and whether it has more rows
     with connect(path, read_only=True, sandboxed=True, timeout=timeout) as con:  # --timeout bounds the wait too
-        timer = threading.Timer(timeout, con.interrupt)
+        fired, done = threading.Event(), threading.Event()
+
+        def stop() -> None:  # interrupts until the statements end: DuckDB drops one that falls between two of them
+            fired.set()
+            while not done.is_set():
+                con.interrupt()
+                done.wait(0.05)
+
+        timer = threading.Timer(timeout, stop)
         timer.daemon = True
         timer.start()
+        statements, at = [], 0
         try:
             statements = con.extract_statements(query)  # "SELECT 1; SELECT 2" showed only the last result
             if not statements:  # only semicolons or comments
                 raise WarehouseError(f"no statement in the query {query.strip()[:80]!r}")
             for statement in statements:
-                result = con.sql(statement.query)
+                at += 1  # the statement a DuckDB error is about
+                result = con.sql(_without_trailing_comment(statement.query))
                 if result is None:
                     continue
                 shown = result.limit(limit + 1).materialize()  # run once; one row more says whether there are more
@@ -249,7 +268,9 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
                 tables.append((drawn.getvalue(), len(shown) > limit))  # counted in DuckDB, not fetched into Python
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
-            if isinstance(exc, duckdb.InterruptException) and timer.finished.is_set():
+            if len(statements) > 1:  # the tables of the statements before it are not shown
+                message = f"statement {at} of {len(statements)}: {message}"
+            if isinstance(exc, duckdb.InterruptException) and fired.is_set():
                 raise WarehouseError(
                     f"the query ran past {timeout:g} s and was stopped: it holds the warehouse's lock while it "
                     "runs, and a night's steps wait for it (--timeout allows more, up to "
@@ -264,6 +285,7 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
                 raise KeyboardInterrupt from None
             raise
         finally:
+            done.set()
             timer.cancel()
             timer.join()  # its thread holds the connection (con.interrupt): alive at exit, nanobind printed leaks
     for table, more in tables:  # each ends in a blank line, as DuckDB draws it

@@ -205,6 +205,9 @@ def test_score_texts_refuses_a_binary_file_or_utf16_text_before_loading_the_mode
         refused(invoke("score-texts", str(path), env=env), f"{path}: not UTF-8 text (a NUL byte in its first 8 KB")
     piped = CliRunner().invoke(app, ["score-texts"], input=b"ok\n\x00\n", env=env)
     refused(piped, "stdin: not UTF-8 text")
+    past_a_block = tmp_path / "block.txt"  # past the 4 KB a file's default buffer peeked (st_blksize)
+    past_a_block.write_bytes(b"fine text\n" * 500 + b"odd \x00 byte\n")
+    refused(invoke("score-texts", str(past_a_block), env=env), f"{past_a_block}: not UTF-8 text")
     late = tmp_path / "late.txt"
     late.write_bytes(b"fine " * 1700 + b"\nodd \x00 byte\n")  # the NUL at byte 8,505
     scored = invoke("score-texts", str(late), env=env)

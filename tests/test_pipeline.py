@@ -1011,6 +1011,17 @@ def test_brandpulse_sql_shows_every_statements_rows_in_turn(tmp_path, capsys):
     assert "│     2 │" not in out and out.count("the query has more") == 1 and out.endswith("10,000)\n")
     with pytest.raises(WarehouseError, match="no statement in the query ';  ;'"):
         show_query(db, ";  ;")
+    # a comment after a statement's semicolon was a syntax error (the limit wraps the statement in a subquery)
+    show_query(db, "-- two\nSELECT 7 AS seven; -- first\nSELECT 8 AS eight; -- second\n")
+    out = capsys.readouterr().out
+    assert out.index("seven") < out.index(" 7 │") < out.index("eight") < out.index(" 8 │"), out
+    with pytest.raises(WarehouseError, match=r"^statement 2 of 3: Catalog Error: Table with name nope"):
+        show_query(db, "SELECT 1; SELECT * FROM nope; SELECT 3")  # which one failed, and the others not shown
+    assert capsys.readouterr().out == ""
+    # --timeout holds over many statements: one interrupt falling between two of them was dropped, and the
+    # rest ran on under the warehouse's lock
+    with pytest.raises(WarehouseError, match=r"ran past 0\.5 s and was stopped"):
+        show_query(db, "SELECT count(*) FROM range(20000);" * 3000, timeout=0.5)
 
 
 def test_prepare_hands_each_extract_its_sources_state(night, scorer):
