@@ -341,7 +341,7 @@ def _joined_night(config: Path | None, db: Path | None, run_id: str, day: str):
     registered = _registered(cfg, db, run_id)
     if registered != night:
         _fail(f"--date {night}: run {run_id} is the night of {registered} (its prepare registered it so); give "
-              f"--date {registered}, or prepare a run for {night}")  # fmt: skip
+              f"--date {registered}, or prepare another run id for {night}")  # fmt: skip
     return cfg, night
 
 

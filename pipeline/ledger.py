@@ -33,7 +33,7 @@ WATCH_STEPS = ("load", "score", "hourly_metrics", "detect", "send_alerts")
 
 
 class RunNotRegistered(RuntimeError):
-    pass
+    """A run id that ``prepare`` never registered, or registered for another night."""
 
 
 class RunFailed(RuntimeError):
@@ -49,6 +49,14 @@ def new_run_id(day: date, trigger: str = "cli") -> str:
 
 
 def start_run(con, run_id: str, day: date, trigger: str) -> None:
+    """Register a run, or open it again (``runs/start.sql``); a run id registered for another day is refused
+    (:class:`RunNotRegistered`): the registration kept the first day, and the run's steps then refused the new one."""
+    found = row(con.execute("SELECT day FROM pipeline_runs WHERE run_id = ?", [run_id]))
+    if found is not None and found["day"] != day:
+        raise RunNotRegistered(
+            f"run {run_id} is registered for the night of {found['day']}, not {day}: a run id names one night; "
+            f"give {day} another id"
+        )
     execute(con, "runs/start", {"run_id": run_id, "day": day, "trigger": trigger})
 
 

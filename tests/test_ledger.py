@@ -40,6 +40,13 @@ def test_a_retried_start_keeps_the_runs_start_and_a_run_that_ended_starts_afresh
         status, started, ended = _run(con, "r1")
         assert (status, ended) == ("running", False) and started > OLD
         assert con.execute("SELECT count(*) FROM run_steps WHERE run_id = 'r1'").fetchone() == (0,)
+        ledger.record_step(con, "r1", "load")
+        # the same id for another night: refused, and the run left as it was (the registration kept the first
+        # day, prepare went on, and every step then refused the day it had just been given)
+        with pytest.raises(ledger.RunNotRegistered, match="run r1 is registered for the night of 2026-10-01, not"):
+            ledger.start_run(con, "r1", DAY + timedelta(days=4), "cli")
+        assert ledger.require_run(con, "r1") == DAY and _run(con, "r1")[0] == "running"
+        assert con.execute("SELECT count(*) FROM run_steps WHERE run_id = 'r1'").fetchone() == (1,)
 
 
 def test_a_step_recorded_again_takes_the_new_attempts_status_counts_detail_and_start(ware):
