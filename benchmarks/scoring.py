@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from queue import Empty
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -58,6 +59,7 @@ def _child(
         texts, gold = texts[:limit], gold[:limit]
     t_load = time.perf_counter()
     ran = "fp32"  # what the weights ran in: ours-bf16 runs fp32 on a CPU without native bfloat16
+    version = None  # the model version ours records with each score (the weights' fingerprint, the precision)
     if variant == "naive":
         from transformers import pipeline
 
@@ -76,7 +78,7 @@ def _child(
             model, batch_size=batch_size, threads=threads, precision=variant.removeprefix("ours-"), device=device
         )
         load_s = time.perf_counter() - t_load
-        ran = scorer.precision
+        ran, version = scorer.precision, scorer.version
         scorer.score(texts[:1])
         t0 = time.perf_counter()
         step = call or len(texts)  # --call-size: as the nightly step calls it, a night's texts at a time
@@ -98,6 +100,7 @@ def _child(
             },
             "device": device if variant != "naive" else "cpu",
             "precision": ran,
+            "model_version": version,
         }
     )
 
@@ -137,7 +140,14 @@ def run_variant(variant: str, args) -> dict:
         ),
     )
     proc.start()
-    result = queue.get()
+    while True:  # a child that dies before it reports (killed, out of memory, a crash) left this waiting forever
+        try:
+            result = queue.get(timeout=5)
+            break
+        except Empty:
+            if not proc.is_alive():
+                ended = f"its process ended without a result (exit code {proc.exitcode})"
+                raise SystemExit(f"[scoring] {variant}: {ended}") from None
     proc.join()
     return result
 
@@ -224,6 +234,7 @@ def main() -> int:
             json.dumps(
                 {
                     "command": " ".join(sys.argv),
+                    "model": str(args.model),
                     "threads": args.threads,
                     "batch_size": args.batch_size,
                     "call_size": args.call_size,
