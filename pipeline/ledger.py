@@ -48,13 +48,19 @@ def new_run_id(day: date, trigger: str = "cli") -> str:
     return f"{trigger}__{day.isoformat()}__{uuid.uuid4().hex[:8]}"
 
 
+def registered_day(con, run_id: str) -> date | None:
+    """The day a run was registered for; None for a run id never registered."""
+    found = row(con.execute("SELECT day FROM pipeline_runs WHERE run_id = ?", [run_id]))
+    return None if found is None else found["day"]
+
+
 def start_run(con, run_id: str, day: date, trigger: str) -> None:
     """Register a run, or open it again (``runs/start.sql``); a run id registered for another day is refused
     (:class:`RunNotRegistered`): the registration kept the first day, and the run's steps then refused the new one."""
-    found = row(con.execute("SELECT day FROM pipeline_runs WHERE run_id = ?", [run_id]))
-    if found is not None and found["day"] != day:
+    registered = registered_day(con, run_id)
+    if registered is not None and registered != day:
         raise RunNotRegistered(
-            f"run {run_id} is registered for the night of {found['day']}, not {day}: a run id names one night; "
+            f"run {run_id} is registered for the night of {registered}, not {day}: a run id names one night; "
             f"give {day} another id"
         )
     execute(con, "runs/start", {"run_id": run_id, "day": day, "trigger": trigger})
@@ -62,10 +68,10 @@ def start_run(con, run_id: str, day: date, trigger: str) -> None:
 
 def require_run(con, run_id: str) -> date:
     """The day of a registered run; :class:`RunNotRegistered` for one that never was."""
-    found = row(con.execute("SELECT day FROM pipeline_runs WHERE run_id = ?", [run_id]))
-    if found is None:
+    registered = registered_day(con, run_id)
+    if registered is None:
         raise RunNotRegistered(f"run {run_id} is not registered: its prepare step did not run or failed")
-    return found["day"]
+    return registered
 
 
 def prepare_failed(con, run_id: str, exc: BaseException) -> None:
@@ -73,7 +79,7 @@ def prepare_failed(con, run_id: str, exc: BaseException) -> None:
     again whose prepare failed this time, before it could open the run again): its finish then judges it partial,
     not the earlier attempt's success (its load, run all the same, reloads the earlier attempt's files: nothing
     new). A run never registered is left alone."""
-    if row(con.execute("SELECT 1 AS found FROM pipeline_runs WHERE run_id = ?", [run_id])) is None:
+    if registered_day(con, run_id) is None:
         return
     with transaction(con):
         con.execute("UPDATE pipeline_runs SET status = 'failed', finished_at = now() WHERE run_id = ?", [run_id])

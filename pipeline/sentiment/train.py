@@ -299,8 +299,7 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
     ids = tokenizer([r["text"] for r in train], truncation=True, max_length=args.max_length)["input_ids"]
     batches = schedule(train, [len(x) for x in ids], args.quotas, args.batch_size, args.seed)
     total = min(args.steps or len(batches), len(batches))
-    settings = {"seed": args.seed, "lr": args.lr, "batch_size": args.batch_size, "max_length": args.max_length}
-    settings |= {"quota_scale": args.quota_scale, "bf16": args.bf16}
+    settings = {k: getattr(args, k) for k in ("seed", "lr", "batch_size", "max_length", "quota_scale", "bf16")}
     if final.exists():
         done = torch.load(ckpt, weights_only=False)["step"] if ckpt.exists() else total
         if done != total:  # a finished run asked for more (or fewer) batches: it used to be returned unsaid
