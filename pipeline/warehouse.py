@@ -230,8 +230,9 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
     The table is drawn under the warehouse's lock and printed after it is released: a reader of the pipe that
     takes its time (``| less``) holds no night up, and a query still running after ``timeout`` seconds is stopped
     (:class:`WarehouseError`): it would hold a night's steps past their ``lock_timeout_s``. A query DuckDB
-    rejects raises :class:`WarehouseError` with DuckDB's first line, said to be refused if the sandbox or the
-    read-only attachment refused it. Ctrl-C while it runs raises KeyboardInterrupt."""
+    rejects raises :class:`WarehouseError` with DuckDB's first line (and which statement, of several, after the
+    tables of those before it), said to be refused if the sandbox or the read-only attachment refused it.
+    Ctrl-C while it runs raises KeyboardInterrupt."""
     path = Path(path)
     if not query.strip():  # it printed nothing and exited 0
         raise WarehouseError('the query is empty; e.g. brandpulse sql "SELECT * FROM v_brand_daily LIMIT 5"')
@@ -239,6 +240,7 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
         raise WarehouseError(f"{path}: a folder, not a warehouse file")
     whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
     tables: list[tuple[str, bool]] = []  # per statement with rows: its drawn table, and whether it has more rows
+    error: WarehouseError | None = None  # raised after the tables of the statements before it are printed
     with connect(path, read_only=True, sandboxed=True, timeout=timeout) as con:  # --timeout bounds the wait too
         fired, done = threading.Event(), threading.Event()
 
@@ -268,18 +270,19 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
                 tables.append((drawn.getvalue(), len(shown) > limit))  # counted in DuckDB, not fetched into Python
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
-            if len(statements) > 1:  # the tables of the statements before it are not shown
+            if len(statements) > 1:  # the tables of the statements before it are printed first
                 message = f"statement {at} of {len(statements)}: {message}"
             if isinstance(exc, duckdb.InterruptException) and fired.is_set():
-                raise WarehouseError(
+                error = WarehouseError(
                     f"the query ran past {timeout:g} s and was stopped: it holds the warehouse's lock while it "
                     "runs, and a night's steps wait for it (--timeout allows more, up to "
                     f"{SQL_TIMEOUT_MAX:,} s; or copy the file and query the copy with DuckDB itself)"
-                ) from None
-            refused = isinstance(exc, duckdb.PermissionException) or any(
-                word in message for word in ("read-only", "configuration")
-            )
-            raise WarehouseError(f"brandpulse sql is read-only: {message}" if refused else message) from None
+                )
+            else:
+                refused = isinstance(exc, duckdb.PermissionException) or any(
+                    word in message for word in ("read-only", "configuration")
+                )
+                error = WarehouseError(f"brandpulse sql is read-only: {message}" if refused else message)
         except RuntimeError as exc:  # DuckDB's answer to Ctrl-C: a bare RuntimeError
             if "interrupted" in str(exc).lower():
                 raise KeyboardInterrupt from None
@@ -293,6 +296,8 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
         if more:
             sys.stdout.write(f"(the first {limit} rows; the query has more: --limit N shows up to {SQL_LIMIT_MAX:,})\n")
     sys.stdout.flush()  # a reader gone (`| head`) raises BrokenPipeError here, which the command line answers
+    if error is not None:
+        raise error
 
 
 # The warehouses this process holds open (held()), by resolved path: (the holding thread, the attached alias).
