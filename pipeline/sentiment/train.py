@@ -301,7 +301,7 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
     total = min(args.steps or len(batches), len(batches))
     settings = {k: getattr(args, k) for k in ("seed", "lr", "batch_size", "max_length", "quota_scale", "bf16")}
     if final.exists():
-        done = torch.load(ckpt, weights_only=False)["step"] if ckpt.exists() else total
+        done = torch.load(ckpt, weights_only=False, mmap=True)["step"] if ckpt.exists() else total
         if done != total:  # a finished run asked for more (or fewer) batches: it used to be returned unsaid
             how = (
                 f"remove {final.name} (keep {ckpt.name}) to carry it on to {total}, or give another --work"
