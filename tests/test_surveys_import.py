@@ -519,6 +519,79 @@ def test_an_xlsx_date_cell_without_a_time_stays_its_day_east_of_utc(tmp_path):
     ]
 
 
+def _rewritten_sheet(path: Path, change) -> None:
+    """``path``, an .xlsx, with its first sheet's XML bytes passed through ``change``."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {info.filename: z.read(info) for info in z.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = change(parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_an_xlsx_number_too_large_for_a_float_is_quarantined_not_raised(tmp_path):
+    """openpyxl reads a number cell without a point as an int: one of hundreds of digits raised OverflowError from
+    float(), which no reader caught, so one cell stopped the import of every survey (or customer) source."""
+    openpyxl = pytest.importorskip("openpyxl")
+    huge = lambda xml: xml.replace(b"<v>123456789</v>", b"<v>" + b"1" * 400 + b"</v>")  # noqa: E731
+    book = openpyxl.Workbook()
+    book.active.append(["ResponseId", "RecordedDate", "NPS"])
+    book.active.append(["R_1", "2026-10-01 09:00", 123456789])
+    book.active.append(["R_2", "2026-10-01 10:00", 7])
+    book.save(tmp_path / "export.xlsx")
+    _rewritten_sheet(tmp_path / "export.xlsx", huge)
+    src = SurveySpec(name="x", brand="acme", path="export.xlsx", preset="qualtrics")
+    responses, rejects = read_survey_file(None, src, tmp_path / "export.xlsx")
+    assert [(r.response_id, r.nps) for r in responses] == [("R_1", None), ("R_2", 7)]
+    assert [r.reason for r in rejects] == [
+        "NPS (column NPS) [not shown: 400 characters: digits] is outside 0-10 (left empty; the rest of the "
+        "response loaded)"
+    ]
+    book = openpyxl.Workbook()
+    book.active.append(["customer_id", "start_date", "end_date", "monthly_revenue"])
+    book.active.append(["C1", "2026-01-01", "", 123456789])
+    book.save(tmp_path / "customers.xlsx")
+    _rewritten_sheet(tmp_path / "customers.xlsx", huge)
+    src = config_surveys.CustomerSpec(name="c", brand="acme", path="customers.xlsx")
+    customers, rejects = read_customer_file(None, src, tmp_path / "customers.xlsx")
+    assert [(c.start_date, c.monthly_revenue) for c in customers] == [("2026-01-01", None)]
+    assert [r.reason.split(" (column")[1] for r in rejects] == [
+        " monthly_revenue) is not an amount ≥ 0 (left empty; the customer loaded)"
+    ]
+
+
+def test_an_xlsx_whose_sheet_is_cut_fails_its_source_not_the_import(tmp_path, scorer):
+    """A workbook opens from its zip directory; its sheet's XML is read row by row, later. A cut or corrupt sheet
+    raised the XML parser's ParseError there, which the import did not catch: a traceback, and no source's
+    answers landed. It fails its own source, saying so, and the others land."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["ResponseId", "RecordedDate", "NPS"])
+    for n in range(50):
+        book.active.append([f"X_{n}", "2026-10-01 09:00", 7])
+    book.save(tmp_path / "cut.xlsx")
+    _rewritten_sheet(tmp_path / "cut.xlsx", lambda xml: xml[: len(xml) // 2])
+    write_csv(tmp_path / "good.csv", [["ResponseId", "RecordedDate", "NPS"], ["R_1", "2026-10-01 09:00", "9"]])
+    cfg = make_config(
+        tmp_path,
+        {
+            "sources": [
+                {"name": "good", "brand": "acme", "path": "good.csv", "preset": "qualtrics"},
+                {"name": "cut", "brand": "acme", "path": "cut.xlsx", "preset": "qualtrics"},
+            ]
+        },
+    )
+    db = tmp_path / "w.duckdb"
+    result = ingest.import_surveys(cfg, db, RUN, scorer=scorer, score_comments=False)
+    assert (result["new"], list(result["failed_sources"])) == (1, ["cut"])
+    assert re.search(
+        r"cut.xlsx: not a readable .xlsx workbook after row \d+ \(ParseError: ", result["failed_sources"]["cut"]
+    )
+    assert rows_of(db, "SELECT response_id FROM survey_responses") == [("R_1",)]
+
+
 def test_a_missing_mapped_column_fails_the_file(tmp_path):
     path = write_csv(tmp_path / "q.csv", [["ResponseId", "RecordedDate", "Score"], ["R_1", "2026-10-01", "9"]])
     with pytest.raises(ValueError, match="no NPS, CSAT or CES column"):

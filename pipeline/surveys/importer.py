@@ -271,6 +271,7 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
     it = ws.iter_rows(min_row=2, max_col=len(header))
 
     def rows():
+        number = 1
         try:
             for number, row in enumerate(it, 2):
                 values = [_xlsx_value(c) for c in row]
@@ -278,6 +279,11 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
                 if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                     continue
                 yield f"{path}[{ws.title}]:{number}", ["" if c is None else c for c in cells], ""
+        except Exception as exc:  # the sheet's XML is read row by row: a corrupt or cut part fails here, not at
+            # load_workbook (a ParseError or BadZipFile, which would stop the import of every source)
+            raise ValueError(
+                f"{path}: not a readable .xlsx workbook after row {number} ({type(exc).__name__}: {exc})"
+            ) from None
         finally:
             book.close()
 
@@ -306,7 +312,10 @@ def amount(value) -> float:
     point in another: refused as ambiguous. Raises ValueError (its message ends the reason) unless a finite amount
     ≥ 0."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an .xlsx number cell of hundreds of digits, which openpyxl reads as an int
+            raise ValueError("") from None
     else:
         raw = str(value).strip()
         if len(raw) > MAX_AMOUNT_CHARS:
@@ -471,7 +480,10 @@ def parse_score(value, what: str, low: int, high: int, labels: dict[str, int] | 
     if isinstance(value, bool):
         raise Rejected(f"{what} {value!r} is not a number")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an .xlsx number cell of hundreds of digits, which openpyxl reads as an int
+            raise Rejected(f"{what} {shown(value, SCORE)} is outside {low}-{high}") from None
         quoted = repr(value)
     else:
         text = _text(value)
