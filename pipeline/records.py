@@ -42,6 +42,9 @@ MAX_FIELD = 8 * 1024 * 1024  # bytes per JSONL line / characters per CSV field, 
 MAX_COUNT = 10**12
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+# How far past now (and past a night's window) an item's time may lie: beyond a clock skew or a time zone, so a
+# mistyped year (a mention, a review, a survey answer dated years ahead), which no later night would read right
+PLAUSIBLE_AHEAD = timedelta(days=2)
 csv.field_size_limit(MAX_FIELD)
 
 

@@ -464,6 +464,25 @@ def test_xlsx_export_with_typed_cells(tmp_path):
     assert rejects[0].location.endswith("[Responses]:3")
 
 
+def test_an_answer_dated_in_the_future_is_quarantined_not_counted_in_a_day_years_ahead(tmp_path):
+    """A mistyped year (2062 for 2026) landed the answer in a metric day decades ahead; a day ahead of now (a
+    clock or a time zone) still loads."""
+    soon = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    write_csv(
+        tmp_path / "export.csv",
+        [
+            ["ResponseId", "RecordedDate", "NPS"],
+            ["R_1", "2026-10-01 09:00:00", "10"],
+            ["R_2", "2062-10-01 09:00:00", "9"],
+            ["R_3", soon, "3"],
+        ],
+    )
+    src = SurveySpec(name="x", brand="acme", path="export.csv", preset="qualtrics")
+    responses, rejects = read_survey_file(None, src, tmp_path / "export.csv")
+    assert [r.response_id for r in responses] == ["R_1", "R_3"]
+    assert [r.reason for r in rejects] == ["timestamp (column RecordedDate) 2062-10-01 09:00:00 UTC is in the future"]
+
+
 def test_an_xlsx_that_claims_the_whole_sheet_or_unpacks_huge_is_read_by_its_header_or_refused(tmp_path, monkeypatch):
     """A 5 KB workbook whose sheet claims A1:XFD1048576 made every row 16,384 cells: half an hour for one import
     (247 million cells converted in the first 30 s). Rows are read as wide as the header,

@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import requests
 
@@ -23,13 +23,12 @@ from pipeline import http, records
 from pipeline.config import BrandSpec, Config, field_path
 from pipeline.deadline import Deadline
 from pipeline.http import SourceError
-from pipeline.records import Pseudonymiser, Record, Reject, Window
+from pipeline.records import PLAUSIBLE_AHEAD, Pseudonymiser, Record, Reject, Window
 from pipeline.sources.relevance import AliasMatcher
 
 __all__ = ["NewestFirst", "Source", "SourceError", "identity", "implausible"]
 
 PLAUSIBLE_FROM = datetime(2000, 1, 1, tzinfo=UTC)  # before every feed read here (the App Store opened in 2008)
-PLAUSIBLE_AHEAD = timedelta(days=2)  # past both the clock and the window's end: not a clock skew or a time zone
 STOP_RUN = 3  # items in a row older than the window's start that end a newest-first listing
 
 

@@ -65,6 +65,7 @@ from pipeline.records import (
     ID,
     MAX_FIELD,
     NUMBER,
+    PLAUSIBLE_AHEAD,
     TIME,
     UNREADABLE,
     BadExport,
@@ -90,7 +91,7 @@ from pipeline.records import (
     time_at,
     withheld,
 )
-from pipeline.sources.base import PLAUSIBLE_AHEAD, Source
+from pipeline.sources.base import Source
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
 SKIPS = ("other_platform", "before_window", "after_window", "repeated_header")  # skipped rows, counted in a note

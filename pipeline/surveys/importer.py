@@ -45,6 +45,7 @@ from pipeline.config import ConfigError
 from pipeline.config_surveys import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
 from pipeline.records import (
     NUMBER,
+    PLAUSIBLE_AHEAD,
     TIME,
     UNREADABLE,
     ZONE,
@@ -703,6 +704,11 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
         f"timestamp (column {mapping['timestamp']})",
         first=src.timestamp_format,
     )
+    if responded > datetime.now(UTC) + PLAUSIBLE_AHEAD:  # a mistyped year: it would land in a day years ahead
+        raise Rejected(
+            f"timestamp (column {mapping['timestamp']}) {responded.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC is in the "
+            "future"
+        )
     out = {
         "source": src.name,
         "response_id": response_id[:MAX_ID],
