@@ -761,9 +761,11 @@ def detect_series(
             f"{file}: column 'timestamp': {str(cell)[:80]!r} on line {row_no} is not an ISO-8601 timestamp "
             "(2026-10-13T09:00:00Z, 2026-10-13 11:00+02:00 or 2026-10-13; no zone: UTC)"
         )
-    at_midnight = freq != "day" and (stamps == stamps.dt.floor("D")).all()  # a day's rows, not a sparse hour's
-    spacing = stamps.sort_values().diff() if at_midnight else None
-    if at_midnight and spacing[spacing > pd.Timedelta(0)].min() >= pd.Timedelta(days=1):
+    spacing = stamps.sort_values().diff() if freq != "day" else None
+    apart = spacing is not None and spacing[spacing > pd.Timedelta(0)].min() >= pd.Timedelta(days=1)
+    # a day's rows, not a sparse hour's: each at midnight on its own clock (a daily export with its offset,
+    # 2026-01-05T00:00:00+01:00, is at 23:00 UTC)
+    if apart and all(pd.Timestamp(t) == pd.Timestamp(t).floor("D") for t in raw["timestamp"].astype("string")):
         _fail(
             f"{file}: the rows are a day or more apart (daily data?): give --freq day; --freq {freq} would read each "
             f"row as one busy {'hour' if freq == 'hour' else '5 minutes'} and the rest of its day as empty"
@@ -776,7 +778,8 @@ def detect_series(
         if bad.any():
             row_no = int(bad.to_numpy().argmax()) + 2
             cell = raw[col].iloc[row_no - 2]
-            shown = "an empty cell" if pd.isna(cell) else repr(cell if isinstance(cell, str) else cell.item())
+            # a whole number past uint64 is read as a Python int (no .item())
+            shown = "an empty cell" if pd.isna(cell) else repr(cell.item() if hasattr(cell, "item") else cell)
             _fail(f"{file}: column {col!r}: {shown} on line {row_no} is not a count (a whole number, 0 to 1e15)")
         frame[name] = numbers.astype("int64")
     if negative is not None and (over := frame["n_negative"] > frame["volume"]).any():

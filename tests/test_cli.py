@@ -258,6 +258,8 @@ def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
     assert summed.exit_code == 0 and "0 flagged period(s) of 1 (hour)" in summed.output, summed.output
     path.write_text("timestamp,count\n2026-01-05T00:00:00Z,1000000000000000\n2026-01-05T01:00:00Z,1000000000000001\n")
     refused(invoke("detect-series", str(path)), f"{path}: column 'count': 1000000000000001 on line 3 is not a count")
+    path.write_text("timestamp,count\n2026-01-05T00:00:00Z,99999999999999999999\n")  # past uint64: a traceback
+    refused(invoke("detect-series", str(path)), f"{path}: column 'count': 99999999999999999999 on line 2 is not a")
 
 
 def test_errors_of_the_shell_command_are_lines_not_tracebacks(tmp_path):
