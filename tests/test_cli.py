@@ -260,6 +260,12 @@ def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
     refused(invoke("detect-series", str(path)), f"{path}: column 'count': 1000000000000001 on line 3 is not a count")
     path.write_text("timestamp,count\n2026-01-05T00:00:00Z,99999999999999999999\n")  # past uint64: a traceback
     refused(invoke("detect-series", str(path)), f"{path}: column 'count': 99999999999999999999 on line 2 is not a")
+    far = "timestamp,count\n2000-01-05T10:00:00Z,3\n2000-01-05T10:05:00Z,3\n2100-01-05T10:00:00Z,4\n"
+    path.write_text(far)  # a mistyped year: the detector filled every period between (3 GB, 30 s)
+    span = "rows span 10,519,201 periods of 5min (2000-01-05 to 2100-01-05), more than 1,000,000: a mistyped year?"
+    refused(invoke("detect-series", str(path), "--freq", "5min"), f"{path}: the {span}")
+    hours = invoke("detect-series", str(path))  # 876,577 hours: in reach
+    assert hours.exit_code == 0 and "0 flagged period(s) of 2 (hour)" in hours.output, hours.output
 
 
 def test_errors_of_the_shell_command_are_lines_not_tracebacks(tmp_path):
