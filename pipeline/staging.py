@@ -73,11 +73,12 @@ MAX_CATCH_UP = timedelta(hours=6)  # how far back a watch run reads the hours no
 def read_window(config: Config, end: datetime, last_end: datetime | None = None) -> Window:
     """What a watch run's sources read: its interval, plus ``watch.overlap_minutes`` before it. ``last_end``: the
     end of the last successful watch run; when it ended before this interval (a run skipped beside a night, or
-    one that failed), the read starts there instead (less the overlap), at most :data:`MAX_CATCH_UP` back."""
+    one that failed), the read starts there instead (less the overlap), at most :data:`MAX_CATCH_UP` back (an
+    interval longer than that is read whole all the same)."""
     covered = interval(config, end)
     start = covered.start
     if last_end is not None and utc(last_end) < start:
-        start = max(utc(last_end), covered.end - MAX_CATCH_UP)
+        start = min(max(utc(last_end), covered.end - MAX_CATCH_UP), covered.start)
     return Window(start - timedelta(minutes=config.watch.overlap_minutes), covered.end)
 
 

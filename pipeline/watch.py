@@ -43,6 +43,7 @@ from pipeline.config import Config, ConfigError, watch_run_timeout
 from pipeline.ledger import (
     WATCH_STEPS,
     RunFailed,
+    RunNotRegistered,
     close_run,
     last_watch_end,
     last_watch_reads,
@@ -84,7 +85,9 @@ def prepare(
     each with its source's stored state, its ``read_from`` and the author key's fingerprint), or ``[]`` when
     the run is skipped (recorded ``skipped`` with the reason, and logged). A run that reads its sources checks the
     author key first (:func:`pipeline.authorkey.check`): another key than the warehouse's raises, and the run is
-    not registered. An earlier run of the DAG still ``running`` past its deadline is marked interrupted
+    not registered (a run cleared and run again keeps the earlier attempt's registration, ended failed:
+    :func:`pipeline.ledger.prepare_failed`, so its finish does not judge it by that attempt's steps). An earlier
+    run of the DAG still ``running`` past its deadline is marked interrupted
     (:func:`pipeline.ledger.abandon_watch_runs`). ``timeout``: this run is the DAG's, which Airflow stops after
     :func:`~pipeline.config.watch_run_timeout`: its deadline is recorded."""
     day = watch_day(config, end)
@@ -92,28 +95,36 @@ def prepare(
     now = now or datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con:
         migrate(con)
-        staging.check_brand_ids(config, con)
-        with transaction(con):
-            dead = ledger.abandon_watch_runs(con, now, run_id)
-            start_run(con, run_id, day, TRIGGER)
-            if timeout:
-                ledger.set_deadline(con, run_id, now + watch_run_timeout(config.watch.interval_minutes))
-            reason = None
-            night = running_night(con, now - NIGHT_GUARD)
-            if not config.watch.enabled:
-                reason = "the watch is disabled (watch.enabled is false in the config)"
-            elif not jobs:
-                reason = "no network source is configured (file drops and surveys are read nightly)"
-            elif night is not None:
-                reason = f"night run {night['run_id']} is running (started {night['started_at']:%Y-%m-%d %H:%M} UTC)"
-            if reason:
-                skip_run(con, run_id, reason)
-            else:  # a run that reads its sources: another author key rolls the run's registration back
-                key = authorkey.check(config, con, db)
-                last = last_watch_end(con, _utc(end))
-                window = read_window(config, end, last)
-                set_watch_window(con, run_id, window.start, window.end)
-                reads = last_watch_reads(con, _utc(end), run_id)
+        try:
+            staging.check_brand_ids(config, con)
+            with transaction(con):
+                dead = ledger.abandon_watch_runs(con, now, run_id)
+                start_run(con, run_id, day, TRIGGER)
+                if timeout:
+                    ledger.set_deadline(con, run_id, now + watch_run_timeout(config.watch.interval_minutes))
+                reason = None
+                night = running_night(con, now - NIGHT_GUARD)
+                if not config.watch.enabled:
+                    reason = "the watch is disabled (watch.enabled is false in the config)"
+                elif not jobs:
+                    reason = "no network source is configured (file drops and surveys are read nightly)"
+                elif night is not None:
+                    reason = (
+                        f"night run {night['run_id']} is running (started {night['started_at']:%Y-%m-%d %H:%M} UTC)"
+                    )
+                if reason:
+                    skip_run(con, run_id, reason)
+                else:  # a run that reads its sources: another author key rolls the run's registration back
+                    key = authorkey.check(config, con, db)
+                    last = last_watch_end(con, _utc(end))
+                    window = read_window(config, end, last)
+                    set_watch_window(con, run_id, window.start, window.end)
+                    reads = last_watch_reads(con, _utc(end), run_id)
+        except RunNotRegistered:  # its id registered for another day: that run is not this one's to close
+            raise
+        except Exception as exc:  # an earlier attempt's run (cleared and run again) must not end a success
+            ledger.prepare_failed(con, run_id, exc)
+            raise
     for dead_id in dead:
         logger.warning(f"watch {run_id}: watch run {dead_id} was still running past its deadline: marked interrupted")
     if reason:

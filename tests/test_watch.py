@@ -23,7 +23,7 @@ from pipeline.alerts import delivery, incidents
 from pipeline.alerts.message import render_subject
 from pipeline.authorkey import AuthorKeyChanged
 from pipeline.config import ConfigError, load_config, watch_run_timeout
-from pipeline.ledger import start_run
+from pipeline.ledger import RunFailed, start_run
 from pipeline.metrics import day_hours
 from pipeline.night import run_day
 from pipeline.staging import stage_dir
@@ -268,6 +268,26 @@ def test_a_watch_run_with_another_author_key_is_not_registered_and_a_skipped_one
     assert q(db, "SELECT * FROM pipeline_runs ORDER BY ALL") == runs
     off = config(tmp_path / "off", enabled=False)
     assert prepare(off, db, end + timedelta(hours=1), "watch-3") == []
+
+
+def test_a_cleared_watch_run_whose_prepare_fails_is_not_judged_by_its_earlier_success(tmp_path, monkeypatch):
+    """An Airflow run cleared and run again whose prepare fails before it opens the run again (here another author
+    key): the DAG's load and finish still run (trigger_rule all_done), and finish judged the earlier attempt's
+    steps: ``success``. Its prepare's failure is recorded (as the night's is), so the run ends partial."""
+    from pipeline import staging, watch
+
+    cfg, db = _with_sources(tmp_path, [HN])
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Quiet())
+    end = MIDNIGHT + timedelta(hours=5)
+    assert run_watch(cfg, db, end, run_id="watch__r", now=end)["status"] == "success"
+    monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "another-key")
+    with pytest.raises(AuthorKeyChanged):
+        prepare(cfg, db, end, "watch__r", now=end, timeout=True)
+    assert q(db, "SELECT status FROM run_steps WHERE run_id = 'watch__r' AND step = 'prepare'") == [("failed",)]
+    watch.load(cfg, db, end, "watch__r")  # what the DAG runs next, all_done
+    with pytest.raises(RunFailed) as err:
+        watch.finish(cfg, db, "watch__r")
+    assert err.value.status == "partial"
 
 
 @pytest.mark.parametrize(
@@ -556,6 +576,27 @@ def test_a_watch_run_reads_the_hours_no_run_read_since_the_last_success(tmp_path
     # after a long outage, at most six hours back
     far = one + timedelta(hours=10)
     assert read_from(far, "watch-11") == far - timedelta(hours=6) - overlap
+
+
+@pytest.mark.parametrize("minutes", [480, 720, 1440])
+def test_after_a_skipped_run_an_interval_longer_than_the_catch_up_is_still_read_whole(tmp_path, minutes):
+    """The catch-up (six hours at most) only ever reads more than the run's own interval, never less: a run of an
+    8-, 12- or 24-hour interval after a skipped one read its last six hours alone, and the hours before them went
+    unread, uncounted and untested by the watch."""
+    from pipeline import watch
+    from pipeline.ledger import set_watch_window
+
+    cfg, db = config(tmp_path, interval_minutes=minutes), tmp_path / "w.duckdb"
+    step, overlap = timedelta(minutes=minutes), timedelta(minutes=cfg.watch.overlap_minutes)
+    end = MIDNIGHT + timedelta(days=1)
+    with connect(db) as con:
+        migrate(con)
+        start_run(con, "watch-ok", DAY, "watch")  # the last success ended two intervals ago: the run between skipped
+        set_watch_window(con, "watch-ok", end - 3 * step - overlap, end - 2 * step)
+        con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 'watch-ok'")
+    jobs = prepare(cfg, db, end, "watch-now")
+    assert {j["read_from"] for j in jobs} == {(end - step - overlap).isoformat()}
+    assert watch.read_from(cfg, db, "watch-now", end) == end - step - overlap
 
 
 def test_after_skipped_hours_each_source_reads_from_the_last_success_not_its_usual_hour(tmp_path, monkeypatch, caplog):
