@@ -414,6 +414,28 @@ def test_an_error_quotes_at_most_200_characters_of_the_answer(receiver):
     assert not d.ok and d.error == "slack channel 'cx-team': HTTP 400: invalid_payload " + "x" * 184, d.error
 
 
+def test_a_secret_the_answer_quotes_across_the_200_character_cut_is_redacted_not_cut_in_two(receiver):
+    """The answer's start is redacted before it is cut to 200 characters: a token it quotes across the cut would
+    otherwise be stored cut short, and no longer found whole to redact (the rest of the token in the error)."""
+    server, _ = receiver
+    token = SECRET.rsplit("/", 1)[1]
+    server.add_fault(r"^/hook/", status=403, body="invalid_token " + "x" * 175 + " " + token, times=1)
+    hook = WebhookSpec(type="webhook", name="ops-hook", url_env="U")
+    d = deliver(hook, make_msg(), {"U": f"{server.url}/hook/{SECRET}"}, **{**FAST, "retries": 0})
+    assert not d.ok and d.error.startswith("webhook channel 'ops-hook': HTTP 403: invalid_token xxx"), d.error
+    assert token[:6] not in d.error and d.error.endswith(" [redacted]"), d.error
+
+    def slack_api(req, _m):
+        sent = req.headers["authorization"].removeprefix("Bearer ")
+        return Response(200, {"ok": False, "error": "invalid_auth " + "y" * 175 + " " + sent})
+
+    server.route("POST", r"^/api/", slack_api)
+    bot = SlackSpec(type="slack", name="cx-bot", bot_token_env="T", channel="#cx")
+    env = {"T": "xoxb-123456-abcdefghijkl", "BRANDPULSE_SLACK_API_URL": f"{server.url}/api"}
+    d = deliver(bot, make_msg(), env, **FAST)
+    assert not d.ok and "Slack said invalid_auth yyy" in d.error and "xoxb-" not in d.error, d.error
+
+
 def test_a_slack_edit_refused_for_another_reason_fails_without_posting_anew_or_quoting_the_token(receiver):
     """Only a message Slack will never edit (deleted, too old, its channel gone) is posted anew; an edit refused
     otherwise fails (the next run edits again), and Slack's error is stored without the bot token."""

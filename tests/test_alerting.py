@@ -231,6 +231,33 @@ def test_worse_at_exactly_worsen_ratio_times_the_last_alerts_negatives(tmp_path)
     ]
 
 
+def test_worse_by_severity_means_above_every_alert_of_the_incident_not_only_its_last(tmp_path):
+    """An incident pages 'worse' by severity only above its alerts': after a critical 'new' and a major 'worse' (by
+    its negatives), a critical day with fewer than ``worsen_ratio`` times the last's negatives pages nobody."""
+    from pipeline.detect import Spike
+
+    cfg = config(tmp_path, worsen_ratio=1.5)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    days = [INCIDENT + timedelta(days=i) for i in range(4)]
+
+    def night(con, i: int, observed: int, severity: str) -> str | None:
+        spike = Spike(days[i], observed, 5.0, 100, observed / 100, 0.1, 1e-6, 1e-6, 6.0, severity, "r", 1)
+        return incidents._spike_alert(con, cfg, cfg.brands[0], days[i], spike, days[: i + 1], True, f"n{i}")
+
+    with connect(db) as con, transaction(con):
+        first = night(con, 0, 20, "critical")
+        assert night(con, 1, 30, "major") is not None  # 30 = 1.5 x 20: worse by its negatives
+        assert night(con, 2, 31, "critical") is None  # critical again, as the incident's first: not worse
+        assert night(con, 3, 45, "critical") is not None  # 45 >= 1.5 x 30
+    assert q(db, "SELECT day, status, severity, incident_id FROM alerts ORDER BY day") == [
+        (days[0], "new", "critical", first),
+        (days[1], "worse", "major", first),
+        (days[3], "worse", "critical", first),
+    ]
+
+
 SHIFT = START + timedelta(days=60)
 
 

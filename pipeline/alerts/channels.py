@@ -342,7 +342,7 @@ def _post(
             return Delivery(channel.name, False, None, error), ""
     if 200 <= code < 300:
         return Delivery(channel.name, True, code), text
-    detail = one_line(text)[:200]
+    detail = one_line(redact(text, secrets))[:200]  # redacted before it is cut: a secret cut in two is not found
     retried = f" after {retries} retries" if retries and code in retry_statuses(idempotent) else ""
     error = f"{what}: HTTP {code}{retried}" + (f": {detail}" if detail else "")
     return Delivery(channel.name, False, code, redact(error, secrets)), text
@@ -399,7 +399,7 @@ def _slack_api(
     if not isinstance(answer, dict):
         return Delivery(channel.name, False, result.status, f"{what}: {method}: the answer is not Slack's JSON"), {}
     if answer.get("ok") is not True:
-        error = redact(one_line(answer.get("error") or "no error given")[:200], [token])
+        error = one_line(redact(answer.get("error") or "no error given", [token]))[:200]  # redacted, then cut
         return Delivery(channel.name, False, result.status, f"{what}: {method}: Slack said {error}"), answer
     return result, answer
 

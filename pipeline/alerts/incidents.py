@@ -310,7 +310,14 @@ def _spike_alert(
         status, incident = "update", hourly["incident_id"]  # 'new' or 'worse': the day in full is an update of it
     elif last is not None:  # an ongoing incident the night already alerted for: worse than its last alert
         incident = last["incident_id"]
-        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(last["severity"], 0) or (
+        alerted = row(  # the incident's night alerts on the chain: a severity above all of them, not just the last's
+            con.execute(
+                "SELECT list(severity) AS severities FROM alerts"
+                " WHERE incident_id = $incident AND kind = 'spike' AND day >= $start AND day < $day",
+                {"incident": incident, "start": start, "day": day},
+            )
+        )["severities"] or [last["severity"]]
+        worse = SEVERITY_RANK[spike.severity] > max(SEVERITY_RANK.get(s, 0) for s in alerted) or (
             spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0)
         )
         if not worse:
