@@ -903,8 +903,20 @@ def test_quiet_hours_over_the_nights_summer_sends_alone_need_the_watch_too(tmp_p
         tmp_path, lambda d: d.update(alerts=[{"type": "webhook", "name": "ops", "url_env": "H", "quiet_hours": quiet}])
     )
     assert "alerts[0].quiet_hours: 05:00-06:00 Europe/Warsaw cover the nightly run's sends" in msg
+    # any minute of the sends' two hours: 05:31-05:59 in summer is 03:31-03:59 UTC (two samples, 02:30 and 03:30
+    # UTC, let 02:35-03:25 UTC through), while 06:00-07:00 begins as they end (04:00 UTC)
+    for start, end in (("05:31", "05:59"), ("04:35", "05:25")):
+        alert = {"type": "webhook", "name": "ops", "url_env": "H", "quiet_hours": {**quiet, "start": start, "end": end}}
+        assert "cover the nightly run's sends" in _bad(tmp_path, lambda d, a=alert: d.update(alerts=[a]))
     doc = {
         **GOOD,
-        "alerts": [{"type": "webhook", "name": "ops", "url_env": "H", "quiet_hours": {**quiet, "start": "05:31"}}],
+        "alerts": [
+            {
+                "type": "webhook",
+                "name": "ops",
+                "url_env": "H",
+                "quiet_hours": {**quiet, "start": "06:00", "end": "07:00"},
+            }
+        ],
     }
-    assert load_config(_write(tmp_path, doc)).alerts[0].quiet_hours.start == "05:31"
+    assert load_config(_write(tmp_path, doc)).alerts[0].quiet_hours.start == "06:00"
