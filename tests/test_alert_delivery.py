@@ -813,6 +813,10 @@ def test_text_render_has_reason_numbers_terms_and_mentions():
     assert re.search(r"Baseline share: +17\.5%", text) and re.search(r"Tests · z: +\+6\.40", text)
     assert "Top terms: refund (z 5.1), lost parcel (z 4.3), tracking (z 3.9)" in text
     assert "  6. Parcelo lost parcel number 6" in text and "reddit · r/parcelo · 94 engagements" in text
+    # as the stored explanation holds it (ISO-8601 text): shown as the datetime is, not as 2026-10-14T08:06:00+00:00
+    stored = make_msg(top_mentions=[mention(6, created_at="2026-10-14T10:06:00+02:00"), mention(7, created_at="x")])
+    assert "reddit · r/parcelo · 94 engagements · 2026-10-14 08:06 UTC" in render_text(stored)
+    assert "93 engagements · x" in render_text(stored) and "94 engagements · 2026-10-14 08:06 UTC" in text
     assert render_text(make_msg(status="worse")).splitlines()[1] == "Update: getting worse · severity major"
     assert render_text(make_msg(status="update")).splitlines()[1] == "Update: the day in full · severity major"
 

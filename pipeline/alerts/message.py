@@ -235,6 +235,13 @@ def _count(n: Any) -> str:
 
 
 def _when(value: Any) -> str:
+    """'2026-10-14 08:15 UTC' for a time (a datetime, or its ISO-8601 text as an explanation stores it), a date as
+    '2026-10-14', anything else as one line."""
+    if isinstance(value, str) and len(value) > 10:  # longer than a date: a time, as the stored explanation holds
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return one_line(value)
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC)
