@@ -75,6 +75,18 @@ def test_a_group_without_churners_gets_half_a_churner_in_every_cell():
     assert R.relative_risk(2, 10, 0, 0).note == "no promoters to compare"
 
 
+def test_every_respondent_of_both_groups_churned_gets_an_interval_not_a_point():
+    # 3 of 3 detractors and 4 of 4 promoters churned: the log se sqrt(1/3 - 1/3 + 1/4 - 1/4) is 0, and the interval
+    # was the point [1, 1]: certainty from seven people. +0.5 per cell -> a = 3.5 of 4, c = 4.5 of 5.
+    a, n1, c, n0 = 3.5, 4.0, 4.5, 5.0
+    value = (a / n1) / (c / n0)
+    se = math.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n0)
+    rr = R.relative_risk(3, 3, 4, 4)
+    assert (rr.value, rr.method) == (approx(value), R.HALDANE) and value == approx(0.9722222)
+    assert (rr.low, rr.high) == (approx(value * math.exp(-Z * se)), approx(value * math.exp(Z * se)))
+    assert rr.low < 0.9 and rr.high > 1.1
+
+
 def test_nps_groups_at_their_edges():
     scores = (0, 6, 7, 8, 9, 10, None)
     groups = ["detractor", "detractor", "passive", "passive", "promoter", "promoter", None]

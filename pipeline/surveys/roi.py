@@ -20,7 +20,8 @@ fewer than ``min_n`` respondents (``surveys.min_responses``, 30) are flagged ``l
 with a of n1 detractors and c of n0 promoters churned, and the 95 % interval of the **log method** (Katz et al.
 1978): exp(ln RR +/- 1.96 se), se = sqrt(1/a - 1/n1 + 1/c - 1/n0) (``statsmodels`` ``Table2x2``). With no
 churner in one group the logarithm is undefined: **0.5 is added to each of the four cells** (the
-Haldane-Anscombe correction; Haldane 1956, Anscombe 1956) and ``method`` says so. With no churner in either
+Haldane-Anscombe correction; Haldane 1956, Anscombe 1956) and ``method`` says so; so it is when every respondent
+of both groups churned, where se is 0 and the interval would be the point RR = 1. With no churner in either
 group, or no respondent in one, RR is None and ``note`` says why.
 
 **Revenue at risk and the value of a point** (:func:`cx_worth`). The churn gap of a group is its churn rate
@@ -121,8 +122,9 @@ def relative_risk(
 ) -> RelativeRisk:
     """Relative risk of the exposed group (detractors) against the reference (promoters), log-method interval.
 
-    A zero churner count in one group adds 0.5 to every cell (Haldane-Anscombe); zero in both, or an empty
-    group, gives None with the reason. See the module docstring."""
+    A zero churner count in one group, or every respondent of both groups churned (the log se is then 0: the
+    interval a point), adds 0.5 to every cell (Haldane-Anscombe); zero in both, or an empty group, gives None with
+    the reason. See the module docstring."""
     a, n1, c, n0 = churned_exposed, n_exposed, churned_reference, n_reference
     if n1 == 0 or n0 == 0:
         return RelativeRisk(None, None, None, None, f"no {'detractors' if n1 == 0 else 'promoters'} to compare")
@@ -130,7 +132,7 @@ def relative_risk(
         return RelativeRisk(None, None, None, None, "no churner in either group")
     table = np.array([[a, n1 - a], [c, n0 - c]], dtype=float)
     method = "log"
-    if a == 0 or c == 0:
+    if a == 0 or c == 0 or (a == n1 and c == n0):  # every one of both churned: se 0, a point, not an interval
         table += 0.5
         method = HALDANE
     t = Table2x2(table, shift_zeros=False)
