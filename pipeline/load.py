@@ -49,6 +49,7 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
     ``network_only``: the run read the network sources only (a watch run), so file drops are not missing."""
     result = LoadResult()
     staged, extract_steps, states = [], [], []
+    loaded: list[tuple[str, str]] = []  # (brand, source) of each staged source: its quarantine rows are the load's
     for job in plan(config, network_only=network_only):
         brand, source = job["brand"], job["source"]
         m = read_manifest(config, day, run_id, brand, source)
@@ -65,6 +66,7 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
             )
             continue
         staged.append(staged_prefix(config, day, run_id, brand, source))
+        loaded.append((brand, source))
         extract_steps.append(
             dict(
                 step="extract",
@@ -121,7 +123,8 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                             )
                         )
                     ]
-                counts = row(execute(con, "ingest/counts", {"run_id": run_id}))
+                brands, sources = [b for b, _ in loaded], [s for _, s in loaded]
+                counts = row(execute(con, "ingest/counts", {"run_id": run_id, "brand": brands, "source": sources}))
                 new, distinct = counts["new_mentions"], counts["distinct_staged"]
                 result.quarantined, result.reposts = counts["new_quarantined"], counts["new_reposts"]
             kept: list[str] = []  # sources whose state a later day's night stored: left as it is

@@ -520,6 +520,37 @@ def _loaded(cfg, db, day, run_id) -> None:
     load(cfg, db, day, run_id)
 
 
+def test_the_loads_quarantined_rows_are_its_sources_not_the_survey_imports_of_the_same_run(tmp_path):
+    """The night's survey import quarantines under the night's run id before the load (in-process; in Airflow beside
+    it): the load's count of newly quarantined rows (its run_steps row, the night's ``quarantined``) counted those
+    too, 7 for the file drop's 3."""
+    from types import SimpleNamespace
+
+    from pipeline.surveys.ingest import import_surveys
+    from tests.test_surveys_import import qualtrics_rows, write_csv
+
+    class Scorer:  # stands in for the model: the survey comments are scored on import
+        name, version, sha256 = "stub", "stub-1", "0" * 64
+
+        def score(self, texts):
+            blank = dict(text_sha256="", label="neutral", negative=0.1, neutral=0.8, positive=0.1, score=0.0, note=None)
+            return [SimpleNamespace(**blank) for _ in texts]
+
+    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    survey = {"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}
+    cfg = load_config(write_config(tmp_path, surveys={"sources": [survey]}))
+    db = tmp_path / "warehouse.duckdb"
+    jobs = prepare(cfg, db, DAY, "night")
+    assert import_surveys(cfg, db, "night", day=DAY, scorer=Scorer())["quarantined"] == 4
+    for job in jobs:
+        extract(cfg, job["brand"], job["source"], DAY, "night", states=states_of(jobs))
+    assert load(cfg, db, DAY, "night").quarantined == 3
+    with duckdb.connect(str(db), read_only=True) as con:
+        counts = "SELECT step, rows_quarantined FROM run_steps WHERE run_id = 'night' AND source IN ('', 'listening')"
+        assert dict(con.execute(counts + " AND step IN ('extract', 'load')").fetchall()) == {"extract": 3, "load": 3}
+
+
 def test_a_night_that_scores_an_older_crashed_runs_mentions_recomputes_their_day(night, scorer):
     """A backfill of 10-01 died after its load, before scoring; the next scheduled night, of 10-10, far past the
     look-back, scores those mentions (every unscored one) and recomputes 10-01's metrics with them
