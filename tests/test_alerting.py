@@ -187,6 +187,37 @@ def test_the_night_is_judged_only_against_days_its_own_model_scored(tmp_path):
     assert incidents.detect(cfg, db, INCIDENT, "r") == []
 
 
+def test_an_explanations_baseline_is_the_negatives_of_the_nights_own_model(tmp_path):
+    """A new model has rescored the last 21 days (enough for a baseline); the older model, still the latest score of
+    the days before, called their "arrived fine" mentions negative. The night is judged on its own model's days,
+    and its terms are weighed against its own model's negatives too, never the older model's labels."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    since = INCIDENT - timedelta(days=20)
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
+            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day >= $since)",
+            {"since": since},
+        )
+        con.execute(
+            "UPDATE sentiment SET label = 'negative' WHERE model_version = 'v1' AND mention_id IN"
+            " (SELECT mention_id FROM mentions WHERE day < $since AND text LIKE '%arrived fine%')",
+            {"since": since},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(51)], "run_id": "t"})
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "r")
+    [(explanation,)] = q(db, f"SELECT explanation FROM alerts WHERE day = DATE '{INCIDENT}'")
+    [(v2_before,)] = q(
+        db,
+        "SELECT count(*) FROM v_mentions_scored WHERE label = 'negative' AND model_version = 'v2'"
+        f" AND day BETWEEN DATE '{INCIDENT - timedelta(days=28)}' AND DATE '{INCIDENT - timedelta(days=1)}'",
+    )
+    ex = json.loads(explanation)
+    assert ex["focus_negatives"] == 50 and ex["baseline_negatives"] == v2_before  # not the older model's too
+
+
 def test_ongoing_incident_alerts_again_only_when_it_worsens(tmp_path):
     db = tmp_path / "w.duckdb"
     days = {INCIDENT: (70, 35), INCIDENT + timedelta(days=1): (72, 36), INCIDENT + timedelta(days=2): (140, 100)}

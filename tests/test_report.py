@@ -1255,6 +1255,32 @@ def test_the_summary_says_each_brands_shares_its_most_negative_day_and_latest_np
     assert "Latest NPS for parcelo (week of 2026-09-14): -1.0 (95% CI -13.0 to +11.0, n=60) " in out
 
 
+def test_the_summarys_most_negative_day_has_20_mentions_scored_not_just_20_mentions(report, tmp_path, capsys):
+    """A day whose scoring stopped after its first 3 mentions (all negative) of 30 or more has a share of 100% from
+    3 mentions: it is no most negative day ("no day with 20 or more mentions scored", the summary says of the
+    others), and the planted incident stays the most negative day."""
+    from pipeline.report.summary import print_summary
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    stopped = START + timedelta(days=3)
+    with connect(db) as con, transaction(con):
+        first_three = "SELECT mention_id FROM mentions WHERE brand = 'parcelo' AND day = $day"
+        con.execute(
+            f"DELETE FROM sentiment WHERE mention_id IN ({first_three}) AND mention_id NOT IN"
+            f" ({first_three} ORDER BY created_at LIMIT 3)",
+            {"day": stopped},
+        )
+        con.execute(f"UPDATE sentiment SET label = 'negative' WHERE mention_id IN ({first_three})", {"day": stopped})
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [stopped], "run_id": "stopped"})
+        day = row(con.execute("SELECT * FROM v_brand_daily WHERE brand = 'parcelo' AND day = $day", {"day": stopped}))
+    assert day["volume"] >= 30 and day["scored"] == 3 and day["share_negative"] == 1.0
+    print_summary(report["cfg"], db)
+    out = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
+    assert f"Most negative day for parcelo: {INCIDENT} (76 mentions, 67% negative)" in out, out
+
+
 def test_the_summary_queries_to_try_return_the_first_brands_negative_mentions(report):
     """Run against the report's warehouse, the queries to try read the config's first brand only, and the
     negative mentions of the 7 days around its most negative day (or, without one, of the last 7 days)."""

@@ -91,14 +91,16 @@ def _series(con, brand: str, day: date) -> pd.DataFrame:
     )
 
 
-def _negative_texts(con, brand: str, start: date, end: date, skip: list[date]) -> list[tuple[str, str | None]]:
+def _negative_texts(
+    con, brand: str, start: date, end: date, skip: list[date], model: str | None
+) -> list[tuple[str, str | None]]:
     """The texts (title and body) of the brand's negative mentions between two days, leaving out ``skip``, each
-    with its detected language (what :func:`weighted_log_odds` reads)."""
+    with its detected language (what :func:`weighted_log_odds` reads); only those ``model`` scored negative."""
     found = con.execute(
         "SELECT mention_text(title, text) AS text, language FROM v_mentions_scored"
         " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $start AND $end"
-        " AND NOT list_contains($skip, day)",
-        {"brand": brand, "start": start, "end": end, "skip": skip},
+        " AND NOT list_contains($skip, day) AND model_version IS NOT DISTINCT FROM $model",
+        {"brand": brand, "start": start, "end": end, "skip": skip, "model": model},
     )
     return [(r["text"], r["language"]) for r in rows(found)]
 
@@ -107,8 +109,17 @@ def _explain(con, brand: BrandSpec, day: date, flagged: list[date]) -> dict:
     """Terms, sources and top mentions behind a spike on ``day``."""
 
     skip = [d for d in flagged if d < day]
-    focus = _negative_texts(con, brand.key, day, day, [])
-    background = _negative_texts(con, brand.key, day - timedelta(days=28), day - timedelta(days=1), skip)
+    # the night's model, as the detector's series (_series): the baseline's negatives are that model's too, never
+    # the older model's of days a rescore has not reached (its labels are not this model's)
+    night = row(
+        con.execute(
+            "SELECT model_version FROM daily_brand_metrics WHERE brand = $brand AND source = '_all' AND day = $day",
+            {"brand": brand.key, "day": day},
+        )
+    )
+    model = night["model_version"] if night else None
+    focus = _negative_texts(con, brand.key, day, day, [], model)
+    background = _negative_texts(con, brand.key, day - timedelta(days=28), day - timedelta(days=1), skip, model)
     drop = [brand.name, *brand.aliases]
     terms = weighted_log_odds(focus, background, top=10, drop=drop)
     sources = rows(execute(con, "alerts/explain_sources", {"brand": brand.key, "day": day}))
