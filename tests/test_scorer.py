@@ -95,6 +95,26 @@ def test_special_texts_are_handled_explicitly(scorer):
     assert (lone.label, lone.negative, lone.positive) == (replaced.label, replaced.negative, replaced.positive)
 
 
+def test_a_script_the_vocabulary_cannot_read_is_not_scored_but_a_mixed_text_is(scorer, tmp_path):
+    """The shipped vocabulary keeps the Latin, Arabic and Devanagari scripts: Russian came out positive (0.51)
+    and every Chinese or Thai text the same neutral, read as strings of unknown tokens. Such a text is neutral
+    with the note `unreadable`; a Polish text with a Russian clause, and the served scripts, are scored."""
+    texts = ["Доставка опоздала на три дня, ужасный сервис", "这个产品太糟糕了", "สวัสดีครับ", "Η παράδοση άργησε"]
+    mixed = ["Paczka nie dotarła, ужасный сервис, nigdy więcej", "التوصيل متأخر جدا", "डिलीवरी बहुत देर से आई"]
+    scores = scorer.score([*texts, *mixed])
+    assert [(s.label, s.note, s.neutral) for s in scores[:4]] == [("neutral", "unreadable", 1.0)] * 4
+    assert all(s.note is None and s.neutral < 1.0 for s in scores[4:]), scores[4:]
+    assert scores[4].label == "negative"
+    # a model whose brandpulse.json sets no limit reads every text (and is another version: the limit is hashed)
+    folder = _model_copy(tmp_path, own="brandpulse.json")
+    info = json.loads((folder / "brandpulse.json").read_text())
+    del info["text"]["max_unknown_letters"]
+    (folder / "brandpulse.json").write_text(json.dumps(info))
+    unlimited = Scorer(folder)
+    assert unlimited.version != scorer.version
+    assert [s.note for s in unlimited.score(texts)] == [None] * 4
+
+
 def test_long_text_uses_head_and_tail(scorer):
     long_review = (
         "I ordered on Monday. "
@@ -116,7 +136,7 @@ def test_a_long_text_keeps_a_quarter_of_the_budget_from_its_head_and_three_quart
     ids = scorer.tokenizer(text, add_special_tokens=False)["input_ids"]
     budget = scorer.max_length - 2
     assert len(ids) > 2 * budget
-    [kept], [cut] = scorer._ids([text])
+    [kept], [cut], _ = scorer._ids([text])
     assert cut and len(kept) == scorer.max_length
     assert kept[0] == scorer.tokenizer.cls_token_id and kept[-1] == scorer.tokenizer.sep_token_id
     head, tail = budget // 4, budget - budget // 4  # 31 and 95 tokens for the default 128
@@ -166,7 +186,7 @@ def test_logit_offsets_are_added_to_the_logits_before_the_softmax(scorer):
 
     offsets = model_info(MODEL_DIR)["logit_offsets"]
     assert any(offsets)  # the shipped model has some: else this test could not tell
-    ids, _ = scorer._ids([scorer._prepare(t)[0] for t in TEXTS])
+    ids, _, _ = scorer._ids([scorer._prepare(t)[0] for t in TEXTS])
     probs = scorer.probabilities(ids)
     with torch.inference_mode():
         for row, p in zip(ids, probs, strict=True):
@@ -426,7 +446,7 @@ def test_a_score_keeps_the_sha256_of_the_text_as_given_and_its_probabilities_to_
     results = scorer.score(texts)
     for text, r in zip(texts, results, strict=True):
         assert r.text_sha256 == hashlib.sha256(text.encode("utf-8")).hexdigest()
-    ids, _ = scorer._ids([scorer._prepare(t)[0] for t in texts[:2]])
+    ids, _, _ = scorer._ids([scorer._prepare(t)[0] for t in texts[:2]])
     for r, p in zip(results[:2], scorer.probabilities(ids), strict=True):
         assert (r.negative, r.neutral, r.positive) == pytest.approx(p, abs=1e-6)
         assert r.score == pytest.approx(p[2] - p[0], abs=1e-6)
@@ -449,10 +469,10 @@ def test_a_text_of_exactly_the_token_budget_is_read_whole_and_not_noted_as_cut(s
     text = " ".join(words)
     ids = scorer.tokenizer(text, add_special_tokens=False)["input_ids"]
     assert len(ids) == budget  # each "wN" is at least one piece, the last one ends exactly on the budget
-    [kept], [cut] = scorer._ids([text])
+    [kept], [cut], _ = scorer._ids([text])
     assert not cut and kept == [scorer.tokenizer.cls_token_id, *ids, scorer.tokenizer.sep_token_id]
     assert scorer.score([text])[0].note is None
-    [over], [cut] = scorer._ids([text + " w"])
+    [over], [cut], _ = scorer._ids([text + " w"])
     assert cut and len(over) == scorer.max_length
 
 
@@ -608,7 +628,7 @@ def test_the_model_on_a_cpu_sees_batches_of_similar_lengths_within_the_token_bud
     """What the model is given: texts sorted by length, each batch padded to its own longest and holding at most
     CPU_BATCH_TOKENS padded tokens, so one long review does not widen sixty tweets."""
     texts = ["ok"] * 60 + ["the courier left my parcel in the rain and nobody from support ever called back " * 4]
-    ids, _ = scorer._ids([scorer._prepare(t)[0] for t in texts])
+    ids, _, _ = scorer._ids([scorer._prepare(t)[0] for t in texts])
     shapes = []
     hook = scorer.model.register_forward_pre_hook(
         lambda module, args, kwargs: shapes.append(tuple(kwargs["input_ids"].shape)), with_kwargs=True

@@ -30,6 +30,12 @@ Policies, applied explicitly:
 - **Empty or whitespace-only** texts are not run through the model: neutral, probabilities (0, 1, 0),
   ``note = "empty"``.
 - **No words** (only URLs, @mentions, digits or punctuation): neutral (0, 1, 0), ``note = "no_text"``.
+- **Unreadable script**: a text most of whose letters the model's vocabulary cannot read (more than
+  ``text.max_unknown_letters`` of them inside unknown tokens: Cyrillic, Greek, Hebrew, CJK or Thai for the shipped
+  model, whose vocabulary keeps the Latin, Arabic and Devanagari scripts) is not run through the model: neutral
+  (0, 1, 0), ``note = "unreadable"``. Read as a string of unknown tokens, "Это ужасно" came out positive and
+  every Chinese or Thai text one and the same neutral. A text mixing scripts is scored while most of its letters
+  are readable. No val text of the shipped model's comes near the limit (0.5; none above 0.3).
 - **Emoji-only** texts are scored: the shipped model reads the emoji characters themselves
   (``text.emoji_names: false``); a model trained with them spelled out ("face with tears of joy") says
   ``emoji_names: true``, and normalisation spells them out for it; ``note = "emoji_only"``.
@@ -119,6 +125,18 @@ def weights_path(model_dir: str | Path, precision: str) -> Path:
 
 # brandpulse.json's settings that change a score (the aspect settings change drivers only)
 SCORE_SETTINGS = ("logit_offsets", "text")
+# What training writes as text.max_unknown_letters: past half of its letters in unknown tokens a text is not read
+# (an unreadable script is over 0.75, a text mixing a readable one under 0.4, no val text over 0.3)
+MAX_UNKNOWN_LETTERS = 0.5
+
+
+def _unknown_letters(text: str, ids: list[int], offsets: list[tuple[int, int]], unk_id: int) -> float:
+    """The share of ``text``'s letters that fall inside its unknown tokens (``offsets``: each token's span)."""
+    letters = sum(1 for c in text if c.isalpha())
+    unknown = sum(
+        sum(1 for c in text[a:b] if c.isalpha()) for i, (a, b) in zip(ids, offsets, strict=True) if i == unk_id
+    )
+    return unknown / letters if letters else 0.0
 
 
 def fingerprint(model_dir: str | Path, weights_sha256: str, info: dict) -> str:
@@ -250,6 +268,8 @@ class Scorer:
         self._info = info  # its version's fingerprint hashes the settings loaded, not a later edit of the file
         self.languages = tuple(info.get("languages", ()))
         self.emoji_names = bool(info.get("text", {}).get("emoji_names", True))
+        # the share of a text's letters inside unknown tokens past which it is not scored (None: every text is)
+        self.max_unknown_letters = info.get("text", {}).get("max_unknown_letters")
         offsets = info.get("logit_offsets") or [0.0, 0.0, 0.0]
         self.offsets = torch.tensor(offsets, dtype=torch.float32) if any(offsets) else None
         # the hidden layer whose mean is a text's meaning; None: no encoder separates aspects well enough. And
@@ -321,19 +341,29 @@ class Scorer:
             return None, "no_text"
         return norm, None
 
-    def _ids(self, texts: list[str]) -> tuple[list[list[int]], list[bool]]:
+    def _ids(self, texts: list[str]) -> tuple[list[list[int]], list[bool], list[bool]]:
+        """Token ids of each text with its special tokens, cut head + tail; whether it was cut; whether it is
+        unreadable (more than ``max_unknown_letters`` of its letters in unknown tokens)."""
         budget = self.max_length - 2
         head = budget // 4
-        enc = self.tokenizer(texts, add_special_tokens=False, truncation=False, verbose=False)["input_ids"]
-        out, cut = [], []
-        cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
-        for ids in enc:
+        check = self.max_unknown_letters is not None
+        enc = self.tokenizer(
+            texts, add_special_tokens=False, truncation=False, verbose=False, return_offsets_mapping=check
+        )
+        out, cut, unreadable = [], [], []
+        cls_id, sep_id, unk_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id, self.tokenizer.unk_token_id
+        for n, ids in enumerate(enc["input_ids"]):
+            unreadable.append(
+                check
+                and unk_id in ids
+                and _unknown_letters(texts[n], ids, enc["offset_mapping"][n], unk_id) > self.max_unknown_letters
+            )
             long = len(ids) > budget
             if long:
                 ids = ids[:head] + ids[-(budget - head) :]
             out.append([cls_id, *ids, sep_id])
             cut.append(long)
-        return out, cut
+        return out, cut, unreadable
 
     # -- scoring -------------------------------------------------------------------------------------------
     def probabilities(self, id_lists: list[list[int]]) -> list[list[float]]:
@@ -449,13 +479,15 @@ class Scorer:
     def score(self, texts: Sequence[str]) -> list[Score]:
         prepared = [self._prepare(t) for t in texts]
         todo = [i for i, (norm, _) in enumerate(prepared) if norm is not None]
-        ids, cut = self._ids([prepared[i][0] for i in todo]) if todo else ([], [])
-        probs = dict(zip(todo, self.probabilities(ids), strict=True))
+        ids, cut, unreadable = self._ids([prepared[i][0] for i in todo]) if todo else ([], [], [])
+        read = [k for k in range(len(todo)) if not unreadable[k]]  # an unreadable text is not run: neutral
+        probs = dict(zip([todo[k] for k in read], self.probabilities([ids[k] for k in read]), strict=True))
         # cut to the model's length, or in characters before that (a text over 2 x CHAR_WINDOW: its middle goes)
         truncated = {i for i, c in zip(todo, cut, strict=True) if c or len(texts[i]) > 2 * CHAR_WINDOW}
+        skipped = {todo[k] for k in range(len(todo)) if unreadable[k]}
         results = []
         for i, text in enumerate(texts):
-            note = prepared[i][1] or ("head_tail" if i in truncated else None)
+            note = "unreadable" if i in skipped else prepared[i][1] or ("head_tail" if i in truncated else None)
             neg, neu, pos = probs.get(i, (0.0, 1.0, 0.0))
             label = LABELS[max(range(3), key=lambda k: (neg, neu, pos)[k])]
             results.append(

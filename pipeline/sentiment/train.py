@@ -57,7 +57,7 @@ from sklearn.metrics import confusion_matrix, f1_score, recall_score
 from pipeline.sentiment import LABELS, e5_base
 from pipeline.sentiment import complaints as complaint_patterns
 from pipeline.sentiment.aspects import AspectMatcher
-from pipeline.sentiment.scorer import Scorer
+from pipeline.sentiment.scorer import MAX_UNKNOWN_LETTERS, Scorer
 from pipeline.sentiment.textnorm import normalise
 
 LABEL_ID = {name: i for i, name in enumerate(LABELS)}
@@ -502,7 +502,7 @@ def finish(args, work: Path, base: Path, val: list[dict], final: Path) -> None:
         "version": args.version,
         "languages": sorted({r["lang"] for r in val}),
         "logit_offsets": [round(float(x), 3) for x in offsets],
-        "text": {"emoji_names": False},
+        "text": {"emoji_names": False, "max_unknown_letters": MAX_UNKNOWN_LETTERS},
     }
     (out / "brandpulse.json").write_text(json.dumps(info) + "\n")
     report = {
