@@ -28,8 +28,8 @@ from pipeline.records import Pseudonymiser
 from pipeline.report.build import build_report
 from pipeline.surveys import ingest, rollup, worth
 from pipeline.surveys import roi as R
-from pipeline.warehouse import connect, migrate, migrations
-from tests.helpers import REPO, seed, write_config
+from pipeline.warehouse import connect, execute, migrate, migrations, transaction
+from tests.helpers import REPO, START, seed, write_config
 
 Z = 1.959963984540054  # the 97.5 % normal quantile (statsmodels uses the exact one)
 RUN = "cli__2026-10-31__0000aaaa"
@@ -1327,3 +1327,25 @@ def test_the_churn_table_as_text_by_hand(tmp_path):
         "passed yet  [1 pending]",
     ]
     assert worth.churn_table_lines([]) == ["no linked respondents yet"]
+
+
+def test_the_drivers_negatives_are_the_series_models_as_its_scored_counts_are(tmp_path):
+    """The social aspects' shares divide negatives by the scored count of v_daily_series, which counts the series
+    model's scores only; the negatives were every model's, so a day only an older model had scored (a rescore
+    not there yet) brought its negatives over a scored count of 0."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 30)
+    since = START + timedelta(days=20)
+    with connect(db) as con, transaction(con):  # v2 has rescored the last 10 days; v1 stays the older days' score
+        con.execute(
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
+            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day >= $since)",
+            {"since": since},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(30)], "run_id": "t"})
+    with connect(db, read_only=True) as con:
+        inputs = worth.driver_inputs(con, "parcelo", START + timedelta(days=29), 20)
+    counted = set(inputs.scored.loc[inputs.scored["scored"] > 0, "day"])
+    assert counted == {since + timedelta(days=i) for i in range(10)}, counted
+    assert len(inputs.negatives) and set(inputs.negatives["day"]) <= counted  # not v1's days

@@ -376,7 +376,10 @@ class DriverInputs:
 
 def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_DAYS) -> DriverInputs:
     """What :func:`drivers` needs: the answers of the ``days`` days up to ``day`` (default: the brand's latest
-    answer), the daily scored mentions and the negative mentions over the same days and the 7 before."""
+    answer), the daily scored mentions and the negative mentions over the same days and the 7 before: both of the
+    model of the brand's trend series (``v_daily_series``), so a share never divides one model's negatives by
+    another's scored count (mentions only an older model has scored, before a rescore reaches them, are left out,
+    as they are in the report's other sections)."""
     latest = row(con.execute("SELECT max(day) AS day FROM survey_responses WHERE brand = $brand", {"brand": brand}))
     none_yet = latest["day"] is None
     if day is None:
@@ -398,12 +401,14 @@ def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_D
             p,
         )
     )
+    series = "SELECT any_value(model_version) AS model FROM v_daily_series WHERE brand = $brand"
+    model = row(con.execute(series, {"brand": brand}))
     negatives = frame(
         con.execute(
             "SELECT day, mention_text(title, text) AS text FROM v_mentions_scored"
-            " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $first AND $last"
+            " WHERE brand = $brand AND label = 'negative' AND model_version = $model AND day BETWEEN $first AND $last"
             " ORDER BY day, mention_id",
-            p,
+            {**p, "model": model["model"]},
         )
     )
     return DriverInputs(brand, first, day, answers, scored, negatives, no_answers_yet=none_yet)
