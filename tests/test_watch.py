@@ -324,6 +324,43 @@ def test_a_scheduled_interval_of_another_length_than_the_configs_is_refused(tmp_
         assert "BRANDPULSE_WATCH_INTERVAL_MINUTES" in str(err.value)
 
 
+def test_an_hourly_explanations_baseline_is_the_negatives_of_the_model_the_detector_read(tmp_path):
+    """A new model has rescored the last 21 days; the older one, still the latest score of the days before, called
+    their "arrived fine" mentions negative. The hourly series is read in the new model, and so are the window's
+    terms and their 28-day background: never the older model's labels."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (120, 85)})
+    since = INCIDENT - timedelta(days=20)
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
+            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day >= $since)",
+            {"since": since},
+        )
+        con.execute(
+            "UPDATE sentiment SET label = 'negative' WHERE model_version = 'v1' AND mention_id IN"
+            " (SELECT mention_id FROM mentions WHERE day < $since AND text LIKE '%arrived fine%')",
+            {"since": since},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(
+            con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
+        )
+        start_run(con, "watch-1", INCIDENT, "watch")
+    eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
+    cfg = alerting_config(tmp_path)
+    assert incidents.detect_watch(cfg, db, eight - timedelta(minutes=15), eight + timedelta(hours=2), "watch-1")
+    [(explanation,)] = q(db, "SELECT explanation FROM alerts WHERE kind = 'hourly_spike'")
+    ex = json.loads(explanation)
+    start = datetime.fromisoformat(ex["window_start"])
+    [(v2_before,)] = q(
+        db,
+        "SELECT count(*) FROM v_mentions_scored WHERE label = 'negative' AND model_version = 'v2'"
+        f" AND created_at >= TIMESTAMPTZ '{start - timedelta(days=28)}' AND created_at < TIMESTAMPTZ '{start}'",
+    )
+    assert ex["baseline_negatives"] == v2_before  # not the older model's 'arrived fine' negatives too
+
+
 def test_hourly_spike_alerts_once_and_the_night_updates_the_same_incident(tmp_path):
     db = tmp_path / "w.duckdb"
     # ~40 mentions a day, a minute apart from 08:00 (none at 09:00); the incident day 120 from 08:00 to 09:59, its

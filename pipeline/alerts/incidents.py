@@ -423,26 +423,39 @@ def window_alert_id(brand: str, kind: str, start: datetime) -> str:
     return hashlib.sha256(f"{brand}\x1f{kind}\x1f{start.astimezone(UTC).isoformat()}".encode()).hexdigest()[:16]
 
 
+def _hourly_model(con, brand: str, end: datetime) -> str | None:
+    """The model version of the brand's latest scored hour before ``end``: the one its hourly series is read in."""
+    found = con.execute(
+        "SELECT model_version FROM hourly_brand_metrics WHERE brand = $brand AND source = '_all' AND hour < $end"
+        " AND model_version IS NOT NULL ORDER BY hour DESC LIMIT 1",
+        {"brand": brand, "end": end},
+    )
+    latest = row(found)
+    return latest["model_version"] if latest else None
+
+
 def _hourly_series(con, brand: str, start: datetime, end: datetime) -> pd.DataFrame:
     """The brand's hourly totals (all sources) from ``start`` to before ``end``, of one model version (the
-    latest hour's), oldest first: ``hour``, ``volume`` (scored mentions), ``n_negative``."""
+    latest hour's, :func:`_hourly_model`), oldest first: ``hour``, ``volume`` (scored mentions), ``n_negative``."""
     return frame(
         con.execute(
             "SELECT hour, scored AS volume, n_negative FROM hourly_brand_metrics"
             " WHERE brand = $brand AND source = '_all' AND hour >= $start AND hour < $end"
-            "   AND model_version IS NOT DISTINCT FROM (SELECT model_version FROM hourly_brand_metrics"
-            "       WHERE brand = $brand AND source = '_all' AND hour < $end AND model_version IS NOT NULL"
-            "       ORDER BY hour DESC LIMIT 1)"
-            " ORDER BY hour",
-            {"brand": brand, "start": start, "end": end},
+            " AND model_version IS NOT DISTINCT FROM $model ORDER BY hour",
+            {"brand": brand, "start": start, "end": end, "model": _hourly_model(con, brand, end)},
         )
     )
 
 
 def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime) -> dict:
-    """Terms, sources and top mentions behind an hourly alert's window ``[start, end)``."""
-    where = " WHERE brand = $brand AND label = 'negative' AND created_at >= $start AND created_at < $end"
-    params = {"brand": brand.key, "start": start, "end": end}
+    """Terms, sources and top mentions behind an hourly alert's window ``[start, end)``: the negatives of the model
+    the detector read (:func:`_hourly_model`), in the window and in its 28 days before (never an older model's
+    labels of days a rescore has not reached)."""
+    where = (
+        " WHERE brand = $brand AND label = 'negative' AND created_at >= $start AND created_at < $end"
+        " AND model_version IS NOT DISTINCT FROM $model"
+    )
+    params = {"brand": brand.key, "start": start, "end": end, "model": _hourly_model(con, brand.key, end)}
     texts = "SELECT mention_text(title, text) AS text, language FROM v_mentions_scored"
     focus = [(r["text"], r["language"]) for r in rows(con.execute(texts + where, params))]
     background = [
