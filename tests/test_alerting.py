@@ -24,6 +24,7 @@ import pytest
 from demo.replay.server import ReplayServer, Response
 from pipeline.alerts import delivery, incidents
 from pipeline.alerts.inbox import list_alerts
+from pipeline.metrics import day_hours
 from pipeline.warehouse import connect, execute, migrate, transaction
 from tests.helpers import (
     INCIDENT,
@@ -119,6 +120,10 @@ def test_explanations_read_each_mentions_language(tmp_path):
     [(explanation,)] = q(db, f"SELECT explanation FROM alerts WHERE alert_id = '{alert_id}'")
     daily = [t for t, _ in json.loads(explanation)["terms"]]
     midnight = datetime.combine(INCIDENT, time(0), tzinfo=UTC)
+    with connect(db) as con, transaction(con):  # the hourly series the watch's explanation reads the model of
+        execute(
+            con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
+        )
     with connect(db, read_only=True) as con:
         window = incidents._explain_window(con, cfg.brands[0], midnight, midnight + timedelta(days=1))
     hourly = [t for t, _ in window["terms"]]
