@@ -3203,7 +3203,7 @@ def readme_section(
         f" and about 3 % of each are English (expats; `lang` en, {pl['lang_en']} and {nl['lang_en']} rows). Polish"
         ' texts often drop diacritics ("gdzie jest moja paczka" / "paczke"), use slang and abbreviations'
         ' ("nwm", "wgl", "xD", "sztos", "ogarnijcie się") and decline the brand name (Paczkolotu,'
-        " Paczkolotem, Paczkolocie: list those forms as aliases, as `brands.yaml` does); Dutch texts use"
+        " Paczkolotem, Paczkolocie: list those forms as aliases, as `demo/brandpulse.yaml` does); Dutch texts use"
         ' "ff", "idd", "mss", "m\'n", "\'t" and the odd dt-error. Platforms: Paczkolot reddit ~30 %'
         " (r/Polska, r/warszawa, ...; English posts in r/poland), twitter ~30 %, forum ~30 % (a microblog and two"
         " shopping forums), instagram ~10 %; Zoefiets reddit ~40 % (r/thenetherlands, r/amsterdam, ...; Flemish"
@@ -3249,11 +3249,11 @@ def readme_section(
         "",
         "### How `make demo` reads these files",
         "",
-        "The replay server serves only parcelo, brewbird and novabank, so the config entries in `brands.yaml` read"
-        " both files of these brands with file drops and no `platforms:` filter (every platform, and every malformed"
-        " row reaches the file drop's quarantine). To serve their Reddit/forum/app-store rows over the replayed APIs"
-        " instead, add the slugs (and app ids) to `pipeline/demo/replay/sample.py` and copy the English brands'"
-        " source lists.",
+        "The replay server serves only parcelo, brewbird and novabank, so the config entries in `demo/brandpulse.yaml`"
+        " read both files of these brands with file drops and no `platforms:` filter (every platform, and every"
+        " malformed row reaches the file drop's quarantine). To serve their Reddit/forum/app-store rows over the"
+        " replayed APIs instead, add the slugs (and app ids) to `demo/replay/sample.py` and copy the English"
+        " brands' source lists.",
         "",
     ]
     return "\n".join(lines_)
@@ -3262,7 +3262,7 @@ def readme_section(
 def brands_yaml() -> str:
     out = [
         "# Polish and Dutch demo brands, written by generate_pl_nl.py: paste the two entries under `brands:` in",
-        "# pipeline/demo/brandpulse.yaml. The replay server does not serve these slugs, so both file drops read every",
+        "# demo/brandpulse.yaml. The replay server does not serve these slugs, so both file drops read every",
         "# platform of their export (no `platforms:` filter).",
         "brands:",
     ]

@@ -39,6 +39,8 @@ SEED = 20261013
 START = date(2026, 8, 25)
 END = date(2026, 10, 31)  # inclusive
 OUT_DIR = Path(__file__).resolve().parent / "sample"
+# The README's last section, written by generate_pl_nl.py (--readme-section): kept when the README is rewritten
+PL_NL_SECTION = "\n## Polish and Dutch brands\n"
 
 # The configuration tables below are hand-aligned; keep the formatter away from them.
 # fmt: off
@@ -1212,7 +1214,10 @@ def write_readme(stats: dict[str, dict[str, int]], malformed: dict[str, dict[str
         "  churn rises in October.",
         "",
     ]
-    (OUT_DIR / "README.md").write_text("\n".join(lines), encoding="utf-8")
+    readme = OUT_DIR / "README.md"
+    before = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    kept = before[before.index(PL_NL_SECTION) :] if PL_NL_SECTION in before else ""
+    readme.write_text("\n".join(lines) + kept, encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------------------------------------------
