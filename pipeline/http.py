@@ -269,7 +269,7 @@ class TimeoutSession(requests.Session):
         except (requests.RequestException, HTTPError, OSError) as exc:
             if deadline.expired:
                 raise exchange.cut(f"no complete answer within the {deadline}") from exc
-            cause = _wrapped(exc, DeadlineExceeded)  # a retry wait that would pass the deadline
+            cause = wrapped(exc, DeadlineExceeded)  # a retry wait that would pass the deadline
             if cause is not None:
                 raise exchange.cut(str(cause)) from exc
             if exchange.unanswered and isinstance(exc, requests.ConnectionError):  # hung up on a request it had
@@ -283,7 +283,7 @@ class TimeoutSession(requests.Session):
         return resp
 
 
-def _wrapped(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+def wrapped(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
     """The exception of type ``kind`` that ``exc`` wraps (as requests wraps urllib3's errors), if any."""
     seen: set[int] = set()
     todo: list[BaseException] = [exc]
@@ -346,6 +346,7 @@ def session(
         backoff_max=BACKOFF_MAX,
         respect_retry_after_header=True,
         raise_on_status=False,  # hand the last response back, so the caller's error names the status
+        retry_after_max=math.inf,  # urllib3 cuts a Retry-After to 6 hours as it reads it: RetryAfterTooLong says 86400
     )
     retry.deadline = deadline
     s = TimeoutSession(timeout, deadline)
@@ -367,7 +368,7 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
     except BodyTooLarge as exc:
         raise SourceError(f"{what}: {bare(url)}: {exc}") from None
     except requests.RequestException as exc:
-        too_long = _wrapped(exc, RetryAfterTooLong)
+        too_long = wrapped(exc, RetryAfterTooLong)
         if too_long is not None:
             raise SourceError(f"{what}: {bare(url)}: {too_long}") from None
         inner = exc.args[0] if exc.args else None

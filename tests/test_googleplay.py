@@ -311,6 +311,16 @@ def test_429_with_retry_after_is_honoured(server):
     assert server.requests[1].form["f.req"] == server.requests[0].form["f.req"]  # the POST itself was repeated
 
 
+def test_a_retry_after_over_five_minutes_fails_at_once_saying_what_the_server_asked(server):
+    """Not 'failed after 5 retries': none was made, the server answered and asked for a wait this does not make."""
+    GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
+    server.add_fault(RPC, status=429, headers={"Retry-After": "86400"}, times=5)
+    with pytest.raises(SourceError) as err:
+        fetch(source(server.url, retries=5))
+    assert str(err.value).endswith(": the server asked to retry after 86400 s, over the 300 s this waits"), err.value
+    assert len(server.requests) == 1
+
+
 def test_server_errors_then_success_and_exhausted(server):
     GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
     server.add_fault(RPC, status=502, times=2)

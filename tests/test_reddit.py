@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -246,6 +247,37 @@ def test_a_timeout_is_retried_then_fails(reddit):
     with pytest.raises(SourceError, match=r"/r/parcelo/search/ timed out \(no answer in 0.25 s\) after 1 retry"):
         run(make_source(timeout_s=0.25, retries=1))
     assert time.monotonic() - started < 2.0  # the configured timeout, not prawcore's 16 s
+
+
+def test_a_refused_connection_is_not_called_a_timeout(reddit, monkeypatch):
+    """urllib3's NewConnectionError (refused, a host name that does not resolve) is a ConnectTimeoutError by its
+    class: it failed at once, so it is 'could not be reached', not 'timed out (no answer in 5 s)'."""
+    reddit([post("p1", 60)])
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    for url in (closed, "http://no-such-host.invalid"):
+        monkeypatch.setenv("BRANDPULSE_REDDIT_OAUTH_URL", url)
+        monkeypatch.setenv("BRANDPULSE_REDDIT_URL", url)
+        with pytest.raises(SourceError) as err:
+            run(make_source(retries=1))
+        assert str(err.value) == (
+            "reddit source parcelo/reddit: access token request: /api/v1/access_token could not be reached "
+            "(ConnectionError) after 1 retry"
+        )
+
+
+def test_a_retry_after_over_five_minutes_fails_at_once_saying_so(reddit):
+    server, _ = reddit([post("p1", 60)])
+    server.add_fault(r"/search", status=429, headers={"Retry-After": "86400"}, times=5)
+    started = time.monotonic()
+    with pytest.raises(SourceError) as err:
+        run(make_source(retries=2))
+    assert str(err.value) == (
+        "reddit source parcelo/reddit: search r/parcelo: /r/parcelo/search/: the server asked to retry after "
+        "86400 s, over the 300 s this waits"
+    )
+    assert time.monotonic() - started < 5 and len(paths(server, "/search")) == 1
 
 
 @pytest.mark.parametrize(

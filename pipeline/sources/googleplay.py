@@ -109,6 +109,9 @@ def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, w
         except _http.BodyTooLarge as exc:
             raise SourceError(f"{what}: {endpoint}: {exc}") from None
         except requests.RequestException as exc:
+            too_long = _http.wrapped(exc, _http.RetryAfterTooLong)  # answered: a wait this does not make
+            if too_long is not None:
+                raise SourceError(f"{what}: {endpoint}: {too_long}") from None
             inner = exc.args[0] if exc.args else None
             cause = type(getattr(inner, "reason", None) or inner or exc).__name__
             raise SourceError(

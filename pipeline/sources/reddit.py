@@ -207,10 +207,16 @@ def _path(url: str | None) -> str:
 
 
 def _is_timeout(exc: BaseException | None) -> bool:
+    """A timeout, not a connection that failed at once: urllib3's NewConnectionError (refused, a host name that does
+    not resolve) is a ConnectTimeoutError by its class."""
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return False
     if isinstance(exc, requests.Timeout | urllib3.exceptions.TimeoutError):
         return True
     reason = getattr(exc.args[0], "reason", None) if exc is not None and exc.args else None
-    return isinstance(reason, urllib3.exceptions.TimeoutError)
+    return isinstance(reason, urllib3.exceptions.TimeoutError) and not isinstance(
+        reason, urllib3.exceptions.NewConnectionError
+    )
 
 
 def _payload(thing) -> dict:
@@ -360,6 +366,9 @@ class RedditSource(Source):
             original = exc.original_exception
             if isinstance(original, http.BodyTooLarge):
                 return SourceError(f"{step}: {path}: {original}")
+            too_long = http.wrapped(original, http.RetryAfterTooLong) if original is not None else None
+            if too_long is not None:  # answered, with a Retry-After this does not wait for: not unreachable
+                return SourceError(f"{step}: {path}: {too_long}")
             if _is_timeout(original):
                 return SourceError(f"{step}: {path} timed out (no answer in {self.spec.timeout_s:g} s) {retries}")
             return SourceError(f"{step}: {path} could not be reached ({type(original).__name__}) {retries}")
