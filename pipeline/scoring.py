@@ -60,10 +60,15 @@ class Target:
     unscored: str  # query: key columns + text, for $model_version, at most $limit
     insert: str  # query: the keys and score columns as parallel lists, $model_*, $run_id
     keys: tuple[str, ...]
+    # whether what needs a score depends on the model version: a mention needs one when it has none (only a rescore,
+    # with its since, asks for a version's), a survey comment when the model in use has not scored its text
+    versioned: bool
 
 
-MENTIONS = Target("mentions", "scoring/unscored_mentions", "scoring/insert_mentions", ("mention_id", "day"))
-COMMENTS = Target("survey comments", "scoring/unscored_comments", "scoring/insert_comments", ("source", "response_id"))
+MENTIONS = Target("mentions", "scoring/unscored_mentions", "scoring/insert_mentions", ("mention_id", "day"), False)
+COMMENTS = Target(
+    "survey comments", "scoring/unscored_comments", "scoring/insert_comments", ("source", "response_id"), True
+)
 
 
 @dataclass
@@ -79,6 +84,13 @@ def load_scorer(config: Config):
     from pipeline.sentiment.scorer import Scorer  # torch and transformers: never on import of this module
 
     return Scorer.from_config(config)
+
+
+def version_to_score(config: Config) -> str:
+    """The version the configured scorer would score with here, its weights not loaded (torch is imported)."""
+    from pipeline.sentiment.scorer import Scorer  # torch: never on import of this module
+
+    return Scorer.version_from_config(config)
 
 
 def score_columns(scorer, texts: list[str]) -> dict:
@@ -115,10 +127,13 @@ def score_pending(
     out = ScoreRun()
     t0 = time.perf_counter()
     last_first = None
+    # what to ask the warehouse before loading a model: a mention with no score at all needs none ("": no model's),
+    # anything else the version of the model that would score it here (torch imported, outside the lock)
+    version = version_to_score(config) if scorer is None and (target.versioned or since is not None) else ""
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
-            if scorer is None:  # no model has version "": is there anything at all, before loading one?
-                if not rows(execute(con, target.unscored, {"model_version": "", "limit": 1, "since": since})):
+            if scorer is None:  # is there anything to score, before loading a model?
+                if not rows(execute(con, target.unscored, {"model_version": version, "limit": 1, "since": since})):
                     break
                 scorer = load_scorer(config)
             batch = rows(

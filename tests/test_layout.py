@@ -24,7 +24,10 @@ HEAVY = ("pandas", "torch", "matplotlib")
 DEFERRED_IMPORTS = {
     "pipeline/cli.py": ({"*"}, "each command imports its own step: `brandpulse --help` and light commands stay fast"),
     "pipeline/console.py": ({"main"}, "a plain `brandpulse sql` starts without typer, pydantic and rich"),
-    "pipeline/scoring.py": ({"load_scorer"}, "torch and transformers load only when something is scored"),
+    "pipeline/scoring.py": (
+        {"load_scorer", "version_to_score"},
+        "torch and transformers load only when something is scored",
+    ),
 }
 # importlib.import_module(...) of pipeline modules: only the source registry, so that a file-drop task never
 # loads PRAW or google-play-scraper.

@@ -512,6 +512,33 @@ def test_a_rescore_given_no_scorer_loads_the_configured_model_though_every_menti
     assert result["scored"] == 5 and result["model"].split()[-1].startswith("9.9.9+")
 
 
+def test_survey_comments_all_scored_by_the_model_in_use_load_no_model(tmp_path, monkeypatch):
+    """Whether any comment needs a score was asked of version "", which none has: every night (and every re-run)
+    with survey comments loaded the model for nothing. It asks of the version the configured model has here."""
+    from pipeline.surveys.ingest import import_surveys
+    from tests.test_surveys_import import qualtrics_rows, write_csv
+
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    survey = {"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}
+    cfg = load_config(write_config(tmp_path, surveys={"sources": [survey]}))
+    db = tmp_path / "warehouse.duckdb"
+    prepare(cfg, db, DAY, "night")
+    import_surveys(cfg, db, "night", day=DAY)  # the configured model scores the comments
+    first = scoring.score_pending(cfg, db, "night", scoring.COMMENTS)
+    assert first.attempted == 0 and first.model is None  # they were scored on import, and no model was loaded
+
+    def load_scorer(config):
+        raise AssertionError("the model was loaded with nothing to score")
+
+    monkeypatch.setattr(scoring, "load_scorer", load_scorer)
+    again = scoring.score_pending(cfg, db, "rerun", scoring.COMMENTS)
+    assert (again.attempted, again.model) == (0, None)
+    with duckdb.connect(str(db)) as con:  # a comment edited since: its text has no score, so the model loads
+        con.execute("UPDATE survey_responses SET comment = comment || ' (edited)' WHERE comment IS NOT NULL")
+    with pytest.raises(AssertionError, match="loaded with nothing to score"):
+        scoring.score_pending(cfg, db, "edited", scoring.COMMENTS)
+
+
 def _loaded(cfg, db, day, run_id) -> None:
     """A night's steps up to its load (prepare, each extract, load), as a run that dies after it leaves them."""
     jobs = prepare(cfg, db, day, run_id)

@@ -163,6 +163,13 @@ def version_string(declared: str, fingerprint: str, max_length: int, precision: 
     return f"{declared}+{fingerprint[:12]}{extra}"
 
 
+def version_here(model_dir: str | Path, max_length: int, precision: str, device: str) -> str:
+    """The :attr:`Scorer.version` a scorer so configured would have on this machine (:func:`runs_in`), without
+    loading its weights: what the scoring loop asks the warehouse about before it loads a model."""
+    _, runs = runs_in(precision, device, warn=False)
+    return model_version(model_dir, max_length, runs)
+
+
 def model_version(model_dir: str | Path, max_length: int = 128, precision: str = "fp32") -> str:
     """The :attr:`Scorer.version` of a model folder with these settings, read without loading the model (its
     weights are hashed: a tenth of a second for the shipped model). A bf16 scorer on a CPU without native
@@ -198,12 +205,44 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def runs_in(precision: str, device: str, warn: bool = True) -> tuple[str, str]:
+    """The (device, precision) a scorer configured with these runs in on this machine: ``auto`` resolved
+    (:func:`resolve_device`), int8 on the CPU, bf16 in fp32 on a CPU without native bfloat16 (said, with ``warn``),
+    and on the GPU fp16. Imports torch (to look for a GPU), loads no weights."""
+    import torch
+
+    if precision not in ("fp32", "bf16", "int8"):
+        raise ValueError(f"precision must be fp32, bf16 or int8, not {precision!r}")
+    if precision == "int8" and device == "cuda":  # auto: the CPU, where int8 runs
+        raise ValueError("precision int8 runs in ONNX Runtime on the CPU: set scoring.device to cpu or auto")
+    device = resolve_device(device) if precision != "int8" else "cpu"
+    if precision == "bf16" and device != "cuda" and not native_bf16(torch):
+        if warn:
+            logger.warning("precision bf16: this CPU has no native bfloat16 (AVX512-BF16 or AMX); scoring in fp32")
+        precision = "fp32"
+    # on the GPU the weights run in fp16, which labels a few texts otherwise than fp32 on a CPU: its scores carry the
+    # version suffix .fp16 (a fleet of CPU and GPU workers never mixes them under one version)
+    return device, "fp16" if device == "cuda" else precision
+
+
 def native_bf16(torch) -> bool:
     """Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX); elsewhere bf16 is emulated, and slow."""
     try:
         return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
     except (AttributeError, RuntimeError):
         return False
+
+
+def _configured(config, make):
+    """``make()`` for a scorer's config, its errors as a config error naming the file and the field: a
+    configuration this machine cannot run (``device: cuda`` without a GPU) is not retried, and is named as such."""
+    try:
+        return make()
+    except NoGpu as exc:
+        raise ConfigError(f"{config.source_file}: {exc}") from None
+    except FileNotFoundError as exc:  # no model in the folder, or no int8 file for precision int8
+        field = "scoring.precision" if (config.model_dir / "config.json").exists() else "scoring.model_dir"
+        raise ConfigError(f"{config.source_file}: {field}: {exc}") from None
 
 
 class Scorer:
@@ -234,20 +273,9 @@ class Scorer:
         self.batch_size = batch_size
         self.max_length = max_length
         self.tokenizer = AutoTokenizer.from_pretrained(self.model_dir, local_files_only=True)
-        if precision not in ("fp32", "bf16", "int8"):
-            raise ValueError(f"precision must be fp32, bf16 or int8, not {precision!r}")
-        if precision == "int8" and device == "cuda":  # auto: the CPU, where int8 runs
-            raise ValueError("precision int8 runs in ONNX Runtime on the CPU: set scoring.device to cpu or auto")
-        self.device = resolve_device(device) if precision != "int8" else "cpu"
-        if precision == "bf16" and (self.device == "cuda" or not native_bf16(torch)):
-            if self.device != "cuda":
-                logger.warning("precision bf16: this CPU has no native bfloat16 (AVX512-BF16 or AMX); scoring in fp32")
-            precision = "fp32"  # on the GPU the weights run in fp16 anyway
-        # what the weights run in: on the GPU fp16, which labels a few texts otherwise than fp32 on a CPU, so its
-        # scores carry the version suffix .fp16 (a fleet of CPU and GPU workers never mixes them under one version)
-        self.precision = "fp16" if self.device == "cuda" else precision
+        self.device, self.precision = runs_in(precision, device)  # what the weights run in, and where
         # int8 runs in ONNX Runtime: the torch weights are not loaded at all then
-        self._session = self._onnx_session(threads) if precision == "int8" else None
+        self._session = self._onnx_session(threads) if self.precision == "int8" else None
         self.model = (
             None
             if self._session
@@ -257,7 +285,7 @@ class Scorer:
         )
         if self.model is not None and self.device == "cuda":
             self.model = self.model.half().to("cuda")
-        elif self.model is not None and precision == "bf16":
+        elif self.model is not None and self.precision == "bf16":
             self.model = self.model.to(torch.bfloat16)
         labels = AutoConfig.from_pretrained(self.model_dir, local_files_only=True).id2label
         order = [labels[i] for i in range(3)]
@@ -283,13 +311,15 @@ class Scorer:
     def from_config(cls, config) -> Scorer:
         """The configured scorer, loaded once per process (Airflow's dag.test and long-lived workers reuse it)."""
         s = config.scoring
-        try:
-            return _cached(str(config.model_dir), s.batch_size, s.threads, s.max_length, s.precision, s.device)
-        except NoGpu as exc:  # a configuration this machine cannot run: not retried, and named as such
-            raise ConfigError(f"{config.source_file}: {exc}") from None
-        except FileNotFoundError as exc:  # no model in the folder, or no int8 file for precision int8
-            field = "scoring.precision" if (config.model_dir / "config.json").exists() else "scoring.model_dir"
-            raise ConfigError(f"{config.source_file}: {field}: {exc}") from None
+        return _configured(
+            config, lambda: _cached(str(config.model_dir), s.batch_size, s.threads, s.max_length, s.precision, s.device)
+        )
+
+    @staticmethod
+    def version_from_config(config) -> str:
+        """The version the configured scorer has on this machine (:func:`version_here`), its weights not loaded."""
+        s = config.scoring
+        return _configured(config, lambda: version_here(config.model_dir, s.max_length, s.precision, s.device))
 
     def _onnx_session(self, threads: int):
         """ONNX Runtime session over model.int8.onnx (built by pipeline.sentiment.onnx_export)."""
