@@ -1,6 +1,7 @@
 """The run ledger: every night is a row in ``pipeline_runs`` and every step a row in ``run_steps``.
 
-Imports only :mod:`pipeline.warehouse`, so every step module can record itself without importing another.
+Imports only :mod:`pipeline.warehouse` (and :mod:`pipeline.interrupt`, which it imports), so every step module can
+record itself without importing another.
 
 - :func:`new_run_id` names a run (``<trigger>__<day>__<8 hex>``); Airflow passes its own run id instead.
 - :func:`start_run` registers a run (a retried task of the same run keeps the original start; a run that had
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
+from pipeline import interrupt
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -302,13 +304,20 @@ def closed_on_failure(db, run_id: str, required: tuple[str, ...], timeout: float
     try:
         yield
     except KeyboardInterrupt as exc:
-        reason = str(exc) or "stopped by SIGINT"
-        interrupted(db, run_id, reason, timeout)
-        logger.warning(f"run {run_id}: interrupted ({reason}); re-run it to complete it")
+        _stopped(db, run_id, str(exc) or "stopped by SIGINT", timeout)
         raise
-    except Exception:  # a configuration error met mid-run, a store or lock timeout, a bug
+    except Exception as exc:  # a configuration error met mid-run, a store or lock timeout, a bug
+        if interrupt.requested():  # the stop came in a DuckDB query, which raises RuntimeError('Query interrupted')
+            reason = f"stopped by {interrupt.requested()}"
+            _stopped(db, run_id, reason, timeout)
+            raise interrupt.Interrupted(reason) from exc
         closed_after_error(db, run_id, required, timeout)
         raise
+
+
+def _stopped(db, run_id: str, reason: str, timeout: float) -> None:
+    interrupted(db, run_id, reason, timeout)
+    logger.warning(f"run {run_id}: interrupted ({reason}); re-run it to complete it")
 
 
 def closed_after_error(db, run_id: str, required: tuple[str, ...], timeout: float) -> str | None:

@@ -151,6 +151,33 @@ def test_a_stopped_run_is_interrupted_with_the_reason_as_a_failed_step(ware):
             ledger.close_run(con, "r1")
 
 
+def test_a_run_stopped_in_a_duckdb_query_is_interrupted_not_left_running(ware):
+    """A stop that comes while DuckDB runs a query reaches the step as RuntimeError('Query interrupted'), not the
+    KeyboardInterrupt: the run stayed 'running' (the watch skipped its hours) though `brandpulse run` said it was
+    marked interrupted."""
+    import threading
+
+    from pipeline import interrupt
+
+    with connect(ware) as con:
+        ledger.start_run(con, "r1", DAY, "cli")
+    query = duckdb.connect()
+    stop = threading.Timer(0.5, lambda: (interrupt._requested.append("SIGTERM"), query.interrupt()))
+    try:
+        with pytest.raises(interrupt.Interrupted, match="stopped by SIGTERM"):
+            with ledger.closed_on_failure(ware, "r1", ledger.REQUIRED_STEPS, 10):
+                stop.start()
+                query.execute("SELECT count(*) FROM range(10_000_000_000) r WHERE r.range % 7 = 3").fetchall()
+    finally:
+        stop.join()
+        interrupt.reset()
+    with connect(ware) as con:
+        assert _run(con, "r1")[::2] == ("interrupted", True)
+        assert con.execute("SELECT detail FROM run_steps WHERE step = 'interrupted'").fetchall() == [
+            ("stopped by SIGTERM",)
+        ]
+
+
 def _watch(con, run_id: str, status: str, window_end, extracts: dict | None = None, started=None, deadline=None):
     """A watch run that read up to ``window_end`` and ended ``status``, its extracts ``{source: status}``."""
     ledger.start_run(con, run_id, DAY, "watch")
