@@ -4,7 +4,8 @@ A task stopped by SIGTERM or Ctrl-C (:mod:`pipeline.interrupt` turns both into `
 on the configuration (:class:`pipeline.config.ConfigError`), on a run triggered without a data interval
 (:class:`NoDataInterval`), or on the run's own outcome (:class:`pipeline.ledger.RunFailed`: a partial night's
 ``finish``; :class:`pipeline.ledger.RunNotRegistered`: a run its prepare never registered), or past its
-``execution_timeout`` (``AirflowTaskTimeout``: every step has deadlines of its own well inside it, so a task still
+``execution_timeout`` (``AirflowTaskTimeout``, or :class:`pipeline.warehouse.QueryStopped` when it struck in a
+DuckDB query: every step has deadlines of its own well inside it, so a task still
 running then hangs, and a retry would hang as long again while ``max_active_runs`` holds the next night back) fails
 at once: a retry cannot help, and waiting for one would keep a stopped night running (or, for a trigger without a
 date, hold the next scheduled night back). Any other failure gets the DAG's ``retries``.
@@ -33,7 +34,8 @@ _REASON = "stopped, a wrong config, a run without a date, or the run's own outco
 NO_RETRY_WHEN = ExceptionRetryPolicy(
     rules=[
         RetryRule(
-            exception=[*_NEVER_HELPS, "airflow.sdk.exceptions.AirflowTaskTimeout"],
+            # QueryStopped: the timeout met in a DuckDB query, which raises its own error in AirflowTaskTimeout's place
+            exception=[*_NEVER_HELPS, "airflow.sdk.exceptions.AirflowTaskTimeout", "pipeline.warehouse.QueryStopped"],
             action=RetryAction.FAIL,
             reason="stopped, a wrong config, a run without a date, the run's own outcome, or a hang past the task's "
             "execution_timeout: retrying cannot help",

@@ -72,6 +72,30 @@ class WarehouseError(RuntimeError):
     pass
 
 
+class QueryStopped(RuntimeError):
+    """A query stopped by a signal handler's exception other than SIGTERM's and Ctrl-C's (those are
+    :class:`~pipeline.interrupt.Interrupted`): Airflow's ``execution_timeout`` (SIGALRM). DuckDB swallows the
+    handler's exception and raises ``RuntimeError('Query interrupted')`` in its place, so the task's retry policy
+    saw no ``AirflowTaskTimeout`` and retried a task that had run out of time (:mod:`pipeline.retries`)."""
+
+
+@contextmanager
+def _signals_named() -> Iterator[None]:
+    """DuckDB's ``RuntimeError('Query interrupted')`` (a signal handler raised while a query ran) as what stopped it:
+    :class:`~pipeline.interrupt.Interrupted` after SIGTERM or Ctrl-C, else :class:`QueryStopped`."""
+    try:
+        yield
+    except RuntimeError as exc:
+        if type(exc) is not RuntimeError or "interrupted" not in str(exc).lower():
+            raise
+        stop = interrupt.requested()
+        if stop:
+            raise interrupt.Interrupted(f"stopped by {stop}") from exc
+        raise QueryStopped(
+            "a warehouse query was stopped by a signal (Airflow's execution_timeout, or another handler's)"
+        ) from exc
+
+
 def db_path(explicit: str | Path | None = None) -> Path:
     """``--db``, else ``BRANDPULSE_DB``, else ``./data/brandpulse.duckdb``."""
     return Path(explicit or os.environ.get("BRANDPULSE_DB") or DEFAULT_DB)
@@ -135,7 +159,24 @@ def connect(
 
     ``sandboxed`` (with ``read_only``, for queries people type): DuckDB's own settings refuse every file-system
     access (``COPY ... TO``, ``ATTACH``, ``EXPORT DATABASE``, reading files), loading or installing extensions,
-    and changing those settings again; the read-only attachment refuses writes."""
+    and changing those settings again; the read-only attachment refuses writes.
+
+    A query a signal handler stopped raises what stopped it (:func:`_signals_named`)."""
+    opened = _connect(path, timeout=timeout, read_only=read_only, sandboxed=sandboxed, while_stopping=while_stopping)
+    with opened as con, _signals_named():
+        yield con
+
+
+@contextmanager
+def _connect(
+    path: str | Path,
+    *,
+    timeout: float = 600,
+    read_only: bool = False,
+    sandboxed: bool = False,
+    while_stopping: bool = False,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The session behind :func:`connect`."""
     if not while_stopping:
         interrupt.check()
     path = Path(path)

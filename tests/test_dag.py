@@ -394,8 +394,10 @@ def test_the_retry_policy_fails_at_once_where_a_retry_cannot_help():
     from pipeline.ledger import RunFailed, RunNotRegistered
     from pipeline.retries import NO_RETRY_WHEN, NoDataInterval
     from pipeline.sources.base import SourceError
+    from pipeline.warehouse import QueryStopped
 
     fail = [RunFailed("r", "partial", "partial"), RunNotRegistered("r"), NoDataInterval("no interval"),
-            AuthorKeyChanged("another key"), KeyboardInterrupt(), AirflowTaskTimeout("timed out")]  # fmt: skip
+            AuthorKeyChanged("another key"), KeyboardInterrupt(), AirflowTaskTimeout("timed out"),
+            QueryStopped("stopped by a signal")]  # fmt: skip
     assert [NO_RETRY_WHEN.evaluate(e, 1, 2).action for e in fail] == [RetryAction.FAIL] * len(fail)
     assert NO_RETRY_WHEN.evaluate(SourceError("HTTP 503"), 1, 2).action != RetryAction.FAIL

@@ -418,3 +418,33 @@ def test_a_statement_ending_before_a_comment_is_run_on_its_own_with_its_paramete
     monkeypatch.setattr(warehouse, "sql_dir", lambda: tmp_path)
     with duckdb.connect() as con:
         assert row(warehouse.execute(con, "two", {"a": 1, "b": 2, "unused": 3})) == {"total": 3}
+
+
+def test_a_query_a_signal_handler_stopped_says_what_stopped_it(tmp_path, monkeypatch):
+    """Airflow's execution_timeout raises AirflowTaskTimeout from a SIGALRM handler; in a DuckDB query DuckDB raised
+    RuntimeError('Query interrupted') in its place, which the retry policy retried. It is QueryStopped now (not
+    retried, tests/test_dag.py), and after SIGTERM or Ctrl-C it is the stop (Interrupted) the night records."""
+    import signal
+
+    class Timeout(Exception):
+        pass
+
+    def alarm(signum, frame):
+        raise Timeout("the task's execution_timeout")
+
+    db = migrated(tmp_path / "w.duckdb")
+    previous = signal.signal(signal.SIGALRM, alarm)
+    long_query = "SELECT count(*) FROM range(3000000000) t(i) WHERE i % 7 = 3"  # seconds, unless stopped
+    try:
+        for stop, expected in ((None, warehouse.QueryStopped), ("SIGTERM", interrupt.Interrupted)):
+            monkeypatch.setattr(interrupt, "_requested", [stop] if stop else [])
+            with pytest.raises(expected) as err, connect(db, while_stopping=True) as con:
+                signal.setitimer(signal.ITIMER_REAL, 0.05)
+                con.execute(long_query).fetchall()
+            assert str(err.value.__cause__) == "Query interrupted"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    monkeypatch.setattr(interrupt, "_requested", [])
+    with connect(db) as con, pytest.raises(RuntimeError, match=r"^boom$"):  # any other RuntimeError is left as it is
+        raise RuntimeError("boom")
