@@ -1008,6 +1008,20 @@ def test_no_retry_wait_outlasts_the_deadline(receiver):
     assert len(server.requests) == 1 and received == []
 
 
+def test_a_retry_after_past_five_minutes_fails_at_once_saying_what_the_receiver_asked(receiver):
+    """It said "no answer after 3 retries": there was an answer, and no retry."""
+    server, received = receiver
+    server.add_fault(r"^/hook/", status=503, headers={"Retry-After": "86400"}, times=5)
+    channel = WebhookSpec(type="webhook", name="ops", url_env="U")
+    result, took = timed(deliver, channel, make_msg(), {"U": f"{server.url}/hook/x"}, timeout=5.0, deadline_s=30.0)
+    assert not result.ok and not result.maybe_delivered and took < 2.0, (result, took)
+    assert result.error == (
+        "webhook channel 'ops': the server asked to retry after 86400 s, over the 300 s this waits; the next run tries "
+        "again"
+    )
+    assert len(server.requests) == 1 and received == []
+
+
 def test_webhook_carries_an_idempotency_key_slack_does_not(receiver):
     server, _ = receiver
     msg = make_msg()

@@ -75,7 +75,15 @@ from pipeline.alerts.message import (
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
 from pipeline.deadline import Deadline, DeadlineExceeded
-from pipeline.http import BACKOFF_FACTOR, CutAfterSending, SentWithoutAnswer, retry_statuses, session
+from pipeline.http import (
+    BACKOFF_FACTOR,
+    CutAfterSending,
+    RetryAfterTooLong,
+    SentWithoutAnswer,
+    retry_statuses,
+    session,
+    wrapped,
+)
 
 logger = logging.getLogger("brandpulse")
 
@@ -326,7 +334,9 @@ def _post(
                 return Delivery(channel.name, False, None, error, timed_out=True, maybe_delivered=True), ""
             return Delivery(channel.name, False, None, error, timed_out=True), ""  # failed: the next run retries it
         except requests.RequestException as exc:
-            if any(isinstance(a, MaxRetryError) for a in exc.args):  # retried until none was left
+            if (too_long := wrapped(exc, RetryAfterTooLong)) is not None:  # answered: a wait this does not make
+                error = f"{what}: {too_long}; the next run tries again"
+            elif any(isinstance(a, MaxRetryError) for a in exc.args):  # retried until none was left
                 error = f"{what}: no answer after {retries} retries ({_cause(exc)})"
             elif (isinstance(exc, requests.ReadTimeout) and not repeatable) or (
                 isinstance(exc, SentWithoutAnswer) and not idempotent
