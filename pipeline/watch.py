@@ -79,7 +79,12 @@ def check_interval(config: Config, start: datetime, end: datetime) -> None:
 
 
 def prepare(
-    config: Config, db: Path, end: datetime, run_id: str, now: datetime | None = None, timeout: bool = False
+    config: Config,
+    db: Path,
+    end: datetime,
+    run_id: str,
+    now: datetime | None = None,
+    run_started: datetime | None = None,
 ) -> list[dict]:
     """Apply pending migrations and register the run; return its extract jobs (one per brand × network source,
     each with its source's stored state, its ``read_from`` and the author key's fingerprint), or ``[]`` when
@@ -88,8 +93,9 @@ def prepare(
     not registered (a run cleared and run again keeps the earlier attempt's registration, ended failed:
     :func:`pipeline.ledger.prepare_failed`, so its finish does not judge it by that attempt's steps). An earlier
     run of the DAG still ``running`` past its deadline is marked interrupted
-    (:func:`pipeline.ledger.abandon_watch_runs`). ``timeout``: this run is the DAG's, which Airflow stops after
-    :func:`~pipeline.config.watch_run_timeout`: its deadline is recorded."""
+    (:func:`pipeline.ledger.abandon_watch_runs`). ``run_started``: this run is the DAG's, started then, which Airflow
+    stops :func:`~pipeline.config.watch_run_timeout` later (its ``dagrun_timeout`` counts from the run's start, not
+    from this task's, which may have been queued): that deadline is recorded."""
     day = watch_day(config, end)
     jobs = staging.plan(config, network_only=True)
     now = now or datetime.now(UTC)
@@ -100,8 +106,9 @@ def prepare(
             with transaction(con):
                 dead = ledger.abandon_watch_runs(con, now, run_id)
                 start_run(con, run_id, day, TRIGGER)
-                if timeout:
-                    ledger.set_deadline(con, run_id, now + watch_run_timeout(config.watch.interval_minutes))
+                if run_started is not None:
+                    deadline = _utc(run_started) + watch_run_timeout(config.watch.interval_minutes)
+                    ledger.set_deadline(con, run_id, deadline)
                 reason = None
                 night = running_night(con, now - NIGHT_GUARD)
                 if not config.watch.enabled:

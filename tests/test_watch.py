@@ -230,19 +230,23 @@ def test_a_watch_run_closes_an_earlier_one_of_the_dag_left_running_past_its_dead
     now = end + timedelta(minutes=2)
     timeout = watch_run_timeout(60)  # the DAG's hourly runs: 55 minutes
     assert timeout == timedelta(minutes=55) and watch_run_timeout(15) == timedelta(minutes=10)
-    for run_id, started in (("watch-killed", 61), ("watch-slow", 54)):
-        assert prepare(cfg, db, end - timedelta(hours=1), run_id, now=now - timedelta(minutes=started), timeout=True)
+    # (run, minutes ago its Airflow run started, minutes its prepare waited in the queue): Airflow's dagrun_timeout
+    # counts from the run's start, so the queued run is dead too (its deadline was taken from its prepare's start)
+    for run_id, started, queued in (("watch-killed", 61, 0), ("watch-slow", 54, 0), ("watch-queued", 58, 10)):
+        at = now - timedelta(minutes=started)
+        assert prepare(cfg, db, end - timedelta(hours=1), run_id, now=at + timedelta(minutes=queued), run_started=at)
     with connect(db) as con:
         start_run(con, "watch-cli", DAY, "watch")
         con.execute("UPDATE pipeline_runs SET started_at = ? WHERE run_id = 'watch-cli'", [now - timedelta(hours=3)])
         start_run(con, "airflow__night", DAY, "airflow")  # a night left running is the night guard's (6 h)
     with caplog.at_level(logging.INFO, logger="brandpulse"):
-        assert prepare(cfg, db, end, "watch-next", now=now, timeout=True) == []  # skipped beside the night
+        assert prepare(cfg, db, end, "watch-next", now=now, run_started=now) == []  # skipped beside the night
     said = "watch watch-next: watch run watch-killed was still running past its deadline: marked interrupted"
     assert said in caplog.text
     statuses = dict(q(db, "SELECT run_id, status FROM pipeline_runs"))
     assert statuses == {
         "watch-killed": "interrupted",
+        "watch-queued": "interrupted",
         "watch-slow": "running",
         "watch-cli": "running",
         "airflow__night": "running",
@@ -282,7 +286,7 @@ def test_a_cleared_watch_run_whose_prepare_fails_is_not_judged_by_its_earlier_su
     assert run_watch(cfg, db, end, run_id="watch__r", now=end)["status"] == "success"
     monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "another-key")
     with pytest.raises(AuthorKeyChanged):
-        prepare(cfg, db, end, "watch__r", now=end, timeout=True)
+        prepare(cfg, db, end, "watch__r", now=end, run_started=end)
     assert q(db, "SELECT status FROM run_steps WHERE run_id = 'watch__r' AND step = 'prepare'") == [("failed",)]
     watch.load(cfg, db, end, "watch__r")  # what the DAG runs next, all_done
     with pytest.raises(RunFailed) as err:
