@@ -89,7 +89,7 @@ def brandpulse_watch():
         config, db, end, run_id = _run()
         ctx = get_current_context()
         watch.check_interval(config, _plain(ctx["data_interval_start"]), end)
-        started = _plain(ctx["dag_run"].start_date or datetime.now(UTC))  # Airflow stops the run at dagrun_timeout
+        started = _plain(ctx["dag_run"].start_date or end)  # Airflow stops the run at dagrun_timeout from then
         return watch.prepare(config, db, end, run_id, run_started=started)
 
     @task(

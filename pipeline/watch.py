@@ -95,7 +95,8 @@ def prepare(
     run of the DAG still ``running`` past its deadline is marked interrupted
     (:func:`pipeline.ledger.abandon_watch_runs`). ``run_started``: this run is the DAG's, started then, which Airflow
     stops :func:`~pipeline.config.watch_run_timeout` later (its ``dagrun_timeout`` counts from the run's start, not
-    from this task's, which may have been queued): that deadline is recorded."""
+    from this task's, which may have been queued): that deadline is recorded (from ``now`` when ``run_started`` is
+    not within the timeout before it)."""
     day = watch_day(config, end)
     jobs = staging.plan(config, network_only=True)
     now = now or datetime.now(UTC)
@@ -107,8 +108,10 @@ def prepare(
                 dead = ledger.abandon_watch_runs(con, now, run_id)
                 start_run(con, run_id, day, TRIGGER)
                 if run_started is not None:
-                    deadline = _utc(run_started) + watch_run_timeout(config.watch.interval_minutes)
-                    ledger.set_deadline(con, run_id, deadline)
+                    limit = watch_run_timeout(config.watch.interval_minutes)
+                    # a start as far back as the timeout is no live run's (dag.test dates a run at its logical date)
+                    started = _utc(run_started) if now - limit < _utc(run_started) <= now else now
+                    ledger.set_deadline(con, run_id, started + limit)
                 reason = None
                 night = running_night(con, now - NIGHT_GUARD)
                 if not config.watch.enabled:
