@@ -223,6 +223,26 @@ def test_an_explanations_baseline_is_the_negatives_of_the_nights_own_model(tmp_p
     assert ex["focus_negatives"] == 50 and ex["baseline_negatives"] == v2_before  # not the older model's too
 
 
+def test_a_storm_still_going_after_a_backfill_pages_on_its_first_night_recent_enough_to_send(tmp_path):
+    """A backfill through yesterday: its old nights record their alerts unsent (backfills page no one), and the
+    storm's first alert opened the incident; its later days, not worse than it, were silent, so no one was ever told
+    of a critical storm still going. The first night recent enough to send pages it, as new, in the same incident;
+    the nights after are the incident's as ever."""
+    db = tmp_path / "w.duckdb"
+    days = {INCIDENT + timedelta(days=i): (70 + i, 35 + i) for i in range(5)}
+    seed(db, 55, days)
+    cfg = config(tmp_path, max_age_days=3, cooldown_days=3)
+    today = INCIDENT + timedelta(days=5)
+    raised = [incidents.detect(cfg, db, d, f"r{d}", today=today) for d in sorted(days)]
+    assert [len(r) for r in raised] == [1, 0, 1, 0, 0]  # 09-20 recorded, 09-22 (3 days old) the first page
+    alerts = q(db, "SELECT day, status, send, incident_id, alert_id FROM alerts ORDER BY day")
+    assert [(d, status, send) for d, status, send, *_ in alerts] == [
+        (INCIDENT, "new", False),
+        (INCIDENT + timedelta(days=2), "new", True),
+    ]
+    assert alerts[1][3] == alerts[0][4]  # one incident: the first page is of the storm the backfill recorded
+
+
 def test_ongoing_incident_alerts_again_only_when_it_worsens(tmp_path):
     db = tmp_path / "w.duckdb"
     days = {INCIDENT: (70, 35), INCIDENT + timedelta(days=1): (72, 36), INCIDENT + timedelta(days=2): (140, 100)}

@@ -323,18 +323,21 @@ def _spike_alert(
         incident = last["incident_id"]
         alerted = row(  # the incident's night alerts on the chain: a severity above all of them, not just the last's
             con.execute(
-                "SELECT list(severity) AS severities FROM alerts"
-                " WHERE incident_id = $incident AND kind = 'spike' AND day >= $start AND day < $day",
+                "SELECT list(severity) FILTER (WHERE kind = 'spike') AS severities, bool_or(send) AS told FROM alerts"
+                " WHERE incident_id = $incident AND day >= $start AND day < $day",
                 {"incident": incident, "start": start, "day": day},
             )
-        )["severities"] or [last["severity"]]
-        worse = SEVERITY_RANK[spike.severity] > max(SEVERITY_RANK.get(s, 0) for s in alerted) or (
-            spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0)
         )
-        if not worse:
+        worse = SEVERITY_RANK[spike.severity] > max(
+            SEVERITY_RANK.get(s, 0) for s in alerted["severities"] or [last["severity"]]
+        ) or (spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0))
+        if send and not alerted["told"]:  # opened by backfilled nights, which page no one: its first page, now
+            status = "new"
+        elif not worse:
             logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
             return None
-        status = "worse"
+        else:
+            status = "worse"
     elif hourly is not None:  # the watch paged on an earlier day of the incident: worse only by severity (the
         incident = hourly["incident_id"]  # counts are an hour's there, a day's here), above its highest so far
         paged = row(  # the watch's negative pages of the incident on its chain
