@@ -32,7 +32,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import HTTPError, MaxRetryError
+from urllib3.exceptions import HTTPError, LocationValueError, MaxRetryError
 from urllib3.util.retry import Retry
 
 from pipeline import __version__
@@ -375,6 +375,8 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
         cause = type(getattr(inner, "reason", None) or inner or exc).__name__
         tries = getattr(s.get_adapter(url).max_retries, "total", "?")
         raise SourceError(f"{what}: {bare(url)} failed after {tries} retries ({type(exc).__name__}: {cause})") from None
+    except LocationValueError:  # a host urllib3 cannot connect to as written (https://a..b/): raised past requests
+        raise SourceError(f"{what}: {bare(url)}: the URL's host cannot be read as a host name; check the URL") from None
     if resp.status_code >= 400:
         raise SourceError(f"{what}: HTTP {resp.status_code} from {bare(url)} after retries")
     try:

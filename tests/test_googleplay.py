@@ -132,6 +132,16 @@ def test_the_fake_repeats_reviews_across_pages(server):
     assert len(ids1) == 100 and ids2[:2] == ids1[-2:] and len(ids2) == 52
 
 
+def test_a_host_urllib3_cannot_read_is_a_source_error():
+    """``play..google.com`` (a typo in base_url or $BRANDPULSE_GOOGLE_PLAY_URL): urllib3 raises past requests."""
+    with requests.Session() as session, pytest.raises(SourceError) as err:
+        gp.fetch_page(session, "https://play..google.com/_/PlayStoreUi/data/batchexecute?hl=en", b"", 0, "t")
+    assert str(err.value) == (
+        "t: https://play..google.com/_/PlayStoreUi/data/batchexecute: the URL's host cannot be read as a host name; "
+        "check the URL"
+    )
+
+
 def test_stops_at_the_first_page_older_than_the_window(server):
     GooglePlayAPI(spread(1000, datetime(2026, 10, 1, 20, tzinfo=UTC), timedelta(minutes=20))).mount(server)
     records, _ = fetch(source(server.url))

@@ -59,6 +59,16 @@ def test_a_client_error_fails_get_json_naming_the_status_without_the_query(serve
     assert len(server.requests) == 1  # a 404 is not retried
 
 
+def test_a_host_urllib3_cannot_read_fails_get_json_as_a_source_error_without_the_login_or_query():
+    """A base URL with a host such as ``hn..algolia.com`` passes the config's URL rule, and urllib3 raises on it
+    past requests (LocationParseError): a SourceError naming it, not a traceback out of ``brandpulse extract``."""
+    with pytest.raises(SourceError) as err:
+        get_json(session(**FAST), "https://user:SECRET1@hn..algolia.com/api?token=SECRET2", what="search")
+    assert str(err.value) == (
+        "search: https://hn..algolia.com/api: the URL's host cannot be read as a host name; check the URL"
+    )
+
+
 def test_an_answer_of_exactly_max_body_is_read_and_one_byte_more_is_not(server, monkeypatch):
     monkeypatch.setattr("pipeline.http.MAX_BODY", 2**20)
     server.reset()

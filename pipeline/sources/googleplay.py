@@ -52,6 +52,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import requests
+from urllib3.exceptions import LocationValueError
 
 from pipeline import http as _http
 from pipeline.deadline import DeadlineExceeded
@@ -116,6 +117,10 @@ def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, w
             cause = type(getattr(inner, "reason", None) or inner or exc).__name__
             raise SourceError(
                 f"{what}: {endpoint} failed after {retries} retries ({type(exc).__name__}: {cause})"
+            ) from None
+        except LocationValueError:  # a host urllib3 cannot connect to as written (https://a..b/): past requests
+            raise SourceError(
+                f"{what}: {endpoint}: the URL's host cannot be read as a host name; check the URL"
             ) from None
         if resp.status_code >= 400:
             raise SourceError(f"{what}: HTTP {resp.status_code} from {endpoint} after {retries} retries")
