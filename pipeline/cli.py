@@ -489,13 +489,21 @@ def rescore(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
     ) as bar:
         task = bar.add_task(f"re-scoring mentions since {first}", total=None)
-        result = night.rescore(
-            cfg,
-            db_path(db),
-            first,
-            scorer=_scorer(cfg),
-            progress=lambda n, total: bar.update(task, completed=n, total=total),
-        )
+        scorer = _scorer(cfg)
+        try:
+            result = night.rescore(
+                cfg,
+                db_path(db),
+                first,
+                scorer=scorer,
+                progress=lambda n, total: bar.update(task, completed=n, total=total),
+            )
+        except KeyboardInterrupt as exc:  # as `run` says it: exit 130 or 143 (it said 130 for SIGTERM too)
+            _fail(
+                f"{exc or 'stopped'}: the rescore is marked interrupted and every chunk it scored is committed; run "
+                "the same command again to carry on",
+                code=interrupt.exit_code(),
+            )
     typer.echo(json.dumps(result, default=str))
 
 

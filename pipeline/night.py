@@ -31,7 +31,7 @@ from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start
 from pipeline.load import load
 from pipeline.metrics import daily_metrics, day_hours
 from pipeline.report.build import report
-from pipeline.scoring import MENTIONS, score, score_pending
+from pipeline.scoring import MENTIONS, score, score_pending, version_to_score
 from pipeline.staging import (
     check_brand_ids,
     extract,
@@ -168,10 +168,10 @@ def close(config: Config, db: Path, run_id: str, required: tuple[str, ...]) -> s
 
 
 def interrupted(config: Config, db: Path, run_id: str, reason: str) -> None:
-    """Record that the run was stopped (SIGTERM, Ctrl-C) before it finished: ``interrupted``, with the reason.
-    The steps it finished stay committed and the one it was in rolled back; a re-run of its night completes it."""
+    """Record that a rescore was stopped (SIGTERM, Ctrl-C) before it finished: ``interrupted``, with the reason.
+    The chunks it scored stay committed and the one it was in rolled back; the same command again carries on."""
     ledger.interrupted(db, run_id, reason, config.lock_timeout_s)
-    logger.warning(f"run {run_id}: interrupted ({reason}); re-run its night to complete it")
+    logger.warning(f"run {run_id}: interrupted ({reason}); run the same command again to complete it")
 
 
 def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, report_not_drawn) -> dict:
@@ -241,8 +241,17 @@ def rescore(config: Config, db: Path, since: date, scorer=None, progress=None) -
 
 
 def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progress) -> dict:
+    # the progress counts the mentions the model has scored already (a stopped rescore's chunks) as done: a re-run's
+    # bar ended short of its total (3 of 5) though every mention was scored
+    version = (scorer.version if scorer is not None else version_to_score(config)) if progress else ""
     with connect(db, timeout=config.lock_timeout_s) as con:
-        todo = row(con.execute("SELECT count(*) AS n, max(day) AS last FROM mentions WHERE day >= ?", [since]))
+        todo = row(
+            con.execute(
+                "SELECT count(*) AS n, max(m.day) AS last, count(s.mention_id) AS done FROM mentions m"
+                " LEFT JOIN sentiment s ON s.mention_id = m.mention_id AND s.model_version = ? WHERE m.day >= ?",
+                [version, since],
+            )
+        )
     done = score_pending(
         config,
         db,
@@ -250,7 +259,7 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
         MENTIONS,
         scorer=scorer,
         since=since,
-        progress=(lambda n: progress(n, todo["n"])) if progress else None,
+        progress=(lambda n: progress(todo["done"] + n, todo["n"])) if progress else None,
     )
     days = []
     if todo["last"] is not None:

@@ -335,3 +335,21 @@ def test_importing_a_file_with_no_source_configured_for_it_is_a_config_error(tmp
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith(f"brandpulse: {cfg}: surveys.{field}: none configured, so {export} cannot be")
     assert not db.exists()  # refused before a run was registered
+
+
+def test_a_stopped_rescore_says_so_with_the_signals_exit_status(tmp_path, monkeypatch):
+    """SIGTERM or Ctrl-C in ``brandpulse rescore``: exit 143 or 130 with what to do, as ``run`` says it (it ended
+    with 130 for SIGTERM too, and only a log line telling to re-run the night, which does not carry a rescore on)."""
+    from pipeline import cli, interrupt, night
+
+    def stopped(*args, **kwargs):
+        raise interrupt.Interrupted("stopped by SIGTERM")
+
+    monkeypatch.setattr(night, "rescore", stopped)
+    monkeypatch.setattr(cli, "_scorer", lambda cfg: None)
+    monkeypatch.setattr(interrupt, "_requested", ["SIGTERM"])
+    cfg, db = str(write_config(tmp_path)), str(tmp_path / "w.duckdb")
+    done = invoke("rescore", "--since", "2026-10-01", "--config", cfg, "--db", db)
+    assert done.exit_code == 143, done.output
+    assert "brandpulse: stopped by SIGTERM: the rescore is marked interrupted" in done.output, done.output
+    assert "run the same command again to carry on" in done.output

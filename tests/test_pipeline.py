@@ -158,7 +158,8 @@ def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(nig
 
 def test_a_rescore_stopped_mid_way_is_interrupted_and_its_rerun_scores_only_the_rest(night, scorer, monkeypatch):
     """Stopped (SIGTERM, Ctrl-C) after its first chunk, a rescore is recorded ``interrupted`` (not ``failed``) with
-    the chunk it committed kept; run again, it carries on: it scores the rest only, never the chunk done."""
+    the chunk it committed kept; run again, it carries on: it scores the rest only, never the chunk done, and its
+    progress starts from that chunk."""
     from functools import partial
 
     from pipeline import night as nights
@@ -183,8 +184,10 @@ def test_a_rescore_stopped_mid_way_is_interrupted_and_its_rerun_scores_only_the_
             "SELECT r.status, s.detail FROM pipeline_runs r JOIN run_steps s USING (run_id) "
             "WHERE r.trigger = 'rescore' AND s.step = 'interrupted'"
         ).fetchall() == [("interrupted", "stopped by SIGTERM")]
-    again = rescore(cfg, night[1], since, scorer=v2)
+    seen: list[tuple[int, int]] = []
+    again = rescore(cfg, night[1], since, scorer=v2, progress=lambda done, total: seen.append((done, total)))
     assert again["scored"] == 3 and again["status"] == "success"  # the rest only
+    assert seen == [(4, 5), (5, 5)]  # its progress counts the first chunk as done: the bar ends full
     with duckdb.connect(str(night[1]), read_only=True) as con:
         assert con.execute(query, [v2.version]).fetchone() == (5,)
         assert con.execute("SELECT DISTINCT model_version FROM daily_brand_metrics").fetchall() == [(v2.version,)]
