@@ -773,9 +773,9 @@ def detect_series(
             "(2026-10-13T09:00:00Z, 2026-10-13 11:00+02:00 or 2026-10-13; no zone: UTC)"
         )
     spacing = stamps.sort_values().diff() if freq != "day" else None
-    apart = spacing is not None and spacing[spacing > pd.Timedelta(0)].min() >= pd.Timedelta(days=1)
+    apart = spacing is not None and spacing[spacing > pd.Timedelta(0)].min() >= pd.Timedelta(hours=23)
     # a day's rows, not a sparse hour's: each at midnight on its own clock (a daily export with its offset,
-    # 2026-01-05T00:00:00+01:00, is at 23:00 UTC)
+    # 2026-01-05T00:00:00+01:00, is at 23:00 UTC; the day clocks go forward is 23 hours long)
     if apart and all(pd.Timestamp(t) == pd.Timestamp(t).floor("D") for t in raw["timestamp"].astype("string")):
         _fail(
             f"{file}: the rows are a day or more apart (daily data?): give --freq day; --freq {freq} would read each "

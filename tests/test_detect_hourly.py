@@ -372,6 +372,12 @@ def test_detect_series_daily_rows_give_the_figures_of_the_window_they_span(tmp_p
     pd.DataFrame({"timestamp": stamps, "count": vol, "neg": neg}).to_csv(local, index=False)
     bad = CliRunner().invoke(app, ["detect-series", str(local), "--negative", "neg"])
     assert bad.exit_code == 2 and "local.csv: the rows are a day or more apart" in bad.output, bad.output
+    # and across the night clocks go forward (29 March 2026 in Warsaw: 23 hours from one midnight to the next)
+    spring = tmp_path / "spring.csv"
+    stamps = (days + pd.Timedelta(days=45)).tz_localize("Europe/Warsaw").map(pd.Timestamp.isoformat)
+    pd.DataFrame({"timestamp": stamps, "count": vol, "neg": neg}).to_csv(spring, index=False)
+    bad = CliRunner().invoke(app, ["detect-series", str(spring), "--negative", "neg"])
+    assert bad.exit_code == 2 and "spring.csv: the rows are a day or more apart" in bad.output, bad.output
     # an hourly export that lists only the hours with mentions (none two in a day) is hourly data all the same
     sparse = tmp_path / "sparse.csv"
     sparse.write_text("timestamp,count\n2026-01-01T09:00:00Z,1\n2026-01-02T14:00:00Z,2\n2026-01-04T10:00:00Z,1\n")
