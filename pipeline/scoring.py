@@ -127,14 +127,11 @@ def score_pending(
     out = ScoreRun()
     t0 = time.perf_counter()
     last_first = None
-    # what to ask the warehouse before loading a model: a mention with no score at all needs none ("": no model's),
-    # anything else the version of the model that would score it here (torch imported, outside the lock)
-    version = version_to_score(config) if scorer is None and (target.versioned or since is not None) else ""
+    if scorer is None and not _anything_to_score(config, db, target, since):
+        return out  # the model was not loaded
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
-            if scorer is None:  # is there anything to score, before loading a model?
-                if not rows(execute(con, target.unscored, {"model_version": version, "limit": 1, "since": since})):
-                    break
+            if scorer is None:
                 scorer = load_scorer(config)
             batch = rows(
                 execute(con, target.unscored, {"model_version": scorer.version, "limit": chunk, "since": since})
@@ -156,6 +153,21 @@ def score_pending(
         out.model, out.version = f"{scorer.name} {scorer.version}", scorer.version
     out.rate = out.attempted / max(time.perf_counter() - t0, 1e-9)
     return out
+
+
+def _anything_to_score(config: Config, db: Path, target: Target, since) -> bool:
+    """Whether anything of ``target`` needs a score, asked before a model is loaded: of version "", which no model
+    has (a mention with no score at all, and every candidate of the rest); then, where that is not the whole answer
+    (a survey comment, a rescore's mention), of the version the configured model would score with here (torch
+    imported, outside the warehouse's lock; not when there is no candidate at all)."""
+
+    def asked(version: str) -> bool:
+        with connect(db, timeout=config.lock_timeout_s) as con:
+            return bool(rows(execute(con, target.unscored, {"model_version": version, "limit": 1, "since": since})))
+
+    if not asked(""):
+        return False
+    return asked(version_to_score(config)) if target.versioned or since is not None else True
 
 
 def score(config: Config, db: Path, run_id: str, scorer=None, progress=None) -> int:

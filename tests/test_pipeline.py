@@ -526,6 +526,9 @@ def test_survey_comments_all_scored_by_the_model_in_use_load_no_model(tmp_path, 
     cfg = load_config(write_config(tmp_path, surveys={"sources": [survey]}))
     db = tmp_path / "warehouse.duckdb"
     prepare(cfg, db, DAY, "night")
+    with monkeypatch.context() as m:  # no comment at all: not even torch is imported to work out the version
+        m.setattr(scoring, "version_to_score", lambda config: pytest.fail("asked for the version of nothing"))
+        assert scoring.score_pending(cfg, db, "night", scoring.COMMENTS).model is None
     import_surveys(cfg, db, "night", day=DAY)  # the configured model scores the comments
     first = scoring.score_pending(cfg, db, "night", scoring.COMMENTS)
     assert first.attempted == 0 and first.model is None  # they were scored on import, and no model was loaded
