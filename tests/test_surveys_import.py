@@ -197,6 +197,19 @@ def test_qualtrics_preset_reads_three_header_rows_and_the_export_time_zone(tmp_p
     assert all(r.location.startswith(f"{path}:") for r in rejects)
 
 
+def test_a_qualtrics_export_in_utc_states_z_and_its_times_stay_utc_whatever_the_sources_zone(tmp_path):
+    """Qualtrics writes ``"timeZone":"Z"`` in the ImportId row of an export in UTC: the export's own zone wins over
+    the source's ``timezone`` as a named zone does (it was passed over: 22:30 read in New York, the next day)."""
+    meta = [json.dumps({"ImportId": "recordedDate", "timeZone": "Z"}), json.dumps({"ImportId": "_recordId"}),
+            json.dumps({"ImportId": "QID1"})]  # fmt: skip
+    path = write_csv(tmp_path / "q.csv", [["RecordedDate", "ResponseId", "Q1"],
+                                          ["Recorded Date", "Response ID", "How likely ...?"], meta,
+                                          ["2026-10-01 22:30:00", "R_1", "9"]])  # fmt: skip
+    src = SurveySpec(name="acme-nps", brand="acme", path="q.csv", preset="qualtrics", timezone="America/New_York")
+    [response], rejects = read_survey_file(None, src, path)
+    assert datetime.fromisoformat(response.responded_at) == datetime(2026, 10, 1, 22, 30, tzinfo=UTC) and not rejects
+
+
 def test_a_name_shifted_under_a_mapped_column_is_in_no_reason_and_no_raw_record(tmp_path):
     # "Doe, Jane" unquoted is two cells and the answer is missing: the row has the header's width, with the first
     # name under RecordedDate. Quarantine keeps only mapped columns, and of those none may hold it either

@@ -452,7 +452,10 @@ def _label(value, what: str, column: str | None) -> tuple[str | None, str | None
 
 
 def zone(name: str) -> timezone | ZoneInfo:
-    """An IANA zone name or a UTC offset (+02:00, -0530, UTC+1)."""
+    """An IANA zone name, a UTC offset (+02:00, -0530, UTC+1) or ``Z`` (UTC: the ``timeZone`` of the ImportId row
+    of a Qualtrics export in UTC, which an IANA name only would pass over for the source's ``timezone``)."""
+    if name.strip() in ("Z", "z"):
+        return UTC
     m = _OFFSET.match(name.strip())
     if m:
         sign, hours, minutes = m.group(1), int(m.group(2)), int(m.group(3) or 0)
