@@ -67,11 +67,11 @@ words of one stem, never a chain through different stems: a word of two stems jo
 of the texts' words share (:func:`_polish_groups`), so "działa" goes with "działają", "działać" and "dział"
 (department) with "działu", but "działa" alone beside "dział" and "działu" is counted with them. A Polish form
 of a ``drop`` word is dropped too, by a looser rule that also catches the alternation of the name's last
-consonant (a prefix of at least 5 letters that is all but at most the last two letters of the shorter word:
-"Biedronce" of "Biedronka"): losing a word that merely resembles the brand's name costs little. Limits: no other
-language is stemmed ("parcel" and "parcels", "pakket" and "pakketten" are separate terms); in Polish an
-alternation of a stem's last consonant ("paczce", "kurierzy", "koncie"), a vowel change ("zamówień") and the
-present tense's first and second persons ("czekam", "czekasz") are not caught.
+consonant (a prefix of at least 5 letters that is all but at most the last two letters of the name: "Biedronce"
+of "Biedronka", not "paczka" of "Paczkolot"): losing a word that merely resembles the brand's name costs little.
+Limits: no other language is stemmed ("parcel" and "parcels", "pakket" and "pakketten" are separate terms); in
+Polish an alternation of a stem's last consonant ("paczce", "kurierzy", "koncie"), a vowel change ("zamówień")
+and the present tense's first and second persons ("czekam", "czekasz") are not caught.
 
 :func:`terms` gives the unigrams and bigrams of one text as written (unigrams have no space, bigrams one): a
 term :func:`weighted_log_odds` shows is in it for the texts that wrote it in that form.
@@ -237,8 +237,9 @@ _PL_ENDINGS = frozenset(
 _PL_VOWELS = frozenset("aąeęioóuy")
 
 # A form of a ``drop`` word (the brand's name) in Polish mentions: a common prefix of at least this many letters,
-# and all but the last two letters of the shorter word, so that the alternations of a name's last consonant go too
-# ("Biedronce" of "Biedronka", "Paczkolocie" of "Paczkolot").
+# and all but the last two letters of the name, so that the alternations of a name's last consonant go too
+# ("Biedronce" of "Biedronka", "Paczkolocie" of "Paczkolot"), but not a shorter word that begins like it ("paczka",
+# parcel, of "Paczkolot": the word its complaints are about).
 _NAME_PREFIX = 5
 _NAME_ENDING = 2
 
@@ -301,7 +302,7 @@ def _words(text: str) -> list[str]:
 def _polish_name_form(word: str, name: str) -> bool:
     """``word`` is a form of the drop word ``name`` in a Polish mention (:data:`_NAME_PREFIX`)."""
     shared = next((i for i, (x, y) in enumerate(zip(word, name, strict=False)) if x != y), min(len(word), len(name)))
-    return shared >= _NAME_PREFIX and shared >= min(len(word), len(name)) - _NAME_ENDING
+    return shared >= _NAME_PREFIX and shared >= len(name) - _NAME_ENDING
 
 
 def _polish_stems(word: str) -> set[str]:

@@ -57,6 +57,16 @@ def test_the_longest_exclusion_is_hidden_first_so_a_phrase_that_extends_a_shorte
     assert not nova.matches("my bossa nova playlist") and nova.matches("bossa on my Nova phone")
 
 
+def test_an_exclusion_hides_every_alias_inside_one_of_its_occurrences_overlapping_ones_too():
+    """An exclusion was cut out of the text: in "zoef zoef zoef" (the sound, excluded as "zoef zoef") the third
+    "zoef" was left to match, and cutting "apple pie" out of "nova apple pie bank" joined "nova" to "bank"."""
+    zoef = AliasMatcher(brand(name="Zoefiets", aliases=["Zoefiets", "Zoef"], exclude=["zoef zoef"]))
+    assert not zoef.matches("en toen ging het zoef zoef zoef")
+    assert zoef.matches("zoef zoef, en mijn Zoef is weer kapot")  # the alias also occurs outside the exclusion
+    nova = AliasMatcher(brand(name="Nova Bank", aliases=["Nova Bank"], exclude=["apple pie"]))
+    assert not nova.matches("nova apple pie bank") and nova.matches("apple pie at Nova Bank")
+
+
 def nfd(text: str) -> str:
     """``text`` decomposed (a letter and its combining marks), as macOS and some keyboards write it."""
     return unicodedata.normalize("NFD", text)

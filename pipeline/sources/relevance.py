@@ -19,9 +19,11 @@ cross-post): case, Unicode form, whitespace, URLs and leading/trailing punctuati
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from pipeline.config import BrandSpec
 from pipeline.textfold import MARKS, fold
@@ -33,6 +35,15 @@ def _pattern(term: str) -> str:
     change in :func:`~pipeline.textfold.fold`, so a position in the folded text is not one in the original."""
     words = [re.escape(w) for w in term.split()]
     return rf"(?<![\w@#{MARKS}])" + r"\s+".join(words) + rf"(?![\w{MARKS}])"
+
+
+def _occurrences(pattern: re.Pattern, text: str) -> Iterator[tuple[int, int]]:
+    """The spans of every match of ``pattern`` in ``text`` by start, overlapping ones included (at each start the
+    longest term, as :meth:`AliasMatcher._compile` orders them)."""
+    m = pattern.search(text)
+    while m is not None:
+        yield m.start(), m.end()
+        m = pattern.search(text, m.start() + 1)
 
 
 class AliasMatcher:
@@ -53,12 +64,25 @@ class AliasMatcher:
         return any(self._mentions(t) for t in texts if t)
 
     def _mentions(self, raw: str) -> bool:
+        """An alias occurs clear of every occurrence of an exclusion, overlapping ones included: in "zoef zoef zoef"
+        each "zoef" is in one of the two "zoef zoef", and "nova apple pie bank" is no "Nova Bank" (an exclusion cut
+        out of the text left the third "zoef", and joined "nova" to "bank")."""
         text = fold(raw, self.case_sensitive)
         if not text:
             return False
-        if self._exclude is not None:
-            text = self._exclude.sub(" ", text)
-        return self._alias.search(text) is not None
+        starts: list[int] = []  # the exclusions' occurrences merged into disjoint spans, by start
+        ends: list[int] = []
+        for a, b in _occurrences(self._exclude, text) if self._exclude is not None else ():
+            if ends and a < ends[-1]:
+                ends[-1] = max(ends[-1], b)
+            else:
+                starts.append(a)
+                ends.append(b)
+        for s, e in _occurrences(self._alias, text):
+            i = bisect.bisect_left(starts, e) - 1  # the last hidden span that starts before the alias ends
+            if i < 0 or ends[i] <= s:
+                return True
+        return False
 
     def query_terms(self) -> list[str]:
         """The aliases without their ``@``/``#`` prefixes, de-duplicated case-insensitively in :func:`fold`'s
