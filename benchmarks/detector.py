@@ -320,6 +320,11 @@ def run(seed: int, n_series: int, sens: Sensitivity, cp: bool = True) -> dict:
     }
 
 
+def _cell(x: float | None, spec: str) -> str:
+    """A figure for the tables, "-" where a small ``--series`` left its group empty (no such spike, no such ramp)."""
+    return "-" if x is None else format(x, spec)
+
+
 def print_table(r: dict) -> None:
     sp = r["spikes"]
     print(
@@ -330,8 +335,8 @@ def print_table(r: dict) -> None:
     print(f"{'spike size':<12}{'n':>6}{'recall':>8}   by length 1d / 2d / 3d")
     for s in SPIKE_SIZES:
         key = f"{s:g}sigma"
-        lens = " / ".join(f"{sp['recall_by_size_and_days'][f'{key}_{n}d']:.2f}" for n in SPIKE_LENGTHS)
-        print(f"{key:<12}{sp['n_by_size'][key]:>6}{sp['recall_by_size'][key]:>8.3f}   {lens}")
+        lens = " / ".join(_cell(sp["recall_by_size_and_days"][f"{key}_{n}d"], ".2f") for n in SPIKE_LENGTHS)
+        print(f"{key:<12}{sp['n_by_size'][key]:>6}{_cell(sp['recall_by_size'][key], '.3f'):>8}   {lens}")
     print(f"{'>= 3sigma':<12}{'':>6}{sp['recall_ge_3sigma']:>8.3f}")
     print(f"{'all':<12}{'':>6}{sp['recall']:>8.3f}")
     met = sp["recall_ge_3sigma"] >= 0.9 and r["false_alarms_per_brand_year"] <= 1
@@ -573,8 +578,8 @@ def print_hourly(r: dict) -> None:
     for name, v in rows:
         d = "-" if v["median_delay_min"] is None else f"{v['median_delay_min']:.0f} min"
         print(
-            f"{name:<14}{v['n']:>6}{v['recall']:>8.3f}{d:>14}{v['share_within_60_min']:>11.3f}"
-            f"{v['oracle_share_within_60_min']:>14.3f}"
+            f"{name:<14}{v['n']:>6}{_cell(v['recall'], '.3f'):>8}{d:>14}{_cell(v['share_within_60_min'], '.3f'):>11}"
+            f"{_cell(v['oracle_share_within_60_min'], '.3f'):>14}"
         )
     g = r["incidents_ge_3sigma"]
     print(

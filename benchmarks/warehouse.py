@@ -385,10 +385,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000, help="mentions of history")
     ap.add_argument("--days", type=int, default=365, help="days of history (ending 2026-10-31)")
-    ap.add_argument("--night", type=int, default=20_000, help="the night's new, unscored mentions")
+    ap.add_argument("--night", type=int, default=20_000, help="the night's new, unscored mentions (at least 2,048)")
     ap.add_argument("--db", type=Path, help="default: /tmp/brandpulse-bench-<rows>.duckdb")
     ap.add_argument("--reuse", action="store_true", help="measure an existing file (migrated to the latest schema)")
-    ap.add_argument("--only", nargs="*", help="measure only these (names as printed, prefix match)")
+    ap.add_argument(
+        "--only",
+        nargs="*",
+        help="measure only these (names as printed, prefix match); the `brandpulse sql` start-up is measured "
+        "whatever is named",
+    )
     ap.add_argument("--json", type=Path)
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()

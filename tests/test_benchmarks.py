@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -17,3 +18,40 @@ def test_scoring_benchmark_ends_when_a_variants_process_fails(tmp_path):
     proc = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=180)
     assert proc.returncode != 0
     assert "[scoring] ours-fp32: its process ended without a result (exit code 1)" in proc.stderr, proc.stderr[-2000:]
+
+
+def _run_benchmark(*args, timeout: int = 120) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, cwd=REPO, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc
+
+
+def test_detector_benchmark_writes_the_fields_the_readme_quotes(tmp_path):
+    """The README's detector figures are read from these fields; a broken `benchmarks/detector.py` (either mode)
+    failed nowhere but on its next manual run."""
+    out = tmp_path / "daily.json"
+    _run_benchmark("benchmarks/detector.py", "--seed", 1, "--series", 4, "--out", out)
+    daily = json.loads(out.read_text())
+    assert daily["command"].startswith("benchmarks/detector.py --seed 1 --series 4")
+    assert daily["brand_years"] == 4
+    for field in ("recall_ge_3sigma", "precision_days", "recall_by_size", "recall_by_size_and_days"):
+        assert field in daily["spikes"], field
+    assert daily["false_alarms_per_brand_year"] == round(daily["false_alarm_days"] / 4, 3)
+    assert daily["shifts"]["+0.10"]["either"]["n"] == 1  # 4 // 2 shift series, one of each size but the last
+    out = tmp_path / "hourly.json"
+    _run_benchmark("benchmarks/detector.py", "--hourly", "--seed", 1, "--series", 2, "--out", out)
+    hourly = json.loads(out.read_text())
+    assert hourly["series_per_kind"] == 2
+    assert hourly["incidents_ge_3sigma"]["n"] > 0
+    for field in ("recall", "median_delay_min", "share_within_60_min", "oracle_share_within_60_min"):
+        assert field in hourly["incidents_ge_3sigma"], field
+    assert set(hourly["false_alarm_episodes_by_kind"]) == {"hourly_spike", "volume_spike"}
+
+
+def test_warehouse_open_benchmark_runs(tmp_path):
+    out = tmp_path / "open.json"
+    _run_benchmark("benchmarks/warehouse_open.py", "--repeat", 2, "--json", out)
+    result = json.loads(out.read_text())
+    assert {"instance_per_open_read_ms", "instance_per_open_write_ms", "attach_read_ms", "attach_write_ms"} <= set(
+        result
+    )
