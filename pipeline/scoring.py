@@ -40,6 +40,7 @@ from pipeline.storage import (
     read_if_exists,
     read_parquet,
     remove,
+    url,
     write,
     write_parquet,
 )
@@ -272,6 +273,9 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
     with duckdb.connect() as mem:
         todo = read_parquet(mem, _shard_file(config, day, run_id, shard, "input.parquet"))
         scorer = scorer or load_scorer(config)
+        # the model's identity now, as loaded: its version hashes the folder's files, and a folder replaced while
+        # the shard is scored must not lend the new model's version to the old weights' scores
+        model = {"model_name": scorer.name, "model_version": scorer.version, "model_sha256": scorer.sha256}
         cols: dict = {}
         for i in range(0, len(todo), SCORE_CHUNK):  # chunks only for the progress count
             part = score_columns(scorer, [r["text"] for r in todo[i : i + SCORE_CHUNK]])
@@ -291,10 +295,7 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
         "shard": shard,
         "texts": len(todo),
         "seconds": round(seconds, 3),
-        "model_name": scorer.name,
-        "model_version": scorer.version,
-        "model_sha256": scorer.sha256,
-    }
+    } | model
     write(done_file, json.dumps(done))  # last: the shard is done
     logger.info(f"score shard {shard}: {len(todo)} texts in {seconds:.1f} s ({len(todo) / max(seconds, 1e-9):.0f}/s)")
     return done
@@ -318,7 +319,13 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 f"score shard {n} of {plan['shards']} has no scores ({done} is missing): its task "
                 "failed or did not run; re-run it, then this task"
             )
-        shards.append(json.loads(done_text))
+        try:
+            shards.append(json.loads(done_text))
+        except ValueError as exc:  # damaged (a store or a hand): said, naming the shard, not a traceback
+            raise RuntimeError(
+                f"score shard {n} of {plan['shards']}: {url(done)} cannot be read ({exc}); "
+                "re-run its task, then this task"
+            ) from None
     versions = {d["model_version"]: d["shard"] for d in shards}
     if len(versions) > 1:  # a day's metrics count one model's scores: never mix two in one night unnoticed
         raise RuntimeError(
@@ -333,8 +340,16 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
     ):  # the shards' files fetched to local disk first: no download from the staging store under the lock
         local = [fetch(_shard_file(config, day, run_id, n, "scores.parquet"), Path(tmp)) for n in range(len(shards))]
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-            for done, file in zip(shards, local, strict=True):
-                scored = parquet_rows(mem, file)
+            for n, (done, file) in enumerate(zip(shards, local, strict=True)):
+                try:
+                    scored = parquet_rows(mem, file)
+                except duckdb.Error as exc:  # nothing stored: the transaction rolls back
+                    raise RuntimeError(
+                        f"score shard {n} of {plan['shards']}: "
+                        f"{url(_shard_file(config, day, run_id, n, 'scores.parquet'))} cannot be read "
+                        f"({str(exc).splitlines()[0]}); "
+                        "re-run its task, then this task"
+                    ) from None
                 params = {k: [r[k] for r in scored] for k in ("mention_id", "day", *SCORE_COLUMNS)}
                 params |= {k: done[k] for k in ("model_name", "model_version", "model_sha256")} | {"run_id": run_id}
                 execute(con, MENTIONS.insert, params)

@@ -1176,9 +1176,9 @@ def test_a_replanned_or_failed_shard_is_not_done_until_scored_again_and_a_failed
     fails part way leaves no plan (not the earlier one over shards it half replaced); a retry that fails
     before writing its scores leaves the shard not done (its earlier attempt's scores do not stand in). A shard is
     scored in chunks of SCORE_CHUNK texts (the progress says each), every text once. A shard whose scores cannot be
-    read fails the load in its transaction: the shards before it are not stored either. The load counts what it
-    read and what it stored (not what a run beside it stored first). A load of an empty plan stores nothing and
-    says so; a shard past the plan is refused by name."""
+    read fails the load in its transaction, naming the shard and its file: the shards before it are not stored
+    either. The load counts what it read and what it stored (not what a run beside it stored first). A load of an
+    empty plan stores nothing and says so; a shard past the plan is refused by name."""
     from pipeline import load, staging
     from pipeline import night as steps
     from pipeline.storage import read_parquet
@@ -1227,11 +1227,18 @@ def test_a_replanned_or_failed_shard_is_not_done_until_scored_again_and_a_failed
 
     good = (folder / "00001.scores.parquet").read_bytes()
     (folder / "00001.scores.parquet").write_bytes(good[: len(good) // 2])  # shard 1's scores cannot be read
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(
+        RuntimeError, match=r"score shard 1 of 2: .*00001\.scores\.parquet cannot be read \(.*\); re-run"
+    ):
         scoring.load_scores(halves, db, DAY, "r1")
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM sentiment").fetchone() == (0,)  # not shard 0's three either
     (folder / "00001.scores.parquet").write_bytes(good)
+    record = (folder / "00001.scores.json").read_text()
+    (folder / "00001.scores.json").write_text(record[: len(record) // 2])  # nor its record: named, no traceback
+    with pytest.raises(RuntimeError, match=r"score shard 1 of 2: .*00001\.scores\.json cannot be read \(.*\); re-run"):
+        scoring.load_scores(halves, db, DAY, "r1")
+    (folder / "00001.scores.json").write_text(record)
     steps.prepare(whole, db, DAY, "r2")  # a run beside it stores its scores of the five first: theirs stay
     assert scoring.plan_shards(whole, db, DAY, "r2") == [0]
     scoring.score_shard(whole, DAY, "r2", 0, scorer=scorer)
@@ -1250,6 +1257,42 @@ def test_a_replanned_or_failed_shard_is_not_done_until_scored_again_and_a_failed
     assert r1[3] == datetime.fromisoformat(plan["started_at"])  # the step started with its plan
     slowest, fastest = re.search(r"; 2 shards of at most 3; (\d+)-(\d+) texts/s per shard$", r1[2]).groups()
     assert int(slowest) <= int(fastest)
+
+
+def test_a_shard_scored_while_its_model_folder_is_replaced_keeps_the_loaded_models_version(night, monkeypatch):
+    """A scorer's version hashes its folder's files when first asked: a shard asks as the model loads, so a folder
+    replaced while the shard is scored (a deploy mid-night) does not lend the new files' version to the scores of
+    the weights in memory."""
+    from pipeline import load, staging
+    from pipeline import night as steps
+    from pipeline.sentiment.scorer import Scorer, model_version
+
+    folder = night[0].parent / "model"
+    folder.mkdir()
+    for path in MODEL_DIR.iterdir():
+        (folder / path.name).symlink_to(path)
+    (folder / "tokenizer_config.json").unlink()
+    shutil.copy(MODEL_DIR / "tokenizer_config.json", folder / "tokenizer_config.json")
+    loaded = model_version(folder)
+    cfg = load_config(write_config(night[0].parent, scoring={"model_dir": str(folder)}))
+    db = night[1]
+    for job in steps.prepare(cfg, db, DAY, "r1"):
+        staging.extract(cfg, job["brand"], job["source"], DAY, "r1", db=db)
+    assert load.load(cfg, db, DAY, "r1").new_mentions == 5
+    assert scoring.plan_shards(cfg, db, DAY, "r1") == [0]
+    scorer = Scorer(folder)
+    monkeypatch.setattr(scoring, "load_scorer", lambda config: scorer)  # the task loads the model ...
+
+    def replaced(texts, score=scorer.score):  # ... and its folder is replaced while the shard is scored
+        config = json.loads((folder / "tokenizer_config.json").read_text())
+        (folder / "tokenizer_config.json").write_text(json.dumps(config | {"replaced": True}))
+        return score(texts)
+
+    monkeypatch.setattr(scorer, "score", replaced)
+    assert scoring.score_shard(cfg, DAY, "r1", 0)["model_version"] == loaded != model_version(folder)
+    assert scoring.load_scores(cfg, db, DAY, "r1") == 5
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT model_version FROM sentiment").fetchall() == [(loaded,)]
 
 
 def test_a_score_step_with_nothing_to_score_never_loads_the_model(tmp_path):
