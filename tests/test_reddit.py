@@ -16,7 +16,7 @@ import requests
 from praw.config import Config as PrawConfig
 
 from demo.replay.reddit import RedditAPI
-from demo.replay.server import ReplayServer
+from demo.replay.server import ReplayServer, Response
 from pipeline.config import Config
 from pipeline.deadline import Deadline
 from pipeline.records import Pseudonymiser, Record, Reject, Window
@@ -424,6 +424,28 @@ def test_reddits_listing_cap_warns_but_a_short_listing_does_not(reddit, monkeypa
     src = make_source()
     records, _ = run(src)
     assert len(records) == 20 and src.warnings == []  # the search's time filter covers the window: a real end
+
+
+def test_an_empty_page_that_names_a_next_one_is_a_warning(reddit):
+    """PRAW ends a listing at an empty page, even one whose ``after`` names a next page: the window's items after it
+    were never seen, so the listing is truncated, not quietly ended."""
+    in_window = [post(f"n{i:03d}", 60 + i * 60) for i in range(250)]
+    server, _ = reddit(in_window + [post(f"o{i:03d}", -60 - i * 60) for i in range(10)])
+    i, (method, pattern, search) = next((i, r) for i, r in enumerate(server.routes) if "search" in r[1].pattern)
+
+    def gap(req, m):  # the second page comes back empty, though it names a third
+        if req.query.get("after") == "t3_n150":
+            return Response(200, {"kind": "Listing", "data": {"after": "t3_n050", "dist": 0, "children": []}})
+        return search(req, m)
+
+    server.routes[i] = (method, pattern, gap)
+    src = make_source()
+    records, _ = run(src)
+    assert len(records) == 100 and len(src.warnings) == 1
+    assert src.warnings[0].startswith(
+        "search r/parcelo: stopped after 100 items (a page came back empty but named a next one)"
+    )
+    assert src.state["listings"]["search r/parcelo"]["truncated"] is True
 
 
 def test_the_real_1000_item_cap(reddit):

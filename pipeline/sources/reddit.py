@@ -42,7 +42,8 @@ quarantined item is keyed by its fullname, so a re-read finds its row although i
 Truncation: Reddit ends every listing after about 1,000 items, and ``max_items`` caps what is read per
 listing. When a listing stops at the cap, or ends after at least :data:`LISTING_CAP_HINT` items, while its
 oldest item is still newer than ``window.start``, part of the window was never seen: a line in ``warnings``
-names the listing, the items read and the oldest time reached (extract then marks the run ``truncated``). A
+names the listing, the items read and the oldest time reached (extract then marks the run ``truncated``). So does
+a listing that ends at an empty page naming a next one (``after``): PRAW stops there, the pages after it unread. A
 search that ends earlier has really ended: its ``time_filter`` covers the window.
 
 Credentials (app-only, read-only OAuth; never logged, never in an error message), the first that is set:
@@ -441,7 +442,7 @@ class RedditSource(Source):
         stats = {"read": 0, "in_window": 0, "oldest_created_utc": None, "truncated": False}
         self._listings[name] = stats
         start, end = window.start.timestamp(), window.end.timestamp()
-        reached_start = capped = False
+        reached_start = capped = gap = False
         order = NewestFirst(start, end, name)
         things = iter(things)
         while True:
@@ -449,6 +450,9 @@ class RedditSource(Source):
             try:
                 thing = next(things)
             except StopIteration:
+                # PRAW ends a listing at an empty page, even one that names a next page (``after``): no real end
+                page = getattr(things, "_listing", None)
+                gap = page is not None and not len(page) and bool(getattr(page, "after", None))
                 break
             if stats["read"] >= self.spec.max_items:  # the listing had more: the cap cut it
                 capped = True
@@ -468,11 +472,17 @@ class RedditSource(Source):
                 yield thing
         if order.disorder:
             self.warnings.append(order.disorder)
-        if not reached_start and (capped or stats["read"] >= LISTING_CAP_HINT):
+        if not reached_start and (capped or gap or stats["read"] >= LISTING_CAP_HINT):
             stats["truncated"] = True
             oldest = stats["oldest_created_utc"]
             reached = datetime.fromtimestamp(oldest, UTC).isoformat() if oldest is not None else "no dated item"
-            why = f"max_items {self.spec.max_items}" if capped else "Reddit's ~1,000-item listing cap"
+            why = (
+                f"max_items {self.spec.max_items}"
+                if capped
+                else "a page came back empty but named a next one"
+                if gap
+                else "Reddit's ~1,000-item listing cap"
+            )
             self.warnings.append(
                 f"{name}: stopped after {stats['read']} items ({why}); the oldest item read is from {reached}, "
                 f"after the window start {window.start.isoformat()}: the window is truncated"
