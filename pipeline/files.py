@@ -2,9 +2,9 @@
 
 The atomic writer: a file is either its old content or its new content, never half of either. Write to a
 temporary file beside the target, flush and fsync it, then ``os.replace`` it over the target (an atomic rename on
-POSIX and Windows). A crash leaves at worst a ``.<name>.<pid>.tmp`` file, never a torn target. Local files only: a
-staged file that may live in an object store is written by :func:`pipeline.storage.write` (one upload there: a
-store makes an object visible only once its upload completes, whole).
+POSIX and Windows). A crash leaves at worst a ``.<name>.<pid>.<random>.tmp`` file, never a torn target. Local
+files only: a staged file that may live in an object store is written by :func:`pipeline.storage.write` (one
+upload there: a store makes an object visible only once its upload completes, whole).
 
 The pattern: :func:`matching_files`, for file drops, survey exports and customer lists.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -93,10 +94,13 @@ def write_atomic(path, content: str | bytes | Iterable[str]) -> int:
     that may live in an object store is written by :func:`pipeline.storage.write`, which calls this for a
     folder.)"""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # random too, and created exclusively: a process in another container (its own pids) sharing the folder can
+    # have our pid, and two writers of one temporary file tore the target and failed the one renaming last
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fh = tmp.open("xb")
     n = 0
     try:
-        with tmp.open("wb") as fh:
+        with fh:
             if isinstance(content, bytes | str):
                 data, n = encoded(content)
                 fh.write(data)

@@ -209,6 +209,26 @@ def test_a_local_write_goes_through_a_synced_temporary_file_and_a_crash_keeps_th
     assert events[1][1] != target and events[1][1].parent == target.parent and events[1][2] == target
 
 
+def test_two_writers_with_one_pid_never_share_a_temporary_file(tmp_path, monkeypatch):
+    """Workers in two containers (each its own pids) sharing a staging or report folder can both be pid 7: the
+    temporary file named by the pid alone was opened by both, so the second writer's rename made the first one's
+    half-written file the target, which it kept writing into (a torn target), and the first failed its rename."""
+    from pipeline import files
+
+    monkeypatch.setattr(os, "getpid", lambda: 7)
+    target = tmp_path / "records.jsonl"
+    seen = []
+
+    def ours():
+        yield "ours-1"
+        seen.append((files.write_atomic(target, "theirs\n"), target.read_text()))  # the other worker, meanwhile
+        yield "ours-2"
+
+    assert files.write_atomic(target, ours()) == 2
+    assert seen == [(7, "theirs\n")] and target.read_text() == "ours-1\nours-2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.jsonl"]
+
+
 def test_parquet_and_the_warehouse_work_under_a_temporary_folder_with_a_quote_in_its_name(tmp_path, monkeypatch):
     """A path goes into COPY ... TO and ATTACH as a literal (they take no parameter there): a quote in it
     (TMPDIR=/home/o'brien/tmp) once ended the literal and failed the shard's write with a syntax error."""
