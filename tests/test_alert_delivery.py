@@ -265,6 +265,45 @@ def test_slack_payload_stays_within_limits_for_huge_alerts():
         assert not re.search(r"&(?!amp;|lt;|gt;)", t), t[-40:]
 
 
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "zaginęła",  # Polish written decomposed: 'e' and its ogonek U+0328
+        "لَمْ يَصِلْ الطَّرْدُ",  # Arabic with its vowel signs: a shadda and a fatha on one letter
+        "👨\u200d👩\u200d👧 family",  # one emoji of three joined by zero-width joiners
+        "👍🏽 ok",  # an emoji and its skin tone
+        "🇵🇱🇳🇱 flags",  # two flags, each two regional indicators
+    ],
+)
+def test_a_text_cut_to_a_limit_is_never_cut_inside_a_character(tail):
+    """A cut keeps a letter with its marks and an emoji or flag whole: it is cut before them, never between."""
+    import unicodedata
+
+    tail = unicodedata.normalize("NFD", tail)
+    before = len(render_slack(make_msg(reason=""))["blocks"][1]["text"]["text"])  # the section's text before the reason
+    for at in range(len(tail) + 1):
+        text = "x" * (199 - at) + tail  # the cut (the 199th character, then '…') falls at each place of the tail
+        msg = make_msg(
+            headline="H" * (150 - 1 - at) + tail,
+            reason="x" * (3000 - 1 - before - at) + tail,
+            top_mentions=[mention(1, text=text, url=None)],
+        )
+        payload = render_slack(msg)
+        header, section = payload["blocks"][0]["text"]["text"], payload["blocks"][1]["text"]["text"]
+        link = next(t for t in check_block_kit(payload) if t.startswith("1. "))
+        shown = link.removeprefix("1. ").split("\n")[0]
+        for cut in (header, section.split("\n")[-1], shown):
+            kept = cut.removesuffix("…").lstrip("Hx")
+            assert tail.startswith(kept), (at, cut[-12:])
+            rest = tail[len(kept) :]
+            assert not rest or not (
+                unicodedata.category(rest[0]).startswith("M")
+                or rest[0] in "\u200d\U0001f3fd"
+                or kept.endswith("\u200d")
+                or (kept.endswith(("🇵", "🇳")) and not kept.endswith(("🇵🇱", "🇳🇱")))
+            ), (at, ascii(kept), ascii(rest[:3]))
+
+
 def test_slack_mrkdwn_is_escaped():
     evil = mention(1, text="<!channel> free refunds & <https://evil.example|click here>", url="javascript:alert(1)")
     payload = render_slack(make_msg(brand_name="A&B <Co>", top_mentions=[evil], report_url=None))

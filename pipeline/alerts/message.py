@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
+import regex
 
 from pipeline import __version__
 
@@ -144,12 +145,26 @@ def one_line(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+def _cut(s: str, n: int) -> str:
+    """``s`` cut to at most ``n`` characters, never inside a user-perceived character (a Unicode extended grapheme
+    cluster, ``regex``'s ``\\X``): a letter keeps its marks (a decomposed Polish "ą", an Arabic vowel sign), an emoji
+    sequence and a flag stay whole. One cluster longer than ``n`` (a letter under thousands of marks) is cut as is."""
+    if n >= len(s):
+        return s
+    end = 0
+    for cluster in regex.finditer(r"\X", s):
+        if cluster.end() > n:
+            break
+        end = cluster.end()
+    return s[:end] if end else s[:n]
+
+
 def truncate(value: Any, limit: int) -> str:
     """One line of at most ``limit`` characters, cut at a word boundary where one is near, with '…'."""
     s = one_line(value)
     if len(s) <= limit:
         return s
-    cut = s[: max(limit - 1, 0)]
+    cut = _cut(s, max(limit - 1, 0))
     space = cut.rfind(" ")
     if space >= limit - 20 and space > 0:
         cut = cut[:space]
@@ -450,7 +465,7 @@ def _fit(escaped: str, limit: int) -> str:
     """Cut already-escaped mrkdwn to ``limit`` characters without splitting an ``&amp;``-style entity."""
     if len(escaped) <= limit:
         return escaped
-    cut = escaped[: limit - 1]
+    cut = _cut(escaped, limit - 1)
     amp = cut.rfind("&", max(0, len(cut) - 5))
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
