@@ -162,84 +162,70 @@ def connect(
     and changing those settings again; the read-only attachment refuses writes.
 
     A query a signal handler stopped raises what stopped it (:func:`_signals_named`)."""
-    opened = _connect(path, timeout=timeout, read_only=read_only, sandboxed=sandboxed, while_stopping=while_stopping)
-    with opened as con, _signals_named():
-        yield con
-
-
-@contextmanager
-def _connect(
-    path: str | Path,
-    *,
-    timeout: float = 600,
-    read_only: bool = False,
-    sandboxed: bool = False,
-    while_stopping: bool = False,
-) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The session behind :func:`connect`."""
-    if not while_stopping:
-        interrupt.check()
-    path = Path(path)
-    holder = None if sandboxed else _HELD.get(str(path.resolve()))
-    if holder is not None and holder[0] == threading.get_ident():  # inside held(): a cursor on the open database
-        cursor = _session(holder[1])
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-        return
-    if read_only and not path.exists():  # said plainly, and no lock file left beside a warehouse that is not there
-        raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
-    deadline = time.monotonic() + timeout  # one wait in all: for brandpulse's lock, then for DuckDB's own
-    lock_file = Path(f"{path}.lock")
-    try:  # a lock file that cannot be made is no lock another process holds: said at once, not after the wait
-        path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644))
-    except OSError as exc:
-        raise WarehouseError(
-            f"{path}: cannot create the warehouse's lock file {lock_file} ({exc.strerror}); "
-            "give a warehouse in a folder this user can write to"
-        ) from None
-    lock = FileLock(lock_file, is_singleton=False)
-    try:
-        try:  # a timeout of 2 s or less is waited in one go: its warning would come after the wait, not before
-            lock.acquire(timeout=_LOCK_QUIET_S if timeout > _LOCK_QUIET_S else timeout)
-        except Timeout:  # a wait of minutes is said, not left silent
-            if timeout <= _LOCK_QUIET_S:
-                raise
-            logger.warning(
-                f"{path}: the warehouse is in use by another brandpulse process; waiting up to {timeout:.0f}s "
-                f"for its lock ({lock_file})"
-            )
-            lock.acquire(timeout=max(deadline - time.monotonic(), 0))
-    except Timeout:
-        raise WarehouseError(
-            f"{path}: another brandpulse process has held the warehouse lock for over {timeout:.0f}s "
-            f"(lock file {lock_file}); raise lock_timeout_s or wait for it"
-        ) from None
-    try:
-        if sandboxed:  # an instance of its own: its settings refuse file access, ATTACH included
-            con = _retry_lock(path, deadline, lambda: duckdb.connect(str(path), read_only=True, config=_SANDBOX))
+    with _signals_named():
+        if not while_stopping:
+            interrupt.check()
+        path = Path(path)
+        holder = None if sandboxed else _HELD.get(str(path.resolve()))
+        if holder is not None and holder[0] == threading.get_ident():  # inside held(): a cursor on the open database
+            cursor = _session(holder[1])
             try:
-                con.execute("SET TimeZone = 'UTC'")
-                # DuckDB's progress bar (a query past 2 s) writes to stdout: a terminal's, never a pipe or a file
-                con.execute(f"SET enable_progress_bar = {sys.stdout.isatty()}")
-                con.execute("SET lock_configuration = true")  # and no statement may change the settings back
-                yield con
+                yield cursor
             finally:
-                con.close()
+                cursor.close()
             return
-        alias = _attach(path, read_only, deadline)
+        if read_only and not path.exists():  # said plainly, and no lock file left beside a warehouse that is not there
+            raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
+        deadline = time.monotonic() + timeout  # one wait in all: for brandpulse's lock, then for DuckDB's own
+        lock_file = Path(f"{path}.lock")
+        try:  # a lock file that cannot be made is no lock another process holds: said at once, not after the wait
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644))
+        except OSError as exc:
+            raise WarehouseError(
+                f"{path}: cannot create the warehouse's lock file {lock_file} ({exc.strerror}); "
+                "give a warehouse in a folder this user can write to"
+            ) from None
+        lock = FileLock(lock_file, is_singleton=False)
         try:
-            con = _session(alias)
+            try:  # a timeout of 2 s or less is waited in one go: its warning would come after the wait, not before
+                lock.acquire(timeout=_LOCK_QUIET_S if timeout > _LOCK_QUIET_S else timeout)
+            except Timeout:  # a wait of minutes is said, not left silent
+                if timeout <= _LOCK_QUIET_S:
+                    raise
+                logger.warning(
+                    f"{path}: the warehouse is in use by another brandpulse process; waiting up to {timeout:.0f}s "
+                    f"for its lock ({lock_file})"
+                )
+                lock.acquire(timeout=max(deadline - time.monotonic(), 0))
+        except Timeout:
+            raise WarehouseError(
+                f"{path}: another brandpulse process has held the warehouse lock for over {timeout:.0f}s "
+                f"(lock file {lock_file}); raise lock_timeout_s or wait for it"
+            ) from None
+        try:
+            if sandboxed:  # an instance of its own: its settings refuse file access, ATTACH included
+                con = _retry_lock(path, deadline, lambda: duckdb.connect(str(path), read_only=True, config=_SANDBOX))
+                try:
+                    con.execute("SET TimeZone = 'UTC'")
+                    # DuckDB's progress bar (a query past 2 s) writes to stdout: a terminal's, never a pipe or a file
+                    con.execute(f"SET enable_progress_bar = {sys.stdout.isatty()}")
+                    con.execute("SET lock_configuration = true")  # and no statement may change the settings back
+                    yield con
+                finally:
+                    con.close()
+                return
+            alias = _attach(path, read_only, deadline)
             try:
-                yield con
+                con = _session(alias)
+                try:
+                    yield con
+                finally:
+                    con.close()  # rolls back a transaction left open
             finally:
-                con.close()  # rolls back a transaction left open
+                _detach(alias)
         finally:
-            _detach(alias)
-    finally:
-        lock.release()
+            lock.release()
 
 
 _SANDBOX = {"enable_external_access": False}
