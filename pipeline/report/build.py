@@ -156,8 +156,7 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
     keys = [brand.key, *(r.key for r in rivals)]
     # the model of the brand's trend series (v_daily_series): the drivers and co-mentions count only its scores, so
     # no section mixes two models' (mentions scored by another only, before a rescore reaches them, are left out)
-    series = "SELECT any_value(model_version) AS model FROM v_daily_series WHERE brand = ?"
-    model = row(con.execute(series, [brand.key]))["model"]
+    model = row(execute(con, "metrics/series_model", {"brand": brand.key}))["model"]
     p = {"brand": brand.key, "start": start, "day": day}
     try:  # the ISO weeks that start in the window, from the Monday on or before its first day
         cx = frame(

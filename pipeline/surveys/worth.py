@@ -401,8 +401,7 @@ def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_D
             p,
         )
     )
-    series = "SELECT any_value(model_version) AS model FROM v_daily_series WHERE brand = $brand"
-    model = row(con.execute(series, {"brand": brand}))
+    model = row(execute(con, "metrics/series_model", {"brand": brand}))
     negatives = frame(
         con.execute(
             "SELECT day, mention_text(title, text) AS text FROM v_mentions_scored"
