@@ -76,17 +76,30 @@ def sensitivity(brand: BrandSpec):
     return replace(sens, min_volume=brand.min_volume) if brand.min_volume else sens
 
 
+def _night_model(con, brand: str, day: date) -> str | None:
+    """The model version of the brand's metrics of ``day``: the one the night's series and explanation read."""
+    found = con.execute(
+        "SELECT model_version FROM daily_brand_metrics WHERE brand = $brand AND source = '_all' AND day = $day",
+        {"brand": brand, "day": day},
+    )
+    night = row(found)
+    return night["model_version"] if night else None
+
+
 def _series(con, brand: str, day: date) -> pd.DataFrame:
-    """The brand's daily totals (all sources) over the detector's look-back, oldest first."""
+    """The brand's daily totals (all sources) over the detector's look-back, oldest first, of one model version:
+    the night's own (:func:`_night_model`; days another model scored are left out)."""
     return frame(
         con.execute(
             "SELECT day, scored AS volume, n_negative FROM daily_brand_metrics"
             " WHERE brand = $brand AND source = '_all' AND day BETWEEN $start AND $day"
-            # one model version per series: the night's own (days another model scored are left out)
-            "   AND model_version IS NOT DISTINCT FROM (SELECT model_version FROM daily_brand_metrics"
-            "       WHERE brand = $brand AND source = '_all' AND day = $day)"
-            " ORDER BY day",
-            {"brand": brand, "start": day - timedelta(days=HISTORY_DAYS), "day": day},
+            " AND model_version IS NOT DISTINCT FROM $model ORDER BY day",
+            {
+                "brand": brand,
+                "start": day - timedelta(days=HISTORY_DAYS),
+                "day": day,
+                "model": _night_model(con, brand, day),
+            },
         )
     )
 
@@ -111,13 +124,7 @@ def _explain(con, brand: BrandSpec, day: date, flagged: list[date]) -> dict:
     skip = [d for d in flagged if d < day]
     # the night's model, as the detector's series (_series): the baseline's negatives are that model's too, never
     # the older model's of days a rescore has not reached (its labels are not this model's)
-    night = row(
-        con.execute(
-            "SELECT model_version FROM daily_brand_metrics WHERE brand = $brand AND source = '_all' AND day = $day",
-            {"brand": brand.key, "day": day},
-        )
-    )
-    model = night["model_version"] if night else None
+    model = _night_model(con, brand.key, day)
     focus = _negative_texts(con, brand.key, day, day, [], model)
     background = _negative_texts(con, brand.key, day - timedelta(days=28), day - timedelta(days=1), skip, model)
     drop = [brand.name, *brand.aliases]
