@@ -283,6 +283,24 @@ POLISH_SPIKE = ["Parcelo zgubił paczkę", "gdzie jest paczka od Parcelo", "brak
                 "Parcelo: paczka utknęła"]  # fmt: skip
 
 
+def rescored_since(con, since: date, v1_negative: str | None = None) -> None:
+    """A newer model, ``v2``, has rescored :func:`seed`'s mentions of ``since`` and later (the seed's ``v1`` labels);
+    the days before keep ``v1`` as their latest score. ``v1_negative``: ``v1`` also called those older days'
+    mentions whose text holds it negative (labels of its own). The latest scores are rebuilt; metrics are not."""
+    con.execute(
+        "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
+        " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day >= $since)",
+        {"since": since},
+    )
+    if v1_negative is not None:
+        con.execute(
+            "UPDATE sentiment SET label = 'negative' WHERE model_version = 'v1' AND mention_id IN"
+            " (SELECT mention_id FROM mentions WHERE day < $since AND contains(text, $word))",
+            {"since": since, "word": v1_negative},
+        )
+    execute(con, "scoring/rebuild_latest")
+
+
 def make_spike_polish(db) -> None:
     """The incident day's negative mentions written in :data:`POLISH_SPIKE`, detected as Polish (``seed`` first)."""
     with connect(db) as con, transaction(con):

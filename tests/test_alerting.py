@@ -34,6 +34,7 @@ from tests.helpers import (
     free_port,
     local_receivers,
     make_spike_polish,
+    rescored_since,
     seed,
     unaccepting_port,
     write_config,
@@ -200,17 +201,7 @@ def test_an_explanations_baseline_is_the_negatives_of_the_nights_own_model(tmp_p
     seed(db, 51, {INCIDENT: (75, 50)})
     since = INCIDENT - timedelta(days=20)
     with connect(db) as con, transaction(con):
-        con.execute(
-            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
-            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day >= $since)",
-            {"since": since},
-        )
-        con.execute(
-            "UPDATE sentiment SET label = 'negative' WHERE model_version = 'v1' AND mention_id IN"
-            " (SELECT mention_id FROM mentions WHERE day < $since AND text LIKE '%arrived fine%')",
-            {"since": since},
-        )
-        execute(con, "scoring/rebuild_latest")
+        rescored_since(con, since, v1_negative="arrived fine")
         execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(51)], "run_id": "t"})
     assert incidents.detect(config(tmp_path), db, INCIDENT, "r")
     [(explanation,)] = q(db, f"SELECT explanation FROM alerts WHERE day = DATE '{INCIDENT}'")

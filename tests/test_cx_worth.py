@@ -29,7 +29,7 @@ from pipeline.report.build import build_report
 from pipeline.surveys import ingest, rollup, worth
 from pipeline.surveys import roi as R
 from pipeline.warehouse import connect, execute, migrate, migrations, transaction
-from tests.helpers import REPO, START, seed, write_config
+from tests.helpers import REPO, START, rescored_since, seed, write_config
 
 Z = 1.959963984540054  # the 97.5 % normal quantile (statsmodels uses the exact one)
 RUN = "cli__2026-10-31__0000aaaa"
@@ -1337,12 +1337,7 @@ def test_the_drivers_negatives_are_the_series_models_as_its_scored_counts_are(tm
     seed(db, 30)
     since = START + timedelta(days=20)
     with connect(db) as con, transaction(con):  # v2 has rescored the last 10 days; v1 stays the older days' score
-        con.execute(
-            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
-            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day >= $since)",
-            {"since": since},
-        )
-        execute(con, "scoring/rebuild_latest")
+        rescored_since(con, since)
         execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(30)], "run_id": "t"})
     with connect(db, read_only=True) as con:
         inputs = worth.driver_inputs(con, "parcelo", START + timedelta(days=29), 20)

@@ -29,7 +29,17 @@ from pipeline.night import run_day
 from pipeline.staging import stage_dir
 from pipeline.warehouse import connect, execute, migrate, transaction
 from pipeline.watch import check_interval, prepare, run_watch
-from tests.helpers import COLUMNS, COMPARED, INCIDENT, MODEL_DIR, START, alerting_config, assert_same_tables, seed
+from tests.helpers import (
+    COLUMNS,
+    COMPARED,
+    INCIDENT,
+    MODEL_DIR,
+    START,
+    alerting_config,
+    assert_same_tables,
+    rescored_since,
+    seed,
+)
 
 DAY = date(2026, 10, 13)
 MIDNIGHT = datetime.combine(DAY, time(0), tzinfo=UTC)
@@ -336,17 +346,7 @@ def test_an_hourly_explanations_baseline_is_the_negatives_of_the_model_the_detec
     seed(db, 51, {INCIDENT: (120, 85)})
     since = INCIDENT - timedelta(days=20)
     with connect(db) as con, transaction(con):
-        con.execute(
-            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
-            " FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day >= $since)",
-            {"since": since},
-        )
-        con.execute(
-            "UPDATE sentiment SET label = 'negative' WHERE model_version = 'v1' AND mention_id IN"
-            " (SELECT mention_id FROM mentions WHERE day < $since AND text LIKE '%arrived fine%')",
-            {"since": since},
-        )
-        execute(con, "scoring/rebuild_latest")
+        rescored_since(con, since, v1_negative="arrived fine")
         execute(
             con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
         )
