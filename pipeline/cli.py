@@ -690,9 +690,8 @@ def detect(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = 
 
 
 MAX_SERIES_COUNT = 10**15  # a larger count in detect-series' CSV is no count (int64 holds 9.2e18; sums stay exact)
-MAX_SERIES_PERIODS = (
-    1_000_000  # periods from detect-series' first row to its last: 9.5 years of 5 minutes, 114 of hours
-)
+# periods from detect-series' first row to its last: 9.5 years of 5 minutes, 114 of hours
+MAX_SERIES_PERIODS = 1_000_000
 
 
 @app.command("detect-series")
@@ -798,9 +797,8 @@ def detect_series(
         neg, total = frame["n_negative"].iloc[row_no - 2], frame["volume"].iloc[row_no - 2]
         _fail(f"{file}: line {row_no}: {neg} negatives ({negative!r}) out of a count of {total} ({value!r})")
     series = frame.groupby("period", as_index=False).sum()
-    first, last = (series["period"].min(), series["period"].max()) if len(series) else (None, None)
-    step = pd.Timedelta(pd.tseries.frequencies.to_offset(freqs[freq]))
-    span = int((last - first) / step) + 1 if len(series) else 0
+    first, last = series["period"].min(), series["period"].max()
+    span = int((last - first) / pd.Timedelta(pd.tseries.frequencies.to_offset(freqs[freq]))) + 1 if len(series) else 0
     if span > MAX_SERIES_PERIODS:  # the detector fills every period between the first and the last: gigabytes
         _fail(
             f"{file}: the rows span {span:,} periods of {freq} ({first:%Y-%m-%d} to {last:%Y-%m-%d}), more than "
