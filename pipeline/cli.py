@@ -7,7 +7,8 @@ import json
 import os
 import sys
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -52,6 +53,16 @@ RunIdOpt = Annotated[
 def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"brandpulse: {message}", err=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def _stopped_says(what: str) -> Iterator[None]:
+    """SIGTERM or Ctrl-C in the block as one line, ``stopped by SIGTERM: <what>`` (what became of the work), and the
+    signal's exit status (130 or 143), not a traceback."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        _fail(f"{exc or 'stopped'}: {what}", code=interrupt.exit_code())
 
 
 # The days a command takes: wide enough for any backfill, and far from the calendar's ends, where a night's window
@@ -249,14 +260,11 @@ def run(
         if summary["status"] != "success":
             not_ok.append(f"{summary['day']} ({summary['status']})")
 
-    try:
+    with _stopped_says(
+        "the night in progress is marked interrupted and every step it finished is committed whole; run the same "
+        "command again to complete it"
+    ):
         run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show, draw_report=not no_report)
-    except KeyboardInterrupt as exc:
-        _fail(
-            f"{exc or 'stopped'}: the night in progress is marked interrupted and every step it finished is "
-            f"committed whole; run the same command again to complete it",
-            code=interrupt.exit_code(),
-        )
     if not_ok:
         _fail(f"not every night succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
@@ -306,10 +314,8 @@ def watch(
         if summary["status"] not in ("success", "skipped"):
             not_ok.append(f"{summary['end']} ({summary['status']})")
 
-    try:
+    with _stopped_says("the watch run in progress is marked interrupted"):
         run_watches(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_run=show)
-    except KeyboardInterrupt as exc:
-        _fail(f"{exc or 'stopped'}: the watch run in progress is marked interrupted", code=interrupt.exit_code())
     if not_ok:
         _fail(f"not every watch run succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
@@ -490,19 +496,16 @@ def rescore(
     ) as bar:
         task = bar.add_task(f"re-scoring mentions since {first}", total=None)
         scorer = _scorer(cfg)
-        try:
+        with _stopped_says(
+            "the rescore is marked interrupted and every chunk it scored is committed; run the same command again to "
+            "carry on"
+        ):
             result = night.rescore(
                 cfg,
                 db_path(db),
                 first,
                 scorer=scorer,
                 progress=lambda n, total: bar.update(task, completed=n, total=total),
-            )
-        except KeyboardInterrupt as exc:  # as `run` says it: exit 130 or 143 (it said 130 for SIGTERM too)
-            _fail(
-                f"{exc or 'stopped'}: the rescore is marked interrupted and every chunk it scored is committed; run "
-                "the same command again to carry on",
-                code=interrupt.exit_code(),
             )
     typer.echo(json.dumps(result, default=str))
 
