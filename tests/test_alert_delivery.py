@@ -345,6 +345,13 @@ def test_a_url_too_long_for_a_slack_link_is_left_out_not_cut_into_broken_mrkdwn(
     long = mention(1, url="https://long.example/" + "a" * 2950)
     blob = "\n".join(check_block_kit(render_slack(make_msg(top_mentions=[long]))))
     assert "long.example" not in blob and "1. Parcelo lost parcel number 1 and support will not refund it\n" in blob
+    # 900 characters as stored, 1,300 once each '&' is sent as '&amp;': the limit holds for what is sent
+    amps = mention(1, url="https://amp.example/?" + "a=1&" * 220)
+    blob = "\n".join(check_block_kit(render_slack(make_msg(top_mentions=[amps]))))
+    assert "amp.example" not in blob, blob
+    short = mention(1, url="https://amp.example/?" + "a=1&" * 100)
+    blob = "\n".join(check_block_kit(render_slack(make_msg(top_mentions=[short]))))
+    assert "<https://amp.example/?a=1&amp;a=1" in blob, blob
 
 
 # ------------------------------------------------------------------------------------------------- webhook

@@ -476,9 +476,10 @@ def _slack_link(url: str | None, label: str) -> str:
     """``<url|label>`` for an http(s) URL (label escaped), else the escaped label alone."""
     text = slack_escape(label).replace("|", "¦")
     url = safe_url(url)
-    if not url or len(url) > 1000:
+    if url:
+        url = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+    if not url or len(url) > 1000:  # as sent: an escaped '&' is five characters
         return text
-    url = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
     return f"<{url}|{text}>"
 
 
