@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 
 class _Strict(BaseModel):
@@ -14,7 +14,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-NonEmpty = Annotated[str, Field(min_length=1)]
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank (only spaces)")
+    return value
+
+
+# Kept as written (a CSV header may start with a space); only a value of nothing but whitespace is refused.
+NonEmpty = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 

@@ -676,6 +676,8 @@ def test_optional_settings_left_out_take_their_documented_defaults(tmp_path):
          "brands[0]: sources[1].name 'listening' is used twice in this brand"),
         (lambda d: d["brands"][0].update(aspects=[{"name": "x", "description": "a"}] * 2),
          "brands[0].aspects: aspect names must be unique; repeated: x"),
+        (lambda d: d["brands"][0].update(aspects=[{"name": "  ", "description": "a"}]),
+         "brands[0].aspects[0].name: must not be blank (only spaces)"),
         (_source(type="reddit", subreddits=["u_" + "a" * 21]),
          f"brands[0].sources[1].subreddits[0]: {'u_' + 'a' * 21!r} is not a subreddit name (2-21 letters, digits or _, "
          "as in 'r/Polska' or 'Polska'; a user's u_name; several joined by +; all-a-b for all but a and b)"),
