@@ -788,6 +788,8 @@ def detect_series(
     for name, col in counts.items():
         numbers = pd.to_numeric(raw[col], errors="coerce")  # inf and 1e30 parse: not counts either
         bad = ~numbers.between(0, MAX_SERIES_COUNT) | (numbers != numbers.round())
+        if pd.api.types.is_bool_dtype(raw[col]):  # a column of True/False (a flag, not a count) would sum as 1/0
+            bad = pd.Series(True, index=raw.index)
         if bad.any():
             row_no = int(bad.to_numpy().argmax()) + 2
             cell = raw[col].iloc[row_no - 2]

@@ -408,6 +408,10 @@ def test_detect_series_errors_clearly(tmp_path):
         odd.write_text(f"{head}2026-01-05T01:00:00Z,{row}\n")
         bad = CliRunner().invoke(app, ["detect-series", str(odd), "--negative", "neg"])
         assert bad.exit_code == 2 and f"odd.csv: {said}" in bad.output, bad.output
+    flags = tmp_path / "flags.csv"  # a True/False column is a flag, not a count (it summed as 1 and 0)
+    flags.write_text("timestamp,count\n2026-01-05T00:00:00Z,True\n2026-01-05T01:00:00Z,False\n")
+    bad = CliRunner().invoke(app, ["detect-series", str(flags)])
+    assert bad.exit_code == 2 and "flags.csv: column 'count': True on line 2 is not a count" in bad.output, bad.output
 
 
 def local_rhythm(zone: str, daily: float = 5000, seed: int = 0) -> pd.DataFrame:
