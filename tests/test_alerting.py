@@ -1003,12 +1003,25 @@ def test_a_shift_whose_first_day_later_nights_place_again_is_kept_once(tmp_path)
     other direction, or of the same one at least cp_min_size days away, is another shift."""
     db = tmp_path / "w.duckdb"
     seed(db, 5)
-    saves = [("2026-10-08", "worse", 0.58), ("2026-10-09", "worse", 0.60), ("2026-10-13", "worse", 0.63),
-             ("2026-10-19", "better", 0.28), ("2026-10-26", "worse", 0.50)]  # fmt: skip
-    with connect(db) as con, transaction(con):
-        for n, (day, direction, after) in enumerate(saves):
-            execute(con, "alerts/save_change_point", {
-                "day": day, "brand": "parcelo", "before_level": 0.28, "after_level": after, "direction": direction,
-                "detail": "d", "run_id": f"r{n}", "min_days": 7})  # fmt: skip
-    assert q(db, "SELECT CAST(day AS VARCHAR), direction, after_level FROM change_points ORDER BY day") == [
-        ("2026-10-13", "worse", 0.63), ("2026-10-19", "better", 0.28), ("2026-10-26", "worse", 0.50)]  # fmt: skip
+    saves = [("2026-10-08", "worse", 0.58, "2026-10-10"), ("2026-10-09", "worse", 0.60, "2026-10-11"),
+             ("2026-10-13", "worse", 0.63, "2026-10-16"), ("2026-10-19", "better", 0.28, "2026-10-24"),
+             ("2026-10-26", "worse", 0.50, "2026-10-30")]  # fmt: skip
+
+    def save(saves):
+        with connect(db) as con, transaction(con):
+            for n, (day, direction, after, night) in enumerate(saves):
+                execute(con, "alerts/save_change_point", {
+                    "day": day, "brand": "parcelo", "before_level": 0.28, "after_level": after,
+                    "direction": direction, "detail": "d", "run_id": f"r{n}", "night": night,
+                    "min_days": 7})  # fmt: skip
+
+    save(saves)
+    kept = [("2026-10-13", "worse", 0.63), ("2026-10-19", "better", 0.28), ("2026-10-26", "worse", 0.50)]
+    assert q(db, "SELECT CAST(day AS VARCHAR), direction, after_level FROM change_points ORDER BY day") == kept
+    # a backfill re-runs the nights of 10, 12 and 22 Oct, which saw less of each new level: the later estimates stand
+    save([("2026-10-08", "worse", 0.58, "2026-10-10"), ("2026-10-13", "better", 0.1, "2026-10-12"),
+          ("2026-10-20", "better", 0.30, "2026-10-22")])  # fmt: skip
+    assert q(db, "SELECT CAST(day AS VARCHAR), direction, after_level FROM change_points ORDER BY day") == kept
+    save([("2026-10-12", "worse", 0.64, "2026-10-31")])  # a later night moves the first shift again
+    assert q(db, "SELECT CAST(day AS VARCHAR), direction, after_level, CAST(night AS VARCHAR) FROM change_points "
+             "ORDER BY day")[0] == ("2026-10-12", "worse", 0.64, "2026-10-31")  # fmt: skip

@@ -153,7 +153,8 @@ def report(tmp_path_factory):
             [aid],
         )
         con.execute(
-            "INSERT INTO change_points VALUES (?, 'parcelo', 0.11, 0.19, 'worse', 'planted shift', now(), 'plant')",
+            "INSERT INTO change_points VALUES (?, 'parcelo', 0.11, 0.19, 'worse', 'planted shift', now(), 'plant', "
+            "NULL)",
             [INCIDENT - timedelta(days=12)],
         )
     out = tmp / "site"
@@ -387,7 +388,8 @@ def test_an_unchanged_report_is_not_redrawn_by_a_rerun_night(report, tmp_path):
     planted = INCIDENT - timedelta(days=3)
     with connect(db) as con:
         con.execute(
-            "INSERT INTO change_points VALUES (?, 'parcelo', 0.2, 0.1, 'better', 'new data', now(), 'later')", [planted]
+            "INSERT INTO change_points VALUES (?, 'parcelo', 0.2, 0.1, 'better', 'new data', now(), 'later', NULL)",
+            [planted],
         )
     try:
         assert build_report(cfg, db, INCIDENT, out, reuse=True)["unchanged"] is False

@@ -219,6 +219,7 @@ def detect(config: Config, db: Path, day: date, run_id: str, today: date | None 
                         "direction": "worse" if cp.deterioration else "better",
                         "detail": cp.reason,
                         "run_id": run_id,
+                        "night": day,
                         "min_days": sens.cp_min_size,
                     },
                 )
