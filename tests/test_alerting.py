@@ -871,6 +871,23 @@ def test_an_unknown_alert_brand_or_option_is_an_error_not_an_empty_answer(tmp_pa
         assert out.exit_code == 2 and problem in out.output, out.output
 
 
+def test_an_alert_of_a_brand_removed_from_the_config_still_shows_as_stored(tmp_path):
+    """`brandpulse alerts` listed it, with "Full message: brandpulse alerts --show ALERT_ID", and `--show` then
+    failed: "no brand with id 'parcelo'", as if the id given were a brand's."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(config(tmp_path), db, INCIDENT, "r1")
+    (tmp_path / "now").mkdir()
+    cfg_path = write_config(tmp_path / "now")  # Acme only: Parcelo removed since
+    out = CliRunner().invoke(app, ["alerts", "--show", aid[:8], "--config", str(cfg_path), "--db", str(db)])
+    assert out.exit_code == 0, out.output
+    assert "Parcelo: negative spike" in out.output and "50 negative mentions vs 4 expected" in out.output
+
+
 def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_the_next_run(
     tmp_path, receivers, monkeypatch, caplog
 ):

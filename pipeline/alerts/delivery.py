@@ -77,7 +77,8 @@ class Attempt:
 
 
 def message(config: Config, con, alert_id_: str, chart: bool = True):
-    """The :class:`~pipeline.alerts.message.AlertMessage` of a recorded alert (with its chart, if wanted)."""
+    """The :class:`~pipeline.alerts.message.AlertMessage` of a recorded alert (with its chart, if wanted). Without
+    the chart, an alert of a brand removed from the config since reads as stored (named by its id, times in UTC)."""
     alert = row(
         con.execute(
             "SELECT alert_id, incident_id, brand, kind, status, day, severity, headline, reason, explanation"
@@ -87,7 +88,9 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
     )
     aid, brand_key, day = alert["alert_id"], alert["brand"], alert["day"]
     ex = json.loads(alert["explanation"])
-    brand = config.brand(brand_key)
+    brand = next((b for b in config.brands if b.key == brand_key), None)  # None: removed from the config since
+    if brand is None and chart:
+        brand = config.brand(brand_key)  # its chart needs the brand: a ConfigError that names the known ids
     numbers = {k: v for k, v in ex.items() if k not in ("terms", "sources", "top_mentions")}
     window = None
     if alert["kind"] in HOURLY_KINDS and ex.get("window_start") and ex.get("window_end"):
@@ -105,7 +108,7 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
     return AlertMessage(
         alert_id=aid,
         brand=brand_key,
-        brand_name=brand.name,
+        brand_name=brand.name if brand else brand_key,
         kind=alert["kind"],
         status=alert["status"],
         severity=alert["severity"],
@@ -121,7 +124,7 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
         chart_url=chart_url,
         window_start=window[0] if window else None,
         window_end=window[1] if window else None,
-        timezone=brand.timezone,
+        timezone=brand.timezone if brand else None,
         incident_id=alert["incident_id"],
     )
 
