@@ -27,11 +27,12 @@ def lookback_days(config: Config) -> int:
 def daily_metrics(config: Config, db: Path, day: date, run_id: str) -> list[date]:
     """Recompute daily metrics for ``day``, for every day whose scores this run changed, and for every look-back
     day whose metrics are older than its mentions or scores (``metrics/stale_days``: late rows loaded or scored by
-    an earlier run, a crashed night's or a watch run's, are counted by the re-run)."""
+    an earlier run, a crashed night's or a watch run's, are counted by the re-run). The day before is always
+    checked, ``lookback_days: 0`` too: a watch run after its night (catching up, its overlap) can load rows there."""
     started = datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         rescored = rows(execute(con, "metrics/run_days", {"run_id": run_id}))
-        first = day - timedelta(days=lookback_days(config))
+        first = day - timedelta(days=max(lookback_days(config), 1))
         stale = rows(execute(con, "metrics/stale_days", {"first": first, "last": day - timedelta(days=1)}))
         days = sorted({day} | {r["day"] for r in rescored} | {r["day"] for r in stale})
         execute(con, "metrics/daily", {"days": days, "run_id": run_id})

@@ -707,6 +707,40 @@ def test_one_source_down_does_not_make_the_others_re_read_the_hours_since_the_la
     assert {j["source"]: j["read_from"] for j in prepare(cfg, db, end, "watch-03")} == jobs
 
 
+def test_a_late_row_a_watch_run_loads_into_a_day_its_night_counted_is_counted_with_no_look_back(
+    tmp_path, monkeypatch, scorer
+):
+    """``lookback_days: 0``: after the night of 10-13 counted one mention, the watch run of 03:00 catches up from
+    the last successful run (22:00) and loads a post of 23:50 that reached Hacker News late. The next night checked
+    no earlier day for stale metrics (its look-back: none), so 10-13 kept volume 1 beside 2 mentions for good."""
+    from pipeline import staging
+    from pipeline.records import Record
+
+    cfg, db = _with_sources(tmp_path, [{**HN, "lookback_days": 0}])
+    visible = [MIDNIGHT + timedelta(hours=10)]  # the created_at of each story the source returns now
+
+    class Stories:
+        spec = cfg.brands[0].sources[0]
+
+        def fetch(self, window):
+            self.state = {}
+            for i, at in enumerate(visible):
+                if window.start <= at < window.end:
+                    mid, text = f"hn-{i}", f"Parcelo lost my parcel {i}"
+                    yield Record(mid, "parcelo", "hn", "hackernews", mid, "mention", text, at.isoformat())
+
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Stories())
+    end = MIDNIGHT + timedelta(hours=22)
+    assert run_watch(cfg, db, end, scorer=scorer, now=end)["status"] == "success"
+    assert run_day(cfg, db, DAY, scorer=scorer, today=DAY)["status"] == "success"
+    visible.append(MIDNIGHT + timedelta(hours=23, minutes=50))
+    end = MIDNIGHT + timedelta(days=1, hours=3)
+    assert run_watch(cfg, db, end, scorer=scorer, now=end)["new_mentions"] == 1
+    assert run_day(cfg, db, DAY + timedelta(days=1), scorer=scorer, today=DAY)["status"] == "success"
+    volume = f"SELECT volume FROM daily_brand_metrics WHERE day = '{DAY}' AND source = '_all'"
+    assert q(db, volume) == q(db, f"SELECT count(*) FROM mentions WHERE day = '{DAY}'") == [(2,)]
+
+
 def _alert_on_file(con, brand: str, aid: str, kind: str, status: str, day: date, severity: str, observed: int):
     fields = {"alert_id": aid, "incident_id": "h1", "brand": brand, "kind": kind, "status": status, "day": day,
               "severity": severity, "headline": "h", "reason": "r", "observed": observed, "expected": 1.0,
