@@ -267,9 +267,12 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
         while day <= todo["last"]:
             days.append(day)
             day += timedelta(days=1)
+        # the configured model, also an older one come back: current for these days (not loaded when its scores of
+        # them all exist, a rollback's: its version then, read without loading it, outside the lock)
+        current = done.version or (scorer.version if scorer is not None else version_to_score(config))
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-            if done.version:  # the configured model, also an older one come back: current for these days
-                execute(con, "scoring/make_current", {"model_version": done.version, "since": since})
+            if current:
+                execute(con, "scoring/make_current", {"model_version": current, "since": since})
             execute(con, "metrics/daily", {"days": days, "run_id": run_id})
             # the hours too: the watch's series keeps the hours of its latest hour's model version, so hours left on
             # the old model would leave it without history (min_history_hours) for two weeks after a model change

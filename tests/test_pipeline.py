@@ -469,6 +469,23 @@ def test_a_rescore_in_chunks_scores_every_mention_from_its_first_day_on_once_and
         assert con.execute(latest).fetchall() == [(v2.version, 5)]
 
 
+def test_a_rollback_rescore_with_the_configured_model_not_loaded_still_makes_it_current(night, scorer, tmp_path):
+    """``rescore`` with no scorer given (the configured model, loaded only when a mention needs it): a rollback to
+    the configured model, whose scores of those days all exist, loads no model and still makes it current. The
+    model left unloaded left the new model current (no version to make current)."""
+    from pipeline.night import rescore
+
+    cfg = load_config(night[0])
+    run_day(cfg, night[1], DAY, scorer=scorer)
+    v2 = _model_v2(tmp_path)
+    since = DAY - timedelta(days=7)
+    assert rescore(cfg, night[1], since, scorer=v2)["scored"] == 5
+    assert rescore(cfg, night[1], since)["scored"] == 0  # the configured model (the first) again: its scores exist
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        for table in ("daily_brand_metrics", "sentiment_latest", "v_mentions_scored"):
+            assert con.execute(f"SELECT DISTINCT model_version FROM {table}").fetchall() == [(scorer.version,)], table
+
+
 def test_a_rescore_of_days_with_mentions_never_scored_scores_each_of_them_once(night, scorer):
     """A night that died after its load left its mentions with no score at all; a rescore of their days finds
     them twice over (new, and of a day rescored) and scores each once."""
