@@ -495,16 +495,15 @@ def rescore(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
     ) as bar:
         task = bar.add_task(f"re-scoring mentions since {first}", total=None)
-        scorer = _scorer(cfg)
         with _stopped_says(
             "the rescore is marked interrupted and every chunk it scored is committed; run the same command again to "
             "carry on"
-        ):
+        ):  # the model's loading too (seconds): a stop then is no traceback or 130 for SIGTERM either
             result = night.rescore(
                 cfg,
                 db_path(db),
                 first,
-                scorer=scorer,
+                scorer=_scorer(cfg),
                 progress=lambda n, total: bar.update(task, completed=n, total=total),
             )
     typer.echo(json.dumps(result, default=str))

@@ -353,3 +353,19 @@ def test_a_stopped_rescore_says_so_with_the_signals_exit_status(tmp_path, monkey
     assert done.exit_code == 143, done.output
     assert "brandpulse: stopped by SIGTERM: the rescore is marked interrupted" in done.output, done.output
     assert "run the same command again to carry on" in done.output
+
+
+def test_a_rescore_stopped_while_its_model_loads_says_so_with_the_signals_exit_status(tmp_path, monkeypatch):
+    """SIGTERM while ``brandpulse rescore`` loads its model (seconds, before any chunk): exit 143 and the line, as
+    when it stops mid-rescore (it ended 130, with no word)."""
+    from pipeline import cli, interrupt
+
+    def loading(cfg):
+        raise interrupt.Interrupted("stopped by SIGTERM")
+
+    monkeypatch.setattr(cli, "_scorer", loading)
+    monkeypatch.setattr(interrupt, "_requested", ["SIGTERM"])
+    cfg, db = str(write_config(tmp_path)), str(tmp_path / "w.duckdb")
+    done = invoke("rescore", "--since", "2026-10-01", "--config", cfg, "--db", db)
+    assert done.exit_code == 143, done.output
+    assert "brandpulse: stopped by SIGTERM: the rescore is marked interrupted" in done.output, done.output
