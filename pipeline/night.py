@@ -259,7 +259,9 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
         MENTIONS,
         scorer=scorer,
         since=since,
-        progress=(lambda n: progress(todo["done"] + n, todo["n"])) if progress else None,
+        # a mention never scored (a night that died after its load) is scored too, also from before `since`: the
+        # total grows past the count of the rescored days rather than the bar running over its end
+        progress=(lambda n: progress(todo["done"] + n, max(todo["n"], todo["done"] + n))) if progress else None,
     )
     days = []
     if todo["last"] is not None:

@@ -498,6 +498,23 @@ def test_a_rescore_of_days_with_mentions_never_scored_scores_each_of_them_once(n
         assert con.execute("SELECT count(*), count(DISTINCT mention_id) FROM sentiment").fetchone() == (5, 5)
 
 
+def test_a_rescore_that_also_scores_mentions_never_scored_before_its_first_day_keeps_its_bar_within_its_total(
+    night, scorer
+):
+    """A rescore scores every mention left without any score too, also of a day before --since: its bar went
+    past its total (5 of 0), which counted only the rescored days."""
+    from pipeline.night import rescore
+
+    cfg = load_config(night[0])
+    _loaded(cfg, night[1], DAY, ledger.new_run_id(DAY))  # ... and the night dies here
+    seen = []
+    assert (
+        rescore(cfg, night[1], DAY + timedelta(days=1), scorer=scorer, progress=lambda *a: seen.append(a))["scored"]
+        == 5
+    )
+    assert seen and seen[-1] == (5, 5) and all(n <= total for n, total in seen), seen
+
+
 def test_the_score_step_looks_back_a_day_before_the_last_successful_score_steps_start_and_only_to_that(night, scorer):
     """Which mentions can lack a score (scoring/unscored_mentions): those first seen since the start of the newest
     score step that succeeded, less a day for clock steps between workers. A score step that failed, or another
