@@ -201,6 +201,8 @@ def score(config: Config, db: Path, run_id: str, scorer=None, progress=None) -> 
 # ---- the Airflow night's fan-out: plan, score each shard anywhere, load -------------------------------------------
 
 SCORE_COLUMNS = ("text_sha256", "label", "p_negative", "p_neutral", "p_positive", "score", "note")
+# what score_shard writes to NNNNN.scores.json, last, and load_scores reads back
+SHARD_RECORD = {"shard", "texts", "seconds", "model_name", "model_version", "model_sha256"}
 
 
 def shard_dir(config: Config, day: date, run_id: str) -> StagePath:
@@ -320,7 +322,12 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 "failed or did not run; re-run it, then this task"
             )
         try:
-            shards.append(json.loads(done_text))
+            record = json.loads(done_text)
+            if not isinstance(record, dict):  # JSON, but not what score_shard writes (a hand's edit): named
+                raise ValueError("not a JSON object")
+            if lacking := sorted(SHARD_RECORD - set(record)):  # ... not a KeyError
+                raise ValueError(f"no {', '.join(lacking)}")
+            shards.append(record)
         except ValueError as exc:  # damaged (a store or a hand): said, naming the shard, not a traceback
             raise RuntimeError(
                 f"score shard {n} of {plan['shards']}: {url(done)} cannot be read ({exc}); "

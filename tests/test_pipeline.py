@@ -1272,6 +1272,11 @@ def test_a_replanned_or_failed_shard_is_not_done_until_scored_again_and_a_failed
     (folder / "00001.scores.json").write_text(record[: len(record) // 2])  # nor its record: named, no traceback
     with pytest.raises(RuntimeError, match=r"score shard 1 of 2: .*00001\.scores\.json cannot be read \(.*\); re-run"):
         scoring.load_scores(halves, db, DAY, "r1")
+    for edited in ("[]", json.dumps({k: v for k, v in json.loads(record).items() if k != "model_version"})):
+        (folder / "00001.scores.json").write_text(edited)  # JSON, but not the record: named too (was a KeyError)
+        said = r"00001\.scores\.json cannot be read \((not a JSON object|no model_version)\)"
+        with pytest.raises(RuntimeError, match=said):
+            scoring.load_scores(halves, db, DAY, "r1")
     (folder / "00001.scores.json").write_text(record)
     steps.prepare(whole, db, DAY, "r2")  # a run beside it stores its scores of the five first: theirs stay
     assert scoring.plan_shards(whole, db, DAY, "r2") == [0]
