@@ -67,6 +67,14 @@ def test_an_exclusion_hides_every_alias_inside_one_of_its_occurrences_overlappin
     assert not nova.matches("nova apple pie bank") and nova.matches("apple pie at Nova Bank")
 
 
+def test_a_shorter_alias_clear_of_an_exclusion_matches_where_a_longer_one_at_the_same_place_is_not():
+    """Aliases "Nova" and "Nova Bank", exclusion "bank holiday": in "Nova bank holiday hours" the alias "Nova"
+    occurs clear of the exclusion, though "Nova Bank" overlaps it (only the longest alias at each place was tried)."""
+    nova = AliasMatcher(brand(name="Nova Bank", aliases=["Nova Bank", "Nova"], exclude=["bank holiday"]))
+    assert nova.matches("Nova bank holiday hours?")
+    assert not nova.matches("a bank holiday again")
+
+
 def nfd(text: str) -> str:
     """``text`` decomposed (a letter and its combining marks), as macOS and some keyboards write it."""
     return unicodedata.normalize("NFD", text)

@@ -39,7 +39,7 @@ def _pattern(term: str) -> str:
 
 def _occurrences(pattern: re.Pattern, text: str) -> Iterator[tuple[int, int]]:
     """The spans of every match of ``pattern`` in ``text`` by start, overlapping ones included (at each start the
-    longest term, as :meth:`AliasMatcher._compile` orders them)."""
+    first term in :meth:`AliasMatcher._compile`'s order: the longest exclusion, the shortest alias)."""
     m = pattern.search(text)
     while m is not None:
         yield m.start(), m.end()
@@ -51,12 +51,12 @@ class AliasMatcher:
         self.case_sensitive = brand.case_sensitive
         terms = brand.aliases or [brand.name]
         self.aliases = list(terms)
-        self._alias = self._compile(terms)
+        self._alias = self._compile(terms, shortest_first=True)  # "Nova" clear of an exclusion that "Nova Bank" is not
         self._exclude = self._compile(brand.exclude) if brand.exclude else None
 
-    def _compile(self, terms: list[str]) -> re.Pattern:
+    def _compile(self, terms: list[str], shortest_first: bool = False) -> re.Pattern:
         folded = [fold(t, self.case_sensitive) for t in terms]
-        return re.compile("|".join(_pattern(t) for t in sorted(folded, key=len, reverse=True)))
+        return re.compile("|".join(_pattern(t) for t in sorted(folded, key=len, reverse=not shortest_first)))
 
     def matches(self, *texts: str | None) -> bool:
         """Whether any of ``texts`` (a title, a body) mentions the brand, each on its own: a phrase alias or an
