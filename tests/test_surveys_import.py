@@ -210,6 +210,28 @@ def test_a_qualtrics_export_in_utc_states_z_and_its_times_stay_utc_whatever_the_
     assert datetime.fromisoformat(response.responded_at) == datetime(2026, 10, 1, 22, 30, tzinfo=UTC) and not rejects
 
 
+def test_a_folder_of_zones_in_a_time_zone_cell_quarantines_its_row_not_the_source(tmp_path):
+    """ZoneInfo("America") (a folder of zones, as a long name is) raises OSError, which zone() let through: one
+    row's time zone cell failed its whole source (no answer landed, none quarantined), as did an ImportId row's
+    timeZone of that kind, or one that is not text."""
+    rows = [["id", "at", "tz", "score"], ["1", "2026-10-01 10:00:00", "Europe/Warsaw", "9"],
+            ["2", "2026-10-01 10:00:00", "America", "3"]]  # fmt: skip
+    columns = {"response_id": "id", "timestamp": "at", "timezone": "tz", "nps": "score"}
+    src = SurveySpec.model_validate({"name": "panel", "brand": "acme", "path": "p.csv", "columns": columns})
+    responses, rejects = read_survey_file(None, src, write_csv(tmp_path / "p.csv", rows))
+    assert [(r.response_id, r.responded_at) for r in responses] == [("1", "2026-10-01T08:00:00+00:00")]
+    assert [r.reason.split(" (column")[1] for r in rejects] == [" tz) is not an IANA zone or UTC offset"]
+    src = SurveySpec(name="q", brand="acme", path="q.csv", preset="qualtrics", timezone="America/New_York")
+    for declared in ("America", 5):  # not a zone: the source's timezone, as for any zone zoneinfo does not know
+        meta = [json.dumps({"ImportId": "recordedDate", "timeZone": declared}), json.dumps({"ImportId": "_recordId"}),
+                json.dumps({"ImportId": "QID1"})]  # fmt: skip
+        path = write_csv(tmp_path / "q.csv", [["RecordedDate", "ResponseId", "Q1"],
+                                              ["Recorded Date", "Response ID", "How likely ...?"], meta,
+                                              ["2026-10-01 22:30:00", "R_1", "9"]])  # fmt: skip
+        [response], rejects = read_survey_file(None, src, path)
+        assert (response.responded_at, rejects) == ("2026-10-02T02:30:00+00:00", []), declared
+
+
 def test_a_name_shifted_under_a_mapped_column_is_in_no_reason_and_no_raw_record(tmp_path):
     # "Doe, Jane" unquoted is two cells and the answer is missing: the row has the header's width, with the first
     # name under RecordedDate. Quarantine keeps only mapped columns, and of those none may hold it either

@@ -465,7 +465,7 @@ def zone(name: str) -> timezone | ZoneInfo:
         return timezone(-delta if sign == "-" else delta)
     try:
         return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones ("America"), a long name
         raise ValueError(name) from None
 
 
@@ -581,7 +581,8 @@ def _declared_zone(cells: list, mapping: dict, header: list[str]):
     values = dict(zip(header, cells, strict=False))
     try:
         meta = json.loads(_text(values.get(mapping["timestamp"])) or "")
-        return zone(meta["timeZone"]) if isinstance(meta, dict) and meta.get("timeZone") else None
+        found = meta.get("timeZone") if isinstance(meta, dict) else None
+        return zone(found) if isinstance(found, str) and found else None
     except (ValueError, KeyError, TypeError):
         return None
 
