@@ -325,6 +325,8 @@ def test_deleted_and_removed_posts_and_comments(reddit):
             comment("c2", 210, "[removed]", link="p2", author="[deleted]"),
             comment("c3", 220, "they answered within an hour", link="p2", author="[deleted]"),
             comment("c4", 230, "[removed]", link="elsewhere", sub="parcelo"),
+            post("p4", 190, title="my parcelo pasta recipe"),  # found by the search, excluded: not about the brand
+            comment("c5", 240, "nice weather today", link="elsewhere", sub="parcelo"),  # brand subreddit, no alias
         ]
     )
     src = make_source(comments=True, brand_subreddits=["parcelo"])
@@ -335,6 +337,7 @@ def test_deleted_and_removed_posts_and_comments(reddit):
     assert by_id["t3_p2"].text == "Parcelo support thread" and by_id["t3_p2"].author_hash is not None
     assert by_id["t1_c3"].author_hash is None
     assert src.state["skipped_deleted"] == 1 and src.state["skipped_removed"] == 2
+    assert src.state["not_about_brand"] == 2  # p4 and c5: read, not kept, and counted (they were in no count)
     assert src.warnings == []  # deleted and removed items are normal: counted in the state, not warned about
 
 
@@ -717,6 +720,7 @@ def test_dedupe_between_search_and_comment_paths(reddit):
     assert listings["search r/parcelo"]["in_window"] == listings["search r/all"]["in_window"] == 1
     assert listings["new comments in r/parcelo"]["in_window"] == 2
     assert len(paths(server, "/comments/p1")) == 1  # the thread is read once
+    assert src.state["duplicates"] == 3  # p1 (two searches), c1 and c2 (its thread, the brand subreddit)
 
 
 def test_items_without_created_utc_or_text_are_quarantined(reddit):

@@ -61,10 +61,12 @@ timeouts ``retries`` times with exponential backoff and ``Retry-After``; each re
 one the deadline would cut short fails the source at once, saying so). A failure that outlives the retries raises
 :class:`SourceError` naming the step and the endpoint, never a token.
 
-``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads`` (``followed``:
-the earlier posts' threads re-read), ``skipped_deleted``, ``skipped_removed`` and ``follow`` (post id ->
-created_utc of the posts whose threads the next nights re-read; saved with the load, like every state). A post
-no night ever matched (one already older than the window on the source's first night) is not followed.
+``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads`` (``followed``: the
+earlier posts' threads re-read), ``skipped_deleted``, ``skipped_removed``, ``not_about_brand`` (posts and comments a
+search or a brand subreddit returned without an alias clear of the exclusions), ``duplicates`` (a post or comment
+another search or path of the same read found first) and ``follow`` (post id -> created_utc of the posts whose
+threads the next nights re-read; saved with the load, like every state). A post no night ever matched (one already
+older than the window on the source's first night) is not followed.
 """
 
 from __future__ import annotations
@@ -394,6 +396,7 @@ class RedditSource(Source):
         self._step = "set-up"
         self._seen: set[str] = set()
         self._skipped = {DELETED: 0, REMOVED: 0}
+        self._counts = {"not_about_brand": 0, "duplicates": 0}  # read, not kept: counted (as Hacker News does)
         self._listings: dict[str, dict] = {}
         self._threads = {"posts": 0, "comments_read": 0, "not_read": 0, "unavailable": 0, "followed": 0}
         self._matched: dict[str, float] = {}  # post id -> created_utc, of this read's matched posts
@@ -429,6 +432,7 @@ class RedditSource(Source):
             "threads": self._threads,
             "skipped_deleted": deleted,
             "skipped_removed": removed,
+            **self._counts,
             "follow": self._follow,
         }
         logger.debug("%s: listings %s", self.where, self._listings)
@@ -506,12 +510,14 @@ class RedditSource(Source):
                         yield self._reject(problem, data)
                         continue
                     fullname = f"t3_{data['id']}"
-                    if fullname in self._seen:
+                    if fullname in self._seen:  # found by another search of this read
+                        self._counts["duplicates"] += 1
                         continue
                     selftext = data.get("selftext") or ""
                     if selftext.strip() in (DELETED, REMOVED):
                         selftext = ""
                     if not self.matcher.matches(data["title"], selftext):
+                        self._counts["not_about_brand"] += 1
                         continue
                     self._seen.add(fullname)
                     matched.append(data["id"])
@@ -718,7 +724,10 @@ class RedditSource(Source):
             return
         fullname = f"t1_{data['id']}"
         created = _created(data)
-        if fullname in self._seen or not (window.start.timestamp() <= created < window.end.timestamp()):
+        if fullname in self._seen:  # read by another path of this read (its thread, a brand subreddit)
+            self._counts["duplicates"] += 1
+            return
+        if not (window.start.timestamp() <= created < window.end.timestamp()):
             return
         body = data["body"]
         if body.strip() in (DELETED, REMOVED):
@@ -726,6 +735,7 @@ class RedditSource(Source):
             self._skipped[body.strip()] += 1
             return
         if alias_filter and not self.matcher.matches(body):
+            self._counts["not_about_brand"] += 1
             return
         self._seen.add(fullname)
         link = str(data.get("link_id") or "")
