@@ -352,9 +352,10 @@ def test_a_review_repeated_on_the_next_page_is_read_once(server):
     again at the top of the next. It is one record."""
     reviews = spread(80, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=10))
     AppStoreAPI([*reviews[:50], reviews[49], *reviews[50:]]).mount(server)  # review 49 ends page 1, starts page 2
-    records, rejects = fetch(source(server.url))
+    records, rejects = fetch(src := source(server.url))
     assert pages(server) == ["page=1", "page=2"] and rejects == []
     assert len(records) == 80 and len({r.native_id for r in records}) == 80
+    assert src.state["repeated_reviews"] == 1  # the repeat is a counted skip, as Google Play's
 
 
 def placed(n: int, place: datetime, updated: str) -> dict:

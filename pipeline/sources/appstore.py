@@ -29,9 +29,10 @@ carries its edit time): ``native_id`` the review id, ``text`` the review body (t
 is empty), ``title``, ``rating`` (1-5), ``engagement`` the helpfulness vote count, ``channel``
 ``"{app_id}/{country}"``. An entry that cannot be read (no id, no time, an implausible time: before 2000 or in
 the future, a rating outside 1-5, no text) is quarantined, keyed by its review id, with the reviewer's name and
-profile link replaced by their keyed hash. ``state``:
-``pages_read`` per country and ``newest_created_at``; ``warnings`` say when a cap cut the window, or when the
-feed was not newest first.
+profile link replaced by their keyed hash. A review of the window served again (the feed shifts when a review
+comes in between two page requests; countries share reviews) is one record, the repeats counted. ``state``:
+``pages_read`` per country, ``repeated_reviews`` and ``newest_created_at``; ``warnings`` say when a cap cut the
+window, or when the feed was not newest first.
 
 HTTP goes through :func:`pipeline.http.session` (timeouts; retries of 429/5xx/timeouts honouring
 ``Retry-After``; the backoff factor is read from ``pipeline.http.BACKOFF_FACTOR`` at fetch time); a
@@ -98,6 +99,7 @@ class AppStoreSource(Source):
         max_pages = min(spec.max_pages, FEED_MAX_PAGES)
         seen: set[str] = set()
         pages_read: dict[str, int] = {}
+        repeated = 0
         newest: datetime | None = None
         # read at call time, so tests (and operators) can tune the backoff without a new session factory
         with self.http_session() as session:
@@ -146,7 +148,10 @@ class AppStoreSource(Source):
                             yield self._reject(str(exc), entry, f"{country} page {page}")
                             continue
                         order.see(created)
-                        if native_id in seen or created not in window:
+                        if created not in window:
+                            continue
+                        if native_id in seen:
+                            repeated += 1
                             continue
                         seen.add(native_id)
                         newest = created if newest is None or created > newest else newest
@@ -179,6 +184,7 @@ class AppStoreSource(Source):
                     self.warnings.append(order.disorder)
         self.state = {
             "pages_read": pages_read,
+            "repeated_reviews": repeated,
             "newest_created_at": newest.isoformat() if newest else self.previous_state.get("newest_created_at"),
         }
 
