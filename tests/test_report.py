@@ -835,6 +835,28 @@ def test_the_report_charts_draw_the_numbers_they_are_given(monkeypatch):
     assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx([25.0] * 14)
 
 
+def test_the_comention_chart_shows_the_whole_first_week(monkeypatch):
+    """The co-mentions are read from the Monday on or before the window's first day, so that the first week is
+    whole: the chart shows that week's bar and share too, not a sliver of it (a window from a Sunday hid 88%)."""
+    import matplotlib.dates as mdates
+
+    from pipeline.report import charts
+
+    day = date(2026, 9, 18)  # a Friday: the 90-day window starts on a Sunday
+    start = day - timedelta(days=89)
+    monday = start - timedelta(days=start.weekday())
+    weekly = pd.DataFrame(
+        [{"week_start": monday + timedelta(weeks=i), "competitor": "Kestrel", "volume": 4, "scored": 4, "n_negative": 1}
+         for i in range(14)]
+    )  # fmt: skip
+    fig = drawn_figure(monkeypatch, charts.comention_chart, weekly, ["Kestrel"], start, day, "co")
+    bars, shares = fig.axes
+    low, high = bars.get_xlim()
+    first = bars.containers[0][0]
+    assert low <= first.get_x() and first.get_x() + first.get_width() <= high
+    assert low <= mdates.date2num(pd.Timestamp(shares.lines[0].get_xdata()[0])) <= high
+
+
 def test_the_driver_quadrant_draws_every_touchpoint_with_fix_first_in_red(monkeypatch):
     import matplotlib.colors as mcolors
 

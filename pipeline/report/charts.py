@@ -231,7 +231,7 @@ def comention_chart(weekly: pd.DataFrame, competitors: list[str], start: date, d
     ax.set_ylabel("mentions per week", fontsize=8)
     ax2.set_ylabel("% negative", fontsize=8)
     ax2.set_ylim(0, 105)
-    ax.set_xlim(*_window(start, day + timedelta(days=6 - day.weekday())))
+    ax.set_xlim(*_window(weeks[0].date(), day + timedelta(days=6 - day.weekday())))  # whole weeks, the first too
     ax.set_title(title, loc="left", fontsize=11)
     _dates(ax, (day - start).days + 1)
     _legend(ax, ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0], ncol=4)
