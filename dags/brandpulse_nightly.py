@@ -158,9 +158,11 @@ def brandpulse_nightly():
 
     @task(trigger_rule="all_done")  # a failed survey source is recorded; the metrics of the rest go on
     def survey_metrics() -> int:
+        from pipeline import night
         from pipeline.surveys import rollup
 
         config, db, _, run_id = _night()
+        night.joined(config, db, run_id)  # all_done: not after a prepare that registered no run
         return rollup.survey_metrics(config, db, run_id)
 
     @task
@@ -179,9 +181,11 @@ def brandpulse_nightly():
 
     @task(trigger_rule="all_done")  # the report shows whatever landed, also on a partial night
     def report() -> str:
+        from pipeline import night
         from pipeline.report import build
 
         config, db, day, run_id = _night()
+        night.joined(config, db, run_id)  # all_done: no report of a night whose prepare registered no run
         if get_current_context()["params"].get("draw_report", True):
             return str(build.report(config, db, day, run_id))
         reason = "not drawn: draw_report is false in this run's conf (a backfill: a later night draws the report)"

@@ -128,6 +128,33 @@ def test_an_extract_task_whose_worker_has_another_author_key_fails_at_once_and_s
     assert not [p for p in (tmp_path / "staging").rglob("*") if p.is_file() and "acme" in p.parts]
 
 
+def test_a_night_whose_prepare_registered_no_run_records_no_survey_metrics_and_draws_no_report(
+    dag, airflow_db, tmp_path, monkeypatch
+):
+    """survey_metrics and report run whatever came before them (all_done). After a prepare that failed before it
+    registered the run (a moved brand id, another author key), they recorded survey metrics for no run and drew a
+    report of a night that read nothing; they now refuse, as load and finish do (RunNotRegistered: not retried)."""
+    from pipeline import night
+    from pipeline.config import ConfigError
+    from pipeline.warehouse import connect, migrate
+
+    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    config, db = write_config(tmp_path), tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+
+    def refused(*args, **kw):
+        raise ConfigError("brand id 'acme' moved")
+
+    monkeypatch.setattr(night, "prepare", refused)
+    run = _run(dag, monkeypatch, config, db, datetime(2026, 10, 1).date())
+    assert str(run.state) in ("failed", "DagRunState.FAILED")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (0,)
+        assert con.execute("SELECT step FROM run_steps").fetchall() == []
+    assert not list(tmp_path.rglob("index.html"))
+
+
 def test_a_task_that_hangs_is_stopped_and_the_night_ends_naming_it(dag, airflow_db, tmp_path, monkeypatch):
     """Every task of the night has an execution_timeout ($BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES, 4 hours by
     default): a step that never returns (here the survey export's read, as on a stalled network mount, which cannot
