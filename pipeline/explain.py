@@ -68,7 +68,8 @@ of the texts' words share (:func:`_polish_groups`), so "działa" goes with "dzia
 (department) with "działu", but "działa" alone beside "dział" and "działu" is counted with them. A Polish form
 of a ``drop`` word is dropped too, by a looser rule that also catches the alternation of the name's last
 consonant (a prefix of at least 5 letters that is all but at most the last two letters of the name: "Biedronce"
-of "Biedronka", not "paczka" of "Paczkolot"): losing a word that merely resembles the brand's name costs little.
+of "Biedronka", not "paczka" of "Paczkolot"), and catches the forms of a short name as above ("Żabki" of "Żabka",
+"Lidlu" of "Lidl"): losing a word that merely resembles the brand's name costs little.
 Limits: no other language is stemmed ("parcel" and "parcels", "pakket" and "pakketten" are separate terms); in
 Polish an alternation of a stem's last consonant ("paczce", "kurierzy", "koncie"), a vowel change ("zamówień")
 and the present tense's first and second persons ("czekam", "czekasz") are not caught.
@@ -300,9 +301,12 @@ def _words(text: str) -> list[str]:
 
 
 def _polish_name_form(word: str, name: str) -> bool:
-    """``word`` is a form of the drop word ``name`` in a Polish mention (:data:`_NAME_PREFIX`)."""
+    """``word`` is a form of the drop word ``name`` in a Polish mention (:data:`_NAME_PREFIX`), or one of its forms
+    as Polish words are grouped (:func:`_polish_stems`: "Żabki", "Lidlu" of the short names "Żabka", "Lidl")."""
     shared = next((i for i, (x, y) in enumerate(zip(word, name, strict=False)) if x != y), min(len(word), len(name)))
-    return shared >= _NAME_PREFIX and shared >= len(name) - _NAME_ENDING
+    return (shared >= _NAME_PREFIX and shared >= len(name) - _NAME_ENDING) or bool(
+        _polish_stems(word) & _polish_stems(name)
+    )
 
 
 def _polish_stems(word: str) -> set[str]:
