@@ -214,6 +214,29 @@ def test_an_explanations_baseline_is_the_negatives_of_the_nights_own_model(tmp_p
     assert ex["focus_negatives"] == 50 and ex["baseline_negatives"] == v2_before  # not the older model's too
 
 
+def test_an_explanations_sources_and_top_mentions_are_the_nights_own_models_negatives(tmp_path):
+    """A rescore under way has reached ten of the spike day's mentions the night's model (v1) did not call negative,
+    and the new model (v2) calls them negative: the day is still v1's. Its sources counted them too (60 negatives
+    for the 50 observed) and one of them was a top mention; they are v1's negatives, as the terms and numbers."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at,"
+            " 'negative' AS label) FROM sentiment WHERE label <> 'negative'"
+            " AND mention_id IN (SELECT mention_id FROM mentions WHERE day = $day) LIMIT 10",
+            {"day": INCIDENT},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(51)], "run_id": "t"})
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "r")
+    [(observed, explanation)] = q(db, "SELECT observed, explanation FROM alerts")
+    ex = json.loads(explanation)
+    assert observed == ex["focus_negatives"] == sum(n for _, n in ex["sources"]) == 50
+    v1 = {u for (u,) in q(db, "SELECT url FROM v_mentions_scored WHERE label = 'negative' AND model_version = 'v1'")}
+    assert len(ex["top_mentions"]) == 5 and {m["url"] for m in ex["top_mentions"]} <= v1
+
+
 def test_a_storm_still_going_after_a_backfill_pages_on_its_first_night_recent_enough_to_send(tmp_path):
     """A backfill through yesterday: its old nights record their alerts unsent (backfills page no one), and the
     storm's first alert opened the incident; its later days, not worse than it, were silent, so no one was ever told

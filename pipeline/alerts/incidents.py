@@ -129,13 +129,14 @@ def _explain(con, brand: BrandSpec, day: date, flagged: list[date]) -> dict:
     background = _negative_texts(con, brand.key, day - timedelta(days=28), day - timedelta(days=1), skip, model)
     drop = [brand.name, *brand.aliases]
     terms = weighted_log_odds(focus, background, top=10, drop=drop)
-    sources = rows(execute(con, "alerts/explain_sources", {"brand": brand.key, "day": day}))
+    sources = rows(execute(con, "alerts/explain_sources", {"brand": brand.key, "day": day, "model": model}))
     top = rows(
         con.execute(
             "SELECT text, url, source, channel, coalesce(engagement, 0) AS engagement, created_at"
             " FROM v_mentions_scored WHERE brand = $brand AND label = 'negative' AND day = $day"
+            " AND model_version IS NOT DISTINCT FROM $model"
             " ORDER BY engagement DESC NULLS LAST, p_negative DESC, mention_id LIMIT 5",
-            {"brand": brand.key, "day": day},
+            {"brand": brand.key, "day": day, "model": model},
         )
     )
     return {
