@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
+import duckdb
+
 from pipeline import interrupt
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
@@ -80,8 +82,11 @@ def prepare_failed(con, run_id: str, exc: BaseException) -> None:
     """Record a failed ``prepare`` step on a run registered by an earlier attempt (an Airflow run cleared and run
     again whose prepare failed this time, before it could open the run again): its finish then judges it partial,
     not the earlier attempt's success (its load, run all the same, reloads the earlier attempt's files: nothing
-    new). A run never registered is left alone."""
-    if registered_day(con, run_id) is None:
+    new). A run never registered is left alone, as is a warehouse whose first migration failed (no ledger yet)."""
+    try:
+        if registered_day(con, run_id) is None:
+            return
+    except duckdb.CatalogException:  # no pipeline_runs: the failed migration was the warehouse's first
         return
     with transaction(con):
         con.execute("UPDATE pipeline_runs SET status = 'failed', finished_at = now() WHERE run_id = ?", [run_id])

@@ -70,8 +70,8 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
     waited_since, said, dead = time.monotonic(), False, []
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
-            applied = migrate(con)
-            try:
+            try:  # a migration that fails (one changed after it was applied) too
+                applied = migrate(con)
                 check_brand_ids(config, con)
                 key = authorkey.check(config, con, db)
             except Exception as exc:  # an earlier attempt's run (cleared and run again) must not end a success

@@ -101,8 +101,8 @@ def prepare(
     jobs = staging.plan(config, network_only=True)
     now = now or datetime.now(UTC)
     with connect(db, timeout=config.lock_timeout_s) as con:
-        migrate(con)
-        try:
+        try:  # a migration that fails (one changed after it was applied) too
+            migrate(con)
             staging.check_brand_ids(config, con)
             with transaction(con):
                 dead = ledger.abandon_watch_runs(con, now, run_id)

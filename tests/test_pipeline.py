@@ -828,6 +828,29 @@ def test_a_cleared_night_whose_prepare_fails_is_not_closed_a_success(night, scor
         assert con.execute("SELECT count(*) FROM pipeline_runs WHERE run_id = 'never'").fetchall() == [(0,)]
 
 
+def test_a_cleared_night_whose_migration_fails_is_not_closed_a_success(night, scorer, monkeypatch, tmp_path):
+    """As above, but this time prepare fails at its migrations (one changed after it was applied), before it
+    checked anything: the failure was not recorded, and finish closed the run a success from the earlier
+    attempt's steps. On a warehouse never migrated, the migration's own error is the one raised."""
+    from pipeline import night as night_module
+
+    def changed(con):
+        raise WarehouseError("migration 0001 was changed after it was applied to this warehouse")
+
+    config_path, db = night
+    cfg = load_config(config_path)
+    assert run_day(cfg, db, DAY, run_id="cleared", scorer=scorer)["status"] == "success"
+    monkeypatch.setattr(night_module, "migrate", changed)
+    with pytest.raises(WarehouseError, match="was changed after it was applied"):
+        prepare(cfg, db, DAY, "cleared")
+    with pytest.raises(WarehouseError, match="was changed after it was applied"):  # no ledger there to record in
+        prepare(cfg, tmp_path / "fresh.duckdb", DAY, "cleared")
+    monkeypatch.undo()
+    load(cfg, db, DAY, "cleared")  # the extract tasks fail; load runs all the same
+    with pytest.raises(ledger.RunFailed, match="run cleared is partial"):
+        finish_night(cfg, db, "cleared")
+
+
 def test_finish_requires_a_registered_run(night):
     cfg = load_config(night[0])
     with connect(night[1]) as con:
