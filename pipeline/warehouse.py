@@ -205,7 +205,7 @@ def connect(
             ) from None
         try:
             if sandboxed:  # an instance of its own: its settings refuse file access, ATTACH included
-                con = _retry_lock(path, deadline, lambda: duckdb.connect(str(path), read_only=True, config=_SANDBOX))
+                con = _retry_lock(path, deadline, lambda: _open_sandboxed(path))
                 try:
                     con.execute("SET TimeZone = 'UTC'")
                     # DuckDB's progress bar (a query past 2 s) writes to stdout: a terminal's, never a pipe or a file
@@ -229,6 +229,16 @@ def connect(
 
 
 _SANDBOX = {"enable_external_access": False}
+
+
+def _open_sandboxed(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only, sandboxed instance of its own on ``path``. DuckDB opens a CSV or Parquet file given as a
+    database as an in-memory database over that file, which read-only it refuses with a CatalogException (a
+    traceback): said here as the file that is not a warehouse."""
+    try:
+        return duckdb.connect(str(path), read_only=True, config=_SANDBOX)
+    except duckdb.CatalogException as exc:
+        raise WarehouseError(f"{path}: cannot open the warehouse: not a DuckDB database file ({exc})") from None
 
 
 SQL_LIMIT = 50  # rows `brandpulse sql` prints unless --limit says otherwise
@@ -404,7 +414,9 @@ def literal(text: str) -> str:
 def _attach(path: Path, read_only: bool, deadline: float) -> str:
     """Attach the file to the process's instance under a new alias (returned)."""
     alias = f"warehouse_{next(_ALIASES)}"
-    statement = f"ATTACH {literal(path)} AS {alias}" + (" (READ_ONLY)" if read_only else "")
+    # TYPE duckdb: a CSV or Parquet file is otherwise attached as an in-memory database over it, where
+    # migrations and a night's writes are lost without a word (and a read-only attach fails with a traceback)
+    statement = f"ATTACH {literal(path)} AS {alias} (TYPE duckdb" + (", READ_ONLY)" if read_only else ")")
     _retry_lock(path, deadline, lambda: _on_instance(statement))
     return alias
 

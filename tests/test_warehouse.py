@@ -86,6 +86,19 @@ def test_a_file_that_is_no_warehouse_fails_at_once_not_after_the_lock_timeout(tm
             pass
 
 
+def test_a_csv_given_as_the_warehouse_is_refused_not_opened_in_memory(tmp_path):
+    """DuckDB opens an existing CSV (or Parquet) file given as a database as an in-memory database over it: `init
+    --db export.csv` applied every migration to nothing kept and said so, a night wrote to nothing, and a read-only
+    open (summary, sql) failed with a traceback (a CatalogException)."""
+    csv = tmp_path / "export.csv"
+    csv.write_text("timestamp,count\n2026-10-01T00:00,3\n")
+    for how in ({}, {"read_only": True}, {"read_only": True, "sandboxed": True}):
+        with pytest.raises(WarehouseError, match=r"export\.csv: cannot open the warehouse: .*DuckDB database file"):
+            with connect(csv, timeout=5, **how):
+                pass
+    assert csv.read_text() == "timestamp,count\n2026-10-01T00:00,3\n"
+
+
 def test_a_lock_file_that_cannot_be_made_is_said_at_once_not_blamed_on_another_process(tmp_path, monkeypatch):
     """A warehouse in a folder this user cannot write to waited lock_timeout_s (10 minutes), silent, then said
     another process held the lock. Here the lock file's name is taken by a folder, and the folder by a file."""
