@@ -246,6 +246,8 @@ def run(
     --no-report: the next scheduled night draws it).
 
     Example: brandpulse run --date 2026-10-01 --to 2026-10-07 --no-report"""
+    from datetime import UTC, datetime
+
     from pipeline.night import run_days
 
     cfg = _config(config)
@@ -253,6 +255,9 @@ def run(
     last = _day(to, "--to") if to else first
     if last < first:
         _fail("--to is before --date")
+    today = datetime.now(UTC).date()  # a mistyped year ran a night for every day up to it (63,000 to 2199)
+    if to and last > today:
+        _fail(f"--to: {to} is after today ({today}, UTC): a range runs only nights of days that have begun")
     not_ok = []
 
     def show(summary: dict) -> None:

@@ -241,3 +241,17 @@ def test_a_night_stored_under_a_mistyped_future_date_never_freezes_a_sources_sta
         _extract(cfg, jobs, day, run)
         loading.load(cfg, db, day, run)
     assert _reddit_state(db) == ({"pTYPO": 1, "pREAL": 1}, today, "real")
+
+
+def test_a_range_into_the_future_is_refused_before_any_night(tmp_path):
+    """``brandpulse run --date D --to 2199-12-31`` (a mistyped year) ran a night for every day up to it, some 63,000
+    nights that never ended; a range whose last day is after today is refused, naming the option, and runs none."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    config = write_config(tmp_path)
+    args = ["run", "-c", str(config), "--db", str(tmp_path / "w.duckdb"), "--date", "2026-10-01"]
+    result = CliRunner().invoke(app, [*args, "--to", "2199-12-31"])
+    assert result.exit_code == 2 and "--to: 2199-12-31 is after today" in result.output
+    assert not (tmp_path / "w.duckdb").exists()
