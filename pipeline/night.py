@@ -261,9 +261,10 @@ def rescore(config: Config, db: Path, since: date, scorer=None, progress=None) -
 
 
 def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progress) -> dict:
-    # the progress counts the mentions the model has scored already (a stopped rescore's chunks) as done: a re-run's
-    # bar ended short of its total (3 of 5) though every mention was scored
-    version = (scorer.version if scorer is not None else version_to_score(config)) if progress else ""
+    # the model rescored to, read once outside the lock (its files hashed; its weights loaded only if needed). The
+    # progress counts the mentions it has scored already (a stopped rescore's chunks) as done: a re-run's bar ended
+    # short of its total (3 of 5) though every mention was scored
+    version = scorer.version if scorer is not None else version_to_score(config)
     with connect(db, timeout=config.lock_timeout_s) as con:
         todo = row(
             con.execute(
@@ -289,12 +290,10 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
         while day <= todo["last"]:
             days.append(day)
             day += timedelta(days=1)
-        # the configured model, also an older one come back: current for these days (not loaded when its scores of
-        # them all exist, a rollback's: its version then, read without loading it, outside the lock)
-        current = done.version or (scorer.version if scorer is not None else version_to_score(config))
+        # the configured model, also an older one come back: current for these days (also when none of its scores
+        # was missing, a rollback's, and the model was not loaded)
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
-            if current:
-                execute(con, "scoring/make_current", {"model_version": current, "since": since})
+            execute(con, "scoring/make_current", {"model_version": done.version or version, "since": since})
             execute(con, "metrics/daily", {"days": days, "run_id": run_id})
             # the hours too: the watch's series keeps the hours of its latest hour's model version, so hours left on
             # the old model would leave it without history (min_history_hours) for two weeks after a model change
