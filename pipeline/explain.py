@@ -304,9 +304,10 @@ def _polish_name_form(word: str, name: str) -> bool:
     """``word`` is a form of the drop word ``name`` in a Polish mention (:data:`_NAME_PREFIX`), or one of its forms
     as Polish words are grouped (:func:`_polish_stems`: "Żabki", "Lidlu" of the short names "Żabka", "Lidl")."""
     shared = next((i for i, (x, y) in enumerate(zip(word, name, strict=False)) if x != y), min(len(word), len(name)))
-    return (shared >= _NAME_PREFIX and shared >= len(name) - _NAME_ENDING) or bool(
-        _polish_stems(word) & _polish_stems(name)
-    )
+    if shared >= _NAME_PREFIX and shared >= len(name) - _NAME_ENDING:
+        return True
+    # a stem of both is a prefix of both, of at least _PL_STEM letters: most words are ruled out without their stems
+    return shared >= _PL_STEM and bool(_polish_stems(word) & _polish_stems(name))
 
 
 def _polish_stems(word: str) -> set[str]:
