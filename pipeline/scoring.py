@@ -312,6 +312,13 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
     if plan_text is None:
         raise RuntimeError(f"{plan_file}: no score plan for run {run_id}: the plan task failed or did not run")
     plan = json.loads(plan_text)
+
+    def unreadable(n: int, file, cause: str) -> RuntimeError:  # a shard's file damaged: named, the task to re-run
+        return RuntimeError(
+            f"score shard {n} of {plan['shards']}: {url(file)} cannot be read ({cause}); "
+            "re-run its task, then this task"
+        )
+
     shards = []  # each shard's scores.json; its scores are read one shard at a time, in the transaction
     for n in range(plan["shards"]):
         done = _shard_file(config, day, run_id, n, "scores.json")
@@ -329,10 +336,7 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 raise ValueError(f"no {', '.join(lacking)}")
             shards.append(record)
         except ValueError as exc:  # damaged (a store or a hand): said, naming the shard, not a traceback
-            raise RuntimeError(
-                f"score shard {n} of {plan['shards']}: {url(done)} cannot be read ({exc}); "
-                "re-run its task, then this task"
-            ) from None
+            raise unreadable(n, done, str(exc)) from None
     versions = {d["model_version"]: d["shard"] for d in shards}
     if len(versions) > 1:  # a day's metrics count one model's scores: never mix two in one night unnoticed
         raise RuntimeError(
@@ -351,12 +355,8 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 try:
                     scored = parquet_rows(mem, file)
                 except duckdb.Error as exc:  # nothing stored: the transaction rolls back
-                    raise RuntimeError(
-                        f"score shard {n} of {plan['shards']}: "
-                        f"{url(_shard_file(config, day, run_id, n, 'scores.parquet'))} cannot be read "
-                        f"({str(exc).splitlines()[0]}); "
-                        "re-run its task, then this task"
-                    ) from None
+                    parquet = _shard_file(config, day, run_id, n, "scores.parquet")
+                    raise unreadable(n, parquet, str(exc).splitlines()[0]) from None
                 params = {k: [r[k] for r in scored] for k in ("mention_id", "day", *SCORE_COLUMNS)}
                 params |= {k: done[k] for k in ("model_name", "model_version", "model_sha256")} | {"run_id": run_id}
                 execute(con, MENTIONS.insert, params)
