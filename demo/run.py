@@ -113,7 +113,7 @@ class Nights:
     def prepare_airflow(self) -> None:
         """Start migrating Airflow's metadata DB in the background (seconds), while the history loads."""
         (DATA / "airflow").mkdir(parents=True, exist_ok=True)
-        with (DATA / "airflow" / "migrate.log").open("wb") as log, interrupt.sigterm_unblocked():
+        with (DATA / "airflow" / "migrate.log").open("wb") as log, interrupt.signals_unblocked():
             self._migrate = subprocess.Popen([sys.executable, "-m", "airflow", "db", "migrate"], stdout=log, stderr=log)
 
     def stop(self) -> None:

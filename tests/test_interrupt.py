@@ -160,3 +160,31 @@ def test_a_night_through_airflow_stops_on_sigterm(hn_night, stalling, airflow_db
     assert code == 143, err[-3000:]
     assert "stopped: stopped by SIGTERM" in err
     assert runs(db) == [("airflow", "interrupted")]
+
+
+LOST_KICK = """
+import os, signal, socket, sys
+from pipeline import interrupt
+interrupt.stop_on_signals()
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+os.kill(os.getpid(), getattr(signal, sys.argv[1]))
+# the first kick lands just before the main thread enters a blocking read: taken here, it interrupts nothing
+print("first kick:", signal.sigtimedwait({signal.SIGUSR1}, 60) is not None, flush=True)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGUSR1})
+waiting, _other_end = socket.socketpair()
+waiting.settimeout(30)
+try:
+    waiting.recv(1)
+    print("the read ran to its timeout")
+except interrupt.Interrupted as exc:
+    print(exc)
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_a_stop_that_arrives_just_before_a_blocking_read_still_interrupts_it(sig):
+    """The race behind a night that once sat out its endpoint's timeout after SIGTERM: the main thread is kicked
+    again until it raised, so a kick it could not see (taken here on purpose) is not the last one."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", LOST_KICK, sig], env=env, capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines() == ["first kick: True", f"stopped by {sig}"], done.stderr[-3000:]
