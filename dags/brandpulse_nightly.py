@@ -158,11 +158,13 @@ def brandpulse_nightly():
 
     @task(trigger_rule="all_done")  # a failed survey source is recorded; the metrics of the rest go on
     def survey_metrics() -> int:
-        from pipeline import night
+        from pipeline import ledger
         from pipeline.surveys import rollup
 
         config, db, _, run_id = _night()
-        night.joined(config, db, run_id)  # all_done: not after a prepare that registered no run
+        # all_done: not after a prepare that failed before it registered the run (another author key, a moved
+        # brand id): no survey metrics recorded for no run (RunNotRegistered: not retried)
+        ledger.require_run_in(db, run_id, timeout=config.lock_timeout_s)
         return rollup.survey_metrics(config, db, run_id)
 
     @task
@@ -181,11 +183,12 @@ def brandpulse_nightly():
 
     @task(trigger_rule="all_done")  # the report shows whatever landed, also on a partial night
     def report() -> str:
-        from pipeline import night
+        from pipeline import ledger
         from pipeline.report import build
 
         config, db, day, run_id = _night()
-        night.joined(config, db, run_id)  # all_done: no report of a night whose prepare registered no run
+        # all_done: no report of a night that read nothing drawn over the last one's, after a prepare that failed
+        ledger.require_run_in(db, run_id, timeout=config.lock_timeout_s)
         if get_current_context()["params"].get("draw_report", True):
             return str(build.report(config, db, day, run_id))
         reason = "not drawn: draw_report is false in this run's conf (a backfill: a later night draws the report)"

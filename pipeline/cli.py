@@ -327,11 +327,10 @@ def watch(
 
 def _registered(cfg, db, run_id: str):
     """The day of a run that ``prepare`` registered (a step given --run-id joins it); exit 2 if there is none."""
-    from pipeline.ledger import RunNotRegistered, require_run
+    from pipeline.ledger import RunNotRegistered, require_run_in
 
     try:
-        with connect(db_path(db), timeout=cfg.lock_timeout_s, read_only=True) as con:
-            return require_run(con, run_id)
+        return require_run_in(db_path(db), run_id, timeout=cfg.lock_timeout_s)
     except RunNotRegistered as exc:
         _fail(str(exc))
 

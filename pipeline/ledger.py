@@ -6,7 +6,8 @@ record itself without importing another.
 - :func:`new_run_id` names a run (``<trigger>__<day>__<8 hex>``); Airflow passes its own run id instead.
 - :func:`start_run` registers a run (a retried task of the same run keeps the original start; a run that had
   ended, an Airflow run cleared and run again, is running again);
-  :func:`require_run` refuses to write for a run that was never registered (and gives a registered run's day).
+  :func:`require_run` refuses to write for a run that was never registered (and gives a registered run's day);
+  :func:`require_run_in` does it for a step that joins a run from outside (a DAG task, a ``--run-id``).
 - :func:`record_step` records (or, on a retry of the same run, re-records) one step's counts.
 - :func:`close_run` sets the run's status from its steps (``success``, ``partial`` when a source failed or is
   missing, ``failed`` when a later step did) and raises :class:`RunFailed`, which carries that status, unless
@@ -22,6 +23,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 
 import duckdb
 
@@ -76,6 +78,21 @@ def require_run(con, run_id: str) -> date:
     if registered is None:
         raise RunNotRegistered(f"run {run_id} is not registered: its prepare step did not run or failed")
     return registered
+
+
+def require_run_in(db: Path, run_id: str, *, timeout: float) -> date:
+    """:func:`require_run` for a step that joins a run from outside a session (a DAG task, a command given
+    ``--run-id``): no warehouse at ``db`` yet, or one never migrated, holds no run either."""
+    unknown = RunNotRegistered(
+        f"run {run_id} is not registered: its prepare step did not run or failed ({db} holds no runs)"
+    )
+    if not Path(db).exists():
+        raise unknown
+    try:
+        with connect(db, timeout=timeout, read_only=True) as con:
+            return require_run(con, run_id)
+    except duckdb.CatalogException:  # a warehouse whose first migration failed: no ledger, no run registered
+        raise unknown from None
 
 
 def prepare_failed(con, run_id: str, exc: BaseException) -> None:

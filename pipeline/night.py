@@ -23,8 +23,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
-
 from pipeline import authorkey, ledger
 from pipeline.alerts.delivery import send_alerts
 from pipeline.alerts.incidents import detect
@@ -102,24 +100,6 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
         jobs = plan(config)
         start_stage(config, day, run_id, jobs)  # its folder made, an earlier attempt's manifests gone
         return [{**job, "author_key": key} for job in with_states(config, db, jobs)]  # waits for the lock
-
-
-def joined(config: Config, db: Path, run_id: str) -> date:
-    """The day of the run ``prepare`` registered, for a step that runs whatever came before it (the DAG's survey
-    metrics and report: ``all_done``); :class:`~pipeline.ledger.RunNotRegistered` (not retried) for a run it
-    never registered, as ``load`` and ``finish`` say: a prepare that failed before it could (another author key, a
-    moved brand id) must not be followed by survey metrics recorded for no run, or a report of a night that read
-    nothing drawn over the last one."""
-    unknown = ledger.RunNotRegistered(
-        f"run {run_id} is not registered: its prepare step did not run or failed ({db} holds no runs)"
-    )
-    if not Path(db).exists():
-        raise unknown
-    try:
-        with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
-            return ledger.require_run(con, run_id)
-    except duckdb.CatalogException:  # a warehouse never migrated: no run registered there
-        raise unknown from None
 
 
 def expected_steps(config: Config) -> tuple[str, ...]:
