@@ -281,8 +281,8 @@ def has_bad_bytes(value: str) -> bool:
 
 
 def blank_line(cells: list[str]) -> bool:
-    """A CSV line with nothing on it (Excel often ends exports with some)."""
-    return not cells or (len(cells) == 1 and not cells[0].strip())
+    """A CSV line with nothing on it, or only empty cells (``,,,``): spreadsheets end and pad exports with both."""
+    return not any(c.strip() for c in cells)
 
 
 def repeats_header(cells: list, header: list[str]) -> bool:
@@ -400,13 +400,13 @@ class CsvLines:
 
 
 def csv_data_rows(
-    reader, lines: CsvLines, path, width: int, blank=blank_line, row_like=None
+    reader, lines: CsvLines, path, width: int, row_like=None
 ) -> Iterator[tuple[str, list[str] | None, str | None, str]]:
     """The rows of a ``csv.reader`` over ``lines``, after its header row, as ``(location, cells, problem, text)``:
     ``location`` is ``path:line``; ``problem`` is None for a row that can become a record, else why not (the row
     is not CSV: ``cells`` is None; its bytes are not UTF-8; it has other than ``width`` fields); ``text`` is the
     row's lines (without their line ends) when there is a problem (what the row held, for its reject's key), else
-    empty. Rows that ``blank(cells)`` says are empty are skipped. The one row reader of the file drops and the
+    empty. Rows that ``blank_line(cells)`` says are empty are skipped. The one row reader of the file drops and the
     survey importer.
 
     A row of several lines that is not CSV, has the wrong number of fields, was still open at the end of the file,
@@ -426,7 +426,7 @@ def csv_data_rows(
             return
         except csv.Error as exc:
             cells, problem = None, f"unreadable CSV row: {exc}"
-        if cells is not None and blank(cells):
+        if cells is not None and blank_line(cells):
             continue
         if reader.line_num > first and (
             cells is None
@@ -442,7 +442,7 @@ def csv_data_rows(
                     cells, problem = _line_cells(line, reader.dialect), None
                 except csv.Error as exc:
                     cells, problem = None, f"unreadable CSV row: {exc}"
-                if cells is not None and blank(cells):
+                if cells is not None and blank_line(cells):
                     continue
                 problem = problem or _row_problem(cells, width)
                 if problem and note:

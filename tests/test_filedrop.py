@@ -1063,6 +1063,15 @@ def test_a_csv_line_of_only_spaces_is_skipped_like_a_blank_line(tmp_path):
     assert [r.native_id for r in records] == ["1", "2"] and rejects == []
 
 
+def test_a_csv_row_of_only_empty_cells_is_skipped_like_a_blank_line(tmp_path):
+    """Spreadsheets pad exports with rows of empty cells, as many as the header's or fewer: no data, no reject."""
+    rows = (
+        "1,twitter,,u,2026-10-01T08:00:00Z,acme 1,,1,0\n,,,,,,,,\n , ,\n2,twitter,,u,2026-10-01T09:00:00Z,acme 2,,1,0\n"
+    )
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows)
+    assert [r.native_id for r in records] == ["1", "2"] and rejects == []
+
+
 def test_a_jsonl_export_whose_first_4_kib_are_blank_lines_still_loads(tmp_path):
     """Only a small file of nothing but blank lines is refused as a failed export: a longer one is read."""
     row = json.dumps({"post_id": "1", "posted_at": "2026-10-01T10:00:00Z", "body": "acme after the blanks"})

@@ -23,9 +23,9 @@ Rules (each broken rule quarantines the row with that reason):
 - ``engagement`` columns must be non-negative whole numbers (an empty cell counts 0; 12.0 is 12, 2.5 is rejected);
 - a text may be up to 4 MiB (a 1 MB review loads whole; the scorer's long-text policy applies); a JSONL line
   or CSV field up to 8 MiB; raw records kept in quarantine are cut at 1 MiB characters, with a note;
-- blank lines are skipped, and so is a CSV row that is the header again (exports joined into one file:
-  :func:`~pipeline.records.repeats_header`; counted in the note); a CSV row with extra cells keeps them
-  (``_extra_cells``, hashed) in its raw record;
+- blank lines are skipped, as are CSV rows of only empty cells (``,,,``: spreadsheet padding), and so is a CSV
+  row that is the header again (exports joined into one file: :func:`~pipeline.records.repeats_header`; counted
+  in the note); a CSV row with extra cells keeps them (``_extra_cells``, hashed) in its raw record;
 - a CSV row that a quote left open ran on through the lines after it is read again line by line (each line a
   row or a reject; the first reject says which lines ran together: :func:`~pipeline.records.csv_data_rows`);
 - a native id is unique within the source (a mention id carries no platform): the first row of an id in the

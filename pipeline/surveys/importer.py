@@ -215,16 +215,11 @@ def _csv(path: Path, row_like=None) -> tuple[list[str], Iterator]:
         fh.close()
         raise ValueError(f"{path}: unreadable CSV header: {exc}") from None
 
-    def empty(cells: list[str]) -> bool:  # a row of empty cells is blank too: spreadsheets pad exports with them
-        return not cells or all(not c.strip() for c in cells)
-
     like = row_like(header) if row_like else None
 
     def rows():
         with fh:
-            for location, cells, problem, text in csv_data_rows(
-                reader, lines, path, len(header), blank=empty, row_like=like
-            ):
+            for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header), row_like=like):
                 if problem and cells is not None and repeats_header(cells, header):  # padded: the readers skip it
                     problem = None
                 yield location, Rejected(problem) if problem else cells, text
