@@ -357,12 +357,12 @@ def session(
     return s
 
 
-def get_json(s: requests.Session, url: str, params: dict | None = None, what: str = "response"):
-    """GET and decode JSON. A non-2xx status after retries, a connection failure or timeout after retries, or a
-    body that is not JSON raises ``SourceError`` saying which, with the URL's query string left out."""
-
+def send(s: requests.Session, method: str, url: str, what: str = "response", **kwargs) -> requests.Response:
+    """One request through a :func:`session`, whatever its status. What keeps it from an answer (the source's
+    deadline, a body over the cap, no answer after the session's retries, a Retry-After longer than it waits, a
+    host urllib3 cannot read) raises ``SourceError`` saying which, with the URL's query string left out."""
     try:
-        resp = s.get(url, params=params)
+        return s.request(method, url, **kwargs)
     except DeadlineExceeded as exc:
         raise SourceError(f"{what}: {bare(url)}: {exc} (the source's deadline_s)") from None
     except BodyTooLarge as exc:
@@ -377,6 +377,12 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
         raise SourceError(f"{what}: {bare(url)} failed after {tries} retries ({type(exc).__name__}: {cause})") from None
     except LocationValueError:  # a host urllib3 cannot connect to as written (https://a..b/): raised past requests
         raise SourceError(f"{what}: {bare(url)}: the URL's host cannot be read as a host name; check the URL") from None
+
+
+def get_json(s: requests.Session, url: str, params: dict | None = None, what: str = "response"):
+    """GET and decode JSON (:func:`send`). A non-2xx status after retries, or a body that is not JSON, raises
+    ``SourceError`` saying which, with the URL's query string left out."""
+    resp = send(s, "GET", url, what, params=params)
     if resp.status_code >= 400:
         raise SourceError(f"{what}: HTTP {resp.status_code} from {bare(url)} after retries")
     try:

@@ -52,7 +52,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import requests
-from urllib3.exceptions import LocationValueError
 
 from pipeline import http as _http
 from pipeline.deadline import DeadlineExceeded
@@ -103,25 +102,7 @@ def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, w
     headers = {"content-type": "application/x-www-form-urlencoded"}
     gateway_errors = 0
     while True:
-        try:
-            resp = session.post(url, data=body, headers=headers)
-        except DeadlineExceeded as exc:
-            raise SourceError(f"{what}: {endpoint}: {exc} (the source's deadline_s)") from None
-        except _http.BodyTooLarge as exc:
-            raise SourceError(f"{what}: {endpoint}: {exc}") from None
-        except requests.RequestException as exc:
-            too_long = _http.wrapped(exc, _http.RetryAfterTooLong)  # answered: a wait this does not make
-            if too_long is not None:
-                raise SourceError(f"{what}: {endpoint}: {too_long}") from None
-            inner = exc.args[0] if exc.args else None
-            cause = type(getattr(inner, "reason", None) or inner or exc).__name__
-            raise SourceError(
-                f"{what}: {endpoint} failed after {retries} retries ({type(exc).__name__}: {cause})"
-            ) from None
-        except LocationValueError:  # a host urllib3 cannot connect to as written (https://a..b/): past requests
-            raise SourceError(
-                f"{what}: {endpoint}: the URL's host cannot be read as a host name; check the URL"
-            ) from None
+        resp = _http.send(session, "POST", url, what, data=body, headers=headers)
         if resp.status_code >= 400:
             raise SourceError(f"{what}: HTTP {resp.status_code} from {endpoint} after {retries} retries")
         text = resp.content.decode("utf-8", "replace")
