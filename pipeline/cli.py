@@ -7,9 +7,9 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -56,13 +56,13 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 
 @contextmanager
-def _stopped_says(what: str) -> Iterator[None]:
-    """SIGTERM or Ctrl-C in the block as one line, ``stopped by SIGTERM: <what>`` (what became of the work), and the
-    signal's exit status (130 or 143), not a traceback."""
+def _stopped_says(what: str | Callable[[], str]) -> Iterator[None]:
+    """SIGTERM or Ctrl-C in the block as one line, ``stopped by SIGTERM: <what>`` (what became of the work; a
+    callable says it as of the stop), and the signal's exit status (130 or 143), not a traceback."""
     try:
         yield
     except KeyboardInterrupt as exc:
-        _fail(f"{exc or 'stopped'}: {what}", code=interrupt.exit_code())
+        _fail(f"{exc or 'stopped'}: {what() if callable(what) else what}", code=interrupt.exit_code())
 
 
 # The days a command takes: wide enough for any backfill, and far from the calendar's ends, where a night's window
@@ -258,17 +258,23 @@ def run(
     today = datetime.now(UTC).date()  # a mistyped year ran a night for every day up to it (63,000 to 2199)
     if to and last > today:
         _fail(f"--to: {to} is after today ({today}, UTC): a range runs only nights of days that have begun")
-    not_ok = []
+    not_ok, running = [], [first]
 
     def show(summary: dict) -> None:
         typer.echo(json.dumps(summary))
         if summary["status"] != "success":
             not_ok.append(f"{summary['day']} ({summary['status']})")
+        running[0] = date.fromisoformat(str(summary["day"])) + timedelta(days=1)
 
-    with _stopped_says(
-        "the night in progress is marked interrupted and every step it finished is committed whole; run the same "
-        "command again to complete it"
-    ):
+    def stopped() -> str:  # a stopped backfill is carried on from the night it stopped in, not run again whole
+        whole = "is marked interrupted and every step it finished is committed whole"
+        if running[0] == first:
+            return f"the night in progress {whole}; run the same command again to complete it"
+        ran = f"the nights from {first} to {running[0] - timedelta(days=1)} ran"
+        ran += f" ({', '.join(not_ok)} did not succeed: see run_steps)" if not_ok else ""
+        return f"the night of {running[0]} {whole}; {ran}; run the same command with --date {running[0]} to carry on"
+
+    with _stopped_says(stopped):
         run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show, draw_report=not no_report)
     if not_ok:
         _fail(f"not every night succeeded: {', '.join(not_ok)}; see run_steps", code=1)

@@ -5,7 +5,7 @@ steps the commands call are tested in their own modules."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -369,3 +369,31 @@ def test_a_rescore_stopped_while_its_model_loads_says_so_with_the_signals_exit_s
     done = invoke("rescore", "--since", "2026-10-01", "--config", cfg, "--db", db)
     assert done.exit_code == 143, done.output
     assert "brandpulse: stopped by SIGTERM: the rescore is marked interrupted" in done.output, done.output
+
+
+def test_a_stopped_backfill_says_from_which_night_to_carry_it_on(tmp_path, monkeypatch):
+    """SIGTERM in the third night of ``brandpulse run --date D --to D2``: the two nights before it are done, so the
+    line names the night to carry on from (the same command again ran every night of the range again)."""
+    from pipeline import cli, interrupt, night
+
+    def run_day(config, db, day, **kwargs):
+        if day == date(2026, 10, 3):
+            raise interrupt.Interrupted("stopped by SIGTERM")
+        return {"day": day.isoformat(), "status": "partial" if day == date(2026, 10, 2) else "success"}
+
+    monkeypatch.setattr(night, "run_day", run_day)
+    monkeypatch.setattr(cli, "_scorer", lambda cfg: None)
+    monkeypatch.setattr(interrupt, "_requested", ["SIGTERM"])
+    cfg, db = str(write_config(tmp_path)), str(tmp_path / "w.duckdb")
+    done = invoke("run", "--date", "2026-10-01", "--to", "2026-10-07", "--no-report", "--config", cfg, "--db", db)
+    assert done.exit_code == 143, done.output
+    assert done.output.splitlines()[-1] == (
+        "brandpulse: stopped by SIGTERM: the night of 2026-10-03 is marked interrupted and every step it finished is "
+        "committed whole; the nights from 2026-10-01 to 2026-10-02 ran (2026-10-02 (partial) did not succeed: see "
+        "run_steps); run the same command with --date 2026-10-03 to carry on"
+    )
+    first = invoke("run", "--date", "2026-10-03", "--to", "2026-10-07", "--config", cfg, "--db", db)
+    assert first.exit_code == 143 and first.output.splitlines()[-1].endswith(
+        "the night in progress is marked interrupted and every step it finished is committed whole; run the same "
+        "command again to complete it"
+    ), first.output
