@@ -574,13 +574,15 @@ def test_after_a_model_change_the_report_counts_every_mention_and_reads_one_mode
         execute(con, "scoring/rebuild_latest")
         execute(con, "metrics/daily", {"days": [INCIDENT], "run_id": "v2-night"})
     cfg = _config(tmp_path)
-    brand = cfg.brands[0].model_copy(update={"competitors": ["Kestrel Money"]})
+    # listed twice in two cases: one co-mention series (the name matches any case), not two identical lines
+    brand = cfg.brands[0].model_copy(update={"competitors": ["Kestrel Money", "KESTREL MONEY"]})
     with connect(db, read_only=True) as con:
         mentions = row(con.execute("SELECT count(*) AS n FROM mentions"))["n"]
         data = report_build._read_brand(con, cfg, brand, INCIDENT)
     assert data.daily["volume"].sum() == mentions and data.daily["day"].min() == START
     assert set(data.daily.loc[data.daily["day"] < INCIDENT, "share_negative"].dropna()) == set()
     assert data.negatives.empty  # the newer model's day has none; the older model's days are not read
+    assert list(data.comentions) == ["Kestrel Money"]
     rival = data.comentions["Kestrel Money"]
     assert rival["volume"].sum() == data.daily.loc[data.daily["day"] >= INCIDENT - timedelta(7), "volume"].sum()
     assert rival["scored"].sum() == 75 and rival["n_negative"].sum() == 0 and rival["n_positive"].sum() == 50

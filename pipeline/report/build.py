@@ -146,7 +146,10 @@ _CX = [
 def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
     start = day - timedelta(days=WINDOW_DAYS - 1)
     rivals, others = [], []
-    for name in dict.fromkeys(brand.competitors):
+    listed: dict[str, str] = {}  # a competitor listed twice, in any case, once: co-mentions match any case
+    for name in brand.competitors:
+        listed.setdefault(name.casefold(), name)
+    for name in listed.values():
         rival = rival_brand(config, brand, name)
         if rival is not None:
             if rival not in rivals:
