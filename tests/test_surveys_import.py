@@ -1202,6 +1202,24 @@ def test_the_step_detail_names_the_columns_each_field_was_read_from(tmp_path):
     )
 
 
+def test_an_importid_time_zone_that_is_no_zone_is_said_in_the_step_detail(tmp_path):
+    """A timeZone zoneinfo does not know in the ImportId row: the answers land, read in the source's timezone (else
+    UTC) as if it declared none, and the step's detail says so; nothing said it, and the times could be hours off."""
+    rows = qualtrics_rows()
+    rows[2] = [c.replace("America/New_York", "Mars/Olympus_Mons") for c in rows[2]]
+    write_csv(tmp_path / "q.csv", rows)
+    cfg = make_config(tmp_path, {"sources": [{"name": "n", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]})
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE source = 'n'")
+    assert detail.endswith(
+        "; the ImportId row's timeZone 'Mars/Olympus_Mons' is no time zone: its timestamps were read in UTC"
+    ), detail
+    assert rows_of(db, "SELECT min(responded_at) = TIMESTAMPTZ '2026-10-01 09:00:00+00' FROM survey_responses") == [
+        (True,)
+    ]
+
+
 def test_exports_joined_into_one_file_skip_their_repeated_header_rows_and_say_so(tmp_path):
     """Two Qualtrics exports joined (cat a.csv b.csv): the second's three header rows (columns, question text,
     ImportId) are no answers, and two customer lists joined the same way: the header rows are skipped and counted

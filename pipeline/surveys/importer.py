@@ -571,15 +571,15 @@ def _header_echo(cells: list, mapping: dict, header: list[str]) -> bool:
     return not rid and any(_text(c) in ("Response", "Open-Ended Response") for c in cells)
 
 
-def _declared_zone(cells: list, mapping: dict, header: list[str]):
-    """The timeZone of Qualtrics' ImportId row for the timestamp column, if there is one."""
+def _declared_zone(cells: list, mapping: dict, header: list[str]) -> str | None:
+    """The timeZone of Qualtrics' ImportId row for the timestamp column, as written, if there is one."""
     values = dict(zip(header, cells, strict=False))
     try:
         meta = json.loads(_text(values.get(mapping["timestamp"])) or "")
-        found = meta.get("timeZone") if isinstance(meta, dict) else None
-        return zone(found) if isinstance(found, str) and found else None
     except (ValueError, KeyError, TypeError):
         return None
+    found = meta.get("timeZone") if isinstance(meta, dict) else None
+    return found if isinstance(found, str) and found.strip() else None
 
 
 # -- surveys -------------------------------------------------------------------------------------------------
@@ -615,6 +615,8 @@ def read_survey_file(
     ``unidentified``: how many rows had no readable id (an unreadable row, an empty id cell), and
     ``repeated_headers``: rows that are the header again (exports joined into one file: skipped). Together they
     tell which responses a whole-history export no longer has (:func:`pipeline.surveys.ingest.import_surveys`).
+    ``unread_zones``: a Qualtrics ImportId row's ``timeZone`` that is no time zone, and the zone its timestamps
+    were read in instead (the header's, the source's ``timezone``, else UTC), when there was one.
     """
     src, path = survey_source, Path(path)
     if src.brand is not None:
@@ -651,7 +653,11 @@ def read_survey_file(
             echoes_until = index + 3
             continue
         if index < echoes_until and _header_echo(cells, mapping, header):
-            declared = _declared_zone(cells, mapping, header) or declared
+            named = _declared_zone(cells, mapping, header)
+            try:
+                declared = zone(named) if named else declared
+            except ValueError:  # its timestamps are read as if it declared none; the step's detail says so
+                info.setdefault("unread_zones", {})[named] = str(declared or tz_default or UTC)
             continue
         values = dict(zip(header, cells, strict=False))
         row = {col: values.get(col) for col in mapping.values()}  # only mapped columns: no PII in quarantine

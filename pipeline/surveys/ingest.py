@@ -166,6 +166,10 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
                 f"; {info['repeated_headers']} row(s) repeating the header skipped (exports joined into one file)"
                 if info.get("repeated_headers")
                 else ""
+            )
+            + "".join(
+                f"; the ImportId row's timeZone {_short(name)!r} is no time zone: its timestamps were read in {used}"
+                for name, used in info.get("unread_zones", {}).items()
             ),
         )
     write_atomic(records, rec)
