@@ -272,6 +272,8 @@ def run(
             return f"the night in progress {whole}; run the same command again to complete it"
         ran = f"the nights from {first} to {running[0] - timedelta(days=1)} ran"
         ran += f" ({', '.join(not_ok)} did not succeed: see run_steps)" if not_ok else ""
+        if running[0] > last:  # the stop came after the last night ended: no night is left to carry on from
+            return f"{ran}; no night was left to run"
         return f"the night of {running[0]} {whole}; {ran}; run the same command with --date {running[0]} to carry on"
 
     with _stopped_says(stopped):

@@ -397,3 +397,25 @@ def test_a_stopped_backfill_says_from_which_night_to_carry_it_on(tmp_path, monke
         "the night in progress is marked interrupted and every step it finished is committed whole; run the same "
         "command again to complete it"
     ), first.output
+
+
+def test_a_backfill_stopped_after_its_last_night_names_no_night_after_it(tmp_path, monkeypatch):
+    """SIGTERM after the last night of the range ended (its line printed): every night ran, so the line names no
+    night after ``--to`` to carry on from (``--date`` that day was refused: ``--to is before --date``)."""
+    from pipeline import cli, interrupt, night
+
+    ran = night.run_days
+
+    def run_days(*args, **kwargs):
+        ran(*args, **kwargs)
+        raise interrupt.Interrupted("stopped by SIGTERM")
+
+    monkeypatch.setattr(night, "run_day", lambda config, db, day, **kw: {"day": day.isoformat(), "status": "success"})
+    monkeypatch.setattr(night, "run_days", run_days)
+    monkeypatch.setattr(cli, "_scorer", lambda cfg: None)
+    monkeypatch.setattr(interrupt, "_requested", ["SIGTERM"])
+    cfg, db = str(write_config(tmp_path)), str(tmp_path / "w.duckdb")
+    done = invoke("run", "--date", "2026-10-01", "--to", "2026-10-02", "--config", cfg, "--db", db)
+    assert done.exit_code == 143, done.output
+    last = done.output.splitlines()[-1]
+    assert "2026-10-03" not in last and "the nights from 2026-10-01 to 2026-10-02 ran" in last, last
