@@ -289,8 +289,8 @@ def run_demo(all_through_airflow: bool = False) -> None:
 
     config, db = load_config(), db_path()
     nights = Nights(config, db, replay)
-    nights.prepare_airflow()
     try:
+        nights.prepare_airflow()  # a stop while its child starts (the signals unblocked) is a stop like any other
         for first, last, how in stretches(all_through_airflow):
             if how == "watch":
                 nights.watch_day(first)
