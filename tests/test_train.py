@@ -156,6 +156,26 @@ def test_a_finished_run_asked_for_more_batches_says_so_and_carries_on_once_told(
         train_model(args, work, base, train)
 
 
+def test_a_finished_run_asked_again_with_other_settings_says_so_rather_than_hand_back_its_weights(tmp_path):
+    """A finished run re-run with another --seed or --lr used to hand back its final.pt unsaid, which stage 3
+    then wrote out with the new settings in metrics.json."""
+    from argparse import Namespace
+
+    from pipeline.sentiment.train import train_model
+
+    base, train = _tiny_base(tmp_path / "base"), _rows()
+    args = Namespace(seed=3, max_length=16, quotas={"a": 40, "pl-tweets-binary": 24}, batch_size=4, steps=0,
+                     lr=1e-3, checkpoint_every=5, quota_scale=1.0, bf16=False)  # fmt: skip
+    work = tmp_path / "work"
+    work.mkdir()
+    assert train_model(args, work, base, train) == work / "final.pt"
+    args.seed, args.lr = 4, 5e-4
+    with pytest.raises(SystemExit, match=r"final\.pt: a finished run with other settings \(seed 3 -> 4, lr 0\.001"):
+        train_model(args, work, base, train)
+    args.seed, args.lr = 3, 1e-3
+    assert train_model(args, work, base, train) == work / "final.pt"  # the same settings: done, as before
+
+
 def _tiny_weights(folder):
     from safetensors.torch import load_file
 

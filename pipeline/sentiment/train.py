@@ -301,7 +301,11 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
     total = min(args.steps or len(batches), len(batches))
     settings = {k: getattr(args, k) for k in ("seed", "lr", "batch_size", "max_length", "quota_scale", "bf16")}
     if final.exists():
-        done = torch.load(ckpt, weights_only=False, mmap=True)["step"] if ckpt.exists() else total
+        state = torch.load(ckpt, weights_only=False, mmap=True) if ckpt.exists() else {"step": total}
+        done, before = state["step"], state.get("settings", settings)
+        if said := [f"{k} {before.get(k)} -> {v}" for k, v in settings.items() if before.get(k) != v]:
+            # its weights would be handed back (and written out) as this run's: they are another run's
+            raise SystemExit(f"{final}: a finished run with other settings ({', '.join(said)}): give another --work")
         if done != total:  # a finished run asked for more (or fewer) batches: it used to be returned unsaid
             how = (
                 f"remove {final.name} (keep {ckpt.name}) to carry it on to {total}, or give another --work"
