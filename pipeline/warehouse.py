@@ -461,8 +461,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
     )
     done = {r["version"]: r["checksum"] for r in rows(con.execute("SELECT version, checksum FROM schema_version"))}
+    known = migrations()
+    if max(done, default=0) > known[-1][0]:  # its tables and rules are ones this code does not know: never written
+        raise WarehouseError(
+            f"the warehouse is at schema version {max(done)}, newer than this brandpulse knows ({known[-1][0]}): "
+            "a newer brandpulse migrated it; run that version (or a copy of the warehouse from before it)"
+        )
     applied = []
-    for version, name, path in migrations():
+    for version, name, path in known:
         text = path.read_text(encoding="utf-8")
         checksum = hashlib.sha256(text.encode()).hexdigest()
         if version in done:

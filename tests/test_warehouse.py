@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import date
 from types import SimpleNamespace
 
 import duckdb
@@ -245,6 +246,50 @@ def test_a_migration_that_fails_leaves_nothing_of_itself_and_applies_once_its_ca
         applied = migrate(con)
         assert applied[0] == 1 and schema_version(con) == applied[-1]
         assert row(con.execute("SELECT count(*) AS n FROM mentions")) == {"n": 0}
+
+
+def test_a_day_scored_before_migration_0005_is_not_mixed_into_a_newer_models_series(tmp_path, monkeypatch):
+    """A warehouse from before 0005 upgraded: its daily metrics keep a NULL model_version, as a day with nothing
+    scored has, though an older model scored them. v_daily_series took them in with their shares, named as the
+    series' model; now they are left out, their volume kept by v_daily_calendar with no share."""
+    db = tmp_path / "w.duckdb"
+    every = warehouse.migrations()
+    with monkeypatch.context() as before:  # migrations 0001-0004 only (the views of now need later tables)
+        before.setattr(warehouse, "migrations", lambda: every[:4])
+        before.setattr(warehouse, "_create_views", lambda con, force=False: None)
+        with connect(db) as con:
+            migrate(con)
+            con.execute(  # a day an older model scored (90% negative) and a day with nothing scored
+                "INSERT INTO daily_brand_metrics VALUES"
+                " ('2026-01-01', 'acme', '_all', 10, 10, 9, 1, 0, 0.9, -0.8, now(), 'old'),"
+                " ('2026-01-02', 'acme', '_all', 3, 0, 0, 0, 0, NULL, NULL, now(), 'old')"
+            )
+    with connect(db) as con:
+        migrate(con)
+        con.execute(
+            "INSERT INTO daily_brand_metrics BY NAME SELECT DATE '2026-01-03' AS day, 'acme' AS brand,"
+            " '_all' AS source,"
+            " 10 AS volume, 10 AS scored, 1 AS n_negative, 1 AS n_neutral, 8 AS n_positive, 0.1 AS share_negative,"
+            " 0.7 AS mean_score, 'v2' AS model_version, now() AS computed_at, 'new' AS run_id"
+        )
+        assert con.execute(
+            "SELECT day, scored, share_negative, model_version FROM v_daily_series ORDER BY day"
+        ).fetchall() == [
+            (date(2026, 1, 2), 0, None, "v2"),
+            (date(2026, 1, 3), 10, 0.1, "v2"),
+        ]
+        assert con.execute(
+            "SELECT volume, scored, share_negative FROM v_daily_calendar WHERE day = '2026-01-01'"
+        ).fetchall() == [(10, None, None)]
+
+
+def test_a_warehouse_a_newer_brandpulse_migrated_is_refused(db):
+    """A migration this code does not have (an upgrade rolled back): migrate said nothing, and a night wrote to
+    tables whose rules it does not know."""
+    with connect(db) as con:
+        con.execute("INSERT INTO schema_version (version, name, checksum) VALUES (9999, 'from_the_future', 'x')")
+        with pytest.raises(WarehouseError, match="schema version 9999, newer than this brandpulse knows"):
+            migrate(con)
 
 
 def test_an_applied_migration_re_creates_the_views(db):
