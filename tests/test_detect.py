@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from pipeline.detect import Sensitivity, change_points, detect_spikes
 
@@ -347,3 +349,32 @@ def test_change_point_on_the_negative_count():
     assert change_points(df) == []  # the share did not move
     (cp,) = change_points(df, metric="negatives")
     assert cp.metric == "negatives" and cp.direction == "up" and cp.relative == pytest.approx(1.0, abs=0.2)
+
+
+def test_the_share_tests_tail_past_its_summed_terms_agrees_with_the_sum_and_costs_the_same_at_any_volume(
+    monkeypatch,
+):
+    """Past SHARE_SUM_TERMS the beta-binomial tail is an integral: at 150,000 terms it agrees with the full sum (to
+    2e-7 relative where a p-value is above 1e-20, and to 1e-20 below), and at a volume of 1e12 or 1e15 (detect-series
+    takes counts up to 1e15) it is a number, the beta's own tail as the volume grows; the sum failed to allocate
+    (a 1e8 day took minutes and gigabytes)."""
+    from pipeline import detect
+
+    n, integrated = 150_000, {}
+    cases = list(
+        itertools.product([0.02, 0.1, 0.101, 0.105, 0.12, 0.2, 0.3], [0.01, 0.1, 0.5], [1e-8, 1e-4, 0.01, 0.9])
+    )
+    for frac, p0, rho in cases:
+        for mid in (False, True):
+            integrated[frac, p0, rho, mid] = detect._share_sf(int(n * frac), n, p0, rho, mid)
+    monkeypatch.setattr(detect, "SHARE_SUM_TERMS", 10**9)  # every term summed
+    for (frac, p0, rho, mid), got in integrated.items():
+        summed = detect._share_sf(int(n * frac), n, p0, rho, mid)
+        assert (got == pytest.approx(summed, rel=1e-6)) if summed > 1e-20 else abs(got - summed) < 1e-20
+    monkeypatch.undo()
+    s = 1 / 0.001 - 1
+    for volume in (10**12, 10**15):
+        assert detect._share_sf(volume // 10, volume, 0.1, 0.001) == pytest.approx(
+            stats.beta.sf(0.1, 0.1 * s, 0.9 * s), rel=1e-6
+        )
+        assert 0 < detect._share_sf(volume // 5, volume, 0.1, 0.001, mid=True) < 1e-15
