@@ -174,6 +174,9 @@ def test_a_finished_run_asked_again_with_other_settings_says_so_rather_than_hand
         train_model(args, work, base, train)
     args.seed, args.lr = 3, 1e-3
     assert train_model(args, work, base, train) == work / "final.pt"  # the same settings: done, as before
+    other = [{**r, "label": (r["label"] + 1) % 3} for r in train]  # other data (--data): another run's pool
+    with pytest.raises(SystemExit, match=r"a finished run with other settings \(pool [0-9a-f]{16} -> [0-9a-f]{16}\)"):
+        train_model(args, work, base, other)
 
 
 def _tiny_weights(folder):

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import random
@@ -290,6 +291,21 @@ def _atomic_save(obj, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _pool_digest(train: list[dict]) -> str:
+    """What the training rows are, in their order (text, label, source): a checkpoint of another pool is another
+    run's, whatever the settings."""
+    digest = hashlib.sha256()
+    for r in train:
+        digest.update(json.dumps([r["text"], r["label"], r["source"]], ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
+
+
+def _changed(before: dict, now: dict) -> list[str]:
+    """The settings a checkpoint was written with that this run changes (one it did not record, as 2.0.0's did
+    not record any, and 2.1.0's not the pool, is not taken for changed)."""
+    return [f"{k} {before[k]} -> {v}" for k, v in now.items() if k in before and before[k] != v]
+
+
 def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
 
@@ -300,10 +316,11 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
     batches = schedule(train, [len(x) for x in ids], args.quotas, args.batch_size, args.seed)
     total = min(args.steps or len(batches), len(batches))
     settings = {k: getattr(args, k) for k in ("seed", "lr", "batch_size", "max_length", "quota_scale", "bf16")}
+    settings["pool"] = _pool_digest(train)  # other data (--data, --complaints): the steps would be another list's
     if final.exists():
         state = torch.load(ckpt, weights_only=False, mmap=True) if ckpt.exists() else {"step": total}
         done, before = state["step"], state.get("settings", settings)
-        if said := [f"{k} {before.get(k)} -> {v}" for k, v in settings.items() if before.get(k) != v]:
+        if said := _changed(before, settings):
             # its weights would be handed back (and written out) as this run's: they are another run's
             raise SystemExit(f"{final}: a finished run with other settings ({', '.join(said)}): give another --work")
         if done != total:  # a finished run asked for more (or fewer) batches: it used to be returned unsaid
@@ -339,7 +356,7 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
         torch.set_rng_state(state["torch_rng"])
         log(f"resumed at step {step} of {total}")
         before, before_total = state.get("settings", settings), state.get("total", total)  # 2.0.0's: neither
-        said = [f"{k} {before.get(k)} -> {v}" for k, v in settings.items() if before.get(k) != v]
+        said = _changed(before, settings)
         said += [f"batches {before_total} -> {total}"] if before_total != total else []
         if said:
             log(
