@@ -588,6 +588,22 @@ def test_after_a_model_change_the_report_counts_every_mention_and_reads_one_mode
     assert rival["scored"].sum() == 75 and rival["n_negative"].sum() == 0 and rival["n_positive"].sum() == 50
 
 
+def test_competitors_listed_in_spellings_no_case_makes_one_keep_a_series_each(tmp_path):
+    """Listed twice in two cases, a competitor is one series; "Straße" and "STRASSE" are two (casefold makes them
+    one, but the co-mention match, RE2's case, does not): "STRASSE" was dropped and its co-mentions went uncounted."""
+    db = tmp_path / "w.duckdb"
+    seed(db, DAYS, {INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        con.execute("UPDATE mentions SET text = text || ' unlike STRASSE' WHERE day = $day", {"day": INCIDENT})
+    cfg = _config(tmp_path)
+    brand = cfg.brands[0].model_copy(update={"competitors": ["Straße", "STRASSE", "strasse"]})
+    with connect(db, read_only=True) as con:
+        data = report_build._read_brand(con, cfg, brand, INCIDENT)
+    assert list(data.comentions) == ["Straße", "STRASSE"]
+    assert data.comentions["Straße"]["volume"].sum() == 0
+    assert data.comentions["STRASSE"]["volume"].sum() == 75
+
+
 def test_aspects_are_the_most_similar_description_above_the_floor():
     from pipeline.sentiment.aspects import AspectMatcher
 

@@ -147,8 +147,8 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
     start = day - timedelta(days=WINDOW_DAYS - 1)
     rivals, others = [], []
     listed: dict[str, str] = {}  # a competitor listed twice, in any case, once: co-mentions match any case
-    for name in brand.competitors:
-        listed.setdefault(name.casefold(), name)
+    for name in brand.competitors:  # lower(), not casefold(): the match's case is RE2's, where "ß" is no "SS"
+        listed.setdefault(name.lower(), name)
     for name in listed.values():
         rival = rival_brand(config, brand, name)
         if rival is not None:
