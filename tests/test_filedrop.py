@@ -15,7 +15,17 @@ from hypothesis import strategies as st
 
 from pipeline.config import ConfigError, load_config
 from pipeline.files import PatternTooWide, matching_files
-from pipeline.records import UNREADABLE, BadExport, CsvLines, Pseudonymiser, Record, Reject, Window, bounded_lines
+from pipeline.records import (
+    UNREADABLE,
+    BadExport,
+    CsvLines,
+    Pseudonymiser,
+    Record,
+    Reject,
+    Window,
+    bounded_lines,
+    detect_language,
+)
 from pipeline.sources import build_source
 from tests.helpers import MENTIONS_HEADER, NIGHT_ROWS, brandpulse, csv_rows, write_config
 
@@ -45,6 +55,19 @@ def test_window_edges_and_reasons(tmp_path):
     assert n3.created_at == "2026-10-01T10:00:00+00:00"  # offsets are converted to UTC
     n2 = next(r for r in records if r.native_id == "n2")
     assert n2.engagement == 40 and n2.platform == "reddit" and n2.channel == "r/test" and n2.language == "en"
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [  # the demo's posts typed in capitals: py3langid read them as Galician, Nigerian Pidgin, Sesotho
+        ("WSZYSTKO DOSZŁO W IDEALNYM STANIE, KARTON JAK NOWY. PACZKOLOT 👌 Dobra robota! 💪❤️💪 #vinted", "pl"),
+        ("EMAILED PARCELO 2 TIMES, GOT THE SAME COPY-PASTE REPLY EVERY TIME, Just awful.", "en"),
+        ("Not gonna lie, NOVA BANK SUBSCRIPTION TRACKER FOUND TWO THINGS I FORGOT TO CANCEL", "en"),
+        ("Paczkolot masakra jakaś, kurier znowu nie przyjechał", "pl"),  # a brand's capital alone changes nothing
+    ],
+)
+def test_a_post_typed_in_capitals_gets_its_language(text, language):
+    assert detect_language(text) == language
 
 
 def test_authors_are_pseudonymised_with_the_key(tmp_path, monkeypatch):
