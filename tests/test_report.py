@@ -231,6 +231,7 @@ def test_brand_page_has_every_section(report):
     assert "refund" in drivers and "lost" in drivers
     assert ">refund<" in drivers and ">delivery<" in drivers
     assert "https://example.com/" in drivers  # examples link to their mentions
+    assert re.search(r"— score [-+]\d\.\d\d · ", drivers), drivers  # with their score (and language)
     # the competitor that is a configured brand is compared brand to brand, the other by co-mentions
     comp = html[html.index('id="competitors"') : html.index('id="alerts"')]
     assert "Share of voice" in comp and 'href="shipnest.html"' in comp
@@ -507,6 +508,8 @@ def test_drivers_read_each_mentions_language_and_show_examples_of_each_term(tmp_
     paczka = found["paczka"]
     assert paczka["count"] == 50 and paczka["examples"]  # every one of the day's 50 negatives names the parcel
     assert all("paczka" in e["text"] for e in paczka["examples"])
+    # each example shows the language it was read in and its score, beside its text
+    assert {(e["language"], e["score"]) for e in paczka["examples"]} == {("pl", 0.0)}, paczka["examples"]
 
 
 def test_drivers_count_this_weeks_terms_and_aspects_against_last_week_and_the_background(tmp_path):
@@ -530,8 +533,8 @@ def test_drivers_count_this_weeks_terms_and_aspects_against_last_week_and_the_ba
     def add(days_ago: int, text: str) -> None:
         when = day - timedelta(days=days_ago)
         rows.append(
-            {"day": when, "text": text, "language": "en", "source": "listening", "channel": None, "url": None,
-             "engagement": 0}
+            {"day": when, "text": text, "language": "en", "score": -0.5, "source": "listening", "channel": None,
+             "url": None, "engagement": 0}
         )  # fmt: skip
 
     for i, w in enumerate(words):  # this week: 10 ask for a refund, 5 of them name the courier

@@ -215,7 +215,7 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         cx=cx,
         negatives=frame(  # this week's and the 28 days before: the drivers' focus and background
             con.execute(
-                "SELECT mention_id, day, mention_text(title, text) AS text, language, source, channel,"
+                "SELECT mention_id, day, mention_text(title, text) AS text, language, score, source, channel,"
                 " url, coalesce(engagement, 0) AS engagement FROM v_mentions_scored"
                 " WHERE brand = $brand AND label = 'negative' AND model_version = $model"
                 " AND day BETWEEN $start AND $day ORDER BY engagement DESC, p_negative DESC, mention_id",
@@ -295,6 +295,8 @@ def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date) -> dict:
 def _mention(m) -> dict:
     return {
         "text": m["text"],
+        "language": m["language"] if isinstance(m["language"], str) and m["language"] else None,
+        "score": _num(m["score"]),  # the text and its score side by side, with the language it was read in
         "day": m["day"],
         "source": m["source"],
         "channel": m["channel"] if isinstance(m["channel"], str) and m["channel"] else None,
