@@ -926,6 +926,22 @@ def test_build_email_message_id_is_stable_per_attempt():
     assert first == again != retry
 
 
+def test_a_digest_emails_message_id_is_whole_and_its_own():
+    """The digest's key (``<channel>:<hash>``) has a colon, which no msg-id may hold: the header went out cut to
+    ``<brandpulse.cx-email``, the same for every digest of the channel (a mailbox that drops a repeated Message-ID
+    would keep the first digest only)."""
+    from pipeline.alerts.channels import WIRE_POLICY, build_digest_email
+
+    at = datetime(2026, 10, 14, 22, 30, tzinfo=UTC)
+    items = [DigestItem("a1", "Parcelo", "spike", "new", "major", "H", at)]
+    digest = Digest("cx-email", "20:00-08:00 UTC", "UTC", items)
+    ids = []
+    for key in ("cx-email:0123456789abcdef", "cx-email:fedcba9876543210"):
+        wire = build_digest_email(email_channel(25), digest, key).as_bytes(policy=WIRE_POLICY)
+        ids += [m["Message-ID"] for m in [email.message_from_bytes(wire, policy=email.policy.default)]]
+    assert all(re.fullmatch(r"<brandpulse\.[\w.-]+@example\.com>", i) for i in ids) and ids[0] != ids[1], ids
+
+
 def test_message_rejects_unknown_kind():
     with pytest.raises(ValueError, match="kind"):
         make_msg(kind="dip")

@@ -721,7 +721,8 @@ def build_digest_email(channel: EmailSpec, digest: Digest, key: str) -> EmailMes
     mail["From"] = formataddr(("brandpulse", channel.sender))
     mail["To"] = ", ".join(channel.to)
     mail["Date"] = format_datetime(datetime.now(UTC))
-    mail["Message-ID"] = f"<brandpulse.{key}@{channel.sender.rsplit('@', 1)[1]}>"
+    safe = "".join(c if c.isalnum() or c in ".-_" else "-" for c in key)  # a msg-id holds no ':' (the key's)
+    mail["Message-ID"] = f"<brandpulse.{safe}@{channel.sender.rsplit('@', 1)[1]}>"
     mail.set_content(render_digest_text(digest), cte="quoted-printable")
     mail.add_alternative(render_digest_html(digest), subtype="html", cte="quoted-printable")
     return mail
