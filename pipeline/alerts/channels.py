@@ -486,8 +486,7 @@ def build_email(
     mail["To"] = ", ".join(channel.to)
     mail["Date"] = format_datetime(datetime.now(UTC))
     domain = channel.sender.rsplit("@", 1)[1]
-    alert = "".join(c if c.isalnum() or c in ".-_" else "-" for c in msg.alert_id)[:64] or "alert"
-    mail["Message-ID"] = f"<brandpulse.{alert}.{attempt}@{domain}>"
+    mail["Message-ID"] = _message_id(f"{msg.alert_id[:64] or 'alert'}.{attempt}", domain)
     answered = earlier.external_id if earlier is not None else None
     if answered and answered.startswith("<") and msg.status in ("worse", "update"):
         mail["In-Reply-To"] = mail["References"] = answered
@@ -714,6 +713,12 @@ def deliver(
     return result
 
 
+def _message_id(part: str, domain: str) -> str:
+    """A Message-ID of ``part`` at ``domain``: letters, digits and ``.-_`` of it kept, anything else a '-' (a
+    digest key's ':' cut the header short)."""
+    return "<brandpulse." + "".join(c if c.isalnum() or c in ".-_" else "-" for c in part) + f"@{domain}>"
+
+
 def build_digest_email(channel: EmailSpec, digest: Digest, key: str) -> EmailMessage:
     """The quiet-hours digest as an email: text and HTML alternatives; ``key`` makes its Message-ID."""
     mail = EmailMessage()
@@ -721,8 +726,7 @@ def build_digest_email(channel: EmailSpec, digest: Digest, key: str) -> EmailMes
     mail["From"] = formataddr(("brandpulse", channel.sender))
     mail["To"] = ", ".join(channel.to)
     mail["Date"] = format_datetime(datetime.now(UTC))
-    safe = "".join(c if c.isalnum() or c in ".-_" else "-" for c in key)  # a msg-id holds no ':' (the key's)
-    mail["Message-ID"] = f"<brandpulse.{safe}@{channel.sender.rsplit('@', 1)[1]}>"
+    mail["Message-ID"] = _message_id(key, channel.sender.rsplit("@", 1)[1])
     mail.set_content(render_digest_text(digest), cte="quoted-printable")
     mail.add_alternative(render_digest_html(digest), subtype="html", cte="quoted-printable")
     return mail
