@@ -439,8 +439,8 @@ def weekly_social_and_survey(con, week: date, social: float, survey: dict[str, f
     ``daily_brand_metrics``) and each survey metric's weekly all-touchpoints, all-segments value."""
     con.execute(
         "INSERT INTO daily_brand_metrics (day, brand, source, volume, scored, n_negative, n_neutral,"
-        " n_positive, share_negative, mean_score, computed_at, run_id) VALUES"
-        " (?, 'acme', '_all', 10, 10, 3, 4, 3, 0.3, ?, now(), 'r')",
+        " n_positive, share_negative, mean_score, computed_at, run_id, model_version) VALUES"
+        " (?, 'acme', '_all', 10, 10, 3, 4, 3, 0.3, ?, now(), 'r', 'm1')",  # scored: by a model, as the nights write
         [week, float(social)],
     )
     for metric, value in survey.items():

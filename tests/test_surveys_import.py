@@ -1129,10 +1129,10 @@ def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):
     with duckdb.connect(str(db)) as con:  # two social days in the week of Monday 28 Sep 2026
         con.execute(
             "INSERT INTO daily_brand_metrics (day, brand, source, volume, scored, n_negative, n_neutral, n_positive, "
-            "share_negative, mean_score, computed_at, run_id) VALUES "
-            "(DATE '2026-09-29', 'acme', '_all', 10, 10, 5, 3, 2, 0.5, -0.2, now(), 'r'),"
-            "(DATE '2026-10-01', 'acme', '_all', 30, 30, 3, 17, 10, 0.1, 0.2, now(), 'r'),"
-            "(DATE '2026-10-01', 'acme', 'listening', 30, 30, 3, 17, 10, 0.1, 0.2, now(), 'r')"
+            "share_negative, mean_score, computed_at, run_id, model_version) VALUES "
+            "(DATE '2026-09-29', 'acme', '_all', 10, 10, 5, 3, 2, 0.5, -0.2, now(), 'r', 'm1'),"
+            "(DATE '2026-10-01', 'acme', '_all', 30, 30, 3, 17, 10, 0.1, 0.2, now(), 'r', 'm1'),"
+            "(DATE '2026-10-01', 'acme', 'listening', 30, 30, 3, 17, 10, 0.1, 0.2, now(), 'r', 'm1')"
         )
     week = rows_of(
         db,
