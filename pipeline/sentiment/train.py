@@ -58,7 +58,7 @@ from sklearn.metrics import confusion_matrix, f1_score, recall_score
 from pipeline.sentiment import LABELS, e5_base
 from pipeline.sentiment import complaints as complaint_patterns
 from pipeline.sentiment.aspects import AspectMatcher
-from pipeline.sentiment.scorer import MAX_UNKNOWN_LETTERS, Scorer
+from pipeline.sentiment.scorer import MAX_UNKNOWN_LETTERS, Scorer, file_sha256
 from pipeline.sentiment.textnorm import normalise
 
 LABEL_ID = {name: i for i, name in enumerate(LABELS)}
@@ -158,10 +158,7 @@ REBUILT = {"from": "the base encoder, rebuilt and trimmed"}
 def _origin(init: Path) -> dict:
     """What a run in ``--work`` starts from (kept in ``base/origin.json``): the rebuilt base encoder, or the
     weights of the model directory given to ``--init``."""
-    import hashlib
-
-    with (init / "model.safetensors").open("rb") as fh:
-        return {"from": str(init), "sha256": hashlib.file_digest(fh, "sha256").hexdigest()}
+    return {"from": str(init), "sha256": file_sha256(init / "model.safetensors")}
 
 
 def _existing_base(work: Path, origin: dict) -> Path | None:
