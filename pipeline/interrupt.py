@@ -60,13 +60,13 @@ def _on_signal(signum, frame) -> None:
     # a stop signal that reached the main thread itself: it is unblocked there while a child process starts
     if not _requested:
         _requested.append(signal.Signals(signum).name)
-    raise Interrupted(f"stopped by {_requested[0]}")
+    check()
 
 
 def _on_kick(signum, frame) -> None:
     if _owed.is_set():  # a late repeat of a kick the main thread already raised for changes nothing
         _owed.clear()
-        raise Interrupted(f"stopped by {_requested[0]}")
+        check()
 
 
 def stop_on_signals() -> None:
