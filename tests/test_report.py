@@ -961,6 +961,52 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
     assert line.count("parcelo") == 1 and "parcelo  76 (67% neg)" in line, line  # the day's, all sources together
 
 
+def test_the_summary_mid_rescore_gives_the_shares_of_the_series_model_only_and_says_what_it_left_out(
+    report, tmp_path, capsys
+):
+    """While `brandpulse rescore` works back through history, a brand's older days are still on the earlier model.
+    The summary's shares and mean score are then of the series' model alone, as the trends are, and it says how many
+    scored mentions it left out (they were averaged in with the new model's, a mix of two models)."""
+    from pipeline.report.summary import print_summary
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    cut = START + timedelta(days=10)
+    with connect(db) as con, transaction(con):
+        want = row(
+            con.execute(
+                "SELECT avg((label = 'negative')::INT) AS neg, avg(score) AS mean, any_value(model_version) AS model"
+                " FROM v_mentions_scored WHERE brand = 'parcelo' AND label IS NOT NULL AND day >= ?",
+                [cut],
+            )
+        )
+        old = row(
+            con.execute(
+                "SELECT count(*) AS n FROM v_mentions_scored WHERE brand = 'parcelo' AND label IS NOT NULL AND day < ?",
+                [cut],
+            )
+        )["n"]
+        # the days before the cut as an earlier model scored them: all negative, so a mix would show
+        con.execute(
+            "UPDATE sentiment_latest SET model_version = 'old-model', label = 'negative', score = -1 WHERE day < ?"
+            " AND mention_id IN (SELECT mention_id FROM mentions WHERE brand = 'parcelo')",
+            [cut],
+        )
+        con.execute(
+            "UPDATE daily_brand_metrics SET model_version = 'old-model' WHERE brand = 'parcelo' AND day < ?", [cut]
+        )
+    assert old > 0 and want["neg"] < 0.5
+    print_summary(report["cfg"], db)
+    out = capsys.readouterr().out
+    [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ parcelo" in line]
+    assert cells[5] == f"{want['neg']:.1%}" and cells[8] == f"{want['mean']:+.3f}", cells
+    assert (
+        f"parcelo: shares and mean score are of the mentions scored by model {want['model']}; {old:,} scored by"
+        " another model are left out until `brandpulse rescore` reaches them" in " ".join(out.split())
+    ), out
+    assert "shipnest: shares" not in out  # one model throughout: nothing to say
+
+
 def test_the_summary_queries_to_try_look_around_the_first_brands_most_negative_day(report, capsys):
     from pipeline.report.summary import print_summary
 

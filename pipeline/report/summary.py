@@ -104,6 +104,12 @@ def print_summary(config: Config, db: Path) -> None:
             str(quarantined.get(b["brand"], 0)),
         )
     console.print(table)
+    for b in brands:
+        if b["other_model"]:  # mid-rescore: the shares are of one model's scores, as the trends are
+            console.print(
+                f"{b['brand']}: shares and mean score are of the mentions scored by model {b['model_version']}; "
+                f"{b['other_model']:,} scored by another model are left out until `brandpulse rescore` reaches them"
+            )
     for w in worst:
         console.print(
             f"Most negative day for {w['brand']}: {w['day']} "
