@@ -862,6 +862,11 @@ def test_text_render_has_reason_numbers_terms_and_mentions():
     # as the stored explanation holds it (ISO-8601 text): shown as the datetime is, not as 2026-10-14T08:06:00+00:00
     stored = make_msg(top_mentions=[mention(6, created_at="2026-10-14T10:06:00+02:00"), mention(7, created_at="x")])
     assert "reddit · r/parcelo · 94 engagements · 2026-10-14 08:06 UTC" in render_text(stored)
+    # a mention's score and language lead its line, as in the report; a message stored before they were kept has none
+    scored = make_msg(top_mentions=[mention(1, score=-0.8149, language="pl"), mention(2, score=0.0, language=None)])
+    assert "     score -0.81 · pl · reddit · r/parcelo · 99 engagements" in render_text(scored)
+    assert "     score +0.00 · reddit · r/parcelo · 98 engagements" in render_text(scored)
+    assert "score -0.81 · pl · reddit" in render_html(scored)
     assert "93 engagements · x" in render_text(stored) and "94 engagements · 2026-10-14 08:06 UTC" in text
     assert render_text(make_msg(status="worse")).splitlines()[1] == "Update: getting worse · severity major"
     assert render_text(make_msg(status="update")).splitlines()[1] == "Update: the day in full · severity major"

@@ -77,6 +77,10 @@ def test_planted_incident_raises_one_explained_alert_delivered_everywhere(tmp_pa
         f" AND day = DATE '{INCIDENT}' ORDER BY engagement DESC LIMIT 5",
     )
     assert [m["engagement"] for m in ex["top_mentions"]] == [e for (e,) in most_engaged]  # the five most engaged
+    # each with its score and the language it was read in, beside its text
+    read = {u: (score, lang) for u, score, lang in q(db, "SELECT url, score, language FROM v_mentions_scored")}
+    assert [(m["score"], m["language"]) for m in ex["top_mentions"]] == [read[m["url"]] for m in ex["top_mentions"]]
+    first = ex["top_mentions"][0]
     assert ex["observed"] == 50 and "p" in ex["tests"]["share test (vs 28-day baseline)"]
 
     sent = delivery.send_alerts(cfg, db, "run-send")
@@ -94,6 +98,8 @@ def test_planted_incident_raises_one_explained_alert_delivered_everywhere(tmp_pa
     assert "Parcelo" in mail["Subject"] and mail["To"] == "cx@example.com"
     text = mail.get_body(("plain",)).get_content()
     assert f"Top terms: {ex['terms'][0][0]} (z " in text
+    said = " · ".join(str(v) for v in (first["language"], first["source"], first["channel"]) if v)
+    assert f"     score {first['score']:+.2f} · {said} · " in text
     assert "Where: " + ", ".join(f"{s} {n}" for s, n in ex["sources"]) in text
     html = mail.get_body(("html",)).get_content()
     assert "refund" in html and "cid:" in html

@@ -394,6 +394,8 @@ def test_hourly_spike_alerts_once_and_the_night_updates_the_same_incident(tmp_pa
     assert "refund" in terms[:5], terms
     assert sum(n for _, n in ex["sources"]) == ex["focus_negatives"] >= 40
     assert len(ex["top_mentions"]) == 5
+    read = {u: (score, lang) for u, score, lang in q(db, "SELECT url, score, language FROM v_mentions_scored")}
+    assert [(m["score"], m["language"]) for m in ex["top_mentions"]] == [read[m["url"]] for m in ex["top_mentions"]]
     # a re-run of the watch raises nothing twice
     assert incidents.detect_watch(cfg, db, eight, eight + timedelta(hours=2), "watch-1") == []
 

@@ -267,8 +267,12 @@ def _when(value: Any) -> str:
 
 
 def _mention_meta(m: dict[str, Any]) -> str:
-    """'reddit · r/parcelo · 40 engagements · 2026-10-14 08:15 UTC' for one mention."""
-    parts = [one_line(m.get("source")), one_line(m.get("channel"))]
+    """'score -0.82 · pl · reddit · r/parcelo · 40 engagements · 2026-10-14 08:15 UTC' for one mention: its score
+    beside its text with the language it was read in, as the report lists them (messages stored before they carried
+    a score or a language leave those out)."""
+    score = m.get("score")
+    parts = [f"score {score:+.2f}" if isinstance(score, int | float) else None, one_line(m.get("language"))]
+    parts += [one_line(m.get("source")), one_line(m.get("channel"))]
     engagement = m.get("engagement")
     if engagement is not None:
         parts.append(f"{_count(engagement)} engagements")
