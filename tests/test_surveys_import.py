@@ -837,6 +837,26 @@ def test_import_quarantine_comments_rerun_and_metrics(tmp_path, scorer):
     assert ces == [(pytest.approx(4.5), pytest.approx(M.ces_mean([7, 2]).low), 2)]
 
 
+def test_an_edited_comment_shows_no_sentiment_until_its_new_text_is_scored(tmp_path, scorer):
+    """The score of a comment's earlier text is not its sentiment: imported without scoring (or the scoring
+    failed), the edited comment shows none, not the old text's label."""
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    cfg = make_config(
+        tmp_path, {"sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]}
+    )
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(cfg, db, RUN, scorer=scorer)
+    before = rows_of(db, "SELECT sentiment FROM v_survey_comments WHERE response_id = 'R_aaa'")
+    assert before[0][0] is not None
+    write_csv(tmp_path / "q.csv", qualtrics_rows(first_nps="3", first_comment="Late and rude, never again."))
+    ingest.import_surveys(cfg, db, "cli__2026-11-02__0000cccc", score_comments=False)
+    assert rows_of(db, "SELECT comment, sentiment FROM v_survey_comments WHERE response_id = 'R_aaa'") == [
+        ("Late and rude, never again.", None)
+    ]
+    ingest.score_survey_comments(cfg, db, "cli__2026-11-02__0000dddd", scorer=scorer)
+    assert rows_of(db, "SELECT sentiment FROM v_survey_comments WHERE response_id = 'R_aaa'") == [("negative",)]
+
+
 def test_nps_groups_and_csat_top2_through_the_import_and_sql_counts_worked_by_hand(tmp_path):
     """The nightly counts come from SQL (metric_counts.sql), not from pipeline.surveys.metrics: answers on each side
     of every boundary (NPS 6|7, 8|9; CSAT 3|4), imported for real, give counts and values worked out by hand."""

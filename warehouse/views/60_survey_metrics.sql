@@ -8,7 +8,10 @@ SELECT r.brand, r.source, r.response_id, r.responded_at, r.day, r.touchpoint, r.
        s.model_version AS comment_model_version
 FROM survey_responses r
 LEFT JOIN (
-    SELECT * FROM survey_comment_sentiment
+    -- scores of the comment as it reads now: an edited comment's old score is not its sentiment (until rescored)
+    SELECT s.* FROM survey_comment_sentiment s
+    JOIN survey_responses c USING (source, response_id)
+    WHERE s.text_sha256 = sha256(c.comment)
     QUALIFY row_number() OVER (PARTITION BY source, response_id ORDER BY scored_at DESC, model_version DESC) = 1
 ) s USING (source, response_id);
 
