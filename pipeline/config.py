@@ -290,7 +290,7 @@ class BrandSpec(_Strict):
 
 
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
-_EMAIL = r"^[^@\s]+@[^@\s]+$"
+_EMAIL = r"^[\x21-\x3f\x41-\x7e]+@[\x21-\x3f\x41-\x7e]+$"  # ASCII: smtplib sends no SMTPUTF8 address
 # An Airflow connection id (letters, digits, _ . -): a URL pasted here (a webhook's, whose path is its token) is
 # refused without being echoed, instead of being named in the "connection is not defined" error of every send.
 ConnId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]{1,250}$")]
@@ -427,6 +427,13 @@ class EmailSpec(_Channel):
             raise ValueError(
                 "a host name or IP address alone (smtp.example.com): no scheme, port (that is smtp_port), path or login"
             )
+        try:  # as the connection looks it up: 'a..b' raised UnicodeError out of every send
+            host.encode("idna")
+        except UnicodeError:
+            raise ValueError(
+                "not a host name: a part between dots is empty, longer than 63 characters or holds a character no "
+                "host name can (smtp.example.com)"
+            ) from None
         return host
 
 
@@ -682,7 +689,7 @@ _PATTERN_WORDS = {
     r"^[A-Za-z0-9_.\-]{1,250}$": "must be an Airflow connection id (letters, digits, _ . -), not a URL",
     _ENV_NAME: "must be the name of an environment variable (letters, digits and _, not starting with a digit), "
     "not its value",
-    _EMAIL: "must be an e-mail address (name@example.com)",
+    _EMAIL: "must be an e-mail address in ASCII (name@example.com; a domain of other letters in its xn-- form)",
     Slug.__metadata__[0].metadata[0].pattern: "must be an id of lowercase letters, digits, _ and - (up to 63), "
     "starting with a letter or digit",
 }

@@ -708,6 +708,21 @@ def test_email_logs_in_with_env_credentials(inbox, caplog):
     assert bad.status == "535 5.7.8 [redacted]:[redacted] not accepted"
 
 
+@pytest.mark.parametrize("login", [{"BP_SMTP_USER": "mäiler", "BP_SMTP_PASS": "right-pass"},
+                                   {"BP_SMTP_USER": "mailer", "BP_SMTP_PASS": "rïght-pass"}])  # fmt: skip
+def test_a_login_smtplib_cannot_send_names_its_variable_without_a_traceback(inbox, caplog, login):
+    """smtplib logs in in ASCII: a UnicodeEncodeError, logged as an unexpected failure with its traceback, that
+    named neither the variable nor the problem."""
+    controller, box = inbox
+    channel = email_channel(controller.port, username_env="BP_SMTP_USER", password_env="BP_SMTP_PASS")
+    with caplog.at_level(logging.WARNING, logger="brandpulse"):
+        result = deliver(channel, make_msg(), login)
+    bad = next(k for k, v in login.items() if not v.isascii())
+    assert not result.ok and box.envelopes == [] and box.logins == []
+    assert f"environment variable {bad} holds characters other than ASCII" in result.error, result.error
+    assert not any(r.levelno >= logging.ERROR for r in caplog.records), [r.getMessage() for r in caplog.records]
+
+
 def test_email_starttls_is_never_silently_skipped(inbox):
     controller, box = inbox
     result = deliver(email_channel(controller.port, starttls=True), make_msg(), {})

@@ -435,6 +435,10 @@ _MAIL = {"type": "email", "name": "mail", "to": ["cx@example.com"], "sender": "b
          "must be an http:// or https:// URL with a host"),
         (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "m", "to": ["not an address"]}]), "alerts[0].to[0]",
          "must be an e-mail address"),
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "mail..example.com"}]), "alerts[0].smtp_host",
+         "not a host name: a part between dots is empty"),
+        (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "m", "to": ["cx@exämple.com"]}]), "alerts[0].to[0]",
+         "must be an e-mail address in ASCII"),
         (lambda d: d["brands"][0].update(slug="Acme!"), "brands[0].slug", "must be an id of lowercase letters"),
         (lambda d: d.update(alerts=[{**_MAIL, "smtp_host": "m"}, {**_MAIL, "smtp_host": "n"}]), "alerts[1].name",
          "'mail' is alerts[0]'s name too; channel names must be unique"),
@@ -442,7 +446,8 @@ _MAIL = {"type": "email", "name": "mail", "to": ["cx@example.com"], "sender": "b
 )  # fmt: skip
 def test_a_rule_broken_is_said_in_words_at_its_field(tmp_path, mutate, where, problem):
     """Pydantic said "String should match pattern '^[^@\\s]+@[^@\\s]+$'", a duplicate channel name was at
-    "(top level)", and an SMTP host written as a URL passed check-config and failed every send."""
+    "(top level)", and an SMTP host written as a URL passed check-config and failed every send; so did one with an
+    empty part (UnicodeError from the look-up) and an address smtplib cannot send (UnicodeEncodeError)."""
     msg = _bad(tmp_path, mutate)
     assert f"{where}: {problem}" in msg and "pattern" not in msg and "Value error" not in msg
 

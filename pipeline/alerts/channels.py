@@ -554,6 +554,11 @@ def _send_email(
     hint = ""
     if channel.password_env and not password:
         hint = f" ({channel.password_env} is not set, so no login was attempted)"
+    for name in (channel.username_env, channel.password_env):  # smtplib logs in in ASCII (else UnicodeEncodeError)
+        value = _env_value(env, name)
+        if password and value and not value.isascii():
+            why = "holds characters other than ASCII, which smtplib cannot send to log in; not sent"
+            return Delivery(channel.name, False, None, f"{what}: environment variable {name} {why}")
     status: str | None = None
     answer: Delivery | None = None  # the server's answer to the message, whatever the QUIT after it does
     deadline = Deadline(deadline_s)
