@@ -218,6 +218,19 @@ def test_malformed_entries_are_quarantined_without_names(server):
     assert all(r.source == "ios" and r.location == "us page 1" for r in rejects)
 
 
+def test_a_number_too_large_for_a_rating_or_vote_count_is_quarantined(server):
+    """A label that is a JSON number out of float's or int's range (a vote count of 1e400, read as infinity; a
+    rating of 400 digits) quarantines its entry, not fail the source with an OverflowError."""
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    votes = {**AppStoreAPI._entry(review(2, at), APP, "us"), "im:voteCount": {"label": float("inf")}}
+    rating = {**AppStoreAPI._entry(review(3, at), APP, "us"), "im:rating": {"label": 10**400}}
+    AppStoreAPI([review(1, at), {**review(2, at), "raw": votes}, {**review(3, at), "raw": rating}]).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert [r.native_id for r in records] == ["11000000001"]
+    assert sorted(r.reason.split(" ")[0] for r in rejects) == ["im:voteCount", "rating"]
+    assert sorted(r.reason.split("' ")[-1] for r in rejects) == ["is not a number", "is not a whole number"]
+
+
 def test_a_nul_character_is_taken_out_of_a_reviews_text(server):
     """A NUL in a review (a pasted control character) is dropped from the text and title: it cannot be stored in
     the warehouse's text columns."""

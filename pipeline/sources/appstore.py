@@ -206,7 +206,7 @@ class AppStoreSource(Source):
         raw_rating = _label(entry, "im:rating")
         try:
             rating = float(raw_rating)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON number of 400 digits
             raise Rejected(f"rating {str(raw_rating)[:20]!r} is not a number") from None
         if not (math.isfinite(rating) and 1 <= rating <= 5):
             raise Rejected(f"rating {raw_rating!r} is outside 1-5")
@@ -217,7 +217,7 @@ class AppStoreSource(Source):
         votes = _label(entry, "im:voteCount")
         try:
             engagement = int(votes) if votes not in (None, "") else None
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON 1e400 (infinity)
             raise Rejected(f"im:voteCount {str(votes)[:20]!r} is not a whole number") from None
         author = entry.get("author")
         name = _label(author, "name") if isinstance(author, dict) else None
