@@ -1067,3 +1067,30 @@ def test_a_rejected_post_keeps_its_quarantine_id_while_its_score_changes(reddit)
         assert len(rejects) == 1 and json.loads(rejects[0].raw_record)["score"] == score  # the whole item is kept
         keys.append(rejects[0].quarantine_id)
     assert keys[0] == keys[1]
+
+
+def test_each_search_takes_the_time_filter_of_its_own_start(reddit, monkeypatch):
+    """Reddit's time filter is a period back from when the search runs, so it is chosen as each search starts: a
+    watch run's short window (``hour``) searched after the earlier subreddits' searches and threads took their time
+    must still be searched back to its start."""
+    now = time.time()
+    window = Window(datetime.fromtimestamp(now - 45 * 60, UTC), datetime.fromtimestamp(now, UTC))
+    items = [
+        {**post("p1", 0, sub="alpha"), "created_utc": now - 60},
+        {**post("p2", 0, sub="beta"), "created_utc": now - 44 * 60},  # near the window's start
+    ]
+
+    def late(searched: int) -> float:  # minutes the first search (and its threads) took, on both clocks
+        return 20 * 60.0 if searched >= 1 else 0.0
+
+    # the server has recorded the search it is answering; the source asks for the time before it searches
+    server, _ = reddit(items, clock=lambda: time.time() + late(len(paths(server, "/search")) - 1))
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(seconds=late(len(paths(server, "/search"))))
+
+    monkeypatch.setattr(reddit_source, "datetime", Clock)
+    records, rejects = run(make_source(subreddits=["alpha", "beta"]), window)
+    assert rejects == [] and ids(records) == ["t3_p1", "t3_p2"]

@@ -494,13 +494,13 @@ class RedditSource(Source):
 
     def _searches(self, reddit: praw.Reddit, window: Window) -> Iterator[Record | Reject]:
         queries = search_queries(self.matcher.query_terms())
-        period = time_filter(window.start, datetime.now(UTC))
         subreddits = list(self.spec.subreddits) or [None]  # names as PRAW takes them (config.Subreddit)
         for sub in subreddits:
             target = reddit.subreddit(sub or "all")
             for n, query in enumerate(queries, 1):
                 name = f"search {'r/' + sub if sub else 'all of Reddit'}"
                 name += f" (query {n} of {len(queries)})" if len(queries) > 1 else ""
+                period = time_filter(window.start, datetime.now(UTC))  # from now: the searches before took time
                 listing = target.search(query, sort="new", time_filter=period, limit=self.spec.max_items + 1)
                 matched = []
                 for post in self._listing(name, listing, window):
