@@ -789,11 +789,15 @@ def detect_series(
     apart = spacing is not None and spacing[spacing > pd.Timedelta(0)].min() >= pd.Timedelta(hours=23)
     # a day's rows, not a sparse hour's: each at midnight on its own clock (a daily export with its offset,
     # 2026-01-05T00:00:00+01:00, is at 23:00 UTC; the day clocks go forward is 23 hours long)
-    if apart and all(pd.Timestamp(t) == pd.Timestamp(t).floor("D") for t in raw["timestamp"].astype("string")):
+    written = [pd.Timestamp(t) for t in raw["timestamp"].astype("string")] if apart or freq == "day" else []
+    days = bool(written) and all(t == t.floor("D") for t in written)
+    if apart and days:
         _fail(
             f"{file}: the rows are a day or more apart (daily data?): give --freq day; --freq {freq} would read each "
             f"row as one busy {'hour' if freq == 'hour' else '5 minutes'} and the rest of its day as empty"
         )
+    if freq == "day" and days:  # each the day it names, not the UTC day before it (23:00 UTC for +01:00)
+        stamps = pd.Series(pd.to_datetime([t.date() for t in written]).tz_localize("UTC"), index=raw.index)
     counts = {"volume": value, **({"n_negative": negative} if negative else {})}
     frame = pd.DataFrame({"period": stamps.dt.floor(freqs[freq])})
     for name, col in counts.items():

@@ -384,6 +384,26 @@ def test_detect_series_daily_rows_give_the_figures_of_the_window_they_span(tmp_p
     assert "a day or more apart" not in CliRunner().invoke(app, ["detect-series", str(sparse)]).output
 
 
+def test_detect_series_daily_rows_at_local_midnight_are_the_days_they_name(tmp_path):
+    """--freq day on a daily export with its offset (2026-02-10T00:00:00+01:00, the export the hourly refusal
+    sends here): each row is the day it names. Floored in UTC (23:00 the day before) every flag came a day early,
+    a UTC day that holds one hour of the day whose counts fired."""
+    rng = np.random.default_rng(3)
+    days = pd.date_range("2026-01-01", periods=60, freq="D")
+    vol = rng.poisson(200, 60)
+    neg = rng.binomial(vol, 0.08)
+    neg[40] = 60
+    path, out = tmp_path / "local.csv", tmp_path / "flags.csv"
+    stamps = days.tz_localize("Europe/Warsaw").map(pd.Timestamp.isoformat)
+    pd.DataFrame({"timestamp": stamps, "count": vol, "neg": neg}).to_csv(path, index=False)
+    args = ["detect-series", str(path), "--freq", "day", "--negative", "neg", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    flags = pd.read_csv(out)
+    spike = flags[flags["observed"] == 60]
+    assert spike[["start", "end"]].values.tolist() == [["2026-02-10T00:00:00+00:00", "2026-02-11T00:00:00+00:00"]]
+
+
 def test_detect_series_errors_clearly(tmp_path):
     path = write_csv(tmp_path, hourly(weeks=1))
     bad = CliRunner().invoke(app, ["detect-series", str(path), "--negative", "negatives"])
