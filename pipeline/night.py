@@ -43,7 +43,7 @@ from pipeline.staging import (
 )
 from pipeline.surveys.ingest import import_customers, import_surveys
 from pipeline.surveys.rollup import survey_metrics
-from pipeline.warehouse import connect, execute, held, migrate, row, schema_version, transaction
+from pipeline.warehouse import connect, execute, held, migrate, row, rows, schema_version, transaction
 
 logger = logging.getLogger("brandpulse")
 
@@ -265,15 +265,21 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
         progress=(lambda n: progress(todo["done"] + n, max(todo["n"], todo["done"] + n))) if progress else None,
     )
     days = []
-    if todo["last"] is not None:
-        day = since
-        while day <= todo["last"]:
-            days.append(day)
-            day += timedelta(days=1)
-        # the configured model, also an older one come back: current for these days (also when none of its scores
-        # was missing, a rollback's, and the model was not loaded)
-        with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+    day = since
+    while todo["last"] is not None and day <= todo["last"]:
+        days.append(day)
+        day += timedelta(days=1)
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        # and the days before `since` of the mentions never scored that it scored too (or a stopped attempt of it
+        # did): no later night counts them (its metrics/run_days finds only its own scores, its metrics/stale_days
+        # only its look-back). Their metrics are older than their scores, as stale_days finds, in one read of the days
+        before = {"first": date.min, "last": since - timedelta(days=1)}
+        days = sorted(set(days) | {r["day"] for r in rows(execute(con, "metrics/stale_days", before))})
+        if todo["last"] is not None:
+            # the configured model, also an older one come back: current for these days (also when none of its
+            # scores was missing, a rollback's, and the model was not loaded)
             execute(con, "scoring/make_current", {"model_version": done.version or version, "since": since})
+        if days:
             execute(con, "metrics/daily", {"days": days, "run_id": run_id})
             # the hours too: the watch's series keeps the hours of its latest hour's model version, so hours left on
             # the old model would leave it without history (min_history_hours) for two weeks after a model change

@@ -498,6 +498,25 @@ def test_a_rescore_of_days_with_mentions_never_scored_scores_each_of_them_once(n
         assert con.execute("SELECT count(*), count(DISTINCT mention_id) FROM sentiment").fetchone() == (5, 5)
 
 
+def test_a_rescore_that_scores_mentions_never_scored_before_its_first_day_recomputes_their_days(night, scorer):
+    """A night that died after its load left a late post of 09-30 unscored; a rescore from 10-01 scores it too, and
+    must count it: no later night would (its run_days finds its own scores only, 10-02's look-back is 10-01)."""
+    from pipeline.night import rescore
+
+    cfg = load_config(night[0])
+    _loaded(cfg, night[1], DAY, ledger.new_run_id(DAY))  # ... and the night dies here
+    assert rescore(cfg, night[1], DAY, scorer=scorer)["scored"] == 5
+    assert run_day(cfg, night[1], DAY + timedelta(days=1), scorer=scorer)["status"] == "success"
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute(
+            "SELECT day, volume, scored FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
+        ).fetchall() == [(DAY - timedelta(days=1), 1, 1), (DAY, 4, 4), (DAY + timedelta(days=1), 1, 1)]
+        assert con.execute(
+            "SELECT sum(volume) FROM hourly_brand_metrics WHERE hour < ? AND source = '_all'",
+            [datetime(2026, 10, 1, tzinfo=UTC)],
+        ).fetchone() == (1,)
+
+
 def test_a_rescore_that_also_scores_mentions_never_scored_before_its_first_day_keeps_its_bar_within_its_total(
     night, scorer
 ):
