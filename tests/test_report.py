@@ -1392,3 +1392,20 @@ def test_the_summary_queries_to_try_return_the_first_brands_negative_mentions(re
         (_, last_week) = example_queries(cfg, {})[1]
         assert "day > (SELECT max(day) FROM v_mentions_scored) - 7" in last_week  # the 7 days to the newest
         assert all(r["day"] > INCIDENT - timedelta(days=7) for r in rows(con.execute(last_week)))
+
+
+def test_a_page_without_negatives_to_match_says_when_the_model_does_not_match_aspects(report, tmp_path):
+    """A model whose brandpulse.json says ``aspect_layer: null`` matches no aspect, and the section says so on
+    every page, also one with no negative mention in the last two weeks (nothing to match, so the model was never
+    loaded): it claimed that none of them was close enough to an aspect, as if the model matched them."""
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "brandpulse.json").write_text('{"aspect_layer": null}')
+    cfg = _config(tmp_path, scoring={"model_dir": str(model)})
+    assert report_build.LazyAspects(cfg, cfg.brands[0]).enabled is False  # read without loading the model
+    scorer = types.SimpleNamespace(aspect_layer=None)
+    later = INCIDENT + timedelta(days=20)  # the last two weeks without a mention
+    for kwargs in ({"scorer": scorer}, {}):
+        drawn = build_report(cfg, report["db"], later, tmp_path / str(len(kwargs)), brands=["parcelo"], **kwargs)
+        page = drawn["pages"]["parcelo"].read_text(encoding="utf-8")
+        assert "Aspect matching is off for this model" in page and "close enough in meaning" not in page

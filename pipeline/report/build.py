@@ -625,8 +625,13 @@ class LazyAspects:
         self.descriptions = config.aspects_of(brand)
         self.names = list(self.descriptions)
         self._config, self._scorer, self._matcher, self._store = config, scorer, None, store
+        # a model that matches no aspect is known without loading it (its brandpulse.json, as the scorer reads it),
+        # so that a page with no negatives to match says so too
+        layer = scorer.aspect_layer if scorer is not None else model_info(config.model_dir).get("aspect_layer", -1)
+        if layer is None:
+            self.enabled = False
 
-    enabled: bool | None = None  # known once the model is loaded
+    enabled: bool | None = None  # False when the model matches no aspect; else known once the model is loaded
 
     def match(self, texts: list[str]) -> list[str | None]:
         if not texts:
