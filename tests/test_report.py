@@ -827,6 +827,13 @@ def test_the_report_charts_draw_the_numbers_they_are_given(monkeypatch):
     assert list(share.lines[0].get_ydata()) == pytest.approx([20.0] * 20)  # 2 of 10 scored, not of 20 mentions
     assert list(share.lines[1].get_ydata()) == pytest.approx([100.0] * 20)  # ShipNest's own
     assert list(vol.lines[1].get_ydata()) == pytest.approx([5.0] * 20)
+    # a brand's first night: its one share is drawn as a dot (a line of one point drew nothing beside the table's)
+    first = both[both["brand"] == "shipnest"].assign(day=day)[:1]
+    fig = drawn_figure(monkeypatch, charts.comparison_chart, first, {"shipnest": "ShipNest"}, start, day, "first")
+    [line] = fig.axes[1].lines
+    assert line.get_ydata()[-1] == pytest.approx(100.0) and line.get_marker() == "o"
+    assert line.get_markevery() == [False] * 19 + [True]
+    assert not any(share.lines[0].get_markevery())  # a line of days: no dots
 
     # co-mentions per week: each competitor's own bars, their share negative of the scored
     monday = start - timedelta(days=start.weekday())

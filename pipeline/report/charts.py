@@ -196,7 +196,10 @@ def comparison_chart(daily: pd.DataFrame, names: dict[str, str], start: date, da
         share = one["n_negative"].rolling(7, min_periods=1).sum() / one["scored"].rolling(7, min_periods=1).sum()
         style = {"color": PALETTE[i % len(PALETTE)], "linewidth": 2.0 if i == 0 else 1.3}
         ax.plot(vol.index, vol, label=name, **style)
-        ax2.plot(share.index, share.replace([np.inf, -np.inf], np.nan) * 100, label=name, **style)
+        share = share.replace([np.inf, -np.inf], np.nan) * 100
+        # a share with no neighbour (a brand's first night) is a dot: as a line alone it drew nothing
+        alone = share.notna() & share.shift(1).isna() & share.shift(-1).isna()
+        ax2.plot(share.index, share, label=name, marker="o", markersize=3, markevery=alone.tolist(), **style)
     ax.set_ylabel("mentions / day\n(7-day avg)", fontsize=8)
     ax2.set_ylabel("% negative\n(7 days)", fontsize=8)
     ax2.set_ylim(bottom=0)
