@@ -134,7 +134,7 @@ _FUNCTION_WORDS = {
     bij ook nog al dan naar uit of tot mijn me mij jullie wel heb hebt heeft hebben had wordt worden werd
     geweest te waar wanneer waarom hoe wat wie welke weer alweer steeds iemand iets ben bent zal zullen zou
     zouden kan kunnen kon konden moet moeten wil willen ons onze jou jouw uw hier daar nu zo deze dus want
-    omdat hun hen haar zich men door over sinds meer nou toch even gewoon echt heel
+    omdat hun hen hem haar z'n zich men door over sinds meer nou toch even gewoon echt heel
     """,
     "de": """
     der die das ein eine einen einem einer eines und ist mit auf für von zu im ich du er sie es wir ihr den dem
@@ -174,7 +174,7 @@ _FUNCTION_WORDS = {
 STOP_WORDS = frozenset(w for words in _FUNCTION_WORDS.values() for w in words.split())
 """The function words dropped from every text (the served languages' lists merged)."""
 
-ENGLISH_CONTENT = frozenset("die den pod ale con come pour son bin hat man door men want war ten".split())
+ENGLISH_CONTENT = frozenset("die den pod ale con come pour son bin hat man door men want war ten hem".split())
 """Function words of another served language (de/nl "die", pl "ale", it "come", ...) that are content words
 in English: kept in mentions detected as English (``language`` "en"), dropped in the rest."""
 
