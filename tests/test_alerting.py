@@ -280,6 +280,20 @@ def test_ongoing_incident_alerts_again_only_when_it_worsens(tmp_path):
     assert [len(incidents.detect(cfg0, db2, d, f"r{d}")) for d in sorted(days)] == [1, 1, 1]
 
 
+def test_a_night_re_run_after_the_next_one_paged_its_storm_joins_that_incident(tmp_path):
+    """A night that crashed before its detect, re-run after the next night paged the storm: its flag is on the chain
+    of that page (a day apart, within the cooldown), so it belongs to that incident, and pages only when worse; it
+    opened a second incident, a second 'new' page for one storm."""
+    db = tmp_path / "w.duckdb"
+    days = {INCIDENT: (70, 35), INCIDENT + timedelta(days=1): (72, 36)}
+    seed(db, 53, days)
+    cfg = config(tmp_path, cooldown_days=3, worsen_ratio=1.5)
+    assert incidents.detect(cfg, db, INCIDENT + timedelta(days=1), "next")
+    assert incidents.detect(cfg, db, INCIDENT, "rerun") == []  # not worse than the incident's page
+    assert q(db, "SELECT day, status FROM alerts") == [(INCIDENT + timedelta(days=1), "new")]
+    assert q(db, "SELECT count(*) FROM detections") == [(2,)]  # its flag is recorded all the same
+
+
 def test_worse_at_exactly_worsen_ratio_times_the_last_alerts_negatives(tmp_path):
     """``worsen_ratio`` is the multiple at which an ongoing incident alerts again: a spike of the same severity with
     exactly 1.5 times the last alert's negatives is 'worse'; one negative fewer is not. The multiple is of the

@@ -311,6 +311,20 @@ def _chain_start(con, config: Config, brand: str, kind: str, day: date, flagged=
     return _incident_start(days, day, config.alerting.cooldown_days)
 
 
+def _chain_end(con, config: Config, brand: str, kind: str, day: date) -> date:
+    """The last day of the chain a flag of ``kind`` on ``day`` belongs to, forward through the flagged days later
+    nights (or the watch) recorded, each at most ``alerting.cooldown_days`` after the one before it, read at most as
+    far as :func:`_chain_start` reads back: a night re-run after later ones (it crashed, they ran) finds the
+    incident they paged. ``day`` itself when none is recorded after it."""
+    until = day + timedelta(days=max(INCIDENT_DAYS, config.alerting.cooldown_days))
+    end = day
+    for later in sorted(d for d in _flagged_days(con, brand, _chained_kinds(kind), day, until) if d > day):
+        if (later - end).days > config.alerting.cooldown_days:
+            break
+        end = later
+    return end
+
+
 def _record_alert(con, fields: dict) -> str | None:
     """Insert an alert; its id, or None when the alert is already recorded (a re-run of the night). Its
     ``created_at`` is this moment, not the transaction's start (DuckDB's ``now()``): alerts one run raises keep
@@ -324,7 +338,10 @@ def _spike_alert(
 ) -> str | None:
     # The incident: the days flagged negative back from this one (the detector's, the recorded ones, the watch's)
     start = _chain_start(con, config, brand.key, "spike", day, flagged)
-    last = _last_alert(con, brand.key, "spike", start, day)
+    end = _chain_end(con, config, brand.key, "spike", day)  # a later night's alert on the chain: a re-run's incident
+    last = _last_alert(con, brand.key, "spike", day + timedelta(days=1), end + timedelta(days=1)) or _last_alert(
+        con, brand.key, "spike", start, day
+    )
     hourly = _last_hourly_alert(con, brand.key, start, day)
     if hourly is not None and hourly["day"] >= day:  # the watch paged for this day (or its night, after midnight),
         status, incident = "update", hourly["incident_id"]  # 'new' or 'worse': the day in full is an update of it
@@ -333,8 +350,8 @@ def _spike_alert(
         alerted = row(  # the incident's night alerts on the chain: a severity above all of them, not just the last's
             con.execute(
                 "SELECT list(severity) FILTER (WHERE kind = 'spike') AS severities, bool_or(send) AS told FROM alerts"
-                " WHERE incident_id = $incident AND day >= $start AND day < $day",
-                {"incident": incident, "start": start, "day": day},
+                " WHERE incident_id = $incident AND day BETWEEN $start AND $end AND day <> $day",
+                {"incident": incident, "start": start, "end": end, "day": day},
             )
         )
         worse = SEVERITY_RANK[spike.severity] > max(
