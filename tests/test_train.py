@@ -156,6 +156,38 @@ def test_a_finished_run_asked_for_more_batches_says_so_and_carries_on_once_told(
         train_model(args, work, base, train)
 
 
+def test_an_interrupted_run_asked_for_fewer_batches_than_it_did_says_so_rather_than_hand_them_back(
+    tmp_path, monkeypatch
+):
+    """A run stopped at batch 13 of 16 (checkpoint at 10) re-run with --steps 6 wrote the 10-batch weights as
+    final.pt, a run of 6 batches to stage 3; a finished run asked for fewer already refused."""
+    from argparse import Namespace
+
+    from pipeline.sentiment.train import train_model
+
+    base, train = _tiny_base(tmp_path / "base"), _rows()
+    args = Namespace(seed=3, max_length=16, quotas={"a": 40, "pl-tweets-binary": 24}, batch_size=4, steps=0,
+                     lr=1e-3, checkpoint_every=5, quota_scale=1.0, bf16=False)  # fmt: skip
+    work = tmp_path / "work"
+    work.mkdir()
+    clip, calls = torch.nn.utils.clip_grad_norm_, []
+
+    def stopped_at_batch_13(*a, **kw):
+        calls.append(1)
+        if len(calls) == 13:
+            raise KeyboardInterrupt
+        return clip(*a, **kw)
+
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", stopped_at_batch_13)
+    with pytest.raises(KeyboardInterrupt):
+        train_model(args, work, base, train)
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", clip)
+    args.steps = 6
+    with pytest.raises(SystemExit, match=r"checkpoint\.pt: a run stopped at batch 10, and this one asks for 6: a run"):
+        train_model(args, work, base, train)
+    assert not (work / "final.pt").exists()
+
+
 def test_a_finished_run_asked_again_with_other_settings_says_so_rather_than_hand_back_its_weights(tmp_path):
     """A finished run re-run with another --seed or --lr used to hand back its final.pt unsaid, which stage 3
     then wrote out with the new settings in metrics.json."""

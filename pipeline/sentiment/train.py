@@ -22,7 +22,7 @@ Stages, each leaving its result in ``--work``:
    scheduler, step, the random state and the run's settings) is written atomically every ``--checkpoint-every``
    steps; weights are snapshot at 80%, 90% and 100% of the batches (``snapshot-*.pt``) for averaging. A run
    resumed with other settings says which; a finished run asked for another number of batches stops, naming
-   ``final.pt`` to remove to carry it on.
+   ``final.pt`` to remove to carry it on, and a run asked for fewer batches than it has done stops.
 3. **finish**: score every val set with the final weights and with the mean of the snapshots; keep the
    better by the mean macro-F1 over the val sets; choose per-class logit offsets on val (grid search, same
    criterion, with the share-negative error as tie-break); round to fp16 and write the model directory with
@@ -350,6 +350,11 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
         step = state["step"]
+        if step > total:  # past this budget already: its weights would be handed back as a run of fewer batches
+            raise SystemExit(
+                f"{ckpt}: a run stopped at batch {step}, and this one asks for {total}: a run cannot be shortened: "
+                "give another --work"
+            )
         torch.set_rng_state(state["torch_rng"])
         log(f"resumed at step {step} of {total}")
         before, before_total = state.get("settings", settings), state.get("total", total)  # 2.0.0's: neither
