@@ -49,8 +49,10 @@ class AuthorKeyChanged(ConfigError):
 def recorded(con) -> dict | None:
     """The warehouse's author key, as its latest ``author_key`` row records it (key_no, key_env, salt, fingerprint,
     recorded_at, recorded_by), or None before a run with a key set recorded one (or before migration 0015: a
-    read-only connection does not migrate)."""
-    if not row(con.execute("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'author_key'"))["n"]:
+    read-only connection does not migrate). The table is looked for in this warehouse: another one attached to the
+    process's DuckDB instance meanwhile lists its own."""
+    tables = "information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main'"
+    if not row(con.execute(f"SELECT count(*) AS n FROM {tables} AND table_name = 'author_key'"))["n"]:
         return None
     return row(con.execute("SELECT * FROM author_key ORDER BY key_no DESC LIMIT 1"))
 

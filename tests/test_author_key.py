@@ -20,7 +20,7 @@ from pipeline.authorkey import AuthorKeyChanged
 from pipeline.cli import app
 from pipeline.config import ConfigError, load_config
 from pipeline.night import prepare, run_day
-from pipeline.warehouse import connect
+from pipeline.warehouse import connect, migrate
 from tests.helpers import brandpulse, write_config
 
 DAY = date(2026, 10, 1)
@@ -245,3 +245,17 @@ def test_asking_about_the_key_reads_only(night, scorer, monkeypatch):
     monkeypatch.delenv(ENV)
     unset = CliRunner().invoke(app, ["author-key", "--config", str(config_path), "--db", str(db)])
     assert unset.exit_code == 1 and f"{ENV} is not set" in unset.output
+
+
+def test_a_warehouse_from_before_0015_has_no_key_beside_another_warehouse_open(tmp_path):
+    """Another warehouse attached to the process's DuckDB instance meanwhile (its author_key there) is not taken
+    for this one's: a read-only look at a warehouse from before 0015 finds no key recorded, not a CatalogException."""
+    new, old = tmp_path / "new.duckdb", tmp_path / "old.duckdb"
+    for path in (new, old):
+        with connect(path) as con:
+            migrate(con)
+    with connect(old) as con:  # as the warehouse was before the upgrade
+        con.execute("DROP TABLE author_key")
+        con.execute("DELETE FROM schema_version WHERE version = 15")
+    with connect(new, read_only=True), connect(old, read_only=True) as con:
+        assert authorkey.recorded(con) is None

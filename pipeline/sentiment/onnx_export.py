@@ -15,6 +15,7 @@ agreement with fp32; the README's measured figures report both. Needs the ``trai
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import warnings
@@ -70,15 +71,17 @@ def export_int8(model_dir: Path, keep: str = "fp32-attention") -> Path:
         ).save_model_to_file(str(fused))
         graph = onnx.load(str(fused)).graph
         sensitive = [n.name for n in graph.node if "pooler" in n.name.lower() or "classifier" in n.name.lower()]
+        partial = out.with_name(out.name + ".partial")  # in the model folder: an export cut off leaves no model
         quantize_dynamic(
             str(fused),
-            str(out),
+            str(partial),
             weight_type=QuantType.QInt8,
             per_channel=True,
             op_types_to_quantize=["MatMul"] if keep == "fp32-attention" else None,
             nodes_to_exclude=sensitive if keep == "fp32-attention" else None,
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
+        os.replace(partial, out)  # whole or not at all: a half-written file would pass for the model (it exists)
     return out
 
 
