@@ -1369,6 +1369,42 @@ def test_a_rerun_of_a_window_does_not_push_the_older_windows_out(tmp_path):
     assert list(src.fetch(Window.for_day(days[0]))) == [] and "unchanged since loaded" in src.notes[0]
 
 
+@pytest.mark.parametrize("name", ["acme.csv", "acme.jsonl"])
+def test_a_file_rewritten_in_place_between_its_hash_and_its_read_is_read_again_by_a_rerun(tmp_path, monkeypatch, name):
+    """The state stores the fingerprint of the bytes the rows were read from: a file hashed whole, then read cut
+    (its exporter rewriting it in place with the same rows), is no file loaded whole, so a re-run reads it again."""
+    from pipeline.sources.filedrop import FileDrop
+
+    if name.endswith(".csv"):
+        whole = MENTIONS_HEADER + "".join(f"{n},reddit,,u,2026-10-01T10:00:00Z,post {n},,1,0\n" for n in range(5))
+    else:
+        row = '{{"post_id": "{}", "posted_at": "2026-10-01T10:00:00Z", "body": "post"}}\n'
+        whole = "".join(row.format(n) for n in range(5))
+    cut = whole[: whole.index("\n") + 1]
+    export = tmp_path / name
+    export.write_text(whole, encoding="utf-8")
+    hashed = FileDrop._fingerprint
+
+    def rewritten_after_hashing(self, path):
+        fingerprint = hashed(self, path)
+        path.write_text(cut, encoding="utf-8")  # the exporter truncated the file, and writes it again
+        return fingerprint
+
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": name}}]))
+    src = build_source(cfg, cfg.brands[0], "listening")
+    src.previous_state = {}
+    with monkeypatch.context() as m:
+        m.setattr(FileDrop, "_fingerprint", rewritten_after_hashing)
+        assert len([i for i in src.fetch(DAY) if isinstance(i, Record)]) < 5
+    export.write_text(whole, encoding="utf-8")  # written again whole: the content hashed before the read
+    rerun = build_source(cfg, cfg.brands[0], "listening")
+    rerun.previous_state = src.state
+    assert len([i for i in rerun.fetch(DAY) if isinstance(i, Record)]) == 5
+    again = build_source(cfg, cfg.brands[0], "listening")  # and once read whole, it is loaded
+    again.previous_state = rerun.state
+    assert list(again.fetch(DAY)) == [] and "unchanged since loaded" in again.notes[0]
+
+
 def test_one_id_under_one_platform_in_another_case_with_an_edited_text_is_no_clash(tmp_path):
     """'Twitter' is twitter in one night's files too: a row of the id read again with its text edited is the same
     platform's post, not another platform's to quarantine."""

@@ -46,13 +46,16 @@ code's version), the windows it was loaded for with that fingerprint (the last `
 kept). A night whose files were all loaded for the same window with the same fingerprints does not re-read them:
 the state is stored in the load's transaction, so their rows and rejects are in the warehouse already (a re-run
 night costs a hash of each file, not a parse). The run's extract step says so (``unchanged since loaded``). When
-one file is new or changed, all are read, so that its native ids are checked against every other file's.
+one file is new or changed, all are read, so that its native ids are checked against every other file's. A file
+whose bytes read differ from those hashed before the read (rewritten in place meanwhile) is stored with the
+fingerprint of the bytes read: a re-run reads the file as it is then, not taking it for the content loaded.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -166,6 +169,7 @@ class FileDrop(Source):
             self._rejects = FileRejects()  # by content and occurrence: two bad rows alike are two rejects
             self._skipped = dict.fromkeys(SKIPS, 0)
             self._file = path
+            self._read = self._seeded()  # the fingerprint of the bytes the rows are read from (_open)
             for location, raw, content, row in rows:
                 if isinstance(row, Rejected):
                     yield self._reject(str(row), raw, content, location)
@@ -188,6 +192,9 @@ class FileDrop(Source):
                     yield record
             if any(self._skipped.values()):
                 self.notes.append(self._skip_note(path, window))
+            entry = self.state["loaded"][str(path)]
+            if self._read.hexdigest() != entry["fingerprint"]:  # rewritten since hashed: those bytes were not loaded
+                entry.update(fingerprint=self._read.hexdigest(), windows=[key])
 
     def _skip_note(self, path: Path, window: Window) -> str:
         """What the extract step says of a file's skipped rows (they are in no record and no reject)."""
@@ -206,10 +213,18 @@ class FileDrop(Source):
 
     def _fingerprint(self, path: Path) -> str:
         """sha256 of what decides the file's records: its bytes, the brand's and this source's config, the code."""
-        digest = hashlib.sha256(f"{__version__}\n{self.brand.model_dump_json()}\n".encode())
+        digest = self._seeded()
         with path.open("rb") as fh:
             hashlib.file_digest(fh, lambda: digest)
         return digest.hexdigest()
+
+    def _seeded(self):
+        """A sha256 of what decides a file's records but its bytes (:meth:`_fingerprint`), to add them to."""
+        return hashlib.sha256(f"{__version__}\n{self.brand.model_dump_json()}\n".encode())
+
+    def _open(self, path: Path) -> io.BufferedReader:
+        """The file, read in binary, each byte read added to the fingerprint of the bytes read (``_read``)."""
+        return io.BufferedReader(_Hashing(path.open("rb", buffering=0), self._read))
 
     def _reject(self, reason: str, raw: str, content: str, location: str) -> Reject:
         return self._rejects(self.brand.key, self.spec.name, reason, raw, location, content=content)
@@ -250,7 +265,7 @@ class FileDrop(Source):
         """The rows of a CSV file as ``(location, raw, content, row)``: ``row`` a dict of the cells by header, or
         :class:`Rejected` with the problem, ``raw`` and ``content`` then what quarantine keeps and what its key
         hashes (:meth:`_reject`)."""
-        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:  # -sig: Excel BOM
+        with io.TextIOWrapper(self._open(path), encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
             reader = csv.reader(lines := CsvLines(fh, path))
             try:
                 header = next(reader)
@@ -291,7 +306,7 @@ class FileDrop(Source):
 
     def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, str, dict | Rejected]]:
         """The lines of a JSON Lines file, as :meth:`_csv_rows` its rows."""
-        with path.open("rb") as fh:
+        with self._open(path) as fh:
             for number, (blob, size) in enumerate(bounded_lines(fh, MAX_FIELD), 1):
                 location = f"{path}:{number}"
                 if blob.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark: the file's, or another
@@ -419,3 +434,22 @@ class IdClash(Rejected):
     def __init__(self, reason: str, native_id: str, platform: str):
         super().__init__(reason)
         self.content = clash_content(native_id, platform)
+
+
+class _Hashing(io.RawIOBase):
+    """A binary file that adds each byte read to ``digest``."""
+
+    def __init__(self, raw, digest):
+        self._raw, self._digest = raw, digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._raw.readinto(buffer)
+        self._digest.update(memoryview(buffer)[:n])
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
