@@ -941,6 +941,21 @@ def test_many_unchanged_files_are_one_note_not_one_each(tmp_path):
     ), note
 
 
+def test_many_files_with_skipped_rows_are_one_note_not_one_each(tmp_path):
+    """A folder of daily exports read again (one file new) has rows before the window in every older file: each
+    was a note of its own, so the extract's XCom and its run_steps detail grew with the folder. Past three they are
+    one note with the sums, naming the first."""
+    for i in range(5):
+        (tmp_path / f"acme-{i}.csv").write_text(csv_rows([(f"p{i}", f"2026-09-0{i + 1}T12:00:00Z", "acme")]), "utf-8")
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"drop": "acme-*.csv"}}]))
+    src = build_source(cfg, cfg.brands[0], "drop")
+    assert list(src.fetch(DAY)) == []
+    assert src.notes == [
+        "5 files (acme-0.csv, acme-1.csv, acme-2.csv, ...) rows skipped: 5 created before the window's start, "
+        "2026-10-01 00:00 UTC (no later night reads them: only a backfill of their day)"
+    ]
+
+
 def test_an_unchanged_file_is_skipped_only_for_the_windows_it_was_loaded_for(tmp_path):
     """A file loaded for one night is read again for another night (its rows of that night are not stored yet),
     and is skipped for a re-run of any of the last KEEP_WINDOWS nights it was loaded for, the newest kept."""

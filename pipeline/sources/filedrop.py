@@ -161,6 +161,7 @@ class FileDrop(Source):
         self._platforms = {p.casefold() for p in self.spec.platforms}  # 'Twitter' is twitter
         self._first_of: dict[str, tuple[str, Path, bytes | None]] = {}  # native id -> its first row's platform,
         # file and post (_post)
+        skipped = []  # (file name, its skipped rows): past NOTED_FILES, one note of their sums, as for unchanged files
         for path in paths:
             fmt = self.spec.format
             if fmt == "auto":
@@ -191,14 +192,20 @@ class FileDrop(Source):
                 if record is not None:
                     yield record
             if any(self._skipped.values()):
-                self.notes.append(self._skip_note(path, window))
+                skipped.append((path.name, self._skipped))
             entry = self.state["loaded"][str(path)]
             if self._read.hexdigest() != entry["fingerprint"]:  # rewritten since hashed: those bytes were not loaded
                 entry.update(fingerprint=self._read.hexdigest(), windows=[key])
+        if len(skipped) <= NOTED_FILES:
+            self.notes += [self._skip_note(name, counts, window) for name, counts in skipped]
+        else:  # a folder of daily exports: every older file has rows before the window, a note each grew the XCom
+            sums = {k: sum(counts[k] for _, counts in skipped) for k in SKIPS}
+            shown = ", ".join(name for name, _ in skipped[:NOTED_FILES])
+            self.notes.append(self._skip_note(f"{len(skipped):,} files ({shown}, ...)", sums, window))
 
-    def _skip_note(self, path: Path, window: Window) -> str:
+    def _skip_note(self, name: str, skipped: dict[str, int], window: Window) -> str:
         """What the extract step says of a file's skipped rows (they are in no record and no reject)."""
-        other, before, after, headers = (self._skipped[k] for k in SKIPS)
+        other, before, after, headers = (skipped[k] for k in SKIPS)
         parts = [f"{other} of another platform than {', '.join(self.spec.platforms)}"] if other else []
         if headers:
             parts.append(f"{headers} repeating the header row (exports joined into one file)")
@@ -209,7 +216,7 @@ class FileDrop(Source):
             )
         if after:
             parts.append(f"{after} created from the window's end on (a later night reads them)")
-        return f"{path.name} rows skipped: {'; '.join(parts)}"
+        return f"{name} rows skipped: {'; '.join(parts)}"
 
     def _fingerprint(self, path: Path) -> str:
         """sha256 of what decides the file's records: its bytes, the brand's and this source's config, the code."""
