@@ -32,7 +32,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import HTTPError, LocationValueError, MaxRetryError
+from urllib3.exceptions import HTTPError, InvalidHeader, LocationValueError, MaxRetryError
 from urllib3.util.retry import Retry
 
 from pipeline import __version__
@@ -123,8 +123,12 @@ class _Retry(Retry):
 
     def get_retry_after(self, response):
         """``Retry-After``; on a 429 without one, the ``x-ratelimit-reset`` (seconds until the rate-limit window
-        resets) that Reddit sends instead, rather than guessing with backoff."""
-        asked = super().get_retry_after(response)
+        resets) that Reddit sends instead, rather than guessing with backoff. A ``Retry-After`` that is no wait
+        (``soon``, ``-5``: neither seconds nor an HTTP date) is none: the backoff (urllib3 raised InvalidHeader)."""
+        try:
+            asked = super().get_retry_after(response)
+        except InvalidHeader:
+            asked = None
         if asked is None and response.status == 429:
             try:
                 reset = float(response.headers.get("x-ratelimit-reset", ""))

@@ -36,6 +36,14 @@ def test_a_429_with_a_ratelimit_reset_that_is_no_wait_is_retried_with_backoff(se
     assert resp.status_code == 200 and len(server.requests) == 2
 
 
+@pytest.mark.parametrize("after", ["soon", "-5", "1e3"])
+def test_a_retry_after_that_is_no_wait_is_retried_with_backoff(server, after):
+    """A Retry-After that is neither seconds nor an HTTP date: urllib3 raised InvalidHeader on the first 503, so the
+    request failed at once, "after 2 retries" it never made."""
+    server.add_fault(r"^/", status=503, headers={"Retry-After": after})
+    assert get_json(session(**FAST), f"{server.url}/r/x") == {"ok": True} and len(server.requests) == 2
+
+
 def test_a_ratelimit_reset_is_a_wait_only_on_a_429(server):
     """Reddit sends x-ratelimit-reset with every answer; on a 503 it is not a Retry-After (the 503 is retried on
     the backoff), on a 429 it is (and one past RETRY_AFTER_MAX fails the request at once)."""
