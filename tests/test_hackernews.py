@@ -320,6 +320,20 @@ def test_a_lone_surrogate_quarantines_its_hit_and_the_source_goes_on(server, tmp
         item.raw_record.encode("utf-8")
 
 
+def test_html_the_parser_gives_up_on_quarantines_its_hit_and_the_source_goes_on(server):
+    """Python's HTML parser asserts on "<![" not followed by a name: that raised out of the source, and every
+    other hit of the night was lost."""
+    HackerNewsAPI([comment(1), comment(2, text="Parcelo handles <![ this"), story(3, title="Parcelo <![1]>")]).mount(
+        server
+    )
+    records, rejects = fetch(source(server.url))
+    assert [r.native_id for r in records] == ["42000001"]
+    assert [r.reason for r in rejects] == [
+        "hit's HTML cannot be read (a markup declaration the HTML parser gives up on)"
+    ] * 2
+    assert all("commenter" not in r.raw_record and "hacker3" not in r.raw_record for r in rejects)
+
+
 def test_malformed_hits_are_quarantined_without_authors(server):
     items = [
         comment(1),

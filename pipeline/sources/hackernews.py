@@ -26,7 +26,8 @@ title and no text) are skipped and counted.
 A record: ``native_id`` the objectID, ``kind`` ``mention``, ``text`` the story text or comment (a link
 story's title when it has no text), ``title`` the story title, ``url`` the story's link (else the HN item
 page), ``engagement`` points + comments (None when Algolia gives neither), ``channel`` ``hackernews``.
-A hit without objectID or time is quarantined, with the author replaced by its keyed hash, keyed by its
+A hit without objectID or time, or with HTML that Python's HTML parser gives up on (``<![`` not followed by a
+name), is quarantined, with the author replaced by its keyed hash, keyed by its
 objectID (once, whichever alias term found it; else by the hit without its points, comment count and the
 search's highlights, which change between reads).
 
@@ -72,12 +73,16 @@ class _Text(HTMLParser):
 
 
 def plain_text(markup: str | None) -> str | None:
-    """HN's HTML as plain text; None when nothing is left."""
+    """HN's HTML as plain text; None when nothing is left. Raises :class:`Rejected` for markup Python's HTML
+    parser gives up on (it asserts on ``<![`` not followed by a name, as in ``<![ x``)."""
     if not markup:
         return None
     parser = _Text()
-    parser.feed(markup)
-    parser.close()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except AssertionError:
+        raise Rejected("hit's HTML cannot be read (a markup declaration the HTML parser gives up on)") from None
     text = "".join(parser.parts).replace("\x00", "")  # convert_charrefs already unescaped each entity once
     # trailing blanks cut line by line (a regex over a run of blanks with no line break after it backtracks:
     # quadratic, minutes for one hit of 100,000 spaces, which no deadline can stop)
@@ -242,9 +247,12 @@ class HackerNewsSource(Source):
             return None
         tags = hit.get("_tags") if isinstance(hit.get("_tags"), list) else []
         is_comment = "comment" in tags or (hit.get("comment_text") is not None and not hit.get("title"))
-        title = None if is_comment else plain_text(hit.get("title") if isinstance(hit.get("title"), str) else None)
         body = hit.get("comment_text") if is_comment else hit.get("story_text")
-        body = plain_text(body if isinstance(body, str) else None)
+        try:
+            title = None if is_comment else plain_text(hit.get("title") if isinstance(hit.get("title"), str) else None)
+            body = plain_text(body if isinstance(body, str) else None)
+        except Rejected as exc:
+            return self._reject(str(exc), hit)
         if body is None and title is None:
             self._stats["skipped_deleted"] += 1
             return None
