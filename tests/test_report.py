@@ -1013,6 +1013,20 @@ def test_the_summary_mid_rescore_gives_the_shares_of_the_series_model_only_and_s
     ), out
     assert "shipnest: shares" not in out  # one model throughout: nothing to say
 
+    # a brand scored and with no daily metrics yet (its first night stopped before them): the shares of its scores
+    with connect(db) as con, transaction(con):
+        con.execute("DELETE FROM daily_brand_metrics WHERE brand = 'shipnest'")
+        share = row(
+            con.execute(
+                "SELECT avg((label = 'negative')::INT) AS neg FROM v_mentions_scored WHERE brand = 'shipnest'"
+                " AND label IS NOT NULL"
+            )
+        )["neg"]
+    print_summary(report["cfg"], db)
+    out = capsys.readouterr().out
+    [cells] = [[c.strip() for c in line.split("│")] for line in out.splitlines() if "│ shipnest" in line]
+    assert cells[5] == f"{share:.1%}" and "shipnest: shares" not in out, cells
+
 
 def test_the_summary_queries_to_try_look_around_the_first_brands_most_negative_day(report, capsys):
     from pipeline.report.summary import print_summary
