@@ -26,3 +26,41 @@ def test_regenerating_the_sample_keeps_every_file_and_the_readmes_polish_and_dut
     for slug in ("parcelo", "brewbird", "novabank", "paczkolot", "zoefiets"):
         for name in ("mentions.csv", "reviews.jsonl"):
             assert (tmp_path / slug / name).read_bytes() == (SAMPLE / slug / name).read_bytes(), f"{slug}/{name}"
+
+
+def test_the_replay_servers_exports_paste_into_a_shell_and_its_alert_hooks_answer(monkeypatch, capsys):
+    """``python -m demo.replay`` prints the variables to export in another shell: each line must paste as it is
+    (the Reddit user agent has a space and parentheses), and the Slack and webhook URLs among them must reach a
+    receiver, as the demo's do, or a night tried by hand fails every delivery."""
+    import subprocess
+    import urllib.error
+    import urllib.request
+    from types import SimpleNamespace
+
+    from demo.replay import __main__ as replay
+
+    seen = {}
+
+    def once_printed(_seconds):  # the server is up and has printed its variables: check them, then Ctrl-C
+        exports = [line.strip() for line in capsys.readouterr().out.splitlines() if line.strip().startswith("export ")]
+        shell = subprocess.run(
+            ["bash", "-c", "\n".join([*exports, 'printf "%s\\n" "$praw_user_agent" "$BRANDPULSE_SLACK_WEBHOOK" '
+                                                 '"$BRANDPULSE_ALERT_WEBHOOK"'])],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        seen["shell"] = shell
+        for url in shell.stdout.splitlines()[1:]:
+            req = urllib.request.Request(url, data=b'{"text": "test"}', headers={"Content-Type": "application/json"})
+            try:
+                with urllib.request.urlopen(req, timeout=10) as resp:
+                    seen[url] = resp.status
+            except urllib.error.HTTPError as exc:  # said by the assertion below, the server stopped by main
+                seen[url] = exc.code
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(replay, "time", SimpleNamespace(sleep=once_printed))
+    replay.main(["--port", "0"])
+    assert seen["shell"].returncode == 0 and not seen["shell"].stderr, seen["shell"].stderr
+    agent, *hooks = seen["shell"].stdout.splitlines()
+    assert agent == "brandpulse-demo/0.1 (replay)"
+    assert len(hooks) == 2 and all(seen[url] == 200 for url in hooks), seen

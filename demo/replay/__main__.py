@@ -7,6 +7,7 @@ Prints the environment variables that point brandpulse's sources at it; runs unt
 from __future__ import annotations
 
 import argparse
+import shlex
 import time
 
 from demo.replay import sample
@@ -18,9 +19,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)")
     args = parser.parse_args(argv)
     server = sample.start(ReplayServer(port=args.port))
+    sample.capture_alerts(server)  # the stand-in Slack and webhook receivers the printed variables point at
     print(f"Replay server on {server.url}. In another shell:")
     for key, value in sample.environment(server).items():
-        print(f"  export {key}={value}")
+        print(f"  export {key}={shlex.quote(value)}")  # pasted into a shell: the user agent has a space and ()
     try:
         while True:
             time.sleep(3600)
