@@ -990,6 +990,21 @@ def test_volume_flags_keep_no_negative_storm_going(tmp_path, detector):
     ]
 
 
+def test_a_replayed_hour_joins_the_incident_a_later_hour_paged_the_next_day(tmp_path):
+    """A storm the watch paged from 00:00 (its flagged window starting that day); a replay of the evening before
+    (``brandpulse watch --from``, or the hour re-read with late mentions) now flags 23:00: the same storm, chained
+    by the flagged days forward as the night's re-run is (incidents._chain_end), not a second 'new' page."""
+    cfg = alerting_config(tmp_path, cooldown_days=3)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    with connect(db) as con, transaction(con):
+        paged = _watch_sees(con, cfg, _flag("hourly_spike", INCIDENT + timedelta(days=1), 0, "major", observed=40))
+    with connect(db) as con, transaction(con):
+        assert _watch_sees(con, cfg, _flag("hourly_spike", INCIDENT, 23, "minor", observed=20)) is None
+    assert q(db, "SELECT status, incident_id FROM alerts") == [("new", paged)]
+
+
 def test_an_incident_is_read_back_two_weeks(tmp_path):
     """A chain of flagged days is read back two weeks at most (incidents.INCIDENT_DAYS): a storm the watch flags
     every day, critical on day 0 and minor after, pages 'new' once and stays silent for two weeks; still flagged on

@@ -599,12 +599,13 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
     start, end = spike.start.to_pydatetime(), spike.end.to_pydatetime()
     day = start.date()
     first = _chain_start(con, config, brand.key, spike.kind, day)
+    until = _chain_end(con, config, brand.key, spike.kind, day)  # a replayed hour: the incident a later run paged
     last = row(  # the incident: the brand's latest alert of the kinds this flag joins on its chain of flagged days
         con.execute(
             "SELECT alert_id, incident_id, kind, day, severity, observed FROM alerts"
             " WHERE brand = $brand AND list_contains($kinds, kind) AND day BETWEEN $start AND $day"
             " ORDER BY day DESC, created_at DESC LIMIT 1",
-            {"brand": brand.key, "kinds": list(_chained_kinds(spike.kind)), "start": first, "day": day},
+            {"brand": brand.key, "kinds": list(_chained_kinds(spike.kind)), "start": first, "day": until},
         )
     )
     aid = window_alert_id(brand.key, spike.kind, start)
