@@ -572,14 +572,21 @@ def _import(config, db, run_id: str | None, paths, step) -> None:
         night.prepare(cfg, db_path(db), today, run)
     else:  # a step of a night already registered (prepare would open it again if it had finished)
         _registered(cfg, db, run_id)
-    required = (step.__name__, "survey_metrics")
+    required, own = (step.__name__, "survey_metrics"), run_id is None
     try:
         result = step(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
         if not result["sources"]:  # nothing configured: the step recorded nothing
             required = ("survey_metrics",)
         result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
+    except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C: close() would open no session now; it stayed 'running'
+        if not own:
+            _fail(f"{exc or 'stopped'}: run {run_id}'s {step.__name__} step stopped", code=interrupt.exit_code())
+        own = False
+        night.interrupted(cfg, db_path(db), run, str(exc) or "stopped")
+        what = "the import's run is marked interrupted and what it committed is kept; run the same command again"
+        _fail(f"{exc or 'stopped'}: {what}", code=interrupt.exit_code())
     finally:
-        if run_id is None:  # a run of its own: closed here (a night's run is closed by its finish)
+        if own:  # a run of its own: closed here (a night's run is closed by its finish)
             night.close(cfg, db_path(db), run, required)
     typer.echo(json.dumps(result, default=str))
     if result.get("failed_sources"):
@@ -962,6 +969,8 @@ def alerts(
             _fail(f"{option}: give an alert id (or the start of one), as `brandpulse alerts` lists them")
     cfg = _config(config)
     if resend:
+        if not db_path(db).exists():  # a mistyped --db: said, as --show says it, and no empty warehouse made there
+            _fail(f"{db_path(db)}: no warehouse here yet (run `brandpulse init` or `make demo`)")
         try:
             done = delivery.resend(cfg, db_path(db), resend)
         except LookupError as exc:

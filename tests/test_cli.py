@@ -224,6 +224,14 @@ def test_alerts_refuses_an_unknown_id_and_days_out_of_range(tmp_path):
     assert invoke("alerts", "--days", "1", *common).exit_code == 0
 
 
+def test_alerts_resend_with_no_warehouse_says_so_and_makes_none(tmp_path):
+    """``--resend`` with a --db where no warehouse is (a mistyped path): said as ``--show`` says it; it made an
+    empty warehouse there and died with DuckDB's traceback (no table alerts)."""
+    config, db = str(write_config(tmp_path)), tmp_path / "typo.duckdb"
+    refused(invoke("alerts", "--resend", "85578a87", "--config", config, "--db", str(db)), f"{db}: no warehouse here")
+    assert not db.exists()
+
+
 def test_report_of_an_empty_warehouse_says_to_run_a_night_first(tmp_path):
     config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
     refused(invoke("report", "--config", config, "--db", db), "the warehouse has no daily metrics yet")
@@ -369,6 +377,30 @@ def test_a_rescore_stopped_while_its_model_loads_says_so_with_the_signals_exit_s
     done = invoke("rescore", "--since", "2026-10-01", "--config", cfg, "--db", db)
     assert done.exit_code == 143, done.output
     assert "brandpulse: stopped by SIGTERM: the rescore is marked interrupted" in done.output, done.output
+
+
+def test_an_import_stopped_by_sigterm_marks_its_run_interrupted(tmp_path, monkeypatch):
+    """SIGTERM or Ctrl-C in ``brandpulse import-customers`` (or import-surveys) without --run-id: its own run is
+    marked interrupted. Its close opened no session once the stop was asked, so the run stayed 'running' and the
+    hourly watch skipped its hours (watch.NIGHT_GUARD)."""
+    import duckdb
+
+    from pipeline import interrupt
+    from pipeline.surveys import ingest
+
+    def import_customers(*args, **kwargs):
+        interrupt._requested.append("SIGTERM")
+        raise interrupt.Interrupted("stopped by SIGTERM")
+
+    monkeypatch.setattr(ingest, "import_customers", import_customers)
+    monkeypatch.setattr(interrupt, "_requested", [])
+    cfg, db = str(write_config(tmp_path)), tmp_path / "w.duckdb"
+    env = {"BRANDPULSE_AUTHOR_KEY": "k" * 32}
+    done = invoke("import-customers", "--config", cfg, "--db", str(db), env=env)
+    assert done.exit_code == 143, done.output  # SIGTERM's status and one line, as a stopped run or rescore says it
+    assert "brandpulse: stopped by SIGTERM: the import's run is marked interrupted" in done.output, done.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("interrupted",)]
 
 
 def test_a_stopped_backfill_says_from_which_night_to_carry_it_on(tmp_path, monkeypatch):
