@@ -31,8 +31,8 @@ def parse_line(line: bytes | str) -> tuple[dict, str]:
             obj = None
         if isinstance(obj, dict) and "text" in obj:
             obj = _clean(obj)
-            text = obj["text"]
-            return obj, text if isinstance(text, str) else ("" if text is None else json.dumps(text))
+            text = obj["text"]  # not a string (null, a number, true, a list): no text to score, as the README says
+            return obj, text if isinstance(text, str) else ""
     return {"text": line}, line
 
 
