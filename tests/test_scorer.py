@@ -115,6 +115,17 @@ def test_a_script_the_vocabulary_cannot_read_is_not_scored_but_a_mixed_text_is(s
     assert [s.note for s in unlimited.score(texts)] == [None] * 4
 
 
+def test_handles_and_links_do_not_make_an_unreadable_script_readable(scorer):
+    """Normalisation writes a handle as "@user" and a link as "http": those letters are not the post's. A Russian
+    post with two handles and a link, or a Chinese one with one of each, was over half placeholder letters and
+    was scored from its unknown tokens (0.40 and 0.17, no note)."""
+    texts = ["@Paczkolot @pomoc Это ужасно https://t.co/abc", "@zoefiets 太糟糕了 http://x.cn"]
+    assert [(s.label, s.note, s.score) for s in scorer.score(texts)] == [("neutral", "unreadable", 0.0)] * 2
+    # a readable text among handles and links is still scored
+    [mixed] = scorer.score(["@a @b Paczka nie dotarła, ужасно https://t.co/x"])
+    assert mixed.note is None and mixed.label == "negative"
+
+
 def test_long_text_uses_head_and_tail(scorer):
     long_review = (
         "I ordered on Monday. "
@@ -270,6 +281,21 @@ def test_score_cli_contract(tmp_path):
     assert from_file.exit_code == 0 and _same_scores(from_file.stdout, proc.stdout), from_file.output
     dash = runner.invoke(app, [*base, "-"], input="\n".join(lines) + "\n", env={"BRANDPULSE_CONFIG": ""})
     assert dash.exit_code == 0 and _same_scores(dash.stdout, proc.stdout), dash.output
+
+
+def test_score_texts_object_whose_text_is_not_a_string_is_neutral_with_a_note(scorer):
+    """The README: an object whose "text" is not a string comes out neutral with a note. A list, an object or
+    true was scored as its JSON ('["awful service, never again"]' negative 0.98), the value echoed unchanged."""
+    import io
+
+    from pipeline.sentiment.score_stream import score_stream
+
+    values = [True, ["awful service, never again"], {"msg": "I love it"}, 5, None]
+    out = io.StringIO()
+    score_stream(scorer, [json.dumps({"id": i, "text": v}).encode() + b"\n" for i, v in enumerate(values)], out)
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [r["text"] for r in rows] == values
+    assert all(r["label"] == "neutral" and r["neutral"] == 1.0 and r["note"] in ("empty", "no_text") for r in rows)
 
 
 def _same_scores(a: str, b: str) -> bool:

@@ -59,7 +59,7 @@ import emoji
 from pipeline.config import ConfigError
 from pipeline.records import LONE_SURROGATE
 from pipeline.sentiment import LABELS
-from pipeline.sentiment.textnorm import normalise
+from pipeline.sentiment.textnorm import PLACEHOLDERS, normalise
 
 CHAR_WINDOW = 20_000
 # On a CPU, a batch is cut at this many padded tokens (texts x the longest): past ~1,000 a wider batch is no
@@ -131,8 +131,10 @@ MAX_UNKNOWN_LETTERS = 0.5
 
 
 def _unknown_letters(text: str, ids: list[int], offsets: list[tuple[int, int]], unk_id: int) -> float:
-    """The share of ``text``'s letters that fall inside its unknown tokens (``offsets``: each token's span)."""
-    letters = sum(1 for c in text if c.isalpha())
+    """The share of ``text``'s letters that fall inside its unknown tokens (``offsets``: each token's span). The
+    ``@user`` and ``http`` that stand for handles and links are not its letters: a Russian post with two handles
+    and a link was more than half "userhttp", and scored from its unknown tokens."""
+    letters = sum(1 for c in PLACEHOLDERS.sub("", text) if c.isalpha())
     unknown = sum(
         sum(1 for c in text[a:b] if c.isalpha()) for i, (a, b) in zip(ids, offsets, strict=True) if i == unk_id
     )

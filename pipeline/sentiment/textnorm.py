@@ -25,6 +25,9 @@ _USER = re.compile(r"(?<![\w@])@\w{1,30}")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _REPEAT = re.compile(r"(.)\1{3,}")
 _SPACE = re.compile(r"\s+")
+URL, USER = "http", "@user"  # what a link and a handle become
+PLACEHOLDERS = re.compile(rf"\b{URL}\b|{USER}")
+"""The words normalisation writes for links and handles: letters the writer did not write."""
 
 
 def _emoji_name(match: str, data: dict) -> str:
@@ -34,8 +37,8 @@ def _emoji_name(match: str, data: dict) -> str:
 def normalise(text: str, emoji_names: bool = True) -> str:
     """Return the model's view of ``text``."""
     text = html.unescape(text)
-    text = _URL.sub("http", text)
-    text = _USER.sub("@user", text)
+    text = _URL.sub(URL, text)
+    text = _USER.sub(USER, text)
     if emoji_names:
         text = emoji.replace_emoji(text, replace=lambda chars, data: _emoji_name(data["en"], data))
     text = _REPEAT.sub(r"\1\1\1", text)
