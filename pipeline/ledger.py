@@ -333,7 +333,7 @@ def closed_on_failure(db, run_id: str, required: tuple[str, ...], timeout: float
             reason = f"stopped by {interrupt.requested()}"
             _stopped(db, run_id, reason, timeout)
             raise interrupt.Interrupted(reason) from exc
-        closed_after_error(db, run_id, required, timeout)
+        closed_after_error(db, run_id, required, timeout, exc)
         raise
 
 
@@ -342,16 +342,22 @@ def _stopped(db, run_id: str, reason: str, timeout: float) -> None:
     logger.warning(f"run {run_id}: interrupted ({reason}); re-run it to complete it")
 
 
-def closed_after_error(db, run_id: str, required: tuple[str, ...], timeout: float) -> str | None:
+def closed_after_error(
+    db, run_id: str, required: tuple[str, ...], timeout: float, error: BaseException | None = None
+) -> str | None:
     """Close a run whose work raised (a configuration error met mid-night, a bug) by the steps it ``required``,
     in a warehouse session of its own: ``failed`` or ``partial``, so that it does not stay ``running`` for good
-    (the watch skips its hours while a night runs). Returns the status, or None when the warehouse could not be
-    opened (then the run stays ``running`` and a warning says so; the caller re-raises its own error)."""
+    (the watch skips its hours while a night runs). The ``error`` is recorded as a failed ``error`` step, as a
+    failed prepare's is (:func:`prepare_failed`): the run's steps said only ``missing``, the reason was in the
+    terminal alone. Returns the status, or None when the warehouse could not be opened (then the run stays
+    ``running`` and a warning says so; the caller re-raises its own error)."""
     try:
         with connect(db, timeout=timeout) as con:
             known = row(con.execute("SELECT status FROM pipeline_runs WHERE run_id = ?", [run_id]))
             if known is None or known["status"] != "running":  # never registered, or closed already
                 return None if known is None else known["status"]
+            if error is not None:
+                record_step(con, run_id, "error", status="failed", detail=f"{type(error).__name__}: {error}"[:500])
             return close_run(con, run_id, required)
     except RunFailed as exc:
         return exc.status

@@ -119,6 +119,22 @@ def test_stopping_or_closing_after_an_error_leaves_a_run_that_has_ended_as_it_en
         ]
 
 
+def test_a_night_whose_work_raised_records_why_beside_the_steps_it_left_missing(night, scorer, monkeypatch):
+    """A configuration error met mid-night (the author key's variable unset: the extract that hashes fails) closes
+    the run failed and records the error as a failed ``error`` step; its steps said only ``missing``, "see its
+    log", and the reason was in the terminal alone."""
+    from pipeline.config import ConfigError, load_config
+    from pipeline.night import run_day
+
+    monkeypatch.delenv("BRANDPULSE_AUTHOR_KEY")
+    with pytest.raises(ConfigError, match="BRANDPULSE_AUTHOR_KEY is not set"):
+        run_day(load_config(night[0]), night[1], DAY, scorer=scorer)
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
+        [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE step = 'error' AND status = 'failed'").fetchall()
+    assert detail.startswith("ConfigError: ") and "BRANDPULSE_AUTHOR_KEY is not set" in detail, detail
+
+
 def test_a_failed_prepare_ends_a_registered_run_failed_and_leaves_no_trace_of_one_never_registered(ware):
     with connect(ware) as con:
         ledger.start_run(con, "r1", DAY, "airflow")
