@@ -107,7 +107,19 @@ def prepare_failed(con, run_id: str, exc: BaseException) -> None:
         return
     with transaction(con):
         con.execute("UPDATE pipeline_runs SET status = 'failed', finished_at = now() WHERE run_id = ?", [run_id])
-        record_step(con, run_id, "prepare", status="failed", detail=f"{type(exc).__name__}: {exc}"[:500])
+        record_step(con, run_id, "prepare", status="failed", detail=error_detail(exc))
+
+
+def error_detail(exc: BaseException) -> str:
+    """What a failed step records of its error: the message of brandpulse's own errors (a config error names the
+    file, the field and the problem, never a secret's value), DuckDB's and the system's (a path not found); of any
+    other only its type, its message being in the log (a library's might quote a URL with its token, and tables
+    never hold secrets)."""
+    module = type(exc).__module__
+    said = module.split(".")[0] in ("pipeline", "duckdb", "_duckdb") or (
+        module == "builtins" and isinstance(exc, OSError)
+    )
+    return (f"{type(exc).__name__}: {exc}" if said else f"{type(exc).__name__} (its message is in the log)")[:500]
 
 
 def record_step(
@@ -357,7 +369,7 @@ def closed_after_error(
             if known is None or known["status"] != "running":  # never registered, or closed already
                 return None if known is None else known["status"]
             if error is not None:
-                record_step(con, run_id, "error", status="failed", detail=f"{type(error).__name__}: {error}"[:500])
+                record_step(con, run_id, "error", status="failed", detail=error_detail(error))
             return close_run(con, run_id, required)
     except RunFailed as exc:
         return exc.status

@@ -133,6 +133,12 @@ def test_a_night_whose_work_raised_records_why_beside_the_steps_it_left_missing(
         assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
         [(detail,)] = con.execute("SELECT detail FROM run_steps WHERE step = 'error' AND status = 'failed'").fetchall()
     assert detail.startswith("ConfigError: ") and "BRANDPULSE_AUTHOR_KEY is not set" in detail, detail
+    # a library's error is recorded by its type alone: its message might quote a URL with its token
+    import requests
+
+    leaky = requests.ConnectionError("https://hooks.slack.com/services/T0/B0/s3cr3t unreachable")
+    assert ledger.error_detail(leaky) == "ConnectionError (its message is in the log)"
+    assert ledger.error_detail(FileNotFoundError(2, "No such file", "/data/x.csv")).endswith("'/data/x.csv'")
 
 
 def test_a_failed_prepare_ends_a_registered_run_failed_and_leaves_no_trace_of_one_never_registered(ware):
