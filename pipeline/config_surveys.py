@@ -49,6 +49,7 @@ unknown fields are errors, and values are frozen.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import cache
 from typing import Literal
 
@@ -141,6 +142,22 @@ def _check_zone(value: str | None) -> str | None:
     return None if value is None else iana_zone(value)
 
 
+def _check_format(value: str | None) -> str | None:
+    """A strptime format that reads a date with its year, else ValueError: one with a directive strptime does not
+    know (``%-d``, ``%Q``), or none at all (``dd/mm/yyyy``, a spreadsheet's pattern), or without the year (every
+    date 1900) quarantined every row of every night, each for its value, where the mistake is the config's."""
+    if value is None:
+        return None
+    sample = datetime(2026, 11, 23, 13, 45, 56, tzinfo=UTC)
+    try:
+        read = datetime.strptime(sample.strftime(value), value)
+    except ValueError as exc:
+        raise ValueError(f"{value[:80]!r} is not a strptime format ({exc})") from None
+    if read.year != sample.year:
+        raise ValueError(f"{value[:80]!r} reads no year: write it in strptime directives, such as '%d/%m/%Y %H:%M'")
+    return value
+
+
 class SurveyColumnsSpec(_Strict):
     """Exact header of the column that holds each field. Unset fields come from the preset."""
 
@@ -194,6 +211,11 @@ class SurveySpec(_Strict):
     def _zone(cls, value: str | None) -> str | None:
         return _check_zone(value)
 
+    @field_validator("timestamp_format")
+    @classmethod
+    def _format(cls, value: str | None) -> str | None:
+        return _check_format(value)
+
     @model_validator(mode="after")
     def _check(self) -> SurveySpec:
         if (self.brand is None) == (self.columns.brand is None):
@@ -240,6 +262,11 @@ class CustomerSpec(_Strict):
     columns: CustomerColumnsSpec = CustomerColumnsSpec()
     revenue_period: Literal["month", "year"] = Field("month", description="what the revenue column is per")
     date_format: NonEmpty | None = Field(None, description="strptime format, when dates are not ISO-8601")
+
+    @field_validator("date_format")
+    @classmethod
+    def _format(cls, value: str | None) -> str | None:
+        return _check_format(value)
 
     @model_validator(mode="after")
     def _check(self) -> CustomerSpec:

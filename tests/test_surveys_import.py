@@ -1198,6 +1198,28 @@ def test_an_unknown_brand_id_is_a_config_error_naming_the_field(tmp_path):
         make_config(tmp_path, {"sources": [{"name": "n", "brand": "acne", "path": "q.csv", "preset": "qualtrics"}]})
 
 
+@pytest.mark.parametrize(
+    ("field", "fmt", "said"),
+    [
+        ("customers", "dd/mm/yyyy", "reads no year"),  # a spreadsheet's pattern: every date read as 1900
+        ("customers", "%d.%m", "reads no year"),
+        ("customers", "%-d/%m/%Y", "is not a strptime format \\('-' is a bad directive"),
+        ("sources", "%d/%m/%Y %Q", "is not a strptime format \\('Q' is a bad directive"),
+    ],
+)
+def test_a_date_format_strptime_cannot_read_a_date_with_is_a_config_error_naming_the_field(tmp_path, field, fmt, said):
+    """A date or timestamp format that reads no date quarantined every row of every night, each for its value
+    (the step a success with nothing landed), where the mistake is the config's: it is refused at load."""
+    name = "date_format" if field == "customers" else "timestamp_format"
+    entry = {"name": "n", "brand": "acme", "path": "c.csv", name: fmt}
+    if field == "sources":
+        entry["preset"] = "qualtrics"
+    with pytest.raises(ConfigError, match=rf"brandpulse.yaml: surveys.{field}\[0\].{name}: '{re.escape(fmt)}' {said}"):
+        make_config(tmp_path, {field: [entry]})
+    for good in ("%d/%m/%Y", "%d.%m.%y %H:%M:%S %z", "%m/%d/%Y %I:%M %p", "%Y-%m"):  # still read as they were
+        make_config(tmp_path, {field: [{**entry, name: good}]})
+
+
 def test_a_customer_list_for_an_unknown_brand_is_a_config_error_when_read(tmp_path):
     """The importer checks a customer list's brand itself, as it does a survey source's: a spec built without the
     config's validation must not land customers under a brand nobody configured."""
