@@ -1068,9 +1068,9 @@ def test_the_roi_readings_follow_the_intervals_not_the_point_estimates():
     assert churn((0, 10), (0, 10)) == "No relative risk: no churner in either group."
 
     def risk(total: R.Interval, promoters: int = 100) -> str:
-        rates = {"detractor": R.churn_rate(10, 50), "passive": R.churn_rate(0, 0),
+        rates = {"detractor": R.churn_rate(10, 50), "passive": R.churn_rate(5, 50),
                  "promoter": R.churn_rate(5, promoters)}  # fmt: skip
-        w = R.Worth(rates, R.relative_risk(10, 50, 5, promoters), at_risk={"total": total})
+        w = R.Worth(rates, R.relative_risk(10, 50, 5, promoters), at_risk={"total": total, "passive": total})
         members = {"detractor": {"customers": 3}, "passive": {"customers": 4}}
         return worth._roi_readings(worth.RoiReport("acme", w, 90, current_members=members))["risk"]
 
@@ -1086,6 +1086,40 @@ def test_the_roi_readings_follow_the_intervals_not_the_point_estimates():
     assert risk(R.Interval(100.0, 20.0, 200.0), promoters=10).endswith(
         "(between 20 and 200). Few promoters whose churn window has ended (under the minimum, min_responses): read "
         "these figures as a hint, not a measure."
+    )
+
+
+def test_the_risk_reading_counts_only_the_groups_whose_money_is_in_the_total():
+    """One passive whose window has ended: cx_worth leaves the passives out of the money (the bootstrap needs 2),
+    so the reading's customers and words are the 3 current detractors' alone, not the 100 passives' too. Five
+    passives (under min_responses) are in the money, and the caveat names them."""
+
+    def resp(key, group, churned, complete):
+        day = date(2025, 3, 1) if complete else date(2025, 12, 1)
+        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
+                "end_date": None, "segment": "x", "as_of": date(2025, 12, 31)}  # fmt: skip
+
+    def report(passives: int) -> worth.RoiReport:
+        history = [resp(f"d{i}", "detractor", i < 10, True) for i in range(40)]
+        history += [resp(f"p{i}", "promoter", i < 2, True) for i in range(40)]
+        history += [resp(f"s{i}", "passive", i == 0, True) for i in range(passives)]
+        current = [resp(f"c{i}", "detractor", False, False) for i in range(3)]
+        current += [resp(f"q{i}", "passive", False, False) for i in range(100)]
+        month = {"month": date(2025, 11, 1), "margin": 0.3, "discount_rate_monthly": 0.008}
+        clv = {"_all": {**month, "segment": "_all", "clv_discounted": 1000.0}}
+        return worth.roi(worth.RoiInputs("acme", 90, 365, history + current, clv, {"x": 200}), resamples=200)
+
+    one = report(1)
+    assert set(one.worth.at_risk) == {"detractor", "total"}
+    assert one.readings["risk"].startswith(
+        "If the gap holds, the excess churn of today's 3 detractors would cost about 600 of lifetime value"
+    )
+    assert "hint" not in one.readings["risk"]
+    five = report(5)
+    assert five.readings["risk"].startswith("If the gap holds, the excess churn of today's 103 detractors and passives")
+    assert five.readings["risk"].endswith(
+        "Few passives whose churn window has ended (under the minimum, min_responses): read these figures as a "
+        "hint, not a measure."
     )
 
 

@@ -281,12 +281,15 @@ def _roi_readings(out: RoiReport) -> dict[str, str]:
         readings["churn"] = f"No relative risk: {w.rr.note}."
     total = w.at_risk.get("total")
     if total is not None:
-        n = out.current_members["detractor"]["customers"] + out.current_members["passive"]["customers"]
+        # passives with fewer than 2 ended windows are not in the total (cx_worth): neither counted nor named here
+        counted = ["detractor", "passive"] if "passive" in w.at_risk else ["detractor"]
+        n = sum(out.current_members[g]["customers"] for g in counted)
+        who = " and ".join(R.PLURAL[g] for g in counted)
         if total.high <= 0:
-            readings["risk"] = "Current detractors and passives show no excess churn over promoters: nothing at risk."
+            readings["risk"] = f"Current {who} show no excess churn over promoters: nothing at risk."
         else:
             readings["risk"] = (
-                f"If the gap holds, the excess churn of today's {n:,} detractors and passives would cost about "
+                f"If the gap holds, the excess churn of today's {n:,} {who} would cost about "
                 f"{_money(total.value)} of lifetime value in the next {out.window_days} days "
                 f"(between {_money(max(total.low, 0))} and {_money(total.high)})."
             )
@@ -297,6 +300,7 @@ def _roi_readings(out: RoiReport) -> dict[str, str]:
             f"{out.window_days} days (between {_money(p.low)} and {_money(p.high)}); association, not a promise."
         )
     few = [g for g in ("detractor", "promoter") if w.rates[g].low_n]
+    few += ["passive"] if "passive" in w.at_risk and w.rates["passive"].low_n else []  # their gap is in the money
     if few and ("risk" in readings or "point" in readings):  # money from a handful of respondents: say so
         caveat = (
             f" Few {' and '.join(g + 's' for g in few)} whose churn window has ended (under the minimum, "
