@@ -567,6 +567,21 @@ def test_trend_views_give_rolling_baselines_and_week_over_week_deltas(tmp_path):
     assert src_wow == 2  # per source too (reddit, app-store)
 
 
+def test_week_over_week_changes_wait_for_a_whole_week_before(tmp_path):
+    """On a brand's 8th day the week before was its first day alone: a steady brand read +748% volume."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 15)
+    rel = "volume_wow_rel IS NULL AND negatives_wow_rel IS NULL"
+    days = q(db, f"SELECT day, {rel} FROM v_brand_daily ORDER BY day")
+    assert [none for _, none in days] == [True] * 13 + [False] * 2  # from its 14th day: days 1-7 before it
+    assert q(db, f"SELECT DISTINCT volume_wow_rel IS NULL FROM v_source_daily WHERE day < DATE '{days[13][0]}'") == [
+        (True,)
+    ]
+    volumes = [v for _, v in q(db, "SELECT day, volume FROM v_brand_daily ORDER BY day")]
+    [(vol_rel,)] = q(db, f"SELECT volume_wow_rel FROM v_brand_daily WHERE day = DATE '{days[13][0]}'")
+    assert vol_rel == pytest.approx(sum(volumes[7:14]) / sum(volumes[:7]) - 1)
+
+
 def test_trend_views_have_every_day_so_a_sources_week_is_there_on_a_day_it_was_quiet(tmp_path):
     db = tmp_path / "w.duckdb"
     day, empty = START + timedelta(days=20), START + timedelta(days=17)

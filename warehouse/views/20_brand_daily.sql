@@ -4,6 +4,8 @@
 -- (v_daily_series), named in model_version. volume_7d_avg: mentions a day over the window's days, empty days
 -- counted (the calendar has them): volume_7d / 7 from the brand's 7th day on, and in its first six days the
 -- mean of the days so far (the days before its first are not known to be empty, so they are not counted as 0).
+-- For the same reason volume_wow_rel and negatives_wow_rel are NULL until the week before is whole (from the
+-- brand's 14th day): on its 8th they set its week against its first day alone (+748% for a steady brand).
 CREATE OR REPLACE VIEW v_brand_daily AS
 WITH rolled AS (
     SELECT day, brand, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score, model_version,
@@ -14,7 +16,8 @@ WITH rolled AS (
            sum(volume) OVER prev7                                       AS volume_prev_7d,
            sum(n_negative) OVER w7                                      AS negatives_7d,
            sum(n_negative) OVER prev7                                   AS negatives_prev_7d,
-           sum(n_negative) OVER prev7 / nullif(sum(scored) OVER prev7, 0) AS share_negative_prev_7d
+           sum(n_negative) OVER prev7 / nullif(sum(scored) OVER prev7, 0) AS share_negative_prev_7d,
+           count(*) OVER prev7 = 7                                      AS prev_week_whole
     FROM v_daily_calendar
     WHERE source = '_all'
     WINDOW w7    AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW),
@@ -22,8 +25,9 @@ WITH rolled AS (
                                                             AND INTERVAL 7 DAYS PRECEDING),
            w28   AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 27 DAYS PRECEDING AND CURRENT ROW)
 )
-SELECT *,
+SELECT * EXCLUDE (prev_week_whole),
        share_negative_7d - share_negative_prev_7d             AS share_negative_wow,      -- in share points
-       volume_7d / nullif(volume_prev_7d, 0) - 1              AS volume_wow_rel,          -- +0.25 = 25% more
-       negatives_7d / nullif(negatives_prev_7d, 0) - 1        AS negatives_wow_rel
+       CASE WHEN prev_week_whole THEN volume_7d / nullif(volume_prev_7d, 0) - 1 END
+                                                              AS volume_wow_rel,          -- +0.25 = 25% more
+       CASE WHEN prev_week_whole THEN negatives_7d / nullif(negatives_prev_7d, 0) - 1 END AS negatives_wow_rel
 FROM rolled;
