@@ -94,6 +94,8 @@ def main() -> int:
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
     rows = [r for r in rows if (r["brand"], r["native_id"]) in truth]
+    if not rows:  # another warehouse: an empty table, written over the figures, said nothing
+        ap.error(f"{args.db}: none of the demo's posts; run `make demo` first")
     print(f"[demo_sentiment] scoring {len(rows)} texts with {args.model} ({args.precision})", file=sys.stderr)
     scorer = Scorer(args.model, threads=args.threads, precision=args.precision)
     labels = [s.label for s in scorer.score([r["text"] for r in rows])]

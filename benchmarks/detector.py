@@ -307,7 +307,7 @@ def run(seed: int, n_series: int, sens: Sensitivity, cp: bool = True) -> dict:
             f"{s:+.2f}": {
                 "first_spike_alarm": summarise_delays(v["alarm"]) if s > 0 else None,
                 "change_point_online": summarise_delays(v["cp"]) if cp else None,
-                "either": summarise_delays(v["either"]),
+                "either": summarise_delays(v["either"]) if cp else None,  # without change points: not measured
                 "alarms_after_28_days_per_series": round(float(np.mean(v["late"])), 2),
                 "offline_change_point_day_error_median": (
                     float(np.median([e for e in v["cp_error"] if e is not None]))

@@ -7,6 +7,8 @@ import shutil
 import subprocess
 import sys
 
+import duckdb
+
 from tests.helpers import MODEL_DIR, REPO
 
 
@@ -46,6 +48,31 @@ def test_detector_benchmark_writes_the_fields_the_readme_quotes(tmp_path):
     for field in ("recall", "median_delay_min", "share_within_60_min", "oracle_share_within_60_min"):
         assert field in hourly["incidents_ge_3sigma"], field
     assert set(hourly["false_alarm_episodes_by_kind"]) == {"hourly_spike", "volume_spike"}
+
+
+def test_detector_benchmark_without_change_points_claims_no_shift_detection(tmp_path):
+    """`--no-change-points` (the README's runs of seeds 2-5) reported "either" as measured: a -10-point shift
+    found in 0 of its series (no spike alarm watches a fall; the change points that find it were skipped)."""
+    out = tmp_path / "daily.json"
+    _run_benchmark("benchmarks/detector.py", "--seed", 1, "--series", 8, "--no-change-points", "--out", out)
+    shifts = json.loads(out.read_text())["shifts"]
+    assert {key: shift["either"] for key, shift in shifts.items()} == dict.fromkeys(shifts), shifts
+
+
+def test_demo_sentiment_benchmark_refuses_a_warehouse_without_the_demos_posts(tmp_path):
+    """A warehouse holding none of the demo's posts gave an empty table, exit 0, and an empty JSON written over
+    the figures; it now stops, naming the file."""
+    db = tmp_path / "other.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE MACRO scored_text(title, text) AS concat_ws(' ', title, text)")
+        con.execute("CREATE TABLE v_mentions_scored AS SELECT 'acme' brand, 'x1' native_id, 'en' language, "
+                    "NULL title, 'great' text")  # fmt: skip
+    out = tmp_path / "demo.json"
+    command = [sys.executable, "benchmarks/demo_sentiment.py", "--db", db, "--json", out]
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=180)
+    assert proc.returncode != 0
+    assert f"{db}: none of the demo's posts; run `make demo` first" in proc.stderr, proc.stderr[-2000:]
+    assert not out.exists()
 
 
 def test_warehouse_open_benchmark_runs(tmp_path):
