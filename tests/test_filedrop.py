@@ -174,6 +174,21 @@ def test_a_row_dated_years_ahead_is_quarantined_not_left_for_a_later_night(tmp_p
     assert json.loads(rejects[0].raw_record)["post_id"] == "1"
 
 
+def test_a_row_dated_before_2000_is_quarantined_not_skipped_as_before_the_window(tmp_path):
+    """A placeholder time (0, or a year alone, which reads as Unix seconds) was counted among the rows before the
+    window, "only a backfill of its day reads it": a backfill of 1970. Quarantined with the time it was read as,
+    as the network sources quarantine theirs (sources.base.implausible)."""
+    rows = (
+        "1,twitter,,u,0,acme zero,,1,0\n2,twitter,,u,2026,acme year,,1,0\n3,twitter,,u,2026-10-01T10:00:00Z,acme,,1,0\n"
+    )
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows)
+    assert [r.native_id for r in records] == ["3"]
+    assert [r.reason for r in rejects] == [
+        "posted_at 1970-01-01 00:00:00 UTC is implausible (before 2000)",
+        "posted_at 1970-01-01 00:33:46 UTC is implausible (before 2000)",
+    ]
+
+
 def test_empty_unmapped_columns_at_the_end_of_the_header_are_no_problem(tmp_path):
     """Excel exports often end every line with empty columns ("...,,"): they repeat the empty name but are not
     read, so the file loads; a mapped column that repeats still fails the source."""

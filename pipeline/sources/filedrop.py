@@ -94,7 +94,7 @@ from pipeline.records import (
     time_at,
     withheld,
 )
-from pipeline.sources.base import Source
+from pipeline.sources.base import PLAUSIBLE_FROM, Source
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer reads head and tail anyway)
 SKIPS = ("other_platform", "before_window", "after_window", "repeated_header")  # skipped rows, counted in a note
@@ -377,6 +377,10 @@ class FileDrop(Source):
             raise unreadable
         if created > max(datetime.now(UTC), window.end) + PLAUSIBLE_AHEAD:  # a mistyped year: no later night reads it
             raise Rejected(f"{cols.created_at} {created:%Y-%m-%d %H:%M:%S} UTC is in the future")
+        if created < PLAUSIBLE_FROM:  # a placeholder (0, a year alone read as Unix seconds), as the network sources'
+            raise Rejected(
+                f"{cols.created_at} {created:%Y-%m-%d %H:%M:%S} UTC is implausible (before {PLAUSIBLE_FROM:%Y})"
+            )
         if created not in window:
             self._skipped["before_window" if created < window.start else "after_window"] += 1
             return None
