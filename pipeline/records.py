@@ -597,15 +597,16 @@ LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 text. A record's text holding one is rejected (:func:`text`); the scorer replaces it with U+FFFD."""
 
 
-def text(value) -> str | None:
-    """A text cell: None when empty or whitespace only; NUL characters dropped; JSON objects refused."""
+def text(value, what: str | None = None) -> str | None:
+    """A text cell: None when empty or whitespace only; NUL characters dropped; JSON objects refused. ``what``: the
+    column a refusal names (a file drop's author or link column too, not "text")."""
     if value is None:
         return None
     if isinstance(value, dict | list):
-        raise Rejected(f"expected text, got a JSON {type(value).__name__}")
+        raise Rejected(f"{what + ': ' if what else ''}expected text, got a JSON {type(value).__name__}")
     out = str(value)
     if LONE_SURROGATE.search(out):
-        raise Rejected("text holds an invalid unicode escape (a lone surrogate)")
+        raise Rejected(f"{what or 'text'} holds an invalid unicode escape (a lone surrogate)")
     out = out.replace("\x00", "")
     return out if out.strip() else None
 

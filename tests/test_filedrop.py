@@ -120,6 +120,7 @@ def test_jsonl_rows(tmp_path):
         json.dumps({"post_id": "4", "posted_at": "2026-10-01T10:00:00Z", "body": "emoji only 🔥🔥", "likes": -3}),
         "",
         json.dumps({"post_id": "5", "posted_at": "2026-10-01T10:00:00Z", "body": "good one ✅"}),
+        json.dumps({"post_id": "6", "posted_at": "2026-10-01T10:00:00Z", "body": "fine", "link": "\ud83d"}),
     ]
     window = Window.for_day(date(2026, 9, 21))  # 1790000000 = 2026-09-21T14:13:20Z
     records, rejects = fetch(tmp_path, "\n".join(lines), name="acme.jsonl", window=window)
@@ -127,10 +128,11 @@ def test_jsonl_rows(tmp_path):
     _, rejects = fetch(tmp_path, "\n".join(lines), name="acme.jsonl")
     reasons = sorted(r.reason for r in rejects)
     assert reasons == [
+        "body holds an invalid unicode escape (a lone surrogate)",  # the column that holds it
         "expected a JSON object, got list",
         "invalid JSON: Unterminated string starting at (column 63)",
         "likes -3 is negative",
-        "text holds an invalid unicode escape (a lone surrogate)",
+        "link holds an invalid unicode escape (a lone surrogate)",  # not "text": the body is fine
     ]
 
 
