@@ -537,6 +537,21 @@ def test_no_linked_respondents(tmp_path):
     assert worth.cx_roi(cfg, db, "acme").note.startswith("no NPS answers of acme in the warehouse")
 
 
+def test_the_report_of_answers_linked_to_no_customer_says_so_not_that_there_are_none(tmp_path):
+    """NPS answers without a customer id and without CSAT or CES: the survey section shows their NPS, so the worth
+    section says what is missing (the customer_id column, answers with CSAT or CES), not "no survey answers yet"."""
+    cfg, db, _ = _tiny(tmp_path)
+    with connect(db) as con:
+        con.execute("UPDATE survey_responses SET customer_hash = NULL")
+    rollup.survey_metrics(cfg, db, RUN)
+    result = build_report(cfg, db, date(2025, 10, 20), tmp_path / "site")
+    html = result["pages"]["acme"].read_text(encoding="utf-8")
+    assert "2025-W43" in html[html.index('id="cx"') : html.index('id="worth"')]
+    section = html[html.index('id="worth"') : html.index('id="drivers"')]
+    assert "No survey answers for Acme yet" not in section
+    assert "No answers are linked to customers" in section and "no answers with NPS and CSAT or CES" in section
+
+
 def test_the_view_example_query_runs(tmp_path):
     _, db, _ = _tiny(tmp_path)
     view = (REPO / "warehouse" / "views" / "66_cx_churn_by_nps.sql").read_text(encoding="utf-8")

@@ -559,13 +559,14 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
 
 
 def _worth(data: BrandData, matcher, min_n: int) -> dict | None:
-    """The "What CX is worth" section: the money figures, the churn table and the drivers (None: no survey)."""
+    """The "What CX is worth" section: the money figures, the churn table and the drivers (None: the brand has no
+    survey answer on any day)."""
     if data.roi is None or data.driver_answers is None:
         return None
     money = worth.roi(data.roi, min_n=min_n)
     drivers = worth.drivers(data.driver_answers, matcher, min_n=min_n)
-    if money.worth is None and drivers.result is None:
-        return None
+    if money.worth is None and drivers.result is None and data.driver_answers.no_answers_yet:
+        return None  # answers linked to no customer, or too few to weigh, are no reason to say there are none
     top = drivers.touchpoints
     return {
         "roi": money,
