@@ -940,6 +940,19 @@ def test_the_text_and_html_parts_show_the_same_formatted_numbers():
     ]
 
 
+def test_a_shift_alert_shows_its_levels_as_percentages_as_its_headline_does():
+    """A shift alert's ``before_level`` and ``after_level`` are the share negative before and after the change
+    point: shown as its headline shows them (12% → 19%), never as the raw fractions 0.12 and 0.19."""
+    msg = make_msg(kind="shift", numbers={"change_point": "2026-10-01", "before_level": 0.1234,
+                                          "after_level": 0.1911, "days_before": 30})  # fmt: skip
+    text = render_text(msg)
+    for line in ("Before level: 12.3%", "After level:  19.1%", "Days before:  30"):
+        assert f"  {line}" in text, text
+    assert '<td style="padding:2px 0;font-weight:600">12.3%</td>' in render_html(msg)
+    fields = [f["text"] for b in render_slack(msg)["blocks"] for f in b.get("fields", [])]
+    assert "*Before level*\n12.3%" in fields and "*After level*\n19.1%" in fields
+
+
 def test_build_email_message_id_is_stable_per_attempt():
     channel = email_channel(25)
     first, again, retry = (build_email(channel, make_msg(), a)["Message-ID"] for a in (1, 1, 2))

@@ -204,7 +204,7 @@ def format_number(key: str, value: Any) -> str:
             return "n/a"
         if _is_p(k):
             return f"{v:.1e}" if v < 1e-4 else f"{v:.4f}"
-        if ("share" in k or "rate" in k) and 0 <= v <= 1:
+        if ("share" in k or "rate" in k or k.endswith("_level")) and 0 <= v <= 1:  # a shift's levels: shares
             return f"{v:.1%}"
         if k == "z" or k.startswith("z_") or k.endswith("_z"):
             return f"{v:+.2f}"
