@@ -511,3 +511,35 @@ def test_a_window_start_at_the_end_of_a_page_reads_one_more_page_without_a_warni
     records, _ = fetch(src)
     assert len(records) == 99 and len(server.requests) == 2 and src.warnings == []
     assert src.state["repeated_reviews"] == 2
+
+
+def test_a_country_repeating_another_with_older_reviews_scattered_on_its_page_reads_on(server):
+    """Three reviews dated far back, each followed by reviews of the window, on the page the countries share: the
+    second country reads it as repeats, and those of the window end the run of older ones as the first country's
+    do, so its own reviews on its later pages are read (it stopped after the page, without a warning)."""
+    shared = spread(250, datetime(2026, 10, 1, 23, 59, tzinfo=UTC), timedelta(minutes=5))
+    old = int(datetime(2019, 5, 1, tzinfo=UTC).timestamp())
+    strays = [bogus(f"gp:old{i}", old, place=shared[i]["created"] + timedelta(seconds=1)) for i in (10, 40, 70)]
+    own = [review(1000 + i, shared[150]["created"] + timedelta(seconds=i + 1), country="gb") for i in range(5)]
+    GooglePlayAPI([*shared, *strays, *own]).mount(server)
+    src = source(server.url, countries=["us", "gb"])
+    records, _ = fetch(src)
+    assert {r["id"] for r in own} <= {r.native_id for r in records} and len(records) == 255
+    assert src.state["requests"] == {"us": 3, "gb": 3} and len(src.warnings) == 2  # each listing's disorder
+
+
+def test_a_review_without_an_id_does_not_keep_a_looping_listing_going(server):
+    """Google looping back to its first page, which holds a review without a reviewId: that review is the same
+    array on every page, so the page repeats only reviews already read and the listing stops, as without it (each
+    page counted the review as new: requests until max_items)."""
+    reviews = spread(300, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))
+    reviews[5] = {**reviews[5], "raw": [None, ["Some User", None], 5, None, "no id", [1790892000, 0], 1, None]}
+    GooglePlayAPI(reviews).mount(server)
+    server.add_fault(RPC, status=200, body=first_page(server), times=50)  # Google loops back to the start
+    server.requests.clear()
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert len(records) == 99 and len(server.requests) == 2 and len({r.quarantine_id for r in rejects}) == 1
+    assert src.warnings == [
+        "Google Play reviews of com.parcelo.app (en-us): page 2 repeated only reviews already read; stopped"
+    ]

@@ -63,14 +63,16 @@ class NewestFirst:
 
     def see(self, created, repeat: bool = False) -> None:
         """The next item's time. ``repeat``: an item read before (Google's pages overlap, and countries share
-        reviews); only a time before ``start`` counts then (it extends the run), as its place says little."""
+        reviews); it is no disorder (the overlap serves again, after an older review, one of the window read
+        before it), but it stands where it is in this listing, so one of the window ends the run as any does: a
+        country whose page repeats another's, three older reviews scattered on it, had stopped there."""
         if created < self.start:
             self.run += 1
             self.older = created if self.older is None else self.older
             return
+        self.run = 0
         if repeat:
             return
-        self.run = 0
         if created < self.end and self.older is not None and self.disorder is None:
             self.disorder = (
                 f"{self.what}: not newest first (an item from {_when(created)} came after one from "

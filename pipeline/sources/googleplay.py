@@ -174,9 +174,11 @@ class GooglePlaySource(Source):
                         review = {key: field.extract_content(raw) for key, field in ElementSpecs.Review.items()}
                         rid = review.get("reviewId")
                         rid = rid if isinstance(rid, str) and rid.strip() else None
-                        unlisted += rid is None or rid not in listed
-                        if rid is not None:
-                            listed.add(rid)
+                        # a review without an id is listed by its array: counted unlisted on every page, one
+                        # such review kept a Google looping back to its first page going until max_items
+                        key = rid if rid is not None else json.dumps(raw, ensure_ascii=False, default=str)
+                        unlisted += key not in listed
+                        listed.add(key)
                         if rid is not None and rid in seen:
                             repeated += 1
                             if seen[rid] is not None:  # another page had it: it still says how far back we are
