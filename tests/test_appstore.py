@@ -231,6 +231,21 @@ def test_a_number_too_large_for_a_rating_or_vote_count_is_quarantined(server):
     assert sorted(r.reason.split("' ")[-1] for r in rejects) == ["is not a number", "is not a whole number"]
 
 
+def test_a_rating_or_vote_count_of_true_is_quarantined_not_read_as_one(server):
+    """JSON true where a number belongs: float(True) is 1.0, so it was a one-star review (Google Play's source
+    refuses it); int(True) a vote."""
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    rating = {**AppStoreAPI._entry(review(2, at), APP, "us"), "im:rating": {"label": True}}
+    votes = {**AppStoreAPI._entry(review(3, at), APP, "us"), "im:voteCount": {"label": True}}
+    AppStoreAPI([review(1, at), {**review(2, at), "raw": rating}, {**review(3, at), "raw": votes}]).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert [r.native_id for r in records] == ["11000000001"]
+    assert sorted(r.reason for r in rejects) == [
+        "im:voteCount 'True' is not a whole number",
+        "rating 'True' is not a number",
+    ]
+
+
 def test_a_nul_character_is_taken_out_of_a_reviews_text(server):
     """A NUL in a review (a pasted control character) is dropped from the text and title: it cannot be stored in
     the warehouse's text columns."""

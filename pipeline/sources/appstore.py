@@ -205,9 +205,11 @@ class AppStoreSource(Source):
             raise Rejected(f"'updated' {problem}")
         raw_rating = _label(entry, "im:rating")
         try:
-            rating = float(raw_rating)
+            rating = float(raw_rating) if not isinstance(raw_rating, bool) else None  # float(True): a 1-star review
         except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON number of 400 digits
-            raise Rejected(f"rating {str(raw_rating)[:20]!r} is not a number") from None
+            rating = None
+        if rating is None:
+            raise Rejected(f"rating {str(raw_rating)[:20]!r} is not a number")
         if not (math.isfinite(rating) and 1 <= rating <= 5):
             raise Rejected(f"rating {raw_rating!r} is outside 1-5")
         title = _as_text(_label(entry, "title"))
@@ -215,6 +217,8 @@ class AppStoreSource(Source):
         if text is None:
             raise Rejected("review has neither text nor title")
         votes = _label(entry, "im:voteCount")
+        if isinstance(votes, bool):  # int(True) is 1
+            raise Rejected(f"im:voteCount {str(votes)!r} is not a whole number")
         try:
             engagement = int(votes) if votes not in (None, "") else None
         except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON 1e400 (infinity)
