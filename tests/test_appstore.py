@@ -246,6 +246,16 @@ def test_a_rating_or_vote_count_of_true_is_quarantined_not_read_as_one(server):
     ]
 
 
+def test_max_pages_reached_on_a_short_page_before_the_feeds_last_says_the_window_is_truncated(server):
+    """A page shorter than 50 whose feed names a later last page (rel=last): reaching max_pages there left reviews
+    of the window unread without the truncation warning (only a full page counted as having more)."""
+    AppStoreAPI(spread(150, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1)), page_size=40).mount(server)
+    src = source(server.url, max_pages=2)
+    records, _ = fetch(src)
+    assert len(records) == 80 and len(src.warnings) == 1
+    assert "max_pages=2 was reached inside the window; older reviews of the window were not read" in src.warnings[0]
+
+
 def test_a_nul_character_is_taken_out_of_a_reviews_text(server):
     """A NUL in a review (a pasted control character) is dropped from the text and title: it cannot be stored in
     the warehouse's text columns."""

@@ -158,9 +158,12 @@ class AppStoreSource(Source):
                         yield item
                     if order.reached_start:
                         break  # newest first: the rest is older than the window
-                    # a full page is followed by more unless the feed says it was its last (rel=last); Apple's
-                    # feed ends at FEED_MAX_PAGES whatever it holds, so a full page there always may have more
-                    more = len(entries) >= PAGE_SIZE and (last is None or page < last or page == FEED_MAX_PAGES)
+                    # more follow when the feed says its last page is later (rel=last), a short page too; else a full
+                    # page may have more unless it was the last; Apple's feed ends at FEED_MAX_PAGES whatever it
+                    # holds, so a full page there always may have more
+                    more = (last is not None and page < last) or (
+                        len(entries) >= PAGE_SIZE and (last is None or page == FEED_MAX_PAGES)
+                    )
                     if cut or (read >= spec.max_items and more):
                         self.warnings.append(
                             f"App Store {spec.app_id} ({country}): stopped after max_items={spec.max_items} "
