@@ -16,7 +16,7 @@ shipped model matches with ``"base"``: the untuned multilingual-e5-small it was 
 vocabulary and word embeddings, which training left frozen; ``"model"`` embeds with the scoring weights.
 
 **Cost, and the vector store.** Embedding is a second pass of a 12-layer encoder over each text, in the
-scorer's precision (bf16 on a CPU that computes it natively, about 2.5x faster than fp32:
+scorer's precision (bf16 on a CPU that computes it natively, 2.7x to 3.2x faster than fp32 by CPU:
 ``benchmarks/aspects.py``), over its first :data:`EMBED_TOKENS` tokens; and :class:`VectorStore` keeps each
 text's vector between report draws in one file beside the report (``.brandpulse-aspects.npz``): a night
 embeds only the negatives no earlier draw embedded, so its cost follows the night, not the report's 90-day
@@ -62,7 +62,7 @@ _BASE_ENCODERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def base_encoder(scorer):
     """The scorer's base encoder (:func:`pipeline.sentiment.e5_base.base_encoder` over its word embeddings), in
-    the scorer's precision and on its device (bf16 on a CPU that computes it natively: 1.5x faster; fp16 on a
+    the scorer's precision and on its device (bf16 on a CPU that computes it natively: 2.7x to 3.2x faster; fp16 on a
     GPU), built once per scorer: every brand's report reuses it."""
     if scorer not in _BASE_ENCODERS:
         model = scorer.torch_model

@@ -11,8 +11,8 @@ Fast on a CPU because it:
 - optionally (``precision: int8``) runs ``model.int8.onnx``, the same model with int8 weights, in ONNX Runtime
   (see ``pipeline/sentiment/onnx_export.py`` and the model card for its speed and label agreement);
 - optionally (``precision: bf16``) runs the weights in bfloat16 on a CPU that computes it natively
-  (AVX512-BF16 or AMX; elsewhere it falls back to fp32 and logs it): about 1.5x faster than fp32, 99.9% of
-  labels agree; its scores carry the version suffix ``.bf16``;
+  (AVX512-BF16 or AMX; elsewhere it falls back to fp32 and logs it): about 2.2x faster than fp32 on an AMX CPU
+  (``benchmarks/scoring.py``), 99.8% of labels agree; its scores carry the version suffix ``.bf16``;
 - on a GPU (``device: cuda``, or ``auto`` where torch sees one) runs the weights in fp16 with large batches,
   building the next batch while the GPU works on the current one.
 
