@@ -544,3 +544,40 @@ def test_the_lead_lag_step_reads_the_survey_metric_and_the_lags_asked(tmp_path):
                         ({"cx": "churn"}, "cx 'churn': use one of nps, csat, ces")):  # fmt: skip
         with pytest.raises(ValueError, match=said):
             rollup.cx_social_lead(cfg, db, "acme", **asked)
+
+
+def test_the_rollup_reads_and_writes_under_one_lock_so_an_import_in_between_is_not_overwritten(tmp_path, monkeypatch):
+    """Another process's import that lands between the rollup's read of the answers and its write (a CLI
+    import-surveys beside a night's survey_metrics task) would be overwritten by the older counts: its answer in
+    survey_responses, no metric row for it. The rollup holds the warehouse from its read to its write, so the
+    other import waits (here: its short wait for the lock runs out) and every answer stored has its row."""
+    from pipeline.warehouse import WarehouseError
+
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "x.csv"}}]))
+    db = tmp_path / "w.duckdb"
+    answer = (
+        "INSERT INTO survey_responses BY NAME SELECT 's' AS source, ? AS response_id, 'acme' AS brand,"
+        " TIMESTAMPTZ '2026-10-05 10:00:00+00' AS responded_at, DATE '2026-10-05' AS day, 10 AS nps,"
+        " now() AS first_seen, now() AS last_seen, 'r' AS run_id"
+    )
+    with connect(db) as con:
+        migrate(con)
+        con.execute(answer, ["r1"])
+    real = rollup.customer_metrics
+
+    def import_in_between(*args, **kwargs):
+        try:
+            with connect(db, timeout=0.2) as con:
+                con.execute(answer, ["r2"])
+        except WarehouseError:
+            pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rollup, "customer_metrics", import_in_between)
+    rollup.survey_metrics(cfg, db, "cli__2026-10-31__0000aaaa")
+    with connect(db, read_only=True) as con:
+        [(stored,)] = con.execute("SELECT count(*) FROM survey_responses").fetchall()
+        [(counted,)] = con.execute(
+            "SELECT n FROM survey_metrics WHERE period = 'day' AND touchpoint = '_all' AND segment = '_all'"
+        ).fetchall()
+    assert counted == stored

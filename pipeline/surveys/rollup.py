@@ -138,7 +138,9 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
     min_n = surveys.min_responses if surveys else M.MIN_N
     window = surveys.cx.churn_window_days if surveys else WINDOW_DAYS
     started = datetime.now(UTC)
-    with connect(db, timeout=config.lock_timeout_s) as con:
+    # one session from the read to the write: an import that another process commits in between would otherwise
+    # be overwritten by these older counts (its answers stored, no metric row for them until the next rollup)
+    with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         counts = rows(execute(con, "surveys/metric_counts"))
         zones = calendars(config)
         answers = rows(execute(con, "surveys/respondents", {"window_days": window, "brands": None, **zones}))
@@ -154,23 +156,22 @@ def survey_metrics(config, db: Path, run_id: str) -> int:
                 )
             )
         ]
-    clv = surveys.clv if surveys else ClvSpec()  # the config's defaults without a surveys: section (10 % a year)
-    cust_rows = customer_metrics(
-        customers,
-        margin=clv.margin,
-        discount_rate_monthly=clv.monthly_discount_rate,
-        churn_window_months=clv.churn_window_months,
-        fixed_monthly_churn=clv.fixed_monthly_churn if clv.retention_source == "fixed" else None,
-        min_n=min_n,
-    )
-    churn_rows = churn_by_nps(respondents, window_days=window, min_n=min_n)
-    with tempfile.TemporaryDirectory(prefix="brandpulse-survey-metrics-") as tmp:
-        survey_file, customer_file = Path(tmp) / "survey.jsonl", Path(tmp) / "customers.jsonl"
-        churn_file = Path(tmp) / "churn_by_nps.jsonl"
-        n_survey = write_atomic(survey_file, _survey_metric_rows(counts, min_n))
-        n_customer = write_atomic(customer_file, (json.dumps(r, default=str) for r in cust_rows))
-        n_churn = write_atomic(churn_file, (json.dumps(r, default=str) for r in churn_rows))
-        with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        clv = surveys.clv if surveys else ClvSpec()  # the config's defaults without a surveys: section (10 % a year)
+        cust_rows = customer_metrics(
+            customers,
+            margin=clv.margin,
+            discount_rate_monthly=clv.monthly_discount_rate,
+            churn_window_months=clv.churn_window_months,
+            fixed_monthly_churn=clv.fixed_monthly_churn if clv.retention_source == "fixed" else None,
+            min_n=min_n,
+        )
+        churn_rows = churn_by_nps(respondents, window_days=window, min_n=min_n)
+        with tempfile.TemporaryDirectory(prefix="brandpulse-survey-metrics-") as tmp:
+            survey_file, customer_file = Path(tmp) / "survey.jsonl", Path(tmp) / "customers.jsonl"
+            churn_file = Path(tmp) / "churn_by_nps.jsonl"
+            n_survey = write_atomic(survey_file, _survey_metric_rows(counts, min_n))
+            n_customer = write_atomic(customer_file, (json.dumps(r, default=str) for r in cust_rows))
+            n_churn = write_atomic(churn_file, (json.dumps(r, default=str) for r in churn_rows))
             execute(
                 con,
                 "surveys/metrics_replace",
