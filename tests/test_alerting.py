@@ -946,6 +946,28 @@ def test_an_alert_of_a_brand_removed_from_the_config_still_shows_as_stored(tmp_p
     assert "Parcelo: negative spike" in out.output and "50 negative mentions vs 4 expected" in out.output
 
 
+def test_an_alert_whose_explanation_is_damaged_is_listed_and_shown_as_such_with_the_others(tmp_path):
+    """`brandpulse alerts` (which `send-alerts` points to when a delivery failed) raised a TypeError for an alert
+    whose stored explanation is damaged, as send_alerts records it failed, and listed no alert; `--show` did too."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(config(tmp_path), db, INCIDENT, "r1")
+    with connect(db) as con:
+        damaged = "SELECT * REPLACE ('bad-' || alert_id AS alert_id, '{\"terms\": 5}' AS explanation) FROM alerts"
+        con.execute(f"INSERT INTO alerts {damaged}")
+    args = ["--config", str(tmp_path / "brandpulse.yaml"), "--db", str(db)]  # the config detect read
+    out = CliRunner().invoke(app, ["alerts", *args])
+    assert out.exit_code == 0, out.output
+    assert f"[{aid}]" in out.output and f"[bad-{aid}]" in out.output
+    assert "terms:   - (its stored explanation is damaged)" in out.output
+    out = CliRunner().invoke(app, ["alerts", "--show", "bad-", *args])
+    assert out.exit_code == 2 and f"bad-{aid}: its message could not be built (TypeError: " in out.output
+
+
 def test_a_slack_post_left_without_an_answer_is_pending_and_not_posted_again_by_the_next_run(
     tmp_path, receivers, monkeypatch, caplog
 ):

@@ -34,9 +34,12 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
         return "No alerts" + (f" for {brand}" if brand else "") + "."
     out = []
     for a in alerts:
-        ex = json.loads(a["explanation"])
-        terms = ", ".join(t for t, _ in ex.get("terms", [])[:6]) or "-"
-        sources = ", ".join(f"{s} ({n})" for s, n in ex.get("sources", [])[:4]) or "-"
+        try:
+            ex = json.loads(a["explanation"])
+            terms = ", ".join(t for t, _ in ex.get("terms", [])[:6]) or "-"
+            sources = ", ".join(f"{s} ({n})" for s, n in ex.get("sources", [])[:4]) or "-"
+        except (AttributeError, TypeError, ValueError):  # a damaged explanation: the other alerts are still listed
+            terms = sources = "- (its stored explanation is damaged)"
         out += [
             f"{a['day']}  {a['severity'].upper():8} {a['kind']}/{a['status']}  [{a['alert_id']}]",
             f"  {a['headline']}",
@@ -54,9 +57,13 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
 
 def show_alert(config: Config, db: Path, alert_id: str) -> str:
     """One alert (``alert_id``: its id or a prefix) as its message reads. Raises :class:`LookupError` unless
-    exactly one alert matches."""
+    exactly one alert matches, or when its message cannot be built (a damaged explanation)."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         ids = find_alerts(con, alert_id)
         if len(ids) != 1:
             raise LookupError(f"{len(ids)} alerts match {alert_id!r}" + (": give more of the id" if ids else ""))
-        return render_text(message(config, con, ids[0], chart=False))
+        try:
+            msg = message(config, con, ids[0], chart=False)
+        except (AttributeError, TypeError, ValueError) as exc:  # a damaged explanation, said as send_alerts says it
+            raise LookupError(f"{ids[0]}: its message could not be built ({type(exc).__name__}: {exc})") from exc
+        return render_text(msg)
