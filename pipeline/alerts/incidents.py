@@ -339,9 +339,8 @@ def _spike_alert(
     # The incident: the days flagged negative back from this one (the detector's, the recorded ones, the watch's)
     start = _chain_start(con, config, brand.key, "spike", day, flagged)
     end = _chain_end(con, config, brand.key, "spike", day)  # a later night's alert on the chain: a re-run's incident
-    last = _last_alert(con, brand.key, "spike", day + timedelta(days=1), end + timedelta(days=1)) or _last_alert(
-        con, brand.key, "spike", start, day
-    )
+    # the chain's latest night alert (a later night's first; this day's own is a re-run's, which records nothing)
+    last = _last_alert(con, brand.key, "spike", start, end + timedelta(days=1))
     hourly = _last_hourly_alert(con, brand.key, start, day)
     if hourly is not None and hourly["day"] >= day:  # the watch paged for this day (or its night, after midnight),
         status, incident = "update", hourly["incident_id"]  # 'new' or 'worse': the day in full is an update of it
