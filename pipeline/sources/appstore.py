@@ -207,12 +207,12 @@ class AppStoreSource(Source):
         if problem:
             raise Rejected(f"'updated' {problem}")
         raw_rating = _label(entry, "im:rating")
+        if isinstance(raw_rating, bool):  # float(True) is 1.0: a one-star review from no number
+            raise Rejected(f"rating {str(raw_rating)!r} is not a number")
         try:
-            rating = float(raw_rating) if not isinstance(raw_rating, bool) else None  # float(True): a 1-star review
+            rating = float(raw_rating)
         except (TypeError, ValueError, OverflowError):  # OverflowError: a JSON number of 400 digits
-            rating = None
-        if rating is None:
-            raise Rejected(f"rating {str(raw_rating)[:20]!r} is not a number")
+            raise Rejected(f"rating {str(raw_rating)[:20]!r} is not a number") from None
         if not (math.isfinite(rating) and 1 <= rating <= 5):
             raise Rejected(f"rating {raw_rating!r} is outside 1-5")
         title = _as_text(_label(entry, "title"))
