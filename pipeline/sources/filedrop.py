@@ -355,14 +355,13 @@ class FileDrop(Source):
         """The row as a record; None when it is skipped: another platform, outside the window (counted)."""
         cols, kind = self.spec.columns, self.spec.kind
         get = lambda name: row.get(name) if name else None  # noqa: E731
-        named = (
-            text(get(cols.platform), cols.platform) or ""
-        ).strip() or self.spec.platform  # the row's, else the source's
+        cell = lambda name: text(get(name), name)  # noqa: E731  a text cell; a refusal names its column
+        named = (cell(cols.platform) or "").strip() or self.spec.platform  # the row's, else the source's
         if self.spec.platforms and (named or "").casefold() not in self._platforms:
             self._skipped["other_platform"] += 1
             return None  # another source reads this platform directly (and quarantines its bad rows)
         platform = named or self.source_type
-        native_id = (text(get(cols.native_id), cols.native_id) or "").strip()
+        native_id = (cell(cols.native_id) or "").strip()
         try:
             created, unreadable = parse_utc(get(cols.created_at)), None
         except Rejected as exc:  # raised once the row has claimed its id, as any row does
@@ -398,8 +397,8 @@ class FileDrop(Source):
                 native_id,
                 platform,
             )
-        title = text(get(cols.title), cols.title)
-        body = text(get(cols.text), cols.text) or title
+        title = cell(cols.title)
+        body = cell(cols.text) or title
         if body is None:
             raise Rejected(f"{cols.text} (text) is empty")
         if len(body) > MAX_TEXT_BYTES // 4 and len(body.encode("utf-8", "surrogatepass")) > MAX_TEXT_BYTES:
@@ -407,16 +406,16 @@ class FileDrop(Source):
         low, high = (1, 5) if kind == "review" else (0, 10)
         rating = number(get(cols.rating), cols.rating or "rating", low, high)
         engagement = sum(count(get(c), c) for c in cols.engagement) if cols.engagement else None
-        language = (text(get(cols.language), cols.language) or "").strip().lower()[:8] or None
-        url = (text(get(cols.url), cols.url) or "").strip() or None
+        language = (cell(cols.language) or "").strip().lower()[:8] or None
+        url = (cell(cols.url) or "").strip() or None
         return self.record(
             native_id,
             kind,
             body,
             created,
             platform=platform,
-            channel=(text(get(cols.channel), cols.channel) or "").strip() or None,
-            author_hash=self.pseudonymise(text(get(cols.author), cols.author)),
+            channel=(cell(cols.channel) or "").strip() or None,
+            author_hash=self.pseudonymise(cell(cols.author)),
             title=title if title != body else None,
             url=url,
             rating=rating,
