@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -560,34 +560,31 @@ def _import(config, db, run_id: str | None, paths, step) -> None:
     from datetime import UTC, datetime
 
     from pipeline import night
-    from pipeline.ledger import new_run_id
+    from pipeline.ledger import closed_on_failure, new_run_id
     from pipeline.surveys import ingest, rollup
 
     cfg = _config(config)
     # files to import, none configured to read them: refused before a run is registered
-    ingest.refuse_unconfigured(cfg, paths, "sources" if step is ingest.import_surveys else "customers")
+    what = "sources" if step is ingest.import_surveys else "customers"
+    ingest.refuse_unconfigured(cfg, paths, what)
     today = datetime.now(UTC).date()  # the UTC day, as every run's (the machine's zone may be a day ahead)
     run = run_id or new_run_id(today, "cli")
     if run_id is None:  # a run of its own
         night.prepare(cfg, db_path(db), today, run)
     else:  # a step of a night already registered (prepare would open it again if it had finished)
         _registered(cfg, db, run_id)
-    required, own = (step.__name__, "survey_metrics"), run_id is None
-    try:
+    # a step with nothing configured records nothing: the survey metrics alone are required then
+    required = (step.__name__, "survey_metrics") if getattr(cfg.surveys, what, None) else ("survey_metrics",)
+    if run_id is None:  # a run of its own, whose work raised: closed, 'interrupted' when stopped (SIGTERM, Ctrl-C)
+        closed = closed_on_failure(db_path(db), run, required, cfg.lock_timeout_s)
+        stopped = "the import's run is marked interrupted and what it committed is kept; run the same command again"
+    else:  # a step of a night: its run is closed by the night's finish
+        closed, stopped = nullcontext(), f"run {run_id}'s {step.__name__} step stopped"
+    with _stopped_says(stopped), closed:
         result = step(cfg, db_path(db), run, paths=[str(p) for p in paths] if paths else None)
-        if not result["sources"]:  # nothing configured: the step recorded nothing
-            required = ("survey_metrics",)
         result["metric_rows"] = rollup.survey_metrics(cfg, db_path(db), run)
-    except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C: close() would open no session now; it stayed 'running'
-        if not own:
-            _fail(f"{exc or 'stopped'}: run {run_id}'s {step.__name__} step stopped", code=interrupt.exit_code())
-        own = False
-        night.interrupted(cfg, db_path(db), run, str(exc) or "stopped")
-        what = "the import's run is marked interrupted and what it committed is kept; run the same command again"
-        _fail(f"{exc or 'stopped'}: {what}", code=interrupt.exit_code())
-    finally:
-        if own:  # a run of its own: closed here (a night's run is closed by its finish)
-            night.close(cfg, db_path(db), run, required)
+    if run_id is None:
+        night.close(cfg, db_path(db), run, required)
     typer.echo(json.dumps(result, default=str))
     if result.get("failed_sources"):
         raise typer.Exit(1)
