@@ -127,14 +127,14 @@ _FUNCTION_WORDS = {
     naszego naszych swój swoja swoje swojej swoją swojego znowu znów nadal wciąż jestem jesteś jesteście
     jesteśmy będzie będę będą można może mogę mogą musi muszę nas nam nami wam wami tu tutaj tam teraz go mu
     im nim nią ją ci cię sobie siebie oraz lub albo czyli jednak ze we aż bardzo jako niż żeby jeśli ani sie
-    juz tez moze bedzie wiec sa byc
+    juz tez moze bedzie wiec sa byc dalej przed zanim
     """,
     "nl": """
     de het een en van ik je jij u hij zij wij we ze is zijn was waren met op aan voor dat die dit er maar om als
     bij ook nog al dan naar uit of tot mijn me mij jullie wel heb hebt heeft hebben had wordt worden werd
     geweest te waar wanneer waarom hoe wat wie welke weer alweer steeds iemand iets ben bent zal zullen zou
     zouden kan kunnen kon konden moet moeten wil willen ons onze jou jouw uw hier daar nu zo deze dus want
-    omdat hun hen hem haar z'n zich men door over sinds meer nou toch even gewoon echt heel
+    omdat hun hen hem haar z'n zich men door over sinds meer nou toch even gewoon echt heel toen zelf alleen
     """,
     "de": """
     der die das ein eine einen einem einer eines und ist mit auf für von zu im ich du er sie es wir ihr den dem

@@ -11,7 +11,9 @@ report's competitor co-mentions are matched by DuckDB, which has no NFKC: their 
   U+FEFF) are removed: "Par\\u00adcelo" is "Parcelo";
 - Unicode NFKC: composed letters, ligatures ("ﬁ") and full-width forms ("ＰＡＲＣＥＬＯ") as plain letters, an
   accent typed as a separate mark composed with its letter ("Z" + U+0307 is "Ż");
-- case folding, unless ``case_sensitive`` ("ß" is "ss"), then NFKC again (a folded letter may decompose);
+- case folding, unless ``case_sensitive`` ("ß" is "ss"), then NFKC again (a folded letter may decompose); the
+  Turkish capital "İ" folds to "i" and a combining dot (U+0307), which is dropped, so "MİGROS" is "migros" and
+  "İş" is "iş";
 - the left and right single quotes and the modifier letter apostrophe (:data:`APOSTROPHES`) become "'", so
   "McDonald’s" is "McDonald's".
 
@@ -67,5 +69,5 @@ def fold(text: str, case_sensitive: bool = False) -> str:
     position in the folded text is not one in ``text``."""
     text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
     if not case_sensitive:
-        text = unicodedata.normalize("NFKC", text.casefold())
+        text = unicodedata.normalize("NFKC", text.casefold()).replace("i\u0307", "i")  # "İ" is "i", not "i" + a mark
     return text.translate(_APOSTROPHES)  # after NFKC, which writes "ŉ" with U+02BC

@@ -222,6 +222,19 @@ def test_function_words_of_every_served_language_are_dropped():
     ]  # fmt: skip
 
 
+def test_still_before_then_only_and_self_are_function_words_in_polish_and_dutch_too():
+    """The English list drops "still", "before", "then", "only", "myself"; the Polish "dalej", "przed", "zanim" and
+    the Dutch "toen", "alleen", "zelf" were alert terms ("dalej", "przed", "toen", "alleen" of these ten texts)."""
+    focus = [("Paczka dalej w automacie, przed świętami zero info", "pl")] * 5 + [
+        ("Toen ik belde was de monteur er zelf niet, alleen een sms", "nl")
+    ] * 5
+    background = [("Dobry sklep, polecam wszystkim", "pl")] * 30 + [("Fijne fiets, snel geleverd", "nl")] * 30
+    found = {t.term for t in weighted_log_odds(focus, background, top=30)}
+    assert found >= {"paczka", "automacie", "belde", "sms"}
+    assert not found & {"dalej", "przed", "zanim", "toen", "zelf", "alleen", "przed świętami", "alleen sms"}
+    assert tokenize("zanim przyszła, dalej nic", language="pl") == ["przyszła", "nic"]
+
+
 def test_words_that_are_english_content_words_are_kept_in_english_mentions():
     """The words "die", "pod", "ale", "den" are function words in German, Dutch or Polish, and were dropped: in a
     mention detected as English they are kept; in the others, and where the language is unknown, dropped."""

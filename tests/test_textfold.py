@@ -37,6 +37,19 @@ def test_fold():
     assert fold("Ż\u00adabka ＡＢ", case_sensitive=True) == "Żabka AB"
 
 
+def test_the_turkish_capital_dotted_i_folds_to_i():
+    """The casefold of "İ" is "i" and a combining dot above (U+0307), a mark that made it a letter of its own word: the
+    alias "Migros" did not match "MİGROS", nor "İş Bankası" its text written "iş Bankası"."""
+    assert fold("MİGROS İş") == fold("migros iş") == "migros iş"
+    assert fold("İ", case_sensitive=True) == "İ"
+    for alias, text in [("Migros", "MİGROS sepeti"), ("İş Bankası", "iş Bankası kartı"), ("iş", "İŞ")]:
+        brand = BrandSpec.model_validate(
+            {"name": "X", "aliases": [alias], "sources": [{"type": "hackernews", "name": "hn"}]}
+        )
+        assert AliasMatcher(brand).matches(text), (alias, text)
+    assert tokenize("MİGROS İzmir", language="tr") == ["migros", "izmir"]
+
+
 TEXTS = [
     "Par\u00adcelo lost my par\u200bcel",
     unicodedata.normalize("NFD", "Żabka: przesyłka opóźniona"),
