@@ -150,6 +150,10 @@ def check_config(config: ConfigOpt = None) -> None:
                     found = matching_files(cfg.resolve(s.path))
                 except PatternTooWide as exc:  # an error of the config, as the night would say it
                     _fail(f"{cfg.source_file}: {b.key} {s.name}: path: {exc}")
+                except OSError as exc:  # a folder this user may not enter, a name too long: the night's may differ
+                    why = exc.strerror or exc
+                    typer.echo(f"  note: {b.key} {s.name}: cannot look for {cfg.resolve(s.path)} here ({why})")
+                    continue
                 if not found:
                     typer.echo(f"  note: {b.key} {s.name}: no file matches {cfg.resolve(s.path)} here (yet)")
 

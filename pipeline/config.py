@@ -968,13 +968,17 @@ def load_config(path: str | Path | None = None) -> Config:
 
 def _check_folders(config: Config) -> None:
     """A local ``report_dir`` or ``staging_dir`` that is a file, or lies under one, is named now, not by a
-    traceback when the night first writes there."""
+    traceback when the night first writes there. One this machine cannot look at (a folder it may not enter, a name
+    too long) is left to the step that makes it (:func:`make_folder`), which names it."""
     for field in ("report_dir", "staging_dir"):
         value = getattr(config, field)
         if "://" in value:
             continue
         folder = config.resolve(value)
-        here = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        try:
+            here = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        except OSError:
+            continue
         if here is not None and not here.is_dir():
             where = "is a file" if here == folder else f"lies under {here}, a file"
             raise ConfigError(f"{config.source_file}: {field}: {folder} {where}, not a folder")

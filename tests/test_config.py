@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.config import ConfigError, env_minutes, field_path, load_config
+from pipeline.config import ConfigError, env_minutes, field_path, load_config, make_folder
 from tests.helpers import REPO, write_config
 
 GOOD = {
@@ -192,6 +192,17 @@ def test_check_config_names_the_environment_variables_not_set_here(tmp_path):
     path = _write(tmp_path, {**doc, "scoring": {"model_dir": str(tmp_path)}})
     proc = subprocess.run([*run[:-1], path], capture_output=True, text=True, cwd=REPO, env=env)
     assert f"note: scoring.model_dir: no model at {tmp_path} here; the score step needs one" in proc.stdout
+
+
+def test_check_config_notes_a_file_drop_path_it_cannot_look_at(tmp_path):
+    """A path inside a folder this user may not enter (PermissionError) or a name too long for the file system
+    was an OS error traceback out of check-config; it is a note, as the night's machine may differ."""
+    path = _write(tmp_path, {**GOOD, "brands": [{**GOOD["brands"][0], "sources": [
+        {**GOOD["brands"][0]["sources"][0], "path": "x" * 300 + "/a.csv"}]}]})  # fmt: skip
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "check-config", "--config", path],
+                          capture_output=True, text=True, cwd=REPO)  # fmt: skip
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "note: acme listening: cannot look for " in proc.stdout and "File name too long" in proc.stdout
 
 
 def test_demo_config_is_valid():
@@ -471,6 +482,18 @@ def test_an_output_folder_that_is_a_file_is_a_config_error(tmp_path, field):
     msg = _bad(tmp_path, lambda d: d.update({field: str(tmp_path / "afile" / "reports")}))
     assert f"{field}: {tmp_path / 'afile' / 'reports'} lies under {tmp_path / 'afile'}, a file, not a folder" in msg
     assert getattr(load_config(_write(tmp_path, {**GOOD, field: str(tmp_path / "new" / "dir")})), field)
+
+
+@pytest.mark.parametrize("field", ["report_dir", "staging_dir"])
+def test_an_output_folder_this_machine_cannot_look_at_is_left_to_the_step_that_makes_it(tmp_path, field):
+    """Looking for a file in the way raised the OS error out of every command that read the config, as a
+    traceback: a folder inside one this user may not enter (PermissionError), a name too long for the file system.
+    The step that makes the folder names the setting, on the machine that runs the night."""
+    folder = tmp_path / ("x" * 300) / "out"
+    cfg = load_config(_write(tmp_path, {**GOOD, field: str(folder)}))
+    with pytest.raises(ConfigError) as err:
+        make_folder(cfg, field, folder)
+    assert str(err.value) == f"{cfg.source_file}: {field}: cannot create the folder {folder}: File name too long"
 
 
 def test_a_url_pasted_as_an_airflow_connection_id_is_refused_without_echoing_it(tmp_path):
