@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import itertools
 import json
 import os
@@ -183,6 +184,20 @@ def test_the_model_reads_handles_links_entities_and_repeats_as_training_wrote_th
     from pipeline.sentiment.textnorm import normalise
 
     assert normalise(raw, emoji_names=emoji_names) == seen
+
+
+def test_a_decimal_character_reference_of_thousands_of_digits_is_one_replacement_character(scorer):
+    """html.unescape reads a decimal reference with int(), which refuses over 4,300 digits: one mention holding
+    "&#111...;" raised ValueError from the score step, every night, as it stayed unscored. Past U+10FFFF a reference
+    is U+FFFD, as unescape writes a shorter one; leading zeros are no digits of the number."""
+    from pipeline.sentiment.textnorm import normalise
+
+    assert normalise("late &#" + "1" * 5_000 + "; again", emoji_names=False) == "late \ufffd again"
+    assert normalise("&#" + "0" * 5_000 + "65;", emoji_names=False) == "A"
+    short = "&#1114112; &#01114109; &#0000000065; &#000; &#128512"
+    assert normalise(short, emoji_names=False) == html.unescape(short) == "\ufffd \U0010fffd A \ufffd \U0001f600"
+    [score] = scorer.score(["parcel lost &#" + "9" * 4_301])
+    assert score.label in LABELS
 
 
 def test_the_scorer_reads_texts_as_the_shipped_models_training_did(scorer):

@@ -25,6 +25,10 @@ _USER = re.compile(r"(?<![\w@])@\w{1,30}")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _REPEAT = re.compile(r"(.)\1{3,}")
 _SPACE = re.compile(r"\s+")
+# A decimal character reference's digits past its leading zeros: html.unescape reads them with int(), which
+# refuses over 4,300 digits (ValueError: one such mention failed every night's score step). Eight or more digits
+# are past U+10FFFF, which unescape writes as U+FFFD: 1114112 says the same in seven.
+_DECIMAL_REF = re.compile(r"&#(?=[0-9])0*+([0-9]*)")  # ASCII digits, as unescape reads
 URL, USER = "http", "@user"  # what a link and a handle become
 PLACEHOLDERS = re.compile(rf"\b{URL}\b|{USER}")
 """The words normalisation writes for links and handles: letters the writer did not write."""
@@ -34,9 +38,14 @@ def _emoji_name(match: str, data: dict) -> str:
     return " " + match.strip(":").replace("_", " ") + " "
 
 
+def _short_ref(match: re.Match) -> str:
+    digits = match.group(1)
+    return f"&#{digits if len(digits) < 8 else 1114112}" if digits else "&#0"
+
+
 def normalise(text: str, emoji_names: bool = True) -> str:
     """Return the model's view of ``text``."""
-    text = html.unescape(text)
+    text = html.unescape(_DECIMAL_REF.sub(_short_ref, text))
     text = _URL.sub(URL, text)
     text = _USER.sub(USER, text)
     if emoji_names:
