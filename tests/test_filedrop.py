@@ -1243,10 +1243,22 @@ def _mapped(tmp_path, name: str, lines: list[dict], kind: str, window=DAY) -> tu
     return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, Reject)]
 
 
+def test_a_language_tag_is_stored_as_its_language_and_und_is_detected(tmp_path):
+    """An export's language tag or locale is stored as the code the detector gives ("pl" of "pl-PL", "pl_PL",
+    "PL"), so that the report shows "pl", ``WHERE language = 'pl'`` finds it and its terms are read as Polish (they
+    were stored "pl-pl", "pl_pl"); "und" (undetermined) is detected as an empty cell is (it was stored "und", read
+    as no served language); a name is kept as written, lower case, not guessed."""
+    at = "2026-10-01T10:00:00Z"
+    tags = ["pl-PL", "pl_PL.UTF-8", " PL ", "nl-BE", "zh-Hans", "und", "", "Polish"]
+    lines = [{"id": f"r{n}", "at": at, "body": "Paczka znowu nie doszła", "lang": t} for n, t in enumerate(tags)]
+    records, _ = _mapped(tmp_path, "acme.jsonl", lines, "review")
+    assert [r.language for r in records] == ["pl", "pl", "pl", "nl", "zh", "pl", "pl", "polish"]
+
+
 def test_a_review_rating_is_1_to_5_and_a_review_without_a_body_keeps_its_title(tmp_path):
     """Reviews are rated 1 to 5 (both kept), anything else 0 to 10; a review with an empty body is its title (not
-    stored twice); the language is lower case, the url and channel without spaces, and without an engagement
-    column the engagement is unknown (None), not 0. A .NDJSON file is JSON Lines."""
+    stored twice); the language is the tag's language, lower case, the url and channel without spaces, and without
+    an engagement column the engagement is unknown (None), not 0. A .NDJSON file is JSON Lines."""
     at = "2026-10-01T10:00:00Z"
     lines = [
         {"id": "r1", "at": at, "body": "acme works", "title": "Fine", "stars": 1, "lang": " EN-us ", "ch": " r/x "},
@@ -1259,7 +1271,7 @@ def test_a_review_rating_is_1_to_5_and_a_review_without_a_body_keeps_its_title(t
         ("r5", 5.0, "Great app", None),
     ]
     assert [(r.language, r.channel, r.url, r.engagement) for r in records] == [
-        ("en-us", "r/x", None, None),
+        ("en", "r/x", None, None),
         ("en", None, "https://x/r5", None),  # detected from its text
     ]
     assert [r.reason for r in rejects] == [

@@ -57,6 +57,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,6 +101,9 @@ MAX_TEXT_BYTES = 4 * 1024 * 1024  # a longer text is quarantined (the scorer rea
 SKIPS = ("other_platform", "before_window", "after_window", "repeated_header")  # skipped rows, counted in a note
 KEEP_WINDOWS = 7  # per file in the state: a re-run of any of the last week's nights skips an unchanged file
 NOTED_FILES = 3  # unchanged files named one note each; more are one note naming the first few
+# A language tag's or locale's primary language ("pl" of "pl-PL", "pl_PL.UTF-8"; "zh" of "zh-Hans"): the code the
+# detector stores, that analysts and the report's terms read (a name, "Polish", is kept as written)
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?=[-_.@]|$)")
 
 
 class FileDrop(Source):
@@ -406,7 +410,11 @@ class FileDrop(Source):
         low, high = (1, 5) if kind == "review" else (0, 10)
         rating = number(get(cols.rating), cols.rating or "rating", low, high)
         engagement = sum(count(get(c), c) for c in cols.engagement) if cols.engagement else None
-        language = (cell(cols.language) or "").strip().lower()[:8] or None
+        language = (cell(cols.language) or "").strip().lower()
+        tag = LANGUAGE_TAG.match(language)
+        language = tag.group() if tag else language[:8]
+        if language in ("", "und"):  # none given, or "und" (undetermined): detected from the text
+            language = None
         url = (cell(cols.url) or "").strip() or None
         return self.record(
             native_id,
