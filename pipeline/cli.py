@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from pipeline import interrupt
+from pipeline.files import PatternTooWide, matching_files, write_atomic
 from pipeline.paths import REPO_ROOT
 from pipeline.warehouse import (
     SQL_LIMIT,
@@ -126,7 +127,6 @@ def check_config(config: ConfigOpt = None) -> None:
     set here, the file drops whose path matches no file and a model folder without a model (notes, not errors:
     the machine that checks may not be the one that runs the night)."""
     from pipeline.config import env_references
-    from pipeline.files import PatternTooWide, matching_files
 
     cfg = _config(config)
     typer.echo(f"{cfg.source_file}: OK")
@@ -698,7 +698,10 @@ def drivers(
     result = worth.cx_drivers(cfg, db_path(db), spec.key, day=_day(day) if day else None, days=days, matcher=matcher)
     typer.echo("\n".join(worth.driver_lines(result, spec.name)))
     if chart is not None and result.touchpoints:
-        chart.write_bytes(driver_quadrant(result.touchpoints, f"{spec.name}: what drives NPS"))
+        try:  # whole or not at all, as --out of detect-series
+            write_atomic(chart, driver_quadrant(result.touchpoints, f"{spec.name}: what drives NPS"))
+        except OSError as exc:
+            _fail(f"--chart: {chart}: {exc.strerror}")
         typer.echo(f"\nchart: {chart}")
 
 
@@ -868,7 +871,10 @@ def detect_series(
         )
     Console(width=160).print(table)
     if out is not None:
-        flags.to_csv(out, index=False)
+        try:  # whole or not at all: a full disk tore the file (and the previous flags with it)
+            write_atomic(out, flags.to_csv(index=False))
+        except OSError as exc:
+            _fail(f"--out: {out}: {exc.strerror}")
         typer.echo(f"wrote {out}")
 
 

@@ -5,6 +5,8 @@ steps the commands call are tested in their own modules."""
 from __future__ import annotations
 
 import json
+import resource
+import signal
 from datetime import date, timedelta
 
 import pytest
@@ -274,6 +276,25 @@ def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
     refused(invoke("detect-series", str(path), "--freq", "5min"), f"{path}: the {span}")
     hours = invoke("detect-series", str(path))  # 876,577 hours: in reach
     assert hours.exit_code == 0 and "0 flagged period(s) of 2 (hour)" in hours.output, hours.output
+
+
+def test_detect_series_out_is_whole_or_not_written_when_the_disk_fills(tmp_path):
+    """A write cut short (here a file-size limit, as a full disk) leaves the previous --out file as it was and
+    says so in a line: it tore the file to its first bytes, the previous flags lost, with a traceback."""
+    path, out = tmp_path / "s.csv", tmp_path / "flags.csv"
+    path.write_text("timestamp,mentions\n2026-01-05T00:00:00Z,3\n")
+    before = "start,end,observed,expected,z,p_count,p_share,kind,periods\nthe previous flags\n"
+    out.write_text(before)
+
+    def small_files() -> None:  # in the child: writes past 20 bytes fail with EFBIG
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20, resource.RLIM_INFINITY))
+
+    done = brandpulse("detect-series", str(path), "--value", "mentions", "--out", str(out), preexec_fn=small_files)
+    assert done.returncode == 2 and f"brandpulse: --out: {out}: File too large" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert out.read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flags.csv", "s.csv"]  # no temporary file left
 
 
 def test_errors_of_the_shell_command_are_lines_not_tracebacks(tmp_path):
