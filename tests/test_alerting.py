@@ -387,6 +387,28 @@ def test_a_sustained_shift_alerts_once_while_recent_and_is_kept_while_in_the_las
     assert q(old, "SELECT count(*) FROM change_points") == [(0,)]
 
 
+def test_a_shift_night_re_run_after_a_later_night_alerted_for_the_shift_does_not_page_again(tmp_path):
+    """The night that first finds a shift crashed, the next night ran and raised the shift alert, then the crashed
+    night was re-run: it finds the same shift and raised a second 'shift' alert, 'new' and sent (a second page).
+    One shift alert per brand per 28 days holds whichever order the nights ran in."""
+    cfg = config(tmp_path)
+    db = tmp_path / "w.duckdb"
+    seed_shift(db)
+    nights = [SHIFT + timedelta(days=k) for k in range(12)]
+    for day in nights:  # in order: which night finds the shift first
+        incidents.detect(cfg, db, day, f"n{day}", today=day)
+    [(first,)] = q(db, "SELECT day FROM alerts WHERE kind = 'shift'")
+    assert first < nights[-1]
+
+    crashed = tmp_path / "crashed.duckdb"
+    seed_shift(crashed)
+    for day in [d for d in nights if d <= first + timedelta(days=1) and d != first] + [first]:
+        incidents.detect(cfg, crashed, day, f"n{day}", today=first + timedelta(days=1))
+    assert q(crashed, "SELECT day, status, send FROM alerts WHERE kind = 'shift'") == [
+        (first + timedelta(days=1), "new", True)
+    ]
+
+
 def test_low_volume_day_does_not_alarm(tmp_path):
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (3, 2)})  # 2 of 3 negative: 67%, but three mentions say nothing

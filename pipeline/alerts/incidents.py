@@ -408,9 +408,11 @@ def _spike_alert(
 
 
 def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) -> str | None:
+    # one shift alert per brand per SHIFT_ALERT_GAP days, also a later night's: a night re-run after later ones (it
+    # crashed, they ran and one alerted for the shift) finds the same shift, and paged a second time as 'new'
     start = day - timedelta(days=SHIFT_ALERT_GAP - 1)
-    if _last_alert(con, brand.key, "shift", start, day + timedelta(days=1)) is not None:
-        return None  # one shift alert per brand per SHIFT_ALERT_GAP days
+    if _last_alert(con, brand.key, "shift", start, day + timedelta(days=SHIFT_ALERT_GAP)) is not None:
+        return None
     aid = alert_id(brand.key, "shift", day)
     headline = f"{brand.name}: sustained rise in negative share since {cp.day:%d %b}: {cp.before:.0%} → {cp.after:.0%}"
     explanation = {
