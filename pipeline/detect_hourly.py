@@ -274,12 +274,15 @@ def detect_intraday(
     periods: Iterable[object] | None = None,
     exclude: Iterable[object] | None = None,
     timezone: str | None = None,
+    until: object | None = None,
 ) -> list[IntradaySpike]:
     """Flag periods with unusual negatives (``hourly_spike``) or volume (``volume_spike``) for their hour of
     the week (module docstring). ``periods``: only flags of these periods are returned (the history before
     them is still walked in order, so past spikes leave the baselines). ``exclude``: periods kept out of
     every baseline and every window, never flagged (known outages, incidents). ``timezone``: the IANA zone
-    whose clock the hours of the week follow (the brand's audience's; default UTC)."""
+    whose clock the hours of the week follow (the brand's audience's; default UTC). ``until``: where the data
+    ends when that is within the last period (a 15-minute watch run tests the hour so far): a window over that
+    period ends there, in its ``end`` and its reason, not at the period's end."""
     sens = sensitivity or IntradaySensitivity()
     df = prepare_intraday(series, freq)
     if df.empty:
@@ -292,7 +295,8 @@ def detect_intraday(
         if not wanted:
             return []
     excluded = {index[t] for t in pd.to_datetime(list(() if exclude is None else exclude), utc=True) if t in index}
-    return _scan(df, sens, FREQS[freq], wanted, excluded, timezone or "UTC")
+    cut = None if until is None else pd.Timestamp(until).tz_convert("UTC")
+    return _scan(df, sens, FREQS[freq], wanted, excluded, timezone or "UTC", cut)
 
 
 def _windows(pph: int, max_hours: int) -> list[int]:
@@ -301,7 +305,13 @@ def _windows(pph: int, max_hours: int) -> list[int]:
 
 
 def _scan(
-    df: pd.DataFrame, sens: IntradaySensitivity, pph: int, wanted: set[int] | None, excluded: set[int], zone: str
+    df: pd.DataFrame,
+    sens: IntradaySensitivity,
+    pph: int,
+    wanted: set[int] | None,
+    excluded: set[int],
+    zone: str,
+    until: pd.Timestamp | None = None,
 ):
     ts = pd.DatetimeIndex(df["hour"])
     period = pd.Timedelta(hours=1) / pph
@@ -395,12 +405,17 @@ def _scan(
             spike_out[run : t + 1] = False
         if wanted is not None and t not in wanted:
             continue
-        found.append(_spike(kind, ts, t, L, period, obs, mu_w, sd_w, p_c, p_s, v_w, c_neg, m_neg, has_neg, sens))
+        spike = _spike(kind, ts, t, L, period, obs, mu_w, sd_w, p_c, p_s, v_w, c_neg, m_neg, has_neg, sens, until)
+        found.append(spike)
     return found
 
 
-def _spike(kind, ts, t, L, period, obs, mu_w, sd_w, p_c, p_s, v_w, c_neg, m_neg, has_neg, sens) -> IntradaySpike:
+def _spike(
+    kind, ts, t, L, period, obs, mu_w, sd_w, p_c, p_s, v_w, c_neg, m_neg, has_neg, sens, until=None
+) -> IntradaySpike:
     start, end = ts[t - L + 1], ts[t] + period
+    if until is not None and ts[t] < until < end:  # the period so far: the window ends where the data does
+        end = until
     z = (obs - mu_w) / sd_w
     n_w = c_neg[t + 1] - c_neg[t - L + 1]
     share = n_w / v_w if has_neg and v_w > 0 else math.nan

@@ -20,7 +20,7 @@ from airflow.sdk.exceptions import AirflowTaskTimeout
 
 from demo.replay import sample
 from pipeline.alerts import delivery, incidents
-from pipeline.alerts.message import render_subject
+from pipeline.alerts.message import render_subject, render_text
 from pipeline.authorkey import AuthorKeyChanged
 from pipeline.config import ConfigError, load_config, watch_run_timeout
 from pipeline.ledger import RunFailed, start_run
@@ -408,6 +408,31 @@ def test_hourly_spike_alerts_once_and_the_night_updates_the_same_incident(tmp_pa
         night_msg = delivery.message(cfg, con, nightly[0], chart=False)
     assert "same-day negative spike" in render_subject(hourly_msg)
     assert night_msg.status == "update" and "getting worse" not in render_subject(night_msg)
+
+
+def test_a_15_minute_runs_alert_states_the_minutes_of_the_hour_so_far(tmp_path):
+    """A 15-minute run tests the hour so far: the run ending at 08:30 flags the 08:00 hour from its first 30
+    minutes, and its flag, alert and message say 08:00-08:30, not 08:00-09:00 (minutes no run has read yet)."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (120, 85)})  # the 08:00 hour 60 negatives of 60
+    eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
+    end = eight + timedelta(minutes=30)
+    with connect(db) as con, transaction(con):  # what a run ending at 08:30 has loaded
+        later = "SELECT mention_id FROM mentions WHERE created_at >= ?"
+        con.execute(f"DELETE FROM sentiment WHERE mention_id IN ({later})", [end])
+        con.execute(f"DELETE FROM mentions WHERE mention_id IN ({later})", [end])
+        days = [START + timedelta(days=i) for i in range(51)]
+        execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": "seed"})
+        start_run(con, "watch-1", INCIDENT, "watch")
+    cfg = alerting_config(tmp_path, watch={"enabled": True, "interval_minutes": 15})
+    [aid] = incidents.detect_watch(cfg, db, end - timedelta(minutes=30), end, "watch-1")
+    [(window_end, reason)] = q(db, "SELECT window_end, reason FROM hourly_detections")
+    assert window_end == end and "08:00-08:30 UTC" in reason
+    [(headline, explanation)] = q(db, "SELECT headline, explanation FROM alerts")
+    assert "08:00-08:30 UTC: 30 negative mentions" in headline
+    assert json.loads(explanation)["window_end"] == end.isoformat()
+    with connect(db, read_only=True) as con:
+        assert "08:00-08:30 UTC" in render_text(delivery.message(cfg, con, aid, chart=False))
 
 
 def test_the_detect_step_covers_the_whole_window_the_run_recorded(tmp_path):

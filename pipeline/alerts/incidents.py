@@ -535,7 +535,7 @@ def detect_watch(
             series = _hourly_series(con, brand.key, end - HOURLY_HISTORY, end)
             if series.empty:
                 continue
-            spikes = detect_intraday(series, periods=periods, timezone=brand.timezone)
+            spikes = detect_intraday(series, periods=periods, timezone=brand.timezone, until=end)
             flagged_total += len(spikes)
             _record_flags(con, brand.key, periods, spikes, run_id)  # before the alerts: they chain through them
             for spike in spikes:
