@@ -435,6 +435,42 @@ def test_a_15_minute_runs_alert_states_the_minutes_of_the_hour_so_far(tmp_path):
         assert "08:00-08:30 UTC" in render_text(delivery.message(cfg, con, aid, chart=False))
 
 
+def test_15_minute_runs_page_an_hour_once_and_the_next_hour_is_no_worse_than_it_ended(tmp_path):
+    """The run ending 08:30 pages the 08:00 hour from its first 30 negatives; later runs flag that hour whole (60).
+    The 09:00 hour's 25 negatives were 'getting worse', a second page, judged against the alert's first figures
+    (30, major): they are judged against the hour's latest verdict (60, critical), as hourly runs judge them."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (120, 85)})  # 08:00 60 negatives of 60, 09:00 25 of 60
+    eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
+    ids = "SELECT mention_id FROM mentions WHERE created_at >= ?"
+    with connect(db) as con, transaction(con):  # the storm's mentions arrive run by run
+        con.execute(f"CREATE TABLE held_m AS SELECT * FROM mentions WHERE mention_id IN ({ids})", [eight])
+        con.execute(f"CREATE TABLE held_s AS SELECT * FROM sentiment WHERE mention_id IN ({ids})", [eight])
+        con.execute(f"DELETE FROM sentiment WHERE mention_id IN ({ids})", [eight])
+        con.execute(f"DELETE FROM mentions WHERE mention_id IN ({ids})", [eight])
+        execute(
+            con,
+            "metrics/hourly",
+            {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "seed"},
+        )
+    cfg = alerting_config(tmp_path, watch={"enabled": True, "interval_minutes": 15})
+    for k in range(1, 7):  # runs ending 08:15 .. 09:30, each reading its quarter and the 15 minutes before
+        start, end = eight + timedelta(minutes=15 * (k - 2)), eight + timedelta(minutes=15 * k)
+        with connect(db) as con, transaction(con):
+            new = "SELECT mention_id FROM held_m WHERE created_at >= ? AND created_at < ?"
+            quarter = [end - timedelta(minutes=15), end]
+            con.execute(f"INSERT INTO mentions SELECT * FROM held_m WHERE mention_id IN ({new})", quarter)
+            con.execute(f"INSERT INTO sentiment SELECT * FROM held_s WHERE mention_id IN ({new})", quarter)
+            start_run(con, f"watch-{k}", INCIDENT, "watch")
+            execute(con, "metrics/hourly", {"hours": [eight, eight + timedelta(hours=1)], "run_id": f"watch-{k}"})
+        incidents.detect_watch(cfg, db, start, end, f"watch-{k}")
+    assert q(db, "SELECT hour, observed, severity FROM hourly_detections ORDER BY hour") == [
+        (eight, 60, "critical"),
+        (eight + timedelta(hours=1), 25, "critical"),
+    ]
+    assert q(db, "SELECT status, severity, observed FROM alerts WHERE kind = 'hourly_spike'") == [("new", "major", 30)]
+
+
 def test_the_detect_step_covers_the_whole_window_the_run_recorded(tmp_path):
     """After runs skipped beside a night, the next run's window reaches back to the last success, and its detect
     step flags the hours of that whole window, not only the interval the run is scheduled for: the 08:00 incident
