@@ -116,7 +116,10 @@ negative count, ``metric="negatives"``). Segmentation by ``ruptures`` binary seg
 penalty ``penalty_scale * sigma^2 * log(n)`` where ``sigma`` is the robust noise level (MAD of the
 day-to-day differences / sqrt 2), so the penalty scales with the series' own noise. Every boundary is then
 tested between its two adjacent segments: Welch's t-test on the daily values (the days are the units, so
-overdispersion is accounted for) must give ``p < cp_alpha`` (1e-3) and the levels must differ materially:
+overdispersion is accounted for; each segment's variance at least the sampling variance of its days at the two
+segments' pooled level, binomial for the share, Poisson for the count, so that a week of a low-volume brand
+without a negative, a sample variance of 0, is no significant shift) must give ``p < cp_alpha`` (1e-3) and the
+levels must differ materially:
 ``min_shift`` (5 share points) for the share, ``min_rel_shift`` (25 %) for the count. Failing boundaries
 are removed one at a time (weakest first) and the neighbours re-tested on the merged segment. (The
 boundary is where the contrast is largest, so its t-test p-value is optimistic; the noise-scaled penalty,
@@ -764,9 +767,11 @@ def change_points(
     if metric == "share":
         df = df[df["volume"] > 0].reset_index(drop=True)
         values = (df["n_negative"] / df["volume"]).to_numpy(dtype=float)
+        unit = 1.0 / df["volume"].to_numpy(dtype=float)  # a day's sampling variance is p(1-p) times this
     elif metric == "negatives":
         neg = df["n_negative"].to_numpy(dtype=float)
         f, _ = _dow_factors(neg, np.array([d.weekday() for d in df["day"]], dtype=np.int64))
+        unit = 1.0 / f[[d.weekday() for d in df["day"]]]  # ... the level times this (Poisson, de-seasonalised)
         values = neg / f[[d.weekday() for d in df["day"]]]
     else:
         raise ValueError(f"metric must be 'share' or 'negatives', got {metric!r}")
@@ -786,11 +791,23 @@ def change_points(
             return float(negs[a:b].sum() / vol[a:b].sum())
         return float(values[a:b].mean())
 
+    def welch(a: int, b: int, c: int) -> float:
+        """Welch's t-test between the segments' daily values, each segment's variance at least the sampling
+        variance its days would have at the two segments' pooled level: a week of 1-3 mentions a day with no
+        negative has a sample variance of 0, and a shift 'from 0%' was significant on the other segment alone."""
+        pooled = level(a, c)
+        floor = pooled * (1 - pooled) if metric == "share" else pooled
+        sides = []
+        for x, u in ((values[a:b], unit[a:b]), (values[b:c], unit[b:c])):
+            var = max(float(np.var(x, ddof=1)), floor * float(u.mean()))
+            sides += [float(x.mean()), math.sqrt(var), len(x)]
+        p = float(stats.ttest_ind_from_stats(*sides, equal_var=False).pvalue)
+        return 1.0 if math.isnan(p) else p
+
     def assess(i: int, cuts: list[int]) -> tuple[bool, float, float, float, float]:
         a, b, c = ([0, *cuts, n])[i], cuts[i], ([0, *cuts, n])[i + 2]
         before, after = level(a, b), level(b, c)
-        p = float(stats.ttest_ind(values[a:b], values[b:c], equal_var=False).pvalue)
-        p = 1.0 if math.isnan(p) else p
+        p = welch(a, b, c)
         delta = after - before
         material = abs(delta) >= sens.min_shift if metric == "share" else abs(delta) >= sens.min_rel_shift * before
         return material and p < sens.cp_alpha, p, before, after, delta

@@ -322,6 +322,21 @@ def test_no_change_point_on_a_flat_series_or_an_immaterial_step():
     assert change_points(step_series(0.20, 0.23, n=400, at=200), replace(Sensitivity(), min_shift=0.02))
 
 
+def test_no_change_point_from_weeks_without_a_negative_at_a_few_mentions_a_day():
+    """At 1-3 mentions a day a week with no negative is common, and its daily shares have a sample variance of 0:
+    Welch's test then read the other segment's noise alone, and a steady 10% brand got 4 change points a year
+    ('fell from 10% to 0%', 'rose from 0% to 8%', p < 1e-3). Each segment's variance is at least the binomial
+    variance of its days at the pooled share; a real step at that volume is still found, and for the count too."""
+    for volume, seed in itertools.product((1, 3), range(6)):
+        flat = series(n=365, volume=volume, share=0.1, seed=seed)
+        assert change_points(flat) == [], (volume, seed)
+        assert change_points(flat, metric="negatives") == [], (volume, seed)
+    step = pd.concat([series(n=90, volume=3, share=0.1, seed=1), series(n=90, volume=3, share=0.6, seed=2)])
+    step["day"] = [day(i) for i in range(180)]
+    (cp,) = change_points(step)
+    assert abs((cp.day - day(90)).days) <= 3 and cp.direction == "up"
+
+
 def test_change_point_found_across_days_without_mentions():
     """Days without mentions (a collection gap: no rows) have no share: they are left out of the share series, so
     the step is still found, with its levels."""
