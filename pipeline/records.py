@@ -739,9 +739,13 @@ def number(value, what: str, low: float, high: float) -> float | None:
     return out
 
 
+_THOUSANDS_POINT = re.compile(r"\+?([1-9]\d{0,2})\.000")  # "1.000": a thousand where the decimal mark is a comma
+
+
 def count(value, what: str) -> int:
     """A whole number in ``[0, MAX_COUNT]``; an empty cell counts 0. A whole number written as a float (JSON's
-    ``12.0``, "12.0" from a spreadsheet's float column) is one; 12.5 is not."""
+    ``12.0``, "12.0" from a spreadsheet's float column) is one; 12.5 is not, nor is "1.000" (a thousand in a
+    Dutch, Polish or German export, 1 in an English one: refused as ambiguous, as "1,000" is refused)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     if isinstance(value, bool):
@@ -752,6 +756,9 @@ def count(value, what: str) -> int:
         try:
             out = int(str(value).strip())
         except ValueError:
+            if thousands := _THOUSANDS_POINT.fullmatch(str(value).strip()):
+                n = int(thousands.group(1))
+                raise Rejected(f"{what} {shown(value, NUMBER)} is ambiguous: {n * 1000}, or {n}?") from None
             try:
                 whole = float(str(value).strip())
             except ValueError:

@@ -377,6 +377,21 @@ def test_whole_numbers_written_as_floats_count(tmp_path):
     assert [r.reason for r in rejects] == ["likes '2.5' is not a whole number"]
 
 
+def test_a_thousand_with_a_decimal_comma_locales_point_is_not_read_as_one(tmp_path):
+    """A Dutch or Polish export writes a thousand likes "1.000": read as the float 1.0 it counted 1, silently
+    (while "1.500" and "1,000" were refused). It is refused as ambiguous; "12.0" and "1000" still count."""
+    rows = (
+        "k,twitter,,u,2026-10-01T09:00:00Z,acme,,1.000,0\nf,twitter,,u,2026-10-01T09:00:00Z,acme,,12.0,1000\n"
+        "m,twitter,,u,2026-10-01T09:00:00Z,acme,,0,12.000\nz,twitter,,u,2026-10-01T09:00:00Z,acme,,0.000,1\n"
+    )
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows)
+    assert [(r.native_id, r.engagement) for r in records] == [("f", 1012), ("z", 1)]
+    assert [r.reason for r in rejects] == [
+        "likes '1.000' is ambiguous: 1000, or 1?",
+        "replies '12.000' is ambiguous: 12000, or 12?",
+    ]
+
+
 def test_duplicate_header_fails_the_source(tmp_path):
     with pytest.raises(ValueError, match=r"CSV header repeats the mapped column\(s\) body"):
         fetch(tmp_path, MENTIONS_HEADER.rstrip("\n") + ",body\n1,r,,a,2026-10-01T00:00:00Z,x,y,1,0,z\n")

@@ -20,7 +20,8 @@ Rules (each broken rule quarantines the row with that reason):
   UTC) or Unix seconds;
 - the text may not be empty or whitespace only (a review with an empty body but a title keeps the title);
 - ``rating`` must be a number from 1 to 5 for reviews (0 to 10 for anything else);
-- ``engagement`` columns must be non-negative whole numbers (an empty cell counts 0; 12.0 is 12, 2.5 is rejected);
+- ``engagement`` columns must be non-negative whole numbers (an empty cell counts 0; 12.0 is 12, 2.5 is rejected,
+  and so is 1.000: a thousand in a Dutch or Polish export, or 1?);
 - a text may be up to 4 MiB (a 1 MB review loads whole; the scorer's long-text policy applies); a JSONL line
   or CSV field up to 8 MiB; raw records kept in quarantine are cut at 1 MiB characters, with a note;
 - blank lines are skipped, as are CSV rows of only empty cells (``,,,``: spreadsheet padding), and so is a CSV
