@@ -507,6 +507,8 @@ def rescore(
 
     cfg = _config(config)
     first = _day(since, "--since")
+    if not db_path(db).exists():  # a mistyped --db: said, and no empty warehouse left there for the next command
+        _fail(f"{db_path(db)}: no warehouse here yet (run `brandpulse init` or `make demo`)")
     with Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
     ) as bar:

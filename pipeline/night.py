@@ -226,7 +226,8 @@ def rescore(config: Config, db: Path, since: date, scorer=None, progress=None) -
     ``progress(done, total)`` is called after each chunk. Re-running after an interruption continues where it
     stopped; re-running when done scores nothing."""
     run_id = new_run_id(since, "rescore")
-    with connect(db, timeout=config.lock_timeout_s) as con:  # a warehouse that nights have run on: migrated
+    with connect(db, timeout=config.lock_timeout_s) as con:
+        migrate(con)  # after an upgrade, before any night: its migrations first, as a night's prepare applies them
         start_run(con, run_id, since, "rescore")
     try:
         result = _rescore(config, db, since, run_id, scorer, progress)

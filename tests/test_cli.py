@@ -9,6 +9,7 @@ import resource
 import signal
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -366,10 +367,35 @@ def test_importing_a_file_with_no_source_configured_for_it_is_a_config_error(tmp
     assert not db.exists()  # refused before a run was registered
 
 
+def test_rescore_with_no_warehouse_says_so_and_makes_none(tmp_path):
+    """``rescore`` where no warehouse is (a mistyped --db, a first day before ``init``): said as ``alerts --resend``
+    says it; it made an empty warehouse there and died with DuckDB's traceback (no table pipeline_runs), and every
+    read command then failed on that empty file with a traceback of its own."""
+    config, db = str(write_config(tmp_path)), tmp_path / "typo.duckdb"
+    refused(invoke("rescore", "--since", "2026-10-01", "--config", config, "--db", str(db)), f"{db}: no warehouse here")
+    assert not db.exists()
+
+
+def test_rescore_applies_the_warehouses_pending_migrations_first(tmp_path, monkeypatch):
+    """After an upgrade, a rescore before any night read the old schema (it assumed a night had migrated it): it
+    applies the pending migrations first, as a night's prepare does. Here every one, on a file with no table."""
+    from pipeline import cli
+
+    monkeypatch.setattr(cli, "_scorer", lambda cfg: None)
+    config, db = str(write_config(tmp_path)), tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()
+    done = invoke("rescore", "--since", "2026-10-01", "--config", config, "--db", str(db))
+    assert done.exit_code == 0, done.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT trigger, status FROM pipeline_runs").fetchall() == [("rescore", "success")]
+
+
 def test_a_stopped_rescore_says_so_with_the_signals_exit_status(tmp_path, monkeypatch):
     """SIGTERM or Ctrl-C in ``brandpulse rescore``: exit 143 or 130 with what to do, as ``run`` says it (it ended
     with 130 for SIGTERM too, and only a log line telling to re-run the night, which does not carry a rescore on)."""
     from pipeline import cli, interrupt, night
+
+    cfg, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
 
     def stopped(*args, **kwargs):
         raise interrupt.Interrupted("stopped by SIGTERM")
@@ -377,7 +403,6 @@ def test_a_stopped_rescore_says_so_with_the_signals_exit_status(tmp_path, monkey
     monkeypatch.setattr(night, "rescore", stopped)
     monkeypatch.setattr(cli, "_scorer", lambda cfg: None)
     monkeypatch.setattr(interrupt, "_requested", ["SIGTERM"])
-    cfg, db = str(write_config(tmp_path)), str(tmp_path / "w.duckdb")
     done = invoke("rescore", "--since", "2026-10-01", "--config", cfg, "--db", db)
     assert done.exit_code == 143, done.output
     assert "brandpulse: stopped by SIGTERM: the rescore is marked interrupted" in done.output, done.output
@@ -389,12 +414,13 @@ def test_a_rescore_stopped_while_its_model_loads_says_so_with_the_signals_exit_s
     when it stops mid-rescore (it ended 130, with no word)."""
     from pipeline import cli, interrupt
 
+    cfg, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
+
     def loading(cfg):
         raise interrupt.Interrupted("stopped by SIGTERM")
 
     monkeypatch.setattr(cli, "_scorer", loading)
     monkeypatch.setattr(interrupt, "_requested", ["SIGTERM"])
-    cfg, db = str(write_config(tmp_path)), str(tmp_path / "w.duckdb")
     done = invoke("rescore", "--since", "2026-10-01", "--config", cfg, "--db", db)
     assert done.exit_code == 143, done.output
     assert "brandpulse: stopped by SIGTERM: the rescore is marked interrupted" in done.output, done.output
