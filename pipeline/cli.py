@@ -872,6 +872,12 @@ def detect_series(
             str(r.periods),
         )
     Console(width=160).print(table)
+    if not len(series) or last - first < pd.Timedelta(days=14):  # an empty table said why, not left to guess
+        covered = f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}" if len(series) else "no period"
+        typer.echo(
+            f"note: the rows cover {covered}: the detector needs two weeks of history before a period it tests, "
+            "so none could be flagged"
+        )
     if out is not None:
         try:  # whole or not at all: a full disk tore the file (and the previous flags with it)
             write_atomic(out, flags.to_csv(index=False))

@@ -267,6 +267,9 @@ def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
     path.write_text("timestamp,volume\n2026-01-05T00:00:00Z,3\n2026-01-05T00:30:00Z,4\n")
     summed = invoke("detect-series", str(path))  # `volume` when there is no `count`; half hours summed to one
     assert summed.exit_code == 0 and "0 flagged period(s) of 1 (hour)" in summed.output, summed.output
+    # an empty table says why: the rows are too short for the detector to test any period
+    note = "note: the rows cover 2026-01-05 00:00 to 2026-01-05 00:00: the detector needs two weeks of history"
+    assert note in summed.output, summed.output
     path.write_text("timestamp,count\n2026-01-05T00:00:00Z,1000000000000000\n2026-01-05T01:00:00Z,1000000000000001\n")
     refused(invoke("detect-series", str(path)), f"{path}: column 'count': 1000000000000001 on line 3 is not a count")
     path.write_text("timestamp,count\n2026-01-05T00:00:00Z,99999999999999999999\n")  # past uint64: a traceback
@@ -277,6 +280,7 @@ def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
     refused(invoke("detect-series", str(path), "--freq", "5min"), f"{path}: the {span}")
     hours = invoke("detect-series", str(path))  # 876,577 hours: in reach
     assert hours.exit_code == 0 and "0 flagged period(s) of 2 (hour)" in hours.output, hours.output
+    assert "note:" not in hours.output  # a century: long enough, if not flagged
 
 
 def test_detect_series_out_is_whole_or_not_written_when_the_disk_fills(tmp_path):
