@@ -30,7 +30,7 @@ from pydantic import (
 )
 
 from pipeline.config_surveys import SurveysSpec
-from pipeline.config_types import NonEmpty, Slug, _Strict, iana_zone
+from pipeline.config_types import Delimiter, NonEmpty, Slug, TextEncoding, _Strict, iana_zone
 from pipeline.paths import REPO_ROOT
 
 DEFAULT_CONFIG = "brandpulse.yaml"
@@ -68,6 +68,8 @@ class FileDropSpec(_Strict):
     name: Slug
     path: NonEmpty = Field(description="a file or a glob, relative to the config file")
     format: Literal["auto", "csv", "jsonl"] = "auto"
+    delimiter: Delimiter = Field("auto", description="a CSV's delimiter; auto: from each file's header line")
+    encoding: TextEncoding = Field("utf-8", description="a CSV's text encoding (a Python codec: cp1250, cp1252)")
     kind: Literal["mention", "review"] = "mention"
     platform: str | None = Field(None, description="platform to record when no platform column is mapped")
     lookback_days: int = Field(1, ge=0, le=31, description="also re-read this many earlier days, for late rows")

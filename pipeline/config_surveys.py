@@ -55,7 +55,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from pipeline.config_types import NonEmpty, Slug, _Strict, iana_zone
+from pipeline.config_types import Delimiter, NonEmpty, Slug, TextEncoding, _Strict, iana_zone
 
 SURVEY_FIELDS = (
     "response_id",
@@ -191,6 +191,8 @@ class SurveySpec(_Strict):
     path: NonEmpty = Field(description="a file or a glob, relative to the config file")
     format: Literal["auto", "csv", "xlsx"] = "auto"
     sheet: NonEmpty | None = Field(None, description="XLSX sheet to read; the first one by default")
+    delimiter: Delimiter = Field("auto", description="a CSV's delimiter; auto: from each file's header line")
+    encoding: TextEncoding = Field("utf-8", description="a CSV's text encoding (a Python codec: cp1250, cp1252)")
     preset: Literal["qualtrics", "surveymonkey", "typeform", "custom"] = "custom"
     columns: SurveyColumnsSpec = SurveyColumnsSpec()
     ces: CesScaleSpec = CesScaleSpec()
@@ -259,6 +261,8 @@ class CustomerSpec(_Strict):
     path: NonEmpty = Field(description="a file or a glob, relative to the config file")
     format: Literal["auto", "csv", "xlsx"] = "auto"
     sheet: NonEmpty | None = None
+    delimiter: Delimiter = Field("auto", description="a CSV's delimiter; auto: from each file's header line")
+    encoding: TextEncoding = Field("utf-8", description="a CSV's text encoding (a Python codec: cp1250, cp1252)")
     columns: CustomerColumnsSpec = CustomerColumnsSpec()
     revenue_period: Literal["month", "year"] = Field("month", description="what the revenue column is per")
     date_format: NonEmpty | None = Field(None, description="strptime format, when dates are not ISO-8601")

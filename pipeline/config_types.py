@@ -3,7 +3,8 @@ base, the common field types and the time-zone check, defined once."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import codecs
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -23,6 +24,35 @@ def _not_blank(value: str) -> str:
 # Kept as written (a CSV header may start with a space); only a value of nothing but whitespace is refused.
 NonEmpty = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+
+
+def _delimiter(value: str) -> str:
+    return "\t" if value == "tab" else value
+
+
+# A CSV export's delimiter (file drops, survey exports, customer lists): ``auto`` picks one from each file's header
+# line (pipeline.records.csv_delimiter); the word ``tab`` is a tab
+Delimiter = Annotated[Literal["auto", ",", ";", "\t", "tab"], AfterValidator(_delimiter)]
+
+
+def _text_encoding(name: str) -> str:
+    """``name`` if Python reads text in that encoding (``cp1250``, ``windows-1252``, ``latin-1``), else ValueError:
+    an unknown name, a codec that is no text encoding (``base64``), or UTF-16 and UTF-32, whose exports are refused
+    as such (pipeline.records.check_export)."""
+    try:
+        found = codecs.lookup(name).name
+        "".encode(name)  # LookupError for a codec that is no text encoding
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        raise ValueError(
+            f"{name[:80]!r} is not a text encoding Python knows (e.g. 'utf-8', 'cp1250', 'cp1252')"
+        ) from None
+    if found.startswith(("utf-16", "utf-32")):
+        raise ValueError(f"{name[:80]!r}: UTF-16 and UTF-32 exports are not read; save the file as UTF-8")
+    return name
+
+
+# A CSV export's text encoding: a Python codec name, checked when the config is loaded
+TextEncoding = Annotated[str, AfterValidator(_text_encoding)]
 
 
 def iana_zone(name: str) -> str:

@@ -23,6 +23,7 @@ Ranges, stated once:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import hmac
@@ -372,6 +373,39 @@ def bounded_lines(fh, limit: int) -> Iterator[tuple[bytes, int]]:
         yield blob, size - (2 if end == b"\r\n" else 1 if end.endswith(b"\n") else 0)
 
 
+def csv_encoding(name: str) -> str:
+    """The codec a CSV export in the text encoding ``name`` (a source's ``encoding``) is read with: UTF-8's
+    reads past a byte-order mark (``utf-8-sig``, as Excel's "CSV UTF-8" starts with one)."""
+    return "utf-8-sig" if codecs.lookup(name).name in ("utf-8", "utf-8-sig") else name
+
+
+DELIMITERS = (",", ";", "\t")  # what ``delimiter: auto`` chooses from
+_QUOTED = re.compile(r'"[^"]*(?:"|$)')  # a double-quoted stretch of a line (one left open runs to its end)
+
+
+def csv_delimiter(line: str, setting: str = "auto") -> str:
+    """The delimiter of a CSV file whose first line is ``line``: ``setting`` (a source's ``delimiter``) unless it
+    is ``auto``; then the one of ``,`` ``;`` and tab that occurs most often in the line outside double quotes (a
+    comma on a tie, or when none does): Excel in Poland or the Netherlands saves "CSV" with semicolons."""
+    if setting != "auto":
+        return setting
+    bare = _QUOTED.sub("", line)
+    counts = [bare.count(d) for d in DELIMITERS]
+    most = max(counts)
+    return DELIMITERS[counts.index(most)] if most and counts.count(most) == 1 else ","
+
+
+def delimiter_hint(line: str, delimiter: str, field: str) -> str:
+    """What an error of a header without a mapped column adds when the header line was split at commas but holds
+    a semicolon or a tab (a semicolon-separated export read with ``delimiter: ","``), naming the setting
+    ``field``; else nothing."""
+    found = next((d for d in (";", "\t") if d in line), None)
+    if delimiter != "," or found is None:
+        return ""
+    what, value = ("semicolons", "';'") if found == ";" else ("tabs", "tab")
+    return f"; its header line holds {what} but was split at commas: set {field} to {value} (or auto)"
+
+
 class CsvLines:
     """A text file's lines as ``csv.reader`` reads them (``csv.reader(lines)``), keeping those of the row being
     read, so :func:`csv_data_rows` can read again, line by line, a row that a quote left open ran on through."""
@@ -380,12 +414,22 @@ class CsvLines:
         self._fh, self._path, self._read = fh, path, 0
         self.taken: list[str] = []
         self.ended = False  # the reader asked for a line after the last: a row still open at the end of the file
+        self.encoding = getattr(fh, "encoding", None) or "utf-8"  # what a row's bad bytes are not (_row_problem)
+        self._ahead: str | None = None
 
     def __iter__(self):
         return self
 
+    def peek(self) -> str:
+        """The next line, read ahead (the reader still gets it): the header line ``delimiter: auto`` looks at."""
+        if self._ahead is None:
+            self._ahead = self._fh.readline(MAX_FIELD + 1)
+        return self._ahead
+
     def __next__(self) -> str:
-        line = self._fh.readline(MAX_FIELD + 1)  # never more of a line in memory: a file with no line break
+        line, self._ahead = self._ahead, None
+        if line is None:
+            line = self._fh.readline(MAX_FIELD + 1)  # never more of a line in memory: a file with no line break
         if not line:
             self.ended = True
             raise StopIteration
@@ -397,6 +441,14 @@ class CsvLines:
             )
         self.taken.append(line)
         return line
+
+
+def csv_reader(fh, path, delimiter: str = "auto"):
+    """``(csv.reader, CsvLines)`` over the text file ``fh``, split at ``delimiter`` (a source's setting; ``auto``
+    picks it from the file's first line: :func:`csv_delimiter`). Every line read again on its own
+    (:func:`csv_data_rows`) is split with the reader's dialect, so at the same delimiter."""
+    lines = CsvLines(fh, path)
+    return csv.reader(lines, delimiter=csv_delimiter(lines.peek(), delimiter)), lines
 
 
 def csv_data_rows(
@@ -444,12 +496,12 @@ def csv_data_rows(
                     cells, problem = None, f"unreadable CSV row: {exc}"
                 if cells is not None and blank_line(cells):
                     continue
-                problem = problem or _row_problem(cells, width)
+                problem = problem or _row_problem(cells, width, lines.encoding)
                 if problem and note:
                     problem, note = f"{problem}; {note}", None
                 yield f"{path}:{number}", cells, problem, line.rstrip("\r\n") if problem else ""
             continue
-        problem = problem or _row_problem(cells, width)
+        problem = problem or _row_problem(cells, width, lines.encoding)
         yield f"{path}:{first}", cells, problem, "\n".join(t.rstrip("\r\n") for t in lines.taken) if problem else ""
 
 
@@ -489,9 +541,10 @@ def _line_cells(line: str, dialect) -> list[str]:
     return next(csv.reader([line.rstrip("\r\n")], dialect), [])
 
 
-def _row_problem(cells: list[str], width: int) -> str | None:
-    if any(has_bad_bytes(c) for c in cells):
-        return "row is not valid UTF-8"
+def _row_problem(cells: list[str], width: int, encoding: str = "utf-8") -> str | None:
+    if any(has_bad_bytes(c) for c in cells):  # bytes the file's encoding has no character for
+        name = codecs.lookup(encoding).name
+        return f"row is not valid {'UTF-8' if name in ('utf-8', 'utf-8-sig') else name}"
     if len(cells) != width:
         return f"row has {len(cells)} fields, the header has {width}"
     return None

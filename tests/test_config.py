@@ -436,6 +436,47 @@ def test_values_that_failed_a_night_later_are_refused_by_the_config(tmp_path, mu
     assert f"{where}: " in msg and problem in msg
 
 
+@pytest.mark.parametrize(
+    ("mutate", "where", "problem"),
+    [
+        (lambda d: d["brands"][0]["sources"][0].update(encoding="cp9999"), "brands[0].sources[0].encoding",
+         "'cp9999' is not a text encoding Python knows (e.g. 'utf-8', 'cp1250', 'cp1252')"),
+        (lambda d: d["brands"][0]["sources"][0].update(encoding="base64"), "brands[0].sources[0].encoding",
+         "'base64' is not a text encoding"),
+        (lambda d: d["brands"][0]["sources"][0].update(encoding="utf-16"), "brands[0].sources[0].encoding",
+         "UTF-16 and UTF-32 exports are not read"),
+        (lambda d: d["brands"][0]["sources"][0].update(delimiter="|"), "brands[0].sources[0].delimiter",
+         "Input should be 'auto', ',', ';', '\\t' or 'tab'"),
+        (
+            lambda d: d.update(surveys={"sources": [{"name": "s", "brand": "acme", "path": "a.csv",
+                                                     "preset": "qualtrics", "encoding": "polish"}]}),
+            "surveys.sources[0].encoding",
+            "'polish' is not a text encoding",
+        ),
+        (
+            lambda d: d.update(surveys={"customers": [{"name": "c", "brand": "acme", "path": "c.csv",
+                                                       "encoding": "win-1250"}]}),
+            "surveys.customers[0].encoding",
+            "'win-1250' is not a text encoding",
+        ),
+    ],
+)  # fmt: skip
+def test_an_unknown_encoding_or_delimiter_is_a_config_error_naming_the_field(tmp_path, mutate, where, problem):
+    msg = _bad(tmp_path, mutate)
+    assert f"{where}: " in msg and problem in msg, msg
+
+
+def test_csv_encoding_and_delimiter_default_to_utf8_and_auto_and_take_tab_for_a_tab(tmp_path):
+    cfg = load_config(_write(tmp_path, GOOD))
+    assert (cfg.brands[0].sources[0].encoding, cfg.brands[0].sources[0].delimiter) == ("utf-8", "auto")
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"][0]["sources"][0].update(encoding="windows-1250", delimiter="tab")
+    doc["surveys"] = {"customers": [{"name": "c", "brand": "acme", "path": "c.csv", "delimiter": ";"}]}
+    cfg = load_config(_write(tmp_path, doc))
+    assert (cfg.brands[0].sources[0].encoding, cfg.brands[0].sources[0].delimiter) == ("windows-1250", "\t")
+    assert (cfg.surveys.customers[0].delimiter, cfg.surveys.customers[0].encoding) == (";", "utf-8")
+
+
 _UNKNOWN = "unknown field (check the spelling; see the README's configuration reference)"
 _MAIL = {"type": "email", "name": "mail", "to": ["cx@example.com"], "sender": "bp@example.com"}
 

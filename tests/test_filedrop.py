@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,10 +25,11 @@ from pipeline.records import (
     Reject,
     Window,
     bounded_lines,
+    csv_delimiter,
     detect_language,
 )
 from pipeline.sources import build_source
-from tests.helpers import MENTIONS_HEADER, NIGHT_ROWS, brandpulse, csv_rows, write_config
+from tests.helpers import COLUMNS, MENTIONS_HEADER, NIGHT_ROWS, brandpulse, csv_rows, write_config
 
 DAY = Window.for_day(date(2026, 10, 1))
 
@@ -212,6 +214,88 @@ def test_a_file_name_that_is_not_utf8_fails_the_source_naming_it(tmp_path):
         fh.write((MENTIONS_HEADER + "1,twitter,,u,2026-10-01T10:00:00Z,acme,,1,0\n").encode())
     with pytest.raises(ValueError, match=r"caf\\xe9\.csv: the file's name is not UTF-8 .*; rename it"):
         list(build_source(cfg, cfg.brands[0], "drop").fetch(DAY))
+
+
+def fetch_set(tmp_path, content: bytes, name="acme.csv", window=DAY, **settings):
+    """:func:`fetch` with the source's ``settings`` (``encoding``, ``delimiter``) in its config."""
+    (tmp_path / name).write_bytes(content)
+    doc = {
+        "brands": [{"name": "Acme", "sources": [{"type": "file_drop", "name": "drop", "path": name, **settings,
+                                                 "columns": COLUMNS}]}],
+        "staging_dir": "staging",
+    }  # fmt: skip
+    (tmp_path / "brandpulse.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    cfg = load_config(tmp_path / "brandpulse.yaml")
+    items = list(build_source(cfg, cfg.brands[0], "drop").fetch(window))
+    return [i for i in items if isinstance(i, Record)], [i for i in items if isinstance(i, Reject)]
+
+
+POLISH_HEADER = "post_id;platform;channel;author;posted_at;body;link;likes;replies\r\n"
+
+
+def test_a_polish_excel_export_with_semicolons_in_windows_1250_loads_every_row(tmp_path):
+    """Excel in Poland saves "CSV" split at semicolons, in Windows-1250 without a byte-order mark: read as UTF-8
+    and split at commas, its header was one column (the source failed) and every row with a Polish letter was
+    quarantined. Every line read again on its own (a quote left open, a header repeated) is split at ';' too."""
+    texts = {
+        "p1": "Przesyłka doszła, żółw byłby szybszy, ale ok",
+        "p2": "Świetna obsługa; kurier miły, ósmy raz zamawiam",
+        "p3": "Paczka dotarła.\r\nDziękuję, łódź z Gdańska",
+        "g1": "już działa, dziękuję",
+    }
+    lines = [
+        POLISH_HEADER,
+        f"p1;facebook;;Łukasz Żak;2026-10-01T10:00:00Z;{texts['p1']};https://x/p1;3;0\r\n",
+        f'p2;facebook;;Zofia Ół;2026-10-01T11:00:00Z;"{texts["p2"]}";https://x/p2;1;0\r\n',
+        f'p3;facebook;;Jan;2026-10-01T12:00:00Z;"{texts["p3"]}";https://x/p3;2;1\r\n',
+        POLISH_HEADER,  # exports joined into one file
+        'b1;twitter;;Jan;2026-10-01T09:00:00Z;"ekran 12"" pękł;https://x/b1;1;0\r\n',  # a quote left open
+        f"g1;twitter;;Ela;2026-10-01T13:00:00Z;{texts['g1']};https://x/g1;1;0\r\n",
+    ]
+    data = "".join(lines).encode("cp1250") + b"x1;twitter;;Ola;2026-10-01T14:00:00Z;z\x98le;https://x/x1;1;0\r\n"
+    records, rejects = fetch_set(tmp_path, data, encoding="cp1250")
+    assert {r.native_id: r.text for r in records} == texts
+    assert {r.native_id: r.engagement for r in records} == {"p1": 3, "p2": 1, "p3": 3, "g1": 1}
+    assert [(r.reason, r.location.rsplit(":", 1)[1]) for r in rejects] == [
+        (
+            "row has 6 fields, the header has 9; lines 7-9 ran together as one row of 6 fields to the end of the "
+            "file (a quote left open?); each was read alone",
+            "7",
+        ),
+        ("row is not valid cp1250", "9"),  # 0x98: no character in Windows-1250
+    ]
+    assert "z\\x98le" in rejects[1].raw_record and "Ola" not in rejects[1].raw_record  # author hashed
+
+
+def test_a_semicolon_export_read_with_delimiter_comma_fails_with_a_hint_naming_the_setting(tmp_path):
+    data = (POLISH_HEADER + "p1;facebook;;Ola;2026-10-01T10:00:00Z;ok;https://x/p1;3;0\r\n").encode("cp1250")
+    with pytest.raises(BadExport, match=r"lacks the mapped column.*; its header line holds semicolons but was split "
+                       r"at commas: set brands\[0\]\.sources\[0\]\.delimiter to ';' \(or auto\)"):  # fmt: skip
+        fetch_set(tmp_path, data, delimiter=",")
+    records, _ = fetch_set(tmp_path, data.replace(b";", b"\t"), delimiter="tab")
+    assert [r.text for r in records] == ["ok"]
+    with pytest.raises(BadExport, match=r"holds tabs but was split at commas: set .*delimiter to tab"):
+        fetch_set(tmp_path, data.replace(b";", b"\t"), delimiter=",")
+
+
+@pytest.mark.parametrize(
+    ("line", "delimiter"),
+    [
+        (MENTIONS_HEADER, ","),  # today's exports
+        ("post_id;posted_at;body\n", ";"),
+        ("post_id\tposted_at\tbody\r\n", "\t"),
+        ('"id;a;b;c",at,body\n', ","),  # semicolons inside quotes do not count
+        ('id;"a,b,c,d";body\n', ";"),
+        ("id;at,body\n", ","),  # a tie: a comma
+        ("id;at\tbody\n", ","),
+        ("body\n", ","),  # none: a comma
+        ("", ","),
+        ('id;"an open, quote,\n', ";"),  # a quote left open runs to the end of the line
+    ],
+)
+def test_delimiter_auto_picks_the_most_frequent_outside_quotes_a_comma_on_a_tie(line, delimiter):
+    assert csv_delimiter(line) == delimiter
+    assert csv_delimiter(line, ";") == ";"  # a delimiter set is used as it is
 
 
 def test_missing_file_fails_the_source(tmp_path):

@@ -1797,6 +1797,53 @@ def test_scores_with_a_decimal_comma_and_amounts_in_any_locales_format(tmp_path)
             parse_score(bad, "nps", 0, 10)
 
 
+def test_a_polish_excel_survey_export_and_customer_list_in_windows_1250_with_semicolons_load_every_row(tmp_path):
+    """Excel in Poland saves "CSV" split at semicolons, in Windows-1250 without a byte-order mark: its header was
+    one column (the file failed) and every answer or customer with a Polish letter was quarantined as not UTF-8."""
+    comments = {"R1": "Szybko, ale kurier zgubił łódkę; żal", "R2": "Przesyłka doszła.\r\nŻółta koperta, ok",
+                "R3": "Wszystko ok, dziękuję"}  # fmt: skip
+    header = ";".join(ANSWER_HEADER) + "\r\n"
+    export = (
+        header
+        + f'R1;{AT};Dostawa;Małe firmy;9,0;4;;"{comments["R1"]}";K1\r\n'
+        + f'R2;{AT};Sklep;Średnie;10;5;2;"{comments["R2"]}";K2\r\n'
+        + header  # exports joined into one file
+        + f"R3;{AT};Sklep;Duże;7;3;;{comments['R3']};\r\n"
+    )
+    (tmp_path / "answers.csv").write_bytes(export.encode("cp1250"))
+    cfg = _answers_config(tmp_path, encoding="cp1250")
+    info: dict = {}
+    responses, rejects = read_survey_file(cfg, cfg.surveys.sources[0], tmp_path / "answers.csv", info)
+    assert rejects == [] and info["repeated_headers"] == 1
+    assert {r.response_id: r.comment for r in responses} == comments
+    assert [(r.touchpoint, r.segment, r.nps, r.csat) for r in responses] == [
+        ("Dostawa", "Małe firmy", 9, 4), ("Sklep", "Średnie", 10, 5), ("Sklep", "Duże", 7, 3)]  # fmt: skip
+    # a byte Windows-1250 has no character for quarantines its row, naming the encoding
+    (tmp_path / "answers.csv").write_bytes(export.encode("cp1250") + f"R4;{AT};Sklep;x;8;;;z".encode() + b"\x98\r\n")
+    responses, rejects = read_survey_file(cfg, cfg.surveys.sources[0], tmp_path / "answers.csv")
+    assert len(responses) == 3 and [r.reason for r in rejects] == ["row is not valid cp1250"]
+    # split at commas (delimiter: ","), the file fails saying which setting to change
+    cfg = _answers_config(tmp_path, encoding="cp1250", delimiter=",")
+    with pytest.raises(ValueError, match=r"lacks the column for response_id .*; its header line holds semicolons but "
+                       r"was split at commas: set the source's delimiter to ';' \(or auto\)"):  # fmt: skip
+        read_survey_file(cfg, cfg.surveys.sources[0], tmp_path / "answers.csv")
+    # a customer list alike
+    customers = (
+        ";".join(CUSTOMER_ROWS[0]) + "\r\n"
+        + "Ł1;Średnie firmy;2026-01-01;;1 200,50\r\n"
+        + 'Ż2;"Małe; mikro";2025-12-01;2026-02-01;49,99\r\n'
+    )  # fmt: skip
+    (tmp_path / "customers.csv").write_bytes(customers.encode("cp1250"))
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv",
+                                                "encoding": "windows-1250", "delimiter": ";"}]})  # fmt: skip
+    rows, rejects = read_customer_file(cfg, cfg.surveys.customers[0], tmp_path / "customers.csv")
+    assert rejects == []
+    assert [(c.segment, c.start_date, c.end_date, c.monthly_revenue) for c in rows] == [
+        ("Średnie firmy", "2026-01-01", None, 1200.5), ("Małe; mikro", "2025-12-01", "2026-02-01", 49.99)]  # fmt: skip
+    pseudonymise = Pseudonymiser(cfg)
+    assert [c.customer_hash for c in rows] == [pseudonymise("Ł1"), pseudonymise("Ż2")]  # the id as written
+
+
 # -- mutation round: ingest ----------------------------------------------------------------------------------
 ANSWER_COLUMNS = {"response_id": "id", "timestamp": "at", "touchpoint": "tp", "segment": "seg", "nps": "nps",
                   "csat": "csat", "ces": "ces", "comment": "comment", "customer_id": "cust"}  # fmt: skip

@@ -1,7 +1,7 @@
 """File drop: CSV or JSONL exports of mentions and reviews, mapped by configurable column names.
 
 Every row becomes a :class:`~pipeline.sources.Record` or, when it cannot be read, a
-:class:`~pipeline.sources.Reject` with the reason and the raw row as JSON (bytes that are not UTF-8 are kept as
+:class:`~pipeline.sources.Reject` with the reason and the raw row as JSON (bytes not of its ``encoding`` are kept as
 ``\\xNN`` escapes; the mapped author cell is replaced by its keyed hash, so quarantine holds no names: in a CSV row
 with more or fewer cells than the header, whose cells may have shifted under any column, every cell is; in a row of
 the header's width, a created_at, rating or engagement cell that does not look like one, which may be a name shifted
@@ -74,7 +74,6 @@ from pipeline.records import (
     TIME,
     UNREADABLE,
     BadExport,
-    CsvLines,
     FileRejects,
     Pseudonymiser,
     Record,
@@ -86,6 +85,9 @@ from pipeline.records import (
     clash_content,
     count,
     csv_data_rows,
+    csv_encoding,
+    csv_reader,
+    delimiter_hint,
     escape_raw,
     has_bad_bytes,
     number,
@@ -277,8 +279,9 @@ class FileDrop(Source):
         """The rows of a CSV file as ``(location, raw, content, row)``: ``row`` a dict of the cells by header, or
         :class:`Rejected` with the problem, ``raw`` and ``content`` then what quarantine keeps and what its key
         hashes (:meth:`_reject`)."""
-        with io.TextIOWrapper(self._open(path), encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-            reader = csv.reader(lines := CsvLines(fh, path))
+        encoding = csv_encoding(self.spec.encoding)
+        with io.TextIOWrapper(self._open(path), encoding=encoding, errors="surrogateescape", newline="") as fh:
+            reader, lines = csv_reader(fh, path, self.spec.delimiter)
             try:
                 header = next(reader)
             except StopIteration:
@@ -291,6 +294,7 @@ class FileDrop(Source):
                 raise BadExport(
                     f"{path}: CSV header lacks the mapped column(s) {', '.join(missing)}; "
                     f"it has {', '.join(header)} (see {self.field('columns')} in {self.config.source_file})"
+                    + delimiter_hint(lines.taken[0], reader.dialect.delimiter, self.field("delimiter"))
                 )
             dupes = sorted({h for h in header if h in mapped and header.count(h) > 1})  # others are not read:
             if dupes:  # Excel's trailing empty columns ("...,,") are no problem

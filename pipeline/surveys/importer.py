@@ -49,13 +49,15 @@ from pipeline.records import (
     TIME,
     UNREADABLE,
     ZONE,
-    CsvLines,
     FileRejects,
     Looks,
     Pseudonymiser,
     Reject,
     Rejected,
     csv_data_rows,
+    csv_encoding,
+    csv_reader,
+    delimiter_hint,
     described,
     repeats_header,
     shown,
@@ -190,22 +192,28 @@ def _fmt(path: Path, fmt: str) -> str:
     return "xlsx" if path.suffix.lower() in (".xlsx", ".xlsm") else "csv"
 
 
-def read_table(path: Path, fmt: str = "auto", sheet: str | None = None, row_like=None) -> tuple[list[str], Iterator]:
-    """(header, rows): rows yield (location, list of cells, "") or, for an unreadable row, (location, Rejected,
-    the row's text: what its reject's key hashes, see records.csv_data_rows). ``row_like(header)``: for a CSV,
-    the test :func:`~pipeline.records.csv_data_rows` puts to a line of a multi-line cell before it takes it for a
-    row of its own (None: the number of fields alone)."""
+def read_table(
+    path: Path, fmt: str = "auto", sheet: str | None = None, row_like=None, delimiter: str = "auto", encoding="utf-8"
+) -> tuple[list[str], Iterator, str]:
+    """(header, rows, hint): rows yield (location, list of cells, "") or, for an unreadable row, (location,
+    Rejected, the row's text: what its reject's key hashes, see records.csv_data_rows). ``row_like(header)``: for
+    a CSV, the test :func:`~pipeline.records.csv_data_rows` puts to a line of a multi-line cell before it takes it
+    for a row of its own (None: the number of fields alone). A CSV is read in ``encoding`` and split at
+    ``delimiter`` (the source's settings); ``hint``: what an error of a header without a mapped column adds
+    (:func:`~pipeline.records.delimiter_hint`; an XLSX's is empty)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     xlsx = _fmt(path, fmt) == "xlsx"
     records.check_export(path, text=not xlsx)
-    return _xlsx(path, sheet) if xlsx else _csv(path, row_like)
+    return (*_xlsx(path, sheet), "") if xlsx else _csv(path, row_like, delimiter, encoding)
 
 
-def _csv(path: Path, row_like=None) -> tuple[list[str], Iterator]:
-    fh = path.open(encoding="utf-8-sig", errors="surrogateescape", newline="")
-    reader = csv.reader(lines := CsvLines(fh, path))
+def _csv(
+    path: Path, row_like=None, delimiter: str = "auto", encoding: str = "utf-8"
+) -> tuple[list[str], Iterator, str]:
+    fh = path.open(encoding=csv_encoding(encoding), errors="surrogateescape", newline="")
+    reader, lines = csv_reader(fh, path, delimiter)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -216,6 +224,7 @@ def _csv(path: Path, row_like=None) -> tuple[list[str], Iterator]:
         raise ValueError(f"{path}: unreadable CSV header: {exc}") from None
 
     like = row_like(header) if row_like else None
+    hint = delimiter_hint(lines.taken[0], reader.dialect.delimiter, "the source's delimiter")
 
     def rows():
         with fh:
@@ -224,7 +233,7 @@ def _csv(path: Path, row_like=None) -> tuple[list[str], Iterator]:
                     problem = None
                 yield location, Rejected(problem) if problem else cells, text
 
-    return header, rows()
+    return header, rows(), hint
 
 
 # An .xlsx is a zip: one whose parts unpack to more than this is refused before openpyxl reads it (a 1 MB file of
@@ -373,8 +382,11 @@ def _match(candidates: tuple[str | re.Pattern, ...], header: list[str], taken: s
     return None
 
 
-def _resolve(path: Path, header: list[str], fields: dict[str, tuple[str, ...]], required, explicit) -> dict:
-    """Field -> header name. Required or explicitly mapped fields must be there, and only once."""
+def _resolve(
+    path: Path, header: list[str], fields: dict[str, tuple[str, ...]], required, explicit, hint: str = ""
+) -> dict:
+    """Field -> header name. Required or explicitly mapped fields must be there, and only once (``hint``: what a
+    missing one's error adds, :func:`read_table`)."""
     mapping, taken = {}, set()
     for name, candidates in fields.items():
         col = _match(candidates, header, taken)
@@ -382,7 +394,7 @@ def _resolve(path: Path, header: list[str], fields: dict[str, tuple[str, ...]], 
             if name in required or name in explicit:
                 raise ValueError(
                     f"{path}: the header lacks the column for {name} ({' or '.join(candidates) or 'not mapped'}); "
-                    f"it has {', '.join(repr(h) for h in header[:40])}"
+                    f"it has {', '.join(repr(h) for h in header[:40])}{hint}"
                 )
             continue
         if header.count(col) > 1:
@@ -404,8 +416,9 @@ def _answer_like(src: SurveySpec, header: list[str], path: Path):
     return time_at(header.index(column), lambda v: parse_timestamp(v, UTC, formats, first=src.timestamp_format))
 
 
-def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "") -> dict[str, str]:
-    """Which header each survey field is read from, for this source and header (raises if one is missing)."""
+def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "", hint: str = "") -> dict[str, str]:
+    """Which header each survey field is read from, for this source and header (raises if one is missing, adding
+    ``hint``: :func:`read_table`)."""
     order = (
         "response_id",
         "timestamp",
@@ -421,9 +434,9 @@ def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "")
     )
     fields = {f: source.candidates(f) for f in order}
     explicit = {f for f in order if source.explicit(f)}
-    mapping = _resolve(Path(path), header, fields, {"response_id", "timestamp"}, explicit)
+    mapping = _resolve(Path(path), header, fields, {"response_id", "timestamp"}, explicit, hint)
     if not {"nps", "csat", "ces"} & mapping.keys():
-        raise ValueError(f"{path}: no NPS, CSAT or CES column found (preset {source.preset}); map one in columns")
+        raise ValueError(f"{path}: no NPS, CSAT or CES column found (preset {source.preset}); map one in columns{hint}")
     return mapping
 
 
@@ -621,8 +634,10 @@ def read_survey_file(
     src, path = survey_source, Path(path)
     if src.brand is not None:
         _check_brand(config, src.brand, f"surveys source {src.name!r} brand")
-    header, rows = read_table(path, src.format, src.sheet, row_like=lambda h: _answer_like(src, h, path))
-    mapping = survey_columns(src, header, path)
+    header, rows, hint = read_table(
+        path, src.format, src.sheet, lambda h: _answer_like(src, h, path), src.delimiter, src.encoding
+    )
+    mapping = survey_columns(src, header, path, hint)
     info = {} if info is None else info
     info["columns"] = dict(mapping)
     known = _brands(config)
@@ -793,14 +808,14 @@ def read_customer_file(
     src, path = customer_source, Path(path)
     if src.brand is not None:
         _check_brand(config, src.brand, f"surveys customers {src.name!r} brand")
-    header, rows = read_table(path, src.format, src.sheet)
+    header, rows, hint = read_table(path, src.format, src.sheet, None, src.delimiter, src.encoding)
     cols = src.columns
     fields = {f: (getattr(cols, f),) for f in ("customer_id", "brand", "segment", "start_date", "end_date", "revenue")}
     if cols.brand is None:
         del fields["brand"]
     explicit = {f for f in fields if src.explicit(f)}
     required = {"customer_id", "start_date", "end_date", "brand"} & fields.keys()
-    mapping = _resolve(path, header, fields, required, explicit)
+    mapping = _resolve(path, header, fields, required, explicit, hint)
     info = {} if info is None else info
     info["columns"] = dict(mapping)
     info.setdefault("repeated_headers", 0)
