@@ -30,6 +30,7 @@ from pipeline.surveys import metrics as M
 from pipeline.surveys.importer import (
     _without_currency,
     amount,
+    currency,
     parse_score,
     read_customer_file,
     read_survey_file,
@@ -1777,7 +1778,7 @@ def test_scores_with_a_decimal_comma_and_amounts_in_any_locales_format(tmp_path)
     src = SurveySpec.model_validate({"name": "panel", "brand": "acme", "path": "answers.csv", "columns": columns})
     [response], rejects = read_survey_file(cfg, src, write_csv(tmp_path / "answers.csv", rows))
     assert (response.nps, response.csat, rejects) == (9, 4, [])
-    revenues = ["1,200.00", "1.200,00", "1 200,50", "12,50", "€10", "10 EUR", "PLN 49,99", "7", "1,200", "(10)",
+    revenues = ["1,200.00", "1.200,00", "1 200,50", "12,50", "€10", "10 EUR", "EUR 49,99", "7", "1,200", "(10)",
                 "10-"]  # fmt: skip
     crm = write_csv(tmp_path / "customers.csv", [CUSTOMER_ROWS[0]] + [
         [f"C{i}", "smb", "2026-01-01", "", r] for i, r in enumerate(revenues)])  # fmt: skip
@@ -1842,6 +1843,24 @@ def test_a_polish_excel_survey_export_and_customer_list_in_windows_1250_with_sem
         ("Średnie firmy", "2026-01-01", None, 1200.5), ("Małe; mikro", "2025-12-01", "2026-02-01", 49.99)]  # fmt: skip
     pseudonymise = Pseudonymiser(cfg)
     assert [c.customer_hash for c in rows] == [pseudonymise("Ł1"), pseudonymise("Ż2")]  # the id as written
+
+
+def test_a_list_with_amounts_in_two_currencies_keeps_the_first_and_quarantines_the_others(tmp_path):
+    """1 200 zł, € 300, 300 EUR and $50 were all read as numbers and summed into one ARPU (462.50 a month, of
+    zlotys, euros and dollars). A list's revenue is in one currency (the roi's CLV says so): an amount in another
+    than the list's first with a currency is left empty and quarantined, naming both; no currency is the list's."""
+    rows = [CUSTOMER_ROWS[0]] + [[f"C{i}", "x", "2025-01-01", "", r] for i, r in
+                                 enumerate(["1 200 zł", "€ 300", "300 EUR", "$50", "PLN 1.000,00", "800"])]  # fmt: skip
+    path = write_csv(tmp_path / "customers.csv", rows)
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
+    assert [c.monthly_revenue for c in customers] == [1200.0, None, None, None, 1000.0, 800.0]
+    hidden = "revenue [not shown: 7 characters: letters, digits, spaces]"  # 300 EUR: letters, not shown
+    assert [r.reason.split(" (column")[0] for r in rejects] == ["revenue '€ 300'", hidden, "revenue '$50'"]
+    assert f"is in EUR, the list's first amount with a currency ({path}:2) in PLN: one list" in rejects[0].reason
+    assert [currency(v) for v in ("€10", "10 eur", "1 200 zł", "$5", "7", 7.0, "")] == ["EUR", "EUR", "PLN", "$"] + [
+        None
+    ] * 3
 
 
 # -- mutation round: ingest ----------------------------------------------------------------------------------

@@ -307,6 +307,21 @@ def _without_currency(raw: str) -> str:
     return raw[start:end]
 
 
+_SYMBOLS = {"€": "EUR", "£": "GBP", "ZŁ": "PLN"}  # symbols of one currency only ($ is also CAD, AUD, ...)
+
+
+def currency(value) -> str | None:
+    """The currency written around an amount (``€10``, ``10 EUR``, ``1 200 zł``), upper case, a symbol of one
+    currency only as its code (``€`` is ``EUR``); None for a number or text with none."""
+    if not isinstance(value, str):
+        return None
+    raw = value.strip()
+    number = _without_currency(raw)
+    start = raw.find(number) if number else len(raw)
+    mark = re.sub(r"\s", "", raw[:start] + raw[start + len(number) :]).upper()
+    return _SYMBOLS.get(mark, mark) or None
+
+
 _GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+")  # digits in groups of three: "1,200", "1 200 300"
 
 
@@ -870,6 +885,14 @@ def read_customer_file(
                 revenue = None
                 problems.append(
                     f"revenue {shown(raw_revenue, NUMBER)} (column {mapping['revenue']}) is not an amount ≥ 0{exc}"
+                )
+            mark = currency(raw_revenue)
+            listed_in = info.setdefault("currency", (mark, location)) if mark and revenue is not None else None
+            if listed_in and listed_in[0] != mark:  # summed into one ARPU and CLV, 1 200 zł and € 300 were 1,500
+                revenue = None
+                problems.append(
+                    f"revenue {shown(raw_revenue, NUMBER)} (column {mapping['revenue']}) is in {mark}, the list's "
+                    f"first amount with a currency ({listed_in[1]}) in {listed_in[0]}: one list, one currency"
                 )
         customers.append(
             CustomerRow(
