@@ -617,6 +617,44 @@ def test_an_xlsx_number_too_large_for_a_float_is_quarantined_not_raised(tmp_path
     ]
 
 
+def test_an_xlsx_whose_dimension_is_stale_is_read_to_its_last_row(tmp_path):
+    """Read-only openpyxl stops at the rows and columns a sheet's <dimension> claims: a writer that left it stale
+    (A1:C2 over five answers) had four answers dropped without a word, and whole-history reads took them for
+    deleted; one claiming A1 cut the header to its first column."""
+    import re as regex
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["ResponseId", "RecordedDate", "NPS"])
+    for i in range(1, 6):
+        book.active.append([f"R_{i}", "2026-10-01 09:00", i])
+    book.save(tmp_path / "export.xlsx")
+    src = SurveySpec(name="x", brand="acme", path="export.xlsx", preset="qualtrics")
+    for ref in (b"A1:C2", b"A1"):
+        _rewritten_sheet(
+            tmp_path / "export.xlsx",
+            lambda xml, ref=ref: regex.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref + b'"', xml),
+        )
+        responses, rejects = read_survey_file(None, src, tmp_path / "export.xlsx")
+        assert [(r.response_id, r.nps) for r in responses] == [(f"R_{i}", i) for i in range(1, 6)], ref
+        assert rejects == []
+
+
+def test_an_xlsx_sheet_that_is_a_chart_fails_its_source_with_a_reason(tmp_path):
+    """``sheet`` naming a chart sheet raised AttributeError (a chart sheet has no rows), which the import does not
+    catch: a traceback, and no source imported; now a ValueError that names the sheets of cells."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.chart import BarChart
+
+    book = openpyxl.Workbook()
+    book.active.append(["ResponseId", "RecordedDate", "NPS"])
+    book.create_chartsheet("Chart").add_chart(BarChart())
+    book.save(tmp_path / "export.xlsx")
+    src = SurveySpec(name="x", brand="acme", path="export.xlsx", preset="qualtrics", sheet="Chart")
+    with pytest.raises(ValueError, match=r"export.xlsx: no sheet 'Chart' of cells \(it has Sheet\)"):
+        read_survey_file(None, src, tmp_path / "export.xlsx")
+
+
 def test_an_xlsx_whose_sheet_is_cut_fails_its_source_not_the_import(tmp_path, scorer):
     """A workbook opens from its zip directory; its sheet's XML is read row by row, later. A cut or corrupt sheet
     raised the XML parser's ParseError there, which the import did not catch: a traceback, and no source's

@@ -257,10 +257,15 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
             f"{path}: the workbook unpacks to {unpacked / 2**20:,.0f} MiB, more than "
             f"{MAX_XLSX_UNPACKED >> 20:,} MiB; export it as CSV"
         )
-    if sheet is not None and sheet not in book.sheetnames:
+    cells = [w.title for w in book.worksheets]  # not its chart sheets, which hold no cells to read
+    if not cells or (sheet is not None and sheet not in cells):
         book.close()
-        raise ValueError(f"{path}: no sheet {sheet!r} (it has {', '.join(book.sheetnames)})")
+        wanted = "sheet" if sheet is None else f"sheet {sheet!r}"
+        raise ValueError(f"{path}: no {wanted} of cells (it has {', '.join(cells) or 'chart sheets only'})")
     ws = book[sheet] if sheet else book.worksheets[0]
+    # the sheet's rows as its XML holds them, not as far as its <dimension> says: read-only openpyxl stops there,
+    # and a writer that leaves it stale (A1:C2 over 100 rows) had the rest of the export dropped without a word
+    ws.reset_dimensions()
     try:
         header = ["" if h.value is None else str(h.value).strip() for h in next(ws.iter_rows(max_row=1))]
     except StopIteration:
