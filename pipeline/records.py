@@ -373,10 +373,13 @@ def bounded_lines(fh, limit: int) -> Iterator[tuple[bytes, int]]:
         yield blob, size - (2 if end == b"\r\n" else 1 if end.endswith(b"\n") else 0)
 
 
-def csv_encoding(name: str) -> str:
-    """The codec a CSV export in the text encoding ``name`` (a source's ``encoding``) is read with: UTF-8's
-    reads past a byte-order mark (``utf-8-sig``, as Excel's "CSV UTF-8" starts with one)."""
-    return "utf-8-sig" if codecs.lookup(name).name in ("utf-8", "utf-8-sig") else name
+def csv_encoding(name: str, head: bytes = b"") -> str:
+    """The codec a CSV export in the text encoding ``name`` (a source's ``encoding``) whose first bytes are
+    ``head`` is read with: UTF-8's reads past a byte-order mark (``utf-8-sig``, as Excel's "CSV UTF-8" starts with
+    one), and a file that starts with that mark is UTF-8 whatever ``name`` says (a "CSV UTF-8" dropped where
+    Windows-1250 exports land: read as cp1250, its Polish letters were other letters, with no word)."""
+    utf8 = codecs.lookup(name).name in ("utf-8", "utf-8-sig") or head.startswith(codecs.BOM_UTF8)
+    return "utf-8-sig" if utf8 else name
 
 
 DELIMITERS = (",", ";", "\t")  # what ``delimiter: auto`` chooses from

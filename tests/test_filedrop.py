@@ -267,6 +267,14 @@ def test_a_polish_excel_export_with_semicolons_in_windows_1250_loads_every_row(t
     assert "z\\x98le" in rejects[1].raw_record and "Ola" not in rejects[1].raw_record  # author hashed
 
 
+def test_a_csv_utf_8_export_dropped_where_windows_1250_ones_land_is_read_as_utf_8(tmp_path):
+    """Excel's "CSV UTF-8" starts with a byte-order mark: with ``encoding: cp1250`` its Polish letters were read as
+    other letters ("Å‚" for "ł"), no row refused and no word said. The mark says UTF-8, whatever the setting."""
+    line = "p1;facebook;;Ola;2026-10-01T10:00:00Z;Przesyłka doszła, dziękuję;https://x/p1;3;0\r\n"
+    records, rejects = fetch_set(tmp_path, b"\xef\xbb\xbf" + (POLISH_HEADER + line).encode("utf-8"), encoding="cp1250")
+    assert [r.text for r in records] == ["Przesyłka doszła, dziękuję"] and rejects == []
+
+
 def test_a_semicolon_export_read_with_delimiter_comma_fails_with_a_hint_naming_the_setting(tmp_path):
     data = (POLISH_HEADER + "p1;facebook;;Ola;2026-10-01T10:00:00Z;ok;https://x/p1;3;0\r\n").encode("cp1250")
     with pytest.raises(BadExport, match=r"lacks the mapped column.*; its header line holds semicolons but was split "

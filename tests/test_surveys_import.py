@@ -1857,6 +1857,10 @@ def test_a_polish_excel_survey_export_and_customer_list_in_windows_1250_with_sem
     assert {r.response_id: r.comment for r in responses} == comments
     assert [(r.touchpoint, r.segment, r.nps, r.csat) for r in responses] == [
         ("Dostawa", "Małe firmy", 9, 4), ("Sklep", "Średnie", 10, 5), ("Sklep", "Duże", 7, 3)]  # fmt: skip
+    # a "CSV UTF-8" (its byte-order mark says so) dropped there is read as UTF-8, not as Windows-1250
+    (tmp_path / "answers.csv").write_bytes(b"\xef\xbb\xbf" + export.encode("utf-8"))
+    responses, rejects = read_survey_file(cfg, cfg.surveys.sources[0], tmp_path / "answers.csv")
+    assert rejects == [] and {r.response_id: r.comment for r in responses} == comments
     # a byte Windows-1250 has no character for quarantines its row, naming the encoding
     (tmp_path / "answers.csv").write_bytes(export.encode("cp1250") + f"R4;{AT};Sklep;x;8;;;z".encode() + b"\x98\r\n")
     responses, rejects = read_survey_file(cfg, cfg.surveys.sources[0], tmp_path / "answers.csv")

@@ -279,8 +279,9 @@ class FileDrop(Source):
         """The rows of a CSV file as ``(location, raw, content, row)``: ``row`` a dict of the cells by header, or
         :class:`Rejected` with the problem, ``raw`` and ``content`` then what quarantine keeps and what its key
         hashes (:meth:`_reject`)."""
-        encoding = csv_encoding(self.spec.encoding)
-        with io.TextIOWrapper(self._open(path), encoding=encoding, errors="surrogateescape", newline="") as fh:
+        raw = self._open(path)
+        encoding = csv_encoding(self.spec.encoding, raw.peek(3)[:3])
+        with io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="") as fh:
             reader, lines = csv_reader(fh, path, self.spec.delimiter)
             try:
                 header = next(reader)

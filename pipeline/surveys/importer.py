@@ -212,7 +212,9 @@ def read_table(
 def _csv(
     path: Path, row_like=None, delimiter: str = "auto", encoding: str = "utf-8"
 ) -> tuple[list[str], Iterator, str]:
-    fh = path.open(encoding=csv_encoding(encoding), errors="surrogateescape", newline="")
+    with path.open("rb") as head:
+        encoding = csv_encoding(encoding, head.read(3))
+    fh = path.open(encoding=encoding, errors="surrogateescape", newline="")
     reader, lines = csv_reader(fh, path, delimiter)
     try:
         header = [h.strip() for h in next(reader)]
