@@ -142,13 +142,15 @@ def check_brand_ids(config: Config, con) -> None:
     is ``zabka``, was ``abka``: :attr:`~pipeline.config.BrandSpec.earlier_key`) while the warehouse holds it under
     the earlier id only (its sources' stored states), with the ``slug`` that keeps it. Without it a night would
     load the brand afresh under the new id, its history, trends and followed threads left under the old one.
-    ``prepare`` calls it before it registers the run."""
+    ``prepare`` calls it before it registers the run. An earlier id that is another configured brand's id is that
+    brand's history, not this one's ("Abka" beside a new "Żabka")."""
     stored = {r["brand"] for r in rows(con.execute("SELECT DISTINCT brand FROM source_state"))}
+    keys = {b.key for b in config.brands}
     moved = [
         f"brands[{i}] {b.name!r}: its id is now {b.key!r}, and the warehouse holds it as {b.earlier_key!r}: set "
         f"slug: {b.earlier_key} to keep that id"
         for i, b in enumerate(config.brands)
-        if b.earlier_key != b.key and b.earlier_key in stored and b.key not in stored
+        if b.earlier_key != b.key and b.earlier_key in stored and b.key not in stored and b.earlier_key not in keys
     ]
     if moved:
         raise ConfigError(f"{config.source_file}: " + "; ".join(moved))
