@@ -1391,6 +1391,17 @@ def test_the_summarys_most_negative_day_has_20_mentions_scored_not_just_20_menti
     print_summary(report["cfg"], db)
     out = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
     assert f"Most negative day for parcelo: {INCIDENT} (76 mentions, 67% negative)" in out, out
+    # a day not wholly scored says of how many its share is (it read as of all its mentions)
+    with connect(db) as con, transaction(con):
+        six = "SELECT mention_id FROM mentions WHERE brand = 'parcelo' AND day = $day ORDER BY created_at LIMIT 6"
+        con.execute(f"DELETE FROM sentiment WHERE mention_id IN ({six})", {"day": INCIDENT})
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [INCIDENT], "run_id": "stopped"})
+        day = row(con.execute("SELECT * FROM v_brand_daily WHERE brand = 'parcelo' AND day = $day", {"day": INCIDENT}))
+    print_summary(report["cfg"], db)
+    out = " ".join(capsys.readouterr().out.split())
+    share = f"{day['share_negative']:.0%}"
+    assert f"Most negative day for parcelo: {INCIDENT} (76 mentions, {share} of the 70 scored negative)" in out, out
 
 
 def test_the_summary_queries_to_try_return_the_first_brands_negative_mentions(report):

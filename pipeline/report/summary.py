@@ -111,9 +111,10 @@ def print_summary(config: Config, db: Path) -> None:
                 f"{b['other_model']:,} scored by another model are left out until `brandpulse rescore` reaches them"
             )
     for w in worst:
+        of = "" if w["scored"] == w["volume"] else f" of the {w['scored']} scored"  # the share's own count
         console.print(
             f"Most negative day for {w['brand']}: {w['day']} "
-            f"({w['volume']} mentions, {w['share_negative']:.0%} negative)"
+            f"({w['volume']} mentions, {w['share_negative']:.0%}{of} negative)"
         )
     worst_of = {w["brand"] for w in worst}
     quiet = sorted(b["brand"] for b in brands if b["brand"] not in worst_of)
