@@ -178,9 +178,10 @@ def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, re
     # Quick steps share one open warehouse (warehouse.held); the imports and scoring (the model), the extracts
     # and the alert delivery (the network) and the report (charts) open it for each read and write, briefly.
     surveyed = import_surveys(config, db, run_id, day=day, scorer=scorer) if surveys else {}
-    if surveys:
-        import_customers(config, db, run_id, day=day)
-    failed = extract_each(
+    listed = import_customers(config, db, run_id, day=day) if surveys else {}
+    failed = {f"surveys/{name}": why for name, why in surveyed.get("failed_sources", {}).items()}
+    failed |= {f"customers/{name}": why for name, why in listed.get("failed_sources", {}).items()}
+    failed |= extract_each(
         jobs,
         lambda job: extract(
             config, job["brand"], job["source"], day, run_id, states=states, author_key=job["author_key"]

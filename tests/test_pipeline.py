@@ -280,6 +280,14 @@ def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
     result = run_day(cfg, db, DAY, scorer=scorer)
     assert result["status"] == "partial" and list(result["failed_sources"]) == ["acme/broken"]
     assert result["new_mentions"] == 10  # both other sources landed
+    # a survey export or customer list not read is named too (the night's JSON said {} for them)
+    surveys = {
+        "sources": [{"name": "nps", "brand": "acme", "path": "no-export-*.csv", "preset": "qualtrics"}],
+        "customers": [{"name": "crm", "brand": "acme", "path": "no-list-*.csv"}],
+    }
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "acme.csv"}}], surveys=surveys))
+    again = run_day(cfg, tmp_path / "surveys.duckdb", DAY, scorer=scorer)
+    assert again["status"] == "partial" and sorted(again["failed_sources"]) == ["customers/crm", "surveys/nps"]
     with duckdb.connect(str(db), read_only=True) as con:
         missing = con.execute(
             "SELECT brand, source, status, detail FROM run_steps WHERE status <> 'success'"
