@@ -1900,9 +1900,22 @@ def test_a_list_with_amounts_in_two_currencies_keeps_the_first_and_quarantines_t
     hidden = "revenue [not shown: 7 characters: letters, digits, spaces]"  # 300 EUR: letters, not shown
     assert [r.reason.split(" (column")[0] for r in rejects] == ["revenue '€ 300'", hidden, "revenue '$50'"]
     assert f"is in EUR, the list's first amount with a currency ({path}:2) in PLN: one list" in rejects[0].reason
-    assert [currency(v) for v in ("€10", "10 eur", "1 200 zł", "$5", "7", 7.0, "")] == ["EUR", "EUR", "PLN", "$"] + [
-        None
-    ] * 3
+    assert [currency(v) for v in ("€10", "10 eur", "1 200 zł", "10 zl", "$5", "7", 7.0, "")] == [
+        "EUR",
+        "EUR",
+        "PLN",
+        "PLN",
+        "$",
+    ] + [None] * 3
+
+
+def test_the_point_of_a_currency_abbreviation_is_no_decimal_mark():
+    """Danish "kr. 100" (and "Rs. 1,200", "kr. 1 200") kept the abbreviation's point as the number's start: 100
+    kroner were read as 0.1 (".100"), 1 200 as 0.12, silently; the point is the currency's, not a decimal mark."""
+    assert [amount(v) for v in ("kr. 100", "kr. 1 200", "kr. 1.200,00", "€.50")] == [100.0, 1200.0, 1200.0, 0.5]
+    with pytest.raises(ValueError, match=r"'1,200' could be 1200 or 1\.200"):
+        amount("Rs. 1,200")  # ambiguous, as 1,200 is; it read 1.2
+    assert currency("kr. 100") == currency("kr 100") == "KR"
 
 
 # -- mutation round: ingest ----------------------------------------------------------------------------------

@@ -314,7 +314,8 @@ def _without_currency(raw: str) -> str:
     return raw[start:end]
 
 
-_SYMBOLS = {"€": "EUR", "£": "GBP", "ZŁ": "PLN"}  # symbols of one currency only ($ is also CAD, AUD, ...)
+# symbols of one currency only ($ is also CAD, AUD, ...), and zł as written without its diacritic
+_SYMBOLS = {"€": "EUR", "£": "GBP", "ZŁ": "PLN", "ZL": "PLN"}
 
 
 def currency(value) -> str | None:
@@ -350,6 +351,8 @@ def amount(value) -> float:
         if raw.startswith("(") or raw.endswith("-") or "-" in raw.lstrip("-"):  # (10), 10-: a credit, as accounting
             raise ValueError(": a minus sign or brackets, a credit?")  # and SAP write one; not +10
         text = _without_currency(raw).replace("\u00a0", " ").replace("\u202f", " ")
+        if text[:1] in ".," and not text[1:2].isdecimal():  # the point of "kr. 100", "Rs. 1,200": no decimal mark
+            text = text[1:].strip()  # (".100" read 100 kroner as 0.1)
         marks = [c for c in text if c in ".,"]
         if len(set(marks)) == 2:  # both: the last one is the decimal mark
             decimal = marks[-1]
