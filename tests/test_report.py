@@ -1347,6 +1347,19 @@ def test_examples_of_a_driver_are_different_mentions(report):
         assert len(set(texts)) == len(texts), texts
 
 
+def test_a_long_examples_text_is_cut_between_user_perceived_characters():
+    examples = report_build._env().get_template("_macros.html").module.examples
+    polish = unicodedata.normalize("NFD", "x" * 276 + "ą") + " i dalej"  # "a" and its ogonek at 276, 277
+    flag = "y" * 276 + "\U0001f1f5\U0001f1f1 dalej dalej dalej"  # 🇵🇱: two regional indicators at 276, 277
+    for text, kept in [(polish, "x" * 276), (flag, "y" * 276)]:
+        m = {"text": text, "score": -0.9, "language": "pl", "source": "listening", "channel": None,
+             "day": INCIDENT, "url": None, "engagement": 0}  # fmt: skip
+        (shown,) = re.findall(r"<q>(.*?)</q>", str(examples([m])))
+        assert shown == kept + "...", shown[-8:]  # not "a..." (another letter) nor a lone regional indicator
+    short = "x" * 276 + "ą"
+    assert re.findall(r"<q>(.*?)</q>", str(examples([{**m, "text": short}]))) == [short]
+
+
 def test_the_summary_says_each_brands_shares_its_most_negative_day_and_latest_nps(report, capsys):
     """`brandpulse summary` on the report's warehouse: each label's share of the brand's scored mentions in its own
     column, the planted incident as the most negative day (its volume and share), the latest week's NPS."""

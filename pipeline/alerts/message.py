@@ -145,7 +145,7 @@ def one_line(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _cut(s: str, n: int) -> str:
+def cut_whole(s: str, n: int) -> str:
     """``s`` cut to at most ``n`` characters, never inside a user-perceived character (a Unicode extended grapheme
     cluster, ``regex``'s ``\\X``): a letter keeps its marks (a decomposed Polish "ą", an Arabic vowel sign), an emoji
     sequence and a flag stay whole. One cluster longer than ``n`` (a letter under thousands of marks) is cut as is."""
@@ -164,7 +164,7 @@ def truncate(value: Any, limit: int) -> str:
     s = one_line(value)
     if len(s) <= limit:
         return s
-    cut = _cut(s, max(limit - 1, 0))
+    cut = cut_whole(s, max(limit - 1, 0))
     space = cut.rfind(" ")
     if space >= limit - 20 and space > 0:
         cut = cut[:space]
@@ -469,7 +469,7 @@ def _fit(escaped: str, limit: int) -> str:
     """Cut already-escaped mrkdwn to ``limit`` characters without splitting an ``&amp;``-style entity."""
     if len(escaped) <= limit:
         return escaped
-    cut = _cut(escaped, limit - 1)
+    cut = cut_whole(escaped, limit - 1)
     amp = cut.rfind("&", max(0, len(cut) - 5))
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]

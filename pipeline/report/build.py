@@ -61,7 +61,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import __version__
-from pipeline.alerts.message import safe_url
+from pipeline.alerts.message import cut_whole, safe_url
 from pipeline.config import BrandSpec, Config, make_folder
 from pipeline.explain import terms, weighted_log_odds
 from pipeline.files import write_atomic
@@ -452,6 +452,14 @@ def _fmt_pp(x, digits: int = 1) -> str:
     return "–" if x is None or x != x else f"{x * 100:+.{digits}f} pp".replace("-", "−")
 
 
+def _fmt_quote(text, length: int = 280) -> str:
+    """A mention's text cut as Jinja's ``truncate(length, true)`` cuts it (kept whole up to 5 characters over, else
+    cut to ``length`` with "..."), but never inside a user-perceived character, as the alerts cut texts: a letter
+    keeps its marks (a decomposed Polish "ą" is no "a"), an emoji sequence and a flag stay whole."""
+    s = str(text)
+    return s if len(s) <= length + 5 else cut_whole(s, length - 3) + "..."
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -460,7 +468,7 @@ def _env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=_fmt_pct, signed=_fmt_signed, num=_fmt_num, pp=_fmt_pp)
+    env.filters.update(pct=_fmt_pct, signed=_fmt_signed, num=_fmt_num, pp=_fmt_pp, quote=_fmt_quote)
     env.globals["span"] = date_span
     return env
 
