@@ -625,19 +625,23 @@ class Config(_Strict):
     def _quiet_hours_end_before_a_send(self) -> Config:
         """Held alerts go out with the first send after the quiet hours end. Without the watch (whose runs send
         every hour) the only send is the night's, at about 02:00 UTC: quiet hours covering it would hold every
-        alert for good."""
-        if self.watch.enabled:
+        alert for good. A watch with no network source to read sends nothing either: its runs are skipped."""
+        watched = any(s.type != "file_drop" for b in self.brands for s in b.sources)
+        if self.watch.enabled and watched:
             return self
         # every minute of the sends' two hours, in winter and in summer (02:35-03:25 UTC slipped between samples)
         nights = [datetime(2026, m, 15, 2, tzinfo=UTC) + timedelta(minutes=i) for m in (1, 7) for i in range(120)]
         for i, channel in enumerate(self.alerts):
             qh = channel.quiet_hours
             if qh is not None and any(qh.until(t) is not None for t in nights):
+                why, fix = "watch.enabled is false", "Enable the watch"
+                if self.watch.enabled:  # its runs are skipped: "no network source is configured"
+                    why = "no brand has a network source for the watch to read (its runs are skipped)"
+                    fix = "Give the watch a network source"
                 raise ValueError(
                     f"alerts[{i}].quiet_hours: {qh.start}-{qh.end} {qh.timezone} cover the nightly run's sends "
-                    "(about 02:00-04:00 UTC), and watch.enabled is false: nothing would send the held alerts when "
-                    "the hours end. Enable the watch (its runs send the digest when they end), or end the quiet "
-                    "hours before 02:00 UTC"
+                    f"(about 02:00-04:00 UTC), and {why}: nothing would send the held alerts when the hours end. "
+                    f"{fix} (its runs send the digest when they end), or end the quiet hours before 02:00 UTC"
                 )
         return self
 

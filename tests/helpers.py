@@ -315,7 +315,7 @@ def make_spike_polish(db) -> None:
 def alerting_config(tmp_path, receivers=None, channels=None, brand=None, watch=None, **alerting_):
     """One brand (Parcelo, with the fields of ``brand`` added) with the alerting settings given and, with
     ``receivers``, Slack, webhook and e-mail channels pointed at the local receivers of ``tests/test_alerting.py``;
-    ``watch``: the config's watch section."""
+    ``watch``: the config's watch section (enabled: the brand gets a Hacker News source too, for the watch to read)."""
     doc = {
         "brands": [
             {
@@ -329,6 +329,8 @@ def alerting_config(tmp_path, receivers=None, channels=None, brand=None, watch=N
         "alerting": {"max_age_days": 100_000, **alerting_},
         **({"watch": watch} if watch else {}),
     }  # fmt: skip
+    if (watch or {}).get("enabled"):
+        doc["brands"][0]["sources"].append({"type": "hackernews", "name": "hn"})
     if receivers:
         doc["alerts"] = [
             {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL"},

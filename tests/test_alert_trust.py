@@ -773,6 +773,23 @@ def test_quiet_hours_over_the_nights_send_need_the_watch(tmp_path):
     assert alerting_config(tmp_path, channels=[evening]).alerts[0].quiet_hours
 
 
+def test_quiet_hours_over_the_nights_send_need_a_watch_that_reads_a_network_source(tmp_path):
+    """A watch with file drops only is skipped every run ("no network source is configured") and sends nothing:
+    the held alerts waited for good, night after night, in a config that loaded."""
+    import yaml
+
+    from pipeline.config import ConfigError, load_config
+
+    channel = {"type": "webhook", "name": "hook", "url_env": "U", "quiet_hours": WARSAW_NIGHT}
+    alerting_config(tmp_path, channels=[channel], watch={"enabled": True})  # with a network source: it loads
+    path = tmp_path / "brandpulse.yaml"
+    doc = yaml.safe_load(path.read_text())
+    doc["brands"][0]["sources"] = [s for s in doc["brands"][0]["sources"] if s["type"] == "file_drop"]
+    path.write_text(yaml.safe_dump(doc))
+    with pytest.raises(ConfigError, match=r"quiet_hours: 20:00-08:00 Europe/Warsaw cover .* no brand has a network"):
+        load_config(path)
+
+
 def test_quiet_hours_until():
     from pipeline.config import QuietHoursSpec
 
