@@ -218,6 +218,28 @@ def test_revenue_at_risk_and_the_value_of_a_point_by_hand():
     assert set(only.at_risk) == {"detractor", "total"} and only.at_risk["total"].value == approx(250)
 
 
+def test_a_group_without_churners_gets_a_wilson_mover_interval_not_a_point():
+    """40 detractors and 40 promoters, none churned: the bootstrap resampled 0% every time and printed revenue at risk
+    "0 (95% CI 0 to 0)", "nothing at risk", though each rate's Wilson interval reaches 8.8%. A figure reading such a
+    group takes Newcombe's interval for the gap (statsmodels' newcomb), times the CLV; groups with churners keep
+    the bootstrap's."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    none = R.cx_worth({"detractor": [0] * 40, "promoter": [0] * 40}, {"detractor": 1000.0}, 100_000.0)
+    upper = Z**2 / (40 + Z**2)  # Wilson's upper limit of 0 of 40
+    assert none.at_risk["detractor"] == R.Interval(0.0, approx(-1000 * upper), approx(1000 * upper))
+    assert none.per_point.high == approx(1000 * upper / 2) and none.wilson == ("detractor", "promoter")
+    some = R.cx_worth({"detractor": [1] * 8 + [0] * 32, "promoter": [0] * 40}, {"detractor": 1000.0}, 100_000.0)
+    low, high = confint_proportions_2indep(8, 40, 0, 40, method="newcomb", compare="diff")
+    assert some.at_risk["total"] == R.Interval(approx(200.0), approx(1000 * low), approx(1000 * high))
+    assert some.move_one_percent == R.Interval(approx(200.0), approx(1000 * low), approx(1000 * high))
+    both = {"detractor": [1] * 8 + [0] * 32, "promoter": [1] * 3 + [0] * 37, "passive": [0] * 20}
+    w = R.cx_worth(both, {"detractor": 1000.0, "passive": 0.0}, 100_000.0, resamples=200)
+    assert w.wilson == ("passive",)  # no passive still a customer: their figure is 0 whatever the rate
+    boot = R.cx_worth({**both, "passive": []}, {"detractor": 1000.0}, 100_000.0, resamples=200)
+    assert w.at_risk["detractor"] == boot.at_risk["detractor"] and w.per_point == boot.per_point
+
+
 def test_no_detractors_or_promoters_whose_window_has_ended_gives_no_money():
     w = R.cx_worth({"promoter": [0, 1, 0]}, {"detractor": 500.0}, 10_000.0)
     assert w.at_risk == {} and w.per_point is None and "fewer than 2 detractors" in w.note
@@ -971,6 +993,20 @@ def test_the_drivers_reading_never_says_68_percent_against_68_percent():
     )
     report.touchpoints = [{**delivery, "performance": 0.61, "mean_performance": 0.66}]
     assert "scores below average (CSAT 61% against 66%)" in worth._driver_reading(report)
+
+
+def test_drivers_that_explain_nothing_rank_no_touchpoint():
+    """A CSAT that never varies (or an NPS that never does) explains nothing: R² = 0, every importance 0%, and the
+    reading said "app matters most (0% of what the drivers explain): keep it up"."""
+    day = date(2025, 2, 1)
+    answers = pd.DataFrame(
+        [(day, "app", n % 11, 4.0, None) for n in range(40)], columns=["day", "touchpoint", "nps", "csat", "ces"]
+    )
+    empty = pd.DataFrame(columns=["day", "scored"])
+    inputs = worth.DriverInputs("acme", date(2025, 1, 1), date(2025, 3, 31), answers, empty, empty)
+    report = worth.drivers(inputs, resamples=20)
+    assert report.result.r2.value == 0 and "matters most" not in report.reading
+    assert report.reading.endswith("no touchpoint can be ranked.")
 
 
 def test_a_scheduled_end_date_changes_neither_the_lists_last_day_nor_who_has_left(tmp_path):

@@ -39,7 +39,11 @@ move, since the two gaps add up to the detractor gap). It assumes that responden
 
 Intervals come from the **bootstrap** over respondents (``scipy.stats.bootstrap``, each NPS group resampled on
 its own, percentile 95 % interval) with :data:`RESAMPLES` resamples and the fixed seed :data:`SEED`, so the same
-data give the same interval; the CLVs are taken as known.
+data give the same interval; the CLVs are taken as known. A group in which no respondent (or every one) churned
+resamples to the same rate every time, and the bootstrap would take that rate as known (0 to 0 from two groups
+of 40 without a churner): a figure that reads such a group gets the **MOVER** interval instead, sum c_g p_g
+-/+ sqrt(sum (c_g p_g - c_g l_g)^2), each group's limits l_g from its Wilson interval on the side that lowers
+(raises) the sum (Zou & Donner 2008; for a difference of two rates, Newcombe's 1998 hybrid score interval).
 
 **Key drivers** (:func:`relative_weights`, :func:`key_drivers`): how much of the variance of the 0-10 answers
 each driver explains, by **Johnson's relative weights** (Johnson 2000, "A heuristic method for estimating the
@@ -206,6 +210,7 @@ class Worth:
     seed: int = SEED
     confidence: float = CONFIDENCE
     note: str | None = None
+    wilson: tuple[str, ...] = ()  # groups without a churner (or all churners): their figures' intervals are MOVER
 
 
 def cx_worth(
@@ -252,13 +257,38 @@ def cx_worth(
         method="percentile",
         rng=np.random.default_rng(seed),
     ).confidence_interval
-    values = [Interval(float(v), float(lo), float(hi)) for v, lo, hi in zip(point, ci.low, ci.high, strict=True)]
+    low, high = np.array(ci.low, dtype=float), np.array(ci.high, dtype=float)
+    # A group with no churner (or only churners) resamples to the same rate every time: the bootstrap would take
+    # it as known, and "0 (0 to 0)" from two groups of 40 without a churner. A figure that reads such a group gets
+    # the MOVER interval from the groups' Wilson intervals instead (module docstring); the others keep theirs.
+    flat = [g for g in groups if rates[g].churned in (0, rates[g].n)]
+    cd, cp = clv["detractor"], clv["passive"] if "passive" in groups else 0.0
+    coef = [  # each figure is the sum over (detractor, promoter, passive) of coef x churn rate
+        (cd, -cd, 0.0),
+        (0.0, -cp, cp),
+        (cd, -cd - cp, cp),
+        (0.01 * clv_base, -0.01 * clv_base, 0.0),
+    ]
+    for k, c in enumerate(coef):
+        c = dict(zip(("detractor", "promoter", "passive"), c, strict=True))
+        if any(c[g] for g in flat):
+            low[k], high[k] = _mover([(c[g], rates[g]) for g in groups])
+    values = [Interval(float(v), float(lo), float(hi)) for v, lo, hi in zip(point, low, high, strict=True)]
     at_risk = {"detractor": values[0], "total": values[2]}
     if "passive" in groups:  # passives are left out of the money with fewer than 2
         at_risk["passive"] = values[1]
     move = values[3]
     half = Interval(move.value / 2, move.low / 2, move.high / 2)
-    return Worth(rates, rr, gap, at_risk, move, half, resamples, seed, confidence)
+    return Worth(rates, rr, gap, at_risk, move, half, resamples, seed, confidence, wilson=tuple(flat))
+
+
+def _mover(terms: Sequence[tuple[float, Rate]]) -> tuple[float, float]:
+    """The MOVER interval of sum c x rate from each rate's Wilson interval (Zou & Donner 2008; Newcombe's 1998
+    hybrid score interval for a difference of two rates)."""
+    value = sum(c * r.rate for c, r in terms)
+    below = sum((c * r.rate - min(c * r.low, c * r.high)) ** 2 for c, r in terms)
+    above = sum((max(c * r.low, c * r.high) - c * r.rate) ** 2 for c, r in terms)
+    return value - below**0.5, value + above**0.5
 
 
 # -- key drivers ---------------------------------------------------------------------------------------------

@@ -257,6 +257,12 @@ def _assumptions(inputs: RoiInputs, out: RoiReport) -> list[str]:
             f"each NPS group, seed {w.seed}); churn rates: Wilson; relative risk: log method"
             + (f" ({w.rr.method})." if w.rr.method and w.rr.method != "log" else ".")
         )
+    if w is not None and w.wilson:
+        lines.append(
+            f"No respondent, or every one, of the {' and '.join(R.PLURAL[g] for g in w.wilson)} churned: their "
+            "rate would be the same in every resample, so the figures that read it take their interval from the "
+            "groups' Wilson intervals (MOVER; Newcombe 1998, Zou & Donner 2008), not the bootstrap."
+        )
     return lines
 
 
@@ -579,6 +585,11 @@ def drivers(
 def _driver_reading(out: DriverReport) -> str:
     if not out.touchpoints:
         return ""
+    if out.result is not None and out.result.r2.value <= 0:  # nothing varied: "X matters most (0%)"
+        return (
+            "The drivers explain none of the answers' variance (their scores, or the 0-10 answers, did not vary): "
+            "no touchpoint can be ranked."
+        )
     fix = [t for t in out.touchpoints if t["quadrant"] == "fix first"]
     top = out.touchpoints[0]
     if fix:
