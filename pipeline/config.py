@@ -102,7 +102,7 @@ class _NetworkSpec(_Strict):
 
 _SUB = r"(?:[A-Za-z0-9_]{2,21}|u_[A-Za-z0-9_-]{3,20})"  # Reddit's names (r/de has two letters), a user's (u_name)
 SUBREDDIT = re.compile(rf"{_SUB}(?:\+{_SUB})*|(?:all|popular)(?:-[A-Za-z0-9_]{{2,21}})+")  # several joined by +
-# read as one (PRAW's multi-subreddit); all-a-b: all of Reddit but a and b
+# read as one (PRAW's multi-subreddit); all-pics-funny: all of Reddit but pics and funny
 
 
 def _subreddit(value: str) -> str:
@@ -111,7 +111,7 @@ def _subreddit(value: str) -> str:
     if not SUBREDDIT.fullmatch(name):
         raise ValueError(
             f"{value[:80]!r} is not a subreddit name (2-21 letters, digits or _, as in 'r/Polska' or 'Polska'; a "
-            "user's u_name; several joined by +; all-a-b for all but a and b)"
+            "user's u_name; several joined by +; all-pics-funny for all but pics and funny)"
         )
     return name
 
@@ -495,7 +495,7 @@ def env_minutes(name: str, default: int, least: int = 0) -> int:
     """Whole minutes from the environment variable ``name`` (``default`` when unset), at least ``least``, or a
     ValueError that names the variable: the DAG files' settings read when they are parsed."""
     raw = os.environ.get(name, str(default))
-    if not raw.strip().isdigit() or int(raw) < least:
+    if not raw.strip().isdecimal() or int(raw) < least:
         raise ValueError(f"{name}: {raw!r} is not a whole number of minutes" + (f", {least} or more" if least else ""))
     return int(raw)
 

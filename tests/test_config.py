@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.config import ConfigError, env_minutes, field_path, load_config, make_folder
+from pipeline.config import Config, ConfigError, env_minutes, field_path, load_config, make_folder
 from tests.helpers import REPO, write_config
 
 GOOD = {
@@ -774,7 +774,8 @@ def test_optional_settings_left_out_take_their_documented_defaults(tmp_path):
          "brands[0].aspects[0].name: must not be blank (only spaces)"),
         (_source(type="reddit", subreddits=["u_" + "a" * 21]),
          f"brands[0].sources[1].subreddits[0]: {'u_' + 'a' * 21!r} is not a subreddit name (2-21 letters, digits or _, "
-         "as in 'r/Polska' or 'Polska'; a user's u_name; several joined by +; all-a-b for all but a and b)"),
+         "as in 'r/Polska' or 'Polska'; a user's u_name; several joined by +; all-pics-funny for all but pics and "
+         "funny)"),
         (lambda d: d.update(alerts=[{"type": "webhook", "name": "ops", "url_env": "HOOK",
                                      "quiet_hours": {"start": "24:00", "end": "08:00"}}]),
          "alerts[0].quiet_hours.start: must be a time of day as HH:MM (00:00 to 23:59), got '24:00'"),
@@ -933,6 +934,10 @@ def test_minutes_from_the_environment_are_whole_and_at_least_the_least(monkeypat
     with pytest.raises(ValueError) as err:
         env_minutes("BP_TEST_MINUTES", 240)
     assert str(err.value) == "BP_TEST_MINUTES: '1.5' is not a whole number of minutes"
+    monkeypatch.setenv("BP_TEST_MINUTES", "²")  # a digit to str.isdigit, but no number to int()
+    with pytest.raises(ValueError) as err:
+        env_minutes("BP_TEST_MINUTES", 240)
+    assert str(err.value) == "BP_TEST_MINUTES: '²' is not a whole number of minutes"
 
 
 def test_brand_ids_are_at_most_63_long_and_the_earlier_id_is_the_ascii_letters_of_the_name(tmp_path):
@@ -1016,3 +1021,49 @@ def test_quiet_hours_over_the_nights_summer_sends_alone_need_the_watch_too(tmp_p
         ],
     }
     assert load_config(_write(tmp_path, doc)).alerts[0].quiet_hours.start == "06:00"
+
+
+# The README's inline config examples (`key: value`, `section.key: value`), each put where it belongs in the demo's
+# config: by its first key, else a top-level field of that name. A new example of another key fails the test below
+# until it is given a place here or named as no config setting.
+_README_EXAMPLE_HOMES = {
+    "slug": ("brands", -1),  # the last brand: the survey sources name the first ones by id
+    "sensitivity": ("brands", 0),
+    "encoding": ("brands", 0, "sources", 0),  # the demo's first source is a file drop
+    "delimiter": ("brands", 0, "sources", 0),
+    "lookback_days": ("brands", 0, "sources", 0),
+    "quiet_hours": ("alerts", 0),
+    "except_critical": ("alerts", 0, "quiet_hours"),
+    "whole_history": ("surveys", "sources", 0),
+    "device": ("scoring",),
+}
+# keys of the model's brandpulse.json, of a DAG run's conf and of an alert's payload; and placeholders of the prose
+_README_NOT_CONFIG = {"aspect_encoder", "aspect_layer", "text.emoji_names", "draw_report", "schema", "status"}
+_README_PLACEHOLDERS = {"sensitivity: low | normal | high", "staging_dir: s3://..."}
+
+
+def _readme_config_examples() -> list[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    found = sorted(set(re.findall(r"`([a-z_][a-z_.]*: [^`\n]+)`", text)))
+    return [e for e in found if e.split(":")[0] not in _README_NOT_CONFIG and e not in _README_PLACEHOLDERS]
+
+
+@pytest.mark.parametrize("example", _readme_config_examples())
+def test_each_inline_config_example_of_the_readme_loads_and_means_what_it_says(tmp_path, example):
+    doc = yaml.safe_load((REPO / "demo" / "brandpulse.yaml").read_text(encoding="utf-8"))
+    doc["alerts"][0]["quiet_hours"] = {"start": "20:00", "end": "08:00"}  # for an example of its fields
+    dotted, value = example.split(": ", 1)
+    *sections, key = dotted.split(".")
+    assert dotted in _README_EXAMPLE_HOMES or dotted.split(".")[0] in Config.model_fields, f"where does {example} go?"
+    home = _README_EXAMPLE_HOMES.get(dotted, tuple(sections))
+    node = doc
+    for step in home:
+        node = node.setdefault(step, {}) if isinstance(step, str) else node[step]
+    node[key] = yaml.safe_load(value)
+    parsed = load_config(_write(tmp_path, doc))
+    for step in home:
+        parsed = getattr(parsed, step) if isinstance(step, str) else parsed[step]
+    got, want = getattr(parsed, key), yaml.safe_load(value)
+    if isinstance(want, dict):
+        got = got.model_dump(include=set(want))
+    assert got == want
