@@ -122,8 +122,10 @@ def hourly_chart(
 
 def hourly_alert_chart(con, brand: BrandSpec, window_start: datetime, window_end: datetime) -> bytes:
     """The brand's last 48 hours to the end of an hourly alert's window, the window shaded (:func:`hourly_chart`)."""
-    end = window_end
+    end = window_end.replace(minute=0, second=0, microsecond=0)  # on the series' hours: a 15-minute run's window
+    if end < window_end:  # 08:00-08:30 ends in the 08:00 hour (so far), the last bar
+        end += timedelta(hours=1)
     start = end - timedelta(hours=HOURLY_CHART_HOURS)
     df = frame(execute(con, "alerts/hourly_chart_series", {"brand": brand.key, "start": start, "end": end}))
-    title = f"{brand.name}: the 48 hours to {end:%d %b %Y %H:%M} UTC"
+    title = f"{brand.name}: the 48 hours to {window_end:%d %b %Y %H:%M} UTC"
     return hourly_chart(df, title, start, end, window_start, window_end)

@@ -1135,6 +1135,8 @@ def test_webhook_carries_an_idempotency_key_slack_does_not(receiver):
         (8, 2, "Sun 25 Oct 2026 08:00-10:00 UTC (09:00-11:00 Europe/Warsaw)"),
         # the clocks go back at 01:00 UTC: two hours of the window, one on the local clock; both offsets named
         (0, 2, "Sun 25 Oct 2026 00:00-02:00 UTC (02:00 CEST-03:00 CET Europe/Warsaw)"),
+        # the local 02:00-03:00 comes twice: the second one (CET) is named as such, not left to guess
+        (1, 1, "Sun 25 Oct 2026 01:00-02:00 UTC (02:00 CET-03:00 CET Europe/Warsaw)"),
     ],
 )
 def test_a_window_across_a_clock_change_names_both_offsets(start_hour, hours, label):

@@ -161,6 +161,26 @@ def test_the_hourly_chart_draws_a_bar_an_hour_of_the_series(monkeypatch):
     assert negative[1:] == [45 if h == 46 else 3 for h in range(1, 48)]
 
 
+def test_a_15_minute_windows_chart_draws_the_brands_hours_to_the_hour_so_far(tmp_path, monkeypatch):
+    """The 08:00-08:30 window of a 15-minute run: its 48-hour chart is the hours to the 08:00 hour (so far), the
+    series' own hours, not 48 half-past hours that no row of the series matches (all drawn zero)."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        execute(con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]),
+                                        "run_id": "seed"})  # fmt: skip
+    cfg = alerting_config(tmp_path)
+    with connect(db, read_only=True) as con:
+        stored = dict(con.execute("SELECT hour, scored FROM hourly_brand_metrics WHERE brand = 'parcelo'"
+                                  " AND source = '_all'").fetchall())  # fmt: skip
+        fig = drawn_figure(
+            monkeypatch, hourly_alert_chart, con, cfg.brand("parcelo"), EIGHT, EIGHT + timedelta(minutes=30)
+        )
+    volume = [p.get_height() for p in fig.axes[0].containers[0]]
+    hours = [EIGHT - timedelta(hours=47 - i) for i in range(48)]
+    assert volume == [stored.get(h, 0) for h in hours] and volume[-1] == stored[EIGHT] > 0
+
+
 def test_brand_time_zone_is_validated(tmp_path):
     from pipeline.config import ConfigError
 

@@ -295,7 +295,8 @@ def window_label(msg: AlertMessage) -> str | None:
     """The hours an hourly alert covers, in UTC and, with a brand time zone, local time too, e.g.
     ``Wed 14 Oct 2026 08:00-10:00 UTC (10:00-12:00 Europe/Warsaw)``, or with the zone's abbreviations when the
     clocks change inside the window (``00:00-02:00 UTC (02:00 CEST-03:00 CET Europe/Warsaw)``: two hours, although
-    the local clock moved one); None for an alert without a window."""
+    the local clock moved one, and in the hour the clocks show twice: ``01:00-02:00 UTC (02:00 CET-03:00 CET
+    Europe/Warsaw)``); None for an alert without a window."""
     start, end = msg.window_start, msg.window_end
     if start is None or end is None:
         return None
@@ -313,7 +314,12 @@ def window_label(msg: AlertMessage) -> str | None:
     zone = ZoneInfo(msg.timezone)
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     day = "" if local_start.date() == start.date() else f"{local_start:%a %d %b} "
-    if local_start.utcoffset() != local_end.utcoffset():  # the clocks change inside the window: name both offsets
+
+    def repeated(t: datetime) -> bool:  # a time the local clock shows twice (the hour it goes back)
+        return t.replace(fold=1 - t.fold).utcoffset() != t.utcoffset()
+
+    # the clocks change inside the window, or it is in the repeated hour: name the offsets
+    if local_start.utcoffset() != local_end.utcoffset() or repeated(local_start) or repeated(local_end):
         to = f"{local_end:%H:%M %Z}" if local_end.date() == local_start.date() else f"{local_end:%a %d %b %H:%M %Z}"
         return f"{utc} ({day}{local_start:%H:%M %Z}-{to} {msg.timezone})"
     return f"{utc} ({day}{span(local_start, local_end, msg.timezone)})"
