@@ -23,8 +23,8 @@ from pydantic import ValidationError
 
 from pipeline import config_surveys
 from pipeline.config import ConfigError, load_config
-from pipeline.config_surveys import SurveySpec, SurveysSpec
-from pipeline.records import Pseudonymiser, Rejected
+from pipeline.config_surveys import CustomerSpec, SurveySpec, SurveysSpec
+from pipeline.records import Pseudonymiser, Reject, Rejected
 from pipeline.surveys import ingest, rollup
 from pipeline.surveys import metrics as M
 from pipeline.surveys.importer import (
@@ -452,6 +452,30 @@ def test_custom_mapping_brand_column_and_row_time_zones(tmp_path):
         "brand [not shown: 7 characters: letters] (column company) is not a configured brand",
         "time zone 'Mars/Olympus' (column tz) is not an IANA zone or UTC offset",
     ]
+
+
+def test_a_rejected_row_is_quarantined_under_its_brands_id_as_its_answer_or_customer_lands(tmp_path):
+    """A brand cell written as the brand's name ('Acme', 'ACME') lands its answers and customers under 'acme'; its
+    rejected rows were quarantined under 'Acme' and 'ACME', three brands in v_quarantine_summary, and none counted
+    as acme's (brandpulse summary's quarantined column). Their keys stay those quarantined before."""
+    cfg = make_config(tmp_path, {"sources": []}, brands=("Acme", "Globex"))
+    survey = SurveySpec.model_validate(
+        {"name": "panel", "path": "s.csv", "columns": {"response_id": "id", "brand": "company", "timestamp": "at",
+                                                         "nps": "nps"}}
+    )  # fmt: skip
+    rows = [["id", "company", "at", "nps"], ["1", "Acme", "2026-10-01 10:00:00", "8"], ["2", "Acme", "yesterday", "8"]]
+    rows += [["3", "ACME", "2026-10-01 10:00:00", "12"], ["", "acme", "2026-10-01 10:00:00", "8"]]
+    rows += [["5", "Initech", "2026-10-01 10:00:00", "8"]]
+    responses, rejects = read_survey_file(cfg, survey, write_csv(tmp_path / "s.csv", rows))
+    assert {r.brand for r in responses} == {"acme"}
+    assert [r.brand for r in rejects] == ["acme", "acme", "acme", "Initech"]  # no configured brand: as written
+    assert json.loads(rejects[0].raw_record)["company"] == "Acme"  # kept whole: its key is of the cell as written
+    assert rejects[0].quarantine_id == Reject.key("Acme", "panel", rejects[0].raw_record, 1)
+    customers = CustomerSpec.model_validate({"name": "crm", "path": "c.csv", "columns": {"brand": "brand"}})
+    header = ["customer_id", "brand", "segment", "start_date", "end_date", "monthly_revenue"]
+    rows = [header, ["C-1", "Acme", "gold", "2026-01-01", "", "10"], ["", "ACME", "gold", "2026-01-01", "", "10"]]
+    landed, rejects = read_customer_file(cfg, customers, write_csv(tmp_path / "c.csv", rows))
+    assert [c.brand for c in landed] == ["acme"] and [r.brand for r in rejects] == ["acme"]
 
 
 def test_a_touchpoint_or_segment_named_like_the_totals_row_is_left_empty_with_a_reason(tmp_path):

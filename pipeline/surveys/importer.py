@@ -35,7 +35,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -551,6 +551,15 @@ def _reject(rejects: FileRejects, brand: str, source: str, reason: str, row: dic
     return rejects(brand, source, reason, raw, location, content=records.raw_json(row))
 
 
+def _by_brand_id(rejects: list[Reject], known: dict[str, str] | None, brand: str | None) -> list[Reject]:
+    """``rejects`` of a file with a brand column, each under the id of the brand its cell names (``Acme``, ``ACME``:
+    ``acme``, as its response or customer lands), so a brand's quarantine rows are counted as its; a cell that names
+    no configured brand stays as written. Their keys stay those of the cell as written (as quarantined before)."""
+    if brand is not None or not known:
+        return rejects
+    return [replace(r, brand=known.get(r.brand.lower(), r.brand)) for r in rejects]
+
+
 def _customer_hash(row: dict, column: str | None, pseudonymise) -> str | None:
     """The keyed hash of the row's customer id (None when empty); the row's cell becomes ``hmac:<hash>``, so the
     raw record quarantine may keep never holds the id."""
@@ -725,7 +734,7 @@ def read_survey_file(
         if problems:
             reason = "; ".join(problems) + " (left empty; the rest of the response loaded)"
             rejects.append(_reject(reject, response["brand"], src.name, reason, row, location, typed))
-    return responses, rejects
+    return responses, _by_brand_id(rejects, known, src.brand)
 
 
 def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dict, list[str]]:
@@ -919,4 +928,4 @@ def read_customer_file(
         if problems:
             reason = "; ".join(problems) + " (left empty; the customer loaded)"
             rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
-    return customers, rejects
+    return customers, _by_brand_id(rejects, known, src.brand)
