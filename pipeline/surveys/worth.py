@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -393,7 +393,7 @@ def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_D
     latest = row(con.execute("SELECT max(day) AS day FROM survey_responses WHERE brand = $brand", {"brand": brand}))
     none_yet = latest["day"] is None
     if day is None:
-        day = latest["day"] or date.today()
+        day = latest["day"] or datetime.now(UTC).date()  # the UTC day, as every run's
     first = day - timedelta(days=days - 1)
     p = {"brand": brand, "first": first - timedelta(days=SOCIAL_DAYS - 1), "last": day}  # the social days
     answers = frame(
