@@ -176,9 +176,14 @@ def test_a_15_minute_windows_chart_draws_the_brands_hours_to_the_hour_so_far(tmp
         fig = drawn_figure(
             monkeypatch, hourly_alert_chart, con, cfg.brand("parcelo"), EIGHT, EIGHT + timedelta(minutes=30)
         )
+        whole = drawn_figure(
+            monkeypatch, hourly_alert_chart, con, cfg.brand("parcelo"), EIGHT, EIGHT + timedelta(hours=1)
+        )
     volume = [p.get_height() for p in fig.axes[0].containers[0]]
     hours = [EIGHT - timedelta(hours=47 - i) for i in range(48)]
     assert volume == [stored.get(h, 0) for h in hours] and volume[-1] == stored[EIGHT] > 0
+    # a window that ends on the hour (08:00-09:00) ends its chart there, no empty hour after it
+    assert [p.get_height() for p in whole.axes[0].containers[0]] == volume
 
 
 def test_brand_time_zone_is_validated(tmp_path):

@@ -1952,6 +1952,15 @@ def test_the_point_of_a_currency_abbreviation_is_no_decimal_mark():
     assert currency("kr. 100") == currency("kr 100") == "KR"
 
 
+def test_the_point_of_a_currency_abbreviation_written_without_a_space_is_no_decimal_mark():
+    """The abbreviation's point against the number ("kr.100", "Rs.1,200") still began the number: 100 kroner read
+    as 0.1 and 1,200 rupees as 1.2, silently; a point after a letter is the abbreviation's."""
+    assert [amount(v) for v in ("kr.100", "kr.1 200", "Kr.1.200,00", "$.50")] == [100.0, 1200.0, 1200.0, 0.5]
+    with pytest.raises(ValueError, match=r"'1,200' could be 1200 or 1\.200"):
+        amount("Rs.1,200")  # ambiguous, as "Rs. 1,200" is; it read 1.2
+    assert currency("kr.100") == currency("kr. 100") == "KR"
+
+
 # -- mutation round: ingest ----------------------------------------------------------------------------------
 ANSWER_COLUMNS = {"response_id": "id", "timestamp": "at", "touchpoint": "tp", "segment": "seg", "nps": "nps",
                   "csat": "csat", "ces": "ces", "comment": "comment", "customer_id": "cust"}  # fmt: skip

@@ -350,9 +350,11 @@ def amount(value) -> float:
             raise ValueError(f": {len(raw):,} characters, not an amount")
         if raw.startswith("(") or raw.endswith("-") or "-" in raw.lstrip("-"):  # (10), 10-: a credit, as accounting
             raise ValueError(": a minus sign or brackets, a credit?")  # and SAP write one; not +10
-        text = _without_currency(raw).replace("\u00a0", " ").replace("\u202f", " ")
-        if text[:1] in ".," and not text[1:2].isdecimal():  # the point of "kr. 100", "Rs. 1,200": no decimal mark
-            text = text[1:].strip()  # (".100" read 100 kroner as 0.1)
+        number = _without_currency(raw)
+        text = number.replace("\u00a0", " ").replace("\u202f", " ")
+        abbreviated = raw[: raw.find(number)][-1:].isalpha()  # "kr.100", "Rs.1,200": the point follows letters
+        if text[:1] in ".," and (abbreviated or not text[1:2].isdecimal()):  # the point of "kr. 100", "Rs. 1,200":
+            text = text[1:].strip()  # no decimal mark (".100" read 100 kroner as 0.1)
         marks = [c for c in text if c in ".,"]
         if len(set(marks)) == 2:  # both: the last one is the decimal mark
             decimal = marks[-1]
