@@ -621,21 +621,28 @@ def test_a_brand_id_keeps_accented_letters_and_a_name_without_latin_letters_need
     assert load_config(_write(tmp_path, doc)).brands[0].key == "pyaterochka"
 
 
-def test_a_brand_whose_id_changed_with_the_accents_rule_is_named_before_a_night_runs(tmp_path):
-    """A warehouse an earlier version filled holds "Żabka" as abka: a night would have loaded it afresh as zabka,
-    its history, trends and Reddit threads left behind. prepare stops first, with the slug that keeps the id."""
-    from pipeline import night
+def _holding_abka(db) -> None:
+    """A migrated warehouse at ``db`` whose source state holds brand id abka (an earlier version's "Żabka")."""
     from pipeline.ledger import start_run
     from pipeline.warehouse import connect, execute, migrate
 
-    doc = yaml.safe_load(yaml.safe_dump(GOOD))
-    doc["brands"][0]["name"] = "Żabka"
-    cfg, db = load_config(_write(tmp_path, doc)), tmp_path / "w.duckdb"
     with connect(db) as con:
         migrate(con)
         start_run(con, "old", date(2026, 9, 30), "cli")
         params = {"brand": ["abka"], "source": ["listening"], "state": ["{}"], "watermark": [None]}
         execute(con, "ingest/source_state", {**params, "day": date(2026, 9, 30), "run_id": "old"})
+
+
+def test_a_brand_whose_id_changed_with_the_accents_rule_is_named_before_a_night_runs(tmp_path):
+    """A warehouse an earlier version filled holds "Żabka" as abka: a night would have loaded it afresh as zabka,
+    its history, trends and Reddit threads left behind. prepare stops first, with the slug that keeps the id."""
+    from pipeline import night
+    from pipeline.warehouse import connect
+
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"][0]["name"] = "Żabka"
+    cfg, db = load_config(_write(tmp_path, doc)), tmp_path / "w.duckdb"
+    _holding_abka(db)
     with pytest.raises(ConfigError, match=r"brands\[0\] 'Żabka': its id is now 'zabka', and the warehouse holds it as "
                                           r"'abka': set slug: abka to keep that id"):  # fmt: skip
         night.prepare(cfg, db, date(2026, 10, 1), "r1")
@@ -649,18 +656,12 @@ def test_a_new_accented_brand_whose_earlier_id_is_another_configured_brands_is_n
     """A warehouse holds "Abka" (abka); "Żabka" (zabka, abka before the accents rule) is added beside it: abka is
     Abka's history, so the night runs (it stopped every night, asking for slug: abka, which Abka holds)."""
     from pipeline import night
-    from pipeline.ledger import start_run
-    from pipeline.warehouse import connect, execute, migrate
 
     doc = yaml.safe_load(yaml.safe_dump(GOOD))
     doc["brands"][0]["name"] = "Abka"
     doc["brands"].append({**yaml.safe_load(yaml.safe_dump(doc["brands"][0])), "name": "Żabka"})
     cfg, db = load_config(_write(tmp_path, doc)), tmp_path / "w.duckdb"
-    with connect(db) as con:
-        migrate(con)
-        start_run(con, "old", date(2026, 9, 30), "cli")
-        params = {"brand": ["abka"], "source": ["listening"], "state": ["{}"], "watermark": [None]}
-        execute(con, "ingest/source_state", {**params, "day": date(2026, 9, 30), "run_id": "old"})
+    _holding_abka(db)
     jobs = night.prepare(cfg, db, date(2026, 10, 1), "r1")
     assert sorted({j["brand"] for j in jobs}) == ["abka", "zabka"]
 
