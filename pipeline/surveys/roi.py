@@ -262,17 +262,11 @@ def cx_worth(
     # it as known, and "0 (0 to 0)" from two groups of 40 without a churner. A figure that reads such a group gets
     # the MOVER interval from the groups' Wilson intervals instead (module docstring); the others keep theirs.
     flat = [g for g in groups if rates[g].churned in (0, rates[g].n)]
-    cd, cp = clv["detractor"], clv["passive"] if "passive" in groups else 0.0
-    coef = [  # each figure is the sum over (detractor, promoter, passive) of coef x churn rate
-        (cd, -cd, 0.0),
-        (0.0, -cp, cp),
-        (cd, -cd - cp, cp),
-        (0.01 * clv_base, -0.01 * clv_base, 0.0),
-    ]
-    for k, c in enumerate(coef):
-        c = dict(zip(("detractor", "promoter", "passive"), c, strict=True))
-        if any(c[g] for g in flat):
-            low[k], high[k] = _mover([(c[g], rates[g]) for g in groups])
+    # each figure is a sum of coefficient x group churn rate: the statistic of a rate of 1 in one group, 0 elsewhere
+    coef = {g: statistic(*(np.array([float(h == g)]) for h in groups)) for g in groups}
+    for k in range(len(point)):
+        if any(coef[g][k] for g in flat):
+            low[k], high[k] = _mover([(float(coef[g][k]), rates[g]) for g in groups])
     values = [Interval(float(v), float(lo), float(hi)) for v, lo, hi in zip(point, low, high, strict=True)]
     at_risk = {"detractor": values[0], "total": values[2]}
     if "passive" in groups:  # passives are left out of the money with fewer than 2
