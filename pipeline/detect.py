@@ -770,9 +770,10 @@ def change_points(
         unit = 1.0 / df["volume"].to_numpy(dtype=float)  # a day's sampling variance is p(1-p) times this
     elif metric == "negatives":
         neg = df["n_negative"].to_numpy(dtype=float)
-        f, _ = _dow_factors(neg, np.array([d.weekday() for d in df["day"]], dtype=np.int64))
-        unit = 1.0 / f[[d.weekday() for d in df["day"]]]  # ... the level times this (Poisson, de-seasonalised)
-        values = neg / f[[d.weekday() for d in df["day"]]]
+        dow = np.array([d.weekday() for d in df["day"]], dtype=np.int64)
+        f, _ = _dow_factors(neg, dow)
+        values = neg / f[dow]
+        unit = 1.0 / f[dow]  # ... the level times this (Poisson, de-seasonalised)
     else:
         raise ValueError(f"metric must be 'share' or 'negatives', got {metric!r}")
     n, m = len(values), sens.cp_min_size
