@@ -27,6 +27,7 @@ import codecs
 import csv
 import hashlib
 import hmac
+import io
 import json
 import math
 import os
@@ -373,13 +374,18 @@ def bounded_lines(fh, limit: int) -> Iterator[tuple[bytes, int]]:
         yield blob, size - (2 if end == b"\r\n" else 1 if end.endswith(b"\n") else 0)
 
 
-def csv_encoding(name: str, head: bytes = b"") -> str:
-    """The codec a CSV export in the text encoding ``name`` (a source's ``encoding``) whose first bytes are
-    ``head`` is read with: UTF-8's reads past a byte-order mark (``utf-8-sig``, as Excel's "CSV UTF-8" starts with
-    one), and a file that starts with that mark is UTF-8 whatever ``name`` says (a "CSV UTF-8" dropped where
-    Windows-1250 exports land: read as cp1250, its Polish letters were other letters, with no word)."""
-    utf8 = codecs.lookup(name).name in ("utf-8", "utf-8-sig") or head.startswith(codecs.BOM_UTF8)
-    return "utf-8-sig" if utf8 else name
+def _utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+
+
+def csv_text(binary: io.BufferedReader, encoding: str) -> io.TextIOWrapper:
+    """A CSV export's text, from its open ``binary`` file, in the text encoding ``encoding`` (a source's
+    ``encoding``): UTF-8's read past a byte-order mark (``utf-8-sig``, as Excel's "CSV UTF-8" starts with one), and
+    a file that starts with that mark is UTF-8 whatever ``encoding`` says (a "CSV UTF-8" dropped where Windows-1250
+    exports land: read as cp1250, its Polish letters were other letters, with no word). Bytes the encoding has no
+    character for are kept as surrogate escapes, so that their row is quarantined (:func:`csv_data_rows`)."""
+    utf8 = _utf8(encoding) or binary.peek(3)[:3].startswith(codecs.BOM_UTF8)
+    return io.TextIOWrapper(binary, encoding="utf-8-sig" if utf8 else encoding, errors="surrogateescape", newline="")
 
 
 DELIMITERS = (",", ";", "\t")  # what ``delimiter: auto`` chooses from
@@ -546,8 +552,7 @@ def _line_cells(line: str, dialect) -> list[str]:
 
 def _row_problem(cells: list[str], width: int, encoding: str = "utf-8") -> str | None:
     if any(has_bad_bytes(c) for c in cells):  # bytes the file's encoding has no character for
-        name = codecs.lookup(encoding).name
-        return f"row is not valid {'UTF-8' if name in ('utf-8', 'utf-8-sig') else name}"
+        return f"row is not valid {'UTF-8' if _utf8(encoding) else codecs.lookup(encoding).name}"
     if len(cells) != width:
         return f"row has {len(cells)} fields, the header has {width}"
     return None

@@ -85,8 +85,8 @@ from pipeline.records import (
     clash_content,
     count,
     csv_data_rows,
-    csv_encoding,
     csv_reader,
+    csv_text,
     delimiter_hint,
     escape_raw,
     has_bad_bytes,
@@ -279,9 +279,7 @@ class FileDrop(Source):
         """The rows of a CSV file as ``(location, raw, content, row)``: ``row`` a dict of the cells by header, or
         :class:`Rejected` with the problem, ``raw`` and ``content`` then what quarantine keeps and what its key
         hashes (:meth:`_reject`)."""
-        raw = self._open(path)
-        encoding = csv_encoding(self.spec.encoding, raw.peek(3)[:3])
-        with io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="") as fh:
+        with csv_text(self._open(path), self.spec.encoding) as fh:
             reader, lines = csv_reader(fh, path, self.spec.delimiter)
             try:
                 header = next(reader)

@@ -55,8 +55,8 @@ from pipeline.records import (
     Reject,
     Rejected,
     csv_data_rows,
-    csv_encoding,
     csv_reader,
+    csv_text,
     delimiter_hint,
     described,
     repeats_header,
@@ -212,9 +212,7 @@ def read_table(
 def _csv(
     path: Path, row_like=None, delimiter: str = "auto", encoding: str = "utf-8"
 ) -> tuple[list[str], Iterator, str]:
-    with path.open("rb") as head:
-        encoding = csv_encoding(encoding, head.read(3))
-    fh = path.open(encoding=encoding, errors="surrogateescape", newline="")
+    fh = csv_text(path.open("rb"), encoding)
     reader, lines = csv_reader(fh, path, delimiter)
     try:
         header = [h.strip() for h in next(reader)]
