@@ -27,6 +27,7 @@ from pipeline.warehouse import (
     connect,
     db_path,
     migrate,
+    require_warehouse,
     schema_version,
     show_query,
 )
@@ -54,6 +55,14 @@ RunIdOpt = Annotated[
 def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"brandpulse: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _require_warehouse(db) -> None:
+    """Stop, saying so, where no warehouse is (:func:`pipeline.warehouse.require_warehouse`)."""
+    try:
+        require_warehouse(db_path(db))
+    except WarehouseError as exc:
+        _fail(str(exc))
 
 
 @contextmanager
@@ -507,8 +516,7 @@ def rescore(
 
     cfg = _config(config)
     first = _day(since, "--since")
-    if not db_path(db).exists():  # a mistyped --db: said, and no empty warehouse left there for the next command
-        _fail(f"{db_path(db)}: no warehouse here yet (run `brandpulse init` or `make demo`)")
+    _require_warehouse(db)  # a mistyped --db: said, and no empty warehouse left there for the next command
     with Progress(
         "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
     ) as bar:
@@ -984,8 +992,7 @@ def alerts(
             _fail(f"{option}: give an alert id (or the start of one), as `brandpulse alerts` lists them")
     cfg = _config(config)
     if resend:
-        if not db_path(db).exists():  # a mistyped --db: said, as --show says it, and no empty warehouse made there
-            _fail(f"{db_path(db)}: no warehouse here yet (run `brandpulse init` or `make demo`)")
+        _require_warehouse(db)  # a mistyped --db: said, as --show says it, and no empty warehouse made there
         try:
             done = delivery.resend(cfg, db_path(db), resend)
         except LookupError as exc:

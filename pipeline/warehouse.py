@@ -143,6 +143,13 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = Non
     return result
 
 
+def require_warehouse(path: str | Path) -> None:
+    """:class:`WarehouseError` when no warehouse file is at ``path`` (a mistyped ``--db``, a first day before
+    ``brandpulse init``): said before a connection would make an empty one there."""
+    if not Path(path).exists():
+        raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
+
+
 @contextmanager
 def connect(
     path: str | Path,
@@ -174,8 +181,8 @@ def connect(
             finally:
                 cursor.close()
             return
-        if read_only and not path.exists():  # said plainly, and no lock file left beside a warehouse that is not there
-            raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
+        if read_only:  # said plainly, and no lock file left beside a warehouse that is not there
+            require_warehouse(path)
         deadline = time.monotonic() + timeout  # one wait in all: for brandpulse's lock, then for DuckDB's own
         lock_file = Path(f"{path}.lock")
         try:  # a lock file that cannot be made is no lock another process holds: said at once, not after the wait
