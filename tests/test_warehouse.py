@@ -530,3 +530,53 @@ def test_every_query_of_the_readmes_query_guide_runs_on_the_warehouse(db):
                 con.execute(statement).fetchall()
             except duckdb.Error as error:
                 pytest.fail(f"{label}: {error}")
+
+
+def test_the_quarantine_summary_groups_the_rows_one_rule_rejected(db):
+    """Each reason shows the value it refused, so grouping by the reason itself gave one line per bad row: 500
+    ratings out of range were 500 lines. The summary groups by the reason with its values masked, keeps ranges,
+    limits and column names (different rules stay apart), and shows the latest reason in full."""
+    reasons = [
+        ("rating '7' is outside 1-5", "2026-10-01 10:00"),
+        ("rating '0' is outside 1-5", "2026-10-02 10:00"),
+        ("rating 'five' is not a number", "2026-10-01 10:00"),
+        ("NPS (column Q1) '11' is outside 0-10 (left empty; the rest of the response loaded)", "2026-10-01 10:00"),
+        ("NPS (column Q1) '-1' is outside 0-10 (left empty; the rest of the response loaded)", "2026-10-01 11:00"),
+        ("NPS (column Q2) '12' is outside 0-10 (left empty; the rest of the response loaded)", "2026-10-01 10:00"),
+        ("created_at [not shown: 7 characters: letters] is not an ISO-8601 timestamp", "2026-10-01 10:00"),
+        ("created_at 'yesterday' is not an ISO-8601 timestamp", "2026-10-01 10:00"),
+        ("end date 2025-05-01 is before start date 2025-06-10", "2026-10-01 10:00"),
+        ("end date 2024-01-31 is before start date 2024-02-01", "2026-10-01 10:00"),
+        ("created_at 2031-01-01 10:00:00 UTC is in the future", "2026-10-01 10:00"),
+        ("likes -3 is negative", "2026-10-01 10:00"),
+        ("likes 12 is negative", "2026-10-01 10:00"),
+        ("invalid JSON: Expecting value: line 1 column 5 (char 4)", "2026-10-01 10:00"),
+        ("invalid JSON: Expecting value: line 1 column 9 (char 8)", "2026-10-01 10:00"),
+        (
+            "revenue 'n/a' (column monthly_revenue) is not an amount ≥ 0 (left empty; the customer loaded)",
+            "2026-10-01 10:00",
+        ),
+    ]
+    with connect(db) as con:
+        for n, (reason, seen) in enumerate(reasons):
+            con.execute(
+                "INSERT INTO quarantine VALUES (?, 'acme', 'reviews', DATE '2026-10-01', ?, '{}', NULL, ?, 'r')",
+                [f"q{n}", reason, f"{seen}+00"],
+            )
+        summary = {r["reason"]: r for r in rows(con.execute("SELECT * FROM v_quarantine_summary"))}
+    assert {reason: r["rows"] for reason, r in summary.items()} == {
+        "rating '…' is outside 1-5": 2,
+        "rating '…' is not a number": 1,
+        "NPS (column Q1) '…' is outside 0-10 (left empty; the rest of the response loaded)": 2,
+        "NPS (column Q2) '…' is outside 0-10 (left empty; the rest of the response loaded)": 1,
+        "created_at […] is not an ISO-8601 timestamp": 1,
+        "created_at '…' is not an ISO-8601 timestamp": 1,
+        "end date … is before start date …": 2,
+        "created_at … UTC is in the future": 1,
+        "likes … is negative": 2,
+        "invalid JSON: Expecting value: line … column … (char …)": 2,
+        "revenue '…' (column monthly_revenue) is not an amount ≥ 0 (left empty; the customer loaded)": 1,
+    }
+    latest = summary["rating '…' is outside 1-5"]
+    assert latest["example"] == "rating '0' is outside 1-5"
+    assert (str(latest["first_seen"])[:10], str(latest["last_seen"])[:10]) == ("2026-10-01", "2026-10-02")
