@@ -1961,6 +1961,21 @@ def test_the_point_of_a_currency_abbreviation_written_without_a_space_is_no_deci
     assert currency("kr.100") == currency("kr. 100") == "KR"
 
 
+def test_the_point_of_a_currency_abbreviation_after_the_amount_is_no_part_of_the_number(tmp_path):
+    """Danish and Norwegian "100 kr." (the abbreviation's point after it) kept the point as the number's end: the
+    amount was quarantined as no amount, with no detail (its letters are not shown), beside "200 kr" of the same
+    list; the point is the currency's, as in "kr. 100"."""
+    rows = [CUSTOMER_ROWS[0]] + [[f"C{i}", "x", "2025-01-01", "", r] for i, r in
+                                 enumerate(["100 kr.", "200 kr", "1.200,50 kr.", "kr. 300"])]  # fmt: skip
+    path = write_csv(tmp_path / "customers.csv", rows)
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
+    assert [c.monthly_revenue for c in customers] == [100.0, 200.0, 1200.5, 300.0]
+    assert rejects == []
+    assert currency("100 kr.") == currency("100kr.") == currency("kr. 100") == "KR"
+    assert [amount(v) for v in ("100 kr.", "10 EUR.", "1 200 kr.")] == [100.0, 10.0, 1200.0]
+
+
 # -- mutation round: ingest ----------------------------------------------------------------------------------
 ANSWER_COLUMNS = {"response_id": "id", "timestamp": "at", "touchpoint": "tp", "segment": "seg", "nps": "nps",
                   "csat": "csat", "ces": "ces", "comment": "comment", "customer_id": "cust"}  # fmt: skip

@@ -312,6 +312,15 @@ def _without_currency(raw: str) -> str:
     return raw[start:end]
 
 
+def _number(raw: str) -> str:
+    """:func:`_without_currency`, less the point of an abbreviation written after the number (Danish and Norwegian
+    "100 kr.", "1.200,50 kr."): the currency's, as the point of "kr. 100" is, not the number's end."""
+    number = _without_currency(raw)
+    if number[-1:] == "." and number[-2:-1].isalpha():
+        number = _without_currency(number[:-1])
+    return number
+
+
 # symbols of one currency only ($ is also CAD, AUD, ...), and zł as written without its diacritic
 _SYMBOLS = {"€": "EUR", "£": "GBP", "ZŁ": "PLN", "ZL": "PLN"}
 
@@ -322,9 +331,9 @@ def currency(value) -> str | None:
     if not isinstance(value, str):
         return None
     raw = value.strip()
-    number = _without_currency(raw)
+    number = _number(raw)
     start = raw.find(number) if number else len(raw)
-    mark = re.sub(r"\s", "", raw[:start] + raw[start + len(number) :]).upper()
+    mark = re.sub(r"\s", "", raw[:start] + raw[start + len(number) :]).upper().rstrip(".")  # "100 kr.": KR
     return _SYMBOLS.get(mark, mark) or None
 
 
@@ -348,7 +357,7 @@ def amount(value) -> float:
             raise ValueError(f": {len(raw):,} characters, not an amount")
         if raw.startswith("(") or raw.endswith("-") or "-" in raw.lstrip("-"):  # (10), 10-: a credit, as accounting
             raise ValueError(": a minus sign or brackets, a credit?")  # and SAP write one; not +10
-        number = _without_currency(raw)
+        number = _number(raw)
         text = number.replace("\u00a0", " ").replace("\u202f", " ")
         abbreviated = raw[: raw.find(number)][-1:].isalpha()  # "kr.100", "Rs.1,200": the point follows letters
         if text[:1] in ".," and (abbreviated or not text[1:2].isdecimal()):  # the point of "kr. 100", "Rs. 1,200":
