@@ -1976,6 +1976,12 @@ def test_the_point_of_a_currency_abbreviation_after_the_amount_is_no_part_of_the
     assert [amount(v) for v in ("100 kr.", "10 EUR.", "1 200 kr.")] == [100.0, 10.0, 1200.0]
 
 
+def test_the_euro_written_as_its_name_is_the_euro():
+    """A Dutch list's "10 euro" beside "€ 12,50" was another currency ("EURO"), quarantined as not the list's."""
+    assert currency("10 euro") == currency("10 Euro") == currency("€ 12,50") == currency("3 euros") == "EUR"
+    assert amount("1.250,00 euro") == 1250.0
+
+
 # -- mutation round: ingest ----------------------------------------------------------------------------------
 ANSWER_COLUMNS = {"response_id": "id", "timestamp": "at", "touchpoint": "tp", "segment": "seg", "nps": "nps",
                   "csat": "csat", "ces": "ces", "comment": "comment", "customer_id": "cust"}  # fmt: skip

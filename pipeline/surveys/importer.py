@@ -321,8 +321,9 @@ def _number(raw: str) -> str:
     return number
 
 
-# symbols of one currency only ($ is also CAD, AUD, ...), and zł as written without its diacritic
-_SYMBOLS = {"€": "EUR", "£": "GBP", "ZŁ": "PLN", "ZL": "PLN"}
+# symbols of one currency only ($ is also CAD, AUD, ...), zł as written without its diacritic, and the euro's name
+# as Dutch, German or English lists write it after the amount ("10 euro", "10 Euro")
+_SYMBOLS = {"€": "EUR", "£": "GBP", "ZŁ": "PLN", "ZL": "PLN", "EURO": "EUR", "EUROS": "EUR"}
 
 
 def currency(value) -> str | None:
