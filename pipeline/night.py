@@ -9,7 +9,6 @@ The only module that imports every step module. One night (a UTC calendar ``day`
   the run in the ledger and returns the extract jobs;
 - :func:`finish` closes the run (``success``, ``partial`` or ``failed``) and raises
   :class:`~pipeline.ledger.RunFailed` unless it succeeded, so the Airflow run and the CLI's exit status show it;
-- :func:`interrupted` records a run stopped by SIGTERM or Ctrl-C (:mod:`pipeline.interrupt`);
 - :func:`run_day` is the whole night in this process, step after step: what ``brandpulse run --date`` does;
   :func:`run_days` is a backfill without a scheduler (``brandpulse run --date D --to D2``), night after night,
   reading the survey exports once and drawing the report once. The DAG in ``dags/`` wires the same functions.
@@ -167,13 +166,6 @@ def close(config: Config, db: Path, run_id: str, required: tuple[str, ...]) -> s
             return exc.status
 
 
-def interrupted(config: Config, db: Path, run_id: str, reason: str) -> None:
-    """Record that a rescore was stopped (SIGTERM, Ctrl-C) before it finished: ``interrupted``, with the reason.
-    The chunks it scored stay committed and the one it was in rolled back; the same command again carries on."""
-    ledger.interrupted(db, run_id, reason, config.lock_timeout_s)
-    logger.warning(f"run {run_id}: interrupted ({reason}); run the same command again to complete it")
-
-
 def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, report_not_drawn) -> dict:
     # Quick steps share one open warehouse (warehouse.held); the imports and scoring (the model), the extracts
     # and the alert delivery (the network) and the report (charts) open it for each read and write, briefly.
@@ -230,14 +222,9 @@ def rescore(config: Config, db: Path, since: date, scorer=None, progress=None) -
     with connect(db, timeout=config.lock_timeout_s) as con:
         migrate(con)  # after an upgrade, before any night: its migrations first, as a night's prepare applies them
         start_run(con, run_id, since, "rescore")
-    try:
+    # SIGTERM or Ctrl-C: interrupted, the chunks done stay and a re-run carries on; an error: failed, and recorded
+    with ledger.closed_on_failure(db, run_id, ("rescore",), config.lock_timeout_s):
         result = _rescore(config, db, since, run_id, scorer, progress)
-    except KeyboardInterrupt as exc:  # SIGTERM or Ctrl-C: the chunks done stay; a re-run carries on
-        interrupted(config, db, run_id, str(exc) or "stopped by SIGINT")
-        raise
-    except BaseException:
-        close(config, db, run_id, ("rescore",))  # failed: its step was never recorded
-        raise
     result["status"] = close(config, db, run_id, ("rescore",))
     return result
 

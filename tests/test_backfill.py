@@ -100,7 +100,8 @@ def test_a_backfill_without_the_report_leaves_even_its_last_nights_to_the_next_n
 
 def test_a_rescore_whose_work_raises_is_closed_failed_and_its_own_error_goes_on(tmp_path):
     """A rescore whose model breaks is closed ``failed`` (left ``running``, the watch skipped its hours for
-    NIGHT_GUARD), its step recorded missing, and the caller sees the model's error, not the close's RunFailed."""
+    NIGHT_GUARD), its step recorded missing and the error recorded as a failed ``error`` step (as a night's is),
+    and the caller sees the model's error, not the close's RunFailed."""
 
     cfg, db = load_config(write_config(tmp_path)), tmp_path / "w.duckdb"
     with connect(db) as con:
@@ -114,8 +115,9 @@ def test_a_rescore_whose_work_raises_is_closed_failed_and_its_own_error_goes_on(
         rescore(cfg, db, NIGHTS[0], scorer=Broken())
     with duckdb.connect(str(db), read_only=True) as con:
         runs = con.execute("SELECT trigger, status, finished_at IS NOT NULL FROM pipeline_runs").fetchall()
-        steps = con.execute("SELECT step, status FROM run_steps").fetchall()
-    assert runs == [("rescore", "failed", True)] and steps == [("rescore", "missing")]
+        steps = con.execute("SELECT step, status, detail LIKE 'RuntimeError%' FROM run_steps ORDER BY step")
+        steps = steps.fetchall()
+    assert runs == [("rescore", "failed", True)] and steps == [("error", "failed", True), ("rescore", "missing", False)]
 
 
 def test_a_night_is_partial_when_a_survey_step_it_expects_recorded_nothing_and_a_later_backfill_night_is_not(
