@@ -1218,6 +1218,17 @@ def test_a_webhook_token_in_the_path_is_redacted_where_an_error_quotes_it_alone(
     assert not d.ok and d.error == "slack channel 'cx-team': HTTP 403: invalid_token: [redacted]", d.error
 
 
+def test_a_percent_encoded_webhook_token_is_redacted_where_an_error_quotes_it_decoded(receiver):
+    """A token whose URL percent-encodes it (base64's '+', '/', '=') reaches the receiver decoded, which its error
+    quotes so (as a query string's token is redacted either way): not in the delivery's error, the table or the
+    log. A login in the URL likewise, which requests sends decoded."""
+    server, _ = receiver
+    server.add_fault(r"^/hook/", status=404, body="no hook /hook/sek+rit/TOKEN123=; unknown user hook@user", times=1)
+    url = server.url.replace("http://", "http://hook%40user:pw@") + "/hook/sek%2Brit%2FTOKEN123%3D"
+    d = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": url}, **FAST)
+    assert not d.ok and "TOKEN123" not in d.error and "hook@user" not in d.error, d.error
+
+
 def test_a_webhook_login_in_the_url_is_redacted_where_an_error_quotes_it_alone(receiver):
     server, _ = receiver
     server.add_fault(r"^/hook/", status=401, body="unknown user hookuser, password hookpass99 refused", times=1)

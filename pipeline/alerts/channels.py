@@ -51,7 +51,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, formataddr
-from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
 
 import requests
 from urllib3.exceptions import HTTPError, LocationValueError, MaxRetryError
@@ -175,19 +175,19 @@ def _url_secrets(url: str | None) -> list[str]:
         return []
     parts = urlsplit(url)
     found = [url, url.split("?", 1)[0]]
-    if parts.path not in ("", "/"):
-        found.append(parts.path)
-        found += [seg for seg in parts.path.split("/") if len(seg) >= 6]  # a token quoted alone
+    if parts.path not in ("", "/"):  # as sent (percent-encoded) or decoded, as a receiver's error may quote it
+        for path in dict.fromkeys((parts.path, unquote(parts.path))):
+            found.append(path)
+            found += [seg for seg in path.split("/") if len(seg) >= 6]  # a token quoted alone
     for part in (parts.query, parts.fragment):  # ?key=...&token=...: each value may be quoted alone (an error
         if part:  # body that echoes the token it refused), as sent (percent-encoded) or decoded
             found.append(part)
             for _name, value in parse_qsl(part):
                 if len(value) >= 6:  # as a path's segments: not 'json' or 'true' out of every error
                     found += [value, quote(value, safe=""), quote_plus(value)]
-    if parts.username:
-        found.append(parts.username)
-    if parts.password:
-        found.append(parts.password)
+    for login in (parts.username, parts.password):  # as written or decoded (as requests sends it)
+        if login:
+            found += [login, unquote(login)]
     return found
 
 
