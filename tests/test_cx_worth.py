@@ -13,7 +13,7 @@ import hmac
 import itertools
 import math
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -1429,3 +1429,53 @@ def test_the_drivers_negatives_are_the_series_models_as_its_scored_counts_are(tm
     counted = set(inputs.scored.loc[inputs.scored["scored"] > 0, "day"])
     assert counted == {since + timedelta(days=i) for i in range(10)}, counted
     assert len(inputs.negatives) and set(inputs.negatives["day"]) <= counted  # not v1's days
+
+
+def test_the_drivers_window_ends_on_the_utc_day_of_the_answers_and_of_the_clock(tmp_path, monkeypatch):
+    """An answer at 23:30 on Oct 31 at UTC-1 (with its offset, or naive in a source in the Azores, UTC-1 after
+    Oct 25) is 00:30 UTC on Nov 1: its day, and the default last day of the drivers' window, is Nov 1; one at 22:30
+    at UTC-1 stays on Oct 31. A brand with no answer yet ends its window on the UTC day of the clock, not the
+    machine's local date (Oct 31 at UTC-1 here): it was date.today()."""
+    _csv(tmp_path / "answers.csv", [["id", "at", "score", "sat", "tp"],
+                                    ["R0", "2026-10-31T22:30:00-01:00", "3", "2", "delivery"],
+                                    ["R1", "2026-10-31T23:30:00-01:00", "9", "5", "delivery"],
+                                    ["R2", "2026-10-31 23:30:00", "7", "4", "support"]])  # fmt: skip
+    columns = {"response_id": "id", "timestamp": "at", "nps": "score", "csat": "sat", "touchpoint": "tp"}
+    surveys = {"sources": [{"name": "acme-nps", "brand": "acme", "path": "answers.csv", "timezone": "Atlantic/Azores",
+                            "columns": columns}]}  # fmt: skip
+    cfg = load_config(write_config(tmp_path, [{"name": "Acme", "files": {"listening": "x.csv"}}], surveys=surveys))
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    instant = datetime(2026, 11, 1, 0, 30, tzinfo=UTC)  # 23:30 on Oct 31 on this machine's clock, at UTC-1
+    local = instant.astimezone(timezone(timedelta(hours=-1))).replace(tzinfo=None)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return instant.astimezone(tz) if tz else local
+
+        @classmethod
+        def today(cls):
+            return local
+
+    class Today(date):
+        @classmethod
+        def today(cls):
+            return local.date()
+
+    monkeypatch.setattr(worth, "datetime", Clock)
+    monkeypatch.setattr(worth, "date", Today)
+    with connect(db, read_only=True) as con:
+        latest = worth.driver_inputs(con, "acme", days=14)
+        october = worth.driver_inputs(con, "acme", date(2026, 10, 31), 14)
+        none_yet = worth.driver_inputs(con, "nobody", days=14)
+    assert latest.last == date(2026, 11, 1) and latest.first == date(2026, 10, 19)
+    assert list(zip(latest.answers["day"], latest.answers["touchpoint"], latest.answers["nps"], strict=True)) == [
+        (date(2026, 10, 31), "delivery", 3),
+        (date(2026, 11, 1), "delivery", 9),
+        (date(2026, 11, 1), "support", 7),
+    ]
+    assert list(october.answers["nps"]) == [3]
+    assert none_yet.no_answers_yet and (none_yet.first, none_yet.last) == (date(2026, 10, 19), date(2026, 11, 1))
