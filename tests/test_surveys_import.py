@@ -390,6 +390,41 @@ def test_effort_answer_labels_are_read_on_the_sources_own_scale_and_direction(tm
     assert rejects == []
 
 
+def test_ces_answers_plainly_on_the_other_scale_than_configured_are_said_in_the_step_detail(tmp_path, caplog):
+    """A 5-point CES question configured as 7 (the default) lands every answer, mapped onto 1-7 as 7-point answers
+    (a 5, the easiest, counts as 5 of 7), and a 7-point one configured as 5 quarantines its 6s and 7s, one row at a
+    time: its CES is wrong either way. The import says so in the source's step detail and the log."""
+    at, columns = "2026-07-01T12:00:00Z", {"response_id": "id", "timestamp": "at", "ces": "effort"}
+    write_csv(tmp_path / "five.csv", [["id", "at", "effort"], *([f"F{i}", at, str(1 + i % 5)] for i in range(40))])
+    write_csv(tmp_path / "seven.csv", [["id", "at", "effort"], *([f"S{i}", at, str(1 + i % 7)] for i in range(14))])
+    cfg = make_config(tmp_path, {"sources": [
+        {"name": "five", "brand": "acme", "path": "five.csv", "columns": columns},
+        {"name": "seven", "brand": "acme", "path": "seven.csv", "columns": columns, "ces": {"scale": 5}},
+    ]})  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    detail = dict(rows_of(db, "SELECT source, detail FROM run_steps WHERE step = 'import_surveys' AND source <> ''"))
+    said_five = ("none of its 40 CES answers is above 5, on its ces.scale 7: if the question is on 5 points, set "
+                 "ces.scale: 5 (read on 7 points, its CES is wrong)")  # fmt: skip
+    said_seven = ("4 of its 14 CES answers are 6 or 7, quarantined as outside its ces.scale 5: if the question is on "
+                  "7 points, set ces.scale: 7")  # fmt: skip
+    assert detail["five"].endswith("; " + said_five) and detail["seven"].endswith("; " + said_seven)
+    assert said_five in caplog.text and said_seven in caplog.text
+    # configured right (a 6 typed among 40 five-point answers, quarantined; a 7-point question with too few answers
+    # to tell; a 7-point "how much effort" one, 1 the least, whose 40 answers all say little effort): nothing to say
+    write_csv(tmp_path / "five.csv", [["id", "at", "effort"], ["F", at, "6"], *([f"F{i}", at, "5"] for i in range(40))])
+    write_csv(tmp_path / "seven.csv", [["id", "at", "effort"], *([f"S{i}", at, str(1 + i % 5)] for i in range(29))])
+    write_csv(tmp_path / "low.csv", [["id", "at", "effort"], *([f"L{i}", at, str(1 + i % 3)] for i in range(40))])
+    cfg = make_config(tmp_path, {"sources": [
+        {"name": "five", "brand": "acme", "path": "five.csv", "columns": columns, "ces": {"scale": 5}},
+        {"name": "seven", "brand": "acme", "path": "seven.csv", "columns": columns},
+        {"name": "low", "brand": "acme", "path": "low.csv", "columns": columns, "ces": {"lower_is_better": True}},
+    ]})  # fmt: skip
+    ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", score_comments=False)
+    q = "SELECT detail FROM run_steps WHERE run_id = ? AND step = 'import_surveys' AND source <> ''"
+    assert not any("ces.scale" in d for (d,) in rows_of(db, q, ["cli__2026-11-01__0000bbbb"]))
+
+
 def test_a_long_response_id_is_cut_alike_in_the_response_and_in_the_ids_the_export_holds(tmp_path):
     """A whole-history import compares the ids an export holds (``present``) with the stored ones, cut to 512
     characters: an id cut in one and not the other reads as an answer deleted in the survey tool."""
@@ -1806,6 +1841,35 @@ def test_a_renamed_survey_source_is_said_to_count_its_answers_twice(tmp_path, ca
     q = "SELECT detail FROM run_steps WHERE run_id = 'r2' AND step = 'import_surveys' AND source = ''"
     [(detail,)] = rows_of(db, q)
     assert said in detail
+
+
+def test_one_surveys_answers_read_by_two_sources_are_said_to_count_twice(tmp_path, caplog):
+    """Answers are keyed by source and response id: one Qualtrics survey's export read by two sources (an NPS and a
+    CSAT export of it, or one file under two names) counts each answer twice. The import says so, naming the
+    sources; two sources that each answer another score of one response (NPS in one, CSAT in the other) are not
+    counted twice, and say nothing."""
+    write_csv(tmp_path / "nps.csv", qualtrics_rows())
+    write_csv(tmp_path / "csat.csv", qualtrics_rows())
+    sources = [{"name": n, "brand": "acme", "path": f"{n}.csv", "preset": "qualtrics"} for n in ("nps", "csat")]
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(make_config(tmp_path, {"sources": sources}), db, "r1", score_comments=False)
+    said = ("responses imported by several sources (same brand, response id and time) count once per source in NPS, "
+            "CSAT and CES: csat / nps (3); if one survey is read twice, keep one source")  # fmt: skip
+    assert said in caplog.text
+    [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE step = 'import_surveys' AND source = ''")
+    assert said in detail
+    # one score each: NPS from one export, CSAT from the other, of the same responses
+    caplog.clear()
+    head, at = ["id", "at", "score"], "2026-10-01T10:00:00Z"
+    write_csv(tmp_path / "a.csv", [head, ["R0", at, "9"], ["R1", at, "3"]])
+    write_csv(tmp_path / "b.csv", [head, ["R0", at, "5"], ["R1", at, "2"]])
+    columns = {"response_id": "id", "timestamp": "at"}
+    cfg = make_config(tmp_path, {"sources": [
+        {"name": "a", "brand": "acme", "path": "a.csv", "columns": {**columns, "nps": "score"}},
+        {"name": "b", "brand": "acme", "path": "b.csv", "columns": {**columns, "csat": "score"}},
+    ]})  # fmt: skip
+    ingest.import_surveys(cfg, db, "r2", score_comments=False)  # nps and csat, no longer configured, said apart
+    assert "several sources" not in caplog.text and "no longer configured: csat (4), nps (4)" in caplog.text
 
 
 def test_an_import_run_of_its_own_is_dated_by_the_utc_day_not_the_machines(tmp_path):

@@ -673,7 +673,9 @@ def read_survey_file(
     ``repeated_headers``: rows that are the header again (exports joined into one file: skipped). Together they
     tell which responses a whole-history export no longer has (:func:`pipeline.surveys.ingest.import_surveys`).
     ``unread_zones``: a Qualtrics ImportId row's ``timeZone`` that is no time zone, and the zone its timestamps
-    were read in instead (the header's, the source's ``timezone``, else UTC), when there was one.
+    were read in instead (the header's, the source's ``timezone``, else UTC), when there was one. ``ces_answers``
+    and ``ces_above_5``: how many CES cells are a number 1-7, and how many of them 6 or 7, whatever the source's
+    ``ces.scale`` (:func:`_count_ces`).
     """
     src, path = survey_source, Path(path)
     if src.brand is not None:
@@ -735,6 +737,8 @@ def read_survey_file(
             info["unidentified"] += 1
         else:
             present.append(row_id[:MAX_ID])
+        if "ces" in mapping:  # the scale its answers are on, whatever the source's ces.scale says
+            _count_ces(info, row.get(mapping["ces"]))
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
         except Rejected as exc:
@@ -745,6 +749,19 @@ def read_survey_file(
             reason = "; ".join(problems) + " (left empty; the rest of the response loaded)"
             rejects.append(_reject(reject, response["brand"], src.name, reason, row, location, typed))
     return responses, _by_brand_id(rejects, known, src.brand)
+
+
+def _count_ces(info: dict, value) -> None:
+    """Count a CES cell that is a number 1-7 in ``info["ces_answers"]``, and in ``info["ces_above_5"]`` when it is
+    6 or 7: a source whose answers are plainly on the other scale than its ``ces.scale`` is said in the import
+    step's detail (:func:`pipeline.surveys.ingest.ces_scale_said`). A label or a bad cell counts in neither."""
+    try:
+        answer = parse_score(value, "CES", 1, 7)
+    except Rejected:
+        return
+    if answer is not None:
+        info["ces_answers"] = info.get("ces_answers", 0) + 1
+        info["ces_above_5"] = info.get("ces_above_5", 0) + (answer > 5)
 
 
 def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dict, list[str]]:

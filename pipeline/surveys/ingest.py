@@ -170,11 +170,42 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
             + "".join(
                 f"; the ImportId row's timeZone {_short(name)!r} is no time zone: its timestamps were read in {used}"
                 for name, used in info.get("unread_zones", {}).items()
-            ),
+            )
+            + (f"; {scale}" if (scale := ces_scale_said(spec, info)) else ""),
         )
+        if scale:
+            logger.warning("%s %s: %s", stem, name, scale)
     write_atomic(records, rec)
     write_atomic(rejects, rej)
     return records, rejects, results, infos
+
+
+CES_SCALE_EVIDENCE = 30  # answers, none of them 6 or 7, that say a source's 7-point CES question is on 5 points
+CES_ABOVE_SHARE = 0.05  # of the answers, 6s and 7s that say its 5-point one is on 7 (not a typo quarantined)
+
+
+def ces_scale_said(spec, info: dict) -> str | None:
+    """What the import step says of a survey source whose CES answers are plainly on the other scale than its
+    ``ces.scale`` (``info``: :func:`~pipeline.surveys.importer.read_survey_file`'s): on 5, answers of 6 or 7 (each
+    quarantined), ``CES_ABOVE_SHARE`` of them or more; on 7, none above 5 among ``CES_SCALE_EVIDENCE`` answers or
+    more, when 7 is the least effort (the commonest answers then; with ``lower_is_better`` 1-2 are, and a brand
+    whose answers all say low effort is no wrong scale). Either way its CES is wrong: a 5-point answer read as a
+    7-point one is mapped onto 1-7 as another effort. None when nothing is to be said (a typed 6 among hundreds of
+    5-point answers is quarantined, not a scale)."""
+    answers, above = info.get("ces_answers", 0), info.get("ces_above_5", 0)
+    if not answers:
+        return None
+    if spec.ces.scale == 5 and above >= CES_ABOVE_SHARE * answers:
+        return (
+            f"{above} of its {answers} CES answers are 6 or 7, quarantined as outside its ces.scale 5: if the "
+            "question is on 7 points, set ces.scale: 7"
+        )
+    if spec.ces.scale == 7 and not spec.ces.lower_is_better and not above and answers >= CES_SCALE_EVIDENCE:
+        return (
+            f"none of its {answers} CES answers is above 5, on its ces.scale 7: if the question is on 5 points, set "
+            "ces.scale: 5 (read on 7 points, its CES is wrong)"
+        )
+    return None
 
 
 def _whole_sources(names, per_source: dict, infos: dict, folder: Path, stem: str, present_row, empty: str, unread: str):
@@ -274,6 +305,7 @@ def import_surveys(
             quarantined = _quarantine(con, run_id, day, rejects, surveys.sources, "import_surveys", per_source, started)
             read = sum(per_source[n]["rows_out"] for n in loaded)
             orphans = _unconfigured_sources(con, [s.name for s in surveys.sources])
+            twice = _answers_in_two_sources(con, [s.name for s in surveys.sources])
             variants = _case_variants(con, "survey_responses", ("touchpoint", "segment"))
             record_step(
                 con,
@@ -288,10 +320,11 @@ def import_surveys(
                 + (f"; {removed} removed (no longer in a whole-history export)" if whole else "")
                 + "".join(f"; {n}: nothing removed, {why}" for n, why in held.items())
                 + (f"; {orphans}" if orphans else "")
+                + (f"; {twice}" if twice else "")
                 + (f"; {variants}" if variants else ""),
                 started_at=started,
             )
-    for said in (orphans, variants):
+    for said in (orphans, twice, variants):
         if said:
             logger.warning(f"import_surveys: {said}")
     scored = score_survey_comments(config, db, run_id, scorer=scorer) if score_comments else 0
@@ -356,6 +389,31 @@ def _unconfigured_sources(con, configured: list[str]) -> str | None:
         f"survey_responses holds answers of sources no longer configured: {listed}; they still count in every "
         "metric, twice if the source was renamed. If so: DELETE FROM survey_responses WHERE source = '<old name>', "
         "then brandpulse survey-metrics"
+    )
+
+
+def _answers_in_two_sources(con, configured: list[str]) -> str | None:
+    """Answers that the warehouse holds under two configured sources or more, said plainly: the same response
+    (brand, response id and time) with one score answered in two of them (one survey's export read by two sources,
+    an NPS and a CSAT export of one Qualtrics survey), which every metric counts once per source. Answers are keyed
+    by source and response id, and which source's copy is right is the team's call, not the import's (a source no
+    longer configured is said by :func:`_unconfigured_sources`)."""
+    found = rows(
+        con.execute(
+            "SELECT sources, count(*) AS n FROM (SELECT list(source ORDER BY source) AS sources FROM survey_responses"
+            " WHERE list_contains($names, source) GROUP BY brand, response_id, responded_at"
+            " HAVING count(nps) > 1 OR count(csat) > 1 OR count(ces_norm) > 1) GROUP BY sources ORDER BY sources",
+            {"names": configured},
+        )
+    )
+    if not found:
+        return None
+    listed = "; ".join(f"{' / '.join(r['sources'])} ({r['n']:,})" for r in found[:5])
+    return (
+        f"responses imported by several sources (same brand, response id and time) count once per source in NPS, "
+        f"CSAT and CES: {listed}" + (f" (and {len(found) - 5} more)" if len(found) > 5 else "") + "; if one survey is "
+        "read twice, keep one source: remove the other from the config, then DELETE FROM survey_responses WHERE "
+        "source = '<its name>', then brandpulse survey-metrics"
     )
 
 
