@@ -4,8 +4,7 @@ A socket timeout bounds one read or write, so a peer that answers one byte every
 and holds the caller for as long as it likes. A :class:`Deadline` bounds the whole exchange::
 
     with Deadline(20) as deadline:
-        sock = socket.create_connection(addr, timeout=deadline.timeout(10))
-        deadline.watch(sock)
+        sock = deadline.connect(lambda: socket.create_connection(addr, timeout=deadline.timeout(10)))
         ...                          # every blocking call on sock ends by the deadline at the latest
 
 When the deadline passes, a timer thread shuts down every socket handed to :meth:`Deadline.watch`; a thread
@@ -13,6 +12,10 @@ blocked on one wakes up (its read sees the end of the stream or an error, its wr
 its own duplicate of the socket, and shutting a socket down acts on the connection, not on one descriptor, so
 a socket later wrapped in TLS (STARTTLS, HTTPS) is cut as well. Nothing here retries or decides what a cut
 exchange means: the caller asks :attr:`Deadline.expired` and words its own error.
+
+Looking up the host's name comes before there is a socket to shut down, and ``getaddrinfo`` takes no timeout, so
+a resolver that never answers would hold a connect past any deadline: :meth:`Deadline.connect` runs the connect
+on a thread of its own and stops waiting for it when the deadline passes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 
 def seconds(value: float) -> str:
@@ -64,6 +68,41 @@ class Deadline:
         if left <= 0:
             raise DeadlineExceeded(f"the {self} has passed")
         return left if per_operation is None else min(per_operation, left)
+
+    def connect(self, opener: Callable[[], socket.socket]) -> socket.socket:
+        """The socket ``opener()`` connects (name lookup included), handed to :meth:`watch`; or its error. It runs on
+        a daemon thread, left behind when the deadline passes first (a hung resolver cannot be cut): then this raises
+        :class:`DeadlineExceeded`, and a socket the thread opens after all is closed."""
+        done = threading.Event()
+        outcome: list = []  # [socket or None, error or None], once opener() is done
+        lock = threading.Lock()
+        left_behind = False
+
+        def run() -> None:
+            try:
+                result = [opener(), None]
+            except BaseException as exc:
+                result = [None, exc]
+            with lock:
+                if left_behind:
+                    if result[0] is not None:
+                        result[0].close()
+                    return
+                outcome.extend(result)
+            done.set()
+
+        threading.Thread(target=run, name="brandpulse-connect", daemon=True).start()
+        while not done.wait(self.left()):
+            if self.expired:
+                with lock:
+                    left_behind = not outcome
+                if left_behind:
+                    raise DeadlineExceeded(f"no connection within the {self}")
+        sock, error = outcome
+        if error is not None:
+            raise error
+        self.watch(sock)
+        return sock
 
     def watch(self, sock: socket.socket) -> None:
         """Shut ``sock`` down when the deadline passes (at once if it has)."""

@@ -203,8 +203,8 @@ def backoff(s: requests.Session, retry: int) -> None:
 
 
 class _DeadlineConnection(HTTPConnection):
-    """A connection that, opened during a request with a deadline, connects within the time left and hands its
-    socket to the deadline (which shuts it down when the deadline passes); and tells the request's
+    """A connection that, opened during a request with a deadline, connects (name lookup included) within the time
+    left and hands its socket to the deadline (which shuts it down when the deadline passes); and tells the request's
     :class:`_Exchange` when a request starts going out on it and when its answer's status line came."""
 
     def _new_conn(self):
@@ -213,9 +213,7 @@ class _DeadlineConnection(HTTPConnection):
             return super()._new_conn()
         deadline = exchange.deadline
         self.timeout = deadline.timeout(self.timeout if isinstance(self.timeout, int | float) else None)
-        sock = super()._new_conn()
-        deadline.watch(sock)
-        return sock
+        return deadline.connect(super()._new_conn)
 
     def send(self, data):
         exchange = _ACTIVE.get()

@@ -11,7 +11,9 @@ import email.policy
 import json
 import logging
 import re
+import socket
 import struct
+import threading
 import time
 import zlib
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -1090,6 +1092,40 @@ def test_trickling_smtp_server_fails_at_the_attempts_deadline():
     where = f"127.0.0.1:{server.port}"
     assert result.error == f"email channel 'cx-email': no complete answer from {where} within the 2 s deadline"
     assert 1.9 < took < 3.5, took
+
+
+@pytest.fixture
+def hung_resolver(monkeypatch):
+    """``socket.getaddrinfo`` for ``hung.example`` never answers (until the test is over), as a resolver may not."""
+    real, release = socket.getaddrinfo, threading.Event()
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host != "hung.example":
+            return real(host, *args, **kwargs)
+        release.wait(30)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield
+    release.set()
+
+
+@pytest.mark.parametrize(
+    "channel",
+    [
+        WebhookSpec(type="webhook", name="ops", url_env="U"),
+        SlackSpec(type="slack", name="cx-team", webhook_url_env="U"),
+        email_channel(25, smtp_host="hung.example"),
+    ],
+    ids=["webhook", "slack", "email"],
+)
+def test_a_resolver_that_never_answers_fails_the_attempt_at_its_deadline(hung_resolver, channel):
+    """Looking up the host's name (before there is a socket for the deadline to cut) ends by the deadline too."""
+    env = {"U": f"https://hung.example/hook/{SECRET}"}
+    result, took = timed(deliver, channel, make_msg(), env, timeout=5.0, retries=0, deadline_s=1.0)
+    assert not result.ok and result.timed_out and not result.maybe_delivered, result
+    assert "within the 1 s deadline" in result.error and SECRET not in result.error
+    assert took < 2.5, took
 
 
 def test_no_retry_wait_outlasts_the_deadline(receiver):

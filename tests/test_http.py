@@ -6,6 +6,8 @@ it through their clients; these pin the edges those do not reach."""
 from __future__ import annotations
 
 import logging
+import socket
+import threading
 import time
 
 import pytest
@@ -159,6 +161,28 @@ def test_a_request_past_the_deadline_fails_get_json_without_the_query(server):
     assert str(err.value) == (
         f"search: {server.url}/search: the 0.1 s deadline passed before the request (the source's deadline_s)"
     )
+
+
+def test_a_resolver_that_never_answers_fails_the_request_at_the_deadline(monkeypatch):
+    """Every network source's session (PRAW's included): looking up the host's name ends by the deadline too."""
+    release = threading.Event()
+
+    def getaddrinfo(*args, **kwargs):
+        release.wait(30)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    started = time.monotonic()
+    try:
+        with Deadline(1.0) as deadline, pytest.raises(SourceError) as err:
+            get_json(session(deadline=deadline, **FAST), "https://hung.example/api?token=SECRET123", what="search")
+    finally:
+        release.set()
+    took = time.monotonic() - started
+    assert str(err.value) == (
+        "search: https://hung.example/api: no complete answer within the 1 s deadline (the source's deadline_s)"
+    )
+    assert took < 2.5, took
 
 
 def test_a_tls_failure_is_not_retried():

@@ -538,9 +538,8 @@ class _SMTP(smtplib.SMTP):
             self.message_sent = True
 
     def _get_socket(self, host, port, timeout):
-        sock = super()._get_socket(host, port, self._deadline.timeout(timeout))
-        self._deadline.watch(sock)  # before the server's greeting is read: that may trickle too
-        return sock
+        timeout = self._deadline.timeout(timeout)  # name lookup included; watched before the greeting is read
+        return self._deadline.connect(lambda: super(_SMTP, self)._get_socket(host, port, timeout))
 
 
 def _send_email(
