@@ -18,7 +18,9 @@ Days are evaluated in order, each against a **baseline**: the ``baseline_days`` 
 two-day guard band (days t-30..t-3 for day t; as in CDC's EARS C2/C3, the guard keeps the days that the
 3-day test sums out of their own baseline), less days with zero volume (a collection gap tells
 nothing), days flagged earlier (so one incident does not mask the next) and days the caller excludes. No
-alarm before ``min_history`` (14) such days exist.
+alarm before ``min_history`` (14) such days exist; the days before that are judged once, each against the
+others, when there are: one the tests below would flag leaves later baselines, without an alarm (a launch-day
+surge, kept in, masked spikes for months through the season and dispersion days).
 
 (a) **Count test: are these many negatives unusual for this weekday?** Expected negatives
 ``mu_t = level * f[dow(t)]``. The day-of-week factors ``f`` are the mean negatives per weekday over the
@@ -608,7 +610,11 @@ def _scan(
     W, S, G = sens.baseline_days, sens.season_days, sens.max_window - 1
     D = sens.dispersion_days
 
+    warm = True  # no baseline of min_history days yet: the days so far were never judged
     for t in range(stop):
+        if warm and t - G > 0 and usable[max(0, t - G - W) : t - G].sum() >= sens.min_history:
+            warm = False
+            _screen_warmup(neg, vol, dow, usable, spike_out, max(0, t - G - D), t, sens)
         if out[t]:  # a day the caller excludes is known not to be normal: neither tested nor flagged
             continue
         n_t, v_t = int(neg[t]), int(vol[t])
@@ -684,6 +690,40 @@ def _scan(
             )
         )
     return found
+
+
+def _screen_warmup(
+    neg: np.ndarray,
+    vol: np.ndarray,
+    dow: np.ndarray,
+    usable: np.ndarray,
+    spike_out: np.ndarray,
+    lo: int,
+    hi: int,
+    sens: Sensitivity,
+) -> None:
+    """Judge once, each against the others, the days ``lo..hi-1`` that came before the detector had a baseline:
+    one that the day's tests (window 1) would have flagged leaves later baselines (``spike_out``), as a flagged
+    day does, and raises no alarm. Unjudged, a launch-day surge stayed in the season and dispersion days (56 and
+    112 days) and its weight in the weekday factors, ``1/k`` and ``rho`` masked every spike for months. A run of
+    ``shift_flags`` in ``shift_window`` days is a level shift and stays in."""
+    days = np.flatnonzero(usable[lo:hi]) + lo
+    for u in days:
+        n_u, v_u = int(neg[u]), int(vol[u])
+        others = days[days != u]
+        if v_u < sens.min_volume or n_u < sens.min_negative or len(others) < sens.min_history:
+            continue
+        m = _fit_baseline(neg, vol, dow, others, others, others, sens.baseline_days)
+        mu = np.array([max(m.level * m.f[dow[u]], _MIN_EXPECTED)])
+        if n_u <= mu[0] or n_u / v_u <= m.p0:
+            continue
+        p_count, p_share, _, _ = _window_test(m, n_u, v_u, mu, vol[u : u + 1], dow[u : u + 1], sens.mid_p, 1.0)
+        if not _fires(p_count, p_share, sens):
+            continue
+        spike_out[u] = True
+        run = max(lo, u - sens.shift_window + 1)
+        if spike_out[run : u + 1].sum() >= sens.shift_flags:  # a level shift, not a spike
+            spike_out[run : u + 1] = False
 
 
 def _spike(

@@ -107,6 +107,20 @@ def test_no_alarm_before_min_history_baseline_days():
     assert day(15) in [s.day for s in detect_spikes(with_day(df, 15, 180, 100), Sensitivity(min_history=13))]
 
 
+def test_a_surge_before_the_first_baseline_leaves_later_baselines():
+    """A day before the detector has ``min_history`` baseline days cannot be flagged, but it is judged once, against
+    the other early days, when the detector first can: a launch-day surge on day 5 (300 negatives of 400) raises no
+    alarm and leaves later baselines as a flagged day does. Kept in, it made the share's wobble (``rho``, over 112
+    days), ``1/k`` and its weekday's factor (56 days) huge, and spikes on days 40 and 90 went unflagged."""
+    clean = series(n=100, seed=2)
+    surged = with_day(clean, 5, 400, 300)
+    spikes = [(40, 150, 50), (90, 150, 50)]  # ~20 negatives expected: +30
+    for i, volume, negatives in spikes:
+        clean, surged = with_day(clean, i, volume, negatives), with_day(surged, i, volume, negatives)
+    assert [s.day for s in detect_spikes(clean)] == [day(40), day(90)]
+    assert [s.day for s in detect_spikes(surged)] == [day(40), day(90)]
+
+
 def test_days_without_mentions_leave_the_baseline():
     """A collection gap (ten days without a row: zero volume) tells nothing about the brand's usual negatives: the
     gap's days are no baseline days, so a spike after it expects the brand's usual ~20 negatives (100 mentions a
