@@ -355,6 +355,9 @@ def test_pages_are_self_contained_and_small(report):
         size = len(html.encode("utf-8"))
         assert size < MAX_PAGE_BYTES and report["result"]["bytes"][name] == size, (name, size)
     assert len(_parse(report["pages"]["parcelo"]).imgs) >= 5  # sentiment, volume, surveys, competitors x2
+    # the sentiment chart's words for a screen reader sign the mean score as the KPI beside it does ("+0.29")
+    alts = [img["alt"] for page in pages.values() for img in _parse(page).imgs if img["alt"].startswith("Daily share")]
+    assert alts and all(re.search(r"mean score [+−]\d\.\d\d\.$", alt) for alt in alts), alts
 
 
 def test_report_step_records_the_step(report, tmp_path):

@@ -498,7 +498,7 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
         "alt": (
             f"Daily share of negative, neutral and positive mentions of {brand.name} and the mean score, {span}; "
             f"{len(data.alerts)} alert(s) and {len(data.change_points)} change point(s) marked. On {day:%d %b}: "
-            f"{_fmt_pct(last['share_negative'])} negative, mean score {_fmt_num(last['mean_score'], 2)}."
+            f"{_fmt_pct(last['share_negative'])} negative, mean score {_fmt_signed(last['mean_score'], 2)}."
         ),
     }
     sources = sorted(set(data.sources["source"]))
