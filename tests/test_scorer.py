@@ -657,6 +657,29 @@ def test_a_model_whose_labels_are_in_another_order_is_refused(tmp_path):
         Scorer(folder)
 
 
+def test_a_text_of_thousands_of_joined_emoji_reaches_the_emoji_library_without_their_joiners(scorer, monkeypatch):
+    """The emoji library searches a list of the joiners (U+200D) of the emoji sequences it does not know at every
+    character: 100,000 joined emoji in one mention cost it 20-70 s (a night of such posts, hours). Past 64 joiners
+    after an emoji they are left out before it reads the text (the emoji kept); a family or a rainbow flag in an
+    ordinary text keeps its joiners, and a joiner of Hindi's conjuncts (after a virama) is never touched."""
+    import emoji
+
+    from pipeline.sentiment import textnorm
+
+    family, flag = "👨\u200d👩\u200d👧\u200d👦", "🏳️\u200d🌈"
+    assert textnorm.short_joins(f"we {family} love it {flag}") == f"we {family} love it {flag}"
+    hindi = "क्\u200dष " * 100
+    assert textnorm.short_joins(hindi + "👩\u200d" * 100) == hindi + "👩" * 100
+    assert textnorm.short_joins(family * 22) == "👨👩👧👦" * 22  # 66 joiners
+    read = []
+    for name in ("emoji_count", "replace_emoji"):
+        real = getattr(emoji, name)
+        monkeypatch.setattr(emoji, name, lambda text, *a, _real=real, **k: read.append(text) or _real(text, *a, **k))
+    norm, note = scorer._prepare("ok " + "👩\u200d" * 100_000)
+    assert read and all("\u200d" not in text for text in read)
+    assert note is None and "\u200d" not in norm and norm.startswith("ok 👩👩")
+
+
 def test_an_emoji_that_unicode_calls_a_letter_is_still_emoji_only(scorer):
     """ℹ️ (information source) is a lowercase letter to Unicode: a text of it alone has no words, only an emoji."""
     assert "ℹ".isalpha()

@@ -59,7 +59,7 @@ import emoji
 from pipeline.config import ConfigError
 from pipeline.records import LONE_SURROGATE
 from pipeline.sentiment import LABELS
-from pipeline.sentiment.textnorm import PLACEHOLDERS, normalise
+from pipeline.sentiment.textnorm import PLACEHOLDERS, normalise, short_joins
 
 CHAR_WINDOW = 20_000
 # On a CPU, a batch is cut at this many padded tokens (texts x the longest): past ~1,000 a wider batch is no
@@ -364,6 +364,7 @@ class Scorer:
         text = without_lone_surrogates(text)
         if len(text) > 2 * CHAR_WINDOW:
             text = text[:CHAR_WINDOW] + " … " + text[-CHAR_WINDOW:]
+        text = short_joins(text)  # before the emoji library reads it: a long joined chain costs it minutes
         norm = normalise(text, emoji_names=self.emoji_names)
         if not norm:
             return None, "empty"

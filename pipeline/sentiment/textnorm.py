@@ -11,6 +11,8 @@ that has no emoji tokens:
   vocabulary has no emoji (``emoji_names=True``, the 1.x English model); the multilingual 2.x model's
   XLM-R vocabulary has emoji pieces, so it reads them as they are (its ``brandpulse.json`` says which);
 - a character repeated four or more times is cut to three ("soooooo" -> "sooo");
+- in a text with more than 64 emoji joined by zero-width joiners (a family, a rainbow flag), the joiners after
+  an emoji are left out, the emoji kept (:func:`short_joins`);
 - whitespace is collapsed.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 import emoji
 
@@ -25,6 +28,14 @@ _USER = re.compile(r"(?<![\w@])@\w{1,30}")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _REPEAT = re.compile(r"(.)\1{3,}")
 _SPACE = re.compile(r"\s+")
+# The emoji library keeps the joiners (U+200D) of the emoji sequences it does not know in a list it searches at
+# every character, so its time grows with the square of their number in a text: 100,000 joined emoji in one
+# mention took over 20 s, and a night of such posts hours. Past MAX_JOINS joiners after an emoji, a text is emoji
+# spam, not a family or two, and its joiners are left out. A joiner after a letter or a mark (Hindi's conjuncts,
+# after a virama) is never touched.
+_JOIN = "\u200d"
+MAX_JOINS = 64
+_AFTER = re.compile(rf"(.){_JOIN}", re.DOTALL)
 # A decimal character reference's digits past its leading zeros: html.unescape reads them with int(), which
 # refuses over 4,300 digits (ValueError: one such mention failed every night's score step). Eight or more digits
 # are past U+10FFFF, which unescape writes as U+FFFD: 1114112 says the same in seven.
@@ -43,9 +54,21 @@ def _short_ref(match: re.Match) -> str:
     return f"&#{digits if len(digits) < 8 else 1114112}" if digits else "&#0"
 
 
+def short_joins(text: str) -> str:
+    """``text``, less the zero-width joiners that follow an emoji (a symbol, a skin tone, a variation selector)
+    when it holds more than :data:`MAX_JOINS` of them; else ``text`` as it is."""
+    if text.count(_JOIN) <= MAX_JOINS:
+        return text
+    return _AFTER.sub(lambda m: m.group(1) if _emoji_side(m.group(1)) else m.group(0), text)
+
+
+def _emoji_side(char: str) -> bool:
+    return char in "\ufe0e\ufe0f" or unicodedata.category(char) in ("So", "Sk")
+
+
 def normalise(text: str, emoji_names: bool = True) -> str:
     """Return the model's view of ``text``."""
-    text = html.unescape(_DECIMAL_REF.sub(_short_ref, text))
+    text = short_joins(html.unescape(_DECIMAL_REF.sub(_short_ref, text)))
     text = _URL.sub(URL, text)
     text = _USER.sub(USER, text)
     if emoji_names:
