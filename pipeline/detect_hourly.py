@@ -39,7 +39,9 @@ binomial with ``1/k`` fitted by moments around ``level * f`` (0: Poisson); the p
 estimation error of the level and of the slot factor, exactly as the daily detector does (shared code:
 ``pipeline.detect._count_test``). Share: ``p0`` the baseline share negative, with a beta-binomial hour-to-hour
 wobble ``rho`` fitted in week-long blocks (``pipeline.detect._share_dispersion``) and the sampling error of
-``p0``. No alarm before ``min_history_hours`` (336, two weeks) of baseline periods exist.
+``p0``. No alarm before ``min_history_hours`` (336, two weeks) of baseline periods exist; the periods before
+that are judged once, each UTC day's against the other days', when there are: one the one-hour tests below would
+flag leaves later baselines, without an alarm (a launch-week surge, kept in, masked spikes for weeks).
 
 **Tests, over windows of 1..6 hours.** An incident that ramps up over hours is seen first on the sums of its
 first hours: every period ``t`` is tested alone and with the periods before it, over windows of 1, 2, ..., 6
@@ -339,6 +341,7 @@ def _scan(
     found: list[IntradaySpike] = []
     m_neg = m_vol = None
     fitted_day = None
+    warm = True  # no baseline of min_history_hours periods yet: the periods so far were never judged
     for t in range(stop):
         if day_no[t] != fitted_day:  # refit the baselines at the start of every UTC day
             fitted_day = day_no[t]
@@ -348,6 +351,12 @@ def _scan(
             if end > 0:
                 lo = max(0, end - W)
                 base = np.flatnonzero(usable[lo:end] & ~spike_out[lo:end]) + lo
+                if warm and len(base) >= sens.min_history_hours * pph and vol[base].sum() > 0:
+                    warm = False
+                    _screen_warmup(
+                        vol, neg, has_neg, slot, day_no, week_of, usable, spike_out, lo, day_start, sens, pph
+                    )
+                    base = np.flatnonzero(usable[lo:end] & ~spike_out[lo:end]) + lo
                 if len(base) >= sens.min_history_hours * pph and vol[base].sum() > 0:
                     m_vol = _fit(vol, slot, day_no, base, sens.slot_pseudo, pph)
                     if has_neg:
@@ -408,6 +417,45 @@ def _scan(
         spike = _spike(kind, ts, t, L, period, obs, mu_w, sd_w, p_c, p_s, v_w, c_neg, m_neg, has_neg, sens, until)
         found.append(spike)
     return found
+
+
+def _screen_warmup(vol, neg, has_neg, slot, day_no, week_of, usable, spike_out, lo, hi, sens, pph) -> None:
+    """Judge once the periods ``lo..hi-1`` that came before the detector had a baseline, each UTC day's against
+    the other days' (as :func:`pipeline.detect._screen_warmup` does a day against the other days): a period that
+    the one-period tests would have flagged leaves later baselines (``spike_out``), as a flagged period does, and
+    raises no alarm. Unjudged, a surge in a brand's first days stayed in the four baseline weeks, and its weight
+    in the level, the slot factors, ``1/k`` and ``rho`` masked every spike until it left them. A run of
+    ``shift_flags_hours`` in ``shift_window_hours`` is a level shift and stays in."""
+    periods = np.flatnonzero(usable[lo:hi]) + lo
+    for d in np.unique(day_no[periods]):
+        others = periods[day_no[periods] != d]
+        if len(others) < sens.min_history_hours * pph:
+            continue
+        others = others[~spike_out[others]]  # an early surge judged already is no baseline for the next day's
+        if vol[others].sum() <= 0:
+            continue
+        m_vol = _fit(vol, slot, day_no, others, sens.slot_pseudo, pph)
+        m_neg = None
+        if has_neg:
+            m_neg = _with_share(_fit(neg, slot, day_no, others, sens.slot_pseudo, pph), neg, vol, others, week_of)
+        for u in periods[day_no[periods] == d]:
+            w = slice(u, u + 1)
+            n_u, v_u = neg[u], vol[u]
+            fires = False
+            if m_neg is not None and n_u > m_neg.level * m_neg.f[slot[u]]:
+                if n_u >= sens.min_negative and v_u >= sens.min_volume:
+                    mus = np.maximum(m_neg.level * m_neg.f[slot[w]], _MIN_EXPECTED)
+                    p_c = _count_test(m_neg, n_u, mus, slot[w], sens.mid_p)[0]
+                    fires = p_c < sens.alpha_count and _share_test(m_neg, n_u, v_u, vol[w], sens.mid_p) < sens.alpha
+            if not fires and v_u > m_vol.level * m_vol.f[slot[u]] and v_u >= sens.min_spike_volume:
+                mus = np.maximum(m_vol.level * m_vol.f[slot[w]], _MIN_EXPECTED)
+                fires = _count_test(m_vol, v_u, mus, slot[w], sens.mid_p)[0] < sens.alpha_volume
+            if not fires:
+                continue
+            spike_out[u] = True
+            run = max(lo, u - sens.shift_window_hours * pph + 1)
+            if spike_out[run : u + 1].sum() >= sens.shift_flags_hours * pph:  # a level shift, not a spike
+                spike_out[run : u + 1] = False
 
 
 def _spike(

@@ -163,6 +163,23 @@ def test_a_past_spike_does_not_mask_the_next():
     ]
 
 
+def test_a_surge_before_the_first_baseline_leaves_later_baselines():
+    """An hour before the detector has ``min_history_hours`` baseline hours cannot be flagged, but it is judged once,
+    against the other early days, when the detector first can: a launch surge in the first week (three hours of +300
+    negatives) raises no alarm and leaves later baselines as a flagged hour does. Kept in, it stayed in the four
+    baseline weeks, and its weight in ``1/k``, ``rho`` and its hours' factors hid every spike of weeks 2-3."""
+    clean = hourly(seed=2)
+    surged = clean.copy()
+    for j in range(3):
+        add(surged, at(0, 2, 14) + j, 300)
+    spikes = [at(2, 3, 15), at(3, 1, 15), at(3, 4, 15)]  # ~16 negatives expected: +40
+    for i in spikes:
+        add(clean, i, 40)
+        add(surged, i, 40)
+    assert [s.period for s in detect_intraday(clean)] == list(clean["hour"][spikes])
+    assert [s.period for s in detect_intraday(surged)] == list(clean["hour"][spikes])
+
+
 def test_a_day_without_mentions_and_an_excluded_outage_stay_out_of_the_baseline():
     """A whole UTC day without a mention is a collection gap, and hours passed as ``exclude=`` a known outage:
     neither lowers the expectation of the same hours a week later, as quiet hours would."""
