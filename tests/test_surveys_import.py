@@ -2424,3 +2424,37 @@ def test_explicit_files_for_a_source_not_configured_are_a_config_error_and_land_
     assert rows_of(db, "SELECT (SELECT count(*) FROM survey_responses), (SELECT count(*) FROM run_steps)") == [(0, 0)]
     landed = ingest.import_surveys(cfg, db, RUN, paths={"acme-nps": [path]}, score_comments=False)
     assert (landed["sources"], landed["new"]) == (1, 4)
+
+
+def test_an_xlsx_formula_without_a_saved_value_is_quarantined_naming_its_column(tmp_path):
+    """A workbook written by a script (openpyxl, xlsxwriter) and never opened in a spreadsheet holds its formulas
+    without their values: an NPS of =C2*2 read as unanswered, a revenue of =100*12 as none, and nothing said. Such
+    a row is quarantined naming the column (its id still present); a formula whose value Excel saved reads as its
+    value, and one in a column not mapped is ignored."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["ResponseId", "RecordedDate", "Raw", "NPS", "Comment", "Note"])
+    book.active.append(["R_1", "2026-10-01 09:00", 4, "=C2*2", '="great"', "x"])
+    book.active.append(["R_2", "2026-10-01 10:00", 3, "=C3*2", "ok", "=1+1"])
+    book.active.append(["R_3", "2026-10-01 11:00", 3, 6, "ok", "=1+1"])
+    book.save(tmp_path / "export.xlsx")
+    _rewritten_sheet(tmp_path / "export.xlsx", lambda xml: xml.replace(b"<f>C3*2</f><v />", b"<f>C3*2</f><v>6</v>"))
+    src = SurveySpec(name="x", brand="acme", path="export.xlsx", preset="qualtrics")
+    info = {}
+    responses, rejects = read_survey_file(None, src, tmp_path / "export.xlsx", info)
+    assert [(r.response_id, r.nps, r.comment) for r in responses] == [("R_2", 6, "ok"), ("R_3", 6, "ok")]
+    assert [(r.reason, r.location[-1]) for r in rejects] == [
+        ("columns NPS, Comment: a formula with no saved value: open and save the file in Excel/LibreOffice", "2")
+    ]
+    assert info["present"] == ["R_1", "R_2", "R_3"]
+    book = openpyxl.Workbook()
+    book.active.append(["customer_id", "start_date", "end_date", "monthly_revenue"])
+    book.active.append(["C1", "2026-01-01", "", "=100*12"])
+    book.active.append(["C2", "2026-01-01", "", 100])
+    book.save(tmp_path / "customers.xlsx")
+    src = config_surveys.CustomerSpec(name="c", brand="acme", path="customers.xlsx")
+    customers, rejects = read_customer_file(None, src, tmp_path / "customers.xlsx")
+    assert [c.monthly_revenue for c in customers] == [100]
+    assert [r.reason for r in rejects] == [
+        "column monthly_revenue: a formula with no saved value: open and save the file in Excel/LibreOffice"
+    ]

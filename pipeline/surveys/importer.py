@@ -281,10 +281,14 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
     it = ws.iter_rows(min_row=2, max_col=len(header))
 
     def rows():
-        number = 1
+        number, formulas = 1, None
         try:
+            formulas = _formula_rows(path, ws, len(header))
             for number, row in enumerate(it, 2):
                 values = [_xlsx_value(c) for c in row]
+                for i, cell in enumerate(next(formulas[1], ()) if formulas else ()):
+                    if i < len(values) and values[i] is None and getattr(cell, "data_type", None) == "f":
+                        values[i] = Unsaved()
                 cells = list(values[: len(header)]) + [None] * (len(header) - len(values))
                 if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                     continue
@@ -296,8 +300,53 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
             ) from None
         finally:
             book.close()
+            if formulas:
+                formulas[0].close()
 
     return header, rows()
+
+
+class Unsaved(str):
+    """An .xlsx cell holding a formula without a saved value (a file written by a script or library and never
+    opened in a spreadsheet): empty to whatever reads it as text; the readers quarantine its row naming the column
+    (:func:`unsaved_formulas`), where it read as an empty cell: an NPS unanswered, a revenue none, without a word."""
+
+
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")  # a cell's <f> element, <x:f> where the sheet has a prefix
+
+
+def _formula_rows(path: Path, ws, width: int):
+    """(workbook, its rows from row 2) of ``ws`` read again for its formulas, which read-only openpyxl gives only
+    without their saved values; None where the sheet's XML holds no formula (one pass over its bytes)."""
+    import openpyxl
+
+    try:
+        with ws._get_source() as src:
+            tail = b""
+            while chunk := src.read(1 << 20):
+                if _FORMULA.search(tail + chunk):
+                    break
+                tail = chunk[-64:]
+            else:
+                return None
+    except AttributeError:  # pragma: no cover - an openpyxl without it: read the formulas
+        pass
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    sheet = book[ws.title]
+    sheet.reset_dimensions()
+    return book, sheet.iter_rows(min_row=2, max_col=width)
+
+
+def unsaved_formulas(row: dict) -> str | None:
+    """The reason a row is quarantined where a mapped cell is an :class:`Unsaved` formula; None where none is."""
+    columns = [column for column, value in row.items() if isinstance(value, Unsaved)]
+    if not columns:
+        return None
+    named = ", ".join(columns)
+    return (
+        f"{'columns' if len(columns) > 1 else 'column'} {named}: a formula with no saved value: open and save the "
+        "file in Excel/LibreOffice"
+    )
 
 
 MAX_AMOUNT_CHARS = 64  # no amount, symbol and code included, is longer: a longer cell is not read as one
@@ -737,6 +786,9 @@ def read_survey_file(
             info["unidentified"] += 1
         else:
             present.append(row_id[:MAX_ID])
+        if reason := unsaved_formulas(row):
+            rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
+            continue
         if "ces" in mapping:  # the scale its answers are on, whatever the source's ces.scale says
             _count_ces(info, row.get(mapping["ces"]))
         try:
@@ -908,6 +960,9 @@ def read_customer_file(
             except Rejected:
                 listed = None  # a brand that cannot be read: it may be a customer of any brand of the list
             present.append((listed, customer_hash))
+        if reason := unsaved_formulas(row):
+            rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
+            continue
         try:
             if customer_hash is None:
                 raise Rejected(f"customer id (column {mapping['customer_id']}) is empty")
