@@ -1266,6 +1266,21 @@ def test_the_kpis_show_the_latest_weeks_nps(report):
     assert re.findall(r"<td>(\d{4}-W\d\d)", cx) == [f"2026-W{w}" for w in range(38, 30, -1)]
 
 
+def test_a_report_for_a_day_in_the_past_marks_the_week_that_counts_the_days_after_it(report, tmp_path):
+    """Drawn for a Thursday whose week's Friday to Sunday hold mentions: that week's figures (from the weekly
+    views) count them, and its KPI and table row say so; the report of the week's last day (a night's) does not."""
+    kpis = report["pages"]["parcelo"]
+    assert "days after" not in kpis[kpis.index('id="kpis"') : kpis.index('id="worth"')]
+    day = INCIDENT - timedelta(days=3)  # Thursday of 2026-W38
+    drawn = build_report(report["cfg"], report["db"], day, tmp_path, brands=["parcelo"])
+    html = " ".join(drawn["pages"]["parcelo"].read_text(encoding="utf-8").split())
+    kpis = html[html.index('id="kpis"') : html.index('id="sentiment"')]
+    assert "· n = 60 · 2026-W38, which includes 3 days after 17 Sep</div>" in kpis, kpis
+    cx = html[html.index('id="cx"') : html.index('id="worth"')]
+    assert '<td>2026-W38 <span class="meta">(includes 3 days after 17 Sep)</span></td>' in cx, cx
+    assert cx.count("days after") == 1, cx  # the earlier weeks are whole before the day
+
+
 def test_the_competition_tables_count_each_window_and_share_of_their_own(tmp_path):
     """The competitors' numbers of a page, from the data read: share of voice is each brand's share of the
     compared brands' mentions in the same window, shares negative are of the scored mentions in the window named,

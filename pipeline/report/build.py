@@ -107,6 +107,8 @@ class BrandData:
     roi: worth.RoiInputs | None = None  # what CX is worth: None on a warehouse from before migration 0007
     driver_answers: worth.DriverInputs | None = None
     churn: list[dict] = field(default_factory=list)  # v_cx_churn_by_nps, all segments, by quarter
+    # the days after the report's day in its ISO week with survey answers or mentions: its week's row counts them
+    cx_after: list[date] = field(default_factory=list)
 
 
 def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec | None:
@@ -170,8 +172,20 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
                 {**p, "start": start - timedelta(days=start.weekday())},
             )
         )
+        cx_after = [  # a day in the past: its week's figures read the days after it too (the report marks them)
+            r["day"]
+            for r in rows(
+                con.execute(
+                    "SELECT period_start AS day FROM v_survey_period WHERE brand = $brand AND period = 'day'"
+                    " AND period_start > $day AND period_start <= $sunday UNION SELECT day FROM v_daily_series"
+                    " WHERE brand = $brand AND source = '_all' AND volume > 0 AND day > $day AND day <= $sunday"
+                    " ORDER BY day",
+                    {"brand": brand.key, "day": day, "sunday": day + timedelta(days=6 - day.weekday())},
+                )
+            )
+        ]
     except duckdb.CatalogException:  # a warehouse from before the survey migration
-        cx = pd.DataFrame(columns=_CX)
+        cx, cx_after = pd.DataFrame(columns=_CX), []
     surveys = getattr(config, "surveys", None)
     window = surveys.cx.churn_window_days if surveys else CHURN_WINDOW_DAYS
     history = surveys.cx.history_days if surveys else 365
@@ -242,6 +256,7 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         roi=roi_inputs,
         driver_answers=driver_answers,
         churn=churn,
+        cx_after=cx_after,
     )
 
 
@@ -273,13 +288,17 @@ def _num(x):
     return x.item() if hasattr(x, "item") else x
 
 
-def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date) -> dict:
+def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: int = 0) -> dict:
+    """``after``: the days after ``day`` in its ISO week with data, which that week's figures count."""
     last = series[series["day"] == day].iloc[0]
     nps = cx[cx["nps"].notna() & (cx["week_start"] <= day)].tail(1)
     latest_nps = None
     if not nps.empty:
         r = nps.iloc[0]
-        latest_nps = {k: _num(r[k]) for k in ("nps", "nps_low", "nps_high", "nps_n")} | {"iso_week": r["iso_week"]}
+        latest_nps = {k: _num(r[k]) for k in ("nps", "nps_low", "nps_high", "nps_n")} | {
+            "iso_week": r["iso_week"],
+            "after": after if r["week_start"] == day - timedelta(days=day.weekday()) else 0,
+        }
     return {
         "volume": int(last["volume"]),
         "scored": int(last["scored"]),
@@ -589,8 +608,10 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
     series = _full_days(data.daily, data.brand.key, start, day)
     cx = data.cx
     has_survey = bool(len(cx) and cx[["nps", "csat", "ces"]].notna().any().any())
+    monday, after = day - timedelta(days=day.weekday()), len(data.cx_after)
     cx_rows = [] if not has_survey else [
         {k: _num(v) if k not in ("week_start", "iso_week") else v for k, v in r.items()}
+        | {"after": after if r["week_start"] == monday else 0}
         for r in cx[cx[["nps", "csat", "ces"]].notna().any(axis=1)].to_dict("records")
     ]  # fmt: skip
     return {
@@ -598,7 +619,7 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         "day": day,
         "start": start,
         "series": series,
-        "kpis": _kpis(series, cx, day),
+        "kpis": _kpis(series, cx, day, after),
         "volume_90d": int(series["volume"].sum()),
         "last_mention": _last_mention(series),
         "has_survey": has_survey,
