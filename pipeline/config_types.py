@@ -48,7 +48,14 @@ def _text_encoding(name: str) -> str:
         ) from None
     if found.startswith(("utf-16", "utf-32")):
         raise ValueError(f"{name[:80]!r}: UTF-16 and UTF-32 exports are not read; save the file as UTF-8")
+    if found in _ESCAPES:  # a bad escape in one row raised from the whole file's read, naming no file
+        raise ValueError(f"{name[:80]!r} is an escaping scheme, not a file's text encoding (e.g. 'utf-8', 'cp1250')")
     return name
+
+
+# Codecs that read text but are no export's encoding: their escapes (a cut "\x", UTF-7's "+2AA-", a lone
+# surrogate) failed a whole file, or the row-by-row readers, where a real encoding's bad byte quarantines one row
+_ESCAPES = frozenset({"utf-7", "unicode-escape", "raw-unicode-escape", "punycode", "idna"})
 
 
 # A CSV export's text encoding: a Python codec name, checked when the config is loaded

@@ -445,6 +445,10 @@ def test_values_that_failed_a_night_later_are_refused_by_the_config(tmp_path, mu
          "'base64' is not a text encoding"),
         (lambda d: d["brands"][0]["sources"][0].update(encoding="utf-16"), "brands[0].sources[0].encoding",
          "UTF-16 and UTF-32 exports are not read"),
+        (lambda d: d["brands"][0]["sources"][0].update(encoding="utf-7"), "brands[0].sources[0].encoding",
+         "'utf-7' is an escaping scheme, not a file's text encoding"),
+        (lambda d: d["brands"][0]["sources"][0].update(encoding="unicode_escape"), "brands[0].sources[0].encoding",
+         "'unicode_escape' is an escaping scheme"),
         (lambda d: d["brands"][0]["sources"][0].update(delimiter="|"), "brands[0].sources[0].delimiter",
          "Input should be 'auto', ',', ';', '\\t' or 'tab'"),
         (
