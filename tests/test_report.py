@@ -211,6 +211,7 @@ def test_index_links_every_brand_with_its_kpis(report):
     assert "Parcelo" in index and "ShipNest" in index
     assert report["headline"] in index  # the incident's alert is open (raised within the last 7 days)
     assert "% negative, 7 days" in index and "28 days" in index
+    assert "Mean score, 20 Sep" in index  # the day's, as the volume and % negative beside it say
     assert len([i for i in refs.imgs if i.get("class") == "chart"]) == 2  # one sparkline per brand
 
 
