@@ -1280,6 +1280,12 @@ def test_a_report_for_a_day_in_the_past_marks_the_week_that_counts_the_days_afte
     cx = html[html.index('id="cx"') : html.index('id="worth"')]
     assert '<td>2026-W38 <span class="meta">(includes 3 days after 17 Sep)</span></td>' in cx, cx
     assert cx.count("days after") == 1, cx  # the earlier weeks are whole before the day
+    # the co-mention chart's last week is not over: its bars are lower for the days it lacks, and it says so
+    weekly = "Mentions of Parcelo per week"
+    [comentions] = [i["alt"] for i in _parse(html).imgs if i["alt"].startswith(weekly)]
+    assert comentions.endswith("; the last week has 4 of its 7 days, to 17 Sep."), comentions
+    [whole] = [i["alt"] for i in _parse(report["pages"]["parcelo"]).imgs if i["alt"].startswith(weekly)]
+    assert whole.endswith("share negative."), whole  # 20 Sep, a Sunday: the week is whole
 
 
 def test_the_competition_tables_count_each_window_and_share_of_their_own(tmp_path):

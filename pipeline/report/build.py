@@ -580,7 +580,8 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
             "src": _img(
                 charts.comention_chart(frame, names, start, day, f"{brand.name}: mentions naming competitors", dpi)
             ),
-            "alt": f"Mentions of {brand.name} per week that name {', '.join(names)}, with their share negative.",
+            "alt": f"Mentions of {brand.name} per week that name {', '.join(names)}, with their share negative"
+            + (f"; the last week has {day.weekday() + 1} of its 7 days, to {day:%d %b}." if day.weekday() < 6 else "."),
         }
     return out
 

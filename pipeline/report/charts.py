@@ -230,6 +230,9 @@ def comention_chart(weekly: pd.DataFrame, competitors: list[str], start: date, d
                  linewidth=1.2, label=f"% negative ({name})")  # fmt: skip
     if weekly.empty:
         _no_data(ax, "no mentions name a competitor in this window")
+    elif day.weekday() < 6:  # the last week is not over: its bars are lower for its missing days, not for calm
+        ax.text(weeks[-1] + pd.Timedelta(days=3.5), 0.98, f"{day.weekday() + 1} of 7 days", ha="center", va="top",
+                transform=ax.get_xaxis_transform(), fontsize=7, color="grey")  # fmt: skip
     ax.set_ylim(bottom=0)
     ax.set_ylabel("mentions per week", fontsize=8)
     ax2.set_ylabel("% negative", fontsize=8)
