@@ -320,6 +320,23 @@ def test_detect_series_writes_the_flags(tmp_path):
     assert "1 flagged period(s) of 1008 (hour)" in result.output
 
 
+def test_detect_series_reads_an_excel_csv_split_at_semicolons_or_tabs(tmp_path):
+    """As a file drop's `delimiter: auto`: a Polish or Dutch Excel's "CSV" (semicolons, a BOM) was one column, and
+    the error asked for --value, which named a column that was there."""
+    df = hourly(seed=8)
+    add(df, at(5, 2, 15), 90)
+    text = write_csv(tmp_path, df).read_text()
+    flags = {}
+    for name, sep, encoding in (("comma", ",", "utf-8"), ("semicolon", ";", "utf-8-sig"), ("tab", "\t", "utf-8")):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text.replace(",", sep), encoding=encoding)
+        args = ["detect-series", str(path), "--negative", "neg", "--out", str(tmp_path / f"{name}-flags.csv")]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        flags[name] = (tmp_path / f"{name}-flags.csv").read_text()
+    assert flags["semicolon"] == flags["tab"] == flags["comma"] and len(flags["comma"].splitlines()) == 2
+
+
 def test_detect_series_sums_finer_data_and_runs_the_volume_test_alone(tmp_path):
     df = hourly(seed=9)
     i = at(5, 4, 10)
