@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import Config
-from pipeline.warehouse import connect, execute, row, rows
+from pipeline.warehouse import connect, execute, rows
 
 
 def example_queries(config: Config, worst_days: dict[str, date]) -> list[tuple[str, str]]:
@@ -69,11 +69,10 @@ def print_summary(config: Config, db: Path) -> None:
             q["brand"]: q["n"] for q in rows(con.execute("SELECT brand, count(*) AS n FROM quarantine GROUP BY brand"))
         }
         worst = rows(execute(con, "report/summary_worst_day"))
-        runs = row(
-            con.execute(
-                "SELECT count(*) AS runs, count(*) FILTER (WHERE status = 'success') AS succeeded FROM pipeline_runs"
-            )
-        )
+        runs = {  # by status: a skipped watch run (watch.enabled false, a night running) is no failure either
+            r["status"]: r["n"]
+            for r in rows(con.execute("SELECT status, count(*) AS n FROM pipeline_runs GROUP BY ALL ORDER BY status"))
+        }
         nps = rows(execute(con, "report/summary_nps"))
     table = Table(title="Mentions and sentiment per brand")
     for col in (
@@ -128,7 +127,8 @@ def print_summary(config: Config, db: Path) -> None:
             + ")"
             + (f"; churn {m['churn_rate']:.1%} in {m['churn_month']:%B %Y}" if m["churn_rate"] is not None else "")
         )
-    console.print(f"Runs recorded: {runs['runs']} ({runs['succeeded']} success)")
+    others = "".join(f", {n} {status}" for status, n in runs.items() if status != "success")
+    console.print(f"Runs recorded: {sum(runs.values())} ({runs.get('success', 0)} success{others})")
     console.print(f"\nWarehouse: [bold]{db.resolve()}[/bold]", soft_wrap=True)
     console.print("Query it read-only while the pipeline is not writing:")  # the command on a line of its own,
     console.print(f'  .venv/bin/brandpulse sql "SELECT ..." --db {db}', soft_wrap=True, highlight=False)  # unwrapped
