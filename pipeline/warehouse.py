@@ -150,6 +150,19 @@ def require_warehouse(path: str | Path) -> None:
         raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
 
 
+def _require_migrated(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
+    """:class:`WarehouseError` when the DuckDB file attached as ``alias`` is no brandpulse warehouse (no
+    ``schema_version`` table: another DuckDB file given as ``--db``, one made but never migrated)."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'schema_version'", [alias]
+    ).fetchone()[0]
+    if not found:
+        raise WarehouseError(
+            f"{path}: a DuckDB file, but no brandpulse warehouse (it has no schema_version table); give --db the "
+            "warehouse's path, or run `brandpulse init` on a new file"
+        )
+
+
 @contextmanager
 def connect(
     path: str | Path,
@@ -226,6 +239,8 @@ def connect(
             try:
                 con = _session(alias)
                 try:
+                    if read_only:  # a reader's query would fail with DuckDB's "Table ... does not exist!"
+                        _require_migrated(con, alias, path)
                     yield con
                 finally:
                     con.close()  # rolls back a transaction left open

@@ -122,6 +122,18 @@ def test_reading_a_warehouse_that_is_not_there_says_so_and_leaves_no_lock_file(t
     assert list(tmp_path.iterdir()) == []
 
 
+def test_reading_a_duckdb_file_that_is_no_warehouse_says_so(tmp_path):
+    """A DuckDB file never migrated (an analyst's own, given as --db) read by `summary` or `alerts` failed with
+    DuckDB's "Table with name v_mentions_scored does not exist!" and a traceback: said, naming the file."""
+    other = tmp_path / "notes.duckdb"
+    duckdb.connect(str(other)).execute("CREATE TABLE notes (x INT)").close()
+    with pytest.raises(WarehouseError, match=r"notes\.duckdb: a DuckDB file, but no brandpulse warehouse"):
+        with connect(other, read_only=True):
+            pass
+    with connect(migrated(tmp_path / "w.duckdb"), read_only=True) as con:  # a warehouse reads as before
+        assert schema_version(con) > 0
+
+
 def test_a_wait_for_the_lock_is_said_after_two_seconds(db, caplog):
     """The lock held by another brandpulse process (here another FileLock, as a second process's is): a wait longer
     than 2 s is logged, naming the file, then ends at the timeout."""
