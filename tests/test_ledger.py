@@ -247,7 +247,7 @@ def test_the_running_night_and_the_running_watch_run_are_the_newest_still_alive(
             ("watch", "watch", "running", now - timedelta(minutes=1)),
             ("ended-watch", "watch", "success", now - timedelta(seconds=30)),
         ):
-            ledger.start_run(con, run_id, DAY, trigger)
+            ledger.start_run(con, run_id, DAY if run_id != "ended-night" else DAY + timedelta(days=1), trigger)
             con.execute(
                 "UPDATE pipeline_runs SET status = ?, started_at = ? WHERE run_id = ?", [status, started, run_id]
             )
@@ -263,6 +263,28 @@ def test_the_running_night_and_the_running_watch_run_are_the_newest_still_alive(
         assert ledger.running_watch(con, now - timedelta(minutes=2)) is None  # past its deadline: dead
         ledger.skip_run(con, "ended-night", "a watch run while a night runs")  # ended: stays as it ended
         assert _run(con, "ended-night")[0] == "success"
+
+
+def test_a_killed_night_that_a_later_run_of_its_day_has_ended_is_not_running(ware):
+    """A night killed (SIGKILL) stays ``running`` in the ledger; once its re-run has ended, the watch skipped every
+    hour still ("night run X is running") until six hours after the dead run started. A later run of another day
+    (or a watch run) ending says nothing of it."""
+    now = datetime.now(UTC)
+    with connect(ware) as con:
+        for run_id, day, trigger, status, started in (
+            ("killed", DAY, "cli", "running", now - timedelta(hours=1)),
+            ("other-day", DAY + timedelta(days=1), "cli", "success", now - timedelta(minutes=30)),
+            ("ended-watch", DAY, "watch", "success", now - timedelta(minutes=20)),
+        ):
+            ledger.start_run(con, run_id, day, trigger)
+            con.execute(
+                "UPDATE pipeline_runs SET status = ?, started_at = ? WHERE run_id = ?", [status, started, run_id]
+            )
+        assert ledger.running_night(con, now - timedelta(hours=6))["run_id"] == "killed"
+        ledger.start_run(con, "re-run", DAY, "cli")
+        assert ledger.running_night(con, now - timedelta(hours=6))["run_id"] == "re-run"  # the re-run is running
+        con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 're-run'")
+        assert ledger.running_night(con, now - timedelta(hours=6)) is None
 
 
 def test_watch_runs_past_their_deadline_are_abandoned_oldest_first_and_no_other_run(ware):
