@@ -2458,3 +2458,17 @@ def test_an_xlsx_formula_without_a_saved_value_is_quarantined_naming_its_column(
     assert [r.reason for r in rejects] == [
         "column monthly_revenue: a formula with no saved value: open and save the file in Excel/LibreOffice"
     ]
+
+
+def test_an_xlsx_formula_whose_saved_value_is_empty_text_reads_as_empty(tmp_path):
+    """A formula whose saved value is "" (an end date of =IF(E2="","",E2), as Excel and LibreOffice save it: the cell
+    typed ``str``, its value empty) is a value, an active customer's empty end date: not a formula never saved."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["customer_id", "start_date", "end_date", "monthly_revenue", "Left"])
+    book.active.append(["C1", "2026-01-01", '=IF(E2="","",E2)', 100, None])
+    book.save(tmp_path / "customers.xlsx")
+    _rewritten_sheet(tmp_path / "customers.xlsx", lambda xml: xml.replace(b'<c r="C2">', b'<c r="C2" t="str">'))
+    src = config_surveys.CustomerSpec(name="c", brand="acme", path="customers.xlsx")
+    customers, rejects = read_customer_file(None, src, tmp_path / "customers.xlsx")
+    assert [(c.end_date, c.monthly_revenue) for c in customers] == [(None, 100)] and rejects == []
