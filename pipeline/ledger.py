@@ -270,12 +270,13 @@ def watch_read_from(con, run_id: str) -> datetime | None:
 def running_night(con, since) -> dict | None:
     """The newest run that is not a watch run, still ``running`` and started after ``since``, or None. A run that a
     later run of its day has ended since is not running: a night killed (SIGKILL, the machine lost) stays
-    ``running`` in the ledger, and after its re-run had ended the watch still skipped its hours for ``NIGHT_GUARD``."""
+    ``running`` in the ledger, and after its re-run had ended the watch still skipped its hours for ``NIGHT_GUARD``
+    (a ``rescore`` of that day on, which is no night, says nothing of it)."""
     return row(
         con.execute(
             "SELECT run_id, trigger, started_at FROM pipeline_runs r"
             " WHERE status = 'running' AND trigger <> 'watch' AND started_at > ? AND NOT EXISTS ("
-            "   SELECT 1 FROM pipeline_runs later WHERE later.day = r.day AND later.trigger <> 'watch'"
+            "   SELECT 1 FROM pipeline_runs later WHERE later.day = r.day AND later.trigger NOT IN ('watch', 'rescore')"
             "   AND later.status <> 'running' AND later.started_at > r.started_at)"
             " ORDER BY started_at DESC LIMIT 1",
             [since],

@@ -267,14 +267,15 @@ def test_the_running_night_and_the_running_watch_run_are_the_newest_still_alive(
 
 def test_a_killed_night_that_a_later_run_of_its_day_has_ended_is_not_running(ware):
     """A night killed (SIGKILL) stays ``running`` in the ledger; once its re-run has ended, the watch skipped every
-    hour still ("night run X is running") until six hours after the dead run started. A later run of another day
-    (or a watch run) ending says nothing of it."""
+    hour still ("night run X is running") until six hours after the dead run started. A later run of another day,
+    a watch run or a rescore ending says nothing of it."""
     now = datetime.now(UTC)
     with connect(ware) as con:
         for run_id, day, trigger, status, started in (
             ("killed", DAY, "cli", "running", now - timedelta(hours=1)),
             ("other-day", DAY + timedelta(days=1), "cli", "success", now - timedelta(minutes=30)),
             ("ended-watch", DAY, "watch", "success", now - timedelta(minutes=20)),
+            ("rescore", DAY, "rescore", "success", now - timedelta(minutes=10)),  # no night
         ):
             ledger.start_run(con, run_id, day, trigger)
             con.execute(
