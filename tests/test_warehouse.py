@@ -555,6 +555,9 @@ def test_the_quarantine_summary_groups_the_rows_one_rule_rejected(db):
         ("NPS (column Q1) '11' is outside 0-10 (left empty; the rest of the response loaded)", "2026-10-01 10:00"),
         ("NPS (column Q1) '-1' is outside 0-10 (left empty; the rest of the response loaded)", "2026-10-01 11:00"),
         ("NPS (column Q2) '12' is outside 0-10 (left empty; the rest of the response loaded)", "2026-10-01 10:00"),
+        ("NPS (column Customer's score) '11' is outside 0-10", "2026-10-01 10:00"),  # an apostrophe is no quote
+        ("NPS (column Customer's score) '12' is outside 0-10", "2026-10-01 10:00"),
+        ("'updated' 'abc' is not a timestamp", "2026-10-01 10:00"),
         ("created_at [not shown: 7 characters: letters] is not an ISO-8601 timestamp", "2026-10-01 10:00"),
         ("created_at 'yesterday' is not an ISO-8601 timestamp", "2026-10-01 10:00"),
         ("end date 2025-05-01 is before start date 2025-06-10", "2026-10-01 10:00"),
@@ -581,6 +584,8 @@ def test_the_quarantine_summary_groups_the_rows_one_rule_rejected(db):
         "rating '…' is not a number": 1,
         "NPS (column Q1) '…' is outside 0-10 (left empty; the rest of the response loaded)": 2,
         "NPS (column Q2) '…' is outside 0-10 (left empty; the rest of the response loaded)": 1,
+        "NPS (column Customer's score) '…' is outside 0-10": 2,
+        "'…' '…' is not a timestamp": 1,
         "created_at […] is not an ISO-8601 timestamp": 1,
         "created_at '…' is not an ISO-8601 timestamp": 1,
         "end date … is before start date …": 2,

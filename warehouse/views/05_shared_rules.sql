@@ -13,13 +13,15 @@ CREATE OR REPLACE MACRO customer_active_on(start_date, end_date, day) AS
 CREATE OR REPLACE MACRO scored_text(title, text) AS coalesce(title || E'\n', '') || text;
 -- mention_text: a mention as people read and search it (terms, co-mentions, drivers): title, a space, text.
 CREATE OR REPLACE MACRO mention_text(title, text) AS coalesce(title || ' ' || text, text);
--- reason_kind: a quarantine reason with the values it shows masked as '…' (quoted values, `[not shown: …]`
--- descriptions, dates and times, and numbers standing alone), so rows rejected for the same rule group together:
+-- reason_kind: a quarantine reason with the values it shows masked as '…' (quoted values, not an apostrophe,
+-- `[not shown: …]` descriptions, dates and times, and numbers standing alone), so rows rejected for the same rule
+-- group together:
 --   "rating '7' is outside 1-5" and "rating '0' is outside 1-5" are both "rating '…' is outside 1-5" (ranges such
 -- as 1-5, limits such as ≥ 0 and column names stay).
 CREATE OR REPLACE MACRO reason_kind(reason) AS
-    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(reason,
-        '''[^'']*''|"[^"]*"', '''…''', 'g'),
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(reason,
+        '(^|[ (\[])(''[^'']*''|"[^"]*")([ ),.:;]|$)', '\1''…''\3', 'g'),
+        '(^|[ (\[])(''[^''…]*''|"[^"…]*")([ ),.:;]|$)', '\1''…''\3', 'g'),  -- one beside a value the first pass masked
         '\[not shown: [^\]]*\]', '[…]', 'g'),
         '\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?', '…', 'g'),
         '(^|[(:]|[^≥] )[+-]?\d+(\.\d+)?([ ,?)]|$)', '\1…\3', 'g'),
