@@ -62,7 +62,7 @@ def test_a_writer_waits_for_another_brandpulse_process_and_then_sees_its_commit(
             con.execute("INSERT INTO t VALUES (2)")
     finally:
         assert first.wait(timeout=60) == 0
-    with connect(db, read_only=True) as con:
+    with duckdb.connect(str(db), read_only=True) as con:  # no warehouse (no schema_version): DuckDB's own session
         assert rows(con.execute("SELECT x FROM t ORDER BY x")) == [{"x": 1}, {"x": 2}]
 
 
