@@ -320,7 +320,8 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
             for statement in statements:
                 at += 1  # the statement a DuckDB error is about
                 result = con.sql(_without_trailing_comment(statement.query))
-                if result is None:
+                # DuckDB 2 gives a relation for every statement: SET VARIABLE's, BEGIN's is a table of no rows
+                if result is None or duckdb.ExpectedResultType.QUERY_RESULT not in statement.expected_result_type:
                     continue
                 shown = result.limit(limit + 1).materialize()  # run once; one row more says whether there are more
                 drawn = io.StringIO()

@@ -1163,6 +1163,10 @@ def test_brandpulse_sql_shows_every_statements_rows_in_turn(tmp_path, capsys):
     show_query(db, "-- two\nSELECT 7 AS seven; -- first\nSELECT 8 AS eight; -- second\n")
     out = capsys.readouterr().out
     assert out.index("seven") < out.index(" 7 │") < out.index("eight") < out.index(" 8 │"), out
+    # a statement without rows prints nothing (DuckDB 2's relation of SET VARIABLE drew a table 'Success, 0 rows')
+    show_query(db, "SET VARIABLE v = 41; BEGIN; SELECT getvariable('v') + 1 AS answer; COMMIT")
+    out = capsys.readouterr().out
+    assert "Success" not in out and "0 rows" not in out and " 42 │" in out and out.count("┌") == 1, out
     with pytest.raises(WarehouseError, match=r"^statement 2 of 3: Catalog Error: Table with name nope"):
         show_query(db, "SELECT 1 AS one; SELECT * FROM nope; SELECT 3 AS three")  # which one failed
     out = capsys.readouterr().out  # the tables before it are shown (they were lost), none after it
