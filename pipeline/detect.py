@@ -20,7 +20,8 @@ two-day guard band (days t-30..t-3 for day t; as in CDC's EARS C2/C3, the guard 
 nothing), days flagged earlier (so one incident does not mask the next) and days the caller excludes. No
 alarm before ``min_history`` (14) such days exist; the days before that are judged once, each against the
 others, when there are: one the tests below would flag leaves later baselines, without an alarm (a launch-day
-surge, kept in, masked spikes for months through the season and dispersion days).
+surge, kept in, masked spikes for months through the season and dispersion days); the most extreme first, each
+against the others less the days ranked above it, so that surges on two days do not hide each other.
 
 (a) **Count test: are these many negatives unusual for this weekday?** Expected negatives
 ``mu_t = level * f[dow(t)]``. The day-of-week factors ``f`` are the mean negatives per weekday over the
@@ -706,24 +707,51 @@ def _screen_warmup(
     one that the day's tests (window 1) would have flagged leaves later baselines (``spike_out``), as a flagged
     day does, and raises no alarm. Unjudged, a launch-day surge stayed in the season and dispersion days (56 and
     112 days) and its weight in the weekday factors, ``1/k`` and ``rho`` masked every spike for months. A run of
-    ``shift_flags`` in ``shift_window`` days is a level shift and stays in."""
+    ``shift_flags`` in ``shift_window`` days is a level shift and stays in.
+
+    The most extreme first: the days are ranked by how far past the tests' thresholds they are against all the
+    others, and then judged in that order, each against the others less the days ranked above it, up to
+    ``shift_flags - 1`` days (more is a level shift); a day that would be flagged takes every day ranked above
+    it out too. Judged only against all the others, two surges (a launch on two days) hid each other."""
     days = np.flatnonzero(usable[lo:hi]) + lo
+    ranked = []  # (how far past the thresholds: < 1 fires, day)
     for u in days:
         n_u, v_u = int(neg[u]), int(vol[u])
         others = days[days != u]
         if v_u < sens.min_volume or n_u < sens.min_negative or len(others) < sens.min_history:
             continue
-        m = _fit_baseline(neg, vol, dow, others, others, others, sens.baseline_days)
-        mu = np.array([max(m.level * m.f[dow[u]], _MIN_EXPECTED)])
-        if n_u <= mu[0] or n_u / v_u <= m.p0:
-            continue
-        p_count, p_share, _, _ = _window_test(m, n_u, v_u, mu, vol[u : u + 1], dow[u : u + 1], sens.mid_p, 1.0)
-        if not _fires(p_count, p_share, sens):
-            continue
+        score = _warmup_score(neg, vol, dow, others, u, sens)
+        if score is not None:
+            ranked.append((score, u))
+    ranked = [u for _, u in sorted(ranked)][: sens.shift_flags - 1]
+    screened: list[int] = []
+    for i, u in enumerate(ranked):
+        others = days[(days != u) & ~np.isin(days, ranked[:i])]
+        score = _warmup_score(neg, vol, dow, others, u, sens)
+        if score is not None and score < 1.0:
+            screened = ranked[: i + 1]
+    for u in sorted(screened):
         spike_out[u] = True
         run = max(lo, u - sens.shift_window + 1)
         if spike_out[run : u + 1].sum() >= sens.shift_flags:  # a level shift, not a spike
             spike_out[run : u + 1] = False
+
+
+def _warmup_score(
+    neg: np.ndarray, vol: np.ndarray, dow: np.ndarray, others: np.ndarray, u: int, sens: Sensitivity
+) -> float | None:
+    """How far day ``u``, against the days ``others``, is past the day's tests' thresholds (window 1, as
+    :func:`_fires`: below 1 it fires); None where it is no higher than expected in count or share."""
+    n_u, v_u = int(neg[u]), int(vol[u])
+    m = _fit_baseline(neg, vol, dow, others, others, others, sens.baseline_days)
+    mu = np.array([max(m.level * m.f[dow[u]], _MIN_EXPECTED)])
+    if n_u <= mu[0] or n_u / v_u <= m.p0:
+        return None
+    p_count, p_share, _, _ = _window_test(m, n_u, v_u, mu, vol[u : u + 1], dow[u : u + 1], sens.mid_p, 1.0)
+    return min(
+        max(p_share / sens.alpha, p_count / sens.alpha_count),
+        max(p_count / sens.alpha_count_strong, p_share / sens.alpha_share_gate),
+    )
 
 
 def _spike(

@@ -41,7 +41,8 @@ estimation error of the level and of the slot factor, exactly as the daily detec
 wobble ``rho`` fitted in week-long blocks (``pipeline.detect._share_dispersion``) and the sampling error of
 ``p0``. No alarm before ``min_history_hours`` (336, two weeks) of baseline periods exist; the periods before
 that are judged once, each UTC day's against the other days', when there are: one the one-hour tests below would
-flag leaves later baselines, without an alarm (a launch-week surge, kept in, masked spikes for weeks).
+flag leaves later baselines, without an alarm (a launch-week surge, kept in, masked spikes for weeks); the most
+extreme first, as the daily detector does, so that surges on two days do not hide each other.
 
 **Tests, over windows of 1..6 hours.** An incident that ramps up over hours is seen first on the sums of its
 first hours: every period ``t`` is tested alone and with the periods before it, over windows of 1, 2, ..., 6
@@ -425,37 +426,65 @@ def _screen_warmup(vol, neg, has_neg, slot, day_no, week_of, usable, spike_out, 
     the one-period tests would have flagged leaves later baselines (``spike_out``), as a flagged period does, and
     raises no alarm. Unjudged, a surge in a brand's first days stayed in the four baseline weeks, and its weight
     in the level, the slot factors, ``1/k`` and ``rho`` masked every spike until it left them. A run of
-    ``shift_flags_hours`` in ``shift_window_hours`` is a level shift and stays in."""
+    ``shift_flags_hours`` in ``shift_window_hours`` is a level shift and stays in.
+
+    The most extreme first, as the daily one: the periods are ranked by how far past the tests' thresholds they
+    are against all the other days', then judged in that order, each against the other days' less the periods
+    ranked above it, up to ``shift_flags_hours`` less one period; a period that would be flagged takes every
+    period ranked above it out too. Judged only against all the other days, surges on two days hid each other."""
     periods = np.flatnonzero(usable[lo:hi]) + lo
+    ranked = []  # (how far past the thresholds: < 1 fires, period)
     for d in np.unique(day_no[periods]):
         others = periods[day_no[periods] != d]
-        if len(others) < sens.min_history_hours * pph:
+        if len(others) < sens.min_history_hours * pph or vol[others].sum() <= 0:
             continue
-        others = others[~spike_out[others]]  # an early surge judged already is no baseline for the next day's
+        models = _warmup_fit(vol, neg, has_neg, slot, day_no, week_of, others, sens, pph)
+        for u in periods[day_no[periods] == d]:
+            score = _warmup_score(vol, neg, slot, models, u, sens)
+            if score is not None:
+                ranked.append((score, u))
+    ranked = [u for _, u in sorted(ranked)][: sens.shift_flags_hours * pph - 1]
+    screened: list[int] = []
+    for i, u in enumerate(ranked):
+        others = periods[(day_no[periods] != day_no[u]) & ~np.isin(periods, ranked[:i])]
         if vol[others].sum() <= 0:
             continue
-        m_vol = _fit(vol, slot, day_no, others, sens.slot_pseudo, pph)
-        m_neg = None
-        if has_neg:
-            m_neg = _with_share(_fit(neg, slot, day_no, others, sens.slot_pseudo, pph), neg, vol, others, week_of)
-        for u in periods[day_no[periods] == d]:
-            w = slice(u, u + 1)
-            n_u, v_u = neg[u], vol[u]
-            fires = False
-            if m_neg is not None and n_u > m_neg.level * m_neg.f[slot[u]]:
-                if n_u >= sens.min_negative and v_u >= sens.min_volume:
-                    mus = np.maximum(m_neg.level * m_neg.f[slot[w]], _MIN_EXPECTED)
-                    p_c = _count_test(m_neg, n_u, mus, slot[w], sens.mid_p)[0]
-                    fires = p_c < sens.alpha_count and _share_test(m_neg, n_u, v_u, vol[w], sens.mid_p) < sens.alpha
-            if not fires and v_u > m_vol.level * m_vol.f[slot[u]] and v_u >= sens.min_spike_volume:
-                mus = np.maximum(m_vol.level * m_vol.f[slot[w]], _MIN_EXPECTED)
-                fires = _count_test(m_vol, v_u, mus, slot[w], sens.mid_p)[0] < sens.alpha_volume
-            if not fires:
-                continue
-            spike_out[u] = True
-            run = max(lo, u - sens.shift_window_hours * pph + 1)
-            if spike_out[run : u + 1].sum() >= sens.shift_flags_hours * pph:  # a level shift, not a spike
-                spike_out[run : u + 1] = False
+        models = _warmup_fit(vol, neg, has_neg, slot, day_no, week_of, others, sens, pph)
+        score = _warmup_score(vol, neg, slot, models, u, sens)
+        if score is not None and score < 1.0:
+            screened = ranked[: i + 1]
+    for u in sorted(screened):
+        spike_out[u] = True
+        run = max(lo, u - sens.shift_window_hours * pph + 1)
+        if spike_out[run : u + 1].sum() >= sens.shift_flags_hours * pph:  # a level shift, not a spike
+            spike_out[run : u + 1] = False
+
+
+def _warmup_fit(vol, neg, has_neg, slot, day_no, week_of, others, sens, pph):
+    """The volume and (with negatives) negatives baselines on the periods ``others``, for :func:`_screen_warmup`."""
+    m_vol = _fit(vol, slot, day_no, others, sens.slot_pseudo, pph)
+    m_neg = None
+    if has_neg:
+        m_neg = _with_share(_fit(neg, slot, day_no, others, sens.slot_pseudo, pph), neg, vol, others, week_of)
+    return m_vol, m_neg
+
+
+def _warmup_score(vol, neg, slot, models, u, sens) -> float | None:
+    """How far period ``u`` is past the one-period tests' thresholds (below 1 it fires), the negatives' or the
+    volume's, whichever is further; None where neither is high enough to be tested."""
+    m_vol, m_neg = models
+    w = slice(u, u + 1)
+    n_u, v_u = neg[u], vol[u]
+    scores = []
+    if m_neg is not None and n_u > m_neg.level * m_neg.f[slot[u]]:
+        if n_u >= sens.min_negative and v_u >= sens.min_volume:
+            mus = np.maximum(m_neg.level * m_neg.f[slot[w]], _MIN_EXPECTED)
+            p_c = _count_test(m_neg, n_u, mus, slot[w], sens.mid_p)[0]
+            scores.append(max(p_c / sens.alpha_count, _share_test(m_neg, n_u, v_u, vol[w], sens.mid_p) / sens.alpha))
+    if v_u > m_vol.level * m_vol.f[slot[u]] and v_u >= sens.min_spike_volume:
+        mus = np.maximum(m_vol.level * m_vol.f[slot[w]], _MIN_EXPECTED)
+        scores.append(_count_test(m_vol, v_u, mus, slot[w], sens.mid_p)[0] / sens.alpha_volume)
+    return min(scores) if scores else None
 
 
 def _spike(

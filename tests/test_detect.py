@@ -121,6 +121,21 @@ def test_a_surge_before_the_first_baseline_leaves_later_baselines():
     assert [s.day for s in detect_spikes(surged)] == [day(40), day(90)]
 
 
+def test_surges_on_two_early_days_do_not_hide_each_other():
+    """Launch surges on days 4 and 5: judged each against all the other early days, each hid the other (its surge
+    in the baseline made ``rho`` and ``1/k`` huge), neither left later baselines, and the spikes on days 40 and 90
+    went unflagged. Judged the most extreme first, each against the others less the days ranked above it, both
+    leave; so do surges on days 2 and 5."""
+    spikes = [(40, 150, 50), (90, 150, 50)]
+    for surge_days in ((4, 5), (2, 5)):
+        df = series(n=100, seed=2)
+        for i in surge_days:
+            df = with_day(df, i, 400, 300)
+        for i, volume, negatives in spikes:
+            df = with_day(df, i, volume, negatives)
+        assert [s.day for s in detect_spikes(df)] == [day(40), day(90)], surge_days
+
+
 def test_days_without_mentions_leave_the_baseline():
     """A collection gap (ten days without a row: zero volume) tells nothing about the brand's usual negatives: the
     gap's days are no baseline days, so a spike after it expects the brand's usual ~20 negatives (100 mentions a

@@ -180,6 +180,20 @@ def test_a_surge_before_the_first_baseline_leaves_later_baselines():
     assert [s.period for s in detect_intraday(surged)] == list(clean["hour"][spikes])
 
 
+def test_surges_on_two_early_days_do_not_hide_each_other():
+    """Three hours of +300 negatives on both Wednesday and Thursday of the first week: judged each day's against
+    the other days', each hid the other, neither left the baseline and every spike of weeks 2-3 went unflagged.
+    Judged the most extreme first, each against the other days' less the periods ranked above it, both leave."""
+    df = hourly(seed=2)
+    for d in (2, 3):
+        for j in range(3):
+            add(df, at(0, d, 14) + j, 300)
+    spikes = [at(2, 3, 15), at(3, 1, 15), at(3, 4, 15)]
+    for i in spikes:
+        add(df, i, 40)
+    assert [s.period for s in detect_intraday(df)] == list(df["hour"][spikes])
+
+
 def test_a_day_without_mentions_and_an_excluded_outage_stay_out_of_the_baseline():
     """A whole UTC day without a mention is a collection gap, and hours passed as ``exclude=`` a known outage:
     neither lowers the expectation of the same hours a week later, as quiet hours would."""
