@@ -72,7 +72,8 @@ class Deadline:
     def connect(self, opener: Callable[[], socket.socket]) -> socket.socket:
         """The socket ``opener()`` connects (name lookup included), handed to :meth:`watch`; or its error. It runs on
         a daemon thread, left behind when the deadline passes first (a hung resolver cannot be cut): then this raises
-        :class:`DeadlineExceeded`, and a socket the thread opens after all is closed."""
+        :class:`DeadlineExceeded`, and a socket the thread opens after all is closed (so too when a stop interrupts
+        the wait)."""
         done = threading.Event()
         outcome: list = []  # [socket or None, error or None], once opener() is done
         lock = threading.Lock()
@@ -92,12 +93,16 @@ class Deadline:
             done.set()
 
         threading.Thread(target=run, name="brandpulse-connect", daemon=True).start()
-        while not done.wait(self.left()):
-            if self.expired:
-                with lock:
-                    left_behind = not outcome
-                if left_behind:
+        try:
+            while not done.wait(self.left()):
+                if self.expired:
                     raise DeadlineExceeded(f"no connection within the {self}")
+        except BaseException:  # the deadline, or a stop (SIGTERM, Ctrl-C) while waiting: nobody takes the socket
+            with lock:
+                left_behind = True
+                if outcome and outcome[0] is not None:  # connected in the meantime
+                    outcome[0].close()
+            raise
         sock, error = outcome
         if error is not None:
             raise error

@@ -185,6 +185,31 @@ def test_a_resolver_that_never_answers_fails_the_request_at_the_deadline(monkeyp
     assert took < 2.5, took
 
 
+def test_a_connection_made_after_its_wait_was_stopped_is_closed_not_left_open():
+    """A stop (SIGTERM, Ctrl-C: KeyboardInterrupt) while Deadline.connect waits for a slow name lookup: the socket
+    its thread opens afterwards is closed, as one opened after the deadline is, not left open with nobody to use
+    it."""
+    import os
+    import signal
+
+    release, made = threading.Event(), []
+
+    def opener():
+        release.wait(30)
+        made.append(socket.socket())
+        return made[0]
+
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()  # a real signal wakes the wait
+    with Deadline(30) as deadline, pytest.raises(KeyboardInterrupt):
+        deadline.connect(opener)
+    release.set()
+    for _ in range(100):
+        if made and made[0].fileno() == -1:
+            break
+        time.sleep(0.05)
+    assert made and made[0].fileno() == -1  # closed
+
+
 def test_a_tls_failure_is_not_retried():
     """An error that is neither a connection, read nor status failure (a TLS handshake refused: a certificate or
     protocol problem that repeating cannot mend) fails at once, on one connection."""
