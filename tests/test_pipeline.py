@@ -22,7 +22,7 @@ from pipeline.night import finish as finish_night
 from pipeline.night import prepare, run_day
 from pipeline.staging import extract, states_of
 from pipeline.warehouse import WarehouseError, connect, migrate, schema_version
-from tests.helpers import MODEL_DIR, NIGHT_ROWS, REPO, brandpulse, csv_rows, write_config
+from tests.helpers import MODEL_DIR, NIGHT_ROWS, REPO, brandpulse, csv_rows, migrated, write_config
 
 DAY = date(2026, 10, 1)
 SNAPSHOT = {
@@ -928,7 +928,7 @@ def test_held_warehouse_is_one_open_database_under_the_lock(tmp_path, monkeypatc
 
     from pipeline import warehouse
 
-    db = tmp_path / "w.duckdb"
+    db = migrated(tmp_path / "w.duckdb")  # a warehouse: a read-only session refuses a bare DuckDB file
     opens = []
     real_attach = warehouse._attach
     monkeypatch.setattr(warehouse, "_attach", lambda *a, **k: opens.append(a[0]) or real_attach(*a, **k))
@@ -1446,7 +1446,7 @@ def test_a_forked_child_opens_the_warehouse_with_an_instance_of_its_own(tmp_path
 
     from pipeline import warehouse
 
-    db = tmp_path / "w.duckdb"
+    db = migrated(tmp_path / "w.duckdb")  # a warehouse: a read-only session refuses a bare DuckDB file
     with connect(db) as con:
         con.execute("CREATE TABLE t AS SELECT 1 AS x")
     parent = warehouse._instance()
