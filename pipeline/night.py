@@ -9,6 +9,7 @@ The only module that imports every step module. One night (a UTC calendar ``day`
   the run in the ledger and returns the extract jobs;
 - :func:`finish` closes the run (``success``, ``partial`` or ``failed``) and raises
   :class:`~pipeline.ledger.RunFailed` unless it succeeded, so the Airflow run and the CLI's exit status show it;
+- :func:`interrupted` records a run stopped by SIGTERM or Ctrl-C (:mod:`pipeline.interrupt`);
 - :func:`run_day` is the whole night in this process, step after step: what ``brandpulse run --date`` does;
   :func:`run_days` is a backfill without a scheduler (``brandpulse run --date D --to D2``), night after night,
   reading the survey exports once and drawing the report once. The DAG in ``dags/`` wires the same functions.
@@ -164,6 +165,14 @@ def close(config: Config, db: Path, run_id: str, required: tuple[str, ...]) -> s
             return close_run(con, run_id, required)
         except RunFailed as exc:
             return exc.status
+
+
+def interrupted(config: Config, db: Path, run_id: str, reason: str) -> None:
+    """Record that a run was stopped (SIGTERM, Ctrl-C) before it finished: ``interrupted``, with the reason (the
+    demo's and the tests' ``dag.test()`` nights, whose task's KeyboardInterrupt Airflow caught). The steps it
+    finished stay committed and the one it was in rolled back; the same command again carries on."""
+    ledger.interrupted(db, run_id, reason, config.lock_timeout_s)
+    logger.warning(f"run {run_id}: interrupted ({reason}); run the same command again to complete it")
 
 
 def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, report_not_drawn) -> dict:
