@@ -712,7 +712,10 @@ def _screen_warmup(
     The most extreme first: the days are ranked by how far past the tests' thresholds they are against all the
     others, and then judged in that order, each against the others less the days ranked above it, up to
     ``shift_flags - 1`` days (more is a level shift); a day that would be flagged takes every day ranked above
-    it out too. Judged only against all the others, two surges (a launch on two days) hid each other."""
+    it out too. Judged only against all the others, two surges (a launch on two days) hid each other. Past the
+    most extreme, a day must pass the tests' thresholds divided by the number of early days (Bonferroni): a
+    baseline less its most extreme days is narrower than the series is, and at the tests' own thresholds
+    ordinary days of a noisy series were screened out (and later days flagged against the narrower baseline)."""
     days = np.flatnonzero(usable[lo:hi]) + lo
     ranked = []  # (how far past the thresholds: < 1 fires, day)
     for u in days:
@@ -725,10 +728,11 @@ def _screen_warmup(
             ranked.append((score, u))
     ranked = [u for _, u in sorted(ranked)][: sens.shift_flags - 1]
     screened: list[int] = []
+    strict = 1.0 / max(len(days), 1)  # past the first: a trimmed baseline is too narrow, so Bonferroni's bar
     for i, u in enumerate(ranked):
         others = days[(days != u) & ~np.isin(days, ranked[:i])]
         score = _warmup_score(neg, vol, dow, others, u, sens)
-        if score is not None and score < 1.0:
+        if score is not None and score < (1.0 if i == 0 else strict):
             screened = ranked[: i + 1]
     for u in sorted(screened):
         spike_out[u] = True

@@ -431,7 +431,9 @@ def _screen_warmup(vol, neg, has_neg, slot, day_no, week_of, usable, spike_out, 
     The most extreme first, as the daily one: the periods are ranked by how far past the tests' thresholds they
     are against all the other days', then judged in that order, each against the other days' less the periods
     ranked above it, up to ``shift_flags_hours`` less one period; a period that would be flagged takes every
-    period ranked above it out too. Judged only against all the other days, surges on two days hid each other."""
+    period ranked above it out too. Judged only against all the other days, surges on two days hid each other.
+    Past the most extreme, a period must pass the thresholds divided by the number of early periods
+    (Bonferroni), as the daily one's days must."""
     periods = np.flatnonzero(usable[lo:hi]) + lo
     ranked = []  # (how far past the thresholds: < 1 fires, period)
     for d in np.unique(day_no[periods]):
@@ -445,13 +447,14 @@ def _screen_warmup(vol, neg, has_neg, slot, day_no, week_of, usable, spike_out, 
                 ranked.append((score, u))
     ranked = [u for _, u in sorted(ranked)][: sens.shift_flags_hours * pph - 1]
     screened: list[int] = []
+    strict = 1.0 / max(len(periods), 1)  # past the first: a trimmed baseline is too narrow (see detect.py's)
     for i, u in enumerate(ranked):
         others = periods[(day_no[periods] != day_no[u]) & ~np.isin(periods, ranked[:i])]
         if vol[others].sum() <= 0:
             continue
         models = _warmup_fit(vol, neg, has_neg, slot, day_no, week_of, others, sens, pph)
         score = _warmup_score(vol, neg, slot, models, u, sens)
-        if score is not None and score < 1.0:
+        if score is not None and score < (1.0 if i == 0 else strict):
             screened = ranked[: i + 1]
     for u in sorted(screened):
         spike_out[u] = True

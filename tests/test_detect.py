@@ -136,6 +136,18 @@ def test_surges_on_two_early_days_do_not_hide_each_other():
         assert [s.day for s in detect_spikes(df)] == [day(40), day(90)], surge_days
 
 
+def test_the_warm_up_screen_takes_no_ordinary_day_of_a_noisy_series_out():
+    """Past the most extreme early day, each is judged against a baseline less the days ranked above it: narrower
+    than the series is, so at the tests' own thresholds ordinary days of a noisy series (share wobbling day to
+    day, no surge) were screened out, and later days flagged against the narrower baseline (five false alarms
+    here). Past the first, a day must pass the thresholds divided by the number of early days."""
+    rng = np.random.default_rng(41)
+    volume = rng.negative_binomial(5, 5 / (5 + 150), 60)
+    share = rng.beta(0.2 * 40, 0.8 * 40, 60)
+    df = pd.DataFrame({"day": [day(i) for i in range(60)], "volume": volume, "n_negative": rng.binomial(volume, share)})
+    assert detect_spikes(df) == []
+
+
 def test_days_without_mentions_leave_the_baseline():
     """A collection gap (ten days without a row: zero volume) tells nothing about the brand's usual negatives: the
     gap's days are no baseline days, so a spike after it expects the brand's usual ~20 negatives (100 mentions a
