@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import tempfile
 import time
 from dataclasses import dataclass
@@ -207,7 +208,7 @@ SHARD_RECORD = {"shard", "texts", "seconds", "model_name", "model_version", "mod
 
 def shard_dir(config: Config, day: date, run_id: str) -> StagePath:
     """``<stage_dir>/score``: ``plan.json``, and per shard ``NNNNN.input.parquet`` (mention_id, day, text),
-    ``NNNNN.scores.parquet`` and ``NNNNN.scores.json`` (model and timing, written last)."""
+    ``NNNNN.scores.parquet`` and ``NNNNN.scores.json`` (model, timing and plan, written last)."""
     return stage_dir(config, day, run_id) / "score"
 
 
@@ -254,7 +255,10 @@ def plan_shards(config: Config, db: Path, day: date, run_id: str) -> list[int]:
                 {"first": n * size, "end": (n + 1) * size},
             )
             write_parquet(plan, "part", _shard_file(config, day, run_id, n, "input.parquet"))
+    # "plan": this plan's own id, which each shard's scores.json repeats: a score task of an earlier plan of the run
+    # still running (a zombie of a cleared run) may write its shard after this plan's, and its texts are not these
     meta = {"run_id": run_id, "started_at": started.isoformat(), "texts": total, "shard_size": size}
+    meta["plan"] = secrets.token_hex(8)
     write(folder / "plan.json", json.dumps(meta | {"shards": count}))  # last: the plan is complete
     logger.info(f"score plan: {total} texts in {count} shard(s) of at most {size}")
     return list(range(count))
@@ -266,7 +270,8 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
     retry scores the shard again and replaces its files. Returns its counts and speed."""
     t0 = time.perf_counter()
     plan_text = read_if_exists(shard_dir(config, day, run_id) / "plan.json")
-    planned = json.loads(plan_text)["shards"] if plan_text is not None else 0
+    plan = json.loads(plan_text) if plan_text is not None else {"shards": 0}
+    planned = plan["shards"]
     if shard >= planned:
         have = "no score plan" if plan_text is None else f"a score plan of {planned} shard(s)"
         raise FileNotFoundError(f"run {run_id} on {day} has {have}: there is no shard {shard} to score")
@@ -297,6 +302,7 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
         "shard": shard,
         "texts": len(todo),
         "seconds": round(seconds, 3),
+        "plan": plan.get("plan"),  # the plan whose texts these are (load_scores takes only the current plan's)
     } | model
     write(done_file, json.dumps(done))  # last: the shard is done
     logger.info(f"score shard {shard}: {len(todo)} texts in {seconds:.1f} s ({len(todo) / max(seconds, 1e-9):.0f}/s)")
@@ -334,9 +340,15 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 raise ValueError("not a JSON object")
             if lacking := sorted(SHARD_RECORD - set(record)):  # ... not a KeyError
                 raise ValueError(f"no {', '.join(lacking)}")
-            shards.append(record)
         except ValueError as exc:  # damaged (a store or a hand): said, naming the shard, not a traceback
             raise unreadable(n, done, str(exc)) from None
+        if record.get("plan") != plan.get("plan"):  # not this plan's texts: loaded, they left this plan's unscored
+            raise RuntimeError(
+                f"score shard {n} of {plan['shards']}: {url(done)} holds the scores of an earlier score plan of run "
+                f"{run_id} (a task of its earlier attempt ran on after the run was cleared); re-run its task, then "
+                "this task"
+            )
+        shards.append(record)
     versions = {d["model_version"]: d["shard"] for d in shards}
     if len(versions) > 1:  # a day's metrics count one model's scores: never mix two in one night unnoticed
         raise RuntimeError(

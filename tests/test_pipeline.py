@@ -1352,6 +1352,35 @@ def test_a_replanned_or_failed_shard_is_not_done_until_scored_again_and_a_failed
     assert int(slowest) <= int(fastest)
 
 
+def test_a_zombie_score_task_of_an_earlier_plan_finishing_last_is_not_loaded(night, scorer):
+    """A run cleared while a score task of its first attempt still runs (a zombie: its worker lost its heartbeat)
+    is planned again; the zombie writes its shard after the new plan's task did. Its scores are the earlier
+    plan's texts: loaded, the new plan's other texts were left unscored under a successful step (2 of 5 stored).
+    The load refuses it by name, and once the shard is scored again stores all five."""
+    from pipeline import load, staging
+    from pipeline import night as steps
+
+    db = night[1]
+    thirds = load_config(write_config(night[0].parent, scoring={"shard_size": 2}))
+    whole = load_config(write_config(night[0].parent, scoring={"shard_size": 5}))
+    for job in steps.prepare(thirds, db, DAY, "r1"):
+        staging.extract(thirds, job["brand"], job["source"], DAY, "r1", db=db)
+    assert load.load(thirds, db, DAY, "r1").new_mentions == 5
+    assert scoring.plan_shards(thirds, db, DAY, "r1") == [0, 1, 2]
+
+    def cleared(_done: int) -> None:  # while the first attempt's shard 0 is scored: planned and scored again
+        assert scoring.plan_shards(whole, db, DAY, "r1") == [0]
+        assert scoring.score_shard(whole, DAY, "r1", 0, scorer=scorer)["texts"] == 5
+
+    assert scoring.score_shard(thirds, DAY, "r1", 0, scorer=scorer, progress=cleared)["texts"] == 2  # last
+    with pytest.raises(RuntimeError, match=r"score shard 0 of 1: .*00000\.scores\.json holds the scores of an earlier"):
+        scoring.load_scores(whole, db, DAY, "r1")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM sentiment").fetchone() == (0,)
+    scoring.score_shard(whole, DAY, "r1", 0, scorer=scorer)  # its task re-run
+    assert scoring.load_scores(whole, db, DAY, "r1") == 5
+
+
 def test_a_shard_scored_while_its_model_folder_is_replaced_keeps_the_loaded_models_version(night, monkeypatch):
     """A scorer's version hashes its folder's files when first asked: a shard asks as the model loads, so a folder
     replaced while the shard is scored (a deploy mid-night) does not lend the new files' version to the scores of
