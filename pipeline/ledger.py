@@ -316,12 +316,16 @@ def abandon_watch_runs(con, now: datetime, by: str) -> list[str]:
 def running_watch(con, since) -> dict | None:
     """The newest watch run still ``running`` that may still be alive: one of the DAG's before its recorded
     deadline (a run of a 2-hour interval may take 115 minutes), one without a deadline (``brandpulse watch``)
-    started after ``since``; or None."""
+    started after ``since`` and not since ended by a later watch run over its window (a ``brandpulse watch`` run
+    killed and re-run stays ``running`` in the ledger, and the night waited :data:`pipeline.night.WATCH_WAIT_S`
+    for it); or None."""
     return row(
         con.execute(
-            "SELECT run_id, started_at FROM pipeline_runs"
+            "SELECT run_id, started_at FROM pipeline_runs r"
             " WHERE status = 'running' AND trigger = 'watch'"
-            "   AND (deadline_at > now() OR (deadline_at IS NULL AND started_at > ?))"
+            "   AND (deadline_at > now() OR (deadline_at IS NULL AND started_at > ? AND NOT EXISTS ("
+            "     SELECT 1 FROM pipeline_runs later WHERE later.trigger = 'watch' AND later.status <> 'running'"
+            "     AND later.started_at > r.started_at AND later.window_end >= r.window_end)))"
             " ORDER BY started_at DESC LIMIT 1",
             [since],
         )

@@ -288,6 +288,21 @@ def test_a_killed_night_that_a_later_run_of_its_day_has_ended_is_not_running(war
         assert ledger.running_night(con, now - timedelta(hours=6)) is None
 
 
+def test_a_killed_watch_run_that_a_later_watch_run_over_its_window_has_ended_is_not_running(ware):
+    """A ``brandpulse watch`` run killed (SIGKILL) stays ``running`` in the ledger; once its re-run (or a later hour's
+    run) has ended, a night started within the hour still waited ``WATCH_WAIT_S`` (30 minutes) for it. A run that
+    ended over an earlier window says nothing of it."""
+    now = datetime.now(UTC)
+    with connect(ware) as con:
+        _watch(con, "killed", "running", H, started=now - timedelta(minutes=10))
+        _watch(con, "earlier-hour", "success", H - timedelta(hours=1), started=now - timedelta(minutes=5))
+        assert ledger.running_watch(con, now - timedelta(hours=1))["run_id"] == "killed"
+        _watch(con, "re-run", "running", H, started=now - timedelta(minutes=2))
+        assert ledger.running_watch(con, now - timedelta(hours=1))["run_id"] == "re-run"  # the re-run is running
+        con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 're-run'")
+        assert ledger.running_watch(con, now - timedelta(hours=1)) is None
+
+
 def test_watch_runs_past_their_deadline_are_abandoned_oldest_first_and_no_other_run(ware):
     with connect(ware) as con:
         _watch(con, "dead-2", "running", H, started=H - timedelta(hours=1), deadline=H - timedelta(minutes=1))
