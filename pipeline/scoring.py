@@ -208,7 +208,7 @@ SHARD_RECORD = {"shard", "texts", "seconds", "model_name", "model_version", "mod
 
 def shard_dir(config: Config, day: date, run_id: str) -> StagePath:
     """``<stage_dir>/score``: ``plan.json``, and per shard ``NNNNN.input.parquet`` (mention_id, day, text),
-    ``NNNNN.scores.parquet`` and ``NNNNN.scores.json`` (model, timing and plan, written last)."""
+    ``NNNNN.scores.parquet`` (scores and plan) and ``NNNNN.scores.json`` (model, timing and plan, written last)."""
     return stage_dir(config, day, run_id) / "score"
 
 
@@ -292,9 +292,11 @@ def score_shard(config: Config, day: date, run_id: str, shard: int, scorer=None,
                 progress(min(i + SCORE_CHUNK, len(todo)))
         mem.execute(
             "CREATE OR REPLACE TEMP TABLE part AS SELECT unnest($mention_id) AS mention_id, unnest($day) AS day, "
-            + ", ".join(f"unnest(${k}) AS {k}" for k in SCORE_COLUMNS),
+            + ", ".join(f"unnest(${k}) AS {k}" for k in SCORE_COLUMNS)
+            + ", $plan::VARCHAR AS plan",  # as scores.json: a zombie killed between the two writes left only this
             {"mention_id": [r["mention_id"] for r in todo], "day": [r["day"] for r in todo]}
-            | {k: cols.get(k, []) for k in SCORE_COLUMNS},
+            | {k: cols.get(k, []) for k in SCORE_COLUMNS}
+            | {"plan": plan.get("plan")},
         )
         write_parquet(mem, "part", _shard_file(config, day, run_id, shard, "scores.parquet"))
     seconds = time.perf_counter() - t0
@@ -325,6 +327,13 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
             "re-run its task, then this task"
         )
 
+    def earlier(n: int, file) -> RuntimeError:  # not this plan's texts: loaded, they left this plan's unscored
+        return RuntimeError(
+            f"score shard {n} of {plan['shards']}: {url(file)} holds the scores of an earlier score plan of run "
+            f"{run_id} (a task of its earlier attempt ran on after the run was cleared); re-run its task, then "
+            "this task"
+        )
+
     shards = []  # each shard's scores.json; its scores are read one shard at a time, in the transaction
     for n in range(plan["shards"]):
         done = _shard_file(config, day, run_id, n, "scores.json")
@@ -342,12 +351,8 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 raise ValueError(f"no {', '.join(lacking)}")
         except ValueError as exc:  # damaged (a store or a hand): said, naming the shard, not a traceback
             raise unreadable(n, done, str(exc)) from None
-        if record.get("plan") != plan.get("plan"):  # not this plan's texts: loaded, they left this plan's unscored
-            raise RuntimeError(
-                f"score shard {n} of {plan['shards']}: {url(done)} holds the scores of an earlier score plan of run "
-                f"{run_id} (a task of its earlier attempt ran on after the run was cleared); re-run its task, then "
-                "this task"
-            )
+        if record.get("plan") != plan.get("plan"):
+            raise earlier(n, done)
         shards.append(record)
     versions = {d["model_version"]: d["shard"] for d in shards}
     if len(versions) > 1:  # a day's metrics count one model's scores: never mix two in one night unnoticed
@@ -369,6 +374,8 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 except duckdb.Error as exc:  # nothing stored: the transaction rolls back
                     parquet = _shard_file(config, day, run_id, n, "scores.parquet")
                     raise unreadable(n, parquet, str(exc).splitlines()[0]) from None
+                if any(r.get("plan") != plan.get("plan") for r in scored):  # its scores.json this plan's, not these
+                    raise earlier(n, _shard_file(config, day, run_id, n, "scores.parquet"))
                 params = {k: [r[k] for r in scored] for k in ("mention_id", "day", *SCORE_COLUMNS)}
                 params |= {k: done[k] for k in ("model_name", "model_version", "model_sha256")} | {"run_id": run_id}
                 execute(con, MENTIONS.insert, params)

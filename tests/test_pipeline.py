@@ -1381,6 +1381,32 @@ def test_a_zombie_score_task_of_an_earlier_plan_finishing_last_is_not_loaded(nig
     assert scoring.load_scores(whole, db, DAY, "r1") == 5
 
 
+def test_a_zombie_score_task_killed_between_its_scores_and_its_record_is_not_loaded(night, scorer):
+    """The zombie of a cleared run's score task is killed when Airflow finds it (its heartbeat refused): killed after
+    its scores.parquet replaced the new plan's and before its scores.json, the record was the new plan's and the
+    load stored the earlier plan's texts (2 of 5) under a successful step. The scores carry their plan too."""
+    from pipeline import load, staging
+    from pipeline import night as steps
+
+    db = night[1]
+    thirds = load_config(write_config(night[0].parent, scoring={"shard_size": 2}))
+    whole = load_config(write_config(night[0].parent, scoring={"shard_size": 5}))
+    for job in steps.prepare(thirds, db, DAY, "r1"):
+        staging.extract(thirds, job["brand"], job["source"], DAY, "r1", db=db)
+    assert load.load(thirds, db, DAY, "r1").new_mentions == 5
+    scoring.plan_shards(thirds, db, DAY, "r1")
+    scoring.score_shard(thirds, DAY, "r1", 0, scorer=scorer)
+    scores = scoring.shard_dir(thirds, DAY, "r1") / "00000.scores.parquet"
+    zombie = scores.read_bytes()  # what the zombie writes last, after the new plan's task
+    assert scoring.plan_shards(whole, db, DAY, "r1") == [0]
+    scoring.score_shard(whole, DAY, "r1", 0, scorer=scorer)
+    scores.write_bytes(zombie)
+    with pytest.raises(RuntimeError, match=r"score shard 0 of 1: .*00000\.scores\.parquet holds the scores of an"):
+        scoring.load_scores(whole, db, DAY, "r1")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM sentiment").fetchone() == (0,)
+
+
 def test_a_shard_scored_while_its_model_folder_is_replaced_keeps_the_loaded_models_version(night, monkeypatch):
     """A scorer's version hashes its folder's files when first asked: a shard asks as the model loads, so a folder
     replaced while the shard is scored (a deploy mid-night) does not lend the new files' version to the scores of
