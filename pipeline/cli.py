@@ -265,11 +265,11 @@ def run(
 
     cfg = _config(config)
     first = _day(day)
-    last = _day(to, "--to") if to else first
+    last = _day(to, "--to") if to is not None else first
     if last < first:
         _fail("--to is before --date")
     today = datetime.now(UTC).date()  # a mistyped year ran a night for every day up to it (63,000 to 2199)
-    if to and last > today:
+    if to is not None and last > today:
         _fail(f"--to: {to} is after today ({today}, UTC): a range runs only nights of days that have begun")
     not_ok, running = [], [first]
 
@@ -705,7 +705,9 @@ def drivers(
     # the report's vectors, read (never written: a query leaves the report folder as it is)
     store = VectorStore(cfg.resolve(cfg.report_dir) / VECTORS)
     matcher = LazyAspects(cfg, spec, store=store) if social else None
-    result = worth.cx_drivers(cfg, db_path(db), spec.key, day=_day(day) if day else None, days=days, matcher=matcher)
+    result = worth.cx_drivers(
+        cfg, db_path(db), spec.key, day=_day(day) if day is not None else None, days=days, matcher=matcher
+    )
     typer.echo("\n".join(worth.driver_lines(result, spec.name)))
     if chart is not None and result.touchpoints:
         try:  # whole or not at all, as --out of detect-series
@@ -946,9 +948,11 @@ def report(
         if brand:
             _fail("--brand and --run-id: the night's report step draws every brand; leave out one of them")
         night = _registered(cfg, db, run_id)
-        typer.echo(f"index: {build.report(cfg, db_path(db), _day(day) if day else night, run_id, out_dir=out)}")
+        typer.echo(
+            f"index: {build.report(cfg, db_path(db), _day(day) if day is not None else night, run_id, out_dir=out)}"
+        )
         return
-    target = _day(day) if day else build.newest_day(cfg, db_path(db))
+    target = _day(day) if day is not None else build.newest_day(cfg, db_path(db))
     if target is None:
         _fail("the warehouse has no daily metrics yet: run a night first")
     for key in brand or []:

@@ -35,6 +35,7 @@ def refused(result, message: str) -> None:
         (["--date", "2026-10-02", "--to", "2026-10-01"], "--to is before --date"),
         (["--date", "2026-02-30"], "--date: '2026-02-30' is not a date in YYYY-MM-DD form"),
         (["--date", "2026-10-01", "--to", "07/10/2026"], "--to: '07/10/2026' is not a date in YYYY-MM-DD form"),
+        (["--date", "2026-10-01", "--to", ""], "--to: '' is not a date"),  # was one night, not the range meant
         # the calendar's ends: a night's window ran out of dates (OverflowError, and a run left registered)
         (
             ["--date", "9999-12-31"],
@@ -239,6 +240,9 @@ def test_report_of_an_empty_warehouse_says_to_run_a_night_first(tmp_path):
     config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
     refused(invoke("report", "--config", config, "--db", db), "the warehouse has no daily metrics yet")
     refused(invoke("report", "--date", "31 Oct", "--config", config, "--db", db), "--date: '31 Oct' is not a date")
+    # an empty --date (an unset variable in a script) was no --date: the newest day's report, or the latest answers
+    refused(invoke("report", "--date", "", "--config", config, "--db", db), "--date: '' is not a date")
+    refused(invoke("drivers", "--brand", "acme", "--date", "", "--config", config, "--db", db), "--date: '' is not")
 
 
 def test_cx_lead_refuses_an_option_outside_its_choices(tmp_path):
