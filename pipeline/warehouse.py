@@ -476,8 +476,32 @@ def migrations() -> list[tuple[int, str, Traversable]]:
     return found
 
 
+def _refuse_foreign(con: duckdb.DuckDBPyConnection) -> None:
+    """:class:`WarehouseError` when the session's database has tables but no ``schema_version``: no warehouse."""
+    tables = [
+        r["name"]
+        for r in rows(
+            con.execute(
+                "SELECT schema_name || '.' || table_name AS name FROM duckdb_tables()"
+                " WHERE database_name = current_database() ORDER BY name"
+            )
+        )
+    ]
+    if tables and "main.schema_version" not in tables:
+        where = row(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))
+        raise WarehouseError(
+            f"{(where or {}).get('path') or 'the database'}: a DuckDB file of another application (it holds "
+            f"{', '.join(tables[:3])}{', ...' if len(tables) > 3 else ''}, and no brandpulse schema); give brandpulse "
+            "a file of its own"
+        )
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply pending migrations, each in its own transaction, then re-create the views. Returns what was applied."""
+    """Apply pending migrations, each in its own transaction, then re-create the views. Returns what was applied.
+
+    A database without ``schema_version`` that holds tables is another application's (a DuckDB file given as
+    ``--db`` by mistake): refused, where brandpulse's 45 tables were added to it without a word."""
+    _refuse_foreign(con)
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, checksum VARCHAR NOT NULL,"

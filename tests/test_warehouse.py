@@ -132,6 +132,12 @@ def test_reading_a_duckdb_file_that_is_no_warehouse_says_so(tmp_path):
             pass
     with connect(migrated(tmp_path / "w.duckdb"), read_only=True) as con:  # a warehouse reads as before
         assert schema_version(con) > 0
+    # nor is it migrated into one: brandpulse's tables were added to the other application's file without a word
+    with pytest.raises(WarehouseError, match=r"notes\.duckdb: a DuckDB file of another application \(it holds main"):
+        with connect(other) as con:
+            migrate(con)
+    with duckdb.connect(str(other), read_only=True) as con:
+        assert con.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("notes",)]
 
 
 def test_a_wait_for_the_lock_is_said_after_two_seconds(db, caplog):
@@ -250,6 +256,10 @@ def test_a_migration_that_fails_leaves_nothing_of_itself_and_applies_once_its_ca
     leaves none of its tables and no version, and the next migrate applies it from the start."""
     db = tmp_path / "w.duckdb"
     with connect(db) as con:
+        con.execute(  # a warehouse begun (a file with tables and no schema_version is another application's)
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " checksum VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
         con.execute("CREATE TABLE quarantine (x INTEGER)")  # 0001 creates it last
         with pytest.raises(duckdb.CatalogException, match="quarantine"):
             migrate(con)
