@@ -1352,11 +1352,8 @@ def test_a_replanned_or_failed_shard_is_not_done_until_scored_again_and_a_failed
     assert int(slowest) <= int(fastest)
 
 
-def test_a_zombie_score_task_of_an_earlier_plan_finishing_last_is_not_loaded(night, scorer):
-    """A run cleared while a score task of its first attempt still runs (a zombie: its worker lost its heartbeat)
-    is planned again; the zombie writes its shard after the new plan's task did. Its scores are the earlier
-    plan's texts: loaded, the new plan's other texts were left unscored under a successful step (2 of 5 stored).
-    The load refuses it by name, and once the shard is scored again stores all five."""
+def _five_mentions_two_plans(night):
+    """Run r1's five mentions loaded, and two configs that plan them in shards of 2 (three) and of 5 (one)."""
     from pipeline import load, staging
     from pipeline import night as steps
 
@@ -1366,6 +1363,15 @@ def test_a_zombie_score_task_of_an_earlier_plan_finishing_last_is_not_loaded(nig
     for job in steps.prepare(thirds, db, DAY, "r1"):
         staging.extract(thirds, job["brand"], job["source"], DAY, "r1", db=db)
     assert load.load(thirds, db, DAY, "r1").new_mentions == 5
+    return db, thirds, whole
+
+
+def test_a_zombie_score_task_of_an_earlier_plan_finishing_last_is_not_loaded(night, scorer):
+    """A run cleared while a score task of its first attempt still runs (a zombie: its worker lost its heartbeat)
+    is planned again; the zombie writes its shard after the new plan's task did. Its scores are the earlier
+    plan's texts: loaded, the new plan's other texts were left unscored under a successful step (2 of 5 stored).
+    The load refuses it by name, and once the shard is scored again stores all five."""
+    db, thirds, whole = _five_mentions_two_plans(night)
     assert scoring.plan_shards(thirds, db, DAY, "r1") == [0, 1, 2]
 
     def cleared(_done: int) -> None:  # while the first attempt's shard 0 is scored: planned and scored again
@@ -1385,15 +1391,7 @@ def test_a_zombie_score_task_killed_between_its_scores_and_its_record_is_not_loa
     """The zombie of a cleared run's score task is killed when Airflow finds it (its heartbeat refused): killed after
     its scores.parquet replaced the new plan's and before its scores.json, the record was the new plan's and the
     load stored the earlier plan's texts (2 of 5) under a successful step. The scores carry their plan too."""
-    from pipeline import load, staging
-    from pipeline import night as steps
-
-    db = night[1]
-    thirds = load_config(write_config(night[0].parent, scoring={"shard_size": 2}))
-    whole = load_config(write_config(night[0].parent, scoring={"shard_size": 5}))
-    for job in steps.prepare(thirds, db, DAY, "r1"):
-        staging.extract(thirds, job["brand"], job["source"], DAY, "r1", db=db)
-    assert load.load(thirds, db, DAY, "r1").new_mentions == 5
+    db, thirds, whole = _five_mentions_two_plans(night)
     scoring.plan_shards(thirds, db, DAY, "r1")
     scoring.score_shard(thirds, DAY, "r1", 0, scorer=scorer)
     scores = scoring.shard_dir(thirds, DAY, "r1") / "00000.scores.parquet"
