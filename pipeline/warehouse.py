@@ -194,6 +194,8 @@ def connect(
             finally:
                 cursor.close()
             return
+        if path.is_dir():  # `--db ""` is the folder ".": its lock file was made beside it ("..lock") before DuckDB
+            raise WarehouseError(f"{path}: a folder, not a warehouse file; give --db the file's path")  # refused it
         if read_only:  # said plainly, and no lock file left beside a warehouse that is not there
             require_warehouse(path)
         deadline = time.monotonic() + timeout  # one wait in all: for brandpulse's lock, then for DuckDB's own
@@ -413,8 +415,8 @@ def _retry_lock(path: Path, deadline: float, open_it):
     while True:
         try:
             return open_it()
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+        except duckdb.IOException as exc:  # DuckDB's words for another process's lock, not "lock" anywhere (a path)
+            if "could not set lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise WarehouseError(f"{path}: cannot open the warehouse: {exc}") from None
             time.sleep(1)
 

@@ -122,6 +122,28 @@ def test_reading_a_warehouse_that_is_not_there_says_so_and_leaves_no_lock_file(t
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_folder_given_as_the_warehouse_is_refused_at_once_and_leaves_no_lock_file(tmp_path, monkeypatch):
+    """`--db ""` is the folder "." (and a folder may be named lockers): its lock file was made beside it ("..lock",
+    once committed by mistake), and DuckDB's "Cannot open file .../lockers" held the command its whole lock
+    timeout, retried as another process's lock because the message held "lock"."""
+    folder = tmp_path / "lockers"
+    folder.mkdir()
+    waits = []
+    monkeypatch.setattr(warehouse.time, "sleep", waits.append)
+    for read_only in (False, True):
+        with pytest.raises(WarehouseError, match=r"lockers: a folder, not a warehouse file"):
+            with connect(folder, timeout=30, read_only=read_only):
+                pass
+    assert waits == [] and sorted(p.name for p in tmp_path.iterdir()) == ["lockers"]
+    # the same open error reached past the folder check (a file that cannot be read): said at once, no retry
+    monkeypatch.setattr(warehouse, "_on_instance", lambda statement: (_ for _ in ()).throw(
+        duckdb.IOException('IO Error: Cannot open file "/srv/lockers/w.duckdb": Permission denied')))  # fmt: skip
+    with pytest.raises(WarehouseError, match="Permission denied"):
+        with connect(tmp_path / "w.duckdb", timeout=30):
+            pass
+    assert waits == []
+
+
 def test_reading_a_duckdb_file_that_is_no_warehouse_says_so(tmp_path):
     """A DuckDB file never migrated (an analyst's own, given as --db) read by `summary` or `alerts` failed with
     DuckDB's "Table with name v_mentions_scored does not exist!" and a traceback: said, naming the file."""
