@@ -726,14 +726,15 @@ def _screen_warmup(
         score = _warmup_score(neg, vol, dow, others, u, sens)
         if score is not None:
             ranked.append((score, u))
-    ranked = [u for _, u in sorted(ranked)][: sens.shift_flags - 1]
+    ranked = sorted(ranked)[: sens.shift_flags - 1]
+    order = [u for _, u in ranked]
     screened: list[int] = []
     strict = 1.0 / max(len(days), 1)  # past the first: a trimmed baseline is too narrow, so Bonferroni's bar
-    for i, u in enumerate(ranked):
-        others = days[(days != u) & ~np.isin(days, ranked[:i])]
-        score = _warmup_score(neg, vol, dow, others, u, sens)
+    for i, (score, u) in enumerate(ranked):
+        if i:  # the first was judged against all the others already
+            score = _warmup_score(neg, vol, dow, days[(days != u) & ~np.isin(days, order[:i])], u, sens)
         if score is not None and score < (1.0 if i == 0 else strict):
-            screened = ranked[: i + 1]
+            screened = order[: i + 1]
     for u in sorted(screened):
         spike_out[u] = True
         run = max(lo, u - sens.shift_window + 1)

@@ -445,17 +445,19 @@ def _screen_warmup(vol, neg, has_neg, slot, day_no, week_of, usable, spike_out, 
             score = _warmup_score(vol, neg, slot, models, u, sens)
             if score is not None:
                 ranked.append((score, u))
-    ranked = [u for _, u in sorted(ranked)][: sens.shift_flags_hours * pph - 1]
+    ranked = sorted(ranked)[: sens.shift_flags_hours * pph - 1]
+    order = [u for _, u in ranked]
     screened: list[int] = []
     strict = 1.0 / max(len(periods), 1)  # past the first: a trimmed baseline is too narrow (see detect.py's)
-    for i, u in enumerate(ranked):
-        others = periods[(day_no[periods] != day_no[u]) & ~np.isin(periods, ranked[:i])]
-        if vol[others].sum() <= 0:
-            continue
-        models = _warmup_fit(vol, neg, has_neg, slot, day_no, week_of, others, sens, pph)
-        score = _warmup_score(vol, neg, slot, models, u, sens)
+    for i, (score, u) in enumerate(ranked):
+        if i:  # the first was judged against all the other days already
+            others = periods[(day_no[periods] != day_no[u]) & ~np.isin(periods, order[:i])]
+            if vol[others].sum() <= 0:
+                continue
+            models = _warmup_fit(vol, neg, has_neg, slot, day_no, week_of, others, sens, pph)
+            score = _warmup_score(vol, neg, slot, models, u, sens)
         if score is not None and score < (1.0 if i == 0 else strict):
-            screened = ranked[: i + 1]
+            screened = order[: i + 1]
     for u in sorted(screened):
         spike_out[u] = True
         run = max(lo, u - sens.shift_window_hours * pph + 1)
