@@ -150,13 +150,23 @@ def require_warehouse(path: str | Path) -> None:
         raise WarehouseError(f"{path}: no warehouse here yet (run `brandpulse init` or `make demo`)")
 
 
-def _require_migrated(con: duckdb.DuckDBPyConnection, alias: str, path: Path) -> None:
-    """:class:`WarehouseError` when the DuckDB file attached as ``alias`` is no brandpulse warehouse (no
-    ``schema_version`` table: another DuckDB file given as ``--db``, one made but never migrated)."""
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'schema_version'", [alias]
-    ).fetchone()[0]
-    if not found:
+def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the session's database (``schema.table``): a warehouse holds ``main.schema_version``."""
+    return [
+        r["name"]
+        for r in rows(
+            con.execute(
+                "SELECT schema_name || '.' || table_name AS name FROM duckdb_tables()"
+                " WHERE database_name = current_database() ORDER BY name"
+            )
+        )
+    ]
+
+
+def _require_migrated(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """:class:`WarehouseError` when the session's DuckDB file is no brandpulse warehouse (no ``schema_version``
+    table: another DuckDB file given as ``--db``, one made but never migrated)."""
+    if "main.schema_version" not in _tables(con):
         raise WarehouseError(
             f"{path}: a DuckDB file, but no brandpulse warehouse (it has no schema_version table); give --db the "
             "warehouse's path, or run `brandpulse init` on a new file"
@@ -242,7 +252,7 @@ def connect(
                 con = _session(alias)
                 try:
                     if read_only:  # a reader's query would fail with DuckDB's "Table ... does not exist!"
-                        _require_migrated(con, alias, path)
+                        _require_migrated(con, path)
                     yield con
                 finally:
                     con.close()  # rolls back a transaction left open
@@ -480,15 +490,7 @@ def migrations() -> list[tuple[int, str, Traversable]]:
 
 def _refuse_foreign(con: duckdb.DuckDBPyConnection) -> None:
     """:class:`WarehouseError` when the session's database has tables but no ``schema_version``: no warehouse."""
-    tables = [
-        r["name"]
-        for r in rows(
-            con.execute(
-                "SELECT schema_name || '.' || table_name AS name FROM duckdb_tables()"
-                " WHERE database_name = current_database() ORDER BY name"
-            )
-        )
-    ]
+    tables = _tables(con)
     if tables and "main.schema_version" not in tables:
         where = row(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))
         raise WarehouseError(
