@@ -287,10 +287,10 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[str], Iterator]:
             for number, row in enumerate(it, 2):
                 values = [_xlsx_value(c) for c in row]
                 for i, cell in enumerate(next(formulas[1], ()) if formulas else ()):
-                    # a saved "" (=IF(A2="","",A2): t="str", an empty <v>) reads as None too: a value, not unsaved
-                    saved_text = getattr(row[i], "data_type", None) == "str" if i < len(row) else False
+                    # a formula read as None: unsaved, unless saved as "" (=IF(A2="","",A2): t="str", an empty <v>)
                     if i < len(values) and values[i] is None and getattr(cell, "data_type", None) == "f":
-                        values[i] = None if saved_text else Unsaved()
+                        if getattr(row[i], "data_type", None) != "str":
+                            values[i] = Unsaved()
                 cells = list(values[: len(header)]) + [None] * (len(header) - len(values))
                 if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                     continue
