@@ -288,8 +288,8 @@ def _num(x):
     return x.item() if hasattr(x, "item") else x
 
 
-def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: int = 0) -> dict:
-    """``after``: the days after ``day`` in its ISO week with data, which that week's figures count."""
+def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: dict | None = None) -> dict:
+    """``after``: per ISO week (its Monday), the days after ``day`` with data that its figures count."""
     last = series[series["day"] == day].iloc[0]
     nps = cx[cx["nps"].notna() & (cx["week_start"] <= day)].tail(1)
     latest_nps = None
@@ -297,7 +297,7 @@ def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: int = 0) -> 
         r = nps.iloc[0]
         latest_nps = {k: _num(r[k]) for k in ("nps", "nps_low", "nps_high", "nps_n")} | {
             "iso_week": r["iso_week"],
-            "after": after if r["week_start"] == day - timedelta(days=day.weekday()) else 0,
+            "after": (after or {}).get(r["week_start"], 0),
         }
     return {
         "volume": int(last["volume"]),
@@ -609,10 +609,10 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
     series = _full_days(data.daily, data.brand.key, start, day)
     cx = data.cx
     has_survey = bool(len(cx) and cx[["nps", "csat", "ces"]].notna().any().any())
-    monday, after = day - timedelta(days=day.weekday()), len(data.cx_after)
+    after = {day - timedelta(days=day.weekday()): len(data.cx_after)}  # only the report day's week reads later days
     cx_rows = [] if not has_survey else [
         {k: _num(v) if k not in ("week_start", "iso_week") else v for k, v in r.items()}
-        | {"after": after if r["week_start"] == monday else 0}
+        | {"after": after.get(r["week_start"], 0)}
         for r in cx[cx[["nps", "csat", "ces"]].notna().any(axis=1)].to_dict("records")
     ]  # fmt: skip
     return {
