@@ -765,14 +765,14 @@ def detect_series(
 
     from pipeline.detect import detect_spikes
     from pipeline.detect_hourly import detect_intraday
-    from pipeline.records import csv_delimiter
+    from pipeline.records import csv_delimiter, csv_text
 
     freqs = {"5min": "5min", "hour": "h", "day": "D"}
     if freq not in freqs:
         _fail(f"--freq: {freq!r} is not one of {', '.join(freqs)}")
     _file_to_write(out, "--out")
     try:  # split as a file drop's `delimiter: auto` splits it: Excel in Poland or the Netherlands saves semicolons
-        with open(file, encoding="utf-8-sig", errors="replace") as fh:
+        with csv_text(open(file, "rb"), "utf-8") as fh:  # the one way a CSV export's text is opened
             header = fh.readline(1 << 16)
         raw = pd.read_csv(file, sep=csv_delimiter(header))
     except FileNotFoundError:
