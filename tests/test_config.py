@@ -436,19 +436,24 @@ def test_values_that_failed_a_night_later_are_refused_by_the_config(tmp_path, mu
     assert f"{where}: " in msg and problem in msg
 
 
+def _first_source(**fields):
+    """A config mutation: ``fields`` set on the first brand's first source."""
+    return lambda d: d["brands"][0]["sources"][0].update(fields)
+
+
 @pytest.mark.parametrize(
     ("mutate", "where", "problem"),
     [
-        (lambda d: d["brands"][0]["sources"][0].update(encoding="cp9999"), "brands[0].sources[0].encoding",
-         "'cp9999' is not a text encoding Python knows (e.g. 'utf-8', 'cp1250', 'cp1252')"),
-        (lambda d: d["brands"][0]["sources"][0].update(encoding="base64"), "brands[0].sources[0].encoding",
-         "'base64' is not a text encoding"),
-        (lambda d: d["brands"][0]["sources"][0].update(encoding="utf-16"), "brands[0].sources[0].encoding",
-         "UTF-16 and UTF-32 exports are not read"),
-        (lambda d: d["brands"][0]["sources"][0].update(encoding="utf-7"), "brands[0].sources[0].encoding",
-         "'utf-7' is an escaping scheme, not a file's text encoding"),
-        (lambda d: d["brands"][0]["sources"][0].update(encoding="unicode_escape"), "brands[0].sources[0].encoding",
-         "'unicode_escape' is an escaping scheme"),
+        *(
+            (_first_source(encoding=name), "brands[0].sources[0].encoding", problem)
+            for name, problem in (
+                ("cp9999", "'cp9999' is not a text encoding Python knows (e.g. 'utf-8', 'cp1250', 'cp1252')"),
+                ("base64", "'base64' is not a text encoding"),
+                ("utf-16", "UTF-16 and UTF-32 exports are not read"),
+                ("utf-7", "'utf-7' is an escaping scheme, not a file's text encoding"),
+                ("unicode_escape", "'unicode_escape' is an escaping scheme"),
+            )
+        ),
         (lambda d: d["brands"][0]["sources"][0].update(delimiter="|"), "brands[0].sources[0].delimiter",
          "Input should be 'auto', ',', ';', '\\t' or 'tab'"),
         (
