@@ -454,7 +454,7 @@ def _first_source(**fields):
                 ("unicode_escape", "'unicode_escape' is an escaping scheme"),
             )
         ),
-        (lambda d: d["brands"][0]["sources"][0].update(delimiter="|"), "brands[0].sources[0].delimiter",
+        (_first_source(delimiter="|"), "brands[0].sources[0].delimiter",
          "Input should be 'auto', ',', ';', '\\t' or 'tab'"),
         (
             lambda d: d.update(surveys={"sources": [{"name": "s", "brand": "acme", "path": "a.csv",
