@@ -271,14 +271,12 @@ def running_night(con, since) -> dict | None:
     """The newest run that is not a watch run, still ``running`` and started after ``since``, or None. A run that a
     later run of its day has ended since is not running: a night killed (SIGKILL, the machine lost) stays
     ``running`` in the ledger, and after its re-run had ended the watch still skipped its hours for ``NIGHT_GUARD``
-    (a ``rescore`` of that day on, which is no night, says nothing of it)."""
+    (a ``rescore`` of that day on, which is no night, says nothing of it). ``v_runs`` (``warehouse/views``) reads
+    such a run ``abandoned``, for an analyst as for this question."""
     return row(
         con.execute(
-            "SELECT run_id, trigger, started_at FROM pipeline_runs r"
-            " WHERE status = 'running' AND trigger <> 'watch' AND started_at > ? AND NOT EXISTS ("
-            "   SELECT 1 FROM pipeline_runs later WHERE later.day = r.day AND later.trigger NOT IN ('watch', 'rescore')"
-            "   AND later.status <> 'running' AND later.started_at > r.started_at)"
-            " ORDER BY started_at DESC LIMIT 1",
+            "SELECT run_id, trigger, started_at FROM v_runs WHERE status = 'running' AND trigger <> 'watch'"
+            " AND started_at > ? ORDER BY started_at DESC LIMIT 1",
             [since],
         )
     )
@@ -318,15 +316,11 @@ def running_watch(con, since) -> dict | None:
     deadline (a run of a 2-hour interval may take 115 minutes), one without a deadline (``brandpulse watch``)
     started after ``since`` and not since ended by a later watch run over its window (a ``brandpulse watch`` run
     killed and re-run stays ``running`` in the ledger, and the night waited :data:`pipeline.night.WATCH_WAIT_S`
-    for it); or None."""
+    for it); or None. ``v_runs`` (``warehouse/views``) reads the dead ones ``abandoned``."""
     return row(
         con.execute(
-            "SELECT run_id, started_at FROM pipeline_runs r"
-            " WHERE status = 'running' AND trigger = 'watch'"
-            "   AND (deadline_at > now() OR (deadline_at IS NULL AND started_at > ? AND NOT EXISTS ("
-            "     SELECT 1 FROM pipeline_runs later WHERE later.trigger = 'watch' AND later.status <> 'running'"
-            "     AND later.started_at > r.started_at AND later.window_end >= r.window_end)))"
-            " ORDER BY started_at DESC LIMIT 1",
+            "SELECT run_id, started_at FROM v_runs WHERE status = 'running' AND trigger = 'watch'"
+            " AND (deadline_at IS NOT NULL OR started_at > ?) ORDER BY started_at DESC LIMIT 1",
             [since],
         )
     )

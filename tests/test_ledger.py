@@ -236,6 +236,11 @@ def test_a_watch_run_reads_from_the_end_of_the_latest_landed_read_of_each_source
         assert ledger.watch_read_from(con, "never") is None
 
 
+def _shown(con) -> dict[str, str]:
+    """Each run's status as ``v_run_history`` (through ``v_runs``) shows it."""
+    return dict(con.execute("SELECT DISTINCT run_id, status FROM v_run_history").fetchall())
+
+
 def test_the_running_night_and_the_running_watch_run_are_the_newest_still_alive(ware):
     now = datetime.now(UTC)
     with connect(ware) as con:
@@ -261,6 +266,8 @@ def test_the_running_night_and_the_running_watch_run_are_the_newest_still_alive(
         assert ledger.running_watch(con, now)["run_id"] == "watch"
         ledger.set_deadline(con, "watch", now - timedelta(seconds=1))
         assert ledger.running_watch(con, now - timedelta(minutes=2)) is None  # past its deadline: dead
+        assert _shown(con)["watch"] == "abandoned"
+        assert _shown(con)["night"] == "running"  # a night of the day still running after it is not ended
         ledger.skip_run(con, "ended-night", "a watch run while a night runs")  # ended: stays as it ended
         assert _run(con, "ended-night")[0] == "success"
 
@@ -286,6 +293,9 @@ def test_a_killed_night_that_a_later_run_of_its_day_has_ended_is_not_running(war
         assert ledger.running_night(con, now - timedelta(hours=6))["run_id"] == "re-run"  # the re-run is running
         con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 're-run'")
         assert ledger.running_night(con, now - timedelta(hours=6)) is None
+        # and an operator reads it so: v_run_history and the summary's runs by status say ``abandoned``
+        assert _shown(con) == {"killed": "abandoned", "other-day": "success", "ended-watch": "success",
+                               "rescore": "success", "re-run": "success"}  # fmt: skip
 
 
 def test_a_killed_watch_run_that_a_later_watch_run_over_its_window_has_ended_is_not_running(ware):
@@ -301,6 +311,7 @@ def test_a_killed_watch_run_that_a_later_watch_run_over_its_window_has_ended_is_
         assert ledger.running_watch(con, now - timedelta(hours=1))["run_id"] == "re-run"  # the re-run is running
         con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 're-run'")
         assert ledger.running_watch(con, now - timedelta(hours=1)) is None
+        assert _shown(con) == {"killed": "abandoned", "earlier-hour": "success", "re-run": "success"}
 
 
 def test_watch_runs_past_their_deadline_are_abandoned_oldest_first_and_no_other_run(ware):

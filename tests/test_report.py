@@ -947,6 +947,7 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
             [START],
         )
         for run_id, status in (
+            ("run-killed", "running"),  # killed (SIGKILL): the later runs of its day ended, so it is no more running
             ("run-ok", "success"),
             ("run-bad", "failed"),
             ("run-worse", "failed"),
@@ -954,10 +955,11 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
         ):
             start_run(con, run_id, START, "cli")
             con.execute("UPDATE pipeline_runs SET status = ? WHERE run_id = ?", [status, run_id])
+        con.execute("UPDATE pipeline_runs SET started_at = started_at - INTERVAL 1 HOUR WHERE run_id = 'run-killed'")
         runs = row(
             con.execute(
                 "SELECT count(*) AS n, count(*) FILTER (WHERE status = 'success') AS ok,"
-                " count(*) FILTER (WHERE status = 'running') AS running FROM pipeline_runs"
+                " count(*) FILTER (WHERE status = 'running') AS running FROM v_runs"
             )
         )  # another test of this module may leave a run running in the shared warehouse
     assert busiest >= 20  # a day the most negative day would look at
@@ -975,7 +977,7 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
     assert "Most negative day: none for shipnest (no day with 20 or more mentions scored)" in out  # said why
     # each status other than success named, not "n-1 failed"
     running = f", {runs['running']} running" if runs["running"] else ""
-    assert f"Runs recorded: {runs['n']} ({runs['ok']} success, 2 failed{running}, 1 skipped)" in out, out
+    assert f"Runs recorded: {runs['n']} ({runs['ok']} success, 1 abandoned, 2 failed{running}, 1 skipped)" in out, out
     # the demo's line per night says the same: no share, not "0% neg"
     line = night_line(report["cfg"], db, START + timedelta(days=DAYS - 1))
     assert re.search(r"shipnest +\d+ \(– neg\)", line) and re.search(r"parcelo +\d+ \(\d+% neg\)", line), line
