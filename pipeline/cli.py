@@ -774,13 +774,16 @@ def detect_series(
     try:  # split as a file drop's `delimiter: auto` splits it: Excel in Poland or the Netherlands saves semicolons
         with csv_text(open(file, "rb"), "utf-8") as fh:  # the one way a CSV export's text is opened
             header = fh.readline(1 << 16)
-        raw = pd.read_csv(file, sep=csv_delimiter(header))
+        raw = pd.read_csv(file, sep=csv_delimiter(header), skip_blank_lines=False)
     except FileNotFoundError:
         _fail(f"{file}: no such file")
     except IsADirectoryError:
         _fail(f"{file}: a folder, not a CSV file")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         _fail(f"{file}: not a readable CSV ({str(exc).splitlines()[0]})")
+    # each row indexed by its line in the file (the header is line 1), so an error names the line an editor shows;
+    # a blank line, or one of delimiters only (Excel's ";;" after a sheet's last row), is no row
+    raw = raw.set_axis(raw.index + 2).dropna(how="all")
     columns = list(raw.columns)
     if value is None:
         value = next((c for c in ("count", "volume") if c in columns), None)
@@ -803,8 +806,8 @@ def detect_series(
     # as text, each cell on its own: the first that is none is named with its line (a number is not an epoch)
     stamps = pd.to_datetime(raw["timestamp"].astype("string"), utc=True, format="ISO8601", errors="coerce")
     if stamps.isna().any():
-        row_no = int(stamps.isna().to_numpy().argmax()) + 2  # 1-based, after the header
-        cell = raw["timestamp"].iloc[row_no - 2]
+        row_no = stamps.isna().idxmax()
+        cell = raw["timestamp"][row_no]
         if pd.isna(cell):
             _fail(f"{file}: column 'timestamp': empty timestamp on line {row_no}")
         _fail(
@@ -832,15 +835,15 @@ def detect_series(
         if pd.api.types.is_bool_dtype(raw[col]):  # a column of True/False (a flag, not a count) would sum as 1/0
             bad = pd.Series(True, index=raw.index)
         if bad.any():
-            row_no = int(bad.to_numpy().argmax()) + 2
-            cell = raw[col].iloc[row_no - 2]
+            row_no = bad.idxmax()
+            cell = raw[col][row_no]
             # a whole number past uint64 is read as a Python int (no .item())
             shown = "an empty cell" if pd.isna(cell) else repr(cell.item() if hasattr(cell, "item") else cell)
             _fail(f"{file}: column {col!r}: {shown} on line {row_no} is not a count (a whole number, 0 to 1e15)")
         frame[name] = numbers.astype("int64")
     if negative is not None and (over := frame["n_negative"] > frame["volume"]).any():
-        row_no = int(over.to_numpy().argmax()) + 2
-        neg, total = frame["n_negative"].iloc[row_no - 2], frame["volume"].iloc[row_no - 2]
+        row_no = over.idxmax()
+        neg, total = frame["n_negative"][row_no], frame["volume"][row_no]
         _fail(f"{file}: line {row_no}: {neg} negatives ({negative!r}) out of a count of {total} ({value!r})")
     series = frame.groupby("period", as_index=False).sum()
     first, last = series["period"].min(), series["period"].max()

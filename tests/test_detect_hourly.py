@@ -464,6 +464,10 @@ def test_detect_series_errors_clearly(tmp_path):
         bad = CliRunner().invoke(app, ["detect-series", str(garbled)])
         said = f"garbled.csv: column 'timestamp': '{cell}' on line 4 is not an ISO-8601 timestamp (2026-10-13T09:00:00Z"
         assert bad.exit_code == 2 and said in bad.output.replace("\n", ""), bad.output
+    # the line an editor shows, blank lines counted (it named line 3), and a row of delimiters only is no row
+    garbled.write_text("timestamp,count\n2026-01-05T00:00:00,3\n,\n\n2026-01-05T01:00:00,3\n\nyesterday,4\n")
+    bad = CliRunner().invoke(app, ["detect-series", str(garbled)])
+    assert bad.exit_code == 2 and "'yesterday' on line 7 is not" in bad.output.replace("\n", ""), bad.output
     bad = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "day"])
     assert bad.exit_code == 2 and "needs --negative" in bad.output
     # counts that are none: each named with its line (inf was a traceback, 1e30 wrapped to a negative int64)
