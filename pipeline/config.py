@@ -623,19 +623,31 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _quiet_hours_end_before_a_send(self) -> Config:
-        """Held alerts go out with the first send after the quiet hours end. Without the watch (whose runs send
-        every hour) the only send is the night's, at about 02:00 UTC: quiet hours covering it would hold every
-        alert for good. A watch with no network source to read sends nothing either: its runs are skipped."""
-        watched = any(s.type != "file_drop" for b in self.brands for s in b.sources)
-        if self.watch.enabled and watched:
-            return self
-        # every minute of the sends' two hours, in winter and in summer (02:35-03:25 UTC slipped between samples)
-        nights = [datetime(2026, m, 15, 2, tzinfo=UTC) + timedelta(minutes=i) for m in (1, 7) for i in range(120)]
+        """Held alerts go out with the first send after the quiet hours end. The sends are the night's, at about
+        02:00 UTC, and the watch's runs, every ``watch.interval_minutes`` from 00:00 UTC: quiet hours over any of
+        the night's and every run of the watch, in winter or in summer (a zone's clocks move against UTC), would
+        hold every alert for good. Without the watch the night's are the only sends; a watch of a 12- or 24-hour
+        interval runs twice or once a day. A watch with no network source to read sends nothing either: its runs
+        are skipped."""
+        watched = self.watch.enabled and any(s.type != "file_drop" for b in self.brands for s in b.sources)
+        step = self.watch.interval_minutes
         for i, channel in enumerate(self.alerts):
             qh = channel.quiet_hours
-            if qh is not None and any(qh.until(t) is not None for t in nights):
+            if qh is None:
+                continue
+            for month in (1, 7):
+                midnight = datetime(2026, month, 15, tzinfo=UTC)
+                # every minute of the sends' two hours (02:35-03:25 UTC slipped between samples)
+                night = [midnight + timedelta(hours=2, minutes=m) for m in range(120)]
+                runs = [midnight + timedelta(minutes=m) for m in range(0, 1440, step)] if watched else []
+                if not any(qh.until(t) is not None for t in night) or any(qh.until(t) is None for t in runs):
+                    continue
                 why, fix = "watch.enabled is false", "Enable the watch"
-                if self.watch.enabled:  # its runs are skipped: "no network source is configured"
+                if watched:  # its runs are too far apart: each falls within the quiet hours
+                    times = ", ".join(f"{t:%H:%M}" for t in runs)
+                    why = f"every run of the watch ({times} UTC in {midnight:%B}) falls within them too"
+                    fix = "Shorten watch.interval_minutes"
+                elif self.watch.enabled:  # its runs are skipped: "no network source is configured"
                     why = "no brand has a network source for the watch to read (its runs are skipped)"
                     fix = "Give the watch a network source"
                 raise ValueError(

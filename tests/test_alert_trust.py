@@ -798,6 +798,26 @@ def test_quiet_hours_over_the_nights_send_need_the_watch(tmp_path):
     assert alerting_config(tmp_path, channels=[evening]).alerts[0].quiet_hours
 
 
+def test_quiet_hours_over_every_run_of_a_watch_with_a_long_interval_are_refused(tmp_path):
+    """A watch every 12 or 24 hours sends at 00:00 (and 12:00) UTC only: quiet hours over those and the night's
+    sends held every alert for good in a config that loaded. In Los Angeles 17:00-06:00 covers 00:00 and 12:00 UTC
+    in summer time only (in winter 00:00 UTC is 16:00): the clocks' change is checked too."""
+    from pipeline.config import ConfigError
+
+    def channel(quiet):
+        return [{"type": "webhook", "name": "hook", "url_env": "U", "quiet_hours": quiet}]
+
+    daily = {"enabled": True, "interval_minutes": 1440}
+    with pytest.raises(ConfigError, match=r"20:00-08:00 Europe/Warsaw cover .* every run of the watch \(00:00 UTC"):
+        alerting_config(tmp_path, channels=channel(WARSAW_NIGHT), watch=daily)
+    evening = {"start": "17:00", "end": "06:00", "timezone": "America/Los_Angeles"}
+    twice = {"enabled": True, "interval_minutes": 720}
+    with pytest.raises(ConfigError, match=r"every run of the watch \(00:00, 12:00 UTC in July\)"):
+        alerting_config(tmp_path, channels=channel(evening), watch=twice)
+    # a run outside them sends the digest: the 12:00 UTC run is 14:00 in Warsaw
+    assert alerting_config(tmp_path, channels=channel(WARSAW_NIGHT), watch=twice).alerts[0].quiet_hours
+
+
 def test_quiet_hours_over_the_nights_send_need_a_watch_that_reads_a_network_source(tmp_path):
     """A watch with file drops only is skipped every run ("no network source is configured") and sends nothing:
     the held alerts waited for good, night after night, in a config that loaded."""
