@@ -2,7 +2,8 @@
 
 - Retries 429 and 5xx responses and connection errors and timeouts with exponential backoff (urllib3's
   ``Retry``), honouring a ``Retry-After`` header (on a 429 without one, Reddit's ``x-ratelimit-reset``); the last
-  failure raises. A request that must not arrive twice
+  failure raises; an answer whose body the connection cut short (:class:`AnswerCut`: urllib3 retries only up to
+  the headers) is asked for again as often, after :func:`backoff`. A request that must not arrive twice
   (``session(idempotent=False)``: a Slack message) is retried only when it cannot have been acted on: a
   connection that was never made, and 429 (the server says it did not process it); never after a read timeout,
   a dropped answer or a 5xx.
@@ -21,9 +22,11 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import time
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import ClassVar
@@ -153,12 +156,18 @@ class BodyTooLarge(requests.RequestException):
     """The answer was longer than :data:`MAX_BODY` bytes (decoded); the rest was not read."""
 
 
+class AnswerCut(requests.ConnectionError):
+    """The connection failed while the answer's body was read (closed before its Content-Length, a chunk cut
+    short, no byte within the read timeout): urllib3 retries only up to the status line and headers, so
+    :class:`TimeoutSession` repeats such a request itself, as often as its session retries a read error."""
+
+
 def _read_bounded(resp: requests.Response) -> requests.Response:
     """The answer read whole, as requests reads a request's answer unless it streams, but at most
     :data:`MAX_BODY` bytes of it: past them the connection is closed and :class:`BodyTooLarge` raised."""
     chunks, size = [], 0
     try:
-        for chunk in resp.iter_content(1 << 16):
+        for chunk in _body(resp):
             size += len(chunk)
             if size > MAX_BODY:
                 raise BodyTooLarge(
@@ -170,6 +179,16 @@ def _read_bounded(resp: requests.Response) -> requests.Response:
         raise
     resp._content, resp._content_consumed = b"".join(chunks), True  # what Response.content sets
     return resp
+
+
+def _body(resp: requests.Response) -> Iterator[bytes]:
+    """The answer's body in chunks; a connection that fails on the way raises :class:`AnswerCut`."""
+    try:
+        yield from resp.iter_content(1 << 16)
+    except requests.exceptions.SSLError:
+        raise
+    except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as exc:
+        raise AnswerCut(*exc.args, request=resp.request, response=resp) from exc
 
 
 def _bound_redirect(resp: requests.Response, *args, **kwargs) -> requests.Response:
@@ -254,8 +273,22 @@ class TimeoutSession(requests.Session):
         self.hooks["response"].append(_bound_redirect)
 
     def request(self, method, url, **kwargs):
+        """The request, its answer read whole unless the caller streams; an answer cut in its body
+        (:class:`AnswerCut`) is asked for again up to the session's read retries (none when the request must not
+        arrive twice), after :func:`backoff`, within the deadline."""
         kwargs.setdefault("timeout", self.timeout)
         stream = kwargs.pop("stream", False)  # unless the caller streams, the answer is read here, bounded
+        for attempt in itertools.count(1):
+            try:
+                return self._request(method, url, stream, **kwargs)
+            except AnswerCut:
+                reads = getattr(self.get_adapter(url).max_retries, "read", None)
+                if not isinstance(reads, int) or isinstance(reads, bool) or attempt > reads:
+                    raise
+                logger.debug("an answer was cut in its body: asking again (%d of %d)", attempt, reads)
+            backoff(self, attempt)
+
+    def _request(self, method, url, stream: bool, **kwargs):
         if self.deadline is None:
             resp = super().request(method, url, stream=True, **kwargs)
             return resp if stream else _read_bounded(resp)

@@ -229,3 +229,38 @@ def test_the_replay_server_says_nothing_of_a_client_that_hung_up(server, capfd, 
     except Exception:
         server._httpd.handle_error(None, ("127.0.0.1", 1))
     assert ("Traceback" in capfd.readouterr().err) == said
+
+
+@pytest.mark.parametrize("idempotent", [True, False])
+def test_an_answer_cut_in_its_body_is_asked_for_again_unless_it_must_not_arrive_twice(idempotent, monkeypatch):
+    """A connection closed before the body's Content-Length (a proxy's reset, a server restarting) fails once the
+    status line came, past urllib3's retries: the session asks again, as for a read error, and an answer whole the
+    second time is the answer; a request that must not arrive twice fails at once."""
+    monkeypatch.setattr("pipeline.http.BACKOFF_FACTOR", 0.01)
+    body = b'{"hits": []}'
+    listener = socket.create_server(("127.0.0.1", 0))
+    served: list[int] = []
+
+    def serve() -> None:
+        for n in range(2):
+            try:
+                conn, _ = listener.accept()
+            except OSError:  # closed: the test asked no more
+                return
+            with conn:
+                conn.recv(65536)
+                served.append(n)
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+                conn.sendall(head + (body[:5] if n == 0 else body))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/api"
+    with listener, Deadline(10) as deadline:
+        s = session(deadline=deadline, idempotent=idempotent, **FAST)
+        if idempotent:
+            assert get_json(s, url) == {"hits": []}
+        else:
+            with pytest.raises(SourceError, match=r"^response: http://127\.0\.0\.1:\d+/api failed after 2 retries"):
+                get_json(s, url)
+    assert served == ([0, 1] if idempotent else [0])

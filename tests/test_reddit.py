@@ -1059,6 +1059,17 @@ def test_a_post_whose_permalink_is_not_text_is_quarantined(reddit):
     assert ids(records) == ["t3_p1"] and [r.reason for r in rejects] == ["reddit t3 permalink is not text"]
 
 
+def test_a_post_whose_id_holds_a_lone_surrogate_is_quarantined_and_its_reject_can_be_staged(reddit):
+    """An id served as JSON's "\\ud800" is quarantined (not text), and its reject, which names the item's id in its
+    location, is written to the staged file like any other: it failed the whole source with a UnicodeEncodeError."""
+    reddit([post("p1", 60), post("p2", 120, extra={"id": "p\ud800", "name": "t3_p\ud800"})])
+    records, rejects = run(make_source())
+    assert ids(records) == ["t3_p1"] and [r.reason for r in rejects] == [
+        "native_id holds an invalid unicode escape (a lone surrogate)"
+    ]
+    assert rejects[0].location == "reddit t3_p\\ud800" and rejects[0].to_json().encode("utf-8")
+
+
 def test_a_rejected_post_keeps_its_quarantine_id_while_its_score_changes(reddit):
     keys = []
     for score in (3, 4):

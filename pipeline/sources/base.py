@@ -182,5 +182,8 @@ class Source:
         """A reject of this network source, keyed by the item's :func:`identity` (:meth:`Reject.of`), so a re-read of
         the same bad item (the watch's hours, the night, a re-run) finds its quarantine row although its page in a
         feed and its counters moved; ``raw`` is kept as text (JSON for objects), escaped and cut to MAX_RAW. A file
-        drop keys its rejects by content and occurrence (:class:`~pipeline.records.FileRejects`)."""
+        drop keys its rejects by content and occurrence (:class:`~pipeline.records.FileRejects`). ``location`` is
+        escaped as ``raw`` is: it may name the item's id, which a lone surrogate in the API's JSON made text that
+        cannot be written as UTF-8 (staging the rejects failed the whole source)."""
+        location = records.escape_raw(location) if location is not None else None
         return Reject.of(self.brand.key, self.spec.name, reason, records.raw_json(raw), location, content=identity)
