@@ -887,7 +887,7 @@ def detect_series(
             r.kind,
             str(r.periods),
         )
-    Console(width=160).print(table)
+    Console(width=160, markup=False).print(table)  # a file named [x].csv is text, not markup
     if not len(series) or last - first < pd.Timedelta(days=14):  # an empty table said why, not left to guess
         covered = f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}" if len(series) else "no period"
         typer.echo(

@@ -1417,6 +1417,23 @@ def test_the_summary_says_each_brands_shares_its_most_negative_day_and_latest_np
     assert "Latest NPS for parcelo (week of 2026-09-14): -1.0 (95% CI -13.0 to +11.0, n=60) " in out
 
 
+def test_the_summary_shows_a_warehouse_path_as_it_is_and_the_sql_command_quoted(report, tmp_path, capsys):
+    """A folder named ``[prod] data`` is text, not console markup (it showed as ``/`` and ``/ data/``, eaten), and
+    the command to copy names it quoted for the shell."""
+    import shlex
+
+    from pipeline.report.summary import print_summary
+
+    db = tmp_path / "[prod] data" / "w.duckdb"
+    db.parent.mkdir()
+    shutil.copy(report["db"], db)
+    print_summary(report["cfg"], db)
+    out = capsys.readouterr().out
+    assert f"Warehouse: {db.resolve()}" in out, out
+    command = next(line for line in out.splitlines() if "brandpulse sql" in line)
+    assert shlex.split(command)[-2:] == ["--db", str(db)], command
+
+
 def test_the_summarys_most_negative_day_has_20_mentions_scored_not_just_20_mentions(report, tmp_path, capsys):
     """A day whose scoring stopped after its first 3 mentions (all negative) of 30 or more has a share of 100% from
     3 mentions: it is no most negative day ("no day with 20 or more mentions scored", the summary says of the

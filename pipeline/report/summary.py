@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def night_line(config: Config, db: Path, day: date) -> str:
 
 
 def print_summary(config: Config, db: Path) -> None:
-    console = Console(width=max(Console().width, 130))
+    # no markup: a path, a brand or a query's "[...]" is text (a warehouse under /data/[prod]/ showed as /data//)
+    console = Console(width=max(Console().width, 130), markup=False)
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
         brands = rows(execute(con, "report/summary_brands"))
         quarantined = {
@@ -130,9 +132,11 @@ def print_summary(config: Config, db: Path) -> None:
         )
     others = "".join(f", {n} {status}" for status, n in runs.items() if status != "success")
     console.print(f"Runs recorded: {sum(runs.values())} ({runs.get('success', 0)} success{others})")
-    console.print(f"\nWarehouse: [bold]{db.resolve()}[/bold]", soft_wrap=True)
+    console.print(f"\nWarehouse: {db.resolve()}", style="bold", soft_wrap=True)
     console.print("Query it read-only while the pipeline is not writing:")  # the command on a line of its own,
-    console.print(f'  .venv/bin/brandpulse sql "SELECT ..." --db {db}', soft_wrap=True, highlight=False)  # unwrapped
+    console.print(
+        f'  .venv/bin/brandpulse sql "SELECT ..." --db {shlex.quote(str(db))}', soft_wrap=True, highlight=False
+    )  # unwrapped
     console.print("Three queries to try:")
     for title, query in example_queries(config, {w["brand"]: w["day"] for w in worst}):
         console.print(f"\n-- {title}\n{query}", highlight=False)
