@@ -949,10 +949,20 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(f"{path}: (top level): the file holds no settings; it needs at least a 'brands' list")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: (top level): expected a mapping with a 'brands' list, got {type(raw).__name__}")
+    # {url:https://...}: with no space after the colon YAML reads the key and its value as one key, which the errors
+    # below (an unknown field, a secret-named key) printed whole: named here by the key alone
+    glued = next((p for p, _ in _nodes(raw) if p and isinstance(p[-1], str) and ":" in p[-1]), None)
+    if glued is not None:
+        key = glued[-1].split(":", 1)[0]
+        raise ConfigError(f"{path}: {field_path((*glued[:-1], key))}: '{key}:' has no space after the colon, so YAML "
+                          f"reads the key and its value as one key (write '{key}: value')")  # fmt: skip
     secrets = _find_secrets(raw)
     if secrets:
         field, instead = secrets[0]
         raise ConfigError(f"{path}: {field}: secrets must not be written in the config file; {instead}")
+    nul = next((where for where, value in _nodes(raw) if isinstance(value, str) and "\x00" in value), None)
+    if nul is not None:  # YAML's "\0" or "\x00": a path holding it raised "embedded null byte" out of the step using it
+        raise ConfigError(f"{path}: {field_path(nul)}: holds a NUL character (\\0 or \\x00), which no setting may hold")
     if "source_file" in raw:  # set by the loader below: a file's own would be overwritten, unsaid
         raise ConfigError(f"{path}: source_file: {_UNKNOWN_FIELD}")
     try:

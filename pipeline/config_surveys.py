@@ -153,6 +153,10 @@ def _check_format(value: str | None) -> str | None:
         read = datetime.strptime(sample.strftime(value), value)
     except ValueError as exc:
         raise ValueError(f"{value[:80]!r} is not a strptime format ({exc})") from None
+    except re.error:  # strptime's own pattern names a group per directive: a second %d raised out of the load
+        raise ValueError(
+            f"{value[:80]!r} is not a strptime format (a directive is repeated: each may appear once)"
+        ) from None
     if read.year != sample.year:
         raise ValueError(f"{value[:80]!r} reads no year: write it in strptime directives, such as '%d/%m/%Y %H:%M'")
     return value

@@ -555,6 +555,23 @@ def test_a_url_pasted_as_an_airflow_connection_id_is_refused_without_echoing_it(
     assert load_config(_write(tmp_path, doc)).alerts[0].airflow_conn_id == "slack_cx-alerts.1"
 
 
+def test_a_key_and_value_without_a_space_are_named_by_the_key_without_echoing_the_value(tmp_path):
+    """In a flow mapping YAML reads {webhook_url:https://...} as one key: the error printed it, URL and all."""
+    line = "alerts: [{type: slack, name: cx, webhook_url:https://hooks.slack.com/services/T0/B0/SeCrEtToKeN}]\n"
+    msg = _refused(tmp_path, GOOD_TEXT + line)
+    assert msg.endswith(": alerts[0].webhook_url: 'webhook_url:' has no space after the colon, so YAML reads the "
+                        "key and its value as one key (write 'webhook_url: value')"), msg  # fmt: skip
+    assert "SeCrEtToKeN" not in msg and "hooks.slack.com" not in msg
+
+
+@pytest.mark.parametrize(("line", "where"), [("report_dir: \"out\\0\"", "report_dir"),
+                                             ("scoring: {model_dir: \"m\\x00\"}", "scoring.model_dir")])  # fmt: skip
+def test_a_nul_character_in_a_setting_is_a_config_error_naming_the_field(tmp_path, line, where):
+    """A path holding YAML's "\\0" raised "ValueError: embedded null byte" out of check-config, a traceback."""
+    msg = _refused(tmp_path, GOOD_TEXT + line + "\n")
+    assert msg.endswith(f": {where}: holds a NUL character (\\0 or \\x00), which no setting may hold"), msg
+
+
 def test_the_cli_says_what_is_wrong_with_a_run_id_or_a_missing_file_without_a_traceback(tmp_path):
     """A step given a run id that `prepare` never registered stops (it used to record its step under it, or raise
     RunNotRegistered with a traceback); a missing export or score shard is named, exit 1."""

@@ -1313,6 +1313,7 @@ def test_an_unknown_brand_id_is_a_config_error_naming_the_field(tmp_path):
         ("customers", "%d.%m", "reads no year"),
         ("customers", "%-d/%m/%Y", "is not a strptime format \\('-' is a bad directive"),
         ("sources", "%d/%m/%Y %Q", "is not a strptime format \\('Q' is a bad directive"),
+        ("sources", "%d.%m.%Y (%d)", "is not a strptime format \\(a directive is repeated"),  # was re.error
     ],
 )
 def test_a_date_format_strptime_cannot_read_a_date_with_is_a_config_error_naming_the_field(tmp_path, field, fmt, said):
