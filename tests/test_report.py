@@ -37,7 +37,7 @@ from pipeline.report.build import (
     rival_brand,
 )
 from pipeline.warehouse import connect, execute, row, transaction
-from tests.helpers import INCIDENT, START, drawn_figure, drawn_figures, make_spike_polish, seed
+from tests.helpers import INCIDENT, START, drawn_figure, drawn_figures, make_spike_polish, rescored_since, seed
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -595,6 +595,30 @@ def test_after_a_model_change_the_report_counts_every_mention_and_reads_one_mode
     assert rival["scored"].sum() == 75 and rival["n_negative"].sum() == 0 and rival["n_positive"].sum() == 50
 
 
+def test_a_page_says_which_days_another_model_scored_and_left_out_of_its_shares(tmp_path):
+    """Mid-rescore, the days the older model scored count in the volume but are blank in the sentiment chart and
+    out of the 28-day baseline: the page says how many mentions and which days, not a silent gap that reads as no
+    data (the terminal summary said so, the page did not)."""
+    db = tmp_path / "w.duckdb"
+    seed(db, DAYS)
+    since = INCIDENT - timedelta(days=20)
+    with connect(db) as con, transaction(con):
+        rescored_since(con, since)
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "v2"})
+        older = row(con.execute("SELECT count(*) AS n FROM mentions WHERE day < ?", [since]))["n"]
+    page = build_report(_config(tmp_path), db, INCIDENT, tmp_path / "site", brands=["parcelo"])["pages"]["parcelo"]
+    html = page.read_text(encoding="utf-8")
+    days = (since - START).days
+    assert (
+        f"{older:,} mentions of Parcelo on {days} days from {START:%d %b %Y} to {since - timedelta(days=1):%d %b %Y}"
+        " were scored by another model only" in html
+    ), html
+    assert f"brandpulse rescore --since {START.isoformat()}" in html
+    plain = build_report(_config(tmp_path), db, since - timedelta(days=1) + timedelta(days=90), tmp_path / "later",
+                         brands=["parcelo"])["pages"]["parcelo"]  # fmt: skip
+    assert 'id="other-model"' not in plain.read_text(encoding="utf-8")  # a window past the older model's days
+
+
 def test_competitors_listed_in_spellings_no_case_makes_one_keep_a_series_each(tmp_path):
     """Listed twice in two cases, a competitor is one series; "Straße" and "STRASSE" are two (casefold makes them
     one, but the co-mention match, RE2's case, does not): "STRASSE" was dropped and its co-mentions went uncounted."""
@@ -865,6 +889,20 @@ def test_the_report_charts_draw_the_numbers_they_are_given(monkeypatch):
     # the index's sparkline: percent
     fig = drawn_figure(monkeypatch, charts.sparkline, pd.DataFrame({"day": days, "share_negative": 0.25}))
     assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx([25.0] * 14)
+
+
+def test_a_sparkline_puts_a_new_brands_days_at_the_end_of_its_28(monkeypatch):
+    """A brand with shares on its last 3 days only: those are the right edge of the 28-day sparkline, not stretched
+    over its width (as if it had 28 days), and a brand's one day is a dot at the right end, not in the middle."""
+    import matplotlib.dates as mdates
+
+    from pipeline.report import charts
+
+    days = [INCIDENT - timedelta(days=27 - i) for i in range(28)]
+    for known in (3, 1):
+        share = [None] * (28 - known) + [0.2] * known
+        fig = drawn_figure(monkeypatch, charts.sparkline, pd.DataFrame({"day": days, "share_negative": share}))
+        assert fig.axes[0].get_xlim() == tuple(mdates.date2num(pd.Timestamp(d)) for d in (days[0], days[-1])), known
 
 
 def test_the_comention_chart_shows_the_whole_first_week(monkeypatch):
@@ -1227,6 +1265,15 @@ def test_the_kpis_show_the_days_share_negative_against_the_28_days_before_as_per
     assert f"the 90 days from {INCIDENT - timedelta(days=89):%d %b %Y} ·" in html
 
 
+def test_a_share_of_some_never_reads_as_none_or_all_nor_a_zero_mean_as_negative():
+    """4 negatives of 1,000 were "0%", as a brand with none is; 996 of 1,000 "100%"; a mean score of -0.8 and +0.8
+    (-3.7e-17 in floats) "−0.00" beside another brand's "+0.00"."""
+    pct, signed = report_build._fmt_pct, report_build._fmt_signed
+    assert [pct(x) for x in (0, 0.004, 0.5, 0.996, 1, None)] == ["0%", "<1%", "50%", ">99%", "100%", "–"]
+    assert [pct(x, 1) for x in (0.004, 0.0004, 0.9996)] == ["0.4%", "<0.1%", ">99.9%"]
+    assert [signed(x, 2) for x in (-3.7e-17, 0.0, -0.006, 0.29)] == ["+0.00", "+0.00", "−0.01", "+0.29"]
+
+
 def test_the_drivers_read_this_weeks_negatives_against_the_28_days_before(report):
     """The drivers' counts come from the brand's own negative mentions (one model's), this week being the 7 days to
     the report's day and the background the 28 days before it."""
@@ -1281,14 +1328,27 @@ def test_the_kpis_show_the_latest_weeks_nps(report):
 
 def test_a_report_for_a_day_in_the_past_marks_the_week_that_counts_the_days_after_it(report, tmp_path):
     """Drawn for a Thursday whose week's Friday to Sunday hold mentions: that week's figures (from the weekly
-    views) count them, and its KPI and table row say so; the report of the week's last day (a night's) does not."""
+    views) count them, and its table row says so; the report of the week's last day (a night's) does not. The NPS
+    KPI says only the days after with NPS answers: mentions are no part of an NPS (none here, then one Saturday)."""
     kpis = report["pages"]["parcelo"]
     assert "days after" not in kpis[kpis.index('id="kpis"') : kpis.index('id="worth"')]
     day = INCIDENT - timedelta(days=3)  # Thursday of 2026-W38
     drawn = build_report(report["cfg"], report["db"], day, tmp_path, brands=["parcelo"])
     html = " ".join(drawn["pages"]["parcelo"].read_text(encoding="utf-8").split())
     kpis = html[html.index('id="kpis"') : html.index('id="sentiment"')]
-    assert "· n = 60 · 2026-W38, which includes 3 days after 17 Sep</div>" in kpis, kpis
+    assert "· n = 60 · 2026-W38</div>" in kpis, kpis  # no NPS answer after the day: mentions only
+    db = tmp_path / "answered.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con:  # one day of NPS answers after it, on the Saturday
+        con.execute(
+            "INSERT INTO survey_metrics BY NAME SELECT 'day' AS period, $day AS period_start, 'parcelo' AS brand,"
+            " '_all' AS touchpoint, '_all' AS segment, 'nps' AS metric, 10.0 AS value, 4 AS n, true AS low_n,"
+            " now() AS computed_at, 'plant' AS run_id",
+            {"day": INCIDENT - timedelta(days=1)},
+        )
+    answered = build_report(report["cfg"], db, day, tmp_path / "answered", brands=["parcelo"])
+    page = " ".join(answered["pages"]["parcelo"].read_text(encoding="utf-8").split())
+    assert "· n = 60 · 2026-W38, which includes 1 day after 17 Sep</div>" in page, page
     cx = html[html.index('id="cx"') : html.index('id="worth"')]
     assert '<td>2026-W38 <span class="meta">(includes 3 days after 17 Sep)</span></td>' in cx, cx
     assert cx.count("days after") == 1, cx  # the earlier weeks are whole before the day

@@ -109,6 +109,7 @@ class BrandData:
     churn: list[dict] = field(default_factory=list)  # v_cx_churn_by_nps, all segments, by quarter
     # the days after the report's day in its ISO week with survey answers or mentions: its week's row counts them
     cx_after: list[date] = field(default_factory=list)
+    nps_after: list[date] = field(default_factory=list)  # those with NPS answers: its week's NPS counts them
 
 
 def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec | None:
@@ -172,20 +173,20 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
                 {**p, "start": start - timedelta(days=start.weekday())},
             )
         )
-        cx_after = [  # a day in the past: its week's figures read the days after it too (the report marks them)
-            r["day"]
-            for r in rows(
-                con.execute(
-                    "SELECT period_start AS day FROM v_survey_period WHERE brand = $brand AND period = 'day'"
-                    " AND period_start > $day AND period_start <= $sunday UNION SELECT day FROM v_daily_series"
-                    " WHERE brand = $brand AND source = '_all' AND volume > 0 AND day > $day AND day <= $sunday"
-                    " ORDER BY day",
-                    {"brand": brand.key, "day": day, "sunday": day + timedelta(days=6 - day.weekday())},
-                )
+        # a day in the past: its week's figures read the days after it too (the report marks them); its NPS only
+        # those with NPS answers (a day of mentions, or of CSAT answers alone, is no part of it)
+        later = rows(
+            con.execute(
+                "SELECT day, bool_or(nps) AS nps FROM (SELECT period_start AS day, coalesce(nps_n > 0, false) AS nps"
+                " FROM v_survey_period WHERE brand = $brand AND period = 'day' AND period_start > $day"
+                " AND period_start <= $sunday UNION ALL SELECT day, false FROM v_daily_series WHERE brand = $brand"
+                " AND source = '_all' AND volume > 0 AND day > $day AND day <= $sunday) GROUP BY day ORDER BY day",
+                {"brand": brand.key, "day": day, "sunday": day + timedelta(days=6 - day.weekday())},
             )
-        ]
+        )
+        cx_after, nps_after = [r["day"] for r in later], [r["day"] for r in later if r["nps"]]
     except duckdb.CatalogException:  # a warehouse from before the survey migration
-        cx, cx_after = pd.DataFrame(columns=_CX), []
+        cx, cx_after, nps_after = pd.DataFrame(columns=_CX), [], []
     surveys = getattr(config, "surveys", None)
     window = surveys.cx.churn_window_days if surveys else CHURN_WINDOW_DAYS
     history = surveys.cx.history_days if surveys else 365
@@ -257,6 +258,7 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         driver_answers=driver_answers,
         churn=churn,
         cx_after=cx_after,
+        nps_after=nps_after,
     )
 
 
@@ -269,6 +271,18 @@ def _full_days(daily: pd.DataFrame, key: str, start: date, day: date) -> pd.Data
     counts = ["volume", "scored", "n_negative", "n_neutral", "n_positive"]
     out[counts] = out[counts].fillna(0).astype(int)
     return out
+
+
+def _other_model(daily: pd.DataFrame, key: str, start: date, day: date) -> dict | None:
+    """The window's mentions of a brand whose days another model scored (before ``brandpulse rescore`` reaches
+    them: v_brand_daily keeps their volume, its scored count NULL), which the shares, the mean score, the drivers
+    and the co-mentions leave out: their count, their days and the first and last of them; None when there are
+    none."""
+    d = daily[(daily["brand"] == key) & (daily["day"] >= start) & (daily["day"] <= day)]
+    d = d[d["scored"].isna() & (d["volume"] > 0)]
+    if d.empty:
+        return None
+    return {"mentions": int(d["volume"].sum()), "days": len(d), "first": d["day"].min(), "last": d["day"].max()}
 
 
 def _share(daily: pd.DataFrame, first: date, last: date) -> float | None:
@@ -289,7 +303,7 @@ def _num(x):
 
 
 def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: dict | None = None) -> dict:
-    """``after``: per ISO week (its Monday), the days after ``day`` with data that its figures count."""
+    """``after``: per ISO week (its Monday), the days after ``day`` with NPS answers that its NPS counts."""
     last = series[series["day"] == day].iloc[0]
     nps = cx[cx["nps"].notna() & (cx["week_start"] <= day)].tail(1)
     latest_nps = None
@@ -455,11 +469,25 @@ def _weighted_mean(daily: pd.DataFrame) -> float | None:
 
 # -- rendering -----------------------------------------------------------------------------------------------
 def _fmt_pct(x, digits: int = 0) -> str:
-    return "–" if x is None or x != x else f"{x * 100:.{digits}f}%"
+    """A share as a percentage; one that is neither none nor all never rounds to "0%" or "100%" (4 negatives of
+    1,000 are "<1%", not the "0%" of a brand with none; 996 of 1,000 are ">99%")."""
+    if x is None or x != x:
+        return "–"
+    shown, step = f"{x * 100:.{digits}f}", 10**-digits
+    if 0 < x < 1 and float(shown) == 0:
+        return f"<{step:.{digits}f}%"
+    if 0 < x < 1 and float(shown) == 100:
+        return f">{100 - step:.{digits}f}%"
+    return f"{shown}%"
 
 
 def _fmt_signed(x, digits: int = 0) -> str:
-    return "–" if x is None or x != x else f"{x:+.{digits}f}".replace("-", "−")
+    """A signed number; one that rounds to zero is "+0" whatever its sign (a mean of -0.8 and +0.8 is -3.7e-17)."""
+    if x is None or x != x:
+        return "–"
+    if float(f"{x:.{digits}f}") == 0:
+        x = 0.0
+    return f"{x:+.{digits}f}".replace("-", "−")
 
 
 def _fmt_num(x, digits: int = 0) -> str:
@@ -609,7 +637,8 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
     series = _full_days(data.daily, data.brand.key, start, day)
     cx = data.cx
     has_survey = bool(len(cx) and cx[["nps", "csat", "ces"]].notna().any().any())
-    after = {day - timedelta(days=day.weekday()): len(data.cx_after)}  # only the report day's week reads later days
+    monday = day - timedelta(days=day.weekday())  # only the report day's week reads later days
+    after = {monday: len(data.cx_after)}
     cx_rows = [] if not has_survey else [
         {k: _num(v) if k not in ("week_start", "iso_week") else v for k, v in r.items()}
         | {"after": after.get(r["week_start"], 0)}
@@ -620,9 +649,10 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         "day": day,
         "start": start,
         "series": series,
-        "kpis": _kpis(series, cx, day, after),
+        "kpis": _kpis(series, cx, day, {monday: len(data.nps_after)}),
         "volume_90d": int(series["volume"].sum()),
         "last_mention": _last_mention(series),
+        "other_model": _other_model(data.daily, data.brand.key, start, day),
         "has_survey": has_survey,
         "cx_rows": cx_rows[-8:][::-1],  # the table: the latest 8 weeks, newest first
         "survey_weeks": len(cx_rows),

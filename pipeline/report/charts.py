@@ -245,7 +245,8 @@ def comention_chart(weekly: pd.DataFrame, competitors: list[str], start: date, d
 
 
 def sparkline(daily: pd.DataFrame, dpi: int = DPI) -> bytes:
-    """``daily``: rows of day, share_negative (one per day). A 2.2 x 0.5 in line, the last day dotted."""
+    """``daily``: rows of day, share_negative (one per day, NaN without one). A 2.2 x 0.5 in line over all the
+    days given, the last day dotted."""
     fig, ax = plt.subplots(figsize=(2.2, 0.5))
     x = pd.to_datetime(daily["day"])
     y = daily["share_negative"].astype(float) * 100
@@ -253,6 +254,8 @@ def sparkline(daily: pd.DataFrame, dpi: int = DPI) -> bytes:
     if len(y) and pd.notna(y.iloc[-1]):
         ax.plot(x.iloc[-1:], y.iloc[-1:], "o", color=NEGATIVE, markersize=3)
     ax.set_ylim(0, max(10.0, float(np.nanmax(y.fillna(0))) * 1.2) if len(y) else 10)
+    if len(x) > 1:  # every day on its place, those without a share too: a brand's first days are not its 28
+        ax.set_xlim(x.min(), x.max())
     ax.axis("off")
     return png(fig, dpi)
 
