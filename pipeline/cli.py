@@ -26,6 +26,7 @@ from pipeline.warehouse import (
     WarehouseError,
     connect,
     db_path,
+    is_query_word,
     migrate,
     require_warehouse,
     schema_version,
@@ -1130,6 +1131,9 @@ def main() -> None:
     # which ends a read-only query at once (DuckDB does not always stop a running query on an interrupt)
     if sys.argv[1:2] != ["sql"]:
         interrupt.stop_on_signals()
+    elif "--" not in sys.argv and any(is_query_word(a) for a in sys.argv[2:]):  # click read it as an option
+        words = sys.argv[2:]
+        sys.argv[2:] = [*(a for a in words if not is_query_word(a)), "--", *filter(is_query_word, words)]
     try:
         app()
     except Exception as exc:

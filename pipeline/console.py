@@ -25,6 +25,7 @@ from pipeline.warehouse import (
     SQL_TIMEOUT_MAX,
     WarehouseError,
     db_path,
+    is_query_word,
     show_query,
 )
 
@@ -58,11 +59,14 @@ def _timeout(value: str) -> float:
 def plain_sql(argv: list[str]) -> argparse.Namespace | None:
     """The query, ``db``, ``limit`` and ``timeout`` of a plain ``brandpulse sql`` call, or None for anything else:
     any other word that starts with a dash (``--help``, ``--``, another option, a query or value that starts with
-    one, which argparse and click read differently), an empty ``--db``, a ``--limit`` or ``--timeout`` out of
-    range."""
+    one, which argparse and click read differently, but for a query that opens with an SQL comment:
+    :func:`~pipeline.warehouse.is_query_word`), an empty ``--db``, a ``--limit`` or ``--timeout`` out of range."""
     if argv[:1] != ["sql"]:
         return None
-    if any(a.startswith("-") and a not in _OPTIONS and not a.startswith(_OPTION_VALUES) for a in argv[1:]):
+    if any(
+        a.startswith("-") and not is_query_word(a) and a not in _OPTIONS and not a.startswith(_OPTION_VALUES)
+        for a in argv[1:]
+    ):
         return None
     parser = _Parser(prog="brandpulse sql", add_help=False, allow_abbrev=False)
     parser.add_argument("query")

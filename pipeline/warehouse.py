@@ -283,6 +283,14 @@ SQL_TIMEOUT = 300
 SQL_TIMEOUT_MAX = 3_600
 
 
+def is_query_word(word: str) -> bool:
+    """A ``brandpulse sql`` word that starts with a dash and is the query, not an option: a query that opens with
+    an SQL comment (``-- 1. Which subreddit ...`` and a line break, as the README's query guide and the summary's
+    queries are written), which both command-line parsers took for an unknown option. No option name holds
+    whitespace, so a dash word with some before its first ``=`` is the query."""
+    return word.startswith("-") and any(c.isspace() for c in word.split("=", 1)[0])
+
+
 def _without_trailing_comment(statement: str) -> str:
     """A statement of :meth:`extract_statements` without the comment after its semicolon (``SELECT 1; -- note``
     keeps it): a relation's ``limit`` wraps the text in a subquery, where ``; -- note`` is a syntax error."""

@@ -1046,7 +1046,9 @@ def _brandpulse(module: str, *args: str) -> list[str]:
         (["sql", "SELECT 1", "--limit", "0"], False),  # typer's error, not argparse's
         (["sql", "SELECT 1", "--lim", "3"], False),  # no abbreviations (click has none)
         (["sql", "SELECT 1", "--verbose"], False),
-        (["sql", "-- a note\nSELECT 1"], False),  # a dash first: argparse and click read it differently
+        # a query opening with an SQL comment, as the query guide writes them, is the query: it was "No such option"
+        (["sql", "-- 1. a note\nSELECT 42 AS answer", "--limit", "5"], True),
+        (["sql", "--note\nSELECT\t42\tAS\tanswer"], False),  # no space: argparse reads an option, so typer answers
         (["sql", "-1"], False),
         (["sql", "SELECT 1", "--db", ""], False),  # a folder (`.`) to typer: refused, no lock file written
         (["sql", "SELECT 1", "--limit", "10001"], False),  # DuckDB's table shows 10,000 rows at most
@@ -1084,6 +1086,8 @@ def test_a_plain_brandpulse_sql_starts_without_the_command_line_and_answers_the_
     assert (fast.returncode, fast.stdout, fast_err) == (full.returncode, full.stdout, full_err)
     assert (fast_loaded == "loaded:") is plain, fast_loaded
     assert "Traceback" not in fast.stderr
+    if "answer" in "".join(argv[1:2]):
+        assert fast.returncode == 0 and "answer" in fast.stdout and "42" in fast.stdout, fast.stderr
     if argv[1:2] == ["--limit=2"]:
         assert "│     1 │" in fast.stdout and "│     2 │" not in fast.stdout
     if argv[1:] == [_WIDE]:
