@@ -213,6 +213,9 @@ def test_revenue_at_risk_and_the_value_of_a_point_by_hand():
     assert w.at_risk["total"].low < 350 < w.at_risk["total"].high and w.per_point.high < 400
     assert w.rr.value == approx(6.0) and w.resamples == R.RESAMPLES and w.seed == R.SEED
     assert R.cx_worth(outcomes, {"detractor": 1000.0, "passive": 2000.0}, 100_000.0, min_n=5) == w  # seeded
+    # the same answers in another order (read by the respondent's keyed hash: a rotated author key reorders them)
+    shuffled = {g: list(reversed(v)) for g, v in outcomes.items()}
+    assert R.cx_worth(shuffled, {"detractor": 1000.0, "passive": 2000.0}, 100_000.0, min_n=5) == w
     # no passive answered: detractors only
     only = R.cx_worth({**outcomes, "passive": []}, {"detractor": 1000.0}, 100_000.0)
     assert set(only.at_risk) == {"detractor", "total"} and only.at_risk["total"].value == approx(250)

@@ -228,7 +228,9 @@ def cx_worth(
     ``outcomes``: per NPS group, whether each respondent whose window has ended churned in it (the churn gap is
     measured on these); ``clv_at_risk``: per group (``detractor``, ``passive``), the summed CLV of its current
     members who are still customers; ``clv_base``: the summed CLV of every active customer."""
-    data = {g: np.asarray(outcomes.get(g, ()), dtype=float) for g in GROUPS}
+    # sorted: the bootstrap's draws pick positions, so the same answers in another order (the night reads them by
+    # the respondent's keyed hash, which a rotated author key reshuffles) gave other intervals
+    data = {g: np.sort(np.asarray(outcomes.get(g, ()), dtype=float)) for g in GROUPS}
     rates = {g: churn_rate(int(data[g].sum()), len(data[g]), min_n, confidence) for g in GROUPS}
     det, prom = rates["detractor"], rates["promoter"]
     rr = relative_risk(det.churned, det.n, prom.churned, prom.n, confidence)
