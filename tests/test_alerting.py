@@ -1144,3 +1144,21 @@ def test_a_shift_whose_first_day_later_nights_place_again_is_kept_once(tmp_path)
     save([("2026-10-12", "worse", 0.64, "2026-10-31")])  # a later night moves the first shift again
     assert q(db, "SELECT CAST(day AS VARCHAR), direction, after_level, CAST(night AS VARCHAR) FROM change_points "
              "ORDER BY day")[0] == ("2026-10-12", "worse", 0.64, "2026-10-31")  # fmt: skip
+
+
+def test_a_backfilled_storm_someone_resent_is_not_paged_as_new_again_by_the_first_recent_night(tmp_path, receivers):
+    """A backfill recorded a storm's first alert unsent, and an analyst sent it with ``--resend``: people were told.
+    The first night recent enough to send, the storm no worse, pages nothing; it paged the storm again as 'new'
+    (only an alert recorded to send counted as told), a second first page for one incident."""
+    db = tmp_path / "w.duckdb"
+    days = {INCIDENT + timedelta(days=i): (70 + i, 35 + i) for i in range(5)}
+    seed(db, 55, days)
+    hook = {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL"}
+    cfg = config(tmp_path, channels=[hook], max_age_days=3, cooldown_days=3)
+    today = INCIDENT + timedelta(days=5)
+    [first] = incidents.detect(cfg, db, INCIDENT, "r0", today=today)  # 5 days old: recorded, not sent
+    [resent] = delivery.resend(cfg, db, first)
+    assert resent.delivery.ok and len(receivers["hooks"]) == 1
+    raised = [incidents.detect(cfg, db, d, f"r{d}", today=today) for d in sorted(days)[1:]]
+    assert raised == [[], [], [], []]
+    assert q(db, "SELECT day, status, send FROM alerts") == [(INCIDENT, "new", False)]

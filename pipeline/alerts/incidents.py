@@ -346,9 +346,11 @@ def _spike_alert(
         status, incident = "update", hourly["incident_id"]  # 'new' or 'worse': the day in full is an update of it
     elif last is not None:  # an ongoing incident the night already alerted for: worse than its last alert
         incident = last["incident_id"]
-        alerted = row(  # the incident's night alerts on the chain: a severity above all of them, not just the last's
+        alerted = row(  # the incident's night alerts on the chain: a severity above all of them, not just the last's;
+            # told: one was sent, automatically or by a `--resend` of a backfilled night's (delivered somewhere)
             con.execute(
-                "SELECT list(severity) FILTER (WHERE kind = 'spike') AS severities, bool_or(send) AS told FROM alerts"
+                "SELECT list(severity) FILTER (WHERE kind = 'spike') AS severities, bool_or(send OR alert_id IN"
+                " (SELECT alert_id FROM alert_deliveries WHERE ok)) AS told FROM alerts"
                 " WHERE incident_id = $incident AND day BETWEEN $start AND $end AND day <> $day",
                 {"incident": incident, "start": start, "end": end, "day": day},
             )

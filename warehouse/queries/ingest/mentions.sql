@@ -2,8 +2,9 @@
 -- A row already in the warehouse keeps its first_seen and run_id; engagement and last_seen are refreshed.
 -- A row whose id is stored for another platform is not, unless it is the same post (a platform relabelled: the
 -- stored label is kept): it is left in id_clashes, for load.py to quarantine.
--- Exact reposts and cross-posts (same brand and text_key) are stored once: the earliest copy is the mention,
--- later copies go to `reposts`. A row already in mentions stays a mention, and one in reposts a repost of the
+-- Exact reposts and cross-posts (same brand and text_key) are stored once: the earliest copy loaded so far is the
+-- mention (a night run after a later one leaves the later copy the mention: README, Backfills), later copies go
+-- to `reposts`. A row already in mentions stays a mention, and one in reposts a repost of the
 -- mention it was stored with, so re-runs, and re-reads of edited posts, change nothing.
 
 -- The lookup keys (migration 0013) of any stored row written without them (id_lookup NULL): none, unless
