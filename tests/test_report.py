@@ -1244,6 +1244,20 @@ def test_a_report_for_a_day_past_the_data_says_so_instead_of_showing_a_collapse(
         drawn = build_report(report["cfg"], report["db"], INCIDENT + timedelta(days=after), tmp_path / str(after))
         page = drawn["pages"]["parcelo"].read_text(encoding="utf-8")
         assert ("No mentions of Parcelo since" in page) is warned, after
+    assert "Is the day past the data, or have the sources stopped" in page
+    # records read but all quarantined since: the sources answer, their rows are refused (it asked if they stopped)
+    db = tmp_path / "quarantined.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con:
+        con.execute(
+            "INSERT INTO quarantine SELECT 'qs' || i, 'parcelo', 'listening', ?, 'no text', '{}', NULL, now(), 'plant'"
+            " FROM range(3) t(i)",
+            [INCIDENT + timedelta(days=2)],
+        )
+    drawn = build_report(report["cfg"], db, INCIDENT + timedelta(days=3), tmp_path / "q", brands=["parcelo"])
+    page = " ".join(drawn["pages"]["parcelo"].read_text(encoding="utf-8").split())
+    assert "The nights since set 3 records of its sources aside in quarantine" in page, page
+    assert "have the sources stopped" not in page
 
 
 def test_the_kpis_show_the_days_share_negative_against_the_28_days_before_as_percentages(report):

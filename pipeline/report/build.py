@@ -110,6 +110,7 @@ class BrandData:
     # the days after the report's day in its ISO week with survey answers or mentions: its week's row counts them
     cx_after: list[date] = field(default_factory=list)
     nps_after: list[date] = field(default_factory=list)  # those with NPS answers: its week's NPS counts them
+    quarantined: dict[date, int] = field(default_factory=dict)  # the brand's quarantine rows per run day, in the window
 
 
 def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec | None:
@@ -259,6 +260,16 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         churn=churn,
         cx_after=cx_after,
         nps_after=nps_after,
+        quarantined={
+            r["day"]: r["n"]
+            for r in rows(
+                con.execute(
+                    "SELECT day, count(*) AS n FROM quarantine WHERE brand = $brand AND day BETWEEN $start AND $day"
+                    " GROUP BY day",
+                    p,
+                )
+            )
+        },
     )
 
 
@@ -651,7 +662,9 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         "series": series,
         "kpis": _kpis(series, cx, day, {monday: len(data.nps_after)}),
         "volume_90d": int(series["volume"].sum()),
-        "last_mention": _last_mention(series),
+        "last_mention": (last := _last_mention(series)),
+        # the nights since then set rows aside: the sources answer, but in a shape the pipeline refuses
+        "quarantined_since": sum(n for d, n in data.quarantined.items() if last is None or d > last),
         "other_model": _other_model(data.daily, data.brand.key, start, day),
         "has_survey": has_survey,
         "cx_rows": cx_rows[-8:][::-1],  # the table: the latest 8 weeks, newest first
