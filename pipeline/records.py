@@ -511,6 +511,8 @@ def csv_data_rows(
                 yield f"{path}:{number}", cells, problem, line.rstrip("\r\n") if problem else ""
             continue
         problem = problem or _row_problem(cells, width, lines.encoding)
+        if lines.ended and not problem:  # a quoted cell still open at the end: the file cut, or still being written
+            problem = "the file ends inside this row's quoted cell (cut, still being written, or a quote left open)"
         yield f"{path}:{first}", cells, problem, "\n".join(t.rstrip("\r\n") for t in lines.taken) if problem else ""
 
 
@@ -785,14 +787,18 @@ def _strptime(raw: str, fmt: str) -> datetime | None:
         return None
 
 
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?\d+,\d{1,2}\s*")  # "4,5": a Polish or Dutch export's decimal mark (not 1,000)
+
+
 def number(value, what: str, low: float, high: float) -> float | None:
-    """A finite number in ``[low, high]``; None when empty."""
+    """A finite number in ``[low, high]``; None when empty. A decimal comma is read as a point (``4,5``, as a
+    Polish or Dutch Excel writes a rating), but not before three digits (``1,000``: a thousands group)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise Rejected(f"{what} {value!r} is not a number")
     try:
-        out = float(value)
+        out = float(value.replace(",", ".") if isinstance(value, str) and _DECIMAL_COMMA.fullmatch(value) else value)
     except (TypeError, ValueError, OverflowError):
         raise Rejected(f"{what} {shown(value, NUMBER)} is not a number") from None
     if not (math.isfinite(out) and low <= out <= high):

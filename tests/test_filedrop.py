@@ -138,6 +138,15 @@ def test_jsonl_rows(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("indent", [2, None])
+def test_a_json_export_that_is_one_array_fails_the_source_naming_it(tmp_path, indent):
+    """A .json export holding one array (pretty or on one line) is no JSON Lines: each of its lines was a junk
+    reject ("invalid JSON: Expecting value") and none of its rows loaded, night after night."""
+    rows = [{"post_id": f"p{n}", "posted_at": "2026-10-01T10:00:00Z", "body": "acme"} for n in range(2)]
+    with pytest.raises(BadExport, match=r"acme\.json: line 2 starts a JSON array.*not JSON Lines"):
+        fetch(tmp_path, "\n" + json.dumps(rows, indent=indent), name="acme.json")
+
+
 def test_jsonl_rejects_never_keep_an_author_name(tmp_path):
     """A line that is not a JSON object (a stray comma, an array, a pretty-printed file's lines) is kept as
     unreadable, keyed by its text, since its author cannot be found to hash; an author that is no text is hashed
@@ -1263,6 +1272,20 @@ def test_a_quote_left_open_in_the_last_column_to_the_end_of_the_file_is_read_lin
     assert rejects[0].reason.startswith("created_at [not shown: 4 characters: letters] is not")
 
 
+@pytest.mark.parametrize("end", ["", "\n"])
+def test_a_last_row_cut_inside_its_quoted_text_is_quarantined_not_loaded_cut(tmp_path, end):
+    """A file read while still being written ends inside a quoted text: the row was stored with the cut text (and
+    a line break) for good, as a stored mention's text is not read again; it is quarantined, and loads once whole."""
+    rows = ["c1,twitter,,u,2026-10-01T09:00:00Z,,1,0,acme ok", 'c2,twitter,,u,2026-10-01T09:10:00Z,,1,0,"acme cut te']
+    records, rejects = fetch(tmp_path, _BODY_LAST + "\n".join(rows) + end)
+    assert [r.native_id for r in records] == ["c1"]
+    assert [(r.reason, r.location.rsplit(":", 1)[1]) for r in rejects] == [
+        ("the file ends inside this row's quoted cell (cut, still being written, or a quote left open)", "3")
+    ]
+    records, rejects = fetch(tmp_path, _BODY_LAST + "\n".join(rows) + 'xt"\n')
+    assert [(r.native_id, r.text) for r in records][1:] == [("c2", "acme cut text")] and rejects == []
+
+
 def test_a_quoted_text_whose_closing_line_looks_like_a_row_stays_one_text(tmp_path):
     """The line that closes a quoted text holds an odd number of quotes: it is part of the text even when it reads
     alone as a whole row (a pasted log line with a time in the created_at column)."""
@@ -1412,6 +1435,16 @@ def test_engagement_counts_are_whole_numbers_from_0_to_10_to_the_12(tmp_path):
         "likes '1000000000001' is over 1e+12",
         "engagement '1000000000001' is over 1e+12",
     ]
+
+
+def test_a_rating_with_a_decimal_comma_is_read(tmp_path):
+    """A Polish or Dutch Excel writes a rating as 4,5: read as 4.5 (the review was quarantined, "not a number");
+    a comma before three digits is a thousands group, no rating."""
+    at = "2026-10-01T10:00:00Z"
+    lines = [{"id": f"r{n}", "at": at, "body": "acme", "stars": s} for n, s in enumerate(["4,5", " 3,0 ", "1,000"])]
+    records, rejects = _mapped(tmp_path, "acme.jsonl", lines, "review")
+    assert [(r.native_id, r.rating) for r in records] == [("r0", 4.5), ("r1", 3.0)]
+    assert [r.reason for r in rejects] == ["stars '1,000' is not a number"]
 
 
 def test_a_blank_rating_is_no_rating(tmp_path):

@@ -19,7 +19,7 @@ Rules (each broken rule quarantines the row with that reason):
 - ``native_id`` and ``created_at`` are required; ``created_at`` is ISO-8601 (a time without offset is taken as
   UTC) or Unix seconds;
 - the text may not be empty or whitespace only (a review with an empty body but a title keeps the title);
-- ``rating`` must be a number from 1 to 5 for reviews (0 to 10 for anything else);
+- ``rating`` must be a number from 1 to 5 for reviews (0 to 10 for anything else; a decimal comma is read: ``4,5``);
 - ``engagement`` columns must be non-negative whole numbers (an empty cell counts 0; 12.0 is 12, 2.5 is rejected,
   and so is 1.000: a thousand in a Dutch or Polish export, or 1?);
 - a text may be up to 4 MiB (a 1 MB review loads whole; the scorer's long-text policy applies); a JSONL line
@@ -37,7 +37,8 @@ Rules (each broken rule quarantines the row with that reason):
   warehouse what this cannot (a stored row's file gone from the folder, or renamed): :mod:`pipeline.load`.
 
 A file that is missing, empty (0 bytes), blank, UTF-16 or UTF-32 (:func:`~pipeline.records.check_export`), has a
-repeated or missing mapped header column, or a CSV line over ``MAX_FIELD`` characters with no line break, fails
+repeated or missing mapped header column, a CSV line over ``MAX_FIELD`` characters with no line break, or is JSON
+and not JSON Lines (a ``.json`` export that is one array, or objects printed over several lines), fails
 the source, so the run table shows it as missing. A JSON Lines line over ``MAX_FIELD`` bytes (its line break not
 counted) is quarantined, only its first ``MAX_FIELD`` + 2 bytes read (:func:`~pipeline.records.bounded_lines`).
 
@@ -107,6 +108,9 @@ NOTED_FILES = 3  # unchanged files named one note each; more are one note naming
 # A language tag's or locale's primary language ("pl" of "pl-PL", "pl_PL.UTF-8"; "zh" of "zh-Hans"): the code the
 # detector stores, that analysts and the report's terms read (a name, "Polish", is kept as written)
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?=[-_.@]|$)")
+# A file's first line that opens a JSON array of objects ("[" alone, "[{...": a .json export, pretty or not) or an
+# object it does not close ("{" alone: JSON printed over several lines): no JSON Lines file starts so
+_JSON_ARRAY = re.compile(rb"\s*(?:\[\s*(?:\{|$)|\{\s*$)")
 
 
 class FileDrop(Source):
@@ -322,12 +326,20 @@ class FileDrop(Source):
     def _jsonl_rows(self, path: Path) -> Iterator[tuple[str, str, str, dict | Rejected]]:
         """The lines of a JSON Lines file, as :meth:`_csv_rows` its rows."""
         with self._open(path) as fh:
+            first = True
             for number, (blob, size) in enumerate(bounded_lines(fh, MAX_FIELD), 1):
                 location = f"{path}:{number}"
                 if blob.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte-order mark: the file's, or another
                     blob = blob[3:]  # export's, where exports were joined (cat a.jsonl b.jsonl)
                 if not blob.strip():
                     continue
+                if first and _JSON_ARRAY.match(blob):  # JSON over many lines: each line was a junk reject, no row
+                    raise BadExport(  # was read, and the next nights quarantined the same lines again
+                        f"{path}: line {number} starts a JSON array, or an object that goes on over the next lines: "
+                        "the file is JSON, not JSON Lines (one object per line), so no line of it is a row; export "
+                        "it as JSON Lines (NDJSON), e.g. jq -c '.[]' FILE > FILE.jsonl for an array"
+                    )
+                first = False
                 if size > MAX_FIELD:  # a line cut short is no JSON object: not kept (UNREADABLE), keyed by its start
                     problem = Rejected(f"line is {size} bytes, over the {MAX_FIELD}-byte limit")
                     yield location, *self._redacted_line(blob), problem
