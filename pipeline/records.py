@@ -643,6 +643,28 @@ def described(value) -> str:
     return f"[not shown: {len(value)} characters{': ' + kinds if kinds else ''}]"
 
 
+_AN_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.\w+")
+
+
+def header_cells(header: list, limit: int = 40, quote=str) -> str:
+    """The cells of a header row as an error that misses a mapped column in it lists them (``quote``: each cell's
+    form; at most ``limit``). A header row that looks like a row of data (a file without its header row: a cell
+    that is a number, a time or an e-mail address) may hold a name or a customer id, which is never written to a
+    log or a table: its cells are :func:`described`, and the list says what the row looks like."""
+    cells = [str(h) for h in header[:limit]]
+    more = ", …" if len(header) > limit else ""
+
+    def value_like(cell: str) -> bool:
+        digits = len(_DIGIT.findall(cell))  # a time has two at least: 'T1' or 'Q1' is a question's column
+        time_like = digits > 1 and TIME.shows(cell)
+        return bool(digits and NUMBER.shows(cell)) or time_like or bool(_AN_ADDRESS.search(cell))
+
+    if any(value_like(c) for c in cells):
+        listed = ", ".join(described(c) for c in cells) + more
+        return f"{listed} (a row of data, not a header: does the file lack its header row?)"
+    return ", ".join(quote(c) for c in cells) + more
+
+
 def withheld(row: dict, typed: dict[str, Looks]) -> dict:
     """``row`` with each text cell of a ``typed`` column (column: what its values look like) that does not look
     like one :func:`described` instead: the raw record a quarantine keeps of a rejected row, which may have

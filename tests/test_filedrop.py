@@ -176,6 +176,10 @@ def test_mapped_column_missing_from_header_fails_the_source(tmp_path):
     renamed = MENTIONS_HEADER.replace("likes", "favs") + "1,twitter,,u,2026-10-01T10:00:00Z,acme,,5,0\n"
     with pytest.raises(ValueError, match=r"acme.csv: CSV header lacks the mapped column\(s\) likes; it has post_id"):
         fetch(tmp_path, renamed)
+    # an export without its header row: its first row's cells (an author's name) are described, never quoted
+    with pytest.raises(BadExport, match=r"\[not shown: 8 characters: letters, spaces\].*lack its header row") as err:
+        fetch(tmp_path, "1,twitter,,Jane Doe,2026-10-01T10:00:00Z,acme,,5,0\n")
+    assert "Jane Doe" not in str(err.value)
 
 
 def test_a_row_dated_years_ahead_is_quarantined_not_left_for_a_later_night(tmp_path):

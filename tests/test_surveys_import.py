@@ -1231,6 +1231,21 @@ def test_yearly_revenue_is_stored_per_month_and_start_and_end_dates_are_checked(
     ]
 
 
+def test_a_list_without_its_header_row_fails_without_its_first_customer_in_the_log_or_the_step(tmp_path, caplog):
+    """A customer list exported without its header row: its first row is read as the header, which lacks the mapped
+    columns. The error listed that row's cells, so a customer id and an e-mail address in clear went to the log and
+    to run_steps.detail (ids are stored only as keyed hashes): the cells are described instead, and the error says
+    the row looks like data."""
+    write_csv(tmp_path / "customers.csv", [["CUST-88231", "jane.private@example.com", "2025-01-01", "", "49.0"]])
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_customers(cfg, db, RUN)["failed_sources"]
+    [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE step = 'import_customers' AND status = 'failed'")
+    assert "the header lacks the column for customer_id" in detail and "does the file lack its header row?" in detail
+    for said in (detail, caplog.text):
+        assert "CUST-88231" not in said and "jane.private" not in said
+
+
 def test_cx_social_views_join_social_and_survey_metrics(tmp_path, scorer):
     write_csv(tmp_path / "q.csv", qualtrics_rows())
     write_csv(tmp_path / "customers.csv", CUSTOMER_ROWS[:6])

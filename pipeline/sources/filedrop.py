@@ -91,6 +91,7 @@ from pipeline.records import (
     delimiter_hint,
     escape_raw,
     has_bad_bytes,
+    header_cells,
     number,
     parse_utc,
     repeats_header,
@@ -296,7 +297,8 @@ class FileDrop(Source):
             if missing:  # an optional one too: a renamed likes column would count every row's engagement 0
                 raise BadExport(
                     f"{path}: CSV header lacks the mapped column(s) {', '.join(missing)}; "
-                    f"it has {', '.join(header)} (see {self.field('columns')} in {self.config.source_file})"
+                    f"it has {header_cells(header, len(header))} "
+                    f"(see {self.field('columns')} in {self.config.source_file})"
                     + delimiter_hint(lines.taken[0], reader.dialect.delimiter, self.field("delimiter"))
                 )
             dupes = sorted({h for h in header if h in mapped and header.count(h) > 1})  # others are not read:

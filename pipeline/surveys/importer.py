@@ -59,6 +59,7 @@ from pipeline.records import (
     csv_text,
     delimiter_hint,
     described,
+    header_cells,
     repeats_header,
     shown,
     time_at,
@@ -480,7 +481,7 @@ def _resolve(
             if name in required or name in explicit:
                 raise ValueError(
                     f"{path}: the header lacks the column for {name} ({' or '.join(candidates) or 'not mapped'}); "
-                    f"it has {', '.join(repr(h) for h in header[:40])}{hint}"
+                    f"it has {header_cells(header, quote=repr)}{hint}"
                 )
             continue
         if header.count(col) > 1:
