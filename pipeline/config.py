@@ -604,6 +604,15 @@ class Config(_Strict):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"{where}: aspect names must be unique; repeated: {', '.join(dupes)}")
+            # one description, one vector: every mention would match the first of its aspects, the others none
+            first: dict[str, str] = {}
+            for a in aspects:
+                same = first.setdefault(" ".join(a.description.split()), a.name)
+                if same != a.name:
+                    raise ValueError(
+                        f"{where}: aspects {same!r} and {a.name!r} have the same description: {a.name!r} would "
+                        f"never be matched (the first aspect takes every mention); describe each differently"
+                    )
         return self
 
     def aspects_of(self, brand: BrandSpec) -> dict[str, str]:

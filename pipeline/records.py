@@ -862,16 +862,24 @@ def count(value, what: str) -> int:
     return out
 
 
+# links and @handles: no language of their own (as the scorer's text normalisation finds them)
+_LINKS_AND_HANDLES = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@])@\w{1,30}", re.IGNORECASE)
+
+
 def detect_language(body: str) -> str | None:
-    """ISO 639-1 code from py3langid (its model ships in the wheel), on the first 1,000 characters; a text
-    mostly in capitals is read in lower case (py3langid's counts are of lower-case text: "WSZYSTKO DOSZŁO W
-    IDEALNYM STANIE" came out Galician, "EMAILED PARCELO 2 TIMES" Nigerian Pidgin)."""
+    """ISO 639-1 code from py3langid (its model ships in the wheel), on the first 1,000 characters without
+    their links and @handles; None for a text with fewer than 3 letters left ("ok", "@brand ?", a bare link),
+    or one py3langid finds no language in (its "zxx"). A text mostly in capitals is read in lower case
+    (py3langid's counts are of lower-case text: "WSZYSTKO DOSZŁO W IDEALNYM STANIE" came out Galician,
+    "EMAILED PARCELO 2 TIMES" Nigerian Pidgin); a link's letters counted among them kept a Polish post in
+    capitals in upper case, read as "zxx", and "@brand ?" was Afrikaans."""
     import py3langid  # its model loads on import (0.3 s): only sources that read text pay for it
 
-    sample = body[:1000]
+    sample = " ".join(_LINKS_AND_HANDLES.sub(" ", body[:1000]).split())
     letters = sum(ch.isalpha() for ch in sample)
     if letters < 3:
         return None
     if sum(ch.isupper() for ch in sample) * 2 > letters:
         sample = sample.lower()
-    return py3langid.classify(sample)[0]
+    language = py3langid.classify(sample)[0]
+    return None if language == "zxx" else language

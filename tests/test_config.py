@@ -797,6 +797,10 @@ def test_optional_settings_left_out_take_their_documented_defaults(tmp_path):
          "brands[0]: sources[1].name 'listening' is used twice in this brand"),
         (lambda d: d["brands"][0].update(aspects=[{"name": "x", "description": "a"}] * 2),
          "brands[0].aspects: aspect names must be unique; repeated: x"),
+        (lambda d: d["brands"][0].update(aspects=[{"name": "refund", "description": "refunds and returns"},
+                                                  {"name": "returns", "description": "refunds  and returns"}]),
+         "brands[0].aspects: aspects 'refund' and 'returns' have the same description: 'returns' would never be "
+         "matched (the first aspect takes every mention); describe each differently"),
         (lambda d: d["brands"][0].update(aspects=[{"name": "  ", "description": "a"}]),
          "brands[0].aspects[0].name: must not be blank (only spaces)"),
         (_source(type="reddit", subreddits=["u_" + "a" * 21]),

@@ -72,6 +72,25 @@ def test_a_post_typed_in_capitals_gets_its_language(text, language):
     assert detect_language(text) == language
 
 
+@pytest.mark.parametrize(
+    "text, language",
+    [  # a link's letters kept a post in capitals in upper case ("zxx", no language; Nigerian Pidgin), and a text
+        # with no word but its handles and links got a language of them (Afrikaans, Italian, "zxx")
+        (
+            "PACZKA NIE DOSZŁA, KURIER ZNOWU NIE PRZYJECHAŁ https://pbs.twimg.com/media/2mynVCKkqFxXUabcdefghij?format=jpg",
+            "pl",
+        ),
+        ("NOVABANK FROZE MY CARD 🙄 https://i.redd.it/xfkxGuN.png", "en"),
+        ("@brand ?", None),
+        ("@parcelo @support @help", None),
+        ("https://t.co/abc123", None),
+        ("@parcelo where is my parcel https://t.co/abc", "en"),
+    ],
+)
+def test_links_and_handles_have_no_language(text, language):
+    assert detect_language(text) == language
+
+
 def test_authors_are_pseudonymised_with_the_key(tmp_path, monkeypatch):
     records, _ = fetch(tmp_path, csv_rows(NIGHT_ROWS))
     first = {r.native_id: r.author_hash for r in records}
