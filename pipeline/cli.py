@@ -443,7 +443,9 @@ def load(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = No
 
 @app.command("score")
 def score(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
-    """Step 3: score every mention that has no score from the current model version."""
+    """Step 3: score every mention that has no score at all (the night's new ones) with the configured model.
+
+    A new model version does not re-score the history here: brandpulse rescore --since DATE does."""
     from pipeline import scoring
 
     cfg = _joined(config, db, run_id)

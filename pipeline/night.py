@@ -246,7 +246,7 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
     with connect(db, timeout=config.lock_timeout_s) as con:
         todo = row(
             con.execute(
-                "SELECT count(*) AS n, max(m.day) AS last, count(s.mention_id) AS done FROM mentions m"
+                "SELECT count(*) AS n, count(s.mention_id) AS done FROM mentions m"
                 " LEFT JOIN sentiment s ON s.mention_id = m.mention_id AND s.model_version = ? WHERE m.day >= ?",
                 [version, since],
             )
@@ -262,18 +262,18 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
         # total grows past the count of the rescored days rather than the bar running over its end
         progress=(lambda n: progress(todo["done"] + n, max(todo["n"], todo["done"] + n))) if progress else None,
     )
-    days = []
-    day = since
-    while todo["last"] is not None and day <= todo["last"]:
-        days.append(day)
-        day += timedelta(days=1)
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
+        # the last day read now, not before the chunks: a night that loaded (and, with another model, scored and
+        # counted) a later day meanwhile had it scored by the chunks too and made current below, and its metrics
+        # must then be recomputed with the rest, not left counting the other model beside this one's latest scores
+        last = row(con.execute("SELECT max(day) AS last FROM mentions WHERE day >= ?", [since]))["last"]
+        days = [since + timedelta(days=n) for n in range((last - since).days + 1)] if last is not None else []
         # and the days before `since` of the mentions never scored that it scored too (or a stopped attempt of it
         # did): no later night counts them (its metrics/run_days finds only its own scores, its metrics/stale_days
         # only its look-back). Their metrics are older than their scores, as stale_days finds, in one read of the days
         before = {"first": date.min, "last": since - timedelta(days=1)}
         days = sorted(set(days) | {r["day"] for r in rows(execute(con, "metrics/stale_days", before))})
-        if todo["last"] is not None:
+        if last is not None:
             # the configured model, also an older one come back: current for these days (also when none of its
             # scores was missing, a rollback's, and the model was not loaded)
             execute(con, "scoring/make_current", {"model_version": done.version or version, "since": since})

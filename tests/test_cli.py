@@ -57,6 +57,16 @@ def test_rescore_names_its_own_option_in_a_bad_day(tmp_path):
     assert not db.exists()
 
 
+def test_the_score_steps_help_says_it_scores_new_mentions_only_and_rescore_moves_history():
+    """It said it scored every mention with no score from the current model version: after a model change an
+    operator ran it to move history, and it scored nothing (only mentions with no score at all are its)."""
+    done = invoke("score", "--help")
+    assert done.exit_code == 0
+    text = " ".join(done.output.replace("│", " ").split())
+    assert "no score at all" in text and "rescore --since" in text
+    assert "no score from the current model version" not in text
+
+
 def test_options_an_operator_gets_wrong_are_refused_naming_them(tmp_path):
     """Each was a traceback, a crash or a stray line (this stop's hostile-input pass)."""
     cfg, db = str(write_config(tmp_path)), tmp_path / "w.duckdb"

@@ -477,6 +477,38 @@ def test_a_rescore_in_chunks_scores_every_mention_from_its_first_day_on_once_and
         assert con.execute(latest).fetchall() == [(v2.version, 5)]
 
 
+def test_a_rescore_recomputes_a_later_day_a_night_loaded_and_counted_with_another_model_while_it_ran(
+    night, scorer, monkeypatch
+):
+    """A night of the next day runs between two chunks of a rescore, its workers still on the earlier model: it
+    loads n5 (10-02), scores it and counts the day with that model. The rescore's chunks score n5 too and make the
+    new model current for it; the day's metrics follow. They were left on the earlier model (the rescore's last
+    day was read before its chunks), so the day's metrics and its mentions' latest scores named two models, and the
+    brand's series (the newest day's model) left out every day the rescore had moved."""
+    from functools import partial
+
+    from pipeline import night as nights
+    from pipeline.night import rescore
+
+    cfg = load_config(night[0])
+    run_day(cfg, night[1], DAY, scorer=scorer)
+    v2 = _model_v2(night[1].parent)
+    monkeypatch.setattr(nights, "score_pending", partial(scoring.score_pending, chunk=2))
+    nights_run = []
+
+    def next_night(done, total):
+        if not nights_run:
+            nights_run.append(run_day(cfg, night[1], DAY + timedelta(days=1), scorer=scorer))
+
+    result = rescore(cfg, night[1], DAY - timedelta(days=1), scorer=v2, progress=next_night)
+    assert nights_run[0]["new_mentions"] == 1 and result["scored"] == 6
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute(
+            "SELECT DISTINCT model_version FROM daily_brand_metrics WHERE day = ?", [DAY + timedelta(days=1)]
+        ).fetchall() == [(v2.version,)]
+        assert con.execute("SELECT DISTINCT model_version FROM v_daily_series").fetchall() == [(v2.version,)]
+
+
 def test_a_rollback_rescore_with_the_configured_model_not_loaded_still_makes_it_current(night, scorer, tmp_path):
     """``rescore`` with no scorer given (the configured model, loaded only when a mention needs it): a rollback to
     the configured model, whose scores of those days all exist, loads no model and still makes it current. The
