@@ -251,6 +251,8 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
                 [version, since],
             )
         )
+    if progress:  # the bar knows its total before the first chunk (it read "0/?" until then, and for good if none)
+        progress(todo["done"], todo["n"])
     done = score_pending(
         config,
         db,
@@ -266,8 +268,10 @@ def _rescore(config: Config, db: Path, since: date, run_id: str, scorer, progres
         # the last day read now, not before the chunks: a night that loaded (and, with another model, scored and
         # counted) a later day meanwhile had it scored by the chunks too and made current below, and its metrics
         # must then be recomputed with the rest, not left counting the other model beside this one's latest scores
-        last = row(con.execute("SELECT max(day) AS last FROM mentions WHERE day >= ?", [since]))["last"]
-        days = [since + timedelta(days=n) for n in range((last - since).days + 1)] if last is not None else []
+        # from the first day with a mention: --since 2000-01-01 recomputed 9,770 empty days
+        span = row(con.execute("SELECT min(day) AS first, max(day) AS last FROM mentions WHERE day >= ?", [since]))
+        first, last = span["first"], span["last"]
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)] if last is not None else []
         # and the days before `since` of the mentions never scored that it scored too (or a stopped attempt of it
         # did): no later night counts them (its metrics/run_days finds only its own scores, its metrics/stale_days
         # only its look-back). Their metrics are older than their scores, as stale_days finds, in one read of the days

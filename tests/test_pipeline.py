@@ -126,7 +126,7 @@ def test_a_new_model_scores_new_mentions_nightly_and_history_only_on_rescore(nig
         assert con.execute("SELECT DISTINCT model_version FROM daily_brand_metrics").fetchall() == [(scorer.version,)]
     since = DAY - timedelta(days=7)  # one of the night's mentions is a late post of an earlier day
     result = rescore(cfg, night[1], since, scorer=v2)
-    assert result["scored"] == 5 and result["days"] == 8
+    assert result["scored"] == 5 and result["days"] == 2  # from the first day with a mention (the late post's)
     assert rescore(cfg, night[1], since, scorer=v2)["scored"] == 0  # done: a re-run scores nothing
     with duckdb.connect(str(night[1]), read_only=True) as con:
         # each rescore closes its run (a run left 'running' made the watch skip its hours)
@@ -173,7 +173,8 @@ def test_a_rescore_stopped_mid_way_is_interrupted_and_its_rerun_scores_only_the_
     since = DAY - timedelta(days=7)
 
     def stop(done, total):
-        raise Interrupted("stopped by SIGTERM")
+        if done:  # after the first chunk (the bar is first drawn before it, at 0 of its total)
+            raise Interrupted("stopped by SIGTERM")
 
     with pytest.raises(KeyboardInterrupt):
         rescore(cfg, night[1], since, scorer=v2, progress=stop)
@@ -187,7 +188,9 @@ def test_a_rescore_stopped_mid_way_is_interrupted_and_its_rerun_scores_only_the_
     seen: list[tuple[int, int]] = []
     again = rescore(cfg, night[1], since, scorer=v2, progress=lambda done, total: seen.append((done, total)))
     assert again["scored"] == 3 and again["status"] == "success"  # the rest only
-    assert seen == [(4, 5), (5, 5)]  # its progress counts the first chunk as done: the bar ends full
+    # its progress counts the first chunk as done from its first draw (the bar read "0/?" until a chunk ended),
+    # and it ends full
+    assert seen == [(2, 5), (4, 5), (5, 5)]
     with duckdb.connect(str(night[1]), read_only=True) as con:
         assert con.execute(query, [v2.version]).fetchone() == (5,)
         assert con.execute("SELECT DISTINCT model_version FROM daily_brand_metrics").fetchall() == [(v2.version,)]
@@ -429,7 +432,8 @@ def test_a_night_counts_the_look_back_day_a_stopped_rescore_scored_whole(night, 
     monkeypatch.setattr(nights, "score_pending", partial(scoring.score_pending, chunk=1))
 
     def stop(done, total):
-        raise Interrupted("stopped by SIGTERM")
+        if done:  # after the first chunk (the bar is first drawn before it)
+            raise Interrupted("stopped by SIGTERM")
 
     with pytest.raises(KeyboardInterrupt):  # n6, of 09-30, is the first mention in time: the first chunk
         rescore(cfg, night[1], DAY - timedelta(days=7), scorer=v2, progress=stop)
@@ -461,7 +465,7 @@ def test_a_rescore_in_chunks_scores_every_mention_from_its_first_day_on_once_and
     seen: list[tuple[int, int]] = []
     result = rescore(cfg, night[1], since, scorer=v2, progress=lambda done, total: seen.append((done, total)))
     assert (result["scored"], result["mentions"], result["days"]) == (5, 5, 2)
-    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]  # the bar drawn at 0 of 5 before the first chunk
     latest = "SELECT model_version, count(*) FROM sentiment_latest GROUP BY ALL"
     with duckdb.connect(str(night[1]), read_only=True) as con:
         assert con.execute(
