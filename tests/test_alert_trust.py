@@ -344,6 +344,31 @@ def test_a_slack_edit_left_without_an_answer_fails_and_the_next_run_edits_again(
     ]
 
 
+def test_a_worse_alert_whose_thread_reply_slack_refused_fails_and_the_next_run_edits_and_replies(tmp_path, slack_api):
+    """The edit notifies nobody; the thread reply is the channel's notice that it got worse. Slack refusing the
+    reply (ok: false, rate_limited) posted nothing: the attempt fails, and the next run edits again and replies."""
+    cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5)
+    db = tmp_path / "w.duckdb"
+    seed(db, 53, WORSENING)
+    incidents.detect(cfg, db, INCIDENT, "r1")
+    assert delivery.send_alerts(cfg, db, "s1") == {"delivered": 1, "failed": 0}
+    for i in (1, 2):
+        incidents.detect(cfg, db, INCIDENT + timedelta(days=i), f"r{i + 1}")
+    slack_api["fail"]["chat.postMessage"] = "rate_limited"
+    assert delivery.send_alerts(cfg, db, "s2") == {"delivered": 0, "failed": 1}
+    [(ok, error)] = q(db, "SELECT ok, error FROM alert_deliveries WHERE run_id = 's2'")
+    assert ok is False and "thread reply" in error and "rate_limited" in error
+    slack_api["fail"].clear()
+    assert delivery.send_alerts(cfg, db, "s3") == {"delivered": 1, "failed": 0}
+    [first] = slack_api["messages"]
+    assert [(m, b.get("ts"), b.get("thread_ts")) for m, b in slack_api["calls"][1:]] == [
+        ("chat.update", first, None),
+        ("chat.postMessage", None, first),  # refused
+        ("chat.update", first, None),
+        ("chat.postMessage", None, first),
+    ]
+
+
 def test_slack_api_errors_are_recorded_failed_without_the_token_and_retried(tmp_path, slack_api, caplog):
     cfg = alerting_config(tmp_path, channels=[BOT])
     db = tmp_path / "w.duckdb"

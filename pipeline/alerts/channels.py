@@ -418,7 +418,10 @@ def _slack_edit(
     channel: SlackSpec, msg: AlertMessage, ref: str, args: tuple, deadline_s: float
 ) -> tuple[Delivery, dict]:
     """Edit the incident's message ``ref`` ('<channel id>:<ts>') into ``msg`` (chat.update) and reply in its
-    thread with a short follow-up. Returns the edit's outcome and Slack's answer to it."""
+    thread with a short follow-up, which is what notifies the channel (an edit notifies nobody): a reply not posted
+    (Slack refused it, or no time was left for it) fails the attempt, so the next run edits again and replies; one
+    left without an answer may be in the thread, and the edit stands. Returns the outcome and Slack's answer to
+    the edit."""
     started = time.monotonic()
     where, ts = ref.split(":", 1)
     result, answer = _slack_api(channel, "chat.update", {**render_slack(msg), "channel": where, "ts": ts}, *args,
@@ -428,12 +431,16 @@ def _slack_edit(
     result.external_id = ref
     left = deadline_s - (time.monotonic() - started)
     reply = {**render_slack_followup(msg), "channel": where, "thread_ts": ts}
-    if left > 1:
-        replied, _ = _slack_api(channel, "chat.postMessage", reply, *args, left)
-        if not replied.ok:
-            result.error = f"updated; the thread reply was not posted: {replied.error}"
-    else:
-        result.error = "updated; no time was left for the thread reply"
+    if left <= 1:
+        error = "updated, but no time was left for the thread reply (the edit notifies nobody); retried next run"
+        return Delivery(channel.name, False, result.status, error, timed_out=True), answer
+    replied, _ = _slack_api(channel, "chat.postMessage", reply, *args, left)
+    if replied.pending:  # the reply may be in the thread: at most once, so the edit stands as the delivery
+        result.error = f"updated; the thread reply may not have been posted: {replied.error}"
+    elif not replied.ok:  # not posted (Slack said rate_limited, a 5xx): the edit alone notifies nobody, so it
+        # fails, and the next run edits again (the same edit) and replies
+        error = f"updated, but the thread reply (the edit notifies nobody) was not posted: {replied.error}"
+        return Delivery(channel.name, False, replied.status, error + "; retried next run"), answer
     return result, answer
 
 
