@@ -8,9 +8,10 @@ authoritative day (it re-reads the whole day and reconciles what the watch loade
 (every later task skipped, the run recorded ``skipped`` with the reason) when ``watch.enabled`` is false, when
 there is no network source, or while a night run is running: the warehouse has one writer at a time.
 
-**Every 15 minutes instead of hourly:** set ``BRANDPULSE_WATCH_INTERVAL_MINUTES=15`` in the scheduler's and
-the DAG processor's environment (read when this file is parsed; 15, 20, 30, or whole hours dividing a day) and
-``watch.interval_minutes: 15`` in brandpulse.yaml; a run whose interval differs from the config fails at prepare.
+**Every 15 minutes instead of hourly:** set ``BRANDPULSE_WATCH_INTERVAL_MINUTES=15`` in the scheduler's, the
+DAG processor's and the workers' environment (read when this file is parsed, also by a worker to run a task: the
+extract tasks' timeout comes from it; 15, 20, 30, or whole hours dividing a day) and ``watch.interval_minutes: 15``
+in brandpulse.yaml; a run whose interval differs from the config or the worker's value fails at prepare.
 
 This file only wires steps: each task calls its step's function (prepare and finish in ``pipeline/watch.py``,
 whose ``run_watch`` is one run in one place), importing only its own step's module, so an extract task never
@@ -88,7 +89,8 @@ def brandpulse_watch():
 
         config, db, end, run_id = _run()
         ctx = get_current_context()
-        watch.check_interval(config, _plain(ctx["data_interval_start"]), end)
+        # this worker read INTERVAL_MINUTES when it parsed this file: its extract tasks' timeout comes from it
+        watch.check_interval(config, _plain(ctx["data_interval_start"]), end, parsed=INTERVAL_MINUTES)
         started = _plain(ctx["dag_run"].start_date or end)  # Airflow stops the run at dagrun_timeout from then
         return watch.prepare(config, db, end, run_id, run_started=started)
 

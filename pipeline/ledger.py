@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import interrupt
-from pipeline.warehouse import connect, execute, row, rows, transaction
+from pipeline.warehouse import NotMigrated, connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
 
@@ -55,8 +55,12 @@ def new_run_id(day: date, trigger: str = "cli") -> str:
 
 
 def registered_day(con, run_id: str) -> date | None:
-    """The day a run was registered for; None for a run id never registered."""
-    found = row(con.execute("SELECT day FROM pipeline_runs WHERE run_id = ?", [run_id]))
+    """The day a run was registered for; None for a run id never registered (a warehouse never migrated, as its
+    first run's prepare left it when it failed first, has no ledger: no run either)."""
+    try:
+        found = row(con.execute("SELECT day FROM pipeline_runs WHERE run_id = ?", [run_id]))
+    except duckdb.CatalogException:  # no pipeline_runs table (a DAG task's all_done load or finish opened the file)
+        return None
     return None if found is None else found["day"]
 
 
@@ -91,7 +95,7 @@ def require_run_in(db: Path, run_id: str, *, timeout: float) -> date:
     try:
         with connect(db, timeout=timeout, read_only=True) as con:
             return require_run(con, run_id)
-    except duckdb.CatalogException:  # a warehouse whose first migration failed: no ledger, no run registered
+    except NotMigrated:  # a file made but never migrated (its first prepare failed): no ledger, no run registered
         raise unknown from None
 
 

@@ -163,11 +163,15 @@ def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
+class NotMigrated(WarehouseError):
+    """A DuckDB file that is no brandpulse warehouse (yet): it has no ``schema_version`` table."""
+
+
 def _require_migrated(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """:class:`WarehouseError` when the session's DuckDB file is no brandpulse warehouse (no ``schema_version``
+    """:class:`NotMigrated` when the session's DuckDB file is no brandpulse warehouse (no ``schema_version``
     table: another DuckDB file given as ``--db``, one made but never migrated)."""
     if "main.schema_version" not in _tables(con):
-        raise WarehouseError(
+        raise NotMigrated(
             f"{path}: a DuckDB file, but no brandpulse warehouse (it has no schema_version table); give --db the "
             "warehouse's path, or run `brandpulse init` on a new file"
         )

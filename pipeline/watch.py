@@ -67,14 +67,23 @@ TRIGGER = "watch"
 NIGHT_GUARD = timedelta(hours=6)  # a 'running' night older than this is taken as dead, not running
 
 
-def check_interval(config: Config, start: datetime, end: datetime) -> None:
+def check_interval(config: Config, start: datetime, end: datetime, parsed: int | None = None) -> None:
     """Refuse a scheduled interval ``[start, end)`` that is not the configured ``watch.interval_minutes`` long
-    (the DAG's schedule comes from $BRANDPULSE_WATCH_INTERVAL_MINUTES, read when the DAG file is parsed)."""
+    (the DAG's schedule comes from $BRANDPULSE_WATCH_INTERVAL_MINUTES, read when the DAG file is parsed), or, with
+    ``parsed`` (the value this worker read when it parsed the DAG file to run the task), one that is not ``parsed``
+    minutes long: the scheduler's environment has another value than the worker's, whose extract tasks take their
+    timeout (a quarter of the run's) from it, so a stalled source outlived the run and no source landed."""
     minutes = (end - start).total_seconds() / 60
     if minutes != config.watch.interval_minutes:
         raise ConfigError(
             f"{config.source_file}: watch.interval_minutes: is {config.watch.interval_minutes}, but the run covers "
             f"{minutes:g} minutes; set BRANDPULSE_WATCH_INTERVAL_MINUTES (the DAG's schedule) to the same value"
+        )
+    if parsed is not None and minutes != parsed:
+        raise ConfigError(
+            f"BRANDPULSE_WATCH_INTERVAL_MINUTES: is {parsed} in this worker's environment (60 when unset), but the "
+            f"run covers {minutes:g} minutes (the scheduler's); set it to the same value in the workers' environment "
+            "(the extract tasks' timeout comes from it)"
         )
 
 

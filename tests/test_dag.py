@@ -128,20 +128,25 @@ def test_an_extract_task_whose_worker_has_another_author_key_fails_at_once_and_s
     assert not [p for p in (tmp_path / "staging").rglob("*") if p.is_file() and "acme" in p.parts]
 
 
+@pytest.mark.parametrize("migrated", [True, False])
 def test_a_night_whose_prepare_registered_no_run_records_no_survey_metrics_and_draws_no_report(
-    dag, airflow_db, tmp_path, monkeypatch
+    dag, airflow_db, tmp_path, monkeypatch, migrated
 ):
     """survey_metrics and report run whatever came before them (all_done). After a prepare that failed before it
     registered the run (a moved brand id, another author key), they recorded survey metrics for no run and drew a
-    report of a night that read nothing; they now refuse, as load and finish do (RunNotRegistered: not retried)."""
+    report of a night that read nothing; they now refuse, as load and finish do (RunNotRegistered: not retried).
+    Also on the first night of a new warehouse (not ``migrated``), whose prepare failed before it migrated: load
+    and finish failed there with DuckDB's "Table with name pipeline_runs does not exist!", survey_metrics and report
+    with "no brandpulse warehouse" (load had made the file), each retried."""
     from pipeline import night
     from pipeline.config import ConfigError
     from pipeline.warehouse import connect, migrate
 
     (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
     config, db = write_config(tmp_path), tmp_path / "w.duckdb"
-    with connect(db) as con:
-        migrate(con)
+    if migrated:
+        with connect(db) as con:
+            migrate(con)
 
     def refused(*args, **kw):
         raise ConfigError("brand id 'acme' moved")
@@ -149,9 +154,13 @@ def test_a_night_whose_prepare_registered_no_run_records_no_survey_metrics_and_d
     monkeypatch.setattr(night, "prepare", refused)
     run = _run(dag, monkeypatch, config, db, datetime(2026, 10, 1).date())
     assert str(run.state) in ("failed", "DagRunState.FAILED")
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (0,)
-        assert con.execute("SELECT step FROM run_steps").fetchall() == []
+    tries = {ti.task_id: (str(ti.state), ti.try_number) for ti in run.get_task_instances()}
+    for task in ("load", "survey_metrics", "report", "finish"):
+        assert tries[task] in (("failed", 1), ("TaskInstanceState.FAILED", 1)), tries  # not retried
+    if migrated:
+        with duckdb.connect(str(db), read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (0,)
+            assert con.execute("SELECT step FROM run_steps").fetchall() == []
     assert not list(tmp_path.rglob("index.html"))
 
 

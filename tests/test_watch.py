@@ -556,6 +556,25 @@ def test_watch_interval_from_the_environment(monkeypatch, minutes, cron):
         assert runpy.run_path(path)["SCHEDULE"] == cron
 
 
+def test_a_worker_that_parsed_the_watch_dag_with_another_interval_fails_the_run_at_prepare(
+    watch_dag, airflow_db, tmp_path, monkeypatch
+):
+    """A worker parses the DAG file again to run a task, and its extract tasks take their timeout (a quarter of the
+    run's) from $BRANDPULSE_WATCH_INTERVAL_MINUTES as the worker reads it: set for 15 minutes on the scheduler
+    only, a worker's extract got 13m45s a try against the run's 10 minutes, and a stalled source outlived the run
+    (no source landed). The run's prepare now fails, naming the variable, when the worker's value is not the run's
+    interval (here: the scheduler's hourly runs, a worker that read 15)."""
+    cfg = config(tmp_path, enabled=False)  # before the check, the run skipped and succeeded
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(cfg.source_file))
+    monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "w.duckdb"))
+    monkeypatch.setitem(watch_dag.task_dict["prepare"].python_callable.__globals__, "INTERVAL_MINUTES", 15)
+    run = watch_dag.test(logical_date=MIDNIGHT + timedelta(hours=12))
+    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
+    assert str(run.state) in ("failed", "DagRunState.FAILED") and states["prepare"].endswith("failed"), states
+    with pytest.raises(ConfigError, match=r"BRANDPULSE_WATCH_INTERVAL_MINUTES: is 15 in this worker's environment"):
+        check_interval(cfg, MIDNIGHT, MIDNIGHT + timedelta(hours=1), parsed=15)
+
+
 def test_watch_dag_runs_against_the_replay_server_and_skips_beside_a_night(
     watch_dag, airflow_db, tmp_path, sample_replay, monkeypatch
 ):
