@@ -320,17 +320,23 @@ def test_a_worse_alert_whose_message_slack_will_not_edit_is_posted_anew_and_the_
     ]
 
 
-def test_a_slack_edit_left_without_an_answer_fails_and_the_next_run_edits_again(tmp_path, slack_api):
-    """chat.update twice is one edit, so an edit Slack did not answer within the attempt's deadline fails (it was
-    left pending, possibly delivered, for a manual resend) and the next run edits again, then replies in the
-    thread: the reply, a new message, stays at most once."""
-    cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5, delivery_deadline_s=2.5)
+def _worse_after_a_sent_alert(tmp_path, **settings):
+    """A Slack bot channel whose incident's first alert was posted (run s1), and a worse alert of it to send."""
+    cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5, **settings)
     db = tmp_path / "w.duckdb"
     seed(db, 53, WORSENING)
     incidents.detect(cfg, db, INCIDENT, "r1")
     assert delivery.send_alerts(cfg, db, "s1") == {"delivered": 1, "failed": 0}
     for i in (1, 2):
         incidents.detect(cfg, db, INCIDENT + timedelta(days=i), f"r{i + 1}")
+    return cfg, db
+
+
+def test_a_slack_edit_left_without_an_answer_fails_and_the_next_run_edits_again(tmp_path, slack_api):
+    """chat.update twice is one edit, so an edit Slack did not answer within the attempt's deadline fails (it was
+    left pending, possibly delivered, for a manual resend) and the next run edits again, then replies in the
+    thread: the reply, a new message, stays at most once."""
+    cfg, db = _worse_after_a_sent_alert(tmp_path, delivery_deadline_s=2.5)
     slack_api["stall"]["chat.update"] = 3.0
     assert delivery.send_alerts(cfg, db, "s2") == {"delivered": 0, "failed": 1}
     [(ok, error)] = q(db, "SELECT ok, error FROM alert_deliveries WHERE run_id = 's2'")
@@ -347,13 +353,7 @@ def test_a_slack_edit_left_without_an_answer_fails_and_the_next_run_edits_again(
 def test_a_worse_alert_whose_thread_reply_slack_refused_fails_and_the_next_run_edits_and_replies(tmp_path, slack_api):
     """The edit notifies nobody; the thread reply is the channel's notice that it got worse. Slack refusing the
     reply (ok: false, rate_limited) posted nothing: the attempt fails, and the next run edits again and replies."""
-    cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5)
-    db = tmp_path / "w.duckdb"
-    seed(db, 53, WORSENING)
-    incidents.detect(cfg, db, INCIDENT, "r1")
-    assert delivery.send_alerts(cfg, db, "s1") == {"delivered": 1, "failed": 0}
-    for i in (1, 2):
-        incidents.detect(cfg, db, INCIDENT + timedelta(days=i), f"r{i + 1}")
+    cfg, db = _worse_after_a_sent_alert(tmp_path)
     slack_api["fail"]["chat.postMessage"] = "rate_limited"
     assert delivery.send_alerts(cfg, db, "s2") == {"delivered": 0, "failed": 1}
     [(ok, error)] = q(db, "SELECT ok, error FROM alert_deliveries WHERE run_id = 's2'")
