@@ -396,6 +396,19 @@ def test_a_review_repeated_on_the_next_page_is_read_once(server):
     assert src.state["repeated_reviews"] == 1  # the repeat is a counted skip, as Google Play's
 
 
+def test_a_quarantined_review_served_again_is_one_reject(server):
+    """A bad review served again (the feed shifting it onto the next page, and another country's feed: Apple's
+    review ids are global) is one reject and counted repeats, as Google Play's: each copy was a reject, so the
+    run's rows_quarantined counted one quarantine row three times."""
+    reviews = spread(80, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=10))
+    reviews[49] = {**reviews[49], "rating": 0}
+    gb = {**reviews[49], "country": "gb"}
+    AppStoreAPI([*reviews[:50], reviews[49], *reviews[50:], gb]).mount(server)  # 49 ends page 1, starts page 2
+    records, rejects = fetch(src := source(server.url, countries=["us", "gb"]))
+    assert len(records) == 79 and [r.reason for r in rejects] == ["rating '0' is outside 1-5"]
+    assert src.state["repeated_reviews"] == 2
+
+
 def placed(n: int, place: datetime, updated: str) -> dict:
     """Review ``n`` served where ``place`` sorts, but with ``updated`` as its time."""
     r = review(n, place)

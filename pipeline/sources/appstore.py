@@ -30,7 +30,8 @@ is empty), ``title``, ``rating`` (1-5), ``engagement`` the helpfulness vote coun
 ``"{app_id}/{country}"``. An entry that cannot be read (no id, no time, an implausible time: before 2000 or in
 the future, a rating outside 1-5, no text) is quarantined, keyed by its review id, with the reviewer's name and
 profile link replaced by their keyed hash. A review of the window served again (the feed shifts when a review
-comes in between two page requests; countries share reviews) is one record, the repeats counted. ``state``:
+comes in between two page requests; countries share reviews) is one record, and a quarantined one one reject,
+the repeats counted. ``state``:
 ``pages_read`` per country, ``repeated_reviews`` and ``newest_created_at``; ``warnings`` say when a cap cut the
 window, or when the feed was not newest first.
 
@@ -98,6 +99,7 @@ class AppStoreSource(Source):
         spec = self.spec
         max_pages = min(spec.max_pages, FEED_MAX_PAGES)
         seen: set[str] = set()
+        quarantined: set[str] = set()  # the rejects' quarantine ids: a bad review served again is one reject
         pages_read: dict[str, int] = {}
         repeated = 0
         newest: datetime | None = None
@@ -145,7 +147,12 @@ class AppStoreSource(Source):
                         try:
                             native_id, created, item = self._review(entry, country, window)
                         except Rejected as exc:
-                            yield self._reject(str(exc), entry, f"{country} page {page}")
+                            reject = self._reject(str(exc), entry, f"{country} page {page}")
+                            if reject.quarantine_id in quarantined:
+                                repeated += 1
+                                continue
+                            quarantined.add(reject.quarantine_id)
+                            yield reject
                             continue
                         order.see(created)
                         if created not in window:
