@@ -41,7 +41,7 @@ def main() -> int:
             with path.open("w", encoding="utf-8") as out:
                 for i, text in zip(range(n), itertools.cycle(texts), strict=False):
                     out.write((json.dumps({"id": i, "text": text}) if i % 2 else text.replace("\n", " ")) + "\n")
-            cmd = [str(REPO / ".venv" / "bin" / "brandpulse"), "score-texts", str(path), *args.extra]
+            cmd = [str(Path(sys.executable).parent / "brandpulse"), "score-texts", str(path), *args.extra]
             t0 = time.perf_counter()
             with open(os.devnull, "w") as devnull:
                 proc = subprocess.Popen(

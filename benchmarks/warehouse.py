@@ -316,6 +316,37 @@ def named_queries() -> list[tuple[str, str | None]]:
     ]
 
 
+def startup_commands(db: Path) -> dict[str, list[str]]:
+    """The command's own start-up: a whole `brandpulse sql "SELECT 1"` process (pipeline.console's short way),
+    against the same through typer's command line (every call took that way before) and against its floor (a
+    Python process of the same venv that imports duckdb, opens the file read-only and runs the query); timed
+    interleaved. The venv is the one running this script (not `<repo>/.venv`, which a worktree lacks)."""
+    bin_dir = Path(sys.executable).parent
+    return {
+        'brandpulse sql "SELECT 1" (wall)': [
+            str(bin_dir / "brandpulse"),
+            "sql",
+            "SELECT 1",
+            "--db",
+            str(db),
+        ],
+        "the same through the full command line (python -m pipeline.cli)": [
+            sys.executable,
+            "-m",
+            "pipeline.cli",
+            "sql",
+            "SELECT 1",
+            "--db",
+            str(db),
+        ],
+        "python: import duckdb, open read-only, SELECT 1 (wall)": [
+            sys.executable,
+            "-c",
+            f"import duckdb; duckdb.connect({str(db)!r}, read_only=True).execute('SELECT 1').fetchall()",
+        ],
+    }
+
+
 def measure(db: Path, names: list[str]) -> list[dict]:
     out = []
     for name in names:
@@ -334,33 +365,7 @@ def measure(db: Path, names: list[str]) -> list[dict]:
             }
         )
         print(f"{name:<64} {out[-1]['median_s']:>9.4f} s {out[-1]['peak_added_mib']:>7} MiB", flush=True)
-    # the command's own start-up: a whole `brandpulse sql "SELECT 1"` process (pipeline.console's short way),
-    # against the same through typer's command line (every call took that way before) and against its floor (a
-    # Python process of the same venv that imports duckdb, opens the file read-only and runs the query),
-    # interleaved
-    cmds = {
-        'brandpulse sql "SELECT 1" (wall)': [
-            str(REPO / ".venv" / "bin" / "brandpulse"),
-            "sql",
-            "SELECT 1",
-            "--db",
-            str(db),
-        ],
-        "the same through the full command line (python -m pipeline.cli)": [
-            str(REPO / ".venv" / "bin" / "python"),
-            "-m",
-            "pipeline.cli",
-            "sql",
-            "SELECT 1",
-            "--db",
-            str(db),
-        ],
-        "python: import duckdb, open read-only, SELECT 1 (wall)": [
-            str(REPO / ".venv" / "bin" / "python"),
-            "-c",
-            f"import duckdb; duckdb.connect({str(db)!r}, read_only=True).execute('SELECT 1').fetchall()",
-        ],
-    }
+    cmds = startup_commands(db)
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # this checkout's code, whichever the venv was installed from
     times = {name: [] for name in cmds}
     for _ in range(STARTUP_REPEATS):

@@ -82,3 +82,17 @@ def test_warehouse_open_benchmark_runs(tmp_path):
     assert {"instance_per_open_read_ms", "instance_per_open_write_ms", "attach_read_ms", "attach_write_ms"} <= set(
         result
     )
+
+
+def test_warehouse_benchmark_times_start_up_with_the_venv_running_it(monkeypatch, tmp_path):
+    """`benchmarks/warehouse.py` timed `brandpulse sql` with `<repo>/.venv/bin/brandpulse` whichever venv ran it:
+    from a clone or a worktree without its own `.venv` (a before-and-after), it crashed with FileNotFoundError
+    after building the file and every query, the JSON not written."""
+    from benchmarks import warehouse
+
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "venv/bin/python"))
+    commands = warehouse.startup_commands(tmp_path / "w.duckdb")
+    assert {command[0] for command in commands.values()} == {
+        str(tmp_path / "venv/bin/brandpulse"),
+        str(tmp_path / "venv/bin/python"),
+    }
