@@ -634,6 +634,22 @@ def test_an_xlsx_date_cell_without_a_time_stays_its_day_east_of_utc(tmp_path):
     ]
 
 
+def test_an_xlsx_number_formatted_with_leading_zeros_is_read_as_shown(tmp_path):
+    """A customer id cell holding 123 formatted 00000 shows, and saves as CSV, 00123: read as 123 it hashed to
+    another customer than the CRM list's "00123", and every answer of it was unlinked."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["ResponseId", "RecordedDate", "NPS", "ExternalReference"])
+    ws.append(["R_1", "2026-03-02 10:00:00", 9, 123])
+    ws.append(["R_2", "2026-03-02 10:00:00", 9, 123])
+    ws["D2"].number_format = "00000"
+    book.save(tmp_path / "export.xlsx")
+    src = SurveySpec(name="x", brand="acme", path="export.xlsx", preset="qualtrics")
+    responses, _ = read_survey_file(None, src, tmp_path / "export.xlsx")
+    assert [r.customer_hash for r in responses] == [Pseudonymiser(None)("00123"), Pseudonymiser(None)("123")]
+
+
 def _rewritten_sheet(path: Path, change) -> None:
     """``path``, an .xlsx, with its first sheet's XML bytes passed through ``change``."""
     import zipfile
@@ -763,6 +779,21 @@ def test_a_utf16_export_fails_the_file_naming_the_encoding(tmp_path):
     path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
     src = SurveySpec(name="q", brand="acme", path="q.csv", preset="qualtrics")
     with pytest.raises(ValueError, match=r"q.csv: the file is UTF-16 .* not UTF-8; export or save it as UTF-8"):
+        read_survey_file(None, src, path)
+
+
+def test_a_column_in_the_config_wins_over_a_presets_guess_for_another_field(tmp_path):
+    """Qualtrics' preset guesses csat: Q2; a survey whose Q2 is its "Why?" question, mapped as comment: Q2, failed
+    with "the header lacks the column for comment (Q2); it has ... 'Q2'", and no setting could fix it."""
+    rows = [["ResponseId", "RecordedDate", "Q1", "Q2"], ["R_1", "2026-10-01", "9", "Fast"]]
+    path = write_csv(tmp_path / "q.csv", rows)
+    src = SurveySpec(name="q", brand="acme", path="q.csv", preset="qualtrics", columns={"comment": "Q2"})
+    info: dict = {}
+    [response], rejects = read_survey_file(None, src, path, info)
+    assert (response.nps, response.csat, response.comment, rejects) == (9, None, "Fast", [])
+    assert list(info["columns"]) == ["response_id", "timestamp", "nps", "comment"]  # in the fields' order
+    src = SurveySpec(name="q", brand="acme", path="q.csv", preset="qualtrics", columns={"nps": "Q1", "csat": "Q1"})
+    with pytest.raises(ValueError, match=r"q.csv: column 'Q1' is mapped to both nps and csat"):
         read_survey_file(None, src, path)
 
 

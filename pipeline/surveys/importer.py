@@ -441,11 +441,22 @@ _LITERAL = re.compile(r'"[^"]*"|\[(?![hms]+\])[^\]]*\]|\\.')  # quoted text, [$-
 # elapsed time of [h]:mm), escaped characters
 
 
+_ZEROS = re.compile(r"00+")  # a number format of zeros only: digits padded with leading zeros
+
+
 def _xlsx_value(cell):
     """A cell's value; a cell formatted as a date without a time of day (``dd/mm/yyyy``) is a ``date``: openpyxl
     reads it as midnight, which a source's time zone east of UTC put on the day before (2026-03-02 became
-    2026-03-01 23:00 UTC in Warsaw), where the same date written as text stays that day."""
+    2026-03-01 23:00 UTC in Warsaw), where the same date written as text stays that day. A whole number formatted
+    with leading zeros (``00000``) is the text it shows (``00123``), as Excel saves it as CSV."""
     value = cell.value
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if (whole or (isinstance(value, float) and value.is_integer())) and value >= 0:
+        # a number shown with leading zeros (format 00000: the id 00123, as Excel shows it and saves it as CSV),
+        # as shown: read as 123, it was another customer id than the CRM's "00123", its answers unlinked
+        digits = _ZEROS.fullmatch(_LITERAL.sub("", str(getattr(cell, "number_format", "") or "")))
+        if digits:
+            return str(int(value)).zfill(len(digits.group()))
     if isinstance(value, datetime) and value.time() == time(0) and getattr(cell, "is_date", False):
         fmt = _LITERAL.sub("", str(getattr(cell, "number_format", "") or "")).lower()
         if "h" not in fmt and "s" not in fmt:
@@ -473,11 +484,16 @@ def _resolve(
     path: Path, header: list[str], fields: dict[str, tuple[str, ...]], required, explicit, hint: str = ""
 ) -> dict:
     """Field -> header name. Required or explicitly mapped fields must be there, and only once (``hint``: what a
-    missing one's error adds, :func:`read_table`)."""
+    missing one's error adds, :func:`read_table`). Explicitly mapped fields take their columns first: a preset's
+    guess for another field (Qualtrics' csat: Q2) never takes the column the config names (comment: Q2)."""
     mapping, taken = {}, set()
-    for name, candidates in fields.items():
+    for name in sorted(fields, key=lambda f: f not in explicit):
+        candidates = fields[name]
         col = _match(candidates, header, taken)
         if col is None:
+            if name in explicit and candidates[0] in taken:
+                other = next(f for f, c in mapping.items() if c == candidates[0])
+                raise ValueError(f"{path}: column {candidates[0]!r} is mapped to both {other} and {name}")
             if name in required or name in explicit:
                 raise ValueError(
                     f"{path}: the header lacks the column for {name} ({' or '.join(candidates) or 'not mapped'}); "
@@ -488,7 +504,7 @@ def _resolve(
             raise ValueError(f"{path}: the header repeats column {col!r} (mapped to {name})")
         mapping[name] = col
         taken.add(col)
-    return mapping
+    return {name: mapping[name] for name in fields if name in mapping}
 
 
 def _answer_like(src: SurveySpec, header: list[str], path: Path):
