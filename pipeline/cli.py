@@ -321,6 +321,8 @@ def watch(
     interval from --from to --to. Prints one line per run; needs watch.enabled in the config.
 
     Example: brandpulse watch --from 2026-10-13T01:00 --to 2026-10-14T00:00"""
+    from datetime import UTC, datetime
+
     from pipeline.watch import run_watches
 
     cfg = _config(config)
@@ -332,6 +334,9 @@ def watch(
         first, last = _moment(start, "--from"), _moment(to, "--to")
         if last < first:
             _fail("--to is before --from")
+        now = datetime.now(UTC)  # a mistyped year ran (and read the sources for) a run per hour up to it
+        if last > now:
+            _fail(f"--to: {to} is after now ({now:%Y-%m-%dT%H:%M}, UTC): a replay runs only intervals that have ended")
     else:
         _fail("give --at, or --from and --to")
     not_ok = []
@@ -513,6 +518,7 @@ def rescore(
 
     Example: brandpulse rescore --since 2026-07-01
     """
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from pipeline import night
@@ -521,7 +527,11 @@ def rescore(
     first = _day(since, "--since")
     _require_warehouse(db)  # a mistyped --db: said, and no empty warehouse left there for the next command
     with Progress(
-        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),  # the bar on stderr, as score-texts' progress: stdout is the result's JSON
     ) as bar:
         task = bar.add_task(f"re-scoring mentions since {first}", total=None)
         with _stopped_says(
@@ -1138,6 +1148,13 @@ def main() -> None:
         sys.argv[2:] = [*(a for a in words if not is_query_word(a)), "--", *filter(is_query_word, words)]
     try:
         app()
+    except SystemExit as exc:
+        # a stop in a command that no _stopped_says wraps (report, init, a single step) reaches typer, which ends
+        # every KeyboardInterrupt with 130 and no word: SIGTERM's is 143, as the README and `run` say
+        if exc.code == 130 and interrupt.requested() == "SIGTERM":
+            typer.echo("brandpulse: stopped by SIGTERM", err=True)
+            sys.exit(interrupt.exit_code())
+        raise
     except Exception as exc:
         # errors worded for the person at the command line, not tracebacks: a ConfigError or RunNotRegistered
         # needs its module loaded (never import it here); a file not found (an export, a shard), an export no row

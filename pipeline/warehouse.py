@@ -433,14 +433,28 @@ def _session(alias: str) -> duckdb.DuckDBPyConnection:
 
 
 def _retry_lock(path: Path, deadline: float, open_it):
-    """``open_it()``, waiting while a process outside brandpulse (an analyst's notebook) holds DuckDB's own lock."""
+    """``open_it()``, waiting while a process outside brandpulse (an analyst's notebook) holds DuckDB's own lock;
+    the wait is said once, naming the holder as DuckDB does (the night's log was silent for lock_timeout_s)."""
+    said = False
     while True:
         try:
             return open_it()
         except duckdb.IOException as exc:  # DuckDB's words for another process's lock, not "lock" anywhere (a path)
             if "could not set lock" not in str(exc).lower() or time.monotonic() > deadline:
                 raise WarehouseError(f"{path}: cannot open the warehouse: {exc}") from None
+            if not said and deadline - time.monotonic() > _LOCK_QUIET_S:  # as a wait for brandpulse's own lock
+                holder = _LOCK_HOLDER.search(str(exc))
+                logger.warning(
+                    f"{path}: the warehouse file is open in a process outside brandpulse"
+                    + (f" ({holder['program']}, PID {holder['pid']})" if holder else "")
+                    + f"; waiting up to {max(deadline - time.monotonic(), 0):.0f}s for it to close the file"
+                )
+                said = True
             time.sleep(1)
+
+
+# DuckDB's words for the holder of its lock: "Conflicting lock is held in /usr/bin/python3.11 (PID 4242)"
+_LOCK_HOLDER = re.compile(r"lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
 
 def _on_instance(statement: str) -> None:

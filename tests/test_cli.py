@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import resource
 import signal
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import duckdb
@@ -15,7 +17,7 @@ from typer.testing import CliRunner
 
 from pipeline.alerts import incidents
 from pipeline.cli import app
-from tests.helpers import INCIDENT, alerting_config, brandpulse, migrated, seed, write_config
+from tests.helpers import INCIDENT, REPO, alerting_config, brandpulse, migrated, seed, write_config
 
 
 def invoke(*args: str, env: dict | None = None):
@@ -116,6 +118,19 @@ def watch_config(tmp_path):
 def test_watch_refuses_an_interval_it_cannot_read(tmp_path, args, message):
     db = tmp_path / "w.duckdb"
     refused(invoke("watch", *args, "--config", watch_config(tmp_path), "--db", str(db)), message)
+    assert not db.exists()
+
+
+def test_watch_refuses_a_replay_that_ends_after_now(tmp_path):
+    """A replay's --to after now (a mistyped year): it ran a watch run per hour up to it, each reading the sources,
+    as `run --to` was refused for; a replay is of intervals that have ended."""
+    from datetime import UTC, datetime
+
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+    first, last = (hour - timedelta(hours=1)).isoformat(), (hour + timedelta(hours=2)).isoformat()
+    db = tmp_path / "w.duckdb"
+    done = invoke("watch", "--from", first, "--to", last, "--config", watch_config(tmp_path), "--db", str(db))
+    refused(done, f"--to: {last} is after now (")
     assert not db.exists()
 
 
@@ -408,6 +423,19 @@ def test_rescore_applies_the_warehouses_pending_migrations_first(tmp_path, monke
         assert con.execute("SELECT trigger, status FROM pipeline_runs").fetchall() == [("rescore", "success")]
 
 
+def test_rescore_prints_only_its_result_on_stdout(tmp_path, monkeypatch):
+    """The progress bar goes to stderr: on stdout, piped (`| jq`, `> result.json`), its last frame came before the
+    result's JSON line, which no JSON reader then took."""
+    from pipeline import cli
+
+    monkeypatch.setattr(cli, "_scorer", lambda cfg: None)
+    config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
+    done = invoke("rescore", "--since", "2026-10-01", "--config", config, "--db", db)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["status"] == "success", done.stdout
+    assert "re-scoring mentions since 2026-10-01" in done.stderr
+
+
 def test_a_stopped_rescore_says_so_with_the_signals_exit_status(tmp_path, monkeypatch):
     """SIGTERM or Ctrl-C in ``brandpulse rescore``: exit 143 or 130 with what to do, as ``run`` says it (it ended
     with 130 for SIGTERM too, and only a log line telling to re-run the night, which does not carry a rescore on)."""
@@ -466,6 +494,27 @@ def test_an_import_stopped_by_sigterm_marks_its_run_interrupted(tmp_path, monkey
     assert "brandpulse: stopped by SIGTERM: the import's run is marked interrupted" in done.output, done.output
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("interrupted",)]
+
+
+def test_a_command_stopped_by_sigterm_outside_a_run_exits_143_saying_so(tmp_path):
+    """SIGTERM in a command no stop message wraps (`report`, here while it reads its config): typer ended it with
+    Ctrl-C's 130 and no word, so a scheduler or a shell could not tell a SIGTERM from a Ctrl-C. Its own process
+    (main() is the executable's), the signal recorded as the stop thread records it: no signal is sent."""
+    code = (
+        "import sys\n"
+        "from pipeline import cli, interrupt\n"
+        "def stopped(path):\n"
+        "    interrupt._requested.append('SIGTERM')\n"
+        "    interrupt.check()\n"
+        "cli._config = stopped\n"
+        "sys.argv = ['brandpulse', 'report', '--out', sys.argv[1]]\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "out")], capture_output=True, text=True, cwd=REPO, timeout=120
+    )
+    assert done.returncode == 143, (done.returncode, done.stderr)
+    assert done.stderr.splitlines()[-1] == "brandpulse: stopped by SIGTERM", done.stderr
 
 
 def test_a_stopped_backfill_says_from_which_night_to_carry_it_on(tmp_path, monkeypatch):

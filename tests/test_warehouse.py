@@ -178,6 +178,25 @@ def test_a_wait_for_the_lock_is_said_after_two_seconds(db, caplog):
     assert "waiting up to" not in caplog.text
 
 
+def test_a_wait_for_a_process_outside_brandpulse_is_said_naming_it(db, caplog):
+    """DuckDB's own lock held by a process outside brandpulse (an analyst's notebook): the wait was silent for the
+    whole lock timeout (10 minutes of a night's log), where one for another brandpulse process is said."""
+    outside = _python(
+        "import duckdb, sys, time\nc = duckdb.connect(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(60)\n",
+        str(db),
+    )
+    try:
+        assert outside.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseError, match=f"cannot open the warehouse: .*PID {outside.pid}"):
+            with connect(db, timeout=3):
+                pass
+    finally:
+        outside.kill()
+        outside.wait()
+    assert "the warehouse file is open in a process outside brandpulse (" in caplog.text, caplog.text
+    assert f"PID {outside.pid}); waiting up to 3s for it to close the file" in caplog.text, caplog.text
+
+
 def test_a_read_only_connection_refuses_writes(db):
     with connect(db, read_only=True) as con:
         with pytest.raises(duckdb.Error, match="read-only"):
