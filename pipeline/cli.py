@@ -786,8 +786,10 @@ def detect_series(
     _file_to_write(out, "--out")
     try:  # split as a file drop's `delimiter: auto` splits it: Excel in Poland or the Netherlands saves semicolons
         with csv_text(open(file, "rb"), "utf-8") as fh:  # the one way a CSV export's text is opened
-            header = fh.readline(1 << 16)
-        raw = pd.read_csv(file, sep=csv_delimiter(header), skip_blank_lines=False)
+            header, lead = fh.readline(1 << 16), 0
+            while header and not header.strip():  # blank lines before the header (pandas skipped them): not it
+                header, lead = fh.readline(1 << 16), lead + 1
+        raw = pd.read_csv(file, sep=csv_delimiter(header), skip_blank_lines=False, skiprows=lead)
     except FileNotFoundError:
         _fail(f"{file}: no such file")
     except IsADirectoryError:
@@ -795,8 +797,9 @@ def detect_series(
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         _fail(f"{file}: not a readable CSV ({str(exc).splitlines()[0]})")
     # each row indexed by its line in the file (the header is line 1), so an error names the line an editor shows;
-    # a blank line, or one of delimiters only (Excel's ";;" after a sheet's last row), is no row
-    raw = raw.set_axis(raw.index + 2).dropna(how="all")
+    # a blank line, or one of delimiters only (Excel's ";;" after a sheet's last row), is no row, and the types its
+    # empty cells gave the columns are undone (a column of True/False is bool again, refused below, not object)
+    raw = raw.set_axis(raw.index + 2 + lead).dropna(how="all").infer_objects()
     columns = list(raw.columns)
     if value is None:
         value = next((c for c in ("count", "volume") if c in columns), None)

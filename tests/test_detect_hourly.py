@@ -486,6 +486,19 @@ def test_detect_series_errors_clearly(tmp_path):
     assert bad.exit_code == 2 and "flags.csv: column 'count': True on line 2 is not a count" in bad.output, bad.output
 
 
+def test_detect_series_reads_blank_lines_around_the_header_and_rows_as_no_rows(tmp_path):
+    """Blank lines are no rows, also before the header (a traceback: the header read as the blank line) and in a
+    column of True/False (its blank cells made it text, and the flags summed as counts of 1 and 0)."""
+    garbled = tmp_path / "garbled.csv"
+    garbled.write_text("\n\ntimestamp;count\n2026-01-05T00:00:00;3\n\nyesterday;4\n")  # and split as its header
+    bad = CliRunner().invoke(app, ["detect-series", str(garbled)])
+    assert bad.exit_code == 2 and "'yesterday' on line 6 is not" in bad.output.replace("\n", ""), bad.output
+    flags = tmp_path / "flags.csv"
+    flags.write_text("timestamp,count\n2026-01-05T00:00:00Z,True\n\n2026-01-05T01:00:00Z,False\n")
+    bad = CliRunner().invoke(app, ["detect-series", str(flags)])
+    assert bad.exit_code == 2 and "flags.csv: column 'count': True on line 2 is not a count" in bad.output, bad.output
+
+
 def local_rhythm(zone: str, daily: float = 5000, seed: int = 0) -> pd.DataFrame:
     """Seven weeks of a brand whose audience keeps the local clock of ``zone`` (quiet nights, busy afternoons),
     across the start of summer time on 2026-03-29."""

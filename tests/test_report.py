@@ -1022,6 +1022,21 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
     assert line.count("parcelo") == 1 and "parcelo  76 (67% neg)" in line, line  # the day's, all sources together
 
 
+def test_the_summary_of_a_warehouse_not_yet_migrated_after_an_upgrade_counts_the_ledgers_runs(report, tmp_path, capsys):
+    """A warehouse whose views predate ``v_runs`` (brandpulse upgraded, no night or ``init`` since): the summary
+    counts the runs as the ledger has them (it crashed with a CatalogException traceback)."""
+    from pipeline.report.summary import print_summary
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con:
+        n = row(con.execute("SELECT count(*) AS n FROM pipeline_runs"))["n"]
+        con.execute("DROP VIEW v_run_history")
+        con.execute("DROP VIEW v_runs")
+    print_summary(report["cfg"], db)
+    assert f"Runs recorded: {n} (" in capsys.readouterr().out
+
+
 def test_the_summary_mid_rescore_gives_the_shares_of_the_series_model_only_and_says_what_it_left_out(
     report, tmp_path, capsys
 ):

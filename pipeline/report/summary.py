@@ -6,6 +6,7 @@ import shlex
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 from rich.console import Console
 from rich.table import Table
 
@@ -71,11 +72,12 @@ def print_summary(config: Config, db: Path) -> None:
             q["brand"]: q["n"] for q in rows(con.execute("SELECT brand, count(*) AS n FROM quarantine GROUP BY brand"))
         }
         worst = rows(execute(con, "report/summary_worst_day"))
-        runs = {  # by status: a skipped watch run (watch.enabled false, a night running) is no failure either, and a
+        try:  # by status: a skipped watch run (watch.enabled false, a night running) is no failure either, and a
             # killed run that a later run took over reads ``abandoned``, not ``running`` for ever (``v_runs``)
-            r["status"]: r["n"]
-            for r in rows(con.execute("SELECT status, count(*) AS n FROM v_runs GROUP BY ALL ORDER BY status"))
-        }
+            found = rows(con.execute("SELECT status, count(*) AS n FROM v_runs GROUP BY ALL ORDER BY status"))
+        except duckdb.CatalogException:  # a warehouse not migrated since the upgrade that added v_runs: the ledger's
+            found = rows(con.execute("SELECT status, count(*) AS n FROM pipeline_runs GROUP BY ALL ORDER BY status"))
+        runs = {r["status"]: r["n"] for r in found}
         nps = rows(execute(con, "report/summary_nps"))
     table = Table(title="Mentions and sentiment per brand")
     for col in (
