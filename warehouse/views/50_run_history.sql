@@ -4,22 +4,30 @@
 -- (`deadline_at`, before the next watch run marks it `interrupted`); a `brandpulse watch` run (no deadline) that a
 -- later watch run over its window has ended. `pipeline.ledger.running_night` and `running_watch` ask this view,
 -- so the night, the watch and an analyst read one answer.
+-- The later runs are looked for beside the runs left `running` alone: asked of every run (DuckDB answers a
+-- correlated EXISTS for every row, whatever the CASE around it), the watch's question set each watch run against
+-- every later one, 1.2 GB for a year of hourly runs, 13 s and 2.3 GB for three (`brandpulse summary`).
 CREATE OR REPLACE VIEW v_runs AS
-SELECT r.* REPLACE (
-  CASE
-    WHEN r.status <> 'running' THEN r.status
-    WHEN r.trigger <> 'watch' AND EXISTS (
-      SELECT 1 FROM pipeline_runs later
-      WHERE later.day = r.day AND later.trigger NOT IN ('watch', 'rescore') AND later.status <> 'running'
-        AND later.started_at > r.started_at) THEN 'abandoned'
-    WHEN r.trigger = 'watch' AND r.deadline_at <= now() THEN 'abandoned'
-    WHEN r.trigger = 'watch' AND r.deadline_at IS NULL AND EXISTS (
-      SELECT 1 FROM pipeline_runs later
-      WHERE later.trigger = 'watch' AND later.status <> 'running' AND later.started_at > r.started_at
-        AND later.window_end >= r.window_end) THEN 'abandoned'
-    ELSE r.status
-  END AS status)
-FROM pipeline_runs r;
+WITH running AS (
+  SELECT r.run_id,
+    CASE
+      WHEN r.trigger <> 'watch' AND EXISTS (
+        SELECT 1 FROM pipeline_runs later
+        WHERE later.day = r.day AND later.trigger NOT IN ('watch', 'rescore') AND later.status <> 'running'
+          AND later.started_at > r.started_at) THEN 'abandoned'
+      WHEN r.trigger = 'watch' AND r.deadline_at <= now() THEN 'abandoned'
+      WHEN r.trigger = 'watch' AND r.deadline_at IS NULL AND EXISTS (
+        SELECT 1 FROM pipeline_runs later
+        WHERE later.trigger = 'watch' AND later.status <> 'running' AND later.started_at > r.started_at
+          AND later.window_end >= r.window_end) THEN 'abandoned'
+      ELSE r.status
+    END AS status
+  FROM pipeline_runs r
+  WHERE r.status = 'running'
+)
+SELECT r.* REPLACE (coalesce(x.status, r.status) AS status)
+FROM pipeline_runs r
+LEFT JOIN running x USING (run_id);
 
 -- Each pipeline run with its per-step counts, newest first (the run's status as v_runs reads it).
 CREATE OR REPLACE VIEW v_run_history AS
