@@ -339,7 +339,8 @@ class FileDrop(Source):
                     raise BadExport(  # was read, and the next nights quarantined the same lines again
                         f"{path}: line {number} starts a JSON array, or an object that goes on over the next lines: "
                         "the file is JSON, not JSON Lines (one object per line), so no line of it is a row; export "
-                        "it as JSON Lines (NDJSON), e.g. jq -c '.[]' FILE > FILE.jsonl for an array"
+                        "it as JSON Lines (NDJSON), e.g. jq -c '.[]' FILE > FILE.jsonl for an array, "
+                        "jq -c . FILE > FILE.jsonl for objects printed over several lines"
                     )
                 first = False
                 if size > MAX_FIELD:  # a line cut short is no JSON object: not kept (UNREADABLE), keyed by its start
