@@ -48,7 +48,8 @@ negator ("app doesn't work" gives no "app work"), unless the negator is a determ
 "geen", "kein", "żaden", "aucun", ... before a noun): "no update", "geen reactie" say that something is missing,
 and the thing itself is the topic, so "update" and "reactie" count alone too (the app update of an incident
 stays among its terms when one text says "still no update"). A clause ends at . , ; : ! ? and the like: negators bind no
-word beyond it. In Polish and Portuguese mentions "no" is a function word ("well"; "in the"), not a negator.
+word beyond it. In Polish and Portuguese mentions "no" is a function word ("well"; "in the"), not a negator, and
+so is "pas" in Dutch ones ("only", "not until": "geld pas na drie weken terug" lost its "geld").
 Word order is all it reads: in "why doesn't the app work?" the negator binds "app", and "work" counts alone.
 
 Bigrams are pairs of adjacent kept words of one clause, so "lost my parcel" gives "lost parcel" and "lost
@@ -65,7 +66,9 @@ em, om, ach, ami, ów, owi, ego, ej, ym, ych, ...) and a verb's after its stem v
 (supplier) and "dostawa" (delivery), "płatny" and "płatność", "zamówił" and "zamówienie" are not. A group is the
 words of one stem, never a chain through different stems: a word of two stems joins the group of the one more
 of the texts' words share (:func:`_polish_groups`), so "działa" goes with "działają", "działać" and "dział"
-(department) with "działu", but "działa" alone beside "dział" and "działu" is counted with them. A Polish form
+(department) with "działu", but "działa" alone beside "dział" and "działu" is counted with them. A word of a
+group counts with it in a mention detected as another language too (short Polish posts are: "Dramat" is read as
+Afrikaans, "Masakra" as Javanese), or the term was shown twice, its counts split between the two. A Polish form
 of a ``drop`` word is dropped too, by a looser rule that also catches the alternation of the name's last
 consonant (a prefix of at least 5 letters that is all but at most the last two letters of the name: "Biedronce"
 of "Biedronka", not "paczka" of "Paczkolot"), and catches the forms of a short name as above ("Żabki" of "Żabka",
@@ -207,8 +210,8 @@ NEGATORS = _NEGATE_NEXT | _NEGATE_BOTH
 """Negation words: kept, and joined to a neighbour into a bigram (module docstring)."""
 _NEGATOR_KEY = {w: key for key, forms in _NEGATE_NEXT_GROUPS.items() if forms for w in forms.split()}
 
-# In mentions of these languages, these negators are function words ("no": pl "well", pt "in the").
-_NOT_NEGATORS = {"pl": frozenset({"no"}), "pt": frozenset({"no"})}
+# In mentions of these languages, these negators are function words ("no": pl "well", pt "in the"; nl "pas": "only").
+_NOT_NEGATORS = {"pl": frozenset({"no"}), "pt": frozenset({"no"}), "nl": frozenset({"pas"})}
 
 # French and Italian elided articles, pronouns and prepositions split off a word ("l'appli", "dell'ordine").
 _ELIDED = frozenset(
@@ -403,12 +406,12 @@ def _term_counts(
     bi: Counter[str] = Counter()
     forms: Counter[tuple[str, str]] = Counter()
 
-    def key(w: str, is_polish: bool) -> str:
-        return _NEGATOR_KEY.get(w, w) if w in NEGATORS else polish.get(w, w) if is_polish else w
+    def key(w: str) -> str:  # a word of a Polish group is in it in any text (a Polish post read as another language)
+        return _NEGATOR_KEY.get(w, w) if w in NEGATORS else polish.get(w, w)
 
-    for words, pairs, is_polish in parsed:
-        written = {(key(w, is_polish), w) for w in words}
-        written.update((f"{key(a, is_polish)} {key(b, is_polish)}", f"{a} {b}") for a, b in pairs)
+    for words, pairs, _ in parsed:
+        written = {(key(w), w) for w in words}
+        written.update((f"{key(a)} {key(b)}", f"{a} {b}") for a, b in pairs)
         for k in {k for k, _ in written}:
             (bi if " " in k else uni)[k] += 1
         forms.update(written)

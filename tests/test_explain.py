@@ -255,6 +255,14 @@ def test_words_that_are_english_content_words_are_kept_in_english_mentions():
     assert explain.terms("no refund, no app") == {"no refund", "refund", "no app", "app"}
 
 
+def test_pas_is_a_function_word_in_dutch_not_the_french_negator():
+    """Dutch "pas" is "only", "not until": read as the French negator it bound the words on both sides, and
+    "geld pas na drie weken terug" (money back only after three weeks) lost its "geld"."""
+    assert explain.terms("geld pas na drie weken terug", language="nl") >= {"geld", "drie weken", "terug"}
+    assert not {"geld pas", "pas drie"} & explain.terms("geld pas na drie weken terug", language="nl")
+    assert explain.terms("ce n'est pas cher", language="fr") == {"pas cher"}  # French: still a negator
+
+
 def test_a_negator_that_denies_a_noun_leaves_the_noun_a_term_of_its_own():
     """ "still no update" is about the update: it counts alone too (the demo's app-update incident lost its "update"
     when it did not); a verb's negator still keeps its verb from counting alone."""
@@ -303,6 +311,18 @@ def test_polish_forms_of_a_word_are_one_term_shown_as_most_written():
     ]  # fmt: skip
     # mentions of other languages are not grouped ("cancel", "cancer")
     assert not shown([(t, "en") for t in focus], [(t, "en") for t in background])
+
+
+def test_a_polish_word_in_a_post_read_as_another_language_counts_with_its_polish_forms():
+    """Short Polish posts are often detected as another language ("Dramat": Afrikaans); their "paczki" was its own
+    term beside the Polish mentions' group of "paczka", "paczki", and the list showed "paczki" twice, the counts
+    split between the two."""
+    focus = [(t, "pl") for t in ["paczka zaginęła", "gdzie są paczki", "paczki nie ma", "moje paczki utknęły",
+                                 "paczki stoją w sortowni", "paczki nadal w drodze"]]  # fmt: skip
+    focus += [("Paczki brak", "hr"), ("PACZKI BRAK!!", "sk"), ("paczki brak od tygodnia", "cs"), ("Paczki??", "lb")]
+    background = [(t, "pl") for t in ["szybka dostawa", "automat przy dworcu super", "apka działa", "kurier miły"]] * 5
+    found = [t for t in weighted_log_odds(focus, background, min_count=3) if t.term == "paczki"]
+    assert [t.focus_count for t in found] == [10]
 
 
 def test_polish_words_that_share_a_prefix_but_not_a_stem_and_endings_are_two_terms():
