@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.dates as mdates
+import matplotlib.font_manager as font_manager
 import matplotlib.pyplot as plt
 import pandas as pd
 
@@ -30,6 +32,14 @@ from pipeline.warehouse import execute
 # Brand, source and term names are user text: "$...$" in one must be drawn as typed, never parsed as
 # mathtext (which fails on an unbalanced "$\frac{1}{"). Every chart of brandpulse is drawn after this import.
 matplotlib.rcParams["text.parse_math"] = False
+
+# User text is in any served script. matplotlib's DejaVu Sans draws Latin and Arabic (shaped and ordered right to
+# left by libraqm) but has no Devanagari: a Hindi brand, competitor or touchpoint name was a row of boxes. The
+# shipped Noto Sans Devanagari UI (fonts/, SIL Open Font License) draws the glyphs the default font lacks.
+FONTS = Path(__file__).with_name("fonts")
+for _font in sorted(FONTS.glob("*.ttf")):
+    font_manager.fontManager.addfont(_font)
+matplotlib.rcParams["font.family"] = ["sans-serif", "Noto Sans Devanagari UI"]
 
 NEGATIVE, VOLUME, SHARE, MARK = "#c0392b", "#d5d8dc", "#1f4e79", "#e67e22"
 

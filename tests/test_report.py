@@ -927,6 +927,26 @@ def test_the_comention_chart_shows_the_whole_first_week(monkeypatch):
     assert low <= mdates.date2num(pd.Timestamp(shares.lines[0].get_xdata()[0])) <= high
 
 
+def test_names_in_every_served_script_are_drawn_with_their_glyphs():
+    """A brand, competitor or source named in Polish, German, Arabic or Hindi is drawn in a font that has its
+    letters: matplotlib's DejaVu Sans has no Devanagari, and a Hindi competitor was a row of boxes in the legend."""
+    import warnings
+
+    from pipeline.report import charts
+
+    day = date(2026, 9, 18)
+    start = day - timedelta(days=89)
+    names = ["Żabka ąćęłńóśźż", "Müller Straße", "نون للتسوق", "फ्लिपकार्ट"]
+    weekly = pd.DataFrame(
+        [{"week_start": start - timedelta(days=start.weekday()), "competitor": n, "volume": 4, "scored": 4,
+          "n_negative": 1} for n in names]
+    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        charts.comention_chart(weekly, names, start, day, "बिग बाज़ार: mentions naming competitors")
+    assert not [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
 def test_the_driver_quadrant_draws_every_touchpoint_with_fix_first_in_red(monkeypatch):
     import matplotlib.colors as mcolors
 
@@ -1467,9 +1487,9 @@ def test_examples_of_a_driver_are_different_mentions(report):
     html = report["pages"]["parcelo"]
     drivers = html[html.index('id="drivers"') : html.index('id="competitors"')]
     lists = re.findall(r'<ul class="examples">(.*?)</ul>', drivers, re.S)
-    assert lists and any(len(re.findall(r"<q>", ul)) == 3 for ul in lists)
+    assert lists and any(len(re.findall(r"<q\b", ul)) == 3 for ul in lists)
     for ul in lists:
-        texts = re.findall(r"<q>(.*?)</q>", ul, re.S)
+        texts = re.findall(r"<q[^>]*>(.*?)</q>", ul, re.S)
         assert len(set(texts)) == len(texts), texts
 
 
@@ -1480,10 +1500,21 @@ def test_a_long_examples_text_is_cut_between_user_perceived_characters():
     for text, kept in [(polish, "x" * 276), (flag, "y" * 276)]:
         m = {"text": text, "score": -0.9, "language": "pl", "source": "listening", "channel": None,
              "day": INCIDENT, "url": None, "engagement": 0}  # fmt: skip
-        (shown,) = re.findall(r"<q>(.*?)</q>", str(examples([m])))
+        (shown,) = re.findall(r"<q[^>]*>(.*?)</q>", str(examples([m])))
         assert shown == kept + "...", shown[-8:]  # not "a..." (another letter) nor a lone regional indicator
     short = "x" * 276 + "ą"
-    assert re.findall(r"<q>(.*?)</q>", str(examples([{**m, "text": short}]))) == [short]
+    assert re.findall(r"<q[^>]*>(.*?)</q>", str(examples([{**m, "text": short}]))) == [short]
+
+
+def test_an_arabic_example_is_quoted_right_to_left_apart_from_what_follows():
+    """A quoted mention takes its direction from its own first letters (``dir="auto"``, which also isolates it): an
+    Arabic text that names the brand in Latin letters or ends in punctuation reads right to left, not scrambled
+    into the page's left-to-right order, and the score, language and source after it stay in theirs."""
+    examples = report_build._env().get_template("_macros.html").module.examples
+    m = {"text": "الطرد لم يصل! مع Parcelo", "score": -0.9, "language": "ar", "source": "listening",
+         "channel": None, "day": INCIDENT, "url": None, "engagement": 0}  # fmt: skip
+    html = str(examples([m]))
+    assert '<q dir="auto">الطرد لم يصل! مع Parcelo</q>' in html, html
 
 
 def test_the_summary_says_each_brands_shares_its_most_negative_day_and_latest_nps(report, capsys):
