@@ -671,7 +671,7 @@ def test_email_delivery_text_html_and_inline_chart(inbox):
     assert [p.get_content_type() for p in alt.get_payload()] == ["text/plain", "text/html"]
     assert msg.reason in text and "https://www.reddit.com/r/parcelo/comments/m1" in text
     assert msg.reason in html
-    assert '<a href="https://www.reddit.com/r/parcelo/comments/m1">Parcelo lost parcel number 1' in html
+    assert '<a href="https://www.reddit.com/r/parcelo/comments/m1" dir="auto">Parcelo lost parcel number 1' in html
     assert "<script>" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more" in html
     assert image.get_content_type() == "image/png" and image.get_content_disposition() == "inline"
     assert image["Content-ID"] == f"<{chart_cid(msg)}>" and image.get_content() == PNG
@@ -851,6 +851,17 @@ def test_html_escapes_mentions_and_links_only_http():
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &#34;quoted&#34;" in html
     assert "<b>Parcelo</b>" not in html and "&lt;b&gt;Parcelo&lt;/b&gt;" in html
     assert "javascript:" not in html and "Open the full report" not in html
+
+
+def test_an_arabic_top_mention_in_the_email_takes_its_own_direction():
+    """The e-mail is left to right; an Arabic mention ending in "!" or naming the brand in Latin letters was laid out
+    left to right too (the brand on the wrong side): each mention's text takes its direction from itself."""
+    text = "الطرد لم يصل! مع Parcelo"
+    html = render_html(
+        make_msg(top_mentions=[mention(1, text=text, url="https://example.com/a"), mention(2, text=text)])
+    )
+    assert f'<a href="https://example.com/a" dir="auto">{text}</a>' in html
+    assert f'<span dir="auto">{text} 2</span>' in html
 
 
 def test_only_absolute_http_urls_on_one_line_become_links_in_any_part():

@@ -416,8 +416,9 @@ style="max-width:100%;height:auto;border:1px solid #d0d7de"></p>
 {% endif %}
 {% if mentions %}<h2 style="margin:16px 0 6px;font-size:15px">Top mentions</h2>
 <ol style="margin:0 0 12px;padding-left:20px;font-size:14px">
-{% for x in mentions %}<li style="margin:0 0 10px">{% if x.url %}<a href="{{ x.url }}">{{ x.text }}</a>\
-{% else %}{{ x.text }}{% endif %}{% if x.meta %}<br><span style="font-size:12px;color:#656d76">{{ x.meta }}</span>\
+{% for x in mentions %}<li style="margin:0 0 10px">{% if x.url %}<a href="{{ x.url }}" dir="auto">{{ x.text }}</a>\
+{% else %}<span dir="auto">{{ x.text }}</span>{% endif %}\
+{% if x.meta %}<br><span style="font-size:12px;color:#656d76">{{ x.meta }}</span>\
 {% endif %}</li>
 {% endfor %}</ol>
 {% endif %}
