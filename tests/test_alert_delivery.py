@@ -858,7 +858,9 @@ def test_an_arabic_top_mention_in_the_email_takes_its_own_direction():
     left to right too (the brand on the wrong side): each mention's text takes its direction from itself."""
     text = "الطرد لم يصل! مع Parcelo"
     html = render_html(
-        make_msg(top_mentions=[mention(1, text=text, url="https://example.com/a"), mention(2, text=text)])
+        make_msg(
+            top_mentions=[mention(1, text=text, url="https://example.com/a"), mention(2, text=text + " 2", url=None)]
+        )
     )
     assert f'<a href="https://example.com/a" dir="auto">{text}</a>' in html
     assert f'<span dir="auto">{text} 2</span>' in html
