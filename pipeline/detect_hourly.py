@@ -284,8 +284,8 @@ def detect_intraday(
     them is still walked in order, so past spikes leave the baselines). ``exclude``: periods kept out of
     every baseline and every window, never flagged (known outages, incidents). ``timezone``: the IANA zone
     whose clock the hours of the week follow (the brand's audience's; default UTC). ``until``: where the data
-    ends when that is within the last period (a 15-minute watch run tests the hour so far): a window over that
-    period ends there, in its ``end`` and its reason, not at the period's end."""
+    ends (naive: UTC) when that is within the last period (a 15-minute watch run tests the hour so far): a
+    window over that period ends there, in its ``end`` and its reason, not at the period's end."""
     sens = sensitivity or IntradaySensitivity()
     df = prepare_intraday(series, freq)
     if df.empty:
@@ -298,7 +298,7 @@ def detect_intraday(
         if not wanted:
             return []
     excluded = {index[t] for t in pd.to_datetime(list(() if exclude is None else exclude), utc=True) if t in index}
-    cut = None if until is None else pd.Timestamp(until).tz_convert("UTC")
+    cut = None if until is None else pd.to_datetime(until, utc=True)  # naive: UTC, as the hours
     return _scan(df, sens, FREQS[freq], wanted, excluded, timezone or "UTC", cut)
 
 

@@ -289,6 +289,19 @@ def test_viral_thread_is_a_volume_spike_before_its_sentiment_is():
     assert [(x.kind, x.period) for x in without_negatives] == [("volume_spike", df["hour"][i])]
 
 
+def test_the_hour_so_far_ends_its_window_where_the_data_does_whatever_the_clock_of_until():
+    """A 15-minute watch run: the last hour holds its first quarter (a burst of 40 negatives in it). Its window ends
+    at ``until``, given aware or naive (UTC, as the hours are: it was a TypeError)."""
+    t = at(5, 2, 14)
+    df = hourly(seed=3).iloc[: t + 1].copy()
+    df.loc[t, ["volume", "n_negative"]] = [df["volume"][t] // 4 + 40, df["n_negative"][t] // 4 + 40]
+    until = df["hour"][t] + pd.Timedelta(minutes=15)
+    for given in (until, until.tz_localize(None), until.tz_localize(None).to_pydatetime()):
+        (s,) = detect_intraday(df, periods=[df["hour"][t]], until=given)
+        assert (s.kind, s.period, s.end) == ("hourly_spike", df["hour"][t], until)
+        assert "14:00-14:15 UTC" in s.reason
+
+
 def test_input_validation():
     df = hourly(weeks=1)
     with pytest.raises(ValueError, match="lacks"):
@@ -450,6 +463,23 @@ def test_detect_series_daily_rows_at_local_midnight_are_the_days_they_name(tmp_p
     flags = pd.read_csv(out)
     spike = flags[flags["observed"] == 60]
     assert spike[["start", "end"]].values.tolist() == [["2026-02-10T00:00:00+00:00", "2026-02-11T00:00:00+00:00"]]
+
+
+def test_detect_series_says_why_rows_ending_before_the_first_tested_hour_flag_nothing(tmp_path):
+    """15 days from a midnight (14 d 23 h apart) with a burst in their last hours: the first hour tested is the
+    16th day's first (two weeks of baseline before a 5-hour guard band), so the empty table says why (it said
+    nothing past 14 days); one more hour, the burst in it, and it is flagged."""
+    df = hourly(weeks=3, seed=3)
+    cover = [("too short", df.iloc[: 15 * 24].copy()), ("long enough", df.iloc[: 15 * 24 + 1].copy())]
+    for name, rows in cover:
+        add(rows, len(rows) - 1, 300)
+        result = CliRunner().invoke(app, ["detect-series", str(write_csv(tmp_path, rows)), "--negative", "neg"])
+        assert result.exit_code == 0, result.output
+        note = "so none could be flagged (the first it can test is 2026-01-20 00:00)"
+        if name == "too short":
+            assert "0 flagged period(s)" in result.output and note in result.output, result.output
+        else:
+            assert "1 flagged period(s)" in result.output and "note:" not in result.output, result.output
 
 
 def test_detect_series_errors_clearly(tmp_path):
