@@ -683,7 +683,7 @@ def roi(
     result = worth.cx_roi(cfg, db_path(db), spec.key)
     lines = worth.roi_lines(result, spec.name)
     if quarters and result.worth is not None:
-        with connect(db_path(db), timeout=cfg.lock_timeout_s, read_only=True) as con:
+        with connect(db_path(db), timeout=cfg.lock_timeout_s, read_only=True, current=True) as con:
             table = worth.churn_table(con, spec.key, ["_all"])
         lines += ["", "Per quarter of the answers, all segments (v_cx_churn_by_nps):"]
         lines += [f"  {line}" for line in worth.churn_table_lines(table)]

@@ -185,6 +185,7 @@ def connect(
     read_only: bool = False,
     sandboxed: bool = False,
     while_stopping: bool = False,
+    current: bool = False,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse under the cross-process lock. The connection is closed (and the lock freed) on exit.
 
@@ -194,6 +195,10 @@ def connect(
     ``sandboxed`` (with ``read_only``, for queries people type): DuckDB's own settings refuse every file-system
     access (``COPY ... TO``, ``ATTACH``, ``EXPORT DATABASE``, reading files), loading or installing extensions,
     and changing those settings again; the read-only attachment refuses writes.
+
+    ``current`` (with ``read_only``, for the commands that read the views, which do not migrate): the warehouse
+    must be at this brandpulse's schema (:class:`NotCurrent`, saying to run ``brandpulse init``, where an upgrade
+    not yet applied made their queries fail with a traceback).
 
     A query a signal handler stopped raises what stopped it (:func:`_signals_named`)."""
     with _signals_named():
@@ -257,6 +262,8 @@ def connect(
                 try:
                     if read_only:  # a reader's query would fail with DuckDB's "Table ... does not exist!"
                         _require_migrated(con, path)
+                        if current:
+                            _require_current(con, path)
                     yield con
                 finally:
                     con.close()  # rolls back a transaction left open
@@ -514,6 +521,37 @@ def migrations() -> list[tuple[int, str, Traversable]]:
     return found
 
 
+def _newer(version: int, latest: int) -> str:
+    return (
+        f"the warehouse is at schema version {version}, newer than this brandpulse knows ({latest}): "
+        "a newer brandpulse migrated it; run that version (or a copy of the warehouse from before it)"
+    )
+
+
+class NotCurrent(WarehouseError):
+    """A warehouse whose schema is not this brandpulse's: an upgrade's migrations or views not applied yet (no night
+    or ``brandpulse init`` since), or a newer brandpulse's."""
+
+
+def _require_current(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """:class:`NotCurrent` unless the session's warehouse has every migration of this brandpulse and none newer,
+    and its views are these files' (a reader's queries fail on an older warehouse with DuckDB's "Table ... does
+    not exist!" or "Referenced column ... not found", a traceback)."""
+    version, latest = schema_version(con), migrations()[-1][0]
+    if version > latest:
+        raise NotCurrent(f"{path}: {_newer(version, latest)}")
+    stored = None
+    if "main.schema_views" in _tables(con):
+        stored = row(con.execute("SELECT max(checksum) AS checksum FROM schema_views"))["checksum"]
+    if version < latest or stored != _views()[1]:
+        raise NotCurrent(
+            f"{path}: the warehouse is at schema version {version}"
+            + ("" if version < latest else " with another brandpulse version's views")
+            + f", and this brandpulse reads version {latest}: it was upgraded and has not migrated the warehouse "
+            "yet; run `brandpulse init` (or the next night) to migrate it, then read it again"
+        )
+
+
 def _refuse_foreign(con: duckdb.DuckDBPyConnection) -> None:
     """:class:`WarehouseError` when the session's database has tables but no ``schema_version``: no warehouse."""
     tables = _tables(con)
@@ -540,10 +578,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     done = {r["version"]: r["checksum"] for r in rows(con.execute("SELECT version, checksum FROM schema_version"))}
     known = migrations()
     if max(done, default=0) > known[-1][0]:  # its tables and rules are ones this code does not know: never written
-        raise WarehouseError(
-            f"the warehouse is at schema version {max(done)}, newer than this brandpulse knows ({known[-1][0]}): "
-            "a newer brandpulse migrated it; run that version (or a copy of the warehouse from before it)"
-        )
+        raise WarehouseError(_newer(max(done), known[-1][0]))
     applied = []
     for version, name, path in known:
         text = path.read_text(encoding="utf-8")
@@ -568,6 +603,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 _VIEW_NAME = re.compile(r"CREATE OR REPLACE VIEW (\w+)", re.IGNORECASE)
 
 
+def _views() -> tuple[list[str], str]:
+    """The texts of ``warehouse/views``, in order, and their checksum (what ``schema_views`` keeps)."""
+    texts = [view.read_text(encoding="utf-8") for view in _sql_files("views")]
+    return texts, hashlib.sha256("\n".join(texts).encode()).hexdigest()
+
+
 def _create_views(con: duckdb.DuckDBPyConnection, force: bool = False) -> None:
     """(Re-)create the views of ``warehouse/views``, unless every one of them exists as these files define it
     (their checksum, kept in ``schema_views``) and no migration was just applied (``force``): every night
@@ -576,8 +617,7 @@ def _create_views(con: duckdb.DuckDBPyConnection, force: bool = False) -> None:
     created are kept in ``schema_view_names`` (a table of its own: an older brandpulse, rolled back to, still
     writes ``schema_views`` as it did), and only a view of such a name is dropped, compared without regard to
     case as DuckDB compares names; an analyst's own views and a table now of that name are left alone."""
-    texts = [view.read_text(encoding="utf-8") for view in _sql_files("views")]
-    checksum = hashlib.sha256("\n".join(texts).encode()).hexdigest()
+    texts, checksum = _views()
     names = sorted({name for text in texts for name in _VIEW_NAME.findall(text)})
     con.execute("CREATE TABLE IF NOT EXISTS schema_views (checksum VARCHAR NOT NULL)")
     con.execute("CREATE TABLE IF NOT EXISTS schema_view_names (name VARCHAR NOT NULL)")

@@ -17,7 +17,7 @@ from filelock import FileLock
 
 from pipeline import interrupt, warehouse
 from pipeline.warehouse import WarehouseError, connect, held, migrate, row, rows, schema_version, transaction
-from tests.helpers import REPO, migrated
+from tests.helpers import REPO, brandpulse, migrated, write_config
 
 
 def _python(code: str, *args: str) -> subprocess.Popen:
@@ -354,6 +354,39 @@ def test_a_warehouse_a_newer_brandpulse_migrated_is_refused(db):
         con.execute("INSERT INTO schema_version (version, name, checksum) VALUES (9999, 'from_the_future', 'x')")
         with pytest.raises(WarehouseError, match="schema version 9999, newer than this brandpulse knows"):
             migrate(con)
+
+
+def test_the_read_commands_on_a_warehouse_not_migrated_since_an_upgrade_say_to_run_init(db, tmp_path):
+    """brandpulse upgraded, no night or ``init`` since: the read commands (which never migrate) crashed with DuckDB's
+    "Table with name v_daily_series does not exist!" or "Referenced column delivery not found" tracebacks; they say
+    to migrate it, as they do when a newer brandpulse's warehouse is read, and read it once it is migrated."""
+    with connect(db) as con:  # as an earlier version left it: 0022 not applied, and its views
+        con.execute("ALTER TABLE change_points DROP COLUMN night")
+        con.execute("DELETE FROM schema_version WHERE version = 22")
+        con.execute("DROP VIEW v_daily_series")
+        con.execute("CREATE OR REPLACE VIEW v_alerts AS SELECT alert_id, brand, day FROM alerts")
+        con.execute("UPDATE schema_views SET checksum = 'an earlier version''s views'")
+    cfg = write_config(tmp_path)
+    for command in (["summary"], ["alerts"], ["report"]):
+        done = brandpulse(*command, "--config", str(cfg), "--db", str(db))
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert "schema version 21, and this brandpulse reads version 22" in done.stderr
+        assert "run `brandpulse init`" in done.stderr
+    with connect(db) as con:  # the views alone another version's: said too
+        assert migrate(con) == [22]
+        con.execute("UPDATE schema_views SET checksum = 'another version''s views'")
+    with pytest.raises(warehouse.NotCurrent, match="version 22 with another brandpulse version's views"):
+        with connect(db, read_only=True, current=True):
+            pass
+    with connect(db) as con:
+        con.execute("INSERT INTO schema_version (version, name, checksum) VALUES (9999, 'from_the_future', 'x')")
+    with pytest.raises(warehouse.NotCurrent, match="schema version 9999, newer than this brandpulse knows"):
+        with connect(db, read_only=True, current=True):
+            pass
+    with connect(db) as con:
+        con.execute("DELETE FROM schema_version WHERE version = 9999")
+        migrate(con)
+    assert brandpulse("summary", "--config", str(cfg), "--db", str(db)).returncode == 0
 
 
 def test_an_applied_migration_re_creates_the_views(db):

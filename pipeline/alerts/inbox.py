@@ -17,7 +17,7 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
     first, each with why it fired, its terms and sources, and its delivery in words (``v_alerts.delivery``); an
     alert with a channel "pending (possibly delivered)" says how to resend it once you know it did not arrive. A
     brand no longer in the config is listed while it has alerts; an id that is neither raises ConfigError."""
-    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+    with connect(db, timeout=config.lock_timeout_s, read_only=True, current=True) as con:
         alerts = rows(
             con.execute(
                 "SELECT alert_id, day, kind, status, severity, headline, reason, explanation, delivery FROM v_alerts"
@@ -58,7 +58,7 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
 def show_alert(config: Config, db: Path, alert_id: str) -> str:
     """One alert (``alert_id``: its id or a prefix) as its message reads. Raises :class:`LookupError` unless
     exactly one alert matches, or when its message cannot be built (a damaged explanation)."""
-    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+    with connect(db, timeout=config.lock_timeout_s, read_only=True, current=True) as con:
         ids = find_alerts(con, alert_id)
         if len(ids) != 1:
             raise LookupError(f"{len(ids)} alerts match {alert_id!r}" + (": give more of the id" if ids else ""))

@@ -687,7 +687,7 @@ def _last_mention(series: pd.DataFrame) -> date | None:
 
 def newest_day(config: Config, db: Path) -> date | None:
     """The newest day with daily metrics (what ``brandpulse report`` reports by default), or None if none."""
-    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+    with connect(db, timeout=config.lock_timeout_s, read_only=True, current=True) as con:
         return row(con.execute("SELECT max(day) AS day FROM daily_brand_metrics"))["day"]
 
 
@@ -879,7 +879,7 @@ def build_report(
     (``unchanged``): a re-run night does not redraw its charts nor load the model for the drivers."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+    with connect(db, timeout=config.lock_timeout_s, read_only=True, current=True) as con:
         datas = [_read_brand(con, config, b, day) for b in config.brands]
     digest = fingerprint(config, day, datas) if not brands else None
     if reuse and digest and (kept := _unchanged(out_dir, digest)):

@@ -6,7 +6,6 @@ import shlex
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
 from rich.console import Console
 from rich.table import Table
 
@@ -66,18 +65,17 @@ def night_line(config: Config, db: Path, day: date) -> str:
 def print_summary(config: Config, db: Path) -> None:
     # no markup: a path, a brand or a query's "[...]" is text (a warehouse under /data/[prod]/ showed as /data//)
     console = Console(width=max(Console().width, 130), markup=False)
-    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+    with connect(db, timeout=config.lock_timeout_s, read_only=True, current=True) as con:
         brands = rows(execute(con, "report/summary_brands"))
         quarantined = {
             q["brand"]: q["n"] for q in rows(con.execute("SELECT brand, count(*) AS n FROM quarantine GROUP BY brand"))
         }
         worst = rows(execute(con, "report/summary_worst_day"))
-        try:  # by status: a skipped watch run (watch.enabled false, a night running) is no failure either, and a
+        runs = {  # by status: a skipped watch run (watch.enabled false, a night running) is no failure either, and a
             # killed run that a later run took over reads ``abandoned``, not ``running`` for ever (``v_runs``)
-            found = rows(con.execute("SELECT status, count(*) AS n FROM v_runs GROUP BY ALL ORDER BY status"))
-        except duckdb.CatalogException:  # a warehouse not migrated since the upgrade that added v_runs: the ledger's
-            found = rows(con.execute("SELECT status, count(*) AS n FROM pipeline_runs GROUP BY ALL ORDER BY status"))
-        runs = {r["status"]: r["n"] for r in found}
+            r["status"]: r["n"]
+            for r in rows(con.execute("SELECT status, count(*) AS n FROM v_runs GROUP BY ALL ORDER BY status"))
+        }
         nps = rows(execute(con, "report/summary_nps"))
     table = Table(title="Mentions and sentiment per brand")
     for col in (

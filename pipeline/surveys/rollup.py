@@ -217,7 +217,7 @@ def cx_social_lead(
     for name, value, allowed in (("social", social, _SOCIAL), ("cx", cx, _CX), ("period", period, ("day", "week"))):
         if value not in allowed:
             raise ValueError(f"{name} {value!r}: use one of {', '.join(allowed)}")
-    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+    with connect(db, timeout=config.lock_timeout_s, read_only=True, current=True) as con:
         series = rows(execute(con, "surveys/xcorr_series", {"brand": brand, "period": period}))
     return cross_correlation(
         [r[social] for r in series],

@@ -689,7 +689,7 @@ def _settings(config) -> tuple[int, int, int]:
 def cx_roi(config, db: Path, brand: str) -> RoiReport:
     """``brandpulse roi``: read the brand's respondents and customers (read only), then :func:`roi`."""
     window, history, min_n = _settings(config)
-    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+    with connect(db, timeout=config.lock_timeout_s, read_only=True, current=True) as con:
         inputs = roi_inputs(con, brand, window, history, calendars(config))
         found = None if inputs.respondents else _unlinked(con, brand)
     out = roi(inputs, min_n=min_n)
@@ -736,7 +736,7 @@ def cx_drivers(
 ) -> DriverReport:
     """``brandpulse drivers``: read the brand's answers and mentions (read only), then :func:`drivers`."""
     _, _, min_n = _settings(config)
-    with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
+    with connect(db, timeout=config.lock_timeout_s, read_only=True, current=True) as con:
         inputs = driver_inputs(con, brand, day, days)
     return drivers(inputs, matcher, min_n=min_n)
 
