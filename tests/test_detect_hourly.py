@@ -482,6 +482,13 @@ def test_detect_series_says_why_rows_ending_before_the_first_tested_hour_flag_no
             assert "1 flagged period(s)" in result.output and "note:" not in result.output, result.output
 
 
+def test_detect_series_names_a_file_with_brackets_as_it_is(tmp_path):
+    """The table's title is text, not console markup: a file named "flags [prod].csv" was titled "flags .csv"."""
+    path = write_csv(tmp_path, hourly(weeks=1)).rename(tmp_path / "flags [prod].csv")
+    done = CliRunner().invoke(app, ["detect-series", str(path)])
+    assert done.exit_code == 0 and "flags [prod].csv: 0 flagged period(s)" in done.output, done.output
+
+
 def test_detect_series_errors_clearly(tmp_path):
     path = write_csv(tmp_path, hourly(weeks=1))
     bad = CliRunner().invoke(app, ["detect-series", str(path), "--negative", "negatives"])
