@@ -313,8 +313,8 @@ def _num(x):
     return x.item() if hasattr(x, "item") else x
 
 
-def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: dict | None = None) -> dict:
-    """``after``: per ISO week (its Monday), the days after ``day`` with NPS answers that its NPS counts."""
+def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: int = 0) -> dict:
+    """``after``: the days after ``day`` in its ISO week with NPS answers, which that week's NPS counts."""
     last = series[series["day"] == day].iloc[0]
     nps = cx[cx["nps"].notna() & (cx["week_start"] <= day)].tail(1)
     latest_nps = None
@@ -322,7 +322,7 @@ def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: dict | None 
         r = nps.iloc[0]
         latest_nps = {k: _num(r[k]) for k in ("nps", "nps_low", "nps_high", "nps_n")} | {
             "iso_week": r["iso_week"],
-            "after": (after or {}).get(r["week_start"], 0),
+            "after": after if r["week_start"] == day - timedelta(days=day.weekday()) else 0,
         }
     return {
         "volume": int(last["volume"]),
@@ -648,11 +648,10 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
     series = _full_days(data.daily, data.brand.key, start, day)
     cx = data.cx
     has_survey = bool(len(cx) and cx[["nps", "csat", "ces"]].notna().any().any())
-    monday = day - timedelta(days=day.weekday())  # only the report day's week reads later days
-    after = {monday: len(data.cx_after)}
+    monday, after = day - timedelta(days=day.weekday()), len(data.cx_after)  # only its week reads later days
     cx_rows = [] if not has_survey else [
         {k: _num(v) if k not in ("week_start", "iso_week") else v for k, v in r.items()}
-        | {"after": after.get(r["week_start"], 0)}
+        | {"after": after if r["week_start"] == monday else 0}
         for r in cx[cx[["nps", "csat", "ces"]].notna().any(axis=1)].to_dict("records")
     ]  # fmt: skip
     return {
@@ -660,7 +659,7 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         "day": day,
         "start": start,
         "series": series,
-        "kpis": _kpis(series, cx, day, {monday: len(data.nps_after)}),
+        "kpis": _kpis(series, cx, day, len(data.nps_after)),
         "volume_90d": int(series["volume"].sum()),
         "last_mention": (last := _last_mention(series)),
         # the nights since then set rows aside: the sources answer, but in a shape the pipeline refuses
