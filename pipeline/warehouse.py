@@ -167,10 +167,11 @@ class NotMigrated(WarehouseError):
     """A DuckDB file that is no brandpulse warehouse (yet): it has no ``schema_version`` table."""
 
 
-def _require_migrated(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """:class:`NotMigrated` when the session's DuckDB file is no brandpulse warehouse (no ``schema_version``
-    table: another DuckDB file given as ``--db``, one made but never migrated)."""
-    if "main.schema_version" not in _tables(con):
+def _require_migrated(path: Path, tables: list[str]) -> None:
+    """:class:`NotMigrated` when the session's DuckDB file, whose ``tables`` (:func:`_tables`) these are, is no
+    brandpulse warehouse (no ``schema_version`` table: another DuckDB file given as ``--db``, one made but never
+    migrated)."""
+    if "main.schema_version" not in tables:
         raise NotMigrated(
             f"{path}: a DuckDB file, but no brandpulse warehouse (it has no schema_version table); give --db the "
             "warehouse's path, or run `brandpulse init` on a new file"
@@ -261,9 +262,10 @@ def connect(
                 con = _session(alias)
                 try:
                     if read_only:  # a reader's query would fail with DuckDB's "Table ... does not exist!"
-                        _require_migrated(con, path)
+                        tables = _tables(con)
+                        _require_migrated(path, tables)
                         if current:
-                            _require_current(con, path)
+                            _require_current(con, path, tables)
                     yield con
                 finally:
                     con.close()  # rolls back a transaction left open
@@ -533,7 +535,7 @@ class NotCurrent(WarehouseError):
     or ``brandpulse init`` since), or a newer brandpulse's."""
 
 
-def _require_current(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+def _require_current(con: duckdb.DuckDBPyConnection, path: Path, tables: list[str]) -> None:
     """:class:`NotCurrent` unless the session's warehouse has every migration of this brandpulse and none newer,
     and its views are these files' (a reader's queries fail on an older warehouse with DuckDB's "Table ... does
     not exist!" or "Referenced column ... not found", a traceback)."""
@@ -541,7 +543,7 @@ def _require_current(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     if version > latest:
         raise NotCurrent(f"{path}: {_newer(version, latest)}")
     stored = None
-    if "main.schema_views" in _tables(con):
+    if "main.schema_views" in tables:
         stored = row(con.execute("SELECT max(checksum) AS checksum FROM schema_views"))["checksum"]
     if version < latest or stored != _views()[1]:
         raise NotCurrent(
