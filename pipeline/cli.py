@@ -776,8 +776,8 @@ def detect_series(
     from rich.console import Console
     from rich.table import Table
 
-    from pipeline.detect import Sensitivity, detect_spikes
-    from pipeline.detect_hourly import IntradaySensitivity, detect_intraday
+    from pipeline.detect import detect_spikes, first_tested_day
+    from pipeline.detect_hourly import detect_intraday, first_tested
     from pipeline.records import csv_delimiter, csv_text
 
     freqs = {"5min": "5min", "hour": "h", "day": "D"}
@@ -904,14 +904,8 @@ def detect_series(
             str(r.periods),
         )
     Console(width=160, markup=False).print(table)  # a file named [x].csv is text, not markup
-    if len(series):  # the first period a gap-free series can have tested: two weeks of baseline before the guard
-        if freq == "day":  # band (as the detectors count them; README: the 16th day, or the 17th for `day`)
-            nightly = Sensitivity()
-            tested = first + pd.Timedelta(days=nightly.min_history + nightly.max_window - 1)
-        else:
-            intraday, per_hour = IntradaySensitivity(), 12 if freq == "5min" else 1
-            guard = pd.Timedelta(hours=1) * (intraday.max_window_hours * per_hour - 1) / per_hour
-            tested = (first + pd.Timedelta(hours=intraday.min_history_hours) + guard).ceil("D")
+    if len(series):  # the first period a gap-free series can have tested, as the detectors count it
+        tested = first_tested_day(first) if freq == "day" else first_tested(first, freqs[freq])
     if not len(series) or last < tested:  # an empty table said why, not left to guess
         covered = f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}" if len(series) else "no period"
         when = f" (the first it can test is {tested:%Y-%m-%d %H:%M})" if len(series) else ""

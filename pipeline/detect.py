@@ -563,6 +563,13 @@ def _share_test(m: _Baseline, n_w: float, v_w: float, vols: np.ndarray, mid: boo
     return _share_sf(int(n_w), int(v_w), m.p0, min(rho_w + m.p0_rel_var, 0.9), mid)
 
 
+def first_tested_day(first: pd.Timestamp, sens: Sensitivity | None = None) -> pd.Timestamp:
+    """The first day a gap-free daily series that starts on ``first`` can be flagged on: ``min_history`` baseline
+    days before the guard band of ``max_window - 1`` days (the 17th day with the defaults)."""
+    sens = sens or Sensitivity()
+    return first + pd.Timedelta(days=sens.min_history + sens.max_window - 1)
+
+
 def detect_spikes(
     series: pd.DataFrame,
     sensitivity: Sensitivity | None = None,

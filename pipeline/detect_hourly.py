@@ -269,6 +269,15 @@ def _severity(z: float, sens: IntradaySensitivity) -> Severity:
 # ------------------------------------------------------------------------------------------- detection
 
 
+def first_tested(first: pd.Timestamp, freq: str = "h", sens: IntradaySensitivity | None = None) -> pd.Timestamp:
+    """The first period a gap-free series of ``freq`` that starts at ``first`` can be flagged in:
+    ``min_history_hours`` of baseline before the guard band of ``max_window_hours`` less one period, from the
+    start of the next UTC day (the models are fitted once a day; the 16th day's start with the defaults)."""
+    sens, pph = sens or IntradaySensitivity(), FREQS[freq]
+    guard = pd.Timedelta(hours=1) * (sens.max_window_hours * pph - 1) / pph
+    return (first + pd.Timedelta(hours=sens.min_history_hours) + guard).ceil("D")
+
+
 def detect_intraday(
     series: pd.DataFrame,
     sensitivity: IntradaySensitivity | None = None,
