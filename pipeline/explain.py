@@ -219,10 +219,18 @@ _ELIDED = frozenset(
     dell dall nell sull all coll pell un quell quest nessun dov cos""".split()
 )
 
+# A bare domain ("zoefiets.nl", "shop.paczkolot.pl/zwroty") is a link too, so "nl" or "com" never becomes a term.
+# Only top-level domains that are no word in the supported languages: a sentence glued to the next after its full
+# stop ("great.Never", "bestelling.de bezorger", "super.ca marche") stays two words ("de", "it", "no", "es", "ca",
+# "eu", "co" are words, so those domains keep their last part).
+_TLDS = "com net org info biz io nl pl uk fr ch cz sk hu ro ie dk fi nz br mx jp cn kr ru ua tr au pt".split()
 # An e-mail address starts a word (?<!\S), and its domain holds no second @: the same matches as \S+@\S+\.\S+,
 # which tried every start inside a long word without an @ (quadratic: a 64 KB word took 5 s, one 256 KB word in
 # a negative mention 3 minutes of every report for 35 days)
-_URL = re.compile(r"https?://\S+|www\.\S+|(?<!\S)\S+@[^\s@]+\.\S+", re.IGNORECASE)
+_URL = re.compile(
+    rf"https?://\S+|www\.\S+|(?<!\S)\S+@[^\s@]+\.\S+|(?<![\w.@/-])(?:[\w-]+\.)+(?:{'|'.join(_TLDS)})(?:/\S*)?(?![\w-])",
+    re.IGNORECASE,
+)
 _MENTION = re.compile(r"(?<![\w@])@\w+")
 _CLAUSE = re.compile(r"[.,;:!?¡¿()\[\]{}\"«»“”„\n\r\t\u060c\u061b\u061f\u0964\u0965\u3001\u3002]|\s[-\u2013\u2014]+\s")
 _WORD = rf"[^\W\d_]+(?:[{MARKS}]+[^\W\d_]*)*"  # a letter, then letters and combining marks

@@ -114,6 +114,16 @@ def test_e_mail_addresses_are_no_terms_and_a_long_word_is_read_once():
     assert tokenize(f"{word} refund") == [word, "refund"]
 
 
+def test_a_bare_domain_is_a_link_and_a_glued_sentence_stays_words():
+    """A bare domain ("zoefiets.nl") made "nl" a term of every Dutch brand's alerts; a sentence glued to the
+    next after its full stop, where the next word is no top-level domain of a link ("de", "it"), keeps both words."""
+    assert tokenize("ordered on zoefiets.nl, never came", drop=["zoefiets"]) == ["ordered", "never", "came"]
+    assert tokenize("zwrot przez shop.paczkolot.pl/zwroty.", language="pl") == ["zwrot"]
+    assert tokenize("see Parcelo.COM or fly.io") == ["see"]
+    assert tokenize("great.Never again, bestelling.de bezorger") == ["great", "never", "bestelling", "bezorger"]
+    assert tokenize("a." * 50_000 + "refund") == ["refund"]  # one start per word: not quadratic
+
+
 def test_texts_with_a_single_term_between_them_explain_nothing_and_do_not_crash():
     """With one distinct term in focus and background together, its odds against the rest are 0/0: that divided
     by zero and rolled back the whole detect step, for every brand."""
