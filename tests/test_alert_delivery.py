@@ -321,6 +321,23 @@ def test_slack_mrkdwn_is_escaped():
     assert "<https://example.com/q?a=1&amp;b=%3C2%3E%7Cx|Parcelo lost parcel number 1 " in blob
 
 
+def test_a_brand_name_with_mrkdwn_markers_shows_as_written_in_slack():
+    """mrkdwn has no escape for ``* _ ~ ` ``: a brand "_Nook_" showed in italics, and "*NSYNC" made bold the rest of
+    the line up to the severity's closing ``*``; in the alert, its follow-up and the digest."""
+    for name in ("_Nook_", "*NSYNC", "~Tilde~", "`Tick`"):
+        msg = make_msg(brand_name=name, headline=f"{name}: negative spike on Wed 14 Oct 2026", status="worse")
+        held = DigestItem("a", name, "spike", "new", "major", msg.headline, datetime(2026, 10, 14, 22, tzinfo=UTC))
+        digest = Digest("c", "20:00-08:00 UTC", "UTC", [held])
+        lines = [
+            render_slack(msg)["blocks"][1]["text"]["text"].split("\n")[0],
+            render_slack_followup(msg)["blocks"][0]["text"]["text"],
+            render_digest_slack(digest)["blocks"][1]["text"]["text"],
+        ]
+        for line in lines:  # the only markers left are the message's own: *Update: getting worse*, *major*
+            assert not set(re.sub(r"\*(Update: getting worse|major)\*", "", line)) & set("*_~`"), (name, line)
+            assert name.strip("*_~`") in line, line
+
+
 def test_slack_blocks_past_the_limit_keep_the_context_with_the_report_link():
     """Past Slack's 50 blocks the message is cut before its last block: the context (alert id, report link) stays."""
     payload = render_slack(make_msg(numbers={f"metric_{i}": i for i in range(600)}))

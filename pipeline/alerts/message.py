@@ -9,8 +9,9 @@
 - :func:`render_subject`: the one-line email subject.
 
 Texts written by the public (mention texts, terms, channel names) are escaped for each format: HTML-escaped in
-the email, ``&<>`` escaped in Slack mrkdwn (so a mention cannot ping ``<!channel>`` or forge a link), and only
-``http(s)`` URLs ever become links.
+the email, ``&<>`` escaped in Slack mrkdwn (so a mention cannot ping ``<!channel>`` or forge a link; a brand's name also
+has its ``* _ ~ ` `` swapped for look-alikes, so that it shows as written), and only ``http(s)`` URLs ever become
+links.
 """
 
 from __future__ import annotations
@@ -472,6 +473,16 @@ def slack_escape(text: Any) -> str:
     return one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_MRKDWN_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})
+
+
+def slack_name(text: Any) -> str:
+    """A name (a brand's, or a headline or line that names one) as mrkdwn that shows as written: escaped, and its
+    ``* _ ~ ` `` swapped for look-alikes, since mrkdwn has no escape for them (a brand "_Nook_" showed in italics,
+    "*NSYNC" made bold the rest of the line up to the severity's closing ``*``)."""
+    return slack_escape(text).translate(_MRKDWN_LOOKALIKES)
+
+
 def _fit(escaped: str, limit: int) -> str:
     """Cut already-escaped mrkdwn to ``limit`` characters without splitting an ``&amp;``-style entity."""
     if len(escaped) <= limit:
@@ -511,7 +522,7 @@ def render_slack(msg: AlertMessage) -> dict:
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate(header, SLACK_HEADER_CHARS), "emoji": True}},
         _section(
-            f"*{status_label(msg)}* · {slack_escape(msg.brand_name)} · {kind_label(msg)} · "
+            f"*{status_label(msg)}* · {slack_name(msg.brand_name)} · {kind_label(msg)} · "
             f"{msg.day.isoformat()} · severity *{slack_escape(msg.severity)}*\n"
             + (f"Covers: *{slack_escape(window_label(msg))}*\n" if window_label(msg) else "")
             + slack_escape(msg.reason)
@@ -566,8 +577,8 @@ def render_slack_followup(msg: AlertMessage) -> dict:
     when = window_label(msg) or msg.day.isoformat()
     what = "is worse" if msg.status == "worse" else "has the day in full" if msg.status == "update" else "is new"
     text = (
-        f"Update: {slack_escape(msg.brand_name)} {kind_label(msg)} {what}: {now} "
-        f"(severity *{slack_escape(msg.severity)}*), {slack_escape(when)}. {slack_escape(msg.headline)}"
+        f"Update: {slack_name(msg.brand_name)} {kind_label(msg)} {what}: {now} "
+        f"(severity *{slack_escape(msg.severity)}*), {slack_escape(when)}. {slack_name(msg.headline)}"
     )
     return {
         "text": _fit(text, SLACK_SECTION_CHARS),
@@ -698,7 +709,7 @@ def render_digest_slack(d: Digest) -> dict:
         {"type": "header", "text": {"type": "plain_text", "text": truncate(header, SLACK_HEADER_CHARS), "emoji": True}}
     ]
     shown = d.items[: SLACK_MAX_BLOCKS - 2]
-    blocks += [_section(f"• {slack_escape(d.line(i))}") for i in shown]
+    blocks += [_section(f"• {slack_name(d.line(i))}") for i in shown]
     more = len(d.items) - len(shown)
     note = f"brandpulse · {more} more: brandpulse alerts" if more else "brandpulse · full messages: brandpulse alerts"
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
