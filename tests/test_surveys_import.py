@@ -390,6 +390,30 @@ def test_effort_answer_labels_are_read_on_the_sources_own_scale_and_direction(tm
     assert rejects == []
 
 
+def test_a_numbered_answer_whose_label_says_the_opposite_is_quarantined_not_counted(tmp_path):
+    """A survey that numbers 1 = very satisfied: its "5 - Very dissatisfied" counted as top-2 CSAT; and "7 - Very
+    high effort" on a CES where 7 = least effort as the easiest answer. Read by the number alone, each landed on
+    the wrong side; the label says which way the survey numbers its scale, so the score is left empty with the
+    reason. Answers whose label agrees (or is an agreement, whose direction depends on the statement) land."""
+    rows = [
+        ["id", "at", "csat", "ces"],
+        ["R1", "2026-07-01T12:00:00Z", "5 - Very dissatisfied", "7 - Very high effort"],
+        ["R2", "2026-07-01T12:00:00Z", "4 - Very satisfied", "6 - Easy"],
+        ["R3", "2026-07-01T12:00:00Z", "3 - Somewhat satisfied", "7 - Strongly agree"],
+    ]
+    path = write_csv(tmp_path / "labels.csv", rows)
+    columns = {"response_id": "id", "timestamp": "at", "csat": "csat", "ces": "ces"}
+    src = SurveySpec(name="s", brand="acme", path="labels.csv", columns=columns)
+    responses, [reject] = read_survey_file(None, src, path)
+    assert [(r.csat, r.ces) for r in responses] == [(None, None), (4, 6), (3, 7)]
+    assert "'5 - Very dissatisfied': its label says the opposite of its number" in reject.reason
+    assert "'7 - Very high effort': its label says the opposite of its number on 1-7 (7 = least effort" in reject.reason
+    src = SurveySpec(name="s", brand="acme", path="labels.csv", columns=columns, ces={"lower_is_better": True})
+    write_csv(path, [rows[0], ["R1", "2026-07-01T12:00:00Z", "", "7 - Very high effort"]])
+    [effort], rejects = read_survey_file(None, src, path)  # the source's direction: 7 is the most effort
+    assert (effort.ces, effort.ces_norm, rejects) == (7, 1.0, [])
+
+
 def test_ces_answers_plainly_on_the_other_scale_than_configured_are_said_in_the_step_detail(tmp_path, caplog):
     """A 5-point CES question configured as 7 (the default) lands every answer, mapped onto 1-7 as 7-point answers
     (a 5, the easiest, counts as 5 of 7), and a 7-point one configured as 5 quarantines its 6s and 7s, one row at a

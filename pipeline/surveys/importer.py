@@ -7,7 +7,8 @@ Survey rows, rules:
 - the brand comes from the source's ``brand``, or from a brand column whose value must be a configured brand id
   or name (case-insensitive); an empty or unknown brand quarantines the row;
 - scores are validated one by one: NPS a whole number 0-10, CSAT 1-5, CES 1 to the configured scale
-  (``"10 - Extremely likely"`` style answers and the usual CSAT/CES answer labels are read too). A score that
+  (``"10 - Extremely likely"`` style answers and the usual CSAT/CES answer labels are read too; a numbered
+  answer whose label points the other way, ``"5 - Very dissatisfied"``, is not counted). A score that
   is out of range or not a number is **left empty and quarantined with the reason**, while the row's other
   valid fields still land (one quarantine record per row, naming every bad field);
 - an empty score means "not answered" and is not an error;
@@ -178,8 +179,22 @@ CES_LABELS = {
     },
 }
 # "10 - Extremely likely": a number, then a label that starts with a letter ("9 - 10", a range, is no answer)
-_LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+|,\d{1,2})?)\s*(?:[-–—:=]\s*[^\W\d_].*)?$")  # 9, 9.0, 9,0 (a
+_LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+|,\d{1,2})?)\s*(?:[-–—:=]\s*([^\W\d_].*))?$")  # 9, 9.0, 9,0 (a
 # decimal comma: Polish and Dutch exports; not 1,000, a thousands group)
+# Which way a known answer label points, whatever number stands beside it: above 0 satisfied or little effort,
+# below 0 dissatisfied or much effort (its distance from the scale's middle). A numbered answer whose label points
+# the other way from its number on the configured scale ("5 - Very dissatisfied" from a survey that numbers 1 =
+# very satisfied; "7 - Very high effort" on a CES where 7 = least effort) is not counted (:func:`_label_against`).
+# Agreement labels are left out: which way they point depends on the statement agreed with.
+_LABEL_SIDE = {
+    "csat": {label: v - 3 for label, v in CSAT_LABELS.items()},
+    "ces": {
+        label: ces_normalise(v, scale, lower) - 4
+        for (scale, lower), labels in CES_LABELS.items()
+        for label, v in labels.items()
+        if "agree" not in label
+    },
+}
 # What a score cell looks like (records.Looks): a number, an answer label, a number with its label
 _ANSWER_LABELS = set(CSAT_LABELS) | {label for labels in CES_LABELS.values() for label in labels}
 SCORE = Looks(NUMBER.words, NUMBER.alone | _ANSWER_LABELS, _LABELLED.pattern)
@@ -883,10 +898,36 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
             out[name] = parse_score(get(name), f"{name.upper()} (column {mapping[name]})", low, high, labels)
         except Rejected as exc:
             problems.append(str(exc))
+            continue
+        if out[name] is not None and (against := _label_against(src, name, get(name), out[name], mapping[name])):
+            out[name] = None
+            problems.append(against)
     if out.get("ces") is not None:
         out["ces_scale"], out["ces_lower_is_better"] = src.ces.scale, src.ces.lower_is_better
         out["ces_norm"] = round(ces_normalise(out["ces"], src.ces.scale, src.ces.lower_is_better), 6)
     return out, problems
+
+
+def _label_against(src: SurveySpec, name: str, value, answer: int, column: str) -> str | None:
+    """Why a numbered answer (``"5 - Very dissatisfied"``) is not taken, when its label points the other way from
+    its number read on the configured scale (CSAT: 5 = very satisfied; CES: ``ces.scale`` and
+    ``ces.lower_is_better``), or None: counted by its number, the answer would land on the wrong side."""
+    m = _LABELLED.match(value) if isinstance(value, str) else None
+    side = _LABEL_SIDE.get(name, {}).get(m.group(2).strip().lower()) if m and m.group(2) else None
+    if not side:
+        return None
+    if name == "csat":
+        ours, scale = answer - 3, "1-5 (5 = very satisfied)"
+    else:
+        ours = ces_normalise(answer, src.ces.scale, src.ces.lower_is_better) - 4
+        least = 1 if src.ces.lower_is_better else src.ces.scale
+        scale = f"1-{src.ces.scale} ({least} = least effort: the source's ces.scale and ces.lower_is_better)"
+    if side * ours >= 0:
+        return None
+    return (
+        f"{name.upper()} (column {column}) {shown(value, SCORE)}: its label says the opposite of its number on "
+        f"{scale}; the survey numbers its scale the other way"
+    )
 
 
 # -- customers -----------------------------------------------------------------------------------------------
