@@ -580,7 +580,7 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
         d = value["drivers"]
         label = {
             frozenset({"csat"}): "CSAT, % answering 4–5 of 5",
-            frozenset({"ces"}): "CES, % answering 5–7 of 7 (easy)",
+            frozenset({"ces"}): "CES, % easy (5–7 on the common 1–7 scale, 7 = least effort)",
         }.get(
             frozenset(t["performance_metric"] for t in d.touchpoints),
             "CSAT % answering 4–5, or CES % easy where a touchpoint asks only CES (each against its kind's mean)",
