@@ -2111,6 +2111,18 @@ def test_the_point_of_a_currency_abbreviation_after_the_amount_is_no_part_of_the
     assert [amount(v) for v in ("100 kr.", "10 EUR.", "1 200 kr.")] == [100.0, 10.0, 1200.0]
 
 
+def test_an_amount_with_a_word_that_multiplies_it_is_refused_not_read_as_its_number(tmp_path):
+    """A CRM's "10k" (and "€1.2k", "2 mln zł") loaded as a monthly revenue of 10 (1.2, 2), silently: the word
+    after the number was taken for its currency. It is quarantined, left empty; a currency after it still reads."""
+    rows = [CUSTOMER_ROWS[0]] + [[f"C{i}", "x", "2025-01-01", "", r] for i, r in
+                                 enumerate(["10k", "€1.2k", "2 mln zł", "10 zł", "1 200 PLN"])]  # fmt: skip
+    path = write_csv(tmp_path / "customers.csv", rows)
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
+    assert [c.monthly_revenue for c in customers] == [None, None, None, 10.0, 1200.0]
+    assert [r.reason.split(" multiplies")[0].rsplit(": ", 1)[1] for r in rejects] == ["'k'", "'k'", "'mln'"]
+
+
 def test_the_euro_written_as_its_name_is_the_euro():
     """A Dutch list's "10 euro" beside "€ 12,50" was another currency ("EURO"), quarantined as not the list's."""
     assert currency("10 euro") == currency("10 Euro") == currency("€ 12,50") == currency("3 euros") == "EUR"

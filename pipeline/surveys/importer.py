@@ -406,14 +406,21 @@ def currency(value) -> str | None:
 
 
 _GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+")  # digits in groups of three: "1,200", "1 200 300"
+# a word around the number that multiplies it ("10k", "10 k€", "$1.2bn", "2 mln zł", "1,5 Mio. €", "10 tys. zł",
+# Swedish "10 tkr"): no currency, and the number alone was read (10k of revenue as 10)
+_MAGNITUDE = re.compile(
+    r"(?<![^\W\d_])(?:k|t|m|mm|mn|mln|mio|mld|mrd|bn|b|tys|tsd|tkr|mkr|lakhs?|lacs?|crores?|cr|thousands?|millions?"
+    r"|billions?)(?![^\W\d_])",
+    re.IGNORECASE,
+)
 
 
 def amount(value) -> float:
     """An amount of money from an export: a number, or text with a currency symbol or code around it and the
     separators of any locale: ``1,200.00``, ``1.200,00``, ``1 200,50``, ``12,50``, ``€10``, ``10 EUR``. A single
     separator followed by three digits (``1,200``, ``1.200``) is a thousands separator in one locale and a decimal
-    point in another: refused as ambiguous. Raises ValueError (its message ends the reason) unless a finite amount
-    ≥ 0."""
+    point in another: refused as ambiguous, as is a number with a word that multiplies it (``10k``, ``2 mln zł``).
+    Raises ValueError (its message ends the reason) unless a finite amount ≥ 0."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             number = float(value)
@@ -426,6 +433,9 @@ def amount(value) -> float:
         if raw.startswith("(") or raw.endswith("-") or "-" in raw.lstrip("-"):  # (10), 10-: a credit, as accounting
             raise ValueError(": a minus sign or brackets, a credit?")  # and SAP write one; not +10
         number = _number(raw)
+        at = raw.find(number)
+        if number and (magnitude := _MAGNITUDE.search(f"{raw[:at]} {raw[at + len(number) :]}")):
+            raise ValueError(f": {magnitude.group()!r} multiplies the number (a thousand, a million?); write it out")
         text = number.replace("\u00a0", " ").replace("\u202f", " ")
         abbreviated = raw[: raw.find(number)][-1:].isalpha()  # "kr.100", "Rs.1,200": the point follows letters
         if text[:1] in ".," and (abbreviated or not text[1:2].isdecimal()):  # the point of "kr. 100", "Rs. 1,200":
