@@ -45,8 +45,9 @@ from pipeline.retries import NO_RETRY_WHEN, NoDataInterval  # stopped, or a conf
 TASK_TIMEOUT = timedelta(minutes=env_minutes("BRANDPULSE_NIGHT_TASK_TIMEOUT_MINUTES", 240, least=1))
 
 
-def _night():
-    """(config, warehouse path, day, run id) for the running task."""
+def _night(*steps: str):
+    """(config, warehouse path, day, run id) for the running task. ``steps``: what the task's step records in the
+    ledger, dropped first when the run has ended (the task cleared after the night's finish: ``rerun_steps``)."""
     from pipeline.config import load_config
     from pipeline.warehouse import db_path
 
@@ -57,7 +58,12 @@ def _night():
             "this run has no data interval: trigger brandpulse_nightly with a logical date "
             "(the night it processes is the UTC day the data interval starts on)"
         )
-    return load_config(), db_path(), start.astimezone(UTC).date(), ctx["run_id"]
+    config, db = load_config(), db_path()
+    if steps:
+        from pipeline import ledger
+
+        ledger.rerun_steps(db, ctx["run_id"], steps, timeout=config.lock_timeout_s)
+    return config, db, start.astimezone(UTC).date(), ctx["run_id"]
 
 
 @dag(
@@ -111,7 +117,7 @@ def brandpulse_nightly():
     def load() -> dict:
         from pipeline import load as loading
 
-        config, db, day, run_id = _night()
+        config, db, day, run_id = _night("load")
         return loading.load(config, db, day, run_id).__dict__
 
     @task
@@ -132,28 +138,28 @@ def brandpulse_nightly():
     def load_scores() -> int:
         from pipeline import scoring
 
-        config, db, day, run_id = _night()
+        config, db, day, run_id = _night("score")
         return scoring.load_scores(config, db, day, run_id)
 
     @task
     def daily_metrics() -> list[str]:
         from pipeline import metrics
 
-        config, db, day, run_id = _night()
+        config, db, day, run_id = _night("daily_metrics")
         return [d.isoformat() for d in metrics.daily_metrics(config, db, day, run_id)]
 
     @task(multiple_outputs=False)
     def import_surveys() -> dict:
         from pipeline.surveys import ingest
 
-        config, db, day, run_id = _night()
+        config, db, day, run_id = _night("import_surveys", "score_survey_comments")
         return ingest.import_surveys(config, db, run_id, day=day)
 
     @task(multiple_outputs=False)
     def import_customers() -> dict:
         from pipeline.surveys import ingest
 
-        config, db, day, run_id = _night()
+        config, db, day, run_id = _night("import_customers")
         return ingest.import_customers(config, db, run_id, day=day)
 
     @task(trigger_rule="all_done")  # a failed survey source is recorded; the metrics of the rest go on
@@ -161,7 +167,7 @@ def brandpulse_nightly():
         from pipeline import ledger
         from pipeline.surveys import rollup
 
-        config, db, _, run_id = _night()
+        config, db, _, run_id = _night("survey_metrics")
         # all_done: not after a prepare that failed before it registered the run (another author key, a moved
         # brand id): no survey metrics recorded for no run (RunNotRegistered: not retried)
         ledger.require_run_in(db, run_id, timeout=config.lock_timeout_s)
@@ -171,14 +177,14 @@ def brandpulse_nightly():
     def detect() -> list[str]:
         from pipeline.alerts import incidents
 
-        config, db, day, run_id = _night()
+        config, db, day, run_id = _night("detect")
         return incidents.detect(config, db, day, run_id)
 
     @task(multiple_outputs=False)
     def send_alerts() -> dict:
         from pipeline.alerts import delivery
 
-        config, db, _, run_id = _night()
+        config, db, _, run_id = _night("send_alerts")
         return delivery.send_alerts(config, db, run_id)
 
     @task(trigger_rule="all_done")  # the report shows whatever landed, also on a partial night
@@ -186,7 +192,7 @@ def brandpulse_nightly():
         from pipeline import ledger
         from pipeline.report import build
 
-        config, db, day, run_id = _night()
+        config, db, day, run_id = _night("report")
         # all_done: no report of a night that read nothing drawn over the last one's, after a prepare that failed
         ledger.require_run_in(db, run_id, timeout=config.lock_timeout_s)
         if get_current_context()["params"].get("draw_report", True):

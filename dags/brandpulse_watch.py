@@ -51,11 +51,12 @@ INTERVAL_MINUTES = env_minutes("BRANDPULSE_WATCH_INTERVAL_MINUTES", 60)
 SCHEDULE = _cron(INTERVAL_MINUTES)
 
 
-def _run():
+def _run(*steps: str):
     """(config, warehouse path, interval end, run id) for the running task. The run id in the ledger (and the
     staging area) is Airflow's prefixed with ``watch__``: the 01:00-02:00 watch run and the night, both due at
     02:00, get the same Airflow run id (``scheduled__...T02:00:00+00:00``), and one ledger row for both merged
-    them (the watch skipped the night's own run)."""
+    them (the watch skipped the night's own run). ``steps``: what the task's step records in the ledger, dropped
+    first when the run has ended (the task cleared after the run's finish: ``rerun_steps``)."""
     from pipeline.config import load_config
     from pipeline.warehouse import db_path
 
@@ -63,7 +64,12 @@ def _run():
     end = ctx.get("data_interval_end")
     if end is None:
         raise NoDataInterval("this run has no data interval: trigger brandpulse_watch with a logical date")
-    return load_config(), db_path(), _plain(end), f"watch__{ctx['run_id']}"
+    config, db, run_id = load_config(), db_path(), f"watch__{ctx['run_id']}"
+    if steps:
+        from pipeline import ledger
+
+        ledger.rerun_steps(db, run_id, steps, timeout=config.lock_timeout_s)
+    return config, db, _plain(end), run_id
 
 
 def _plain(moment) -> datetime:
@@ -120,35 +126,35 @@ def brandpulse_watch():
         from pipeline import load as loading
         from pipeline import staging
 
-        config, db, end, run_id = _run()
+        config, db, end, run_id = _run("load")
         return loading.load(config, db, staging.watch_day(config, end), run_id, network_only=True).__dict__
 
     @task
     def score() -> int:
         from pipeline import scoring
 
-        config, db, _, run_id = _run()
+        config, db, _, run_id = _run("score")
         return scoring.score(config, db, run_id)
 
     @task
     def hourly_metrics() -> list[str]:
         from pipeline import watch
 
-        config, db, end, run_id = _run()
+        config, db, end, run_id = _run("hourly_metrics")
         return [h.isoformat() for h in watch.hourly_metrics(config, db, end, run_id)]
 
     @task
     def detect() -> list[str]:
         from pipeline import watch
 
-        config, db, end, run_id = _run()
+        config, db, end, run_id = _run("detect")
         return watch.detect(config, db, end, run_id)
 
     @task(multiple_outputs=False)
     def send_alerts() -> dict:
         from pipeline.alerts import delivery
 
-        config, db, _, run_id = _run()
+        config, db, _, run_id = _run("send_alerts")
         return delivery.send_alerts(config, db, run_id)
 
     @task(trigger_rule="all_done")

@@ -8,6 +8,8 @@ record itself without importing another.
   ended, an Airflow run cleared and run again, is running again);
   :func:`require_run` refuses to write for a run that was never registered (and gives a registered run's day);
   :func:`require_run_in` does it for a step that joins a run from outside (a DAG task, a ``--run-id``).
+- :func:`rerun_steps` drops what a DAG task's step recorded before it runs again in a run that has ended (a task
+  cleared after the run's finish), so the finish after it judges this try.
 - :func:`record_step` records (or, on a retry of the same run, re-records) one step's counts.
 - :func:`close_run` sets the run's status from its steps (``success``, ``partial`` when a source failed or is
   missing, ``failed`` when a later step did) and raises :class:`RunFailed`, which carries that status, unless
@@ -97,6 +99,26 @@ def require_run_in(db: Path, run_id: str, *, timeout: float) -> date:
             return require_run(con, run_id)
     except NotMigrated:  # a file made but never migrated (its first prepare failed): no ledger, no run registered
         raise unknown from None
+
+
+def rerun_steps(db: Path, run_id: str, steps: tuple[str, ...], *, timeout: float) -> None:
+    """Before a DAG task runs its step again in a run that has ended (one task of a finished Airflow run cleared,
+    with the tasks after it or alone; its ``prepare``, which starts a run afresh, does not run again): drop what
+    ``steps`` recorded for the run, committed, so that the ``finish`` after it judges what this try does (``missing``
+    when it fails or is stopped), not the earlier try's success: a detect that failed again ended the night
+    ``success``. A run still ``running`` (the night in progress, a retry), one never registered, no warehouse yet:
+    nothing to drop."""
+    if not Path(db).exists():  # a load or finish after a first prepare that failed: no warehouse made here
+        return
+    with connect(db, timeout=timeout) as con:
+        try:
+            con.execute(
+                "DELETE FROM run_steps WHERE run_id = $run_id AND list_contains($steps, step) AND EXISTS"
+                " (SELECT 1 FROM pipeline_runs WHERE run_id = $run_id AND status <> 'running')",
+                {"run_id": run_id, "steps": list(steps)},
+            )
+        except duckdb.CatalogException:  # a file never migrated (its first prepare failed): no ledger, no run
+            return
 
 
 def prepare_failed(con, run_id: str, exc: BaseException) -> None:

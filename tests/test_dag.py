@@ -100,6 +100,40 @@ def test_dag_test_end_to_end_and_rerun(dag, airflow_db, tmp_path, monkeypatch):
         ).fetchone() == (5, 5, 3)
 
 
+def test_a_task_cleared_after_its_night_ended_that_fails_this_time_fails_the_night(dag, tmp_path, monkeypatch):
+    """An operator clears one task of a night that has ended (detect, with the tasks after it, as Airflow's clear
+    does by default): its prepare does not run again, so the ledger still held the earlier try's detect
+    ``success``, and a detect that failed this time ended the night ``success`` (the Airflow run green too,
+    finish being its only leaf). The task drops its step's earlier record first: the night ends ``failed``."""
+    from pipeline import night
+    from pipeline.alerts import incidents
+    from pipeline.config import load_config
+    from pipeline.ledger import RunFailed
+
+    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    config, db = write_config(tmp_path), tmp_path / "w.duckdb"
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(config))
+    monkeypatch.setenv("BRANDPULSE_DB", str(db))
+    day, run_id = datetime(2026, 10, 1).date(), "scheduled__2026-10-02T02:00:00+00:00"
+    assert night.run_day(load_config(config), db, day, run_id=run_id, trigger="airflow")["status"] == "success"
+
+    def broken(*args, **kw):
+        raise RuntimeError("the detector broke")
+
+    monkeypatch.setattr(incidents, "detect", broken)
+    context = {"data_interval_start": datetime(2026, 10, 1, 2, tzinfo=UTC), "run_id": run_id, "params": {}}
+    run = {task: dag.task_dict[task].python_callable for task in ("detect", "report", "finish")}
+    monkeypatch.setitem(run["detect"].__globals__, "get_current_context", lambda: context)
+    with pytest.raises(RuntimeError, match="the detector broke"):
+        run["detect"]()
+    run["report"]()  # all_done; send_alerts, upstream_failed, does not run
+    with pytest.raises(RunFailed, match="failed: detect did not complete"):
+        run["finish"]()  # all_done
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("failed",)]
+        assert con.execute("SELECT status FROM run_steps WHERE step = 'detect'").fetchall() == [("missing",)]
+
+
 def test_an_extract_task_whose_worker_has_another_author_key_fails_at_once_and_stages_nothing(
     dag, airflow_db, tmp_path, monkeypatch
 ):
