@@ -206,7 +206,7 @@ def author_key(
         with connect(path, timeout=cfg.lock_timeout_s) as con:
             migrate(con)
             before, key = authorkey.adopt(cfg, con)
-    else:  # a question: read only (no migration applied, no wait for a running night's write lock)
+    else:  # a question: read only (no migration applied; it waits for a running night's lock as any read does)
         with connect(path, timeout=cfg.lock_timeout_s, read_only=True) as con:
             before = key = authorkey.recorded(con)
     if key is None:

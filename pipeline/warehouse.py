@@ -187,6 +187,7 @@ def connect(
     sandboxed: bool = False,
     while_stopping: bool = False,
     current: bool = False,
+    timeout_name: str = "lock_timeout_s",
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse under the cross-process lock. The connection is closed (and the lock freed) on exit.
 
@@ -200,6 +201,9 @@ def connect(
     ``current`` (with ``read_only``, for the commands that read the views, which do not migrate): the warehouse
     must be at this brandpulse's schema (:class:`NotCurrent`, saying to run ``brandpulse init``, where an upgrade
     not yet applied made their queries fail with a traceback).
+
+    ``timeout_name``: the setting that gave ``timeout``, which the error after a wait for the lock says to raise
+    (``brandpulse sql``'s is its ``--timeout``: it reads no config, so lock_timeout_s changes nothing for it).
 
     A query a signal handler stopped raises what stopped it (:func:`_signals_named`)."""
     with _signals_named():
@@ -243,7 +247,7 @@ def connect(
         except Timeout:
             raise WarehouseError(
                 f"{path}: another brandpulse process has held the warehouse lock for over {timeout:.0f}s "
-                f"(lock file {lock_file}); raise lock_timeout_s or wait for it"
+                f"(lock file {lock_file}); raise {timeout_name} or wait for it"
             ) from None
         try:
             if sandboxed:  # an instance of its own: its settings refuse file access, ATTACH included
@@ -333,7 +337,8 @@ def show_query(path: str | Path, query: str, limit: int = SQL_LIMIT, timeout: fl
     whole = {} if sys.stdout.isatty() else {"max_width": 10**6, "max_col_width": 10**6}
     tables: list[tuple[str, bool]] = []  # per statement with rows: its drawn table, and whether it has more rows
     error: WarehouseError | None = None  # raised after the tables of the statements before it are printed
-    with connect(path, read_only=True, sandboxed=True, timeout=timeout) as con:  # --timeout bounds the wait too
+    # --timeout bounds the wait too, and is what a wait that ran out says to raise
+    with connect(path, read_only=True, sandboxed=True, timeout=timeout, timeout_name="--timeout") as con:
         fired, done = threading.Event(), threading.Event()
 
         def stop() -> None:  # interrupts until the statements end: DuckDB drops one that falls between two of them

@@ -178,6 +178,15 @@ def test_a_wait_for_the_lock_is_said_after_two_seconds(db, caplog):
     assert "waiting up to" not in caplog.text
 
 
+def test_brandpulse_sql_that_waited_out_its_timeout_for_the_lock_says_to_raise_its_timeout(db):
+    """`brandpulse sql` behind a night's lock waits its --timeout: the error named lock_timeout_s, a config setting it
+    never reads (raising it changed nothing)."""
+    with FileLock(f"{db}.lock", is_singleton=False):
+        with pytest.raises(WarehouseError, match="held the warehouse lock for over 1s") as caught:
+            warehouse.show_query(db, "SELECT 1", timeout=1)
+    assert "raise --timeout or wait for it" in str(caught.value) and "lock_timeout_s" not in str(caught.value)
+
+
 def test_a_wait_for_a_process_outside_brandpulse_is_said_naming_it(db, caplog):
     """DuckDB's own lock held by a process outside brandpulse (an analyst's notebook): the wait was silent for the
     whole lock timeout (10 minutes of a night's log), where one for another brandpulse process is said."""
