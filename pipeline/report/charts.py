@@ -250,7 +250,9 @@ def sparkline(daily: pd.DataFrame, dpi: int = DPI) -> bytes:
     fig, ax = plt.subplots(figsize=(2.2, 0.5))
     x = pd.to_datetime(daily["day"])
     y = daily["share_negative"].astype(float) * 100
-    ax.plot(x, y, color=NEGATIVE, linewidth=1.1)
+    # a share between two days without one (a brand with mentions every other day) is a dot: a line alone drew nothing
+    alone = y.notna() & y.shift(1).isna() & y.shift(-1).isna()
+    ax.plot(x, y, color=NEGATIVE, linewidth=1.1, marker="o", markersize=1.5, markevery=alone.tolist())
     if len(y) and pd.notna(y.iloc[-1]):
         ax.plot(x.iloc[-1:], y.iloc[-1:], "o", color=NEGATIVE, markersize=3)
     ax.set_ylim(0, max(10.0, float(np.nanmax(y.fillna(0))) * 1.2) if len(y) else 10)
