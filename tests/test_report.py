@@ -905,6 +905,18 @@ def test_a_sparkline_puts_a_new_brands_days_at_the_end_of_its_28(monkeypatch):
         assert fig.axes[0].get_xlim() == tuple(mdates.date2num(pd.Timestamp(d)) for d in (days[0], days[-1])), known
 
 
+def test_a_sparkline_draws_a_share_between_two_days_without_one(monkeypatch):
+    """A brand with mentions every other day: each share stands between two days without one, and a line of one
+    point drew nothing, so its 28-day sparkline showed the last day's dot alone beside its 7- and 28-day shares."""
+    from pipeline.report import charts
+
+    days = [INCIDENT - timedelta(days=27 - i) for i in range(28)]
+    share = [0.3 if i % 2 else None for i in range(28)]
+    fig = drawn_figure(monkeypatch, charts.sparkline, pd.DataFrame({"day": days, "share_negative": share}))
+    line = fig.axes[0].lines[0]
+    assert line.get_marker() == "o" and line.get_markevery() == [i % 2 == 1 for i in range(28)]
+
+
 def test_the_comention_chart_shows_the_whole_first_week(monkeypatch):
     """The co-mentions are read from the Monday on or before the window's first day, so that the first week is
     whole: the chart shows that week's bar and share too, not a sliver of it (a window from a Sunday hid 88%)."""
@@ -1322,6 +1334,15 @@ def test_a_share_of_some_never_reads_as_none_or_all_nor_a_zero_mean_as_negative(
     assert [pct(x) for x in (0, 0.004, 0.5, 0.996, 1, None)] == ["0%", "<1%", "50%", ">99%", "100%", "–"]
     assert [pct(x, 1) for x in (0.004, 0.0004, 0.9996)] == ["0.4%", "<0.1%", ">99.9%"]
     assert [signed(x, 2) for x in (-3.7e-17, 0.0, -0.006, 0.29)] == ["+0.00", "+0.00", "−0.01", "+0.29"]
+
+
+def test_a_change_that_rounds_to_zero_reads_plus_zero_points_in_no_colour():
+    """A 7-day share 0.04 points under the 28-day one read "−0.0 pp", in the green of a fall."""
+    env = report_build._env()
+    delta = env.from_string('{% import "_macros.html" as ui %}{{ ui.delta(now, before) }}')
+    assert " ".join(delta.render(now=0.1234, before=0.1238).split()) == '<span class="">+0.0 pp</span>'
+    assert " ".join(delta.render(now=0.12, before=0.1238).split()) == '<span class="down">−0.4 pp</span>'
+    assert [report_build._fmt_pp(x) for x in (-0.0004, 0.0004, 0.012, None)] == ["+0.0 pp", "+0.0 pp", "+1.2 pp", "–"]
 
 
 def test_the_drivers_read_this_weeks_negatives_against_the_28_days_before(report):

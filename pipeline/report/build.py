@@ -506,8 +506,17 @@ def _fmt_num(x, digits: int = 0) -> str:
 
 
 def _fmt_pp(x, digits: int = 1) -> str:
-    """A difference of two shares, in percentage points."""
-    return "–" if x is None or x != x else f"{x * 100:+.{digits}f} pp".replace("-", "−")
+    """A difference of two shares, in percentage points; one that rounds to zero is "+0.0 pp" whatever its sign."""
+    return "–" if x is None or x != x else f"{_fmt_signed(x * 100, digits)} pp"
+
+
+def _trend(now, before, digits: int = 1) -> str:
+    """The class of a share's change as :func:`_fmt_pp` shows it: "up" (more negative), "down", or "" for none
+    (a change that shows as "+0.0 pp" is neither)."""
+    if now is None or before is None or now != now or before != before:
+        return ""
+    shown = float(f"{(now - before) * 100:.{digits}f}")
+    return "up" if shown > 0 else "down" if shown < 0 else ""
 
 
 def _fmt_quote(text, length: int = 280) -> str:
@@ -528,6 +537,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters.update(pct=_fmt_pct, signed=_fmt_signed, num=_fmt_num, pp=_fmt_pp, quote=_fmt_quote)
     env.globals["span"] = date_span
+    env.globals["trend"] = _trend
     return env
 
 
