@@ -352,33 +352,38 @@ def watch(
         _fail(f"not every watch run succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
 
-def _registered(cfg, db, run_id: str):
-    """The day of a run that ``prepare`` registered (a step given --run-id joins it); exit 2 if there is none."""
-    from pipeline.ledger import RunNotRegistered, require_run_in
+def _registered(cfg, db, run_id: str, *steps: str, night: date | None = None):
+    """The day of a run that ``prepare`` registered (a step given --run-id joins it); exit 2 if there is none, or
+    if ``night`` is given and the run is another night's. ``steps``: what the step records, dropped first when the
+    run has ended (a step run again after the night's finish), as the DAG's tasks do
+    (:func:`~pipeline.ledger.rerun_steps`): the ``finish`` after it judges this try, not the earlier one's success."""
+    from pipeline.ledger import RunNotRegistered, require_run_in, rerun_steps
 
     try:
-        return require_run_in(db_path(db), run_id, timeout=cfg.lock_timeout_s)
+        registered = require_run_in(db_path(db), run_id, timeout=cfg.lock_timeout_s)
     except RunNotRegistered as exc:
         _fail(str(exc))
+    if night is not None and registered != night:
+        _fail(f"--date {night}: run {run_id} is the night of {registered} (its prepare registered it so); give "
+              f"--date {registered}, or prepare another run id for {night}")  # fmt: skip
+    rerun_steps(db_path(db), run_id, steps, timeout=cfg.lock_timeout_s)
+    return registered
 
 
-def _joined(config: Path | None, db: Path | None, run_id: str):
+def _joined(config: Path | None, db: Path | None, run_id: str, *steps: str):
     """The config of a step that joins a registered run (:func:`_registered`: exit 2 for one never prepared)."""
     cfg = _config(config)
-    _registered(cfg, db, run_id)
+    _registered(cfg, db, run_id, *steps)
     return cfg
 
 
-def _joined_night(config: Path | None, db: Path | None, run_id: str, day: str):
+def _joined_night(config: Path | None, db: Path | None, run_id: str, day: str, *steps: str):
     """The config and --date of a step that joins a registered run for its night: exit 2 for a run never prepared
     or a --date other than the day prepare registered it for (the step would load, plan or recompute another
     day under this run's name, and its finish would judge the wrong night)."""
     night = _day(day)
     cfg = _config(config)
-    registered = _registered(cfg, db, run_id)
-    if registered != night:
-        _fail(f"--date {night}: run {run_id} is the night of {registered} (its prepare registered it so); give "
-              f"--date {registered}, or prepare another run id for {night}")  # fmt: skip
+    _registered(cfg, db, run_id, *steps, night=night)
     return cfg, night
 
 
@@ -442,7 +447,7 @@ def load(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = No
     """Step 2: upsert a run's staged files into the warehouse, in one transaction."""
     from pipeline import load as loading
 
-    cfg, night = _joined_night(config, db, run_id, day)
+    cfg, night = _joined_night(config, db, run_id, day, "load")
     typer.echo(json.dumps(loading.load(cfg, db_path(db), night, run_id).__dict__))
 
 
@@ -453,7 +458,7 @@ def score(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None:
     A new model version does not re-score the history here: brandpulse rescore --since DATE does."""
     from pipeline import scoring
 
-    cfg = _joined(config, db, run_id)
+    cfg = _joined(config, db, run_id, "score")
     typer.echo(json.dumps({"scored": scoring.score(cfg, db_path(db), run_id, scorer=_scorer(cfg))}))
 
 
@@ -486,7 +491,7 @@ def load_scores(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbO
     """Step 3 fanned out, 3 of 3: store every planned shard's scores in one transaction (fails if one is missing)."""
     from pipeline import scoring
 
-    cfg, night = _joined_night(config, db, run_id, day)  # outside the try: typer.Exit is a RuntimeError too
+    cfg, night = _joined_night(config, db, run_id, day, "score")  # outside the try: typer.Exit is a RuntimeError too
     try:
         scored = scoring.load_scores(cfg, db_path(db), night, run_id)
     except RuntimeError as exc:  # no plan, a shard with no scores, shards of two models: said, not a traceback
@@ -499,7 +504,7 @@ def daily_metrics(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: D
     """Step 4: recompute the daily brand metrics for a day."""
     from pipeline.metrics import daily_metrics as step
 
-    cfg, night = _joined_night(config, db, run_id, day)
+    cfg, night = _joined_night(config, db, run_id, day, "daily_metrics")
     days = step(cfg, db_path(db), night, run_id)
     typer.echo(json.dumps({"days": [d.isoformat() for d in days]}))
 
@@ -599,7 +604,8 @@ def _import(config, db, run_id: str | None, paths, step) -> None:
     if run_id is None:  # a run of its own
         night.prepare(cfg, db_path(db), today, run)
     else:  # a step of a night already registered (prepare would open it again if it had finished)
-        _registered(cfg, db, run_id)
+        comments = ("score_survey_comments",) if step is ingest.import_surveys else ()
+        _registered(cfg, db, run_id, step.__name__, *comments, "survey_metrics")
     # a step with nothing configured records nothing: the survey metrics alone are required then
     required = (step.__name__, "survey_metrics") if getattr(cfg.surveys, what, None) else ("survey_metrics",)
     if run_id is None:  # a run of its own, whose work raised: closed, 'interrupted' when stopped (SIGTERM, Ctrl-C)
@@ -622,7 +628,7 @@ def survey_metrics(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None)
     """Step (beside extract): recompute NPS, CSAT, CES (day, week, month × brand × touchpoint × segment), churn, CLV."""
     from pipeline.surveys import rollup
 
-    cfg = _joined(config, db, run_id)
+    cfg = _joined(config, db, run_id, "survey_metrics")
     typer.echo(json.dumps({"rows": rollup.survey_metrics(cfg, db_path(db), run_id)}))
 
 
@@ -735,7 +741,7 @@ def detect(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = 
     """Step 5: flag negative spikes and sustained shifts for a day; record explained alerts."""
     from pipeline.alerts import incidents
 
-    cfg, night = _joined_night(config, db, run_id, day)
+    cfg, night = _joined_night(config, db, run_id, day, "detect")
     typer.echo(json.dumps({"alerts": incidents.detect(cfg, db_path(db), night, run_id)}))
 
 
@@ -927,7 +933,7 @@ def send_alerts(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) ->
     and e-mail attempts cut off mid-send wait for `brandpulse alerts --resend`)."""
     from pipeline.alerts import delivery
 
-    cfg = _joined(config, db, run_id)
+    cfg = _joined(config, db, run_id, "send_alerts")
     sent = delivery.send_alerts(cfg, db_path(db), run_id)
     typer.echo(json.dumps(sent))
     if sent.get("failed"):  # said, and the step succeeds as the DAG's task does: the next run retries them
@@ -969,7 +975,7 @@ def report(
     if run_id is not None:
         if brand:
             _fail("--brand and --run-id: the night's report step draws every brand; leave out one of them")
-        night = _registered(cfg, db, run_id)
+        night = _registered(cfg, db, run_id, "report")
         typer.echo(
             f"index: {build.report(cfg, db_path(db), _day(day) if day is not None else night, run_id, out_dir=out)}"
         )

@@ -8,8 +8,9 @@ record itself without importing another.
   ended, an Airflow run cleared and run again, is running again);
   :func:`require_run` refuses to write for a run that was never registered (and gives a registered run's day);
   :func:`require_run_in` does it for a step that joins a run from outside (a DAG task, a ``--run-id``).
-- :func:`rerun_steps` drops what a DAG task's step recorded before it runs again in a run that has ended (a task
-  cleared after the run's finish), so the finish after it judges this try.
+- :func:`rerun_steps` drops what a step joining a run from outside (a DAG task, a ``--run-id`` command) recorded
+  before it runs again in a run that has ended (a task cleared, a command run again, after the run's finish), so
+  the finish after it judges this try.
 - :func:`record_step` records (or, on a retry of the same run, re-records) one step's counts.
 - :func:`close_run` sets the run's status from its steps (``success``, ``partial`` when a source failed or is
   missing, ``failed`` when a later step did) and raises :class:`RunFailed`, which carries that status, unless
@@ -102,13 +103,14 @@ def require_run_in(db: Path, run_id: str, *, timeout: float) -> date:
 
 
 def rerun_steps(db: Path, run_id: str, steps: tuple[str, ...], *, timeout: float) -> None:
-    """Before a DAG task runs its step again in a run that has ended (one task of a finished Airflow run cleared,
-    with the tasks after it or alone; its ``prepare``, which starts a run afresh, does not run again): drop what
+    """Before a DAG task or a ``--run-id`` command runs its step again in a run that has ended (one task of a
+    finished Airflow run cleared, with the tasks after it or alone, or ``brandpulse detect --run-id`` run again
+    after ``brandpulse finish``; its ``prepare``, which starts a run afresh, does not run again): drop what
     ``steps`` recorded for the run, committed, so that the ``finish`` after it judges what this try does (``missing``
     when it fails or is stopped), not the earlier try's success: a detect that failed again ended the night
     ``success``. A run still ``running`` (the night in progress, a retry), one never registered, no warehouse yet:
     nothing to drop."""
-    if not Path(db).exists():  # a load or finish after a first prepare that failed: no warehouse made here
+    if not steps or not Path(db).exists():  # no warehouse: a load or finish after a first prepare that failed
         return
     with connect(db, timeout=timeout) as con:
         try:

@@ -363,6 +363,25 @@ def test_run_of_a_one_day_range_runs_that_night_without_its_report(night, tmp_pa
     assert f"brandpulse: not every night succeeded: 2026-10-02 ({summary['status']}); see run_steps" in failed.output
 
 
+def test_a_step_run_again_by_its_run_id_after_the_night_ended_that_fails_this_time_fails_the_night(night, tmp_path):
+    """A step command given an ended night's --run-id (report, here into an --out it cannot make) drops what the
+    step recorded before, as a DAG task cleared after the night does: the finish after it judged the earlier try's
+    success and ended the night ``success`` (exit 0) although the step failed this time."""
+    config, db = night
+    common = ["--config", str(config), "--db", str(db)]
+    done = invoke("run", "--date", "2026-10-01", "--no-report", *common)
+    assert done.exit_code == 0, done.output
+    run_id = json.loads(done.output.splitlines()[0])["run_id"]
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    broken = invoke("report", "--run-id", run_id, "--out", str(tmp_path / "a-file" / "reports"), *common)
+    assert isinstance(broken.exception, NotADirectoryError), broken.output
+    finished = invoke("finish", "--run-id", run_id, *common)
+    assert finished.exit_code == 1, finished.output
+    assert f"run {run_id} failed: report did not complete" in finished.output
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM run_steps WHERE step = 'report'").fetchall() == [("missing",)]
+
+
 def test_author_key_of_a_warehouse_not_there_yet_says_so(tmp_path):
     db = tmp_path / "w.duckdb"
     done = invoke("author-key", "--config", str(write_config(tmp_path)), "--db", str(db))
