@@ -970,8 +970,11 @@ def report(
     from pipeline.report import build
 
     cfg = _config(config)
-    if out is not None and out.exists() and not out.is_dir():
-        _fail(f"--out: {out} is a file; the report is a folder (one page per brand and index.html)")
+    # the nearest part of --out that exists is a folder: a file there (--out page.html, or page.html/reports) ended
+    # in a traceback when the folder was made
+    there = next((p for p in (out, *out.parents) if p.exists()), None) if out is not None else None
+    if there is not None and not there.is_dir():
+        _fail(f"--out: {there} is a file; the report is a folder (one page per brand and index.html)")
     if run_id is not None:
         if brand:
             _fail("--brand and --run-id: the night's report step draws every brand; leave out one of them")

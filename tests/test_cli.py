@@ -96,6 +96,8 @@ def test_options_an_operator_gets_wrong_are_refused_naming_them(tmp_path):
     (tmp_path / "page.html").write_text("x")
     refused(invoke("report", "--date", "2026-10-01", "--out", str(tmp_path / "page.html"), "--config", cfg,
                    "--db", str(db)), f"--out: {tmp_path / 'page.html'} is a file")  # fmt: skip
+    refused(invoke("report", "--date", "2026-10-01", "--out", str(tmp_path / "page.html" / "reports"), "--config",
+                   cfg, "--db", str(db)), f"--out: {tmp_path / 'page.html'} is a file")  # a traceback  # fmt: skip
 
 
 def watch_config(tmp_path):
