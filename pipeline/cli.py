@@ -784,7 +784,7 @@ def detect_series(
 
     from pipeline.detect import detect_spikes, first_tested_day
     from pipeline.detect_hourly import detect_intraday, first_tested
-    from pipeline.records import csv_delimiter, csv_text
+    from pipeline.records import Rejected, count, csv_delimiter, csv_text
 
     freqs = {"5min": "5min", "hour": "h", "day": "D"}
     if freq not in freqs:
@@ -795,7 +795,8 @@ def detect_series(
             header, lead = fh.readline(1 << 16), 0
             while header and not header.strip():  # blank lines before the header (pandas skipped them): not it
                 header, lead = fh.readline(1 << 16), lead + 1
-        raw = pd.read_csv(file, sep=csv_delimiter(header), skip_blank_lines=False, skiprows=lead)
+        # as text: pandas read a Dutch or Polish export's "1.000" (a thousand) as 1.0, a count of 1
+        raw = pd.read_csv(file, sep=csv_delimiter(header), skip_blank_lines=False, skiprows=lead, dtype=str)
     except FileNotFoundError:
         _fail(f"{file}: no such file")
     except IsADirectoryError:
@@ -803,9 +804,8 @@ def detect_series(
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         _fail(f"{file}: not a readable CSV ({str(exc).splitlines()[0]})")
     # each row indexed by its line in the file (the header is line 1), so an error names the line an editor shows;
-    # a blank line, or one of delimiters only (Excel's ";;" after a sheet's last row), is no row, and the types its
-    # empty cells gave the columns are undone (a column of True/False is bool again, refused below, not object)
-    raw = raw.set_axis(raw.index + 2 + lead).dropna(how="all").infer_objects()
+    # a blank line, or one of delimiters only (Excel's ";;" after a sheet's last row), is no row
+    raw = raw.set_axis(raw.index + 2 + lead).dropna(how="all")
     columns = list(raw.columns)
     if value is None:
         value = next((c for c in ("count", "volume") if c in columns), None)
@@ -852,16 +852,18 @@ def detect_series(
     counts = {"volume": value, **({"n_negative": negative} if negative else {})}
     frame = pd.DataFrame({"period": stamps.dt.floor(freqs[freq])})
     for name, col in counts.items():
-        numbers = pd.to_numeric(raw[col], errors="coerce")  # inf and 1e30 parse: not counts either
-        bad = ~numbers.between(0, MAX_SERIES_COUNT) | (numbers != numbers.round())
-        if pd.api.types.is_bool_dtype(raw[col]):  # a column of True/False (a flag, not a count) would sum as 1/0
-            bad = pd.Series(True, index=raw.index)
-        if bad.any():
-            row_no = bad.idxmax()
-            cell = raw[col][row_no]
-            # a whole number past uint64 is read as a Python int (no .item())
-            shown = "an empty cell" if pd.isna(cell) else repr(cell.item() if hasattr(cell, "item") else cell)
-            _fail(f"{file}: column {col!r}: {shown} on line {row_no} is not a count (a whole number, 0 to 1e15)")
+        cells = raw[col]
+        plain = cells.str.fullmatch(r"\s*[0-9]{1,15}\s*", na=False)  # digits alone, under 1e15: a count as written
+        numbers, read = pd.to_numeric(cells.where(plain), errors="coerce"), {}
+        for row_no, cell in cells[~plain].items():  # the rest as a file drop reads a count: "1.000" is ambiguous
+            if pd.isna(cell):  # a count a file drop reads as 0: here the export is cut or misaligned
+                _fail(f"{file}: column {col!r}: an empty cell on line {row_no} is not a count")
+            try:
+                read[row_no] = count(cell, f"{file}: column {col!r}, line {row_no}:", high=MAX_SERIES_COUNT)
+            except Rejected as exc:  # inf, 1e30, True (a flag), 1,5, 1 200: none a count
+                _fail(f"{exc} (a count is a whole number, 0 to 1e15, written without separators)")
+        if read:  # else all digits alone: int64 as they are
+            numbers[list(read)] = list(read.values())
         frame[name] = numbers.astype("int64")
     if negative is not None and (over := frame["n_negative"] > frame["volume"]).any():
         row_no = over.idxmax()

@@ -831,8 +831,8 @@ def number(value, what: str, low: float, high: float) -> float | None:
 _THOUSANDS_POINT = re.compile(r"\+?([1-9]\d{0,2})\.000")  # "1.000": a thousand where the decimal mark is a comma
 
 
-def count(value, what: str) -> int:
-    """A whole number in ``[0, MAX_COUNT]``; an empty cell counts 0. A whole number written as a float (JSON's
+def count(value, what: str, high: int = MAX_COUNT) -> int:
+    """A whole number in ``[0, high]``; an empty cell counts 0. A whole number written as a float (JSON's
     ``12.0``, "12.0" from a spreadsheet's float column) is one; 12.5 is not, nor is "1.000" (a thousand in a
     Dutch, Polish or German export, 1 in an English one: refused as ambiguous, as "1,000" is refused)."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -857,8 +857,8 @@ def count(value, what: str) -> int:
             out = int(whole)
     if out < 0:
         raise Rejected(f"{what} {out} is negative")
-    if out > MAX_COUNT:
-        raise Rejected(f"{what} {shown(out, NUMBER)} is over {MAX_COUNT:.0e}")
+    if out > high:  # the cell as written: 1e30 read as a whole number is 31 digits
+        raise Rejected(f"{what} {shown(value, NUMBER)} is over {high:.0e}")
     return out
 
 

@@ -302,9 +302,9 @@ def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
     note = "note: the rows cover 2026-01-05 00:00 to 2026-01-05 00:00: the detector needs two weeks of history"
     assert note in summed.output, summed.output
     path.write_text("timestamp,count\n2026-01-05T00:00:00Z,1000000000000000\n2026-01-05T01:00:00Z,1000000000000001\n")
-    refused(invoke("detect-series", str(path)), f"{path}: column 'count': 1000000000000001 on line 3 is not a count")
+    refused(invoke("detect-series", str(path)), f"{path}: column 'count', line 3: '1000000000000001' is over")
     path.write_text("timestamp,count\n2026-01-05T00:00:00Z,99999999999999999999\n")  # past uint64: a traceback
-    refused(invoke("detect-series", str(path)), f"{path}: column 'count': 99999999999999999999 on line 2 is not a")
+    refused(invoke("detect-series", str(path)), f"{path}: column 'count', line 2: '99999999999999999999' is")
     far = "timestamp,count\n2000-01-05T10:00:00Z,3\n2000-01-05T10:05:00Z,3\n2100-01-05T10:00:00Z,4\n"
     path.write_text(far)  # a mistyped year: the detector filled every period between (3 GB, 30 s)
     span = "rows span 10,519,201 periods of 5min (2000-01-05 to 2100-01-05), more than 1,000,000: a mistyped year?"

@@ -509,8 +509,8 @@ def test_detect_series_errors_clearly(tmp_path):
     assert bad.exit_code == 2 and "needs --negative" in bad.output
     # counts that are none: each named with its line (inf was a traceback, 1e30 wrapped to a negative int64)
     head = "timestamp,count,neg\n2026-01-05T00:00:00Z,24,4\n"
-    for row, said in (("inf,1", "column 'count': inf on line 3 is not a count (a whole number, 0 to 1e15)"),
-                      ("1e30,1", "column 'count': 1e+30 on line 3 is not a count"),
+    for row, said in (("inf,1", "column 'count', line 3: 'inf' is not a whole number (a count is a whole number, 0"),
+                      ("1e30,1", "column 'count', line 3: '1e30' is over 1e+15"),
                       ("5,", "column 'neg': an empty cell on line 3 is not a count"),
                       ("3,9", "line 3: 9 negatives ('neg') out of a count of 3 ('count')")):  # fmt: skip
         odd = tmp_path / "odd.csv"
@@ -520,7 +520,23 @@ def test_detect_series_errors_clearly(tmp_path):
     flags = tmp_path / "flags.csv"  # a True/False column is a flag, not a count (it summed as 1 and 0)
     flags.write_text("timestamp,count\n2026-01-05T00:00:00Z,True\n2026-01-05T01:00:00Z,False\n")
     bad = CliRunner().invoke(app, ["detect-series", str(flags)])
-    assert bad.exit_code == 2 and "flags.csv: column 'count': True on line 2 is not a count" in bad.output, bad.output
+    assert bad.exit_code == 2 and "flags.csv: column 'count', line 2: 'True' is not a whole" in bad.output, bad.output
+
+
+def test_detect_series_refuses_a_count_with_a_thousands_separator(tmp_path):
+    """A semicolon export's "1.000" (a thousand where the decimal mark is a comma) was read as a count of 1 and
+    summed silently (only "1.250" was refused, as 1.25): refused as ambiguous, as a file drop refuses it; a count
+    with a decimal comma or a thousands space is refused too, each named with its line as written."""
+    export = tmp_path / "export.csv"
+    for cell, said in (("1.000", "'1.000' is ambiguous: 1000, or 1?"),
+                       ("1 200", "'1 200' is not a whole number"),
+                       ("-1,5", "'-1,5' is not a whole number")):  # fmt: skip
+        export.write_text(f"timestamp;count\n2026-01-05T00:00:00Z;3\n2026-01-05T01:00:00Z;{cell}\n")
+        bad = CliRunner().invoke(app, ["detect-series", str(export)])
+        assert bad.exit_code == 2 and f"export.csv: column 'count', line 3: {said}" in bad.output, bad.output
+    export.write_text("timestamp;count\n2026-01-05T00:00:00Z;12.0\n2026-01-05T01:00:00Z;7\n")  # a float column's
+    done = CliRunner().invoke(app, ["detect-series", str(export), "--out", str(tmp_path / "flags.csv")])
+    assert done.exit_code == 0 and "0 flagged period(s) of 2 (hour)" in done.output, done.output
 
 
 def test_detect_series_reads_blank_lines_around_the_header_and_rows_as_no_rows(tmp_path):
@@ -533,7 +549,7 @@ def test_detect_series_reads_blank_lines_around_the_header_and_rows_as_no_rows(t
     flags = tmp_path / "flags.csv"
     flags.write_text("timestamp,count\n2026-01-05T00:00:00Z,True\n\n2026-01-05T01:00:00Z,False\n")
     bad = CliRunner().invoke(app, ["detect-series", str(flags)])
-    assert bad.exit_code == 2 and "flags.csv: column 'count': True on line 2 is not a count" in bad.output, bad.output
+    assert bad.exit_code == 2 and "flags.csv: column 'count', line 2: 'True' is not a whole" in bad.output, bad.output
 
 
 def local_rhythm(zone: str, daily: float = 5000, seed: int = 0) -> pd.DataFrame:
