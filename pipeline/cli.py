@@ -334,11 +334,14 @@ def watch(
         first, last = _moment(start, "--from"), _moment(to, "--to")
         if last < first:
             _fail("--to is before --from")
-        now = datetime.now(UTC)  # a mistyped year ran (and read the sources for) a run per hour up to it
-        if last > now:
-            _fail(f"--to: {to} is after now ({now:%Y-%m-%dT%H:%M}, UTC): a replay runs only intervals that have ended")
     else:
         _fail("give --at, or --from and --to")
+    # a mistyped year ran (and read the sources for) a run per hour up to it; an --at to come read an interval
+    # not over yet, and its source's cursor then stood past what it had read
+    now = datetime.now(UTC)
+    if last > now:
+        option, given = ("--at", at) if at is not None else ("--to", to)
+        _fail(f"{option}: {given} is after now ({now:%Y-%m-%dT%H:%M}, UTC): a watch reads only intervals that ended")
     not_ok = []
 
     def show(summary: dict) -> None:

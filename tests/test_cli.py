@@ -133,6 +133,9 @@ def test_watch_refuses_a_replay_that_ends_after_now(tmp_path):
     db = tmp_path / "w.duckdb"
     done = invoke("watch", "--from", first, "--to", last, "--config", watch_config(tmp_path), "--db", str(db))
     refused(done, f"--to: {last} is after now (")
+    # one --at to come: it read an interval not over yet, and its source's cursor stood past what it had read
+    at = invoke("watch", "--at", last, "--config", watch_config(tmp_path), "--db", str(db))
+    refused(at, f"--at: {last} is after now (")
     assert not db.exists()
 
 
