@@ -14,7 +14,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -724,6 +724,22 @@ _PATTERN_WORDS = {
 _FIELD_FIRST = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$", re.DOTALL)
 
 
+def _unquoted(value) -> str:
+    """What to add to "Input should be a valid string" when YAML made something else of a plain word: ``no``
+    (Norway's country code) is false, ``2024`` (a sheet's name) a number, ``2026-10-05`` a date. Never the value
+    itself (a value may be a secret pasted in the wrong place)."""
+    if isinstance(value, bool):
+        return (
+            f": unquoted, YAML reads yes, no, on, off, true and false as booleans (this one as {str(value).lower()}); "
+            "write the text in quotes ('no')"
+        )
+    if isinstance(value, int | float):
+        return ": unquoted, YAML reads it as a number; write the text in quotes ('2024')"
+    if isinstance(value, date):
+        return ": unquoted, YAML reads it as a date; write the text in quotes ('2026-10-05')"
+    return ""
+
+
 def _input_path(loc: tuple, raw) -> tuple:
     """The fields of a pydantic error location, as the file spells them. Pydantic adds steps of its own: a
     tagged union's tag (``alerts[0].slack.url``, where ``slack`` is the channel's ``type``), a scalar union's
@@ -988,17 +1004,20 @@ def load_config(path: str | Path | None = None) -> Config:
                 msg = msg.removeprefix("Value error, ")
             elif err["type"] == "union_tag_invalid":  # pydantic repeats the value, which may be a pasted secret URL
                 msg = f"must be one of {err['ctx']['expected_tags']}"
+            elif err["type"] == "union_tag_not_found":  # pydantic's "Unable to extract tag using discriminator"
+                msg = "Field required (the kind of source or channel: see the README's configuration reference)"
             loc = _input_path(err["loc"], raw)
             if not loc and (m := _FIELD_FIRST.match(msg)):  # a whole-config check that names its field
                 loc, msg = (m.group(1),), m.group(2)
             if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
                 loc = (*loc, "type")
             line = f"{path}: {field_path(loc)}: "
+            hint = _unquoted(err["input"]) if err["type"] == "string_type" else ""
             if lines and lines[-1][0] == line and msg.startswith("Input should be a valid "):  # a union's members
-                lines[-1] = (line, f"{lines[-1][1]} or {msg.removeprefix('Input should be ')}")
+                lines[-1] = (line, f"{lines[-1][1]} or {msg.removeprefix('Input should be ')}", lines[-1][2] or hint)
             else:
-                lines.append((line, msg))
-        raise ConfigError("\n".join(line + msg for line, msg in lines)) from None
+                lines.append((line, msg, hint))
+        raise ConfigError("\n".join(line + msg + hint for line, msg, hint in lines)) from None
     _check_folders(config)
     return config
 

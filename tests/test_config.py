@@ -633,6 +633,30 @@ def test_messages_name_the_real_problem_and_the_real_field(tmp_path):
     assert load_config(_write(tmp_path, doc)).brands[0].sources[1].app_id == "1480331921"
 
 
+def test_a_word_yaml_reads_as_a_boolean_number_or_date_is_said_to_need_quotes(tmp_path):
+    """countries: [no] (Norway) is false to YAML, a survey's sheet: 2024 a number: the error said only "Input
+    should be a valid string" of a value that was written as text."""
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"][0]["sources"].append({"type": "app_store", "name": "ios", "app_id": "1480331921", "countries": ["@"]})
+    survey = {"name": "s", "brand": "acme", "path": "a.xlsx", "sheet": "@@", "preset": "qualtrics"}
+    doc["surveys"] = {"sources": [survey]}
+    text = yaml.safe_dump(doc).replace("'@'", "no").replace("'@@'", "2024")
+    msg = _refused(tmp_path, text)
+    assert "brands[0].sources[1].countries[0]: Input should be a valid string: unquoted, YAML reads yes, no, on, " \
+           "off, true and false as booleans (this one as false); write the text in quotes ('no')" in msg  # fmt: skip
+    assert "surveys.sources[0].sheet: Input should be a valid string: unquoted, YAML reads it as a number" in msg
+
+
+def test_a_source_or_channel_without_a_type_is_said_to_need_one(tmp_path):
+    """It said "Unable to extract tag using discriminator 'type'"."""
+    msg = _bad(tmp_path, lambda d: d.update(alerts=[{"name": "ops", "url_env": "HOOK"}]))
+    assert msg.endswith(": alerts[0].type: Field required (the kind of source or channel: see the README's "
+                        "configuration reference)"), msg  # fmt: skip
+    msg = _bad(tmp_path, lambda d: d["brands"][0]["sources"][0].pop("type"))
+    assert msg.endswith(": brands[0].sources[0].type: Field required (the kind of source or channel: see the "
+                        "README's configuration reference)"), msg  # fmt: skip
+
+
 def test_a_brand_id_keeps_accented_letters_and_a_name_without_latin_letters_needs_a_slug(tmp_path):
     """ "Żabka" was the id "abka", and "Пятёрочка" and "百度" both "brand" (refused as the same id, without saying
     that a slug would do)."""
