@@ -395,13 +395,17 @@ def session(
 def send(s: requests.Session, method: str, url: str, what: str = "response", **kwargs) -> requests.Response:
     """One request through a :func:`session`, whatever its status. What keeps it from an answer (the source's
     deadline, a body over the cap, no answer after the session's retries, a Retry-After longer than it waits, a
-    host urllib3 cannot read) raises ``SourceError`` saying which, with the URL's query string left out."""
+    host urllib3 cannot read, a redirect loop) raises ``SourceError`` saying which, with the URL's query string left
+    out."""
     try:
         return s.request(method, url, **kwargs)
     except DeadlineExceeded as exc:
         raise SourceError(f"{what}: {bare(url)}: {exc} (the source's deadline_s)") from None
     except BodyTooLarge as exc:
         raise SourceError(f"{what}: {bare(url)}: {exc}") from None
+    except requests.TooManyRedirects:  # no retry was made: "failed after 5 retries (TooManyRedirects: str)"
+        loop = f"redirected more than {s.max_redirects} times (a redirect loop?); check the URL"
+        raise SourceError(f"{what}: {bare(url)}: {loop}") from None
     except requests.RequestException as exc:
         too_long = wrapped(exc, RetryAfterTooLong)
         if too_long is not None:

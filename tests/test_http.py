@@ -69,6 +69,15 @@ def test_a_client_error_fails_get_json_naming_the_status_without_the_query(serve
     assert len(server.requests) == 1  # a 404 is not retried
 
 
+def test_a_redirect_loop_fails_get_json_saying_so_without_the_query():
+    """It said "failed after 2 retries (TooManyRedirects: str)": none was retried, and "str" named nothing."""
+    with ReplayServer() as server, pytest.raises(SourceError) as err:
+        server.route("GET", r"^/loop", lambda request, match: Response(302, "", headers={"Location": "/loop?t=S"}))
+        get_json(session(**FAST), f"{server.url}/loop?token=SECRET123", what="search")
+    said = "redirected more than 30 times (a redirect loop?); check the URL"
+    assert str(err.value) == f"search: {server.url}/loop: {said}"
+
+
 def test_a_host_urllib3_cannot_read_fails_get_json_as_a_source_error_without_the_login_or_query():
     """A base URL with a host such as ``hn..algolia.com`` passes the config's URL rule, and urllib3 raises on it
     past requests (LocationParseError): a SourceError naming it, not a traceback out of ``brandpulse extract``."""
