@@ -1115,6 +1115,23 @@ def test_ok_status_counts_even_when_the_body_trickles_past_the_deadline():
     assert took < 3.5, took
 
 
+def test_a_slack_post_answered_200_whose_answer_trickles_past_the_deadline_is_possibly_delivered():
+    """Slack answered chat.postMessage with 200 (it posted it), and its JSON did not come whole by the deadline: the
+    attempt is pending, not failed ("not Slack's JSON"), which the next run posted again, every night."""
+    body = b'{"ok": true, "channel": "C1", "ts": "1.2"}'
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+    channel = SlackSpec(type="slack", name="cx-bot", bot_token_env="T", channel="#cx")
+    with TrickleServer(body, interval=1.0, fast=head) as server:
+        env = {"T": "xoxb-test-1", "BRANDPULSE_SLACK_API_URL": f"{server.url}/api"}
+        result = deliver(channel, make_msg(), env, **{**FAST, "deadline_s": 2})
+    assert not result.ok and result.pending and result.status == 200, result
+    assert result.error == (
+        "slack channel 'cx-bot': chat.postMessage: HTTP 200, but the answer did not come whole; not retried, as "
+        "Slack may have posted it"
+    )
+    assert server.connections == len(server.requests) == 1
+
+
 def test_trickling_smtp_server_fails_at_the_attempts_deadline():
     with TrickleServer(b"220 slow.example ESMTP\r\n", interval=1.0, read_request=False) as server:
         result, took = timed(deliver, email_channel(server.port), make_msg(), {}, timeout=5.0, deadline_s=2.0)
@@ -1122,6 +1139,17 @@ def test_trickling_smtp_server_fails_at_the_attempts_deadline():
     where = f"127.0.0.1:{server.port}"
     assert result.error == f"email channel 'cx-email': no complete answer from {where} within the 2 s deadline"
     assert 1.9 < took < 3.5, took
+
+
+def test_an_smtp_reply_without_end_fails_at_its_cap_not_at_the_deadline():
+    """A server that sends a reply's continuation lines ("220-...") on and on: smtplib kept every line, over 100 MB
+    a second of the worker's memory until the deadline (3 GB in the default 20 s). The reply is cut at its cap."""
+    flood = b"220-" + b"x" * 60 + b"\r\n"
+    with TrickleServer(b"220-x\r\n" * 10, interval=1.0, read_request=False, fast=flood * 4000) as server:
+        result, took = timed(deliver, email_channel(server.port), make_msg(), {}, timeout=5.0, deadline_s=5.0)
+    assert not result.ok and not result.timed_out and not result.maybe_delivered, result
+    assert result.error.endswith("SMTPServerDisconnected: Connection unexpectedly closed: a reply longer than 64 KiB")
+    assert took < 4, took
 
 
 @pytest.fixture

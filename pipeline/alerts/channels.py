@@ -26,7 +26,8 @@ Every attempt ends within ``deadline_s`` (:class:`pipeline.deadline.Deadline`): 
 and backoff, and the whole answer, however slowly the receiver trickles it (a per-operation ``timeout``
 restarts with each byte; the deadline does not). An attempt that misses it fails, saying so; except a Slack
 request the deadline cut after it began to go out, which, like one left without an answer by its read timeout,
-may have been posted: :attr:`Delivery.maybe_delivered` (one cut while connecting fails plainly).
+may have been posted: :attr:`Delivery.maybe_delivered` (one cut while connecting fails plainly); so may a Web
+API post that Slack answered 2xx whose answer (its ``ok``) did not come whole.
 
 Secrets: a webhook URL is read from the environment variable the channel names (``webhook_url_env`` /
 ``url_env``), else from the Airflow connection ``airflow_conn_id`` (the connection's ``extra`` ``webhook_url``
@@ -99,6 +100,9 @@ DEFAULT_DEADLINE_S = 20.0  # per attempt, in all (alerting.delivery_deadline_s)
 DEFAULT_RETRIES = 3
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 BODY_BYTES = 2048  # read of an answer's body (an error's is quoted in its message)
+SMTP_REPLY_BYTES = 64 * 1024  # one SMTP reply, all its lines (an EHLO's is well under 1 KiB): smtplib reads a
+# reply's continuation lines ("250-...") without end, keeping each, so a server that sends them on and on filled
+# the worker's memory (over 100 MB a second) until the deadline
 REDACTED = "[redacted]"
 # CRLF line ends (smtplib sends bytes as they are); fold headers only past RFC 5322's 998 (CPython folds some
 # 78+ subjects before their first word, which clients then show with a leading space)
@@ -288,13 +292,14 @@ def idempotency_key(msg: AlertMessage, channel: SlackSpec | WebhookSpec | EmailS
     return f"{msg.alert_id}:{channel.name}"
 
 
-def _body_start(resp: requests.Response, limit: int = BODY_BYTES) -> str:
-    """The start of the answer's body, or '' when it does not come before the deadline."""
+def _body_start(resp: requests.Response, deadline: Deadline, limit: int = BODY_BYTES) -> str | None:
+    """The start of the answer's body; None when it does not come whole (the connection failed or was closed short
+    of it, or ``deadline`` cut it: a body without a Content-Length then just ends)."""
     try:
         raw = resp.raw.read(limit, decode_content=True) or b""
     except (requests.RequestException, HTTPError, OSError):
-        return ""
-    return raw.decode(resp.encoding or "utf-8", "replace")
+        return None
+    return None if deadline.fired else raw.decode(resp.encoding or "utf-8", "replace")
 
 
 def _post(
@@ -310,8 +315,9 @@ def _post(
     headers: Mapping[str, str] | None = None,
     body_bytes: int = BODY_BYTES,
     repeatable: bool = False,
-) -> tuple[Delivery, str]:
-    """POST ``payload`` as JSON: the outcome (ok on a 2xx) and the start of the answer's body. A webhook's POST is
+) -> tuple[Delivery, str | None]:
+    """POST ``payload`` as JSON: the outcome (ok on a 2xx) and the start of the answer's body (None when it did not
+    come whole: :func:`_body_start`). A webhook's POST is
     retried on any passing failure (its Idempotency-Key lets the receiver drop a repeat); a Slack one only when it
     cannot have arrived (a connection error, a 429), since Slack would post a repeat, unless it is
     ``repeatable`` (chat.update: the same edit twice is one edit), which is retried like a webhook's and, left
@@ -326,7 +332,7 @@ def _post(
                 # a redirect is a misconfigured URL: following it would turn the POST into a GET that may
                 # "succeed"; streamed, so that the status counts even when the body does not come in time
                 with s.post(url, data=body, headers=headers, allow_redirects=False, stream=True) as resp:
-                    code, text = resp.status_code, _body_start(resp, body_bytes)
+                    code, text = resp.status_code, _body_start(resp, deadline, body_bytes)
         except DeadlineExceeded as exc:
             error = redact(f"{what}: {exc}", secrets)
             if isinstance(exc, CutAfterSending) and not idempotent:  # sent, no answer in time: as a read timeout
@@ -352,7 +358,7 @@ def _post(
             return Delivery(channel.name, False, None, error), ""
     if 200 <= code < 300:
         return Delivery(channel.name, True, code), text
-    detail = one_line(redact(text, secrets))[:200]  # redacted before it is cut: a secret cut in two is not found
+    detail = one_line(redact(text or "", secrets))[:200]  # redacted before it is cut: a secret cut in two is not found
     retried = f" after {retries} retries" if retries and code in retry_statuses(idempotent) else ""
     error = f"{what}: HTTP {code}{retried}" + (f": {detail}" if detail else "")
     return Delivery(channel.name, False, code, redact(error, secrets)), text
@@ -399,9 +405,17 @@ def _slack_api(
     url = (_env_value(env, SLACK_API_ENV) or SLACK_API_BASE).rstrip("/") + "/" + method
     headers = {"Authorization": f"Bearer {token}"}
     args = (timeout, retries, backoff_factor, deadline_s, headers, SLACK_API_BYTES)
-    result, text = _post(channel, f"{what}: {method}", url, [token], payload, *args, repeatable=method == "chat.update")
+    repeatable = method == "chat.update"
+    result, text = _post(channel, f"{what}: {method}", url, [token], payload, *args, repeatable=repeatable)
     if not result.ok:
         return result, {}
+    if text is None:  # Slack answered 2xx, then its answer was cut (the deadline, a dropped connection): it may
+        # have posted the message, so a post is left pending, as one without an answer (an edit is retried)
+        error = f"{what}: {method}: HTTP {result.status}, but the answer did not come whole"
+        if repeatable:
+            return Delivery(channel.name, False, result.status, error + "; retried next run"), {}
+        error += "; not retried, as Slack may have posted it"
+        return Delivery(channel.name, False, result.status, error, maybe_delivered=True), {}
     try:
         answer = json.loads(text)
     except ValueError:
@@ -547,6 +561,30 @@ class _SMTP(smtplib.SMTP):
     def _get_socket(self, host, port, timeout):
         timeout = self._deadline.timeout(timeout)  # name lookup included; watched before the greeting is read
         return self._deadline.connect(lambda: super(_SMTP, self)._get_socket(host, port, timeout))
+
+    def getreply(self):
+        if self.file is None:  # as smtplib makes it (again after STARTTLS), read at most SMTP_REPLY_BYTES a reply
+            self.file = _ReplyReader(self.sock.makefile("rb"))
+        self.file.left = SMTP_REPLY_BYTES
+        return super().getreply()
+
+
+class _ReplyReader:
+    """smtplib's reader of the server's replies, failing a reply longer than ``left`` bytes as a read error (smtplib
+    closes the connection: :class:`smtplib.SMTPServerDisconnected`)."""
+
+    def __init__(self, file):
+        self.file, self.left = file, SMTP_REPLY_BYTES
+
+    def readline(self, size: int = -1) -> bytes:
+        line = self.file.readline(size)
+        self.left -= len(line)
+        if self.left < 0:
+            raise OSError(f"a reply longer than {SMTP_REPLY_BYTES // 1024} KiB")
+        return line
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def _send_email(
