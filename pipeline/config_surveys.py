@@ -240,7 +240,11 @@ class SurveySpec(_Strict):
         else the preset's, its ``re:`` ones compiled (the preset's own patterns: a pattern in the config could
         take hours on a long question header, out of reach of any signal)."""
         explicit = getattr(self.columns, field)
-        return (explicit,) if explicit else tuple(map(_candidate, PRESETS[self.preset].get(field, ())))
+        return (explicit,) if explicit else self.preset_candidates(field)
+
+    def preset_candidates(self, field: str) -> tuple[str | re.Pattern, ...]:
+        """The preset's header candidates for ``field``, its ``re:`` ones compiled, whatever the config maps."""
+        return tuple(map(_candidate, PRESETS[self.preset].get(field, ())))
 
     def explicit(self, field: str) -> bool:
         return getattr(self.columns, field) is not None

@@ -264,6 +264,24 @@ def test_a_preset_pattern_reads_the_first_1000_characters_of_a_header():
         survey_columns(spec, ["Respondent ID", "End Date", late], "x.csv")
 
 
+def test_a_preset_guesses_no_score_from_an_open_question(tmp_path):
+    """The CES follow-up "What could we do to make it easier ...?" (SurveyMonkey's Open-Ended Response) matched
+    the preset's CES pattern (easier): the comment column was read as a CES, every comment quarantined as a CES
+    that is not a number and none stored or scored. A header that reads as an open question by the preset's comment
+    patterns is no score's guess."""
+    why = "What could we do to make it easier to do business with us?"
+    rows = [
+        ["Respondent ID", "End Date", "How likely is it that you would recommend Acme to a friend or colleague?", why],
+        ["", "", "Response", "Open-Ended Response"],
+        ["114000000011", "10/13/2026 9:05:12 AM", "9", "Faster refunds please"],
+    ]
+    src = SurveySpec(name="sm", brand="acme", path="sm.csv", preset="surveymonkey")
+    info = {}
+    [response], rejects = read_survey_file(None, src, write_csv(tmp_path / "sm.csv", rows), info)
+    assert (info["columns"].get("ces"), info["columns"]["comment"]) == (None, why)
+    assert (response.nps, response.ces, response.comment, rejects) == (9, None, "Faster refunds please", [])
+
+
 def test_surveymonkey_preset_labels_second_header_row_and_local_times(tmp_path):
     q_nps = "How likely is it that you would recommend Brewbird to a friend or colleague?"
     rows = [

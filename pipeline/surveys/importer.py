@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline import records
 from pipeline.config import ConfigError
-from pipeline.config_surveys import PRESET_TIME_FORMATS, CustomerSpec, SurveySpec
+from pipeline.config_surveys import PRESET_TIME_FORMATS, SCORE_FIELDS, CustomerSpec, SurveySpec
 from pipeline.records import (
     NUMBER,
     PLAUSIBLE_AHEAD,
@@ -506,15 +506,23 @@ def _match(candidates: tuple[str | re.Pattern, ...], header: list[str], taken: s
 
 
 def _resolve(
-    path: Path, header: list[str], fields: dict[str, tuple[str, ...]], required, explicit, hint: str = ""
+    path: Path,
+    header: list[str],
+    fields: dict[str, tuple[str, ...]],
+    required,
+    explicit,
+    hint: str = "",
+    not_guessed: dict[str, set[str]] | None = None,
 ) -> dict:
     """Field -> header name. Required or explicitly mapped fields must be there, and only once (``hint``: what a
     missing one's error adds, :func:`read_table`). Explicitly mapped fields take their columns first: a preset's
-    guess for another field (Qualtrics' csat: Q2) never takes the column the config names (comment: Q2)."""
+    guess for another field (Qualtrics' csat: Q2) never takes the column the config names (comment: Q2).
+    ``not_guessed``: per field, headers a preset's guess for it passes over (an explicit mapping does not)."""
     mapping, taken = {}, set()
     for name in sorted(fields, key=lambda f: f not in explicit):
         candidates = fields[name]
-        col = _match(candidates, header, taken)
+        passed_over = set() if name in explicit else (not_guessed or {}).get(name, set())
+        col = _match(candidates, header, taken | passed_over)
         if col is None:
             if name in explicit and candidates[0] in taken:
                 other = next(f for f, c in mapping.items() if c == candidates[0])
@@ -562,7 +570,13 @@ def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "",
     )
     fields = {f: source.candidates(f) for f in order}
     explicit = {f for f in order if source.explicit(f)}
-    mapping = _resolve(Path(path), header, fields, {"response_id", "timestamp"}, explicit, hint)
+    # a header that reads as an open question by the preset's comment patterns ("What could we do to make it
+    # easier?", "What could we do to improve your satisfaction?") is no score's guess: the CES pattern (easier) took
+    # the comment column, every comment quarantined as a CES that is not a number and none stored or scored
+    opened = [c for c in source.preset_candidates("comment") if isinstance(c, re.Pattern)]
+    open_questions = {h for h in header if any(c.search(h[:MAX_HEADER_MATCH]) for c in opened)}
+    not_guessed = dict.fromkeys(SCORE_FIELDS, open_questions)
+    mapping = _resolve(Path(path), header, fields, {"response_id", "timestamp"}, explicit, hint, not_guessed)
     if not {"nps", "csat", "ces"} & mapping.keys():
         raise ValueError(f"{path}: no NPS, CSAT or CES column found (preset {source.preset}); map one in columns{hint}")
     return mapping
