@@ -368,18 +368,28 @@ def test_run_of_a_one_day_range_runs_that_night_without_its_report(night, tmp_pa
     assert f"brandpulse: not every night succeeded: 2026-10-02 ({summary['status']}); see run_steps" in failed.output
 
 
-def test_a_step_run_again_by_its_run_id_after_the_night_ended_that_fails_this_time_fails_the_night(night, tmp_path):
-    """A step command given an ended night's --run-id (report, here into an --out it cannot make) drops what the
-    step recorded before, as a DAG task cleared after the night does: the finish after it judged the earlier try's
+def test_a_step_run_again_by_its_run_id_after_the_night_ended_that_fails_this_time_fails_the_night(
+    night, tmp_path, monkeypatch
+):
+    """A step command given an ended night's --run-id (report, here one whose drawing breaks) drops what the step
+    recorded before, as a DAG task cleared after the night does: the finish after it judged the earlier try's
     success and ended the night ``success`` (exit 0) although the step failed this time."""
+    from pipeline.report import build
+
     config, db = night
     common = ["--config", str(config), "--db", str(db)]
     done = invoke("run", "--date", "2026-10-01", "--no-report", *common)
     assert done.exit_code == 0, done.output
     run_id = json.loads(done.output.splitlines()[0])["run_id"]
-    (tmp_path / "a-file").write_text("", encoding="utf-8")
-    broken = invoke("report", "--run-id", run_id, "--out", str(tmp_path / "a-file" / "reports"), *common)
-    assert isinstance(broken.exception, NotADirectoryError), broken.output
+
+    def broken_report(*args, **kw):
+        raise RuntimeError("the report broke")
+
+    # not an --out under a file, which is refused now before the step joins the run (and drops nothing)
+    monkeypatch.setattr(build, "report", broken_report)
+    broken = invoke("report", "--run-id", run_id, "--out", str(tmp_path / "reports"), *common)
+    assert isinstance(broken.exception, RuntimeError), broken.output
+    monkeypatch.undo()
     finished = invoke("finish", "--run-id", run_id, *common)
     assert finished.exit_code == 1, finished.output
     assert f"run {run_id} failed: report did not complete" in finished.output
