@@ -222,13 +222,17 @@ _ELIDED = frozenset(
 # A bare domain ("zoefiets.nl", "shop.paczkolot.pl/zwroty") is a link too, so "nl" or "com" never becomes a term.
 # Only top-level domains that are no word in the supported languages: a sentence glued to the next after its full
 # stop ("great.Never", "bestelling.de bezorger", "super.ca marche") stays two words ("de", "it", "no", "es", "ca",
-# "eu", "co" are words, so those domains keep their last part).
-_TLDS = "com net org info biz io nl pl uk fr ch cz sk hu ro ie dk fi nz br mx jp cn kr ru ua tr au pt".split()
+# "eu", "co" are words, so those domains keep their last part). Those that are words too, Portuguese "com", Dutch
+# "net", Italian "io", French "au", "info", end a domain in lower or upper case, not capitalised as the first word
+# of a glued sentence ("atrasado.Com defeito", "rotto.Io non", "cassé.Au final" kept the word before them).
+_TLDS = "org biz nl pl uk fr ch cz sk hu ro ie dk fi nz br mx jp cn kr ru ua tr pt".split()
+_WORD_TLDS = "com net io au info".split()
+_TLD = f"(?:{'|'.join(_TLDS)}|(?-i:{'|'.join(_WORD_TLDS + [t.upper() for t in _WORD_TLDS])}))"
 # An e-mail address starts a word (?<!\S), and its domain holds no second @: the same matches as \S+@\S+\.\S+,
 # which tried every start inside a long word without an @ (quadratic: a 64 KB word took 5 s, one 256 KB word in
 # a negative mention 3 minutes of every report for 35 days)
 _URL = re.compile(
-    rf"https?://\S+|www\.\S+|(?<!\S)\S+@[^\s@]+\.\S+|(?<![\w.@/-])(?:[\w-]+\.)+(?:{'|'.join(_TLDS)})(?:/\S*)?(?![\w-])",
+    rf"https?://\S+|www\.\S+|(?<!\S)\S+@[^\s@]+\.\S+|(?<![\w.@/-])(?:[\w-]+\.)+{_TLD}(?:/\S*)?(?![\w-])",
     re.IGNORECASE,
 )
 _MENTION = re.compile(r"(?<![\w@])@\w+")
@@ -331,7 +335,8 @@ def _polish_stems(word: str) -> set[str]:
 
 
 def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str]]:
-    text = _MENTION.sub(" ", _URL.sub(" ", fold(text)))
+    # links found before the case is folded: a domain's "Com" (:data:`_WORD_TLDS`) is the word of a glued sentence
+    text = _MENTION.sub(" ", fold(_URL.sub(" ", fold(text, case_sensitive=True))))
     out = []
     for clause in _CLAUSE.split(text):
         kept = [

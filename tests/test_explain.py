@@ -124,6 +124,15 @@ def test_a_bare_domain_is_a_link_and_a_glued_sentence_stays_words():
     assert tokenize("a." * 50_000 + "refund") == ["refund"]  # one start per word: not quadratic
 
 
+def test_a_glued_sentence_whose_first_word_is_also_a_top_level_domain_keeps_the_word_before_it():
+    """Portuguese "com", Italian "io", French "au", Dutch "net" are words and top-level domains: "atrasado.Com
+    defeito" was read as the domain "atrasado.com", and the word before the glued sentence was lost."""
+    assert tokenize("pedido chegou atrasado.Com defeito", language="pt") == ["pedido", "chegou", "atrasado", "defeito"]
+    assert tokenize("pacco rotto.Io non compro", language="it") == ["pacco", "rotto", "non", "compro"]
+    assert tokenize("colis cassé.Au final remboursé", language="fr") == ["colis", "cassé", "final", "remboursé"]
+    assert tokenize("see Parcelo.COM or fly.io") == ["see"]  # a domain in lower or upper case is still a link
+
+
 def test_texts_with_a_single_term_between_them_explain_nothing_and_do_not_crash():
     """With one distinct term in focus and background together, its odds against the rest are 0/0: that divided
     by zero and rolled back the whole detect step, for every brand."""
