@@ -2141,6 +2141,13 @@ def test_an_amount_with_a_word_that_multiplies_it_is_refused_not_read_as_its_num
     assert [r.reason.split(" multiplies")[0].rsplit(": ", 1)[1] for r in rejects] == ["'k'", "'k'", "'mln'"]
 
 
+def test_a_currency_symbol_before_the_amount_is_no_word_that_multiplies_it():
+    """The check for "10k" read the text before the number too, so a symbol written there was refused as a
+    thousand or a billion: the Zambian kwacha's "K 1,250.00", the Brunei dollar's "B$ 90", the paʻanga's "T$ 100"."""
+    assert [amount(v) for v in ("K 1,250.00", "B$ 90", "T$ 100", "M 40")] == [1250.0, 90.0, 100.0, 40.0]
+    assert [currency(v) for v in ("K 1,250.00", "B$ 90")] == ["K", "B$"]
+
+
 def test_the_euro_written_as_its_name_is_the_euro():
     """A Dutch list's "10 euro" beside "€ 12,50" was another currency ("EURO"), quarantined as not the list's."""
     assert currency("10 euro") == currency("10 Euro") == currency("€ 12,50") == currency("3 euros") == "EUR"

@@ -406,8 +406,9 @@ def currency(value) -> str | None:
 
 
 _GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+")  # digits in groups of three: "1,200", "1 200 300"
-# a word around the number that multiplies it ("10k", "10 k€", "$1.2bn", "2 mln zł", "1,5 Mio. €", "10 tys. zł",
-# Swedish "10 tkr"): no currency, and the number alone was read (10k of revenue as 10)
+# a word after the number that multiplies it ("10k", "10 k€", "$1.2bn", "2 mln zł", "1,5 Mio. €", "10 tys. zł",
+# Swedish "10 tkr"): no currency, and the number alone was read (10k of revenue as 10). Never one before it: there
+# "K", "B$", "T$" or "M" is a currency's symbol (Zambian kwacha, Brunei dollar, paʻanga, loti)
 _MAGNITUDE = re.compile(
     r"(?<![^\W\d_])(?:k|t|m|mm|mn|mln|mio|mld|mrd|bn|b|tys|tsd|tkr|mkr|lakhs?|lacs?|crores?|cr|thousands?|millions?"
     r"|billions?)(?![^\W\d_])",
@@ -434,7 +435,7 @@ def amount(value) -> float:
             raise ValueError(": a minus sign or brackets, a credit?")  # and SAP write one; not +10
         number = _number(raw)
         at = raw.find(number)
-        if number and (magnitude := _MAGNITUDE.search(f"{raw[:at]} {raw[at + len(number) :]}")):
+        if number and (magnitude := _MAGNITUDE.search(raw[at + len(number) :])):
             raise ValueError(f": {magnitude.group()!r} multiplies the number (a thousand, a million?); write it out")
         text = number.replace("\u00a0", " ").replace("\u202f", " ")
         abbreviated = raw[: raw.find(number)][-1:].isalpha()  # "kr.100", "Rs.1,200": the point follows letters
