@@ -32,7 +32,9 @@ article or preposition is split off ("l'appli" gives "appli", "dell'ordine" "ord
 punctuation go; one-letter tokens, the function words of the served Latin-script languages (:data:`STOP_WORDS`:
 English, Polish, Dutch, German, French, Spanish, Italian, Portuguese; Arabic and Hindi keep theirs) and the
 words of the caller's ``drop`` list (the brand's aliases, normalised the same way: they are in every mention and
-say nothing) are dropped. A word
+say nothing) are dropped, and so are the caller's ``names`` that share a word with them (the brand's
+competitors named with its own word: "switching to Parcelo Express" gives Parcelo no "express"), each only
+where it occurs whole. A word
 that is a function word in one of those languages and a content word in English ("die", "den", "pod", "ale",
 "con", "come", ...: :data:`ENGLISH_CONTENT`) is kept in mentions detected as English and dropped in the rest.
 Everything else is kept: the words are brand-agnostic.
@@ -289,15 +291,16 @@ class Term:
     background_count: int
 
 
-def tokenize(text: str, drop: Iterable[str] = (), language: str | None = None) -> list[str]:
-    """The kept words of ``text`` in order, negators included (module docstring); words of ``drop`` removed."""
-    return [w for clause in _clauses(text, _drop_set(drop), _lexicon(language)) for w in clause]
+def tokenize(text: str, drop: Iterable[str] = (), language: str | None = None, names: Iterable[str] = ()) -> list[str]:
+    """The kept words of ``text`` in order, negators included (module docstring); words of ``drop`` and the
+    ``names`` (:func:`weighted_log_odds`) removed."""
+    return [w for clause in _clauses(text, _drop_set(drop, names), _lexicon(language)) for w in clause]
 
 
-def terms(text: str, drop: Iterable[str] = (), language: str | None = None) -> set[str]:
+def terms(text: str, drop: Iterable[str] = (), language: str | None = None, names: Iterable[str] = ()) -> set[str]:
     """The unigrams and bigrams of ``text`` as :func:`weighted_log_odds` shows them (module docstring): a term it
     returns is in this set for the texts that contain it in that form."""
-    uni, bi = _text_terms(text, _drop_set(drop), _lexicon(language))
+    uni, bi = _text_terms(text, _drop_set(drop, names), _lexicon(language))
     return uni | {f"{a} {b}" for a, b in bi}
 
 
@@ -337,6 +340,9 @@ def _polish_stems(word: str) -> set[str]:
 def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str]]:
     # links found before the case is folded: a domain's "Com" (:data:`_WORD_TLDS`) is the word of a glued sentence
     text = _MENTION.sub(" ", fold(_URL.sub(" ", fold(text, case_sensitive=True))))
+    phrases = _phrases(dropped)
+    if phrases is not None:  # "switching to Parcelo Express" is no "express" for Parcelo
+        text = phrases.sub(" ", text)
     out = []
     for clause in _CLAUSE.split(text):
         kept = [
@@ -352,13 +358,33 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
     return out
 
 
-def _drop_set(drop: Iterable[str]) -> frozenset[str]:
+def _drop_set(drop: Iterable[str], names: Iterable[str] = ()) -> frozenset[str]:
+    """The words of ``drop`` (each word of an alias on its own), and those of the ``names`` (competitors) that
+    share a word with them, each as the whole phrase (:func:`_phrases`): a rival "Parcelo Express" of the brand
+    "Parcelo" is dropped whole, where "parcelo" alone was dropped and "express" became a term of every switch
+    to it; any other competitor stays a term ("switching to ShipNest" says where customers go)."""
     words: set[str] = set()
     for alias in drop:
         alias = fold(alias).lstrip("@#")
         words.add(alias)
         words.update(_words(alias))
+    own = set(words)
+    for name in names:
+        name = fold(name).lstrip("@#")
+        if own & set(_words(name)):  # a rival named with the brand's own word: its rest would be a fragment
+            words.add(name)
     return frozenset(words)
+
+
+@cache
+def _phrases(dropped: frozenset[str]) -> re.Pattern | None:
+    """The entries of several words of a drop set, longest first, as whole phrases (inner spaces: any
+    whitespace), removed from a folded text before its words are read; None without any."""
+    phrases = sorted((d for d in dropped if len(_words(d)) > 1), key=lambda d: (-len(d), d))
+    if not phrases:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, d.split())) for d in phrases)
+    return re.compile(rf"(?<![\w{MARKS}])(?:{alternatives})(?![\w{MARKS}])")
 
 
 def _text_terms(text: str, dropped: frozenset[str], lex: _Lexicon) -> tuple[set[str], set[tuple[str, str]]]:
@@ -464,19 +490,22 @@ def weighted_log_odds(
     min_count: int = 3,
     *,
     drop: Iterable[str] = (),
+    names: Iterable[str] = (),
     prior_scale: float = 0.1,
     bigrams: bool = True,
 ) -> list[Term]:
     """The ``top`` unigrams and bigrams most over-represented in ``focus`` vs ``background`` (z > 1.96).
 
     ``focus``, ``background``: texts, or ``(text, language)`` pairs. ``drop``: words to ignore (the brand's
-    aliases). ``min_count``: least number of focus texts a term must appear in. ``prior_scale``: the prior's
+    aliases). ``names``: other brands' names (the brand's competitors), ignored where one shares a word with
+    ``drop`` (its rest would be a fragment), each only where all its words occur in turn; any other name stays
+    a term. ``min_count``: least number of focus texts a term must appear in. ``prior_scale``: the prior's
     weight relative to the pooled counts (module docstring). A term is shown in its most frequent form in the
     focus (a negator's or a Polish word's group, module docstring); its counts cover the whole group.
     """
     if prior_scale <= 0:
         raise ValueError("prior_scale must be > 0")
-    dropped = _drop_set(drop)
+    dropped = _drop_set(drop, names)
     f_parsed, b_parsed = _parse(focus, dropped), _parse(background, dropped)
     polish = _polish_groups(w for words, pairs, is_polish in f_parsed + b_parsed if is_polish for w in words)
     f_uni, f_bi, forms = _term_counts(f_parsed, polish)

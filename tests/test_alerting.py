@@ -161,6 +161,26 @@ def test_an_explanations_baseline_is_the_28_days_before_less_the_earlier_flagged
     assert "refund" in [t for t, _ in ex["terms"]][:5]
 
 
+def test_an_explanations_terms_leave_out_a_competitor_named_whole(tmp_path):
+    """A competitor's name is no driver of the brand's spike, nor a fragment of it: a rival "Parcelo Express"
+    whose first word is the brand's own alias gave Parcelo the terms "express" and "switching express". The
+    competitor's words stay where the name is not written whole ("express delivery")."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "UPDATE mentions SET text = text || ', switching to Parcelo Express' WHERE day = $day"
+            " AND mention_id IN (SELECT mention_id FROM v_mentions_scored WHERE label = 'negative')",
+            {"day": INCIDENT},
+        )
+    cfg = config(tmp_path, brand={"competitors": ["Parcelo Express"]})
+    assert incidents.detect(cfg, db, INCIDENT, "run-1")
+    [(explanation,)] = q(db, "SELECT explanation FROM alerts")
+    found = [t for t, _ in json.loads(explanation)["terms"]]
+    assert "switching" in found
+    assert not [t for t in found if "express" in t or "parcelo" in t], found
+
+
 def test_an_explanation_says_how_many_days_the_tests_summed(tmp_path):
     """A slow-building incident flagged on the sums of its last three days says so in the alert's numbers
     (``days_summed``), which every channel shows with the figures."""

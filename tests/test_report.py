@@ -310,7 +310,9 @@ def test_comentions_match_a_name_and_texts_in_either_unicode_form():
     )
     params = {"brand": "parcelo", "start": date(2026, 9, 25), "day": date(2026, 10, 1), "model": "v1"}
     for name in ("Żabka", nfd("Żabka"), "\u200bŻabka"):
-        found = execute(con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": comention_pattern(name)})
+        found = execute(
+            con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": comention_pattern(name), "own": None}
+        )
         assert [volume for _, volume, *_ in found.fetchall()] == [4], name  # a soft hyphen, a zero-width space too
     con.execute("DELETE FROM v_mentions_scored")
     con.executemany(
@@ -318,8 +320,38 @@ def test_comentions_match_a_name_and_texts_in_either_unicode_form():
         " VALUES ('parcelo', DATE '2026-10-01', NULL, ?, 'negative', -0.5)",
         [["McDonald’s fries were cold"], ["mcdonald's again"], ["McDonalds"]],
     )
-    found = execute(con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": comention_pattern("McDonald's")})
+    found = execute(
+        con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": comention_pattern("McDonald's"), "own": None}
+    )
     assert [volume for _, volume, *_ in found.fetchall()] == [2]  # a curly apostrophe is "'"
+
+
+def test_comentions_do_not_count_the_brands_own_name_that_contains_the_competitors(tmp_path):
+    """A brand "Parcelo Express" with a competitor "Parcelo" (not configured) writes "Parcelo" in its every
+    mention: only the mentions that name Parcelo outside the brand's own name are co-mentions (it was all of
+    them: 100% of the brand's mentions "named" the competitor)."""
+    db = tmp_path / "w.duckdb"
+    seed(db, DAYS)
+    with connect(db) as con, transaction(con):
+        con.execute("UPDATE mentions SET text = replace(text, 'Parcelo', 'Parcelo Express')")
+        con.execute(
+            "UPDATE mentions SET text = 'Parcelo Express Parcelo Express, faster than Parcelo'"
+            " WHERE mention_id = (SELECT min(mention_id) FROM mentions WHERE day = $day)",
+            {"day": INCIDENT},
+        )
+    cfg = _config(tmp_path)
+    brand = cfg.brands[0].model_copy(  # the seeded brand's id, "parcelo"; Parcelo itself is no configured brand
+        update={
+            "name": "Parcelo Express",
+            "slug": "parcelo",
+            "aliases": ["Parcelo Express"],
+            "competitors": ["Parcelo"],
+        }
+    )
+    cfg = cfg.model_copy(update={"brands": [brand]})
+    with connect(db, read_only=True) as con:
+        data = report_build._read_brand(con, cfg, brand, INCIDENT)
+    assert data.comentions["Parcelo"]["volume"].sum() == 1
 
 
 def test_user_text_is_escaped_and_only_http_urls_are_links(report):

@@ -128,7 +128,7 @@ def _explain(con, brand: BrandSpec, day: date, flagged: list[date]) -> dict:
     focus = _negative_texts(con, brand.key, day, day, [], model)
     background = _negative_texts(con, brand.key, day - timedelta(days=28), day - timedelta(days=1), skip, model)
     drop = [brand.name, *brand.aliases]
-    terms = weighted_log_odds(focus, background, top=10, drop=drop)
+    terms = weighted_log_odds(focus, background, top=10, drop=drop, names=brand.competitors)
     sources = rows(execute(con, "alerts/explain_sources", {"brand": brand.key, "day": day, "model": model}))
     top = rows(
         con.execute(
@@ -494,7 +494,7 @@ def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime) -> di
         (r["text"], r["language"])
         for r in rows(con.execute(texts + where, {**params, "start": start - timedelta(days=28), "end": start}))
     ]
-    terms = weighted_log_odds(focus, background, top=10, drop=[brand.name, *brand.aliases])
+    terms = weighted_log_odds(focus, background, top=10, drop=[brand.name, *brand.aliases], names=brand.competitors)
     sources = rows(
         con.execute(
             "SELECT source || coalesce(' · ' || coalesce(channel, platform), '') AS origin, count(*) AS negatives"

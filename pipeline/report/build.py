@@ -26,7 +26,8 @@ A brand page shows the 90 days up to ``day``:
   this week against last week; each with examples (of a term: mentions that write it in the form shown);
 - competitors (when configured): a competitor that is itself a configured brand (same name or slug, any
   case) is compared by volume, share of voice and share negative; any other by co-mentions, i.e. the brand's
-  own mentions whose text names it, with their sentiment;
+  own mentions whose text names it outside the brand's own names (:func:`own_names_pattern`), with their
+  sentiment;
 - the alerts of the window with headline, reason and delivery status.
 
 The index lists every brand: the day's volume and share negative, the 7-day share negative against the
@@ -128,16 +129,35 @@ COMENTION_FOLD = {"fold_from": APOSTROPHES + INVISIBLE, "fold_to": "'" * len(APO
 _COMENTION_NAME = str.maketrans(APOSTROPHES, "'" * len(APOSTROPHES), INVISIBLE)
 
 
-def comention_pattern(name: str) -> str:
-    """An RE2 pattern (DuckDB ``regexp_matches``) for a competitor's name as a whole word, any case, in NFC, soft
-    hyphens and zero-width characters removed and apostrophes unified (the query does the same to the texts with
-    :data:`COMENTION_FOLD`: a name or text typed decomposed still matches; DuckDB has no NFKC or full case
-    folding, so this is less than the aliases' :func:`pipeline.textfold.fold`). A letter, digit or combining mark
-    of any script next to the name continues the word, as for the aliases ("Żabkaś", "Żabká" are no "Żabka")."""
-    name = unicodedata.normalize("NFC", name.strip().translate(_COMENTION_NAME))
-    escaped = "".join("\\" + c if c in string.punctuation else c for c in name)
-    escaped = re.sub(r"\s+", r"\\s+", escaped)
-    return rf"(?i)(?:^|[^\pL\pN\pM_]){escaped}(?:[^\pL\pN\pM_]|$)"
+def comention_pattern(*names: str) -> str:
+    """An RE2 pattern (DuckDB ``regexp_matches``) for a competitor's name (or any of ``names``) as a whole word, any
+    case, in NFC, soft hyphens and zero-width characters removed and apostrophes unified (the query does the same to
+    the texts with :data:`COMENTION_FOLD`: a name or text typed decomposed still matches; DuckDB has no NFKC or full
+    case folding, so this is less than the aliases' :func:`pipeline.textfold.fold`). A letter, digit or combining
+    mark of any script next to the name continues the word, as for the aliases ("Żabkaś", "Żabká" are no "Żabka")."""
+    escaped = []
+    for name in names:
+        name = unicodedata.normalize("NFC", name.strip().translate(_COMENTION_NAME))
+        escaped.append(re.sub(r"\s+", r"\\s+", "".join("\\" + c if c in string.punctuation else c for c in name)))
+    return rf"(?i)(?:^|[^\pL\pN\pM_])(?:{'|'.join(escaped)})(?:[^\pL\pN\pM_]|$)"
+
+
+def own_names_pattern(brand: BrandSpec, competitor: str) -> str | None:
+    """The brand's own names (name and aliases) in which ``competitor`` is written whole, as a
+    :func:`comention_pattern` (the co-mention query removes them first: a brand "Parcelo Express" names no
+    competitor "Parcelo" when it names itself); None when none contains it."""
+
+    def words(text: str) -> list[str]:
+        return re.findall(r"\w+", unicodedata.normalize("NFC", text.translate(_COMENTION_NAME)).lower())
+
+    wanted = words(competitor)
+    own = [
+        name
+        for name in dict.fromkeys([brand.name, *brand.aliases])
+        if (have := words(name))
+        and any(have[i : i + len(wanted)] == wanted for i in range(len(have) - len(wanted) + 1))
+    ]
+    return comention_pattern(*own) if wanted and own else None
 
 
 _DAILY = ["day", "brand", "volume", "scored", "n_negative", "n_neutral", "n_positive", "share_negative", "mean_score"]
@@ -249,6 +269,7 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
                         **COMENTION_FOLD,
                         "start": start - timedelta(days=start.weekday()),
                         "pattern": comention_pattern(name),
+                        "own": own_names_pattern(brand, name),
                         "model": model,
                     },
                 )
@@ -374,8 +395,12 @@ def _drivers(brand: BrandSpec, negatives: pd.DataFrame, day: date, matcher) -> d
         top=TOP_TERMS,
         min_count=3,
         drop=drop,
+        names=brand.competitors,
     )
-    written = {t: terms(t, drop, lang) for t, lang in zip(negatives["text"], negatives["language"], strict=True)}
+    written = {
+        t: terms(t, drop, lang, brand.competitors)
+        for t, lang in zip(negatives["text"], negatives["language"], strict=True)
+    }
 
     def has_term(term: str):
         def match(text: str) -> bool:
