@@ -11,8 +11,8 @@ adding them left the rest byte for byte as it was; no clock). Writes per brand, 
 - ``sample/<brand>/surveys.csv``, each in a different survey tool's export shape:
 
   - **parcelo**: Qualtrics (3 header rows: column names, question texts, ImportId JSON with the account's
-    ``timeZone`` Europe/London; ``RecordedDate`` local and naive; ExternalReference = the customer id; Q1 =
-    NPS, Q1_NPS_GROUP, Q2 = CSAT 1-5, Q3 = CES 1-7 agree, Q4 = comment; embedded data Touchpoint, Segment);
+    ``timeZone`` Europe/London; ``EndDate`` and ``RecordedDate`` local and naive; ExternalReference = the customer
+    id; Q1 = NPS, Q1_NPS_GROUP, Q2 = CSAT 1-5, Q3 = CES 1-7 agree, Q4 = comment; embedded data Touchpoint, Segment);
   - **brewbird**: SurveyMonkey (question texts as headers plus a "Response"/"Open-Ended Response" row;
     ``End Date`` as ``MM/DD/YYYY hh:mm:ss AM`` in Europe/London; CSAT and CES as answer labels such as
     "Very satisfied" and "Strongly agree"; Custom Data 1 = touchpoint, Custom Data 2 = segment, Custom Data 3 =
@@ -40,7 +40,7 @@ Deliberately malformed values (for the quarantine demo), per brand file:
 | file | what | lands? |
 |---|---|---|
 | parcelo/surveys.csv | Q1 "11" (NPS out of range); Q2 "0" (CSAT out of range); Q3 "8" (CES over 7) | yes, field empty |
-| parcelo/surveys.csv | empty ResponseId; RecordedDate "not recorded" | no |
+| parcelo/surveys.csv | empty ResponseId; EndDate "not recorded" | no |
 | brewbird/surveys.csv | NPS "ten"; CSAT "Meh" (not a label); CES "Somewhat" | yes, field empty |
 | brewbird/surveys.csv | End Date "31/31/2026 10:00:00 AM" | no |
 | novabank/surveys.csv | NPS "7.5"; effort "6" (over 5) | yes, field empty |
@@ -315,7 +315,7 @@ def _csv(rows: list[list]) -> str:
 
 def qualtrics(rng: Random, rows: list[dict], malformed: bool = True) -> list[list]:
     """Parcelo, Qualtrics shape (3 header rows, then the data rows). Malformed: Q1 '11', Q2 '0', Q3 '8', an empty
-    ResponseId, a bad RecordedDate. The customer id is Qualtrics' ExternalReference (External Data Reference)."""
+    ResponseId, a bad EndDate. The customer id is Qualtrics' ExternalReference (External Data Reference)."""
     cols = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
             "RecordedDate", "ResponseId", "ExternalReference", "DistributionChannel", "UserLanguage", "Q1",
             "Q1_NPS_GROUP", "Q2", "Q3", "Q4", "Touchpoint", "Segment"]  # fmt: skip
@@ -342,18 +342,18 @@ def qualtrics(rng: Random, rows: list[dict], malformed: bool = True) -> list[lis
         start = end - timedelta(seconds=duration)
         fmt = "%Y-%m-%d %H:%M:%S"
         nps, csat, ces = r["nps"], r["csat"], r["ces"]
-        rid, recorded = f"R_{_alnum(rng, 15)}", end.strftime(fmt)
+        rid, ended, recorded = f"R_{_alnum(rng, 15)}", end.strftime(fmt), end.strftime(fmt)
         if k in bad:
             kind = bad[k]
             nps = 11 if kind == 0 else nps
             csat = 0 if kind == 1 else csat
             ces = 8 if kind == 2 else ces
             rid = "" if kind == 3 else rid
-            recorded = "not recorded" if kind == 4 else recorded
+            ended = "not recorded" if kind == 4 else ended
         out.append(
             [
                 start.strftime(fmt),
-                end.strftime(fmt),
+                ended,
                 0,
                 f"192.0.2.{rng.randrange(1, 255)}",
                 100,

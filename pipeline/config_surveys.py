@@ -75,13 +75,15 @@ SCORE_FIELDS = ("nps", "csat", "ces")
 # Column candidates per preset and field, tried in order; "re:" = case-insensitive regex searched in the header.
 # fmt: off
 PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
-    # Qualtrics "Export data > CSV": row 1 = column names (ResponseId, RecordedDate, Q1...), row 2 = question
+    # Qualtrics "Export data > CSV": row 1 = column names (ResponseId, EndDate, Q1...), row 2 = question
     # text, row 3 = {"ImportId": ..., "timeZone": ...} (both skipped; the timeZone is used for naive times).
     # Questions keep their Q-numbers unless renamed in the survey; the usual renamings are tried first.
     # Touchpoint and segment are embedded data fields.
     "qualtrics": {
         "response_id": ("ResponseId", "ResponseID", "Response ID"),
-        "timestamp": ("RecordedDate", "EndDate", "Recorded Date", "End Date"),
+        # EndDate: submitted, or an incomplete response's last answer; RecordedDate: when Qualtrics recorded it,
+        # an incomplete one only when closed (by default a week later), and dated so it landed on the wrong day
+        "timestamp": ("EndDate", "End Date", "RecordedDate", "Recorded Date"),
         "nps": ("NPS", "NPS_Score", "Q_NPS", "Q1"),
         "csat": ("CSAT", "CSAT_Score", "Q2"),
         "ces": ("CES", "CES_Score", "Q3"),

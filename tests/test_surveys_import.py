@@ -150,10 +150,10 @@ def qualtrics_rows(first_nps="10", first_comment="Fast delivery, lovely driver")
         [t, t, "192.0.2.2", t, "R_bbb", "11", "4", "", "", "support"],  # NPS out of range: csat still lands
         [t, t, "192.0.2.3", t, "R_ccc", "ten", "", "9", "", "app"],  # NPS unparsable and CES over 7
         [t, t, "192.0.2.4", t, "", "9", "5", "6", "", "app"],  # no response id: quarantined whole
-        [t, t, "192.0.2.5", "yesterday", "R_eee", "9", "5", "6", "", "app"],  # unreadable time: whole
+        [t, "yesterday", "192.0.2.5", "yesterday", "R_eee", "9", "5", "6", "", "app"],  # unreadable time: whole
         [
             t,
-            t,
+            "2026-10-02 23:30:00",
             "192.0.2.6",
             "2026-10-02 23:30:00",
             "R_fff",
@@ -193,7 +193,7 @@ def test_qualtrics_preset_reads_three_header_rows_and_the_export_time_zone(tmp_p
         "NPS (column Q1) 'ten' is not a number; CES (column Q3) '9' is outside 1-7 "
         "(left empty; the rest of the response loaded)",
         "response id (column ResponseId) is empty",
-        "timestamp (column RecordedDate) 'yesterday' is not a date and time this source can read",
+        "timestamp (column EndDate) 'yesterday' is not a date and time this source can read",
     ]
     assert all("192.0.2" not in r.raw_record for r in rejects)  # unmapped columns (IP addresses) are not kept
     assert all(r.location.startswith(f"{path}:") for r in rejects)
@@ -1436,7 +1436,7 @@ def test_the_step_detail_names_the_columns_each_field_was_read_from(tmp_path):
     ingest.import_surveys(cfg, db, RUN, score_comments=False)
     [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE source = 'n'")
     assert detail == (
-        "1 file(s): q.csv; columns: response_id='ResponseId', timestamp='RecordedDate', nps='Q1', csat='Q2', "
+        "1 file(s): q.csv; columns: response_id='ResponseId', timestamp='EndDate', nps='Q1', csat='Q2', "
         "ces='Q3', comment='Q4', touchpoint='Touchpoint'"
     )
 
@@ -1697,6 +1697,18 @@ def test_a_date_without_a_time_stays_on_its_day_in_any_time_zone(value, fmt, exp
     assert parse_timestamp(value, ZoneInfo("Europe/Berlin"), first=fmt) == expected
 
 
+def test_a_qualtrics_response_is_dated_by_its_end_date_not_by_when_qualtrics_closed_it(tmp_path):
+    """Qualtrics' EndDate is when the respondent submitted (an incomplete response: last answered); RecordedDate is
+    when Qualtrics recorded it, for an incomplete response only when it closed it, by default a week later: the
+    answer counts on the day it was given."""
+    header = ["StartDate", "EndDate", "Progress", "Finished", "RecordedDate", "ResponseId", "Q1"]
+    path = write_csv(tmp_path / "q.csv", [header, ["2026-10-01 09:00:00", "2026-10-01 09:02:00", "40", "False",
+                                                   "2026-10-08 09:02:05", "R_1", "3"]])  # fmt: skip
+    src = SurveySpec(name="n", brand="acme", path="q.csv", preset="qualtrics")
+    [response], rejects = read_survey_file(None, src, path)
+    assert rejects == [] and response.responded_at == "2026-10-01T09:02:00+00:00"
+
+
 def test_qualtrics_previews_tests_and_spam_are_quarantined_not_counted(tmp_path):
     """Qualtrics' Status column marks previews (1), tests (2) and spam (8): not answers, whether the export
     holds choice values or choice text; ordinary responses (0, 'IP Address') and other presets' rows land."""
@@ -1719,6 +1731,28 @@ def test_qualtrics_previews_tests_and_spam_are_quarantined_not_counted(tmp_path)
         columns={"response_id": "ResponseId", "nps": "Q1", "timestamp": "RecordedDate"},
     )
     assert len(read_survey_file(None, custom, path)[0]) == 6  # a custom export's Status means nothing here
+
+
+def test_a_response_imported_as_an_answer_and_now_spam_leaves_the_warehouse_with_its_comment_score(tmp_path, scorer):
+    """A response that landed as an answer (read before Status was, or as preset custom) and is now read as spam, a
+    preview or a test is quarantined and its copy leaves survey_responses with its comment score, whole_history or
+    not; a later answer row of the same id counts, and the step says how many left."""
+    header = ["ResponseId", "RecordedDate", "Q1", "Q4", "Status"]
+    t = "2026-10-01 09:00:00"
+    cfg = make_config(tmp_path, {"sources": [{"name": "n", "brand": "acme", "path": "*.csv", "preset": "qualtrics"}]})
+    write_csv(tmp_path / "a.csv", [header, ["R_1", t, "10", "Love it", "0"], ["R_2", t, "0", "Awful", "0"]])
+    db = migrated(tmp_path / "w.duckdb")
+    ingest.import_surveys(cfg, db, RUN, scorer=scorer)
+    write_csv(tmp_path / "a.csv", [header, ["R_1", t, "10", "Love it", "8"], ["R_2", t, "0", "Awful", "Spam"],
+                                   ["R_3", t, "9", "", "0"]])  # fmt: skip
+    write_csv(tmp_path / "b.csv", [header, ["R_2", t, "0", "Awful", "0"], ["R_3", t, "9", "", "Survey Test"]])
+    result = ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", scorer=scorer)
+    assert rows_of(db, "SELECT response_id FROM survey_responses ORDER BY 1") == [("R_2",)]
+    assert rows_of(db, "SELECT response_id FROM survey_comment_sentiment ORDER BY 1") == [("R_2",)]
+    assert (result["withdrawn"], result["new"]) == (1, 0)  # R_3: staged from a.csv, a test in b.csv read after it
+    [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE step = 'import_surveys' AND source = '' "
+                              "AND run_id = 'cli__2026-11-01__0000bbbb'")  # fmt: skip
+    assert "1 removed (now a Qualtrics preview, test or spam)" in detail
 
 
 def test_a_previews_customer_id_is_hashed_in_quarantine_too(tmp_path):

@@ -780,6 +780,8 @@ def read_survey_file(
     ``unidentified``: how many rows had no readable id (an unreadable row, an empty id cell), and
     ``repeated_headers``: rows that are the header again (exports joined into one file: skipped). Together they
     tell which responses a whole-history export no longer has (:func:`pipeline.surveys.ingest.import_surveys`).
+    ``not_answers``: the ids (keys, in the order read) of Qualtrics preview, test or spam rows not followed by an
+    answer row of the same id: a copy imported before as an answer leaves the warehouse.
     ``unread_zones``: a Qualtrics ImportId row's ``timeZone`` that is no time zone, and the zone its timestamps
     were read in instead (the header's, the source's ``timezone``, else UTC), when there was one. ``ces_answers``
     and ``ces_above_5``: how many CES cells are a number 1-7, and how many of them 6 or 7, whatever the source's
@@ -802,6 +804,7 @@ def read_survey_file(
     tz_default = zone(src.timezone) if src.timezone else None
     ces_labels = CES_LABELS.get((src.ces.scale, src.ces.lower_is_better))
     present = info.setdefault("present", [])  # one source's files share one info
+    not_answers = info.setdefault("not_answers", {})
     info.setdefault("unidentified", 0)
     typed = {
         mapping["timestamp"]: TIME,
@@ -833,18 +836,21 @@ def read_survey_file(
         brand = src.brand or _text(row.get(mapping.get("brand"))) or ""
         customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)  # hashed in quarantine too
         status = _qualtrics_not_an_answer(values.get("Status")) if src.preset == "qualtrics" else None
+        row_id = _text(row.get(mapping["response_id"]))
         if status is not None:
             reason = (
                 f"Qualtrics Status {shown(status, _STATUS)} (column Status): a preview, test or spam response, "
                 "not an answer"
             )
             rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
+            if row_id is not None:  # a copy landed before (read as preset custom, or before Status was read) leaves
+                not_answers[row_id[:MAX_ID]] = None
             continue
-        row_id = _text(row.get(mapping["response_id"]))
         if row_id is None:
             info["unidentified"] += 1
         else:
             present.append(row_id[:MAX_ID])
+            not_answers.pop(row_id[:MAX_ID], None)  # an answer read after it: the row read last counts
         if reason := unsaved_formulas(row):
             rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
             continue

@@ -267,7 +267,16 @@ def import_surveys(
     if surveys is None or not surveys.sources:
         refuse_unconfigured(config, paths, "sources")
         log("import_surveys: no surveys.sources configured; nothing to do")
-        return {"sources": 0, "responses": 0, "new": 0, "changed": 0, "removed": 0, "quarantined": 0, "scored": 0}
+        return {
+            "sources": 0,
+            "responses": 0,
+            "new": 0,
+            "changed": 0,
+            "removed": 0,
+            "withdrawn": 0,
+            "quarantined": 0,
+            "scored": 0,
+        }
     started = datetime.now(UTC)
     files = _files_for(config, surveys.sources, paths, "sources")
     with tempfile.TemporaryDirectory(prefix="brandpulse-surveys-") as tmp:
@@ -288,6 +297,16 @@ def import_surveys(
         )
         for name, why in held.items():
             logger.warning("import_surveys %s: whole_history, but nothing removed: %s", name, why)
+        # responses whose row read last is a Qualtrics preview, test or spam row: a copy that landed before leaves
+        not_answers = Path(tmp) / "responses.not_answers.jsonl"
+        write_atomic(
+            not_answers,
+            [
+                json.dumps({"source": name, "response_id": rid})
+                for name in loaded
+                for rid in infos.get(name, {}).get("not_answers", ())
+            ],
+        )
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             authorkey.check(config, con, db)  # customer ids hashed with another key: nothing lands
             execute(
@@ -297,10 +316,12 @@ def import_surveys(
                     "files": [str(records)],
                     "columns": {**RESPONSE_COLUMNS, "seq": "BIGINT"},
                     "present": [str(present)],
+                    "not_answers": [str(not_answers)],
                 },
             )
             counts = row(execute(con, "surveys/response_counts", {"whole": whole}))
             staged, new, changed, removed = counts["staged"], counts["new"], counts["changed"], counts["removed"]
+            withdrawn = counts["withdrawn"]
             execute(con, "surveys/response_upsert", {"run_id": run_id, "whole": whole})
             quarantined = _quarantine(con, run_id, day, rejects, surveys.sources, "import_surveys", per_source, started)
             read = sum(per_source[n]["rows_out"] for n in loaded)
@@ -318,6 +339,7 @@ def import_surveys(
                 detail=f"{staged} distinct responses: {new} new, {changed} changed, "
                 f"{staged - new - changed} unchanged; {read - staged} repeated ids in the exports"
                 + (f"; {removed} removed (no longer in a whole-history export)" if whole else "")
+                + (f"; {withdrawn} removed (now a Qualtrics preview, test or spam)" if withdrawn else "")
                 + "".join(f"; {n}: nothing removed, {why}" for n, why in held.items())
                 + (f"; {orphans}" if orphans else "")
                 + (f"; {twice}" if twice else "")
@@ -332,6 +354,7 @@ def import_surveys(
     log(
         f"import_surveys: {staged} responses ({new} new, {changed} changed"
         + (f", {removed} removed" if whole else "")
+        + (f", {withdrawn} removed as previews, tests or spam" if withdrawn else "")
         + f"), {quarantined} newly quarantined, "
         f"{scored} comments scored" + (f"; not read: {', '.join(failed)}" if failed else "")
     )
@@ -341,6 +364,7 @@ def import_surveys(
         "new": new,
         "changed": changed,
         "removed": removed,
+        "withdrawn": withdrawn,
         "quarantined": quarantined,
         "scored": scored,
         "failed_sources": failed,

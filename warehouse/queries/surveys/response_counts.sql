@@ -1,5 +1,6 @@
--- What an import will do, before the upsert: distinct staged responses, new ones, changed ones, and removed ones
--- (responses of the whole-history sources $whole that their exports no longer hold).
+-- What an import will do, before the upsert: distinct staged responses, new ones, changed ones, removed ones
+-- (responses of the whole-history sources $whole that their exports no longer hold) and withdrawn ones (imported
+-- as answers, now a Qualtrics preview, test or spam row).
 SELECT (SELECT count(*) FROM survey_staged) AS staged,
        (SELECT count(*) FROM survey_staged s ANTI JOIN survey_responses r USING (source, response_id)) AS new,
        (SELECT count(*) FROM survey_staged s JOIN survey_responses r USING (source, response_id)
@@ -10,4 +11,6 @@ SELECT (SELECT count(*) FROM survey_staged) AS staged,
            OR s.ces_norm IS DISTINCT FROM r.ces_norm OR s.comment IS DISTINCT FROM r.comment
            OR s.customer_hash IS DISTINCT FROM r.customer_hash) AS changed,
        (SELECT count(*) FROM survey_responses r ANTI JOIN survey_present p USING (source, response_id)
-        WHERE list_contains($whole, r.source)) AS removed;
+        ANTI JOIN survey_not_answers n USING (source, response_id)
+        WHERE list_contains($whole, r.source)) AS removed,
+       (SELECT count(*) FROM survey_responses r JOIN survey_not_answers n USING (source, response_id)) AS withdrawn;
