@@ -367,7 +367,7 @@ SHARDED_DAY = datetime(2026, 10, 14).date()
 def _sample_night(dag, monkeypatch, folder, **overrides):
     """The bundled sample's day through the DAG, into ``folder``/w.duckdb; returns the warehouse. Scored in
     fp32: with the demo's bf16, on a CPU that computes bf16 natively, a text's probabilities move by up to
-    about 0.006 with its batch-mates (padding changes the rounding), so two shard layouts would not compare
+    about 0.02 with its batch-mates (padding changes the rounding), so two shard layouts would not compare
     to 1e-3; fp32 makes the comparison a test of the sharding alone."""
     overrides["scoring"] = {"precision": "fp32"} | overrides.get("scoring", {})
     server = sample.start()
