@@ -32,7 +32,7 @@ article or preposition is split off ("l'appli" gives "appli", "dell'ordine" "ord
 punctuation go; one-letter tokens, the function words of the served Latin-script languages (:data:`STOP_WORDS`:
 English, Polish, Dutch, German, French, Spanish, Italian, Portuguese; Arabic and Hindi keep theirs) and the
 words of the caller's ``drop`` list (the brand's aliases, normalised the same way: they are in every mention and
-say nothing) are dropped, and so are the caller's ``names`` that share a word with them (the brand's
+say nothing) are dropped, and so are the caller's ``names`` that share a content word with them (the brand's
 competitors named with its own word: "switching to Parcelo Express" gives Parcelo no "express"), each only
 where it occurs whole. A word
 that is a function word in one of those languages and a content word in English ("die", "den", "pod", "ale",
@@ -360,15 +360,16 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
 
 def _drop_set(drop: Iterable[str], names: Iterable[str] = ()) -> frozenset[str]:
     """The words of ``drop`` (each word of an alias on its own), and those of the ``names`` (competitors) that
-    share a word with them, each as the whole phrase (:func:`_phrases`): a rival "Parcelo Express" of the brand
-    "Parcelo" is dropped whole, where "parcelo" alone was dropped and "express" became a term of every switch
-    to it; any other competitor stays a term ("switching to ShipNest" says where customers go)."""
+    share a content word with them (a function word is no share), each as the whole phrase (:func:`_phrases`): a
+    rival "Parcelo Express" of the brand "Parcelo" is dropped whole, where "parcelo" alone was dropped and
+    "express" became a term of every switch to it; any other competitor stays a term ("switching to ShipNest"
+    says where customers go)."""
     words: set[str] = set()
     for alias in drop:
         alias = fold(alias).lstrip("@#")
         words.add(alias)
         words.update(_words(alias))
-    own = set(words)
+    own = words - STOP_WORDS  # "La Redoute" shares no word with "La Poste" but a function word: "redoute" says who
     for name in names:
         name = fold(name).lstrip("@#")
         if own & set(_words(name)):  # a rival named with the brand's own word: its rest would be a fragment
@@ -497,8 +498,8 @@ def weighted_log_odds(
     """The ``top`` unigrams and bigrams most over-represented in ``focus`` vs ``background`` (z > 1.96).
 
     ``focus``, ``background``: texts, or ``(text, language)`` pairs. ``drop``: words to ignore (the brand's
-    aliases). ``names``: other brands' names (the brand's competitors), ignored where one shares a word with
-    ``drop`` (its rest would be a fragment), each only where all its words occur in turn; any other name stays
+    aliases). ``names``: other brands' names (the brand's competitors), ignored where one shares a content word
+    with ``drop`` (its rest would be a fragment), each only where all its words occur in turn; any other name stays
     a term. ``min_count``: least number of focus texts a term must appear in. ``prior_scale``: the prior's
     weight relative to the pooled counts (module docstring). A term is shown in its most frequent form in the
     focus (a negator's or a Polish word's group, module docstring); its counts cover the whole group.

@@ -105,6 +105,13 @@ def test_tokenizer():
     assert tokenize("Parcelo Express lost it", drop=["Parcelo Express"]) == ["lost"]
 
 
+def test_a_competitor_sharing_only_a_function_word_with_the_brand_stays_a_term():
+    """A rival named with the brand's own word is dropped whole ("Parcelo Express" of Parcelo); one sharing only
+    a function word ("La Redoute" of "La Poste": "la") was dropped too, and "redoute", where customers go, lost."""
+    assert tokenize("passé à La Redoute", ["La Poste"], "fr", ["La Redoute"]) == ["passé", "redoute"]
+    assert tokenize("switching to Parcelo Express", ["Parcelo"], "en", ["Parcelo Express"]) == ["switching"]
+
+
 def test_e_mail_addresses_are_no_terms_and_a_long_word_is_read_once():
     """Addresses go, as before; the pattern now starts an address at a word's start: \\S+@\\S+\\.\\S+ tried
     every start inside a long word without an @, quadratic (one 256 KB word made each report take minutes)."""
