@@ -282,6 +282,18 @@ def test_a_preset_guesses_no_score_from_an_open_question(tmp_path):
     assert (response.nps, response.ces, response.comment, rejects) == (9, None, "Faster refunds please", [])
 
 
+def test_a_rating_question_that_opens_with_tell_us_is_still_a_scores_guess():
+    """The comment patterns' "please tell us" / "tell us" also open rating questions: "Please tell us how satisfied
+    you are ..." was passed over as an open question, and the survey refused for having no score column."""
+    sm = SurveySpec(name="sm", brand="acme", path="sm.csv", preset="surveymonkey")
+    csat = "Please tell us how satisfied you are with your delivery"
+    mapping = survey_columns(sm, ["Respondent ID", "End Date", csat, "Any other comments?"], "x.csv")
+    assert (mapping["csat"], mapping["comment"]) == (csat, "Any other comments?")
+    tf = SurveySpec(name="tf", brand="acme", path="tf.csv", preset="typeform")
+    nps = "Tell us how likely you are to recommend Acme to a friend"
+    assert survey_columns(tf, ["#", "Submit Date (UTC)", nps], "x.csv")["nps"] == nps
+
+
 def test_surveymonkey_preset_labels_second_header_row_and_local_times(tmp_path):
     q_nps = "How likely is it that you would recommend Brewbird to a friend or colleague?"
     rows = [

@@ -553,6 +553,11 @@ def _answer_like(src: SurveySpec, header: list[str], path: Path):
     return time_at(header.index(column), lambda v: parse_timestamp(v, UTC, formats, first=src.timestamp_format))
 
 
+# a rating's question, whatever request it opens with ("Please tell us how satisfied you are ...", Typeform's "Tell
+# us how likely you are to recommend ..."): no open question, though the comment patterns' "tell us" matches it
+_RATING = re.compile(r"\bhow (likely|satisfied|dissatisfied|easy|difficult|much effort)\b", re.IGNORECASE)
+
+
 def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "", hint: str = "") -> dict[str, str]:
     """Which header each survey field is read from, for this source and header (raises if one is missing, adding
     ``hint``: :func:`read_table`)."""
@@ -575,7 +580,11 @@ def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "",
     # easier?", "What could we do to improve your satisfaction?") is no score's guess: the CES pattern (easier) took
     # the comment column, every comment quarantined as a CES that is not a number and none stored or scored
     opened = [c for c in source.preset_candidates("comment") if isinstance(c, re.Pattern)]
-    open_questions = {h for h in header if any(c.search(h[:MAX_HEADER_MATCH]) for c in opened)}
+    open_questions = {
+        h
+        for h in header
+        if any(c.search(h[:MAX_HEADER_MATCH]) for c in opened) and not _RATING.search(h[:MAX_HEADER_MATCH])
+    }
     not_guessed = dict.fromkeys(SCORE_FIELDS, open_questions)
     mapping = _resolve(Path(path), header, fields, {"response_id", "timestamp"}, explicit, hint, not_guessed)
     if not {"nps", "csat", "ces"} & mapping.keys():
