@@ -10,6 +10,7 @@ import duckdb
 from pipeline.config import BrandSpec, load_config
 from pipeline.night import run_day
 from pipeline.sources.relevance import AliasMatcher, repost_key
+from pipeline.textfold import MARKS
 from tests.helpers import csv_rows, write_config
 
 
@@ -73,6 +74,18 @@ def test_a_shorter_alias_clear_of_an_exclusion_matches_where_a_longer_one_at_the
     nova = AliasMatcher(brand(name="Nova Bank", aliases=["Nova Bank", "Nova"], exclude=["bank holiday"]))
     assert nova.matches("Nova bank holiday hours?")
     assert not nova.matches("a bank holiday again")
+
+
+def test_thousands_of_aliases_and_exclusions_compile_to_one_pair_of_boundaries():
+    # each term once held the class of every combining mark twice: 2,000 aliases and 2,000 exclusions took 7 s to
+    # compile and 0.1 s a text (1,000 s for a night of 10,000 mentions); the boundaries now sit around the whole
+    aliases = [f"brand{i} app" for i in range(2000)] + ["C++ (beta)", "a.b*c?", "🚀 rocket", "שלום עולם", "x" * 1000]
+    m = AliasMatcher(brand(name="Parcelo", aliases=aliases, exclude=[f"pie{i} crust" for i in range(2000)]))
+    assert m._alias.pattern.count(MARKS) == m._exclude.pattern.count(MARKS) == 2
+    assert m.matches("the brand1999 app is down") and m.matches("c++ (beta) crashed") and m.matches("a.b*c? again")
+    assert m.matches("שלום עולם!") and m.matches("go 🚀 rocket") and m.matches("x" * 1000 + ".")
+    assert not m.matches("brand1999 apps") and not m.matches("abbbc") and not m.matches("x" * 1001)
+    assert not AliasMatcher(brand(aliases=["brand7 app"], exclude=["brand7 app pie"])).matches("brand7 app pie")
 
 
 def nfd(text: str) -> str:
