@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from pipeline.config_surveys import SurveysSpec
+from pipeline.config_surveys import SurveysSpec, check_format
 from pipeline.config_types import Delimiter, NonEmpty, Slug, TextEncoding, _Strict, iana_zone
 from pipeline.paths import REPO_ROOT
 
@@ -78,6 +78,14 @@ class FileDropSpec(_Strict):
         description="keep only rows of these platforms (e.g. when Reddit is read directly); empty = all",
     )
     columns: FileDropColumnsSpec
+    timestamp_format: NonEmpty | None = Field(
+        None, description="strptime format of created_at, tried before ISO-8601 (a Dutch export's '%d-%m-%Y %H:%M')"
+    )
+
+    @field_validator("timestamp_format")
+    @classmethod
+    def _format(cls, value: str | None) -> str | None:
+        return check_format(value)
 
 
 HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s/?#]+[^\s]*$", description="http:// or https:// and a host")]

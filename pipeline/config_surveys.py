@@ -144,7 +144,7 @@ def _check_zone(value: str | None) -> str | None:
     return None if value is None else iana_zone(value)
 
 
-def _check_format(value: str | None) -> str | None:
+def check_format(value: str | None) -> str | None:
     """A strptime format that reads a date with its year, else ValueError: one with a directive strptime does not
     know (``%-d``, ``%Q``), or none at all (``dd/mm/yyyy``, a spreadsheet's pattern), or without the year (every
     date 1900) quarantined every row of every night, each for its value, where the mistake is the config's."""
@@ -222,7 +222,7 @@ class SurveySpec(_Strict):
     @field_validator("timestamp_format")
     @classmethod
     def _format(cls, value: str | None) -> str | None:
-        return _check_format(value)
+        return check_format(value)
 
     @model_validator(mode="after")
     def _check(self) -> SurveySpec:
@@ -280,7 +280,7 @@ class CustomerSpec(_Strict):
     @field_validator("date_format")
     @classmethod
     def _format(cls, value: str | None) -> str | None:
-        return _check_format(value)
+        return check_format(value)
 
     @model_validator(mode="after")
     def _check(self) -> CustomerSpec:

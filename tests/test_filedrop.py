@@ -307,6 +307,26 @@ def test_a_csv_utf_8_export_dropped_where_windows_1250_ones_land_is_read_as_utf_
     assert [r.text for r in records] == ["Przesyłka doszła, dziękuję"] and rejects == []
 
 
+def test_a_dutch_export_dated_day_first_loads_with_the_sources_timestamp_format(tmp_path):
+    """A Dutch CX tool's "CSV UTF-8" export dates rows ``13-10-2026 14:05``: with no setting to read it, every row
+    was quarantined as not ISO-8601 (the night succeeded with nothing loaded). ``timestamp_format`` reads it, a
+    quote left open still costs its own row alone, and an ISO-8601 time still reads."""
+    rows = [
+        "p1;twitter;;Jan de V.;01-10-2026 14:05;Fietsvoorrijder kwam niet opdagen; https://x/p1;3;0\r\n",
+        'b1;twitter;;Piet;01-10-2026 09:00;"scherm 12"" kapot;https://x/b1;1;0\r\n',  # a quote left open
+        "p2;twitter;;Anouk;01-10-2026 23:59;Prijs weer omhoog, jammer;https://x/p2;1;0\r\n",
+        "p3;twitter;;Tom;2026-10-01T08:00:00Z;Great bikes;https://x/p3;0;0\r\n",
+    ]
+    data = b"\xef\xbb\xbf" + (POLISH_HEADER + "".join(rows)).encode("utf-8")
+    records, rejects = fetch_set(tmp_path, data, timestamp_format="%d-%m-%Y %H:%M")
+    assert {r.native_id: r.created_at for r in records} == {
+        "p1": "2026-10-01T14:05:00+00:00",
+        "p2": "2026-10-01T23:59:00+00:00",
+        "p3": "2026-10-01T08:00:00+00:00",
+    }
+    assert [r.location.rsplit(":", 1)[1] for r in rejects] == ["3"]
+
+
 def test_a_semicolon_export_read_with_delimiter_comma_fails_with_a_hint_naming_the_setting(tmp_path):
     data = (POLISH_HEADER + "p1;facebook;;Ola;2026-10-01T10:00:00Z;ok;https://x/p1;3;0\r\n").encode("cp1250")
     with pytest.raises(BadExport, match=r"lacks the mapped column.*; its header line holds semicolons but was split "
