@@ -1608,6 +1608,28 @@ def test_the_summary_shows_a_warehouse_path_as_it_is_and_the_sql_command_quoted(
     assert shlex.split(command)[-2:] == ["--db", str(db)], command
 
 
+def test_the_summarys_sql_command_is_the_brandpulse_of_this_install(report, tmp_path, capsys, monkeypatch):
+    """Installed from the wheel into a venv of its own, the summary told to run ``.venv/bin/brandpulse``, a path
+    that is not there: the command is the ``brandpulse`` script beside the running Python."""
+    import shlex
+    import sys
+
+    from pipeline.report.summary import print_summary
+
+    bin_dir = tmp_path / "opt venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "brandpulse").write_text("#!/bin/sh\n")
+    monkeypatch.setattr(sys, "executable", str(bin_dir / "python"))
+    monkeypatch.chdir(tmp_path / "opt venv")
+    print_summary(report["cfg"], report["db"])
+    command = next(line for line in capsys.readouterr().out.splitlines() if "SELECT ..." in line)
+    assert shlex.split(command)[0] == "bin/brandpulse", command
+    monkeypatch.chdir(tmp_path)
+    print_summary(report["cfg"], report["db"])
+    command = next(line for line in capsys.readouterr().out.splitlines() if "SELECT ..." in line)
+    assert shlex.split(command)[0] == "opt venv/bin/brandpulse", command
+
+
 def test_the_summarys_most_negative_day_has_20_mentions_scored_not_just_20_mentions(report, tmp_path, capsys):
     """A day whose scoring stopped after its first 3 mentions (all negative) of 30 or more has a share of 100% from
     3 mentions: it is no most negative day ("no day with 20 or more mentions scored", the summary says of the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,6 +12,18 @@ from rich.table import Table
 
 from pipeline.config import Config
 from pipeline.warehouse import connect, execute, rows
+
+
+def _command() -> str:
+    """The brandpulse command of this install: the script beside the running Python (``.venv/bin/brandpulse`` in a
+    checkout, shown relative to the working folder under it; a wheel's own venv elsewhere), else ``brandpulse``."""
+    script = Path(sys.executable).parent / "brandpulse"
+    if not script.exists():
+        return "brandpulse"
+    try:
+        return str(script.relative_to(Path.cwd()))
+    except ValueError:
+        return str(script)
 
 
 def example_queries(config: Config, worst_days: dict[str, date]) -> list[tuple[str, str]]:
@@ -135,7 +148,7 @@ def print_summary(config: Config, db: Path) -> None:
     console.print(f"\nWarehouse: {db.resolve()}", style="bold", soft_wrap=True)
     console.print("Query it read-only while the pipeline is not writing:")  # the command on a line of its own,
     console.print(
-        f'  .venv/bin/brandpulse sql "SELECT ..." --db {shlex.quote(str(db))}', soft_wrap=True, highlight=False
+        f'  {shlex.quote(_command())} sql "SELECT ..." --db {shlex.quote(str(db))}', soft_wrap=True, highlight=False
     )  # unwrapped
     console.print("Three queries to try:")
     for title, query in example_queries(config, {w["brand"]: w["day"] for w in worst}):
