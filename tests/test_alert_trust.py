@@ -597,6 +597,24 @@ def test_a_webhook_digest_is_retried_with_the_same_idempotency_key(tmp_path, rec
         (1, False, None), (2, False, "digest"), (3, True, "digest")]  # fmt: skip
 
 
+def test_a_webhook_digest_names_each_alerts_incident_and_brand(tmp_path, receivers):
+    """The watch's 'new' and the night's 'update' of one incident, both held: the webhook digest carries each
+    alert's incident_id (and brand), the key a paging bridge deduplicates on, as an alert's own JSON does. It had
+    neither, so a bridge could not tie them together, nor to the incident's next alert sent on its own."""
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    cfg = alerting_config(tmp_path, channels=[
+        {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL", "quiet_hours": quiet}],
+        watch={"enabled": True})  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    aid = hourly_incident(db, cfg)
+    [night] = incidents.detect(cfg, db, INCIDENT, "night")
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22))["held"] == 2
+    assert delivery.send_alerts(cfg, db, "s2", now=local(1, 9)) == {"delivered": 2, "failed": 0, "digests": 1}
+    [digest] = receivers["hooks"]
+    assert [(a["alert_id"], a["status"], a["incident_id"], a["brand"]) for a in digest["alerts"]] == [
+        (aid, "new", aid, "parcelo"), (night, "update", aid, "parcelo")]  # fmt: skip
+
+
 def test_a_digest_that_failed_then_a_resend_of_its_own_leaves_the_incidents_message_to_edit(tmp_path, receivers):
     """Held, its digest failed, then `--resend` posted it as its own message (via NULL): the incident's message a
     later 'worse' edits is that one. The view's via skipped the resend's NULL and still said 'digest', so the
@@ -702,6 +720,21 @@ def test_a_held_alert_waits_for_its_digest_past_max_age_days(tmp_path, receivers
     }
     [digest] = receivers["slack"]
     assert digest["text"].startswith("1 alert held during quiet hours")
+
+
+def test_a_held_alert_of_a_brand_removed_from_the_config_ages_out(tmp_path, receivers):
+    """Held for quiet hours, then its brand left the config: it cannot be sent (skipped and counted, as any alert
+    of a removed brand), and after alerting.max_age_days no run counts it any more. As a held alert never aged
+    out, every run (the watch's, every 15 minutes) warned about it and counted it not_configured, for good."""
+    _, db = held_at_night(tmp_path)
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    other = alerting_config(tmp_path, channels=[
+        {"type": "slack", "name": "cx-slack", "webhook_url_env": "TEST_SLACK_URL", "quiet_hours": quiet}],
+        watch={"enabled": True}, max_age_days=3, brand={"name": "Zenith", "aliases": ["Zenith"]})  # fmt: skip
+    sent = delivery.send_alerts(other, db, "s2", now=local(1, 9), today=INCIDENT + timedelta(days=1))
+    assert sent == {"delivered": 0, "failed": 0, "not_configured": 1}
+    sent = delivery.send_alerts(other, db, "s3", now=local(5, 9), today=INCIDENT + timedelta(days=5))
+    assert sent == {"delivered": 0, "failed": 0} and receivers["slack"] == []
 
 
 def test_a_held_alert_whose_digest_failed_is_retried_past_max_age_days(tmp_path, receivers, monkeypatch):

@@ -637,7 +637,13 @@ def test_the_nights_spike_updates_an_incident_the_watch_opened_after_midnight(tm
         (night, "spike", "update", aid),
     ]
     with connect(db, read_only=True) as con:
-        params = {"channels": ["slack"], "alert_id": None, "since": INCIDENT, "hourly": list(delivery.HOURLY_KINDS)}
+        params = {
+            "channels": ["slack"],
+            "alert_id": None,
+            "since": INCIDENT,
+            "hourly": list(delivery.HOURLY_KINDS),
+            "brands": ["parcelo"],
+        }
         order = execute(con, "alerts/pending_deliveries", params).fetchall()
     assert [r[0] for r in order] == [aid, night]  # the watch's page first, although its day is the later one
 
@@ -657,7 +663,13 @@ def test_alerts_recorded_in_one_transaction_keep_the_order_they_were_raised_in(t
                 con, {**base, "alert_id": aid, "incident_id": ids[0], "status": "worse" if i else "new"}
             )
     with connect(db, read_only=True) as con:
-        params = {"channels": ["slack"], "alert_id": None, "since": DAY, "hourly": list(delivery.HOURLY_KINDS)}
+        params = {
+            "channels": ["slack"],
+            "alert_id": None,
+            "since": DAY,
+            "hourly": list(delivery.HOURLY_KINDS),
+            "brands": ["parcelo"],
+        }
         order = execute(con, "alerts/pending_deliveries", params).fetchall()
         # an hourly alert's age counts from its window's end, which may be the next day (a 23:00 window seen at
         # 00:10): the day after, with alerting.max_age_days 0, it is still sent; a day later it is not

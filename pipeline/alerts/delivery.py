@@ -141,7 +141,13 @@ def _todo(config: Config, con, alert_id: str | None, today: date | None = None) 
     as :func:`~pipeline.alerts.incidents.detect` counts a night's age)."""
     channels = [c.name for c in config.alerts]
     since = (today or datetime.now(UTC).date()) - timedelta(days=config.alerting.max_age_days)
-    params = {"channels": channels or [""], "alert_id": alert_id, "since": since, "hourly": list(HOURLY_KINDS)}
+    params = {
+        "channels": channels or [""],
+        "alert_id": alert_id,
+        "since": since,
+        "hourly": list(HOURLY_KINDS),
+        "brands": [b.key for b in config.brands] or [""],
+    }
     found = execute(con, "alerts/pending_deliveries", params)
     return [p for p in rows(found) if p["channel"] in channels]
 
@@ -290,14 +296,14 @@ def _digests(config: Config, db: Path, run_id: str, digests: dict, env: Mapping[
         with connect(db, timeout=config.lock_timeout_s) as con:
             found = rows(
                 con.execute(
-                    "SELECT alert_id, brand, kind, status, severity, headline, created_at FROM alerts"
+                    "SELECT alert_id, brand, kind, status, severity, headline, created_at, incident_id FROM alerts"
                     " WHERE list_contains($ids, alert_id) ORDER BY created_at, alert_id",
                     {"ids": [p["alert_id"] for p in pairs]},
                 )
             )
         items = [
             DigestItem(a["alert_id"], config.brand(a["brand"]).name, a["kind"], a["status"], a["severity"],
-                       a["headline"], a["created_at"])
+                       a["headline"], a["created_at"], a["incident_id"], a["brand"])
             for a in found
         ]  # fmt: skip
         quiet = f"{qh.start}-{qh.end} {qh.timezone}" if qh else "quiet hours"

@@ -661,6 +661,8 @@ class DigestItem:
     severity: str
     headline: str
     at: datetime  # when the alert was raised
+    incident_id: str | None = None  # the incident's first alert's id (None: its own), as an alert's webhook JSON
+    brand: str | None = None  # the brand's id
 
 
 @dataclass
@@ -724,6 +726,8 @@ def render_digest_webhook(d: Digest) -> dict:
         "alerts": [
             {
                 "alert_id": i.alert_id,
+                "incident_id": i.incident_id or i.alert_id,  # a paging bridge's key, as in an alert's own JSON
+                "brand": i.brand,
                 "brand_name": i.brand_name,
                 "kind": i.kind,
                 "status": i.status,

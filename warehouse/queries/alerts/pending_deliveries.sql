@@ -12,7 +12,8 @@
 -- alert (an explicit resend: any alert, backfilled or old). A pair held for quiet hours does not age out while it
 -- can still be sent: it waits for the digest of the first send after the hours end, however late that comes, and
 -- is retried as a digest until one is delivered (via 'digest': a failed digest does not age it out either). One
--- superseded, or a digest left pending (possibly delivered), ages out as any other: every run counted it for good.
+-- superseded, a digest left pending (possibly delivered), or one of a brand no longer in the config ($brands: the
+-- configured brand ids; it cannot be sent), ages out as any other: every run counted it for good.
 -- superseded: a later alert of the same incident reached this channel already (this one failed, or was held,
 -- before it did), so sending this one now would put its older figures after the newer ones.
 WITH pairs AS (
@@ -33,5 +34,6 @@ SELECT alert_id, channel, attempts, state, via, last_attempt_at, brand, severity
 FROM pairs
 WHERE CAST($alert_id AS VARCHAR) IS NOT NULL
    OR day + CAST(list_contains($hourly, kind) AS INTEGER) >= $since
-   OR ((state = 'held' OR via = 'digest') AND state IS DISTINCT FROM 'pending' AND NOT superseded AND NOT ok)
+   OR ((state = 'held' OR via = 'digest') AND state IS DISTINCT FROM 'pending' AND NOT superseded AND NOT ok
+       AND list_contains($brands, brand))
 ORDER BY created_at, day, alert_id, channel;
