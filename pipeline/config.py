@@ -81,11 +81,19 @@ class FileDropSpec(_Strict):
     timestamp_format: NonEmpty | None = Field(
         None, description="strptime format of created_at, tried before ISO-8601 (a Dutch export's '%d-%m-%Y %H:%M')"
     )
+    timezone: NonEmpty | None = Field(
+        None, description="IANA zone a created_at without an offset is read in (a local export's times); default UTC"
+    )
 
     @field_validator("timestamp_format")
     @classmethod
     def _format(cls, value: str | None) -> str | None:
         return check_format(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, name: str | None) -> str | None:
+        return None if name is None else iana_zone(name)
 
 
 HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s/?#]+[^\s]*$", description="http:// or https:// and a host")]

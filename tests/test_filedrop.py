@@ -327,6 +327,27 @@ def test_a_dutch_export_dated_day_first_loads_with_the_sources_timestamp_format(
     assert [r.location.rsplit(":", 1)[1] for r in rejects] == ["3"]
 
 
+def test_a_local_export_is_read_in_the_sources_timezone(tmp_path):
+    """The same export's times are Amsterdam's: read as UTC, each row was two hours late (a 01:00 review on the day
+    after it was written). ``timezone`` reads a time without an offset in that zone; one with an offset keeps it;
+    a zone that does not exist is a config error."""
+    rows = [
+        "p1;twitter;;Jan;01-10-2026 14:05;Fietsvoorrijder kwam niet opdagen;https://x/p1;3;0\r\n",
+        "p2;twitter;;Tom;2026-10-01T08:00:00Z;Great bikes;https://x/p2;0;0\r\n",
+        "p3;twitter;;Ans;01-10-2026 01:30;Winterbanden te duur;https://x/p3;0;0\r\n",  # 23:30 UTC the day before
+        "p4;twitter;;Eva;2026-10-01 02:30;Snel geleverd;https://x/p4;0;0\r\n",
+    ]
+    data = (POLISH_HEADER + "".join(rows)).encode("utf-8")
+    records, _ = fetch_set(tmp_path, data, timestamp_format="%d-%m-%Y %H:%M", timezone="Europe/Amsterdam")
+    assert {r.native_id: r.created_at for r in records} == {
+        "p1": "2026-10-01T12:05:00+00:00",  # CEST
+        "p2": "2026-10-01T08:00:00+00:00",
+        "p4": "2026-10-01T00:30:00+00:00",  # ISO-8601 without an offset: Amsterdam's too
+    }  # p3 is the night before's, outside this window
+    with pytest.raises(ConfigError, match=r"sources\[0\]\.timezone: .*'Europe/Amsterdan' is not an IANA time zone"):
+        fetch_set(tmp_path, data, timezone="Europe/Amsterdan")
+
+
 def test_a_semicolon_export_read_with_delimiter_comma_fails_with_a_hint_naming_the_setting(tmp_path):
     data = (POLISH_HEADER + "p1;facebook;;Ola;2026-10-01T10:00:00Z;ok;https://x/p1;3;0\r\n").encode("cp1250")
     with pytest.raises(BadExport, match=r"lacks the mapped column.*; its header line holds semicolons but was split "

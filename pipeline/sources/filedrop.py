@@ -17,7 +17,8 @@ cells are each kept, and the same row in a renamed file or on another line is fo
 Rules (each broken rule quarantines the row with that reason):
 
 - ``native_id`` and ``created_at`` are required; ``created_at`` is ISO-8601 (a time without offset is taken as
-  UTC) or Unix seconds, or first ``timestamp_format`` (a strptime format) when the source sets one;
+  UTC, or in the source's ``timezone``) or Unix seconds, or first ``timestamp_format`` (a strptime format) when the
+  source sets one;
 - the text may not be empty or whitespace only (a review with an empty body but a title keeps the title);
 - ``rating`` must be a number from 1 to 5 for reviews (0 to 10 for anything else; a decimal comma is read: ``4,5``);
 - ``engagement`` columns must be non-negative whole numbers (an empty cell counts 0; 12.0 is 12, 2.5 is rejected,
@@ -61,8 +62,9 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pipeline import __version__
 from pipeline.config import BrandSpec, Config, ConfigError, FileDropSpec
@@ -120,6 +122,7 @@ class FileDrop(Source):
 
     def __init__(self, config: Config, brand: BrandSpec, spec: FileDropSpec, pseudonymise: Pseudonymiser):
         super().__init__(config, brand, spec, pseudonymise)
+        self._zone: tzinfo = ZoneInfo(spec.timezone) if spec.timezone else UTC  # a naive created_at's zone
 
     def files(self) -> list[Path]:
         pattern = str(self.config.resolve(self.spec.path))
@@ -304,8 +307,8 @@ class FileDrop(Source):
             dupes = sorted({h for h in header if h in mapped and header.count(h) > 1})  # others are not read:
             if dupes:  # Excel's trailing empty columns ("...,,") are no problem
                 raise BadExport(f"{path}: CSV header repeats the mapped column(s) {', '.join(dupes)}")
-            at, fmt = header.index(self.spec.columns.created_at), self.spec.timestamp_format
-            like = time_at(at, lambda v: parse_utc(v, first=fmt))
+            at, fmt, tz = header.index(self.spec.columns.created_at), self.spec.timestamp_format, self._zone
+            like = time_at(at, lambda v: parse_utc(v, first=fmt, tz=tz))
             for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header), row_like=like):
                 if cells is None:
                     yield location, UNREADABLE, text, Rejected(problem)  # no cells: nothing redacted can be kept
@@ -387,7 +390,8 @@ class FileDrop(Source):
         platform = named or self.source_type
         native_id = (cell(cols.native_id) or "").strip()
         try:
-            created, unreadable = parse_utc(get(cols.created_at), first=self.spec.timestamp_format), None
+            created = parse_utc(get(cols.created_at), first=self.spec.timestamp_format, tz=self._zone)
+            unreadable = None
         except Rejected as exc:  # raised once the row has claimed its id, as any row does
             created, unreadable = None, exc
         # A mention id carries no platform, so one id on two platforms would merge into one mention: the first row of
