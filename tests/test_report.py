@@ -1630,6 +1630,44 @@ def test_the_summarys_sql_command_is_the_brandpulse_of_this_install(report, tmp_
     assert shlex.split(command)[0] == "opt venv/bin/brandpulse", command
 
 
+def test_the_summarys_sql_command_survives_a_deleted_working_folder(report, tmp_path, capsys, monkeypatch):
+    """A run started in a folder deleted meanwhile (a CI workspace, a release swapped under it) ended its summary
+    in a traceback from getcwd: the command is the script's full path then."""
+    import shlex
+    import sys
+
+    from pipeline.report.summary import print_summary
+
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "brandpulse").write_text("#!/bin/sh\n")
+    monkeypatch.setattr(sys, "executable", str(bin_dir / "python"))
+    (tmp_path / "gone").mkdir()
+    monkeypatch.chdir(tmp_path / "gone")
+    (tmp_path / "gone").rmdir()
+    print_summary(report["cfg"], report["db"])
+    command = next(line for line in capsys.readouterr().out.splitlines() if "SELECT ..." in line)
+    assert shlex.split(command)[0] == str(bin_dir / "brandpulse"), command
+
+
+def test_the_summarys_sql_command_run_in_the_venvs_bin_folder_is_no_bare_name(report, tmp_path, capsys, monkeypatch):
+    """Run from the venv's bin folder, the command read ``brandpulse sql ...``, which a shell looks up in PATH (a
+    venv not activated: command not found), not the script beside it."""
+    import shlex
+    import sys
+
+    from pipeline.report.summary import print_summary
+
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "brandpulse").write_text("#!/bin/sh\n")
+    monkeypatch.setattr(sys, "executable", str(bin_dir / "python"))
+    monkeypatch.chdir(bin_dir)
+    print_summary(report["cfg"], report["db"])
+    command = next(line for line in capsys.readouterr().out.splitlines() if "SELECT ..." in line)
+    assert shlex.split(command)[0] == "./brandpulse", command
+
+
 def test_the_summarys_most_negative_day_has_20_mentions_scored_not_just_20_mentions(report, tmp_path, capsys):
     """A day whose scoring stopped after its first 3 mentions (all negative) of 30 or more has a share of 100% from
     3 mentions: it is no most negative day ("no day with 20 or more mentions scored", the summary says of the

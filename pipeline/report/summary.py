@@ -21,9 +21,10 @@ def _command() -> str:
     if not script.exists():
         return "brandpulse"
     try:
-        return str(script.relative_to(Path.cwd()))
-    except ValueError:
+        relative = script.relative_to(Path.cwd())
+    except (ValueError, OSError):  # not under the working folder, or that folder deleted (getcwd fails)
         return str(script)
+    return str(relative) if relative.parent != Path(".") else f"./{relative}"  # a bare name is looked up in PATH
 
 
 def example_queries(config: Config, worst_days: dict[str, date]) -> list[tuple[str, str]]:
