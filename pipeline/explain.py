@@ -93,7 +93,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from pipeline.textfold import MARKS, fold
+from pipeline.textfold import MARKS, casefold, fold
 
 __all__ = [
     "DETERMINERS",
@@ -339,7 +339,7 @@ def _polish_stems(word: str) -> set[str]:
 
 def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str]]:
     # links found before the case is folded: a domain's "Com" (:data:`_WORD_TLDS`) is the word of a glued sentence
-    text = _MENTION.sub(" ", fold(_URL.sub(" ", fold(text, case_sensitive=True))))
+    text = _MENTION.sub(" ", casefold(_URL.sub(" ", fold(text, case_sensitive=True))))
     phrases = _phrases(dropped)
     if phrases is not None:  # "switching to Parcelo Express" is no "express" for Parcelo
         text = phrases.sub(" ", text)

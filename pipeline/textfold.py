@@ -67,7 +67,12 @@ def fold(text: str, case_sensitive: bool = False) -> str:
     """``text`` in the one form texts and terms are compared in (module docstring): invisible characters
     removed, NFKC, case folded unless ``case_sensitive``, apostrophes unified. The length may change, so a
     position in the folded text is not one in ``text``."""
-    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
-    if not case_sensitive:
-        text = unicodedata.normalize("NFKC", text.casefold()).replace("i\u0307", "i")  # "İ" is "i", not "i" + a mark
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).translate(_APOSTROPHES)
+    return text if case_sensitive else casefold(text)
+
+
+def casefold(folded: str) -> str:
+    """``fold(text)`` of a ``folded = fold(text, case_sensitive=True)``: its case folded alone (invisible characters
+    and NFKC are done), for a caller that reads the case-sensitive form first (a link's "Com" in :mod:`explain`)."""
+    text = unicodedata.normalize("NFKC", folded.casefold()).replace("i\u0307", "i")  # "İ" is "i", not "i" + a mark
     return text.translate(_APOSTROPHES)  # after NFKC, which writes "ŉ" with U+02BC
