@@ -438,7 +438,7 @@ def amount(value) -> float:
         if number and (magnitude := _MAGNITUDE.search(raw[at + len(number) :])):
             raise ValueError(f": {magnitude.group()!r} multiplies the number (a thousand, a million?); write it out")
         text = number.replace("\u00a0", " ").replace("\u202f", " ")
-        abbreviated = raw[: raw.find(number)][-1:].isalpha()  # "kr.100", "Rs.1,200": the point follows letters
+        abbreviated = raw[:at][-1:].isalpha()  # "kr.100", "Rs.1,200": the point follows letters
         if text[:1] in ".," and (abbreviated or not text[1:2].isdecimal()):  # the point of "kr. 100", "Rs. 1,200":
             text = text[1:].strip()  # no decimal mark (".100" read 100 kroner as 0.1)
         marks = [c for c in text if c in ".,"]
