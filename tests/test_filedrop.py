@@ -1737,3 +1737,15 @@ def test_csv_exports_joined_into_one_file_skip_their_repeated_header_rows(tmp_pa
     assert [i.native_id for i in items if isinstance(i, Record)] == ["a1", "b1", "c1"], items
     assert len(items) == 3  # no reject
     assert src.notes == ["acme.csv rows skipped: 2 repeating the header row (exports joined into one file)"]
+
+
+def test_ids_excel_rounded_to_scientific_notation_are_quarantined_not_merged(tmp_path):
+    """Excel saves a long tweet id as "1.84467E+18": three posts had one id, and the load kept one of them."""
+    rows = [(i, "2026-10-01T10:00:00Z", f"acme post {n}") for n, i in enumerate(("1.84467E+18", "1,84467E+18", "7"))]
+    records, rejects = fetch(tmp_path, csv_rows(rows))
+    assert [r.native_id for r in records] == ["7"]
+    assert [r.reason.split(" is a number")[0] for r in rejects] == [
+        "post_id (native id) '1.84467E+18'",
+        "post_id (native id) '1,84467E+18'",
+    ]
+    assert all("scientific notation" in r.reason and r.location for r in rejects)

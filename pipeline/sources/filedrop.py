@@ -18,7 +18,8 @@ Rules (each broken rule quarantines the row with that reason):
 
 - ``native_id`` and ``created_at`` are required; ``created_at`` is ISO-8601 (a time without offset is taken as
   UTC, or in the source's ``timezone``) or Unix seconds, or first ``timestamp_format`` (a strptime format) when the
-  source sets one;
+  source sets one; a native id in scientific notation (``1.84467E+18``: Excel's rounding of a long id, which
+  gives many posts one id) is refused;
 - the text may not be empty or whitespace only (a review with an empty body but a title keeps the title);
 - ``rating`` must be a number from 1 to 5 for reviews (0 to 10 for anything else; a decimal comma is read: ``4,5``);
 - ``engagement`` columns must be non-negative whole numbers (an empty cell counts 0; 12.0 is 12, 2.5 is rejected,
@@ -114,6 +115,10 @@ LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?=[-_.@]|$)")
 # A file's first line that opens a JSON array of objects ("[" alone, "[{...": a .json export, pretty or not) or an
 # object it does not close ("{" alone: JSON printed over several lines): no JSON Lines file starts so
 _JSON_ARRAY = re.compile(rb"\s*(?:\[\s*(?:\{|$)|\{\s*$)")
+# A native id that Excel turned into a number in scientific notation (a tweet's 1844674407370955161 saved as
+# "1.84467E+18", "1,84467E+18" in a Polish or Dutch Excel): its digits are gone, so every post whose id rounds alike
+# had one id, and the load kept one of them as the mention, dropping the others
+_EXCEL_ID = re.compile(r"[+-]?\d+(?:[.,]\d+)?E\+\d+", re.IGNORECASE)
 
 
 class FileDrop(Source):
@@ -415,6 +420,12 @@ class FileDrop(Source):
             return None
         if not native_id:
             raise Rejected(f"{cols.native_id} (native id) is empty")
+        if _EXCEL_ID.fullmatch(native_id):
+            raise Rejected(
+                f"{cols.native_id} (native id) {shown(native_id, NUMBER)} is a number in scientific notation, as "
+                "Excel saves a long id: its digits are lost, so it cannot tell this post from others; export the "
+                "column as text"
+            )
         owner, where, post = first or (platform.casefold(), self._file, None)
         if owner != platform.casefold() and (post is None or post != self._post(row, created)):
             where = "this file" if where == self._file else where.name
