@@ -415,6 +415,20 @@ def delimiter_hint(line: str, delimiter: str, field: str) -> str:
     return f"; its header line holds {what} but was split at commas: set {field} to {value} (or auto)"
 
 
+def encoding_hint(header: list[str], encoding: str, field: str) -> str:
+    """What an error of a header without a mapped column adds when the header holds bytes that are not of the
+    ``encoding`` it was read in (a Polish Excel's "CSV" in Windows-1250 read as UTF-8: its ``Treść`` column was
+    ``Tre\\x9c\\xe6``, and the error said only that ``Treść`` was missing), naming the setting ``field``; else
+    nothing."""
+    if not any(has_bad_bytes(h) for h in header):
+        return ""
+    name = "UTF-8" if _utf8(encoding) else codecs.lookup(encoding).name
+    return (
+        f"; its header holds bytes that are not {name} (shown as \\xNN): set {field} to the file's encoding "
+        "(cp1250 for a Polish Excel's CSV, cp1252 for a Dutch one)"
+    )
+
+
 class CsvLines:
     """A text file's lines as ``csv.reader`` reads them (``csv.reader(lines)``), keeping those of the row being
     read, so :func:`csv_data_rows` can read again, line by line, a row that a quote left open ran on through."""

@@ -348,6 +348,25 @@ def test_a_local_export_is_read_in_the_sources_timezone(tmp_path):
         fetch_set(tmp_path, data, timezone="Europe/Amsterdan")
 
 
+def test_a_windows_1250_header_read_as_utf8_fails_with_a_hint_naming_the_encoding_setting(tmp_path):
+    """A Polish Excel's "CSV" whose mapped column is "Treść", read as UTF-8: the error said only that Treść was
+    missing, beside a header cell of lone surrogates ('Tre\\udc9c\\udce6')."""
+    data = "Id;Data;Treść\r\n1;2026-10-01T10:00:00Z;Zamówienie OK\r\n".encode("cp1250")
+    (tmp_path / "acme.csv").write_bytes(data)
+    columns = {"native_id": "Id", "created_at": "Data", "text": "Treść"}
+    source = {"type": "file_drop", "name": "drop", "path": "acme.csv", "columns": columns}
+    doc = {"brands": [{"name": "Acme", "sources": [source]}], "staging_dir": "staging"}
+    (tmp_path / "brandpulse.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    cfg = load_config(tmp_path / "brandpulse.yaml")
+    with pytest.raises(BadExport) as caught:
+        list(build_source(cfg, cfg.brands[0], "drop").fetch(DAY))
+    assert r"it has Id, Data, Tre\x9c\xe6 (see" in str(caught.value)
+    assert str(caught.value).endswith(
+        "; its header holds bytes that are not UTF-8 (shown as \\xNN): set brands[0].sources[0].encoding to the "
+        "file's encoding (cp1250 for a Polish Excel's CSV, cp1252 for a Dutch one)"
+    )
+
+
 def test_a_semicolon_export_read_with_delimiter_comma_fails_with_a_hint_naming_the_setting(tmp_path):
     data = (POLISH_HEADER + "p1;facebook;;Ola;2026-10-01T10:00:00Z;ok;https://x/p1;3;0\r\n").encode("cp1250")
     with pytest.raises(BadExport, match=r"lacks the mapped column.*; its header line holds semicolons but was split "

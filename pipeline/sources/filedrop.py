@@ -92,6 +92,7 @@ from pipeline.records import (
     csv_reader,
     csv_text,
     delimiter_hint,
+    encoding_hint,
     escape_raw,
     has_bad_bytes,
     header_cells,
@@ -305,9 +306,10 @@ class FileDrop(Source):
             if missing:  # an optional one too: a renamed likes column would count every row's engagement 0
                 raise BadExport(
                     f"{path}: CSV header lacks the mapped column(s) {', '.join(missing)}; "
-                    f"it has {header_cells(header, len(header))} "
+                    f"it has {header_cells(header, len(header), escape_raw)} "
                     f"(see {self.field('columns')} in {self.config.source_file})"
                     + delimiter_hint(lines.taken[0], reader.dialect.delimiter, self.field("delimiter"))
+                    + encoding_hint(header, lines.encoding, self.field("encoding"))
                 )
             dupes = sorted({h for h in header if h in mapped and header.count(h) > 1})  # others are not read:
             if dupes:  # Excel's trailing empty columns ("...,,") are no problem
