@@ -624,6 +624,24 @@ def test_week_over_week_changes_wait_for_a_whole_week_before(tmp_path):
     assert vol_rel == pytest.approx(sum(volumes[7:14]) / sum(volumes[:7]) - 1)
 
 
+def test_negatives_week_over_week_waits_for_two_weeks_of_the_series_model_after_a_rescore(tmp_path):
+    """A rescore from ``since`` on: the days before it are another model's, with no counts in v_brand_daily. In the
+    week after it the week before counted its days from ``since`` only, and a steady brand read +1167% negatives."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 40)
+    since = START + timedelta(days=20)
+    with connect(db) as con, transaction(con):
+        rescored_since(con, since)  # v2 gives the same labels as v1: the week-over-week figures do not move
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(40)], "run_id": "t"})
+    got = q(db, f"SELECT day, negatives_wow_rel FROM v_brand_daily WHERE day >= DATE '{since}' ORDER BY day")
+    assert [rel for _, rel in got[:13]] == [None] * 13  # until both weeks are the series model's
+    daily = dict(q(db, "SELECT day, n_negative FROM daily_brand_metrics WHERE source = '_all'"))
+    day = got[13][0]
+    week = sum(daily[day - timedelta(days=i)] for i in range(7))
+    before = sum(daily[day - timedelta(days=i)] for i in range(7, 14))
+    assert got[13][1] == pytest.approx(week / before - 1)
+
+
 def test_trend_views_have_every_day_so_a_sources_week_is_there_on_a_day_it_was_quiet(tmp_path):
     db = tmp_path / "w.duckdb"
     day, empty = START + timedelta(days=20), START + timedelta(days=17)

@@ -6,6 +6,9 @@
 -- mean of the days so far (the days before its first are not known to be empty, so they are not counted as 0).
 -- For the same reason volume_wow_rel and negatives_wow_rel are NULL until the week before is whole (from the
 -- brand's 14th day): on its 8th they set its week against its first day alone (+748% for a steady brand).
+-- negatives_wow_rel also waits for both weeks to be whole in the series' model: a day another model scored has no
+-- counts here, so in the week after `brandpulse rescore --since D` the week before D counted only its days from D
+-- on (a steady brand read +1167% on D's 8th day).
 CREATE OR REPLACE VIEW v_brand_daily AS
 WITH rolled AS (
     SELECT day, brand, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score, model_version,
@@ -17,7 +20,8 @@ WITH rolled AS (
            sum(n_negative) OVER w7                                      AS negatives_7d,
            sum(n_negative) OVER prev7                                   AS negatives_prev_7d,
            sum(n_negative) OVER prev7 / nullif(sum(scored) OVER prev7, 0) AS share_negative_prev_7d,
-           count(*) OVER prev7 = 7                                      AS prev_week_whole
+           count(*) OVER prev7 = 7                                      AS prev_week_whole,
+           count(n_negative) OVER prev7 = 7 AND count(n_negative) OVER w7 = 7 AS negatives_weeks_whole
     FROM v_daily_calendar
     WHERE source = '_all'
     WINDOW w7    AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW),
@@ -25,9 +29,9 @@ WITH rolled AS (
                                                             AND INTERVAL 7 DAYS PRECEDING),
            w28   AS (PARTITION BY brand ORDER BY day RANGE BETWEEN INTERVAL 27 DAYS PRECEDING AND CURRENT ROW)
 )
-SELECT * EXCLUDE (prev_week_whole),
+SELECT * EXCLUDE (prev_week_whole, negatives_weeks_whole),
        share_negative_7d - share_negative_prev_7d             AS share_negative_wow,      -- in share points
        CASE WHEN prev_week_whole THEN volume_7d / nullif(volume_prev_7d, 0) - 1 END
                                                               AS volume_wow_rel,          -- +0.25 = 25% more
-       CASE WHEN prev_week_whole THEN negatives_7d / nullif(negatives_prev_7d, 0) - 1 END AS negatives_wow_rel
+       CASE WHEN negatives_weeks_whole THEN negatives_7d / nullif(negatives_prev_7d, 0) - 1 END AS negatives_wow_rel
 FROM rolled;
