@@ -288,6 +288,25 @@ def test_a_month_is_complete_on_its_last_day_and_low_n_means_fewer_than_min_n():
     assert not feb["complete"] and feb["low_n"]
 
 
+def test_a_month_read_on_its_last_day_is_not_complete_before_its_month_end_leavers_count():
+    """Run on Oct 31 with a list whose last date is Oct 31 (a customer starting that day): three customers whose
+    last day is Oct 31 (end date Nov 1) are October's churn, but Nov 1 is still a scheduled end. October read 0 of
+    10 churned and complete; the next day it was 3 of 10. It is complete once Nov 1 has come."""
+    customers = [
+        Customer(f"c{i}", "b", None, date(2026, 6, 1), date(2026, 11, 1) if i < 3 else None, 10.0) for i in range(10)
+    ]
+    customers.append(Customer("new", "b", None, date(2026, 10, 31), None, 10.0))
+
+    def october(today: date) -> dict:
+        rows = customer_metrics(customers, margin=0.3, discount_rate_monthly=0.0, today=today)
+        return next(r for r in rows if r["month"] == date(2026, 10, 1) and r["segment"] == "_all")
+
+    oct31 = october(date(2026, 10, 31))
+    assert (oct31["active_start"], oct31["churned"], oct31["complete"]) == (10, 0, False)
+    nov1 = october(date(2026, 11, 1))
+    assert (nov1["active_start"], nov1["churned"], nov1["complete"]) == (10, 3, True)
+
+
 def test_months_before_the_first_base_are_left_out_however_many():
     # Oct: "brief" starts on the 10th (no base) and leaves on the 20th; Nov: nobody; Dec: "late" starts on the 15th.
     # January is the first month with a base: the three empty months before it are no rows.

@@ -14,7 +14,9 @@ day, compared with these dates, is its day in the brand's ``timezone`` (:func:`c
 Customers who join during M are in neither count (they enter next month's base), so every customer of a
 month's base either is in the next month's base or churned in that month. Rates come with the Wilson 95 %
 interval. A month is ``complete`` when the data reach its last day (``as_of``, the latest start or end date
-in the list, is at least M1 - 1 day); the churn of an incomplete month is still counting up.
+in the list, is at least M1 - 1 day) and M1 is no longer in the future: an end date on M1 (a customer whose last
+day is the month's last) is a scheduled end until then, not yet churn. The churn of an incomplete month is still
+counting up.
 
 **CLV** (Gupta & Lehmann 2003, "Customers as Assets", Journal of Interactive Marketing 17(1); Gupta et al.
 2006, "Modeling Customer Lifetime Value", Journal of Service Research 9(2)), with m = margin x revenue per
@@ -165,18 +167,20 @@ def customer_metrics(
     fixed_monthly_churn: float | None = None,
     min_n: int = 30,
     as_of: date | None = None,
+    today: date | None = None,
 ) -> list[dict]:
     """Churn and CLV per month x brand x segment (and segment ``_all``), one dict per row.
 
     Months run from the first month with a base to ``as_of``'s month (default: the latest date in the brand's
     own customer list on or before today: brands' lists end when their exports do, and a brand whose list stops in
     March has no churn-free, "complete" months after it because another brand's list runs on; an end date in
-    the future is a scheduled end, not yet data).
+    the future is a scheduled end, not yet data). ``today``: the day after which an end date is scheduled (default:
+    the UTC date).
     """
     customers = list(customers)
     if not customers:
         return []
-    today = datetime.now(UTC).date()  # a scheduled end (a contract's end date next year) is not data yet
+    today = today or datetime.now(UTC).date()  # a scheduled end (a contract's end date next year) is not data yet
     latest_of: dict[str, date] = {}
     for c in customers:  # the list's last day: its latest date on or before today (not a future one capped)
         known = [d for d in (c.start_date, c.end_date) if d is not None and d <= today]
@@ -215,7 +219,8 @@ def customer_metrics(
                     "clv_discounted": clv_discounted(margin, row.arpu, used, discount_rate_monthly),
                     "margin": margin,
                     "discount_rate_monthly": discount_rate_monthly,
-                    "complete": next_month(row.month) - timedelta(days=1) <= latest,
+                    # its churners' end dates run to M1: on the month's last day, those on M1 are not data yet
+                    "complete": next_month(row.month) - timedelta(days=1) <= latest and next_month(row.month) <= today,
                     "low_n": row.active_start < min_n,
                 }
             )
