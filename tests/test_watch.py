@@ -471,6 +471,51 @@ def test_15_minute_runs_page_an_hour_once_and_the_next_hour_is_no_worse_than_it_
     assert q(db, "SELECT status, severity, observed FROM alerts WHERE kind = 'hourly_spike'") == [("new", "major", 30)]
 
 
+def test_15_minute_runs_judge_an_hour_paged_with_the_hour_before_it_by_its_latest_verdict(tmp_path):
+    """The run ending 08:15 pages the 08:00 hour's first quarter together with the 07:00 hour (a 07:00-08:15
+    window, 17 negatives: neither was enough alone); later runs flag the 08:00 hour whole on its own (08:00-09:00,
+    40). Its later quarters were judged against the first page's 17, not the hour's latest verdict (joined by the
+    window's start, 07:00, which the hour's verdict no longer has): 08:00-08:45 paged again as 'getting worse',
+    where hourly runs page the hour once (and a next hour of 26 negatives would have been worse than 17, not 40)."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (120, 94)})  # the first 94 negative; moved below into the hours 07:00-09:59
+    seven = datetime.combine(INCIDENT, time(7), tzinfo=UTC)
+    at = {j: seven + timedelta(minutes=6 * j + 1) for j in range(9)}  # 07:00: 9 negatives of 30
+    at |= {j: seven + timedelta(minutes=2 * i + 2) for i, j in enumerate(range(94, 115))}
+    at |= {j: seven + timedelta(hours=1, minutes=1.8 * i) for i, j in enumerate(range(9, 17))}  # 08:00-08:15: 8
+    at |= {j: seven + timedelta(hours=1, minutes=15 + 1.4 * i) for i, j in enumerate(range(17, 49))}  # 40 in all
+    at |= {j: seven + timedelta(hours=2, minutes=1.1 * i) for i, j in enumerate([*range(49, 94), *range(115, 120)])}
+    ids = "SELECT mention_id FROM mentions WHERE created_at >= ?"
+    with connect(db) as con, transaction(con):  # the storm's mentions arrive run by run
+        moved = {"n": [f"{INCIDENT}-{j}" for j in at], "t": list(at.values())}
+        con.execute("UPDATE mentions SET created_at = m.at FROM (SELECT unnest($n) AS n, unnest($t) AS at) AS m"
+                    " WHERE native_id = m.n", moved)  # fmt: skip
+        con.execute(f"CREATE TABLE held_m AS SELECT * FROM mentions WHERE mention_id IN ({ids})", [seven])
+        con.execute(f"CREATE TABLE held_s AS SELECT * FROM sentiment WHERE mention_id IN ({ids})", [seven])
+        con.execute(f"DELETE FROM sentiment WHERE mention_id IN ({ids})", [seven])
+        con.execute(f"DELETE FROM mentions WHERE mention_id IN ({ids})", [seven])
+        days = [START + timedelta(days=i) for i in range(51)]
+        execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": "seed"})
+    cfg = alerting_config(tmp_path, watch={"enabled": True, "interval_minutes": 15})
+    for k in range(1, 13):  # runs ending 07:15 .. 10:00, each reading its quarter and the 15 minutes before
+        start, end = seven + timedelta(minutes=15 * (k - 2)), seven + timedelta(minutes=15 * k)
+        with connect(db) as con, transaction(con):
+            new = "SELECT mention_id FROM held_m WHERE created_at >= ? AND created_at < ?"
+            quarter = [end - timedelta(minutes=15), end]
+            con.execute(f"INSERT INTO mentions SELECT * FROM held_m WHERE mention_id IN ({new})", quarter)
+            con.execute(f"INSERT INTO sentiment SELECT * FROM held_s WHERE mention_id IN ({new})", quarter)
+            start_run(con, f"watch-{k}", INCIDENT, "watch")
+            execute(con, "metrics/hourly", {"hours": [seven + timedelta(hours=h) for h in range(3)], "run_id": f"w{k}"})
+        incidents.detect_watch(cfg, db, start, end, f"watch-{k}")
+    assert q(db, "SELECT hour, window_start, observed FROM hourly_detections ORDER BY hour") == [
+        (seven + timedelta(hours=1), seven + timedelta(hours=1), 40),
+        (seven + timedelta(hours=2), seven + timedelta(hours=2), 45),
+    ]
+    assert q(db, "SELECT status, observed, explanation->>'window_start' FROM alerts") == [
+        ("new", 17, seven.isoformat())
+    ]
+
+
 def test_the_detect_step_covers_the_whole_window_the_run_recorded(tmp_path):
     """After runs skipped beside a night, the next run's window reaches back to the last success, and its detect
     step flags the hours of that whole window, not only the interval the run is scheduled for: the 08:00 incident

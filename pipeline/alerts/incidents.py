@@ -614,17 +614,20 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
     aid = window_alert_id(brand.key, spike.kind, start)
     if last is not None:
         incident = last["incident_id"]
-        # the incident's alerts of this kind on the chain: severities on the same (hourly) scale, each window's as
-        # its latest verdict has it: a 15-minute run paged the hour so far, and later runs of that hour flagged it
+        # the incident's alerts of this kind on the chain: severities on the same (hourly) scale, each alert's hour
+        # as its latest verdict has it: a 15-minute run paged the hour so far, and later runs of that hour flagged it
         # whole (in hourly_detections; its alert, raised once, keeps the first figures), so the next hour was
-        # 'getting worse' against the first quarter's 30 negatives where the hour ended with 60
+        # 'getting worse' against the first quarter's 30 negatives where the hour ended with 60. The hour is the one
+        # the alert's window ends in, not its start: a first quarter paged with the hour before it (07:00-08:15), and
+        # the hour flagged whole later alone (08:00-09:00), was still judged by the alert's first figures
         same_kind = row(
             con.execute(
                 "SELECT arg_max(greatest(a.observed, coalesce(d.observed, a.observed)), a.created_at) AS observed,"
                 " list(a.severity) || coalesce(flatten(list(d.severities)), []) AS severities FROM alerts AS a"
-                " LEFT JOIN (SELECT window_start, max(observed) AS observed, list(severity) AS severities"
-                "  FROM hourly_detections WHERE brand = $brand AND kind = $kind GROUP BY window_start) AS d"
-                "  ON d.window_start = CAST(a.explanation->>'window_start' AS TIMESTAMPTZ)"
+                " LEFT JOIN (SELECT hour, observed, [severity] AS severities"
+                "  FROM hourly_detections WHERE brand = $brand AND kind = $kind) AS d"
+                "  ON d.hour = date_trunc('hour', CAST(a.explanation->>'window_end' AS TIMESTAMPTZ)"
+                "  - INTERVAL 1 MICROSECOND)"
                 " WHERE a.incident_id = $incident AND a.kind = $kind AND a.day >= $start",
                 {"incident": incident, "kind": spike.kind, "start": first, "brand": brand.key},
             )
