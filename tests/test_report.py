@@ -1547,6 +1547,30 @@ def test_examples_of_a_driver_are_different_mentions(report):
         assert len(set(texts)) == len(texts), texts
 
 
+def test_a_url_in_an_examples_text_wraps_inside_its_section(report, tmp_path, monkeypatch):
+    """A mention that pastes a long URL (one word of 137 characters) is quoted in the aspects' table: it wraps inside
+    the table's section, not pushing the table out of it (past the window's edge on a 1,200-pixel screen)."""
+    chrome = _chromium()
+    url = (
+        "https://www.reddit.com/r/parcelo/comments/1abcdef/parcelo_lost_my_parcel_again_this_is_the_third_time_this"
+        "_month/?utm_source=share"
+    )
+    head, aspects = report["pages"]["parcelo"].split("<h3>Aspects</h3>")
+    page = head + "<h3>Aspects</h3>" + aspects.replace('<q dir="auto">', f'<q dir="auto">see {url} ', 1)
+    measure = (
+        "<script>window.addEventListener('load', function () { var out = [];"
+        " document.querySelectorAll('section table').forEach(function (t) {"
+        " var s = t.closest('section').getBoundingClientRect(), r = t.getBoundingClientRect();"
+        " if (r.right > s.right + 1) { out.push(t.closest('section').id + ' ' + Math.round(r.right - s.right)); } });"
+        " document.body.dataset.overflow = out.join(' | '); });</script></body>"
+    )
+    path = tmp_path / "long-url.html"
+    path.write_text(page.replace("</body>", measure), encoding="utf-8")
+    monkeypatch.setitem(globals(), "FLAGS", [*FLAGS, "--window-size=1200,900"])
+    attrs, _ = _browse(chrome, path, tmp_path / "profile")
+    assert attrs["data-overflow"] == "", attrs["data-overflow"]  # was "drivers 101": 101 pixels out of its section
+
+
 def test_a_long_examples_text_is_cut_between_user_perceived_characters():
     examples = report_build._env().get_template("_macros.html").module.examples
     polish = unicodedata.normalize("NFD", "x" * 276 + "ą") + " i dalej"  # "a" and its ogonek at 276, 277
