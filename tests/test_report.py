@@ -1766,3 +1766,20 @@ def test_a_page_without_negatives_to_match_says_when_the_model_does_not_match_as
         drawn = build_report(cfg, report["db"], later, tmp_path / str(len(kwargs)), brands=["parcelo"], **kwargs)
         page = drawn["pages"]["parcelo"].read_text(encoding="utf-8")
         assert "Aspect matching is off for this model" in page and "close enough in meaning" not in page
+
+
+def test_a_weeks_figure_without_an_interval_is_shown_without_one(report, tmp_path):
+    """A CES week of one answer has no interval (NULL bounds): its cell read "5.20 (–––)"."""
+    db = tmp_path / "one-answer.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con:
+        con.execute(
+            "UPDATE survey_metrics SET low = NULL, high = NULL, n = 1 WHERE metric = 'ces' AND period = 'week'"
+            " AND period_start = (SELECT max(period_start) FROM survey_metrics WHERE period = 'week')"
+        )
+    drawn = build_report(report["cfg"], db, INCIDENT, tmp_path / "site", brands=["parcelo"])
+    html = " ".join(drawn["pages"]["parcelo"].read_text(encoding="utf-8").split())
+    cx = html[html.index('id="cx"') : html.index('id="worth"')]
+    assert '<td class="n">5.20</td><td class="n">1</td>' in cx, cx
+    assert '<td class="n">5.20 (4.90–5.50)</td><td class="n">60</td>' in cx, cx  # the weeks before keep theirs
+    assert "(–" not in cx
