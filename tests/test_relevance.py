@@ -129,6 +129,19 @@ def test_aliases_match_through_invisible_characters_and_stop_at_any_scripts_mark
     assert hindi.matches("मेरा पार्सल कहाँ है") and not hindi.matches("मेरे पार्सलों का क्या हुआ")  # not "parcels"
 
 
+def test_aliases_match_in_scripts_written_without_spaces():
+    """Han, Kana, Hangul and Thai letters are word characters, so an alias written next to one (as those scripts
+    write every word) was never matched: Reddit's search found the post and the filter dropped it."""
+    m = AliasMatcher(brand(name="Parcelo", aliases=["Parcelo"], exclude=["Parcelo Points"]))
+    assert m.matches("我很喜欢Parcelo的服务") and m.matches("Parceloの配達が早い")
+    assert m.matches("ส่งของกับParceloเร็วมาก") and m.matches("Parcelo는 빨라요")
+    assert not m.matches("我的Parcelo Points没了") and not m.matches("parcelos的")  # exclusions, Latin words stay
+    assert AliasMatcher(brand(aliases=["小米"], exclude=["小米粥"])).matches("我买了小米手机")
+    assert not AliasMatcher(brand(aliases=["小米"], exclude=["小米粥"])).matches("今天喝小米粥")
+    assert AliasMatcher(brand(aliases=["ソニー"])).matches("ソニーのテレビ")
+    assert AliasMatcher(brand(aliases=["삼성"])).matches("삼성은 좋다")
+
+
 def test_repost_key_ignores_case_whitespace_urls_and_edge_punctuation():
     text = "Parcelo lost my parcel for the third time this month, absolutely done with them"
     assert repost_key(text) == repost_key(f"  {text.upper()}!!! https://t.co/abc ")

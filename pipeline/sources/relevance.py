@@ -2,6 +2,8 @@
 
 - An alias matches only as a whole word or phrase: "Nova Bank" matches "nova bank's app" but "Parcelo" does not
   match "parcelos" or "myparcelo". Aliases may start with ``@`` or ``#``; inner spaces match any whitespace.
+  Next to a letter of a script written without spaces (:data:`UNSPACED`: Han, Kana, Hangul, Thai ...) an alias
+  is a word: "Parcelo" matches "我很喜欢Parcelo的服务", "小米" matches "我买了小米手机".
 - ``case_sensitive: true`` on the brand makes every alias match its exact case ("Apple", not "apple").
 - Text and terms are compared in one Unicode form (:func:`pipeline.textfold.fold`, the form the alert and report
   terms read too: soft hyphens and zero-width characters removed, NFKC, then case folded unless case-sensitive,
@@ -28,15 +30,32 @@ from collections.abc import Iterator
 from pipeline.config import BrandSpec
 from pipeline.textfold import MARKS, fold
 
+UNSPACED = (  # scripts written without spaces between words (or, Korean, with particles joined to them)
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1100-\u11ff"  # Hangul Jamo
+    "\u1780-\u17ff"  # Khmer
+    "\u2e80-\u2fdf"  # CJK and Kangxi radicals
+    "\u3000-\u31ff"  # CJK symbols (々, 〇), Hiragana, Katakana, Bopomofo, Hangul compatibility Jamo
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"  # Han
+    "\ua960-\ua97f\uac00-\ud7ff"  # Hangul
+    "\uff66-\uff9f"  # halfwidth Katakana
+)
+"""A ``re`` character class body of the letters of scripts that do not separate words by spaces: a word of them
+next to an alias is no part of it ("我很喜欢Parcelo的服务", "小米手机", "ソニーのテレビ", "삼성은")."""
+
 
 def _pattern(terms: list[str]) -> str:
     """Folded terms, in order, each as a whole word or phrase: no letter, digit, ``_`` or combining mark (part of
-    the word it follows) on either side, nor ``@`` or ``#`` before. The boundaries are written once around the
+    the word it follows) on either side, nor ``@`` or ``#`` before, unless the text or the term has a letter of
+    :data:`UNSPACED` there (those scripts put no space between words). The boundaries are written once around the
     alternatives, not in each: a term's own pair held the class of every combining mark twice, so 2,000 aliases
     took seconds to compile and a tenth of a second a text. Matching says only yes or no: the length of a text may
     change in :func:`~pipeline.textfold.fold`, so a position in the folded text is not one in the original."""
     alternatives = "|".join(r"\s+".join(re.escape(w) for w in term.split()) for term in terms)
-    return rf"(?<![\w@#{MARKS}])(?:{alternatives})(?![\w{MARKS}])"
+    before = rf"(?:(?<![\w@#{MARKS}])|(?<=[{UNSPACED}])|(?=[{UNSPACED}]))"
+    after = rf"(?![{MARKS}])(?:(?!\w)|(?<=[{UNSPACED}])|(?=[{UNSPACED}]))"
+    return rf"{before}(?:{alternatives}){after}"
 
 
 def _occurrences(pattern: re.Pattern, text: str) -> Iterator[tuple[int, int]]:
