@@ -4,8 +4,8 @@ Imports only :mod:`pipeline.warehouse` (and :mod:`pipeline.interrupt`, which it 
 record itself without importing another.
 
 - :func:`new_run_id` names a run (``<trigger>__<day>__<8 hex>``); Airflow passes its own run id instead.
-- :func:`start_run` registers a run (a retried task of the same run keeps the original start; a run that had
-  ended, an Airflow run cleared and run again, is running again);
+- :func:`start_run` registers a run, or opens it again from now on (a prepare retried, an Airflow run cleared
+  and run again: its start is this attempt's, which the watch's guard reads);
   :func:`require_run` refuses to write for a run that was never registered (and gives a registered run's day);
   :func:`require_run_in` does it for a step that joins a run from outside (a DAG task, a ``--run-id``).
 - :func:`rerun_steps` drops what a step joining a run from outside (a DAG task, a ``--run-id`` command) recorded

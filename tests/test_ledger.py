@@ -27,13 +27,19 @@ def _run(con, run_id: str) -> tuple:
     ).fetchone()
 
 
-def test_a_retried_start_keeps_the_runs_start_and_a_run_that_ended_starts_afresh_with_no_end_and_no_steps(ware):
+def test_a_run_registered_again_starts_afresh_from_now_with_no_end_and_no_steps(ware):
+    """A night left 'running' (its finish never ran: the stuck Airflow run marked failed) and cleared 8 hours later
+    kept its old start: the watch, which looks for nights started in the last NIGHT_GUARD hours, ran beside it."""
     with connect(ware) as con:
         ledger.start_run(con, "r1", DAY, "airflow")
         con.execute("UPDATE pipeline_runs SET started_at = ? WHERE run_id = 'r1'", [OLD])
         ledger.record_step(con, "r1", "load")
-        ledger.start_run(con, "r1", DAY, "airflow")  # a retried task of the running run
-        assert _run(con, "r1") == ("running", OLD, False)
+        ledger.start_run(con, "r1", DAY, "airflow")  # a prepare retried, or the run cleared, while still 'running'
+        status, started, ended = _run(con, "r1")
+        assert (status, ended) == ("running", False) and started > OLD
+        assert ledger.running_night(con, datetime.now(UTC) - timedelta(hours=6))["run_id"] == "r1"
+        assert con.execute("SELECT count(*) FROM run_steps WHERE run_id = 'r1'").fetchone() == (0,)
+        con.execute("UPDATE pipeline_runs SET started_at = ? WHERE run_id = 'r1'", [OLD])
         assert ledger.close_run(con, "r1", required=()) == "success"
         assert _run(con, "r1") == ("success", OLD, True)
         ledger.start_run(con, "r1", DAY, "airflow")  # cleared and run again: from now on, afresh
