@@ -781,6 +781,9 @@ def detect_series(
 
     Example: brandpulse detect-series export.csv --freq hour --value mentions --negative negative --out flags.csv
     """
+    import csv
+    import warnings
+
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
@@ -798,14 +801,29 @@ def detect_series(
             header, lead = fh.readline(1 << 16), 0
             while header and not header.strip():  # blank lines before the header (pandas skipped them): not it
                 header, lead = fh.readline(1 << 16), lead + 1
-        # as text: pandas read a Dutch or Polish export's "1.000" (a thousand) as 1.0, a count of 1
-        raw = pd.read_csv(file, sep=csv_delimiter(header), skip_blank_lines=False, skiprows=lead, dtype=str)
+        sep = csv_delimiter(header)
+        # as text: pandas read a Dutch or Polish export's "1.000" (a thousand) as 1.0, a count of 1; no index:
+        # rows of one field more than the header (a delimiter at each line's end, an unquoted 1,234) made their
+        # first column the index (a traceback)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            raw = pd.read_csv(file, sep=sep, skip_blank_lines=False, skiprows=lead, dtype=str, index_col=False)
     except FileNotFoundError:
         _fail(f"{file}: no such file")
     except IsADirectoryError:
         _fail(f"{file}: a folder, not a CSV file")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         _fail(f"{file}: not a readable CSV ({str(exc).splitlines()[0]})")
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):  # fields past the header's, let go
+        with csv_text(open(file, "rb"), "utf-8") as fh:
+            rows = csv.reader(fh, delimiter=sep)
+            width = len(next(r for r in rows if any(c.strip() for c in r)))
+            lost = next(((rows.line_num, len(r)) for r in rows if any(c.strip() for c in r[width:])), None)
+        if lost is not None:  # not only empty ones: a value would be lost, or the row misread
+            _fail(
+                f"{file}: line {lost[0]} has {lost[1]} fields, the header {width}: a delimiter in an unquoted cell "
+                "(a count written 1,234?)"
+            )
     # each row indexed by its line in the file (the header is line 1), so an error names the line an editor shows;
     # a blank line, or one of delimiters only (Excel's ";;" after a sheet's last row), is no row
     raw = raw.set_axis(raw.index + 2 + lead).dropna(how="all")
@@ -840,7 +858,8 @@ def detect_series(
             "(2026-10-13T09:00:00Z, 2026-10-13 11:00+02:00 or 2026-10-13; no zone: UTC)"
         )
     spacing = stamps.sort_values().diff() if freq != "day" else None
-    apart = spacing is not None and spacing[spacing > pd.Timedelta(0)].min() >= pd.Timedelta(hours=23)
+    step = spacing[spacing > pd.Timedelta(0)].min() if spacing is not None else pd.NaT  # NaT: at most one time
+    apart = step >= pd.Timedelta(hours=23)
     # a day's rows, not a sparse hour's: each at midnight on its own clock (a daily export with its offset,
     # 2026-01-05T00:00:00+01:00, is at 23:00 UTC; the day clocks go forward is 23 hours long)
     written = [pd.Timestamp(t) for t in raw["timestamp"].astype("string")] if apart or freq == "day" else []
@@ -849,6 +868,19 @@ def detect_series(
         _fail(
             f"{file}: the rows are a day or more apart (daily data?): give --freq day; --freq {freq} would read each "
             f"row as one busy {'hour' if freq == 'hour' else '5 minutes'} and the rest of its day as empty"
+        )
+    # rows of 10 minutes or more, each a whole step from the first (an hourly export, a 30-minute series) at --freq
+    # 5min: each row one busy 5 minutes and the rest of its step empty, which hour-of-week slots (shared by an hour's
+    # twelve periods) cannot learn: a steady hourly series raised a volume_spike most days
+    if (
+        freq == "5min"
+        and step >= pd.Timedelta(minutes=10)
+        and ((stamps - stamps.min()) % step).eq(pd.Timedelta(0)).all()
+    ):
+        minutes = int(step / pd.Timedelta(minutes=1))
+        _fail(
+            f"{file}: the rows are {minutes} minutes or more apart: give --freq hour; --freq 5min would read each row "
+            f"as one busy 5 minutes and the rest of its {minutes} minutes as empty"
         )
     if freq == "day" and days:  # each the day it names, not the UTC day before it (23:00 UTC for +01:00)
         stamps = pd.Series(pd.to_datetime([t.date() for t in written]).tz_localize("UTC"), index=raw.index)
@@ -859,7 +891,8 @@ def detect_series(
         plain = cells.str.fullmatch(r"\s*[0-9]{1,15}\s*", na=False)  # digits alone, under 1e15: a count as written
         numbers, read = pd.to_numeric(cells.where(plain), errors="coerce"), {}
         for row_no, cell in cells[~plain].items():  # the rest as a file drop reads a count: "1.000" is ambiguous
-            if pd.isna(cell):  # a count a file drop reads as 0: here the export is cut or misaligned
+            # a count a file drop reads as 0 (blank, or spaces only): here the export is cut or misaligned
+            if pd.isna(cell) or not cell.strip():
                 _fail(f"{file}: column {col!r}: an empty cell on line {row_no} is not a count")
             try:
                 read[row_no] = count(cell, f"{file}: column {col!r}, line {row_no}:", high=MAX_SERIES_COUNT)

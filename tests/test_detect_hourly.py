@@ -512,6 +512,7 @@ def test_detect_series_errors_clearly(tmp_path):
     for row, said in (("inf,1", "column 'count', line 3: 'inf' is not a whole number (a count is a whole number, 0"),
                       ("1e30,1", "column 'count', line 3: '1e30' is over 1e+15"),
                       ("5,", "column 'neg': an empty cell on line 3 is not a count"),
+                      ("5,  ", "column 'neg': an empty cell on line 3 is not a count"),  # spaces only: it was 0
                       ("3,9", "line 3: 9 negatives ('neg') out of a count of 3 ('count')")):  # fmt: skip
         odd = tmp_path / "odd.csv"
         odd.write_text(f"{head}2026-01-05T01:00:00Z,{row}\n")
@@ -537,6 +538,30 @@ def test_detect_series_refuses_a_count_with_a_thousands_separator(tmp_path):
     export.write_text("timestamp;count\n2026-01-05T00:00:00Z;12.0\n2026-01-05T01:00:00Z;7\n")  # a float column's
     done = CliRunner().invoke(app, ["detect-series", str(export), "--out", str(tmp_path / "flags.csv")])
     assert done.exit_code == 0 and "0 flagged period(s) of 2 (hour)" in done.output, done.output
+
+
+def test_detect_series_reads_a_delimiter_at_each_lines_end_and_names_a_row_with_a_field_too_many(tmp_path):
+    """Rows of one field more than the header made pandas read their first column as the index: a traceback, for a
+    delimiter at the end of every line (an empty field, let go) and for counts written 1,234 (a value, named)."""
+    export = tmp_path / "export.csv"
+    export.write_text("timestamp,count\n2026-01-05T00:00:00Z,3,\n2026-01-05T01:00:00Z,4,\n")
+    done = CliRunner().invoke(app, ["detect-series", str(export), "--out", str(tmp_path / "flags.csv")])
+    assert done.exit_code == 0 and "0 flagged period(s) of 2 (hour)" in done.output, done.output
+    export.write_text("timestamp,count\n2026-01-05T00:00:00Z,3,\n2026-01-05T01:00:00Z,1,234\n")
+    bad = CliRunner().invoke(app, ["detect-series", str(export)])
+    said = "export.csv: line 3 has 3 fields, the header 2: a delimiter in an unquoted cell (a count written 1,234?)"
+    assert bad.exit_code == 2 and said in bad.output.replace("\n", ""), bad.output
+
+
+def test_detect_series_refuses_rows_coarser_than_five_minutes_at_freq_5min(tmp_path):
+    """Hourly rows at --freq 5min were each one busy 5 minutes and eleven empty ones, which the hour-of-week slots
+    cannot learn: a steady series raised a volume_spike most days. Refused, as daily rows at --freq hour are."""
+    path = write_csv(tmp_path, hourly(seed=2, daily=4800))
+    bad = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "5min"])
+    said = "export.csv: the rows are 60 minutes or more apart: give --freq hour; --freq 5min would read each row"
+    assert bad.exit_code == 2 and said in bad.output.replace("\n", ""), bad.output
+    done = CliRunner().invoke(app, ["detect-series", str(path)])
+    assert done.exit_code == 0 and "0 flagged period(s) of 1008 (hour)" in done.output, done.output
 
 
 def test_detect_series_reads_blank_lines_around_the_header_and_rows_as_no_rows(tmp_path):
