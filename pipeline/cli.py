@@ -423,8 +423,9 @@ def finish(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) -> None
     from pipeline import night
     from pipeline.ledger import RunFailed
 
+    cfg = _joined(config, db, run_id)  # a run never prepared: said, and no empty warehouse made at a mistyped --db
     try:
-        typer.echo(night.finish(_config(config), db_path(db), run_id))
+        typer.echo(night.finish(cfg, db_path(db), run_id))
     except RunFailed as exc:
         _fail(str(exc), code=1)
 

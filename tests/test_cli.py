@@ -397,6 +397,16 @@ def test_a_step_run_again_by_its_run_id_after_the_night_ended_that_fails_this_ti
         assert con.execute("SELECT status FROM run_steps WHERE step = 'report'").fetchall() == [("missing",)]
 
 
+def test_finish_of_a_run_never_prepared_makes_no_warehouse(tmp_path):
+    """``finish`` at a mistyped --db made an empty DuckDB file there (and said only that the run was not
+    registered): every command after it called the file "no brandpulse warehouse" instead of "not there yet"."""
+    db = tmp_path / "data" / "w.duckdb"
+    done = invoke("finish", "--run-id", "cli__2026-10-01__0000aaaa", "--config", str(write_config(tmp_path)),
+                  "--db", str(db))  # fmt: skip
+    refused(done, f"run cli__2026-10-01__0000aaaa is not registered: its prepare step did not run or failed ({db} ")
+    assert not db.exists()
+
+
 def test_author_key_of_a_warehouse_not_there_yet_says_so(tmp_path):
     db = tmp_path / "w.duckdb"
     done = invoke("author-key", "--config", str(write_config(tmp_path)), "--db", str(db))
