@@ -951,6 +951,12 @@ class _ConfigLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstr
         return super().construct_mapping(node, deep)
 
 
+def _indent(text: str, mark) -> str:
+    """The whitespace that starts ``mark``'s line in ``text``, up to ``mark``."""
+    line = (text.split("\n")[mark.line : mark.line + 1] or [""])[0][: mark.column + 1]
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
 def load_yaml(path: Path, text: str):
     """The document in ``text`` (read from ``path``), with :class:`_ConfigLoader`; raises :class:`ConfigError`
     naming the file, and the line and column where there is one."""
@@ -969,6 +975,9 @@ def load_yaml(path: Path, text: str):
         else:
             where = ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if mark is not None and "tab" not in problem and "\t" in _indent(text, mark):
+            # libyaml's "found character that cannot start any token", at a tab an editor shows as spaces
+            problem += " (a tab in the indentation: YAML indents with spaces only)"
         raise ConfigError(f"{path}: {where}invalid YAML: {problem}") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply to read") from None

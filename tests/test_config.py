@@ -364,6 +364,13 @@ def test_a_control_character_is_an_error_with_its_line(tmp_path):
                         "are not allowed")  # fmt: skip
 
 
+def test_a_tab_in_the_indentation_is_named_as_a_tab(tmp_path):
+    """libyaml says "found character that cannot start any token" at a tab an editor shows as spaces."""
+    msg = _refused(tmp_path, GOOD_TEXT + "alerting:\n\tcooldown_days: 3\n")
+    assert msg.endswith(f": line {NEXT + 1}, column 1: invalid YAML: found character that cannot start any token (a "
+                        "tab in the indentation: YAML indents with spaces only)")  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("channel", "problem"),
     [
