@@ -10,8 +10,11 @@ need one name an environment variable (``*_env``) or an Airflow connection id in
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import types
+import typing
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -740,6 +743,34 @@ _PATTERN_WORDS = {
 _FIELD_FIRST = re.compile(r"^([A-Za-z_][\w.\[\]]*): (.+)$", re.DOTALL)
 
 
+def _members(annotation) -> list:
+    """What a field's ``annotation`` may hold, with ``Annotated``, ``| None`` and unions taken apart."""
+    if typing.get_origin(annotation) is Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return [m for arg in typing.get_args(annotation) for m in _members(arg)]
+    return [annotation]
+
+
+def _unknown_field(loc: tuple) -> str:
+    """:data:`_UNKNOWN_FIELD` for the key at pydantic's error location ``loc``, naming the field of that model
+    it is a near miss of (``cooldown_day``: ``cooldown_days``), if one is."""
+    held: list = [Config]
+    for p in loc[:-1]:  # the models that may sit at the key's parent, walked as pydantic walked the file
+        if isinstance(p, int):
+            held = [m for t in held if typing.get_origin(t) is list for m in _members(typing.get_args(t)[0])]
+            continue
+        models = [t for t in held if isinstance(t, type) and issubclass(t, _Strict)]
+        kinds = {m: m.model_fields["type"].annotation for m in models if "type" in m.model_fields}
+        tagged = [m for m, kind in kinds.items() if typing.get_args(kind) == (p,)]  # a source's or channel's type
+        held = tagged or [m for t in models if p in t.model_fields for m in _members(t.model_fields[p].annotation)]
+    fields = [f for t in held if isinstance(t, type) and issubclass(t, _Strict) for f in t.model_fields]
+    near = difflib.get_close_matches(str(loc[-1]), [f for f in fields if f != "source_file"], n=1, cutoff=0.75)
+    if not near:
+        return _UNKNOWN_FIELD
+    return f"unknown field (did you mean {near[0]!r}? see the README's configuration reference)"
+
+
 def _unquoted(value) -> str:
     """What to add to "Input should be a valid string" when YAML made something else of a plain word: ``no``
     (Norway's country code) is false, ``2024`` (a sheet's name) a number, ``2026-10-05`` a date. Never the value
@@ -1022,7 +1053,7 @@ def load_config(path: str | Path | None = None) -> Config:
         for err in exc.errors():
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
-                msg = _UNKNOWN_FIELD
+                msg = _unknown_field(err["loc"])
             elif err["type"] == "string_pattern_mismatch":  # the rule in words, never the value (it may be a secret)
                 msg = _PATTERN_WORDS.get(err.get("ctx", {}).get("pattern"), msg)
             elif err["type"] == "value_error":

@@ -66,6 +66,25 @@ def test_unknown_field_is_a_typo(tmp_path):
     assert "brands[0].alises: unknown field" in msg
 
 
+def test_an_unknown_field_names_the_field_it_is_a_near_miss_of(tmp_path):
+    """It said "check the spelling" only: the field meant is named, from the model the key sits in (a file drop's
+    fields for a file drop, a quiet hours' for quiet hours), and none where no field is near."""
+
+    def mutate(doc):
+        doc["brands"][0]["sources"].append({"type": "reddit", "name": "r", "comment_limt": 3})
+        doc.update(alerting={"cooldown_day": 3}, report_directory="r")
+
+    msg = _bad(tmp_path, mutate)
+    assert msg.splitlines() == [
+        f"{tmp_path / 'brandpulse.yaml'}: brands[0].sources[1].comment_limt: unknown field (did you mean "
+        "'comment_limit'? see the README's configuration reference)",
+        f"{tmp_path / 'brandpulse.yaml'}: alerting.cooldown_day: unknown field (did you mean 'cooldown_days'? see the "
+        "README's configuration reference)",
+        f"{tmp_path / 'brandpulse.yaml'}: report_directory: unknown field (did you mean 'report_dir'? see the README's "
+        "configuration reference)",
+    ]
+
+
 def test_wrong_type(tmp_path):
     msg = _bad(tmp_path, lambda d: d.update(scoring={"batch_size": "big"}))
     assert "scoring.batch_size:" in msg and "integer" in msg
@@ -857,7 +876,7 @@ def test_optional_settings_left_out_take_their_documented_defaults(tmp_path):
          "the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, an instance role, "
          "GOOGLE_APPLICATION_CREDENTIALS) or an Airflow connection named by staging_conn_id"),
         (lambda d: d["brands"][0].update(alises=["x"]),
-         "brands[0].alises: unknown field (check the spelling; see the README's configuration reference)"),
+         "brands[0].alises: unknown field (did you mean 'aliases'? see the README's configuration reference)"),
         (lambda d: d.update(surveys={"sources": [{"name": "s", "brand": "acme", "path": "a.csv",
                                                   "columns": {"response_id": "id", "nps": "q1"}}]}),
          "surveys.sources[0]: preset custom needs columns.timestamp"),
