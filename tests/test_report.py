@@ -283,6 +283,11 @@ def test_comention_pattern_matches_whole_names_in_duckdb():
     texts = ["Żabka's deals", "(żabka)", "Żabkaś", "Żabká", "ąŻabka", "Żabka\u0331"]
     got = [con.execute("SELECT regexp_matches(?, ?)", [t, zabka]).fetchone()[0] for t in texts]
     assert got == [True, True, False, False, False, False]
+    # but for a letter of a script written without spaces: Chinese, Japanese, Thai name every brand so
+    cjk = comention_pattern("Xiaomi", "小米")
+    texts = ["我买了小米手机", "我很喜欢Xiaomi的服务", "Xiaomiの", "ส่งของกับXiaomiเร็วมาก", "xiaomis", "Xiaomi小"]
+    got = [con.execute("SELECT regexp_matches(?, ?)", [t, cjk]).fetchone()[0] for t in texts]
+    assert got == [True, True, True, True, False, True]
 
 
 def test_comentions_match_a_name_and_texts_in_either_unicode_form():

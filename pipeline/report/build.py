@@ -76,7 +76,7 @@ from pipeline.surveys import worth
 from pipeline.surveys.customers import calendars
 from pipeline.surveys.roi import ALL, MIN_N
 from pipeline.surveys.roi import WINDOW_DAYS as CHURN_WINDOW_DAYS
-from pipeline.textfold import APOSTROPHES, INVISIBLE
+from pipeline.textfold import APOSTROPHES, INVISIBLE, UNSPACED
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -134,12 +134,15 @@ def comention_pattern(*names: str) -> str:
     case, in NFC, soft hyphens and zero-width characters removed and apostrophes unified (the query does the same to
     the texts with :data:`COMENTION_FOLD`: a name or text typed decomposed still matches; DuckDB has no NFKC or full
     case folding, so this is less than the aliases' :func:`pipeline.textfold.fold`). A letter, digit or combining
-    mark of any script next to the name continues the word, as for the aliases ("Żabkaś", "Żabká" are no "Żabka")."""
+    mark of any script next to the name continues the word, as for the aliases ("Żabkaś", "Żabká" are no "Żabka"),
+    but for a letter of a script written without spaces (:data:`pipeline.textfold.UNSPACED`: "我买了小米手机" names
+    "小米", "我很喜欢Xiaomi的服务" "Xiaomi")."""
     escaped = []
     for name in names:
         name = unicodedata.normalize("NFC", name.strip().translate(_COMENTION_NAME))
         escaped.append(re.sub(r"\s+", r"\\s+", "".join("\\" + c if c in string.punctuation else c for c in name)))
-    return rf"(?i)(?:^|[^\pL\pN\pM_])(?:{'|'.join(escaped)})(?:[^\pL\pN\pM_]|$)"
+    edge = rf"[^\pL\pN\pM_]|[{UNSPACED}]"
+    return rf"(?i)(?:^|{edge})(?:{'|'.join(escaped)})(?:{edge}|$)"
 
 
 def own_names_pattern(brand: BrandSpec, competitor: str) -> str | None:

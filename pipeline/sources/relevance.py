@@ -28,21 +28,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from pipeline.config import BrandSpec
-from pipeline.textfold import MARKS, fold
-
-UNSPACED = (  # scripts written without spaces between words (or, Korean, with particles joined to them)
-    "\u0e00-\u0eff"  # Thai, Lao
-    "\u1000-\u109f"  # Myanmar
-    "\u1100-\u11ff"  # Hangul Jamo
-    "\u1780-\u17ff"  # Khmer
-    "\u2e80-\u2fdf"  # CJK and Kangxi radicals
-    "\u3000-\u31ff"  # CJK symbols (々, 〇), Hiragana, Katakana, Bopomofo, Hangul compatibility Jamo
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"  # Han
-    "\ua960-\ua97f\uac00-\ud7ff"  # Hangul
-    "\uff66-\uff9f"  # halfwidth Katakana
-)
-"""A ``re`` character class body of the letters of scripts that do not separate words by spaces: a word of them
-next to an alias is no part of it ("我很喜欢Parcelo的服务", "小米手机", "ソニーのテレビ", "삼성은")."""
+from pipeline.textfold import MARKS, UNSPACED, fold
 
 
 def _pattern(terms: list[str]) -> str:
