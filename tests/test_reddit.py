@@ -236,6 +236,40 @@ def test_retries_exhausted_is_a_source_error(reddit, status, headers, message):
     assert len(paths(server, "/search")) == 3  # 1 + 2 retries: prawcore does not multiply them
 
 
+def test_a_private_or_banned_subreddit_is_skipped_with_a_warning_and_the_rest_is_kept(reddit):
+    """A configured subreddit Reddit answers 403 (private, quarantined) or 404 (banned) skips that subreddit, with a
+    warning naming it, Reddit's reason and the setting to edit: the other subreddits' records are kept (it failed the
+    whole source every night). A 403 from the token endpoint is still the credentials' failure."""
+    server, _ = reddit(
+        [post("p1", 60), comment("c1", 120, "Parcelo again", link="p1"), post("p2", 180, sub="shipping")]
+    )
+    json_type = {"Content-Type": "application/json; charset=UTF-8"}
+    for pattern, status, reason in (
+        (r"^/r/shipping/search", 403, "private"),
+        (r"^/r/gone/search", 404, "banned"),
+        (r"^/r/locked/comments", 403, "quarantined"),
+    ):
+        body = {"reason": reason, "message": "Forbidden" if status == 403 else "Not Found", "error": status}
+        server.add_fault(pattern, status=status, headers=json_type, body=json.dumps(body).encode())
+    server.add_fault(r"^/r/nobody/comments", status=404, headers=json_type, body=b'{"message": "Not Found"}')
+    src = make_source(subreddits=["shipping", "parcelo", "gone"], brand_subreddits=["locked", "nobody", "parcelo"])
+    records, _ = run(src)
+    assert ids(records) == ["t1_c1", "t3_p1"]
+    assert src.warnings == [
+        "r/shipping: Reddit answered 403 (private): skipped; remove it from brands[0].sources[0].subreddits or ask "
+        "for access",
+        "r/gone: Reddit answered 404 (banned): skipped; remove it from brands[0].sources[0].subreddits or ask for "
+        "access",
+        "r/locked: Reddit answered 403 (quarantined): skipped; remove it from brands[0].sources[0].brand_subreddits "
+        "or ask for access",
+        "r/nobody: Reddit answered 404: skipped; remove it from brands[0].sources[0].brand_subreddits or ask for "
+        "access",
+    ]
+    server.add_fault(r"/access_token", status=403, times=5)
+    with pytest.raises(SourceError, match=r"refused the client credentials \(HTTP 403 from /api/v1/access_token"):
+        run(make_source(subreddits=["parcelo"]))
+
+
 def test_a_timeout_is_retried_then_fails(reddit):
     server, _ = reddit([post("p1", 60)])
     server.add_fault(r"/search", status=200, delay=1.0)  # one slow answer, then the route

@@ -59,7 +59,11 @@ timeouts ``retries`` times with exponential backoff and ``Retry-After``; each re
 ``retries`` means what it says; prawcore still paces requests by Reddit's ``x-ratelimit-*`` headers, within
 ``deadline_s`` (:class:`_RateLimiter`: a wait for the window to reset is at most :data:`RATE_LIMIT_WAIT_MAX`, and
 one the deadline would cut short fails the source at once, saying so). A failure that outlives the retries raises
-:class:`SourceError` naming the step and the endpoint, never a token.
+:class:`SourceError` naming the step and the endpoint, never a token. Except one: a subreddit of ``subreddits`` or
+``brand_subreddits`` that Reddit refuses (403: private, quarantined; 404: banned, or no such subreddit) on its
+search or its comments listing is skipped, the rest of the read kept, and a line in ``warnings`` names it, Reddit's
+``reason`` when its body gives one and the setting to edit (extract then marks the run ``truncated``, night after
+night until the config is changed). A 401/403 from the token endpoint (the credentials) still fails the source.
 
 ``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads`` (``followed``: the
 earlier posts' threads re-read), ``skipped_deleted``, ``skipped_removed``, ``not_about_brand`` (posts and comments a
@@ -502,30 +506,37 @@ class RedditSource(Source):
                 name += f" (query {n} of {len(queries)})" if len(queries) > 1 else ""
                 period = time_filter(window.start, datetime.now(UTC))  # from now: the searches before took time
                 listing = target.search(query, sort="new", time_filter=period, limit=self.spec.max_items + 1)
-                matched = []
-                for post in self._listing(name, listing, window):
-                    data = _payload(post)
-                    problem = self._problem(data, "t3")
-                    if problem:
-                        yield self._reject(problem, data)
-                        continue
-                    fullname = f"t3_{data['id']}"
-                    if fullname in self._seen:  # found by another search of this read
-                        self._counts["duplicates"] += 1
-                        continue
-                    selftext = data.get("selftext") or ""
-                    if selftext.strip() in (DELETED, REMOVED):
-                        selftext = ""
-                    if not self.matcher.matches(data["title"], selftext):
-                        self._counts["not_about_brand"] += 1
-                        continue
-                    self._seen.add(fullname)
-                    matched.append(data["id"])
-                    self._matched[data["id"]] = _created(data)
-                    yield self._post_record(data, selftext)
+                matched, refused = [], False
+                try:
+                    for post in self._listing(name, listing, window):
+                        data = _payload(post)
+                        problem = self._problem(data, "t3")
+                        if problem:
+                            yield self._reject(problem, data)
+                            continue
+                        fullname = f"t3_{data['id']}"
+                        if fullname in self._seen:  # found by another search of this read
+                            self._counts["duplicates"] += 1
+                            continue
+                        selftext = data.get("selftext") or ""
+                        if selftext.strip() in (DELETED, REMOVED):
+                            selftext = ""
+                        if not self.matcher.matches(data["title"], selftext):
+                            self._counts["not_about_brand"] += 1
+                            continue
+                        self._seen.add(fullname)
+                        matched.append(data["id"])
+                        self._matched[data["id"]] = _created(data)
+                        yield self._post_record(data, selftext)
+                except (prawcore.Forbidden, prawcore.NotFound) as exc:
+                    refused = self._refused(exc, sub, "subreddits")
+                    if not refused:
+                        raise
                 if self.spec.comments:
                     for post_id in matched:
                         yield from self._thread(reddit, post_id, window)
+                if refused:  # its other queries would be refused the same
+                    break
 
     def _followed_threads(self, reddit: praw.Reddit, window: Window) -> Iterator[Record | Reject]:
         """The threads of posts matched by earlier reads and created up to ``follow_days`` before the window, read
@@ -634,8 +645,30 @@ class RedditSource(Source):
         for sub in self.spec.brand_subreddits:
             name = f"new comments in r/{sub}"
             listing = reddit.subreddit(sub).comments(limit=self.spec.max_items + 1)
-            for comment in self._listing(name, listing, window):
-                yield from self._comment(comment, window, alias_filter=True)
+            try:
+                for comment in self._listing(name, listing, window):
+                    yield from self._comment(comment, window, alias_filter=True)
+            except (prawcore.Forbidden, prawcore.NotFound) as exc:
+                if not self._refused(exc, sub, "brand_subreddits"):
+                    raise
+
+    def _refused(self, exc: prawcore.ResponseException, sub: str | None, setting: str) -> bool:
+        """Whether ``exc`` is Reddit refusing configured subreddit ``sub`` itself (403: private, quarantined; 404:
+        banned, or no such subreddit), noted in ``warnings`` with Reddit's ``reason`` when its body gives one, so the
+        read skips that subreddit and keeps the rest. Not for all of Reddit, nor a refusal of the access token."""
+        status, path = exc.response.status_code, _path(exc.response.url)
+        if sub is None or status not in (403, 404) or path.endswith("/access_token"):
+            return False
+        try:
+            reason = exc.response.json().get("reason")
+        except (ValueError, AttributeError):  # no JSON, or JSON that is not an object
+            reason = None
+        reason = " ".join(reason.split())[:80] if isinstance(reason, str) else ""
+        self.warnings.append(
+            f"r/{sub}: Reddit answered {status}{f' ({reason})' if reason else ''}: skipped; remove it from "
+            f"{self.field(setting)} or ask for access"
+        )
+        return True
 
     # --- items -----------------------------------------------------------------------------------------------
 
