@@ -507,6 +507,25 @@ def test_a_page_size_of_0_is_taken_as_the_100_asked_for(server):
     assert len(records) == 3 and len(server.requests) == 1 and src.warnings == []
 
 
+@pytest.mark.parametrize("nb_pages", ["3", 3.0, None, -1])
+def test_pages_are_read_while_full_when_nb_pages_is_no_whole_number(server, nb_pages):
+    """nbPages as text, a float, missing or negative: the search stopped after its first page, silently (two
+    hundred of the 250 hits not read, no warning); it reads on while the pages come full."""
+    api = HackerNewsAPI([comment(i, NOON - timedelta(minutes=i)) for i in range(250)])
+    hits = [api._hit(it, ["parcelo"]) for it in api.items]
+
+    def answer(req, _m):
+        page = int(req.query["page"])
+        found = hits[page * 100 : page * 100 + 100]
+        return Response(200, {"hits": found, "nbHits": "250", "nbPages": nb_pages, "hitsPerPage": 100, "page": page})
+
+    server.route("GET", SEARCH, answer)
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert len(records) == 250 and [r.query["page"] for r in server.requests] == ["0", "1", "2"]
+    assert src.warnings == []
+
+
 def test_malformed_json_is_a_source_error(server):
     HackerNewsAPI([story(0)]).mount(server)
     server.add_fault(SEARCH, malformed=True)

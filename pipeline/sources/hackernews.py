@@ -8,7 +8,8 @@ phrase, which the HN index's advanced syntax honours)::
 
 ``base`` is ``$BRANDPULSE_HN_URL`` when set, else the source's ``base_url`` (``https://hn.algolia.com``).
 Pages are read while ``page < nbPages``; an empty page before the last ends the search with a warning (once a
-term), and a ``hitsPerPage`` that is no positive number is taken as the 100 asked for. Algolia serves at most
+term), a ``hitsPerPage`` that is no positive number is taken as the 100 asked for, and without an ``nbPages``
+that is a whole number the pages are read while they come full. Algolia serves at most
 1,000 hits of a query (``nbPages`` stops there), so when ``nbHits`` is more than the pages can hold, the time
 range is split in halves and each half searched on its own, down to one second; one-second ranges that still
 hold more than can be read are a warning (one per term, with the hits not read).
@@ -155,8 +156,11 @@ class HackerNewsSource(Source):
             per_page = data.get("hitsPerPage")  # a positive whole number, else the size asked for
             if not (isinstance(per_page, int) and not isinstance(per_page, bool) and per_page > 0):
                 per_page = HITS_PER_PAGE
-            nb_hits = nb_hits if isinstance(nb_hits, int) else len(hits)
-            nb_pages = nb_pages if isinstance(nb_pages, int) else page + 1
+            nb_hits = _count(nb_hits)
+            nb_hits = len(hits) if nb_hits is None else nb_hits
+            nb_pages = _count(nb_pages)
+            if nb_pages is None:  # no whole number ("3", 3.0, missing): read on while the pages come full
+                nb_pages = page + 2 if len(hits) >= per_page else page + 1
             readable = nb_pages * per_page
             if page == 0 and nb_hits > readable and end - start > 1:
                 middle = (start + end) // 2  # more than Algolia will page through: search each half on its own
