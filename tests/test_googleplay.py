@@ -376,6 +376,21 @@ def test_malformed_responses_are_source_errors(server):
     server.add_fault(RPC, status=200, body=")]}'\n\n" + deep)
     with pytest.raises(SourceError, match=r"cannot read.*recursion"):
         fetch(source(server.url))
+    # an error frame sent with HTTP 200 (not the rate limit) was read as an app without reviews: none, no warning
+    server.add_fault(RPC, status=200, body=")]}'\n\n" + '[["er",null,null,null,null,500,null,null,null,13],["di",27]]')
+    with pytest.raises(SourceError, match=r"cannot read.*an error frame \('er'\)"):
+        fetch(source(server.url))
+
+
+def test_a_review_quoting_the_rate_limit_error_is_read_not_retried_as_one(server):
+    """A review whose text names PlayGatewayError (a user pasting the app's error) made every answer holding it look
+    rate limited: retried, then the whole source failed, every night it stayed on the first page."""
+    reviews = spread(3, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=5))
+    reviews[1] = {**reviews[1], "text": "Parcelo fails with com.google.play.gateway.proto.PlayGatewayError on login"}
+    GooglePlayAPI(reviews).mount(server)
+    records, _ = fetch(source(server.url))
+    assert len(records) == 3 and len(server.requests) == 1
+    assert "PlayGatewayError" in next(r.text for r in records if r.native_id == reviews[1]["id"])
 
 
 def test_sources_in_threads_keep_their_own_hosts(server):

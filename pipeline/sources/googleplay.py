@@ -32,9 +32,10 @@ sends each page's request itself:
   ``timeout_s``; 429/5xx responses, connection errors and timeouts are retried ``retries`` times with
   exponential backoff honouring ``Retry-After`` (urllib3's ``Retry``; the f.req POST is safe to repeat; the
   backoff factor is read from ``pipeline.http.BACKOFF_FACTOR`` at fetch time, so tests can shrink it).
-  Google's other rate-limit answer, an HTTP 200 whose body holds ``PlayGatewayError``, is retried here with
-  :func:`pipeline.http.backoff`, which never waits past the source's ``deadline_s``. A failure (final HTTP
-  status, network failure, the deadline, a body that cannot be read) raises
+  Google's other rate-limit answer, an HTTP 200 whose error frame (``er``, no reviews) names ``PlayGatewayError``,
+  is retried here with :func:`pipeline.http.backoff`, which never waits past the source's ``deadline_s`` (a
+  review that quotes the name is read as any other). A failure (final HTTP status, network failure, the deadline,
+  a body that cannot be read, another error frame sent with HTTP 200) raises
   :class:`~pipeline.sources.SourceError`, so it is never mistaken for the end of the listing.
 - **Exact times.** Times are read from the review array's epoch seconds (the library's ``at`` is a *naive
   local-time* datetime: DST and host-timezone ambiguity), and quarantined reviews keep the raw array.
@@ -81,6 +82,8 @@ def parse_page(body: str) -> tuple[list, str | None]:
     if not found:
         raise ValueError("no batchexecute payload (the )]}' prefix is missing)")
     outer = json.loads(found[0])
+    if outer[0][0] != "wrb.fr":  # an error frame ("er": a rate limit, a failure), sent with HTTP 200
+        raise ValueError(f"an error frame ({str(outer[0][0])[:20]!r}), not the reviews")
     payload = outer[0][2]
     if payload is None:  # an app without reviews
         return [], None
@@ -106,25 +109,26 @@ def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, w
         if resp.status_code >= 400:
             raise SourceError(f"{what}: HTTP {resp.status_code} from {endpoint} after {retries} retries")
         text = resp.content.decode("utf-8", "replace")
-        if GATEWAY_ERROR in text:  # Google's rate limit, sent as a 200
-            if gateway_errors >= retries:
-                raise SourceError(
-                    f"{what}: {endpoint} kept answering PlayGatewayError (rate limited) after {retries} retries"
-                )
-            gateway_errors += 1
-            try:
-                _http.backoff(session, gateway_errors)
-            except DeadlineExceeded as exc:
-                raise SourceError(
-                    f"{what}: {endpoint} answered PlayGatewayError (rate limited); {exc} (the source's deadline_s)"
-                ) from None
-            continue
         try:
             return parse_page(text)
         except (ValueError, IndexError, KeyError, TypeError, RecursionError) as exc:
+            # Google's rate limit is an error frame sent as a 200; looked for only in an answer without the
+            # reviews, as a review that quotes it would otherwise fail the source every night
+            if GATEWAY_ERROR not in text:
+                raise SourceError(
+                    f"{what}: {endpoint} returned a response google-play-scraper cannot read ({len(text)} "
+                    f"characters, content-type {resp.headers.get('content-type', '?')}: {exc})"[:400]
+                ) from None
+        if gateway_errors >= retries:
             raise SourceError(
-                f"{what}: {endpoint} returned a response google-play-scraper cannot read ({len(text)} characters, "
-                f"content-type {resp.headers.get('content-type', '?')}: {exc})"[:400]
+                f"{what}: {endpoint} kept answering PlayGatewayError (rate limited) after {retries} retries"
+            )
+        gateway_errors += 1
+        try:
+            _http.backoff(session, gateway_errors)
+        except DeadlineExceeded as exc:
+            raise SourceError(
+                f"{what}: {endpoint} answered PlayGatewayError (rate limited); {exc} (the source's deadline_s)"
             ) from None
 
 
