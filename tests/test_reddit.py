@@ -270,6 +270,15 @@ def test_a_private_or_banned_subreddit_is_skipped_with_a_warning_and_the_rest_is
         run(make_source(subreddits=["parcelo"]))
 
 
+def test_every_configured_subreddit_refused_is_a_source_error_not_an_empty_read(reddit):
+    """Reddit refusing the app itself (a blocked user agent or network: 403 on every subreddit) is no subreddit to
+    skip: each was skipped, and the source read nothing with only warnings, its run a success."""
+    server, _ = reddit([post("p1", 60), post("p2", 180, sub="shipping")])
+    server.add_fault(r"^/r/", status=403, headers={"Content-Type": "text/html"}, body=b"<html>Blocked</html>", times=50)
+    with pytest.raises(SourceError, match=r"refused every configured subreddit \(r/shipping \(403\), r/parcelo"):
+        run(make_source(subreddits=["shipping", "parcelo"], brand_subreddits=["parcelo"]))
+
+
 def test_a_timeout_is_retried_then_fails(reddit):
     server, _ = reddit([post("p1", 60)])
     server.add_fault(r"/search", status=200, delay=1.0)  # one slow answer, then the route

@@ -63,7 +63,8 @@ one the deadline would cut short fails the source at once, saying so). A failure
 ``brand_subreddits`` that Reddit refuses (403: private, quarantined; 404: banned, or no such subreddit) on its
 search or its comments listing is skipped, the rest of the read kept, and a line in ``warnings`` names it, Reddit's
 ``reason`` when its body gives one and the setting to edit (extract then marks the run ``truncated``, night after
-night until the config is changed). A 401/403 from the token endpoint (the credentials) still fails the source.
+night until the config is changed). A 401/403 from the token endpoint (the credentials) still fails the source,
+as does a refusal of every configured subreddit (Reddit refusing the app or its network: a read of nothing).
 
 ``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads`` (``followed``: the
 earlier posts' threads re-read), ``skipped_deleted``, ``skipped_removed``, ``not_about_brand`` (posts and comments a
@@ -406,6 +407,7 @@ class RedditSource(Source):
         self._matched: dict[str, float] = {}  # post id -> created_utc, of this read's matched posts
         self._follow: dict[str, float] = {}  # the same, of the posts whose threads the next nights re-read
         self._newest: float | None = None
+        self._refusals: list[str] = []  # the configured subreddits Reddit refused, as "r/name (403)"
         with self.http_session() as session:  # every request of this read ends by the source's deadline_s
             self._deadline = session.deadline
             try:
@@ -655,10 +657,18 @@ class RedditSource(Source):
     def _refused(self, exc: prawcore.ResponseException, sub: str | None, setting: str) -> bool:
         """Whether ``exc`` is Reddit refusing configured subreddit ``sub`` itself (403: private, quarantined; 404:
         banned, or no such subreddit), noted in ``warnings`` with Reddit's ``reason`` when its body gives one, so the
-        read skips that subreddit and keeps the rest. Not for all of Reddit, nor a refusal of the access token."""
+        read skips that subreddit and keeps the rest. Not for all of Reddit, nor a refusal of the access token; and
+        when every configured subreddit is refused (Reddit refusing this app or its network, not each subreddit: a
+        read of nothing, its run a success) a :class:`SourceError`, as before subreddits were skipped."""
         status, path = exc.response.status_code, _path(exc.response.url)
         if sub is None or status not in (403, 404) or path.endswith("/access_token"):
             return False
+        self._refusals.append(f"r/{sub} ({status})")
+        if self.spec.subreddits and len(self._refusals) == len(self.spec.subreddits) + len(self.spec.brand_subreddits):
+            raise SourceError(
+                f"{self.where}: Reddit refused every configured subreddit ({', '.join(self._refusals)}): is it "
+                "refusing this app or its network?"
+            ) from None
         try:
             reason = exc.response.json().get("reason")
         except (ValueError, AttributeError):  # no JSON, or JSON that is not an object
