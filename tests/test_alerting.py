@@ -181,6 +181,29 @@ def test_an_explanations_terms_leave_out_a_competitor_named_whole(tmp_path):
     assert not [t for t in found if "express" in t or "parcelo" in t], found
 
 
+def test_an_explanations_top_mentions_show_their_titles_and_a_title_in_the_text_is_read_once(tmp_path):
+    """An app-store review's title ("Lost my parcel") is what it says, its body ("Avoid.") little: the top mentions
+    show both, as the terms read them. A Reddit post's text begins with its title: that title is read once, where
+    "title text" gave "lost my parcel lost my parcel ...", and the terms a bigram "parcel lost" no one wrote."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    negative = "day = $day AND mention_id IN (SELECT mention_id FROM sentiment WHERE label = 'negative')"
+    with connect(db) as con, transaction(con):
+        con.execute(  # the reviews: a title, a body of one word; the posts: the title, a blank line, the body
+            "UPDATE mentions SET title = 'Parcelo lost my parcel', text = CASE WHEN source = 'app-store'"
+            " THEN 'Avoid.' ELSE E'Parcelo lost my parcel\\n\\n' || text END WHERE " + negative,
+            {"day": INCIDENT},
+        )
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "run-1")
+    [(explanation,)] = q(db, "SELECT explanation FROM alerts")
+    ex = json.loads(explanation)
+    shown = {m["text"] for m in ex["top_mentions"]}
+    assert "Parcelo lost my parcel Avoid." in shown, shown
+    assert all(t.count("Parcelo lost my parcel") == 1 for t in shown), shown
+    found = [t for t, _ in ex["terms"]]
+    assert "lost parcel" in found and "parcel lost" not in found, found
+
+
 def test_an_explanation_says_how_many_days_the_tests_summed(tmp_path):
     """A slow-building incident flagged on the sums of its last three days says so in the alert's numbers
     (``days_summed``), which every channel shows with the figures."""

@@ -132,7 +132,8 @@ def _explain(con, brand: BrandSpec, day: date, flagged: list[date]) -> dict:
     sources = rows(execute(con, "alerts/explain_sources", {"brand": brand.key, "day": day, "model": model}))
     top = rows(
         con.execute(
-            "SELECT text, url, score, language, source, channel, coalesce(engagement, 0) AS engagement, created_at"
+            "SELECT mention_text(title, text) AS text, url, score, language, source, channel,"
+            " coalesce(engagement, 0) AS engagement, created_at"
             " FROM v_mentions_scored WHERE brand = $brand AND label = 'negative' AND day = $day"
             " AND model_version IS NOT DISTINCT FROM $model"
             " ORDER BY engagement DESC NULLS LAST, p_negative DESC, mention_id LIMIT 5",
@@ -504,7 +505,8 @@ def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime) -> di
     )
     top = rows(
         con.execute(
-            "SELECT text, url, score, language, source, channel, coalesce(engagement, 0) AS engagement, created_at"
+            "SELECT mention_text(title, text) AS text, url, score, language, source, channel,"
+            " coalesce(engagement, 0) AS engagement, created_at"
             " FROM v_mentions_scored" + where + " ORDER BY engagement DESC NULLS LAST, p_negative DESC, mention_id"
             " LIMIT 5",
             params,

@@ -11,8 +11,12 @@ CREATE OR REPLACE MACRO customer_active_on(start_date, end_date, day) AS
 -- scored_text: what the sentiment model reads of a mention: its title (a post's, a review's) on a line of its own,
 -- then its text. Editing it changes every later score while older ones stay: rescore (`brandpulse rescore`).
 CREATE OR REPLACE MACRO scored_text(title, text) AS coalesce(title || E'\n', '') || text;
--- mention_text: a mention as people read and search it (terms, co-mentions, drivers): title, a space, text.
-CREATE OR REPLACE MACRO mention_text(title, text) AS coalesce(title || ' ' || text, text);
+-- mention_text: a mention as people read and search it (terms, co-mentions, drivers, an alert's top mentions):
+-- title, a space, text; the text alone where it already begins with its title (a Reddit post's text is its title,
+-- then its body; a Hacker News story without a body has its title as text): "lost my parcel lost my parcel ..."
+-- gave the terms a bigram "parcel lost" that no one wrote.
+CREATE OR REPLACE MACRO mention_text(title, text) AS
+    CASE WHEN title IS NULL OR starts_with(text, title) THEN text ELSE title || ' ' || text END;
 -- reason_kind: a quarantine reason with the values it shows masked as '…' (quoted values, not an apostrophe,
 -- `[not shown: …]` descriptions, dates and times, and numbers standing alone), so rows rejected for the same rule
 -- group together:
