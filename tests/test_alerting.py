@@ -220,6 +220,28 @@ def test_an_explanation_says_how_many_days_the_tests_summed(tmp_path):
     assert json.loads(explanation)["days_summed"] == 3
 
 
+def test_an_explanations_baseline_leaves_out_the_other_days_the_tests_summed(tmp_path):
+    """A slow-building incident flagged on the sums of its last three days: its first two days are the incident
+    too, and the detector keeps them out of its baseline; the terms' background leaves them out as well, or the
+    storm's own "lost parcel" there masks its terms."""
+    from pipeline.detect import Spike
+
+    db = tmp_path / "w.duckdb"
+    building = [INCIDENT - timedelta(days=2), INCIDENT - timedelta(days=1)]
+    seed(db, 51, {**dict.fromkeys(building, (40, 12)), INCIDENT: (40, 12)})
+    cfg = config(tmp_path)
+    spike = Spike(INCIDENT, 12, 4.0, 40, 0.3, 0.13, 1e-4, 1e-4, 2.5, "minor", "r", 3)
+    with connect(db) as con, transaction(con):
+        aid = incidents._spike_alert(con, cfg, cfg.brands[0], INCIDENT, spike, [INCIDENT], True, "n")
+    [(explanation,)] = q(db, f"SELECT explanation FROM alerts WHERE alert_id = '{aid}'")
+    [(before,)] = q(
+        db,
+        "SELECT count(*) FROM v_mentions_scored WHERE label = 'negative'"
+        f" AND day BETWEEN DATE '{INCIDENT - timedelta(days=28)}' AND DATE '{INCIDENT - timedelta(days=1)}'",
+    )
+    assert json.loads(explanation)["baseline_negatives"] == before - 24  # the window's two earlier days left out
+
+
 def test_the_night_is_judged_only_against_days_its_own_model_scored(tmp_path):
     """A new model has rescored only the last ten days (a rescore under way): the night's series is those days
     alone, never a mix of two models' labels, and ten days are too few a baseline (min_history 14) to alarm on. With

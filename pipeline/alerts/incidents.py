@@ -118,10 +118,12 @@ def _negative_texts(
     return [(r["text"], r["language"]) for r in rows(found)]
 
 
-def _explain(con, brand: BrandSpec, day: date, flagged: list[date]) -> dict:
-    """Terms, sources and top mentions behind a spike on ``day``."""
+def _explain(con, brand: BrandSpec, day: date, flagged: list[date], window: int = 1) -> dict:
+    """Terms, sources and top mentions behind a spike on ``day``. The terms' background is the 28 days before it less
+    the earlier flagged days and the other days of the ``window`` the tests summed (a slow-building incident's first
+    days, which the detector keeps out of its baseline too: its own complaints there masked its terms)."""
 
-    skip = [d for d in flagged if d < day]
+    skip = [d for d in flagged if d < day] + [day - timedelta(days=i) for i in range(1, window)]
     # the night's model, as the detector's series (_series): the baseline's negatives are that model's too, never
     # the older model's of days a rescore has not reached (its labels are not this model's)
     model = _night_model(con, brand.key, day)
@@ -383,7 +385,7 @@ def _spike_alert(
         status, incident = "new", None
     aid = alert_id(brand.key, "spike", day)
     numbers = _spike_numbers(spike)
-    explanation = {**numbers, **_explain(con, brand, day, flagged)}
+    explanation = {**numbers, **_explain(con, brand, day, flagged, spike.window)}
     word = {"worse": "getting worse", "update": "the day in full"}.get(status, "negative spike")
     headline = (
         f"{brand.name}: {word} on {day:%a %d %b %Y}: {spike.observed} negative mentions "
