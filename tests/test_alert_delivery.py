@@ -338,6 +338,16 @@ def test_a_brand_name_with_mrkdwn_markers_shows_as_written_in_slack():
             assert name.strip("*_~`") in line, line
 
 
+def test_slacks_top_mentions_say_how_many_negatives_they_were_drawn_from():
+    """A recorded alert holds its five top mentions of the day's 50 negatives: "(5 of 5)" said they were all."""
+    top = [mention(i) for i in range(1, 6)]
+    texts = [b["text"]["text"] for b in render_slack(make_msg(top_mentions=top, numbers={"focus_negatives": 50}))[
+        "blocks"] if b.get("text")]  # fmt: skip
+    assert "*Top mentions* (5 of 50 negative)" in texts
+    texts = [b["text"]["text"] for b in render_slack(make_msg())["blocks"] if b.get("text")]
+    assert "*Top mentions* (5 of 6)" in texts  # a message without the count: the mentions it holds
+
+
 def test_slack_blocks_past_the_limit_keep_the_context_with_the_report_link():
     """Past Slack's 50 blocks the message is cut before its last block: the context (alert id, report link) stays."""
     payload = render_slack(make_msg(numbers={f"metric_{i}": i for i in range(600)}))

@@ -550,7 +550,12 @@ def render_slack(msg: AlertMessage) -> dict:
     mentions = msg.top_mentions[:SLACK_MENTIONS]
     if mentions:
         blocks.append({"type": "divider"})
-        blocks.append(_section(f"*Top mentions* ({len(mentions)} of {len(msg.top_mentions)})"))
+        # of the negatives they were drawn from, as the explanation counted them: the message holds only the top five,
+        # so "5 of 5" said of a 50-negative day that these were all of them
+        drawn = msg.numbers.get("focus_negatives")
+        total = drawn if isinstance(drawn, numbers.Integral) and drawn >= len(msg.top_mentions) else None
+        of = f"{_count(total)} negative" if total is not None else str(len(msg.top_mentions))
+        blocks.append(_section(f"*Top mentions* ({len(mentions)} of {of})"))
         for i, m in enumerate(mentions, 1):
             link = _slack_link(m.get("url"), truncate(m.get("text"), SLACK_MENTION_CHARS))
             meta = _mention_meta(m)
