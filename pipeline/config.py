@@ -205,6 +205,15 @@ class AspectSpec(_Strict):
     name: NonEmpty
     description: NonEmpty
 
+    @field_validator("description")
+    @classmethod
+    def _has_words(cls, value: str) -> str:
+        # matched by meaning: a description of punctuation alone ("-", "?") means nothing, and its vector sits close
+        # to every text, so it took the mentions no described aspect was close enough to (weather, football)
+        if not any(ch.isalpha() for ch in value):
+            raise ValueError(f"{value!r} has no word; describe the aspect in words (it is matched by meaning)")
+        return value
+
 
 # The default aspects: what brand and CX teams ask about first. A brand may configure its own (see README).
 DEFAULT_ASPECTS = [

@@ -853,6 +853,8 @@ def test_optional_settings_left_out_take_their_documented_defaults(tmp_path):
          "matched (the first aspect takes every mention); describe each differently"),
         (lambda d: d["brands"][0].update(aspects=[{"name": "  ", "description": "a"}]),
          "brands[0].aspects[0].name: must not be blank (only spaces)"),
+        (lambda d: d["brands"][0].update(aspects=[{"name": "other", "description": "-"}]),
+         "brands[0].aspects[0].description: '-' has no word; describe the aspect in words (it is matched by meaning)"),
         (_source(type="reddit", subreddits=["u_" + "a" * 21]),
          f"brands[0].sources[1].subreddits[0]: {'u_' + 'a' * 21!r} is not a subreddit name (2-21 letters, digits or _, "
          "as in 'r/Polska' or 'Polska'; a user's u_name; several joined by +; all-pics-funny for all but pics and "
