@@ -30,7 +30,8 @@ tokens are runs of letters with their combining marks (:data:`pipeline.textfold.
 Arabic harakat), with inner apostrophes ("don't"); a final "'s" is removed and a French or Italian elided
 article or preposition is split off ("l'appli" gives "appli", "dell'ordine" "ordine"); digits, emoji and
 punctuation go; one-letter tokens, the function words of the served Latin-script languages (:data:`STOP_WORDS`:
-English, Polish, Dutch, German, French, Spanish, Italian, Portuguese; Arabic and Hindi keep theirs) and the
+English, Polish, Dutch, German, French, Spanish, Italian, Portuguese; Polish ones also typed without diacritics,
+"bylo" as "było"; Arabic and Hindi keep theirs) and the
 words of the caller's ``drop`` list (the brand's aliases, normalised the same way: they are in every mention and
 say nothing) are dropped, and so are the caller's ``names`` that share a content word with them (the brand's
 competitors named with its own word: "switching to Parcelo Express" gives Parcelo no "express"), each only
@@ -131,7 +132,7 @@ _FUNCTION_WORDS = {
     twoje twojej twoją twojego wasz wasza wasze waszej waszą waszego waszych nasz nasza nasze naszej naszą
     naszego naszych swój swoja swoje swojej swoją swojego znowu znów nadal wciąż jestem jesteś jesteście
     jesteśmy będzie będę będą można może mogę mogą musi muszę nas nam nami wam wami tu tutaj tam teraz go mu
-    im nim nią ją ci cię sobie siebie oraz lub albo czyli jednak ze we aż bardzo jako niż żeby jeśli ani sie
+    im nim nią ją ci cię sobie siebie oraz lub albo czyli jednak ze we aż bardzo jako niż żeby aby jeśli ani sie
     juz tez moze bedzie wiec sa byc dalej przed zanim
     """,
     "nl": """
@@ -139,7 +140,7 @@ _FUNCTION_WORDS = {
     bij ook nog al dan naar uit of tot mijn me mij jullie wel heb hebt heeft hebben had wordt worden werd
     geweest te waar wanneer waarom hoe wat wie welke weer alweer steeds iemand iets ben bent zal zullen zou
     zouden kan kunnen kon konden moet moeten wil willen ons onze jou jouw uw hier daar nu zo deze dus want
-    omdat hun hen hem haar z'n zich men door over sinds meer nou toch even gewoon echt heel toen zelf alleen
+    omdat hun hen hem haar z'n zo'n zich men door over sinds meer nou toch even gewoon echt heel toen zelf alleen
     """,
     "de": """
     der die das ein eine einen einem einer eines und ist mit auf für von zu im ich du er sie es wir ihr den dem
@@ -176,8 +177,15 @@ _FUNCTION_WORDS = {
     """,
 }
 
-STOP_WORDS = frozenset(w for words in _FUNCTION_WORDS.values() for w in words.split())
-"""The function words dropped from every text (the served languages' lists merged)."""
+# Polish is often typed without its diacritics ("bylo" for "było", "zeby" for "żeby"): the function words in that
+# form too (none is a content word of a served language that is not a function word already)
+_PL_PLAIN = str.maketrans("ąćęłńóśźż", "acelnoszz")
+
+STOP_WORDS = frozenset(w for words in _FUNCTION_WORDS.values() for w in words.split()) | frozenset(
+    _FUNCTION_WORDS["pl"].translate(_PL_PLAIN).split()
+)
+"""The function words dropped from every text (the served languages' lists merged; Polish ones also as typed
+without diacritics)."""
 
 ENGLISH_CONTENT = frozenset("die den pod ale con come pour son bin hat man door men want war ten hem".split())
 """Function words of another served language (de/nl "die", pl "ale", it "come", ...) that are content words
@@ -190,7 +198,7 @@ _NEGATE_NEXT_GROUPS = {
     "not": """not cannot can't cant don't dont doesn't doesnt didn't didnt won't wont isn't isnt aren't arent
     wasn't wasnt weren't werent haven't havent hasn't hasnt hadn't hadnt couldn't couldnt wouldn't wouldnt
     shouldn't shouldnt mustn't shan't needn't ain't""",
-    "żaden": "żaden żadna żadne żadnej żadnego żadnych",
+    "żaden": "żaden żadna żadne żadnej żadnego żadnych zaden zadna zadne zadnej zadnego zadnych",
     "kein": "kein keine keinen keinem keiner keines",
     "aucun": "aucun aucune",
     "ningún": "ningún ninguna ninguno",

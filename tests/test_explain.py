@@ -261,6 +261,24 @@ def test_still_before_then_only_and_self_are_function_words_in_polish_and_dutch_
     assert tokenize("zanim przyszła, dalej nic", language="pl") == ["przyszła", "nic"]
 
 
+def test_polish_function_words_typed_without_diacritics_and_dutch_zo_n_are_no_terms():
+    """Polish posts are often typed without diacritics: "był", "było", "żeby" were dropped, "byl", "bylo", "zeby"
+    terms ("nie bylo" the third of a courier spike); the Dutch "zo'n" (such a) was a term of every Dutch rant."""
+    assert explain.terms("kurier byl? nie bylo nikogo, zeby chociaz zadzwonil", language="pl") == {
+        "kurier", "nie nikogo", "chociaz", "zadzwonil", "chociaz zadzwonil"
+    }  # fmt: skip
+    assert "zadnej" in NEGATORS  # "żadnej" typed plainly: a negator of its group, no term alone
+    focus = [("Mijn pakket is na 2 weken nog niet bezorgd, zo'n slechte service", "nl")] * 5
+    focus += [("Paczka nie dotarla, kurier twierdzi ze mnie nie bylo w domu", "pl")] * 5
+    background = [("Snel geleverd, prima", "nl"), ("Szybka dostawa, polecam", "pl")] * 20
+    found = {t.term for t in weighted_log_odds(focus, background, top=30)}
+    assert found >= {"pakket", "paczka", "kurier"}
+    assert not {t for t in found for w in ("zo'n", "bylo") if w in t.split()}
+    assert {"zadnej informacji", "żadnej informacji"} & {t.term for t in weighted_log_odds(
+        [("zadnej informacji", "pl")] * 3 + [("żadnej informacji", "pl")] * 2, background, top=30
+    ) if t.focus_count == 5}  # fmt: skip
+
+
 def test_words_that_are_english_content_words_are_kept_in_english_mentions():
     """The words "die", "pod", "ale", "den" are function words in German, Dutch or Polish, and were dropped: in a
     mention detected as English they are kept; in the others, and where the language is unknown, dropped."""
