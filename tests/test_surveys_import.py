@@ -1957,6 +1957,18 @@ def test_csat_answer_labels_read_as_their_scale_points(label, score):
     assert parse_score(label, "CSAT", 1, 5, CSAT_LABELS) == score
 
 
+def test_qualtrics_satisfaction_scale_ends_land_as_5_and_1(tmp_path):
+    """Qualtrics' satisfaction scale, exported as choice text, runs Extremely / Somewhat / Neither / Somewhat /
+    Extremely: its ends were quarantined as no number while the middle landed, a CSAT without its 5s and 1s."""
+    labels = ["Extremely satisfied", "Somewhat satisfied", "Neither satisfied nor dissatisfied"]
+    labels += ["Somewhat dissatisfied", "Extremely dissatisfied"]
+    rows = [["ResponseId", "EndDate", "Q2"], *([f"R_{i}", "2026-07-01 12:00:00", a] for i, a in enumerate(labels))]
+    path = write_csv(tmp_path / "qualtrics.csv", rows)
+    src = SurveySpec(name="q", brand="acme", path="qualtrics.csv", preset="qualtrics")
+    responses, rejects = read_survey_file(None, src, path)
+    assert [r.csat for r in responses] == [5, 4, 3, 2, 1] and rejects == []
+
+
 def test_a_renamed_survey_source_is_said_to_count_its_answers_twice(tmp_path, caplog):
     """Answers are keyed by source and response id: a source renamed in the config imports every answer again
     under its new name, and the old rows still count. The import says so, naming the old source."""

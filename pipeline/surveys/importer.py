@@ -123,8 +123,11 @@ CUSTOMER_COLUMNS = {
     "location": "VARCHAR",
 }
 
-# Answer labels of the standard scales, for exports that write the choice text instead of its number.
+# Answer labels of the standard scales, for exports that write the choice text instead of its number. Qualtrics'
+# satisfaction scale runs Extremely / Somewhat / Neither / Somewhat / Extremely: without its ends, every 5 and 1
+# was quarantined and the CSAT of the answers left was pulled to the middle.
 CSAT_LABELS = {
+    "extremely dissatisfied": 1,
     "very dissatisfied": 1,
     "dissatisfied": 2,
     "somewhat dissatisfied": 2,
@@ -133,6 +136,7 @@ CSAT_LABELS = {
     "somewhat satisfied": 4,
     "satisfied": 4,
     "very satisfied": 5,
+    "extremely satisfied": 5,
 }
 CES_LABELS = {
     (7, False): {
