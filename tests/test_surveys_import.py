@@ -2132,6 +2132,19 @@ def test_a_polish_excel_survey_export_and_customer_list_in_windows_1250_with_sem
     assert [c.customer_hash for c in rows] == [pseudonymise("Ł1"), pseudonymise("Ż2")]  # the id as written
 
 
+def test_a_windows_1250_export_read_as_utf_8_fails_saying_which_setting_to_change(tmp_path):
+    """A Polish Excel's "CSV" read without ``encoding: cp1250``: its mapped ``Treść`` column was listed as
+    ``'Tre\\udc9c\\udce6'`` and the error said only that the column was missing, where a file drop's says which
+    setting to change."""
+    columns = {"response_id": "id", "timestamp": "at", "nps": "nps", "comment": "Treść"}
+    (tmp_path / "answers.csv").write_bytes(f"id;at;nps;Treść\r\nR1;{AT};9;Szybko\r\n".encode("cp1250"))
+    cfg = make_config(tmp_path, {"sources": [{"name": "nps", "brand": "acme", "path": "answers.csv",
+                                              "columns": columns}]})  # fmt: skip
+    said = r"it has 'id', 'at', 'nps', 'Tre\\x9c\\xe6'; its header holds bytes that are not UTF-8 \(shown as \\xNN\)"
+    with pytest.raises(ValueError, match=said + ": set the source's encoding to the file's encoding"):
+        read_survey_file(cfg, cfg.surveys.sources[0], tmp_path / "answers.csv")
+
+
 def test_a_list_with_amounts_in_two_currencies_keeps_the_first_and_quarantines_the_others(tmp_path):
     """1 200 zł, € 300, 300 EUR and $50 were all read as numbers and summed into one ARPU (462.50 a month, of
     zlotys, euros and dollars). A list's revenue is in one currency (the roi's CLV says so): an amount in another

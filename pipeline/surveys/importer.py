@@ -60,6 +60,7 @@ from pipeline.records import (
     csv_text,
     delimiter_hint,
     described,
+    encoding_hint,
     header_cells,
     repeats_header,
     shown,
@@ -244,7 +245,9 @@ def _csv(
         raise ValueError(f"{path}: unreadable CSV header: {exc}") from None
 
     like = row_like(header) if row_like else None
-    hint = delimiter_hint(lines.taken[0], reader.dialect.delimiter, "the source's delimiter")
+    hint = delimiter_hint(lines.taken[0], reader.dialect.delimiter, "the source's delimiter") + encoding_hint(
+        header, lines.encoding, "the source's encoding"
+    )
 
     def rows():
         with fh:
@@ -510,6 +513,12 @@ def _match(candidates: tuple[str | re.Pattern, ...], header: list[str], taken: s
     return None
 
 
+def _quoted(cell: str) -> str:
+    """A header cell as an error lists it: its ``repr``, with a byte that is not of the file's encoding (a
+    surrogate escape, ``\\udca3``) as ``\\xa3``, as :func:`~pipeline.records.encoding_hint` says it is shown."""
+    return re.sub(r"\\udc([89a-f][0-9a-f])", r"\\x\1", repr(cell))
+
+
 def _resolve(
     path: Path,
     header: list[str],
@@ -535,7 +544,7 @@ def _resolve(
             if name in required or name in explicit:
                 raise ValueError(
                     f"{path}: the header lacks the column for {name} ({' or '.join(candidates) or 'not mapped'}); "
-                    f"it has {header_cells(header, quote=repr)}{hint}"
+                    f"it has {header_cells(header, quote=_quoted)}{hint}"
                 )
             continue
         if header.count(col) > 1:
