@@ -4,7 +4,8 @@
 :func:`load` upserts every file the run staged (:mod:`pipeline.staging`) in **one** transaction, with the
 per-source and load counts in ``run_steps``. A crash before its COMMIT leaves the warehouse as it was;
 re-running the night stages and loads the same rows again, and the natural keys make it exactly-once.
-Sources with no manifest (their extract failed or did not run) are recorded as ``missing``.
+Sources with no manifest (their extract failed or did not run) are recorded as ``missing``, as are those whose
+staged files no longer hold the rows their manifest counted (:func:`_changed`).
 
 A staged row whose mention id is stored already for another platform (a mention id carries no platform: a file
 drop's native id reused by another platform's post, in an export of a later night) is quarantined with the reason
@@ -48,51 +49,54 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
     """Upsert everything the run staged, in one transaction. Sources with no manifest are recorded as missing.
     ``network_only``: the run read the network sources only (a watch run), so file drops are not missing."""
     result = LoadResult()
-    staged, extract_steps, states = [], [], []
+    extract_steps, states, records, rejects = [], [], [], []
     loaded: list[tuple[str, str]] = []  # (brand, source) of each staged source: its quarantine rows are the load's
-    for job in plan(config, network_only=network_only):
-        brand, source = job["brand"], job["source"]
-        m = read_manifest(config, day, run_id, brand, source)
-        if m is None:
-            result.missing.append(f"{brand}/{source}")
+    with tempfile.TemporaryDirectory(prefix="brandpulse-load-") as tmp:  # an object store's files, copied here
+        # before the warehouse is locked: a slow store holds this task, never the warehouse (pipeline.storage)
+        for job in plan(config, network_only=network_only):
+            brand, source = job["brand"], job["source"]
+            m = read_manifest(config, day, run_id, brand, source)
+            prefix = staged_prefix(config, day, run_id, brand, source)
+            files = None if m is None else [fetch(staged_file(prefix, s), Path(tmp)) for s in _STAGED]
+            changed = None if m is None else _changed(files, m)
+            if m is None or changed:
+                result.missing.append(f"{brand}/{source}")
+                extract_steps.append(
+                    dict(
+                        step="extract",
+                        brand=brand,
+                        source=source,
+                        status="missing",
+                        detail=changed or "no staged output: the extract task failed or did not run",
+                    )
+                )
+                continue
+            records.append(str(files[0]))
+            rejects.append(str(files[1]))
+            loaded.append((brand, source))
             extract_steps.append(
                 dict(
                     step="extract",
                     brand=brand,
                     source=source,
-                    status="missing",
-                    detail="no staged output: the extract task failed or did not run",
+                    status=m["status"],
+                    rows_in=m["records"] + m["rejects"],
+                    rows_out=m["records"],
+                    rows_quarantined=m["rejects"],
+                    detail="; ".join((m.get("warnings") or []) + (m.get("notes") or [])) or None,
+                    started_at=m["started_at"],
                 )
             )
-            continue
-        staged.append(staged_prefix(config, day, run_id, brand, source))
-        loaded.append((brand, source))
-        extract_steps.append(
-            dict(
-                step="extract",
-                brand=brand,
-                source=source,
-                status=m["status"],
-                rows_in=m["records"] + m["rejects"],
-                rows_out=m["records"],
-                rows_quarantined=m["rejects"],
-                detail="; ".join((m.get("warnings") or []) + (m.get("notes") or [])) or None,
-                started_at=m["started_at"],
-            )
-        )
-        if m.get("state") is not None or m.get("watermark"):
-            states.append(
-                {
-                    "brand": brand,
-                    "source": source,
-                    "state": json.dumps(m.get("state") or {}),
-                    "watermark": m.get("watermark"),
-                }
-            )
-    with tempfile.TemporaryDirectory(prefix="brandpulse-load-") as tmp:  # an object store's files, copied here
-        # before the warehouse is locked: a slow store holds this task, never the warehouse (pipeline.storage)
-        records = [str(fetch(staged_file(b, ".records.jsonl"), Path(tmp))) for b in staged]
-        rejects = [str(fetch(staged_file(b, ".rejects.jsonl"), Path(tmp))) for b in staged]
+            if m.get("state") is not None or m.get("watermark"):
+                states.append(
+                    {
+                        "brand": brand,
+                        "source": source,
+                        "state": json.dumps(m.get("state") or {}),
+                        "watermark": m.get("watermark"),
+                    }
+                )
+        staged = bool(loaded)
         staged_rows = sum(s.get("rows_out") or 0 for s in extract_steps)
         rejected_rows = sum(s.get("rows_quarantined") or 0 for s in extract_steps)
         started = datetime.now(UTC)
@@ -174,6 +178,35 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
         + (f"; missing sources: {', '.join(result.missing)}" if result.missing else "")
     )
     return result
+
+
+_STAGED = (".records.jsonl", ".rejects.jsonl")
+
+
+def _lines(path: Path) -> int | None:
+    """The lines of a local staged file (a JSON line holds no newline of its own); None when it is not there."""
+    try:
+        with path.open("rb") as fh:
+            return sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b""))
+    except FileNotFoundError:
+        return None
+
+
+def _changed(files: list[Path], manifest: dict) -> str | None:
+    """What is wrong with a source's staged records and rejects (``files``, local) that do not hold the rows its
+    manifest counted (cut short, edited or gone after its extract), else None. Such a source is not loaded, and its
+    state not stored, so the night run again reads it again: loaded, the rows cut off were lost for good, the
+    source's state saying they were read (a file drop's export, unchanged, is not read again)."""
+    held = [_lines(f) for f in files]
+    if held == [manifest["records"], manifest["rejects"]]:
+        return None
+    said = ", ".join(
+        f"{f.name} {'is not there' if n is None else f'holds {n} rows'}" for f, n in zip(files, held, strict=True)
+    )
+    return (
+        f"staged files changed after the extract: {said}; its manifest counted {manifest['records']} records and "
+        f"{manifest['rejects']} rejects: not loaded (run the night again)"
+    )
 
 
 def _id_clash(staged: dict) -> Reject:

@@ -268,6 +268,28 @@ def test_crash_between_staging_and_commit_then_rerun(night, tmp_path):
     assert reports[1][1].endswith("index.html")  # the uninterrupted night drew it
 
 
+def test_staged_files_cut_short_after_the_extract_are_not_loaded_and_the_night_run_again_loads_every_row(night):
+    """A staged records file cut short after its extract (a torn copy, an edit) was loaded for what it still held,
+    the source a success and its state stored: the file drop's export, unchanged, was never read again and the rows
+    cut off were lost for good, the load's detail calling them "repeated ids". The source is missing instead, its
+    state not stored, and the night run again loads every row."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    jobs = prepare(cfg, db, DAY, "cut")
+    extract(cfg, "acme", "listening", DAY, "cut", states=states_of(jobs))
+    (staged,) = (config_path.parent / "staging" / DAY.isoformat() / "cut").glob("*/*.records.jsonl")
+    staged.write_text("".join(staged.read_text().splitlines(keepends=True)[:2]), encoding="utf-8")
+    result = load(cfg, db, DAY, "cut")
+    assert (result.new_mentions, result.missing) == (0, ["acme/listening"])
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM source_state").fetchone() == (0,)
+        (step,) = con.execute("SELECT status, detail FROM run_steps WHERE step = 'extract'").fetchall()
+    assert step[0] == "missing" and "listening.records.jsonl holds 2 rows" in step[1]
+    jobs = prepare(cfg, db, DAY, "again")
+    extract(cfg, "acme", "listening", DAY, "again", states=states_of(jobs))
+    assert (load(cfg, db, DAY, "again").new_mentions, len(snapshot(db)["mentions"])) == (5, 5)
+
+
 def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
     (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
     cfg = load_config(
