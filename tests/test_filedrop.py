@@ -1079,6 +1079,32 @@ def test_a_post_of_another_platform_under_a_stored_id_is_a_clash_when_its_time_o
     assert _engagements(db) == [(1,)]
 
 
+def test_another_platforms_post_under_a_stored_reposts_id_is_a_clash_not_merged_into_the_repost(tmp_path):
+    """A stored repost's id is checked as a stored mention's: another platform's post under the native id of a
+    stored repost, in a later night's export, was merged into the repost (its own text lost, neither a mention nor
+    quarantined, and its engagement counted for the copy). It is quarantined, the repost left as it was."""
+    import duckdb
+
+    text = "Acme lost my parcel for the third time this month and I am absolutely done with them"
+    export = tmp_path / "acme.csv"
+    export.write_text(
+        MENTIONS_HEADER
+        + f"1041,twitter,,u,2026-10-01T07:00:00Z,{text},,1,0\n1042,twitter,,v,2026-10-01T08:00:00Z,{text},,1,0\n",
+        encoding="utf-8",
+    )
+    cfg, db = load_config(write_config(tmp_path)), tmp_path / "w.duckdb"
+    _night(cfg, db, date(2026, 10, 1), "r1")
+    export.write_text(MENTIONS_HEADER + "1042,instagram,,w,2026-10-01T09:00:00Z,another acme post,,50,0\n", "utf-8")
+    _night(cfg, db, date(2026, 10, 2), "r2")
+    mentions, quarantine = _stored(db)
+    assert mentions == [("1041", "twitter", text)]
+    assert [(reason.split("so this ")[1].split(" row")[0], where) for reason, where in quarantine] == [
+        ("instagram", "acme.csv:2")
+    ]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT native_id, platform, engagement FROM reposts").fetchall() == [("1042", "twitter", 1)]
+
+
 def test_a_platform_label_in_another_case_under_a_stored_id_is_no_clash(tmp_path):
     """'Twitter' is twitter: the next night's export writes the stored mention's platform in another case, its text
     edited meanwhile. It is the stored mention read again (upserted: its engagement refreshed, its label and text as

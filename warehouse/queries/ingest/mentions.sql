@@ -35,9 +35,15 @@ SELECT m.mention_id, m.platform FROM mentions m WHERE m.id_lookup IN (SELECT id_
 -- The same post (created_at and text, as the file drop compares them: FileDrop._post) under another platform label
 -- (a vendor's `x` for `twitter`, a source's `platform:` changed) is no clash: it is upserted, and the mention keeps
 -- the label it was stored with.
+-- A stored repost's id is checked alike (its platform: 0023), the same post being its time and its canonical
+-- mention's text (by its key, as the repost was found): merged, another platform's post was lost in the repost.
 CREATE OR REPLACE TEMP TABLE id_clashes AS
 SELECT s.* EXCLUDE (id_lookup, repost_lookup), p.platform AS stored_platform
-FROM staged s JOIN staged_present p ON p.mention_id = s.mention_id
+FROM staged s JOIN (
+    SELECT mention_id, platform FROM staged_present
+    UNION ALL
+    SELECT mention_id, platform FROM reposts WHERE mention_id IN (SELECT mention_id FROM staged)
+) p ON p.mention_id = s.mention_id
 WHERE lower(s.platform) <> lower(p.platform);  -- both known ('Twitter' is twitter), and not the same
 
 -- Its stored text is read for these rows only (read for every staged id, the texts cost memory at the load's peak).
@@ -45,6 +51,10 @@ DELETE FROM id_clashes WHERE mention_id IN (  -- the same post under another lab
     SELECT m.mention_id
     FROM mentions m JOIN id_clashes c ON c.mention_id = m.mention_id AND c.created_at = m.created_at AND c.text = m.text
     WHERE m.id_lookup IN (SELECT lookup_key(mention_id) FROM id_clashes)
+    UNION ALL
+    SELECT r.mention_id  -- a repost: its time, and the text of the mention it copies
+    FROM reposts r JOIN id_clashes c ON c.mention_id = r.mention_id AND c.created_at = r.created_at
+    JOIN mentions m ON m.mention_id = r.canonical_mention_id AND m.text_key = c.text_key
 );
 
 DELETE FROM staged WHERE mention_id IN (SELECT mention_id FROM id_clashes);
@@ -81,11 +91,13 @@ FROM keyed s
 LEFT JOIN known k ON k.brand = s.brand AND k.text_key = s.copy_key;
 
 INSERT INTO reposts BY NAME
-SELECT mention_id, canonical_mention_id, brand, source, native_id, channel, url, created_at, engagement,
+SELECT mention_id, canonical_mention_id, brand, source, native_id, platform, channel, url, created_at, engagement,
        now() AS first_seen, $run_id AS run_id
 FROM staged_canonical
 WHERE canonical_mention_id <> mention_id
-ON CONFLICT (mention_id) DO UPDATE SET engagement = greatest(reposts.engagement, excluded.engagement);
+ON CONFLICT (mention_id) DO UPDATE SET
+    engagement = greatest(reposts.engagement, excluded.engagement),
+    platform = coalesce(reposts.platform, excluded.platform);  -- the label stored first, as a mention keeps its
 
 INSERT INTO mentions BY NAME
 SELECT mention_id, brand, source, source_type, native_id, kind, platform, channel, author_hash, title, text, url,
