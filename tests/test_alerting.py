@@ -213,11 +213,16 @@ def test_an_explanation_says_how_many_days_the_tests_summed(tmp_path):
     db = tmp_path / "w.duckdb"
     with connect(db) as con:
         migrate(con)
-    spike = Spike(INCIDENT, 30, 20.0, 120, 0.25, 0.2, 1e-3, 1e-4, 2.2, "minor", "r", 3)
+    spike = Spike(INCIDENT, 30, 20.0, 120, 0.25, 0.2, 1e-3, 1e-4, 2.2, "minor", "r", 3, 75, 45.04, 4.13)
     with connect(db) as con, transaction(con):
         aid = incidents._spike_alert(con, cfg, cfg.brands[0], INCIDENT, spike, [INCIDENT], True, "n")
     [(explanation,)] = q(db, f"SELECT explanation FROM alerts WHERE alert_id = '{aid}'")
-    assert json.loads(explanation)["days_summed"] == 3
+    numbers = json.loads(explanation)
+    assert numbers["days_summed"] == 3
+    # the count test's z is the sum's, beside its p (the day's +2.20 stood beside the 3-day sum's p), with its figures
+    assert numbers["tests"]["count test (day-of-week baseline)"] == {"p": 1e-3, "z": 4.13}
+    assert (numbers["window_observed"], numbers["window_expected"]) == (75, 45.0)
+    assert (numbers["observed"], numbers["expected"]) == (30, 20.0)  # the day's own
 
 
 def test_an_explanations_baseline_leaves_out_the_other_days_the_tests_summed(tmp_path):

@@ -152,14 +152,24 @@ def _explain(con, brand: BrandSpec, day: date, flagged: list[date], window: int 
 
 
 def _spike_numbers(spike) -> dict:
+    """The day's figures, and the tests' as they fired: over the ``window`` days they summed when more than one (a
+    slow-building incident's), so the count test's z stands beside its own p (the day's z, +2.49, stood beside the
+    3-day sum's p of 0.0001)."""
+    summed = spike.window > 1 and spike.window_observed is not None
+    z = spike.window_z if summed and spike.window_z is not None else spike.z
     return {
         "observed": spike.observed,
         "expected": round(spike.expected, 1),
         "volume": spike.volume,
         "share": round(spike.share, 4),
         "baseline_share": round(spike.baseline_share, 4),
+        **(
+            {"window_observed": spike.window_observed, "window_expected": round(spike.window_expected, 1)}
+            if summed
+            else {}
+        ),
         "tests": {
-            "count test (day-of-week baseline)": {"p": spike.p_count, "z": round(spike.z, 2)},
+            "count test (day-of-week baseline)": {"p": spike.p_count, "z": round(z, 2)},
             "share test (vs 28-day baseline)": {"p": spike.p_share},
         },
         "days_summed": spike.window,

@@ -58,6 +58,8 @@ _LABELS = {
     "volume": "Volume",
     "share": "Negative share",
     "baseline_share": "Baseline share",
+    "window_observed": "Observed over the days summed",
+    "window_expected": "Expected over the days summed",
     "z": "z",
 }
 
