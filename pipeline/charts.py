@@ -4,8 +4,9 @@ Every PNG of brandpulse (alerts here, the report in :mod:`pipeline.report.charts
 with the shared colours below.
 
 :func:`alert_chart` draws a brand's last 60 days up to the alert's day: negative mentions per day as bars
-over total scored volume, the share negative on a second axis with its 28-day baseline, every flagged day
-marked, and the alert's day highlighted, so a reader sees at a glance how unusual the day is.
+over total scored volume, the share negative on a second axis with its rolling 28-day share (the 28 days to
+each day, that day included: not the detector's baseline, which leaves the day and earlier spikes out), every
+flagged day marked, and the alert's day highlighted, so a reader sees at a glance how unusual the day is.
 :func:`hourly_alert_chart` does the same for an hourly alert (``hourly_spike``, ``volume_spike``): the brand's
 last 48 hours from ``hourly_brand_metrics``, volume and negatives per hour, the flagged window shaded; it reads
 the series and hands it to :func:`hourly_chart`, a pure function of the series.
@@ -72,7 +73,8 @@ def alert_chart(con, brand: BrandSpec, day: date, days: int = 60) -> bytes:
     ax.set_ylabel("mentions per day")
     ax2 = ax.twinx()
     ax2.plot(x, df["share"] * 100, color=SHARE, linewidth=1.4, label="% negative")
-    ax2.plot(x, df["share_28d"] * 100, color=SHARE, linewidth=1, linestyle="--", alpha=0.6, label="28-day baseline")
+    rolling = "% negative, 28 days to the day"  # the day included: no baseline (the alert's leaves the day out)
+    ax2.plot(x, df["share_28d"] * 100, color=SHARE, linewidth=1, linestyle="--", alpha=0.6, label=rolling)
     ax2.set_ylabel("% negative")
     ax2.set_ylim(0, 100 if df["share"].max() > 0.6 else 60)
     flagged = df[df["flagged"].astype(bool)]
