@@ -28,7 +28,7 @@ from pipeline.config import Config
 from pipeline.ledger import record_step, record_steps, require_run
 from pipeline.records import RECORD_COLUMNS, REJECT_COLUMNS, Reject, clash_content, raw_json
 from pipeline.staging import plan, read_manifest, staged_file, staged_prefix
-from pipeline.storage import fetch
+from pipeline.storage import StagePath, fetch
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -57,7 +57,7 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
             brand, source = job["brand"], job["source"]
             m = read_manifest(config, day, run_id, brand, source)
             prefix = staged_prefix(config, day, run_id, brand, source)
-            files = None if m is None else [fetch(staged_file(prefix, s), Path(tmp)) for s in _STAGED]
+            files = None if m is None else [_fetched(staged_file(prefix, s), Path(tmp)) for s in _STAGED]
             changed = None if m is None else _changed(files, m)
             if m is None or changed:
                 result.missing.append(f"{brand}/{source}")
@@ -181,6 +181,15 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
 
 
 _STAGED = (".records.jsonl", ".rejects.jsonl")
+
+
+def _fetched(path: StagePath, into: Path) -> Path:
+    """:func:`~pipeline.storage.fetch`; a file gone from a store is a local path that is not there, as a folder's
+    is (:func:`_changed` says so): the load raised FileNotFoundError, and no source was loaded."""
+    try:
+        return fetch(path, into)
+    except FileNotFoundError:
+        return into / "gone" / path.name  # fetched copies are in folders of their own (fetched-*): none is here
 
 
 def _lines(path: Path) -> int | None:

@@ -290,6 +290,26 @@ def test_staged_files_cut_short_after_the_extract_are_not_loaded_and_the_night_r
     assert (load(cfg, db, DAY, "again").new_mentions, len(snapshot(db)["mentions"])) == (5, 5)
 
 
+def test_a_staged_file_gone_from_a_store_after_the_extract_leaves_its_source_missing_not_the_load_failed(night):
+    """A staging store's records file gone after the extract (a lifecycle rule, a delete): the load raised
+    FileNotFoundError from the fetch, and no source was loaded; a folder's gone file left its source missing."""
+    import fsspec
+
+    config_path, db = night
+    store = f"memory://stage/{config_path.parent.name}"
+    cfg = load_config(write_config(config_path.parent, staging_dir=store))
+    jobs = prepare(cfg, db, DAY, "gone")
+    extract(cfg, "acme", "listening", DAY, "gone", states=states_of(jobs))
+    fs = fsspec.filesystem("memory")
+    (staged,) = [f for f in fs.find(f"/stage/{config_path.parent.name}") if f.endswith(".records.jsonl")]
+    fs.rm(staged)
+    result = load(cfg, db, DAY, "gone")
+    assert (result.new_mentions, result.missing) == (0, ["acme/listening"])
+    with duckdb.connect(str(db), read_only=True) as con:
+        (detail,) = con.execute("SELECT detail FROM run_steps WHERE step = 'extract'").fetchone()
+    assert "listening.records.jsonl is not there" in detail
+
+
 def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
     (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
     cfg = load_config(
