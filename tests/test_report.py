@@ -1091,6 +1091,21 @@ def test_the_summary_shows_a_dash_for_a_brand_with_no_scored_mentions(report, tm
     assert line.count("parcelo") == 1 and "parcelo  76 (67% neg)" in line, line  # the day's, all sources together
 
 
+def test_the_summary_shows_a_long_brand_id_whole(report, capsys):
+    """A brand id as long as a slug may be (63 characters) is folded in the table, not cut short with "…": it is
+    what `--brand` and a query's WHERE take (the column was cut at its 22nd character beside the period)."""
+    from pipeline.report.summary import print_summary
+
+    long_id = "yubin-holdings-international-express-parcel-services-limited-uk"
+    cfg = report["cfg"]
+    extra = cfg.brands[0].model_copy(update={"name": "日本郵便 Yubin Holdings", "slug": long_id})
+    print_summary(cfg.model_copy(update={"brands": [*cfg.brands, extra]}), report["db"])
+    lines = [line.split("│") for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
+    [start] = [i for i, cells in enumerate(lines) if cells[1].strip() and long_id.startswith(cells[1].strip())]
+    folded = "".join(cells[1].strip() for cells in lines[start:] if cells[1].strip())
+    assert folded.startswith(long_id), folded
+
+
 def test_the_summary_of_a_warehouse_whose_views_predate_an_upgrade_says_to_run_init(report, tmp_path):
     """A warehouse whose views predate ``v_runs`` (brandpulse upgraded, no night or ``init`` since): the summary
     says to migrate it (it crashed with a CatalogException traceback)."""

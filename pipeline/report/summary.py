@@ -103,7 +103,10 @@ def print_summary(config: Config, db: Path) -> None:
         "mean score",
         "quarantined",
     ):
-        table.add_column(col, justify="left" if col in ("brand", "period") else "right")
+        # a long brand id is folded onto a second line, not cut short with "…": it is what --brand and SQL take
+        table.add_column(
+            col, justify="left" if col in ("brand", "period") else "right", overflow="fold" if col == "brand" else None
+        )
     listed = {b["brand"] for b in brands}
     for key in (b.key for b in config.brands if b.key not in listed):  # configured, nothing stored yet
         table.add_row(key, "0", "0", "no data yet", "–", "–", "–", "–", str(quarantined.get(key, 0)))
