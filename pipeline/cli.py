@@ -1074,6 +1074,8 @@ def alerts(
             done = delivery.resend(cfg, db_path(db), resend)
         except LookupError as exc:
             _fail(str(exc))
+        if not done and not cfg.alerts:  # "every configured channel has confirmed it" of none: a wrong config read
+            _fail(f"{cfg.source_file}: no alert channel is configured (alerts): nowhere to resend {resend} to")
         if not done:
             typer.echo(f"{resend}: every configured channel has confirmed it; nothing to resend")
         for a in done:

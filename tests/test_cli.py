@@ -258,6 +258,21 @@ def test_alerts_refuses_an_unknown_id_and_days_out_of_range(tmp_path):
     assert invoke("alerts", "--days", "1", *common).exit_code == 0
 
 
+def test_alerts_resend_with_no_alert_channel_configured_says_so(tmp_path):
+    """``--resend`` of a recorded alert read with a config that has no alert channel (the wrong config, a typo in
+    $BRANDPULSE_CONFIG): said, exit 2; it said "every configured channel has confirmed it" and exited 0."""
+    config, db = str(write_config(tmp_path)), migrated(tmp_path / "w.duckdb")
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "INSERT INTO alerts (alert_id, incident_id, brand, kind, status, day, severity, headline, reason,"
+            " explanation, send, created_at, run_id) VALUES ('85578a87aa', '85578a87aa', 'acme', 'spike', 'new',"
+            " DATE '2026-10-01', 'critical', 'Acme: spike', 'why', '{}', true, now(), 'r1')"
+        )
+    out = invoke("alerts", "--resend", "85578a87", "--config", config, "--db", str(db))
+    refused(out, f"{config}: no alert channel is configured (alerts): nowhere to resend 85578a87 to")
+    assert "confirmed" not in out.output, out.output
+
+
 def test_alerts_resend_with_no_warehouse_says_so_and_makes_none(tmp_path):
     """``--resend`` with a --db where no warehouse is (a mistyped path): said as ``--show`` says it; it made an
     empty warehouse there and died with DuckDB's traceback (no table alerts)."""
