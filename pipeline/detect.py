@@ -465,6 +465,9 @@ class _Baseline:
     # inv_k_shared mu_i mu_j, and its contribution to the relative variance of the level
     inv_k_shared: float = 0.0
     level_rel_var_shared: float = 0.0
+    # intraday only: the share by hour of the day (24, shrunk towards p0) and the variance of each
+    hour_share: np.ndarray | None = None
+    hour_share_var: np.ndarray | None = None
 
 
 def _fit_baseline(

@@ -40,6 +40,15 @@ def test_quiet_series_raise_at_most_one_alarm_per_brand_month():
     assert all(s.kind == "hourly_spike" and s.z < 5 for s in flags)  # nothing dramatic out of pure noise
 
 
+def test_a_brand_angrier_at_night_is_not_out_of_proportion_every_night():
+    # 15 % negative in the afternoon, 30 % at 3 am: against the week's one share every night was out of proportion
+    df = hourly(weeks=8, daily=3000, seed=4)
+    night = (1 + np.cos(2 * np.pi * (df["hour"].dt.hour.to_numpy() - 3) / 24)) / 2
+    df["n_negative"] = np.random.default_rng(4).binomial(df["volume"], 0.15 + 0.15 * night)
+    flags = detect_intraday(df)  # six evaluated weeks, about 1.4 brand-months
+    assert len(flags) <= 1, [s.reason for s in flags]
+
+
 def test_ramping_incident_is_found_within_its_first_two_hours():
     df = hourly(seed=3)
     start = at(5, 2, 14)  # a Wednesday afternoon, ~14 negatives an hour expected
