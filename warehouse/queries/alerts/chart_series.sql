@@ -1,4 +1,5 @@
--- The alert chart (pipeline/charts.py): a brand's daily totals with the 28-day share baseline and flagged days.
+-- The alert chart (pipeline/charts.py): a brand's daily totals with the rolling 28-day share (the day included)
+-- and flagged days.
 -- $brand, $start, $day.
 SELECT b.day, b.scored AS volume, b.n_negative, b.share_negative AS share, b.share_negative_28d AS share_28d,
        d.day IS NOT NULL AS flagged
