@@ -1,6 +1,7 @@
 -- Per brand and ISO week (Monday start, UTC days): the social signal next to NPS, CSAT and CES with their
 -- 95 % intervals and answer counts (all touchpoints and segments). Either side is NULL in weeks it has no data;
--- social_days < 7 marks a partial week. mean_score is the scored-weighted mean of the daily means.
+-- social_days counts the week's days with mentions of the series' model (under 7: a week not yet over, a quiet
+-- day, or days another model scored). mean_score is the scored-weighted mean of the daily means.
 CREATE OR REPLACE VIEW v_cx_social_weekly AS
 WITH social AS (
     SELECT brand, period_start AS week_start, social_days, social_volume, social_scored, share_negative, mean_score
