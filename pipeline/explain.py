@@ -70,8 +70,8 @@ em, om, ach, ami, ów, owi, ego, ej, ym, ych, ...) and a verb's after its stem v
 words of one stem, never a chain through different stems: a word of two stems joins the group of the one more
 of the texts' words share (:func:`_polish_groups`), so "działa" goes with "działają", "działać" and "dział"
 (department) with "działu", but "działa" alone beside "dział" and "działu" is counted with them. A word of a
-group counts with it in a mention detected as another language too (short Polish posts are: "Dramat" is read as
-Afrikaans, "Masakra" as Javanese), or the term was shown twice, its counts split between the two. A Polish form
+group counts with it in a mention detected as another language or none too (short Polish posts are: "Szok" is
+Hungarian, "Brak kontaktu" Basque), or the term was shown twice, its counts split between the two. A Polish form
 of a ``drop`` word is dropped too, by a looser rule that also catches the alternation of the name's last
 consonant (a prefix of at least 5 letters that is all but at most the last two letters of the name: "Biedronce"
 of "Biedronka", not "paczka" of "Paczkolot"), and catches the forms of a short name as above ("Żabki" of "Żabka",
