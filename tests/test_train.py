@@ -42,6 +42,31 @@ def test_a_work_folder_is_never_carried_on_from_another_starting_point(tmp_path)
         build_base(tmp_path, [], [], 64_000, 96)
 
 
+def test_a_rebuilt_base_is_not_carried_on_under_another_vocab(tmp_path):
+    """Re-run with another --vocab, a --work folder's base (trimmed to the first run's budget) was used unsaid and
+    metrics.json recorded the new --vocab beside a model with the old one's pieces."""
+    from pipeline.sentiment.train import REBUILT, build_base
+
+    base = tmp_path / "base"
+    base.mkdir()
+    (base / "model.safetensors").write_bytes(b"")
+    (base / "origin.json").write_text(json.dumps({**REBUILT, "vocab": 64_000}))
+    with pytest.raises(SystemExit, match="holds a base trimmed to --vocab 64000, not 32000: give that --vocab"):
+        build_base(tmp_path, [], [], 32_000, 96)
+    assert build_base(tmp_path, [], [], 64_000, 96) == base
+
+
+def test_the_command_refuses_steps_batches_and_checkpoints_it_cannot_run(capsys):
+    """--steps -3 used to write the untrained weights as final.pt (a model of "-3 steps"), and --batch-size 0 or
+    --checkpoint-every 0 to fail with a traceback, the latter after the first batch."""
+    from pipeline.sentiment.train import main
+
+    for flag, value in (("--steps", "-3"), ("--batch-size", "0"), ("--checkpoint-every", "0")):
+        with pytest.raises(SystemExit) as exc:
+            main([flag, value, "--data", "/nonexistent", "--work", "/nonexistent/work"])
+        assert exc.value.code == 2 and f"{flag} {value}: give" in capsys.readouterr().err
+
+
 def test_init_from_a_folder_that_is_not_a_written_model_names_it(tmp_path):
     (tmp_path / "not-a-model").mkdir()
     with pytest.raises(SystemExit, match=r"not-a-model.*metrics\.json"):
@@ -186,6 +211,36 @@ def test_an_interrupted_run_asked_for_fewer_batches_than_it_did_says_so_rather_t
     with pytest.raises(SystemExit, match=r"checkpoint\.pt: a run stopped at batch 10, and this one asks for 6: a run"):
         train_model(args, work, base, train)
     assert not (work / "final.pt").exists()
+
+
+def test_a_run_cut_back_to_its_last_checkpoint_leaves_no_snapshot_of_later_batches(tmp_path, monkeypatch):
+    """Stopped at batch 15 of 16 (checkpoint at 10, snapshot at 14), re-run with --steps 10: final.pt was the
+    10-batch weights, but snapshot-14.pt stayed, and stage 3 averaged it in as a snapshot of this run."""
+    from argparse import Namespace
+
+    from pipeline.sentiment.train import train_model
+
+    base, train = _tiny_base(tmp_path / "base"), _rows()
+    args = Namespace(seed=3, max_length=16, quotas={"a": 40, "pl-tweets-binary": 24}, batch_size=4, steps=0,
+                     lr=1e-3, checkpoint_every=5, quota_scale=1.0, bf16=False)  # fmt: skip
+    work = tmp_path / "work"
+    work.mkdir()
+    clip, calls = torch.nn.utils.clip_grad_norm_, []
+
+    def stopped_at_batch_15(*a, **kw):
+        calls.append(1)
+        if len(calls) == 15:
+            raise KeyboardInterrupt
+        return clip(*a, **kw)
+
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", stopped_at_batch_15)
+    with pytest.raises(KeyboardInterrupt):
+        train_model(args, work, base, train)
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", clip)
+    assert (work / "snapshot-14.pt").exists()
+    args.steps = 10
+    assert train_model(args, work, base, train) == work / "final.pt"
+    assert sorted(p.name for p in work.glob("snapshot-*.pt")) == []
 
 
 def test_a_finished_run_asked_again_with_other_settings_says_so_rather_than_hand_back_its_weights(tmp_path):

