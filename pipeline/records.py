@@ -898,7 +898,7 @@ def detect_language(body: str) -> str | None:
     """ISO 639-1 code from py3langid (its model ships in the wheel), on the first 1,000 characters without
     their links and @handles; None for a text with fewer than 3 letters left ("ok", "@brand ?", a bare link),
     one py3langid finds no language in (its "zxx"), or one it gives no language a probability of
-    :data:`MIN_LANGUAGE_CONFIDENCE` (its "und": "ok thx" was Acehnese, "super" Latin, "no refund" Esperanto, and
+    :data:`MIN_LANGUAGE_CONFIDENCE` (its "und": "refund pls" was Danish, "super" Latin, "no refund" Esperanto, and
     their words then read by that language's rules). A text mostly in capitals is read in lower case
     (py3langid's counts are of lower-case text: "WSZYSTKO DOSZŁO W IDEALNYM STANIE" came out Galician,
     "EMAILED PARCELO 2 TIMES" Nigerian Pidgin); a link's letters counted among them kept a Polish post in

@@ -98,6 +98,7 @@ def test_links_and_handles_have_no_language(text, language):
         ("NOVABANK FFS", None),
         ("Novabank = pain", None),
         ("no refund", None),
+        ("refund pls", None),  # the docstring's example (Danish)
         ("super", None),
         ("Nie polecam", "pl"),
         ("Pakket niet ontvangen", "nl"),
