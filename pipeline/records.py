@@ -318,6 +318,16 @@ _WIDE_MARKS = (  # UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's
     (b"\xff\xfe", "UTF-16"),
     (b"\xfe\xff", "UTF-16"),
 )
+# What a compressed file or an archive starts with (no text export does: each holds a control byte or one that is no
+# UTF-8 text's first): read as text, a gzip'd JSON Lines export was dozens of lines in quarantine and no row, while
+# the source read as succeeded, and an .xlsx saved with a .csv name failed as a header to read as cp1250
+_PACKED = (
+    (b"\x1f\x8b", "gzip-compressed", "decompress it (gunzip) where it is dropped"),
+    (b"PK\x03\x04", "a zip archive (an .xlsx workbook is one)", "save a workbook as CSV UTF-8, or unzip an archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (.xls)", "save it as CSV UTF-8"),
+    (b"\xfd7zXZ\x00", "xz-compressed", "decompress it (unxz) where it is dropped"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed", "decompress it (unzstd) where it is dropped"),
+)
 _HEAD = 4096  # bytes of a file that check_export looks at
 
 
@@ -332,13 +342,17 @@ def check_export(path, text: bool = True) -> None:
     lines or a byte-order mark (the first 4 KiB of a small file), or is UTF-16 or UTF-32 (Excel's "Unicode text",
     Qualtrics' legacy TSV), by its byte-order mark or, without one, by its NUL bytes (a quarter of the first 4 KiB
     or more: every other byte of UTF-16 text in a Latin script; UTF-8 text holds none). Read as UTF-8, such a file
-    is a header of spaced-out letters and every row in quarantine."""
+    is a header of spaced-out letters and every row in quarantine. A text export that is compressed or an archive
+    (gzip, zip or an .xlsx workbook, an .xls one, xz, zstd: by the bytes it starts with) is refused too."""
     with open(path, "rb") as fh:
         head = fh.read(_HEAD + 1)
     if not head:
         raise BadExport(f"{path}: the export is empty (0 bytes); an upstream export probably failed")
     if not text:
         return
+    packed = next(((what, todo) for mark, what, todo in _PACKED if head.startswith(mark)), None)
+    if packed:
+        raise BadExport(f"{path}: the file is {packed[0]}, not a text export (CSV or JSON Lines); {packed[1]}")
     encoding = next((name for mark, name in _WIDE_MARKS if head.startswith(mark)), None)
     if encoding or head[:_HEAD].count(0) * 4 >= len(head[:_HEAD]):
         found = (
@@ -458,7 +472,7 @@ class CsvLines:
             raise StopIteration
         self._read += 1
         if len(line) > MAX_FIELD and not line.endswith(("\n", "\r")):
-            raise ValueError(
+            raise BadExport(  # a failed source, as an export no row can be read from; no traceback from the CLI
                 f"{self._path}: line {self._read} runs over {MAX_FIELD} characters without a line break: not a CSV "
                 "file that can be read row by row (a binary file, or one whose rows are not on lines of their own?)"
             )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import glob
+import gzip
 import io
 import json
 import re
+import zipfile
 from datetime import date
 
 import pytest
@@ -624,11 +626,28 @@ def test_a_utf16_or_utf32_export_fails_the_source_naming_the_encoding(tmp_path, 
     assert str(caught.value).startswith(str(tmp_path / name)) and "\x00" not in str(caught.value)
 
 
+@pytest.mark.parametrize("name", ["acme.jsonl", "acme.csv"])
+def test_a_gzipped_or_zipped_export_fails_the_source_saying_so(tmp_path, name):
+    """Read as text, a gzip'd JSON Lines export was lines of bytes in quarantine and no row while the source read
+    as succeeded, and an .xlsx saved as .csv failed as a header to read in cp1250: the source fails, naming what
+    the file is and what to do."""
+    text = csv_rows(NIGHT_ROWS) if name.endswith(".csv") else json.dumps({"post_id": "1", "body": "acme"}) + "\n"
+    if name.endswith(".jsonl"):
+        packed, said = gzip.compress(text.encode() * 200), "is gzip-compressed, not a text export"
+    else:
+        with zipfile.ZipFile(buffer := io.BytesIO(), "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("xl/worksheets/sheet1.xml", text)
+        packed, said = buffer.getvalue(), "is a zip archive (an .xlsx workbook is one), not a text export"
+    with pytest.raises(BadExport, match=re.escape(f"{name}: the file {said}")):
+        fetch(tmp_path, packed, name=name)
+
+
 def test_a_csv_line_past_the_field_limit_fails_the_source_without_reading_it_whole(tmp_path, monkeypatch):
-    """A file with no line break (binary, or rows that are not on lines) is not read into memory whole."""
+    """A file with no line break (binary, or rows that are not on lines) is not read into memory whole; it fails
+    the source as an export no row can be read from (BadExport: the command line says so without a traceback)."""
     monkeypatch.setattr("pipeline.records.MAX_FIELD", 1000)
     text = csv_rows(NIGHT_ROWS[:1]) + "x," * 5000
-    with pytest.raises(ValueError, match=r"acme.csv: line 3 runs over 1000 characters without a line break"):
+    with pytest.raises(BadExport, match=r"acme.csv: line 3 runs over 1000 characters without a line break"):
         fetch(tmp_path, text)
 
     class Counted(io.StringIO):

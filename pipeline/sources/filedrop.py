@@ -38,11 +38,12 @@ Rules (each broken rule quarantines the row with that reason):
   the new ones, files first loaded by the same read in the order of their paths. The load checks against the
   warehouse what this cannot (a stored row's file gone from the folder, or renamed): :mod:`pipeline.load`.
 
-A file that is missing, empty (0 bytes), blank, UTF-16 or UTF-32 (:func:`~pipeline.records.check_export`), has a
-repeated or missing mapped header column, a CSV line over ``MAX_FIELD`` characters with no line break, or is JSON
-and not JSON Lines (a ``.json`` export that is one array, or objects printed over several lines), fails
-the source, so the run table shows it as missing. A JSON Lines line over ``MAX_FIELD`` bytes (its line break not
-counted) is quarantined, only its first ``MAX_FIELD`` + 2 bytes read (:func:`~pipeline.records.bounded_lines`).
+A file that is missing, empty (0 bytes), blank, UTF-16 or UTF-32, compressed or an archive (gzip, zip: an .xlsx
+saved with a .csv name; :func:`~pipeline.records.check_export`), has a repeated or missing mapped header column, a
+CSV line over ``MAX_FIELD`` characters with no line break, or is JSON and not JSON Lines (a ``.json`` export that
+is one array, or objects printed over several lines), fails the source, so the run table shows it as missing. A
+JSON Lines line over ``MAX_FIELD`` bytes (its line break not counted) is quarantined, only its first ``MAX_FIELD`` +
+2 bytes read (:func:`~pipeline.records.bounded_lines`).
 
 State: for each file, its fingerprint (sha256 of its bytes, of the brand's and the source's config and of this
 code's version), the windows it was loaded for with that fingerprint (the last ``KEEP_WINDOWS``) and its ``order``
