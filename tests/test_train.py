@@ -181,11 +181,9 @@ def test_a_finished_run_asked_for_more_batches_says_so_and_carries_on_once_told(
         train_model(args, work, base, train)
 
 
-def test_an_interrupted_run_asked_for_fewer_batches_than_it_did_says_so_rather_than_hand_them_back(
-    tmp_path, monkeypatch
-):
-    """A run stopped at batch 13 of 16 (checkpoint at 10) re-run with --steps 6 wrote the 10-batch weights as
-    final.pt, a run of 6 batches to stage 3; a finished run asked for fewer already refused."""
+def _stopped_at_batch(stop: int, tmp_path, monkeypatch):
+    """A tiny run of 16 batches (checkpoints every 5) stopped by a KeyboardInterrupt at batch ``stop``: its
+    (args, work, base, train), args.steps still 0 (the whole schedule)."""
     from argparse import Namespace
 
     from pipeline.sentiment.train import train_model
@@ -197,16 +195,27 @@ def test_an_interrupted_run_asked_for_fewer_batches_than_it_did_says_so_rather_t
     work.mkdir()
     clip, calls = torch.nn.utils.clip_grad_norm_, []
 
-    def stopped_at_batch_13(*a, **kw):
+    def stopped(*a, **kw):
         calls.append(1)
-        if len(calls) == 13:
+        if len(calls) == stop:
             raise KeyboardInterrupt
         return clip(*a, **kw)
 
-    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", stopped_at_batch_13)
+    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", stopped)
     with pytest.raises(KeyboardInterrupt):
         train_model(args, work, base, train)
     monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", clip)
+    return args, work, base, train
+
+
+def test_an_interrupted_run_asked_for_fewer_batches_than_it_did_says_so_rather_than_hand_them_back(
+    tmp_path, monkeypatch
+):
+    """A run stopped at batch 13 of 16 (checkpoint at 10) re-run with --steps 6 wrote the 10-batch weights as
+    final.pt, a run of 6 batches to stage 3; a finished run asked for fewer already refused."""
+    from pipeline.sentiment.train import train_model
+
+    args, work, base, train = _stopped_at_batch(13, tmp_path, monkeypatch)
     args.steps = 6
     with pytest.raises(SystemExit, match=r"checkpoint\.pt: a run stopped at batch 10, and this one asks for 6: a run"):
         train_model(args, work, base, train)
@@ -216,27 +225,9 @@ def test_an_interrupted_run_asked_for_fewer_batches_than_it_did_says_so_rather_t
 def test_a_run_cut_back_to_its_last_checkpoint_leaves_no_snapshot_of_later_batches(tmp_path, monkeypatch):
     """Stopped at batch 15 of 16 (checkpoint at 10, snapshot at 14), re-run with --steps 10: final.pt was the
     10-batch weights, but snapshot-14.pt stayed, and stage 3 averaged it in as a snapshot of this run."""
-    from argparse import Namespace
-
     from pipeline.sentiment.train import train_model
 
-    base, train = _tiny_base(tmp_path / "base"), _rows()
-    args = Namespace(seed=3, max_length=16, quotas={"a": 40, "pl-tweets-binary": 24}, batch_size=4, steps=0,
-                     lr=1e-3, checkpoint_every=5, quota_scale=1.0, bf16=False)  # fmt: skip
-    work = tmp_path / "work"
-    work.mkdir()
-    clip, calls = torch.nn.utils.clip_grad_norm_, []
-
-    def stopped_at_batch_15(*a, **kw):
-        calls.append(1)
-        if len(calls) == 15:
-            raise KeyboardInterrupt
-        return clip(*a, **kw)
-
-    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", stopped_at_batch_15)
-    with pytest.raises(KeyboardInterrupt):
-        train_model(args, work, base, train)
-    monkeypatch.setattr(torch.nn.utils, "clip_grad_norm_", clip)
+    args, work, base, train = _stopped_at_batch(15, tmp_path, monkeypatch)
     assert (work / "snapshot-14.pt").exists()
     args.steps = 10
     assert train_model(args, work, base, train) == work / "final.pt"
