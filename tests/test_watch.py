@@ -435,6 +435,40 @@ def test_a_15_minute_runs_alert_states_the_minutes_of_the_hour_so_far(tmp_path):
         assert "08:00-08:30 UTC" in render_text(delivery.message(cfg, con, aid, chart=False))
 
 
+def _hold_back(con, since: datetime) -> None:
+    """Move the seeded mentions (and scores) created from ``since`` on into held_m and held_s, for
+    :func:`_quarter_hour_runs` to load quarter by quarter, and recompute the seeded days' hourly metrics without
+    them."""
+    ids = "SELECT mention_id FROM mentions WHERE created_at >= ?"
+    con.execute(f"CREATE TABLE held_m AS SELECT * FROM mentions WHERE mention_id IN ({ids})", [since])
+    con.execute(f"CREATE TABLE held_s AS SELECT * FROM sentiment WHERE mention_id IN ({ids})", [since])
+    con.execute(f"DELETE FROM sentiment WHERE mention_id IN ({ids})", [since])
+    con.execute(f"DELETE FROM mentions WHERE mention_id IN ({ids})", [since])
+    execute(
+        con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "seed"}
+    )
+
+
+def _quarter_hour_runs(cfg, db, first: datetime, runs: int, hours: int) -> None:
+    """15-minute watch runs ending ``first`` + 15 min, + 30 min, ...: each loads the held mentions of its quarter
+    (:func:`_hold_back`), recomputes the ``hours`` hours from ``first`` and detects over its quarter and the 15
+    minutes before."""
+    for k in range(1, runs + 1):
+        start, end = first + timedelta(minutes=15 * (k - 2)), first + timedelta(minutes=15 * k)
+        with connect(db) as con, transaction(con):
+            new = "SELECT mention_id FROM held_m WHERE created_at >= ? AND created_at < ?"
+            quarter = [end - timedelta(minutes=15), end]
+            con.execute(f"INSERT INTO mentions SELECT * FROM held_m WHERE mention_id IN ({new})", quarter)
+            con.execute(f"INSERT INTO sentiment SELECT * FROM held_s WHERE mention_id IN ({new})", quarter)
+            start_run(con, f"watch-{k}", INCIDENT, "watch")
+            execute(
+                con,
+                "metrics/hourly",
+                {"hours": [first + timedelta(hours=h) for h in range(hours)], "run_id": f"watch-{k}"},
+            )
+        incidents.detect_watch(cfg, db, start, end, f"watch-{k}")
+
+
 def test_15_minute_runs_page_an_hour_once_and_the_next_hour_is_no_worse_than_it_ended(tmp_path):
     """The run ending 08:30 pages the 08:00 hour from its first 30 negatives; later runs flag that hour whole (60).
     The 09:00 hour's 25 negatives were 'getting worse', a second page, judged against the alert's first figures
@@ -442,28 +476,10 @@ def test_15_minute_runs_page_an_hour_once_and_the_next_hour_is_no_worse_than_it_
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (120, 85)})  # 08:00 60 negatives of 60, 09:00 25 of 60
     eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
-    ids = "SELECT mention_id FROM mentions WHERE created_at >= ?"
     with connect(db) as con, transaction(con):  # the storm's mentions arrive run by run
-        con.execute(f"CREATE TABLE held_m AS SELECT * FROM mentions WHERE mention_id IN ({ids})", [eight])
-        con.execute(f"CREATE TABLE held_s AS SELECT * FROM sentiment WHERE mention_id IN ({ids})", [eight])
-        con.execute(f"DELETE FROM sentiment WHERE mention_id IN ({ids})", [eight])
-        con.execute(f"DELETE FROM mentions WHERE mention_id IN ({ids})", [eight])
-        execute(
-            con,
-            "metrics/hourly",
-            {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "seed"},
-        )
+        _hold_back(con, eight)
     cfg = alerting_config(tmp_path, watch={"enabled": True, "interval_minutes": 15})
-    for k in range(1, 7):  # runs ending 08:15 .. 09:30, each reading its quarter and the 15 minutes before
-        start, end = eight + timedelta(minutes=15 * (k - 2)), eight + timedelta(minutes=15 * k)
-        with connect(db) as con, transaction(con):
-            new = "SELECT mention_id FROM held_m WHERE created_at >= ? AND created_at < ?"
-            quarter = [end - timedelta(minutes=15), end]
-            con.execute(f"INSERT INTO mentions SELECT * FROM held_m WHERE mention_id IN ({new})", quarter)
-            con.execute(f"INSERT INTO sentiment SELECT * FROM held_s WHERE mention_id IN ({new})", quarter)
-            start_run(con, f"watch-{k}", INCIDENT, "watch")
-            execute(con, "metrics/hourly", {"hours": [eight, eight + timedelta(hours=1)], "run_id": f"watch-{k}"})
-        incidents.detect_watch(cfg, db, start, end, f"watch-{k}")
+    _quarter_hour_runs(cfg, db, eight, 6, hours=2)  # runs ending 08:15 .. 09:30
     assert q(db, "SELECT hour, observed, severity FROM hourly_detections ORDER BY hour") == [
         (eight, 60, "critical"),
         (eight + timedelta(hours=1), 25, "critical"),
@@ -485,28 +501,13 @@ def test_15_minute_runs_judge_an_hour_paged_with_the_hour_before_it_by_its_lates
     at |= {j: seven + timedelta(hours=1, minutes=1.8 * i) for i, j in enumerate(range(9, 17))}  # 08:00-08:15: 8
     at |= {j: seven + timedelta(hours=1, minutes=15 + 1.4 * i) for i, j in enumerate(range(17, 49))}  # 40 in all
     at |= {j: seven + timedelta(hours=2, minutes=1.1 * i) for i, j in enumerate([*range(49, 94), *range(115, 120)])}
-    ids = "SELECT mention_id FROM mentions WHERE created_at >= ?"
     with connect(db) as con, transaction(con):  # the storm's mentions arrive run by run
         moved = {"n": [f"{INCIDENT}-{j}" for j in at], "t": list(at.values())}
         con.execute("UPDATE mentions SET created_at = m.at FROM (SELECT unnest($n) AS n, unnest($t) AS at) AS m"
                     " WHERE native_id = m.n", moved)  # fmt: skip
-        con.execute(f"CREATE TABLE held_m AS SELECT * FROM mentions WHERE mention_id IN ({ids})", [seven])
-        con.execute(f"CREATE TABLE held_s AS SELECT * FROM sentiment WHERE mention_id IN ({ids})", [seven])
-        con.execute(f"DELETE FROM sentiment WHERE mention_id IN ({ids})", [seven])
-        con.execute(f"DELETE FROM mentions WHERE mention_id IN ({ids})", [seven])
-        days = [START + timedelta(days=i) for i in range(51)]
-        execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": "seed"})
+        _hold_back(con, seven)
     cfg = alerting_config(tmp_path, watch={"enabled": True, "interval_minutes": 15})
-    for k in range(1, 13):  # runs ending 07:15 .. 10:00, each reading its quarter and the 15 minutes before
-        start, end = seven + timedelta(minutes=15 * (k - 2)), seven + timedelta(minutes=15 * k)
-        with connect(db) as con, transaction(con):
-            new = "SELECT mention_id FROM held_m WHERE created_at >= ? AND created_at < ?"
-            quarter = [end - timedelta(minutes=15), end]
-            con.execute(f"INSERT INTO mentions SELECT * FROM held_m WHERE mention_id IN ({new})", quarter)
-            con.execute(f"INSERT INTO sentiment SELECT * FROM held_s WHERE mention_id IN ({new})", quarter)
-            start_run(con, f"watch-{k}", INCIDENT, "watch")
-            execute(con, "metrics/hourly", {"hours": [seven + timedelta(hours=h) for h in range(3)], "run_id": f"w{k}"})
-        incidents.detect_watch(cfg, db, start, end, f"watch-{k}")
+    _quarter_hour_runs(cfg, db, seven, 12, hours=3)  # runs ending 07:15 .. 10:00
     assert q(db, "SELECT hour, window_start, observed FROM hourly_detections ORDER BY hour") == [
         (seven + timedelta(hours=1), seven + timedelta(hours=1), 40),
         (seven + timedelta(hours=2), seven + timedelta(hours=2), 45),
