@@ -1151,6 +1151,18 @@ def test_trickling_smtp_server_fails_at_the_attempts_deadline():
     assert 1.9 < took < 3.5, took
 
 
+def test_a_silent_smtp_server_is_said_to_not_answer_in_the_timeout_not_to_have_closed():
+    """A server that takes the connection and says nothing: smtplib's "Connection unexpectedly closed: timed out"
+    told the engineer it had hung up, when it had gone silent for the per-operation timeout."""
+    with TrickleServer(b"220 silent.example ESMTP\r\n", interval=30.0, read_request=False) as server:
+        result, took = timed(deliver, email_channel(server.port), make_msg(), {}, timeout=1.0, deadline_s=10.0)
+    assert not result.ok and not result.timed_out and not result.maybe_delivered, result
+    where = f"127.0.0.1:{server.port}"
+    expected = f"email channel 'cx-email': {where} did not answer within the 1 s timeout (per connect, read or write)"
+    assert result.error == expected, result.error
+    assert took < 3, took
+
+
 def test_an_smtp_reply_without_end_fails_at_its_cap_not_at_the_deadline():
     """A server that sends a reply's continuation lines ("220-...") on and on: smtplib kept every line, over 100 MB
     a second of the worker's memory until the deadline (3 GB in the default 20 s). The reply is cut at its cap."""

@@ -75,7 +75,7 @@ from pipeline.alerts.message import (
     render_webhook,
 )
 from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
-from pipeline.deadline import Deadline, DeadlineExceeded
+from pipeline.deadline import Deadline, DeadlineExceeded, seconds
 from pipeline.http import (
     BACKOFF_FACTOR,
     CutAfterSending,
@@ -646,6 +646,9 @@ def _send_email(
             return answer
         where = f"{channel.smtp_host}:{channel.smtp_port}"
         replied = isinstance(exc, smtplib.SMTPResponseException)
+        # smtplib turns a socket timeout (a server that took the connection and then said nothing) into
+        # SMTPServerDisconnected("Connection unexpectedly closed: timed out"): it did not close, it went silent
+        idle = isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError)
         if client is not None and client.message_sent and not replied:  # sent whole, no reply: may be queued
             error = f"{what}: no reply from {where} to the message sent whole ({type(exc).__name__}); not retried, "
             error += "as the server may have it"
@@ -654,6 +657,9 @@ def _send_email(
         if deadline.fired or (deadline.expired and not replied):  # a reply cut short is no reply
             error = f"{what}: no complete answer from {where} within the {deadline}"
             return Delivery(channel.name, False, None, redact(error + hint, secrets), timed_out=True)
+        if idle and not replied:  # the per-operation timeout, not the deadline (timed_out)
+            error = f"{what}: {where} did not answer within the {seconds(timeout)} timeout (per connect, read or write)"
+            return Delivery(channel.name, False, None, redact(error + hint, secrets))
         if replied:  # a refused login may quote it (535 user:password not accepted): the status is stored too
             hidden = [*secrets, username if password else None]
             status = redact(_smtp_reply(exc.smtp_code, exc.smtp_error), hidden)
