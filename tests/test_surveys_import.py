@@ -688,6 +688,33 @@ def test_an_xlsx_date_cell_without_a_time_stays_its_day_east_of_utc(tmp_path):
     ]
 
 
+def test_a_date_left_as_a_spreadsheet_day_number_is_quarantined_saying_so(tmp_path):
+    """A date column formatted as General holds Excel's day numbers (45890 is 2025-08-21; 45890.5 its noon): the row
+    was quarantined as "'45890' is not a date", which said nothing of why. The reason now names the date it stands
+    for and what to change; a number that is no day of 1970-2099 in Excel (a year, 2025) gets no such hint."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(CUSTOMER_ROWS[0])
+    for row in (["A", "x", 45890, "", 10], ["B", "x", "2025-08-01", 45890.5, 10], ["C", "x", 2025, "", 10]):
+        book.active.append(row)
+    book.save(tmp_path / "customers.xlsx")
+    src = CustomerSpec(name="crm", brand="acme", path="customers.xlsx")
+    _, rejects = read_customer_file(None, src, tmp_path / "customers.xlsx")
+    hint = ": a spreadsheet's day number (2025-08-21 in Excel's 1900 date system)? Format the column as a date"
+    assert [r.reason for r in rejects] == [
+        f"start date (column start_date) '45890' is not a date{hint} before exporting",
+        f"end date (column end_date) '45890.5' is not a date{hint} before exporting",
+        "start date (column start_date) '2025' is not a date",
+    ]
+    path = write_csv(tmp_path / "answers.csv", [["id", "at", "nps"], ["R1", "45890.5", "9"]])
+    columns = {"response_id": "id", "timestamp": "at", "nps": "nps"}
+    _, [reject] = read_survey_file(None, SurveySpec(name="s", brand="acme", path="a.csv", columns=columns), path)
+    assert (
+        reject.reason
+        == f"timestamp (column at) '45890.5' is not a date and time this source can read{hint} before exporting"
+    )
+
+
 def test_an_xlsx_number_formatted_with_leading_zeros_is_read_as_shown(tmp_path):
     """A customer id cell holding 123 formatted 00000 shows, and saves as CSV, 00123: read as 123 it hashed to
     another customer than the CRM list's "00123", and every answer of it was unlinked."""
@@ -1967,6 +1994,21 @@ def test_qualtrics_satisfaction_scale_ends_land_as_5_and_1(tmp_path):
     src = SurveySpec(name="q", brand="acme", path="qualtrics.csv", preset="qualtrics")
     responses, rejects = read_survey_file(None, src, path)
     assert [r.csat for r in responses] == [5, 4, 3, 2, 1] and rejects == []
+
+
+def test_unsatisfied_csat_labels_and_labels_with_odd_spaces_are_read_not_quarantined(tmp_path):
+    """A 5-point satisfaction scale that says "unsatisfied" (Very unsatisfied ... Very satisfied): its 1s and 2s were
+    quarantined, and the CSAT of the answers left was 100 % where half were satisfied. A label written with a
+    no-break space or two spaces (choice text pasted into the survey) is the same answer."""
+    at = "10/24/2026 09:30:00 AM"
+    answers = ["Very satisfied", "Satisfied", "Unsatisfied", "Very unsatisfied", "Neither satisfied nor unsatisfied",
+               "Somewhat unsatisfied", "Very\u00a0satisfied", "5 -  Very  satisfied"]  # fmt: skip
+    rows = [["Respondent ID", "End Date", "How satisfied were you with your order?"], ["", "", "Response"]]
+    path = write_csv(tmp_path / "sm.csv", rows + [[str(i), at, a] for i, a in enumerate(answers)])
+    src = SurveySpec(name="sm", brand="acme", path="sm.csv", preset="surveymonkey")
+    responses, rejects = read_survey_file(None, src, path)
+    assert ([r.csat for r in responses], rejects) == ([5, 4, 2, 1, 3, 2, 5, 5], [])
+    assert M.csat_top2([r.csat for r in responses]).value == 50.0
 
 
 def test_a_renamed_survey_source_is_said_to_count_its_answers_twice(tmp_path, caplog):

@@ -126,13 +126,20 @@ CUSTOMER_COLUMNS = {
 
 # Answer labels of the standard scales, for exports that write the choice text instead of its number. Qualtrics'
 # satisfaction scale runs Extremely / Somewhat / Neither / Somewhat / Extremely: without its ends, every 5 and 1
-# was quarantined and the CSAT of the answers left was pulled to the middle.
+# was quarantined and the CSAT of the answers left was pulled to the middle. Many 5-point scales say "unsatisfied"
+# (Very unsatisfied ... Very satisfied): without it every 1 and 2 was quarantined, and the CSAT of the answers left
+# was that of the satisfied ones (100 % where half were not). A label is looked up with its spaces made one (a
+# choice text written with a no-break space, "Very\u00a0satisfied", is the same answer).
 CSAT_LABELS = {
     "extremely dissatisfied": 1,
     "very dissatisfied": 1,
+    "very unsatisfied": 1,
     "dissatisfied": 2,
+    "unsatisfied": 2,
     "somewhat dissatisfied": 2,
+    "somewhat unsatisfied": 2,
     "neither satisfied nor dissatisfied": 3,
+    "neither satisfied nor unsatisfied": 3,
     "neutral": 3,
     "somewhat satisfied": 4,
     "satisfied": 4,
@@ -649,7 +656,36 @@ def parse_timestamp(
     ISO-8601, then ``formats``; naive values are read in ``tz``. Raises Rejected when unreadable."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return records.parse_utc(value, what, tz=tz, formats=formats, first=first, unix=False, noun=None)
+    try:
+        return records.parse_utc(value, what, tz=tz, formats=formats, first=first, unix=False, noun=None)
+    except Rejected as exc:
+        raise Rejected(f"{exc}{_excel_serial(value)}") from None
+
+
+# Excel's day numbers of 1970-01-01 and 2100-01-01 (its 1900 date system: day 1 is 1900-01-01, counted from
+# 1899-12-30 past its phantom 1900-02-29), the range an import reads
+_SERIAL_EPOCH = date(1899, 12, 30)
+_SERIALS = range((records.EARLIEST.date() - _SERIAL_EPOCH).days, (records.LATEST.date() - _SERIAL_EPOCH).days)
+_SERIAL_TEXT = re.compile(r"\s*(\d{5})(?:[.,]\d+)?\s*")
+
+
+def _excel_serial(value) -> str:
+    """What an unreadable date or time adds when it is a spreadsheet's day number (``45890``, ``45890.5``: a date
+    column formatted as General, or saved so to CSV), else "": the date it stands for, and what to change, where the
+    number alone said nothing of why every row of the column was quarantined."""
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int | float):
+        day = math.floor(value) if math.isfinite(value) else None
+    else:
+        m = _SERIAL_TEXT.fullmatch(_text(value) or "")
+        day = int(m.group(1)) if m else None
+    if day not in _SERIALS:
+        return ""
+    return (
+        f": a spreadsheet's day number ({_SERIAL_EPOCH + timedelta(days=day)} in Excel's 1900 date system)? Format "
+        "the column as a date before exporting"
+    )
 
 
 def parse_score(value, what: str, low: int, high: int, labels: dict[str, int] | None = None) -> int | None:
@@ -667,8 +703,8 @@ def parse_score(value, what: str, low: int, high: int, labels: dict[str, int] | 
         if text is None:
             return None
         quoted = shown(text, SCORE)  # a name shifted under the score's column is described, not quoted
-        if labels and text.lower() in labels:
-            return labels[text.lower()]
+        if labels and (key := " ".join(text.split()).lower()) in labels:
+            return labels[key]
         m = _LABELLED.match(text)
         if not m:
             raise Rejected(f"{what} {quoted} is not a number")
@@ -966,7 +1002,7 @@ def _label_against(src: SurveySpec, name: str, value, answer: int, column: str) 
     its number read on the configured scale (CSAT: 5 = very satisfied; CES: ``ces.scale`` and
     ``ces.lower_is_better``), or None: counted by its number, the answer would land on the wrong side."""
     m = _LABELLED.match(value) if isinstance(value, str) else None
-    side = _LABEL_SIDE.get(name, {}).get(m.group(2).strip().lower()) if m and m.group(2) else None
+    side = _LABEL_SIDE.get(name, {}).get(" ".join(m.group(2).split()).lower()) if m and m.group(2) else None
     if not side:
         return None
     if name == "csat":
@@ -1018,7 +1054,10 @@ def parse_date(value, what: str, fmt: str | None = None) -> date | None:
         fmt = None
     if _text(value) is None:
         return None
-    return records.parse_day(_text(value), what, fmt)
+    try:
+        return records.parse_day(_text(value), what, fmt)
+    except Rejected as exc:
+        raise Rejected(f"{exc}{_excel_serial(value)}") from None
 
 
 def read_customer_file(
