@@ -1108,7 +1108,8 @@ def score_texts(
 
     A line that parses as a JSON object with a "text" key is that object; any other line is the text itself.
     Each output object has label, negative, neutral, positive and score (positive - negative), plus every
-    other key of the input object unchanged. Progress goes to stderr.
+    other key of the input object unchanged. Progress goes to stderr, and so does each line scored other than as it
+    looks (one that starts as a JSON object but is not JSON, an object with no "text" key, bytes that are not UTF-8).
     """
     from pipeline.config import config_path
     from pipeline.sentiment.score_stream import score_stream
@@ -1148,7 +1149,9 @@ def score_texts(
         except NoGpu as exc:
             _fail(f"{cfg.source_file}: {exc}")
         t0 = time.perf_counter()
-        n = score_stream(scorer, stream, sys.stdout, chunk=chunk, progress=sys.stderr)
+        n = score_stream(
+            scorer, stream, sys.stdout, chunk=chunk, progress=sys.stderr, name="stdin" if path == "-" else path
+        )
         typer.echo(f"scored {n} lines in {time.perf_counter() - t0:.1f}s", err=True)
 
 

@@ -313,6 +313,37 @@ def test_score_texts_object_whose_text_is_not_a_string_is_neutral_with_a_note(sc
     assert all(r["label"] == "neutral" and r["neutral"] == 1.0 and r["note"] in ("empty", "no_text") for r in rows)
 
 
+def test_score_texts_names_the_lines_it_could_not_read_as_objects(scorer):
+    """A truncated JSON line, a trailing comma, a "txt" typo or bytes that are not UTF-8 were scored as text (the
+    line's JSON syntax as words, its id lost from the output) with nothing said; a byte-order mark where two files
+    were joined (cat a.jsonl b.jsonl) hid its line's object. Each is still scored, and stderr names its line."""
+    import io
+
+    from pipeline.sentiment.score_stream import score_stream
+
+    lines = [
+        b'{"id": 1, "text": "love it"}\n',
+        b'{"id": 2, "text": "awful service",}\r\n',
+        b'{"id": 3, "text": "te\n',
+        b"\n",
+        b'\xef\xbb\xbf{"id": 4, "text": "great"}\n',
+        b'{"id": 5, "txt": "great"}\n',
+        b"caf\xe9 ok\n",
+    ]
+    out, progress = io.StringIO(), io.StringIO()
+    assert score_stream(scorer, lines, out, chunk=2, progress=progress, name="in.jsonl") == 7
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert len(rows) == 7 and rows[4]["id"] == 4 and rows[4]["text"] == "great"  # the joined file's BOM: dropped
+    assert rows[6]["text"] == "caf\ufffd ok" and rows[3]["note"] == "empty"  # an empty line: scored, not odd
+    plain = "scored as plain text"
+    assert [x for x in progress.getvalue().splitlines() if x.startswith("in.jsonl")] == [
+        f"in.jsonl: line 2: not JSON (Expecting property name enclosed in double quotes, column 35): {plain}",
+        f"in.jsonl: line 3: not JSON (Unterminated string starting at, column 19): {plain}",
+        f'in.jsonl: line 6: a JSON object with no "text" key: {plain}',
+        "in.jsonl: line 7: bytes that are not UTF-8 (the first at byte 4) read as U+FFFD",
+    ]
+
+
 def _same_scores(a: str, b: str) -> bool:
     """The same lines, labels and keys; probabilities equal to 1e-4 (another batch size pads texts differently,
     which moves a float in its sixth decimal)."""
