@@ -287,6 +287,16 @@ def test_slack_bot_posts_once_then_updates_the_incidents_message_and_replies_in_
     assert TOKEN not in caplog.text and TOKEN not in json.dumps(q(db, "SELECT * FROM alert_deliveries"), default=str)
 
 
+def test_slack_bots_thread_reply_to_a_worse_alert_is_also_sent_to_the_channel(tmp_path, slack_api):
+    """The edit notifies nobody, and a plain thread reply only the thread's followers (the bot that posted it): the
+    reply that says the incident got worse is broadcast to the channel (reply_broadcast), or no one there heard."""
+    cfg = alerting_config(tmp_path, channels=[BOT], cooldown_days=3, worsen_ratio=1.5)
+    worsening(tmp_path, cfg, lambda db, r: delivery.send_alerts(cfg, db, r))
+    post, update, reply = (body for _, body in slack_api["calls"])
+    assert "thread_ts" in reply and reply["reply_broadcast"] is True
+    assert "reply_broadcast" not in post and "reply_broadcast" not in update
+
+
 def test_a_worse_alert_whose_message_slack_will_not_edit_is_posted_anew_and_the_next_one_edits_that(
     tmp_path, slack_api
 ):

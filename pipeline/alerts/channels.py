@@ -14,9 +14,10 @@
   ``$BRANDPULSE_SLACK_API_URL`` or ``https://slack.com/api``), token only in the Authorization header. Slack answers
   200 with ``{"ok": false, "error": ...}`` for its errors: those fail. The posted message's ``<channel id>:<ts>``
   comes back as :attr:`Delivery.external_id`; given it (``earlier``), a ``worse`` or ``update`` alert of the same
-  incident edits that message (``chat.update``) and replies in its thread, or, when Slack will not edit it
-  (deleted, too old, its channel gone), is posted anew. With an incoming webhook only, such an alert is a short
-  follow-up instead of the full message.
+  incident edits that message (``chat.update``) and replies in its thread, the reply also sent to the channel
+  (``reply_broadcast``: an edit notifies nobody, a plain thread reply only the thread's followers), or, when
+  Slack will not edit it (deleted, too old, its channel gone), is posted anew. With an incoming webhook only,
+  such an alert is a short follow-up instead of the full message.
 - **Email**: SMTP with STARTTLS when ``starttls`` (never silently downgraded), login when the password
   environment variable is set (user: ``username_env``'s value, else the sender address); a
   ``multipart/related`` message holding ``multipart/alternative`` text + HTML and, with a chart, the PNG as an
@@ -432,9 +433,10 @@ def _slack_edit(
     channel: SlackSpec, msg: AlertMessage, ref: str, args: tuple, deadline_s: float
 ) -> tuple[Delivery, dict]:
     """Edit the incident's message ``ref`` ('<channel id>:<ts>') into ``msg`` (chat.update) and reply in its
-    thread with a short follow-up, which is what notifies the channel (an edit notifies nobody): a reply not posted
-    (Slack refused it, or no time was left for it) fails the attempt, so the next run edits again and replies; one
-    left without an answer may be in the thread, and the edit stands. Returns the outcome and Slack's answer to
+    thread with a short follow-up, also sent to the channel (``reply_broadcast``), which is what notifies the
+    channel (an edit notifies nobody; a plain thread reply only the thread's followers): a reply not posted (Slack
+    refused it, or no time was left for it) fails the attempt, so the next run edits again and replies; one left
+    without an answer may be in the thread, and the edit stands. Returns the outcome and Slack's answer to
     the edit."""
     started = time.monotonic()
     where, ts = ref.split(":", 1)
@@ -444,7 +446,9 @@ def _slack_edit(
         return result, answer
     result.external_id = ref
     left = deadline_s - (time.monotonic() - started)
-    reply = {**render_slack_followup(msg), "channel": where, "thread_ts": ts}
+    # broadcast to the channel too: a plain thread reply reaches only the thread's followers (the bot, who posted
+    # it), so the incident getting worse told no one in the channel
+    reply = {**render_slack_followup(msg), "channel": where, "thread_ts": ts, "reply_broadcast": True}
     if left <= 1:
         error = "updated, but no time was left for the thread reply (the edit notifies nobody); retried next run"
         return Delivery(channel.name, False, result.status, error, timed_out=True), answer
