@@ -881,6 +881,34 @@ def test_a_late_row_a_watch_run_loads_into_a_day_its_night_counted_is_counted_wi
     assert q(db, volume) == q(db, f"SELECT count(*) FROM mentions WHERE day = '{DAY}'") == [(2,)]
 
 
+def test_a_late_reject_the_0100_watch_run_quarantines_first_is_filed_under_its_own_day_by_the_night(
+    tmp_path, monkeypatch
+):
+    """A bad Hacker News hit of 23:50 that shows up after midnight: the 01:00 watch run (the next day's) reads it
+    first and quarantines it under the next day; the night of its own day then reads it too, and it is filed under
+    that day, as a night-only run files it (the earliest day a run read it for, whatever the order)."""
+    from pipeline import staging
+    from pipeline.records import Reject
+
+    cfg, db = _with_sources(tmp_path, [HN])
+    late = MIDNIGHT + timedelta(hours=23, minutes=50)
+
+    class BadHit:
+        spec = cfg.brands[0].sources[0]
+
+        def fetch(self, window):
+            self.state = {}
+            if window.start <= late < window.end:
+                yield Reject.of("parcelo", "hn", "hit has no objectID", json.dumps({"created_at_i": 0}), content="x")
+
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: BadHit())
+    end = MIDNIGHT + timedelta(days=1, hours=1)
+    assert run_watch(cfg, db, end, now=end)["quarantined"] == 1
+    assert q(db, "SELECT day FROM quarantine") == [(DAY + timedelta(days=1),)]
+    assert run_day(cfg, db, DAY, today=DAY)["status"] == "success"
+    assert q(db, "SELECT day, run_id LIKE 'watch%' FROM quarantine") == [(DAY, True)]  # first seen by the watch
+
+
 def _alert_on_file(con, brand: str, aid: str, kind: str, status: str, day: date, severity: str, observed: int):
     fields = {"alert_id": aid, "incident_id": "h1", "brand": brand, "kind": kind, "status": status, "day": day,
               "severity": severity, "headline": "h", "reason": "r", "observed": observed, "expected": 1.0,
