@@ -30,6 +30,7 @@ one.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -91,3 +92,22 @@ def casefold(folded: str) -> str:
     and NFKC are done), for a caller that reads the case-sensitive form first (a link's "Com" in :mod:`explain`)."""
     text = unicodedata.normalize("NFKC", folded.casefold()).replace("i\u0307", "i")  # "İ" is "i", not "i" + a mark
     return text.translate(_APOSTROPHES)  # after NFKC, which writes "ŉ" with U+02BC
+
+
+# A decimal character reference's digits past its leading zeros: html.unescape reads them with int(), which
+# refuses over 4,300 digits (ValueError: one such mention failed every night's score step). Eight or more digits
+# are past U+10FFFF, which unescape writes as U+FFFD: 1114112 says the same in seven.
+_DECIMAL_REF = re.compile(r"&#(?=[0-9])0*+([0-9]*)")  # ASCII digits, as unescape reads
+
+
+def _short_ref(match: re.Match) -> str:
+    digits = match.group(1)
+    return f"&#{digits if len(digits) < 8 else 1114112}" if digits else "&#0"
+
+
+def unescape_html(text: str) -> str:
+    """``text`` with its HTML entities read as the characters they stand for (``html.unescape``: "&gt;" is ">",
+    "don&#39;t" is "don't"), a decimal reference of any length too: the one way the model
+    (:func:`pipeline.sentiment.textnorm.normalise`) and the terms (:mod:`pipeline.explain`) read an exported
+    tweet's entities."""
+    return html.unescape(_DECIMAL_REF.sub(_short_ref, text))

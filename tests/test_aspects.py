@@ -55,6 +55,14 @@ def test_texts_are_matched_without_links_handles_or_extra_spaces_and_only_with_a
     assert encoder.embedded == ["the app crashes", "12345 !!! 10/10"]  # the first two are one text, embedded once
 
 
+def test_a_text_whose_only_letters_are_html_entities_has_no_aspect():
+    """The encoder reads "&gt;", "&nbsp;" as the characters they stand for (the scorer's normalisation): emoji
+    with an entity ("😡😡😡 &gt;:(", an exported tweet) are no words, where its letters "gt" took an aspect."""
+    matcher = AspectMatcher(Encoder(), DESCRIPTIONS)
+    texts = ["😡😡😡 &gt;:(", "&nbsp;👎👎", "&#64;parcelo 😡", "&lt;3 the app &amp; site"]
+    assert matcher.match(texts)[:3] == [None, None, None] and matcher.match(texts)[3] is not None
+
+
 def test_a_text_with_a_lone_surrogate_has_its_own_key():
     """Half an emoji is embedded as U+FFFD: its key is not that of a text with "?" in its place."""
     assert len({text_key("paczka \ud83d"), text_key("paczka ?"), text_key("paczka \ufffd")}) == 3
@@ -152,22 +160,24 @@ def test_the_store_key_follows_the_format_encoder_layer_and_text_settings(scorer
 
 
 def test_the_store_key_follows_every_file_of_code_that_makes_a_vector(tmp_path, monkeypatch):
-    """This module, the scorer, the text normalisation, the base encoder's rebuild and the lone-surrogate rule."""
+    """This module, the scorer, the text normalisation, the base encoder's rebuild, the lone-surrogate rule and the
+    HTML entities' reading (textfold)."""
     here = aspects.Path(aspects.__file__).parent
     (tmp_path / "sentiment").mkdir()
     for name in ("aspects.py", "scorer.py", "textnorm.py", "e5_base.py"):
         shutil.copy(here / name, tmp_path / "sentiment" / name)
-    shutil.copy(here.parent / "records.py", tmp_path / "records.py")
+    for name in ("records.py", "textfold.py"):
+        shutil.copy(here.parent / name, tmp_path / name)
     monkeypatch.setattr(aspects, "__file__", str(tmp_path / "sentiment" / "aspects.py"))
     try:
         digests = set()
-        for path in [*(tmp_path / "sentiment").iterdir(), tmp_path / "records.py"]:
+        for path in [*(tmp_path / "sentiment").iterdir(), tmp_path / "records.py", tmp_path / "textfold.py"]:
             aspects._code_digest.cache_clear()
             digests.add(aspects._code_digest())
             path.write_text(path.read_text() + "\n# changed\n")
         aspects._code_digest.cache_clear()
         digests.add(aspects._code_digest())
-        assert len(digests) == 6
+        assert len(digests) == 7
     finally:
         monkeypatch.undo()
         aspects._code_digest.cache_clear()

@@ -178,6 +178,15 @@ def test_a_word_is_one_term_however_its_letters_are_written():
     assert found["opóźnienie"].focus_count == 4 and set(found) == {"opóźnienie"}
 
 
+def test_html_entities_are_read_as_the_characters_they_stand_for():
+    """An exported tweet keeps "&gt;", "&lt;3", "&nbsp;", "&#39;": the scorer reads them as characters, the terms
+    read "gt", "lt", "nbsp" as words and lost the negator of "don&#39;t"."""
+    assert tokenize("&gt; paczka nie dotarła &lt;3", language="pl") == ["paczka", "nie", "dotarła"]
+    assert tokenize("bezorging&nbsp;te laat &quot;weer&quot;", language="nl") == ["bezorging", "laat"]
+    assert explain.terms("the app don&#39;t work", language="en") == {"app", "don't work"}
+    assert tokenize("&#" + "0" * 5000 + "65; &#" + "9" * 5000 + "; kurier") == ["kurier"]  # no int() of 5,000 digits
+
+
 def test_a_mark_of_any_plane_is_part_of_its_word():
     assert tokenize("cafe\u0301 a\U0001d167b") == ["café", "a\U0001d167b"]  # a mark of plane 1 inside a word
 

@@ -49,6 +49,7 @@ import numpy as np
 from pipeline.files import write_atomic
 from pipeline.sentiment import e5_base
 from pipeline.sentiment.scorer import file_sha256
+from pipeline.sentiment.textnorm import PLACEHOLDERS, normalise
 
 logger = logging.getLogger("brandpulse")
 
@@ -92,7 +93,8 @@ def _code_digest() -> str:
     here = Path(__file__).parent
     h = hashlib.sha256()
     files = [here / n for n in ("aspects.py", "scorer.py", "textnorm.py", "e5_base.py")]
-    for path in [*files, here.parent / "records.py"]:  # records.py: the lone-surrogate rule embed applies
+    # records.py: the lone-surrogate rule embed applies; textfold.py: the HTML entities textnorm reads
+    for path in [*files, here.parent / "records.py", here.parent / "textfold.py"]:
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
@@ -198,8 +200,9 @@ def _without_links(text):
 
 
 def _has_words(text) -> bool:
-    """Whether a text (:func:`_without_links`) has a letter."""
-    return isinstance(text, str) and any(ch.isalpha() for ch in text)
+    """Whether a text (:func:`_without_links`) has a letter once its HTML entities are read, as the encoder reads
+    it: "&gt;", "&nbsp;" or "&#64;bob" beside emoji are no words (the scorer's "emoji_only" took an aspect)."""
+    return isinstance(text, str) and any(ch.isalpha() for ch in PLACEHOLDERS.sub("", normalise(text, False)))
 
 
 class AspectMatcher:

@@ -6,7 +6,7 @@ that has no emoji tokens:
 
 - ``@handle`` becomes ``@user`` (as in the TweetEval data, and it keeps user names out of the model);
 - URLs become ``http``;
-- HTML entities are unescaped (``&amp;`` -> ``&``);
+- HTML entities are unescaped (``&amp;`` -> ``&``; :func:`pipeline.textfold.unescape_html`);
 - emoji become their names (":face_with_tears_of_joy:" -> " face with tears of joy "), for a model whose
   vocabulary has no emoji (``emoji_names=True``, the 1.x English model); the multilingual 2.x model's
   XLM-R vocabulary has emoji pieces, so it reads them as they are (its ``brandpulse.json`` says which);
@@ -18,11 +18,12 @@ that has no emoji tokens:
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
 import emoji
+
+from pipeline.textfold import unescape_html
 
 _USER = re.compile(r"(?<![\w@])@\w{1,30}")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -36,10 +37,6 @@ _SPACE = re.compile(r"\s+")
 _JOIN = "\u200d"
 MAX_JOINS = 64
 _AFTER = re.compile(rf"(.){_JOIN}", re.DOTALL)
-# A decimal character reference's digits past its leading zeros: html.unescape reads them with int(), which
-# refuses over 4,300 digits (ValueError: one such mention failed every night's score step). Eight or more digits
-# are past U+10FFFF, which unescape writes as U+FFFD: 1114112 says the same in seven.
-_DECIMAL_REF = re.compile(r"&#(?=[0-9])0*+([0-9]*)")  # ASCII digits, as unescape reads
 URL, USER = "http", "@user"  # what a link and a handle become
 PLACEHOLDERS = re.compile(rf"\b{URL}\b|{USER}")
 """The words normalisation writes for links and handles: letters the writer did not write."""
@@ -47,11 +44,6 @@ PLACEHOLDERS = re.compile(rf"\b{URL}\b|{USER}")
 
 def _emoji_name(match: str, data: dict) -> str:
     return " " + match.strip(":").replace("_", " ") + " "
-
-
-def _short_ref(match: re.Match) -> str:
-    digits = match.group(1)
-    return f"&#{digits if len(digits) < 8 else 1114112}" if digits else "&#0"
 
 
 def short_joins(text: str) -> str:
@@ -68,7 +60,7 @@ def _emoji_side(char: str) -> bool:
 
 def normalise(text: str, emoji_names: bool = True) -> str:
     """Return the model's view of ``text``."""
-    text = short_joins(html.unescape(_DECIMAL_REF.sub(_short_ref, text)))
+    text = short_joins(unescape_html(text))
     text = _URL.sub(URL, text)
     text = _USER.sub(USER, text)
     if emoji_names:
