@@ -270,6 +270,25 @@ def test_a_private_or_banned_subreddit_is_skipped_with_a_warning_and_the_rest_is
         run(make_source(subreddits=["parcelo"]))
 
 
+def test_a_subreddit_that_does_not_exist_is_skipped_with_a_warning_and_the_rest_is_kept(reddit):
+    """Reddit answers a mistyped subreddit's listings with a 302 to /subreddits/search (prawcore's Redirect): that
+    subreddit is skipped like a banned one, naming the setting to edit (one typo failed the whole source)."""
+    server, _ = reddit([post("p1", 60), comment("c1", 120, "Parcelo again", link="p1")])
+    for pattern in (r"^/r/parclo/search", r"^/r/parcleo/comments"):
+        name = pattern.split("/")[2]
+        location = f"https://www.reddit.com/subreddits/search.json?q={name}&raw_json=1"
+        server.add_fault(pattern, status=302, headers={"Location": location}, body=b"{}")
+    src = make_source(subreddits=["parclo", "parcelo"], brand_subreddits=["parcleo", "parcelo"])
+    records, _ = run(src)
+    assert ids(records) == ["t1_c1", "t3_p1"]
+    assert src.warnings == [
+        "r/parclo: no such subreddit (Reddit redirected /r/parclo/search/ to /subreddits/search): skipped; correct or "
+        "remove it in brands[0].sources[0].subreddits",
+        "r/parcleo: no such subreddit (Reddit redirected /r/parcleo/comments/ to /subreddits/search): skipped; "
+        "correct or remove it in brands[0].sources[0].brand_subreddits",
+    ]
+
+
 def test_every_configured_subreddit_refused_is_a_source_error_not_an_empty_read(reddit):
     """Reddit refusing the app itself (a blocked user agent or network: 403 on every subreddit) is no subreddit to
     skip: each was skipped, and the source read nothing with only warnings, its run a success."""

@@ -60,11 +60,12 @@ timeouts ``retries`` times with exponential backoff and ``Retry-After``; each re
 ``deadline_s`` (:class:`_RateLimiter`: a wait for the window to reset is at most :data:`RATE_LIMIT_WAIT_MAX`, and
 one the deadline would cut short fails the source at once, saying so). A failure that outlives the retries raises
 :class:`SourceError` naming the step and the endpoint, never a token. Except one: a subreddit of ``subreddits`` or
-``brand_subreddits`` that Reddit refuses (403: private, quarantined; 404: banned, or no such subreddit) on its
-search or its comments listing is skipped, the rest of the read kept, and a line in ``warnings`` names it, Reddit's
-``reason`` when its body gives one and the setting to edit (extract then marks the run ``truncated``, night after
-night until the config is changed). A 401/403 from the token endpoint (the credentials) still fails the source,
-as does a refusal of every configured subreddit (Reddit refusing the app or its network: a read of nothing).
+``brand_subreddits`` that Reddit refuses (403: private, quarantined; 404: banned; a redirect to
+``/subreddits/search``: no such subreddit, a typo) on its search or its comments listing is skipped, the rest of the
+read kept, and a line in ``warnings`` names it, Reddit's ``reason`` when its body gives one and the setting to edit
+(extract then marks the run ``truncated``, night after night until the config is changed). A 401/403 from the token
+endpoint (the credentials) still fails the source, as does a refusal of every configured subreddit (Reddit refusing
+the app or its network: a read of nothing).
 
 ``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads`` (``followed``: the
 earlier posts' threads re-read), ``skipped_deleted``, ``skipped_removed``, ``not_about_brand`` (posts and comments a
@@ -530,7 +531,7 @@ class RedditSource(Source):
                         matched.append(data["id"])
                         self._matched[data["id"]] = _created(data)
                         yield self._post_record(data, selftext)
-                except (prawcore.Forbidden, prawcore.NotFound) as exc:
+                except (prawcore.Forbidden, prawcore.NotFound, prawcore.Redirect) as exc:
                     refused = self._refused(exc, sub, "subreddits")
                     if not refused:
                         raise
@@ -650,25 +651,39 @@ class RedditSource(Source):
             try:
                 for comment in self._listing(name, listing, window):
                     yield from self._comment(comment, window, alias_filter=True)
-            except (prawcore.Forbidden, prawcore.NotFound) as exc:
+            except (prawcore.Forbidden, prawcore.NotFound, prawcore.Redirect) as exc:
                 if not self._refused(exc, sub, "brand_subreddits"):
                     raise
 
     def _refused(self, exc: prawcore.ResponseException, sub: str | None, setting: str) -> bool:
         """Whether ``exc`` is Reddit refusing configured subreddit ``sub`` itself (403: private, quarantined; 404:
-        banned, or no such subreddit), noted in ``warnings`` with Reddit's ``reason`` when its body gives one, so the
-        read skips that subreddit and keeps the rest. Not for all of Reddit, nor a refusal of the access token; and
-        when every configured subreddit is refused (Reddit refusing this app or its network, not each subreddit: a
-        read of nothing, its run a success) a :class:`SourceError`, as before subreddits were skipped."""
+        banned; a redirect to /subreddits/search: no such subreddit, a typo), noted in ``warnings`` with Reddit's
+        ``reason`` when its body gives one, so the read skips that subreddit and keeps the rest. Not for all of
+        Reddit, nor a refusal of the access token; and when every configured subreddit is refused (Reddit refusing
+        this app or its network, not each subreddit: a read of nothing, its run a success) a :class:`SourceError`, as
+        before subreddits were skipped."""
         status, path = exc.response.status_code, _path(exc.response.url)
-        if sub is None or status not in (403, 404) or path.endswith("/access_token"):
+        missing = isinstance(exc, prawcore.Redirect) and exc.path.rstrip("/") == "/subreddits/search"
+        if sub is None or not (missing or status in (403, 404)) or path.endswith("/access_token"):
             return False
-        self._refusals.append(f"r/{sub} ({status})")
+        self._refusals.append(f"r/{sub} ({'no such subreddit' if missing else status})")
         if self.spec.subreddits and len(self._refusals) == len(self.spec.subreddits) + len(self.spec.brand_subreddits):
+            typos = all(r.endswith("(no such subreddit)") for r in self._refusals)
             raise SourceError(
-                f"{self.where}: Reddit refused every configured subreddit ({', '.join(self._refusals)}): is it "
-                "refusing this app or its network?"
+                f"{self.where}: Reddit refused every configured subreddit ({', '.join(self._refusals)}): "
+                + (
+                    f"check their names in {self.field('subreddits')}"
+                    + (" and brand_subreddits" if self.spec.brand_subreddits else "")
+                    if typos
+                    else "is it refusing this app or its network?"
+                )
             ) from None
+        if missing:
+            self.warnings.append(
+                f"r/{sub}: no such subreddit (Reddit redirected {path} to {exc.path}): skipped; correct or remove it "
+                f"in {self.field(setting)}"
+            )
+            return True
         try:
             reason = exc.response.json().get("reason")
         except (ValueError, AttributeError):  # no JSON, or JSON that is not an object
