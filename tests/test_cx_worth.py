@@ -1206,12 +1206,13 @@ def test_roi_values_customers_at_the_latest_complete_month_of_clv(tmp_path):
     August, churn .0625 (pooled), ARPU 10, margin .3 -> m = 3; i = 1.1^(1/12) - 1 = .0079741: 3 x .9375 /
     (1.0079741 - .9375) = 39.9083; business: May, churn .25, ARPU 50 -> 15 x .75 / (1.0079741 - .75) = 43.6090.
     The base, 4 consumers and 1 business customer: 4 x 39.9083 + 43.6090 = 203.2422; C8, the current detractor,
-    a consumer: 39.9083."""
+    a consumer: 39.9083. The assumptions name business's month too (they said 2025-08 for every segment)."""
     cfg, db, _ = _tiny(tmp_path)
     with connect(db) as con:
         con.execute("UPDATE customer_metrics SET complete = false WHERE month = DATE '2025-12-01'")
     report = worth.cx_roi(cfg, db, "acme")
     assert report.clv_month == date(2025, 8, 1)
+    assert "in customer_metrics (2025-08; business: 2025-05; margin 30%" in " ".join(report.assumptions)
     assert report.base == {"customers": 5, "clv": approx(203.2422, 1e-3)}
     assert report.current_members["detractor"]["clv"] == approx(39.9083, 1e-3)
 

@@ -225,8 +225,11 @@ def _assumptions(inputs: RoiInputs, out: RoiReport) -> list[str]:
         f"{out.current[0]} to {out.current[1]} and who are still customers; the gap is assumed to hold for them.",
     ]
     if clv:
+        # a segment without a CLV in that month (no churn pooled in it) keeps its latest month with one: named
+        other = sorted((s, r["month"]) for s, r in inputs.clv.items() if s != R.ALL and r["month"] != clv["month"])
+        months = "; ".join([f"{clv['month']:%Y-%m}", *(f"{s}: {m:%Y-%m}" for s, m in other)])
         lines.append(
-            f"CLV: the discounted CLV of each customer's segment in customer_metrics ({clv['month']:%Y-%m}; margin "
+            f"CLV: the discounted CLV of each customer's segment in customer_metrics ({months}; margin "
             f"{clv['margin']:.0%}, discount {100 * clv['discount_rate_monthly']:.2f}% a month), in the customer "
             "list's revenue currency; taken as known (not in the interval)."
         )
