@@ -50,9 +50,14 @@ French "pas", "rien", "jamais", Italian "niente", "nulla") with the word before 
 "funktioniert nicht", "marche pas"): which of the two phrases stands out is left to the counts. A word a
 negator binds is not counted alone in that text ("doesn't work" gives no "work"), nor in a bigram without the
 negator ("app doesn't work" gives no "app work"), unless the negator is a determiner (:data:`DETERMINERS`: "no",
-"geen", "kein", "żaden", "aucun", ... before a noun): "no update", "geen reactie" say that something is missing,
+"geen", "kein", "żaden", "aucun", ... before a noun; the Polish "bez" and Dutch "zonder", without, are such
+negators too: "bez odpowiedzi", "zonder bericht"): "no update", "geen reactie" say that something is missing,
 and the thing itself is the topic, so "update" and "reactie" count alone too (the app update of an incident
-stays among its terms when one text says "still no update"). A clause ends at . , ; : ! ? and the like: negators bind no
+stays among its terms when one text says "still no update"). The Polish "nie ma" (there is no, has no; and "nie
+mam", "nie było", ...: "ma" and "było" are function words) is one such negator, counted as "nie ma": "nie ma
+kontaktu" gives "nie ma kontaktu" and "kontaktu", as "brak kontaktu" gives "kontaktu" (read as "nie" alone it was
+"nie kontaktu", with no "kontaktu"); after a preposition or a question word it denies nothing ("dostawy nie ma od
+tygodnia", "nie ma co czekać": no "nie ma tygodnia"). A clause ends at . , ; : ! ? and the like: negators bind no
 word beyond it. In Polish and Portuguese mentions "no" is a function word ("well"; "in the"), not a negator, and
 so is "pas" in Dutch ones ("only", "not until": "geld pas na drie weken terug" lost its "geld").
 Word order is all it reads: in "why doesn't the app work?" the negator binds "app", and "work" counts alone.
@@ -62,7 +67,8 @@ parcel, refund" gives no "parcel refund".
 
 Forms counted as one term, shown in the form the focus texts write most (ties: the first in alphabetical
 order), their counts covering all the forms: a negator's forms (the English "n't" forms, "cannot" and "not";
-German "kein", "keine", ...; Polish "żaden", "żadna", ...), so "doesn't work" and "won't work" are one term;
+German "kein", "keine", ...; Polish "żaden", "żadna", ..., and "nie ma", "nie mam", "nie było", ...), so
+"doesn't work" and "won't work" are one term;
 and in Polish mentions, the forms of a word: words that are one stem of at least 4 letters with an inflectional
 ending each, from a list (:data:`_PL_ENDINGS`): the noun and adjective endings ("", a, ą, e, ę, i, y, o, u, ie,
 em, om, ach, ami, ów, owi, ego, ej, ym, ych, ...) and a verb's after its stem vowel (ć, ł, ła, ło, li, ły, łem,
@@ -82,8 +88,8 @@ Limits: no other language is stemmed ("parcel" and "parcels", "pakket" and "pakk
 Polish an alternation of a stem's last consonant ("paczce", "kurierzy", "koncie"), a vowel change ("zamówień")
 and the present tense's first and second persons ("czekam", "czekasz") are not caught.
 
-:func:`terms` gives the unigrams and bigrams of one text as written (unigrams have no space, bigrams one): a
-term :func:`weighted_log_odds` shows is in it for the texts that wrote it in that form.
+:func:`terms` gives the unigrams and bigrams of one text as written (unigrams have no space, bigrams one, or two
+with the "nie ma" above): a term :func:`weighted_log_odds` shows is in it for the texts that wrote it in that form.
 """
 
 from __future__ import annotations
@@ -135,7 +141,8 @@ _FUNCTION_WORDS = {
     naszego naszych swój swoja swoje swojej swoją swojego znowu znów nadal wciąż jestem jesteś jesteście
     jesteśmy będzie będę będą można może mogę mogą musi muszę nas nam nami wam wami tu tutaj tam teraz go mu
     im nim nią ją ci cię sobie siebie oraz lub albo czyli jednak ze we aż bardzo jako niż żeby aby jeśli ani sie
-    juz tez moze bedzie wiec sa byc dalej przed zanim
+    juz tez moze bedzie wiec sa byc dalej przed zanim ode nawet ile ogóle wszystko wszystkie wszystkich
+    wszystkim wszyscy jakiś jakaś jakieś jakiegoś jakiejś jakichś jakimś jakąś
     """,
     "nl": """
     de het een en van ik je jij u hij zij wij we ze is zijn was waren met op aan voor dat die dit er maar om als
@@ -143,6 +150,7 @@ _FUNCTION_WORDS = {
     geweest te waar wanneer waarom hoe wat wie welke weer alweer steeds iemand iets ben bent zal zullen zou
     zouden kan kunnen kon konden moet moeten wil willen ons onze jou jouw uw hier daar nu zo deze dus want
     omdat hun hen hem haar z'n zo'n zich men door over sinds meer nou toch even gewoon echt heel toen zelf alleen
+    tegen tijdens vanaf tussen zelfs alle alles iedereen enkel enkele
     """,
     "de": """
     der die das ein eine einen einem einer eines und ist mit auf für von zu im ich du er sie es wir ihr den dem
@@ -189,7 +197,7 @@ STOP_WORDS = frozenset(w for words in _FUNCTION_WORDS.values() for w in words.sp
 """The function words dropped from every text (the served languages' lists merged; Polish ones also as typed
 without diacritics)."""
 
-ENGLISH_CONTENT = frozenset("die den pod ale con come pour son bin hat man door men want war ten hem".split())
+ENGLISH_CONTENT = frozenset("die den pod ale con come pour son bin hat man door men want war ten hem ode".split())
 """Function words of another served language (de/nl "die", pl "ale", it "come", ...) that are content words
 in English: kept in mentions detected as English (``language`` "en"), dropped in the rest."""
 
@@ -207,20 +215,36 @@ _NEGATE_NEXT_GROUPS = {
     "nessun": "nessun nessuna nessuno",
     "nenhum": "nenhum nenhuma",
     **dict.fromkeys(
-        # en, pl, nl, de, fr/it, es, pt; hi नहीं मत, ar لا لم لن ليس
-        """no never nothing nobody nie nic nigdy nikt geen niemand non nunca nada nadie não nem
+        # en, pl (and "bez", without), nl (and "zonder", without), de, fr/it, es, pt; hi नहीं मत, ar لا لم لن ليس
+        """no never nothing nobody nie nic nigdy nikt bez geen niemand zonder non nunca nada nadie não nem
         नहीं मत لا لم لن ليس""".split()
     ),
 }
+# The Polish "nie ma" (there is no; has no) and its forms: "ma", "było" are function words, so "nie" bound the noun
+# ("nie ma kontaktu" was the term "nie kontaktu" and no "kontaktu"). "nie" and the verb read as one negator
+# (:func:`_clauses`), a determiner, counted as "nie ma"; not "nie będzie", also the future's auxiliary ("nie będzie
+# działać", it will not work), nor "nie jest" (is not).
+_THERE_IS = frozenset("ma mam masz mamy macie mają miał miała miało mieli miały miałem miałam było".split())
+_THERE_IS |= frozenset(w.translate(_PL_PLAIN) for w in _THERE_IS)
+_THERE_IS_NOT = frozenset(f"nie {w}" for w in _THERE_IS)
+# The words after which "nie ma" denies no word: a preposition's phrase ("dostawy nie ma od tygodnia", the delivery
+# has not come for a week, is no "nie ma tygodnia") and a question word's ("nie ma co czekać", no point waiting;
+# "nie ma jak się dodzwonić", no way to get through)
+_THERE_IS_NOT_ENDS = frozenset(
+    "w we z ze na do po od ode za o przez dla przy pod nad przed u co jak gdzie kiedy kto".split()
+)
 _NEGATE_NEXT = frozenset(w for key, forms in _NEGATE_NEXT_GROUPS.items() for w in (forms or key).split())
+_NEGATE_NEXT |= _THERE_IS_NOT
 DETERMINERS = frozenset(
     w for key in ("żaden", "kein", "aucun", "ningún", "nessun", "nenhum") for w in _NEGATE_NEXT_GROUPS[key].split()
-) | frozenset({"no", "geen"})
-"""Negators that deny a noun ("no update", "geen reactie"), not a verb: the word they bind counts alone too."""
+) | frozenset({"no", "geen", "bez", "zonder"} | _THERE_IS_NOT)
+"""Negators that deny a noun ("no update", "geen reactie", "nie ma kontaktu", "zonder bericht"), not a verb: the word
+they bind counts alone too."""
 _NEGATE_BOTH = frozenset("niet niets niks nooit nicht nichts niemals pas rien jamais niente nulla".split())
 NEGATORS = _NEGATE_NEXT | _NEGATE_BOTH
 """Negation words: kept, and joined to a neighbour into a bigram (module docstring)."""
 _NEGATOR_KEY = {w: key for key, forms in _NEGATE_NEXT_GROUPS.items() if forms for w in forms.split()}
+_NEGATOR_KEY |= dict.fromkeys(_THERE_IS_NOT, "nie ma")
 
 # In mentions of these languages, these negators are function words ("no": pl "well", pt "in the"; nl "pas": "only").
 _NOT_NEGATORS = {"pl": frozenset({"no"}), "pt": frozenset({"no"}), "nl": frozenset({"pas"})}
@@ -356,14 +380,23 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
         text = phrases.sub(" ", text)
     out = []
     for clause in _CLAUSE.split(text):
-        kept = [
-            w
-            for w in _words(clause)
-            if len(w) > 1
-            and w not in lex.stop
-            and w not in dropped
-            and not (lex.polish and any(_polish_name_form(w, d) for d in dropped))  # "Biedronce" of "Biedronka"
-        ]
+        kept: list[str] = []
+        there_is_not = False  # the last word read is "nie ma": a preposition ends what it denies
+        words = _words(clause)
+        for i, w in enumerate(words):
+            if w in _THERE_IS and i and words[i - 1] == "nie" and kept and kept[-1] == "nie":
+                kept[-1], there_is_not = f"nie {w}", True  # "nie ma kontaktu": "nie ma", a determiner, "kontaktu"
+            elif (
+                len(w) > 1
+                and w not in lex.stop
+                and w not in dropped
+                and not (lex.polish and any(_polish_name_form(w, d) for d in dropped))  # "Biedronce" of "Biedronka"
+            ):
+                kept.append(w)
+                there_is_not = False
+            elif there_is_not and w in _THERE_IS_NOT_ENDS:  # "nie ma od tygodnia": not the week is missing
+                out.append(kept)
+                kept, there_is_not = [], False
         if kept:
             out.append(kept)
     return out
