@@ -633,6 +633,21 @@ def test_an_answer_dated_in_the_future_is_quarantined_not_counted_in_a_day_years
     assert [r.reason for r in rejects] == ["timestamp (column RecordedDate) 2062-10-01 09:00:00 UTC is in the future"]
 
 
+def test_a_day_first_export_read_by_a_month_first_preset_fails_naming_the_format_not_swapping_its_dates(tmp_path):
+    """A Qualtrics export saved by a Belgian or British Excel dates answers "05/06/2026 14:35" (5 June): the
+    preset's US "%m/%d/%Y %H:%M" read it as 6 May without a word, and only the answers of days past the 12th were
+    quarantined. A date that reads day first only fails the file, naming the format to set, which then reads it."""
+    rows = [["ResponseId", "RecordedDate", "NPS"], ["R_1", "05/06/2026 14:35", "10"], ["R_2", "13/06/2026 09:00", "3"]]
+    write_csv(tmp_path / "export.csv", rows)
+    src = SurveySpec(name="x", brand="acme", path="export.csv", preset="qualtrics")
+    with pytest.raises(ValueError, match=r"export\.csv:3: timestamp \(column RecordedDate\) '13/06/2026 09:00' reads "
+                       r"only day first .*set the source's timestamp_format to '%d/%m/%Y %H:%M'"):  # fmt: skip
+        read_survey_file(None, src, tmp_path / "export.csv")
+    src = SurveySpec(name="x", brand="acme", path="export.csv", preset="qualtrics", timestamp_format="%d/%m/%Y %H:%M")
+    responses, rejects = read_survey_file(None, src, tmp_path / "export.csv")
+    assert [r.responded_at[:10] for r in responses] == ["2026-06-05", "2026-06-13"] and rejects == []
+
+
 def test_an_xlsx_that_claims_the_whole_sheet_or_unpacks_huge_is_read_by_its_header_or_refused(tmp_path, monkeypatch):
     """A 5 KB workbook whose sheet claims A1:XFD1048576 made every row 16,384 cells: half an hour for one import
     (247 million cells converted in the first 30 s). Rows are read as wide as the header,

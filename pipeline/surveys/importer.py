@@ -871,6 +871,7 @@ def read_survey_file(
     }
     info.setdefault("repeated_headers", 0)
     responses, rejects, reject = [], [], FileRejects()
+    day_first = None  # (location, value, format) of a timestamp that only reads day-first (_day_first)
     echoes_until = 3  # a header's echo rows (Qualtrics' question text and ImportId) follow it: the file's, or a
     # joined export's (cat a.csv b.csv), whose header row is skipped and counted
     for index, (location, cells, held) in enumerate(rows):
@@ -918,12 +919,46 @@ def read_survey_file(
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
         except Rejected as exc:
             rejects.append(_reject(reject, brand, src.name, str(exc), row, location, typed))
+            if day_first is None and (fmt := _day_first(row.get(mapping["timestamp"]), src)):
+                day_first = (location, row.get(mapping["timestamp"]), fmt)
             continue
         responses.append(SurveyResponse(**{**response, "location": location, "customer_hash": customer_hash}))
         if problems:
             reason = "; ".join(problems) + " (left empty; the rest of the response loaded)"
             rejects.append(_reject(reject, response["brand"], src.name, reason, row, location, typed))
+    if day_first:  # its dates with a day of 12 or less were read month-first: 05/06/2026 as 6 May, not 5 June
+        location, value, fmt = day_first
+        raise ValueError(
+            f"{location}: timestamp (column {mapping['timestamp']}) {shown(value, TIME)} reads only day first "
+            f"({fmt}), while the {src.preset} preset reads such dates month first (US): its other dates were read "
+            f"with day and month swapped (05/06 as 6 May); set the source's timestamp_format to {fmt!r} (an export "
+            "saved by a spreadsheet in a day-first locale)"
+        )
     return responses, _by_brand_id(rejects, known, src.brand)
+
+
+def _day_first(value, src: SurveySpec) -> str | None:
+    """The day-first form (``%d/%m/%Y %H:%M``) of a month-first format of the source's preset that reads
+    ``value``, a timestamp the source cannot read (``13/10/2026 14:35``: a spreadsheet in a day-first locale,
+    Belgian or British, saved the export), else None; None too where the source sets its own ``timestamp_format``
+    (tried first: the dates it reads were not read month first)."""
+    if not isinstance(value, str) or src.timestamp_format:
+        return None
+    formats = PRESET_TIME_FORMATS[src.preset]
+    try:
+        parse_timestamp(value, UTC, formats, first=src.timestamp_format)
+        return None  # read: its row was refused for something else
+    except Rejected:
+        pass
+    for fmt in formats:
+        swapped = fmt.replace("%m/%d", "%d/%m")
+        if swapped != fmt:
+            try:
+                datetime.strptime(value.strip(), swapped)
+            except ValueError:
+                continue
+            return swapped
+    return None
 
 
 def _count_ces(info: dict, value) -> None:
