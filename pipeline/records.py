@@ -857,12 +857,17 @@ def number(value, what: str, low: float, high: float) -> float | None:
 
 
 _THOUSANDS_POINT = re.compile(r"\+?([1-9]\d{0,2})\.000")  # "1.000": a thousand where the decimal mark is a comma
+# "1 234", "12 345 678": thousands grouped by a space (a Polish, Dutch or French spreadsheet's no-break or narrow
+# no-break space too), which no decimal mark is: one count, where every post of 1,000 likes or more was quarantined
+_GROUP_SPACE = "[ \u00a0\u202f\u2009]"
+_THOUSANDS_SPACE = re.compile(rf"\+?[1-9]\d{{0,2}}(?:{_GROUP_SPACE}\d{{3}})+")
 
 
 def count(value, what: str, high: int = MAX_COUNT) -> int:
     """A whole number in ``[0, high]``; an empty cell counts 0. A whole number written as a float (JSON's
     ``12.0``, "12.0" from a spreadsheet's float column) is one; 12.5 is not, nor is "1.000" (a thousand in a
-    Dutch, Polish or German export, 1 in an English one: refused as ambiguous, as "1,000" is refused)."""
+    Dutch, Polish or German export, 1 in an English one: refused as ambiguous, as "1,000" is refused). Thousands
+    grouped by spaces ("1 234", "1\u00a0234": no decimal mark is a space) are read."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return 0
     if isinstance(value, bool):
@@ -870,8 +875,11 @@ def count(value, what: str, high: int = MAX_COUNT) -> int:
     if isinstance(value, int):
         out = value
     else:
+        text = str(value).strip()
+        if _THOUSANDS_SPACE.fullmatch(text):
+            text = re.sub(_GROUP_SPACE, "", text)
         try:
-            out = int(str(value).strip())
+            out = int(text)
         except ValueError:
             if thousands := _THOUSANDS_POINT.fullmatch(str(value).strip()):
                 n = int(thousands.group(1))

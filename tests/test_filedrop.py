@@ -595,6 +595,20 @@ def test_a_thousand_with_a_decimal_comma_locales_point_is_not_read_as_one(tmp_pa
     ]
 
 
+def test_thousands_grouped_by_a_space_count_as_one_number(tmp_path):
+    """A Polish, Dutch or French spreadsheet groups a thousand likes "1 234" (a space, a no-break or a narrow
+    no-break space): every post of 1,000 likes or more was quarantined as "not a whole number", leaving the most
+    engaged posts out of the volume and the share negative. A space is no decimal mark: one count."""
+    rows = (
+        "a,twitter,,u,2026-10-01T09:00:00Z,acme,,1 234,0\nb,twitter,,u,2026-10-01T09:00:00Z,acme,,1\u00a0000,2\n"
+        "c,twitter,,u,2026-10-01T09:00:00Z,acme,,12\u202f345\u202f678,0\n"
+        "d,twitter,,u,2026-10-01T09:00:00Z,acme,,12 34,0\n"
+    )
+    records, rejects = fetch(tmp_path, MENTIONS_HEADER + rows)
+    assert [(r.native_id, r.engagement) for r in records] == [("a", 1234), ("b", 1002), ("c", 12345678)]
+    assert [r.reason for r in rejects] == ["likes '12 34' is not a whole number"]
+
+
 def test_duplicate_header_fails_the_source(tmp_path):
     with pytest.raises(ValueError, match=r"CSV header repeats the mapped column\(s\) body"):
         fetch(tmp_path, MENTIONS_HEADER.rstrip("\n") + ",body\n1,r,,a,2026-10-01T00:00:00Z,x,y,1,0,z\n")
