@@ -313,6 +313,27 @@ def test_an_explanations_sources_and_top_mentions_are_the_nights_own_models_nega
     assert len(ex["top_mentions"]) == 5 and {m["url"] for m in ex["top_mentions"]} <= v1
 
 
+def test_an_explanation_keeps_the_nights_negatives_whose_latest_score_is_a_newer_models(tmp_path):
+    """A rescore under way has reached ten of the spike day's mentions that the night's model (v1) called negative:
+    their latest score is the new model's (v2), the day still v1's, its 50 negatives observed. The explanation read
+    the latest scores, so those ten were in no source, term or top mention (40 explained of the 50 observed)."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
+            " FROM sentiment WHERE label = 'negative' AND mention_id IN (SELECT mention_id FROM mentions"
+            " WHERE day = $day) LIMIT 10",
+            {"day": INCIDENT},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(51)], "run_id": "t"})
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "r")
+    [(observed, explanation)] = q(db, "SELECT observed, explanation FROM alerts")
+    ex = json.loads(explanation)
+    assert observed == ex["focus_negatives"] == sum(n for _, n in ex["sources"]) == 50
+
+
 def test_a_storm_still_going_after_a_backfill_pages_on_its_first_night_recent_enough_to_send(tmp_path):
     """A backfill through yesterday: its old nights record their alerts unsent (backfills page no one), and the
     storm's first alert opened the incident; its later days, not worse than it, were silent, so no one was ever told

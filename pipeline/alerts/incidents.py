@@ -104,16 +104,13 @@ def _series(con, brand: str, day: date) -> pd.DataFrame:
     )
 
 
-def _negative_texts(
-    con, brand: str, start: date, end: date, skip: list[date], model: str | None
-) -> list[tuple[str, str | None]]:
-    """The texts (title and body) of the brand's negative mentions between two days, leaving out ``skip``, each
-    with its detected language (what :func:`weighted_log_odds` reads); only those ``model`` scored negative."""
+def _negative_texts(con, start: date, end: date, skip: list[date]) -> list[tuple[str, str | None]]:
+    """The texts (title and body) of the night's negatives (``night_negatives``) between two days, leaving out
+    ``skip``, each with its detected language (what :func:`weighted_log_odds` reads)."""
     found = con.execute(
-        "SELECT mention_text(title, text) AS text, language FROM v_mentions_scored"
-        " WHERE brand = $brand AND label = 'negative' AND day BETWEEN $start AND $end"
-        " AND NOT list_contains($skip, day) AND model_version IS NOT DISTINCT FROM $model",
-        {"brand": brand, "start": start, "end": end, "skip": skip, "model": model},
+        "SELECT text, language FROM night_negatives"
+        " WHERE day BETWEEN $start AND $end AND NOT list_contains($skip, day)",
+        {"start": start, "end": end, "skip": skip},
     )
     return [(r["text"], r["language"]) for r in rows(found)]
 
@@ -127,21 +124,22 @@ def _explain(con, brand: BrandSpec, day: date, flagged: list[date], window: int 
     # the night's model, as the detector's series (_series): the baseline's negatives are that model's too, never
     # the older model's of days a rescore has not reached (its labels are not this model's)
     model = _night_model(con, brand.key, day)
-    focus = _negative_texts(con, brand.key, day, day, [], model)
-    background = _negative_texts(con, brand.key, day - timedelta(days=28), day - timedelta(days=1), skip, model)
+    # that model's own scores, not each mention's latest: a rescore under way gave some a newer model's
+    params = {"brand": brand.key, "start": day - timedelta(days=28), "day": day, "model": model}
+    execute(con, "alerts/night_negatives", params)
+    focus = _negative_texts(con, day, day, [])
+    background = _negative_texts(con, day - timedelta(days=28), day - timedelta(days=1), skip)
     drop = [brand.name, *brand.aliases]
     terms = weighted_log_odds(focus, background, top=10, drop=drop, names=brand.competitors)
-    sources = rows(execute(con, "alerts/explain_sources", {"brand": brand.key, "day": day, "model": model}))
+    sources = rows(execute(con, "alerts/explain_sources", {"day": day}))
     top = rows(
         con.execute(
-            "SELECT mention_text(title, text) AS text, url, score, language, source, channel,"
-            " coalesce(engagement, 0) AS engagement, created_at"
-            " FROM v_mentions_scored WHERE brand = $brand AND label = 'negative' AND day = $day"
-            " AND model_version IS NOT DISTINCT FROM $model"
-            " ORDER BY engagement DESC NULLS LAST, p_negative DESC, mention_id LIMIT 5",
-            {"brand": brand.key, "day": day, "model": model},
+            "SELECT text, url, score, language, source, channel, engagement, created_at FROM night_negatives"
+            " WHERE day = $day ORDER BY engagement DESC NULLS LAST, p_negative DESC, mention_id LIMIT 5",
+            {"day": day},
         )
     )
+    con.execute("DROP TABLE night_negatives")
     return {
         "terms": [[t.term, round(t.z, 2)] for t in terms],
         "sources": [[s["origin"], s["negatives"]] for s in sources],
