@@ -694,6 +694,25 @@ def test_the_nights_spike_updates_an_incident_the_watch_opened_after_midnight(tm
     assert [r[0] for r in order] == [aid, night]  # the watch's page first, although its day is the later one
 
 
+def test_the_nights_spike_updates_the_page_of_its_own_day_not_the_next_days_incident(tmp_path):
+    """With alerting.cooldown_days 0, each day's storm is an incident of its own: the watch paged at 19:00 for the
+    day, then a storm of the next day at 00:00. The night of the day (run after midnight) is an update of the
+    day's own page, not of the next day's incident (whose thread got the day's figures)."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    cfg = alerting_config(tmp_path, cooldown_days=0)
+    evening, after_midnight = (
+        datetime.combine(INCIDENT + timedelta(days=d), time(h), tzinfo=UTC) for d, h in ((0, 19), (1, 0))
+    )
+    pages = [incidents.window_alert_id("parcelo", "hourly_spike", start) for start in (evening, after_midnight)]
+    with connect(db) as con, transaction(con):
+        for aid, start in zip(pages, (evening, after_midnight), strict=True):  # each its own incident
+            _alert_on_file(con, "parcelo", aid, "hourly_spike", "new", start.date(), "major", 30)
+        con.execute("UPDATE alerts SET incident_id = alert_id")
+    [night] = incidents.detect(cfg, db, INCIDENT, "night")
+    assert q(db, f"SELECT status, incident_id FROM alerts WHERE alert_id = '{night}'") == [("update", pages[0])]
+
+
 def test_alerts_recorded_in_one_transaction_keep_the_order_they_were_raised_in(tmp_path):
     """One watch run may raise an incident's 'new' and its 'worse' (late data flags the hour before): the
     'worse' must never be delivered first, so each alert's created_at is its own moment, not the run's."""

@@ -273,13 +273,14 @@ def _last_alert(con, brand: str, kind: str, start: date, end: date) -> dict | No
 def _last_hourly_alert(con, brand: str, start: date, day: date) -> dict | None:
     """The brand's latest ``hourly_spike`` alert (the watch's negative page) from the incident's first day up to the
     day after ``day``: the night of ``day`` runs after midnight, when the watch may already have paged for a storm
-    that began late on ``day`` (its window starting at 00:00 or 01:00 the next day)."""
+    that began late on ``day`` (its window starting at 00:00 or 01:00 the next day). A page of ``day`` itself comes
+    first: the next day's may be an incident of its own (``alerting.cooldown_days: 0``), not the one of ``day``."""
     return row(
         con.execute(
             "SELECT alert_id, incident_id, day, severity, observed FROM alerts"
-            " WHERE brand = $brand AND kind = 'hourly_spike' AND day BETWEEN $start AND $day"
-            " ORDER BY day DESC, created_at DESC LIMIT 1",
-            {"brand": brand, "start": start, "day": day + timedelta(days=1)},
+            " WHERE brand = $brand AND kind = 'hourly_spike' AND day BETWEEN $start AND $next"
+            " ORDER BY day = $day DESC, day DESC, created_at DESC LIMIT 1",
+            {"brand": brand, "start": start, "day": day, "next": day + timedelta(days=1)},
         )
     )
 
