@@ -180,11 +180,15 @@ def brandpulse_nightly():
         config, db, day, run_id = _night("detect")
         return incidents.detect(config, db, day, run_id)
 
-    @task(multiple_outputs=False)
+    # all_done: a step before it that failed (detect, scoring) leaves the alerts on file to deliver: the watch's held
+    # for quiet hours, deliveries to retry; not after a prepare that failed before it registered the night
+    @task(trigger_rule="all_done", multiple_outputs=False)
     def send_alerts() -> dict:
+        from pipeline import ledger
         from pipeline.alerts import delivery
 
         config, db, _, run_id = _night("send_alerts")
+        ledger.require_run_in(db, run_id, timeout=config.lock_timeout_s)
         return delivery.send_alerts(config, db, run_id)
 
     @task(trigger_rule="all_done")  # the report shows whatever landed, also on a partial night

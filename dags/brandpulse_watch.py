@@ -150,11 +150,15 @@ def brandpulse_watch():
         config, db, end, run_id = _run("detect")
         return watch.detect(config, db, end, run_id)
 
-    @task(multiple_outputs=False)
+    # all_done: a step before it that failed (detect, score) leaves the alerts on file to deliver: the night's held
+    # for quiet hours (their digest), deliveries to retry; not after a prepare that failed before it registered
+    @task(trigger_rule="all_done", multiple_outputs=False)
     def send_alerts() -> dict:
+        from pipeline import ledger
         from pipeline.alerts import delivery
 
         config, db, _, run_id = _run("send_alerts")
+        ledger.require_run_in(db, run_id, timeout=config.lock_timeout_s)
         return delivery.send_alerts(config, db, run_id)
 
     @task(trigger_rule="all_done")

@@ -49,6 +49,7 @@ def test_dag_wiring(dag):
     assert tasks["daily_metrics"].upstream_task_ids == {"load_scores"}
     assert tasks["detect"].upstream_task_ids == {"daily_metrics"}
     assert tasks["send_alerts"].upstream_task_ids == {"detect"}
+    assert tasks["send_alerts"].trigger_rule == "all_done"  # a failed detect leaves alerts on file to deliver
     assert tasks["report"].upstream_task_ids == {"send_alerts", "survey_metrics"}
     assert tasks["finish"].upstream_task_ids == {"report"}
     assert tasks["finish"].trigger_rule == "all_done"
@@ -126,7 +127,7 @@ def test_a_task_cleared_after_its_night_ended_that_fails_this_time_fails_the_nig
     monkeypatch.setitem(run["detect"].__globals__, "get_current_context", lambda: context)
     with pytest.raises(RuntimeError, match="the detector broke"):
         run["detect"]()
-    run["report"]()  # all_done; send_alerts, upstream_failed, does not run
+    run["report"]()  # all_done (send_alerts too: it delivers the alerts on file)
     with pytest.raises(RunFailed, match="failed: detect did not complete"):
         run["finish"]()  # all_done
     with duckdb.connect(str(db), read_only=True) as con:
@@ -189,7 +190,7 @@ def test_a_night_whose_prepare_registered_no_run_records_no_survey_metrics_and_d
     run = _run(dag, monkeypatch, config, db, datetime(2026, 10, 1).date())
     assert str(run.state) in ("failed", "DagRunState.FAILED")
     tries = {ti.task_id: (str(ti.state), ti.try_number) for ti in run.get_task_instances()}
-    for task in ("load", "survey_metrics", "report", "finish"):
+    for task in ("load", "survey_metrics", "send_alerts", "report", "finish"):
         assert tries[task] in (("failed", 1), ("TaskInstanceState.FAILED", 1)), tries  # not retried
     if migrated:
         with duckdb.connect(str(db), read_only=True) as con:
