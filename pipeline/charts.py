@@ -6,10 +6,13 @@ with the shared colours below.
 :func:`alert_chart` draws a brand's last 60 days up to the alert's day: negative mentions per day as bars
 over total scored volume, the share negative on a second axis with its rolling 28-day share (the 28 days to
 each day, that day included: not the detector's baseline, which leaves the day and earlier spikes out), every
-flagged day marked, and the alert's day highlighted, so a reader sees at a glance how unusual the day is.
+flagged day marked, and the alert's day highlighted, so a reader sees at a glance how unusual the day is. It reads
+the model version of the alert's day (the one its figures came from, not the series' newest model, which a later
+night or a rescore may have moved on by the time it is sent), and its title names it.
 :func:`hourly_alert_chart` does the same for an hourly alert (``hourly_spike``, ``volume_spike``): the brand's
 last 48 hours from ``hourly_brand_metrics``, volume and negatives per hour, the flagged window shaded; it reads
-the series and hands it to :func:`hourly_chart`, a pure function of the series.
+the series (in one model version: the watch detector's, named in its title) and hands it to :func:`hourly_chart`, a
+pure function of the series. A chart never mixes two models.
 """
 
 from __future__ import annotations
@@ -60,10 +63,17 @@ def png(fig, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
+def _model(series: pd.DataFrame) -> str:
+    """The title's note of the model version an alert chart's series was read in (its ``model`` column), or ""."""
+    model = series["model"].dropna()
+    return f" (model {model.iloc[0]})" if len(model) else ""
+
+
 def alert_chart(con, brand: BrandSpec, day: date, days: int = 60) -> bytes:
     """The brand's last ``days`` days to ``day`` as a PNG, with flagged days marked and ``day`` highlighted."""
     start = day - timedelta(days=days - 1)
     df = frame(execute(con, "alerts/chart_series", {"brand": brand.key, "start": start, "day": day}))
+    model = _model(df)
     full = pd.DataFrame({"day": [start + timedelta(days=i) for i in range(days)]})
     df = full.merge(df, on="day", how="left").fillna({"volume": 0, "n_negative": 0, "flagged": False})
     x = pd.to_datetime(df["day"])
@@ -86,7 +96,7 @@ def alert_chart(con, brand: BrandSpec, day: date, days: int = 60) -> bytes:
                color=MARK, alpha=0.18, zorder=0)  # fmt: skip
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.xaxis.set_major_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
-    ax.set_title(f"{brand.name}: last {days} days to {day:%d %b %Y}", loc="left", fontsize=11)
+    ax.set_title(f"{brand.name}: last {days} days to {day:%d %b %Y}{model}", loc="left", fontsize=11)
     handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, -0.1), fontsize=7, frameon=False, ncol=5)
     for a in (ax, ax2):
@@ -139,5 +149,5 @@ def hourly_alert_chart(con, brand: BrandSpec, window_start: datetime, window_end
         end += timedelta(hours=1)
     start = end - timedelta(hours=HOURLY_CHART_HOURS)
     df = frame(execute(con, "alerts/hourly_chart_series", {"brand": brand.key, "start": start, "end": end}))
-    title = f"{brand.name}: the 48 hours to {window_end:%d %b %Y %H:%M} UTC"
+    title = f"{brand.name}: the 48 hours to {window_end:%d %b %Y %H:%M} UTC{_model(df)}"
     return hourly_chart(df, title, start, end, window_start, window_end)

@@ -20,7 +20,16 @@ from pipeline.charts import alert_chart, hourly_alert_chart, hourly_chart
 from pipeline.ledger import start_run
 from pipeline.metrics import day_hours
 from pipeline.warehouse import connect, execute, rows, transaction
-from tests.helpers import INCIDENT, START, alerting_config, drawn_figure, free_port, local_receivers, seed
+from tests.helpers import (
+    INCIDENT,
+    START,
+    alerting_config,
+    drawn_figure,
+    free_port,
+    local_receivers,
+    rescored_since,
+    seed,
+)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 EIGHT = datetime.combine(INCIDENT, time(8), tzinfo=UTC)  # the incident's mentions come 08:00-09:15 UTC
@@ -144,6 +153,58 @@ def test_the_daily_alert_chart_draws_the_brands_last_60_days_with_the_flagged_da
     assert share[-1] == pytest.approx(100 * 50 / 75)
     [marks] = [c for c in ax.collections if c.get_label() == "flagged spike"]
     assert INCIDENT in flagged and len(marks.get_offsets()) == len(flagged)
+
+
+def test_a_daily_alerts_chart_sent_after_the_series_moved_to_a_new_model_draws_its_own_models_days(
+    tmp_path, monkeypatch
+):
+    """A v1 alert sent (retried, resent, in a digest) after the next night ran on a new model (v2): the brand's
+    series (v_brand_daily) is v2's and leaves the v1 days out, which drew a chart of zeros, the alert's own 75
+    mentions and 50 negatives included. Its chart reads its own day's model and says which."""
+    db = tmp_path / "w.duckdb"
+    cfg = alerting_config(tmp_path)
+    seed(db, 52, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "run-detect")
+    with connect(db, read_only=True) as con:
+        before = drawn_figure(monkeypatch, alert_chart, con, cfg.brand("parcelo"), INCIDENT)
+    with connect(db) as con, transaction(con):  # the next night, on the new model
+        rescored_since(con, INCIDENT + timedelta(days=1))
+        execute(con, "metrics/daily", {"days": [INCIDENT + timedelta(days=1)], "run_id": "next"})
+    with connect(db, read_only=True) as con:
+        assert con.execute("SELECT DISTINCT model_version FROM v_brand_daily").fetchall() == [("v2",)]
+        fig = drawn_figure(monkeypatch, alert_chart, con, cfg.brand("parcelo"), INCIDENT)
+        assert delivery.message(cfg, con, aid).chart_png[:8] == PNG_MAGIC
+    (ax, ax2), (was, was2) = fig.axes, before.axes
+    volume, negative = ([p.get_height() for p in c] for c in ax.containers)
+    assert volume[-1] == 75 and negative[-1] == 50  # the alert's own figures
+    assert (volume, negative) == tuple([p.get_height() for p in c] for c in was.containers)
+    for line, old in zip(ax2.lines, was2.lines, strict=True):  # the share and its 28-day rolling share
+        assert list(line.get_ydata()) == pytest.approx(list(old.get_ydata()), nan_ok=True)
+    assert ax2.lines[0].get_ydata()[-1] == pytest.approx(100 * 50 / 75)
+    assert ax.get_title(loc="left").endswith("(model v1)")
+
+
+def test_an_hourly_alerts_chart_never_mixes_two_models(tmp_path, monkeypatch):
+    """`brandpulse rescore --since` the incident's day, after its alert: the 48 hours to the window are v1's hours
+    of the day before and v2's of the day. The chart drew both, side by side; it draws the model the watch's
+    detector reads (the latest scored hour's), the other model's hours as zero, and says which."""
+    db = tmp_path / "w.duckdb"
+    cfg = alerting_config(tmp_path)
+    aid = hourly_incident(db, cfg)
+    with connect(db) as con, transaction(con):
+        rescored_since(con, INCIDENT)
+        execute(con, "metrics/hourly", {"hours": day_hours([INCIDENT]), "run_id": "rescore"})
+    [(start, end)] = q(db, "SELECT explanation->>'window_start', explanation->>'window_end' FROM alerts")
+    start, end = datetime.fromisoformat(start), datetime.fromisoformat(end)
+    with connect(db, read_only=True) as con:
+        v2 = dict(con.execute("SELECT hour, scored FROM hourly_brand_metrics WHERE brand = 'parcelo'"
+                              " AND source = '_all' AND model_version = 'v2'").fetchall())  # fmt: skip
+        fig = drawn_figure(monkeypatch, hourly_alert_chart, con, cfg.brand("parcelo"), start, end)
+        assert delivery.message(cfg, con, aid).chart_png[:8] == PNG_MAGIC
+    volume = [p.get_height() for p in fig.axes[0].containers[0]]
+    hours = [end - timedelta(hours=48 - i) for i in range(48)]
+    assert volume == [v2.get(h, 0) for h in hours] and volume[-1] > 0  # no v1 hour of the day before
+    assert fig.axes[0].texts[0].get_text().endswith("(model v2)")
 
 
 def test_the_hourly_chart_draws_a_bar_an_hour_of_the_series(monkeypatch):
