@@ -1046,6 +1046,14 @@ def load_config(path: str | Path | None = None) -> Config:
         key = glued[-1].split(":", 1)[0]
         raise ConfigError(f"{path}: {field_path((*glued[:-1], key))}: '{key}:' has no space after the colon, so YAML "
                           f"reads the key and its value as one key (write '{key}: value')")  # fmt: skip
+    # 1: x, on: x, null: x: a key YAML reads as a number, a boolean or nothing, which pydantic named by a path that
+    # is no field's ("brands[0][1]: Keys should be strings" for an 'on:' in a brand, "None: ..." for a 'null:')
+    odd = next(((p, k) for p, v in _nodes(raw) if isinstance(v, dict) for k in v if not isinstance(k, str)), None)
+    if odd is not None:
+        where, key = odd
+        shown = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+        hint = _unquoted(key) or ": unquoted, YAML reads null and ~ as no value; write the text in quotes ('null')"
+        raise ConfigError(f"{path}: {field_path(where)}: the key {shown} is not text{hint}")
     secrets = _find_secrets(raw)
     if secrets:
         field, instead = secrets[0]

@@ -244,7 +244,7 @@ class Pseudonymiser:
     def __init__(self, config: Config | None):
         self.key_env = key_env(config)
         key = os.environ.get(self.key_env, "")
-        if not key:
+        if not key.strip():  # spaces or a newline (a secret file of nothing): no secret, as check-config says
             where = getattr(config, "source_file", "config")
             raise ConfigError(
                 f"{where}: pseudonymisation.key_env: environment variable {self.key_env} is not set; "
@@ -257,7 +257,7 @@ class Pseudonymiser:
     def if_set(cls, config: Config | None) -> Pseudonymiser | None:
         """The pseudonymiser, or None when its variable is not set (a check of the key before anything is hashed
         leaves an unset key to the step that hashes, which fails as it always did, naming the variable)."""
-        return cls(config) if os.environ.get(key_env(config)) else None
+        return cls(config) if os.environ.get(key_env(config), "").strip() else None
 
     def fingerprint(self, salt: str) -> str:
         """The key's fingerprint with ``salt`` (hex): safe to store (see :data:`_SCRYPT`'s comment)."""

@@ -212,6 +212,17 @@ def test_an_unset_key_fails_as_it_did_and_records_nothing(night, scorer, monkeyp
     assert out.exit_code == 1 and f"{ENV} is not set" in out.output
 
 
+def test_a_key_of_spaces_or_a_newline_is_no_key(monkeypatch):
+    """A secret file holding only a newline set the variable to "\n": its hashes were keyed by a newline, anyone's to
+    recompute, while check-config said the variable was not set."""
+    from pipeline.records import Pseudonymiser
+
+    monkeypatch.setenv(ENV, " \n")
+    assert Pseudonymiser.if_set(None) is None
+    with pytest.raises(ConfigError, match=f"environment variable {ENV} is not set"):
+        Pseudonymiser(None)
+
+
 def test_a_warehouse_from_before_0015_adopts_the_key_of_its_first_run(night, scorer, monkeypatch):
     config_path, db = night
     cfg = load_config(config_path)

@@ -213,6 +213,19 @@ def test_check_config_names_the_environment_variables_not_set_here(tmp_path):
     assert f"note: scoring.model_dir: no model at {tmp_path} here; the score step needs one" in proc.stdout
 
 
+def test_check_config_names_a_blank_environment_variable_as_not_set(tmp_path):
+    """A variable of spaces or a newline (a secret file of nothing) is unset to the night's sends ("environment
+    variable BP_TEST_HOOK is not set"), but check-config took it as set and said nothing."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    path = _write(tmp_path, {**GOOD, "alerts": [{"type": "webhook", "name": "ops", "url_env": "BP_TEST_HOOK"}]})
+    env = {"BP_TEST_HOOK": " \n", "BRANDPULSE_AUTHOR_KEY": "k" * 32}
+    out = CliRunner().invoke(app, ["check-config", "--config", str(path)], env=env)
+    assert out.exit_code == 0 and "note: BP_TEST_HOOK (alerts[0].url_env) is not set" in out.output, out.output
+
+
 def test_check_config_notes_a_file_drop_path_it_cannot_look_at(tmp_path):
     """A path inside a folder this user may not enter (PermissionError) or a name too long for the file system
     was an OS error traceback out of check-config; it is a note, as the night's machine may differ."""
@@ -671,6 +684,18 @@ def test_a_word_yaml_reads_as_a_boolean_number_or_date_is_said_to_need_quotes(tm
     assert "brands[0].sources[1].countries[0]: Input should be a valid string: unquoted, YAML reads yes, no, on, " \
            "off, true and false as booleans (this one as false); write the text in quotes ('no')" in msg  # fmt: skip
     assert "surveys.sources[0].sheet: Input should be a valid string: unquoted, YAML reads it as a number" in msg
+
+
+def test_a_key_yaml_reads_as_a_boolean_number_or_nothing_is_named_where_it_is(tmp_path):
+    """An 'on:' in a brand was "brands[0][1]: Keys should be strings" (a list index no brand has), a 'null:' at the
+    top "None: Keys should be strings"."""
+    good = yaml.safe_dump(GOOD)
+    msg = _refused(tmp_path, good.replace("  name: Acme", "  name: Acme\n  on: true", 1))
+    assert msg.endswith(": brands[0]: the key true is not text: unquoted, YAML reads yes, no, on, off, true and "
+                        "false as booleans (this one as true); write the text in quotes ('no')"), msg  # fmt: skip
+    msg = _refused(tmp_path, good + "null: x\n")
+    assert msg.endswith(": (top level): the key null is not text: unquoted, YAML reads null and ~ as no value; "
+                        "write the text in quotes ('null')"), msg  # fmt: skip
 
 
 def test_a_source_or_channel_without_a_type_is_said_to_need_one(tmp_path):
