@@ -797,6 +797,8 @@ def detect_series(
     if freq not in freqs:
         _fail(f"--freq: {freq!r} is not one of {', '.join(freqs)}")
     _file_to_write(out, "--out")
+    if out is not None and out.exists() and file.is_file() and out.samefile(file):  # the export was overwritten
+        _fail(f"--out: {out} is the CSV read ({file}); give another file for the flags")
     try:  # split as a file drop's `delimiter: auto` splits it: Excel in Poland or the Netherlands saves semicolons
         with csv_text(open(file, "rb"), "utf-8") as fh:  # the one way a CSV export's text is opened
             header, lead = fh.readline(1 << 16), 0

@@ -332,6 +332,17 @@ def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
     assert "note:" not in hours.output  # a century: long enough, if not flagged
 
 
+def test_detect_series_refuses_to_write_the_flags_over_the_csv_it_reads(tmp_path):
+    """--out naming the export itself (or a link to it) replaced the analyst's series with the flags' header."""
+    path = tmp_path / "s.csv"
+    text = "timestamp,count\n2026-01-05T00:00:00Z,3\n"
+    path.write_text(text)
+    (tmp_path / "link.csv").symlink_to(path)
+    for out in (path, tmp_path / "link.csv", tmp_path / "." / "s.csv"):
+        refused(invoke("detect-series", str(path), "--out", str(out)), f"--out: {out} is the CSV read ({path})")
+    assert path.read_text() == text
+
+
 def test_detect_series_out_is_whole_or_not_written_when_the_disk_fills(tmp_path):
     """A write cut short (here a file-size limit, as a full disk) leaves the previous --out file as it was and
     says so in a line: it tore the file to its first bytes, the previous flags lost, with a traceback."""
