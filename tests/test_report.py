@@ -243,6 +243,14 @@ def test_brand_page_has_every_section(report):
     assert "1 alert(s) and 0 change point(s) marked" in other  # ShipNest's own alert, of its copy of the incident
 
 
+def test_brand_page_names_the_model_version_of_its_series(report):
+    """The shares, drivers and co-mentions read one model's scores (v_daily_series): the page names that model,
+    as `brandpulse summary` does, so two nights' pages across a model change are not read as one series."""
+    for html in report["pages"].values():
+        footer = html[html.index("<footer>") :]
+        assert "model version <code>v1</code>" in footer, footer
+
+
 def test_survey_section_says_when_a_brand_has_no_survey_data(report):
     with_data, without = report["pages"]["parcelo"], report["pages"]["shipnest"]
     cx = without[without.index('id="cx"') : without.index('id="worth"')]
@@ -307,6 +315,7 @@ def test_comentions_match_a_name_and_texts_in_either_unicode_form():
         "CREATE TABLE v_mentions_scored (brand VARCHAR, day DATE, title VARCHAR, text VARCHAR, label VARCHAR, "
         "score DOUBLE, model_version VARCHAR DEFAULT 'v1')"
     )
+    con.execute("CREATE TABLE v_daily_series AS SELECT 'parcelo' AS brand, '_all' AS source, DATE '2026-10-01' AS day")
     texts = ["w Żabka taniej", nfd("w Żabka taniej"), nfd("ŻABKA znowu"), "Ża\u00adbka\u200b!", "Żabkaland", "nic"]
     con.executemany(
         "INSERT INTO v_mentions_scored (brand, day, title, text, label, score)"
@@ -630,6 +639,41 @@ def test_after_a_model_change_the_report_counts_every_mention_and_reads_one_mode
     rival = data.comentions["Kestrel Money"]
     assert rival["volume"].sum() == data.daily.loc[data.daily["day"] >= INCIDENT - timedelta(7), "volume"].sum()
     assert rival["scored"].sum() == 75 and rival["n_negative"].sum() == 0 and rival["n_positive"].sum() == 50
+
+
+def test_mid_rescore_the_drivers_and_co_mentions_leave_out_the_days_the_series_leaves_out(tmp_path):
+    """A stopped ``brandpulse rescore`` has scored some older days with the series' newer model, but their metrics
+    (recomputed at its end) still count the older one: the series, the sentiment chart and the note on the page
+    leave those days out ("not in the shares, mean scores, drivers or co-mentions"), so the drivers and
+    co-mentions do too. The drivers read 63 negatives of them as their background, against 0 in the series."""
+    db = tmp_path / "w.duckdb"
+    seed(db, DAYS)
+    newer = "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at) FROM sentiment"
+    with connect(db) as con, transaction(con):
+        con.execute("UPDATE mentions SET text = text || ' unlike Kestrel Money'")
+        con.execute(  # the newer model scores the last two nights, which are counted: the series is on it
+            f"{newer} WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day >= $day - 1)", {"day": INCIDENT}
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [INCIDENT - timedelta(days=1), INCIDENT], "run_id": "v2-nights"})
+        con.execute(  # then a rescore's chunks of older days, stopped before it recomputed their metrics
+            f"{newer} WHERE model_version = 'v1' AND mention_id IN"
+            " (SELECT mention_id FROM mentions WHERE day BETWEEN $day - 20 AND $day - 8)",
+            {"day": INCIDENT},
+        )
+        execute(con, "scoring/rebuild_latest")
+    cfg = _config(tmp_path)
+    brand = cfg.brands[0].model_copy(update={"competitors": ["Kestrel Money"]})
+    with connect(db, read_only=True) as con:
+        data = report_build._read_brand(con, cfg, brand, INCIDENT)
+    counted = data.daily[data.daily["scored"].notna()]
+    assert set(counted["day"]) == {INCIDENT - timedelta(days=1), INCIDENT}
+    assert len(data.negatives) == counted["n_negative"].sum()  # the series' negatives, no more
+    assert set(data.negatives["day"]) <= set(counted["day"])
+    rival = data.comentions["Kestrel Money"]
+    assert rival["volume"].sum() == data.daily.loc[data.daily["day"] >= INCIDENT - timedelta(90 - 1), "volume"].sum()
+    assert rival["scored"].sum() == counted["scored"].sum()  # not the rescored chunks of the other model's days
+    assert rival["n_negative"].sum() == counted["n_negative"].sum()
 
 
 def test_a_page_says_which_days_another_model_scored_and_left_out_of_its_shares(tmp_path):

@@ -112,6 +112,7 @@ class BrandData:
     cx_after: list[date] = field(default_factory=list)
     nps_after: list[date] = field(default_factory=list)  # those with NPS answers: its week's NPS counts them
     quarantined: dict[date, int] = field(default_factory=dict)  # the brand's quarantine rows per run day, in the window
+    model: str | None = None  # the model version of the brand's trend series (v_daily_series), None: nothing scored
 
 
 def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec | None:
@@ -184,8 +185,10 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         else:
             others.append(name)
     keys = [brand.key, *(r.key for r in rivals)]
-    # the model of the brand's trend series (v_daily_series): the drivers and co-mentions count only its scores, so
-    # no section mixes two models' (mentions scored by another only, before a rescore reaches them, are left out)
+    # the model of the brand's trend series (v_daily_series): the drivers and co-mentions count only its scores of
+    # the series' days, so no section mixes two models' and none reads a day the series leaves out (mentions scored
+    # by another only, before a rescore reaches them; nor, mid-rescore, the chunks it scored of a day still counted
+    # in the other model, whose metrics it recomputes only at its end: the page says those days are left out)
     model = row(execute(con, "metrics/series_model", {"brand": brand.key}))["model"]
     p = {"brand": brand.key, "start": start, "day": day}
     try:  # the ISO weeks that start in the window, from the Monday on or before its first day
@@ -257,7 +260,9 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
                 "SELECT mention_id, day, mention_text(title, text) AS text, language, score, source, channel,"
                 " url, coalesce(engagement, 0) AS engagement FROM v_mentions_scored"
                 " WHERE brand = $brand AND label = 'negative' AND model_version = $model"
-                " AND day BETWEEN $start AND $day ORDER BY engagement DESC, p_negative DESC, mention_id",
+                " AND day BETWEEN $start AND $day"
+                " AND day IN (SELECT day FROM v_daily_series WHERE brand = $brand AND source = '_all')"
+                " ORDER BY engagement DESC, p_negative DESC, mention_id",
                 {**p, "start": day - timedelta(days=WEEK + BASELINE_DAYS - 1), "model": model},
             )
         ),
@@ -284,6 +289,7 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         churn=churn,
         cx_after=cx_after,
         nps_after=nps_after,
+        model=model,
         quarantined={
             r["day"]: r["n"]
             for r in rows(
@@ -703,6 +709,7 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         # the nights since then set rows aside: the sources answer, but in a shape the pipeline refuses
         "quarantined_since": sum(n for d, n in data.quarantined.items() if last is None or d > last),
         "other_model": _other_model(data.daily, data.brand.key, start, day),
+        "model": data.model,
         "has_survey": has_survey,
         "cx_rows": cx_rows[-8:][::-1],  # the table: the latest 8 weeks, newest first
         "survey_weeks": len(cx_rows),
