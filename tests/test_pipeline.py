@@ -446,6 +446,29 @@ def test_a_rerun_after_a_crash_counts_the_late_rows_the_crashed_run_scored(night
         ).fetchone() == (5,)
 
 
+def test_mentions_in_a_script_the_model_cannot_read_count_in_the_volume_not_in_the_shares(tmp_path, scorer):
+    """A Ukrainian or Russian mention is recorded neutral with the note `unreadable`, the model never run on it: it
+    counted as a neutral reading, so a Polish brand whose Polish mentions were half negative, with as many Ukrainian
+    complaints, read 25% negative and a mean score of 0 over 12 "scored". It counts in the volume only."""
+    polish = ["Paczka nie dotarła, porażka.", "Super szybka dostawa, dziękuję!", "Reklamacja bez odpowiedzi, skandal."]
+    polish += ["Świetna obsługa, polecam."]
+    cyrillic = ["Посилка досі не прийшла, підтримка не відповідає.", "Посылка так и не пришла. Ужасный сервис."]
+    rows = [(f"m{i}", f"2026-10-01T{10 + i}:00:00Z", text) for i, text in enumerate(polish + cyrillic)]
+    (tmp_path / "acme.csv").write_text(csv_rows(rows), encoding="utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    run_day(load_config(write_config(tmp_path)), db, DAY, scorer=scorer)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM sentiment WHERE note = 'unreadable'").fetchone() == (2,)
+        assert con.execute(
+            "SELECT volume, scored, n_negative, n_neutral, share_negative FROM daily_brand_metrics "
+            "WHERE day = ? AND source = '_all'",
+            [DAY],
+        ).fetchone() == (6, 4, 2, 0, 0.5)
+        assert con.execute(
+            "SELECT sum(volume), sum(scored) FROM hourly_brand_metrics WHERE source = '_all'"
+        ).fetchone() == (6, 4)
+
+
 def test_a_rerun_computes_a_look_back_day_that_has_mentions_and_no_metrics_yet(night, scorer):
     """The first night ever (of 10-02) loaded and scored its look-back day's mentions, then died before its
     metrics; the re-run (a new run id) loads and scores nothing, and still computes 10-01's metrics, which no run
