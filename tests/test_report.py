@@ -1274,6 +1274,25 @@ def test_the_report_step_of_an_older_night_leaves_a_later_days_report(report, tm
     assert older.strftime("%d %b %Y") in index.read_text(encoding="utf-8")
 
 
+def test_a_report_of_a_mistyped_future_day_does_not_stop_the_nights_drawing(report, tmp_path):
+    """`brandpulse report --date 2099-01-01` (or `run --date` of a year ahead) left a report of a day after today:
+    every night's step after it said "holds the report of 2099-01-01, a later day; not drawn" until then. A day
+    after today is no later night's: the night draws over it."""
+    from datetime import UTC, datetime
+
+    cfg, db, out = report["cfg"], report["db"], tmp_path / "site"
+    typo = datetime.now(UTC).date() + timedelta(days=3650)
+    with connect(db) as con:
+        start_run(con, "run-night", INCIDENT, "cli")
+    build_report(cfg, db, typo, out)
+    report_build.report(cfg, db, INCIDENT, "run-night", out_dir=out)
+    assert INCIDENT.strftime("%d %b %Y") in (out / "index.html").read_text(encoding="utf-8")
+    with connect(db, read_only=True) as con:
+        query = "SELECT detail FROM run_steps WHERE run_id = 'run-night' AND step = 'report'"
+        [(detail,)] = con.execute(query).fetchall()
+    assert "not drawn" not in detail
+
+
 def test_the_report_command_with_a_run_id_is_the_nights_report_step(report, tmp_path):
     """A night run step by step from the CLI ends with `report --run-id R` and `finish --run-id R`: the report
     step is recorded (the command recorded none, so the run always closed 'failed'), for the run's day."""

@@ -1010,10 +1010,14 @@ def report(
 
     A night older than the report already there (a re-run or backfill of an old night) leaves that report as it
     is: the step is recorded, not drawn, with the reason. So does a night given ``not_drawn``, a reason (a
-    backfill's night: a later night draws the report over it at once)."""
+    backfill's night: a later night draws the report over it at once). A report there of a day after today (UTC)
+    is a mistyped date's, not a later night's: drawn over, as a night stores its state over such a night's
+    (source_state.sql)."""
     started = datetime.now(UTC)
     out = Path(out_dir) if out_dir is not None else config.resolve(config.report_dir)
     newer = None if not_drawn is not None else _drawn_day(out)
+    if newer is not None and newer > started.date():  # `report --date 2099-01-01`: kept, no night drew until 2099
+        newer = None
     if not_drawn is not None:
         logger.info(f"report {day}: {not_drawn}")
         index, rows_out, detail = out / "index.html", 0, not_drawn
