@@ -305,6 +305,20 @@ def test_an_empty_page_with_a_token_ends_the_listing(server):
     assert records == [] and len(server.requests) == 1  # the library alone would ask again forever
 
 
+def test_an_rpc_error_status_in_place_of_the_next_page_is_a_source_error_not_the_listings_end(server):
+    """Google refusing a continuation token answers HTTP 200 with the reviews frame's payload null and an error
+    status in its place: it was read as an app without reviews, so the listing ended after page 1 (100 of the
+    window's 300 reviews), without a warning."""
+    GooglePlayAPI(spread(300, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
+    server.add_fault(RPC, status=200, body=first_page(server))
+    server.add_fault(RPC, status=200, body=")]}'\n\n" + '[["wrb.fr","oCPfdb",null,null,null,[5],"generic"],["di",27]]')
+    with pytest.raises(SourceError, match=r"reviews of com\.parcelo\.app \(en-us\).*error status \[5\]"):
+        fetch(source(server.url))
+    server.reset()  # without a status, a null payload is still an app without reviews
+    server.add_fault(RPC, status=200, body=")]}'\n\n" + '[["wrb.fr","oCPfdb",null,null,null,null,"generic"]]')
+    assert fetch(src := source(server.url)) == ([], []) and src.warnings == []
+
+
 def test_env_overrides_the_base_url(server, monkeypatch):
     GooglePlayAPI([review(1, datetime(2026, 10, 1, 12, tzinfo=UTC))]).mount(server)
     monkeypatch.setenv("BRANDPULSE_GOOGLE_PLAY_URL", server.url)
@@ -458,6 +472,21 @@ def test_a_review_dated_before_2000_or_in_the_future_is_quarantined_and_ends_not
         "review time 2099-01-01 00:00:00 UTC is implausible (in the future)",
     ]
     assert "Bogus User" not in " ".join(r.raw_record for r in rejects)
+
+
+def test_a_review_time_in_milliseconds_is_quarantined_saying_so_not_as_a_review_without_a_time(server):
+    """Epoch milliseconds where Google sends seconds (a year past 9999 as seconds) was quarantined as "review has no
+    time", sending whoever reads the quarantine to look for a missing field."""
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    GooglePlayAPI([review(1, at), bogus("gp:ms", int(at.timestamp()) * 1000), review(2, at, created=None)]).mount(
+        server
+    )
+    records, rejects = fetch(source(server.url))
+    assert [r.native_id for r in records] == ["gp:AOqpTO000001"]
+    assert sorted(r.reason for r in rejects) == [
+        "review has no time",
+        "review time [1790856000000, 0] is not [epoch seconds, nanoseconds]",
+    ]
 
 
 def test_a_review_out_of_order_does_not_end_the_listing_and_is_a_warning(server):

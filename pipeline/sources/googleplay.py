@@ -35,7 +35,8 @@ sends each page's request itself:
   Google's other rate-limit answer, an HTTP 200 whose error frame (``er``, no reviews) names ``PlayGatewayError``,
   is retried here with :func:`pipeline.http.backoff`, which never waits past the source's ``deadline_s`` (a
   review that quotes the name is read as any other). A failure (final HTTP status, network failure, the deadline,
-  a body that cannot be read, another error frame sent with HTTP 200) raises
+  a body that cannot be read, another error frame sent with HTTP 200, a reviews frame with an error status in place
+  of its payload: a continuation token Google refuses) raises
   :class:`~pipeline.sources.SourceError`, so it is never mistaken for the end of the listing.
 - **Exact times.** Times are read from the review array's epoch seconds (the library's ``at`` is a *naive
   local-time* datetime: DST and host-timezone ambiguity), and quarantined reviews keep the raw array.
@@ -85,8 +86,14 @@ def parse_page(body: str) -> tuple[list, str | None]:
     if outer[0][0] != "wrb.fr":  # an error frame ("er": a rate limit, a failure), sent with HTTP 200
         raise ValueError(f"an error frame ({str(outer[0][0])[:20]!r}), not the reviews")
     payload = outer[0][2]
-    if payload is None:  # an app without reviews
-        return [], None
+    if payload is None:
+        # the RPC's own failure, sent with HTTP 200: no payload, a status in its place (["wrb.fr", "oCPfdb", null,
+        # null, null, [5], "generic"]: a continuation token Google refuses, arguments it will not take); read as an
+        # app without reviews, it ended the listing there, the rest of the window unread without a word
+        status = outer[0][5] if len(outer[0]) > 5 else None
+        if status is not None:
+            raise ValueError(f"the review RPC answered error status {json.dumps(status)[:20]}, not the reviews")
+        return [], None  # an app without reviews
     inner = json.loads(payload)
     if not isinstance(inner, list):
         raise ValueError(f"the payload is a {type(inner).__name__}, not a list")
@@ -133,11 +140,21 @@ def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, w
 
 
 def _epoch(raw: list | None) -> datetime | None:
+    """The time of a review array, ``[epoch seconds, nanoseconds]`` at index 5; None when it has none. Raises
+    Rejected when it has one that cannot be read as such (milliseconds: a year past 9999 in seconds), which was
+    "review has no time"."""
     try:
-        seconds, nanos = raw[5][0], raw[5][1] if len(raw[5]) > 1 and raw[5][1] else 0
+        stamp = raw[5]
+    except (IndexError, KeyError, TypeError):
+        return None
+    if stamp is None:
+        return None
+    try:
+        seconds, nanos = stamp[0], stamp[1] if len(stamp) > 1 and stamp[1] else 0
         return datetime.fromtimestamp(int(seconds), UTC).replace(microsecond=int(nanos) // 1000)
     except (IndexError, KeyError, TypeError, ValueError, OverflowError, OSError):
-        return None
+        shown = json.dumps(stamp, default=str)  # ASCII: a lone surrogate in it could not be staged
+        raise Rejected(f"review time {shown[:40]} is not [epoch seconds, nanoseconds]") from None
 
 
 class GooglePlaySource(Source):
