@@ -246,6 +246,24 @@ def test_a_rating_or_vote_count_of_true_is_quarantined_not_read_as_one(server):
     ]
 
 
+def test_a_label_that_is_not_text_is_quarantined_naming_its_field(server):
+    """A review id, title or body label that is a JSON number or object: the reason was "expected text, got int",
+    which says nothing of which field of the entry to look at."""
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    bad = {2: {"id": {"label": 11000000002}}, 3: {"title": {"label": 5}}, 4: {"content": {"label": {"x": 1}}}}
+    raws = [
+        {**review(n, at), "raw": {**AppStoreAPI._entry(review(n, at), APP, "us"), **over}} for n, over in bad.items()
+    ]
+    AppStoreAPI([review(1, at), *raws]).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert [r.native_id for r in records] == ["11000000001"]
+    assert sorted(r.reason for r in rejects) == [
+        "content: expected text, got a JSON dict",
+        "id: expected text, got a JSON int",
+        "title: expected text, got a JSON int",
+    ]
+
+
 def test_max_pages_reached_on_a_short_page_before_the_feeds_last_says_the_window_is_truncated(server):
     """A page shorter than 50 whose feed names a later last page (rel=last): reaching max_pages there left reviews
     of the window unread without the truncation warning (only a full page counted as having more)."""

@@ -64,11 +64,11 @@ def _label(entry: dict, key: str):
     return value
 
 
-def _as_text(value) -> str | None:
+def _as_text(value, what: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise Rejected(f"expected text, got {type(value).__name__}")
+        raise Rejected(f"{what}: expected text, got a JSON {type(value).__name__}")  # as records.text says it
     value = value.replace("\x00", "")
     return value if value.strip() else None
 
@@ -202,11 +202,11 @@ class AppStoreSource(Source):
         """(id, time, record); the record is None outside ``window`` (checked all the same)."""
         if not isinstance(entry, dict):
             raise Rejected(f"entry is a {type(entry).__name__}, not an object")
-        native_id = _as_text(_label(entry, "id"))
+        native_id = _as_text(_label(entry, "id"), "id")
         if native_id is None:
             raise Rejected("review has no id")
         native_id = native_id.strip()
-        updated = _as_text(_label(entry, "updated"))
+        updated = _as_text(_label(entry, "updated"), "'updated'")
         if updated is None:
             raise Rejected("review has no 'updated' time")
         created = parse_utc(updated, "updated", unix=False, noun="time")
@@ -222,8 +222,8 @@ class AppStoreSource(Source):
             raise Rejected(f"rating {str(raw_rating)[:20]!r} is not a number") from None
         if not (math.isfinite(rating) and 1 <= rating <= 5):
             raise Rejected(f"rating {raw_rating!r} is outside 1-5")
-        title = _as_text(_label(entry, "title"))
-        text = _as_text(_label(entry, "content")) or title
+        title = _as_text(_label(entry, "title"), "title")
+        text = _as_text(_label(entry, "content"), "content") or title
         if text is None:
             raise Rejected("review has neither text nor title")
         votes = _label(entry, "im:voteCount")
