@@ -188,6 +188,17 @@ def test_story_text_and_engagement(server):
     assert by_id["41000003"].engagement == 0  # 0 points and 0 comments are counts: 0, not unknown (None)
 
 
+def test_a_story_title_is_plain_text_not_html(server):
+    """HN's titles are plain text (only story_text and comment_text are HTML): read as HTML, "Option<T>" lost its
+    "<T>", "Tips&notes" became "Tips¬es", and a title naming the brand only in brackets was dropped as off-brand."""
+    titles = {1: "Parcelo's Option<T> API, Tips&notes", 2: "Show HN: <parcelo-map>, a map web component"}
+    HackerNewsAPI([story(n, title=t) for n, t in titles.items()]).mount(server)
+    src = source(server.url)
+    records, _ = fetch(src)
+    assert {r.native_id: r.title for r in records} == {"41000001": titles[1], "41000002": titles[2]}
+    assert all(r.text == r.title for r in records) and src.state["not_about_brand"] == 0
+
+
 def test_more_than_algolia_serves_is_split_by_time(server):
     items = [comment(i, DAY.start + timedelta(seconds=i * 200)) for i in range(300)]
     HackerNewsAPI(items, pagination_limit=200).mount(server)
@@ -327,11 +338,11 @@ def test_html_the_parser_gives_up_on_quarantines_its_hit_and_the_source_goes_on(
         server
     )
     records, rejects = fetch(source(server.url))
-    assert [r.native_id for r in records] == ["42000001"]
+    assert [r.native_id for r in records] == ["42000001", "41000003"]  # a title is plain text, not HTML
     assert [r.reason for r in rejects] == [
         "hit's HTML cannot be read (a markup declaration the HTML parser gives up on)"
-    ] * 2
-    assert all("commenter" not in r.raw_record and "hacker3" not in r.raw_record for r in rejects)
+    ]
+    assert all("commenter" not in r.raw_record for r in rejects)
 
 
 def test_malformed_hits_are_quarantined_without_authors(server):

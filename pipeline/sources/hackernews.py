@@ -20,9 +20,10 @@ would otherwise be halved down to one-second slices, two requests a second of th
 Algolia matches words loosely (prefixes, typos, the story title of a comment), so every hit is checked with
 the brand's :class:`~pipeline.sources.relevance.AliasMatcher` (whole words, exclusion terms) on its title and
 text; HTML in ``story_text``/``comment_text`` is turned into plain text first (entities unescaped,
-paragraphs kept as blank lines, tags dropped). A comment is matched on its own text only, not on the title
-of the story it sits under. Hits are de-duplicated by ``objectID`` across terms. Deleted or dead items (no
-title and no text) are skipped and counted.
+paragraphs kept as blank lines, tags dropped); a ``title`` is plain text already, kept as written (``Option<T>``,
+``Tips&notes``). A comment is matched on its own text only, not on the title of the story it sits under. Hits
+are de-duplicated by ``objectID`` across terms. Deleted or dead items (no title and no text) are skipped and
+counted.
 
 A record: ``native_id`` the objectID, ``kind`` ``mention``, ``text`` the story text or comment (a link
 story's title when it has no text), ``title`` the story title, ``url`` the story's link (else the HN item
@@ -47,6 +48,7 @@ from html.parser import HTMLParser
 
 from pipeline import http as _http
 from pipeline.records import Record, Reject, Rejected, Window, parse_utc
+from pipeline.records import text as cell_text
 from pipeline.sources.base import Source, SourceError, identity
 
 ENV_URL = "BRANDPULSE_HN_URL"
@@ -253,7 +255,10 @@ class HackerNewsSource(Source):
         is_comment = "comment" in tags or (hit.get("comment_text") is not None and not hit.get("title"))
         body = hit.get("comment_text") if is_comment else hit.get("story_text")
         try:
-            title = None if is_comment else plain_text(hit.get("title") if isinstance(hit.get("title"), str) else None)
+            # a title is plain text, not HTML: "Vec<T>", "Q&notes" kept as written (only the texts are markup)
+            title = hit.get("title") if not is_comment and isinstance(hit.get("title"), str) else None
+            title = cell_text(title, "title")
+            title = title.strip() if title else None
             body = plain_text(body if isinstance(body, str) else None)
         except Rejected as exc:
             return self._reject(str(exc), hit)
