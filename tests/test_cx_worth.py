@@ -1177,6 +1177,50 @@ def test_the_risk_reading_counts_only_the_groups_whose_money_is_in_the_total():
     )
 
 
+def test_the_risk_reading_with_no_current_detractor_or_passive_still_a_customer_does_not_deny_their_gap():
+    """Detractors churned 10 times as often as promoters, but every current detractor has left and no passive
+    answered lately: the total at risk is 0 for want of customers, not for want of a gap ("show no excess churn
+    over promoters" contradicted the churn line above it)."""
+
+    def resp(key, group, churned, complete, end_date=None):
+        day = date(2025, 3, 1) if complete else date(2025, 12, 1)
+        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
+                "end_date": end_date, "segment": "x", "as_of": date(2025, 12, 31)}  # fmt: skip
+
+    history = [resp(f"d{i}", "detractor", i < 20, True) for i in range(40)]
+    history += [resp(f"p{i}", "promoter", i < 2, True) for i in range(40)]
+    history += [resp(f"s{i}", "passive", i < 8, True) for i in range(40)]
+    current = [resp(f"c{i}", "detractor", True, False, date(2025, 12, 20)) for i in range(3)]
+    month = {"month": date(2025, 11, 1), "margin": 0.3, "discount_rate_monthly": 0.008}
+    clv = {"_all": {**month, "segment": "_all", "clv_discounted": 1000.0}}
+    out = worth.roi(worth.RoiInputs("acme", 90, 365, history + current, clv, {"x": 200}), resamples=200)
+    assert out.worth.gap["detractor"] == approx(0.45) and out.current_members["detractor"]["left"] == 3
+    assert out.readings["churn"].startswith("Detractors left 10.0 times as often as promoters")
+    assert out.readings["risk"] == "No current detractors or passives are still customers: nothing at risk."
+
+
+def test_the_point_reading_says_when_its_interval_holds_0_or_lies_below_it():
+    """The value of a point follows its interval as the churn and risk lines do: below 0 (detractors churned less)
+    it is no value kept, not "about −200 of lifetime value kept"; across 0 it says it may be worth nothing."""
+
+    def point(value: float, low: float, high: float) -> str:
+        rates = {g: R.churn_rate(5, 50) for g in R.GROUPS}
+        w = R.Worth(rates, R.relative_risk(5, 50, 5, 50), per_point=R.Interval(value, low, high))
+        return worth._roi_readings(worth.RoiReport("acme", w, 90, base={"customers": 200, "clv": 2e5}))["point"]
+
+    assert point(-200.0, -350.0, -50.0) == (
+        "One NPS point is associated with no lifetime value kept: detractors churned no more than promoters."
+    )
+    assert point(50.0, -75.0, 200.0) == (
+        "One NPS point is associated with about 50 of lifetime value kept per 90 days (between −75 and 200; the "
+        "interval holds 0: it may be worth nothing); association, not a promise."
+    )
+    assert point(450.0, 299.0, 601.0) == (
+        "One NPS point is associated with about 450 of lifetime value kept per 90 days (between 299 and 601); "
+        "association, not a promise."
+    )
+
+
 def test_roi_takes_the_history_days_of_the_config(tmp_path):
     """surveys.cx.history_days bounds the answers that measure the churn gap: the list's last day is Dec 31, 2025,
     so the 90-day windows that ended by then are those of answers up to Oct 2; with 243 days, those after Oct 2 -

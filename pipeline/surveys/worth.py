@@ -294,7 +294,11 @@ def _roi_readings(out: RoiReport) -> dict[str, str]:
         counted = ["detractor", "passive"] if "passive" in w.at_risk else ["detractor"]
         n = sum(out.current_members[g]["customers"] for g in counted)
         who = " and ".join(R.PLURAL[g] for g in counted)
-        if total.high <= 0:
+        if not n:  # none of them still a customer: a zero total that says nothing of their churn gap
+            readings["risk"] = (
+                f"No current {' or '.join(R.PLURAL[g] for g in counted)} are still customers: nothing at risk."
+            )
+        elif total.high <= 0:
             readings["risk"] = f"Current {who} show no excess churn over promoters: nothing at risk."
         else:
             readings["risk"] = (
@@ -304,10 +308,17 @@ def _roi_readings(out: RoiReport) -> dict[str, str]:
             )
     if w.per_point is not None:
         p = w.per_point
-        readings["point"] = (
-            f"One NPS point is associated with about {_money(p.value)} of lifetime value kept per "
-            f"{out.window_days} days (between {_money(p.low)} and {_money(p.high)}); association, not a promise."
-        )
+        if p.high <= 0 < out.base.get("clv", 0):  # detractors churned no more: no "−200 of lifetime value kept"
+            readings["point"] = (
+                "One NPS point is associated with no lifetime value kept: detractors churned no more than promoters."
+            )
+        else:
+            readings["point"] = (
+                f"One NPS point is associated with about {_money(p.value)} of lifetime value kept per "
+                f"{out.window_days} days (between {_money(p.low)} and {_money(p.high)}"
+                + ("; the interval holds 0: it may be worth nothing" if p.low <= 0 else "")
+                + "); association, not a promise."
+            )
     few = [g for g in ("detractor", "promoter") if w.rates[g].low_n]
     few += ["passive"] if "passive" in w.at_risk and w.rates["passive"].low_n else []  # their gap is in the money
     if few and ("risk" in readings or "point" in readings):  # money from a handful of respondents: say so
