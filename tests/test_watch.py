@@ -304,6 +304,34 @@ def test_a_cleared_watch_run_whose_prepare_fails_is_not_judged_by_its_earlier_su
     assert err.value.status == "partial"
 
 
+def test_a_watch_runs_load_cleared_after_the_night_keeps_the_threads_the_night_followed(tmp_path, sample_replay):
+    """The 01:00 watch run's load failed; the night then stored Reddit's followed threads with the posts it matched;
+    the failed load, cleared the next morning, stored the state its extract staged before the night (the threads
+    as they were then), and the night's posts went unfollowed: their late comments were never read. A watch run
+    never changes the followed threads, so its load keeps the ones stored."""
+    from pipeline import ledger, staging, watch
+
+    cfg, db = _with_sources(tmp_path, [{"type": "reddit", "name": "reddit", "brand_subreddits": ["parcelo"]}])
+    followed_by_an_earlier_night(db)
+    end = MIDNIGHT + timedelta(days=1, hours=1)
+    sample.mount(sample_replay, until=end)
+    run_id = "watch__scheduled__2026-10-14T01:00:00+00:00"
+    [job] = watch.prepare(cfg, db, end, run_id, now=end, run_started=end)
+    assert watch.extract(cfg, job, end, run_id, states=staging.states_of([job]))["status"] == "success"
+    with pytest.raises(RunFailed):  # its load task failed: the DAG's finish closes it
+        watch.finish(cfg, db, run_id)
+    night = {**FOLLOWED, "1pa13so": 1791792835.0}  # the night of 10-13 follows a post it matched
+    with connect(db) as con:
+        start_run(con, "scheduled__2026-10-14T02:00:00+00:00", DAY, "airflow")
+        state = {"brand": ["parcelo"], "source": ["reddit"], "state": [json.dumps({"follow": night})]}
+        run = {"day": DAY, "run_id": "scheduled__2026-10-14T02:00:00+00:00"}
+        execute(con, "ingest/source_state", {**state, "watermark": [None], **run})
+    ledger.rerun_steps(db, run_id, ("load",), timeout=5)  # the load task cleared after the night
+    assert watch.load(cfg, db, end, run_id).new_mentions > 0
+    [(stored, by)] = q(db, "SELECT state, run_id FROM source_state WHERE source = 'reddit'")
+    assert json.loads(stored)["follow"] == night and by == run_id
+
+
 @pytest.mark.parametrize(
     ("watch", "problem"),
     [

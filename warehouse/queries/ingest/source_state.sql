@@ -6,7 +6,11 @@
 -- dated after today, a mistyped date, does not count): a backfill of an older day, beside or after the scheduled
 -- night, would move the source back to its day (Reddit's followed threads, the cursors), and the next night would
 -- lose what the later one had. The row then keeps its state, day and run (RETURNING shows the other run_id: the
--- load says so); the watermark still rises. The hourly watch's runs store as before, and leave night_day be.
+-- load says so); the watermark still rises. The hourly watch's runs store as before, and leave night_day be,
+-- except Reddit's followed threads (`follow`): only a night changes them (a watch run reads none and stages the ones
+-- its prepare read), so a watch run's state keeps the `follow` stored now. A watch run's load that landed after a
+-- night's (its load task cleared and run again the next morning; a night started beside it after
+-- pipeline.night.WATCH_WAIT_S) put back the threads of before that night: the posts it matched went unfollowed.
 SET VARIABLE state_by_watch = coalesce((SELECT trigger = 'watch' FROM pipeline_runs WHERE run_id = $run_id), false);
 INSERT INTO source_state BY NAME
 SELECT unnest($brand) AS brand, unnest($source) AS source, CAST(unnest($state) AS JSON) AS state,
@@ -14,7 +18,11 @@ SELECT unnest($brand) AS brand, unnest($source) AS source, CAST(unnest($state) A
        $run_id AS run_id, CASE WHEN getvariable('state_by_watch') THEN NULL ELSE CAST($day AS DATE) END AS night_day
 ON CONFLICT (brand, source) DO UPDATE SET
     state = CASE WHEN excluded.night_day < source_state.night_day AND source_state.night_day <= CAST(now() AS DATE)
-                 THEN source_state.state ELSE excluded.state END,
+                 THEN source_state.state
+                 WHEN getvariable('state_by_watch')  -- the stored follow replaces the staged one (no key: none)
+                 THEN json_merge_patch(json_merge_patch(excluded.state, '{"follow": null}'),
+                                       json_object('follow', source_state.state->'follow'))
+                 ELSE excluded.state END,
     watermark = greatest(source_state.watermark, excluded.watermark),
     day = CASE WHEN excluded.night_day < source_state.night_day AND source_state.night_day <= CAST(now() AS DATE)
                THEN source_state.day ELSE excluded.day END,
