@@ -199,6 +199,18 @@ def test_a_story_title_is_plain_text_not_html(server):
     assert all(r.text == r.title for r in records) and src.state["not_about_brand"] == 0
 
 
+def test_a_story_title_s_entities_are_read(server):
+    """HN's API may write a title's characters as entities (its docs: "&lt;", "&gt;"; Algolia "&#x27;", "&amp;"):
+    they are the characters they stand for, as before titles were kept as written; a bare "&notes" is text."""
+    titles = {1: "Parcelo&#x27;s Option&lt;T&gt; API, AT&amp;T &amp;amp; Tips&notes", 2: "Parcelo&nbsp;map"}
+    HackerNewsAPI([story(n, title=t) for n, t in titles.items()]).mount(server)
+    records, _ = fetch(source(server.url))
+    assert {r.native_id: r.title for r in records} == {
+        "41000001": "Parcelo's Option<T> API, AT&T &amp; Tips&notes",
+        "41000002": "Parcelo\u00a0map",
+    }
+
+
 def test_more_than_algolia_serves_is_split_by_time(server):
     items = [comment(i, DAY.start + timedelta(seconds=i * 200)) for i in range(300)]
     HackerNewsAPI(items, pagination_limit=200).mount(server)

@@ -20,10 +20,10 @@ would otherwise be halved down to one-second slices, two requests a second of th
 Algolia matches words loosely (prefixes, typos, the story title of a comment), so every hit is checked with
 the brand's :class:`~pipeline.sources.relevance.AliasMatcher` (whole words, exclusion terms) on its title and
 text; HTML in ``story_text``/``comment_text`` is turned into plain text first (entities unescaped,
-paragraphs kept as blank lines, tags dropped); a ``title`` is plain text already, kept as written (``Option<T>``,
-``Tips&notes``). A comment is matched on its own text only, not on the title of the story it sits under. Hits
-are de-duplicated by ``objectID`` across terms. Deleted or dead items (no title and no text) are skipped and
-counted.
+paragraphs kept as blank lines, tags dropped); a ``title`` is no HTML, kept as written (``Option<T>``,
+``Tips&notes``) but for the entities HN's API writes in it (``&lt;``, ``&#x27;``, ``&amp;``: read). A comment is
+matched on its own text only, not on the title of the story it sits under. Hits are de-duplicated by ``objectID``
+across terms. Deleted or dead items (no title and no text) are skipped and counted.
 
 A record: ``native_id`` the objectID, ``kind`` ``mention``, ``text`` the story text or comment (a link
 story's title when it has no text), ``title`` the story title, ``url`` the story's link (else the HN item
@@ -50,11 +50,15 @@ from pipeline import http as _http
 from pipeline.records import Record, Reject, Rejected, Window, parse_utc
 from pipeline.records import text as cell_text
 from pipeline.sources.base import Source, SourceError, identity
+from pipeline.textfold import unescape_html
 
 ENV_URL = "BRANDPULSE_HN_URL"
 HITS_PER_PAGE = 100
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
 # what changes between reads of one hit (and between the searches of two alias terms): not part of a reject's key
+# an entity with its ";": what HN's API writes for a title's "<", ">", "'" or "&" ("Option&lt;T&gt;", "AT&amp;T");
+# a bare "&" with letters after it is the title's text ("Tips&notes" is no "Tips¬es")
+_TITLE_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 VOLATILE = ("points", "num_comments", "children", "updated_at", "_highlightResult", "_snippetResult", "_rankingInfo")
 
 
@@ -258,7 +262,8 @@ class HackerNewsSource(Source):
             # a title is plain text, not HTML: "Vec<T>", "Q&notes" kept as written (only the texts are markup)
             title = hit.get("title") if not is_comment and isinstance(hit.get("title"), str) else None
             title = cell_text(title, "title")
-            title = title.strip() if title else None
+            title = _TITLE_ENTITY.sub(lambda m: unescape_html(m.group()), title) if title else None
+            title = title.strip() or None if title else None
             body = plain_text(body if isinstance(body, str) else None)
         except Rejected as exc:
             return self._reject(str(exc), hit)
