@@ -469,6 +469,55 @@ def test_mentions_in_a_script_the_model_cannot_read_count_in_the_volume_not_in_t
         ).fetchone() == (6, 4)
 
 
+def test_a_text_the_model_cannot_read_has_no_reading_in_the_views_the_summary_or_the_co_mentions(tmp_path, scorer):
+    """The metrics leave an `unreadable` mention (recorded neutral, the model never run) out of the scored count; the
+    views showed it as a neutral reading (p_neutral 1.0), so the brand's Polish half-negative mentions with two
+    Ukrainian and Russian complaints read 50% negative in the metrics, 33% negative and 33% neutral in `brandpulse
+    summary`, 2 negatives of 6 scored in the co-mentions, and an unread survey comment "neutral". They read what the
+    metrics count, in a warehouse scored before migration 0024 too (the notes of the latest scores filled in)."""
+    from pipeline.report.build import COMENTION_FOLD, comention_pattern
+    from pipeline.warehouse import execute, rows
+
+    polish = ["Paczka nie dotarła, porażka.", "Super szybka dostawa, dziękuję!", "Reklamacja bez odpowiedzi, skandal."]
+    polish += ["Świetna obsługa, polecam."]
+    cyrillic = ["Посилка досі не прийшла, підтримка не відповідає.", "Посылка так и не пришла. Ужасный сервис."]
+    texts = [f"{text} InPost" for text in polish + cyrillic]
+    rows_in = [(f"m{i}", f"2026-10-01T{10 + i}:00:00Z", text) for i, text in enumerate(texts)]
+    (tmp_path / "acme.csv").write_text(csv_rows(rows_in), encoding="utf-8")
+    db = tmp_path / "warehouse.duckdb"
+    run_day(load_config(write_config(tmp_path)), db, DAY, scorer=scorer)
+    unread = "SELECT label, score, p_neutral, note FROM v_mentions_scored WHERE note = 'unreadable'"
+    with connect(db) as con:
+        assert con.execute(unread).fetchall() == [(None, None, None, "unreadable")] * 2
+        con.execute("ALTER TABLE sentiment_latest DROP COLUMN note")  # as scored before 0024
+        con.execute("DELETE FROM schema_version WHERE version = 24")
+        assert migrate(con) == [24]
+        assert con.execute(unread).fetchall() == [(None, None, None, "unreadable")] * 2
+        summary = rows(execute(con, "report/summary_brands"))[0]
+        assert (summary["negative"], summary["neutral"]) == (0.5, 0.0)
+        model = con.execute("SELECT any_value(model_version) FROM daily_brand_metrics").fetchone()[0]
+        params = {"brand": "acme", "start": DAY, "day": DAY, "model": model, "own": None, **COMENTION_FOLD}
+        co = rows(execute(con, "report/comentions", {**params, "pattern": comention_pattern("InPost")}))
+        assert [(c["volume"], c["scored"], c["n_negative"]) for c in co] == [(6, 4, 2)]
+        comment = cyrillic[0]
+        con.execute(
+            "INSERT INTO survey_responses BY NAME SELECT 's' AS source, 'r1' AS response_id, 'acme' AS brand,"
+            " TIMESTAMPTZ '2026-10-01 12:00:00Z' AS responded_at, DATE '2026-10-01' AS day, 2 AS nps, ? AS comment,"
+            " now() AS first_seen, now() AS last_seen, 'r' AS run_id",
+            [comment],
+        )
+        con.execute(
+            "INSERT INTO survey_comment_sentiment BY NAME SELECT 's' AS source, 'r1' AS response_id,"
+            " 'm' AS model_name, 'v' AS model_version, '' AS model_sha256, sha256(?) AS text_sha256,"
+            " 'neutral' AS label, 0.0 AS p_negative, 1.0 AS p_neutral, 0.0 AS p_positive, 0.0 AS score,"
+            " 'unreadable' AS note, now() AS scored_at, 'r' AS run_id",
+            [comment],
+        )
+        assert con.execute("SELECT sentiment, sentiment_score, note FROM v_survey_comments").fetchall() == [
+            (None, None, "unreadable")
+        ]
+
+
 def test_a_rerun_computes_a_look_back_day_that_has_mentions_and_no_metrics_yet(night, scorer):
     """The first night ever (of 10-02) loaded and scored its look-back day's mentions, then died before its
     metrics; the re-run (a new run id) loads and scores nothing, and still computes 10-01's metrics, which no run

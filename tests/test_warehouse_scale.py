@@ -18,7 +18,7 @@ from pipeline.warehouse import connect, execute, migrate, rows, transaction
 OLD_VIEW = """
 SELECT m.mention_id, m.brand, m.source, m.source_type, m.native_id, m.platform, m.channel, m.kind, m.day, m.created_at,
        m.title, m.text, m.url, m.rating, m.language, m.engagement, m.author_hash,
-       s.label, s.score, s.p_negative, s.p_neutral, s.p_positive, s.model_version,
+       s.label, s.score, s.p_negative, s.p_neutral, s.p_positive, s.model_version, s.note,
        coalesce(r.repost_count, 0) AS repost_count
 FROM mentions m
 LEFT JOIN (
@@ -380,8 +380,8 @@ def test_migration_0012_backfills_each_mentions_latest_score(tmp_path):
         expected = con.execute(latest).fetchall()
         assert len(expected) == con.execute("SELECT count(DISTINCT mention_id) FROM sentiment").fetchone()[0]
         con.execute("DROP TABLE sentiment_latest")  # as the warehouse was at 0011
-        con.execute("DELETE FROM schema_version WHERE version = 12")
-        assert migrate(con) == [12]
+        con.execute("DELETE FROM schema_version WHERE version IN (12, 24)")
+        assert migrate(con) == [12, 24]
         assert con.execute(latest).fetchall() == expected
         assert _norm(con.execute("SELECT * FROM v_mentions_scored").fetchall()) == _norm(
             con.execute(OLD_VIEW).fetchall()

@@ -11,6 +11,11 @@ CREATE OR REPLACE MACRO customer_active_on(start_date, end_date, day) AS
 -- scored_text: what the sentiment model reads of a mention: its title (a post's, a review's) on a line of its own,
 -- then its text. Editing it changes every later score while older ones stay: rescore (`brandpulse rescore`).
 CREATE OR REPLACE MACRO scored_text(title, text) AS coalesce(title || E'\n', '') || text;
+-- model_read: whether the model read the text a score (`sentiment`, `survey_comment_sentiment`) stands for: not one
+-- of note 'unreadable' (a script its vocabulary lacks, Cyrillic or CJK for the shipped model: recorded neutral
+-- without running the model). One it did not read counts in the metrics' volume, not in their scored count, shares or
+-- mean score, and the views show it with no label, score or probabilities (its `note` says why).
+CREATE OR REPLACE MACRO model_read(note) AS note IS DISTINCT FROM 'unreadable';
 -- mention_text: a mention as people read and search it (terms, co-mentions, drivers, an alert's top mentions):
 -- title, a space, text; the text alone where it already begins with its title (a Reddit post's text is its title,
 -- then its body; a Hacker News story without a body has its title as text): "lost my parcel lost my parcel ..."

@@ -4,8 +4,11 @@ SELECT r.brand, r.source, r.response_id, r.responded_at, r.day, r.touchpoint, r.
        r.nps,
        nps_group(r.nps) AS nps_group,
        r.csat, r.ces, r.ces_scale, r.ces_lower_is_better, r.ces_norm, r.comment,
-       s.label AS comment_label, s.score AS comment_score, s.p_negative AS comment_p_negative,
-       s.model_version AS comment_model_version
+       -- a comment the model did not read (note 'unreadable': model_read) has no label or score, as a mention
+       CASE WHEN model_read(s.note) THEN s.label END AS comment_label,
+       CASE WHEN model_read(s.note) THEN s.score END AS comment_score,
+       CASE WHEN model_read(s.note) THEN s.p_negative END AS comment_p_negative,
+       s.model_version AS comment_model_version, s.note AS comment_note
 FROM survey_responses r
 LEFT JOIN (
     -- scores of the comment as it reads now: an edited comment's old score is not its sentiment (until rescored)

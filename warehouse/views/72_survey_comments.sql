@@ -4,6 +4,6 @@
 CREATE OR REPLACE VIEW v_survey_comments AS
 SELECT brand, source, response_id, responded_at, day, touchpoint, segment, nps, nps_group, csat, ces_norm AS ces,
        comment, comment_label AS sentiment, comment_score AS sentiment_score,
-       comment_p_negative AS p_negative, comment_model_version AS model_version
+       comment_p_negative AS p_negative, comment_model_version AS model_version, comment_note AS note
 FROM v_survey_responses
 WHERE comment IS NOT NULL;

@@ -6,8 +6,9 @@
 -- mention of that brand in the period; when none did (a rescore under way), the version that scored the most.
 -- Only that version's scores count, so no row mixes two models; its mentions without a score from it have no
 -- label (not scored), nor have those it did not read (note 'unreadable': a script its vocabulary lacks, recorded
--- neutral without running the model), which count in the volume but not in the scored count, shares or mean score:
--- a Polish brand's six Ukrainian complaints read as neutral took its share negative from 50% to 25%.
+-- neutral without running the model: model_read in views/05_shared_rules.sql), which count in the volume but not in
+-- the scored count, shares or mean score: a Polish brand's six Ukrainian complaints read as neutral took its share
+-- negative from 50% to 25%.
 --
 -- Proportional to the periods, not to the history: their scores are looked up among those written since the
 -- first of their mentions was loaded (less a day, for clock steps): a score is written after its mention was
@@ -16,8 +17,8 @@
 SET VARIABLE metrics_scored_since = (SELECT min(first_seen) - INTERVAL 1 DAY FROM metrics_period_mentions);
 CREATE OR REPLACE TEMP TABLE metrics_period_sentiment AS
 SELECT s.mention_id, s.model_version,
-       CASE WHEN s.note IS DISTINCT FROM 'unreadable' THEN s.label END AS label,
-       CASE WHEN s.note IS DISTINCT FROM 'unreadable' THEN s.score END AS score
+       CASE WHEN model_read(s.note) THEN s.label END AS label,
+       CASE WHEN model_read(s.note) THEN s.score END AS score
 FROM sentiment s SEMI JOIN metrics_period_mentions d USING (mention_id)
 WHERE s.scored_at >= getvariable('metrics_scored_since');
 -- When each version first scored: model_versions (kept by scoring/insert_mentions.sql); a version it does not list

@@ -17,12 +17,13 @@ ON CONFLICT (model_version) DO UPDATE SET first_scored_at = least(model_versions
 -- newest scored_at, then the higher model_version). Found by scored_at, a constant to the planner, so DuckDB's
 -- zone maps find them at the end of the table; $day is each mention's day.
 INSERT INTO sentiment_latest BY NAME
-SELECT s.mention_id, b.day, s.model_version, s.label, s.p_negative, s.p_neutral, s.p_positive, s.score, s.scored_at
+SELECT s.mention_id, b.day, s.model_version, s.label, s.p_negative, s.p_neutral, s.p_positive, s.score, s.note,
+       s.scored_at
 FROM sentiment s JOIN (SELECT unnest($mention_id) AS mention_id, unnest($day) AS day) b USING (mention_id)
 WHERE s.scored_at = getvariable('scored_now') AND s.model_version = $model_version
 ON CONFLICT (mention_id) DO UPDATE SET
     model_version = excluded.model_version, label = excluded.label, p_negative = excluded.p_negative,
-    p_neutral = excluded.p_neutral, p_positive = excluded.p_positive, score = excluded.score,
+    p_neutral = excluded.p_neutral, p_positive = excluded.p_positive, score = excluded.score, note = excluded.note,
     scored_at = excluded.scored_at
 WHERE excluded.scored_at > sentiment_latest.scored_at
    OR (excluded.scored_at = sentiment_latest.scored_at AND excluded.model_version > sentiment_latest.model_version);

@@ -6,7 +6,7 @@
 UPDATE model_versions SET first_scored_at = greatest(first_scored_at, now()) WHERE model_version = $model_version;
 UPDATE sentiment_latest l
 SET model_version = s.model_version, label = s.label, p_negative = s.p_negative, p_neutral = s.p_neutral,
-    p_positive = s.p_positive, score = s.score, scored_at = s.scored_at
+    p_positive = s.p_positive, score = s.score, note = s.note, scored_at = s.scored_at
 FROM sentiment s
 WHERE s.mention_id = l.mention_id AND s.model_version = $model_version AND l.day >= CAST($since AS DATE)
   AND l.model_version <> $model_version;

@@ -3,7 +3,8 @@
 -- warehouse benchmark, a score fixed by hand. Latest: the newest scored_at, ties to the higher model_version.
 DELETE FROM sentiment_latest;
 INSERT INTO sentiment_latest BY NAME
-SELECT s.mention_id, m.day, s.model_version, s.label, s.p_negative, s.p_neutral, s.p_positive, s.score, s.scored_at
+SELECT s.mention_id, m.day, s.model_version, s.label, s.p_negative, s.p_neutral, s.p_positive, s.score, s.note,
+       s.scored_at
 FROM sentiment s JOIN mentions m USING (mention_id)
 QUALIFY row_number() OVER (PARTITION BY s.mention_id ORDER BY s.scored_at DESC, s.model_version DESC) = 1
 ORDER BY m.day, s.mention_id;
