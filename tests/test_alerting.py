@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time as clock
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
 import pytest
@@ -464,6 +464,16 @@ def test_a_sustained_shift_alerts_once_while_recent_and_is_kept_while_in_the_las
         incidents.detect(cfg, db, SHIFT + timedelta(days=k), f"n{k}")
     # 12 % to 35 %: a rise of 10 share points or more is major
     assert q(db, "SELECT count(*), min(severity) FROM alerts WHERE kind = 'shift'") == [(1, "major")]
+    # why: the negatives since the change point against the 28 days before it (the alert day alone against 28 days
+    # holding the shift itself had no term standing out), its sources and top mentions of those days too
+    [(day, ex)] = q(db, "SELECT day, explanation FROM alerts WHERE kind = 'shift'")
+    ex, cp = json.loads(ex), date.fromisoformat(json.loads(ex)["change_point"])
+    with connect(db, read_only=True) as con:
+        [(negatives,)] = con.execute(
+            "SELECT sum(n_negative) FROM daily_brand_metrics WHERE source = '_all' AND day BETWEEN ? AND ?", [cp, day]
+        ).fetchall()
+    assert cp < day and ex["focus_negatives"] == negatives == sum(n for _, n in ex["sources"])
+    assert {"lost", "refund"} <= {t for t, _ in ex["terms"]}, ex["terms"]
 
     late = tmp_path / "late.duckdb"  # the first night that runs is 40 days after the shift
     seed_shift(late)

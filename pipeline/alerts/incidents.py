@@ -115,28 +115,33 @@ def _negative_texts(con, start: date, end: date, skip: list[date]) -> list[tuple
     return [(r["text"], r["language"]) for r in rows(found)]
 
 
-def _explain(con, brand: BrandSpec, day: date, flagged: list[date], window: int = 1) -> dict:
+def _explain(con, brand: BrandSpec, day: date, flagged: list[date], window: int = 1, since: date | None = None) -> dict:
     """Terms, sources and top mentions behind a spike on ``day``. The terms' background is the 28 days before it less
     the earlier flagged days and the other days of the ``window`` the tests summed (a slow-building incident's first
-    days, which the detector keeps out of its baseline too: its own complaints there masked its terms)."""
+    days, which the detector keeps out of its baseline too: its own complaints there masked its terms).
 
-    skip = [d for d in flagged if d < day] + [day - timedelta(days=i) for i in range(1, window)]
+    ``since``: a shift's first day (its change point): the focus is its negatives from then to ``day``, the
+    background the 28 days before it (a shift found days after it began read ``day`` alone against 28 days holding
+    the shift itself, whose complaints masked its own terms: the demo's Parcelo shift had none)."""
+    first = since or day
+    skip = [d for d in flagged if d < first] + [first - timedelta(days=i) for i in range(1, window)]
     # the night's model, as the detector's series (_series): the baseline's negatives are that model's too, never
     # the older model's of days a rescore has not reached (its labels are not this model's)
     model = _night_model(con, brand.key, day)
     # that model's own scores, not each mention's latest: a rescore under way gave some a newer model's
-    params = {"brand": brand.key, "start": day - timedelta(days=28), "day": day, "model": model}
+    params = {"brand": brand.key, "start": first - timedelta(days=28), "day": day, "model": model}
     execute(con, "alerts/night_negatives", params)
-    focus = _negative_texts(con, day, day, [])
-    background = _negative_texts(con, day - timedelta(days=28), day - timedelta(days=1), skip)
+    focus = _negative_texts(con, first, day, [])
+    background = _negative_texts(con, first - timedelta(days=28), first - timedelta(days=1), skip)
     drop = [brand.name, *brand.aliases]
     terms = weighted_log_odds(focus, background, top=10, drop=drop, names=brand.competitors)
-    sources = rows(execute(con, "alerts/explain_sources", {"day": day}))
+    sources = rows(execute(con, "alerts/explain_sources", {"first": first, "day": day}))
     top = rows(
         con.execute(
             "SELECT text, url, score, language, source, channel, engagement, created_at FROM night_negatives"
-            " WHERE day = $day ORDER BY engagement DESC NULLS LAST, p_negative DESC, mention_id LIMIT 5",
-            {"day": day},
+            " WHERE day BETWEEN $first AND $day ORDER BY engagement DESC NULLS LAST, p_negative DESC, mention_id"
+            " LIMIT 5",
+            {"first": first, "day": day},
         )
     )
     con.execute("DROP TABLE night_negatives")
@@ -436,7 +441,7 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
         "tests": {"Welch t-test between segments": {"p": cp.p_value}},
         "days_before": cp.days_before,
         "days_after": cp.days_after,
-        **_explain(con, brand, day, []),
+        **_explain(con, brand, day, [], since=min(cp.day, day)),
     }
     return _record_alert(
         con,
