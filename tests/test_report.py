@@ -36,6 +36,7 @@ from pipeline.report.build import (
     date_span,
     rival_brand,
 )
+from pipeline.surveys import metrics
 from pipeline.warehouse import connect, execute, row, transaction
 from tests.helpers import INCIDENT, START, drawn_figure, drawn_figures, make_spike_polish, rescored_since, seed
 
@@ -1696,6 +1697,24 @@ def test_the_summary_says_each_brands_shares_its_most_negative_day_and_latest_np
     out = " ".join(out.split())  # the console wraps long lines
     assert f"Most negative day for parcelo: {INCIDENT} (76 mentions, 67% negative)" in out
     assert "Latest NPS for parcelo (week of 2026-09-14): -1.0 (95% CI -13.0 to +11.0, n=60) " in out
+
+
+def test_the_summary_shows_an_nps_bound_that_rounds_to_zero_as_zero_not_minus_zero(report, tmp_path, capsys):
+    """4 promoters and 5 passives: NPS 44.4, its adjusted-Wald interval -0.007 to 66.7, printed "-0.0 to +66.7"."""
+    from pipeline.report.summary import print_summary
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    e = metrics.nps_from_counts(4, 5, 0)
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "UPDATE survey_metrics SET value = ?, low = ?, high = ?, n = 9, low_n = true WHERE brand = 'parcelo'"
+            " AND metric = 'nps' AND period = 'week' AND touchpoint = '_all' AND segment = '_all'",
+            [e.value, e.low, e.high],
+        )
+    print_summary(report["cfg"], db)
+    out = " ".join(capsys.readouterr().out.split())
+    assert round(e.low, 3) == -0.007 and "(week of 2026-09-14): +44.4 (95% CI +0.0 to +66.7, n=9, few" in out, out
 
 
 def test_the_summary_shows_a_warehouse_path_as_it_is_and_the_sql_command_quoted(report, tmp_path, capsys):

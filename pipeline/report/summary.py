@@ -58,8 +58,12 @@ def example_queries(config: Config, worst_days: dict[str, date]) -> list[tuple[s
 
 
 def _shown(value: float | None, spec: str) -> str:
-    """``value`` in the format ``spec``, or "–" for None (a brand with no scored mention has no shares)."""
-    return "–" if value is None else format(value, spec)
+    """``value`` in the format ``spec``, or "–" for None (a brand with no scored mention has no shares); one that
+    rounds to zero is shown as zero, not "-0.0" (an NPS interval's bound of -0.007)."""
+    if value is None:
+        return "–"
+    shown = format(value, spec)
+    return format(0.0, spec) if shown.startswith("-") and float(shown.rstrip("%")) == 0 else shown
 
 
 def night_line(config: Config, db: Path, day: date) -> str:
@@ -141,8 +145,8 @@ def print_summary(config: Config, db: Path) -> None:
         console.print(f"Most negative day: none for {', '.join(quiet)} (no day with 20 or more mentions scored)")
     for m in nps:
         console.print(
-            f"Latest NPS for {m['brand']} (week of {m['week']}): {m['value']:+.1f} "
-            f"(95% CI {m['low']:+.1f} to {m['high']:+.1f}, n={m['n']}"
+            f"Latest NPS for {m['brand']} (week of {m['week']}): {_shown(m['value'], '+.1f')} "
+            f"(95% CI {_shown(m['low'], '+.1f')} to {_shown(m['high'], '+.1f')}, n={m['n']}"
             + (", few responses" if m["low_n"] else "")
             + ")"
             + (f"; churn {m['churn_rate']:.1%} in {m['churn_month']:%B %Y}" if m["churn_rate"] is not None else "")
