@@ -420,6 +420,34 @@ def test_effort_answer_labels_are_read_on_the_sources_own_scale_and_direction(tm
     assert rejects == []
 
 
+def test_qualtrics_ces_labels_and_ease_labels_on_a_lower_is_better_scale_are_read(tmp_path):
+    """Qualtrics' five-point ease scale (Extremely difficult / Somewhat difficult / Neither / Somewhat easy / Extremely
+    easy) and its five-point agreement scale ("Somewhat agree") as choice text: every answer but the middle one was
+    quarantined as not a number, and the CES of the answers left was 4 of 7 whatever they said. "Very easy" from a
+    survey numbered 1 = least effort (lower_is_better) was quarantined too; it is 1 there (7 on the common scale)."""
+    columns = {"response_id": "id", "timestamp": "at", "ces": "effort"}
+    at = "2026-07-01T12:00:00Z"
+    ease = [
+        "Extremely difficult",
+        "Somewhat difficult",
+        "Neither easy nor difficult",
+        "Somewhat easy",
+        "Extremely easy",
+    ]
+    agree = ["Strongly disagree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree", "Strongly agree"]
+    path = tmp_path / "effort.csv"
+    src = SurveySpec(name="q", brand="acme", path="effort.csv", columns=columns, ces={"scale": 5})
+    for labels in (ease, agree):
+        write_csv(path, [["id", "at", "effort"], *([f"R{i}", at, label] for i, label in enumerate(labels))])
+        responses, rejects = read_survey_file(None, src, path)
+        assert [(r.ces, r.ces_norm) for r in responses] == [(1, 1.0), (2, 2.5), (3, 4.0), (4, 5.5), (5, 7.0)]
+        assert rejects == []
+    write_csv(path, [["id", "at", "effort"], ["R1", at, "Very easy"], ["R2", at, "Slightly difficult"]])
+    src = SurveySpec(name="q", brand="acme", path="effort.csv", columns=columns, ces={"lower_is_better": True})
+    responses, rejects = read_survey_file(None, src, path)
+    assert [(r.ces, r.ces_norm) for r in responses] == [(1, 7.0), (5, 3.0)] and rejects == []
+
+
 def test_a_numbered_answer_whose_label_says_the_opposite_is_quarantined_not_counted(tmp_path):
     """A survey that numbers 1 = very satisfied: its "5 - Very dissatisfied" counted as top-2 CSAT; and "7 - Very
     high effort" on a CES where 7 = least effort as the easiest answer. Read by the number alone, each landed on

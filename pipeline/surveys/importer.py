@@ -155,14 +155,21 @@ CES_LABELS = {
         "somewhat agree": 5,
         "agree": 6,
         "strongly agree": 7,
-        # "How easy was it ...?" on seven points
+        # "How easy was it ...?" on seven points; Qualtrics' seven-point scale runs Extremely / Moderately /
+        # Slightly / Neither / Slightly / Moderately / Extremely
         "very difficult": 1,
+        "extremely difficult": 1,
         "difficult": 2,
+        "moderately difficult": 2,
         "somewhat difficult": 3,
+        "slightly difficult": 3,
         "neither easy nor difficult": 4,
         "somewhat easy": 5,
+        "slightly easy": 5,
         "easy": 6,
+        "moderately easy": 6,
         "very easy": 7,
+        "extremely easy": 7,
     },
     (7, True): {
         "very low effort": 1,
@@ -176,19 +183,38 @@ CES_LABELS = {
     },
     (5, True): {"very low effort": 1, "low effort": 2, "moderate effort": 3, "high effort": 4, "very high effort": 5},
     (5, False): {
-        # "The company made it easy ..." on five points (agreement: the CES 2.0 statement on a 5-point scale)
+        # "The company made it easy ..." on five points (agreement: the CES 2.0 statement on a 5-point scale;
+        # Qualtrics' five-point agreement scale says "Somewhat")
         "strongly disagree": 1,
         "disagree": 2,
+        "somewhat disagree": 2,
         "neither agree nor disagree": 3,
         "agree": 4,
+        "somewhat agree": 4,
         "strongly agree": 5,
-        # "How easy was it ...?" on five points
+        # "How easy was it ...?" on five points; Qualtrics' runs Extremely / Somewhat / Neither / Somewhat /
+        # Extremely: without them, every answer but the middle one was quarantined and its CES was 4 of 7
         "very difficult": 1,
+        "extremely difficult": 1,
         "difficult": 2,
+        "somewhat difficult": 2,
         "neither easy nor difficult": 3,
         "easy": 4,
+        "somewhat easy": 4,
         "very easy": 5,
+        "extremely easy": 5,
     },
+}
+# A label that says how easy or how much effort ("Very easy", "Low effort") means the same whichever way the survey
+# numbers its scale: on the other direction of its scale it is that scale's number flipped ("Very easy" is 1 where
+# 1 = least effort; it was quarantined as not a number). Agreement labels are not: which way they point depends on
+# the statement agreed with.
+CES_LABELS = {
+    (scale, lower): {
+        **{label: scale + 1 - v for label, v in CES_LABELS[(scale, not lower)].items() if "agree" not in label},
+        **labels,
+    }
+    for (scale, lower), labels in CES_LABELS.items()
 }
 # "10 - Extremely likely": a number, then a label that starts with a letter ("9 - 10", a range, is no answer)
 _LABELLED = re.compile(r"^\s*([+-]?\d+(?:\.\d+|,\d{1,2})?)\s*(?:[-–—:=]\s*([^\W\d_].*))?$")  # 9, 9.0, 9,0 (a
