@@ -17,7 +17,7 @@ negatives reach ``alerting.worsen_ratio`` times the last alert's. A new deterior
 alert (at most one per brand per 28 days). Each alert carries its explanation: the numbers and tests behind the
 decision, the terms most over-represented in the day's negatives against the baseline's (weighted log-odds,
 informative prior), the sources and channels that contributed, and the five most-engaged negative mentions with
-links.
+links (a ``shift``'s: of its negatives since the change point, against the 28 days before it).
 
 Alert ids derive from (brand, kind, day): re-running a night never raises an alert twice. Delivery is
 :mod:`pipeline.alerts.delivery`.
