@@ -148,6 +148,6 @@ def hourly_alert_chart(con, brand: BrandSpec, window_start: datetime, window_end
     if end < window_end:  # 08:00-08:30 ends in the 08:00 hour (so far), the last bar
         end += timedelta(hours=1)
     start = end - timedelta(hours=HOURLY_CHART_HOURS)
-    df = frame(execute(con, "alerts/hourly_chart_series", {"brand": brand.key, "start": start, "end": end}))
+    df = frame(execute(con, "alerts/hourly_series", {"brand": brand.key, "start": start, "end": end}))
     title = f"{brand.name}: the 48 hours to {window_end:%d %b %Y %H:%M} UTC{_model(df)}"
     return hourly_chart(df, title, start, end, window_start, window_end)

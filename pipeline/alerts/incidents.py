@@ -485,15 +485,10 @@ def _hourly_model(con, brand: str, end: datetime) -> str | None:
 
 def _hourly_series(con, brand: str, start: datetime, end: datetime) -> pd.DataFrame:
     """The brand's hourly totals (all sources) from ``start`` to before ``end``, of one model version (the
-    latest hour's, :func:`_hourly_model`), oldest first: ``hour``, ``volume`` (scored mentions), ``n_negative``."""
-    return frame(
-        con.execute(
-            "SELECT hour, scored AS volume, n_negative FROM hourly_brand_metrics"
-            " WHERE brand = $brand AND source = '_all' AND hour >= $start AND hour < $end"
-            " AND model_version IS NOT DISTINCT FROM $model ORDER BY hour",
-            {"brand": brand, "start": start, "end": end, "model": _hourly_model(con, brand, end)},
-        )
-    )
+    latest hour's, :func:`_hourly_model`), oldest first: ``hour``, ``volume`` (scored mentions), ``n_negative``;
+    the query the hourly alert chart reads too (``alerts/hourly_series``)."""
+    series = frame(execute(con, "alerts/hourly_series", {"brand": brand, "start": start, "end": end}))
+    return series.drop(columns="model")
 
 
 def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime) -> dict:
