@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time as clock
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -290,16 +291,17 @@ def test_an_explanations_baseline_is_the_negatives_of_the_nights_own_model(tmp_p
     assert ex["focus_negatives"] == 50 and ex["baseline_negatives"] == v2_before  # not the older model's too
 
 
-def test_an_explanations_sources_and_top_mentions_are_the_nights_own_models_negatives(tmp_path):
-    """A rescore under way has reached ten of the spike day's mentions the night's model (v1) did not call negative,
-    and the new model (v2) calls them negative: the day is still v1's. Its sources counted them too (60 negatives
-    for the 50 observed) and one of them was a top mention; they are v1's negatives, as the terms and numbers."""
+def _explained_with_ten_rescored(tmp_path, v1_negative: bool) -> tuple[Path, int, dict]:
+    """The spike day (50 negatives of 75, counted in v1) with ten of its mentions scored by v2 too, a rescore under
+    way: ten v1 called negative (``v1_negative``, v2 the same), else ten v1 did not call negative and v2 does. The
+    database, the night's alert's observed count and its explanation."""
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (75, 50)})
+    relabel, which = ("", "=") if v1_negative else (", 'negative' AS label", "<>")
     with connect(db) as con, transaction(con):
         con.execute(
-            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at,"
-            " 'negative' AS label) FROM sentiment WHERE label <> 'negative'"
+            f"INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at{relabel})"
+            f" FROM sentiment WHERE label {which} 'negative'"
             " AND mention_id IN (SELECT mention_id FROM mentions WHERE day = $day) LIMIT 10",
             {"day": INCIDENT},
         )
@@ -307,7 +309,14 @@ def test_an_explanations_sources_and_top_mentions_are_the_nights_own_models_nega
         execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(51)], "run_id": "t"})
     assert incidents.detect(config(tmp_path), db, INCIDENT, "r")
     [(observed, explanation)] = q(db, "SELECT observed, explanation FROM alerts")
-    ex = json.loads(explanation)
+    return db, observed, json.loads(explanation)
+
+
+def test_an_explanations_sources_and_top_mentions_are_the_nights_own_models_negatives(tmp_path):
+    """A rescore under way has reached ten of the spike day's mentions the night's model (v1) did not call negative,
+    and the new model (v2) calls them negative: the day is still v1's. Its sources counted them too (60 negatives
+    for the 50 observed) and one of them was a top mention; they are v1's negatives, as the terms and numbers."""
+    db, observed, ex = _explained_with_ten_rescored(tmp_path, v1_negative=False)
     assert observed == ex["focus_negatives"] == sum(n for _, n in ex["sources"]) == 50
     v1 = {u for (u,) in q(db, "SELECT url FROM v_mentions_scored WHERE label = 'negative' AND model_version = 'v1'")}
     assert len(ex["top_mentions"]) == 5 and {m["url"] for m in ex["top_mentions"]} <= v1
@@ -317,20 +326,7 @@ def test_an_explanation_keeps_the_nights_negatives_whose_latest_score_is_a_newer
     """A rescore under way has reached ten of the spike day's mentions that the night's model (v1) called negative:
     their latest score is the new model's (v2), the day still v1's, its 50 negatives observed. The explanation read
     the latest scores, so those ten were in no source, term or top mention (40 explained of the 50 observed)."""
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    with connect(db) as con, transaction(con):
-        con.execute(
-            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at)"
-            " FROM sentiment WHERE label = 'negative' AND mention_id IN (SELECT mention_id FROM mentions"
-            " WHERE day = $day) LIMIT 10",
-            {"day": INCIDENT},
-        )
-        execute(con, "scoring/rebuild_latest")
-        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(51)], "run_id": "t"})
-    assert incidents.detect(config(tmp_path), db, INCIDENT, "r")
-    [(observed, explanation)] = q(db, "SELECT observed, explanation FROM alerts")
-    ex = json.loads(explanation)
+    _, observed, ex = _explained_with_ten_rescored(tmp_path, v1_negative=True)
     assert observed == ex["focus_negatives"] == sum(n for _, n in ex["sources"]) == 50
 
 
