@@ -16,7 +16,7 @@ import re
 import types
 import typing
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
@@ -876,6 +876,14 @@ def env_references(config: Config) -> list[tuple[str, str]]:
         for path, value in _nodes(config.model_dump())
         if path and isinstance(path[-1], str) and path[-1].endswith("_env") and isinstance(value, str)
     ]
+
+
+def env_value(name: str | None, env: Mapping[str, str] | None = None) -> str | None:
+    """The environment variable ``name`` (in ``env``, else the process environment) without surrounding spaces, or
+    None when it is unset or holds only spaces or a newline (a secret file of nothing): the one rule for "set" that
+    the alert channels, ``check-config`` and the author key share."""
+    value = (os.environ if env is None else env).get(name) if name else None
+    return value.strip() if value and value.strip() else None
 
 
 def config_path(explicit: str | Path | None = None) -> Path:

@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
-from pipeline.config import Config, ConfigError, PseudonymisationSpec
+from pipeline.config import Config, ConfigError, PseudonymisationSpec, env_value
 
 MAX_RAW = 1024 * 1024
 MAX_FIELD = 8 * 1024 * 1024  # bytes per JSONL line / characters per CSV field, for every file reader
@@ -243,21 +243,20 @@ class Pseudonymiser:
 
     def __init__(self, config: Config | None):
         self.key_env = key_env(config)
-        key = os.environ.get(self.key_env, "")
-        if not key.strip():  # spaces or a newline (a secret file of nothing): no secret, as check-config says
+        if env_value(self.key_env) is None:  # spaces or a newline (a secret file of nothing), as check-config says
             where = getattr(config, "source_file", "config")
             raise ConfigError(
                 f"{where}: pseudonymisation.key_env: environment variable {self.key_env} is not set; "
                 "authors and customer ids are stored as a keyed hash, so set it to a long random secret (keep it "
                 "stable: changing it changes every author and customer hash)"
             )
-        self._key = key.encode()
+        self._key = os.environ[self.key_env].encode()  # as set, not stripped: the hashes stay those of the key
 
     @classmethod
     def if_set(cls, config: Config | None) -> Pseudonymiser | None:
         """The pseudonymiser, or None when its variable is not set (a check of the key before anything is hashed
         leaves an unset key to the step that hashes, which fails as it always did, naming the variable)."""
-        return cls(config) if os.environ.get(key_env(config), "").strip() else None
+        return cls(config) if env_value(key_env(config)) is not None else None
 
     def fingerprint(self, salt: str) -> str:
         """The key's fingerprint with ``salt`` (hex): safe to store (see :data:`_SCRYPT`'s comment)."""

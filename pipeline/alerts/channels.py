@@ -75,7 +75,7 @@ from pipeline.alerts.message import (
     render_text,
     render_webhook,
 )
-from pipeline.config import EmailSpec, SlackSpec, WebhookSpec
+from pipeline.config import EmailSpec, SlackSpec, WebhookSpec, env_value
 from pipeline.deadline import Deadline, DeadlineExceeded, seconds
 from pipeline.http import (
     BACKOFF_FACTOR,
@@ -213,11 +213,6 @@ def _cause(exc: BaseException) -> str:
 # ---------------------------------------------------------------------------------------------------- secrets
 
 
-def _env_value(env: Mapping[str, str], name: str | None) -> str | None:
-    value = env.get(name) if name else None
-    return value.strip() if value and value.strip() else None
-
-
 def _url_from_connection(channel: SlackSpec | WebhookSpec) -> str:
     """The webhook URL held by the channel's Airflow connection (Airflow is imported only here)."""
     what = f"{channel.type} channel {channel.name!r}"
@@ -261,7 +256,7 @@ def webhook_url(channel: SlackSpec | WebhookSpec, env: Mapping[str, str] = os.en
     what = f"{channel.type} channel {channel.name!r}"
     env_name = channel.webhook_url_env if isinstance(channel, SlackSpec) else channel.url_env
     env_field = "webhook_url_env" if isinstance(channel, SlackSpec) else "url_env"
-    url = _env_value(env, env_name)
+    url = env_value(env_name, env)
     source = f"environment variable {env_name}"
     if url is None and channel.airflow_conn_id:
         try:
@@ -395,7 +390,7 @@ def _slack_api(
     ``{"ok": false, "error": "channel_not_found"}`` for its errors: those fail, naming the method and the error.
     The token is sent only in the Authorization header and never appears in an error."""
     what = f"slack channel {channel.name!r}"
-    token = _env_value(env, channel.bot_token_env)
+    token = env_value(channel.bot_token_env, env)
     if token is None:
         raise DeliveryError(f"{what}: environment variable {channel.bot_token_env} is not set (it holds the bot token)")
     if any(c.isspace() or not c.isprintable() for c in token):  # said without the value: a header would quote it
@@ -403,7 +398,7 @@ def _slack_api(
             f"{what}: environment variable {channel.bot_token_env} holds whitespace or control characters: "
             "not a bot token (xoxb-...; a trailing newline from a file?)"
         )
-    url = (_env_value(env, SLACK_API_ENV) or SLACK_API_BASE).rstrip("/") + "/" + method
+    url = (env_value(SLACK_API_ENV, env) or SLACK_API_BASE).rstrip("/") + "/" + method
     headers = {"Authorization": f"Bearer {token}"}
     args = (timeout, retries, backoff_factor, deadline_s, headers, SLACK_API_BYTES)
     repeatable = method == "chat.update"
@@ -596,14 +591,14 @@ def _send_email(
 ):
     """Send ``data`` to the recipients ``to`` (the channel's ``to``, or those a retry is for)."""
     what = f"email channel {channel.name!r}"
-    password = _env_value(env, channel.password_env)
-    username = _env_value(env, channel.username_env) or channel.sender
+    password = env_value(channel.password_env, env)
+    username = env_value(channel.username_env, env) or channel.sender
     secrets = [password] if password else []
     hint = ""
     if channel.password_env and not password:
         hint = f" ({channel.password_env} is not set, so no login was attempted)"
     for name in (channel.username_env, channel.password_env):  # smtplib logs in in ASCII (else UnicodeEncodeError)
-        value = _env_value(env, name)
+        value = env_value(name, env)
         if password and value and not value.isascii():
             why = "holds characters other than ASCII, which smtplib cannot send to log in; not sent"
             return Delivery(channel.name, False, None, f"{what}: environment variable {name} {why}")
