@@ -16,6 +16,10 @@ CREATE OR REPLACE MACRO scored_text(title, text) AS coalesce(title || E'\n', '')
 -- without running the model). One it did not read counts in the metrics' volume, not in their scored count, shares or
 -- mean score, and the views show it with no label, score or probabilities (its `note` says why).
 CREATE OR REPLACE MACRO model_read(note) AS note IS DISTINCT FROM 'unreadable';
+-- scores_written_since: the earliest time a score of mentions first loaded at first_loaded can have been written,
+-- for reading a few days' scores without the whole history: a score is written after its mention was loaded, and
+-- `sentiment` grows in scored_at order; less a day, for clock steps between the machines that load and score.
+CREATE OR REPLACE MACRO scores_written_since(first_loaded) AS first_loaded - INTERVAL 1 DAY;
 -- mention_text: a mention as people read and search it (terms, co-mentions, drivers, an alert's top mentions):
 -- title, a space, text; the text alone where it already begins with its title (a Reddit post's text is its title,
 -- then its body; a Hacker News story without a body has its title as text): "lost my parcel lost my parcel ..."

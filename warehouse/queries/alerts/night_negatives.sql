@@ -3,10 +3,10 @@
 -- top mentions). Read from that model's own scores, not from each mention's latest (v_mentions_scored): a rescore
 -- under way gives mentions of a day still counted in the night's model a newer model's latest score, and their
 -- negatives went missing from the explanation (40 negatives explained of the 50 observed). The scores are looked up
--- among those written since the first of the mentions was loaded (less a day, for clock steps), as
--- metrics/scored_by_version.sql looks them up. $brand, $start, $day, $model.
+-- among those written since the first of the mentions was loaded (scores_written_since, as
+-- metrics/scored_by_version.sql looks them up). $brand, $start, $day, $model.
 SET VARIABLE night_negatives_since = (
-    SELECT coalesce(min(first_seen), 'infinity'::TIMESTAMPTZ) - INTERVAL 1 DAY FROM mentions
+    SELECT scores_written_since(coalesce(min(first_seen), 'infinity'::TIMESTAMPTZ)) FROM mentions
     WHERE brand = $brand AND day BETWEEN $start AND $day
 );
 CREATE OR REPLACE TEMP TABLE night_negatives AS

@@ -11,10 +11,9 @@
 -- negative from 50% to 25%.
 --
 -- Proportional to the periods, not to the history: their scores are looked up among those written since the
--- first of their mentions was loaded (less a day, for clock steps): a score is written after its mention was
--- loaded, and `sentiment` grows in scored_at order. When each version first scored comes from model_versions,
--- not from every score.
-SET VARIABLE metrics_scored_since = (SELECT min(first_seen) - INTERVAL 1 DAY FROM metrics_period_mentions);
+-- first of their mentions was loaded (the macro scores_written_since, views/05_shared_rules.sql). When each version
+-- first scored comes from model_versions, not from every score.
+SET VARIABLE metrics_scored_since = (SELECT scores_written_since(min(first_seen)) FROM metrics_period_mentions);
 CREATE OR REPLACE TEMP TABLE metrics_period_sentiment AS
 SELECT s.mention_id, s.model_version,
        CASE WHEN model_read(s.note) THEN s.label END AS label,
