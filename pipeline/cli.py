@@ -752,11 +752,57 @@ def detect(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = 
 MAX_SERIES_COUNT = 10**15  # a larger count in detect-series' CSV is no count (int64 holds 9.2e18; sums stay exact)
 # periods from detect-series' first row to its last: 9.5 years of 5 minutes, 114 of hours
 MAX_SERIES_PERIODS = 1_000_000
+# an ISO-8601 time's own offset (Z, +02, -0530, +02:00), after the time: a date alone, 2026-10-13, has none
+_SERIES_OFFSET = r"[Tt ].*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _series_on_clock(cells, zone: str, file: Path):
+    """detect-series' naive stamps (``cells``: ISO-8601 text indexed by line, each readable) read on ``zone``'s
+    clock, as UTC. A stamp in the hour the clocks skip is refused with its line. One in the hour they repeat is
+    placed by the rows' order (oldest first, or newest first where the file runs so): the hour's first run is the
+    summer-time one, and from the row where the stamps step back (a repeat, where the file has one row a time) the
+    winter-time one; refused with its line where the order does not tell (several rows a time and no step back, or
+    more than one)."""
+    import numpy as np
+    import pandas as pd
+
+    local = pd.to_datetime(cells.str.strip(), format="ISO8601")
+    summer = local.dt.tz_localize(zone, ambiguous=np.ones(len(local), bool), nonexistent="NaT")
+    if summer.isna().any():
+        row_no = summer.isna().idxmax()
+        _fail(
+            f"{file}: column 'timestamp': {cells[row_no].strip()[:80]!r} on line {row_no} is no time on {zone}'s "
+            "clock (the hour skipped when the clocks go forward): write it with its UTC offset"
+        )
+    winter = local.dt.tz_localize(zone, ambiguous=np.zeros(len(local), bool))
+    twice = summer != winter  # in the hour the clocks go through twice
+    if not twice.any():
+        return summer.dt.tz_convert("UTC")
+    rest = local[~twice]
+    backwards = rest.is_monotonic_decreasing and not rest.is_monotonic_increasing
+    one_a_time = not rest.duplicated().any()
+    stamps = summer.copy()
+    for day, hour in local[twice].groupby(local[twice].dt.date, sort=False):
+        runs = hour[::-1] if backwards else hour  # as the clocks ran
+        seen = runs.to_numpy()
+        steps = np.flatnonzero(seen[1:] <= seen[:-1] if one_a_time else seen[1:] < seen[:-1]) + 1
+        if len(steps) > 1 or (not len(steps) and runs.duplicated().any()):
+            row_no = runs.index[steps[1]] if len(steps) > 1 else runs.index[runs.duplicated().argmax()]
+            _fail(
+                f"{file}: column 'timestamp': {cells[row_no].strip()[:80]!r} on line {row_no} is in the hour "
+                f"{zone}'s clocks go through twice on {day}, and the rows' order does not tell which time it is: "
+                "write the stamps of that hour with their UTC offset"
+            )
+        later = runs.index[steps[0] :] if len(steps) else runs.index[:0]
+        stamps[later] = winter[later]
+    return stamps.dt.tz_convert("UTC")
 
 
 @app.command("detect-series")
 def detect_series(
-    file: Annotated[Path, typer.Argument(help="CSV with a `timestamp` column (ISO-8601; no offset means UTC)")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV with a `timestamp` column (ISO-8601; no offset: --timezone's clock, else UTC)")
+    ],
     freq: Annotated[
         str, typer.Option(help="period to sum to: 5min or hour (the intraday detector), day (the nightly one)")
     ] = "hour",
@@ -770,7 +816,10 @@ def detect_series(
     out: Annotated[Path | None, typer.Option(help="write the flags here: start,end,observed,expected,z,...")] = None,
     timezone: Annotated[
         str | None,
-        typer.Option(help="IANA zone whose clock the hours of the week follow, e.g. Europe/Warsaw (5min, hour)"),
+        typer.Option(
+            help="IANA zone whose clock the hours of the week follow and stamps with no offset were written on, e.g."
+            " Europe/Warsaw (5min, hour)"
+        ),
     ] = None,
 ) -> None:
     """Run the spike detector on any count series (an export from another tool, a public labelled series).
@@ -779,6 +828,10 @@ def detect_series(
     --freq day), and for 5min/hour also the volume test (`volume_spike`); without it the volume test alone
     (5min/hour only). The detector needs two weeks of history before it flags anything. Prints one line per
     flagged period; --out writes them as CSV (start, end: ISO-8601 UTC, the window whose tests fired).
+
+    A stamp with no UTC offset is a time on the --timezone clock (UTC without one); one with an offset is kept as
+    written. In the hour the clocks repeat, the rows' order tells the two apart (the hour's first run is summer
+    time; from the row where the stamps step back, winter time); a stamp in the hour they skip is refused.
 
     Example: brandpulse detect-series export.csv --freq hour --value mentions --negative negative --out flags.csv
     """
@@ -858,8 +911,12 @@ def detect_series(
             _fail(f"{file}: column 'timestamp': empty timestamp on line {row_no}")
         _fail(
             f"{file}: column 'timestamp': {str(cell)[:80]!r} on line {row_no} is not an ISO-8601 timestamp "
-            "(2026-10-13T09:00:00Z, 2026-10-13 11:00+02:00 or 2026-10-13; no zone: UTC)"
+            "(2026-10-13T09:00:00Z, 2026-10-13 11:00+02:00 or 2026-10-13; no offset: --timezone's clock, else UTC)"
         )
+    if timezone is not None:  # a local-time export: its naive stamps on the clock it was written on, not UTC
+        naive = ~raw["timestamp"].astype("string").str.strip().str.contains(_SERIES_OFFSET)
+        if naive.any():
+            stamps[naive] = _series_on_clock(raw["timestamp"][naive].astype("string"), timezone, file)
     spacing = stamps.sort_values().diff() if freq != "day" else None
     step = spacing[spacing > pd.Timedelta(0)].min() if spacing is not None else pd.NaT  # NaT: at most one time
     apart = step >= pd.Timedelta(hours=23)

@@ -12,6 +12,7 @@ import sys
 from datetime import date, timedelta
 
 import duckdb
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -330,6 +331,31 @@ def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
     hours = invoke("detect-series", str(path))  # 876,577 hours: in reach
     assert hours.exit_code == 0 and "0 flagged period(s) of 2 (hour)" in hours.output, hours.output
     assert "note:" not in hours.output  # a century: long enough, if not flagged
+
+
+def test_detect_series_reads_naive_stamps_on_the_timezone_clock(tmp_path):
+    """A local-time export's stamps (no offset) were read as UTC whatever --timezone said: the hour written twice
+    when Warsaw's clocks go back (02:00 on 2026-10-25) was summed into one period, a false volume_spike, and each
+    hour's slot was an hour off after the change. Now they are read on the --timezone clock, the hour's second run
+    (the stamps step back) as winter time, as the same series written with its offsets is."""
+    hours = pd.date_range("2026-10-07T22:00Z", "2026-10-26T22:00Z", freq="h")  # Warsaw days 8 to 26
+    counts = [200 + 100 * (8 <= t.tz_convert("Europe/Warsaw").hour < 20) for t in hours]
+    local, offsets = tmp_path / "local.csv", tmp_path / "offsets.csv"
+    for path, stamps in ((local, hours.tz_convert("Europe/Warsaw").strftime("%Y-%m-%d %H:%M")), (offsets, hours)):
+        pd.DataFrame({"timestamp": [str(t) for t in stamps], "count": counts}).to_csv(path, index=False)
+    assert local.read_text().count("\n2026-10-25 02:00,") == 2
+    flags = {}
+    for path in (local, offsets):
+        done = invoke("detect-series", str(path), "--timezone", "Europe/Warsaw", "--out", str(path) + ".flags")
+        assert done.exit_code == 0 and f"of {len(hours)} (hour)" in done.output, done.output
+        flags[path] = (tmp_path / (path.name + ".flags")).read_text()
+    assert flags[local] == flags[offsets] and "volume_spike" not in flags[local]
+    local.write_text("timestamp,count\n2026-03-29 01:00,3\n2026-03-29 02:30,3\n")  # the hour skipped in spring
+    skipped = "line 3 is no time on Europe/Warsaw's clock (the hour skipped when the clocks go forward)"
+    refused(
+        invoke("detect-series", str(local), "--timezone", "Europe/Warsaw"),
+        f"{local}: column 'timestamp': '2026-03-29 02:30' on {skipped}",
+    )
 
 
 def test_detect_series_refuses_to_write_the_flags_over_the_csv_it_reads(tmp_path):
