@@ -53,13 +53,17 @@ negator ("app doesn't work" gives no "app work"), unless the negator is a determ
 "geen", "kein", "żaden", "aucun", ... before a noun; the Polish "bez" and Dutch "zonder", without, are such
 negators too: "bez odpowiedzi", "zonder bericht"): "no update", "geen reactie" say that something is missing,
 and the thing itself is the topic, so "update" and "reactie" count alone too (the app update of an incident
-stays among its terms when one text says "still no update"). The Polish "nie ma" (there is no, has no; and "nie
-mam", "nie było", ...: "ma" and "było" are function words) is one such negator, counted as "nie ma": "nie ma
-kontaktu" gives "nie ma kontaktu" and "kontaktu", as "brak kontaktu" gives "kontaktu" (read as "nie" alone it was
-"nie kontaktu", with no "kontaktu"); after a preposition or a question word it denies nothing ("dostawy nie ma od
-tygodnia", "nie ma co czekać": no "nie ma tygodnia"). A clause ends at . , ; : ! ? and the like: negators bind no
-word beyond it. In Polish and Portuguese mentions "no" is a function word ("well"; "in the"), not a negator, and
-so is "pas" in Dutch ones ("only", "not until": "geld pas na drie weken terug" lost its "geld").
+stays among its terms when one text says "still no update"); but not a trouble whose absence is praise
+(:data:`_NO_TROUBLE`: "bez stresu", "bez problemu", "geen gedoe", "no hassle" give the phrase, no "stresu" or
+"problemu"). The Polish "nie ma" (there is no, has no; and "nie mam", "nie było", ...: "ma" and "było" are function
+words) is one such negator, counted as "nie ma": "nie ma kontaktu" gives "nie ma kontaktu" and "kontaktu", as "brak
+kontaktu" gives "kontaktu" (read as "nie" alone it was "nie kontaktu", with no "kontaktu"); so is "nie będzie"
+(there will be no) before a noun ("nie będzie zwrotu"), not before a verb, an adjective or an adverb ("nie będzie
+działać", "nie będzie dostępna": the future's auxiliary, a copula); after a preposition or a question word it
+denies nothing ("dostawy nie ma od tygodnia", "nie ma co czekać": no "nie ma tygodnia"). A clause ends at
+. , ; : ! ? and the like: negators bind no word beyond it. In Polish and Portuguese mentions "no" is a function
+word ("well"; "in the"), not a negator, and so is "pas" in Dutch ones ("only", "not until": "geld pas na drie
+weken terug" lost its "geld").
 Word order is all it reads: in "why doesn't the app work?" the negator binds "app", and "work" counts alone.
 
 Bigrams are pairs of adjacent kept words of one clause, so "lost my parcel" gives "lost parcel" and "lost
@@ -222,11 +226,19 @@ _NEGATE_NEXT_GROUPS = {
 }
 # The Polish "nie ma" (there is no; has no) and its forms: "ma", "było" are function words, so "nie" bound the noun
 # ("nie ma kontaktu" was the term "nie kontaktu" and no "kontaktu"). "nie" and the verb read as one negator
-# (:func:`_clauses`), a determiner, counted as "nie ma"; not "nie będzie", also the future's auxiliary ("nie będzie
-# działać", it will not work), nor "nie jest" (is not).
+# (:func:`_clauses`), a determiner, counted as "nie ma"; not "nie jest" (is not). "nie będzie" (there will be no) is
+# one only before a noun: it is also the future's auxiliary and a copula ("nie będzie działać", it will not work;
+# "nie będzie dostępna", it will not be available), so not where its next kept word is a verb's infinitive or past
+# form, an adjective's or a passive participle's ending, or an adverb's (:data:`_NOT_A_NOUN`).
 _THERE_IS = frozenset("ma mam masz mamy macie mają miał miała miało mieli miały miałem miałam było".split())
 _THERE_IS |= frozenset(w.translate(_PL_PLAIN) for w in _THERE_IS)
-_THERE_IS_NOT = frozenset(f"nie {w}" for w in _THERE_IS)
+_THERE_WILL_BE = frozenset({"będzie", "bedzie"})
+_THERE_IS_NOT = frozenset(f"nie {w}" for w in _THERE_IS | _THERE_WILL_BE)
+# After "nie będzie": an infinitive ("działać", typed plainly "dzialac"), a past form ("działał", "działała"), an
+# adjective or a passive participle ("dostępna", "możliwe", "dostarczona", "otwarty", "gotowy"), an adverb
+# ("tanio", "lepiej"): no noun, so "nie" denies it as a verb's negator. A noun of those endings ("ceny", "opłaty")
+# is read so too: it keeps its "nie" bigram and is not counted alone, as before.
+_NOT_A_NOUN = re.compile(r"(?:ć|[aeiouyąęó]c|[aeiouyąęó][łl][aoiy]?|[nt][yaei]|[io]w[yae]|o|ej)$")
 # The words after which "nie ma" denies no word: a preposition's phrase ("dostawy nie ma od tygodnia", the delivery
 # has not come for a week, is no "nie ma tygodnia") and a question word's ("nie ma co czekać", no point waiting;
 # "nie ma jak się dodzwonić", no way to get through)
@@ -240,6 +252,17 @@ DETERMINERS = frozenset(
 ) | frozenset({"no", "geen", "bez", "zonder"} | _THERE_IS_NOT)
 """Negators that deny a noun ("no update", "geen reactie", "nie ma kontaktu", "zonder bericht"), not a verb: the word
 they bind counts alone too."""
+# Nouns of a trouble whose absence is praise ("bez stresu", stress-free; "bez problemu", "nie ma problemu", "geen
+# probleem", "zonder gedoe", "no hassle", "no complaints"): a determiner negator denies them as a verb's does, so
+# the phrase is a term and the trouble is not (a complaint that "always worked without a problem" had "problemu").
+# Polish in the cases a negator takes (genitive), also typed without diacritics.
+_NO_TROUBLE = frozenset(
+    """problemu problemów problemow kłopotu kłopotów klopotu klopotow stresu nerwów nerwow zarzutu zarzutów
+    zarzutow zastrzeżeń zastrzezen
+    probleem problemen gedoe stress zorgen klachten klacht gezeur
+    problem problems issue issues hassle fuss worries complaints
+    probleme ärger sorgen beschwerden""".split()
+)
 _NEGATE_BOTH = frozenset("niet niets niks nooit nicht nichts niemals pas rien jamais niente nulla".split())
 NEGATORS = _NEGATE_NEXT | _NEGATE_BOTH
 """Negation words: kept, and joined to a neighbour into a bigram (module docstring)."""
@@ -384,7 +407,13 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
         there_is_not = False  # the last word read is "nie ma": a preposition ends what it denies
         words = _words(clause)
         for i, w in enumerate(words):
-            if w in _THERE_IS and i and words[i - 1] == "nie" and kept and kept[-1] == "nie":
+            if (
+                (w in _THERE_IS or (w in _THERE_WILL_BE and not _NOT_A_NOUN.search(_next_word(words, i, lex))))
+                and i
+                and words[i - 1] == "nie"
+                and kept
+                and kept[-1] == "nie"
+            ):
                 kept[-1], there_is_not = f"nie {w}", True  # "nie ma kontaktu": "nie ma", a determiner, "kontaktu"
             elif (
                 len(w) > 1
@@ -400,6 +429,12 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
         if kept:
             out.append(kept)
     return out
+
+
+def _next_word(words: list[str], i: int, lex: _Lexicon) -> str:
+    """The first word after ``words[i]`` that is no function word ("" when none): "nie będzie można się zalogować"
+    reads "zalogować"."""
+    return next((w for w in words[i + 1 :] if len(w) > 1 and w not in lex.stop), "")
 
 
 def _drop_set(drop: Iterable[str], names: Iterable[str] = ()) -> frozenset[str]:
@@ -446,7 +481,10 @@ def _text_terms(text: str, dropped: frozenset[str], lex: _Lexicon) -> tuple[set[
         ]
         for i, w in enumerate(words):
             denied = bound[i] and not (
-                i > 0 and words[i - 1] in DETERMINERS and not (i + 1 < n and words[i + 1] in lex.negate_both)
+                i > 0
+                and words[i - 1] in DETERMINERS
+                and w not in _NO_TROUBLE
+                and not (i + 1 < n and words[i + 1] in lex.negate_both)
             )
             if w not in negators and not denied:
                 uni.add(w)

@@ -361,6 +361,33 @@ def test_polish_nie_ma_there_is_no_denies_the_noun_and_keeps_it_a_term():
     assert not {t for t in found if "nie" in t.split() and "ma" not in t.split()}  # no "nie kontaktu"
 
 
+def test_polish_nie_bedzie_before_a_noun_is_there_will_be_no_and_before_a_verb_a_verbs_negator():
+    """ "nie będzie" (there will be no) was always the future's auxiliary: "nie będzie zwrotu" (no refund coming) gave
+    "nie zwrotu" and no "zwrotu", "paczki nie będzie do piątku" the term "nie piątku". Before a noun it is "nie ma"'s
+    future; before a verb, an adjective or an adverb still the verb's negator."""
+    assert explain.terms("nie będzie zwrotu pieniędzy", language="pl") == {"nie będzie zwrotu", "zwrotu", "pieniędzy"}
+    assert explain.terms("paczki nie będzie do piątku", language="pl") == {"paczki", "piątku"}
+    assert explain.terms("aplikacja nie będzie działać", language="pl") == {"aplikacja", "nie działać"}
+    assert explain.terms("nie będzie można się zalogować", language="pl") == {"nie zalogować"}
+    assert explain.terms("usługa nie będzie dostępna", language="pl") == {"usługa", "nie dostępna"}
+    focus = [("Nie będzie dostawy", "pl"), ("nie ma dostawy", "pl"), ("nie było dostawy", "pl")]
+    found = shown(focus, [("Dobry sklep, polecam wszystkim", "pl")] * 30, min_count=3)
+    assert found["dostawy"].focus_count == 3
+
+
+def test_a_trouble_a_determiner_negator_denies_is_praise_and_no_term_alone():
+    """ "bez stresu" (stress-free), "bez problemu", "nie ma problemu", "zonder problemen", "no hassle" say there was no
+    trouble, and "stresu", "problemu" were terms alone: a complaint that "always worked without a problem" listed the
+    problem among this week's drivers. The phrase is the term; a missing thing ("bez odpowiedzi") still counts alone."""
+    assert explain.terms("dostawa bez stresu, polecam", language="pl") == {"dostawa", "bez stresu", "polecam"}
+    assert explain.terms("zawsze działało bez problemu", language="pl") == {"zawsze", "działało", "zawsze działało",
+                                                                          "bez problemu"}  # fmt: skip
+    assert explain.terms("nie ma problemu", language="pl") == {"nie ma problemu"}
+    assert explain.terms("altijd zonder problemen", language="nl") == {"altijd", "zonder problemen"}
+    assert explain.terms("geen gedoe, geen reactie", language="nl") == {"geen gedoe", "geen reactie", "reactie"}
+    assert explain.terms("reklamacja bez odpowiedzi", language="pl") == {"reklamacja", "bez odpowiedzi", "odpowiedzi"}
+
+
 def test_polish_forms_of_a_word_are_one_term_shown_as_most_written():
     """Polish inflects: "paczka", "paczki", "paczkę", "paczką" split one complaint into four terms, none of them
     frequent enough to show. In Polish mentions they are one term, shown in its most written form."""
