@@ -45,8 +45,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="brandpulse.yaml to use", show_default=False)]
-DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file", show_default=False)]
+# the defaults said in each command's help too (as the app's help says them): `brandpulse rescore --help` named none
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="brandpulse.yaml to use (default: $BRANDPULSE_CONFIG, else ./brandpulse.yaml)",
+        show_default=False,
+    ),
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="DuckDB warehouse file (default: $BRANDPULSE_DB, else ./data/brandpulse.duckdb)",
+        show_default=False,
+    ),
+]
 DayOpt = Annotated[str, typer.Option("--date", "-d", help="the UTC day to process, YYYY-MM-DD")]
 RunIdOpt = Annotated[
     str, typer.Option(help="the run to record the step under: the id given to `brandpulse prepare` (or the DAG's run)")
@@ -523,10 +539,13 @@ def rescore(
 
     Runs in chunks that each commit: stop it any time (Ctrl-C) and run it again to carry on. The nightly run
     scores only new mentions, so after a model upgrade this is how trends and the detector move to the new model
-    (each day's metrics use one model version; see the README's "Changing the model").
+    (each day's metrics use one model version; see the README's "Changing the model"). A --since after today
+    (UTC), a mistyped year, is refused.
 
     Example: brandpulse rescore --since 2026-07-01
     """
+    from datetime import UTC, datetime
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -534,6 +553,9 @@ def rescore(
 
     cfg = _config(config)
     first = _day(since, "--since")
+    today = datetime.now(UTC).date()  # a mistyped year loaded the model and ended a "success" that scored nothing
+    if first > today:
+        _fail(f"--since: {since} is after today ({today}, UTC): no mention of that day can be there to re-score")
     _require_warehouse(db)  # a mistyped --db: said, and no empty warehouse left there for the next command
     with Progress(
         "[progress.description]{task.description}",
@@ -1077,9 +1099,10 @@ def report(
         if brand:
             _fail("--brand and --run-id: the night's report step draws every brand; leave out one of them")
         night = _registered(cfg, db, run_id, "report")
-        typer.echo(
-            f"index: {build.report(cfg, db_path(db), _day(day) if day is not None else night, run_id, out_dir=out)}"
-        )
+        target = _day(day) if day is not None else night
+        kept = build.kept_report(cfg, target, out)  # an older night's: not its index, the later day's left there
+        index = build.report(cfg, db_path(db), target, run_id, out_dir=out, not_drawn=kept)
+        typer.echo(f"index: {index}" if kept is None else f"index: {index} left as it was ({kept})")
         return
     target = _day(day) if day is not None else build.newest_day(cfg, db_path(db))
     if target is None:

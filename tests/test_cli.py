@@ -60,6 +60,31 @@ def test_rescore_names_its_own_option_in_a_bad_day(tmp_path):
     assert not db.exists()
 
 
+def test_rescore_refuses_a_since_after_today_before_it_loads_the_model(tmp_path, monkeypatch):
+    """``rescore --since 2062-07-01`` (a mistyped year) loaded the model, registered a run and ended a "success"
+    that scored nothing; it is refused, as ``run --to`` after today is."""
+    from pipeline import cli
+
+    monkeypatch.setattr(cli, "_scorer", lambda cfg: pytest.fail("the model was loaded"))
+    config, db = str(write_config(tmp_path)), migrated(tmp_path / "w.duckdb")
+    refused(
+        invoke("rescore", "--since", "2199-12-31", "--config", config, "--db", str(db)),
+        "--since: 2199-12-31 is after today",
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("command", ["run", "rescore", "summary", "report"])
+def test_a_commands_help_says_where_the_config_and_the_warehouse_default_to(command):
+    """``--config`` and ``--db`` default to $BRANDPULSE_CONFIG / $BRANDPULSE_DB, else a file in the working folder:
+    said by the app's help only, a command's named neither ("brandpulse.yaml to use", "DuckDB warehouse file")."""
+    text = " ".join(invoke(command, "--help", env={"COLUMNS": "300"}).output.split())
+    assert (
+        "$BRANDPULSE_CONFIG, else ./brandpulse.yaml" in text and "$BRANDPULSE_DB, else ./data/brandpulse.duckdb" in text
+    )
+
+
 def test_the_score_steps_help_says_it_scores_new_mentions_only_and_rescore_moves_history():
     """It said it scored every mention with no score from the current model version: after a model change an
     operator ran it to move history, and it scored nothing (only mentions with no score at all are its)."""

@@ -976,6 +976,19 @@ def test_a_report_folder_that_cannot_be_made_fails_the_report_step_naming_the_se
         assert con.execute("SELECT count(*) FROM mentions").fetchone() == (1,)
 
 
+def test_an_older_nights_summary_names_no_report_when_a_later_days_is_left_there(night, scorer):
+    """A re-run of an older night leaves the later day's report as it is: its summary's ``report`` named that
+    index.html as if it had drawn it; it is null, and ``report_not_drawn`` says why."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    later = run_day(cfg, db, DAY + timedelta(days=1), scorer=scorer)
+    older = run_day(cfg, db, DAY, scorer=scorer)
+    assert later["report"].endswith("index.html") and older["status"] == "success" and older["report"] is None
+    folder, kept = cfg.resolve(cfg.report_dir), DAY + timedelta(days=1)
+    assert later["report_not_drawn"] is None
+    assert older["report_not_drawn"] == f"not drawn: {folder} holds the report of {kept}, a later day"
+
+
 def test_a_cleared_night_whose_prepare_fails_is_not_closed_a_success(night, scorer, monkeypatch):
     """Airflow clears a night that succeeded and runs it again; this time prepare fails before it opens the run
     (another author key). The DAG's load and finish run all the same (all_done): finish closed the run a success,

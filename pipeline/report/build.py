@@ -1002,28 +1002,34 @@ def _drawn_day(out_dir: Path) -> date | None:
         return None
 
 
+def kept_report(config: Config, day: date, out_dir: Path | None = None) -> str | None:
+    """Why the report step of ``day`` leaves the report in ``out_dir`` (default: the config's ``report_dir``) as it
+    is, ``not drawn: ...``: it is a later day's (a re-run or backfill of an old night). None: the step draws it. A
+    report there of a day after today (UTC) is a mistyped date's, not a later night's: drawn over, as a night stores
+    its state over such a night's (source_state.sql)."""
+    out = Path(out_dir) if out_dir is not None else config.resolve(config.report_dir)
+    newer = _drawn_day(out)
+    if newer is None or newer <= day or newer > datetime.now(UTC).date():  # `report --date 2099-01-01`: no night's
+        return None
+    return f"not drawn: {out} holds the report of {newer}, a later day"
+
+
 def report(
     config: Config, db: Path, day: date, run_id: str, out_dir: Path | None = None, not_drawn: str | None = None
 ) -> Path:
     """The nightly report step: build into ``out_dir`` (default: the config's ``report_dir``, else
     ``data/reports`` next to the config file), record it in ``run_steps``, return the index's path.
 
-    A night older than the report already there (a re-run or backfill of an old night) leaves that report as it
-    is: the step is recorded, not drawn, with the reason. So does a night given ``not_drawn``, a reason (a
-    backfill's night: a later night draws the report over it at once). A report there of a day after today (UTC)
-    is a mistyped date's, not a later night's: drawn over, as a night stores its state over such a night's
-    (source_state.sql)."""
+    A night older than the report already there (a re-run or backfill of an old night: :func:`kept_report`) leaves
+    that report as it is: the step is recorded, not drawn, with the reason. So does a night given ``not_drawn``, a
+    reason (a backfill's night: a later night draws the report over it at once). The path returned is then the
+    index that is there, not one of ``day``: a caller that says what it drew asks :func:`kept_report` first."""
     started = datetime.now(UTC)
     out = Path(out_dir) if out_dir is not None else config.resolve(config.report_dir)
-    newer = None if not_drawn is not None else _drawn_day(out)
-    if newer is not None and newer > started.date():  # `report --date 2099-01-01`: kept, no night drew until 2099
-        newer = None
+    not_drawn = not_drawn if not_drawn is not None else kept_report(config, day, out)
     if not_drawn is not None:
         logger.info(f"report {day}: {not_drawn}")
         index, rows_out, detail = out / "index.html", 0, not_drawn
-    elif newer is not None and newer > day:
-        logger.info(f"report {day}: {out} holds the report of {newer}, a later day; not drawn")
-        index, rows_out, detail = out / "index.html", 0, f"not drawn: {out} holds the report of {newer}, a later day"
     else:
         if out_dir is None:  # the configured folder (made only to draw): one that cannot be made names its setting
             make_folder(config, "report_dir", out)
