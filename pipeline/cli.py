@@ -95,6 +95,7 @@ def _stopped_says(what: str | Callable[[], str]) -> Iterator[None]:
 # The days a command takes: wide enough for any backfill, and far from the calendar's ends, where a night's window
 # (the day before, the day after, 90 days of history) runs out of dates (OverflowError, a traceback)
 FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2199, 12, 31)
+MAX_NIGHTS = 366  # the longest `run --date D --to D2` range without --long-range
 
 
 def _within(day: date, value: str, option: str) -> None:
@@ -267,6 +268,10 @@ def run(
         bool,
         typer.Option("--no-report", help="draw no report (a backfill before the scheduled nights take over)"),
     ] = False,
+    long_range: Annotated[
+        bool,
+        typer.Option("--long-range", help=f"run a range of more than {MAX_NIGHTS} nights (a year)"),
+    ] = False,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -288,6 +293,12 @@ def run(
     today = datetime.now(UTC).date()  # a mistyped year ran a night for every day up to it (63,000 to 2199)
     if to is not None and last > today:
         _fail(f"--to: {to} is after today ({today}, UTC): a range runs only nights of days that have begun")
+    nights = (last - first).days + 1  # a mistyped --date year (2006 for 2026) ran some 7,300 nights, unsaid
+    if nights > MAX_NIGHTS and not long_range:
+        _fail(
+            f"--date: {day} to {last} is {nights:,} nights, more than a year ({MAX_NIGHTS}): check the year, or "
+            "add --long-range to run them all"
+        )
     not_ok, running = [], [first]
 
     def show(summary: dict) -> None:

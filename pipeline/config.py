@@ -708,6 +708,43 @@ class Config(_Strict):
                     )
         return self
 
+    @model_validator(mode="after")
+    def _one_source_per_file(self) -> Config:
+        """Two sources whose paths are the same file or glob (another spelling of it: ``./q.csv``, an absolute path,
+        a symlinked folder) import each row twice: a survey's answers count once per source in NPS, CSAT and CES
+        (they are keyed by source and response id), a file drop's mentions and quarantined rows are stored once per
+        source. Allowed where each reads its own part: survey sources reading other sheets of one workbook, file
+        drops each keeping only its own ``platforms`` (none in common). File drops are compared within a brand: two
+        brands' are not counted twice in either brand's figures."""
+        surveys = self.surveys.sources if self.surveys else []
+        readers = [(("surveys", "sources", i, "path"), s) for i, s in enumerate(surveys)]
+        readers += [
+            (("brands", b, "sources", i, "path"), s)
+            for b, brand in enumerate(self.brands)
+            for i, s in enumerate(brand.sources)
+            if s.type == "file_drop"
+        ]
+        seen: dict[tuple, list[tuple]] = {}
+        for where, spec in readers:
+            file = os.path.realpath(self.resolve(spec.path))
+            for other, earlier in seen.setdefault((*where[:2], file), []):
+                if isinstance(spec, FileDropSpec):
+                    mine, theirs = ({p.casefold() for p in s.platforms} for s in (spec, earlier))
+                    if mine and theirs and not mine & theirs:
+                        continue
+                    instead = "give each its own platforms (none in common)"
+                else:
+                    if spec.sheet != earlier.sheet:
+                        continue
+                    instead = "for a workbook, give each its own sheet"
+                raise ValueError(
+                    f"{field_path(where)}: {spec.path!r} is the same file as {field_path(other)} ({file}): each of "
+                    f"its rows would be imported twice and counted once per source; remove one of the two, or "
+                    f"{instead}"
+                )
+            seen[(*where[:2], file)].append((where, spec))
+        return self
+
     def resolve(self, path: str | Path) -> Path:
         """A path from the file, made absolute against the config file's folder."""
         p = Path(path)

@@ -257,3 +257,23 @@ def test_a_range_into_the_future_is_refused_before_any_night(tmp_path):
     result = CliRunner().invoke(app, [*args, "--to", "2199-12-31"])
     assert result.exit_code == 2 and "--to: 2199-12-31 is after today" in result.output
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_range_of_more_than_a_year_needs_long_range(tmp_path, monkeypatch):
+    """``brandpulse run --date 1996-10-01 --to 2026-10-01`` (a mistyped year of --date) ran 10,958 nights one after
+    the other, some 25 hours, saying nothing; a range of more than a year is refused, naming the option and the
+    flag that runs it, and runs none; --long-range runs it."""
+    from typer.testing import CliRunner
+
+    from pipeline import night
+    from pipeline.cli import app
+
+    ranges = []
+    monkeypatch.setattr(night, "run_days", lambda cfg, db, first, last, **kw: ranges.append((first, last)))
+    args = ["run", "-c", str(write_config(tmp_path)), "--db", str(tmp_path / "w.duckdb"), "--date", "1996-10-01"]
+    result = CliRunner().invoke(app, [*args, "--to", "2026-10-01"])
+    assert result.exit_code == 2 and ranges == []
+    assert "--date: 1996-10-01 to 2026-10-01 is 10,958 nights, more than a year (366)" in result.output
+    assert "--long-range" in result.output
+    assert CliRunner().invoke(app, [*args, "--to", "2026-10-01", "--long-range"]).exit_code == 0
+    assert ranges == [(date(1996, 10, 1), date(2026, 10, 1))]

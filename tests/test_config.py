@@ -305,7 +305,7 @@ def test_shared_blocks_written_with_anchors_still_load(tmp_path):
     # PyYAML's own dumper writes an anchor and an alias for a value used twice (here: the columns mapping).
     doc = yaml.safe_load(GOOD_TEXT)
     source = doc["brands"][0]["sources"][0]
-    doc["brands"][0]["sources"].append({**source, "name": "reviews"})
+    doc["brands"][0]["sources"].append({**source, "name": "reviews", "path": "reviews.csv"})
     text = yaml.safe_dump(doc)
     assert "&id001" in text and "*id001" in text
     cfg = load_config(_write(tmp_path, text))
@@ -1175,3 +1175,28 @@ def test_each_inline_config_example_of_the_readme_loads_and_means_what_it_says(t
     if isinstance(want, dict):
         got = got.model_dump(include=set(want))
     assert got == want
+
+
+def test_two_sources_reading_one_file_are_refused_unless_each_reads_its_own_part(tmp_path):
+    """Two survey sources (or two file drops) whose paths are one file under two spellings imported each row twice:
+    a survey's answers counted twice in NPS, CSAT and CES (the import only warned, after). Refused, naming both
+    fields and the file; other sheets of one workbook, or file drops keeping platforms none in common, are not."""
+    (tmp_path / "exports").mkdir()
+    drop = GOOD["brands"][0]["sources"][0]
+    survey = {"name": "nps", "brand": "acme", "path": "exports/q.csv", "preset": "qualtrics"}
+    copy = {**survey, "name": "nps-copy", "path": "./exports/../exports/q.csv"}
+    with pytest.raises(ConfigError) as err:
+        load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": [survey, copy]}}))
+    assert str(err.value) == (
+        f"{tmp_path / 'brandpulse.yaml'}: surveys.sources[1].path: './exports/../exports/q.csv' is the same file as "
+        f"surveys.sources[0].path ({tmp_path / 'exports' / 'q.csv'}): each of its rows would be imported twice and "
+        "counted once per source; remove one of the two, or for a workbook, give each its own sheet"
+    )
+    book = [{**s, "path": "exports/q.xlsx", "sheet": n} for s, n in ((survey, "NPS"), (copy, "CSAT"))]
+    assert load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": book}})).surveys.sources[1].sheet == "CSAT"
+    twice = {**drop, "name": "listening-2", "path": str(tmp_path / "x.csv")}
+    brand = GOOD["brands"][0]
+    with pytest.raises(ConfigError, match=r"brands\[0\]\.sources\[1\]\.path: .* as brands\[0\]\.sources\[0\]\.path"):
+        load_config(_write(tmp_path, {"brands": [{**brand, "sources": [drop, twice]}]}))
+    split = [{**drop, "platforms": ["Twitter"]}, {**twice, "platforms": ["instagram"]}]
+    assert len(load_config(_write(tmp_path, {"brands": [{**brand, "sources": split}]})).brands[0].sources) == 2
