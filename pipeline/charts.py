@@ -7,8 +7,9 @@ with the shared colours below.
 over total scored volume, the share negative on a second axis with its rolling 28-day share (the 28 days to
 each day, that day included: not the detector's baseline, which leaves the day and earlier spikes out), every
 flagged day marked, and the alert's day highlighted, so a reader sees at a glance how unusual the day is. It reads
-the model version of the alert's day (the one its figures came from, not the series' newest model, which a later
-night or a rescore may have moved on by the time it is sent), and its title names it.
+the model version the alert's figures came from (recorded with the alert; not the series' newest model, which a
+later night or a rescore, even one of the alert's own day, may have moved on by the time it is sent), and its title
+names it.
 :func:`hourly_alert_chart` does the same for an hourly alert (``hourly_spike``, ``volume_spike``): the brand's
 last 48 hours from ``hourly_brand_metrics``, volume and negatives per hour, the flagged window shaded; it reads
 the series (in one model version: the watch detector's, named in its title) and hands it to :func:`hourly_chart`, a
@@ -69,10 +70,12 @@ def _model(series: pd.DataFrame) -> str:
     return f" (model {model.iloc[0]})" if len(model) else ""
 
 
-def alert_chart(con, brand: BrandSpec, day: date, days: int = 60) -> bytes:
-    """The brand's last ``days`` days to ``day`` as a PNG, with flagged days marked and ``day`` highlighted."""
+def alert_chart(con, brand: BrandSpec, day: date, days: int = 60, model: str | None = None) -> bytes:
+    """The brand's last ``days`` days to ``day`` as a PNG, with flagged days marked and ``day`` highlighted, in
+    ``model`` (the alert's, ``alerts.model_version``; None: that of ``day``'s metrics)."""
     start = day - timedelta(days=days - 1)
-    df = frame(execute(con, "alerts/chart_series", {"brand": brand.key, "start": start, "day": day}))
+    params = {"brand": brand.key, "start": start, "day": day, "model": model}
+    df = frame(execute(con, "alerts/chart_series", params))
     model = _model(df)
     full = pd.DataFrame({"day": [start + timedelta(days=i) for i in range(days)]})
     df = full.merge(df, on="day", how="left").fillna({"volume": 0, "n_negative": 0, "flagged": False})

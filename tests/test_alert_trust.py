@@ -184,6 +184,44 @@ def test_a_daily_alerts_chart_sent_after_the_series_moved_to_a_new_model_draws_i
     assert ax.get_title(loc="left").endswith("(model v1)")
 
 
+def test_a_daily_alerts_chart_resent_after_a_rescore_of_its_own_day_still_draws_the_model_it_was_raised_in(
+    tmp_path, monkeypatch
+):
+    """`brandpulse rescore --since` three days before a v1 alert's day, by a v2 that reads 40 of its 50 negatives
+    as neutral: the day's metrics are v2's, and the resent alert (50 negatives, 67%) came with v2's chart of 10
+    negatives (13%), titled v2. The alert keeps the model it was raised in (through a re-run of the night, which
+    records nothing), and its chart draws that model's days, the rescored ones counted from its own scores: the
+    chart it was first sent with."""
+    db = tmp_path / "w.duckdb"
+    cfg = alerting_config(tmp_path)
+    seed(db, 52, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "run-detect")
+    with connect(db, read_only=True) as con:
+        sent = delivery.message(cfg, con, aid).chart_png
+    rescored = [INCIDENT + timedelta(days=i) for i in range(-3, 2)]
+    with connect(db) as con, transaction(con):
+        rescored_since(con, rescored[0])
+        con.execute(
+            "UPDATE sentiment SET label = 'neutral' WHERE model_version = 'v2' AND label = 'negative' AND mention_id"
+            " IN (SELECT mention_id FROM mentions WHERE day = ? AND NOT regexp_matches(native_id, '-[0-9]$'))",
+            [INCIDENT],
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": rescored, "run_id": "rescore"})
+    assert q(db, "SELECT model_version, n_negative FROM daily_brand_metrics WHERE day = ? AND source = '_all'",
+             [INCIDENT]) == [("v2", 10)]  # fmt: skip
+    with connect(db, read_only=True) as con:
+        assert delivery.message(cfg, con, aid).chart_png == sent  # the chart it was first sent with
+    assert incidents.detect(cfg, db, INCIDENT, "run-again") == []  # a re-run of the night: nothing new recorded
+    assert q(db, "SELECT alert_id, model_version FROM alerts") == [(aid, "v1")]
+    with connect(db, read_only=True) as con:
+        fig = drawn_figure(monkeypatch, delivery.message, cfg, con, aid)
+    ax, ax2 = fig.axes
+    assert [p.get_height() for p in ax.containers[1]][-1] == 50  # the alert's own negatives, not v2's 10
+    assert ax2.lines[0].get_ydata()[-1] == pytest.approx(100 * 50 / 75)
+    assert ax.get_title(loc="left").endswith("(model v1)")
+
+
 def test_an_hourly_alerts_chart_never_mixes_two_models(tmp_path, monkeypatch):
     """`brandpulse rescore --since` the incident's day, after its alert: the 48 hours to the window are v1's hours
     of the day before and v2's of the day. The chart drew both, side by side; it draws the model the watch's

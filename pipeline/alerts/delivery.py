@@ -81,8 +81,8 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
     the chart, an alert of a brand removed from the config since reads as stored (named by its id, times in UTC)."""
     alert = row(
         con.execute(
-            "SELECT alert_id, incident_id, brand, kind, status, day, severity, headline, reason, explanation"
-            " FROM alerts WHERE alert_id = ?",
+            "SELECT alert_id, incident_id, brand, kind, status, day, severity, headline, reason, explanation,"
+            " model_version FROM alerts WHERE alert_id = ?",
             [alert_id_],
         )
     )
@@ -97,7 +97,11 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
         window = tuple(datetime.fromisoformat(numbers.pop(k)) for k in ("window_start", "window_end"))
     png = None
     if chart:
-        png = hourly_alert_chart(con, brand, *window) if window else alert_chart(con, brand, day)
+        png = (
+            hourly_alert_chart(con, brand, *window)
+            if window
+            else alert_chart(con, brand, day, model=alert["model_version"])  # the model its figures came from
+        )
     report = config.alerting.report_url
     chart_url = None
     if png and report:  # publish the chart beside the reports, so Slack (which needs a URL) can show it

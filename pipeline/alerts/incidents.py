@@ -345,8 +345,10 @@ def _chain_end(con, config: Config, brand: str, kind: str, day: date) -> date:
 def _record_alert(con, fields: dict) -> str | None:
     """Insert an alert; its id, or None when the alert is already recorded (a re-run of the night). Its
     ``created_at`` is this moment, not the transaction's start (DuckDB's ``now()``): alerts one run raises keep
-    the order they were raised in, so a ``new`` alert is delivered before the ``worse`` that follows it."""
-    inserted = row(execute(con, "alerts/insert", {**fields, "created_at": datetime.now(UTC)}))
+    the order they were raised in, so a ``new`` alert is delivered before the ``worse`` that follows it. Its
+    ``model_version``: the model whose metrics its detector and explanation read, which its chart draws however
+    late it is sent (a rescore may have moved its day on to another model since); None where not known."""
+    inserted = row(execute(con, "alerts/insert", {"model_version": None, **fields, "created_at": datetime.now(UTC)}))
     return inserted["alert_id"] if inserted else None
 
 
@@ -422,6 +424,7 @@ def _spike_alert(
             "explanation": json.dumps(explanation, default=str),
             "send": send,
             "run_id": run_id,
+            "model_version": _night_model(con, brand.key, day),
         },
     )
 
@@ -460,6 +463,7 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
             "explanation": json.dumps(explanation, default=str),
             "send": send,
             "run_id": run_id,
+            "model_version": _night_model(con, brand.key, day),
         },
     )
 
@@ -701,5 +705,6 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
             "explanation": json.dumps(explanation, default=str),
             "send": send,
             "run_id": run_id,
+            "model_version": _hourly_model(con, brand.key, end),
         },
     )

@@ -4,7 +4,8 @@
 -- when an attempt was cut off mid-send; 'cx-email: delivered, 1 recipient(s) to retry' when the e-mail server
 -- refused one for now while the others took it, '..., 1 recipient(s) pending (possibly delivered)' when the
 -- retry to it got no answer; 'cx-email: held (quiet hours)' until the channel's digest; 'not sent yet' before the first attempt; 'not sent (backfilled night)'
--- for nights older than alerting.max_age_days); delivered: every channel tried accepted it.
+-- for nights older than alerting.max_age_days); delivered: every channel tried accepted it; model_version: the model
+-- whose metrics it was raised on (NULL: recorded before migration 0025 and not known).
 CREATE OR REPLACE VIEW v_alerts AS
 WITH tried AS (
     SELECT alert_id,
@@ -27,7 +28,7 @@ SELECT a.day, a.brand, a.kind, a.status, a.severity, a.headline, a.reason, a.obs
        a.explanation, a.send, a.alert_id, a.incident_id, a.created_at, t.deliveries,
        CASE WHEN t.outcome IS NOT NULL THEN t.outcome
             WHEN NOT a.send THEN 'not sent (backfilled night)' ELSE 'not sent yet' END AS delivery,
-       coalesce(t.all_ok, false) AS delivered
+       coalesce(t.all_ok, false) AS delivered, a.model_version
 FROM alerts a
 LEFT JOIN tried t USING (alert_id)
 ORDER BY a.day DESC, a.brand;
