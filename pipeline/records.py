@@ -54,6 +54,15 @@ class Rejected(ValueError):
     """An item (or, for surveys, one field of it) that breaks a rule; the message is the quarantine reason."""
 
 
+class NoSuchLocalTime(Rejected):
+    """A time without an offset in the hour its zone's clocks skip in spring (:func:`parse_utc` with ``exact``):
+    ``moment`` is its reading with the offset before the change, which places it in its night's window."""
+
+    def __init__(self, reason: str, moment: datetime):
+        super().__init__(reason)
+        self.moment = moment
+
+
 @dataclass(frozen=True)
 class Window:
     """A half-open UTC interval ``[start, end)``."""
@@ -738,12 +747,16 @@ def parse_utc(
     first: str | None = None,
     unix: bool = True,
     noun: str | None = "timestamp",
+    exact: bool = False,
 ) -> datetime:
     """An aware UTC datetime from a datetime, a date, Unix seconds (``unix``), or text: ``first`` (a strptime
     format), then ISO-8601, then each of ``formats``. Naive values are read in ``tz``, except a date without a
     time of day (a ``date``, ``2026-10-13``, a format without hours): that calendar day, at 00:00 UTC, so it
-    stays on its own day (read as midnight in Berlin it would be 22:00 UTC the day before). Raises
-    :class:`Rejected` when the value is empty, unreadable or outside ``[EARLIEST, LATEST)``."""
+    stays on its own day (read as midnight in Berlin it would be 22:00 UTC the day before). In the hour the clocks
+    go back, written twice, a naive time is the first (summer-time) one; in the hour they skip in spring it is read
+    with the offset before the change (02:30 in Warsaw is 01:30 UTC, 03:30 summer time), or, with ``exact``,
+    refused: no clock in ``tz`` showed it. Raises :class:`Rejected` when the value is empty, unreadable or outside
+    ``[EARLIEST, LATEST)``."""
     if isinstance(value, bool):
         raise Rejected(f"{what} {value!r} is not a timestamp")
     date_only = False
@@ -782,12 +795,20 @@ def parse_utc(
             readable = "a date and time this source can read"
             expected = f"an ISO-8601 {noun}" if noun and not formats and not first else readable
             raise Rejected(f"{what} {shown(raw, TIME)} is not {expected}")
-    if moment.tzinfo is None:
+    naive = moment.tzinfo is None
+    if naive:
         moment = moment.replace(tzinfo=UTC if date_only else tz)
     try:
-        return in_range(moment.astimezone(UTC), what)
+        utc = in_range(moment.astimezone(UTC), what)
     except OverflowError:
         raise Rejected(f"{what} {moment!s:.32} is outside {EARLIEST.year}-{LATEST.year - 1}") from None
+    if exact and naive and utc.astimezone(moment.tzinfo).replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise NoSuchLocalTime(
+            f"{what} {moment:%Y-%m-%d %H:%M:%S} is no time in {tz} (the hour its clocks skip in spring); "
+            "give the time with its UTC offset",
+            utc,
+        )
+    return utc
 
 
 def parse_day(value, what: str, fmt: str | None = None) -> date:

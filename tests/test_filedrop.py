@@ -367,6 +367,33 @@ def test_a_local_export_is_read_in_the_sources_timezone(tmp_path):
         fetch_set(tmp_path, data, timezone="Europe/Amsterdan")
 
 
+def test_a_local_time_the_clocks_skip_is_quarantined_by_its_night_and_a_repeated_one_is_summer_time(tmp_path):
+    """On 2026-03-29 Warsaw's clocks jump from 02:00 to 03:00: a row at 02:30 local was loaded silently as 01:30 UTC,
+    a time no clock there showed (an export in another zone, or in standard time all year). It is quarantined,
+    naming the zone, by the night whose window holds it only. On 2026-10-25 02:00-02:59 is written twice: a time
+    without an offset there is the first, summer-time pass (rows are not always sorted to tell them apart)."""
+    rows = [
+        "g1;twitter;;Ola;29-03-2026 02:30;Paczka nie doszła;https://x/g1;0;0\r\n",
+        "g2;twitter;;Ola;29-03-2026 03:30;Już doszła;https://x/g2;0;0\r\n",
+        "f1;twitter;;Jan;25-10-2026 02:15;Kurier spóźniony;https://x/f1;0;0\r\n",
+        "f2;twitter;;Jan;2026-10-25T02:15:00+01:00;Znowu spóźniony;https://x/f2;0;0\r\n",
+    ]
+    data = (POLISH_HEADER + "".join(rows)).encode("utf-8")
+    settings = {"timestamp_format": "%d-%m-%Y %H:%M", "timezone": "Europe/Warsaw"}
+    records, rejects = fetch_set(tmp_path, data, window=Window.for_day(date(2026, 3, 29)), **settings)
+    assert {r.native_id: r.created_at for r in records} == {"g2": "2026-03-29T01:30:00+00:00"}
+    assert [r.reason for r in rejects] == [
+        "created_at 2026-03-29 02:30:00 is no time in Europe/Warsaw (the hour its clocks skip in spring); give the "
+        "time with its UTC offset"
+    ]
+    records, rejects = fetch_set(tmp_path, data, window=Window.for_day(date(2026, 10, 25)), **settings)
+    assert {r.native_id: r.created_at for r in records} == {
+        "f1": "2026-10-25T00:15:00+00:00",  # CEST
+        "f2": "2026-10-25T01:15:00+00:00",  # the second pass, told by its offset
+    }
+    assert rejects == []  # the spring row belongs to its own night only
+
+
 def test_a_windows_1250_header_read_as_utf8_fails_with_a_hint_naming_the_encoding_setting(tmp_path):
     """A Polish Excel's "CSV" whose mapped column is "Treść", read as UTF-8: the error said only that Treść was
     missing, beside a header cell of lone surrogates ('Tre\\udc9c\\udce6')."""

@@ -17,9 +17,10 @@ cells are each kept, and the same row in a renamed file or on another line is fo
 Rules (each broken rule quarantines the row with that reason):
 
 - ``native_id`` and ``created_at`` are required; ``created_at`` is ISO-8601 (a time without offset is taken as
-  UTC, or in the source's ``timezone``) or Unix seconds, or first ``timestamp_format`` (a strptime format) when the
-  source sets one; a native id in scientific notation (``1.84467E+18``: Excel's rounding of a long id, which
-  gives many posts one id) is refused;
+  UTC, or in the source's ``timezone``: in the hour its clocks repeat, the first pass; one in the hour they skip
+  is refused, by the night whose window holds it) or Unix seconds, or first ``timestamp_format`` (a strptime
+  format) when the source sets one; a native id in scientific notation (``1.84467E+18``: Excel's rounding of a
+  long id, which gives many posts one id) is refused;
 - the text may not be empty or whitespace only (a review with an empty body but a title keeps the title);
 - ``rating`` must be a number from 1 to 5 for reviews (0 to 10 for anything else; a decimal comma is read: ``4,5``);
 - ``engagement`` columns must be non-negative whole numbers (an empty cell counts 0; 12.0 is 12, 2.5 is rejected,
@@ -80,6 +81,7 @@ from pipeline.records import (
     UNREADABLE,
     BadExport,
     FileRejects,
+    NoSuchLocalTime,
     Pseudonymiser,
     Record,
     Reject,
@@ -398,8 +400,10 @@ class FileDrop(Source):
         platform = named or self.source_type
         native_id = (cell(cols.native_id) or "").strip()
         try:
-            created = parse_utc(get(cols.created_at), first=self.spec.timestamp_format, tz=self._zone)
+            created = parse_utc(get(cols.created_at), first=self.spec.timestamp_format, tz=self._zone, exact=True)
             unreadable = None
+        except NoSuchLocalTime as exc:  # a time its zone skips: quarantined by the night whose window holds it
+            created, unreadable = exc.moment, exc
         except Rejected as exc:  # raised once the row has claimed its id, as any row does
             created, unreadable = None, exc
         # A mention id carries no platform, so one id on two platforms would merge into one mention: the first row of
@@ -410,7 +414,7 @@ class FileDrop(Source):
         if native_id and first is None:
             post = None if created is None else self._post(row, created)
             self._first_of[native_id] = (platform.casefold(), self._file, post)
-        if unreadable is not None:
+        if created is None:
             raise unreadable
         if created > max(datetime.now(UTC), window.end) + PLAUSIBLE_AHEAD:  # a mistyped year: no later night reads it
             raise Rejected(f"{cols.created_at} {created:%Y-%m-%d %H:%M:%S} UTC is in the future")
@@ -421,6 +425,8 @@ class FileDrop(Source):
         if created not in window:
             self._skipped["before_window" if created < window.start else "after_window"] += 1
             return None
+        if unreadable is not None:
+            raise unreadable
         if not native_id:
             raise Rejected(f"{cols.native_id} (native id) is empty")
         if _EXCEL_ID.fullmatch(native_id):
