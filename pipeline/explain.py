@@ -47,23 +47,28 @@ Negation (:data:`NEGATORS`): "not", "doesn't", "nie", "niet", "geen", "nicht", "
 forms a bigram with the next word of its clause ("doesn't work", "nie działa", "geen reactie"), and the ones
 that may follow their verb (Dutch "niet", "niets", "niks", "nooit", German "nicht", "nichts", "niemals",
 French "pas", "rien", "jamais", Italian "niente", "nulla") with the word before too ("werkt niet",
-"funktioniert nicht", "marche pas"): which of the two phrases stands out is left to the counts. A word a
+"funktioniert nicht", "marche pas"): which of the two phrases stands out is left to the counts; not the word
+before where a negator before it binds it already ("niet stabiel en niet snel" gives no "stabiel niet"). A Dutch
+or German one at the end of a clause whose verb came earlier ("Mijn internet doet het al drie dagen niet") binds
+the word before it ("dagen niet", with "doet" counted alone): telling the verb apart takes a parser (the clause's
+second word is its verb only where its subject is one word: "Mijn nieuwe router werkt niet"). A word a
 negator binds is not counted alone in that text ("doesn't work" gives no "work"), nor in a bigram without the
 negator ("app doesn't work" gives no "app work"), unless the negator is a determiner (:data:`DETERMINERS`: "no",
-"geen", "kein", "żaden", "aucun", ... before a noun; the Polish "bez" and Dutch "zonder", without, are such
-negators too: "bez odpowiedzi", "zonder bericht"): "no update", "geen reactie" say that something is missing,
-and the thing itself is the topic, so "update" and "reactie" count alone too (the app update of an incident
-stays among its terms when one text says "still no update"); but not a trouble whose absence is praise
-(:data:`_NO_TROUBLE`: "bez stresu", "bez problemu", "geen gedoe", "no hassle" give the phrase, no "stresu" or
-"problemu"). The Polish "nie ma" (there is no, has no; and "nie mam", "nie było", ...: "ma" and "było" are function
+"geen", "kein", "żaden", "aucun", ... before a noun; the Polish "bez" and Dutch "zonder", without, and the Polish
+"brak", "braku" (lack of) are such negators too: "bez odpowiedzi", "zonder bericht", "brak kontaktu"): "no update",
+"geen reactie" say that something is missing, and the thing itself is the topic, so "update" and "reactie" count
+alone too (the app update of an incident stays among its terms when one text says "still no update"); but not a
+trouble whose absence is praise (:data:`_NO_TROUBLE`: "bez stresu", "bez problemu", "brak problemów", "geen gedoe",
+"no hassle" give the phrase, no "stresu" or "problemu"; "brak" was a term alone, and "brak problemów" gave
+"problemów"). The Polish "nie ma" (there is no, has no; and "nie mam", "nie było", ...: "ma" and "było" are function
 words) is one such negator, counted as "nie ma": "nie ma kontaktu" gives "nie ma kontaktu" and "kontaktu", as "brak
 kontaktu" gives "kontaktu" (read as "nie" alone it was "nie kontaktu", with no "kontaktu"); so is "nie będzie"
 (there will be no) before a noun ("nie będzie zwrotu"), not before a verb, an adjective or an adverb ("nie będzie
 działać", "nie będzie dostępna": the future's auxiliary, a copula); after a preposition or a question word it
-denies nothing ("dostawy nie ma od tygodnia", "nie ma co czekać": no "nie ma tygodnia"). A clause ends at
-. , ; : ! ? and the like: negators bind no word beyond it. In Polish and Portuguese mentions "no" is a function
-word ("well"; "in the"), not a negator, and so is "pas" in Dutch ones ("only", "not until": "geld pas na drie
-weken terug" lost its "geld").
+denies nothing, nor does "brak" ("dostawy nie ma od tygodnia", "paczki brak od tygodnia", "nie ma co czekać": no
+"nie ma tygodnia", "brak tygodnia"). A clause ends at . , ; : ! ? and the like: negators bind no word beyond it.
+In Polish and Portuguese mentions "no" is a function word ("well"; "in the"), not a negator, and so is "pas" in
+Dutch ones ("only", "not until": "geld pas na drie weken terug" lost its "geld").
 Word order is all it reads: in "why doesn't the app work?" the negator binds "app", and "work" counts alone.
 
 Bigrams are pairs of adjacent kept words of one clause, so "lost my parcel" gives "lost parcel" and "lost
@@ -71,8 +76,8 @@ parcel, refund" gives no "parcel refund".
 
 Forms counted as one term, shown in the form the focus texts write most (ties: the first in alphabetical
 order), their counts covering all the forms: a negator's forms (the English "n't" forms, "cannot" and "not";
-German "kein", "keine", ...; Polish "żaden", "żadna", ..., and "nie ma", "nie mam", "nie było", ...), so
-"doesn't work" and "won't work" are one term;
+German "kein", "keine", ...; Polish "żaden", "żadna", ..., "brak", "braku", and "nie ma", "nie mam", "nie było",
+...), so "doesn't work" and "won't work" are one term;
 and in Polish mentions, the forms of a word: words that are one stem of at least 4 letters with an inflectional
 ending each, from a list (:data:`_PL_ENDINGS`): the noun and adjective endings ("", a, ą, e, ę, i, y, o, u, ie,
 em, om, ach, ami, ów, owi, ego, ej, ym, ych, ...) and a verb's after its stem vowel (ć, ł, ła, ło, li, ły, łem,
@@ -218,6 +223,7 @@ _NEGATE_NEXT_GROUPS = {
     "ningún": "ningún ninguna ninguno",
     "nessun": "nessun nessuna nessuno",
     "nenhum": "nenhum nenhuma",
+    "brak": "brak braku",  # pl: lack of ("brak kontaktu"; "z powodu braku odpowiedzi")
     **dict.fromkeys(
         # en, pl (and "bez", without), nl (and "zonder", without), de, fr/it, es, pt; hi नहीं मत, ar لا لم لن ليس
         """no never nothing nobody nie nic nigdy nikt bez geen niemand zonder non nunca nada nadie não nem
@@ -245,13 +251,15 @@ _NOT_A_NOUN = re.compile(r"(?:ć|[aeiouyąęó]c|[aeiouyąęó][łl][aoiy]?|[nt]
 _THERE_IS_NOT_ENDS = frozenset(
     "w we z ze na do po od ode za o przez dla przy pod nad przed u co jak gdzie kiedy kto".split()
 )
+# "brak" (lack of) is such a determiner too, ended by the same words ("paczki brak od tygodnia": no "brak tygodnia")
+_LACK = frozenset(_NEGATE_NEXT_GROUPS["brak"].split())
 _NEGATE_NEXT = frozenset(w for key, forms in _NEGATE_NEXT_GROUPS.items() for w in (forms or key).split())
 _NEGATE_NEXT |= _THERE_IS_NOT
 DETERMINERS = frozenset(
     w for key in ("żaden", "kein", "aucun", "ningún", "nessun", "nenhum") for w in _NEGATE_NEXT_GROUPS[key].split()
-) | frozenset({"no", "geen", "bez", "zonder"} | _THERE_IS_NOT)
-"""Negators that deny a noun ("no update", "geen reactie", "nie ma kontaktu", "zonder bericht"), not a verb: the word
-they bind counts alone too."""
+) | frozenset({"no", "geen", "bez", "zonder"} | _THERE_IS_NOT | _LACK)
+"""Negators that deny a noun ("no update", "geen reactie", "nie ma kontaktu", "brak kontaktu", "zonder bericht"), not
+a verb: the word they bind counts alone too."""
 # Nouns of a trouble whose absence is praise ("bez stresu", stress-free; "bez problemu", "nie ma problemu", "geen
 # probleem", "zonder gedoe", "no hassle", "no complaints"): a determiner negator denies them as a verb's does, so
 # the phrase is a term and the trouble is not (a complaint that "always worked without a problem" had "problemu").
@@ -404,7 +412,7 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
     out = []
     for clause in _CLAUSE.split(text):
         kept: list[str] = []
-        there_is_not = False  # the last word read is "nie ma": a preposition ends what it denies
+        there_is_not = False  # the last word read is "nie ma" or "brak": a preposition ends what it denies
         words = _words(clause)
         for i, w in enumerate(words):
             if (
@@ -422,7 +430,7 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
                 and not (lex.polish and any(_polish_name_form(w, d) for d in dropped))  # "Biedronce" of "Biedronka"
             ):
                 kept.append(w)
-                there_is_not = False
+                there_is_not = w in _LACK
             elif there_is_not and w in _THERE_IS_NOT_ENDS:  # "nie ma od tygodnia": not the week is missing
                 out.append(kept)
                 kept, there_is_not = [], False
@@ -475,24 +483,22 @@ def _text_terms(text: str, dropped: frozenset[str], lex: _Lexicon) -> tuple[set[
     negators = lex.negate_next | lex.negate_both
     for words in _clauses(text, dropped, lex):
         n = len(words)
-        # bound[i]: word i is bound by a negator just before it, or by a verb-following one just after it
-        bound = [
-            (i > 0 and words[i - 1] in negators) or (i + 1 < n and words[i + 1] in lex.negate_both) for i in range(n)
+        # after[i]: word i is bound by a verb-following negator just after it, unless a negator just before binds it
+        # already ("niet stabiel en niet snel" is no "stabiel niet")
+        after = [
+            i + 1 < n and words[i + 1] in lex.negate_both and not (i and words[i - 1] in negators) for i in range(n)
         ]
+        # bound[i]: word i is bound by a negator just before it, or by a verb-following one just after it
+        bound = [(i > 0 and words[i - 1] in negators) or after[i] for i in range(n)]
         for i, w in enumerate(words):
-            denied = bound[i] and not (
-                i > 0
-                and words[i - 1] in DETERMINERS
-                and w not in _NO_TROUBLE
-                and not (i + 1 < n and words[i + 1] in lex.negate_both)
-            )
+            denied = bound[i] and not (i > 0 and words[i - 1] in DETERMINERS and w not in _NO_TROUBLE and not after[i])
             if w not in negators and not denied:
                 uni.add(w)
         for i in range(n - 1):
             a, b = words[i], words[i + 1]
             if a in negators and b in negators:
                 continue
-            if a in negators or b in lex.negate_both:
+            if a in negators or after[i]:
                 bi.add((a, b))  # a negator and the word it binds
             elif b not in negators and not bound[i] and not bound[i + 1]:
                 bi.add((a, b))

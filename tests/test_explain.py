@@ -388,6 +388,26 @@ def test_a_trouble_a_determiner_negator_denies_is_praise_and_no_term_alone():
     assert explain.terms("reklamacja bez odpowiedzi", language="pl") == {"reklamacja", "bez odpowiedzi", "odpowiedzi"}
 
 
+def test_a_second_negator_does_not_bind_the_word_the_first_one_denies():
+    """ "Internet niet stabiel en niet snel" gave "stabiel niet": the second "niet" took the word before it, which
+    the first one already denies."""
+    assert explain.terms("Internet niet stabiel en niet snel", language="nl") == {
+        "internet niet", "niet stabiel", "niet snel"
+    }  # fmt: skip
+    assert "schnell nicht" not in explain.terms("Lieferung nicht schnell und nicht günstig", language="de")
+
+
+def test_polish_brak_lack_of_is_a_determiner_negator():
+    """ "brak" (lack of) was a content word: "brak" a term alone, and "Brak problemów" (no problems: praise) gave
+    "problemów" among a complaint's drivers. It denies a noun as "nie ma" does: the missing thing still counts."""
+    assert explain.terms("Brak problemów, polecam", language="pl") == {"brak problemów", "polecam"}
+    assert explain.terms("brak kontaktu z obsługą", language="pl") == {"brak kontaktu", "kontaktu", "obsługą"}
+    assert explain.terms("paczki brak od tygodnia", language="pl") == {"paczki", "tygodnia"}  # no "brak tygodnia"
+    focus = [("Brak kontaktu", "pl"), ("z powodu braku kontaktu", "pl"), ("brak kontaktu, brak paczki", "pl")]
+    found = shown(focus, [("Dobry sklep, polecam wszystkim", "pl")] * 30)
+    assert found["brak kontaktu"].focus_count == 3 and "brak" not in found
+
+
 def test_polish_forms_of_a_word_are_one_term_shown_as_most_written():
     """Polish inflects: "paczka", "paczki", "paczkę", "paczką" split one complaint into four terms, none of them
     frequent enough to show. In Polish mentions they are one term, shown in its most written form."""
