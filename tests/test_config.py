@@ -6,13 +6,15 @@ import os
 import re
 import subprocess
 import sys
+import typing
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
-from pipeline.config import Config, ConfigError, env_minutes, field_path, load_config, make_folder
+from pipeline.config import Config, ConfigError, _members, env_minutes, field_path, load_config, make_folder
+from pipeline.config_types import _Strict
 from tests.helpers import REPO, write_config
 
 GOOD = {
@@ -1175,6 +1177,31 @@ def test_each_inline_config_example_of_the_readme_loads_and_means_what_it_says(t
     if isinstance(want, dict):
         got = got.model_dump(include=set(want))
     assert got == want
+
+
+def test_every_config_field_is_named_in_the_readmes_configuration_reference():
+    """A field added to a model but not to the reference is a setting nobody knows of, and the errors send the
+    reader there ("see the README's configuration reference"): each field of every model the file may hold
+    (sources and channels of each type, surveys, customers) is named in a `code span` of that section."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    reference = text.split("## Configuration reference", 1)[1].split("\n### Environment", 1)[0]
+    named = {word for span in re.findall(r"`([^`\n]+)`", reference) for word in re.findall(r"\w+", span)}
+    undocumented, models, seen = [], [(Config, "")], set()
+    while models:
+        model, where = models.pop()
+        for name, field in model.model_fields.items():
+            if name == "source_file":  # set by the loader, refused in the file
+                continue
+            if name not in named:
+                undocumented.append(f"{where}{name} ({model.__name__})")
+            members = _members(field.annotation)
+            members += [m for t in members if typing.get_origin(t) is list for m in _members(typing.get_args(t)[0])]
+            for sub in members:
+                if isinstance(sub, type) and issubclass(sub, _Strict) and sub not in seen:
+                    seen.add(sub)
+                    models.append((sub, f"{where}{name}."))
+    assert len(seen) >= 20, sorted(m.__name__ for m in seen)  # the walk reached the nested models
+    assert not undocumented, undocumented
 
 
 def test_two_sources_reading_one_file_are_refused_unless_each_reads_its_own_part(tmp_path):
