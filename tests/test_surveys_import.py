@@ -507,6 +507,28 @@ def test_ces_answers_plainly_on_the_other_scale_than_configured_are_said_in_the_
     assert not any("ces.scale" in d for (d,) in rows_of(db, q, ["cli__2026-11-01__0000bbbb"]))
 
 
+def test_csat_answers_plainly_on_a_ten_point_scale_are_said_in_the_step_detail(tmp_path, caplog):
+    """CSAT asked on 1-10 (or 0-10) by mistake: its 6-10 answers are quarantined one by one, and its 1-5 ones land
+    as 1-5 answers, a 5 of 10 counted top-2-box (here CSAT 75 % from 5, 5, 4, 3 of 15 answers). The import says so
+    in the source's step detail and the log, as it says of a CES question on the other scale."""
+    at, columns = "2026-07-01T12:00:00Z", {"response_id": "id", "timestamp": "at", "csat": "sat"}
+    answers = [10, 10, 9, 9, 9, 8, 8, 8, 7, 7, 6, 5, 5, 4, 3]
+    write_csv(tmp_path / "ten.csv", [["id", "at", "sat"], *([f"T{i}", at, str(a)] for i, a in enumerate(answers))])
+    cfg = make_config(tmp_path, {"sources": [{"name": "ten", "brand": "acme", "path": "ten.csv", "columns": columns}]})
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    assert rows_of(db, "SELECT count(csat), count(*) FILTER (csat >= 4) FROM survey_responses") == [(4, 3)]
+    [(detail,)] = rows_of(db, "SELECT detail FROM run_steps WHERE step = 'import_surveys' AND source = 'ten'")
+    said = ("11 of its 15 CSAT answers are 0 or above 5, quarantined as outside 1-5: the question is on 0-10 or "
+            "1-10 points, where its answers of 1-5 that landed are not a 1-5 scale's (its CSAT is wrong)")  # fmt: skip
+    assert detail.endswith("; " + said) and said in caplog.text
+    # a 6 typed among 40 five-point answers is quarantined, not a scale: nothing to say
+    write_csv(tmp_path / "ten.csv", [["id", "at", "sat"], ["X", at, "6"], *([f"F{i}", at, "5"] for i in range(40))])
+    ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", score_comments=False)
+    q = "SELECT detail FROM run_steps WHERE run_id = ? AND step = 'import_surveys' AND source = 'ten'"
+    assert "CSAT" not in rows_of(db, q, ["cli__2026-11-01__0000bbbb"])[0][0]
+
+
 def test_a_long_response_id_is_cut_alike_in_the_response_and_in_the_ids_the_export_holds(tmp_path):
     """A whole-history import compares the ids an export holds (``present``) with the stored ones, cut to 512
     characters: an id cut in one and not the other reads as an answer deleted in the survey tool."""

@@ -869,7 +869,8 @@ def read_survey_file(
     ``unread_zones``: a Qualtrics ImportId row's ``timeZone`` that is no time zone, and the zone its timestamps
     were read in instead (the header's, the source's ``timezone``, else UTC), when there was one. ``ces_answers``
     and ``ces_above_5``: how many CES cells are a number 1-7, and how many of them 6 or 7, whatever the source's
-    ``ces.scale`` (:func:`_count_ces`).
+    ``ces.scale`` (:func:`_count_ces`); ``csat_answers`` and ``csat_off_scale``: how many CSAT cells are a number
+    0-10, and how many of them 0 or above 5 (:func:`_count_csat`).
     """
     src, path = survey_source, Path(path)
     if src.brand is not None:
@@ -941,6 +942,8 @@ def read_survey_file(
             continue
         if "ces" in mapping:  # the scale its answers are on, whatever the source's ces.scale says
             _count_ces(info, row.get(mapping["ces"]))
+        if "csat" in mapping:  # and of its CSAT, read on 1-5
+            _count_csat(info, row.get(mapping["csat"]))
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
         except Rejected as exc:
@@ -998,6 +1001,19 @@ def _count_ces(info: dict, value) -> None:
     if answer is not None:
         info["ces_answers"] = info.get("ces_answers", 0) + 1
         info["ces_above_5"] = info.get("ces_above_5", 0) + (answer > 5)
+
+
+def _count_csat(info: dict, value) -> None:
+    """Count a CSAT cell that is a number 0-10 in ``info["csat_answers"]``, and in ``info["csat_off_scale"]`` when it
+    is 0 or above 5: a source whose CSAT question is plainly on 0-10 or 1-10 is said in the import step's detail
+    (:func:`pipeline.surveys.ingest.csat_scale_said`). A label or a bad cell counts in neither."""
+    try:
+        answer = parse_score(value, "CSAT", 0, 10)
+    except Rejected:
+        return
+    if answer is not None:
+        info["csat_answers"] = info.get("csat_answers", 0) + 1
+        info["csat_off_scale"] = info.get("csat_off_scale", 0) + (answer == 0 or answer > 5)
 
 
 def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dict, list[str]]:

@@ -155,6 +155,7 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
                 rej.append(r.to_json())
             n_ok += len(good)
             n_bad += len(bad)
+        scales = scales_said(spec, info)  # CES or CSAT answers on another scale than read
         results[name] = dict(
             status="success",
             rows_in=n_ok + n_bad - partial,
@@ -171,10 +172,10 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
                 f"; the ImportId row's timeZone {_short(name)!r} is no time zone: its timestamps were read in {used}"
                 for name, used in info.get("unread_zones", {}).items()
             )
-            + (f"; {scale}" if (scale := ces_scale_said(spec, info)) else ""),
+            + "".join(f"; {said}" for said in scales),
         )
-        if scale:
-            logger.warning("%s %s: %s", stem, name, scale)
+        for said in scales:
+            logger.warning("%s %s: %s", stem, name, said)
     write_atomic(records, rec)
     write_atomic(rejects, rej)
     return records, rejects, results, infos
@@ -206,6 +207,25 @@ def ces_scale_said(spec, info: dict) -> str | None:
             "ces.scale: 5 (read on 7 points, its CES is wrong)"
         )
     return None
+
+
+def csat_scale_said(info: dict) -> str | None:
+    """What the import step says of a survey source whose CSAT question is plainly on 0-10 or 1-10, not 1-5 (``info``:
+    :func:`~pipeline.surveys.importer.read_survey_file`'s): ``CES_ABOVE_SHARE`` of its answers or more are 0 or
+    above 5 (each quarantined). Its answers of 1-5 land as 1-5 answers (a 5 of 10 in the top-2-box), so its CSAT is
+    wrong. None when nothing is to be said (a typed 6 among hundreds of 1-5 answers is quarantined, not a scale)."""
+    answers, off = info.get("csat_answers", 0), info.get("csat_off_scale", 0)
+    if not answers or off < CES_ABOVE_SHARE * answers:
+        return None
+    return (
+        f"{off} of its {answers} CSAT answers are 0 or above 5, quarantined as outside 1-5: the question is on 0-10 "
+        "or 1-10 points, where its answers of 1-5 that landed are not a 1-5 scale's (its CSAT is wrong)"
+    )
+
+
+def scales_said(spec, info: dict) -> list[str]:
+    """What the import step says of a survey source whose CES or CSAT answers are on another scale than read."""
+    return [said for said in (ces_scale_said(spec, info), csat_scale_said(info)) if said]
 
 
 def _whole_sources(names, per_source: dict, infos: dict, folder: Path, stem: str, present_row, empty: str, unread: str):
