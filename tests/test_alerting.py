@@ -1083,6 +1083,33 @@ def test_an_alert_of_a_brand_removed_from_the_config_still_shows_as_stored(tmp_p
     assert "Parcelo: negative spike" in out.output and "50 negative mentions vs 4 expected" in out.output
 
 
+def test_a_mentions_escape_sequences_never_reach_the_terminal_of_brandpulse_alerts(tmp_path):
+    """`brandpulse alerts --show` printed a mention's text and channel as posted, and `brandpulse alerts` its
+    channel: on a terminal (where click strips nothing) ESC[2J cleared the screen, ESC]0; retitled it and
+    ESC[1A ESC[2K overwrote the line above with a forged "sent: delivered"."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    posted = "lost my parcel \x1b[2J\x1b]0;pwned\x07\x1b[1A\x1b[2Ksent: delivered \x9b31m"
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "UPDATE mentions SET text = $t, channel = 'r/\x1b[31mred' WHERE day = $d", {"t": posted, "d": INCIDENT}
+        )
+    [aid] = incidents.detect(config(tmp_path), db, INCIDENT, "r1")
+    args = ["--config", str(tmp_path / "brandpulse.yaml"), "--db", str(db)]
+    shown = {}
+    for command in ("--show", aid[:8]), ():
+        out = CliRunner().invoke(app, ["alerts", *command, *args], color=True)  # color: as on a terminal
+        assert out.exit_code == 0, out.output
+        assert not any(c in out.output for c in "\x1b\x07\x9b"), out.output
+        shown[command] = out.output
+    assert "lost my parcel \ufffd[2J\ufffd]0;pwned\ufffd\ufffd[1A" in shown["--show", aid[:8]]
+    assert "sources: reddit · r/\ufffd[31mred (" in shown[()]
+
+
 def test_an_alert_whose_explanation_is_damaged_is_listed_and_shown_as_such_with_the_others(tmp_path):
     """`brandpulse alerts` (which `send-alerts` points to when a delivery failed) raised a TypeError for an alert
     whose stored explanation is damaged, as send_alerts records it failed, and listed no alert; `--show` did too."""

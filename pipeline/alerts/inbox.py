@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from pipeline.alerts.delivery import PENDING_WORDS, find_alerts, message
-from pipeline.alerts.message import render_text
+from pipeline.alerts.message import one_line, render_text
 from pipeline.config import Config
 from pipeline.warehouse import connect, rows
 
@@ -36,14 +36,14 @@ def list_alerts(config: Config, db: Path, brand: str | None = None, days: int = 
     for a in alerts:
         try:
             ex = json.loads(a["explanation"])
-            terms = ", ".join(t for t, _ in ex.get("terms", [])[:6]) or "-"
-            sources = ", ".join(f"{s} ({n})" for s, n in ex.get("sources", [])[:4]) or "-"
+            terms = ", ".join(one_line(t) for t, _ in ex.get("terms", [])[:6]) or "-"
+            sources = ", ".join(f"{one_line(s)} ({n})" for s, n in ex.get("sources", [])[:4]) or "-"
         except (AttributeError, TypeError, ValueError):  # a damaged explanation: the other alerts are still listed
             terms = sources = "- (its stored explanation is damaged)"
         out += [
             f"{a['day']}  {a['severity'].upper():8} {a['kind']}/{a['status']}  [{a['alert_id']}]",
-            f"  {a['headline']}",
-            f"  why:     {a['reason']}",
+            f"  {one_line(a['headline'])}",  # texts of the public: no ESC sequence reaches the terminal
+            f"  why:     {one_line(a['reason'])}",
             f"  terms:   {terms}",
             f"  sources: {sources}",
             f"  sent:    {a['delivery']}",

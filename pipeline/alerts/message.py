@@ -11,7 +11,8 @@
 Texts written by the public (mention texts, terms, channel names) are escaped for each format: HTML-escaped in
 the email, ``&<>`` escaped in Slack mrkdwn (so a mention cannot ping ``<!channel>`` or forge a link; a brand's name also
 has its ``* _ ~ ` `` swapped for look-alikes, so that it shows as written), and only ``http(s)`` URLs ever become
-links.
+links. In every format but the webhook's JSON a control character other than whitespace (a terminal's ESC) shows
+as U+FFFD.
 """
 
 from __future__ import annotations
@@ -143,9 +144,13 @@ class AlertMessage:
 # ---------------------------------------------------------------------------------------------------- helpers
 
 
+_CONTROL = regex.compile(r"\p{Cc}")
+
+
 def one_line(value: Any) -> str:
-    """The value as text on one line, runs of whitespace collapsed."""
-    return " ".join(str(value).split()) if value is not None else ""
+    """The value as text on one line, runs of whitespace collapsed and any other control character shown as U+FFFD
+    (a mention's ESC sequences, printed by ``brandpulse alerts``, cleared or retitled the analyst's terminal)."""
+    return _CONTROL.sub("\ufffd", " ".join(str(value).split())) if value is not None else ""
 
 
 def cut_whole(s: str, n: int) -> str:
