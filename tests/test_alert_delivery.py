@@ -197,17 +197,17 @@ def check_block_kit(payload: dict) -> list[str]:
         elif b["type"] == "section":
             assert "text" in b or "fields" in b
             if "text" in b:
-                assert b["text"]["type"] == "mrkdwn" and 0 < len(b["text"]["text"]) <= 3000
+                assert b["text"]["type"] == "mrkdwn" and 0 < len(b["text"]["text"]) <= 3000 and b["text"]["verbatim"]
                 texts.append(b["text"]["text"])
             if "fields" in b:
                 assert 0 < len(b["fields"]) <= 10
                 for f in b["fields"]:
-                    assert f["type"] == "mrkdwn" and 0 < len(f["text"]) <= 2000
+                    assert f["type"] == "mrkdwn" and 0 < len(f["text"]) <= 2000 and f["verbatim"]
                     texts.append(f["text"])
         elif b["type"] == "context":
             assert 0 < len(b["elements"]) <= 10
             for e in b["elements"]:
-                assert e["type"] == "mrkdwn" and 0 < len(e["text"]) <= 3000
+                assert e["type"] == "mrkdwn" and 0 < len(e["text"]) <= 3000 and e["verbatim"]
                 texts.append(e["text"])
     return texts
 
@@ -307,10 +307,14 @@ def test_a_text_cut_to_a_limit_is_never_cut_inside_a_character(tail):
 
 
 def test_slack_mrkdwn_is_escaped():
-    evil = mention(1, text="<!channel> free refunds & <https://evil.example|click here>", url="javascript:alert(1)")
+    """A mention's text cannot ping or link: ``<>&`` escaped, and every mrkdwn text object ``verbatim``
+    (:func:`check_block_kit`): by default Slack parses a plain "@here" into a ping of the whole channel."""
+    evil = mention(
+        1, text="<!channel> @here free refunds & <https://evil.example|click here>", url="javascript:alert(1)"
+    )
     payload = render_slack(make_msg(brand_name="A&B <Co>", top_mentions=[evil], report_url=None))
     blob = "\n".join(check_block_kit(payload))
-    assert "<!channel>" not in blob and "&lt;!channel&gt; free refunds &amp; &lt;https://evil.example" in blob
+    assert "<!channel>" not in blob and "&lt;!channel&gt; @here free refunds &amp; &lt;https://evil.example" in blob
     assert "A&amp;B &lt;Co&gt;" in blob
     assert "javascript:" not in blob and "evil.example|" not in blob
     # the only links left are the ones we made: none here, the mention's URL is not http(s)
@@ -356,8 +360,12 @@ def test_slack_blocks_past_the_limit_keep_the_context_with_the_report_link():
     assert payload["blocks"][-1] == {
         "type": "context",
         "elements": [
-            {"type": "mrkdwn", "text": "brandpulse · alert `parcelo-spike-2026-10-14`"},
-            {"type": "mrkdwn", "text": "<https://reports.example.com/parcelo/2026-10-14|Open the full report>"},
+            {"type": "mrkdwn", "text": "brandpulse · alert `parcelo-spike-2026-10-14`", "verbatim": True},
+            {
+                "type": "mrkdwn",
+                "text": "<https://reports.example.com/parcelo/2026-10-14|Open the full report>",
+                "verbatim": True,
+            },
         ],
     }
 

@@ -9,10 +9,10 @@
 - :func:`render_subject`: the one-line email subject.
 
 Texts written by the public (mention texts, terms, channel names) are escaped for each format: HTML-escaped in
-the email, ``&<>`` escaped in Slack mrkdwn (so a mention cannot ping ``<!channel>`` or forge a link; a brand's name also
-has its ``* _ ~ ` `` swapped for look-alikes, so that it shows as written), and only ``http(s)`` URLs ever become
-links. In every format but the webhook's JSON a control character other than whitespace (a terminal's ESC) shows
-as U+FFFD.
+the email, ``&<>`` escaped in Slack mrkdwn, whose text objects are ``verbatim`` (so a mention cannot ping
+``<!channel>``, nor "@here" as plain text, or forge a link; a brand's name also has its ``* _ ~ ` `` swapped for
+look-alikes, so that it shows as written), and only ``http(s)`` URLs ever become links. In every format but the
+webhook's JSON a control character other than whitespace (a terminal's ESC) shows as U+FFFD.
 """
 
 from __future__ import annotations
@@ -512,8 +512,15 @@ def _slack_link(url: str | None, label: str) -> str:
     return f"<{url}|{text}>"
 
 
+def _mrkdwn(text: str) -> dict:
+    """A mrkdwn text object taken as written (``verbatim``): by default Slack parses a plain "@channel" or "@here"
+    into a mention, so a mention's text that said one pinged the whole channel; links and pings are only the ones
+    written in ``<...>``, which public text cannot hold (:func:`slack_escape`)."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def _section(text: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _fit(text, SLACK_SECTION_CHARS)}}
+    return {"type": "section", "text": _mrkdwn(_fit(text, SLACK_SECTION_CHARS))}
 
 
 def render_slack(msg: AlertMessage) -> dict:
@@ -544,7 +551,7 @@ def render_slack(msg: AlertMessage) -> dict:
     rows = number_rows(msg)
     for i in range(0, len(rows), SLACK_MAX_FIELDS):
         fields = [
-            {"type": "mrkdwn", "text": _fit(f"*{slack_escape(label)}*\n{slack_escape(value)}", SLACK_FIELD_CHARS)}
+            _mrkdwn(_fit(f"*{slack_escape(label)}*\n{slack_escape(value)}", SLACK_FIELD_CHARS))
             for label, value in rows[i : i + SLACK_MAX_FIELDS]
         ]
         blocks.append({"type": "section", "fields": fields})
@@ -567,10 +574,10 @@ def render_slack(msg: AlertMessage) -> dict:
             link = _slack_link(m.get("url"), truncate(m.get("text"), SLACK_MENTION_CHARS))
             meta = _mention_meta(m)
             blocks.append(_section(f"{i}. {link}" + (f"\n{slack_escape(meta)}" if meta else "")))
-    context = [{"type": "mrkdwn", "text": f"brandpulse · alert `{slack_escape(msg.alert_id)}`"}]
+    context = [_mrkdwn(f"brandpulse · alert `{slack_escape(msg.alert_id)}`")]
     report = safe_url(msg.report_url)
     if report:
-        context.append({"type": "mrkdwn", "text": _slack_link(report, "Open the full report")})
+        context.append(_mrkdwn(_slack_link(report, "Open the full report")))
     blocks.append({"type": "context", "elements": context[:SLACK_MAX_CONTEXT_ELEMENTS]})
     if len(blocks) > SLACK_MAX_BLOCKS:
         blocks = [*blocks[: SLACK_MAX_BLOCKS - 1], blocks[-1]]
@@ -598,7 +605,7 @@ def render_slack_followup(msg: AlertMessage) -> dict:
             _section(text),
             {
                 "type": "context",
-                "elements": [{"type": "mrkdwn", "text": f"brandpulse · alert `{slack_escape(msg.alert_id)}`"}],
+                "elements": [_mrkdwn(f"brandpulse · alert `{slack_escape(msg.alert_id)}`")],
             },
         ],
     }
@@ -726,7 +733,7 @@ def render_digest_slack(d: Digest) -> dict:
     blocks += [_section(f"• {slack_name(d.line(i))}") for i in shown]
     more = len(d.items) - len(shown)
     note = f"brandpulse · {more} more: brandpulse alerts" if more else "brandpulse · full messages: brandpulse alerts"
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
+    blocks.append({"type": "context", "elements": [_mrkdwn(note)]})
     return {"text": _fit(slack_escape(header), SLACK_SECTION_CHARS), "blocks": blocks}
 
 
