@@ -341,6 +341,10 @@ def watch(
         str | None, typer.Option("--from", help="first interval end of a replay, YYYY-MM-DDTHH:MM (UTC)")
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="last interval end of a replay (inclusive)")] = None,
+    long_range: Annotated[
+        bool,
+        typer.Option("--long-range", help=f"replay more than {MAX_NIGHTS} days (a year) of intervals"),
+    ] = False,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
@@ -369,6 +373,13 @@ def watch(
     if last > now:
         option, given = ("--at", at) if at is not None else ("--to", to)
         _fail(f"{option}: {given} is after now ({now:%Y-%m-%dT%H:%M}, UTC): a watch reads only intervals that ended")
+    # a mistyped --from year (2016 for 2026) ran some 87,000 watch runs, each reading every network source, unsaid
+    if last - first > timedelta(days=MAX_NIGHTS) and not long_range:
+        runs = (last - first) // timedelta(minutes=cfg.watch.interval_minutes) + 1
+        _fail(
+            f"--from: {start} to {to} is {runs:,} watch runs, more than a year ({MAX_NIGHTS} days): check the year, "
+            "or add --long-range to run them all"
+        )
     not_ok = []
 
     def show(summary: dict) -> None:

@@ -584,6 +584,26 @@ def test_the_watch_command_prints_one_line_per_run(tmp_path):
     assert bad.exit_code == 2 and "--at: '13 Oct' is not a time" in bad.output
 
 
+def test_a_replay_from_a_mistyped_year_is_refused_before_any_run(tmp_path, monkeypatch):
+    """A --from a decade early (2016 for 2026) ran some 87,000 watch runs, each reading every network source, before
+    anyone noticed: a replay of more than a year is refused, naming how many runs it is, unless --long-range."""
+    from typer.testing import CliRunner
+
+    from pipeline import watch
+    from pipeline.cli import app
+
+    replays = []
+    monkeypatch.setattr(watch, "run_watches", lambda cfg, db, first, last, **kw: replays.append((first, last)))
+    off = config(tmp_path, enabled=False)
+    args = ["watch", "--from", "2016-10-13T01:00", "--to", "2026-10-13T03:00", "--config", str(off.source_file)]
+    out = CliRunner().invoke(app, [*args, "--db", str(tmp_path / "w.duckdb")])
+    assert out.exit_code == 2, out.output
+    assert "is 87,651 watch runs, more than a year" in out.output and "--long-range" in out.output
+    assert replays == []
+    assert CliRunner().invoke(app, [*args, "--db", str(tmp_path / "w.duckdb"), "--long-range"]).exit_code == 0
+    assert len(replays) == 1
+
+
 @pytest.fixture(scope="module")
 def watch_dag(airflow_db):
     from airflow.dag_processing.dagbag import DagBag
