@@ -23,6 +23,7 @@ from pipeline.records import Pseudonymiser, Record, Reject, Window
 from pipeline.sources import build_source
 from pipeline.sources import reddit as reddit_source
 from pipeline.sources.base import SourceError
+from pipeline.sources.relevance import repost_key
 from tests.helpers import SHARED
 
 CLIENT_ID = "brandpulse-test-client"
@@ -401,6 +402,56 @@ def test_deleted_and_removed_posts_and_comments(reddit):
     assert src.state["skipped_deleted"] == 1 and src.state["skipped_removed"] == 2
     assert src.state["not_about_brand"] == 2  # p4 and c5: read, not kept, and counted (they were in no count)
     assert src.warnings == []  # deleted and removed items are normal: counted in the state, not warned about
+
+
+def test_removals_by_reddits_admins_are_skipped_as_removed(reddit):
+    """Reddit's admins' removal leaves "[ Removed by Reddit ]" (and a longer variant) as the body: it was stored as
+    a neutral mention of the brand (every comment of a brand thread is kept) and scored, not counted as removed."""
+    reddit(
+        [
+            post("p1", 60, title="Parcelo lost my parcel", selftext="[ Removed by Reddit ]"),
+            comment("c1", 200, "[ Removed by Reddit ]", link="p1"),
+            comment("c2", 210, "[ Removed by Reddit on account of violating the content policy. ]", link="p1"),
+            comment("c3", 220, "same here, Parcelo never came", link="p1"),
+        ]
+    )
+    src = make_source(comments=True)
+    records, _ = run(src)
+    assert ids(records) == ["t1_c3", "t3_p1"]
+    assert next(r for r in records if r.native_id == "t3_p1").text == "Parcelo lost my parcel"
+    assert src.state["skipped_removed"] == 2 and src.state["skipped_deleted"] == 0
+
+
+def test_automoderators_comments_are_no_mentions(reddit):
+    """AutoModerator's sticky in a brand thread ("I am a bot, and this action was performed automatically") was
+    kept as a mention, as its reminders in a brand subreddit that name the brand: skipped now, and counted."""
+    bot = "Thanks for posting about Parcelo! *I am a bot, and this action was performed automatically.*"
+    reddit(
+        [
+            post("p1", 60),
+            comment("c1", 120, bot, link="p1", author="AutoModerator", extra={"stickied": True}),
+            comment("c2", 130, "Parcelo lost mine too", link="p1"),
+            comment("c3", 140, bot, link="p9", author="AutoModerator", extra={"distinguished": "moderator"}),
+        ]
+    )
+    src = make_source(comments=True, brand_subreddits=["parcelo"])
+    records, _ = run(src)
+    assert ids(records) == ["t1_c2", "t3_p1"] and src.state["automoderator"] == 2
+
+
+def test_a_crosspost_has_its_parents_text_so_the_load_finds_it_a_repost(reddit):
+    """A crosspost's own selftext is empty: its text was its title alone, never its parent's title + selftext, so the
+    load's repost key told them apart and one complaint crossposted to two subreddits counted as three mentions."""
+    parent = {"id": "p1", "title": "Parcelo lost my parcel", "selftext": "Three weeks and nothing", "author": "alice"}
+    crossposts = [
+        post(f"x{n}", 100 + n, title="Parcelo lost my parcel", sub=sub, extra={"crosspost_parent_list": [parent]})
+        for n, sub in enumerate(("shipping", "mildlyinfuriating"))
+    ]
+    reddit([post("p1", 60, title=parent["title"], selftext=parent["selftext"]), *crossposts])
+    records, _ = run(make_source(subreddits=["parcelo", "shipping", "mildlyinfuriating"]))
+    assert ids(records) == ["t3_p1", "t3_x0", "t3_x1"]
+    assert {r.text for r in records} == {"Parcelo lost my parcel\n\nThree weeks and nothing"}
+    assert len({repost_key(r.text) for r in records}) == 1 and repost_key(records[0].text) is not None
 
 
 def test_items_at_the_window_start_do_not_end_a_listing(reddit):

@@ -28,16 +28,19 @@ which is also the record's ``native_id``):
    a day or more) would re-read the same threads each time, spending the rate limit that the searches need; the
    night re-reads the whole day anyway.
 
-Records: kind ``mention``, channel ``r/<subreddit>``, text ``title + "\\n\\n" + selftext`` (the title alone when
-the selftext is empty) or the comment body, url ``https://www.reddit.com`` + permalink, engagement score +
-num_comments (posts) or score (comments), at least 0, author pseudonymised (None for deleted accounts). A post
-whose selftext is ``[deleted]``/``[removed]`` keeps its title as text; a comment whose body is gone is skipped
-and counted in ``state`` (normal on Reddit: not a warning). An item without ``created_utc`` (or a readable one:
-one before 2000, a placeholder such as 0, counts as unreadable), or without its title/body, is quarantined with
-its payload, in which no field about an author is in clear: ``author*`` and ``link_author`` (at any depth: a
-crosspost's parent) hold their keyed hash, or are left out when they are not text (a flair's parts). A
-quarantined item is keyed by its fullname, so a re-read finds its row although its score moved. One without an
-``id`` cannot be quarantined: PRAW refuses the whole page, and the source fails naming the listing.
+Records: kind ``mention``, channel ``r/<subreddit>``, text ``title + "\\n\\n" + selftext`` (the title alone when the
+selftext is empty) or the comment body, url ``https://www.reddit.com`` + permalink, engagement score + num_comments
+(posts) or score (comments), at least 0, author pseudonymised (None for deleted accounts). A crosspost's selftext is
+its parent's (``crosspost_parent_list``: Reddit shows it as the crosspost's body), so the load finds a crosspost
+with its parent's title as a repost of it. A post whose selftext is ``[deleted]``/``[removed]`` (or Reddit's admins'
+``[ Removed by Reddit ]``) keeps its title as text; a comment whose body is gone is skipped and counted in ``state``
+(normal on Reddit: not a warning), and so is a comment of AutoModerator (a subreddit's bot: its rules and reminders
+in every thread, no mention of the brand). An item without ``created_utc`` (or a readable one: one before 2000, a
+placeholder such as 0, counts as unreadable), or without its title/body, is quarantined with its payload, in which
+no field about an author is in clear: ``author*`` and ``link_author`` (at any depth: a crosspost's parent) hold
+their keyed hash, or are left out when they are not text (a flair's parts). A quarantined item is keyed by its
+fullname, so a re-read finds its row although its score moved. One without an ``id`` cannot be quarantined: PRAW
+refuses the whole page, and the source fails naming the listing.
 
 Truncation: Reddit ends every listing after about 1,000 items, and ``max_items`` caps what is read per
 listing. When a listing stops at the cap, or ends after at least :data:`LISTING_CAP_HINT` items, while its
@@ -70,9 +73,9 @@ the app or its network: a read of nothing).
 ``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads`` (``followed``: the
 earlier posts' threads re-read), ``skipped_deleted``, ``skipped_removed``, ``not_about_brand`` (posts and comments a
 search or a brand subreddit returned without an alias clear of the exclusions), ``duplicates`` (a post or comment
-another search or path of the same read found first) and ``follow`` (post id -> created_utc of the posts whose
-threads the next nights re-read; saved with the load, like every state). A post no night ever matched (one already
-older than the window on the source's first night) is not followed.
+another search or path of the same read found first), ``automoderator`` (its comments, skipped) and ``follow`` (post
+id -> created_utc of the posts whose threads the next nights re-read; saved with the load, like every state). A post
+no night ever matched (one already older than the window on the source's first night) is not followed.
 """
 
 from __future__ import annotations
@@ -119,6 +122,7 @@ TIME_FILTERS = (  # Reddit's periods, the month taken short to be safe
 )
 SITE = "https://www.reddit.com"
 DELETED, REMOVED = "[deleted]", "[removed]"
+AUTOMODERATOR = "AutoModerator"  # Reddit's moderation bot: its comments are a subreddit's boilerplate, no mention
 VOLATILE = ("score", "ups", "downs", "upvote_ratio", "num_comments", "num_crossposts", "likes", "gilded", "replies")
 FAILURES = (prawcore.PrawcoreException, PRAWException, requests.RequestException, DeadlineExceeded)  # of a request
 
@@ -245,6 +249,26 @@ def _count(value) -> int:
         return int(value or 0)
     except (TypeError, ValueError, OverflowError):
         return 0
+
+
+def _gone(text: str) -> str | None:
+    """:data:`DELETED` or :data:`REMOVED` when ``text`` is what Reddit shows in place of a deleted or removed body:
+    ``[deleted]``, ``[removed]`` (a moderator), or a removal by Reddit's admins (``[ Removed by Reddit ]``, ``[ Removed
+    by Reddit on account of violating the content policy. ]``), counted as removed; else None."""
+    text = text.strip()
+    if text in (DELETED, REMOVED):
+        return text
+    inner = " ".join(text[1:-1].split()).lower() if text[:1] == "[" and text[-1:] == "]" else ""
+    return REMOVED if inner.startswith("removed by reddit") else None
+
+
+def _crosspost_selftext(data: dict) -> str:
+    """The selftext of the post a crosspost copies (``crosspost_parent_list``), which Reddit shows as its body: a
+    crosspost's own selftext is empty. "" when it is no crosspost, or one without a readable parent."""
+    parents = data.get("crosspost_parent_list")
+    parent = parents[0] if isinstance(parents, list) and parents else None
+    selftext = parent.get("selftext") if isinstance(parent, dict) else None
+    return selftext if isinstance(selftext, str) else ""
 
 
 def _created(data: dict) -> float | None:
@@ -402,7 +426,8 @@ class RedditSource(Source):
         self._step = "set-up"
         self._seen: set[str] = set()
         self._skipped = {DELETED: 0, REMOVED: 0}
-        self._counts = {"not_about_brand": 0, "duplicates": 0}  # read, not kept: counted (as Hacker News does)
+        # read, not kept: counted (as Hacker News does)
+        self._counts = {"not_about_brand": 0, "duplicates": 0, "automoderator": 0}
         self._listings: dict[str, dict] = {}
         self._threads = {"posts": 0, "comments_read": 0, "not_read": 0, "unavailable": 0, "followed": 0}
         self._matched: dict[str, float] = {}  # post id -> created_utc, of this read's matched posts
@@ -521,8 +546,8 @@ class RedditSource(Source):
                         if fullname in self._seen:  # found by another search of this read
                             self._counts["duplicates"] += 1
                             continue
-                        selftext = data.get("selftext") or ""
-                        if selftext.strip() in (DELETED, REMOVED):
+                        selftext = data.get("selftext") or _crosspost_selftext(data)  # a crosspost: its parent's
+                        if _gone(selftext):
                             selftext = ""
                         if not self.matcher.matches(data["title"], selftext):
                             self._counts["not_about_brand"] += 1
@@ -788,9 +813,14 @@ class RedditSource(Source):
         if not (window.start.timestamp() <= created < window.end.timestamp()):
             return
         body = data["body"]
-        if body.strip() in (DELETED, REMOVED):
+        gone = _gone(body)
+        if gone:
             self._seen.add(fullname)
-            self._skipped[body.strip()] += 1
+            self._skipped[gone] += 1
+            return
+        if data.get("author") == AUTOMODERATOR:  # a subreddit's bot: rules, reminders, "I am a bot" (no mention)
+            self._seen.add(fullname)
+            self._counts["automoderator"] += 1
             return
         if alias_filter and not self.matcher.matches(body):
             self._counts["not_about_brand"] += 1
