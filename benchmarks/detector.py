@@ -80,6 +80,7 @@ import platform
 import sys
 import time
 from dataclasses import asdict, dataclass, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -652,10 +653,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=None, help="JSON output (default benchmarks/results/detector.json)")
     args = ap.parse_args(argv)
     sens = IntradaySensitivity() if args.hourly else Sensitivity.preset(args.sensitivity)
+    known = [f.name for f in dataclass_fields(sens) if f.name != "name"]
     for item in args.set:
         key, _, value = item.partition("=")
+        if key not in known or not value:  # a typo gave a traceback (AttributeError, float(''))
+            ap.error(f"--set {item}: expected FIELD=VALUE, FIELD one of {', '.join(known)}")
         current = getattr(sens, key)
-        sens = replace(sens, **{key: type(current)(value) if not isinstance(current, bool) else value == "true"})
+        try:
+            sens = replace(
+                sens, **{key: type(current)(value) if not isinstance(current, bool) else value.lower() == "true"}
+            )
+        except ValueError as exc:
+            ap.error(f"--set {item}: {exc}")
     n_series = args.series or (100 if args.hourly else 200)
     out = args.out or REPO / f"benchmarks/results/detector{'_hourly' if args.hourly else ''}.json"
     t0 = time.perf_counter()

@@ -43,14 +43,16 @@ def main() -> int:
                     out.write((json.dumps({"id": i, "text": text}) if i % 2 else text.replace("\n", " ")) + "\n")
             cmd = [str(Path(sys.executable).parent / "brandpulse"), "score-texts", str(path), *args.extra]
             t0 = time.perf_counter()
-            with open(os.devnull, "w") as devnull:
-                proc = subprocess.Popen(
-                    cmd, stdout=devnull, stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1"}
-                )
+            errors = Path(tmp) / f"stderr-{n}.txt"  # a file, not a pipe: wait4 reads nothing while the child writes
+            with open(os.devnull, "w") as devnull, errors.open("w") as err:
+                proc = subprocess.Popen(cmd, stdout=devnull, stderr=err, env={**os.environ, "HF_HUB_OFFLINE": "1"})
                 _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - t0
-            if status != 0:
-                print(f"{n} lines: brandpulse score-texts exited with status {status}", file=sys.stderr)
+            if status != 0:  # wait4's status is the raw wait status (exit code 2 reads 512): decode it
+                tail = "".join(errors.read_text(errors="replace").splitlines(keepends=True)[-10:])
+                code = os.waitstatus_to_exitcode(status)
+                how = f"exited with code {code}" if code >= 0 else f"was killed by signal {-code}"
+                print(f"{n} lines: brandpulse score-texts {how}:\n{tail}", file=sys.stderr)
                 return 1
             results.append(
                 {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import subprocess
 import sys
 
 import duckdb
+import pytest
 
 from tests.helpers import MODEL_DIR, REPO
 
@@ -96,3 +98,48 @@ def test_warehouse_benchmark_times_start_up_with_the_venv_running_it(monkeypatch
         str(tmp_path / "venv/bin/brandpulse"),
         str(tmp_path / "venv/bin/python"),
     }
+
+
+def test_stream_memory_benchmark_says_why_the_command_failed(tmp_path):
+    """`benchmarks/stream_memory.py` printed wait4's raw status ("exited with status 512" for exit code 2) and
+    threw the command's stderr away; it now prints the exit code and the command's own error."""
+    val = tmp_path / "val.tsv"
+    val.write_text("text\tlabel\ngreat service\tpositive\n", encoding="utf-8")
+    command = [sys.executable, "benchmarks/stream_memory.py", "--val", val, "--lines", "1", "--extra", "--no-such"]
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 1
+    assert "1 lines: brandpulse score-texts exited with code 2:" in proc.stderr, proc.stderr[-2000:]
+    assert "No such option: --no-such" in proc.stderr
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in (REPO / "benchmarks").glob("*.py")))
+def test_every_benchmark_script_imports(name):
+    """Half the scripts ran in no test: a renamed module they import at the top failed only on a manual run."""
+    assert callable(importlib.import_module(f"benchmarks.{name}").main)
+
+
+def test_detector_benchmark_names_the_fields_a_bad_set_may_take(tmp_path, capsys):
+    """`--set baseline_day=42` (the README's `--set baseline_days=42` mistyped) or `--set alpha` (no value) ended
+    in a traceback (AttributeError, float('')); it is now a usage error naming the fields, before any series run."""
+    from benchmarks import detector
+
+    for item in ("baseline_day=42", "alpha"):
+        with pytest.raises(SystemExit) as stop:
+            detector.main(["--series", "2", "--set", item, "--out", str(tmp_path / "d.json")])
+        assert stop.value.code == 2
+        assert f"--set {item}: expected FIELD=VALUE, FIELD one of alpha, " in capsys.readouterr().err
+    assert not (tmp_path / "d.json").exists()
+
+
+def test_warehouse_benchmark_refuses_a_night_too_small_for_the_unscored_lookup(monkeypatch, tmp_path, capsys):
+    """`--night` below the 2,048 its help asks for built the whole file, then failed the unscored lookup in a
+    traceback (AssertionError from the child); it is now a usage error before anything is built."""
+    from benchmarks import warehouse
+
+    db = tmp_path / "w.duckdb"
+    monkeypatch.setattr(sys, "argv", ["warehouse.py", "--rows", "5000", "--night", "100", "--db", str(db)])
+    with pytest.raises(SystemExit) as stop:
+        warehouse.main()
+    assert stop.value.code == 2
+    assert "--night 100: at least 2,048" in capsys.readouterr().err
+    assert not db.exists()
