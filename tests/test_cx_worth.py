@@ -929,6 +929,30 @@ def test_revenue_at_risk_of_the_current_detractors_and_passives_by_hand():
     assert (w.move_one_percent.value, w.per_point.value) == (approx(30.0), approx(15.0))
 
 
+def test_roi_before_any_churn_window_has_ended_says_so_not_that_there_are_no_detractors():
+    """Detractors and promoters answered, but none of their 90 days has ended by the list's last day (Dec 31): the
+    relative risk said "none (no detractors to compare)", sending the analyst to look for unlinked detractors, where
+    the quarter table says the windows are still running. Answers whose windows ended before the history are said
+    as such."""
+    as_of = date(2025, 12, 31)
+
+    def resp(key, group, day, complete=False):
+        return {"customer_hash": key, "nps_group": group, "day": day, "churned": False, "complete": complete,
+                "end_date": None, "segment": "x", "as_of": as_of}  # fmt: skip
+
+    answers = [resp(f"d{i}", "detractor", date(2025, 11, 1 + i)) for i in range(3)]
+    answers += [resp(f"p{i}", "promoter", date(2025, 11, 10 + i)) for i in range(3)]
+    clv = {"_all": {"segment": "_all", "month": date(2025, 11, 1), "clv_discounted": 600.0, "margin": 0.3,
+                    "discount_rate_monthly": 0.008}}  # fmt: skip
+    report = worth.roi(worth.RoiInputs("acme", 90, 365, answers, clv, {"x": 10}), min_n=2, resamples=50)
+    assert report.worth.rr.note == "no respondent's 90 days have passed yet"
+    assert "  relative risk: none (no respondent's 90 days have passed yet)" in worth.roi_lines(report)
+    assert report.readings["churn"] == "No relative risk: no respondent's 90 days have passed yet."
+    old = [resp("d9", "detractor", date(2024, 1, 5), complete=True), resp("p9", "promoter", date(2024, 1, 6), True)]
+    report = worth.roi(worth.RoiInputs("acme", 90, 365, answers + old, clv, {"x": 10}), min_n=2, resamples=50)
+    assert report.worth.rr.note == "no respondent's 90 days ended within the last 365 days"
+
+
 def _answer_again(cfg, db: Path, customer: str, day: date, nps: int) -> None:
     """One more answer (R12, 10:00 UTC on ``day``) of a customer of the tiny data, then the survey step again."""
     with connect(db) as con:

@@ -205,6 +205,13 @@ def roi(inputs: RoiInputs, *, min_n: int = R.MIN_N, resamples: int = R.RESAMPLES
     )
     if any_clv is None:  # churn by group still says something; the money cannot
         worth = replace(worth, at_risk={}, move_one_percent=None, per_point=None, note=out.note)
+    if not history:  # every group empty because no window has ended (churn_by_nps says so too), not "no detractors"
+        why = (
+            f"no respondent's {n_days} days have passed yet"
+            if not any(r["complete"] for r in inputs.respondents)
+            else f"no respondent's {n_days} days ended within the last {inputs.history_days} days"
+        )
+        worth = replace(worth, rr=R.RelativeRisk(None, None, None, None, why))
     out.worth = worth
     out.note = out.note or worth.note
     out.assumptions = _assumptions(inputs, out)
