@@ -186,6 +186,22 @@ def test_the_model_reads_handles_links_entities_and_repeats_as_training_wrote_th
     assert normalise(raw, emoji_names=emoji_names) == seen
 
 
+def test_invisible_characters_inside_words_do_not_change_the_score(scorer):
+    """A zero-width space, soft hyphen or direction mark inside a word (web copy, an RTL post, a filter dodged) is
+    nothing a reader sees, but the tokenizer read it as a space: "I lo\\u200bve th\\u200bis ph\\u200bone" was
+    negative, "terrible service" so split neutral. Normalisation removes them (not the joiner of emoji sequences)."""
+    plain = ["I love this phone", "terrible service", "الخدمة سيئة love it"]
+    hidden = [
+        "I lo\u200bve th\u00adis ph\u2060one",
+        "terr\u200cible\u200f serv\ufeffice",
+        "\u2067الخدمة سيئة\u2069 love it",
+    ]
+    for a, b in zip(scorer.score(plain), scorer.score(hidden), strict=True):
+        assert (a.label, a.score) == (b.label, b.score)
+    assert scorer.score(["\u200b\u200e"])[0].note == "empty"
+    assert scorer._prepare("👨\u200d👩\u200d👧")[0] == "👨\u200d👩\u200d👧"
+
+
 def test_a_decimal_character_reference_of_thousands_of_digits_is_one_replacement_character(scorer):
     """html.unescape reads a decimal reference with int(), which refuses over 4,300 digits: one mention holding
     "&#111...;" raised ValueError from the score step, every night, as it stayed unscored. Past U+10FFFF a reference

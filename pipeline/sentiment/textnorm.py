@@ -7,6 +7,11 @@ that has no emoji tokens:
 - ``@handle`` becomes ``@user`` (as in the TweetEval data, and it keeps user names out of the model);
 - URLs become ``http``;
 - HTML entities are unescaped (``&amp;`` -> ``&``; :func:`pipeline.textfold.unescape_html`);
+- the invisible characters a reader does not see (:data:`UNSEEN`: the soft hyphen, zero-width space and
+  non-joiner, word joiner, BOM, and the bidirectional marks and isolates of right-to-left text) are removed: the
+  tokenizer read most of them as a space, so "terr\\u200bible serv\\u200bice" was "terr ible serv ice" to the
+  model (neutral) and "I lo\\u200bve th\\u200bis ph\\u200bone" negative; the zero-width joiner stays (emoji
+  sequences, Hindi's conjuncts);
 - emoji become their names (":face_with_tears_of_joy:" -> " face with tears of joy "), for a model whose
   vocabulary has no emoji (``emoji_names=True``, the 1.x English model); the multilingual 2.x model's
   XLM-R vocabulary has emoji pieces, so it reads them as they are (its ``brandpulse.json`` says which);
@@ -23,7 +28,7 @@ import unicodedata
 
 import emoji
 
-from pipeline.textfold import unescape_html
+from pipeline.textfold import INVISIBLE, unescape_html
 
 _USER = re.compile(r"(?<![\w@])@\w{1,30}")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -38,6 +43,10 @@ _JOIN = "\u200d"
 MAX_JOINS = 64
 _AFTER = re.compile(rf"(.){_JOIN}", re.DOTALL)
 URL, USER = "http", "@user"  # what a link and a handle become
+# what normalise removes: textfold's INVISIBLE but the joiner, and the marks that set a direction of writing (LRM,
+# RLM, ALM, the embeddings, overrides and isolates)
+UNSEEN = INVISIBLE.replace(_JOIN, "") + "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_UNSEEN = dict.fromkeys(map(ord, UNSEEN))
 PLACEHOLDERS = re.compile(rf"\b{URL}\b|{USER}")
 """The words normalisation writes for links and handles: letters the writer did not write."""
 
@@ -60,7 +69,7 @@ def _emoji_side(char: str) -> bool:
 
 def normalise(text: str, emoji_names: bool = True) -> str:
     """Return the model's view of ``text``."""
-    text = short_joins(unescape_html(text))
+    text = short_joins(unescape_html(text)).translate(_UNSEEN)
     text = _URL.sub(URL, text)
     text = _USER.sub(USER, text)
     if emoji_names:
