@@ -92,10 +92,14 @@ def _night(*steps: str):
 def brandpulse_nightly():
     @task
     def prepare() -> list[dict]:
+        from airflow.sdk.configuration import conf
+
         from pipeline import night
 
         config, db, day, run_id = _night()
-        return night.prepare(config, db, day, run_id, trigger="airflow")
+        # more jobs than Airflow maps: a config error before the run is registered (not Airflow's after it)
+        limit = conf.getint("core", "max_map_length", fallback=1024)
+        return night.prepare(config, db, day, run_id, trigger="airflow", max_jobs=limit)
 
     @task(
         retries=3,

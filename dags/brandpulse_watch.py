@@ -91,6 +91,8 @@ def _plain(moment) -> datetime:
 def brandpulse_watch():
     @task.short_circuit  # no jobs (skipped: disabled, no network source, a night running): skip the rest
     def prepare() -> list[dict]:
+        from airflow.sdk.configuration import conf
+
         from pipeline import watch
 
         config, db, end, run_id = _run()
@@ -98,7 +100,8 @@ def brandpulse_watch():
         # this worker read INTERVAL_MINUTES when it parsed this file: its extract tasks' timeout comes from it
         watch.check_interval(config, _plain(ctx["data_interval_start"]), end, parsed=INTERVAL_MINUTES)
         started = _plain(ctx["dag_run"].start_date or end)  # Airflow stops the run at dagrun_timeout from then
-        return watch.prepare(config, db, end, run_id, run_started=started)
+        limit = conf.getint("core", "max_map_length", fallback=1024)  # the most extract tasks Airflow maps
+        return watch.prepare(config, db, end, run_id, run_started=started, max_jobs=limit)
 
     @task(
         retries=2,

@@ -34,6 +34,7 @@ from pipeline.report.build import kept_report, report
 from pipeline.scoring import MENTIONS, score, score_pending, version_to_score
 from pipeline.staging import (
     check_brand_ids,
+    check_mappable,
     extract,
     extract_each,
     plan,
@@ -58,19 +59,24 @@ WATCH_WAIT_S = 1800.0
 WATCH_POLL_S = 5.0
 
 
-def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cli") -> list[dict]:
+def prepare(
+    config: Config, db: Path, day: date, run_id: str, trigger: str = "cli", max_jobs: int | None = None
+) -> list[dict]:
     """Apply pending migrations, check the author key (:func:`pipeline.authorkey.check`: another key than the
     warehouse's raises before the run is registered), register the run, and return the extract jobs, each with its
     source's stored state (:func:`pipeline.staging.with_states`) and the key's fingerprint (``author_key``).
+    ``max_jobs``: the most extract tasks the DAG may map (:func:`pipeline.staging.check_mappable`).
 
     A watch run in progress is waited for (at most :data:`WATCH_WAIT_S`): the check and the registration are one
     session under the warehouse's lock, so no watch run starts between them."""
+    jobs = plan(config)
     waited_since, said, dead = time.monotonic(), False, []
     while True:
         with connect(db, timeout=config.lock_timeout_s) as con:
             try:  # a migration that fails (one changed after it was applied) too
                 applied = migrate(con)
                 check_brand_ids(config, con)
+                check_mappable(config, jobs, max_jobs)
                 key = authorkey.check(config, con, db)
             except Exception as exc:  # an earlier attempt's run (cleared and run again) must not end a success
                 ledger.prepare_failed(con, run_id, exc)
@@ -97,7 +103,6 @@ def prepare(config: Config, db: Path, day: date, run_id: str, trigger: str = "cl
             logger.warning(f"run {run_id}: watch run {dead_id} was still running past its deadline: marked interrupted")
         if applied:
             logger.info(f"warehouse {db}: applied migrations {applied}; schema version {version}")
-        jobs = plan(config)
         start_stage(config, day, run_id, jobs)  # its folder made, an earlier attempt's manifests gone
         return [{**job, "author_key": key} for job in with_states(config, db, jobs)]  # waits for the lock
 

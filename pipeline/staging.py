@@ -56,6 +56,19 @@ def plan(config: Config, network_only: bool = False) -> list[dict]:
     ]
 
 
+def check_mappable(config: Config, jobs: list[dict], limit: int | None) -> None:
+    """A DAG run maps one extract task per job: ``limit`` is Airflow's ``core.max_map_length`` (None: no DAG).
+    More jobs than that failed the run's ``prepare`` after it had registered the run, with Airflow's "pushed value
+    is too large to map as a downstream's dependency" (retried, to the same end), and the run went on with every
+    source missing, night after night; a ConfigError (not retried) says what to set instead."""
+    if limit is not None and len(jobs) > limit:
+        raise ConfigError(
+            f"{config.source_file}: {len(jobs)} brand × source extract jobs, one mapped Airflow task each, are more "
+            f"than Airflow's core.max_map_length ({limit}) allows a run: set AIRFLOW__CORE__MAX_MAP_LENGTH to "
+            f"{len(jobs)} or more for the API server and the workers, or split the brands over two deployments"
+        )
+
+
 def utc(moment: datetime) -> datetime:
     """``moment`` in UTC (a naive one is taken as UTC)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -94,6 +94,7 @@ def prepare(
     run_id: str,
     now: datetime | None = None,
     run_started: datetime | None = None,
+    max_jobs: int | None = None,
 ) -> list[dict]:
     """Apply pending migrations and register the run; return its extract jobs (one per brand × network source,
     each with its source's stored state, its ``read_from`` and the author key's fingerprint), or ``[]`` when
@@ -105,7 +106,8 @@ def prepare(
     (:func:`pipeline.ledger.abandon_watch_runs`). ``run_started``: this run is the DAG's, started then, which Airflow
     stops :func:`~pipeline.config.watch_run_timeout` later (its ``dagrun_timeout`` counts from the run's start, not
     from this task's, which may have been queued): that deadline is recorded (from ``now`` when ``run_started`` is
-    not within the timeout before it)."""
+    not within the timeout before it). ``max_jobs``: the most extract tasks the DAG may map
+    (:func:`pipeline.staging.check_mappable`)."""
     day = watch_day(config, end)
     jobs = staging.plan(config, network_only=True)
     now = now or datetime.now(UTC)
@@ -134,6 +136,7 @@ def prepare(
                 if reason:
                     skip_run(con, run_id, reason)
                 else:  # a run that reads its sources: another author key rolls the run's registration back
+                    staging.check_mappable(config, jobs, max_jobs)
                     key = authorkey.check(config, con, db)
                     last = last_watch_end(con, _utc(end))
                     window = read_window(config, end, last)

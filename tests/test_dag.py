@@ -163,6 +163,34 @@ def test_an_extract_task_whose_worker_has_another_author_key_fails_at_once_and_s
     assert not [p for p in (tmp_path / "staging").rglob("*") if p.is_file() and "acme" in p.parts]
 
 
+def test_a_night_of_more_extract_jobs_than_airflow_maps_fails_its_prepare_on_the_config(dag, tmp_path, monkeypatch):
+    """One extract task is mapped per brand × source: more than Airflow's core.max_map_length (1024) failed the
+    night's prepare after it registered the run, with "pushed value is too large to map as a downstream's
+    dependency" (retried, to the same end), and the night went on with every source missing and drew its report
+    (reproduced through dag.test() with the limit at 1). prepare now stops on a config error naming the setting,
+    before the run is registered."""
+    from pipeline.config import ConfigError
+
+    for name in ("acme.csv", "reviews.csv"):
+        (tmp_path / name).write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    files = {"listening": "acme.csv", "reviews": "reviews.csv"}
+    config = write_config(tmp_path, brands=[{"name": "Acme", "files": files}])
+    db = tmp_path / "w.duckdb"
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(config))
+    monkeypatch.setenv("BRANDPULSE_DB", str(db))
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "1")
+    run_id = "scheduled__2026-10-02T02:00:00+00:00"
+    context = {"data_interval_start": datetime(2026, 10, 1, 2, tzinfo=UTC), "run_id": run_id, "params": {}}
+    prepare = dag.task_dict["prepare"].python_callable
+    monkeypatch.setitem(prepare.__globals__, "get_current_context", lambda: context)
+    with pytest.raises(ConfigError, match=r"2 brand × source extract jobs.*core\.max_map_length \(1\)"):
+        prepare()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM pipeline_runs").fetchone() == (0,)  # not registered
+    monkeypatch.setenv("AIRFLOW__CORE__MAX_MAP_LENGTH", "2")
+    assert [job["source"] for job in prepare()] == ["listening", "reviews"]
+
+
 @pytest.mark.parametrize("migrated", [True, False])
 def test_a_night_whose_prepare_registered_no_run_records_no_survey_metrics_and_draws_no_report(
     dag, airflow_db, tmp_path, monkeypatch, migrated
