@@ -238,7 +238,7 @@ def test_a_group_without_churners_gets_a_wilson_mover_interval_not_a_point():
     assert some.move_one_percent == R.Interval(approx(200.0), approx(1000 * low), approx(1000 * high))
     both = {"detractor": [1] * 8 + [0] * 32, "promoter": [1] * 3 + [0] * 37, "passive": [0] * 20}
     w = R.cx_worth(both, {"detractor": 1000.0, "passive": 0.0}, 100_000.0, resamples=200)
-    assert w.wilson == ("passive",)  # no passive still a customer: their figure is 0 whatever the rate
+    assert w.wilson == ()  # no passive still a customer: their figure is 0 whatever the rate, no figure reads it
     boot = R.cx_worth({**both, "passive": []}, {"detractor": 1000.0}, 100_000.0, resamples=200)
     assert w.at_risk["detractor"] == boot.at_risk["detractor"] and w.per_point == boot.per_point
 
@@ -1221,6 +1221,63 @@ def test_the_risk_reading_with_no_current_detractor_or_passive_still_a_customer_
     assert out.worth.gap["detractor"] == approx(0.45) and out.current_members["detractor"]["left"] == 3
     assert out.readings["churn"].startswith("Detractors left 10.0 times as often as promoters")
     assert out.readings["risk"] == "No current detractors or passives are still customers: nothing at risk."
+
+
+def test_passives_churning_less_with_none_still_a_customer_read_0_not_minus_0_in_one_minus_sign():
+    """Passives churned less than promoters (0 of 40 against 10 of 40) and both current passives have left: their
+    line read "churn gap -25.0 pp = −0 (95% CI −0 to −0)" (a negative gap times no CLV is -0.0, and the gap's
+    ASCII minus beside the money's "−"), and the assumptions said the passives' figures took Wilson intervals,
+    though with no CLV behind them no figure reads their rate."""
+
+    def resp(key, group, churned, complete, end_date=None):
+        day = date(2025, 3, 1) if complete else date(2025, 12, 1)
+        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
+                "end_date": end_date, "segment": "x", "as_of": date(2025, 12, 31)}  # fmt: skip
+
+    history = [resp(f"d{i}", "detractor", i < 20, True) for i in range(40)]
+    history += [resp(f"p{i}", "promoter", i < 10, True) for i in range(40)]
+    history += [resp(f"s{i}", "passive", False, True) for i in range(40)]
+    current = [resp(f"c{i}", "detractor", False, False) for i in range(3)]
+    current += [resp(f"q{i}", "passive", True, False, date(2025, 12, 20)) for i in range(2)]
+    month = {"month": date(2025, 11, 1), "margin": 0.3, "discount_rate_monthly": 0.008}
+    clv = {"_all": {**month, "segment": "_all", "clv_discounted": 1000.0}}
+    out = worth.roi(worth.RoiInputs("acme", 90, 365, history + current, clv, {"x": 200}), resamples=200)
+    lines = worth.roi_lines(out)
+    assert "  passives    0 still customers (CLV 0) x churn gap −25.0 pp = 0 (95% CI 0 to 0)" in lines
+    assert "  detractors  3 still customers (CLV 3,000) x churn gap +25.0 pp = 750 (95% CI 75 to 1,350)" in lines
+    assert out.worth.wilson == () and not any("Wilson intervals (MOVER" in a for a in out.assumptions)
+    assert [worth._pp(x) for x in (-0.0004, 0.0004, -0.25)] == ["+0.0 pp", "+0.0 pp", "−25.0 pp"]
+
+
+def test_a_segments_clv_from_few_customers_is_said_in_the_assumptions():
+    """Segment y's CLV comes from a month that began with 2 customers (customer_metrics flags it low_n): roi valued
+    y's customers at it without a word, where a segment with no CLV at all is named (valued at the brand's). low_n
+    is shown, not hidden: the CLV is kept, and the assumptions name the segment and its few customers."""
+    as_of = date(2025, 12, 31)
+
+    def resp(key, group, churned, complete, segment="x"):
+        day = date(2025, 3, 1) if complete else date(2025, 12, 1)
+        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
+                "end_date": None, "segment": segment, "as_of": as_of}  # fmt: skip
+
+    history = [resp(f"d{i}", "detractor", i < 20, True) for i in range(40)]
+    history += [resp(f"p{i}", "promoter", i < 10, True) for i in range(40)]
+    current = [resp("c0", "detractor", False, False), resp("c1", "detractor", False, False, segment="y")]
+    month = {"month": date(2025, 11, 1), "margin": 0.3, "discount_rate_monthly": 0.008}
+    clv = {
+        s: {**month, "segment": s, "clv_discounted": v, "active_start": n, "low_n": n < 30}
+        for s, v, n in (("_all", 1000.0, 202), ("x", 900.0, 200), ("y", 9000.0, 2))
+    }
+    out = worth.roi(worth.RoiInputs("acme", 90, 365, history + current, clv, {"x": 200, "y": 2}), resamples=200)
+    assert out.current_members["detractor"]["clv"] == approx(9900.0)  # y's own CLV, kept
+    few = [a for a in out.assumptions if a.startswith("CLV from few customers")]
+    assert few == [
+        "CLV from few customers (low_n: under min_responses), taken all the same: y (2 customers at the start of "
+        "2025-11); read the money of their customers as a hint, not a measure."
+    ]
+    clv["y"]["low_n"] = False
+    out = worth.roi(worth.RoiInputs("acme", 90, 365, history + current, clv, {"x": 200, "y": 2}), resamples=200)
+    assert not any(a.startswith("CLV from few customers") for a in out.assumptions)
 
 
 def test_the_point_reading_says_when_its_interval_holds_0_or_lies_below_it():

@@ -1450,6 +1450,8 @@ def test_a_share_of_some_never_reads_as_none_or_all_nor_a_zero_mean_as_negative(
     assert [pct(x) for x in (0, 0.004, 0.5, 0.996, 1, None)] == ["0%", "<1%", "50%", ">99%", "100%", "–"]
     assert [pct(x, 1) for x in (0.004, 0.0004, 0.9996)] == ["0.4%", "<0.1%", ">99.9%"]
     assert [signed(x, 2) for x in (-3.7e-17, 0.0, -0.006, 0.29)] == ["+0.00", "+0.00", "−0.01", "+0.29"]
+    num = report_build._fmt_num  # a negative churn gap times no CLV is -0.0: "0", not "−0"
+    assert [num(x) for x in (-0.0, -0.3, -1234.5, None)] == ["0", "0", "−1,234", "–"]
 
 
 def test_a_change_that_rounds_to_zero_reads_plus_zero_points_in_no_colour():

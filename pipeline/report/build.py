@@ -536,7 +536,12 @@ def _fmt_signed(x, digits: int = 0) -> str:
 
 
 def _fmt_num(x, digits: int = 0) -> str:
-    return "–" if x is None or x != x else f"{x:,.{digits}f}".replace("-", "−")
+    """A number; one that rounds to zero is "0" whatever its sign (a negative churn gap times no CLV is -0.0)."""
+    if x is None or x != x:
+        return "–"
+    if float(f"{x:.{digits}f}") == 0:
+        x = 0.0
+    return f"{x:,.{digits}f}".replace("-", "−")
 
 
 def _fmt_pp(x, digits: int = 1) -> str:

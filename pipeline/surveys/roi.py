@@ -210,7 +210,7 @@ class Worth:
     seed: int = SEED
     confidence: float = CONFIDENCE
     note: str | None = None
-    wilson: tuple[str, ...] = ()  # groups without a churner (or all churners): their figures' intervals are MOVER
+    wilson: tuple[str, ...] = ()  # groups without a churner (or all churners) that a figure reads: its interval MOVER
 
 
 def cx_worth(
@@ -266,8 +266,10 @@ def cx_worth(
     flat = [g for g in groups if rates[g].churned in (0, rates[g].n)]
     # each figure is a sum of coefficient x group churn rate: the statistic of a rate of 1 in one group, 0 elsewhere
     coef = {g: statistic(*(np.array([float(h == g)]) for h in groups)) for g in groups}
+    read = set()  # the flat groups a figure reads: one whose CLV is 0 (no passive still a customer) is read by none
     for k in range(len(point)):
-        if any(coef[g][k] for g in flat):
+        if reading := {g for g in flat if coef[g][k]}:
+            read |= reading
             low[k], high[k] = _mover([(float(coef[g][k]), rates[g]) for g in groups])
     values = [Interval(float(v), float(lo), float(hi)) for v, lo, hi in zip(point, low, high, strict=True)]
     at_risk = {"detractor": values[0], "total": values[2]}
@@ -275,7 +277,8 @@ def cx_worth(
         at_risk["passive"] = values[1]
     move = values[3]
     half = Interval(move.value / 2, move.low / 2, move.high / 2)
-    return Worth(rates, rr, gap, at_risk, move, half, resamples, seed, confidence, wilson=tuple(flat))
+    wilson = tuple(g for g in flat if g in read)
+    return Worth(rates, rr, gap, at_risk, move, half, resamples, seed, confidence, wilson=wilson)
 
 
 def _mover(terms: Sequence[tuple[float, Rate]]) -> tuple[float, float]:

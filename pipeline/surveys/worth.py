@@ -46,7 +46,14 @@ CES_EASY = 5.0  # on the common 1-7 scale: 5-7 = easy (the top 2 of a 5-point qu
 
 
 def _money(x: float) -> str:
-    return f"{x:,.0f}".replace("-", "−")
+    shown = f"{x:,.0f}"  # -0.0 (a negative gap times no CLV) or -0.3: "0", not "−0"
+    return ("0" if shown == "-0" else shown).replace("-", "−")
+
+
+def _pp(x: float) -> str:
+    """A churn gap in percentage points, its minus the money's ("−25.0 pp"); one that rounds to 0 is "+0.0 pp"."""
+    shown = f"{100 * x:+.1f}"
+    return f"{'+0.0' if float(shown) == 0 else shown.replace('-', '−')} pp"
 
 
 def _pct(x: float | None, digits: int = 1) -> str:
@@ -80,7 +87,7 @@ def roi_inputs(
         for r in rows(
             con.execute(
                 "SELECT segment, month, clv_discounted, clv_simple, arpu, churn_rate_clv, margin,"
-                " discount_rate_monthly, complete FROM v_customer_metrics"
+                " discount_rate_monthly, complete, active_start, low_n FROM v_customer_metrics"
                 " WHERE brand = $brand AND clv_discounted IS NOT NULL"
                 " QUALIFY row_number() OVER (PARTITION BY segment ORDER BY complete DESC, month DESC) = 1",
                 {"brand": brand},
@@ -248,6 +255,20 @@ def _assumptions(inputs: RoiInputs, out: RoiReport) -> list[str]:
                 "revenue observed in it: a lifetime without an end) and are valued at the whole brand's CLV, which "
                 "may be far from theirs."
             )
+        # a CLV from a month that began with fewer than min_responses customers (low_n): taken, and said (shown,
+        # not hidden, as low_n cells are everywhere)
+        used = [s for s in inputs.active if s in inputs.clv] + ([R.ALL] if borrowed and R.ALL in inputs.clv else [])
+        few = {s: inputs.clv[s] for s in sorted(set(used)) if inputs.clv[s].get("low_n")}
+        if few:
+            named = ", ".join(
+                f"{'the whole brand' if s == R.ALL else s} ({r['active_start']:,} customers at the start of "
+                f"{r['month']:%Y-%m})"
+                for s, r in few.items()
+            )
+            lines.append(
+                f"CLV from few customers (low_n: under min_responses), taken all the same: {named}; read the money "
+                "of their customers as a hint, not a measure."
+            )
     lines.append(
         "One NPS point: moving 1% of the active customer base from detractor to promoter (+2 points), halved; it "
         "assumes respondents represent the base."
@@ -370,7 +391,7 @@ def roi_lines(report: RoiReport, brand_name: str | None = None) -> list[str]:
             m = report.current_members[g]
             lines.append(
                 f"  {R.PLURAL[g]:<11} {m['customers']:,} still customers (CLV {_money(m['clv'])}) x churn gap "
-                f"{100 * w.gap[g]:+.1f} pp = {_interval(w.at_risk[g])}"
+                f"{_pp(w.gap[g])} = {_interval(w.at_risk[g])}"
             )
             extra = [f"{m['left']:,} already left"] if m["left"] else []
             extra += [f"{m['unlinked']:,} answers not linked"] if m["unlinked"] else []
