@@ -701,6 +701,29 @@ def test_a_page_says_which_days_another_model_scored_and_left_out_of_its_shares(
     assert 'id="other-model"' not in plain.read_text(encoding="utf-8")  # a window past the older model's days
 
 
+def test_a_rivals_shares_scored_by_another_model_are_marked_as_such(report, tmp_path):
+    """A competitor monitored as a brand whose series another model scored (no mention of it since a model change,
+    no rescore yet): its row's shares are of that model, which the page said was none of its shares (its footer
+    named the brand's model as "the one model every share above reads")."""
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "UPDATE sentiment SET model_version = 'v0'"
+            " WHERE mention_id IN (SELECT mention_id FROM mentions WHERE brand = 'shipnest')"
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "v0"})
+    page = build_report(report["cfg"], db, INCIDENT, tmp_path / "site", brands=["parcelo"])["pages"]["parcelo"]
+    html = " ".join(page.read_text(encoding="utf-8").split())
+    table = html[html.index("Share of voice and sentiment") : html.index("Co-mentions (")]
+    assert '<a href="shipnest.html">ShipNest</a> <span class="meta">(% negative of model <code>v0</code>)' in table
+    assert "<strong>Parcelo</strong></td>" in table  # the brand's own row: the model the footer names
+    assert "but for the competitors' shares marked with their own" in html
+    plain = report["pages"]["parcelo"]  # both brands in one model: nothing marked
+    assert "% negative of model" not in plain and "marked with their own" not in plain
+
+
 def test_competitors_listed_in_spellings_no_case_makes_one_keep_a_series_each(tmp_path):
     """Listed twice in two cases, a competitor is one series; "Straße" and "STRASSE" are two (casefold makes them
     one, but the co-mention match, RE2's case, does not): "STRASSE" was dropped and its co-mentions went uncounted."""
@@ -1019,6 +1042,24 @@ def test_the_comention_chart_shows_the_whole_first_week(monkeypatch):
     first = bars.containers[0][0]
     assert low <= first.get_x() and first.get_x() + first.get_width() <= high
     assert low <= mdates.date2num(pd.Timestamp(shares.lines[0].get_xdata()[0])) <= high
+
+
+def test_the_comparison_chart_draws_mentions_a_day_from_zero(monkeypatch):
+    """Two brands of about 100 mentions a day: the volume panel's axis started at 94.6, so 96 a day drew at the
+    bottom and 103 at the top, as if one brand had a fraction of the other's mentions."""
+    from pipeline.report import charts
+
+    day = date(2026, 9, 20)
+    start = day - timedelta(days=13)
+    days = [start - timedelta(days=6) + timedelta(days=i) for i in range(20)]
+    both = pd.DataFrame(
+        [{"day": d, "brand": "parcelo", "volume": 103, "scored": 100, "n_negative": 10} for d in days]
+        + [{"day": d, "brand": "shipnest", "volume": 96, "scored": 90, "n_negative": 10} for d in days]
+    )
+    names = {"parcelo": "Parcelo", "shipnest": "ShipNest"}
+    vol, share = drawn_figure(monkeypatch, charts.comparison_chart, both, names, start, day, "vs").axes
+    assert vol.get_ylim()[0] == 0 and vol.get_ylim()[1] >= 103
+    assert share.get_ylim()[0] == 0
 
 
 def test_names_in_every_served_script_are_drawn_with_their_glyphs():
@@ -1429,7 +1470,9 @@ def test_the_kpis_show_the_days_share_negative_against_the_28_days_before_as_per
     (not counting the day) to one decimal; the page names its 90 days, the report's day the last of them."""
     with connect(report["db"], read_only=True) as con:
         series = con.execute(
-            "SELECT day, scored, n_negative FROM v_daily_series WHERE brand = 'parcelo' AND day <= ?", [INCIDENT]
+            "SELECT day, scored, n_negative FROM v_daily_series WHERE brand = 'parcelo' AND source = '_all'"
+            " AND day <= ?",
+            [INCIDENT],
         ).fetchall()
     days = {d: (scored, negative) for d, scored, negative in series}
     today = days[INCIDENT][1] / days[INCIDENT][0]
@@ -1439,7 +1482,8 @@ def test_the_kpis_show_the_days_share_negative_against_the_28_days_before_as_per
     html = report["pages"]["parcelo"]
     kpis = html[html.index('id="kpis"') : html.index('id="sentiment"')]
     assert re.search(rf'Share negative</div>\s*<div class="value">{today * 100:.0f}%</div>', kpis), kpis
-    assert f"vs {baseline * 100:.1f}% over the 28 days before" in kpis, kpis
+    n = sum(s for s, _ in before)
+    assert f"vs {baseline * 100:.1f}% of {n:,} scored over the 28 days before" in kpis, kpis
     assert f"the 90 days from {INCIDENT - timedelta(days=89):%d %b %Y} ·" in html
 
 
@@ -1487,21 +1531,25 @@ def test_the_drivers_read_this_weeks_negatives_against_the_28_days_before(report
 
 
 def test_the_index_shows_each_brands_7_and_28_day_share_negative(report):
+    """Each share with its n, the mentions scored in its days: a brand's "50.0%, −16.7 pp" of 2 mentions read as a
+    brand's of 300."""
     with connect(report["db"], read_only=True) as con:
 
-        def share(brand, days) -> float:
+        def share(brand, days) -> tuple[float, int]:
             return con.execute(
-                "SELECT sum(n_negative) / sum(scored) FROM v_daily_series WHERE brand = ? AND day BETWEEN ? AND ?",
+                "SELECT sum(n_negative) / sum(scored), sum(scored) FROM v_daily_series"
+                " WHERE brand = ? AND source = '_all' AND day BETWEEN ? AND ?",
                 [brand, INCIDENT - timedelta(days=days - 1), INCIDENT],
-            ).fetchone()[0]
+            ).fetchone()
 
         for brand in ("parcelo", "shipnest"):
             line = re.search(rf'<a href="{brand}.html"><strong>(.*?)</tr>', report["index"], re.S).group(1)
             found = re.findall(r'<td class="n">(.*?)</td>', line, re.S)
             cells = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in found]
-            seven, month = share(brand, 7), share(brand, 28)
-            assert cells[2] == f"{seven * 100:.1f}% {(seven - month) * 100:+.1f} pp".replace("-", "−"), (brand, cells)
-            assert cells[3] == f"{month * 100:.1f}%", (brand, cells)
+            (seven, n7), (month, n28) = share(brand, 7), share(brand, 28)
+            shown = f"{seven * 100:.1f}% of {n7:,} {(seven - month) * 100:+.1f} pp".replace("-", "−")
+            assert cells[2] == shown, (brand, cells)
+            assert cells[3] == f"{month * 100:.1f}% of {n28:,}", (brand, cells)
 
 
 def test_the_kpis_show_the_latest_weeks_nps(report):

@@ -113,6 +113,7 @@ class BrandData:
     nps_after: list[date] = field(default_factory=list)  # those with NPS answers: its week's NPS counts them
     quarantined: dict[date, int] = field(default_factory=dict)  # the brand's quarantine rows per run day, in the window
     model: str | None = None  # the model version of the brand's trend series (v_daily_series), None: nothing scored
+    rival_models: dict[str, str | None] = field(default_factory=dict)  # each rival's own series model, by brand id
 
 
 def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec | None:
@@ -267,6 +268,7 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
             )
         ),
         rivals=rivals,
+        rival_models={r.key: row(execute(con, "metrics/series_model", {"brand": r.key}))["model"] for r in rivals},
         comentions={
             name: frame(
                 execute(
@@ -336,6 +338,11 @@ def _volume(daily: pd.DataFrame, first: date, last: date) -> int:
     return int(daily[(daily["day"] >= first) & (daily["day"] <= last)]["volume"].sum())
 
 
+def _scored(daily: pd.DataFrame, first: date, last: date) -> int:
+    """The scored mentions a :func:`_share` of the same days divides by: its n."""
+    return int(daily[(daily["day"] >= first) & (daily["day"] <= last)]["scored"].sum())
+
+
 def _num(x):
     """None for NULL/NaN, else the plain Python number."""
     if x is None or (isinstance(x, float) and x != x) or pd.isna(x):
@@ -359,9 +366,12 @@ def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: int = 0) -> 
         "scored": int(last["scored"]),
         "share_negative": _num(last["share_negative"]),
         "baseline_share": _share(series, day - timedelta(days=BASELINE_DAYS), day - timedelta(days=1)),
+        "baseline_scored": _scored(series, day - timedelta(days=BASELINE_DAYS), day - timedelta(days=1)),
         "mean_score": _num(last["mean_score"]),
         "share_7d": _share(series, day - timedelta(days=WEEK - 1), day),
+        "scored_7d": _scored(series, day - timedelta(days=WEEK - 1), day),
         "share_28d": _share(series, day - timedelta(days=BASELINE_DAYS - 1), day),
+        "scored_28d": _scored(series, day - timedelta(days=BASELINE_DAYS - 1), day),
         "nps": latest_nps,
     }
 
@@ -465,7 +475,7 @@ def _competition(data: BrandData, start: date, day: date) -> dict | None:
     brand = data.brand
     if not brand.competitors:
         return None
-    out: dict = {"rivals": [], "comentions": []}
+    out: dict = {"rivals": [], "comentions": [], "other_models": False}
     week, month = day - timedelta(days=WEEK - 1), day - timedelta(days=BASELINE_DAYS - 1)
     ours = _full_days(data.daily, brand.key, start, day)
     if data.rivals:
@@ -484,8 +494,12 @@ def _competition(data: BrandData, start: date, day: date) -> dict | None:
                     "sov_28d": vol28[b.key] / sum(vol28.values()) if sum(vol28.values()) else None,
                     "share_7d": _share(series[b.key], week, day),
                     "share_28d": _share(series[b.key], month, day),
+                    # a rival's shares are of its own series' model: after a model change, until a rescore reaches
+                    # it, maybe not the brand's (a rival without a mention since still reads the old model)
+                    "model": data.model if b.key == brand.key else data.rival_models.get(b.key),
                 }
             )
+        out["other_models"] = any(r["model"] and data.model and r["model"] != data.model for r in out["rivals"])
     our28, ourshare28 = _volume(ours, month, day), _share(ours, month, day)
     for name, daily in data.comentions.items():
         d = daily.assign(brand=brand.key).reindex(columns=_DAILY, fill_value=0)

@@ -201,6 +201,7 @@ def comparison_chart(daily: pd.DataFrame, names: dict[str, str], start: date, da
         alone = share.notna() & share.shift(1).isna() & share.shift(-1).isna()
         ax2.plot(share.index, share, label=name, marker="o", markersize=3, markevery=alone.tolist(), **style)
     ax.set_ylabel("mentions / day\n(7-day avg)", fontsize=8)
+    ax.set_ylim(bottom=0)  # from 0: a zoomed axis drew 96 against 103 mentions a day as a brand at half the other's
     ax2.set_ylabel("% negative\n(7 days)", fontsize=8)
     ax2.set_ylim(bottom=0)
     ax.set_title(title, loc="left", fontsize=11)
