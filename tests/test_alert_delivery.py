@@ -726,6 +726,23 @@ def test_email_without_chart_has_no_image(inbox):
     assert "cid:" not in m.get_payload()[1].get_content()
 
 
+@pytest.mark.parametrize("brand_name", ["Paczkołot Łódź", "Почта России Санкт-Петербург"])
+def test_a_subject_in_other_letters_goes_out_in_encoded_words_of_at_most_75_on_lines_of_at_most_76(inbox, brand_name):
+    """RFC 2047: an encoded word is at most 75 characters, a header line holding one at most 76 (headers folded at
+    998 sent a Cyrillic brand's subject as one encoded word of 84, on a line of 143)."""
+    controller, box = inbox
+    msg = make_msg(brand_name=brand_name)
+    assert deliver(email_channel(controller.port), msg, {}).ok
+    raw = box.envelopes[0][2]
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii()
+    assert all(len(line) <= 76 for line in head.split(b"\r\n") if b"=?" in line), head.decode()
+    words = re.findall(rb"=\?utf-8\?[bq]\?[^?]*\?=", head, re.IGNORECASE)
+    assert words and all(len(w) <= 75 for w in words), words
+    assert parse(raw)["Subject"] == render_subject(msg)
+    assert [p.defects for p in email.message_from_bytes(raw).walk()] == [[]] * 5
+
+
 def test_email_logs_in_with_env_credentials(inbox, caplog):
     controller, box = inbox
     channel = email_channel(controller.port, username_env="BP_SMTP_USER", password_env="BP_SMTP_PASS")

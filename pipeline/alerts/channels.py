@@ -105,9 +105,21 @@ SMTP_REPLY_BYTES = 64 * 1024  # one SMTP reply, all its lines (an EHLO's is well
 # reply's continuation lines ("250-...") without end, keeping each, so a server that sends them on and on filled
 # the worker's memory (over 100 MB a second) until the deadline
 REDACTED = "[redacted]"
-# CRLF line ends (smtplib sends bytes as they are); fold headers only past RFC 5322's 998 (CPython folds some
-# 78+ subjects before their first word, which clients then show with a leading space)
-WIRE_POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+
+class _WirePolicy(email.policy.EmailPolicy):
+    """CRLF line ends (smtplib sends bytes as they are); a header folded only past RFC 5322's 998 (CPython folds
+    some 78+ subjects before their first word, which clients then show with a leading space), except one that
+    needs encoded words (a brand "Paczkołot Łódź" in the subject): RFC 2047 allows those at most 75 characters,
+    on lines of at most 76 (at 998, a Cyrillic brand's subject was one encoded word of 84 on a line of 143)."""
+
+    def fold_binary(self, name, value):
+        if not str(value).isascii():
+            return super(_WirePolicy, self.clone(max_line_length=76)).fold_binary(name, value)
+        return super().fold_binary(name, value)
+
+
+WIRE_POLICY = _WirePolicy(linesep="\r\n", max_line_length=998)
 _URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+")
 _OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*")
 
