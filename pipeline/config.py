@@ -32,7 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from pipeline.config_surveys import SurveysSpec, check_format
+from pipeline.config_surveys import SCORE_FIELDS, SurveysSpec, check_format
 from pipeline.config_types import Delimiter, NonEmpty, Slug, TextEncoding, _Strict, iana_zone
 from pipeline.paths import REPO_ROOT
 
@@ -713,7 +713,8 @@ class Config(_Strict):
         """Two sources whose paths are the same file or glob (another spelling of it: ``./q.csv``, an absolute path,
         a symlinked folder) import each row twice: a survey's answers count once per source in NPS, CSAT and CES
         (they are keyed by source and response id), a file drop's mentions and quarantined rows are stored once per
-        source. Allowed where each reads its own part: survey sources reading other sheets of one workbook, file
+        source. Allowed where each reads its own part: survey sources reading other sheets of one workbook or each its
+        own columns (no nps, csat, ces or comment column in common, the preset's included), file
         drops each keeping only its own ``platforms`` (none in common). File drops are compared within a brand: two
         brands' are not counted twice in either brand's figures."""
         surveys = self.surveys.sources if self.surveys else []
@@ -733,10 +734,12 @@ class Config(_Strict):
                     if mine and theirs and not mine & theirs:
                         continue
                     instead = "give each its own platforms (none in common)"
-                else:
-                    if spec.sheet != earlier.sheet:
+                else:  # a score or comment both read from one column counts twice; each its own columns do not
+                    if spec.sheet != earlier.sheet or not any(
+                        set(spec.candidates(f)) & set(earlier.candidates(f)) for f in (*SCORE_FIELDS, "comment")
+                    ):
                         continue
-                    instead = "for a workbook, give each its own sheet"
+                    instead = "map each its own score and comment columns (for a workbook, give each its own sheet)"
                 raise ValueError(
                     f"{field_path(where)}: {spec.path!r} is the same file as {field_path(other)} ({file}): each of "
                     f"its rows would be imported twice and counted once per source; remove one of the two, or "

@@ -1217,7 +1217,8 @@ def test_two_sources_reading_one_file_are_refused_unless_each_reads_its_own_part
     assert str(err.value) == (
         f"{tmp_path / 'brandpulse.yaml'}: surveys.sources[1].path: './exports/../exports/q.csv' is the same file as "
         f"surveys.sources[0].path ({tmp_path / 'exports' / 'q.csv'}): each of its rows would be imported twice and "
-        "counted once per source; remove one of the two, or for a workbook, give each its own sheet"
+        "counted once per source; remove one of the two, or map each its own score and comment columns (for a "
+        "workbook, give each its own sheet)"
     )
     book = [{**s, "path": "exports/q.xlsx", "sheet": n} for s, n in ((survey, "NPS"), (copy, "CSAT"))]
     assert load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": book}})).surveys.sources[1].sheet == "CSAT"
@@ -1227,3 +1228,17 @@ def test_two_sources_reading_one_file_are_refused_unless_each_reads_its_own_part
         load_config(_write(tmp_path, {"brands": [{**brand, "sources": [drop, twice]}]}))
     split = [{**drop, "platforms": ["Twitter"]}, {**twice, "platforms": ["instagram"]}]
     assert len(load_config(_write(tmp_path, {"brands": [{**brand, "sources": split}]})).brands[0].sources) == 2
+
+
+def test_two_survey_sources_of_one_file_each_reading_its_own_score_columns_are_allowed(tmp_path):
+    """One survey asking about the app and the shop, each one's NPS its own column, read by a source each: each
+    answer is read once. The check of one file under two sources refused it (its message and the README said sources
+    mapping other columns stay allowed); sources sharing a score column are still refused."""
+    custom = {"path": "exports/brands.csv", "columns": {"response_id": "ResponseId", "timestamp": "EndDate"}}
+    app = {**custom, "name": "app-nps", "brand": "acme", "columns": {**custom["columns"], "nps": "Q1_app"}}
+    shop = {**custom, "name": "shop-nps", "brand": "acme", "columns": {**custom["columns"], "nps": "Q2_shop"}}
+    cfg = load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": [app, shop]}}))
+    assert [s.columns.nps for s in cfg.surveys.sources] == ["Q1_app", "Q2_shop"]
+    both = {**shop, "columns": {**shop["columns"], "nps": "Q1_app"}}
+    with pytest.raises(ConfigError, match=r"surveys\.sources\[1\]\.path: .* same file as surveys\.sources\[0\]"):
+        load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": [app, both]}}))
