@@ -240,11 +240,14 @@ _THERE_IS = frozenset("ma mam masz mamy macie mają miał miała miało mieli mi
 _THERE_IS |= frozenset(w.translate(_PL_PLAIN) for w in _THERE_IS)
 _THERE_WILL_BE = frozenset({"będzie", "bedzie"})
 _THERE_IS_NOT = frozenset(f"nie {w}" for w in _THERE_IS | _THERE_WILL_BE)
-# After "nie będzie": an infinitive ("działać", typed plainly "dzialac"), a past form ("działał", "działała"), an
-# adjective or a passive participle ("dostępna", "możliwe", "dostarczona", "otwarty", "gotowy"), an adverb
-# ("tanio", "lepiej"): no noun, so "nie" denies it as a verb's negator. A noun of those endings ("ceny", "opłaty")
-# is read so too: it keeps its "nie" bigram and is not counted alone, as before.
-_NOT_A_NOUN = re.compile(r"(?:ć|[aeiouyąęó]c|[aeiouyąęó][łl][aoiy]?|[nt][yaei]|[io]w[yae]|o|ej)$")
+# After "nie będzie": an infinitive ("działać", typed plainly "dzialac"), a past form ("działał", "działała", "mógł",
+# "mogła", "mogli"), an adjective, a comparative ("lepszy", "tańsza") or a passive participle ("dostępna",
+# "możliwe", "dostarczona", "otwarty", "gotowy"), an adverb ("tanio", "lepiej"): no noun, so "nie" denies it as a
+# verb's negator. A noun of those endings ("ceny", "opłaty") is read so too: it keeps its "nie" bigram and is not
+# counted alone, as before; an adjective with a noun's ending ("łatwy", "szybki", "dobra") is read as a noun.
+_NOT_A_NOUN = re.compile(
+    r"(?:ć|[aeiouyąęó]c|[aeiouyąęó][łl][aoiy]?|ł[aoy]?|g[łl][aoiy]?|[^aeiouyąęó]li|[nt][yaei]|[io]w[yae]|sz[yae]|o|ej)$"
+)
 # The words after which "nie ma" denies no word: a preposition's phrase ("dostawy nie ma od tygodnia", the delivery
 # has not come for a week, is no "nie ma tygodnia") and a question word's ("nie ma co czekać", no point waiting;
 # "nie ma jak się dodzwonić", no way to get through)

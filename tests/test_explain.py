@@ -375,6 +375,16 @@ def test_polish_nie_bedzie_before_a_noun_is_there_will_be_no_and_before_a_verb_a
     assert found["dostawy"].focus_count == 3
 
 
+def test_polish_nie_bedzie_before_a_modal_past_form_or_a_comparative_stays_a_verbs_negator():
+    """ "nie będzie mógł" (he will not be able to) and "nie będzie lepszy" (it will not be better) read "mógł" and
+    "lepszy" as the noun "nie będzie" denies: each became a term alone, a negated "could" or "better" among a
+    complaint's drivers. They are the future's auxiliary before a verb and a copula before an adjective."""
+    assert explain.terms("klient nie będzie mógł się zalogować", language="pl") == {"klient", "nie mógł", "zalogować"}
+    assert explain.terms("aplikacja nie będzie mogła działać", language="pl") == {"aplikacja", "nie mogła", "działać"}
+    assert explain.terms("telefon nie będzie tańszy", language="pl") == {"telefon", "nie tańszy"}
+    assert explain.terms("nie będzie zwrotu", language="pl") == {"nie będzie zwrotu", "zwrotu"}
+
+
 def test_a_trouble_a_determiner_negator_denies_is_praise_and_no_term_alone():
     """ "bez stresu" (stress-free), "bez problemu", "nie ma problemu", "zonder problemen", "no hassle" say there was no
     trouble, and "stresu", "problemu" were terms alone: a complaint that "always worked without a problem" listed the
