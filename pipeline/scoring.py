@@ -366,7 +366,13 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
         tempfile.TemporaryDirectory(prefix="brandpulse-scores-") as tmp,
         duckdb.connect() as mem,
     ):  # the shards' files fetched to local disk first: no download from the staging store under the lock
-        local = [fetch(_shard_file(config, day, run_id, n, "scores.parquet"), Path(tmp)) for n in range(len(shards))]
+        local = []
+        for n in range(len(shards)):
+            parquet = _shard_file(config, day, run_id, n, "scores.parquet")
+            try:
+                local.append(fetch(parquet, Path(tmp)))
+            except FileNotFoundError:  # gone from a store (a folder's is DuckDB's error below): named, not a traceback
+                raise unreadable(n, parquet, "it is not there") from None
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             for n, (done, file) in enumerate(zip(shards, local, strict=True)):
                 try:

@@ -244,3 +244,27 @@ def test_parquet_and_the_warehouse_work_under_a_temporary_folder_with_a_quote_in
     with connect(quoted / "w's.duckdb") as con:
         migrate(con)
         assert row(con.execute("SELECT count(*) AS n FROM mentions"))["n"] == 0
+
+
+def test_load_scores_names_a_shard_whose_scores_parquet_is_gone_from_the_store(moto_endpoint, tmp_path, monkeypatch):
+    """A shard's scores.json staged but its scores.parquet gone from the store (a lifecycle rule, a hand): the
+    load named nothing and failed with s3fs's bare "The specified key does not exist." (a FileNotFoundError the
+    CLI's load-scores printed as a traceback), where a folder's missing file was the shard's "cannot be read"."""
+    import json
+    from datetime import date
+
+    from pipeline import scoring
+
+    for key, value in S3_ENV.items():
+        monkeypatch.setenv(key, value)
+    staging_dir = f"s3://stage/{tmp_path.name}"
+    cfg = load_config(write_config(tmp_path, staging_dir=staging_dir, staging_options={"endpoint_url": moto_endpoint}))
+    day = date(2026, 10, 1)
+    folder = scoring.shard_dir(cfg, day, "r1")
+    plan = {"run_id": "r1", "started_at": "2026-10-02T01:00:00+00:00", "texts": 2, "shard_size": 2, "plan": "p1"}
+    storage.write(folder / "plan.json", json.dumps(plan | {"shards": 1}))
+    done = {"shard": 0, "texts": 2, "seconds": 0.1, "plan": "p1", "model_name": "m", "model_version": "1"}
+    storage.write(folder / "00000.scores.json", json.dumps(done | {"model_sha256": "0" * 64}))
+    with pytest.raises(RuntimeError, match=r"score shard 0 of 1: s3://stage/.*/00000\.scores\.parquet cannot be read"):
+        scoring.load_scores(cfg, tmp_path / "warehouse.duckdb", day, "r1")
+    assert not (tmp_path / "warehouse.duckdb").exists()  # failed before the warehouse was opened
