@@ -770,6 +770,7 @@ class Config(_Strict):
         return local if local.exists() else REPO_ROOT / p
 
 
+_PATH_KEY = re.compile(r"^path$|_dir$")  # the settings that name a file, a glob or a folder
 _SCALARS = {"str", "int", "float", "bool"}  # the members of a union of scalars, which pydantic puts in the path
 _UNKNOWN_FIELD = "unknown field (check the spelling; see the README's configuration reference)"
 _SECRET_KEYS = re.compile(r"(password|secret|token|webhook_url|^url|api_key)$", re.IGNORECASE)
@@ -1011,6 +1012,15 @@ class _ConfigLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstr
         return node
 
     def construct_object(self, node, deep=False):
+        octal = node.tag == "tag:yaml.org,2002:int" and re.fullmatch(r"[-+]?0[0-7_]+", node.value)
+        if octal and int(node.value.replace("_", ""), 8) != int(node.value.replace("_", "")):
+            # YAML 1.1's octal: smtp_port: 0465 was port 309, app_id: 01234567 the id 342391, unsaid
+            raise _Refused(
+                f"{node.value[:20]} has a leading zero, so YAML reads it as the octal number "
+                f"{int(node.value.replace('_', ''), 8)}: write the number without the leading zero, or in quotes "
+                "if it is text",
+                node.start_mark,
+            )
         try:
             return super().construct_object(node, deep)
         except (yaml.YAMLError, RecursionError):
@@ -1109,6 +1119,18 @@ def load_config(path: str | Path | None = None) -> Config:
     nul = next((where for where, value in _nodes(raw) if isinstance(value, str) and "\x00" in value), None)
     if nul is not None:  # YAML's "\0" or "\x00": a path holding it raised "embedded null byte" out of the step using it
         raise ConfigError(f"{path}: {field_path(nul)}: holds a NUL character (\\0 or \\x00), which no setting may hold")
+    # "C:\temp\new" in double quotes is C:, a tab, emp, a newline, ew (YAML's escapes); ${X} and ~ are taken as
+    # they stand: each a folder of that name beside the config file, or a path that matches no file, unsaid
+    for where, value in _nodes(raw):
+        if not isinstance(value, str) or not where or not isinstance(where[-1], str):
+            continue
+        if _PATH_KEY.search(where[-1]) and any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+            raise ConfigError(f"{path}: {field_path(where)}: holds a control character, from a backslash escape in "
+                              "double quotes (\\t, \\n, \\b in \"C:\\temp\\new\"): write a Windows path in "
+                              "single quotes ('C:\\temp\\new') or with / (C:/temp/new)")  # fmt: skip
+        if "${" in value or (_PATH_KEY.search(where[-1]) and re.match(r"~|\$[A-Za-z_]", value)):
+            raise ConfigError(f"{path}: {field_path(where)}: environment variables and ~ are not expanded in the "
+                              "config file (the text would be taken as it stands); write the value itself")  # fmt: skip
     if "source_file" in raw:  # set by the loader below: a file's own would be overwritten, unsaid
         raise ConfigError(f"{path}: source_file: {_UNKNOWN_FIELD}")
     try:

@@ -1242,3 +1242,32 @@ def test_two_survey_sources_of_one_file_each_reading_its_own_score_columns_are_a
     both = {**shop, "columns": {**shop["columns"], "nps": "Q1_app"}}
     with pytest.raises(ConfigError, match=r"surveys\.sources\[1\]\.path: .* same file as surveys\.sources\[0\]"):
         load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": [app, both]}}))
+
+
+def test_a_number_with_a_leading_zero_that_yaml_reads_as_octal_is_refused_with_its_line(tmp_path):
+    """YAML 1.1 reads 0465 as octal: smtp_port: 0465 was port 309, app_id: 01234567 the App Store id 342391."""
+    msg = _refused(tmp_path, GOOD_TEXT + "scoring: {batch_size: 0100}\n")
+    assert msg.endswith(f": line {NEXT}, column 23: 0100 has a leading zero, so YAML reads it as the octal number "
+                        "64: write the number without the leading zero, or in quotes if it is text"), msg  # fmt: skip
+    assert load_config(_write(tmp_path, GOOD_TEXT + "scoring: {batch_size: 07}\n")).scoring.batch_size == 7
+
+
+def test_a_windows_path_in_double_quotes_is_refused_not_read_with_its_escapes(tmp_path):
+    """A double-quoted "C:\\temp\\new" is C:, a tab, emp, a newline, ew to YAML: it loaded, and the night
+    wrote into that folder."""
+    msg = _refused(tmp_path, GOOD_TEXT + 'scoring: {model_dir: "D:\\exports\\brand"}\n')
+    assert msg.endswith(": scoring.model_dir: holds a control character, from a backslash escape in double quotes "
+                        "(\\t, \\n, \\b in \"C:\\temp\\new\"): write a Windows path in single quotes "
+                        "('C:\\temp\\new') or with / (C:/temp/new)"), msg  # fmt: skip
+    assert load_config(_write(tmp_path, GOOD_TEXT + "report_dir: 'C:\\temp\\new'\n")).report_dir == "C:\\temp\\new"
+
+
+@pytest.mark.parametrize(("line", "where"), [("report_dir: ${REPORT_DIR}/x", "report_dir"),
+                                             ("staging_dir: ~/staging", "staging_dir"),
+                                             ("alerts: [{type: slack, name: s, bot_token_env: T, channel: '${C}'}]",
+                                              "alerts[0].channel")])  # fmt: skip
+def test_an_environment_variable_or_tilde_written_in_the_file_is_refused_not_taken_as_text(tmp_path, line, where):
+    """Nothing in the file is expanded: ${REPORT_DIR}/x loaded, and the night wrote into a folder named so."""
+    msg = _refused(tmp_path, GOOD_TEXT + line + "\n")
+    assert msg.endswith(f": {where}: environment variables and ~ are not expanded in the config file (the text "
+                        "would be taken as it stands); write the value itself"), msg  # fmt: skip
