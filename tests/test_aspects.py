@@ -207,3 +207,20 @@ def test_the_matcher_embeds_no_more_than_its_token_cap_of_a_text(scorer):
     finally:
         scorer.max_length = 128
     assert np.allclose(a, b, atol=1e-6)
+
+
+def test_a_shouted_complaint_is_matched_as_the_same_words_in_lower_case(scorer):
+    """The encoder is cased: Polish and Dutch complaints in capitals ("KURIER ZNOWU NIE DOTARŁ") were read as
+    other aspects (quality, support). A word of capitals alone is matched in lower case; "PayPal", "I" as they are."""
+    from pipeline.config import DEFAULT_ASPECTS
+
+    matcher = AspectMatcher(scorer, {a.name: a.description for a in DEFAULT_ASPECTS}, scorer.aspect_min_similarity)
+    cases = {
+        "KURIER ZNOWU NIE DOTARŁ, TRZECI DZIEŃ CZEKAM NA PACZKĘ": "delivery",
+        "OD MIESIĄCA CZEKAM NA ZWROT PIENIĘDZY ZA ODDANY TOWAR": "refund",
+        "ZABLOKOWALI MI KONTO BEZ POWODU, WERYFIKACJA NIE DZIAŁA": "account/security",
+        "GELD NOG STEEDS NIET TERUGGESTORT NA RETOUR": "refund",
+        "NA DE UPDATE WERKT DE APP HELEMAAL NIET MEER": "app",
+    }
+    assert dict(zip(cases, matcher.match(list(cases)), strict=True)) == cases
+    assert aspects._without_links("@BOB PayPal I WANT MY MONEY x2 https://t.co/X") == "PayPal I want my money x2"

@@ -194,9 +194,18 @@ class VectorStore:
 _LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|@\w+")
 
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
 def _without_links(text):
-    """A text without its links and @handles (matched by what it says); anything else as it is."""
-    return " ".join(_LINKS_AND_HANDLES.sub(" ", text).split()) if isinstance(text, str) else text
+    """A text without its links and @handles (matched by what it says), and with its shouted words (two letters
+    or more, all capitals) in lower case: the cased encoder read "KURIER ZNOWU NIE DOTARŁ" as a quality
+    complaint, "kurier znowu nie dotarł" as delivery (of 30 Polish and Dutch complaints, shouted, 12 matched
+    otherwise; English held); anything else as it is."""
+    if not isinstance(text, str):
+        return text
+    text = _WORD.sub(lambda m: m[0].lower() if m[0].isupper() else m[0], text)
+    return " ".join(_LINKS_AND_HANDLES.sub(" ", text).split())
 
 
 def _has_words(text) -> bool:
@@ -238,9 +247,10 @@ class AspectMatcher:
         return self.scorer.embed(texts, encoder=self.encoder, max_length=EMBED_TOKENS)
 
     def match(self, texts: Sequence[str]) -> list[str | None]:
-        """Each text's aspect, matched without its links and @handles; None when no description is similar enough,
-        or when the text has no word left (an empty text, a bare link, "@bob", emoji alone: the encoder's vector of
-        such a text sits close to every description, above the floor)."""
+        """Each text's aspect, matched without its links and @handles and with shouted words in lower case; None
+        when no description is similar enough, or when the text has no word left (an empty text, a bare link,
+        "@bob", emoji alone: the encoder's vector of such a text sits close to every description, above the
+        floor)."""
         bare = [_without_links(t) for t in texts]  # a link or a handle pulled a complaint towards "app"
         sims = self.similarities(bare)
         best = sims.argmax(1) if len(texts) else []
