@@ -162,6 +162,16 @@ def test_repost_key_drops_plain_http_links_and_dashes_at_the_edges():
     assert repost_key(f"— {text} –") == repost_key(f"- {text} -") == repost_key(text)  # dashes of any length
 
 
+def test_repost_key_does_not_count_the_handles_a_reply_starts_with_as_what_it_says():
+    """Fifty customers answering the brand's outage post: each reply's text starts with the thread's handles, which
+    made "where is my parcel?" 40 characters, and the day one mention and 49 reposts (the spike hidden)."""
+    assert repost_key("@ParceloHelp @Parcelo_UK where is my parcel?") is None
+    assert repost_key("@ParceloCustomerCare where is my parcel??? @ParceloHelp") is None
+    text = "@ParceloHelp lost my parcel for the third time this month, absolutely done"  # long enough without
+    assert repost_key(text) == repost_key(text.upper() + "!") is not None
+    assert repost_key(text) != repost_key(text.replace("@ParceloHelp", "@Parcelo_UK"))  # the hash keeps them
+
+
 def test_repost_key_keeps_its_formula_for_the_keys_already_stored():
     """The stored text_key of a mention is matched against the keys of later reposts: the key keeps NFKC and
     case folding, not the comparison form of pipeline.textfold (which removes zero-width characters and unifies

@@ -104,6 +104,8 @@ class AliasMatcher:
 
 
 _URL = re.compile(r"https?://\S+")
+_HANDLE = re.compile(r"(?<![\w@])@\w+")  # an @handle: whom a text is addressed to, not what it says
+_EDGE = " .!?,;:-–—'\""
 
 
 REPOST_MIN_CHARS = 40  # shorter texts ("love it!") are said by many people independently, not reposted
@@ -112,7 +114,10 @@ REPOST_MIN_CHARS = 40  # shorter texts ("love it!") are said by many people inde
 def repost_key(text: str | None) -> str | None:
     """sha256 of the text with case, Unicode form, URLs, whitespace and edge punctuation normalised away.
 
-    None for texts under :data:`REPOST_MIN_CHARS` characters once normalised: those are never treated as reposts.
+    None for texts under :data:`REPOST_MIN_CHARS` characters once normalised, their @handles not counted: those are
+    never treated as reposts. A reply's text starts with the handles of its thread, so fifty customers answering the
+    brand's outage post with "@ParceloHelp @Parcelo_UK where is my parcel?" are fifty complaints, not one mention
+    and 49 reposts (the handles do not count, the hash still holds them: the keys stored keep their formula).
 
     The key is stored (``mentions.text_key``, and ``repost_lookup`` from it) and a later repost is matched
     against the stored keys, so its formula is frozen: NFKC then case folding, not
@@ -125,7 +130,7 @@ def repost_key(text: str | None) -> str | None:
     if not text:
         return None
     norm = _URL.sub(" ", unicodedata.normalize("NFKC", text).casefold())
-    norm = " ".join(norm.split()).strip(" .!?,;:-–—'\"")
-    if len(norm) < REPOST_MIN_CHARS:
+    norm = " ".join(norm.split()).strip(_EDGE)
+    if len(" ".join(_HANDLE.sub(" ", norm).split()).strip(_EDGE)) < REPOST_MIN_CHARS:
         return None
     return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()[:32]
