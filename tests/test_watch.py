@@ -20,7 +20,7 @@ from airflow.sdk.exceptions import AirflowTaskTimeout
 
 from demo.replay import sample
 from pipeline.alerts import delivery, incidents
-from pipeline.alerts.message import render_subject, render_text
+from pipeline.alerts.message import render_slack, render_subject, render_text
 from pipeline.authorkey import AuthorKeyChanged
 from pipeline.config import ConfigError, load_config, watch_run_timeout
 from pipeline.ledger import RunFailed, start_run
@@ -461,6 +461,46 @@ def test_a_15_minute_runs_alert_states_the_minutes_of_the_hour_so_far(tmp_path):
     assert json.loads(explanation)["window_end"] == end.isoformat()
     with connect(db, read_only=True) as con:
         assert "08:00-08:30 UTC" in render_text(delivery.message(cfg, con, aid, chart=False))
+
+
+def _surge(tmp_path) -> tuple:
+    """(config, warehouse, the volume_spike's id): 200 mentions from 08:00 on the incident day, its first 20
+    negative, where a Sunday has ~28 from 08:00 (none at 09:00): the 09:00-11:00 hours' 120 mentions, none
+    negative, against 0.25 expected, are a volume_spike."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (200, 20)})
+    with connect(db) as con, transaction(con):
+        execute(
+            con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
+        )
+        start_run(con, "watch-1", INCIDENT, "watch")
+    cfg = alerting_config(tmp_path)
+    eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
+    incidents.detect_watch(cfg, db, eight - timedelta(minutes=15), eight + timedelta(hours=4), "watch-1")
+    [(aid,)] = q(db, "SELECT alert_id FROM alerts WHERE kind = 'volume_spike'")
+    return cfg, db, aid
+
+
+def test_an_hourly_alerts_headline_states_the_expected_count_as_its_reason_does(tmp_path):
+    """The headline rounded 0.25 expected mentions to "0 expected" beside a reason of "0.2 expected"."""
+    _, db, aid = _surge(tmp_path)
+    [(headline, reason, expected)] = q(db, f"SELECT headline, reason, expected FROM alerts WHERE alert_id = '{aid}'")
+    assert expected < 0.5 and "120 mentions, 0.2 expected" in headline and "vs 0.2 expected" in reason
+
+
+def test_a_volume_spikes_explanation_is_of_all_the_windows_mentions_not_only_its_negatives(tmp_path):
+    """A volume_spike counts every scored mention: its terms, sources and top mentions were of the window's
+    negatives alone, so a surge of mentions that were not negative paged with none of them ("terms: -")."""
+    cfg, db, aid = _surge(tmp_path)
+    [(explanation,)] = q(db, f"SELECT explanation FROM alerts WHERE alert_id = '{aid}'")
+    ex = json.loads(explanation)
+    assert (ex["window_start"], ex["window_end"]) == ("2026-09-20T09:00:00+00:00", "2026-09-20T11:00:00+00:00")
+    assert ex["focus_mentions"] == ex["observed"] == sum(n for _, n in ex["sources"]) == 120
+    assert len(ex["top_mentions"]) == 5 and [t for t, _ in ex["terms"]][:1] == ["arrived fine"]
+    assert all("09:00" <= m["created_at"][11:16] < "11:00" for m in ex["top_mentions"])  # of the window, not the day
+    with connect(db, read_only=True) as con:
+        slack = json.dumps(render_slack(delivery.message(cfg, con, aid, chart=False)), ensure_ascii=False)
+    assert "reddit · r/parcelo: 80 mentions" in slack and "(5 of 120 mentions)" in slack
 
 
 def _hold_back(con, since: datetime) -> None:

@@ -495,13 +495,16 @@ def _hourly_series(con, brand: str, start: datetime, end: datetime) -> pd.DataFr
     return series.drop(columns="model")
 
 
-def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime) -> dict:
+def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime, kind: str = "hourly_spike") -> dict:
     """Terms, sources and top mentions behind an hourly alert's window ``[start, end)``: the negatives of the model
     the detector read (:func:`_hourly_model`), in the window and in its 28 days before (never an older model's
-    labels of days a rescore has not reached)."""
+    labels of days a rescore has not reached). A ``volume_spike``'s: all the mentions that model scored (what its
+    test counted), as ``focus_mentions`` and ``baseline_mentions``: a surge of mentions that are not negative (a
+    launch, a viral thread whose tone is not clear yet) was explained by its few negatives, or by nothing at all."""
+    negatives = kind != "volume_spike"
     where = (
-        " WHERE brand = $brand AND label = 'negative' AND created_at >= $start AND created_at < $end"
-        " AND model_version IS NOT DISTINCT FROM $model"
+        " WHERE brand = $brand AND created_at >= $start AND created_at < $end"
+        " AND model_version IS NOT DISTINCT FROM $model" + (" AND label = 'negative'" if negatives else "")
     )
     params = {"brand": brand.key, "start": start, "end": end, "model": _hourly_model(con, brand.key, end)}
     texts = "SELECT mention_text(title, text) AS text, language FROM v_mentions_scored"
@@ -531,8 +534,8 @@ def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime) -> di
         "terms": [[t.term, round(t.z, 2)] for t in terms],
         "sources": [[s["origin"], s["negatives"]] for s in sources],
         "top_mentions": [{**m, "created_at": m["created_at"].isoformat() if m["created_at"] else None} for m in top],
-        "focus_negatives": len(focus),
-        "baseline_negatives": len(background),
+        f"focus_{'negatives' if negatives else 'mentions'}": len(focus),
+        f"baseline_{'negatives' if negatives else 'mentions'}": len(background),
     }
 
 
@@ -666,7 +669,7 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
         what = "getting worse" if status == "worse" else "negative spike today"
         headline = (
             f"{brand.name}: {what}, {span}: {spike.observed} negative mentions "
-            f"({spike.share:.0%} of {spike.volume}), {spike.expected:.0f} expected"
+            f"({spike.share:.0%} of {spike.volume}), {spike.expected:.1f} expected"  # as its reason: not "0 expected"
         )
         tests = {
             "count test (hour-of-week baseline)": {"p": spike.p_count, "z": round(spike.z, 2)},
@@ -674,7 +677,7 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
         }
     else:
         what = "getting worse" if status == "worse" else "volume spike today"
-        headline = f"{brand.name}: {what}, {span}: {spike.observed} mentions, {spike.expected:.0f} expected"
+        headline = f"{brand.name}: {what}, {span}: {spike.observed} mentions, {spike.expected:.1f} expected"
         tests = {"volume test (hour-of-week baseline)": {"p": spike.p_count, "z": round(spike.z, 2)}}
     numbers = {
         "observed": spike.observed,
@@ -687,7 +690,7 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
         "window_end": end.isoformat(),
         "hours_summed": spike.window,
     }
-    explanation = {**numbers, **_explain_window(con, brand, start, end)}
+    explanation = {**numbers, **_explain_window(con, brand, start, end, spike.kind)}
     return _record_alert(
         con,
         {

@@ -295,6 +295,12 @@ def kind_label(msg: AlertMessage) -> str:
     return _KIND_LABELS.get(msg.kind, f"negative {msg.kind}")
 
 
+def counted(msg: AlertMessage) -> str:
+    """What an alert's sources and top mentions count: a ``volume_spike``'s are of all the window's mentions (its test
+    counts them all), the others' of its negatives."""
+    return "mentions" if msg.kind == "volume_spike" else "negative"
+
+
 def status_label(msg: AlertMessage) -> str:
     return {"new": "New alert", "update": "Update: the day in full"}.get(msg.status, "Update: getting worse")
 
@@ -419,7 +425,7 @@ style="max-width:100%;height:auto;border:1px solid #d0d7de"></p>
 {% endif %}
 {% if sources %}<h2 style="margin:16px 0 6px;font-size:15px">Where</h2>
 <ul style="margin:0 0 12px;padding-left:20px;font-size:14px">
-{% for source, n in sources %}<li>{{ source }}: {{ n }} negative</li>
+{% for source, n in sources %}<li>{{ source }}: {{ n }} {{ counted }}</li>
 {% endfor %}</ul>
 {% endif %}
 {% if mentions %}<h2 style="margin:16px 0 6px;font-size:15px">Top mentions</h2>
@@ -466,6 +472,7 @@ def render_html(msg: AlertMessage, chart_src: str | None = None) -> str:
         rows=number_rows(msg),
         terms=[(one_line(t), _z(z)) for t, z in msg.terms[:MAX_TERMS]],
         sources=[(one_line(s), _count(n)) for s, n in msg.sources[:MAX_SOURCES]],
+        counted=counted(msg),
         mentions=mentions,
         report_url=safe_url(msg.report_url),
         version=__version__,
@@ -559,16 +566,16 @@ def render_slack(msg: AlertMessage) -> dict:
         terms = " · ".join(f"`{slack_escape(t).replace('`', 'ˋ')}` z {_z(z)}" for t, z in msg.terms[:MAX_TERMS])
         blocks.append(_section(f"*Top terms*  {terms}"))
     if msg.sources:
-        sources = "\n".join(f"• {slack_escape(s)}: {_count(n)} negative" for s, n in msg.sources[:MAX_SOURCES])
+        sources = "\n".join(f"• {slack_escape(s)}: {_count(n)} {counted(msg)}" for s, n in msg.sources[:MAX_SOURCES])
         blocks.append(_section(f"*Where*\n{sources}"))
     mentions = msg.top_mentions[:SLACK_MENTIONS]
     if mentions:
         blocks.append({"type": "divider"})
         # of the negatives they were drawn from, as the explanation counted them: the message holds only the top five,
         # so "5 of 5" said of a 50-negative day that these were all of them
-        drawn = msg.numbers.get("focus_negatives")
+        drawn = msg.numbers.get("focus_mentions" if msg.kind == "volume_spike" else "focus_negatives")
         total = drawn if isinstance(drawn, numbers.Integral) and drawn >= len(msg.top_mentions) else None
-        of = f"{_count(total)} negative" if total is not None else str(len(msg.top_mentions))
+        of = f"{_count(total)} {counted(msg)}" if total is not None else str(len(msg.top_mentions))
         blocks.append(_section(f"*Top mentions* ({len(mentions)} of {of})"))
         for i, m in enumerate(mentions, 1):
             link = _slack_link(m.get("url"), truncate(m.get("text"), SLACK_MENTION_CHARS))
