@@ -47,6 +47,10 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 # How far past now (and past a night's window) an item's time may lie: beyond a clock skew or a time zone, so a
 # mistyped year (a mention, a review, a survey answer dated years ahead), which no later night would read right
 PLAUSIBLE_AHEAD = timedelta(days=2)
+# An id that Excel turned into a number in scientific notation (a tweet's 1844674407370955161 saved as "1.84467E+18",
+# "1,84467E+18" in a Polish or Dutch Excel; a SurveyMonkey Respondent ID as "1.14112E+11"): its digits are gone, so
+# every record whose id rounds alike had one id, and the load kept one of them, dropping the others
+EXCEL_ID = re.compile(r"[+-]?\d+(?:[.,]\d+)?E\+\d+", re.IGNORECASE)
 csv.field_size_limit(MAX_FIELD)
 
 

@@ -329,6 +329,28 @@ def test_surveymonkey_preset_labels_second_header_row_and_local_times(tmp_path):
     assert "example.com" not in reject.raw_record and "Bloggs" not in reject.raw_record
 
 
+def test_surveymonkey_respondent_ids_saved_by_excel_in_scientific_notation_are_quarantined_not_merged(tmp_path):
+    """Excel shows SurveyMonkey's 12-digit Respondent IDs as 1.14112E+11 and saves them so: the two answers had one
+    id, and the import kept the last, dropping the other from NPS without a word."""
+    q_nps = "How likely is it that you would recommend Brewbird to a friend or colleague?"
+    rows = [
+        ["Respondent ID", "Collector ID", "Start Date", "End Date", q_nps],
+        ["", "", "", "", "Response"],
+        ["1.14112E+11", "412345678", "10/24/2026 09:29:00 AM", "10/24/2026 09:30:00 AM", "9"],
+        ["1.14112E+11", "412345678", "10/24/2026 01:29:00 PM", "10/24/2026 01:30:00 PM", "3"],
+        ["114112345680", "412345678", "10/24/2026 02:29:00 PM", "10/24/2026 02:30:00 PM", "10"],
+    ]
+    path = write_csv(tmp_path / "sm.csv", rows)
+    src = SurveySpec(name="bb", brand="acme", path="sm.csv", preset="surveymonkey")
+    responses, rejects = read_survey_file(None, src, path)
+    assert [(r.response_id, r.nps) for r in responses] == [("114112345680", 10)]
+    assert [r.reason for r in rejects] == [
+        "response id (column Respondent ID) '1.14112E+11' is a number in scientific notation, as Excel saves a long "
+        "id: its digits are lost, so it cannot tell this response from others; use the export as the survey tool "
+        "wrote it, or save the column as text"
+    ] * 2
+
+
 def test_typeform_preset_utc_header_wins_and_effort_is_flipped(tmp_path):
     rows = [
         ["#", "How likely are you to recommend Novabank to a friend or colleague?",
@@ -1835,6 +1857,24 @@ def test_qualtrics_previews_tests_and_spam_are_quarantined_not_counted(tmp_path)
         columns={"response_id": "ResponseId", "nps": "Q1", "timestamp": "RecordedDate"},
     )
     assert len(read_survey_file(None, custom, path)[0]) == 6  # a custom export's Status means nothing here
+
+
+def test_qualtrics_previews_and_spam_are_not_counted_where_the_question_text_row_is_the_header(tmp_path):
+    """An export whose first row (ResponseId, EndDate, Status) was deleted, as analysts do to keep the question text:
+    the preset reads its "Response ID" and "End Date", and its Status column is named "Response Type"."""
+    rows = qualtrics_rows()
+    header = [*rows[1], "Response Type"]
+    kinds = ["IP Address", "Survey Preview", "Spam"]
+    body = [[*rows[3][:4], f"R_{i}", *rows[3][5:], kind] for i, kind in enumerate(kinds)]
+    path = write_csv(tmp_path / "q.csv", [header, [*rows[2], '{"ImportId":"status"}'], *body])
+    nps = {"nps": "How likely ...?"}
+    src = SurveySpec(name="acme-nps", brand="acme", path="q.csv", preset="qualtrics", columns=nps)
+    responses, rejects = read_survey_file(None, src, path)
+    assert [r.response_id for r in responses] == ["R_0"]
+    assert sorted(r.reason for r in rejects) == [
+        f"Qualtrics Status {s!r} (column Response Type): a preview, test or spam response, not an answer"
+        for s in ("Spam", "Survey Preview")
+    ]
 
 
 def test_a_response_imported_as_an_answer_and_now_spam_leaves_the_warehouse_with_its_comment_score(tmp_path, scorer):

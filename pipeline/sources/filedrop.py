@@ -73,6 +73,7 @@ from pipeline import __version__
 from pipeline.config import BrandSpec, Config, ConfigError, FileDropSpec
 from pipeline.files import PatternTooWide, matching_files
 from pipeline.records import (
+    EXCEL_ID,
     ID,
     MAX_FIELD,
     NUMBER,
@@ -119,10 +120,6 @@ LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?=[-_.@]|$)")
 # A file's first line that opens a JSON array of objects ("[" alone, "[{...": a .json export, pretty or not) or an
 # object it does not close ("{" alone: JSON printed over several lines): no JSON Lines file starts so
 _JSON_ARRAY = re.compile(rb"\s*(?:\[\s*(?:\{|$)|\{\s*$)")
-# A native id that Excel turned into a number in scientific notation (a tweet's 1844674407370955161 saved as
-# "1.84467E+18", "1,84467E+18" in a Polish or Dutch Excel): its digits are gone, so every post whose id rounds alike
-# had one id, and the load kept one of them as the mention, dropping the others
-_EXCEL_ID = re.compile(r"[+-]?\d+(?:[.,]\d+)?E\+\d+", re.IGNORECASE)
 
 
 class FileDrop(Source):
@@ -429,7 +426,7 @@ class FileDrop(Source):
             raise unreadable
         if not native_id:
             raise Rejected(f"{cols.native_id} (native id) is empty")
-        if _EXCEL_ID.fullmatch(native_id):
+        if EXCEL_ID.fullmatch(native_id):
             raise Rejected(
                 f"{cols.native_id} (native id) {shown(native_id, NUMBER)} is a number in scientific notation, as "
                 "Excel saves a long id: its digits are lost, so it cannot tell this post from others; export the "

@@ -45,6 +45,7 @@ from pipeline import records
 from pipeline.config import ConfigError
 from pipeline.config_surveys import PRESET_TIME_FORMATS, SCORE_FIELDS, CustomerSpec, SurveySpec
 from pipeline.records import (
+    EXCEL_ID,
     NUMBER,
     PLAUSIBLE_AHEAD,
     TIME,
@@ -897,6 +898,11 @@ def read_survey_file(
         **{mapping[f]: SCORE for f in ("nps", "csat", "ces") if f in mapping},
     }
     info.setdefault("repeated_headers", 0)
+    # Qualtrics' Status column; "Response Type" is its name in the question-text row, the header of an export whose
+    # first row (ResponseId, EndDate, Status...) was deleted, as the preset's "Response ID" and "End Date" read it:
+    # there previews, tests and spam were counted as answers
+    status_column = next((c for c in ("Status", "Response Type") if c in header), None)
+    status_column = status_column if src.preset == "qualtrics" else None
     responses, rejects, reject = [], [], FileRejects()
     day_first = None  # (location, value, format) of a timestamp that only reads day-first (_day_first)
     echoes_until = 3  # a header's echo rows (Qualtrics' question text and ImportId) follow it: the file's, or a
@@ -921,12 +927,12 @@ def read_survey_file(
         row = {col: values.get(col) for col in mapping.values()}  # only mapped columns: no PII in quarantine
         brand = src.brand or _text(row.get(mapping.get("brand"))) or ""
         customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)  # hashed in quarantine too
-        status = _qualtrics_not_an_answer(values.get("Status")) if src.preset == "qualtrics" else None
+        status = _qualtrics_not_an_answer(values.get(status_column)) if status_column else None
         row_id = _text(row.get(mapping["response_id"]))
         if status is not None:
             reason = (
-                f"Qualtrics Status {shown(status, _STATUS)} (column Status): a preview, test or spam response, "
-                "not an answer"
+                f"Qualtrics Status {shown(status, _STATUS)} (column {status_column}): a preview, test or spam "
+                "response, not an answer"
             )
             rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
             if row_id is not None:  # a copy landed before (read as preset custom, or before Status was read) leaves
@@ -1021,6 +1027,12 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
     response_id = _text(get("response_id"))
     if response_id is None:
         raise Rejected(f"response id (column {mapping['response_id']}) is empty")
+    if EXCEL_ID.fullmatch(response_id):  # SurveyMonkey's Respondent ID saved by Excel: "1.14112E+11"
+        raise Rejected(
+            f"response id (column {mapping['response_id']}) {shown(response_id, NUMBER)} is a number in scientific "
+            "notation, as Excel saves a long id: its digits are lost, so it cannot tell this response from others; "
+            "use the export as the survey tool wrote it, or save the column as text"
+        )
     brand = src.brand or _row_brand(get("brand"), known, mapping["brand"])
     if "timezone" in mapping and _text(get("timezone")):
         try:
