@@ -1128,7 +1128,8 @@ def load_config(path: str | Path | None = None) -> Config:
             raise ConfigError(f"{path}: {field_path(where)}: holds a control character, from a backslash escape in "
                               "double quotes (\\t, \\n, \\b in \"C:\\temp\\new\"): write a Windows path in "
                               "single quotes ('C:\\temp\\new') or with / (C:/temp/new)")  # fmt: skip
-        if "${" in value or (_PATH_KEY.search(where[-1]) and re.match(r"~|\$[A-Za-z_]", value)):
+        header = "columns" in where[:-1]  # a file's header as written: Qualtrics' question text holds ${e://Field/x}
+        if ("${" in value and not header) or (_PATH_KEY.search(where[-1]) and re.match(r"~|\$[A-Za-z_]", value)):
             raise ConfigError(f"{path}: {field_path(where)}: environment variables and ~ are not expanded in the "
                               "config file (the text would be taken as it stands); write the value itself")  # fmt: skip
     if "source_file" in raw:  # set by the loader below: a file's own would be overwritten, unsaid

@@ -1271,3 +1271,12 @@ def test_an_environment_variable_or_tilde_written_in_the_file_is_refused_not_tak
     msg = _refused(tmp_path, GOOD_TEXT + line + "\n")
     assert msg.endswith(f": {where}: environment variables and ~ are not expanded in the config file (the text "
                         "would be taken as it stands); write the value itself"), msg  # fmt: skip
+
+
+def test_a_column_header_holding_qualtrics_piped_text_is_not_taken_for_an_environment_variable(tmp_path):
+    """Qualtrics' question-text row holds a question's piped text as written ("${e://Field/Brand}"): the header is
+    the export's own text, mapped exactly as it stands."""
+    question = "How likely are you to recommend ${e://Field/Brand} to a friend?"
+    survey = {"name": "nps", "brand": "acme", "path": "nps.csv", "preset": "qualtrics", "columns": {"nps": question}}
+    config = load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": [survey]}}))
+    assert config.surveys.sources[0].columns.nps == question
