@@ -905,6 +905,17 @@ def test_html_escapes_mentions_and_links_only_http():
     assert "javascript:" not in html and "Open the full report" not in html
 
 
+def test_a_mentions_url_with_a_control_character_is_no_link_in_any_render():
+    """248dbd2 kept a mention's ESC, BEL and CSI (``\\x9b``) out of every rendered alert, but a URL is printed as it
+    is: one with a C1 CSI or a DEL passed safe_url (it refused characters below 32 only), so `brandpulse alerts --show`
+    printed ``https://x.example/a\\x9b2J\\x9b1A`` to the analyst's terminal. Such a URL is no link, as a
+    ``javascript:`` one is not."""
+    url = "https://x.example/a\x9b2J\x9b1A\x9b2Ksent:delivered\x7f"
+    msg = make_msg(top_mentions=[mention(1, url=url)], report_url="https://r.example/\x9b2J")
+    for rendered in (render_text(msg), render_html(msg), json.dumps(render_slack(msg), ensure_ascii=False)):
+        assert not any(c in rendered for c in "\x9b\x7f") and "x.example" not in rendered
+
+
 def test_an_arabic_top_mention_in_the_email_takes_its_own_direction():
     """The e-mail is left to right; an Arabic mention ending in "!" or naming the brand in Latin letters was laid out
     left to right too (the brand on the wrong side): each mention's text takes its direction from itself."""

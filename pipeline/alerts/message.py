@@ -180,11 +180,12 @@ def truncate(value: Any, limit: int) -> str:
 
 
 def safe_url(url: Any) -> str | None:
-    """The URL when it is an absolute http(s) URL without whitespace, else None (never link ``javascript:``)."""
+    """The URL when it is an absolute http(s) URL without whitespace or a control character, else None (never link
+    ``javascript:``; a C1 CSI, ``\\x9b``, printed by ``brandpulse alerts --show`` moved the analyst's cursor)."""
     if not isinstance(url, str):
         return None
     url = url.strip()
-    if not url or any(c.isspace() or ord(c) < 32 for c in url):
+    if not url or any(c.isspace() for c in url) or _CONTROL.search(url):
         return None
     try:
         parts = urlsplit(url)
