@@ -870,8 +870,8 @@ def read_survey_file(
     ``unread_zones``: a Qualtrics ImportId row's ``timeZone`` that is no time zone, and the zone its timestamps
     were read in instead (the header's, the source's ``timezone``, else UTC), when there was one. ``ces_answers``
     and ``ces_above_5``: how many CES cells are a number 1-7, and how many of them 6 or 7, whatever the source's
-    ``ces.scale`` (:func:`_count_ces`); ``csat_answers`` and ``csat_off_scale``: how many CSAT cells are a number
-    0-10, and how many of them 0 or above 5 (:func:`_count_csat`).
+    ``ces.scale`` (:func:`_count_scale`); ``csat_answers`` and ``csat_off_scale``: how many CSAT cells are a number
+    0-10, and how many of them 0 or above 5.
     """
     src, path = survey_source, Path(path)
     if src.brand is not None:
@@ -947,9 +947,9 @@ def read_survey_file(
             rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
             continue
         if "ces" in mapping:  # the scale its answers are on, whatever the source's ces.scale says
-            _count_ces(info, row.get(mapping["ces"]))
+            _count_scale(info, row.get(mapping["ces"]), "ces", 7, lambda a: a > 5, "ces_above_5")
         if "csat" in mapping:  # and of its CSAT, read on 1-5
-            _count_csat(info, row.get(mapping["csat"]))
+            _count_scale(info, row.get(mapping["csat"]), "csat", 10, lambda a: a == 0 or a > 5, "csat_off_scale")
         try:
             response, problems = _response(src, mapping, row, known, declared or tz_default or UTC, ces_labels)
         except Rejected as exc:
@@ -996,30 +996,19 @@ def _day_first(value, src: SurveySpec) -> str | None:
     return None
 
 
-def _count_ces(info: dict, value) -> None:
-    """Count a CES cell that is a number 1-7 in ``info["ces_answers"]``, and in ``info["ces_above_5"]`` when it is
-    6 or 7: a source whose answers are plainly on the other scale than its ``ces.scale`` is said in the import
-    step's detail (:func:`pipeline.surveys.ingest.ces_scale_said`). A label or a bad cell counts in neither."""
+def _count_scale(info: dict, value, field: str, top: int, off, off_key: str) -> None:
+    """Count a ``field`` cell (``ces``, ``csat``) that is a number from its scale's least (1, or 0 for CSAT) to
+    ``top`` in ``info[f"{field}_answers"]``, and in ``info[off_key]`` when ``off(answer)``: a source whose answers
+    are plainly on another scale than read (a CES of 6 and 7 on a 5-point ``ces.scale``, a CSAT of 0 or 6-10) is
+    said in the import step's detail (:func:`pipeline.surveys.ingest.scales_said`). A label or a bad cell counts in
+    neither."""
     try:
-        answer = parse_score(value, "CES", 1, 7)
+        answer = parse_score(value, field.upper(), 0 if field == "csat" else 1, top)
     except Rejected:
         return
     if answer is not None:
-        info["ces_answers"] = info.get("ces_answers", 0) + 1
-        info["ces_above_5"] = info.get("ces_above_5", 0) + (answer > 5)
-
-
-def _count_csat(info: dict, value) -> None:
-    """Count a CSAT cell that is a number 0-10 in ``info["csat_answers"]``, and in ``info["csat_off_scale"]`` when it
-    is 0 or above 5: a source whose CSAT question is plainly on 0-10 or 1-10 is said in the import step's detail
-    (:func:`pipeline.surveys.ingest.csat_scale_said`). A label or a bad cell counts in neither."""
-    try:
-        answer = parse_score(value, "CSAT", 0, 10)
-    except Rejected:
-        return
-    if answer is not None:
-        info["csat_answers"] = info.get("csat_answers", 0) + 1
-        info["csat_off_scale"] = info.get("csat_off_scale", 0) + (answer == 0 or answer > 5)
+        info[f"{field}_answers"] = info.get(f"{field}_answers", 0) + 1
+        info[off_key] = info.get(off_key, 0) + bool(off(answer))
 
 
 def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dict, list[str]]:
