@@ -929,26 +929,28 @@ def test_revenue_at_risk_of_the_current_detractors_and_passives_by_hand():
     assert (w.move_one_percent.value, w.per_point.value) == (approx(30.0), approx(15.0))
 
 
+def _answer(key, group, churned=False, complete=True, end_date=None, segment="x", day=None) -> dict:
+    """A linked NPS answer of the hand-built RoiInputs below: given on ``day``, else on 2025-03-01 (its 90 days
+    ended) or 2025-12-01 (still running), the customer list's last day being 2025-12-31."""
+    day = day or (date(2025, 3, 1) if complete else date(2025, 12, 1))
+    return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
+            "end_date": end_date, "segment": segment, "as_of": date(2025, 12, 31)}  # fmt: skip
+
+
 def test_roi_before_any_churn_window_has_ended_says_so_not_that_there_are_no_detractors():
     """Detractors and promoters answered, but none of their 90 days has ended by the list's last day (Dec 31): the
     relative risk said "none (no detractors to compare)", sending the analyst to look for unlinked detractors, where
     the quarter table says the windows are still running. Answers whose windows ended before the history are said
     as such."""
-    as_of = date(2025, 12, 31)
-
-    def resp(key, group, day, complete=False):
-        return {"customer_hash": key, "nps_group": group, "day": day, "churned": False, "complete": complete,
-                "end_date": None, "segment": "x", "as_of": as_of}  # fmt: skip
-
-    answers = [resp(f"d{i}", "detractor", date(2025, 11, 1 + i)) for i in range(3)]
-    answers += [resp(f"p{i}", "promoter", date(2025, 11, 10 + i)) for i in range(3)]
+    answers = [_answer(f"d{i}", "detractor", complete=False, day=date(2025, 11, 1 + i)) for i in range(3)]
+    answers += [_answer(f"p{i}", "promoter", complete=False, day=date(2025, 11, 10 + i)) for i in range(3)]
     clv = {"_all": {"segment": "_all", "month": date(2025, 11, 1), "clv_discounted": 600.0, "margin": 0.3,
                     "discount_rate_monthly": 0.008}}  # fmt: skip
     report = worth.roi(worth.RoiInputs("acme", 90, 365, answers, clv, {"x": 10}), min_n=2, resamples=50)
     assert report.worth.rr.note == "no respondent's 90 days have passed yet"
     assert "  relative risk: none (no respondent's 90 days have passed yet)" in worth.roi_lines(report)
     assert report.readings["churn"] == "No relative risk: no respondent's 90 days have passed yet."
-    old = [resp("d9", "detractor", date(2024, 1, 5), complete=True), resp("p9", "promoter", date(2024, 1, 6), True)]
+    old = [_answer("d9", "detractor", day=date(2024, 1, 5)), _answer("p9", "promoter", day=date(2024, 1, 6))]
     report = worth.roi(worth.RoiInputs("acme", 90, 365, answers + old, clv, {"x": 10}), min_n=2, resamples=50)
     assert report.worth.rr.note == "no respondent's 90 days ended within the last 365 days"
 
@@ -1172,17 +1174,12 @@ def test_the_risk_reading_counts_only_the_groups_whose_money_is_in_the_total():
     so the reading's customers and words are the 3 current detractors' alone, not the 100 passives' too. Five
     passives (under min_responses) are in the money, and the caveat names them."""
 
-    def resp(key, group, churned, complete):
-        day = date(2025, 3, 1) if complete else date(2025, 12, 1)
-        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
-                "end_date": None, "segment": "x", "as_of": date(2025, 12, 31)}  # fmt: skip
-
     def report(passives: int) -> worth.RoiReport:
-        history = [resp(f"d{i}", "detractor", i < 10, True) for i in range(40)]
-        history += [resp(f"p{i}", "promoter", i < 2, True) for i in range(40)]
-        history += [resp(f"s{i}", "passive", i == 0, True) for i in range(passives)]
-        current = [resp(f"c{i}", "detractor", False, False) for i in range(3)]
-        current += [resp(f"q{i}", "passive", False, False) for i in range(100)]
+        history = [_answer(f"d{i}", "detractor", i < 10, True) for i in range(40)]
+        history += [_answer(f"p{i}", "promoter", i < 2, True) for i in range(40)]
+        history += [_answer(f"s{i}", "passive", i == 0, True) for i in range(passives)]
+        current = [_answer(f"c{i}", "detractor", False, False) for i in range(3)]
+        current += [_answer(f"q{i}", "passive", False, False) for i in range(100)]
         month = {"month": date(2025, 11, 1), "margin": 0.3, "discount_rate_monthly": 0.008}
         clv = {"_all": {**month, "segment": "_all", "clv_discounted": 1000.0}}
         return worth.roi(worth.RoiInputs("acme", 90, 365, history + current, clv, {"x": 200}), resamples=200)
@@ -1206,15 +1203,10 @@ def test_the_risk_reading_with_no_current_detractor_or_passive_still_a_customer_
     answered lately: the total at risk is 0 for want of customers, not for want of a gap ("show no excess churn
     over promoters" contradicted the churn line above it)."""
 
-    def resp(key, group, churned, complete, end_date=None):
-        day = date(2025, 3, 1) if complete else date(2025, 12, 1)
-        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
-                "end_date": end_date, "segment": "x", "as_of": date(2025, 12, 31)}  # fmt: skip
-
-    history = [resp(f"d{i}", "detractor", i < 20, True) for i in range(40)]
-    history += [resp(f"p{i}", "promoter", i < 2, True) for i in range(40)]
-    history += [resp(f"s{i}", "passive", i < 8, True) for i in range(40)]
-    current = [resp(f"c{i}", "detractor", True, False, date(2025, 12, 20)) for i in range(3)]
+    history = [_answer(f"d{i}", "detractor", i < 20, True) for i in range(40)]
+    history += [_answer(f"p{i}", "promoter", i < 2, True) for i in range(40)]
+    history += [_answer(f"s{i}", "passive", i < 8, True) for i in range(40)]
+    current = [_answer(f"c{i}", "detractor", True, False, date(2025, 12, 20)) for i in range(3)]
     month = {"month": date(2025, 11, 1), "margin": 0.3, "discount_rate_monthly": 0.008}
     clv = {"_all": {**month, "segment": "_all", "clv_discounted": 1000.0}}
     out = worth.roi(worth.RoiInputs("acme", 90, 365, history + current, clv, {"x": 200}), resamples=200)
@@ -1229,16 +1221,11 @@ def test_passives_churning_less_with_none_still_a_customer_read_0_not_minus_0_in
     ASCII minus beside the money's "−"), and the assumptions said the passives' figures took Wilson intervals,
     though with no CLV behind them no figure reads their rate."""
 
-    def resp(key, group, churned, complete, end_date=None):
-        day = date(2025, 3, 1) if complete else date(2025, 12, 1)
-        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
-                "end_date": end_date, "segment": "x", "as_of": date(2025, 12, 31)}  # fmt: skip
-
-    history = [resp(f"d{i}", "detractor", i < 20, True) for i in range(40)]
-    history += [resp(f"p{i}", "promoter", i < 10, True) for i in range(40)]
-    history += [resp(f"s{i}", "passive", False, True) for i in range(40)]
-    current = [resp(f"c{i}", "detractor", False, False) for i in range(3)]
-    current += [resp(f"q{i}", "passive", True, False, date(2025, 12, 20)) for i in range(2)]
+    history = [_answer(f"d{i}", "detractor", i < 20, True) for i in range(40)]
+    history += [_answer(f"p{i}", "promoter", i < 10, True) for i in range(40)]
+    history += [_answer(f"s{i}", "passive", False, True) for i in range(40)]
+    current = [_answer(f"c{i}", "detractor", False, False) for i in range(3)]
+    current += [_answer(f"q{i}", "passive", True, False, date(2025, 12, 20)) for i in range(2)]
     month = {"month": date(2025, 11, 1), "margin": 0.3, "discount_rate_monthly": 0.008}
     clv = {"_all": {**month, "segment": "_all", "clv_discounted": 1000.0}}
     out = worth.roi(worth.RoiInputs("acme", 90, 365, history + current, clv, {"x": 200}), resamples=200)
@@ -1253,16 +1240,10 @@ def test_a_segments_clv_from_few_customers_is_said_in_the_assumptions():
     """Segment y's CLV comes from a month that began with 2 customers (customer_metrics flags it low_n): roi valued
     y's customers at it without a word, where a segment with no CLV at all is named (valued at the brand's). low_n
     is shown, not hidden: the CLV is kept, and the assumptions name the segment and its few customers."""
-    as_of = date(2025, 12, 31)
 
-    def resp(key, group, churned, complete, segment="x"):
-        day = date(2025, 3, 1) if complete else date(2025, 12, 1)
-        return {"customer_hash": key, "nps_group": group, "day": day, "churned": churned, "complete": complete,
-                "end_date": None, "segment": segment, "as_of": as_of}  # fmt: skip
-
-    history = [resp(f"d{i}", "detractor", i < 20, True) for i in range(40)]
-    history += [resp(f"p{i}", "promoter", i < 10, True) for i in range(40)]
-    current = [resp("c0", "detractor", False, False), resp("c1", "detractor", False, False, segment="y")]
+    history = [_answer(f"d{i}", "detractor", i < 20, True) for i in range(40)]
+    history += [_answer(f"p{i}", "promoter", i < 10, True) for i in range(40)]
+    current = [_answer("c0", "detractor", False, False), _answer("c1", "detractor", False, False, segment="y")]
     month = {"month": date(2025, 11, 1), "margin": 0.3, "discount_rate_monthly": 0.008}
     clv = {
         s: {**month, "segment": s, "clv_discounted": v, "active_start": n, "low_n": n < 30}
