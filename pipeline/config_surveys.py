@@ -108,7 +108,9 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": ("customer_id", "Customer ID", "CustomerID"),
     },
     # Typeform "Results > Download > CSV": "#" is the response token; headers are the question titles; hidden
-    # fields keep their names; "Submit Date (UTC)" (older exports: "Submitted At") is UTC.
+    # fields keep their names; "Submit Date (UTC)" is read as UTC (its header says so); "Submitted At" (older
+    # exports), whose header names no zone, in the source's `timezone` (else UTC). A partial response ("Response
+    # Type" partial, no Submit Date) is quarantined as one, not an answer.
     "typeform": {
         "response_id": ("#", "Response ID", "Token"),
         "timestamp": ("Submit Date (UTC)", "Submitted At", "Submit Date"),

@@ -382,6 +382,22 @@ def test_typeform_preset_utc_header_wins_and_effort_is_flipped(tmp_path):
     assert "'7.5' is not a whole number" in reject.reason and "'6' is outside 1-5" in reject.reason
 
 
+def test_typeform_partial_responses_are_quarantined_as_partial_not_as_an_empty_timestamp(tmp_path):
+    """A Typeform export with partial responses shown has a Response Type column; a partial row has no Submit Date
+    and was quarantined as "timestamp is empty", which reads as a broken export, not as an unsubmitted answer."""
+    rows = [
+        ["#", "How likely are you to recommend Acme?", "Response Type", "Start Date (UTC)", "Submit Date (UTC)"],
+        ["a1", "9", "completed", "2026-07-01 11:59:00", "2026-07-01 12:00:00"],
+        ["b2", "3", "partial", "2026-07-01 12:59:00", ""],
+    ]
+    src = SurveySpec(name="tf", brand="acme", path="tf.csv", preset="typeform")
+    responses, [reject] = read_survey_file(None, src, write_csv(tmp_path / "tf.csv", rows))
+    assert [r.response_id for r in responses] == ["a1"]
+    assert reject.reason == (
+        "Typeform Response Type 'partial' (column Response Type): a partial response, never submitted, not an answer"
+    )
+
+
 def test_a_five_point_effort_question_is_mapped_onto_one_to_seven_with_its_own_scale(tmp_path):
     """'How much effort' on 1-5 (1 = very low effort): flipped to 6 - x, then 1 + (x' - 1) x 6/4 on the common 1-7
     scale (7 = least effort): 1 -> 7, 2 -> 5.5, 3 -> 4, 4 -> 2.5, 5 -> 1. Read as a 7-point answer, a 2 would be 6."""

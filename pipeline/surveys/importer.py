@@ -854,6 +854,11 @@ def _qualtrics_not_an_answer(status: object) -> str | None:
     return None
 
 
+# Typeform's ``Response Type`` of a row that is not an answer: a partial response, never submitted (its Submit Date
+# is empty), which the results' CSV holds when partial responses are shown
+_TYPEFORM_PARTIAL = Looks(alone=frozenset({"partial"}))
+
+
 def read_survey_file(
     config, survey_source: SurveySpec, path, info: dict | None = None
 ) -> tuple[list[SurveyResponse], list[Reject]]:
@@ -903,6 +908,7 @@ def read_survey_file(
     # there previews, tests and spam were counted as answers
     status_column = next((c for c in ("Status", "Response Type") if c in header), None)
     status_column = status_column if src.preset == "qualtrics" else None
+    partial_column = "Response Type" if src.preset == "typeform" and "Response Type" in header else None
     responses, rejects, reject = [], [], FileRejects()
     day_first = None  # (location, value, format) of a timestamp that only reads day-first (_day_first)
     echoes_until = 3  # a header's echo rows (Qualtrics' question text and ImportId) follow it: the file's, or a
@@ -937,6 +943,13 @@ def read_survey_file(
             rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
             if row_id is not None:  # a copy landed before (read as preset custom, or before Status was read) leaves
                 not_answers[row_id[:MAX_ID]] = None
+            continue
+        if partial_column and (_text(values.get(partial_column)) or "").casefold() == "partial":
+            reason = (
+                f"Typeform Response Type {shown(_text(values.get(partial_column)), _TYPEFORM_PARTIAL)} (column "
+                f"{partial_column}): a partial response, never submitted, not an answer"
+            )
+            rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
             continue
         if row_id is None:
             info["unidentified"] += 1
