@@ -1926,6 +1926,49 @@ def test_a_previews_customer_id_is_hashed_in_quarantine_too(tmp_path):
     assert json.loads(reject.raw_record)["ExternalReference"] == f"hmac:{Pseudonymiser(None)('CUST-42')}"
 
 
+def test_a_customer_list_saved_by_excel_with_ids_in_scientific_notation_quarantines_them_not_merges_them(tmp_path):
+    """123456789012, 123456789013 and 123456789099 saved by Excel are all "1.23457E+11": they landed as one
+    customer (one keyed hash; the last row's dates), their churn and CLV wrong, and the step blamed repeated rows.
+    Such an id may be any of those customers: quarantined, the list removes nobody that night."""
+    rows = [CUSTOMER_ROWS[0], ["1.23457E+11", "x", "2025-12-01", "", "10"],
+            ["1.23457E+11", "x", "2025-11-15", "2026-01-20", "20"], ["1,23457E+11", "y", "2026-01-01", "", "30"],
+            ["987654321", "y", "2026-01-01", "", "30"]]  # fmt: skip
+    write_csv(tmp_path / "customers.csv", rows)
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    db = tmp_path / "w.duckdb"
+    result = ingest.import_customers(cfg, db, RUN)
+    assert (result["customers"], result["quarantined"], result["removed"]) == (1, 3, 0)
+    assert rows_of(db, "SELECT customer_hash FROM customers") == [(Pseudonymiser(None)("987654321"),)]
+    quarantined = rows_of(db, "SELECT reason, raw_record FROM quarantine")
+    assert {r for r, _ in quarantined} == {
+        "customer id (column customer_id) is a number in scientific notation, as Excel saves a long id: its digits "
+        "are lost, so it cannot tell this customer from others; use the list as the CRM wrote it, or save the column "
+        "as text"
+    }
+    assert not any("E+11" in raw for _, raw in quarantined)  # hashed in quarantine, as every customer id
+
+
+def test_a_survey_customer_id_in_scientific_notation_leaves_the_response_unlinked_with_the_reason(tmp_path):
+    """A customer id column saved by Excel ("1.23457E+11"): every respondent whose id rounds alike was linked to
+    one customer. The answer still counts, linked to nobody, and quarantine says why."""
+    header = ["id", "at", "nps", "customer"]
+    rows = [["R1", "2026-10-01T09:00:00Z", "9", "1.23457E+11"], ["R2", "2026-10-01T09:00:00Z", "2", "C-7"]]
+    path = write_csv(tmp_path / "s.csv", [header, *rows])
+    columns = {"response_id": "id", "timestamp": "at", "nps": "nps", "customer_id": "customer"}
+    src = SurveySpec(name="n", brand="acme", path="s.csv", columns=columns)
+    responses, [reject] = read_survey_file(None, src, path)
+    assert [(r.response_id, r.nps, r.customer_hash) for r in responses] == [
+        ("R1", 9, None),
+        ("R2", 2, Pseudonymiser(None)("C-7")),
+    ]
+    assert reject.reason == (
+        "customer id (column customer) is a number in scientific notation, as Excel saves a long id: its digits are "
+        "lost, so it cannot tell this customer from others; use the export as the survey tool wrote it, or save the "
+        "column as text (left empty; the rest of the response loaded)"
+    )
+    assert "E+11" not in reject.raw_record
+
+
 def test_a_whole_history_export_removes_the_responses_deleted_in_the_survey_tool(tmp_path, scorer):
     """With whole_history, a response no longer in the export leaves (with its comment score); one still there but
     quarantined stays; an empty export, a row without an id, an explicit file or a source without the option

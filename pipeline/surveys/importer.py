@@ -19,13 +19,15 @@ Survey rows, rules:
 Raw records kept in quarantine hold only the mapped columns, so e-mail addresses, names and IP addresses that
 survey exports carry never reach the warehouse. A mapped customer id is stored only as its keyed hash
 (:class:`pipeline.records.Pseudonymiser`, as authors are), and quarantine keeps ``hmac:<hash>`` in its place; an
-empty customer id leaves the response unlinked. A file that lacks a required or an explicitly mapped column,
-or repeats one, fails its source (``ValueError``), like a broken file drop.
+empty customer id leaves the response unlinked, as does one that Excel saved in scientific notation (``1.23457E+11``:
+its digits are lost), quarantined with the reason while the response lands. A file that lacks a required or an
+explicitly mapped column, or repeats one, fails its source (``ValueError``), like a broken file drop.
 
-Customer rows: customer id and start date are required, an unreadable end date or one before the start
-quarantines the row; an unreadable or negative revenue is left empty (quarantined with the reason) and the
-customer still lands. Yearly revenue (``revenue_period: year``) is stored per month (/ 12). The customer id is
-stored as its keyed hash (the same as a survey's customer id), in quarantine too.
+Customer rows: customer id and start date are required (an id in scientific notation, as Excel saves a long one,
+quarantines the row: its digits are lost), an unreadable end date or one before the start quarantines the row; an
+unreadable or negative revenue is left empty (quarantined with the reason) and the customer still lands. Yearly
+revenue (``revenue_period: year``) is stored per month (/ 12). The customer id is stored as its keyed hash (the same
+as a survey's customer id), in quarantine too.
 """
 
 from __future__ import annotations
@@ -776,6 +778,18 @@ def _customer_hash(row: dict, column: str | None, pseudonymise) -> str | None:
     return hashed
 
 
+def _excel_customer_id(row: dict, column: str | None, use: str) -> str | None:
+    """The problem of a customer id cell that Excel saved in scientific notation (``1.23457E+11``: records.EXCEL_ID),
+    else None: its digits are gone, so every customer whose id rounds alike had one keyed hash (their churn, CLV and
+    answers merged into one customer's). Not quoted: a customer id is never written in clear."""
+    if column is None or not EXCEL_ID.fullmatch(_text(row.get(column)) or ""):
+        return None
+    return (
+        f"customer id (column {column}) is a number in scientific notation, as Excel saves a long id: its digits "
+        f"are lost, so it cannot tell this customer from others; use {use}, or save the column as text"
+    )
+
+
 def _brands(config) -> dict[str, str] | None:
     """Lower-cased brand id and name -> brand id, from the main config (None: accept any id)."""
     brands = getattr(config, "brands", None)
@@ -932,7 +946,9 @@ def read_survey_file(
         values = dict(zip(header, cells, strict=False))
         row = {col: values.get(col) for col in mapping.values()}  # only mapped columns: no PII in quarantine
         brand = src.brand or _text(row.get(mapping.get("brand"))) or ""
+        unlinked = _excel_customer_id(row, mapping.get("customer_id"), "the export as the survey tool wrote it")
         customer_hash = _customer_hash(row, mapping.get("customer_id"), pseudonymise)  # hashed in quarantine too
+        customer_hash = None if unlinked else customer_hash  # the response lands, linked to no customer
         status = _qualtrics_not_an_answer(values.get(status_column)) if status_column else None
         row_id = _text(row.get(mapping["response_id"]))
         if status is not None:
@@ -971,6 +987,7 @@ def read_survey_file(
                 day_first = (location, row.get(mapping["timestamp"]), fmt)
             continue
         responses.append(SurveyResponse(**{**response, "location": location, "customer_hash": customer_hash}))
+        problems = [*problems, unlinked] if unlinked else problems
         if problems:
             reason = "; ".join(problems) + " (left empty; the rest of the response loaded)"
             rejects.append(_reject(reject, response["brand"], src.name, reason, row, location, typed))
@@ -1194,8 +1211,9 @@ def read_customer_file(
         row = {col: values.get(col) for col in mapping.values()}
         get = lambda name, row=row: row.get(mapping[name]) if name in mapping else None  # noqa: E731
         brand = src.brand or _text(get("brand")) or ""
+        unread = _excel_customer_id(row, mapping["customer_id"], "the list as the CRM wrote it")
         customer_hash = _customer_hash(row, mapping["customer_id"], pseudonymise)
-        if customer_hash is None:
+        if customer_hash is None or unread:  # an id Excel rounded may be any customer's whose id rounds alike
             info["unidentified"] += 1
         else:
             try:
@@ -1209,6 +1227,8 @@ def read_customer_file(
         try:
             if customer_hash is None:
                 raise Rejected(f"customer id (column {mapping['customer_id']}) is empty")
+            if unread:
+                raise Rejected(unread)
             brand = src.brand or _row_brand(get("brand"), known, mapping["brand"])
             start = parse_date(get("start_date"), f"start date (column {mapping['start_date']})", src.date_format)
             if start is None:
