@@ -736,7 +736,7 @@ class Config(_Strict):
                     instead = "give each its own platforms (none in common)"
                 else:  # a score or comment both read from one column counts twice; each its own columns do not
                     if spec.sheet != earlier.sheet or not any(
-                        set(spec.candidates(f)) & set(earlier.candidates(f)) for f in (*SCORE_FIELDS, "comment")
+                        _one_column(spec.candidates(f), earlier.candidates(f)) for f in (*SCORE_FIELDS, "comment")
                     ):
                         continue
                     instead = "map each its own score and comment columns (for a workbook, give each its own sheet)"
@@ -768,6 +768,20 @@ class Config(_Strict):
             return p
         local = self.resolve(p)
         return local if local.exists() else REPO_ROOT / p
+
+
+def _one_column(mine: tuple, theirs: tuple) -> bool:
+    """Whether two survey sources' header candidates for a field may name one column of a file: an exact header both
+    name, a preset's pattern that matches the other's exact header (typeform's ``recommend`` and a column mapped
+    as "How likely are you to recommend Acme?"), or two patterns (which headers they take the file decides)."""
+    for a in mine:
+        for b in theirs:
+            if a == b or (isinstance(a, re.Pattern) and isinstance(b, re.Pattern)):
+                return True
+            pattern, header = (a, b) if isinstance(a, re.Pattern) else (b, a)
+            if isinstance(pattern, re.Pattern) and pattern.search(header[:1_000]):  # as the import's MAX_HEADER_MATCH
+                return True
+    return False
 
 
 _PATH_KEY = re.compile(r"^path$|_dir$")  # the settings that name a file, a glob or a folder

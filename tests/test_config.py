@@ -1280,3 +1280,15 @@ def test_a_column_header_holding_qualtrics_piped_text_is_not_taken_for_an_enviro
     survey = {"name": "nps", "brand": "acme", "path": "nps.csv", "preset": "qualtrics", "columns": {"nps": question}}
     config = load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": [survey]}}))
     assert config.surveys.sources[0].columns.nps == question
+
+
+def test_a_preset_whose_pattern_takes_the_column_another_source_maps_of_one_file_is_refused(tmp_path):
+    """Typeform's preset finds the NPS by its pattern (recommend): beside a source of the same export mapping
+    "How likely are you to recommend Acme?" it reads that column too, each answer counted twice. The check compared
+    the exact header with the pattern as two strings and let both through."""
+    mapped = {"name": "tf-mapped", "brand": "acme", "path": "exports/tf.csv"}
+    nps = "How likely are you to recommend Acme?"
+    mapped["columns"] = {"response_id": "#", "timestamp": "Submitted At", "nps": nps}
+    preset = {"name": "tf-preset", "brand": "acme", "path": "exports/tf.csv", "preset": "typeform"}
+    with pytest.raises(ConfigError, match=r"surveys\.sources\[1\]\.path: .* same file as surveys\.sources\[0\]"):
+        load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": [mapped, preset]}}))
