@@ -204,9 +204,11 @@ def brandpulse_nightly():
         # all_done: no report of a night that read nothing drawn over the last one's, after a prepare that failed
         ledger.require_run_in(db, run_id, timeout=config.lock_timeout_s)
         if get_current_context()["params"].get("draw_report", True):
-            return str(build.report(config, db, day, run_id))
-        reason = "not drawn: draw_report is false in this run's conf (a backfill: a later night draws the report)"
-        return str(build.report(config, db, day, run_id, not_drawn=reason))
+            reason = build.kept_report(config, day)  # an older night's: the later day's report left as it is
+        else:
+            reason = "not drawn: draw_report is false in this run's conf (a backfill: a later night draws the report)"
+        index = build.report(config, db, day, run_id, not_drawn=reason)
+        return str(index) if reason is None else reason  # not the index there, a later day's, as if drawn
 
     @task(trigger_rule="all_done")
     def finish() -> str:

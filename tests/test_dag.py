@@ -191,6 +191,25 @@ def test_a_night_of_more_extract_jobs_than_airflow_maps_fails_its_prepare_on_the
     assert [job["source"] for job in prepare()] == ["listening", "reviews"]
 
 
+def test_an_older_nights_report_task_returns_why_it_drew_nothing_not_the_later_days_index(dag, tmp_path, monkeypatch):
+    """A re-run of an older night leaves the later day's report as it is: the report task returned that day's
+    index.html, as if it had drawn it (Airflow's "Returned value was ..."); it returns the reason, as the step's
+    detail and `brandpulse run`'s JSON line say it."""
+    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(write_config(tmp_path)))
+    monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "w.duckdb"))
+    prepare, report = (dag.task_dict[name].python_callable for name in ("prepare", "report"))
+    returned = []
+    for day in (2, 1):  # the later night first, then a re-run of the one before
+        run_id = f"manual__2026-10-0{day}"
+        context = {"data_interval_start": datetime(2026, 10, day, 2, tzinfo=UTC), "run_id": run_id, "params": {}}
+        monkeypatch.setitem(prepare.__globals__, "get_current_context", lambda context=context: context)
+        prepare()
+        returned.append(report())
+    folder = tmp_path / "data" / "reports"
+    assert returned == [str(folder / "index.html"), f"not drawn: {folder} holds the report of 2026-10-02, a later day"]
+
+
 @pytest.mark.parametrize("migrated", [True, False])
 def test_a_night_whose_prepare_registered_no_run_records_no_survey_metrics_and_draws_no_report(
     dag, airflow_db, tmp_path, monkeypatch, migrated
