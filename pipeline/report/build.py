@@ -334,13 +334,10 @@ def _share(daily: pd.DataFrame, first: date, last: date) -> float | None:
     return int(d["n_negative"].sum()) / scored if scored else None
 
 
-def _volume(daily: pd.DataFrame, first: date, last: date) -> int:
-    return int(daily[(daily["day"] >= first) & (daily["day"] <= last)]["volume"].sum())
-
-
-def _scored(daily: pd.DataFrame, first: date, last: date) -> int:
-    """The scored mentions a :func:`_share` of the same days divides by: its n."""
-    return int(daily[(daily["day"] >= first) & (daily["day"] <= last)]["scored"].sum())
+def _total(daily: pd.DataFrame, first: date, last: date, column: str) -> int:
+    """The sum of ``column`` over the days ``first`` to ``last``: ``volume``, or ``scored`` (the n a :func:`_share` of
+    the same days divides by)."""
+    return int(daily[(daily["day"] >= first) & (daily["day"] <= last)][column].sum())
 
 
 def _num(x):
@@ -366,12 +363,12 @@ def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: int = 0) -> 
         "scored": int(last["scored"]),
         "share_negative": _num(last["share_negative"]),
         "baseline_share": _share(series, day - timedelta(days=BASELINE_DAYS), day - timedelta(days=1)),
-        "baseline_scored": _scored(series, day - timedelta(days=BASELINE_DAYS), day - timedelta(days=1)),
+        "baseline_scored": _total(series, day - timedelta(days=BASELINE_DAYS), day - timedelta(days=1), "scored"),
         "mean_score": _num(last["mean_score"]),
         "share_7d": _share(series, day - timedelta(days=WEEK - 1), day),
-        "scored_7d": _scored(series, day - timedelta(days=WEEK - 1), day),
+        "scored_7d": _total(series, day - timedelta(days=WEEK - 1), day, "scored"),
         "share_28d": _share(series, day - timedelta(days=BASELINE_DAYS - 1), day),
-        "scored_28d": _scored(series, day - timedelta(days=BASELINE_DAYS - 1), day),
+        "scored_28d": _total(series, day - timedelta(days=BASELINE_DAYS - 1), day, "scored"),
         "nps": latest_nps,
     }
 
@@ -480,8 +477,8 @@ def _competition(data: BrandData, start: date, day: date) -> dict | None:
     ours = _full_days(data.daily, brand.key, start, day)
     if data.rivals:
         series = {b.key: _full_days(data.daily, b.key, start, day) for b in [brand, *data.rivals]}
-        vol7 = {k: _volume(s, week, day) for k, s in series.items()}
-        vol28 = {k: _volume(s, month, day) for k, s in series.items()}
+        vol7 = {k: _total(s, week, day, "volume") for k, s in series.items()}
+        vol28 = {k: _total(s, month, day, "volume") for k, s in series.items()}
         for b in [brand, *data.rivals]:
             out["rivals"].append(
                 {
@@ -500,17 +497,17 @@ def _competition(data: BrandData, start: date, day: date) -> dict | None:
                 }
             )
         out["other_models"] = any(r["model"] and data.model and r["model"] != data.model for r in out["rivals"])
-    our28, ourshare28 = _volume(ours, month, day), _share(ours, month, day)
+    our28, ourshare28 = _total(ours, month, day, "volume"), _share(ours, month, day)
     for name, daily in data.comentions.items():
         d = daily.assign(brand=brand.key).reindex(columns=_DAILY, fill_value=0)
         d = _full_days(d, brand.key, start, day)
-        n28 = _volume(d, month, day)
+        n28 = _total(d, month, day, "volume")
         out["comentions"].append(
             {
                 "name": name,
-                "volume_7d": _volume(d, week, day),
+                "volume_7d": _total(d, week, day, "volume"),
                 "volume_28d": n28,
-                "volume_90d": _volume(d, start, day),
+                "volume_90d": _total(d, start, day, "volume"),
                 "of_ours_28d": n28 / our28 if our28 else None,
                 "share_28d": _share(d, month, day),
                 "our_share_28d": ourshare28,
