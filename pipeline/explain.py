@@ -111,7 +111,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from pipeline.textfold import MARKS, casefold, fold, unescape_html
+from pipeline.textfold import HANDLE, MARKS, casefold, fold, unescape_html
 
 __all__ = [
     "DETERMINERS",
@@ -305,7 +305,6 @@ _URL = re.compile(
     rf"https?://\S+|www\.\S+|(?<!\S)\S+@[^\s@]+\.\S+|(?<![\w.@/-])(?:[\w-]+\.)+{_TLD}(?:/\S*)?(?![\w-])",
     re.IGNORECASE,
 )
-_MENTION = re.compile(r"(?<![\w@])@\w+")
 _CLAUSE = re.compile(r"[.,;:!?¡¿()\[\]{}\"«»“”„\n\r\t\u060c\u061b\u061f\u0964\u0965\u3001\u3002]|\s[-\u2013\u2014]+\s")
 _WORD = rf"[^\W\d_]+(?:[{MARKS}]+[^\W\d_]*)*"  # a letter, then letters and combining marks
 _TOKEN = re.compile(rf"{_WORD}(?:'{_WORD})*")
@@ -408,7 +407,7 @@ def _polish_stems(word: str) -> set[str]:
 def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str]]:
     # links found before the case is folded: a domain's "Com" (:data:`_WORD_TLDS`) is the word of a glued sentence
     text = unescape_html(text)  # as the model reads it ("&gt;" was the term "gt")
-    text = _MENTION.sub(" ", casefold(_URL.sub(" ", fold(text, case_sensitive=True))))
+    text = HANDLE.sub(" ", casefold(_URL.sub(" ", fold(text, case_sensitive=True))))
     phrases = _phrases(dropped)
     if phrases is not None:  # "switching to Parcelo Express" is no "express" for Parcelo
         text = phrases.sub(" ", text)

@@ -97,6 +97,10 @@ def casefold(folded: str) -> str:
 # A decimal character reference's digits past its leading zeros: html.unescape reads them with int(), which
 # refuses over 4,300 digits (ValueError: one such mention failed every night's score step). Eight or more digits
 # are past U+10FFFF, which unescape writes as U+FFFD: 1114112 says the same in seven.
+# an @handle: whom a text is addressed to, not what it says; the terms leave it out (pipeline.explain), and the repost
+# key does not count it toward a repost's length (pipeline.sources.relevance.repost_key)
+HANDLE = re.compile(r"(?<![\w@])@\w+")
+
 _DECIMAL_REF = re.compile(r"&#(?=[0-9])0*+([0-9]*)")  # ASCII digits, as unescape reads
 
 

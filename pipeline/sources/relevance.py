@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from pipeline.config import BrandSpec
-from pipeline.textfold import MARKS, UNSPACED, fold
+from pipeline.textfold import HANDLE, MARKS, UNSPACED, fold
 
 
 def _pattern(terms: list[str]) -> str:
@@ -104,7 +104,6 @@ class AliasMatcher:
 
 
 _URL = re.compile(r"https?://\S+")
-_HANDLE = re.compile(r"(?<![\w@])@\w+")  # an @handle: whom a text is addressed to, not what it says
 _EDGE = " .!?,;:-–—'\""
 
 
@@ -131,6 +130,6 @@ def repost_key(text: str | None) -> str | None:
         return None
     norm = _URL.sub(" ", unicodedata.normalize("NFKC", text).casefold())
     norm = " ".join(norm.split()).strip(_EDGE)
-    if len(" ".join(_HANDLE.sub(" ", norm).split()).strip(_EDGE)) < REPOST_MIN_CHARS:
+    if len(" ".join(HANDLE.sub(" ", norm).split()).strip(_EDGE)) < REPOST_MIN_CHARS:
         return None
     return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()[:32]
