@@ -1487,15 +1487,11 @@ def test_the_kpis_show_the_days_share_negative_against_the_28_days_before_as_per
     assert f"the 90 days from {INCIDENT - timedelta(days=89):%d %b %Y} ·" in html
 
 
-def test_a_share_of_some_never_reads_as_none_or_all_nor_a_zero_mean_as_negative():
-    """4 negatives of 1,000 were "0%", as a brand with none is; 996 of 1,000 "100%"; a mean score of -0.8 and +0.8
-    (-3.7e-17 in floats) "−0.00" beside another brand's "+0.00"."""
-    pct, signed = report_build._fmt_pct, report_build._fmt_signed
+def test_a_share_of_some_never_reads_as_none_or_all():
+    """4 negatives of 1,000 were "0%", as a brand with none is; 996 of 1,000 "100%"."""
+    pct = report_build._fmt_pct
     assert [pct(x) for x in (0, 0.004, 0.5, 0.996, 1, None)] == ["0%", "<1%", "50%", ">99%", "100%", "–"]
     assert [pct(x, 1) for x in (0.004, 0.0004, 0.9996)] == ["0.4%", "<0.1%", ">99.9%"]
-    assert [signed(x, 2) for x in (-3.7e-17, 0.0, -0.006, 0.29)] == ["+0.00", "+0.00", "−0.01", "+0.29"]
-    num = report_build._fmt_num  # a negative churn gap times no CLV is -0.0: "0", not "−0"
-    assert [num(x) for x in (-0.0, -0.3, -1234.5, None)] == ["0", "0", "−1,234", "–"]
 
 
 def test_a_change_that_rounds_to_zero_reads_plus_zero_points_in_no_colour():
@@ -1504,7 +1500,6 @@ def test_a_change_that_rounds_to_zero_reads_plus_zero_points_in_no_colour():
     delta = env.from_string('{% import "_macros.html" as ui %}{{ ui.delta(now, before) }}')
     assert " ".join(delta.render(now=0.1234, before=0.1238).split()) == '<span class="">+0.0 pp</span>'
     assert " ".join(delta.render(now=0.12, before=0.1238).split()) == '<span class="down">−0.4 pp</span>'
-    assert [report_build._fmt_pp(x) for x in (-0.0004, 0.0004, 0.012, None)] == ["+0.0 pp", "+0.0 pp", "+1.2 pp", "–"]
 
 
 def test_the_drivers_read_this_weeks_negatives_against_the_28_days_before(report):

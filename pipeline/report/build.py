@@ -61,7 +61,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from pipeline import __version__
+from pipeline import __version__, numfmt
 from pipeline.alerts.message import cut_whole, safe_url
 from pipeline.config import BrandSpec, Config, make_folder
 from pipeline.explain import terms, weighted_log_odds
@@ -528,7 +528,7 @@ def _fmt_pct(x, digits: int = 0) -> str:
     """A share as a percentage; one that is neither none nor all never rounds to "0%" or "100%" (4 negatives of
     1,000 are "<1%", not the "0%" of a brand with none; 996 of 1,000 are ">99%")."""
     if x is None or x != x:
-        return "–"
+        return numfmt.MISSING
     shown, step = f"{x * 100:.{digits}f}", 10**-digits
     if 0 < x < 1 and float(shown) == 0:
         return f"<{step:.{digits}f}%"
@@ -537,32 +537,9 @@ def _fmt_pct(x, digits: int = 0) -> str:
     return f"{shown}%"
 
 
-def _fmt_signed(x, digits: int = 0) -> str:
-    """A signed number; one that rounds to zero is "+0" whatever its sign (a mean of -0.8 and +0.8 is -3.7e-17)."""
-    if x is None or x != x:
-        return "–"
-    if float(f"{x:.{digits}f}") == 0:
-        x = 0.0
-    return f"{x:+.{digits}f}".replace("-", "−")
-
-
-def _fmt_num(x, digits: int = 0) -> str:
-    """A number; one that rounds to zero is "0" whatever its sign (a negative churn gap times no CLV is -0.0)."""
-    if x is None or x != x:
-        return "–"
-    if float(f"{x:.{digits}f}") == 0:
-        x = 0.0
-    return f"{x:,.{digits}f}".replace("-", "−")
-
-
-def _fmt_pp(x, digits: int = 1) -> str:
-    """A difference of two shares, in percentage points; one that rounds to zero is "+0.0 pp" whatever its sign."""
-    return "–" if x is None or x != x else f"{_fmt_signed(x * 100, digits)} pp"
-
-
 def _trend(now, before, digits: int = 1) -> str:
-    """The class of a share's change as :func:`_fmt_pp` shows it: "up" (more negative), "down", or "" for none
-    (a change that shows as "+0.0 pp" is neither)."""
+    """The class of a share's change as :func:`pipeline.numfmt.points` shows it: "up" (more negative), "down", or
+    "" for none (a change that shows as "+0.0 pp" is neither)."""
     if now is None or before is None or now != now or before != before:
         return ""
     shown = float(f"{(now - before) * 100:.{digits}f}")
@@ -585,7 +562,7 @@ def _env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=_fmt_pct, signed=_fmt_signed, num=_fmt_num, pp=_fmt_pp, quote=_fmt_quote)
+    env.filters.update(pct=_fmt_pct, signed=numfmt.signed, num=numfmt.grouped, pp=numfmt.points, quote=_fmt_quote)
     env.globals["span"] = date_span
     env.globals["trend"] = _trend
     return env
@@ -616,7 +593,7 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
         "alt": (
             f"Daily share of negative, neutral and positive mentions of {brand.name} and the mean score, {span}; "
             f"{len(data.alerts)} alert(s) and {len(data.change_points)} change point(s) marked. On {day:%d %b}: "
-            f"{_fmt_pct(last['share_negative'])} negative, mean score {_fmt_signed(last['mean_score'], 2)}."
+            f"{_fmt_pct(last['share_negative'])} negative, mean score {numfmt.signed(last['mean_score'], 2)}."
         ),
     }
     sources = sorted(set(data.sources["source"]))
@@ -818,7 +795,7 @@ DRAWN_WITH = (
     "pipeline.sentiment.scorer",
     "pipeline.sentiment.textnorm", "pipeline.surveys.worth", "pipeline.surveys.roi", "pipeline.surveys.metrics",
     "pipeline.surveys.customers",
-    "pipeline.alerts.message", "pipeline.textfold",
+    "pipeline.alerts.message", "pipeline.textfold", "pipeline.numfmt",
 )  # fmt: skip
 
 

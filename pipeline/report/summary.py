@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import Config
+from pipeline.numfmt import number
 from pipeline.warehouse import connect, execute, rows
 
 
@@ -57,15 +58,6 @@ def example_queries(config: Config, worst_days: dict[str, date]) -> list[tuple[s
     ]
 
 
-def _shown(value: float | None, spec: str) -> str:
-    """``value`` in the format ``spec``, or "–" for None (a brand with no scored mention has no shares); one that
-    rounds to zero is shown as zero, not "-0.0" (an NPS interval's bound of -0.007)."""
-    if value is None:
-        return "–"
-    shown = format(value, spec)
-    return format(0.0, spec) if shown.startswith("-") and float(shown.rstrip("%")) == 0 else shown
-
-
 def night_line(config: Config, db: Path, day: date) -> str:
     """One line for a processed night: volume and share negative per brand."""
     with connect(db, timeout=config.lock_timeout_s, read_only=True) as con:
@@ -76,7 +68,7 @@ def night_line(config: Config, db: Path, day: date) -> str:
                 [day],
             )
         )
-    parts = [f"{b['brand']} {b['volume']:>3} ({_shown(b['share_negative'], '.0%')} neg)" for b in brands]
+    parts = [f"{b['brand']} {b['volume']:>3} ({number(b['share_negative'], '.0%', minus='-')} neg)" for b in brands]
     return f"{day}: " + ("  ".join(parts) if parts else "no mentions")
 
 
@@ -120,10 +112,10 @@ def print_summary(config: Config, db: Path) -> None:
             f"{b['mentions']:,}",
             f"{b['reviews']:,}",
             f"{b['first_day']} .. {b['last_day']}",
-            _shown(b["negative"], ".1%"),
-            _shown(b["neutral"], ".1%"),
-            _shown(b["positive"], ".1%"),
-            _shown(b["mean_score"], "+.3f"),
+            number(b["negative"], ".1%", minus="-"),
+            number(b["neutral"], ".1%", minus="-"),
+            number(b["positive"], ".1%", minus="-"),
+            number(b["mean_score"], "+.3f", minus="-"),
             str(quarantined.get(b["brand"], 0)),
         )
     console.print(table)
@@ -145,8 +137,8 @@ def print_summary(config: Config, db: Path) -> None:
         console.print(f"Most negative day: none for {', '.join(quiet)} (no day with 20 or more mentions scored)")
     for m in nps:
         console.print(
-            f"Latest NPS for {m['brand']} (week of {m['week']}): {_shown(m['value'], '+.1f')} "
-            f"(95% CI {_shown(m['low'], '+.1f')} to {_shown(m['high'], '+.1f')}, n={m['n']}"
+            f"Latest NPS for {m['brand']} (week of {m['week']}): {number(m['value'], '+.1f', minus='-')} "
+            f"(95% CI {number(m['low'], '+.1f', minus='-')} to {number(m['high'], '+.1f', minus='-')}, n={m['n']}"
             + (", few responses" if m["low_n"] else "")
             + ")"
             + (f"; churn {m['churn_rate']:.1%} in {m['churn_month']:%B %Y}" if m["churn_rate"] is not None else "")

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.frames import frame
+from pipeline.numfmt import grouped, points
 from pipeline.surveys import roi as R
 from pipeline.surveys.customers import calendars
 from pipeline.warehouse import connect, execute, row, rows
@@ -45,23 +46,12 @@ SOCIAL_DAYS = 7  # a social aspect's share negative is that of the 7 days up to 
 CES_EASY = 5.0  # on the common 1-7 scale: 5-7 = easy (the top 2 of a 5-point question, the top 3 of a 7-point)
 
 
-def _money(x: float) -> str:
-    shown = f"{x:,.0f}"  # -0.0 (a negative gap times no CLV) or -0.3: "0", not "−0"
-    return ("0" if shown == "-0" else shown).replace("-", "−")
-
-
-def _pp(x: float) -> str:
-    """A churn gap in percentage points, its minus the money's ("−25.0 pp"); one that rounds to 0 is "+0.0 pp"."""
-    shown = f"{100 * x:+.1f}"
-    return f"{'+0.0' if float(shown) == 0 else shown.replace('-', '−')} pp"
-
-
 def _pct(x: float | None, digits: int = 1) -> str:
     return "–" if x is None else f"{100 * x:.{digits}f}%"
 
 
-def _interval(i: R.Interval, fmt=_money) -> str:
-    return f"{fmt(i.value)} (95% CI {fmt(i.low)} to {fmt(i.high)})"
+def _interval(i: R.Interval) -> str:
+    return f"{grouped(i.value)} (95% CI {grouped(i.low)} to {grouped(i.high)})"
 
 
 # -- revenue at risk and the value of a point ---------------------------------------------------------------
@@ -331,8 +321,8 @@ def _roi_readings(out: RoiReport) -> dict[str, str]:
         else:
             readings["risk"] = (
                 f"If the gap holds, the excess churn of today's {n:,} {who} would cost about "
-                f"{_money(total.value)} of lifetime value in the next {out.window_days} days "
-                f"(between {_money(max(total.low, 0))} and {_money(total.high)})."
+                f"{grouped(total.value)} of lifetime value in the next {out.window_days} days "
+                f"(between {grouped(max(total.low, 0))} and {grouped(total.high)})."
             )
     if w.per_point is not None:
         p = w.per_point
@@ -342,8 +332,8 @@ def _roi_readings(out: RoiReport) -> dict[str, str]:
             )
         else:
             readings["point"] = (
-                f"One NPS point is associated with about {_money(p.value)} of lifetime value kept per "
-                f"{out.window_days} days (between {_money(p.low)} and {_money(p.high)}"
+                f"One NPS point is associated with about {grouped(p.value)} of lifetime value kept per "
+                f"{out.window_days} days (between {grouped(p.low)} and {grouped(p.high)}"
                 + ("; the interval holds 0: it may be worth nothing" if p.low <= 0 else "")
                 + "); association, not a promise."
             )
@@ -390,8 +380,8 @@ def roi_lines(report: RoiReport, brand_name: str | None = None) -> list[str]:
                 continue
             m = report.current_members[g]
             lines.append(
-                f"  {R.PLURAL[g]:<11} {m['customers']:,} still customers (CLV {_money(m['clv'])}) x churn gap "
-                f"{_pp(w.gap[g])} = {_interval(w.at_risk[g])}"
+                f"  {R.PLURAL[g]:<11} {m['customers']:,} still customers (CLV {grouped(m['clv'])}) x churn gap "
+                f"{points(w.gap[g])} = {_interval(w.at_risk[g])}"
             )
             extra = [f"{m['left']:,} already left"] if m["left"] else []
             extra += [f"{m['unlinked']:,} answers not linked"] if m["unlinked"] else []
@@ -404,7 +394,7 @@ def roi_lines(report: RoiReport, brand_name: str | None = None) -> list[str]:
         base = report.base
         lines += [
             "",
-            f"Value of NPS, active base {base['customers']:,} customers (CLV {_money(base['clv'])}):",
+            f"Value of NPS, active base {base['customers']:,} customers (CLV {grouped(base['clv'])}):",
             f"  1% of them from detractor to promoter (+2 points): {_interval(w.move_one_percent)}",
             f"  one NPS point:                                     {_interval(w.per_point)}",
         ]
