@@ -1446,6 +1446,31 @@ def test_yearly_revenue_is_stored_per_month_and_start_and_end_dates_are_checked(
     ]
 
 
+def test_an_end_date_of_9999_or_zeros_is_an_active_customer_not_a_quarantined_one(tmp_path):
+    """SAP, Oracle and warehouse exports write 31.12.9999 for "no end", MySQL 0000-00-00: each quarantined its
+    customer (outside 1970-2099), so a list marking its active customers so landed only those who had left (a
+    month's churn 100 %). They are active customers; a real end date is still read."""
+    for fmt, rows in (
+        (None, [["A", "x", "2025-01-01", "9999-12-31", "10"], ["Z", "x", "2025-01-01", "0000-00-00", "10"]]),
+        ("%d.%m.%Y", [["A", "x", "01.01.2025", "31.12.9999", "10"], ["Z", "x", "01.01.2025", "00.00.0000", "10"]]),
+    ):
+        gone = (
+            ["B", "x", "2025-01-01", "2025-02-15", "10"]
+            if fmt is None
+            else ["B", "x", "01.01.2025", "15.02.2025", "10"]
+        )
+        path = write_csv(tmp_path / "customers.csv", [CUSTOMER_ROWS[0], *rows, gone])
+        spec = {"name": "crm", "brand": "acme", "path": "customers.csv", **({"date_format": fmt} if fmt else {})}
+        cfg = make_config(tmp_path, {"customers": [spec]})
+        customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
+        assert [(c.start_date, c.end_date) for c in customers] == [
+            ("2025-01-01", None),
+            ("2025-01-01", None),
+            ("2025-01-01", "2025-02-15"),
+        ], fmt
+        assert rejects == [], fmt
+
+
 def test_a_list_without_its_header_row_fails_without_its_first_customer_in_the_log_or_the_step(tmp_path, caplog):
     """A customer list exported without its header row: its first row is read as the header, which lacks the mapped
     columns. The error listed that row's cells, so a customer id and an e-mail address in clear went to the log and

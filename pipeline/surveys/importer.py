@@ -24,7 +24,8 @@ its digits are lost), quarantined with the reason while the response lands. A fi
 explicitly mapped column, or repeats one, fails its source (``ValueError``), like a broken file drop.
 
 Customer rows: customer id and start date are required (an id in scientific notation, as Excel saves a long one,
-quarantines the row: its digits are lost), an unreadable end date or one before the start quarantines the row; an
+quarantines the row: its digits are lost), an unreadable end date or one before the start quarantines the row (one in
+the year 9999 or a zero date, 0000-00-00, is the "no end" of ERP and database exports: an active customer); an
 unreadable or negative revenue is left empty (quarantined with the reason) and the customer still lands. Yearly
 revenue (``revenue_period: year``) is stored per month (/ 12). The customer id is stored as its keyed hash (the same
 as a survey's customer id), in quarantine too.
@@ -1168,6 +1169,28 @@ def parse_date(value, what: str, fmt: str | None = None) -> date | None:
         raise Rejected(f"{exc}{_excel_serial(value)}") from None
 
 
+# An end date that CRM, ERP and warehouse exports write for "no end": SAP's and Oracle's 31.12.9999 (any day of
+# the year 9999), MySQL's zero date 0000-00-00 (00.00.0000). Read as an end date, each quarantined its customer
+# (outside 1970-2099, or no date), so a list that marks every active customer so landed only those who had left: a
+# month's churn was 100 %, its CLV a fraction of the real one.
+_ZERO_DATE = re.compile(r"0{2,4}([-./])00\1(?:00|0000)(?:[ T]00:00(?::00)?)?")
+
+
+def _no_end(value, fmt: str | None) -> bool:
+    """Whether an end date cell is a "no end" mark (:data:`_ZERO_DATE`'s comment): the customer is still one."""
+    if isinstance(value, date):  # an .xlsx date cell
+        return value.year == 9999
+    raw = _text(value)
+    if raw is None:
+        return False
+    if _ZERO_DATE.fullmatch(raw):
+        return True
+    try:
+        return (datetime.strptime(raw, fmt) if fmt else datetime.fromisoformat(raw)).year == 9999
+    except ValueError:
+        return False
+
+
 def read_customer_file(
     config, customer_source: CustomerSpec, path, info: dict | None = None
 ) -> tuple[list[CustomerRow], list[Reject]]:
@@ -1233,7 +1256,9 @@ def read_customer_file(
             start = parse_date(get("start_date"), f"start date (column {mapping['start_date']})", src.date_format)
             if start is None:
                 raise Rejected(f"start date (column {mapping['start_date']}) is empty")
-            end = parse_date(get("end_date"), f"end date (column {mapping['end_date']})", src.date_format)
+            end = None
+            if not _no_end(get("end_date"), src.date_format):  # 31.12.9999, 0000-00-00: still a customer
+                end = parse_date(get("end_date"), f"end date (column {mapping['end_date']})", src.date_format)
             if end is not None and end < start:
                 raise Rejected(f"end date {end} is before start date {start}")
         except Rejected as exc:
