@@ -46,7 +46,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.alerts.message import HOURLY_KINDS
+from pipeline.alerts.message import HOURLY_KINDS, counts_mentions
 from pipeline.config import BrandSpec, Config
 from pipeline.detect import Sensitivity, change_points, detect_spikes
 from pipeline.detect_hourly import detect_intraday
@@ -501,7 +501,7 @@ def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime, kind:
     labels of days a rescore has not reached). A ``volume_spike``'s: all the mentions that model scored (what its
     test counted), as ``focus_mentions`` and ``baseline_mentions``: a surge of mentions that are not negative (a
     launch, a viral thread whose tone is not clear yet) was explained by its few negatives, or by nothing at all."""
-    negatives = kind != "volume_spike"
+    negatives = not counts_mentions(kind)
     where = (
         " WHERE brand = $brand AND created_at >= $start AND created_at < $end"
         " AND model_version IS NOT DISTINCT FROM $model" + (" AND label = 'negative'" if negatives else "")

@@ -296,10 +296,15 @@ def kind_label(msg: AlertMessage) -> str:
     return _KIND_LABELS.get(msg.kind, f"negative {msg.kind}")
 
 
+def counts_mentions(kind: str) -> bool:
+    """Whether an alert of ``kind`` counts all the window's mentions (a ``volume_spike``: its test counts them all,
+    and so do its observed count, sources and top mentions) rather than its negatives (every other kind)."""
+    return kind == "volume_spike"
+
+
 def counted(msg: AlertMessage) -> str:
-    """What an alert's sources and top mentions count: a ``volume_spike``'s are of all the window's mentions (its test
-    counts them all), the others' of its negatives."""
-    return "mentions" if msg.kind == "volume_spike" else "negative"
+    """What an alert's sources and top mentions count (:func:`counts_mentions`): "mentions" or "negative"."""
+    return "mentions" if counts_mentions(msg.kind) else "negative"
 
 
 def status_label(msg: AlertMessage) -> str:
@@ -574,7 +579,7 @@ def render_slack(msg: AlertMessage) -> dict:
         blocks.append({"type": "divider"})
         # of the negatives they were drawn from, as the explanation counted them: the message holds only the top five,
         # so "5 of 5" said of a 50-negative day that these were all of them
-        drawn = msg.numbers.get("focus_mentions" if msg.kind == "volume_spike" else "focus_negatives")
+        drawn = msg.numbers.get("focus_mentions" if counts_mentions(msg.kind) else "focus_negatives")
         total = drawn if isinstance(drawn, numbers.Integral) and drawn >= len(msg.top_mentions) else None
         of = f"{_count(total)} {counted(msg)}" if total is not None else str(len(msg.top_mentions))
         blocks.append(_section(f"*Top mentions* ({len(mentions)} of {of})"))
@@ -599,7 +604,7 @@ def render_slack_followup(msg: AlertMessage) -> dict:
     instead of the full message where the message cannot be edited (an incoming webhook), and as the thread
     reply under an edited one (a bot token: chat.update notifies nobody)."""
     observed = msg.numbers.get("observed")
-    unit = "mentions" if msg.kind == "volume_spike" else "negative mentions"
+    unit = "mentions" if counts_mentions(msg.kind) else "negative mentions"
     now = f"now {format_number('observed', observed)} {unit}" if observed is not None else "now"
     when = window_label(msg) or msg.day.isoformat()
     what = "is worse" if msg.status == "worse" else "has the day in full" if msg.status == "update" else "is new"
