@@ -364,6 +364,39 @@ def test_json_nested_past_pythons_parser_or_over_max_body_is_a_source_error(redd
         run(make_source())
 
 
+def test_a_page_answered_with_no_listing_fails_the_source_instead_of_ending_the_listing(reddit):
+    """prawcore hands back "" for a 200 with an empty body and None for JSON null; PRAW took either for the end of the
+    listing, so a second page answered so kept the first 100 of 150 mentions and a night that said success."""
+    server, _ = reddit([post(f"n{i:03d}", 60 + i * 60) for i in range(150)])
+    i, (method, pattern, search) = next((i, r) for i, r in enumerate(server.routes) if "search" in r[1].pattern)
+    for body in (b"", b"null"):
+        server.routes[i] = (
+            method,
+            pattern,
+            lambda req, m, body=body: Response(200, body) if req.query.get("after") else search(req, m),
+        )
+        with pytest.raises(
+            SourceError,
+            match=r"search r/parcelo: Reddit answered (an empty body|JSON null) in place "
+            r"of a listing \(after 100 items read\)",
+        ):
+            run(make_source())
+
+
+def test_a_json_list_in_place_of_a_listing_is_a_source_error_not_a_traceback(reddit):
+    """PRAW reads a JSON list's second element as the listing (a submission's duplicates), and a thread's first
+    element's first child as its post: an IndexError, which escaped the source as a bare traceback."""
+    server, _ = reddit([post("p1", 60), comment("c1", 120, "Parcelo again")])
+    empty = {"kind": "Listing", "data": {"children": [], "after": None}}
+    for path, body, step in (
+        ("/search", b"[]", "search r/parcelo"),
+        ("/comments/p1", [empty, empty], "comments of t3_p1"),
+    ):
+        server.add_fault(path, status=200, body=body)
+        with pytest.raises(SourceError, match=f"{step}: PRAW could not read Reddit's answer \\(IndexError"):
+            run(make_source(comments=True))
+
+
 def test_empty_results(reddit):
     server, _ = reddit([])
     src = make_source(subreddits=["parcelo", "shipping"], brand_subreddits=["parcelo"], comments=True)
@@ -865,6 +898,23 @@ def test_items_without_created_utc_or_text_are_quarantined(reddit):
     raw = json.loads(next(r for r in rejects if r.location == "reddit t3_p1").raw_record)
     assert raw["id"] == "p1" and raw["title"] == "Parcelo delivered my parcel early"
     assert raw["author"].startswith("hmac:") and "carol" not in json.dumps(raw)
+
+
+def test_a_bad_comment_read_by_its_thread_and_a_brand_subreddit_is_one_reject(reddit):
+    """A comment quarantined in its thread was quarantined again by the brand subreddit's listing: two rejects of one
+    quarantine id (the extract said 2 quarantined, the load stored 1), not the repeat the stores count."""
+    reddit(
+        [
+            post("p1", 60),
+            comment("c1", 100, "Parcelo without a time", drop_keys=["created_utc"]),
+            comment("c2", 110, "Parcelo on time"),
+        ]
+    )
+    src = make_source(comments=True, brand_subreddits=["parcelo"])
+    records, rejects = run(src)
+    assert ids(records) == ["t1_c2", "t3_p1"]
+    assert [(r.location, r.reason) for r in rejects] == [("reddit t1_c1", "reddit t1 lacks created_utc")]
+    assert src.state["duplicates"] == 2  # c1 and c2, each read again by the brand subreddit
 
 
 def test_quarantine_holds_no_author_identity(reddit):

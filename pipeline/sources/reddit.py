@@ -39,15 +39,18 @@ in every thread, no mention of the brand). An item without ``created_utc`` (or a
 placeholder such as 0, counts as unreadable), or without its title/body, is quarantined with its payload, in which
 no field about an author is in clear: ``author*`` and ``link_author`` (at any depth: a crosspost's parent) hold
 their keyed hash, or are left out when they are not text (a flair's parts). A quarantined item is keyed by its
-fullname, so a re-read finds its row although its score moved. One without an ``id`` cannot be quarantined: PRAW
-refuses the whole page, and the source fails naming the listing.
+fullname, so a re-read finds its row although its score moved, and is one reject in a read that finds it twice (its
+thread and a brand subreddit: the repeat is counted in ``duplicates``). One without an ``id`` cannot be quarantined:
+PRAW refuses the whole page, and the source fails naming the listing.
 
 Truncation: Reddit ends every listing after about 1,000 items, and ``max_items`` caps what is read per
 listing. When a listing stops at the cap, or ends after at least :data:`LISTING_CAP_HINT` items, while its
 oldest item is still newer than ``window.start``, part of the window was never seen: a line in ``warnings``
 names the listing, the items read and the oldest time reached (extract then marks the run ``truncated``). So does
 a listing that ends at an empty page naming a next one (``after``): PRAW stops there, the pages after it unread. A
-search that ends earlier has really ended: its ``time_filter`` covers the window.
+search that ends earlier has really ended: its ``time_filter`` covers the window. A page answered with no listing
+at all (a 200 with an empty body, JSON ``null``), which PRAW also reads as the end, fails the source naming the
+listing, as malformed JSON does.
 
 Credentials (app-only, read-only OAuth; never logged, never in an error message), the first that is set:
 ``airflow_conn_id`` (an Airflow connection: login = client id, password = client secret, extra
@@ -449,8 +452,9 @@ class RedditSource(Source):
                 if stopped:
                     raise SourceError(f"{self.where}: {stopped}") from None
                 raise self._error(exc) from None
-            except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:  # PRAW could not parse
-                # an answer (RecursionError: JSON nested deeper than Python's parser goes)
+            except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as exc:  # PRAW could not
+                # parse an answer (IndexError: a JSON list for a listing, a thread without its post; RecursionError:
+                # JSON nested deeper than Python's parser goes)
                 raise SourceError(
                     f"{self.where}: {self._step}: PRAW could not read Reddit's answer ({type(exc).__name__}: "
                     f"{str(exc)[:200]})"
@@ -488,6 +492,14 @@ class RedditSource(Source):
             except StopIteration:
                 # PRAW ends a listing at an empty page, even one that names a next page (``after``): no real end
                 page = getattr(things, "_listing", None)
+                if hasattr(things, "_listing") and not isinstance(page, PRAWBase):
+                    # prawcore hands back "" for an empty body, None for JSON null: PRAW ends the listing there, as
+                    # if it had no more items, and the rest of the window was lost without a word
+                    what = "an empty body" if page == "" else "JSON null" if page is None else f"JSON {page!r:.20}"
+                    raise SourceError(
+                        f"{self.where}: {name}: Reddit answered {what} in place of a listing (after {stats['read']} "
+                        "items read); read as the listing's end, the rest of the window would have been lost"
+                    ) from None
                 gap = page is not None and not len(page) and bool(getattr(page, "after", None))
                 break
             if stats["read"] >= self.spec.max_items:  # the listing had more: the cap cut it
@@ -538,13 +550,15 @@ class RedditSource(Source):
                 try:
                     for post in self._listing(name, listing, window):
                         data = _payload(post)
-                        problem = self._problem(data, "t3")
-                        if problem:
-                            yield self._reject(problem, data)
-                            continue
-                        fullname = f"t3_{data['id']}"
+                        fullname = f"t3_{data.get('id')}"
                         if fullname in self._seen:  # found by another search of this read
                             self._counts["duplicates"] += 1
+                            continue
+                        problem = self._problem(data, "t3")
+                        if problem:
+                            if data.get("id") not in (None, ""):  # quarantined once, however many searches find it
+                                self._seen.add(fullname)
+                            yield self._reject(problem, data)
                             continue
                         selftext = data.get("selftext") or _crosspost_selftext(data)  # a crosspost: its parent's
                         if _gone(selftext):
@@ -801,15 +815,17 @@ class RedditSource(Source):
 
     def _comment(self, comment, window: Window, alias_filter: bool) -> Iterator[Record | Reject]:
         data = _payload(comment)
-        problem = self._problem(data, "t1")
-        if problem:
-            yield self._reject(problem, data)
-            return
-        fullname = f"t1_{data['id']}"
-        created = _created(data)
+        fullname = f"t1_{data.get('id')}"
         if fullname in self._seen:  # read by another path of this read (its thread, a brand subreddit)
             self._counts["duplicates"] += 1
             return
+        problem = self._problem(data, "t1")
+        if problem:
+            if data.get("id") not in (None, ""):  # quarantined once, whichever paths of the read find it
+                self._seen.add(fullname)
+            yield self._reject(problem, data)
+            return
+        created = _created(data)
         if not (window.start.timestamp() <= created < window.end.timestamp()):
             return
         body = data["body"]
