@@ -793,55 +793,6 @@ def detect(day: DayOpt, run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = 
     typer.echo(json.dumps({"alerts": incidents.detect(cfg, db_path(db), night, run_id)}))
 
 
-MAX_SERIES_COUNT = 10**15  # a larger count in detect-series' CSV is no count (int64 holds 9.2e18; sums stay exact)
-# periods from detect-series' first row to its last: 9.5 years of 5 minutes, 114 of hours
-MAX_SERIES_PERIODS = 1_000_000
-# an ISO-8601 time's own offset (Z, +02, -0530, +02:00), after the time: a date alone, 2026-10-13, has none
-_SERIES_OFFSET = r"[Tt ].*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
-
-
-def _series_on_clock(cells, zone: str, file: Path):
-    """detect-series' naive stamps (``cells``: ISO-8601 text indexed by line, each readable) read on ``zone``'s
-    clock, as UTC. A stamp in the hour the clocks skip is refused with its line. One in the hour they repeat is
-    placed by the rows' order (oldest first, or newest first where the file runs so): the hour's first run is the
-    summer-time one, and from the row where the stamps step back (a repeat, where the file has one row a time) the
-    winter-time one; refused with its line where the order does not tell (several rows a time and no step back, or
-    more than one)."""
-    import numpy as np
-    import pandas as pd
-
-    local = pd.to_datetime(cells.str.strip(), format="ISO8601")
-    summer = local.dt.tz_localize(zone, ambiguous=np.ones(len(local), bool), nonexistent="NaT")
-    if summer.isna().any():
-        row_no = summer.isna().idxmax()
-        _fail(
-            f"{file}: column 'timestamp': {cells[row_no].strip()[:80]!r} on line {row_no} is no time on {zone}'s "
-            "clock (the hour skipped when the clocks go forward): write it with its UTC offset"
-        )
-    winter = local.dt.tz_localize(zone, ambiguous=np.zeros(len(local), bool))
-    twice = summer != winter  # in the hour the clocks go through twice
-    if not twice.any():
-        return summer.dt.tz_convert("UTC")
-    rest = local[~twice]
-    backwards = rest.is_monotonic_decreasing and not rest.is_monotonic_increasing
-    one_a_time = not rest.duplicated().any()
-    stamps = summer.copy()
-    for day, hour in local[twice].groupby(local[twice].dt.date, sort=False):
-        runs = hour[::-1] if backwards else hour  # as the clocks ran
-        seen = runs.to_numpy()
-        steps = np.flatnonzero(seen[1:] <= seen[:-1] if one_a_time else seen[1:] < seen[:-1]) + 1
-        if len(steps) > 1 or (not len(steps) and runs.duplicated().any()):
-            row_no = runs.index[steps[1]] if len(steps) > 1 else runs.index[runs.duplicated().argmax()]
-            _fail(
-                f"{file}: column 'timestamp': {cells[row_no].strip()[:80]!r} on line {row_no} is in the hour "
-                f"{zone}'s clocks go through twice on {day}, and the rows' order does not tell which time it is: "
-                "write the stamps of that hour with their UTC offset"
-            )
-        later = runs.index[steps[0] :] if len(steps) else runs.index[:0]
-        stamps[later] = winter[later]
-    return stamps.dt.tz_convert("UTC")
-
-
 @app.command("detect-series")
 def detect_series(
     file: Annotated[
@@ -879,62 +830,17 @@ def detect_series(
 
     Example: brandpulse detect-series export.csv --freq hour --value mentions --negative negative --out flags.csv
     """
-    import csv
-    import warnings
-
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
 
-    from pipeline.detect import detect_spikes, first_tested_day
-    from pipeline.detect_hourly import detect_intraday, first_tested
-    from pipeline.records import Rejected, count, csv_delimiter, csv_text
+    from pipeline.series import FREQS, SeriesError, first_testable, flag_series, read_series
 
-    freqs = {"5min": "5min", "hour": "h", "day": "D"}
-    if freq not in freqs:
-        _fail(f"--freq: {freq!r} is not one of {', '.join(freqs)}")
+    if freq not in FREQS:
+        _fail(f"--freq: {freq!r} is not one of {', '.join(FREQS)}")
     _file_to_write(out, "--out")
     if out is not None and out.exists() and file.is_file() and out.samefile(file):  # the export was overwritten
         _fail(f"--out: {out} is the CSV read ({file}); give another file for the flags")
-    try:  # split as a file drop's `delimiter: auto` splits it: Excel in Poland or the Netherlands saves semicolons
-        with csv_text(open(file, "rb"), "utf-8") as fh:  # the one way a CSV export's text is opened
-            header, lead = fh.readline(1 << 16), 0
-            while header and not header.strip():  # blank lines before the header (pandas skipped them): not it
-                header, lead = fh.readline(1 << 16), lead + 1
-        sep = csv_delimiter(header)
-        # as text: pandas read a Dutch or Polish export's "1.000" (a thousand) as 1.0, a count of 1; no index:
-        # rows of one field more than the header (a delimiter at each line's end, an unquoted 1,234) made their
-        # first column the index (a traceback)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
-            raw = pd.read_csv(file, sep=sep, skip_blank_lines=False, skiprows=lead, dtype=str, index_col=False)
-    except FileNotFoundError:
-        _fail(f"{file}: no such file")
-    except IsADirectoryError:
-        _fail(f"{file}: a folder, not a CSV file")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        _fail(f"{file}: not a readable CSV ({str(exc).splitlines()[0]})")
-    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):  # fields past the header's, let go
-        with csv_text(open(file, "rb"), "utf-8") as fh:
-            rows = csv.reader(fh, delimiter=sep)
-            width = len(next(r for r in rows if any(c.strip() for c in r)))
-            lost = next(((rows.line_num, len(r)) for r in rows if any(c.strip() for c in r[width:])), None)
-        if lost is not None:  # not only empty ones: a value would be lost, or the row misread
-            _fail(
-                f"{file}: line {lost[0]} has {lost[1]} fields, the header {width}: a delimiter in an unquoted cell "
-                "(a count written 1,234?)"
-            )
-    # each row indexed by its line in the file (the header is line 1), so an error names the line an editor shows;
-    # a blank line, or one of delimiters only (Excel's ";;" after a sheet's last row), is no row
-    raw = raw.set_axis(raw.index + 2 + lead).dropna(how="all")
-    columns = list(raw.columns)
-    if value is None:
-        value = next((c for c in ("count", "volume") if c in columns), None)
-        if value is None:
-            _fail(f"{file}: no `count` or `volume` column; name the count column with --value (columns: {columns})")
-    for col, what in (("timestamp", "the time column"), (value, "--value"), (negative, "--negative")):
-        if col is not None and col not in columns:
-            _fail(f"{file}: no column {col!r} ({what}); columns: {', '.join(map(str, columns))}")
     if freq == "day" and negative is None:
         _fail("--freq day runs the nightly detector, which needs --negative; use --freq hour for the volume test")
     if timezone is not None:
@@ -946,98 +852,14 @@ def detect_series(
             iana_zone(timezone)
         except ValueError as exc:
             _fail(f"--timezone: {exc}")
-    # as text, each cell on its own: the first that is none is named with its line (a number is not an epoch)
-    stamps = pd.to_datetime(raw["timestamp"].astype("string"), utc=True, format="ISO8601", errors="coerce")
-    if stamps.isna().any():
-        row_no = stamps.isna().idxmax()
-        cell = raw["timestamp"][row_no]
-        if pd.isna(cell):
-            _fail(f"{file}: column 'timestamp': empty timestamp on line {row_no}")
-        _fail(
-            f"{file}: column 'timestamp': {str(cell)[:80]!r} on line {row_no} is not an ISO-8601 timestamp "
-            "(2026-10-13T09:00:00Z, 2026-10-13 11:00+02:00 or 2026-10-13; no offset: --timezone's clock, else UTC)"
-        )
-    if timezone is not None:  # a local-time export: its naive stamps on the clock it was written on, not UTC
-        naive = ~raw["timestamp"].astype("string").str.strip().str.contains(_SERIES_OFFSET)
-        if naive.any():
-            stamps[naive] = _series_on_clock(raw["timestamp"][naive].astype("string"), timezone, file)
-    spacing = stamps.sort_values().diff() if freq != "day" else None
-    step = spacing[spacing > pd.Timedelta(0)].min() if spacing is not None else pd.NaT  # NaT: at most one time
-    apart = step >= pd.Timedelta(hours=23)
-    # a day's rows, not a sparse hour's: each at midnight on its own clock (a daily export with its offset,
-    # 2026-01-05T00:00:00+01:00, is at 23:00 UTC; the day clocks go forward is 23 hours long)
-    written = [pd.Timestamp(t) for t in raw["timestamp"].astype("string")] if apart or freq == "day" else []
-    days = bool(written) and all(t == t.floor("D") for t in written)
-    if apart and days:
-        _fail(
-            f"{file}: the rows are a day or more apart (daily data?): give --freq day; --freq {freq} would read each "
-            f"row as one busy {'hour' if freq == 'hour' else '5 minutes'} and the rest of its day as empty"
-        )
-    # rows of 10 minutes or more, each a whole step from the first (an hourly export, a 30-minute series) at --freq
-    # 5min: each row one busy 5 minutes and the rest of its step empty, which hour-of-week slots (shared by an hour's
-    # twelve periods) cannot learn: a steady hourly series raised a volume_spike most days
-    if (
-        freq == "5min"
-        and step >= pd.Timedelta(minutes=10)
-        and ((stamps - stamps.min()) % step).eq(pd.Timedelta(0)).all()
-    ):
-        minutes = int(step / pd.Timedelta(minutes=1))
-        _fail(
-            f"{file}: the rows are {minutes} minutes or more apart: give --freq hour; --freq 5min would read each row "
-            f"as one busy 5 minutes and the rest of its {minutes} minutes as empty"
-        )
-    if freq == "day" and days:  # each the day it names, not the UTC day before it (23:00 UTC for +01:00)
-        stamps = pd.Series(pd.to_datetime([t.date() for t in written]).tz_localize("UTC"), index=raw.index)
-    counts = {"volume": value, **({"n_negative": negative} if negative else {})}
-    frame = pd.DataFrame({"period": stamps.dt.floor(freqs[freq])})
-    for name, col in counts.items():
-        cells = raw[col]
-        plain = cells.str.fullmatch(r"\s*[0-9]{1,15}\s*", na=False)  # digits alone, under 1e15: a count as written
-        numbers, read = pd.to_numeric(cells.where(plain), errors="coerce"), {}
-        for row_no, cell in cells[~plain].items():  # the rest as a file drop reads a count: "1.000" is ambiguous
-            # a count a file drop reads as 0 (blank, or spaces only): here the export is cut or misaligned
-            if pd.isna(cell) or not cell.strip():
-                _fail(f"{file}: column {col!r}: an empty cell on line {row_no} is not a count")
-            try:
-                read[row_no] = count(cell, f"{file}: column {col!r}, line {row_no}:", high=MAX_SERIES_COUNT)
-            except Rejected as exc:  # inf, 1e30, True (a flag), 1,5, 1 200: none a count
-                _fail(f"{exc} (a count is a whole number, 0 to 1e15, written without separators)")
-        if read:  # else all digits alone: int64 as they are
-            numbers[list(read)] = list(read.values())
-        frame[name] = numbers.astype("int64")
-    if negative is not None and (over := frame["n_negative"] > frame["volume"]).any():
-        row_no = over.idxmax()
-        neg, total = frame["n_negative"][row_no], frame["volume"][row_no]
-        _fail(f"{file}: line {row_no}: {neg} negatives ({negative!r}) out of a count of {total} ({value!r})")
-    series = frame.groupby("period", as_index=False).sum()
-    first, last = series["period"].min(), series["period"].max()
-    span = int((last - first) / pd.Timedelta(pd.tseries.frequencies.to_offset(freqs[freq]))) + 1 if len(series) else 0
-    if span > MAX_SERIES_PERIODS:  # the detector fills every period between the first and the last: gigabytes
-        _fail(
-            f"{file}: the rows span {span:,} periods of {freq} ({first:%Y-%m-%d} to {last:%Y-%m-%d}), more than "
-            f"{MAX_SERIES_PERIODS:,}: a mistyped year? Else give a coarser --freq or a shorter stretch"
-        )
-    rows = []
     try:
-        if freq == "day":
-            daily = series.rename(columns={"period": "day"})
-            daily["day"] = daily["day"].dt.date
-            for s in detect_spikes(daily):
-                start = pd.Timestamp(s.day, tz="UTC") - pd.Timedelta(days=s.window - 1)
-                end = pd.Timestamp(s.day, tz="UTC") + pd.Timedelta(days=1)
-                row = (s.window_observed, s.window_expected, s.window_z, s.p_count, s.p_share, "spike", s.window)
-                rows.append((start, end, *row))  # the window's figures, as the hourly rows
-        else:
-            hourly = series.rename(columns={"period": "hour"})
-            for s in detect_intraday(hourly, freq=freqs[freq], timezone=timezone):
-                rows.append((s.start, s.end, s.observed, s.expected, s.z, s.p_count, s.p_share, s.kind, s.window))
-    except ValueError as exc:
-        _fail(f"{file}: {exc}")
-    names = ["start", "end", "observed", "expected", "z", "p_count", "p_share", "kind", "periods"]
-    flags = pd.DataFrame(rows, columns=names)
+        series = read_series(file, freq, value, negative, timezone)
+        flags = flag_series(series, freq, timezone)
+    except ValueError as exc:  # SeriesError names the file; the detectors' own do not
+        _fail(str(exc) if isinstance(exc, SeriesError) else f"{file}: {exc}")
     for col in ("start", "end"):
         flags[col] = [t.isoformat() for t in flags[col]]
-    table = Table(*names, title=f"{file.name}: {len(flags)} flagged period(s) of {len(series)} ({freq})")
+    table = Table(*flags.columns, title=f"{file.name}: {len(flags)} flagged period(s) of {len(series)} ({freq})")
     for r in flags.itertuples(index=False):
         p_share = "" if r.p_share is None or pd.isna(r.p_share) else f"{r.p_share:.2g}"
         table.add_row(
@@ -1052,9 +874,9 @@ def detect_series(
             str(r.periods),
         )
     Console(width=160, markup=False).print(table)  # a file named [x].csv is text, not markup
-    if len(series):  # the first period a gap-free series can have tested, as the detectors count it
-        tested = first_tested_day(first) if freq == "day" else first_tested(first, freqs[freq])
-    if not len(series) or last < tested:  # an empty table said why, not left to guess
+    tested = first_testable(series, freq)
+    if tested is None or series["period"].max() < tested:  # an empty table said why, not left to guess
+        first, last = series["period"].min(), series["period"].max()
         covered = f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}" if len(series) else "no period"
         when = f" (the first it can test is {tested:%Y-%m-%d %H:%M})" if len(series) else ""
         typer.echo(
