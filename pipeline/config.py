@@ -895,6 +895,14 @@ _STORE_INSTEAD = (
     "instance role, GOOGLE_APPLICATION_CREDENTIALS) or an Airflow connection named by staging_conn_id"
 )
 _NO_LOGIN = "remove the user:password@ part (a URL here is shown in alerts and logs; serve it without a login in it)"
+# An ``*_env`` setting is a variable's name, which check-config, the logs and the deliveries table show; a secret
+# pasted there instead (a hex author key, a Gmail app password: a long run of letters and digits, not all capitals)
+# was shown in full wherever its variable was named as not set. Names are words joined by _ (SLACK_WEBHOOK_URL).
+_LONG_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+_NAME_INSTEAD = (
+    "this looks like the secret's value, not a variable's name: write the name of the environment variable that "
+    "holds it (words joined by _, such as SLACK_WEBHOOK_URL) and set that variable where the night runs"
+)
 
 
 def _nodes(node, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
@@ -908,8 +916,8 @@ def _nodes(node, path: tuple = ()) -> Iterator[tuple[tuple, object]]:
 
 def _find_secrets(node) -> list[tuple[str, str]]:
     """(field path, what to do) of each value that looks like a secret written into the file: a secret-named key
-    under ``alerts`` that is not an ``*_env`` reference, a credential among ``staging_options``, and any URL
-    with credentials in it."""
+    under ``alerts`` that is not an ``*_env`` reference, a credential among ``staging_options``, an ``*_env``
+    setting that holds a secret's value instead of a variable's name, and any URL with credentials in it."""
     found = []
     for path, value in _nodes(node):
         key, parent = (path[-1], path[:-1]) if path else (None, ())
@@ -918,9 +926,17 @@ def _find_secrets(node) -> list[tuple[str, str]]:
             found.append((field_path(path), _ENV_INSTEAD))
         elif named and parent == ("staging_options",) and _STORE_SECRET_KEYS.search(key):
             found.append((field_path(path), _STORE_INSTEAD))
+        elif named and key.endswith("_env") and isinstance(value, str) and _a_value(value):
+            found.append((field_path(path), _NAME_INSTEAD))
         elif isinstance(value, str) and _URL_USERINFO.match(value):
             found.append((field_path(path), _NO_LOGIN))
     return found
+
+
+def _a_value(text: str) -> bool:
+    """Whether an ``*_env`` setting's ``text`` is a secret's value rather than a variable's name: a run of 16 or
+    more letters and digits that is not all capitals."""
+    return any(not run.isupper() for run in _LONG_RUN.findall(text))
 
 
 def env_references(config: Config) -> list[tuple[str, str]]:

@@ -113,6 +113,23 @@ def test_secret_written_in_file_is_refused(tmp_path):
     assert "https://hooks" not in msg  # the secret itself is not echoed
 
 
+@pytest.mark.parametrize(
+    "mutate",
+    [  # a hex author key, a Gmail app password: each a valid variable name, shown in full where it was "not set"
+        lambda d: d.update(pseudonymisation={"key_env": "c4f1e2d9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9"}),
+        lambda d: d.update(alerts=[{"type": "email", "name": "cx", "to": ["cx@acme.com"], "sender": "a@acme.com",
+                                    "smtp_host": "smtp.gmail.com", "password_env": "abcdwxyzefghmnop"}]),
+    ],
+)  # fmt: skip
+def test_a_secret_pasted_into_an_env_setting_is_refused_without_echoing_it(tmp_path, mutate):
+    msg = _bad(tmp_path, mutate)
+    assert "_env: secrets must not be written in the config file; this looks like the secret's value" in msg, msg
+    assert "c4f1e2d9" not in msg and "abcdwxyz" not in msg
+    doc = {**GOOD, "pseudonymisation": {"key_env": "BRANDPULSE_AUTHOR_KEY_2026"}, "alerts": [
+        {"type": "slack", "name": "cx", "webhook_url_env": "PARCELO_CX_SLACK_WEBHOOK_URL"}]}  # fmt: skip
+    assert load_config(_write(tmp_path, doc)).pseudonymisation.key_env == "BRANDPULSE_AUTHOR_KEY_2026"
+
+
 @pytest.mark.parametrize("option", ["key", "secret", "token", "account_key", "sas_token"])
 def test_a_credential_among_the_staging_stores_options_is_refused(tmp_path, option):
     msg = _bad(tmp_path, lambda d: d.update(staging_dir="s3://b/p", staging_options={option: "AKIA-not-here"}))
