@@ -857,6 +857,31 @@ def test_the_servers_answer_to_the_message_decides_whatever_the_quit_after_it(da
     assert ok or result.error.endswith(f"message refused: {data}"), result
 
 
+class _GreylistingQuitRefused(_QuitRefused):
+    """:class:`_QuitRefused` taking the message, that also refuses ``grey@`` for now (450)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("grey@"):
+            return "450 4.2.0 greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_recipient_refused_for_now_stays_owed_when_the_quit_after_the_message_fails():
+    """The server took the message for cx@, refused grey@ for now, then answered QUIT with 421: grey@ is still owed
+    the alert. The failed QUIT once returned the bare delivery, and grey@ never got it, without a word."""
+    port = free_port()
+    controller = Controller(_GreylistingQuitRefused("250 OK queued"), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        channel = email_channel(port, to=["cx@example.com", "grey@example.com"])
+        result = deliver(channel, make_msg(), {}, timeout=5.0)
+    finally:
+        controller.stop()
+    assert result.ok and result.retry_to == ("grey@example.com",), result
+    assert "retried next run: grey@example.com" in result.error, result
+
+
 class _Forwarding:
     """An SMTP handler that forwards ``lead@``'s mail (251, accepted), refuses ``gone@`` (550) and takes the rest."""
 

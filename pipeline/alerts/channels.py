@@ -651,7 +651,11 @@ def _send_email(
             if code != 250:
                 answer = Delivery(channel.name, False, status, redact(f"{what}: message refused: {status}", secrets))
                 return answer
-            answer = Delivery(channel.name, True, status)
+            warning = f"{what}: recipients refused: {refused}" if refused else None
+            if for_now:
+                warning += f"; retried next run: {', '.join(for_now)}"
+            # whole before the QUIT: a QUIT that fails returns this answer, with the recipients it owes
+            answer = Delivery(channel.name, True, status, warning, retry_to=tuple(for_now))
     except (smtplib.SMTPException, OSError) as exc:
         if answer is not None:  # the server answered the message (accepted or refused); only the QUIT failed
             return answer
@@ -678,10 +682,7 @@ def _send_email(
             return Delivery(channel.name, False, status, redact(error, hidden))
         error = f"{what}: could not send via {where}: {type(exc).__name__}: {exc}"
         return Delivery(channel.name, False, None, redact(error + hint, secrets))
-    warning = f"{what}: recipients refused: {refused}" if refused else None
-    if for_now:
-        warning += f"; retried next run: {', '.join(for_now)}"
-    return Delivery(channel.name, True, status, warning, retry_to=tuple(for_now))
+    return answer
 
 
 # ----------------------------------------------------------------------------------------------------- public
