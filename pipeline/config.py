@@ -520,10 +520,13 @@ def watch_run_timeout(minutes: int) -> timedelta:
 
 
 def env_minutes(name: str, default: int, least: int = 0) -> int:
-    """Whole minutes from the environment variable ``name`` (``default`` when unset), at least ``least``, or a
-    ValueError that names the variable: the DAG files' settings read when they are parsed."""
-    raw = os.environ.get(name, str(default))
-    if not raw.strip().isdecimal() or int(raw) < least:
+    """Whole minutes from the environment variable ``name`` (``default`` when unset or blank, as
+    :func:`env_value` reads it: a ``.env`` template's ``NAME=`` left empty), at least ``least``, or a ValueError
+    that names the variable: the DAG files' settings read when they are parsed."""
+    raw = env_value(name)
+    if raw is None:
+        return default
+    if not raw.isdecimal() or int(raw) < least:
         raise ValueError(f"{name}: {raw!r} is not a whole number of minutes" + (f", {least} or more" if least else ""))
     return int(raw)
 

@@ -1050,6 +1050,9 @@ def test_every_watch_interval_that_lines_up_with_the_hour_loads(tmp_path, minute
 def test_minutes_from_the_environment_are_whole_and_at_least_the_least(monkeypatch):
     monkeypatch.delenv("BP_TEST_MINUTES", raising=False)
     assert env_minutes("BP_TEST_MINUTES", 240, least=1) == 240
+    for blank in ("", " "):  # a .env template's `BP_TEST_MINUTES=`: unset, as every variable is (env_value), not
+        monkeypatch.setenv("BP_TEST_MINUTES", blank)  # a DAG file that fails to load
+        assert env_minutes("BP_TEST_MINUTES", 240, least=1) == 240
     monkeypatch.setenv("BP_TEST_MINUTES", "1")
     assert env_minutes("BP_TEST_MINUTES", 240, least=1) == 1
     monkeypatch.setenv("BP_TEST_MINUTES", "0")
