@@ -1163,8 +1163,13 @@ def load_config(path: str | Path | None = None) -> Config:
                               "single quotes ('C:\\temp\\new') or with / (C:/temp/new)")  # fmt: skip
         header = "columns" in where[:-1]  # a file's header as written: Qualtrics' question text holds ${e://Field/x}
         if ("${" in value and not header) or (_PATH_KEY.search(where[-1]) and re.match(r"~|\$[A-Za-z_]", value)):
+            instead = (  # an *_env setting names its variable: SLACK_URL, not ${SLACK_URL} (nor the secret)
+                "write the variable's name alone (SLACK_WEBHOOK_URL, not ${SLACK_WEBHOOK_URL})"
+                if where[-1].endswith("_env")
+                else "write the value itself"
+            )
             raise ConfigError(f"{path}: {field_path(where)}: environment variables and ~ are not expanded in the "
-                              "config file (the text would be taken as it stands); write the value itself")  # fmt: skip
+                              f"config file (the text would be taken as it stands); {instead}")  # fmt: skip
     if "source_file" in raw:  # set by the loader below: a file's own would be overwritten, unsaid
         raise ConfigError(f"{path}: source_file: {_UNKNOWN_FIELD}")
     try:

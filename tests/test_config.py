@@ -1285,12 +1285,19 @@ def test_a_windows_path_in_double_quotes_is_refused_not_read_with_its_escapes(tm
 @pytest.mark.parametrize(("line", "where"), [("report_dir: ${REPORT_DIR}/x", "report_dir"),
                                              ("staging_dir: ~/staging", "staging_dir"),
                                              ("alerts: [{type: slack, name: s, bot_token_env: T, channel: '${C}'}]",
-                                              "alerts[0].channel")])  # fmt: skip
+                                              "alerts[0].channel"),
+                                             ("alerts: [{type: slack, name: s, webhook_url_env: '${SLACK_URL}'}]",
+                                              "alerts[0].webhook_url_env")])  # fmt: skip
 def test_an_environment_variable_or_tilde_written_in_the_file_is_refused_not_taken_as_text(tmp_path, line, where):
-    """Nothing in the file is expanded: ${REPORT_DIR}/x loaded, and the night wrote into a folder named so."""
+    """Nothing in the file is expanded: ${REPORT_DIR}/x loaded, and the night wrote into a folder named so. An
+    *_env setting is told to name its variable, not to "write the value itself" (a secret, in the file)."""
     msg = _refused(tmp_path, GOOD_TEXT + line + "\n")
+    instead = (
+        "write the variable's name alone (SLACK_WEBHOOK_URL, not ${SLACK_WEBHOOK_URL})"
+        if where.endswith("_env") else "write the value itself"
+    )  # fmt: skip
     assert msg.endswith(f": {where}: environment variables and ~ are not expanded in the config file (the text "
-                        "would be taken as it stands); write the value itself"), msg  # fmt: skip
+                        f"would be taken as it stands); {instead}"), msg  # fmt: skip
 
 
 def test_a_column_header_holding_qualtrics_piped_text_is_not_taken_for_an_environment_variable(tmp_path):
