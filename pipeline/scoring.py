@@ -63,7 +63,7 @@ class Target:
     insert: str  # query: the keys and score columns as parallel lists, $model_*, $run_id
     keys: tuple[str, ...]
     # whether what needs a score depends on the model version: a mention needs one when it has none (only a rescore,
-    # with its since, asks for a version's), a survey comment when the model in use has not scored its text
+    # with its since, asks for a version's), a survey comment when its latest score is not the model in use's
     versioned: bool
 
 

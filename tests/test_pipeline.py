@@ -756,6 +756,30 @@ def test_survey_comments_all_scored_by_the_model_in_use_load_no_model(tmp_path, 
         scoring.score_pending(cfg, db, "edited", scoring.COMMENTS)
 
 
+def test_survey_comments_go_back_to_an_earlier_model_configured_again(tmp_path, scorer):
+    """A rollback: comments scored by the first model, then by a second, then the first configured again. Its scores
+    of their texts existed, so nothing was scored, and v_survey_comments kept the second model's labels for good (the
+    mentions go back with `brandpulse rescore`); the comments are the model in use's, so they are scored again."""
+    from pipeline.surveys.ingest import import_surveys
+    from tests.test_surveys_import import qualtrics_rows, write_csv
+
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    survey = {"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}
+    cfg = load_config(write_config(tmp_path, surveys={"sources": [survey]}))
+    db = tmp_path / "warehouse.duckdb"
+    prepare(cfg, db, DAY, "night")
+    import_surveys(cfg, db, "night", day=DAY, scorer=scorer)
+    v2 = _model_v2(tmp_path)
+    assert scoring.score_pending(cfg, db, "night", scoring.COMMENTS, scorer=v2).attempted == 2
+    query = "SELECT DISTINCT model_version FROM v_survey_comments"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(query).fetchall() == [(v2.version,)]
+    assert scoring.score_pending(cfg, db, "night", scoring.COMMENTS, scorer=scorer).attempted == 2
+    assert scoring.score_pending(cfg, db, "night", scoring.COMMENTS, scorer=scorer).attempted == 0  # done
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(query).fetchall() == [(scorer.version,)]
+
+
 def _loaded(cfg, db, day, run_id) -> None:
     """A night's steps up to its load (prepare, each extract, load), as a run that dies after it leaves them."""
     jobs = prepare(cfg, db, day, run_id)

@@ -462,7 +462,8 @@ def _answers_in_two_sources(con, configured: list[str]) -> str | None:
 
 
 def score_survey_comments(config, db: Path, run_id: str, scorer=None) -> int:
-    """Score every survey comment that has no score from the current model version for its current text."""
+    """Score every survey comment whose sentiment (the latest score of its current text) is not the current model
+    version's: a new comment, an edited one, a new model, an earlier model configured again."""
     started = datetime.now(UTC)
     done = score_pending(config, db, run_id, COMMENTS, scorer=scorer)
     if getattr(config, "surveys", None) is None:
