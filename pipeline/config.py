@@ -319,6 +319,13 @@ class BrandSpec(_Strict):
         return self.slug or _dashed(self.name.lower()) or "brand"
 
 
+def report_page(key: str) -> str:
+    """The file name of a brand's page in the HTML report (and the link an alert gives to it): ``<id>.html``, but
+    ``_index.html`` for a brand whose id is ``index`` (a brand named "Index"), whose page ``index.html`` would be
+    the report's index of all brands: no brand id starts with "_", so no other brand's page takes that name."""
+    return f"_{key}.html" if key == "index" else f"{key}.html"
+
+
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 _EMAIL = r"^[\x21-\x3f\x41-\x7e]+@[\x21-\x3f\x41-\x7e]+$"  # ASCII: smtplib sends no SMTPUTF8 address
 # An Airflow connection id (letters, digits, _ . -): a URL pasted here (a webhook's, whose path is its token) is

@@ -216,6 +216,21 @@ def test_index_links_every_brand_with_its_kpis(report):
     assert len([i for i in refs.imgs if i.get("class") == "chart"]) == 2  # one sparkline per brand
 
 
+def test_a_brand_named_index_has_a_page_of_its_own_beside_the_index(report, tmp_path):
+    """A brand whose id is ``index`` (a brand named "Index") was drawn to index.html, then overwritten by the index
+    of all brands: its page was lost and every link to it opened the index."""
+    cfg = report["cfg"].model_copy(
+        update={"brands": [*report["cfg"].brands, report["cfg"].brands[0].model_copy(update={"name": "Index"})]}
+    )
+    assert cfg.brands[-1].key == "index"
+    result = build_report(cfg, report["db"], INCIDENT, tmp_path / "site")
+    index = result["index"].read_text(encoding="utf-8")
+    page = result["pages"]["index"]
+    assert page.name == "_index.html" and "<h1>Index</h1>" in page.read_text(encoding="utf-8")
+    assert "brandpulse: all brands" in index and 'href="_index.html"' in index
+    assert 'href="_index.html"' in result["pages"]["parcelo"].read_text(encoding="utf-8")  # the navigation
+
+
 def test_brand_page_has_every_section(report):
     html = report["pages"]["parcelo"]
     for section in ("kpis", "sentiment", "volume", "cx", "worth", "drivers", "competitors", "alerts"):

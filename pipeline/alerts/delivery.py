@@ -52,7 +52,7 @@ from zoneinfo import ZoneInfo
 from pipeline.alerts.channels import Delivery, Earlier, deliver, deliver_digest
 from pipeline.alerts.message import HOURLY_KINDS, AlertMessage, Digest, DigestItem
 from pipeline.charts import alert_chart, hourly_alert_chart
-from pipeline.config import Config
+from pipeline.config import Config, report_page
 from pipeline.deadline import seconds
 from pipeline.files import write_atomic
 from pipeline.ledger import new_run_id, record_step
@@ -123,7 +123,7 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
         terms=[tuple(t) for t in ex.get("terms", [])],
         sources=[tuple(s) for s in ex.get("sources", [])],
         top_mentions=ex.get("top_mentions", []),
-        report_url=f"{report.rstrip('/')}/{brand_key}.html" if report else None,
+        report_url=f"{report.rstrip('/')}/{report_page(brand_key)}" if report else None,
         chart_png=png,
         chart_url=chart_url,
         window_start=window[0] if window else None,

@@ -63,7 +63,7 @@ import pandas as pd
 
 from pipeline import __version__, numfmt
 from pipeline.alerts.message import cut_whole, safe_url
-from pipeline.config import BrandSpec, Config, make_folder
+from pipeline.config import BrandSpec, Config, make_folder, report_page
 from pipeline.explain import terms, weighted_log_odds
 from pipeline.files import write_atomic
 from pipeline.frames import frame
@@ -565,6 +565,7 @@ def _env() -> jinja2.Environment:
     env.filters.update(pct=_fmt_pct, signed=numfmt.signed, num=numfmt.grouped, pp=numfmt.points, quote=_fmt_quote)
     env.globals["span"] = date_span
     env.globals["trend"] = _trend
+    env.globals["page"] = report_page
     return env
 
 
@@ -946,7 +947,7 @@ def build_report(
             logger.info(f"report {data.brand.key}: page over {MAX_PAGE_BYTES} bytes at {dpi} dpi; drawing smaller")
         else:
             logger.warning(f"report {data.brand.key}: page is {len(html.encode()):,} bytes even at {DPIS[-1]} dpi")
-        path = out_dir / f"{data.brand.key}.html"
+        path = out_dir / report_page(data.brand.key)
         result["bytes"][data.brand.key] = write_atomic(path, html)
         result["pages"][data.brand.key] = path
         result["charts"] += len(figures)
