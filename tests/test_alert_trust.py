@@ -706,6 +706,33 @@ def test_a_webhook_digest_is_retried_with_the_same_idempotency_key(tmp_path, rec
         (1, False, None), (2, False, "digest"), (3, True, "digest")]  # fmt: skip
 
 
+def test_a_webhook_digest_that_timed_out_is_resent_as_itself_not_merged_with_alerts_held_since(tmp_path, receivers):
+    """The morning's digest reached the webhook, which acted on it and answered past the deadline (failed); the
+    night after holds it again beside a new alert. The next morning resends that digest as it was, under the same
+    Idempotency-Key, so the receiver can drop the repeat, and the new alert goes in a digest of its own. Both used
+    to go in one digest under a new key: the receiver could not tell, and acted on the first alert twice."""
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    cfg = alerting_config(tmp_path, channels=[
+        {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL", "quiet_hours": quiet}],
+        watch={"enabled": True}, delivery_deadline_s=1.0)  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r")
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22))["held"] == 1
+    http = receivers["http"]
+    http.add_fault(r"^/hook$", status=200, delay=1.5)  # taken, answered after the attempt's deadline
+    assert delivery.send_alerts(cfg, db, "s2", now=local(1, 9)) == {"delivered": 0, "failed": 1, "digests": 1}
+    later = "SELECT * REPLACE ('b-' || alert_id AS alert_id, 'b-' || incident_id AS incident_id)"
+    with connect(db) as con:
+        con.execute(f"INSERT INTO alerts {later} FROM alerts")
+    assert delivery.send_alerts(cfg, db, "s3", now=local(1, 22)) == {"delivered": 0, "failed": 0, "held": 2}
+    assert delivery.send_alerts(cfg, db, "s4", now=local(2, 9)) == {"delivered": 2, "failed": 0, "digests": 2}
+    sent = [(r.headers.get("idempotency-key"), [a["alert_id"] for a in json.loads(r.body)["alerts"]])
+            for r in http.requests]  # fmt: skip
+    assert [ids for _, ids in sent] == [[aid], [aid], [f"b-{aid}"]]
+    assert sent[0][0] == sent[1][0] != sent[2][0]
+
+
 def test_a_webhook_digest_names_each_alerts_incident_and_brand(tmp_path, receivers):
     """The watch's 'new' and the night's 'update' of one incident, both held: the webhook digest carries each
     alert's incident_id (and brand), the key a paging bridge deduplicates on, as an alert's own JSON does. It had
@@ -1277,3 +1304,17 @@ def test_a_digests_recipients_refused_for_now_get_each_alert_alone_later_until_i
     assert delivery.send_alerts(cfg, db, "s4", now=local(1, 9), today=INCIDENT) == {"delivered": 1, "failed": 0}
     assert handler.envelopes == [["cx@example.com"], ["grey@example.com"]]
     assert q(db, "SELECT via, retry_to FROM alert_deliveries ORDER BY attempt DESC LIMIT 1") == [(None, [])]
+
+
+def test_an_owed_recipient_removed_from_the_channels_list_is_owed_no_more(tmp_path, greylisting):
+    """grey@ is owed the alert (450 while cx@ took it), then removed from the channel's `to`: later runs send it to
+    nobody (not to grey@, and not to the whole list: an attempt owed to nobody in particular is one for everyone),
+    and a resend finds nothing owed. grey@ used to get it on every run until it aged out."""
+    handler, port = greylisting
+    cfg, db, aid = _grey_owed(tmp_path, port)
+    handler.for_now.clear()
+    channel = {**_greylisted_channel(port), "to": ["cx@example.com", "gone@example.com"]}
+    cfg = alerting_config(tmp_path, channels=[channel])
+    assert delivery.send_alerts(cfg, db, "s2", today=INCIDENT) == {"delivered": 0, "failed": 0}
+    assert delivery.resend(cfg, db, aid) == []
+    assert handler.envelopes == [["cx@example.com"]] and q(db, "SELECT count(*) FROM alert_deliveries") == [(1,)]

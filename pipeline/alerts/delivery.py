@@ -20,14 +20,16 @@ What a delivery guarantees:
   same ``Idempotency-Key: <alert_id>:<channel>`` header, so the receiver can drop the repeat.
 - **E-mail recipients refused for now.** An e-mail attempt the server took for some recipients and refused
   for others with a temporary (4xx) reply is delivered, and records those others in ``retry_to``: later runs
-  send the alert to them alone (a retry recorded with ``$retry_to``, past the pair's success), until they take it
-  or it ages out; a permanent (5xx) refusal is only named in the error. A retry left without an answer is
-  pending like any e-mail: they stay owed it, but only ``brandpulse alerts --resend ID`` sends it to them again.
+  send the alert to them alone (a retry recorded with ``$retry_to``, past the pair's success), until they take it,
+  it ages out, or they are removed from the channel's ``to`` (owed no more); a permanent (5xx) refusal is only
+  named in the error. A retry left without an answer is pending like any e-mail: they stay owed it, but only
+  ``brandpulse alerts --resend ID`` sends it to them again.
 - **Quiet hours.** A channel with ``quiet_hours`` gets no alert while they last (unless the alert is critical and
   ``except_critical`` is true, the default): each is recorded once as a ``held`` attempt with the reason, and the
   first run after the hours end sends the channel one digest listing them (headline, severity, time); their
   attempts are recorded with ``via = 'digest'``, pending before the send like any other. A failed digest is
-  retried as a digest. ``send_alerts(now=...)`` sets the clock the hours are read against.
+  retried as the same digest (the same Idempotency-Key), apart from alerts held since, which get one of their own.
+  ``send_alerts(now=...)`` sets the clock the hours are read against.
 - **Nothing hangs the night.** Each attempt ends by ``alerting.delivery_deadline_s``, and the step by
   ``alerting.step_budget_s``: the channels left when the budget runs out are recorded failed ("step budget
   exhausted") without being tried. A failed attempt, whatever the channel, is retried by the next run; a
@@ -142,8 +144,11 @@ def find_alerts(con, alert_id: str) -> list[str]:
 def _todo(config: Config, con, alert_id: str | None, today: date | None = None) -> list[dict]:
     """The alert × configured channel pairs not delivered yet: of one alert (any), or, with ``alert_id`` None, of
     every alert to send whose day is at most ``alerting.max_age_days`` before ``today`` (default: today's UTC date,
-    as :func:`~pipeline.alerts.incidents.detect` counts a night's age)."""
+    as :func:`~pipeline.alerts.incidents.detect` counts a night's age). A delivered pair's owed e-mail recipients
+    (``retry_to``) are only those still in the channel's ``to``: owed nobody left there, the pair is left (an empty
+    list would send the alert to everyone)."""
     channels = [c.name for c in config.alerts]
+    listed = {c.name: {a.casefold() for a in getattr(c, "to", ())} for c in config.alerts}
     since = (today or datetime.now(UTC).date()) - timedelta(days=config.alerting.max_age_days)
     params = {
         "channels": channels or [""],
@@ -153,7 +158,16 @@ def _todo(config: Config, con, alert_id: str | None, today: date | None = None) 
         "brands": [b.key for b in config.brands] or [""],
     }
     found = execute(con, "alerts/pending_deliveries", params)
-    return [p for p in rows(found) if p["channel"] in channels]
+    todo = []
+    for p in rows(found):
+        if p["channel"] not in channels:
+            continue
+        if p["ok"]:  # delivered: owed only to recipients still listed (removed from `to` since: owed no more)
+            p["retry_to"] = [a for a in p["retry_to"] if a.casefold() in listed[p["channel"]]]
+            if not p["retry_to"]:
+                continue
+        todo.append(p)
+    return todo
 
 
 def _record(config: Config, db: Path, query: str, params: dict) -> None:
@@ -261,11 +275,13 @@ def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapp
 
 
 def _quiet(config: Config, db: Path, run_id: str, todo: list[dict], now: datetime) -> tuple[list, list, dict]:
-    """Split the pairs by the channels' quiet hours at ``now``: (to send one by one, held, {channel: pairs for its
-    digest}). A pair whose channel is quiet (and not a critical alert the channel lets through) is held: recorded
-    once as a 'held' attempt with the reason. A pair held earlier (or whose digest failed) whose channel is no
-    longer quiet goes into the channel's digest. A delivered pair that still owes e-mail recipients the alert
-    (``retry_to``) waits out the quiet hours unrecorded, then goes to them alone, never in a digest."""
+    """Split the pairs by the channels' quiet hours at ``now``: (to send one by one, held, {(channel, digest_run):
+    pairs for a digest}). A pair whose channel is quiet (and not a critical alert the channel lets through) is held:
+    recorded once as a 'held' attempt with the reason. A pair held earlier (or whose digest failed) whose channel is
+    no longer quiet goes into a digest of the channel: the one it was last sent in, if any (``digest_run``), again,
+    with the same key, apart from those held since (a webhook receiver that had it can drop the repeat). A delivered
+    pair that still owes e-mail recipients the alert (``retry_to``) waits out the quiet hours unrecorded, then goes
+    to them alone, never in a digest."""
     channels = {c.name: c for c in config.alerts}
     send, held, digests = [], [], {}
     for p in todo:
@@ -284,18 +300,19 @@ def _quiet(config: Config, db: Path, run_id: str, todo: list[dict], now: datetim
                 outcome = {"ok": False, "status": "held", "error": reason, "run_id": run_id, "via": None}
                 _record(config, db, "alerts/record_delivery", {**key, **outcome, "retry_to": None})
         elif (p["state"] == "held" or p["via"] == "digest") and not owed:
-            digests.setdefault(p["channel"], []).append(p)
+            digests.setdefault((p["channel"], p["digest_run"]), []).append(p)  # a failed digest: that one again
         else:
             send.append(p)
     return send, held, digests
 
 
 def _digests(config: Config, db: Path, run_id: str, digests: dict, env: Mapping[str, str], ends: float):
-    """One digest message per channel listing its held alerts: each alert's attempt recorded pending (via
-    'digest') and committed before the send, then completed with the digest's outcome. Returns Attempts."""
+    """One digest message per channel listing its held alerts (one more per failed or pending digest resent): each
+    alert's attempt recorded pending (via 'digest') and committed before the send, then completed with the digest's
+    outcome. Returns Attempts."""
     channels = {c.name: c for c in config.alerts}
     done = []
-    for name, pairs in digests.items():
+    for (name, _run), pairs in digests.items():
         qh = channels[name].quiet_hours
         with connect(db, timeout=config.lock_timeout_s) as con:
             found = rows(
