@@ -404,13 +404,29 @@ def _utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
 
 
+def _utf8_beyond_ascii(head: bytes) -> bool:
+    """Whether ``head`` (a file's first bytes, maybe cut inside a character) holds bytes beyond ASCII, all UTF-8."""
+    if head.isascii():
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def csv_text(binary: io.BufferedReader, encoding: str) -> io.TextIOWrapper:
     """A CSV export's text, from its open ``binary`` file, in the text encoding ``encoding`` (a source's
     ``encoding``): UTF-8's read past a byte-order mark (``utf-8-sig``, as Excel's "CSV UTF-8" starts with one), and
     a file that starts with that mark is UTF-8 whatever ``encoding`` says (a "CSV UTF-8" dropped where Windows-1250
-    exports land: read as cp1250, its Polish letters were other letters, with no word). Bytes the encoding has no
-    character for are kept as surrogate escapes, so that their row is quarantined (:func:`csv_data_rows`)."""
-    utf8 = _utf8(encoding) or binary.peek(3)[:3].startswith(codecs.BOM_UTF8)
+    exports land: read as cp1250, its Polish letters were other letters, with no word), and so is one without the
+    mark whose first bytes beyond ASCII (in what the open file holds read ahead: its header and first rows) are
+    UTF-8 (a Google Sheets, LibreOffice or listening tool's export: cp1250 or cp1252 has a character for nearly
+    every byte, so its "ł" was "Ĺ‚" in stored texts, again with no word; a Polish or Dutch text in those encodings
+    is practically never valid UTF-8). Bytes the encoding has no character for are kept as surrogate escapes, so
+    that their row is quarantined (:func:`csv_data_rows`)."""
+    head = binary.peek(3)
+    utf8 = _utf8(encoding) or head[:3].startswith(codecs.BOM_UTF8) or _utf8_beyond_ascii(head)
     return io.TextIOWrapper(binary, encoding="utf-8-sig" if utf8 else encoding, errors="surrogateescape", newline="")
 
 

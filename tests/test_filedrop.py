@@ -326,6 +326,18 @@ def test_a_csv_utf_8_export_dropped_where_windows_1250_ones_land_is_read_as_utf_
     assert [r.text for r in records] == ["Przesyłka doszła, dziękuję"] and rejects == []
 
 
+def test_a_utf_8_export_without_a_byte_order_mark_dropped_where_windows_1250_ones_land_is_read_as_utf_8(tmp_path):
+    """A listening tool's or Google Sheets' CSV is UTF-8 without a byte-order mark: read as cp1250, which has a
+    character for nearly every byte, "dziękuję" was stored as "dziÄ™kujÄ™" with no word (a row with an "Ł" was
+    quarantined as not cp1250 instead). Bytes beyond ASCII that are all UTF-8 say UTF-8, as the mark does."""
+    texts = {"p1": "Przesyłka doszła, dziękuję", "p2": "Zamówienie z Łodzi ok"}
+    lines = "".join(f"{k};facebook;;Ola;2026-10-01T10:00:00Z;{v};https://x/{k};3;0\r\n" for k, v in texts.items())
+    records, rejects = fetch_set(tmp_path, (POLISH_HEADER + lines).encode("utf-8"), encoding="cp1250")
+    assert {r.native_id: r.text for r in records} == texts and rejects == []
+    records, rejects = fetch_set(tmp_path, (POLISH_HEADER + lines).encode("cp1250"), encoding="cp1250")
+    assert {r.native_id: r.text for r in records} == texts and rejects == []  # cp1250 itself still reads
+
+
 def test_a_dutch_export_dated_day_first_loads_with_the_sources_timestamp_format(tmp_path):
     """A Dutch CX tool's "CSV UTF-8" export dates rows ``13-10-2026 14:05``: with no setting to read it, every row
     was quarantined as not ISO-8601 (the night succeeded with nothing loaded). ``timestamp_format`` reads it, a
