@@ -833,6 +833,24 @@ def test_a_night_that_scores_an_older_crashed_runs_mentions_recomputes_their_day
         assert con.execute(metrics, [DAY]).fetchall() == [(4, 4)]
 
 
+def test_a_rerun_counts_the_older_days_its_crashed_attempt_scored_past_the_look_back(night, scorer):
+    """A backfill of 10-01 died after its load; the night of 10-10 scored those mentions with its own, then died
+    before its metrics (or was cleared and run again from its prepare). Its re-run scores nothing, and still
+    computes 10-01 and 09-30, far past its look-back: no daily_metrics step counted their scores (they were left
+    out of every metric and view for good)."""
+    config_path, db = night
+    cfg = load_config(config_path)
+    _loaded(cfg, db, DAY, ledger.new_run_id(DAY))  # ... and the backfill dies here
+    later, crashed = date(2026, 10, 10), ledger.new_run_id(date(2026, 10, 10))
+    _loaded(cfg, db, later, crashed)
+    assert scoring.score(cfg, db, crashed, scorer=scorer) == 5  # ... and the night dies here
+    again = run_day(cfg, db, later, scorer=scorer)
+    assert (again["status"], again["scored"]) == ("success", 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        metrics = "SELECT day, volume, scored FROM daily_brand_metrics WHERE source = '_all' ORDER BY day"
+        assert con.execute(metrics).fetchall() == [(date(2026, 9, 30), 1, 1), (DAY, 4, 4)]
+
+
 def test_a_night_recomputing_days_apart_leaves_the_days_between_them_as_they_were(night, scorer):
     """The night of 10-10 recomputes 09-30 and 10-01 (it scored a crashed backfill's mentions) and its own day: only
     those. The night of 10-05 between them holds metrics already, which it leaves as they were (recomputed as well,
