@@ -1607,6 +1607,30 @@ def test_a_report_for_a_day_in_the_past_marks_the_week_that_counts_the_days_afte
     assert whole.endswith("share negative."), whole  # 20 Sep, a Sunday: the week is whole
 
 
+def test_a_report_for_a_day_in_the_past_shows_the_change_points_placed_by_then_only(report, tmp_path):
+    """The warehouse keeps each shift's latest estimate only: a later night that placed a shift again, with the
+    new level's days after the report's day, placed it with data the day did not have. The report of 16 Oct listed
+    "10 Oct: 26% → 58% (... 9 days after)", the estimate of the night of 31 Oct, as that day's; it names it apart
+    now, and marks on the chart only the change points the nights up to its day placed."""
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    cp = INCIDENT - timedelta(days=12)
+    with connect(db) as con:  # the planted shift, placed again by the night of INCIDENT
+        con.execute("UPDATE change_points SET night = $night WHERE brand = 'parcelo'", {"night": INCIDENT})
+    day = INCIDENT - timedelta(days=2)
+    drawn = build_report(report["cfg"], db, day, tmp_path / "past", brands=["parcelo"])
+    html = " ".join(drawn["pages"]["parcelo"].read_text(encoding="utf-8").split())
+    sentiment = html[html.index('id="sentiment"') : html.index('id="volume"')]
+    assert "0 change point(s) marked" in sentiment and "planted shift" not in sentiment, sentiment
+    assert (
+        f"Change points not shown, as a later night placed them with days after {day:%d %b %Y}:"
+        f" {cp:%d %b} (worse, the night of {INCIDENT:%d %b})." in sentiment
+    ), sentiment
+    nightly = build_report(report["cfg"], db, INCIDENT, tmp_path / "night", brands=["parcelo"])
+    page = nightly["pages"]["parcelo"].read_text(encoding="utf-8")
+    assert "1 change point(s) marked" in page and "planted shift" in page and "not shown" not in page
+
+
 def test_the_competition_tables_count_each_window_and_share_of_their_own(tmp_path):
     """The competitors' numbers of a page, from the data read: share of voice is each brand's share of the
     compared brands' mentions in the same window, shares negative are of the scored mentions in the window named,

@@ -11,7 +11,8 @@ A brand page shows the 90 days up to ``day``:
 
 - KPIs: the day's volume, its share negative against the 28 days before, its mean score, the latest weekly
   NPS with its 95 % interval;
-- sentiment: the daily share negative / neutral / positive and the mean score, with alerts and change points;
+- sentiment: the daily share negative / neutral / positive and the mean score, with alerts and change points (of a
+  past day, those the nights up to it placed: one a later night placed again, with days after it, is named apart);
 - volume by source (stacked);
 - survey CX: weekly NPS, CSAT and CES with their 95 % intervals over the weekly social share negative (or a
   note that the brand has no survey data);
@@ -100,7 +101,7 @@ class BrandData:
     daily: pd.DataFrame  # this brand and its configured competitors, start - 6 .. day
     sources: pd.DataFrame
     alerts: list[dict]
-    change_points: list[dict]
+    change_points: list[dict]  # placed by the nights up to the report's day
     cx: pd.DataFrame
     negatives: pd.DataFrame
     rivals: list[BrandSpec] = field(default_factory=list)  # competitors that are configured brands
@@ -111,6 +112,9 @@ class BrandData:
     # the days after the report's day in its ISO week with survey answers or mentions: its week's row counts them
     cx_after: list[date] = field(default_factory=list)
     nps_after: list[date] = field(default_factory=list)  # those with NPS answers: its week's NPS counts them
+    # in the window, placed (or placed again) by a night after the report's day: the warehouse keeps each shift's
+    # latest estimate only, which read days after it; the page names them, not as that day's
+    later_change_points: list[dict] = field(default_factory=list)
     quarantined: dict[date, int] = field(default_factory=dict)  # the brand's quarantine rows per run day, in the window
     model: str | None = None  # the model version of the brand's trend series (v_daily_series), None: nothing scored
     rival_models: dict[str, str | None] = field(default_factory=dict)  # each rival's own series model, by brand id
@@ -248,10 +252,17 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
                 p,
             )
         ),
-        change_points=rows(
+        change_points=rows(  # those placed by the nights up to the report's day (a row without a night: its own)
             con.execute(
                 "SELECT day, before_level, after_level, direction, detail FROM change_points"
-                " WHERE brand = $brand AND day BETWEEN $start AND $day ORDER BY day",
+                " WHERE brand = $brand AND day BETWEEN $start AND $day AND coalesce(night, day) <= $day ORDER BY day",
+                p,
+            )
+        ),
+        later_change_points=rows(  # a past day's: those a later night placed, with data after the report's day
+            con.execute(
+                "SELECT day, direction, night FROM change_points"
+                " WHERE brand = $brand AND day BETWEEN $start AND $day AND night > $day ORDER BY day",
                 p,
             )
         ),
@@ -712,6 +723,7 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         "competition": _competition(data, start, day),
         "alerts": data.alerts,
         "change_points": data.change_points,
+        "later_change_points": data.later_change_points,
         "aspects_doc": matcher.descriptions,
         "aspects_enabled": matcher.enabled is not False,
     }
