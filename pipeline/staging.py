@@ -228,8 +228,11 @@ def extract(
             stored = row(con.execute(_STATES + " WHERE brand = ? AND source = ?", [brand, source]))
             author_key = authorkey.carried(authorkey.recorded(con))
         previous = json.loads(stored["state"]) if stored else {}
-    authorkey.verify(config, author_key)
     prefix = staged_prefix(config, day, run_id, brand, source)
+    # an earlier try's (its task cleared after the night ended): until this try's is written the source did not
+    # finish, and the load records it missing, not the earlier try's success with its old state (as start_stage)
+    remove(staged_file(prefix, ".manifest.json"))
+    authorkey.verify(config, author_key)
     mkdirs(prefix.parent)
     src = build_source(config, config.brand(brand), source)
     src.previous_state = previous

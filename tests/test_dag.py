@@ -135,6 +135,44 @@ def test_a_task_cleared_after_its_night_ended_that_fails_this_time_fails_the_nig
         assert con.execute("SELECT status FROM run_steps WHERE step = 'detect'").fetchall() == [("missing",)]
 
 
+def test_an_extract_task_cleared_after_its_night_ended_that_fails_this_time_leaves_the_night_partial(
+    dag, tmp_path, monkeypatch
+):
+    """An operator clears an extract task of a night that has ended (with the tasks after it): its prepare does not
+    run again, so the earlier try's manifest stayed staged, and a source that failed this time was loaded from it,
+    recorded a success and the night ended ``success`` (the Airflow run green, a red extract in it). The extract
+    drops its earlier manifest first, as a shard's score task drops its scores: the source is missing."""
+    from pipeline import authorkey, night, staging
+    from pipeline.config import load_config
+    from pipeline.ledger import RunFailed
+
+    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+    config, db = write_config(tmp_path), tmp_path / "w.duckdb"
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(config))
+    monkeypatch.setenv("BRANDPULSE_DB", str(db))
+    day, run_id = datetime(2026, 10, 1).date(), "scheduled__2026-10-02T02:00:00+00:00"
+    cfg = load_config(config)
+    assert night.run_day(cfg, db, day, run_id=run_id, trigger="airflow")["status"] == "success"
+    with duckdb.connect(str(db), read_only=True) as con:
+        key = authorkey.carried(authorkey.recorded(con))
+    [job] = [{**job, "author_key": key} for job in staging.with_states(cfg, db, staging.plan(cfg))]
+
+    def down(*args, **kw):
+        raise RuntimeError("the source is down")
+
+    monkeypatch.setattr(staging, "build_source", down)
+    context = {"data_interval_start": datetime(2026, 10, 1, 2, tzinfo=UTC), "run_id": run_id, "params": {}}
+    run = {task: dag.task_dict[task].python_callable for task in ("extract", "load", "finish")}
+    monkeypatch.setitem(run["extract"].__globals__, "get_current_context", lambda: context)
+    with pytest.raises(RuntimeError, match="the source is down"):
+        run["extract"](job)
+    run["load"]()  # all_done
+    with pytest.raises(RunFailed, match="partial: no data from acme/listening"):
+        run["finish"]()  # the steps between (scoring, metrics, detect, report) as they were: success
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM run_steps WHERE step = 'extract'").fetchall() == [("missing",)]
+
+
 def test_an_extract_task_whose_worker_has_another_author_key_fails_at_once_and_stages_nothing(
     dag, airflow_db, tmp_path, monkeypatch
 ):
