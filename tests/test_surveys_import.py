@@ -2398,6 +2398,21 @@ def test_a_list_with_amounts_in_two_currencies_keeps_the_first_and_quarantines_t
     ] + [None] * 3
 
 
+def test_two_lists_of_one_brand_in_two_currencies_keep_the_first_and_quarantine_the_other(tmp_path):
+    """A brand's lists are summed into one ARPU and CLV: € 10 in one list and 400 zł in another were an ARPU of 205
+    a month, each list in one currency of its own. An amount in another currency than the brand's first is left
+    empty and quarantined, naming both, as within one list."""
+    write_csv(tmp_path / "eu.csv", [CUSTOMER_ROWS[0], ["E1", "x", "2025-01-01", "", "€10"]])
+    write_csv(tmp_path / "pl.csv", [CUSTOMER_ROWS[0], ["P1", "x", "2025-01-01", "", "400 zł"]])
+    lists = [{"name": n, "brand": "acme", "path": f"{n}.csv"} for n in ("eu", "pl")]
+    cfg = make_config(tmp_path, {"customers": lists})
+    db = tmp_path / "w.duckdb"
+    assert ingest.import_customers(cfg, db, RUN)["quarantined"] == 1
+    assert sorted(rows_of(db, "SELECT source, monthly_revenue FROM customers")) == [("eu", 10.0), ("pl", None)]
+    (reason,) = rows_of(db, "SELECT reason FROM quarantine WHERE source = 'pl'")[0]
+    assert f"is in PLN, acme's first amount with a currency ({tmp_path / 'eu.csv'}:2, another list) in EUR" in reason
+
+
 def test_the_point_of_a_currency_abbreviation_is_no_decimal_mark():
     """Danish "kr. 100" (and "Rs. 1,200", "kr. 1 200") kept the abbreviation's point as the number's start: 100
     kroner were read as 0.1 (".100"), 1 200 as 0.12, silently; the point is the currency's, not a decimal mark."""

@@ -1277,11 +1277,22 @@ def read_customer_file(
                 )
             mark = currency(raw_revenue)
             listed_in = info.setdefault("currency", (mark, location)) if mark and revenue is not None else None
+            # a brand's lists are summed into one ARPU and CLV too: "currencies" (brand -> its first amount with a
+            # currency) is shared by the lists of one import (ingest.import_customers); € 10 in one list and 400 zł
+            # in another of the brand were an ARPU of 205
+            currencies = info.setdefault("currencies", {})
             if listed_in and listed_in[0] != mark:  # summed into one ARPU and CLV, 1 200 zł and € 300 were 1,500
                 revenue = None
                 problems.append(
                     f"revenue {shown(raw_revenue, NUMBER)} (column {mapping['revenue']}) is in {mark}, the list's "
                     f"first amount with a currency ({listed_in[1]}) in {listed_in[0]}: one list, one currency"
+                )
+            elif listed_in and (brand_in := currencies.setdefault(brand, (mark, location)))[0] != mark:
+                revenue = None
+                problems.append(
+                    f"revenue {shown(raw_revenue, NUMBER)} (column {mapping['revenue']}) is in {mark}, {brand}'s "
+                    f"first amount with a currency ({brand_in[1]}, another list) in {brand_in[0]}: one brand, one "
+                    "currency"
                 )
         customers.append(
             CustomerRow(

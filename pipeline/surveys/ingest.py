@@ -109,10 +109,13 @@ def _short(header: str) -> str:
     return header if len(header) <= 40 else header[:39] + "…"
 
 
-def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path, stem: str, what: str):
+def _read_all(
+    config, specs, files: dict[str, list[Path]], reader, folder: Path, stem: str, what: str, shared: dict | None = None
+):
     """Read every source's files into JSONL under ``folder``; per source: status, counts, detail (``results``)
     and what the reader said besides the rows (``infos``). A failed or missing source's detail names its entry
-    (``surveys.{what}[i]``) and the config file: a header without a mapped column may be a mapping to fix."""
+    (``surveys.{what}[i]``) and the config file: a header without a mapped column may be a mapping to fix.
+    ``shared``: entries every source's info starts with, the same objects (what the sources must agree on)."""
     by_name = {s.name: s for s in specs}
     records, rejects, seq = folder / f"{stem}.jsonl", folder / f"{stem}.rejects.jsonl", 0
     results, infos = {}, {}
@@ -133,7 +136,7 @@ def _read_all(config, specs, files: dict[str, list[Path]], reader, folder: Path,
             continue
         n_ok = n_bad = 0
         try:
-            info: dict = infos.setdefault(name, {})
+            info: dict = infos.setdefault(name, dict(shared or {}))
             batch = [reader(config, spec, p, info) for p in paths]  # a failing file fails its source whole
         except ConfigError:
             raise  # a configuration mistake stops the step, as it stops the night
@@ -495,8 +498,10 @@ def import_customers(
     started = datetime.now(UTC)
     files = _files_for(config, surveys.customers, paths, "customers")
     with tempfile.TemporaryDirectory(prefix="brandpulse-customers-") as tmp:
+        # a brand's lists are in one currency (one ARPU, one CLV): the currencies seen are shared by its lists
+        shared = {"currencies": {}}
         records, rejects, per_source, infos = _read_all(
-            config, surveys.customers, files, read_customer_file, Path(tmp), "customers", "customers"
+            config, surveys.customers, files, read_customer_file, Path(tmp), "customers", "customers", shared
         )
         # Only a source read from its configured files is a whole list; explicit files may be a partial drop. A
         # customer whose row is quarantined is still listed (customer_present). A list removes nobody, as a
