@@ -55,6 +55,20 @@ def test_texts_are_matched_without_links_handles_or_extra_spaces_and_only_with_a
     assert encoder.embedded == ["the app crashes", "12345 !!! 10/10"]  # the first two are one text, embedded once
 
 
+def test_a_capitalised_link_is_left_out_as_a_lower_case_one():
+    """A phone capitalises a link that starts a post: "Https://", "Www." are links too (the scorer's are found in
+    any case); a bare one has no aspect, where it took one."""
+    encoder = Encoder()
+    matcher = AspectMatcher(encoder, DESCRIPTIONS)
+    encoder.embedded.clear()
+    texts = ["Https://parcelo.pl/track?id=5 the app crashes", "Www.parcelo.pl/app the app crashes", "Https://t.co/x"]
+    assert matcher.match(texts)[2] is None
+    assert encoder.embedded == ["the app crashes", ""]  # the first two are one text; the link alone is none
+    encoder.embedded.clear()  # an e-mail address is no @handle: its domain was cut out ("jan.k .com")
+    matcher.match(["@parcelo write to jan.k@gmail.com please"])
+    assert encoder.embedded == ["write to jan.k@gmail.com please"]
+
+
 def test_a_text_whose_only_letters_are_html_entities_has_no_aspect():
     """The encoder reads "&gt;", "&nbsp;" as the characters they stand for (the scorer's normalisation): emoji
     with an entity ("😡😡😡 &gt;:(", an exported tweet) are no words, where its letters "gt" took an aspect."""

@@ -49,7 +49,8 @@ import numpy as np
 from pipeline.files import write_atomic
 from pipeline.sentiment import e5_base
 from pipeline.sentiment.scorer import file_sha256
-from pipeline.sentiment.textnorm import PLACEHOLDERS, normalise
+from pipeline.sentiment.textnorm import LINK, PLACEHOLDERS, normalise
+from pipeline.textfold import HANDLE
 
 logger = logging.getLogger("brandpulse")
 
@@ -191,7 +192,9 @@ class VectorStore:
             logger.warning(f"{self.path}: vectors not kept ({type(exc).__name__}: {exc}); the next draw embeds them")
 
 
-_LINKS_AND_HANDLES = re.compile(r"https?://\S+|www\.\S+|@\w+")
+# the scorer's links (in any case: a phone capitalises one that starts a post, "Https://", which was embedded with
+# the words and took a bare link an aspect) and the terms' @handles (not an e-mail address's domain)
+_LINKS_AND_HANDLES = re.compile(f"{LINK.pattern}|{HANDLE.pattern}", re.IGNORECASE)
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
