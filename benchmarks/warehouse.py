@@ -248,7 +248,17 @@ def child(db: Path, name: str) -> None:
             t0 = time.perf_counter()
             if name == LOAD:
                 con.begin()
-                execute(con, "ingest/mentions", {"files": [str(staged)], "run_id": "bench-load", "columns": COLUMNS})
+                execute(
+                    con,
+                    "ingest/mentions",
+                    {
+                        "files": [str(staged)],
+                        "run_id": "bench-load",
+                        "columns": COLUMNS,
+                        "gone_brand": [],
+                        "gone_source": [],
+                    },
+                )
                 new = row(con.execute("SELECT count(*) AS n FROM mentions WHERE run_id = 'bench-load'"))["n"]
                 reposts = row(con.execute("SELECT count(*) AS n FROM reposts WHERE run_id = 'bench-load'"))["n"]
                 con.rollback()

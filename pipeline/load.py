@@ -12,6 +12,10 @@ drop's native id reused by another platform's post, in an export of a later nigh
 instead of being merged into the stored mention, which stays as it is (:func:`_id_clash`), unless it is the same
 post under another label (``ingest/mentions.sql``); a file drop's reject of that stored mention is left out
 (:func:`_stored_clash`).
+
+A mention id is brand, source and native id: a source renamed in the config loads its rows again under the new name.
+The rows it stores anew whose native id is stored under a source of their brand no longer configured are loaded, and
+the load's detail and the log say so, naming both sources (:func:`_renamed`).
 """
 
 from __future__ import annotations
@@ -103,8 +107,21 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             require_run(con, run_id)
             new = distinct = 0
+            renamed = None
             if staged:
-                execute(con, "ingest/mentions", {"files": records, "run_id": run_id, "columns": RECORD_COLUMNS})
+                gone = _gone_sources(con, config, {b for b, _ in loaded})
+                execute(
+                    con,
+                    "ingest/mentions",
+                    {
+                        "files": records,
+                        "run_id": run_id,
+                        "columns": RECORD_COLUMNS,
+                        "gone_brand": [b for b, _ in gone],
+                        "gone_source": [s for _, s in gone],
+                    },
+                )
+                renamed = _renamed(rows(con.execute("SELECT * FROM staged_renamed ORDER BY ALL"))) if gone else None
                 found = rows(con.execute("SELECT * FROM id_clashes ORDER BY mention_id"))
                 if found:  # quarantined as the sources' rejects are, in this transaction
                     result.id_clashes = len(found)
@@ -155,6 +172,9 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                 detail += f"; {staged_rows - clashes - distinct} repeated ids in the staged files"
             if kept_out:
                 detail += f"; {kept_out} file-drop rejects not quarantined: their row is the mention stored"
+            if renamed:
+                detail += f"; {renamed}"
+                logger.warning(f"load {run_id}: {renamed}")
             if kept:
                 detail += f"; state not stored over a later night's: {', '.join(kept)}"
                 logger.warning(f"load {run_id}: the state of {', '.join(kept)} is newer: not stored over it")
@@ -215,6 +235,37 @@ def _changed(files: list[Path], manifest: dict) -> str | None:
     return (
         f"staged files changed after the extract: {said}; its manifest counted {manifest['records']} records and "
         f"{manifest['rejects']} rejects: not loaded (run the night again)"
+    )
+
+
+def _gone_sources(con, config: Config, brands: set[str]) -> list[tuple[str, str]]:
+    """The (brand, source) pairs of ``brands`` that loaded before (their stored state: source_state is small) and are
+    no longer in the config: a source removed, or renamed."""
+    configured = {(b.key, s.name) for b in config.brands for s in b.sources}
+    return [
+        (r["brand"], r["source"])
+        for r in rows(con.execute("SELECT brand, source FROM source_state ORDER BY brand, source"))
+        if r["brand"] in brands and (r["brand"], r["source"]) not in configured
+    ]
+
+
+def _renamed(found: list[dict]) -> str | None:
+    """What the load stored again under another name (``staged_renamed``, ``ingest/mentions.sql``), said plainly: rows
+    whose native id is stored under a source of their brand no longer configured, most likely the same source renamed
+    in the config, whose mentions every metric now counts twice (a repost, its mention's repost count). They are
+    loaded all the same: a native id is unique within a source only (a new source's ids may be a removed one's), and
+    a file drop does not read its file again."""
+    if not found:
+        return None
+    listed = "; ".join(
+        f"{r['n']:,} new rows of {r['brand']}/{r['source']} have the native id of a mention of "
+        f"{r['brand']}/{r['gone_source']}, a source no longer configured"
+        for r in found
+    )
+    return (
+        f"{listed}: loaded, but if the source was renamed, these posts are now stored and counted twice, once under "
+        "each name; put the old name back in the config and remove the new name's rows (README, Running it in "
+        "production: Renaming a source)"
     )
 
 

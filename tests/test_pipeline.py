@@ -819,6 +819,28 @@ def test_the_loads_quarantined_rows_are_its_sources_not_the_survey_imports_of_th
         assert dict(con.execute(counts + " AND step IN ('extract', 'load')").fetchall()) == {"extract": 3, "load": 3}
 
 
+def test_a_source_renamed_in_the_config_loads_its_rows_again_and_the_load_warns_naming_both(night, caplog):
+    """A mention id is brand, source and native id: the night run again with its source renamed (listening to
+    brandwatch) stored every row a second time under the new name, each day's volume doubled, and nothing said so.
+    The rows still load (a new source may reuse a removed one's ids); the load's detail and the log say what
+    happened, once: a later night whose rows repeat no stored id (a source legitimately removed) says nothing."""
+    _loaded(load_config(night[0]), night[1], DAY, "first")
+    renamed = load_config(write_config(night[0].parent, [{"name": "Acme", "files": {"brandwatch": "acme.csv"}}]))
+    _loaded(renamed, night[1], DAY, "renamed")
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(DISTINCT native_id) FROM mentions").fetchone() == (6, 5)
+        detail = "SELECT detail FROM run_steps WHERE step = 'load' AND run_id = ?"
+        said = con.execute(detail, ["renamed"]).fetchone()[0]
+    warning = "5 new rows of acme/brandwatch have the native id of a mention of acme/listening, a source no longer"
+    assert warning in said and "put the old name back" in said and "Renaming a source" in said
+    assert any(warning in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    late = ("late", "2026-10-01T23:50:00Z", "a post no source has loaded before, about acme")
+    (night[0].parent / "acme.csv").write_text(csv_rows([*NIGHT_ROWS, late]), encoding="utf-8")
+    _loaded(renamed, night[1], DAY, "later")  # the export read again: its one new row is no other source's
+    with duckdb.connect(str(night[1]), read_only=True) as con:
+        assert "no longer configured" not in con.execute(detail, ["later"]).fetchone()[0]
+
+
 def test_a_night_that_scores_an_older_crashed_runs_mentions_recomputes_their_day(night, scorer):
     """A backfill of 10-01 died after its load, before scoring; the next scheduled night, of 10-10, far past the
     look-back, scores those mentions (every unscored one) and recomputes 10-01's metrics with them

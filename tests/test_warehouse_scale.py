@@ -250,12 +250,13 @@ def test_repost_matching_answers_as_before(tmp_path):
                 for i, (m, b, k) in enumerate(staged)
             )
         )
+        params = {"files": [str(path)], "run_id": "r", "columns": RECORD_COLUMNS, "gone_brand": [], "gone_source": []}
         con.begin()  # each run rolled back: both statements see the same history
-        execute(con, "ingest/mentions", {"files": [str(path)], "run_id": "r", "columns": RECORD_COLUMNS})
+        execute(con, "ingest/mentions", params)
         new = con.execute("SELECT mention_id, canonical_mention_id FROM staged_canonical ORDER BY 1").fetchall()
         con.rollback()
         con.begin()
-        execute(con, "ingest/mentions", {"files": [str(path)], "run_id": "r", "columns": RECORD_COLUMNS})
+        execute(con, "ingest/mentions", params)
         con.execute("DELETE FROM mentions WHERE run_id = 'r'")  # the history as it was, with the staged table
         con.execute("DELETE FROM reposts WHERE run_id = 'r'")
         old = con.execute(f"SELECT * FROM ({OLD_CANONICAL}) ORDER BY 1").fetchall()
@@ -273,7 +274,7 @@ def test_repost_matching_answers_as_before(tmp_path):
         "s6": "s6",
     }
     with connect(db) as con:  # the load of a later night fills in the keys of rows written without them
-        execute(con, "ingest/mentions", {"files": [str(path)], "run_id": "r", "columns": RECORD_COLUMNS})
+        execute(con, "ingest/mentions", params)
         keys = con.execute(
             "SELECT count(*) FILTER (id_lookup = lookup_key(mention_id)) AS ids, "
             "count(*) FILTER (repost_lookup = repost_lookup_key(brand, text_key)) AS texts, "

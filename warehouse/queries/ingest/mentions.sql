@@ -20,6 +20,18 @@ SELECT *, lookup_key(mention_id) AS id_lookup, repost_lookup_key(brand, text_key
 FROM read_json($files, format = 'newline_delimited', columns = $columns, maximum_object_size = 67108864) AS r
 QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY engagement DESC NULLS LAST, r) = 1;
 
+-- A mention id is brand, source and native id: a source renamed in the config loads its rows again under the new
+-- name. The ids the staged rows would have under a source of their brand that is no longer configured ($gone_brand,
+-- $gone_source: parallel lists, load.py's, from source_state) are looked up in the same scan as the staged ids
+-- (staged_present holds those found too; no staged id is one of them), for staged_renamed below: no scan of their
+-- own, so the check costs the night's rows times the brand's sources no longer configured, not the history.
+CREATE OR REPLACE TEMP TABLE staged_gone AS
+SELECT s.mention_id, s.brand, s.source, g.source AS gone_source,
+       left(sha256(s.brand || chr(31) || g.source || chr(31) || s.native_id), 32) AS gone_id  -- records.mention_id
+FROM staged s
+JOIN (SELECT unnest(CAST($gone_brand AS VARCHAR[])) AS brand, unnest(CAST($gone_source AS VARCHAR[])) AS source) g
+  ON g.brand = s.brand;
+
 -- Both lookups into the history stream one 8-byte key column past the night's keys (0013), and read the ids and
 -- texts only of the rows whose keys match, which are then compared as strings. Each lookup is materialised apart
 -- (a table, a MATERIALIZED CTE): inlined, DuckDB pushes the final joins' string conditions into the history scans,
@@ -27,7 +39,8 @@ QUALIFY row_number() OVER (PARTITION BY mention_id ORDER BY engagement DESC NULL
 -- strings, and about 160 MiB more memory at its peak (`benchmarks/warehouse.py --rows 10000000 --only load`;
 -- README's Scaling). The scan still grows with the history.
 CREATE OR REPLACE TEMP TABLE staged_present AS  -- the staged ids already in the warehouse, with their platform
-SELECT m.mention_id, m.platform FROM mentions m WHERE m.id_lookup IN (SELECT id_lookup FROM staged);
+SELECT m.mention_id, m.platform FROM mentions m
+WHERE m.id_lookup IN (SELECT id_lookup FROM staged UNION ALL SELECT lookup_key(gone_id) FROM staged_gone);
 
 -- A mention id is brand, source and native id, without the platform: a file drop's native id that another
 -- platform's post reused, in an export read on a later night (one night's files are checked by the source),
@@ -108,3 +121,15 @@ WHERE canonical_mention_id = mention_id
 ON CONFLICT (mention_id) DO UPDATE SET
     engagement = greatest(mentions.engagement, excluded.engagement),
     last_seen = excluded.last_seen;
+
+-- The rows this load stored anew (not in mentions or reposts before it, nor quarantined as an id clash) whose native
+-- id is stored under a source of their brand no longer configured (staged_gone): the same posts, counted twice if
+-- that source was renamed to theirs. load.py warns.
+CREATE OR REPLACE TEMP TABLE staged_renamed AS
+SELECT g.brand, g.source, g.gone_source, count(*) AS n
+FROM staged_gone g
+WHERE g.gone_id IN (SELECT mention_id FROM staged_present)
+  AND g.mention_id IN (SELECT mention_id FROM staged)
+  AND g.mention_id NOT IN (SELECT mention_id FROM staged_present)
+  AND g.mention_id NOT IN (SELECT mention_id FROM staged_reposted)
+GROUP BY ALL;
