@@ -16,6 +16,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
+from functools import cache
 from pathlib import Path
 
 # A pattern's walk stops with an error past this many folders: a drop folder of daily subfolders holds a few
@@ -66,16 +67,21 @@ def matching_files(pattern: str | Path) -> list[Path]:
 
 
 def _matches(names: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
-    """Whether path parts ``names`` match pattern parts ``wanted`` (``**``: zero or more parts)."""
-    if not wanted:
-        return not names
-    if wanted[0] == "**":
-        if _matches(names, wanted[1:]):
-            return True
-        return bool(names) and not names[0].startswith(".") and _matches(names[1:], wanted)
-    if not names or (names[0].startswith(".") and not wanted[0].startswith(".")):
-        return False
-    return fnmatchcase(names[0], wanted[0]) and _matches(names[1:], wanted[1:])
+    """Whether path parts ``names`` match pattern parts ``wanted`` (``**``: zero or more parts). Each pair of
+    positions is tried once: trying every split backtracked through every way the ``**`` parts could share the
+    folders (a pattern of twelve ``**`` against a file twelve folders deep took 4 s, for each file of the walk)."""
+
+    @cache
+    def match(i: int, j: int) -> bool:
+        if j == len(wanted):
+            return i == len(names)
+        if wanted[j] == "**":
+            return match(i, j + 1) or (i < len(names) and not names[i].startswith(".") and match(i + 1, j))
+        if i == len(names) or (names[i].startswith(".") and not wanted[j].startswith(".")):
+            return False
+        return fnmatchcase(names[i], wanted[j]) and match(i + 1, j + 1)
+
+    return match(0, 0)
 
 
 def encoded(content: str | bytes | Iterable[str]) -> tuple[bytes, int]:

@@ -1370,6 +1370,24 @@ def test_a_glob_does_not_follow_a_symlinked_folder_back_up(tmp_path):
     assert matching_files(drop / "b.csv") == [drop / "b.csv"] and matching_files(drop / "nope.csv") == []
 
 
+def test_a_pattern_of_many_double_stars_tries_each_folder_once_per_part(tmp_path, monkeypatch):
+    """`**/**/.../*.csv` against files deep in folders: every way the `**` parts could share the folders was tried,
+    twelve of them 4 s a file of the walk (a night's extract hung on a pasted pattern). Each part is tried against
+    each folder once."""
+    import fnmatch
+
+    import pipeline.files
+
+    calls = []
+    monkeypatch.setattr(pipeline.files, "fnmatchcase", lambda *a: calls.append(a) or fnmatch.fnmatchcase(*a))
+    deep = tmp_path.joinpath(*[f"d{i}" for i in range(10)])
+    deep.mkdir(parents=True)
+    (deep / "notes.txt").write_text("x")
+    (deep / "a.csv").write_text("x")
+    assert matching_files(f"{tmp_path}/" + "**/" * 10 + "*.csv") == [deep / "a.csv"]
+    assert len(calls) < 1000, len(calls)  # a few per folder and file; every split: over 100,000
+
+
 def test_a_glob_over_too_many_folders_is_a_config_error_naming_the_field(tmp_path, monkeypatch):
     import pipeline.files
 
