@@ -157,6 +157,7 @@ def test_window_edges_in_apples_pacific_offsets(server):
     assert min(r.created_at for r in items) == "2026-10-01T00:00:00+00:00"
     # the newest entry served, at the window's end, belongs to the next night: not this night's newest
     assert src.state["newest_created_at"] == (DAY.end - timedelta(seconds=1)).isoformat()
+    assert src.state["outside_window"] == 2  # each entry read is a record, a reject or a counted skip
 
 
 def test_single_review_page_has_an_entry_object(server):

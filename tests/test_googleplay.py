@@ -156,8 +156,10 @@ def test_window_edges(server):
         "at-end": DAY.end,
     }
     GooglePlayAPI([{**review(i, at), "id": k} for i, (k, at) in enumerate(edges.items())]).mount(server)
-    records, _ = fetch(source(server.url))
+    src = source(server.url)
+    records, _ = fetch(src)
     assert sorted(r.native_id for r in records) == ["at-start", "just-before-end"]
+    assert src.state["outside_window"] == 2  # each review read is a record, a reject or a counted skip
 
 
 def test_countries_share_reviews_once(server):

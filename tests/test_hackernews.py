@@ -303,6 +303,7 @@ def test_hits_outside_the_window_from_a_server_that_ignores_the_filter_are_dropp
     items = list(src.fetch(DAY))
     assert sorted(i.native_id for i in items) == ["2", "3"] and all(isinstance(i, Record) for i in items)
     assert src.state["newest_created_at"] == (DAY.end - timedelta(seconds=1)).isoformat()
+    assert src.state["outside_window"] == 2  # each hit read is a record, a reject or a counted skip
 
 
 def test_empty_results(server):

@@ -32,8 +32,9 @@ the future, a rating outside 1-5, no text) is quarantined, keyed by its review i
 profile link replaced by their keyed hash. A review of the window served again (the feed shifts when a review
 comes in between two page requests; countries share reviews) is one record, and a quarantined one one reject,
 the repeats counted. ``state``:
-``pages_read`` per country, ``repeated_reviews`` and ``newest_created_at``; ``warnings`` say when a cap cut the
-window, or when the feed was not newest first.
+``pages_read`` per country, ``repeated_reviews``, ``outside_window`` (reviews read that were timed before or after
+the window: the feed is read past its start to know where it ends) and ``newest_created_at``; ``warnings`` say when
+a cap cut the window, or when the feed was not newest first.
 
 HTTP goes through :func:`pipeline.http.session` (timeouts; retries of 429/5xx/timeouts honouring
 ``Retry-After``; the backoff factor is read from ``pipeline.http.BACKOFF_FACTOR`` at fetch time); a
@@ -101,7 +102,7 @@ class AppStoreSource(Source):
         seen: set[str] = set()
         quarantined: set[str] = set()  # the rejects' quarantine ids: a bad review served again is one reject
         pages_read: dict[str, int] = {}
-        repeated = 0
+        repeated = outside = 0
         newest: datetime | None = None
         # read at call time, so tests (and operators) can tune the backoff without a new session factory
         with self.http_session() as session:
@@ -156,6 +157,7 @@ class AppStoreSource(Source):
                             continue
                         order.see(created)
                         if created not in window:
+                            outside += 1
                             continue
                         if native_id in seen:
                             repeated += 1
@@ -195,6 +197,7 @@ class AppStoreSource(Source):
         self.state = {
             "pages_read": pages_read,
             "repeated_reviews": repeated,
+            "outside_window": outside,
             "newest_created_at": newest.isoformat() if newest else self.previous_state.get("newest_created_at"),
         }
 

@@ -16,7 +16,8 @@ nothing to score and is skipped (counted in ``state["skipped_no_text"]``); one w
 score, or with an implausible time (:func:`~pipeline.sources.base.implausible`: before 2000, in the future), is
 quarantined, keyed by its review id, with the reviewer's name and picture replaced by the keyed hash of the name.
 ``state``: ``requests`` per country (pages asked for), ``repeated_reviews``, ``skipped_no_text``,
-``newest_created_at``.
+``outside_window`` (reviews read that were timed before or after the window: the listing is read past its start to
+know where it ends), ``newest_created_at``.
 
 How google-play-scraper is used: for its request format (``Formats.Reviews.build`` and ``build_body``) and
 the way it reads a review array (``ElementSpecs.Review``), never for its ``reviews()`` call. That call pages on
@@ -171,7 +172,7 @@ class GooglePlaySource(Source):
         spec = self.spec
         seen: dict[str, datetime | None] = {}  # review id: its time (None: quarantined), for every country
         pages_read: dict[str, int] = {}
-        repeated = skipped = 0
+        repeated = skipped = outside = 0
         newest: datetime | None = None
         count = min(PAGE_SIZE, spec.max_items)
         with self.http_session() as session:
@@ -216,6 +217,7 @@ class GooglePlaySource(Source):
                         seen[rid] = created
                         order.see(created)
                         if created not in window:
+                            outside += 1
                             continue
                         if record is None:
                             skipped += 1
@@ -243,6 +245,7 @@ class GooglePlaySource(Source):
             "requests": pages_read,
             "repeated_reviews": repeated,
             "skipped_no_text": skipped,
+            "outside_window": outside,
             "newest_created_at": newest.isoformat() if newest else self.previous_state.get("newest_created_at"),
         }
 

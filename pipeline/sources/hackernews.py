@@ -34,9 +34,10 @@ objectID (once, whichever alias term found it; else by the hit without its point
 search's highlights, which change between reads).
 
 ``state``: ``pages_read``, ``hits_read``, ``skipped_deleted``, ``not_about_brand``, ``duplicates``,
-``newest_created_at``. HTTP goes through :func:`pipeline.http.session` (timeouts; retries of
-429/5xx/timeouts honouring ``Retry-After``); a search that still fails raises
-:class:`~pipeline.sources.SourceError` naming the endpoint without its query string.
+``outside_window`` (hits timed outside the window: the whole seconds the search asks for reach past a window that
+starts or ends inside a second, or a server that ignores the filter), ``newest_created_at``. HTTP goes through
+:func:`pipeline.http.session` (timeouts; retries of 429/5xx/timeouts honouring ``Retry-After``); a search that
+still fails raises :class:`~pipeline.sources.SourceError` naming the endpoint without its query string.
 """
 
 from __future__ import annotations
@@ -118,7 +119,14 @@ class HackerNewsSource(Source):
 
     def fetch(self, window: Window) -> Iterator[Record | Reject]:
         self._seen: set[str] = set()
-        self._stats = {"pages_read": 0, "hits_read": 0, "skipped_deleted": 0, "not_about_brand": 0, "duplicates": 0}
+        self._stats = {
+            "pages_read": 0,
+            "hits_read": 0,
+            "skipped_deleted": 0,
+            "not_about_brand": 0,
+            "duplicates": 0,
+            "outside_window": 0,
+        }
         self._newest: datetime | None = None
         start = int(window.start.timestamp())
         end = -int(-window.end.timestamp() // 1)  # ceil: [start, end) in whole seconds
@@ -254,6 +262,7 @@ class HackerNewsSource(Source):
         except Rejected as exc:
             return self._reject(str(exc), hit)
         if created not in window:
+            self._stats["outside_window"] += 1
             return None
         tags = hit.get("_tags") if isinstance(hit.get("_tags"), list) else []
         is_comment = "comment" in tags or (hit.get("comment_text") is not None and not hit.get("title"))
