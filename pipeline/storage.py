@@ -66,6 +66,13 @@ def staging_root(config: Config) -> StagePath:
     from airflow.sdk.io import has_fs
 
     scheme = config.staging_dir.split("://", 1)[0]
+    unbounded = _unbounded(scheme)
+    if unbounded:  # ftp://, sftp://, smb://: a server trickling its answer held a write past any STORE_TIMEOUT_S
+        raise ConfigError(
+            f"{config.source_file}: staging_dir: {scheme}:// is not an object store: its filesystem ({unbounded}) "
+            "puts no time limit on a call (STORE_TIMEOUT_S bounds only an object store's) and does not write a file "
+            "whole or not at all; give a folder (a mounted share's included), or s3://, gs:// or az://"
+        )
     if config.staging_conn_id and not has_fs(scheme):  # else Airflow would fall back to an anonymous client
         raise ConfigError(
             f"{config.source_file}: staging_conn_id: Airflow has no filesystem for {scheme}:// to build from a "
@@ -74,6 +81,19 @@ def staging_root(config: Config) -> StagePath:
             f"environment's credentials"
         )
     return ObjectStoragePath(config.staging_dir, conn_id=config.staging_conn_id, **config.staging_options)
+
+
+def _unbounded(scheme: str) -> str | None:
+    """The name of the fsspec filesystem of ``scheme`` when it is synchronous, so that :func:`_call` cannot bound its
+    calls (``memory``: in the process, it never waits); None for an object store's (async), or a scheme fsspec
+    does not know or cannot import (``ObjectStoragePath`` then says so)."""
+    if scheme in ("memory", "file", "local"):
+        return None
+    try:
+        cls = fsspec.get_filesystem_class(scheme)
+    except (ValueError, ImportError):
+        return None
+    return None if issubclass(cls, AsyncFileSystem) else cls.__name__
 
 
 def is_local(path: StagePath) -> bool:

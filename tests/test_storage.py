@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from pipeline import storage
-from pipeline.config import load_config
+from pipeline.config import ConfigError, load_config
 from pipeline.warehouse import connect, migrate, row
 from tests.helpers import write_config
 
@@ -268,3 +268,12 @@ def test_load_scores_names_a_shard_whose_scores_parquet_is_gone_from_the_store(m
     with pytest.raises(RuntimeError, match=r"score shard 0 of 1: s3://stage/.*/00000\.scores\.parquet cannot be read"):
         scoring.load_scores(cfg, tmp_path / "warehouse.duckdb", day, "r1")
     assert not (tmp_path / "warehouse.duckdb").exists()  # failed before the warehouse was opened
+
+
+def test_a_staging_url_whose_store_has_no_bound_on_a_call_is_refused_naming_it(tmp_path):
+    """ftp:// (fsspec's FTPFileSystem, synchronous): STORE_TIMEOUT_S cannot bound its calls, and a server that
+    trickled its greeting a byte a second held a staged write for as long as it liked; nor does it write whole."""
+    with pytest.raises(ConfigError) as refused:
+        _root(tmp_path, staging_dir="ftp://127.0.0.1:2121/staging")
+    assert "staging_dir: ftp:// is not an object store" in str(refused.value)
+    assert "FTPFileSystem" in str(refused.value)
