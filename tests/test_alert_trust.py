@@ -733,6 +733,34 @@ def test_a_webhook_digest_that_timed_out_is_resent_as_itself_not_merged_with_ale
     assert sent[0][0] == sent[1][0] != sent[2][0]
 
 
+def test_two_webhook_digests_of_one_run_that_timed_out_are_each_resent_as_themselves(tmp_path, receivers):
+    """The resent digest and the one of the alerts held since both reached the webhook and were answered past the
+    deadline in one morning: the next run resends each under its own Idempotency-Key again. Both failed in one run,
+    they used to be merged into one digest under a new key (grouped by that run), which the receiver could not tell
+    from either."""
+    quiet = {**WARSAW_NIGHT, "except_critical": False}
+    cfg = alerting_config(tmp_path, channels=[
+        {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL", "quiet_hours": quiet}],
+        watch={"enabled": True}, delivery_deadline_s=1.0)  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "r")
+    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22))["held"] == 1
+    http = receivers["http"]
+    http.add_fault(r"^/hook$", status=200, delay=1.5)  # taken, answered after the attempt's deadline
+    assert delivery.send_alerts(cfg, db, "s2", now=local(1, 9)) == {"delivered": 0, "failed": 1, "digests": 1}
+    later = "SELECT * REPLACE ('b-' || alert_id AS alert_id, 'b-' || incident_id AS incident_id)"
+    with connect(db) as con:
+        con.execute(f"INSERT INTO alerts {later} FROM alerts")
+    assert delivery.send_alerts(cfg, db, "s3", now=local(1, 22)) == {"delivered": 0, "failed": 0, "held": 2}
+    http.add_fault(r"^/hook$", status=200, delay=1.5, times=2)  # both digests of the morning: late again
+    assert delivery.send_alerts(cfg, db, "s4", now=local(2, 9)) == {"delivered": 0, "failed": 2, "digests": 2}
+    assert delivery.send_alerts(cfg, db, "s5", now=local(2, 10)) == {"delivered": 2, "failed": 0, "digests": 2}
+    sent = sorted({(r.headers.get("idempotency-key"), tuple(a["alert_id"] for a in json.loads(r.body)["alerts"]))
+                   for r in http.requests})  # fmt: skip
+    assert sorted(ids for _, ids in sent) == [(aid,), (f"b-{aid}",)]  # two digests, each under one key
+
+
 def test_a_webhook_digest_names_each_alerts_incident_and_brand(tmp_path, receivers):
     """The watch's 'new' and the night's 'update' of one incident, both held: the webhook digest carries each
     alert's incident_id (and brand), the key a paging bridge deduplicates on, as an alert's own JSON does. It had

@@ -181,19 +181,32 @@ class _Taken(Exception):
 
 
 def _begin(
-    config: Config, db: Path, keys: list[dict], run_id: str, via: str | None, owed: tuple[str, ...] = ()
+    config: Config,
+    db: Path,
+    keys: list[dict],
+    run_id: str,
+    via: str | None,
+    owed: tuple[str, ...] = (),
+    external_id: str | None = None,
 ) -> bool:
     """Record the attempts ``keys`` pending and commit them before anything is sent, all or none: False when
     another send running beside this one (``brandpulse alerts --resend`` during the night) recorded one of them
     first, and sends it; then none is recorded, and this run leaves them to it (no double send, no crash on the
     attempt's key). ``owed``: the attempt is for these e-mail recipients alone, whom a successful attempt left
-    owed; recorded with it, so that one cut off mid-send still owes them."""
+    owed; recorded with it, so that one cut off mid-send still owes them. ``external_id``: a digest's
+    Idempotency-Key, recorded with it, so that a digest that failed or was cut off is resent as itself."""
     try:
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             for key in keys:
                 params = {**key, "run_id": run_id, "via": via, "retry_to": list(owed) or None}
                 if not rows(execute(con, "alerts/begin_delivery", params)):
                     raise _Taken
+                if external_id is not None:  # a digest's key (pending_deliveries' digest_key), also if cut off
+                    con.execute(
+                        "UPDATE alert_deliveries SET external_id = ?"
+                        " WHERE alert_id = ? AND channel = ? AND attempt = ?",
+                        [external_id, key["alert_id"], key["channel"], key["attempt"]],
+                    )
     except _Taken:
         keys_said = ", ".join(f"{k['alert_id']} to {k['channel']} attempt {k['attempt']}" for k in keys)
         logger.warning(f"alerts: another send recorded {keys_said} first; left to it, not sent twice")
@@ -275,10 +288,10 @@ def _attempts(config: Config, db: Path, run_id: str, todo: list[dict], env: Mapp
 
 
 def _quiet(config: Config, db: Path, run_id: str, todo: list[dict], now: datetime) -> tuple[list, list, dict]:
-    """Split the pairs by the channels' quiet hours at ``now``: (to send one by one, held, {(channel, digest_run):
+    """Split the pairs by the channels' quiet hours at ``now``: (to send one by one, held, {(channel, digest_key):
     pairs for a digest}). A pair whose channel is quiet (and not a critical alert the channel lets through) is held:
     recorded once as a 'held' attempt with the reason. A pair held earlier (or whose digest failed) whose channel is
-    no longer quiet goes into a digest of the channel: the one it was last sent in, if any (``digest_run``), again,
+    no longer quiet goes into a digest of the channel: the one it was last sent in, if any (``digest_key``), again,
     with the same key, apart from those held since (a webhook receiver that had it can drop the repeat). A delivered
     pair that still owes e-mail recipients the alert (``retry_to``) waits out the quiet hours unrecorded, then goes
     to them alone, never in a digest."""
@@ -300,7 +313,7 @@ def _quiet(config: Config, db: Path, run_id: str, todo: list[dict], now: datetim
                 outcome = {"ok": False, "status": "held", "error": reason, "run_id": run_id, "via": None}
                 _record(config, db, "alerts/record_delivery", {**key, **outcome, "retry_to": None})
         elif (p["state"] == "held" or p["via"] == "digest") and not owed:
-            digests.setdefault((p["channel"], p["digest_run"]), []).append(p)  # a failed digest: that one again
+            digests.setdefault((p["channel"], p["digest_key"]), []).append(p)  # a failed digest: that one again
         else:
             send.append(p)
     return send, held, digests
@@ -340,15 +353,16 @@ def _digests(config: Config, db: Path, run_id: str, digests: dict, env: Mapping[
                 _record(config, db, "alerts/record_delivery", {**key, **_outcome(result), "run_id": run_id,
                                                                 "via": "digest"})  # fmt: skip
         else:
-            if not _begin(config, db, keys, run_id, "digest"):  # committed before sending; another send's already
-                continue
             ids = " ".join(sorted(a.alert_id for a in attempts)).encode()
             digest_key = f"{name}:{hashlib.sha256(ids).hexdigest()[:16]}"
+            # committed before sending, with the digest's key; another send's already
+            if not _begin(config, db, keys, run_id, "digest", external_id=digest_key):
+                continue
             deadline = min(config.alerting.delivery_deadline_s, left)
             result = deliver_digest(channels[name], digest, digest_key, env, deadline_s=deadline)
             with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
                 for key in keys:
-                    execute(con, "alerts/finish_delivery", {**key, **_outcome(result), "external_id": None})
+                    execute(con, "alerts/finish_delivery", {**key, **_outcome(result), "external_id": digest_key})
         for a in attempts:
             a.delivery = result
         done += attempts

@@ -16,8 +16,9 @@
 -- configured brand ids; it cannot be sent), ages out as any other: every run counted it for good.
 -- superseded: a later alert of the same incident reached this channel already (this one failed, or was held,
 -- before it did), so sending this one now would put its older figures after the newer ones.
--- digest_run: the run of the pair's last digest attempt (NULL: never in a digest): a failed or pending digest is
--- sent again as that same digest (its Idempotency-Key), not merged with alerts held since.
+-- digest_key: the Idempotency-Key of the last digest the pair was sent in (its attempt's external_id; NULL: never
+-- in one): a failed or pending digest is sent again as that same digest, not merged with alerts held since, nor
+-- with another digest of the same run (the run sends one for those and one for the alerts held since).
 WITH pairs AS (
     SELECT a.alert_id, c.channel, coalesce(d.attempts, 0) AS attempts, d.state, d.via, d.last_attempt_at, a.brand,
            coalesce(d.ok, false) AS ok, coalesce(d.retry_to, []) AS retry_to,
@@ -25,8 +26,9 @@ WITH pairs AS (
            EXISTS (SELECT 1 FROM alerts l JOIN v_alert_deliveries ld ON ld.alert_id = l.alert_id
                    WHERE l.incident_id = a.incident_id AND ld.channel = c.channel AND ld.ok
                      AND l.created_at > a.created_at) AS superseded,
-           (SELECT arg_max(x.run_id, x.attempt) FROM alert_deliveries x
-            WHERE x.alert_id = a.alert_id AND x.channel = c.channel AND x.via = 'digest') AS digest_run
+           (SELECT arg_max(x.external_id, x.attempt) FROM alert_deliveries x
+            WHERE x.alert_id = a.alert_id AND x.channel = c.channel AND x.via = 'digest'
+              AND x.external_id IS NOT NULL) AS digest_key
     FROM alerts a
     CROSS JOIN (SELECT unnest($channels) AS channel) c
     LEFT JOIN v_alert_deliveries d ON d.alert_id = a.alert_id AND d.channel = c.channel
@@ -34,7 +36,7 @@ WITH pairs AS (
       AND (NOT coalesce(d.ok, false) OR len(coalesce(d.retry_to, [])) > 0)
 )
 SELECT alert_id, channel, attempts, state, via, last_attempt_at, brand, severity, incident_id, status, created_at,
-       superseded, ok, retry_to, digest_run
+       superseded, ok, retry_to, digest_key
 FROM pairs
 WHERE CAST($alert_id AS VARCHAR) IS NOT NULL
    OR day + CAST(list_contains($hourly, kind) AS INTEGER) >= $since
