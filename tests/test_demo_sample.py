@@ -64,3 +64,36 @@ def test_the_replay_servers_exports_paste_into_a_shell_and_its_alert_hooks_answe
     agent, *hooks = seen["shell"].stdout.splitlines()
     assert agent == "brandpulse-demo/0.1 (replay)"
     assert len(hooks) == 2 and all(seen[url] == 200 for url in hooks), seen
+
+
+def test_the_demo_run_again_still_says_when_the_hourly_watch_alerted(tmp_path, monkeypatch, capsys):
+    """``make demo`` again (README: after a stop, it re-runs every night): the incident's day replayed through the
+    watch finds its alert already raised and raises none; the demo must still say when the watch alerted (the
+    warehouse holds it), not that it raised none and the nightly run decides."""
+    from datetime import date
+
+    import pipeline.scoring
+    import pipeline.watch
+    from demo import run
+    from demo.replay import sample
+    from pipeline.warehouse import connect
+    from tests.helpers import migrated
+
+    db = migrated(tmp_path / "w.duckdb")
+    with connect(db) as con:  # what the demo's first run left: the watch run ending 13:00 raised the hourly spike
+        con.execute(
+            "INSERT INTO pipeline_runs (run_id, day, trigger, started_at, status, window_end) VALUES "
+            "('watch__1', DATE '2026-10-13', 'watch', now(), 'success', TIMESTAMPTZ '2026-10-13 13:00:00+00')"
+        )
+        con.execute(
+            "INSERT INTO alerts (alert_id, incident_id, brand, kind, status, day, severity, headline, reason, "
+            "explanation, send, created_at, run_id) VALUES ('a1', 'i1', 'parcelo', 'hourly_spike', 'new', "
+            "DATE '2026-10-13', 'critical', 'h', 'r', '{}', true, now(), 'watch__1')"
+        )
+    monkeypatch.setattr(sample, "mount", lambda *a, **k: None)
+    monkeypatch.setattr(pipeline.scoring, "load_scorer", lambda config: None)
+    monkeypatch.setattr(pipeline.watch, "run_watches", lambda *a, **k: [])  # the re-run: nothing new, no alert
+    run.Nights(None, db, None).watch_day(date(2026, 10, 13))
+    out = capsys.readouterr().out
+    assert "raised no alert" not in out
+    assert "alerted on parcelo (hourly_spike) at 13:00 UTC on 2026-10-13" in out and "13 hours later" in out
