@@ -706,11 +706,9 @@ def test_a_webhook_digest_is_retried_with_the_same_idempotency_key(tmp_path, rec
         (1, False, None), (2, False, "digest"), (3, True, "digest")]  # fmt: skip
 
 
-def test_a_webhook_digest_that_timed_out_is_resent_as_itself_not_merged_with_alerts_held_since(tmp_path, receivers):
-    """The morning's digest reached the webhook, which acted on it and answered past the deadline (failed); the
-    night after holds it again beside a new alert. The next morning resends that digest as it was, under the same
-    Idempotency-Key, so the receiver can drop the repeat, and the new alert goes in a digest of its own. Both used
-    to go in one digest under a new key: the receiver could not tell, and acted on the first alert twice."""
+def _a_failed_digest_then_another_held(tmp_path, http):
+    """A webhook digest of one held alert that reached the receiver and was answered past the deadline (failed),
+    then the night after holding it again beside a new alert (``b-`` + its id). Returns (cfg, db, alert id)."""
     quiet = {**WARSAW_NIGHT, "except_critical": False}
     cfg = alerting_config(tmp_path, channels=[
         {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL", "quiet_hours": quiet}],
@@ -719,16 +717,30 @@ def test_a_webhook_digest_that_timed_out_is_resent_as_itself_not_merged_with_ale
     seed(db, 51, {INCIDENT: (75, 50)})
     [aid] = incidents.detect(cfg, db, INCIDENT, "r")
     assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22))["held"] == 1
-    http = receivers["http"]
     http.add_fault(r"^/hook$", status=200, delay=1.5)  # taken, answered after the attempt's deadline
     assert delivery.send_alerts(cfg, db, "s2", now=local(1, 9)) == {"delivered": 0, "failed": 1, "digests": 1}
     later = "SELECT * REPLACE ('b-' || alert_id AS alert_id, 'b-' || incident_id AS incident_id)"
     with connect(db) as con:
         con.execute(f"INSERT INTO alerts {later} FROM alerts")
     assert delivery.send_alerts(cfg, db, "s3", now=local(1, 22)) == {"delivered": 0, "failed": 0, "held": 2}
-    assert delivery.send_alerts(cfg, db, "s4", now=local(2, 9)) == {"delivered": 2, "failed": 0, "digests": 2}
-    sent = [(r.headers.get("idempotency-key"), [a["alert_id"] for a in json.loads(r.body)["alerts"]])
+    return cfg, db, aid
+
+
+def _digests_sent(http) -> list[tuple[str, list[str]]]:
+    """(Idempotency-Key, alert ids) of each request the webhook receiver got."""
+    return [(r.headers.get("idempotency-key"), [a["alert_id"] for a in json.loads(r.body)["alerts"]])
             for r in http.requests]  # fmt: skip
+
+
+def test_a_webhook_digest_that_timed_out_is_resent_as_itself_not_merged_with_alerts_held_since(tmp_path, receivers):
+    """The morning's digest reached the webhook, which acted on it and answered past the deadline (failed); the
+    night after holds it again beside a new alert. The next morning resends that digest as it was, under the same
+    Idempotency-Key, so the receiver can drop the repeat, and the new alert goes in a digest of its own. Both used
+    to go in one digest under a new key: the receiver could not tell, and acted on the first alert twice."""
+    http = receivers["http"]
+    cfg, db, aid = _a_failed_digest_then_another_held(tmp_path, http)
+    assert delivery.send_alerts(cfg, db, "s4", now=local(2, 9)) == {"delivered": 2, "failed": 0, "digests": 2}
+    sent = _digests_sent(http)
     assert [ids for _, ids in sent] == [[aid], [aid], [f"b-{aid}"]]
     assert sent[0][0] == sent[1][0] != sent[2][0]
 
@@ -738,26 +750,12 @@ def test_two_webhook_digests_of_one_run_that_timed_out_are_each_resent_as_themse
     deadline in one morning: the next run resends each under its own Idempotency-Key again. Both failed in one run,
     they used to be merged into one digest under a new key (grouped by that run), which the receiver could not tell
     from either."""
-    quiet = {**WARSAW_NIGHT, "except_critical": False}
-    cfg = alerting_config(tmp_path, channels=[
-        {"type": "webhook", "name": "ops-hook", "url_env": "TEST_HOOK_URL", "quiet_hours": quiet}],
-        watch={"enabled": True}, delivery_deadline_s=1.0)  # fmt: skip
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    [aid] = incidents.detect(cfg, db, INCIDENT, "r")
-    assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22))["held"] == 1
     http = receivers["http"]
-    http.add_fault(r"^/hook$", status=200, delay=1.5)  # taken, answered after the attempt's deadline
-    assert delivery.send_alerts(cfg, db, "s2", now=local(1, 9)) == {"delivered": 0, "failed": 1, "digests": 1}
-    later = "SELECT * REPLACE ('b-' || alert_id AS alert_id, 'b-' || incident_id AS incident_id)"
-    with connect(db) as con:
-        con.execute(f"INSERT INTO alerts {later} FROM alerts")
-    assert delivery.send_alerts(cfg, db, "s3", now=local(1, 22)) == {"delivered": 0, "failed": 0, "held": 2}
+    cfg, db, aid = _a_failed_digest_then_another_held(tmp_path, http)
     http.add_fault(r"^/hook$", status=200, delay=1.5, times=2)  # both digests of the morning: late again
     assert delivery.send_alerts(cfg, db, "s4", now=local(2, 9)) == {"delivered": 0, "failed": 2, "digests": 2}
     assert delivery.send_alerts(cfg, db, "s5", now=local(2, 10)) == {"delivered": 2, "failed": 0, "digests": 2}
-    sent = sorted({(r.headers.get("idempotency-key"), tuple(a["alert_id"] for a in json.loads(r.body)["alerts"]))
-                   for r in http.requests})  # fmt: skip
+    sent = sorted({(key, tuple(ids)) for key, ids in _digests_sent(http)})
     assert sorted(ids for _, ids in sent) == [(aid,), (f"b-{aid}",)]  # two digests, each under one key
 
 
