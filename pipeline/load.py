@@ -177,7 +177,9 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                 logger.warning(f"load {run_id}: {renamed}")
             if kept:
                 detail += f"; state not stored over a later night's: {', '.join(kept)}"
-                logger.warning(f"load {run_id}: the state of {', '.join(kept)} is newer: not stored over it")
+                # what a backfill or re-run of an older night does, as designed: said, not warned (a demo run again
+                # printed 67 such warnings)
+                logger.info(f"load {run_id}: the state of {', '.join(kept)} is newer: not stored over it")
             if rejected_rows + clashes - kept_out > result.quarantined:
                 detail += f"; {rejected_rows + clashes - kept_out - result.quarantined} rejects already in quarantine"
             record_step(

@@ -4,6 +4,7 @@ nights run one by one (``run_day``) do, reading the survey exports once and draw
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 
 import duckdb
@@ -216,13 +217,24 @@ def test_a_backfill_night_never_stores_a_sources_state_over_a_later_nights(tmp_p
     jobs = night.prepare(cfg, db, later, "backfill-2")  # the next backfill night, on its own
     adds[("parcelo", "reddit")] = {"pOLDER": 1}
     _extract(cfg, jobs, later, "backfill-2")
-    loading.load(cfg, db, later, "backfill-2")
+    logged, handler, logger = [], logging.Handler(logging.INFO), logging.getLogger("brandpulse")
+    handler.emit, level = logged.append, logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        loading.load(cfg, db, later, "backfill-2")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
     assert follow() == ({"pNEW": 1}, date(2026, 3, 11))  # the watch's, which holds the night of 10 March's
     with duckdb.connect(str(db), read_only=True) as con:
         query = "SELECT detail FROM run_steps WHERE run_id = 'backfill-2' AND step = 'load'"
         [(detail,)] = con.execute(query).fetchall()
     assert "; state not stored over a later night's: " in detail
     assert "parcelo/reddit (the night of 2026-03-10)" in detail
+    # what every backfill night does, as designed: said, not warned (a demo run again logged 67 such warnings)
+    said = [r for r in logged if "not stored over it" in r.getMessage()]
+    assert said and all(r.levelname == "INFO" for r in said), [(r.levelname, r.getMessage()) for r in said]
 
 
 def test_a_night_stored_under_a_mistyped_future_date_never_freezes_a_sources_state(tmp_path, monkeypatch):
