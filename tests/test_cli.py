@@ -232,6 +232,20 @@ def test_the_warehouse_is_the_option_else_the_environment(tmp_path):
     assert "parcelo" not in by_option.output and "no data yet" in by_option.output and str(empty) in by_option.output
 
 
+def test_summary_counts_the_quarantined_records_of_a_brand_no_longer_configured(tmp_path):
+    """Records quarantined under a brand id the config no longer has, with no mention stored, are counted in a row
+    of their own; the summary left them out, every brand's "quarantined" reading 0."""
+    config, db = str(write_config(tmp_path)), migrated(tmp_path / "w.duckdb")
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "INSERT INTO quarantine VALUES ('q1', 'oldname', 'listening', NULL, 'no text', '{}', NULL, now(), 'r')"
+        )
+    done = invoke("summary", "--config", config, "--db", str(db), env={"COLUMNS": "200"})
+    assert done.exit_code == 0, done.output
+    [line] = [line for line in done.output.splitlines() if "oldname" in line]
+    assert line.rstrip(" │").endswith("1"), line
+
+
 def test_sql_shows_fifty_rows_unless_told(tmp_path):
     db = str(migrated(tmp_path / "w.duckdb"))
     shown = invoke("sql", "SELECT range AS n FROM range(100)", "--db", db)

@@ -104,7 +104,9 @@ def print_summary(config: Config, db: Path) -> None:
             col, justify="left" if col in ("brand", "period") else "right", overflow="fold" if col == "brand" else None
         )
     listed = {b["brand"] for b in brands}
-    for key in (b.key for b in config.brands if b.key not in listed):  # configured, nothing stored yet
+    # configured with nothing stored yet, or no longer configured with only quarantined records (dropped unsaid)
+    unlisted = [b.key for b in config.brands] + sorted(set(quarantined) - {b.key for b in config.brands})
+    for key in (k for k in unlisted if k not in listed):
         table.add_row(key, "0", "0", "no data yet", "–", "–", "–", "–", str(quarantined.get(key, 0)))
     for b in brands:
         table.add_row(
