@@ -693,3 +693,28 @@ def test_the_quarantine_summary_groups_the_rows_one_rule_rejected(db):
     latest = summary["rating '…' is outside 1-5"]
     assert latest["example"] == "rating '0' is outside 1-5"
     assert (str(latest["first_seen"])[:10], str(latest["last_seen"])[:10]) == ("2026-10-01", "2026-10-02")
+
+
+def test_a_day_not_scored_yet_has_no_negatives_and_the_weeks_negatives_change_waits(tmp_path):
+    """A day whose mentions are loaded but not scored (the night's scoring failed: its metrics have a NULL model)
+    read 0 negatives in v_brand_daily, so negatives_wow_rel counted the week without them: +11% for +22%."""
+    from datetime import timedelta
+
+    from pipeline.warehouse import execute
+    from tests.helpers import START, seed
+
+    db = tmp_path / "w.duckdb"
+    seed(db, 21)
+    last = START + timedelta(days=20)
+    with connect(db) as con, transaction(con):
+        con.execute("DELETE FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day = ?)", [last])
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [last], "run_id": "r2"})
+    with connect(db, read_only=True) as con:
+        got = con.execute(
+            "SELECT volume, scored, n_negative, share_negative, negatives_wow_rel FROM v_brand_daily WHERE day = ?",
+            [last],
+        ).fetchall()
+        sources = con.execute("SELECT count(n_negative) FROM v_source_daily WHERE day = ?", [last]).fetchone()
+    assert got == [(38, 0, None, None, None)]
+    assert sources == (0,)

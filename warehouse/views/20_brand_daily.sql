@@ -6,9 +6,9 @@
 -- mean of the days so far (the days before its first are not known to be empty, so they are not counted as 0).
 -- For the same reason volume_wow_rel and negatives_wow_rel are NULL until the week before is whole (from the
 -- brand's 14th day): on its 8th they set its week against its first day alone (+748% for a steady brand).
--- negatives_wow_rel also waits for both weeks to be whole in the series' model: a day another model scored has no
--- counts here, so in the week after `brandpulse rescore --since D` the week before D counted only its days from D
--- on (a steady brand read +1167% on D's 8th day).
+-- negatives_wow_rel also waits for both weeks to be whole in the series' model: a day another model scored (or
+-- one whose mentions are not scored yet) has no counts here, so in the week after `brandpulse rescore --since D`
+-- the week before D counted only its days from D on (a steady brand read +1167% on D's 8th day).
 CREATE OR REPLACE VIEW v_brand_daily AS
 WITH rolled AS (
     SELECT day, brand, volume, scored, n_negative, n_neutral, n_positive, share_negative, mean_score, model_version,
