@@ -815,7 +815,9 @@ def test_the_incidents_message_to_edit_is_the_newest_slack_gave_an_id(tmp_path):
     with connect(db) as con:
         for aid, _, hours_ago, external_id in sent:
             key = {"alert_id": aid, "channel": "cx-bot", "attempt": 1}
-            execute(con, "alerts/begin_delivery", {**key, "run_id": "s", "via": None, "retry_to": None})
+            execute(
+                con, "alerts/begin_delivery", {**key, "run_id": "s", "via": None, "retry_to": None, "external_id": None}
+            )
             outcome = {"ok": True, "status": "200", "error": None, "external_id": external_id, "retry_to": None}
             execute(con, "alerts/finish_delivery", {**key, **outcome})
             con.execute("UPDATE alert_deliveries SET attempted_at = now() - to_hours(CAST(? AS BIGINT))"
@@ -956,8 +958,8 @@ def test_a_send_beside_another_leaves_it_the_attempt_the_other_recorded_first(tm
     [aid] = incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
     with connect(db) as con:
         todo = delivery._todo(cfg, con, None, INCIDENT)
-        execute(con, "alerts/begin_delivery", {"alert_id": aid, "channel": "ops-hook", "attempt": 1,
-                                               "run_id": "other", "via": None, "retry_to": None})  # fmt: skip
+        execute(con, "alerts/begin_delivery", {"alert_id": aid, "channel": "ops-hook", "attempt": 1, "run_id": "other",
+                                               "via": None, "retry_to": None, "external_id": None})  # fmt: skip
     with caplog.at_level(logging.WARNING, logger="brandpulse"):
         done = delivery._attempts(cfg, db, "this", todo, {"TEST_HOOK_URL": receivers["http"].url + "/hook"}, 1e12)
     assert done == [] and receivers["hooks"] == []
@@ -974,7 +976,9 @@ def test_a_send_that_read_the_pairs_before_another_recorded_its_answer_sends_not
     [aid] = incidents.detect(cfg, db, INCIDENT, "r", today=INCIDENT)
     key = {"alert_id": aid, "channel": "ops-hook", "attempt": 1}
     with connect(db) as con:
-        execute(con, "alerts/begin_delivery", {**key, "run_id": "night", "via": None, "retry_to": None})
+        execute(
+            con, "alerts/begin_delivery", {**key, "run_id": "night", "via": None, "retry_to": None, "external_id": None}
+        )
         todo = delivery._todo(cfg, con, aid)  # the resend's read: attempt 1 pending
         assert [(p["attempts"], p["state"]) for p in todo] == [(1, "pending")]
         execute(con, "alerts/finish_delivery", {**key, "ok": True, "status": "200", "error": None,

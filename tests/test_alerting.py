@@ -1027,7 +1027,15 @@ def test_a_resend_waits_out_the_senders_wait_for_the_warehouse_lock_too(tmp_path
     assert (cfg.alerting.delivery_deadline_s, cfg.lock_timeout_s) == (20, 600)
     [aid] = incidents.detect(cfg, db, INCIDENT, "r1")
     with connect(db) as con, transaction(con):  # the night's attempt, recorded before its post, never completed
-        key = {"alert_id": aid, "channel": "cx-slack", "attempt": 1, "run_id": "r1", "via": None, "retry_to": None}
+        key = {
+            "alert_id": aid,
+            "channel": "cx-slack",
+            "attempt": 1,
+            "run_id": "r1",
+            "via": None,
+            "retry_to": None,
+            "external_id": None,
+        }
         execute(con, "alerts/begin_delivery", key)
     _age_attempts(db, minutes=5)
     with pytest.raises(LookupError, match="may still be in flight"):

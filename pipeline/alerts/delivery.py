@@ -199,14 +199,8 @@ def _begin(
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             for key in keys:
                 params = {**key, "run_id": run_id, "via": via, "retry_to": list(owed) or None}
-                if not rows(execute(con, "alerts/begin_delivery", params)):
+                if not rows(execute(con, "alerts/begin_delivery", {**params, "external_id": external_id})):
                     raise _Taken
-                if external_id is not None:  # a digest's key (pending_deliveries' digest_key), also if cut off
-                    con.execute(
-                        "UPDATE alert_deliveries SET external_id = ?"
-                        " WHERE alert_id = ? AND channel = ? AND attempt = ?",
-                        [external_id, key["alert_id"], key["channel"], key["attempt"]],
-                    )
     except _Taken:
         keys_said = ", ".join(f"{k['alert_id']} to {k['channel']} attempt {k['attempt']}" for k in keys)
         logger.warning(f"alerts: another send recorded {keys_said} first; left to it, not sent twice")
@@ -325,7 +319,7 @@ def _digests(config: Config, db: Path, run_id: str, digests: dict, env: Mapping[
     outcome. Returns Attempts."""
     channels = {c.name: c for c in config.alerts}
     done = []
-    for (name, _run), pairs in digests.items():
+    for (name, _key), pairs in digests.items():
         qh = channels[name].quiet_hours
         with connect(db, timeout=config.lock_timeout_s) as con:
             found = rows(

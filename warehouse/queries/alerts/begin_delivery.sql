@@ -6,11 +6,13 @@
 -- that one sends it, or has. $retry_to: the recipients an earlier, successful attempt left owed
 -- (v_alert_deliveries.retry_to) when the attempt is for them alone, so only a later attempt stops it; recorded with
 -- the pending attempt, so one cut off mid-send still owes them (a resend sends it to them alone). NULL: an attempt
--- for every recipient.
+-- for every recipient. $external_id: a digest's Idempotency-Key (pending_deliveries' digest_key), recorded with the
+-- pending attempt so that a digest cut off mid-send is resent as itself; NULL for any other attempt.
 INSERT INTO alert_deliveries BY NAME
 SELECT $alert_id AS alert_id, $channel AS channel, $attempt AS attempt, now() AS attempted_at,
        CAST(NULL AS BOOLEAN) AS ok, CAST(NULL AS VARCHAR) AS status, CAST(NULL AS VARCHAR) AS error,
-       $run_id AS run_id, CAST($via AS VARCHAR) AS via, CAST($retry_to AS VARCHAR[]) AS retry_to
+       $run_id AS run_id, CAST($via AS VARCHAR) AS via, CAST($retry_to AS VARCHAR[]) AS retry_to,
+       CAST($external_id AS VARCHAR) AS external_id
 WHERE NOT EXISTS (SELECT 1 FROM alert_deliveries d
                   WHERE d.alert_id = $alert_id AND d.channel = $channel
                     AND ((d.ok AND $retry_to IS NULL) OR d.attempt >= $attempt))
