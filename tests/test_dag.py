@@ -101,15 +101,11 @@ def test_dag_test_end_to_end_and_rerun(dag, airflow_db, tmp_path, monkeypatch):
         ).fetchone() == (5, 5, 3)
 
 
-def test_a_task_cleared_after_its_night_ended_that_fails_this_time_fails_the_night(dag, tmp_path, monkeypatch):
-    """An operator clears one task of a night that has ended (detect, with the tasks after it, as Airflow's clear
-    does by default): its prepare does not run again, so the ledger still held the earlier try's detect
-    ``success``, and a detect that failed this time ended the night ``success`` (the Airflow run green too,
-    finish being its only leaf). The task drops its step's earlier record first: the night ends ``failed``."""
+def _an_ended_airflow_night(dag, tmp_path, monkeypatch, tasks: tuple[str, ...]):
+    """The night of 2026-10-01 run to its end under Airflow's run id, and the python callables of ``tasks`` run as
+    a cleared task runs them (the context of that run): (config path, warehouse, callables by task)."""
     from pipeline import night
-    from pipeline.alerts import incidents
     from pipeline.config import load_config
-    from pipeline.ledger import RunFailed
 
     (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
     config, db = write_config(tmp_path), tmp_path / "w.duckdb"
@@ -117,14 +113,26 @@ def test_a_task_cleared_after_its_night_ended_that_fails_this_time_fails_the_nig
     monkeypatch.setenv("BRANDPULSE_DB", str(db))
     day, run_id = datetime(2026, 10, 1).date(), "scheduled__2026-10-02T02:00:00+00:00"
     assert night.run_day(load_config(config), db, day, run_id=run_id, trigger="airflow")["status"] == "success"
+    context = {"data_interval_start": datetime(2026, 10, 1, 2, tzinfo=UTC), "run_id": run_id, "params": {}}
+    run = {task: dag.task_dict[task].python_callable for task in tasks}
+    monkeypatch.setitem(run[tasks[0]].__globals__, "get_current_context", lambda: context)
+    return config, db, run
+
+
+def test_a_task_cleared_after_its_night_ended_that_fails_this_time_fails_the_night(dag, tmp_path, monkeypatch):
+    """An operator clears one task of a night that has ended (detect, with the tasks after it, as Airflow's clear
+    does by default): its prepare does not run again, so the ledger still held the earlier try's detect
+    ``success``, and a detect that failed this time ended the night ``success`` (the Airflow run green too,
+    finish being its only leaf). The task drops its step's earlier record first: the night ends ``failed``."""
+    from pipeline.alerts import incidents
+    from pipeline.ledger import RunFailed
+
+    _, db, run = _an_ended_airflow_night(dag, tmp_path, monkeypatch, ("detect", "report", "finish"))
 
     def broken(*args, **kw):
         raise RuntimeError("the detector broke")
 
     monkeypatch.setattr(incidents, "detect", broken)
-    context = {"data_interval_start": datetime(2026, 10, 1, 2, tzinfo=UTC), "run_id": run_id, "params": {}}
-    run = {task: dag.task_dict[task].python_callable for task in ("detect", "report", "finish")}
-    monkeypatch.setitem(run["detect"].__globals__, "get_current_context", lambda: context)
     with pytest.raises(RuntimeError, match="the detector broke"):
         run["detect"]()
     run["report"]()  # all_done (send_alerts too: it delivers the alerts on file)
@@ -142,17 +150,12 @@ def test_an_extract_task_cleared_after_its_night_ended_that_fails_this_time_leav
     run again, so the earlier try's manifest stayed staged, and a source that failed this time was loaded from it,
     recorded a success and the night ended ``success`` (the Airflow run green, a red extract in it). The extract
     drops its earlier manifest first, as a shard's score task drops its scores: the source is missing."""
-    from pipeline import authorkey, night, staging
+    from pipeline import authorkey, staging
     from pipeline.config import load_config
     from pipeline.ledger import RunFailed
 
-    (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
-    config, db = write_config(tmp_path), tmp_path / "w.duckdb"
-    monkeypatch.setenv("BRANDPULSE_CONFIG", str(config))
-    monkeypatch.setenv("BRANDPULSE_DB", str(db))
-    day, run_id = datetime(2026, 10, 1).date(), "scheduled__2026-10-02T02:00:00+00:00"
+    config, db, run = _an_ended_airflow_night(dag, tmp_path, monkeypatch, ("extract", "load", "finish"))
     cfg = load_config(config)
-    assert night.run_day(cfg, db, day, run_id=run_id, trigger="airflow")["status"] == "success"
     with duckdb.connect(str(db), read_only=True) as con:
         key = authorkey.carried(authorkey.recorded(con))
     [job] = [{**job, "author_key": key} for job in staging.with_states(cfg, db, staging.plan(cfg))]
@@ -161,9 +164,6 @@ def test_an_extract_task_cleared_after_its_night_ended_that_fails_this_time_leav
         raise RuntimeError("the source is down")
 
     monkeypatch.setattr(staging, "build_source", down)
-    context = {"data_interval_start": datetime(2026, 10, 1, 2, tzinfo=UTC), "run_id": run_id, "params": {}}
-    run = {task: dag.task_dict[task].python_callable for task in ("extract", "load", "finish")}
-    monkeypatch.setitem(run["extract"].__globals__, "get_current_context", lambda: context)
     with pytest.raises(RuntimeError, match="the source is down"):
         run["extract"](job)
     run["load"]()  # all_done
