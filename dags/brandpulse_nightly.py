@@ -203,12 +203,11 @@ def brandpulse_nightly():
         config, db, day, run_id = _night("report")
         # all_done: no report of a night that read nothing drawn over the last one's, after a prepare that failed
         ledger.require_run_in(db, run_id, timeout=config.lock_timeout_s)
-        if get_current_context()["params"].get("draw_report", True):
-            reason = build.kept_report(config, day)  # an older night's: the later day's report left as it is
-        else:
-            reason = "not drawn: draw_report is false in this run's conf (a backfill: a later night draws the report)"
-        index = build.report(config, db, day, run_id, not_drawn=reason)
-        return str(index) if reason is None else reason  # not the index there, a later day's, as if drawn
+        # an older night's leaves the later day's report as it is (build.kept_report)
+        backfill = "not drawn: draw_report is false in this run's conf (a backfill: a later night draws the report)"
+        drawn = get_current_context()["params"].get("draw_report", True)
+        step = build.report(config, db, day, run_id, not_drawn=None if drawn else backfill)
+        return str(step.index) if step.not_drawn is None else step.not_drawn  # not a later day's index, as if drawn
 
     @task(trigger_rule="all_done")
     def finish() -> str:

@@ -944,9 +944,9 @@ def report(
             _fail("--brand and --run-id: the night's report step draws every brand; leave out one of them")
         night = _registered(cfg, db, run_id, "report")
         target = _day(day) if day is not None else night
-        kept = build.kept_report(cfg, target, out)  # an older night's: not its index, the later day's left there
-        index = build.report(cfg, db_path(db), target, run_id, out_dir=out, not_drawn=kept)
-        typer.echo(f"index: {index}" if kept is None else f"index: {index} left as it was ({kept})")
+        step = build.report(cfg, db_path(db), target, run_id, out_dir=out)  # an older night's: the later day's left
+        kept = step.not_drawn
+        typer.echo(f"index: {step.index}" if kept is None else f"index: {step.index} left as it was ({kept})")
         return
     target = _day(day) if day is not None else build.newest_day(cfg, db_path(db))
     if target is None:

@@ -30,7 +30,7 @@ from pipeline.config import Config
 from pipeline.ledger import RunFailed, close_run, new_run_id, record_step, start_run
 from pipeline.load import load
 from pipeline.metrics import daily_metrics, day_hours
-from pipeline.report.build import kept_report, report
+from pipeline.report.build import report
 from pipeline.scoring import MENTIONS, score, score_pending, version_to_score
 from pipeline.staging import (
     check_brand_ids,
@@ -201,12 +201,9 @@ def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, re
             survey_metrics(config, db, run_id)
         raised = detect(config, db, day, run_id, today=today)
     sent = send_alerts(config, db, run_id, today=today)
-    # an older night's (a report of a later day there) is not drawn either: its summary named that day's index
-    not_drawn = report_not_drawn if report_not_drawn is not None else kept_report(config, day)
-    index = report(config, db, day, run_id) if not_drawn is None else None
+    # an older night's (a report of a later day there) is not drawn either: its summary names no later day's index
+    drawn = report(config, db, day, run_id, not_drawn=report_not_drawn)
     with held(db, timeout=config.lock_timeout_s):
-        if not_drawn is not None:  # recorded (a required step), with the reason
-            report(config, db, day, run_id, not_drawn=not_drawn)
         try:
             status = finish(config, db, run_id, surveys=surveys)
         except RunFailed as exc:
@@ -222,8 +219,8 @@ def _run_steps(config, db, day, run_id, jobs, states, scorer, today, surveys, re
         "survey_responses": surveyed.get("new", 0),
         "alerts": raised,
         "deliveries": sent,
-        "report": None if index is None else str(index),
-        "report_not_drawn": not_drawn,  # why "report" is null
+        "report": None if drawn.not_drawn is not None else str(drawn.index),
+        "report_not_drawn": drawn.not_drawn,  # why "report" is null
         "failed_sources": failed,
     }
 

@@ -426,8 +426,10 @@ def test_pages_are_self_contained_and_small(report):
 def test_report_step_records_the_step(report, tmp_path):
     with connect(report["db"]) as con:
         start_run(con, "run-r", INCIDENT, "cli")
-    index = report_build.report(report["cfg"], report["db"], INCIDENT, "run-r", out_dir=tmp_path / "r")
-    assert index == tmp_path / "r" / "index.html" and index.exists() and (tmp_path / "r" / "parcelo.html").exists()
+    step = report_build.report(report["cfg"], report["db"], INCIDENT, "run-r", out_dir=tmp_path / "r")
+    index = step.index
+    assert step.not_drawn is None and index == tmp_path / "r" / "index.html"
+    assert index.exists() and (tmp_path / "r" / "parcelo.html").exists()
     with connect(report["db"], read_only=True) as con:
         row = con.execute(
             "SELECT status, rows_in, rows_out, rows_quarantined, detail FROM run_steps WHERE step = 'report'"
@@ -1317,15 +1319,15 @@ def test_the_report_step_of_an_older_night_leaves_a_later_days_report(report, tm
     with connect(db) as con:
         start_run(con, "run-latest", INCIDENT, "cli")
         start_run(con, "run-older", older, "cli")
-    index = report_build.report(cfg, db, INCIDENT, "run-latest", out_dir=out)
+    index = report_build.report(cfg, db, INCIDENT, "run-latest", out_dir=out).index
     latest = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert report_build.report(cfg, db, older, "run-older", out_dir=out) == index
+    reason = f"not drawn: {out} holds the report of {INCIDENT}, a later day"
+    assert report_build.report(cfg, db, older, "run-older", out_dir=out) == report_build.ReportStep(index, reason)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == latest
     with connect(db, read_only=True) as con:
         step = row(
             con.execute("SELECT status, rows_out, detail FROM run_steps WHERE run_id = 'run-older' AND step = 'report'")
         )
-    reason = f"not drawn: {out} holds the report of {INCIDENT}, a later day"
     assert step == {"status": "success", "rows_out": 0, "detail": reason}
     assert build_report(cfg, db, older, out)["unchanged"] is False
     assert older.strftime("%d %b %Y") in index.read_text(encoding="utf-8")

@@ -1020,16 +1020,25 @@ def kept_report(config: Config, day: date, out_dir: Path | None = None) -> str |
     return f"not drawn: {out} holds the report of {newer}, a later day"
 
 
+@dataclass(frozen=True)
+class ReportStep:
+    """What the report step did: ``index`` is the index.html in the report folder; ``not_drawn`` is None when the
+    step drew it for its day, else why it left the folder as it was (``index`` is then a later day's, or none)."""
+
+    index: Path
+    not_drawn: str | None
+
+
 def report(
     config: Config, db: Path, day: date, run_id: str, out_dir: Path | None = None, not_drawn: str | None = None
-) -> Path:
+) -> ReportStep:
     """The nightly report step: build into ``out_dir`` (default: the config's ``report_dir``, else
-    ``data/reports`` next to the config file), record it in ``run_steps``, return the index's path.
+    ``data/reports`` next to the config file), record it in ``run_steps``, say what it did.
 
     A night older than the report already there (a re-run or backfill of an old night: :func:`kept_report`) leaves
     that report as it is: the step is recorded, not drawn, with the reason. So does a night given ``not_drawn``, a
-    reason (a backfill's night: a later night draws the report over it at once). The path returned is then the
-    index that is there, not one of ``day``: a caller that says what it drew asks :func:`kept_report` first."""
+    reason (a backfill's night: a later night draws the report over it at once). The index named is then the one
+    that is there, not one of ``day``."""
     started = datetime.now(UTC)
     out = Path(out_dir) if out_dir is not None else config.resolve(config.report_dir)
     not_drawn = not_drawn if not_drawn is not None else kept_report(config, day, out)
@@ -1053,4 +1062,4 @@ def report(
             detail=detail,
             started_at=started,
         )
-    return index
+    return ReportStep(index, not_drawn)
