@@ -722,6 +722,8 @@ def test_a_threads_comments_are_kept_in_the_half_open_window(reddit):
     records, _ = run(src)
     assert ids(records) == ["t1_c_at_start", "t1_c_last"]
     assert src.state["threads"]["followed"] == 1 and src.state["newest_created_utc"] == T0 + end - 1
+    # each comment read is a record, a reject or a counted skip: the two of other nights are counted, not passed over
+    assert src.state["threads"]["comments_read"] == 4 and src.state["threads"]["outside_window"] == 2
 
 
 def test_followed_threads_are_capped(reddit, monkeypatch):

@@ -74,8 +74,10 @@ endpoint (the credentials) still fails the source, as does a refusal of every co
 the app or its network: a read of nothing).
 
 ``state`` after a fetch: ``newest_created_utc``, per-listing counts (``listings``), ``threads`` (``followed``: the
-earlier posts' threads re-read), ``skipped_deleted``, ``skipped_removed``, ``not_about_brand`` (posts and comments a
-search or a brand subreddit returned without an alias clear of the exclusions), ``duplicates`` (a post or comment
+earlier posts' threads re-read; ``outside_window``: the comments of the threads read that were created before or
+after the window, a followed thread's older ones, those after midnight of a post late in the day),
+``skipped_deleted``, ``skipped_removed``, ``not_about_brand`` (posts and comments a search or a brand subreddit
+returned without an alias clear of the exclusions), ``duplicates`` (a post or comment
 another search or path of the same read found first), ``automoderator`` (its comments, skipped) and ``follow`` (post
 id -> created_utc of the posts whose threads the next nights re-read; saved with the load, like every state). A post
 no night ever matched (one already older than the window on the source's first night) is not followed.
@@ -432,7 +434,14 @@ class RedditSource(Source):
         # read, not kept: counted (as Hacker News does)
         self._counts = {"not_about_brand": 0, "duplicates": 0, "automoderator": 0}
         self._listings: dict[str, dict] = {}
-        self._threads = {"posts": 0, "comments_read": 0, "not_read": 0, "unavailable": 0, "followed": 0}
+        self._threads = {
+            "posts": 0,
+            "comments_read": 0,
+            "not_read": 0,
+            "unavailable": 0,
+            "followed": 0,
+            "outside_window": 0,  # comments of the threads read created before or after the window
+        }
         self._matched: dict[str, float] = {}  # post id -> created_utc, of this read's matched posts
         self._follow: dict[str, float] = {}  # the same, of the posts whose threads the next nights re-read
         self._newest: float | None = None
@@ -826,7 +835,8 @@ class RedditSource(Source):
             yield self._reject(problem, data)
             return
         created = _created(data)
-        if not (window.start.timestamp() <= created < window.end.timestamp()):
+        if not (window.start.timestamp() <= created < window.end.timestamp()):  # a thread's: a listing's are
+            self._threads["outside_window"] += 1  # filtered (and counted) by _listing
             return
         body = data["body"]
         gone = _gone(body)
