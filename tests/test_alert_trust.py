@@ -634,6 +634,8 @@ def test_a_failed_digest_is_retried_as_a_digest(tmp_path, receivers):
     assert delivery.send_alerts(cfg, db, "s1", now=local(0, 22))["held"] == 1
     receivers["http"].add_fault(r"^/slack/", status=500, times=100)
     assert delivery.send_alerts(cfg, db, "s2", now=local(1, 9)) == {"delivered": 0, "failed": 1, "digests": 1}
+    # one attempt failed: the hold for quiet hours before it was no failure (it read 'failed ×2')
+    assert q(db, "SELECT delivery FROM v_alerts") == [("cx-slack: failed ×1",)]
     receivers["http"].faults.clear()
     assert delivery.send_alerts(cfg, db, "s3", now=local(1, 10)) == {"delivered": 1, "failed": 0, "digests": 1}
     [digest] = receivers["slack"]

@@ -11,7 +11,7 @@
 -- ts, with a bot token; an e-mail's Message-ID). retry_to: the e-mail recipients the last attempt left owed the
 -- alert (refused for now, 4xx, while others took it: the next run sends it to them alone; when that retry is
 -- left without an answer, ok stays true and the state is 'pending': only a resend sends it to them again); NULL
--- or empty: none.
+-- or empty: none. held_attempts: of the attempts, those that were only held for quiet hours (never tried).
 -- What is still to send (queries/alerts/pending_deliveries.sql) and the delivery columns of v_alerts (80) read it.
 --   SELECT channel, attempts, state, error FROM v_alert_deliveries WHERE NOT ok;
 CREATE OR REPLACE VIEW v_alert_deliveries AS
@@ -22,6 +22,7 @@ SELECT alert_id, channel, max(attempt) AS attempts, coalesce(bool_or(ok), false)
             WHEN arg_max_null(status, attempt) = 'held' THEN 'held' ELSE 'failed' END AS state,
        arg_max_null(status, attempt) AS status, arg_max_null(error, attempt) AS error, arg_max_null(via, attempt) AS via,
        arg_max(external_id, attempt) FILTER (WHERE ok) AS external_id,
-       max(attempted_at) AS last_attempt_at, arg_max_null(retry_to, attempt) AS retry_to
+       max(attempted_at) AS last_attempt_at, arg_max_null(retry_to, attempt) AS retry_to,
+       count(*) FILTER (WHERE status = 'held') AS held_attempts
 FROM alert_deliveries
 GROUP BY alert_id, channel;

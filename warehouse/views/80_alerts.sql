@@ -1,7 +1,7 @@
 -- Alerts with their explanation and delivery, newest first. deliveries: each channel tried (attempts, ok, state,
 -- the last status and error, from v_alert_deliveries); delivery: the same in words, as `brandpulse alerts` and
--- the report show it ('cx-slack: delivered, ops-hook: failed ×2'; 'cx-slack: pending (possibly delivered)'
--- when an attempt was cut off mid-send; 'cx-email: delivered, 1 recipient(s) to retry' when the e-mail server
+-- the report show it ('cx-slack: delivered, ops-hook: failed ×2': the attempts tried, not those held for quiet
+-- hours; 'cx-slack: pending (possibly delivered)' when an attempt was cut off mid-send; 'cx-email: delivered, 1 recipient(s) to retry' when the e-mail server
 -- refused one for now while the others took it, '..., 1 recipient(s) pending (possibly delivered)' when the
 -- retry to it got no answer; 'cx-email: held (quiet hours)' until the channel's digest; 'not sent yet' before the first attempt; 'not sent (backfilled night)'
 -- for nights older than alerting.max_age_days); delivered: every channel tried accepted it; model_version: the model
@@ -18,7 +18,7 @@ WITH tried AS (
                                                                 || len(retry_to) || ' recipient(s) pending (possibly delivered)'
                                                                 ELSE 'pending (possibly delivered)' END
                                                     WHEN 'held' THEN 'held (quiet hours)'
-                                                    ELSE 'failed ×' || attempts END, ', '
+                                                    ELSE 'failed ×' || (attempts - held_attempts) END, ', '
                       ORDER BY channel) AS outcome,
            bool_and(ok) AS all_ok
     FROM v_alert_deliveries
