@@ -463,6 +463,25 @@ def test_a_15_minute_runs_alert_states_the_minutes_of_the_hour_so_far(tmp_path):
         assert "08:00-08:30 UTC" in render_text(delivery.message(cfg, con, aid, chart=False))
 
 
+def test_a_15_minute_run_over_an_hour_loaded_whole_counts_the_hour_so_far_only(tmp_path):
+    """A replay (``watch --from --to``) of a day already loaded, or a 15-minute run cleared and run again after later
+    runs loaded the rest of its hour: the run ending at 08:30 paged "08:00-08:30: 60 negative mentions", the whole
+    hour's, where 30 had been posted by 08:30."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (120, 85)})  # the 08:00 hour 60 negatives of 60, a minute apart: 30 before 08:30
+    eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
+    end = eight + timedelta(minutes=30)
+    with connect(db) as con, transaction(con):
+        days = [START + timedelta(days=i) for i in range(51)]
+        execute(con, "metrics/hourly", {"hours": day_hours(days), "run_id": "seed"})
+        start_run(con, "watch-1", INCIDENT, "watch")
+    cfg = alerting_config(tmp_path, watch={"enabled": True, "interval_minutes": 15})
+    incidents.detect_watch(cfg, db, end - timedelta(minutes=30), end, "watch-1")
+    assert q(db, "SELECT window_end, observed, volume FROM hourly_detections") == [(end, 30, 30)]
+    [(headline,)] = q(db, "SELECT headline FROM alerts")
+    assert "08:00-08:30 UTC: 30 negative mentions (100% of 30)" in headline
+
+
 def _surge(tmp_path) -> tuple:
     """(config, warehouse, the volume_spike's id): 200 mentions from 08:00 on the incident day, its first 20
     negative, where a Sunday has ~28 from 08:00 (none at 09:00): the 09:00-11:00 hours' 120 mentions, none

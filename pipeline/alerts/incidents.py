@@ -492,6 +492,14 @@ def _hourly_series(con, brand: str, start: datetime, end: datetime) -> pd.DataFr
     latest hour's, :func:`_hourly_model`), oldest first: ``hour``, ``volume`` (scored mentions), ``n_negative``;
     the query the hourly alert chart reads too (``alerts/hourly_series``)."""
     series = frame(execute(con, "alerts/hourly_series", {"brand": brand, "start": start, "end": end}))
+    hour = end.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    last = series["hour"] == hour
+    if hour < end and last.any():  # a 15-minute run's hour so far: its mentions before end alone (a replay, or a
+        # run cleared and run again after later runs loaded the rest of the hour, paged 08:00-08:30 for the hour's
+        # 60 negatives where 30 had been posted)
+        params = {"brand": brand, "hour": hour, "end": end, "model": series["model"].iloc[-1]}
+        so_far = row(execute(con, "alerts/hour_so_far", params))
+        series.loc[last, ["volume", "n_negative"]] = [so_far["volume"], so_far["n_negative"]]
     return series.drop(columns="model")
 
 
