@@ -153,9 +153,14 @@ def check_config(config: ConfigOpt = None) -> None:
     """Validate brandpulse.yaml and list what it monitors; name the environment variables it reads that are not
     set here, the file drops whose path matches no file and a model folder without a model (notes, not errors:
     the machine that checks may not be the one that runs the night)."""
-    from pipeline.config import env_references, env_value
+    from pipeline.config import ConfigError, env_references, env_value
+    from pipeline.storage import check_store
 
     cfg = _config(config)
+    try:
+        check_store(cfg)  # an error of the config wherever it runs (the night's prepare refuses it the same way)
+    except ConfigError as exc:
+        _fail(str(exc))
     typer.echo(f"{cfg.source_file}: OK")
     for b in cfg.brands:
         sources = ", ".join(f"{s.name} ({s.type})" for s in b.sources)

@@ -65,14 +65,8 @@ def staging_root(config: Config) -> StagePath:
     from airflow.sdk import ObjectStoragePath  # only for a URL: see the module's docstring
     from airflow.sdk.io import has_fs
 
+    check_store(config)
     scheme = config.staging_dir.split("://", 1)[0]
-    unbounded = _unbounded(scheme)
-    if unbounded:  # ftp://, sftp://, smb://: a server trickling its answer held a write past any STORE_TIMEOUT_S
-        raise ConfigError(
-            f"{config.source_file}: staging_dir: {scheme}:// is not an object store: its filesystem ({unbounded}) "
-            "puts no time limit on a call (STORE_TIMEOUT_S bounds only an object store's) and does not write a file "
-            "whole or not at all; give a folder (a mounted share's included), or s3://, gs:// or az://"
-        )
     if config.staging_conn_id and not has_fs(scheme):  # else Airflow would fall back to an anonymous client
         raise ConfigError(
             f"{config.source_file}: staging_conn_id: Airflow has no filesystem for {scheme}:// to build from a "
@@ -81,6 +75,21 @@ def staging_root(config: Config) -> StagePath:
             f"environment's credentials"
         )
     return ObjectStoragePath(config.staging_dir, conn_id=config.staging_conn_id, **config.staging_options)
+
+
+def check_store(config: Config) -> None:
+    """Refuse a ``staging_dir`` URL whose store is no object store (a ConfigError naming the setting), without
+    Airflow: what ``brandpulse check-config`` checks, and :func:`staging_root` before it builds the path."""
+    if not is_url(config.staging_dir):
+        return
+    scheme = config.staging_dir.split("://", 1)[0]
+    unbounded = _unbounded(scheme)
+    if unbounded:  # ftp://, sftp://, smb://: a server trickling its answer held a write past any STORE_TIMEOUT_S
+        raise ConfigError(
+            f"{config.source_file}: staging_dir: {scheme}:// is not an object store: its filesystem ({unbounded}) "
+            "puts no time limit on a call (STORE_TIMEOUT_S bounds only an object store's) and does not write a file "
+            "whole or not at all; give a folder (a mounted share's included), or s3://, gs:// or az://"
+        )
 
 
 def _unbounded(scheme: str) -> str | None:

@@ -217,6 +217,13 @@ def test_config_is_the_option_else_the_environment_else_the_working_folders(tmp_
     refused(invoke("check-config", env={"BRANDPULSE_CONFIG": str(none)}), f"{none}: config file not found")
 
 
+def test_check_config_refuses_a_staging_url_that_is_no_object_store(tmp_path):
+    """README: an ftp:// (sftp://, smb://) staging_dir is a config error. check-config said OK, and the night
+    then failed at prepare with that error."""
+    config = write_config(tmp_path, staging_dir="ftp://127.0.0.1:2121/staging")
+    refused(invoke("check-config", "--config", str(config)), f"{config}: staging_dir: ftp:// is not an object store")
+
+
 def test_the_warehouse_is_the_option_else_the_environment(tmp_path):
     """summary reads the warehouse it names: --db over $BRANDPULSE_DB."""
     config = str(write_config(tmp_path))
