@@ -12,8 +12,8 @@ later night or a rescore, even one of the alert's own day, may have moved on by 
 names it.
 :func:`hourly_alert_chart` does the same for an hourly alert (``hourly_spike``, ``volume_spike``): the brand's
 last 48 hours from ``hourly_brand_metrics``, volume and negatives per hour, the flagged window shaded; it reads
-the series (in one model version: the watch detector's, named in its title) and hands it to :func:`hourly_chart`, a
-pure function of the series. A chart never mixes two models.
+the series (in one model version: the alert's, as the daily chart, else the watch detector's; named in its title) and
+hands it to :func:`hourly_chart`, a pure function of the series. A chart never mixes two models.
 """
 
 from __future__ import annotations
@@ -145,12 +145,15 @@ def hourly_chart(
     return png(fig)
 
 
-def hourly_alert_chart(con, brand: BrandSpec, window_start: datetime, window_end: datetime) -> bytes:
-    """The brand's last 48 hours to the end of an hourly alert's window, the window shaded (:func:`hourly_chart`)."""
+def hourly_alert_chart(
+    con, brand: BrandSpec, window_start: datetime, window_end: datetime, model: str | None = None
+) -> bytes:
+    """The brand's last 48 hours to the end of an hourly alert's window, the window shaded (:func:`hourly_chart`),
+    in ``model`` (the alert's, ``alerts.model_version``; None: that of the latest scored hour before its end)."""
     end = window_end.replace(minute=0, second=0, microsecond=0)  # on the series' hours: a 15-minute run's window
     if end < window_end:  # 08:00-08:30 ends in the 08:00 hour (so far), the last bar
         end += timedelta(hours=1)
     start = end - timedelta(hours=HOURLY_CHART_HOURS)
-    df = frame(execute(con, "alerts/hourly_series", {"brand": brand.key, "start": start, "end": end}))
+    df = frame(execute(con, "alerts/hourly_series", {"brand": brand.key, "start": start, "end": end, "model": model}))
     title = f"{brand.name}: the 48 hours to {window_end:%d %b %Y %H:%M} UTC{_model(df)}"
     return hourly_chart(df, title, start, end, window_start, window_end)

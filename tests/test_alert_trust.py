@@ -245,6 +245,38 @@ def test_an_hourly_alerts_chart_never_mixes_two_models(tmp_path, monkeypatch):
     assert fig.axes[0].texts[0].get_text().endswith("(model v2)")
 
 
+def test_an_hourly_alerts_chart_sent_after_a_rescore_of_its_window_draws_the_model_it_was_raised_in(
+    tmp_path, monkeypatch
+):
+    """`brandpulse rescore --since` the incident's day, by a v2 that reads 40 of its window's 50 negatives as
+    neutral, before a v1 hourly alert is sent (held for quiet hours, retried): it came with v2's chart of 10
+    negatives, titled v2, the v1 hours of the day before left out. Its chart draws the model it was raised in, the
+    rescored hours counted from that model's own scores: the chart it was first sent with."""
+    db = tmp_path / "w.duckdb"
+    cfg = alerting_config(tmp_path)
+    aid = hourly_incident(db, cfg)
+    with connect(db, read_only=True) as con:
+        sent = delivery.message(cfg, con, aid).chart_png
+    with connect(db) as con, transaction(con):
+        rescored_since(con, INCIDENT)
+        con.execute(
+            "UPDATE sentiment SET label = 'neutral' WHERE model_version = 'v2' AND label = 'negative' AND mention_id"
+            " IN (SELECT mention_id FROM mentions WHERE day = ? AND NOT regexp_matches(native_id, '-[0-9]$'))",
+            [INCIDENT],
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/hourly", {"hours": day_hours([INCIDENT]), "run_id": "rescore"})
+    assert q(db, "SELECT model_version, n_negative FROM hourly_brand_metrics WHERE hour = ? AND source = '_all'",
+             [EIGHT]) == [("v2", 10)]  # fmt: skip
+    assert q(db, "SELECT model_version, observed FROM alerts") == [("v1", 50)]
+    with connect(db, read_only=True) as con:
+        assert delivery.message(cfg, con, aid).chart_png == sent  # the chart it was first sent with
+        fig = drawn_figure(monkeypatch, delivery.message, cfg, con, aid)
+    negative = [p.get_height() for p in fig.axes[0].containers[1]]
+    assert negative[-1] == 50  # the alert's own 50 negatives in its 08:00-09:00 window, not v2's 10
+    assert fig.axes[0].texts[0].get_text().endswith("(model v1)")
+
+
 def test_the_hourly_chart_draws_a_bar_an_hour_of_the_series(monkeypatch):
     """What the 48-hour chart plots, read from the figure: the series' scored mentions and negatives, a bar an
     hour, an hour the series lacks as zero."""

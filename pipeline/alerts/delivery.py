@@ -100,7 +100,7 @@ def message(config: Config, con, alert_id_: str, chart: bool = True):
     png = None
     if chart:
         png = (
-            hourly_alert_chart(con, brand, *window)
+            hourly_alert_chart(con, brand, *window, model=alert["model_version"])  # the model its figures came from
             if window
             else alert_chart(con, brand, day, model=alert["model_version"])  # the model its figures came from
         )

@@ -491,7 +491,7 @@ def _hourly_series(con, brand: str, start: datetime, end: datetime) -> pd.DataFr
     """The brand's hourly totals (all sources) from ``start`` to before ``end``, of one model version (the
     latest hour's, :func:`_hourly_model`), oldest first: ``hour``, ``volume`` (scored mentions), ``n_negative``;
     the query the hourly alert chart reads too (``alerts/hourly_series``)."""
-    series = frame(execute(con, "alerts/hourly_series", {"brand": brand, "start": start, "end": end}))
+    series = frame(execute(con, "alerts/hourly_series", {"brand": brand, "start": start, "end": end, "model": None}))
     hour = end.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     last = series["hour"] == hour
     if hour < end and last.any():  # a 15-minute run's hour so far: its mentions before end alone (a replay, or a
