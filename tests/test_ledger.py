@@ -304,6 +304,29 @@ def test_a_killed_night_that_a_later_run_of_its_day_has_ended_is_not_running(war
                                "rescore": "success", "re-run": "success"}  # fmt: skip
 
 
+def test_a_killed_rescore_that_the_same_rescore_run_again_has_ended_is_not_running(ware):
+    """``brandpulse rescore --since D`` killed (SIGKILL, out of memory) stays ``running``; the same command run again
+    carries it on and ends, yet the dead run read ``running`` for good (the summary's "1 running") and the watch
+    skipped every hour ("night run rescore__... is running") until six hours after it started. A rescore of
+    another --since says nothing of it, nor does a rescore's ending of a night of its day."""
+    now = datetime.now(UTC)
+    with connect(ware) as con:
+        for run_id, day, trigger, status, started in (
+            ("killed", DAY, "rescore", "running", now - timedelta(hours=1)),
+            ("night", DAY, "cli", "running", now - timedelta(minutes=50)),
+            ("other-since", DAY - timedelta(days=7), "rescore", "success", now - timedelta(minutes=40)),
+        ):
+            ledger.start_run(con, run_id, day, trigger)
+            con.execute(
+                "UPDATE pipeline_runs SET status = ?, started_at = ? WHERE run_id = ?", [status, started, run_id]
+            )
+        assert _shown(con)["killed"] == "running"
+        ledger.start_run(con, "re-run", DAY, "rescore")
+        con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 're-run'")
+        assert _shown(con) == {"killed": "abandoned", "night": "running", "other-since": "success", "re-run": "success"}
+        assert ledger.running_night(con, now - timedelta(hours=6))["run_id"] == "night"
+
+
 def test_a_killed_watch_run_that_a_later_watch_run_over_its_window_has_ended_is_not_running(ware):
     """A ``brandpulse watch`` run killed (SIGKILL) stays ``running`` in the ledger; once its re-run (or a later hour's
     run) has ended, a night started within the hour still waited ``WATCH_WAIT_S`` (30 minutes) for it. A run that
