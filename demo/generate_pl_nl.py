@@ -98,6 +98,9 @@ PL = {
         "days": lines(
             "3 dni\ntrzy dni\n4 dni\n5 dni\ntydzień\nponad tydzień\ndwa tygodnie\n6 dni\nprawie dwa tygodnie"
         ),
+        "daysG": lines(  # the same spans in the genitive, after "od"
+            "3 dni\ntrzech dni\n4 dni\n5 dni\ntygodnia\nponad tygodnia\ndwóch tygodni\n6 dni\nprawie dwóch tygodni"
+        ),
         "hours": lines("godzinę\ndwie godziny\n40 minut\npółtorej godziny\n3 godziny\n50 minut"),
         "time_ref": lines(
             "dziś rano\nwczoraj\nwczoraj wieczorem\nw poniedziałek\nw piątek\nprzedwczoraj\ndzisiaj\nw weekend\n"
@@ -180,7 +183,7 @@ PL = {
             "neg": lines(
                 """
                 Status "doręczono", a paczki ani w automacie, ani pod drzwiami. {b} serio?
-                gdzie jest moja paczka? {b} od {days} pokazuje "w drodze"
+                gdzie jest moja paczka? {b} od {daysG} pokazuje "w drodze"
                 Czekam już {days} na {item}. Śledzenie {bG} stoi {weekday_od}
                 {b} znowu przesunął dostawę. Trzeci raz w tym tygodniu
                 Kurier {bG} nawet nie zapukał, tylko wbił "adresat nieobecny". Był<em|am> w domu cały dzień
@@ -197,7 +200,7 @@ PL = {
                 Paczka wróciła do nadawcy, bo {b} "nie mógł doręczyć". Do automatu. Jak??
                 Paczka miała być {time_ref}, a {b} twierdzi, że "opóźnienie w sieci". Czyli?
                 Skrytka w automacie {bG} otworzyła się pusta. Paczki brak, status "odebrano"
-                Odesłali mi paczkę po 48h, bo nie zdążył<em|am> z pracy. Kiedyś było 72h, {b}
+                Odesłali mi paczkę po 48h, bo nie zdążył<em|am> odebrać po pracy. Kiedyś było 72h, {b}
                 Tracking {bG} {weekday_od} pokazuje to samo. Ktoś tam w ogóle pracuje?
                 """
             ),
@@ -212,7 +215,7 @@ PL = {
                 Czy kurier {bG} dzwoni przed dostawą, czy trzeba pilnować apki?
                 Wysyłał ktoś {bI} za granicę? Do Niemiec np.
                 {b} pisze, że paczka będzie {time_fut}, sprzedawca, że w środę. Komu wierzyć xD
-                Jak długo idzie paczka {bI} z Gdańska do {cityG}?
+                Jak długo idzie paczka {bI} do {cityG}?
                 Co oznacza status "przesyłka w punkcie pośrednim" w {bL}?
                 Można w {bL} przedłużyć czas odbioru z automatu?
                 Jaki jest limit wymiarów dla gabarytu C w {bL}?
@@ -225,7 +228,7 @@ PL = {
                 Kurier {bG} u nas to złoty człowiek, zawsze zadzwoni i poczeka
                 Automat {bG} pod blokiem to najlepsze, co spotkało moje osiedle
                 Pierwszy raz wysyłał<em|am> {bI} i wszystko doszło na drugi dzień
-                {b} był dzień przed terminem, miłe zaskoczenie
+                Paczka z {bG} była dzień przed terminem, miłe zaskoczenie
                 Nigdy nie miał<em|am> problemu z {bI}, wszystko zawsze na czas
                 Paczka z Niemiec przyszła {bI} w 3 dni robocze, bez dramy
                 Odbiór z automatu {bG} zajmuje mi 20 sekund. Nie wrócę do kurierów pod drzwi
@@ -266,7 +269,7 @@ PL = {
                 Apka {bG} w końcu działa płynnie, szacun
                 Nowy ekran zwrotów w apce {bG}: 30 sekund i gotowe
                 Mapka z kurierem w apce {bG} jest mega wygodna
-                Apka {bG} jest dużo prostsza niż apka {c}, wszystko jest tam, gdzie powinno
+                Apka {bG} jest dużo prostsza niż apka {c}, wszystko jest tam, gdzie powinno być
                 Otwieram skrytkę z apki {bG}, zanim dojdę do automatu. Wygoda level max
                 """
             ),
@@ -289,7 +292,7 @@ PL = {
             ),
             "neu": lines(
                 """
-                Jak najszybciej dodzwonić się do {bG}? Czat czy infolinia?
+                Jak najszybciej skontaktować się z {bI}? Czat czy infolinia?
                 Czy {b} odpisuje na X? Bo na maila cisza
                 Zgłosił<em|am> sprawę do {bG} {time_ref}, zobaczymy co odpiszą
                 Czy {b} ma jakiś mail do reklamacji, czy tylko formularz?
@@ -339,7 +342,7 @@ PL = {
                 """
                 Paczka zaginęła {days} temu, a {b} dalej "rozpatruje reklamację"
                 {b} odrzucił reklamację uszkodzonej paczki, bo "brak zdjęć z odbioru". Jakich zdjęć??
-                Zwrot pieniędzy z {bG} obiecany w 14 dni. Minął miesiąc
+                Zwrot pieniędzy od {bG} obiecany w ciągu 14 dni. Minął miesiąc
                 Zwrot nadany {bI} {time_ref}, sklep twierdzi, że nic do nich nie dotarło
                 {b} zaproponował mi 20 zł rekompensaty za zgubioną paczkę wartą 300 zł. Śmiech
                 """
@@ -362,7 +365,7 @@ PL = {
         "quality": {
             "neg": lines(
                 """
-                Paczka od {bG} przyszła zgnieciona, jakby przejechał po niej czołg
+                Paczka wysłana {bI} przyszła zgnieciona, jakby przejechał po niej czołg
                 Karton mokry, w środku {item} do wyrzucenia. Dzięki {b}
                 Naklejka "OSTROŻNIE SZKŁO", a i tak rozbite. {b} mistrzowie
                 Ktoś w {bL} chyba gra paczkami w nogę, tak wyglądał karton
@@ -438,7 +441,7 @@ PL = {
         "compare": {
             "neg": lines(
                 """
-                Po {c} przejście na {b} to był błąd
+                Przejście z {c} na {b} to był błąd
                 W {c} nigdy nie miał<em|am> takich cyrków jak w {bL}
                 {c} dowozi na czas, {b} kiedy mu się przypomni
                 """
@@ -641,7 +644,7 @@ PL = {
             Muszę to napisać:
             Dla odmiany coś pozytywnego:
             Wow.
-            Szok.
+            Szok, ale pozytywny:
             Szacun.
             Miłe zaskoczenie:
             Tak trzymać!
@@ -830,7 +833,7 @@ PL = {
             "Szkoda, bo kiedyś było dobrze."
         ),
         "neu": lines("Daję 3 gwiazdki.\nJak poprawią, zmienię ocenę.\nOgólnie da się używać.\nNa razie zostaję."),
-        "pos": lines("Polecam każdemu!\n5 gwiazdek zasłużone.\nOby tak dalej.\nNa pewno skorzystam ponownie.\nDzięki!"),
+        "pos": lines("Polecam każdemu!\nZasłużone 5 gwiazdek.\nOby tak dalej.\nNa pewno skorzystam ponownie.\nDzięki!"),
     },
     "review_neu": lines(
         """
@@ -896,7 +899,7 @@ PL = {
         "incident": {
             "neg": lines(
                 """
-                Po aktualizacji do {ver} apka {bG} wywala się zaraz po uruchomieniu
+                Po aktualizacji do [wersji |]{ver} apka {bG} wywala się zaraz po uruchomieniu
                 Zaktualizował<em|am> apkę {bG} i nie da się otworzyć skrytki. Stoję pod automatem jak <głupi|głupia>
                 Kod odbioru nie przychodzi, a w apce {bG} paczki w ogóle nie widać. Co jest??
                 {b} co wy zrobiliście z tą aktualizacją? Nic nie działa
@@ -938,7 +941,7 @@ PL = {
                 Awaria aplikacji {B}. Klienci nie mogą odebrać paczek z automatów {url}
                 Jak długo {b} trzyma paczki w automacie, jak jest awaria? Nie chcę, żeby odesłali
                 Ktoś wie, czy {b} przedłuży termin odbioru paczek przez tę awarię?
-                Kto nie zaktualizował apki {bG} do {ver}, ten wygrał. Stara wersja podobno działa
+                Kto nie zaktualizował apki {bG} do [wersji |]{ver}, ten wygrał. Stara wersja podobno działa
                 """
             ),
             "pos": lines(
@@ -963,10 +966,10 @@ PL = {
             "neu": lines(
                 """
                 {B} wydał poprawkę {ver2} po awarii aplikacji {url}
-                Po {ver2} już działa, czy lepiej jeszcze nie aktualizować?
+                Po [wersji |]{ver2} już działa, czy lepiej jeszcze nie aktualizować?
                 Dostaliście maila z przeprosinami od {bG}?
                 {b} przedłużył termin odbioru paczek z dni awarii do niedzieli
-                Ktoś jeszcze ma problem z apką {bG} po {ver2}?
+                Ktoś jeszcze ma problem z apką {bG} po [wersji |]{ver2}?
                 """
             ),
             "pos": lines(
@@ -974,7 +977,7 @@ PL = {
                 {ver2} naprawiło sprawę, skrytka otwiera się z apki 🙌
                 Wreszcie! Apka {bG} działa i <odebrałem|odebrałam> wszystkie 3 paczki
                 {b} przeprosił i dał kod na darmową wysyłkę. Doceniam
-                Po aktualizacji do {ver2} wszystko śmiga, oby tak zostało
+                Po aktualizacji do [wersji |]{ver2} wszystko śmiga, oby tak zostało
                 {b} przedłużył termin odbioru, więc nic mi nie przepadło. Plus
                 Naprawione. Długo to trwało, ale apka {bG} znowu działa
                 """
@@ -1024,8 +1027,8 @@ PL = {
             """
         ),
         "slots": {
-            "ver": lines("4.0\nv4.0\n4.0.0\n4.0\nwersji 4.0"),
-            "ver2": lines("4.0.1\nv4.0.1\nwersji 4.0.1"),
+            "ver": lines("4.0\nv4.0\n4.0.0\n4.0"),
+            "ver2": lines("4.0.1\nv4.0.1"),
         },
         "hashtags": lines("#paczkolotawaria\n#awaria\n#aktualizacja\n#paczkolot\n#niedziała\n#kododbioru"),
     },
@@ -1138,9 +1141,9 @@ NL = {
                 Monteur kwam voor een {defect}, 'repareerde' het en twee dagen later precies hetzelfde probleem
                 Afspraak om te ruilen bij {b} {n} keer verzet. Zonder fiets naar m'n werk, lekker
                 Sta ik weer met m'n {b} langs de weg. Ketting eraf. Ff lopen dan
-                Reparatie gemeld bij {b} {time_ref}, nog steeds geen afspraak ingepland
+                Reparatie {time_ref} gemeld bij {b}, nog steeds geen afspraak ingepland
                 De monteur van {b} heeft {fiets} 'gemaakt' maar nu zit de rem aan de verkeerde kant??
-                Moest {hours} wachten op de monteur van {b} en toen was ie zonder onderdelen gekomen
+                Moest {hours} wachten op de monteur van {b} en toen kwam ie zonder onderdelen
                 """
             ),
             "neu": lines(
@@ -1195,7 +1198,7 @@ NL = {
             "neg": lines(
                 """
                 {days} geen reactie van de klantenservice van {b}
-                Chatbot van {b} stuurt me in rondjes naar de FAQ
+                Chatbot van {b} blijft me naar de FAQ sturen
                 {hours} in de wacht bij {b}. Opgehangen
                 {b} klantenservice belooft terug te bellen en dan... niks
                 Ticket bij {b} gesloten als 'opgelost'. Niks is opgelost
@@ -1213,7 +1216,7 @@ NL = {
                 """
                 {agent} van de {b} chat heeft alles in 5 min opgelost, held
                 Klantenservice van {b} is echt top, binnen een uur reactie
-                Eindelijk een bedrijf waar je gewoon een mens aan de lijn krijgt. Dank {b}
+                Eindelijk een bedrijf waar je gewoon een mens aan de lijn krijgt. Dank je, {b}
                 """
             ),
         },
@@ -1274,7 +1277,7 @@ NL = {
             ),
             "neu": lines(
                 """
-                Zijn de nieuwe {b} fietsen anders dan de oude?
+                Zijn de nieuwe fietsen van {b} anders dan de oude?
                 Hoe zwaar is een {b} e-bike eigenlijk?
                 """
             ),
@@ -1312,8 +1315,8 @@ NL = {
                 """
                 Iemand ervaring met {b} in {city}?
                 {b} of {c}, wat raden jullie aan?
-                Mag je met een {b} fiets ook de trein in?
-                Zijn er mensen die {b} met een kinderzitje hebben?
+                Mag je met een {b} ook de trein in?
+                Zijn er mensen die een {b} met een kinderzitje hebben?
                 Komt {b} ook naar {city}?
                 Kan je bij {b} ook een fiets voor je kind nemen?
                 """
@@ -1407,7 +1410,7 @@ NL = {
             "neg": lines(
                 """
                 €3 per maand erbij voor precies dezelfde fiets. Bedankt {b}
-                Prijsverhoging van {b} is er nu echt doorgekomen. 15% duurder en de monteur komt nog steeds niet
+                De prijsverhoging van {b} is nu echt ingegaan. 15% duurder en de monteur komt nog steeds niet
                 Net afgeschreven: €22,90 i.p.v. €19,90. {b} wordt gewoon te duur
                 Door de prijsverhoging zeg ik {b} op. Tweedehands fiets gekocht
                 E-bike bij {b} nu €72,50 per maand. Voor dat geld lease je bijna een scooter
@@ -1426,7 +1429,7 @@ NL = {
             ),
             "neu": lines(
                 """
-                Loont {b} nog na de prijsverhoging of kan je beter zelf een fiets kopen?
+                Is {b} nog de moeite waard na de prijsverhoging of kan je beter zelf een fiets kopen?
                 Wat is nu goedkoper, {b} of {c}, sinds 1 oktober?
                 Kan je je {b} opzeggen vanwege de prijsverhoging zonder opzegtermijn?
                 Iemand al de nieuwe factuur van {b} gehad? Hoeveel is het geworden?
@@ -1506,7 +1509,7 @@ NL = {
             Leuk als je om 8 uur college hebt.
             Heb gewoon geen zin meer in dit gedoe.
             Misschien ligt het aan mij, maar dit is toch geen service?
-            Inderdaad, precies wat iedereen hier al zegt.
+            Precies wat iedereen hier al zegt dus.
             Waarschijnlijk ben ik niet de enige.
             Dit wordt echt steeds erger.
             Wat er nu weer gebeurt snap ik ook niet.
@@ -1566,7 +1569,7 @@ NL = {
             {b} 🔥
             {b} is top
             {b} ftw
-            dank {b}!
+            dank je {b}!
             {b} blijft goed
             {b} 💛
             """
@@ -1592,7 +1595,7 @@ NL = {
             Ik ben er klaar mee.
             Kom op.
             Lekker dan.
-            Weer.
+            Alweer.
             Jongens,
             Oké, even ranten:
             Zucht.
@@ -1788,7 +1791,7 @@ NL = {
     "review_closers": {
         "neg": lines("Niet aan te raden.\nZonde van je geld.\nEén ster is nog te veel.\nSnel verbeteren graag."),
         "neu": lines("Daarom 3 sterren.\nAls ze dit fixen, meer sterren.\nVoor nu blijf ik nog even."),
-        "pos": lines("Echt een aanrader!\nVerdiende 5 sterren.\nGa zo door!\nBedankt!"),
+        "pos": lines("Echt een aanrader!\nWelverdiende 5 sterren.\nGa zo door!\nBedankt!"),
     },
     "review_neu": lines(
         """
