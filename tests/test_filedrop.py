@@ -220,6 +220,15 @@ def test_mapped_column_missing_from_header_fails_the_source(tmp_path):
     assert "Jane Doe" not in str(err.value)
 
 
+def test_a_header_with_spaces_around_its_column_names_loads(tmp_path):
+    """An export whose header names its columns with spaces around them (``post_id ,platform , body``, a byte-order
+    mark before them) failed the source every night, "lacking" the columns it had; the survey importer reads such a
+    header, and so does the file drop now."""
+    header = "\ufeff" + ", ".join(f" {h} " for h in MENTIONS_HEADER.strip().split(",")) + "\r\n"
+    records, rejects = fetch(tmp_path, header + "1,twitter,,u,2026-10-01T10:00:00Z,acme,,5,0\r\n")
+    assert [(r.native_id, r.text, r.engagement) for r in records] == [("1", "acme", 5)] and rejects == []
+
+
 def test_a_row_dated_years_ahead_is_quarantined_not_left_for_a_later_night(tmp_path):
     """A mistyped year (2062 for 2026) is after every window a night will read for decades: quarantined with the
     reason, not counted among the rows a later night reads. Tomorrow's rows still wait for tomorrow's night."""

@@ -40,11 +40,11 @@ Rules (each broken rule quarantines the row with that reason):
   warehouse what this cannot (a stored row's file gone from the folder, or renamed): :mod:`pipeline.load`.
 
 A file that is missing, empty (0 bytes), blank, UTF-16 or UTF-32, compressed or an archive (gzip, zip: an .xlsx
-saved with a .csv name; :func:`~pipeline.records.check_export`), has a repeated or missing mapped header column, a
-CSV line over ``MAX_FIELD`` characters with no line break, or is JSON and not JSON Lines (a ``.json`` export that
-is one array, or objects printed over several lines), fails the source, so the run table shows it as missing. A
-JSON Lines line over ``MAX_FIELD`` bytes (its line break not counted) is quarantined, only its first ``MAX_FIELD`` +
-2 bytes read (:func:`~pipeline.records.bounded_lines`).
+saved with a .csv name; :func:`~pipeline.records.check_export`), has a repeated or missing mapped header column (one
+named with spaces around it is that column), a CSV line over ``MAX_FIELD`` characters with no line break, or is
+JSON and not JSON Lines (a ``.json`` export that is one array, or objects printed over several lines), fails the
+source, so the run table shows it as missing. A JSON Lines line over ``MAX_FIELD`` bytes (its line break not
+counted) is quarantined, only its first ``MAX_FIELD`` + 2 bytes read (:func:`~pipeline.records.bounded_lines`).
 
 State: for each file, its fingerprint (sha256 of its bytes, of the brand's and the source's config and of this
 code's version), the windows it was loaded for with that fingerprint (the last ``KEEP_WINDOWS``) and its ``order``
@@ -302,6 +302,10 @@ class FileDrop(Source):
             except csv.Error as exc:
                 raise BadExport(f"{path}: unreadable CSV header: {exc}") from None
             mapped = self._mapped_columns()
+            # a mapped column named with spaces around it ("post_id ,body "): its column, as the survey importer
+            # reads such a header (it failed the source every night); the other cells keep their names, which
+            # their rows' rejects' keys hash
+            header = [h.strip() if h.strip() in mapped else h for h in header]
             missing = [c for c in mapped if c not in header]
             if missing:  # an optional one too: a renamed likes column would count every row's engagement 0
                 raise BadExport(
