@@ -404,15 +404,43 @@ def _utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
 
 
-def _utf8_beyond_ascii(head: bytes) -> bool:
-    """Whether ``head`` (a file's first bytes, maybe cut inside a character) holds bytes beyond ASCII, all UTF-8."""
+_BEYOND_ASCII = re.compile(rb"[\x80-\xff]")
+SNIFF_BYTES = 64 << 20  # how far into a file :func:`csv_text` looks for its first byte beyond ASCII
+
+
+def _utf8_beyond_ascii(head: bytes, final: bool = False) -> bool:
+    """Whether ``head`` (bytes of a file, maybe cut inside a character unless ``final``: the file ends there) holds
+    bytes beyond ASCII, all UTF-8."""
     if head.isascii():
         return False
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=final)
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _first_beyond_ascii(binary: io.BufferedReader, head: bytes) -> tuple[bytes, bool]:
+    """``(bytes, final)``: up to 64 bytes of the file ``binary`` (opened at its start, nothing read yet) from its first
+    byte beyond ASCII on, and whether the file ends with them; ``(b"", True)`` when its first :data:`SNIFF_BYTES` hold
+    none. Read with ``os.pread``: the file's position, and what its reader reads and hashes, stay as they were. A file
+    without a descriptor is judged on ``head``, what it holds read ahead."""
+    try:
+        fd = binary.fileno()
+    except (OSError, ValueError):  # io.UnsupportedOperation is both
+        found = _BEYOND_ASCII.search(head)
+        return (head[found.start() : found.start() + 64], False) if found else (b"", True)
+    offset = 0
+    while offset < SNIFF_BYTES:
+        chunk = os.pread(fd, 1 << 20, offset)
+        found = _BEYOND_ASCII.search(chunk)
+        if found:
+            window = os.pread(fd, 64, offset + found.start())
+            return window, len(window) < 64
+        if len(chunk) < 1 << 20:
+            break
+        offset += len(chunk)
+    return b"", True
 
 
 def csv_text(binary: io.BufferedReader, encoding: str) -> io.TextIOWrapper:
@@ -420,13 +448,17 @@ def csv_text(binary: io.BufferedReader, encoding: str) -> io.TextIOWrapper:
     ``encoding``): UTF-8's read past a byte-order mark (``utf-8-sig``, as Excel's "CSV UTF-8" starts with one), and
     a file that starts with that mark is UTF-8 whatever ``encoding`` says (a "CSV UTF-8" dropped where Windows-1250
     exports land: read as cp1250, its Polish letters were other letters, with no word), and so is one without the
-    mark whose first bytes beyond ASCII (in what the open file holds read ahead: its header and first rows) are
-    UTF-8 (a Google Sheets, LibreOffice or listening tool's export: cp1250 or cp1252 has a character for nearly
-    every byte, so its "ł" was "Ĺ‚" in stored texts, again with no word; a Polish or Dutch text in those encodings
-    is practically never valid UTF-8). Bytes the encoding has no character for are kept as surrogate escapes, so
-    that their row is quarantined (:func:`csv_data_rows`)."""
+    mark whose first bytes beyond ASCII are UTF-8 (a Google Sheets, LibreOffice or listening tool's export: cp1250
+    or cp1252 has a character for nearly every byte, so its "ł" was "Ĺ‚" in stored texts, again with no word; a
+    Polish or Dutch text in those encodings is practically never valid UTF-8). Those bytes are looked for in the
+    whole file (its first :data:`SNIFF_BYTES`; :func:`_first_beyond_ascii`), not only in what the open file holds
+    read ahead: a UTF-8 export whose first 8 KiB were ASCII was read as cp1250, and a cp1250 one whose first letter
+    beyond ASCII was the last byte read ahead was read as UTF-8. Bytes the encoding has no character for are kept
+    as surrogate escapes, so that their row is quarantined (:func:`csv_data_rows`)."""
     head = binary.peek(3)
-    utf8 = _utf8(encoding) or head[:3].startswith(codecs.BOM_UTF8) or _utf8_beyond_ascii(head)
+    utf8 = _utf8(encoding) or head[:3].startswith(codecs.BOM_UTF8)
+    if not utf8:
+        utf8 = _utf8_beyond_ascii(*_first_beyond_ascii(binary, head))
     return io.TextIOWrapper(binary, encoding="utf-8-sig" if utf8 else encoding, errors="surrogateescape", newline="")
 
 

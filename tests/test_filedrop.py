@@ -347,6 +347,24 @@ def test_a_utf_8_export_without_a_byte_order_mark_dropped_where_windows_1250_one
     assert {r.native_id: r.text for r in records} == texts and rejects == []  # cp1250 itself still reads
 
 
+def test_the_encoding_of_an_export_is_judged_by_its_first_bytes_beyond_ascii_wherever_they_are(tmp_path):
+    """The check read only what the open file held read ahead (8 KiB): a UTF-8 export whose first 8 KiB were ASCII
+    was read as cp1250, its "przesyłka" stored as "przesyĹ‚ka" with no word; and a cp1250 one whose first letter
+    beyond ASCII was the last byte read ahead was read as UTF-8, its Polish rows quarantined."""
+    ascii_rows = "".join(
+        f"a{i};facebook;;Ola;2026-10-01T10:00:00Z;ok {i:04d};https://x/a{i};3;0\r\n" for i in range(200)
+    )
+    late = "p1;facebook;;Ola;2026-10-01T10:00:00Z;przesyłka dotarła;https://x/p1;3;0\r\n"
+    assert len((POLISH_HEADER + ascii_rows).encode()) > 8192
+    records, rejects = fetch_set(tmp_path, (POLISH_HEADER + ascii_rows + late).encode("utf-8"), encoding="cp1250")
+    assert {r.native_id: r.text for r in records}["p1"] == "przesyłka dotarła" and rejects == []
+    # a cp1250 "ę" (0xEA, a UTF-8 lead byte when cut from the "ść" after it) as the read-ahead's last byte
+    head = (POLISH_HEADER + "p2;facebook;;Ola;2026-10-01T10:00:00Z;").encode("cp1250")
+    text = "x" * (8191 - len(head)) + "gęś"
+    records, rejects = fetch_set(tmp_path, head + f"{text};https://x/p2;3;0\r\n".encode("cp1250"), encoding="cp1250")
+    assert [r.text for r in records] == [text] and rejects == []
+
+
 def test_a_dutch_export_dated_day_first_loads_with_the_sources_timestamp_format(tmp_path):
     """A Dutch CX tool's "CSV UTF-8" export dates rows ``13-10-2026 14:05``: with no setting to read it, every row
     was quarantined as not ISO-8601 (the night succeeded with nothing loaded). ``timestamp_format`` reads it, a

@@ -515,6 +515,9 @@ class _Hashing(io.RawIOBase):
         self._digest.update(memoryview(buffer)[:n])
         return n
 
+    def fileno(self) -> int:  # records.csv_text looks for the file's first byte beyond ASCII with os.pread
+        return self._raw.fileno()
+
     def close(self) -> None:
         self._raw.close()
         super().close()
