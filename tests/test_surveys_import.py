@@ -1409,15 +1409,20 @@ def test_customers_import_churn_clv_and_replacement(tmp_path):
     again = ingest.import_customers(cfg, db, "cli__2026-11-01__0000bbbb")
     assert (again["new"], again["changed"], again["removed"]) == (0, 1, 2)  # A and F gone; E changed
     assert sorted(rows_of(db, "SELECT customer_hash FROM customers")) == sorted((hashed(c),) for c in "BCDE")
-    # a list with a row per subscription period: one row a customer is kept (the last), and the step says so
-    write_csv(tmp_path / "customers.csv", [*kept, ["E", "y", "2025-01-01", "2025-06-30", "50"],
-                                           ["E", "y", "2025-10-01", "2025-12-15", "50"]])  # fmt: skip
+    # a list with a row per subscription period: one row a customer is kept (the latest period's, whichever row
+    # the list writes first: newest first, the first period kept had E churned in June), and the step says so
+    write_csv(tmp_path / "customers.csv", [*kept, ["E", "y", "2025-10-01", "2025-12-15", "50"],
+                                           ["E", "y", "2025-01-01", "2025-06-30", "50"]])  # fmt: skip
     ingest.import_customers(cfg, db, "cli__2026-11-02__0000cccc")
+    assert rows_of(db, "SELECT start_date, end_date FROM customers WHERE customer_hash = ?", [hashed("E")]) == [
+        (date(2025, 10, 1), date(2025, 12, 15))
+    ]
     q = "SELECT detail FROM run_steps WHERE step = 'import_customers' AND source = '' ORDER BY started_at"
     first, second, third = (d for (d,) in rows_of(db, q))
     assert "repeated" not in first + second
-    assert third.endswith("; 1 repeated customer ids in the lists: each keeps its last row (one row a customer; "
-                          "a list with a row per subscription period keeps only the last period's dates)")  # fmt: skip
+    assert third.endswith("; 1 repeated customer ids in the lists: each keeps its row of the latest start date (one "
+                          "row a customer; a list with a row per subscription period keeps only the latest period's "
+                          "dates)")  # fmt: skip
 
 
 def test_yearly_revenue_is_stored_per_month_and_start_and_end_dates_are_checked(tmp_path):

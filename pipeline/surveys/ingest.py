@@ -532,8 +532,9 @@ def import_customers(
             removed = counts["removed"]
             read = sum(r["rows_out"] or 0 for r in per_source.values() if r["status"] == "success")
             repeated = (
-                f"{read - staged} repeated customer ids in the lists: each keeps its last row (one row a customer; "
-                "a list with a row per subscription period keeps only the last period's dates)"
+                f"{read - staged} repeated customer ids in the lists: each keeps its row of the latest start "
+                "date (one row a customer; a list with a row per subscription period keeps only the latest period's "
+                "dates)"
                 if read > staged
                 else None
             )
