@@ -427,7 +427,7 @@ def _first_beyond_ascii(binary: io.BufferedReader, head: bytes) -> tuple[bytes, 
     without a descriptor is judged on ``head``, what it holds read ahead."""
     try:
         fd = binary.fileno()
-    except (OSError, ValueError):  # io.UnsupportedOperation is both
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both; a file object without one
         found = _BEYOND_ASCII.search(head)
         return (head[found.start() : found.start() + 64], False) if found else (b"", True)
     offset = 0
