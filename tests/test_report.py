@@ -1079,6 +1079,25 @@ def test_the_comparison_chart_draws_mentions_a_day_from_zero(monkeypatch):
     assert share.get_ylim()[0] == 0
 
 
+def test_the_comparison_chart_averages_a_new_brands_first_week_over_its_days_so_far(monkeypatch):
+    """A competitor monitored as a brand from 3 days before the report's day, 30 mentions a day: its 7-day average
+    is 30 a day, as v_brand_daily's volume_7d_avg says, not a rise from 4 to 13 (its days before counted as 0)."""
+    from pipeline.report import charts
+
+    day = date(2026, 9, 20)
+    start = day - timedelta(days=13)
+    days = [start - timedelta(days=6) + timedelta(days=i) for i in range(20)]
+    both = pd.DataFrame(
+        [{"day": d, "brand": "parcelo", "volume": 40, "scored": 40, "n_negative": 4} for d in days]
+        + [{"day": d, "brand": "shipnest", "volume": 30, "scored": 30, "n_negative": 6} for d in days[-3:]]
+    )
+    names = {"parcelo": "Parcelo", "shipnest": "ShipNest"}
+    vol, share = drawn_figure(monkeypatch, charts.comparison_chart, both, names, start, day, "vs").axes
+    new = pd.Series(vol.lines[1].get_ydata(), index=pd.to_datetime(vol.lines[1].get_xdata()))
+    assert new.dropna().tolist() == [30.0, 30.0, 30.0] and new.dropna().index[0] == pd.Timestamp(days[-3])
+    assert pd.Series(share.lines[1].get_ydata()).dropna().tolist() == [20.0, 20.0, 20.0]
+
+
 def test_names_in_every_served_script_are_drawn_with_their_glyphs():
     """A brand, competitor or source named in Polish, German, Arabic or Hindi is drawn in a font that has its
     letters: matplotlib's DejaVu Sans has no Devanagari, and a Hindi competitor was a row of boxes in the legend."""

@@ -191,7 +191,11 @@ def comparison_chart(daily: pd.DataFrame, names: dict[str, str], start: date, da
     days = pd.date_range(start - timedelta(days=6), day, freq="D")
     for i, (key, name) in enumerate(names.items()):
         one = daily[daily["brand"] == key].assign(day=lambda d: pd.to_datetime(d["day"])).set_index("day")
-        one = one.reindex(days).fillna({"volume": 0, "scored": 0, "n_negative": 0})
+        one = one.reindex(days)
+        # the days before the brand's first (v_brand_daily's first row) are not known to be empty: as its
+        # volume_7d_avg, the first week averages the days so far (as 0, a brand of 30 a day rose from 4 over its week)
+        known = one["volume"].notna().cummax() | one["volume"].isna().all()  # no row at all: drawn at 0
+        one.loc[known] = one.loc[known].fillna({"volume": 0, "scored": 0, "n_negative": 0})
         vol = one["volume"].rolling(7, min_periods=1).mean()
         share = one["n_negative"].rolling(7, min_periods=1).sum() / one["scored"].rolling(7, min_periods=1).sum()
         style = {"color": PALETTE[i % len(PALETTE)], "linewidth": 2.0 if i == 0 else 1.3}
