@@ -1990,3 +1990,17 @@ def test_a_weeks_figure_without_an_interval_is_shown_without_one(report, tmp_pat
     assert '<td class="n">5.20</td><td class="n">1</td>' in cx, cx
     assert '<td class="n">5.20 (4.90–5.50)</td><td class="n">60</td>' in cx, cx  # the weeks before keep theirs
     assert "(–" not in cx
+
+
+def test_the_nps_kpi_of_a_brand_with_csat_and_ces_but_no_nps_does_not_say_it_has_no_survey_data(report, tmp_path):
+    """A survey of CSAT and CES only: the CX table shows its weeks, so the NPS card read "no survey data" beside
+    them; it says there are no NPS answers."""
+    db = tmp_path / "no-nps.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con:
+        con.execute("DELETE FROM survey_metrics WHERE metric = 'nps'")
+    drawn = build_report(report["cfg"], db, INCIDENT, tmp_path / "site", brands=["parcelo"])
+    html = " ".join(drawn["pages"]["parcelo"].read_text(encoding="utf-8").split())
+    kpis = html[html.index('id="kpis"') : html.index('id="sentiment"')]
+    assert 'NPS, latest week</div> <div class="value">–</div> <div class="note">no NPS answers in these 90 days' in kpis
+    assert "no survey data" not in kpis and "73.0% (67.0–79.0)" in html
