@@ -424,18 +424,19 @@ def _first_beyond_ascii(binary: io.BufferedReader, head: bytes) -> tuple[bytes, 
     """``(bytes, final)``: up to 64 bytes of the file ``binary`` (opened at its start, nothing read yet) from its first
     byte beyond ASCII on, and whether the file ends with them; ``(b"", True)`` when its first :data:`SNIFF_BYTES` hold
     none. Read with ``os.pread``: the file's position, and what its reader reads and hashes, stay as they were. A file
-    without a descriptor is judged on ``head``, what it holds read ahead."""
+    without a descriptor, or on Windows (whose ``os`` has no ``pread``), is judged on ``head``, what it holds read
+    ahead."""
     try:
-        fd = binary.fileno()
+        fd, pread = binary.fileno(), os.pread  # os.pread: AttributeError on Windows, as for a file without fileno
     except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both; a file object without one
         found = _BEYOND_ASCII.search(head)
         return (head[found.start() : found.start() + 64], False) if found else (b"", True)
     offset = 0
     while offset < SNIFF_BYTES:
-        chunk = os.pread(fd, 1 << 20, offset)
+        chunk = pread(fd, 1 << 20, offset)
         found = _BEYOND_ASCII.search(chunk)
         if found:
-            window = os.pread(fd, 64, offset + found.start())
+            window = pread(fd, 64, offset + found.start())
             return window, len(window) < 64
         if len(chunk) < 1 << 20:
             break

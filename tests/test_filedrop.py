@@ -365,6 +365,20 @@ def test_the_encoding_of_an_export_is_judged_by_its_first_bytes_beyond_ascii_whe
     assert [r.text for r in records] == [text] and rejects == []
 
 
+def test_an_export_in_windows_1250_reads_where_os_has_no_pread(tmp_path, monkeypatch):
+    """Windows' ``os`` has no ``pread``: the look for an export's first bytes beyond ASCII (e1c898f) raised
+    AttributeError, a traceback for every file of a source with ``encoding: cp1250``; it is judged on what the open
+    file holds read ahead there, as before."""
+    import os
+
+    monkeypatch.delattr(os, "pread")
+    line = "p1;facebook;;Ola;2026-10-01T10:00:00Z;Przesyłka doszła;https://x/p1;3;0\r\n"
+    records, rejects = fetch_set(tmp_path, (POLISH_HEADER + line).encode("cp1250"), encoding="cp1250")
+    assert [r.text for r in records] == ["Przesyłka doszła"] and rejects == []
+    records, rejects = fetch_set(tmp_path, (POLISH_HEADER + line).encode("utf-8"), encoding="cp1250")
+    assert [r.text for r in records] == ["Przesyłka doszła"] and rejects == []
+
+
 def test_a_dutch_export_dated_day_first_loads_with_the_sources_timestamp_format(tmp_path):
     """A Dutch CX tool's "CSV UTF-8" export dates rows ``13-10-2026 14:05``: with no setting to read it, every row
     was quarantined as not ISO-8601 (the night succeeded with nothing loaded). ``timestamp_format`` reads it, a
