@@ -39,7 +39,10 @@ say nothing) are dropped, and so are the caller's ``names`` that share a content
 competitors named with its own word: "switching to Parcelo Express" gives Parcelo no "express"), each only
 where it occurs whole. A word
 that is a function word in one of those languages and a content word in English ("die", "den", "pod", "ale",
-"con", "come", ...: :data:`ENGLISH_CONTENT`) is kept in mentions detected as English and dropped in the rest.
+"con", "come", ...: :data:`ENGLISH_CONTENT`) is kept in mentions detected as English and dropped in the rest; so
+are, in Polish mentions, "wie" (knows: "nikt nic nie wie") and "dal" ("dał" typed plainly), and in Dutch ones "mis"
+(wrong: "ging mis"), "nam" (took: "niemand nam op"), "los" (loose) and "man" (:data:`CONTENT_WORDS`; dropped as the
+German "wie", the Polish "nam", the Spanish "mis", they were lost, and "nie wie gdzie jest paczka" was "nie paczka").
 Everything else is kept: the words are brand-agnostic.
 
 Negation (:data:`NEGATORS`): "not", "doesn't", "nie", "niet", "geen", "nicht", "kein", "pas", "non", "não",
@@ -114,6 +117,7 @@ from typing import NamedTuple
 from pipeline.textfold import HANDLE, MARKS, casefold, fold, unescape_html
 
 __all__ = [
+    "CONTENT_WORDS",
     "DETERMINERS",
     "ENGLISH_CONTENT",
     "NEGATORS",
@@ -209,6 +213,14 @@ without diacritics)."""
 ENGLISH_CONTENT = frozenset("die den pod ale con come pour son bin hat man door men want war ten hem ode".split())
 """Function words of another served language (de/nl "die", pl "ale", it "come", ...) that are content words
 in English: kept in mentions detected as English (``language`` "en"), dropped in the rest."""
+
+CONTENT_WORDS = {
+    "en": ENGLISH_CONTENT,
+    "pl": frozenset("wie dal".split()),
+    "nl": frozenset("mis nam los man".split()),
+}
+"""Function words of another served language that are content words of a language (by its ISO 639-1 code): kept
+in mentions detected as that language, dropped in the rest."""
 
 # Negators that bind the next word of their clause, and those that may follow their verb, which bind the word
 # before too (the counts decide which phrase stands out). Each is counted as the first word of its group: the
@@ -344,7 +356,7 @@ def _lexicon(language: str | None) -> _Lexicon:
 @cache
 def _lexicon_of(code: str | None) -> _Lexicon:
     not_negators = _NOT_NEGATORS.get(code, frozenset())
-    stop = STOP_WORDS - ENGLISH_CONTENT if code == "en" else STOP_WORDS
+    stop = STOP_WORDS - CONTENT_WORDS.get(code, frozenset())
     return _Lexicon(stop | not_negators, _NEGATE_NEXT - not_negators, _NEGATE_BOTH - not_negators, code == "pl")
 
 

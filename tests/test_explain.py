@@ -327,6 +327,17 @@ def test_words_that_are_english_content_words_are_kept_in_english_mentions():
     assert explain.terms("no refund, no app") == {"no refund", "refund", "no app", "app"}
 
 
+def test_polish_and_dutch_words_that_are_function_words_elsewhere_are_kept_in_their_own_mentions():
+    """The Polish "wie" (knows) is the German "wie", the Dutch "mis" (wrong), "nam" (took), "los" (loose) the Spanish
+    "mis", the Polish "nam", the Spanish "los": dropped everywhere, "nikt nic nie wie" said nothing, "nie" bound the
+    next word kept ("nie wie gdzie jest paczka" was the term "nie paczka", and no "paczka"), "ging mis" was "ging"."""
+    text = "Infolinia nic nie wie, kurier też nie wie gdzie jest paczka"
+    assert explain.terms(text, language="pl") == {"infolinia", "kurier", "nie wie", "paczka"}
+    assert {"ging mis", "mis"} <= explain.terms("De bezorging ging weer mis, er nam niemand op", language="nl")
+    assert "los" in explain.terms("Mijn stuur zit los", language="nl")
+    assert "wie" not in explain.terms("wie kann das sein", language="de")  # still a function word elsewhere
+
+
 def test_pas_is_a_function_word_in_dutch_not_the_french_negator():
     """Dutch "pas" is "only", "not until": read as the French negator it bound the words on both sides, and
     "geld pas na drie weken terug" (money back only after three weeks) lost its "geld"."""
