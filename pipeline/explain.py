@@ -85,7 +85,9 @@ and in Polish mentions, the forms of a word: words that are one stem of at least
 ending each, from a list (:data:`_PL_ENDINGS`): the noun and adjective endings ("", a, ą, e, ę, i, y, o, u, ie,
 em, om, ach, ami, ów, owi, ego, ej, ym, ych, ...) and a verb's after its stem vowel (ć, ł, ła, ło, li, ły, łem,
 łam, ją). So "paczka", "paczki", "paczkę", "paczkami" and, its fleeting e dropped, "paczek" are one term,
-"działa", "działają", "działało" another, and "reklamacja" (complaint) and "reklama" (advert), "dostawca"
+"działa", "działają", "działało" another (a negator's word too: "nie działa", "nie działają" are one term; they were
+two where no text wrote the verb alone), each typed with its diacritics or without ("nie dziala" and "nie działa" were
+two terms, the outage's count split between them), and "reklamacja" (complaint) and "reklama" (advert), "dostawca"
 (supplier) and "dostawa" (delivery), "płatny" and "płatność", "zamówił" and "zamówienie" are not. A group is the
 words of one stem, never a chain through different stems: a word of two stems joins the group of the one more
 of the texts' words share (:func:`_polish_groups`), so "działa" goes with "działają", "działać" and "dział"
@@ -331,6 +333,7 @@ _PL_ENDINGS = frozenset(
     """a ą e ę i y o u ie iu em iem om ach ami ów owi owie ego iego emu iemu ej iej ym im ymi imi ych ich
     ć ł ła ło li ły łem łam ją""".split()
 ) | {""}
+_PL_PLAIN_ENDINGS = frozenset(e.translate(_PL_PLAIN) for e in _PL_ENDINGS)
 _PL_VOWELS = frozenset("aąeęioóuy")
 
 # A form of a ``drop`` word (the brand's name) in Polish mentions: a common prefix of at least this many letters,
@@ -409,8 +412,11 @@ def _polish_name_form(word: str, name: str) -> bool:
 
 def _polish_stems(word: str) -> set[str]:
     """The stems ``word`` may be a form of: ``word`` less one of :data:`_PL_ENDINGS`, at least :data:`_PL_STEM`
-    letters; a word ending in a consonant and "ek" also has the stem without its fleeting e ("paczek": "paczk")."""
-    stems = {word[: len(word) - len(e)] for e in _PL_ENDINGS if word.endswith(e)}
+    letters; a word ending in a consonant and "ek" also has the stem without its fleeting e ("paczek": "paczk").
+    Both without their diacritics (:data:`_PL_PLAIN`), as Polish is often typed: "dziala" is a form of "działa",
+    "zalogowac" of "zalogować"."""
+    word = word.translate(_PL_PLAIN)
+    stems = {word[: len(word) - len(e)] for e in _PL_PLAIN_ENDINGS if word.endswith(e)}
     if len(word) > 3 and word.endswith("ek") and word[-3] not in _PL_VOWELS:
         stems.add(word[:-2] + "k")
     return {s for s in stems if len(s) >= _PL_STEM}
@@ -610,7 +616,14 @@ def weighted_log_odds(
         raise ValueError("prior_scale must be > 0")
     dropped = _drop_set(drop, names)
     f_parsed, b_parsed = _parse(focus, dropped), _parse(background, dropped)
-    polish = _polish_groups(w for words, pairs, is_polish in f_parsed + b_parsed if is_polish for w in words)
+    # the words a negator binds too, which are in no unigram ("nie działa", "nie działają" are one term)
+    polish = _polish_groups(
+        w
+        for words, pairs, is_polish in f_parsed + b_parsed
+        if is_polish
+        for w in words.union(*pairs)
+        if w not in NEGATORS
+    )
     f_uni, f_bi, forms = _term_counts(f_parsed, polish)
     b_uni, b_bi, _ = _term_counts(b_parsed, polish)
     shown: dict[str, tuple[int, str]] = {}  # each key's most written form in the focus (ties: the first in order)

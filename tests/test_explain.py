@@ -526,6 +526,22 @@ def test_polish_words_that_share_a_prefix_but_not_a_stem_and_endings_are_two_ter
     assert explain._polish_groups(["abcdea", "abcdeay", "abcdei"]) == {"abcdea": "abcdea", "abcdei": "abcdea"}
 
 
+def test_a_polish_word_typed_with_and_without_diacritics_is_one_term_negated_too():
+    """Polish is often typed without diacritics: "nie działa" and "nie dziala" were two terms, the outage's count split
+    between them; and a verb's forms a negator binds (in no unigram) were not grouped: "nie działa" and "nie
+    działają" were two terms too."""
+    focus = [("Aplikacja nie działa od rana", "pl")] * 5 + [("apka nie dziala, nie moge sie zalogowac", "pl")] * 3
+    focus += [("Aplikacje nie działają", "pl")] * 3 + [("nie zalogować się, dramat", "pl")] * 2
+    background = [("Szybka dostawa, polecam", "pl"), ("Kurier miły, paczka na czas", "pl")] * 20
+    found = shown(focus, background)
+    assert found["nie działa"].focus_count == 11
+    assert found["nie zalogowac"].focus_count == 5
+    assert not {"nie dziala", "nie działają", "nie zalogować"} & set(found)
+    assert explain._polish_groups(["dziala", "działa", "dzialaja", "działają"]) == dict.fromkeys(
+        ["dziala", "działa", "dzialaja", "działają"], "dziala"
+    )
+
+
 def test_the_form_shown_does_not_depend_on_the_hash_seed():
     """A text that wrote two forms of one word counted only the one a set happened to list last: with the same
     texts, the term shown was "paczki" under some PYTHONHASHSEED values and "paczka" under others."""
