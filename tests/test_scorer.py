@@ -202,6 +202,17 @@ def test_invisible_characters_inside_words_do_not_change_the_score(scorer):
     assert scorer._prepare("👨\u200d👩\u200d👧")[0] == "👨\u200d👩\u200d👧"
 
 
+def test_a_nul_or_c1_control_character_does_not_change_the_score(scorer):
+    """The tokenizer drops most C0 controls but reads NUL and the C1 controls as an unknown token: a NUL at a text's
+    end (a C string's, a JSON "\\u0000" from an API or score-texts) made "the parcel arrived today" positive and
+    "I waited two days" neutral. Normalisation removes them as it removes the other unseen characters."""
+    plain = ["the parcel arrived today", "I waited two days", "got my card", "paczka dotarła dzisiaj"]
+    hidden = ["the parcel arrived today\x00", "I waited two days\x00", "got\x00 my card", "paczka dotarła dzisiaj\x92"]
+    for a, b in zip(scorer.score(plain), scorer.score(hidden), strict=True):
+        assert (a.label, a.score) == (b.label, b.score)
+    assert scorer.score(["\x00 \x9c"])[0].note == "empty"
+
+
 def test_a_decimal_character_reference_of_thousands_of_digits_is_one_replacement_character(scorer):
     """html.unescape reads a decimal reference with int(), which refuses over 4,300 digits: one mention holding
     "&#111...;" raised ValueError from the score step, every night, as it stayed unscored. Past U+10FFFF a reference
