@@ -12,8 +12,9 @@ later night or a rescore, even one of the alert's own day, may have moved on by 
 names it.
 :func:`hourly_alert_chart` does the same for an hourly alert (``hourly_spike``, ``volume_spike``): the brand's
 last 48 hours from ``hourly_brand_metrics``, volume and negatives per hour, the flagged window shaded; it reads
-the series (in one model version: the alert's, as the daily chart, else the watch detector's; named in its title) and
-hands it to :func:`hourly_chart`, a pure function of the series. A chart never mixes two models.
+the series (in one model version: the alert's, as the daily chart, else the watch detector's; named in its title;
+a 15-minute run's last hour so far, as the detector read it: :func:`pipeline.metrics.hourly_series`) and hands it to
+:func:`hourly_chart`, a pure function of the series. A chart never mixes two models.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import pandas as pd
 
 from pipeline.config import BrandSpec
 from pipeline.frames import frame
+from pipeline.metrics import hourly_series
 from pipeline.warehouse import execute
 
 # Brand, source and term names are user text: "$...$" in one must be drawn as typed, never parsed as
@@ -154,6 +156,6 @@ def hourly_alert_chart(
     if end < window_end:  # 08:00-08:30 ends in the 08:00 hour (so far), the last bar
         end += timedelta(hours=1)
     start = end - timedelta(hours=HOURLY_CHART_HOURS)
-    df = frame(execute(con, "alerts/hourly_series", {"brand": brand.key, "start": start, "end": end, "model": model}))
+    df = hourly_series(con, brand.key, start, window_end, model)  # to its end: 08:00-08:30's hour so far, as paged
     title = f"{brand.name}: the 48 hours to {window_end:%d %b %Y %H:%M} UTC{_model(df)}"
     return hourly_chart(df, title, start, end, window_start, window_end)

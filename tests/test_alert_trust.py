@@ -312,9 +312,34 @@ def test_a_15_minute_windows_chart_draws_the_brands_hours_to_the_hour_so_far(tmp
         )
     volume = [p.get_height() for p in fig.axes[0].containers[0]]
     hours = [EIGHT - timedelta(hours=47 - i) for i in range(48)]
-    assert volume == [stored.get(h, 0) for h in hours] and volume[-1] == stored[EIGHT] > 0
+    assert volume[:-1] == [stored.get(h, 0) for h in hours[:-1]] and 0 < volume[-1] < stored[EIGHT]  # so far
     # a window that ends on the hour (08:00-09:00) ends its chart there, no empty hour after it
-    assert [p.get_height() for p in whole.axes[0].containers[0]] == volume
+    assert [p.get_height() for p in whole.axes[0].containers[0]] == [*volume[:-1], stored[EIGHT]]
+
+
+def test_a_15_minute_runs_alerts_chart_draws_its_hour_so_far_as_paged_also_after_a_rescore(tmp_path, monkeypatch):
+    """The 08:00-08:30 alert of a 15-minute run paged 30 negatives of 30; drawn once the hour's row held the whole
+    hour (a replay, later runs before a quiet-hours digest sent it), its chart's last bar was the hour's 60, and
+    after a rescore of its window the hour's 60 counted from the alert's model: the hour so far, as paged."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (120, 85)})  # the 08:00 hour 60 negatives of 60, a minute apart: 30 before 08:30
+    with connect(db) as con, transaction(con):
+        execute(con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]),
+                                        "run_id": "seed"})  # fmt: skip
+        start_run(con, "watch-1", INCIDENT, "watch")
+    cfg = alerting_config(tmp_path, watch={"enabled": True, "interval_minutes": 15})
+    [aid] = incidents.detect_watch(cfg, db, EIGHT, EIGHT + timedelta(minutes=30), "watch-1")
+    assert "08:00-08:30 UTC: 30 negative mentions (100% of 30)" in q(db, "SELECT headline FROM alerts")[0][0]
+    with connect(db, read_only=True) as con:
+        fig = drawn_figure(monkeypatch, delivery.message, cfg, con, aid)
+    assert [[p.get_height() for p in c][-1] for c in fig.axes[0].containers] == [30, 30]
+    with connect(db) as con, transaction(con):
+        rescored_since(con, INCIDENT)
+        execute(con, "metrics/hourly", {"hours": day_hours([INCIDENT]), "run_id": "rescore"})
+    with connect(db, read_only=True) as con:
+        fig = drawn_figure(monkeypatch, delivery.message, cfg, con, aid)
+    assert [[p.get_height() for p in c][-1] for c in fig.axes[0].containers] == [30, 30]
+    assert fig.axes[0].texts[0].get_text().endswith("(model v1)")
 
 
 def test_brand_time_zone_is_validated(tmp_path):

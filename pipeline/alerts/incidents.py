@@ -53,7 +53,7 @@ from pipeline.detect_hourly import detect_intraday
 from pipeline.explain import weighted_log_odds
 from pipeline.frames import frame
 from pipeline.ledger import record_step
-from pipeline.metrics import hours_between
+from pipeline.metrics import hourly_series, hours_between
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -490,17 +490,9 @@ def _hourly_model(con, brand: str, end: datetime) -> str | None:
 def _hourly_series(con, brand: str, start: datetime, end: datetime) -> pd.DataFrame:
     """The brand's hourly totals (all sources) from ``start`` to before ``end``, of one model version (the
     latest hour's, :func:`_hourly_model`), oldest first: ``hour``, ``volume`` (scored mentions), ``n_negative``;
-    the query the hourly alert chart reads too (``alerts/hourly_series``)."""
-    series = frame(execute(con, "alerts/hourly_series", {"brand": brand, "start": start, "end": end, "model": None}))
-    hour = end.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    last = series["hour"] == hour
-    if hour < end and last.any():  # a 15-minute run's hour so far: its mentions before end alone (a replay, or a
-        # run cleared and run again after later runs loaded the rest of the hour, paged 08:00-08:30 for the hour's
-        # 60 negatives where 30 had been posted)
-        params = {"brand": brand, "hour": hour, "end": end, "model": series["model"].iloc[-1]}
-        so_far = row(execute(con, "alerts/hour_so_far", params))
-        series.loc[last, ["volume", "n_negative"]] = [so_far["volume"], so_far["n_negative"]]
-    return series.drop(columns="model")
+    an ``end`` inside an hour ends it with that hour so far (:func:`pipeline.metrics.hourly_series`, which the
+    hourly alert chart reads too)."""
+    return hourly_series(con, brand, start, end).drop(columns="model")
 
 
 def _explain_window(con, brand: BrandSpec, start: datetime, end: datetime, kind: str = "hourly_spike") -> dict:

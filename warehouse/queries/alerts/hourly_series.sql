@@ -1,7 +1,7 @@
 -- A brand's hourly totals (all sources) in [$start, $end), oldest first, in one model version, named in model: $model
 -- (an hourly alert's own, alerts.model_version: the one its detector and explanation read), or, with $model NULL,
 -- that of the brand's latest scored hour before $end (pipeline.alerts.incidents._hourly_model). The watch's intraday
--- detector reads its five weeks of history so (pipeline.alerts.incidents._hourly_series, $model NULL), and the
+-- detector reads its five weeks of history so (pipeline.metrics.hourly_series, $model NULL), and the
 -- hourly alert chart its 48 hours (pipeline/charts.py; hours without a row drawn as zero) in its alert's model: sent
 -- (held for quiet hours, retried) after a `brandpulse rescore --since` that reached its window, the latest hour's
 -- model drew a 50-negative alert with the new model's 10. The hours whose metrics another model has since are then
