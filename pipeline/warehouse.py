@@ -597,11 +597,19 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
                     "add a new migration instead of editing an applied one"
                 )
             continue
-        with transaction(con):
-            con.execute(text)
-            con.execute(
-                "INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)", [version, name, checksum]
-            )
+        try:
+            with transaction(con):
+                con.execute(text)
+                con.execute(
+                    "INSERT INTO schema_version (version, name, checksum) VALUES (?, ?, ?)", [version, name, checksum]
+                )
+        except duckdb.Error as exc:  # said with the migration that failed, not a traceback from `brandpulse init`
+            if isinstance(exc, duckdb.InterruptException):
+                raise
+            raise WarehouseError(
+                f"{path}: migration {version:04d} failed and was rolled back, nothing of it applied (the warehouse "
+                f"stays at schema version {max([*done, *applied], default=0)}): {str(exc).splitlines()[0]}"
+            ) from exc
         applied.append(version)
     _create_views(con, force=bool(applied))
     return applied
