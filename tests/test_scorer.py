@@ -203,14 +203,27 @@ def test_invisible_characters_inside_words_do_not_change_the_score(scorer):
 
 
 def test_a_nul_or_c1_control_character_does_not_change_the_score(scorer):
-    """The tokenizer drops most C0 controls but reads NUL and the C1 controls as an unknown token: a NUL at a text's
-    end (a C string's, a JSON "\\u0000" from an API or score-texts) made "the parcel arrived today" positive and
-    "I waited two days" neutral. Normalisation removes them as it removes the other unseen characters."""
+    """The tokenizer drops most C0 controls but reads NUL as an unknown token: a NUL at a text's end (a C string's, a
+    JSON "\\u0000" from an API or score-texts) made "the parcel arrived today" positive and "I waited two days"
+    neutral. Normalisation removes it, and the C1 bytes Windows-1252 has no character for, as it removes the other
+    unseen characters."""
     plain = ["the parcel arrived today", "I waited two days", "got my card", "paczka dotarła dzisiaj"]
-    hidden = ["the parcel arrived today\x00", "I waited two days\x00", "got\x00 my card", "paczka dotarła dzisiaj\x92"]
+    hidden = ["the parcel arrived today\x00", "I waited two days\x00", "got\x00 my card", "paczka dotarła dzisiaj\x81"]
     for a, b in zip(scorer.score(plain), scorer.score(hidden), strict=True):
         assert (a.label, a.score) == (b.label, b.score)
-    assert scorer.score(["\x00 \x9c"])[0].note == "empty"
+    assert scorer.score(["\x00 \x9d"])[0].note == "empty"
+
+
+def test_windows_1252_text_read_as_latin_1_scores_as_its_letters(scorer):
+    """Windows-1252 text read as latin-1 (a CSV source's ``encoding: latin-1``, a mis-decoded tweet: two of the
+    training set's) writes its apostrophes, quotes and dashes as C1 controls: removed, "je n\\x92aime pas" was
+    "je naime pas" (-0.42, its letters -0.95) and "c\\x92est génial" +0.57. They are read as that code page's
+    characters, as ``&#146;`` is."""
+    texts = ["je n’aime pas", "c’est génial", "Bestellung kam nicht an – schlecht", "“best” service ever, not"]
+    latin1 = [t.encode("cp1252").decode("latin-1") for t in texts]
+    assert all(any("\x80" <= ch < "\xa0" for ch in t) for t in latin1)
+    for a, b in zip(scorer.score(texts), scorer.score(latin1), strict=True):
+        assert (a.label, a.score) == (b.label, b.score)
 
 
 def test_a_decimal_character_reference_of_thousands_of_digits_is_one_replacement_character(scorer):

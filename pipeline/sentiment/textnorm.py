@@ -12,9 +12,12 @@ that has no emoji tokens:
   tokenizer read most of them as a space, so "terr\\u200bible serv\\u200bice" was "terr ible serv ice" to the
   model (neutral) and "I lo\\u200bve th\\u200bis ph\\u200bone" negative; the zero-width joiner stays (emoji
   sequences, Hindi's conjuncts);
-- so are the control characters the tokenizer read as an unknown token (NUL, and the C1 controls but NEL, a line
-  break; it drops the other C0 controls itself): a NUL at a text's end (a C string's, a JSON "\\u0000") made
-  "the parcel arrived today" positive and "I waited two days" neutral;
+- so is NUL, which the tokenizer read as an unknown token (it drops the other C0 controls itself): a NUL at a
+  text's end (a C string's, a JSON "\\u0000") made "the parcel arrived today" positive and "I waited two days"
+  neutral; the C1 controls but NEL (a line break) are Windows-1252 text read as latin-1 ("l\\x92application" is
+  "l’application"): they become the letters and marks that code page has there, as ``&#146;`` does
+  (:func:`~pipeline.textfold.unescape_html`), and the five it has none for are removed (removed all, "je n’aime
+  pas" was "je naime pas", -0.42 where its letters read -0.95, and "c’est génial" +0.57, not +0.96);
 - emoji become their names (":face_with_tears_of_joy:" -> " face with tears of joy "), for a model whose
   vocabulary has no emoji (``emoji_names=True``, the 1.x English model); the multilingual 2.x model's
   XLM-R vocabulary has emoji pieces, so it reads them as they are (its ``brandpulse.json`` says which);
@@ -49,9 +52,11 @@ URL, USER = "http", "@user"  # what a link and a handle become
 # what normalise removes: textfold's INVISIBLE but the joiner, and the marks that set a direction of writing (LRM,
 # RLM, ALM, the embeddings, overrides and isolates)
 UNSEEN = INVISIBLE.replace(_JOIN, "") + "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-# and the controls the tokenizer reads as an unknown token: NUL, and the C1 controls but NEL (U+0085, a line break)
-UNSEEN += "\x00" + "".join(chr(c) for c in range(0x80, 0xA0) if c != 0x85)
-_UNSEEN = dict.fromkeys(map(ord, UNSEEN))
+# The C1 controls but NEL (U+0085, a line break) as the Windows-1252 characters of their bytes (Windows-1252 text
+# read as latin-1); the five bytes it has no character for, and NUL, are unseen
+_C1 = {c: bytes([c]).decode("cp1252", errors="ignore") for c in range(0x80, 0xA0) if c != 0x85}
+UNSEEN += "\x00" + "".join(chr(c) for c, ch in _C1.items() if not ch)
+_UNSEEN = dict.fromkeys(map(ord, UNSEEN)) | {c: ch for c, ch in _C1.items() if ch}
 PLACEHOLDERS = re.compile(rf"\b{URL}\b|{USER}")
 """The words normalisation writes for links and handles: letters the writer did not write."""
 
