@@ -86,8 +86,7 @@ ending each, from a list (:data:`_PL_ENDINGS`): the noun and adjective endings (
 em, om, ach, ami, ów, owi, ego, ej, ym, ych, ...) and a verb's after its stem vowel (ć, ł, ła, ło, li, ły, łem,
 łam, ją). So "paczka", "paczki", "paczkę", "paczkami" and, its fleeting e dropped, "paczek" are one term,
 "działa", "działają", "działało" another (a negator's word too: "nie działa", "nie działają" are one term; they were
-two where no text wrote the verb alone), each typed with its diacritics or without ("nie dziala" and "nie działa" were
-two terms, the outage's count split between them), and "reklamacja" (complaint) and "reklama" (advert), "dostawca"
+two where no text wrote the verb alone), and "reklamacja" (complaint) and "reklama" (advert), "dostawca"
 (supplier) and "dostawa" (delivery), "płatny" and "płatność", "zamówił" and "zamówienie" are not. A group is the
 words of one stem, never a chain through different stems: a word of two stems joins the group of the one more
 of the texts' words share (:func:`_polish_groups`), so "działa" goes with "działają", "działać" and "dział"
@@ -333,7 +332,6 @@ _PL_ENDINGS = frozenset(
     """a ą e ę i y o u ie iu em iem om ach ami ów owi owie ego iego emu iemu ej iej ym im ymi imi ych ich
     ć ł ła ło li ły łem łam ją""".split()
 ) | {""}
-_PL_PLAIN_ENDINGS = frozenset(e.translate(_PL_PLAIN) for e in _PL_ENDINGS)
 _PL_VOWELS = frozenset("aąeęioóuy")
 
 # A form of a ``drop`` word (the brand's name) in Polish mentions: a common prefix of at least this many letters,
@@ -413,10 +411,9 @@ def _polish_name_form(word: str, name: str) -> bool:
 def _polish_stems(word: str) -> set[str]:
     """The stems ``word`` may be a form of: ``word`` less one of :data:`_PL_ENDINGS`, at least :data:`_PL_STEM`
     letters; a word ending in a consonant and "ek" also has the stem without its fleeting e ("paczek": "paczk").
-    Both without their diacritics (:data:`_PL_PLAIN`), as Polish is often typed: "dziala" is a form of "działa",
-    "zalogowac" of "zalogować"."""
-    word = word.translate(_PL_PLAIN)
-    stems = {word[: len(word) - len(e)] for e in _PL_PLAIN_ENDINGS if word.endswith(e)}
+    Diacritics are kept: typed without them, "dziala" is a term apart from "działa", as "paczki" (parcels) must
+    stay apart from "pączki" (doughnuts: a courier's Fat Thursday promotion) and "laska" from "łaska"."""
+    stems = {word[: len(word) - len(e)] for e in _PL_ENDINGS if word.endswith(e)}
     if len(word) > 3 and word.endswith("ek") and word[-3] not in _PL_VOWELS:
         stems.add(word[:-2] + "k")
     return {s for s in stems if len(s) >= _PL_STEM}
