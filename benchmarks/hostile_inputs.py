@@ -10,7 +10,9 @@ made a step run far longer than its size (found by a security review, 2026-12-05
 - ``header-regex``: a 512 KiB header cell repeating "how likely is it " (the SurveyMonkey preset's NPS pattern);
 - ``amount``: a 64 KiB customer revenue cell, "1", letters, "1";
 - ``long-word``: the terms of a mention that is one 1 MiB word (the report's drivers, an alert's explanation);
-- ``symlink-loop``: a file drop's ``drop/**/*.csv`` over a folder holding ``latest -> .`` and ``current -> .``.
+- ``symlink-loop``: a file drop's ``drop/**/*.csv`` over a folder holding ``latest -> .`` and ``current -> .``;
+- ``hn-markup``: a Hacker News comment of 80 KB, ``<a x=">"`` 10,000 times (markup that does not close), read as
+  plain text (added 2026-12-07).
 
 Prints each case's seconds (wall, in the child) or that it was still running at ``--limit`` (the child is
 killed). ``--code DIR`` runs the cases against the ``pipeline`` package of another checkout (``git worktree add
@@ -101,6 +103,11 @@ try:
     print("found", len(build_source(config, config.brands[0], "drop").files()), "file(s)", file=sys.stderr)
 except Exception as exc:
     print("raised", type(exc).__name__, file=sys.stderr)
+""",
+    "hn-markup": """
+from pipeline.sources.hackernews import plain_text
+started = time.perf_counter()
+plain_text("Parcelo " + '<a x=">"' * 10_000)
 """,
 }
 

@@ -28,8 +28,7 @@ across terms. Deleted or dead items (no title and no text) are skipped and count
 A record: ``native_id`` the objectID, ``kind`` ``mention``, ``text`` the story text or comment (a link
 story's title when it has no text), ``title`` the story title, ``url`` the story's link (else the HN item
 page), ``engagement`` points + comments (None when Algolia gives neither), ``channel`` ``hackernews``.
-A hit without objectID or time, or with HTML that Python's HTML parser gives up on (``<![`` not followed by a
-name), is quarantined, with the author replaced by its keyed hash, keyed by its
+A hit without objectID or time is quarantined, with the author replaced by its keyed hash, keyed by its
 objectID (once, whichever alias term found it; else by the hit without its points, comment count and the
 search's highlights, which change between reads).
 
@@ -45,7 +44,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 
 from pipeline import http as _http
 from pipeline.records import Record, Reject, Rejected, Window, parse_utc
@@ -63,35 +61,30 @@ _TITLE_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*)
 VOLATILE = ("points", "num_comments", "children", "updated_at", "_highlightResult", "_snippetResult", "_rankingInfo")
 
 
-class _Text(HTMLParser):
-    """Plain text of HN's comment HTML: <p> starts a paragraph, <br> a line, every other tag is dropped."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "p":
-            self.parts.append("\n\n")
-        elif tag == "br":
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        self.parts.append(data)
+# a tag of HN's HTML (<p>, <a href="…" rel="nofollow">, <i>, <pre><code> and their end tags): "<", "/" for an end tag,
+# its name, then anything but "<" and ">" up to its ">". A try stops at the next "<", and takes back nothing it matched
+# (possessive), so a hit is read in time linear in its size. Python's HTMLParser rescans to the end of the text for
+# every "<" of markup that does not close: 80 KB of '<a x=">"' took 25 s, a comment of a megabyte days, which no
+# deadline can stop (it cuts sockets, not the reading of an answer already in hand)
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*+)(?:[\s/][^<>]*+)?>")
 
 
 def plain_text(markup: str | None) -> str | None:
-    """HN's HTML as plain text; None when nothing is left. Raises :class:`Rejected` for markup Python's HTML
-    parser gives up on (it asserts on ``<![`` not followed by a name, as in ``<![ x``)."""
+    """HN's HTML as plain text; None when nothing is left. <p> starts a paragraph, <br> a line, every other tag is
+    dropped; a "<" that starts no tag is text ("a < b", "<3"). Entities are read with
+    :func:`~pipeline.textfold.unescape_html` (a decimal reference of 5,000 digits made ``html.unescape`` raise,
+    which failed the whole source)."""
     if not markup:
         return None
-    parser = _Text()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except AssertionError:
-        raise Rejected("hit's HTML cannot be read (a markup declaration the HTML parser gives up on)") from None
-    text = "".join(parser.parts).replace("\x00", "")  # convert_charrefs already unescaped each entity once
+    parts, at = [], 0
+    for tag in _TAG.finditer(markup):
+        parts.append(unescape_html(markup[at : tag.start()]))
+        name = tag.group(2).lower()
+        if not tag.group(1) and name in ("p", "br"):
+            parts.append("\n\n" if name == "p" else "\n")
+        at = tag.end()
+    parts.append(unescape_html(markup[at:]))
+    text = "".join(parts).replace("\x00", "")
     # trailing blanks cut line by line (a regex over a run of blanks with no line break after it backtracks:
     # quadratic, minutes for one hit of 100,000 spaces, which no deadline can stop)
     text = "\n".join(line.rstrip(" \t\r\f\v") for line in text.split("\n"))
