@@ -808,7 +808,7 @@ DRAWN_WITH = (
     "pipeline.sentiment.scorer",
     "pipeline.sentiment.textnorm", "pipeline.surveys.worth", "pipeline.surveys.roi", "pipeline.surveys.metrics",
     "pipeline.surveys.customers",
-    "pipeline.alerts.message", "pipeline.textfold", "pipeline.numfmt",
+    "pipeline.alerts.message", "pipeline.textfold", "pipeline.numfmt", "pipeline.metrics",
 )  # fmt: skip
 
 
