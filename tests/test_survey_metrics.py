@@ -377,6 +377,13 @@ def test_xcorr_refuses_fewer_than_30_paired_periods():
     assert none.conclusion == "not enough data: no NPS in any week (need ≥ 30 paired weeks)"
 
 
+def test_xcorr_refuses_a_series_that_never_changes():
+    x = list(_ar1(np.random.default_rng(3), 40))
+    r = cross_correlation(x, [0.0] * 40, leading_name="social share negative", period="week")
+    assert r.best_lag is None and r.ccf == []
+    assert r.conclusion.startswith("not enough data: the NPS did not change over the 40 weeks")
+
+
 def test_xcorr_finds_a_planted_two_period_lead():
     rng = np.random.default_rng(7)
     n = 72

@@ -20,7 +20,8 @@ once would find a "significant" lag in pure noise about half the time at k = 8, 
 when it clears the Bonferroni band z(1 - 0.05 / (2 m)) / sqrt(n) over the m lags examined (``band_used``);
 pass ``correction="none"`` for the pointwise rule.
 
-Fewer than 30 paired periods (both series present) is refused: the result says so and nothing is concluded.
+Fewer than 30 paired periods (both series present) is refused: the result says so and nothing is concluded;
+so is a series that does not change over the paired span (a share negative of 0 every week).
 Gaps inside the paired span are filled by linear interpolation (and counted in ``interpolated``, and said in the
 conclusion); a span more than a quarter filled is refused too (``MAX_FILLED_DENOMINATOR``): straight lines filled
 into both series are no evidence, and counted as periods they let unrelated series clear the band.
@@ -166,6 +167,14 @@ def cross_correlation(
             conclusion=f"not enough data: {gaps} of the {len(x)} {period}s from the first paired one to the last "
             f"have no value on one side or both, more than 1 in {MAX_FILLED_DENOMINATOR}: a lead read from "
             "interpolated periods is not to be trusted",
+        )
+    flat = [name for name, v in ((leading_name, x), (following_name, y)) if np.ptp(v) == 0]
+    if flat:  # a series that never moves correlates with nothing: "no lead" would be read from no information
+        return XcorrResult(
+            n_paired,
+            interpolated=gaps,
+            conclusion=f"not enough data: the {' and the '.join(flat)} did not change over the {len(x)} {period}s "
+            "from the first paired one to the last: nothing to correlate",
         )
     a, b, p = _prewhiten(x, y, max_ar)
     n = len(a)
