@@ -1422,3 +1422,24 @@ def test_a_slack_request_that_never_went_out_is_not_left_pending():
     channel = SlackSpec(type="slack", name="cx", webhook_url_env="S")
     result = deliver(channel, make_msg(), {"S": "http://127.0.0.1:99999999/services/x"}, **FAST)
     assert not result.ok and not result.maybe_delivered, result
+
+
+def test_a_webhook_url_with_a_line_break_inside_is_refused_without_sending_its_token(receiver):
+    """A URL wrapped onto two lines in its secret: urlsplit drops the line break, so the token's parts were not
+    known to redact, and a receiver's 404 that quoted the path sent (``/hook/sek%0AritTOKEN123``) kept it whole."""
+    server, _ = receiver
+    server.route("POST", r"^/x", lambda req, m: Response(404, f"Cannot POST {req.path}"))
+    env = {"U": f"{server.url}/x/sek\nritTOKEN123"}
+    d = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), env, **FAST)
+    assert not d.ok and "TOKEN123" not in d.error and not server.requests, d.error
+    assert "environment variable U holds a line break" in d.error
+
+
+def test_a_webhook_login_in_the_url_is_redacted_where_an_error_echoes_its_authorization_header(receiver):
+    """requests sends a URL's user:password@ as ``Authorization: Basic <base64>``; an error body that echoes the
+    header (a debugging receiver) gave the login back in a form anyone can decode."""
+    server, _ = receiver
+    server.route("POST", r"^/x", lambda req, m: Response(401, f"refused {req.headers['authorization']}"))
+    url = server.url.replace("http://", "http://hookuser:hookpass99@") + "/x"
+    d = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": url}, **FAST)
+    assert not d.ok and d.error == "webhook channel 'ops': HTTP 401: refused Basic [redacted]", d.error

@@ -39,6 +39,7 @@ an error, a log line or a :class:`Delivery` (see :func:`redact`).
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import json
 import logging
@@ -205,6 +206,9 @@ def _url_secrets(url: str | None) -> list[str]:
     for login in (parts.username, parts.password):  # as written or decoded (as requests sends it)
         if login:
             found += [login, unquote(login)]
+    if parts.username or parts.password:  # the Authorization header requests sends, which a receiver may echo
+        login = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode("latin-1", "replace")
+        found.append(base64.b64encode(login).decode("ascii"))
     return found
 
 
@@ -282,6 +286,12 @@ def webhook_url(channel: SlackSpec | WebhookSpec, env: Mapping[str, str] = os.en
         if env_name:
             raise DeliveryError(f"{what}: environment variable {env_name} is not set (it holds the webhook URL)")
         raise DeliveryError(f"{what}: no webhook URL configured; set {env_field} or airflow_conn_id")
+    if not url.isprintable():  # said without the value: urlsplit drops a line break or tab inside it, so the
+        # parts redact looks for missed the token; requests sent it as %0A, and a receiver's 404 quoted it whole
+        raise DeliveryError(
+            f"{what}: the URL in {source} holds a line break or another control character: not a URL (a line "
+            "wrapped in a secret file or a paste?)"
+        )
     try:  # as requests reads it, without echoing it (urlsplit("http://[zz]/...") raised out of the send)
         parts = urlsplit(url)
         requests.Request("POST", url).prepare()
