@@ -25,7 +25,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from demo.replay.server import ReplayServer, Response
-from pipeline.alerts.channels import Delivery, Earlier, build_email, deliver, redact
+from pipeline.alerts.channels import Delivery, Earlier, build_email, deliver, redact, webhook_url
 from pipeline.alerts.message import (
     SCHEMA,
     AlertMessage,
@@ -1446,3 +1446,10 @@ def test_a_webhook_login_in_the_url_is_redacted_where_an_error_echoes_its_author
     url = server.url.replace("http://", "http://hookuser:hookpass99@") + "/x"
     d = deliver(WebhookSpec(type="webhook", name="ops", url_env="U"), make_msg(), {"U": url}, **FAST)
     assert not d.ok and d.error == "webhook channel 'ops': HTTP 401: refused Basic [redacted]", d.error
+
+
+def test_a_webhook_url_on_a_persian_idn_host_with_its_zero_width_non_joiner_is_still_taken():
+    """Only control characters are refused: the ZWNJ inside a Persian word is valid in an IDN host (requests sends
+    it as xn--), and ``str.isprintable`` had refused it as "a line break or another control character"."""
+    url = "https://hooks.\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.ir/x/TOKEN123"
+    assert webhook_url(WebhookSpec(type="webhook", name="ops", url_env="U"), {"U": url}) == url

@@ -49,6 +49,7 @@ import smtplib
 import ssl
 import time
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -292,8 +293,9 @@ def webhook_url(channel: SlackSpec | WebhookSpec, env: Mapping[str, str] = os.en
         if env_name:
             raise DeliveryError(f"{what}: environment variable {env_name} is not set (it holds the webhook URL)")
         raise DeliveryError(f"{what}: no webhook URL configured; set {env_field} or airflow_conn_id")
-    if not url.isprintable():  # said without the value: urlsplit drops a line break or tab inside it, so the
-        # parts redact looks for missed the token; requests sent it as %0A, and a receiver's 404 quoted it whole
+    if any(unicodedata.category(c) == "Cc" for c in url):  # said without the value: urlsplit drops a line break
+        # or tab inside it, so the parts redact looks for missed the token; requests sent it as %0A, and a
+        # receiver's 404 quoted it whole (not isprintable(): it refused the ZWNJ of a Persian IDN host)
         raise DeliveryError(
             f"{what}: the URL in {source} holds a line break or another control character: not a URL (a line "
             "wrapped in a secret file or a paste?)"
