@@ -75,17 +75,10 @@ def hourly_series(con, brand: str, start: datetime, end: datetime, model: str | 
     an hourly alert's own; None: the latest scored hour's), oldest first (``alerts/hourly_series``): ``hour``,
     ``volume`` (scored mentions), ``n_negative``, ``model``. The watch's detector and the hourly alert chart read it.
     An ``end`` inside an hour (a 15-minute run's 08:30) ends it with that hour so far, its mentions before ``end``
-    alone (``alerts/hour_so_far``), not the hour's row: that holds every mention of the hour loaded by now (a
-    replay, or a run cleared and run again after later runs loaded the rest of the hour, paged 08:00-08:30 for
-    the hour's 60 negatives where 30 had been posted; an alert's chart drawn after them, its 60 beside its 30)."""
-    series = frame(execute(con, "alerts/hourly_series", {"brand": brand, "start": start, "end": end, "model": model}))
-    hour = end.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-    last = series["hour"] == hour
-    if hour < end and last.any():
-        params = {"brand": brand, "hour": hour, "end": end, "model": series["model"].iloc[-1]}
-        so_far = row(execute(con, "alerts/hour_so_far", params))
-        series.loc[last, ["volume", "n_negative"]] = [so_far["volume"], so_far["n_negative"]]
-    return series
+    alone, not the hour's row: that holds every mention of the hour loaded by now (a replay, or a run cleared and
+    run again after later runs loaded the rest of the hour, paged 08:00-08:30 for the hour's 60 negatives where 30
+    had been posted; an alert's chart drawn after them, its 60 beside its 30)."""
+    return frame(execute(con, "alerts/hourly_series", {"brand": brand, "start": start, "end": end, "model": model}))
 
 
 def hourly_metrics(config: Config, db: Path, start: datetime, end: datetime, run_id: str) -> list[datetime]:
