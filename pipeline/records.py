@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
 from pipeline.config import Config, ConfigError, PseudonymisationSpec, env_value
+from pipeline.textfold import LINKS_AND_HANDLES
 
 MAX_RAW = 1024 * 1024
 MAX_FIELD = 8 * 1024 * 1024  # bytes per JSONL line / characters per CSV field, for every file reader
@@ -971,10 +972,6 @@ def count(value, what: str, high: int = MAX_COUNT) -> int:
     return out
 
 
-# links and @handles: no language of their own (as the scorer's text normalisation finds them)
-_LINKS_AND_HANDLES = re.compile(r"(?:https?://|www\.)\S+|(?<![\w@])@\w{1,30}", re.IGNORECASE)
-
-
 # Below this probability (py3langid's, normalised over its languages) a detection is a guess, not a language: of the
 # demo's 3,200 posts, 27 of the 33 detected under it were wrong ("NOVABANK FFS" Slovenian, "Novabank = pain"
 # Lithuanian, "Parcelo 📦❤️" Xhosa); the other 6 ("Brewbird run ☕" English) are unknown with them
@@ -998,7 +995,7 @@ def detect_language(body: str) -> str | None:
     (py3langid's counts are of lower-case text: "WSZYSTKO DOSZŁO W IDEALNYM STANIE" came out Galician,
     "EMAILED PARCELO 2 TIMES" Nigerian Pidgin); a link's letters counted among them kept a Polish post in
     capitals in upper case, read as "zxx", and "@brand ?" was Afrikaans."""
-    sample = " ".join(_LINKS_AND_HANDLES.sub(" ", body[:1000]).split())
+    sample = " ".join(LINKS_AND_HANDLES.sub(" ", body[:1000]).split())
     letters = sum(ch.isalpha() for ch in sample)
     if letters < 3:
         return None

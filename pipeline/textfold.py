@@ -100,6 +100,11 @@ def casefold(folded: str) -> str:
 # an @handle: whom a text is addressed to, not what it says; the terms leave it out (pipeline.explain), and the repost
 # key does not count it toward a repost's length (pipeline.sources.relevance.repost_key)
 HANDLE = re.compile(r"(?<![\w@])@\w+")
+# a link, in any case (a phone writes "Https://"): the scorer reads it as one placeholder
+# (pipeline.sentiment.textnorm), and it has no language of its own (pipeline.records) nor an aspect
+# (pipeline.sentiment.aspects)
+LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+LINKS_AND_HANDLES = re.compile(f"{LINK.pattern}|{HANDLE.pattern}", re.IGNORECASE)
 
 _DECIMAL_REF = re.compile(r"&#(?=[0-9])0*+([0-9]*)")  # ASCII digits, as unescape reads
 

@@ -49,8 +49,8 @@ import numpy as np
 from pipeline.files import write_atomic
 from pipeline.sentiment import e5_base
 from pipeline.sentiment.scorer import file_sha256
-from pipeline.sentiment.textnorm import LINK, PLACEHOLDERS, normalise
-from pipeline.textfold import HANDLE
+from pipeline.sentiment.textnorm import PLACEHOLDERS, normalise
+from pipeline.textfold import LINKS_AND_HANDLES
 
 logger = logging.getLogger("brandpulse")
 
@@ -94,7 +94,7 @@ def _code_digest() -> str:
     here = Path(__file__).parent
     h = hashlib.sha256()
     files = [here / n for n in ("aspects.py", "scorer.py", "textnorm.py", "e5_base.py")]
-    # records.py: the lone-surrogate rule embed applies; textfold.py: the HTML entities textnorm reads
+    # records.py: the lone-surrogate rule embed applies; textfold.py: the entities, links and handles textnorm reads
     for path in [*files, here.parent / "records.py", here.parent / "textfold.py"]:
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
@@ -192,11 +192,6 @@ class VectorStore:
             logger.warning(f"{self.path}: vectors not kept ({type(exc).__name__}: {exc}); the next draw embeds them")
 
 
-# the scorer's links (in any case: a phone capitalises one that starts a post, "Https://", which was embedded with
-# the words and took a bare link an aspect) and the terms' @handles (not an e-mail address's domain)
-_LINKS_AND_HANDLES = re.compile(f"{LINK.pattern}|{HANDLE.pattern}", re.IGNORECASE)
-
-
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -208,7 +203,7 @@ def _without_links(text):
     if not isinstance(text, str):
         return text
     text = _WORD.sub(lambda m: m[0].lower() if m[0].isupper() else m[0], text)
-    return " ".join(_LINKS_AND_HANDLES.sub(" ", text).split())
+    return " ".join(LINKS_AND_HANDLES.sub(" ", text).split())
 
 
 def _has_words(text) -> bool:

@@ -34,10 +34,8 @@ import unicodedata
 
 import emoji
 
-from pipeline.textfold import INVISIBLE, unescape_html
+from pipeline.textfold import HANDLE, INVISIBLE, LINK, unescape_html
 
-_USER = re.compile(r"(?<![\w@])@\w{1,30}")
-LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)  # a link, in any case (a phone writes "Https://")
 _REPEAT = re.compile(r"(.)\1{3,}")
 _SPACE = re.compile(r"\s+")
 # The emoji library keeps the joiners (U+200D) of the emoji sequences it does not know in a list it searches at
@@ -81,7 +79,7 @@ def normalise(text: str, emoji_names: bool = True) -> str:
     """Return the model's view of ``text``."""
     text = short_joins(unescape_html(text)).translate(_UNSEEN)
     text = LINK.sub(URL, text)
-    text = _USER.sub(USER, text)
+    text = HANDLE.sub(USER, text)
     if emoji_names:
         text = emoji.replace_emoji(text, replace=lambda chars, data: _emoji_name(data["en"], data))
     text = _REPEAT.sub(r"\1\1\1", text)
