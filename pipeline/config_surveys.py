@@ -147,9 +147,10 @@ def _check_zone(value: str | None) -> str | None:
 
 
 def check_format(value: str | None) -> str | None:
-    """A strptime format that reads a date with its year, else ValueError: one with a directive strptime does not
-    know (``%-d``, ``%Q``), or none at all (``dd/mm/yyyy``, a spreadsheet's pattern), or without the year (every
-    date 1900) quarantined every row of every night, each for its value, where the mistake is the config's."""
+    """A strptime format that reads a date with its year and month, else ValueError: one with a directive strptime
+    does not know (``%-d``, ``%Q``), or none at all (``dd/mm/yyyy``, a spreadsheet's pattern), or without the year
+    (every date 1900) quarantined every row of every night, each for its value, where the mistake is the config's;
+    one without the month (``%d-%M-%Y``, the minute's ``%M`` for ``%m``) read every date in January, unsaid."""
     if value is None:
         return None
     sample = datetime(2026, 11, 23, 13, 45, 56, tzinfo=UTC)
@@ -163,6 +164,11 @@ def check_format(value: str | None) -> str | None:
         ) from None
     if read.year != sample.year:
         raise ValueError(f"{value[:80]!r} reads no year: write it in strptime directives, such as '%d/%m/%Y %H:%M'")
+    if read.month != sample.month:  # '%d-%M-%Y': the minute where the month was meant, every date in January
+        raise ValueError(
+            f"{value[:80]!r} reads no month, so every date would be in January (%m is the month, %M the "
+            "minute): such as '%d/%m/%Y %H:%M'"
+        )
     return value
 
 

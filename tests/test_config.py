@@ -494,6 +494,17 @@ def test_values_that_failed_a_night_later_are_refused_by_the_config(tmp_path, mu
     assert f"{where}: " in msg and problem in msg
 
 
+def test_a_timestamp_format_with_the_minute_for_the_month_is_refused(tmp_path):
+    """``%d-%M-%Y`` (``%M``, the minute, typed for ``%m``) read a Dutch export's 13-10-2026 as 13 January 00:10:
+    every row dated in January, outside the night's window, unsaid. Refused, naming the field; ``%Y-%m`` (a month
+    alone) still loads."""
+    msg = _bad(tmp_path, lambda d: d["brands"][0]["sources"][0].update(timestamp_format="%d-%M-%Y"))
+    assert "brands[0].sources[0].timestamp_format: '%d-%M-%Y' reads no month" in msg
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"][0]["sources"][0]["timestamp_format"] = "%Y-%m"
+    load_config(_write(tmp_path, doc))
+
+
 def _first_source(**fields):
     """A config mutation: ``fields`` set on the first brand's first source."""
     return lambda d: d["brands"][0]["sources"][0].update(fields)
