@@ -621,6 +621,18 @@ class Config(_Strict):
             seen[brand.key] = i
         return brands
 
+    @field_validator("report_dir")
+    @classmethod
+    def _a_local_folder(cls, value: str) -> str:
+        # the report is written with the local file system: s3://bucket/reports was the folder "s3:" beside the
+        # config file, unsaid (only staging_dir takes a store's URL)
+        if "://" in value:
+            raise ValueError(
+                "must be a local folder, not a URL (only staging_dir takes an object store's URL): write the reports "
+                "to a folder, publish it, and set alerting.report_url to where it is served"
+            )
+        return value
+
     @model_validator(mode="after")
     def _staging_store(self) -> Config:
         if self.staging_conn_id and self.staging_options:

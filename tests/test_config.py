@@ -615,6 +615,14 @@ def test_an_output_folder_this_machine_cannot_look_at_is_left_to_the_step_that_m
     assert str(err.value) == f"{cfg.source_file}: {field}: cannot create the folder {folder}: File name too long"
 
 
+def test_an_object_store_url_as_the_report_dir_is_a_config_error(tmp_path):
+    """staging_dir takes s3://...; report_dir does not: s3://bucket/reports passed check-config and the night wrote
+    the report into a local folder "s3:" beside the config file, unsaid."""
+    msg = _bad(tmp_path, lambda d: d.update(report_dir="s3://acme-bucket/reports"))
+    assert "report_dir: must be a local folder, not a URL (only staging_dir takes an object store's URL)" in msg
+    assert load_config(_write(tmp_path, {**GOOD, "staging_dir": "s3://acme-bucket/staging"})).staging_dir
+
+
 def test_a_url_pasted_as_an_airflow_connection_id_is_refused_without_echoing_it(tmp_path):
     hook = "https://hooks.slack.com/services/T0123/B0456/SeCrEtToKeN"
     msg = _bad(tmp_path, lambda d: d.update(alerts=[{"type": "slack", "name": "cx", "airflow_conn_id": hook}]))
