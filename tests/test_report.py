@@ -1822,6 +1822,24 @@ def test_the_summary_shows_an_nps_bound_that_rounds_to_zero_as_zero_not_minus_ze
     assert round(e.low, 3) == -0.007 and "(week of 2026-09-14): +44.4 (95% CI +0.0 to +66.7, n=9, few" in out, out
 
 
+def test_the_summary_gives_the_churn_with_its_counts_and_says_when_they_are_few(report, tmp_path, capsys):
+    """2 of 10 customers churned: the line beside the NPS (which says n= and "few responses") said "churn 20.0%",
+    one decimal of a rate from ten customers with neither its count nor its low_n."""
+    from pipeline.report.summary import print_summary
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "INSERT INTO customer_metrics (month, brand, segment, active_start, churned, churn_rate, margin,"
+            " discount_rate_monthly, complete, low_n, computed_at, run_id)"
+            " VALUES (DATE '2026-09-01', 'parcelo', '_all', 10, 2, 0.2, 0.3, 0.008, true, true, now(), 'r')"
+        )
+    print_summary(report["cfg"], db)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "n=60); churn 20.0% in September 2026 (2 of 10 customers, few customers)" in out, out
+
+
 def test_the_summary_shows_a_warehouse_path_as_it_is_and_the_sql_command_quoted(report, tmp_path, capsys):
     """A folder named ``[prod] data`` is text, not console markup (it showed as ``/`` and ``/ data/``, eaten), and
     the command to copy names it quoted for the shell."""

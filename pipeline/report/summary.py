@@ -143,7 +143,12 @@ def print_summary(config: Config, db: Path) -> None:
             f"(95% CI {number(m['low'], '+.1f', minus='-')} to {number(m['high'], '+.1f', minus='-')}, n={m['n']}"
             + (", few responses" if m["low_n"] else "")
             + ")"
-            + (f"; churn {m['churn_rate']:.1%} in {m['churn_month']:%B %Y}" if m["churn_rate"] is not None else "")
+            + (
+                f"; churn {m['churn_rate']:.1%} in {m['churn_month']:%B %Y} ({m['churned']:,} of {m['churn_base']:,} "
+                f"customers{', few customers' if m['churn_low_n'] else ''})"
+                if m["churn_rate"] is not None
+                else ""
+            )
         )
     others = "".join(f", {n} {status}" for status, n in runs.items() if status != "success")
     console.print(f"Runs recorded: {sum(runs.values())} ({runs.get('success', 0)} success{others})")
