@@ -1594,6 +1594,27 @@ def test_the_kpis_show_the_latest_weeks_nps(report):
     assert re.findall(r"<td>(\d{4}-W\d\d)", cx) == [f"2026-W{w}" for w in range(38, 30, -1)]
 
 
+def test_the_nps_kpi_of_a_week_of_few_answers_says_so_as_the_table_and_the_summary_do(report, tmp_path):
+    """The latest week holds 3 NPS answers (2 promoters, 1 detractor: +33): the card showed "+33" as it shows a
+    week of 60, where the weekly table marks the week "(few answers)" and `brandpulse summary` "few responses"."""
+    db = tmp_path / "few.duckdb"
+    shutil.copy(report["db"], db)
+    e = metrics.nps_from_counts(2, 0, 1)
+    with connect(db) as con:
+        con.execute(
+            "UPDATE survey_metrics SET value = ?, low = ?, high = ?, n = 3, low_n = true WHERE metric = 'nps'"
+            " AND period = 'week' AND period_start = (SELECT max(period_start) FROM survey_metrics)",
+            [e.value, e.low, e.high],
+        )
+    drawn = build_report(report["cfg"], db, INCIDENT, tmp_path / "site", brands=["parcelo"])
+    html = " ".join(drawn["pages"]["parcelo"].read_text(encoding="utf-8").split())
+    kpis = html[html.index('id="kpis"') : html.index('id="sentiment"')]
+    assert 'NPS, latest week</div> <div class="value">+33</div>' in kpis, kpis
+    assert "n = 3, few answers · 2026-W38" in kpis, kpis
+    before = " ".join(report["pages"]["parcelo"].split())  # the week of 60 answers
+    assert "n = 60 · 2026-W38" in before and "few answers" not in before
+
+
 def test_a_report_for_a_day_in_the_past_marks_the_week_that_counts_the_days_after_it(report, tmp_path):
     """Drawn for a Thursday whose week's Friday to Sunday hold mentions: that week's figures (from the weekly
     views) count them, and its table row says so; the report of the week's last day (a night's) does not. The NPS

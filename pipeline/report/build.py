@@ -358,8 +358,9 @@ def _num(x):
     return x.item() if hasattr(x, "item") else x
 
 
-def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: int = 0) -> dict:
-    """``after``: the days after ``day`` in its ISO week with NPS answers, which that week's NPS counts."""
+def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: int = 0, min_n: int = MIN_N) -> dict:
+    """``after``: the days after ``day`` in its ISO week with NPS answers, which that week's NPS counts; ``min_n``:
+    the answers under which its NPS is flagged as resting on few (``surveys.min_responses``), as the table's week."""
     last = series[series["day"] == day].iloc[0]
     nps = cx[cx["nps"].notna() & (cx["week_start"] <= day)].tail(1)
     latest_nps = None
@@ -368,6 +369,7 @@ def _kpis(series: pd.DataFrame, cx: pd.DataFrame, day: date, after: int = 0) -> 
         latest_nps = {k: _num(r[k]) for k in ("nps", "nps_low", "nps_high", "nps_n")} | {
             "iso_week": r["iso_week"],
             "after": after if r["week_start"] == day - timedelta(days=day.weekday()) else 0,
+            "low_n": _num(r["nps_n"]) is not None and _num(r["nps_n"]) < min_n,
         }
     return {
         "volume": int(last["volume"]),
@@ -708,7 +710,7 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         "day": day,
         "start": start,
         "series": series,
-        "kpis": _kpis(series, cx, day, len(data.nps_after)),
+        "kpis": _kpis(series, cx, day, len(data.nps_after), min_n),
         "volume_90d": int(series["volume"].sum()),
         "last_mention": (last := _last_mention(series)),
         # the nights since then set rows aside: the sources answer, but in a shape the pipeline refuses
