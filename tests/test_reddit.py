@@ -597,6 +597,28 @@ def test_an_empty_page_that_names_a_next_one_is_a_warning(reddit):
     assert src.state["listings"]["search r/parcelo"]["truncated"] is True
 
 
+def test_a_page_that_names_the_cursor_it_was_asked_with_as_the_next_one_is_a_warning(reddit):
+    """A cursor that does not move (the page asked for after=X names X as the next one again): PRAW takes it for the
+    listing's end, so the window's items past it were never seen; the listing is truncated, not quietly ended."""
+    server, _ = reddit([post(f"n{i:03d}", 60 + i * 60) for i in range(250)])
+    i, (method, pattern, search) = next((i, r) for i, r in enumerate(server.routes) if "search" in r[1].pattern)
+
+    def stuck(req, m):  # every page after the first names the cursor it was asked with
+        resp = search(req, m)
+        if req.query.get("after"):
+            resp.body["data"]["after"] = req.query["after"]
+        return resp
+
+    server.routes[i] = (method, pattern, stuck)
+    src = make_source()
+    records, _ = run(src)
+    assert len(records) == 200 and len(paths(server, "/search")) == 2 and len(src.warnings) == 1
+    assert src.warnings[0].startswith(
+        "search r/parcelo: stopped after 200 items (the page after t3_n150 named t3_n150 as the next one again"
+    )
+    assert src.state["listings"]["search r/parcelo"]["truncated"] is True
+
+
 def test_the_real_1000_item_cap(reddit):
     server, _ = reddit([post(f"p{i:04d}", 10 + i * 60) for i in range(1100)])
     src = make_source(max_items=5000)
@@ -1002,6 +1024,27 @@ def test_wrong_client_secret_is_reported_as_such(reddit, monkeypatch):
     with pytest.raises(SourceError, match=r"refused the client credentials \(HTTP 401") as err:
         run(make_source())
     assert "not-the-secret-value" not in str(err.value)
+
+
+def test_an_access_token_ended_mid_read_is_renewed_once_and_a_refused_renewal_names_the_credentials(reddit):
+    """Reddit may end a token before its expires_in: prawcore drops it on the 401 and retries once with a new one
+    (urllib3 does not retry a 401), a round the source's turned-off prawcore retries had lost with the night's read."""
+    server, api = reddit([post(f"n{i:03d}", 60 + i * 60) for i in range(250)])
+    i, (method, pattern, search) = next((i, r) for i, r in enumerate(server.routes) if "search" in r[1].pattern)
+
+    def ends_token(req, m):  # the second page's request finds its token ended (and, once set, the secret revoked)
+        if len(paths(server, "/search")) == 2:
+            api.token, api.client_secret = api.token + "-renewed", ends_token.secret
+        return search(req, m)
+
+    ends_token.secret = CLIENT_SECRET
+    server.routes[i] = (method, pattern, ends_token)
+    records, _ = run(make_source())
+    assert len(records) == 250 and api.tokens_issued == 2 and len(paths(server, "/search")) == 4  # page 2 twice
+    server.requests.clear()
+    ends_token.secret = "revoked"
+    with pytest.raises(SourceError, match=r"search r/parcelo: Reddit refused the client credentials \(HTTP 401"):
+        run(make_source())
 
 
 def test_credentials_from_a_praw_ini_site(reddit, monkeypatch, tmp_path):

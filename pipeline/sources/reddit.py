@@ -47,7 +47,8 @@ Truncation: Reddit ends every listing after about 1,000 items, and ``max_items``
 listing. When a listing stops at the cap, or ends after at least :data:`LISTING_CAP_HINT` items, while its
 oldest item is still newer than ``window.start``, part of the window was never seen: a line in ``warnings``
 names the listing, the items read and the oldest time reached (extract then marks the run ``truncated``). So does
-a listing that ends at an empty page naming a next one (``after``): PRAW stops there, the pages after it unread. A
+a listing that ends at an empty page naming a next one (``after``), or at a page naming as next the one just read
+(a cursor stuck: PRAW takes it for the end): PRAW stops there, the pages after it unread. A
 search that ends earlier has really ended: its ``time_filter`` covers the window. A page answered with no listing
 at all (a 200 with an empty body, JSON ``null``), which PRAW also reads as the end, fails the source naming the
 listing, as malformed JSON does.
@@ -62,7 +63,8 @@ PRAW itself reads: the environment variables ``praw_client_id``, ``praw_client_s
 HTTP: PRAW runs on :func:`pipeline.http.session`: urllib3 retries 429, 5xx, connection errors and
 timeouts ``retries`` times with exponential backoff and ``Retry-After``; each request times out after
 ``timeout_s`` (prawcore's own fixed 16 s is overridden). prawcore's own retry rounds are turned off so
-``retries`` means what it says; prawcore still paces requests by Reddit's ``x-ratelimit-*`` headers, within
+``retries`` means what it says, but for a 401 of an API request (Reddit ended the access token early): one retry at
+once with a new token (:class:`_NoRetry`). prawcore still paces requests by Reddit's ``x-ratelimit-*`` headers, within
 ``deadline_s`` (:class:`_RateLimiter`: a wait for the window to reset is at most :data:`RATE_LIMIT_WAIT_MAX`, and
 one the deadline would cut short fails the source at once, saying so). A failure that outlives the retries raises
 :class:`SourceError` naming the step and the endpoint, never a token. Except one: a subreddit of ``subreddits`` or
@@ -86,6 +88,7 @@ no night ever matched (one already older than the window on the source's first n
 from __future__ import annotations
 
 import configparser
+import functools
 import logging
 import os
 import time
@@ -164,16 +167,23 @@ class _Requestor(prawcore.Requestor):
 
 class _NoRetry(RetryStrategy):
     """prawcore's retry rounds, turned off: the session's urllib3 Retry has already retried (``spec.retries``
-    times, with backoff and Retry-After). prawcore's two more rounds would multiply that and sleep 2-4 s each."""
+    times, with backoff and Retry-After). prawcore's two more rounds would multiply that and sleep 2-4 s each.
+
+    Except one: a 401 of an API request (Reddit ended the access token before its ``expires_in``), on which
+    prawcore drops the token (``authorizer``'s ``access_token`` is None): one retry, at once, with a new token,
+    as prawcore itself recovers (urllib3 does not retry a 401). A refused new token fails as the first one does."""
+
+    def __init__(self, authorizer=None, renewed: bool = False):
+        self.authorizer, self.renewed = authorizer, renewed
 
     def _sleep_seconds(self) -> float | None:
         return None
 
     def consume_available_retry(self) -> _NoRetry:
-        return self
+        return _NoRetry(self.authorizer, renewed=True)
 
     def should_retry_on_failure(self) -> bool:
-        return False
+        return not self.renewed and self.authorizer is not None and self.authorizer.access_token is None
 
 
 class _RateLimiter(RateLimiter):
@@ -359,7 +369,7 @@ class RedditSource(Source):
         reddit.read_only = True  # app-only: never a user's account, even if praw_username is in the environment
         for core in {reddit._core, reddit._read_only_core}:
             if core is not None and hasattr(core, "_retry_strategy_class"):
-                core._retry_strategy_class = _NoRetry
+                core._retry_strategy_class = functools.partial(_NoRetry, getattr(core, "_authorizer", None))
             if core is not None and isinstance(getattr(core, "_rate_limiter", None), RateLimiter):
                 core._rate_limiter = _RateLimiter(session.deadline, core._rate_limiter.window_size)
         self._step = "access token request"
@@ -491,7 +501,8 @@ class RedditSource(Source):
         stats = {"read": 0, "in_window": 0, "oldest_created_utc": None, "truncated": False}
         self._listings[name] = stats
         start, end = window.start.timestamp(), window.end.timestamp()
-        reached_start = capped = gap = False
+        reached_start = capped = gap = stuck = False
+        after = None  # the next page the listing's last page named
         order = NewestFirst(start, end, name)
         things = iter(things)
         while True:
@@ -509,7 +520,10 @@ class RedditSource(Source):
                         f"{self.where}: {name}: Reddit answered {what} in place of a listing (after {stats['read']} "
                         "items read); read as the listing's end, the rest of the window would have been lost"
                     ) from None
-                gap = page is not None and not len(page) and bool(getattr(page, "after", None))
+                after = getattr(page, "after", None)
+                gap = bool(after) and not len(page)
+                # PRAW also ends a listing whose page names, as the next one, the page it asked for (``after``)
+                stuck = bool(after) and len(page) > 0 and after == getattr(things, "params", {}).get("after")
                 break
             if stats["read"] >= self.spec.max_items:  # the listing had more: the cap cut it
                 capped = True
@@ -529,7 +543,7 @@ class RedditSource(Source):
                 yield thing
         if order.disorder:
             self.warnings.append(order.disorder)
-        if not reached_start and (capped or gap or stats["read"] >= LISTING_CAP_HINT):
+        if not reached_start and (capped or gap or stuck or stats["read"] >= LISTING_CAP_HINT):
             stats["truncated"] = True
             oldest = stats["oldest_created_utc"]
             reached = datetime.fromtimestamp(oldest, UTC).isoformat() if oldest is not None else "no dated item"
@@ -538,6 +552,8 @@ class RedditSource(Source):
                 if capped
                 else "a page came back empty but named a next one"
                 if gap
+                else f"the page after {str(after)[:20]} named {str(after)[:20]} as the next one again: a stuck cursor"
+                if stuck
                 else "Reddit's ~1,000-item listing cap"
             )
             self.warnings.append(
