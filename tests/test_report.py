@@ -1013,6 +1013,22 @@ def test_the_report_charts_draw_the_numbers_they_are_given(monkeypatch):
     assert list(fig.axes[0].lines[0].get_ydata()) == pytest.approx([25.0] * 14)
 
 
+def test_the_cx_charts_percent_negative_axis_never_runs_past_100(monkeypatch):
+    """A week of 90% (or all) negative mentions: the right axis of each survey panel reaches 100% with headroom,
+    not 125%, a share no week can have."""
+    from pipeline.report import charts
+
+    day = date(2026, 9, 21)
+    weeks = [day - timedelta(days=day.weekday(), weeks=w) for w in (1, 0)]
+    weekly = pd.DataFrame({"week_start": weeks, "share_negative": [0.9, 1.0], "nps": [10.0, 5.0],
+                           "nps_low": [0.0, -5.0], "nps_high": [20.0, 15.0], "csat": None, "csat_low": None,
+                           "csat_high": None, "ces": None, "ces_low": None, "ces_high": None})  # fmt: skip
+    fig = drawn_figure(monkeypatch, charts.cx_chart, weekly, day - timedelta(days=13), day, "cx")
+    _, share = fig.axes
+    assert max(share.lines[0].get_ydata()) == pytest.approx(100.0)
+    assert 100 <= share.get_ylim()[1] <= 105
+
+
 def test_a_sparkline_puts_a_new_brands_days_at_the_end_of_its_28(monkeypatch):
     """A brand with shares on its last 3 days only: those are the right edge of the 28-day sparkline, not stretched
     over its width (as if it had 28 days), and a brand's one day is a dot at the right end, not in the middle."""

@@ -170,7 +170,8 @@ def cx_chart(weekly: pd.DataFrame, start: date, day: date, title: str, dpi: int 
         ax2.plot(x, weekly["share_negative"] * 100, color=NEGATIVE, linewidth=1.2, linestyle="--", marker=".",
                  label="social: % negative (weekly)")  # fmt: skip
         ax2.set_ylabel("% negative", fontsize=8, color=NEGATIVE)
-        ax2.set_ylim(0, max(10.0, float(np.nanmax(weekly["share_negative"].fillna(0) * 100)) * 1.25))
+        # headroom over the highest week, but no "% negative" past 100 (a week of 90% reached 112.5%)
+        ax2.set_ylim(0, min(105.0, max(10.0, float(np.nanmax(weekly["share_negative"].fillna(0) * 100)) * 1.25)))
         if not handles:
             handles = ax.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
     first = axes[0, 0]
