@@ -415,6 +415,23 @@ def test_a_review_repeated_on_the_next_page_is_read_once(server):
     assert src.state["repeated_reviews"] == 1  # the repeat is a counted skip, as Google Play's
 
 
+def test_a_page_that_repeats_one_read_before_is_a_warning(server):
+    """Apple's feed (or a cache before it) serving page 1 again for page 2: every review on it was read, so the
+    reviews of the real page 2 were lost without a word and the night called the read a success (Google Play's
+    listing says so). It says so, once, and reads on: the next page may be the one asked for."""
+    AppStoreAPI(spread(160, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=5))).mount(server)
+    src = source(server.url)
+    server.add_fault(r"page=[23]/", status=200, body=requests.get(src.page_url("us", 1)).json(), times=2)
+    server.requests.clear()
+    records, _ = fetch(src)
+    assert len(records) == 60 and pages(server) == ["page=1", "page=2", "page=3", "page=4"]
+    assert src.state["repeated_reviews"] == 100
+    assert src.warnings == [
+        f"App Store {APP} (us): page 2 repeated only reviews already read; the reviews of that page were not read "
+        "(some reviews of the window may be missing)"
+    ]
+
+
 def test_a_quarantined_review_served_again_is_one_reject(server):
     """A bad review served again (the feed shifting it onto the next page, and another country's feed: Apple's
     review ids are global) is one reject and counted repeats, as Google Play's: each copy was a reject, so the

@@ -10,7 +10,8 @@ newest first, so a country is read until it has reached back past the window's s
 (:class:`~pipeline.sources.base.NewestFirst`: three reviews in a row older than it, by position, so one review
 dated far back out of order does not end the feed; a review of the window after an older one is a warning), the
 feed runs out (no ``entry``, or the page named by the feed's ``rel=last`` link; a page with no ``entry`` before
-that one is a warning), or ``max_pages`` is reached.
+that one is a warning), or ``max_pages`` is reached. A page of only reviews this country's feed served before (a page
+served again in place of the one asked for: its reviews were not read) is a warning.
 When the tenth page still reaches into the window, the feed's 500-review cap cut the window: that is a warning.
 
 The payload (``feed.entry`` is a list, a single object on a one-review page, and missing on an empty page;
@@ -43,6 +44,7 @@ page that still fails raises :class:`~pipeline.sources.SourceError` naming the e
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -107,7 +109,9 @@ class AppStoreSource(Source):
         # read at call time, so tests (and operators) can tune the backoff without a new session factory
         with self.http_session() as session:
             for country in spec.countries:
-                read, last = 0, None
+                read, last, served_again = 0, None, False
+                listed: set[str] = set()  # this country's reviews read so far, by id: a page of only these is the
+                # feed serving a page again (another country's reviews say nothing of whether this feed moves on)
                 order = NewestFirst(window.start, window.end, f"App Store {spec.app_id} ({country})")
                 for page in range(1, max_pages + 1):
                     url = self.page_url(country, page)
@@ -137,7 +141,7 @@ class AppStoreSource(Source):
                             f"App Store reviews of {spec.app_id} ({country}) page {page}: 'feed.entry' is a "
                             f"{type(entries).__name__}, not a list"
                         )
-                    cut = False
+                    cut, before, reviews_before = False, len(listed), read
                     for entry in entries:
                         if isinstance(entry, dict) and "im:rating" not in entry and "im:name" in entry:
                             continue  # the app-info entry older feeds put first
@@ -145,6 +149,9 @@ class AppStoreSource(Source):
                             cut = True
                             break
                         read += 1
+                        rid = _label(entry, "id") if isinstance(entry, dict) else None
+                        rid = rid.strip() if isinstance(rid, str) and rid.strip() else json.dumps(entry, default=str)
+                        listed.add(rid)
                         try:
                             native_id, created, item = self._review(entry, country, window)
                         except Rejected as exc:
@@ -179,6 +186,13 @@ class AppStoreSource(Source):
                             f"reviews; older reviews of the window were not read"
                         )
                         break
+                    # a page of reviews all read before: the page asked for was served again in place of its own
+                    if page > 1 and read > reviews_before and len(listed) == before and not served_again:
+                        served_again = True
+                        self.warnings.append(
+                            f"App Store {spec.app_id} ({country}): page {page} repeated only reviews already read; "
+                            "the reviews of that page were not read (some reviews of the window may be missing)"
+                        )
                     if page == max_pages and more:  # a full last page, and the feed goes on: more were left
                         cap = (
                             f"the feed's {FEED_MAX_PAGES * PAGE_SIZE}-review cap"
