@@ -484,6 +484,24 @@ def test_an_empty_page_before_the_last_is_a_warning_and_a_bad_page_size_is_ignor
     ]
 
 
+def test_a_page_that_repeats_one_read_before_is_a_warning(server):
+    """A server (or a cache before it) answering page 1 with page 0 again: its hits were counted duplicates, and the
+    hundred mentions of the real page 1 were lost without a word, the read a success. It says so and reads on."""
+    api = HackerNewsAPI([comment(i, NOON - timedelta(minutes=i)) for i in range(250)])
+
+    def answer(req, m):
+        req.query["page"] = "0" if req.query["page"] == "1" else req.query["page"]
+        return api._search(req, m)
+
+    server.route("GET", SEARCH, answer)
+    records, _ = fetch(src := source(server.url))
+    assert len(records) == 150 and len(server.requests) == 3 and src.state["duplicates"] == 100
+    assert src.warnings == [
+        "Hacker News search for 'Parcelo': page 1 repeated only hits already read; the hits of that page were not "
+        "read (some mentions of the window may be missing)"
+    ]
+
+
 @pytest.mark.parametrize("exhaustive", [True, False])
 def test_empty_pages_in_both_halves_of_a_split_search_are_one_warning(server, exhaustive):
     """Both halves of a split search say three pages and come back empty on the second: one warning for the term,

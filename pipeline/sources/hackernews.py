@@ -8,8 +8,9 @@ phrase, which the HN index's advanced syntax honours)::
 
 ``base`` is ``$BRANDPULSE_HN_URL`` when set, else the source's ``base_url`` (``https://hn.algolia.com``).
 Pages are read while ``page < nbPages``; an empty page before the last ends the search with a warning (once a
-term), a ``hitsPerPage`` that is no positive number is taken as the 100 asked for, and without an ``nbPages``
-that is a whole number the pages are read while they come full. Algolia serves at most
+term), a page of only hits this range's search served before (a page served again in place of the one asked for)
+is a warning (once a term), a ``hitsPerPage`` that is no positive number is taken as the 100 asked for, and
+without an ``nbPages`` that is a whole number the pages are read while they come full. Algolia serves at most
 1,000 hits of a query (``nbPages`` stops there), so when ``nbHits`` is more than the pages can hold, the time
 range is split in halves and each half searched on its own, down to one second; one-second ranges that still
 hold more than can be read are a warning (one per term, with the hits not read).
@@ -41,6 +42,7 @@ still fails raises :class:`~pipeline.sources.SourceError` naming the endpoint wi
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -126,6 +128,7 @@ class HackerNewsSource(Source):
         with self.http_session() as session:
             for term in self.matcher.query_terms():
                 self._read, self._cut, self._requests, self._unread, self._short = 0, False, 0, [], False
+                self._repeated = False
                 self._cap = request_cap(self.spec.max_items, end - start)
                 yield from self._search(session, term, start, end, window)
                 self._warn_unread(term)
@@ -140,7 +143,7 @@ class HackerNewsSource(Source):
         if self._read >= spec.max_items:  # an earlier slice of this term used up max_items
             self._warn_cut(term)
             return
-        page = 0
+        page, listed = 0, set()  # the hits this range's pages served: a page of only these is one served again
         while True:
             if self._requests >= self._cap:
                 self._warn_requests(term, start, end, page)
@@ -174,12 +177,14 @@ class HackerNewsSource(Source):
                 yield from self._search(session, term, middle, end, window)
                 yield from self._search(session, term, start, middle, window)
                 return
-            cut = False
+            cut, before = False, len(listed)
             for hit in hits:
                 if self._read >= spec.max_items:
                     cut = True
                     break
                 self._read += 1
+                key = hit.get("objectID") if isinstance(hit, dict) else None
+                listed.add(str(key) if isinstance(key, str | int) else json.dumps(hit, default=str))
                 item = self._hit(hit, window)
                 if item is not None:
                     yield item
@@ -187,6 +192,12 @@ class HackerNewsSource(Source):
             if cut or (self._read >= spec.max_items and page < nb_pages):
                 self._warn_cut(term)
                 break
+            if page > 1 and hits and len(listed) == before and not self._repeated:  # a page read before, again
+                self._repeated = True  # (a cache, a server ignoring `page`): the page asked for was not read
+                self.warnings.append(
+                    f"Hacker News search for {term!r}: page {page - 1} repeated only hits already read; the hits of "
+                    "that page were not read (some mentions of the window may be missing)"
+                )
             if page >= nb_pages:
                 break
             if not hits:  # Algolia said there were more pages: the search stopped short, and says so (once a
