@@ -325,6 +325,15 @@ def repeats_header(cells: list, header: list[str]) -> bool:
     return bool(theirs) and mine == theirs
 
 
+def names_columns(cells: list, names) -> bool:
+    """Whether a row holds each of ``names`` (column names) in a cell of its own, without surrounding spaces or a
+    byte-order mark: a header row. One that is not the file's header again (:func:`repeats_header`) is another
+    export's, of another layout (its columns in another order, one added), joined into the file: its rows are not
+    read under the first header's columns."""
+    found = {c.lstrip("\ufeff").strip() for c in cells if isinstance(c, str)}
+    return all(name in found for name in names)
+
+
 _WIDE_MARKS = (  # UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's
     (b"\xff\xfe\x00\x00", "UTF-32"),
     (b"\x00\x00\xfe\xff", "UTF-32"),

@@ -1942,3 +1942,13 @@ def test_ids_excel_rounded_to_scientific_notation_are_quarantined_not_merged(tmp
         "post_id (native id) '1,84467E+18'",
     ]
     assert all("scientific notation" in r.reason and r.location for r in rejects)
+
+
+def test_exports_of_two_layouts_joined_into_one_file_fail_the_source_naming_the_second_header(tmp_path):
+    """cat a.csv b.csv, b exported with its columns in another order: its header row was quarantined as a row with
+    an unreadable time, and its rows were read under a.csv's header, a link stored as the text (and scored)."""
+    first = csv_rows([("a1", "2026-10-01T09:00:00Z", "first export")])
+    header = MENTIONS_HEADER.replace("body,link", "link,body")
+    joined = first + header + "b1,reddit,r/test,u,2026-10-01T10:00:00Z,https://example.com/b1,second export,1,0\n"
+    with pytest.raises(BadExport, match=r"acme\.csv:3: .*another header row"):
+        fetch(tmp_path, joined)

@@ -29,7 +29,8 @@ Rules (each broken rule quarantines the row with that reason):
   or CSV field up to 8 MiB; raw records kept in quarantine are cut at 1 MiB characters, with a note;
 - blank lines are skipped, as are CSV rows of only empty cells (``,,,``: spreadsheet padding), and so is a CSV
   row that is the header again (exports joined into one file: :func:`~pipeline.records.repeats_header`; counted
-  in the note); a CSV row with extra cells keeps them (``_extra_cells``, hashed) in its raw record;
+  in the note; a header row of another layout fails the source, below); a CSV row with extra cells keeps them
+  (``_extra_cells``, hashed) in its raw record;
 - a CSV row that a quote left open ran on through the lines after it is read again line by line (each line a
   row or a reject; the first reject says which lines ran together: :func:`~pipeline.records.csv_data_rows`);
 - a native id is unique within the source (a mention id carries no platform): the first row of an id in the
@@ -41,10 +42,12 @@ Rules (each broken rule quarantines the row with that reason):
 
 A file that is missing, empty (0 bytes), blank, UTF-16 or UTF-32, compressed or an archive (gzip, zip: an .xlsx
 saved with a .csv name; :func:`~pipeline.records.check_export`), has a repeated or missing mapped header column (one
-named with spaces around it is that column), a CSV line over ``MAX_FIELD`` characters with no line break, or is
-JSON and not JSON Lines (a ``.json`` export that is one array, or objects printed over several lines), fails the
-source, so the run table shows it as missing. A JSON Lines line over ``MAX_FIELD`` bytes (its line break not
-counted) is quarantined, only its first ``MAX_FIELD`` + 2 bytes read (:func:`~pipeline.records.bounded_lines`).
+named with spaces around it is that column), a later header row naming the native id, text and created_at columns
+that is not the first one again (exports of two layouts joined: :func:`~pipeline.records.names_columns`), a CSV line
+over ``MAX_FIELD`` characters with no line break, or is JSON and not JSON Lines (a ``.json`` export that is one
+array, or objects printed over several lines), fails the source, so the run table shows it as missing. A JSON
+Lines line over ``MAX_FIELD`` bytes (its line break not counted) is quarantined, only its first ``MAX_FIELD`` + 2
+bytes read (:func:`~pipeline.records.bounded_lines`).
 
 State: for each file, its fingerprint (sha256 of its bytes, of the brand's and the source's config and of this
 code's version), the windows it was loaded for with that fingerprint (the last ``KEEP_WINDOWS``) and its ``order``
@@ -100,6 +103,7 @@ from pipeline.records import (
     escape_raw,
     has_bad_bytes,
     header_cells,
+    names_columns,
     number,
     parse_utc,
     repeats_header,
@@ -320,6 +324,7 @@ class FileDrop(Source):
                 raise BadExport(f"{path}: CSV header repeats the mapped column(s) {', '.join(dupes)}")
             at, fmt, tz = header.index(self.spec.columns.created_at), self.spec.timestamp_format, self._zone
             like = time_at(at, lambda v: parse_utc(v, first=fmt, tz=tz))
+            required = (self.spec.columns.native_id, self.spec.columns.text, self.spec.columns.created_at)
             for location, cells, problem, text in csv_data_rows(reader, lines, path, len(header), row_like=like):
                 if cells is None:
                     yield location, UNREADABLE, text, Rejected(problem)  # no cells: nothing redacted can be kept
@@ -327,6 +332,12 @@ class FileDrop(Source):
                 if repeats_header(cells, header):  # exports joined into one file: no row, nothing lost
                     self._skipped["repeated_header"] += 1
                     continue
+                if names_columns(cells, required):  # read under the first header, its rows' cells were shifted
+                    raise BadExport(
+                        f"{location}: another header row, not the same columns in the same order as line 1's "
+                        "(exports of two layouts joined into one file): its rows cannot be read under line 1's "
+                        "columns; split the file there"
+                    )
                 if len(cells) != len(header):
                     # Its cells are shifted against the header (an unquoted comma, a cut row), by an amount no
                     # rule can know: any cell may hold the author's name, so every one is kept as its hash
