@@ -2317,6 +2317,24 @@ def test_scores_with_a_decimal_comma_and_amounts_in_any_locales_format(tmp_path)
             parse_score(bad, "nps", 0, 10)
 
 
+def test_exports_of_two_layouts_joined_into_one_file_fail_the_source_naming_the_second_header(tmp_path):
+    """cat a.csv b.csv, b exported with its NPS and CSAT columns swapped: b's rows were read under a's header, a
+    CSAT answer of 4 stored as an NPS of 4 (a detractor), unsaid; a customer list likewise. The file fails its
+    source naming the line, as a header that lacks a column does; the first header again is still skipped."""
+    swapped = ["id", "at", "tp", "seg", "csat", "nps", "ces", "comment", "cust"]
+    rows = [ANSWER_HEADER, ["R1", AT, "app", "", "9", "5", "", "", ""], ANSWER_HEADER]
+    rows += [["R2", AT, "app", "", "10", "5", "", "", ""], swapped, ["R3", AT, "app", "", "4", "10", "", "", ""]]
+    cfg = _answers_config(tmp_path)
+    with pytest.raises(ValueError, match=r"answers\.csv:5: another header row, not the same columns"):
+        read_survey_file(cfg, cfg.surveys.sources[0], write_csv(tmp_path / "answers.csv", rows))
+    header, first, second = CUSTOMER_ROWS[:3]
+    moved = [header[0], header[2], header[1], *header[3:]]  # start_date before segment
+    crm = write_csv(tmp_path / "c.csv", [header, first, moved, [second[0], second[2], second[1], *second[3:]]])
+    customers = CustomerSpec.model_validate({"name": "crm", "brand": "acme", "path": "c.csv"})
+    with pytest.raises(ValueError, match=r"c\.csv:3: another header row"):
+        read_customer_file(cfg, customers, crm)
+
+
 def test_a_polish_excel_survey_export_and_customer_list_in_windows_1250_with_semicolons_load_every_row(tmp_path):
     """Excel in Poland saves "CSV" split at semicolons, in Windows-1250 without a byte-order mark: its header was
     one column (the file failed) and every answer or customer with a Polish letter was quarantined as not UTF-8."""

@@ -21,7 +21,8 @@ survey exports carry never reach the warehouse. A mapped customer id is stored o
 (:class:`pipeline.records.Pseudonymiser`, as authors are), and quarantine keeps ``hmac:<hash>`` in its place; an
 empty customer id leaves the response unlinked, as does one that Excel saved in scientific notation (``1.23457E+11``:
 its digits are lost), quarantined with the reason while the response lands. A file that lacks a required or an
-explicitly mapped column, or repeats one, fails its source (``ValueError``), like a broken file drop.
+explicitly mapped column, or repeats one, or holds a second header of another layout (exports joined into one
+file, their columns in another order), fails its source (``ValueError``), like a broken file drop.
 
 Customer rows: customer id and start date are required (an id in scientific notation, as Excel saves a long one,
 quarantines the row: its digits are lost), an unreadable end date or one before the start quarantines the row (one in
@@ -66,6 +67,7 @@ from pipeline.records import (
     described,
     encoding_hint,
     header_cells,
+    names_columns,
     repeats_header,
     shown,
     time_at,
@@ -874,6 +876,18 @@ def _qualtrics_not_an_answer(status: object) -> str | None:
 _TYPEFORM_PARTIAL = Looks(alone=frozenset({"partial"}))
 
 
+def _another_layout(cells: list, required, location: str) -> None:
+    """ValueError (the file fails its source) for a row that is a header naming the ``required`` columns but not
+    the file's header again: exports of two layouts joined into one file (``cat a.csv b.csv``, b with its columns
+    in another order), whose rows were read under the first header's columns, a CSAT answer as the NPS."""
+    if names_columns(cells, required):
+        raise ValueError(
+            f"{location}: another header row, not the same columns in the same order as the file's first "
+            "(exports of two layouts joined into one file): its rows cannot be read under the first header's "
+            "columns; split the file there"
+        )
+
+
 def read_survey_file(
     config, survey_source: SurveySpec, path, info: dict | None = None
 ) -> tuple[list[SurveyResponse], list[Reject]]:
@@ -944,6 +958,7 @@ def read_survey_file(
             except ValueError:  # its timestamps are read as if it declared none; the step's detail says so
                 info.setdefault("unread_zones", {})[named] = str(declared or tz_default or UTC)
             continue
+        _another_layout(cells, (mapping["response_id"], mapping["timestamp"]), location)
         values = dict(zip(header, cells, strict=False))
         row = {col: values.get(col) for col in mapping.values()}  # only mapped columns: no PII in quarantine
         brand = src.brand or _text(row.get(mapping.get("brand"))) or ""
@@ -1230,6 +1245,7 @@ def read_customer_file(
         if repeats_header(cells, header):  # lists joined into one file: skipped, counted
             info["repeated_headers"] += 1
             continue
+        _another_layout(cells, (mapping["customer_id"], mapping["start_date"]), location)
         values = dict(zip(header, cells, strict=False))
         row = {col: values.get(col) for col in mapping.values()}
         get = lambda name, row=row: row.get(mapping[name]) if name in mapping else None  # noqa: E731
