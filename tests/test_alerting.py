@@ -270,6 +270,26 @@ def test_the_night_is_judged_only_against_days_its_own_model_scored(tmp_path):
     assert incidents.detect(cfg, db, INCIDENT, "r") == []
 
 
+def test_a_night_a_new_model_scored_alone_says_it_was_not_tested_and_what_to_rescore(tmp_path):
+    """A model change without `brandpulse rescore`: the night's day is the new model's alone, every day before the
+    older one's. The night is judged on its own model's days, too few for a baseline, so the storm (50 negatives of
+    75) raises nothing for two weeks and more; the step said "0 spike(s) flagged", as on a quiet night. It says the
+    brand was not tested, and from which day to rescore."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "UPDATE sentiment SET model_version = 'v2' WHERE mention_id IN (SELECT mention_id FROM mentions"
+            " WHERE day = $day)",
+            {"day": INCIDENT},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [INCIDENT], "run_id": "t"})
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "r") == []
+    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'detect'")
+    assert "parcelo not tested" in detail and f"brandpulse rescore --since {START}" in detail, detail
+
+
 def test_an_explanations_baseline_is_the_negatives_of_the_nights_own_model(tmp_path):
     """A new model has rescored the last 21 days (enough for a baseline); the older model, still the latest score of
     the days before, called their "arrived fine" mentions negative. The night is judged on its own model's days,

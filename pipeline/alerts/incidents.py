@@ -104,6 +104,38 @@ def _series(con, brand: str, day: date) -> pd.DataFrame:
     )
 
 
+def _untested(con, brand: str, day: date, series: pd.DataFrame, sens: Sensitivity) -> str | None:
+    """Why the night of ``day`` could not be tested, when the look-back holds days another model scored (a model
+    change that no ``brandpulse rescore`` has reached): the night's model (:func:`_series`) has fewer than
+    ``min_history`` days with mentions in the day's baseline window, so no spike can be flagged. None otherwise (a
+    new brand's first weeks are no news). Without it the step said "0 spike(s) flagged" for weeks after a model
+    change, a storm of 50 negatives in 75 mentions among them."""
+    guard = sens.max_window - 1
+    first, end = day - timedelta(days=guard + sens.baseline_days), day - timedelta(days=guard)
+    baseline = sum(1 for d, v in zip(series["day"], series["volume"], strict=True) if first <= d < end and v > 0)
+    if baseline >= sens.min_history:
+        return None
+    other = row(
+        con.execute(
+            "SELECT count(*) AS n, min(day) AS since FROM daily_brand_metrics"
+            " WHERE brand = $brand AND source = '_all' AND day BETWEEN $start AND $day AND scored > 0"
+            " AND model_version IS DISTINCT FROM $model",
+            {
+                "brand": brand,
+                "start": day - timedelta(days=HISTORY_DAYS),
+                "day": day,
+                "model": _night_model(con, brand, day),
+            },
+        )
+    )
+    if not other["n"]:
+        return None
+    return (
+        f"{brand} not tested: {baseline} baseline day(s) of its model (needs {sens.min_history}), {other['n']} day(s)"
+        f" scored by another model left out (brandpulse rescore --since {other['since']})"
+    )
+
+
 def _negative_texts(con, start: date, end: date, skip: list[date]) -> list[tuple[str, str | None]]:
     """The texts (title and body) of the night's negatives (``night_negatives``) between two days, leaving out
     ``skip``, each with its detected language (what :func:`weighted_log_odds` reads)."""
@@ -185,7 +217,7 @@ def detect(config: Config, db: Path, day: date, run_id: str, today: date | None 
     started = datetime.now(UTC)
     today = today or datetime.now(UTC).date()
     send = (today - day).days <= config.alerting.max_age_days
-    raised, flagged_total = [], 0
+    raised, flagged_total, untested = [], 0, []
     with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
         for brand in config.brands:
             sens = sensitivity(brand)
@@ -193,6 +225,10 @@ def detect(config: Config, db: Path, day: date, run_id: str, today: date | None 
             if series.empty or series["day"].iloc[-1] != day:
                 execute(con, "alerts/save_detection", {"brand": brand.key, "day": day, "flagged": False, **_blank()})
                 continue
+            note = _untested(con, brand.key, day, series, sens)
+            if note:
+                logger.warning(f"detect {day}: {note}")
+                untested.append(note)
             history = detect_spikes(series, sens)  # the whole history, in order: past spikes leave baselines
             flagged = [s.day for s in history]
             spike = next((s for s in history if s.day == day), None)
@@ -252,7 +288,8 @@ def detect(config: Config, db: Path, day: date, run_id: str, today: date | None 
             rows_out=len(raised),
             rows_quarantined=0,
             detail=f"{flagged_total} spike(s) flagged, {len(raised)} alert(s) raised"
-            + ("" if send else f" (night older than {config.alerting.max_age_days} days: recorded, not sent)"),
+            + ("" if send else f" (night older than {config.alerting.max_age_days} days: recorded, not sent)")
+            + "".join(f"; {note}" for note in untested),
             started_at=started,
         )
     logger.info(f"detect {day}: {flagged_total} spike(s), {len(raised)} new alert(s)")
