@@ -560,9 +560,18 @@ def _require_current(con: duckdb.DuckDBPyConnection, path: Path, tables: list[st
 
 
 def _refuse_foreign(con: duckdb.DuckDBPyConnection) -> None:
-    """:class:`WarehouseError` when the session's database has tables but no ``schema_version``: no warehouse."""
+    """:class:`WarehouseError` when the session's database has tables but no ``schema_version``, or a
+    ``schema_version`` of another shape than brandpulse's (another application's migration table of that common
+    name: reading its ``checksum`` failed with DuckDB's Binder Error, a traceback): no warehouse."""
     tables = _tables(con)
-    if tables and "main.schema_version" not in tables:
+    ours = "main.schema_version" in tables
+    if ours:
+        columns = con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database()"
+            " AND schema_name = 'main' AND table_name = 'schema_version'"
+        ).fetchall()
+        ours = {"version", "name", "checksum"} <= {c for (c,) in columns}
+    if tables and not ours:
         where = row(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))
         raise WarehouseError(
             f"{(where or {}).get('path') or 'the database'}: a DuckDB file of another application (it holds "

@@ -162,6 +162,21 @@ def test_reading_a_duckdb_file_that_is_no_warehouse_says_so(tmp_path):
         assert con.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("notes",)]
 
 
+def test_a_duckdb_file_with_another_applications_schema_version_is_refused_not_migrated(tmp_path):
+    """``schema_version`` is a common name for a migration table: another application's (no ``checksum``) made
+    `brandpulse init` fail with DuckDB's Binder Error and a traceback, after the read commands had said to run it."""
+    other = tmp_path / "orders.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE schema_version (version INTEGER, applied_at TIMESTAMP)")
+        con.execute("INSERT INTO schema_version VALUES (3, now())")
+        con.execute("CREATE TABLE orders (id INTEGER)")
+    with pytest.raises(WarehouseError, match=r"orders\.duckdb: a DuckDB file of another application"):
+        with connect(other) as con:
+            migrate(con)
+    with duckdb.connect(str(other), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchone() == (2,)
+
+
 def test_a_wait_for_the_lock_is_said_after_two_seconds(db, caplog):
     """The lock held by another brandpulse process (here another FileLock, as a second process's is): a wait longer
     than 2 s is logged, naming the file, then ends at the timeout."""
