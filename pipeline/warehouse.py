@@ -228,6 +228,13 @@ def connect(
             path.parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644))
         except OSError as exc:
+            if isinstance(exc, PermissionError) and lock_file.is_file():  # another user's (the night's), read-only here
+                mode = lock_file.stat()
+                raise WarehouseError(
+                    f"{path}: cannot open the warehouse's lock file {lock_file} for writing ({exc.strerror}; owner uid "
+                    f"{mode.st_uid}, mode {mode.st_mode & 0o777:o}), which taking the lock needs, to read too; make it "
+                    "writable by every user who runs brandpulse on this warehouse (a group of theirs, `chmod g+w`)"
+                ) from None
             raise WarehouseError(
                 f"{path}: cannot create the warehouse's lock file {lock_file} ({exc.strerror}); "
                 "give a warehouse in a folder this user can write to"

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from datetime import date
+from pathlib import Path
 from types import SimpleNamespace
 
 import duckdb
@@ -112,6 +113,24 @@ def test_a_lock_file_that_cannot_be_made_is_said_at_once_not_blamed_on_another_p
     (tmp_path / "file").write_text("x")
     with pytest.raises(WarehouseError, match=r"lock file .*file/w\.duckdb\.lock \(File exists\)"):
         with connect(tmp_path / "file" / "w.duckdb", timeout=600):
+            pass
+
+
+def test_a_lock_file_of_another_user_is_said_as_such_not_as_a_folder_to_write_to(tmp_path, monkeypatch):
+    """The night's user makes ``<db>.lock`` (mode 644); an analyst's `brandpulse sql` in the same folder was told it
+    could not create it and to give a warehouse in a folder this user can write to: the file was there, not
+    writable by this user, which taking the lock needs."""
+    warehouse_file = migrated(tmp_path / "w.duckdb")
+    real_open = os.open
+
+    def open_as_another_user(name, flags, *args):
+        if str(name).endswith(".lock") and Path(name).exists() and flags & os.O_RDWR:
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr(warehouse.os, "open", open_as_another_user)
+    with pytest.raises(WarehouseError, match=r"cannot open the warehouse's lock file .*w\.duckdb\.lock for writing"):
+        with connect(warehouse_file, read_only=True, timeout=600):
             pass
 
 
