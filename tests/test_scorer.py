@@ -612,6 +612,22 @@ def test_another_token_length_or_precision_is_another_version():
     assert model_version(MODEL_DIR, 64, "bf16") == shipped + ".len64.bf16"
 
 
+def test_an_incomplete_model_folder_is_refused_naming_the_missing_file(tmp_path):
+    """A copy of the model folder without its tokenizer.json loaded a tokenizer of five tokens: every text was
+    "unreadable" and stored neutral, no error. Without its weights, a traceback from transformers."""
+    from pipeline.config import ConfigError, load_config
+
+    folder = _model_copy(tmp_path)
+    (folder / "tokenizer.json").unlink()
+    with pytest.raises(FileNotFoundError, match=r"incomplete model \(tokenizer.json missing\)"):
+        Scorer(folder)
+    (folder / "tokenizer.json").symlink_to(MODEL_DIR / "tokenizer.json")
+    (folder / "model.safetensors").unlink()
+    cfg = load_config(write_config(tmp_path, scoring={"model_dir": str(folder)}))
+    with pytest.raises(ConfigError, match=r"brandpulse.yaml: scoring.model_dir: .*\(model.safetensors missing\)"):
+        Scorer.from_config(cfg)
+
+
 def test_an_unknown_device_or_precision_is_refused():
     from pipeline.sentiment.scorer import resolve_device
 

@@ -123,6 +123,7 @@ def weights_path(model_dir: str | Path, precision: str) -> Path:
     return Path(model_dir) / ("model.int8.onnx" if precision == "int8" else "model.safetensors")
 
 
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 # brandpulse.json's settings that change a score (the aspect settings change drivers only)
 SCORE_SETTINGS = ("logit_offsets", "text")
 # What training writes as text.max_unknown_letters: past half of its letters in unknown tokens a text is not read
@@ -147,7 +148,7 @@ def fingerprint(model_dir: str | Path, weights_sha256: str, info: dict) -> str:
     texts otherwise: they must not share a version with the scores already in the warehouse. ``info``: the
     brandpulse.json read (a scorer passes the one it loaded)."""
     h = hashlib.sha256(weights_sha256.encode())
-    for name in ("tokenizer.json", "tokenizer_config.json"):
+    for name in TOKENIZER_FILES:
         path = Path(model_dir) / name
         h.update(file_sha256(path).encode() if path.exists() else b"-")
     h.update(json.dumps({k: info.get(k) for k in SCORE_SETTINGS}, sort_keys=True).encode())
@@ -242,8 +243,8 @@ def _configured(config, make):
         return make()
     except NoGpu as exc:
         raise ConfigError(f"{config.source_file}: {exc}") from None
-    except FileNotFoundError as exc:  # no model in the folder, or no int8 file for precision int8
-        field = "scoring.precision" if (config.model_dir / "config.json").exists() else "scoring.model_dir"
+    except FileNotFoundError as exc:  # no model in the folder (or an incomplete one), or no int8 file for int8
+        field = "scoring.precision" if weights_path(config.model_dir, "int8").name in str(exc) else "scoring.model_dir"
         raise ConfigError(f"{config.source_file}: {field}: {exc}") from None
 
 
@@ -262,6 +263,14 @@ class Scorer:
             raise FileNotFoundError(
                 f"{self.model_dir}: no model here (config.json missing); "
                 "see models/README.md for how the shipped model is built"
+            )
+        # an incomplete copy of the folder: without tokenizer.json transformers built a tokenizer of five tokens, and
+        # every text was "unreadable" and stored neutral; without the weights, a traceback from transformers
+        needed = [*TOKENIZER_FILES, *(() if precision == "int8" else (weights_path(self.model_dir, precision).name,))]
+        if missing := [name for name in needed if not (self.model_dir / name).exists()]:
+            raise FileNotFoundError(
+                f"{self.model_dir}: incomplete model ({', '.join(missing)} missing); "
+                "see models/README.md for the files a model folder holds"
             )
         import torch
         from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
