@@ -787,7 +787,8 @@ def _spike(
 ) -> Spike:
     count_test = "negative-binomial" if m.inv_k > 0 else "Poisson"
     share_test = "beta-binomial" if m.rho > 0 else "binomial"
-    head = f"{n_t} negative mentions vs {mu_t:.0f} expected for a {day.strftime('%A')} (+{z:.1f} sigma"
+    # the expected counts with a decimal: a baseline without negatives expects 0.25 ("vs 0 expected" was said)
+    head = f"{n_t} negative mentions vs {mu_t:.1f} expected for a {day.strftime('%A')} (+{z:.1f} sigma"
     if window == 1:
         reason = (
             f"{head}, {_fmt_p(p_count)}, {count_test}); {n_t / v_t:.0%} of {v_t} mentions negative vs "
@@ -795,7 +796,7 @@ def _spike(
         )
     else:
         reason = (
-            f"{head}); over the last {window} days {n_w:.0f} vs {mu_w:.0f} expected ({_fmt_p(p_count)}, "
+            f"{head}); over the last {window} days {n_w:.0f} vs {mu_w:.1f} expected ({_fmt_p(p_count)}, "
             f"{count_test}) and {n_w / v_w:.0%} of {v_w:.0f} mentions negative vs {m.p0:.0%} baseline "
             f"({share_test} {_fmt_p(p_share)})"
         )

@@ -226,6 +226,17 @@ def test_an_explanation_says_how_many_days_the_tests_summed(tmp_path):
     assert (numbers["observed"], numbers["expected"]) == (30, 20.0)  # the day's own
 
 
+def test_a_spike_over_a_baseline_without_negatives_states_its_expected_count(tmp_path):
+    """A brand with no negatives in its baseline expects 0.25 a day (the floor): its spike's headline and reason
+    said "10 negative mentions vs 0 expected" beside an expected count of 0.2 in the alert's numbers."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {**{START + timedelta(days=i): (40, 0) for i in range(50)}, INCIDENT: (40, 10)})
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "r1")  # one alert
+    [(headline, reason, explanation)] = q(db, "SELECT headline, reason, explanation FROM alerts")
+    assert json.loads(explanation)["expected"] == 0.2
+    assert "10 negative mentions (25% of 40), 0.2 expected" in headline and "vs 0.2 expected" in reason, reason
+
+
 def test_an_explanations_baseline_leaves_out_the_other_days_the_tests_summed(tmp_path):
     """A slow-building incident flagged on the sums of its last three days: its first two days are the incident
     too, and the detector keeps them out of its baseline; the terms' background leaves them out as well, or the
@@ -1108,7 +1119,7 @@ def test_an_alert_of_a_brand_removed_from_the_config_still_shows_as_stored(tmp_p
     cfg_path = write_config(tmp_path / "now")  # Acme only: Parcelo removed since
     out = CliRunner().invoke(app, ["alerts", "--show", aid[:8], "--config", str(cfg_path), "--db", str(db)])
     assert out.exit_code == 0, out.output
-    assert "Parcelo: negative spike" in out.output and "50 negative mentions vs 4 expected" in out.output
+    assert "Parcelo: negative spike" in out.output and "50 negative mentions vs 3.8 expected" in out.output
 
 
 def test_a_mentions_escape_sequences_never_reach_the_terminal_of_brandpulse_alerts(tmp_path):

@@ -51,7 +51,7 @@ def test_clear_spike_is_flagged_with_its_numbers():
     assert s.z == pytest.approx((100 - s.expected) / math.sqrt(s.expected * 1.1), rel=0.15)  # near-Poisson sd
     assert s.severity == "critical" and s.window == 1
     weekday = day(70).strftime("%A")
-    assert s.reason.startswith(f"100 negative mentions vs {s.expected:.0f} expected for a {weekday}")
+    assert s.reason.startswith(f"100 negative mentions vs {s.expected:.1f} expected for a {weekday}")
     assert "p<1e-6" in s.reason and "56% of 180 mentions negative" in s.reason
 
 

@@ -442,7 +442,7 @@ def _spike_alert(
     word = {"worse": "getting worse", "update": "the day in full"}.get(status, "negative spike")
     headline = (
         f"{brand.name}: {word} on {day:%a %d %b %Y}: {spike.observed} negative mentions "
-        f"({spike.share:.0%} of {spike.volume}), {spike.expected:.0f} expected"
+        f"({spike.share:.0%} of {spike.volume}), {spike.expected:.1f} expected"  # as its reason: not "0 expected"
     )
     return _record_alert(
         con,
