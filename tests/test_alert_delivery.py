@@ -378,6 +378,18 @@ def test_every_part_lists_the_first_ten_sources():
     assert "source-9: 91 negative" in blob
 
 
+def test_every_part_counts_the_negatives_of_the_origins_it_does_not_list():
+    """The explanation keeps the top 8 origins: the demo's Parcelo shift listed 173 of its 193 negatives, its
+    Paczkolot spike 20 of 22, in every channel as if they were all."""
+    msg = make_msg(numbers={"focus_negatives": 120}, sources=[("r/parcelo", 64), ("app_store", 41), ("hackernews", 3)])
+    blob = "\n".join(check_block_kit(render_slack(msg)))
+    assert "• other origins: 12 negative" in blob, blob
+    assert "hackernews 3, other origins 12\n" in render_text(msg)
+    assert "<li>other origins: 12 negative</li>" in render_html(msg)
+    whole = make_msg(numbers={"focus_negatives": 108})  # all of them listed: no such line
+    assert not any("other origins" in s for s in (render_text(whole), render_html(whole), str(render_slack(whole))))
+
+
 def test_a_url_too_long_for_a_slack_link_is_left_out_not_cut_into_broken_mrkdwn():
     long = mention(1, url="https://long.example/" + "a" * 2950)
     blob = "\n".join(check_block_kit(render_slack(make_msg(top_mentions=[long]))))

@@ -307,6 +307,25 @@ def counted(msg: AlertMessage) -> str:
     return "mentions" if counts_mentions(msg.kind) else "negative"
 
 
+def explained(msg: AlertMessage) -> int | None:
+    """How many negatives (a ``volume_spike``'s mentions) the explanation was drawn from (its ``focus_negatives`` or
+    ``focus_mentions``); None where the message does not say (one stored before it did)."""
+    n = msg.numbers.get("focus_mentions" if counts_mentions(msg.kind) else "focus_negatives")
+    return int(n) if isinstance(n, numbers.Integral) and not isinstance(n, bool) else None
+
+
+def sources_shown(msg: AlertMessage) -> list[tuple[str, Any]]:
+    """The sources every channel lists (at most :data:`MAX_SOURCES`), and the rest of the explained count as one
+    line, "other origins": the explanation keeps the top 8 origins, so a storm spread wider listed 173 of a shift's
+    193 negatives, as if they were all."""
+    shown = msg.sources[:MAX_SOURCES]
+    total = explained(msg)
+    listed = sum(n for _, n in shown if isinstance(n, numbers.Integral))
+    if total is not None and total > listed and all(isinstance(n, numbers.Integral) for _, n in shown):
+        shown = [*shown, ("other origins", total - listed)]
+    return shown
+
+
 def status_label(msg: AlertMessage) -> str:
     return {"new": "New alert", "update": "Update: the day in full"}.get(msg.status, "Update: getting worse")
 
@@ -383,7 +402,7 @@ def render_text(msg: AlertMessage) -> str:
     if msg.terms:
         lines += ["", "Top terms: " + ", ".join(f"{one_line(t)} (z {_z(z)})" for t, z in msg.terms[:MAX_TERMS])]
     if msg.sources:
-        lines += ["", "Where: " + ", ".join(f"{one_line(s)} {_count(n)}" for s, n in msg.sources[:MAX_SOURCES])]
+        lines += ["", "Where: " + ", ".join(f"{one_line(s)} {_count(n)}" for s, n in sources_shown(msg))]
     if msg.top_mentions:
         lines += ["", "Top mentions"]
         for i, m in enumerate(msg.top_mentions, 1):
@@ -477,7 +496,7 @@ def render_html(msg: AlertMessage, chart_src: str | None = None) -> str:
         chart_src=chart_src if msg.chart_png else None,
         rows=number_rows(msg),
         terms=[(one_line(t), _z(z)) for t, z in msg.terms[:MAX_TERMS]],
-        sources=[(one_line(s), _count(n)) for s, n in msg.sources[:MAX_SOURCES]],
+        sources=[(one_line(s), _count(n)) for s, n in sources_shown(msg)],
         counted=counted(msg),
         mentions=mentions,
         report_url=safe_url(msg.report_url),
@@ -572,15 +591,15 @@ def render_slack(msg: AlertMessage) -> dict:
         terms = " · ".join(f"`{slack_escape(t).replace('`', 'ˋ')}` z {_z(z)}" for t, z in msg.terms[:MAX_TERMS])
         blocks.append(_section(f"*Top terms*  {terms}"))
     if msg.sources:
-        sources = "\n".join(f"• {slack_escape(s)}: {_count(n)} {counted(msg)}" for s, n in msg.sources[:MAX_SOURCES])
+        sources = "\n".join(f"• {slack_escape(s)}: {_count(n)} {counted(msg)}" for s, n in sources_shown(msg))
         blocks.append(_section(f"*Where*\n{sources}"))
     mentions = msg.top_mentions[:SLACK_MENTIONS]
     if mentions:
         blocks.append({"type": "divider"})
         # of the negatives they were drawn from, as the explanation counted them: the message holds only the top five,
         # so "5 of 5" said of a 50-negative day that these were all of them
-        drawn = msg.numbers.get("focus_mentions" if counts_mentions(msg.kind) else "focus_negatives")
-        total = drawn if isinstance(drawn, numbers.Integral) and drawn >= len(msg.top_mentions) else None
+        drawn = explained(msg)
+        total = drawn if drawn is not None and drawn >= len(msg.top_mentions) else None
         of = f"{_count(total)} {counted(msg)}" if total is not None else str(len(msg.top_mentions))
         blocks.append(_section(f"*Top mentions* ({len(mentions)} of {of})"))
         for i, m in enumerate(mentions, 1):
