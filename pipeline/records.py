@@ -334,6 +334,19 @@ def names_columns(cells: list, names) -> bool:
     return all(name in found for name in names)
 
 
+def same_layout(cells: list, header: list[str], names) -> bool:
+    """Whether a row holds each of ``names`` (the columns read) in the cell where ``header`` has it, without surrounding
+    spaces or a byte-order mark: a later export's header that differs from the first only in columns not read (one
+    renamed, as vendors do between exports), whose rows read as the first header's, so it is skipped as the header
+    again is (:func:`repeats_header`), not failed as another layout (:func:`names_columns`)."""
+
+    def cell(i: int) -> str | None:
+        value = cells[i] if i < len(cells) else None
+        return value.lstrip("\ufeff").strip() if isinstance(value, str) else None
+
+    return all(cell(header.index(name)) == name for name in names if name in header)
+
+
 _WIDE_MARKS = (  # UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's
     (b"\xff\xfe\x00\x00", "UTF-32"),
     (b"\x00\x00\xfe\xff", "UTF-32"),

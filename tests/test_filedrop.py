@@ -1952,3 +1952,13 @@ def test_exports_of_two_layouts_joined_into_one_file_fail_the_source_naming_the_
     joined = first + header + "b1,reddit,r/test,u,2026-10-01T10:00:00Z,https://example.com/b1,second export,1,0\n"
     with pytest.raises(BadExport, match=r"acme\.csv:3: .*another header row"):
         fetch(tmp_path, joined)
+
+
+def test_a_later_header_that_renames_only_a_column_not_read_is_skipped_as_the_header_again(tmp_path):
+    """cat a.csv b.csv, the vendor renaming a column the config does not read (vendor_tag, vendor_label): every
+    mapped column is where line 1 has it, so b's rows read as a's; the source failed as of another layout."""
+    header = MENTIONS_HEADER.strip() + ",{}\n"
+    row = "{0},reddit,r/test,u,2026-10-01T{1}:00:00Z,{0} body,https://example.com/{0},1,0,x\n"
+    joined = header.format("vendor_tag") + row.format("a1", "09:00") + header.format("vendor_label")
+    records, rejects = fetch(tmp_path, joined + row.format("b1", "10:00"))
+    assert sorted(r.native_id for r in records) == ["a1", "b1"] and rejects == []

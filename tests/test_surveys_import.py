@@ -2335,6 +2335,17 @@ def test_exports_of_two_layouts_joined_into_one_file_fail_the_source_naming_the_
         read_customer_file(cfg, customers, crm)
 
 
+def test_a_later_header_that_renames_only_a_column_not_read_is_skipped_as_the_header_again(tmp_path):
+    """cat a.csv b.csv, the survey tool renaming a column the config does not read (tool_note, tool_remark): every
+    mapped column is where the first header has it, so b's answers read as a's; the file failed its source."""
+    rows = [[*ANSWER_HEADER, "tool_note"], ["R1", AT, "app", "", "9", "5", "", "", "", "x"]]
+    rows += [[*ANSWER_HEADER, "tool_remark"], ["R2", AT, "app", "", "3", "4", "", "", "", "y"]]
+    cfg, info = _answers_config(tmp_path), {}
+    responses, rejects = read_survey_file(cfg, cfg.surveys.sources[0], write_csv(tmp_path / "answers.csv", rows), info)
+    assert [(r.response_id, r.nps) for r in responses] == [("R1", 9), ("R2", 3)] and not rejects
+    assert info["repeated_headers"] == 1
+
+
 def test_a_polish_excel_survey_export_and_customer_list_in_windows_1250_with_semicolons_load_every_row(tmp_path):
     """Excel in Poland saves "CSV" split at semicolons, in Windows-1250 without a byte-order mark: its header was
     one column (the file failed) and every answer or customer with a Polish letter was quarantined as not UTF-8."""

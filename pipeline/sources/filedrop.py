@@ -43,11 +43,12 @@ Rules (each broken rule quarantines the row with that reason):
 A file that is missing, empty (0 bytes), blank, UTF-16 or UTF-32, compressed or an archive (gzip, zip: an .xlsx
 saved with a .csv name; :func:`~pipeline.records.check_export`), has a repeated or missing mapped header column (one
 named with spaces around it is that column), a later header row naming the native id, text and created_at columns
-that is not the first one again (exports of two layouts joined: :func:`~pipeline.records.names_columns`), a CSV line
-over ``MAX_FIELD`` characters with no line break, or is JSON and not JSON Lines (a ``.json`` export that is one
-array, or objects printed over several lines), fails the source, so the run table shows it as missing. A JSON
-Lines line over ``MAX_FIELD`` bytes (its line break not counted) is quarantined, only its first ``MAX_FIELD`` + 2
-bytes read (:func:`~pipeline.records.bounded_lines`).
+that is not the first one again (exports of two layouts joined: :func:`~pipeline.records.names_columns`; one
+that differs only in columns not read is skipped as the first one again: :func:`~pipeline.records.same_layout`),
+a CSV line over ``MAX_FIELD`` characters with no line break, or is JSON and not JSON Lines (a ``.json`` export
+that is one array, or objects printed over several lines), fails the source, so the run table shows it as missing.
+A JSON Lines line over ``MAX_FIELD`` bytes (its line break not counted) is quarantined, only its first
+``MAX_FIELD`` + 2 bytes read (:func:`~pipeline.records.bounded_lines`).
 
 State: for each file, its fingerprint (sha256 of its bytes, of the brand's and the source's config and of this
 code's version), the windows it was loaded for with that fingerprint (the last ``KEEP_WINDOWS``) and its ``order``
@@ -107,6 +108,7 @@ from pipeline.records import (
     number,
     parse_utc,
     repeats_header,
+    same_layout,
     shown,
     text,
     time_at,
@@ -333,6 +335,9 @@ class FileDrop(Source):
                     self._skipped["repeated_header"] += 1
                     continue
                 if names_columns(cells, required):  # read under the first header, its rows' cells were shifted
+                    if len(cells) == len(header) and same_layout(cells, header, mapped):  # but a column not read
+                        self._skipped["repeated_header"] += 1  # renamed: its rows read as line 1's
+                        continue
                     raise BadExport(
                         f"{location}: another header row, not the same columns in the same order as line 1's "
                         "(exports of two layouts joined into one file): its rows cannot be read under line 1's "
