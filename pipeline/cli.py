@@ -267,7 +267,7 @@ def author_key(
 def run(
     day: DayOpt,
     to: Annotated[
-        str | None, typer.Option("--to", help="last day of a range (inclusive), for in-process backfills")
+        str | None, typer.Option("--to", help="last day of a range (inclusive), YYYY-MM-DD, for in-process backfills")
     ] = None,
     no_report: Annotated[
         bool,
@@ -284,6 +284,10 @@ def run(
 
     A range reads the survey exports on its first night and draws the report for its last night only (none with
     --no-report: the next scheduled night draws it).
+
+    Exit status 0 when every night succeeded, 1 when one was partial (a source failed or is missing) or failed,
+    2 for an error said in one line (an option, the config, the warehouse, the author key), 130 or 143 when
+    stopped (Ctrl-C, SIGTERM).
 
     Example: brandpulse run --date 2026-10-01 --to 2026-10-07 --no-report"""
     from datetime import UTC, datetime
@@ -355,6 +359,8 @@ def watch(
 ) -> None:
     """One hourly watch run (what the brandpulse_watch DAG does) for the interval ending at --at, or one run per
     interval from --from to --to. Prints one line per run; needs watch.enabled in the config.
+
+    Exit status 1 when a run was partial or failed (a skipped run is neither).
 
     Example: brandpulse watch --from 2026-10-13T01:00 --to 2026-10-14T00:00"""
     from datetime import UTC, datetime
@@ -752,7 +758,9 @@ def roi(
 @app.command()
 def drivers(
     brand: Annotated[str, typer.Option(help="brand id")],
-    day: Annotated[str | None, typer.Option("--date", help="last day of answers (default: the latest)")] = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="last day of answers, YYYY-MM-DD (default: the latest)")
+    ] = None,
     days: Annotated[int, typer.Option(min=14, max=730, help="days of answers up to --date")] = 90,
     social: Annotated[bool, typer.Option(help="include the social aspects' share negative (loads the model)")] = True,
     chart: Annotated[Path | None, typer.Option(help="also write the importance-vs-performance chart (PNG)")] = None,
@@ -916,7 +924,7 @@ def send_alerts(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) ->
 @app.command()
 def report(
     day: Annotated[
-        str | None, typer.Option("--date", help="the report's last day (default: the newest day with data)")
+        str | None, typer.Option("--date", help="the report's last day, YYYY-MM-DD (default: the newest day with data)")
     ] = None,
     brand: Annotated[
         list[str] | None,
@@ -947,8 +955,10 @@ def report(
     if run_id is not None:
         if brand:
             _fail("--brand and --run-id: the night's report step draws every brand; leave out one of them")
+        # a bad --date before the step joins the run: an ended run's recorded report step was dropped first
+        given = _day(day) if day is not None else None
         night = _registered(cfg, db, run_id, "report")
-        target = _day(day) if day is not None else night
+        target = given or night
         step = build.report(cfg, db_path(db), target, run_id, out_dir=out)  # an older night's: the later day's left
         kept = step.not_drawn
         typer.echo(f"index: {step.index}" if kept is None else f"index: {step.index} left as it was ({kept})")

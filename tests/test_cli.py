@@ -495,6 +495,23 @@ def test_a_step_run_again_by_its_run_id_after_the_night_ended_that_fails_this_ti
         assert con.execute("SELECT status FROM run_steps WHERE step = 'report'").fetchall() == [("missing",)]
 
 
+def test_a_bad_report_date_leaves_an_ended_runs_report_step_as_it_was(tmp_path):
+    """``report --run-id R --date 2026-13-01`` (a typo) joined the ended run first, dropping the report step it had
+    recorded, and only then refused the date: the run's ledger lost its report, and its next finish judged it
+    missing."""
+    from pipeline.ledger import record_step
+
+    cfg, db = str(write_config(tmp_path)), tmp_path / "w.duckdb"
+    common = ["--config", cfg, "--db", str(db)]
+    assert invoke("prepare", "--date", "2026-10-01", "--run-id", "r1", *common).exit_code == 0
+    with duckdb.connect(str(db)) as con:
+        record_step(con, "r1", "report", detail="index.html")
+        con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 'r1'")  # the night has ended
+    refused(invoke("report", "--run-id", "r1", "--date", "2026-13-01", *common), "--date: '2026-13-01' is not a date")
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM run_steps WHERE step = 'report'").fetchall() == [("success",)]
+
+
 def test_finish_of_a_run_never_prepared_makes_no_warehouse(tmp_path):
     """``finish`` at a mistyped --db made an empty DuckDB file there (and said only that the run was not
     registered): every command after it called the file "no brandpulse warehouse" instead of "not there yet"."""
