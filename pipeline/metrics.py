@@ -71,8 +71,7 @@ def hours_between(start: datetime, end: datetime) -> list[datetime]:
 
 
 def hourly_series(con, brand: str, start: datetime, end: datetime, model: str | None = None) -> pd.DataFrame:
-    """The brand's hourly totals over its network sources (the watch's: a file drop's mentions land with the night,
-    in the days before today only) from ``start`` to before ``end``, in one model version (``model``:
+    """The brand's hourly totals (all sources) from ``start`` to before ``end``, in one model version (``model``:
     an hourly alert's own; None: the latest scored hour's), oldest first (``alerts/hourly_series``): ``hour``,
     ``volume`` (scored mentions), ``n_negative``, ``model``. The watch's detector and the hourly alert chart read it.
     An ``end`` inside an hour (a 15-minute run's 08:30) ends it with that hour so far, its mentions before ``end``

@@ -24,7 +24,7 @@ from pipeline.alerts.message import render_slack, render_subject, render_text
 from pipeline.authorkey import AuthorKeyChanged
 from pipeline.config import ConfigError, load_config, watch_run_timeout
 from pipeline.ledger import RunFailed, start_run
-from pipeline.metrics import day_hours, hourly_series
+from pipeline.metrics import day_hours
 from pipeline.night import run_day
 from pipeline.staging import stage_dir
 from pipeline.warehouse import connect, execute, migrate, transaction
@@ -480,29 +480,6 @@ def test_a_15_minute_run_over_an_hour_loaded_whole_counts_the_hour_so_far_only(t
     assert q(db, "SELECT window_end, observed, volume FROM hourly_detections") == [(end, 30, 30)]
     [(headline,)] = q(db, "SELECT headline FROM alerts")
     assert "08:00-08:30 UTC: 30 negative mentions (100% of 30)" in headline
-
-
-def test_the_watchs_hourly_series_counts_the_network_sources_alone(tmp_path):
-    """A file drop's mentions land with the night: the days before today hold them, today's hours (the watch's) do
-    not yet. Its baseline summed every source, so a watch hour was held against an expected count its own sources
-    never reach (4.4 where they expected 2.7). The series counts the network sources alone, its hour so far too."""
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (120, 85)})
-    end = datetime.combine(INCIDENT, time(8, 30), tzinfo=UTC)
-    with connect(db) as con, transaction(con):
-        con.execute("UPDATE mentions SET source_type = 'file_drop' WHERE source = 'app-store'")  # a third of them
-        execute(
-            con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
-        )
-        series = hourly_series(con, "parcelo", end - incidents.HOURLY_HISTORY, end)
-        network = con.execute(
-            "SELECT date_trunc('hour', m.created_at) AS hour, count(*), count(*) FILTER (WHERE s.label = 'negative')"
-            " FROM mentions m JOIN sentiment s USING (mention_id) WHERE m.source_type <> 'file_drop'"
-            " AND date_trunc('hour', m.created_at) >= $start AND m.created_at < $end GROUP BY ALL ORDER BY hour",
-            {"start": end - incidents.HOURLY_HISTORY, "end": end},
-        ).fetchall()
-    assert list(zip(series["hour"], series["volume"], series["n_negative"], strict=True)) == network
-    assert series["hour"].iloc[-1] == end.replace(minute=0) and 0 < series["volume"].iloc[-1] < 60  # so far
 
 
 def _surge(tmp_path) -> tuple:

@@ -525,7 +525,7 @@ def _hourly_model(con, brand: str, end: datetime) -> str | None:
 
 
 def _hourly_series(con, brand: str, start: datetime, end: datetime) -> pd.DataFrame:
-    """The brand's hourly totals (its network sources) from ``start`` to before ``end``, of one model version (the
+    """The brand's hourly totals (all sources) from ``start`` to before ``end``, of one model version (the
     latest hour's, :func:`_hourly_model`), oldest first: ``hour``, ``volume`` (scored mentions), ``n_negative``;
     an ``end`` inside an hour ends it with that hour so far (:func:`pipeline.metrics.hourly_series`, which the
     hourly alert chart reads too)."""

@@ -1,7 +1,4 @@
--- A brand's hourly totals over its network sources (the sources the watch reads: a file drop's mentions land with
--- the night only, so the hours of the days before, holding them, set a watch hour of today, without them, an expected
--- count of 4.4 where its own sources expected 2.7) in [$start, $end), oldest first, in one model version, named in
--- model: $model
+-- A brand's hourly totals (all sources) in [$start, $end), oldest first, in one model version, named in model: $model
 -- (an hourly alert's own, alerts.model_version: the one its detector and explanation read), or, with $model NULL,
 -- that of the brand's latest scored hour before $end (pipeline.alerts.incidents._hourly_model). The watch's intraday
 -- detector reads its five weeks of history so (pipeline.metrics.hourly_series, $model NULL), and the
@@ -21,22 +18,16 @@ WITH latest AS (
     ORDER BY hour DESC LIMIT 1
 ), chosen AS (
     SELECT coalesce($model, (SELECT model FROM latest)) AS model
-), drops AS (  -- the brand's file drops, by the names they were stored under (a renamed one's too)
-    SELECT DISTINCT source FROM mentions
-    WHERE brand = $brand AND source_type = 'file_drop' AND created_at >= $start AND created_at < $end
-), kept AS (  -- one model an hour and brand (metrics/scored_by_version.sql): each source's row of the hour holds it
-    SELECT hour, CAST(sum(scored) AS BIGINT) AS volume, CAST(sum(n_negative) AS BIGINT) AS n_negative
-    FROM hourly_brand_metrics
-    WHERE brand = $brand AND source <> '_all' AND source NOT IN (SELECT source FROM drops)
-      AND hour >= $start AND hour < $end AND model_version IS NOT DISTINCT FROM (SELECT model FROM chosen)
-    GROUP BY hour
+), kept AS (
+    SELECT hour, scored AS volume, n_negative FROM hourly_brand_metrics
+    WHERE brand = $brand AND source = '_all' AND hour >= $start AND hour < $end
+      AND model_version IS NOT DISTINCT FROM (SELECT model FROM chosen)
 ), so_far AS (  -- kept's hour that $end falls inside, counted to $end as the metrics count (model_read)
     SELECT k.hour,
            count(s.mention_id) FILTER (WHERE model_read(s.note)) AS volume,
            count(s.mention_id) FILTER (WHERE model_read(s.note) AND s.label = 'negative') AS n_negative
     FROM kept k
-    LEFT JOIN mentions m ON m.brand = $brand AND m.source_type <> 'file_drop' AND m.created_at >= k.hour
-      AND m.created_at < $end
+    LEFT JOIN mentions m ON m.brand = $brand AND m.created_at >= k.hour AND m.created_at < $end
     LEFT JOIN sentiment s ON s.mention_id = m.mention_id AND s.model_version = (SELECT model FROM chosen)
     WHERE k.hour = date_trunc('hour', CAST($end AS TIMESTAMPTZ)) AND k.hour < $end
     GROUP BY k.hour
@@ -47,7 +38,7 @@ WITH latest AS (
     FROM mentions m
     LEFT JOIN sentiment s ON s.mention_id = m.mention_id AND s.model_version = $model
     WHERE $model IS NOT NULL AND $model IS DISTINCT FROM (SELECT model FROM latest)
-      AND m.brand = $brand AND m.source_type <> 'file_drop' AND m.created_at >= $start AND m.created_at < $end
+      AND m.brand = $brand AND m.created_at >= $start AND m.created_at < $end
       AND date_trunc('hour', m.created_at) NOT IN (SELECT hour FROM kept)
     GROUP BY ALL
     HAVING count(s.mention_id) = count(*)
