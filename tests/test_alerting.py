@@ -298,7 +298,9 @@ def test_a_night_a_new_model_scored_alone_says_it_was_not_tested_and_what_to_res
         execute(con, "metrics/daily", {"days": [INCIDENT], "run_id": "t"})
     assert incidents.detect(config(tmp_path), db, INCIDENT, "r") == []
     [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'detect'")
-    assert "parcelo not tested" in detail and f"brandpulse rescore --since {START}" in detail, detail
+    sens = incidents.sensitivity(config(tmp_path).brands[0])
+    window = INCIDENT - timedelta(days=sens.max_window - 1 + sens.baseline_days)  # the baseline's first day
+    assert "parcelo not tested" in detail and f"brandpulse rescore --since {window}" in detail, detail
 
 
 def test_an_explanations_baseline_is_the_negatives_of_the_nights_own_model(tmp_path):

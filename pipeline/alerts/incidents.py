@@ -105,11 +105,11 @@ def _series(con, brand: str, day: date) -> pd.DataFrame:
 
 
 def _untested(con, brand: str, day: date, series: pd.DataFrame, sens: Sensitivity) -> str | None:
-    """Why the night of ``day`` could not be tested, when the look-back holds days another model scored (a model
-    change that no ``brandpulse rescore`` has reached): the night's model (:func:`_series`) has fewer than
-    ``min_history`` days with mentions in the day's baseline window, so no spike can be flagged. None otherwise (a
-    new brand's first weeks are no news). Without it the step said "0 spike(s) flagged" for weeks after a model
-    change, a storm of 50 negatives in 75 mentions among them."""
+    """Why the night of ``day`` could not be tested, when its baseline window holds days another model scored (a
+    model change that no ``brandpulse rescore`` has reached): the night's model (:func:`_series`) has fewer than
+    ``min_history`` days with mentions in that window, so no spike can be flagged. None otherwise (a new brand's
+    first weeks, a quiet brand's sparse days, are no news, and no rescore would give them a baseline). Without it
+    the step said "0 spike(s) flagged" for weeks after a model change, a storm of 50 negatives in 75 among them."""
     guard = sens.max_window - 1
     first, end = day - timedelta(days=guard + sens.baseline_days), day - timedelta(days=guard)
     baseline = sum(1 for d, v in zip(series["day"], series["volume"], strict=True) if first <= d < end and v > 0)
@@ -118,12 +118,12 @@ def _untested(con, brand: str, day: date, series: pd.DataFrame, sens: Sensitivit
     other = row(
         con.execute(
             "SELECT count(*) AS n, min(day) AS since FROM daily_brand_metrics"
-            " WHERE brand = $brand AND source = '_all' AND day BETWEEN $start AND $day AND scored > 0"
+            " WHERE brand = $brand AND source = '_all' AND day >= $start AND day < $end AND scored > 0"
             " AND model_version IS DISTINCT FROM $model",
             {
                 "brand": brand,
-                "start": day - timedelta(days=HISTORY_DAYS),
-                "day": day,
+                "start": first,
+                "end": end,
                 "model": _night_model(con, brand, day),
             },
         )
