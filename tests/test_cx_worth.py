@@ -1540,6 +1540,20 @@ def test_the_drivers_negatives_are_the_series_models_as_its_scored_counts_are(tm
     assert len(inputs.negatives) and set(inputs.negatives["day"]) <= counted  # not v1's days
 
 
+def test_the_drivers_negatives_are_of_the_days_with_a_scored_count(tmp_path):
+    """The watch has scored the last day's mentions, but no night has computed its metrics yet: the day has no
+    scored count in v_daily_series. Its negatives were counted over the 6 days before's scored mentions alone, and the
+    share negative of an answer that day came out 34 of 219 where it is 30 of 219."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 31)
+    last = START + timedelta(days=30)
+    with connect(db) as con:
+        con.execute("DELETE FROM daily_brand_metrics WHERE day = ?", [last])
+        inputs = worth.driver_inputs(con, "parcelo", last, 20)
+    assert last not in set(inputs.scored["day"])
+    assert len(inputs.negatives) and set(inputs.negatives["day"]) <= set(inputs.scored["day"])
+
+
 def test_the_drivers_window_ends_on_the_utc_day_of_the_answers_and_of_the_clock(tmp_path, monkeypatch):
     """An answer at 23:30 on Oct 31 at UTC-1 (with its offset, or naive in a source in the Azores, UTC-1 after
     Oct 25) is 00:30 UTC on Nov 1: its day, and the default last day of the drivers' window, is Nov 1; one at 22:30

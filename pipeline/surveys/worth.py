@@ -421,7 +421,9 @@ def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_D
     answer), the daily scored mentions and the negative mentions over the same days and the 7 before: both of the
     model of the brand's trend series (``v_daily_series``), so a share never divides one model's negatives by
     another's scored count (mentions only an older model has scored, before a rescore reaches them, are left out,
-    as they are in the report's other sections)."""
+    as they are in the report's other sections), and both of its days: a day's negatives without its scored count
+    (scored by the watch, or by a night whose metrics step has not run yet) are left out, as the report's drivers
+    leave them out."""
     latest = row(con.execute("SELECT max(day) AS day FROM survey_responses WHERE brand = $brand", {"brand": brand}))
     none_yet = latest["day"] is None
     if day is None:
@@ -448,6 +450,7 @@ def driver_inputs(con, brand: str, day: date | None = None, days: int = DRIVER_D
         con.execute(
             "SELECT day, mention_text(title, text) AS text FROM v_mentions_scored"
             " WHERE brand = $brand AND label = 'negative' AND model_version = $model AND day BETWEEN $first AND $last"
+            " AND day IN (SELECT day FROM v_daily_series WHERE brand = $brand AND source = '_all')"
             " ORDER BY day, mention_id",
             {**p, "model": model["model"]},
         )
