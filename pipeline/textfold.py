@@ -9,6 +9,9 @@ report's competitor co-mentions are matched by DuckDB, which has no NFKC: their 
 
 - the soft hyphen and the invisible joiners and spaces (:data:`INVISIBLE`: U+00AD, U+200B-U+200D, U+2060,
   U+FEFF) are removed: "Par\\u00adcelo" is "Parcelo";
+- the emoji and text presentation selectors (:data:`PRESENTATION`) are removed: combining marks, but of the symbol
+  before them, so "⚡️Bolt" (U+FE0F after "⚡") is "⚡Bolt", where "Bolt" is a word; the trademark signs "™" and "℠"
+  become a space, not NFKC's letters "TM" and "SM" joined to the name they follow ("Parcelo™" was "parcelotm");
 - Unicode NFKC: composed letters, ligatures ("ﬁ") and full-width forms ("ＰＡＲＣＥＬＯ") as plain letters, an
   accent typed as a separate mark composed with its letter ("Z" + U+0307 is "Ż");
 - case folding, unless ``case_sensitive`` ("ß" is "ss"), then NFKC again (a folded letter may decompose); the
@@ -34,10 +37,13 @@ import html
 import re
 import unicodedata
 
-__all__ = ["APOSTROPHES", "INVISIBLE", "MARKS", "MARK_PLANES", "fold"]
+__all__ = ["APOSTROPHES", "INVISIBLE", "MARKS", "MARK_PLANES", "PRESENTATION", "fold"]
 
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 """Characters :func:`fold` removes: the soft hyphen, zero-width space, non-joiner and joiner, word joiner, BOM."""
+
+PRESENTATION = "\ufe0e\ufe0f"
+"""The text and emoji presentation selectors, which :func:`fold` removes (the symbol they follow is no letter)."""
 
 APOSTROPHES = "\u2018\u2019\u02bc"
 """Characters :func:`fold` writes as the ASCII apostrophe "'"."""
@@ -45,7 +51,7 @@ APOSTROPHES = "\u2018\u2019\u02bc"
 MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
 """The code points :data:`MARKS` is built from (planes 0, 1 and 14)."""
 
-_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE + PRESENTATION)) | {ord("\u2122"): " ", ord("\u2120"): " "}
 _APOSTROPHES = dict.fromkeys(map(ord, APOSTROPHES), "'")
 
 

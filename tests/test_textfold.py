@@ -50,6 +50,19 @@ def test_the_turkish_capital_dotted_i_folds_to_i():
     assert tokenize("MİGROS İzmir", language="tr") == ["migros", "izmir"]
 
 
+def test_an_alias_next_to_an_emoji_or_a_trademark_sign_is_a_word():
+    """The emoji presentation selector (U+FE0F, a combining mark) after "⚡" made "⚡️Bolt" one word, and NFKC wrote
+    "™" as the letters "TM", so "Parcelo™" was "parcelotm": neither matched its alias."""
+    m = AliasMatcher(
+        BrandSpec.model_validate(
+            {"name": "Parcelo", "sources": [{"type": "hackernews", "name": "hn"}], "aliases": ["Parcelo", "Nova Bank"]}
+        )
+    )
+    assert m.matches("⚡️Parcelo lost my parcel") and m.matches("❤\ufe0eParcelo") and m.matches("Nova Bank℠ again")
+    assert m.matches("Another great Parcelo™ experience") and m.matches("Parcelo™Express is late")
+    assert not m.matches("Parcelo\u0331 app") and fold("Parcelo™ ⚡️", case_sensitive=True) == "Parcelo  ⚡"
+
+
 TEXTS = [
     "Par\u00adcelo lost my par\u200bcel",
     unicodedata.normalize("NFD", "Żabka: przesyłka opóźniona"),

@@ -9,7 +9,8 @@
   terms read too: soft hyphens and zero-width characters removed, NFKC, then case folded unless case-sensitive,
   apostrophes unified): a decomposed "Żabka" (Z + combining dot, as macOS and some keyboards write it) is
   "Żabka", the Dutch ligature "ĳ" is "ij", fullwidth "ＰＡＲＣＥＬＯ" is "PARCELO", "STRASSE" is "Straße",
-  "Par\u00adcelo" (a soft hyphen inside) is "Parcelo", "McDonald’s" is "McDonald's". A combining mark (of any
+  "Par\u00adcelo" (a soft hyphen inside) is "Parcelo", "McDonald’s" is "McDonald's", "Parcelo" matches
+  "⚡️Parcelo" (the emoji's presentation selector removed) and "Parcelo™" (not "parcelotm"). A combining mark (of any
   script: :data:`pipeline.textfold.MARKS`) counts as part of a word, so "Cafe" does not match "Café" written
   with one.
 - An exclusion term ("apple pie") hides its own occurrences: the text still matches when the alias also
