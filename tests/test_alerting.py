@@ -303,6 +303,25 @@ def test_a_night_a_new_model_scored_alone_says_it_was_not_tested_and_what_to_res
     assert "parcelo not tested" in detail and f"brandpulse rescore --since {window}" in detail, detail
 
 
+def test_a_quiet_brand_a_rescore_would_leave_untested_is_not_told_to_rescore(tmp_path):
+    """A quiet brand (mentions one day in four: 7 days of a 28-day baseline, min_history 14) after a model change
+    that scored its last ten days: 1 baseline day of the new model, 6 of the old. Rescored, it has 7, still too few
+    to be tested, as it was before the change: the step told it to rescore, and after the rescore said nothing."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {**{START + timedelta(days=i): (0, 0) for i in range(51) if i % 4}, INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "UPDATE sentiment SET model_version = 'v2' WHERE mention_id IN (SELECT mention_id FROM mentions"
+            " WHERE day > $day)",
+            {"day": INCIDENT - timedelta(days=10)},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(51)], "run_id": "t"})
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "r") == []
+    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'detect'")
+    assert "not tested" not in detail, detail
+
+
 def test_an_explanations_baseline_is_the_negatives_of_the_nights_own_model(tmp_path):
     """A new model has rescored the last 21 days (enough for a baseline); the older model, still the latest score of
     the days before, called their "arrived fine" mentions negative. The night is judged on its own model's days,

@@ -107,9 +107,10 @@ def _series(con, brand: str, day: date) -> pd.DataFrame:
 def _untested(con, brand: str, day: date, series: pd.DataFrame, sens: Sensitivity) -> str | None:
     """Why the night of ``day`` could not be tested, when its baseline window holds days another model scored (a
     model change that no ``brandpulse rescore`` has reached): the night's model (:func:`_series`) has fewer than
-    ``min_history`` days with mentions in that window, so no spike can be flagged. None otherwise (a new brand's
-    first weeks, a quiet brand's sparse days, are no news, and no rescore would give them a baseline). Without it
-    the step said "0 spike(s) flagged" for weeks after a model change, a storm of 50 negatives in 75 among them."""
+    ``min_history`` days with mentions in that window, so no spike can be flagged, and a rescore of those days
+    would give it enough. None otherwise (a new brand's first weeks, a quiet brand's sparse days, are no news, and
+    no rescore would give them a baseline). Without it the step said "0 spike(s) flagged" for weeks after a model
+    change, a storm of 50 negatives in 75 among them."""
     guard = sens.max_window - 1
     first, end = day - timedelta(days=guard + sens.baseline_days), day - timedelta(days=guard)
     baseline = sum(1 for d, v in zip(series["day"], series["volume"], strict=True) if first <= d < end and v > 0)
@@ -128,7 +129,7 @@ def _untested(con, brand: str, day: date, series: pd.DataFrame, sens: Sensitivit
             },
         )
     )
-    if not other["n"]:
+    if baseline + other["n"] < sens.min_history:  # none, or too few: a rescore would leave it untested too
         return None
     return (
         f"{brand} not tested: {baseline} baseline day(s) of its model (needs {sens.min_history}), {other['n']} day(s)"
