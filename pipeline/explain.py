@@ -19,13 +19,13 @@ seen at least ``min_count`` times in the focus and with ``z > 1.96`` are returne
 A text is a string, or a ``(text, language)`` pair with the mention's detected language (ISO 639-1, as in
 ``v_mentions_scored.language``; None when unknown), which only settles the few words listed below.
 
-Normalisation: HTML entities read as the characters they stand for, as the scorer reads them ("&gt;", "&lt;3",
-"&nbsp;" of an exported tweet were the terms "gt", "lt", "nbsp"; "don&#39;t" is "don't"), then
-(:func:`pipeline.textfold.fold`, the form the relevance filter compares aliases in too) the soft hyphen and the
-invisible joiners and spaces (U+00AD, U+200B-U+200D, U+2060, U+FEFF) removed, then Unicode NFKC and case
-folding, so a word typed with separate accent marks or composed ones, in full-width letters or with a ligature
-("ﬁ"), is one word; the single quotes and the modifier apostrophe become "'". Terms are shown in this form (NFC,
-lower case; "ß" reads "ss").
+Normalisation: HTML entities read as the characters they stand for, as the scorer reads them ("&gt;", "&lt;3", "&nbsp;"
+of an exported tweet were the terms "gt", "lt", "nbsp"; "don&#39;t" is "don't"), then (:func:`pipeline.textfold.fold`,
+the form the relevance filter compares aliases in too) the soft hyphen and the invisible joiners and spaces (U+00AD,
+U+200B-U+200D, U+2060, U+FEFF) and the emoji presentation selectors (U+FE0E, U+FE0F) removed, "™" and "℠" read as a
+space, then Unicode NFKC and case folding, so a word typed with separate accent marks or composed ones, in full-width
+letters or with a ligature ("ﬁ"), is one word; the single quotes and the modifier apostrophe become "'". Terms are shown
+in this form (NFC, lower case; "ß" reads "ss").
 
 Tokenizer (:func:`tokenize`): URLs, e-mail-like and ``@mentions`` removed; ``#`` dropped from hashtags;
 tokens are runs of letters with their combining marks (:data:`pipeline.textfold.MARKS`: Devanagari vowel signs,

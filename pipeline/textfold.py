@@ -3,7 +3,7 @@
 Used by the relevance filter (aliases and exclusions, :mod:`pipeline.sources.relevance`) and by the alert and
 report terms (:mod:`pipeline.explain`), so that a word the filter matches is the word the terms count. The
 report's competitor co-mentions are matched by DuckDB, which has no NFKC: their query applies
-:data:`INVISIBLE` and :data:`APOSTROPHES` the same way, in NFC (:mod:`pipeline.report.build`).
+:data:`INVISIBLE`, :data:`PRESENTATION` and :data:`APOSTROPHES` the same way, in NFC (:mod:`pipeline.report.build`).
 
 :func:`fold`, in this order:
 

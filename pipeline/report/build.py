@@ -138,12 +138,12 @@ _COMENTION_NAME = str.maketrans(APOSTROPHES, "'" * len(APOSTROPHES), INVISIBLE +
 
 def comention_pattern(*names: str) -> str:
     """An RE2 pattern (DuckDB ``regexp_matches``) for a competitor's name (or any of ``names``) as a whole word, any
-    case, in NFC, soft hyphens and zero-width characters removed and apostrophes unified (the query does the same to
-    the texts with :data:`COMENTION_FOLD`: a name or text typed decomposed still matches; DuckDB has no NFKC or full
-    case folding, so this is less than the aliases' :func:`pipeline.textfold.fold`). A letter, digit or combining
-    mark of any script next to the name continues the word, as for the aliases ("Żabkaś", "Żabká" are no "Żabka"),
-    but for a letter of a script written without spaces (:data:`pipeline.textfold.UNSPACED`: "我买了小米手机" names
-    "小米", "我很喜欢Xiaomi的服务" "Xiaomi")."""
+    case, in NFC, soft hyphens, zero-width characters and presentation selectors removed and apostrophes unified (the
+    query does the same to the texts with :data:`COMENTION_FOLD`: a name or text typed decomposed still matches;
+    DuckDB has no NFKC or full case folding, so this is less than the aliases' :func:`pipeline.textfold.fold`). A
+    letter, digit or combining mark of any script next to the name continues the word, as for the aliases ("Żabkaś",
+    "Żabká" are no "Żabka"), but for a letter of a script written without spaces
+    (:data:`pipeline.textfold.UNSPACED`: "我买了小米手机" names "小米", "我很喜欢Xiaomi的服务" "Xiaomi")."""
     escaped = []
     for name in names:
         name = unicodedata.normalize("NFC", name.strip().translate(_COMENTION_NAME))

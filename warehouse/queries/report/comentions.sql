@@ -1,7 +1,8 @@
 -- The HTML report: a brand's mentions whose text names a competitor ($pattern, an RE2 regular expression, in NFC),
 -- per day, with their sentiment. $brand, $start, $day, $pattern; $fold_from, $fold_to (report.build.COMENTION_FOLD:
 -- the characters of $fold_from past the length of $fold_to are removed). Texts are compared in NFC (a decomposed
--- "Żabka" is "Żabka"), without soft hyphens and zero-width characters, with one apostrophe.
+-- "Żabka" is "Żabka"), without soft hyphens, zero-width characters and emoji presentation selectors, with one
+-- apostrophe.
 -- $own (NULL: none): the brand's own names that contain the competitor's ("Parcelo Express" of a competitor
 -- "Parcelo"), removed before the match, so that the brand's name alone is no co-mention; twice, as an
 -- occurrence takes the character after it, which the next one right after it needs before it.
