@@ -897,6 +897,47 @@ def test_a_recipient_refused_for_now_stays_owed_when_the_quit_after_the_message_
     assert "retried next run: grey@example.com" in result.error, result
 
 
+class _RefusingQuitRefused(_QuitRefused):
+    """:class:`_QuitRefused` that refuses ``grey@`` for now (450) and ``gone@`` for good (550)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        return "450 4.2.0 greylisted, try again later" if address.startswith("grey@") else "550 5.1.1 no such user"
+
+
+def test_recipients_all_refused_stay_so_when_the_quit_after_them_fails():
+    """The server refused every recipient, then answered QUIT with 421: the attempt still says whom it refused and
+    owes only those refused for now. The failed QUIT once made it a bare "SMTPResponseException: 421", so a retry
+    to a recipient since refused for good (550) kept him owed, and sent again every night."""
+    port = free_port()
+    controller = Controller(_RefusingQuitRefused("250 OK"), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        both = deliver(email_channel(port, to=["grey@example.com", "gone@example.com"]), make_msg(), {}, timeout=5.0)
+        retry = deliver(email_channel(port), make_msg(), {}, timeout=5.0, to=("gone@example.com",))
+    finally:
+        controller.stop()
+    assert (both.ok, both.refused, both.retry_to) == (False, True, ("grey@example.com",)), both
+    assert "all recipients refused" in both.error and "550 5.1.1 no such user" in both.error, both
+    assert (retry.refused, retry.retry_to, retry.status) == (True, (), "550 5.1.1 no such user"), retry
+
+
+def test_a_recipient_listed_twice_gets_one_copy_and_refused_is_said_so():
+    """An address twice in ``to`` was two RCPTs: two copies of the alert, and, refused for now, "SMTPDataError: 503
+    need RCPT" (the message sent to no one) instead of "all recipients refused", owed twice."""
+    port = free_port()
+    controller = Controller(_GreylistingQuitRefused("250 OK queued"), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        grey = deliver(email_channel(port, to=["grey@example.com", "grey@example.com"]), make_msg(), {}, timeout=5.0)
+        twice = email_channel(port, to=["cx@example.com", "grey@example.com", "cx@example.com", "grey@example.com"])
+        some = deliver(twice, make_msg(), {}, timeout=5.0)
+    finally:
+        controller.stop()
+    assert (grey.ok, grey.refused, grey.retry_to) == (False, True, ("grey@example.com",)), grey
+    assert "all recipients refused" in grey.error, grey
+    assert some.ok and some.retry_to == ("grey@example.com",), some
+
+
 class _Forwarding:
     """An SMTP handler that forwards ``lead@``'s mail (251, accepted), refuses ``gone@`` (550) and takes the rest."""
 

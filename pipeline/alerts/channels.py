@@ -633,7 +633,7 @@ def _send_email(
             why = "holds characters other than ASCII, which smtplib cannot send to log in; not sent"
             return Delivery(channel.name, False, None, f"{what}: environment variable {name} {why}")
     status: str | None = None
-    answer: Delivery | None = None  # the server's answer to the message, whatever the QUIT after it does
+    answer: Delivery | None = None  # the server's answer (its recipients, the message), whatever the QUIT after
     deadline = Deadline(deadline_s)
     client: _SMTP | None = None
     try:
@@ -642,9 +642,9 @@ def _send_email(
             smtp.ehlo()
             if channel.starttls:
                 if not smtp.has_extn("starttls"):
-                    return Delivery(
-                        channel.name, False, None, f"{what}: the server does not offer STARTTLS (starttls is on)"
-                    )
+                    error = f"{what}: the server does not offer STARTTLS (starttls is on)"
+                    answer = Delivery(channel.name, False, None, error)  # whatever the QUIT after it does
+                    return answer
                 smtp.starttls(context=ssl.create_default_context())
                 smtp.ehlo()
             if password:
@@ -660,10 +660,13 @@ def _send_email(
                     if 400 <= code < 500:  # greylisting, a full mailbox, a rate limit: worth another try
                         for_now.append(rcpt)
             if len(refused) == len(to):
-                smtp.rset()
                 first = next(iter(refused.values()))
                 error = redact(f"{what}: all recipients refused: {refused}{hint}", secrets)
-                return Delivery(channel.name, False, first, error, refused=True, retry_to=tuple(for_now))
+                # the server's answer, whatever the RSET and QUIT after it do (a 421 to the QUIT hid the refusals,
+                # and recipients refused for good stayed owed the alert, retried every run)
+                answer = Delivery(channel.name, False, first, error, refused=True, retry_to=tuple(for_now))
+                smtp.rset()
+                return answer
             code, reply = smtp.data(data)
             status = _smtp_reply(code, reply)
             if code != 250:
@@ -675,7 +678,7 @@ def _send_email(
             # whole before the QUIT: a QUIT that fails returns this answer, with the recipients it owes
             answer = Delivery(channel.name, True, status, warning, retry_to=tuple(for_now))
     except (smtplib.SMTPException, OSError) as exc:
-        if answer is not None:  # the server answered the message (accepted or refused); only the QUIT failed
+        if answer is not None:  # the server answered (the message, or refused every recipient); only the QUIT failed
             return answer
         where = f"{channel.smtp_host}:{channel.smtp_port}"
         replied = isinstance(exc, smtplib.SMTPResponseException)
@@ -737,7 +740,7 @@ def _send(
         if channel.type == "email":
             timeout, _retries, _backoff, deadline_s = args
             mail = email()
-            recipients = tuple(to or channel.to)
+            recipients = tuple(dict.fromkeys(to or channel.to))  # one listed twice: one RCPT (one copy)
             sent = _send_email(channel, mail.as_bytes(policy=WIRE_POLICY), env, timeout, deadline_s, recipients)
             if sent.ok:  # its Message-ID, which the incident's later e-mails answer
                 sent.external_id = str(mail["Message-ID"])
