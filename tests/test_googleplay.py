@@ -589,3 +589,48 @@ def test_a_review_without_an_id_does_not_keep_a_looping_listing_going(server):
     assert src.warnings == [
         "Google Play reviews of com.parcelo.app (en-us): page 2 repeated only reviews already read; stopped"
     ]
+
+
+def _page(payload: list) -> str:
+    """A batchexecute answer whose reviews frame carries ``payload`` (JSON-encoded into its string, as Google does)."""
+    frame = ["wrb.fr", "oCPfdb", json.dumps(payload), None, None, None, "generic"]
+    return ")]}'\n\n" + json.dumps([frame, ["di", 27]])
+
+
+def test_a_page_whose_reviews_are_not_a_list_is_a_source_error_not_an_app_without_reviews(server):
+    """The reviews sent as a JSON string nested once more (or an object): read as an app without reviews, the
+    page and the rest of the listing were lost, with no reject, warning or error."""
+    raw = bogus("gp:nested", int(datetime(2026, 10, 1, 12, tzinfo=UTC).timestamp()))["raw"]
+    server.add_fault(RPC, status=200, body=_page([json.dumps([raw]), [None, "CpNEXT"], None]))
+    with pytest.raises(SourceError, match=r"cannot read.*the payload's reviews are a str, not a list"):
+        fetch(source(server.url))
+
+
+def test_an_empty_continuation_token_ends_the_listing(server):
+    """An empty token is no token: sent back as one, the request was refused (HTTP 400) and the source failed."""
+    GooglePlayAPI([review(9, datetime(2026, 10, 1, 11, tzinfo=UTC))]).mount(server)
+    raw = bogus("gp:last", int(datetime(2026, 10, 1, 12, tzinfo=UTC).timestamp()))["raw"]
+    server.add_fault(RPC, status=200, body=_page([[raw], [None, ""], None]))
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert [r.native_id for r in records] == ["gp:last"] and rejects == [] and len(server.requests) == 1
+    assert src.warnings == []
+
+
+def test_a_score_too_long_for_a_float_is_quarantined_not_a_crash(server):
+    """A 400-digit score (JSON reads it as an int) raised OverflowError in math.isfinite: the whole source failed
+    with a traceback instead of one review quarantined."""
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    GooglePlayAPI([review(1, at), review(2, at, rating=10**400)]).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert [r.native_id for r in records] == ["gp:AOqpTO000001"]
+    assert [r.reason for r in rejects] == [f"score {10**400} is outside 1-5"]
+
+
+def test_a_client_error_fails_at_once_without_claiming_retries(server):
+    """A 404 (a wrong base_url) is not retried: its error said "after 2 retries", as if the failure might pass."""
+    server.add_fault(RPC, status=404, times=3)
+    with pytest.raises(SourceError) as err:
+        fetch(source(server.url, retries=2))
+    assert str(err.value).endswith("/_/PlayStoreUi/data/batchexecute (not retried)") and "retries" not in str(err.value)
+    assert len(server.requests) == 1

@@ -4,10 +4,10 @@ Per country, pages of Google's review RPC are asked for with ``sort=NEWEST`` and
 continuation token until the listing has reached back past the window's start
 (:class:`~pipeline.sources.base.NewestFirst`: three reviews in a row older than it, by position, so one review
 dated far back out of order does not end the listing; a review of the window after an older one is a warning),
-the listing ends (no token, or an empty page), a page brings no review this country's listing has not shown
-before (a warning: Google looping back; another country's reviews on it move the listing on), or ``max_items``
-reviews were read (a warning). Google's paging repeats reviews across pages (and across countries), so reviews are
-de-duplicated by ``reviewId``.
+the listing ends (no token, an empty one included, or an empty page), a page brings no review this country's
+listing has not shown before (a warning: Google looping back; another country's reviews on it move the listing on),
+or ``max_items`` reviews were read (a warning). Google's paging repeats reviews across pages (and across
+countries), so reviews are de-duplicated by ``reviewId``.
 
 Each review becomes a record: ``native_id`` the review id, ``rating`` the score (1-5), ``text`` the review
 body only (the developer's reply is not part of it), ``engagement`` the thumbs-up count, ``channel``
@@ -98,12 +98,17 @@ def parse_page(body: str) -> tuple[list, str | None]:
     inner = json.loads(payload)
     if not isinstance(inner, list):
         raise ValueError(f"the payload is a {type(inner).__name__}, not a list")
-    items = inner[0] if inner and isinstance(inner[0], list) else []
+    items = inner[0] if inner else None
+    if items is not None and not isinstance(items, list):
+        # reviews in another shape (a JSON string nested once more, an object): read as none, the page and the
+        # listing after it were lost without a word, as an app without reviews
+        raise ValueError(f"the payload's reviews are a {type(items).__name__}, not a list")
     try:
         token = inner[-2][-1]
     except (IndexError, KeyError, TypeError):
         token = None
-    return items, token if isinstance(token, str) else None
+    # an empty token is no token (the listing's end): sent back as one, a request Google cannot take failed the source
+    return items or [], token if isinstance(token, str) and token.strip() else None
 
 
 def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, what: str) -> tuple[list, str | None]:
@@ -115,7 +120,10 @@ def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, w
     while True:
         resp = _http.send(session, "POST", url, what, data=body, headers=headers)
         if resp.status_code >= 400:
-            raise SourceError(f"{what}: HTTP {resp.status_code} from {endpoint} after {retries} retries")
+            # only a passing failure was retried: a 400 or 404 (a wrong base_url, a request Google will not take)
+            # is answered at once, and "after 2 retries" sent whoever read it to wait for it to pass
+            retried = f" after {retries} retries" if resp.status_code in _http.RETRY_STATUSES else " (not retried)"
+            raise SourceError(f"{what}: HTTP {resp.status_code} from {endpoint}{retried}")
         text = resp.content.decode("utf-8", "replace")
         try:
             return parse_page(text)
@@ -262,7 +270,12 @@ class GooglePlaySource(Source):
         if problem:
             raise Rejected(f"review {problem}")
         score = review.get("score")
-        if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
+        # an int is finite however long: math.isfinite of a 400-digit one raised OverflowError, failing the source
+        if (
+            isinstance(score, bool)
+            or not isinstance(score, int | float)
+            or not (isinstance(score, int) or math.isfinite(score))
+        ):
             raise Rejected(f"score {str(score)[:20]!r} is not a number")
         if not 1 <= score <= 5:
             raise Rejected(f"score {score!r} is outside 1-5")
