@@ -749,6 +749,27 @@ def test_a_rivals_shares_scored_by_another_model_are_marked_as_such(report, tmp_
     assert "% negative of model" not in plain and "marked with their own" not in plain
 
 
+def test_an_alert_raised_on_another_model_than_the_pages_is_marked_with_its_model(report, tmp_path):
+    """A `brandpulse rescore` moved the alert's day to a newer model: the page's shares are the newer model's, the
+    alert's headline and reason the older's, which it was raised on. The row says so; the footer named the newer
+    model as "the one model every share above reads" (a rescored Paczkolot: the alert's 15 negatives of 20 beside
+    the chart's 17 of 20 for the same day, and nothing said which model gave which)."""
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con, transaction(con):
+        assert {r[0] for r in con.execute("SELECT model_version FROM alerts").fetchall()} == {"v1"}
+        rescored_since(con, START)
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "v2"})
+    page = build_report(report["cfg"], db, INCIDENT, tmp_path / "site", brands=["parcelo"])["pages"]["parcelo"]
+    html = " ".join(page.read_text(encoding="utf-8").split())
+    alerts = html[html.index('id="alerts"') :]
+    assert "(raised on model <code>v1</code>'s scores)" in alerts
+    assert "model version <code>v2</code>" in alerts
+    assert "but for the alerts' figures marked with the model they were raised on" in alerts
+    plain = report["pages"]["parcelo"]  # the alert raised on the page's model: nothing marked
+    assert "raised on model" not in plain and "the alerts' figures marked" not in plain
+
+
 def test_competitors_listed_in_spellings_no_case_makes_one_keep_a_series_each(tmp_path):
     """Listed twice in two cases, a competitor is one series; "Straße" and "STRASSE" are two (casefold makes them
     one, but the co-mention match, RE2's case, does not): "STRASSE" was dropped and its co-mentions went uncounted."""

@@ -247,8 +247,8 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         ),
         alerts=rows(
             con.execute(
-                "SELECT alert_id, day, brand, kind, status, severity, headline, reason, send, delivery, delivered"
-                " FROM v_alerts WHERE brand = $brand AND day BETWEEN $start AND $day"
+                "SELECT alert_id, day, brand, kind, status, severity, headline, reason, send, delivery, delivered,"
+                " model_version FROM v_alerts WHERE brand = $brand AND day BETWEEN $start AND $day"
                 " ORDER BY day DESC, brand, kind, alert_id",
                 p,
             )
