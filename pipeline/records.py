@@ -755,7 +755,9 @@ def described(value) -> str:
     return f"[not shown: {len(value)} characters{': ' + kinds if kinds else ''}]"
 
 
-_AN_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.\w+")
+# An address starts where a run of its characters does: the same matches, but tried from every start inside a long
+# cell without an @ (a review in Japanese, no spaces, read as a header) it was quadratic: 80,000 characters took 35 s
+_AN_ADDRESS = re.compile(r"(?<![^@\s])[^@\s]+@[^@\s]+\.\w+")
 
 
 def header_cells(header: list, limit: int = 40, quote=str) -> str:
