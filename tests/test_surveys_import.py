@@ -234,6 +234,18 @@ def test_a_folder_of_zones_in_a_time_zone_cell_quarantines_its_row_not_the_sourc
         assert (response.responded_at, rejects) == ("2026-10-02T02:30:00+00:00", []), declared
 
 
+def test_an_importid_row_whose_time_cell_nests_past_pythons_stack_declares_no_zone(tmp_path):
+    """The ImportId row's timestamp cell is read as JSON for its timeZone: "[" 100,000 times raised RecursionError,
+    which no caller caught, and the whole import failed with a traceback. It declares no zone, as other JSON does."""
+    meta = ["[" * 100_000, json.dumps({"ImportId": "_recordId"}), json.dumps({"ImportId": "QID1"})]
+    path = write_csv(tmp_path / "q.csv", [["RecordedDate", "ResponseId", "Q1"],
+                                          ["Recorded Date", "Response ID", "How likely ...?"], meta,
+                                          ["2026-10-01 22:30:00", "R_1", "9"]])  # fmt: skip
+    src = SurveySpec(name="q", brand="acme", path="q.csv", preset="qualtrics", timezone="America/New_York")
+    [response], rejects = read_survey_file(None, src, path)
+    assert (response.responded_at, rejects) == ("2026-10-02T02:30:00+00:00", [])
+
+
 def test_a_name_shifted_under_a_mapped_column_is_in_no_reason_and_no_raw_record(tmp_path):
     # "Doe, Jane" unquoted is two cells and the answer is missing: the row has the header's width, with the first
     # name under RecordedDate. Quarantine keeps only mapped columns, and of those none may hold it either

@@ -844,7 +844,7 @@ def _declared_zone(cells: list, mapping: dict, header: list[str]) -> str | None:
     values = dict(zip(header, cells, strict=False))
     try:
         meta = json.loads(_text(values.get(mapping["timestamp"])) or "")
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: "[[[[..." past Python's stack
         return None
     found = meta.get("timeZone") if isinstance(meta, dict) else None
     return found if isinstance(found, str) and found.strip() else None
