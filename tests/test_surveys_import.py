@@ -780,6 +780,23 @@ def test_an_xlsx_that_claims_the_whole_sheet_or_unpacks_huge_is_read_by_its_head
         read_survey_file(None, src, tmp_path / "wide.xlsx")
 
 
+def test_an_xlsx_whose_styles_part_is_huge_is_refused_before_openpyxl_builds_it(tmp_path, monkeypatch):
+    """openpyxl builds a workbook's styles whole before it reads a row: 64 MiB of cell formats (a 200 KB file, far
+    under the bound on the whole workbook) took 21 s and 1 GiB of memory. Its styles part has a bound of its own."""
+    openpyxl = pytest.importorskip("openpyxl")
+    import pipeline.surveys.importer as importer
+
+    book = openpyxl.Workbook()
+    book.active.append(["ResponseId", "RecordedDate", "NPS"])
+    book.active.append(["R_1", "2026-10-01 10:00:00", 9])
+    book.save(tmp_path / "export.xlsx")
+    src = SurveySpec(name="x", brand="acme", path="export.xlsx", preset="qualtrics")
+    assert [r.response_id for r in read_survey_file(None, src, tmp_path / "export.xlsx")[0]] == ["R_1"]
+    monkeypatch.setattr(importer, "MAX_XLSX_STYLES", 100)
+    with pytest.raises(ValueError, match=r"export.xlsx: the workbook's styles part \(cell formats\) unpacks to 0 MiB"):
+        read_survey_file(None, src, tmp_path / "export.xlsx")
+
+
 def test_an_xlsx_date_cell_without_a_time_stays_its_day_east_of_utc(tmp_path):
     """openpyxl reads a cell formatted as a date as midnight: in Warsaw that was the day before in UTC (every answer
     of the 1st in the month before); a date written as text stays its day, and so does a date cell now. A cell
