@@ -777,6 +777,26 @@ def test_email_logs_in_with_env_credentials(inbox, caplog):
     assert bad.status == "535 5.7.8 [redacted]:[redacted] not accepted"
 
 
+def test_a_refused_login_that_echoes_the_base64_auth_line_keeps_the_password_out():
+    """AUTH PLAIN sends ``\\0user\\0password`` in base64: a refusal that echoed that line stored and logged the
+    password as plainly as base64 hides it (only the login as written was redacted)."""
+
+    def echo(server, session, envelope, mechanism, auth_data):
+        blob = base64.b64encode(b"\0" + auth_data.login + b"\0" + auth_data.password).decode()
+        return AuthResult(success=False, handled=False, message=f"535 5.7.8 AUTH PLAIN {blob} rejected")
+
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port(), authenticator=echo, auth_require_tls=False)
+    controller.start()
+    try:
+        channel = email_channel(controller.port, username_env="BP_SMTP_USER", password_env="BP_SMTP_PASS")
+        bad = deliver(channel, make_msg(), {"BP_SMTP_USER": "mailer", "BP_SMTP_PASS": "wrong-pass"})
+    finally:
+        controller.stop()
+    blob = base64.b64encode(b"\0mailer\0wrong-pass").decode()
+    assert not bad.ok and bad.status == "535 5.7.8 AUTH PLAIN [redacted] rejected", bad.status
+    assert blob not in bad.error and bad.error.endswith("535 5.7.8 AUTH PLAIN [redacted] rejected"), bad.error
+
+
 @pytest.mark.parametrize("login", [{"BP_SMTP_USER": "mäiler", "BP_SMTP_PASS": "right-pass"},
                                    {"BP_SMTP_USER": "mailer", "BP_SMTP_PASS": "rïght-pass"}])  # fmt: skip
 def test_a_login_smtplib_cannot_send_names_its_variable_without_a_traceback(inbox, caplog, login):

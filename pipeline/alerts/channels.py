@@ -219,6 +219,15 @@ def _url_secrets(url: str | None) -> list[str]:
     return found
 
 
+def _smtp_auth_forms(username: str, password: str | None) -> list[str]:
+    """The login as smtplib sends it (base64: AUTH PLAIN's ``\\0user\\0password``, AUTH LOGIN's user and password
+    apart), for :func:`redact`: a server's refusal may echo the line it refused, and base64 is no secret."""
+    if not password:
+        return []
+    sent = (f"\0{username}\0{password}", username, password)
+    return [base64.b64encode(s.encode("ascii", "replace")).decode("ascii") for s in sent]
+
+
 def _cause(exc: BaseException) -> str:
     """The innermost reason of a requests/urllib3 error, as 'Type: message' without object reprs."""
     reason: BaseException = exc
@@ -697,7 +706,7 @@ def _send_email(
             error = f"{what}: {where} did not answer within the {seconds(timeout)} timeout (per connect, read or write)"
             return Delivery(channel.name, False, None, redact(error + hint, secrets))
         if replied:  # a refused login may quote it (535 user:password not accepted): the status is stored too
-            hidden = [*secrets, username if password else None]
+            hidden = [*secrets, username if password else None, *_smtp_auth_forms(username, password)]
             status = redact(_smtp_reply(exc.smtp_code, exc.smtp_error), hidden)
             error = f"{what}: {type(exc).__name__}: {status}{hint}"
             return Delivery(channel.name, False, status, redact(error, hidden))
