@@ -1048,9 +1048,10 @@ def score_texts(
     """Score texts: one JSON object per input line on stdout, in input order.
 
     A line that parses as a JSON object with a "text" key is that object; any other line is the text itself.
-    Each output object has label, negative, neutral, positive and score (positive - negative), plus every
-    other key of the input object unchanged. Progress goes to stderr, and so does each line scored other than as it
-    looks (one that starts as a JSON object but is not JSON, an object with no "text" key, bytes that are not UTF-8).
+    Each output object has label, negative, neutral, positive and score (positive - negative), a note on some
+    lines, plus every other key of the input object unchanged (its own label, ..., note as input_label, ...).
+    Progress goes to stderr, and so does each line scored other than as it looks (one that starts as a JSON object
+    but is not JSON, an object with no "text" key, bytes that are not UTF-8) or echoed with such a key renamed.
     """
     from pipeline.config import config_path
     from pipeline.sentiment.score_stream import score_stream

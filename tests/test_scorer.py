@@ -384,6 +384,28 @@ def test_score_texts_names_the_lines_it_could_not_read_as_objects(scorer):
     ]
 
 
+def test_score_texts_keeps_the_inputs_own_note_label_and_score(scorer):
+    """A CRM export's own "note", "label" or "score" was overwritten by the scorer's ("called twice" became
+    "empty"), or, where the scorer wrote no note, echoed as if it were the scorer's. They come out as input_*."""
+    import io
+
+    from pipeline.sentiment.score_stream import score_stream
+
+    lines = [
+        b'{"id": 1, "text": "love it", "note": "VIP", "label": "complaint", "score": 9}\n',
+        b'{"id": 2, "text": "", "note": "called twice", "input_note": "x"}\n',
+    ]
+    out, progress = io.StringIO(), io.StringIO()
+    score_stream(scorer, lines, out, progress=progress, name="in.jsonl")
+    first, second = (json.loads(x) for x in out.getvalue().splitlines())
+    assert (first["input_note"], first["input_label"], first["input_score"]) == ("VIP", "complaint", 9)
+    assert "note" not in first and first["label"] in ("negative", "neutral", "positive") and first["score"] != 9
+    assert (second["note"], second["input_input_note"], second["input_note"]) == ("empty", "called twice", "x")
+    assert "line 1: the input's own label, score, note echoed as input_label, input_score, input_note" in (
+        progress.getvalue()
+    )
+
+
 def _same_scores(a: str, b: str) -> bool:
     """The same lines, labels and keys; probabilities equal to 1e-4 (another batch size pads texts differently,
     which moves a float in its sixth decimal)."""

@@ -20,6 +20,9 @@ from typing import TextIO
 from pipeline.sentiment.scorer import Scorer, without_lone_surrogates
 
 SHOWN = 10  # odd lines said one by one; past these, a count
+# the keys the scorer writes (Score.as_dict; "note" only on some lines): an input object's own key of one of these
+# names is echoed as "input_<key>", else the scorer's value overwrote it, or its "note" read as the scorer's
+RESULT_KEYS = ("label", "negative", "neutral", "positive", "score", "note")
 
 
 def parse_line(line: bytes | str) -> tuple[dict, str, str | None]:
@@ -44,11 +47,22 @@ def parse_line(line: bytes | str) -> tuple[dict, str, str | None]:
             obj = "JSON past what Python reads (a number of over 4,300 digits, or nesting past its stack)"
         if isinstance(obj, dict) and "text" in obj:
             obj = _clean(obj)
+            if clash := [k for k in RESULT_KEYS if k in obj]:
+                renamed = {k: _free(f"input_{k}", obj) for k in clash}
+                obj = {renamed.get(k, k): v for k, v in obj.items()}
+                odd.append(f"the input's own {', '.join(clash)} echoed as {', '.join(renamed.values())}")
             text = obj["text"]  # not a string (null, a number, true, a list): no text to score, as the README says
             return obj, text if isinstance(text, str) else "", "; ".join(odd) or None
         why = obj if isinstance(obj, str) else 'a JSON object with no "text" key'
         odd.append(f"{why}: scored as plain text")
     return {"text": line}, line, "; ".join(odd) or None
+
+
+def _free(key: str, obj: dict) -> str:
+    """``key``, or with more "input_" prefixes until it names no key of ``obj``."""
+    while key in obj:
+        key = f"input_{key}"
+    return key
 
 
 def _finite(text: str) -> float | None:
