@@ -5,7 +5,8 @@
 per-source and load counts in ``run_steps``. A crash before its COMMIT leaves the warehouse as it was;
 re-running the night stages and loads the same rows again, and the natural keys make it exactly-once.
 Sources with no manifest (their extract failed or did not run) are recorded as ``missing``, as are those whose
-staged files no longer hold the rows their manifest counted (:func:`_changed`).
+staged files no longer hold the rows their manifest counted (:func:`_changed`), or whose manifest
+cannot be read.
 
 A staged row whose mention id is stored already for another platform (a mention id carries no platform: a file
 drop's native id reused by another platform's post, in an export of a later night) is quarantined with the reason
@@ -59,10 +60,15 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
         # before the warehouse is locked: a slow store holds this task, never the warehouse (pipeline.storage)
         for job in plan(config, network_only=network_only):
             brand, source = job["brand"], job["source"]
-            m = read_manifest(config, day, run_id, brand, source)
             prefix = staged_prefix(config, day, run_id, brand, source)
+            try:
+                m = read_manifest(config, day, run_id, brand, source)
+                changed = None
+            except ValueError as exc:  # cut short or edited (a share, a hand): this source missing, not every one
+                m, changed = None, f"its staged {staged_file(prefix, '.manifest.json').name} cannot be read ({exc})"
+                changed += ": not loaded (run the night again)"
             files = None if m is None else [_fetched(staged_file(prefix, s), Path(tmp)) for s in _STAGED]
-            changed = None if m is None else _changed(files, m)
+            changed = changed if m is None else _changed(files, m)
             if m is None or changed:
                 result.missing.append(f"{brand}/{source}")
                 extract_steps.append(
