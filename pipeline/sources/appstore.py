@@ -44,7 +44,6 @@ page that still fails raises :class:`~pipeline.sources.SourceError` naming the e
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
@@ -149,9 +148,7 @@ class AppStoreSource(Source):
                             cut = True
                             break
                         read += 1
-                        rid = _label(entry, "id") if isinstance(entry, dict) else None
-                        rid = rid.strip() if isinstance(rid, str) and rid.strip() else json.dumps(entry, default=str)
-                        listed.add(rid)
+                        listed.add(identity(_label(entry, "id") if isinstance(entry, dict) else None, entry))
                         try:
                             native_id, created, item = self._review(entry, country, window)
                         except Rejected as exc:

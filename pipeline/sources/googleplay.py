@@ -206,7 +206,7 @@ class GooglePlaySource(Source):
                         rid = rid if isinstance(rid, str) and rid.strip() else None
                         # a review without an id is listed by its array: counted unlisted on every page, one
                         # such review kept a Google looping back to its first page going until max_items
-                        key = rid if rid is not None else json.dumps(raw, ensure_ascii=False, default=str)
+                        key = identity(rid, raw)
                         unlisted += key not in listed
                         listed.add(key)
                         if rid is not None and rid in seen:

@@ -42,7 +42,6 @@ still fails raises :class:`~pipeline.sources.SourceError` naming the endpoint wi
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -183,8 +182,7 @@ class HackerNewsSource(Source):
                     cut = True
                     break
                 self._read += 1
-                key = hit.get("objectID") if isinstance(hit, dict) else None
-                listed.add(str(key) if isinstance(key, str | int) else json.dumps(hit, default=str))
+                listed.add(identity(hit.get("objectID") if isinstance(hit, dict) else None, hit))
                 item = self._hit(hit, window)
                 if item is not None:
                     yield item
