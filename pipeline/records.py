@@ -300,6 +300,12 @@ def blank_line(cells: list[str]) -> bool:
     return not any(c.strip() for c in cells)
 
 
+def _bare(cell) -> str | None:
+    """A header cell as its name: without surrounding spaces or a byte-order mark (a joined export's); None for a
+    cell that is no text."""
+    return cell.lstrip("\ufeff").strip() if isinstance(cell, str) else None
+
+
 def repeats_header(cells: list, header: list[str]) -> bool:
     """A row that is the file's header row again: exports joined into one file (``cat a.csv b.csv``, or a tool
     that appends each day's export with its header). Compared cell by cell without surrounding spaces, a
@@ -307,7 +313,7 @@ def repeats_header(cells: list, header: list[str]) -> bool:
     Called for every row of a file: a row whose first cell is not the header's is told at once."""
 
     def first(row: list) -> str | None:
-        return row[0].lstrip("\ufeff").strip() if row and isinstance(row[0], str) else None
+        return _bare(row[0]) if row else None
 
     def cut(row: list) -> list[str] | None:
         if not all(isinstance(c, str) for c in row):
@@ -330,7 +336,7 @@ def names_columns(cells: list, names) -> bool:
     byte-order mark: a header row. One that is not the file's header again (:func:`repeats_header`) is another
     export's, of another layout (its columns in another order, one added), joined into the file: its rows are not
     read under the first header's columns."""
-    found = {c.lstrip("\ufeff").strip() for c in cells if isinstance(c, str)}
+    found = set(map(_bare, cells))
     return all(name in found for name in names)
 
 
@@ -341,8 +347,7 @@ def same_layout(cells: list, header: list[str], names) -> bool:
     again is (:func:`repeats_header`), not failed as another layout (:func:`names_columns`)."""
 
     def cell(i: int) -> str | None:
-        value = cells[i] if i < len(cells) else None
-        return value.lstrip("\ufeff").strip() if isinstance(value, str) else None
+        return _bare(cells[i]) if i < len(cells) else None
 
     return all(cell(header.index(name)) == name for name in names if name in header)
 
