@@ -318,12 +318,11 @@ def sources_shown(msg: AlertMessage) -> list[tuple[str, Any]]:
     """The sources every channel lists (at most :data:`MAX_SOURCES`), and the rest of the explained count as one
     line, "other origins": the explanation keeps the top 8 origins, so a storm spread wider listed 173 of a shift's
     193 negatives, as if they were all."""
-    shown = msg.sources[:MAX_SOURCES]
-    total = explained(msg)
-    listed = sum(n for _, n in shown if isinstance(n, numbers.Integral))
-    if total is not None and total > listed and all(isinstance(n, numbers.Integral) for _, n in shown):
-        shown = [*shown, ("other origins", total - listed)]
-    return shown
+    shown, total = msg.sources[:MAX_SOURCES], explained(msg)
+    if total is None or not all(isinstance(n, numbers.Integral) for _, n in shown):
+        return shown
+    listed = sum(n for _, n in shown)
+    return [*shown, ("other origins", total - listed)] if total > listed else shown
 
 
 def status_label(msg: AlertMessage) -> str:
