@@ -331,25 +331,39 @@ def repeats_header(cells: list, header: list[str]) -> bool:
     return bool(theirs) and mine == theirs
 
 
-def names_columns(cells: list, names) -> bool:
+def _names_columns(cells: list, names) -> bool:
     """Whether a row holds each of ``names`` (column names) in a cell of its own, without surrounding spaces or a
-    byte-order mark: a header row. One that is not the file's header again (:func:`repeats_header`) is another
-    export's, of another layout (its columns in another order, one added), joined into the file: its rows are not
-    read under the first header's columns."""
+    byte-order mark: a header row."""
     found = set(map(_bare, cells))
     return all(name in found for name in names)
 
 
-def same_layout(cells: list, header: list[str], names) -> bool:
+def _same_layout(cells: list, header: list[str], names) -> bool:
     """Whether a row holds each of ``names`` (the columns read) in the cell where ``header`` has it, without surrounding
-    spaces or a byte-order mark: a later export's header that differs from the first only in columns not read (one
-    renamed, as vendors do between exports), whose rows read as the first header's, so it is skipped as the header
-    again is (:func:`repeats_header`), not failed as another layout (:func:`names_columns`)."""
+    spaces or a byte-order mark."""
 
     def cell(i: int) -> str | None:
         return _bare(cells[i]) if i < len(cells) else None
 
     return all(cell(header.index(name)) == name for name in names if name in header)
+
+
+def later_header(cells: list, header: list[str], required, read, location: str, same_width: bool = False) -> bool:
+    """For a row that is not the file's header again (:func:`repeats_header`) but names the ``required`` columns
+    each in a cell of its own: a later export's header, joined into the file (``cat a.csv b.csv``). True when each
+    column ``read`` sits where ``header`` has it (a column not read renamed, as vendors do between exports; with
+    ``same_width``, and as many cells): its rows read as the first header's, so it is skipped as the header again
+    is. :class:`BadExport` when its columns are of another layout (another order): read under the first header, a
+    link was stored as a mention's text, a CSAT answer as an NPS. False for any other row."""
+    if not _names_columns(cells, required):
+        return False
+    if (len(cells) == len(header) or not same_width) and _same_layout(cells, header, read):
+        return True
+    raise BadExport(
+        f"{location}: another header row, not the same columns in the same order as the file's first (exports of "
+        "two layouts joined into one file): its rows cannot be read under the first header's columns; split the "
+        "file there"
+    )
 
 
 _WIDE_MARKS = (  # UTF-32's marks first: UTF-32-LE's starts with UTF-16-LE's

@@ -43,10 +43,10 @@ Rules (each broken rule quarantines the row with that reason):
 A file that is missing, empty (0 bytes), blank, UTF-16 or UTF-32, compressed or an archive (gzip, zip: an .xlsx
 saved with a .csv name; :func:`~pipeline.records.check_export`), has a repeated or missing mapped header column (one
 named with spaces around it is that column), a later header row naming the native id, text and created_at columns
-that is not the first one again (exports of two layouts joined: :func:`~pipeline.records.names_columns`; one
-that differs only in columns not read is skipped as the first one again: :func:`~pipeline.records.same_layout`),
-a CSV line over ``MAX_FIELD`` characters with no line break, or is JSON and not JSON Lines (a ``.json`` export
-that is one array, or objects printed over several lines), fails the source, so the run table shows it as missing.
+that is not the first one again (exports of two layouts joined; one that differs only in columns not read is
+skipped as the first one again: :func:`~pipeline.records.later_header`), a CSV line over ``MAX_FIELD``
+characters with no line break, or is JSON and not JSON Lines (a ``.json`` export that is one array, or objects
+printed over several lines), fails the source, so the run table shows it as missing.
 A JSON Lines line over ``MAX_FIELD`` bytes (its line break not counted) is quarantined, only its first
 ``MAX_FIELD`` + 2 bytes read (:func:`~pipeline.records.bounded_lines`).
 
@@ -104,11 +104,10 @@ from pipeline.records import (
     escape_raw,
     has_bad_bytes,
     header_cells,
-    names_columns,
+    later_header,
     number,
     parse_utc,
     repeats_header,
-    same_layout,
     shown,
     text,
     time_at,
@@ -334,15 +333,9 @@ class FileDrop(Source):
                 if repeats_header(cells, header):  # exports joined into one file: no row, nothing lost
                     self._skipped["repeated_header"] += 1
                     continue
-                if names_columns(cells, required):  # read under the first header, its rows' cells were shifted
-                    if len(cells) == len(header) and same_layout(cells, header, mapped):  # but a column not read
-                        self._skipped["repeated_header"] += 1  # renamed: its rows read as line 1's
-                        continue
-                    raise BadExport(
-                        f"{location}: another header row, not the same columns in the same order as line 1's "
-                        "(exports of two layouts joined into one file): its rows cannot be read under line 1's "
-                        "columns; split the file there"
-                    )
+                if later_header(cells, header, required, mapped, location, same_width=True):  # a column not read
+                    self._skipped["repeated_header"] += 1  # renamed: its rows read as line 1's
+                    continue
                 if len(cells) != len(header):
                     # Its cells are shifted against the header (an unquoted comma, a cut row), by an amount no
                     # rule can know: any cell may hold the author's name, so every one is kept as its hash

@@ -67,9 +67,8 @@ from pipeline.records import (
     described,
     encoding_hint,
     header_cells,
-    names_columns,
+    later_header,
     repeats_header,
-    same_layout,
     shown,
     time_at,
     withheld,
@@ -885,23 +884,6 @@ def _qualtrics_not_an_answer(status: object) -> str | None:
 _TYPEFORM_PARTIAL = Looks(alone=frozenset({"partial"}))
 
 
-def _another_layout(cells: list, required, location: str, header: list[str], mapping: dict) -> bool:
-    """ValueError (the file fails its source) for a row that is a header naming the ``required`` columns but not
-    the file's header again: exports of two layouts joined into one file (``cat a.csv b.csv``, b with its columns
-    in another order), whose rows were read under the first header's columns, a CSAT answer as the NPS. True for
-    one whose mapped columns are where the first header has them (a column not read renamed): skipped as the header
-    again is. False for any other row."""
-    if names_columns(cells, required):
-        if same_layout(cells, header, list(mapping.values())):
-            return True
-        raise ValueError(
-            f"{location}: another header row, not the same columns in the same order as the file's first "
-            "(exports of two layouts joined into one file): its rows cannot be read under the first header's "
-            "columns; split the file there"
-        )
-    return False
-
-
 def read_survey_file(
     config, survey_source: SurveySpec, path, info: dict | None = None
 ) -> tuple[list[SurveyResponse], list[Reject]]:
@@ -972,7 +954,7 @@ def read_survey_file(
             except ValueError:  # its timestamps are read as if it declared none; the step's detail says so
                 info.setdefault("unread_zones", {})[named] = str(declared or tz_default or UTC)
             continue
-        if _another_layout(cells, (mapping["response_id"], mapping["timestamp"]), location, header, mapping):
+        if later_header(cells, header, (mapping["response_id"], mapping["timestamp"]), mapping.values(), location):
             info["repeated_headers"] += 1
             echoes_until = index + 3
             continue
@@ -1262,7 +1244,7 @@ def read_customer_file(
         if repeats_header(cells, header):  # lists joined into one file: skipped, counted
             info["repeated_headers"] += 1
             continue
-        if _another_layout(cells, (mapping["customer_id"], mapping["start_date"]), location, header, mapping):
+        if later_header(cells, header, (mapping["customer_id"], mapping["start_date"]), mapping.values(), location):
             info["repeated_headers"] += 1
             continue
         values = dict(zip(header, cells, strict=False))
