@@ -521,6 +521,7 @@ def test_a_sustained_shift_alerts_once_while_recent_and_is_kept_while_in_the_las
             "SELECT sum(n_negative) FROM daily_brand_metrics WHERE source = '_all' AND day BETWEEN ? AND ?", [cp, day]
         ).fetchall()
     assert cp < day and ex["focus_negatives"] == negatives == sum(n for _, n in ex["sources"])
+    assert ex["source_mix"] == []  # its sources kept their parts: its reason is the detector's alone
     assert {"lost", "refund"} <= {t for t, _ in ex["terms"]}, ex["terms"]
 
     late = tmp_path / "late.duckdb"  # the first night that runs is 40 days after the shift
@@ -555,6 +556,39 @@ def test_a_shift_night_re_run_after_a_later_night_alerted_for_the_shift_does_not
         incidents.detect(cfg, crashed, day, f"n{day}", today=first + timedelta(days=1))
     assert q(crashed, "SELECT day, status, send FROM alerts WHERE kind = 'shift'") == [
         (first + timedelta(days=1), "new", True)
+    ]
+
+
+def test_a_shift_from_a_change_of_sources_says_so_in_its_reason(tmp_path):
+    """A source that stops (an outage, a lost token) or starts changes the brand's share negative when its mentions
+    were less (or more) negative than the others': reddit's ~5% negative gone from day 60, the app reviews' ~35%
+    left, the brand's share rose from ~15% to ~35% with no source more negative than before. The shift alert says
+    that the sources' mix moved, by how much, and each moved source's own share negative before and since."""
+    cfg = config(tmp_path)
+    db = tmp_path / "w.duckdb"
+    seed(db, 170)
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "UPDATE sentiment SET label = CASE WHEN hash(m.mention_id) % 100 < (CASE m.source WHEN 'app-store'"
+            " THEN 35 ELSE 5 END) THEN 'negative' ELSE 'neutral' END FROM mentions m"
+            " WHERE m.mention_id = sentiment.mention_id"
+        )
+        gone = "SELECT mention_id FROM mentions WHERE source = 'reddit' AND day >= $shift"
+        con.execute(f"DELETE FROM sentiment WHERE mention_id IN ({gone})", {"shift": SHIFT})
+        con.execute("DELETE FROM mentions WHERE source = 'reddit' AND day >= $shift", {"shift": SHIFT})
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(170)], "run_id": "seed"})
+    for k in range(12):
+        incidents.detect(cfg, db, SHIFT + timedelta(days=k), f"n{k}")
+    [(reason, ex)] = q(db, "SELECT reason, explanation FROM alerts WHERE kind = 'shift'")
+    assert reason.startswith("share negative rose from 15% to 33%"), reason
+    assert reason.endswith(
+        "; the sources' mix moved too: app-store 34% → 100% of mentions (34% → 33% negative), reddit 66% → 0% of"
+        " mentions"
+    ), reason
+    assert [(m["source"], m["before"], m["since"]) for m in json.loads(ex)["source_mix"]] == [
+        ("app-store", 0.3437, 1.0),
+        ("reddit", 0.6563, 0.0),
     ]
 
 

@@ -64,6 +64,9 @@ SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
 NEGATIVE_KINDS = ("spike", "hourly_spike")  # a negative storm's alerts, whichever detector flagged it
 SPIKE_KINDS = ("spike", *HOURLY_KINDS)  # the kinds one incident groups
 INCIDENT_DAYS = 14  # how far back an incident is read (or cooldown_days, if longer): _chain_start
+# a source whose part of a brand's scored mentions moved this much (20 points) across a shift's change point is
+# named in the shift's reason: a source that stopped (an outage) or started moves the brand's share negative alone
+MIX_MOVE = 0.2
 HOURLY_HISTORY = timedelta(days=35)  # the intraday detector's look-back: a 4-week baseline, plus margin
 
 
@@ -475,6 +478,7 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
         return None
     aid = alert_id(brand.key, "shift", day)
     headline = f"{brand.name}: sustained rise in negative share since {cp.day:%d %b}: {cp.before:.0%} → {cp.after:.0%}"
+    mix = _source_mix(con, brand.key, day, cp)
     explanation = {
         "change_point": cp.day.isoformat(),
         "before_level": round(cp.before, 4),
@@ -482,6 +486,7 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
         "tests": {"Welch t-test between segments": {"p": cp.p_value}},
         "days_before": cp.days_before,
         "days_after": cp.days_after,
+        "source_mix": mix,
         **_explain(con, brand, day, [], since=min(cp.day, day)),
     }
     return _record_alert(
@@ -495,7 +500,7 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
             "day": day,
             "severity": "major" if cp.after - cp.before >= 0.1 else "minor",
             "headline": headline,
-            "reason": cp.reason,
+            "reason": cp.reason + _mix_note(mix),
             "observed": None,
             "expected": None,
             "explanation": json.dumps(explanation, default=str),
@@ -504,6 +509,62 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
             "model_version": _night_model(con, brand.key, day),
         },
     )
+
+
+def _source_mix(con, brand: str, day: date, cp) -> list[dict]:
+    """The sources whose part of the brand's scored mentions moved by :data:`MIX_MOVE` or more between a shift's
+    segment before its change point (its ``days_before`` days) and the days since, to the night ``day``; the most
+    moved first. Each: ``source``, ``before``/``since`` (its part of the scored mentions), ``negative_before``/
+    ``negative_since`` (its own share negative; None where it had no scored mention). The night's model, as the
+    detector's series (:func:`_series`)."""
+    found = rows(
+        execute(
+            con,
+            "alerts/source_mix",
+            {
+                "brand": brand,
+                "start": cp.day - timedelta(days=cp.days_before),
+                "cp": cp.day,
+                "day": day,
+                "model": _night_model(con, brand, day),
+            },
+        )
+    )
+    total_before = sum(r["before_scored"] for r in found)
+    total_since = sum(r["since_scored"] for r in found)
+    if not total_before or not total_since:
+        return []
+
+    def share(negative: int, scored: int) -> float | None:
+        return round(negative / scored, 4) if scored else None
+
+    moved = [
+        {
+            "source": r["source"],
+            "before": round(r["before_scored"] / total_before, 4),
+            "since": round(r["since_scored"] / total_since, 4),
+            "negative_before": share(r["before_negative"], r["before_scored"]),
+            "negative_since": share(r["since_negative"], r["since_scored"]),
+        }
+        for r in found
+    ]
+    moved = [m for m in moved if abs(m["since"] - m["before"]) >= MIX_MOVE]
+    return sorted(moved, key=lambda m: (-abs(m["since"] - m["before"]), m["source"]))
+
+
+def _mix_note(mix: list[dict]) -> str:
+    """The shift reason's words for :func:`_source_mix` ('' when no source's part moved): each moved source's part
+    of the mentions before and since, and its own share negative where it had mentions on both sides, so a reader
+    sees whether the sources grew more negative or only their mix changed."""
+    if not mix:
+        return ""
+
+    def one(m: dict) -> str:
+        own = m["negative_before"] is not None and m["negative_since"] is not None
+        tone = f" ({m['negative_before']:.0%} → {m['negative_since']:.0%} negative)" if own else ""
+        return f"{m['source']} {m['before']:.0%} → {m['since']:.0%} of mentions{tone}"
+
+    return "; the sources' mix moved too: " + ", ".join(one(m) for m in mix)
 
 
 # ------------------------------------------------------------------------------------ the hourly watch
