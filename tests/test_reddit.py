@@ -155,6 +155,18 @@ def test_post_records_carry_the_reddit_fields(reddit):
     assert search.headers["authorization"] == f"bearer {api.token}"
 
 
+def test_a_post_on_a_users_profile_keeps_the_users_name_out_of_its_channel(reddit):
+    """A search of all of Reddit finds posts on users' profiles (subreddit ``u_<name>``): their channel was
+    ``r/u_alice``, the name the author hash hides, in the report's and the alerts' channels, and each profile a
+    channel of its own. Such a post's channel is "user profiles"; a profile the config names keeps its own."""
+    reddit([post("p1", 60, sub="u_alice", author="alice"), post("p2", 90, sub="u_Parcelo", author="parcelo_team")])
+    records, _ = run(make_source(subreddits=[]))
+    assert {r.native_id: r.channel for r in records} == {"t3_p1": "user profiles", "t3_p2": "user profiles"}
+    assert "alice" not in records[0].channel + records[1].channel
+    records, _ = run(make_source(subreddits=["u_parcelo+shipping"]))
+    assert {r.native_id: r.channel for r in records} == {"t3_p2": "r/u_Parcelo"}
+
+
 def test_aliases_are_quoted_and_ored_and_all_of_reddit_is_searched_without_subreddits(reddit):
     server, _ = reddit([post("p1", 60, title="the #parcel-o app is ok", sub="shipping")])
     records, _ = run(make_source(aliases=["Parcelo", "@parcelo", "#Parcel-O app"], subreddits=[]))

@@ -28,7 +28,8 @@ which is also the record's ``native_id``):
    a day or more) would re-read the same threads each time, spending the rate limit that the searches need; the
    night re-reads the whole day anyway.
 
-Records: kind ``mention``, channel ``r/<subreddit>``, text ``title + "\\n\\n" + selftext`` (the title alone when the
+Records: kind ``mention``, channel ``r/<subreddit>`` (``user profiles`` for a user's profile the config does not
+name: :meth:`RedditSource._channel`), text ``title + "\\n\\n" + selftext`` (the title alone when the
 selftext is empty) or the comment body, url ``https://www.reddit.com`` + permalink, engagement score + num_comments
 (posts) or score (comments), at least 0, author pseudonymised (None for deleted accounts). A crosspost's selftext is
 its parent's (``crosspost_parent_list``: Reddit shows it as the crosspost's body), so the load finds a crosspost
@@ -130,6 +131,7 @@ TIME_FILTERS = (  # Reddit's periods, the month taken short to be safe
 )
 SITE = "https://www.reddit.com"
 DELETED, REMOVED = "[deleted]", "[removed]"
+PROFILES = "user profiles"  # the channel of a post or comment on a user's profile (subreddit u_<name>): _channel
 AUTOMODERATOR = "AutoModerator"  # Reddit's moderation bot: its comments are a subreddit's boilerplate, no mention
 VOLATILE = ("score", "ups", "downs", "upvote_ratio", "num_comments", "num_crossposts", "likes", "gilded", "replies")
 FAILURES = (prawcore.PrawcoreException, PRAWException, requests.RequestException, DeadlineExceeded)  # of a request
@@ -440,6 +442,8 @@ class RedditSource(Source):
         self.warnings = []
         self._step = "set-up"
         self._seen: set[str] = set()
+        # the subreddits the config names (a multi's parts too): a user's profile among them keeps its channel
+        self._named = {n.lower() for s in (*self.spec.subreddits, *self.spec.brand_subreddits) for n in s.split("+")}
         self._skipped = {DELETED: 0, REMOVED: 0}
         # read, not kept: counted (as Hacker News does)
         self._counts = {"not_about_brand": 0, "duplicates": 0, "automoderator": 0}
@@ -813,6 +817,15 @@ class RedditSource(Source):
     def _note_newest(self, created: float) -> None:
         self._newest = max(self._newest or created, created)
 
+    def _channel(self, data: dict) -> str:
+        """``r/<subreddit>``; :data:`PROFILES` for a user's profile (``u_<name>``, which a search of all of Reddit
+        finds), unless the config names it: ``r/u_alice`` stored the name its ``author_hash`` hides, in the report's
+        and alerts' channels, and made a channel of each profile."""
+        sub = str(data.get("subreddit") or "?")
+        if sub.lower().startswith("u_") and sub.lower() not in self._named:
+            return PROFILES
+        return f"r/{sub}"
+
     @staticmethod
     def _url(data: dict, fallback: str) -> str:
         permalink = data.get("permalink") or fallback
@@ -827,7 +840,7 @@ class RedditSource(Source):
                 "mention",
                 f"{title}\n\n{selftext}" if selftext.strip() else title,
                 datetime.fromtimestamp(created, UTC),
-                channel=f"r/{data.get('subreddit') or '?'}",
+                channel=self._channel(data),
                 author_hash=self._author(data),
                 title=title,
                 url=self._url(data, f"/comments/{data['id']}/"),
@@ -875,7 +888,7 @@ class RedditSource(Source):
                 "mention",
                 body,
                 datetime.fromtimestamp(created, UTC),
-                channel=f"r/{data.get('subreddit') or '?'}",
+                channel=self._channel(data),
                 author_hash=self._author(data),
                 url=self._url(data, f"/comments/{link.removeprefix('t3_')}/_/{data['id']}/"),
                 engagement=max(0, _count(data.get("score"))),
