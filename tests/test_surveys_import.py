@@ -363,6 +363,26 @@ def test_surveymonkey_respondent_ids_saved_by_excel_in_scientific_notation_are_q
     ] * 2
 
 
+def test_a_whole_history_export_saved_by_excel_removes_no_response_whose_id_it_rounded(tmp_path):
+    """The whole-history export saved by Excel: its 12-digit Respondent IDs in scientific notation, an 11-digit one
+    intact. The rounded ids may be any response's, yet the two answers that landed before left the warehouse as
+    deleted in the survey tool."""
+    q_nps = "How likely is it that you would recommend Acme to a friend or colleague?"
+    header, sub = ["Respondent ID", "End Date", q_nps], ["", "", "Response"]
+    rows = lambda ids: [header, sub] + [[i, "10/24/2026 09:30:00 AM", n] for i, n in ids]  # noqa: E731
+    cfg = make_config(tmp_path, {"sources": [{"name": "sm", "brand": "acme", "path": "sm.csv",
+                                              "preset": "surveymonkey", "whole_history": True}]})  # fmt: skip
+    db = tmp_path / "w.duckdb"
+    write_csv(tmp_path / "sm.csv", rows([("114112345678", "9"), ("114112345679", "3"), ("99999999999", "10")]))
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    write_csv(tmp_path / "sm.csv", rows([("1.14112E+11", "9"), ("1.14112E+11", "3"), ("99999999999", "10")]))
+    result = ingest.import_surveys(cfg, db, "cli__2026-11-01__0000bbbb", score_comments=False)
+    assert result["removed"] == 0 and result["quarantined"] == 2
+    assert rows_of(db, "SELECT response_id FROM survey_responses ORDER BY 1") == [
+        ("114112345678",), ("114112345679",), ("99999999999",)]  # fmt: skip
+    assert "sm: nothing removed, 2 row(s) without a readable response id" in _step(db, "cli__2026-11-01__0000bbbb")[3]
+
+
 def test_typeform_preset_utc_header_wins_and_effort_is_flipped(tmp_path):
     rows = [
         ["#", "How likely are you to recommend Novabank to a friend or colleague?",
@@ -2532,6 +2552,20 @@ def test_the_euro_written_as_its_name_is_the_euro():
     """A Dutch list's "10 euro" beside "€ 12,50" was another currency ("EURO"), quarantined as not the list's."""
     assert currency("10 euro") == currency("10 Euro") == currency("€ 12,50") == currency("3 euros") == "EUR"
     assert amount("1.250,00 euro") == 1250.0
+
+
+def test_a_whole_amount_with_its_cents_written_as_a_dash_is_that_amount_not_a_credit(tmp_path):
+    """Dutch and Polish lists write a whole amount "€ 25,-" or "25,– zł": quarantined as a credit, the revenue was
+    left empty (ARPU and CLV taken over the other customers), and its currency was "€-", not the list's euro."""
+    revenues = ["€ 12,50", "€ 25,-", "€ 1.234,–", "10-"]  # the last a credit, as SAP writes one
+    rows = [[f"C{i}", "smb", "2026-01-01", "", r] for i, r in enumerate(revenues)]
+    crm = write_csv(tmp_path / "customers.csv", [CUSTOMER_ROWS[0], *rows])
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], crm)
+    assert [c.monthly_revenue for c in customers] == [12.5, 25.0, 1234.0, None]
+    assert [r.reason.split(": ")[-1] for r in rejects] == ["a minus sign or brackets, a credit? (left empty; the "
+                                                           "customer loaded)"]  # fmt: skip
+    assert currency("25,– zł") == "PLN"
 
 
 # -- mutation round: ingest ----------------------------------------------------------------------------------

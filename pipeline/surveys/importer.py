@@ -447,12 +447,22 @@ def _number(raw: str) -> str:
 _SYMBOLS = {"€": "EUR", "£": "GBP", "ZŁ": "PLN", "ZL": "PLN", "EURO": "EUR", "EUROS": "EUR"}
 
 
+# the cents of a whole amount written as a dash, as Dutch, German and Polish price lists do ("€ 25,-", "25,– zł"):
+# no minus sign (read as a credit, its revenue was quarantined; its "€-" was another currency than "€ 10,00")
+_DASHED_CENTS = re.compile(r"(?<=\d)([.,])[-\u2010-\u2014]{1,2}(?!\d)")  # a hyphen or a dash
+
+
+def _stripped(raw: str) -> str:
+    """An amount's text, stripped, its dashed cents (:data:`_DASHED_CENTS`) written as zeros: "€ 25,00"."""
+    return _DASHED_CENTS.sub(r"\g<1>00", raw.strip())
+
+
 def currency(value) -> str | None:
     """The currency written around an amount (``€10``, ``10 EUR``, ``1 200 zł``), upper case, a symbol of one
     currency only as its code (``€`` is ``EUR``); None for a number or text with none."""
     if not isinstance(value, str):
         return None
-    raw = value.strip()
+    raw = _stripped(value)
     number = _number(raw)
     start = raw.find(number) if number else len(raw)
     mark = re.sub(r"\s", "", raw[:start] + raw[start + len(number) :]).upper().rstrip(".")  # "100 kr.": KR
@@ -482,7 +492,7 @@ def amount(value) -> float:
         except OverflowError:  # an .xlsx number cell of hundreds of digits, which openpyxl reads as an int
             raise ValueError("") from None
     else:
-        raw = str(value).strip()
+        raw = _stripped(str(value))
         if len(raw) > MAX_AMOUNT_CHARS:
             raise ValueError(f": {len(raw):,} characters, not an amount")
         if raw.startswith("(") or raw.endswith("-") or "-" in raw.lstrip("-"):  # (10), 10-: a credit, as accounting
@@ -892,7 +902,8 @@ def read_survey_file(
     ``config`` is the main config (its brands check brand ids and names; may be None); ``path`` a file;
     ``info``, when given, receives ``columns``: which header each field was read from, ``present``: the id of
     every row that is an answer (landed or quarantined; not a Qualtrics preview, test or spam row), and
-    ``unidentified``: how many rows had no readable id (an unreadable row, an empty id cell), and
+    ``unidentified``: how many rows had no readable id (an unreadable row, an empty id cell, one in scientific
+    notation), and
     ``repeated_headers``: rows that are the header again (exports joined into one file: skipped). Together they
     tell which responses a whole-history export no longer has (:func:`pipeline.surveys.ingest.import_surveys`).
     ``not_answers``: the ids (keys, in the order read) of Qualtrics preview, test or spam rows not followed by an
@@ -982,8 +993,8 @@ def read_survey_file(
             )
             rejects.append(_reject(reject, brand, src.name, reason, row, location, typed))
             continue
-        if row_id is None:
-            info["unidentified"] += 1
+        if row_id is None or EXCEL_ID.fullmatch(row_id):  # an id Excel rounded may be any response's whose id
+            info["unidentified"] += 1  # rounds alike: a whole-history export removed those that landed before
         else:
             present.append(row_id[:MAX_ID])
             not_answers.pop(row_id[:MAX_ID], None)  # an answer read after it: the row read last counts
