@@ -1066,11 +1066,11 @@ class _ConfigLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstr
     def construct_object(self, node, deep=False):
         octal = node.tag == "tag:yaml.org,2002:int" and re.fullmatch(r"[-+]?0[0-7_]+", node.value)
         if octal and int(node.value.replace("_", ""), 8) != int(node.value.replace("_", "")):
-            # YAML 1.1's octal: smtp_port: 0465 was port 309, app_id: 01234567 the id 342391, unsaid
+            # YAML 1.1's octal: smtp_port: 0465 was port 309, app_id: 01234567 the id 342391, unsaid. Named by its
+            # line alone, never the value: a numeric password or PIN under alerts would be echoed (nor its octal)
             raise _Refused(
-                f"{node.value[:20]} has a leading zero, so YAML reads it as the octal number "
-                f"{int(node.value.replace('_', ''), 8)}: write the number without the leading zero, or in quotes "
-                "if it is text",
+                "a number with a leading zero, which YAML reads as octal (0465 is 309): write the number without "
+                "the leading zero, or in quotes if it is text",
                 node.start_mark,
             )
         try:

@@ -1286,9 +1286,17 @@ def test_two_survey_sources_of_one_file_each_reading_its_own_score_columns_are_a
 def test_a_number_with_a_leading_zero_that_yaml_reads_as_octal_is_refused_with_its_line(tmp_path):
     """YAML 1.1 reads 0465 as octal: smtp_port: 0465 was port 309, app_id: 01234567 the App Store id 342391."""
     msg = _refused(tmp_path, GOOD_TEXT + "scoring: {batch_size: 0100}\n")
-    assert msg.endswith(f": line {NEXT}, column 23: 0100 has a leading zero, so YAML reads it as the octal number "
-                        "64: write the number without the leading zero, or in quotes if it is text"), msg  # fmt: skip
+    assert msg.endswith(f": line {NEXT}, column 23: a number with a leading zero, which YAML reads as octal (0465 is "
+                        "309): write the number without the leading zero, or in quotes if it is text"), msg  # fmt: skip
     assert load_config(_write(tmp_path, GOOD_TEXT + "scoring: {batch_size: 07}\n")).scoring.batch_size == 7
+
+
+def test_a_secret_with_a_leading_zero_is_refused_without_echoing_it(tmp_path):
+    """A numeric SMTP password written in the file (01234567) was refused as octal before the secrets check, with
+    the value and its octal reading in the message: echoed to the terminal and the task logs."""
+    channel = "alerts:\n  - {type: email, name: e, to: [a@b.c], sender: a@b.c, smtp_host: h, password: 01234567}\n"
+    msg = _refused(tmp_path, GOOD_TEXT + channel)
+    assert "leading zero" in msg and "01234567" not in msg and "342391" not in msg, msg
 
 
 def test_a_windows_path_in_double_quotes_is_refused_not_read_with_its_escapes(tmp_path):
