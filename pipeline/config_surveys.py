@@ -150,9 +150,18 @@ def check_format(value: str | None) -> str | None:
     """A strptime format that reads a date with its year and month, else ValueError: one with a directive strptime
     does not know (``%-d``, ``%Q``), or none at all (``dd/mm/yyyy``, a spreadsheet's pattern), or without the year
     (every date 1900) quarantined every row of every night, each for its value, where the mistake is the config's;
-    one without the month (``%d-%M-%Y``, the minute's ``%M`` for ``%m``) read every date in January, unsaid."""
+    one without the month (``%d-%M-%Y``, the minute's ``%M`` for ``%m``) read every date in January, unsaid; and
+    one with AM/PM (``%p``) and the 24-hour ``%H`` read ``2:05 PM`` as 02:05 and ``12:10 AM`` as noon, unsaid
+    (strptime reads ``%p`` only with the 12-hour ``%I``), as ``%I`` without ``%p`` reads every time before noon."""
     if value is None:
         return None
+    directives = set(re.findall(r"%.", value))  # "%%" is one token: a literal per cent sign, no directive
+    if ("%p" in directives) != ("%I" in directives):
+        what = "AM/PM (%p) without the 12-hour %I" if "%p" in directives else "the 12-hour %I without AM/PM (%p)"
+        raise ValueError(
+            f"{value[:80]!r} reads {what}: strptime reads %p only with %I, so a time after noon would be read 12 "
+            "hours off; write '%I:%M %p' for 2:05 PM, '%H:%M' for 14:05"
+        )
     sample = datetime(2026, 11, 23, 13, 45, 56, tzinfo=UTC)
     try:
         read = datetime.strptime(sample.strftime(value), value)

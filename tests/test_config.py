@@ -505,6 +505,19 @@ def test_a_timestamp_format_with_the_minute_for_the_month_is_refused(tmp_path):
     load_config(_write(tmp_path, doc))
 
 
+def test_a_timestamp_format_with_am_pm_and_the_24_hour_clock_is_refused(tmp_path):
+    """``%m/%d/%Y %H:%M %p`` read a 12-hour export's ``10/01/2026 2:05 PM`` as 02:05 and ``12:10 AM`` as noon (strptime
+    reads ``%p`` only with ``%I``): every afternoon post 12 hours early, unsaid. Refused, naming the field, as is
+    ``%I`` without ``%p``; ``%I:%M %p`` and a literal ``%%p`` still load."""
+    msg = _bad(tmp_path, _first_source(timestamp_format="%m/%d/%Y %H:%M %p"))
+    assert "brands[0].sources[0].timestamp_format: '%m/%d/%Y %H:%M %p' reads AM/PM (%p) without the 12-hour %I" in msg
+    assert "12-hour %I without AM/PM" in _bad(tmp_path, _first_source(timestamp_format="%d.%m.%Y %I:%M"))
+    for fine in ("%m/%d/%Y %I:%M %p", "%d.%m.%Y %H:%M %%p"):
+        doc = yaml.safe_load(yaml.safe_dump(GOOD))
+        doc["brands"][0]["sources"][0]["timestamp_format"] = fine
+        load_config(_write(tmp_path, doc))
+
+
 def _first_source(**fields):
     """A config mutation: ``fields`` set on the first brand's first source."""
     return lambda d: d["brands"][0]["sources"][0].update(fields)
