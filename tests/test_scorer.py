@@ -797,6 +797,24 @@ def test_an_emoji_that_unicode_calls_a_letter_is_still_emoji_only(scorer):
     assert info.note == "emoji_only"
 
 
+def test_emoji_alone_that_the_vocabulary_lacks_are_unreadable_not_one_and_the_same_neutral(scorer):
+    """The vocabulary has no 🤬, 🤮, 💩 or 🖕: a text of them alone was read as one unknown token, and every such
+    text came out the same neutral (+0.067), counted among the scored. It is unreadable, as an unknown script is;
+    emoji it reads, and a text with words beside an unknown emoji, are still scored."""
+    unknown = ["🤬", "🤮🤮🤮", "💩", "🖕 🤢"]
+    scores = scorer.score([*unknown, "😡😡🤬", "terrible 🤬"])
+    assert [(s.label, s.note, s.neutral) for s in scores[:4]] == [("neutral", "unreadable", 1.0)] * 4
+    assert [(s.label, s.note) for s in scores[4:]] == [("negative", "emoji_only"), ("negative", None)]
+
+
+def test_an_emoji_written_as_an_html_entity_is_scored_as_the_emoji(scorer):
+    """Normalisation unescapes entities, so the model reads "&#128545;" as 😡; the check for words read the text
+    before that, found none and no emoji, and stored it neutral with the note no_text, unread."""
+    entity, hex_entity, literal = scorer.score(["&#128545;", "&#x1F621;", "😡"])
+    assert (entity.label, entity.note, entity.score) == (literal.label, literal.note, literal.score)
+    assert (hex_entity.label, hex_entity.note) == ("negative", "emoji_only")
+
+
 def test_the_model_on_a_cpu_sees_batches_of_similar_lengths_within_the_token_budget(scorer):
     """What the model is given: texts sorted by length, each batch padded to its own longest and holding at most
     CPU_BATCH_TOKENS padded tokens, so one long review does not widen sixty tweets."""

@@ -36,6 +36,7 @@ Policies, applied explicitly:
   (0, 1, 0), ``note = "unreadable"``. Read as a string of unknown tokens, "Это ужасно" came out positive and
   every Chinese or Thai text one and the same neutral. A text mixing scripts is scored while most of its letters
   are readable. No val text of the shipped model's comes near the limit (0.5; none above 0.3).
+  A text of emoji alone is measured by its emoji: one of emoji the vocabulary lacks (🤬, 🤮, 💩) is unreadable.
 - **Emoji-only** texts are scored: the shipped model reads the emoji characters themselves
   (``text.emoji_names: false``); a model trained with them spelled out ("face with tears of joy") says
   ``emoji_names: true``, and normalisation spells them out for it; ``note = "emoji_only"``.
@@ -49,6 +50,7 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -131,13 +133,20 @@ SCORE_SETTINGS = ("logit_offsets", "text")
 MAX_UNKNOWN_LETTERS = 0.5
 
 
+def _symbol(char: str) -> bool:
+    return unicodedata.category(char) == "So"  # an emoji, a flag's letter, a pictograph
+
+
 def _unknown_letters(text: str, ids: list[int], offsets: list[tuple[int, int]], unk_id: int) -> float:
     """The share of ``text``'s letters that fall inside its unknown tokens (``offsets``: each token's span). The
     ``@user`` and ``http`` that stand for handles and links are not its letters: a Russian post with two handles
-    and a link was more than half "userhttp", and scored from its unknown tokens."""
-    letters = sum(1 for c in PLACEHOLDERS.sub("", text) if c.isalpha())
+    and a link was more than half "userhttp", and scored from its unknown tokens. A text with no letter (emoji
+    alone) is measured by its symbols: the vocabulary lacks 🤬, 🤮, 💩 and 🖕, and every text of such emoji alone
+    was read as one unknown token, one and the same neutral."""
+    counted = str.isalpha if any(c.isalpha() for c in PLACEHOLDERS.sub("", text)) else _symbol
+    letters = sum(1 for c in PLACEHOLDERS.sub("", text) if counted(c))
     unknown = sum(
-        sum(1 for c in text[a:b] if c.isalpha()) for i, (a, b) in zip(ids, offsets, strict=True) if i == unk_id
+        sum(1 for c in text[a:b] if counted(c)) for i, (a, b) in zip(ids, offsets, strict=True) if i == unk_id
     )
     return unknown / letters if letters else 0.0
 
@@ -377,8 +386,10 @@ class Scorer:
         norm = normalise(text, emoji_names=self.emoji_names)
         if not norm:
             return None, "empty"
-        if not _WORDLESS.sub("", normalise(emoji.replace_emoji(text, ""), emoji_names=False)):
-            if emoji.emoji_count(text):
+        # what the model reads, its entities unescaped: "&#128545;" is the emoji, not a text without words
+        plain = norm if not self.emoji_names else normalise(text, emoji_names=False)
+        if not _WORDLESS.sub("", emoji.replace_emoji(plain, "")):
+            if emoji.emoji_count(plain):
                 return norm, "emoji_only"
             return None, "no_text"
         return norm, None
