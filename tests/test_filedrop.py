@@ -534,6 +534,21 @@ def test_quarantine_holds_no_author_names(tmp_path):
     assert json.loads(rejects[1].raw_record)["_extra_cells"] == [f"hmac:{hashed('EXTRA')}"]  # nothing is dropped
 
 
+def test_quarantine_keeps_the_mapped_columns_only(tmp_path):
+    """An export's columns the config does not map (a listening tool's "Full Name", "Email", "IP") were kept in
+    clear in a quarantined row's raw record, beside the mapped author's hash. Only the mapped columns are kept, as
+    a survey row's; the key still hashes the whole row, so a row quarantined before keeps its one row."""
+    header = MENTIONS_HEADER.strip() + ",Full Name,Email\n"
+    bad = "q1,reddit,r/acme,jdoe,not a time,acme broke,https://x/1,1,0,Jane Doe,jane@example.com\n"
+    _, rejects = fetch(tmp_path, header + bad)
+    assert len(rejects) == 1 and "is not an ISO-8601 timestamp" in rejects[0].reason, rejects
+    raw = json.loads(rejects[0].raw_record)
+    assert set(raw) == set(MENTIONS_HEADER.strip().split(",")) and raw["author"].startswith("hmac:")
+    assert "Jane" not in rejects[0].raw_record and "example.com" not in rejects[0].raw_record
+    _, again = fetch(tmp_path, header + bad.replace("Jane Doe", "J. Doe"))
+    assert again[0].quarantine_id != rejects[0].quarantine_id  # keyed by the whole row, as before
+
+
 def test_a_row_of_the_wrong_width_keeps_no_cell_in_clear(tmp_path):
     """A row with more or fewer cells than the header has its cells shifted against it, so the author's name can
     sit under any column: an unquoted comma before the author (an extra cell) moves it right, a missing cell

@@ -264,10 +264,12 @@ class FileDrop(Source):
 
     def _redacted(self, row: dict) -> tuple[str, str]:
         """The raw row as quarantine keeps it (JSON), and what its key hashes. In both the author is replaced by
-        its keyed hash: the quarantine never holds names. The raw record also describes instead of keeping a
-        text cell of created_at, rating or an engagement column that does not look like one (a name: the cells of
-        a row whose shifts cancel out lie under the wrong columns; :func:`~pipeline.records.withheld`); the key
-        hashes the row before that, so the row keeps the key it had before 0017."""
+        its keyed hash: the quarantine never holds names. The raw record keeps the mapped columns only, as a survey
+        row's does (an export's columns the config does not read, a "Full name", an "E-mail", an "IP", were kept in
+        clear), and describes instead of keeping a text cell of created_at, rating or an engagement column that does
+        not look like one (a name: the cells of a row whose shifts cancel out lie under the wrong columns;
+        :func:`~pipeline.records.withheld`); the key hashes the whole row before both, so the row keeps the key it
+        had before 0017."""
         author, cols = self.spec.columns.author, self.spec.columns
         if author and isinstance(row.get(author), str):
             row = {**row, author: self._hashed(row[author])}
@@ -275,8 +277,9 @@ class FileDrop(Source):
             row = {**row, author: self._hashed(json.dumps(row[author], ensure_ascii=False, sort_keys=True))}
         typed = {cols.created_at: TIME, cols.rating: NUMBER, **dict.fromkeys(cols.engagement or (), NUMBER)}
         content = escape_raw(json.dumps(row, ensure_ascii=False))
-        kept = withheld(row, typed)
-        return (content if kept is row else escape_raw(json.dumps(kept, ensure_ascii=False))), content
+        mapped = self._mapped_columns()
+        kept = withheld({k: v for k, v in row.items() if k in mapped}, typed)
+        return escape_raw(json.dumps(kept, ensure_ascii=False)), content
 
     def _hashed(self, cell: str) -> str:
         """``hmac:<keyed hash>`` of a cell that may hold a name; an empty cell stays as it is."""
