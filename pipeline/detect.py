@@ -286,6 +286,7 @@ class ChangePoint:
     days_before: int
     days_after: int
     reason: str
+    since: date | None = None  # the first day of the segment before it (its days_before days: the series' own)
 
 
 # --------------------------------------------------------------------------------------------- input
@@ -933,6 +934,7 @@ def change_points(
                 days_before=b - edges[i],
                 days_after=edges[i + 2] - b,
                 reason=reason,
+                since=df["day"].iloc[edges[i]],
             )
         )
     return out

@@ -592,6 +592,17 @@ def test_a_shift_from_a_change_of_sources_says_so_in_its_reason(tmp_path):
     ]
 
 
+def test_a_source_whose_part_moved_exactly_20_points_is_named():
+    """MIX_MOVE is "20 points or more": a source from 10% to 30% of the mentions (0.3 - 0.1 is 0.19999999999999998
+    in floats) was left out, while the other's 90% to 70% was named."""
+    found = [
+        {"source": "app-store", "before_scored": 10, "before_negative": 3, "since_scored": 30, "since_negative": 9},
+        {"source": "reddit", "before_scored": 90, "before_negative": 5, "since_scored": 70, "since_negative": 4},
+    ]
+    mix = incidents._moved_sources(found)
+    assert [(m["source"], m["before"], m["since"]) for m in mix] == [("app-store", 0.1, 0.3), ("reddit", 0.9, 0.7)]
+
+
 def test_low_volume_day_does_not_alarm(tmp_path):
     db = tmp_path / "w.duckdb"
     seed(db, 51, {INCIDENT: (3, 2)})  # 2 of 3 negative: 67%, but three mentions say nothing

@@ -513,23 +513,17 @@ def _shift_alert(con, brand: BrandSpec, day: date, cp, send: bool, run_id: str) 
 
 def _source_mix(con, brand: str, day: date, cp) -> list[dict]:
     """The sources whose part of the brand's scored mentions moved by :data:`MIX_MOVE` or more between a shift's
-    segment before its change point (its ``days_before`` days) and the days since, to the night ``day``; the most
+    segment before its change point (from its ``since``) and the days since, to the night ``day``; the most
     moved first. Each: ``source``, ``before``/``since`` (its part of the scored mentions), ``negative_before``/
     ``negative_since`` (its own share negative; None where it had no scored mention). The night's model, as the
     detector's series (:func:`_series`)."""
-    found = rows(
-        execute(
-            con,
-            "alerts/source_mix",
-            {
-                "brand": brand,
-                "start": cp.day - timedelta(days=cp.days_before),
-                "cp": cp.day,
-                "day": day,
-                "model": _night_model(con, brand, day),
-            },
-        )
-    )
+    params = {"brand": brand, "start": cp.since, "cp": cp.day, "day": day, "model": _night_model(con, brand, day)}
+    return _moved_sources(rows(execute(con, "alerts/source_mix", params)))
+
+
+def _moved_sources(found: list[dict]) -> list[dict]:
+    """:func:`_source_mix` of its query's rows (``alerts/source_mix``): each source's scored mentions and negatives
+    before and since."""
     total_before = sum(r["before_scored"] for r in found)
     total_since = sum(r["since_scored"] for r in found)
     if not total_before or not total_since:
@@ -548,8 +542,11 @@ def _source_mix(con, brand: str, day: date, cp) -> list[dict]:
         }
         for r in found
     ]
-    moved = [m for m in moved if abs(m["since"] - m["before"]) >= MIX_MOVE]
-    return sorted(moved, key=lambda m: (-abs(m["since"] - m["before"]), m["source"]))
+
+    def move(m: dict) -> float:  # to the parts' 4 decimals: 30% - 10% is 0.19999999999999998 in floats
+        return round(abs(m["since"] - m["before"]), 4)
+
+    return sorted((m for m in moved if move(m) >= MIX_MOVE), key=lambda m: (-move(m), m["source"]))
 
 
 def _mix_note(mix: list[dict]) -> str:
