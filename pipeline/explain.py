@@ -58,7 +58,8 @@ second word is its verb only where its subject is one word: "Mijn nieuwe router 
 negator binds is not counted alone in that text ("doesn't work" gives no "work"), nor in a bigram without the
 negator ("app doesn't work" gives no "app work"), unless the negator is a determiner (:data:`DETERMINERS`: "no",
 "geen", "kein", "żaden", "aucun", ... before a noun; the Polish "bez" and Dutch "zonder", without, and the Polish
-"brak", "braku" (lack of) are such negators too: "bez odpowiedzi", "zonder bericht", "brak kontaktu"): "no update",
+"brak", "braku" (lack of) are such negators too, as the other languages' "without", "ohne", "sans", "senza", "sin",
+"sem": "bez odpowiedzi", "zonder bericht", "brak kontaktu", "sin internet"; they were terms alone): "no update",
 "geen reactie" say that something is missing, and the thing itself is the topic, so "update" and "reactie" count
 alone too (the app update of an incident stays among its terms when one text says "still no update"); but not a
 trouble whose absence is praise (:data:`_NO_TROUBLE`: "bez stresu", "bez problemu", "brak problemów", "geen gedoe",
@@ -69,7 +70,9 @@ kontaktu" gives "kontaktu" (read as "nie" alone it was "nie kontaktu", with no "
 (there will be no) before a noun ("nie będzie zwrotu"), not before a verb, an adjective or an adverb ("nie będzie
 działać", "nie będzie dostępna": the future's auxiliary, a copula); after a preposition or a question word it
 denies nothing, nor does "brak" ("dostawy nie ma od tygodnia", "paczki brak od tygodnia", "nie ma co czekać": no
-"nie ma tygodnia", "brak tygodnia"). A clause ends at . , ; : ! ? and the like: negators bind no word beyond it.
+"nie ma tygodnia", "brak tygodnia"). In Spanish mentions "no" denies a verb ("no funciona" gives no "funciona", which
+was a term of every "no funciona" spike), and "no hay" (there is no) is the determiner, counted as "no hay" ("no hay
+respuesta" gives "respuesta" too). A clause ends at . , ; : ! ? and the like: negators bind no word beyond it.
 In Polish and Portuguese mentions "no" is a function word ("well"; "in the"), not a negator, and so is "pas" in
 Dutch ones ("only", "not until": "geld pas na drie weken terug" lost its "geld").
 Word order is all it reads: in "why doesn't the app work?" the negator binds "app", and "work" counts alone.
@@ -102,7 +105,8 @@ Polish an alternation of a stem's last consonant ("paczce", "kurierzy", "koncie"
 and the present tense's first and second persons ("czekam", "czekasz") are not caught.
 
 :func:`terms` gives the unigrams and bigrams of one text as written (unigrams have no space, bigrams one, or two
-with the "nie ma" above): a term :func:`weighted_log_odds` shows is in it for the texts that wrote it in that form.
+with the "nie ma" and "no hay" above): a term :func:`weighted_log_odds` shows is in it for the texts that wrote it in
+that form.
 """
 
 from __future__ import annotations
@@ -178,7 +182,7 @@ _FUNCTION_WORDS = {
     le la les un une des et est ne que qui je tu il elle nous vous ils elles du au aux en pour sur dans avec ce
     cette ces cet se sa son ses mon ma mes ton ta tes notre nos votre vos leur leurs ai as avons avez ont avait
     suis es sommes êtes sont était été être avoir y où quand pourquoi comment quoi toujours encore déjà très
-    moi toi lui eux on mais ou donc car ni si par chez ça cela
+    moi toi lui eux on mais ou donc car ni si par chez ça cela depuis
     """,
     "es": """
     el los las una unos y es que en por para con lo se mi mis tu tus su sus al del muy pero como nuestro
@@ -216,12 +220,12 @@ ENGLISH_CONTENT = frozenset("die den pod ale con come pour son bin hat man door 
 in English: kept in mentions detected as English (``language`` "en"), dropped in the rest."""
 
 CONTENT_WORDS = {
-    "en": ENGLISH_CONTENT,
+    "en": ENGLISH_CONTENT | {"sin"},  # the Spanish negator "sin" (without), a word in English
     "pl": frozenset("wie dal".split()),
     "nl": frozenset("mis nam los man".split()),
 }
-"""Function words of another served language that are content words of a language (by its ISO 639-1 code): kept
-in mentions detected as that language, dropped in the rest."""
+"""Function words (or negators) of another served language that are content words of a language (by its ISO 639-1
+code): kept as words in mentions detected as that language, dropped (or negators) in the rest."""
 
 # Negators that bind the next word of their clause, and those that may follow their verb, which bind the word
 # before too (the counts decide which phrase stands out). Each is counted as the first word of its group: the
@@ -238,9 +242,10 @@ _NEGATE_NEXT_GROUPS = {
     "nenhum": "nenhum nenhuma",
     "brak": "brak braku",  # pl: lack of ("brak kontaktu"; "z powodu braku odpowiedzi")
     **dict.fromkeys(
-        # en, pl (and "bez", without), nl (and "zonder", without), de, fr/it, es, pt; hi नहीं मत, ar لا لم لن ليس
+        # en, pl (and "bez", without), nl (and "zonder", without), de, fr/it, es, pt (and their "without": "ohne",
+        # "sans", "senza", "sin", "sem"); hi नहीं मत, ar لا لم لن ليس
         """no never nothing nobody nie nic nigdy nikt bez geen niemand zonder non nunca nada nadie não nem
-        नहीं मत لا لم لن ليس""".split()
+        ohne sans senza sin sem नहीं मत لا لم لن ليس""".split()
     ),
 }
 # The Polish "nie ma" (there is no; has no) and its forms: "ma", "było" are function words, so "nie" bound the noun
@@ -253,6 +258,8 @@ _THERE_IS = frozenset("ma mam masz mamy macie mają miał miała miało mieli mi
 _THERE_IS |= frozenset(w.translate(_PL_PLAIN) for w in _THERE_IS)
 _THERE_WILL_BE = frozenset({"będzie", "bedzie"})
 _THERE_IS_NOT = frozenset(f"nie {w}" for w in _THERE_IS | _THERE_WILL_BE)
+# The Spanish "no hay" (there is no) is one such determiner too: in Spanish "no" denies a verb ("no funciona")
+_NO_HAY = "no hay"
 # After "nie będzie": an infinitive ("działać", typed plainly "dzialac"), a past form ("działał", "działała", "mógł",
 # "mogła", "mogli"), an adjective, a comparative ("lepszy", "tańsza") or a passive participle ("dostępna",
 # "możliwe", "dostarczona", "otwarty", "gotowy"), an adverb ("tanio", "lepiej"): no noun, so "nie" denies it as a
@@ -270,10 +277,10 @@ _THERE_IS_NOT_ENDS = frozenset(
 # "brak" (lack of) is such a determiner too, ended by the same words ("paczki brak od tygodnia": no "brak tygodnia")
 _LACK = frozenset(_NEGATE_NEXT_GROUPS["brak"].split())
 _NEGATE_NEXT = frozenset(w for key, forms in _NEGATE_NEXT_GROUPS.items() for w in (forms or key).split())
-_NEGATE_NEXT |= _THERE_IS_NOT
+_NEGATE_NEXT |= _THERE_IS_NOT | {_NO_HAY}
 DETERMINERS = frozenset(
     w for key in ("żaden", "kein", "aucun", "ningún", "nessun", "nenhum") for w in _NEGATE_NEXT_GROUPS[key].split()
-) | frozenset({"no", "geen", "bez", "zonder"} | _THERE_IS_NOT | _LACK)
+) | frozenset({"no", "geen", "bez", "zonder", "ohne", "sans", "senza", "sin", "sem", _NO_HAY} | _THERE_IS_NOT | _LACK)
 """Negators that deny a noun ("no update", "geen reactie", "nie ma kontaktu", "brak kontaktu", "zonder bericht"), not
 a verb: the word they bind counts alone too."""
 # Nouns of a trouble whose absence is praise ("bez stresu", stress-free; "bez problemu", "nie ma problemu", "geen
@@ -291,7 +298,9 @@ _NEGATE_BOTH = frozenset("niet niets niks nooit nicht nichts niemals pas rien ja
 NEGATORS = _NEGATE_NEXT | _NEGATE_BOTH
 """Negation words: kept, and joined to a neighbour into a bigram (module docstring)."""
 _NEGATOR_KEY = {w: key for key, forms in _NEGATE_NEXT_GROUPS.items() if forms for w in forms.split()}
-_NEGATOR_KEY |= dict.fromkeys(_THERE_IS_NOT, "nie ma")
+_NEGATOR_KEY |= dict.fromkeys(_THERE_IS_NOT, "nie ma") | {_NO_HAY: _NO_HAY}
+# In mentions of these languages, these determiners deny a verb: the Spanish "no" ("no funciona" is no "funciona")
+_NOT_DETERMINERS = {"es": frozenset({"no"})}
 
 # In mentions of these languages, these negators are function words ("no": pl "well", pt "in the"; nl "pas": "only").
 _NOT_NEGATORS = {"pl": frozenset({"no"}), "pt": frozenset({"no"}), "nl": frozenset({"pas"})}
@@ -347,6 +356,7 @@ class _Lexicon(NamedTuple):
     negate_next: frozenset[str]
     negate_both: frozenset[str]
     polish: bool
+    determiners: frozenset[str]
 
 
 def _lexicon(language: str | None) -> _Lexicon:
@@ -357,8 +367,12 @@ def _lexicon(language: str | None) -> _Lexicon:
 @cache
 def _lexicon_of(code: str | None) -> _Lexicon:
     not_negators = _NOT_NEGATORS.get(code, frozenset())
-    stop = STOP_WORDS - CONTENT_WORDS.get(code, frozenset())
-    return _Lexicon(stop | not_negators, _NEGATE_NEXT - not_negators, _NEGATE_BOTH - not_negators, code == "pl")
+    content = CONTENT_WORDS.get(code, frozenset())
+    determiners = DETERMINERS - _NOT_DETERMINERS.get(code, frozenset())
+    negate_next = _NEGATE_NEXT - not_negators - content  # "sin" is a word of an English mention
+    return _Lexicon(
+        (STOP_WORDS - content) | not_negators, negate_next, _NEGATE_BOTH - not_negators, code == "pl", determiners
+    )
 
 
 @dataclass(frozen=True)
@@ -440,6 +454,8 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
                 and kept[-1] == "nie"
             ):
                 kept[-1], there_is_not = f"nie {w}", True  # "nie ma kontaktu": "nie ma", a determiner, "kontaktu"
+            elif w == "hay" and i and words[i - 1] == "no" and kept and kept[-1] == "no":
+                kept[-1] = _NO_HAY  # "no hay respuesta": "no hay", a determiner, and "respuesta"
             elif (
                 len(w) > 1
                 and w not in lex.stop
@@ -508,7 +524,8 @@ def _text_terms(text: str, dropped: frozenset[str], lex: _Lexicon) -> tuple[set[
         # bound[i]: word i is bound by a negator just before it, or by a verb-following one just after it
         bound = [(i > 0 and words[i - 1] in negators) or after[i] for i in range(n)]
         for i, w in enumerate(words):
-            denied = bound[i] and not (i > 0 and words[i - 1] in DETERMINERS and w not in _NO_TROUBLE and not after[i])
+            determined = i > 0 and words[i - 1] in lex.determiners and w not in _NO_TROUBLE
+            denied = bound[i] and not (determined and not after[i])
             if w not in negators and not denied:
                 uni.add(w)
         for i in range(n - 1):

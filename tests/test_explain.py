@@ -356,6 +356,31 @@ def test_a_negator_that_denies_a_noun_leaves_the_noun_a_term_of_its_own():
     assert explain.terms("keine Antwort", language="de") == {"keine antwort", "antwort"}
 
 
+def test_without_in_every_served_language_is_a_determiner_negator_and_no_term_alone():
+    """ "sin" (es), "sans" (fr), "ohne" (de) were terms alone: a Spanish outage ("sin internet", "sin servicio") was
+    explained by "sin" first; and the French "depuis" (since) led a French one. They deny a noun, as "bez" does."""
+    focus = ["sin internet desde las 8", "otra vez sin señal", "sin servicio y sin respuesta", "sin internet en casa",
+             "sin datos ni llamadas", "llevamos todo el dia sin internet", "otra vez sin internet",
+             "sin internet ni wifi", "sin cobertura", "se cayo, sin internet"]  # fmt: skip
+    background = ["buena velocidad de fibra", "la factura llego mas cara", "tarifa con datos ilimitados"] * 10
+    found = shown([(t, "es") for t in focus], [(t, "es") for t in background])
+    assert "sin" not in found and "sin internet" in found, found
+    assert explain.terms("toujours sans connexion depuis samedi", language="fr") == {"connexion", "sans connexion",
+                                                                                  "samedi"}  # fmt: skip
+    assert explain.terms("ohne Ticket", language="de") == {"ohne ticket", "ticket"}
+    assert explain.terms("what a sin", language="en") == {"sin"}  # an English word
+
+
+def test_spanish_no_denies_a_verb_and_no_hay_a_noun():
+    """ "no funciona" listed "funciona" (it works) beside it: the Spanish "no" was read as the English determiner."""
+    focus = ["la app no funciona", "app no funciona desde ayer", "no funciona nada", "no funciona la app", "no va"]
+    background = ["entrega rapida, gracias", "el repartidor muy amable", "un poco caro pero confiable"] * 5
+    found = shown([(t, "es") for t in focus], [(t, "es") for t in background])
+    assert "no funciona" in found and "funciona" not in found, found
+    assert explain.terms("no hay respuesta", language="es") == {"no hay respuesta", "respuesta"}
+    assert explain.terms("still no update", language="en") == {"no update", "update"}
+
+
 def test_polish_nie_ma_there_is_no_denies_the_noun_and_keeps_it_a_term():
     """ "nie ma kontaktu" (there is no contact): "ma" is a function word, so "nie" bound the noun as a verb's negator
     and the term was "nie kontaktu", with no "kontaktu" ("brak kontaktu" counted it); "dostawy nie ma od tygodnia"
