@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import math
 import time
@@ -425,12 +426,21 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
     if resp.status_code >= 400:
         raise SourceError(f"{what}: HTTP {resp.status_code} from {bare(url)} after retries")
     try:
-        return resp.json()
+        return _json(resp)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's JSON parser goes
         raise SourceError(
             f"{what}: {bare(url)} returned malformed JSON ({len(resp.content)} bytes, "
             f"content-type {resp.headers.get('content-type', '?')})"
         ) from None
+
+
+def _json(resp: requests.Response):
+    """The answer's JSON, its text read in the charset the answer declares, else as JSON text is encoded (UTF-8, or
+    UTF-16/32 by its first bytes), a byte order mark skipped: ``resp.json()`` read a ``text/*`` answer without a
+    charset as Latin-1 (a Polish review's "Świetna" came out "Åwietna") and failed one that starts with a BOM."""
+    if "charset=" in resp.headers.get("content-type", "").lower():
+        return json.loads(resp.text.removeprefix("\ufeff"))
+    return json.loads(resp.content)
 
 
 def bare(url: str) -> str:

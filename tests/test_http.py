@@ -5,6 +5,7 @@ it through their clients; these pin the edges those do not reach."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import threading
@@ -44,6 +45,19 @@ def test_a_retry_after_that_is_no_wait_is_retried_with_backoff(server, after):
     request failed at once, "after 2 retries" it never made."""
     server.add_fault(r"^/", status=503, headers={"Retry-After": after})
     assert get_json(session(**FAST), f"{server.url}/r/x") == {"ok": True} and len(server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "content_type, prefix",
+    [("text/javascript", b""), ("text/plain", b""), ("application/json; charset=utf-8", b"\xef\xbb\xbf")],
+)
+def test_json_without_a_declared_charset_or_with_a_bom_is_read_as_utf8(server, content_type, prefix):
+    """JSON is UTF-8: an answer of a text type without a charset was read as Latin-1 (a Polish or Dutch review's
+    "Świetna" stored as "Åwietna"), and one that starts with a byte order mark failed as malformed JSON."""
+    body = prefix + json.dumps({"text": "Świetna, één keer"}, ensure_ascii=False).encode()
+    server.reset()  # in place of the fixture's {"ok": true} route
+    server.route("GET", r"^/feed$", lambda request, match: Response(200, body, {"Content-Type": content_type}))
+    assert get_json(session(**FAST), f"{server.url}/feed") == {"text": "Świetna, één keer"}
 
 
 def test_a_ratelimit_reset_is_a_wait_only_on_a_429(server):
