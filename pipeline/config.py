@@ -907,8 +907,10 @@ def field_path(parts: tuple) -> str:
     return out or "(top level)"
 
 
-# A URL with a login in it (scheme://user:password@host, or a token as the user): a secret in any field.
-_URL_USERINFO = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s]*@")
+# A URL with a login in it (scheme://user:password@host, or a token as the user): a secret in any field. A password
+# may hold a / ? or # as written (an AWS secret key often has a /: s3://AKIA...:wJal/rXU...@bucket passed, the key
+# then shown in the store's errors): user:, then anything but a port, up to an @, is a login too.
+_URL_USERINFO = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@\s]*@|[^/?#@\s:\[]*:(?!\d*(?:[/?#]|$))[^@\s]*@)")
 _ENV_INSTEAD = "name an environment variable with the matching '*_env' field instead"
 # fsspec's credential options (s3fs: key, secret, token; gcsfs: token; adlfs: account_key, sas_token, ...)
 _STORE_SECRET_KEYS = re.compile(r"(^key$|secret|token|password|_key$|credential|sas|connection_string)", re.IGNORECASE)

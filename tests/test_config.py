@@ -384,6 +384,16 @@ def test_a_login_in_any_url_is_refused(tmp_path):
     assert "brands[0].sources[1].base_url: secrets must not be written" in msg and "pw@" not in msg
 
 
+def test_a_login_whose_password_holds_a_slash_is_refused_too(tmp_path):
+    """An AWS secret key, as often, with a / in it: the login check stopped at the / and the key went through,
+    shown in the store's errors ("Invalid bucket name \"akiaexample:wJalr\"")."""
+    url = "s3://AKIAEXAMPLE:wJalr/XUtnFEMIK7MDENG@bucket/stage"
+    msg = _bad(tmp_path, lambda d: d.update(staging_dir=url))
+    assert "staging_dir: secrets must not be written" in msg and "wJalr" not in msg
+    for url in ("https://reports.example.com:8443/@brandpulse", "https://reports.example.com/a:b@c"):  # no login
+        assert load_config(_write(tmp_path, {**GOOD, "alerting": {"report_url": url}})).alerting.report_url == url
+
+
 def test_report_url_without_credentials_loads(tmp_path):
     doc = {**GOOD, "alerting": {"report_url": "https://reports.example.com/brandpulse?user=x@y"}}
     assert load_config(_write(tmp_path, doc)).alerting.report_url.startswith("https://reports.example.com/")
