@@ -135,10 +135,24 @@ def start_stage(config: Config, day: date, run_id: str, jobs: list[dict]) -> Non
         remove(staged_file(staged_prefix(config, day, run_id, job["brand"], job["source"]), ".manifest.json"))
 
 
+# what load reads of every manifest (extract writes them all)
+MANIFEST_KEYS = {"status", "records", "rejects", "started_at"}
+
+
 def read_manifest(config: Config, day: date, run_id: str, brand: str, source: str) -> dict | None:
+    """The source's staged manifest; None when there is none. A ValueError saying what is wrong when it is not what
+    :func:`extract` writes: cut short, or JSON of another shape (a hand's edit) failed the whole load with a
+    KeyError or TypeError naming no file, where it leaves only its own source missing."""
     path = staged_file(staged_prefix(config, day, run_id, brand, source), ".manifest.json")
     text = read_if_exists(path)
-    return None if text is None else json.loads(text)
+    if text is None:
+        return None
+    manifest = json.loads(text)
+    if not isinstance(manifest, dict):
+        raise ValueError("not a JSON object")
+    if lacking := sorted(MANIFEST_KEYS - set(manifest)):
+        raise ValueError(f"no {', '.join(lacking)}")
+    return manifest
 
 
 _STATES = "SELECT brand, source, state FROM source_state"

@@ -328,6 +328,27 @@ def test_a_damaged_staged_manifest_leaves_its_source_missing_not_the_whole_load_
     assert detail.startswith("its staged listening.manifest.json cannot be read (")
 
 
+@pytest.mark.parametrize(
+    ("edit", "said"), [("[]", "not a JSON object"), ('{"status": "success"}', "no records, rejects, started_at")]
+)
+def test_a_staged_manifest_of_another_shape_leaves_its_source_missing(night, tmp_path, edit, said):
+    """A manifest that is JSON but not what extract writes (a hand's edit) failed the whole load with a KeyError or
+    TypeError naming no file; now that source is missing, saying why, and the others load."""
+    _, db = night
+    brands = [{"name": n, "files": {"listening": "acme.csv"}} for n in ("Acme", "Other")]
+    cfg = load_config(write_config(tmp_path, brands))
+    jobs = prepare(cfg, db, DAY, "edited")
+    for job in jobs:
+        extract(cfg, job["brand"], job["source"], DAY, "edited", states=states_of(jobs))
+    (manifest,) = (tmp_path / "staging" / DAY.isoformat() / "edited").glob("acme/listening.manifest.json")
+    manifest.write_text(edit, encoding="utf-8")
+    result = load(cfg, db, DAY, "edited")
+    assert (result.new_mentions, result.missing) == (5, ["acme/listening"])
+    with duckdb.connect(str(db), read_only=True) as con:
+        (detail,) = con.execute("SELECT detail FROM run_steps WHERE status = 'missing'").fetchone()
+    assert detail.startswith(f"its staged listening.manifest.json cannot be read ({said})")
+
+
 def test_failing_source_fails_alone_and_is_recorded(tmp_path, scorer):
     (tmp_path / "acme.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
     cfg = load_config(
