@@ -435,12 +435,14 @@ def get_json(s: requests.Session, url: str, params: dict | None = None, what: st
 
 
 def _json(resp: requests.Response):
-    """The answer's JSON, its text read in the charset the answer declares, else as JSON text is encoded (UTF-8, or
-    UTF-16/32 by its first bytes), a byte order mark skipped: ``resp.json()`` read a ``text/*`` answer without a
-    charset as Latin-1 (a Polish review's "Świetna" came out "Åwietna") and failed one that starts with a BOM."""
-    if "charset=" in resp.headers.get("content-type", "").lower():
+    """The answer's JSON, read as JSON text is encoded (UTF-8, or UTF-16/32 by its first bytes), a byte order mark
+    skipped, whatever charset the answer declares; bytes no such text can be are read in that charset (or the one
+    requests guesses): ``resp.json()`` read a ``text/*`` answer without a charset as Latin-1 (a Polish review's
+    "Świetna" came out "Åwietna"), one that declares a wrong charset in it, and failed one that starts with a BOM."""
+    try:
+        return json.loads(resp.content)  # JSON is UTF-8 (RFC 8259): a declared charset may be wrong
+    except UnicodeDecodeError:  # not UTF-8/16/32: the charset it declares, else the one requests guesses
         return json.loads(resp.text.removeprefix("\ufeff"))
-    return json.loads(resp.content)
 
 
 def bare(url: str) -> str:

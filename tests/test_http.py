@@ -287,3 +287,20 @@ def test_an_answer_cut_in_its_body_is_asked_for_again_unless_it_must_not_arrive_
             with pytest.raises(SourceError, match=r"^response: http://127\.0\.0\.1:\d+/api failed after 2 retries"):
                 get_json(s, url)
     assert served == ([0, 1] if idempotent else [0])
+
+
+@pytest.mark.parametrize(
+    "content_type, body, expected",
+    [
+        ("text/javascript; charset=ISO-8859-1", '{"text": "Świetna"}'.encode(), {"text": "Świetna"}),
+        ("text/plain", '{"text": "café"}'.encode("latin-1"), {"text": "café"}),
+    ],
+)
+def test_json_is_read_as_utf8_whatever_charset_is_declared_and_other_bytes_in_the_declared_one(
+    server, content_type, body, expected
+):
+    """A UTF-8 body declared ISO-8859-1 came out "Å\\x9awietna"; a Latin-1 body of a text type without a charset
+    (no UTF-8) failed the source as malformed JSON: bytes no UTF-8 are read as requests reads them."""
+    server.reset()
+    server.route("GET", r"^/feed$", lambda request, match: Response(200, body, {"Content-Type": content_type}))
+    assert get_json(session(**FAST), f"{server.url}/feed") == expected
