@@ -74,7 +74,8 @@ denies nothing, nor does "brak" ("dostawy nie ma od tygodnia", "paczki brak od t
 was a term of every "no funciona" spike), and "no hay" (there is no) is the determiner, counted as "no hay" ("no hay
 respuesta" gives "respuesta" too). A clause ends at . , ; : ! ? and the like: negators bind no word beyond it.
 In Polish and Portuguese mentions "no" is a function word ("well"; "in the"), not a negator, and so is "pas" in
-Dutch ones ("only", "not until": "geld pas na drie weken terug" lost its "geld").
+Dutch ones ("only", "not until": "geld pas na drie weken terug" lost its "geld"), and "sin" in Italian ones ("sin da
+ieri", since yesterday: "sin ieri" was a term).
 Word order is all it reads: in "why doesn't the app work?" the negator binds "app", and "work" counts alone.
 
 Bigrams are pairs of adjacent kept words of one clause, so "lost my parcel" gives "lost parcel" and "lost
@@ -292,7 +293,9 @@ _NO_TROUBLE = frozenset(
     zarzutow zastrzeżeń zastrzezen
     probleem problemen gedoe stress zorgen klachten klacht gezeur
     problem problems issue issues hassle fuss worries complaints
-    probleme ärger sorgen beschwerden""".split()
+    probleme ärger sorgen beschwerden
+    problema problemas complicaciones quejas estrés problème problèmes problemes souci soucis tracas
+    problemi preoccupazioni pensieri estresse preocupações preocupacoes complicações complicacoes""".split()
 )
 _NEGATE_BOTH = frozenset("niet niets niks nooit nicht nichts niemals pas rien jamais niente nulla".split())
 NEGATORS = _NEGATE_NEXT | _NEGATE_BOTH
@@ -303,7 +306,8 @@ _NEGATOR_KEY |= dict.fromkeys(_THERE_IS_NOT, "nie ma") | {_NO_HAY: _NO_HAY}
 _NOT_DETERMINERS = {"es": frozenset({"no"})}
 
 # In mentions of these languages, these negators are function words ("no": pl "well", pt "in the"; nl "pas": "only").
-_NOT_NEGATORS = {"pl": frozenset({"no"}), "pt": frozenset({"no"}), "nl": frozenset({"pas"})}
+# Italian "sin" (since: "sin da ieri") is no Spanish "sin" (without).
+_NOT_NEGATORS = {"pl": frozenset({"no"}), "pt": frozenset({"no"}), "nl": frozenset({"pas"}), "it": frozenset({"sin"})}
 
 # French and Italian elided articles, pronouns and prepositions split off a word ("l'appli", "dell'ordine").
 _ELIDED = frozenset(

@@ -585,3 +585,15 @@ def test_the_form_shown_does_not_depend_on_the_hash_seed():
     }
     assert runs["1"] == runs["6"], runs
     assert "Term(term='paczka', " in runs["1"]  # paczka and paczki are in 5 texts each: the first in order
+
+
+def test_without_a_trouble_is_praise_in_every_served_language_and_italian_sin_is_since():
+    """ "sin problemas", "sans problème", "senza problemi", "sem problemas", "no hay problema" counted the trouble
+    alone as "bez problemu" does not; the Italian "sin" (since: "sin da ieri") bound the next word as a negator."""
+    assert explain.terms("todo llegó sin problemas", language="es") == {"todo", "llegó", "todo llegó", "sin problemas"}
+    assert explain.terms("no hay problema", language="es") == {"no hay problema"}
+    assert explain.terms("livré sans problème", language="fr") == {"livré", "sans problème"}
+    assert explain.terms("consegna senza problemi", language="it") == {"consegna", "senza problemi"}
+    assert explain.terms("entrega sem problemas", language="pt") == {"entrega", "sem problemas"}
+    assert explain.terms("non funziona sin da ieri", language="it") == {"non funziona", "ieri"}
+    assert explain.terms("sin señal desde ayer", language="es") == {"sin señal", "señal", "ayer"}
