@@ -95,7 +95,15 @@ def _read_csv(file: Path) -> pd.DataFrame:
         # first column the index (a traceback)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
-            raw = pd.read_csv(file, sep=sep, skip_blank_lines=False, skiprows=lead, dtype=str, index_col=False)
+            raw = pd.read_csv(
+                file,
+                sep=sep,
+                skip_blank_lines=False,
+                skiprows=lead,
+                dtype=str,
+                index_col=False,
+                encoding_errors="surrogateescape",  # as csv_text decodes it: bytes not UTF-8 in a column not read
+            )
     except FileNotFoundError:
         raise SeriesError(f"{file}: no such file") from None
     except IsADirectoryError:
@@ -145,22 +153,28 @@ def _stamps(raw: pd.DataFrame, file: Path, freq: str, timezone: str | None) -> p
             f"{file}: the rows are a day or more apart (daily data?): give --freq day; --freq {freq} would read each "
             f"row as one busy {'hour' if freq == 'hour' else '5 minutes'} and the rest of its day as empty"
         )
-    # rows of 10 minutes or more, each a whole step from the first (an hourly export, a 30-minute series) at --freq
-    # 5min: each row one busy 5 minutes and the rest of its step empty, which hour-of-week slots (shared by an hour's
-    # twelve periods) cannot learn: a steady hourly series raised a volume_spike most days
-    if (
-        freq == "5min"
-        and step >= pd.Timedelta(minutes=10)
-        and ((stamps - stamps.min()) % step).eq(pd.Timedelta(0)).all()
-    ):
-        minutes = int(step / pd.Timedelta(minutes=1))
-        raise SeriesError(
-            f"{file}: the rows are {minutes} minutes or more apart: give --freq hour; --freq 5min would read each row "
-            f"as one busy 5 minutes and the rest of its {minutes} minutes as empty"
-        )
     if freq == "day" and days:  # each the day it names, not the UTC day before it (23:00 UTC for +01:00)
         stamps = pd.Series(pd.to_datetime([t.date() for t in written]).tz_localize("UTC"), index=raw.index)
-    return stamps.dt.floor(FREQS[freq])
+    periods = stamps.dt.floor(FREQS[freq])
+    # rows two periods or more apart, each a whole step from the first (an hourly or 30-minute export at --freq 5min,
+    # a weekly one at --freq day): each row one busy period and the rest of its step empty. Hour-of-week slots (shared
+    # by an hour's twelve periods) cannot learn that: a steady hourly series raised a volume_spike most days; a weekly
+    # series has 4 days with counts in a 28-day baseline that needs 14: no day was tested, and the table said nothing
+    every = periods.drop_duplicates().sort_values().diff().min() if freq != "hour" else pd.NaT
+    period = pd.Timedelta(pd.tseries.frequencies.to_offset(FREQS[freq]))
+    if every >= 2 * period and ((periods - periods.min()) % every).eq(pd.Timedelta(0)).all():
+        if freq == "5min":
+            minutes = int(every / pd.Timedelta(minutes=1))
+            raise SeriesError(
+                f"{file}: the rows are {minutes} minutes or more apart: give --freq hour; --freq 5min would read each "
+                f"row as one busy 5 minutes and the rest of its {minutes} minutes as empty"
+            )
+        raise SeriesError(
+            f"{file}: the rows are {every.days} days or more apart (weekly data?): --freq day would read each row as "
+            f"one busy day and the rest of its {every.days} days as empty, and no detector reads a coarser period: "
+            "give daily rows"
+        )
+    return periods
 
 
 def _counts(cells: pd.Series, file: Path, col: str) -> pd.Series:

@@ -373,6 +373,20 @@ def test_detect_series_reads_an_excel_csv_split_at_semicolons_or_tabs(tmp_path):
     assert flags["semicolon"] == flags["tab"] == flags["comma"] and len(flags["comma"].splitlines()) == 2
 
 
+def test_detect_series_reads_a_polish_excel_csv_whose_other_columns_are_not_utf8(tmp_path):
+    """A Polish Excel's "CSV" is Windows-1250: a letter such as "ł" in a column not read (the mentions' source) made
+    the whole file "not a readable CSV", as pandas decoded it strictly; it is read as the header was, its bytes not
+    UTF-8 kept (a count or a time holding one is refused with its line, as any other that is none)."""
+    path, out = tmp_path / "export.csv", tmp_path / "flags.csv"
+    path.write_bytes("timestamp;count;źródło\n2026-01-05T00:00:00Z;3;Łódź\n2026-01-05T01:00:00Z;4;x\n".encode("cp1250"))
+    done = CliRunner().invoke(app, ["detect-series", str(path), "--out", str(out)])
+    assert done.exit_code == 0 and "0 flagged period(s) of 2 (hour)" in done.output, done.output
+    path.write_bytes("timestamp;count\n2026-01-05T00:00:00Z;3\n2026-01-05T01:00:00Z;4ł\n".encode("cp1250"))
+    bad = CliRunner().invoke(app, ["detect-series", str(path)])
+    said = "export.csv: column 'count', line 3: '4\\udcb3' is not a whole number"
+    assert bad.exit_code == 2 and said in bad.output, bad.output
+
+
 def test_detect_series_sums_finer_data_and_runs_the_volume_test_alone(tmp_path):
     df = hourly(seed=9)
     i = at(5, 4, 10)
@@ -571,6 +585,22 @@ def test_detect_series_refuses_rows_coarser_than_five_minutes_at_freq_5min(tmp_p
     assert bad.exit_code == 2 and said in bad.output.replace("\n", ""), bad.output
     done = CliRunner().invoke(app, ["detect-series", str(path)])
     assert done.exit_code == 0 and "0 flagged period(s) of 1008 (hour)" in done.output, done.output
+
+
+def test_detect_series_refuses_weekly_rows_at_freq_day(tmp_path):
+    """Weekly rows at --freq day (where the refusal of daily rows at --freq hour sends them) were each one busy day
+    and six empty ones: 4 days with counts in a 28-day baseline that needs 14, so no day was ever tested, and a
+    week of twice the negatives gave an empty table and no word. Refused, as hourly rows at --freq 5min are."""
+    rng = np.random.default_rng(5)
+    weeks = pd.date_range("2025-01-06", periods=60, freq="7D")
+    vol = rng.poisson(3500, 60)
+    neg = rng.binomial(vol, 0.1)
+    vol[45], neg[45] = vol[45] + 300, neg[45] + 300  # twice the week's negatives
+    path = tmp_path / "weekly.csv"
+    pd.DataFrame({"timestamp": weeks.strftime("%Y-%m-%d"), "count": vol, "neg": neg}).to_csv(path, index=False)
+    bad = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "day", "--negative", "neg"])
+    said = "weekly.csv: the rows are 7 days or more apart (weekly data?): --freq day would read each row as one busy"
+    assert bad.exit_code == 2 and said in bad.output.replace("\n", ""), bad.output
 
 
 def test_detect_series_reads_blank_lines_around_the_header_and_rows_as_no_rows(tmp_path):
