@@ -590,12 +590,23 @@ def rescore(
     if first > today:
         _fail(f"--since: {since} is after today ({today}, UTC): no mention of that day can be there to re-score")
     _require_warehouse(db)  # a mistyped --db: said, and no empty warehouse left there for the next command
+    console = Console(stderr=True)  # the bar on stderr, as score-texts' progress: stdout is the result's JSON
+    # not a terminal (a log: nohup, cron, a scheduler's task): rich draws its bar there only once, at the end, so an
+    # hours-long rescore logged nothing until it was over; a line a committed chunk instead
+    logged = not console.is_terminal
+
+    def progress(n: int, total: int) -> None:
+        bar.update(task, completed=n, total=total)
+        if logged:
+            typer.echo(f"re-scoring mentions since {first}: {n:,}/{total:,}", err=True)
+
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),  # the bar on stderr, as score-texts' progress: stdout is the result's JSON
+        console=console,
+        disable=logged,
     ) as bar:
         task = bar.add_task(f"re-scoring mentions since {first}", total=None)
         with _stopped_says(
@@ -607,7 +618,7 @@ def rescore(
                 db_path(db),
                 first,
                 scorer=_scorer(cfg),
-                progress=lambda n, total: bar.update(task, completed=n, total=total),
+                progress=progress,
             )
     typer.echo(json.dumps(result, default=str))
 

@@ -595,6 +595,26 @@ def test_rescore_prints_only_its_result_on_stdout(tmp_path, monkeypatch):
     assert "re-scoring mentions since 2026-10-01" in done.stderr
 
 
+def test_rescore_into_a_log_says_each_committed_chunk_as_it_goes(tmp_path, monkeypatch):
+    """Not a terminal (nohup, cron, a scheduler's task): rich draws its bar there once, when it stops, so an
+    hours-long rescore logged nothing until it was over, then one frame. Each chunk is a line of its own."""
+    from pipeline import cli, night
+
+    def rescore(config, db, since, scorer=None, progress=None):
+        for done in (0, 2048, 4096, 5000):
+            progress(done, 5000)
+        return {"status": "success"}
+
+    monkeypatch.setattr(night, "rescore", rescore)
+    monkeypatch.setattr(cli, "_scorer", lambda cfg: None)
+    config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
+    done = invoke("rescore", "--since", "2026-10-01", "--config", config, "--db", db)
+    assert done.exit_code == 0, done.output
+    assert done.stderr.splitlines() == [
+        f"re-scoring mentions since 2026-10-01: {n}/5,000" for n in ("0", "2,048", "4,096", "5,000")
+    ], done.stderr
+
+
 def test_a_stopped_rescore_says_so_with_the_signals_exit_status(tmp_path, monkeypatch):
     """SIGTERM or Ctrl-C in ``brandpulse rescore``: exit 143 or 130 with what to do, as ``run`` says it (it ended
     with 130 for SIGTERM too, and only a log line telling to re-run the night, which does not carry a rescore on)."""

@@ -406,6 +406,32 @@ def test_score_texts_keeps_the_inputs_own_note_label_and_score(scorer):
     )
 
 
+def test_score_texts_progress_into_a_log_is_a_line_a_count(monkeypatch):
+    """stderr not a terminal (2> score.log, a scheduler's task): each count was written over the one before with
+    "\r", all on one line that ended only with the input, so a log said nothing until the end, then that line."""
+    import io
+    import itertools
+
+    from pipeline.sentiment import score_stream as module
+
+    class Scored:
+        def as_dict(self):
+            return {"label": "neutral"}
+
+    class Scorer:
+        def score(self, texts):
+            return [Scored() for _ in texts]
+
+    clock = itertools.count(0, 3)  # 3 s a chunk: each says its count
+    monkeypatch.setattr(module.time, "perf_counter", lambda: next(clock))
+    progress = io.StringIO()
+    assert module.score_stream(Scorer(), [b"a\n"] * 6, io.StringIO(), chunk=2, progress=progress) == 6
+    assert "\r" not in progress.getvalue()
+    assert [line.split(" (")[0] for line in progress.getvalue().splitlines()] == [
+        f"scored {n} lines" for n in (2, 4, 6)
+    ], progress.getvalue()
+
+
 def _same_scores(a: str, b: str) -> bool:
     """The same lines, labels and keys; probabilities equal to 1e-4 (another batch size pads texts differently,
     which moves a float in its sixth decimal)."""

@@ -92,6 +92,9 @@ def score_stream(
 ) -> int:
     it = iter(lines)
     total, t0, last, odd, bar = 0, time.perf_counter(), 0.0, 0, False
+    # a line redrawn in place on a terminal only: into a log (2> file, a scheduler's task) each "\r" count joined
+    # one line that ended only with the input, so nothing was said until then
+    live = progress is not None and progress.isatty()
     while True:
         batch = [parse_line(line) for line in islice(it, chunk)]
         if not batch:
@@ -108,8 +111,9 @@ def score_stream(
         total += len(batch)
         now = time.perf_counter()
         if progress is not None and now - max(last, t0) > 2:  # every 2 s of a long input; a short one says nothing
-            last, bar = now, True
-            progress.write(f"\rscored {total} lines ({total / (now - t0):.0f}/s)")
+            last, bar = now, live
+            said = f"scored {total} lines ({total / (now - t0):.0f}/s)"
+            progress.write(f"\r{said}" if live else f"{said}\n")
             progress.flush()
     if progress is not None and bar:
         progress.write("\n")
