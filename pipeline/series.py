@@ -153,26 +153,31 @@ def _stamps(raw: pd.DataFrame, file: Path, freq: str, timezone: str | None) -> p
             f"{file}: the rows are a day or more apart (daily data?): give --freq day; --freq {freq} would read each "
             f"row as one busy {'hour' if freq == 'hour' else '5 minutes'} and the rest of its day as empty"
         )
+    # rows of 10 minutes or more, each a whole step from the first (an hourly export, a 30-minute series) at --freq
+    # 5min, on the times as written: each row one busy 5 minutes and the rest of its step empty, which hour-of-week
+    # slots (shared by an hour's twelve periods) cannot learn: a steady hourly series raised a volume_spike most days
+    if (
+        freq == "5min"
+        and step >= pd.Timedelta(minutes=10)
+        and ((stamps - stamps.min()) % step).eq(pd.Timedelta(0)).all()
+    ):
+        minutes = int(step / pd.Timedelta(minutes=1))
+        raise SeriesError(
+            f"{file}: the rows are {minutes} minutes or more apart: give --freq hour; --freq 5min would read each row "
+            f"as one busy 5 minutes and the rest of its {minutes} minutes as empty"
+        )
     if freq == "day" and days:  # each the day it names, not the UTC day before it (23:00 UTC for +01:00)
         stamps = pd.Series(pd.to_datetime([t.date() for t in written]).tz_localize("UTC"), index=raw.index)
     periods = stamps.dt.floor(FREQS[freq])
-    # rows two periods or more apart, each a whole step from the first (an hourly or 30-minute export at --freq 5min,
-    # a weekly one at --freq day): each row one busy period and the rest of its step empty. Hour-of-week slots (shared
-    # by an hour's twelve periods) cannot learn that: a steady hourly series raised a volume_spike most days; a weekly
-    # series has 4 days with counts in a 28-day baseline that needs 14: no day was tested, and the table said nothing
-    every = periods.drop_duplicates().sort_values().diff().min() if freq != "hour" else pd.NaT
-    period = pd.Timedelta(pd.tseries.frequencies.to_offset(FREQS[freq]))
-    if every >= 2 * period and ((periods - periods.min()) % every).eq(pd.Timedelta(0)).all():
-        if freq == "5min":
-            minutes = int(every / pd.Timedelta(minutes=1))
-            raise SeriesError(
-                f"{file}: the rows are {minutes} minutes or more apart: give --freq hour; --freq 5min would read each "
-                f"row as one busy 5 minutes and the rest of its {minutes} minutes as empty"
-            )
+    # at --freq day, three days or more and no two of them consecutive (a weekly or monthly export): each row one
+    # busy day and the rest of its week empty, 4 days with counts in a 28-day baseline that needs 14: no day was
+    # tested, and a week of twice the negatives said "0 flagged" without a word
+    gaps = periods.drop_duplicates().sort_values().diff().dropna() if freq == "day" else pd.Series(dtype=object)
+    if len(gaps) >= 2 and gaps.min() >= pd.Timedelta(days=2):
         raise SeriesError(
-            f"{file}: the rows are {every.days} days or more apart (weekly data?): --freq day would read each row as "
-            f"one busy day and the rest of its {every.days} days as empty, and no detector reads a coarser period: "
-            "give daily rows"
+            f"{file}: no two rows are on consecutive days: they are {gaps.min().days} days or more apart (weekly or "
+            "monthly data?): --freq day would read each row as one busy day and the days between as empty, and no "
+            "detector reads a coarser period: give daily rows"
         )
     return periods
 

@@ -587,6 +587,21 @@ def test_detect_series_refuses_rows_coarser_than_five_minutes_at_freq_5min(tmp_p
     assert done.exit_code == 0 and "0 flagged period(s) of 1008 (hour)" in done.output, done.output
 
 
+def test_detect_series_refuses_12_minute_rows_at_freq_5min_and_reads_two_rows_7_minutes_apart(tmp_path):
+    """The spacing at --freq 5min is the times' as written: floored to 5 minutes first, 12-minute rows (0, 10, 20,
+    35, ...) were no whole steps of their least gap and went through, each one busy 5 minutes among empty ones; and
+    two rows 7 minutes apart (10:04, 10:11) were refused as "10 minutes or more apart"."""
+    path = tmp_path / "export.csv"
+    stamps = pd.date_range("2026-01-05", periods=5 * 24 * 14, freq="12min").strftime("%Y-%m-%dT%H:%M:%SZ")
+    pd.DataFrame({"timestamp": stamps, "count": 40}).to_csv(path, index=False)
+    bad = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "5min"])
+    said = "export.csv: the rows are 12 minutes or more apart: give --freq hour"
+    assert bad.exit_code == 2 and said in bad.output.replace("\n", ""), bad.output
+    path.write_text("timestamp,count\n2026-01-05T10:04:00Z,3\n2026-01-05T10:11:00Z,4\n")
+    done = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "5min"])
+    assert done.exit_code == 0 and "0 flagged period(s) of 2 (5min)" in done.output, done.output
+
+
 def test_detect_series_refuses_weekly_rows_at_freq_day(tmp_path):
     """Weekly rows at --freq day (where the refusal of daily rows at --freq hour sends them) were each one busy day
     and six empty ones: 4 days with counts in a 28-day baseline that needs 14, so no day was ever tested, and a
@@ -599,8 +614,16 @@ def test_detect_series_refuses_weekly_rows_at_freq_day(tmp_path):
     path = tmp_path / "weekly.csv"
     pd.DataFrame({"timestamp": weeks.strftime("%Y-%m-%d"), "count": vol, "neg": neg}).to_csv(path, index=False)
     bad = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "day", "--negative", "neg"])
-    said = "weekly.csv: the rows are 7 days or more apart (weekly data?): --freq day would read each row as one busy"
+    said = "weekly.csv: no two rows are on consecutive days: they are 7 days or more apart (weekly or monthly data?)"
     assert bad.exit_code == 2 and said in bad.output.replace("\n", ""), bad.output
+    monthly = pd.DataFrame({"timestamp": pd.date_range("2021-01-01", periods=60, freq="MS").strftime("%Y-%m-%d"),
+                            "count": vol, "neg": neg})  # fmt: skip
+    monthly.to_csv(path, index=False)  # 28 to 31 days apart: no whole steps of one another, refused all the same
+    bad = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "day", "--negative", "neg"])
+    assert bad.exit_code == 2 and "they are 28 days or more apart" in bad.output.replace("\n", ""), bad.output
+    path.write_text("timestamp,count,neg\n2026-01-05,30,3\n2026-01-07,31,4\n")  # two days: too few to tell
+    done = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "day", "--negative", "neg"])
+    assert done.exit_code == 0 and "0 flagged period(s) of 2 (day)" in done.output, done.output
 
 
 def test_detect_series_reads_blank_lines_around_the_header_and_rows_as_no_rows(tmp_path):
