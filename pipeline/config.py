@@ -909,8 +909,16 @@ def field_path(parts: tuple) -> str:
 
 # A URL with a login in it (scheme://user:password@host, or a token as the user): a secret in any field. A password
 # may hold a / ? or # as written (an AWS secret key often has a /: s3://AKIA...:wJal/rXU...@bucket passed, the key
-# then shown in the store's errors): user:, then anything but a port, up to an @, is a login too.
-_URL_USERINFO = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@\s]*@|[^/?#@\s:\[]*:(?!\d*(?:[/?#]|$))[^@\s]*@)")
+# then shown in the store's errors): user:, then anything but a port, up to an @, is a login too; and anything at
+# all where the scheme is an object store's, which has no port (s3://AKIA:/wJal...@bucket, a key starting with /).
+# Azure's abfs[s]:// and wasb[s]:// name the container before the @ (abfs://container@account.dfs.core.windows.net):
+# no login without a ':'.
+_URL_USERINFO = re.compile(
+    r"^\s*(?:(?!(?:abfss?|wasbs?)://)[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s]*@"
+    r"|[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s:\[]*:(?!\d*(?:[/?#]|$))[^@\s]*@"
+    r"|(?:s3a?|gc?s|az|abfss?|adl|wasbs?)://[^/?#@\s:\[]*:[^@\s]*@)",
+    re.IGNORECASE,
+)
 _ENV_INSTEAD = "name an environment variable with the matching '*_env' field instead"
 # fsspec's credential options (s3fs: key, secret, token; gcsfs: token; adlfs: account_key, sas_token, ...)
 _STORE_SECRET_KEYS = re.compile(r"(^key$|secret|token|password|_key$|credential|sas|connection_string)", re.IGNORECASE)

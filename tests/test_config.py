@@ -392,6 +392,12 @@ def test_a_login_whose_password_holds_a_slash_is_refused_too(tmp_path):
     assert "staging_dir: secrets must not be written" in msg and "wJalr" not in msg
     for url in ("https://reports.example.com:8443/@brandpulse", "https://reports.example.com/a:b@c"):  # no login
         assert load_config(_write(tmp_path, {**GOOD, "alerting": {"report_url": url}})).alerting.report_url == url
+    # an object store has no port: a key starting with / or digits and / is no port either (one AWS key in 50)
+    msg = _bad(tmp_path, lambda d: d.update(staging_dir="s3://AKIAEXAMPLE:/wJalrXUtnFEMI@bucket/stage"))
+    assert "staging_dir: secrets must not be written" in msg and "wJalr" not in msg
+    # Azure's abfs names its container before the @: no login, not refused as one
+    azure = "abfs://stage@account.dfs.core.windows.net/brandpulse"
+    assert str(load_config(_write(tmp_path, {**GOOD, "staging_dir": azure})).staging_dir) == azure
 
 
 def test_report_url_without_credentials_loads(tmp_path):
