@@ -911,10 +911,11 @@ def field_path(parts: tuple) -> str:
 # may hold a / ? or # as written (an AWS secret key often has a /: s3://AKIA...:wJal/rXU...@bucket passed, the key
 # then shown in the store's errors): user:, then anything but a port, up to an @, is a login too; and anything at
 # all where the scheme is an object store's, which has no port (s3://AKIA:/wJal...@bucket, a key starting with /).
-# Azure's abfs[s]:// and wasb[s]:// name the container before the @ (abfs://container@account.dfs.core.windows.net):
-# no login without a ':'.
+# Azure's abfs://container@account.dfs.core.windows.net is refused too: staging_dir goes through Airflow's
+# ObjectStoragePath, which reads what is before the @ as a connection id (over staging_conn_id) and drops it from
+# the path, so the container was lost (give az://container/prefix, the account in staging_options or the connection).
 _URL_USERINFO = re.compile(
-    r"^\s*(?:(?!(?:abfss?|wasbs?)://)[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s]*@"
+    r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s]*@"
     r"|[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s:\[]*:(?!\d*(?:[/?#]|$))[^@\s]*@"
     r"|(?:s3a?|gc?s|az|abfss?|adl|wasbs?)://[^/?#@\s:\[]*:[^@\s]*@)",
     re.IGNORECASE,
