@@ -264,7 +264,9 @@ class Pseudonymiser:
                 "authors and customer ids are stored as a keyed hash, so set it to a long random secret (keep it "
                 "stable: changing it changes every author and customer hash)"
             )
-        self._key = os.environ[self.key_env].encode()  # as set, not stripped: the hashes stay those of the key
+        # as set, not stripped: the hashes stay those of the key; bytes that are not UTF-8 (a key of random bytes)
+        # are the bytes set, as os.environ decoded them, not a UnicodeEncodeError that quotes one of them
+        self._key = os.environ[self.key_env].encode("utf-8", "surrogateescape")
 
     @classmethod
     def if_set(cls, config: Config | None) -> Pseudonymiser | None:

@@ -270,3 +270,19 @@ def test_a_warehouse_from_before_0015_has_no_key_beside_another_warehouse_open(t
         con.execute("DELETE FROM schema_version WHERE version = 15")
     with connect(new, read_only=True), connect(old, read_only=True) as con:
         assert authorkey.recorded(con) is None
+
+
+def test_a_key_of_bytes_that_are_not_utf8_hashes_them_and_is_never_quoted(tmp_path, monkeypatch):
+    """A key of random bytes (``$(head -c 32 /dev/urandom)``) holds bytes that are not UTF-8, which os.environ
+    decodes as lone surrogates: every run failed with a UnicodeEncodeError quoting one byte of the key and where it
+    is. The key is the bytes set, as every other key."""
+    from pipeline.records import Pseudonymiser
+
+    raw = b"key-\xff\xc4-0d9f3c51e7b24a86"
+    monkeypatch.setenv(ENV, raw.decode("utf-8", "surrogateescape"))
+    assert Pseudonymiser(None)("user_n5") == hmac.new(raw, b"user_n5", hashlib.sha256).hexdigest()[:32]
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+        key = authorkey.check(None, con, db)  # first use: recorded
+        assert authorkey.check(None, con, db) == key  # and the same key matches it
