@@ -228,6 +228,8 @@ CONTENT_WORDS = {
 """Function words (or negators) of another served language that are content words of a language (by its ISO 639-1
 code): kept as words in mentions detected as that language, dropped (or negators) in the rest."""
 
+# "without" in pl, nl, de, fr, it, es, pt: negators that deny a noun ("bez odpowiedzi", "sin internet"): DETERMINERS
+_WITHOUT = "bez zonder ohne sans senza sin sem".split()
 # Negators that bind the next word of their clause, and those that may follow their verb, which bind the word
 # before too (the counts decide which phrase stands out). Each is counted as the first word of its group: the
 # English "n't" forms as "not", the inflected "keine", "żadnej", "ninguna" as "kein", "żaden", "ningún".
@@ -243,10 +245,10 @@ _NEGATE_NEXT_GROUPS = {
     "nenhum": "nenhum nenhuma",
     "brak": "brak braku",  # pl: lack of ("brak kontaktu"; "z powodu braku odpowiedzi")
     **dict.fromkeys(
-        # en, pl (and "bez", without), nl (and "zonder", without), de, fr/it, es, pt (and their "without": "ohne",
-        # "sans", "senza", "sin", "sem"); hi नहीं मत, ar لا لم لن ليس
-        """no never nothing nobody nie nic nigdy nikt bez geen niemand zonder non nunca nada nadie não nem
-        ohne sans senza sin sem नहीं मत لا لم لن ليس""".split()
+        # en, pl, nl, de, fr/it, es, pt, and their "without" (_WITHOUT); hi नहीं मत, ar لا لم لن ليس
+        """no never nothing nobody nie nic nigdy nikt geen niemand non nunca nada nadie não nem
+        नहीं मत لا لم لن ليس""".split()
+        + _WITHOUT
     ),
 }
 # The Polish "nie ma" (there is no; has no) and its forms: "ma", "było" are function words, so "nie" bound the noun
@@ -281,7 +283,7 @@ _NEGATE_NEXT = frozenset(w for key, forms in _NEGATE_NEXT_GROUPS.items() for w i
 _NEGATE_NEXT |= _THERE_IS_NOT | {_NO_HAY}
 DETERMINERS = frozenset(
     w for key in ("żaden", "kein", "aucun", "ningún", "nessun", "nenhum") for w in _NEGATE_NEXT_GROUPS[key].split()
-) | frozenset({"no", "geen", "bez", "zonder", "ohne", "sans", "senza", "sin", "sem", _NO_HAY} | _THERE_IS_NOT | _LACK)
+) | frozenset({"no", "geen", *_WITHOUT, _NO_HAY} | _THERE_IS_NOT | _LACK)
 """Negators that deny a noun ("no update", "geen reactie", "nie ma kontaktu", "brak kontaktu", "zonder bericht"), not
 a verb: the word they bind counts alone too."""
 # Nouns of a trouble whose absence is praise ("bez stresu", stress-free; "bez problemu", "nie ma problemu", "geen
