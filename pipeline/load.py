@@ -61,14 +61,15 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
         for job in plan(config, network_only=network_only):
             brand, source = job["brand"], job["source"]
             prefix = staged_prefix(config, day, run_id, brand, source)
+            files, changed = None, None
             try:
                 m = read_manifest(config, day, run_id, brand, source)
-                changed = None
             except ValueError as exc:  # cut short or edited (a share, a hand): this source missing, not every one
-                m, changed = None, f"its staged {staged_file(prefix, '.manifest.json').name} cannot be read ({exc})"
-                changed += ": not loaded (run the night again)"
-            files = None if m is None else [_fetched(staged_file(prefix, s), Path(tmp)) for s in _STAGED]
-            changed = changed if m is None else _changed(files, m)
+                name = staged_file(prefix, ".manifest.json").name
+                m, changed = None, f"its staged {name} cannot be read ({exc}): not loaded (run the night again)"
+            if m is not None:
+                files = [_fetched(staged_file(prefix, s), Path(tmp)) for s in _STAGED]
+                changed = _changed(files, m)
             if m is None or changed:
                 result.missing.append(f"{brand}/{source}")
                 extract_steps.append(
