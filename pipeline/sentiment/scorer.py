@@ -143,8 +143,9 @@ def _unknown_letters(text: str, ids: list[int], offsets: list[tuple[int, int]], 
     and a link was more than half "userhttp", and scored from its unknown tokens. A text with no letter (emoji
     alone) is measured by its symbols: the vocabulary lacks 🤬, 🤮, 💩 and 🖕, and every text of such emoji alone
     was read as one unknown token, one and the same neutral."""
-    counted = str.isalpha if any(c.isalpha() for c in PLACEHOLDERS.sub("", text)) else _symbol
-    letters = sum(1 for c in PLACEHOLDERS.sub("", text) if counted(c))
+    own = PLACEHOLDERS.sub("", text)
+    counted = str.isalpha if any(c.isalpha() for c in own) else _symbol
+    letters = sum(1 for c in own if counted(c))
     unknown = sum(
         sum(1 for c in text[a:b] if counted(c)) for i, (a, b) in zip(ids, offsets, strict=True) if i == unk_id
     )
