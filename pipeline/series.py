@@ -172,13 +172,14 @@ def _stamps(raw: pd.DataFrame, file: Path, freq: str, timezone: str | None) -> p
     # at --freq day, three days or more and no two of them consecutive (a weekly or monthly export): each row one
     # busy day and the rest of its week empty, 4 days with counts in a 28-day baseline that needs 14: no day was
     # tested, and a week of twice the negatives said "0 flagged" without a word
-    gaps = periods.drop_duplicates().sort_values().diff().dropna() if freq == "day" else pd.Series(dtype=object)
-    if len(gaps) >= 2 and gaps.min() >= pd.Timedelta(days=2):
-        raise SeriesError(
-            f"{file}: no two rows are on consecutive days: they are {gaps.min().days} days or more apart (weekly or "
-            "monthly data?): --freq day would read each row as one busy day and the days between as empty, and no "
-            "detector reads a coarser period: give daily rows"
-        )
+    if freq == "day":
+        gaps = periods.drop_duplicates().sort_values().diff().dropna()
+        if len(gaps) >= 2 and gaps.min() >= pd.Timedelta(days=2):
+            raise SeriesError(
+                f"{file}: no two rows are on consecutive days: they are {gaps.min().days} days or more apart (weekly "
+                "or monthly data?): --freq day would read each row as one busy day and the days between as empty, and "
+                "no detector reads a coarser period: give daily rows"
+            )
     return periods
 
 
