@@ -70,6 +70,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -277,7 +278,7 @@ class FileDrop(Source):
             row = {**row, author: self._hashed(json.dumps(row[author], ensure_ascii=False, sort_keys=True))}
         typed = {cols.created_at: TIME, cols.rating: NUMBER, **dict.fromkeys(cols.engagement or (), NUMBER)}
         content = escape_raw(json.dumps(row, ensure_ascii=False))
-        mapped = self._mapped_columns()
+        mapped = self._mapped_columns
         kept = withheld({k: v for k, v in row.items() if k in mapped}, typed)
         return escape_raw(json.dumps(kept, ensure_ascii=False)), content
 
@@ -309,7 +310,7 @@ class FileDrop(Source):
                 return
             except csv.Error as exc:
                 raise BadExport(f"{path}: unreadable CSV header: {exc}") from None
-            mapped = self._mapped_columns()
+            mapped = self._mapped_columns
             # a mapped column named with spaces around it ("post_id ,body "): its column, as the survey importer
             # reads such a header (it failed the source every night); the other cells keep their names, which
             # their rows' rejects' keys hash
@@ -396,8 +397,9 @@ class FileDrop(Source):
                     continue
                 yield location, "", "", row
 
+    @cached_property
     def _mapped_columns(self) -> list[str]:
-        """Every column the config maps, in the config's order (``columns:``)."""
+        """Every column the config maps, in the config's order (``columns:``): read once, not for each reject."""
         named = [c for v in self.spec.columns.model_dump().values() for c in (v if isinstance(v, list) else [v])]
         return list(dict.fromkeys(c for c in named if c))
 
