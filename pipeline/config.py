@@ -456,6 +456,16 @@ class EmailSpec(_Channel):
     username_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
     password_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
 
+    @field_validator("to")
+    @classmethod
+    def _each_once(cls, to: list[str]) -> list[str]:
+        """An address listed twice, in any case (``cx@`` and ``CX@``), is one recipient as first written: mail
+        servers deliver both spellings to one mailbox (two copies), and what an alert still owes is compared so."""
+        first: dict[str, str] = {}
+        for address in to:
+            first.setdefault(address.casefold(), address)
+        return list(first.values())
+
     @field_validator("smtp_host")
     @classmethod
     def _host_alone(cls, host: str) -> str:

@@ -685,6 +685,16 @@ def test_an_incidents_later_alerts_name_it_in_the_webhook_and_thread_under_it_by
     assert parse(box.envelopes[2][2])["In-Reply-To"] is None and parse(box.envelopes[2][2])["References"] is None
 
 
+def test_an_address_listed_twice_in_two_cases_gets_one_copy(inbox):
+    """cx@example.com and CX@Example.com are one mailbox: listed both ways, it got two RCPTs (two copies)."""
+    controller, box = inbox
+    channel = email_channel(controller.port, to=["cx@example.com", "CX@Example.com", "lead@example.com"])
+    assert deliver(channel, make_msg(), env={}, **FAST).ok
+    ((_, rcpts, raw),) = box.envelopes
+    assert rcpts == ["cx@example.com", "lead@example.com"]
+    assert parse(raw)["To"] == "cx@example.com, lead@example.com"
+
+
 def test_redact_removes_secrets_and_urls():
     text = redact("failed for https://hooks.example/a/b?x=1 with token abcdef and path /a/b", ["abcdef", "/a/b"])
     assert text == "failed for [redacted] with token [redacted] and path [redacted]"

@@ -749,7 +749,7 @@ def _send(
         if channel.type == "email":
             timeout, _retries, _backoff, deadline_s = args
             mail = email()
-            recipients = tuple(dict.fromkeys(to or channel.to))  # one listed twice: one RCPT (one copy)
+            recipients = tuple(dict.fromkeys(to or channel.to))  # one listed twice (any case: EmailSpec.to): one RCPT
             sent = _send_email(channel, mail.as_bytes(policy=WIRE_POLICY), env, timeout, deadline_s, recipients)
             if sent.ok:  # its Message-ID, which the incident's later e-mails answer
                 sent.external_id = str(mail["Message-ID"])
