@@ -1,4 +1,4 @@
-"""The one way a figure is written for people: :func:`number`, and its three common forms.
+"""The one way a figure is written for people: :func:`number`, and its four common forms.
 
 A figure that rounds to zero is written as zero, without a minus, whatever the sign of the float behind it: a mean
 score of -0.8 and +0.8 is -3.7e-17 ("−0.00" beside another brand's "+0.00"), a negative churn gap times no
@@ -43,3 +43,15 @@ def grouped(x: float | None, digits: int = 0) -> str:
 def points(x: float | None, digits: int = 1) -> str:
     """A difference of two shares (fractions) in percentage points: "+1.2 pp", "−25.0 pp", "+0.0 pp"."""
     return MISSING if x is None or x != x else f"{signed(100 * x, digits)} pp"
+
+
+def share(x: float | None, digits: int = 0) -> str:
+    """A share (a fraction of 0-1) as a percentage: "12%", "12.3%"; one that is neither none nor all never rounds to
+    "0%" or "100%" (4 negatives of 1,000 are "<1%", not the "0%" of a brand with none; 996 of 1,000 ">99%")."""
+    if x is not None and 0 < x < 1:
+        step, shown = 10**-digits, float(f"{x * 100:.{digits}f}")
+        if shown == 0:
+            return f"<{step:.{digits}f}%"
+        if shown == 100:
+            return f">{100 - step:.{digits}f}%"
+    return number(x, f".{digits}%")

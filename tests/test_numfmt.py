@@ -24,6 +24,22 @@ def test_figures_that_round_to_zero_read_as_zero_and_missing_ones_as_a_dash():
     assert numfmt.grouped(-math.inf) == "−inf"
 
 
+def test_a_share_of_some_never_reads_as_none_or_all():
+    """4 negatives of 1,000 were "0%", as a brand with none is; 996 of 1,000 "100%" (the report's; `brandpulse
+    summary`'s and the CX-worth text's too, which wrote shares in a format of their own)."""
+    share = numfmt.share
+    assert [share(x) for x in (0, 0.004, 0.5, 0.996, 1, None, math.nan)] == [
+        "0%",
+        "<1%",
+        "50%",
+        ">99%",
+        "100%",
+        "–",
+        "–",
+    ]
+    assert [share(x, 1) for x in (0.004, 0.0004, 0.9996, -0.0)] == ["0.4%", "<0.1%", ">99.9%", "0.0%"]
+
+
 @given(
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
     st.integers(0, 4),

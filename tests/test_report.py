@@ -1568,13 +1568,6 @@ def test_the_kpis_show_the_days_share_negative_against_the_28_days_before_as_per
     assert f"the 90 days from {INCIDENT - timedelta(days=89):%d %b %Y} ·" in html
 
 
-def test_a_share_of_some_never_reads_as_none_or_all():
-    """4 negatives of 1,000 were "0%", as a brand with none is; 996 of 1,000 "100%"."""
-    pct = report_build._fmt_pct
-    assert [pct(x) for x in (0, 0.004, 0.5, 0.996, 1, None)] == ["0%", "<1%", "50%", ">99%", "100%", "–"]
-    assert [pct(x, 1) for x in (0.004, 0.0004, 0.9996)] == ["0.4%", "<0.1%", ">99.9%"]
-
-
 def test_a_change_that_rounds_to_zero_reads_plus_zero_points_in_no_colour():
     """A 7-day share 0.04 points under the 28-day one read "−0.0 pp", in the green of a fall."""
     env = report_build._env()

@@ -538,19 +538,6 @@ def _weighted_mean(daily: pd.DataFrame) -> float | None:
 
 
 # -- rendering -----------------------------------------------------------------------------------------------
-def _fmt_pct(x, digits: int = 0) -> str:
-    """A share as a percentage; one that is neither none nor all never rounds to "0%" or "100%" (4 negatives of
-    1,000 are "<1%", not the "0%" of a brand with none; 996 of 1,000 are ">99%")."""
-    if x is None or x != x:
-        return numfmt.MISSING
-    shown, step = f"{x * 100:.{digits}f}", 10**-digits
-    if 0 < x < 1 and float(shown) == 0:
-        return f"<{step:.{digits}f}%"
-    if 0 < x < 1 and float(shown) == 100:
-        return f">{100 - step:.{digits}f}%"
-    return f"{shown}%"
-
-
 def _trend(now, before, digits: int = 1) -> str:
     """The class of a share's change as :func:`pipeline.numfmt.points` shows it: "up" (more negative), "down", or
     "" for none (a change that shows as "+0.0 pp" is neither)."""
@@ -576,7 +563,7 @@ def _env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=_fmt_pct, signed=numfmt.signed, num=numfmt.grouped, pp=numfmt.points, quote=_fmt_quote)
+    env.filters.update(pct=numfmt.share, signed=numfmt.signed, num=numfmt.grouped, pp=numfmt.points, quote=_fmt_quote)
     env.globals["span"] = date_span
     env.globals["trend"] = _trend
     env.globals["page"] = report_page
@@ -608,7 +595,7 @@ def _brand_charts(data: BrandData, ctx: dict, start: date, day: date, dpi: int) 
         "alt": (
             f"Daily share of negative, neutral and positive mentions of {brand.name} and the mean score, {span}; "
             f"{len(data.alerts)} alert(s) and {len(data.change_points)} change point(s) marked. On {day:%d %b}: "
-            f"{_fmt_pct(last['share_negative'])} negative, mean score {numfmt.signed(last['mean_score'], 2)}."
+            f"{numfmt.share(last['share_negative'])} negative, mean score {numfmt.signed(last['mean_score'], 2)}."
         ),
     }
     sources = sorted(set(data.sources["source"]))

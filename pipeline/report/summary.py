@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.config import Config
-from pipeline.numfmt import number
+from pipeline.numfmt import number, share
 from pipeline.warehouse import connect, execute, rows
 
 
@@ -114,9 +114,9 @@ def print_summary(config: Config, db: Path) -> None:
             f"{b['mentions']:,}",
             f"{b['reviews']:,}",
             f"{b['first_day']} .. {b['last_day']}",
-            number(b["negative"], ".1%", minus="-"),
-            number(b["neutral"], ".1%", minus="-"),
-            number(b["positive"], ".1%", minus="-"),
+            share(b["negative"], 1),
+            share(b["neutral"], 1),
+            share(b["positive"], 1),
             number(b["mean_score"], "+.3f", minus="-"),
             str(quarantined.get(b["brand"], 0)),
         )
@@ -131,7 +131,7 @@ def print_summary(config: Config, db: Path) -> None:
         of = "" if w["scored"] == w["volume"] else f" of the {w['scored']} scored"  # the share's own count
         console.print(
             f"Most negative day for {w['brand']}: {w['day']} "
-            f"({w['volume']} mentions, {w['share_negative']:.0%}{of} negative)"
+            f"({w['volume']} mentions, {share(w['share_negative'])}{of} negative)"
         )
     worst_of = {w["brand"] for w in worst}
     quiet = sorted(b["brand"] for b in brands if b["brand"] not in worst_of)
@@ -144,8 +144,8 @@ def print_summary(config: Config, db: Path) -> None:
             + (", few responses" if m["low_n"] else "")
             + ")"
             + (
-                f"; churn {m['churn_rate']:.1%} in {m['churn_month']:%B %Y} ({m['churned']:,} of {m['churn_base']:,} "
-                f"customers{', few customers' if m['churn_low_n'] else ''})"
+                f"; churn {share(m['churn_rate'], 1)} in {m['churn_month']:%B %Y} "
+                f"({m['churned']:,} of {m['churn_base']:,} customers{', few customers' if m['churn_low_n'] else ''})"
                 if m["churn_rate"] is not None
                 else ""
             )

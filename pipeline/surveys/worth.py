@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.frames import frame
-from pipeline.numfmt import grouped, points
+from pipeline.numfmt import grouped, points, share
 from pipeline.surveys import roi as R
 from pipeline.surveys.customers import calendars
 from pipeline.warehouse import connect, execute, row, rows
@@ -44,10 +44,6 @@ from pipeline.warehouse import connect, execute, row, rows
 DRIVER_DAYS = 90  # the drivers' window of answers, up to the report's day (the report's own window)
 SOCIAL_DAYS = 7  # a social aspect's share negative is that of the 7 days up to the answer's day
 CES_EASY = 5.0  # on the common 1-7 scale: 5-7 = easy (the top 2 of a 5-point question, the top 3 of a 7-point)
-
-
-def _pct(x: float | None, digits: int = 1) -> str:
-    return "–" if x is None else f"{100 * x:.{digits}f}%"
 
 
 def _interval(i: R.Interval) -> str:
@@ -301,8 +297,8 @@ def _roi_readings(out: RoiReport) -> dict[str, str]:
         else:
             how = "about as often as promoters (the difference is within the noise)"
         readings["churn"] = (
-            f"Detractors left {how} within {out.window_days} days of answering ({_pct(det.rate)} against "
-            f"{_pct(prom.rate)})."
+            f"Detractors left {how} within {out.window_days} days of answering ({share(det.rate, 1)} against "
+            f"{share(prom.rate, 1)})."
         )
     else:
         readings["churn"] = f"No relative risk: {w.rr.note}."
@@ -361,7 +357,7 @@ def roi_lines(report: RoiReport, brand_name: str | None = None) -> list[str]:
     )
     for g in R.GROUPS:
         r = w.rates[g]
-        shown = f"{_pct(r.rate)} (95% CI {_pct(r.low)} to {_pct(r.high)})" if r.n else "–"
+        shown = f"{share(r.rate, 1)} (95% CI {share(r.low, 1)} to {share(r.high, 1)})" if r.n else "–"
         lines.append(f"  {R.PLURAL[g]:<11} {shown:<30} {r.churned:>5,} of {r.n:,}" + ("  low_n" if r.low_n else ""))
     rr = w.rr
     if rr.value is not None:
@@ -635,7 +631,7 @@ def _driver_reading(out: DriverReport) -> str:
         below = "just below average" if mean - perf < 0.01 else "below average"  # under a point: said so
         return (
             f"{t['name']} matters more than most for NPS ({100 * t['importance'].value:.0f}% of what the drivers "
-            f"explain) and scores {below} ({label} {_pct(perf, digits)} against {_pct(mean, digits)}): fix it first."
+            f"explain) and scores {below} ({label} {share(perf, digits)} against {share(mean, digits)}): fix it first."
         )
     return (
         f"The touchpoints that matter most already score at or above average; {top['name']} matters most "
@@ -676,7 +672,7 @@ def driver_lines(report: DriverReport, brand_name: str | None = None) -> list[st
         i = t["importance"]
         lines.append(
             f"  {t['name']:<14} {100 * i.value:>9.1f}% {f'{100 * i.low:.1f}–{100 * i.high:.1f}%':>13}  "
-            f"{_pct(t['csat_top2'], 0):>10} {_pct(t['ces_easy'], 0):>9}  {t['quadrant']}"
+            f"{share(t['csat_top2'], 0):>10} {share(t['ces_easy'], 0):>9}  {t['quadrant']}"
         )
         for d in t["drivers"]:
             lines.append(f"    {d.name:<24} {100 * d.share:>5.1f}% ({100 * d.low:.1f}–{100 * d.high:.1f}%)")
@@ -689,7 +685,7 @@ def driver_lines(report: DriverReport, brand_name: str | None = None) -> list[st
             i = s["importance"]
             lines.append(
                 f"  {s['aspect']:<24} {100 * i.share:>9.1f}% {f'{100 * i.low:.1f}–{100 * i.high:.1f}%':>13}  "
-                f"{_pct(s['share_negative']):>22}"
+                f"{share(s['share_negative'], 1):>22}"
             )
         if report.social_note:
             lines.append(f"  social aspects {report.social_note}")
@@ -796,7 +792,7 @@ def churn_table_lines(table: Sequence[dict]) -> list[str]:
         cells = []
         for g in ("promoters", "passives", "detractors"):
             n, rate = r[f"n_{g}"], r[f"churn_{g}"]
-            cells.append(f"{_pct(rate):>7} of {n:>5,}" if n else f"{'–':>7} of {0:>5}")
+            cells.append(f"{share(rate, 1):>7} of {n:>5,}" if n else f"{'–':>7} of {0:>5}")
         if r["rr"] is not None:
             rr = f"{r['rr']:.2f} ({r['rr_low']:.2f}–{r['rr_high']:.2f})" + (" +0.5" if r["rr_method"] != "log" else "")
         else:
