@@ -2548,6 +2548,18 @@ def test_a_currency_symbol_before_the_amount_is_no_word_that_multiplies_it():
     assert [currency(v) for v in ("K 1,250.00", "B$ 90")] == ["K", "B$"]
 
 
+def test_a_swiss_amount_with_an_apostrophe_between_its_thousands_is_that_amount(tmp_path):
+    """A Swiss list writes "CHF 1'200.50" (or "1’200", with a typographic apostrophe): each was no amount, its
+    revenue left empty and quarantined, so ARPU and CLV were taken over the customers paying under 1,000 only."""
+    rows = [CUSTOMER_ROWS[0]] + [[f"C{i}", "x", "2025-01-01", "", r] for i, r in
+                                 enumerate(["CHF 1'200.50", "CHF 1’200", "CHF 1'234'567", "CHF 90.00"])]  # fmt: skip
+    path = write_csv(tmp_path / "customers.csv", rows)
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
+    assert [c.monthly_revenue for c in customers] == [1200.5, 1200.0, 1234567.0, 90.0]
+    assert rejects == []
+
+
 def test_the_euro_written_as_its_name_is_the_euro():
     """A Dutch list's "10 euro" beside "€ 12,50" was another currency ("EURO"), quarantined as not the list's."""
     assert currency("10 euro") == currency("10 Euro") == currency("€ 12,50") == currency("3 euros") == "EUR"

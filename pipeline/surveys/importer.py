@@ -482,10 +482,10 @@ _MAGNITUDE = re.compile(
 
 def amount(value) -> float:
     """An amount of money from an export: a number, or text with a currency symbol or code around it and the
-    separators of any locale: ``1,200.00``, ``1.200,00``, ``1 200,50``, ``12,50``, ``€10``, ``10 EUR``. A single
-    separator followed by three digits (``1,200``, ``1.200``) is a thousands separator in one locale and a decimal
-    point in another: refused as ambiguous, as is a number with a word that multiplies it (``10k``, ``2 mln zł``).
-    Raises ValueError (its message ends the reason) unless a finite amount ≥ 0."""
+    separators of any locale: ``1,200.00``, ``1.200,00``, ``1 200,50``, ``1'200.50``, ``12,50``, ``€10``,
+    ``10 EUR``. A single separator followed by three digits (``1,200``, ``1.200``) is a thousands separator in one
+    locale and a decimal point in another: refused as ambiguous, as is a number with a word that multiplies it
+    (``10k``, ``2 mln zł``). Raises ValueError (its message ends the reason) unless a finite amount ≥ 0."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             number = float(value)
@@ -501,7 +501,9 @@ def amount(value) -> float:
         at = raw.find(number)
         if number and (magnitude := _MAGNITUDE.search(raw[at + len(number) :])):
             raise ValueError(f": {magnitude.group()!r} multiplies the number (a thousand, a million?); write it out")
-        text = number.replace("\u00a0", " ").replace("\u202f", " ")
+        # a Swiss list's thousands apostrophe ("CHF 1'200.50", "1’200") is a group separator, as a space is: left in,
+        # the number was no number, its revenue quarantined
+        text = re.sub("[\u00a0\u202f'\u2019]", " ", number)
         abbreviated = raw[:at][-1:].isalpha()  # "kr.100", "Rs.1,200": the point follows letters
         if text[:1] in ".," and (abbreviated or not text[1:2].isdecimal()):  # the point of "kr. 100", "Rs. 1,200":
             text = text[1:].strip()  # no decimal mark (".100" read 100 kroner as 0.1)
