@@ -303,6 +303,24 @@ def test_a_night_a_new_model_scored_alone_says_it_was_not_tested_and_what_to_res
     assert "parcelo not tested" in detail and f"brandpulse rescore --since {window}" in detail, detail
 
 
+def test_a_night_none_of_whose_mentions_is_scored_is_not_told_to_rescore_the_month_before(tmp_path):
+    """The night's mentions are loaded but none is scored (its score step failed): its metrics have no model, and
+    the step sent it to rescore the 28 days before ("28 day(s) scored by another model left out"), where no model
+    had changed. It says the night's mentions are not scored."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        con.execute(
+            "DELETE FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day = $day)",
+            {"day": INCIDENT},
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [INCIDENT], "run_id": "t"})
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "r") == []
+    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'detect'")
+    assert "rescore" not in detail and f"none of its mentions of {INCIDENT} is scored" in detail, detail
+
+
 def test_a_quiet_brand_a_rescore_would_leave_untested_is_not_told_to_rescore(tmp_path):
     """A quiet brand (mentions one day in four: 7 days of a 28-day baseline, min_history 14) after a model change
     that scored its last ten days: 1 baseline day of the new model, 6 of the old. Rescored, it has 7, still too few

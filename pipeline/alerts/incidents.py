@@ -112,13 +112,17 @@ def _untested(con, brand: str, day: date, series: pd.DataFrame, sens: Sensitivit
     model change that no ``brandpulse rescore`` has reached): the night's model (:func:`_series`) has fewer than
     ``min_history`` days with mentions in that window, so no spike can be flagged, and a rescore of those days
     would give it enough. None otherwise (a new brand's first weeks, a quiet brand's sparse days, are no news, and
-    no rescore would give them a baseline). Without it the step said "0 spike(s) flagged" for weeks after a model
-    change, a storm of 50 negatives in 75 among them."""
+    no rescore would give them a baseline). A night none of whose mentions is scored says so (its series was the
+    unscored days alone, and the step sent it to rescore the month before). Without it the step said "0 spike(s)
+    flagged" for weeks after a model change, a storm of 50 negatives in 75 among them."""
     guard = sens.max_window - 1
     first, end = day - timedelta(days=guard + sens.baseline_days), day - timedelta(days=guard)
     baseline = sum(1 for d, v in zip(series["day"], series["volume"], strict=True) if first <= d < end and v > 0)
     if baseline >= sens.min_history:
         return None
+    model = _night_model(con, brand, day)
+    if model is None:  # no mention of the night is scored (its score step failed or never ran): no model changed
+        return f"{brand} not tested: none of its mentions of {day} is scored (brandpulse score scores them)"
     other = row(
         con.execute(
             "SELECT count(*) AS n, min(day) AS since FROM daily_brand_metrics"
@@ -128,7 +132,7 @@ def _untested(con, brand: str, day: date, series: pd.DataFrame, sens: Sensitivit
                 "brand": brand,
                 "start": first,
                 "end": end,
-                "model": _night_model(con, brand, day),
+                "model": model,
             },
         )
     )
