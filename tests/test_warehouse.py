@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from filelock import FileLock
 
-from pipeline import interrupt, warehouse
+from pipeline import interrupt, ledger, warehouse
 from pipeline.warehouse import WarehouseError, connect, held, migrate, row, rows, schema_version, transaction
 from tests.helpers import REPO, brandpulse, migrated, write_config
 
@@ -675,6 +675,25 @@ def test_every_query_of_the_readmes_query_guide_runs_on_the_warehouse(db):
                 con.execute(statement).fetchall()
             except duckdb.Error as error:
                 pytest.fail(f"{label}: {error}")
+
+
+def test_the_guides_last_night_query_says_a_night_killed_mid_run_is_no_clean_night(db):
+    """The guide's "did last night lose anything?" listed the latest night's steps that did not succeed: a night
+    killed while scoring (its extract and load recorded, nothing after) gave no rows, as a clean night does. It
+    now says the run's status too: one row with no step for a night that lost nothing."""
+    spec = importlib.util.spec_from_file_location("bench_warehouse", REPO / "benchmarks" / "warehouse.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    (query,) = [statement for _, statement in bench.guide_queries() if "lose anything" in statement]
+    with connect(db) as con:
+        for day, run_id in ((date(2026, 10, 1), "clean"), (date(2026, 10, 2), "killed")):
+            ledger.start_run(con, run_id, day, "cli")
+            ledger.record_steps(con, run_id, [dict(step="extract", brand="acme", source="reddit", rows_in=3)])
+            ledger.record_step(con, run_id, "load", rows_in=3, rows_out=3)
+        con.execute("UPDATE pipeline_runs SET status = 'success' WHERE run_id = 'clean'")
+        assert [(r["status"], r["step"]) for r in rows(con.execute(query))] == [("running", None)]
+        con.execute("DELETE FROM pipeline_runs WHERE run_id = 'killed'")
+        assert [(r["status"], r["step"]) for r in rows(con.execute(query))] == [("success", None)]
 
 
 def test_the_quarantine_summary_groups_the_rows_one_rule_rejected(db):
