@@ -450,38 +450,39 @@ def _utf8(encoding: str) -> bool:
 
 _BEYOND_ASCII = re.compile(rb"[\x80-\xff]")
 SNIFF_BYTES = 64 << 20  # how far into a file :func:`csv_text` looks for its first byte beyond ASCII
+SNIFF_SPAN = 64 << 10  # how many bytes from it on it judges (:func:`_utf8_beyond_ascii`)
 
 
 def _utf8_beyond_ascii(head: bytes, final: bool = False) -> bool:
     """Whether ``head`` (bytes of a file, maybe cut inside a character unless ``final``: the file ends there) holds
-    bytes beyond ASCII, all UTF-8."""
+    bytes beyond ASCII, most of them UTF-8: its characters beyond ASCII more than twice the bytes UTF-8 has none for.
+    One pair of cp1250 letters is UTF-8 by chance (the "ÓŁ" of an all-caps "PÓŁ CENY" is Cyrillic "ӣ"), and a file
+    so judged by its first pair had every other Polish row quarantined; the letters after that pair are not UTF-8.
+    A UTF-8 export with a stray byte stays UTF-8 (that row is quarantined)."""
     if head.isascii():
         return False
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=final)
-    except UnicodeDecodeError:
-        return False
-    return True
+    decoded = codecs.getincrementaldecoder("utf-8")("replace").decode(head, final=final)
+    return sum(not c.isascii() for c in decoded) > 2 * decoded.count("\ufffd")
 
 
 def _first_beyond_ascii(binary: io.BufferedReader, head: bytes) -> tuple[bytes, bool]:
-    """``(bytes, final)``: up to 64 bytes of the file ``binary`` (opened at its start, nothing read yet) from its first
-    byte beyond ASCII on, and whether the file ends with them; ``(b"", True)`` when its first :data:`SNIFF_BYTES` hold
-    none. Read with ``os.pread``: the file's position, and what its reader reads and hashes, stay as they were. A file
-    without a descriptor, or on Windows (whose ``os`` has no ``pread``), is judged on ``head``, what it holds read
-    ahead."""
+    """``(bytes, final)``: up to :data:`SNIFF_SPAN` bytes of the file ``binary`` (opened at its start, nothing read
+    yet) from its first byte beyond ASCII on, and whether the file ends with them; ``(b"", True)`` when its first
+    :data:`SNIFF_BYTES` hold none. Read with ``os.pread``: the file's position, and what its reader reads and
+    hashes, stay as they were. A file without a descriptor, or on Windows (whose ``os`` has no ``pread``), is
+    judged on ``head``, what it holds read ahead."""
     try:
         fd, pread = binary.fileno(), os.pread  # os.pread: AttributeError on Windows, as for a file without fileno
     except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is both; a file object without one
         found = _BEYOND_ASCII.search(head)
-        return (head[found.start() : found.start() + 64], False) if found else (b"", True)
+        return (head[found.start() : found.start() + SNIFF_SPAN], False) if found else (b"", True)
     offset = 0
     while offset < SNIFF_BYTES:
         chunk = pread(fd, 1 << 20, offset)
         found = _BEYOND_ASCII.search(chunk)
         if found:
-            window = pread(fd, 64, offset + found.start())
-            return window, len(window) < 64
+            window = pread(fd, SNIFF_SPAN, offset + found.start())
+            return window, len(window) < SNIFF_SPAN
         if len(chunk) < 1 << 20:
             break
         offset += len(chunk)
@@ -493,9 +494,10 @@ def csv_text(binary: io.BufferedReader, encoding: str) -> io.TextIOWrapper:
     ``encoding``): UTF-8's read past a byte-order mark (``utf-8-sig``, as Excel's "CSV UTF-8" starts with one), and
     a file that starts with that mark is UTF-8 whatever ``encoding`` says (a "CSV UTF-8" dropped where Windows-1250
     exports land: read as cp1250, its Polish letters were other letters, with no word), and so is one without the
-    mark whose first bytes beyond ASCII are UTF-8 (a Google Sheets, LibreOffice or listening tool's export: cp1250
-    or cp1252 has a character for nearly every byte, so its "ł" was "Ĺ‚" in stored texts, again with no word; a
-    Polish or Dutch text in those encodings is practically never valid UTF-8). Those bytes are looked for in the
+    mark whose bytes beyond ASCII are mostly UTF-8 from the first on (:func:`_utf8_beyond_ascii`; a Google Sheets,
+    LibreOffice or listening tool's export: cp1250 or cp1252 has a character for nearly every byte, so its "ł" was
+    "Ĺ‚" in stored texts, again with no word; a Polish or Dutch text in those encodings is practically never valid
+    UTF-8). Those bytes are looked for in the
     whole file (its first :data:`SNIFF_BYTES`; :func:`_first_beyond_ascii`), not only in what the open file holds
     read ahead: a UTF-8 export whose first 8 KiB were ASCII was read as cp1250, and a cp1250 one whose first letter
     beyond ASCII was the last byte read ahead was read as UTF-8. Bytes the encoding has no character for are kept

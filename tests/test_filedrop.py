@@ -377,6 +377,22 @@ def test_the_encoding_of_an_export_is_judged_by_its_first_bytes_beyond_ascii_whe
     assert [r.text for r in records] == [text] and rejects == []
 
 
+def test_a_windows_1250_export_whose_first_letters_beyond_ascii_happen_to_be_utf_8_is_read_as_windows_1250(tmp_path):
+    """The check judged the 64 bytes from an export's first byte beyond ASCII: an all-caps "PÓŁ CENY" (0xD3 0xA3 in
+    cp1250, Cyrillic "ӣ" in UTF-8) with ASCII after it made a cp1250 file UTF-8, that row stored as "PӣCENY" and
+    every other Polish row quarantined as not UTF-8."""
+    texts = {
+        "p1": "PÓŁ CENY na wszystkie produkty do niedzieli, zapraszamy do sklepu",
+        "p2": "Świetna obsługa, szybka dostawa, polecam każdemu",
+        "p3": "Żółć i łzy, paczka nie doszła",
+    }
+    lines = "".join(f"{k};facebook;;Ola;2026-10-01T10:00:00Z;{v};https://x/{k};3;0\r\n" for k, v in texts.items())
+    records, rejects = fetch_set(tmp_path, (POLISH_HEADER + lines).encode("cp1250"), encoding="cp1250")
+    assert {r.native_id: r.text for r in records} == texts and rejects == []
+    records, rejects = fetch_set(tmp_path, (POLISH_HEADER + lines).encode("utf-8"), encoding="cp1250")
+    assert {r.native_id: r.text for r in records} == texts and rejects == []
+
+
 def test_an_export_in_windows_1250_reads_where_os_has_no_pread(tmp_path, monkeypatch):
     """Windows' ``os`` has no ``pread``: the look for an export's first bytes beyond ASCII (e1c898f) raised
     AttributeError, a traceback for every file of a source with ``encoding: cp1250``; it is judged on what the open
