@@ -1397,7 +1397,7 @@ def test_a_shift_whose_first_day_later_nights_place_again_is_kept_once(tmp_path)
                 execute(con, "alerts/save_change_point", {
                     "day": day, "brand": "parcelo", "before_level": 0.28, "after_level": after,
                     "direction": direction, "detail": "d", "run_id": f"r{n}", "night": night,
-                    "min_days": 7})  # fmt: skip
+                    "min_days": 7, "model_version": "v1"})  # fmt: skip
 
     save(saves)
     kept = [("2026-10-13", "worse", 0.63), ("2026-10-19", "better", 0.28), ("2026-10-26", "worse", 0.50)]
@@ -1409,6 +1409,33 @@ def test_a_shift_whose_first_day_later_nights_place_again_is_kept_once(tmp_path)
     save([("2026-10-12", "worse", 0.64, "2026-10-31")])  # a later night moves the first shift again
     assert q(db, "SELECT CAST(day AS VARCHAR), direction, after_level, CAST(night AS VARCHAR) FROM change_points "
              "ORDER BY day")[0] == ("2026-10-12", "worse", 0.64, "2026-10-31")  # fmt: skip
+
+
+def test_a_shift_placed_on_an_older_models_series_is_not_marked_on_the_newer_models_chart(tmp_path):
+    """A night on v1 placed a shift (12% → 37%); then v2, which reads no such shift, rescored the whole history. The
+    report's chart, drawn in v2's series (flat at about 10%), marked "worse 12% → 37%" until a later night placed a
+    shift near it: change_points had no model. It keeps the night's now, and the report marks its series' own only."""
+    from pipeline.report.build import build_report
+
+    cfg = config(tmp_path)
+    db = tmp_path / "w.duckdb"
+    seed_shift(db)
+    incidents.detect(cfg, db, SHIFT + timedelta(days=20), "v1-night")
+    assert q(db, "SELECT direction, model_version FROM change_points") == [("worse", "v1")]
+    with connect(db) as con, transaction(con):  # v2 calls the parcels lost neutral: no shift in its series
+        con.execute(
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at, CASE WHEN"
+            " mention_id IN (SELECT mention_id FROM mentions WHERE contains(text, 'lost')) THEN 'neutral' ELSE label"
+            " END AS label) FROM sentiment"
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(170)], "run_id": "rescore"})
+    night = SHIFT + timedelta(days=21)
+    incidents.detect(cfg, db, night, "v2-night")
+    page = build_report(cfg, db, night, tmp_path / "site", brands=["parcelo"])["pages"]["parcelo"]
+    html = " ".join(page.read_text(encoding="utf-8").split())
+    sentiment = re.sub(r'src="[^"]*"', "", html[html.index('id="sentiment"') : html.index('id="volume"')])
+    assert "0 change point(s) marked" in sentiment and "37.2%" not in sentiment, sentiment
 
 
 def test_a_backfilled_storm_someone_resent_is_not_paged_as_new_again_by_the_first_recent_night(tmp_path, receivers):

@@ -155,7 +155,7 @@ def report(tmp_path_factory):
         )
         con.execute(
             "INSERT INTO change_points VALUES (?, 'parcelo', 0.11, 0.19, 'worse', 'planted shift', now(), 'plant', "
-            "NULL)",
+            "NULL, 'v1')",
             [INCIDENT - timedelta(days=12)],
         )
     out = tmp / "site"
@@ -465,7 +465,8 @@ def test_an_unchanged_report_is_not_redrawn_by_a_rerun_night(report, tmp_path):
     planted = INCIDENT - timedelta(days=3)
     with connect(db) as con:
         con.execute(
-            "INSERT INTO change_points VALUES (?, 'parcelo', 0.2, 0.1, 'better', 'new data', now(), 'later', NULL)",
+            "INSERT INTO change_points VALUES (?, 'parcelo', 0.2, 0.1, 'better', 'new data', now(), 'later', NULL,"
+            " 'v1')",
             [planted],
         )
     try:

@@ -282,6 +282,7 @@ def detect(config: Config, db: Path, day: date, run_id: str, today: date | None 
                         "run_id": run_id,
                         "night": day,
                         "min_days": sens.cp_min_size,
+                        "model_version": _night_model(con, brand.key, day),  # the series' (_series)
                     },
                 )
                 if cp.deterioration and cp.day >= day - timedelta(days=14):

@@ -253,18 +253,22 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
                 p,
             )
         ),
+        # the change points placed on the series' model (a row without one: not known, marked), as the chart draws:
+        # after a rescore, a shift placed on the older model's series is not one of the drawn series'
         change_points=rows(  # those placed by the nights up to the report's day (a row without a night: its own)
             con.execute(
                 "SELECT day, before_level, after_level, direction, detail FROM change_points"
-                " WHERE brand = $brand AND day BETWEEN $start AND $day AND coalesce(night, day) <= $day ORDER BY day",
-                p,
+                " WHERE brand = $brand AND day BETWEEN $start AND $day AND coalesce(night, day) <= $day"
+                " AND coalesce(model_version, $model) IS NOT DISTINCT FROM $model ORDER BY day",
+                {**p, "model": model},
             )
         ),
         later_change_points=rows(  # a past day's: those a later night placed, with data after the report's day
             con.execute(
                 "SELECT day, direction, night FROM change_points"
-                " WHERE brand = $brand AND day BETWEEN $start AND $day AND night > $day ORDER BY day",
-                p,
+                " WHERE brand = $brand AND day BETWEEN $start AND $day AND night > $day"
+                " AND coalesce(model_version, $model) IS NOT DISTINCT FROM $model ORDER BY day",
+                {**p, "model": model},
             )
         ),
         cx=cx,
