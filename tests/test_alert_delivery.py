@@ -662,6 +662,18 @@ def test_url_from_airflow_connection(receiver, monkeypatch):
     assert not bare.ok and bare.status is None and "'bp_token_only' has no URL" in bare.error, bare
 
 
+def test_a_connection_given_as_a_uri_keeps_the_urls_path(receiver, monkeypatch):
+    """``AIRFLOW_CONN_X=http://host:port/hook/tok`` (or ``airflow connections add --conn-uri``): Airflow keeps the
+    scheme in the type and the path in schema, which was dropped: the alert went to the host's root (a server that
+    answers 2xx there: recorded delivered, never retried) instead of the webhook."""
+    server, received = receiver
+    port = int(server.url.rsplit(":", 1)[1])
+    monkeypatch.setenv("AIRFLOW_CONN_BP_OPS_URI", f"http://127.0.0.1:{port}/hook/uri-tok")
+    result = deliver(WebhookSpec(type="webhook", name="ops", airflow_conn_id="bp_ops_uri"), make_msg(), {}, **FAST)
+    assert result.ok, result
+    assert [r.path for r in server.requests] == ["/hook/uri-tok"] and len(received) == 1
+
+
 def test_an_incidents_later_alerts_name_it_in_the_webhook_and_thread_under_it_by_email(receiver, inbox):
     """The night's 'update' of an incident the watch opened (and a 'worse') is no new page: the webhook carries the
     incident's id (a PagerDuty or Opsgenie bridge dedupes on it), the e-mail says so in its subject and answers the

@@ -32,7 +32,8 @@ API post that Slack answered 2xx whose answer (its ``ok``) did not come whole.
 
 Secrets: a webhook URL is read from the environment variable the channel names (``webhook_url_env`` /
 ``url_env``), else from the Airflow connection ``airflow_conn_id`` (the connection's ``extra`` ``webhook_url``
-or ``url``; else a full URL in its password; else ``schema://host:port`` plus the password as the path, with
+or ``url``; else a full URL in its password; else ``schema://host:port`` plus the password as the path (a
+connection given as a URI: ``type://host:port/path`` plus the password), with
 ``https://hooks.slack.com/services`` as the Slack default host). A webhook URL is a secret: it never appears in
 an error, a log line or a :class:`Delivery` (see :func:`redact`).
 """
@@ -270,12 +271,17 @@ def _url_from_connection(channel: SlackSpec | WebhookSpec) -> str:
     password = (conn.password or "").strip()
     if password.startswith(("http://", "https://")):
         return password
-    host = (conn.host or "").strip()
+    host, schema = (conn.host or "").strip(), (conn.schema or "").strip()
     if host and "://" in host:
         base = host.rstrip("/")
     elif host:
-        scheme = conn.schema if conn.schema in ("http", "https") else "https"
-        base = f"{scheme}://{host}" + (f":{conn.port}" if conn.port else "")
+        # HTTP's convention keeps the scheme in schema; a connection given as a URI (AIRFLOW_CONN_X=https://host/path,
+        # --conn-uri) keeps it in its type and the URL's path in schema: that path (the token) was dropped, and the
+        # alerts posted to the host's root
+        path = "" if schema in ("", "http", "https") else "/" + schema.strip("/")
+        scheme = (conn.conn_type if path else schema) or "https"
+        scheme = scheme if scheme in ("http", "https") else "https"
+        base = f"{scheme}://{host}" + (f":{conn.port}" if conn.port else "") + path
     elif channel.type == "slack" and password:
         base = SLACK_DEFAULT_BASE
     else:
