@@ -357,10 +357,11 @@ class QuietHoursSpec(_Strict):
     @field_validator("start", "end", mode="before")
     @classmethod
     def _hhmm(cls, value: str) -> str:
-        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-            # YAML 1.1 reads an unquoted 20:00 as the base-60 number 1200
-            raise ValueError(f"write the time in quotes ('{value // 60:02d}:{value % 60:02d}'): unquoted, YAML reads "
-                             f"it as the number {value}")  # fmt: skip
+        if isinstance(value, _Sexagesimal):  # YAML 1.1 reads an unquoted 20:00 as the base-60 number 1200
+            if 0 <= value < 24 * 60:
+                raise ValueError(f"write the time in quotes ('{value // 60:02d}:{value % 60:02d}'): unquoted, YAML "
+                                 f"reads it as the number {value}")  # fmt: skip
+            value = value.text  # 24:00, 20:00:00: named as written, not as the number YAML made of it
         _clock(value)
         return value
 
@@ -1034,6 +1035,14 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
             yaml.parser.Parser.__init__(self)
 
 
+class _Sexagesimal(int):
+    """An int YAML 1.1 read from numbers joined by colons, in base 60 (an unquoted ``20:00`` is 1200), with its
+    ``text``: a time of day written unquoted is told from a number written as one (``22``, ``800``), which is no
+    time of 00:22 or 13:20 to suggest."""
+
+    text: str
+
+
 class _ConfigLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
     """The one YAML loader of brandpulse: YAML's safe subset, bounded. Refused, each with its line: more than
     :data:`MAX_YAML_VALUES` values with aliases expanded, an alias inside its own anchor, nesting deeper than
@@ -1101,6 +1110,14 @@ class _ConfigLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstr
         except Exception as exc:  # the safe constructor's own errors: a date that does not exist, a bad !!timestamp
             raise _Refused(f"unreadable {node.tag.rsplit(':', 1)[-1]} value ({exc})"[:200], node.start_mark) from None
 
+    def construct_yaml_int(self, node):
+        value = super().construct_yaml_int(node)
+        if ":" not in node.value:
+            return value
+        value = _Sexagesimal(value)
+        value.text = node.value
+        return value
+
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
             first: dict = {}
@@ -1120,6 +1137,9 @@ class _ConfigLoader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstr
                     )
                 first[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep)
+
+
+_ConfigLoader.add_constructor("tag:yaml.org,2002:int", _ConfigLoader.construct_yaml_int)
 
 
 def _indent(text: str, mark) -> str:

@@ -739,6 +739,31 @@ def test_messages_name_the_real_problem_and_the_real_field(tmp_path):
     assert load_config(_write(tmp_path, doc)).brands[0].sources[1].app_id == "1480331921"
 
 
+def test_quiet_hours_written_as_plain_numbers_are_not_taken_for_a_time_in_base_60(tmp_path):
+    """start: 22, end: 7 (hours) or end: 800 (08:00) were told to write '00:22', '00:07' and '13:20': quiet hours
+    that held the alerts nearly all day. Only a time written with colons gets the quotes hint; 24:00 is named so."""
+    quiet = {"type": "webhook", "name": "ops", "url_env": "HOOK", "quiet_hours": {"start": "x", "end": "y"}}
+    path = Path(_write(tmp_path, {**GOOD, "alerts": [quiet]}))
+    text = path.read_text(encoding="utf-8")
+    for start, end, problems in [
+        ("22", "7", ["start: must be a time of day as HH:MM (00:00 to 23:59), got 22", "end: must be a time of day "
+                     "as HH:MM (00:00 to 23:59), got 7"]),
+        ("20:00", "800", ["start: write the time in quotes ('20:00')", "end: must be a time of day as HH:MM "
+                          "(00:00 to 23:59), got 800"]),
+        ("8:30", "24:00", ["start: write the time in quotes ('08:30')", "end: must be a time of day as HH:MM "
+                           "(00:00 to 23:59), got '24:00'"]),
+    ]:  # fmt: skip
+        path.write_text(text.replace("start: x", f"start: {start}").replace("end: y", f"end: {end}"), "utf-8")
+        with pytest.raises(ConfigError) as err:
+            load_config(path)
+        for problem in problems:
+            assert f"alerts[0].quiet_hours.{problem}" in str(err.value)
+    assert "'00:22'" not in str(err.value) and "'13:20'" not in str(err.value)
+    text = text.replace("start: x", "start: '10:00'").replace("end: y", "end: '12:00'")
+    path.write_text(text + "lock_timeout_s: 1:30\n", encoding="utf-8")
+    assert load_config(path).lock_timeout_s == 90  # a number in base 60 is still that number where one is meant
+
+
 def test_a_word_yaml_reads_as_a_boolean_number_or_date_is_said_to_need_quotes(tmp_path):
     """countries: [no] (Norway) is false to YAML, a survey's sheet: 2024 a number: the error said only "Input
     should be a valid string" of a value that was written as text."""
