@@ -857,3 +857,19 @@ def test_the_model_on_a_cpu_sees_batches_of_similar_lengths_within_the_token_bud
     assert sum(rows for rows, _ in shapes) == len(texts)
     assert all(rows * width <= CPU_BATCH_TOKENS for rows, width in shapes)
     assert shapes[-1] == (1, max(len(i) for i in ids))  # the long one alone, last
+
+
+def test_a_joiner_between_letters_or_a_grapheme_joiner_does_not_change_the_score(scorer):
+    """The zero-width joiner is kept for emoji sequences and Hindi's conjuncts, but between two letters it joins
+    nothing a reader sees: "I lo\\u200dve th\\u200dis ph\\u200done" was neutral (+0.33) where its words read positive
+    (+0.98). The combining grapheme joiner (U+034F) is as invisible: "ter\\u034frible serv\\u034fice" was positive."""
+    plain = ["I love this phone", "terrible service", "paczka zaginęła, obsługa okropna"]
+    hidden = [
+        "I lo\u200dve th\u200dis ph\u200done",
+        "ter\u034frible serv\u034fice",
+        "pac\u200dzka zagi\u200dnęła, obsługa okropna",
+    ]
+    for a, b in zip(scorer.score(plain), scorer.score(hidden), strict=True):
+        assert (a.label, a.score) == (b.label, b.score)
+    # the joiners of an emoji sequence and of a conjunct (after a virama) stay
+    assert scorer._prepare("👨\u200d👩\u200d👧 क्\u200dष")[0] == "👨\u200d👩\u200d👧 क्\u200dष"

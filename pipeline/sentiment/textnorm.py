@@ -10,8 +10,10 @@ that has no emoji tokens:
 - the invisible characters a reader does not see (:data:`UNSEEN`: the soft hyphen, zero-width space and
   non-joiner, word joiner, BOM, and the bidirectional marks and isolates of right-to-left text) are removed: the
   tokenizer read most of them as a space, so "terr\\u200bible serv\\u200bice" was "terr ible serv ice" to the
-  model (neutral) and "I lo\\u200bve th\\u200bis ph\\u200bone" negative; the zero-width joiner stays (emoji
-  sequences, Hindi's conjuncts);
+  model (neutral) and "I lo\\u200bve th\\u200bis ph\\u200bone" negative; so is the combining grapheme joiner
+  (U+034F, "ter\\u034frible serv\\u034fice" was positive), and the zero-width joiner between two letters, where
+  it joins nothing ("I lo\\u200dve th\\u200dis ph\\u200done" was neutral); elsewhere the joiner stays (emoji
+  sequences, Hindi's conjuncts after a virama);
 - so is NUL, which the tokenizer read as an unknown token (it drops the other C0 controls itself): a NUL at a
   text's end (a C string's, a JSON "\\u0000") made "the parcel arrived today" positive and "I waited two days"
   neutral; the C1 controls but NEL (a line break) are Windows-1252 text read as latin-1 ("l\\x92application" is
@@ -47,14 +49,16 @@ _JOIN = "\u200d"
 MAX_JOINS = 64
 _AFTER = re.compile(rf"(.){_JOIN}", re.DOTALL)
 URL, USER = "http", "@user"  # what a link and a handle become
-# what normalise removes: textfold's INVISIBLE but the joiner, and the marks that set a direction of writing (LRM,
-# RLM, ALM, the embeddings, overrides and isolates)
-UNSEEN = INVISIBLE.replace(_JOIN, "") + "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# what normalise removes: textfold's INVISIBLE with the combining grapheme joiner in place of the joiner (removed
+# between letters only), and the marks that set a direction of writing (LRM, RLM, ALM, embeddings, overrides, isolates)
+UNSEEN = INVISIBLE.replace(_JOIN, "\u034f") + "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # The C1 controls but NEL (U+0085, a line break) as the Windows-1252 characters of their bytes (Windows-1252 text
 # read as latin-1); the five bytes it has no character for, and NUL, are unseen
 _C1 = {c: bytes([c]).decode("cp1252", errors="ignore") for c in range(0x80, 0xA0) if c != 0x85}
 UNSEEN += "\x00" + "".join(chr(c) for c, ch in _C1.items() if not ch)
 _UNSEEN = dict.fromkeys(map(ord, UNSEEN)) | {c: ch for c, ch in _C1.items() if ch}
+# a joiner between two letters: not an emoji sequence's, nor a conjunct's (after a virama, a mark)
+_LETTERS_JOINED = re.compile(rf"(?<=[^\W\d_]){_JOIN}(?=[^\W\d_])")
 PLACEHOLDERS = re.compile(rf"\b{URL}\b|{USER}")
 """The words normalisation writes for links and handles: letters the writer did not write."""
 
@@ -77,7 +81,7 @@ def _emoji_side(char: str) -> bool:
 
 def normalise(text: str, emoji_names: bool = True) -> str:
     """Return the model's view of ``text``."""
-    text = short_joins(unescape_html(text)).translate(_UNSEEN)
+    text = _LETTERS_JOINED.sub("", short_joins(unescape_html(text)).translate(_UNSEEN))
     text = LINK.sub(URL, text)
     text = HANDLE.sub(USER, text)
     if emoji_names:
