@@ -1176,9 +1176,12 @@ def main() -> None:
         bad_input = (WarehouseError,) + ((config.ConfigError,) if config else ())
         bad_input += (ledger.RunNotRegistered,) if ledger else ()
         failed = (FileNotFoundError, *((records.BadExport,) if records else ()), *((http.SourceError,) if http else ()))
-        if not isinstance(exc, (*bad_input, *failed)):
+        # a file this user cannot make or write (a report folder on a read-only mount or of another user, a full
+        # disk): the report step's page ended `run` and `report` in a traceback, the night recorded failed
+        on_file = isinstance(exc, OSError) and exc.filename is not None and exc.strerror is not None
+        if not isinstance(exc, (*bad_input, *failed)) and not on_file:
             raise
-        typer.echo(f"brandpulse: {exc}", err=True)
+        typer.echo(f"brandpulse: {f'{exc.filename}: {exc.strerror}' if on_file else exc}", err=True)
         sys.exit(2 if isinstance(exc, bad_input) else 1)
 
 

@@ -103,7 +103,10 @@ def write_atomic(path, content: str | bytes | Iterable[str]) -> int:
     # random too, and created exclusively: a process in another container (its own pids) sharing the folder can
     # have our pid, and two writers of one temporary file tore the target and failed the one renaming last
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fh = tmp.open("xb")
+    try:
+        fh = tmp.open("xb")
+    except OSError as exc:  # a folder this user cannot write to, a read-only mount: named as the file meant
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     n = 0
     try:
         with fh:
@@ -118,7 +121,9 @@ def write_atomic(path, content: str | bytes | Iterable[str]) -> int:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno and exc.filename is None:  # a write cut short (a full disk)
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
     return n

@@ -5,6 +5,7 @@ steps the commands call are tested in their own modules."""
 from __future__ import annotations
 
 import json
+import os
 import resource
 import signal
 import subprocess
@@ -432,6 +433,23 @@ def test_detect_series_out_is_whole_or_not_written_when_the_disk_fills(tmp_path)
     assert "Traceback" not in done.stderr
     assert out.read_text() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["flags.csv", "s.csv"]  # no temporary file left
+
+
+def test_a_report_that_cannot_be_written_is_a_line_not_a_traceback(tmp_path):
+    """A page the report folder cannot take (here a file-size limit, as a full disk; a read-only mount or another
+    user's folder the same) ended `report` (and `run`'s report step) in an OSError traceback."""
+    config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
+    out = tmp_path / "reports"
+
+    def small_files() -> None:  # in the child: writes past 20 bytes fail with EFBIG
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20, resource.RLIM_INFINITY))
+
+    done = brandpulse("report", "--date", "2026-10-01", "--out", str(out), "--config", config, "--db", db,
+                      preexec_fn=small_files)  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    [said] = [line for line in done.stderr.splitlines() if line.startswith("brandpulse: ")]
+    assert said.startswith(f"brandpulse: {out}{os.sep}") and said.endswith(": File too large"), said
 
 
 def test_errors_of_the_shell_command_are_lines_not_tracebacks(tmp_path):
