@@ -161,7 +161,8 @@ _FUNCTION_WORDS = {
     jesteśmy będzie będę będą można może mogę mogą musi muszę nas nam nami wam wami tu tutaj tam teraz go mu
     im nim nią ją ci cię sobie siebie oraz lub albo czyli jednak ze we aż bardzo jako niż żeby aby jeśli ani sie
     juz tez moze bedzie wiec sa byc dalej przed zanim ode nawet ile ogóle wszystko wszystkie wszystkich
-    wszystkim wszyscy jakiś jakaś jakieś jakiegoś jakiejś jakichś jakimś jakąś
+    wszystkim wszyscy jakiś jakaś jakieś jakiegoś jakiejś jakichś jakimś jakąś każdy każda każde każdego każdej
+    każdym samo sama więcej bardziej raz podczas między także również
     """,
     "nl": """
     de het een en van ik je jij u hij zij wij we ze is zijn was waren met op aan voor dat die dit er maar om als
@@ -169,7 +170,8 @@ _FUNCTION_WORDS = {
     geweest te waar wanneer waarom hoe wat wie welke weer alweer steeds iemand iets ben bent zal zullen zou
     zouden kan kunnen kon konden moet moeten wil willen ons onze jou jouw uw hier daar nu zo deze dus want
     omdat hun hen hem haar z'n zo'n zich men door over sinds meer nou toch even gewoon echt heel toen zelf alleen
-    tegen tijdens vanaf tussen zelfs alle alles iedereen enkel enkele
+    tegen tijdens vanaf tussen zelfs alle alles iedereen enkel enkele elk elke ieder iedere hetzelfde dezelfde
+    voordat nadat terwijl onder boven zeer mee weinig
     """,
     "de": """
     der die das ein eine einen einem einer eines und ist mit auf für von zu im ich du er sie es wir ihr den dem

@@ -289,6 +289,18 @@ def test_polish_and_dutch_even_all_some_without_and_against_are_no_terms():
     assert tokenize("an ode to joy", language="en") == ["ode", "joy"]  # an English word
 
 
+def test_polish_and_dutch_each_same_more_during_between_and_also_are_no_terms():
+    """The English list drops "each", "every", "same", "more", "during", "between", "also", "under", "very"; their
+    Polish and Dutch words were terms ("De app crasht elke keer" gave "elke", "każdy" stood in a Polish spike)."""
+    assert explain.terms("De app crasht elke keer, terwijl de update zeer weinig deed", language="nl") == {
+        "app", "crasht", "app crasht", "keer", "crasht keer", "update", "deed", "update deed",
+    }  # fmt: skip
+    assert explain.terms("Każdy kurier tak samo, podczas dostawy więcej problemów niż także raz", language="pl") == {
+        "kurier", "dostawy", "problemów", "dostawy problemów",
+    }  # fmt: skip
+    assert tokenize("kazdy raz wiecej miedzy", language="pl") == []  # typed without diacritics too
+
+
 def test_polish_function_words_typed_without_diacritics_and_dutch_zo_n_are_no_terms():
     """Polish posts are often typed without diacritics: "był", "było", "żeby" were dropped, "byl", "bylo", "zeby"
     terms ("nie bylo" the third of a courier spike); the Dutch "zo'n" (such a) was a term of every Dutch rant."""
