@@ -877,8 +877,8 @@ def detect_series(
         except ValueError as exc:
             _fail(f"--timezone: {exc}")
     try:
-        series = read_series(file, freq, value, negative, timezone)
-        flags = flag_series(series, freq, timezone)
+        series, untested = read_series(file, freq, value, negative, timezone), []
+        flags = flag_series(series, freq, timezone, untested)
     except ValueError as exc:  # SeriesError names the file; the detectors' own do not
         _fail(str(exc) if isinstance(exc, SeriesError) else f"{file}: {exc}")
     for col in ("start", "end"):
@@ -906,6 +906,12 @@ def detect_series(
         typer.echo(
             f"note: the rows cover {covered}: the detector needs two weeks of history before a period it tests, "
             f"so none could be flagged{when}"
+        )
+    elif late := [p for p in untested if p >= tested]:  # after a gap of weeks: a spike there passed without a word
+        typer.echo(
+            f"note: {len(late):,} period(s) with counts from {late[0]:%Y-%m-%d %H:%M} to {late[-1]:%Y-%m-%d %H:%M} "
+            "could not be tested: the weeks before them hold under two weeks of days with any count (a gap in the "
+            "export?); days without any count are read as a gap, not as quiet"
         )
     if out is not None:
         try:  # whole or not at all: a full disk tore the file (and the previous flags with it)

@@ -579,12 +579,14 @@ def detect_spikes(
     sensitivity: Sensitivity | None = None,
     days: Iterable[date] | None = None,
     exclude: Iterable[date] | None = None,
+    untested: list | None = None,
 ) -> list[Spike]:
     """Flag days whose negatives are significantly above a day-of-week-aware baseline (module docstring).
 
     ``days``: only these days are returned (history before them is still evaluated, in order, so that past
     spikes leave the baseline). ``exclude``: days kept out of every baseline and every window, never flagged
-    (known incidents, outages).
+    (known incidents, outages). ``untested``: a list that gets every day past the minimums with no baseline of
+    ``min_history`` days to be tested against (the first weeks', and those after a long gap).
     """
     sens = sensitivity or Sensitivity()
     df = _prepare(series)
@@ -597,7 +599,7 @@ def detect_spikes(
         if not wanted:
             return []
     excluded = {index[d] for d in map(_as_date, () if exclude is None else exclude) if d in index}
-    return _scan(df, sens, wanted, excluded)
+    return _scan(df, sens, wanted, excluded, untested=untested)
 
 
 def _scan(
@@ -606,6 +608,7 @@ def _scan(
     wanted: set[int] | None = None,
     excluded: set[int] | None = None,
     trace: dict[int, dict] | None = None,
+    untested: list | None = None,
 ) -> list[Spike]:
     """The in-order evaluation behind :func:`detect_spikes`; ``trace`` collects every day's statistics."""
     all_days = list(df["day"])
@@ -634,13 +637,13 @@ def _scan(
         if gated and trace is None:
             continue
         end = t - G  # baseline days end before the guard band
-        if end <= 0:
-            continue
         lo_d = max(0, end - D)
-        disp = np.flatnonzero(usable[lo_d:end] & ~spike_out[lo_d:end]) + lo_d
+        disp = np.flatnonzero(usable[lo_d:end] & ~spike_out[lo_d:end]) + lo_d if end > 0 else np.array([], int)
         season = disp[disp >= end - S]
         base = season[season >= end - W]
         if len(base) < sens.min_history or v_t == 0:
+            if untested is not None and not gated and v_t > 0:
+                untested.append(all_days[t])
             continue
         m = _fit_baseline(neg, vol, dow, base, season, disp, W)
         mu_t = max(m.level * m.f[dow[t]], _MIN_EXPECTED)

@@ -327,6 +327,7 @@ def detect_intraday(
     exclude: Iterable[object] | None = None,
     timezone: str | None = None,
     until: object | None = None,
+    untested: list | None = None,
 ) -> list[IntradaySpike]:
     """Flag periods with unusual negatives (``hourly_spike``) or volume (``volume_spike``) for their hour of
     the week (module docstring). ``periods``: only flags of these periods are returned (the history before
@@ -334,7 +335,9 @@ def detect_intraday(
     every baseline and every window, never flagged (known outages, incidents). ``timezone``: the IANA zone
     whose clock the hours of the week follow (the brand's audience's; default UTC). ``until``: where the data
     ends (naive: UTC) when that is within the last period (a 15-minute watch run tests the hour so far): a
-    window over that period ends there, in its ``end`` and its reason, not at the period's end."""
+    window over that period ends there, in its ``end`` and its reason, not at the period's end. ``untested``: a
+    list that gets the start of every period with mentions that had no baseline to be tested against (the first
+    two weeks', and those after a gap that left fewer than ``min_history_hours`` of baseline)."""
     sens = sensitivity or IntradaySensitivity()
     df = prepare_intraday(series, freq)
     if df.empty:
@@ -348,7 +351,7 @@ def detect_intraday(
             return []
     excluded = {index[t] for t in pd.to_datetime(list(() if exclude is None else exclude), utc=True) if t in index}
     cut = None if until is None else pd.to_datetime(until, utc=True)  # naive: UTC, as the hours
-    return _scan(df, sens, FREQS[freq], wanted, excluded, timezone or "UTC", cut)
+    return _scan(df, sens, FREQS[freq], wanted, excluded, timezone or "UTC", cut, untested)
 
 
 def _windows(pph: int, max_hours: int) -> list[int]:
@@ -364,6 +367,7 @@ def _scan(
     excluded: set[int],
     zone: str,
     until: pd.Timestamp | None = None,
+    untested: list | None = None,
 ):
     ts = pd.DatetimeIndex(df["hour"])
     period = pd.Timedelta(hours=1) / pph
@@ -413,6 +417,8 @@ def _scan(
                         m_neg = _fit(neg, slot, day_no, base, sens.slot_pseudo, pph)
                         m_neg = _with_share(m_neg, neg, vol, base, week_of, slot)
         if m_vol is None or not usable[t]:
+            if m_vol is None and untested is not None and usable[t] and vol[t] > 0:
+                untested.append(ts[t])
             continue
         mu_n_t = m_neg.level * m_neg.f[slot[t]] if m_neg is not None else 0.0
         mu_v_t = m_vol.level * m_vol.f[slot[t]]

@@ -237,23 +237,29 @@ def read_series(
     return series
 
 
-def flag_series(series: pd.DataFrame, freq: str = "hour", timezone: str | None = None) -> pd.DataFrame:
+def flag_series(
+    series: pd.DataFrame, freq: str = "hour", timezone: str | None = None, untested: list | None = None
+) -> pd.DataFrame:
     """The flagged windows of :func:`read_series`'s ``series`` (:data:`COLUMNS`; ``start``, ``end`` as UTC
     timestamps): the nightly detector's ``spike`` for ``day`` (which needs ``n_negative``), the intraday one's
-    ``hourly_spike`` and ``volume_spike`` for 5min and hour (``volume_spike`` alone without ``n_negative``)."""
-    rows = []
+    ``hourly_spike`` and ``volume_spike`` for 5min and hour (``volume_spike`` alone without ``n_negative``).
+    ``untested``: a list that gets the start (UTC) of each period with a count that had no baseline to be tested
+    against (the first two weeks', and those after a gap of weeks)."""
+    rows, skipped = [], []
     if freq == "day":
         daily = series.rename(columns={"period": "day"})
         daily["day"] = daily["day"].dt.date
-        for s in detect_spikes(daily):
+        for s in detect_spikes(daily, untested=skipped):
             start = pd.Timestamp(s.day, tz="UTC") - pd.Timedelta(days=s.window - 1)
             end = pd.Timestamp(s.day, tz="UTC") + pd.Timedelta(days=1)
             row = (s.window_observed, s.window_expected, s.window_z, s.p_count, s.p_share, "spike", s.window)
             rows.append((start, end, *row))  # the window's figures, as the hourly rows
     else:
         hourly = series.rename(columns={"period": "hour"})
-        for s in detect_intraday(hourly, freq=FREQS[freq], timezone=timezone):
+        for s in detect_intraday(hourly, freq=FREQS[freq], timezone=timezone, untested=skipped):
             rows.append((s.start, s.end, s.observed, s.expected, s.z, s.p_count, s.p_share, s.kind, s.window))
+    if untested is not None:
+        untested.extend(pd.Timestamp(p, tz="UTC") if freq == "day" else p for p in skipped)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -377,7 +377,8 @@ def test_detect_series_refuses_an_unknown_freq_and_file(tmp_path):
     refused(invoke("detect-series", str(path), "--freq", "5min"), f"{path}: the {span}")
     hours = invoke("detect-series", str(path))  # 876,577 hours: in reach
     assert hours.exit_code == 0 and "0 flagged period(s) of 2 (hour)" in hours.output, hours.output
-    assert "note:" not in hours.output  # a century: long enough, if not flagged
+    # a century of empty days before the last row: a gap, no baseline, said (it was "long enough" without a word)
+    assert "note: 1 period(s) with counts from 2100-01-05 10:00 to 2100-01-05 10:00 could not" in hours.output
 
 
 def test_detect_series_reads_naive_stamps_on_the_timezone_clock(tmp_path):

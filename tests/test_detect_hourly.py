@@ -505,6 +505,24 @@ def test_detect_series_says_why_rows_ending_before_the_first_tested_hour_flag_no
             assert "1 flagged period(s)" in result.output and "note:" not in result.output, result.output
 
 
+def test_detect_series_says_which_periods_a_gap_of_weeks_left_untested(tmp_path):
+    """Rows missing for three weeks (an export's outage) are days without counts, kept out of the baselines: for
+    two weeks after it no period has a baseline, and a burst of ten times the hour's mentions there gave "0 flagged"
+    and no word, as a series too short to test once did. Said, hourly and daily; no note without a gap."""
+    df = hourly(weeks=9, seed=4)
+    add(df, at(6, 2, 15), 0, extra_other=1500)  # two days after the rows resume
+    gap = (df["hour"] >= START + pd.Timedelta(weeks=3)) & (df["hour"] < START + pd.Timedelta(weeks=6))
+    path = write_csv(tmp_path, df[~gap])
+    said = "period(s) with counts from 2026-02-16 00:00 to 2026-03-02 23:00 could not be tested"
+    result = CliRunner().invoke(app, ["detect-series", str(path)])
+    assert result.exit_code == 0 and "0 flagged period(s)" in result.output, result.output
+    assert said in result.output.replace("\n", ""), result.output
+    daily = CliRunner().invoke(app, ["detect-series", str(path), "--freq", "day", "--negative", "neg"])
+    assert daily.exit_code == 0 and "could not be tested" in daily.output, daily.output
+    whole = CliRunner().invoke(app, ["detect-series", str(write_csv(tmp_path, df))])
+    assert whole.exit_code == 0 and "note:" not in whole.output and "volume_spike" in whole.output, whole.output
+
+
 def test_detect_series_names_a_file_with_brackets_as_it_is(tmp_path):
     """The table's title is text, not console markup: a file named "flags [prod].csv" was titled "flags .csv"."""
     path = write_csv(tmp_path, hourly(weeks=1)).rename(tmp_path / "flags [prod].csv")
