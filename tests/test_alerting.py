@@ -505,6 +505,38 @@ def test_worse_by_severity_means_above_every_alert_of_the_incident_not_only_its_
     ]
 
 
+def test_a_worse_alert_says_what_it_is_worse_than_and_by_how_much(tmp_path):
+    """A 'worse' of 25 negatives after a major page of 40 said "getting worse: now 25 negative mentions" and no
+    more: its severity had risen to critical. Its reason, numbers and Slack follow-up say what it was judged
+    against: the incident's highest severity so far and the last alert's count."""
+    from pipeline.alerts.message import render_slack_followup
+    from pipeline.detect import Spike
+
+    cfg = config(tmp_path, worsen_ratio=1.5)
+    db = tmp_path / "w.duckdb"
+    with connect(db) as con:
+        migrate(con)
+    days = [INCIDENT + timedelta(days=i) for i in range(3)]
+
+    def night(con, i: int, observed: int, severity: str) -> str | None:
+        spike = Spike(days[i], observed, 5.0, 100, observed / 100, 0.1, 1e-6, 1e-6, 6.0, severity, "r", 1)
+        return incidents._spike_alert(con, cfg, cfg.brands[0], days[i], spike, days[: i + 1], True, f"n{i}")
+
+    with connect(db) as con, transaction(con):
+        night(con, 0, 40, "major")
+        by_severity = night(con, 1, 25, "critical")
+        by_count = night(con, 2, 60, "critical")
+    with connect(db, read_only=True) as con:
+        first, second = (delivery.message(cfg, con, a, chart=False) for a in (by_severity, by_count))
+    assert first.status == "worse" and first.numbers["worse_than"] == {"severity": "major", "observed": 40}
+    said = "r; worse than the incident's alerts so far: "
+    assert first.reason == said + "severity major → critical, 40 → 25 negative mentions"
+    assert render_slack_followup(first)["text"].startswith(
+        "Update: Parcelo negative spike is worse: now 25 negative mentions, was 40 (severity *critical*, was major)"
+    )
+    assert second.reason == said + "25 → 60 negative mentions"
+
+
 SHIFT = START + timedelta(days=60)
 
 

@@ -388,6 +388,25 @@ def _chain_end(con, config: Config, brand: str, kind: str, day: date) -> date:
     return end
 
 
+def _worse_than(severities, observed: int | None) -> dict:
+    """What a ``worse`` alert was judged against, for its explanation (``worse_than``): the highest ``severity`` of
+    the incident's alerts it was compared with, and the ``observed`` count its ``worsen_ratio`` was taken of (left
+    out where counts are not compared: the night's day against the watch's hours)."""
+    severity = max(severities, key=lambda s: SEVERITY_RANK.get(s, 0))
+    return {"severity": severity, **({"observed": observed} if observed is not None else {})}
+
+
+def _worse_note(was: dict, spike, unit: str) -> str:
+    """The reason's words for :func:`_worse_than`: what got worse and by how much (a 'worse' of 25 negatives after
+    a page of 40 said "getting worse" and no more: its severity had risen from major to critical)."""
+    parts = []
+    if SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(was["severity"], 0):
+        parts.append(f"severity {was['severity']} → {spike.severity}")
+    if was.get("observed") is not None:
+        parts.append(f"{was['observed']} → {spike.observed} {unit}")
+    return "; worse than the incident's alerts so far: " + ", ".join(parts)
+
+
 def _record_alert(con, fields: dict) -> str | None:
     """Insert an alert; its id, or None when the alert is already recorded (a re-run of the night). Its
     ``created_at`` is this moment, not the transaction's start (DuckDB's ``now()``): alerts one run raises keep
@@ -420,9 +439,10 @@ def _spike_alert(
                 {"incident": incident, "start": start, "end": end, "day": day},
             )
         )
-        worse = SEVERITY_RANK[spike.severity] > max(
-            SEVERITY_RANK.get(s, 0) for s in alerted["severities"] or [last["severity"]]
-        ) or (spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0))
+        was = _worse_than(alerted["severities"] or [last["severity"]], last["observed"])
+        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(was["severity"], 0) or (
+            spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0)
+        )
         if send and not alerted["told"]:  # opened by backfilled nights, which page no one: its first page, now
             status = "new"
         elif not worse:
@@ -439,7 +459,8 @@ def _spike_alert(
                 {"incident": incident, "start": start},
             )
         )["severities"] or [hourly["severity"]]
-        if SEVERITY_RANK[spike.severity] <= max(SEVERITY_RANK.get(s, 0) for s in paged):
+        was = _worse_than(paged, None)  # an hour's count is no measure of a day's
+        if SEVERITY_RANK[spike.severity] <= SEVERITY_RANK.get(was["severity"], 0):
             logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
             return None
         status = "worse"
@@ -447,6 +468,10 @@ def _spike_alert(
         status, incident = "new", None
     aid = alert_id(brand.key, "spike", day)
     numbers = _spike_numbers(spike)
+    reason = spike.reason
+    if status == "worse":
+        numbers["worse_than"] = was
+        reason += _worse_note(was, spike, "negative mentions")
     explanation = {**numbers, **_explain(con, brand, day, flagged, spike.window)}
     word = {"worse": "getting worse", "update": "the day in full"}.get(status, "negative spike")
     headline = (
@@ -464,7 +489,7 @@ def _spike_alert(
             "day": day,
             "severity": spike.severity,
             "headline": headline,
-            "reason": spike.reason,
+            "reason": reason,
             "observed": spike.observed,
             "expected": spike.expected,
             "explanation": json.dumps(explanation, default=str),
@@ -754,7 +779,8 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
             )
         )
         seen = same_kind["severities"] or [last["severity"]]  # none of this kind yet: the incident's latest alert
-        worse = SEVERITY_RANK[spike.severity] > max(SEVERITY_RANK.get(s, 0) for s in seen) or (
+        was = _worse_than(seen, same_kind["observed"])
+        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(was["severity"], 0) or (
             same_kind["observed"] is not None and spike.observed >= config.alerting.worsen_ratio * same_kind["observed"]
         )
         if not worse:
@@ -791,6 +817,10 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
         "window_end": end.isoformat(),
         "hours_summed": spike.window,
     }
+    reason = spike.reason
+    if status == "worse":
+        numbers["worse_than"] = was
+        reason += _worse_note(was, spike, "mentions" if counts_mentions(spike.kind) else "negative mentions")
     explanation = {**numbers, **_explain_window(con, brand, start, end, spike.kind)}
     return _record_alert(
         con,
@@ -803,7 +833,7 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
             "day": day,
             "severity": spike.severity,
             "headline": headline,
-            "reason": spike.reason,
+            "reason": reason,
             "observed": spike.observed,
             "expected": spike.expected,
             "explanation": json.dumps(explanation, default=str),

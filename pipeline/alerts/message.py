@@ -624,11 +624,19 @@ def render_slack_followup(msg: AlertMessage) -> dict:
     observed = msg.numbers.get("observed")
     unit = "mentions" if counts_mentions(msg.kind) else "negative mentions"
     now = f"now {format_number('observed', observed)} {unit}" if observed is not None else "now"
+    # what it was judged worse than (the incident's alerts so far): a 'worse' of 25 after a page of 40 said no more
+    was = msg.numbers.get("worse_than") if msg.status == "worse" else None
+    was = was if isinstance(was, dict) else {}
+    if was.get("observed") is not None and observed is not None:
+        now += f", was {format_number('observed', was['observed'])}"
+    severity = f"severity *{slack_escape(msg.severity)}*"
+    if was.get("severity") and was["severity"] != msg.severity:
+        severity += f", was {slack_escape(was['severity'])}"
     when = window_label(msg) or msg.day.isoformat()
     what = "is worse" if msg.status == "worse" else "has the day in full" if msg.status == "update" else "is new"
     text = (
         f"Update: {slack_name(msg.brand_name)} {kind_label(msg)} {what}: {now} "
-        f"(severity *{slack_escape(msg.severity)}*), {slack_escape(when)}. {slack_name(msg.headline)}"
+        f"({severity}), {slack_escape(when)}. {slack_name(msg.headline)}"
     )
     return {
         "text": _fit(text, SLACK_SECTION_CHARS),
