@@ -123,7 +123,9 @@ def write_atomic(path, content: str | bytes | Iterable[str]) -> int:
         os.replace(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.errno and exc.filename is None:  # a write cut short (a full disk)
+        # a write cut short (a full disk), or the rename (the target a folder, a sticky folder's file of another
+        # user): named as the file meant, not the temporary one, which is gone
+        if isinstance(exc, OSError) and exc.errno and exc.filename in (None, str(tmp)):
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
     return n

@@ -455,14 +455,18 @@ SNIFF_SPAN = 64 << 10  # how many bytes from it on it judges (:func:`_utf8_beyon
 
 def _utf8_beyond_ascii(head: bytes, final: bool = False) -> bool:
     """Whether ``head`` (bytes of a file, maybe cut inside a character unless ``final``: the file ends there) holds
-    bytes beyond ASCII, most of them UTF-8: its characters beyond ASCII more than twice the bytes UTF-8 has none for.
-    One pair of cp1250 letters is UTF-8 by chance (the "ÓŁ" of an all-caps "PÓŁ CENY" is Cyrillic "ӣ"), and a file
-    so judged by its first pair had every other Polish row quarantined; the letters after that pair are not UTF-8.
-    A UTF-8 export with a stray byte stays UTF-8 (that row is quarantined)."""
+    bytes beyond ASCII, most of them UTF-8: the bytes of its UTF-8 characters beyond ASCII more than twice the
+    bytes UTF-8 has none for. One pair of cp1250 letters is UTF-8 by chance (the "ÓŁ" of an all-caps "PÓŁ CENY" is
+    Cyrillic "ӣ"), and a file so judged by its first pair had every other Polish row quarantined; the letters after
+    that pair are not UTF-8. Bytes, not characters: an emoji or a curly quote (4 and 3 bytes) is never a pair of
+    cp1252 letters by chance, and a UTF-8 export with a row of stray bytes stays UTF-8 (that row is quarantined;
+    read as cp1252, every other row's "’" and emoji were stored as "â€™" and "ðŸ˜€", unsaid)."""
     if head.isascii():
         return False
-    decoded = codecs.getincrementaldecoder("utf-8")("replace").decode(head, final=final)
-    return sum(not c.isascii() for c in decoded) > 2 * decoded.count("\ufffd")
+    decoded = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(head, final=final)
+    stray = sum("\udc80" <= c <= "\udcff" for c in decoded)  # one per byte UTF-8 has no character for
+    utf8 = sum(len(c.encode("utf-8", "surrogateescape")) for c in decoded if not c.isascii()) - stray
+    return utf8 > 2 * stray
 
 
 def _first_beyond_ascii(binary: io.BufferedReader, head: bytes) -> tuple[bytes, bool]:

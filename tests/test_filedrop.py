@@ -393,6 +393,20 @@ def test_a_windows_1250_export_whose_first_letters_beyond_ascii_happen_to_be_utf
     assert {r.native_id: r.text for r in records} == texts and rejects == []
 
 
+def test_a_utf_8_export_with_one_row_of_stray_bytes_stays_utf_8(tmp_path):
+    """The majority of 1745fd7 counted characters: a UTF-8 export's curly quotes and emoji (3 and 4 bytes, never
+    cp1252 letters by chance) were outnumbered by one pasted cp1252 row's umlauts, and the whole file was read as
+    cp1252: every other row stored "couldnâ€™t" and "ðŸ˜€", unsaid. That row alone is quarantined."""
+    texts = {f"u{i}": f"Great service, couldn\u2019t be happier \U0001f600 order {i}" for i in range(4)}
+    lines = "".join(f"{k};facebook;;Ola;2026-10-01T10:00:00Z;{v};https://x/{k};3;0\r\n" for k, v in texts.items())
+    bad = "b1;facebook;;Ola;2026-10-01T10:00:00Z;Kundendienst völlig überfordert, Rückerstattung fällig, Lösung wäre " \
+          "schön, für mich nie wieder;https://x/b1;3;0\r\n"  # fmt: skip
+    content = (POLISH_HEADER + lines).encode("utf-8") + bad.encode("cp1252")
+    records, rejects = fetch_set(tmp_path, content, encoding="cp1252")
+    assert {r.native_id: r.text for r in records} == texts
+    assert len(rejects) == 1 and "not valid UTF-8" in str(rejects[0]), rejects
+
+
 def test_an_export_in_windows_1250_reads_where_os_has_no_pread(tmp_path, monkeypatch):
     """Windows' ``os`` has no ``pread``: the look for an export's first bytes beyond ASCII (e1c898f) raised
     AttributeError, a traceback for every file of a source with ``encoding: cp1250``; it is judged on what the open

@@ -209,6 +209,20 @@ def test_a_local_write_goes_through_a_synced_temporary_file_and_a_crash_keeps_th
     assert events[1][1] != target and events[1][1].parent == target.parent and events[1][2] == target
 
 
+def test_a_rename_that_fails_names_the_file_meant_not_its_temporary_one(tmp_path):
+    """write_atomic named the file meant when the temporary one could not be made or written (d8fc579), but a
+    rename that failed (the target a folder; in a sticky folder, another user's file) still named the temporary
+    file, gone by then: `brandpulse report` said ".index.html.123.ab12cd34.tmp: Is a directory"."""
+    from pipeline import files
+
+    target = tmp_path / "index.html"
+    target.mkdir()
+    with pytest.raises(IsADirectoryError) as err:
+        files.write_atomic(target, "<html>")
+    assert err.value.filename == str(target) and err.value.strerror
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]  # no temporary file left
+
+
 def test_two_writers_with_one_pid_never_share_a_temporary_file(tmp_path, monkeypatch):
     """Workers in two containers (each its own pids) sharing a staging or report folder can both be pid 7: the
     temporary file named by the pid alone was opened by both, so the second writer's rename made the first one's
