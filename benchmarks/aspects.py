@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -55,7 +56,7 @@ def main() -> int:
     out["cosine_bf16_to_fp32"] = {"mean": round(float(cos.mean()), 6), "min": round(float(cos.min()), 6)}
     print(json.dumps(out, indent=1))
     if args.json:
-        args.json.write_text(json.dumps({"command": " ".join(sys.argv), **out}, indent=1) + "\n")
+        args.json.write_text(json.dumps({"command": shlex.join(sys.argv), **out}, indent=1) + "\n")
     return 0
 
 

@@ -28,6 +28,7 @@ import multiprocessing as mp
 import os
 import platform
 import resource
+import shlex
 import subprocess
 import sys
 import time
@@ -154,6 +155,14 @@ def run_variant(variant: str, args) -> dict:
     return result
 
 
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _cell(value: float | None, spec: str, suffix: str = "") -> str:
+    return "-" if value is None else f"{value:{spec}}{suffix}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--val", type=Path, default=DEFAULT_VAL)
@@ -207,27 +216,24 @@ def main() -> int:
         f"{'macro-rec':>11}"
     )
     for name, r in results.items():
-        ratio = r["texts_per_s"] / base["texts_per_s"] if base else float("nan")
+        # None (JSON null) where there is nothing to compare with: NaN is no JSON (JSON.parse, strict parsers fail)
+        ratio = r["texts_per_s"] / base["texts_per_s"] if base else None
         agree = (
-            sum(a == b for a, b in zip(r["labels"], base["labels"], strict=True)) / len(r["labels"])
-            if base
-            else float("nan")
+            sum(a == b for a, b in zip(r["labels"], base["labels"], strict=True)) / len(r["labels"]) if base else None
         )
         agree32 = (
-            sum(a == b for a, b in zip(r["labels"], ref["labels"], strict=True)) / len(r["labels"])
-            if ref
-            else float("nan")
+            sum(a == b for a, b in zip(r["labels"], ref["labels"], strict=True)) / len(r["labels"]) if ref else None
         )
         r.update(
-            speed_vs_naive=round(ratio, 2), agreement_vs_naive=round(agree, 4), agreement_vs_fp32=round(agree32, 4)
+            speed_vs_naive=_round(ratio, 2), agreement_vs_naive=_round(agree, 4), agreement_vs_fp32=_round(agree32, 4)
         )
         asked, ran = name.split("@")[0].removeprefix("ours-"), r["precision"]
         if ran != asked and name != "naive":  # bf16 without native bfloat16 runs fp32; fp32 on a GPU runs fp16
             why = " (this machine has no native bfloat16)" if asked == "bf16" else ""
             print(f"{name}: ran in {ran}{why}")
         print(
-            f"{name:<16}{r['texts_per_s']:>10.1f}{ratio:>8.2f}x{r['peak_rss_mib']:>7} MiB{agree:>12.2%}"
-            f"{agree32:>12.2%}{r['val']['macro_recall']:>11.2f}"
+            f"{name:<16}{r['texts_per_s']:>10.1f}{_cell(ratio, '.2f', 'x'):>9}{r['peak_rss_mib']:>7} MiB"
+            f"{_cell(agree, '.2%'):>12}{_cell(agree32, '.2%'):>12}{r['val']['macro_recall']:>11.2f}"
         )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -235,7 +241,7 @@ def main() -> int:
         args.json.write_text(
             json.dumps(
                 {
-                    "command": " ".join(sys.argv),
+                    "command": shlex.join(sys.argv),
                     "model": str(args.model),
                     "threads": args.threads,
                     "batch_size": args.batch_size,

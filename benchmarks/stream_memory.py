@@ -14,6 +14,7 @@ import csv
 import itertools
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -69,7 +70,7 @@ def main() -> int:
             )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"command": " ".join(sys.argv), "results": results}, indent=2) + "\n")
+        args.json.write_text(json.dumps({"command": shlex.join(sys.argv), "results": results}, indent=2) + "\n")
     return 0
 
 

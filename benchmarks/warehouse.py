@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -418,7 +419,7 @@ def main() -> int:
     if args.child:
         child(db, args.child)
         return 0
-    command = " ".join(["benchmarks/warehouse.py", *sys.argv[1:]])
+    command = shlex.join(["benchmarks/warehouse.py", *sys.argv[1:]])  # quoted: `--only "brandpulse sql"` is one name
     result = {"rows": args.rows, "days": args.days, "night": args.night, "command": command}
     if args.reuse and db.exists():
         t0 = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,25 @@ def test_scoring_benchmark_ends_when_a_variants_process_fails(tmp_path):
     proc = subprocess.run(command, capture_output=True, text=True, cwd=REPO, timeout=180)
     assert proc.returncode != 0
     assert "[scoring] ours-fp32: its process ended without a result (exit code 1)" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_scoring_benchmark_without_naive_writes_valid_json(monkeypatch, tmp_path):
+    """Without the `naive` variant (the README's int8 and bf16 commands) the ratios to naive were NaN, written as
+    `NaN`, which is no JSON: `JSON.parse` and strict parsers refused the figures' file. They are null now. (The
+    variant's run is stubbed: what is tested is the figures' file, not the model's speed.)"""
+    from benchmarks import scoring
+
+    ran = {"texts_per_s": 100.0, "labels": ["negative", "positive"], "precision": "fp32", "peak_rss_mib": 900}
+    monkeypatch.setattr(scoring, "run_variant", lambda variant, args: {**ran, "val": {"macro_recall": 0.7}})
+    out = tmp_path / "scoring.json"
+    monkeypatch.setattr(sys, "argv", ["scoring.py", "--variants", "ours-fp32", "--limit", "2", "--json", str(out)])
+    assert scoring.main() == 0
+
+    def refuse(constant):
+        raise ValueError(f"{constant} is no JSON")
+
+    fp32 = json.loads(out.read_text(), parse_constant=refuse)["results"]["ours-fp32"]
+    assert (fp32["speed_vs_naive"], fp32["agreement_vs_naive"], fp32["agreement_vs_fp32"]) == (None, None, 1.0)
 
 
 def _run_benchmark(*args, timeout: int = 120) -> subprocess.CompletedProcess:
@@ -143,3 +163,19 @@ def test_warehouse_benchmark_refuses_a_night_too_small_for_the_unscored_lookup(m
     assert stop.value.code == 2
     assert "--night 100: at least 2,048" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_warehouse_benchmark_records_a_command_that_reruns_as_run(monkeypatch, tmp_path):
+    """The JSON's `command` joined the arguments with spaces: `--only "guide: 1."` was recorded as `--only guide:
+    1.`, which, run again, measures every guide query (prefix `guide:`); it is now quoted as the shell needs."""
+    from benchmarks import warehouse
+
+    db, out = tmp_path / "w.duckdb", tmp_path / "w.json"
+    monkeypatch.setattr(warehouse, "build", lambda path, *_: path.write_bytes(b"") or "built")
+    monkeypatch.setattr(warehouse, "measure", lambda _db, names: names)
+    argv = ["--rows", "5000", "--db", str(db), "--only", "guide: 1.", "--json", str(out)]
+    monkeypatch.setattr(sys, "argv", ["warehouse.py", *argv])
+    assert warehouse.main() == 0
+    result = json.loads(out.read_text())
+    assert shlex.split(result["command"]) == ["benchmarks/warehouse.py", *argv]
+    assert result["results"] == ["guide: 1. Which subreddit drove last week's negatives?"]
