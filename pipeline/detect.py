@@ -585,8 +585,8 @@ def detect_spikes(
 
     ``days``: only these days are returned (history before them is still evaluated, in order, so that past
     spikes leave the baseline). ``exclude``: days kept out of every baseline and every window, never flagged
-    (known incidents, outages). ``untested``: a list that gets every day past the minimums with no baseline of
-    ``min_history`` days to be tested against (the first weeks', and those after a long gap).
+    (known incidents, outages). ``untested``: a list that gets every day past the minimums left untested for
+    want of ``min_history`` days with counts before it (the first weeks', and those after a long gap).
     """
     sens = sensitivity or Sensitivity()
     df = _prepare(series)
@@ -642,7 +642,9 @@ def _scan(
         season = disp[disp >= end - S]
         base = season[season >= end - W]
         if len(base) < sens.min_history or v_t == 0:
-            if untested is not None and not gated and v_t > 0:
+            # untested for want of days with counts (a gap), not for the warm-up screen's days left out
+            short = usable[max(0, end - W) : max(0, end)].sum() < sens.min_history
+            if untested is not None and not gated and v_t > 0 and short:
                 untested.append(all_days[t])
             continue
         m = _fit_baseline(neg, vol, dow, base, season, disp, W)

@@ -523,6 +523,18 @@ def test_detect_series_says_which_periods_a_gap_of_weeks_left_untested(tmp_path)
     assert whole.exit_code == 0 and "note:" not in whole.output and "volume_spike" in whole.output, whole.output
 
 
+def test_detect_series_says_no_gap_where_the_warm_up_screen_left_a_day_out(tmp_path):
+    """A launch-day surge in a gap-free series leaves the warm-up baselines (the screen): the day it left one short
+    of two weeks was said "could not be tested ... (a gap in the export?)", with no gap in the rows."""
+    df = hourly(weeks=9, seed=0)
+    for h in range(8, 20):
+        add(df, at(0, 2, h), 60, 200)
+    result = CliRunner().invoke(
+        app, ["detect-series", str(write_csv(tmp_path, df)), "--freq", "day", "--negative", "neg"]
+    )
+    assert result.exit_code == 0 and "note:" not in result.output, result.output
+
+
 def test_detect_series_names_a_file_with_brackets_as_it_is(tmp_path):
     """The table's title is text, not console markup: a file named "flags [prod].csv" was titled "flags .csv"."""
     path = write_csv(tmp_path, hourly(weeks=1)).rename(tmp_path / "flags [prod].csv")
