@@ -299,6 +299,7 @@ def test_polish_and_dutch_each_same_more_during_between_and_also_are_no_terms():
         "kurier", "dostawy", "problemów", "dostawy problemów",
     }  # fmt: skip
     assert tokenize("kazdy raz wiecej miedzy", language="pl") == []  # typed without diacritics too
+    assert tokenize("an elk on the road", language="en") == ["elk", "road"]  # the Dutch "elk" (each), in English a word
 
 
 def test_polish_function_words_typed_without_diacritics_and_dutch_zo_n_are_no_terms():
