@@ -219,6 +219,28 @@ def test_malformed_entries_are_quarantined_without_names(server):
     assert all(r.source == "ios" and r.location == "us page 1" for r in rejects)
 
 
+def test_a_quarantined_entry_keeps_no_name_whatever_the_json_type_of_its_author(server):
+    """An author that is no object (a name as text, a list of authors), or one whose own label holds the name, is
+    hashed in quarantine like the usual ``{"name": {"label": ...}}``: the raw record named the reviewer."""
+    at = datetime(2026, 10, 1, 12, tzinfo=UTC)
+    authors = [
+        "Jane Leakstring",
+        [{"name": {"label": "John Leaklist"}, "uri": {"label": "https://itunes.apple.com/us/reviews/id987654321"}}],
+        {"name": {"label": "Ann Labelled"}, "label": "Ann Labelled"},
+    ]
+    bad = [
+        {**review(n, at), "raw": {**AppStoreAPI._entry(review(n, at), APP, "us"), "im:rating": {"label": "9"},
+                                  "author": author}}
+        for n, author in enumerate(authors, 2)
+    ]  # fmt: skip
+    AppStoreAPI(bad).mount(server)
+    records, rejects = fetch(source(server.url))
+    assert records == [] and len(rejects) == 3
+    raws = " ".join(r.raw_record for r in rejects)
+    assert not any(name in raws for name in ("Jane", "John", "Ann", "/reviews/id")), raws
+    assert raws.count("hmac:") >= 4
+
+
 def test_a_number_too_large_for_a_rating_or_vote_count_is_quarantined(server):
     """A label that is a JSON number out of float's or int's range (a vote count of 1e400, read as infinity; a
     rating of 400 digits) quarantines its entry, not fail the source with an OverflowError."""

@@ -44,6 +44,7 @@ page that still fails raises :class:`~pipeline.sources.SourceError` naming the e
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -265,14 +266,21 @@ class AppStoreSource(Source):
 
     def _reject(self, reason: str, entry, location: str) -> Reject:
         """A quarantined entry, with the reviewer's name and profile link replaced by the keyed hash of the name,
-        keyed by its review id (else the entry without its vote counts)."""
-        if isinstance(entry, dict) and isinstance(entry.get("author"), dict):
-            author = dict(entry["author"])
-            name = _label(author, "name")
-            hashed = f"hmac:{self.pseudonymise(name if isinstance(name, str) else None)}"
-            for key in ("name", "uri"):
-                if key in author:
-                    author[key] = {"label": hashed}
+        keyed by its review id (else the entry without its vote counts). An author that is no object (a name as
+        text, a list of authors) is replaced by its keyed hash whole, and so is every part of an object's (its
+        ``label`` too): quarantine holds no names, whatever their JSON type."""
+        if isinstance(entry, dict) and entry.get("author") is not None:
+            author = entry["author"]
+            name = _label(author, "name") if isinstance(author, dict) else author
+            if not isinstance(name, str):  # a list of authors, a name that is an object: hashed as its JSON
+                name = json.dumps(name, ensure_ascii=False, sort_keys=True) if name is not None else None
+            hashed = f"hmac:{self.pseudonymise(name)}"
+            if isinstance(author, dict):
+                author = {
+                    key: ({"label": hashed} if value not in (None, "") else value) for key, value in author.items()
+                }
+            else:
+                author = hashed
             entry = {**entry, "author": author}
         native_id = _label(entry, "id") if isinstance(entry, dict) else None
         stable = {k: v for k, v in entry.items() if k not in VOLATILE} if isinstance(entry, dict) else entry
