@@ -478,21 +478,29 @@ def test_worse_at_exactly_worsen_ratio_times_the_last_alerts_negatives(tmp_path)
     ]
 
 
-def test_worse_by_severity_means_above_every_alert_of_the_incident_not_only_its_last(tmp_path):
-    """An incident pages 'worse' by severity only above its alerts': after a critical 'new' and a major 'worse' (by
-    its negatives), a critical day with fewer than ``worsen_ratio`` times the last's negatives pages nobody."""
+def _spike_nights(tmp_path, n: int):
+    """A migrated warehouse's config (``worsen_ratio`` 1.5), path and ``n`` days from INCIDENT, and ``night(con, i,
+    observed, severity)``: day i's spike of ``observed`` negatives in 100 raised through ``_spike_alert`` (the
+    alert's id, or None when it pages nobody)."""
     from pipeline.detect import Spike
 
     cfg = config(tmp_path, worsen_ratio=1.5)
     db = tmp_path / "w.duckdb"
     with connect(db) as con:
         migrate(con)
-    days = [INCIDENT + timedelta(days=i) for i in range(4)]
+    days = [INCIDENT + timedelta(days=i) for i in range(n)]
 
     def night(con, i: int, observed: int, severity: str) -> str | None:
         spike = Spike(days[i], observed, 5.0, 100, observed / 100, 0.1, 1e-6, 1e-6, 6.0, severity, "r", 1)
         return incidents._spike_alert(con, cfg, cfg.brands[0], days[i], spike, days[: i + 1], True, f"n{i}")
 
+    return cfg, db, days, night
+
+
+def test_worse_by_severity_means_above_every_alert_of_the_incident_not_only_its_last(tmp_path):
+    """An incident pages 'worse' by severity only above its alerts': after a critical 'new' and a major 'worse' (by
+    its negatives), a critical day with fewer than ``worsen_ratio`` times the last's negatives pages nobody."""
+    _, db, days, night = _spike_nights(tmp_path, 4)
     with connect(db) as con, transaction(con):
         first = night(con, 0, 20, "critical")
         assert night(con, 1, 30, "major") is not None  # 30 = 1.5 x 20: worse by its negatives
@@ -510,18 +518,8 @@ def test_a_worse_alert_says_what_it_is_worse_than_and_by_how_much(tmp_path):
     more: its severity had risen to critical. Its reason, numbers and Slack follow-up say what it was judged
     against: the incident's highest severity so far and the last alert's count."""
     from pipeline.alerts.message import render_slack_followup
-    from pipeline.detect import Spike
 
-    cfg = config(tmp_path, worsen_ratio=1.5)
-    db = tmp_path / "w.duckdb"
-    with connect(db) as con:
-        migrate(con)
-    days = [INCIDENT + timedelta(days=i) for i in range(3)]
-
-    def night(con, i: int, observed: int, severity: str) -> str | None:
-        spike = Spike(days[i], observed, 5.0, 100, observed / 100, 0.1, 1e-6, 1e-6, 6.0, severity, "r", 1)
-        return incidents._spike_alert(con, cfg, cfg.brands[0], days[i], spike, days[: i + 1], True, f"n{i}")
-
+    cfg, db, _, night = _spike_nights(tmp_path, 3)
     with connect(db) as con, transaction(con):
         night(con, 0, 40, "major")
         by_severity = night(con, 1, 25, "critical")

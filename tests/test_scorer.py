@@ -189,17 +189,24 @@ def test_the_model_reads_handles_links_entities_and_repeats_as_training_wrote_th
 def test_invisible_characters_inside_words_do_not_change_the_score(scorer):
     """A zero-width space, soft hyphen or direction mark inside a word (web copy, an RTL post, a filter dodged) is
     nothing a reader sees, but the tokenizer read it as a space: "I lo\\u200bve th\\u200bis ph\\u200bone" was
-    negative, "terrible service" so split neutral. Normalisation removes them (not the joiner of emoji sequences)."""
-    plain = ["I love this phone", "terrible service", "الخدمة سيئة love it"]
+    negative, "terrible service" so split neutral. Normalisation removes them; also the combining grapheme joiner
+    ("ter\\u034frible serv\\u034fice" was positive) and the zero-width joiner between two letters ("I
+    lo\\u200dve th\\u200dis ph\\u200done" was neutral), not the joiner of emoji sequences and conjuncts."""
+    plain = ["I love this phone", "terrible service", "الخدمة سيئة love it", "I love this phone", "terrible service"]
+    plain.append("paczka zaginęła, okropna")
     hidden = [
         "I lo\u200bve th\u00adis ph\u2060one",
         "terr\u200cible\u200f serv\ufeffice",
         "\u2067الخدمة سيئة\u2069 love it",
+        "I lo\u200dve th\u200dis ph\u200done",
+        "ter\u034frible serv\u034fice",
+        "pac\u200dzka zagi\u200dnęła, okropna",
     ]
     for a, b in zip(scorer.score(plain), scorer.score(hidden), strict=True):
         assert (a.label, a.score) == (b.label, b.score)
     assert scorer.score(["\u200b\u200e"])[0].note == "empty"
-    assert scorer._prepare("👨\u200d👩\u200d👧")[0] == "👨\u200d👩\u200d👧"
+    # the joiners of an emoji sequence and of a conjunct (after a virama) stay
+    assert scorer._prepare("👨\u200d👩\u200d👧 क्\u200dष")[0] == "👨\u200d👩\u200d👧 क्\u200dष"
 
 
 def test_a_nul_or_c1_control_character_does_not_change_the_score(scorer):
@@ -857,19 +864,3 @@ def test_the_model_on_a_cpu_sees_batches_of_similar_lengths_within_the_token_bud
     assert sum(rows for rows, _ in shapes) == len(texts)
     assert all(rows * width <= CPU_BATCH_TOKENS for rows, width in shapes)
     assert shapes[-1] == (1, max(len(i) for i in ids))  # the long one alone, last
-
-
-def test_a_joiner_between_letters_or_a_grapheme_joiner_does_not_change_the_score(scorer):
-    """The zero-width joiner is kept for emoji sequences and Hindi's conjuncts, but between two letters it joins
-    nothing a reader sees: "I lo\\u200dve th\\u200dis ph\\u200done" was neutral (+0.33) where its words read positive
-    (+0.98). The combining grapheme joiner (U+034F) is as invisible: "ter\\u034frible serv\\u034fice" was positive."""
-    plain = ["I love this phone", "terrible service", "paczka zaginęła, obsługa okropna"]
-    hidden = [
-        "I lo\u200dve th\u200dis ph\u200done",
-        "ter\u034frible serv\u034fice",
-        "pac\u200dzka zagi\u200dnęła, obsługa okropna",
-    ]
-    for a, b in zip(scorer.score(plain), scorer.score(hidden), strict=True):
-        assert (a.label, a.score) == (b.label, b.score)
-    # the joiners of an emoji sequence and of a conjunct (after a virama) stay
-    assert scorer._prepare("👨\u200d👩\u200d👧 क्\u200dष")[0] == "👨\u200d👩\u200d👧 क्\u200dष"
