@@ -32,9 +32,10 @@ WORKERS ?= auto
 test: $(STAMP) lint
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest -n $(WORKERS) --maxprocesses 4 --dist loadscope
 
-# Re-pin every dependency from the current .venv (after changing pyproject.toml).
+# Re-pin every dependency from the current .venv (after changing pyproject.toml). --all: setuptools too (torch
+# requires it); pip itself stays out (the venv's step above upgrades it).
 lock:
-	$(BIN)/pip freeze --exclude-editable | grep -v '^brandpulse' | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' > $(LOCK)
+	$(BIN)/pip freeze --all --exclude-editable | grep -v -e '^brandpulse' -e '^pip==' | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' > $(LOCK)
 
 clean:
 	rm -rf $(VENV) data

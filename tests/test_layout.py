@@ -154,3 +154,27 @@ def test_every_third_party_import_is_declared():
                 if not dists & declared:
                     missing.add(f"{top} (imported by {rel}; installed by {sorted(dists) or 'nothing'})")
     assert not missing, "declare these in pyproject.toml:\n" + "\n".join(sorted(missing))
+
+
+def test_the_lock_pins_every_distribution_the_install_pulls_in():
+    """`make venv` installs `.[train,test]` with `-c .ci/constraints.txt`: a distribution it pulls in that the lock
+    does not name (setuptools, which torch requires and `pip freeze` leaves out) is installed at whatever version the
+    index has that day."""
+    from packaging.requirements import Requirement
+
+    lock = {_dist(line.split("==")[0]) for line in (REPO / ".ci" / "constraints.txt").read_text().split()}
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    wanted = project["dependencies"] + extras["train"] + extras["test"]  # what `make venv` installs
+    todo = [r for r in map(Requirement, wanted) if not r.marker or r.marker.evaluate({"extra": ""})]
+    visited, names = set(), set()
+    while todo:
+        req = todo.pop()
+        if (key := (_dist(req.name), frozenset(req.extras))) in visited:
+            continue
+        visited.add(key)
+        names.add(key[0])
+        requires = list(map(Requirement, importlib.metadata.distribution(req.name).requires or []))
+        for extra in {"", *req.extras}:
+            todo += [r for r in requires if not r.marker or r.marker.evaluate({"extra": extra})]
+    assert names - lock == set(), "pin these in .ci/constraints.txt (make lock)"
