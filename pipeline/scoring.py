@@ -375,13 +375,29 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 raise unreadable(n, parquet, "it is not there") from None
         with connect(db, timeout=config.lock_timeout_s) as con, transaction(con):
             for n, (done, file) in enumerate(zip(shards, local, strict=True)):
+                parquet = _shard_file(config, day, run_id, n, "scores.parquet")
                 try:
                     scored = parquet_rows(mem, file)
                 except duckdb.Error as exc:  # nothing stored: the transaction rolls back
-                    parquet = _shard_file(config, day, run_id, n, "scores.parquet")
                     raise unreadable(n, parquet, str(exc).splitlines()[0]) from None
                 if any(r.get("plan") != plan.get("plan") for r in scored):  # its scores.json this plan's, not these
-                    raise earlier(n, _shard_file(config, day, run_id, n, "scores.parquet"))
+                    raise earlier(n, parquet)
+                # another warehouse's plan under this run's id (two deployments sharing staging_dir: Airflow's run
+                # ids are the same in both): stored, its scores were orphans and this night's mentions left unscored
+                foreign = row(
+                    con.execute(
+                        "SELECT count(*) AS n FROM (SELECT unnest($ids) AS mention_id) ANTI JOIN mentions USING "
+                        "(mention_id)",
+                        {"ids": [r["mention_id"] for r in scored]},
+                    )
+                )["n"]
+                if foreign:
+                    raise RuntimeError(
+                        f"score shard {n} of {plan['shards']}: {url(parquet)} scores {foreign} mention(s) this "
+                        f"warehouse does not hold: the score plan of run {run_id} is another warehouse's (a "
+                        "deployment sharing this staging_dir); give each deployment a staging_dir of its own, then "
+                        "re-run plan_scores, the score tasks and this task"
+                    )
                 params = {k: [r[k] for r in scored] for k in ("mention_id", "day", *SCORE_COLUMNS)}
                 params |= {k: done[k] for k in ("model_name", "model_version", "model_sha256")} | {"run_id": run_id}
                 execute(con, MENTIONS.insert, params)

@@ -1498,6 +1498,36 @@ def test_score_shards_load_all_or_nothing_and_a_retry_loads_once(night, scorer, 
     assert scoring.plan_shards(cfg, db, DAY, "r2") == []  # nothing left to score: no shard, no model
 
 
+def test_load_scores_refuses_a_plan_of_another_warehouse_sharing_the_staging_dir(tmp_path, scorer):
+    """Two deployments (the brands split over two, as ``check_mappable`` suggests) with one ``staging_dir``: their
+    Airflow run ids are the same, so the second plan replaces the first's files and the first's score tasks score
+    the second's texts. Its load_scores stored them (orphan scores, its own mentions left unscored) and said
+    success; now it fails, storing nothing and naming the shared staging_dir."""
+    from pipeline import staging
+
+    shared, run_id, deployments = tmp_path / "staging", "scheduled__2026-10-02T02:00:00+00:00", []
+    for name in ("Acme", "Parcelo"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.csv").write_text(csv_rows(NIGHT_ROWS), encoding="utf-8")
+        brands = [{"name": name, "files": {"listening": "x.csv"}}]
+        cfg = load_config(write_config(tmp_path / name, brands, staging_dir=str(shared)))
+        db = tmp_path / name / "warehouse.duckdb"
+        for job in prepare(cfg, db, DAY, run_id):
+            staging.extract(cfg, job["brand"], job["source"], DAY, run_id, db=db)
+        assert load(cfg, db, DAY, run_id).new_mentions == 5
+        deployments.append((cfg, db))
+    for cfg, db in deployments:  # both plans first, then both deployments' score tasks
+        assert scoring.plan_shards(cfg, db, DAY, run_id) == [0]
+    for cfg, _ in deployments:
+        scoring.score_shard(cfg, DAY, run_id, 0, scorer=scorer)
+    (acme, acme_db), (parcelo, parcelo_db) = deployments
+    with pytest.raises(RuntimeError, match=r"5 mention\(s\) this warehouse does not hold.*staging_dir of its own"):
+        scoring.load_scores(acme, acme_db, DAY, run_id)
+    with duckdb.connect(str(acme_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM sentiment").fetchone() == (0,)
+    assert scoring.load_scores(parcelo, parcelo_db, DAY, run_id) == 5  # the plan's own warehouse loads it
+
+
 def test_a_backlog_past_airflows_map_limit_is_planned_in_larger_shards(night, monkeypatch):
     """More shards than Airflow's core.max_map_length (1024) would fail the plan task and the night's scoring."""
     from pipeline import load, staging
