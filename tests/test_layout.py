@@ -177,4 +177,7 @@ def test_the_lock_pins_every_distribution_the_install_pulls_in():
         requires = list(map(Requirement, importlib.metadata.distribution(req.name).requires or []))
         for extra in {"", *req.extras}:
             todo += [r for r in requires if not r.marker or r.marker.evaluate({"extra": extra})]
-    assert names - lock == set(), "pin these in .ci/constraints.txt (make lock)"
+    assert names - lock == set(), (
+        "pin these in .ci/constraints.txt (make lock), unless they are torch's CUDA build's (nvidia-*, cuda-*, "
+        "triton): then the CPU wheel is meant (README, Dependencies: PIP_EXTRA_INDEX_URL)"
+    )
