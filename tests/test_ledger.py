@@ -327,6 +327,24 @@ def test_a_killed_rescore_that_the_same_rescore_run_again_has_ended_is_not_runni
         assert ledger.running_night(con, now - timedelta(hours=6))["run_id"] == "night"
 
 
+def test_a_rescore_still_running_when_a_night_of_its_since_day_ends_is_not_abandoned(ware):
+    """``brandpulse rescore --since D`` runs for hours, and a night of D (a re-run, a backfill's) may start and end
+    beside it: the live rescore read ``abandoned`` in v_runs and the summary (and the watch took it for over) while
+    it was still scoring. Only a later rescore of its --since ends a rescore, as a rescore ends no night."""
+    now = datetime.now(UTC)
+    with connect(ware) as con:
+        for run_id, trigger, status, started in (
+            ("rescore", "rescore", "running", now - timedelta(hours=1)),
+            ("night", "cli", "success", now - timedelta(minutes=30)),
+        ):
+            ledger.start_run(con, run_id, DAY, trigger)
+            con.execute(
+                "UPDATE pipeline_runs SET status = ?, started_at = ? WHERE run_id = ?", [status, started, run_id]
+            )
+        assert _shown(con) == {"rescore": "running", "night": "success"}
+        assert ledger.running_night(con, now - timedelta(hours=6))["run_id"] == "rescore"
+
+
 def test_a_killed_watch_run_that_a_later_watch_run_over_its_window_has_ended_is_not_running(ware):
     """A ``brandpulse watch`` run killed (SIGKILL) stays ``running`` in the ledger; once its re-run (or a later hour's
     run) has ended, a night started within the hour still waited ``WATCH_WAIT_S`` (30 minutes) for it. A run that

@@ -1,9 +1,10 @@
 -- Each pipeline run, one row, with the status an operator should read: the ledger's, except that a run left
--- `running` that cannot still be running reads `abandoned`: a night (or a rescore) killed (SIGKILL, the machine
--- lost) whose day a later night or CLI run has since ended, a rescore also once a later rescore of its day (its
--- --since: the same command run again, which carries it on) has; a watch run of the DAG past its deadline
--- (`deadline_at`, before the next watch run marks it `interrupted`); a `brandpulse watch` run (no deadline) that a
--- later watch run over its window has ended. `pipeline.ledger.running_night` and `running_watch` ask this view,
+-- `running` that cannot still be running reads `abandoned`: a night killed (SIGKILL, the machine lost) whose day
+-- a later night or CLI run has since ended; a rescore killed once a later rescore of its day (its --since: the same
+-- command run again, which carries it on) has, and only then: a night of its --since day runs beside a live rescore,
+-- and its ending says nothing of the rescore (which read `abandoned` while it ran); a watch run of the DAG past its
+-- deadline (`deadline_at`, before the next watch run marks it `interrupted`); a `brandpulse watch` run (no deadline)
+-- that a later watch run over its window has ended. `pipeline.ledger.running_night` and `running_watch` ask this view,
 -- so the night, the watch and an analyst read one answer.
 -- The later runs are looked for beside the runs left `running` alone: asked of every run (DuckDB answers a
 -- correlated EXISTS for every row, whatever the CASE around it), the watch's question set each watch run against
@@ -14,7 +15,7 @@ WITH running AS (
     CASE
       WHEN r.trigger <> 'watch' AND EXISTS (
         SELECT 1 FROM pipeline_runs later
-        WHERE later.day = r.day AND later.trigger <> 'watch' AND (later.trigger <> 'rescore' OR r.trigger = 'rescore')
+        WHERE later.day = r.day AND later.trigger <> 'watch' AND (later.trigger = 'rescore') = (r.trigger = 'rescore')
           AND later.status <> 'running'
           AND later.started_at > r.started_at) THEN 'abandoned'
       WHEN r.trigger = 'watch' AND r.deadline_at <= now() THEN 'abandoned'
