@@ -1,7 +1,8 @@
 """The share negative on the demo's brand mentions against the sentiment each was written with.
 
     make demo                                   # the warehouse this reads (data/brandpulse.duckdb)
-    .venv/bin/python benchmarks/demo_sentiment.py --threads 2 --json benchmarks/results/demo_sentiment.json
+    .venv/bin/python benchmarks/demo_sentiment.py --threads 2 --precision bf16 \
+        --json benchmarks/results/demo_sentiment.json
     .venv/bin/python benchmarks/demo_sentiment.py --model data/model-next    # another model, the same texts
 
 The val sets are tweets, patient reviews and restaurant reviews; a brand team reads posts to and about a brand:
