@@ -153,7 +153,7 @@ def check_config(config: ConfigOpt = None) -> None:
     """Validate brandpulse.yaml and list what it monitors; name the environment variables it reads that are not
     set here, the file drops whose path matches no file and a model folder without a model (notes, not errors:
     the machine that checks may not be the one that runs the night)."""
-    from pipeline.config import ConfigError, env_references, env_value
+    from pipeline.config import ConfigError, env_references, env_shown, env_value
     from pipeline.storage import check_store
 
     cfg = _config(config)
@@ -171,7 +171,9 @@ def check_config(config: ConfigOpt = None) -> None:
         typer.echo(f"  alert channel {c.name} ({c.type})")
     for field, name in env_references(cfg):
         if env_value(name) is None:  # blank is unset to the night too (a secret file of a newline)
-            typer.echo(f"  note: {name} ({field}) is not set in this environment; set it where the night runs")
+            typer.echo(
+                f"  note: {env_shown(name)} ({field}) is not set in this environment; set it where the night runs"
+            )
     # what the night reads from disk, looked for here (notes too: the night's machine may have what this one lacks)
     if not (cfg.model_dir / "config.json").exists():
         typer.echo(f"  note: scoring.model_dir: no model at {cfg.model_dir} here; the score step needs one")

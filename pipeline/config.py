@@ -993,6 +993,19 @@ def env_references(config: Config) -> list[tuple[str, str]]:
     ]
 
 
+_CONVENTIONAL_ENV = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+
+def env_shown(name: str | None) -> str:
+    """An ``*_env`` setting's variable as messages, logs and tables name it: as written when it reads as a variable's
+    name (capitals, digits and _: ``SLACK_WEBHOOK_URL``), else not at all: a short secret pasted there in its place
+    (``password_env: Zomer2024wachtw``, under :func:`_a_value`'s 16 letters) was shown by ``check-config`` and
+    stored in ``alert_deliveries.error`` by each failed send."""
+    if name and _CONVENTIONAL_ENV.fullmatch(name):
+        return name
+    return "[a name not in capitals, not shown: is it the secret itself?]"
+
+
 def env_value(name: str | None, env: Mapping[str, str] | None = None) -> str | None:
     """The environment variable ``name`` (in ``env``, else the process environment) without surrounding spaces, or
     None when it is unset or holds only spaces or a newline (a secret file of nothing): the one rule for "set" that

@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
-from pipeline.config import Config, ConfigError, PseudonymisationSpec, env_value
+from pipeline.config import Config, ConfigError, PseudonymisationSpec, env_shown, env_value
 from pipeline.textfold import LINKS_AND_HANDLES
 
 MAX_RAW = 1024 * 1024
@@ -260,7 +260,7 @@ class Pseudonymiser:
         if env_value(self.key_env) is None:  # spaces or a newline (a secret file of nothing), as check-config says
             where = getattr(config, "source_file", "config")
             raise ConfigError(
-                f"{where}: pseudonymisation.key_env: environment variable {self.key_env} is not set; "
+                f"{where}: pseudonymisation.key_env: environment variable {env_shown(self.key_env)} is not set; "
                 "authors and customer ids are stored as a keyed hash, so set it to a long random secret (keep it "
                 "stable: changing it changes every author and customer hash)"
             )

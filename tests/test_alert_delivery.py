@@ -626,6 +626,15 @@ def test_http_connection_refused_fails_without_leaking_the_url(monkeypatch):
     assert SECRET not in shown and "sekrit" not in shown and "/hook/" not in shown and "http://" not in shown
 
 
+def test_a_secret_pasted_in_place_of_a_variables_name_is_not_shown():
+    """A short secret in an ``*_env`` field (under the 16 letters the config refuses as a value) was named as the
+    variable not set, in the send's error, stored in alert_deliveries.error; a name not in capitals is not shown."""
+    slack = deliver(SlackSpec(type="slack", name="cx-team", webhook_url_env="Zomer2024wachtw"), make_msg(), {})
+    assert not slack.ok and "Zomer2024wachtw" not in slack.error and "not in capitals" in slack.error, slack.error
+    bot = deliver(SlackSpec(type="slack", name="cx", channel="C0CX", bot_token_env="xoxb_short1"), make_msg(), {})
+    assert not bot.ok and "xoxb_short1" not in bot.error and "not in capitals" in bot.error, bot.error
+
+
 def test_missing_env_var_is_named():
     slack = deliver(SlackSpec(type="slack", name="cx-team", webhook_url_env="BP_NOPE"), make_msg(), {})
     assert not slack.ok and slack.status is None

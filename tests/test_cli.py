@@ -218,6 +218,17 @@ def test_config_is_the_option_else_the_environment_else_the_working_folders(tmp_
     refused(invoke("check-config", env={"BRANDPULSE_CONFIG": str(none)}), f"{none}: config file not found")
 
 
+def test_check_config_does_not_show_a_secret_pasted_in_place_of_a_variables_name(tmp_path):
+    """``password_env: Zomer2024wachtw`` (a password under the 16 letters the config refuses as a value) was
+    printed as the variable not set; a name not in capitals is not shown, a conventional one is."""
+    mail = {"type": "email", "name": "cx", "to": ["cx@example.com"], "sender": "bp@example.com",
+            "smtp_host": "smtp.example.com", "username_env": "BP_SMTP_USER",
+            "password_env": "Zomer2024wachtw"}  # fmt: skip
+    done = invoke("check-config", "--config", str(write_config(tmp_path, alerts=[mail])), env={"BP_SMTP_USER": ""})
+    assert done.exit_code == 0 and "Zomer2024wachtw" not in done.output, done.output
+    assert "not in capitals" in done.output and "BP_SMTP_USER (alerts[0].username_env) is not set" in done.output
+
+
 def test_check_config_refuses_a_staging_url_that_is_no_object_store(tmp_path):
     """README: an ftp:// (sftp://, smb://) staging_dir is a config error. check-config said OK, and the night
     then failed at prepare with that error."""

@@ -79,7 +79,7 @@ from pipeline.alerts.message import (
     render_text,
     render_webhook,
 )
-from pipeline.config import EmailSpec, SlackSpec, WebhookSpec, env_value
+from pipeline.config import EmailSpec, SlackSpec, WebhookSpec, env_shown, env_value
 from pipeline.deadline import Deadline, DeadlineExceeded, seconds
 from pipeline.http import (
     BACKOFF_FACTOR,
@@ -295,18 +295,20 @@ def webhook_url(channel: SlackSpec | WebhookSpec, env: Mapping[str, str] = os.en
     env_name = channel.webhook_url_env if isinstance(channel, SlackSpec) else channel.url_env
     env_field = "webhook_url_env" if isinstance(channel, SlackSpec) else "url_env"
     url = env_value(env_name, env)
-    source = f"environment variable {env_name}"
+    source = f"environment variable {env_shown(env_name)}"
     if url is None and channel.airflow_conn_id:
         try:
             url = _url_from_connection(channel)
         except DeliveryError as exc:
             if env_name:
-                raise DeliveryError(f"environment variable {env_name} is not set, and {exc}") from None
+                raise DeliveryError(f"environment variable {env_shown(env_name)} is not set, and {exc}") from None
             raise
         source = f"Airflow connection {channel.airflow_conn_id!r}"
     if url is None:
         if env_name:
-            raise DeliveryError(f"{what}: environment variable {env_name} is not set (it holds the webhook URL)")
+            raise DeliveryError(
+                f"{what}: environment variable {env_shown(env_name)} is not set (it holds the webhook URL)"
+            )
         raise DeliveryError(f"{what}: no webhook URL configured; set {env_field} or airflow_conn_id")
     if any(unicodedata.category(c) == "Cc" for c in url):  # said without the value: urlsplit drops a line break
         # or tab inside it, so the parts redact looks for missed the token; requests sent it as %0A, and a
@@ -437,10 +439,12 @@ def _slack_api(
     what = f"slack channel {channel.name!r}"
     token = env_value(channel.bot_token_env, env)
     if token is None:
-        raise DeliveryError(f"{what}: environment variable {channel.bot_token_env} is not set (it holds the bot token)")
+        raise DeliveryError(
+            f"{what}: environment variable {env_shown(channel.bot_token_env)} is not set (it holds the bot token)"
+        )
     if any(c.isspace() or not c.isprintable() for c in token):  # said without the value: a header would quote it
         raise DeliveryError(
-            f"{what}: environment variable {channel.bot_token_env} holds whitespace or control characters: "
+            f"{what}: environment variable {env_shown(channel.bot_token_env)} holds whitespace or control characters: "
             "not a bot token (xoxb-...; a trailing newline from a file?)"
         )
     url = (env_value(SLACK_API_ENV, env) or SLACK_API_BASE).rstrip("/") + "/" + method
@@ -641,12 +645,12 @@ def _send_email(
     secrets = [password] if password else []
     hint = ""
     if channel.password_env and not password:
-        hint = f" ({channel.password_env} is not set, so no login was attempted)"
+        hint = f" ({env_shown(channel.password_env)} is not set, so no login was attempted)"
     for name in (channel.username_env, channel.password_env):  # smtplib logs in in ASCII (else UnicodeEncodeError)
         value = env_value(name, env)
         if password and value and not value.isascii():
             why = "holds characters other than ASCII, which smtplib cannot send to log in; not sent"
-            return Delivery(channel.name, False, None, f"{what}: environment variable {name} {why}")
+            return Delivery(channel.name, False, None, f"{what}: environment variable {env_shown(name)} {why}")
     status: str | None = None
     answer: Delivery | None = None  # the server's answer (its recipients, the message), whatever the QUIT after
     deadline = Deadline(deadline_s)
