@@ -306,6 +306,23 @@ def test_a_rating_question_that_opens_with_tell_us_is_still_a_scores_guess():
     assert survey_columns(tf, ["#", "Submit Date (UTC)", nps], "x.csv")["nps"] == nps
 
 
+def test_an_open_question_the_header_repeats_is_no_comment_guess_and_the_answers_land(tmp_path):
+    """SurveyMonkey repeats a question's text when a survey asks it twice ("Please tell us why." after the NPS and
+    after the CSAT): the comment's guess took it and the file failed as repeating a mapped column, no answer
+    landing, with no setting to change (a column in the config is an exact header name, repeated alike)."""
+    why, nps = "Please tell us why.", "How likely is it that you would recommend Acme to a friend?"
+    rows = [
+        ["Respondent ID", "End Date", nps, why, "How satisfied are you with Acme?", why, "Any other comments?"],
+        ["", "", "Response", "Open-Ended Response", "Response", "Open-Ended Response", "Open-Ended Response"],
+        ["114000000011", "10/13/2026 9:05:12 AM", "9", "Fast", "4", "Polite", "Keep it up"],
+    ]
+    src = SurveySpec(name="sm", brand="acme", path="sm.csv", preset="surveymonkey")
+    info = {}
+    [response], rejects = read_survey_file(None, src, write_csv(tmp_path / "sm.csv", rows), info)
+    assert info["columns"]["comment"] == "Any other comments?" and not rejects
+    assert (response.nps, response.csat, response.comment) == (9, 4, "Keep it up")
+
+
 def test_surveymonkey_preset_labels_second_header_row_and_local_times(tmp_path):
     q_nps = "How likely is it that you would recommend Brewbird to a friend or colleague?"
     rows = [

@@ -39,6 +39,7 @@ import json
 import math
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -657,7 +658,14 @@ def survey_columns(source: SurveySpec, header: list[str], path: Path | str = "",
         for h in header
         if any(c.search(h[:MAX_HEADER_MATCH]) for c in opened) and not _RATING.search(h[:MAX_HEADER_MATCH])
     }
-    not_guessed = dict.fromkeys(SCORE_FIELDS, open_questions)
+    # a question text the header repeats (SurveyMonkey's and Typeform's "Please tell us why." after each rating) is
+    # no guess of an optional field's: it cannot say which of its columns is meant, and the file failed as if the
+    # config had mapped it, no answer landing; a score's guess still fails the file rather than read either
+    repeated = {h for h, count in Counter(header).items() if count > 1}
+    not_guessed = {
+        **dict.fromkeys(SCORE_FIELDS, open_questions),
+        **dict.fromkeys(("comment", "touchpoint", "segment", "customer_id"), repeated),
+    }
     mapping = _resolve(Path(path), header, fields, {"response_id", "timestamp"}, explicit, hint, not_guessed)
     if not {"nps", "csat", "ces"} & mapping.keys():
         raise ValueError(f"{path}: no NPS, CSAT or CES column found (preset {source.preset}); map one in columns{hint}")
