@@ -58,6 +58,12 @@ def text(ax, x, y, s: str, **kwargs):
     return ax.annotate(s, (x, y), parse_math=False, **kwargs)
 
 
+def alone(y: pd.Series) -> list[bool]:
+    """The values of a line with no neighbour (none the day before nor after): a line alone draws nothing, so each
+    is drawn as a dot (``markevery``)."""
+    return (y.notna() & y.shift(1).isna() & y.shift(-1).isna()).tolist()
+
+
 def png(fig, dpi: int = 110) -> bytes:
     """The figure as PNG bytes (no timestamp metadata, so the same chart gives the same bytes); closes it."""
     buf = io.BytesIO()
@@ -87,9 +93,13 @@ def alert_chart(con, brand: BrandSpec, day: date, days: int = 60, model: str | N
     ax.bar(x, df["n_negative"], color=NEGATIVE, width=0.85, label="negative")
     ax.set_ylabel("mentions per day")
     ax2 = ax.twinx()
-    ax2.plot(x, df["share"] * 100, color=SHARE, linewidth=1.4, label="% negative")
+    # a day's share with no neighbour (the alert's day after a day without mentions) is a dot: a line drew nothing
+    share, share_28d = df["share"] * 100, df["share_28d"] * 100
+    ax2.plot(x, share, color=SHARE, linewidth=1.4, marker="o", markersize=3, markevery=alone(share),
+             label="% negative")  # fmt: skip
     rolling = "% negative, 28 days to the day"  # the day included: no baseline (the alert's leaves the day out)
-    ax2.plot(x, df["share_28d"] * 100, color=SHARE, linewidth=1, linestyle="--", alpha=0.6, label=rolling)
+    ax2.plot(x, share_28d, color=SHARE, linewidth=1, linestyle="--", alpha=0.6, marker="o", markersize=2,
+             markevery=alone(share_28d), label=rolling)  # fmt: skip
     ax2.set_ylabel("% negative")
     ax2.set_ylim(0, 100 if df["share"].max() > 0.6 else 60)
     flagged = df[df["flagged"].astype(bool)]

@@ -155,6 +155,22 @@ def test_the_daily_alert_chart_draws_the_brands_last_60_days_with_the_flagged_da
     assert INCIDENT in flagged and len(marks.get_offsets()) == len(flagged)
 
 
+def test_the_daily_alert_charts_share_of_a_day_after_a_day_without_mentions_is_drawn(tmp_path, monkeypatch):
+    """A quiet day (no mention) before the alert's: the alert's own 67% negative had no neighbour on the share line,
+    which, a line alone, drew nothing there. A share without a neighbour is a dot."""
+    db = tmp_path / "w.duckdb"
+    cfg = alerting_config(tmp_path)
+    seed(db, 51, {INCIDENT - timedelta(days=1): (0, 0), INCIDENT: (75, 50)})
+    [aid] = incidents.detect(cfg, db, INCIDENT, "run-detect")
+    with connect(db, read_only=True) as con:
+        fig = drawn_figure(monkeypatch, delivery.message, cfg, con, aid)
+    share = fig.axes[1].lines[0]
+    assert pd.isna(share.get_ydata()[-2]) and share.get_ydata()[-1] == pytest.approx(100 * 50 / 75)
+    fig.canvas.draw()  # the markers drawn: the alert's day, and no day with neighbours
+    assert share.get_marker() not in ("None", "", None) and list(share.get_markevery()).count(True) == 1
+    assert share.get_markevery()[-1]
+
+
 def test_a_daily_alerts_chart_sent_after_the_series_moved_to_a_new_model_draws_its_own_models_days(
     tmp_path, monkeypatch
 ):

@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from pipeline.charts import MARK, NEGATIVE, SHARE, png, text
+from pipeline.charts import MARK, NEGATIVE, SHARE, alone, png, text
 
 NEUTRAL, POSITIVE, SCORE = "#b3b6b7", "#27ae60", "#17202a"
 SEVERITY = {"minor": "#f5b041", "major": MARK, "critical": "#922b21"}
@@ -203,8 +203,7 @@ def comparison_chart(daily: pd.DataFrame, names: dict[str, str], start: date, da
         ax.plot(vol.index, vol, label=name, **style)
         share = share.replace([np.inf, -np.inf], np.nan) * 100
         # a share with no neighbour (a brand's first night) is a dot: as a line alone it drew nothing
-        alone = share.notna() & share.shift(1).isna() & share.shift(-1).isna()
-        ax2.plot(share.index, share, label=name, marker="o", markersize=3, markevery=alone.tolist(), **style)
+        ax2.plot(share.index, share, label=name, marker="o", markersize=3, markevery=alone(share), **style)
     ax.set_ylabel("mentions / day\n(7-day avg)", fontsize=8)
     ax.set_ylim(bottom=0)  # from 0: a zoomed axis drew 96 against 103 mentions a day as a brand at half the other's
     ax2.set_ylabel("% negative\n(7 days)", fontsize=8)
@@ -257,8 +256,7 @@ def sparkline(daily: pd.DataFrame, dpi: int = DPI) -> bytes:
     x = pd.to_datetime(daily["day"])
     y = daily["share_negative"].astype(float) * 100
     # a share between two days without one (a brand with mentions every other day) is a dot: a line alone drew nothing
-    alone = y.notna() & y.shift(1).isna() & y.shift(-1).isna()
-    ax.plot(x, y, color=NEGATIVE, linewidth=1.1, marker="o", markersize=1.5, markevery=alone.tolist())
+    ax.plot(x, y, color=NEGATIVE, linewidth=1.1, marker="o", markersize=1.5, markevery=alone(y))
     if len(y) and pd.notna(y.iloc[-1]):
         ax.plot(x.iloc[-1:], y.iloc[-1:], "o", color=NEGATIVE, markersize=3)
     ax.set_ylim(0, max(10.0, float(np.nanmax(y.fillna(0))) * 1.2) if len(y) else 10)
