@@ -35,6 +35,7 @@ from pipeline.staging import stage_dir
 from pipeline.storage import (
     StagePath,
     fetch,
+    json_record,
     mkdirs,
     names_in,
     parquet_rows,
@@ -343,12 +344,8 @@ def load_scores(config: Config, db: Path, day: date, run_id: str) -> int:
                 f"score shard {n} of {plan['shards']} has no scores ({done} is missing): its task "
                 "failed or did not run; re-run it, then this task"
             )
-        try:
-            record = json.loads(done_text)
-            if not isinstance(record, dict):  # JSON, but not what score_shard writes (a hand's edit): named
-                raise ValueError("not a JSON object")
-            if lacking := sorted(SHARD_RECORD - set(record)):  # ... not a KeyError
-                raise ValueError(f"no {', '.join(lacking)}")
+        try:  # JSON, but not what score_shard writes (a hand's edit): named, not a KeyError
+            record = json_record(done_text, SHARD_RECORD)
         except ValueError as exc:  # damaged (a store or a hand): said, naming the shard, not a traceback
             raise unreadable(n, done, str(exc)) from None
         if record.get("plan") != plan.get("plan"):

@@ -27,7 +27,17 @@ from pipeline.config import Config, ConfigError, make_folder
 from pipeline.records import Record, Window
 from pipeline.sources import build_source
 from pipeline.sources.relevance import repost_key
-from pipeline.storage import StagePath, is_local, local_path, mkdirs, read_if_exists, remove, staging_root, write
+from pipeline.storage import (
+    StagePath,
+    is_local,
+    json_record,
+    local_path,
+    mkdirs,
+    read_if_exists,
+    remove,
+    staging_root,
+    write,
+)
 from pipeline.warehouse import connect, row, rows
 
 logger = logging.getLogger("brandpulse")
@@ -145,14 +155,7 @@ def read_manifest(config: Config, day: date, run_id: str, brand: str, source: st
     KeyError or TypeError naming no file, where it leaves only its own source missing."""
     path = staged_file(staged_prefix(config, day, run_id, brand, source), ".manifest.json")
     text = read_if_exists(path)
-    if text is None:
-        return None
-    manifest = json.loads(text)
-    if not isinstance(manifest, dict):
-        raise ValueError("not a JSON object")
-    if lacking := sorted(MANIFEST_KEYS - set(manifest)):
-        raise ValueError(f"no {', '.join(lacking)}")
-    return manifest
+    return None if text is None else json_record(text, MANIFEST_KEYS)
 
 
 _STATES = "SELECT brand, source, state FROM source_state"

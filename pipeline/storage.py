@@ -29,6 +29,7 @@ uploads a file DuckDB wrote locally.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -155,6 +156,18 @@ def read_if_exists(path: StagePath) -> str | None:
         return read_text(path)
     except FileNotFoundError:
         return None
+
+
+def json_record(text: str, keys: Iterable[str]) -> dict:
+    """A staged JSON record (a manifest, a shard's ``scores.json``) read from ``text``: a JSON object holding
+    ``keys``. A ValueError saying what is wrong otherwise (not JSON, another shape, keys missing: a store's cut or a
+    hand's edit), for the caller to name its file, where a KeyError or TypeError named none."""
+    record = json.loads(text)
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    if lacking := sorted(set(keys) - set(record)):
+        raise ValueError(f"no {', '.join(lacking)}")
+    return record
 
 
 def remove(path: StagePath) -> None:
