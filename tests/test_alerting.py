@@ -281,23 +281,30 @@ def test_the_night_is_judged_only_against_days_its_own_model_scored(tmp_path):
     assert incidents.detect(cfg, db, INCIDENT, "r") == []
 
 
+def _night_detected_after(tmp_path, change: str) -> str:
+    """The detect step's detail for INCIDENT's night (a storm of 50 negatives in 75 over 50 seeded days) after
+    ``change`` (SQL with ``$day``) to that day's scores, its latest scores and metrics recomputed: no alert."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (75, 50)})
+    with connect(db) as con, transaction(con):
+        con.execute(change, {"day": INCIDENT})
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [INCIDENT], "run_id": "t"})
+    assert incidents.detect(config(tmp_path), db, INCIDENT, "r") == []
+    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'detect'")
+    return detail
+
+
 def test_a_night_a_new_model_scored_alone_says_it_was_not_tested_and_what_to_rescore(tmp_path):
     """A model change without `brandpulse rescore`: the night's day is the new model's alone, every day before the
     older one's. The night is judged on its own model's days, too few for a baseline, so the storm (50 negatives of
     75) raises nothing for two weeks and more; the step said "0 spike(s) flagged", as on a quiet night. It says the
     brand was not tested, and from which day to rescore."""
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    with connect(db) as con, transaction(con):
-        con.execute(
-            "UPDATE sentiment SET model_version = 'v2' WHERE mention_id IN (SELECT mention_id FROM mentions"
-            " WHERE day = $day)",
-            {"day": INCIDENT},
-        )
-        execute(con, "scoring/rebuild_latest")
-        execute(con, "metrics/daily", {"days": [INCIDENT], "run_id": "t"})
-    assert incidents.detect(config(tmp_path), db, INCIDENT, "r") == []
-    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'detect'")
+    detail = _night_detected_after(
+        tmp_path,
+        "UPDATE sentiment SET model_version = 'v2' WHERE mention_id IN (SELECT mention_id FROM mentions"
+        " WHERE day = $day)",
+    )
     sens = incidents.sensitivity(config(tmp_path).brands[0])
     window = INCIDENT - timedelta(days=sens.max_window - 1 + sens.baseline_days)  # the baseline's first day
     assert "parcelo not tested" in detail and f"brandpulse rescore --since {window}" in detail, detail
@@ -307,17 +314,9 @@ def test_a_night_none_of_whose_mentions_is_scored_is_not_told_to_rescore_the_mon
     """The night's mentions are loaded but none is scored (its score step failed): its metrics have no model, and
     the step sent it to rescore the 28 days before ("28 day(s) scored by another model left out"), where no model
     had changed. It says the night's mentions are not scored."""
-    db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (75, 50)})
-    with connect(db) as con, transaction(con):
-        con.execute(
-            "DELETE FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day = $day)",
-            {"day": INCIDENT},
-        )
-        execute(con, "scoring/rebuild_latest")
-        execute(con, "metrics/daily", {"days": [INCIDENT], "run_id": "t"})
-    assert incidents.detect(config(tmp_path), db, INCIDENT, "r") == []
-    [(detail,)] = q(db, "SELECT detail FROM run_steps WHERE step = 'detect'")
+    detail = _night_detected_after(
+        tmp_path, "DELETE FROM sentiment WHERE mention_id IN (SELECT mention_id FROM mentions WHERE day = $day)"
+    )
     assert "rescore" not in detail and f"none of its mentions of {INCIDENT} is scored" in detail, detail
 
 

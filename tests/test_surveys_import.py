@@ -2476,16 +2476,23 @@ def test_a_windows_1250_export_read_as_utf_8_fails_saying_which_setting_to_chang
         read_survey_file(cfg, cfg.surveys.sources[0], tmp_path / "answers.csv")
 
 
+def _revenues(tmp_path, amounts: list[str]) -> tuple[list[float | None], list]:
+    """A customer list of one customer per amount (the revenue column as written), read: each customer's monthly
+    revenue, and the rejects."""
+    rows = [CUSTOMER_ROWS[0]] + [[f"C{i}", "x", "2025-01-01", "", r] for i, r in enumerate(amounts)]
+    path = write_csv(tmp_path / "customers.csv", rows)
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
+    return [c.monthly_revenue for c in customers], rejects
+
+
 def test_a_list_with_amounts_in_two_currencies_keeps_the_first_and_quarantines_the_others(tmp_path):
     """1 200 zł, € 300, 300 EUR and $50 were all read as numbers and summed into one ARPU (462.50 a month, of
     zlotys, euros and dollars). A list's revenue is in one currency (the roi's CLV says so): an amount in another
     than the list's first with a currency is left empty and quarantined, naming both; no currency is the list's."""
-    rows = [CUSTOMER_ROWS[0]] + [[f"C{i}", "x", "2025-01-01", "", r] for i, r in
-                                 enumerate(["1 200 zł", "€ 300", "300 EUR", "$50", "PLN 1.000,00", "800"])]  # fmt: skip
-    path = write_csv(tmp_path / "customers.csv", rows)
-    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
-    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
-    assert [c.monthly_revenue for c in customers] == [1200.0, None, None, None, 1000.0, 800.0]
+    revenues, rejects = _revenues(tmp_path, ["1 200 zł", "€ 300", "300 EUR", "$50", "PLN 1.000,00", "800"])
+    path = tmp_path / "customers.csv"  # the list _revenues wrote
+    assert revenues == [1200.0, None, None, None, 1000.0, 800.0]
     hidden = "revenue [not shown: 7 characters: letters, digits, spaces]"  # 300 EUR: letters, not shown
     assert [r.reason.split(" (column")[0] for r in rejects] == ["revenue '€ 300'", hidden, "revenue '$50'"]
     assert f"is in EUR, the list's first amount with a currency ({path}:2) in PLN: one list" in rejects[0].reason
@@ -2535,12 +2542,8 @@ def test_the_point_of_a_currency_abbreviation_after_the_amount_is_no_part_of_the
     """Danish and Norwegian "100 kr." (the abbreviation's point after it) kept the point as the number's end: the
     amount was quarantined as no amount, with no detail (its letters are not shown), beside "200 kr" of the same
     list; the point is the currency's, as in "kr. 100"."""
-    rows = [CUSTOMER_ROWS[0]] + [[f"C{i}", "x", "2025-01-01", "", r] for i, r in
-                                 enumerate(["100 kr.", "200 kr", "1.200,50 kr.", "kr. 300"])]  # fmt: skip
-    path = write_csv(tmp_path / "customers.csv", rows)
-    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
-    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
-    assert [c.monthly_revenue for c in customers] == [100.0, 200.0, 1200.5, 300.0]
+    revenues, rejects = _revenues(tmp_path, ["100 kr.", "200 kr", "1.200,50 kr.", "kr. 300"])
+    assert revenues == [100.0, 200.0, 1200.5, 300.0]
     assert rejects == []
     assert currency("100 kr.") == currency("100kr.") == currency("kr. 100") == "KR"
     assert [amount(v) for v in ("100 kr.", "10 EUR.", "1 200 kr.")] == [100.0, 10.0, 1200.0]
@@ -2549,12 +2552,8 @@ def test_the_point_of_a_currency_abbreviation_after_the_amount_is_no_part_of_the
 def test_an_amount_with_a_word_that_multiplies_it_is_refused_not_read_as_its_number(tmp_path):
     """A CRM's "10k" (and "€1.2k", "2 mln zł") loaded as a monthly revenue of 10 (1.2, 2), silently: the word
     after the number was taken for its currency. It is quarantined, left empty; a currency after it still reads."""
-    rows = [CUSTOMER_ROWS[0]] + [[f"C{i}", "x", "2025-01-01", "", r] for i, r in
-                                 enumerate(["10k", "€1.2k", "2 mln zł", "10 zł", "1 200 PLN"])]  # fmt: skip
-    path = write_csv(tmp_path / "customers.csv", rows)
-    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
-    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
-    assert [c.monthly_revenue for c in customers] == [None, None, None, 10.0, 1200.0]
+    revenues, rejects = _revenues(tmp_path, ["10k", "€1.2k", "2 mln zł", "10 zł", "1 200 PLN"])
+    assert revenues == [None, None, None, 10.0, 1200.0]
     assert [r.reason.split(" multiplies")[0].rsplit(": ", 1)[1] for r in rejects] == ["'k'", "'k'", "'mln'"]
 
 
@@ -2568,12 +2567,8 @@ def test_a_currency_symbol_before_the_amount_is_no_word_that_multiplies_it():
 def test_a_swiss_amount_with_an_apostrophe_between_its_thousands_is_that_amount(tmp_path):
     """A Swiss list writes "CHF 1'200.50" (or "1’200", with a typographic apostrophe): each was no amount, its
     revenue left empty and quarantined, so ARPU and CLV were taken over the customers paying under 1,000 only."""
-    rows = [CUSTOMER_ROWS[0]] + [[f"C{i}", "x", "2025-01-01", "", r] for i, r in
-                                 enumerate(["CHF 1'200.50", "CHF 1’200", "CHF 1'234'567", "CHF 90.00"])]  # fmt: skip
-    path = write_csv(tmp_path / "customers.csv", rows)
-    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
-    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
-    assert [c.monthly_revenue for c in customers] == [1200.5, 1200.0, 1234567.0, 90.0]
+    revenues, rejects = _revenues(tmp_path, ["CHF 1'200.50", "CHF 1’200", "CHF 1'234'567", "CHF 90.00"])
+    assert revenues == [1200.5, 1200.0, 1234567.0, 90.0]
     assert rejects == []
 
 
