@@ -396,11 +396,16 @@ def _worse_than(severities, observed: int | None) -> dict:
     return {"severity": severity, **({"observed": observed} if observed is not None else {})}
 
 
+def _severer(spike, was: dict) -> bool:
+    """Whether ``spike``'s severity ranks above the highest of the incident's alerts (:func:`_worse_than`)."""
+    return SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(was["severity"], 0)
+
+
 def _worse_note(was: dict, spike, unit: str) -> str:
     """The reason's words for :func:`_worse_than`: what got worse and by how much (a 'worse' of 25 negatives after
     a page of 40 said "getting worse" and no more: its severity had risen from major to critical)."""
     parts = []
-    if SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(was["severity"], 0):
+    if _severer(spike, was):
         parts.append(f"severity {was['severity']} → {spike.severity}")
     if was.get("observed") is not None:
         parts.append(f"{was['observed']} → {spike.observed} {unit}")
@@ -440,9 +445,7 @@ def _spike_alert(
             )
         )
         was = _worse_than(alerted["severities"] or [last["severity"]], last["observed"])
-        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(was["severity"], 0) or (
-            spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0)
-        )
+        worse = _severer(spike, was) or (spike.observed >= config.alerting.worsen_ratio * (last["observed"] or 0))
         if send and not alerted["told"]:  # opened by backfilled nights, which page no one: its first page, now
             status = "new"
         elif not worse:
@@ -460,7 +463,7 @@ def _spike_alert(
             )
         )["severities"] or [hourly["severity"]]
         was = _worse_than(paged, None)  # an hour's count is no measure of a day's
-        if SEVERITY_RANK[spike.severity] <= SEVERITY_RANK.get(was["severity"], 0):
+        if not _severer(spike, was):
             logger.info(f"detect {brand.key} {day}: spike within incident {incident}, not worse: no new alert")
             return None
         status = "worse"
@@ -780,7 +783,7 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
         )
         seen = same_kind["severities"] or [last["severity"]]  # none of this kind yet: the incident's latest alert
         was = _worse_than(seen, same_kind["observed"])
-        worse = SEVERITY_RANK[spike.severity] > SEVERITY_RANK.get(was["severity"], 0) or (
+        worse = _severer(spike, was) or (
             same_kind["observed"] is not None and spike.observed >= config.alerting.worsen_ratio * same_kind["observed"]
         )
         if not worse:
