@@ -7,8 +7,8 @@ report's competitor co-mentions are matched by DuckDB, which has no NFKC: their 
 
 :func:`fold`, in this order:
 
-- the soft hyphen and the invisible joiners and spaces (:data:`INVISIBLE`: U+00AD, U+200B-U+200D, U+2060,
-  U+FEFF) are removed: "Par\\u00adcelo" is "Parcelo";
+- the soft hyphen and the invisible joiners and spaces (:data:`INVISIBLE`: U+00AD, the combining grapheme joiner
+  U+034F, U+200B-U+200D, U+2060, U+FEFF) are removed: "Par\\u00adcelo" and "Par\\u034fcelo" are "Parcelo";
 - the emoji and text presentation selectors (:data:`PRESENTATION`) are removed: combining marks, but of the symbol
   before them, so "⚡️Bolt" (U+FE0F after "⚡") is "⚡Bolt", where "Bolt" is a word; the trademark signs "™" and "℠"
   become a space, not NFKC's letters "TM" and "SM" joined to the name they follow ("Parcelo™" was "parcelotm");
@@ -39,8 +39,10 @@ import unicodedata
 
 __all__ = ["APOSTROPHES", "INVISIBLE", "MARKS", "MARK_PLANES", "PRESENTATION", "fold"]
 
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-"""Characters :func:`fold` removes: the soft hyphen, zero-width space, non-joiner and joiner, word joiner, BOM."""
+INVISIBLE = "\u00ad\u034f\u200b\u200c\u200d\u2060\ufeff"
+"""Characters :func:`fold` removes: the soft hyphen, the combining grapheme joiner (a mark that shows nothing: in
+a word it split "Par\\u034fcelo" from the alias "Parcelo", while the scorer read "Parcelo"), zero-width space,
+non-joiner and joiner, word joiner, BOM."""
 
 PRESENTATION = "\ufe0e\ufe0f"
 """The text and emoji presentation selectors, which :func:`fold` removes (the symbol they follow is no letter)."""

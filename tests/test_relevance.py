@@ -123,6 +123,7 @@ def test_aliases_match_through_invisible_characters_and_stop_at_any_scripts_mark
     m = AliasMatcher(brand(name="Parcelo", aliases=["Parcelo"], exclude=["Parcelo Points"]))
     assert m.matches("Par\u00adcelo lost my parcel")  # a soft hyphen
     assert m.matches("Par\u200bcelo lost it") and m.matches("\ufeffParcelo\u2060 lost it")  # zero-width, BOM
+    assert m.matches("Par\u034fcelo lost it")  # the combining grapheme joiner, which the scorer removes too
     assert not m.matches("my Parcelo\u200c Points balance")  # an exclusion with a zero-width non-joiner
     assert AliasMatcher(brand(aliases=["McDonald's"])).matches("McDonald’s fries were cold")  # a curly apostrophe
     hindi = AliasMatcher(brand(aliases=["पार्सल"]))  # "parcel"

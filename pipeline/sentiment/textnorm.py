@@ -49,9 +49,9 @@ _JOIN = "\u200d"
 MAX_JOINS = 64
 _AFTER = re.compile(rf"(.){_JOIN}", re.DOTALL)
 URL, USER = "http", "@user"  # what a link and a handle become
-# what normalise removes: textfold's INVISIBLE with the combining grapheme joiner in place of the joiner (removed
-# between letters only), and the marks that set a direction of writing (LRM, RLM, ALM, embeddings, overrides, isolates)
-UNSEEN = INVISIBLE.replace(_JOIN, "\u034f") + "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# what normalise removes: textfold's INVISIBLE but the joiner (removed between letters only), and the marks that
+# set a direction of writing (LRM, RLM, ALM, embeddings, overrides, isolates)
+UNSEEN = INVISIBLE.replace(_JOIN, "") + "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # The C1 controls but NEL (U+0085, a line break) as the Windows-1252 characters of their bytes (Windows-1252 text
 # read as latin-1); the five bytes it has no character for, and NUL, are unseen
 _C1 = {c: bytes([c]).decode("cp1252", errors="ignore") for c in range(0x80, 0xA0) if c != 0x85}
