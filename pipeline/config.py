@@ -344,6 +344,16 @@ def _shown_by_clocks(naive: datetime, zone: ZoneInfo, fold: int) -> bool:
     return naive.replace(tzinfo=zone, fold=fold).astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
 
 
+def _repeated(naive: datetime, zone: ZoneInfo) -> bool:
+    """Whether the clocks of ``zone`` show ``naive`` twice (inside the hour repeated when they go back)."""
+    first, second = naive.replace(tzinfo=zone), naive.replace(tzinfo=zone, fold=1)
+    return (
+        first.utcoffset() != second.utcoffset()
+        and _shown_by_clocks(naive, zone, 0)
+        and _shown_by_clocks(naive, zone, 1)
+    )
+
+
 class QuietHoursSpec(_Strict):
     """Hours when a channel gets no alerts: they are held, and the first send_alerts run after the hours end
     sends the channel one digest listing them. ``start`` and ``end`` are local times in ``timezone``; a range
@@ -381,11 +391,14 @@ class QuietHoursSpec(_Strict):
         zone = ZoneInfo(self.timezone)
         local = now.astimezone(zone)
         start, end, t = _clock(self.start), _clock(self.end), local.time().replace(tzinfo=None)
+        # the night the clocks go back repeats an hour: a start inside it began the quiet hours at its first showing,
+        # so the repeated minutes before it (the second 02:10 of a 02:30 start) are within them
+        begun = t >= start or (local.fold == 1 and _repeated(datetime.combine(local.date(), start), zone))
         if start < end:
-            quiet, day = start <= t < end, local.date()
+            quiet, day = begun and t < end, local.date()
         else:  # wraps midnight
-            quiet = t >= start or t < end
-            day = local.date() + timedelta(days=1) if t >= start else local.date()
+            quiet = begun or t < end
+            day = local.date() + timedelta(days=1) if begun else local.date()
         if not quiet:
             return None
         # the night the clocks go back repeats an hour: an end inside it, on the same day, is the one on ``now``'s

@@ -1159,6 +1159,14 @@ def test_quiet_hours_until():
     # the night they go forward (02:00 CET -> 03:00 CEST at 01:00 UTC) there is no 02:30: the hours end at 03:00
     # CEST (01:00 UTC), and the held reason says so, not "03:30" (02:30 read in the old offset)
     assert early.until(datetime(2027, 3, 28, 0, 30, tzinfo=UTC)) == datetime(2027, 3, 28, 1, 0, tzinfo=UTC)
+    # quiet hours that start inside the repeated hour began at its first showing: the second 02:10 (01:10 UTC) of a
+    # 02:30 start is within them (it read as before the start, and alerts went out in the hours' first 40 minutes)
+    late = QuietHoursSpec(start="02:30", end="06:00", timezone="Europe/Warsaw")
+    assert late.until(datetime(2026, 10, 25, 0, 29, tzinfo=UTC)) is None  # the first 02:29, CEST
+    assert late.until(datetime(2026, 10, 25, 1, 10, tzinfo=UTC)) == datetime(2026, 10, 25, 5, 0, tzinfo=UTC)
+    wraps = QuietHoursSpec(start="02:30", end="02:00", timezone="Europe/Warsaw")  # till the next night's 02:00
+    assert wraps.until(datetime(2026, 10, 25, 1, 10, tzinfo=UTC)) == datetime(2026, 10, 26, 1, 0, tzinfo=UTC)
+    assert late.until(datetime(2026, 10, 26, 1, 10, tzinfo=UTC)) is None  # 02:10 the next night, no clock change
 
 
 @pytest.mark.parametrize(
