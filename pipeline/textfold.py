@@ -16,7 +16,8 @@ report's competitor co-mentions are matched by DuckDB, which has no NFKC: their 
   accent typed as a separate mark composed with its letter ("Z" + U+0307 is "Ż");
 - case folding, unless ``case_sensitive`` ("ß" is "ss"), then NFKC again (a folded letter may decompose); the
   Turkish capital "İ" folds to "i" and a combining dot (U+0307), which is dropped, so "MİGROS" is "migros" and
-  "İş" is "iş";
+  "İş" is "iş"; the Turkish dotless "ı" (:data:`DOTLESS_I`) folds to "i" too, as its capital "I" does, so
+  "KAHVE DÜNYASI", as Turkish is written in capitals, is "kahve dünyasi", as "Kahve Dünyası" is;
 - the left and right single quotes and the modifier letter apostrophe (:data:`APOSTROPHES`) become "'", so
   "McDonald’s" is "McDonald's".
 
@@ -37,7 +38,7 @@ import html
 import re
 import unicodedata
 
-__all__ = ["APOSTROPHES", "INVISIBLE", "MARKS", "MARK_PLANES", "PRESENTATION", "fold"]
+__all__ = ["APOSTROPHES", "DOTLESS_I", "INVISIBLE", "MARKS", "MARK_PLANES", "PRESENTATION", "fold"]
 
 INVISIBLE = "\u00ad\u034f\u200b\u200c\u200d\u2060\ufeff"
 """Characters :func:`fold` removes: the soft hyphen, the combining grapheme joiner (a mark that shows nothing: in
@@ -50,11 +51,15 @@ PRESENTATION = "\ufe0e\ufe0f"
 APOSTROPHES = "\u2018\u2019\u02bc"
 """Characters :func:`fold` writes as the ASCII apostrophe "'"."""
 
+DOTLESS_I = "\u0131"
+"""The Turkish dotless "ı", which case folding (not ``case_sensitive``) writes as "i": the capital of both is "I"."""
+
 MARK_PLANES = (range(0x20000), range(0xE0000, 0xE1000))
 """The code points :data:`MARKS` is built from (planes 0, 1 and 14)."""
 
 _INVISIBLE = dict.fromkeys(map(ord, INVISIBLE + PRESENTATION)) | {ord("\u2122"): " ", ord("\u2120"): " "}
 _APOSTROPHES = dict.fromkeys(map(ord, APOSTROPHES), "'")
+_CASELESS = _APOSTROPHES | {ord(DOTLESS_I): "i"}
 
 
 def _mark_ranges() -> str:
@@ -99,7 +104,7 @@ def casefold(folded: str) -> str:
     """``fold(text)`` of a ``folded = fold(text, case_sensitive=True)``: its case folded alone (invisible characters
     and NFKC are done), for a caller that reads the case-sensitive form first (a link's "Com" in :mod:`explain`)."""
     text = unicodedata.normalize("NFKC", folded.casefold()).replace("i\u0307", "i")  # "İ" is "i", not "i" + a mark
-    return text.translate(_APOSTROPHES)  # after NFKC, which writes "ŉ" with U+02BC
+    return text.translate(_CASELESS)  # after NFKC, which writes "ŉ" with U+02BC
 
 
 # A decimal character reference's digits past its leading zeros: html.unescape reads them with int(), which

@@ -362,6 +362,17 @@ def test_comentions_match_a_name_and_texts_in_either_unicode_form():
         con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": comention_pattern("McDonald's"), "own": None}
     )
     assert [volume for _, volume, *_ in found.fetchall()] == [2]  # a curly apostrophe is "'"
+    # the Turkish dotless "ı" is "i": RE2's any case reads "DÜNYASI" as no "Dünyası" (its capital is "I")
+    con.execute("DELETE FROM v_mentions_scored")
+    con.executemany(
+        "INSERT INTO v_mentions_scored (brand, day, title, text, label, score)"
+        " VALUES ('parcelo', DATE '2026-10-01', NULL, ?, 'negative', -0.5)",
+        [["KAHVE DÜNYASI daha iyi"], ["Kahve Dünyası'nda"], ["kahve dünyası"], ["kahve dünya"]],
+    )
+    for name in ("Kahve Dünyası", "KAHVE DÜNYASI"):
+        pattern = comention_pattern(name)
+        found = execute(con, "report/comentions", {**params, **COMENTION_FOLD, "pattern": pattern, "own": None})
+        assert [volume for _, volume, *_ in found.fetchall()] == [3], name
 
 
 def test_comentions_do_not_count_the_brands_own_name_that_contains_the_competitors(tmp_path):

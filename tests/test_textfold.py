@@ -50,6 +50,18 @@ def test_the_turkish_capital_dotted_i_folds_to_i():
     assert tokenize("MİGROS İzmir", language="tr") == ["migros", "izmir"]
 
 
+def test_the_turkish_dotless_i_folds_to_i():
+    """The capital of the dotless "ı" is "I", which folds to "i": written in capitals, as Turkish often is, "KAHVE
+    DÜNYASI" was "kahve dünyasi", and the alias "Kahve Dünyası" ("kahve dünyası") never matched it."""
+    assert fold("KAHVE DÜNYASI") == fold("Kahve Dünyası") == "kahve dünyasi"
+    assert fold("Dünyası", case_sensitive=True) == "Dünyası"
+    brand = BrandSpec.model_validate(
+        {"name": "X", "aliases": ["Kahve Dünyası"], "sources": [{"type": "hackernews", "name": "hn"}]}
+    )
+    assert AliasMatcher(brand).matches("KAHVE DÜNYASI yine geç kaldı")
+    assert tokenize("KIRIK kırık", language="tr") == ["kirik", "kirik"]  # one term, not two
+
+
 def test_an_alias_next_to_an_emoji_or_a_trademark_sign_is_a_word():
     """The emoji presentation selector (U+FE0F, a combining mark) after "⚡" made "⚡️Bolt" one word, and NFKC wrote
     "™" as the letters "TM", so "Parcelo™" was "parcelotm": neither matched its alias."""

@@ -77,7 +77,7 @@ from pipeline.surveys import worth
 from pipeline.surveys.customers import calendars
 from pipeline.surveys.roi import ALL, MIN_N
 from pipeline.surveys.roi import WINDOW_DAYS as CHURN_WINDOW_DAYS
-from pipeline.textfold import APOSTROPHES, INVISIBLE, PRESENTATION, UNSPACED
+from pipeline.textfold import APOSTROPHES, DOTLESS_I, INVISIBLE, PRESENTATION, UNSPACED
 from pipeline.warehouse import connect, execute, row, rows, transaction
 
 logger = logging.getLogger("brandpulse")
@@ -130,10 +130,14 @@ def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec 
 
 
 # The part of pipeline.textfold.fold DuckDB can do: the query's translate() drops the invisible characters and the
-# emoji presentation selectors (a mark: "⚡️Xiaomi" was one word) and unifies the apostrophes of the texts
-# (report/comentions.sql), and the name gets the same.
-COMENTION_FOLD = {"fold_from": APOSTROPHES + INVISIBLE + PRESENTATION, "fold_to": "'" * len(APOSTROPHES)}
-_COMENTION_NAME = str.maketrans(APOSTROPHES, "'" * len(APOSTROPHES), INVISIBLE + PRESENTATION)
+# emoji presentation selectors (a mark: "⚡️Xiaomi" was one word), unifies the apostrophes of the texts and writes the
+# dotless "ı" as "i" (RE2's any case does not: "KAHVE DÜNYASI" was no "Kahve Dünyası") (report/comentions.sql), and
+# the name gets the same.
+COMENTION_FOLD = {
+    "fold_from": APOSTROPHES + DOTLESS_I + INVISIBLE + PRESENTATION,
+    "fold_to": "'" * len(APOSTROPHES) + "i",
+}
+_COMENTION_NAME = str.maketrans(APOSTROPHES + DOTLESS_I, "'" * len(APOSTROPHES) + "i", INVISIBLE + PRESENTATION)
 
 
 def comention_pattern(*names: str) -> str:
