@@ -212,6 +212,21 @@ def test_a_qualtrics_export_in_utc_states_z_and_its_times_stay_utc_whatever_the_
     assert datetime.fromisoformat(response.responded_at) == datetime(2026, 10, 1, 22, 30, tzinfo=UTC) and not rejects
 
 
+def test_a_qualtrics_comment_of_minus_99_seen_but_not_answered_is_no_comment(tmp_path):
+    """Qualtrics may recode a question seen but not answered as -99: in the open-text column it was stored as the
+    comment "-99" and scored (neutral), a comment nobody wrote. It is no comment, as an empty cell is, and no reject;
+    another preset's "-99" is what its respondent typed."""
+    path = write_csv(tmp_path / "q.csv", qualtrics_rows(first_comment="-99"))
+    src = SurveySpec(name="acme-nps", brand="acme", path="q.csv", preset="qualtrics")
+    responses, rejects = read_survey_file(None, src, path)
+    [a] = [r for r in responses if r.response_id == "R_aaa"]
+    assert (a.nps, a.comment, a.comment_language) == (10, None, None)
+    assert not [r for r in rejects if "R_aaa" in r.raw_record]
+    columns = {"response_id": "ResponseId", "timestamp": "EndDate", "nps": "Q1", "comment": "Q4"}
+    custom = SurveySpec(name="acme-nps", brand="acme", path="q.csv", columns=columns)
+    assert [r.comment for r in read_survey_file(None, custom, path)[0] if r.response_id == "R_aaa"] == ["-99"]
+
+
 def test_a_folder_of_zones_in_a_time_zone_cell_quarantines_its_row_not_the_source(tmp_path):
     """ZoneInfo("America") (a folder of zones, as a long name is) raises OSError, which zone() let through: one
     row's time zone cell failed its whole source (no answer landed, none quarantined), as did an ImportId row's
@@ -1136,6 +1151,29 @@ def test_correcting_the_ces_direction_counts_the_answers_it_changes(tmp_path):
     after = rows_of(db, "SELECT response_id, ces_norm FROM survey_responses WHERE ces IS NOT NULL ORDER BY 1")
     assert len(before) == 2 and all(b != a for b, a in zip(before, after, strict=True))
     assert (again["new"], again["changed"]) == (0, 2)
+
+
+def test_survey_comments_are_stored_with_their_language_detected_as_a_mentions_is(tmp_path):
+    """A mention's language is detected at load and shown next to its score; a survey comment had none. Each is
+    detected at import by the mentions' own detection (records.detect_language), NULL without a comment."""
+    rows = qualtrics_rows()
+    rows[3][8] = "Paczka dotarła szybko, kurier był bardzo miły i pomocny"
+    write_csv(tmp_path / "q.csv", rows)
+    cfg = make_config(
+        tmp_path, {"sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]}
+    )
+    db = tmp_path / "w.duckdb"
+    ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    assert rows_of(db, "SELECT response_id, comment_language FROM survey_responses ORDER BY 1") == [
+        ("R_aaa", "pl"),
+        ("R_bbb", None),  # no comment
+        ("R_ccc", None),
+        ("R_fff", "en"),
+    ]
+    assert rows_of(db, "SELECT response_id, language FROM v_survey_comments ORDER BY 1") == [
+        ("R_aaa", "pl"),
+        ("R_fff", "en"),
+    ]
 
 
 def test_import_quarantine_comments_rerun_and_metrics(tmp_path, scorer):

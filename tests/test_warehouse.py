@@ -406,12 +406,13 @@ def test_the_read_commands_on_a_warehouse_not_migrated_since_an_upgrade_say_to_r
     """brandpulse upgraded, no night or ``init`` since: the read commands (which never migrate) crashed with DuckDB's
     "Table with name v_daily_series does not exist!" or "Referenced column delivery not found" tracebacks; they say
     to migrate it, as they do when a newer brandpulse's warehouse is read, and read it once it is migrated."""
-    with connect(db) as con:  # as an earlier version left it: 0022-0026 not applied, and its views
+    with connect(db) as con:  # as an earlier version left it: 0022-0027 not applied, and its views
         con.execute("ALTER TABLE change_points DROP COLUMN night")
         con.execute("ALTER TABLE change_points DROP COLUMN model_version")
         con.execute("ALTER TABLE reposts DROP COLUMN platform")
         con.execute("ALTER TABLE sentiment_latest DROP COLUMN note")
         con.execute("ALTER TABLE alerts DROP COLUMN model_version")
+        con.execute("ALTER TABLE survey_responses DROP COLUMN comment_language")
         con.execute("DELETE FROM schema_version WHERE version >= 22")
         con.execute("DROP VIEW v_daily_series")
         con.execute("CREATE OR REPLACE VIEW v_alerts AS SELECT alert_id, brand, day FROM alerts")
@@ -420,12 +421,12 @@ def test_the_read_commands_on_a_warehouse_not_migrated_since_an_upgrade_say_to_r
     for command in (["summary"], ["alerts"], ["report"]):
         done = brandpulse(*command, "--config", str(cfg), "--db", str(db))
         assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
-        assert "schema version 21, and this brandpulse reads version 26" in done.stderr
+        assert "schema version 21, and this brandpulse reads version 27" in done.stderr
         assert "run `brandpulse init`" in done.stderr
     with connect(db) as con:  # the views alone another version's: said too
-        assert migrate(con) == [22, 23, 24, 25, 26]
+        assert migrate(con) == [22, 23, 24, 25, 26, 27]
         con.execute("UPDATE schema_views SET checksum = 'another version''s views'")
-    with pytest.raises(warehouse.NotCurrent, match="version 26 with another brandpulse version's views"):
+    with pytest.raises(warehouse.NotCurrent, match="version 27 with another brandpulse version's views"):
         with connect(db, read_only=True, current=True):
             pass
     with connect(db) as con:

@@ -12,6 +12,9 @@ Survey rows, rules:
   is out of range or not a number is **left empty and quarantined with the reason**, while the row's other
   valid fields still land (one quarantine record per row, naming every bad field);
 - an empty score means "not answered" and is not an error;
+- a comment is stored with its language, detected as a mention's is (:func:`pipeline.records.detect_language`;
+  None when there is no comment or no language is found); in a Qualtrics export, a comment of ``-99`` (its
+  optional code for "seen, not answered") is no comment, as an empty cell is;
 - timestamps keep their offset; naive ones take the row's time-zone column, else the zone the export itself
   states (Qualtrics' ImportId row, a "(UTC)" header such as Typeform's), else the source's ``timezone``, else
   UTC.
@@ -93,6 +96,7 @@ class SurveyResponse:
     ces_lower_is_better: bool | None = None
     ces_norm: float | None = None  # on 1-7, 7 = least effort (metrics.ces_normalise)
     comment: str | None = None
+    comment_language: str | None = None  # ISO 639-1, as a mention's language (records.detect_language)
     location: str | None = None
     customer_hash: str | None = None  # keyed hash of the customer id (records.Pseudonymiser); None: unlinked
 
@@ -117,6 +121,7 @@ RESPONSE_COLUMNS = {
     "ces_lower_is_better": "BOOLEAN",
     "ces_norm": "DOUBLE",
     "comment": "VARCHAR",
+    "comment_language": "VARCHAR",
     "location": "VARCHAR",
     "customer_hash": "VARCHAR",
 }
@@ -891,6 +896,10 @@ _STATUS = Looks(
 )
 
 
+# Qualtrics' optional recode of a question seen but not answered: an open-text cell of it is no comment
+QUALTRICS_SEEN_NOT_ANSWERED = "-99"
+
+
 def _qualtrics_not_an_answer(status: object) -> str | None:
     """The ``Status`` of a Qualtrics row that is a preview, a test or spam, else None."""
     value = _text(status)
@@ -1114,8 +1123,12 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
         "response_id": response_id[:MAX_ID],
         "brand": brand,
         "responded_at": responded.isoformat(),
-        "comment": _text(get("comment")),
     }
+    comment = _text(get("comment"))
+    if src.preset == "qualtrics" and comment == QUALTRICS_SEEN_NOT_ANSWERED:
+        comment = None
+    out["comment"] = comment
+    out["comment_language"] = records.detect_language(comment) if comment else None
     problems = []
     for name in ("touchpoint", "segment"):
         out[name], problem = _label(get(name), name, mapping.get(name))

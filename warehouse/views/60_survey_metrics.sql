@@ -3,7 +3,7 @@ CREATE OR REPLACE VIEW v_survey_responses AS
 SELECT r.brand, r.source, r.response_id, r.responded_at, r.day, r.touchpoint, r.segment,
        r.nps,
        nps_group(r.nps) AS nps_group,
-       r.csat, r.ces, r.ces_scale, r.ces_lower_is_better, r.ces_norm, r.comment,
+       r.csat, r.ces, r.ces_scale, r.ces_lower_is_better, r.ces_norm, r.comment, r.comment_language,
        -- a comment the model did not read (note 'unreadable': model_read) has no label or score, as a mention
        CASE WHEN model_read(s.note) THEN s.label END AS comment_label,
        CASE WHEN model_read(s.note) THEN s.score END AS comment_score,
