@@ -710,6 +710,24 @@ def test_threads_of_earlier_posts_are_followed_for_follow_days(reddit):
     assert ids(records) == ["t3_p2"] and src.state["follow"] == {}
 
 
+def test_a_brand_subreddit_comment_without_an_alias_kept_by_a_followed_thread_is_counted_once(reddit):
+    """The brand subreddit's listing reads a comment without an alias before the followed thread keeps it: it was
+    a record and a ``not_about_brand`` skip at once. Each item read is one record, reject or counted skip."""
+    reddit(
+        [
+            post("p1", -3600),  # matched the night before: its thread is followed
+            comment("c1", 600, "same here", link="p1"),  # no alias: the thread keeps it, the listing did not
+            comment("c2", 700, "nice weather today", link="elsewhere"),  # no alias, in no followed thread
+        ]
+    )
+    src = make_source(comments=True, brand_subreddits=["parcelo", "parcelo+shipping"])
+    src.previous_state = {"follow": {"p1": T0 - 3600}}
+    records, _ = run(src)
+    assert ids(records) == ["t1_c1"]
+    # c2 read by both listings: one skip and a duplicate; c1 read by both and its thread: a record and 2 duplicates
+    assert src.state["not_about_brand"] == 1 and src.state["duplicates"] == 3
+
+
 def test_a_post_exactly_follow_days_old_is_still_followed(reddit):
     """follow_days counts from the window's start inclusively: a post made exactly follow_days before it is
     re-read (and stays followed), one a second older is not."""

@@ -80,10 +80,11 @@ the app or its network: a read of nothing).
 earlier posts' threads re-read; ``outside_window``: the comments of the threads read that were created before or
 after the window, a followed thread's older ones, those after midnight of a post late in the day),
 ``skipped_deleted``, ``skipped_removed``, ``not_about_brand`` (posts and comments a search or a brand subreddit
-returned without an alias clear of the exclusions), ``duplicates`` (a post or comment
-another search or path of the same read found first), ``automoderator`` (its comments, skipped) and ``follow`` (post
-id -> created_utc of the posts whose threads the next nights re-read; saved with the load, like every state). A post
-no night ever matched (one already older than the window on the source's first night) is not followed.
+returned without an alias clear of the exclusions, and no thread of the read kept: a followed thread keeps all its
+comments), ``duplicates`` (a post or comment another search or path of the same read found first, or kept after),
+``automoderator`` (its comments, skipped) and ``follow`` (post id -> created_utc of the posts whose threads the next
+nights re-read; saved with the load, like every state). A post no night ever matched (one already older than the
+window on the source's first night) is not followed.
 """
 
 from __future__ import annotations
@@ -446,7 +447,9 @@ class RedditSource(Source):
         self._named = {n.lower() for s in (*self.spec.subreddits, *self.spec.brand_subreddits) for n in s.split("+")}
         self._skipped = {DELETED: 0, REMOVED: 0}
         # read, not kept: counted (as Hacker News does)
-        self._counts = {"not_about_brand": 0, "duplicates": 0, "automoderator": 0}
+        self._counts = {"duplicates": 0, "automoderator": 0}
+        # the posts and comments read without an alias (not_about_brand), until a thread of the read keeps one
+        self._unrelated: set[str] = set()
         self._listings: dict[str, dict] = {}
         self._threads = {
             "posts": 0,
@@ -491,6 +494,7 @@ class RedditSource(Source):
             "threads": self._threads,
             "skipped_deleted": deleted,
             "skipped_removed": removed,
+            "not_about_brand": len(self._unrelated),
             **self._counts,
             "follow": self._follow,
         }
@@ -593,7 +597,7 @@ class RedditSource(Source):
                         if _gone(selftext):
                             selftext = ""
                         if not self.matcher.matches(data["title"], selftext):
-                            self._counts["not_about_brand"] += 1
+                            self._not_about_brand(fullname)
                             continue
                         self._seen.add(fullname)
                         matched.append(data["id"])
@@ -851,6 +855,15 @@ class RedditSource(Source):
         self._note_newest(created)
         return item
 
+    def _not_about_brand(self, fullname: str) -> None:
+        """Counts a post or comment read without an alias clear of the exclusions as ``not_about_brand``, once: read
+        again by another search or path of the read, it is a duplicate (and a thread of the read that keeps the
+        comment makes it a record, :meth:`_comment`): each item read is one record, reject or counted skip."""
+        if fullname in self._unrelated:
+            self._counts["duplicates"] += 1
+        else:
+            self._unrelated.add(fullname)
+
     def _comment(self, comment, window: Window, alias_filter: bool) -> Iterator[Record | Reject]:
         data = _payload(comment)
         fullname = f"t1_{data.get('id')}"
@@ -878,8 +891,11 @@ class RedditSource(Source):
             self._counts["automoderator"] += 1
             return
         if alias_filter and not self.matcher.matches(body):
-            self._counts["not_about_brand"] += 1
+            self._not_about_brand(fullname)
             return
+        if fullname in self._unrelated:  # a brand subreddit's listing read it first; a thread keeps every comment
+            self._unrelated.discard(fullname)
+            self._counts["duplicates"] += 1
         self._seen.add(fullname)
         link = str(data.get("link_id") or "")
         try:
