@@ -1456,6 +1456,18 @@ def test_a_window_names_midnight_as_24_00_and_the_local_day_when_it_differs(star
     assert window_label(msg) == label
 
 
+@pytest.mark.parametrize(
+    ("start_hour", "hours", "when"),
+    [(23, 1, "2026-10-14 23:00-24:00 UTC"), (22, 3, "2026-10-14 22:00-2026-10-15 01:00 UTC")],
+)
+def test_a_subject_names_a_window_across_midnight_unambiguously(start_hour, hours, when):
+    """The subject said ``2026-10-14 23:00-00:00`` and ``2026-10-14 22:00-01:00``: one date for hours of two days.
+    It says them as the ``Covers`` label does: an end at midnight as 24:00, an end on the next day with its date."""
+    start = datetime(2026, 10, 14, start_hour, tzinfo=UTC)
+    msg = make_msg(kind="hourly_spike", window_start=start, window_end=start + timedelta(hours=hours))
+    assert render_subject(msg) == f"[brandpulse] Parcelo: same-day negative spike on {when} (major)"
+
+
 def test_a_window_given_in_another_offset_is_said_in_utc():
     """A window read back with its local offset (+02:00) is the same hours: subject, label and JSON say them in UTC."""
     warsaw = timezone(timedelta(hours=2))

@@ -463,6 +463,24 @@ def test_a_15_minute_runs_alert_states_the_minutes_of_the_hour_so_far(tmp_path):
         assert "08:00-08:30 UTC" in render_text(delivery.message(cfg, con, aid, chart=False))
 
 
+def test_a_replayed_hours_alert_names_its_date_not_today(tmp_path):
+    """A replay (``watch --from --to``) of an hour days ago raised "Parcelo: negative spike today, Sun 20 Sep ...":
+    the headline is stored and sent later (held through quiet hours, resent), so it names the window's date only."""
+    db = tmp_path / "w.duckdb"
+    seed(db, 51, {INCIDENT: (120, 85)})
+    with connect(db) as con, transaction(con):
+        execute(
+            con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
+        )
+        start_run(con, "watch-1", INCIDENT, "watch")
+    eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
+    later = INCIDENT + timedelta(days=2)
+    cfg = alerting_config(tmp_path)
+    assert incidents.detect_watch(cfg, db, eight, eight + timedelta(hours=1), "watch-1", today=later)
+    [(headline,)] = q(db, "SELECT headline FROM alerts")
+    assert headline.startswith("Parcelo: negative spike, Sun 20 Sep 2026 08:00-09:00 UTC: "), headline
+
+
 def test_a_15_minute_run_over_an_hour_loaded_whole_counts_the_hour_so_far_only(tmp_path):
     """A replay (``watch --from --to``) of a day already loaded, or a 15-minute run cleared and run again after later
     runs loaded the rest of its hour: the run ending at 08:30 paged "08:00-08:30: 60 negative mentions", the whole

@@ -46,7 +46,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.alerts.message import HOURLY_KINDS, counts_mentions
+from pipeline.alerts.message import HOURLY_KINDS, counts_mentions, hours_span
 from pipeline.config import BrandSpec, Config
 from pipeline.detect import Sensitivity, change_points, detect_spikes
 from pipeline.detect_hourly import detect_intraday
@@ -794,9 +794,11 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
         status = "worse"
     else:
         status, incident = "new", aid
-    span = f"{start:%a %d %b %Y %H:%M}-{end:%H:%M} UTC"
+    # the window's date, not "today": a replay or backfill records an hour of another day, and an alert is sent
+    # later than it is raised (held through quiet hours, retried, resent)
+    span = f"{start:%a %d %b %Y} {hours_span(start, end, 'UTC')}"
     if spike.kind == "hourly_spike":
-        what = "getting worse" if status == "worse" else "negative spike today"
+        what = "getting worse" if status == "worse" else "negative spike"
         headline = (
             f"{brand.name}: {what}, {span}: {spike.observed} negative mentions "
             f"({spike.share:.0%} of {spike.volume}), {spike.expected:.1f} expected"  # as its reason: not "0 expected"
@@ -806,7 +808,7 @@ def _hourly_alert(con, config: Config, brand: BrandSpec, spike, send: bool, run_
             "share test (vs 4-week baseline)": {"p": spike.p_share},
         }
     else:
-        what = "getting worse" if status == "worse" else "volume spike today"
+        what = "getting worse" if status == "worse" else "volume spike"
         headline = f"{brand.name}: {what}, {span}: {spike.observed} mentions, {spike.expected:.1f} expected"
         tests = {"volume test (hour-of-week baseline)": {"p": spike.p_count, "z": round(spike.z, 2)}}
     numbers = {

@@ -329,6 +329,16 @@ def status_label(msg: AlertMessage) -> str:
     return {"new": "New alert", "update": "Update: the day in full"}.get(msg.status, "Update: getting worse")
 
 
+def hours_span(start: datetime, end: datetime, zone: str, day: str = "%a %d %b") -> str:
+    """``start``-``end`` on one clock, e.g. ``08:00-10:00 UTC``: an end at midnight is the day's ``24:00``, and an end
+    on a later day names that day (``day``, a strftime format): ``23:00-Thu 15 Oct 01:00 UTC``."""
+    last = end - (end - start) / 1_000_000  # an end at midnight belongs to the day before, drawn as 24:00
+    to = "24:00" if end.hour == end.minute == 0 and last.date() == start.date() else f"{end:%H:%M}"
+    if last.date() != start.date():
+        to = f"{end:{day}} {to}"
+    return f"{start:%H:%M}-{to} {zone}"
+
+
 def window_label(msg: AlertMessage) -> str | None:
     """The hours an hourly alert covers, in UTC and, with a brand time zone, local time too, e.g.
     ``Wed 14 Oct 2026 08:00-10:00 UTC (10:00-12:00 Europe/Warsaw)``, or with the zone's abbreviations when the
@@ -339,14 +349,7 @@ def window_label(msg: AlertMessage) -> str | None:
     if start is None or end is None:
         return None
 
-    def span(a: datetime, b: datetime, zone: str) -> str:
-        last = b - (b - a) / 1_000_000  # an end at midnight belongs to the day before, drawn as 24:00
-        to = "24:00" if b.hour == b.minute == 0 and last.date() == a.date() else f"{b:%H:%M}"
-        if last.date() != a.date():
-            to = f"{b:%a %d %b} {to}"
-        return f"{a:%H:%M}-{to} {zone}"
-
-    utc = f"{start:%a %d %b %Y} " + span(start, end, "UTC")
+    utc = f"{start:%a %d %b %Y} " + hours_span(start, end, "UTC")
     if not msg.timezone or msg.timezone == "UTC":
         return utc
     zone = ZoneInfo(msg.timezone)
@@ -360,16 +363,17 @@ def window_label(msg: AlertMessage) -> str | None:
     if local_start.utcoffset() != local_end.utcoffset() or repeated(local_start) or repeated(local_end):
         to = f"{local_end:%H:%M %Z}" if local_end.date() == local_start.date() else f"{local_end:%a %d %b %H:%M %Z}"
         return f"{utc} ({day}{local_start:%H:%M %Z}-{to} {msg.timezone})"
-    return f"{utc} ({day}{span(local_start, local_end, msg.timezone)})"
+    return f"{utc} ({day}{hours_span(local_start, local_end, msg.timezone)})"
 
 
 def render_subject(msg: AlertMessage) -> str:
     """E.g. ``[brandpulse] Parcelo: negative spike on 2026-10-14 (major)``; one line, for email and logs. An hourly
-    alert names its window's hours (UTC): ``... on 2026-10-14 08:00-10:00 UTC (major)``."""
+    alert names its window's hours (UTC): ``... on 2026-10-14 08:00-10:00 UTC (major)``, an end at midnight as
+    ``24:00`` and one on the next day with its date (``2026-10-14 23:00-2026-10-15 01:00 UTC``)."""
     worse = " getting worse" if msg.status == "worse" else ""
     when = msg.day.isoformat()
     if msg.window_start is not None and msg.window_end is not None:
-        when = f"{msg.window_start:%Y-%m-%d %H:%M}-{msg.window_end:%H:%M} UTC"
+        when = f"{msg.window_start:%Y-%m-%d} " + hours_span(msg.window_start, msg.window_end, "UTC", "%Y-%m-%d")
     update = ", the day in full" if msg.status == "update" else ""  # not a new page: the watch's alert, completed
     return truncate(f"[brandpulse] {msg.brand_name}: {kind_label(msg)}{worse} on {when}{update} ({msg.severity})", 250)
 
