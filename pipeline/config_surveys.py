@@ -202,8 +202,17 @@ class SurveyColumnsSpec(_Strict):
 class CesScaleSpec(_Strict):
     """How the CES question is asked. CES 2.0 ("X made it easy to ...", 1-7 agree) is the default."""
 
-    scale: Literal[5, 7] = 7
+    # an int, as every number of the config ('7' quoted is 7, as batch_size: '64' is 64): Literal[5, 7] refused the
+    # quoted '7' with "Input should be 5 or 7", to a user who wrote 7
+    scale: int = 7
     lower_is_better: bool = Field(False, description="true for the 'how much effort' wording (1 = very low effort)")
+
+    @field_validator("scale")
+    @classmethod
+    def _five_or_seven(cls, value: int) -> int:
+        if value not in (5, 7):
+            raise ValueError("must be 5 or 7 (the number of points the CES question is answered on)")
+        return value
 
 
 class SurveySpec(_Strict):

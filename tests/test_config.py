@@ -584,6 +584,16 @@ def test_csv_encoding_and_delimiter_default_to_utf8_and_auto_and_take_tab_for_a_
     assert (cfg.surveys.customers[0].delimiter, cfg.surveys.customers[0].encoding) == (";", "utf-8")
 
 
+def test_a_quoted_ces_scale_is_its_number_as_every_quoted_number_and_another_says_5_or_7(tmp_path):
+    """``scale: '7'`` (a string in YAML) was "Input should be 5 or 7" to a user who wrote 7, where ``batch_size:
+    '64'`` is 64: read as the number; another scale still names the file, the field and the problem."""
+    source = {"name": "s", "brand": "acme", "path": "s.csv", "preset": "typeform", "ces": {"scale": "5"}}
+    cfg = load_config(_write(tmp_path, {**GOOD, "surveys": {"sources": [source]}}))
+    assert cfg.surveys.sources[0].ces.scale == 5
+    msg = _bad(tmp_path, lambda d: d.update(surveys={"sources": [{**source, "ces": {"scale": "6"}}]}))
+    assert "surveys.sources[0].ces.scale: must be 5 or 7" in msg, msg
+
+
 _UNKNOWN = "unknown field (check the spelling; see the README's configuration reference)"
 _MAIL = {"type": "email", "name": "mail", "to": ["cx@example.com"], "sender": "bp@example.com"}
 
