@@ -89,7 +89,7 @@ def _stopped_says(what: str | Callable[[], str]) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt as exc:
-        _fail(f"{exc or 'stopped'}: {what() if callable(what) else what}", code=interrupt.exit_code())
+        _fail(f"{str(exc) or 'stopped'}: {what() if callable(what) else what}", code=interrupt.exit_code())
 
 
 # The days a command takes: wide enough for any backfill, and far from the calendar's ends, where a night's window
@@ -289,7 +289,7 @@ def run(
 
     Exit status 0 when every night succeeded, 1 when one was partial (a source failed or is missing) or failed,
     2 for an error said in one line (an option, the config, the warehouse, the author key), 130 or 143 when
-    stopped (Ctrl-C, SIGTERM).
+    stopped (Ctrl-C, SIGTERM). A range stopped in a later night than its first names the night to carry it on from.
 
     Example: brandpulse run --date 2026-10-01 --to 2026-10-07 --no-report"""
     from datetime import UTC, datetime
@@ -318,18 +318,31 @@ def run(
             not_ok.append(f"{summary['day']} ({summary['status']})")
         running[0] = date.fromisoformat(str(summary["day"])) + timedelta(days=1)
 
+    def ran() -> str:
+        said = f"the nights from {first} to {running[0] - timedelta(days=1)} ran"
+        return said + (f" ({', '.join(not_ok)} did not succeed: see run_steps)" if not_ok else "")
+
     def stopped() -> str:  # a stopped backfill is carried on from the night it stopped in, not run again whole
         whole = "is marked interrupted and every step it finished is committed whole"
         if running[0] == first:
             return f"the night in progress {whole}; run the same command again to complete it"
-        ran = f"the nights from {first} to {running[0] - timedelta(days=1)} ran"
-        ran += f" ({', '.join(not_ok)} did not succeed: see run_steps)" if not_ok else ""
         if running[0] > last:  # the stop came after the last night ended: no night is left to carry on from
-            return f"{ran}; no night was left to run"
-        return f"the night of {running[0]} {whole}; {ran}; run the same command with --date {running[0]} to carry on"
+            return f"{ran()}; no night was left to run"
+        return f"the night of {running[0]} {whole}; {ran()}; run the same command with --date {running[0]} to carry on"
 
     with _stopped_says(stopped):
-        run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show, draw_report=not no_report)
+        try:
+            run_days(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_night=show, draw_report=not no_report)
+        except Exception:
+            # an error that ends the range (a config error met mid-night, a lock timeout, a bug), said by main()
+            # after this line: the night to carry on from said too, as a stop says it (a re-run ran the range whole)
+            if first < running[0] <= last:
+                typer.echo(
+                    f"brandpulse: the night of {running[0]} stopped on the error below; {ran()}; run the same command "
+                    f"with --date {running[0]} to carry on once it is mended",
+                    err=True,
+                )
+            raise
     if not_ok:
         _fail(f"not every night succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 
@@ -668,9 +681,10 @@ def _import(config, db, run_id: str | None, paths, step) -> None:
     from pipeline.surveys import ingest, rollup
 
     cfg = _config(config)
-    # files to import, none configured to read them: refused before a run is registered
+    # files to import that the step would refuse (none configured to read them, a mistyped path): refused before a
+    # run is registered
     what = "sources" if step is ingest.import_surveys else "customers"
-    ingest.refuse_unconfigured(cfg, paths, what)
+    ingest.refuse_files(cfg, paths, what)
     today = datetime.now(UTC).date()  # the UTC day, as every run's (the machine's zone may be a day ahead)
     run = run_id or new_run_id(today, "cli")
     if run_id is None:  # a run of its own
@@ -940,6 +954,14 @@ def send_alerts(run_id: RunIdOpt, config: ConfigOpt = None, db: DbOpt = None) ->
         )
 
 
+# a stopped `report` or `score-texts` printed nothing (typer's 130 and no word), where run, rescore and the imports
+# say what became of the work and what to do
+_REPORT_STOPPED = (
+    "each page drawn before the stop is written whole, the others and index.html are as they were; run the same "
+    "command again to draw the report"
+)
+
+
 @app.command()
 def report(
     day: Annotated[
@@ -978,7 +1000,8 @@ def report(
         given = _day(day) if day is not None else None
         night = _registered(cfg, db, run_id, "report")
         target = given or night
-        step = build.report(cfg, db_path(db), target, run_id, out_dir=out)  # an older night's: the later day's left
+        with _stopped_says(_REPORT_STOPPED):
+            step = build.report(cfg, db_path(db), target, run_id, out_dir=out)  # an older night's: a later day's left
         kept = step.not_drawn
         typer.echo(f"index: {step.index}" if kept is None else f"index: {step.index} left as it was ({kept})")
         return
@@ -988,7 +1011,8 @@ def report(
     for key in brand or []:
         cfg.brand(key)  # an unknown id is a clear error
     folder = out or cfg.resolve(cfg.report_dir)
-    result = build.build_report(cfg, db_path(db), target, folder, brands=brand or None)
+    with _stopped_says(_REPORT_STOPPED):
+        result = build.build_report(cfg, db_path(db), target, folder, brands=brand or None)
     for key, path in result["pages"].items():
         typer.echo(f"{key}: {path} ({result['bytes'][key] / 1024:.0f} KiB)")
     if result["index"] is None and (folder / "index.html").exists():
@@ -1096,6 +1120,12 @@ def score_texts(
         if not stream.isatty() and b"\x00" in stream.peek(8192)[:8192]:
             _fail(f"{'stdin' if path == '-' else path}: not UTF-8 text (a NUL byte in its first 8 KB: a binary "
                   "file, or text in UTF-16); score-texts reads UTF-8 lines")  # fmt: skip
+        opened.enter_context(  # the model's loading too (seconds): nothing is on stdout then
+            _stopped_says(
+                "the lines on stdout are the input's first lines, scored and in order; run it again on the lines "
+                "after them (or on the whole input)"
+            )
+        )
         try:
             scorer = Scorer(
                 model,

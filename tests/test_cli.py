@@ -589,6 +589,18 @@ def test_importing_a_file_with_no_source_configured_for_it_is_a_config_error(tmp
     assert not db.exists()  # refused before a run was registered
 
 
+def test_importing_a_mistyped_path_is_refused_before_a_run_is_registered(tmp_path):
+    """``import-customers`` (or ``import-surveys``) of a file that is not there: said in one line, exit 2, as a file
+    with no source to read it is; it registered a run first and recorded it failed in the ledger (and made a
+    warehouse where none was)."""
+    cfg = write_config(tmp_path, surveys={"customers": [{"name": "c", "brand": "acme", "path": "c/*.csv"}]})
+    db, missing = tmp_path / "w.duckdb", tmp_path / "c" / "custmers.csv"
+    done = brandpulse("import-customers", str(missing), "--config", str(cfg), "--db", str(db))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[-1] == f"brandpulse: {missing}: no such file", done.stderr
+    assert not db.exists()  # no run registered, none recorded failed
+
+
 def test_rescore_with_no_warehouse_says_so_and_makes_none(tmp_path):
     """``rescore`` where no warehouse is (a mistyped --db, a first day before ``init``): said as ``alerts --resend``
     says it; it made an empty warehouse there and died with DuckDB's traceback (no table pipeline_runs), and every
@@ -705,6 +717,32 @@ def test_an_import_stopped_by_sigterm_marks_its_run_interrupted(tmp_path, monkey
         assert con.execute("SELECT status FROM pipeline_runs").fetchall() == [("interrupted",)]
 
 
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("report", "each page drawn before the stop is written whole"),
+        ("score-texts", "the lines on stdout are the input's first lines, scored and in order"),
+    ],
+)
+def test_a_stopped_report_or_score_texts_says_so_as_the_other_long_commands(tmp_path, monkeypatch, command, said):
+    """Ctrl-C in ``brandpulse report`` (drawing) or ``score-texts`` (here while its model loads) ended with 130 and
+    no word, where ``run``, ``rescore`` and the imports say what became of the work and what to do."""
+    from pipeline.report import build
+    from pipeline.sentiment import scorer
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build, "build_report", stopped)
+    monkeypatch.setattr(scorer, "Scorer", stopped)
+    texts = tmp_path / "texts.txt"
+    texts.write_text("great service\n", encoding="utf-8")
+    args = {"report": ["--date", "2026-10-01", "--out", str(tmp_path / "reports")], "score-texts": [str(texts)]}
+    done = invoke(command, *args[command], "--config", str(write_config(tmp_path)))
+    assert done.exit_code == 130, done.output
+    assert f"brandpulse: stopped: {said}" in done.output, done.output
+
+
 def test_a_command_stopped_by_sigterm_outside_a_run_exits_143_saying_so(tmp_path):
     """SIGTERM in a command no stop message wraps (`report`, here while it reads its config): typer ended it with
     Ctrl-C's 130 and no word, so a scheduler or a shell could not tell a SIGTERM from a Ctrl-C. Its own process
@@ -752,6 +790,29 @@ def test_a_stopped_backfill_says_from_which_night_to_carry_it_on(tmp_path, monke
         "the night in progress is marked interrupted and every step it finished is committed whole; run the same "
         "command again to complete it"
     ), first.output
+
+
+def test_a_backfill_ended_by_an_error_says_from_which_night_to_carry_it_on(tmp_path, monkeypatch):
+    """An error in the third night of ``brandpulse run --date D --to D2`` (a config error met mid-night): the
+    error goes on as it was (main() says it, exit 2), after a line naming the night to carry on from, as a stopped
+    range names it; it named none, and the same command again ran the nights done again."""
+    from pipeline import cli, night
+    from pipeline.config import ConfigError
+
+    def run_day(config, db, day, **kwargs):
+        if day == date(2026, 10, 3):
+            raise ConfigError("brandpulse.yaml: brands[0].sources[0].path: no such file")
+        return {"day": day.isoformat(), "status": "success"}
+
+    monkeypatch.setattr(night, "run_day", run_day)
+    monkeypatch.setattr(cli, "_scorer", lambda cfg: None)
+    cfg, db = str(write_config(tmp_path)), str(tmp_path / "w.duckdb")
+    done = invoke("run", "--date", "2026-10-01", "--to", "2026-10-07", "--no-report", "--config", cfg, "--db", db)
+    assert isinstance(done.exception, ConfigError), done.output
+    assert done.output.splitlines()[-1] == (
+        "brandpulse: the night of 2026-10-03 stopped on the error below; the nights from 2026-10-01 to 2026-10-02 "
+        "ran; run the same command with --date 2026-10-03 to carry on once it is mended"
+    )
 
 
 def test_a_backfill_stopped_after_its_last_night_names_no_night_after_it(tmp_path, monkeypatch):

@@ -63,6 +63,16 @@ def refuse_unconfigured(config, paths, what: str) -> None:
         )
 
 
+def refuse_files(config, paths, what: str) -> None:
+    """Files given to import that the import would refuse, refused before any work (``brandpulse import-surveys
+    FILE``, before it registers a run): none configured to read them (:func:`refuse_unconfigured`), a file that is
+    not there or a folder, one that no ``surveys.{what}`` source reads (:func:`_files_for`). A mistyped path
+    recorded a failed run in the ledger (and made a warehouse where none was)."""
+    refuse_unconfigured(config, paths, what)
+    if paths:
+        _files_for(config, getattr(config.surveys, what), paths, what)
+
+
 def _files_for(config, specs, paths, what: str) -> dict[str, list[Path]]:
     """Source name -> the files to read: the configured globs, or the explicit ``paths``.
 
