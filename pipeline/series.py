@@ -5,9 +5,11 @@
 column of negative counts (part of the count), split as a file drop's ``delimiter: auto`` splits it (Excel in
 Poland or the Netherlands saves semicolons), each count read as a file drop reads one ("1.000" is no count). It
 returns the rows summed to their period (``5min``, ``hour`` or ``day``), as ``period``, ``volume`` and
-``n_negative``. :func:`flag_series` runs the intraday detector (:mod:`pipeline.detect_hourly`; 5min, hour) or
-the nightly one (:mod:`pipeline.detect`; day) on it and returns one row per flagged window: ``start``, ``end``
-(UTC), ``observed``, ``expected``, ``z``, ``p_count``, ``p_share``, ``kind``, ``periods``.
+``n_negative``; the periods are those of the clock the rows were written on (rows at +05:30 sum to hours from
+07:30 UTC, not 07:00; rows whose offsets differ in their minutes, to UTC's). :func:`flag_series` runs the
+intraday detector (:mod:`pipeline.detect_hourly`; 5min, hour) or the nightly one (:mod:`pipeline.detect`; day)
+on it and returns one row per flagged window: ``start``, ``end`` (UTC), ``observed``, ``expected``, ``z``,
+``p_count``, ``p_share``, ``kind``, ``periods``.
 
 An export that cannot be read as a series raises :class:`SeriesError`, whose message names the file, the column
 and the line an editor shows (the header is line 1) and the problem: no table is drawn from a guess. Limits: a
@@ -35,7 +37,8 @@ FREQS = {"5min": "5min", "hour": "h", "day": "D"}  # --freq: the pandas alias of
 MAX_COUNT = 10**15  # a larger count in the CSV is no count (int64 holds 9.2e18; sums stay exact)
 MAX_PERIODS = 1_000_000  # periods from the first row to the last: 9.5 years of 5 minutes, 114 of hours
 # an ISO-8601 time's own offset (Z, +02, -0530, +02:00), after the time: a date alone, 2026-10-13, has none
-_OFFSET = r"[Tt ].*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+_ZONE = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+_OFFSET = r"[Tt ].*" + _ZONE
 COLUMNS = ["start", "end", "observed", "expected", "z", "p_count", "p_share", "kind", "periods"]
 
 
@@ -124,6 +127,27 @@ def _read_csv(file: Path) -> pd.DataFrame:
     return raw.set_axis(raw.index + 2 + lead).dropna(how="all")
 
 
+def _own_grid(text: pd.Series, stamps: pd.Series, freq: str) -> pd.Timedelta:
+    """How far after UTC's the periods of ``freq`` start on the clock the rows were written on (``text``; their
+    times in UTC, ``stamps``): 30 minutes at ``hour`` for rows at +05:30 (or on Asia/Kolkata's --timezone clock),
+    45 for +05:45, 0 for whole-hour offsets; 0 too (UTC's periods) where the rows' clocks differ in it."""
+    try:  # the times as written: naive, or all at one offset (a zone without daylight saving time)
+        wall = pd.to_datetime(text, format="ISO8601")
+        wall = wall.dt.tz_localize(None) if wall.dt.tz is not None else wall
+    except ValueError:  # offsets that differ (summer and winter time): each cut off (a regex a row: slower)
+        cut = text.str.replace(r"([Tt ].*?)\s*" + _ZONE, r"\1", regex=True)
+        wall = pd.to_datetime(cut, format="ISO8601", errors="coerce")
+    period = pd.Timedelta(pd.tseries.frequencies.to_offset(FREQS[freq]))
+    phases = ((wall - stamps.dt.tz_localize(None)) % period).drop_duplicates()
+    return phases.iloc[0] if len(phases) == 1 and pd.notna(phases.iloc[0]) else pd.Timedelta(0)
+
+
+def _phase(periods: pd.Series, freq: str) -> pd.Timedelta:
+    """How far after UTC's periods of ``freq`` :func:`read_series`' ``periods`` start (:func:`_own_grid`)."""
+    first = periods.min()
+    return first - first.floor(FREQS[freq]) if len(periods) else pd.Timedelta(0)
+
+
 def _stamps(raw: pd.DataFrame, file: Path, freq: str, timezone: str | None) -> pd.Series:
     """Each row's period start (UTC), refusing rows whose spacing says another ``freq`` was meant."""
     # as text, each cell on its own: the first that is none is named with its line (a number is not an epoch)
@@ -168,7 +192,9 @@ def _stamps(raw: pd.DataFrame, file: Path, freq: str, timezone: str | None) -> p
         )
     if freq == "day" and days:  # each the day it names, not the UTC day before it (23:00 UTC for +01:00)
         stamps = pd.Series(pd.to_datetime([t.date() for t in written]).tz_localize("UTC"), index=raw.index)
-    periods = stamps.dt.floor(FREQS[freq])
+    # the periods of the clock the rows were written on: rows at 13:00+05:30 are the hour 07:30-08:30 UTC, not 07:00
+    phase = pd.Timedelta(0) if freq == "day" else _own_grid(raw["timestamp"].astype("string").str.strip(), stamps, freq)
+    periods = (stamps - phase).dt.floor(FREQS[freq]) + phase
     # at --freq day, three days or more and no two of them consecutive (a weekly or monthly export): each row one
     # busy day and the rest of its week empty, 4 days with counts in a 28-day baseline that needs 14: no day was
     # tested, and a week of twice the negatives said "0 flagged" without a word
@@ -255,9 +281,13 @@ def flag_series(
             row = (s.window_observed, s.window_expected, s.window_z, s.p_count, s.p_share, "spike", s.window)
             rows.append((start, end, *row))  # the window's figures, as the hourly rows
     else:
-        hourly = series.rename(columns={"period": "hour"})
+        # the detector counts UTC's periods: the rows' own (30 minutes after them at +05:30) shifted onto them
+        phase = _phase(series["period"], freq)
+        hourly = series.rename(columns={"period": "hour"}).assign(hour=series["period"] - phase)
         for s in detect_intraday(hourly, freq=FREQS[freq], timezone=timezone, untested=skipped):
-            rows.append((s.start, s.end, s.observed, s.expected, s.z, s.p_count, s.p_share, s.kind, s.window))
+            row = (s.observed, s.expected, s.z, s.p_count, s.p_share, s.kind, s.window)
+            rows.append((s.start + phase, s.end + phase, *row))
+        skipped = [p + phase for p in skipped]
     if untested is not None:
         untested.extend(pd.Timestamp(p, tz="UTC") if freq == "day" else p for p in skipped)
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -269,4 +299,7 @@ def first_testable(series: pd.DataFrame, freq: str = "hour") -> pd.Timestamp | N
     if not len(series):
         return None
     first = series["period"].min()
-    return first_tested_day(first) if freq == "day" else first_tested(first, FREQS[freq])
+    if freq == "day":
+        return first_tested_day(first)
+    phase = _phase(series["period"], freq)  # as flag_series runs the detector: on UTC's periods
+    return first_tested(first - phase, FREQS[freq]) + phase

@@ -356,6 +356,26 @@ def test_detect_series_writes_the_flags(tmp_path):
     assert "1 flagged period(s) of 1008 (hour)" in result.output
 
 
+def test_detect_series_flags_the_hours_of_rows_written_at_a_half_hour_offset(tmp_path):
+    """Hourly rows at +05:30 (13:00+05:30 is 07:30 UTC) were summed to UTC's hours: the flag said 07:00-08:00 UTC,
+    half an hour before the row that spiked. Their periods are the rows' own, written with the offset or on the
+    --timezone clock."""
+    df = hourly(seed=8).assign(hour=lambda d: d["hour"] + pd.Timedelta(minutes=30))  # the hours of India's clock
+    i = at(5, 2, 15)
+    add(df, i, 90)
+    written = df.assign(hour=df["hour"].dt.tz_convert("Asia/Kolkata"))
+    naive = write_csv(tmp_path, written, naive=True).rename(tmp_path / "naive.csv")  # 21:00 on India's clock
+    for path, extra in ((write_csv(tmp_path, written), []), (naive, ["--timezone", "Asia/Kolkata"])):
+        out = tmp_path / f"{path.stem}-flags.csv"
+        result = CliRunner().invoke(app, ["detect-series", str(path), "--negative", "neg", "--out", str(out), *extra])
+        assert result.exit_code == 0, result.output
+        flags = pd.read_csv(out)
+        assert list(zip(flags["start"], flags["end"], flags["observed"], strict=True)) == [
+            (df["hour"][i].isoformat(), (df["hour"][i] + HOUR).isoformat(), df["n_negative"][i])
+        ]
+        assert flags["start"][0] == "2026-02-11T15:30:00+00:00"  # the row 21:00+05:30
+
+
 def test_detect_series_reads_an_excel_csv_split_at_semicolons_or_tabs(tmp_path):
     """As a file drop's `delimiter: auto`: a Polish or Dutch Excel's "CSV" (semicolons, a BOM) was one column, and
     the error asked for --value, which named a column that was there."""
