@@ -364,7 +364,12 @@ def watch(
     start: Annotated[
         str | None, typer.Option("--from", help="first interval end of a replay, YYYY-MM-DDTHH:MM (UTC)")
     ] = None,
-    to: Annotated[str | None, typer.Option("--to", help="last interval end of a replay (inclusive)")] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="last interval end of a replay (inclusive; a run ends there where --from's hours do not)"
+        ),
+    ] = None,
     long_range: Annotated[
         bool,
         typer.Option("--long-range", help=f"replay more than {MAX_NIGHTS} days (a year) of intervals"),
@@ -380,7 +385,7 @@ def watch(
     Example: brandpulse watch --from 2026-10-13T01:00 --to 2026-10-14T00:00"""
     from datetime import UTC, datetime
 
-    from pipeline.watch import run_watches
+    from pipeline.watch import replay_runs, run_watches
 
     cfg = _config(config)
     if at is not None and (start is not None or to is not None):
@@ -401,7 +406,7 @@ def watch(
         _fail(f"{option}: {given} is after now ({now:%Y-%m-%dT%H:%M}, UTC): a watch reads only intervals that ended")
     # a mistyped --from year (2016 for 2026) ran some 87,000 watch runs, each reading every network source, unsaid
     if last - first > timedelta(days=MAX_NIGHTS) and not long_range:
-        runs = (last - first) // timedelta(minutes=cfg.watch.interval_minutes) + 1
+        runs = replay_runs(cfg, first, last)
         _fail(
             f"--from: {start} to {to} is {runs:,} watch runs, more than a year ({MAX_NIGHTS} days): check the year, "
             "or add --long-range to run them all"
@@ -866,7 +871,9 @@ def detect_series(
 
     A stamp with no UTC offset is a time on the --timezone clock (UTC without one); one with an offset is kept as
     written. In the hour the clocks repeat, the rows' order tells the two apart (the hour's first run is summer
-    time; from the row where the stamps step back, winter time); a stamp in the hour they skip is refused.
+    time; from the row where the stamps step back, winter time); a stamp in the hour they skip is refused. The
+    periods are the hours of the rows' clock: rows at 13:00+05:30 (or 13:00 on Asia/Kolkata's) are the hour
+    07:30-08:30 UTC, not 07:00-08:00; rows whose offsets differ in their minutes (+05:30 and Z) are summed to UTC's.
 
     Example: brandpulse detect-series export.csv --freq hour --value mentions --negative negative --out flags.csv
     """

@@ -264,17 +264,31 @@ def run_watch(
 def run_watches(
     config: Config, db: Path, first_end: datetime, last_end: datetime, scorer=None, today=None, on_run=None
 ) -> list[dict]:
-    """Watch runs for every interval end from ``first_end`` to ``last_end`` (inclusive), in order: a replay of a
-    stretch hour by hour (``brandpulse watch --from --to``). ``on_run(result)`` after each."""
-    step = timedelta(minutes=config.watch.interval_minutes)
-    results, end = [], _utc(first_end)
-    while end <= _utc(last_end):
+    """Watch runs for every interval end of :func:`replay_ends`, in order: a replay of a stretch hour by hour
+    (``brandpulse watch --from --to``). ``on_run(result)`` after each."""
+    results = []
+    for end in replay_ends(config, first_end, last_end):
         result = run_watch(config, db, end, scorer=scorer, today=today)
         results.append(result)
         if on_run:
             on_run(result)
-        end += step
     return results
+
+
+def replay_ends(config: Config, first_end: datetime, last_end: datetime) -> list[datetime]:
+    """The interval ends of a replay from ``first_end`` to ``last_end`` (inclusive; none when it is before
+    ``first_end``): a ``watch.interval_minutes`` step apart from ``first_end``, and ``last_end`` itself where those
+    steps do not land on it (10:17 to 12:00: 10:17, 11:17 and 12:00), so the replay reads up to ``last_end``, not
+    short of it (11:17) nor past it (12:17)."""
+    first, runs = _utc(first_end), replay_runs(config, first_end, last_end)
+    step = timedelta(minutes=config.watch.interval_minutes)
+    return [first + i * step for i in range(runs - 1)] + [_utc(last_end)] if runs else []
+
+
+def replay_runs(config: Config, first_end: datetime, last_end: datetime) -> int:
+    """How many interval ends :func:`replay_ends` gives (counted, not listed: a mistyped year is millions)."""
+    first, last = _utc(first_end), _utc(last_end)
+    return -(-(last - first) // timedelta(minutes=config.watch.interval_minutes)) + 1 if first <= last else 0
 
 
 def _skip_reason(config: Config, db: Path, run_id: str) -> str | None:

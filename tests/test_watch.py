@@ -661,6 +661,25 @@ def test_the_watch_command_prints_one_line_per_run(tmp_path):
     assert bad.exit_code == 2 and "--at: '13 Oct' is not a time" in bad.output
 
 
+def test_a_replay_off_the_hour_runs_up_to_its_to(tmp_path):
+    """--from 10:17 --to 12:00 stopped at the run ending 11:17 (12:17 is past --to): 11:17-12:00, the rest of --to's
+    last hour, was never read. The last run ends at --to, once, and none past it."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    off = config(tmp_path, enabled=False)
+    args = ["watch", "--from", "2026-10-13T10:17", "--to", "2026-10-13T12:00", "--config", str(off.source_file)]
+    out = CliRunner().invoke(app, [*args, "--db", str(tmp_path / "w.duckdb")])
+    assert out.exit_code == 0, out.output
+    runs = [json.loads(line) for line in out.output.splitlines()]
+    assert [(r["start"][11:16], r["end"][11:16]) for r in runs] == [
+        ("09:17", "10:17"),
+        ("10:17", "11:17"),
+        ("11:00", "12:00"),
+    ]
+
+
 def test_a_replay_from_a_mistyped_year_is_refused_before_any_run(tmp_path, monkeypatch):
     """A --from a decade early (2016 for 2026) ran some 87,000 watch runs, each reading every network source, before
     anyone noticed: a replay of more than a year is refused, naming how many runs it is, unless --long-range."""
