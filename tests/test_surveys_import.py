@@ -227,6 +227,18 @@ def test_a_qualtrics_comment_of_minus_99_seen_but_not_answered_is_no_comment(tmp
     assert [r.comment for r in read_survey_file(None, custom, path)[0] if r.response_id == "R_aaa"] == ["-99"]
 
 
+@pytest.mark.parametrize("blank", ["\u200b", " \u200b\u200d ", "\ufeff\u00ad", "\ufe0f"])
+def test_a_comment_of_invisible_characters_alone_is_no_comment(tmp_path, blank):
+    """A comment cell holding a zero-width space alone (pasted, or a form's placeholder) was stored and listed in
+    v_survey_comments as a neutral comment with the note "empty": nothing was written, as in an empty cell."""
+    path = write_csv(tmp_path / "q.csv", qualtrics_rows(first_comment=blank))
+    src = SurveySpec(name="acme-nps", brand="acme", path="q.csv", preset="qualtrics")
+    responses, rejects = read_survey_file(None, src, path)
+    [a] = [r for r in responses if r.response_id == "R_aaa"]
+    assert (a.nps, a.comment, a.comment_language) == (10, None, None)
+    assert not [r for r in rejects if "R_aaa" in r.raw_record]
+
+
 def test_a_folder_of_zones_in_a_time_zone_cell_quarantines_its_row_not_the_source(tmp_path):
     """ZoneInfo("America") (a folder of zones, as a long name is) raises OSError, which zone() let through: one
     row's time zone cell failed its whole source (no answer landed, none quarantined), as did an ImportId row's

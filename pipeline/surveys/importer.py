@@ -14,7 +14,8 @@ Survey rows, rules:
 - an empty score means "not answered" and is not an error;
 - a comment is stored with its language, detected as a mention's is (:func:`pipeline.records.detect_language`;
   None when there is no comment or no language is found); in a Qualtrics export, a comment of ``-99`` (its
-  optional code for "seen, not answered") is no comment, as an empty cell is;
+  optional code for "seen, not answered") is no comment, as an empty cell is, and so is one of invisible characters
+  alone (a zero-width space);
 - timestamps keep their offset; naive ones take the row's time-zone column, else the zone the export itself
   states (Qualtrics' ImportId row, a "(UTC)" header such as Typeform's), else the source's ``timezone``, else
   UTC.
@@ -79,6 +80,7 @@ from pipeline.records import (
 )
 from pipeline.surveys.customers import ALL, Customer
 from pipeline.surveys.metrics import ces_normalise
+from pipeline.textfold import INVISIBLE, PRESENTATION
 
 
 @dataclass(frozen=True)
@@ -896,6 +898,10 @@ _STATUS = Looks(
 )
 
 
+# invisible characters (textfold's): a comment of them alone is no comment, as an empty cell is (it was listed in
+# v_survey_comments as a neutral comment, note "empty")
+_UNSEEN = dict.fromkeys(map(ord, INVISIBLE + PRESENTATION))
+
 # Qualtrics' optional recode of a question seen but not answered: an open-text cell of it is no comment
 QUALTRICS_SEEN_NOT_ANSWERED = "-99"
 
@@ -1126,6 +1132,8 @@ def _response(src: SurveySpec, mapping, row, known, tz, ces_labels) -> tuple[dic
     }
     comment = _text(get("comment"))
     if src.preset == "qualtrics" and comment == QUALTRICS_SEEN_NOT_ANSWERED:
+        comment = None
+    if comment is not None and not comment.translate(_UNSEEN).strip():  # a zero-width space alone: nothing written
         comment = None
     out["comment"] = comment
     out["comment_language"] = records.detect_language(comment) if comment else None
