@@ -14,8 +14,8 @@ Survey rows, rules:
 - an empty score means "not answered" and is not an error;
 - a comment is stored with its language, detected as a mention's is (:func:`pipeline.records.detect_language`;
   None when there is no comment or no language is found); in a Qualtrics export, a comment of ``-99`` (its
-  optional code for "seen, not answered") is no comment, as an empty cell is, and so is one of invisible characters
-  alone (a zero-width space);
+  optional code for "seen, not answered") is no comment, as an empty cell is; so, in any export, is a comment of
+  invisible characters alone (a zero-width space);
 - timestamps keep their offset; naive ones take the row's time-zone column, else the zone the export itself
   states (Qualtrics' ImportId row, a "(UTC)" header such as Typeform's), else the source's ``timezone``, else
   UTC.
