@@ -411,15 +411,36 @@ def watch(
             f"--from: {start} to {to} is {runs:,} watch runs, more than a year ({MAX_NIGHTS} days): check the year, "
             "or add --long-range to run them all"
         )
-    not_ok = []
+    not_ok, done = [], [0]
+    step = timedelta(minutes=cfg.watch.interval_minutes)
+
+    def end(n: int) -> str:  # the end of a replay's nth run (pipeline.watch.replay_ends), as --from takes it
+        return f"{min(first + n * step, last):%Y-%m-%dT%H:%M}"
 
     def show(summary: dict) -> None:
         typer.echo(json.dumps(summary))
+        done[0] += 1
         if summary["status"] not in ("success", "skipped"):
             not_ok.append(f"{summary['end']} ({summary['status']})")
 
-    with _stopped_says("the watch run in progress is marked interrupted"):
-        run_watches(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_run=show)
+    def ran() -> str:  # a replay stopped mid-way is carried on from the run it stopped in, not run again whole
+        said = f"the runs ending {end(0)} to {end(done[0] - 1)} ran"
+        said += f" ({', '.join(not_ok)} did not succeed: see run_steps)" if not_ok else ""
+        return f"{said}; run the same command with --from {end(done[0])} to carry on"
+
+    def stopped() -> str:
+        whole = "the watch run in progress is marked interrupted"
+        return f"{whole}; {ran()}" if 0 < done[0] < replay_runs(cfg, first, last) else whole
+
+    with _stopped_says(stopped):
+        try:
+            run_watches(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_run=show)
+        except Exception:
+            # an error that ends a replay, said by main() after this line: the run to carry on from said too
+            if 0 < done[0] < replay_runs(cfg, first, last):
+                typer.echo(f"brandpulse: the run ending {end(done[0])} stopped on the error below; {ran()} once it "
+                           "is mended", err=True)  # fmt: skip
+            raise
     if not_ok:
         _fail(f"not every watch run succeeded: {', '.join(not_ok)}; see run_steps", code=1)
 

@@ -661,6 +661,47 @@ def test_the_watch_command_prints_one_line_per_run(tmp_path):
     assert bad.exit_code == 2 and "--at: '13 Oct' is not a time" in bad.output
 
 
+@pytest.mark.parametrize("ending", ["stop", "error"])
+def test_a_replay_ended_mid_way_says_from_which_run_to_carry_it_on(tmp_path, monkeypatch, ending):
+    """SIGTERM, or an error, in the third run of ``brandpulse watch --from --to``: the two runs before it are done,
+    so the line names the run to carry on from, as ``brandpulse run`` names the night; it said "the watch run in
+    progress is marked interrupted" (or nothing, for an error), and the same command again replayed it whole."""
+    from typer.testing import CliRunner
+
+    from pipeline import interrupt, watch
+    from pipeline.cli import app
+    from pipeline.config import ConfigError
+
+    ran = watch.run_watch
+
+    def run_watch(config, db, end, **kwargs):
+        if end.hour == 10:
+            if ending == "stop":
+                monkeypatch.setattr(interrupt, "_requested", ["SIGTERM"])  # as the signal handler does
+                raise interrupt.Interrupted("stopped by SIGTERM")
+            raise ConfigError("brandpulse.yaml: watch: a problem met mid-way")
+        return ran(config, db, end, **kwargs)
+
+    monkeypatch.setattr(watch, "run_watch", run_watch)
+    off = config(tmp_path, enabled=False)
+    args = ["watch", "--from", "2026-10-13T08:00", "--to", "2026-10-13T12:00", "--config", str(off.source_file)]
+    out = CliRunner().invoke(app, [*args, "--db", str(tmp_path / "w.duckdb")])
+    carry = (
+        "the runs ending 2026-10-13T08:00 to 2026-10-13T09:00 ran; run the same command with --from 2026-10-13T10:00 "
+        "to carry on"
+    )
+    if ending == "stop":
+        assert out.exit_code == 143, out.output
+        assert out.output.splitlines()[-1] == (
+            f"brandpulse: stopped by SIGTERM: the watch run in progress is marked interrupted; {carry}"
+        )
+    else:
+        assert isinstance(out.exception, ConfigError), out.output
+        assert out.output.splitlines()[-1] == (
+            f"brandpulse: the run ending 2026-10-13T10:00 stopped on the error below; {carry} once it is mended"
+        )
+
+
 def test_a_replay_off_the_hour_runs_up_to_its_to(tmp_path):
     """--from 10:17 --to 12:00 stopped at the run ending 11:17 (12:17 is past --to): 11:17-12:00, the rest of --to's
     last hour, was never read. The last run ends at --to, once, and none past it."""
