@@ -289,6 +289,19 @@ def test_a_quarantined_review_repeated_on_the_next_page_is_quarantined_once(serv
     assert len(records) == 149 and [r.reason for r in rejects] == ["score 6 is outside 1-5"]
 
 
+def test_a_quarantined_review_without_an_id_on_the_pages_overlap_is_one_reject(server):
+    """A review without a reviewId at the end of a page is served again at the start of the next: one reject (it was
+    two of the same quarantine id, counted twice in the extract step's quarantined rows), the repeat counted."""
+    reviews = spread(150, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=5))
+    raw = GooglePlayAPI._array(reviews[99])
+    reviews[99] = {**reviews[99], "raw": [None, *raw[1:]]}  # the first page's last review, the second page's second
+    GooglePlayAPI(reviews).mount(server)
+    src = source(server.url)
+    records, rejects = fetch(src)
+    assert len(server.requests) == 2 and len(records) == 149
+    assert [r.reason for r in rejects] == ["review has no reviewId"] and src.state["repeated_reviews"] == 2
+
+
 def test_a_page_of_only_repeats_stops_the_listing(server):
     GooglePlayAPI(spread(300, datetime(2026, 10, 1, 23, tzinfo=UTC), timedelta(minutes=1))).mount(server)
     server.add_fault(RPC, status=200, body=first_page(server), times=2)  # Google loops back to the start

@@ -14,7 +14,8 @@ body only (the developer's reply is not part of it), ``engagement`` the thumbs-u
 ``"{app_id}/{country}"``, the author's name pseudonymised. A review without text (a bare star rating) says
 nothing to score and is skipped (counted in ``state["skipped_no_text"]``); one without id, time or a 1-5
 score, or with an implausible time (:func:`~pipeline.sources.base.implausible`: before 2000, in the future), is
-quarantined, keyed by its review id, with the reviewer's name and picture replaced by the keyed hash of the name.
+quarantined, keyed by its review id, with the reviewer's name and picture replaced by the keyed hash of the name;
+one served again (the pages' overlap, one without a review id too) is one reject, the repeat counted.
 ``state``: ``requests`` per country (pages asked for), ``repeated_reviews``, ``skipped_no_text``,
 ``outside_window`` (reviews read that were timed before or after the window: the listing is read past its start to
 know where it ends), ``newest_created_at``.
@@ -120,10 +121,10 @@ def fetch_page(session: requests.Session, url: str, body: bytes, retries: int, w
     while True:
         resp = _http.send(session, "POST", url, what, data=body, headers=headers)
         if resp.status_code >= 400:
-            # only a passing failure was retried: a 400 or 404 (a wrong base_url, a request Google will not take)
-            # is answered at once, and "after 2 retries" sent whoever read it to wait for it to pass
-            retried = f" after {retries} retries" if resp.status_code in _http.RETRY_STATUSES else " (not retried)"
-            raise SourceError(f"{what}: HTTP {resp.status_code} from {endpoint}{retried}")
+            # only a passing failure was retried (a 400 or 404, a wrong base_url, is answered at once)
+            raise SourceError(
+                f"{what}: HTTP {resp.status_code} from {endpoint}{_http.retried(session, url, resp.status_code)}"
+            )
         text = resp.content.decode("utf-8", "replace")
         try:
             return parse_page(text)
@@ -179,6 +180,7 @@ class GooglePlaySource(Source):
     def fetch(self, window: Window) -> Iterator[Record | Reject]:
         spec = self.spec
         seen: dict[str, datetime | None] = {}  # review id: its time (None: quarantined), for every country
+        quarantined: set[str] = set()  # the rejects' quarantine ids: one without a reviewId served again is one reject
         pages_read: dict[str, int] = {}
         repeated = skipped = outside = 0
         newest: datetime | None = None
@@ -220,7 +222,12 @@ class GooglePlaySource(Source):
                         except Rejected as exc:
                             if rid is not None:
                                 seen[rid] = None
-                            yield self._reject(str(exc), review, raw, f"{country} page {pages}")
+                            reject = self._reject(str(exc), review, raw, f"{country} page {pages}")
+                            if reject.quarantine_id in quarantined:  # no reviewId, on the overlap of two pages
+                                repeated += 1
+                                continue
+                            quarantined.add(reject.quarantine_id)
+                            yield reject
                             continue
                         seen[rid] = created
                         order.see(created)
