@@ -419,12 +419,20 @@ def send(s: requests.Session, method: str, url: str, what: str = "response", **k
         raise SourceError(f"{what}: {bare(url)}: the URL's host cannot be read as a host name; check the URL") from None
 
 
+def retried(s: requests.Session, url: str, status: int) -> str:
+    """How a failed status came back, for its message: `` after N retries`` where the session retried it, else
+    `` (not retried)``: a 400 or 404 (a wrong URL, a request the server will not take) is answered at once, and
+    "after retries" sent whoever read it to wait for it to pass."""
+    retry = s.get_adapter(url).max_retries
+    return f" after {retry.total} retries" if status in (retry.status_forcelist or ()) else " (not retried)"
+
+
 def get_json(s: requests.Session, url: str, params: dict | None = None, what: str = "response"):
     """GET and decode JSON (:func:`send`). A non-2xx status after retries, or a body that is not JSON, raises
     ``SourceError`` saying which, with the URL's query string left out."""
     resp = send(s, "GET", url, what, params=params)
     if resp.status_code >= 400:
-        raise SourceError(f"{what}: HTTP {resp.status_code} from {bare(url)} after retries")
+        raise SourceError(f"{what}: HTTP {resp.status_code} from {bare(url)}{retried(s, url, resp.status_code)}")
     try:
         return _json(resp)
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's JSON parser goes

@@ -79,8 +79,12 @@ def test_a_client_error_fails_get_json_naming_the_status_without_the_query(serve
     server.add_fault(r"^/", status=404, body={"error": "no such thing"})
     with pytest.raises(SourceError) as err:
         get_json(session(**FAST), f"{server.url}/missing?token=SECRET123", what="search")
-    assert str(err.value) == f"search: HTTP 404 from {server.url}/missing after retries"
+    assert str(err.value) == f"search: HTTP 404 from {server.url}/missing (not retried)"  # was "after retries"
     assert len(server.requests) == 1  # a 404 is not retried
+    server.add_fault(r"^/", status=503, body={"error": "busy"}, times=10)
+    with pytest.raises(SourceError) as err:
+        get_json(session(**FAST), f"{server.url}/busy", what="search")
+    assert str(err.value) == f"search: HTTP 503 from {server.url}/busy after {FAST['retries']} retries"
 
 
 def test_a_redirect_loop_fails_get_json_saying_so_without_the_query():
