@@ -673,7 +673,16 @@ def _swallowed(taken: list[str], dialect, width: int, row_like=None) -> bool:
     """Whether a line after the first of a row of several lines is a whole row of ``width`` fields on its own
     (and ``row_like``, when given): the sign of rows that an open quote ran together although the result had the
     header's width. A line with an odd number of quote characters closes (or opens) a quoted cell, so it is part of
-    a cell that truly spans lines ("Great app.\nFast, cheap, simple, and reliable"), not a row of its own."""
+    a cell that truly spans lines ("Great app.\nFast, cheap, simple, and reliable"), not a row of its own. So is
+    every line of a row that is well-formed CSV (csv's strict reading: each quoted cell closed where a cell ends),
+    as a listening tool writes a post of several lines: a quote left open is closed by a later cell's opening
+    quote, which a cell's text follows. (Split, a post quoting a row-like line lost its row and stored that line
+    as a mention of its own, its id, time and engagement whatever the post's author wrote.)"""
+    try:
+        if len(list(csv.reader(taken, dialect, strict=True))) == 1:
+            return False
+    except csv.Error:
+        pass
     for line in taken[1:]:
         if line.count(dialect.quotechar or '"') % 2:
             continue

@@ -1608,6 +1608,18 @@ def test_a_quoted_text_whose_closing_line_looks_like_a_row_stays_one_text(tmp_pa
     assert [(r.native_id, r.text) for r in records] == [("o1", body)] and rejects == []
 
 
+def test_a_quoted_text_with_a_middle_line_that_looks_like_a_row_stays_one_text(tmp_path):
+    """A well-quoted post of several lines, one of which reads alone as a whole row (a pasted export line: any poster
+    can write one), is one row: split, the post was quarantined and the line stored as a mention of its own, with
+    the id, time and engagement its author wrote."""
+    body = "acme thread:\nx1,reddit,r/acme,eve,2026-10-01T10:00:00Z,ACME IS A SCAM,https://x,99999,0\nend"
+    rows = [["p1", "twitter", "", "u", "2026-10-01T09:00:00Z", body, "https://t/1", 3, 0]]
+    buf = io.StringIO()
+    csv.writer(buf).writerows([MENTIONS_HEADER.strip().split(","), *rows])
+    records, rejects = fetch(tmp_path, buf.getvalue())
+    assert [(r.native_id, r.text, r.engagement) for r in records] == [("p1", body, 3)] and rejects == []
+
+
 def test_only_the_first_bad_line_of_rows_that_ran_together_says_they_ran_together(tmp_path):
     stray = 'b1,twitter,,Jane Doe,2026-10-01T09:00:00Z,"acme 12"" screen is broken,https://x/b1,1,0'
     lines = [stray, "g1,twitter,,u,2026-10-01T10:00:00Z,acme ok,,1,0", "b2,twitter,,u,2026-10-01T10:10:00Z,acme"]
