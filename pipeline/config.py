@@ -344,14 +344,12 @@ def _shown_by_clocks(naive: datetime, zone: ZoneInfo, fold: int) -> bool:
     return naive.replace(tzinfo=zone, fold=fold).astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
 
 
-def _repeated(naive: datetime, zone: ZoneInfo) -> bool:
-    """Whether the clocks of ``zone`` show ``naive`` twice (inside the hour repeated when they go back)."""
-    first, second = naive.replace(tzinfo=zone), naive.replace(tzinfo=zone, fold=1)
-    return (
-        first.utcoffset() != second.utcoffset()
-        and _shown_by_clocks(naive, zone, 0)
-        and _shown_by_clocks(naive, zone, 1)
-    )
+def _first_shown(naive: datetime, zone: ZoneInfo) -> datetime:
+    """The first instant (UTC) the clocks of ``zone`` show ``naive``: in the hour they repeat when they go back, its
+    first showing; in the hour they skip when they go forward, the first time they show after it (02:30 is 03:00)."""
+    while not _shown_by_clocks(naive, zone, 0):
+        naive += timedelta(minutes=1)
+    return naive.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
 class QuietHoursSpec(_Strict):
@@ -387,29 +385,23 @@ class QuietHoursSpec(_Strict):
         return self
 
     def until(self, now: datetime) -> datetime | None:
-        """When the quiet hours holding ``now`` (aware) end, in UTC; None when ``now`` is outside them."""
+        """When the quiet hours holding ``now`` (aware) end, in UTC; None when ``now`` is outside them. They last from
+        the first time the clocks show ``start`` to the first time after it they show ``end`` (:func:`_first_shown`),
+        so the night the clocks go back, each of the two is one instant, not one a showing: a 02:30 start is quiet
+        from the first 02:30, the repeated minutes before it (the second 02:10) too, and a 02:30 end is over at the
+        first 02:30, not quiet again at the second 02:15 (either had a gap: loud, then quiet again); the night they go
+        forward, a time inside the skipped hour is the first time the clocks show after it (03:00 new time), not that
+        time read in the old offset (03:30)."""
         zone = ZoneInfo(self.timezone)
-        local = now.astimezone(zone)
-        start, end, t = _clock(self.start), _clock(self.end), local.time().replace(tzinfo=None)
-        # the night the clocks go back repeats an hour: a start inside it began the quiet hours at its first showing,
-        # so the repeated minutes before it (the second 02:10 of a 02:30 start) are within them
-        begun = t >= start or (local.fold == 1 and _repeated(datetime.combine(local.date(), start), zone))
-        if start < end:
-            quiet, day = begun and t < end, local.date()
-        else:  # wraps midnight
-            quiet = begun or t < end
-            day = local.date() + timedelta(days=1) if begun else local.date()
-        if not quiet:
-            return None
-        # the night the clocks go back repeats an hour: an end inside it, on the same day, is the one on ``now``'s
-        # side of the change (fold), never the earlier one, which has passed
-        fold = local.fold if day == local.date() else 0
-        at = datetime.combine(day, end)
-        # the night the clocks go forward skips an hour: an end inside it (02:30 in 02:00-03:00) is the first time
-        # the clocks show after it (03:00 new time), not that time read in the old offset (03:30)
-        while not _shown_by_clocks(at, zone, fold):
-            at += timedelta(minutes=1)
-        return at.replace(tzinfo=zone, fold=fold).astimezone(UTC)
+        start, end = _clock(self.start), _clock(self.end)
+        today = now.astimezone(zone).date()
+        ends = []
+        for day in (today - timedelta(days=1), today):  # the hours begun yesterday (across midnight) or today
+            begins = _first_shown(datetime.combine(day, start), zone)
+            ending = _first_shown(datetime.combine(day + timedelta(days=end < start), end), zone)
+            if begins <= now < ending:
+                ends.append(ending)
+        return max(ends, default=None)
 
 
 class _Channel(_Strict):

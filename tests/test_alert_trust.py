@@ -1150,11 +1150,12 @@ def test_quiet_hours_until():
     assert day.until(noon.replace(hour=9)) == day.until(noon.replace(hour=16, minute=59)) == noon.replace(hour=17)
     assert day.until(noon.replace(hour=8, minute=59)) is None and day.until(noon.replace(hour=17)) is None
     assert night.except_critical is True
-    # the night Warsaw's clocks go back (03:00 CEST -> 02:00 CET at 01:00 UTC), quiet until 02:30: at the second
-    # 02:15 (01:15 UTC) they end at the second 02:30 (01:30 UTC), not at the first, an hour ago
+    # the night Warsaw's clocks go back (03:00 CEST -> 02:00 CET at 01:00 UTC), quiet until 02:30: over at the first
+    # 02:30 (00:30 UTC), and not quiet again at the second 02:15 (01:15 UTC): the end was one a showing, so alerts
+    # went out from 00:30 to 01:00 UTC and were held again from 01:00 to 01:30
     early = QuietHoursSpec(start="20:00", end="02:30", timezone="Europe/Warsaw")
     second = datetime(2026, 10, 25, 1, 15, tzinfo=UTC)
-    assert early.until(second) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert early.until(second) is None and early.until(datetime(2026, 10, 25, 0, 40, tzinfo=UTC)) is None
     assert early.until(second - timedelta(hours=1)) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # the first 02:15
     # the night they go forward (02:00 CET -> 03:00 CEST at 01:00 UTC) there is no 02:30: the hours end at 03:00
     # CEST (01:00 UTC), and the held reason says so, not "03:30" (02:30 read in the old offset)
@@ -1167,6 +1168,10 @@ def test_quiet_hours_until():
     wraps = QuietHoursSpec(start="02:30", end="02:00", timezone="Europe/Warsaw")  # till the next night's 02:00
     assert wraps.until(datetime(2026, 10, 25, 1, 10, tzinfo=UTC)) == datetime(2026, 10, 26, 1, 0, tzinfo=UTC)
     assert late.until(datetime(2026, 10, 26, 1, 10, tzinfo=UTC)) is None  # 02:10 the next night, no clock change
+    short = QuietHoursSpec(start="02:30", end="02:45", timezone="Europe/Warsaw")  # both inside the repeated hour
+    assert short.until(datetime(2026, 10, 25, 0, 40, tzinfo=UTC)) == datetime(2026, 10, 25, 0, 45, tzinfo=UTC)
+    assert short.until(datetime(2026, 10, 25, 0, 50, tzinfo=UTC)) is None  # not quiet again at 02:30-02:45 CET
+    assert short.until(datetime(2026, 10, 25, 1, 40, tzinfo=UTC)) is None
 
 
 @pytest.mark.parametrize(
