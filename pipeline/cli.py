@@ -893,8 +893,9 @@ def detect_series(
     A stamp with no UTC offset is a time on the --timezone clock (UTC without one); one with an offset is kept as
     written. In the hour the clocks repeat, the rows' order tells the two apart (the hour's first run is summer
     time; from the row where the stamps step back, winter time); a stamp in the hour they skip is refused. The
-    periods are the hours of the rows' clock: rows at 13:00+05:30 (or 13:00 on Asia/Kolkata's) are the hour
-    07:30-08:30 UTC, not 07:00-08:00; rows whose offsets differ in their minutes (+05:30 and Z) are summed to UTC's.
+    periods are the rows': rows at 13:00+05:30 (or 13:00 on Asia/Kolkata's) are the hour 07:30-08:30 UTC, not
+    07:00-08:00; 5-minute rows are summed to the hours of their clock; rows whose offsets differ in their minutes
+    (+05:30 and Z) to UTC's.
 
     Example: brandpulse detect-series export.csv --freq hour --value mentions --negative negative --out flags.csv
     """

@@ -5,8 +5,9 @@
 column of negative counts (part of the count), split as a file drop's ``delimiter: auto`` splits it (Excel in
 Poland or the Netherlands saves semicolons), each count read as a file drop reads one ("1.000" is no count). It
 returns the rows summed to their period (``5min``, ``hour`` or ``day``), as ``period``, ``volume`` and
-``n_negative``; the periods are those of the clock the rows were written on (rows at +05:30 sum to hours from
-07:30 UTC, not 07:00; rows whose offsets differ in their minutes, to UTC's). :func:`flag_series` runs the
+``n_negative``; the periods are the rows' own (:func:`_own_grid`: hourly rows at +05:30 are hours from 07:30 UTC,
+not 07:00; 5-minute rows sum to the hours of the clock they were written on; rows whose offsets differ in their
+minutes, to UTC's). :func:`flag_series` runs the
 intraday detector (:mod:`pipeline.detect_hourly`; 5min, hour) or the nightly one (:mod:`pipeline.detect`; day)
 on it and returns one row per flagged window: ``start``, ``end`` (UTC), ``observed``, ``expected``, ``z``,
 ``p_count``, ``p_share``, ``kind``, ``periods``.
@@ -128,9 +129,15 @@ def _read_csv(file: Path) -> pd.DataFrame:
 
 
 def _own_grid(text: pd.Series, stamps: pd.Series, freq: str) -> pd.Timedelta:
-    """How far after UTC's the periods of ``freq`` start on the clock the rows were written on (``text``; their
-    times in UTC, ``stamps``): 30 minutes at ``hour`` for rows at +05:30 (or on Asia/Kolkata's --timezone clock),
-    45 for +05:45, 0 for whole-hour offsets; 0 too (UTC's periods) where the rows' clocks differ in it."""
+    """How far after UTC's the periods of ``freq`` start for these rows (their times in UTC: ``stamps``): where the
+    rows lie, when they all lie at one point of UTC's periods (hourly rows at 07:30, 08:30 UTC: 30 minutes; rows an
+    export counted by UTC's hours but wrote on its clock, 12:30+05:30, stay on UTC's hours); else where the periods
+    of the clock they were written on start (``text``: 5-minute rows at +05:30 summed to its hours, 30 minutes; 15
+    at +05:45, whose hours start at 07:15 UTC); else (the rows' clocks differ in it) 0, UTC's periods."""
+    utc = stamps.dt.tz_localize(None)
+    own = (utc - utc.dt.floor(FREQS[freq])).drop_duplicates()
+    if len(own) == 1:
+        return own.iloc[0]
     try:  # the times as written: naive, or all at one offset (a zone without daylight saving time)
         wall = pd.to_datetime(text, format="ISO8601")
         wall = wall.dt.tz_localize(None) if wall.dt.tz is not None else wall
@@ -138,7 +145,8 @@ def _own_grid(text: pd.Series, stamps: pd.Series, freq: str) -> pd.Timedelta:
         cut = text.str.replace(r"([Tt ].*?)\s*" + _ZONE, r"\1", regex=True)
         wall = pd.to_datetime(cut, format="ISO8601", errors="coerce")
     period = pd.Timedelta(pd.tseries.frequencies.to_offset(FREQS[freq]))
-    phases = ((wall - stamps.dt.tz_localize(None)) % period).drop_duplicates()
+    # the clock's periods start where its own do: UTC minus the offset, 15 minutes past UTC's hours at +05:45 (not 45)
+    phases = ((stamps.dt.tz_localize(None) - wall) % period).drop_duplicates()
     return phases.iloc[0] if len(phases) == 1 and pd.notna(phases.iloc[0]) else pd.Timedelta(0)
 
 
@@ -192,7 +200,7 @@ def _stamps(raw: pd.DataFrame, file: Path, freq: str, timezone: str | None) -> p
         )
     if freq == "day" and days:  # each the day it names, not the UTC day before it (23:00 UTC for +01:00)
         stamps = pd.Series(pd.to_datetime([t.date() for t in written]).tz_localize("UTC"), index=raw.index)
-    # the periods of the clock the rows were written on: rows at 13:00+05:30 are the hour 07:30-08:30 UTC, not 07:00
+    # the rows' periods (_own_grid): hourly rows at 13:00+05:30 are the hour 07:30-08:30 UTC, not 07:00
     phase = pd.Timedelta(0) if freq == "day" else _own_grid(raw["timestamp"].astype("string").str.strip(), stamps, freq)
     periods = (stamps - phase).dt.floor(FREQS[freq]) + phase
     # at --freq day, three days or more and no two of them consecutive (a weekly or monthly export): each row one

@@ -356,16 +356,21 @@ def test_detect_series_writes_the_flags(tmp_path):
     assert "1 flagged period(s) of 1008 (hour)" in result.output
 
 
-def test_detect_series_flags_the_hours_of_rows_written_at_a_half_hour_offset(tmp_path):
+@pytest.mark.parametrize(
+    ("zone", "minutes", "first"),
+    [("Asia/Kolkata", 30, "15:30"), ("Asia/Kathmandu", 15, "15:15"), ("Asia/Kolkata", 0, "15:00")],
+)
+def test_detect_series_flags_the_hours_of_rows_written_at_a_half_hour_offset(tmp_path, zone, minutes, first):
     """Hourly rows at +05:30 (13:00+05:30 is 07:30 UTC) were summed to UTC's hours: the flag said 07:00-08:00 UTC,
     half an hour before the row that spiked. Their periods are the rows' own, written with the offset or on the
-    --timezone clock."""
-    df = hourly(seed=8).assign(hour=lambda d: d["hour"] + pd.Timedelta(minutes=30))  # the hours of India's clock
+    --timezone clock; at +05:45 (13:00+05:45 is 07:15 UTC) 15 minutes past UTC's hours, not 45. Rows an export
+    counted by UTC's hours and wrote on its clock (12:30+05:30 is 07:00 UTC) are UTC's hours: where the rows lie."""
+    df = hourly(seed=8).assign(hour=lambda d: d["hour"] + pd.Timedelta(minutes=minutes))  # the hours of zone's clock
     i = at(5, 2, 15)
     add(df, i, 90)
-    written = df.assign(hour=df["hour"].dt.tz_convert("Asia/Kolkata"))
-    naive = write_csv(tmp_path, written, naive=True).rename(tmp_path / "naive.csv")  # 21:00 on India's clock
-    for path, extra in ((write_csv(tmp_path, written), []), (naive, ["--timezone", "Asia/Kolkata"])):
+    written = df.assign(hour=df["hour"].dt.tz_convert(zone))
+    naive = write_csv(tmp_path, written, naive=True).rename(tmp_path / "naive.csv")  # 21:00 on the zone's clock
+    for path, extra in ((write_csv(tmp_path, written), []), (naive, ["--timezone", zone])):
         out = tmp_path / f"{path.stem}-flags.csv"
         result = CliRunner().invoke(app, ["detect-series", str(path), "--negative", "neg", "--out", str(out), *extra])
         assert result.exit_code == 0, result.output
@@ -373,7 +378,18 @@ def test_detect_series_flags_the_hours_of_rows_written_at_a_half_hour_offset(tmp
         assert list(zip(flags["start"], flags["end"], flags["observed"], strict=True)) == [
             (df["hour"][i].isoformat(), (df["hour"][i] + HOUR).isoformat(), df["n_negative"][i])
         ]
-        assert flags["start"][0] == "2026-02-11T15:30:00+00:00"  # the row 21:00+05:30
+        assert flags["start"][0] == f"2026-02-11T{first}:00+00:00"  # the row 21:00+05:30 (21:00+05:45)
+
+
+@pytest.mark.parametrize(("offset", "phase"), [("+05:30", 30), ("+05:45", 15), ("-03:30", 30), ("Z", 0)])
+def test_five_minute_rows_are_summed_to_the_hours_of_their_clock(offset, phase):
+    """Five-minute rows lie at twelve points of an hour, so their hours are the clock's they were written on: at
+    +05:45 those start 15 minutes past UTC's (13:00+05:45 is 07:15 UTC), not 45."""
+    from pipeline.series import _own_grid
+
+    text = pd.Series([f"2026-02-01T13:{m:02d}:00{offset}" for m in range(0, 60, 5)])
+    stamps = pd.to_datetime(text, format="ISO8601", utc=True)
+    assert _own_grid(text, stamps, "hour") == pd.Timedelta(minutes=phase)
 
 
 def test_detect_series_reads_an_excel_csv_split_at_semicolons_or_tabs(tmp_path):
