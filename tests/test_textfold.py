@@ -59,6 +59,9 @@ def test_the_turkish_dotless_i_folds_to_i():
         {"name": "X", "aliases": ["Kahve Dünyası"], "sources": [{"type": "hackernews", "name": "hn"}]}
     )
     assert AliasMatcher(brand).matches("KAHVE DÜNYASI yine geç kaldı")
+    # the searches keep both spellings: a search API lower-cases "DÜNYASI" to "dünyasi", no "Dünyası"
+    both = brand.model_copy(update={"aliases": ["Kahve Dünyası", "KAHVE DÜNYASI", "kahve dünyası"]})
+    assert AliasMatcher(both).query_terms() == ["Kahve Dünyası", "KAHVE DÜNYASI"]
     assert tokenize("KIRIK kırık", language="tr") == ["kirik", "kirik"]  # one term, not two
 
 

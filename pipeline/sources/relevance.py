@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from pipeline.config import BrandSpec
-from pipeline.textfold import HANDLE, MARKS, UNSPACED, fold
+from pipeline.textfold import DOTLESS_I, HANDLE, MARKS, UNSPACED, fold
 
 
 def _pattern(terms: list[str]) -> str:
@@ -94,12 +94,14 @@ class AliasMatcher:
 
     def query_terms(self) -> list[str]:
         """The aliases without their ``@``/``#`` prefixes, de-duplicated case-insensitively in :func:`fold`'s
-        form (for search APIs)."""
+        form (for search APIs), but for the Turkish dotless "ı": a search API lower-cases "KAHVE DÜNYASI" to
+        "kahve dünyasi", which "Kahve Dünyası" does not find, so both stay searched."""
         seen, out = set(), []
         for term in self.aliases:
             bare = term.lstrip("@#").strip()
-            if bare and fold(bare) not in seen:
-                seen.add(fold(bare))
+            key = fold(bare.replace(DOTLESS_I, "\0"))  # fold's ı is i: a NUL stands for it here alone
+            if bare and key not in seen:
+                seen.add(key)
                 out.append(bare)
         return out
 
