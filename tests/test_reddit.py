@@ -954,6 +954,30 @@ def test_items_without_created_utc_or_text_are_quarantined(reddit):
     assert raw["author"].startswith("hmac:") and "carol" not in json.dumps(raw)
 
 
+def test_a_thing_of_a_kind_praw_does_not_know_is_quarantined_not_the_source_failed(reddit):
+    """PRAW leaves a listing's thing of a kind it has no class for as Reddit's ``{"kind", "data"}`` dict; reading its
+    fields failed the whole source ("PRAW could not read Reddit's answer (TypeError: vars() ...)"), night after night
+    while it stayed in the listing. It is quarantined (authors hashed), and the rest of the listing read."""
+    server, _ = reddit([post("p1", 60), post("p2", 30), comment("c1", 100, "Parcelo again", link="p1")])
+    odd = {"kind": "t9", "data": {"id": "x1", "name": "t9_x1", "created_utc": T0 + 50, "author": "carol"}}
+    for n, (method, pattern, handler) in enumerate(server.routes):
+        if pattern.pattern.startswith(("^/r/(?P<sub>[^/]+)/search", "^/r/(?P<sub>[^/]+)/comments")):
+
+            def serve(req, m, handler=handler):
+                resp = handler(req, m)
+                resp.body["data"]["children"].insert(1, odd)
+                return resp
+
+            server.routes[n] = (method, pattern, serve)
+    records, rejects = run(make_source(brand_subreddits=["parcelo"]))
+    assert ids(records) == ["t1_c1", "t3_p1", "t3_p2"]
+    # one reject, however many listings hold it (a search and a brand subreddit's comments)
+    assert [(r.location, r.reason) for r in rejects] == [
+        ("reddit t9_x1", "reddit t3 listing holds a thing of kind 't9', not a t3")
+    ]
+    assert "carol" not in rejects[0].raw_record and json.loads(rejects[0].raw_record)["kind"] == "t9"
+
+
 def test_a_bad_comment_read_by_its_thread_and_a_brand_subreddit_is_one_reject(reddit):
     """A comment quarantined in its thread was quarantined again by the brand subreddit's listing: two rejects of one
     quarantine id (the extract said 2 quarantined, the load stored 1), not the repeat the stores count."""

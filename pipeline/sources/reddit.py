@@ -37,11 +37,12 @@ with its parent's title as a repost of it. A post whose selftext is ``[deleted]`
 ``[ Removed by Reddit ]``) keeps its title as text; a comment whose body is gone is skipped and counted in ``state``
 (normal on Reddit: not a warning), and so is a comment of AutoModerator (a subreddit's bot: its rules and reminders
 in every thread, no mention of the brand). An item without ``created_utc`` (or a readable one: one before 2000, a
-placeholder such as 0, counts as unreadable), or without its title/body, is quarantined with its payload, in which
-no field about an author is in clear: ``author*`` and ``link_author`` (at any depth: a crosspost's parent) hold
-their keyed hash, or are left out when they are not text (a flair's parts). A quarantined item is keyed by its
-fullname, so a re-read finds its row although its score moved, and is one reject in a read that finds it twice (its
-thread and a brand subreddit: the repeat is counted in ``duplicates``). One without an ``id`` cannot be quarantined:
+placeholder such as 0, counts as unreadable), or without its title/body, or a listing's thing of a kind PRAW does
+not know (no post or comment), is quarantined with its payload, in which no field about an author is in clear:
+``author*`` and ``link_author`` (at any depth: a crosspost's parent) hold their keyed hash, or are left out when
+they are not text (a flair's parts). A quarantined item is keyed by its fullname, so a re-read finds its row
+although its score moved, and is one reject in a read that finds it twice (its thread and a brand subreddit: the
+repeat is counted in ``duplicates``). One without an ``id`` cannot be quarantined:
 PRAW refuses the whole page, and the source fails naming the listing.
 
 Truncation: Reddit ends every listing after about 1,000 items, and ``max_items`` caps what is read per
@@ -251,7 +252,12 @@ def _is_timeout(exc: BaseException | None) -> bool:
 
 
 def _payload(thing) -> dict:
-    """A PRAW object's fields as Reddit sent them, read without triggering PRAW's lazy fetch."""
+    """A PRAW object's fields as Reddit sent them, read without triggering PRAW's lazy fetch. A thing of a kind PRAW
+    does not know is left as Reddit's ``{"kind", "data"}`` dict: its fields with its ``kind`` (which no post's or
+    comment's fields hold), for :meth:`RedditSource._problem` to quarantine (``vars`` of it failed the source)."""
+    if isinstance(thing, dict):
+        data = thing.get("data")
+        return {**(data if isinstance(data, dict) else {}), "kind": thing.get("kind")}
     out = {}
     for key, value in vars(thing).items():
         if key.startswith("_") or key in ("comment_limit", "comment_sort"):
@@ -583,7 +589,7 @@ class RedditSource(Source):
                 try:
                     for post in self._listing(name, listing, window):
                         data = _payload(post)
-                        fullname = f"t3_{data.get('id')}"
+                        fullname = f"{data.get('kind', 't3')}_{data.get('id')}"  # kind: one PRAW does not know
                         if fullname in self._seen:  # found by another search of this read
                             self._counts["duplicates"] += 1
                             continue
@@ -772,6 +778,8 @@ class RedditSource(Source):
     @staticmethod
     def _problem(data: dict, kind: str) -> str | None:
         """Why an item cannot become a record (missing fields), or None."""
+        if "kind" in data:  # a thing of a kind PRAW does not know (_payload), in a listing of posts or comments
+            return f"reddit {kind} listing holds a thing of kind {str(data['kind'])[:20]!r}, not a {kind}"
         text_field = "title" if kind == "t3" else "body"
         missing = [f for f in ("id", "created_utc", text_field) if data.get(f) in (None, "")]
         if missing:
@@ -866,7 +874,7 @@ class RedditSource(Source):
 
     def _comment(self, comment, window: Window, alias_filter: bool) -> Iterator[Record | Reject]:
         data = _payload(comment)
-        fullname = f"t1_{data.get('id')}"
+        fullname = f"{data.get('kind', 't1')}_{data.get('id')}"  # kind: one PRAW does not know (_payload)
         if fullname in self._seen:  # read by another path of this read (its thread, a brand subreddit)
             self._counts["duplicates"] += 1
             return
