@@ -1181,6 +1181,25 @@ def test_a_rate_limit_wait_is_at_most_reddits_window(monkeypatch):
         assert 0.25 <= time.monotonic() - started < 2
 
 
+@pytest.mark.parametrize(
+    "odd", [{"remaining": "inf", "used": "1"}, {"remaining": "5", "used": "-5"}, {"remaining": "soon", "used": "1"}]
+)
+def test_rate_limit_headers_no_pacing_can_be_read_from_pace_nothing(odd):
+    """prawcore's arithmetic on x-ratelimit values Reddit never sends raised OverflowError or ZeroDivisionError, past
+    the source's error handling (a traceback), or ValueError, which failed the source: such an answer paces nothing."""
+    headers = {f"x-ratelimit-{k}": v for k, v in {**odd, "reset": "5"}.items()}
+    with Deadline(60) as deadline:
+        limiter = reddit_source._RateLimiter(deadline, window_size=600)
+        limiter.update(response_headers=headers)
+        started = time.monotonic()
+        limiter.delay()
+        assert time.monotonic() - started < 1
+        limiter.update(
+            response_headers={"x-ratelimit-remaining": "0", "x-ratelimit-used": "600", "x-ratelimit-reset": "1"}
+        )
+        assert limiter.next_request_timestamp_ns is not None  # the next answer's headers pace again
+
+
 def test_time_filter_and_query_splitting():
     now = datetime(2026, 11, 24, 12, tzinfo=UTC)
     assert reddit_source.time_filter(now - timedelta(minutes=30), now) == "hour"

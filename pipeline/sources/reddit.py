@@ -200,6 +200,17 @@ class _RateLimiter(RateLimiter):
         super().__init__(window_size=window_size)
         self.deadline = deadline
 
+    def update(self, *, response_headers) -> None:
+        """prawcore's update, but for ``x-ratelimit-*`` values no pacing can be read from ("inf", "soon", 5 remaining
+        of -5 used): prawcore's arithmetic raised OverflowError, ZeroDivisionError or ValueError from the answer's
+        headers, which failed the source (or escaped as a traceback); such an answer paces nothing."""
+        try:
+            super().update(response_headers=response_headers)
+        except (ValueError, ArithmeticError):
+            self.remaining = self.used = None
+            logger.debug("reddit: x-ratelimit headers not read (%s)", {k: v for k, v in response_headers.items()
+                                                                       if k.startswith("x-ratelimit")})  # fmt: skip
+
     def delay(self) -> None:
         if self.next_request_timestamp_ns is None:
             return
