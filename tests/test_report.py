@@ -738,6 +738,29 @@ def test_a_page_says_which_days_another_model_scored_and_left_out_of_its_shares(
     assert 'id="other-model"' not in plain.read_text(encoding="utf-8")  # a window past the older model's days
 
 
+def test_a_page_says_how_many_mentions_the_model_did_not_read(report, tmp_path):
+    """Mentions the model did not read (note 'unreadable', a script its vocabulary lacks) count in the volume only:
+    a brand whose mentions are all such read "0 scored", "0 negative mentions" and blank charts, with no word why."""
+    assert 'id="unreadable"' not in report["pages"]["parcelo"]
+    db = tmp_path / "w.duckdb"
+    shutil.copy(report["db"], db)
+    with connect(db) as con:
+        con.execute(
+            "UPDATE sentiment_latest SET note = 'unreadable' WHERE mention_id IN (SELECT mention_id FROM mentions"
+            " WHERE brand = 'parcelo' AND day >= ?)",
+            [INCIDENT - timedelta(days=2)],
+        )
+        unread, volume = con.execute(
+            "SELECT count(*) FILTER (WHERE note = 'unreadable'), count(*) FROM v_mentions_scored"
+            " WHERE brand = 'parcelo' AND day BETWEEN ? AND ?",
+            [INCIDENT - timedelta(days=89), INCIDENT],
+        ).fetchone()
+    assert 0 < unread < volume
+    drawn = build_report(report["cfg"], db, INCIDENT, tmp_path / "site", brands=["parcelo"])
+    page = " ".join(drawn["pages"]["parcelo"].read_text(encoding="utf-8").split())
+    assert f"{unread:,} of the {volume:,} mentions of Parcelo in these 90 days were not read by the model" in page
+
+
 def test_a_rivals_shares_scored_by_another_model_are_marked_as_such(report, tmp_path):
     """A competitor monitored as a brand whose series another model scored (no mention of it since a model change,
     no rescore yet): its row's shares are of that model, which the page said was none of its shares (its footer
@@ -1853,6 +1876,16 @@ def test_an_arabic_example_is_quoted_right_to_left_apart_from_what_follows():
          "channel": None, "day": INCIDENT, "url": None, "engagement": 0}  # fmt: skip
     html = str(examples([m]))
     assert '<q dir="auto">الطرد لم يصل! مع Parcelo</q>' in html, html
+
+
+def test_an_arabic_channel_does_not_split_the_examples_day_around_it():
+    """A channel in a right-to-left script (a page's name in an export) is isolated: unisolated, "listening ·
+    صفحة العملاء · 20 Sep" drew "20" before the channel and "Sep" after it (the day's digits joined the Arabic run)."""
+    examples = report_build._env().get_template("_macros.html").module.examples
+    m = {"text": "Parcelo lost my parcel", "score": -0.9, "language": "en", "source": "listening",
+         "channel": "صفحة العملاء", "day": INCIDENT, "url": None, "engagement": 0}  # fmt: skip
+    html = str(examples([m]))
+    assert f"listening · <bdi>صفحة العملاء</bdi> · {INCIDENT:%d %b}" in html, html
 
 
 def test_the_summary_says_each_brands_shares_its_most_negative_day_and_latest_nps(report, capsys):

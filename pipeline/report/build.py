@@ -118,6 +118,8 @@ class BrandData:
     quarantined: dict[date, int] = field(default_factory=dict)  # the brand's quarantine rows per run day, in the window
     model: str | None = None  # the model version of the brand's trend series (v_daily_series), None: nothing scored
     rival_models: dict[str, str | None] = field(default_factory=dict)  # each rival's own series model, by brand id
+    # the window's mentions of the series' model it did not read (note 'unreadable'): in the volume, not the shares
+    unreadable: int = 0
 
 
 def rival_brand(config: Config, brand: BrandSpec, competitor: str) -> BrandSpec | None:
@@ -312,6 +314,13 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         cx_after=cx_after,
         nps_after=nps_after,
         model=model,
+        unreadable=row(
+            con.execute(
+                "SELECT count(*) AS n FROM v_mentions_scored WHERE brand = $brand AND day BETWEEN $start AND $day"
+                " AND note = 'unreadable' AND model_version = $model",
+                {**p, "model": model},
+            )
+        )["n"],
         quarantined={
             r["day"]: r["n"]
             for r in rows(
@@ -712,6 +721,7 @@ def _brand_context(data: BrandData, day: date, matcher, min_n: int = MIN_N) -> d
         # the nights since then set rows aside: the sources answer, but in a shape the pipeline refuses
         "quarantined_since": sum(n for d, n in data.quarantined.items() if last is None or d > last),
         "other_model": _other_model(data.daily, data.brand.key, start, day),
+        "unreadable": data.unreadable,
         "model": data.model,
         "has_survey": has_survey,
         "cx_rows": cx_rows[-8:][::-1],  # the table: the latest 8 weeks, newest first
