@@ -117,6 +117,19 @@ def followed_by_an_earlier_night(db) -> None:
         execute(con, "ingest/source_state", {**state, "watermark": [None], "day": DAY, "run_id": "earlier"})
 
 
+def _seeded_watch(db, planted: dict, before=None) -> None:
+    """51 seeded days with ``planted`` ({day: (mentions, negative)}: :func:`seed`), their hourly metrics and the
+    registered watch run ``watch-1`` of the incident day; ``before(con)`` first, in the same transaction."""
+    seed(db, 51, planted)
+    with connect(db) as con, transaction(con):
+        if before is not None:
+            before(con)
+        execute(
+            con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
+        )
+        start_run(con, "watch-1", INCIDENT, "watch")
+
+
 def test_24_watch_runs_then_the_night_leave_the_warehouse_a_night_only_run_leaves(tmp_path, sample_replay, scorer):
     """Also: the watch leaves Reddit's followed threads to the night (it neither reads them nor changes the state
     that keeps them), so they are not read 24 times a day."""
@@ -371,14 +384,8 @@ def test_an_hourly_explanations_baseline_is_the_negatives_of_the_model_the_detec
     their "arrived fine" mentions negative. The hourly series is read in the new model, and so are the window's
     terms and their 28-day background: never the older model's labels."""
     db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (120, 85)})
     since = INCIDENT - timedelta(days=20)
-    with connect(db) as con, transaction(con):
-        rescored_since(con, since, v1_negative="arrived fine")
-        execute(
-            con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
-        )
-        start_run(con, "watch-1", INCIDENT, "watch")
+    _seeded_watch(db, {INCIDENT: (120, 85)}, lambda con: rescored_since(con, since, v1_negative="arrived fine"))
     eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
     cfg = alerting_config(tmp_path)
     assert incidents.detect_watch(cfg, db, eight - timedelta(minutes=15), eight + timedelta(hours=2), "watch-1")
@@ -467,12 +474,7 @@ def test_a_replayed_hours_alert_names_its_date_not_today(tmp_path):
     """A replay (``watch --from --to``) of an hour days ago raised "Parcelo: negative spike today, Sun 20 Sep ...":
     the headline is stored and sent later (held through quiet hours, resent), so it names the window's date only."""
     db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (120, 85)})
-    with connect(db) as con, transaction(con):
-        execute(
-            con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
-        )
-        start_run(con, "watch-1", INCIDENT, "watch")
+    _seeded_watch(db, {INCIDENT: (120, 85)})
     eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
     later = INCIDENT + timedelta(days=2)
     cfg = alerting_config(tmp_path)
@@ -505,12 +507,7 @@ def _surge(tmp_path) -> tuple:
     negative, where a Sunday has ~28 from 08:00 (none at 09:00): the 09:00-11:00 hours' 120 mentions, none
     negative, against 0.25 expected, are a volume_spike."""
     db = tmp_path / "w.duckdb"
-    seed(db, 51, {INCIDENT: (200, 20)})
-    with connect(db) as con, transaction(con):
-        execute(
-            con, "metrics/hourly", {"hours": day_hours([START + timedelta(days=i) for i in range(51)]), "run_id": "s"}
-        )
-        start_run(con, "watch-1", INCIDENT, "watch")
+    _seeded_watch(db, {INCIDENT: (200, 20)})
     cfg = alerting_config(tmp_path)
     eight = datetime.combine(INCIDENT, time(8), tzinfo=UTC)
     incidents.detect_watch(cfg, db, eight - timedelta(minutes=15), eight + timedelta(hours=4), "watch-1")
