@@ -342,7 +342,12 @@ def _body_start(resp: requests.Response, deadline: Deadline, limit: int = BODY_B
         raw = resp.raw.read(limit, decode_content=True) or b""
     except (requests.RequestException, HTTPError, OSError):
         return None
-    return None if deadline.fired else raw.decode(resp.encoding or "utf-8", "replace")
+    if deadline.fired:
+        return None
+    try:
+        return raw.decode(resp.encoding or "utf-8", "replace")
+    except LookupError:  # a charset Python does not know ("binary"): read as UTF-8; raised, it failed a 2xx that
+        return raw.decode("utf-8", "replace")  # had posted the alert, and the next run posted it to Slack again
 
 
 def _post(
