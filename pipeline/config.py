@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from pipeline.config_surveys import SCORE_FIELDS, SurveysSpec, check_format
-from pipeline.config_types import Delimiter, NonEmpty, Slug, TextEncoding, _Strict, iana_zone
+from pipeline.config_types import Delimiter, Float, Int, NonEmpty, Slug, TextEncoding, _Strict, iana_zone
 from pipeline.paths import REPO_ROOT
 
 DEFAULT_CONFIG = "brandpulse.yaml"
@@ -75,7 +75,7 @@ class FileDropSpec(_Strict):
     encoding: TextEncoding = Field("utf-8", description="a CSV's text encoding (a Python codec: cp1250, cp1252)")
     kind: Literal["mention", "review"] = "mention"
     platform: str | None = Field(None, description="platform to record when no platform column is mapped")
-    lookback_days: int = Field(1, ge=0, le=31, description="also re-read this many earlier days, for late rows")
+    lookback_days: Int = Field(1, ge=0, le=31, description="also re-read this many earlier days, for late rows")
     platforms: list[NonEmpty] = Field(
         default_factory=list,
         description="keep only rows of these platforms (e.g. when Reddit is read directly); empty = all",
@@ -106,17 +106,17 @@ class _NetworkSpec(_Strict):
     """What every network source shares: look-back, timeouts and retries."""
 
     name: Slug
-    lookback_days: int = Field(1, ge=0, le=31, description="also re-read this many earlier days, for late items")
-    timeout_s: float = Field(30, gt=0, le=600, description="per connect and per read of an HTTP request")
-    retries: int = Field(5, ge=0, le=20, description="retries of a 429, 5xx or timeout, with exponential backoff")
-    deadline_s: float = Field(
+    lookback_days: Int = Field(1, ge=0, le=31, description="also re-read this many earlier days, for late items")
+    timeout_s: Float = Field(30, gt=0, le=600, description="per connect and per read of an HTTP request")
+    retries: Int = Field(5, ge=0, le=20, description="retries of a 429, 5xx or timeout, with exponential backoff")
+    deadline_s: Float = Field(
         1800,
         gt=0,
         le=86_400,
         description="the most one read of this source may take, every request and retry together (a server that "
         "trickles bytes never trips timeout_s); past it the source fails and the run goes on without it",
     )
-    max_items: int = Field(1000, ge=1, le=100_000, description="items read per listing before the window is cut")
+    max_items: Int = Field(1000, ge=1, le=100_000, description="items read per listing before the window is cut")
 
 
 _SUB = r"(?:[A-Za-z0-9_]{2,21}|u_[A-Za-z0-9_-]{3,20})"  # Reddit's names (r/de has two letters), a user's (u_name)
@@ -147,9 +147,9 @@ class RedditSpec(_NetworkSpec):
         default_factory=list, description="subreddits whose new comments are read and filtered by alias"
     )
     comments: bool = Field(True, description="also take the comments of matched posts")
-    comment_depth: int = Field(3, ge=0, le=10, description="reply levels read below a matched post")
-    comment_limit: int = Field(200, ge=0, le=5000, description="comments read per matched post")
-    follow_days: int = Field(
+    comment_depth: Int = Field(3, ge=0, le=10, description="reply levels read below a matched post")
+    comment_limit: Int = Field(200, ge=0, le=5000, description="comments read per matched post")
+    follow_days: Int = Field(
         3,
         ge=0,
         le=31,
@@ -166,7 +166,7 @@ class AppStoreSpec(_NetworkSpec):
     type: Literal["app_store"]
     app_id: Annotated[str, Field(pattern=r"^[0-9]{5,12}$")]
     countries: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=lambda: ["us"], min_length=1)
-    max_pages: int = Field(10, ge=1, le=10)
+    max_pages: Int = Field(10, ge=1, le=10)
     base_url: HttpUrl = Field("https://itunes.apple.com", description="overridden by $BRANDPULSE_APPSTORE_URL")
 
     @field_validator("app_id", mode="before")
@@ -262,7 +262,7 @@ class BrandSpec(_Strict):
     sensitivity: Literal["low", "normal", "high"] = Field(
         "normal", description="spike detector preset: low = fewer, larger alerts; high = more, earlier alerts"
     )
-    min_volume: int | None = Field(
+    min_volume: Int | None = Field(
         None, ge=1, description="scored mentions a day needs before it can alarm (default: the preset's)"
     )
     sources: list[Source] = Field(min_length=1)
@@ -457,7 +457,7 @@ class EmailSpec(_Channel):
     to: list[Annotated[str, Field(pattern=_EMAIL)]] = Field(min_length=1)
     sender: Annotated[str, Field(pattern=_EMAIL)]
     smtp_host: NonEmpty
-    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_port: Int = Field(587, ge=1, le=65535)
     starttls: bool = True
     username_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
     password_env: Annotated[str, Field(pattern=_ENV_NAME)] | None = None
@@ -496,13 +496,13 @@ AlertChannel = Annotated[SlackSpec | WebhookSpec | EmailSpec, Field(discriminato
 class AlertingSpec(_Strict):
     """When an incident alerts again, which nights may alert at all, and how long delivering may take."""
 
-    cooldown_days: int = Field(
+    cooldown_days: Int = Field(
         3, ge=0, le=60, description="a spike within this many days of the last one belongs to the same incident"
     )
-    worsen_ratio: float = Field(
+    worsen_ratio: Float = Field(
         1.5, gt=1, description="an ongoing incident alerts again at this multiple of its last alerted negatives"
     )
-    max_age_days: int = Field(
+    max_age_days: Int = Field(
         3,
         ge=0,
         le=100_000,
@@ -510,13 +510,13 @@ class AlertingSpec(_Strict):
         " automatically only this many days after its day (a channel added later does not get older ones)",
     )
     report_url: HttpUrl | None = Field(None, description="base URL where the HTML reports are published, for links")
-    delivery_deadline_s: float = Field(
+    delivery_deadline_s: Float = Field(
         20,
         gt=0,
         le=600,
         description="one delivery attempt in all (connect, send, retries, the whole answer); a miss fails it",
     )
-    step_budget_s: float = Field(
+    step_budget_s: Float = Field(
         120,
         gt=0,
         le=3600,
@@ -558,10 +558,10 @@ class WatchSpec(_Strict):
     """The hourly watch (``brandpulse_watch``, ``brandpulse watch``): same-day alerts from the network sources."""
 
     enabled: bool = Field(False, description="run the watch at all (the DAG's runs skip, and say so, when false)")
-    interval_minutes: int = Field(
+    interval_minutes: Int = Field(
         60, ge=15, le=1440, description="the interval each watch run reads: 15, 20 or 30, or whole hours dividing a day"
     )
-    overlap_minutes: int = Field(
+    overlap_minutes: Int = Field(
         15, ge=0, le=360, description="also re-read this many minutes before the interval, for late items"
     )
 
@@ -573,9 +573,9 @@ class WatchSpec(_Strict):
 
 class ScoringSpec(_Strict):
     model_dir: NonEmpty = "models/brandpulse-sentiment"
-    batch_size: int = Field(64, ge=1, le=4096)
-    threads: int = Field(0, ge=0, le=256, description="torch intra-op threads; 0 = torch's default")
-    max_length: int = Field(128, ge=16, le=512)
+    batch_size: Int = Field(64, ge=1, le=4096)
+    threads: Int = Field(0, ge=0, le=256, description="torch intra-op threads; 0 = torch's default")
+    max_length: Int = Field(128, ge=16, le=512)
     precision: Literal["fp32", "bf16", "int8"] = Field(
         "fp32",
         description="bf16: bfloat16 weights on a CPU with native bfloat16 (else fp32), about 1.5x faster, 99.9% "
@@ -584,7 +584,7 @@ class ScoringSpec(_Strict):
     device: Literal["auto", "cpu", "cuda"] = Field(
         "auto", description="cuda: fp16 on the GPU with large batches; auto: cuda where torch sees a GPU, else cpu"
     )
-    shard_size: int = Field(
+    shard_size: Int = Field(
         50_000, ge=1, description="texts per mapped score task of the Airflow night (one worker scores one shard)"
     )
 
@@ -618,7 +618,7 @@ class Config(_Strict):
         default_factory=lambda: list(DEFAULT_ASPECTS), description="default drivers for every brand", min_length=1
     )
     pseudonymisation: PseudonymisationSpec = PseudonymisationSpec()
-    lock_timeout_s: float = Field(
+    lock_timeout_s: Float = Field(
         600, gt=0, le=3600, description="how long a writer waits for the warehouse lock (at most an hour)"
     )
 
@@ -787,9 +787,11 @@ class Config(_Strict):
         return self
 
     def resolve(self, path: str | Path) -> Path:
-        """A path from the file, made absolute against the config file's folder."""
+        """A path from the file, made absolute against the config file's folder (its links resolved as far as they
+        go: a link in a loop, ``a -> b -> a``, is left as it is, to match no file, where ``Path.resolve`` raised
+        RuntimeError out of every command that read the config)."""
         p = Path(path)
-        return p if p.is_absolute() else (self.source_file.parent / p).resolve()
+        return p if p.is_absolute() else Path(os.path.realpath(self.source_file.parent / p))
 
     def brand(self, key: str) -> BrandSpec:
         for b in self.brands:

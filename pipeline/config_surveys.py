@@ -55,7 +55,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from pipeline.config_types import Delimiter, NonEmpty, Slug, TextEncoding, _Strict, iana_zone
+from pipeline.config_types import Delimiter, Float, Int, NonEmpty, Slug, TextEncoding, _Strict, iana_zone
 
 SURVEY_FIELDS = (
     "response_id",
@@ -204,7 +204,7 @@ class CesScaleSpec(_Strict):
 
     # an int, as every number of the config ('7' quoted is 7, as batch_size: '64' is 64): Literal[5, 7] refused the
     # quoted '7' with "Input should be 5 or 7", to a user who wrote 7
-    scale: int = 7
+    scale: Int = 7
     lower_is_better: bool = Field(False, description="true for the 'how much effort' wording (1 = very low effort)")
 
     @field_validator("scale")
@@ -322,16 +322,16 @@ class CustomerSpec(_Strict):
 class ClvSpec(_Strict):
     """Customer lifetime value parameters (see :mod:`pipeline.surveys.customers` for the formulas)."""
 
-    margin: float = Field(0.3, gt=0, le=1, description="gross margin as a share of revenue")
-    discount_rate: float = Field(0.10, ge=0, lt=1, description="cost of capital per discount_rate_period")
+    margin: Float = Field(0.3, gt=0, le=1, description="gross margin as a share of revenue")
+    discount_rate: Float = Field(0.10, ge=0, lt=1, description="cost of capital per discount_rate_period")
     discount_rate_period: Literal["year", "month"] = Field(
         "year", description="year: converted to the monthly rate (1 + i)^(1/12) - 1"
     )
     retention_source: Literal["observed", "fixed"] = Field(
         "observed", description="observed: churn pooled over the trailing churn_window_months; fixed: fixed_churn"
     )
-    churn_window_months: int = Field(3, ge=1, le=24)
-    fixed_monthly_churn: float | None = Field(None, gt=0, lt=1)
+    churn_window_months: Int = Field(3, ge=1, le=24)
+    fixed_monthly_churn: Float | None = Field(None, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _check(self) -> ClvSpec:
@@ -349,10 +349,10 @@ class ClvSpec(_Strict):
 class CxSpec(_Strict):
     """What CX is worth (:mod:`pipeline.surveys.roi`): churn by NPS group, revenue at risk, the value of a point."""
 
-    churn_window_days: int = Field(
+    churn_window_days: Int = Field(
         90, ge=7, le=730, description="a respondent churned when their customer record ends within this many days"
     )
-    history_days: int = Field(
+    history_days: Int = Field(
         365,
         ge=30,
         le=3650,
@@ -366,7 +366,7 @@ class SurveysSpec(_Strict):
     customers: list[CustomerSpec] = Field(default_factory=list)
     clv: ClvSpec = ClvSpec()
     cx: CxSpec = CxSpec()
-    min_responses: int = Field(30, ge=1, le=100_000, description="estimates from fewer answers are flagged low_n")
+    min_responses: Int = Field(30, ge=1, le=100_000, description="estimates from fewer answers are flagged low_n")
 
     @model_validator(mode="after")
     def _unique_names(self) -> SurveysSpec:

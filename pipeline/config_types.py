@@ -7,7 +7,7 @@ import codecs
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 
 class _Strict(BaseModel):
@@ -20,6 +20,22 @@ def _not_blank(value: str) -> str:
         raise ValueError("must not be blank (only spaces)")
     return value
 
+
+def _not_a_boolean(value):
+    """A number's setting written as a word YAML reads as a boolean is refused: pydantic took ``no`` and ``off`` as
+    0, ``yes`` and ``on`` as 1, so ``comment_limit: no`` (meant: no limit) read no comment at all, ``max_items: yes``
+    one item a listing and ``margin: yes`` a margin of 100 %, unsaid."""
+    if isinstance(value, bool):
+        raise ValueError(
+            "must be a number: unquoted, YAML reads yes, no, on, off, true and false as booleans (this one as "
+            f"{str(value).lower()})"
+        )
+    return value
+
+
+# Every number of the config: a quoted '64' is 64, as pydantic reads it, but a boolean is no number
+Int = Annotated[int, BeforeValidator(_not_a_boolean)]
+Float = Annotated[float, BeforeValidator(_not_a_boolean)]
 
 # Kept as written (a CSV header may start with a space); only a value of nothing but whitespace is refused.
 NonEmpty = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]

@@ -256,6 +256,19 @@ def test_check_config_notes_a_file_drop_path_it_cannot_look_at(tmp_path):
     assert "note: acme listening: cannot look for " in proc.stdout and "File name too long" in proc.stdout
 
 
+def test_a_path_through_a_symlink_loop_is_a_file_drop_with_no_file_not_a_traceback(tmp_path):
+    """A folder in a symlink loop (a -> b -> a) in a relative path: Path.resolve raised "RuntimeError: Symlink
+    loop" out of every command that read the config, check-config and the night's tasks alike."""
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    doc = {**GOOD, "staging_dir": "a/staging", "brands": [{**GOOD["brands"][0], "sources": [
+        {**GOOD["brands"][0]["sources"][0], "path": "a/x.csv"}]}]}  # fmt: skip
+    cfg = load_config(_write(tmp_path, doc))
+    assert cfg.resolve("a/x.csv") == tmp_path / "a" / "x.csv"
+    with pytest.raises(ConfigError, match=r"staging_dir: cannot create the folder .*symbolic links"):
+        make_folder(cfg, "staging_dir", cfg.resolve(cfg.staging_dir))
+
+
 def test_demo_config_is_valid():
     cfg = load_config(REPO / "demo" / "brandpulse.yaml")
     assert [b.key for b in cfg.brands] == ["parcelo", "brewbird", "novabank", "paczkolot", "zoefiets"]
@@ -786,6 +799,21 @@ def test_a_word_yaml_reads_as_a_boolean_number_or_date_is_said_to_need_quotes(tm
     assert "brands[0].sources[1].countries[0]: Input should be a valid string: unquoted, YAML reads yes, no, on, " \
            "off, true and false as booleans (this one as false); write the text in quotes ('no')" in msg  # fmt: skip
     assert "surveys.sources[0].sheet: Input should be a valid string: unquoted, YAML reads it as a number" in msg
+
+
+def test_a_word_yaml_reads_as_a_boolean_is_no_number(tmp_path):
+    """comment_limit: no (meant: no limit) was 0, so the source read no comment at all; max_items: yes one item a
+    listing, margin: yes a margin of 100 %: pydantic takes a boolean for 0 or 1. A quoted number is still one."""
+    doc = yaml.safe_load(yaml.safe_dump(GOOD))
+    doc["brands"][0]["sources"].append({"type": "reddit", "name": "rd", "comment_limit": "@a", "max_items": "@b"})
+    doc["surveys"] = {"clv": {"margin": "@c"}}
+    text = yaml.safe_dump(doc)
+    msg = _refused(tmp_path, text.replace("'@a'", "no").replace("'@b'", "yes").replace("'@c'", "on"))
+    said = ": must be a number: unquoted, YAML reads yes, no, on, off, true and false as booleans (this one as "
+    assert f"brands[0].sources[1].comment_limit{said}false)" in msg, msg
+    assert f"brands[0].sources[1].max_items{said}true)" in msg and f"surveys.clv.margin{said}true)" in msg, msg
+    cfg = load_config(_write(tmp_path, text.replace("'@a'", "'5'").replace("'@b'", "2").replace("'@c'", "'0.5'")))
+    assert (cfg.brands[0].sources[1].comment_limit, cfg.surveys.clv.margin) == (5, 0.5)
 
 
 def test_a_key_yaml_reads_as_a_boolean_number_or_nothing_is_named_where_it_is(tmp_path):
