@@ -1127,7 +1127,7 @@ def score_texts(
     """
     from pipeline.config import config_path
     from pipeline.sentiment.score_stream import score_stream
-    from pipeline.sentiment.scorer import NoGpu, Scorer
+    from pipeline.sentiment.scorer import NoGpu, Scorer, UnreadableModel
 
     named = config is not None or bool(os.environ.get("BRANDPULSE_CONFIG"))  # a config asked for must exist
     cfg = _config(config) if named or config_path(config).exists() else None
@@ -1164,7 +1164,7 @@ def score_texts(
                 precision=scoring.precision if scoring else "fp32",
                 device=scoring.device if scoring else "cpu",
             )
-        except FileNotFoundError as exc:
+        except (FileNotFoundError, UnreadableModel) as exc:
             _fail(f"{cfg.source_file}: scoring.model_dir: {exc}" if configured else str(exc))
         except NoGpu as exc:
             _fail(f"{cfg.source_file}: {exc}")

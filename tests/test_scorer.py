@@ -683,6 +683,23 @@ def test_an_incomplete_model_folder_is_refused_naming_the_missing_file(tmp_path)
         Scorer.from_config(cfg)
 
 
+def test_a_damaged_weights_file_is_refused_naming_it(tmp_path):
+    """A truncated copy of model.safetensors (a copy to a worker cut short) ended the night, rescore and score-texts
+    in safetensors' traceback, "Error while deserializing header: header too large", naming no file."""
+    from pipeline.config import ConfigError, load_config
+
+    folder = _model_copy(tmp_path)
+    (folder / "model.safetensors").unlink()
+    (folder / "model.safetensors").write_bytes((MODEL_DIR / "model.safetensors").read_bytes()[:100_000])
+    cfg = load_config(write_config(tmp_path, scoring={"model_dir": str(folder)}))
+    weights = re.escape(str(folder / "model.safetensors"))
+    with pytest.raises(ConfigError, match=rf"brandpulse.yaml: scoring.model_dir: {weights}: damaged weights"):
+        Scorer.from_config(cfg)
+    done = brandpulse("score-texts", "--config", str(cfg.source_file), input="great\n")
+    assert done.returncode == 2 and "Traceback" not in done.stderr and not done.stdout
+    assert f"scoring.model_dir: {folder / 'model.safetensors'}: damaged weights" in done.stderr
+
+
 def test_an_unknown_device_or_precision_is_refused():
     from pipeline.sentiment.scorer import resolve_device
 

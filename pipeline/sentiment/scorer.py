@@ -203,6 +203,10 @@ class NoGpu(RuntimeError):
     """``scoring.device: cuda`` where torch sees no GPU."""
 
 
+class UnreadableModel(ValueError):
+    """A model folder's weights file that is there but cannot be read (a truncated or damaged copy)."""
+
+
 def resolve_device(device: str) -> str:
     """``auto`` is ``cuda`` where torch sees a GPU, else ``cpu``; ``cuda`` without a GPU is an error."""
     import torch
@@ -253,6 +257,8 @@ def _configured(config, make):
         return make()
     except NoGpu as exc:
         raise ConfigError(f"{config.source_file}: {exc}") from None
+    except UnreadableModel as exc:
+        raise ConfigError(f"{config.source_file}: scoring.model_dir: {exc}") from None
     except FileNotFoundError as exc:  # no model in the folder (or an incomplete one), or no int8 file for int8
         field = "scoring.precision" if weights_path(config.model_dir, "int8").name in str(exc) else "scoring.model_dir"
         raise ConfigError(f"{config.source_file}: {field}: {exc}") from None
@@ -283,7 +289,7 @@ class Scorer:
                 "see models/README.md for the files a model folder holds"
             )
         import torch
-        from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoConfig, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
@@ -297,13 +303,7 @@ class Scorer:
         self.device, self.precision = runs_in(precision, device)  # what the weights run in, and where
         # int8 runs in ONNX Runtime: the torch weights are not loaded at all then
         self._session = self._onnx_session(threads) if self.precision == "int8" else None
-        self.model = (
-            None
-            if self._session
-            else AutoModelForSequenceClassification.from_pretrained(
-                self.model_dir, local_files_only=True, dtype=torch.float32
-            ).eval()
-        )
+        self.model = None if self._session else self._torch_weights()
         if self.model is not None and self.device == "cuda":
             self.model = self.model.half().to("cuda")
         elif self.model is not None and self.precision == "bf16":
@@ -489,12 +489,25 @@ class Scorer:
     def torch_model(self):
         """The weights in torch (loaded now in fp32 where scoring runs in ONNX Runtime)."""
         if self.model is None:  # int8 scoring runs in ONNX Runtime; embeddings need the torch weights
-            from transformers import AutoModelForSequenceClassification
-
-            self.model = AutoModelForSequenceClassification.from_pretrained(
-                self.model_dir, local_files_only=True, dtype=self.torch.float32
-            ).eval()
+            self.model = self._torch_weights()
         return self.model
+
+    def _torch_weights(self):
+        """``model.safetensors`` loaded in fp32; a damaged file (a truncated copy) named, not safetensors' traceback
+        ("Error while deserializing header: header too large", no file named)."""
+        from safetensors import SafetensorError
+        from transformers import AutoModelForSequenceClassification
+
+        try:
+            model = AutoModelForSequenceClassification.from_pretrained(
+                self.model_dir, local_files_only=True, dtype=self.torch.float32
+            )
+        except SafetensorError as exc:
+            raise UnreadableModel(
+                f"{weights_path(self.model_dir, 'fp32')}: damaged weights, not a safetensors file that can be read "
+                f"({exc}); copy the model folder again"
+            ) from None
+        return model.eval()
 
     def embed(
         self, texts: Sequence[str], prefix: str = "query: ", encoder=None, max_length: int | None = None
