@@ -1165,6 +1165,26 @@ def test_correcting_the_ces_direction_counts_the_answers_it_changes(tmp_path):
     assert (again["new"], again["changed"]) == (0, 2)
 
 
+def test_an_import_retried_after_its_commit_counts_its_runs_responses_as_new_as_the_load_does(tmp_path):
+    """An Airflow import_surveys task retried after its commit (the same run id): its run_steps row said "0 new, 4
+    unchanged" for a night that imported 4 responses; the load counts its run's mentions as new on a retry too. A
+    later run's import of the same export: nothing new."""
+    write_csv(tmp_path / "q.csv", qualtrics_rows())
+    cfg = make_config(
+        tmp_path, {"sources": [{"name": "acme-nps", "brand": "acme", "path": "q.csv", "preset": "qualtrics"}]}
+    )
+    db = tmp_path / "w.duckdb"
+    first = ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    again = ingest.import_surveys(cfg, db, RUN, score_comments=False)
+    assert first["new"] == again["new"] == first["responses"] > 0 and again["changed"] == 0
+    [(rows_out,)] = rows_of(
+        db, f"SELECT rows_out FROM run_steps WHERE run_id = '{RUN}' AND step = 'import_surveys' AND source = ''"
+    )
+    assert rows_out == first["new"]
+    later = ingest.import_surveys(cfg, db, "cli__2026-11-02__0000cccc", score_comments=False)
+    assert (later["new"], later["changed"]) == (0, 0)
+
+
 def test_survey_comments_are_stored_with_their_language_detected_as_a_mentions_is(tmp_path):
     """A mention's language is detected at load and shown next to its score; a survey comment had none. Each is
     detected at import by the mentions' own detection (records.detect_language), NULL without a comment."""

@@ -352,7 +352,7 @@ def import_surveys(
                     "not_answers": [str(not_answers)],
                 },
             )
-            counts = row(execute(con, "surveys/response_counts", {"whole": whole}))
+            counts = row(execute(con, "surveys/response_counts", {"whole": whole, "run_id": run_id}))
             staged, new, changed, removed = counts["staged"], counts["new"], counts["changed"], counts["removed"]
             withdrawn = counts["withdrawn"]
             execute(con, "surveys/response_upsert", {"run_id": run_id, "whole": whole})
