@@ -116,10 +116,6 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
             new = distinct = 0
             renamed = None
             if staged:
-                brands, sources = [b for b, _ in loaded], [s for _, s in loaded]
-                owned = {"run_id": run_id, "brand": brands, "source": sources}
-                # what an earlier attempt of this run stored (a load task retried after its commit) is not new again
-                before = row(execute(con, "ingest/run_rows", owned))
                 gone = _gone_sources(con, config, {b for b, _ in loaded})
                 execute(
                     con,
@@ -155,11 +151,10 @@ def load(config: Config, db: Path, day: date, run_id: str, network_only: bool = 
                             )
                         )
                     ]
-                after = row(execute(con, "ingest/run_rows", owned))
-                new = after["mentions"] - before["mentions"]
-                result.quarantined = after["quarantined"] - before["quarantined"]
-                result.reposts = after["reposts"] - before["reposts"]
-                distinct = row(con.execute("SELECT count(*) AS n FROM staged"))["n"]  # the staged ids, once each
+                brands, sources = [b for b, _ in loaded], [s for _, s in loaded]
+                counts = row(execute(con, "ingest/counts", {"run_id": run_id, "brand": brands, "source": sources}))
+                new, distinct = counts["new_mentions"], counts["distinct_staged"]
+                result.quarantined, result.reposts = counts["new_quarantined"], counts["new_reposts"]
             kept: list[str] = []  # sources whose state a later day's night stored: left as it is
             if states:
                 stored = execute(

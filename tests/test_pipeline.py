@@ -1450,24 +1450,6 @@ def test_prepare_hands_each_extract_its_sources_state(night, scorer):
     assert out["records"] == 0 and "unchanged since loaded for this window" in out["notes"][0]
 
 
-def test_a_load_retried_after_its_commit_counts_no_row_as_new_again(night):
-    """An Airflow load task retried (or cleared) after its commit: the second attempt stores nothing, and its
-    run_steps row said the same "5 new" mentions and quarantined rows as the first (the rows held the run's id)."""
-    from pipeline import load, staging
-    from pipeline import night as steps
-
-    cfg, db = load_config(night[0]), night[1]
-    for job in steps.prepare(cfg, db, DAY, "r1"):
-        staging.extract(cfg, job["brand"], job["source"], DAY, "r1", db=db)
-    first = load.load(cfg, db, DAY, "r1")
-    assert first.new_mentions == 5 and first.quarantined > 0
-    again = load.load(cfg, db, DAY, "r1")
-    assert (again.new_mentions, again.quarantined, again.reposts, again.seen_mentions) == (0, 0, 0, 5)
-    with duckdb.connect(str(db), read_only=True) as con:
-        step = "SELECT rows_out, rows_quarantined FROM run_steps WHERE run_id = 'r1' AND step = 'load'"
-        assert con.execute(step).fetchall() == [(0, 0)]
-
-
 def test_score_shards_load_all_or_nothing_and_a_retry_loads_once(night, scorer, monkeypatch):
     """The Airflow night's fan-out, step by step: a shard whose task failed stops the load (nothing stored, the
     message says which shard); once it is scored, the load stores every shard; loading again changes nothing.
