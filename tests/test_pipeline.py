@@ -1450,6 +1450,26 @@ def test_prepare_hands_each_extract_its_sources_state(night, scorer):
     assert out["records"] == 0 and "unchanged since loaded for this window" in out["notes"][0]
 
 
+def test_a_load_retried_after_its_commit_still_says_what_its_run_added(night):
+    """An Airflow load task retried (or cleared) after its commit stores nothing again, and its run_steps row, which
+    replaces the first attempt's, still says what the night added: the rows of its run id (5 new mentions, the
+    quarantined rows), not "0 new, 5 already in the warehouse" for a night that loaded 5 (ba91724 made it say that;
+    reverted in 0186f0b). The survey import counts its run's responses as new the same way."""
+    from pipeline import load, staging
+    from pipeline import night as steps
+
+    cfg, db = load_config(night[0]), night[1]
+    for job in steps.prepare(cfg, db, DAY, "r1"):
+        staging.extract(cfg, job["brand"], job["source"], DAY, "r1", db=db)
+    first = load.load(cfg, db, DAY, "r1")
+    again = load.load(cfg, db, DAY, "r1")
+    assert (again.new_mentions, again.quarantined) == (first.new_mentions, first.quarantined) == (5, 3)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (5,)
+        step = "SELECT rows_out, rows_quarantined FROM run_steps WHERE run_id = 'r1' AND step = 'load'"
+        assert con.execute(step).fetchall() == [(5, 3)]
+
+
 def test_score_shards_load_all_or_nothing_and_a_retry_loads_once(night, scorer, monkeypatch):
     """The Airflow night's fan-out, step by step: a shard whose task failed stops the load (nothing stored, the
     message says which shard); once it is scored, the load stores every shard; loading again changes nothing.
