@@ -30,7 +30,8 @@ in this form (NFC, lower case; "ß" reads "ss").
 Tokenizer (:func:`tokenize`): URLs, e-mail-like and ``@mentions`` removed; ``#`` dropped from hashtags;
 tokens are runs of letters with their combining marks (:data:`pipeline.textfold.MARKS`: Devanagari vowel signs,
 Arabic harakat), with inner apostrophes ("don't"); a final "'s" is removed and a French or Italian elided
-article or preposition is split off ("l'appli" gives "appli", "dell'ordine" "ordine"); digits, emoji and
+article or preposition is split off ("l'appli" gives "appli", "dell'ordine" "ordine"), and in Polish mentions an
+acronym's case ending after a hyphen goes ("SMS-ami", "SMS-ów" give "sms"; the ending was a term); digits, emoji and
 punctuation go; one-letter tokens, the function words of the served Latin-script languages (:data:`STOP_WORDS`:
 English, Polish, Dutch, German, French, Spanish, Italian, Portuguese; Polish ones also typed without diacritics,
 "bylo" as "było"; Arabic and Hindi keep theirs) and the
@@ -162,7 +163,7 @@ _FUNCTION_WORDS = {
     im nim nią ją ci cię sobie siebie oraz lub albo czyli jednak ze we aż bardzo jako niż żeby aby jeśli ani sie
     juz tez moze bedzie wiec sa byc dalej przed zanim ode nawet ile ogóle wszystko wszystkie wszystkich
     wszystkim wszyscy jakiś jakaś jakieś jakiegoś jakiejś jakichś jakimś jakąś każdy każda każde każdego każdej
-    każdym samo sama więcej bardziej raz podczas między także również
+    każdym samo sama więcej bardziej raz podczas między także również razie kogoś komuś czegoś czego nikomu
     """,
     "nl": """
     de het een en van ik je jij u hij zij wij we ze is zijn was waren met op aan voor dat die dit er maar om als
@@ -171,7 +172,7 @@ _FUNCTION_WORDS = {
     zouden kan kunnen kon konden moet moeten wil willen ons onze jou jouw uw hier daar nu zo deze dus want
     omdat hun hen hem haar z'n zo'n zich men door over sinds meer nou toch even gewoon echt heel toen zelf alleen
     tegen tijdens vanaf tussen zelfs alle alles iedereen enkel enkele elk elke ieder iedere hetzelfde dezelfde
-    voordat nadat terwijl onder boven zeer mee weinig
+    voordat nadat terwijl onder boven zeer mee weinig ge gij zijt ie ff
     """,
     "de": """
     der die das ein eine einen einem einer eines und ist mit auf für von zu im ich du er sie es wir ihr den dem
@@ -277,7 +278,7 @@ _NOT_A_NOUN = re.compile(
 # has not come for a week, is no "nie ma tygodnia") and a question word's ("nie ma co czekać", no point waiting;
 # "nie ma jak się dodzwonić", no way to get through)
 _THERE_IS_NOT_ENDS = frozenset(
-    "w we z ze na do po od ode za o przez dla przy pod nad przed u co jak gdzie kiedy kto".split()
+    "w we z ze na do po od ode za o przez dla przy pod nad przed u co czego jak gdzie kiedy kto".split()
 )
 # "brak" (lack of) is such a determiner too, ended by the same words ("paczki brak od tygodnia": no "brak tygodnia")
 _LACK = frozenset(_NEGATE_NEXT_GROUPS["brak"].split())
@@ -350,6 +351,10 @@ _PL_ENDINGS = frozenset(
     ć ł ła ło li ły łem łam ją""".split()
 ) | {""}
 _PL_VOWELS = frozenset("aąeęioóuy")
+# An acronym's case ending, written after a hyphen in Polish ("SMS-ami", "SMS-ów", "PIN-em"): not a word of its own
+_PL_HYPHEN_ENDING = re.compile(
+    rf"(?<=[^\W\d_])-(?:{'|'.join(sorted(filter(None, _PL_ENDINGS), key=lambda e: (-len(e), e)))})(?![\w{MARKS}'])"
+)
 
 # A form of a ``drop`` word (the brand's name) in Polish mentions: a common prefix of at least this many letters,
 # and all but the last two letters of the name, so that the alternations of a name's last consonant go too
@@ -445,6 +450,8 @@ def _clauses(text: str, dropped: frozenset[str], lex: _Lexicon) -> list[list[str
     # links found before the case is folded: a domain's "Com" (:data:`_WORD_TLDS`) is the word of a glued sentence
     text = unescape_html(text)  # as the model reads it ("&gt;" was the term "gt")
     text = HANDLE.sub(" ", casefold(_URL.sub(" ", fold(text, case_sensitive=True))))
+    if lex.polish:  # "SMS-ami" is "sms", where "ami" was a term
+        text = _PL_HYPHEN_ENDING.sub("", text)
     phrases = _phrases(dropped)
     if phrases is not None:  # "switching to Parcelo Express" is no "express" for Parcelo
         text = phrases.sub(" ", text)

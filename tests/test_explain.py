@@ -320,6 +320,40 @@ def test_polish_function_words_typed_without_diacritics_and_dutch_zo_n_are_no_te
     ) if t.focus_count == 5}  # fmt: skip
 
 
+def test_polish_fixed_phrases_pronoun_forms_and_flemish_pronouns_are_no_terms():
+    """The Polish "razie" of "na razie" (for now), "w razie czego" (just in case), "nikomu" of "nie polecam nikomu"
+    (recommend to nobody), "kogoś", "czegoś" (of "ktoś", "coś") and the Flemish and spoken Dutch "ge", "gij", "ie" (he),
+    "ff" (even) were terms: "razie" of the demo Paczkolot's weekly drivers, "nikomu" the first of a "nie polecam
+    nikomu" spike's."""
+    focus = [("Nie polecam nikomu, paczka zniszczona", "pl"), ("nie polecam nikomu tego kuriera", "pl")] * 2
+    focus += [("Paczka uszkodzona, nie polecam nikomu!!", "pl"), ("Na razie zostaję, w razie czego zmienię", "pl")] * 3
+    background = [("Szybka dostawa, polecam", "pl"), ("Kurier miły, paczka na czas", "pl")] * 20
+    found = {t.term for t in weighted_log_odds(focus, background, top=30)}
+    assert "nie polecam" in found and not {t for t in found for w in ("nikomu", "razie", "czego") if w in t.split()}
+    assert explain.terms("odsyła do kogoś innego, szukają czegoś", language="pl") == {
+        "odsyła", "innego", "odsyła innego", "szukają"
+    }  # fmt: skip
+    assert explain.terms("nie ma czego szukać", language="pl") == {"szukać"}  # no point looking: no "nie ma szukać"
+    flemish = "ge moet geen Zoef nemen, ff lopen want toen kwam ie zonder onderdelen, gij zijt te laat"
+    assert tokenize(flemish, drop=["Zoef"], language="nl") == [
+        "geen", "nemen", "lopen", "kwam", "zonder", "onderdelen", "laat"
+    ]  # fmt: skip
+
+
+def test_a_polish_acronyms_case_ending_after_a_hyphen_is_no_term():
+    """Polish writes an acronym's case ending after a hyphen ("SMS-ami", "SMS-ów", "PIN-em"): the ending was a term
+    ("ami" of the demo Paczkolot's "fałszywymi SMS-ami"); in a Polish mention it goes, and the acronym is the word."""
+    assert tokenize("ostrzegają przed fałszywymi SMS-ami, nie było SMS-ów", language="pl") == [
+        "ostrzegają", "fałszywymi", "sms", "nie było", "sms"
+    ]  # fmt: skip
+    assert tokenize("Kod odbioru przyszedł SMS-em, PIN-u nie ma", language="pl") == [
+        "kod", "odbioru", "przyszedł", "sms", "pin", "nie ma"
+    ]  # fmt: skip
+    # a hyphen before a word is no ending: both words stay, in Polish mentions and the rest
+    assert tokenize("e-mail z T-Mobile, biało-czerwona", language="pl") == ["mail", "mobile", "biało", "czerwona"]
+    assert tokenize("SMS-ami", language="nl") == ["sms", "ami"]
+
+
 def test_words_that_are_english_content_words_are_kept_in_english_mentions():
     """The words "die", "pod", "ale", "den" are function words in German, Dutch or Polish, and were dropped: in a
     mention detected as English they are kept; in the others, and where the language is unknown, dropped."""
