@@ -33,9 +33,12 @@ test: $(STAMP) lint
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/pytest -n $(WORKERS) --maxprocesses 4 --dist loadscope
 
 # Re-pin every dependency from the current .venv (after changing pyproject.toml). --all: setuptools too (torch
-# requires it); pip itself stays out (the venv's step above upgrades it).
+# requires it); pip itself stays out (the venv's step above upgrades it). The freeze goes to a file first: in a
+# pipe, a pip that failed (no .venv yet) left the lock empty and `make lock` exited 0.
 lock:
-	$(BIN)/pip freeze --all --exclude-editable | grep -v -e '^brandpulse' -e '^pip==' | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' > $(LOCK)
+	@test -x $(BIN)/pip || { echo "no $(VENV) to pin from: run 'make venv' first"; exit 1; }
+	$(BIN)/pip freeze --all --exclude-editable > $(VENV)/freeze.txt
+	grep -v -e '^brandpulse' -e '^pip==' $(VENV)/freeze.txt | sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/' > $(LOCK)
 
 clean:
 	rm -rf $(VENV) data

@@ -11,9 +11,12 @@ import importlib.metadata
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
+
+import pytest
 
 from tests.helpers import REPO
 
@@ -181,3 +184,25 @@ def test_the_lock_pins_every_distribution_the_install_pulls_in():
         "pin these in .ci/constraints.txt (make lock), unless they are torch's CUDA build's (nvidia-*, cuda-*, "
         "triton): then the CPU wheel is meant (README, Dependencies: PIP_EXTRA_INDEX_URL)"
     )
+
+
+def test_make_lock_without_a_venv_fails_and_keeps_the_lock(tmp_path):
+    """`make lock` before `make venv`: pip's failure was lost in the pipe, the lock was written empty and make said
+    nothing was wrong (the next `make venv` then installed whatever the index had). With a venv it pins the freeze."""
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("no make on PATH")
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    (tmp_path / ".ci").mkdir()
+    lock = tmp_path / ".ci" / "constraints.txt"
+    lock.write_text("duckdb==2.0.0\n")
+    failed = subprocess.run([make, "-s", "lock"], cwd=tmp_path, capture_output=True, text=True)
+    assert failed.returncode != 0 and "make venv" in failed.stdout, failed
+    assert lock.read_text() == "duckdb==2.0.0\n"
+
+    pip = tmp_path / ".venv" / "bin" / "pip"
+    pip.parent.mkdir(parents=True)
+    pip.write_text("#!/bin/sh\nprintf 'brandpulse==0.1.0\\npip==26.3\\nduckdb==2.0.1\\ntorch==2.13.0+cpu\\n'\n")
+    pip.chmod(0o755)
+    subprocess.run([make, "-s", "lock"], cwd=tmp_path, check=True)
+    assert lock.read_text() == "duckdb==2.0.1\ntorch==2.13.0\n"
