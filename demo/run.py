@@ -281,8 +281,13 @@ DEMO_KEY = "demo-only-key-set-your-own-in-production"  # no secret: the sample's
 
 def run_demo(all_through_airflow: bool = False) -> None:
     t0 = time.perf_counter()
-    for key, value in airflow_env().items():
-        os.environ.setdefault(key, value)
+    # The demo's own config, warehouse and Airflow, whatever the shell exported: an exported BRANDPULSE_DB (a
+    # production warehouse) took the sample's 68 nights of fictional brands, BRANDPULSE_CONFIG ran other brands
+    own = airflow_env()
+    replaced = [k for k, v in own.items() if v not in (os.environ.get(k, v), os.path.abspath(os.environ.get(k, v)))]
+    os.environ.update(own)
+    if replaced:
+        print(f"Not using {', '.join(replaced)} from the environment: the demo runs on its own, under {DATA}.")
     if not os.environ.get("BRANDPULSE_AUTHOR_KEY"):
         os.environ["BRANDPULSE_AUTHOR_KEY"] = DEMO_KEY
         print("BRANDPULSE_AUTHOR_KEY is not set: using a demo-only key for author hashes.")

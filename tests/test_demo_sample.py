@@ -3,8 +3,12 @@ nothing, its README included."""
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import sys
+
+import pytest
 
 from demo import generate_pl_nl, generate_sample
 from tests.helpers import REPO
@@ -97,3 +101,32 @@ def test_the_demo_run_again_still_says_when_the_hourly_watch_alerted(tmp_path, m
     out = capsys.readouterr().out
     assert "raised no alert" not in out
     assert "alerted on parcelo (hourly_spike) at 13:00 UTC on 2026-10-13" in out and "13 hours later" in out
+
+
+def test_the_demo_runs_on_its_own_warehouse_and_config_whatever_the_shell_exported(tmp_path, monkeypatch, capsys):
+    """``make demo`` writes the sample to ./data/brandpulse.duckdb (README): a BRANDPULSE_DB exported for a
+    production warehouse took its 68 nights of fictional brands, and a BRANDPULSE_CONFIG ran other brands. The
+    README's own ``export BRANDPULSE_CONFIG=demo/brandpulse.yaml`` is the demo's and is not reported."""
+    from demo import run
+    from demo.replay import sample
+
+    for key in run.airflow_env():  # restored after the test
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "production.duckdb"))
+    monkeypatch.setenv("BRANDPULSE_CONFIG", "demo/brandpulse.yaml")
+    monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "k")
+    seen = {}
+
+    def start():  # the replay server starts once the environment is set: stop there
+        seen.update(os.environ)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sample, "start", start)
+    monkeypatch.setattr(logging.getLogger("brandpulse"), "setLevel", lambda level: None)  # the other tests' logs
+    with pytest.raises(KeyboardInterrupt):
+        run.run_demo()
+    assert seen["BRANDPULSE_DB"] == str(REPO / "data" / "brandpulse.duckdb")
+    assert seen["BRANDPULSE_CONFIG"] == str(REPO / "demo" / "brandpulse.yaml")
+    out = capsys.readouterr().out
+    assert "Not using BRANDPULSE_DB from the environment" in out and "BRANDPULSE_CONFIG" not in out
