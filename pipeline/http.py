@@ -26,6 +26,7 @@ import itertools
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -128,18 +129,25 @@ class _Retry(Retry):
     def get_retry_after(self, response):
         """``Retry-After``; on a 429 without one, the ``x-ratelimit-reset`` (seconds until the rate-limit window
         resets) that Reddit sends instead, rather than guessing with backoff. A ``Retry-After`` that is no wait
-        (``soon``, ``-5``: neither seconds nor an HTTP date) is none: the backoff (urllib3 raised InvalidHeader)."""
+        (``soon``, ``-5``: neither seconds nor an HTTP date) is none: the backoff (urllib3 raised InvalidHeader).
+        Seconds as a float: urllib3 reads digits as an int, and one past a float's range (400 digits) failed the
+        source with an OverflowError where its message wrote it."""
         try:
             asked = super().get_retry_after(response)
         except InvalidHeader:
             asked = None
-        if asked is None and response.status == 429:
+        if asked is not None:
             try:
-                reset = float(response.headers.get("x-ratelimit-reset", ""))
-            except ValueError:
-                return None
-            return max(0.0, reset) if math.isfinite(reset) else None
-        return asked
+                return float(asked)
+            except OverflowError:
+                return math.inf
+        if response.status != 429:
+            return None
+        try:
+            reset = float(response.headers.get("x-ratelimit-reset", ""))
+        except ValueError:
+            return None
+        return max(0.0, reset) if math.isfinite(reset) else None
 
     def sleep(self, response=None):
         asked = self.get_retry_after(response) if self.respect_retry_after_header and response else None
@@ -396,14 +404,23 @@ def session(
 def send(s: requests.Session, method: str, url: str, what: str = "response", **kwargs) -> requests.Response:
     """One request through a :func:`session`, whatever its status. What keeps it from an answer (the source's
     deadline, a body over the cap, no answer after the session's retries, a Retry-After longer than it waits, a
-    host urllib3 cannot read, a redirect loop) raises ``SourceError`` saying which, with the URL's query string left
-    out."""
+    host urllib3 cannot read, a redirect loop, a URL or proxy requests cannot send to) raises ``SourceError`` saying
+    which, with the URL's query string left out."""
     try:
         return s.request(method, url, **kwargs)
     except DeadlineExceeded as exc:
         raise SourceError(f"{what}: {bare(url)}: {exc} (the source's deadline_s)") from None
     except BodyTooLarge as exc:
         raise SourceError(f"{what}: {bare(url)}: {exc}") from None
+    except (
+        requests.exceptions.InvalidSchema,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidURL,
+    ) as exc:
+        # refused before anything was sent, so never retried: a URL (or a redirect's Location) that is not http(s),
+        # a SOCKS proxy from the environment without PySocks; requests' text may quote a URL, its query withheld
+        said = re.sub(r"[^\s']+", lambda word: bare(word.group()), str(exc))
+        raise SourceError(f"{what}: {bare(url)}: not sent: {said}") from None
     except requests.TooManyRedirects:  # no retry was made: "failed after 5 retries (TooManyRedirects: str)"
         loop = f"redirected more than {s.max_redirects} times (a redirect loop?); check the URL"
         raise SourceError(f"{what}: {bare(url)}: {loop}") from None

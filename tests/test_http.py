@@ -60,6 +60,15 @@ def test_json_without_a_declared_charset_or_with_a_bom_is_read_as_utf8(server, c
     assert get_json(session(**FAST), f"{server.url}/feed") == {"text": "Świetna, één keer"}
 
 
+def test_a_retry_after_past_a_float_s_range_fails_the_request_as_too_long(server):
+    """urllib3 reads a Retry-After of digits as an int: one of 400 digits failed the source with a bare
+    "OverflowError: int too large to convert to float" (raised while its message was written), not a SourceError."""
+    server.add_fault(r"^/", status=503, headers={"Retry-After": "1" + "0" * 400})
+    with pytest.raises(SourceError, match=r"asked to retry after inf s, over the 300 s this waits"):
+        get_json(session(**FAST), f"{server.url}/r/x")
+    assert len(server.requests) == 1
+
+
 def test_a_ratelimit_reset_is_a_wait_only_on_a_429(server):
     """Reddit sends x-ratelimit-reset with every answer; on a 503 it is not a Retry-After (the 503 is retried on
     the backoff), on a 429 it is (and one past RETRY_AFTER_MAX fails the request at once)."""
@@ -94,6 +103,25 @@ def test_a_redirect_loop_fails_get_json_saying_so_without_the_query():
         get_json(session(**FAST), f"{server.url}/loop?token=SECRET123", what="search")
     said = "redirected more than 30 times (a redirect loop?); check the URL"
     assert str(err.value) == f"search: {server.url}/loop: {said}"
+
+
+def test_a_url_requests_cannot_send_to_fails_get_json_as_not_sent_without_the_query(server):
+    """Refused by requests before anything goes out, so never retried: a base URL without its scheme
+    (``BRANDPULSE_HN_URL=hn.algolia.com``, not checked as the config's base_url is) raised requests' own
+    InvalidSchema, query string and all, out of send's error path itself; a redirect to file:// (as a SOCKS proxy
+    from the environment without PySocks) said "failed after 2 retries (InvalidSchema: str)".
+    """
+    with pytest.raises(SourceError) as err:
+        get_json(session(**FAST), "hn.algolia.com/api?token=SECRET1", what="search")
+    assert str(err.value).startswith("search: hn.algolia.com/api: not sent: Invalid URL 'hn.algolia.com/api'")
+    assert "SECRET" not in str(err.value)
+    server.reset()  # in place of the fixture's {"ok": true} route
+    server.route("GET", r"^/moved", lambda request, match: Response(302, "", {"Location": "file:///etc/x?t=SECRET2"}))
+    with pytest.raises(SourceError) as err:
+        get_json(session(**FAST), f"{server.url}/moved", what="search")
+    assert (
+        str(err.value) == f"search: {server.url}/moved: not sent: No connection adapters were found for 'file:///etc/x'"
+    )
 
 
 def test_a_host_urllib3_cannot_read_fails_get_json_as_a_source_error_without_the_login_or_query():
