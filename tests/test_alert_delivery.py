@@ -488,12 +488,13 @@ def test_any_2xx_answer_is_a_delivery(receiver, status):
     assert d.ok and d.status == status and d.error is None and len(server.requests) == 1, d
 
 
+@pytest.mark.parametrize("charset", ["binary", "undefined", "idna"])
 @pytest.mark.parametrize("status", [200, 500])
-def test_an_answer_in_a_charset_python_does_not_know_is_read_not_a_crash(receiver, status):
+def test_an_answer_in_a_charset_python_does_not_know_is_read_not_a_crash(receiver, status, charset):
     """A receiver whose Content-Type names an unknown charset ("binary"): a 200 is a delivery (raised, it was
     recorded failed, and the next run posted the alert to Slack again); a 500's body is still quoted."""
     server, _ = receiver
-    answer = Response(status, b"ok" if status == 200 else b"boom", {"Content-Type": "text/plain; charset=binary"})
+    answer = Response(status, b"ok" if status == 200 else b"boom", {"Content-Type": f"text/plain; charset={charset}"})
     server.route("POST", r"^/odd", lambda req, m: answer)
     channel = SlackSpec(type="slack", name="cx-team", webhook_url_env="S")
     d = deliver(channel, make_msg(), {"S": f"{server.url}/odd"}, **{**FAST, "retries": 0})

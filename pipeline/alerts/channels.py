@@ -346,8 +346,11 @@ def _body_start(resp: requests.Response, deadline: Deadline, limit: int = BODY_B
         return None
     try:
         return raw.decode(resp.encoding or "utf-8", "replace")
-    except LookupError:  # a charset Python does not know ("binary"): read as UTF-8; raised, it failed a 2xx that
-        return raw.decode("utf-8", "replace")  # had posted the alert, and the next run posted it to Slack again
+    # a charset Python does not know ("binary"), or a codec that cannot replace ("undefined", as a JavaScript
+    # receiver writes an unset charset; "idna"): read as UTF-8; raised, it failed a 2xx that had posted the alert,
+    # and the next run posted it to Slack again
+    except (LookupError, UnicodeError):
+        return raw.decode("utf-8", "replace")
 
 
 def _post(
