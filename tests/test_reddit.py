@@ -1182,12 +1182,18 @@ def test_a_rate_limit_wait_is_at_most_reddits_window(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "odd", [{"remaining": "inf", "used": "1"}, {"remaining": "5", "used": "-5"}, {"remaining": "soon", "used": "1"}]
+    "odd",
+    [
+        {"remaining": "inf", "used": "1"},
+        {"remaining": "5", "used": "-5"},
+        {"remaining": "soon", "used": "1"},
+        {"remaining": "5", "used": "1", "reset": "9" * 400},
+    ],
 )
 def test_rate_limit_headers_no_pacing_can_be_read_from_pace_nothing(odd):
     """prawcore's arithmetic on x-ratelimit values Reddit never sends raised OverflowError or ZeroDivisionError, past
     the source's error handling (a traceback), or ValueError, which failed the source: such an answer paces nothing."""
-    headers = {f"x-ratelimit-{k}": v for k, v in {**odd, "reset": "5"}.items()}
+    headers = {f"x-ratelimit-{k}": v for k, v in {"reset": "5", **odd}.items()}
     with Deadline(60) as deadline:
         limiter = reddit_source._RateLimiter(deadline, window_size=600)
         limiter.update(response_headers=headers)
@@ -1198,6 +1204,18 @@ def test_rate_limit_headers_no_pacing_can_be_read_from_pace_nothing(odd):
             response_headers={"x-ratelimit-remaining": "0", "x-ratelimit-used": "600", "x-ratelimit-reset": "1"}
         )
         assert limiter.next_request_timestamp_ns is not None  # the next answer's headers pace again
+
+
+def test_a_reset_past_what_a_float_holds_waits_reddits_window_at_most():
+    """x-ratelimit-reset of hundreds of digits with nothing remaining: prawcore keeps it as an int, and the wait's
+    seconds (a float) raised OverflowError out of the next request, past the source's error handling."""
+    with Deadline(60) as deadline:
+        limiter = reddit_source._RateLimiter(deadline, window_size=600)
+        limiter.update(
+            response_headers={"x-ratelimit-remaining": "0", "x-ratelimit-used": "600", "x-ratelimit-reset": "9" * 400}
+        )
+        with pytest.raises(reddit_source.DeadlineExceeded):  # the window's 600 s at most, past the 60 s left
+            limiter.delay()
 
 
 def test_time_filter_and_query_splitting():

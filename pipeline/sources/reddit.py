@@ -214,7 +214,8 @@ class _RateLimiter(RateLimiter):
     def delay(self) -> None:
         if self.next_request_timestamp_ns is None:
             return
-        wait = min((self.next_request_timestamp_ns - time.monotonic_ns()) / 1e9, RATE_LIMIT_WAIT_MAX)
+        # capped in integers first: a reset of hundreds of digits is past what a float holds (OverflowError)
+        wait = min(self.next_request_timestamp_ns - time.monotonic_ns(), int(RATE_LIMIT_WAIT_MAX * 1e9)) / 1e9
         if wait <= 0:
             return
         if wait >= self.deadline.left():
