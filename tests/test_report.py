@@ -761,6 +761,27 @@ def test_a_page_says_how_many_mentions_the_model_did_not_read(report, tmp_path):
     assert f"{unread:,} of the {volume:,} mentions of Parcelo in these 90 days were not read by the model" in page
 
 
+def test_the_unreadable_note_counts_the_series_days_only(tmp_path):
+    """Mid-rescore, mentions of a day still counted in the older model that the new one did not read were said twice:
+    among the other model's mentions and among those the series' model did not read (the shares read neither)."""
+    db = tmp_path / "w.duckdb"
+    seed(db, DAYS)
+    since = INCIDENT - timedelta(days=20)
+    with connect(db) as con, transaction(con):
+        rescored_since(con, since)
+        con.execute(  # v2 has not read three mentions of an older day: v1 still scores all of that day
+            "INSERT INTO sentiment BY NAME SELECT * REPLACE ('v2' AS model_version, now() AS scored_at,"
+            " 'unreadable' AS note) FROM sentiment WHERE model_version = 'v1' AND mention_id IN (SELECT mention_id"
+            " FROM mentions WHERE brand = 'parcelo' AND day = ? ORDER BY mention_id LIMIT 3)",
+            [since - timedelta(days=5)],
+        )
+        execute(con, "scoring/rebuild_latest")
+        execute(con, "metrics/daily", {"days": [START + timedelta(days=i) for i in range(DAYS)], "run_id": "v2"})
+    page = build_report(_config(tmp_path), db, INCIDENT, tmp_path / "site", brands=["parcelo"])["pages"]["parcelo"]
+    html = page.read_text(encoding="utf-8")
+    assert 'id="other-model"' in html and 'id="unreadable"' not in html
+
+
 def test_a_rivals_shares_scored_by_another_model_are_marked_as_such(report, tmp_path):
     """A competitor monitored as a brand whose series another model scored (no mention of it since a model change,
     no rescore yet): its row's shares are of that model, which the page said was none of its shares (its footer

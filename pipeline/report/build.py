@@ -317,7 +317,9 @@ def _read_brand(con, config: Config, brand: BrandSpec, day: date) -> BrandData:
         unreadable=row(
             con.execute(
                 "SELECT count(*) AS n FROM v_mentions_scored WHERE brand = $brand AND day BETWEEN $start AND $day"
-                " AND note = 'unreadable' AND model_version = $model",
+                " AND note = 'unreadable' AND model_version = $model"
+                # the series' days only: mid-rescore, a day still counted in the older model (the other-model note's)
+                " AND day IN (SELECT day FROM v_daily_series WHERE brand = $brand AND source = '_all')",
                 {**p, "model": model},
             )
         )["n"],
