@@ -91,6 +91,13 @@ def check_store(config: Config) -> None:
             "puts no time limit on a call (STORE_TIMEOUT_S bounds only an object store's) and does not write a file "
             "whole or not at all; give a folder (a mounted share's included), or s3://, gs:// or az://"
         )
+    if scheme.lower() in ("http", "https"):  # fsspec's HTTPFileSystem is async, but deletes nothing: every prepare
+        # failed on its first remove with a bare NotImplementedError, after check-config had passed the URL
+        raise ConfigError(
+            f"{config.source_file}: staging_dir: {scheme}:// is a web server, not an object store: it deletes no "
+            "staged file; for MinIO or another S3-compatible store give s3://bucket/prefix and its "
+            f"{scheme}:// address as staging_options' endpoint_url (or in staging_conn_id's connection)"
+        )
 
 
 def _unbounded(scheme: str) -> str | None:

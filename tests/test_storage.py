@@ -291,3 +291,14 @@ def test_a_staging_url_whose_store_has_no_bound_on_a_call_is_refused_naming_it(t
         _root(tmp_path, staging_dir="ftp://127.0.0.1:2121/staging")
     assert "staging_dir: ftp:// is not an object store" in str(refused.value)
     assert "FTPFileSystem" in str(refused.value)
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_staging_url_of_a_web_server_is_refused_naming_it(tmp_path, scheme):
+    """http(s):// (fsspec's HTTPFileSystem, asynchronous, as MinIO's address pasted as the staging_dir): check-config
+    passed it, and every night's prepare failed on its first delete with a bare NotImplementedError naming nothing."""
+    cfg = load_config(write_config(tmp_path, staging_dir=f"{scheme}://127.0.0.1:9000/brandpulse"))
+    with pytest.raises(ConfigError, match=rf"staging_dir: {scheme}:// is a web server, not an object store"):
+        storage.check_store(cfg)
+    with pytest.raises(ConfigError, match="endpoint_url"):
+        storage.staging_root(cfg)
