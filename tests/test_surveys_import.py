@@ -2114,6 +2114,24 @@ def test_a_customer_list_saved_by_excel_with_ids_in_scientific_notation_quaranti
     assert not any("E+11" in raw for _, raw in quarantined)  # hashed in quarantine, as every customer id
 
 
+def test_an_xlsx_customer_id_of_more_digits_than_excel_keeps_is_quarantined_not_merged(tmp_path):
+    """Excel keeps 15 significant digits: the 19-digit ids 4150868000000224005 and 4150868000000224017 of a list
+    saved as .xlsx are both 4.15086800000022E+18 in it, which read as one whole number merged the two customers
+    into one keyed hash (the step blamed repeated rows), where the same list saved as CSV is quarantined."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(CUSTOMER_ROWS[0])
+    book.active.append([4.15086800000022e18, "x", "2025-12-01", "", 10])  # as Excel saves either id
+    book.active.append([4.15086800000022e18, "x", "2025-11-15", "2026-01-20", 20])
+    book.active.append([987654321.0, "y", "2026-01-01", "", 30])  # a float of fewer digits is whole: it lands
+    book.save(tmp_path / "customers.xlsx")
+    src = config_surveys.CustomerSpec(name="c", brand="acme", path="customers.xlsx")
+    customers, rejects = read_customer_file(None, src, tmp_path / "customers.xlsx")
+    assert [c.customer_hash for c in customers] == [Pseudonymiser(None)("987654321")]
+    reason = "customer id (column customer_id) is a number in scientific notation, as Excel saves a long id"
+    assert [r.reason.split(": ")[0] for r in rejects] == [reason, reason]
+
+
 def test_a_survey_customer_id_in_scientific_notation_leaves_the_response_unlinked_with_the_reason(tmp_path):
     """A customer id column saved by Excel ("1.23457E+11"): every respondent whose id rounds alike was linked to
     one customer. The answer still counts, linked to nobody, and quarantine says why."""

@@ -816,11 +816,20 @@ def _customer_hash(row: dict, column: str | None, pseudonymise) -> str | None:
     return hashed
 
 
+# Excel keeps 15 significant digits of a number: an .xlsx number cell of 16 digits or more (a 19-digit Zoho CRM id
+# typed or pasted, or a CSV opened and saved as .xlsx) is saved rounded, 4.15086800000022E+18, which openpyxl reads as
+# a float
+_EXCEL_DIGITS = 10**15
+
+
 def _excel_customer_id(row: dict, column: str | None, use: str) -> str | None:
-    """The problem of a customer id cell that Excel saved in scientific notation (``1.23457E+11``: records.EXCEL_ID),
-    else None: its digits are gone, so every customer whose id rounds alike had one keyed hash (their churn, CLV and
-    answers merged into one customer's). Not quoted: a customer id is never written in clear."""
-    if column is None or not EXCEL_ID.fullmatch(_text(row.get(column)) or ""):
+    """The problem of a customer id cell that Excel saved in scientific notation (``1.23457E+11``: records.EXCEL_ID;
+    in an .xlsx, a number cell of 16 digits or more, :data:`_EXCEL_DIGITS`), else None: its digits are gone, so every
+    customer whose id rounds alike had one keyed hash (their churn, CLV and answers merged into one customer's). Not
+    quoted: a customer id is never written in clear."""
+    value = row.get(column) if column is not None else None
+    rounded = isinstance(value, float) and abs(value) >= _EXCEL_DIGITS
+    if column is None or not (rounded or EXCEL_ID.fullmatch(_text(value) or "")):
         return None
     return (
         f"customer id (column {column}) is a number in scientific notation, as Excel saves a long id: its digits "
