@@ -1588,11 +1588,12 @@ def test_yearly_revenue_is_stored_per_month_and_start_and_end_dates_are_checked(
 
 
 def test_an_end_date_of_9999_or_zeros_is_an_active_customer_not_a_quarantined_one(tmp_path):
-    """SAP, Oracle and warehouse exports write 31.12.9999 for "no end", MySQL 0000-00-00: each quarantined its
-    customer (outside 1970-2099), so a list marking its active customers so landed only those who had left (a
-    month's churn 100 %). They are active customers; a real end date is still read."""
+    """SAP, Oracle and warehouse exports write 31.12.9999 for "no end" (others 2999-12-31, 2100-01-01), MySQL
+    0000-00-00: each quarantined its customer (outside 1970-2099), so a list marking its active customers so landed
+    only those who had left (a month's churn 100 %). They are active customers; a real end date is still read."""
     for fmt, rows in (
         (None, [["A", "x", "2025-01-01", "9999-12-31", "10"], ["Z", "x", "2025-01-01", "0000-00-00", "10"]]),
+        (None, [["A", "x", "2025-01-01", "2999-12-31", "10"], ["Z", "x", "2025-01-01", "2100-01-01", "10"]]),
         ("%d.%m.%Y", [["A", "x", "01.01.2025", "31.12.9999", "10"], ["Z", "x", "01.01.2025", "00.00.0000", "10"]]),
     ):
         gone = (
