@@ -842,7 +842,10 @@ def drivers(
         cfg, db_path(db), spec.key, day=_day(day) if day is not None else None, days=days, matcher=matcher
     )
     typer.echo("\n".join(worth.driver_lines(result, spec.name)))
-    if chart is not None and result.touchpoints:
+    if chart is not None and not result.touchpoints:  # said: a chart of an earlier run there read as this one's
+        kept = "left as it was" if chart.exists() else "not written"
+        typer.echo(f"\nchart: none, no touchpoint to place ({chart} {kept})")
+    elif chart is not None:
         try:  # whole or not at all, as --out of detect-series
             write_atomic(chart, driver_quadrant(result.touchpoints, f"{spec.name}: what drives NPS"))
         except OSError as exc:

@@ -693,6 +693,19 @@ def test_roi_and_drivers_commands_on_the_demo(demo):
     ]
 
 
+def test_drivers_chart_with_no_touchpoint_says_none_was_drawn(demo, tmp_path):
+    """--chart of a window with no answers printed nothing of the chart and exited 0: the PNG an earlier run wrote
+    there was left, read as this window's."""
+    _, db = demo
+    chart = tmp_path / "drivers.png"
+    chart.write_bytes(b"an earlier run's chart")
+    config = str(REPO / "demo" / "brandpulse.yaml")
+    out = CliRunner().invoke(app, ["drivers", "--brand", "parcelo", "--config", config, "--db", str(db),
+                                   "--no-social", "--date", "2027-06-01", "--chart", str(chart)])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert f"chart: none, no touchpoint to place ({chart} left as it was)" in out.output, out.output
+
+
 def test_drivers_matches_with_the_vectors_the_report_kept_and_writes_none(demo, tmp_path, monkeypatch):
     """`brandpulse drivers` matches the negatives' social aspects with the vectors the report's draws kept beside
     it (``.brandpulse-aspects.npz``): it embeds none of them again, and leaves the file as it was (a query writes
