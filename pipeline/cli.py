@@ -763,6 +763,7 @@ def cx_lead(
 
     Example: brandpulse cx-lead --brand parcelo --period week --cx nps
     """
+    from pipeline.numfmt import number
     from pipeline.surveys import rollup
 
     cfg = _config(config)
@@ -776,7 +777,7 @@ def cx_lead(
         typer.echo(f"{'lag':>4}  {'r':>6}  (band ±{band:.2f}; positive lag = social leads)")
         for lag, r in zip(result.lags, result.ccf, strict=True):
             bar = "#" * int(abs(r) * 30)
-            typer.echo(f"{lag:>4}  {r:>+6.2f}  {'*' if abs(r) > band else ' '} {bar}")
+            typer.echo(f"{lag:>4}  {number(r, '+.2f', '-'):>6}  {'*' if abs(r) > band else ' '} {bar}")  # no -0.00
     typer.echo(result.conclusion)
 
 

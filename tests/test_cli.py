@@ -349,6 +349,20 @@ def test_report_of_an_empty_warehouse_says_to_run_a_night_first(tmp_path):
     refused(invoke("drivers", "--brand", "acme", "--date", "", "--config", config, "--db", db), "--date: '' is not")
 
 
+def test_cx_lead_writes_a_correlation_that_rounds_to_zero_without_a_minus(tmp_path, monkeypatch):
+    """A lag's correlation of -0.001 was "-0.00" beside "+0.00" (numfmt: a figure that rounds to zero is zero)."""
+    from types import SimpleNamespace
+
+    from pipeline.surveys import rollup
+
+    lead = SimpleNamespace(lags=[0, 1], ccf=[-0.001, -0.25], band=0.2, band_used=0.2, conclusion="none")
+    monkeypatch.setattr(rollup, "cx_social_lead", lambda *args, **kwargs: lead)
+    config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
+    out = invoke("cx-lead", "--brand", "acme", "--config", config, "--db", db)
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[1:3] == ["   0   +0.00    ", "   1   -0.25  * #######"], out.output
+
+
 def test_cx_lead_refuses_an_option_outside_its_choices(tmp_path):
     config, db = str(write_config(tmp_path)), str(migrated(tmp_path / "w.duckdb"))
     common = ["--brand", "acme", "--config", config, "--db", db]
