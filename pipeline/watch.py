@@ -155,11 +155,25 @@ def prepare(
     with ledger.closed_on_failure(db, run_id, WATCH_STEPS, config.lock_timeout_s):  # registered: never left running
         if window.start < read_window(config, end).start:  # a run before it was skipped or failed
             logger.info(
-                f"watch {run_id}: covering from {window.start:%Y-%m-%d %H:%M} UTC, where the last successful run ended"
+                f"watch {run_id}: covering from {window.start:%Y-%m-%d %H:%M} UTC, "
+                + _catch_up(config, last, window.start)
             )
         staging.start_stage(config, day, run_id, jobs)  # its folder made; an earlier attempt's manifests gone
         jobs = staging.with_states(config, db, jobs)
     return [{**job, "read_from": _source_read_from(config, end, last, reads, job), "author_key": key} for job in jobs]
+
+
+def _catch_up(config: Config, last: datetime, window_start: datetime) -> str:
+    """Why a run reads from ``window_start``, before its usual window: where the last successful run ended
+    (``last``), or, when that was longer ago than :data:`pipeline.staging.MAX_CATCH_UP`, that the hours between are
+    not read by the watch (the watch re-enabled after a week said it covered from where the last run ended)."""
+    overlap = timedelta(minutes=config.watch.overlap_minutes)
+    if window_start + overlap <= _utc(last):
+        return "where the last successful run ended"
+    return (
+        f"{staging.MAX_CATCH_UP.total_seconds() / 3600:g} hours back at most: the last successful run ended "
+        f"{_utc(last):%Y-%m-%d %H:%M} UTC, and the hours between are left to the nights"
+    )
 
 
 def _source_read_from(config: Config, end: datetime, last: datetime | None, reads: dict, job: dict) -> str:

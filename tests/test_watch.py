@@ -1004,6 +1004,25 @@ def test_after_skipped_hours_each_source_reads_from_the_last_success_not_its_usu
     assert windows == [(MIDNIGHT - overlap, one), (one - overlap, four)]
 
 
+def test_a_run_after_a_gap_longer_than_the_catch_up_says_where_the_last_success_ended(tmp_path, monkeypatch, caplog):
+    """The watch re-enabled after a week reads six hours back: it said it covered from 18:45 "where the last
+    successful run ended", which had ended a week before, hiding that the hours between went unread by the watch."""
+    from pipeline import staging
+
+    cfg, db = _with_sources(tmp_path, [HN])
+    monkeypatch.setattr(staging, "build_source", lambda c, b, s: Quiet())
+    one, week = MIDNIGHT + timedelta(hours=1), MIDNIGHT + timedelta(days=7, hours=1)
+    assert run_watch(cfg, db, one, now=one)["status"] == "success"
+    with caplog.at_level(logging.INFO, logger="brandpulse"):
+        later = run_watch(cfg, db, week, now=week)
+    assert later["read_from"] == "2026-10-19T18:45:00+00:00"
+    assert "where the last successful run ended" not in caplog.text
+    assert (
+        "covering from 2026-10-19 18:45 UTC, 6 hours back at most: the last successful run ended 2026-10-13 01:00 UTC"
+        in caplog.text
+    )
+
+
 def test_the_run_of_the_last_hour_of_a_day_is_that_days_run(tmp_path, monkeypatch):
     """The run that ends at midnight covers 23:00 to 24:00 of the day before: it is that day's run, in the ledger and
     in the staging area (the UTC day its interval starts on), not the next day's, whose night has not begun."""
