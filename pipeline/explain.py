@@ -219,7 +219,9 @@ STOP_WORDS = frozenset(w for words in _FUNCTION_WORDS.values() for w in words.sp
 """The function words dropped from every text (the served languages' lists merged; Polish ones also as typed
 without diacritics)."""
 
-ENGLISH_CONTENT = frozenset("die den pod ale con come pour son bin hat man door men want war ten hem ode elk".split())
+ENGLISH_CONTENT = frozenset(
+    "die den pod ale con come pour son bin hat man door men want war ten hem ode elk ge ie".split()  # ge: GE, ie: IE
+)
 """Function words of another served language (de/nl "die", pl "ale", it "come", ...) that are content words
 in English: kept in mentions detected as English (``language`` "en"), dropped in the rest."""
 

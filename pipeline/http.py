@@ -474,7 +474,8 @@ def bare(url: str) -> str:
     """The URL without its query string (which may carry tokens) and without a ``user:password@`` part (a base
     URL from ``BRANDPULSE_*_URL`` may carry one), for messages and logs."""
     scheme, sep, rest = url.split("?", 1)[0].partition("://")
-    if not sep:
-        return scheme
+    if not sep:  # no scheme ("user:secret@hn.algolia.com/api", a URL requests refuses): its login goes too
+        host, slash, path = scheme.partition("/")
+        return f"{host.rpartition('@')[2]}{slash}{path}"
     host, slash, path = rest.partition("/")
     return f"{scheme}://{host.rpartition('@')[2]}{slash}{path}"

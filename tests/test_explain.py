@@ -369,6 +369,10 @@ def test_words_that_are_english_content_words_are_kept_in_english_mentions():
     background = [("the coffee is fine", "en"), ("kawa dobra", "pl")] * 20
     assert shown(focus, background)["ale"].focus_count == 8  # the English mentions' "ale", not the Polish "but"
     assert "ale" not in shown([t for t, _ in focus], [t for t, _ in background])
+    # the Flemish "ge" and "ie" (de6a681) are GE and IE (Internet Explorer) in English mentions
+    assert tokenize("GE dishwasher broke, site dead in IE", language="en") == ["ge", "dishwasher", "broke", "site",
+                                                                               "dead", "ie"]  # fmt: skip
+    assert tokenize("ge zijt er nooit, ie doet het niet", language="nl") == ["nooit", "doet", "niet"]
     # "no" is "well" in Polish and "in the" in Portuguese: a function word there, a negator elsewhere
     assert explain.terms("problema no app", language="pt") == {"problema", "app", "problema app"}
     assert explain.terms("no refund, no app") == {"no refund", "refund", "no app", "app"}

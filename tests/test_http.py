@@ -122,6 +122,9 @@ def test_a_url_requests_cannot_send_to_fails_get_json_as_not_sent_without_the_qu
     assert (
         str(err.value) == f"search: {server.url}/moved: not sent: No connection adapters were found for 'file:///etc/x'"
     )
+    with pytest.raises(SourceError) as err:  # a login in a URL without its scheme: bare() left it whole
+        get_json(session(**FAST), "user:SECRET3@hn.algolia.com/api?token=SECRET4", what="search")
+    assert str(err.value).startswith("search: hn.algolia.com/api: not sent: ") and "SECRET" not in str(err.value)
 
 
 def test_a_host_urllib3_cannot_read_fails_get_json_as_a_source_error_without_the_login_or_query():
