@@ -57,6 +57,16 @@ INCIDENT = (date(2026, 10, 13), date(2026, 10, 16))  # the planted Parcelo incid
 AIRFLOW_NIGHTS = (date(2026, 10, 13), date(2026, 10, 13))
 
 
+# the files the demo writes and reads: its own, whatever the shell exports (run_demo)
+OWN_PLACES = (
+    "AIRFLOW_HOME",
+    "AIRFLOW__CORE__DAGS_FOLDER",
+    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN",
+    "BRANDPULSE_CONFIG",
+    "BRANDPULSE_DB",
+)
+
+
 def airflow_env() -> dict[str, str]:
     """Environment for a self-contained local Airflow (no scheduler, no webserver, SQLite metadata)."""
     home = DATA / "airflow"
@@ -282,12 +292,20 @@ DEMO_KEY = "demo-only-key-set-your-own-in-production"  # no secret: the sample's
 def run_demo(all_through_airflow: bool = False) -> None:
     t0 = time.perf_counter()
     # The demo's own config, warehouse and Airflow, whatever the shell exported: an exported BRANDPULSE_DB (a
-    # production warehouse) took the sample's 68 nights of fictional brands, BRANDPULSE_CONFIG ran other brands
+    # production warehouse) took the sample's 68 nights of fictional brands, BRANDPULSE_CONFIG ran other brands; the
+    # switches (log level, offline flags) are the shell's where it sets them
     own = airflow_env()
-    replaced = [k for k, v in own.items() if v not in (os.environ.get(k, v), os.path.abspath(os.environ.get(k, v)))]
-    os.environ.update(own)
+    replaced = [
+        k for k in OWN_PLACES if own[k] not in (os.environ.get(k, own[k]), os.path.abspath(os.environ.get(k, own[k])))
+    ]
+    for key, value in own.items():
+        if key in OWN_PLACES:
+            os.environ[key] = value
+        else:
+            os.environ.setdefault(key, value)
     if replaced:
-        print(f"Not using {', '.join(replaced)} from the environment: the demo runs on its own, under {DATA}.")
+        print(f"Not using {', '.join(replaced)} from the environment: the demo runs on its own warehouse, config and "
+              "Airflow (README, Quickstart).")  # fmt: skip
     if not os.environ.get("BRANDPULSE_AUTHOR_KEY"):
         os.environ["BRANDPULSE_AUTHOR_KEY"] = DEMO_KEY
         print("BRANDPULSE_AUTHOR_KEY is not set: using a demo-only key for author hashes.")

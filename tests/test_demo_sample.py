@@ -116,6 +116,7 @@ def test_the_demo_runs_on_its_own_warehouse_and_config_whatever_the_shell_export
     monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "production.duckdb"))
     monkeypatch.setenv("BRANDPULSE_CONFIG", "demo/brandpulse.yaml")
     monkeypatch.setenv("BRANDPULSE_AUTHOR_KEY", "k")
+    monkeypatch.setenv("AIRFLOW__LOGGING__LOGGING_LEVEL", "DEBUG")  # a switch, not a place: the shell's kept
     seen = {}
 
     def start():  # the replay server starts once the environment is set: stop there
@@ -128,5 +129,6 @@ def test_the_demo_runs_on_its_own_warehouse_and_config_whatever_the_shell_export
         run.run_demo()
     assert seen["BRANDPULSE_DB"] == str(REPO / "data" / "brandpulse.duckdb")
     assert seen["BRANDPULSE_CONFIG"] == str(REPO / "demo" / "brandpulse.yaml")
+    assert seen["AIRFLOW__LOGGING__LOGGING_LEVEL"] == "DEBUG"
     out = capsys.readouterr().out
     assert "Not using BRANDPULSE_DB from the environment" in out and "BRANDPULSE_CONFIG" not in out
