@@ -1611,6 +1611,11 @@ def test_an_end_date_of_9999_or_zeros_is_an_active_customer_not_a_quarantined_on
             ("2025-01-01", "2025-02-15"),
         ], fmt
         assert rejects == [], fmt
+    # a year between, 2105 for 2015, is a typing slip: quarantined, not an active customer
+    path = write_csv(tmp_path / "customers.csv", [CUSTOMER_ROWS[0], ["A", "x", "2025-01-01", "2105-03-01", "10"]])
+    cfg = make_config(tmp_path, {"customers": [{"name": "crm", "brand": "acme", "path": "customers.csv"}]})
+    customers, rejects = read_customer_file(cfg, cfg.surveys.customers[0], path)
+    assert customers == [] and len(rejects) == 1 and "outside 1970-2099" in rejects[0].reason, rejects
 
 
 def test_a_list_without_its_header_row_fails_without_its_first_customer_in_the_log_or_the_step(tmp_path, caplog):

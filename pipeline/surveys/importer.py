@@ -30,10 +30,10 @@ file, their columns in another order), fails its source (``ValueError``), like a
 
 Customer rows: customer id and start date are required (an id in scientific notation, as Excel saves a long one,
 quarantines the row: its digits are lost), an unreadable end date or one before the start quarantines the row (one in
-the year 9999, or any from 2100 (2999-12-31), or a zero date, 0000-00-00, is the "no end" of ERP and database
-exports: an active customer); an unreadable or negative revenue is left empty (quarantined with the reason) and
-the customer still lands. Yearly revenue (``revenue_period: year``) is stored per month (/ 12). The customer id is
-stored as its keyed hash (the same as a survey's customer id), in quarantine too.
+the year 9999, or any from 2900 (2999-12-31), or 2100-01-01, or a zero date, 0000-00-00, is the "no end" of ERP
+and database exports: an active customer); an unreadable or negative revenue is left empty (quarantined with the
+reason) and the customer still lands. Yearly revenue (``revenue_period: year``) is stored per month (/ 12). The
+customer id is stored as its keyed hash (the same as a survey's customer id), in quarantine too.
 """
 
 from __future__ import annotations
@@ -1235,24 +1235,30 @@ def parse_date(value, what: str, fmt: str | None = None) -> date | None:
 
 
 # An end date that CRM, ERP and warehouse exports write for "no end": SAP's and Oracle's 31.12.9999 (any day of
-# the year 9999; any year from 2100, past what a date is read as: 2999-12-31 and 2100-01-01 are such marks too),
+# the year 9999; any year from 2900, 2999-12-31, and 2100-01-01, the first day past what a date is read as, are such
+# marks too: a year between, 2105 for 2015, is a typing slip, quarantined),
 # MySQL's zero date 0000-00-00 (00.00.0000). Read as an end date, each quarantined its customer
 # (outside 1970-2099, or no date), so a list that marks every active customer so landed only those who had left: a
 # month's churn was 100 %, its CLV a fraction of the real one.
 _ZERO_DATE = re.compile(r"0{2,4}([-./])00\1(?:00|0000)(?:[ T]00:00(?::00)?)?")
 
 
+def _far(day: date) -> bool:
+    """Whether an end date is a "no end" mark by its day (:data:`_ZERO_DATE`'s comment)."""
+    return day.year >= 2900 or day == records.LATEST.date()
+
+
 def _no_end(value, fmt: str | None) -> bool:
     """Whether an end date cell is a "no end" mark (:data:`_ZERO_DATE`'s comment): the customer is still one."""
     if isinstance(value, date):  # an .xlsx date cell
-        return value.year >= records.LATEST.year
+        return _far(value)
     raw = _text(value)
     if raw is None:
         return False
     if _ZERO_DATE.fullmatch(raw):
         return True
     try:
-        return (datetime.strptime(raw, fmt) if fmt else datetime.fromisoformat(raw)).year >= records.LATEST.year
+        return _far((datetime.strptime(raw, fmt) if fmt else datetime.fromisoformat(raw)).date())
     except ValueError:
         return False
 
