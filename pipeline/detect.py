@@ -76,6 +76,8 @@ model's predictive distribution (``sd_t`` includes the estimation error). ``seve
 it, leave later baselines, unless ``shift_flags`` (5) of the last ``shift_window`` (7) days are out: that
 is a level shift, not a spike, and those days re-enter the baseline so the detector re-learns the level
 within the baseline window instead of alarming for weeks (:func:`change_points` reports the shift).
+A day not flagged whose count test alone gives ``p < 1e-6`` (a surge of ordinary chatter: the share at its usual
+level) leaves later baselines too: kept in, it inflated the level, its weekday's factor and ``1/k`` for 56 days.
 ``days=`` restricts which days are *returned*; the history before them is still evaluated, in order, so
 exclusions are the same as in a full run. ``exclude=`` adds days the caller knows are not normal
 (outages, scoring faults): they leave every baseline, are never flagged, and no window reaches back over them.
@@ -160,6 +162,10 @@ Severity = Literal["minor", "major", "critical"]
 
 _DOW_PSEUDO_DAYS = 2.0  # shrinkage of the day-of-week factors towards 1
 _MIN_EXPECTED = 0.25  # floor for the expected count (a baseline without negatives)
+# a day whose negatives alone are this far past the weekday's usual (count test), flagged or not, leaves later
+# baselines: a surge of ordinary chatter. At alpha_count_strong, the noisy days the benchmark's null brands have
+# left too, and the count model narrowed: 0.04 more false alarms per brand-year; at 1e-6 none moved
+_SURGE_P = 1e-6
 
 
 @dataclass(frozen=True)
@@ -650,7 +656,14 @@ def _scan(
         m = _fit_baseline(neg, vol, dow, base, season, disp, W)
         mu_t = max(m.level * m.f[dow[t]], _MIN_EXPECTED)
         elevated = n_t > mu_t and n_t / v_t > m.p0
+        # far more negatives than the weekday's usual, though not flagged (a surge of ordinary chatter, the share at
+        # its usual level): it leaves later baselines as a flagged day does (_SURGE_P). Kept in, its count made the
+        # level, its weekday's factor and 1/k huge for the season's 56 days: 100 negatives in 120 went unflagged
+        surge = not gated and n_t > mu_t
+        surge = surge and _count_test(m, n_t, np.array([mu_t]), dow[t : t + 1], sens.mid_p)[0] < _SURGE_P
         if (gated or not elevated) and trace is None:
+            if surge:
+                _leave_baselines(spike_out, [t], t, sens)
             continue
         tests = []
         for L in range(1, sens.max_window + 1):
@@ -677,15 +690,13 @@ def _scan(
                 **{f"p_share_{x[0]}": x[2] for x in tests},
             }
         if gated or not fired or not elevated:
+            if surge:
+                _leave_baselines(spike_out, [t], t, sens)
             continue
         L, p_count, p_share, mu_w, sd_w = fired[0]
         flagged[t] = True
-        for i in range(t - L + 1, t + 1):  # the incident's earlier days leave later baselines too
-            if neg[i] > m.level * m.f[dow[i]]:
-                spike_out[i] = True
-        lo_run = max(0, t - sens.shift_window + 1)
-        if spike_out[lo_run : t + 1].sum() >= sens.shift_flags:  # a level shift, not a spike: re-learn it
-            spike_out[lo_run : t + 1] = False
+        # the incident's earlier days leave later baselines too
+        _leave_baselines(spike_out, [i for i in range(t - L + 1, t + 1) if neg[i] > m.level * m.f[dow[i]]], t, sens)
         if wanted is not None and t not in wanted:
             continue
         found.append(
@@ -707,6 +718,15 @@ def _scan(
             )
         )
     return found
+
+
+def _leave_baselines(spike_out: np.ndarray, days: list[int], t: int, sens: Sensitivity) -> None:
+    """``days`` (up to day ``t``) leave later baselines, unless ``shift_flags`` of the last ``shift_window`` days
+    then are out: a level shift, not a spike, whose days re-enter so that the detector re-learns the level."""
+    spike_out[days] = True
+    lo_run = max(0, t - sens.shift_window + 1)
+    if spike_out[lo_run : t + 1].sum() >= sens.shift_flags:
+        spike_out[lo_run : t + 1] = False
 
 
 def _screen_warmup(

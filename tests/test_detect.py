@@ -148,6 +148,15 @@ def test_the_warm_up_screen_takes_no_ordinary_day_of_a_noisy_series_out():
     assert detect_spikes(df) == []
 
 
+def test_a_surge_of_ordinary_chatter_leaves_later_baselines():
+    """A viral day of 3000 mentions at the usual 20 % negative is no alarm (the share is at its usual level), but
+    kept in the baseline its 600 negatives made the level, its weekday's factor and the count's dispersion huge for
+    the 56 season days: a day of 100 negatives in 120, 30 days later, went unflagged. It leaves later baselines as
+    a flagged day does."""
+    df = with_day(with_day(series(n=120, seed=1), 40, 3000, 600), 70, 120, 100)
+    assert [(s.day, s.severity) for s in detect_spikes(df)] == [(day(70), "critical")]
+
+
 def test_days_without_mentions_leave_the_baseline():
     """A collection gap (ten days without a row: zero volume) tells nothing about the brand's usual negatives: the
     gap's days are no baseline days, so a spike after it expects the brand's usual ~20 negatives (100 mentions a
