@@ -78,6 +78,8 @@ is a level shift, not a spike, and those days re-enter the baseline so the detec
 within the baseline window instead of alarming for weeks (:func:`change_points` reports the shift).
 A day not flagged whose count test alone gives ``p < 1e-6`` (a surge of ordinary chatter: the share at its usual
 level) leaves later baselines too: kept in, it inflated the level, its weekday's factor and ``1/k`` for 56 days.
+Such days make their own level shift (5 of the last 7 of them re-enter), apart from the flagged ones: an incident
+and the chatter after it are no shift, and the incident stays out.
 ``days=`` restricts which days are *returned*; the history before them is still evaluated, in order, so
 exclusions are the same as in a full run. ``exclude=`` adds days the caller knows are not normal
 (outages, scoring faults): they leave every baseline, are never flagged, and no window reaches back over them.
@@ -627,6 +629,9 @@ def _scan(
     usable = (vol > 0) & ~out
     flagged = np.zeros(len(all_days), dtype=bool)
     spike_out = np.zeros(len(all_days), dtype=bool)  # flagged and kept out of later baselines
+    # surges of ordinary chatter kept out of later baselines: apart from spike_out, so that each kind's own run
+    # makes a level shift (a flagged incident and the chatter after it are no shift: the incident stays out)
+    surge_out = np.zeros(len(all_days), dtype=bool)
     found: list[Spike] = []
     W, S, G = sens.baseline_days, sens.season_days, sens.max_window - 1
     D = sens.dispersion_days
@@ -644,7 +649,8 @@ def _scan(
             continue
         end = t - G  # baseline days end before the guard band
         lo_d = max(0, end - D)
-        disp = np.flatnonzero(usable[lo_d:end] & ~spike_out[lo_d:end]) + lo_d if end > 0 else np.array([], int)
+        kept = usable[lo_d:end] & ~spike_out[lo_d:end] & ~surge_out[lo_d:end]
+        disp = np.flatnonzero(kept) + lo_d if end > 0 else np.array([], int)
         season = disp[disp >= end - S]
         base = season[season >= end - W]
         if len(base) < sens.min_history or v_t == 0:
@@ -663,7 +669,7 @@ def _scan(
         surge = surge and _count_test(m, n_t, np.array([mu_t]), dow[t : t + 1], sens.mid_p)[0] < _SURGE_P
         if (gated or not elevated) and trace is None:
             if surge:
-                _leave_baselines(spike_out, [t], t, sens)
+                _leave_baselines(surge_out, [t], t, sens)
             continue
         tests = []
         for L in range(1, sens.max_window + 1):
@@ -691,7 +697,7 @@ def _scan(
             }
         if gated or not fired or not elevated:
             if surge:
-                _leave_baselines(spike_out, [t], t, sens)
+                _leave_baselines(surge_out, [t], t, sens)
             continue
         L, p_count, p_share, mu_w, sd_w = fired[0]
         flagged[t] = True

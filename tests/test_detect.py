@@ -157,6 +157,18 @@ def test_a_surge_of_ordinary_chatter_leaves_later_baselines():
     assert [(s.day, s.severity) for s in detect_spikes(df)] == [(day(70), "critical")]
 
 
+def test_an_incident_and_the_chatter_after_it_are_no_level_shift():
+    """An incident flagged on day 40 and four days of ordinary chatter after it (300 mentions at the usual share)
+    made five of seven days out: a "level shift", so the incident's day re-entered the baseline and a spike of 60
+    negatives in 120 on day 70 went unflagged (the surge rule's days counted with the flagged ones). Each kind makes
+    its own shift."""
+    df = with_day(series(n=120, seed=1), 40, 200, 120)
+    for d in range(41, 45):
+        df = with_day(df, d, 300, 60)
+    df = with_day(df, 70, 120, 60)
+    assert [s.day for s in detect_spikes(df)] == [day(40), day(70)]
+
+
 def test_days_without_mentions_leave_the_baseline():
     """A collection gap (ten days without a row: zero volume) tells nothing about the brand's usual negatives: the
     gap's days are no baseline days, so a spike after it expects the brand's usual ~20 negatives (100 mentions a
