@@ -385,7 +385,7 @@ def watch(
     Example: brandpulse watch --from 2026-10-13T01:00 --to 2026-10-14T00:00"""
     from datetime import UTC, datetime
 
-    from pipeline.watch import replay_runs, run_watches
+    from pipeline.watch import replay_ends, replay_runs, run_watches
 
     cfg = _config(config)
     if at is not None and (start is not None or to is not None):
@@ -412,10 +412,10 @@ def watch(
             "or add --long-range to run them all"
         )
     not_ok, done = [], [0]
-    step = timedelta(minutes=cfg.watch.interval_minutes)
+    ends = replay_ends(cfg, first, last)  # the replay's runs (bounded above: a year, unless --long-range)
 
-    def end(n: int) -> str:  # the end of a replay's nth run (pipeline.watch.replay_ends), as --from takes it
-        return f"{min(first + n * step, last):%Y-%m-%dT%H:%M}"
+    def end(n: int) -> str:  # the end of the replay's nth run, as --from takes it
+        return f"{ends[n]:%Y-%m-%dT%H:%M}"
 
     def show(summary: dict) -> None:
         typer.echo(json.dumps(summary))
@@ -430,14 +430,14 @@ def watch(
 
     def stopped() -> str:
         whole = "the watch run in progress is marked interrupted"
-        return f"{whole}; {ran()}" if 0 < done[0] < replay_runs(cfg, first, last) else whole
+        return f"{whole}; {ran()}" if 0 < done[0] < len(ends) else whole
 
     with _stopped_says(stopped):
         try:
             run_watches(cfg, db_path(db), first, last, scorer=_scorer(cfg), on_run=show)
         except Exception:
             # an error that ends a replay, said by main() after this line: the run to carry on from said too
-            if 0 < done[0] < replay_runs(cfg, first, last):
+            if 0 < done[0] < len(ends):
                 typer.echo(f"brandpulse: the run ending {end(done[0])} stopped on the error below; {ran()} once it "
                            "is mended", err=True)  # fmt: skip
             raise

@@ -726,13 +726,14 @@ def _scan(
     return found
 
 
-def _leave_baselines(spike_out: np.ndarray, days: list[int], t: int, sens: Sensitivity) -> None:
-    """``days`` (up to day ``t``) leave later baselines, unless ``shift_flags`` of the last ``shift_window`` days
-    then are out: a level shift, not a spike, whose days re-enter so that the detector re-learns the level."""
-    spike_out[days] = True
+def _leave_baselines(out: np.ndarray, days: list[int], t: int, sens: Sensitivity) -> None:
+    """``days`` (up to day ``t``) leave later baselines (``out``: the flagged days', or the surges'), unless
+    ``shift_flags`` of the last ``shift_window`` days of ``out`` then are out: a level shift, not a spike, whose days
+    re-enter so that the detector re-learns the level."""
+    out[days] = True
     lo_run = max(0, t - sens.shift_window + 1)
-    if spike_out[lo_run : t + 1].sum() >= sens.shift_flags:
-        spike_out[lo_run : t + 1] = False
+    if out[lo_run : t + 1].sum() >= sens.shift_flags:
+        out[lo_run : t + 1] = False
 
 
 def _screen_warmup(

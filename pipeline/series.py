@@ -7,10 +7,9 @@ Poland or the Netherlands saves semicolons), each count read as a file drop read
 returns the rows summed to their period (``5min``, ``hour`` or ``day``), as ``period``, ``volume`` and
 ``n_negative``; the periods are the rows' own (:func:`_own_grid`: hourly rows at +05:30 are hours from 07:30 UTC,
 not 07:00; 5-minute rows sum to the hours of the clock they were written on; rows whose offsets differ in their
-minutes, to UTC's). :func:`flag_series` runs the
-intraday detector (:mod:`pipeline.detect_hourly`; 5min, hour) or the nightly one (:mod:`pipeline.detect`; day)
-on it and returns one row per flagged window: ``start``, ``end`` (UTC), ``observed``, ``expected``, ``z``,
-``p_count``, ``p_share``, ``kind``, ``periods``.
+minutes, to UTC's). :func:`flag_series` runs the intraday detector (:mod:`pipeline.detect_hourly`; 5min, hour) or
+the nightly one (:mod:`pipeline.detect`; day) on it and returns one row per flagged window: ``start``, ``end``
+(UTC), ``observed``, ``expected``, ``z``, ``p_count``, ``p_share``, ``kind``, ``periods``.
 
 An export that cannot be read as a series raises :class:`SeriesError`, whose message names the file, the column
 and the line an editor shows (the header is line 1) and the problem: no table is drawn from a guess. Limits: a
@@ -146,7 +145,7 @@ def _own_grid(text: pd.Series, stamps: pd.Series, freq: str) -> pd.Timedelta:
         wall = pd.to_datetime(cut, format="ISO8601", errors="coerce")
     period = pd.Timedelta(pd.tseries.frequencies.to_offset(FREQS[freq]))
     # the clock's periods start where its own do: UTC minus the offset, 15 minutes past UTC's hours at +05:45 (not 45)
-    phases = ((stamps.dt.tz_localize(None) - wall) % period).drop_duplicates()
+    phases = ((utc - wall) % period).drop_duplicates()
     return phases.iloc[0] if len(phases) == 1 and pd.notna(phases.iloc[0]) else pd.Timedelta(0)
 
 
